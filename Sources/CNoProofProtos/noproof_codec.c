@@ -1,0 +1,93 @@
+#include "noproof_codec.h"
+#include <string.h>
+
+#define NOPROOF_MAX_DEPTH 32
+
+static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*p >= end) return 0;
+        uint8_t b = *(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) { *out = v; return 1; }
+    }
+    return 0;
+}
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+static noproof_strings_result check_utf8(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c == 0) return NOPROOF_STRINGS_EMBEDDED_NUL;
+        if (c < 0x80) { i++; continue; }
+        size_t len; uint32_t cp, min;
+        if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; min = 0x80; }
+        else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; min = 0x800; }
+        else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; min = 0x10000; }
+        else return NOPROOF_STRINGS_INVALID_UTF8;
+        if (i + len > n) return NOPROOF_STRINGS_INVALID_UTF8;
+        for (size_t k = 1; k < len; k++) {
+            uint8_t cc = s[i + k];
+            if ((cc & 0xc0) != 0x80) return NOPROOF_STRINGS_INVALID_UTF8;
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return NOPROOF_STRINGS_INVALID_UTF8;
+        i += len;
+    }
+    return NOPROOF_STRINGS_OK;
+}
+
+static void prepend_path(char *path, size_t cap, const char *name) {
+    if (cap == 0) return;
+    size_t old = strnlen(path, cap - 1), nl = strlen(name);
+    size_t sep = old ? 1 : 0;
+    if (nl + sep + old > cap - 1) { /* too long: keep the innermost part */
+        return;
+    }
+    memmove(path + nl + sep, path, old + 1);
+    memcpy(path, name, nl);
+    if (sep) path[nl] = '.';
+}
+
+static noproof_strings_result walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end,
+                                   char *path, size_t cap, int depth) {
+    if (depth > NOPROOF_MAX_DEPTH) return NOPROOF_STRINGS_TOO_DEEP;
+    while (p < end) {
+        uint64_t tag;
+        if (!read_varint(&p, end, &tag)) return NOPROOF_STRINGS_MALFORMED;
+        uint32_t number = (uint32_t)(tag >> 3);
+        uint64_t skip = 0, len = 0;
+        switch (tag & 7) {
+        case 0: if (!read_varint(&p, end, &skip)) return NOPROOF_STRINGS_MALFORMED; break;
+        case 1: if ((size_t)(end - p) < 8) return NOPROOF_STRINGS_MALFORMED; p += 8; break;
+        case 5: if ((size_t)(end - p) < 4) return NOPROOF_STRINGS_MALFORMED; p += 4; break;
+        case 2: {
+            if (!read_varint(&p, end, &len) || len > (uint64_t)(end - p)) return NOPROOF_STRINGS_MALFORMED;
+            const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, number);
+            if (f != NULL) {
+                noproof_strings_result r = NOPROOF_STRINGS_OK;
+                if (f->type == PROTOBUF_C_TYPE_STRING) {
+                    r = check_utf8(p, (size_t)len);
+                    if (r != NOPROOF_STRINGS_OK && cap > 0) path[0] = '\0';
+                } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                    r = walk((const ProtobufCMessageDescriptor *)f->descriptor, p, p + len, path, cap, depth + 1);
+                }
+                if (r != NOPROOF_STRINGS_OK) { prepend_path(path, cap, f->name); return r; }
+            }
+            p += len;
+            break;
+        }
+        default: return NOPROOF_STRINGS_MALFORMED;
+        }
+    }
+    return NOPROOF_STRINGS_OK;
+}
+
+noproof_strings_result noproof_validate_strings(const ProtobufCMessageDescriptor *descriptor,
+                                                const uint8_t *data, size_t length,
+                                                char *path, size_t path_capacity) {
+    if (path_capacity > 0) path[0] = '\0';
+    if (length == 0) return NOPROOF_STRINGS_OK;
+    return walk(descriptor, data, data + length, path, path_capacity, 0);
+}

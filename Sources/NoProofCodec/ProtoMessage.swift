@@ -1,0 +1,125 @@
+import CNoProofProtos
+
+/// A Swift value type mirroring one protobuf-c generated C message.
+///
+/// Conformances say how to fill the C struct (with memory from a `CArena`) and how to read one
+/// that protobuf-c unpacked; `ProtoCodec` does the packing, unpacking, validation and freeing.
+package protocol ProtoMessage: Sendable {
+    /// The protobuf-c generated C struct.
+    associatedtype CMessage
+    /// The generated descriptor (via the `__descriptor_ptr()` accessors of noproof_descriptors.h).
+    static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { get }
+    /// Copies this value into `c`; pointers must come from `arena`.
+    func fill(_ c: inout CMessage, arena: inout CArena)
+    /// Reads a C struct whose strings the codec has already validated.
+    init(c: borrowing CMessage) throws(CodecError)
+}
+
+extension ProtoMessage {
+    /// Fully qualified protobuf name, e.g. "noproof.v1.CallHeader".
+    package static var protoName: String { String(cString: descriptor.pointee.name) }
+
+    /// A C struct set to the message's defaults.
+    package static func makeCMessage() -> CMessage {
+        withUnsafeTemporaryAllocation(of: CMessage.self, capacity: 1) { buffer in
+            protobuf_c_message_init(descriptor, buffer.baseAddress!)
+            return buffer[0]
+        }
+    }
+}
+
+/// Encoding and decoding through protobuf-c. The only place C message memory is managed.
+package enum ProtoCodec {
+    /// Calls `body` with a packed-ready C message and its packed size. The C memory lives only
+    /// for the duration of the call.
+    package static func withPacker<M: ProtoMessage, R>(
+        _ message: M,
+        _ body: (_ size: Int, _ pack: (UnsafeMutablePointer<UInt8>) -> Int) throws -> R
+    ) rethrows -> R {
+        var arena = CArena()
+        var c = M.makeCMessage()
+        message.fill(&c, arena: &arena)
+        return try withUnsafePointer(to: &c) { pointer in
+            let raw = UnsafeRawPointer(pointer)
+            let size = noproof_packed_size(raw)
+            return try body(size) { out in noproof_pack(raw, out) }
+        }
+    }
+
+    /// The protobuf encoding of `message`.
+    package static func encode<M: ProtoMessage>(_ message: M) -> [UInt8] {
+        withPacker(message) { size, pack in
+            [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, count in
+                count = size == 0 ? 0 : pack(buffer.baseAddress!)
+            }
+        }
+    }
+
+    /// Decodes `bytes` as `M`, refusing malformed encodings, invalid UTF-8 and embedded NULs.
+    package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: UnsafeRawBufferPointer) throws(CodecError) -> M {
+        let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyData)
+        guard let unpacked = protobuf_c_message_unpack(M.descriptor, nil, bytes.count, data) else {
+            throw CodecError(.malformed, messageType: M.protoName)
+        }
+        defer { protobuf_c_message_free_unpacked(unpacked, nil) }
+        try validateStrings(descriptor: M.descriptor, data: data, count: bytes.count, type: M.protoName)
+        return try M(c: UnsafeRawPointer(unpacked).load(as: M.CMessage.self))
+    }
+
+    package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: [UInt8]) throws(CodecError) -> M {
+        let result: Result<M, CodecError> = bytes.withUnsafeBytes { raw in
+            do throws(CodecError) { return .success(try decode(type, from: raw)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// A valid pointer for empty inputs (protobuf-c is given a non-NULL data pointer always).
+    nonisolated(unsafe) private static let emptyData: UnsafeMutablePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    private static func validateStrings(
+        descriptor: UnsafePointer<ProtobufCMessageDescriptor>, data: UnsafePointer<UInt8>, count: Int, type: String
+    ) throws(CodecError) {
+        var path = [CChar](repeating: 0, count: 128)
+        let result = noproof_validate_strings(descriptor, data, count, &path, path.count)
+        if result == NOPROOF_STRINGS_OK { return }
+        let field = path.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        switch result {
+        case NOPROOF_STRINGS_INVALID_UTF8: throw CodecError(.invalidUTF8, messageType: type, field: field)
+        case NOPROOF_STRINGS_EMBEDDED_NUL: throw CodecError(.embeddedNUL, messageType: type, field: field)
+        case NOPROOF_STRINGS_TOO_DEEP: throw CodecError(.tooDeep, messageType: type)
+        default: throw CodecError(.malformed, messageType: type)
+        }
+    }
+}
+
+extension String {
+    /// Reads a C string field of an unpacked message ("" for NULL).
+    package init(protobufC pointer: UnsafePointer<CChar>?) {
+        if let pointer { self.init(cString: pointer) } else { self = "" }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Reads a `bytes` field of an unpacked message.
+    package init(protobufC data: ProtobufCBinaryData) {
+        if data.len == 0 || data.data == nil { self = [] } else { self = Array(UnsafeBufferPointer(start: data.data, count: data.len)) }
+    }
+}
+
+/// Reads a repeated message field of an unpacked message.
+package func readRepeated<M: ProtoMessage>(
+    _ count: Int, _ items: UnsafeMutablePointer<UnsafeMutablePointer<M.CMessage>?>?, as type: M.Type
+) throws(CodecError) -> [M] {
+    guard count > 0, let items else { return [] }
+    var result: [M] = []
+    result.reserveCapacity(count)
+    for index in 0..<count {
+        guard let item = items[index] else { continue }
+        result.append(try M(c: item.pointee))
+    }
+    return result
+}
