@@ -76,6 +76,7 @@ let package = Package(
             name: "noproof",
             dependencies: [
                 "NoProofClient",
+                "NoProofProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"

@@ -1,0 +1,222 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NoProofCodec
+import NoProofProtocol
+
+/// A connection to a NoProof server with an async/await API. Many calls may be in flight at
+/// once on one client (they are multiplexed by call id); every call can carry a deadline and
+/// is cancelled on the server when its task is cancelled.
+package final class NoProofClient: Sendable {
+    package struct Configuration: Sendable {
+        package var host: String
+        package var port: Int
+        /// Credential id and secret; when set, `connect` authenticates the connection.
+        package var credential: (id: String, secret: String)?
+        package var connectTimeout: Duration = .seconds(5)
+        /// Deadline for calls that do not give their own; nil = none.
+        package var defaultTimeout: Duration? = .seconds(30)
+        package var maxFramePayload: Int = Frame.defaultMaxPayload
+
+        package init(host: String = "127.0.0.1", port: Int = 7420, credential: (id: String, secret: String)? = nil) {
+            self.host = host
+            self.port = port
+            self.credential = credential
+        }
+    }
+
+    private let channel: any Channel
+    private let handler: NIOLoopBound<ClientConnectionHandler>
+    private let configuration: Configuration
+    /// What the server announced in its SETTINGS frame.
+    package let settings: ServerSettings
+    /// The unit the connection authenticated as, when a credential was given.
+    package let session: AuthenticateResponse?
+
+    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, configuration: Configuration,
+                 settings: ServerSettings, session: AuthenticateResponse?) {
+        self.channel = channel
+        self.handler = handler
+        self.configuration = configuration
+        self.settings = settings
+        self.session = session
+    }
+
+    /// Connects, exchanges prefaces, waits for the server's SETTINGS and authenticates if a
+    /// credential is configured.
+    package static func connect(
+        _ configuration: Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> NoProofClient {
+        let eventLoop = group.next()
+        let ready = eventLoop.makePromise(of: ServerSettings.self)
+        let maxPayload = configuration.maxFramePayload
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: eventLoop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                    + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(ready: ready, maxPayload: maxPayload))
+                    }
+                }
+                .connect(host: configuration.host, port: configuration.port)
+                .get()
+        } catch {
+            ready.fail(error)
+            throw RPCError(.unavailable, "cannot connect to \(configuration.host):\(configuration.port) (\(error)); is noproofd running there?")
+        }
+        let handler = try await eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: eventLoop)
+        }.get()
+        let settings: ServerSettings
+        do {
+            settings = try await ready.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        var client = NoProofClient(channel: channel, handler: handler, configuration: configuration, settings: settings, session: nil)
+        if let credential = configuration.credential {
+            do {
+                let session = try await client.authenticate(credentialID: credential.id, secret: credential.secret)
+                client = NoProofClient(channel: channel, handler: handler, configuration: configuration, settings: settings, session: session)
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+        return client
+    }
+
+    /// Closes the connection: sends GOAWAY and closes; calls still open fail with UNAVAILABLE.
+    package func close() async {
+        let handler = self.handler
+        handler.eventLoop.execute { handler.value.goAwayAndClose() }
+        try? await channel.closeFuture.get()
+    }
+
+    // MARK: Calls
+
+    /// A unary call by method path or id. Throws `RPCError` for every failure.
+    package func unary<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: MethodAddress, request: Request, as response: Response.Type,
+        metadata: Metadata = [:], timeout: Duration? = nil
+    ) async throws -> Response {
+        let header = makeHeader(method, request: request, metadata: metadata, timeout: timeout)
+        let timeAmount = (timeout ?? configuration.defaultTimeout).map(Self.timeAmount)
+        let eventLoop = handler.eventLoop
+        let promise = eventLoop.makePromise(of: ByteBuffer.self)
+        let handler = self.handler
+        let callID = CallIDBox()
+        eventLoop.execute {
+            callID.id = handler.value.start(header: header, pending: .unary(promise), timeout: timeAmount)
+        }
+        let payload = try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            eventLoop.execute {
+                if let id = callID.id { handler.value.abandon(id, because: RPCError(.cancelled, "the call was cancelled")) }
+            }
+        }
+        do {
+            return try payload.readableProto(as: Response.self)
+        } catch {
+            throw RPCError(.internal, "the server's answer could not be decoded: \(error)")
+        }
+    }
+
+    /// A server-streaming call: the messages as they arrive; the stream throws `RPCError` on failure.
+    package func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: MethodAddress, request: Request, as response: Response.Type,
+        metadata: Metadata = [:], timeout: Duration? = nil
+    ) -> AsyncThrowingStream<Response, Error> {
+        let header = makeHeader(method, request: request, metadata: metadata, timeout: timeout)
+        let timeAmount = timeout.map(Self.timeAmount)
+        let handler = self.handler
+        let (messages, continuation) = AsyncThrowingStream<Response, Error>.makeStream()
+        let sink = StreamReceiver(
+            yield: { frame in
+                do {
+                    continuation.yield(try frame.readableProto(as: Response.self))
+                } catch {
+                    continuation.finish(throwing: RPCError(.internal, "the server sent a message that could not be decoded: \(error)"))
+                }
+            },
+            finish: { error in continuation.finish(throwing: error) }
+        )
+        let callID = CallIDBox()
+        handler.eventLoop.execute {
+            callID.id = handler.value.start(header: header, pending: .stream(sink), timeout: timeAmount)
+        }
+        continuation.onTermination = { termination in
+            if case .cancelled = termination {
+                handler.eventLoop.execute {
+                    if let id = callID.id { handler.value.abandon(id, because: RPCError(.cancelled, "the call was cancelled")) }
+                }
+            }
+        }
+        return messages
+    }
+
+    // MARK: Built-in services
+
+    package func health(service: String = "", timeout: Duration? = nil) async throws -> HealthCheckResponse {
+        try await unary(.path("/noproof.v1.Health/Check"), request: HealthCheckRequest(service: service),
+                        as: HealthCheckResponse.self, timeout: timeout)
+    }
+
+    package func listMethods(timeout: Duration? = nil) async throws -> ListMethodsResponse {
+        try await unary(.path("/noproof.v1.Reflection/ListMethods"), request: ListMethodsRequest(),
+                        as: ListMethodsResponse.self, timeout: timeout)
+    }
+
+    package func authenticate(credentialID: String, secret: String) async throws -> AuthenticateResponse {
+        try await unary(.path("/noproof.v1.Session/Authenticate"),
+                        request: AuthenticateRequest(credentialID: credentialID, secret: secret),
+                        as: AuthenticateResponse.self)
+    }
+
+    // MARK: Helpers
+
+    private func makeHeader<Request: ProtoMessage>(
+        _ method: MethodAddress, request: Request, metadata: Metadata, timeout: Duration?
+    ) -> CallHeader {
+        var header = CallHeader(metadata: metadata, payload: ProtoCodec.encode(request))
+        switch method {
+        case .path(let path): header.method = path
+        case .id(let id): header.methodID = id
+        }
+        if let timeout = timeout ?? configuration.defaultTimeout {
+            header.timeoutMicros = UInt64(max(1, Self.timeAmount(timeout).nanoseconds / 1000))
+        }
+        return header
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+/// How a call names its method.
+package enum MethodAddress: Sendable, Hashable {
+    /// "/noproof.v1.Health/Check"
+    case path(String)
+    /// The numeric id from the method listing.
+    case id(UInt32)
+}
+
+/// The call id of a call being started, set on the event loop and read there by cancellation.
+private final class CallIDBox: @unchecked Sendable {
+    // Only touched on the connection's event loop.
+    var id: UInt32?
+}
+
+/// Where a streaming call's frames go: decoded and handed to the caller's stream.
+struct StreamReceiver: Sendable {
+    let yield: @Sendable (ByteBuffer) -> Void
+    /// nil = ended with OK.
+    let finish: @Sendable (Error?) -> Void
+}

@@ -1,0 +1,57 @@
+import NIOCore
+import NoProofCodec
+import NoProofProtocol
+
+/// The methods every NoProof server offers: health checking, the method listing and
+/// authentication. Their ids (1-3) are fixed by docs/PROTOCOL.md.
+package enum BuiltinServices {
+    package static let healthCheck = MethodDescriptor(
+        service: "noproof.v1.Health", method: "Check", id: 1,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
+        requiresAuthentication: false, summary: "Whether the server (or one service) is serving"
+    )
+    package static let listMethods = MethodDescriptor(
+        service: "noproof.v1.Reflection", method: "ListMethods", id: 2,
+        requestType: "noproof.v1.ListMethodsRequest", responseType: "noproof.v1.ListMethodsResponse",
+        summary: "Every method with its numeric id, types and access rules"
+    )
+    package static let authenticate = MethodDescriptor(
+        service: "noproof.v1.Session", method: "Authenticate", id: 3,
+        requestType: "noproof.v1.AuthenticateRequest", responseType: "noproof.v1.AuthenticateResponse",
+        requiresAuthentication: false, summary: "Authenticates the connection as a unit with its credential"
+    )
+
+    /// Adds the built-in methods. Call after every other method is registered, so that the
+    /// listing and the health check know them all.
+    package static func register(
+        in registry: inout RPCRegistry, configuration: ServerConfiguration,
+        authenticator: any Authenticator, startedAt: ContinuousClock.Instant = .now
+    ) {
+        // The listing and the services the health check knows, fixed at registration.
+        var all = registry.methods.all + [healthCheck, listMethods, authenticate]
+        all.sort { $0.id < $1.id }
+        let listing = ListMethodsResponse(methods: all.map(\.info))
+        let services = Set(all.map(\.service))
+
+        registry.inline(healthCheck, HealthCheckRequest.self, HealthCheckResponse.self) { request, _ in
+            guard request.service.isEmpty || services.contains(request.service) else {
+                throw RPCError(.notFound, "unknown service '\(request.service)'; known: \(services.sorted().joined(separator: ", "))")
+            }
+            let uptime = ContinuousClock.now - startedAt
+            return HealthCheckResponse(
+                status: .serving, serverName: configuration.serverName,
+                serverVersion: configuration.serverVersion, uptimeSeconds: UInt64(max(0, uptime.components.seconds))
+            )
+        }
+        registry.inline(listMethods, ListMethodsRequest.self, ListMethodsResponse.self) { _, _ in listing }
+        registry.unary(authenticate, AuthenticateRequest.self, AuthenticateResponse.self) { request, context in
+            guard !request.credentialID.isEmpty else {
+                throw RPCError(.invalidArgument, "credential_id is empty")
+            }
+            let unit = try await authenticator.authenticate(credentialID: request.credentialID, secret: request.secret)
+            context.session.authenticated(unit)
+            context.logger.debug("authenticated", metadata: ["unit": "\(unit.unitCode)"])
+            return AuthenticateResponse(unitCode: unit.unitCode, unitName: unit.unitName, expiresAt: unit.expiresAt)
+        }
+    }
+}

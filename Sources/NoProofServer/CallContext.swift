@@ -1,0 +1,29 @@
+import Logging
+import NIOCore
+import NoProofCodec
+import NoProofProtocol
+
+/// What a method implementation knows about the call it is serving.
+package struct CallContext: Sendable {
+    package var callID: UInt32
+    package var method: MethodDescriptor
+    package var metadata: Metadata
+    /// When the caller stops waiting, if it set a deadline.
+    package var deadline: NIODeadline?
+    /// The unit the connection authenticated as (nil before Session/Authenticate).
+    package var unit: AuthenticatedUnit?
+    package var remoteAddress: String
+    package var logger: Logger
+    let session: ConnectionSession
+
+    /// The acting staff member named in the "staff" metadata entry, if any.
+    package var staff: String? { metadata["staff"] }
+
+    /// The authenticated unit, or UNAUTHENTICATED.
+    package func requireUnit() throws(RPCError) -> AuthenticatedUnit {
+        guard let unit else {
+            throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
+        }
+        return unit
+    }
+}

@@ -1,0 +1,104 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import NoProofProtocol
+import ServiceLifecycle
+
+/// The RPC server as a `Service`: `run()` listens until graceful shutdown (SIGTERM/SIGINT via a
+/// ServiceGroup, or `beginGracefulShutdown()`), then sends GOAWAY on every connection, lets
+/// calls in progress finish within the grace period, and returns once all connections closed.
+package final class NoProofServer: Service, Sendable {
+    private let configuration: ServerConfiguration
+    private let registry: RPCRegistry
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let bound: EventLoopPromise<SocketAddress>
+    private let shutdownRequested: EventLoopPromise<Void>
+
+    /// `registry` holds the domain methods; the built-in ones are added here.
+    package init(
+        configuration: ServerConfiguration, registry: RPCRegistry, authenticator: any Authenticator,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+    ) {
+        var registry = registry
+        BuiltinServices.register(in: &registry, configuration: configuration, authenticator: authenticator)
+        self.configuration = configuration
+        self.registry = registry
+        self.group = group
+        self.logger = logger
+        self.bound = group.next().makePromise(of: SocketAddress.self)
+        self.shutdownRequested = group.next().makePromise(of: Void.self)
+    }
+
+    /// The methods this server answers.
+    package var methods: MethodTable { registry.methods }
+
+    /// The address the server listens on, once it does (the port is real when 0 was asked).
+    package func listeningAddress() async throws -> SocketAddress {
+        try await bound.futureResult.get()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    package func beginGracefulShutdown() {
+        shutdownRequested.succeed(())
+    }
+
+    package func run() async throws {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let configuration = self.configuration
+        let registry = self.registry
+        let logger = self.logger
+        let startedAt = NIODeadline.now()
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                    }
+                }
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .childChannelOption(.maxMessagesPerRead, value: 16)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = ServerConnectionHandler(
+                            configuration: configuration, registry: registry, logger: logger, startedAt: startedAt
+                        )
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .bind(host: configuration.host, port: configuration.port)
+                .get()
+        } catch {
+            let failure = RPCError(.unavailable, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            bound.fail(failure)
+            throw failure
+        }
+        let address = channel.localAddress!
+        bound.succeed(address)
+        logger.info("listening", metadata: ["address": "\(address)", "methods": "\(registry.methods.all.count)"])
+
+        let allClosed = channel.eventLoop.makePromise(of: Void.self)
+        let shutdownRequested = self.shutdownRequested
+        shutdownRequested.futureResult.whenSuccess {
+            logger.info("graceful shutdown: no new connections; draining open ones")
+            quiesce.initiateShutdown(promise: allClosed)
+        }
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await allClosed.futureResult.get()
+            } onCancel: {
+                channel.close(promise: nil)
+                allClosed.succeed(())
+            }
+        } onGracefulShutdown: {
+            shutdownRequested.succeed(())
+        }
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,69 @@
+import NIOCore
+import NoProofCodec
+import NoProofProtocol
+
+/// The methods a server offers and their implementations, type-erased to bytes in, frames out.
+package struct RPCRegistry: Sendable {
+    /// A finished answer: the bytes of the MESSAGE frame(s) to write for the call.
+    typealias Answer = ByteBuffer
+
+    enum Implementation: Sendable {
+        /// Runs on the event loop, for work that never blocks (cache lookups, listings).
+        case inline(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator) throws -> Answer)
+        /// Runs in a task.
+        case unary(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator) async throws -> Answer)
+        /// Runs in a task and sends any number of messages before its STATUS.
+        case serverStreaming(@Sendable (_ request: [UInt8], _ context: CallContext, _ sink: StreamSink) async throws -> Void)
+    }
+
+    package private(set) var methods = MethodTable()
+    private(set) var implementations: [UInt32: Implementation] = [:]
+
+    package init() {}
+
+    /// A unary method answered on the event loop. `body` must not block or wait.
+    package mutating func inline<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
+        _ body: @escaping @Sendable (Request, CallContext) throws -> Response
+    ) {
+        add(method, .inline { bytes, context, allocator in
+            let answer = try body(try ProtoCodec.decode(Request.self, from: bytes), context)
+            return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
+        })
+    }
+
+    /// A unary method run in its own task (may await storage, other services...).
+    package mutating func unary<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
+        _ body: @escaping @Sendable (Request, CallContext) async throws -> Response
+    ) {
+        add(method, .unary { bytes, context, allocator in
+            let answer = try await body(try ProtoCodec.decode(Request.self, from: bytes), context)
+            return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
+        })
+    }
+
+    /// A server-streaming method: `body` sends messages through the writer, then returns (OK) or throws.
+    package mutating func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
+        _ body: @escaping @Sendable (Request, CallContext, ServerStreamWriter<Response>) async throws -> Void
+    ) {
+        precondition(method.kind == .serverStreaming, "\(method.path) is not declared server-streaming")
+        add(method, .serverStreaming { bytes, context, sink in
+            try await body(try ProtoCodec.decode(Request.self, from: bytes), context, ServerStreamWriter(sink: sink))
+        })
+    }
+
+    func implementation(for id: UInt32) -> Implementation? { implementations[id] }
+
+    private mutating func add(_ method: MethodDescriptor, _ implementation: Implementation) {
+        methods.add(method)
+        implementations[method.id] = implementation
+    }
+
+    static func encodeFinal<M: ProtoMessage>(_ message: M, callID: UInt32, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 64)
+        buffer.writeFrame(type: .message, flags: FrameFlags.endOK, callID: callID, message: message)
+        return buffer
+    }
+}

@@ -1,0 +1,32 @@
+import NIOCore
+import NoProofProtocol
+
+/// Settings of one RPC listener.
+package struct ServerConfiguration: Sendable {
+    package var host: String = "127.0.0.1"
+    /// 0 picks a free port (tests); see `NoProofServer.listeningAddress()`.
+    package var port: Int = 7420
+    package var serverName: String = "noproofd"
+    package var serverVersion: String = "0.1.0"
+    /// Largest frame payload accepted; larger frames end the connection with RESOURCE_EXHAUSTED.
+    package var maxFramePayload: Int = Frame.defaultMaxPayload
+    package var maxConcurrentCallsPerConnection: Int = 1024
+    /// A connection with no open call and nothing received for this long is closed.
+    package var idleTimeout: TimeAmount = .minutes(5)
+    /// With calls open but nothing received for this long, the server sends a PING...
+    package var keepaliveInterval: TimeAmount = .seconds(30)
+    /// ...and closes the connection if nothing arrives for this long after it.
+    package var keepaliveTimeout: TimeAmount = .seconds(10)
+    /// How long calls may run after a graceful shutdown begins before they are cut off.
+    package var shutdownGracePeriod: TimeAmount = .seconds(10)
+    /// Calls other than Health and Session need an authenticated connection.
+    package var authenticationRequired: Bool = true
+
+    package init() {}
+
+    /// How often each connection checks its idle and keepalive clocks.
+    var tickInterval: TimeAmount {
+        let shortest = min(idleTimeout, keepaliveInterval, keepaliveTimeout)
+        return max(.milliseconds(10), .nanoseconds(shortest.nanoseconds / 4))
+    }
+}

@@ -1,0 +1,440 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NoProofCodec
+import NoProofProtocol
+
+/// One connection's channel handler: decodes frames, drives `ServerConnectionStateMachine`
+/// and performs its actions. Inline methods are answered right here on the event loop; other
+/// calls run in tasks and hop back to write their answer. Writes are flushed once per read burst.
+final class ServerConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private struct RunningCall {
+        var task: Task<Void, Never>?
+        var deadlineTimer: Scheduled<Void>?
+    }
+
+    private let configuration: ServerConfiguration
+    private let registry: RPCRegistry
+    private var logger: Logger
+    private let startedAt: NIODeadline
+
+    private var stateMachine: ServerConnectionStateMachine
+    private var decoder: FrameDecoder
+    private var prefaceBytes: [UInt8] = []
+    private var calls: [UInt32: RunningCall] = [:]
+
+    private var context: ChannelHandlerContext?
+    private var loopBound: NIOLoopBound<ServerConnectionHandler>?
+    private var session: ConnectionSession?
+    private var remoteAddress = "?"
+
+    private var needsFlush = false
+    private var flushScheduled = false
+    private var readPending = false
+    private var isClosing = false
+
+    private var lastInbound: NIODeadline = .uptimeNanoseconds(0)
+    private var pingSentAt: NIODeadline?
+    private var tick: RepeatedTask?
+    private var graceTimer: Scheduled<Void>?
+
+    init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, startedAt: NIODeadline) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        self.startedAt = startedAt
+        self.stateMachine = ServerConnectionStateMachine(
+            configuration: .init(maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
+                                 authenticationRequired: configuration.authenticationRequired),
+            methods: registry.methods
+        )
+        self.decoder = FrameDecoder(maxPayload: configuration.maxFramePayload)
+    }
+
+    // MARK: Life cycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        loopBound = bound
+        session = ConnectionSession(bound)
+        if context.channel.isActive { connectionStarted(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        connectionStarted(context: context)
+        context.fireChannelActive()
+    }
+
+    private func connectionStarted(context: ChannelHandlerContext) {
+        guard tick == nil else { return }
+        remoteAddress = context.channel.remoteAddress?.description ?? "?"
+        logger[metadataKey: "peer"] = "\(remoteAddress)"
+        lastInbound = context.eventLoop.now
+        let bound = loopBound!
+        tick = context.eventLoop.scheduleRepeatedTask(initialDelay: configuration.tickInterval, delay: configuration.tickInterval) { _ in
+            bound.value.onTick()
+        }
+        logger.trace("connection opened")
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        tick?.cancel()
+        tick = nil
+        graceTimer?.cancel()
+        for (_, call) in calls {
+            call.task?.cancel()
+            call.deadlineTimer?.cancel()
+        }
+        calls.removeAll()
+        logger.trace("connection closed")
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        guard !isClosing else { return }
+        lastInbound = context.eventLoop.now
+        pingSentAt = nil
+
+        if stateMachine.isAwaitingPreface {
+            let take = min(Preface.length - prefaceBytes.count, bytes.readableBytes)
+            prefaceBytes += bytes.readBytes(length: take)!
+            guard prefaceBytes.count == Preface.length else { return }
+            perform(stateMachine.prefaceReceived(prefaceBytes), context: context)
+            guard !isClosing else { return }
+        }
+        if bytes.readableBytes > 0 { decoder.append(bytes) }
+        do {
+            while !isClosing, let frame = try decoder.next() {
+                perform(stateMachine.frameReceived(frame), context: context)
+            }
+        } catch {
+            logger.debug("protocol violation", metadata: ["error": "\(error.status)"])
+            perform(stateMachine.protocolViolation(error), context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        decoder.compact()
+        flushIfNeeded(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            logger.debug("graceful shutdown: draining connection", metadata: ["open_calls": "\(calls.count)"])
+            perform(stateMachine.shutdownRequested(), context: context)
+            if !isClosing {
+                let bound = loopBound!
+                graceTimer = context.eventLoop.scheduleTask(in: configuration.shutdownGracePeriod) {
+                    bound.value.graceExpired()
+                }
+            }
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            let truncated = decoder.truncation()
+            if let truncated { logger.debug("input closed mid-frame", metadata: ["error": "\(truncated.status)"]) }
+            perform(stateMachine.inputClosed(truncated: truncated), context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        close(context: context)
+    }
+
+    // MARK: Backpressure: stop reading while the peer is not reading our answers.
+
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, readPending {
+            readPending = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Actions
+
+    private func perform(_ action: ServerConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .acceptPreface:
+            var buffer = context.channel.allocator.buffer(capacity: 64)
+            buffer.writeBytes(Preface.bytes)
+            let settings = ServerSettings(
+                protocolVersion: UInt32(Preface.version),
+                maxFrameSize: UInt32(clamping: configuration.maxFramePayload),
+                maxConcurrentCalls: UInt32(clamping: configuration.maxConcurrentCallsPerConnection),
+                idleTimeoutMillis: UInt32(clamping: configuration.idleTimeout.nanoseconds / 1_000_000),
+                serverName: configuration.serverName,
+                authenticationRequired: configuration.authenticationRequired
+            )
+            buffer.writeFrame(type: .settings, callID: 0, message: settings)
+            write(buffer, context: context)
+        case .refusePreface(let goAway):
+            logger.debug("refused connection preface", metadata: ["reason": "\(goAway.message)"])
+            var buffer = context.channel.allocator.buffer(capacity: 128)
+            buffer.writeBytes(Preface.bytes)
+            buffer.writeFrame(type: .goAway, callID: 0, message: goAway)
+            write(buffer, context: context)
+            close(context: context)
+        case .startCall(let start):
+            startCall(start, context: context)
+        case .rejectCall(let callID, let error):
+            logger.debug("call rejected", metadata: ["call": "\(callID)", "status": "\(error.code)", "reason": "\(error.message)"])
+            writeStatus(error, callID: callID, context: context)
+        case .cancelCall(let callID):
+            if let call = calls.removeValue(forKey: callID) {
+                call.task?.cancel()
+                call.deadlineTimer?.cancel()
+                logger.trace("call cancelled by client", metadata: ["call": "\(callID)"])
+            }
+            perform(stateMachine.callFinished(callID), context: context)
+        case .sendPong(let payload):
+            var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 8)
+            buffer.writeFrame(type: .pong, callID: 0, payload: payload)
+            write(buffer, context: context)
+        case .goAway(let goAway, let closeNow):
+            var buffer = context.channel.allocator.buffer(capacity: 128)
+            buffer.writeFrame(type: .goAway, callID: 0, message: goAway)
+            write(buffer, context: context)
+            if closeNow { close(context: context) } else { flushIfNeeded(context: context) }
+        case .failConnection(let goAway, let openCalls):
+            logger.debug("closing connection", metadata: ["status": "\(StatusCode(rawValue: goAway.code))", "reason": "\(goAway.message)"])
+            for callID in openCalls {
+                if let call = calls.removeValue(forKey: callID) {
+                    call.task?.cancel()
+                    call.deadlineTimer?.cancel()
+                }
+            }
+            var buffer = context.channel.allocator.buffer(capacity: 128)
+            buffer.writeFrame(type: .goAway, callID: 0, message: goAway)
+            write(buffer, context: context)
+            close(context: context)
+        case .close:
+            close(context: context)
+        }
+    }
+
+    private func startCall(_ start: ServerConnectionStateMachine.StartCall, context: ChannelHandlerContext) {
+        guard let implementation = registry.implementation(for: start.method.id) else {
+            // The method table and implementations come from the same registry, so this is a bug.
+            writeStatus(RPCError(.internal, "no implementation for \(start.method.path)"), callID: start.callID, context: context)
+            perform(stateMachine.callFinished(start.callID), context: context)
+            return
+        }
+        let now = context.eventLoop.now
+        let deadline = start.header.timeoutMicros > 0
+            ? now + .microseconds(Int64(clamping: start.header.timeoutMicros)) : nil
+        var callLogger = logger
+        callLogger[metadataKey: "call"] = "\(start.callID)"
+        callLogger[metadataKey: "method"] = "\(start.method.path)"
+        let callContext = CallContext(
+            callID: start.callID, method: start.method, metadata: start.header.metadata, deadline: deadline,
+            unit: stateMachine.unit, remoteAddress: remoteAddress, logger: callLogger, session: session!
+        )
+        let allocator = context.channel.allocator
+        let payload = start.header.payload
+        let callID = start.callID
+        let bound = loopBound!
+
+        switch implementation {
+        case .inline(let body):
+            let answer: Result<ByteBuffer, Error> = Result { try body(payload, callContext, allocator) }
+            finishCall(callID, answer, context: context)
+            return
+        case .unary(let body):
+            var call = RunningCall()
+            call.task = Task {
+                let answer: Result<ByteBuffer, Error>
+                do { answer = .success(try await body(payload, callContext, allocator)) } catch { answer = .failure(error) }
+                bound.eventLoop.execute { bound.value.taskFinished(callID, answer) }
+            }
+            calls[callID] = call
+        case .serverStreaming(let body):
+            var call = RunningCall()
+            let sink = StreamSink(callID: callID, allocator: allocator, handler: bound)
+            call.task = Task {
+                let answer: Result<ByteBuffer, Error>
+                do {
+                    try await body(payload, callContext, sink)
+                    answer = .success(ByteBuffer())
+                } catch { answer = .failure(error) }
+                bound.eventLoop.execute { bound.value.taskFinished(callID, answer) }
+            }
+            calls[callID] = call
+        }
+        if let deadline {
+            calls[callID]?.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+                bound.value.deadlinePassed(callID)
+            }
+        }
+    }
+
+    /// A call's task ended (on the event loop).
+    private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) {
+        guard let context, let call = calls.removeValue(forKey: callID) else { return } // cancelled or timed out
+        call.deadlineTimer?.cancel()
+        finishCall(callID, answer, context: context)
+        scheduleFlush(context: context)
+    }
+
+    private func finishCall(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>, context: ChannelHandlerContext) {
+        switch answer {
+        case .success(let frame) where frame.readableBytes > 0:
+            write(frame, context: context)
+        case .success:
+            writeStatus(RPCError(.ok, ""), callID: callID, context: context)
+        case .failure(let error):
+            writeStatus(Self.status(for: error, logger: logger), callID: callID, context: context)
+        }
+        perform(stateMachine.callFinished(callID), context: context)
+    }
+
+    private func deadlinePassed(_ callID: UInt32) {
+        guard let context, let call = calls.removeValue(forKey: callID) else { return }
+        call.task?.cancel()
+        logger.debug("deadline exceeded", metadata: ["call": "\(callID)"])
+        writeStatus(RPCError(.deadlineExceeded, "the call did not finish within its deadline; the server stopped working on it"),
+                    callID: callID, context: context)
+        perform(stateMachine.callFinished(callID), context: context)
+        scheduleFlush(context: context)
+    }
+
+    /// A streaming call's message; fails once the call is no longer running.
+    func writeStreamFrame(_ frame: ByteBuffer, callID: UInt32) -> EventLoopFuture<Void> {
+        guard let context, calls[callID] != nil, !isClosing else {
+            return loopBound!.eventLoop.makeFailedFuture(CancellationError())
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: promise)
+        return promise.futureResult
+    }
+
+    func markAuthenticated(_ unit: AuthenticatedUnit) {
+        stateMachine.authenticated(unit)
+        logger[metadataKey: "unit"] = "\(unit.unitCode)"
+        logger.debug("connection authenticated", metadata: ["credential": "\(unit.credentialID)"])
+    }
+
+    private func graceExpired() {
+        guard let context, !isClosing else { return }
+        for (callID, call) in calls {
+            call.task?.cancel()
+            call.deadlineTimer?.cancel()
+            writeStatus(RPCError(.unavailable, "server shut down before the call finished; retry on another connection"),
+                        callID: callID, context: context)
+        }
+        calls.removeAll()
+        close(context: context)
+    }
+
+    private func onTick() {
+        guard let context, !isClosing else { return }
+        let now = context.eventLoop.now
+        if let pingSentAt {
+            if now - pingSentAt >= configuration.keepaliveTimeout {
+                logger.debug("keepalive timed out")
+                perform(stateMachine.keepaliveTimedOut(), context: context)
+            }
+            return
+        }
+        let quiet = now - lastInbound
+        if stateMachine.openCallCount == 0 {
+            if quiet >= configuration.idleTimeout || (stateMachine.isAwaitingPreface && quiet >= min(configuration.idleTimeout, .seconds(10))) {
+                logger.trace("idle timeout")
+                perform(stateMachine.idleTimeoutReached(after: Self.describe(configuration.idleTimeout)), context: context)
+            }
+        } else if quiet >= configuration.keepaliveInterval {
+            var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 8)
+            buffer.writeFrameHeader(type: .ping, callID: 0, length: 8)
+            buffer.writeInteger(UInt64(now.uptimeNanoseconds))
+            pingSentAt = now
+            write(buffer, context: context)
+            scheduleFlush(context: context)
+        }
+    }
+
+    // MARK: Writing
+
+    private func write(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        needsFlush = true
+    }
+
+    private func writeStatus(_ error: RPCError, callID: UInt32, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 32 + error.message.utf8.count)
+        buffer.writeFrame(type: .status, callID: callID, message: CallStatus(code: error.code.rawValue, message: error.message))
+        write(buffer, context: context)
+    }
+
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    /// Coalesces the flushes of answers that arrive from tasks within one event-loop tick.
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = loopBound!
+        context.eventLoop.execute {
+            let handler = bound.value
+            handler.flushScheduled = false
+            if let context = handler.context { handler.flushIfNeeded(context: context) }
+        }
+    }
+
+    private func close(context: ChannelHandlerContext) {
+        guard !isClosing else { return }
+        isClosing = true
+        flushIfNeeded(context: context)
+        context.close(promise: nil)
+    }
+
+    // MARK: Helpers
+
+    /// Maps what an implementation threw to the status the caller sees. Unexpected errors are
+    /// logged here and reported as INTERNAL without their details.
+    static func status(for error: Error, logger: Logger) -> RPCError {
+        switch error {
+        case let error as RPCError:
+            return error
+        case let error as CodecError:
+            return RPCError(.invalidArgument, "bad request message: \(error)")
+        case is CancellationError:
+            return RPCError(.cancelled, "the call was cancelled")
+        default:
+            logger.error("method failed with an unexpected error", metadata: ["error": "\(error)"])
+            return RPCError(.internal, "internal error; the server log has the details")
+        }
+    }
+
+    static func describe(_ amount: TimeAmount) -> String {
+        let ms = amount.nanoseconds / 1_000_000
+        return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The config file of noproofd (JSON). Every key is optional; command-line flags win.
+///
+///     {
+///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "logLevel": "info",
+///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
+///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
+///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "..."}]
+///     }
+struct DaemonConfiguration: Codable {
+    struct Credential: Codable {
+        var id: String
+        var secret: String
+        var unitCode: String
+        var unitName: String
+    }
+
+    var host: String?
+    var port: Int?
+    var dataDir: String?
+    var logLevel: String?
+    var maxFrameSize: Int?
+    var maxConcurrentCallsPerConnection: Int?
+    var idleTimeoutSeconds: Int?
+    var shutdownGraceSeconds: Int?
+    var credentials: [Credential]?
+
+    static func load(path: String) throws -> DaemonConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError("cannot read config file \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(DaemonConfiguration.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ConfigurationError("config file \(path) is not valid JSON: \(context.debugDescription)")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError("config file \(path): key '\(key)': \(context.debugDescription)")
+        } catch {
+            throw ConfigurationError("config file \(path): \(error)")
+        }
+    }
+}
+
+struct ConfigurationError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

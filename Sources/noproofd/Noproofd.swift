@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NoProofProtocol
+import NoProofServer
+import ServiceLifecycle
+
+@main
+struct Noproofd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "noproofd",
+        abstract: "The NoProof server: proofs for departmental systems over the NoProof RPC protocol.",
+        discussion: """
+        Stops gracefully on SIGTERM or SIGINT: new calls are refused with GOAWAY, calls in progress \
+        finish (up to --shutdown-grace seconds), then the process exits.
+        """
+    )
+
+    @Option(help: "JSON config file; flags given here override it.")
+    var config: String?
+
+    @Option(help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "TCP port (default 7420; 0 picks a free one).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Data folder (default ./data).")
+    var dataDir: String?
+
+    @Flag(help: "Demo mode: demo data and the demo credential 'demo-taskforce' / 'demo-secret'. Loopback only.")
+    var demo = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
+
+    @Option(name: .customLong("max-frame-size"), help: "Largest frame payload in bytes (default 4194304).")
+    var maxFrameSize: Int?
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed (default 300).")
+    var idleTimeout: Int?
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds calls may run after shutdown begins (default 10).")
+    var shutdownGrace: Int?
+
+    func run() async throws {
+        let file = try config.map(DaemonConfiguration.load) ?? DaemonConfiguration()
+        let levelName = logLevel ?? file.logLevel ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("unknown log level '\(levelName)'; use trace, debug, info, notice, warning, error or critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "noproofd")
+
+        var server = ServerConfiguration()
+        server.host = host ?? file.host ?? server.host
+        server.port = port ?? file.port ?? server.port
+        if let size = maxFrameSize ?? file.maxFrameSize {
+            guard size >= 1024 else { throw ValidationError("--max-frame-size must be at least 1024 bytes") }
+            server.maxFramePayload = size
+        }
+        if let calls = file.maxConcurrentCallsPerConnection {
+            guard calls >= 1 else { throw ValidationError("maxConcurrentCallsPerConnection must be at least 1") }
+            server.maxConcurrentCallsPerConnection = calls
+        }
+        if let seconds = idleTimeout ?? file.idleTimeoutSeconds {
+            guard seconds >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
+            server.idleTimeout = .seconds(Int64(seconds))
+        }
+        if let seconds = shutdownGrace ?? file.shutdownGraceSeconds {
+            server.shutdownGracePeriod = .seconds(Int64(max(0, seconds)))
+        }
+        if demo, !["127.0.0.1", "::1", "localhost"].contains(server.host) {
+            throw ValidationError("--demo uses a published credential and listens on loopback only; drop --host or --demo")
+        }
+
+        let dataDirectory = URL(fileURLWithPath: dataDir ?? file.dataDir ?? "data", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ConfigurationError("cannot create the data folder \(dataDirectory.path): \(error.localizedDescription)")
+        }
+
+        var credentials = (file.credentials ?? []).map {
+            StaticCredentialAuthenticator.Credential(
+                id: $0.id, secret: $0.secret,
+                unit: AuthenticatedUnit(unitCode: $0.unitCode, unitName: $0.unitName, credentialID: $0.id)
+            )
+        }
+        if demo { credentials.append(DemoSetup.credential) }
+        if credentials.isEmpty {
+            logger.warning("no credentials configured: only Health and Session calls can succeed; use --demo or a config file with credentials")
+        }
+
+        let noproof = NoProofServer(
+            configuration: server, registry: RPCRegistry(),
+            authenticator: StaticCredentialAuthenticator(credentials), logger: logger
+        )
+        if demo {
+            logger.info("demo mode", metadata: ["credential": "\(DemoSetup.credential.id):\(DemoSetup.credential.secret)",
+                                                "data_dir": "\(dataDirectory.path)"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: noproof)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
