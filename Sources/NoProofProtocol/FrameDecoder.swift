@@ -25,24 +25,31 @@ package struct FrameDecoder: Sendable {
         }
     }
 
-    /// The next complete frame, nil when more bytes are needed.
+    /// The next complete frame of the appended bytes, nil when more bytes are needed.
     package mutating func next() throws(ProtocolError) -> Frame? {
-        guard var current = buffer, current.readableBytes >= Frame.headerLength else { return nil }
-        let start = current.readerIndex
-        let length = current.getInteger(at: start, as: UInt32.self)!
-        let rawType = current.getInteger(at: start + 4, as: UInt8.self)!
+        guard var current = buffer else { return nil }
+        let frame = try decode(from: &current)
+        buffer = current.readableBytes == 0 ? nil : current
+        return frame
+    }
+
+    /// Takes one complete frame from the front of `bytes`, leaving a partial one in place.
+    package func decode(from bytes: inout ByteBuffer) throws(ProtocolError) -> Frame? {
+        guard bytes.readableBytes >= Frame.headerLength else { return nil }
+        let start = bytes.readerIndex
+        let length = bytes.getInteger(at: start, as: UInt32.self)!
+        let rawType = bytes.getInteger(at: start + 4, as: UInt8.self)!
         if length > maxPayload {
             throw .frameTooLarge(length: length, limit: maxPayload)
         }
         guard let type = FrameType(rawValue: rawType) else {
             throw .unknownFrameType(rawType)
         }
-        guard current.readableBytes >= Frame.headerLength + Int(length) else { return nil }
-        let flags = current.getInteger(at: start + 5, as: UInt8.self)!
-        let callID = current.getInteger(at: start + 6, as: UInt32.self)!
-        current.moveReaderIndex(forwardBy: Frame.headerLength)
-        let payload = current.readSlice(length: Int(length))!
-        buffer = current.readableBytes == 0 ? nil : current
+        guard bytes.readableBytes >= Frame.headerLength + Int(length) else { return nil }
+        let flags = bytes.getInteger(at: start + 5, as: UInt8.self)!
+        let callID = bytes.getInteger(at: start + 6, as: UInt32.self)!
+        bytes.moveReaderIndex(forwardBy: Frame.headerLength)
+        let payload = bytes.readSlice(length: Int(length))!
         return Frame(type: type, flags: flags, callID: callID, payload: payload)
     }
 
