@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOTestUtils
 import NoProofCodec
@@ -91,5 +92,21 @@ struct FrameDecoderTests {
         var partialHeader = FrameDecoder()
         partialHeader.append(ByteBuffer(bytes: [0, 0]))
         #expect(partialHeader.truncation() == .truncatedFrame(have: 2, need: 10))
+    }
+}
+
+@Suite("docs/PROTOCOL.md examples")
+struct ProtocolDocumentExampleTests {
+    @Test func healthCheckCallBytesMatchTheDocument() {
+        var buffer = ByteBuffer()
+        buffer.writeFrame(type: .call, callID: 1, message: CallHeader(method: "/noproof.v1.Health/Check"))
+        let hex = buffer.readableBytesView.map { String(format: "%02x", $0) }.joined(separator: " ")
+        #expect(hex == "00 00 00 1a 01 00 00 00 00 01 0a 18 2f 6e 6f 70 72 6f 6f 66 2e 76 31 2e 48 65 61 6c 74 68 2f 43 68 65 63 6b")
+    }
+
+    @Test func listMethodsByIDBytesMatchTheDocument() {
+        var buffer = ByteBuffer()
+        buffer.writeFrame(type: .call, callID: 2, message: CallHeader(methodID: 2))
+        #expect(Array(buffer.readableBytesView) == [0, 0, 0, 2, 1, 0, 0, 0, 0, 2, 0x10, 0x02])
     }
 }

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NoProofCodec
+import NoProofProtocol
+@testable import NoProofServer
+
+/// Methods used only by tests. Requests and answers reuse the Health messages:
+/// the request's `service` string carries the argument.
+enum TestServices {
+    static let echo = MethodDescriptor(service: "noproof.v1.Test", method: "Echo", id: 100,
+                                       requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let sleep = MethodDescriptor(service: "noproof.v1.Test", method: "Sleep", id: 101,
+                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let count = MethodDescriptor(service: "noproof.v1.Test", method: "Count", id: 102, kind: .serverStreaming,
+                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let forever = MethodDescriptor(service: "noproof.v1.Test", method: "Forever", id: 103,
+                                          requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
+                                          requiresAuthentication: false)
+    static let crash = MethodDescriptor(service: "noproof.v1.Test", method: "Crash", id: 104,
+                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+
+    struct Unexpected: Error {}
+
+    /// `cancelled` receives the argument of every Forever call whose task was cancelled.
+    static func registry(cancelled: AsyncStream<String>.Continuation? = nil) -> RPCRegistry {
+        var registry = RPCRegistry()
+        registry.inline(echo, HealthCheckRequest.self, HealthCheckResponse.self) { request, context in
+            HealthCheckResponse(status: .serving, serverName: request.service, serverVersion: context.staff ?? "")
+        }
+        registry.unary(sleep, HealthCheckRequest.self, HealthCheckResponse.self) { request, _ in
+            let milliseconds = Int(request.service) ?? 0
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            return HealthCheckResponse(status: .serving, serverName: request.service)
+        }
+        registry.serverStreaming(count, HealthCheckRequest.self, HealthCheckResponse.self) { request, _, writer in
+            if request.service == "fail" {
+                try await writer.send(HealthCheckResponse(status: .serving, uptimeSeconds: 1))
+                throw RPCError(.dataLoss, "stream broke after one message")
+            }
+            for index in 0..<(UInt64(request.service) ?? 0) {
+                try await writer.send(HealthCheckResponse(status: .serving, uptimeSeconds: index))
+            }
+        }
+        registry.unary(forever, HealthCheckRequest.self, HealthCheckResponse.self) { request, _ in
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                cancelled?.yield(request.service)
+                throw error
+            }
+            return HealthCheckResponse(status: .serving)
+        }
+        registry.unary(crash, HealthCheckRequest.self, HealthCheckResponse.self) { _, _ in
+            throw Unexpected()
+        }
+        return registry
+    }
+
+    static let credential = StaticCredentialAuthenticator.Credential(
+        id: "test-unit", secret: "test-secret",
+        unit: AuthenticatedUnit(unitCode: "11370400MB0000001R", unitName: "Test unit", credentialID: "test-unit")
+    )
+
+    static var authenticator: StaticCredentialAuthenticator { StaticCredentialAuthenticator([credential]) }
+
+    /// Short grace period so that tests leaving calls open shut down quickly.
+    static var configuration: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        return configuration
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = ProcessInfo.processInfo.environment["NOPROOF_TEST_LOG"] == nil ? .critical : .trace
+        return logger
+    }
+}
+
+/// Runs a real server on 127.0.0.1 with a free port for the duration of `body`, then shuts it
+/// down gracefully and waits for it to stop.
+func withTestServer<R: Sendable>(
+    configuration: ServerConfiguration = TestServices.configuration,
+    cancelled: AsyncStream<String>.Continuation? = nil,
+    _ body: @Sendable (NoProofServer, Int) async throws -> R
+) async throws -> R {
+    var configuration = configuration
+    configuration.host = "127.0.0.1"
+    configuration.port = 0
+    let server = NoProofServer(configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
+                               authenticator: TestServices.authenticator, logger: TestServices.logger)
+    return try await withThrowingTaskGroup(of: R?.self) { group in
+        group.addTask {
+            try await server.run()
+            return nil
+        }
+        let port = try await server.listeningAddress().port!
+        let result: R
+        do {
+            result = try await body(server, port)
+        } catch {
+            server.beginGracefulShutdown()
+            try? await group.waitForAll()
+            throw error
+        }
+        server.beginGracefulShutdown()
+        try await group.waitForAll()
+        return result
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One command for a new user: installs what is missing, builds, and starts noproofd on the
+# embedded default (SQLite in ./data) with demo data and the demo credential, on 127.0.0.1:7420.
+# Extra arguments go to noproofd (e.g. --port 7500 or --log-level debug). Ctrl-C stops it gracefully.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build --product noproofd
+swift build --product noproof
+echo
+echo "noproofd starts on 127.0.0.1:7420 with demo data. In another terminal:"
+echo "  export NOPROOF_CREDENTIAL=demo-taskforce:demo-secret"
+echo "  .build/debug/noproof health"
+echo "  .build/debug/noproof methods"
+echo
+exec .build/debug/noproofd --demo --data-dir data "$@"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
+# unit and integration tests, the valgrind leak check of the codec, and an end-to-end smoke test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+echo "== generated code"
+scripts/gen-protos.sh --check
+echo "== build"
+swift build --build-tests
+echo "== swift test"
+swift test --skip-build
+echo "== leak check"
+scripts/leak-check.sh
+echo "== smoke test"
+scripts/smoke-test.sh
+echo "== all tests passed"
