@@ -30,7 +30,7 @@ package enum BuiltinServices {
         // The listing and the services the health check knows, fixed at registration.
         var all = registry.methods.all + [healthCheck, listMethods, authenticate]
         all.sort { $0.id < $1.id }
-        let listing = ListMethodsResponse(methods: all.map(\.info))
+        let listing = ListMethodsResponse(methods: all)
         let services = Set(all.map(\.service))
 
         registry.inline(healthCheck, HealthCheckRequest.self, HealthCheckResponse.self) { request, _ in
