@@ -10,6 +10,10 @@ package struct RPCRegistry: Sendable {
     enum Implementation: Sendable {
         /// Runs on the event loop, for work that never blocks (cache lookups, listings).
         case inline(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator) throws -> Answer)
+        /// Starts on the event loop and answers later, from any thread, through the completion
+        /// (e.g. after a batched durable write), without a task per call.
+        case callback(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator,
+                                 _ complete: @escaping @Sendable (Result<Answer, Error>) -> Void) -> Void)
         /// Runs in a task.
         case unary(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator) async throws -> Answer)
         /// Runs in a task and sends any number of messages before its STATUS.
@@ -29,6 +33,23 @@ package struct RPCRegistry: Sendable {
         add(method, .inline { bytes, context, allocator in
             let answer = try body(try ProtoCodec.decode(Request.self, from: bytes), context)
             return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
+        })
+    }
+
+    /// A unary method that starts on the event loop and answers through `respond`, which may be
+    /// called from any thread, exactly once. `body` must not block. A thrown error answers at once.
+    package mutating func callback<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
+        _ body: @escaping @Sendable (Request, CallContext, _ respond: @escaping @Sendable (Result<Response, Error>) -> Void) throws -> Void
+    ) {
+        add(method, .callback { bytes, context, allocator, complete in
+            do {
+                try body(try ProtoCodec.decode(Request.self, from: bytes), context) { result in
+                    complete(result.map { Self.encodeFinal($0, callID: context.callID, allocator: allocator) })
+                }
+            } catch {
+                complete(.failure(error))
+            }
         })
     }
 

@@ -264,6 +264,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             let answer: Result<ByteBuffer, Error> = Result { try body(payload, callContext, allocator) }
             finishCall(callID, answer, context: context)
             return
+        case .callback(let body):
+            calls[callID] = RunningCall()
+            body(payload, callContext, allocator) { answer in
+                if bound.eventLoop.inEventLoop {
+                    bound.value.taskFinished(callID, answer)
+                } else {
+                    bound.eventLoop.execute { bound.value.taskFinished(callID, answer) }
+                }
+            }
+            guard calls[callID] != nil else { return } // answered synchronously
         case .unary(let body):
             var call = RunningCall()
             call.task = Task {

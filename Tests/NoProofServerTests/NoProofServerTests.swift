@@ -47,7 +47,7 @@ struct NoProofServerTests {
             let session = try await client.authenticate(credentialID: "test-unit", secret: "test-secret")
             #expect(session.unitCode == "11370400MB0000001R")
             let listing = try await client.listMethods()
-            #expect(listing.methods.map(\.id) == [1, 2, 3, 100, 101, 102, 103, 104])
+            #expect(listing.methods.map(\.id) == [1, 2, 3, 100, 101, 102, 103, 104, 105])
             #expect(listing.methods.first { $0.id == 102 }?.kind == .serverStreaming)
             await client.close()
         }
@@ -84,10 +84,10 @@ struct NoProofServerTests {
             #expect(order == ["10", "150", "300"])
             // Many more, interleaved with inline calls, all answered correctly.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<200 {
+                for index in 0..<300 {
                     group.addTask {
-                        let method: MethodAddress = index.isMultiple(of: 2) ? .id(100) : .id(101)
-                        let argument = index.isMultiple(of: 2) ? "echo-\(index)" : "\(index % 7)"
+                        let method: MethodAddress = [.id(100), .id(101), .id(105)][index % 3]
+                        let argument = index % 3 == 0 ? "echo-\(index)" : "\(index % 7)"
                         let answer = try await client.unary(method, request: HealthCheckRequest(service: argument), as: HealthCheckResponse.self)
                         #expect(answer.serverName == argument)
                     }
@@ -152,6 +152,20 @@ struct NoProofServerTests {
             }
             #expect(beforeFailure == 1)
             #expect(failure == .dataLoss)
+            await client.close()
+        }
+    }
+
+    @Test func callbackMethodsAnswerFromAnyThreadOrAtOnce() async throws {
+        try await withTestServer { _, port in
+            let client = try await Self.client(port)
+            for argument in ["0", "20"] {
+                let answer = try await client.unary(.id(105), request: HealthCheckRequest(service: argument), as: HealthCheckResponse.self)
+                #expect(answer.serverName == argument)
+            }
+            #expect(await code {
+                _ = try await client.unary(.id(105), request: HealthCheckRequest(service: "x"), as: HealthCheckResponse.self)
+            } == .invalidArgument)
             await client.close()
         }
     }

@@ -21,6 +21,9 @@ enum TestServices {
     static let crash = MethodDescriptor(service: "noproof.v1.Test", method: "Crash", id: 104,
                                         requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
 
+    static let later = MethodDescriptor(service: "noproof.v1.Test", method: "Later", id: 105,
+                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+
     struct Unexpected: Error {}
 
     /// `cancelled` receives the argument of every Forever call whose task was cancelled.
@@ -54,6 +57,16 @@ enum TestServices {
         }
         registry.unary(crash, HealthCheckRequest.self, HealthCheckResponse.self) { _, _ in
             throw Unexpected()
+        }
+        // Answers from another thread after the given milliseconds ("0": synchronously, "x": error).
+        registry.callback(later, HealthCheckRequest.self, HealthCheckResponse.self) { request, _, respond in
+            guard let milliseconds = Int(request.service) else { throw RPCError(.invalidArgument, "not a number") }
+            let answer = HealthCheckResponse(status: .serving, serverName: request.service)
+            if milliseconds == 0 {
+                respond(.success(answer))
+            } else {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { respond(.success(answer)) }
+            }
         }
         return registry
     }
