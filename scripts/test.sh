@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 echo "== generated code"
 scripts/gen-protos.sh --check
+scripts/gen-swift-messages.py --check
 echo "== build"
 swift build --build-tests
 echo "== swift test"

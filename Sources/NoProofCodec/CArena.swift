@@ -75,6 +75,18 @@ package struct CArena: ~Copyable {
         return (strings.count, array)
     }
 
+    /// The `n_field` / `field` pair for a repeated bytes field.
+    package mutating func binaries(_ values: [[UInt8]]) -> (Int, UnsafeMutablePointer<ProtobufCBinaryData>?) {
+        if values.isEmpty { return (0, nil) }
+        let array = malloc(MemoryLayout<ProtobufCBinaryData>.stride * values.count)!
+            .bindMemory(to: ProtobufCBinaryData.self, capacity: values.count)
+        allocations.append(UnsafeMutableRawPointer(array))
+        for (index, element) in values.enumerated() {
+            array[index] = bytes(element)
+        }
+        return (values.count, array)
+    }
+
     private mutating func emptyString() -> UnsafeMutablePointer<CChar> {
         let p = malloc(1)!.bindMemory(to: CChar.self, capacity: 1)
         p[0] = 0

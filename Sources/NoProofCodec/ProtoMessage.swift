@@ -123,3 +123,21 @@ package func readRepeated<M: ProtoMessage>(
     }
     return result
 }
+
+/// Reads an optional (singular) message field of an unpacked message.
+package func readOptional<M: ProtoMessage>(_ pointer: UnsafeMutablePointer<M.CMessage>?, as type: M.Type) throws(CodecError) -> M? {
+    guard let pointer else { return nil }
+    return try M(c: pointer.pointee)
+}
+
+/// Reads a repeated string field of an unpacked message.
+package func readStrings(_ count: Int, _ items: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
+    guard count > 0, let items else { return [] }
+    return (0..<count).map { String(protobufC: items[$0]) }
+}
+
+/// Reads a repeated bytes field of an unpacked message.
+package func readBinaries(_ count: Int, _ items: UnsafeMutablePointer<ProtobufCBinaryData>?) -> [[UInt8]] {
+    guard count > 0, let items else { return [] }
+    return (0..<count).map { [UInt8](protobufC: items[$0]) }
+}

@@ -6,6 +6,7 @@
 #include "health.pb-c.h"
 #include "reflection.pb-c.h"
 #include "session.pb-c.h"
+#include "licences.pb-c.h"
 #include "noproof_descriptors.h"
 #include "noproof_codec.h"
 #endif

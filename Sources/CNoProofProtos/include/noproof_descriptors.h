@@ -2,19 +2,43 @@
 #ifndef NOPROOF_DESCRIPTORS_H
 #define NOPROOF_DESCRIPTORS_H
 #include "health.pb-c.h"
+#include "licences.pb-c.h"
 #include "reflection.pb-c.h"
 #include "rpc.pb-c.h"
 #include "session.pb-c.h"
+static inline const ProtobufCMessageDescriptor *noproof__v1__amend_licence_request__descriptor_ptr(void) { return &noproof__v1__amend_licence_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_request__descriptor_ptr(void) { return &noproof__v1__authenticate_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_response__descriptor_ptr(void) { return &noproof__v1__authenticate_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__call_header__descriptor_ptr(void) { return &noproof__v1__call_header__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__call_status__descriptor_ptr(void) { return &noproof__v1__call_status__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__change_licence_status_request__descriptor_ptr(void) { return &noproof__v1__change_licence_status_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__check_licence_request__descriptor_ptr(void) { return &noproof__v1__check_licence_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__check_licence_response__descriptor_ptr(void) { return &noproof__v1__check_licence_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__field_check__descriptor_ptr(void) { return &noproof__v1__field_check__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_licence_request__descriptor_ptr(void) { return &noproof__v1__get_licence_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_licence_response__descriptor_ptr(void) { return &noproof__v1__get_licence_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_seal_keys_request__descriptor_ptr(void) { return &noproof__v1__get_seal_keys_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_seal_keys_response__descriptor_ptr(void) { return &noproof__v1__get_seal_keys_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__go_away__descriptor_ptr(void) { return &noproof__v1__go_away__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__health_check_request__descriptor_ptr(void) { return &noproof__v1__health_check_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__health_check_response__descriptor_ptr(void) { return &noproof__v1__health_check_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__issue_licence_request__descriptor_ptr(void) { return &noproof__v1__issue_licence_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__licence__descriptor_ptr(void) { return &noproof__v1__licence__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__licence_field__descriptor_ptr(void) { return &noproof__v1__licence_field__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__licence_field_descriptor__descriptor_ptr(void) { return &noproof__v1__licence_field_descriptor__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__licence_response__descriptor_ptr(void) { return &noproof__v1__licence_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__licence_type__descriptor_ptr(void) { return &noproof__v1__licence_type__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_licence_types_request__descriptor_ptr(void) { return &noproof__v1__list_licence_types_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_licence_types_response__descriptor_ptr(void) { return &noproof__v1__list_licence_types_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_methods_request__descriptor_ptr(void) { return &noproof__v1__list_methods_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_methods_response__descriptor_ptr(void) { return &noproof__v1__list_methods_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__lookup_request__descriptor_ptr(void) { return &noproof__v1__lookup_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__lookup_response__descriptor_ptr(void) { return &noproof__v1__lookup_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__metadata_entry__descriptor_ptr(void) { return &noproof__v1__metadata_entry__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__method_info__descriptor_ptr(void) { return &noproof__v1__method_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__proof_body__descriptor_ptr(void) { return &noproof__v1__proof_body__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__purpose__descriptor_ptr(void) { return &noproof__v1__purpose__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__seal_key__descriptor_ptr(void) { return &noproof__v1__seal_key__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__sealed_proof__descriptor_ptr(void) { return &noproof__v1__sealed_proof__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__server_settings__descriptor_ptr(void) { return &noproof__v1__server_settings__descriptor; }
 #endif
