@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // protobuf-c, the C library, as a system library (Debian: libprotobuf-c-dev).
@@ -39,6 +40,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Electronic seals (Ed25519, Art. 9): key files, sealing one proof or a batch, verification.
+        .target(name: "NoProofSeals", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The RPC server: NIO channel handlers, method registry, built-in services.
         .target(
             name: "NoProofServer",
@@ -87,6 +90,7 @@ let package = Package(
             dependencies: ["NoProofCodec"],
             path: "Tests/CodecLeakCheck"
         ),
+        .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),
         .testTarget(
             name: "NoProofProtocolTests",

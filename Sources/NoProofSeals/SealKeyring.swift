@@ -1,0 +1,119 @@
+import Crypto
+import Foundation
+
+/// The server's seal keys, one per seal kind, kept in the data folder as owner-only files.
+/// Keys are created at first start; a key file readable by anyone else is refused.
+package final class SealKeyring: Sendable {
+    private struct KeyFile: Codable {
+        var kind: String
+        var createdAtMillis: Int64
+        var privateKey: String
+    }
+
+    private let keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)]
+
+    private init(keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)]) {
+        self.keys = keys
+    }
+
+    /// The public half of every key, for GetSealKeys.
+    package var publicKeys: [SealPublicKey] {
+        SealKind.allCases.compactMap { keys[$0]?.published }
+    }
+
+    package func publicKey(_ kind: SealKind) -> SealPublicKey { keys[kind]!.published }
+
+    /// Seals one proof body: an Ed25519 signature over exactly these bytes.
+    package func seal(_ body: [UInt8], kind: SealKind) -> Seal {
+        let entry = keys[kind]!
+        // Signing can only fail for a malformed key, which loading has ruled out.
+        let signature = try! entry.key.signature(for: body)
+        return Seal(keyID: entry.published.id, signature: Array(signature))
+    }
+
+    /// Seals many bodies with one signature over their Merkle root; each seal carries its path.
+    package func sealBatch(_ bodies: [[UInt8]], kind: SealKind) -> [Seal] {
+        if bodies.count == 1 { return [seal(bodies[0], kind: kind)] }
+        let entry = keys[kind]!
+        let leaves = bodies.map(MerkleTree.leafHash)
+        let root = MerkleTree.root(leaves[...])
+        let signature = Array(try! entry.key.signature(for: Seal.batchDomain + root))
+        return leaves.indices.map { index in
+            Seal(keyID: entry.published.id, signature: signature, leafIndex: UInt32(index),
+                 batchSize: UInt32(leaves.count), path: MerkleTree.path(leaves[...], index: index))
+        }
+    }
+
+    /// Opens the keys in `directory` (created 0700 if missing), creating missing ones.
+    package static func openOrCreate(directory: URL, now: Date = Date()) throws(SealError) -> SealKeyring {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SealError("cannot create the seal key folder \(directory.path): \(error.localizedDescription)")
+        }
+        var keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)] = [:]
+        for kind in SealKind.allCases {
+            let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
+            if manager.fileExists(atPath: file.path) {
+                keys[kind] = try load(file, kind: kind)
+            } else {
+                keys[kind] = try create(file, kind: kind, now: now)
+            }
+        }
+        return SealKeyring(keys: keys)
+    }
+
+    /// A key id: the first 16 hex digits of SHA-256 over the public key.
+    static func keyID(_ publicKey: Curve25519.Signing.PublicKey, kind: SealKind) -> String {
+        let digest = SHA256.hash(data: publicKey.rawRepresentation)
+        return kind.rawValue + "-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func load(_ file: URL, kind: SealKind) throws(SealError) -> (key: Curve25519.Signing.PrivateKey, published: SealPublicKey) {
+        let mode: Int
+        do {
+            mode = (try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        } catch {
+            throw SealError("cannot read seal key \(file.path): \(error.localizedDescription)")
+        }
+        guard mode & 0o077 == 0 else {
+            throw SealError("seal key \(file.path) is readable by others (mode \(String(mode, radix: 8))); run: chmod 600 \(file.path)")
+        }
+        do {
+            let stored = try JSONDecoder().decode(KeyFile.self, from: Data(contentsOf: file))
+            guard stored.kind == kind.rawValue, let raw = Data(base64Encoded: stored.privateKey) else {
+                throw SealError("seal key \(file.path) is not a \(kind.rawValue) key file")
+            }
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+            return (key, SealPublicKey(id: keyID(key.publicKey, kind: kind), kind: kind,
+                                       publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: stored.createdAtMillis))
+        } catch let error as SealError {
+            throw error
+        } catch {
+            throw SealError("seal key \(file.path) is unreadable: \(error)")
+        }
+    }
+
+    private static func create(_ file: URL, kind: SealKind, now: Date) throws(SealError) -> (key: Curve25519.Signing.PrivateKey, published: SealPublicKey) {
+        let key = Curve25519.Signing.PrivateKey()
+        let created = Int64(now.timeIntervalSince1970 * 1000)
+        let stored = KeyFile(kind: kind.rawValue, createdAtMillis: created, privateKey: key.rawRepresentation.base64EncodedString())
+        let data: Data
+        do {
+            data = try JSONEncoder().encode(stored)
+        } catch {
+            throw SealError("cannot encode seal key: \(error)")
+        }
+        // Created owner-only from the first byte (O_EXCL: never overwrite a key), and synced.
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw SealError("cannot create seal key \(file.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count, fsync(fd) == 0 else {
+            throw SealError("cannot write seal key \(file.path): \(String(cString: strerror(errno)))")
+        }
+        return (key, SealPublicKey(id: keyID(key.publicKey, kind: kind), kind: kind,
+                                   publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: created))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import NoProofSeals
+
+@Suite("Seals")
+struct SealTests {
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("noproof-seals-\(UUID().uuidString)")
+    }
+
+    @Test func singleSealVerifiesAndAFlippedByteDoesNot() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyring = try SealKeyring.openOrCreate(directory: directory)
+        let body = Array("证明 body bytes".utf8)
+        let seal = keyring.seal(body, kind: .dataSharing)
+        let verifier = SealVerifier(keys: keyring.publicKeys)
+        #expect(try verifier.verify(body: body, seal: seal, kind: .dataSharing).kind == .dataSharing)
+        for index in body.indices {
+            var tampered = body
+            tampered[index] ^= 0x01
+            #expect(throws: SealError.self) { try verifier.verify(body: tampered, seal: seal) }
+        }
+        var badSignature = seal
+        badSignature.signature[0] ^= 0x80
+        #expect(throws: SealError.self) { try verifier.verify(body: body, seal: badSignature) }
+    }
+
+    @Test func theOtherSealKindIsRefusedWhenOneIsRequired() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyring = try SealKeyring.openOrCreate(directory: directory)
+        let seal = keyring.seal([1, 2, 3], kind: .verification)
+        let verifier = SealVerifier(keys: keyring.publicKeys)
+        #expect(throws: SealError.self) { try verifier.verify(body: [1, 2, 3], seal: seal, kind: .dataSharing) }
+        #expect(throws: SealError.self) { try SealVerifier(keys: []).verify(body: [1, 2, 3], seal: seal) }
+        #expect(keyring.publicKey(.dataSharing).id != keyring.publicKey(.verification).id)
+    }
+
+    @Test(arguments: [2, 3, 5, 8, 13, 17])
+    func everyProofOfABatchVerifiesWithOneSignature(size: Int) throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyring = try SealKeyring.openOrCreate(directory: directory)
+        let bodies = (0..<size).map { Array("proof \($0)".utf8) }
+        let seals = keyring.sealBatch(bodies, kind: .dataSharing)
+        #expect(Set(seals.map(\.signature)).count == 1)
+        let verifier = SealVerifier(keys: keyring.publicKeys)
+        for (body, seal) in zip(bodies, seals) {
+            try verifier.verify(body: body, seal: seal)
+            // Another proof's body does not fit this proof's path.
+            #expect(throws: SealError.self) { try verifier.verify(body: bodies[(Int(seal.leafIndex) + 1) % size], seal: seal) }
+        }
+        var wrongIndex = seals[0]
+        wrongIndex.leafIndex = UInt32(size - 1)
+        #expect(throws: SealError.self) { try verifier.verify(body: bodies[0], seal: wrongIndex) }
+        var shortPath = seals[size - 1]
+        shortPath.path.removeLast()
+        #expect(throws: SealError.self) { try verifier.verify(body: bodies[size - 1], seal: shortPath) }
+    }
+
+    @Test func keysPersistAcrossRestartsWithOwnerOnlyPermissions() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try SealKeyring.openOrCreate(directory: directory)
+        let second = try SealKeyring.openOrCreate(directory: directory)
+        #expect(first.publicKeys == second.publicKeys)
+        for kind in SealKind.allCases {
+            let path = directory.appendingPathComponent("\(kind.rawValue).key.json").path
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber
+            #expect(mode.intValue & 0o777 == 0o600)
+        }
+        // A proof sealed before the restart verifies with the keys published after it.
+        let seal = first.seal([9], kind: .dataSharing)
+        try SealVerifier(keys: second.publicKeys).verify(body: [9], seal: seal)
+    }
+
+    @Test func aKeyFileReadableByOthersIsRefused() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try SealKeyring.openOrCreate(directory: directory)
+        let path = directory.appendingPathComponent("data-sharing.key.json").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        do {
+            _ = try SealKeyring.openOrCreate(directory: directory)
+            Issue.record("opened a world-readable key")
+        } catch {
+            #expect(error.reason.contains("chmod 600"))
+        }
+    }
+}
