@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // protobuf-c, the C library, as a system library (Debian: libprotobuf-c-dev).
@@ -40,6 +41,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The licence domain: identifiers and their check characters, licence types, licences,
+        // the deterministic demo data. Foundation only.
+        .target(name: "NoProofDomain"),
+        // Storage behind Swift protocols; SQLite (GRDB) is the embedded default. Also the audit log.
+        .target(
+            name: "NoProofStore",
+            dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The licence library service: the indexed cache in front of the store, lookups, writes.
+        .target(
+            name: "NoProofLibrary",
+            dependencies: ["NoProofDomain", "NoProofStore", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Measures `LicenceImporter` on demo data: swift run -c release import-bench
+        .executableTarget(name: "import-bench", dependencies: ["NoProofDomain", "NoProofStore"]),
         // Electronic seals (Ed25519, Art. 9): key files, sealing one proof or a batch, verification.
         .target(name: "NoProofSeals", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The RPC server: NIO channel handlers, method registry, built-in services.
@@ -53,6 +69,14 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The domain services over RPC (licence library, ...): registration and message mapping.
+        .target(
+            name: "NoProofServices",
+            dependencies: [
+                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofStore",
+                "NoProofLibrary", "NoProofSeals", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The client library shared by the CLI and the load harness.
@@ -69,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "noproofd",
             dependencies: [
-                "NoProofServer",
+                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofStore", "NoProofDomain", "NoProofSeals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +114,9 @@ let package = Package(
             dependencies: ["NoProofCodec"],
             path: "Tests/CodecLeakCheck"
         ),
+        .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
+        .testTarget(name: "NoProofStoreTests", dependencies: ["NoProofStore", "NoProofDomain"]),
+        .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofLibrary", "NoProofStore", "NoProofDomain"]),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),
         .testTarget(

@@ -1042,6 +1042,141 @@ void   noproof__v1__licence_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__licence_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__import_licences_request__init
+                     (Noproof__V1__ImportLicencesRequest         *message)
+{
+  static const Noproof__V1__ImportLicencesRequest init_value = NOPROOF__V1__IMPORT_LICENCES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__import_licences_request__get_packed_size
+                     (const Noproof__V1__ImportLicencesRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__import_licences_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__import_licences_request__pack
+                     (const Noproof__V1__ImportLicencesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__import_licences_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__import_licences_request__pack_to_buffer
+                     (const Noproof__V1__ImportLicencesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__import_licences_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ImportLicencesRequest *
+       noproof__v1__import_licences_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ImportLicencesRequest *)
+     protobuf_c_message_unpack (&noproof__v1__import_licences_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__import_licences_request__free_unpacked
+                     (Noproof__V1__ImportLicencesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__import_licences_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__import_rejection__init
+                     (Noproof__V1__ImportRejection         *message)
+{
+  static const Noproof__V1__ImportRejection init_value = NOPROOF__V1__IMPORT_REJECTION__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__import_rejection__get_packed_size
+                     (const Noproof__V1__ImportRejection *message)
+{
+  assert(message->base.descriptor == &noproof__v1__import_rejection__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__import_rejection__pack
+                     (const Noproof__V1__ImportRejection *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__import_rejection__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__import_rejection__pack_to_buffer
+                     (const Noproof__V1__ImportRejection *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__import_rejection__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ImportRejection *
+       noproof__v1__import_rejection__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ImportRejection *)
+     protobuf_c_message_unpack (&noproof__v1__import_rejection__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__import_rejection__free_unpacked
+                     (Noproof__V1__ImportRejection *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__import_rejection__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__import_licences_response__init
+                     (Noproof__V1__ImportLicencesResponse         *message)
+{
+  static const Noproof__V1__ImportLicencesResponse init_value = NOPROOF__V1__IMPORT_LICENCES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__import_licences_response__get_packed_size
+                     (const Noproof__V1__ImportLicencesResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__import_licences_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__import_licences_response__pack
+                     (const Noproof__V1__ImportLicencesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__import_licences_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__import_licences_response__pack_to_buffer
+                     (const Noproof__V1__ImportLicencesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__import_licences_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ImportLicencesResponse *
+       noproof__v1__import_licences_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ImportLicencesResponse *)
+     protobuf_c_message_unpack (&noproof__v1__import_licences_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__import_licences_response__free_unpacked
+                     (Noproof__V1__ImportLicencesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__import_licences_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__licence_field__field_descriptors[2] =
 {
   {
@@ -2619,5 +2754,184 @@ const ProtobufCMessageDescriptor noproof__v1__licence_response__descriptor =
   noproof__v1__licence_response__field_indices_by_name,
   1,  noproof__v1__licence_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__licence_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__import_licences_request__field_descriptors[1] =
+{
+  {
+    "licences",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__ImportLicencesRequest, n_licences),
+    offsetof(Noproof__V1__ImportLicencesRequest, licences),
+    &noproof__v1__licence__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__import_licences_request__field_indices_by_name[] = {
+  0,   /* field[0] = licences */
+};
+static const ProtobufCIntRange noproof__v1__import_licences_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__import_licences_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ImportLicencesRequest",
+  "ImportLicencesRequest",
+  "Noproof__V1__ImportLicencesRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__ImportLicencesRequest),
+  1,
+  noproof__v1__import_licences_request__field_descriptors,
+  noproof__v1__import_licences_request__field_indices_by_name,
+  1,  noproof__v1__import_licences_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__import_licences_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__import_rejection__field_descriptors[3] =
+{
+  {
+    "index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportRejection, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "field",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportRejection, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportRejection, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__import_rejection__field_indices_by_name[] = {
+  1,   /* field[1] = field */
+  0,   /* field[0] = index */
+  2,   /* field[2] = reason */
+};
+static const ProtobufCIntRange noproof__v1__import_rejection__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor noproof__v1__import_rejection__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ImportRejection",
+  "ImportRejection",
+  "Noproof__V1__ImportRejection",
+  "noproof.v1",
+  sizeof(Noproof__V1__ImportRejection),
+  3,
+  noproof__v1__import_rejection__field_descriptors,
+  noproof__v1__import_rejection__field_indices_by_name,
+  1,  noproof__v1__import_rejection__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__import_rejection__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__import_licences_response__field_descriptors[4] =
+{
+  {
+    "inserted",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportLicencesResponse, inserted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportLicencesResponse, updated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unchanged",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportLicencesResponse, unchanged),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejected",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__ImportLicencesResponse, n_rejected),
+    offsetof(Noproof__V1__ImportLicencesResponse, rejected),
+    &noproof__v1__import_rejection__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__import_licences_response__field_indices_by_name[] = {
+  0,   /* field[0] = inserted */
+  3,   /* field[3] = rejected */
+  2,   /* field[2] = unchanged */
+  1,   /* field[1] = updated */
+};
+static const ProtobufCIntRange noproof__v1__import_licences_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor noproof__v1__import_licences_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ImportLicencesResponse",
+  "ImportLicencesResponse",
+  "Noproof__V1__ImportLicencesResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__ImportLicencesResponse),
+  4,
+  noproof__v1__import_licences_response__field_descriptors,
+  noproof__v1__import_licences_response__field_indices_by_name,
+  1,  noproof__v1__import_licences_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__import_licences_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -25,6 +25,8 @@ struct DaemonConfiguration: Codable {
     var idleTimeoutSeconds: Int?
     var shutdownGraceSeconds: Int?
     var credentials: [Credential]?
+    var demoLicences: Int?
+    var cacheLicences: Int?
 
     static func load(path: String) throws -> DaemonConfiguration {
         let data: Data

@@ -1,3 +1,4 @@
+import NoProofDomain
 import NoProofProtocol
 import NoProofServer
 
@@ -14,4 +15,10 @@ enum DemoSetup {
             roles: ["taskforce"]
         )
     )
+
+    /// A few demo holders to try lookups with (the generator is deterministic).
+    static func examples(licences: Int) -> [DemoHolder] {
+        let generator = DemoDataGenerator(licenceCount: licences)
+        return (0..<min(10, generator.holderCount)).map { generator.holder(at: $0) }
+    }
 }

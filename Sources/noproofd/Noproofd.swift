@@ -3,7 +3,12 @@ import Foundation
 import Logging
 import NIOCore
 import NoProofProtocol
+import NoProofDomain
+import NoProofLibrary
+import NoProofSeals
 import NoProofServer
+import NoProofServices
+import NoProofStore
 import ServiceLifecycle
 
 @main
@@ -31,6 +36,12 @@ struct Noproofd: AsyncParsableCommand {
 
     @Flag(help: "Demo mode: demo data and the demo credential 'demo-taskforce' / 'demo-secret'. Loopback only.")
     var demo = false
+
+    @Option(name: .customLong("demo-licences"), help: "Demo licences generated into an empty library with --demo (default 50000).")
+    var demoLicences: Int?
+
+    @Option(name: .customLong("cache-licences"), help: "Most licences kept in the in-memory index (default 2000000).")
+    var cacheLicences: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
@@ -98,13 +109,24 @@ struct Noproofd: AsyncParsableCommand {
             logger.warning("no credentials configured: only Health and Session calls can succeed; use --demo or a config file with credentials")
         }
 
+        let library = try await DaemonStorage.open(
+            dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
+            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, logger: logger
+        )
+        var registry = RPCRegistry()
+        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit).register(in: &registry)
         let noproof = NoProofServer(
-            configuration: server, registry: RPCRegistry(),
+            configuration: server, registry: registry,
             authenticator: StaticCredentialAuthenticator(credentials), logger: logger
         )
         if demo {
             logger.info("demo mode", metadata: ["credential": "\(DemoSetup.credential.id):\(DemoSetup.credential.secret)",
                                                 "data_dir": "\(dataDirectory.path)"])
+            let examples = DemoSetup.examples(licences: demoLicences ?? file.demoLicences ?? 50_000)
+            let listing = dataDirectory.appendingPathComponent("demo-holders.txt")
+            try? examples.map { "\($0.holder.key) \($0.guaranteedTypeCode) \($0.name)" }.joined(separator: "\n")
+                .appending("\n").write(to: listing, atomically: true, encoding: .utf8)
+            logger.info("demo holders to try (holder id, licence type, name)", metadata: ["file": "\(listing.path)"])
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -113,6 +135,7 @@ struct Noproofd: AsyncParsableCommand {
                 logger: logger
             )
         )
+        defer { library.close() }
         try await group.run()
     }
 }

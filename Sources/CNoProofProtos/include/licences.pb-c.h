@@ -38,6 +38,9 @@ typedef struct Noproof__V1__IssueLicenceRequest Noproof__V1__IssueLicenceRequest
 typedef struct Noproof__V1__AmendLicenceRequest Noproof__V1__AmendLicenceRequest;
 typedef struct Noproof__V1__ChangeLicenceStatusRequest Noproof__V1__ChangeLicenceStatusRequest;
 typedef struct Noproof__V1__LicenceResponse Noproof__V1__LicenceResponse;
+typedef struct Noproof__V1__ImportLicencesRequest Noproof__V1__ImportLicencesRequest;
+typedef struct Noproof__V1__ImportRejection Noproof__V1__ImportRejection;
+typedef struct Noproof__V1__ImportLicencesResponse Noproof__V1__ImportLicencesResponse;
 
 
 /* --- enums --- */
@@ -356,7 +359,7 @@ struct  Noproof__V1__IssueLicenceRequest
 {
   ProtobufCMessage base;
   /*
-   * licence_id may be "" to have it built from type_code, issuer_code, a new serial and version 001.
+   * The complete licence as issued, licence_id included (its check character must be right).
    */
   Noproof__V1__Licence *licence;
 };
@@ -402,6 +405,50 @@ struct  Noproof__V1__LicenceResponse
 #define NOPROOF__V1__LICENCE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__licence_response__descriptor) \
     , NULL }
+
+
+/*
+ * A batch of a department's export (noproof import). Each row is validated; rows that fail are
+ * reported, the others are written in one transaction. Re-importing an unchanged row is a no-op.
+ */
+struct  Noproof__V1__ImportLicencesRequest
+{
+  ProtobufCMessage base;
+  size_t n_licences;
+  Noproof__V1__Licence **licences;
+};
+#define NOPROOF__V1__IMPORT_LICENCES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__import_licences_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Noproof__V1__ImportRejection
+{
+  ProtobufCMessage base;
+  /*
+   * Index of the row in the request.
+   */
+  uint32_t index;
+  char *field;
+  char *reason;
+};
+#define NOPROOF__V1__IMPORT_REJECTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__import_rejection__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Noproof__V1__ImportLicencesResponse
+{
+  ProtobufCMessage base;
+  uint32_t inserted;
+  uint32_t updated;
+  uint32_t unchanged;
+  size_t n_rejected;
+  Noproof__V1__ImportRejection **rejected;
+};
+#define NOPROOF__V1__IMPORT_LICENCES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__import_licences_response__descriptor) \
+    , 0, 0, 0, 0,NULL }
 
 
 /* Noproof__V1__LicenceField methods */
@@ -841,6 +888,63 @@ Noproof__V1__LicenceResponse *
 void   noproof__v1__licence_response__free_unpacked
                      (Noproof__V1__LicenceResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__ImportLicencesRequest methods */
+void   noproof__v1__import_licences_request__init
+                     (Noproof__V1__ImportLicencesRequest         *message);
+size_t noproof__v1__import_licences_request__get_packed_size
+                     (const Noproof__V1__ImportLicencesRequest   *message);
+size_t noproof__v1__import_licences_request__pack
+                     (const Noproof__V1__ImportLicencesRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__import_licences_request__pack_to_buffer
+                     (const Noproof__V1__ImportLicencesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ImportLicencesRequest *
+       noproof__v1__import_licences_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__import_licences_request__free_unpacked
+                     (Noproof__V1__ImportLicencesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ImportRejection methods */
+void   noproof__v1__import_rejection__init
+                     (Noproof__V1__ImportRejection         *message);
+size_t noproof__v1__import_rejection__get_packed_size
+                     (const Noproof__V1__ImportRejection   *message);
+size_t noproof__v1__import_rejection__pack
+                     (const Noproof__V1__ImportRejection   *message,
+                      uint8_t             *out);
+size_t noproof__v1__import_rejection__pack_to_buffer
+                     (const Noproof__V1__ImportRejection   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ImportRejection *
+       noproof__v1__import_rejection__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__import_rejection__free_unpacked
+                     (Noproof__V1__ImportRejection *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ImportLicencesResponse methods */
+void   noproof__v1__import_licences_response__init
+                     (Noproof__V1__ImportLicencesResponse         *message);
+size_t noproof__v1__import_licences_response__get_packed_size
+                     (const Noproof__V1__ImportLicencesResponse   *message);
+size_t noproof__v1__import_licences_response__pack
+                     (const Noproof__V1__ImportLicencesResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__import_licences_response__pack_to_buffer
+                     (const Noproof__V1__ImportLicencesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ImportLicencesResponse *
+       noproof__v1__import_licences_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__import_licences_response__free_unpacked
+                     (Noproof__V1__ImportLicencesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__LicenceField_Closure)
@@ -912,6 +1016,15 @@ typedef void (*Noproof__V1__ChangeLicenceStatusRequest_Closure)
 typedef void (*Noproof__V1__LicenceResponse_Closure)
                  (const Noproof__V1__LicenceResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__ImportLicencesRequest_Closure)
+                 (const Noproof__V1__ImportLicencesRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ImportRejection_Closure)
+                 (const Noproof__V1__ImportRejection *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ImportLicencesResponse_Closure)
+                 (const Noproof__V1__ImportLicencesResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -942,6 +1055,9 @@ extern const ProtobufCMessageDescriptor noproof__v1__issue_licence_request__desc
 extern const ProtobufCMessageDescriptor noproof__v1__amend_licence_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__change_licence_status_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__licence_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__import_licences_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__import_rejection__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__import_licences_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

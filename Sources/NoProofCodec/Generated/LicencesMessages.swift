@@ -701,3 +701,86 @@ extension LicenceResponse: ProtoMessage {
         licence = try readOptional(c.licence, as: Licence.self)
     }
 }
+
+package struct ImportLicencesRequest: Hashable, Sendable {
+    package var licences: [Licence]
+
+    package init(licences: [Licence] = []) {
+        self.licences = licences
+    }
+}
+
+extension ImportLicencesRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ImportLicencesRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_licences_request__descriptor_ptr() }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        (c.n_licences, c.licences) = arena.messages(licences)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        licences = try readRepeated(c.n_licences, c.licences, as: Licence.self)
+    }
+}
+
+package struct ImportRejection: Hashable, Sendable {
+    package var index: UInt32
+    package var field: String
+    package var reason: String
+
+    package init(index: UInt32 = 0, field: String = "", reason: String = "") {
+        self.index = index
+        self.field = field
+        self.reason = reason
+    }
+}
+
+extension ImportRejection: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ImportRejection
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_rejection__descriptor_ptr() }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.index = index
+        c.field = arena.string(field)
+        c.reason = arena.string(reason)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        index = c.index
+        field = String(protobufC: c.field)
+        reason = String(protobufC: c.reason)
+    }
+}
+
+package struct ImportLicencesResponse: Hashable, Sendable {
+    package var inserted: UInt32
+    package var updated: UInt32
+    package var unchanged: UInt32
+    package var rejected: [ImportRejection]
+
+    package init(inserted: UInt32 = 0, updated: UInt32 = 0, unchanged: UInt32 = 0, rejected: [ImportRejection] = []) {
+        self.inserted = inserted
+        self.updated = updated
+        self.unchanged = unchanged
+        self.rejected = rejected
+    }
+}
+
+extension ImportLicencesResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ImportLicencesResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_licences_response__descriptor_ptr() }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.inserted = inserted
+        c.updated = updated
+        c.unchanged = unchanged
+        (c.n_rejected, c.rejected) = arena.messages(rejected)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        inserted = c.inserted
+        updated = c.updated
+        unchanged = c.unchanged
+        rejected = try readRepeated(c.n_rejected, c.rejected, as: ImportRejection.self)
+    }
+}

@@ -1,0 +1,62 @@
+import NoProofCodec
+import NoProofProtocol
+
+/// Typed calls of the licence library (noproof.v1.Licences).
+extension NoProofClient {
+    package func lookup(holderID: String, typeCode: String, purpose: Purpose, metadata: Metadata = [:]) async throws -> SealedProof {
+        let response = try await unary(.path("/noproof.v1.Licences/Lookup"),
+                                       request: LookupRequest(holderID: holderID, typeCode: typeCode, purpose: purpose),
+                                       as: LookupResponse.self, metadata: metadata)
+        guard let proof = response.proof else { throw RPCError(.internal, "the server answered without a proof") }
+        return proof
+    }
+
+    package func licence(id: String, purpose: Purpose? = nil, metadata: Metadata = [:]) async throws -> Licence {
+        let response = try await unary(.path("/noproof.v1.Licences/GetLicence"), request: GetLicenceRequest(licenceID: id, purpose: purpose),
+                                       as: GetLicenceResponse.self, metadata: metadata)
+        guard let licence = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
+        return licence
+    }
+
+    package func check(holderID: String, typeCode: String, declared: [LicenceField], purpose: Purpose? = nil,
+                       metadata: Metadata = [:]) async throws -> CheckLicenceResponse {
+        try await unary(.path("/noproof.v1.Licences/CheckLicence"),
+                        request: CheckLicenceRequest(holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose),
+                        as: CheckLicenceResponse.self, metadata: metadata)
+    }
+
+    package func sealKeys() async throws -> GetSealKeysResponse {
+        try await unary(.path("/noproof.v1.Licences/GetSealKeys"), request: GetSealKeysRequest(), as: GetSealKeysResponse.self)
+    }
+
+    package func licenceTypes() async throws -> [LicenceType] {
+        try await unary(.path("/noproof.v1.Licences/ListLicenceTypes"), request: ListLicenceTypesRequest(),
+                        as: ListLicenceTypesResponse.self).types
+    }
+
+    package enum StatusChange: String, Sendable {
+        case suspend = "SuspendLicence"
+        case reinstate = "ReinstateLicence"
+        case revoke = "RevokeLicence"
+    }
+
+    package func changeStatus(_ change: StatusChange, licenceID: String, reason: String, metadata: Metadata = [:]) async throws -> Licence {
+        let response = try await unary(.path("/noproof.v1.Licences/\(change.rawValue)"),
+                                       request: ChangeLicenceStatusRequest(licenceID: licenceID, reason: reason),
+                                       as: LicenceResponse.self, metadata: metadata)
+        guard let licence = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
+        return licence
+    }
+
+    package func issue(_ licence: Licence, metadata: Metadata = [:]) async throws -> Licence {
+        let response = try await unary(.path("/noproof.v1.Licences/IssueLicence"), request: IssueLicenceRequest(licence: licence),
+                                       as: LicenceResponse.self, metadata: metadata)
+        guard let issued = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
+        return issued
+    }
+
+    package func importLicences(_ licences: [Licence], timeout: Duration? = .seconds(120)) async throws -> ImportLicencesResponse {
+        try await unary(.path("/noproof.v1.Licences/ImportLicences"), request: ImportLicencesRequest(licences: licences),
+                        as: ImportLicencesResponse.self, timeout: timeout)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Logging
+import NoProofDomain
+import NoProofStore
+import Synchronization
+
+/// The electronic licence library (电子证照库): the store with the indexed cache in front of it.
+/// Reads come from the cache when they can; every write goes to the store first and reaches the
+/// cache before it is acknowledged (write-through), so a revoked licence is never served.
+package final class LicenceLibrary: Sendable {
+    package let store: any LicenceStore
+    package let cache: LicenceCache
+    private let types: Mutex<[String: LicenceType]>
+    private let today: @Sendable () -> CivilDate
+    private let logger: Logger
+
+    package init(store: any LicenceStore, cache: LicenceCache, types: [LicenceType],
+                 today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) {
+        self.store = store
+        self.cache = cache
+        self.types = Mutex(Dictionary(types.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last }))
+        self.today = today
+        self.logger = logger
+    }
+
+    /// Opens the library over `store`, reading its licence-type catalogue.
+    package static func open(store: any LicenceStore, cacheCapacity: Int,
+                             today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) async throws(LibraryError) -> LicenceLibrary {
+        do {
+            let types = try await store.licenceTypes()
+            return LicenceLibrary(store: store, cache: LicenceCache(capacity: cacheCapacity), types: types, today: today, logger: logger)
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    package var licenceTypes: [LicenceType] {
+        types.withLock { $0.values.sorted { $0.code < $1.code } }
+    }
+
+    package var currentDay: CivilDate { today() }
+
+    // MARK: Reading
+
+    /// Validates a lookup's holder and licence type, naming the bad field.
+    package func parseQuery(holderID: String, typeCode: String) throws(LibraryError) -> (Holder, LicenceType) {
+        let holder: Holder
+        do {
+            holder = try Holder.parse(holderID, field: "holder_id")
+        } catch {
+            throw .invalid(error)
+        }
+        guard let type = types.withLock({ $0[typeCode] }) else {
+            throw LibraryError(.invalidArgument, "type_code: unknown licence type '\(typeCode)'; list them with ListLicenceTypes")
+        }
+        guard type.accepts(holder) else {
+            throw LibraryError(.invalidArgument, "holder_id: licence type \(type.code) (\(type.nameEn)) is not held by \(holder.kind.rawValue) holders")
+        }
+        return (holder, type)
+    }
+
+    /// The holder's current licences if the cache has them (no waiting), else nil.
+    package func cachedLicences(of holder: Holder) -> [Licence]? {
+        cache.licences(holder: holder.key)
+    }
+
+    /// The holder's current licences, from the cache or the store (then cached).
+    package func licences(of holder: Holder) async throws(LibraryError) -> [Licence] {
+        if let cached = cache.licences(holder: holder.key) { return cached }
+        let generation = cache.generation
+        do {
+            let licences = try await store.licences(holder: holder, typeCode: nil)
+            cache.fill(holder: holder.key, licences: licences, generation: generation)
+            return licences
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// What a lookup finds among `licences`, as of today.
+    package func outcome(_ licences: [Licence], typeCode: String) -> LookupOutcome {
+        LookupOutcome.choose(from: licences, typeCode: typeCode, today: today())
+    }
+
+    /// One licence by its identifier (current version).
+    package func licence(id text: String) async throws(LibraryError) -> Licence {
+        let id: LicenceIdentifier
+        do {
+            id = try LicenceIdentifier.parse(text, field: "licence_id")
+        } catch {
+            throw .invalid(error)
+        }
+        if let holder = cache.holder(ofLicence: id.description),
+           let licence = cache.licences(holder: holder)?.first(where: { $0.id == id }) {
+            return licence
+        }
+        let stored: Licence?
+        do {
+            stored = try await store.licence(byID: id)
+        } catch {
+            throw .store(error)
+        }
+        guard let stored else {
+            throw LibraryError(.notFound, "licence \(id) is not in the licence library")
+        }
+        return stored
+    }
+
+    /// Loads holders into the cache until it is full or the store is exhausted; returns the
+    /// number of licences cached.
+    package func warmUp() async throws(LibraryError) -> Int {
+        let generation = cache.generation
+        var byHolder: [String: [Licence]] = [:]
+        var loaded = 0
+        var exhausted = false
+        do {
+            var after: LicenceIdentifier?
+            while loaded < cache.capacity {
+                let page = try await store.licences(after: after, limit: 10_000)
+                if page.isEmpty {
+                    exhausted = true
+                    break
+                }
+                for licence in page { byHolder[licence.holder.key, default: []].append(licence) }
+                loaded += page.count
+                after = page.last?.id
+            }
+        } catch {
+            throw .store(error)
+        }
+        for (holder, licences) in byHolder {
+            guard cache.statistics.licences < cache.capacity else { break }
+            if exhausted {
+                // Every licence was read: each holder's list is complete.
+                cache.fill(holder: holder, licences: licences, generation: generation)
+            } else if let parsed = try? Holder.parse(holder),
+                      let complete = try? await store.licences(holder: parsed, typeCode: nil) {
+                // The store holds more than fits: read the holder whole before caching it.
+                cache.fill(holder: holder, licences: complete, generation: generation)
+            }
+        }
+        let statistics = cache.statistics
+        logger.info("licence cache warmed up", metadata: ["licences": "\(statistics.licences)", "holders": "\(statistics.holders)",
+                                                         "capacity": "\(statistics.capacity)"])
+        return statistics.licences
+    }
+
+    // MARK: Writing (issuing unit)
+
+    /// Issues a licence. `unitCode` must be the licence's issuing unit unless `asTaskForce`.
+    package func issue(_ licence: Licence, byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> Licence {
+        try authorize(licence.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: "issue")
+        guard let type = types.withLock({ $0[licence.typeCode] }) else {
+            throw LibraryError(.invalidArgument, "type_code: unknown licence type '\(licence.typeCode)'")
+        }
+        do {
+            try licence.validate()
+            try licence.validate(against: type)
+        } catch {
+            throw .invalid(error)
+        }
+        return try await write(holder: licence.holder) { (store) async throws(StoreError) -> Licence in try await store.issue(licence) }
+    }
+
+    package func amend(_ id: String, changes: LicenceAmendment, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> Licence {
+        let current = try await licence(id: id)
+        try authorize(current.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: "amend")
+        return try await write(holder: current.holder) { (store) async throws(StoreError) -> Licence in try await store.amend(current.id, changes: changes, reason: reason) }
+    }
+
+    package enum StatusChange: String, Sendable {
+        case suspend, reinstate, revoke
+    }
+
+    package func change(_ id: String, to change: StatusChange, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> Licence {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw LibraryError(.invalidArgument, "reason: say why the licence is \(change == .revoke ? "revoked" : change == .suspend ? "suspended" : "reinstated")")
+        }
+        let current = try await licence(id: id)
+        try authorize(current.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: change.rawValue)
+        return try await write(holder: current.holder) { (store) async throws(StoreError) -> Licence in
+            switch change {
+            case .suspend: try await store.suspend(current.id, reason: reason)
+            case .reinstate: try await store.reinstate(current.id, reason: reason)
+            case .revoke: try await store.revoke(current.id, reason: reason)
+            }
+        }
+    }
+
+    /// Imports a batch from an issuing unit's export. Rows of another issuer are rejected
+    /// (field issuer_code) unless `asTaskForce`; cached holders touched are refreshed.
+    package func importBatch(_ licences: [Licence], byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> ImportOutcome {
+        var allowed: [Licence] = []
+        var originalIndex: [Int] = []
+        var outcome = ImportOutcome()
+        for (index, licence) in licences.enumerated() {
+            if asTaskForce || licence.issuerCode.value == unitCode {
+                allowed.append(licence)
+                originalIndex.append(index)
+            } else {
+                outcome.rejected.append(.init(index: index, error: ValidationError(
+                    field: "issuer_code", reason: "issued by \(licence.issuerCode.value); this connection may import only licences issued by \(unitCode)")))
+            }
+        }
+        let written: ImportOutcome
+        do {
+            written = try await store.importBatch(allowed)
+        } catch {
+            throw .store(error)
+        }
+        outcome.inserted = written.inserted
+        outcome.updated = written.updated
+        outcome.unchanged = written.unchanged
+        outcome.rejected += written.rejected.map { .init(index: originalIndex[$0.index], error: $0.error) }
+        outcome.rejected.sort { $0.index < $1.index }
+        if written.inserted + written.updated > 0 {
+            for holder in Set(allowed.map(\.holder.key)) { cache.invalidate(holder: holder) }
+        }
+        return outcome
+    }
+
+    private func authorize(_ issuerCode: String, unitCode: String, asTaskForce: Bool, action: String) throws(LibraryError) {
+        guard asTaskForce || issuerCode == unitCode else {
+            throw LibraryError(.permissionDenied, "only the issuing unit (\(issuerCode)) may \(action) this licence; this connection acts for \(unitCode)")
+        }
+    }
+
+    /// Runs a store write, then brings the holder's cached licences up to date before returning.
+    private func write(holder: Holder, _ body: (any LicenceStore) async throws(StoreError) -> Licence) async throws(LibraryError) -> Licence {
+        let result: Licence
+        do {
+            result = try await body(store)
+        } catch {
+            throw .store(error)
+        }
+        do {
+            cache.update(holder: holder.key, licences: try await store.licences(holder: holder, typeCode: nil))
+        } catch {
+            // The write is committed but the cache could not be refreshed: drop the holder so
+            // the next read goes to the store.
+            cache.invalidate(holder: holder.key)
+        }
+        return result
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import Logging
+import NoProofCodec
+import NoProofDomain
+import NoProofLibrary
+import NoProofProtocol
+import NoProofSeals
+import NoProofServer
+import NoProofStore
+
+/// The licence library over RPC: lookups that answer with sealed electronic proofs (Art. 9),
+/// reads, field checks, the seal keys, and the issuing units' writes.
+///
+/// Every lookup, found or not, is written to the audit log and the answer leaves only once that
+/// record is durable.
+package struct LicenceService: Sendable {
+    let library: LicenceLibrary
+    let keyring: SealKeyring
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+    private let serials = ProofSerialGenerator()
+
+    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.library = library
+        self.keyring = keyring
+        self.audit = audit
+        self.now = now
+    }
+
+    package func register(in registry: inout RPCRegistry) {
+        registry.callback(LicenceMethods.lookup, LookupRequest.self, LookupResponse.self) { request, context, respond in
+            try lookup(request, context: context, respond: respond)
+        }
+        registry.unary(LicenceMethods.getLicence, GetLicenceRequest.self, GetLicenceResponse.self) { request, context in
+            try await getLicence(request, context: context)
+        }
+        registry.unary(LicenceMethods.checkLicence, CheckLicenceRequest.self, CheckLicenceResponse.self) { request, context in
+            try await checkLicence(request, context: context)
+        }
+        let keys = GetSealKeysResponse(keys: keyring.publicKeys.map {
+            SealKey(keyID: $0.id, sealKind: $0.kind.rawValue, nameZh: $0.kind.nameZh, algorithm: "Ed25519",
+                    publicKey: $0.publicKey, validFromMillis: $0.validFromMillis, validToMillis: $0.validToMillis)
+        })
+        registry.inline(LicenceMethods.getSealKeys, GetSealKeysRequest.self, GetSealKeysResponse.self) { _, _ in keys }
+        let library = self.library
+        registry.inline(LicenceMethods.listLicenceTypes, ListLicenceTypesRequest.self, ListLicenceTypesResponse.self) { _, _ in
+            ListLicenceTypesResponse(types: library.licenceTypes.map(LicenceTypeMessage.init))
+        }
+        registry.unary(LicenceMethods.issueLicence, IssueLicenceRequest.self, LicenceResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            guard let message = request.licence else { throw RPCError(.invalidArgument, "licence: required") }
+            let licence = try Self.validated { () throws(ValidationError) in try NoProofDomain.Licence(message: message) }
+            let issued = try await Self.library { () async throws(LibraryError) in
+                try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+            }
+            return LicenceResponse(licence: LicenceMessage(issued))
+        }
+        registry.unary(LicenceMethods.amendLicence, AmendLicenceRequest.self, LicenceResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            let amendment = try Self.amendment(request)
+            let amended = try await Self.library { () async throws(LibraryError) in
+                try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
+                                        byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+            }
+            return LicenceResponse(licence: LicenceMessage(amended))
+        }
+        for (method, change) in [(LicenceMethods.suspendLicence, LicenceLibrary.StatusChange.suspend),
+                                 (LicenceMethods.reinstateLicence, .reinstate), (LicenceMethods.revokeLicence, .revoke)] {
+            registry.unary(method, ChangeLicenceStatusRequest.self, LicenceResponse.self) { request, context in
+                let unit = try context.requireUnit()
+                let changed = try await Self.library { () async throws(LibraryError) in
+                    try await library.change(request.licenceID, to: change, reason: request.reason,
+                                             byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                }
+                context.logger.debug("licence status changed", metadata: ["licence": "\(changed.id)", "change": "\(change.rawValue)"])
+                return LicenceResponse(licence: LicenceMessage(changed))
+            }
+        }
+        registry.unary(LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            return try await importLicences(request, unit: unit)
+        }
+    }
+
+    // MARK: Lookup
+
+    private func lookup(_ request: LookupRequest, context: CallContext,
+                        respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void) throws {
+        let unit = try context.requireUnit()
+        let purpose = request.purpose ?? Purpose()
+        var record = AuditRecord(
+            atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",
+            action: "Lookup", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+            holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: ""
+        )
+        let holder: Holder
+        let type: NoProofDomain.LicenceType
+        do {
+            try Self.checkPurpose(purpose)
+            (holder, type) = try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
+        } catch {
+            record.result = "invalid_argument"
+            let failure = RPCError(error)
+            audit.append(record) { _ in respond(.failure(failure)) }
+            return
+        }
+        let pending = record
+        let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
+            answer(library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
+                   purpose: purpose, context: context, record: pending, respond: respond)
+        }
+        if let cached = library.cachedLicences(of: holder) {
+            finish(cached)
+        } else {
+            let library = self.library
+            let audit = self.audit
+            Task {
+                do {
+                    finish(try await library.licences(of: holder))
+                } catch {
+                    var failed = pending
+                    failed.result = "unavailable"
+                    audit.append(failed) { _ in respond(.failure(RPCError(error))) }
+                }
+            }
+        }
+    }
+
+    private func answer(
+        _ outcome: LookupOutcome, holder: Holder, type: NoProofDomain.LicenceType, unit: AuthenticatedUnit, purpose: Purpose,
+        context: CallContext, record: AuditRecord, respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void
+    ) {
+        var record = record
+        switch outcome {
+        case .found(let licence):
+            let serial = serials.next()
+            let body = ProofBody(
+                proofSerial: serial, sealKind: SealKind.dataSharing.rawValue, licence: LicenceMessage(licence), purpose: purpose,
+                extractingUnitCode: unit.unitCode, extractingUnitName: unit.unitName,
+                producingUnitCode: licence.issuerCode.value, producingUnitName: licence.issuerName,
+                extractedAtMillis: record.atMillis, staff: record.staff
+            )
+            let bytes = ProtoCodec.encode(body)
+            let seal = keyring.seal(bytes, kind: .dataSharing)
+            let proof = SealedProof(body: bytes, keyID: seal.keyID, signature: seal.signature,
+                                    leafIndex: seal.leafIndex, batchSize: seal.batchSize, path: seal.path)
+            record.result = "found"
+            record.licenceID = licence.id.description
+            record.proofSerial = serial
+            audit.append(record) { result in
+                switch result {
+                case .success: respond(.success(LookupResponse(proof: proof)))
+                case .failure(let error):
+                    context.logger.error("audit write failed; proof withheld", metadata: ["error": "\(error)"])
+                    respond(.failure(RPCError(.unavailable, "the lookup could not be recorded in the audit trail, so no proof was issued; retry")))
+                }
+            }
+        case .notFound:
+            record.result = "not_found"
+            let failure = RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
+            audit.append(record) { _ in respond(.failure(failure)) }
+        case .notInForce(let licence, let status):
+            record.result = status.rawValue
+            record.licenceID = licence.id.description
+            let failure = RPCError(.failedPrecondition,
+                                   "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued")
+            audit.append(record) { _ in respond(.failure(failure)) }
+        }
+    }
+
+    static func checkPurpose(_ purpose: Purpose) throws(ValidationError) {
+        if purpose.itemCode.isEmpty {
+            throw ValidationError(field: "purpose.item_code", reason: "required: the service item (事项) the proof is for")
+        }
+        if purpose.caseReference.isEmpty {
+            throw ValidationError(field: "purpose.case_reference", reason: "required: the unit's case reference")
+        }
+    }
+
+    // MARK: Reads
+
+    private func getLicence(_ request: GetLicenceRequest, context: CallContext) async throws -> GetLicenceResponse {
+        let unit = try context.requireUnit()
+        let purpose = request.purpose ?? Purpose()
+        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",
+                                 action: "GetLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+                                 holderID: "", typeCode: "", licenceID: String(request.licenceID.prefix(128)), result: "")
+        do {
+            let licence = try await Self.library { () async throws(LibraryError) in try await library.licence(id: request.licenceID) }
+            record.holderID = licence.holder.key
+            record.typeCode = licence.typeCode
+            record.result = "found"
+            _ = try await audit.append(record)
+            return GetLicenceResponse(licence: LicenceMessage(licence))
+        } catch let error as RPCError {
+            record.result = error.code.name.lowercased()
+            _ = try? await audit.append(record)
+            throw error
+        }
+    }
+
+    private func checkLicence(_ request: CheckLicenceRequest, context: CallContext) async throws -> CheckLicenceResponse {
+        let unit = try context.requireUnit()
+        let purpose = request.purpose ?? Purpose()
+        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",
+                                 action: "CheckLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+                                 holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: "")
+        do {
+            let (holder, type) = try Self.library { () throws(LibraryError) in
+                try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
+            }
+            let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }
+            let licence: NoProofDomain.Licence
+            let status: LicenceStatus
+            switch library.outcome(licences, typeCode: type.code) {
+            case .found(let found):
+                (licence, status) = (found, .valid)
+            case .notInForce(let found, let effective):
+                (licence, status) = (found, effective)
+            case .notFound:
+                throw RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
+            }
+            let checks = request.declared.map { declared -> FieldCheck in
+                let recorded = declared.key == "holder_name" ? licence.holderName : licence.fields[declared.key]
+                guard let recorded else { return FieldCheck(key: declared.key, result: .notOnRecord) }
+                return FieldCheck(key: declared.key, result: recorded == declared.value ? .match : .mismatch)
+            }
+            record.result = checks.contains { $0.result != .match } ? "mismatch" : "match"
+            record.licenceID = licence.id.description
+            _ = try await audit.append(record)
+            return CheckLicenceResponse(status: status.rawValue, fields: checks)
+        } catch let error as RPCError {
+            record.result = error.code.name.lowercased()
+            _ = try? await audit.append(record)
+            throw error
+        }
+    }
+
+    // MARK: Writes
+
+    static func amendment(_ request: AmendLicenceRequest) throws(RPCError) -> LicenceAmendment {
+        var amendment = LicenceAmendment()
+        if !request.holderName.isEmpty { amendment.holderName = request.holderName }
+        switch request.validTo {
+        case "": break
+        case "indefinite": amendment.validTo = .some(nil)
+        default:
+            amendment.validTo = .some(try validated { () throws(ValidationError) in try CivilDate.parse(request.validTo, field: "valid_to") })
+        }
+        for field in request.fields {
+            if field.value.isEmpty { amendment.removeFields.insert(field.key) } else { amendment.setFields[field.key] = field.value }
+        }
+        if amendment == LicenceAmendment() {
+            throw RPCError(.invalidArgument, "nothing to amend: give fields, holder_name or valid_to")
+        }
+        return amendment
+    }
+
+    private func importLicences(_ request: ImportLicencesRequest, unit: AuthenticatedUnit) async throws -> ImportLicencesResponse {
+        var parsed: [NoProofDomain.Licence] = []
+        var positions: [Int] = []
+        var rejected: [ImportRejection] = []
+        for (index, message) in request.licences.enumerated() {
+            do {
+                parsed.append(try NoProofDomain.Licence(message: message))
+                positions.append(index)
+            } catch {
+                rejected.append(ImportRejection(index: UInt32(index), field: error.field, reason: error.reason))
+            }
+        }
+        let library = self.library
+        let outcome = try await Self.library { () async throws(LibraryError) in
+            try await library.importBatch(parsed, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+        }
+        rejected += outcome.rejected.map {
+            ImportRejection(index: UInt32(positions[$0.index]), field: $0.error.field, reason: $0.error.reason)
+        }
+        rejected.sort { $0.index < $1.index }
+        return ImportLicencesResponse(inserted: UInt32(outcome.inserted), updated: UInt32(outcome.updated),
+                                      unchanged: UInt32(outcome.unchanged), rejected: rejected)
+    }
+
+    // MARK: Helpers
+
+    private func millis() -> Int64 { Int64(now().timeIntervalSince1970 * 1000) }
+
+    static func library<T>(_ body: () async throws(LibraryError) -> T) async throws(RPCError) -> T {
+        do { return try await body() } catch { throw RPCError(error) }
+    }
+
+    static func library<T>(_ body: () throws(LibraryError) -> T) throws(RPCError) -> T {
+        do { return try body() } catch { throw RPCError(error) }
+    }
+
+    static func validated<T>(_ body: () throws(ValidationError) -> T) throws(RPCError) -> T {
+        do { return try body() } catch { throw RPCError(error) }
+    }
+}
+
+extension RPCError {
+    /// The status for an error met while serving a lookup.
+    init(_ error: any Error) {
+        switch error {
+        case let error as RPCError: self = error
+        case let error as LibraryError: self.init(error)
+        case let error as ValidationError: self.init(error)
+        default: self.init(.internal, "internal error; the server log has the details")
+        }
+    }
+}
+
+extension AuthenticatedUnit {
+    /// The task force office may act for any unit.
+    var isTaskForce: Bool { roles.contains("taskforce") }
+}

@@ -1,0 +1,37 @@
+/// One audited access: who asked what, why, and what they got (Art. 16, 20 supervision).
+package struct AuditRecord: Hashable, Sendable {
+    /// Assigned by the log when the record is committed.
+    package var sequence: Int64 = 0
+    package var atMillis: Int64
+    package var unitCode: String
+    package var credentialID: String
+    package var staff: String
+    /// The RPC, e.g. "Lookup".
+    package var action: String
+    package var itemCode: String
+    package var caseReference: String
+    /// The holder asked about (full ID: the audit store is access-controlled; logs mask it).
+    package var holderID: String
+    package var typeCode: String
+    package var licenceID: String
+    /// "found", "not_found", "revoked", "suspended", "expired", "invalid_argument", ...
+    package var result: String
+    package var proofSerial: String
+
+    package init(atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: String,
+                 itemCode: String, caseReference: String, holderID: String, typeCode: String,
+                 licenceID: String = "", result: String, proofSerial: String = "") {
+        self.atMillis = atMillis
+        self.unitCode = unitCode
+        self.credentialID = credentialID
+        self.staff = staff
+        self.action = action
+        self.itemCode = itemCode
+        self.caseReference = caseReference
+        self.holderID = holderID
+        self.typeCode = typeCode
+        self.licenceID = licenceID
+        self.result = result
+        self.proofSerial = proofSerial
+    }
+}

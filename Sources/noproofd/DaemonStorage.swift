@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import NoProofDomain
+import NoProofLibrary
+import NoProofSeals
+import NoProofStore
+
+/// What noproofd keeps in its data folder: the licence library (licences.sqlite), the audit
+/// trail (audit.sqlite) and the seal keys (seals/), opened at start-up.
+struct DaemonStorage {
+    let store: SQLiteLicenceStore
+    let licences: LicenceLibrary
+    let keyring: SealKeyring
+    let audit: AuditLog
+
+    static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, logger: Logger) async throws -> DaemonStorage {
+        let store: SQLiteLicenceStore
+        do {
+            store = try SQLiteLicenceStore(directory: dataDirectory)
+        } catch {
+            throw ConfigurationError("cannot open the licence library in \(dataDirectory.path): \(error)")
+        }
+        if try await store.licenceTypes().isEmpty {
+            try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
+            logger.info("installed the starter licence-type catalogue", metadata: ["types": "\(LicenceTypeCatalogue.starter.count)"])
+        }
+        if let demoLicences, try await store.count() == 0 {
+            logger.info("generating demo licences", metadata: ["count": "\(demoLicences)"])
+            let step = max(10_000, demoLicences / 10)
+            let outcome = try await seedDemo(store: store, count: demoLicences) { done in
+                if done % step == 0 || done == demoLicences {
+                    logger.info("demo licences", metadata: ["written": "\(done)", "of": "\(demoLicences)"])
+                }
+            }
+            logger.info("demo licences ready", metadata: ["inserted": "\(outcome.inserted)", "rejected": "\(outcome.rejected.count)"])
+        }
+        let keyring: SealKeyring
+        do {
+            keyring = try SealKeyring.openOrCreate(directory: dataDirectory.appendingPathComponent("seals", isDirectory: true))
+        } catch {
+            throw ConfigurationError("seal keys: \(error)")
+        }
+        for key in keyring.publicKeys {
+            logger.info("seal key", metadata: ["id": "\(key.id)", "seal": "\(key.kind.nameZh)"])
+        }
+        let audit: AuditLog
+        do {
+            audit = try AuditLog(directory: dataDirectory)
+        } catch {
+            throw ConfigurationError("cannot open the audit trail in \(dataDirectory.path): \(error)")
+        }
+        let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
+        _ = try await licences.warmUp()
+        return DaemonStorage(store: store, licences: licences, keyring: keyring, audit: audit)
+    }
+
+    /// Drains the audit trail and closes the databases.
+    func close() {
+        audit.close()
+        try? store.close()
+    }
+}
