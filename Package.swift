@@ -71,11 +71,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Mapping between domain values and their protobuf messages (server and CLI).
+        .target(name: "NoProofDomainMessages", dependencies: ["NoProofDomain", "NoProofCodec"]),
         // The domain services over RPC (licence library, ...): registration and message mapping.
         .target(
             name: "NoProofServices",
             dependencies: [
-                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofStore",
+                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofStore",
                 "NoProofLibrary", "NoProofSeals", .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,8 +104,8 @@ let package = Package(
         .executableTarget(
             name: "noproof",
             dependencies: [
-                "NoProofClient",
-                "NoProofProtocol",
+                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
+                "NoProofDomainMessages", "NoProofStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoProofCodec
 import NoProofDomain
+import NoProofDomainMessages
 import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals

@@ -1,8 +1,17 @@
 // import-bench: generates demo licences to a temporary CSV file, imports them into a fresh
 // SQLite licence store and reports rows per second. Usage: import-bench [rows] (default 200000).
+// import-bench --write FILE ROWS SEED writes a demo export (CSV) for `noproof import` and exits.
 import Foundation
 import NoProofDomain
 import NoProofStore
+
+if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--write",
+   let count = Int(CommandLine.arguments[3]), let seed = UInt64(CommandLine.arguments[4]) {
+    let url = URL(fileURLWithPath: CommandLine.arguments[2])
+    let written = try LicenceCSVWriter.write(DemoDataGenerator(seed: seed, licenceCount: count).licences(), to: url)
+    print("wrote \(written) demo licences (seed \(seed)) to \(url.path)")
+    exit(0)
+}
 
 let rows = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200_000
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-import-bench-\(UUID().uuidString)")

@@ -13,6 +13,9 @@ struct Noproof: AsyncParsableCommand {
         Exit status: 0 on success; on a failed call, the gRPC status code (e.g. 14 UNAVAILABLE, \
         16 UNAUTHENTICATED); 64 for a usage error.
         """,
-        subcommands: [HealthCommand.self, MethodsCommand.self]
+        subcommands: [
+            HealthCommand.self, MethodsCommand.self, TypesCommand.self, LookupCommand.self, GetCommand.self,
+            CheckCommand.self, KeysCommand.self, VerifyCommand.self, StatusCommand.self, ImportCommand.self,
+        ]
     )
 }

@@ -1,11 +1,12 @@
 import NoProofCodec
 import NoProofDomain
 
-typealias LicenceMessage = NoProofCodec.Licence
-typealias LicenceTypeMessage = NoProofCodec.LicenceType
+/// The protobuf message of a licence (the domain has its own `Licence`).
+package typealias LicenceMessage = NoProofCodec.Licence
+package typealias LicenceTypeMessage = NoProofCodec.LicenceType
 
 extension NoProofCodec.Licence {
-    init(_ licence: NoProofDomain.Licence) {
+    package init(_ licence: NoProofDomain.Licence) {
         self.init(
             licenceID: licence.id.description, typeCode: licence.typeCode, holderID: licence.holder.key,
             holderName: licence.holderName, issuerCode: licence.issuerCode.value, issuerName: licence.issuerName,
@@ -18,7 +19,7 @@ extension NoProofCodec.Licence {
 
 extension NoProofDomain.Licence {
     /// A licence from a request, every field validated; errors name the field.
-    init(message: LicenceMessage) throws(ValidationError) {
+    package init(message: LicenceMessage) throws(ValidationError) {
         guard !message.licenceID.isEmpty else { throw ValidationError(field: "licence_id", reason: "required") }
         let id = try LicenceIdentifier.parse(message.licenceID, field: "licence_id")
         if !message.typeCode.isEmpty, message.typeCode != id.typeCode {
@@ -46,7 +47,7 @@ extension NoProofDomain.Licence {
 }
 
 extension NoProofCodec.LicenceType {
-    init(_ type: NoProofDomain.LicenceType) {
+    package init(_ type: NoProofDomain.LicenceType) {
         self.init(
             code: type.code, nameZh: type.nameZh, nameEn: type.nameEn, issuerCode: type.issuerCode.value,
             issuerName: type.issuerName, holderKinds: type.holderKinds.map(\.rawValue),

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import NoProofClient
+import NoProofCodec
+import NoProofDomain
+import NoProofDomainMessages
+import NoProofStore
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Issuing unit: bulk-load licences from a CSV or JSON Lines export.",
+        discussion: """
+        Rows are checked here (identifiers, check characters, dates, fields of the type) and again by the \
+        server; bad rows are reported with row, field and reason and do not stop the import. Re-running \
+        the same file changes nothing. CSV columns: licence_id (or type_code, issuer_code, serial, \
+        version), holder_id, holder_name, issuer_name, issue_date, valid_from, valid_to, status, and \
+        field.<key> per data field; JSON Lines use the same keys with a "fields" object.
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The export file (.csv, .jsonl or .ndjson).")
+    var file: String
+
+    @Option(help: "csv or jsonl (default: from the file extension).")
+    var format: String?
+
+    @Option(help: "Write every rejected row (row,field,reason) to this CSV file.")
+    var report: String?
+
+    @Option(help: "Rows sent per call.")
+    var batch: Int = 2000
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read \(file)") }
+        let chosen: LicenceImporter.Format?
+        switch format {
+        case nil: chosen = nil
+        case "csv": chosen = .csv
+        case "jsonl", "ndjson": chosen = .jsonLines
+        default: throw ValidationError("--format must be csv or jsonl")
+        }
+        let batch = self.batch
+        let json = connection.json
+        let result = try await connection.withClient { client in
+            let importer = LicenceImporter(store: RemoteImportTarget(client: client), batchSize: batch)
+            let bar = ProgressBar(enabled: !json)
+            let outcome = try await importer.importFile(at: url, format: chosen) { progress in bar.update(progress) }
+            bar.finish()
+            return outcome
+        }
+        if let report {
+            var text = "row,field,reason\n"
+            for rejection in result.rejections {
+                text += "\(rejection.row),\(csv(rejection.field)),\(csv(rejection.reason))\n"
+            }
+            try text.write(toFile: report, atomically: true, encoding: .utf8)
+        }
+        if json {
+            struct Output: Encodable {
+                var rowsRead, inserted, updated, unchanged, rejected: Int
+                var rowsPerSecond: Int
+                var rejections: [String]
+            }
+            try printJSON(Output(rowsRead: result.rowsRead, inserted: result.inserted, updated: result.updated,
+                                 unchanged: result.unchanged, rejected: result.rejectedCount, rowsPerSecond: Int(result.rowsPerSecond),
+                                 rejections: result.rejections.prefix(100).map(\.description)))
+        } else {
+            print("read \(result.rowsRead) rows in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rowsPerSecond)) rows/s): "
+                  + "\(result.inserted) new, \(result.updated) changed, \(result.unchanged) unchanged, \(result.rejectedCount) rejected")
+            for rejection in result.rejections.prefix(20) { print("  \(rejection)") }
+            if result.rejectedCount > 20 {
+                print("  ... \(result.rejectedCount - 20) more\(report == nil ? " (use --report FILE for all)" : " in \(report!)")")
+            }
+        }
+        if result.rejectedCount > 0 { throw ExitCode(1) }
+    }
+
+    private func csv(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
+
+/// Sends the importer's batches to the server's ImportLicences call.
+struct RemoteImportTarget: LicenceImportTarget {
+    let client: NoProofClient
+
+    func licenceTypes() async throws(StoreError) -> [NoProofDomain.LicenceType] {
+        do {
+            return try await client.licenceTypes().compactMap { message in
+                guard let issuer = try? UnifiedSocialCreditCode.parse(message.issuerCode, field: "issuer_code") else { return nil }
+                return NoProofDomain.LicenceType(
+                    code: message.code, nameZh: message.nameZh, nameEn: message.nameEn, issuerName: message.issuerName,
+                    issuerCode: issuer, holderKinds: message.holderKinds.compactMap(HolderKind.init(rawValue:)),
+                    fields: message.fields.map { LicenceFieldDescriptor(key: $0.key, labelZh: $0.labelZh, labelEn: $0.labelEn) },
+                    connected: message.connected
+                )
+            }
+        } catch {
+            throw StoreError(.storage, "cannot read the licence types from the server: \(error)")
+        }
+    }
+
+    func importBatch(_ licences: [NoProofDomain.Licence]) async throws(StoreError) -> ImportOutcome {
+        do {
+            let answer = try await client.importLicences(licences.map(LicenceMessage.init))
+            return ImportOutcome(
+                inserted: Int(answer.inserted), updated: Int(answer.updated), unchanged: Int(answer.unchanged),
+                rejected: answer.rejected.map {
+                    ImportOutcome.Rejection(index: Int($0.index), error: NoProofDomain.ValidationError(field: $0.field, reason: $0.reason))
+                }
+            )
+        } catch {
+            throw StoreError(.storage, "the server refused the batch: \(error)")
+        }
+    }
+}
+
+/// A one-line progress bar on standard error.
+final class ProgressBar: Sendable {
+    private let enabled: Bool
+    private let started = Date()
+
+    init(enabled: Bool) {
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    }
+
+    func update(_ progress: LicenceImporter.Progress) {
+        guard enabled else { return }
+        let seconds = max(0.001, Date().timeIntervalSince(started))
+        let rate = Int(Double(progress.rowsProcessed) / seconds)
+        var line = "\r"
+        if let fraction = progress.fraction {
+            let filled = Int(fraction * 30)
+            line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] "
+            line += String(format: "%3.0f%% ", fraction * 100)
+        }
+        line += "\(progress.rowsProcessed) rows, \(rate) rows/s"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,273 @@
+import ArgumentParser
+import Foundation
+import NoProofClient
+import NoProofCodec
+import NoProofProtocol
+import NoProofSeals
+
+struct LookupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookup",
+        abstract: "Get a sealed electronic proof that a holder holds a valid licence of a type (data sharing)."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var purpose: PurposeOptions
+
+    @Option(name: .customLong("holder"), help: "Resident ID or unified social credit code of the holder.")
+    var holderID: String
+
+    @Option(name: .customLong("type"), help: "Licence type code (see 'noproof types').")
+    var typeCode: String
+
+    @Option(help: "Save the sealed proof to this file (verify it later with 'noproof verify').")
+    var out: String?
+
+    func run() async throws {
+        let (holderID, typeCode, purpose) = (self.holderID, self.typeCode, self.purpose)
+        let proof = try await connection.withClient { client in
+            try await client.lookup(holderID: holderID, typeCode: typeCode, purpose: purpose.purpose, metadata: purpose.metadata)
+        }
+        let body = try ProoFile.body(of: proof)
+        if let out {
+            try ProoFile.write(proof, to: out)
+        }
+        let output = ProofPrinter.output(proof, body)
+        if connection.json { try printJSON(output) } else {
+            ProofPrinter.printProof(output)
+            if let out { print("saved       \(out)") }
+        }
+    }
+}
+
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a licence by its identifier.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var purpose: PurposeOptions
+
+    @Argument(help: "Licence identifier, 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>.")
+    var licenceID: String
+
+    func run() async throws {
+        let (licenceID, purpose) = (self.licenceID, self.purpose)
+        let licence = try await connection.withClient { client in
+            try await client.licence(id: licenceID, purpose: purpose.purpose, metadata: purpose.metadata)
+        }
+        if connection.json { try printJSON(ProofPrinter.LicenceOutput(licence)) } else { ProofPrinter.printLicence(licence) }
+    }
+}
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare what an applicant declared with the record, field by field (the record is not shown)."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var purpose: PurposeOptions
+
+    @Option(name: .customLong("holder"), help: "Resident ID or unified social credit code of the holder.")
+    var holderID: String
+
+    @Option(name: .customLong("type"), help: "Licence type code.")
+    var typeCode: String
+
+    @Option(name: .customLong("field"), help: "A declared field as KEY=VALUE (repeatable; holder_name is also checkable).")
+    var fields: [String] = []
+
+    func validate() throws {
+        guard !fields.isEmpty else { throw ValidationError("give at least one --field KEY=VALUE") }
+        for field in fields where !field.contains("=") { throw ValidationError("--field must be KEY=VALUE, got '\(field)'") }
+    }
+
+    func run() async throws {
+        let declared = fields.map { field -> LicenceField in
+            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return LicenceField(key: String(parts[0]), value: String(parts[1]))
+        }
+        let (holderID, typeCode, purpose) = (self.holderID, self.typeCode, self.purpose)
+        let answer = try await connection.withClient { client in
+            try await client.check(holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose.purpose,
+                                   metadata: purpose.metadata)
+        }
+        let names: [FieldCheck.Result: String] = [.match: "MATCH", .mismatch: "MISMATCH", .notOnRecord: "NOT_ON_RECORD"]
+        if connection.json {
+            struct Output: Encodable { var status: String; var fields: [String: String] }
+            try printJSON(Output(status: answer.status,
+                                 fields: Dictionary(answer.fields.map { ($0.key, names[$0.result]!) }, uniquingKeysWith: { a, _ in a })))
+        } else {
+            print("licence status: \(answer.status)")
+            for field in answer.fields { print("  \(field.key): \(names[field.result]!)") }
+        }
+        if answer.fields.contains(where: { $0.result != .match }) { throw ExitCode(1) }
+    }
+}
+
+struct TypesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "types", abstract: "List the licence-type catalogue.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let types = try await connection.withClient(authenticate: false) { client in try await client.licenceTypes() }
+        if connection.json {
+            struct Output: Encodable {
+                var code, nameZh, nameEn, issuerCode, issuerName: String
+                var holderKinds: [String]
+                var fields: [String]
+                var connected: Bool
+            }
+            try printJSON(types.map { Output(code: $0.code, nameZh: $0.nameZh, nameEn: $0.nameEn, issuerCode: $0.issuerCode,
+                                             issuerName: $0.issuerName, holderKinds: $0.holderKinds, fields: $0.fields.map(\.key),
+                                             connected: $0.connected) })
+            return
+        }
+        for type in types {
+            let code = type.code.padding(toLength: 8, withPad: " ", startingAt: 0)
+            print("\(code)\(type.nameZh) / \(type.nameEn) — \(type.issuerName)\(type.connected ? "" : "  [not connected: department verification]")")
+            print("        holders: \(type.holderKinds.joined(separator: ", ")); fields: \(type.fields.map(\.key).joined(separator: ", "))")
+        }
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Issuing unit: suspend, reinstate or revoke a licence.",
+        discussion: "Example: noproof status revoke 1.2.156.3005.2.... --reason \"obtained by fraud\""
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "suspend, reinstate or revoke.")
+    var change: String
+
+    @Argument(help: "Licence identifier.")
+    var licenceID: String
+
+    @Option(help: "Why (recorded with the change).")
+    var reason: String
+
+    func run() async throws {
+        guard let change = [
+            "suspend": NoProofClient.StatusChange.suspend, "reinstate": .reinstate, "revoke": .revoke,
+        ][change] else {
+            throw ValidationError("the change must be suspend, reinstate or revoke, not '\(change)'")
+        }
+        let (licenceID, reason) = (self.licenceID, self.reason)
+        let licence = try await connection.withClient { client in
+            try await client.changeStatus(change, licenceID: licenceID, reason: reason)
+        }
+        if connection.json { try printJSON(ProofPrinter.LicenceOutput(licence)) } else { ProofPrinter.printLicence(licence) }
+    }
+}
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Show the published seal keys, or save them for offline verification (--out)."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Save the keys (protobuf GetSealKeysResponse) to this file.")
+    var out: String?
+
+    func run() async throws {
+        let keys = try await connection.withClient(authenticate: false) { client in try await client.sealKeys() }
+        if let out {
+            try Data(ProtoCodec.encode(keys)).write(to: URL(fileURLWithPath: out))
+        }
+        if connection.json {
+            struct Output: Encodable { var keyID, seal, name, algorithm, publicKeyHex: String; var validFromMillis: Int64 }
+            try printJSON(keys.keys.map { Output(keyID: $0.keyID, seal: $0.sealKind, name: $0.nameZh, algorithm: $0.algorithm,
+                                                 publicKeyHex: $0.publicKey.map { String(format: "%02x", $0) }.joined(),
+                                                 validFromMillis: $0.validFromMillis) })
+        } else {
+            for key in keys.keys {
+                print("\(key.keyID)  \(key.nameZh)  \(key.algorithm)  \(key.publicKey.map { String(format: "%02x", $0) }.joined())")
+            }
+            if let out { print("saved \(out)") }
+        }
+    }
+}
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a saved proof's seal and print what it attests.",
+        discussion: "With --keys FILE (from 'noproof keys --out FILE') the check is fully offline; otherwise the published keys are fetched from the server."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "A proof saved by 'noproof lookup --out'.")
+    var proofFile: String
+
+    @Option(help: "Seal keys saved by 'noproof keys --out'.")
+    var keys: String?
+
+    func run() async throws {
+        let proof = try ProoFile.read(proofFile)
+        let published: GetSealKeysResponse
+        if let keys {
+            guard let data = FileManager.default.contents(atPath: keys) else {
+                throw ValidationError("cannot read the key file \(keys)")
+            }
+            do {
+                published = try ProtoCodec.decode(GetSealKeysResponse.self, from: [UInt8](data))
+            } catch {
+                throw ValidationError("\(keys) is not a key file saved by 'noproof keys --out': \(error)")
+            }
+        } else {
+            published = try await connection.withClient(authenticate: false) { client in try await client.sealKeys() }
+        }
+        let verifier = SealVerifier(keys: published.keys.compactMap { key in
+            SealKind(rawValue: key.sealKind).map {
+                SealPublicKey(id: key.keyID, kind: $0, publicKey: key.publicKey, validFromMillis: key.validFromMillis,
+                              validToMillis: key.validToMillis)
+            }
+        })
+        let seal = Seal(keyID: proof.keyID, signature: proof.signature, leafIndex: proof.leafIndex, batchSize: proof.batchSize, path: proof.path)
+        do {
+            try verifier.verify(body: proof.body, seal: seal)
+        } catch {
+            FileHandle.standardError.write(Data("NOT VERIFIED: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let body = try ProoFile.body(of: proof)
+        let output = ProofPrinter.output(proof, body, verified: true)
+        if connection.json { try printJSON(output) } else { ProofPrinter.printProof(output) }
+    }
+}
+
+/// Reading and writing proof files: the protobuf encoding of `SealedProof`.
+enum ProoFile {
+    static func write(_ proof: SealedProof, to path: String) throws {
+        do {
+            try Data(ProtoCodec.encode(proof)).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    static func read(_ path: String) throws -> SealedProof {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        do {
+            return try ProtoCodec.decode(SealedProof.self, from: [UInt8](data))
+        } catch {
+            FileHandle.standardError.write(Data("NOT VERIFIED: \(path) is not a NoProof proof file (\(error))\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func body(of proof: SealedProof) throws -> ProofBody {
+        do {
+            return try ProtoCodec.decode(ProofBody.self, from: proof.body)
+        } catch {
+            FileHandle.standardError.write(Data("NOT VERIFIED: the proof body is unreadable (\(error))\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
