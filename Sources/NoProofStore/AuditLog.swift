@@ -122,6 +122,11 @@ package final class AuditLog: Sendable {
         while pending.withLock({ $0.draining }) { writer.sync {} }
     }
 
+    /// `PRAGMA synchronous` of the log's connection: 2 (FULL) — every commit is fsynced.
+    package func synchronousLevel() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     package func count() throws -> Int {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0 }
     }

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import NoProofDomain
+import NoProofStore
+import Testing
+@testable import NoProofLibrary
+
+@Suite("LicenceLibrary")
+struct LicenceLibraryTests {
+    struct Fixture {
+        let directory: URL
+        let store: SQLiteLicenceStore
+        let library: LicenceLibrary
+        let licences: [Licence]
+
+        init(count: Int = 300, capacity: Int = 100_000) async throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-library-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            store = try SQLiteLicenceStore(directory: directory)
+            try await seedDemo(store: store, count: count)
+            licences = DemoDataGenerator(licenceCount: count).makeLicences()
+            library = try await LicenceLibrary.open(
+                store: store, cacheCapacity: capacity, today: { DemoDataGenerator.defaultReferenceDate }, logger: Logger(label: "test")
+            )
+        }
+
+        func remove() {
+            try? store.close()
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
+    @Test func warmUpCachesEveryHolderWhenItFits() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.remove() }
+        #expect(try await fixture.library.warmUp() == 300)
+        for licence in fixture.licences.prefix(20) {
+            #expect(fixture.library.cachedLicences(of: licence.holder)?.contains { $0.id == licence.id } == true)
+        }
+    }
+
+    @Test func aRevokeIsNeverServedStaleFromTheCache() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.remove() }
+        _ = try await fixture.library.warmUp()
+        let valid = fixture.licences.first { $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid }!
+        guard case .found = fixture.library.outcome(fixture.library.cachedLicences(of: valid.holder)!, typeCode: valid.typeCode) else {
+            Issue.record("not found before the revoke"); return
+        }
+        _ = try await fixture.library.change(valid.id.description, to: .revoke, reason: "test", byUnit: valid.issuerCode.value)
+        // Straight from the cache, no store read in between.
+        let cached = try #require(fixture.library.cachedLicences(of: valid.holder))
+        let outcome = fixture.library.outcome(cached, typeCode: valid.typeCode)
+        if case .found(let licence) = outcome {
+            #expect(licence.id != valid.id, "the revoked licence was served")
+        }
+        #expect(cached.first { $0.id == valid.id }?.status == .revoked)
+    }
+
+    @Test func onlyTheIssuingUnitOrTheTaskForceMayWrite() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.remove() }
+        let licence = fixture.licences[0]
+        await #expect(throws: LibraryError(.permissionDenied,
+                                           "only the issuing unit (\(licence.issuerCode.value)) may suspend this licence; this connection acts for 11370400MB0000001R")) {
+            _ = try await fixture.library.change(licence.id.description, to: .suspend, reason: "x", byUnit: "11370400MB0000001R")
+        }
+        let suspended = try await fixture.library.change(licence.id.description, to: .suspend, reason: "x",
+                                                         byUnit: "11370400MB0000001R", asTaskForce: true)
+        #expect(suspended.status == .suspended)
+        await #expect(throws: LibraryError.self) {
+            _ = try await fixture.library.change(licence.id.description, to: .revoke, reason: " ", byUnit: licence.issuerCode.value)
+        }
+    }
+
+    @Test func queriesNameTheBadField() throws {
+        let library = LicenceLibrary(store: UnusedStore(), cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
+                                     logger: Logger(label: "test"))
+        #expect(throws: LibraryError.self) { try library.parseQuery(holderID: "370402199001011235", typeCode: "JMSFZ") }
+        do {
+            _ = try library.parseQuery(holderID: "37040219900101123", typeCode: "JMSFZ")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message.hasPrefix("holder_id:"))
+        }
+        do {
+            _ = try library.parseQuery(holderID: "91350100M000100Y43", typeCode: "NOPE")
+        } catch {
+            #expect(error.message.hasPrefix("type_code:"))
+        }
+        do {
+            // A business licence is held by organisations, not persons.
+            _ = try library.parseQuery(holderID: "11010519491231002X", typeCode: "YYZZ")
+        } catch {
+            #expect(error.message.hasPrefix("holder_id:"))
+        }
+    }
+}
+
+/// A store for tests that never reach it.
+struct UnusedStore: LicenceStore {
+    func upsertLicenceTypes(_ types: [LicenceType]) async throws(StoreError) { throw StoreError(.storage, "unused") }
+    func licenceTypes() async throws(StoreError) -> [LicenceType] { throw StoreError(.storage, "unused") }
+    func licenceType(code: String) async throws(StoreError) -> LicenceType? { throw StoreError(.storage, "unused") }
+    func issue(_ licence: Licence) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
+    func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
+    func suspend(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
+    func reinstate(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
+    func revoke(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
+    func importBatch(_ licences: [Licence]) async throws(StoreError) -> ImportOutcome { throw StoreError(.storage, "unused") }
+    func licence(byID id: LicenceIdentifier) async throws(StoreError) -> Licence? { throw StoreError(.storage, "unused") }
+    func licences(holder: Holder, typeCode: String?) async throws(StoreError) -> [Licence] { throw StoreError(.storage, "unused") }
+    func versions(of id: LicenceIdentifier) async throws(StoreError) -> [Licence] { throw StoreError(.storage, "unused") }
+    func statusChanges(of id: LicenceIdentifier) async throws(StoreError) -> [LicenceStatusChange] { throw StoreError(.storage, "unused") }
+    func count() async throws(StoreError) -> Int { throw StoreError(.storage, "unused") }
+    func licences(after: LicenceIdentifier?, limit: Int) async throws(StoreError) -> [Licence] { throw StoreError(.storage, "unused") }
+}
