@@ -119,6 +119,14 @@ let package = Package(
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
         .testTarget(name: "NoProofStoreTests", dependencies: ["NoProofStore", "NoProofDomain"]),
         .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofLibrary", "NoProofStore", "NoProofDomain"]),
+        .testTarget(
+            name: "NoProofServicesTests",
+            dependencies: [
+                "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
+                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),
         .testTarget(

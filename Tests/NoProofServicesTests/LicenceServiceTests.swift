@@ -1,0 +1,235 @@
+import Foundation
+import Logging
+import NIOCore
+import NoProofClient
+import NoProofCodec
+import NoProofDomain
+import NoProofDomainMessages
+import NoProofLibrary
+import NoProofProtocol
+import NoProofSeals
+import NoProofServer
+import NoProofStore
+import Testing
+@testable import NoProofServices
+
+/// The licence service over a real socket: a server with a SQLite library, seals and audit log
+/// in a temporary folder, driven by the Swift client.
+@Suite("Licence service over loopback")
+struct LicenceServiceTests {
+    static let taskForce = AuthenticatedUnit(unitCode: "11370400MB0000001R", unitName: "专班", credentialID: "tf", roles: ["taskforce"])
+    static let bank = AuthenticatedUnit(unitCode: "91350100M000100Y43", unitName: "Bank", credentialID: "bank")
+    static let today = DemoDataGenerator.defaultReferenceDate
+    static let demo = DemoDataGenerator(licenceCount: 400)
+
+    struct Environment: Sendable {
+        let port: Int
+        let audit: AuditLog
+        let keyring: SealKeyring
+
+        func client(_ credential: String = "bank") async throws -> NoProofClient {
+            try await NoProofClient.connect(.init(port: port, credential: (credential, "secret")))
+        }
+    }
+
+    static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-service-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteLicenceStore(directory: directory)
+        try await seedDemo(store: store, count: 400)
+        let logger = Logger(label: "test")
+        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { today }, logger: logger)
+        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
+        let audit = try AuditLog(directory: directory)
+        var registry = RPCRegistry()
+        LicenceService(library: library, keyring: keyring, audit: audit).register(in: &registry)
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator([
+                .init(id: "tf", secret: "secret", unit: taskForce), .init(id: "bank", secret: "secret", unit: bank),
+            ]),
+            logger: quiet
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningAddress().port!
+            do {
+                try await body(Environment(port: port, audit: audit, keyring: keyring))
+            } catch {
+                server.beginGracefulShutdown()
+                throw error
+            }
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        audit.close()
+        try store.close()
+    }
+
+    /// A licence valid on the reference day whose holder holds no other licence of its type.
+    static func validLicence(offset: Int = 0) -> NoProofDomain.Licence {
+        let all = demo.makeLicences()
+        return all.filter { licence in
+            licence.effectiveStatus(asOf: today) == .valid
+                && all.filter { $0.holder == licence.holder && $0.typeCode == licence.typeCode }.count == 1
+        }[offset]
+    }
+
+    static let purpose = Purpose(itemCode: "ITEM-001", caseReference: "CASE-1")
+
+    func code(_ body: () async throws -> Void) async -> StatusCode? {
+        do {
+            try await body()
+            return nil
+        } catch let error as RPCError {
+            return error.code
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func lookupReturnsASealedProofThatVerifiesAndCarriesTheArticle9Annotations() async throws {
+        try await Self.withEnvironment { environment in
+            let client = try await environment.client()
+            let licence = Self.validLicence()
+            let proof = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose,
+                                                metadata: ["staff": "agent-9"])
+            let keys = try await client.sealKeys()
+            let verifier = SealVerifier(keys: keys.keys.map {
+                SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
+            })
+            let seal = Seal(keyID: proof.keyID, signature: proof.signature)
+            #expect(try verifier.verify(body: proof.body, seal: seal, kind: .dataSharing).kind == .dataSharing)
+            var tampered = proof.body
+            tampered[tampered.count / 2] ^= 0x01
+            #expect(throws: SealError.self) { try verifier.verify(body: tampered, seal: seal) }
+
+            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            #expect(body.sealKind == "data-sharing")
+            #expect(body.licence?.licenceID == licence.id.description)
+            #expect(body.extractingUnitCode == Self.bank.unitCode)
+            #expect(body.extractingUnitName == Self.bank.unitName)
+            #expect(body.producingUnitCode == licence.issuerCode.value)
+            #expect(body.producingUnitName == licence.issuerName)
+            #expect(body.extractedAtMillis > 0)
+            #expect(body.staff == "agent-9")
+            #expect(body.purpose == Self.purpose)
+            await client.close()
+        }
+    }
+
+    @Test func everyLookupFoundOrNotIsAuditedBeforeItsAnswer() async throws {
+        try await Self.withEnvironment { environment in
+            let client = try await environment.client()
+            let licence = Self.validLicence()
+            let proof = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose)
+            // The record is already durable when the answer arrives: no waiting here.
+            let records = try environment.audit.records()
+            let serial = try ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial
+            #expect(records.last?.proofSerial == serial)
+            #expect(records.last?.result == "found")
+            #expect(records.last?.unitCode == Self.bank.unitCode)
+            #expect(records.last?.itemCode == "ITEM-001")
+
+            let other = Self.demo.holder(at: 5).holder
+            let missing = Self.demo.makeLicences().contains { $0.holder == other && $0.typeCode == "JHZ" } ? "LHZ" : "JHZ"
+            let notFound = await code { _ = try await client.lookup(holderID: other.key, typeCode: missing, purpose: Self.purpose) }
+            #expect(notFound == .notFound || notFound == .failedPrecondition)
+            #expect(await code { _ = try await client.lookup(holderID: "370402199001011235", typeCode: "JMSFZ", purpose: Self.purpose) }
+                == .invalidArgument)
+            #expect(await code { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Purpose()) }
+                == .invalidArgument)
+            let results = try environment.audit.records().map(\.result)
+            #expect(results.count == 4)
+            #expect(results[0] == "found")
+            #expect(results[2...] == ["invalid_argument", "invalid_argument"])
+            await client.close()
+        }
+    }
+
+    @Test func aRevokedLicenceIsRefusedAtOnceWithFailedPrecondition() async throws {
+        try await Self.withEnvironment { environment in
+            let bank = try await environment.client()
+            let taskForce = try await environment.client("tf")
+            let licence = Self.validLicence(offset: 3)
+            _ = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose)
+            // A unit that did not issue the licence may not revoke it.
+            #expect(await code { _ = try await bank.changeStatus(.revoke, licenceID: licence.id.description, reason: "x") } == .permissionDenied)
+            let revoked = try await taskForce.changeStatus(.revoke, licenceID: licence.id.description, reason: "obtained by fraud")
+            #expect(revoked.status == "revoked")
+            do {
+                let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose)
+                let served = try ProtoCodec.decode(ProofBody.self, from: proof.body).licence?.licenceID
+                #expect(served != licence.id.description, "a revoked licence was served")
+            } catch let error as RPCError {
+                #expect(error.code == .failedPrecondition)
+                #expect(error.message.contains("revoked"))
+            }
+            await bank.close()
+            await taskForce.close()
+        }
+    }
+
+    @Test func getAndCheckDoNotNeedTheRecordToBeShownToCheck() async throws {
+        try await Self.withEnvironment { environment in
+            let client = try await environment.client()
+            let licence = Self.validLicence(offset: 1)
+            let fetched = try await client.licence(id: licence.id.description, purpose: Self.purpose)
+            #expect(fetched.holderID == licence.holder.key)
+            #expect(await code { _ = try await client.licence(id: "1.2.156.3005.2.X") } == .invalidArgument)
+            let field = licence.sortedFields[0]
+            let answer = try await client.check(
+                holderID: licence.holder.key, typeCode: licence.typeCode,
+                declared: [LicenceField(key: field.key, value: field.value), LicenceField(key: field.key + "x", value: "1"),
+                           LicenceField(key: "holder_name", value: licence.holderName + "错")],
+                purpose: Self.purpose
+            )
+            #expect(answer.status == "valid")
+            #expect(answer.fields.map(\.result) == [.match, .notOnRecord, .mismatch])
+            await client.close()
+        }
+    }
+
+    @Test func sealKeysAndLicenceTypesArePublic() async throws {
+        try await Self.withEnvironment { environment in
+            let anonymous = try await NoProofClient.connect(.init(port: environment.port))
+            let keys = try await anonymous.sealKeys()
+            #expect(Set(keys.keys.map(\.sealKind)) == ["data-sharing", "verification"])
+            #expect(keys.keys.allSatisfy { $0.publicKey.count == 32 && $0.algorithm == "Ed25519" })
+            #expect(try await anonymous.licenceTypes().count == LicenceTypeCatalogue.starter.count)
+            #expect(await code { _ = try await anonymous.lookup(holderID: "x", typeCode: "y", purpose: Self.purpose) } == .unauthenticated)
+            await anonymous.close()
+        }
+    }
+
+    @Test func importIsIdempotentAndReportsBadRowsByIndex() async throws {
+        try await Self.withEnvironment { environment in
+            let taskForce = try await environment.client("tf")
+            // A second edition of demo licences: identifiers the library does not hold yet.
+            let batch = try DemoDataGenerator(seed: 99, licenceCount: 30).makeLicences().map { licence -> LicenceMessage in
+                var message = LicenceMessage(licence)
+                message.licenceID = try LicenceIdentifier.make(typeCode: licence.id.typeCode, issuer: licence.id.issuerCode,
+                                                               serial: licence.id.serial, version: 2).description
+                return message
+            }
+            var bad = batch
+            bad[4].holderID = "370402199001011235"
+            bad[7].licenceID = "1.2.156.3005.2.JMSFZ"
+            let first = try await taskForce.importLicences(bad)
+            #expect(first.rejected.map(\.index) == [4, 7])
+            #expect(first.rejected.map(\.field) == ["holder_id", "licence_id"], "\(first.rejected)")
+            #expect(first.inserted == 28)
+            let again = try await taskForce.importLicences(bad)
+            #expect(again.inserted == 0)
+            #expect(again.updated == 0)
+            #expect(again.unchanged == first.inserted + first.updated)
+            await taskForce.close()
+        }
+    }
+}
