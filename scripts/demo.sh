@@ -5,12 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build --product noproofd
-swift build --product noproof
+swift build
 echo
-echo "noproofd starts on 127.0.0.1:7420 with demo data. In another terminal:"
+echo "noproofd starts on 127.0.0.1:7420 with demo data. In another terminal (see README.md):"
 echo "  export NOPROOF_CREDENTIAL=demo-taskforce:demo-secret"
 echo "  .build/debug/noproof health"
-echo "  .build/debug/noproof methods"
+echo "  .build/debug/noproof lookup --holder 370404199306107807 --type JMSFZ --item ITEM-001 --case CASE-1"
 echo
 exec .build/debug/noproofd --demo --data-dir data "$@"
