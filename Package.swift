@@ -56,6 +56,14 @@ let package = Package(
         ),
         // Measures `LicenceImporter` on demo data: swift run -c release import-bench
         .executableTarget(name: "import-bench", dependencies: ["NoProofDomain", "NoProofStore"]),
+        // Measures how a lookup's cost grows with the library: swift run -c release lookup-bench
+        .executableTarget(
+            name: "lookup-bench",
+            dependencies: [
+                "NoProofDomain", "NoProofStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec", "NoProofDomainMessages",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Electronic seals (Ed25519, Art. 9): key files, sealing one proof or a batch, verification.
         .target(name: "NoProofSeals", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The RPC server: NIO channel handlers, method registry, built-in services.

@@ -18,7 +18,7 @@ extension NoProofCodec.Licence {
 }
 
 extension NoProofDomain.Licence {
-    /// A licence from a request, every field validated; errors name the field.
+    /// A licence from a request, every field parsed and its check characters verified; errors name the field.
     package init(message: LicenceMessage) throws(ValidationError) {
         guard !message.licenceID.isEmpty else { throw ValidationError(field: "licence_id", reason: "required") }
         let id = try LicenceIdentifier.parse(message.licenceID, field: "licence_id")
@@ -42,7 +42,8 @@ extension NoProofDomain.Licence {
             status: message.status.isEmpty ? .valid : try LicenceStatus.parse(message.status, field: "status"),
             version: Int(max(1, message.version)), fields: fields
         )
-        try validate()
+        // Consistency with the licence type (`validate(against:)`) is checked where the licence is
+        // written: LicenceLibrary.issue and the store's importBatch.
     }
 }
 

@@ -29,13 +29,39 @@ package enum MerkleTree {
 
     /// The audit path of leaf `index`: sibling hashes from the leaf up to the root.
     package static func path(_ leaves: ArraySlice<[UInt8]>, index: Int) -> [[UInt8]] {
-        if leaves.count <= 1 { return [] }
-        let split = largestPowerOfTwo(below: leaves.count)
-        let middle = leaves.startIndex + split
-        if index < split {
-            return path(leaves[leaves.startIndex..<middle], index: index) + [root(leaves[middle...])]
+        paths(Array(leaves))[index]
+    }
+
+    /// The audit paths of every leaf, from one bottom-up pass: O(n) hashes in all.
+    ///
+    /// Pairing neighbours level by level and carrying an unpaired last node up unchanged builds
+    /// the same tree as RFC 9162's split at the largest power of two.
+    package static func paths(_ leaves: [[UInt8]]) -> [[[UInt8]]] {
+        var paths = [[[UInt8]]](repeating: [], count: leaves.count)
+        var level = leaves
+        // positions[i]: the node of the current level that leaf i lies under.
+        var positions = Array(leaves.indices)
+        while level.count > 1 {
+            var next: [[UInt8]] = []
+            next.reserveCapacity((level.count + 1) / 2)
+            var index = 0
+            while index < level.count {
+                if index + 1 < level.count {
+                    next.append(nodeHash(level[index], level[index + 1]))
+                } else {
+                    next.append(level[index])
+                }
+                index += 2
+            }
+            for leaf in paths.indices {
+                let position = positions[leaf]
+                let sibling = position ^ 1
+                if sibling < level.count { paths[leaf].append(level[sibling]) }
+                positions[leaf] = position / 2
+            }
+            level = next
         }
-        return path(leaves[middle...], index: index - split) + [root(leaves[leaves.startIndex..<middle])]
+        return paths
     }
 
     /// The root implied by a leaf, its index, the tree size and its path (RFC 9162 §2.1.3.2);

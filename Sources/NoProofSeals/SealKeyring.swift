@@ -38,9 +38,9 @@ package final class SealKeyring: Sendable {
         let leaves = bodies.map(MerkleTree.leafHash)
         let root = MerkleTree.root(leaves[...])
         let signature = Array(try! entry.key.signature(for: Seal.batchDomain + root))
-        return leaves.indices.map { index in
+        return MerkleTree.paths(leaves).enumerated().map { index, path in
             Seal(keyID: entry.published.id, signature: signature, leafIndex: UInt32(index),
-                 batchSize: UInt32(leaves.count), path: MerkleTree.path(leaves[...], index: index))
+                 batchSize: UInt32(leaves.count), path: path)
         }
     }
 

@@ -102,14 +102,19 @@ package struct LicenceImporter: Sendable {
     package let store: any LicenceImportTarget
     /// Rows handed to `importBatch` at a time.
     package var batchSize: Int
+    /// Batches handed over and not yet answered, at most. 1 suits a local store (one SQLite
+    /// writer); a remote server checks one batch while it writes another, so the CLI uses more.
+    package var maxInFlight: Int
     /// Cap on `Report.rejections`.
     package var maxReportedRejections: Int
 
     /// Creates an importer for `store`.
-    package init(store: any LicenceImportTarget, batchSize: Int = 5_000, maxReportedRejections: Int = 10_000) {
+    package init(store: any LicenceImportTarget, batchSize: Int = 5_000, maxReportedRejections: Int = 10_000, maxInFlight: Int = 1) {
         precondition(batchSize > 0, "batchSize must be positive")
+        precondition(maxInFlight > 0, "maxInFlight must be positive")
         self.store = store
         self.batchSize = batchSize
+        self.maxInFlight = maxInFlight
         self.maxReportedRejections = maxReportedRejections
     }
 
@@ -157,7 +162,7 @@ package struct LicenceImporter: Sendable {
         let started = Date()
         let types = Dictionary(uniqueKeysWithValues: try await store.licenceTypes().map { ($0.code, $0) })
         var state = State(report: Report(format: format), types: types, maxRejections: maxReportedRejections)
-        defer { state.inFlight?.cancel() }
+        defer { for batch in state.inFlight { batch.task.cancel() } }
         var bytesRead = 0
         var atEnd = false
         var csv = CSVRecordParser()
@@ -219,35 +224,38 @@ package struct LicenceImporter: Sendable {
         return state.report
     }
 
-    /// Hands the pending rows to the store. The batch is written by a child task while the caller
-    /// goes on parsing (two cores: one parses, one runs SQLite); the previous batch is awaited
-    /// first, so at most one batch is in flight and outcomes are applied in file order.
+    /// Hands the pending rows to the store. Batches are written by child tasks while the caller
+    /// goes on parsing (two cores: one parses, one runs SQLite); once `maxInFlight` batches are
+    /// out, the oldest is awaited first, so outcomes are applied in file order.
     private func flush(_ state: inout State) async throws {
-        try await drain(&state)
+        while state.inFlight.count >= maxInFlight { try await drainOldest(&state) }
         guard !state.pending.isEmpty else { return }
         let batch = state.pending
         let store = self.store
-        state.inFlight = Task { try await store.importBatch(batch) }
-        state.inFlightRows = state.pendingRows
+        state.inFlight.append((Task { try await store.importBatch(batch) }, state.pendingRows))
         state.pending.removeAll(keepingCapacity: true)
         state.pendingRows.removeAll(keepingCapacity: true)
     }
 
-    /// Waits for the batch in flight, if any, and records its outcome.
+    /// Waits for every batch in flight and records their outcomes.
     private func drain(_ state: inout State) async throws {
-        guard let task = state.inFlight else { return }
-        state.inFlight = nil
+        while !state.inFlight.isEmpty { try await drainOldest(&state) }
+    }
+
+    /// Waits for the oldest batch in flight and records its outcome.
+    private func drainOldest(_ state: inout State) async throws {
+        guard !state.inFlight.isEmpty else { return }
+        let (task, rows) = state.inFlight.removeFirst()
         let outcome = try await task.value
         state.report.inserted += outcome.inserted
         state.report.updated += outcome.updated
         state.report.unchanged += outcome.unchanged
         for rejection in outcome.rejected {
-            state.reject(row: state.inFlightRows[rejection.index], rejection.error)
+            state.reject(row: rows[rejection.index], rejection.error)
         }
         if !outcome.rejected.isEmpty {
             state.report.rejections.sort { $0.row < $1.row }
         }
-        state.inFlightRows.removeAll(keepingCapacity: true)
     }
 
     private struct State {
@@ -256,8 +264,7 @@ package struct LicenceImporter: Sendable {
         let maxRejections: Int
         var pending: [Licence] = []
         var pendingRows: [Int] = []
-        var inFlight: Task<ImportOutcome, any Error>?
-        var inFlightRows: [Int] = []
+        var inFlight: [(task: Task<ImportOutcome, any Error>, rows: [Int])] = []
 
         mutating func add(_ result: Result<Licence, ValidationError>, row: Int) {
             switch result {

@@ -89,3 +89,15 @@ struct SealTests {
         }
     }
 }
+
+@Suite("MerkleTree")
+struct MerkleTreeTests {
+    @Test(arguments: Array(1...33))
+    func bottomUpPathsLeadToTheRecursiveRoot(size: Int) {
+        let leaves = (0..<size).map { MerkleTree.leafHash(Array("leaf \($0)".utf8)) }
+        let root = MerkleTree.root(leaves[...])
+        for (index, path) in MerkleTree.paths(leaves).enumerated() {
+            #expect(MerkleTree.root(leaf: leaves[index], index: UInt32(index), size: UInt32(size), path: path) == root)
+        }
+    }
+}

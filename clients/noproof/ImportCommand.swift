@@ -31,7 +31,7 @@ struct ImportCommand: AsyncParsableCommand {
     var report: String?
 
     @Option(help: "Rows sent per call.")
-    var batch: Int = 2000
+    var batch: Int = 5000
 
     func run() async throws {
         let url = URL(fileURLWithPath: file)
@@ -46,7 +46,8 @@ struct ImportCommand: AsyncParsableCommand {
         let batch = self.batch
         let json = connection.json
         let result = try await connection.withClient { client in
-            let importer = LicenceImporter(store: RemoteImportTarget(client: client), batchSize: batch)
+            // Three batches in flight: the server checks one while it writes another.
+            let importer = LicenceImporter(store: RemoteImportTarget(client: client), batchSize: batch, maxInFlight: 3)
             let bar = ProgressBar(enabled: !json)
             let outcome = try await importer.importFile(at: url, format: chosen) { progress in bar.update(progress) }
             bar.finish()

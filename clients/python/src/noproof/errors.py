@@ -74,11 +74,9 @@ class RpcError(Exception):
         raw_code: the numeric code exactly as received.
         metadata: the ``CallStatus.metadata`` pairs the server sent with the failure, if any.
 
-    Construct instances with :meth:`RpcError.of`, which picks the subclass for the code.
+    :meth:`RpcError.of` builds the exception of the right subclass for a code; the subclasses
+    take just the message: ``raise noproof.NotFound("no such licence")``.
     """
-
-    #: The code of this subclass; :class:`RpcError` itself accepts any code.
-    status_code: StatusCode | None = None
 
     def __init__(self, code: int | StatusCode, message: str, *, metadata: Sequence[tuple[str, str]] = ()) -> None:
         self.raw_code: int = int(code)
@@ -119,7 +117,7 @@ class RpcError(Exception):
             cls = _SUBCLASSES[StatusCode(int(code))]
         except ValueError:
             cls = Unknown
-        return cls(code, message, metadata=metadata)
+        return cls(message, metadata=metadata, raw_code=int(code))
 
 
 class _CodedError(RpcError):
@@ -227,14 +225,13 @@ class Unauthenticated(_CodedError):
     status_code = StatusCode.UNAUTHENTICATED
 
 
-_SUBCLASSES: dict[StatusCode, type[RpcError]] = {
+_SUBCLASSES: dict[StatusCode, type[_CodedError]] = {
     cls.status_code: cls
     for cls in (
         Cancelled, Unknown, InvalidArgument, DeadlineExceeded, NotFound, AlreadyExists, PermissionDenied,
         ResourceExhausted, FailedPrecondition, Aborted, OutOfRange, Unimplemented, Internal, Unavailable,
         DataLoss, Unauthenticated,
     )
-    if cls.status_code is not None
 }
 
 

@@ -1,0 +1,886 @@
+"""An asyncio client of the NoProof wire protocol (docs/PROTOCOL.md).
+
+One :class:`Client` is one TCP connection. Many calls may be in flight on it at once: each gets
+its own call id, and a reader task hands every answer to the call it belongs to, in whatever
+order the server sends them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl as _ssl
+import time
+from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from google.protobuf.message import DecodeError, Message
+
+from .errors import (
+    Cancelled,
+    DeadlineExceeded,
+    Internal,
+    InvalidArgument,
+    ResourceExhausted,
+    RpcError,
+    StatusCode,
+    Unavailable,
+)
+from .messages import (
+    AmendLicenceRequest,
+    AuthenticateRequest,
+    AuthenticateResponse,
+    CallHeader,
+    CallStatus,
+    ChangeLicenceStatusRequest,
+    CheckLicenceRequest,
+    CheckLicenceResponse,
+    GetLicenceRequest,
+    GetLicenceResponse,
+    GetSealKeysRequest,
+    GetSealKeysResponse,
+    GoAway,
+    HealthCheckRequest,
+    HealthCheckResponse,
+    ImportLicencesRequest,
+    ImportLicencesResponse,
+    IssueLicenceRequest,
+    Licence,
+    LicenceField,
+    LicenceResponse,
+    LicenceType,
+    ListLicenceTypesRequest,
+    ListLicenceTypesResponse,
+    ListMethodsRequest,
+    ListMethodsResponse,
+    LookupRequest,
+    LookupResponse,
+    MetadataEntry,
+    MethodInfo,
+    Purpose,
+    SealedProof,
+    ServerSettings,
+)
+from .protocol import FLAG_END_OK, HEADER_LENGTH, PREFACE, FrameType, decode_header, encode_frame
+
+__all__ = ["Client", "ServerStream", "Metadata", "DEFAULT_PORT"]
+
+#: The port ``noproofd`` listens on unless configured otherwise.
+DEFAULT_PORT = 7420
+
+ResponseT = TypeVar("ResponseT", bound=Message)
+
+#: Call metadata: a mapping or a sequence of (key, value) pairs; keys are lower-case ASCII.
+Metadata = Mapping[str, str] | Sequence[tuple[str, str]]
+
+_MAX_CALL_ID = 0xFFFF_FFFF
+#: Largest frame payload this client accepts from a server (the server's own limit is in SETTINGS).
+_DEFAULT_MAX_RECEIVE = 64 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _Message:
+    payload: bytes
+    end_ok: bool
+
+
+@dataclass(slots=True)
+class _Ended:
+    """The call ended: ``error`` is None for OK."""
+
+    error: RpcError | None
+
+
+_Event = _Message | _Ended
+
+
+class _Call:
+    """Book-keeping of one open call; events are queued by the reader task."""
+
+    __slots__ = ("call_id", "method", "events", "deadline", "timeout")
+
+    def __init__(self, call_id: int, method: str, deadline: float | None, timeout: float | None) -> None:
+        self.call_id = call_id
+        self.method = method
+        self.events: asyncio.Queue[_Event] = asyncio.Queue()
+        self.deadline = deadline  # loop.time() at which the client gives up, or None
+        self.timeout = timeout
+
+
+class Client:
+    """A connection to a NoProof server.
+
+    Create one with :meth:`Client.connect` (awaited, or used as ``async with``), close it with
+    :meth:`close`. All methods are coroutines to be called from the event loop that connected.
+    Every failed call raises :class:`noproof.RpcError` (or one of its per-code subclasses).
+
+    Attributes:
+        settings: the ``ServerSettings`` the server announced after its preface.
+        session: the ``AuthenticateResponse`` of the unit the connection acts for (None if
+            the connection did not authenticate).
+        goaway: the ``GoAway`` the server sent, once it has sent one (no new calls then).
+    """
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        settings: ServerSettings,
+        *,
+        default_timeout: float | None,
+        max_receive_frame_size: int,
+        address: str,
+    ) -> None:
+        """Use :meth:`Client.connect`; this wraps a connection whose preface exchange is done."""
+        self._reader = reader
+        self._writer = writer
+        self.settings: ServerSettings = settings
+        self.session: AuthenticateResponse | None = None
+        self.goaway: GoAway | None = None
+        self._address = address
+        self._default_timeout = default_timeout
+        self._max_receive = max_receive_frame_size
+        self._calls: dict[int, _Call] = {}
+        self._next_call_id = 1
+        self._pings: dict[bytes, asyncio.Future[None]] = {}
+        self._closed_error: RpcError | None = None
+        self._drain_lock = asyncio.Lock()
+        self._reader_task = asyncio.get_running_loop().create_task(self._read_loop(), name=f"noproof-reader {address}")
+
+    # ------------------------------------------------------------------ connecting and closing
+
+    @classmethod
+    def connect(
+        cls,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        *,
+        credential: tuple[str, str] | None = None,
+        timeout: float = 10.0,
+        default_timeout: float | None = 30.0,
+        ssl: _ssl.SSLContext | None = None,
+        max_receive_frame_size: int = _DEFAULT_MAX_RECEIVE,
+    ) -> _Connecting:
+        """Connects to ``noproofd`` and, with a credential, authenticates the connection.
+
+        Sends the preface, waits for the server's preface and SETTINGS, then calls
+        ``/noproof.v1.Session/Authenticate`` with ``credential`` = (credential id, secret).
+        Use as ``client = await Client.connect(...)`` or ``async with Client.connect(...) as client:``
+        (which closes the client at the end of the block).
+
+        Args:
+            host, port: where ``noproofd`` listens (default 127.0.0.1:7420).
+            credential: the unit's (credential id, secret); None for an unauthenticated
+                connection (only Health/Check, Authenticate and the public Licences reads work).
+            timeout: seconds for connecting, the preface exchange and authentication together.
+            default_timeout: the deadline of calls that give none, in seconds; None = no deadline.
+            ssl: a TLS context, for servers configured with TLS (the framing inside is the same).
+            max_receive_frame_size: the largest frame payload accepted from the server.
+
+        Raises:
+            noproof.Unavailable: the server cannot be reached or closed the connection.
+            noproof.DeadlineExceeded: ``timeout`` passed first.
+            noproof.RpcError: the server refused the connection (GOAWAY: its code and message)
+                or the credential (``Unauthenticated``).
+        """
+        return _Connecting(
+            cls._open(host, port, credential, timeout, default_timeout, ssl, max_receive_frame_size)
+        )
+
+    @classmethod
+    async def _open(
+        cls,
+        host: str,
+        port: int,
+        credential: tuple[str, str] | None,
+        timeout: float,
+        default_timeout: float | None,
+        ssl: _ssl.SSLContext | None,
+        max_receive_frame_size: int,
+    ) -> Client:
+        address = f"{host}:{port}"
+        writer: asyncio.StreamWriter | None = None
+        client: Client | None = None
+        try:
+            async with asyncio.timeout(timeout):
+                try:
+                    reader, writer = await asyncio.open_connection(host, port, ssl=ssl)
+                except OSError as error:
+                    raise Unavailable(f"cannot connect to {address} ({error}); is noproofd running there?") from None
+                writer.write(PREFACE)
+                settings = await cls._handshake(reader, address, max_receive_frame_size)
+                client = cls(
+                    reader, writer, settings,
+                    default_timeout=default_timeout, max_receive_frame_size=max_receive_frame_size, address=address,
+                )
+                if credential is not None:
+                    credential_id, secret = credential
+                    client.session = await client.authenticate(credential_id, secret)
+                return client
+        except TimeoutError:
+            if client is not None:
+                await client.close()
+            elif writer is not None:
+                writer.close()
+            raise DeadlineExceeded(f"connecting to {address} took longer than {timeout:g}s") from None
+        except BaseException:
+            if client is not None:
+                await client.close()
+            elif writer is not None:
+                writer.close()
+            raise
+
+    @staticmethod
+    async def _handshake(reader: asyncio.StreamReader, address: str, max_receive: int) -> ServerSettings:
+        """Reads the server's preface and its first frame, which must be SETTINGS (or a GOAWAY refusal)."""
+        try:
+            preface = await reader.readexactly(len(PREFACE))
+        except asyncio.IncompleteReadError as error:
+            raise Unavailable(f"{address} closed the connection during the preface exchange "
+                              f"(received {error.partial!r}); is it a NoProof server?") from None
+        except OSError as error:
+            raise Unavailable(f"connection to {address} failed during the preface exchange: {error}") from None
+        if preface[:7] != PREFACE[:7]:
+            raise Unavailable(f"{address} is not a NoProof server: it answered {preface!r} instead of the NoProof preface")
+        if preface[7] != PREFACE[7]:
+            raise Unavailable(f"{address} speaks NoProof protocol version {preface[7]}; this client speaks version {PREFACE[7]}")
+        try:
+            header = decode_header(await reader.readexactly(HEADER_LENGTH))
+            if header.length > max_receive:
+                raise Unavailable(f"{address} sent a {header.length}-byte frame during the preface exchange")
+            payload = await reader.readexactly(header.length)
+        except asyncio.IncompleteReadError:
+            raise Unavailable(f"{address} closed the connection right after its preface, without SETTINGS") from None
+        except OSError as error:
+            raise Unavailable(f"connection to {address} failed during the preface exchange: {error}") from None
+        if header.type == FrameType.GOAWAY:
+            goaway = _decode(GoAway, payload, "GOAWAY")
+            raise RpcError.of(goaway.code or StatusCode.UNAVAILABLE,
+                              f"{address} refused the connection: {goaway.message or 'GOAWAY without a message'}")
+        if header.type != FrameType.SETTINGS:
+            raise Unavailable(f"{address} sent frame type {header.type:#04x} before SETTINGS; it is not a NoProof server")
+        return _decode(ServerSettings, payload, "SETTINGS")
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the connection is closed (or unusable after a GOAWAY from the server)."""
+        return self._closed_error is not None
+
+    @property
+    def open_calls(self) -> int:
+        """How many calls are in flight on this connection."""
+        return len(self._calls)
+
+    async def close(self) -> None:
+        """Closes the connection: sends GOAWAY (code OK) and closes the socket.
+
+        Calls still open fail with ``CANCELLED``. Safe to call more than once.
+        """
+        if self._closed_error is None:
+            try:
+                self._writer.write(encode_frame(FrameType.GOAWAY, 0, GoAway(code=0, message="client closing").SerializeToString()))
+            except (OSError, RuntimeError):
+                pass
+            self._shutdown(Cancelled("the client closed the connection"))
+        self._reader_task.cancel()
+        try:
+            await self._reader_task
+        except (asyncio.CancelledError, Exception):
+            pass
+        try:
+            await self._writer.wait_closed()
+        except (OSError, RuntimeError):
+            pass
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ generic calls
+
+    async def call(
+        self,
+        method: str | int,
+        request: Message,
+        response_type: type[ResponseT],
+        *,
+        metadata: Metadata | None = None,
+        timeout: float | None = None,
+    ) -> ResponseT:
+        """A unary call.
+
+        Args:
+            method: the full path (``"/noproof.v1.Health/Check"``) or the numeric method id.
+            request: the request message (it is encoded here).
+            response_type: the response message class, e.g. ``HealthCheckResponse``.
+            metadata: call metadata, e.g. ``{"staff": "agent-0042"}``.
+            timeout: the deadline in seconds (sent to the server and kept by this client, which
+                sends CANCEL when it passes); None = the client's ``default_timeout``.
+
+        Raises:
+            noproof.RpcError: the call failed; e.g. ``DeadlineExceeded``, ``Unimplemented``.
+        """
+        call = self._start(method, request, metadata, timeout)
+        try:
+            answer: bytes | None = None
+            while True:
+                event = await self._next_event(call)
+                if isinstance(event, _Message):
+                    if answer is not None:
+                        raise Internal(f"{call.method} is unary but the server sent more than one message")
+                    answer = event.payload
+                    if event.end_ok:
+                        break
+                elif event.error is not None:
+                    raise event.error
+                else:
+                    if answer is None:
+                        raise Internal(f"{call.method} ended with OK but without a response message")
+                    break
+            return _decode(response_type, answer, f"the answer to {call.method}")
+        finally:
+            self._abandon(call)
+
+    def stream(
+        self,
+        method: str | int,
+        request: Message,
+        response_type: type[ResponseT],
+        *,
+        metadata: Metadata | None = None,
+        timeout: float | None = None,
+    ) -> ServerStream[ResponseT]:
+        """Starts a server-streaming call and returns its messages as an async iterator.
+
+        The CALL is sent right away. Iterate with ``async for``; the iteration ends when the
+        server ends the call with OK and raises :class:`noproof.RpcError` when it fails. Use
+        ``async with client.stream(...) as messages:`` (or call ``aclose()``) so that a call left
+        early is cancelled on the server. ``timeout`` bounds the whole call (None = the client's
+        ``default_timeout``).
+        """
+        return ServerStream(self, self._start(method, request, metadata, timeout), response_type)
+
+    async def ping(self, timeout: float | None = None) -> float:
+        """Sends a PING and waits for its PONG; returns the round-trip time in seconds."""
+        self._check_usable()
+        payload = os.urandom(8)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pings[payload] = future
+        started = time.perf_counter()
+        try:
+            self._send(encode_frame(FrameType.PING, 0, payload))
+            limit = self._default_timeout if timeout is None else timeout
+            try:
+                async with asyncio.timeout(limit):
+                    await future
+            except TimeoutError:
+                raise DeadlineExceeded(f"no PONG from {self._address} within {limit:g}s") from None
+        finally:
+            self._pings.pop(payload, None)
+        return time.perf_counter() - started
+
+    # ------------------------------------------------------------------ built-in services
+
+    async def health(self, service: str = "", *, timeout: float | None = None) -> HealthCheckResponse:
+        """``/noproof.v1.Health/Check``: is the server (or one service, e.g. ``"noproof.v1.Licences"``) serving.
+
+        Needs no authentication. An unknown service name raises ``NotFound``.
+        """
+        return await self.call("/noproof.v1.Health/Check", HealthCheckRequest(service=service), HealthCheckResponse,
+                               timeout=timeout)
+
+    async def list_methods(self, *, timeout: float | None = None) -> list[MethodInfo]:
+        """``/noproof.v1.Reflection/ListMethods``: every method with its id, kind, types and access rules."""
+        response = await self.call("/noproof.v1.Reflection/ListMethods", ListMethodsRequest(), ListMethodsResponse,
+                                   timeout=timeout)
+        return list(response.methods)
+
+    async def authenticate(self, credential_id: str, secret: str, *, timeout: float | None = None) -> AuthenticateResponse:
+        """``/noproof.v1.Session/Authenticate``: makes every later call act for the credential's unit.
+
+        :meth:`connect` does this when given a credential. Raises ``Unauthenticated`` for a wrong
+        or unknown credential.
+        """
+        response = await self.call("/noproof.v1.Session/Authenticate",
+                                   AuthenticateRequest(credential_id=credential_id, secret=secret),
+                                   AuthenticateResponse, timeout=timeout)
+        self.session = response
+        return response
+
+    # ------------------------------------------------------------------ the licence library
+
+    async def lookup(
+        self,
+        holder_id: str,
+        type_code: str,
+        item_code: str,
+        case_reference: str,
+        staff: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> SealedProof:
+        """``/noproof.v1.Licences/Lookup``: a sealed electronic proof that the holder has a valid licence of the type.
+
+        Args:
+            holder_id: 18-digit resident ID or 18-character unified social credit code.
+            type_code: licence type code, e.g. ``"JMSFZ"`` (see :meth:`list_licence_types`).
+            item_code: the service item (事项) the proof is for.
+            case_reference: the unit's own case reference.
+            staff: the acting staff member (sent as ``staff`` metadata), recorded in the proof.
+
+        Verify the result with :func:`noproof.verify_proof`. Raises ``InvalidArgument`` for a
+        malformed holder id or unknown type, ``NotFound`` when there is no such licence and
+        ``FailedPrecondition`` when it is suspended, revoked or expired.
+        """
+        request = LookupRequest(holder_id=holder_id, type_code=type_code,
+                                purpose=Purpose(item_code=item_code, case_reference=case_reference))
+        response = await self.call("/noproof.v1.Licences/Lookup", request, LookupResponse,
+                                   metadata=_staff(staff), timeout=timeout)
+        if not response.HasField("proof"):
+            raise Internal("the server answered the lookup without a proof")
+        return response.proof
+
+    async def get_licence(
+        self,
+        licence_id: str,
+        item_code: str = "",
+        case_reference: str = "",
+        staff: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Licence:
+        """``/noproof.v1.Licences/GetLicence``: a licence by its identifier (``1.2.156.3005.2....``)."""
+        request = GetLicenceRequest(licence_id=licence_id)
+        if item_code or case_reference:
+            request.purpose.CopyFrom(Purpose(item_code=item_code, case_reference=case_reference))
+        response = await self.call("/noproof.v1.Licences/GetLicence", request, GetLicenceResponse,
+                                   metadata=_staff(staff), timeout=timeout)
+        if not response.HasField("licence"):
+            raise Internal("the server answered GetLicence without a licence")
+        return response.licence
+
+    async def check_licence(
+        self,
+        holder_id: str,
+        type_code: str,
+        declared: Mapping[str, str] | Iterable[LicenceField],
+        item_code: str = "",
+        case_reference: str = "",
+        staff: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> CheckLicenceResponse:
+        """``/noproof.v1.Licences/CheckLicence``: compares what an applicant declared with the record.
+
+        ``declared`` maps field keys (``holder_name`` too) to the declared values. The answer has
+        the licence status and a ``MATCH``/``MISMATCH``/``NOT_ON_RECORD`` result per field; the
+        record itself is not disclosed.
+        """
+        fields = ([LicenceField(key=k, value=v) for k, v in declared.items()] if isinstance(declared, Mapping)
+                  else list(declared))
+        request = CheckLicenceRequest(holder_id=holder_id, type_code=type_code, declared=fields)
+        if item_code or case_reference:
+            request.purpose.CopyFrom(Purpose(item_code=item_code, case_reference=case_reference))
+        return await self.call("/noproof.v1.Licences/CheckLicence", request, CheckLicenceResponse,
+                               metadata=_staff(staff), timeout=timeout)
+
+    async def get_seal_keys(self, *, timeout: float | None = None) -> GetSealKeysResponse:
+        """``/noproof.v1.Licences/GetSealKeys``: the published seal keys, for :func:`noproof.verify_proof`."""
+        return await self.call("/noproof.v1.Licences/GetSealKeys", GetSealKeysRequest(), GetSealKeysResponse,
+                               timeout=timeout)
+
+    async def list_licence_types(self, *, timeout: float | None = None) -> list[LicenceType]:
+        """``/noproof.v1.Licences/ListLicenceTypes``: the licence-type catalogue."""
+        response = await self.call("/noproof.v1.Licences/ListLicenceTypes", ListLicenceTypesRequest(),
+                                   ListLicenceTypesResponse, timeout=timeout)
+        return list(response.types)
+
+    async def suspend_licence(self, licence_id: str, reason: str, staff: str | None = None, *,
+                              timeout: float | None = None) -> Licence:
+        """``/noproof.v1.Licences/SuspendLicence`` (issuing unit): suspends a licence; returns it as it is now."""
+        return await self._change_status("SuspendLicence", licence_id, reason, staff, timeout)
+
+    async def reinstate_licence(self, licence_id: str, reason: str, staff: str | None = None, *,
+                                timeout: float | None = None) -> Licence:
+        """``/noproof.v1.Licences/ReinstateLicence`` (issuing unit): lifts a suspension."""
+        return await self._change_status("ReinstateLicence", licence_id, reason, staff, timeout)
+
+    async def revoke_licence(self, licence_id: str, reason: str, staff: str | None = None, *,
+                             timeout: float | None = None) -> Licence:
+        """``/noproof.v1.Licences/RevokeLicence`` (issuing unit): revokes a licence, for good."""
+        return await self._change_status("RevokeLicence", licence_id, reason, staff, timeout)
+
+    async def issue_licence(self, licence: Licence, staff: str | None = None, *, timeout: float | None = None) -> Licence:
+        """``/noproof.v1.Licences/IssueLicence`` (issuing unit): adds a licence, ``licence_id`` included."""
+        response = await self.call("/noproof.v1.Licences/IssueLicence", IssueLicenceRequest(licence=licence),
+                                   LicenceResponse, metadata=_staff(staff), timeout=timeout)
+        return _licence_of(response, "IssueLicence")
+
+    async def amend_licence(
+        self,
+        licence_id: str,
+        reason: str,
+        fields: Mapping[str, str] | None = None,
+        holder_name: str = "",
+        valid_to: str = "",
+        staff: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Licence:
+        """``/noproof.v1.Licences/AmendLicence`` (issuing unit): records a new version of a licence.
+
+        ``fields`` sets fields (value ``""`` removes one); ``holder_name``/``valid_to`` change
+        those when non-empty.
+        """
+        request = AmendLicenceRequest(licence_id=licence_id, reason=reason, holder_name=holder_name, valid_to=valid_to,
+                                      fields=[LicenceField(key=k, value=v) for k, v in (fields or {}).items()])
+        response = await self.call("/noproof.v1.Licences/AmendLicence", request, LicenceResponse,
+                                   metadata=_staff(staff), timeout=timeout)
+        return _licence_of(response, "AmendLicence")
+
+    async def import_licences(self, licences: Iterable[Licence], *, timeout: float | None = 120.0) -> ImportLicencesResponse:
+        """``/noproof.v1.Licences/ImportLicences`` (issuing unit): bulk-loads a batch of licences; idempotent.
+
+        Rows that fail validation are listed in ``rejected``; the others are written together.
+        """
+        return await self.call("/noproof.v1.Licences/ImportLicences", ImportLicencesRequest(licences=list(licences)),
+                               ImportLicencesResponse, timeout=timeout)
+
+    async def _change_status(self, method: str, licence_id: str, reason: str, staff: str | None,
+                             timeout: float | None) -> Licence:
+        response = await self.call(f"/noproof.v1.Licences/{method}",
+                                   ChangeLicenceStatusRequest(licence_id=licence_id, reason=reason),
+                                   LicenceResponse, metadata=_staff(staff), timeout=timeout)
+        return _licence_of(response, method)
+
+    # ------------------------------------------------------------------ call machinery
+
+    def _check_usable(self) -> None:
+        if self._closed_error is not None:
+            raise RpcError.of(self._closed_error.code, self._closed_error.message)
+        if self.goaway is not None:
+            raise Unavailable(f"{self._address} is going away ({self.goaway.message or 'GOAWAY'}); "
+                              f"open a new connection for new calls")
+
+    def _allocate_call_id(self) -> int:
+        for _ in range(len(self._calls) + 1):
+            call_id = self._next_call_id
+            self._next_call_id = 1 if call_id >= _MAX_CALL_ID else call_id + 1
+            if call_id not in self._calls:
+                return call_id
+        raise RuntimeError("no free call id")  # unreachable: len(calls) + 1 candidates, at most len(calls) in use
+
+    def _start(self, method: str | int, request: Message, metadata: Metadata | None, timeout: float | None) -> _Call:
+        self._check_usable()
+        header = CallHeader(payload=request.SerializeToString())
+        if isinstance(method, int):
+            if not 0 < method <= _MAX_CALL_ID:
+                raise ValueError(f"method id {method} is not a positive u32")
+            header.method_id = method
+            name = f"method id {method}"
+        else:
+            header.method = method
+            name = method
+        for key, value in _metadata_pairs(metadata):
+            header.metadata.append(MetadataEntry(key=key, value=value))
+        limit = self._default_timeout if timeout is None else timeout
+        deadline: float | None = None
+        if limit is not None:
+            if limit <= 0:
+                raise ValueError(f"timeout must be positive seconds, got {limit!r}")
+            header.timeout_micros = max(1, int(limit * 1_000_000))
+            deadline = asyncio.get_running_loop().time() + limit
+        frame_payload = header.SerializeToString()
+        if len(frame_payload) > self.settings.max_frame_size > 0:
+            raise ResourceExhausted(f"the {name} request is {len(frame_payload)} bytes; the server accepts frames of at most "
+                                    f"{self.settings.max_frame_size} bytes (SETTINGS max_frame_size)")
+        call = _Call(self._allocate_call_id(), name, deadline, limit)
+        self._calls[call.call_id] = call
+        self._send(encode_frame(FrameType.CALL, call.call_id, frame_payload))
+        return call
+
+    async def _next_event(self, call: _Call) -> _Event:
+        """The call's next event; on local deadline or task cancellation, sends CANCEL and raises."""
+        if call.deadline is None:
+            return await call.events.get()
+        try:
+            async with asyncio.timeout_at(call.deadline):
+                return await call.events.get()
+        except TimeoutError:
+            if not call.events.empty():
+                return call.events.get_nowait()
+            self._abandon(call)
+            raise DeadlineExceeded(f"{call.method} did not finish within its deadline of {call.timeout:g}s; "
+                                   f"the client cancelled it") from None
+
+    def _abandon(self, call: _Call) -> None:
+        """Forgets a call; if the server may still be working on it, sends CANCEL."""
+        if self._calls.get(call.call_id) is call:
+            del self._calls[call.call_id]
+            if self._closed_error is None:
+                try:
+                    self._send(encode_frame(FrameType.CANCEL, call.call_id))
+                except RpcError:
+                    pass
+
+    def _finish(self, call_id: int) -> _Call | None:
+        """The open call ``call_id``, which has just ended, removed from the table."""
+        return self._calls.pop(call_id, None)
+
+    def _send(self, frame: bytes) -> None:
+        if self._closed_error is not None:
+            raise RpcError.of(self._closed_error.code, self._closed_error.message)
+        try:
+            self._writer.write(frame)
+        except (OSError, RuntimeError) as error:
+            self._shutdown(Unavailable(f"connection to {self._address} failed: {error}"))
+            raise Unavailable(f"connection to {self._address} failed: {error}") from None
+        if self._writer.transport.get_write_buffer_size() > 1024 * 1024:
+            asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        async with self._drain_lock:
+            try:
+                await self._writer.drain()
+            except (OSError, RuntimeError):
+                pass
+
+    def _shutdown(self, error: RpcError) -> None:
+        """The connection is unusable: fail every open call with ``error`` and close the socket."""
+        if self._closed_error is not None:
+            return
+        self._closed_error = error
+        calls, self._calls = self._calls, {}
+        for call in calls.values():
+            call.events.put_nowait(_Ended(RpcError.of(error.code, f"{call.method}: {error.message}")))
+        for future in self._pings.values():
+            if not future.done():
+                future.set_exception(RpcError.of(error.code, error.message))
+        self._writer.close()
+
+    def _protocol_error(self, code: StatusCode, message: str) -> None:
+        """The server broke the protocol: tell it with GOAWAY and close."""
+        try:
+            self._writer.write(encode_frame(FrameType.GOAWAY, 0, GoAway(code=code, message=message).SerializeToString()))
+        except (OSError, RuntimeError):
+            pass
+        self._shutdown(Internal(f"protocol error by {self._address}: {message}"))
+
+    async def _read_loop(self) -> None:
+        try:
+            while self._closed_error is None:
+                try:
+                    header = decode_header(await self._reader.readexactly(HEADER_LENGTH))
+                except asyncio.IncompleteReadError as error:
+                    if error.partial:
+                        self._shutdown(Unavailable(f"{self._address} closed the connection in the middle of a frame"))
+                    else:
+                        self._shutdown(self._closed_by_server())
+                    return
+                if header.length > self._max_receive:
+                    self._protocol_error(StatusCode.RESOURCE_EXHAUSTED,
+                                         f"frame of {header.length} bytes exceeds this client's limit of {self._max_receive}")
+                    return
+                try:
+                    payload = await self._reader.readexactly(header.length) if header.length else b""
+                except asyncio.IncompleteReadError:
+                    self._shutdown(Unavailable(f"{self._address} closed the connection in the middle of a frame"))
+                    return
+                self._dispatch(header.type, header.flags, header.call_id, payload)
+        except (OSError, ConnectionError) as error:
+            self._shutdown(Unavailable(f"connection to {self._address} failed: {error}"))
+        except asyncio.CancelledError:
+            self._shutdown(Cancelled("the client closed the connection"))
+            raise
+
+    def _closed_by_server(self) -> RpcError:
+        if self.goaway is not None and self.goaway.code != 0:
+            return RpcError.of(self.goaway.code, f"{self._address} closed the connection: {self.goaway.message}")
+        if self.goaway is not None:
+            return Unavailable(f"{self._address} closed the connection after GOAWAY: {self.goaway.message or 'no reason given'}")
+        return Unavailable(f"{self._address} closed the connection")
+
+    def _dispatch(self, frame_type: int, flags: int, call_id: int, payload: bytes) -> None:
+        if frame_type == FrameType.MESSAGE or frame_type == FrameType.STATUS:
+            if call_id == 0:
+                self._protocol_error(StatusCode.INVALID_ARGUMENT, f"{FrameType(frame_type).name} frame with call id 0")
+                return
+            if frame_type == FrameType.MESSAGE:
+                end_ok = bool(flags & FLAG_END_OK)
+                call = self._finish(call_id) if end_ok else self._calls.get(call_id)
+                if call is not None:  # otherwise cancelled or timed out: dropped
+                    call.events.put_nowait(_Message(payload, end_ok))
+                    if end_ok:
+                        call.events.put_nowait(_Ended(None))
+                return
+            call = self._finish(call_id)
+            if call is None:
+                return
+            try:
+                status = CallStatus.FromString(payload)
+            except DecodeError as error:
+                call.events.put_nowait(_Ended(Internal(f"{call.method}: the server's STATUS frame could not be decoded: {error}")))
+                return
+            if status.code == 0:
+                call.events.put_nowait(_Ended(None))
+            else:
+                metadata = [(entry.key, entry.value) for entry in status.metadata]
+                call.events.put_nowait(_Ended(RpcError.of(status.code, status.message, metadata)))
+        elif frame_type == FrameType.PING:
+            if len(payload) != 8:
+                self._protocol_error(StatusCode.INVALID_ARGUMENT, f"PING payload must be exactly 8 bytes, got {len(payload)}")
+                return
+            try:
+                self._send(encode_frame(FrameType.PONG, 0, payload))
+            except RpcError:
+                pass
+        elif frame_type == FrameType.PONG:
+            future = self._pings.pop(payload, None)
+            if future is not None and not future.done():
+                future.set_result(None)
+        elif frame_type == FrameType.GOAWAY:
+            try:
+                goaway = GoAway.FromString(payload)
+            except DecodeError as error:
+                self._protocol_error(StatusCode.INVALID_ARGUMENT, f"GOAWAY payload could not be decoded: {error}")
+                return
+            self._on_goaway(goaway)
+        elif frame_type == FrameType.SETTINGS:
+            try:
+                self.settings = ServerSettings.FromString(payload)
+            except DecodeError as error:
+                self._protocol_error(StatusCode.INVALID_ARGUMENT, f"SETTINGS payload could not be decoded: {error}")
+        elif frame_type in (FrameType.CALL, FrameType.CANCEL):
+            self._protocol_error(StatusCode.INVALID_ARGUMENT, f"{FrameType(frame_type).name} frames are sent by clients only")
+        else:
+            self._protocol_error(StatusCode.UNIMPLEMENTED, f"unknown frame type {frame_type:#04x}")
+
+    def _on_goaway(self, goaway: GoAway) -> None:
+        self.goaway = goaway
+        if goaway.code != 0:
+            # A protocol error: the server closes right away and abandons every open call.
+            self._shutdown(RpcError.of(goaway.code, f"{self._address} closed the connection: {goaway.message}"))
+            return
+        # Graceful: calls above last_call_id were not processed and may be retried elsewhere.
+        for call_id in [i for i in self._calls if i > goaway.last_call_id]:
+            call = self._calls.pop(call_id)
+            call.events.put_nowait(_Ended(Unavailable(
+                f"{call.method} was not processed: {self._address} is going away ({goaway.message}); "
+                f"retry on a new connection")))
+
+
+class ServerStream(AsyncIterator[ResponseT], Generic[ResponseT]):
+    """The messages of a server-streaming call (see :meth:`Client.stream`)."""
+
+    def __init__(self, client: Client, call: _Call, response_type: type[ResponseT]) -> None:
+        self._client = client
+        self._call = call
+        self._response_type = response_type
+        self._done = False
+
+    @property
+    def call_id(self) -> int:
+        """The call id of this call on its connection."""
+        return self._call.call_id
+
+    def __aiter__(self) -> ServerStream[ResponseT]:
+        return self
+
+    async def __anext__(self) -> ResponseT:
+        if self._done:
+            raise StopAsyncIteration
+        try:
+            event = await self._client._next_event(self._call)
+        except BaseException:
+            self._done = True
+            self._client._abandon(self._call)
+            raise
+        if isinstance(event, _Message):
+            if event.end_ok:
+                self._done = True
+            try:
+                return _decode(self._response_type, event.payload, f"a message of {self._call.method}")
+            except RpcError:
+                self._done = True
+                self._client._abandon(self._call)
+                raise
+        self._done = True
+        if event.error is not None:
+            raise event.error
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        """Stops the call: if the server has not ended it yet, sends CANCEL."""
+        self.cancel()
+
+    def cancel(self) -> None:
+        """Like :meth:`aclose`, without awaiting."""
+        if not self._done:
+            self._done = True
+            self._client._abandon(self._call)
+
+    async def collect(self) -> list[ResponseT]:
+        """Every message until the call ends."""
+        return [message async for message in self]
+
+    async def __aenter__(self) -> ServerStream[ResponseT]:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.cancel()
+
+
+class _Connecting:
+    """What :meth:`Client.connect` returns: await it for a :class:`Client`, or use it with ``async with``."""
+
+    def __init__(self, opening: Coroutine[Any, Any, Client]) -> None:
+        self._opening = opening
+        self._client: Client | None = None
+
+    def __await__(self) -> Generator[Any, None, Client]:
+        return self._opening.__await__()
+
+    async def __aenter__(self) -> Client:
+        self._client = await self
+        return self._client
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            await self._client.close()
+
+
+def _decode(message_type: type[ResponseT], payload: bytes, what: str) -> ResponseT:
+    try:
+        return message_type.FromString(payload)
+    except DecodeError as error:
+        raise Internal(f"{what} could not be decoded as {message_type.DESCRIPTOR.full_name}: {error}") from None
+
+
+def _metadata_pairs(metadata: Metadata | None) -> list[tuple[str, str]]:
+    if not metadata:
+        return []
+    pairs = list(metadata.items()) if isinstance(metadata, Mapping) else list(metadata)
+    for key, _ in pairs:
+        if not key or not key.isascii() or key != key.lower():
+            raise InvalidArgument(f"metadata key {key!r} must be non-empty lower-case ASCII")
+    return pairs
+
+
+def _staff(staff: str | None) -> list[tuple[str, str]] | None:
+    return [("staff", staff)] if staff else None
+
+
+def _licence_of(response: LicenceResponse, method: str) -> Licence:
+    if not response.HasField("licence"):
+        raise Internal(f"the server answered {method} without a licence")
+    return response.licence

@@ -1,0 +1,147 @@
+"""Shared fixtures of the interoperability tests.
+
+The tests talk to a real ``noproofd --demo``. ``scripts/interop-test.sh`` (repository root)
+starts one and passes it in the environment:
+
+* ``NOPROOF_TEST_HOST`` / ``NOPROOF_TEST_PORT``: where it listens;
+* ``NOPROOF_TEST_DATA_DIR``: its data folder (for ``demo-holders.txt``);
+* ``NOPROOF_BIN``: the folder with the built ``noproofd`` and ``noproof`` (default: the
+  repository's ``.build/debug``).
+
+Without ``NOPROOF_TEST_PORT`` the fixture starts its own demo server for the session.
+Tests that need no server (fake-server and offline proof tests) run without any of this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+import noproof
+
+T = TypeVar("T")
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CREDENTIAL = ("demo-taskforce", "demo-secret")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Runs a coroutine to completion on a fresh event loop (the tests need no pytest plugin)."""
+    return asyncio.run(coro)
+
+
+@dataclass(frozen=True)
+class Holder:
+    holder_id: str
+    type_code: str
+    name: str
+
+
+@dataclass
+class Server:
+    host: str
+    port: int
+    data_dir: Path
+    bin_dir: Path
+    holders: list[Holder] = field(default_factory=list)
+
+    def connect(self, credential: tuple[str, str] | None = CREDENTIAL, **options: Any) -> Any:
+        """``noproof.Client.connect`` to this server (await it or use ``async with``)."""
+        return noproof.Client.connect(self.host, self.port, credential=credential, **options)
+
+    def cli(self, *args: str, credential: tuple[str, str] | None = CREDENTIAL) -> subprocess.CompletedProcess[str]:
+        """Runs the Swift CLI ``noproof`` against this server."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NOPROOF_")}
+        env["NOPROOF_HOST"] = self.host
+        env["NOPROOF_PORT"] = str(self.port)
+        if credential is not None:
+            env["NOPROOF_CREDENTIAL"] = f"{credential[0]}:{credential[1]}"
+        return subprocess.run([str(self.bin_dir / "noproof"), *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def _bin_dir() -> Path:
+    configured = os.environ.get("NOPROOF_BIN")
+    return Path(configured).resolve() if configured else REPO_ROOT / ".build" / "debug"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(host: str, port: int, process: subprocess.Popen[bytes] | None, limit: float = 120.0) -> None:
+    async def healthy() -> bool:
+        try:
+            async with noproof.Client.connect(host, port, timeout=2.0) as client:
+                await client.health(timeout=2.0)
+            return True
+        except noproof.RpcError:
+            return False
+
+    give_up = time.monotonic() + limit
+    while time.monotonic() < give_up:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"noproofd exited with status {process.returncode} before it was healthy")
+        if run(healthy()):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"noproofd at {host}:{port} did not become healthy within {limit:g}s")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """The demo noproofd the interop tests run against."""
+    bin_dir = _bin_dir()
+    if os.environ.get("NOPROOF_TEST_PORT"):
+        host = os.environ.get("NOPROOF_TEST_HOST", "127.0.0.1")
+        port = int(os.environ["NOPROOF_TEST_PORT"])
+        data_dir = Path(os.environ["NOPROOF_TEST_DATA_DIR"])
+        _wait_healthy(host, port, None)
+        yield Server(host, port, data_dir, bin_dir, _read_holders(data_dir))
+        return
+    daemon = bin_dir / "noproofd"
+    if not daemon.exists():
+        pytest.skip(f"no noproofd at {daemon}: build the server or set NOPROOF_BIN / NOPROOF_TEST_PORT")
+    with tempfile.TemporaryDirectory(prefix="noproof-py-") as scratch:
+        data_dir = Path(scratch) / "data"
+        port = _free_port()
+        log = open(Path(scratch) / "noproofd.log", "wb")
+        process = subprocess.Popen([str(daemon), "--demo", "--data-dir", str(data_dir), "--port", str(port)],
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy("127.0.0.1", port, process)
+            yield Server("127.0.0.1", port, data_dir, bin_dir, _read_holders(data_dir))
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+
+
+def _read_holders(data_dir: Path) -> list[Holder]:
+    path = data_dir / "demo-holders.txt"
+    give_up = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < give_up:
+        time.sleep(0.1)
+    holders = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3:
+            holders.append(Holder(*parts))
+    if len(holders) < 6:
+        raise RuntimeError(f"{path} lists {len(holders)} demo holders; the tests need at least 6")
+    return holders

@@ -1,0 +1,525 @@
+"""Interoperability of the Python client with a real noproofd and the Swift CLI `noproof`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import CREDENTIAL, Server, run
+
+import noproof
+from noproof.messages import (
+    FieldCheck,
+    HealthCheckRequest,
+    HealthCheckResponse,
+    ListMethodsRequest,
+    ListMethodsResponse,
+    MethodInfo,
+    ProofBody,
+    SealedProof,
+)
+
+EXPECTED_METHODS = {
+    1: "/noproof.v1.Health/Check",
+    2: "/noproof.v1.Reflection/ListMethods",
+    3: "/noproof.v1.Session/Authenticate",
+    10: "/noproof.v1.Licences/Lookup",
+    11: "/noproof.v1.Licences/GetLicence",
+    12: "/noproof.v1.Licences/CheckLicence",
+    13: "/noproof.v1.Licences/GetSealKeys",
+    14: "/noproof.v1.Licences/ListLicenceTypes",
+    15: "/noproof.v1.Licences/IssueLicence",
+    16: "/noproof.v1.Licences/AmendLicence",
+    17: "/noproof.v1.Licences/SuspendLicence",
+    18: "/noproof.v1.Licences/ReinstateLicence",
+    19: "/noproof.v1.Licences/RevokeLicence",
+    20: "/noproof.v1.Licences/ImportLicences",
+}
+
+
+def cli_error_line(stderr: str) -> str:
+    """The `error: CODE: message` line the Swift CLI prints for a failed call."""
+    lines = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert lines, f"the CLI printed no error line: {stderr!r}"
+    return lines[0]
+
+
+# ---------------------------------------------------------------- connection, built-in services
+
+
+def test_connect_exchanges_settings_and_authenticates(server: Server) -> None:
+    async def go() -> None:
+        async with server.connect() as client:
+            assert client.settings.protocol_version == 1
+            assert client.settings.max_frame_size > 0
+            assert client.settings.max_concurrent_calls > 0
+            assert client.settings.authentication_required
+            assert client.session is not None and client.session.unit_code
+            assert await client.ping() >= 0
+
+    run(go())
+
+
+def test_health_needs_no_credential(server: Server) -> None:
+    async def go() -> None:
+        async with server.connect(credential=None) as client:
+            health = await client.health()
+            assert health.status == HealthCheckResponse.SERVING
+            assert health.server_name and health.server_version
+            assert (await client.health("noproof.v1.Licences")).status == HealthCheckResponse.SERVING
+            with pytest.raises(noproof.NotFound) as caught:
+                await client.health("noproof.v1.NoSuchService")
+            assert caught.value.code == noproof.StatusCode.NOT_FOUND == 5
+            assert "NoSuchService" in caught.value.message
+
+    run(go())
+
+
+def test_list_methods_matches_cli(server: Server) -> None:
+    async def go() -> list[MethodInfo]:
+        async with server.connect() as client:
+            return await client.list_methods()
+
+    methods = run(go())
+    assert {m.id: m.path for m in methods} == EXPECTED_METHODS
+    cli = server.cli("methods", "--json")
+    assert cli.returncode == 0, cli.stderr
+    listed = json.loads(cli.stdout)
+    assert [(m["id"], m["path"], m["requiresAuthentication"]) for m in listed] == [
+        (m.id, m.path, m.requires_authentication) for m in methods
+    ]
+
+
+def test_generic_call_by_path_and_by_method_id(server: Server) -> None:
+    async def go() -> None:
+        async with server.connect() as client:
+            by_id = await client.call(2, ListMethodsRequest(), ListMethodsResponse)
+            by_path = await client.call("/noproof.v1.Reflection/ListMethods", ListMethodsRequest(), ListMethodsResponse,
+                                        metadata={"staff": "agent-0042"}, timeout=5)
+            assert by_id == by_path
+            health = await client.call(1, HealthCheckRequest(), HealthCheckResponse)
+            assert health.status == HealthCheckResponse.SERVING
+
+    run(go())
+
+
+def test_list_licence_types_matches_cli(server: Server) -> None:
+    async def go() -> list[str]:
+        async with server.connect(credential=None) as client:
+            return [t.code for t in await client.list_licence_types()]
+
+    codes = run(go())
+    assert "JMSFZ" in codes
+    cli = server.cli("types", "--json")
+    assert cli.returncode == 0, cli.stderr
+    assert sorted(t["code"] for t in json.loads(cli.stdout)) == sorted(codes)
+
+
+def test_seal_keys_equal_the_cli_key_file(server: Server, tmp_path: Path) -> None:
+    async def go() -> noproof.messages.GetSealKeysResponse:
+        async with server.connect(credential=None) as client:
+            return await client.get_seal_keys()
+
+    keys = run(go())
+    assert {k.seal_kind for k in keys.keys} >= {"data-sharing", "verification"}
+    assert all(k.algorithm == "Ed25519" and len(k.public_key) == 32 for k in keys.keys)
+    cli = server.cli("keys", "--out", str(tmp_path / "keys.bin"))
+    assert cli.returncode == 0, cli.stderr
+    assert noproof.read_keys(tmp_path / "keys.bin") == keys
+
+
+# ---------------------------------------------------------------- proofs across languages
+
+
+def _lookup(server: Server, holder_index: int, case: str, staff: str | None = None) -> tuple[SealedProof, noproof.messages.GetSealKeysResponse]:
+    holder = server.holders[holder_index]
+
+    async def go() -> tuple[SealedProof, noproof.messages.GetSealKeysResponse]:
+        async with server.connect() as client:
+            proof = await client.lookup(holder.holder_id, holder.type_code, item_code="ITEM-PY", case_reference=case, staff=staff)
+            return proof, await client.get_seal_keys()
+
+    return run(go())
+
+
+def test_proof_from_python_verifies_in_python_and_swift(server: Server, tmp_path: Path) -> None:
+    holder = server.holders[0]
+    proof, keys = _lookup(server, 0, "CASE-PY-1", staff="agent-0042")
+    body = noproof.verify_proof(proof, keys)
+    assert body.licence.holder_id == holder.holder_id
+    assert body.licence.type_code == holder.type_code
+    assert body.licence.holder_name == holder.name
+    assert body.licence.status == "valid"
+    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == ("ITEM-PY", "CASE-PY-1", "agent-0042")
+    assert body.seal_kind == "data-sharing"
+
+    noproof.write_proof(proof, tmp_path / "proof.bin")
+    noproof.write_keys(keys, tmp_path / "keys.bin")
+    offline = server.cli("verify", str(tmp_path / "proof.bin"), "--keys", str(tmp_path / "keys.bin"), "--json")
+    assert offline.returncode == 0, offline.stderr
+    verdict = json.loads(offline.stdout)
+    assert verdict["verified"] is True
+    assert verdict["proofSerial"] == body.proof_serial
+    assert verdict["licence"]["holderID"] == holder.holder_id
+    online = server.cli("verify", str(tmp_path / "proof.bin"))
+    assert online.returncode == 0, online.stderr
+    assert "VERIFIED" in online.stdout
+
+
+def test_proof_saved_by_swift_cli_verifies_in_python(server: Server, tmp_path: Path) -> None:
+    holder = server.holders[1]
+    saved = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", "ITEM-CLI",
+                       "--case", "CASE-CLI-1", "--staff", "clerk-7", "--out", str(tmp_path / "cli-proof.bin"))
+    assert saved.returncode == 0, saved.stderr
+    keys = server.cli("keys", "--out", str(tmp_path / "keys.bin"))
+    assert keys.returncode == 0, keys.stderr
+
+    proof = noproof.read_proof(tmp_path / "cli-proof.bin")
+    body, key = noproof.verify_proof_key(proof, noproof.read_keys(tmp_path / "keys.bin"))
+    assert key.key_id == proof.key_id and key.seal_kind == body.seal_kind
+    assert body.licence.holder_id == holder.holder_id
+    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == ("ITEM-CLI", "CASE-CLI-1", "clerk-7")
+
+
+def _flip(data: bytes, index: int) -> bytes:
+    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1 :]
+
+
+@pytest.mark.parametrize("where", ["body", "signature"])
+def test_tampered_proof_is_rejected_by_python_and_swift(server: Server, tmp_path: Path, where: str) -> None:
+    proof, keys = _lookup(server, 0, f"CASE-TAMPER-{where}")
+    encoded = proof.SerializeToString()
+    if where == "body":
+        # The middle byte of the body: the holder name/licence id area, not protobuf structure.
+        index = encoded.index(proof.body) + len(proof.body) // 2
+    else:
+        index = encoded.index(proof.signature) + 5
+    tampered = _flip(encoded, index)
+    (tmp_path / "tampered.bin").write_bytes(tampered)
+    noproof.write_keys(keys, tmp_path / "keys.bin")
+
+    with pytest.raises(noproof.ProofInvalid) as caught:
+        noproof.verify_proof(noproof.read_proof(tmp_path / "tampered.bin"), keys)
+    assert "altered" in caught.value.reason
+
+    swift = server.cli("verify", str(tmp_path / "tampered.bin"), "--keys", str(tmp_path / "keys.bin"))
+    assert swift.returncode == 1
+    assert "NOT VERIFIED" in swift.stderr
+
+
+# ---------------------------------------------------------------- the other licence calls
+
+
+def test_get_licence_and_check_licence(server: Server) -> None:
+    holder = server.holders[1]
+
+    async def go() -> None:
+        async with server.connect() as client:
+            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-GET")
+            attested = ProofBody.FromString(proof.body).licence
+            licence = await client.get_licence(attested.licence_id, "ITEM-PY", "CASE-GET", staff="agent-0042")
+            assert licence == attested
+            check = await client.check_licence(
+                holder.holder_id, holder.type_code,
+                {"holder_name": holder.name, "gender": "not-a-gender", "no_such_field": "x"},
+                item_code="ITEM-PY", case_reference="CASE-CHECK",
+            )
+            assert check.status == "valid"
+            assert {f.key: f.result for f in check.fields} == {
+                "holder_name": FieldCheck.MATCH,
+                "gender": FieldCheck.MISMATCH,
+                "no_such_field": FieldCheck.NOT_ON_RECORD,
+            }
+
+    run(go())
+    cli = server.cli("check", "--holder", holder.holder_id, "--type", holder.type_code, "--field", "gender=not-a-gender", "--json")
+    assert json.loads(cli.stdout)["fields"] == {"gender": "MISMATCH"}
+
+
+def test_issue_amend_and_import(server: Server) -> None:
+    holder = server.holders[-3]
+
+    async def go() -> None:
+        async with server.connect() as client:
+            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-AMEND")
+            licence = ProofBody.FromString(proof.body).licence
+            with pytest.raises(noproof.AlreadyExists):
+                await client.issue_licence(licence)
+            amended = await client.amend_licence(licence.licence_id, "address corrected by test",
+                                                 fields={"address": "测试地址 1号"}, staff="agent-0042")
+            assert amended.version == licence.version + 1
+            assert {f.key: f.value for f in amended.fields}["address"] == "测试地址 1号"
+            current = await client.get_licence(licence.licence_id)
+            imported = await client.import_licences([current])
+            assert (imported.inserted, imported.updated, imported.unchanged, list(imported.rejected)) == (0, 0, 1, [])
+
+    run(go())
+
+
+def test_suspend_reinstate(server: Server) -> None:
+    holder = server.holders[-2]
+
+    async def go() -> None:
+        async with server.connect() as client:
+            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-SUSPEND")
+            licence_id = ProofBody.FromString(proof.body).licence.licence_id
+            assert (await client.suspend_licence(licence_id, "interop test: suspend")).status == "suspended"
+            with pytest.raises(noproof.FailedPrecondition):
+                await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-SUSPENDED")
+            assert (await client.reinstate_licence(licence_id, "interop test: reinstate")).status == "valid"
+            again = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-REINSTATED")
+            assert noproof.verify_proof(again, await client.get_seal_keys()).licence.status == "valid"
+
+    run(go())
+
+
+def test_revoked_licence_lookup_fails_like_the_cli(server: Server) -> None:
+    holder = server.holders[-1]
+
+    async def go() -> noproof.RpcError:
+        async with server.connect() as client:
+            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-REVOKE")
+            licence_id = ProofBody.FromString(proof.body).licence.licence_id
+            revoked = await client.revoke_licence(licence_id, "interop test: obtained by fraud", staff="agent-0042")
+            assert revoked.status == "revoked"
+            with pytest.raises(noproof.FailedPrecondition) as caught:
+                await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-REVOKED")
+            return caught.value
+
+    error = run(go())
+    assert (error.code, error.code_name) == (9, "FAILED_PRECONDITION")
+    cli = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", "ITEM-PY", "--case", "CASE-REVOKED")
+    assert cli.returncode == 9
+    assert cli_error_line(cli.stderr) == f"error: {error}"
+
+
+# ---------------------------------------------------------------- error codes, as the Swift CLI sees them
+
+
+def test_unauthenticated_call_matches_cli(server: Server) -> None:
+    async def go() -> noproof.RpcError:
+        async with server.connect(credential=None) as client:
+            with pytest.raises(noproof.Unauthenticated) as caught:
+                await client.list_methods()
+            return caught.value
+
+    error = run(go())
+    assert (error.code, error.code_name) == (16, "UNAUTHENTICATED")
+    cli = server.cli("methods", credential=None)
+    assert cli.returncode == 16
+    assert cli_error_line(cli.stderr) == f"error: {error}"
+
+
+def test_wrong_secret_matches_cli(server: Server) -> None:
+    async def go() -> noproof.RpcError:
+        with pytest.raises(noproof.Unauthenticated) as caught:
+            await server.connect(credential=("demo-taskforce", "wrong-secret"))
+        return caught.value
+
+    error = run(go())
+    cli = server.cli("methods", credential=("demo-taskforce", "wrong-secret"))
+    assert cli.returncode == 16
+    assert cli_error_line(cli.stderr) == f"error: {error}"
+
+
+@pytest.mark.parametrize(
+    ("holder_id", "type_code", "code", "names"),
+    [
+        ("bad-check-digit", "JMSFZ", 3, "holder_id"),
+        (None, "NOPE", 3, "type_code"),
+        (None, "YYZZ", 3, "holder_id"),
+    ],
+)
+def test_invalid_lookups_match_cli(server: Server, holder_id: str | None, type_code: str, code: int, names: str) -> None:
+    holder = server.holders[0].holder_id
+    if holder_id == "bad-check-digit":
+        last = holder[-1]
+        holder_id = holder[:-1] + ("0" if last != "0" else "1")
+    elif holder_id is None:
+        holder_id = holder
+
+    async def go() -> noproof.RpcError:
+        async with server.connect() as client:
+            with pytest.raises(noproof.RpcError) as caught:
+                await client.lookup(holder_id, type_code, "ITEM-PY", "CASE-BAD")
+            return caught.value
+
+    error = run(go())
+    assert error.code == code and isinstance(error, noproof.InvalidArgument)
+    assert error.message.startswith(names), error.message
+    cli = server.cli("lookup", "--holder", holder_id, "--type", type_code, "--item", "ITEM-PY", "--case", "CASE-BAD")
+    assert cli.returncode == code
+    assert cli_error_line(cli.stderr) == f"error: {error}"
+
+
+def resident_id(first_17: str) -> str:
+    """A resident ID with its GB 11643 check digit."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first_17 + "10X98765432"[sum(int(d) * w for d, w in zip(first_17, weights, strict=True)) % 11]
+
+
+def test_holder_without_licence_is_not_found_like_the_cli(server: Server) -> None:
+    holder_id = resident_id("37040219000101123")  # well-formed, born 1900: not in the demo library
+
+    async def go() -> noproof.RpcError:
+        async with server.connect() as client:
+            with pytest.raises(noproof.NotFound) as caught:
+                await client.lookup(holder_id, "JMSFZ", "ITEM-PY", "CASE-NONE")
+            return caught.value
+
+    error = run(go())
+    assert error.code == 5
+    cli = server.cli("lookup", "--holder", holder_id, "--type", "JMSFZ", "--item", "ITEM-PY", "--case", "CASE-NONE")
+    assert cli.returncode == 5
+    assert cli_error_line(cli.stderr) == f"error: {error}"
+
+
+@pytest.mark.parametrize(("item", "case", "field"), [("", "CASE-1", "purpose.item_code"), ("ITEM-1", "", "purpose.case_reference")])
+def test_lookup_needs_a_purpose(server: Server, item: str, case: str, field: str) -> None:
+    holder = server.holders[0]
+
+    async def go() -> None:
+        async with server.connect() as client:
+            with pytest.raises(noproof.InvalidArgument) as caught:
+                await client.lookup(holder.holder_id, holder.type_code, item, case)
+            assert caught.value.message.startswith(field + ":")
+
+    run(go())
+
+
+def test_bad_licence_id_matches_cli(server: Server) -> None:
+    async def go() -> noproof.RpcError:
+        async with server.connect() as client:
+            with pytest.raises(noproof.InvalidArgument) as caught:
+                await client.get_licence("1.2.156.nonsense")
+            return caught.value
+
+    error = run(go())
+    cli = server.cli("get", "1.2.156.nonsense")
+    assert cli.returncode == 3
+    assert cli_error_line(cli.stderr) == f"error: {error}"
+
+
+def test_unknown_method_is_unimplemented(server: Server) -> None:
+    async def go() -> None:
+        async with server.connect() as client:
+            with pytest.raises(noproof.Unimplemented) as by_path:
+                await client.call("/noproof.v1.Licences/NoSuchMethod", HealthCheckRequest(), HealthCheckResponse)
+            assert by_path.value.code == 12 and "NoSuchMethod" in by_path.value.message
+            with pytest.raises(noproof.Unimplemented) as by_id:
+                await client.call(999, HealthCheckRequest(), HealthCheckResponse)
+            assert "999" in by_id.value.message
+            assert (await client.health()).status == HealthCheckResponse.SERVING
+
+    run(go())
+
+
+# ---------------------------------------------------------------- multiplexing, deadlines, cancellation
+
+
+def test_fifty_mixed_calls_on_one_connection(server: Server) -> None:
+    holders = server.holders[:4]
+    rng = random.Random(9)
+
+    async def go() -> None:
+        async with server.connect() as client:
+            keys = await client.get_seal_keys()
+            expectations = []
+            calls = []
+            for i in range(50):
+                kind = rng.choice(["lookup", "lookup", "health", "check", "bad-type", "types", "unknown"])
+                holder = rng.choice(holders)
+                if kind == "lookup":
+                    calls.append(client.lookup(holder.holder_id, holder.type_code, "ITEM-MIX", f"CASE-MIX-{i}"))
+                elif kind == "health":
+                    calls.append(client.health(rng.choice(["", "noproof.v1.Licences", "noproof.v1.Session"])))
+                elif kind == "check":
+                    calls.append(client.check_licence(holder.holder_id, holder.type_code, {"holder_name": holder.name}))
+                elif kind == "bad-type":
+                    calls.append(client.lookup(holder.holder_id, f"NOPE{i}", "ITEM-MIX", f"CASE-MIX-{i}"))
+                elif kind == "types":
+                    calls.append(client.list_licence_types())
+                else:
+                    calls.append(client.call(f"/noproof.v1.Nothing/Call{i}", HealthCheckRequest(), HealthCheckResponse))
+                expectations.append((kind, holder, i))
+            answers = await asyncio.gather(*calls, return_exceptions=True)
+            assert client.open_calls == 0
+            for (kind, holder, i), answer in zip(expectations, answers, strict=True):
+                if kind == "lookup":
+                    assert isinstance(answer, SealedProof), answer
+                    body = noproof.verify_proof(answer, keys)
+                    assert (body.licence.holder_id, body.purpose.case_reference) == (holder.holder_id, f"CASE-MIX-{i}")
+                elif kind == "health":
+                    assert isinstance(answer, HealthCheckResponse) and answer.status == HealthCheckResponse.SERVING
+                elif kind == "check":
+                    assert not isinstance(answer, BaseException), answer
+                    assert [(f.key, f.result) for f in answer.fields] == [("holder_name", FieldCheck.MATCH)]
+                elif kind == "bad-type":
+                    assert isinstance(answer, noproof.InvalidArgument) and f"NOPE{i}" in answer.message
+                elif kind == "types":
+                    assert isinstance(answer, list) and any(t.code == "JMSFZ" for t in answer)
+                else:
+                    assert isinstance(answer, noproof.Unimplemented) and f"Call{i}" in answer.message
+
+    run(go())
+
+
+def test_deadline_exceeded_then_connection_still_works(server: Server) -> None:
+    holder = server.holders[0]
+
+    async def go() -> None:
+        async with server.connect() as client:
+            with pytest.raises(noproof.DeadlineExceeded) as caught:
+                await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-DEADLINE", timeout=1e-6)
+            assert caught.value.code == 4
+            assert client.open_calls == 0
+            assert (await client.health()).status == HealthCheckResponse.SERVING
+            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-AFTER-DEADLINE", timeout=10)
+            assert noproof.verify_proof(proof, await client.get_seal_keys()).purpose.case_reference == "CASE-AFTER-DEADLINE"
+
+    run(go())
+
+
+def test_cancelled_task_sends_cancel_and_connection_still_works(server: Server) -> None:
+    holder = server.holders[0]
+
+    async def go() -> None:
+        async with server.connect() as client:
+            task = asyncio.create_task(client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-CANCEL"))
+            await asyncio.sleep(0)  # the CALL is sent
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert client.open_calls == 0
+            assert (await client.health()).status == HealthCheckResponse.SERVING
+
+    run(go())
+
+
+def test_closed_client_refuses_new_calls(server: Server) -> None:
+    async def go() -> None:
+        client = await server.connect()
+        await client.close()
+        assert client.is_closed
+        with pytest.raises(noproof.Cancelled):
+            await client.health()
+
+    run(go())
+
+
+def test_connect_to_nothing_is_unavailable() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def go() -> None:
+        with pytest.raises(noproof.Unavailable) as caught:
+            await noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL, timeout=5)
+        assert "cannot connect" in caught.value.message
+
+    run(go())

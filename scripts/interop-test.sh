@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Interoperability tests of the Python client (clients/python) against the built server and CLI:
+# checks the generated Python code is fresh, installs the package into a scratch virtualenv with
+# `pip install ./clients/python`, starts a demo noproofd on a free port with a scratch data folder,
+# waits until it is healthy, runs the pytest suite in clients/python/tests and the example script.
+#   scripts/interop-test.sh                 after `swift build`; binaries from .build/debug
+#   NOPROOF_BIN=DIR scripts/interop-test.sh binaries from DIR
+# Extra arguments go to pytest (e.g. -k lookup -x). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=$(cd "${NOPROOF_BIN:-.build/debug}" 2>/dev/null && pwd) || { echo "interop-test: no folder ${NOPROOF_BIN:-.build/debug}: run swift build first or set NOPROOF_BIN" >&2; exit 2; }
+for b in noproofd noproof; do
+  [ -x "$bin/$b" ] || { echo "interop-test: $bin/$b not found: run swift build first or set NOPROOF_BIN" >&2; exit 2; }
+done
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "interop-test: $python is older than 3.11" >&2; exit 2; }
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+apt_install() {
+  echo "interop-test: installing $*"
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
+echo "== generated Python protobuf code"
+command -v protoc >/dev/null || apt_install protobuf-compiler
+clients/python/scripts/gen_protos.sh --check
+
+scratch=$(mktemp -d)
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+echo "== pip install ./clients/python (scratch virtualenv)"
+"$python" -m venv --system-site-packages "$scratch/venv" 2>/dev/null || {
+  apt_install python3-venv python3-pip
+  rm -rf "$scratch/venv"
+  "$python" -m venv --system-site-packages "$scratch/venv"
+}
+venv_python="$scratch/venv/bin/python"
+"$venv_python" -m pip install --quiet --disable-pip-version-check "$root/clients/python[test]"
+# Build leftovers of an in-tree build must not end up in commits.
+rm -rf "$root/clients/python/build" "$root"/clients/python/src/*.egg-info
+(cd "$scratch" && "$venv_python" -c 'import noproof, sys; assert "site-packages" in noproof.__file__, noproof.__file__; print("installed noproof", noproof.__version__, "from", noproof.__file__)')
+
+echo "== demo noproofd"
+port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+data="$scratch/data"
+log="$scratch/noproofd.log"
+"$bin/noproofd" --demo --demo-licences "${NOPROOF_DEMO_LICENCES:-5000}" --port "$port" --data-dir "$data" >"$log" 2>&1 &
+pid=$!
+fail() { echo "interop-test: FAILED: $*" >&2; echo "--- noproofd log (last 40 lines):" >&2; tail -n 40 "$log" >&2; exit 1; }
+healthy=""
+for _ in $(seq 1 600); do
+  kill -0 "$pid" 2>/dev/null || fail "noproofd exited before it was healthy"
+  if NOPROOF_PORT=$port "$bin/noproof" health --timeout 2 >/dev/null 2>&1 && [ -s "$data/demo-holders.txt" ]; then healthy=1; break; fi
+  sleep 0.1
+done
+[ -n "$healthy" ] || fail "noproofd on port $port was not healthy within 60 s"
+echo "noproofd pid $pid on 127.0.0.1:$port, data $data"
+
+echo "== example script"
+read -r holder type _ < "$data/demo-holders.txt"
+(cd "$scratch" && NOPROOF_PORT=$port NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$venv_python" "$root/clients/python/examples/lookup_and_verify.py" \
+  --holder "$holder" --type "$type" --item ITEM-EXAMPLE --case CASE-EXAMPLE --out "$scratch/example-proof.bin" >/dev/null) \
+  || fail "examples/lookup_and_verify.py"
+NOPROOF_PORT=$port "$bin/noproof" verify "$scratch/example-proof.bin" >/dev/null || fail "noproof verify of the example's proof"
+echo "example: proof for $holder $type obtained, verified in Python and by noproof verify"
+
+echo "== pytest clients/python/tests"
+status=0
+(cd "$scratch" && NOPROOF_BIN="$bin" NOPROOF_TEST_HOST=127.0.0.1 NOPROOF_TEST_PORT="$port" NOPROOF_TEST_DATA_DIR="$data" \
+  "$venv_python" -m pytest -p no:cacheprovider -q -c "$root/clients/python/pyproject.toml" --rootdir "$root/clients/python" \
+  "$root/clients/python/tests" "$@") || status=$?
+if [ $status != 0 ]; then fail "pytest exited with status $status"; fi
+echo "== interop tests passed"
