@@ -28,6 +28,8 @@ SCALARS = {
     "int64": ("Int64", "0"),
     "uint32": ("UInt32", "0"),
     "uint64": ("UInt64", "0"),
+    "double": ("Double", "0"),
+    "float": ("Float", "0"),
 }
 
 

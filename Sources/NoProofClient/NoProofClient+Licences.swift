@@ -60,3 +60,10 @@ extension NoProofClient {
                         as: ImportLicencesResponse.self, timeout: timeout)
     }
 }
+
+/// Operations calls (noproof.v1.Admin).
+extension NoProofClient {
+    package func stats() async throws -> GetStatsResponse {
+        try await unary(.path("/noproof.v1.Admin/GetStats"), request: GetStatsRequest(), as: GetStatsResponse.self)
+    }
+}

@@ -15,12 +15,16 @@ package final class NoProofServer: Service, Sendable {
     private let logger: Logger
     private let bound: EventLoopPromise<SocketAddress>
     private let shutdownRequested: EventLoopPromise<Void>
+    /// Connection and call counters.
+    package let statistics: ServerStatistics
 
     /// `registry` holds the domain methods; the built-in ones are added here.
     package init(
         configuration: ServerConfiguration, registry: RPCRegistry, authenticator: any Authenticator,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
+        statistics: ServerStatistics = ServerStatistics()
     ) {
+        self.statistics = statistics
         var registry = registry
         BuiltinServices.register(in: &registry, configuration: configuration, authenticator: authenticator)
         self.configuration = configuration
@@ -49,7 +53,7 @@ package final class NoProofServer: Service, Sendable {
         let configuration = self.configuration
         let registry = self.registry
         let logger = self.logger
-        let startedAt = NIODeadline.now()
+        let statistics = self.statistics
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
@@ -67,7 +71,7 @@ package final class NoProofServer: Service, Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handler = ServerConnectionHandler(
-                            configuration: configuration, registry: registry, logger: logger, startedAt: startedAt
+                            configuration: configuration, registry: registry, logger: logger, statistics: statistics
                         )
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }

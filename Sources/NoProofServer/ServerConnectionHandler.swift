@@ -20,7 +20,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private let configuration: ServerConfiguration
     private let registry: RPCRegistry
     private var logger: Logger
-    private let startedAt: NIODeadline
+    private let statistics: ServerStatistics
 
     private var stateMachine: ServerConnectionStateMachine
     private var decoder: FrameDecoder
@@ -42,11 +42,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var tick: RepeatedTask?
     private var graceTimer: Scheduled<Void>?
 
-    init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, startedAt: NIODeadline) {
+    init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics) {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        self.startedAt = startedAt
+        self.statistics = statistics
         self.stateMachine = ServerConnectionStateMachine(
             configuration: .init(maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
                                  authenticationRequired: configuration.authenticationRequired),
@@ -75,6 +75,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         remoteAddress = context.channel.remoteAddress?.description ?? "?"
         logger[metadataKey: "peer"] = "\(remoteAddress)"
         lastInbound = context.eventLoop.now
+        statistics.connectionOpened()
         let bound = loopBound!
         tick = context.eventLoop.scheduleRepeatedTask(initialDelay: configuration.tickInterval, delay: configuration.tickInterval) { _ in
             bound.value.onTick()
@@ -83,6 +84,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if tick != nil { statistics.connectionClosed() }
         tick?.cancel()
         tick = nil
         graceTimer?.cancel()
@@ -208,6 +210,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             if let call = calls.removeValue(forKey: callID) {
                 call.task?.cancel()
                 call.deadlineTimer?.cancel()
+                statistics.callEnded(ok: false)
                 logger.trace("call cancelled by client", metadata: ["call": "\(callID)"])
             }
             perform(stateMachine.callFinished(callID), context: context)
@@ -313,6 +316,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private func finishCall(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>, context: ChannelHandlerContext) {
         switch answer {
         case .success(let frame) where frame.readableBytes > 0:
+            statistics.callEnded(ok: true)
             write(frame, context: context)
         case .success:
             writeStatus(RPCError(.ok, ""), callID: callID, context: context)
@@ -394,6 +398,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func writeStatus(_ error: RPCError, callID: UInt32, context: ChannelHandlerContext) {
+        statistics.callEnded(ok: error.code == .ok)
         var buffer = context.channel.allocator.buffer(capacity: 32 + error.message.utf8.count)
         buffer.writeFrame(type: .status, callID: callID, message: CallStatus(code: error.code.rawValue, message: error.message))
         write(buffer, context: context)

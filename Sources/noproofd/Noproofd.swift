@@ -114,10 +114,12 @@ struct Noproofd: AsyncParsableCommand {
             cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, logger: logger
         )
         var registry = RPCRegistry()
+        let statistics = ServerStatistics()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit).register(in: &registry)
+        StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         let noproof = NoProofServer(
             configuration: server, registry: registry,
-            authenticator: StaticCredentialAuthenticator(credentials), logger: logger
+            authenticator: StaticCredentialAuthenticator(credentials), logger: logger, statistics: statistics
         )
         if demo {
             logger.info("demo mode", metadata: ["credential": "\(DemoSetup.credential.id):\(DemoSetup.credential.secret)",

@@ -30,7 +30,7 @@ struct ServerConnectionHandlerTests {
             let frozen = registry
             try await channel.testingEventLoop.executeInContext {
                 try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
-                    configuration: configuration, registry: frozen, logger: TestServices.logger, startedAt: .now()
+                    configuration: configuration, registry: frozen, logger: TestServices.logger, statistics: ServerStatistics()
                 ))
             }
             try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9))

@@ -233,3 +233,51 @@ struct LicenceServiceTests {
         }
     }
 }
+
+@Suite("Stats over loopback")
+struct StatsServiceTests {
+    @Test func statsCountCallsCacheAndAudit() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-stats-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteLicenceStore(directory: directory)
+        try await seedDemo(store: store, count: 100)
+        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 1000, logger: Logger(label: "test"))
+        _ = try await library.warmUp()
+        let audit = try AuditLog(directory: directory)
+        let statistics = ServerStatistics()
+        var registry = RPCRegistry()
+        LicenceService(library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
+                       audit: audit).register(in: &registry)
+        StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let server = NoProofServer(configuration: configuration, registry: registry,
+                                   authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
+                                   logger: quiet, statistics: statistics)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningAddress().port!
+            let client = try await NoProofClient.connect(.init(port: port, credential: ("tf", "s")))
+            let holder = DemoDataGenerator(licenceCount: 100).holder(at: 0)
+            _ = try await client.lookup(holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
+                                        purpose: Purpose(itemCode: "I", caseReference: "C"))
+            _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: Purpose(itemCode: "I", caseReference: "C"))
+            let stats = try await client.stats()
+            #expect(stats.connectionsOpen == 1)
+            #expect(stats.callsTotal == 3) // Authenticate, two lookups; GetStats itself ends after this snapshot
+            #expect(stats.callsFailed == 1)
+            #expect(stats.cache?.hits == 1)
+            #expect(stats.cache?.licences == 100)
+            #expect(stats.auditRecords == 2)
+            #expect(stats.processCpuSeconds > 0)
+            await client.close()
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        audit.close()
+        try store.close()
+    }
+}

@@ -15,7 +15,7 @@ struct Noproof: AsyncParsableCommand {
         """,
         subcommands: [
             HealthCommand.self, MethodsCommand.self, TypesCommand.self, LookupCommand.self, GetCommand.self,
-            CheckCommand.self, KeysCommand.self, VerifyCommand.self, StatusCommand.self, ImportCommand.self,
+            CheckCommand.self, KeysCommand.self, VerifyCommand.self, StatusCommand.self, ImportCommand.self, StatsCommand.self,
         ]
     )
 }

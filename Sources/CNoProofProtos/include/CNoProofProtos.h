@@ -7,6 +7,7 @@
 #include "reflection.pb-c.h"
 #include "session.pb-c.h"
 #include "licences.pb-c.h"
+#include "admin.pb-c.h"
 #include "noproof_descriptors.h"
 #include "noproof_codec.h"
 #endif

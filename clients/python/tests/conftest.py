@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import pytest
 
 import noproof
+from noproof.client import Connecting
 
 T = TypeVar("T")
 
@@ -55,7 +56,7 @@ class Server:
     bin_dir: Path
     holders: list[Holder] = field(default_factory=list)
 
-    def connect(self, credential: tuple[str, str] | None = CREDENTIAL, **options: Any) -> Any:
+    def connect(self, credential: tuple[str, str] | None = CREDENTIAL, **options: Any) -> Connecting:
         """``noproof.Client.connect`` to this server (await it or use ``async with``)."""
         return noproof.Client.connect(self.host, self.port, credential=credential, **options)
 

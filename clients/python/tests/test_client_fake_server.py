@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 
 import pytest
 from conftest import run
@@ -20,8 +21,8 @@ def echo(request_payload: bytes) -> bytes:
     return HealthCheckResponse(server_name=HealthCheckRequest.FromString(request_payload).service).SerializeToString()
 
 
-async def ask(client: noproof.Client, service: str, **options: float) -> str:
-    return (await client.call(HEALTH, HealthCheckRequest(service=service), HealthCheckResponse, **options)).server_name
+async def ask(client: noproof.Client, service: str, timeout: float | None = None) -> str:
+    return (await client.call(HEALTH, HealthCheckRequest(service=service), HealthCheckResponse, timeout=timeout)).server_name
 
 
 def test_answers_in_reverse_order_reach_their_calls() -> None:
@@ -58,13 +59,22 @@ def test_call_header_carries_method_metadata_deadline_and_payload() -> None:
             await client.call(HEALTH, HealthCheckRequest(service="a"), HealthCheckResponse,
                               metadata={"staff": "agent-0042", "trace": "t-1"}, timeout=2.5)
             await client.call(1, HealthCheckRequest(service="b"), HealthCheckResponse)
+        async with fake_server(script_inf) as port, noproof.Client.connect("127.0.0.1", port, default_timeout=5) as client:
+            await client.call(1, HealthCheckRequest(service="c"), HealthCheckResponse, timeout=math.inf)
+
+    async def script_inf(conn: FakeConnection) -> None:
+        frame = await conn.recv_type(FrameType.CALL)
+        headers.append((frame.call_id, frame.header()))
+        conn.reply(frame.call_id, echo(frame.header().payload))
+        await conn.until_closed()
 
     run(go())
-    (id1, first), (id2, second) = headers
+    (id1, first), (id2, second), (_, third) = headers
+    assert third.timeout_micros == 0  # math.inf: no deadline
     assert (id1, id2) == (1, 2)
     assert first.method == HEALTH and first.method_id == 0
     assert [(m.key, m.value) for m in first.metadata] == [("staff", "agent-0042"), ("trace", "t-1")]
-    assert first.timeout_micros == 2_500_000
+    assert 0 < first.timeout_micros <= 2_500_000
     assert HealthCheckRequest.FromString(first.payload).service == "a"
     assert second.method == "" and second.method_id == 1 and second.timeout_micros == 0
 
@@ -155,7 +165,7 @@ def test_local_deadline_sends_cancel() -> None:
 
     async def script(conn: FakeConnection) -> None:
         frame = await conn.recv_type(FrameType.CALL)
-        assert frame.header().timeout_micros == 50_000
+        assert 0 < frame.header().timeout_micros <= 50_000
         cancels.append((await conn.recv_type(FrameType.CANCEL)).call_id)
         conn.reply(frame.call_id, echo(frame.header().payload))  # too late: dropped
         nxt = await conn.recv_type(FrameType.CALL)
@@ -381,3 +391,33 @@ def test_connect_refused_at_the_preface() -> None:
                 await noproof.Client.connect("127.0.0.1", port)
 
     run(go())
+
+
+def test_calls_wait_for_a_free_slot_under_max_concurrent_calls() -> None:
+    most_open = []
+
+    async def script(conn: FakeConnection) -> None:
+        waiting: list[int] = []
+        received = 0
+        while received < 7:
+            frame = await conn.recv_type(FrameType.CALL)
+            received += 1
+            waiting.append(frame.call_id)
+            assert len(waiting) <= 2, f"{len(waiting)} calls open, the limit is 2"
+            most_open.append(len(waiting))
+            if len(waiting) == 2 or received == 7:
+                call_id = waiting.pop(0)
+                conn.reply(call_id, HealthCheckResponse(server_name=str(call_id)).SerializeToString())
+        for call_id in waiting:
+            conn.reply(call_id, HealthCheckResponse(server_name=str(call_id)).SerializeToString())
+        await conn.until_closed()
+
+    settings = ServerSettings(protocol_version=1, max_frame_size=1 << 20, max_concurrent_calls=2)
+
+    async def go() -> None:
+        async with fake_server(script, settings=settings) as port, noproof.Client.connect("127.0.0.1", port) as client:
+            answers = await asyncio.gather(*(ask(client, f"s{i}") for i in range(7)))
+            assert sorted(answers, key=int) == [str(i) for i in range(1, 8)]
+
+    run(go())
+    assert max(most_open) == 2

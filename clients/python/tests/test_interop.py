@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import CREDENTIAL, Server, run
@@ -72,7 +74,7 @@ def test_health_needs_no_credential(server: Server) -> None:
             assert (await client.health("noproof.v1.Licences")).status == HealthCheckResponse.SERVING
             with pytest.raises(noproof.NotFound) as caught:
                 await client.health("noproof.v1.NoSuchService")
-            assert caught.value.code == noproof.StatusCode.NOT_FOUND == 5
+            assert caught.value.code == 5 and caught.value.code_name == "NOT_FOUND"
             assert "NoSuchService" in caught.value.message
 
     run(go())
@@ -428,7 +430,7 @@ def test_fifty_mixed_calls_on_one_connection(server: Server) -> None:
         async with server.connect() as client:
             keys = await client.get_seal_keys()
             expectations = []
-            calls = []
+            calls: list[Coroutine[Any, Any, Any]] = []
             for i in range(50):
                 kind = rng.choice(["lookup", "lookup", "health", "check", "bad-type", "types", "unknown"])
                 holder = rng.choice(holders)

@@ -21,13 +21,14 @@ BANK = ("test-bank", "bank-secret")
 
 @pytest.fixture
 def small_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """A demo noproofd with a tiny library, a 1-second idle timeout and the extra credential BANK."""
+    """A demo noproofd with a tiny library, a 1-second idle timeout, at most 2 calls open per connection
+    and the extra credential BANK."""
     daemon = _bin_dir() / "noproofd"
     if not daemon.exists():
         pytest.skip(f"no noproofd at {daemon}")
     port = _free_port()
     config = tmp_path / "noproofd.json"
-    config.write_text(json.dumps({"credentials": [{"id": BANK[0], "secret": BANK[1], "unitCode": "91370400MA00000000",
+    config.write_text(json.dumps({"maxConcurrentCallsPerConnection": 2, "credentials": [{"id": BANK[0], "secret": BANK[1], "unitCode": "91370400MA00000000",
                                                    "unitName": "Test bank"}]}))
     with open(tmp_path / "noproofd.log", "wb") as log:
         process = subprocess.Popen(
@@ -98,5 +99,20 @@ def test_a_unit_that_is_not_the_issuer_may_not_revoke(small_server: tuple[subpro
             with pytest.raises(noproof.PermissionDenied) as caught:
                 await bank.revoke_licence(body.licence.licence_id, "a bank may not revoke")
             assert caught.value.code == 7
+
+    run(go())
+
+
+def test_many_calls_within_max_concurrent_calls(small_server: tuple[subprocess.Popen[bytes], int], tmp_path: Path) -> None:
+    """The client queues calls beyond the server's max_concurrent_calls (2 here) instead of being refused."""
+    _, port = small_server
+    holder_id, type_code = (tmp_path / "data" / "demo-holders.txt").read_text(encoding="utf-8").split()[:2]
+
+    async def go() -> None:
+        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL) as client:
+            assert client.settings.max_concurrent_calls == 2
+            proofs = await asyncio.gather(*(client.lookup(holder_id, type_code, "ITEM", f"CASE-{i}") for i in range(12)))
+            keys = await client.get_seal_keys()
+            assert [noproof.verify_proof(p, keys).purpose.case_reference for p in proofs] == [f"CASE-{i}" for i in range(12)]
 
     run(go())

@@ -8,6 +8,8 @@ order the server sends them.
 from __future__ import annotations
 
 import asyncio
+import collections
+import math
 import os
 import ssl as _ssl
 import time
@@ -65,7 +67,7 @@ from .messages import (
 )
 from .protocol import FLAG_END_OK, HEADER_LENGTH, PREFACE, FrameType, decode_header, encode_frame
 
-__all__ = ["Client", "ServerStream", "Metadata", "DEFAULT_PORT"]
+__all__ = ["Client", "Connecting", "ServerStream", "Metadata", "DEFAULT_PORT"]
 
 #: The port ``noproofd`` listens on unless configured otherwise.
 DEFAULT_PORT = 7420
@@ -145,6 +147,7 @@ class Client:
         self._calls: dict[int, _Call] = {}
         self._next_call_id = 1
         self._pings: dict[bytes, asyncio.Future[None]] = {}
+        self._slot_waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._closed_error: RpcError | None = None
         self._drain_lock = asyncio.Lock()
         self._reader_task = asyncio.get_running_loop().create_task(self._read_loop(), name=f"noproof-reader {address}")
@@ -162,7 +165,7 @@ class Client:
         default_timeout: float | None = 30.0,
         ssl: _ssl.SSLContext | None = None,
         max_receive_frame_size: int = _DEFAULT_MAX_RECEIVE,
-    ) -> _Connecting:
+    ) -> Connecting:
         """Connects to ``noproofd`` and, with a credential, authenticates the connection.
 
         Sends the preface, waits for the server's preface and SETTINGS, then calls
@@ -185,7 +188,7 @@ class Client:
             noproof.RpcError: the server refused the connection (GOAWAY: its code and message)
                 or the credential (``Unauthenticated``).
         """
-        return _Connecting(
+        return Connecting(
             cls._open(host, port, credential, timeout, default_timeout, ssl, max_receive_frame_size)
         )
 
@@ -321,12 +324,18 @@ class Client:
             response_type: the response message class, e.g. ``HealthCheckResponse``.
             metadata: call metadata, e.g. ``{"staff": "agent-0042"}``.
             timeout: the deadline in seconds (sent to the server and kept by this client, which
-                sends CANCEL when it passes); None = the client's ``default_timeout``.
+                sends CANCEL when it passes); None = the client's ``default_timeout``;
+                ``math.inf`` = no deadline.
+
+        While the connection already has the server's ``max_concurrent_calls`` calls open, the
+        call waits (within its deadline) for one of them to end instead of being refused.
 
         Raises:
             noproof.RpcError: the call failed; e.g. ``DeadlineExceeded``, ``Unimplemented``.
         """
-        call = self._start(method, request, metadata, timeout)
+        limit, deadline = self._deadline(timeout)
+        await self._wait_for_slot(method, limit, deadline)
+        call = self._start(method, request, metadata, limit, deadline)
         try:
             answer: bytes | None = None
             while True:
@@ -362,9 +371,10 @@ class Client:
         server ends the call with OK and raises :class:`noproof.RpcError` when it fails. Use
         ``async with client.stream(...) as messages:`` (or call ``aclose()``) so that a call left
         early is cancelled on the server. ``timeout`` bounds the whole call (None = the client's
-        ``default_timeout``).
+        ``default_timeout``; ``math.inf`` = no deadline, e.g. for a call that watches a queue).
         """
-        return ServerStream(self, self._start(method, request, metadata, timeout), response_type)
+        limit, deadline = self._deadline(timeout)
+        return ServerStream(self, self._start(method, request, metadata, limit, deadline), response_type)
 
     async def ping(self, timeout: float | None = None) -> float:
         """Sends a PING and waits for its PONG; returns the round-trip time in seconds."""
@@ -576,7 +586,44 @@ class Client:
                 return call_id
         raise RuntimeError("no free call id")  # unreachable: len(calls) + 1 candidates, at most len(calls) in use
 
-    def _start(self, method: str | int, request: Message, metadata: Metadata | None, timeout: float | None) -> _Call:
+    def _deadline(self, timeout: float | None) -> tuple[float | None, float | None]:
+        """(timeout in seconds, loop time of the deadline) for a call's ``timeout`` argument; (None, None) = none."""
+        limit: float | None = self._default_timeout if timeout is None else timeout
+        if limit is None or limit == math.inf:
+            return None, None
+        if not limit > 0:
+            raise ValueError(f"timeout must be positive seconds, got {limit!r}")
+        return limit, asyncio.get_running_loop().time() + limit
+
+    async def _wait_for_slot(self, method: str | int, limit: float | None, deadline: float | None) -> None:
+        """Waits while the server's limit of open calls on this connection is reached."""
+        while 0 < self.settings.max_concurrent_calls <= len(self._calls):
+            self._check_usable()
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._slot_waiters.append(waiter)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await waiter
+            except TimeoutError:
+                raise DeadlineExceeded(f"{method} did not start within its deadline of {limit:g}s: the connection "
+                                       f"had {len(self._calls)} calls open, the server's limit") from None
+            finally:
+                if waiter in self._slot_waiters:
+                    self._slot_waiters.remove(waiter)
+
+    def _remove_call(self, call_id: int) -> _Call | None:
+        """Takes a call out of the table, waking a call that waits for a free slot."""
+        call = self._calls.pop(call_id, None)
+        if call is not None:
+            while self._slot_waiters:
+                waiter = self._slot_waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    break
+        return call
+
+    def _start(self, method: str | int, request: Message, metadata: Metadata | None,
+               limit: float | None, deadline: float | None) -> _Call:
         self._check_usable()
         header = CallHeader(payload=request.SerializeToString())
         if isinstance(method, int):
@@ -589,13 +636,11 @@ class Client:
             name = method
         for key, value in _metadata_pairs(metadata):
             header.metadata.append(MetadataEntry(key=key, value=value))
-        limit = self._default_timeout if timeout is None else timeout
-        deadline: float | None = None
-        if limit is not None:
-            if limit <= 0:
-                raise ValueError(f"timeout must be positive seconds, got {limit!r}")
-            header.timeout_micros = max(1, int(limit * 1_000_000))
-            deadline = asyncio.get_running_loop().time() + limit
+        if deadline is not None:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise DeadlineExceeded(f"{name} did not start within its deadline of {limit:g}s")
+            header.timeout_micros = max(1, int(remaining * 1_000_000))
         frame_payload = header.SerializeToString()
         if len(frame_payload) > self.settings.max_frame_size > 0:
             raise ResourceExhausted(f"the {name} request is {len(frame_payload)} bytes; the server accepts frames of at most "
@@ -622,7 +667,7 @@ class Client:
     def _abandon(self, call: _Call) -> None:
         """Forgets a call; if the server may still be working on it, sends CANCEL."""
         if self._calls.get(call.call_id) is call:
-            del self._calls[call.call_id]
+            self._remove_call(call.call_id)
             if self._closed_error is None:
                 try:
                     self._send(encode_frame(FrameType.CANCEL, call.call_id))
@@ -631,7 +676,7 @@ class Client:
 
     def _finish(self, call_id: int) -> _Call | None:
         """The open call ``call_id``, which has just ended, removed from the table."""
-        return self._calls.pop(call_id, None)
+        return self._remove_call(call_id)
 
     def _send(self, frame: bytes) -> None:
         if self._closed_error is not None:
@@ -662,6 +707,9 @@ class Client:
         for future in self._pings.values():
             if not future.done():
                 future.set_exception(RpcError.of(error.code, error.message))
+        for waiter in self._slot_waiters:
+            if not waiter.done():
+                waiter.set_result(None)  # the waiting call then finds the connection closed
         self._writer.close()
 
     def _protocol_error(self, code: StatusCode, message: str) -> None:
@@ -769,7 +817,8 @@ class Client:
             return
         # Graceful: calls above last_call_id were not processed and may be retried elsewhere.
         for call_id in [i for i in self._calls if i > goaway.last_call_id]:
-            call = self._calls.pop(call_id)
+            call = self._calls[call_id]
+            self._remove_call(call_id)
             call.events.put_nowait(_Ended(Unavailable(
                 f"{call.method} was not processed: {self._address} is going away ({goaway.message}); "
                 f"retry on a new connection")))
@@ -838,7 +887,7 @@ class ServerStream(AsyncIterator[ResponseT], Generic[ResponseT]):
         self.cancel()
 
 
-class _Connecting:
+class Connecting:
     """What :meth:`Client.connect` returns: await it for a :class:`Client`, or use it with ``async with``."""
 
     def __init__(self, opening: Coroutine[Any, Any, Client]) -> None:

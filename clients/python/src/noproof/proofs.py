@@ -127,8 +127,8 @@ def _key_list(keys: Keys) -> list[SealKey]:
 def verify_proof_key(proof: SealedProof, keys: Keys) -> tuple[ProofBody, SealKey]:
     """Like :func:`verify_proof`, but also returns the seal key that verified the proof."""
     by_id: dict[str, SealKey] = {}
-    for key in _key_list(keys):
-        by_id.setdefault(key.key_id, key)
+    for published in _key_list(keys):
+        by_id.setdefault(published.key_id, published)
     key = by_id.get(proof.key_id)
     if key is None:
         known = ", ".join(sorted(by_id)) or "none"

@@ -1,0 +1,54 @@
+import Foundation
+import NoProofCodec
+import NoProofLibrary
+import NoProofProtocol
+import NoProofServer
+import NoProofStore
+
+/// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume.
+package struct StatsService: Sendable {
+    package static let getStats = MethodDescriptor(
+        service: "noproof.v1.Admin", method: "GetStats", id: 90,
+        requestType: "noproof.v1.GetStatsRequest", responseType: "noproof.v1.GetStatsResponse",
+        summary: "Connections, calls, process CPU, licence cache hit ratio, audit records"
+    )
+
+    let statistics: ServerStatistics
+    let library: LicenceLibrary
+    let audit: AuditLog
+    let startedAt: Date
+
+    package init(statistics: ServerStatistics, library: LicenceLibrary, audit: AuditLog, startedAt: Date = Date()) {
+        self.statistics = statistics
+        self.library = library
+        self.audit = audit
+        self.startedAt = startedAt
+    }
+
+    package func register(in registry: inout RPCRegistry) {
+        registry.unary(Self.getStats, GetStatsRequest.self, GetStatsResponse.self) { _, context in
+            _ = try context.requireUnit()
+            return try snapshot()
+        }
+    }
+
+    package func snapshot() throws -> GetStatsResponse {
+        let cache = library.cache.statistics
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
+        return GetStatsResponse(
+            uptimeSeconds: UInt64(max(0, Date().timeIntervalSince(startedAt))), processCpuSeconds: cpu,
+            connectionsOpen: UInt64(max(0, statistics.connectionsOpen)), connectionsTotal: statistics.connectionsTotal,
+            callsTotal: statistics.callsTotal, callsFailed: statistics.callsFailed,
+            cache: CacheStats(hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
+                              licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
+            auditRecords: UInt64(try audit.count())
+        )
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import NoProofClient
+import NoProofCodec
+
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Server statistics: connections, calls, CPU, licence cache hit ratio, audit records."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let stats = try await connection.withClient { client in try await client.stats() }
+        let cache = stats.cache ?? CacheStats()
+        if connection.json {
+            struct Output: Encodable {
+                var uptimeSeconds: UInt64; var processCpuSeconds: Double; var connectionsOpen, connectionsTotal, callsTotal, callsFailed: UInt64
+                var cacheHits, cacheMisses: UInt64; var cacheHitRatio: Double; var cacheHolders, cacheLicences, cacheCapacity, cacheEvictions: UInt64
+                var auditRecords: UInt64
+            }
+            try printJSON(Output(uptimeSeconds: stats.uptimeSeconds, processCpuSeconds: stats.processCpuSeconds,
+                                 connectionsOpen: stats.connectionsOpen, connectionsTotal: stats.connectionsTotal,
+                                 callsTotal: stats.callsTotal, callsFailed: stats.callsFailed, cacheHits: cache.hits,
+                                 cacheMisses: cache.misses, cacheHitRatio: cache.hitRatio, cacheHolders: cache.holders,
+                                 cacheLicences: cache.licences, cacheCapacity: cache.capacity, cacheEvictions: cache.evictions,
+                                 auditRecords: stats.auditRecords))
+            return
+        }
+        print("uptime        \(stats.uptimeSeconds) s, CPU \(String(format: "%.1f", stats.processCpuSeconds)) s")
+        print("connections   \(stats.connectionsOpen) open, \(stats.connectionsTotal) since start")
+        print("calls         \(stats.callsTotal) (\(stats.callsFailed) not OK)")
+        print("licence cache \(cache.licences) of \(cache.capacity) licences, \(cache.holders) holders; "
+              + "hit ratio \(String(format: "%.1f", cache.hitRatio * 100))% (\(cache.hits) hits, \(cache.misses) misses), \(cache.evictions) evictions")
+        print("audit records \(stats.auditRecords)")
+    }
+}
