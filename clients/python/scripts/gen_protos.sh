@@ -11,11 +11,16 @@ root="$(cd "$here/../.." && pwd)"                 # repository root
 protos="$root/Protos"
 out="$here/src/noproof/_pb"
 command -v protoc >/dev/null || { echo "protoc not found: apt-get install protobuf-compiler" >&2; exit 2; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-protoc --python_out="$tmp" --pyi_out="$tmp" -I "$protos" "$protos"/*.proto
-# The modules live inside the noproof package: make imports between them package-relative.
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# The .proto files are compiled as noproof/v1/<name>.proto, the name they are registered under in
+# protobuf's default descriptor pool: unique, so an application's own health.proto cannot clash.
+protoc --python_out="$work" --pyi_out="$work" -I "noproof/v1=$protos" "$protos"/*.proto
+tmp="$work/noproof/v1"
 for f in "$tmp"/*_pb2.py "$tmp"/*_pb2.pyi; do
-  sed -i -E 's/^import ([A-Za-z0-9_]+_pb2) as /from . import \1 as /; s/^from ([A-Za-z0-9_]+_pb2) import /from .\1 import /' "$f"
+  # The modules live in the package noproof._pb: imports between them are package-relative, and
+  # the message classes name the module they are really in (so that pickle finds them).
+  sed -i -E 's/^from noproof\.v1 import /from . import /; s/^import ([A-Za-z0-9_]+_pb2) as /from . import \1 as /' "$f"
+  sed -i -E "s/(BuildTopDescriptorsAndMessages\(DESCRIPTOR, ')noproof\.v1\.([A-Za-z0-9_]+_pb2)'/\1noproof._pb.\2'/" "$f"
 done
 if [ "${1:-}" = "--check" ]; then
   stale=0

@@ -108,7 +108,7 @@ def server() -> Iterator[Server]:
         host = os.environ.get("NOPROOF_TEST_HOST", "127.0.0.1")
         port = int(os.environ["NOPROOF_TEST_PORT"])
         data_dir = Path(os.environ["NOPROOF_TEST_DATA_DIR"])
-        _wait_healthy(host, port, None)
+        _wait_healthy(host, port, None, limit=15.0)
         yield Server(host, port, data_dir, bin_dir, _read_holders(data_dir))
         return
     daemon = bin_dir / "noproofd"

@@ -43,6 +43,8 @@ from .messages import (
     GetLicenceResponse,
     GetSealKeysRequest,
     GetSealKeysResponse,
+    GetStatsRequest,
+    GetStatsResponse,
     GoAway,
     HealthCheckRequest,
     HealthCheckResponse,
@@ -80,6 +82,8 @@ Metadata = Mapping[str, str] | Sequence[tuple[str, str]]
 _MAX_CALL_ID = 0xFFFF_FFFF
 #: Largest frame payload this client accepts from a server (the server's own limit is in SETTINGS).
 _DEFAULT_MAX_RECEIVE = 64 * 1024 * 1024
+#: Bytes queued for the socket above which a call waits for them to be sent.
+_WRITE_HIGH_WATER = 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -149,7 +153,6 @@ class Client:
         self._pings: dict[bytes, asyncio.Future[None]] = {}
         self._slot_waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._closed_error: RpcError | None = None
-        self._drain_lock = asyncio.Lock()
         self._reader_task = asyncio.get_running_loop().create_task(self._read_loop(), name=f"noproof-reader {address}")
 
     # ------------------------------------------------------------------ connecting and closing
@@ -268,7 +271,8 @@ class Client:
 
     @property
     def is_closed(self) -> bool:
-        """True once the connection is closed (or unusable after a GOAWAY from the server)."""
+        """True once the connection is closed. After a graceful GOAWAY from the server (``goaway`` is
+        set) the client already refuses new calls while the open ones finish."""
         return self._closed_error is not None
 
     @property
@@ -288,10 +292,9 @@ class Client:
                 pass
             self._shutdown(Cancelled("the client closed the connection"))
         self._reader_task.cancel()
-        try:
-            await self._reader_task
-        except (asyncio.CancelledError, Exception):
-            pass
+        await asyncio.wait([self._reader_task])
+        if not self._reader_task.cancelled():
+            self._reader_task.exception()  # retrieved: the reader reports its failures through the calls
         try:
             await self._writer.wait_closed()
         except (OSError, RuntimeError):
@@ -337,6 +340,7 @@ class Client:
         await self._wait_for_slot(method, limit, deadline)
         call = self._start(method, request, metadata, limit, deadline)
         try:
+            await self._drain()
             answer: bytes | None = None
             while True:
                 event = await self._next_event(call)
@@ -422,6 +426,12 @@ class Client:
                                    AuthenticateResponse, timeout=timeout)
         self.session = response
         return response
+
+    # ------------------------------------------------------------------ operations
+
+    async def get_stats(self, *, timeout: float | None = None) -> GetStatsResponse:
+        """``/noproof.v1.Admin/GetStats``: connections, calls, process CPU, licence cache and audit volume."""
+        return await self.call("/noproof.v1.Admin/GetStats", GetStatsRequest(), GetStatsResponse, timeout=timeout)
 
     # ------------------------------------------------------------------ the licence library
 
@@ -607,19 +617,27 @@ class Client:
             except TimeoutError:
                 raise DeadlineExceeded(f"{method} did not start within its deadline of {limit:g}s: the connection "
                                        f"had {len(self._calls)} calls open, the server's limit") from None
+            except BaseException:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake_one()  # this call was given a free slot it will not use: pass it on
+                raise
             finally:
                 if waiter in self._slot_waiters:
                     self._slot_waiters.remove(waiter)
+
+    def _wake_one(self) -> None:
+        """Lets the longest-waiting call that waits for a free slot try again."""
+        while self._slot_waiters:
+            waiter = self._slot_waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     def _remove_call(self, call_id: int) -> _Call | None:
         """Takes a call out of the table, waking a call that waits for a free slot."""
         call = self._calls.pop(call_id, None)
         if call is not None:
-            while self._slot_waiters:
-                waiter = self._slot_waiters.popleft()
-                if not waiter.done():
-                    waiter.set_result(None)
-                    break
+            self._wake_one()
         return call
 
     def _start(self, method: str | int, request: Message, metadata: Metadata | None,
@@ -686,15 +704,14 @@ class Client:
         except (OSError, RuntimeError) as error:
             self._shutdown(Unavailable(f"connection to {self._address} failed: {error}"))
             raise Unavailable(f"connection to {self._address} failed: {error}") from None
-        if self._writer.transport.get_write_buffer_size() > 1024 * 1024:
-            asyncio.get_running_loop().create_task(self._drain())
 
     async def _drain(self) -> None:
-        async with self._drain_lock:
+        """Backpressure: when the socket is not keeping up, waits until the queued bytes are sent."""
+        if self._closed_error is None and self._writer.transport.get_write_buffer_size() > _WRITE_HIGH_WATER:
             try:
                 await self._writer.drain()
             except (OSError, RuntimeError):
-                pass
+                pass  # the reader task sees the connection fail and ends the calls
 
     def _shutdown(self, error: RpcError) -> None:
         """The connection is unusable: fail every open call with ``error`` and close the socket."""

@@ -5,6 +5,7 @@ Every message a NoProof call sends or receives is importable from here, e.g.
 decode with ``Class.FromString(data)``.
 """
 
+from ._pb.admin_pb2 import CacheStats, GetStatsRequest, GetStatsResponse
 from ._pb.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from ._pb.licences_pb2 import (
     AmendLicenceRequest,
@@ -42,6 +43,7 @@ __all__ = [
     "AmendLicenceRequest",
     "AuthenticateRequest",
     "AuthenticateResponse",
+    "CacheStats",
     "CallHeader",
     "CallStatus",
     "ChangeLicenceStatusRequest",
@@ -52,6 +54,8 @@ __all__ = [
     "GetLicenceResponse",
     "GetSealKeysRequest",
     "GetSealKeysResponse",
+    "GetStatsRequest",
+    "GetStatsResponse",
     "GoAway",
     "HealthCheckRequest",
     "HealthCheckResponse",

@@ -1,0 +1,47 @@
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CacheStats(_message.Message):
+    __slots__ = ["capacity", "evictions", "hit_ratio", "hits", "holders", "licences", "misses"]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    EVICTIONS_FIELD_NUMBER: _ClassVar[int]
+    HITS_FIELD_NUMBER: _ClassVar[int]
+    HIT_RATIO_FIELD_NUMBER: _ClassVar[int]
+    HOLDERS_FIELD_NUMBER: _ClassVar[int]
+    LICENCES_FIELD_NUMBER: _ClassVar[int]
+    MISSES_FIELD_NUMBER: _ClassVar[int]
+    capacity: int
+    evictions: int
+    hit_ratio: float
+    hits: int
+    holders: int
+    licences: int
+    misses: int
+    def __init__(self, hits: _Optional[int] = ..., misses: _Optional[int] = ..., hit_ratio: _Optional[float] = ..., holders: _Optional[int] = ..., licences: _Optional[int] = ..., capacity: _Optional[int] = ..., evictions: _Optional[int] = ...) -> None: ...
+
+class GetStatsRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetStatsResponse(_message.Message):
+    __slots__ = ["audit_records", "cache", "calls_failed", "calls_total", "connections_open", "connections_total", "process_cpu_seconds", "uptime_seconds"]
+    AUDIT_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_FIELD_NUMBER: _ClassVar[int]
+    CALLS_FAILED_FIELD_NUMBER: _ClassVar[int]
+    CALLS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    CONNECTIONS_OPEN_FIELD_NUMBER: _ClassVar[int]
+    CONNECTIONS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    audit_records: int
+    cache: CacheStats
+    calls_failed: int
+    calls_total: int
+    connections_open: int
+    connections_total: int
+    process_cpu_seconds: float
+    uptime_seconds: int
+    def __init__(self, uptime_seconds: _Optional[int] = ..., process_cpu_seconds: _Optional[float] = ..., connections_open: _Optional[int] = ..., connections_total: _Optional[int] = ..., calls_total: _Optional[int] = ..., calls_failed: _Optional[int] = ..., cache: _Optional[_Union[CacheStats, _Mapping]] = ..., audit_records: _Optional[int] = ...) -> None: ...
