@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "noproofd", targets: ["noproofd"]),
         .executable(name: "noproof", targets: ["noproof"]),
+        .executable(name: "noproof-load", targets: ["noproof-load"]),
         .library(name: "NoProofClient", targets: ["NoProofClient"]),
     ],
     dependencies: [
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // protobuf-c, the C library, as a system library (Debian: libprotobuf-c-dev).
@@ -117,6 +119,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"
+        ),
+        // The load-testing harness: N connections x M calls in flight against a running server.
+        .executableTarget(
+            name: "noproof-load",
+            dependencies: [
+                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "clients/noproof-load"
         ),
         // Exercises the codec under valgrind (scripts/leak-check.sh): no leaks, no invalid reads.
         .executableTarget(

@@ -15,4 +15,6 @@ echo "== leak check"
 scripts/leak-check.sh
 echo "== smoke test"
 scripts/smoke-test.sh
+echo "== Python client interoperability"
+scripts/interop-test.sh -q
 echo "== all tests passed"

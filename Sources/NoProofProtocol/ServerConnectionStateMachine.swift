@@ -114,11 +114,12 @@ package struct ServerConnectionStateMachine: Sendable {
             return .none
         case .active(var open):
             let action = handle(frame, open: &open, draining: false)
-            if case .closed = state {} else { state = .active(open) }
+            // `handle` may have moved to draining (client GOAWAY) or closed: keep that.
+            if case .active = state { state = .active(open) }
             return action
         case .draining(var open):
             let action = handle(frame, open: &open, draining: true)
-            if case .closed = state {} else { state = .draining(open) }
+            if case .draining = state { state = .draining(open) }
             return action
         }
     }
@@ -273,7 +274,7 @@ package struct ServerConnectionStateMachine: Sendable {
         }
         open.highestCallID = max(open.highestCallID, callID)
         if draining {
-            return .rejectCall(callID: callID, RPCError(.unavailable, "server is shutting down; reconnect and retry the call"))
+            return .rejectCall(callID: callID, RPCError(.unavailable, "this connection takes no new calls (it is closing after a GOAWAY); reconnect and retry the call"))
         }
         let header: CallHeader
         do {

@@ -13,19 +13,21 @@ import NoProofStore
 /// reads, field checks, the seal keys, and the issuing units' writes.
 ///
 /// Every lookup, found or not, is written to the audit log and the answer leaves only once that
-/// record is durable.
+/// record is durable. Found proofs are sealed and audited in batches (`ProofIssuer`).
 package struct LicenceService: Sendable {
     let library: LicenceLibrary
     let keyring: SealKeyring
     let audit: AuditLog
     let now: @Sendable () -> Date
     private let serials = ProofSerialGenerator()
+    private let issuer: ProofIssuer
 
     package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, now: @escaping @Sendable () -> Date = { Date() }) {
         self.library = library
         self.keyring = keyring
         self.audit = audit
         self.now = now
+        self.issuer = ProofIssuer(keyring: keyring, audit: audit)
     }
 
     package func register(in registry: inout RPCRegistry) {
@@ -105,6 +107,12 @@ package struct LicenceService: Sendable {
             audit.append(record) { _ in respond(.failure(failure)) }
             return
         }
+        guard type.connected else {
+            record.result = "not_connected"
+            let failure = Self.notConnected(type)
+            audit.append(record) { _ in respond(.failure(failure)) }
+            return
+        }
         let pending = record
         let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
             answer(library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
@@ -142,15 +150,16 @@ package struct LicenceService: Sendable {
                 extractedAtMillis: record.atMillis, staff: record.staff
             )
             let bytes = ProtoCodec.encode(body)
-            let seal = keyring.seal(bytes, kind: .dataSharing)
-            let proof = SealedProof(body: bytes, keyID: seal.keyID, signature: seal.signature,
-                                    leafIndex: seal.leafIndex, batchSize: seal.batchSize, path: seal.path)
             record.result = "found"
             record.licenceID = licence.id.description
             record.proofSerial = serial
-            audit.append(record) { result in
+            issuer.issue(body: bytes, record: record) { result in
                 switch result {
-                case .success: respond(.success(LookupResponse(proof: proof)))
+                case .success(let seal):
+                    respond(.success(LookupResponse(proof: SealedProof(
+                        body: bytes, keyID: seal.keyID, signature: seal.signature,
+                        leafIndex: seal.leafIndex, batchSize: seal.batchSize, path: seal.path
+                    ))))
                 case .failure(let error):
                     context.logger.error("audit write failed; proof withheld", metadata: ["error": "\(error)"])
                     respond(.failure(RPCError(.unavailable, "the lookup could not be recorded in the audit trail, so no proof was issued; retry")))
@@ -167,6 +176,11 @@ package struct LicenceService: Sendable {
                                    "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued")
             audit.append(record) { _ in respond(.failure(failure)) }
         }
+    }
+
+    /// A licence type whose source database is not connected cannot be looked up (Art. 10).
+    static func notConnected(_ type: NoProofDomain.LicenceType) -> RPCError {
+        RPCError(.failedPrecondition, "licence type \(type.code) (\(type.nameEn)) is not connected to the system: ask \(type.issuerName) by department verification")
     }
 
     static func checkPurpose(_ purpose: Purpose) throws(ValidationError) {
@@ -210,6 +224,7 @@ package struct LicenceService: Sendable {
             let (holder, type) = try Self.library { () throws(LibraryError) in
                 try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
             }
+            guard type.connected else { throw Self.notConnected(type) }
             let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }
             let licence: NoProofDomain.Licence
             let status: LicenceStatus

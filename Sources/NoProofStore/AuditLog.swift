@@ -92,9 +92,7 @@ package final class AuditLog: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let sequences = try database.write { db in
-                    try batch.map { record, _ in try Self.insert(record, db) }
-                }
+                let sequences = try appendBatch(batch.map(\.0))
                 for ((_, completion), sequence) in zip(batch, sequences) { completion(.success(sequence)) }
             } catch {
                 for (_, completion) in batch { completion(.failure(error)) }
@@ -102,17 +100,24 @@ package final class AuditLog: Sendable {
         }
     }
 
-    private static func insert(_ record: AuditRecord, _ db: Database) throws -> Int64 {
-        try db.execute(
-            sql: """
+    /// Writes `records` in one transaction on the calling thread and returns their sequences once
+    /// they are durable. For callers that batch themselves (the proof issuer seals and audits a
+    /// batch together); others use `append`.
+    package func appendBatch(_ records: [AuditRecord]) throws -> [Int64] {
+        try database.write { db in
+            let statement = try db.cachedStatement(sql: """
                 INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
                                    holder_id, type_code, licence_id, result, proof_serial)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [record.atMillis, record.unitCode, record.credentialID, record.staff, record.action, record.itemCode,
-                        record.caseReference, record.holderID, record.typeCode, record.licenceID, record.result, record.proofSerial]
-        )
-        return db.lastInsertedRowID
+                """)
+            return try records.map { record in
+                try statement.execute(arguments: [
+                    record.atMillis, record.unitCode, record.credentialID, record.staff, record.action, record.itemCode,
+                    record.caseReference, record.holderID, record.typeCode, record.licenceID, record.result, record.proofSerial,
+                ])
+                return db.lastInsertedRowID
+            }
+        }
     }
 
     /// Stops taking records; waits for those queued to be written.

@@ -153,6 +153,16 @@ struct ServerConnectionStateMachineTests {
         guard case .close = machine.callFinished(3) else { Issue.record("did not close"); return }
     }
 
+    @Test func clientGoAwayFinishesOpenCallsThenCloses() {
+        var machine = machine()
+        _ = machine.frameReceived(call(1, methodID: 1))
+        var payload = ByteBuffer()
+        payload.writeBytes(ProtoCodec.encode(GoAway(lastCallID: 0, code: 0, message: "client done")))
+        guard case .none = machine.frameReceived(Frame(type: .goAway, callID: 0, payload: payload)) else { Issue.record("closed early"); return }
+        #expect(rejection(machine.frameReceived(call(2, methodID: 1)))! == (2, .unavailable))
+        guard case .close = machine.callFinished(1) else { Issue.record("did not close after the last call"); return }
+    }
+
     @Test func shutdownWithNothingOpenClosesAtOnce() {
         var machine = machine()
         guard case .goAway(_, closeNow: true) = machine.shutdownRequested() else { Issue.record("not closed"); return }

@@ -281,3 +281,22 @@ struct StatsServiceTests {
         try store.close()
     }
 }
+
+extension LicenceServiceTests {
+    @Test func aTypeWhoseDatabaseIsNotConnectedIsNotServedByLookup() async throws {
+        try await Self.withEnvironment { environment in
+            let client = try await environment.client()
+            let notConnected = LicenceTypeCatalogue.starter.first { !$0.connected }!
+            let holder = Self.demo.makeLicences().first { $0.typeCode == notConnected.code }?.holder ?? Self.demo.holder(at: 0).holder
+            do {
+                _ = try await client.lookup(holderID: holder.key, typeCode: notConnected.code, purpose: Self.purpose)
+                Issue.record("a lookup of a non-connected type succeeded")
+            } catch let error as RPCError {
+                #expect(error.code == .failedPrecondition)
+                #expect(error.message.contains("department verification"))
+            }
+            #expect(try environment.audit.records().last?.result == "not_connected")
+            await client.close()
+        }
+    }
+}

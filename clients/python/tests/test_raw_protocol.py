@@ -227,10 +227,6 @@ def _lookup_header(server: Server, case: str) -> CallHeader:
     return CallHeader(method_id=10, payload=request.SerializeToString())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "noproofd ignores a client's GOAWAY while calls are open: ServerConnectionStateMachine.frameReceived "
-    "overwrites the .draining state that handle() sets with .active, so the connection is never closed "
-    "(PROTOCOL.md 4.3 says the server finishes open calls and closes)"))
 def test_client_goaway_with_an_open_call_finishes_it_then_closes(server: Server) -> None:
     with session(server, authenticate=True) as peer:
         peer.sock.settimeout(3)

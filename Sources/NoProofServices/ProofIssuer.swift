@@ -1,0 +1,72 @@
+import Dispatch
+import NoProofSeals
+import NoProofStore
+import Synchronization
+
+/// Seals proofs and writes their audit records in batches, off the event loops.
+///
+/// Whatever lookups arrive while one batch is being sealed and committed form the next batch:
+/// one Ed25519 signature over the batch's Merkle root (each proof carries its inclusion path;
+/// a batch of one is signed directly) and one durable transaction for all the audit records.
+/// A proof's answer is released only after its audit record is committed.
+final class ProofIssuer: Sendable {
+    typealias Completion = @Sendable (Result<Seal, Error>) -> Void
+
+    private struct Pending {
+        var bodies: [[UInt8]] = []
+        var records: [AuditRecord] = []
+        var completions: [Completion] = []
+        var draining = false
+    }
+
+    private let keyring: SealKeyring
+    private let audit: AuditLog
+    private let maxBatch: Int
+    private let pending = Mutex(Pending())
+    private let worker = DispatchQueue(label: "noproof.proof-issuer")
+
+    init(keyring: SealKeyring, audit: AuditLog, maxBatch: Int = 512) {
+        self.keyring = keyring
+        self.audit = audit
+        self.maxBatch = maxBatch
+    }
+
+    /// Queues a proof body and its audit record; `completion` gets the seal once both are done.
+    func issue(body: [UInt8], record: AuditRecord, completion: @escaping Completion) {
+        let start: Bool = pending.withLock { state in
+            state.bodies.append(body)
+            state.records.append(record)
+            state.completions.append(completion)
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if start { worker.async { self.drain() } }
+    }
+
+    private func drain() {
+        while true {
+            let batch: Pending? = pending.withLock { state in
+                if state.bodies.isEmpty {
+                    state.draining = false
+                    return nil
+                }
+                let take = min(state.bodies.count, maxBatch)
+                let batch = Pending(bodies: Array(state.bodies.prefix(take)), records: Array(state.records.prefix(take)),
+                                    completions: Array(state.completions.prefix(take)))
+                state.bodies.removeFirst(take)
+                state.records.removeFirst(take)
+                state.completions.removeFirst(take)
+                return batch
+            }
+            guard let batch else { return }
+            let seals = keyring.sealBatch(batch.bodies, kind: .dataSharing)
+            do {
+                _ = try audit.appendBatch(batch.records)
+                for (completion, seal) in zip(batch.completions, seals) { completion(.success(seal)) }
+            } catch {
+                for completion in batch.completions { completion(.failure(error)) }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+
+/// What to run: how many connections, how deep, how long, which calls.
+struct LoadOptions: ParsableArguments {
+    @Option(help: "Server host: loopback only (127.0.0.1, ::1 or localhost).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Server port.")
+    var port: Int = 7420
+
+    @Option(help: "Unit credential ID:SECRET (env NOPROOF_CREDENTIAL).")
+    var credential: String?
+
+    @Option(help: "Connections (each its own client).")
+    var connections: Int = 64
+
+    @Option(name: .customLong("in-flight"), help: "Calls in flight per connection.")
+    var inFlight: Int = 1
+
+    @Option(help: "Seconds to measure (after the warm-up), at most 600.")
+    var duration: Double = 10
+
+    @Option(help: "Seconds of warm-up, not measured.")
+    var warmup: Double = 2
+
+    @Option(help: "Stop after this many measured calls instead of at the end of --duration.")
+    var calls: Int?
+
+    @Option(help: "lookup, miss, check, or a mix such as lookup=8,miss=1,check=1.")
+    var workload: String = "lookup"
+
+    @Option(name: .customLong("demo-licences"), help: "The server's --demo-licences (to choose existing holders).")
+    var demoLicences: Int = 50_000
+
+    @Option(help: "Zipf exponent of the holder distribution.")
+    var zipf: Double = 1.0
+
+    @Option(help: "Per-call deadline in seconds.")
+    var timeout: Double = 5
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard ["127.0.0.1", "::1", "localhost"].contains(host) else {
+            throw ValidationError("noproof-load talks to loopback only; --host must be 127.0.0.1, ::1 or localhost")
+        }
+        guard (1...10_000).contains(connections) else { throw ValidationError("--connections must be 1...10000") }
+        guard (1...1024).contains(inFlight) else { throw ValidationError("--in-flight must be 1...1024") }
+        guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds") }
+        guard warmup >= 0, warmup <= 60 else { throw ValidationError("--warmup must be in [0, 60] seconds") }
+        if let calls { guard calls > 0 else { throw ValidationError("--calls must be positive") } }
+        _ = try Workload(parsing: workload)
+    }
+}

@@ -1,0 +1,205 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Histogram
+import NoProofClient
+import NoProofCodec
+import NoProofDomain
+import NoProofProtocol
+import Synchronization
+
+@main
+struct NoproofLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "noproof-load",
+        abstract: "Load-tests a running noproofd on loopback: N connections x M calls in flight.",
+        discussion: """
+        Start the server first, e.g. `noproofd --demo`. Reports throughput, latency percentiles (HdrHistogram), \
+        statuses, and server CPU (from GetStats). Exits 1 if any call failed unexpectedly (lookups of demo \
+        holders may end OK or FAILED_PRECONDITION for expired or revoked licences; misses NOT_FOUND).
+        """
+    )
+
+    @OptionGroup var options: LoadOptions
+
+    func run() async throws {
+        let workload = try Workload(parsing: options.workload)
+        let credential = try parseCredential()
+        let requests = RequestPool(demoLicences: options.demoLicences, zipf: options.zipf)
+
+        var configuration = NoProofClient.Configuration(host: options.host, port: options.port, credential: credential)
+        configuration.defaultTimeout = .milliseconds(Int64(options.timeout * 1000))
+        let clients = try await connect(configuration, count: options.connections)
+        let admin = try await NoProofClient.connect(configuration)
+
+        let state = RunState()
+        let workers = options.connections * options.inFlight
+        let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+            for index in 0..<workers {
+                let client = clients[index % clients.count]
+                group.addTask { await Self.work(client: client, workload: workload, requests: requests, state: state, seed: UInt64(index)) }
+            }
+            // Warm-up, then measure.
+            try await Task.sleep(for: .milliseconds(Int64(options.warmup * 1000)))
+            let cpuBefore = try? await admin.stats().processCpuSeconds
+            let clientCPUBefore = Self.processCPU()
+            let start = DispatchTime.now()
+            state.measuring.store(true, ordering: .relaxed)
+            let deadline = start.uptimeNanoseconds + UInt64(options.duration * 1e9)
+            var lastCount = 0
+            while DispatchTime.now().uptimeNanoseconds < deadline {
+                if let limit = options.calls, state.measured.load(ordering: .relaxed) >= limit { break }
+                try await Task.sleep(for: .milliseconds(options.json ? 1000 : 500))
+                if !options.json {
+                    let count = state.measured.load(ordering: .relaxed)
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                    let line = String(format: "\r%6.1f s  %9d calls  %8.0f calls/s now  %d unexpected   ",
+                                      elapsed, count, Double(count - lastCount) / (options.json ? 1 : 0.5),
+                                      state.unexpected.load(ordering: .relaxed))
+                    FileHandle.standardError.write(Data(line.utf8))
+                    lastCount = count
+                }
+            }
+            state.measuring.store(false, ordering: .relaxed)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let clientCPU = Self.processCPU() - clientCPUBefore
+            let cpuAfter = try? await admin.stats().processCpuSeconds
+            state.stop.store(true, ordering: .relaxed)
+            var results: [WorkerResult] = []
+            for try await result in group { results.append(result) }
+            if !options.json { FileHandle.standardError.write(Data("\n".utf8)) }
+            return (results, seconds, clientCPU, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
+        }
+        for client in clients { await client.close() }
+        await admin.close()
+
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var statuses: [String: UInt64] = [:]
+        var unexpected: UInt64 = 0
+        for result in results.0 {
+            histogram.add(result.histogram)
+            for (status, count) in result.statuses { statuses[status, default: 0] += count }
+            unexpected += result.unexpected
+        }
+        let report = LoadReport(options: options, seconds: results.1, histogram: histogram, statuses: statuses,
+                                unexpected: unexpected, serverCpu: results.3, clientCpu: results.2)
+        if options.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            report.printTable()
+        }
+        if unexpected > 0 { throw ExitCode(1) }
+    }
+
+    private func parseCredential() throws -> (id: String, secret: String) {
+        let text = options.credential ?? ProcessInfo.processInfo.environment["NOPROOF_CREDENTIAL"] ?? "demo-taskforce:demo-secret"
+        guard let colon = text.firstIndex(of: ":") else { throw ValidationError("the credential must be ID:SECRET") }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    private func connect(_ configuration: NoProofClient.Configuration, count: Int) async throws -> [NoProofClient] {
+        try await withThrowingTaskGroup(of: NoProofClient.self) { group in
+            for _ in 0..<count { group.addTask { try await NoProofClient.connect(configuration) } }
+            var clients: [NoProofClient] = []
+            for try await client in group { clients.append(client) }
+            return clients
+        }
+    }
+
+    static func processCPU() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// One worker: calls back to back on its connection until told to stop.
+    static func work(client: NoProofClient, workload: Workload, requests: RequestPool, state: RunState, seed: UInt64) async -> WorkerResult {
+        var result = WorkerResult()
+        var random = SplitMix64(seed: seed &+ 0x5EED)
+        let purpose = Purpose(itemCode: "LOAD-ITEM", caseReference: "LOAD-\(seed)")
+        while !state.stop.load(ordering: .relaxed) {
+            let operation = workload.pick(random.next())
+            let pick = Int(random.next() % UInt64(requests.lookups.count))
+            let started = DispatchTime.now().uptimeNanoseconds
+            var status = "OK"
+            do {
+                switch operation {
+                case .lookup:
+                    let (holder, type) = requests.lookups[pick]
+                    _ = try await client.lookup(holderID: holder, typeCode: type, purpose: purpose)
+                case .miss:
+                    _ = try await client.lookup(holderID: requests.misses[pick % requests.misses.count], typeCode: "JMSFZ", purpose: purpose)
+                case .check:
+                    let (holder, type) = requests.lookups[pick]
+                    _ = try await client.check(holderID: holder, typeCode: type, declared: [LicenceField(key: "holder_name", value: "x")],
+                                               purpose: purpose)
+                case .health:
+                    _ = try await client.health()
+                }
+            } catch let error as RPCError {
+                status = error.code.name
+            } catch {
+                status = "CLIENT_ERROR"
+            }
+            guard state.measuring.load(ordering: .relaxed) else { continue }
+            let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1000
+            _ = result.histogram.record(max(1, micros))
+            result.statuses[status, default: 0] += 1
+            if !Self.expected(status, for: operation) {
+                result.unexpected += 1
+                state.unexpected.add(1, ordering: .relaxed)
+            }
+            state.measured.add(1, ordering: .relaxed)
+        }
+        return result
+    }
+
+    static func expected(_ status: String, for operation: Workload.Operation) -> Bool {
+        switch operation {
+        case .lookup: status == "OK" || status == "FAILED_PRECONDITION"
+        case .miss: status == "NOT_FOUND"
+        case .check, .health: status == "OK"
+        }
+    }
+}
+
+/// Shared flags and counters of a run.
+final class RunState: Sendable {
+    let measuring = Atomic<Bool>(false)
+    let stop = Atomic<Bool>(false)
+    let measured = Atomic<Int>(0)
+    let unexpected = Atomic<Int>(0)
+}
+
+struct WorkerResult: Sendable {
+    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    var statuses: [String: UInt64] = [:]
+    var unexpected: UInt64 = 0
+}
+
+/// Requests prepared before the run: Zipf-distributed demo holders with a type they hold, and
+/// well-formed resident IDs that hold nothing.
+struct RequestPool: Sendable {
+    let lookups: [(String, String)]
+    let misses: [String]
+
+    init(demoLicences: Int, zipf: Double) {
+        let generator = DemoDataGenerator(licenceCount: demoLicences)
+        var sampler = generator.holderSampler(exponent: zipf, seed: 7)
+        lookups = (0..<20_000).map { _ in
+            let holder = generator.holder(at: sampler.next())
+            return (holder.holder.key, holder.guaranteedTypeCode)
+        }
+        // Beijing Dongcheng (110101) resident IDs: the demo data are all from Shandong and Jiangsu.
+        misses = (0..<1000).compactMap { index in
+            let first17 = "110101" + "1980" + String(format: "%02d%02d", index % 12 + 1, index % 28 + 1) + String(format: "%03d", index % 1000)
+            return ResidentID.makeCheckCharacter(for: first17).map { first17 + String($0) }
+        }
+    }
+}
