@@ -26,6 +26,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var decoder: FrameDecoder
     private var prefaceBytes: [UInt8] = []
     private var calls: [UInt32: RunningCall] = [:]
+    private let mailbox = AnswerMailbox()
 
     private var context: ChannelHandlerContext?
     private var loopBound: NIOLoopBound<ServerConnectionHandler>?
@@ -269,32 +270,29 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             return
         case .callback(let body):
             calls[callID] = RunningCall()
-            body(payload, callContext, allocator) { answer in
-                if bound.eventLoop.inEventLoop {
-                    bound.value.taskFinished(callID, answer)
-                } else {
-                    bound.eventLoop.execute { bound.value.taskFinished(callID, answer) }
-                }
-            }
+            let deliver = answerDelivery(bound)
+            body(payload, callContext, allocator) { answer in deliver(callID, answer) }
             guard calls[callID] != nil else { return } // answered synchronously
         case .unary(let body):
             var call = RunningCall()
+            let deliver = answerDelivery(bound)
             call.task = Task {
                 let answer: Result<ByteBuffer, Error>
                 do { answer = .success(try await body(payload, callContext, allocator)) } catch { answer = .failure(error) }
-                bound.eventLoop.execute { bound.value.taskFinished(callID, answer) }
+                deliver(callID, answer)
             }
             calls[callID] = call
         case .serverStreaming(let body):
             var call = RunningCall()
             let sink = StreamSink(callID: callID, allocator: allocator, handler: bound)
+            let deliver = answerDelivery(bound)
             call.task = Task {
                 let answer: Result<ByteBuffer, Error>
                 do {
                     try await body(payload, callContext, sink)
                     answer = .success(ByteBuffer())
                 } catch { answer = .failure(error) }
-                bound.eventLoop.execute { bound.value.taskFinished(callID, answer) }
+                deliver(callID, answer)
             }
             calls[callID] = call
         }
@@ -305,12 +303,31 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// A call's task ended (on the event loop).
+    /// How an answer finished off the event loop reaches it: straight through when already on
+    /// the loop, else via the mailbox (one wake-up and one flush for all answers waiting).
+    private func answerDelivery(_ bound: NIOLoopBound<ServerConnectionHandler>) -> @Sendable (UInt32, Result<ByteBuffer, Error>) -> Void {
+        let mailbox = self.mailbox
+        return { callID, answer in
+            if bound.eventLoop.inEventLoop {
+                bound.value.taskFinished(callID, answer)
+                if let context = bound.value.context { bound.value.scheduleFlush(context: context) }
+            } else if mailbox.post((callID, answer)) {
+                bound.eventLoop.execute { bound.value.collectAnswers() }
+            }
+        }
+    }
+
+    /// Writes every answer waiting in the mailbox, then flushes once.
+    private func collectAnswers() {
+        for (callID, answer) in mailbox.collect() { taskFinished(callID, answer) }
+        if let context { flushIfNeeded(context: context) }
+    }
+
+    /// A call's work ended (on the event loop); the caller flushes.
     private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) {
         guard let context, let call = calls.removeValue(forKey: callID) else { return } // cancelled or timed out
         call.deadlineTimer?.cancel()
         finishCall(callID, answer, context: context)
-        scheduleFlush(context: context)
     }
 
     private func finishCall(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>, context: ChannelHandlerContext) {

@@ -104,13 +104,13 @@ package struct LicenceService: Sendable {
         } catch {
             record.result = "invalid_argument"
             let failure = RPCError(error)
-            audit.append(record) { _ in respond(.failure(failure)) }
+            issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
         }
         guard type.connected else {
             record.result = "not_connected"
             let failure = Self.notConnected(type)
-            audit.append(record) { _ in respond(.failure(failure)) }
+            issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
         }
         let pending = record
@@ -122,14 +122,14 @@ package struct LicenceService: Sendable {
             finish(cached)
         } else {
             let library = self.library
-            let audit = self.audit
+            let issuer = self.issuer
             Task {
                 do {
                     finish(try await library.licences(of: holder))
                 } catch {
                     var failed = pending
                     failed.result = "unavailable"
-                    audit.append(failed) { _ in respond(.failure(RPCError(error))) }
+                    issuer.record(failed) { respond(.failure(Self.afterAudit($0, RPCError(error)))) }
                 }
             }
         }
@@ -168,14 +168,23 @@ package struct LicenceService: Sendable {
         case .notFound:
             record.result = "not_found"
             let failure = RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
-            audit.append(record) { _ in respond(.failure(failure)) }
+            issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
         case .notInForce(let licence, let status):
             record.result = status.rawValue
             record.licenceID = licence.id.description
             let failure = RPCError(.failedPrecondition,
                                    "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued")
-            audit.append(record) { _ in respond(.failure(failure)) }
+            issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
         }
+    }
+
+    /// The failure to answer once the audit record is (or could not be) written: a lookup whose
+    /// record is not durable is answered UNAVAILABLE, whatever it found.
+    static func afterAudit(_ audited: Result<Void, Error>, _ failure: RPCError) -> RPCError {
+        if case .failure = audited {
+            return RPCError(.unavailable, "the lookup could not be recorded in the audit trail; retry")
+        }
+        return failure
     }
 
     /// A licence type whose source database is not connected cannot be looked up (Art. 10).

@@ -3,7 +3,7 @@ import NoProofSeals
 import NoProofStore
 import Synchronization
 
-/// Seals proofs and writes their audit records in batches, off the event loops.
+/// Seals proofs and writes lookups' audit records in batches, off the event loops.
 ///
 /// Whatever lookups arrive while one batch is being sealed and committed form the next batch:
 /// one Ed25519 signature over the batch's Merkle root (each proof carries its inclusion path;
@@ -13,7 +13,8 @@ final class ProofIssuer: Sendable {
     typealias Completion = @Sendable (Result<Seal, Error>) -> Void
 
     private struct Pending {
-        var bodies: [[UInt8]] = []
+        /// nil: an audit record only (a lookup that found nothing to seal).
+        var bodies: [[UInt8]?] = []
         var records: [AuditRecord] = []
         var completions: [Completion] = []
         var draining = false
@@ -33,6 +34,17 @@ final class ProofIssuer: Sendable {
 
     /// Queues a proof body and its audit record; `completion` gets the seal once both are done.
     func issue(body: [UInt8], record: AuditRecord, completion: @escaping Completion) {
+        enqueue(body: body, record: record, completion: completion)
+    }
+
+    /// Queues the audit record of a lookup that issues no proof; `completion` runs once it is
+    /// durable (its success value is a placeholder seal). Sharing the proofs' queue keeps one
+    /// writer and large batches.
+    func record(_ record: AuditRecord, completion: @escaping @Sendable (Result<Void, Error>) -> Void) {
+        enqueue(body: nil, record: record) { result in completion(result.map { _ in () }) }
+    }
+
+    private func enqueue(body: [UInt8]?, record: AuditRecord, completion: @escaping Completion) {
         let start: Bool = pending.withLock { state in
             state.bodies.append(body)
             state.records.append(record)
@@ -60,10 +72,13 @@ final class ProofIssuer: Sendable {
                 return batch
             }
             guard let batch else { return }
-            let seals = keyring.sealBatch(batch.bodies, kind: .dataSharing)
+            let bodies = batch.bodies.compactMap { $0 }
+            var seals = bodies.isEmpty ? [] : keyring.sealBatch(bodies, kind: .dataSharing)[...]
             do {
                 _ = try audit.appendBatch(batch.records)
-                for (completion, seal) in zip(batch.completions, seals) { completion(.success(seal)) }
+                for (completion, body) in zip(batch.completions, batch.bodies) {
+                    completion(.success(body == nil ? Seal(keyID: "", signature: []) : seals.removeFirst()))
+                }
             } catch {
                 for completion in batch.completions { completion(.failure(error)) }
             }
