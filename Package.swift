@@ -51,6 +51,19 @@ let package = Package(
             name: "NoProofStore",
             dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Units, staff, credentials, item lists and the access policy they define (no I/O).
+        .target(
+            name: "NoProofUnits",
+            dependencies: [
+                "NoProofDomain",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Their storage behind the UnitStore protocol; SQLite (units.sqlite) is the embedded default.
+        .target(
+            name: "NoProofUnitStore",
+            dependencies: ["NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The licence library service: the indexed cache in front of the store, lookups, writes.
         .target(
             name: "NoProofLibrary",
@@ -147,6 +160,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofUnits", "NoProofDomain"]),
+        .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofUnitStore", "NoProofUnits", "NoProofDomain"]),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),
         .testTarget(

@@ -1,0 +1,135 @@
+import Foundation
+import NoProofDomain
+import NoProofUnits
+
+/// Persistent storage of units, staff, credentials, item list versions and the denial log.
+/// `SQLiteUnitStore` is the embedded implementation; a PostgreSQL one is planned.
+///
+/// Rules enforced by every implementation, atomically with the write:
+/// - the Art. 10 staff rule for active units (`StaffRule`);
+/// - the list life cycle (`ItemListStateMachine`); acting staff must be active members of the
+///   unit they act for, reviewers members of the task force office;
+/// - at most one open (not yet published) list version per unit.
+///
+/// Every write is durable before the method returns. Times are kept to the millisecond.
+/// Secrets are never stored or returned: credentials carry only their salted hash.
+package protocol UnitStore: Sendable {
+    // MARK: Units
+
+    /// Registers `unit` with its initial staff (which must satisfy Art. 10 when the unit is active).
+    /// - Throws: `.alreadyExists` when the code is taken (or a second task force office is
+    ///   created); `.invalid`; `.conflict` for a staff set breaking Art. 10.
+    func createUnit(_ unit: ServiceUnit, staff: [StaffMember], at time: Date) async throws(UnitStoreError)
+
+    /// Updates a unit's name, kind, district, flags (matched by code). Activating a unit checks
+    /// its staff against Art. 10.
+    /// - Throws: `.notFound`; `.invalid`; `.conflict`.
+    func updateUnit(_ unit: ServiceUnit, at time: Date) async throws(UnitStoreError)
+
+    /// The unit with `code`, or `nil`.
+    func unit(code: UnifiedSocialCreditCode) async throws(UnitStoreError) -> ServiceUnit?
+
+    /// All units, ordered by code.
+    func units() async throws(UnitStoreError) -> [ServiceUnit]
+
+    /// The task force office, if registered.
+    func taskForceOffice() async throws(UnitStoreError) -> ServiceUnit?
+
+    // MARK: Staff
+
+    /// The unit's staff ordered by id; inactive members only when `includeInactive`.
+    /// - Throws: `.notFound` for an unknown unit.
+    func staff(of unit: UnifiedSocialCreditCode, includeInactive: Bool) async throws(UnitStoreError) -> [StaffMember]
+
+    /// One member (active or not), or `nil`.
+    func staffMember(_ id: String, of unit: UnifiedSocialCreditCode) async throws(UnitStoreError) -> StaffMember?
+
+    /// Replaces the unit's whole staff set in one step (members left out are deactivated, not
+    /// deleted) — the way to hand over the supervisor role.
+    /// - Throws: `.notFound`; `.invalid`; `.conflict` when the new set breaks Art. 10.
+    func replaceStaff(of unit: UnifiedSocialCreditCode, with staff: [StaffMember], at time: Date) async throws(UnitStoreError)
+
+    /// Adds one member.
+    /// - Throws: `.notFound`; `.alreadyExists` for a taken id; `.conflict` (second supervisor).
+    func addStaff(_ member: StaffMember, to unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError)
+
+    /// Deactivates one member.
+    /// - Throws: `.notFound`; `.conflict` for the last agent or the only supervisor.
+    func deactivateStaff(_ id: String, of unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError)
+
+    // MARK: Credentials
+
+    /// Stores a newly issued credential (hash only).
+    /// - Throws: `.notFound` for an unknown unit; `.alreadyExists` for a taken id.
+    func insertCredential(_ credential: Credential) async throws(UnitStoreError)
+
+    /// The credential with `id`, or `nil`.
+    func credential(id: String) async throws(UnitStoreError) -> Credential?
+
+    /// Revokes a credential.
+    /// - Throws: `.notFound`; `.conflict` when already revoked; `.invalid` for an empty reason.
+    @discardableResult
+    func revokeCredential(id: String, by actor: String, reason: String, at time: Date) async throws(UnitStoreError) -> Credential
+
+    /// The unit's credentials, newest first.
+    func credentials(of unit: UnifiedSocialCreditCode) async throws(UnitStoreError) -> [Credential]
+
+    // MARK: Item lists
+
+    /// Starts the next version of the unit's list: a copy of the latest published version, or an
+    /// empty first list.
+    /// - Throws: `.notFound`; `.forbidden` when `by` is not an active member; `.conflict` when
+    ///   an unpublished version is already open.
+    func createDraft(unit: UnifiedSocialCreditCode, by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Replaces a draft's items and declared changes.
+    func saveDraft(unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
+                   by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Submits a draft to the task force office (late changes are flagged, not refused).
+    func submitList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Approves a submitted version, effective at `effectiveAt`, by staff member
+    /// `reviewerStaff` of the task force office.
+    func approveList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+                     effectiveAt: Date) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Rejects a submitted version with a reason.
+    func rejectList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+                    reason: String) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Returns a rejected version to draft.
+    func reopenList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Publishes an approved version. `actor` is recorded (`<unit>/<staff>` or `system`).
+    func publishList(unit: UnifiedSocialCreditCode, version: Int, actor: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion
+
+    /// Publishes every approved version whose effective time has come (call periodically and at
+    /// start-up); returns those published.
+    func publishDue(at time: Date) async throws(UnitStoreError) -> [ItemListVersion]
+
+    /// One version, or `nil`.
+    func listVersion(unit: UnifiedSocialCreditCode, version: Int) async throws(UnitStoreError) -> ItemListVersion?
+
+    /// Every version of the unit's list, oldest first.
+    func listHistory(unit: UnifiedSocialCreditCode) async throws(UnitStoreError) -> [ItemListVersion]
+
+    /// The unit's version in force at `time` (see `ItemListVersion.inForce`), or `nil`.
+    func versionInForce(unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError) -> ItemListVersion?
+
+    /// Every unit's version in force at `time`, ordered by unit code.
+    func listsInForce(at time: Date) async throws(UnitStoreError) -> [ItemListVersion]
+
+    /// Loads parsed bulk lists: each unit's entry becomes (or replaces the content of) its open
+    /// draft. Units with problems are left untouched and reported.
+    func loadLists(_ file: ItemListBulkFile, by staffID: String, at time: Date) async throws(UnitStoreError) -> BulkLoadReport
+
+    // MARK: Denial log
+
+    /// Appends a denial or breach record durably; returns its sequence number.
+    @discardableResult
+    func appendDenial(_ record: DenialRecord) async throws(UnitStoreError) -> Int64
+
+    /// The most recent records (newest first), of one unit or of all.
+    func denials(unit: UnifiedSocialCreditCode?, limit: Int) async throws(UnitStoreError) -> [DenialRecord]
+}
