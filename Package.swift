@@ -101,7 +101,8 @@ let package = Package(
             name: "NoProofServices",
             dependencies: [
                 "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofStore",
-                "NoProofLibrary", "NoProofSeals", .product(name: "Logging", package: "swift-log"),
+                "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The client library shared by the CLI and the load harness.
@@ -118,7 +119,8 @@ let package = Package(
         .executableTarget(
             name: "noproofd",
             dependencies: [
-                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofStore", "NoProofDomain", "NoProofSeals",
+                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofStore", "NoProofDomain", "NoProofSeals", "NoProofUnits",
+                "NoProofUnitStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

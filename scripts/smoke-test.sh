@@ -26,7 +26,7 @@ set -e
 grep -q "UNAUTHENTICATED" "$data/err" || fail "no UNAUTHENTICATED message"
 grep -q "hint:" "$data/err" || fail "no hint"
 
-out=$(NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" methods) || fail "methods"
+out=$(NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" methods) || fail "methods"
 echo "$out" | grep -q "/noproof.v1.Health/Check" || fail "methods listing: $out"
 NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" methods --json \
   | python3 -c 'import json,sys; m=json.load(sys.stdin); assert {x["id"] for x in m} >= {1,2,3}, m' || fail "methods --json"
@@ -36,11 +36,13 @@ NOPROOF_CREDENTIAL=demo-taskforce:wrong "$bin/noproof" methods >/dev/null 2>&1; 
 set -e
 [ $rc = 16 ] || fail "wrong secret exited $rc, expected 16"
 
-# The licence library as the README walks through it.
-export NOPROOF_CREDENTIAL=demo-taskforce:demo-secret
+# The licence library as the README walks through it: the water company looks up for its
+# "new account" item; the task force office revokes.
+export NOPROOF_CREDENTIAL=demo-water:demo-secret
 holder=$(head -1 "$data/data/demo-holders.txt" | cut -d' ' -f1)
 type=$(head -1 "$data/data/demo-holders.txt" | cut -d' ' -f2)
-"$bin/noproof" lookup --holder "$holder" --type "$type" --item ITEM-001 --case CASE-1 --out "$data/proof.bin" >/dev/null || fail "lookup"
+item=SW-KH-001
+"$bin/noproof" lookup --holder "$holder" --type "$type" --item $item --case CASE-1 --out "$data/proof.bin" >/dev/null || fail "lookup"
 "$bin/noproof" keys --out "$data/keys.bin" >/dev/null || fail "keys"
 "$bin/noproof" verify "$data/proof.bin" --keys "$data/keys.bin" | grep -q VERIFIED || fail "verify"
 python3 -c "import sys; d=bytearray(open(sys.argv[1],'rb').read()); d[len(d)//3]^=1; open(sys.argv[2],'wb').write(d)" "$data/proof.bin" "$data/tampered.bin"
@@ -48,19 +50,28 @@ set +e
 "$bin/noproof" verify "$data/tampered.bin" --keys "$data/keys.bin" >/dev/null 2>&1; rc=$?
 set -e
 [ $rc = 1 ] || fail "a tampered proof verified (exit $rc)"
-licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item ITEM-001 --case CASE-2 --json \
+licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item $item --case CASE-2 --json \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["licence"]["licenceID"])') || fail "lookup --json"
-"$bin/noproof" get "$licence" >/dev/null || fail "get"
-"$bin/noproof" status revoke "$licence" --reason "smoke test" >/dev/null || fail "revoke"
+"$bin/noproof" get "$licence" --item $item --case CASE-2 >/dev/null || fail "get"
 set +e
-"$bin/noproof" lookup --holder "$holder" --type "$type" --item ITEM-001 --case CASE-3 >/dev/null 2>"$data/err"; rc=$?
+"$bin/noproof" lookup --holder "$holder" --type "$type" --item NO-SUCH-ITEM --case CASE-2 >/dev/null 2>"$data/err"; rc=$?
+set -e
+[ $rc = 7 ] && grep -q "NO-SUCH-ITEM" "$data/err" || fail "an unlisted item exited $rc: $(cat "$data/err")"
+set +e
+"$bin/noproof" status revoke "$licence" --reason "smoke test" >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "the water company revoked a licence it did not issue (exit $rc)"
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" status revoke "$licence" --reason "smoke test" >/dev/null || fail "revoke"
+set +e
+"$bin/noproof" lookup --holder "$holder" --type "$type" --item $item --case CASE-3 >/dev/null 2>"$data/err"; rc=$?
 set -e
 [ $rc = 9 ] || grep -q "revoked" "$data/err" || fail "lookup after revoke exited $rc: $(cat "$data/err")"
 set +e
-"$bin/noproof" lookup --holder 370404199306107808 --type "$type" --item I --case C >/dev/null 2>"$data/err"; rc=$?
+"$bin/noproof" lookup --holder 370404199306107808 --type "$type" --item $item --case C >/dev/null 2>"$data/err"; rc=$?
 set -e
 [ $rc = 3 ] && grep -q "holder_id" "$data/err" || fail "bad check digit exited $rc: $(cat "$data/err")"
 .build/debug/import-bench --write "$data/export.csv" 500 7 >/dev/null
+export NOPROOF_CREDENTIAL=demo-taskforce:demo-secret
 "$bin/noproof" import "$data/export.csv" >/dev/null 2>&1 || true
 out=$("$bin/noproof" import "$data/export.csv" --json 2>/dev/null || true)
 echo "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["inserted"]==0 and o["updated"]==0, o' || fail "re-import was not idempotent: $out"

@@ -19,11 +19,16 @@ package struct LicenceService: Sendable {
     let keyring: SealKeyring
     let audit: AuditLog
     let now: @Sendable () -> Date
+    /// Purpose-bound access control from the item lists; nil serves every authenticated unit
+    /// (a library without units, as in tests of the library alone).
+    let gate: AccessGate?
     private let serials = ProofSerialGenerator()
     private let issuer: ProofIssuer
 
-    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: AccessGate? = nil,
+                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.library = library
+        self.gate = gate
         self.keyring = keyring
         self.audit = audit
         self.now = now
@@ -111,6 +116,12 @@ package struct LicenceService: Sendable {
             record.result = "not_connected"
             let failure = Self.notConnected(type)
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
+            return
+        }
+        if let refusal = gate?.refusal(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                       caseReference: purpose.caseReference, typeCode: type.code) {
+            record.result = refusal.code == .resourceExhausted ? "rate_limited" : "denied"
+            issuer.record(record) { respond(.failure(Self.afterAudit($0, refusal))) }
             return
         }
         let pending = record
@@ -213,13 +224,21 @@ package struct LicenceService: Sendable {
             let licence = try await Self.library { () async throws(LibraryError) in try await library.licence(id: request.licenceID) }
             record.holderID = licence.holder.key
             record.typeCode = licence.typeCode
+            if let gate {
+                try Self.checkPurpose(purpose)
+                if let refusal = gate.refusal(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                              caseReference: purpose.caseReference, typeCode: licence.typeCode) {
+                    throw refusal
+                }
+            }
             record.result = "found"
             _ = try await audit.append(record)
             return GetLicenceResponse(licence: LicenceMessage(licence))
-        } catch let error as RPCError {
-            record.result = error.code.name.lowercased()
+        } catch {
+            let failure = RPCError(error)
+            record.result = failure.code.name.lowercased()
             _ = try? await audit.append(record)
-            throw error
+            throw failure
         }
     }
 
@@ -234,6 +253,11 @@ package struct LicenceService: Sendable {
                 try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
             }
             guard type.connected else { throw Self.notConnected(type) }
+            try Self.checkPurpose(purpose)
+            if let refusal = gate?.refusal(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                           caseReference: purpose.caseReference, typeCode: type.code) {
+                throw refusal
+            }
             let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }
             let licence: NoProofDomain.Licence
             let status: LicenceStatus
@@ -254,10 +278,11 @@ package struct LicenceService: Sendable {
             record.licenceID = licence.id.description
             _ = try await audit.append(record)
             return CheckLicenceResponse(status: status.rawValue, fields: checks)
-        } catch let error as RPCError {
-            record.result = error.code.name.lowercased()
+        } catch {
+            let failure = RPCError(error)
+            record.result = failure.code.name.lowercased()
             _ = try? await audit.append(record)
-            throw error
+            throw failure
         }
     }
 

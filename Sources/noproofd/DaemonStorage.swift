@@ -4,11 +4,15 @@ import NoProofDomain
 import NoProofLibrary
 import NoProofSeals
 import NoProofStore
+import NoProofUnitStore
+import NoProofUnits
 
-/// What noproofd keeps in its data folder: the licence library (licences.sqlite), the audit
-/// trail (audit.sqlite) and the seal keys (seals/), opened at start-up.
+/// What noproofd keeps in its data folder: the licence library (licences.sqlite), units, staff,
+/// credentials and item lists (units.sqlite), the audit trail (audit.sqlite) and the seal keys
+/// (seals/), opened at start-up.
 struct DaemonStorage {
     let store: SQLiteLicenceStore
+    let units: SQLiteUnitStore
     let licences: LicenceLibrary
     let keyring: SealKeyring
     let audit: AuditLog
@@ -34,6 +38,16 @@ struct DaemonStorage {
             }
             logger.info("demo licences ready", metadata: ["inserted": "\(outcome.inserted)", "rejected": "\(outcome.rejected.count)"])
         }
+        let units: SQLiteUnitStore
+        do {
+            units = try SQLiteUnitStore(directory: dataDirectory)
+        } catch {
+            throw ConfigurationError("cannot open the unit registry in \(dataDirectory.path): \(error)")
+        }
+        if demoLicences != nil {
+            _ = try await UnitDemoSeeding.seed(into: units)
+            logger.info("demo units, staff and published item lists ready", metadata: ["units": "\(UnitDemoData.units.count)"])
+        }
         let keyring: SealKeyring
         do {
             keyring = try SealKeyring.openOrCreate(directory: dataDirectory.appendingPathComponent("seals", isDirectory: true))
@@ -51,12 +65,13 @@ struct DaemonStorage {
         }
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
-        return DaemonStorage(store: store, licences: licences, keyring: keyring, audit: audit)
+        return DaemonStorage(store: store, units: units, licences: licences, keyring: keyring, audit: audit)
     }
 
     /// Drains the audit trail and closes the databases.
     func close() {
         audit.close()
         try? store.close()
+        try? units.close()
     }
 }

@@ -1,20 +1,25 @@
 import NoProofDomain
 import NoProofProtocol
 import NoProofServer
+import NoProofUnits
 
-/// What `noproofd --demo` sets up. The credential is published in the README, which is why
-/// demo mode listens on loopback only.
+/// What `noproofd --demo` sets up. The demo credentials are published in the README, which is
+/// why demo mode listens on loopback only.
 enum DemoSetup {
-    static let credential = StaticCredentialAuthenticator.Credential(
-        id: "demo-taskforce",
-        secret: "demo-secret",
-        unit: AuthenticatedUnit(
-            unitCode: "11370400MB0000001R",
-            unitName: "枣庄市“无证明城市”建设工作专班办公室 (demo)",
-            credentialID: "demo-taskforce",
-            roles: ["taskforce"]
+    static let secret = "demo-secret"
+
+    /// One published credential per demo unit: "demo-taskforce", "demo-water", ...
+    static let credentials: [StaticCredentialAuthenticator.Credential] = [
+        ("demo-taskforce", UnitDemoData.taskForce), ("demo-civil-affairs", UnitDemoData.civilAffairs),
+        ("demo-real-estate", UnitDemoData.realEstate), ("demo-water", UnitDemoData.water),
+        ("demo-bank", UnitDemoData.bank), ("demo-hospital", UnitDemoData.hospital),
+    ].map { id, unit in
+        StaticCredentialAuthenticator.Credential(
+            id: id, secret: secret,
+            unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
+                                    roles: unit.isTaskForceOffice ? ["taskforce"] : [])
         )
-    )
+    }
 
     /// A few demo holders to try lookups with (the generator is deterministic).
     static func examples(licences: Int) -> [DemoHolder] {

@@ -43,6 +43,9 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("cache-licences"), help: "Most licences kept in the in-memory index (default 2000000).")
     var cacheLicences: Int?
 
+    @Flag(name: .customLong("no-rate-limits"), help: "Turn off the per-case and per-staff lookup limits (for load tests).")
+    var noRateLimits = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
@@ -104,10 +107,7 @@ struct Noproofd: AsyncParsableCommand {
                 unit: AuthenticatedUnit(unitCode: $0.unitCode, unitName: $0.unitName, credentialID: $0.id)
             )
         }
-        if demo { credentials.append(DemoSetup.credential) }
-        if credentials.isEmpty {
-            logger.warning("no credentials configured: only Health and Session calls can succeed; use --demo or a config file with credentials")
-        }
+        if demo { credentials += DemoSetup.credentials }
 
         let library = try await DaemonStorage.open(
             dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
@@ -115,21 +115,32 @@ struct Noproofd: AsyncParsableCommand {
         )
         var registry = RPCRegistry()
         let statistics = ServerStatistics()
-        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit).register(in: &registry)
+        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : .standard, logger: logger)
+        try await gate.refresh()
+        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         let noproof = NoProofServer(
             configuration: server, registry: registry,
-            authenticator: StaticCredentialAuthenticator(credentials), logger: logger, statistics: statistics
+            authenticator: UnitCredentialAuthenticator(store: library.units, fixed: credentials), logger: logger, statistics: statistics
         )
         if demo {
-            logger.info("demo mode", metadata: ["credential": "\(DemoSetup.credential.id):\(DemoSetup.credential.secret)",
-                                                "data_dir": "\(dataDirectory.path)"])
+            logger.info("demo mode: credentials ID:demo-secret", metadata: [
+                "ids": "\(DemoSetup.credentials.map(\.id).joined(separator: ","))", "data_dir": "\(dataDirectory.path)",
+            ])
             let examples = DemoSetup.examples(licences: demoLicences ?? file.demoLicences ?? 50_000)
             let listing = dataDirectory.appendingPathComponent("demo-holders.txt")
             try? examples.map { "\($0.holder.key) \($0.guaranteedTypeCode) \($0.name)" }.joined(separator: "\n")
                 .appending("\n").write(to: listing, atomically: true, encoding: .utf8)
             logger.info("demo holders to try (holder id, licence type, name)", metadata: ["file": "\(listing.path)"])
         }
+        // Approved lists take effect at their time: publish what is due and reload once a minute.
+        let refresher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                do { try await gate.refresh() } catch { logger.warning("item lists not refreshed", metadata: ["error": "\(error)"]) }
+            }
+        }
+        defer { refresher.cancel() }
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: noproof)],

@@ -14,7 +14,8 @@ struct NoproofLoad: AsyncParsableCommand {
         commandName: "noproof-load",
         abstract: "Load-tests a running noproofd on loopback: N connections x M calls in flight.",
         discussion: """
-        Start the server first, e.g. `noproofd --demo`. Reports throughput, latency percentiles (HdrHistogram), \
+        Start the server first, e.g. `noproofd --demo --no-rate-limits` (the anti-harvesting limits would \
+        refuse a load test with RESOURCE_EXHAUSTED); calls act for the demo water company by default. Reports throughput, latency percentiles (HdrHistogram), \
         statuses, and server CPU (from GetStats). Exits 1 if any call failed unexpectedly (lookups of demo \
         holders may end OK or FAILED_PRECONDITION for expired or revoked licences; misses NOT_FOUND).
         """
@@ -94,7 +95,7 @@ struct NoproofLoad: AsyncParsableCommand {
     }
 
     private func parseCredential() throws -> (id: String, secret: String) {
-        let text = options.credential ?? ProcessInfo.processInfo.environment["NOPROOF_CREDENTIAL"] ?? "demo-taskforce:demo-secret"
+        let text = options.credential ?? ProcessInfo.processInfo.environment["NOPROOF_CREDENTIAL"] ?? "demo-water:demo-secret"
         guard let colon = text.firstIndex(of: ":") else { throw ValidationError("the credential must be ID:SECRET") }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
@@ -122,10 +123,13 @@ struct NoproofLoad: AsyncParsableCommand {
     static func work(client: NoProofClient, workload: Workload, requests: RequestPool, state: RunState, seed: UInt64) async -> WorkerResult {
         var result = WorkerResult()
         var random = SplitMix64(seed: seed &+ 0x5EED)
-        let purpose = Purpose(itemCode: "LOAD-ITEM", caseReference: "LOAD-\(seed)")
+        var calls = 0
         while !state.stop.load(ordering: .relaxed) {
             let operation = workload.pick(random.next())
             let pick = Int(random.next() % UInt64(requests.lookups.count))
+            calls += 1
+            // The demo water company's items: SW-GH-002 lists every type a demo holder is guaranteed to hold.
+            let purpose = Purpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(seed)-\(calls)")
             let started = DispatchTime.now().uptimeNanoseconds
             var status = "OK"
             do {

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import NoProofDomain
+import NoProofProtocol
+import NoProofServer
+import NoProofUnitStore
+import NoProofUnits
+import Synchronization
+
+/// Authenticates connections with the credentials the task force office issued (unit store:
+/// salted PBKDF2 hashes). A secret verified once is remembered as its SHA-256 for the process's
+/// life, so reconnecting does not pay the slow hash again; revocation and expiry are checked on
+/// every authentication. Credentials of `fixed` (the demo's published ones) are tried first.
+package final class UnitCredentialAuthenticator: Authenticator {
+    private let store: any UnitStore
+    private let fixed: StaticCredentialAuthenticator?
+    private let fixedIDs: Set<String>
+    private let verified = Mutex<[String: [UInt8]]>([:])
+    private let now: @Sendable () -> Date
+
+    package init(store: any UnitStore, fixed: [StaticCredentialAuthenticator.Credential] = [],
+                 now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.fixed = fixed.isEmpty ? nil : StaticCredentialAuthenticator(fixed)
+        self.fixedIDs = Set(fixed.map(\.id))
+        self.now = now
+    }
+
+    package func authenticate(credentialID: String, secret: String) async throws(RPCError) -> AuthenticatedUnit {
+        if let fixed, fixedIDs.contains(credentialID) {
+            return try await fixed.authenticate(credentialID: credentialID, secret: secret)
+        }
+        let credential: Credential?
+        do {
+            credential = try await store.credential(id: credentialID)
+        } catch {
+            throw RPCError(.unavailable, "cannot read credentials: \(error); retry")
+        }
+        guard let credential else {
+            throw RPCError(.unauthenticated, "unknown credential or wrong secret")
+        }
+        let moment = now()
+        let digest = Array(SHA256.hash(data: Array(secret.utf8)))
+        let known = verified.withLock { $0[credentialID] }
+        if let known, StaticCredentialAuthenticator.constantTimeEqual(known, digest) {
+            // The secret was verified before: only revocation and expiry can have changed.
+            if let revokedAt = credential.revokedAt { throw RPCError(.unauthenticated, CredentialCheck.revoked(revokedAt).message) }
+            if moment >= credential.expiresAt { throw RPCError(.unauthenticated, CredentialCheck.expired(credential.expiresAt).message) }
+        } else {
+            switch credential.check(secret: secret, at: moment) {
+            case .valid:
+                verified.withLock { $0[credentialID] = digest }
+            case .unknown, .wrongSecret:
+                throw RPCError(.unauthenticated, "unknown credential or wrong secret")
+            case .expired, .revoked:
+                throw RPCError(.unauthenticated, credential.check(secret: secret, at: moment).message)
+            }
+        }
+        let unit: ServiceUnit?
+        do {
+            unit = try await store.unit(code: credential.unitCode)
+        } catch {
+            throw RPCError(.unavailable, "cannot read units: \(error); retry")
+        }
+        guard let unit, unit.active else {
+            throw RPCError(.permissionDenied, "the unit \(credential.unitCode.value) of this credential is not active")
+        }
+        return AuthenticatedUnit(
+            unitCode: unit.code.value, unitName: unit.name, credentialID: credential.id,
+            expiresAt: Int64(credential.expiresAt.timeIntervalSince1970), roles: unit.isTaskForceOffice ? ["taskforce"] : []
+        )
+    }
+}
