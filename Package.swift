@@ -158,7 +158,7 @@ let package = Package(
             name: "NoProofServicesTests",
             dependencies: [
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
-                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofStore",
+                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofStore", "NoProofUnits", "NoProofUnitStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import NoProofDomain
+import NoProofProtocol
+import NoProofUnitStore
+import NoProofUnits
+import Synchronization
+import Testing
+@testable import NoProofServices
+
+@Suite("AccessGate and unit credentials")
+struct AccessGateTests {
+    final class Clock: Sendable {
+        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
+        var now: Date { value.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    static func withStore(_ body: (SQLiteUnitStore) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteUnitStore(directory: directory)
+        _ = try await UnitDemoSeeding.seed(into: store)
+        try await body(store)
+        try store.close()
+    }
+
+    static let water = UnitDemoData.water.code.value
+    static let bank = UnitDemoData.bank.code.value
+
+    @Test func everyDenialReasonIsRefusedWithPermissionDeniedAndLogged() async throws {
+        try await Self.withStore { store in
+            let clock = Clock()
+            let gate = AccessGate(store: store, now: { clock.now }, logger: Logger(label: "test"))
+            try await gate.refresh()
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C1", typeCode: "JMSFZ") == nil)
+            let cases: [(String, String, String, String)] = [
+                (Self.water, "NOPE-1", "JMSFZ", "NOPE-1"),            // unknown item
+                (Self.water, "SW-KH-001", "JHZ", "JHZ"),              // type not listed
+                (Self.water, "SW-KH-001", "ZLHT", "ZLHT"),            // obtained by commitment
+                (Self.water, "SW-KH-001", "WYZM", "WYZM"),            // cancelled
+                (Self.bank, "YH-DK-002", "WFZJL", "WFZJL"),           // department verification
+                (Self.bank, "YH-KH-001", "GZZM", "GZZM"),             // excluded
+                ("91350100M000100Y43", "ANY", "JMSFZ", "list"),       // a unit with no list in force
+            ]
+            for (unit, item, type, mentioned) in cases {
+                let refusal = gate.refusal(unitCode: unit, staff: "agent-0001", itemCode: item, caseReference: "C2", typeCode: type)
+                #expect(refusal?.code == .permissionDenied, "\(item) \(type)")
+                #expect(refusal?.message.contains(mentioned) == true, "\(refusal?.message ?? "nil") should mention \(mentioned)")
+            }
+            // Denials reach the unit store's log (written in the background).
+            var logged = 0
+            for _ in 0..<200 {
+                logged = try await store.denials(unit: nil, limit: 100).count
+                if logged >= cases.count { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(logged == cases.count)
+        }
+    }
+
+    @Test func antiHarvestingLimitsGiveResourceExhaustedThenRecover() async throws {
+        try await Self.withStore { store in
+            let clock = Clock()
+            let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 3, maxLookupsPerStaffPerMinute: 5),
+                                  now: { clock.now }, logger: Logger(label: "test"))
+            try await gate.refresh()
+            for _ in 0..<3 {
+                #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ") == nil)
+            }
+            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ")?.code
+                == .resourceExhausted)
+            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-1", typeCode: "JMSFZ") == nil)
+            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-2", typeCode: "JMSFZ") == nil)
+            let perMinute = gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-3", typeCode: "JMSFZ")
+            #expect(perMinute?.code == .resourceExhausted)
+            // Another staff member is not affected; the same one is admitted again a minute later.
+            #expect(gate.refusal(unitCode: Self.water, staff: "b", itemCode: "SW-KH-001", caseReference: "OTHER-4", typeCode: "JMSFZ") == nil)
+            clock.advance(61)
+            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-5", typeCode: "JMSFZ") == nil)
+        }
+    }
+
+    @Test func storedCredentialsAuthenticateUntilRevokedOrExpired() async throws {
+        try await Self.withStore { store in
+            let clock = Clock()
+            let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.water.code, label: "test", issuedBy: "supervisor-0001",
+                                                            issuedAt: clock.now, expiresAt: clock.now.addingTimeInterval(3600), rounds: 1000)
+            try await store.insertCredential(credential)
+            let authenticator = UnitCredentialAuthenticator(store: store, now: { clock.now })
+            let unit = try await authenticator.authenticate(credentialID: credential.id, secret: secret)
+            #expect(unit.unitCode == Self.water)
+            #expect(unit.roles.isEmpty)
+            await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(credentialID: credential.id, secret: secret + "x") }
+            await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(credentialID: "cred_nobody", secret: secret) }
+            // Remembered after the first success, yet expiry and revocation still apply.
+            clock.advance(3601)
+            await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(credentialID: credential.id, secret: secret) }
+            clock.advance(-3601)
+            _ = try await store.revokeCredential(id: credential.id, by: "supervisor-0001", reason: "leaked", at: clock.now)
+            do {
+                _ = try await authenticator.authenticate(credentialID: credential.id, secret: secret)
+                Issue.record("a revoked credential authenticated")
+            } catch let error as RPCError {
+                #expect(error.code == .unauthenticated)
+                #expect(error.message.contains("revoked"))
+            }
+        }
+    }
+
+    @Test func theTaskForceOfficeCredentialCarriesItsRole() async throws {
+        try await Self.withStore { store in
+            let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.taskForce.code, label: "tf", issuedBy: "supervisor-0001",
+                                                            issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600), rounds: 1000)
+            try await store.insertCredential(credential)
+            let unit = try await UnitCredentialAuthenticator(store: store).authenticate(credentialID: credential.id, secret: secret)
+            #expect(unit.roles == ["taskforce"])
+        }
+    }
+}
