@@ -2,13 +2,17 @@
 """Look up an applicant's licence in the NoProof licence library, verify the sealed proof offline,
 and keep it with the case file: the starting point of a departmental integration.
 
-    export NOPROOF_CREDENTIAL=demo-taskforce:demo-secret     # your unit's credential
+    export NOPROOF_CREDENTIAL=demo-water:demo-secret         # your unit's credential
     python lookup_and_verify.py --holder 370404199306107807 --type JMSFZ \\
-        --item ITEM-001 --case CASE-2024-0001 --staff clerk-042 --out proof.bin
+        --item SW-KH-001 --case CASE-2024-0001 --staff clerk-042 --out proof.bin
+
+--item must be a service item of your unit's published item list that lists the licence type as
+obtained by data sharing (on the demo server, demo-water's SW-KH-001 lists JMSFZ and BDCQZS).
 
 Exit status: 0 when the proof was obtained and verified; the gRPC status code of a failed call
-(5 NOT_FOUND, 9 FAILED_PRECONDITION, 14 UNAVAILABLE, 16 UNAUTHENTICATED...); 1 when the proof does
-not verify; 2 for wrong arguments.
+(5 NOT_FOUND, 7 PERMISSION_DENIED: the item is not in your list or does not list the type,
+8 RESOURCE_EXHAUSTED: too many lookups for the case or by the staff member, 9 FAILED_PRECONDITION,
+14 UNAVAILABLE, 16 UNAUTHENTICATED...); 1 when the proof does not verify; 2 for wrong arguments.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ def parse_arguments() -> argparse.Namespace:
                         help="your unit's credential as ID:SECRET (env NOPROOF_CREDENTIAL)")
     parser.add_argument("--holder", required=True, help="the applicant's resident ID or unified social credit code")
     parser.add_argument("--type", required=True, dest="type_code", help="licence type code, e.g. JMSFZ")
-    parser.add_argument("--item", required=True, help="the service item (事项) the proof is for")
+    parser.add_argument("--item", required=True,
+                        help="the service item (事项) of your unit's published list the proof is for, e.g. SW-KH-001")
     parser.add_argument("--case", required=True, help="your case reference")
     parser.add_argument("--staff", help="the staff member handling the case (recorded in the proof)")
     parser.add_argument("--out", help="save the sealed proof here (check it later with `noproof verify FILE`)")
@@ -40,7 +45,7 @@ def parse_arguments() -> argparse.Namespace:
     arguments = parser.parse_args()
     if not arguments.credential or ":" not in arguments.credential:
         parser.error("give your unit's credential as --credential ID:SECRET or in NOPROOF_CREDENTIAL "
-                     "(the demo server's is demo-taskforce:demo-secret)")
+                     "(on the demo server e.g. demo-water:demo-secret)")
     return arguments
 
 
@@ -88,6 +93,7 @@ def main() -> int:
     except noproof.RpcError as error:
         # error.code_name and error.message say what went wrong, e.g.
         # FAILED_PRECONDITION: the holder's ... is revoked; no proof can be issued
+        # PERMISSION_DENIED: item SW-KH-001 does not list JHZ as a proof; ...
         print(f"error: {error}", file=sys.stderr)
         return int(error.code)
 

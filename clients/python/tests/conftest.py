@@ -8,8 +8,20 @@ starts one and passes it in the environment:
 * ``NOPROOF_BIN``: the folder with the built ``noproofd`` and ``noproof`` (default: the
   repository's ``.build/debug``).
 
-Without ``NOPROOF_TEST_PORT`` the fixture starts its own demo server for the session.
+Without ``NOPROOF_TEST_PORT`` the fixture starts its own demo server for the session. Either way the
+server must run with ``--no-rate-limits``: the suite makes more lookups per unit and minute than the
+anti-harvesting limits allow (``test_access_control.py`` starts a small server with the limits on).
 Tests that need no server (fake-server and offline proof tests) run without any of this.
+
+Access is purpose-bound: a lookup, check or licence read must cite a service item of the calling
+unit's published list that obtains the licence type by data sharing. The demo units used here:
+
+* ``demo-water`` (``CREDENTIAL``, the default): item ``SW-KH-001`` lists JMSFZ and BDCQZS,
+  ``SW-GH-002`` lists JMSFZ, BDCQZS and YYZZ;
+* ``demo-bank`` (``BANK``): ``YH-KH-001`` lists JMSFZ and HKB, ``YH-DK-002`` JMSFZ, JHZ, BDCQZS and
+  SBJFJL by data sharing and WFZJL by department verification;
+* ``demo-taskforce`` (``TASKFORCE``): may issue, amend, import, suspend, reinstate and revoke any
+  licence, but its only item (``ZB-TS-001``, JMSFZ) is no use for the other lookups.
 """
 
 from __future__ import annotations
@@ -21,6 +33,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +46,16 @@ from noproof.client import Connecting
 T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CREDENTIAL = ("demo-taskforce", "demo-secret")
+DEMO_SECRET = "demo-secret"
+WATER = ("demo-water", DEMO_SECRET)
+BANK = ("demo-bank", DEMO_SECRET)
+TASKFORCE = ("demo-taskforce", DEMO_SECRET)
+CREDENTIAL = WATER
+"""The default credential of the tests: the water company, for lookups, checks and licence reads."""
+ITEM = "SW-KH-001"
+"""demo-water's item for new water accounts: lists JMSFZ and BDCQZS, obtained by data sharing."""
+ITEM_TRANSFER = "SW-GH-002"
+"""demo-water's item for account transfers: lists JMSFZ, BDCQZS and YYZZ, obtained by data sharing."""
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -68,6 +90,13 @@ class Server:
         if credential is not None:
             env["NOPROOF_CREDENTIAL"] = f"{credential[0]}:{credential[1]}"
         return subprocess.run([str(self.bin_dir / "noproof"), *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def cli_error_line(stderr: str) -> str:
+    """The `error: CODE: message` line the Swift CLI prints for a failed call."""
+    lines = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert lines, f"the CLI printed no error line: {stderr!r}"
+    return lines[0]
 
 
 def _bin_dir() -> Path:
@@ -118,7 +147,7 @@ def server() -> Iterator[Server]:
         data_dir = Path(scratch) / "data"
         port = _free_port()
         log = open(Path(scratch) / "noproofd.log", "wb")
-        process = subprocess.Popen([str(daemon), "--demo", "--data-dir", str(data_dir), "--port", str(port)],
+        process = subprocess.Popen([str(daemon), "--demo", "--no-rate-limits", "--data-dir", str(data_dir), "--port", str(port)],
                                    stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_healthy("127.0.0.1", port, process)
@@ -131,6 +160,30 @@ def server() -> Iterator[Server]:
                 process.kill()
                 process.wait()
             log.close()
+
+
+@contextmanager
+def small_demo_server(directory: Path, *options: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """A short-lived ``noproofd --demo`` of a test's own with a tiny library (50 licences) and its data in
+    ``directory/data``; ``options`` are further noproofd flags. Yields the process and its port; kills it
+    afterwards if it still runs. Without ``--no-rate-limits`` in ``options`` the anti-harvesting limits
+    are on."""
+    daemon = _bin_dir() / "noproofd"
+    if not daemon.exists():
+        pytest.skip(f"no noproofd at {daemon}")
+    port = _free_port()
+    with open(directory / "noproofd.log", "wb") as log:
+        process = subprocess.Popen(
+            [str(daemon), "--demo", "--demo-licences", "50", "--data-dir", str(directory / "data"), "--port", str(port), *options],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_healthy("127.0.0.1", port, process)
+            yield process, port
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
 
 
 def _read_holders(data_dir: Path) -> list[Holder]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CREDENTIAL, Server, run
+from conftest import CREDENTIAL, ITEM, ITEM_TRANSFER, TASKFORCE, Server, cli_error_line, run
 
 import noproof
 from noproof.messages import (
@@ -41,13 +41,6 @@ EXPECTED_METHODS = {
     19: "/noproof.v1.Licences/RevokeLicence",
     20: "/noproof.v1.Licences/ImportLicences",
 }
-
-
-def cli_error_line(stderr: str) -> str:
-    """The `error: CODE: message` line the Swift CLI prints for a failed call."""
-    lines = [line for line in stderr.splitlines() if line.startswith("error: ")]
-    assert lines, f"the CLI printed no error line: {stderr!r}"
-    return lines[0]
 
 
 # ---------------------------------------------------------------- connection, built-in services
@@ -156,7 +149,7 @@ def _lookup(server: Server, holder_index: int, case: str, staff: str | None = No
 
     async def go() -> tuple[SealedProof, noproof.messages.GetSealKeysResponse]:
         async with server.connect() as client:
-            proof = await client.lookup(holder.holder_id, holder.type_code, item_code="ITEM-PY", case_reference=case, staff=staff)
+            proof = await client.lookup(holder.holder_id, holder.type_code, item_code=ITEM, case_reference=case, staff=staff)
             return proof, await client.get_seal_keys()
 
     return run(go())
@@ -170,7 +163,7 @@ def test_proof_from_python_verifies_in_python_and_swift(server: Server, tmp_path
     assert body.licence.type_code == holder.type_code
     assert body.licence.holder_name == holder.name
     assert body.licence.status == "valid"
-    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == ("ITEM-PY", "CASE-PY-1", "agent-0042")
+    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == (ITEM, "CASE-PY-1", "agent-0042")
     assert body.seal_kind == "data-sharing"
 
     noproof.write_proof(proof, tmp_path / "proof.bin")
@@ -188,7 +181,7 @@ def test_proof_from_python_verifies_in_python_and_swift(server: Server, tmp_path
 
 def test_proof_saved_by_swift_cli_verifies_in_python(server: Server, tmp_path: Path) -> None:
     holder = server.holders[1]
-    saved = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", "ITEM-CLI",
+    saved = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", ITEM_TRANSFER,
                        "--case", "CASE-CLI-1", "--staff", "clerk-7", "--out", str(tmp_path / "cli-proof.bin"))
     assert saved.returncode == 0, saved.stderr
     keys = server.cli("keys", "--out", str(tmp_path / "keys.bin"))
@@ -198,7 +191,7 @@ def test_proof_saved_by_swift_cli_verifies_in_python(server: Server, tmp_path: P
     body, key = noproof.verify_proof_key(proof, noproof.read_keys(tmp_path / "keys.bin"))
     assert key.key_id == proof.key_id and key.seal_kind == body.seal_kind
     assert body.licence.holder_id == holder.holder_id
-    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == ("ITEM-CLI", "CASE-CLI-1", "clerk-7")
+    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == (ITEM_TRANSFER, "CASE-CLI-1", "clerk-7")
 
 
 def _flip(data: bytes, index: int) -> bytes:
@@ -235,14 +228,14 @@ def test_get_licence_and_check_licence(server: Server) -> None:
 
     async def go() -> None:
         async with server.connect() as client:
-            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-GET")
+            proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-GET")
             attested = ProofBody.FromString(proof.body).licence
-            licence = await client.get_licence(attested.licence_id, "ITEM-PY", "CASE-GET", staff="agent-0042")
+            licence = await client.get_licence(attested.licence_id, ITEM, "CASE-GET", staff="agent-0042")
             assert licence == attested
             check = await client.check_licence(
                 holder.holder_id, holder.type_code,
                 {"holder_name": holder.name, "gender": "not-a-gender", "no_such_field": "x"},
-                item_code="ITEM-PY", case_reference="CASE-CHECK",
+                item_code=ITEM, case_reference="CASE-CHECK",
             )
             assert check.status == "valid"
             assert {f.key: f.result for f in check.fields} == {
@@ -252,25 +245,29 @@ def test_get_licence_and_check_licence(server: Server) -> None:
             }
 
     run(go())
-    cli = server.cli("check", "--holder", holder.holder_id, "--type", holder.type_code, "--field", "gender=not-a-gender", "--json")
+    cli = server.cli("check", "--holder", holder.holder_id, "--type", holder.type_code, "--field", "gender=not-a-gender",
+                     "--item", ITEM, "--case", "CASE-CHECK", "--json")
+    assert cli.returncode == 1, cli.stderr  # the CLI's status when a declared field does not match
     assert json.loads(cli.stdout)["fields"] == {"gender": "MISMATCH"}
 
 
 def test_issue_amend_and_import(server: Server) -> None:
+    """Licence writes by the task force office; the water company reads the licence for its item."""
     holder = server.holders[-3]
 
     async def go() -> None:
-        async with server.connect() as client:
-            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-AMEND")
+        async with server.connect() as water, server.connect(credential=TASKFORCE) as taskforce:
+            proof = await water.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-AMEND")
             licence = ProofBody.FromString(proof.body).licence
             with pytest.raises(noproof.AlreadyExists):
-                await client.issue_licence(licence)
-            amended = await client.amend_licence(licence.licence_id, "address corrected by test",
-                                                 fields={"address": "测试地址 1号"}, staff="agent-0042")
+                await taskforce.issue_licence(licence)
+            amended = await taskforce.amend_licence(licence.licence_id, "address corrected by test",
+                                                    fields={"address": "测试地址 1号"}, staff="agent-0042")
             assert amended.version == licence.version + 1
             assert {f.key: f.value for f in amended.fields}["address"] == "测试地址 1号"
-            current = await client.get_licence(licence.licence_id)
-            imported = await client.import_licences([current])
+            current = await water.get_licence(licence.licence_id, ITEM, "CASE-AMEND")
+            assert current == amended
+            imported = await taskforce.import_licences([current])
             assert (imported.inserted, imported.updated, imported.unchanged, list(imported.rejected)) == (0, 0, 1, [])
 
     run(go())
@@ -280,14 +277,14 @@ def test_suspend_reinstate(server: Server) -> None:
     holder = server.holders[-2]
 
     async def go() -> None:
-        async with server.connect() as client:
-            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-SUSPEND")
+        async with server.connect() as client, server.connect(credential=TASKFORCE) as taskforce:
+            proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-SUSPEND")
             licence_id = ProofBody.FromString(proof.body).licence.licence_id
-            assert (await client.suspend_licence(licence_id, "interop test: suspend")).status == "suspended"
+            assert (await taskforce.suspend_licence(licence_id, "interop test: suspend")).status == "suspended"
             with pytest.raises(noproof.FailedPrecondition):
-                await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-SUSPENDED")
-            assert (await client.reinstate_licence(licence_id, "interop test: reinstate")).status == "valid"
-            again = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-REINSTATED")
+                await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-SUSPENDED")
+            assert (await taskforce.reinstate_licence(licence_id, "interop test: reinstate")).status == "valid"
+            again = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-REINSTATED")
             assert noproof.verify_proof(again, await client.get_seal_keys()).licence.status == "valid"
 
     run(go())
@@ -297,18 +294,18 @@ def test_revoked_licence_lookup_fails_like_the_cli(server: Server) -> None:
     holder = server.holders[-1]
 
     async def go() -> noproof.RpcError:
-        async with server.connect() as client:
-            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-REVOKE")
+        async with server.connect() as client, server.connect(credential=TASKFORCE) as taskforce:
+            proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-REVOKE")
             licence_id = ProofBody.FromString(proof.body).licence.licence_id
-            revoked = await client.revoke_licence(licence_id, "interop test: obtained by fraud", staff="agent-0042")
+            revoked = await taskforce.revoke_licence(licence_id, "interop test: obtained by fraud", staff="agent-0042")
             assert revoked.status == "revoked"
             with pytest.raises(noproof.FailedPrecondition) as caught:
-                await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-REVOKED")
+                await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-REVOKED")
             return caught.value
 
     error = run(go())
     assert (error.code, error.code_name) == (9, "FAILED_PRECONDITION")
-    cli = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", "ITEM-PY", "--case", "CASE-REVOKED")
+    cli = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", ITEM, "--case", "CASE-REVOKED")
     assert cli.returncode == 9
     assert cli_error_line(cli.stderr) == f"error: {error}"
 
@@ -361,13 +358,13 @@ def test_invalid_lookups_match_cli(server: Server, holder_id: str | None, type_c
     async def go() -> noproof.RpcError:
         async with server.connect() as client:
             with pytest.raises(noproof.RpcError) as caught:
-                await client.lookup(holder_id, type_code, "ITEM-PY", "CASE-BAD")
+                await client.lookup(holder_id, type_code, ITEM_TRANSFER, "CASE-BAD")
             return caught.value
 
     error = run(go())
     assert error.code == code and isinstance(error, noproof.InvalidArgument)
     assert error.message.startswith(names), error.message
-    cli = server.cli("lookup", "--holder", holder_id, "--type", type_code, "--item", "ITEM-PY", "--case", "CASE-BAD")
+    cli = server.cli("lookup", "--holder", holder_id, "--type", type_code, "--item", ITEM_TRANSFER, "--case", "CASE-BAD")
     assert cli.returncode == code
     assert cli_error_line(cli.stderr) == f"error: {error}"
 
@@ -384,17 +381,17 @@ def test_holder_without_licence_is_not_found_like_the_cli(server: Server) -> Non
     async def go() -> noproof.RpcError:
         async with server.connect() as client:
             with pytest.raises(noproof.NotFound) as caught:
-                await client.lookup(holder_id, "JMSFZ", "ITEM-PY", "CASE-NONE")
+                await client.lookup(holder_id, "JMSFZ", ITEM, "CASE-NONE")
             return caught.value
 
     error = run(go())
     assert error.code == 5
-    cli = server.cli("lookup", "--holder", holder_id, "--type", "JMSFZ", "--item", "ITEM-PY", "--case", "CASE-NONE")
+    cli = server.cli("lookup", "--holder", holder_id, "--type", "JMSFZ", "--item", ITEM, "--case", "CASE-NONE")
     assert cli.returncode == 5
     assert cli_error_line(cli.stderr) == f"error: {error}"
 
 
-@pytest.mark.parametrize(("item", "case", "field"), [("", "CASE-1", "purpose.item_code"), ("ITEM-1", "", "purpose.case_reference")])
+@pytest.mark.parametrize(("item", "case", "field"), [("", "CASE-1", "purpose.item_code"), (ITEM, "", "purpose.case_reference")])
 def test_lookup_needs_a_purpose(server: Server, item: str, case: str, field: str) -> None:
     holder = server.holders[0]
 
@@ -450,13 +447,14 @@ def test_fifty_mixed_calls_on_one_connection(server: Server) -> None:
                 kind = rng.choice(["lookup", "lookup", "health", "check", "bad-type", "types", "unknown"])
                 holder = rng.choice(holders)
                 if kind == "lookup":
-                    calls.append(client.lookup(holder.holder_id, holder.type_code, "ITEM-MIX", f"CASE-MIX-{i}"))
+                    calls.append(client.lookup(holder.holder_id, holder.type_code, ITEM, f"CASE-MIX-{i}"))
                 elif kind == "health":
                     calls.append(client.health(rng.choice(["", "noproof.v1.Licences", "noproof.v1.Session"])))
                 elif kind == "check":
-                    calls.append(client.check_licence(holder.holder_id, holder.type_code, {"holder_name": holder.name}))
+                    calls.append(client.check_licence(holder.holder_id, holder.type_code, {"holder_name": holder.name},
+                                                      item_code=ITEM, case_reference=f"CASE-MIX-{i}"))
                 elif kind == "bad-type":
-                    calls.append(client.lookup(holder.holder_id, f"NOPE{i}", "ITEM-MIX", f"CASE-MIX-{i}"))
+                    calls.append(client.lookup(holder.holder_id, f"NOPE{i}", ITEM, f"CASE-MIX-{i}"))
                 elif kind == "types":
                     calls.append(client.list_licence_types())
                 else:
@@ -490,11 +488,11 @@ def test_deadline_exceeded_then_connection_still_works(server: Server) -> None:
     async def go() -> None:
         async with server.connect() as client:
             with pytest.raises(noproof.DeadlineExceeded) as caught:
-                await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-DEADLINE", timeout=1e-6)
+                await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-DEADLINE", timeout=1e-6)
             assert caught.value.code == 4
             assert client.open_calls == 0
             assert (await client.health()).status == HealthCheckResponse.SERVING
-            proof = await client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-AFTER-DEADLINE", timeout=10)
+            proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-AFTER-DEADLINE", timeout=10)
             assert noproof.verify_proof(proof, await client.get_seal_keys()).purpose.case_reference == "CASE-AFTER-DEADLINE"
 
     run(go())
@@ -505,7 +503,7 @@ def test_cancelled_task_sends_cancel_and_connection_still_works(server: Server) 
 
     async def go() -> None:
         async with server.connect() as client:
-            task = asyncio.create_task(client.lookup(holder.holder_id, holder.type_code, "ITEM-PY", "CASE-CANCEL"))
+            task = asyncio.create_task(client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-CANCEL"))
             await asyncio.sleep(0)  # the CALL is sent
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

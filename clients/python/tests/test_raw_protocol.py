@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import CREDENTIAL, Server
+from conftest import CREDENTIAL, ITEM, Server
 
 from noproof.messages import (
     AuthenticateRequest,
@@ -223,7 +223,7 @@ def test_connection_level_protocol_errors(server: Server, frame: bytes, code: in
 def _lookup_header(server: Server, case: str) -> CallHeader:
     holder = server.holders[0]
     request = LookupRequest(holder_id=holder.holder_id, type_code=holder.type_code,
-                            purpose=Purpose(item_code="ITEM-RAW", case_reference=case))
+                            purpose=Purpose(item_code=ITEM, case_reference=case))
     return CallHeader(method_id=10, payload=request.SerializeToString())
 
 

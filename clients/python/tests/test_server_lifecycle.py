@@ -1,5 +1,5 @@
-"""Against a real, short-lived noproofd of its own: idle timeout and graceful shutdown (GOAWAY code 0), and a
-second unit's credential (access rules)."""
+"""Against a real, short-lived noproofd of its own: idle timeout and graceful shutdown (GOAWAY code 0), and
+the access rules of units other than the default one (an issuer's rights, a unit without an item list)."""
 
 from __future__ import annotations
 
@@ -11,38 +11,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CREDENTIAL, _bin_dir, _free_port, _wait_healthy, run
+from conftest import BANK, CREDENTIAL, ITEM, TASKFORCE, run, small_demo_server
 
 import noproof
 
 
-BANK = ("test-bank", "bank-secret")
+# A credential from the config file, for a unit the demo registry has no published item list for.
+UNLISTED = ("test-unlisted", "unlisted-secret")
+UNLISTED_UNIT = "91370400MA00000000"
 
 
 @pytest.fixture
 def small_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """A demo noproofd with a tiny library, a 1-second idle timeout, at most 2 calls open per connection
-    and the extra credential BANK."""
-    daemon = _bin_dir() / "noproofd"
-    if not daemon.exists():
-        pytest.skip(f"no noproofd at {daemon}")
-    port = _free_port()
+    """A demo noproofd (demo units and their published lists) with a tiny library, a 1-second idle timeout,
+    at most 2 calls open per connection and the extra credential UNLISTED."""
     config = tmp_path / "noproofd.json"
-    config.write_text(json.dumps({"maxConcurrentCallsPerConnection": 2, "credentials": [{"id": BANK[0], "secret": BANK[1], "unitCode": "91370400MA00000000",
-                                                   "unitName": "Test bank"}]}))
-    with open(tmp_path / "noproofd.log", "wb") as log:
-        process = subprocess.Popen(
-            [str(daemon), "--config", str(config), "--demo", "--demo-licences", "50", "--data-dir", str(tmp_path / "data"),
-             "--port", str(port), "--idle-timeout", "1", "--shutdown-grace", "2"],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_healthy("127.0.0.1", port, process)
-            yield process, port
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
+    config.write_text(json.dumps({"maxConcurrentCallsPerConnection": 2, "credentials": [
+        {"id": UNLISTED[0], "secret": UNLISTED[1], "unitCode": UNLISTED_UNIT, "unitName": "Test unit without an item list"}]}))
+    with small_demo_server(tmp_path, "--config", str(config), "--idle-timeout", "1", "--shutdown-grace", "2") as started:
+        yield started
 
 
 def test_idle_connection_gets_goaway_ok(small_server: tuple[subprocess.Popen[bytes], int]) -> None:
@@ -91,14 +78,40 @@ def test_a_unit_that_is_not_the_issuer_may_not_revoke(small_server: tuple[subpro
     holder_id, type_code = (tmp_path / "data" / "demo-holders.txt").read_text(encoding="utf-8").split()[:2]
 
     async def go() -> None:
-        async with noproof.Client.connect("127.0.0.1", port, credential=BANK) as bank:
-            assert bank.session is not None and bank.session.unit_code == "91370400MA00000000"
-            proof = await bank.lookup(holder_id, type_code, "ITEM-BANK", "CASE-BANK")
+        async with noproof.Client.connect("127.0.0.1", port, credential=BANK) as bank, \
+                noproof.Client.connect("127.0.0.1", port, credential=TASKFORCE) as taskforce:
+            assert bank.session is not None
+            proof = await bank.lookup(holder_id, type_code, "YH-KH-001", "CASE-BANK")  # the bank's item for new accounts
             body = noproof.verify_proof(proof, await bank.get_seal_keys())
-            assert body.extracting_unit_code == "91370400MA00000000"
-            with pytest.raises(noproof.PermissionDenied) as caught:
-                await bank.revoke_licence(body.licence.licence_id, "a bank may not revoke")
-            assert caught.value.code == 7
+            assert body.extracting_unit_code == bank.session.unit_code
+            assert body.licence.issuer_code != bank.session.unit_code
+            for change in (bank.revoke_licence, bank.suspend_licence):
+                with pytest.raises(noproof.PermissionDenied) as caught:
+                    await change(body.licence.licence_id, "a bank may not change another issuer's licence")
+                assert caught.value.code == 7
+            with pytest.raises(noproof.PermissionDenied):
+                await bank.amend_licence(body.licence.licence_id, "a bank may not amend", fields={"address": "x"})
+            # The task force office may change any licence.
+            assert (await taskforce.suspend_licence(body.licence.licence_id, "task force: suspend")).status == "suspended"
+            assert (await taskforce.reinstate_licence(body.licence.licence_id, "task force: reinstate")).status == "valid"
+
+    run(go())
+
+
+def test_a_unit_without_a_published_item_list_may_not_look_up(small_server: tuple[subprocess.Popen[bytes], int],
+                                                                tmp_path: Path) -> None:
+    _, port = small_server
+    holder_id, type_code = (tmp_path / "data" / "demo-holders.txt").read_text(encoding="utf-8").split()[:2]
+
+    async def go() -> None:
+        async with noproof.Client.connect("127.0.0.1", port, credential=UNLISTED) as unlisted:
+            assert unlisted.session is not None and unlisted.session.unit_code == UNLISTED_UNIT
+            for item in (ITEM, "YH-KH-001", "ANY-ITEM"):  # no other unit's items either
+                with pytest.raises(noproof.PermissionDenied) as caught:
+                    await unlisted.lookup(holder_id, type_code, item, "CASE-UNLISTED")
+                assert UNLISTED_UNIT in caught.value.message
+            with pytest.raises(noproof.PermissionDenied):
+                await unlisted.check_licence(holder_id, type_code, {"holder_name": "x"}, item_code=ITEM, case_reference="CASE-UNLISTED")
 
     run(go())
 
@@ -111,7 +124,7 @@ def test_many_calls_within_max_concurrent_calls(small_server: tuple[subprocess.P
     async def go() -> None:
         async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL) as client:
             assert client.settings.max_concurrent_calls == 2
-            proofs = await asyncio.gather(*(client.lookup(holder_id, type_code, "ITEM", f"CASE-{i}") for i in range(12)))
+            proofs = await asyncio.gather(*(client.lookup(holder_id, type_code, ITEM, f"CASE-{i}") for i in range(12)))
             keys = await client.get_seal_keys()
             assert [noproof.verify_proof(p, keys).purpose.case_reference for p in proofs] == [f"CASE-{i}" for i in range(12)]
 
