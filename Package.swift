@@ -95,7 +95,7 @@ let package = Package(
             ]
         ),
         // Mapping between domain values and their protobuf messages (server and CLI).
-        .target(name: "NoProofDomainMessages", dependencies: ["NoProofDomain", "NoProofCodec"]),
+        .target(name: "NoProofDomainMessages", dependencies: ["NoProofDomain", "NoProofCodec", "NoProofUnits"]),
         // The domain services over RPC (licence library, ...): registration and message mapping.
         .target(
             name: "NoProofServices",
@@ -130,7 +130,7 @@ let package = Package(
             name: "noproof",
             dependencies: [
                 "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
-                "NoProofDomainMessages", "NoProofStore",
+                "NoProofDomainMessages", "NoProofStore", "NoProofUnits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"

@@ -77,6 +77,45 @@ out=$("$bin/noproof" import "$data/export.csv" --json 2>/dev/null || true)
 echo "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["inserted"]==0 and o["updated"]==0, o' || fail "re-import was not idempotent: $out"
 unset NOPROOF_CREDENTIAL
 
+# A list change as the README walks through it: the water company drafts and submits a new item,
+# the task force supervisor approves, the list is published, and lookups follow it.
+water=$("$bin/noproof" units --json | python3 -c 'import json,sys; print([u["code"] for u in json.load(sys.stdin) if u.get("sector")=="water"][0])') || fail "units"
+"$bin/noproof" list show "$water" | grep -q "SW-KH-001" || fail "list show"
+today=$(TZ=Asia/Shanghai date +%F)
+holder2=$(sed -n 2p "$data/data/demo-holders.txt" | cut -d' ' -f1)
+type2=$(sed -n 2p "$data/data/demo-holders.txt" | cut -d' ' -f2)
+cat >"$data/water-v2.json" <<JSON
+{"unit": "$water",
+ "items": [
+  {"code": "SW-KH-001", "name": "居民用水新开户", "kind": "immediate", "proofs": [
+    {"proof": "JMSFZ", "method": "data_sharing"}, {"proof": "BDCQZS", "method": "data_sharing"},
+    {"proof": "ZLHT", "name": "房屋租赁合同", "method": "commitment"}, {"proof": "WYZM", "name": "物业证明", "method": "cancelled"}]},
+  {"code": "SW-GH-002", "name": "用水户名变更（过户）", "kind": "commitment", "promised_days": 2, "proofs": [
+    {"proof": "JMSFZ", "method": "data_sharing"}, {"proof": "BDCQZS", "method": "data_sharing"}, {"proof": "YYZZ", "method": "data_sharing"}]},
+  {"code": "SW-XH-003", "name": "居民用水销户", "kind": "immediate", "proofs": [{"proof": "$type2", "method": "data_sharing"}]}],
+ "changes": [{"kind": "add", "item": "SW-XH-003", "cause": "smoke test", "cause_date": "$today"}]}
+JSON
+set +e
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" lookup --holder "$holder2" --type "$type2" --item SW-XH-003 --case L-1 >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "a lookup for an item not yet listed exited $rc, expected 7"
+version=$(NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" list draft --file "$data/water-v2.json" --staff agent-0001 --json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])') || fail "list draft"
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" list submit "$water" "$version" --staff agent-0001 >/dev/null || fail "list submit"
+set +e
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list approve "$water" "$version" --staff agent-0001 >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "approval by a task force agent exited $rc, expected 7"
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list approve "$water" "$version" --staff supervisor-0001 >/dev/null || fail "list approve"
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list publish "$water" "$version" --staff supervisor-0001 >/dev/null || fail "list publish"
+"$bin/noproof" list show "$water" --history | grep -q "published" || fail "list history"
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" lookup --holder "$holder2" --type "$type2" --item SW-XH-003 --case L-2 >/dev/null \
+  || fail "a lookup for the newly listed item was refused"
+set +e
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" lookup --holder "$holder2" --type "$type2" --item SW-XX-999 --case L-3 >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "a lookup for an unlisted item exited $rc, expected 7"
+
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then fail "noproofd did not stop within 10 s of SIGTERM"; fi
@@ -86,4 +125,4 @@ set +e
 set -e
 [ $rc = 14 ] || fail "health against a stopped server exited $rc, expected 14 (UNAVAILABLE)"
 grep -q "stopped" "$log" || fail "no 'stopped' in the log"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, exit codes, SIGTERM)"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, exit codes, SIGTERM)"

@@ -14,24 +14,27 @@ import Synchronization
 package final class AccessGate: Sendable {
     private let store: any UnitStore
     private let lists: Mutex<[String: [ItemListVersion]]>
-    /// nil: no anti-harvesting limits (load tests).
-    private let limiter: Mutex<RateLimiter>?
+    /// Holds nil when there are no anti-harvesting limits (load tests). (An optional `Mutex`
+    /// would be simpler, but optional chaining through a noncopyable `Mutex?` that is nil crashed
+    /// at run time with Swift 6.3.)
+    private let limiter: Mutex<RateLimiter?>
     private let now: @Sendable () -> Date
     private let logger: Logger
 
     package init(store: any UnitStore, limits: RateLimits? = .standard, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
         self.lists = Mutex([:])
-        self.limiter = limits.map { Mutex(RateLimiter(limits: $0)) }
+        self.limiter = Mutex(limits.map { RateLimiter(limits: $0) })
         self.now = now
         self.logger = logger
     }
 
-    /// Publishes approved lists whose effective time has come and reloads every unit's published
-    /// versions. Call at start-up, after list changes and periodically.
-    package func refresh() async throws(UnitStoreError) {
+    /// Publishes approved lists whose effective time has come (unless `publishingDue` is false)
+    /// and reloads every unit's published versions. Call at start-up and periodically; after a
+    /// list change made over RPC, `refresh(publishingDue: false)` only reloads.
+    package func refresh(publishingDue: Bool = true) async throws(UnitStoreError) {
         let moment = now()
-        _ = try await store.publishDue(at: moment)
+        if publishingDue { _ = try await store.publishDue(at: moment) }
         var byUnit: [String: [ItemListVersion]] = [:]
         for unit in try await store.units() {
             byUnit[unit.code.value] = try await store.listHistory(unit: unit.code).filter { $0.status == .published }
@@ -55,7 +58,7 @@ package final class AccessGate: Sendable {
         case .allowed:
             break
         }
-        if let breach = limiter?.withLock({ $0.admit(unit: unitCode, staffID: staff, caseReference: caseReference, at: moment) }) {
+        if let breach = limiter.withLock({ $0?.admit(unit: unitCode, staffID: staff, caseReference: caseReference, at: moment) }) {
             record(kind: .breach, reason: breach.code, message: breach.message, unitCode: unitCode, staff: staff,
                    itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
             return RPCError(.resourceExhausted, breach.message)

@@ -8,6 +8,7 @@ import NoProofProtocol
 import NoProofSeals
 import NoProofServer
 import NoProofStore
+import NoProofUnitStore
 
 /// The licence library over RPC: lookups that answer with sealed electronic proofs (Art. 9),
 /// reads, field checks, the seal keys, and the issuing units' writes.
@@ -354,6 +355,7 @@ extension RPCError {
         case let error as RPCError: self = error
         case let error as LibraryError: self.init(error)
         case let error as ValidationError: self.init(error)
+        case let error as UnitStoreError: self.init(error)
         default: self.init(.internal, "internal error; the server log has the details")
         }
     }

@@ -118,6 +118,7 @@ struct Noproofd: AsyncParsableCommand {
         let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : .standard, logger: logger)
         try await gate.refresh()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
+        UnitService(store: library.units, gate: gate, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         let noproof = NoProofServer(
             configuration: server, registry: registry,

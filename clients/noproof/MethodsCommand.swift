@@ -32,14 +32,15 @@ struct MethodsCommand: AsyncParsableCommand {
             return
         }
         let pathWidth = max(4, rows.map(\.path.count).max() ?? 0)
+        let authWidth = max(6, rows.map { $0.requiredRole.count + 2 }.max() ?? 0)
         print("ID".padding(toLength: 5, withPad: " ", startingAt: 0) + "PATH".padding(toLength: pathWidth + 2, withPad: " ", startingAt: 0)
-              + "KIND              AUTH  SUMMARY")
+              + "KIND              " + "AUTH".padding(toLength: authWidth, withPad: " ", startingAt: 0) + "SUMMARY")
         for row in rows {
             let id = String(row.id).padding(toLength: 5, withPad: " ", startingAt: 0)
             let path = row.path.padding(toLength: pathWidth + 2, withPad: " ", startingAt: 0)
             let kind = row.kind.padding(toLength: 18, withPad: " ", startingAt: 0)
             let auth = (row.requiresAuthentication ? (row.requiredRole.isEmpty ? "yes" : row.requiredRole) : "no")
-                .padding(toLength: 6, withPad: " ", startingAt: 0)
+                .padding(toLength: authWidth, withPad: " ", startingAt: 0)
             print(id + path + kind + auth + row.summary)
         }
     }

@@ -8,6 +8,7 @@
 #include "session.pb-c.h"
 #include "licences.pb-c.h"
 #include "admin.pb-c.h"
+#include "units.pb-c.h"
 #include "noproof_descriptors.h"
 #include "noproof_codec.h"
 #endif

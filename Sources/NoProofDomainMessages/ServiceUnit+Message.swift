@@ -1,0 +1,42 @@
+import Foundation
+import NoProofCodec
+import NoProofDomain
+import NoProofUnits
+
+extension UnitInfo {
+    /// The message of a unit.
+    package init(_ unit: ServiceUnit) {
+        self.init(code: unit.code.value, name: unit.name, kind: unit.kind.kindName, sector: unit.kind.sector?.rawValue ?? "",
+                  district: unit.district, taskForceOffice: unit.isTaskForceOffice, active: unit.active)
+    }
+}
+
+extension StaffEntry {
+    /// The message of a staff member.
+    package init(_ member: StaffMember) {
+        self.init(staffID: member.id, name: member.name, role: member.role.rawValue, active: member.active)
+    }
+}
+
+extension StaffMember {
+    /// A staff member from a request; `active` is taken as given by the caller.
+    /// - Parameter field: prefix for error fields (for example `staff[1]`).
+    /// - Throws: `ValidationError` naming the field.
+    package init(message: StaffEntry, active: Bool, field: String) throws(ValidationError) {
+        let role = try StaffRole.parse(message.role, field: "\(field).role")
+        self.init(id: message.staffID, name: message.name, role: role, active: active)
+        do { try validate() } catch { throw ValidationError(field: "\(field).\(error.field)", reason: error.reason) }
+    }
+}
+
+extension CredentialInfo {
+    /// The message of a credential: identity, validity and revocation; never the secret or its hash.
+    package init(_ credential: Credential) {
+        self.init(credentialID: credential.id, unitCode: credential.unitCode.value, label: credential.label,
+                  issuedAtMillis: Self.millis(credential.issuedAt), issuedBy: credential.issuedBy,
+                  expiresAtMillis: Self.millis(credential.expiresAt), revokedAtMillis: credential.revokedAt.map(Self.millis) ?? 0,
+                  revokedBy: credential.revokedBy ?? "", revocationReason: credential.revocationReason ?? "")
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+}

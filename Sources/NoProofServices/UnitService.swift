@@ -1,0 +1,375 @@
+import Foundation
+import Logging
+import NoProofCodec
+import NoProofDomain
+import NoProofDomainMessages
+import NoProofProtocol
+import NoProofServer
+import NoProofUnitStore
+import NoProofUnits
+
+/// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`).
+///
+/// Who may do what:
+/// - anyone, without authentication, reads the unit registry and the published lists with their
+///   version history (Art. 5: lists are public); the unit itself and the task force office also
+///   see its open (unpublished) versions;
+/// - an authenticated unit reads units and staff; a unit or the task force office replaces the
+///   unit's staff set (the Art. 10 rule is enforced by the store);
+/// - only the task force office issues, revokes and lists credentials and reads the denial log;
+/// - the unit drafts, edits, submits and reopens its own list; the task force office's supervisor
+///   (督办员) approves or rejects it; the unit or the task force office publishes it.
+///
+/// List actions name the acting staff member in the `staff` metadata; the store checks that the
+/// member belongs to the acting unit. After a list is published the `AccessGate` reloads, so
+/// lookups follow the new list at once.
+package struct UnitService: Sendable {
+    let store: any UnitStore
+    let gate: AccessGate?
+    let now: @Sendable () -> Date
+    let credentialRounds: Int
+    let logger: Logger
+
+    /// Longest credential validity accepted, in days.
+    static let maxCredentialDays: UInt32 = 3650
+    /// Validity of a credential when the request gives none, in days.
+    static let defaultCredentialDays: UInt32 = 365
+
+    /// - Parameters:
+    ///   - gate: reloaded after list changes so lookups see new published lists; nil when the
+    ///     server has no access control.
+    ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
+    package init(store: any UnitStore, gate: AccessGate?, credentialRounds: Int = CredentialHash.defaultRounds,
+                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units")) {
+        self.store = store
+        self.gate = gate
+        self.now = now
+        self.credentialRounds = credentialRounds
+        self.logger = logger
+    }
+
+    package func register(in registry: inout RPCRegistry) {
+        registry.unary(UnitMethods.listUnits, ListUnitsRequest.self, ListUnitsResponse.self) { _, _ in
+            ListUnitsResponse(units: try await Self.store { () async throws(UnitStoreError) in try await store.units() }.map(UnitInfo.init))
+        }
+        registry.unary(UnitMethods.getUnit, GetUnitRequest.self, GetUnitResponse.self) { request, context in
+            _ = try context.requireUnit()
+            return GetUnitResponse(unit: UnitInfo(try await existingUnit(try Self.unitCode(request.unitCode))))
+        }
+        registry.unary(UnitMethods.listStaff, ListStaffRequest.self, ListStaffResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            let code = try Self.unitCode(request.unitCode.isEmpty ? unit.unitCode : request.unitCode)
+            let staff = try await Self.store { () async throws(UnitStoreError) in
+                try await store.staff(of: code, includeInactive: request.includeInactive)
+            }
+            return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
+        }
+        registry.unary(UnitMethods.setStaff, SetStaffRequest.self, ListStaffResponse.self) { request, context in
+            try await setStaff(request, context: context)
+        }
+        registry.unary(UnitMethods.issueCredential, IssueCredentialRequest.self, IssueCredentialResponse.self) { request, context in
+            try await issueCredential(request, context: context)
+        }
+        registry.unary(UnitMethods.revokeCredential, RevokeCredentialRequest.self, CredentialResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            try Self.requireTaskForce(unit, to: "revoke credentials")
+            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
+            let moment = now()
+            let revoked = try await Self.store { () async throws(UnitStoreError) in
+                try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
+            }
+            logger.info("credential revoked", metadata: ["credential": "\(revoked.id)", "unit": "\(revoked.unitCode)", "by": "\(staff)"])
+            return CredentialResponse(credential: CredentialInfo(revoked))
+        }
+        registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
+            try Self.requireTaskForce(try context.requireUnit(), to: "list credentials")
+            let codes = request.unitCode.isEmpty
+                ? try await Self.store { () async throws(UnitStoreError) in try await store.units() }.map(\.code)
+                : [try await existingUnit(try Self.unitCode(request.unitCode)).code]
+            var credentials: [CredentialInfo] = []
+            for code in codes {
+                credentials += try await Self.store { () async throws(UnitStoreError) in try await store.credentials(of: code) }
+                    .map(CredentialInfo.init)
+            }
+            return ListCredentialsResponse(credentials: credentials)
+        }
+        registry.unary(UnitMethods.listDenials, ListDenialsRequest.self, ListDenialsResponse.self) { request, context in
+            try Self.requireTaskForce(try context.requireUnit(), to: "read the denial log")
+            let code = request.unitCode.isEmpty ? nil : try Self.unitCode(request.unitCode)
+            let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
+            let records = try await Self.store { () async throws(UnitStoreError) in try await store.denials(unit: code, limit: limit) }
+            return ListDenialsResponse(denials: records.map {
+                DenialEntry(atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
+                            itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
+                            kind: $0.kind == .denial ? "denial" : "breach", reason: $0.reason, message: $0.message)
+            })
+        }
+        registerLists(in: &registry)
+    }
+
+    // MARK: Item lists
+
+    private func registerLists(in registry: inout RPCRegistry) {
+        registry.unary(UnitMethods.getItemList, GetItemListRequest.self, GetItemListResponse.self) { request, context in
+            let unit = try await existingUnit(try Self.unitCode(request.unitCode))
+            let history = try await Self.store { () async throws(UnitStoreError) in try await store.listHistory(unit: unit.code) }
+            // The unit itself and the task force office also see versions still under work.
+            let insider = context.unit.map { $0.unitCode == unit.code.value || $0.isTaskForce } ?? false
+            let visible = insider ? history : history.filter { $0.status == .published }
+            return GetItemListResponse(unit: UnitInfo(unit), inForce: ItemListVersion.inForce(among: history, at: now()).map(ItemList.init),
+                                       versions: visible.map(ItemList.init))
+        }
+        registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
+            let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
+            let moment = now()
+            return try await listChange { () async throws(UnitStoreError) in try await store.createDraft(unit: code, by: staff, at: moment) }
+        }
+        registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
+            let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
+            let items = try Self.validated { () throws(ValidationError) in
+                try request.items.enumerated().map { index, item throws(ValidationError) in try ServiceItem(message: item, field: "items[\(index)]") }
+            }
+            let changes = try Self.validated { () throws(ValidationError) in
+                try request.changes.enumerated().map { index, change throws(ValidationError) in
+                    try ListChange(message: change, field: "changes[\(index)]")
+                }
+            }
+            let version = try Self.version(request.version)
+            let moment = now()
+            return try await listChange { () async throws(UnitStoreError) in
+                try await store.saveDraft(unit: code, version: version, items: items, changes: changes, by: staff, at: moment)
+            }
+        }
+        registry.unary(UnitMethods.submitList, ListVersionRequest.self, ItemListResponse.self) { request, context in
+            // Any active staff member of the unit, supervisor or agent, may submit (the store checks membership).
+            let (code, staff) = try ownList(request.unitCode, context: context, to: "submit")
+            let version = try Self.version(request.version)
+            let moment = now()
+            return try await listChange { () async throws(UnitStoreError) in
+                try await store.submitList(unit: code, version: version, by: staff, at: moment)
+            }
+        }
+        registry.unary(UnitMethods.reopenList, ListVersionRequest.self, ItemListResponse.self) { request, context in
+            let (code, staff) = try ownList(request.unitCode, context: context, to: "reopen")
+            let version = try Self.version(request.version)
+            let moment = now()
+            return try await listChange { () async throws(UnitStoreError) in
+                try await store.reopenList(unit: code, version: version, by: staff, at: moment)
+            }
+        }
+        registry.unary(UnitMethods.approveList, ApproveListRequest.self, ItemListResponse.self) { request, context in
+            let (code, version, staff) = try await review(request.unitCode, request.version, context: context, to: "approve")
+            let moment = now()
+            let effective = request.effectiveAtMillis == 0 ? moment : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
+            return try await listChange { () async throws(UnitStoreError) in
+                try await store.approveList(unit: code, version: version, reviewerStaff: staff, at: moment, effectiveAt: effective)
+            }
+        }
+        registry.unary(UnitMethods.rejectList, RejectListRequest.self, ItemListResponse.self) { request, context in
+            let (code, version, staff) = try await review(request.unitCode, request.version, context: context, to: "reject")
+            guard !request.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw RPCError(.invalidArgument, "reason: required — a rejection must say why, so the unit knows what to change")
+            }
+            let moment = now()
+            return try await listChange { () async throws(UnitStoreError) in
+                try await store.rejectList(unit: code, version: version, reviewerStaff: staff, at: moment, reason: request.reason)
+            }
+        }
+        registry.unary(UnitMethods.publishList, ListVersionRequest.self, ItemListResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            let code = try Self.unitCode(request.unitCode)
+            guard unit.unitCode == code.value || unit.isTaskForce else {
+                throw RPCError(.permissionDenied, "only \(code) itself or the task force office (工作专班办公室) publishes its list; this connection acts for \(unit.unitName) (\(unit.unitCode))")
+            }
+            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            let version = try Self.version(request.version)
+            let current = try await Self.store { () async throws(UnitStoreError) in try await store.listVersion(unit: code, version: version) }
+            if let current, current.status == .published {
+                // Already published (for example by the server when its effective time came).
+                return ItemListResponse(list: ItemList(current))
+            }
+            let moment = now()
+            return try await listChange { () async throws(UnitStoreError) in
+                try await store.publishList(unit: code, version: version, actor: "\(unit.unitCode)/\(staff)", at: moment)
+            }
+        }
+        registry.unary(UnitMethods.loadItemLists, LoadItemListsRequest.self, LoadItemListsResponse.self) { request, context in
+            try await loadItemLists(request, context: context)
+        }
+    }
+
+    /// Runs a list change and reloads the access gate's lists so lookups follow at once.
+    private func listChange(_ body: () async throws(UnitStoreError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
+        let list = try await Self.store(body)
+        await reloadGate()
+        return ItemListResponse(list: ItemList(list))
+    }
+
+    private func reloadGate() async {
+        guard let gate else { return }
+        do {
+            try await gate.refresh(publishingDue: false)
+        } catch {
+            logger.warning("item lists not reloaded after a change", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The unit and acting staff member of a change the unit makes to its own list.
+    private func ownList(_ unitCode: String, context: CallContext, to action: String) throws(RPCError) -> (UnifiedSocialCreditCode, String) {
+        let unit = try context.requireUnit()
+        let code = try Self.unitCode(unitCode.isEmpty ? unit.unitCode : unitCode)
+        guard unit.unitCode == code.value else {
+            throw RPCError(.permissionDenied, "only \(code) itself may \(action) its list; this connection acts for \(unit.unitName) (\(unit.unitCode))")
+        }
+        return (code, try Self.requireStaff(context))
+    }
+
+    /// The list and the reviewing staff member: the task force office's supervisor (督办员).
+    private func review(_ unitCode: String, _ version: UInt32, context: CallContext,
+                        to action: String) async throws(RPCError) -> (UnifiedSocialCreditCode, Int, String) {
+        let unit = try context.requireUnit()
+        try Self.requireTaskForce(unit, to: "\(action) item lists (Art. 5)")
+        let code = try Self.unitCode(unitCode)
+        let staff = try await member(Self.requireStaff(context), of: unit, roles: [.supervisor])
+        return (code, try Self.version(version), staff)
+    }
+
+    private func loadItemLists(_ request: LoadItemListsRequest, context: CallContext) async throws(RPCError) -> LoadItemListsResponse {
+        let unit = try context.requireUnit()
+        let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+        let format = request.format.isEmpty
+            ? (request.text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }.first.map { $0 == "{" || $0 == "[" } == true ? "json" : "csv")
+            : request.format.lowercased()
+        var file: ItemListBulkFile
+        switch format {
+        case "json": file = ItemListBulkFile.parseJSON(Data(request.text.utf8))
+        case "csv": file = ItemListBulkFile.parseCSV(request.text)
+        default: throw RPCError(.invalidArgument, "format: must be json or csv, got \"\(request.format)\"")
+        }
+        if !unit.isTaskForce {
+            // A unit loads only its own list; the task force office loads any.
+            let foreign = file.entries.filter { $0.unitCode.value != unit.unitCode }
+            file.entries.removeAll { $0.unitCode.value != unit.unitCode }
+            file.problems += foreign.map {
+                BulkLoadProblem(location: $0.location, unit: $0.unitCode.value, field: "unit",
+                                message: "only the unit itself or the task force office loads a unit's list; this connection acts for \(unit.unitCode)")
+            }
+        }
+        let moment = now()
+        let loading = file
+        let report = try await Self.store { () async throws(UnitStoreError) in try await store.loadLists(loading, by: staff, at: moment) }
+        if !report.loaded.isEmpty { await reloadGate() }
+        logger.info("item lists loaded", metadata: ["loaded": "\(report.loaded.count)", "problems": "\(report.problems.count)",
+                                                    "by": "\(unit.unitCode)/\(staff)"])
+        return LoadItemListsResponse(
+            loaded: report.loaded.map { LoadedList(unitCode: $0.unitCode, version: UInt32(clamping: $0.version), itemCount: UInt32(clamping: $0.itemCount)) },
+            problems: report.problems.map { LoadProblem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }
+        )
+    }
+
+    // MARK: Staff and credentials
+
+    private func setStaff(_ request: SetStaffRequest, context: CallContext) async throws(RPCError) -> ListStaffResponse {
+        let unit = try context.requireUnit()
+        let code = try Self.unitCode(request.unitCode.isEmpty ? unit.unitCode : request.unitCode)
+        guard unit.unitCode == code.value || unit.isTaskForce else {
+            throw RPCError(.permissionDenied, "only \(code) itself or the task force office (工作专班办公室) sets its staff; this connection acts for \(unit.unitName) (\(unit.unitCode))")
+        }
+        guard !request.staff.isEmpty else {
+            throw RPCError(.invalidArgument, "staff: give the whole new staff set — one supervisor (督办员) and at least one agent (代办员) (Art. 10)")
+        }
+        // Members listed are the active staff; members left out are deactivated by the store.
+        let members = try Self.validated { () throws(ValidationError) in
+            try request.staff.enumerated().map { index, entry throws(ValidationError) in
+                try StaffMember(message: entry, active: true, field: "staff[\(index)]")
+            }
+        }
+        let moment = now()
+        let staff = try await Self.store { () async throws(UnitStoreError) in
+            try await store.replaceStaff(of: code, with: members, at: moment)
+            return try await store.staff(of: code, includeInactive: true)
+        }
+        logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)", "members": "\(members.count)"])
+        return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
+    }
+
+    private func issueCredential(_ request: IssueCredentialRequest, context: CallContext) async throws(RPCError) -> IssueCredentialResponse {
+        let unit = try context.requireUnit()
+        try Self.requireTaskForce(unit, to: "issue credentials")
+        let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+        let target = try await existingUnit(try Self.unitCode(request.unitCode))
+        let days = request.expiresInDays == 0 ? Self.defaultCredentialDays : request.expiresInDays
+        guard days <= Self.maxCredentialDays else {
+            throw RPCError(.invalidArgument, "expires_in_days: at most \(Self.maxCredentialDays) days, got \(days)")
+        }
+        let moment = now()
+        let (credential, secret) = try Self.validated { () throws(ValidationError) in
+            try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
+                                 expiresAt: moment.addingTimeInterval(Double(days) * 86_400), rounds: credentialRounds)
+        }
+        try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
+        logger.info("credential issued", metadata: ["credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)"])
+        return IssueCredentialResponse(credential: CredentialInfo(credential), secret: secret)
+    }
+
+    // MARK: Checks
+
+    /// The registered unit with `code`, or NOT_FOUND.
+    private func existingUnit(_ code: UnifiedSocialCreditCode) async throws(RPCError) -> ServiceUnit {
+        guard let unit = try await Self.store({ () async throws(UnitStoreError) in try await store.unit(code: code) }) else {
+            throw RPCError(.notFound, "unit \(code) is not registered; 'noproof units' lists the registered units")
+        }
+        return unit
+    }
+
+    /// `staffID` if it is an active member of the connection's unit with one of `roles` (any role
+    /// when nil); PERMISSION_DENIED otherwise.
+    private func member(_ staffID: String, of unit: AuthenticatedUnit, roles: Set<StaffRole>?) async throws(RPCError) -> String {
+        let code = try Self.unitCode(unit.unitCode)
+        let found = try await Self.store { () async throws(UnitStoreError) in try await store.staffMember(staffID, of: code) }
+        guard let found, found.active else {
+            throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
+        }
+        if let roles, !roles.contains(found.role) {
+            let wanted = roles.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue) (\($0.nameZh))" }.joined(separator: " or ")
+            throw RPCError(.permissionDenied, "this needs the \(wanted) of \(unit.unitName); \(staffID) is \(found.role == .agent ? "an" : "a") \(found.role.rawValue) (\(found.role.nameZh))")
+        }
+        return staffID
+    }
+
+    /// The acting staff member from the `staff` metadata, or INVALID_ARGUMENT.
+    static func requireStaff(_ context: CallContext) throws(RPCError) -> String {
+        guard let staff = context.staff, !staff.isEmpty else {
+            throw RPCError(.invalidArgument, "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF)")
+        }
+        return try validated { () throws(ValidationError) in
+            try StaffMember.validateID(staff, field: "staff")
+            return staff
+        }
+    }
+
+    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws(RPCError) {
+        guard unit.isTaskForce else {
+            throw RPCError(.permissionDenied, "only the task force office (工作专班办公室) may \(action); this connection acts for \(unit.unitName) (\(unit.unitCode))")
+        }
+    }
+
+    static func unitCode(_ text: String, field: String = "unit_code") throws(RPCError) -> UnifiedSocialCreditCode {
+        guard !text.isEmpty else { throw RPCError(.invalidArgument, "\(field): required — the unit's unified social credit code") }
+        return try validated { () throws(ValidationError) in try UnifiedSocialCreditCode.parse(text, field: field) }
+    }
+
+    static func version(_ version: UInt32) throws(RPCError) -> Int {
+        guard version > 0 else { throw RPCError(.invalidArgument, "version: required — the list version number (from 1)") }
+        return Int(version)
+    }
+
+    static func store<T>(_ body: () async throws(UnitStoreError) -> T) async throws(RPCError) -> T {
+        do { return try await body() } catch { throw RPCError(error) }
+    }
+
+    static func validated<T>(_ body: () throws(ValidationError) -> T) throws(RPCError) -> T {
+        do { return try body() } catch { throw RPCError(error) }
+    }
+}

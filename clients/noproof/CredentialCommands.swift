@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import NoProofClient
+import NoProofCodec
+
+/// `noproof credential issue|revoke|list`: the task force office's credential administration.
+struct CredentialCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credential",
+        abstract: "Task force: issue, revoke and list the credentials departmental systems connect with.",
+        subcommands: [CredentialIssueCommand.self, CredentialRevokeCommand.self, CredentialListCommand.self]
+    )
+}
+
+struct CredentialIssueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Issue a credential for a unit; the secret is printed once and cannot be shown again."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var staff: StaffOption
+
+    @Argument(help: "Unified social credit code of the unit.")
+    var unitCode: String
+
+    @Option(name: .customLong("expires-days"), help: "Days until it expires (default 365, at most 3650).")
+    var expiresDays: UInt32 = 365
+
+    @Option(help: "A label, e.g. the departmental system's name.")
+    var label: String = ""
+
+    func run() async throws {
+        let (unitCode, days, label, staff) = (self.unitCode, expiresDays, self.label, self.staff.resolved)
+        let issued = try await connection.withClient { client in
+            try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, staff: staff)
+        }
+        guard let credential = issued.credential else { throw ExitCode(13) }
+        if connection.json {
+            try printJSON(ListPrinter.CredentialOutput(credential, secret: issued.secret))
+        } else {
+            ListPrinter.printCredential(credential)
+            print("credential  \(credential.credentialID):\(issued.secret)")
+            print("            (use as --credential or NOPROOF_CREDENTIAL; the secret is shown only this once)")
+        }
+    }
+}
+
+struct CredentialRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke a credential: it stops authenticating at once."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var staff: StaffOption
+
+    @Argument(help: "The credential id (cred_...).")
+    var credentialID: String
+
+    @Option(help: "Why (recorded).")
+    var reason: String
+
+    func run() async throws {
+        let (credentialID, reason, staff) = (self.credentialID, self.reason, self.staff.resolved)
+        let revoked = try await connection.withClient { client in
+            try await client.revokeCredential(id: credentialID, reason: reason, staff: staff)
+        }
+        if connection.json { try printJSON(ListPrinter.CredentialOutput(revoked)) } else { ListPrinter.printCredential(revoked) }
+    }
+}
+
+struct CredentialListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List credentials (never their secrets).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "Unified social credit code of a unit (default: every unit).")
+    var unitCode: String?
+
+    func run() async throws {
+        let unitCode = self.unitCode ?? ""
+        let credentials = try await connection.withClient { client in try await client.credentials(of: unitCode) }
+        if connection.json {
+            try printJSON(credentials.map { ListPrinter.CredentialOutput($0) })
+        } else {
+            if credentials.isEmpty { print("no credentials issued (fixed demo credentials are not listed)") }
+            for credential in credentials { ListPrinter.printCredential(credential) }
+        }
+    }
+}
