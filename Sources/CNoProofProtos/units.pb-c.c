@@ -1627,6 +1627,96 @@ void   noproof__v1__list_denials_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__list_denials_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__create_unit_request__init
+                     (Noproof__V1__CreateUnitRequest         *message)
+{
+  static const Noproof__V1__CreateUnitRequest init_value = NOPROOF__V1__CREATE_UNIT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__create_unit_request__get_packed_size
+                     (const Noproof__V1__CreateUnitRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__create_unit_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__create_unit_request__pack
+                     (const Noproof__V1__CreateUnitRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__create_unit_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__create_unit_request__pack_to_buffer
+                     (const Noproof__V1__CreateUnitRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__create_unit_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__CreateUnitRequest *
+       noproof__v1__create_unit_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__CreateUnitRequest *)
+     protobuf_c_message_unpack (&noproof__v1__create_unit_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__create_unit_request__free_unpacked
+                     (Noproof__V1__CreateUnitRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__create_unit_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__update_unit_request__init
+                     (Noproof__V1__UpdateUnitRequest         *message)
+{
+  static const Noproof__V1__UpdateUnitRequest init_value = NOPROOF__V1__UPDATE_UNIT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__update_unit_request__get_packed_size
+                     (const Noproof__V1__UpdateUnitRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__update_unit_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__update_unit_request__pack
+                     (const Noproof__V1__UpdateUnitRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__update_unit_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__update_unit_request__pack_to_buffer
+                     (const Noproof__V1__UpdateUnitRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__update_unit_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__UpdateUnitRequest *
+       noproof__v1__update_unit_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__UpdateUnitRequest *)
+     protobuf_c_message_unpack (&noproof__v1__update_unit_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__update_unit_request__free_unpacked
+                     (Noproof__V1__UpdateUnitRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__update_unit_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__unit_info__field_descriptors[7] =
 {
   {
@@ -4130,5 +4220,94 @@ const ProtobufCMessageDescriptor noproof__v1__list_denials_response__descriptor 
   noproof__v1__list_denials_response__field_indices_by_name,
   1,  noproof__v1__list_denials_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__list_denials_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__create_unit_request__field_descriptors[2] =
+{
+  {
+    "unit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CreateUnitRequest, unit),
+    &noproof__v1__unit_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "staff",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__CreateUnitRequest, n_staff),
+    offsetof(Noproof__V1__CreateUnitRequest, staff),
+    &noproof__v1__staff_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__create_unit_request__field_indices_by_name[] = {
+  1,   /* field[1] = staff */
+  0,   /* field[0] = unit */
+};
+static const ProtobufCIntRange noproof__v1__create_unit_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor noproof__v1__create_unit_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.CreateUnitRequest",
+  "CreateUnitRequest",
+  "Noproof__V1__CreateUnitRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__CreateUnitRequest),
+  2,
+  noproof__v1__create_unit_request__field_descriptors,
+  noproof__v1__create_unit_request__field_indices_by_name,
+  1,  noproof__v1__create_unit_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__create_unit_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__update_unit_request__field_descriptors[1] =
+{
+  {
+    "unit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__UpdateUnitRequest, unit),
+    &noproof__v1__unit_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__update_unit_request__field_indices_by_name[] = {
+  0,   /* field[0] = unit */
+};
+static const ProtobufCIntRange noproof__v1__update_unit_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__update_unit_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.UpdateUnitRequest",
+  "UpdateUnitRequest",
+  "Noproof__V1__UpdateUnitRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__UpdateUnitRequest),
+  1,
+  noproof__v1__update_unit_request__field_descriptors,
+  noproof__v1__update_unit_request__field_indices_by_name,
+  1,  noproof__v1__update_unit_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__update_unit_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -27,6 +27,18 @@ extension NoProofClient {
     // MARK: Units and staff
 
     /// Every registered unit (no authentication needed).
+    package func createUnit(_ unit: UnitInfo, staff: [StaffEntry], actingStaff: String?) async throws -> UnitInfo {
+        let response = try await units("CreateUnit", CreateUnitRequest(unit: unit, staff: staff), as: GetUnitResponse.self, staff: actingStaff)
+        guard let created = response.unit else { throw RPCError(.internal, "the server answered without the unit") }
+        return created
+    }
+
+    package func updateUnit(_ unit: UnitInfo, actingStaff: String?) async throws -> UnitInfo {
+        let response = try await units("UpdateUnit", UpdateUnitRequest(unit: unit), as: GetUnitResponse.self, staff: actingStaff)
+        guard let changed = response.unit else { throw RPCError(.internal, "the server answered without the unit") }
+        return changed
+    }
+
     package func listUnits() async throws -> [UnitInfo] {
         try await units("ListUnits", ListUnitsRequest(), as: ListUnitsResponse.self).units
     }

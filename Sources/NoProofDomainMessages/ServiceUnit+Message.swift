@@ -11,6 +11,26 @@ extension UnitInfo {
     }
 }
 
+extension ServiceUnit {
+    /// A unit from a request; errors name the field (`unit.code`, `unit.kind`, ...).
+    package init(message: UnitInfo) throws(ValidationError) {
+        let code = try UnifiedSocialCreditCode.parse(message.code, field: "unit.code")
+        let kind: UnitKind
+        do {
+            kind = try UnitKind.parse(kind: message.kind, sector: message.sector.isEmpty ? nil : message.sector)
+        } catch {
+            throw ValidationError(field: "unit.\(error.field)", reason: error.reason)
+        }
+        self.init(code: code, name: message.name, kind: kind, district: message.district,
+                  isTaskForceOffice: message.taskForceOffice, active: message.active)
+        do {
+            try validate()
+        } catch {
+            throw ValidationError(field: "unit.\(error.field)", reason: error.reason)
+        }
+    }
+}
+
 extension StaffEntry {
     /// The message of a staff member.
     package init(_ member: StaffMember) {

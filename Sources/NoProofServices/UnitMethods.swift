@@ -89,4 +89,14 @@ package enum UnitMethods {
         requestType: "noproof.v1.ListDenialsRequest", responseType: "noproof.v1.ListDenialsResponse",
         requiredRole: "taskforce", summary: "Task force: refused proof requests and limit breaches, for supervision"
     )
+    package static let createUnit = MethodDescriptor(
+        service: service, method: "CreateUnit", id: 47,
+        requestType: "noproof.v1.CreateUnitRequest", responseType: "noproof.v1.GetUnitResponse",
+        requiredRole: "taskforce", summary: "Task force: register a unit with its first staff set (Art. 10)"
+    )
+    package static let updateUnit = MethodDescriptor(
+        service: service, method: "UpdateUnit", id: 48,
+        requestType: "noproof.v1.UpdateUnitRequest", responseType: "noproof.v1.GetUnitResponse",
+        requiredRole: "taskforce", summary: "Task force: change a unit's name, kind, district or active flag"
+    )
 }

@@ -64,6 +64,34 @@ package struct UnitService: Sendable {
             }
             return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
         }
+        registry.unary(UnitMethods.createUnit, CreateUnitRequest.self, GetUnitResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            try Self.requireTaskForce(unit, to: "register units")
+            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
+            let created = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
+            let members = try Self.validated { () throws(ValidationError) in
+                try request.staff.enumerated().map { index, entry throws(ValidationError) in
+                    try StaffMember(message: entry, active: true, field: "staff[\(index)]")
+                }
+            }
+            let moment = now()
+            try await Self.store { () async throws(UnitStoreError) in try await store.createUnit(created, staff: members, at: moment) }
+            logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
+            try? await gate?.refresh(publishingDue: false)
+            return GetUnitResponse(unit: UnitInfo(created))
+        }
+        registry.unary(UnitMethods.updateUnit, UpdateUnitRequest.self, GetUnitResponse.self) { request, context in
+            let unit = try context.requireUnit()
+            try Self.requireTaskForce(unit, to: "change units")
+            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
+            let changed = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
+            let moment = now()
+            try await Self.store { () async throws(UnitStoreError) in try await store.updateUnit(changed, at: moment) }
+            logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
+            return GetUnitResponse(unit: UnitInfo(changed))
+        }
         registry.unary(UnitMethods.setStaff, SetStaffRequest.self, ListStaffResponse.self) { request, context in
             try await setStaff(request, context: context)
         }

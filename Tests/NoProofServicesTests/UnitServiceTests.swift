@@ -326,6 +326,32 @@ struct UnitServiceTests {
         }
     }
 
+    @Test func theTaskForceRegistersAndRetiresUnits() async throws {
+        try await Self.withEnvironment { environment in
+            let taskForce = try await environment.client("taskforce")
+            let water = try await environment.client("water")
+            let gas = UnitInfo(code: "91350100M000100Y43", name: "测试燃气公司", kind: "public_service", sector: "gas",
+                               district: "市中区", active: true)
+            let staff = [StaffEntry(staffID: "s-1", name: "王强", role: "supervisor"), StaffEntry(staffID: "a-1", name: "李娜", role: "agent")]
+            #expect(await code { _ = try await water.createUnit(gas, staff: staff, actingStaff: "supervisor-0001") } == .permissionDenied)
+            #expect(await code { _ = try await taskForce.createUnit(gas, staff: [staff[0]], actingStaff: "supervisor-0001") } == .failedPrecondition)
+            var badCode = gas
+            badCode.code = "91350100M000100Y44"
+            let refusal = await failure { _ = try await taskForce.createUnit(badCode, staff: staff, actingStaff: "supervisor-0001") }
+            #expect(refusal?.code == .invalidArgument)
+            #expect(refusal?.message.hasPrefix("unit.code") == true)
+            let created = try await taskForce.createUnit(gas, staff: staff, actingStaff: "supervisor-0001")
+            #expect(created.name == "测试燃气公司")
+            #expect(try await taskForce.listUnits().contains { $0.code == gas.code })
+            var retired = created
+            retired.active = false
+            #expect(try await taskForce.updateUnit(retired, actingStaff: "supervisor-0001").active == false)
+            #expect(try await taskForce.unit(code: gas.code).active == false)
+            await taskForce.close()
+            await water.close()
+        }
+    }
+
     @Test func anIssuedCredentialAuthenticatesUntilRevoked() async throws {
         try await Self.withEnvironment { environment in
             let taskForce = try await environment.client("taskforce")
@@ -405,7 +431,7 @@ struct UnitServiceTests {
             let taskForce = try await environment.client("taskforce")
             let water = try await environment.client("water")
             let methods = try await taskForce.listMethods().methods.filter { $0.path.hasPrefix("/noproof.v1.Units/") }
-            #expect(Set(methods.map(\.id)) == Set(30...46))
+            #expect(Set(methods.map(\.id)) == Set(30...48))
             #expect(methods.first { $0.id == 30 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 37 }?.requiresAuthentication == false)
             _ = try? await water.lookup(holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",

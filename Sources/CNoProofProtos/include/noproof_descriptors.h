@@ -19,6 +19,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__change_licence_stat
 static inline const ProtobufCMessageDescriptor *noproof__v1__check_licence_request__descriptor_ptr(void) { return &noproof__v1__check_licence_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__check_licence_response__descriptor_ptr(void) { return &noproof__v1__check_licence_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__create_draft_request__descriptor_ptr(void) { return &noproof__v1__create_draft_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__create_unit_request__descriptor_ptr(void) { return &noproof__v1__create_unit_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__credential_info__descriptor_ptr(void) { return &noproof__v1__credential_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__credential_response__descriptor_ptr(void) { return &noproof__v1__credential_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__declared_change__descriptor_ptr(void) { return &noproof__v1__declared_change__descriptor; }
@@ -85,4 +86,5 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__server_settings__de
 static inline const ProtobufCMessageDescriptor *noproof__v1__set_staff_request__descriptor_ptr(void) { return &noproof__v1__set_staff_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__staff_entry__descriptor_ptr(void) { return &noproof__v1__staff_entry__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__unit_info__descriptor_ptr(void) { return &noproof__v1__unit_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__update_unit_request__descriptor_ptr(void) { return &noproof__v1__update_unit_request__descriptor; }
 #endif

@@ -51,6 +51,8 @@ typedef struct Noproof__V1__LoadItemListsResponse Noproof__V1__LoadItemListsResp
 typedef struct Noproof__V1__ListDenialsRequest Noproof__V1__ListDenialsRequest;
 typedef struct Noproof__V1__DenialEntry Noproof__V1__DenialEntry;
 typedef struct Noproof__V1__ListDenialsResponse Noproof__V1__ListDenialsResponse;
+typedef struct Noproof__V1__CreateUnitRequest Noproof__V1__CreateUnitRequest;
+typedef struct Noproof__V1__UpdateUnitRequest Noproof__V1__UpdateUnitRequest;
 
 
 /* --- enums --- */
@@ -655,6 +657,34 @@ struct  Noproof__V1__ListDenialsResponse
 #define NOPROOF__V1__LIST_DENIALS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__list_denials_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * Task force: register a unit with its first staff set (one supervisor, at least one agent).
+ */
+struct  Noproof__V1__CreateUnitRequest
+{
+  ProtobufCMessage base;
+  Noproof__V1__UnitInfo *unit;
+  size_t n_staff;
+  Noproof__V1__StaffEntry **staff;
+};
+#define NOPROOF__V1__CREATE_UNIT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__create_unit_request__descriptor) \
+    , NULL, 0,NULL }
+
+
+/*
+ * Task force: change a unit's name, kind, sector, district or active flag (the code is the key).
+ */
+struct  Noproof__V1__UpdateUnitRequest
+{
+  ProtobufCMessage base;
+  Noproof__V1__UnitInfo *unit;
+};
+#define NOPROOF__V1__UPDATE_UNIT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__update_unit_request__descriptor) \
+    , NULL }
 
 
 /* Noproof__V1__UnitInfo methods */
@@ -1341,6 +1371,44 @@ Noproof__V1__ListDenialsResponse *
 void   noproof__v1__list_denials_response__free_unpacked
                      (Noproof__V1__ListDenialsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__CreateUnitRequest methods */
+void   noproof__v1__create_unit_request__init
+                     (Noproof__V1__CreateUnitRequest         *message);
+size_t noproof__v1__create_unit_request__get_packed_size
+                     (const Noproof__V1__CreateUnitRequest   *message);
+size_t noproof__v1__create_unit_request__pack
+                     (const Noproof__V1__CreateUnitRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__create_unit_request__pack_to_buffer
+                     (const Noproof__V1__CreateUnitRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__CreateUnitRequest *
+       noproof__v1__create_unit_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__create_unit_request__free_unpacked
+                     (Noproof__V1__CreateUnitRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__UpdateUnitRequest methods */
+void   noproof__v1__update_unit_request__init
+                     (Noproof__V1__UpdateUnitRequest         *message);
+size_t noproof__v1__update_unit_request__get_packed_size
+                     (const Noproof__V1__UpdateUnitRequest   *message);
+size_t noproof__v1__update_unit_request__pack
+                     (const Noproof__V1__UpdateUnitRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__update_unit_request__pack_to_buffer
+                     (const Noproof__V1__UpdateUnitRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__UpdateUnitRequest *
+       noproof__v1__update_unit_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__update_unit_request__free_unpacked
+                     (Noproof__V1__UpdateUnitRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__UnitInfo_Closure)
@@ -1451,6 +1519,12 @@ typedef void (*Noproof__V1__DenialEntry_Closure)
 typedef void (*Noproof__V1__ListDenialsResponse_Closure)
                  (const Noproof__V1__ListDenialsResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__CreateUnitRequest_Closure)
+                 (const Noproof__V1__CreateUnitRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__UpdateUnitRequest_Closure)
+                 (const Noproof__V1__UpdateUnitRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1493,6 +1567,8 @@ extern const ProtobufCMessageDescriptor noproof__v1__load_item_lists_response__d
 extern const ProtobufCMessageDescriptor noproof__v1__list_denials_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__denial_entry__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__list_denials_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__create_unit_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__update_unit_request__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -1107,3 +1107,49 @@ extension ListDenialsResponse: ProtoMessage {
         denials = try readRepeated(c.n_denials, c.denials, as: DenialEntry.self)
     }
 }
+
+package struct CreateUnitRequest: Hashable, Sendable {
+    package var unit: UnitInfo?
+    package var staff: [StaffEntry]
+
+    package init(unit: UnitInfo? = nil, staff: [StaffEntry] = []) {
+        self.unit = unit
+        self.staff = staff
+    }
+}
+
+extension CreateUnitRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__CreateUnitRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__create_unit_request__descriptor_ptr() }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.unit = unit.map { arena.message($0) }
+        (c.n_staff, c.staff) = arena.messages(staff)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        unit = try readOptional(c.unit, as: UnitInfo.self)
+        staff = try readRepeated(c.n_staff, c.staff, as: StaffEntry.self)
+    }
+}
+
+package struct UpdateUnitRequest: Hashable, Sendable {
+    package var unit: UnitInfo?
+
+    package init(unit: UnitInfo? = nil) {
+        self.unit = unit
+    }
+}
+
+extension UpdateUnitRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__UpdateUnitRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__update_unit_request__descriptor_ptr() }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.unit = unit.map { arena.message($0) }
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        unit = try readOptional(c.unit, as: UnitInfo.self)
+    }
+}

@@ -21,6 +21,14 @@ class CreateDraftRequest(_message.Message):
     unit_code: str
     def __init__(self, unit_code: _Optional[str] = ...) -> None: ...
 
+class CreateUnitRequest(_message.Message):
+    __slots__ = ["staff", "unit"]
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    staff: _containers.RepeatedCompositeFieldContainer[StaffEntry]
+    unit: UnitInfo
+    def __init__(self, unit: _Optional[_Union[UnitInfo, _Mapping]] = ..., staff: _Optional[_Iterable[_Union[StaffEntry, _Mapping]]] = ...) -> None: ...
+
 class CredentialInfo(_message.Message):
     __slots__ = ["credential_id", "expires_at_millis", "issued_at_millis", "issued_by", "label", "revocation_reason", "revoked_at_millis", "revoked_by", "unit_code"]
     CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -396,3 +404,9 @@ class UnitInfo(_message.Message):
     sector: str
     task_force_office: bool
     def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[str] = ..., sector: _Optional[str] = ..., district: _Optional[str] = ..., task_force_office: bool = ..., active: bool = ...) -> None: ...
+
+class UpdateUnitRequest(_message.Message):
+    __slots__ = ["unit"]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    unit: UnitInfo
+    def __init__(self, unit: _Optional[_Union[UnitInfo, _Mapping]] = ...) -> None: ...
