@@ -6,6 +6,7 @@ import Foundation
 ///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "logLevel": "info",
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
+///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
 ///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "..."}]
 ///     }
 struct DaemonConfiguration: Codable {
@@ -27,6 +28,9 @@ struct DaemonConfiguration: Codable {
     var credentials: [Credential]?
     var demoLicences: Int?
     var cacheLicences: Int?
+    /// Anti-harvesting limits (defaults 20 and 60).
+    var maxLookupsPerCase: Int?
+    var maxLookupsPerStaffPerMinute: Int?
 
     static func load(path: String) throws -> DaemonConfiguration {
         let data: Data

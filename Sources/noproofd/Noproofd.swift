@@ -9,6 +9,7 @@ import NoProofSeals
 import NoProofServer
 import NoProofServices
 import NoProofStore
+import NoProofUnits
 import ServiceLifecycle
 
 @main
@@ -115,7 +116,12 @@ struct Noproofd: AsyncParsableCommand {
         )
         var registry = RPCRegistry()
         let statistics = ServerStatistics()
-        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : .standard, logger: logger)
+        let limits = RateLimits(maxLookupsPerCase: file.maxLookupsPerCase ?? RateLimits.standard.maxLookupsPerCase,
+                                maxLookupsPerStaffPerMinute: file.maxLookupsPerStaffPerMinute ?? RateLimits.standard.maxLookupsPerStaffPerMinute)
+        guard limits.maxLookupsPerCase > 0, limits.maxLookupsPerStaffPerMinute > 0 else {
+            throw ValidationError("maxLookupsPerCase and maxLookupsPerStaffPerMinute must be at least 1 (use --no-rate-limits to turn the limits off)")
+        }
+        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, logger: logger)
         try await gate.refresh()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
         UnitService(store: library.units, gate: gate, logger: logger).register(in: &registry)

@@ -10,7 +10,8 @@ struct UnitsCommand: AsyncParsableCommand {
         commandName: "units",
         abstract: "List the registered units (no credential needed), or show one unit with its staff.",
         subcommands: [UnitsShowCommand.self, UnitsCreateCommand.self, UnitsUpdateCommand.self],
-        defaultSubcommand: UnitsShowCommand.self
+        defaultSubcommand: UnitsShowCommand.self,
+        aliases: ["unit"]
     )
 }
 
