@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
-# unit and integration tests, the valgrind leak check of the codec, and an end-to-end smoke test.
+# unit and integration tests, the valgrind leak check of the codec, an end-to-end smoke test, the
+# Python client's interoperability tests and the kill -9 crash-safety rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -17,4 +18,6 @@ echo "== smoke test"
 scripts/smoke-test.sh
 echo "== Python client interoperability"
 scripts/interop-test.sh -q
+echo "== crash safety (kill -9 under load)"
+scripts/crash-test.sh --rounds 10
 echo "== all tests passed"

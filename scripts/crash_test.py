@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Crash safety, proven: kill -9 a loaded noproofd again and again, and check that nothing it
+acknowledged was lost.
+
+Each round starts ``noproofd --demo`` on the same data folder, drives it with mixed load from
+the Python client (lookups that answer with sealed proofs, lookups refused by the item lists,
+licence suspensions and reinstatements by the task force office), kills it with SIGKILL at a
+random moment, and then, with the server down, checks the data folder:
+
+* every proof whose answer reached the client has its audit record (by proof serial);
+* every refused lookup that was answered has its audit record (by case reference);
+* every acknowledged status change is in the licence library (or the one still in flight when
+  the server died, which may or may not have committed);
+* ``PRAGMA integrity_check`` is ``ok`` for every SQLite file.
+
+Usage: crash_test.py NOPROOFD_BINARY [--rounds 10] [--seed N]. Prints the counts it checked;
+exits 1 on any loss or corruption.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import noproof
+from noproof.messages import ProofBody
+
+WATER = ("demo-water", "demo-secret")
+TASKFORCE = ("demo-taskforce", "demo-secret")
+ITEM = "SW-KH-001"
+
+
+@dataclass
+class Ledger:
+    """What the clients saw acknowledged, across all rounds."""
+
+    proof_serials: set[str] = field(default_factory=set)
+    refused_cases: set[str] = field(default_factory=set)
+    # licence id -> (last acknowledged status, status of a change in flight or None)
+    statuses: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    calls: int = 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(binary: str, data: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [binary, "--demo", "--demo-licences", "2000", "--no-rate-limits", "--port", str(port), "--data-dir", str(data)],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT,
+    )
+
+
+async def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"crash-test: noproofd exited with {process.returncode} while starting")
+        try:
+            async with await noproof.Client.connect("127.0.0.1", port, timeout=2) as client:
+                await client.health()
+                return
+        except (OSError, noproof.RpcError):
+            await asyncio.sleep(0.1)
+    raise SystemExit("crash-test: noproofd did not become healthy within 60 s")
+
+
+async def lookups(port: int, holders: list[tuple[str, str]], ledger: Ledger, round_number: int, worker: int) -> None:
+    """Allowed lookups (proof serials) and refused ones (case references), back to back."""
+    rng = random.Random(round_number * 1000 + worker)
+    async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
+        n = 0
+        while True:
+            n += 1
+            holder, type_code = rng.choice(holders)
+            case = f"CRASH-{round_number}-{worker}-{n}"
+            if rng.random() < 0.2:
+                try:
+                    await client.lookup(holder, type_code, "NOT-A-LISTED-ITEM", case)
+                except noproof.PermissionDenied:
+                    ledger.refused_cases.add(case)
+                ledger.calls += 1
+                continue
+            try:
+                proof = await client.lookup(holder, type_code, ITEM, case)
+            except noproof.FailedPrecondition:
+                ledger.calls += 1  # suspended by the other worker: audited too, not tracked
+                continue
+            ledger.proof_serials.add(ProofBody.FromString(proof.body).proof_serial)
+            ledger.calls += 1
+
+
+async def status_changes(port: int, licences: list[str], ledger: Ledger) -> None:
+    """Suspends and reinstates licences in turn, recording what was acknowledged."""
+    async with await noproof.Client.connect("127.0.0.1", port, credential=TASKFORCE) as client:
+        i = 0
+        while True:
+            licence_id = licences[i % len(licences)]
+            i += 1
+            acknowledged, _ = ledger.statuses.get(licence_id, ("valid", None))
+            target = "suspended" if acknowledged == "valid" else "valid"
+            ledger.statuses[licence_id] = (acknowledged, target)
+            if target == "suspended":
+                result = await client.suspend_licence(licence_id, "crash test")
+            else:
+                result = await client.reinstate_licence(licence_id, "crash test")
+            ledger.statuses[licence_id] = (result.status, None)
+            ledger.calls += 1
+
+
+def check(data: Path, ledger: Ledger) -> list[str]:
+    """Problems found in the data folder (empty when every acknowledged write survived)."""
+    problems: list[str] = []
+    for name in ("licences.sqlite", "audit.sqlite", "units.sqlite"):
+        path = data / name
+        if not path.exists():
+            continue
+        with sqlite3.connect(path) as db:
+            result = db.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                problems.append(f"{name}: integrity_check says {result}")
+    with sqlite3.connect(data / "audit.sqlite") as db:
+        serials = {row[0] for row in db.execute("SELECT proof_serial FROM audit WHERE proof_serial != ''")}
+        cases = {row[0] for row in db.execute("SELECT case_reference FROM audit WHERE result = 'denied'")}
+    lost = ledger.proof_serials - serials
+    if lost:
+        problems.append(f"{len(lost)} acknowledged proofs have no audit record, e.g. {sorted(lost)[:3]}")
+    lost_cases = ledger.refused_cases - cases
+    if lost_cases:
+        problems.append(f"{len(lost_cases)} answered refusals have no audit record, e.g. {sorted(lost_cases)[:3]}")
+    with sqlite3.connect(data / "licences.sqlite") as db:
+        for licence_id, (acknowledged, pending) in ledger.statuses.items():
+            row = db.execute("SELECT status FROM licence WHERE id = ?", (licence_id,)).fetchone()
+            stored = row[0] if row else None
+            if stored != acknowledged and stored != pending:
+                problems.append(f"licence {licence_id}: acknowledged {acknowledged}, stored {stored}")
+    return problems
+
+
+async def run_round(binary: str, data: Path, log: Path, ledger: Ledger, round_number: int, rng: random.Random,
+                    holders: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    port = free_port()
+    process = start_server(binary, data, port, log)
+    try:
+        await wait_ready(port, process)
+        if holders is None:
+            rows = (data / "demo-holders.txt").read_text(encoding="utf-8").split("\n")
+            holders = [(r.split(" ")[0], r.split(" ")[1]) for r in rows if r.strip() and r.split(" ")[1] == "JMSFZ"]
+        # The first holders' licences are suspended and reinstated; the others are looked up.
+        changing, looked_up = holders[:3], holders[3:]
+        if not ledger.statuses:
+            async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
+                for holder, type_code in changing:
+                    proof = await client.lookup(holder, type_code, ITEM, f"CRASH-SETUP-{holder}")
+                    body = ProofBody.FromString(proof.body)
+                    ledger.proof_serials.add(body.proof_serial)
+                    ledger.statuses[body.licence.licence_id] = ("valid", None)
+        tasks = [asyncio.create_task(lookups(port, looked_up, ledger, round_number, w)) for w in range(4)]
+        tasks.append(asyncio.create_task(status_changes(port, sorted(ledger.statuses), ledger)))
+        await asyncio.sleep(rng.uniform(0.3, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return holders
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("noproofd")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    arguments = parser.parse_args()
+    rng = random.Random(arguments.seed)
+    with tempfile.TemporaryDirectory(prefix="noproof-crash-") as scratch:
+        data = Path(scratch) / "data"
+        log = Path(scratch) / "noproofd.log"
+        ledger = Ledger()
+        holders = None
+        for round_number in range(1, arguments.rounds + 1):
+            holders = await run_round(arguments.noproofd, data, log, ledger, round_number, rng, holders)
+            problems = check(data, ledger)
+            print(f"round {round_number:2d}: killed after {ledger.calls} acknowledged calls so far; "
+                  f"{len(ledger.proof_serials)} proofs, {len(ledger.refused_cases)} refusals, "
+                  f"{len(ledger.statuses)} licences checked: {'OK' if not problems else 'LOST'}", flush=True)
+            if problems:
+                for problem in problems:
+                    print(f"  {problem}", file=sys.stderr)
+                print(f"crash-test: FAILED (seed {arguments.seed}); server log:\n" + log.read_text(errors="replace")[-4000:],
+                      file=sys.stderr)
+                return 1
+        print(f"crash-test: {arguments.rounds} kill -9 rounds, {ledger.calls} acknowledged calls: "
+              f"{len(ledger.proof_serials)} proofs and {len(ledger.refused_cases)} refusals all audited, "
+              f"{len(ledger.statuses)} licences' statuses as acknowledged, integrity_check ok (seed {arguments.seed})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
