@@ -64,6 +64,14 @@ let package = Package(
             name: "NoProofUnitStore",
             dependencies: ["NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Department verification (部门核验, Art. 10): requests, deadlines, the state machine, the
+        // deadline scheduler and watch events. Foundation only.
+        .target(name: "NoProofVerification", dependencies: ["NoProofDomain", "NoProofUnits"]),
+        // Its storage: SQLite (verification.sqlite).
+        .target(
+            name: "NoProofVerificationStore",
+            dependencies: ["NoProofVerification", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The licence library service: the indexed cache in front of the store, lookups, writes.
         .target(
             name: "NoProofLibrary",
@@ -101,8 +109,8 @@ let package = Package(
             name: "NoProofServices",
             dependencies: [
                 "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofStore",
-                "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The client library shared by the CLI and the load harness.
@@ -120,7 +128,7 @@ let package = Package(
             name: "noproofd",
             dependencies: [
                 "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofStore", "NoProofDomain", "NoProofSeals", "NoProofUnits",
-                "NoProofUnitStore",
+                "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,11 +167,16 @@ let package = Package(
             dependencies: [
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
                 "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofStore", "NoProofUnits", "NoProofUnitStore",
+                "NoProofVerification", "NoProofVerificationStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofUnits", "NoProofDomain"]),
         .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofUnitStore", "NoProofUnits", "NoProofDomain"]),
+        .testTarget(
+            name: "NoProofVerificationTests",
+            dependencies: ["NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]
+        ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),
         .testTarget(

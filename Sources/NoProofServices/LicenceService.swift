@@ -9,6 +9,7 @@ import NoProofSeals
 import NoProofServer
 import NoProofStore
 import NoProofUnitStore
+import NoProofVerification
 
 /// The licence library over RPC: lookups that answer with sealed electronic proofs (Art. 9),
 /// reads, field checks, the seal keys, and the issuing units' writes.
@@ -356,6 +357,7 @@ extension RPCError {
         case let error as LibraryError: self.init(error)
         case let error as ValidationError: self.init(error)
         case let error as UnitStoreError: self.init(error)
+        case let error as VerificationError: self.init(error)
         default: self.init(.internal, "internal error; the server log has the details")
         }
     }

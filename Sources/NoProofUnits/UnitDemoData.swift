@@ -36,8 +36,16 @@ package enum UnitDemoData {
     package static let hospital = ServiceUnit(code: code("12370400493182576"), name: "枣庄市立医院",
                                               kind: .publicService(.hospital), district: "市中区")
 
+    /// 枣庄学院 — Zaozhuang University, issuing unit of degree certificates (XWZS, by department
+    /// verification: its database is not connected).
+    package static let university = ServiceUnit(code: LicenceTypeCatalogue.zaozhuangUniversity.code, name: LicenceTypeCatalogue.zaozhuangUniversity.name,
+                                                kind: .publicService(.school), district: "薛城区")
+    /// 枣庄市公安局 — the public security bureau, issuing unit of no-criminal-record proofs (WFZJL).
+    package static let publicSecurity = ServiceUnit(code: LicenceTypeCatalogue.publicSecurityBureau.code,
+                                                    name: LicenceTypeCatalogue.publicSecurityBureau.name, kind: .government, district: "市直")
+
     /// All demo units, the task force office first.
-    package static let units: [ServiceUnit] = [taskForce, civilAffairs, realEstate, water, bank, hospital]
+    package static let units: [ServiceUnit] = [taskForce, civilAffairs, realEstate, water, bank, hospital, university, publicSecurity]
 
     /// The staff of each demo unit: one supervisor and one or two agents.
     package static func staff(of unit: UnifiedSocialCreditCode) -> [StaffMember] {
@@ -48,6 +56,8 @@ package enum UnitDemoData {
             water.code: ("王志强", ["李娜", "张伟"]),
             bank.code: ("郑文博", ["高翔"]),
             hospital.code: ("马丽", ["林晓东", "何芳"]),
+            university.code: ("钱振宇", ["孔令婷"]),
+            publicSecurity.code: ("韩志刚", ["曹雪", "田宇"]),
         ]
         guard let (supervisor, agents) = names[unit] else { return [] }
         return [StaffMember(id: "supervisor-0001", name: supervisor, role: .supervisor)]
@@ -57,8 +67,8 @@ package enum UnitDemoData {
     private static func p(_ code: String, _ method: ObtainingMethod, _ name: String = "") -> ProofRequirement {
         ProofRequirement(proofCode: code, name: name, method: method)
     }
-    private static let publicSecurity = LicenceTypeCatalogue.publicSecurityBureau.code
-    private static let university = LicenceTypeCatalogue.zaozhuangUniversity.code
+    private static let publicSecurityCode = LicenceTypeCatalogue.publicSecurityBureau.code
+    private static let universityCode = LicenceTypeCatalogue.zaozhuangUniversity.code
 
     /// The published items of each demo unit.
     package static func items(of unit: UnifiedSocialCreditCode) -> [ServiceItem] {
@@ -72,7 +82,7 @@ package enum UnitDemoData {
                 ServiceItem(code: "MZ-HY-001", name: "内地居民结婚登记", kind: .immediate, proofs: [
                     p("HKB", .dataSharing),
                     p("JMSFZ", .dataSharing),
-                    p("XWZS", .departmentVerification(issuingUnit: university)),
+                    p("XWZS", .departmentVerification(issuingUnit: universityCode)),
                     p("DSZM", .cancelled, "单身证明"),
                 ]),
                 ServiceItem(code: "MZ-HY-002", name: "内地居民离婚登记", kind: .immediate, proofs: [
@@ -117,7 +127,7 @@ package enum UnitDemoData {
                 ]),
                 ServiceItem(code: "YH-DK-002", name: "个人住房贷款申请", kind: .commitment(.workingDays(15)), proofs: [
                     p("JMSFZ", .dataSharing), p("JHZ", .dataSharing), p("BDCQZS", .dataSharing), p("SBJFJL", .dataSharing),
-                    p("WFZJL", .departmentVerification(issuingUnit: publicSecurity)),
+                    p("WFZJL", .departmentVerification(issuingUnit: publicSecurityCode)),
                 ]),
             ]
         case hospital.code:
@@ -128,7 +138,9 @@ package enum UnitDemoData {
                 ServiceItem(code: "YY-YB-002", name: "异地就医费用报销材料审核", kind: .commitment(.workingDays(5)), proofs: [
                     p("JMSFZ", .dataSharing), p("SBJFJL", .dataSharing),
                     p("WDZY", .excluded(ExclusionReason(ground: .outOfCity, note: "外地医疗机构出具的住院证明无法在线核验")), "外地住院证明"),
-                    p("XWZS", .departmentVerification(issuingUnit: university)),
+                    p("XWZS", .departmentVerification(issuingUnit: universityCode)),
+                    // A proof with no database behind it: the 24-hour commitment limit applies.
+                    p("ZDZM", .departmentVerification(issuingUnit: universityCode), "在读证明"),
                 ]),
             ]
         default:

@@ -6,9 +6,11 @@ import NoProofSeals
 import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
+import NoProofVerificationStore
 
 /// What noproofd keeps in its data folder: the licence library (licences.sqlite), units, staff,
-/// credentials and item lists (units.sqlite), the audit trail (audit.sqlite) and the seal keys
+/// credentials and item lists (units.sqlite), department verification requests
+/// (verification.sqlite), the audit trail (audit.sqlite) and the seal keys
 /// (seals/), opened at start-up.
 struct DaemonStorage {
     let store: SQLiteLicenceStore
@@ -16,6 +18,7 @@ struct DaemonStorage {
     let licences: LicenceLibrary
     let keyring: SealKeyring
     let audit: AuditLog
+    let verification: SQLiteVerificationStore
 
     static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, logger: Logger) async throws -> DaemonStorage {
         let store: SQLiteLicenceStore
@@ -63,9 +66,15 @@ struct DaemonStorage {
         } catch {
             throw ConfigurationError("cannot open the audit trail in \(dataDirectory.path): \(error)")
         }
+        let verification: SQLiteVerificationStore
+        do {
+            verification = try SQLiteVerificationStore(directory: dataDirectory)
+        } catch {
+            throw ConfigurationError("cannot open the verification requests in \(dataDirectory.path): \(error)")
+        }
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
-        return DaemonStorage(store: store, units: units, licences: licences, keyring: keyring, audit: audit)
+        return DaemonStorage(store: store, units: units, licences: licences, keyring: keyring, audit: audit, verification: verification)
     }
 
     /// Drains the audit trail and closes the databases.
@@ -73,5 +82,6 @@ struct DaemonStorage {
         audit.close()
         try? store.close()
         try? units.close()
+        try? verification.close()
     }
 }

@@ -13,6 +13,7 @@ enum DemoSetup {
         ("demo-taskforce", UnitDemoData.taskForce), ("demo-civil-affairs", UnitDemoData.civilAffairs),
         ("demo-real-estate", UnitDemoData.realEstate), ("demo-water", UnitDemoData.water),
         ("demo-bank", UnitDemoData.bank), ("demo-hospital", UnitDemoData.hospital),
+        ("demo-university", UnitDemoData.university), ("demo-public-security", UnitDemoData.publicSecurity),
     ].map { id, unit in
         StaticCredentialAuthenticator.Credential(
             id: id, secret: secret,

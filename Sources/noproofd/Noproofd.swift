@@ -125,6 +125,15 @@ struct Noproofd: AsyncParsableCommand {
         try await gate.refresh()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
         UnitService(store: library.units, gate: gate, logger: logger).register(in: &registry)
+        // Department verification: deadlines re-armed from the store, checked once a second.
+        let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
+        let verification = VerificationService(store: library.verification, units: library.units, keyring: library.keyring,
+                                               audit: library.audit, databaseBacked: { notConnected.contains($0) }, logger: logger)
+        let armed = try await verification.start()
+        logger.info("verification deadlines re-armed", metadata: ["pending": "\(armed)"])
+        verification.register(in: &registry)
+        let deadlines = Task { await verification.scheduler.run() }
+        defer { deadlines.cancel() }
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         let noproof = NoProofServer(
             configuration: server, registry: registry,

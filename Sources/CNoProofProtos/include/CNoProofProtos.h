@@ -9,6 +9,7 @@
 #include "licences.pb-c.h"
 #include "admin.pb-c.h"
 #include "units.pb-c.h"
+#include "verification.pb-c.h"
 #include "noproof_descriptors.h"
 #include "noproof_codec.h"
 #endif

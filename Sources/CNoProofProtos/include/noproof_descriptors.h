@@ -8,7 +8,9 @@
 #include "rpc.pb-c.h"
 #include "session.pb-c.h"
 #include "units.pb-c.h"
+#include "verification.pb-c.h"
 static inline const ProtobufCMessageDescriptor *noproof__v1__amend_licence_request__descriptor_ptr(void) { return &noproof__v1__amend_licence_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__answer_verification_request__descriptor_ptr(void) { return &noproof__v1__answer_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__approve_list_request__descriptor_ptr(void) { return &noproof__v1__approve_list_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_request__descriptor_ptr(void) { return &noproof__v1__authenticate_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_response__descriptor_ptr(void) { return &noproof__v1__authenticate_response__descriptor; }
@@ -25,6 +27,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__credential_response
 static inline const ProtobufCMessageDescriptor *noproof__v1__declared_change__descriptor_ptr(void) { return &noproof__v1__declared_change__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__denial_entry__descriptor_ptr(void) { return &noproof__v1__denial_entry__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__field_check__descriptor_ptr(void) { return &noproof__v1__field_check__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__file_verification_request__descriptor_ptr(void) { return &noproof__v1__file_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_item_list_request__descriptor_ptr(void) { return &noproof__v1__get_item_list_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_item_list_response__descriptor_ptr(void) { return &noproof__v1__get_item_list_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_licence_request__descriptor_ptr(void) { return &noproof__v1__get_licence_request__descriptor; }
@@ -35,6 +38,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__get_stats_request__
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_stats_response__descriptor_ptr(void) { return &noproof__v1__get_stats_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_unit_request__descriptor_ptr(void) { return &noproof__v1__get_unit_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_unit_response__descriptor_ptr(void) { return &noproof__v1__get_unit_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_verification_request__descriptor_ptr(void) { return &noproof__v1__get_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__go_away__descriptor_ptr(void) { return &noproof__v1__go_away__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__health_check_request__descriptor_ptr(void) { return &noproof__v1__health_check_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__health_check_response__descriptor_ptr(void) { return &noproof__v1__health_check_response__descriptor; }
@@ -66,6 +70,8 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__list_staff_request_
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_staff_response__descriptor_ptr(void) { return &noproof__v1__list_staff_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_units_request__descriptor_ptr(void) { return &noproof__v1__list_units_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_units_response__descriptor_ptr(void) { return &noproof__v1__list_units_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_verifications_request__descriptor_ptr(void) { return &noproof__v1__list_verifications_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_verifications_response__descriptor_ptr(void) { return &noproof__v1__list_verifications_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_version_request__descriptor_ptr(void) { return &noproof__v1__list_version_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__load_item_lists_request__descriptor_ptr(void) { return &noproof__v1__load_item_lists_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__load_item_lists_response__descriptor_ptr(void) { return &noproof__v1__load_item_lists_response__descriptor; }
@@ -77,7 +83,9 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__metadata_entry__des
 static inline const ProtobufCMessageDescriptor *noproof__v1__method_info__descriptor_ptr(void) { return &noproof__v1__method_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__proof_body__descriptor_ptr(void) { return &noproof__v1__proof_body__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__purpose__descriptor_ptr(void) { return &noproof__v1__purpose__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__refile_verification_request__descriptor_ptr(void) { return &noproof__v1__refile_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__reject_list_request__descriptor_ptr(void) { return &noproof__v1__reject_list_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__return_verification_request__descriptor_ptr(void) { return &noproof__v1__return_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__revoke_credential_request__descriptor_ptr(void) { return &noproof__v1__revoke_credential_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__save_draft_request__descriptor_ptr(void) { return &noproof__v1__save_draft_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__seal_key__descriptor_ptr(void) { return &noproof__v1__seal_key__descriptor; }
@@ -85,6 +93,12 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__sealed_proof__descr
 static inline const ProtobufCMessageDescriptor *noproof__v1__server_settings__descriptor_ptr(void) { return &noproof__v1__server_settings__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__set_staff_request__descriptor_ptr(void) { return &noproof__v1__set_staff_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__staff_entry__descriptor_ptr(void) { return &noproof__v1__staff_entry__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__take_verification_request__descriptor_ptr(void) { return &noproof__v1__take_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__unit_info__descriptor_ptr(void) { return &noproof__v1__unit_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__update_unit_request__descriptor_ptr(void) { return &noproof__v1__update_unit_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__verification_event__descriptor_ptr(void) { return &noproof__v1__verification_event__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__verification_record__descriptor_ptr(void) { return &noproof__v1__verification_record__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__verification_response__descriptor_ptr(void) { return &noproof__v1__verification_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__watch_verification_queue_request__descriptor_ptr(void) { return &noproof__v1__watch_verification_queue_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__watch_verification_request__descriptor_ptr(void) { return &noproof__v1__watch_verification_request__descriptor; }
 #endif

@@ -14,7 +14,13 @@ command -v protoc >/dev/null || { echo "protoc not found: apt-get install protob
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # The .proto files are compiled as noproof/v1/<name>.proto, the name they are registered under in
 # protobuf's default descriptor pool: unique, so an application's own health.proto cannot clash.
-protoc --python_out="$work" --pyi_out="$work" -I "noproof/v1=$protos" "$protos"/*.proto
+# Imports between the files ("licences.proto") are rewritten to that name as well.
+staged="$work/src/noproof/v1"
+mkdir -p "$staged"
+for f in "$protos"/*.proto; do
+  sed -E 's|^import "([A-Za-z0-9_]+\.proto)";|import "noproof/v1/\1";|' "$f" > "$staged/$(basename "$f")"
+done
+protoc --python_out="$work" --pyi_out="$work" -I "$work/src" "$staged"/*.proto
 tmp="$work/noproof/v1"
 for f in "$tmp"/*_pb2.py "$tmp"/*_pb2.pyi; do
   # The modules live in the package noproof._pb: imports between them are package-relative, and

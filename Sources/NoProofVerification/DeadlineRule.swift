@@ -1,0 +1,82 @@
+import Foundation
+import NoProofDomain
+import NoProofUnits
+
+/// The Art. 10 time limit that applies to a request, decided when it is filed.
+package enum DeadlineRule: String, Codable, Hashable, Sendable, CaseIterable {
+    /// 即办件: verify at once, send within 30 minutes.
+    case immediateItem = "immediate_item"
+    /// A database-backed proof whose database is not yet connected: within 30 minutes.
+    case unconnectedDatabase = "unconnected_database"
+    /// 承诺件: within 24 hours...
+    case commitment24h = "commitment_24h"
+    /// ...and never later than the item's promised completion time (which came first).
+    case commitmentPromisedTime = "commitment_promised_time"
+
+    /// 30 minutes: immediate items, unconnected databases, returns, the supervisor's limit.
+    package static let shortLimit: TimeInterval = 30 * 60
+    /// 24 hours: commitment items.
+    package static let commitmentLimit: TimeInterval = 24 * 3600
+
+    package var summary: String {
+        switch self {
+        case .immediateItem: "immediate item (即办件): 30 minutes"
+        case .unconnectedDatabase: "database-backed proof not yet connected: 30 minutes"
+        case .commitment24h: "commitment item (承诺件): 24 hours"
+        case .commitmentPromisedTime: "commitment item: the item's promised completion time (before 24 hours)"
+        }
+    }
+}
+
+/// The service item's kind as the request records it.
+package enum VerificationItemKind: String, Codable, Hashable, Sendable {
+    case immediate
+    case commitment
+}
+
+/// The deadlines of a request, computed when it is filed (Art. 10).
+package struct VerificationDeadlines: Hashable, Sendable {
+    package var rule: DeadlineRule
+    /// Send the proof (or the "not on record" answer) by then.
+    package var answerBy: Date
+    /// Return a request that is not the unit's duty by then.
+    package var returnBy: Date
+
+    /// - Parameters:
+    ///   - databaseBacked: the proof is a licence type of a database that is not yet connected.
+    ///   - promisedCompletionAt: commitment items: when the item must be finished (required).
+    package static func compute(filedAt: Date, itemKind: VerificationItemKind, databaseBacked: Bool,
+                                promisedCompletionAt: Date?) throws(VerificationError) -> VerificationDeadlines {
+        let returnBy = filedAt.addingTimeInterval(DeadlineRule.shortLimit)
+        if itemKind == .immediate {
+            return VerificationDeadlines(rule: .immediateItem, answerBy: returnBy, returnBy: returnBy)
+        }
+        if databaseBacked {
+            return VerificationDeadlines(rule: .unconnectedDatabase, answerBy: returnBy, returnBy: returnBy)
+        }
+        guard let promised = promisedCompletionAt else {
+            throw .invalid("promised_completion_at_millis", "required for a commitment item (承诺件): when the item must be finished")
+        }
+        guard promised > filedAt else {
+            throw .invalid("promised_completion_at_millis",
+                           "the item's promised completion time \(VerificationRequest.format(promised)) has already passed; no verification can be asked within it")
+        }
+        let cap = filedAt.addingTimeInterval(DeadlineRule.commitmentLimit)
+        if promised < cap {
+            return VerificationDeadlines(rule: .commitmentPromisedTime, answerBy: promised, returnBy: min(returnBy, promised))
+        }
+        return VerificationDeadlines(rule: .commitment24h, answerBy: cap, returnBy: returnBy)
+    }
+
+    /// When a commitment item accepted at `acceptedAt` must be finished: after so many hours, or
+    /// at the end (24:00 China Standard Time) of the n-th working day after the day of acceptance.
+    package static func promisedCompletion(_ time: PromisedTime, acceptedAt: Date, calendar: HolidayCalendar = .default) -> Date {
+        switch time {
+        case .hours(let hours):
+            return acceptedAt.addingTimeInterval(TimeInterval(hours) * 3600)
+        case .workingDays(let days):
+            let last = calendar.workingDay(days, after: CivilDate(acceptedAt))
+            return Date(timeIntervalSince1970: TimeInterval(last.daysSinceEpoch + 1) * 86_400 - 8 * 3600)
+        }
+    }
+}

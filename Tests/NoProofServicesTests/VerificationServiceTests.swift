@@ -1,0 +1,359 @@
+import Foundation
+import Logging
+import NoProofClient
+import NoProofCodec
+import NoProofDomain
+import NoProofProtocol
+import NoProofSeals
+import NoProofServer
+import NoProofStore
+import NoProofUnitStore
+import NoProofUnits
+import NoProofVerification
+import NoProofVerificationStore
+import Synchronization
+import Testing
+@testable import NoProofServices
+
+/// Department verification over a real socket: demo units (civil affairs, hospital, bank, the
+/// university and the public security bureau) with their published lists, an injected clock
+/// that the tests move, and the scheduler fired by hand after each move.
+@Suite("Verification service over loopback")
+struct VerificationServiceTests {
+    final class Clock: Sendable {
+        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
+        var now: Date { value.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    static let civil = UnitDemoData.civilAffairs.code.value
+    static let university = UnitDemoData.university.code.value
+    static let police = UnitDemoData.publicSecurity.code.value
+    static let holder = "370404199306107807"
+
+    struct Environment: Sendable {
+        let port: Int
+        let clock: Clock
+        let service: VerificationService
+        let audit: AuditLog
+        let keyring: SealKeyring
+        func client(_ id: String) async throws -> NoProofClient {
+            try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
+        }
+    }
+
+    static func withEnvironment(directory given: URL? = nil, _ body: @Sendable (Environment) async throws -> Void) async throws {
+        let directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { if given == nil { try? FileManager.default.removeItem(at: directory) } }
+        let clock = Clock()
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let units = try SQLiteUnitStore(directory: directory)
+        _ = try await UnitDemoSeeding.seed(into: units)
+        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
+        let audit = try AuditLog(directory: directory)
+        let store = try SQLiteVerificationStore(directory: directory)
+        let service = VerificationService(store: store, units: units, keyring: keyring, audit: audit,
+                                          databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
+        try await service.start()
+        var registry = RPCRegistry()
+        service.register(in: &registry)
+        let fixed: [StaticCredentialAuthenticator.Credential] = [
+            ("civil", UnitDemoData.civilAffairs), ("hospital", UnitDemoData.hospital), ("bank", UnitDemoData.bank),
+            ("university", UnitDemoData.university), ("police", UnitDemoData.publicSecurity), ("water", UnitDemoData.water),
+        ].map { id, unit in
+            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id))
+        }
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        let server = NoProofServer(configuration: configuration, registry: registry,
+                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningAddress().port!
+            do {
+                try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring))
+            } catch {
+                server.beginGracefulShutdown()
+                throw error
+            }
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        audit.close()
+        try store.close()
+        try units.close()
+    }
+
+    func code(_ body: () async throws -> Void) async -> StatusCode? {
+        do {
+            try await body()
+            return nil
+        } catch let error as RPCError {
+            return error.code
+        } catch {
+            return .unknown
+        }
+    }
+
+    static func filing(key: String = UUID().uuidString, to: String = university, proof: String = "XWZS", item: String = "MZ-HY-001",
+                       promised: Int64 = 0) -> FileVerificationRequest {
+        FileVerificationRequest(requestKey: key, issuingUnitCode: to, proofType: proof, holderID: holder, holderName: "张三",
+                                declared: [LicenceField(key: "degree", value: "学士")],
+                                purpose: Purpose(itemCode: item, caseReference: "HY-1"), promisedCompletionAtMillis: promised)
+    }
+
+    static let record = Licence(licenceID: "1045312026000123", holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])
+
+    @Test("answered in time: filed, seen by the watching agent, taken, answered with a verification-sealed proof; audited")
+    func answeredInTime() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            var queue = university.watchVerificationQueue(includeOpen: true, staff: "agent-0001").makeAsyncIterator()
+            // The watch is registered once the server has subscribed; the first filing is pushed as "new".
+            while env.service.events.subscriberCount == 0 { await Task.yield() }
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            #expect(filed.status == "filed" && filed.deadlineRule == "immediate_item")
+            #expect(filed.answerByMillis - filed.filedAtMillis == 30 * 60 * 1000)
+            let pushed = try #require(try await queue.next())
+            #expect(pushed.kind == "new" && pushed.request?.requestID == filed.requestID)
+            #expect(try await university.verificationQueue().map(\.requestID) == [filed.requestID])
+            _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
+            env.clock.advance(600)
+            let answered = try #require(try await university.answerVerification(
+                AnswerVerificationRequest(requestID: filed.requestID, outcome: "verified", licence: Self.record), staff: "agent-0001").request)
+            #expect(answered.status == "answered" && !answered.finishedLate && answered.verificationMillis == 600_000)
+            let got = try #require(try await civil.verificationRequest(id: filed.requestID).request)
+            let proof = try #require(got.proof)
+            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            #expect(body.sealKind == "verification" && body.extractingUnitCode == Self.civil && body.producingUnitCode == Self.university)
+            #expect(body.extractedAtMillis == answered.finishedAtMillis && body.licence?.typeCode == "XWZS")
+            #expect(got.checks.map(\.result) == [.match])
+            let verifier = SealVerifier(keys: env.keyring.publicKeys)
+            try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature))
+            #expect(proof.keyID == env.keyring.publicKey(.verification).id)
+            // Item processing time excludes verification time.
+            env.clock.advance(300)
+            let later = try #require(try await civil.verificationRequest(id: filed.requestID).request)
+            #expect(later.verificationMillis == 600_000 && later.itemProcessingMillis == 300_000)
+            let actions = try env.audit.records().map(\.action)
+            #expect(actions == ["Verification.File", "Verification.Take", "Verification.Answer"])
+            await civil.close()
+            await university.close()
+        }
+    }
+
+    @Test("returned and re-filed to the suggested unit in one call; the requester's watch sees the return")
+    func returnedAndRefiled() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            let police = try await env.client("police")
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            var follow = civil.watchVerification(id: filed.requestID).makeAsyncIterator()
+            #expect(try await follow.next()?.kind == "current")
+            _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
+            env.clock.advance(120)
+            let returned = try #require(try await university.returnVerification(
+                id: filed.requestID, reason: "degree awarded by another institution", suggestedUnit: Self.police, staff: "agent-0001").request)
+            #expect(returned.status == "returned" && returned.suggestedUnitCode == Self.police && !returned.finishedLate)
+            var kinds: [String] = []
+            while let event = try await follow.next() { kinds.append(event.kind) }
+            #expect(kinds == ["taken", "returned"])
+            let refiled = try #require(try await civil.refileVerification(id: filed.requestID, staff: "agent-0002").request)
+            #expect(refiled.issuingUnitCode == Self.police && refiled.refiledFrom == filed.requestID && refiled.status == "filed")
+            let again = try await civil.refileVerification(id: filed.requestID, staff: "agent-0002")
+            #expect(again.replayed && again.request?.requestID == refiled.requestID)
+            #expect(try await police.verificationQueue().map(\.requestID) == [refiled.requestID])
+            #expect(try await civil.verificationRequest(id: filed.requestID).request?.refiledAs == refiled.requestID)
+            env.clock.advance(60)
+            #expect(try await civil.verificationRequest(id: refiled.requestID).request?.verificationMillis == 180_000)
+            await civil.close()
+            await university.close()
+            await police.close()
+        }
+    }
+
+    @Test("overdue -> escalated to the supervisor's watch -> finished late by the supervisor")
+    func overdueEscalatedFinished() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            var supervisor = university.watchVerificationQueue(includeOpen: false, staff: "supervisor-0001").makeAsyncIterator()
+            var agent = university.watchVerificationQueue(includeOpen: false, staff: "agent-0001").makeAsyncIterator()
+            while env.service.events.subscriberCount < 2 { await Task.yield() }
+            env.clock.advance(30 * 60)
+            #expect(await env.service.scheduler.fireDue().count == 1)
+            let escalation = try #require(try await supervisor.next())
+            #expect(escalation.kind == "escalated" && escalation.request?.status == "escalated")
+            #expect(try await agent.next()?.kind == "overdue")
+            env.clock.advance(10 * 60)
+            let finished = try #require(try await university.answerVerification(
+                AnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001").request)
+            #expect(finished.status == "answered" && finished.finishedLate && finished.secondBreachAtMillis == 0)
+            env.clock.advance(60 * 60)
+            #expect(await env.service.scheduler.fireDue().isEmpty)
+            await civil.close()
+            await university.close()
+        }
+    }
+
+    @Test("overdue twice: the supervisor's 30 minutes pass too and the second breach is recorded and pushed")
+    func overdueTwice() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            var supervisor = university.watchVerificationQueue(includeOpen: false, staff: "supervisor-0001").makeAsyncIterator()
+            while env.service.events.subscriberCount < 1 { await Task.yield() }
+            env.clock.advance(30 * 60)
+            await env.service.scheduler.fireDue()
+            #expect(try await supervisor.next()?.kind == "escalated")
+            env.clock.advance(30 * 60)
+            await env.service.scheduler.fireDue()
+            let breach = try #require(try await supervisor.next())
+            #expect(breach.kind == "second_breach" && breach.request?.secondBreachAtMillis == filed.answerByMillis + 30 * 60 * 1000)
+            let actions = try env.audit.records().map(\.action)
+            #expect(actions == ["Verification.File", "Verification.Escalate", "Verification.SecondBreach"])
+            await civil.close()
+            await university.close()
+        }
+    }
+
+    @Test("deadline rules over RPC: the 24-hour commitment limit, capped by the item's promised time")
+    func commitmentDeadlines() async throws {
+        try await Self.withEnvironment { env in
+            let hospital = try await env.client("hospital")
+            let now = Int64(env.clock.now.timeIntervalSince1970 * 1000)
+            // ZDZM has no database behind it: a commitment item gets 24 hours...
+            let long = try #require(try await hospital.fileVerification(Self.filing(proof: "ZDZM", item: "YY-YB-002"), staff: "agent-0001").request)
+            #expect(long.itemKind == "commitment" && long.deadlineRule == "commitment_24h" && long.answerByMillis - long.filedAtMillis == 86_400_000)
+            // ...but never later than the item's promised completion time.
+            let capped = try #require(try await hospital.fileVerification(
+                Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: now + 5 * 3_600_000), staff: "agent-0001").request)
+            #expect(capped.deadlineRule == "commitment_promised_time" && capped.answerByMillis == now + 5 * 3_600_000)
+            // A database-backed proof not yet connected: 30 minutes even for a commitment item.
+            let database = try #require(try await hospital.fileVerification(Self.filing(item: "YY-YB-002"), staff: "agent-0001").request)
+            #expect(database.deadlineRule == "unconnected_database" && database.answerByMillis - database.filedAtMillis == 1_800_000)
+            #expect(await code { _ = try await hospital.fileVerification(Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: now - 1), staff: "agent-0001") }
+                    == .invalidArgument)
+            await hospital.close()
+        }
+    }
+
+    @Test("restart with a pending deadline: the reopened server re-arms it and it still fires")
+    func restart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-restart-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let id = Mutex("")
+        try await Self.withEnvironment(directory: directory) { env in
+            let civil = try await env.client("civil")
+            id.withLock { $0 = "" }
+            let filed = try await civil.fileVerification(Self.filing(), staff: "agent-0001").request!
+            id.withLock { $0 = filed.requestID }
+            await civil.close()
+        }
+        try await Self.withEnvironment(directory: directory) { env in
+            let requestID = id.withLock { $0 }
+            #expect(await env.service.scheduler.armedDeadlines.keys.contains(requestID))
+            env.clock.advance(30 * 60)
+            #expect(await env.service.scheduler.fireDue().map(\.id) == [requestID])
+            let civil = try await env.client("civil")
+            #expect(try await civil.verificationRequest(id: requestID).request?.status == "escalated")
+            await civil.close()
+        }
+    }
+
+    @Test("idempotent retries: the same filing twice is one request, the same answer twice is one answer")
+    func idempotentRetries() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            let filing = Self.filing(key: "retry-1")
+            let first = try await civil.fileVerification(filing, staff: "agent-0001")
+            let second = try await civil.fileVerification(filing, staff: "agent-0001")
+            #expect(!first.replayed && second.replayed && first.request?.requestID == second.request?.requestID)
+            var different = filing
+            different.holderID = "370404199001011234"
+            #expect(await code { _ = try await civil.fileVerification(different, staff: "agent-0001") } == .alreadyExists)
+            let id = first.request!.requestID
+            #expect(try await civil.filedVerifications().count == 1)
+            _ = try await university.takeVerification(id: id, staff: "agent-0001")
+            #expect(try await university.takeVerification(id: id, staff: "agent-0001").replayed)
+            let answer = AnswerVerificationRequest(requestID: id, outcome: "verified", licence: Self.record)
+            let a1 = try await university.answerVerification(answer, staff: "agent-0001")
+            env.clock.advance(5)
+            let a2 = try await university.answerVerification(answer, staff: "agent-0001")
+            #expect(!a1.replayed && a2.replayed && a1.request?.proof == a2.request?.proof && a1.request?.finishedAtMillis == a2.request?.finishedAtMillis)
+            #expect(await code {
+                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+            } == .failedPrecondition)
+            #expect(try env.audit.records().filter { $0.action == "Verification.Answer" }.count == 1)
+            #expect(try env.audit.records().filter { $0.action == "Verification.File" }.count == 1)
+            await civil.close()
+            await university.close()
+        }
+    }
+
+    @Test("every permission refusal, and the other status codes")
+    func refusals() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            let bank = try await env.client("bank")
+            let police = try await env.client("police")
+            // Filing: the item must list the proof by department verification from that unit.
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(item: "NO-SUCH"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(proof: "WFZJL"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(proof: "HKB"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(to: Self.police), staff: "agent-0001") } == .permissionDenied)
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(), staff: "nobody") } == .permissionDenied)
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(), staff: nil) } == .invalidArgument)
+            #expect(await code { _ = try await civil.fileVerification(Self.filing(key: ""), staff: "agent-0001") } == .invalidArgument)
+            // A unit without a published list cannot file at all.
+            #expect(await code { _ = try await police.fileVerification(Self.filing(), staff: "agent-0001") } == .permissionDenied)
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            let id = filed.requestID
+            // Only the two units read it.
+            #expect(await code { _ = try await bank.verificationRequest(id: id) } == .permissionDenied)
+            #expect(await code {
+                for try await _ in bank.watchVerification(id: id) {}
+            } == .permissionDenied)
+            #expect(await code { _ = try await civil.verificationRequest(id: "VR-NOPE") } == .notFound)
+            // Only the issuing unit's staff act on it.
+            #expect(await code { _ = try await civil.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
+            #expect(await code { _ = try await bank.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
+            #expect(await code {
+                _ = try await civil.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+            } == .permissionDenied)
+            #expect(await code { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
+                    == .permissionDenied)
+            #expect(await code { _ = try await university.takeVerification(id: id, staff: "agent-9999") } == .permissionDenied)
+            // Wrong state and invalid arguments.
+            #expect(await code {
+                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+            } == .failedPrecondition)
+            _ = try await university.takeVerification(id: id, staff: "agent-0001")
+            #expect(await code {
+                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "maybe"), staff: "agent-0001")
+            } == .invalidArgument)
+            #expect(await code {
+                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "verified"), staff: "agent-0001")
+            } == .invalidArgument)
+            #expect(await code { _ = try await university.returnVerification(id: id, reason: "", suggestedUnit: Self.police, staff: "agent-0001") }
+                    == .invalidArgument)
+            #expect(await code { _ = try await civil.refileVerification(id: id, staff: "agent-0001") } == .failedPrecondition)
+            _ = try await university.returnVerification(id: id, reason: "not ours", suggestedUnit: Self.police, staff: "agent-0001")
+            // Only the requesting unit re-files.
+            #expect(await code { _ = try await university.refileVerification(id: id, staff: "agent-0001") } == .permissionDenied)
+            // The queue watch needs a staff member of the unit.
+            #expect(await code { for try await _ in university.watchVerificationQueue(includeOpen: true, staff: "nobody") {} } == .permissionDenied)
+            #expect(try await bank.verificationQueue().isEmpty)
+            for client in [civil, university, bank, police] { await client.close() }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import NoProofDomain
+import NoProofUnits
+import NoProofVerification
+import NoProofVerificationStore
+import Synchronization
+import Testing
+
+@Suite("Department verification: deadlines, state machine, store and scheduler")
+struct VerificationTests {
+    final class Clock: Sendable {
+        let value = Mutex(Date(timeIntervalSince1970: 1_767_600_000))
+        var now: Date { value.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    static let t0 = Date(timeIntervalSince1970: 1_767_600_000)
+
+    static func filing(key: String = "k1", kind: VerificationItemKind = .immediate, databaseBacked: Bool = true,
+                       promised: Date? = nil) -> VerificationRequest.Filing {
+        VerificationRequest.Filing(
+            requestKey: key, requestingUnit: "11370400004315119G", requestingUnitName: "枣庄市民政局", issuingUnit: "12370000495570452X",
+            issuingUnitName: "枣庄学院", proofType: "XWZS", holderID: "370404199306107807", holderName: "张三",
+            declared: [DeclaredFact(key: "degree", value: "学士")], itemCode: "MZ-HY-001", caseReference: "HY-1", itemKind: kind,
+            promisedCompletionAt: promised, databaseBacked: databaseBacked, caseAcceptedAt: nil, filedBy: "agent-0001")
+    }
+
+    @Test("immediate items and unconnected databases: 30 minutes; commitment: 24 hours capped by the promised time")
+    func deadlineRules() throws {
+        let immediate = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .immediate, databaseBacked: false, promisedCompletionAt: nil)
+        #expect(immediate.rule == .immediateItem && immediate.answerBy == Self.t0.addingTimeInterval(1800))
+        #expect(immediate.returnBy == Self.t0.addingTimeInterval(1800))
+        let database = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: true,
+                                                         promisedCompletionAt: Self.t0.addingTimeInterval(10 * 86_400))
+        #expect(database.rule == .unconnectedDatabase && database.answerBy == Self.t0.addingTimeInterval(1800))
+        let long = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false,
+                                                     promisedCompletionAt: Self.t0.addingTimeInterval(5 * 86_400))
+        #expect(long.rule == .commitment24h && long.answerBy == Self.t0.addingTimeInterval(86_400))
+        #expect(long.returnBy == Self.t0.addingTimeInterval(1800))
+        let capped = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false,
+                                                       promisedCompletionAt: Self.t0.addingTimeInterval(6 * 3600))
+        #expect(capped.rule == .commitmentPromisedTime && capped.answerBy == Self.t0.addingTimeInterval(6 * 3600))
+        #expect(throws: VerificationError.self) {
+            try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false, promisedCompletionAt: Self.t0)
+        }
+        #expect(throws: VerificationError.self) {
+            try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false, promisedCompletionAt: nil)
+        }
+        // 2 working days from Friday 2026-01-09 (China time): end of Tuesday 2026-01-13.
+        let friday = Date(timeIntervalSince1970: 1_767_920_400) // 2026-01-09 09:00 +08:00
+        let promised = VerificationDeadlines.promisedCompletion(.workingDays(2), acceptedAt: friday)
+        #expect(promised == Date(timeIntervalSince1970: 1_768_320_000)) // 2026-01-14 00:00 +08:00
+        #expect(VerificationDeadlines.promisedCompletion(.hours(24), acceptedAt: friday) == friday.addingTimeInterval(86_400))
+    }
+
+    @Test("state machine: take, answer, replay; return; overdue, escalation, second breach; refile")
+    func stateMachine() throws {
+        var r = try VerificationRequest.file(Self.filing(), id: "VR-1", at: Self.t0)
+        #expect(r.status == .filed && r.nextDeadline == r.answerBy)
+        #expect(throws: VerificationError.self) {
+            _ = try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "", content: "x", at: Self.t0)
+        }
+        #expect(try r.take(by: "agent-0001", isSupervisor: false, at: Self.t0))
+        #expect(try !r.take(by: "agent-0001", isSupervisor: false, at: Self.t0))
+        #expect(throws: VerificationError.self) { _ = try r.take(by: "agent-0002", isSupervisor: false, at: Self.t0) }
+        #expect(try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "",
+                             content: "a", at: Self.t0.addingTimeInterval(600)))
+        #expect(try !r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "",
+                              content: "a", at: Self.t0.addingTimeInterval(700)))
+        #expect(throws: VerificationError.self) {
+            _ = try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "other", content: "b", at: Self.t0)
+        }
+        #expect(r.verificationTime(at: Self.t0.addingTimeInterval(9999)) == 600 && !r.finishedLate && r.nextDeadline == nil)
+
+        var late = try VerificationRequest.file(Self.filing(), id: "VR-2", at: Self.t0)
+        let early = late.markOverdue(at: Self.t0.addingTimeInterval(1799))
+        let due = late.markOverdue(at: Self.t0.addingTimeInterval(1800))
+        #expect(!early && due)
+        #expect(late.status == .escalated && late.escalationBy == Self.t0.addingTimeInterval(3600) && late.nextDeadline == late.escalationBy)
+        let earlyBreach = late.recordSecondBreach(at: Self.t0.addingTimeInterval(3599))
+        let breach = late.recordSecondBreach(at: Self.t0.addingTimeInterval(3600))
+        #expect(!earlyBreach && breach)
+        #expect(late.nextDeadline == nil)
+        #expect(try late.answer(by: "supervisor-0001", isSupervisor: true, outcome: .notOnRecord, proof: nil, checks: [], note: "",
+                                content: "c", at: Self.t0.addingTimeInterval(4000)))
+        #expect(late.finishedLate && late.secondBreachAt != nil)
+
+        var returned = try VerificationRequest.file(Self.filing(), id: "VR-3", at: Self.t0)
+        _ = try returned.take(by: "agent-0001", isSupervisor: false, at: Self.t0)
+        #expect(throws: VerificationError.self) {
+            _ = try returned.returnRequest(by: "agent-0001", isSupervisor: false, reason: " ", suggestedUnit: "X", at: Self.t0)
+        }
+        #expect(try returned.returnRequest(by: "agent-0001", isSupervisor: false, reason: "not ours", suggestedUnit: "11370400004315203J",
+                                           at: Self.t0.addingTimeInterval(300)))
+        let next = try returned.refiling(to: "11370400004315203J", unitName: "公安局", id: "VR-4", by: "agent-0002", databaseBacked: true,
+                                         at: Self.t0.addingTimeInterval(400))
+        #expect(next.refiledFrom == "VR-3" && next.status == .filed && next.priorVerificationTime == 300)
+        #expect(next.answerBy == Self.t0.addingTimeInterval(400 + 1800))
+        #expect(next.verificationTime(at: Self.t0.addingTimeInterval(500)) == 400)
+    }
+
+    static func directory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verification-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("store: synchronous=FULL, idempotent insert, atomic refile, pending deadlines")
+    func store() async throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteVerificationStore(directory: dir)
+        #expect(try store.synchronousLevel() == 2)
+        let r = try VerificationRequest.file(Self.filing(), id: "VR-1", at: Self.t0)
+        #expect(try await store.insert(r).created)
+        var again = r
+        again.id = "VR-OTHER"
+        let replay = try await store.insert(again)
+        #expect(!replay.created && replay.request.id == "VR-1")
+        #expect(try await store.pending().map(\.id) == ["VR-1"])
+        _ = try await store.update(id: "VR-1") { r throws(VerificationError) in
+            _ = try r.take(by: "agent-0001", isSupervisor: false, at: Self.t0)
+            return try r.returnRequest(by: "agent-0001", isSupervisor: false, reason: "not ours", suggestedUnit: "11370400004315203J", at: Self.t0)
+        }
+        #expect(try await store.pending().isEmpty)
+        let first = try await store.refile(id: "VR-1") { old throws(VerificationError) in
+            try old.refiling(to: "11370400004315203J", unitName: "公安局", id: "VR-2", by: "agent-0001", databaseBacked: true, at: Self.t0)
+        }
+        let second = try await store.refile(id: "VR-1") { old throws(VerificationError) in
+            try old.refiling(to: "11370400004315203J", unitName: "公安局", id: "VR-3", by: "agent-0001", databaseBacked: true, at: Self.t0)
+        }
+        #expect(first.created && !second.created && second.request.id == "VR-2")
+        #expect(try await store.request(id: "VR-1")?.refiledAs == "VR-2")
+        #expect(try await store.queue(issuingUnit: "11370400004315203J", includeFinished: false, limit: 10).map(\.id) == ["VR-2"])
+        try store.close()
+    }
+
+    @Test("restart with pending deadlines: reopened store, re-armed scheduler, the deadlines still fire")
+    func restart() async throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clock = Clock()
+        do {
+            let store = try SQLiteVerificationStore(directory: dir)
+            let scheduler = VerificationScheduler(store: store, now: { clock.now })
+            let r = try VerificationRequest.file(Self.filing(), id: "VR-1", at: clock.now)
+            _ = try await store.insert(r)
+            await scheduler.arm(r)
+            try store.close()
+        }
+        clock.advance(1800)
+        let store = try SQLiteVerificationStore(directory: dir)
+        let seen = Mutex<[String]>([])
+        let scheduler = VerificationScheduler(store: store, now: { clock.now }) { _, kinds, _ in seen.withLock { $0 += kinds } }
+        #expect(try await scheduler.rearm() == 1)
+        #expect(await scheduler.fireDue().map(\.id) == ["VR-1"])
+        #expect(try await store.request(id: "VR-1")?.status == .escalated)
+        #expect(seen.withLock { $0 } == ["escalated"])
+        #expect(await scheduler.fireDue().isEmpty)
+        clock.advance(1800)
+        _ = await scheduler.fireDue()
+        #expect(try await store.request(id: "VR-1")?.secondBreachAt != nil)
+        #expect(seen.withLock { $0 } == ["escalated", "second_breach"])
+        #expect(await scheduler.armedDeadlines.isEmpty)
+        try store.close()
+    }
+
+    @Test("long downtime: both deadlines passed, both transitions recorded at once")
+    func longDowntime() async throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clock = Clock()
+        let store = try SQLiteVerificationStore(directory: dir)
+        _ = try await store.insert(try VerificationRequest.file(Self.filing(), id: "VR-1", at: clock.now))
+        clock.advance(7200)
+        let seen = Mutex<[String]>([])
+        let scheduler = VerificationScheduler(store: store, now: { clock.now }) { _, kinds, _ in seen.withLock { $0 += kinds } }
+        try await scheduler.rearm()
+        await scheduler.fireDue()
+        #expect(seen.withLock { $0 } == ["escalated", "second_breach"])
+        try store.close()
+    }
+}
