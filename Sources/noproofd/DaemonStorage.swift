@@ -13,6 +13,8 @@ import NoProofVerificationStore
 /// (verification.sqlite), the audit trail (audit.sqlite) and the seal keys
 /// (seals/), opened at start-up.
 struct DaemonStorage {
+    /// Held while the server runs: no second server and no offline import on the same folder.
+    let lock: DataFolderLock
     let store: SQLiteLicenceStore
     let units: SQLiteUnitStore
     let licences: LicenceLibrary
@@ -21,6 +23,12 @@ struct DaemonStorage {
     let verification: SQLiteVerificationStore
 
     static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, logger: Logger) async throws -> DaemonStorage {
+        let lock: DataFolderLock
+        do {
+            lock = try DataFolderLock.acquire(dataDirectory, holder: "noproofd")
+        } catch {
+            throw ConfigurationError("\(error)")
+        }
         let store: SQLiteLicenceStore
         do {
             store = try SQLiteLicenceStore(directory: dataDirectory)
@@ -74,7 +82,8 @@ struct DaemonStorage {
         }
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
-        return DaemonStorage(store: store, units: units, licences: licences, keyring: keyring, audit: audit, verification: verification)
+        return DaemonStorage(lock: lock, store: store, units: units, licences: licences, keyring: keyring, audit: audit,
+                             verification: verification)
     }
 
     /// Drains the audit trail and closes the databases.
