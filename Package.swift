@@ -49,7 +49,9 @@ let package = Package(
         // Storage behind Swift protocols; SQLite (GRDB) is the embedded default. Also the audit log.
         .target(
             name: "NoProofStore",
-            dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Units, staff, credentials, item lists and the access policy they define (no I/O).
         .target(

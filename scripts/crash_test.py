@@ -11,9 +11,10 @@ random moment, and then, with the server down, checks the data folder:
 * every refused lookup that was answered has its audit record (by case reference);
 * every acknowledged status change is in the licence library (or the one still in flight when
   the server died, which may or may not have committed);
-* ``PRAGMA integrity_check`` is ``ok`` for every SQLite file.
+* ``PRAGMA integrity_check`` is ``ok`` for every SQLite file;
+* with the CLI given, the audit trail's hash chain verifies (``noproof audit verify --data-dir``).
 
-Usage: crash_test.py NOPROOFD_BINARY [--rounds 10] [--seed N]. Prints the counts it checked;
+Usage: crash_test.py NOPROOFD_BINARY [NOPROOF_CLI] [--rounds 10] [--seed N]. Prints the counts it checked;
 exits 1 on any loss or corruption.
 """
 from __future__ import annotations
@@ -121,9 +122,15 @@ async def status_changes(port: int, licences: list[str], ledger: Ledger) -> None
             ledger.calls += 1
 
 
-def check(data: Path, ledger: Ledger) -> list[str]:
-    """Problems found in the data folder (empty when every acknowledged write survived)."""
+def check(data: Path, ledger: Ledger, cli: str | None = None) -> list[str]:
+    """Problems found in the data folder (empty when every acknowledged write survived and, with the
+    CLI given, the audit chain verifies)."""
     problems: list[str] = []
+    if cli is not None:
+        verify = subprocess.run([cli, "audit", "verify", "--data-dir", str(data)], capture_output=True, text=True, timeout=300)
+        if verify.returncode != 0:
+            problems.append(f"the audit chain does not verify (exit {verify.returncode}): "
+                            f"{(verify.stdout + verify.stderr).strip()}")
     for name in ("licences.sqlite", "audit.sqlite", "units.sqlite"):
         path = data / name
         if not path.exists():
@@ -186,6 +193,7 @@ async def run_round(binary: str, data: Path, log: Path, ledger: Ledger, round_nu
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("noproofd")
+    parser.add_argument("noproof", nargs="?", default=None, help="the noproof CLI: also verify the audit hash chain")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     arguments = parser.parse_args()
@@ -197,7 +205,7 @@ async def main() -> int:
         holders = None
         for round_number in range(1, arguments.rounds + 1):
             holders = await run_round(arguments.noproofd, data, log, ledger, round_number, rng, holders)
-            problems = check(data, ledger)
+            problems = check(data, ledger, arguments.noproof)
             print(f"round {round_number:2d}: killed after {ledger.calls} acknowledged calls so far; "
                   f"{len(ledger.proof_serials)} proofs, {len(ledger.refused_cases)} refusals, "
                   f"{len(ledger.statuses)} licences checked: {'OK' if not problems else 'LOST'}", flush=True)
@@ -209,7 +217,8 @@ async def main() -> int:
                 return 1
         print(f"crash-test: {arguments.rounds} kill -9 rounds, {ledger.calls} acknowledged calls: "
               f"{len(ledger.proof_serials)} proofs and {len(ledger.refused_cases)} refusals all audited, "
-              f"{len(ledger.statuses)} licences' statuses as acknowledged, integrity_check ok (seed {arguments.seed})")
+              f"{len(ledger.statuses)} licences' statuses as acknowledged, integrity_check ok"
+              f"{', the audit chain verifies' if arguments.noproof else ''} (seed {arguments.seed})")
     return 0
 
 

@@ -276,7 +276,7 @@ const ProtobufCMessageDescriptor noproof__v1__cache_stats__descriptor =
   (ProtobufCMessageInit) noproof__v1__cache_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[8] =
+static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[10] =
 {
   {
     "uptime_seconds",
@@ -374,8 +374,34 @@ static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "audit_head_sequence",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, audit_head_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "audit_head_hash",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, audit_head_hash),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] = {
+  9,   /* field[9] = audit_head_hash */
+  8,   /* field[8] = audit_head_sequence */
   7,   /* field[7] = audit_records */
   6,   /* field[6] = cache */
   5,   /* field[5] = calls_failed */
@@ -388,7 +414,7 @@ static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] =
 static const ProtobufCIntRange noproof__v1__get_stats_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
 {
@@ -398,7 +424,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
   "Noproof__V1__GetStatsResponse",
   "noproof.v1",
   sizeof(Noproof__V1__GetStatsResponse),
-  8,
+  10,
   noproof__v1__get_stats_response__field_descriptors,
   noproof__v1__get_stats_response__field_indices_by_name,
   1,  noproof__v1__get_stats_response__number_ranges,

@@ -10,7 +10,7 @@ package struct StatsService: Sendable {
     package static let getStats = MethodDescriptor(
         service: "noproof.v1.Admin", method: "GetStats", id: 90,
         requestType: "noproof.v1.GetStatsRequest", responseType: "noproof.v1.GetStatsResponse",
-        summary: "Connections, calls, process CPU, licence cache hit ratio, audit records"
+        summary: "Connections, calls, process CPU, licence cache hit ratio, audit records and chain head"
     )
 
     let statistics: ServerStatistics
@@ -34,6 +34,7 @@ package struct StatsService: Sendable {
 
     package func snapshot() throws -> GetStatsResponse {
         let cache = library.cache.statistics
+        let head = try audit.head()
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -48,7 +49,8 @@ package struct StatsService: Sendable {
             callsTotal: statistics.callsTotal, callsFailed: statistics.callsFailed,
             cache: CacheStats(hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
                               licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
-            auditRecords: UInt64(try audit.count())
+            auditRecords: UInt64(try audit.count()),
+            auditHeadSequence: UInt64(max(0, head.sequence)), auditHeadHash: head.hash
         )
     }
 }

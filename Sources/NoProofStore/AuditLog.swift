@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 import Foundation
 import GRDB
@@ -8,6 +9,11 @@ import Synchronization
 /// Records are committed in groups: whatever arrives while one commit is in flight goes into the
 /// next transaction, so thousands of lookups per second cost a few fsyncs, and each caller is
 /// told only after its record is on disk — the answer it guards leaves after that.
+///
+/// The records form a hash chain (docs/AUDIT.md): each row's `chain_hash` is SHA-256 of the previous
+/// row's chain hash and the row's own canonical encoding (`chainHash(previous:record:)`), computed in
+/// the transaction that inserts the row, so editing, deleting or reordering rows afterwards is found by
+/// `verifyChain()` (`noproof audit verify`), and `head()` gives an anchor to publish.
 package final class AuditLog: Sendable {
     package typealias Completion = @Sendable (Result<Int64, Error>) -> Void
 
@@ -22,14 +28,40 @@ package final class AuditLog: Sendable {
     private let writer = DispatchQueue(label: "noproof.audit-writer")
     private let maxBatch: Int
 
-    package init(directory: URL, maxBatch: Int = 2048) throws {
+    /// Opens (creating or migrating) `audit.sqlite` in `directory` for writing.
+    package convenience init(directory: URL, maxBatch: Int = 2048) throws {
+        try self.init(directory: directory, maxBatch: maxBatch, readOnly: false)
+    }
+
+    /// Opens an existing `audit.sqlite` read-only, for offline verification (`noproof audit verify`):
+    /// nothing is migrated or written. Appending to it fails.
+    package static func openReadOnly(directory: URL) throws -> AuditLog {
+        let path = directory.appendingPathComponent("audit.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else { throw AuditLogError.noDatabase(path) }
+        return try AuditLog(directory: directory, maxBatch: 1, readOnly: true)
+    }
+
+    private init(directory: URL, maxBatch: Int, readOnly: Bool) throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
         }
         database = try DatabaseQueue(path: directory.appendingPathComponent("audit.sqlite").path, configuration: configuration)
         self.maxBatch = maxBatch
+        if readOnly {
+            let chained = try database.read { db in try db.columns(in: "audit").contains { $0.name == "chain_hash" } }
+            guard chained else { throw AuditLogError.notChained }
+            return
+        }
+        try Self.migrator.migrate(database)
+    }
+
+    /// The schema's migrations, in order ("v1" is also used by tests to build a pre-chain database).
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit records") { db in
             try db.execute(sql: """
@@ -52,7 +84,26 @@ package final class AuditLog: Sendable {
                 CREATE INDEX audit_by_holder ON audit (holder_id);
                 """)
         }
-        try migrator.migrate(database)
+        migrator.registerMigration("v2: hash chain") { db in
+            try db.execute(sql: "ALTER TABLE audit ADD COLUMN chain_hash BLOB")
+            // Backfill in sequence order, a page at a time (the rows are read before they are updated).
+            var previous = AuditChain.genesis
+            var after: Int64 = 0
+            let update = try db.makeStatement(sql: "UPDATE audit SET chain_hash = ? WHERE sequence = ?")
+            while true {
+                let page = try AuditChain.fetchPage(db, after: after, limit: AuditChain.pageSize)
+                if page.isEmpty { break }
+                for row in page {
+                    guard case .record(let record) = row.content else {
+                        throw AuditLogError.unreadableRow(row.sequence)
+                    }
+                    previous = AuditLog.chainHash(previous: previous, record: record)
+                    try update.execute(arguments: [Data(previous), row.sequence])
+                }
+                after = page[page.count - 1].sequence
+            }
+        }
+        return migrator
     }
 
     /// Queues `record`; `completion` runs (on the writer's queue) once it is durable, with its sequence.
@@ -103,21 +154,156 @@ package final class AuditLog: Sendable {
     /// Writes `records` in one transaction on the calling thread and returns their sequences once
     /// they are durable. For callers that batch themselves (the proof issuer seals and audits a
     /// batch together); others use `append`.
+    ///
+    /// The chain is extended inside the same write transaction: the head (last sequence and hash, and
+    /// the table's AUTOINCREMENT counter) is read once, then each record gets the next sequence and
+    /// its chain hash from the previous one carried in memory. Writes are serialised by the database,
+    /// so concurrent batches cannot interleave within the chain.
     package func appendBatch(_ records: [AuditRecord]) throws -> [Int64] {
-        try database.write { db in
+        if records.isEmpty { return [] }
+        return try database.write { db in
+            let last = try Row.fetchOne(db, sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1")
+            var previous: [UInt8] = AuditChain.genesis
+            var sequence: Int64 = 0
+            if let last {
+                sequence = last[0]
+                let data: Data? = last[1]
+                previous = data.map { [UInt8]($0) } ?? AuditChain.genesis
+            }
+            // AUTOINCREMENT never reuses a sequence, even of deleted rows: follow its counter.
+            let counter = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'") ?? 0
+            sequence = max(sequence, counter)
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
-                                   holder_id, type_code, licence_id, result, proof_serial)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
+                                   holder_id, type_code, licence_id, result, proof_serial, chain_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            return try records.map { record in
+            var sequences: [Int64] = []
+            sequences.reserveCapacity(records.count)
+            for var record in records {
+                sequence += 1
+                record.sequence = sequence
+                previous = Self.chainHash(previous: previous, record: record)
                 try statement.execute(arguments: [
-                    record.atMillis, record.unitCode, record.credentialID, record.staff, record.action, record.itemCode,
+                    sequence, record.atMillis, record.unitCode, record.credentialID, record.staff, record.action, record.itemCode,
                     record.caseReference, record.holderID, record.typeCode, record.licenceID, record.result, record.proofSerial,
+                    Data(previous),
                 ])
-                return db.lastInsertedRowID
+                sequences.append(sequence)
+            }
+            return sequences
+        }
+    }
+
+    /// The chain hash of `record` (its `sequence` must be set) following `previous` (32 bytes; 32 zero
+    /// bytes before the first record):
+    ///
+    ///     chain_hash = SHA-256( previous (32 bytes)
+    ///                         ‖ "noproof.audit.v1" as a field
+    ///                         ‖ sequence  (8 bytes, big-endian two's complement)
+    ///                         ‖ at_millis (8 bytes, big-endian two's complement)
+    ///                         ‖ unit_code ‖ credential_id ‖ staff ‖ action ‖ item_code ‖ case_reference
+    ///                         ‖ holder_id ‖ type_code ‖ licence_id ‖ result ‖ proof_serial )
+    ///
+    /// where the tag and each text field are written as a field: its UTF-8 length (4 bytes, big-endian
+    /// unsigned) then its UTF-8 bytes (no terminator, no normalisation). The fixed field order and the
+    /// length prefixes make the encoding unambiguous.
+    package static func chainHash(previous: [UInt8], record: AuditRecord) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32 + 4 + AuditChain.tag.utf8.count + 16 + 11 * 4 + 256)
+        bytes.append(contentsOf: previous)
+        func field(_ text: String) {
+            let count = UInt32(text.utf8.count)
+            bytes.append(UInt8(truncatingIfNeeded: count >> 24)); bytes.append(UInt8(truncatingIfNeeded: count >> 16))
+            bytes.append(UInt8(truncatingIfNeeded: count >> 8)); bytes.append(UInt8(truncatingIfNeeded: count))
+            bytes.append(contentsOf: text.utf8)
+        }
+        func integer(_ value: Int64) {
+            let bits = UInt64(bitPattern: value)
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+        }
+        field(AuditChain.tag)
+        integer(record.sequence)
+        integer(record.atMillis)
+        for text in [record.unitCode, record.credentialID, record.staff, record.action, record.itemCode, record.caseReference,
+                     record.holderID, record.typeCode, record.licenceID, record.result, record.proofSerial] {
+            field(text)
+        }
+        return Array(SHA256.hash(data: bytes))
+    }
+
+    /// The chain's head: the last record's sequence and chain hash (0 and 32 zero bytes while the log
+    /// is empty). Logged at start and stop and served by GetStats, so that it can be published and
+    /// compared with a later `verifyChain(anchor:)`.
+    package func head() throws -> AuditHead {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1") else {
+                return AuditHead(sequence: 0, hash: AuditChain.genesis)
+            }
+            let data: Data? = row[1]
+            return AuditHead(sequence: row[0], hash: data.map { [UInt8]($0) } ?? [])
+        }
+    }
+
+    /// Recomputes the whole chain, a page of rows per read (so a live log keeps taking writes between
+    /// pages, and millions of rows are never in memory at once), and reports the first break: a record
+    /// whose stored hash does not follow from the previous hash and its fields (an edited field, a
+    /// replaced hash, a rewritten predecessor, rows swapped), a gap in the sequences (deleted rows), a
+    /// missing hash, or deleted trailing rows (the AUTOINCREMENT counter is past the last row).
+    /// With `anchor` (a head published earlier), the record at its sequence must carry its hash.
+    package func verifyChain(anchor: AuditHead? = nil, pageSize: Int = AuditChain.pageSize) throws -> ChainVerification {
+        var result = ChainVerification(recordsChecked: 0, head: AuditHead(sequence: 0, hash: AuditChain.genesis), firstBreak: nil)
+        var previous = AuditChain.genesis
+        var expected: Int64 = 1
+        var anchorSeen = false
+        pages: while true {
+            let after = result.head.sequence
+            let page = try database.read { db in try AuditChain.fetchPage(db, after: after, limit: max(1, pageSize)) }
+            if page.isEmpty { break }
+            for row in page {
+                if row.sequence != expected {
+                    result.firstBreak = ChainBreak(sequence: expected, reason: .sequenceGap(resumesAt: row.sequence))
+                    break pages
+                }
+                let record: AuditRecord
+                switch row.content {
+                case .record(let r): record = r
+                case .malformed(let column):
+                    result.firstBreak = ChainBreak(sequence: row.sequence, reason: .malformedField(column))
+                    break pages
+                }
+                guard let stored = row.hash, stored.count == 32 else {
+                    result.firstBreak = ChainBreak(sequence: row.sequence, reason: .missingHash)
+                    break pages
+                }
+                let computed = Self.chainHash(previous: previous, record: record)
+                guard computed == stored else {
+                    result.firstBreak = ChainBreak(sequence: row.sequence, reason: .hashMismatch)
+                    break pages
+                }
+                if let anchor, anchor.sequence == row.sequence {
+                    anchorSeen = true
+                    guard anchor.hash == stored else {
+                        result.firstBreak = ChainBreak(sequence: row.sequence, reason: .anchorMismatch)
+                        break pages
+                    }
+                }
+                previous = stored
+                expected = row.sequence + 1
+                result.recordsChecked += 1
+                result.head = AuditHead(sequence: row.sequence, hash: stored)
             }
         }
+        if result.firstBreak == nil {
+            let counter = try database.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'") ?? 0 }
+            if counter > result.head.sequence {
+                result.firstBreak = ChainBreak(sequence: result.head.sequence + 1,
+                                               reason: .trailingRowsDeleted(through: counter))
+            } else if let anchor, anchor.sequence > 0, !anchorSeen {
+                result.firstBreak = ChainBreak(sequence: anchor.sequence, reason: .anchorMissing)
+            }
+        }
+        return result
     }
 
     /// Stops taking records; waits for those queued to be written.
@@ -155,5 +341,161 @@ package final class AuditLog: Sendable {
 
 package enum AuditLogError: Error, CustomStringConvertible {
     case closed
-    package var description: String { "the audit log is closed (server shutting down)" }
+    case noDatabase(String)
+    case notChained
+    case unreadableRow(Int64)
+    package var description: String {
+        switch self {
+        case .closed: "the audit log is closed (server shutting down)"
+        case .noDatabase(let path): "no audit trail at \(path)"
+        case .notChained: "the audit trail has no hash chain yet (schema v1): start noproofd once on this folder to add it"
+        case .unreadableRow(let sequence): "audit record \(sequence) has a value of the wrong type; cannot build its chain hash"
+        }
+    }
+}
+
+/// A position in the audit chain: a record's sequence and its chain hash (the anchor an operator
+/// publishes and compares later).
+package struct AuditHead: Sendable, Hashable, CustomStringConvertible {
+    package var sequence: Int64
+    package var hash: [UInt8]
+    package init(sequence: Int64, hash: [UInt8]) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+    package var hashHex: String { hash.map { String(format: "%02x", $0) }.joined() }
+    /// `SEQUENCE:HEX`, the form `noproof audit verify --anchor` takes.
+    package var description: String { "\(sequence):\(hashHex)" }
+
+    /// Parses `SEQUENCE:HEX` (64 hex digits).
+    package init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let sequence = Int64(parts[0]), sequence >= 0, parts[1].count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        var index = parts[1].startIndex
+        while index < parts[1].endIndex {
+            let next = parts[1].index(index, offsetBy: 2)
+            guard let byte = UInt8(parts[1][index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(sequence: sequence, hash: bytes)
+    }
+}
+
+/// Where and why the chain first fails to verify: `sequence` is the first record that is wrong or
+/// missing (for deletions, the first deleted sequence).
+package struct ChainBreak: Sendable, Hashable, CustomStringConvertible {
+    package enum Reason: Sendable, Hashable {
+        /// The stored hash is not SHA-256(previous hash ‖ this record): a field of this record was
+        /// edited, its hash replaced, rows swapped, or the previous record rewritten together with its hash.
+        case hashMismatch
+        /// Records from `sequence` up to `resumesAt - 1` are gone (deleted).
+        case sequenceGap(resumesAt: Int64)
+        /// The record has no 32-byte chain hash (inserted or edited outside the log).
+        case missingHash
+        /// A column holds a value of the wrong type (e.g. a number where text belongs).
+        case malformedField(String)
+        /// The table's AUTOINCREMENT counter reached `through` but the last record is earlier: the
+        /// trailing records were deleted.
+        case trailingRowsDeleted(through: Int64)
+        /// The record at the anchor's sequence has a different hash than the anchor published earlier.
+        case anchorMismatch
+        /// The chain ends before the anchor's sequence (records deleted since it was published).
+        case anchorMissing
+    }
+
+    package var sequence: Int64
+    package var reason: Reason
+
+    package init(sequence: Int64, reason: Reason) {
+        self.sequence = sequence
+        self.reason = reason
+    }
+
+    package var description: String {
+        switch reason {
+        case .hashMismatch:
+            "record \(sequence): stored chain hash does not match SHA-256(previous hash ‖ record) — a field of this record "
+                + "was edited or its hash replaced, rows were reordered, or record \(sequence - 1) was rewritten with a recomputed hash"
+        case .sequenceGap(let resumesAt):
+            resumesAt - 1 == sequence ? "record \(sequence) is missing (deleted); the chain resumes at \(resumesAt)"
+                : "records \(sequence)–\(resumesAt - 1) are missing (deleted); the chain resumes at \(resumesAt)"
+        case .missingHash: "record \(sequence): no chain hash (row written outside the audit log)"
+        case .malformedField(let column): "record \(sequence): column \(column) holds a value of the wrong type (edited)"
+        case .trailingRowsDeleted(let through):
+            "records \(sequence)–\(through) are missing (deleted from the end; the table's counter reached \(through))"
+        case .anchorMismatch: "record \(sequence): chain hash differs from the anchor published for it (history rewritten)"
+        case .anchorMissing: "the chain ends before the anchor's record \(sequence) (records deleted since the anchor)"
+        }
+    }
+}
+
+/// The outcome of `AuditLog.verifyChain`.
+package struct ChainVerification: Sendable, Hashable {
+    /// Records whose hash verified (all of them when intact; those before the break otherwise).
+    package var recordsChecked: Int
+    /// The last verified record (the head when intact); sequence 0 and 32 zero bytes when none.
+    package var head: AuditHead
+    /// The first break, or nil when the whole chain verifies.
+    package var firstBreak: ChainBreak?
+    package var isIntact: Bool { firstBreak == nil }
+}
+
+/// Constants and row reading shared by the backfill, the writer and the verifier.
+package enum AuditChain {
+    /// The hash before the first record.
+    package static let genesis = [UInt8](repeating: 0, count: 32)
+    /// Domain separation: the first field of every record's encoding.
+    package static let tag = "noproof.audit.v1"
+    package static let pageSize = 4096
+
+    static let textColumns = ["unit_code", "credential_id", "staff", "action", "item_code", "case_reference",
+                              "holder_id", "type_code", "licence_id", "result", "proof_serial"]
+
+    enum Content { case record(AuditRecord), malformed(String) }
+
+    struct PageRow {
+        var sequence: Int64
+        var content: Content
+        var hash: [UInt8]?
+    }
+
+    /// Up to `limit` rows after `after`, in sequence order; values are checked for their type rather
+    /// than converted, so a tampered row is reported, not crashed on.
+    static func fetchPage(_ db: Database, after: Int64, limit: Int) throws -> [PageRow] {
+        let hasHash = try db.columns(in: "audit").contains { $0.name == "chain_hash" }
+        let sql = "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), \(hasHash ? "chain_hash" : "NULL") "
+            + "FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?"
+        var rows: [PageRow] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: [after, limit])
+        while let row = try cursor.next() {
+            let sequence: Int64 = row[0]
+            var texts: [String] = []
+            texts.reserveCapacity(textColumns.count)
+            var malformed: String?
+            let atMillis: Int64
+            if case .int64(let value) = (row[1] as DatabaseValue).storage { atMillis = value } else { atMillis = 0; malformed = "at_millis" }
+            for (offset, column) in textColumns.enumerated() {
+                if case .string(let text) = (row[2 + offset] as DatabaseValue).storage {
+                    texts.append(text)
+                } else {
+                    texts.append("")
+                    if malformed == nil { malformed = column }
+                }
+            }
+            var hash: [UInt8]?
+            if case .blob(let data) = (row[2 + textColumns.count] as DatabaseValue).storage { hash = [UInt8](data) }
+            if let malformed {
+                rows.append(PageRow(sequence: sequence, content: .malformed(malformed), hash: hash))
+                continue
+            }
+            var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: texts[3],
+                                     itemCode: texts[4], caseReference: texts[5], holderID: texts[6], typeCode: texts[7],
+                                     licenceID: texts[8], result: texts[9], proofSerial: texts[10])
+            record.sequence = sequence
+            rows.append(PageRow(sequence: sequence, content: .record(record), hash: hash))
+        }
+        return rows
+    }
 }

@@ -74,6 +74,11 @@ struct DaemonStorage {
         } catch {
             throw ConfigurationError("cannot open the audit trail in \(dataDirectory.path): \(error)")
         }
+        // The chain's head, for an operator to keep and compare with `noproof audit verify --anchor` later.
+        if let head = try? audit.head() {
+            logger.info("audit chain head at start", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
+                                                             "anchor": "\(head)"])
+        }
         let verification: SQLiteVerificationStore
         do {
             verification = try SQLiteVerificationStore(directory: dataDirectory)
@@ -87,8 +92,12 @@ struct DaemonStorage {
     }
 
     /// Drains the audit trail and closes the databases.
-    func close() {
+    func close(logger: Logger? = nil) {
         audit.close()
+        if let logger, let head = try? audit.head() {
+            logger.info("audit chain head at stop", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
+                                                            "anchor": "\(head)"])
+        }
         try? store.close()
         try? units.close()
         try? verification.close()

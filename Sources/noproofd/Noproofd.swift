@@ -164,7 +164,7 @@ struct Noproofd: AsyncParsableCommand {
                 logger: logger
             )
         )
-        defer { library.close() }
+        defer { library.close(logger: logger) }
         try await group.run()
     }
 }

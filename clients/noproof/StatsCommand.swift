@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NoProofClient
 import NoProofCodec
@@ -5,7 +6,7 @@ import NoProofCodec
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Server statistics: connections, calls, CPU, licence cache hit ratio, audit records."
+        abstract: "Server statistics: connections, calls, CPU, licence cache hit ratio, audit records and chain head."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -13,18 +14,20 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let stats = try await connection.withClient { client in try await client.stats() }
         let cache = stats.cache ?? CacheStats()
+        let hex = stats.auditHeadHash.map { String(format: "%02x", $0) }.joined()
         if connection.json {
             struct Output: Encodable {
                 var uptimeSeconds: UInt64; var processCpuSeconds: Double; var connectionsOpen, connectionsTotal, callsTotal, callsFailed: UInt64
                 var cacheHits, cacheMisses: UInt64; var cacheHitRatio: Double; var cacheHolders, cacheLicences, cacheCapacity, cacheEvictions: UInt64
-                var auditRecords: UInt64
+                var auditRecords: UInt64; var auditHeadSequence: UInt64; var auditHeadHash: String
             }
             try printJSON(Output(uptimeSeconds: stats.uptimeSeconds, processCpuSeconds: stats.processCpuSeconds,
                                  connectionsOpen: stats.connectionsOpen, connectionsTotal: stats.connectionsTotal,
                                  callsTotal: stats.callsTotal, callsFailed: stats.callsFailed, cacheHits: cache.hits,
                                  cacheMisses: cache.misses, cacheHitRatio: cache.hitRatio, cacheHolders: cache.holders,
                                  cacheLicences: cache.licences, cacheCapacity: cache.capacity, cacheEvictions: cache.evictions,
-                                 auditRecords: stats.auditRecords))
+                                 auditRecords: stats.auditRecords, auditHeadSequence: stats.auditHeadSequence,
+                                 auditHeadHash: hex))
             return
         }
         print("uptime        \(stats.uptimeSeconds) s, CPU \(String(format: "%.1f", stats.processCpuSeconds)) s")
@@ -32,6 +35,6 @@ struct StatsCommand: AsyncParsableCommand {
         print("calls         \(stats.callsTotal) (\(stats.callsFailed) not OK)")
         print("licence cache \(cache.licences) of \(cache.capacity) licences, \(cache.holders) holders; "
               + "hit ratio \(String(format: "%.1f", cache.hitRatio * 100))% (\(cache.hits) hits, \(cache.misses) misses), \(cache.evictions) evictions")
-        print("audit records \(stats.auditRecords)")
+        print("audit records \(stats.auditRecords); chain head \(stats.auditHeadSequence):\(hex)")
     }
 }

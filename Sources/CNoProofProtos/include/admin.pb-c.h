@@ -67,10 +67,16 @@ struct  Noproof__V1__GetStatsResponse
   uint64_t calls_failed;
   Noproof__V1__CacheStats *cache;
   uint64_t audit_records;
+  /*
+   * The audit trail's hash-chain head (docs/AUDIT.md): the last record's sequence and chain hash
+   * (0 and 32 zero bytes while the trail is empty). Compare with `noproof audit verify` later.
+   */
+  uint64_t audit_head_sequence;
+  ProtobufCBinaryData audit_head_hash;
 };
 #define NOPROOF__V1__GET_STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_stats_response__descriptor) \
-    , 0, 0, 0, 0, 0, 0, NULL, 0 }
+    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL} }
 
 
 /* Noproof__V1__GetStatsRequest methods */

@@ -71,8 +71,10 @@ package struct GetStatsResponse: Hashable, Sendable {
     package var callsFailed: UInt64
     package var cache: CacheStats?
     package var auditRecords: UInt64
+    package var auditHeadSequence: UInt64
+    package var auditHeadHash: [UInt8]
 
-    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0) {
+    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = []) {
         self.uptimeSeconds = uptimeSeconds
         self.processCpuSeconds = processCpuSeconds
         self.connectionsOpen = connectionsOpen
@@ -81,6 +83,8 @@ package struct GetStatsResponse: Hashable, Sendable {
         self.callsFailed = callsFailed
         self.cache = cache
         self.auditRecords = auditRecords
+        self.auditHeadSequence = auditHeadSequence
+        self.auditHeadHash = auditHeadHash
     }
 }
 
@@ -97,6 +101,8 @@ extension GetStatsResponse: ProtoMessage {
         c.calls_failed = callsFailed
         c.cache = cache.map { arena.message($0) }
         c.audit_records = auditRecords
+        c.audit_head_sequence = auditHeadSequence
+        c.audit_head_hash = arena.bytes(auditHeadHash)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -108,5 +114,7 @@ extension GetStatsResponse: ProtoMessage {
         callsFailed = c.calls_failed
         cache = try readOptional(c.cache, as: CacheStats.self)
         auditRecords = c.audit_records
+        auditHeadSequence = c.audit_head_sequence
+        auditHeadHash = [UInt8](protobufC: c.audit_head_hash)
     }
 }

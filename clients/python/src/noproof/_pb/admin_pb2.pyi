@@ -27,7 +27,9 @@ class GetStatsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatsResponse(_message.Message):
-    __slots__ = ["audit_records", "cache", "calls_failed", "calls_total", "connections_open", "connections_total", "process_cpu_seconds", "uptime_seconds"]
+    __slots__ = ["audit_head_hash", "audit_head_sequence", "audit_records", "cache", "calls_failed", "calls_total", "connections_open", "connections_total", "process_cpu_seconds", "uptime_seconds"]
+    AUDIT_HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
+    AUDIT_HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     AUDIT_RECORDS_FIELD_NUMBER: _ClassVar[int]
     CACHE_FIELD_NUMBER: _ClassVar[int]
     CALLS_FAILED_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +38,8 @@ class GetStatsResponse(_message.Message):
     CONNECTIONS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     PROCESS_CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
     UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    audit_head_hash: bytes
+    audit_head_sequence: int
     audit_records: int
     cache: CacheStats
     calls_failed: int
@@ -44,4 +48,4 @@ class GetStatsResponse(_message.Message):
     connections_total: int
     process_cpu_seconds: float
     uptime_seconds: int
-    def __init__(self, uptime_seconds: _Optional[int] = ..., process_cpu_seconds: _Optional[float] = ..., connections_open: _Optional[int] = ..., connections_total: _Optional[int] = ..., calls_total: _Optional[int] = ..., calls_failed: _Optional[int] = ..., cache: _Optional[_Union[CacheStats, _Mapping]] = ..., audit_records: _Optional[int] = ...) -> None: ...
+    def __init__(self, uptime_seconds: _Optional[int] = ..., process_cpu_seconds: _Optional[float] = ..., connections_open: _Optional[int] = ..., connections_total: _Optional[int] = ..., calls_total: _Optional[int] = ..., calls_failed: _Optional[int] = ..., cache: _Optional[_Union[CacheStats, _Mapping]] = ..., audit_records: _Optional[int] = ..., audit_head_sequence: _Optional[int] = ..., audit_head_hash: _Optional[bytes] = ...) -> None: ...
