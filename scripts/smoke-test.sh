@@ -116,6 +116,20 @@ NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" lookup --holder "$holde
 set -e
 [ $rc = 7 ] || fail "a lookup for an unlisted item exited $rc, expected 7"
 
+# Department verification from both units' terminals, as the README walks through it.
+out=$(NOPROOF_CREDENTIAL=demo-civil-affairs:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request file \
+  --to 12370000495570452X --proof XWZS --holder "$holder" --holder-name 张三 --item MZ-HY-001 --case HY-SMOKE-1 --declare degree=学士) \
+  || fail "verify-request file: $out"
+request=$(echo "$out" | grep -o "VR-[A-Za-z0-9]*" | head -1)
+[ -n "$request" ] || fail "no request id in: $out"
+NOPROOF_CREDENTIAL=demo-university:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request take "$request" >/dev/null \
+  || fail "verify-request take"
+NOPROOF_CREDENTIAL=demo-university:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request answer "$request" \
+  --holder-name 张三 --field degree=学士 >/dev/null || fail "verify-request answer"
+NOPROOF_CREDENTIAL=demo-civil-affairs:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request show "$request" \
+  --out "$data/verified.bin" | grep -q "answered" || fail "verify-request show"
+"$bin/noproof" verify "$data/verified.bin" | grep -q "verification.*VERIFIED" || fail "the verification-sealed proof did not verify"
+
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then fail "noproofd did not stop within 10 s of SIGTERM"; fi
@@ -125,4 +139,4 @@ set +e
 set -e
 [ $rc = 14 ] || fail "health against a stopped server exited $rc, expected 14 (UNAVAILABLE)"
 grep -q "stopped" "$log" || fail "no 'stopped' in the log"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, exit codes, SIGTERM)"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, exit codes, SIGTERM)"
