@@ -13,6 +13,7 @@ import math
 import os
 import ssl as _ssl
 import time
+import uuid
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -66,6 +67,19 @@ from .messages import (
     Purpose,
     SealedProof,
     ServerSettings,
+    AnswerVerificationRequest,
+    FileVerificationRequest,
+    GetVerificationRequest,
+    ListVerificationsRequest,
+    ListVerificationsResponse,
+    RefileVerificationRequest,
+    ReturnVerificationRequest,
+    TakeVerificationRequest,
+    VerificationEvent,
+    VerificationRecord,
+    VerificationResponse,
+    WatchVerificationQueueRequest,
+    WatchVerificationRequest,
 )
 from .protocol import FLAG_END_OK, HEADER_LENGTH, PREFACE, FrameType, decode_header, encode_frame
 
@@ -571,6 +585,107 @@ class Client:
         """
         return await self.call("/noproof.v1.Licences/ImportLicences", ImportLicencesRequest(licences=list(licences)),
                                ImportLicencesResponse, timeout=timeout)
+
+    # ------------------------------------------------------------------ department verification
+
+    async def file_verification(
+        self,
+        issuing_unit_code: str,
+        proof_type: str,
+        holder_id: str,
+        item_code: str,
+        case_reference: str,
+        *,
+        holder_name: str = "",
+        declared: Mapping[str, str] | None = None,
+        request_key: str = "",
+        promised_completion_at_millis: int = 0,
+        staff: str | None = None,
+        timeout: float | None = None,
+    ) -> VerificationRecord:
+        """``/noproof.v1.Verification/File`` (requesting unit): asks the issuing unit to verify a proof.
+
+        The item must list the proof as obtained by department verification from that unit. The
+        server computes the legal deadlines (30 minutes, or 24 hours capped by the item's promised
+        time for commitment items). A retry with the same ``request_key`` files nothing twice; by
+        default a fresh UUID is used, so keep the returned record's ``request_key`` for retries.
+        """
+        request = FileVerificationRequest(
+            request_key=request_key or str(uuid.uuid4()), issuing_unit_code=issuing_unit_code, proof_type=proof_type, holder_id=holder_id,
+            holder_name=holder_name, declared=[LicenceField(key=k, value=v) for k, v in (declared or {}).items()],
+            purpose=Purpose(item_code=item_code, case_reference=case_reference),
+            promised_completion_at_millis=promised_completion_at_millis,
+        )
+        return await self._verification("File", request, staff, timeout)
+
+    async def get_verification(self, request_id: str, *, staff: str | None = None,
+                               timeout: float | None = None) -> VerificationRecord:
+        """``/noproof.v1.Verification/Get``: a request (either of the two units involved)."""
+        return await self._verification("Get", GetVerificationRequest(request_id=request_id), staff, timeout)
+
+    async def verification_queue(self, *, include_finished: bool = False, limit: int = 0, staff: str | None = None,
+                                 timeout: float | None = None) -> list[VerificationRecord]:
+        """``/noproof.v1.Verification/ListQueue`` (issuing unit): the requests addressed to this unit."""
+        response = await self.call("/noproof.v1.Verification/ListQueue",
+                                   ListVerificationsRequest(include_finished=include_finished, limit=limit),
+                                   ListVerificationsResponse, metadata=_staff(staff), timeout=timeout)
+        return list(response.requests)
+
+    async def filed_verifications(self, *, include_finished: bool = False, limit: int = 0, staff: str | None = None,
+                                  timeout: float | None = None) -> list[VerificationRecord]:
+        """``/noproof.v1.Verification/ListFiled`` (requesting unit): the requests this unit filed."""
+        response = await self.call("/noproof.v1.Verification/ListFiled",
+                                   ListVerificationsRequest(include_finished=include_finished, limit=limit),
+                                   ListVerificationsResponse, metadata=_staff(staff), timeout=timeout)
+        return list(response.requests)
+
+    async def take_verification(self, request_id: str, *, staff: str | None = None,
+                                timeout: float | None = None) -> VerificationRecord:
+        """``/noproof.v1.Verification/Take`` (issuing unit's agent or supervisor)."""
+        return await self._verification("Take", TakeVerificationRequest(request_id=request_id), staff, timeout)
+
+    async def answer_verification(self, request_id: str, *, licence: Licence | None = None, not_on_record: bool = False,
+                                  note: str = "", staff: str | None = None, timeout: float | None = None) -> VerificationRecord:
+        """``/noproof.v1.Verification/Answer`` (issuing unit): the verified facts, returned to the
+        requester as a proof sealed with the verification seal, or "not on record"."""
+        request = AnswerVerificationRequest(request_id=request_id, outcome="not_on_record" if not_on_record else "verified",
+                                            note=note)
+        if licence is not None and not not_on_record:
+            request.licence.CopyFrom(licence)
+        return await self._verification("Answer", request, staff, timeout)
+
+    async def return_verification(self, request_id: str, reason: str, suggested_unit_code: str, *,
+                                  staff: str | None = None, timeout: float | None = None) -> VerificationRecord:
+        """``/noproof.v1.Verification/Return`` (issuing unit): not its duty, with a reason and where to send it."""
+        request = ReturnVerificationRequest(request_id=request_id, reason=reason, suggested_unit_code=suggested_unit_code)
+        return await self._verification("Return", request, staff, timeout)
+
+    async def refile_verification(self, request_id: str, issuing_unit_code: str = "", *, staff: str | None = None,
+                                  timeout: float | None = None) -> VerificationRecord:
+        """``/noproof.v1.Verification/Refile`` (requesting unit): re-files a returned request, by
+        default to the unit the issuing unit suggested."""
+        request = RefileVerificationRequest(request_id=request_id, issuing_unit_code=issuing_unit_code)
+        return await self._verification("Refile", request, staff, timeout)
+
+    def watch_verification_queue(self, *, include_open: bool = False, staff: str | None = None,
+                                 timeout: float | None = math.inf) -> ServerStream[VerificationEvent]:
+        """``/noproof.v1.Verification/WatchQueue`` (issuing unit's staff): events as they happen —
+        agents get new and overdue requests, the supervisor escalations and second breaches."""
+        return self.stream("/noproof.v1.Verification/WatchQueue", WatchVerificationQueueRequest(include_open=include_open),
+                           VerificationEvent, metadata=_staff(staff), timeout=timeout)
+
+    def watch_verification(self, request_id: str, *, staff: str | None = None,
+                           timeout: float | None = math.inf) -> ServerStream[VerificationEvent]:
+        """``/noproof.v1.Verification/WatchRequest``: the request's state, then each change until it ends."""
+        return self.stream("/noproof.v1.Verification/WatchRequest", WatchVerificationRequest(request_id=request_id),
+                           VerificationEvent, metadata=_staff(staff), timeout=timeout)
+
+    async def _verification(self, method: str, request: Message, staff: str | None, timeout: float | None) -> VerificationRecord:
+        response = await self.call(f"/noproof.v1.Verification/{method}", request, VerificationResponse,
+                                   metadata=_staff(staff), timeout=timeout)
+        if not response.HasField("request"):
+            raise Internal(f"the server answered {method} without the request")
+        return response.request
 
     async def _change_status(self, method: str, licence_id: str, reason: str, staff: str | None,
                              timeout: float | None) -> Licence:

@@ -35,6 +35,21 @@ from ._pb.licences_pb2 import (
     SealedProof,
     SealKey,
 )
+from ._pb.verification_pb2 import (
+    AnswerVerificationRequest,
+    FileVerificationRequest,
+    GetVerificationRequest,
+    ListVerificationsRequest,
+    ListVerificationsResponse,
+    RefileVerificationRequest,
+    ReturnVerificationRequest,
+    TakeVerificationRequest,
+    VerificationEvent,
+    VerificationRecord,
+    VerificationResponse,
+    WatchVerificationQueueRequest,
+    WatchVerificationRequest,
+)
 from ._pb.reflection_pb2 import ListMethodsRequest, ListMethodsResponse, MethodInfo
 from ._pb.rpc_pb2 import CallHeader, CallStatus, GoAway, MetadataEntry, ServerSettings
 from ._pb.session_pb2 import AuthenticateRequest, AuthenticateResponse
@@ -81,4 +96,17 @@ __all__ = [
     "SealKey",
     "SealedProof",
     "ServerSettings",
+    "AnswerVerificationRequest",
+    "FileVerificationRequest",
+    "GetVerificationRequest",
+    "ListVerificationsRequest",
+    "ListVerificationsResponse",
+    "RefileVerificationRequest",
+    "ReturnVerificationRequest",
+    "TakeVerificationRequest",
+    "VerificationEvent",
+    "VerificationRecord",
+    "VerificationResponse",
+    "WatchVerificationQueueRequest",
+    "WatchVerificationRequest",
 ]
