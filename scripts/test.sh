@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
 # unit and integration tests, the valgrind leak check of the codec, an end-to-end smoke test, the
-# Python client's interoperability tests and the kill -9 crash-safety rounds.
+# Python client's interoperability tests, the kill -9 crash-safety rounds and a short fuzz pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -20,4 +20,6 @@ echo "== Python client interoperability"
 scripts/interop-test.sh -q
 echo "== crash safety (kill -9 under load)"
 scripts/crash-test.sh --rounds 10
+echo "== fuzzing (short pass: frame decoder and codec, libFuzzer + ASan)"
+scripts/fuzz.sh
 echo "== all tests passed"
