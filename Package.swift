@@ -64,7 +64,7 @@ let package = Package(
         // Their storage behind the UnitStore protocol; SQLite (units.sqlite) is the embedded default.
         .target(
             name: "NoProofUnitStore",
-            dependencies: ["NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofUnits", "NoProofDomain", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Department verification (部门核验, Art. 10): requests, deadlines, the state machine, the
         // deadline scheduler and watch events. Foundation only.
@@ -72,7 +72,7 @@ let package = Package(
         // Its storage: SQLite (verification.sqlite).
         .target(
             name: "NoProofVerificationStore",
-            dependencies: ["NoProofVerification", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofVerification", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The licence library service: the indexed cache in front of the store, lookups, writes.
         .target(

@@ -26,26 +26,16 @@ package final class SQLiteLicenceStore: LicenceStore {
     package init(directory: URL) throws(StoreError) {
         let path = directory.appendingPathComponent(SQLiteLicenceStore.fileName).path
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var config = Configuration()
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            config.busyMode = .timeout(10)
-            config.label = "NoProofStore"
-            let pool = try DatabasePool(path: path, configuration: config)
-            // GRDB's DatabasePool switches its writer connection to `synchronous = NORMAL` when it
-            // enables WAL, *after* prepareDatabase has run. Restore FULL on the (single, long-lived)
-            // writer so that every commit is synced before a write method returns.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+            let pool = try DurableDatabasePool.open(
+                directory: directory, fileName: SQLiteLicenceStore.fileName, label: "NoProofStore",
+                migrator: SQLiteLicenceStore.makeMigrator()
+            ) { db in
                 // Bulk imports touch index pages all over the file: a 64 MiB writer cache, and
                 // checkpoints every 16384 pages (64 MiB of WAL) so that a page rewritten by several
                 // consecutive import transactions is copied into the database once, not each time.
                 try db.execute(sql: "PRAGMA cache_size = -65536")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             }
-            try SQLiteLicenceStore.makeMigrator().migrate(pool)
             self.dbPool = pool
             self.path = path
         } catch {

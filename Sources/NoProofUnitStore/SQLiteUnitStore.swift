@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofStore
 import NoProofDomain
 import NoProofUnits
 
@@ -29,20 +30,8 @@ package final class SQLiteUnitStore: UnitStore {
     package init(directory: URL, machine: ItemListStateMachine = ItemListStateMachine()) throws(UnitStoreError) {
         let path = directory.appendingPathComponent(SQLiteUnitStore.fileName).path
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var config = Configuration()
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            config.busyMode = .timeout(10)
-            config.label = "NoProofUnitStore"
-            let pool = try DatabasePool(path: path, configuration: config)
-            // DatabasePool switches its writer to synchronous=NORMAL when enabling WAL, after
-            // prepareDatabase has run: restore FULL so each commit is synced before returning.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            try SQLiteUnitStore.makeMigrator().migrate(pool)
+            let pool = try DurableDatabasePool.open(directory: directory, fileName: SQLiteUnitStore.fileName,
+                                                    label: "NoProofUnitStore", migrator: SQLiteUnitStore.makeMigrator())
             self.dbPool = pool
             self.path = path
             self.machine = machine

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofStore
 import NoProofVerification
 
 /// The embedded verification store: `verification.sqlite` through a GRDB `DatabasePool` in WAL
@@ -17,20 +18,8 @@ package final class SQLiteVerificationStore: VerificationStore {
     package init(directory: URL) throws(VerificationError) {
         let path = directory.appendingPathComponent(Self.fileName).path
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var config = Configuration()
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            config.busyMode = .timeout(10)
-            config.label = "NoProofVerificationStore"
-            let pool = try DatabasePool(path: path, configuration: config)
-            // DatabasePool switches its writer to synchronous=NORMAL when enabling WAL, after
-            // prepareDatabase has run: restore FULL so each commit is synced before returning.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            try Self.migrator().migrate(pool)
+            let pool = try DurableDatabasePool.open(directory: directory, fileName: Self.fileName,
+                                                    label: "NoProofVerificationStore", migrator: Self.migrator())
             self.dbPool = pool
             self.path = path
         } catch {
