@@ -1,9 +1,11 @@
 #include "noproof_codec.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define NOPROOF_MAX_DEPTH 32
 
 static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
+    if (*p < end && !(**p & 0x80)) { *out = *(*p)++; return 1; } /* one byte: tags and short lengths */
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
         if (*p >= end) return 0;
@@ -18,6 +20,14 @@ static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
 static noproof_strings_result check_utf8(const uint8_t *s, size_t n) {
     size_t i = 0;
     while (i < n) {
+        /* ASCII fast path: eight bytes at a time with no high bit and no zero byte. */
+        while (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if ((v & 0x8080808080808080ULL) || ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL)) break;
+            i += 8;
+        }
+        if (i >= n) break;
         uint8_t c = s[i];
         if (c == 0) return NOPROOF_STRINGS_EMBEDDED_NUL;
         if (c < 0x80) { i++; continue; }
@@ -90,4 +100,125 @@ noproof_strings_result noproof_validate_strings(const ProtobufCMessageDescriptor
     if (path_capacity > 0) path[0] = '\0';
     if (length == 0) return NOPROOF_STRINGS_OK;
     return walk(descriptor, data, data + length, path, path_capacity, 0);
+}
+
+/* ---- bump allocator ---- */
+
+#define NOPROOF_BUMP_ALIGN 16
+#define NOPROOF_BUMP_CHUNK 8192
+
+static void bump_free(void *data, void *pointer) { (void)data; (void)pointer; }
+
+static uint8_t *align_up(uint8_t *p) {
+    return (uint8_t *)(((uintptr_t)p + (NOPROOF_BUMP_ALIGN - 1)) & ~(uintptr_t)(NOPROOF_BUMP_ALIGN - 1));
+}
+
+void noproof_bump_init(noproof_bump *bump, void *block, size_t capacity) {
+    bump->allocator.alloc = noproof_bump_alloc;
+    bump->allocator.free = bump_free;
+    bump->allocator.allocator_data = bump;
+    bump->cursor = align_up((uint8_t *)block);
+    bump->limit = (uint8_t *)block + capacity;
+    if (bump->cursor > bump->limit) bump->cursor = bump->limit;
+    bump->chunks = NULL;
+    bump->each = 0;
+}
+
+void *noproof_bump_alloc(void *data, size_t size) {
+    noproof_bump *bump = data;
+    if (size == 0) size = 1;
+    size_t rounded = (size + (NOPROOF_BUMP_ALIGN - 1)) & ~(size_t)(NOPROOF_BUMP_ALIGN - 1);
+    if (rounded < size) return NULL; /* overflow */
+    if (bump->each) {
+        if (rounded + NOPROOF_BUMP_ALIGN < rounded) return NULL;
+        uint8_t *own = malloc(rounded + NOPROOF_BUMP_ALIGN);
+        if (!own) return NULL;
+        *(void **)own = bump->chunks;
+        bump->chunks = own;
+        return own + NOPROOF_BUMP_ALIGN;
+    }
+    if ((size_t)(bump->limit - bump->cursor) < rounded) {
+        size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
+        if (chunk < rounded) return NULL;
+        uint8_t *fresh = malloc(chunk);
+        if (!fresh) return NULL;
+        *(void **)fresh = bump->chunks;
+        bump->chunks = fresh;
+        bump->cursor = fresh + NOPROOF_BUMP_ALIGN;
+        bump->limit = fresh + chunk;
+    }
+    void *result = bump->cursor;
+    bump->cursor += rounded;
+    return result;
+}
+
+void noproof_bump_release(noproof_bump *bump) {
+    void *chunk = bump->chunks;
+    while (chunk) {
+        void *next = *(void **)chunk;
+        free(chunk);
+        chunk = next;
+    }
+    bump->chunks = NULL;
+    bump->cursor = bump->limit;
+}
+
+#define NOPROOF_BUMP_LOCAL 2048
+
+typedef struct {
+    noproof_bump bump;
+    int in_use;
+    _Alignas(16) uint8_t block[NOPROOF_BUMP_LOCAL];
+} local_bump;
+
+typedef struct {
+    noproof_bump bump;
+    _Alignas(16) uint8_t block[NOPROOF_BUMP_LOCAL];
+} heap_bump;
+
+static _Thread_local local_bump thread_bump;
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NOPROOF_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define NOPROOF_ASAN 1
+#endif
+
+static int checked_mode(void) {
+#ifdef NOPROOF_ASAN
+    return 1;
+#else
+    static int cached = -1; /* a benign race: every thread computes the same value */
+    if (cached < 0) {
+        const char *value = getenv("NOPROOF_CODEC_CHECKED");
+        cached = value != NULL && value[0] == '1';
+    }
+    return cached;
+#endif
+}
+
+noproof_bump *noproof_bump_acquire(void) {
+    if (!thread_bump.in_use) {
+        thread_bump.in_use = 1;
+        noproof_bump_init(&thread_bump.bump, thread_bump.block, sizeof thread_bump.block);
+        thread_bump.bump.each = checked_mode();
+        return &thread_bump.bump;
+    }
+    heap_bump *fresh = malloc(sizeof *fresh);
+    if (!fresh) return NULL;
+    noproof_bump_init(&fresh->bump, fresh->block, sizeof fresh->block);
+    fresh->bump.each = checked_mode();
+    return &fresh->bump;
+}
+
+void noproof_bump_return(noproof_bump *bump) {
+    noproof_bump_release(bump);
+    if (bump == &thread_bump.bump) {
+        thread_bump.in_use = 0;
+    } else {
+        free(bump); /* the heap_bump starts with its bump */
+    }
 }

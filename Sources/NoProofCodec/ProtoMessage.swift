@@ -32,18 +32,22 @@ extension ProtoMessage {
 package enum ProtoCodec {
     /// Calls `body` with a packed-ready C message and its packed size. The C memory lives only
     /// for the duration of the call.
+    ///
+    /// No closure or generic container is built on this path (nor in `decode`): callers in other
+    /// modules run it unspecialised, where each would cost a generic-metadata lookup per call.
     package static func withPacker<M: ProtoMessage, R>(
         _ message: M,
         _ body: (_ size: Int, _ pack: (UnsafeMutablePointer<UInt8>) -> Int) throws -> R
     ) rethrows -> R {
-        var arena = CArena()
-        var c = M.makeCMessage()
-        message.fill(&c, arena: &arena)
-        return try withUnsafePointer(to: &c) { pointer in
-            let raw = UnsafeRawPointer(pointer)
-            let size = noproof_packed_size(raw)
-            return try body(size) { out in noproof_pack(raw, out) }
-        }
+        var arena = CArena.acquire()
+        defer { arena.release() }
+        // The top-level C struct lives in the arena too (its size from the descriptor).
+        let raw = arena.allocate(M.descriptor.pointee.sizeof_message)
+        protobuf_c_message_init(M.descriptor, raw)
+        let c = raw.bindMemory(to: M.CMessage.self, capacity: 1)
+        message.fill(&c.pointee, arena: &arena)
+        let size = noproof_packed_size(raw)
+        return try body(size) { out in noproof_pack(raw, out) }
     }
 
     /// The protobuf encoding of `message`.
@@ -58,19 +62,24 @@ package enum ProtoCodec {
     /// Decodes `bytes` as `M`, refusing malformed encodings, invalid UTF-8 and embedded NULs.
     package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: UnsafeRawBufferPointer) throws(CodecError) -> M {
         let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyData)
-        guard let unpacked = protobuf_c_message_unpack(M.descriptor, nil, bytes.count, data) else {
+        // Unpacked into the arena: protobuf-c's allocations become pointer bumps, freed at once.
+        let arena = CArena.acquire()
+        defer { arena.release() }
+        guard let unpacked = noproof_unpack_bump(M.descriptor, arena.bump, bytes.count, data) else {
             throw CodecError(.malformed, messageType: M.protoName)
         }
-        defer { protobuf_c_message_free_unpacked(unpacked, nil) }
-        try validateStrings(descriptor: M.descriptor, data: data, count: bytes.count, type: M.protoName)
+        try validateStrings(descriptor: M.descriptor, data: data, count: bytes.count)
         return try M(c: UnsafeRawPointer(unpacked).load(as: M.CMessage.self))
     }
 
     package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: [UInt8]) throws(CodecError) -> M {
-        let result: Result<M, CodecError> = bytes.withUnsafeBytes { raw in
-            do throws(CodecError) { return .success(try decode(type, from: raw)) } catch { return .failure(error) }
+        do {
+            return try bytes.withUnsafeBytes { raw in try decode(type, from: raw) }
+        } catch let error as CodecError {
+            throw error
+        } catch {
+            fatalError("ProtoCodec.decode threw \(error)")  // decode(from: UnsafeRawBufferPointer) throws only CodecError
         }
-        return try result.get()
     }
 
     /// A valid pointer for empty inputs (protobuf-c is given a non-NULL data pointer always).
@@ -80,13 +89,16 @@ package enum ProtoCodec {
         return p
     }()
 
+    /// Checks every string field's UTF-8 and NULs on the wire bytes (protobuf-c 1.4 does neither).
+    /// The field's path is only worked out (by a second walk) when something is wrong.
     private static func validateStrings(
-        descriptor: UnsafePointer<ProtobufCMessageDescriptor>, data: UnsafePointer<UInt8>, count: Int, type: String
+        descriptor: UnsafePointer<ProtobufCMessageDescriptor>, data: UnsafePointer<UInt8>, count: Int
     ) throws(CodecError) {
+        if noproof_validate_strings(descriptor, data, count, nil, 0) == NOPROOF_STRINGS_OK { return }
         var path = [CChar](repeating: 0, count: 128)
         let result = noproof_validate_strings(descriptor, data, count, &path, path.count)
-        if result == NOPROOF_STRINGS_OK { return }
         let field = path.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let type = String(cString: descriptor.pointee.name)
         switch result {
         case NOPROOF_STRINGS_INVALID_UTF8: throw CodecError(.invalidUTF8, messageType: type, field: field)
         case NOPROOF_STRINGS_EMBEDDED_NUL: throw CodecError(.embeddedNUL, messageType: type, field: field)

@@ -36,4 +36,44 @@ static inline size_t noproof_packed_size(const void *message) {
 static inline size_t noproof_pack(const void *message, uint8_t *out) {
     return protobuf_c_message_pack((const ProtobufCMessage *)message, out);
 }
+
+/*
+ * A bump allocator for one encode or decode: protobuf-c's unpack (as its ProtobufCAllocator) and the
+ * Swift arena that builds a message for packing take memory from a caller-provided block (on the
+ * Swift stack), then from malloc'd chunks once it is used up; nothing is freed one by one —
+ * noproof_bump_release frees the chunks at the end. Turns a message's dozens of malloc/free pairs
+ * into pointer bumps.
+ */
+typedef struct noproof_bump {
+    ProtobufCAllocator allocator;   /* alloc = noproof_bump_alloc, free = no-op, data = this */
+    uint8_t *cursor;
+    uint8_t *limit;
+    void *chunks;                   /* malloc'd overflow chunks, linked through their first word */
+    int each;                       /* checked mode: every allocation its own malloc'd chunk */
+} noproof_bump;
+
+void noproof_bump_init(noproof_bump *bump, void *block, size_t capacity);
+/* 16-byte aligned memory from the bump; NULL only when malloc fails. */
+void *noproof_bump_alloc(void *bump, size_t size);
+/* Frees the overflow chunks (the caller's block is the caller's). The bump is empty afterwards. */
+void noproof_bump_release(noproof_bump *bump);
+
+/*
+ * A bump ready for use: the calling thread's own (with a 2 KiB block, no allocation) unless that
+ * one is already in use further up the stack, else a malloc'd one. Hand it back with
+ * noproof_bump_return, which frees what it took and makes it available again. NULL only when
+ * malloc fails.
+ *
+ * Checked mode — every allocation its own malloc, so valgrind and AddressSanitizer see each
+ * string and struct as a separate block — is on under AddressSanitizer and when the environment
+ * variable NOPROOF_CODEC_CHECKED=1 is set at the first encode or decode (scripts/leak-check.sh).
+ */
+noproof_bump *noproof_bump_acquire(void);
+void noproof_bump_return(noproof_bump *bump);
+
+/* Unpacks with the bump as allocator: the result lives until noproof_bump_release. */
+static inline const void *noproof_unpack_bump(const ProtobufCMessageDescriptor *descriptor, noproof_bump *bump,
+                                              size_t length, const uint8_t *data) {
+    return protobuf_c_message_unpack(descriptor, &bump->allocator, length, data);
+}
 #endif
