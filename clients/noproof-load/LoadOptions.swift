@@ -26,8 +26,21 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Stop after this many measured calls instead of at the end of --duration.")
     var calls: Int?
 
-    @Option(help: "lookup, miss, check, or a mix such as lookup=8,miss=1,check=1.")
+    @Option(help: "lookup, miss, check, health, verification, or a mix such as lookup=8,miss=1,check=1.")
     var workload: String = "lookup"
+
+    @Option(help: ArgumentHelp(
+        "Target calls/s over all workers (open loop): each call is due at a fixed time and its latency is counted from then, so a slow server is not hidden by fewer calls (no coordinated omission). Default: as fast as the server answers.",
+        valueName: "calls/s"))
+    var rate: Double?
+
+    @Option(name: .customLong("verification-requester"),
+            help: "Credential ID:SECRET of the unit that files department-verification requests (item MZ-HY-001).")
+    var verificationRequester = "demo-civil-affairs:demo-secret"
+
+    @Option(name: .customLong("verification-issuer"),
+            help: "Credential ID:SECRET of the issuing unit that takes and answers them (the demo university).")
+    var verificationIssuer = "demo-university:demo-secret"
 
     @Option(name: .customLong("demo-licences"), help: "The server's --demo-licences (to choose existing holders).")
     var demoLicences: Int = 50_000
@@ -50,6 +63,7 @@ struct LoadOptions: ParsableArguments {
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds") }
         guard warmup >= 0, warmup <= 60 else { throw ValidationError("--warmup must be in [0, 60] seconds") }
         if let calls { guard calls > 0 else { throw ValidationError("--calls must be positive") } }
+        if let rate { guard rate > 0, rate <= 10_000_000 else { throw ValidationError("--rate must be in (0, 10000000] calls/s") } }
         _ = try Workload(parsing: workload)
     }
 }

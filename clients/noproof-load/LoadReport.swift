@@ -6,6 +6,8 @@ struct LoadReport: Encodable {
     var workload: String
     var connections: Int
     var inFlight: Int
+    /// --rate: the target calls/s (nil: as fast as the server answers).
+    var targetRate: Double?
     var seconds: Double
     var calls: UInt64
     var callsPerSecond: Double
@@ -21,6 +23,7 @@ struct LoadReport: Encodable {
         workload = options.workload
         connections = options.connections
         inFlight = options.inFlight
+        targetRate = options.rate
         self.seconds = seconds
         calls = histogram.totalCount
         callsPerSecond = Double(histogram.totalCount) / seconds
@@ -36,7 +39,8 @@ struct LoadReport: Encodable {
     }
 
     func printTable() {
-        print("workload      \(workload): \(connections) connections x \(inFlight) in flight, \(String(format: "%.1f", seconds)) s measured")
+        let pace = targetRate.map { String(format: ", paced at %.0f calls/s (latency from each call's due time)", $0) } ?? ""
+        print("workload      \(workload): \(connections) connections x \(inFlight) in flight\(pace), \(String(format: "%.1f", seconds)) s measured")
         print("throughput    \(Int(callsPerSecond)) calls/s (\(calls) calls)")
         let l = latencyMicros
         print("latency (µs)  p50 \(l["p50"]!)  p90 \(l["p90"]!)  p99 \(l["p99"]!)  p99.9 \(l["p99.9"]!)  max \(l["max"]!)")

@@ -32,13 +32,31 @@ struct NoproofLoad: AsyncParsableCommand {
         configuration.defaultTimeout = .milliseconds(Int64(options.timeout * 1000))
         let clients = try await connect(configuration, count: options.connections)
         let admin = try await NoProofClient.connect(configuration)
+        // Department verification: per connection, one client for each of the two units.
+        var verifiers: [VerificationPair] = []
+        if workload.usesVerification {
+            var requester = configuration, issuer = configuration
+            requester.credential = try Self.parseCredential(options.verificationRequester, option: "--verification-requester")
+            issuer.credential = try Self.parseCredential(options.verificationIssuer, option: "--verification-issuer")
+            let requesters = try await connect(requester, count: options.connections)
+            let issuers = try await connect(issuer, count: options.connections)
+            verifiers = zip(requesters, issuers).map { VerificationPair(requester: $0, issuer: $1) }
+        }
 
         let state = RunState()
         let workers = options.connections * options.inFlight
         let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+            // With --rate, worker i's calls are due every workers/rate seconds, staggered by i.
+            let interval = options.rate.map { UInt64(Double(workers) / $0 * 1e9) }
+            let origin = DispatchTime.now().uptimeNanoseconds
             for index in 0..<workers {
                 let client = clients[index % clients.count]
-                group.addTask { await Self.work(client: client, workload: workload, requests: requests, state: state, seed: UInt64(index)) }
+                let verifier = verifiers.isEmpty ? nil : verifiers[index % verifiers.count]
+                let pacing = interval.map { Pacing(interval: $0, next: origin + $0 * UInt64(index) / UInt64(workers)) }
+                group.addTask {
+                    await Self.work(client: client, verifier: verifier, workload: workload, requests: requests, state: state,
+                                    seed: UInt64(index), pacing: pacing)
+                }
             }
             // Warm-up, then measure.
             try await Task.sleep(for: .milliseconds(Int64(options.warmup * 1000)))
@@ -72,6 +90,10 @@ struct NoproofLoad: AsyncParsableCommand {
             return (results, seconds, clientCPU, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
         }
         for client in clients { await client.close() }
+        for pair in verifiers {
+            await pair.requester.close()
+            await pair.issuer.close()
+        }
         await admin.close()
 
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
@@ -96,7 +118,11 @@ struct NoproofLoad: AsyncParsableCommand {
 
     private func parseCredential() throws -> (id: String, secret: String) {
         let text = options.credential ?? ProcessInfo.processInfo.environment["NOPROOF_CREDENTIAL"] ?? "demo-water:demo-secret"
-        guard let colon = text.firstIndex(of: ":") else { throw ValidationError("the credential must be ID:SECRET") }
+        return try Self.parseCredential(text, option: "--credential")
+    }
+
+    static func parseCredential(_ text: String, option: String) throws -> (id: String, secret: String) {
+        guard let colon = text.firstIndex(of: ":") else { throw ValidationError("\(option): the credential must be ID:SECRET") }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 
@@ -119,18 +145,27 @@ struct NoproofLoad: AsyncParsableCommand {
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    /// One worker: calls back to back on its connection until told to stop.
-    static func work(client: NoProofClient, workload: Workload, requests: RequestPool, state: RunState, seed: UInt64) async -> WorkerResult {
+    /// One worker: calls back to back on its connection until told to stop; with `pacing`, each
+    /// call waits for its due time and its latency counts from then.
+    static func work(client: NoProofClient, verifier: VerificationPair?, workload: Workload, requests: RequestPool, state: RunState,
+                     seed: UInt64, pacing: Pacing?) async -> WorkerResult {
         var result = WorkerResult()
         var random = SplitMix64(seed: seed &+ 0x5EED)
         var calls = 0
+        var pacing = pacing
         while !state.stop.load(ordering: .relaxed) {
             let operation = workload.pick(random.next())
             let pick = Int(random.next() % UInt64(requests.lookups.count))
             calls += 1
             // The demo water company's items: SW-GH-002 lists every type a demo holder is guaranteed to hold.
             let purpose = Purpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(seed)-\(calls)")
-            let started = DispatchTime.now().uptimeNanoseconds
+            var started = DispatchTime.now().uptimeNanoseconds
+            if let due = pacing?.next {
+                if due > started { try? await Task.sleep(for: .nanoseconds(Int64(due - started))) }
+                started = due
+                pacing!.next = due + pacing!.interval
+                if state.stop.load(ordering: .relaxed) { break }
+            }
             var status = "OK"
             do {
                 switch operation {
@@ -145,6 +180,8 @@ struct NoproofLoad: AsyncParsableCommand {
                                                purpose: purpose)
                 case .health:
                     _ = try await client.health()
+                case .verification:
+                    try await Self.verificationLifeCycle(verifier!, holder: requests.lookups[pick].0, seed: seed, call: calls)
                 }
             } catch let error as RPCError {
                 status = error.code.name
@@ -168,9 +205,35 @@ struct NoproofLoad: AsyncParsableCommand {
         switch operation {
         case .lookup: status == "OK" || status == "FAILED_PRECONDITION"
         case .miss: status == "NOT_FOUND"
-        case .check, .health: status == "OK"
+        case .check, .health, .verification: status == "OK"
         }
     }
+
+    /// File (requesting unit), take and answer (issuing unit): one department-verification request
+    /// from start to a verification-sealed proof.
+    static func verificationLifeCycle(_ pair: VerificationPair, holder: String, seed: UInt64, call: Int) async throws {
+        let filed = try await pair.requester.fileVerification(FileVerificationRequest(
+            requestKey: "load-\(seed)-\(call)-\(DispatchTime.now().uptimeNanoseconds)", issuingUnitCode: "12370000495570452X",
+            proofType: "XWZS", holderID: holder, holderName: "张三", declared: [LicenceField(key: "degree", value: "学士")],
+            purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "LOAD-VR-\(seed)-\(call)")), staff: "agent-0001")
+        guard let id = filed.request?.requestID else { throw RPCError(.internal, "File answered without a request") }
+        _ = try await pair.issuer.takeVerification(id: id, staff: "agent-0001")
+        _ = try await pair.issuer.answerVerification(AnswerVerificationRequest(
+            requestID: id, outcome: "verified", licence: Licence(holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])),
+            staff: "agent-0001")
+    }
+}
+
+/// The two units' connections a worker uses for the verification workload.
+struct VerificationPair: Sendable {
+    let requester: NoProofClient
+    let issuer: NoProofClient
+}
+
+/// A worker's schedule under --rate.
+struct Pacing: Sendable {
+    let interval: UInt64
+    var next: UInt64
 }
 
 /// Shared flags and counters of a run.

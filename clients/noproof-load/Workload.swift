@@ -12,7 +12,14 @@ struct Workload: Sendable {
         case check
         /// Health/Check: the RPC layer alone, no storage, no audit.
         case health
+        /// The department-verification life cycle (Art. 10): the requesting unit files a request,
+        /// the issuing unit takes it and answers it with a verification-sealed proof — three calls
+        /// on two connections, measured as one operation.
+        case verification
     }
+
+    /// Whether any call of this workload needs the two units of department verification.
+    var usesVerification: Bool { weighted.contains { $0.0 == .verification } }
 
     let weighted: [(Operation, Int)]
     let total: Int
