@@ -11,7 +11,7 @@ enum OversightPrinter {
 
     static func print(_ title: String, _ fields: Fields, replayed: Bool, json: Bool) throws {
         if json {
-            var object = Dictionary(fields.filter { !$0.1.isEmpty }.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            var object = jsonObject(fields)
             if replayed { object["replayed"] = "true" }
             try printJSON(object)
             return
@@ -23,9 +23,15 @@ enum OversightPrinter {
         }
     }
 
+    /// The non-empty fields with snake_case keys ("check due" → "check_due").
+    static func jsonObject(_ fields: Fields) -> [String: String] {
+        Dictionary(fields.filter { !$0.1.isEmpty }.map { ($0.0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_"), $0.1) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
     static func printList<T>(_ items: [T], empty: String, json: Bool, fields: (T) -> Fields, line: (T) -> String) throws {
         if json {
-            try printJSON(items.map { Dictionary(fields($0).filter { !$0.1.isEmpty }, uniquingKeysWith: { a, _ in a }) })
+            try printJSON(items.map { jsonObject(fields($0)) })
             return
         }
         if items.isEmpty { Swift.print(empty) }
