@@ -63,7 +63,7 @@ struct LedgerListCommand: AsyncParsableCommand {
     func run() async throws {
         let request = try period.request()
         let entries = try await connection.withClient { client in try await client.ledger(request) }
-        if csv { return LedgerExportCommand.write(entries, to: nil) }
+        if csv { return try LedgerExportCommand.write(entries, to: nil) }
         try OversightPrinter.printList(entries, empty: "no ledger entries", json: connection.json, fields: OversightPrinter.fields, line: OversightPrinter.line)
     }
 }
@@ -77,14 +77,18 @@ struct LedgerExportCommand: AsyncParsableCommand {
     func run() async throws {
         let request = try period.request()
         let entries = try await connection.withClient { client in try await client.ledger(request) }
-        Self.write(entries, to: output)
+        try Self.write(entries, to: output)
         if let output { FileHandle.standardError.write(Data("wrote \(entries.count) entries to \(output)\n".utf8)) }
     }
 
-    static func write(_ entries: [LedgerEntryRecord], to path: String?) {
+    static func write(_ entries: [LedgerEntryRecord], to path: String?) throws {
         let text = ([OversightPrinter.csvHeader] + entries.map(OversightPrinter.csv)).joined(separator: "\n") + "\n"
         if let path {
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw ValidationError("--output: cannot write \(path): \(error.localizedDescription)")
+            }
         } else {
             print(text, terminator: "")
         }
