@@ -74,6 +74,14 @@ let package = Package(
             name: "NoProofVerificationStore",
             dependencies: ["NoProofVerification", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Oversight records (Art. 2, 7, 11, 12, 18): notification-commitments and their post-checks,
+        // the voluntary-proof ledger, mismatch cases and appeals, complaints. Foundation only.
+        .target(name: "NoProofOversight", dependencies: ["NoProofDomain", "NoProofUnits"]),
+        // Their storage: SQLite (oversight.sqlite).
+        .target(
+            name: "NoProofOversightStore",
+            dependencies: ["NoProofOversight", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The licence library service: the indexed cache in front of the store, lookups, writes.
         .target(
             name: "NoProofLibrary",
@@ -112,6 +120,7 @@ let package = Package(
             dependencies: [
                 "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofStore",
                 "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
+                "NoProofOversight", "NoProofOversightStore",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -130,7 +139,7 @@ let package = Package(
             name: "noproofd",
             dependencies: [
                 "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofStore", "NoProofDomain", "NoProofSeals", "NoProofUnits",
-                "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
+                "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -169,7 +178,7 @@ let package = Package(
             dependencies: [
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
                 "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofStore", "NoProofUnits", "NoProofUnitStore",
-                "NoProofVerification", "NoProofVerificationStore",
+                "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -178,6 +187,10 @@ let package = Package(
         .testTarget(
             name: "NoProofVerificationTests",
             dependencies: ["NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]
+        ),
+        .testTarget(
+            name: "NoProofOversightTests",
+            dependencies: ["NoProofOversight", "NoProofOversightStore", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),

@@ -130,6 +130,37 @@ NOPROOF_CREDENTIAL=demo-civil-affairs:demo-secret NOPROOF_STAFF=agent-0001 "$bin
   --out "$data/verified.bin" | grep -q "answered" || fail "verify-request show"
 "$bin/noproof" verify "$data/verified.bin" | grep -q "verification.*VERIFIED" || fail "the verification-sealed proof did not verify"
 
+# Commitments, the ledger, mismatches and complaints, as the README walks through them.
+civil="--credential demo-civil-affairs:demo-secret"; tf="--credential demo-taskforce:demo-secret"
+export NOPROOF_STAFF=agent-0001
+cm=$("$bin/noproof" commitment record $civil --holder "$holder" --item MZ-DB-001 --case DB-SMOKE-1 --proof JZZM --channel app \
+  --text 本人承诺居住信息真实 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["commitment"])') || fail "commitment record"
+set +e
+"$bin/noproof" commitment record $civil --holder "$holder" --item MZ-DB-001 --case DB-SMOKE-1 --proof HKB --channel app --text x >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "a commitment for a data-sharing proof exited $rc, expected 7"
+"$bin/noproof" commitment check "$cm" $civil --outcome found_false --evidence 走访不符 | grep -q "FOUND FALSE" || fail "commitment check"
+"$bin/noproof" commitment list $tf --filter found_false | grep -q "$cm" || fail "the task force does not see the false commitment"
+"$bin/noproof" ledger add $civil --holder "$holder" --item MZ-HY-001 --case HY-SMOKE-2 --proof HKB >/dev/null || fail "ledger add"
+"$bin/noproof" ledger export $tf --csv | grep "HY-SMOKE-2" | grep -q ",data_sharing,true," || fail "ledger export"
+mm=$("$bin/noproof" mismatch open $civil --issuing-unit 12370000495570452X --holder "$holder" --item MZ-HY-001 --case HY-SMOKE-1 \
+  --proof XWZS --verification-request "$request" --declared degree=硕士 --fetched degree=学士 --json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["mismatch"])') || fail "mismatch open"
+set +e
+"$bin/noproof" mismatch reverify "$mm" $civil --finding record_stands --note x >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "the requesting unit re-verified (exit $rc)"
+"$bin/noproof" mismatch reverify "$mm" --credential demo-university:demo-secret --finding record_stands --note 记录无误 \
+  | grep -q "resolved" || fail "mismatch reverify"
+cp=$("$bin/noproof" complaint file $tf --channel review --reference HCP-SMOKE-1 --unit "$water" --breach demanded_no_proof_item \
+  --summary 要求物业证明 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["complaint"])') || fail "complaint file"
+"$bin/noproof" complaint route "$cp" $tf >/dev/null || fail "complaint route"
+"$bin/noproof" complaint answer "$cp" --credential demo-water:demo-secret --answer 已整改 >/dev/null || fail "complaint answer"
+"$bin/noproof" complaint close "$cp" $tf --substantiated | grep -q "closed" || fail "complaint close"
+"$bin/noproof" oversight-counts $tf --unit "$water" --json \
+  | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["demanded_no_proof_item"]=="2", o' || fail "oversight-counts"
+unset NOPROOF_STAFF
+
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then fail "noproofd did not stop within 10 s of SIGTERM"; fi
@@ -139,4 +170,4 @@ set +e
 set -e
 [ $rc = 14 ] || fail "health against a stopped server exited $rc, expected 14 (UNAVAILABLE)"
 grep -q "stopped" "$log" || fail "no 'stopped' in the log"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, exit codes, SIGTERM)"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, exit codes, SIGTERM)"

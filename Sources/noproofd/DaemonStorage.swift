@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import NoProofDomain
 import NoProofLibrary
+import NoProofOversight
+import NoProofOversightStore
 import NoProofSeals
 import NoProofStore
 import NoProofUnitStore
@@ -10,7 +12,8 @@ import NoProofVerificationStore
 
 /// What noproofd keeps in its data folder: the licence library (licences.sqlite), units, staff,
 /// credentials and item lists (units.sqlite), department verification requests
-/// (verification.sqlite), the audit trail (audit.sqlite) and the seal keys
+/// (verification.sqlite), commitments, the voluntary-proof ledger, mismatch cases and complaints
+/// (oversight.sqlite, with the commitment risk rule from commitment-risk.json), the audit trail (audit.sqlite) and the seal keys
 /// (seals/), opened at start-up.
 struct DaemonStorage {
     /// Held while the server runs: no second server and no offline import on the same folder.
@@ -21,6 +24,8 @@ struct DaemonStorage {
     let keyring: SealKeyring
     let audit: AuditLog
     let verification: SQLiteVerificationStore
+    let oversight: SQLiteOversightStore
+    let riskRule: CheckRiskRule
 
     static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, logger: Logger) async throws -> DaemonStorage {
         let lock: DataFolderLock
@@ -85,10 +90,22 @@ struct DaemonStorage {
         } catch {
             throw ConfigurationError("cannot open the verification requests in \(dataDirectory.path): \(error)")
         }
+        let oversight: SQLiteOversightStore
+        let riskRule: CheckRiskRule
+        do {
+            oversight = try SQLiteOversightStore(directory: dataDirectory)
+            let ruleFile = dataDirectory.appendingPathComponent("commitment-risk.json")
+            riskRule = FileManager.default.fileExists(atPath: ruleFile.path) ? try CheckRiskRule.load(ruleFile) : .standard
+        } catch {
+            throw ConfigurationError("cannot open the oversight records in \(dataDirectory.path): \(error)")
+        }
+        if demoLicences != nil, try await OversightDemoHistory.seed(into: oversight, rule: riskRule, at: Date()) {
+            logger.info("demo oversight history ready (commitments, ledger, mismatches, complaints)")
+        }
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
         return DaemonStorage(lock: lock, store: store, units: units, licences: licences, keyring: keyring, audit: audit,
-                             verification: verification)
+                             verification: verification, oversight: oversight, riskRule: riskRule)
     }
 
     /// Drains the audit trail and closes the databases.
@@ -101,5 +118,6 @@ struct DaemonStorage {
         try? store.close()
         try? units.close()
         try? verification.close()
+        try? oversight.close()
     }
 }

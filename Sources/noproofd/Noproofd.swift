@@ -134,6 +134,8 @@ struct Noproofd: AsyncParsableCommand {
         verification.register(in: &registry)
         let deadlines = Task { await verification.scheduler.run() }
         defer { deadlines.cancel() }
+        OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
+                         rule: library.riskRule, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         let noproof = NoProofServer(
             configuration: server, registry: registry,

@@ -4,22 +4,33 @@
 #include "admin.pb-c.h"
 #include "health.pb-c.h"
 #include "licences.pb-c.h"
+#include "oversight.pb-c.h"
 #include "reflection.pb-c.h"
 #include "rpc.pb-c.h"
 #include "session.pb-c.h"
 #include "units.pb-c.h"
 #include "verification.pb-c.h"
+static inline const ProtobufCMessageDescriptor *noproof__v1__add_ledger_entry_request__descriptor_ptr(void) { return &noproof__v1__add_ledger_entry_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__amend_licence_request__descriptor_ptr(void) { return &noproof__v1__amend_licence_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__answer_complaint_request__descriptor_ptr(void) { return &noproof__v1__answer_complaint_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__answer_verification_request__descriptor_ptr(void) { return &noproof__v1__answer_verification_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__appeal_mismatch_request__descriptor_ptr(void) { return &noproof__v1__appeal_mismatch_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__approve_list_request__descriptor_ptr(void) { return &noproof__v1__approve_list_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_request__descriptor_ptr(void) { return &noproof__v1__authenticate_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_response__descriptor_ptr(void) { return &noproof__v1__authenticate_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__breach_count__descriptor_ptr(void) { return &noproof__v1__breach_count__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__cache_stats__descriptor_ptr(void) { return &noproof__v1__cache_stats__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__call_header__descriptor_ptr(void) { return &noproof__v1__call_header__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__call_status__descriptor_ptr(void) { return &noproof__v1__call_status__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__change_licence_status_request__descriptor_ptr(void) { return &noproof__v1__change_licence_status_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__check_commitment_request__descriptor_ptr(void) { return &noproof__v1__check_commitment_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__check_licence_request__descriptor_ptr(void) { return &noproof__v1__check_licence_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__check_licence_response__descriptor_ptr(void) { return &noproof__v1__check_licence_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__close_complaint_request__descriptor_ptr(void) { return &noproof__v1__close_complaint_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__commitment_record__descriptor_ptr(void) { return &noproof__v1__commitment_record__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__commitment_response__descriptor_ptr(void) { return &noproof__v1__commitment_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__complaint_record__descriptor_ptr(void) { return &noproof__v1__complaint_record__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__complaint_response__descriptor_ptr(void) { return &noproof__v1__complaint_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__create_draft_request__descriptor_ptr(void) { return &noproof__v1__create_draft_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__create_unit_request__descriptor_ptr(void) { return &noproof__v1__create_unit_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__credential_info__descriptor_ptr(void) { return &noproof__v1__credential_info__descriptor; }
@@ -27,11 +38,13 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__credential_response
 static inline const ProtobufCMessageDescriptor *noproof__v1__declared_change__descriptor_ptr(void) { return &noproof__v1__declared_change__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__denial_entry__descriptor_ptr(void) { return &noproof__v1__denial_entry__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__field_check__descriptor_ptr(void) { return &noproof__v1__field_check__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__file_complaint_request__descriptor_ptr(void) { return &noproof__v1__file_complaint_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__file_verification_request__descriptor_ptr(void) { return &noproof__v1__file_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_item_list_request__descriptor_ptr(void) { return &noproof__v1__get_item_list_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_item_list_response__descriptor_ptr(void) { return &noproof__v1__get_item_list_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_licence_request__descriptor_ptr(void) { return &noproof__v1__get_licence_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_licence_response__descriptor_ptr(void) { return &noproof__v1__get_licence_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_oversight_record_request__descriptor_ptr(void) { return &noproof__v1__get_oversight_record_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_seal_keys_request__descriptor_ptr(void) { return &noproof__v1__get_seal_keys_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_seal_keys_response__descriptor_ptr(void) { return &noproof__v1__get_seal_keys_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_stats_request__descriptor_ptr(void) { return &noproof__v1__get_stats_request__descriptor; }
@@ -51,21 +64,31 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__issue_licence_reque
 static inline const ProtobufCMessageDescriptor *noproof__v1__item_list__descriptor_ptr(void) { return &noproof__v1__item_list__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__item_list_response__descriptor_ptr(void) { return &noproof__v1__item_list_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__item_proof__descriptor_ptr(void) { return &noproof__v1__item_proof__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__ledger_entry_record__descriptor_ptr(void) { return &noproof__v1__ledger_entry_record__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__ledger_entry_response__descriptor_ptr(void) { return &noproof__v1__ledger_entry_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__licence__descriptor_ptr(void) { return &noproof__v1__licence__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__licence_field__descriptor_ptr(void) { return &noproof__v1__licence_field__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__licence_field_descriptor__descriptor_ptr(void) { return &noproof__v1__licence_field_descriptor__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__licence_response__descriptor_ptr(void) { return &noproof__v1__licence_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__licence_type__descriptor_ptr(void) { return &noproof__v1__licence_type__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_commitments_request__descriptor_ptr(void) { return &noproof__v1__list_commitments_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_commitments_response__descriptor_ptr(void) { return &noproof__v1__list_commitments_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_complaints_request__descriptor_ptr(void) { return &noproof__v1__list_complaints_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_complaints_response__descriptor_ptr(void) { return &noproof__v1__list_complaints_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_credentials_request__descriptor_ptr(void) { return &noproof__v1__list_credentials_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_credentials_response__descriptor_ptr(void) { return &noproof__v1__list_credentials_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_denials_request__descriptor_ptr(void) { return &noproof__v1__list_denials_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_denials_response__descriptor_ptr(void) { return &noproof__v1__list_denials_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_history_entry__descriptor_ptr(void) { return &noproof__v1__list_history_entry__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_item__descriptor_ptr(void) { return &noproof__v1__list_item__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_ledger_request__descriptor_ptr(void) { return &noproof__v1__list_ledger_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_ledger_response__descriptor_ptr(void) { return &noproof__v1__list_ledger_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_licence_types_request__descriptor_ptr(void) { return &noproof__v1__list_licence_types_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_licence_types_response__descriptor_ptr(void) { return &noproof__v1__list_licence_types_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_methods_request__descriptor_ptr(void) { return &noproof__v1__list_methods_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_methods_response__descriptor_ptr(void) { return &noproof__v1__list_methods_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_mismatches_request__descriptor_ptr(void) { return &noproof__v1__list_mismatches_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__list_mismatches_response__descriptor_ptr(void) { return &noproof__v1__list_mismatches_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_staff_request__descriptor_ptr(void) { return &noproof__v1__list_staff_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_staff_response__descriptor_ptr(void) { return &noproof__v1__list_staff_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__list_units_request__descriptor_ptr(void) { return &noproof__v1__list_units_request__descriptor; }
@@ -81,12 +104,22 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__lookup_request__des
 static inline const ProtobufCMessageDescriptor *noproof__v1__lookup_response__descriptor_ptr(void) { return &noproof__v1__lookup_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__metadata_entry__descriptor_ptr(void) { return &noproof__v1__metadata_entry__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__method_info__descriptor_ptr(void) { return &noproof__v1__method_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__mismatch_fact__descriptor_ptr(void) { return &noproof__v1__mismatch_fact__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__mismatch_record__descriptor_ptr(void) { return &noproof__v1__mismatch_record__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__mismatch_response__descriptor_ptr(void) { return &noproof__v1__mismatch_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__mismatch_supplement_request__descriptor_ptr(void) { return &noproof__v1__mismatch_supplement_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__open_mismatch_request__descriptor_ptr(void) { return &noproof__v1__open_mismatch_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__oversight_counts_request__descriptor_ptr(void) { return &noproof__v1__oversight_counts_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__oversight_counts_response__descriptor_ptr(void) { return &noproof__v1__oversight_counts_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__proof_body__descriptor_ptr(void) { return &noproof__v1__proof_body__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__purpose__descriptor_ptr(void) { return &noproof__v1__purpose__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__record_commitment_request__descriptor_ptr(void) { return &noproof__v1__record_commitment_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__refile_verification_request__descriptor_ptr(void) { return &noproof__v1__refile_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__reject_list_request__descriptor_ptr(void) { return &noproof__v1__reject_list_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__return_verification_request__descriptor_ptr(void) { return &noproof__v1__return_verification_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__reverify_mismatch_request__descriptor_ptr(void) { return &noproof__v1__reverify_mismatch_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__revoke_credential_request__descriptor_ptr(void) { return &noproof__v1__revoke_credential_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__route_complaint_request__descriptor_ptr(void) { return &noproof__v1__route_complaint_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__save_draft_request__descriptor_ptr(void) { return &noproof__v1__save_draft_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__seal_key__descriptor_ptr(void) { return &noproof__v1__seal_key__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__sealed_proof__descriptor_ptr(void) { return &noproof__v1__sealed_proof__descriptor; }

@@ -32,6 +32,37 @@ from .errors import (
     Unavailable,
 )
 from .messages import (
+    AddLedgerEntryRequest,
+    AnswerComplaintRequest,
+    AppealMismatchRequest,
+    CheckCommitmentRequest,
+    CloseComplaintRequest,
+    CommitmentRecord,
+    CommitmentResponse,
+    ComplaintRecord,
+    ComplaintResponse,
+    FileComplaintRequest,
+    GetOversightRecordRequest,
+    LedgerEntryRecord,
+    LedgerEntryResponse,
+    ListCommitmentsRequest,
+    ListCommitmentsResponse,
+    ListComplaintsRequest,
+    ListComplaintsResponse,
+    ListLedgerRequest,
+    ListLedgerResponse,
+    ListMismatchesRequest,
+    ListMismatchesResponse,
+    MismatchFact,
+    MismatchRecord,
+    MismatchResponse,
+    MismatchSupplementRequest,
+    OpenMismatchRequest,
+    OversightCountsRequest,
+    OversightCountsResponse,
+    RecordCommitmentRequest,
+    ReverifyMismatchRequest,
+    RouteComplaintRequest,
     AmendLicenceRequest,
     AuthenticateRequest,
     AuthenticateResponse,
@@ -686,6 +717,145 @@ class Client:
         if not response.HasField("request"):
             raise Internal(f"the server answered {method} without the request")
         return response.request
+
+    # ------------------------------------------------------------------ oversight records (Art. 2, 7, 11, 12, 18)
+
+    async def record_commitment(self, holder_id: str, item_code: str, case_reference: str, proof_type: str, text: str,
+                                channel: str, *, holder_name: str = "", staff: str | None = None,
+                                timeout: float | None = None) -> CommitmentRecord:
+        """``/noproof.v1.Oversight/RecordCommitment``: the applicant's notification-commitment (告知承诺)
+        for a proof the unit's list obtains by commitment; ``channel`` is counter_face_check, app or online.
+        The check is due by the server's risk rule (``check_due_at_millis``)."""
+        request = RecordCommitmentRequest(holder_id=holder_id, holder_name=holder_name, item_code=item_code,
+                                          case_reference=case_reference, proof_type=proof_type, text=text, channel=channel)
+        response = await self._oversight("RecordCommitment", request, CommitmentResponse, staff, timeout)
+        return response.commitment
+
+    async def check_commitment(self, commitment_id: str, outcome: str, evidence: str = "", *, staff: str | None = None,
+                               timeout: float | None = None) -> CommitmentRecord:
+        """``/noproof.v1.Oversight/CheckCommitment``: the post-check, ``confirmed`` or ``found_false`` (with evidence)."""
+        request = CheckCommitmentRequest(commitment_id=commitment_id, outcome=outcome, evidence=evidence)
+        return (await self._oversight("CheckCommitment", request, CommitmentResponse, staff, timeout)).commitment
+
+    async def get_commitment(self, commitment_id: str, *, timeout: float | None = None) -> CommitmentRecord:
+        """``/noproof.v1.Oversight/GetCommitment`` (its unit or the task force office)."""
+        return (await self._oversight("GetCommitment", GetOversightRecordRequest(id=commitment_id), CommitmentResponse,
+                                      None, timeout)).commitment
+
+    async def list_commitments(self, *, filter: str = "all", unit_code: str = "", limit: int = 0,
+                               timeout: float | None = None) -> list[CommitmentRecord]:
+        """``/noproof.v1.Oversight/ListCommitments``: all, unchecked, overdue or found_false."""
+        request = ListCommitmentsRequest(unit_code=unit_code, filter=filter, limit=limit)
+        return list((await self._oversight("ListCommitments", request, ListCommitmentsResponse, None, timeout)).commitments)
+
+    async def add_ledger_entry(self, holder_id: str, item_code: str, case_reference: str, proof_type: str, *,
+                               holder_name: str = "", proof_name: str = "", note: str = "", staff: str | None = None,
+                               timeout: float | None = None) -> LedgerEntryRecord:
+        """``/noproof.v1.Oversight/AddLedgerEntry``: a proof the applicant volunteered (台账), with what the
+        unit's list says of it (``listed_method``, ``not_to_be_asked_for``)."""
+        request = AddLedgerEntryRequest(holder_id=holder_id, holder_name=holder_name, item_code=item_code,
+                                        case_reference=case_reference, proof_type=proof_type, proof_name=proof_name, note=note)
+        return (await self._oversight("AddLedgerEntry", request, LedgerEntryResponse, staff, timeout)).entry
+
+    async def list_ledger(self, *, unit_code: str = "", from_millis: int = 0, to_millis: int = 0, limit: int = 0,
+                          timeout: float | None = None) -> list[LedgerEntryRecord]:
+        """``/noproof.v1.Oversight/ListLedger``: the ledger for [from, to) (task force office: any or all units)."""
+        request = ListLedgerRequest(unit_code=unit_code, from_millis=from_millis, to_millis=to_millis, limit=limit)
+        return list((await self._oversight("ListLedger", request, ListLedgerResponse, None, timeout)).entries)
+
+    async def open_mismatch(self, issuing_unit_code: str, holder_id: str, item_code: str, case_reference: str,
+                            proof_type: str, facts: Mapping[str, tuple[str, str]], *, proof_serial: str = "",
+                            audit_sequence: int = 0, verification_request_id: str = "", staff: str | None = None,
+                            timeout: float | None = None) -> MismatchRecord:
+        """``/noproof.v1.Oversight/OpenMismatch``: ``facts`` maps each key to (declared, fetched)."""
+        request = OpenMismatchRequest(
+            issuing_unit_code=issuing_unit_code, holder_id=holder_id, item_code=item_code, case_reference=case_reference,
+            proof_type=proof_type, proof_serial=proof_serial, audit_sequence=audit_sequence,
+            verification_request_id=verification_request_id,
+            facts=[MismatchFact(key=k, declared=d, fetched=f) for k, (d, f) in facts.items()])
+        return (await self._oversight("OpenMismatch", request, MismatchResponse, staff, timeout)).mismatch
+
+    async def request_supplement(self, mismatch_id: str, text: str, *, staff: str | None = None,
+                                 timeout: float | None = None) -> MismatchRecord:
+        """``/noproof.v1.Oversight/RequestSupplement`` (the opening unit)."""
+        request = MismatchSupplementRequest(mismatch_id=mismatch_id, text=text)
+        return (await self._oversight("RequestSupplement", request, MismatchResponse, staff, timeout)).mismatch
+
+    async def record_supplement(self, mismatch_id: str, text: str, *, staff: str | None = None,
+                                timeout: float | None = None) -> MismatchRecord:
+        """``/noproof.v1.Oversight/RecordSupplement`` (the opening unit)."""
+        request = MismatchSupplementRequest(mismatch_id=mismatch_id, text=text)
+        return (await self._oversight("RecordSupplement", request, MismatchResponse, staff, timeout)).mismatch
+
+    async def reverify_mismatch(self, mismatch_id: str, finding: str, note: str, *,
+                                corrected: Mapping[str, str] | None = None, staff: str | None = None,
+                                timeout: float | None = None) -> MismatchRecord:
+        """``/noproof.v1.Oversight/Reverify`` (the issuing unit only): record_stands or record_corrected."""
+        request = ReverifyMismatchRequest(mismatch_id=mismatch_id, finding=finding, note=note,
+                                          corrected=[LicenceField(key=k, value=v) for k, v in (corrected or {}).items()])
+        return (await self._oversight("Reverify", request, MismatchResponse, staff, timeout)).mismatch
+
+    async def appeal_mismatch(self, mismatch_id: str, *, reference: str = "", outcome: str = "", note: str = "",
+                              staff: str | None = None, timeout: float | None = None) -> MismatchRecord:
+        """``/noproof.v1.Oversight/Appeal``: with ``reference`` records the appeal, with ``outcome`` its decision."""
+        request = AppealMismatchRequest(mismatch_id=mismatch_id, reference=reference, outcome=outcome, note=note)
+        return (await self._oversight("Appeal", request, MismatchResponse, staff, timeout)).mismatch
+
+    async def get_mismatch(self, mismatch_id: str, *, timeout: float | None = None) -> MismatchRecord:
+        """``/noproof.v1.Oversight/GetMismatch`` (the two units or the task force office)."""
+        return (await self._oversight("GetMismatch", GetOversightRecordRequest(id=mismatch_id), MismatchResponse,
+                                      None, timeout)).mismatch
+
+    async def list_mismatches(self, *, limit: int = 0, timeout: float | None = None) -> list[MismatchRecord]:
+        """``/noproof.v1.Oversight/ListMismatches``."""
+        response = await self._oversight("ListMismatches", ListMismatchesRequest(limit=limit), ListMismatchesResponse,
+                                         None, timeout)
+        return list(response.mismatches)
+
+    async def file_complaint(self, channel: str, channel_reference: str, unit_code: str, breach_type: str, summary: str, *,
+                             complainant: str = "", linked_records: Sequence[str] = (), staff: str | None = None,
+                             timeout: float | None = None) -> ComplaintRecord:
+        """``/noproof.v1.Oversight/FileComplaint`` (task force office)."""
+        request = FileComplaintRequest(channel=channel, channel_reference=channel_reference, unit_code=unit_code,
+                                       breach_type=breach_type, summary=summary, complainant=complainant,
+                                       linked_records=list(linked_records))
+        return (await self._oversight("FileComplaint", request, ComplaintResponse, staff, timeout)).complaint
+
+    async def route_complaint(self, complaint_id: str, unit_code: str = "", *, staff: str | None = None,
+                              timeout: float | None = None) -> ComplaintRecord:
+        """``/noproof.v1.Oversight/RouteComplaint`` (task force office)."""
+        request = RouteComplaintRequest(complaint_id=complaint_id, unit_code=unit_code)
+        return (await self._oversight("RouteComplaint", request, ComplaintResponse, staff, timeout)).complaint
+
+    async def answer_complaint(self, complaint_id: str, answer: str, *, staff: str | None = None,
+                               timeout: float | None = None) -> ComplaintRecord:
+        """``/noproof.v1.Oversight/AnswerComplaint`` (the unit it was routed to)."""
+        request = AnswerComplaintRequest(complaint_id=complaint_id, answer=answer)
+        return (await self._oversight("AnswerComplaint", request, ComplaintResponse, staff, timeout)).complaint
+
+    async def close_complaint(self, complaint_id: str, *, substantiated: bool, note: str = "", staff: str | None = None,
+                              timeout: float | None = None) -> ComplaintRecord:
+        """``/noproof.v1.Oversight/CloseComplaint`` (task force office)."""
+        request = CloseComplaintRequest(complaint_id=complaint_id, substantiated=substantiated, note=note)
+        return (await self._oversight("CloseComplaint", request, ComplaintResponse, staff, timeout)).complaint
+
+    async def list_complaints(self, *, unit_code: str = "", status: str = "", limit: int = 0,
+                              timeout: float | None = None) -> list[ComplaintRecord]:
+        """``/noproof.v1.Oversight/ListComplaints``."""
+        request = ListComplaintsRequest(unit_code=unit_code, status=status, limit=limit)
+        return list((await self._oversight("ListComplaints", request, ListComplaintsResponse, None, timeout)).complaints)
+
+    async def oversight_counts(self, *, unit_code: str = "", from_millis: int = 0, to_millis: int = 0, as_of_millis: int = 0,
+                               timeout: float | None = None) -> OversightCountsResponse:
+        """``/noproof.v1.Oversight/GetCounts``: a unit's figures for [from, to)."""
+        request = OversightCountsRequest(unit_code=unit_code, from_millis=from_millis, to_millis=to_millis,
+                                         as_of_millis=as_of_millis)
+        return await self._oversight("GetCounts", request, OversightCountsResponse, None, timeout)
+
+    async def _oversight(self, method: str, request: Message, response_type: type[ResponseT], staff: str | None,
+                         timeout: float | None) -> ResponseT:
+        return await self.call(f"/noproof.v1.Oversight/{method}", request, response_type, metadata=_staff(staff),
+                               timeout=timeout)
 
     async def _change_status(self, method: str, licence_id: str, reason: str, staff: str | None,
                              timeout: float | None) -> Licence:

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Durable storage of commitments, the voluntary-proof ledger, mismatch cases and complaints.
+/// Every write returns once committed and synced. `unit: nil` in a listing means every unit
+/// (the task force office's view). Periods are `[from, to)`; nil bounds are open.
+package protocol OversightStore: Sendable {
+    /// Stores a commitment unless the unit already recorded one for the same holder, case and
+    /// proof: then nothing is written and the stored one comes back (`created` false).
+    func insertCommitment(_ commitment: Commitment) async throws(OversightError) -> (record: Commitment, created: Bool)
+    func commitment(id: String) async throws(OversightError) -> Commitment?
+    /// Reads, applies `body`, writes back in one transaction when `body` returns true.
+    func updateCommitment(id: String, _ body: @Sendable (inout Commitment) throws(OversightError) -> Bool)
+        async throws(OversightError) -> (record: Commitment, changed: Bool)
+    /// Newest first.
+    func commitments(unit: String?, filter: CommitmentFilter, limit: Int) async throws(OversightError) -> [Commitment]
+
+    /// Stores a ledger entry unless the unit already recorded the same proof for the same holder and case.
+    func insertLedgerEntry(_ entry: LedgerEntry) async throws(OversightError) -> (record: LedgerEntry, created: Bool)
+    /// Oldest first within the period.
+    func ledgerEntries(unit: String?, from: Date?, to: Date?, limit: Int) async throws(OversightError) -> [LedgerEntry]
+
+    /// Stores a case unless the unit already opened one for the same case reference and proof.
+    func insertMismatch(_ mismatch: MismatchCase) async throws(OversightError) -> (record: MismatchCase, created: Bool)
+    func mismatch(id: String) async throws(OversightError) -> MismatchCase?
+    func updateMismatch(id: String, _ body: @Sendable (inout MismatchCase) throws(OversightError) -> Bool)
+        async throws(OversightError) -> (record: MismatchCase, changed: Bool)
+    /// Cases the unit opened or must re-verify (all cases when nil), newest first.
+    func mismatches(unit: String?, limit: Int) async throws(OversightError) -> [MismatchCase]
+
+    /// Stores a complaint unless one with the same channel and channel reference exists.
+    func insertComplaint(_ complaint: Complaint) async throws(OversightError) -> (record: Complaint, created: Bool)
+    func complaint(id: String) async throws(OversightError) -> Complaint?
+    func updateComplaint(id: String, _ body: @Sendable (inout Complaint) throws(OversightError) -> Bool)
+        async throws(OversightError) -> (record: Complaint, changed: Bool)
+    /// Complaints routed to the unit (all when nil), optionally of one status, newest first.
+    func complaints(routedTo unit: String?, status: ComplaintStatus?, limit: Int) async throws(OversightError) -> [Complaint]
+
+    /// The unit's figures for `[from, to)`, overdue checks as of `asOf` (see `OversightCounts`).
+    /// Each figure is an indexed range count: no full scan, whatever the size of the history.
+    func counts(unit: String, from: Date, to: Date, asOf: Date) async throws(OversightError) -> OversightCounts
+}
