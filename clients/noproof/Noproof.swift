@@ -18,7 +18,7 @@ struct Noproof: AsyncParsableCommand {
             HealthCommand.self, MethodsCommand.self, TypesCommand.self, LookupCommand.self, GetCommand.self,
             CheckCommand.self, KeysCommand.self, VerifyCommand.self, StatusCommand.self, ImportCommand.self, StatsCommand.self,
             UnitsCommand.self, ListCommand.self, StaffCommand.self, CredentialCommand.self, DenialsCommand.self, VerifyRequestCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, ReportCommand.self, WhoLookedCommand.self,
         ]
     )
 }

@@ -10,6 +10,7 @@
 #include "admin.pb-c.h"
 #include "units.pb-c.h"
 #include "verification.pb-c.h"
+#include "supervision.pb-c.h"
 #include "noproof_descriptors.h"
 #include "noproof_codec.h"
 #endif
