@@ -90,16 +90,16 @@ struct ReportCommand: AsyncParsableCommand {
                 out += "\n"
             }
             if !unrecorded.isEmpty {
-                out += "not recorded yet by this server: " + unrecorded.joined(separator: ", ") + "\n"
+                out += wrap("not recorded yet by this server: " + unrecorded.joined(separator: ", "), indent: "    ")
             }
         }
         let flagged = report.units.filter { !$0.flags.isEmpty }
         out += "\nflags" + (flagged.isEmpty ? ": none\n" : "\n")
         for unit in flagged {
-            for flag in unit.flags { out += "  \(unit.unitCode)  \(flag.code)  (\(flag.detail))\n" }
+            for flag in unit.flags { out += wrap("  \(unit.unitCode)  \(flag.code)  (\(flag.detail))", indent: "      ") }
         }
         out += "rules\n"
-        for rule in report.rules { out += "  \(rule)\n" }
+        for rule in report.rules { out += wrap("  \(rule)", indent: "      ") }
         return out
     }
 
@@ -120,6 +120,27 @@ struct ReportCommand: AsyncParsableCommand {
             lines.append(cells.map(field).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// `text` broken at spaces into lines of at most `width` characters, continuation lines indented.
+    static func wrap(_ text: String, width: Int = 100, indent: String) -> String {
+        let lead = String(text.prefix { $0 == " " })
+        var lines: [String] = []
+        var line = lead
+        var empty = true
+        for word in text.dropFirst(lead.count).split(separator: " ") {
+            if empty {
+                line += word
+                empty = false
+            } else if line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent + word
+            } else {
+                line += " " + word
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func field(_ text: String) -> String {
