@@ -66,7 +66,7 @@ package struct SupervisionService: Sendable {
         var unitCode: String?
         if request.unitCode.isEmpty {
             guard caller.isTaskForce else {
-                throw RPCError(.permissionDenied, "only the task force office (工作专班办公室) reads every unit's report; give unit_code \(caller.unitCode) for your own")
+                throw RPCError(.permissionDenied, "only the task force office (工作专班办公室) reads every unit's report; give your own unit_code \(caller.unitCode) (noproof report --unit)")
             }
         } else {
             let code = try UnitService.unitCode(request.unitCode)
