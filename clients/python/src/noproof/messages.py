@@ -50,6 +50,16 @@ from ._pb.verification_pb2 import (
     WatchVerificationQueueRequest,
     WatchVerificationRequest,
 )
+from ._pb.supervision_pb2 import (
+    ReportFigure,
+    ReportFlag,
+    SupervisionReportRequest,
+    SupervisionReportResponse,
+    UnitReport,
+    WhoLookedEntry,
+    WhoLookedRequest,
+    WhoLookedResponse,
+)
 from ._pb.reflection_pb2 import ListMethodsRequest, ListMethodsResponse, MethodInfo
 from ._pb.rpc_pb2 import CallHeader, CallStatus, GoAway, MetadataEntry, ServerSettings
 from ._pb.session_pb2 import AuthenticateRequest, AuthenticateResponse
@@ -109,4 +119,12 @@ __all__ = [
     "VerificationResponse",
     "WatchVerificationQueueRequest",
     "WatchVerificationRequest",
+    "ReportFigure",
+    "ReportFlag",
+    "SupervisionReportRequest",
+    "SupervisionReportResponse",
+    "UnitReport",
+    "WhoLookedEntry",
+    "WhoLookedRequest",
+    "WhoLookedResponse",
 ]
