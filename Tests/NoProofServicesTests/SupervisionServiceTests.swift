@@ -3,6 +3,7 @@ import Logging
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
+import NoProofDomainMessages
 import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
@@ -51,6 +52,7 @@ struct SupervisionServiceTests {
         let audit: AuditLog
         let units: SQLiteUnitStore
         let verification: VerificationService
+        let gate: AccessGate
         func client(_ id: String) async throws -> NoProofClient {
             try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
         }
@@ -102,7 +104,7 @@ struct SupervisionServiceTests {
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
             do {
-                try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification))
+                try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate))
             } catch {
                 server.beginGracefulShutdown()
                 throw error
@@ -363,7 +365,33 @@ struct SupervisionServiceTests {
             _ = try await university.takeVerification(id: filed.requestID, staff: "supervisor-0001")
             _ = try await university.returnVerification(id: filed.requestID, reason: "not ours", suggestedUnit: Self.civil,
                                                         staff: "supervisor-0001")
+            // Staff and unit changes; a bank list approved for later, published by the server when its time comes.
+            let bankStaff = UnitDemoData.staff(of: UnitDemoData.bank.code).map {
+                StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
+            }
+            _ = try await taskForce.setStaff(of: Self.bank, to: bankStaff, actingStaff: "supervisor-0001")
+            var renamed = UnitInfo(UnitDemoData.hospital)
+            renamed.name = "枣庄市立医院（本部）"
+            _ = try await taskForce.updateUnit(renamed, actingStaff: "supervisor-0001")
+            let bank = try await env.client("bank")
+            let bankDraft = try await bank.createDraft(unitCode: Self.bank, staff: "agent-0001")
+            _ = try await bank.saveDraft(unitCode: Self.bank, version: bankDraft.version,
+                                         items: UnitDemoData.items(of: UnitDemoData.bank.code).map(ListItem.init)
+                                             + [ListItem(code: "YH-XH-003", name: "个人结算账户销户", kind: "immediate",
+                                                         proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])],
+                                         changes: [DeclaredChange(kind: "add", item: "YH-XH-003", cause: "通知", causeDate: "2026-01-06")],
+                                         staff: "agent-0001")
+            _ = try await bank.submitList(unitCode: Self.bank, version: bankDraft.version, staff: "agent-0001")
+            let later = Int64((env.clock.now.addingTimeInterval(3600).timeIntervalSince1970 * 1000).rounded(.down))
+            _ = try await taskForce.approveList(unitCode: Self.bank, version: bankDraft.version, effectiveAtMillis: later, staff: "supervisor-0001")
+            env.clock.advance(3601)
+            try await env.gate.refresh()
+            await bank.close()
             let records = try env.audit.records(after: 0, limit: 1000)
+            let automatic = try #require(records.first { $0.action == "List.Publish" && $0.staff == "system" })
+            #expect(automatic.unitCode == Self.bank && automatic.result == "published" && automatic.caseReference == "LIST \(Self.bank) v2")
+            #expect(records.contains { $0.action == "Staff.Set" && $0.result == "replaced" && $0.caseReference == Self.bank })
+            #expect(records.contains { $0.action == "Unit.Update" && $0.result == "updated" && $0.caseReference == UnitDemoData.hospital.code.value })
             let actions = records.map { "\($0.action) \($0.result)" }
             for expected in ["List.Draft draft", "List.Save draft", "List.Submit submitted_late", "List.LateChange late",
                              "List.Approve approved", "List.Publish published", "Credential.Issue issued", "Credential.Revoke revoked",
