@@ -406,10 +406,12 @@ package struct UnitService: Sendable {
         let moment = now()
         let (credential, secret) = try Self.validated { () throws(ValidationError) in
             try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
-                                 expiresAt: moment.addingTimeInterval(Double(days) * 86_400), rounds: credentialRounds)
+                                 expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: try CredentialKind.parse(request.kind),
+                                 rounds: credentialRounds)
         }
         try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
-        try await audited(context, action: "Credential.Issue", staff: staff, subject: credential.id, result: "issued",
+        try await audited(context, action: "Credential.Issue", staff: staff, subject: credential.id,
+                          result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)",
                           counterpart: target.code.value, at: moment)
         logger.info("credential issued", metadata: ["credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)"])
         return IssueCredentialResponse(credential: CredentialInfo(credential), secret: secret)

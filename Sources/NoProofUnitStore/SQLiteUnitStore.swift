@@ -109,6 +109,10 @@ package final class SQLiteUnitStore: UnitStore {
                 CREATE INDEX denial_by_unit_time ON denial_log(unit_code, at_millis);
                 """)
         }
+        migrator.registerMigration("v2: credential kind") { db in
+            // "unit" (a departmental system) or "citizen-portal" (the app showing citizens who obtained their data).
+            try db.execute(sql: "ALTER TABLE credential ADD COLUMN kind TEXT NOT NULL DEFAULT 'unit'")
+        }
         return migrator
     }
 
@@ -335,7 +339,8 @@ package final class SQLiteUnitStore: UnitStore {
             return Credential(id: id, unitCode: try UnifiedSocialCreditCode.parse(row["unit_code"], field: "unit_code"),
                               secretHash: try CredentialHash.parse(row["secret_hash"]), label: row["label"],
                               issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
-                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"])
+                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
+                              kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"))
         } catch {
             throw UnitStoreError(.storage, "stored credential \(id) is unreadable: \(error)")
         }
@@ -348,11 +353,13 @@ package final class SQLiteUnitStore: UnitStore {
                 throw UnitStoreError(.alreadyExists, "credential \(credential.id) already exists")
             }
             try db.execute(sql: """
-                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by, revocation_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
+                                        revocation_reason, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
                                  Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
-                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason])
+                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
+                                 credential.kind.rawValue])
         }
     }
 

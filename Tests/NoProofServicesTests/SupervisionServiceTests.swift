@@ -420,6 +420,39 @@ struct SupervisionServiceTests {
         }
     }
 
+    /// The task force office issues the citizen portal a credential of its own kind: it reads
+    /// who-looked, is refused everything a unit does, and stops working once revoked.
+    @Test func anIssuedCitizenPortalCredentialOnlyReadsWhoLookedUntilRevoked() async throws {
+        try await Self.withEnvironment { env in
+            let taskForce = try await env.client("taskforce")
+            #expect(await code {
+                _ = try await taskForce.issueCredential(unitCode: Self.taskForce, kind: "citizen", staff: "supervisor-0001")
+            } == .invalidArgument)
+            let issued = try await taskForce.issueCredential(unitCode: Self.taskForce, label: "市民端", expiresInDays: 30,
+                                                             kind: "citizen-portal", staff: "supervisor-0001")
+            let info = try #require(issued.credential)
+            #expect(info.kind == "citizen-portal")
+            #expect(try await taskForce.credentials(of: Self.taskForce).first { $0.credentialID == info.credentialID }?.kind == "citizen-portal")
+            let portal = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
+            let holder = Self.demo.holder(at: 0).holder.key
+            #expect(await code { _ = try await portal.whoLooked(holderID: holder) } == nil)
+            #expect(await code {
+                _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+            } == .permissionDenied)
+            #expect(await code { _ = try await portal.credentials(of: "") } == .permissionDenied)
+            #expect(await code { _ = try await portal.supervisionReport(from: "2026-01-01", to: "2026-01-31") } == .permissionDenied)
+            await portal.close()
+            _ = try await taskForce.revokeCredential(id: info.credentialID, reason: "app retired", staff: "supervisor-0001")
+            #expect(await code {
+                let again = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
+                await again.close()
+            } == .unauthenticated)
+            let records = try env.audit.records(after: 0, limit: 1000)
+            #expect(records.contains { $0.action == "Credential.Issue" && $0.result == "issued citizen-portal" && $0.caseReference == info.credentialID })
+            await taskForce.close()
+        }
+    }
+
     /// Seal keys: created at the first start, in use at the next, rotated when a key file is replaced.
     @Test func sealKeyEventsAreAudited() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-sealaudit-\(UUID().uuidString)")
