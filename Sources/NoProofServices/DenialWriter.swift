@@ -2,7 +2,7 @@ import Logging
 import NoProofUnitStore
 import Synchronization
 
-/// Writes the access gate's denial records to the unit store one at a time, in the order they
+/// Writes the access gate's denial records to the unit store in the order they
 /// were queued, and lets callers wait until a given record is durable. `close()` stops the queue
 /// and waits for everything queued — so no denial is lost when the server stops.
 final class DenialWriter: Sendable {
@@ -41,30 +41,37 @@ final class DenialWriter: Sendable {
         return ticket
     }
 
+    /// Writes what is queued, oldest first, up to `maxBatch` records per transaction (a burst of
+    /// refusals costs a few commits, not one each).
     private func drain() async {
         while true {
-            let next: (ticket: UInt64, record: DenialRecord)? = state.withLock { state in
+            let batch: [(ticket: UInt64, record: DenialRecord)] = state.withLock { state in
                 if state.queue.isEmpty {
                     state.writing = false
-                    return nil
+                    return []
                 }
-                return state.queue.removeFirst()
+                let take = min(state.queue.count, Self.maxBatch)
+                let batch = Array(state.queue.prefix(take))
+                state.queue.removeFirst(take)
+                return batch
             }
-            guard let next else { return }
+            guard let last = batch.last else { return }
             do {
-                _ = try await store.appendDenial(next.record)
+                try await store.appendDenials(batch.map(\.record))
             } catch {
-                logger.error("could not record a denial", metadata: ["error": "\(error)", "unit": "\(next.record.unitCode)"])
+                logger.error("could not record denials", metadata: ["error": "\(error)", "count": "\(batch.count)"])
             }
             let ready: [CheckedContinuation<Void, Never>] = state.withLock { state in
-                state.writtenThrough = next.ticket
-                let ready = state.waiters.filter { $0.ticket <= next.ticket }.map(\.continuation)
-                state.waiters.removeAll { $0.ticket <= next.ticket }
+                state.writtenThrough = last.ticket
+                let ready = state.waiters.filter { $0.ticket <= last.ticket }.map(\.continuation)
+                state.waiters.removeAll { $0.ticket <= last.ticket }
                 return ready
             }
             for continuation in ready { continuation.resume() }
         }
     }
+
+    static let maxBatch = 512
 
     /// Waits until every record up to `ticket` has been written (or failed, logged).
     func written(through ticket: UInt64) async {

@@ -640,6 +640,24 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
+    @discardableResult
+    package func appendDenials(_ records: [DenialRecord]) async throws(UnitStoreError) -> [Int64] {
+        if records.isEmpty { return [] }
+        return try await write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var sequences: [Int64] = []
+            for record in records {
+                try statement.execute(arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
+                                                  record.typeCode, record.kind.rawValue, record.reason, record.message])
+                sequences.append(db.lastInsertedRowID)
+            }
+            return sequences
+        }
+    }
+
     package func denials(unit: UnifiedSocialCreditCode?, limit: Int) async throws(UnitStoreError) -> [DenialRecord] {
         try await read { db in
             let rows: [Row]
