@@ -16,7 +16,7 @@ fail() { echo "smoke-test: FAILED: $*" >&2; echo "--- noproofd log:" >&2; cat "$
 export NOPROOF_PORT=$port
 for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 out=$("$bin/noproof" health) || fail "health"
-echo "$out" | grep -q "^SERVING" || fail "health said: $out"
+grep -q "^SERVING" <<<"$out" || fail "health said: $out"
 "$bin/noproof" health --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["status"]=="SERVING"' || fail "health --json"
 
 set +e
@@ -27,7 +27,7 @@ grep -q "UNAUTHENTICATED" "$data/err" || fail "no UNAUTHENTICATED message"
 grep -q "hint:" "$data/err" || fail "no hint"
 
 out=$(NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" methods) || fail "methods"
-echo "$out" | grep -q "/noproof.v1.Health/Check" || fail "methods listing: $out"
+grep -q "/noproof.v1.Health/Check" <<<"$out" || fail "methods listing: $out"
 NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" methods --json \
   | python3 -c 'import json,sys; m=json.load(sys.stdin); assert {x["id"] for x in m} >= {1,2,3}, m' || fail "methods --json"
 
@@ -174,5 +174,5 @@ python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDA
 set +e
 out=$("$bin/noproof" audit verify --data-dir "$data/data"); rc=$?
 set -e
-[ $rc = 1 ] && echo "$out" | grep -q "BROKEN at sequence 7" || fail "audit verify after editing record 7 exited $rc: $out"
+[ $rc = 1 ] && grep -q "BROKEN at sequence 7" <<<"$out" || fail "audit verify after editing record 7 exited $rc: $out"
 echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, who-looked, report, exit codes, SIGTERM, audit tamper detection)"

@@ -49,7 +49,7 @@ package final class AccessGate: Sendable {
                     UnitService.listAuditRecord($0, action: "List.Publish", unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
                 }
                 do {
-                    _ = try audit.appendBatch(records)
+                    for record in records { _ = try await audit.append(record) }
                 } catch {
                     logger.error("automatic list publication not audited", metadata: ["error": "\(error)"])
                 }
