@@ -171,7 +171,8 @@ package final class VerificationService: Sendable {
         } catch let refusal as RPCError where refusal.code == .permissionDenied {
             await record(AuditRecord(atMillis: millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff.id,
                                      action: "Verification.File", itemCode: String(purpose.itemCode.prefix(64)),
-                                     caseReference: String(purpose.caseReference.prefix(128)), holderID: String(request.holderID.prefix(64)),
+                                     caseReference: String(purpose.caseReference.prefix(128)),
+                                     holderID: (try? Holder.parse(request.holderID))?.key ?? String(request.holderID.prefix(64)),
                                      typeCode: String(request.proofType.prefix(32)), result: "denied"))
             throw refusal
         }
@@ -375,7 +376,9 @@ package final class VerificationService: Sendable {
                             result: String, at moment: Date) -> AuditRecord {
         AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: unitCode, credentialID: credentialID,
                     staff: staff, action: action, itemCode: request.itemCode, caseReference: request.caseReference,
-                    holderID: request.holderID, typeCode: request.proofType, licenceID: request.id, result: result,
+                    // The holder's canonical key when the id parses, so "who looked at my data" finds it.
+                    holderID: (try? Holder.parse(request.holderID))?.key ?? request.holderID, typeCode: request.proofType,
+                    licenceID: request.id, result: result,
                     counterpartUnit: unitCode == request.requestingUnit ? request.issuingUnit : request.requestingUnit)
     }
 
