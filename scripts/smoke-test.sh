@@ -16,7 +16,7 @@ fail() { echo "smoke-test: FAILED: $*" >&2; echo "--- noproofd log:" >&2; cat "$
 export NOPROOF_PORT=$port
 for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 out=$("$bin/noproof" health) || fail "health"
-echo "$out" | grep -q "^SERVING" || fail "health said: $out"
+grep -q "^SERVING" <<<"$out" || fail "health said: $out"
 "$bin/noproof" health --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["status"]=="SERVING"' || fail "health --json"
 
 set +e
@@ -27,7 +27,7 @@ grep -q "UNAUTHENTICATED" "$data/err" || fail "no UNAUTHENTICATED message"
 grep -q "hint:" "$data/err" || fail "no hint"
 
 out=$(NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" methods) || fail "methods"
-echo "$out" | grep -q "/noproof.v1.Health/Check" || fail "methods listing: $out"
+grep -q "/noproof.v1.Health/Check" <<<"$out" || fail "methods listing: $out"
 NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" methods --json \
   | python3 -c 'import json,sys; m=json.load(sys.stdin); assert {x["id"] for x in m} >= {1,2,3}, m' || fail "methods --json"
 
@@ -160,6 +160,36 @@ cp=$("$bin/noproof" complaint file $tf --channel review --reference HCP-SMOKE-1 
 "$bin/noproof" oversight-counts $tf --unit "$water" --json \
   | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["demanded_no_proof_item"]=="2", o' || fail "oversight-counts"
 unset NOPROOF_STAFF
+# Supervision: "who looked at my data" for the citizen portal only, and the task force's report.
+NOPROOF_CREDENTIAL=demo-citizen-portal:demo-secret "$bin/noproof" who-looked --holder "$holder" --json \
+  | python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+seen = {(e["action"], e["unitCode"], e["result"]) for e in o["entries"]}
+assert ("Lookup", "'"$water"'", "found") in seen and ("Verification.File", "11370400004315119G", "filed") in seen, seen
+assert all(e["unitName"] for e in o["entries"]), o' || fail "who-looked"
+set +e
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" who-looked --holder "$holder" >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "a unit read who-looked (exit $rc, expected 7)"
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" report --from "$today" --to "$today" --json \
+  | python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+rows = {u["unitCode"]: {f["key"]: f.get("value") for f in u["figures"]} for u in o["units"]}
+w = rows["'"$water"'"]
+assert len(rows) == 8 and w["lookups"] >= 5 and w["lookups_found"] >= 3 and w["denied_calls"] >= 2 and w["list_submissions"] == 1, w
+assert rows["11370400004315119G"]["verification_sent"] == 1 and rows["12370000495570452X"]["verification_answered_in_time"] == 1, rows
+# The oversight figures come from the oversight records: the civil affairs bureau added a ledger
+# entry today (above) for a proof its list obtains by data sharing.
+c = rows["11370400004315119G"]
+assert c["ledger_entries"] >= 1 and c["ledger_entries_no_proof_items"] >= 1, c' || fail "report"
+lines=$(NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" report --from "$today" --to "$today" --csv - | wc -l)
+[ "$lines" = 9 ] || fail "report --csv - printed $lines lines, expected a header and 8 units"
+set +e
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" report --from "$today" --to "$today" >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "a unit read every unit's report (exit $rc, expected 7)"
 
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -170,4 +200,12 @@ set +e
 set -e
 [ $rc = 14 ] || fail "health against a stopped server exited $rc, expected 14 (UNAVAILABLE)"
 grep -q "stopped" "$log" || fail "no 'stopped' in the log"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, exit codes, SIGTERM)"
+# The audit trail verifies; editing one row in the SQLite file makes `audit verify` fail naming it.
+"$bin/noproof" audit verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify on an untouched trail"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit SET result='found' WHERE sequence=7\"); c.commit()" \
+  "$data/data/audit.sqlite"
+set +e
+out=$("$bin/noproof" audit verify --data-dir "$data/data"); rc=$?
+set -e
+[ $rc = 1 ] && grep -q "BROKEN at sequence 7" <<<"$out" || fail "audit verify after editing record 7 exited $rc: $out"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection)"

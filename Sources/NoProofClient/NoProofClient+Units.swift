@@ -63,9 +63,10 @@ extension NoProofClient {
     // MARK: Credentials
 
     /// Task force: issues a credential; the answer holds the secret, shown this once.
-    package func issueCredential(unitCode: String, label: String = "", expiresInDays: UInt32 = 0,
+    /// `kind` "" / "unit", or "citizen-portal" for the citizen portal's app.
+    package func issueCredential(unitCode: String, label: String = "", expiresInDays: UInt32 = 0, kind: String = "",
                                  staff: String?) async throws -> IssueCredentialResponse {
-        try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays),
+        try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays, kind: kind),
                         as: IssueCredentialResponse.self, staff: staff)
     }
 

@@ -19,10 +19,25 @@ package struct CallContext: Sendable {
     /// The acting staff member named in the "staff" metadata entry, if any.
     package var staff: String? { metadata["staff"] }
 
-    /// The authenticated unit, or UNAUTHENTICATED.
+    /// The authenticated unit, or UNAUTHENTICATED; PERMISSION_DENIED for the citizen portal's
+    /// credential, which never acts as a unit (its methods use `requireCitizenPortal()`).
     package func requireUnit() throws(RPCError) -> AuthenticatedUnit {
         guard let unit else {
             throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
+        }
+        if unit.isCitizenPortal {
+            throw RPCError(.permissionDenied, "a citizen-portal credential may only call the citizen portal's methods (/noproof.v1.Supervision/WhoLooked), not \(method.path)")
+        }
+        return unit
+    }
+
+    /// The citizen portal's identity, or UNAUTHENTICATED / PERMISSION_DENIED for any other.
+    package func requireCitizenPortal() throws(RPCError) -> AuthenticatedUnit {
+        guard let unit else {
+            throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
+        }
+        guard unit.isCitizenPortal else {
+            throw RPCError(.permissionDenied, "only the citizen portal's credential (role \(AuthenticatedUnit.citizenPortalRole)) may call \(method.path); this connection acts for \(unit.unitName) (\(unit.unitCode))")
         }
         return unit
     }

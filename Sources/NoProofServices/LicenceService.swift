@@ -108,6 +108,7 @@ package struct LicenceService: Sendable {
         do {
             try Self.checkPurpose(purpose)
             (holder, type) = try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
+            record.holderID = holder.key    // canonical, so "who looked at my data" finds it by the holder's key
         } catch {
             record.result = "invalid_argument"
             let failure = RPCError(error)
@@ -120,10 +121,16 @@ package struct LicenceService: Sendable {
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
         }
-        if let refusal = gate?.refusal(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                       caseReference: purpose.caseReference, typeCode: type.code) {
-            record.result = refusal.code == .resourceExhausted ? "rate_limited" : "denied"
-            issuer.record(record) { respond(.failure(Self.afterAudit($0, refusal))) }
+        if let gate, let refusal = gate.decide(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                               caseReference: purpose.caseReference, typeCode: type.code) {
+            record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
+            let refused = record
+            let issuer = self.issuer
+            // Answered once both the denial log's record and the audit record are durable.
+            Task {
+                await gate.recorded(refusal.ticket)
+                issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
+            }
             return
         }
         let pending = record
@@ -228,8 +235,8 @@ package struct LicenceService: Sendable {
             record.typeCode = licence.typeCode
             if let gate {
                 try Self.checkPurpose(purpose)
-                if let refusal = gate.refusal(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                              caseReference: purpose.caseReference, typeCode: licence.typeCode) {
+                if let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                    caseReference: purpose.caseReference, typeCode: licence.typeCode) {
                     throw refusal
                 }
             }
@@ -254,10 +261,11 @@ package struct LicenceService: Sendable {
             let (holder, type) = try Self.library { () throws(LibraryError) in
                 try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
             }
+            record.holderID = holder.key
             guard type.connected else { throw Self.notConnected(type) }
             try Self.checkPurpose(purpose)
-            if let refusal = gate?.refusal(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                           caseReference: purpose.caseReference, typeCode: type.code) {
+            if let gate, let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                          caseReference: purpose.caseReference, typeCode: type.code) {
                 throw refusal
             }
             let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }

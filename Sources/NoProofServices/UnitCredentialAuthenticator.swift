@@ -67,7 +67,9 @@ package final class UnitCredentialAuthenticator: Authenticator {
         }
         return AuthenticatedUnit(
             unitCode: unit.code.value, unitName: unit.name, credentialID: credential.id,
-            expiresAt: Int64(credential.expiresAt.timeIntervalSince1970), roles: unit.isTaskForceOffice ? ["taskforce"] : []
+            expiresAt: Int64(credential.expiresAt.timeIntervalSince1970),
+            // A citizen-portal credential carries only that role: it never acts as its unit.
+            roles: credential.kind == .citizenPortal ? [AuthenticatedUnit.citizenPortalRole] : unit.isTaskForceOffice ? ["taskforce"] : []
         )
     }
 }

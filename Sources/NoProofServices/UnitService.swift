@@ -5,6 +5,7 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofProtocol
 import NoProofServer
+import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 
@@ -23,9 +24,15 @@ import NoProofUnits
 /// List actions name the acting staff member in the `staff` metadata; the store checks that the
 /// member belongs to the acting unit. After a list is published the `AccessGate` reloads, so
 /// lookups follow the new list at once.
+///
+/// Every change — units, staff, credentials issued and revoked, each step of a list's life cycle
+/// (and each change it declares late) — is written to the audit trail before the call is
+/// answered (docs/AUDIT.md lists the actions).
 package struct UnitService: Sendable {
     let store: any UnitStore
     let gate: AccessGate?
+    /// The audit trail; nil only in tests of the unit service alone.
+    let audit: AuditLog?
     let now: @Sendable () -> Date
     let credentialRounds: Int
     let logger: Logger
@@ -39,10 +46,11 @@ package struct UnitService: Sendable {
     ///   - gate: reloaded after list changes so lookups see new published lists; nil when the
     ///     server has no access control.
     ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
-    package init(store: any UnitStore, gate: AccessGate?, credentialRounds: Int = CredentialHash.defaultRounds,
+    package init(store: any UnitStore, gate: AccessGate?, audit: AuditLog? = nil, credentialRounds: Int = CredentialHash.defaultRounds,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units")) {
         self.store = store
         self.gate = gate
+        self.audit = audit
         self.now = now
         self.credentialRounds = credentialRounds
         self.logger = logger
@@ -77,6 +85,8 @@ package struct UnitService: Sendable {
             }
             let moment = now()
             try await Self.store { () async throws(UnitStoreError) in try await store.createUnit(created, staff: members, at: moment) }
+            try await audited(context, action: "Unit.Create", staff: staff, subject: created.code.value, result: "created",
+                              counterpart: created.code.value, at: moment)
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
             try? await gate?.refresh(publishingDue: false)
             return GetUnitResponse(unit: UnitInfo(created))
@@ -89,6 +99,8 @@ package struct UnitService: Sendable {
             let changed = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
             let moment = now()
             try await Self.store { () async throws(UnitStoreError) in try await store.updateUnit(changed, at: moment) }
+            try await audited(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
+                              result: changed.active ? "updated" : "deactivated", counterpart: changed.code.value, at: moment)
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
             return GetUnitResponse(unit: UnitInfo(changed))
         }
@@ -107,6 +119,8 @@ package struct UnitService: Sendable {
             let revoked = try await Self.store { () async throws(UnitStoreError) in
                 try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
             }
+            try await audited(context, action: "Credential.Revoke", staff: staff, subject: revoked.id, result: "revoked",
+                              counterpart: revoked.unitCode.value, at: moment)
             logger.info("credential revoked", metadata: ["credential": "\(revoked.id)", "unit": "\(revoked.unitCode)", "by": "\(staff)"])
             return CredentialResponse(credential: CredentialInfo(revoked))
         }
@@ -143,7 +157,7 @@ package struct UnitService: Sendable {
             let unit = try await existingUnit(try Self.unitCode(request.unitCode))
             let history = try await Self.store { () async throws(UnitStoreError) in try await store.listHistory(unit: unit.code) }
             // The unit itself and the task force office also see versions still under work.
-            let insider = context.unit.map { $0.unitCode == unit.code.value || $0.isTaskForce } ?? false
+            let insider = context.unit.map { !$0.isCitizenPortal && ($0.unitCode == unit.code.value || $0.isTaskForce) } ?? false
             let visible = insider ? history : history.filter { $0.status == .published }
             return GetItemListResponse(unit: UnitInfo(unit), inForce: ItemListVersion.inForce(among: history, at: now()).map(ItemList.init),
                                        versions: visible.map(ItemList.init))
@@ -151,7 +165,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
             let moment = now()
-            return try await listChange { () async throws(UnitStoreError) in try await store.createDraft(unit: code, by: staff, at: moment) }
+            return try await listChange("List.Draft", context, staff) { () async throws(UnitStoreError) in try await store.createDraft(unit: code, by: staff, at: moment) }
         }
         registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
@@ -165,7 +179,7 @@ package struct UnitService: Sendable {
             }
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange { () async throws(UnitStoreError) in
+            return try await listChange("List.Save", context, staff) { () async throws(UnitStoreError) in
                 try await store.saveDraft(unit: code, version: version, items: items, changes: changes, by: staff, at: moment)
             }
         }
@@ -174,7 +188,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "submit")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange { () async throws(UnitStoreError) in
+            return try await listChange("List.Submit", context, staff) { () async throws(UnitStoreError) in
                 try await store.submitList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -182,7 +196,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "reopen")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange { () async throws(UnitStoreError) in
+            return try await listChange("List.Reopen", context, staff) { () async throws(UnitStoreError) in
                 try await store.reopenList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -190,7 +204,7 @@ package struct UnitService: Sendable {
             let (code, version, staff) = try await review(request.unitCode, request.version, context: context, to: "approve")
             let moment = now()
             let effective = request.effectiveAtMillis == 0 ? moment : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
-            return try await listChange { () async throws(UnitStoreError) in
+            return try await listChange("List.Approve", context, staff) { () async throws(UnitStoreError) in
                 try await store.approveList(unit: code, version: version, reviewerStaff: staff, at: moment, effectiveAt: effective)
             }
         }
@@ -200,7 +214,7 @@ package struct UnitService: Sendable {
                 throw RPCError(.invalidArgument, "reason: required — a rejection must say why, so the unit knows what to change")
             }
             let moment = now()
-            return try await listChange { () async throws(UnitStoreError) in
+            return try await listChange("List.Reject", context, staff) { () async throws(UnitStoreError) in
                 try await store.rejectList(unit: code, version: version, reviewerStaff: staff, at: moment, reason: request.reason)
             }
         }
@@ -218,7 +232,7 @@ package struct UnitService: Sendable {
                 return ItemListResponse(list: ItemList(current))
             }
             let moment = now()
-            return try await listChange { () async throws(UnitStoreError) in
+            return try await listChange("List.Publish", context, staff) { () async throws(UnitStoreError) in
                 try await store.publishList(unit: code, version: version, actor: "\(unit.unitCode)/\(staff)", at: moment)
             }
         }
@@ -227,11 +241,62 @@ package struct UnitService: Sendable {
         }
     }
 
-    /// Runs a list change and reloads the access gate's lists so lookups follow at once.
-    private func listChange(_ body: () async throws(UnitStoreError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
+    /// Runs a list change, audits it (a submission also audits each change it reports late) and
+    /// reloads the access gate's lists so lookups follow at once.
+    private func listChange(_ action: String, _ context: CallContext, _ staff: String,
+                            _ body: () async throws(UnitStoreError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
         let list = try await Self.store(body)
+        let unit = try context.requireUnit()
+        let moment = now()
+        var records = [Self.listAuditRecord(list, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff, at: moment)]
+        if action == "List.Submit" {
+            records += list.lateChanges.map { change in
+                AuditRecord(atMillis: Self.millis(moment), unitCode: list.unitCode.value, credentialID: unit.credentialID, staff: staff,
+                            action: "List.LateChange", itemCode: change.itemCode, caseReference: Self.listSubject(list),
+                            holderID: "", typeCode: change.proofCode ?? "", licenceID: change.kind.rawValue,
+                            result: "late", proofSerial: change.timeliness.map { "\($0.workingDaysElapsed) working days" } ?? "")
+            }
+        }
+        try await audited(records)
         await reloadGate()
         return ItemListResponse(list: ItemList(list))
+    }
+
+    /// `LIST <unit> v<version>`: the subject of a list's audit records (in `case_reference`).
+    static func listSubject(_ list: ItemListVersion) -> String { "LIST \(list.unitCode.value) v\(list.version)" }
+
+    /// The audit record of a step in a list's life cycle: the result is the list's new status
+    /// (`submitted_late` for a submission declaring a late change); the list's unit is the
+    /// counterpart when another unit (the task force office) acts.
+    static func listAuditRecord(_ list: ItemListVersion, action: String, unitCode: String, credentialID: String, staff: String,
+                                at moment: Date) -> AuditRecord {
+        let late = action == "List.Submit" && !list.lateChanges.isEmpty
+        return AuditRecord(atMillis: millis(moment), unitCode: unitCode, credentialID: credentialID, staff: staff, action: action,
+                           itemCode: "", caseReference: listSubject(list), holderID: "", typeCode: "", licenceID: "",
+                           result: late ? "submitted_late" : list.status.rawValue,
+                           counterpartUnit: list.unitCode.value == unitCode ? "" : list.unitCode.value)
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// Writes the audit record of an administrative change made by the connection's unit.
+    private func audited(_ context: CallContext, action: String, staff: String, subject: String, result: String,
+                         counterpart: String, at moment: Date) async throws(RPCError) {
+        let unit = try context.requireUnit()
+        try await audited([AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                                       action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
+                                       result: result, counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)])
+    }
+
+    /// Appends `records` durably; UNAVAILABLE if they cannot be written (the change itself is made).
+    private func audited(_ records: [AuditRecord]) async throws(RPCError) {
+        guard let audit, !records.isEmpty else { return }
+        do {
+            for record in records { _ = try await audit.append(record) }
+        } catch {
+            logger.error("audit write failed", metadata: ["action": "\(records[0].action)", "error": "\(error)"])
+            throw RPCError(.unavailable, "the change was made but could not be recorded in the audit trail; check the server's data folder and retry")
+        }
     }
 
     private func reloadGate() async {
@@ -287,6 +352,11 @@ package struct UnitService: Sendable {
         let moment = now()
         let loading = file
         let report = try await Self.store { () async throws(UnitStoreError) in try await store.loadLists(loading, by: staff, at: moment) }
+        try await audited(report.loaded.map {
+            AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                        action: "List.Load", itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
+                        licenceID: "", result: "draft", counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
+        })
         if !report.loaded.isEmpty { await reloadGate() }
         logger.info("item lists loaded", metadata: ["loaded": "\(report.loaded.count)", "problems": "\(report.problems.count)",
                                                     "by": "\(unit.unitCode)/\(staff)"])
@@ -318,6 +388,8 @@ package struct UnitService: Sendable {
             try await store.replaceStaff(of: code, with: members, at: moment)
             return try await store.staff(of: code, includeInactive: true)
         }
+        try await audited(context, action: "Staff.Set", staff: context.staff ?? "", subject: code.value, result: "replaced",
+                          counterpart: code.value, at: moment)
         logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)", "members": "\(members.count)"])
         return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
     }
@@ -334,9 +406,13 @@ package struct UnitService: Sendable {
         let moment = now()
         let (credential, secret) = try Self.validated { () throws(ValidationError) in
             try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
-                                 expiresAt: moment.addingTimeInterval(Double(days) * 86_400), rounds: credentialRounds)
+                                 expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: try CredentialKind.parse(request.kind),
+                                 rounds: credentialRounds)
         }
         try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
+        try await audited(context, action: "Credential.Issue", staff: staff, subject: credential.id,
+                          result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)",
+                          counterpart: target.code.value, at: moment)
         logger.info("credential issued", metadata: ["credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)"])
         return IssueCredentialResponse(credential: CredentialInfo(credential), secret: secret)
     }

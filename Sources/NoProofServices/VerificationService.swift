@@ -162,22 +162,19 @@ package final class VerificationService: Sendable {
         try Self.run { () throws(VerificationError) in try VerificationRequest.validate(filing) }
         let issuing = try UnitService.unitCode(request.issuingUnitCode, field: "issuing_unit_code")
         let requester = try UnitService.unitCode(unit.unitCode, field: "unit")
-        // The item must list this proof as obtained by department verification from that unit (Art. 5, 10).
-        let list = try await UnitService.store { () async throws(UnitStoreError) in try await units.versionInForce(unit: requester, at: moment) }
-        guard let list else {
-            throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
-        }
-        guard let item = list.item(purpose.itemCode) else {
-            throw RPCError(.permissionDenied, "item \(purpose.itemCode) is not on \(unit.unitName)'s list in force (version \(list.version)); a verification request must cite an item of it")
-        }
-        guard let proof = item.proof(request.proofType) else {
-            throw RPCError(.permissionDenied, "item \(item.code) (\(item.name)) does not list proof \(request.proofType); only proofs the item lists may be asked for")
-        }
-        guard case .departmentVerification(let listed) = proof.method else {
-            throw RPCError(.permissionDenied, "item \(item.code) obtains \(request.proofType) by \(proof.method.summary), not by department verification")
-        }
-        guard listed == issuing else {
-            throw RPCError(.permissionDenied, "item \(item.code) lists \(request.proofType) as verified by \(listed), not \(issuing); address the request to \(listed)")
+        // The item must list this proof as obtained by department verification from that unit (Art. 5, 10);
+        // a refusal is audited (result "denied") like a refused lookup.
+        let item: ServiceItem
+        do {
+            item = try await listedItem(unit: unit, requester: requester, purpose: purpose, proofType: request.proofType,
+                                        issuing: issuing, at: moment)
+        } catch let refusal as RPCError where refusal.code == .permissionDenied {
+            await record(AuditRecord(atMillis: millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff.id,
+                                     action: "Verification.File", itemCode: String(purpose.itemCode.prefix(64)),
+                                     caseReference: String(purpose.caseReference.prefix(128)),
+                                     holderID: (try? Holder.parse(request.holderID))?.key ?? String(request.holderID.prefix(64)),
+                                     typeCode: String(request.proofType.prefix(32)), result: "denied"))
+            throw refusal
         }
         guard let issuingUnit = try await registeredUnit(issuing), issuingUnit.active else {
             throw RPCError(.failedPrecondition, "the issuing unit \(issuing) is not a registered, active unit of the system, so it cannot receive requests; ask the task force office to register it")
@@ -208,6 +205,37 @@ package final class VerificationService: Sendable {
         logger.info("verification request filed", metadata: ["request": "\(stored.id)", "from": "\(stored.requestingUnit)",
                                                              "to": "\(stored.issuingUnit)", "rule": "\(stored.deadlineRule.rawValue)"])
         return VerificationResponse(request: record(stored), replayed: false)
+    }
+
+    /// The item of the requester's list in force that obtains `proofType` by department
+    /// verification from `issuing`; PERMISSION_DENIED saying what is wrong otherwise.
+    private func listedItem(unit: AuthenticatedUnit, requester: UnifiedSocialCreditCode, purpose: Purpose, proofType: String,
+                            issuing: UnifiedSocialCreditCode, at moment: Date) async throws -> ServiceItem {
+        let list = try await UnitService.store { () async throws(UnitStoreError) in try await units.versionInForce(unit: requester, at: moment) }
+        guard let list else {
+            throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
+        }
+        guard let item = list.item(purpose.itemCode) else {
+            throw RPCError(.permissionDenied, "item \(purpose.itemCode) is not on \(unit.unitName)'s list in force (version \(list.version)); a verification request must cite an item of it")
+        }
+        guard let proof = item.proof(proofType) else {
+            throw RPCError(.permissionDenied, "item \(item.code) (\(item.name)) does not list proof \(proofType); only proofs the item lists may be asked for")
+        }
+        guard case .departmentVerification(let listed) = proof.method else {
+            throw RPCError(.permissionDenied, "item \(item.code) obtains \(proofType) by \(proof.method.summary), not by department verification")
+        }
+        guard listed == issuing else {
+            throw RPCError(.permissionDenied, "item \(item.code) lists \(proofType) as verified by \(listed), not \(issuing); address the request to \(listed)")
+        }
+        return item
+    }
+
+    private func record(_ entry: AuditRecord) async {
+        do {
+            _ = try await audit.append(entry)
+        } catch {
+            logger.error("audit write failed", metadata: ["action": "\(entry.action)", "error": "\(error)"])
+        }
     }
 
     private func refile(_ request: RefileVerificationRequest, context: CallContext) async throws -> VerificationResponse {
@@ -348,7 +376,10 @@ package final class VerificationService: Sendable {
                             result: String, at moment: Date) -> AuditRecord {
         AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: unitCode, credentialID: credentialID,
                     staff: staff, action: action, itemCode: request.itemCode, caseReference: request.caseReference,
-                    holderID: request.holderID, typeCode: request.proofType, licenceID: request.id, result: result)
+                    // The holder's canonical key when the id parses, so "who looked at my data" finds it.
+                    holderID: (try? Holder.parse(request.holderID))?.key ?? request.holderID, typeCode: request.proofType,
+                    licenceID: request.id, result: result,
+                    counterpartUnit: unitCode == request.requestingUnit ? request.issuingUnit : request.requestingUnit)
     }
 
     // MARK: Checks

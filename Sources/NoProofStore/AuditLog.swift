@@ -103,6 +103,32 @@ package final class AuditLog: Sendable {
                 after = page[page.count - 1].sequence
             }
         }
+        migrator.registerMigration("v3: supervision tallies") { db in
+            // Per-(day, unit, metric) counters for the supervision report (SupervisionTally),
+            // incremented with every append from now on; backfilled from the records written before.
+            try db.execute(sql: """
+                CREATE TABLE supervision_tally (
+                    day INTEGER NOT NULL,
+                    unit_code TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (day, unit_code, metric)
+                ) WITHOUT ROWID
+                """)
+            var counts: [SupervisionTally.Key: Int64] = [:]
+            var after: Int64 = 0
+            while true {
+                let page = try AuditChain.fetchPage(db, after: after, limit: AuditChain.pageSize)
+                if page.isEmpty { break }
+                for row in page {
+                    if case .record(let record) = row.content {
+                        for key in SupervisionTally.keys(for: record) { counts[key, default: 0] += 1 }
+                    }
+                }
+                after = page[page.count - 1].sequence
+            }
+            try Self.addTallies(counts, db)
+        }
         return migrator
     }
 
@@ -191,6 +217,7 @@ package final class AuditLog: Sendable {
                 ])
                 sequences.append(sequence)
             }
+            try Self.addTallies(SupervisionTally.counts(for: records), db)
             return sequences
         }
     }
@@ -304,6 +331,77 @@ package final class AuditLog: Sendable {
             }
         }
         return result
+    }
+
+    /// Adds `counts` to the supervision tallies (inside the caller's write transaction).
+    static func addTallies(_ counts: [SupervisionTally.Key: Int64], _ db: Database) throws {
+        if counts.isEmpty { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO supervision_tally (day, unit_code, metric, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT (day, unit_code, metric) DO UPDATE SET count = count + excluded.count
+            """)
+        for (key, count) in counts {
+            try statement.execute(arguments: [key.day, key.unitCode, key.metric, count])
+        }
+    }
+
+    /// The supervision tallies summed over the civil days `fromDay...throughDay` (China Standard
+    /// Time, `CivilDate.daysSinceEpoch`), by unit and metric; of one unit or of all. One range
+    /// read of the primary key (day first): the cost grows with units × days × metrics in the
+    /// period, not with the number of audit records.
+    package func tallies(fromDay: Int, throughDay: Int, unitCode: String? = nil) throws -> [String: [String: Int64]] {
+        try database.read { db in
+            var sql = "SELECT unit_code, metric, SUM(count) FROM supervision_tally WHERE day BETWEEN ? AND ?"
+            var arguments: StatementArguments = [fromDay, throughDay]
+            if let unitCode {
+                sql += " AND unit_code = ?"
+                arguments += [unitCode]
+            }
+            sql += " GROUP BY unit_code, metric"
+            var result: [String: [String: Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                result[row[0], default: [:]][row[1]] = row[2]
+            }
+            return result
+        }
+    }
+
+    /// Records about one holder (the `audit_by_holder` index), newest first, with sequence below
+    /// `before` (nil: from the newest) and one of `actions`; at most `limit`.
+    package func records(aboutHolder holderID: String, actions: [String], before: Int64? = nil, limit: Int) throws -> [AuditRecord] {
+        try database.read { db in
+            let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
+            var arguments: StatementArguments = [holderID, before ?? Int64.max]
+            arguments += StatementArguments(actions.isEmpty ? [""] : actions)
+            arguments += [max(0, limit)]
+            let sql = "SELECT * FROM audit INDEXED BY audit_by_holder WHERE holder_id = ? AND sequence < ? AND action IN (\(placeholders)) "
+                + "ORDER BY sequence DESC LIMIT ?"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.record)
+        }
+    }
+
+    /// The latest record with one of `actions` and type code `typeCode`, searching back from the end
+    /// (used at start-up for the seal keys, which every start records: the search stops at the
+    /// previous start's records).
+    package func latestRecord(actions: [String], typeCode: String) throws -> AuditRecord? {
+        try database.read { db in
+            let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
+            var arguments = StatementArguments(actions.isEmpty ? [""] : actions)
+            arguments += [typeCode]
+            return try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE action IN (\(placeholders)) AND type_code = ? ORDER BY sequence DESC LIMIT 1",
+                                    arguments: arguments).map(Self.record)
+        }
+    }
+
+    static func record(_ row: Row) -> AuditRecord {
+        var record = AuditRecord(
+            atMillis: row["at_millis"], unitCode: row["unit_code"], credentialID: row["credential_id"], staff: row["staff"],
+            action: row["action"], itemCode: row["item_code"], caseReference: row["case_reference"],
+            holderID: row["holder_id"], typeCode: row["type_code"], licenceID: row["licence_id"],
+            result: row["result"], proofSerial: row["proof_serial"]
+        )
+        record.sequence = row["sequence"]
+        return record
     }
 
     /// Stops taking records; waits for those queued to be written.

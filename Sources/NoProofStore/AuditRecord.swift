@@ -17,10 +17,15 @@ package struct AuditRecord: Hashable, Sendable {
     /// "found", "not_found", "revoked", "suspended", "expired", "invalid_argument", ...
     package var result: String
     package var proofSerial: String
+    /// The other unit an event concerns (e.g. the issuing unit of a verification request the
+    /// record's unit filed), so the supervision tallies count it for that unit too. Not stored in
+    /// the audit row and not part of the chain hash: it only feeds `supervision_tally` when the
+    /// record is written (see docs/SUPERVISION.md).
+    package var counterpartUnit: String = ""
 
     package init(atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: String,
                  itemCode: String, caseReference: String, holderID: String, typeCode: String,
-                 licenceID: String = "", result: String, proofSerial: String = "") {
+                 licenceID: String = "", result: String, proofSerial: String = "", counterpartUnit: String = "") {
         self.atMillis = atMillis
         self.unitCode = unitCode
         self.credentialID = credentialID
@@ -33,5 +38,6 @@ package struct AuditRecord: Hashable, Sendable {
         self.licenceID = licenceID
         self.result = result
         self.proofSerial = proofSerial
+        self.counterpartUnit = counterpartUnit
     }
 }

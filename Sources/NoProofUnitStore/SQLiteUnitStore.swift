@@ -109,6 +109,10 @@ package final class SQLiteUnitStore: UnitStore {
                 CREATE INDEX denial_by_unit_time ON denial_log(unit_code, at_millis);
                 """)
         }
+        migrator.registerMigration("v2: credential kind") { db in
+            // "unit" (a departmental system) or "citizen-portal" (the app showing citizens who obtained their data).
+            try db.execute(sql: "ALTER TABLE credential ADD COLUMN kind TEXT NOT NULL DEFAULT 'unit'")
+        }
         return migrator
     }
 
@@ -335,7 +339,8 @@ package final class SQLiteUnitStore: UnitStore {
             return Credential(id: id, unitCode: try UnifiedSocialCreditCode.parse(row["unit_code"], field: "unit_code"),
                               secretHash: try CredentialHash.parse(row["secret_hash"]), label: row["label"],
                               issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
-                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"])
+                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
+                              kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"))
         } catch {
             throw UnitStoreError(.storage, "stored credential \(id) is unreadable: \(error)")
         }
@@ -348,11 +353,13 @@ package final class SQLiteUnitStore: UnitStore {
                 throw UnitStoreError(.alreadyExists, "credential \(credential.id) already exists")
             }
             try db.execute(sql: """
-                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by, revocation_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
+                                        revocation_reason, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
                                  Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
-                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason])
+                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
+                                 credential.kind.rawValue])
         }
     }
 
@@ -630,6 +637,24 @@ package final class SQLiteUnitStore: UnitStore {
                 """, arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
                                  record.typeCode, record.kind.rawValue, record.reason, record.message])
             return db.lastInsertedRowID
+        }
+    }
+
+    @discardableResult
+    package func appendDenials(_ records: [DenialRecord]) async throws(UnitStoreError) -> [Int64] {
+        if records.isEmpty { return [] }
+        return try await write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var sequences: [Int64] = []
+            for record in records {
+                try statement.execute(arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
+                                                  record.typeCode, record.kind.rawValue, record.reason, record.message])
+                sequences.append(db.lastInsertedRowID)
+            }
+            return sequences
         }
     }
 

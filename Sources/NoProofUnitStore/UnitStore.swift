@@ -130,6 +130,20 @@ package protocol UnitStore: Sendable {
     @discardableResult
     func appendDenial(_ record: DenialRecord) async throws(UnitStoreError) -> Int64
 
+    /// Appends several records durably in one transaction, in order; returns their sequence numbers.
+    @discardableResult
+    func appendDenials(_ records: [DenialRecord]) async throws(UnitStoreError) -> [Int64]
+
     /// The most recent records (newest first), of one unit or of all.
     func denials(unit: UnifiedSocialCreditCode?, limit: Int) async throws(UnitStoreError) -> [DenialRecord]
+}
+
+extension UnitStore {
+    /// One record at a time (stores that cannot write a batch in one transaction).
+    @discardableResult
+    package func appendDenials(_ records: [DenialRecord]) async throws(UnitStoreError) -> [Int64] {
+        var sequences: [Int64] = []
+        for record in records { sequences.append(try await appendDenial(record)) }
+        return sequences
+    }
 }

@@ -31,11 +31,13 @@ package struct Credential: Hashable, Sendable, Identifiable {
     package var revokedBy: String?
     /// Why it was revoked, if it was.
     package var revocationReason: String?
+    /// A unit's system (default) or the citizen portal.
+    package var kind: CredentialKind
 
     /// Creates a credential from stored parts.
     package init(id: String, unitCode: UnifiedSocialCreditCode, secretHash: CredentialHash, label: String,
                  issuedAt: Date, issuedBy: String, expiresAt: Date, revokedAt: Date? = nil,
-                 revokedBy: String? = nil, revocationReason: String? = nil) {
+                 revokedBy: String? = nil, revocationReason: String? = nil, kind: CredentialKind = .unit) {
         self.id = id
         self.unitCode = unitCode
         self.secretHash = secretHash
@@ -46,6 +48,7 @@ package struct Credential: Hashable, Sendable, Identifiable {
         self.revokedAt = revokedAt
         self.revokedBy = revokedBy
         self.revocationReason = revocationReason
+        self.kind = kind
     }
 
     /// Issues a credential for `unitCode` with a fresh random identifier and secret.
@@ -56,7 +59,7 @@ package struct Credential: Hashable, Sendable, Identifiable {
     /// - Returns: the credential to store and the secret to show once; the secret is not kept.
     /// - Throws: `ValidationError` when the expiry is not after the issue time or a text is invalid.
     package static func issue(unitCode: UnifiedSocialCreditCode, label: String = "", issuedBy: String,
-                              issuedAt: Date, expiresAt: Date,
+                              issuedAt: Date, expiresAt: Date, kind: CredentialKind = .unit,
                               rounds: Int = CredentialHash.defaultRounds) throws(ValidationError) -> (credential: Credential, secret: String) {
         guard expiresAt > issuedAt else {
             throw ValidationError(field: "expires_at", reason: "expiry must be after the issue time \(issuedAt)")
@@ -66,7 +69,7 @@ package struct Credential: Hashable, Sendable, Identifiable {
         let id = idPrefix + Base64URL.encode(Base64URL.randomBytes(idByteCount))
         let secret = Base64URL.encode(Base64URL.randomBytes(secretByteCount))
         let credential = Credential(id: id, unitCode: unitCode, secretHash: CredentialHash.make(secret: secret, rounds: rounds),
-                                    label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt)
+                                    label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt, kind: kind)
         return (credential, secret)
     }
 

@@ -7,7 +7,8 @@ import Foundation
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
-///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "..."}]
+///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "...",
+///                        "roles": ["citizen-portal"]}]
 ///     }
 struct DaemonConfiguration: Codable {
     struct Credential: Codable {
@@ -15,6 +16,8 @@ struct DaemonConfiguration: Codable {
         var secret: String
         var unitCode: String
         var unitName: String
+        /// Roles of the credential, e.g. ["citizen-portal"] for the citizen portal's app.
+        var roles: [String]?
     }
 
     var host: String?

@@ -5,6 +5,7 @@ import NoProofLibrary
 import NoProofOversight
 import NoProofOversightStore
 import NoProofSeals
+import NoProofServices
 import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
@@ -65,8 +66,12 @@ struct DaemonStorage {
             logger.info("demo units, staff and published item lists ready", metadata: ["units": "\(UnitDemoData.units.count)"])
         }
         let keyring: SealKeyring
+        let sealDirectory = dataDirectory.appendingPathComponent("seals", isDirectory: true)
+        let existingKeys = Set(SealKind.allCases.filter {
+            FileManager.default.fileExists(atPath: sealDirectory.appendingPathComponent("\($0.rawValue).key.json").path)
+        })
         do {
-            keyring = try SealKeyring.openOrCreate(directory: dataDirectory.appendingPathComponent("seals", isDirectory: true))
+            keyring = try SealKeyring.openOrCreate(directory: sealDirectory)
         } catch {
             throw ConfigurationError("seal keys: \(error)")
         }
@@ -84,6 +89,7 @@ struct DaemonStorage {
             logger.info("audit chain head at start", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
                                                              "anchor": "\(head)"])
         }
+        try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
         let verification: SQLiteVerificationStore
         do {
             verification = try SQLiteVerificationStore(directory: dataDirectory)

@@ -20,7 +20,15 @@ enum DemoSetup {
             unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
                                     roles: unit.isTaskForceOffice ? ["taskforce"] : [])
         )
-    }
+    } + [
+        // The citizen portal (the app showing citizens who obtained their data), run for the task
+        // force office: it may call only /noproof.v1.Supervision/WhoLooked and never acts as the office.
+        StaticCredentialAuthenticator.Credential(
+            id: "demo-citizen-portal", secret: secret,
+            unit: AuthenticatedUnit(unitCode: UnitDemoData.taskForce.code.value, unitName: "“无证明城市”市民端（演示）",
+                                    credentialID: "demo-citizen-portal", roles: [AuthenticatedUnit.citizenPortalRole])
+        ),
+    ]
 
     /// A few demo holders to try lookups with (the generator is deterministic).
     static func examples(licences: Int) -> [DemoHolder] {

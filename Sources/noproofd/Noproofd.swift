@@ -105,7 +105,7 @@ struct Noproofd: AsyncParsableCommand {
         var credentials = (file.credentials ?? []).map {
             StaticCredentialAuthenticator.Credential(
                 id: $0.id, secret: $0.secret,
-                unit: AuthenticatedUnit(unitCode: $0.unitCode, unitName: $0.unitName, credentialID: $0.id)
+                unit: AuthenticatedUnit(unitCode: $0.unitCode, unitName: $0.unitName, credentialID: $0.id, roles: Set($0.roles ?? []))
             )
         }
         if demo { credentials += DemoSetup.credentials }
@@ -121,10 +121,16 @@ struct Noproofd: AsyncParsableCommand {
         guard limits.maxLookupsPerCase > 0, limits.maxLookupsPerStaffPerMinute > 0 else {
             throw ValidationError("maxLookupsPerCase and maxLookupsPerStaffPerMinute must be at least 1 (use --no-rate-limits to turn the limits off)")
         }
-        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, logger: logger)
+        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, audit: library.audit, logger: logger)
         try await gate.refresh()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
-        UnitService(store: library.units, gate: gate, logger: logger).register(in: &registry)
+        UnitService(store: library.units, gate: gate, audit: library.audit, logger: logger).register(in: &registry)
+        // Supervision (Art. 16, 20): the report and "who looked at my data", with the oversight figures
+        // (commitments, ledger, mismatches, complaints) counted from the oversight records.
+        SupervisionService(audit: library.audit, units: library.units,
+                           oversight: OversightStoreFigures(store: library.oversight, units: library.units),
+                           typeNames: Dictionary(library.licences.licenceTypes.map { ($0.code, $0.nameZh) }, uniquingKeysWith: { a, _ in a }),
+                           logger: logger).register(in: &registry)
         // Department verification: deadlines re-armed from the store, checked once a second.
         let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
         let verification = VerificationService(store: library.verification, units: library.units, keyring: library.keyring,
@@ -166,7 +172,15 @@ struct Noproofd: AsyncParsableCommand {
                 logger: logger
             )
         )
-        defer { library.close(logger: logger) }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await gate.close()
+            library.close(logger: logger)
+            throw error
+        }
+        // Denial records still queued are written before the unit store closes.
+        await gate.close()
+        library.close(logger: logger)
     }
 }

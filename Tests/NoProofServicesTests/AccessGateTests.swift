@@ -57,6 +57,38 @@ struct AccessGateTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(logged == cases.count)
+            await gate.close()
+        }
+    }
+
+    /// The denial log is written by one ordered writer: `checked` returns only once its record is
+    /// in the store, and `close()` drains every refusal queued before it (none is lost when the
+    /// server stops and the store closes).
+    @Test func denialRecordsAreDurableBeforeTheAnswerAndInOrder() async throws {
+        try await Self.withStore { store in
+            let clock = Clock()
+            let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 1000, maxLookupsPerStaffPerMinute: 1000),
+                                  now: { clock.now }, logger: Logger(label: "test"))
+            try await gate.refresh()
+            for index in 0..<5 {
+                let refusal = await gate.checked(unitCode: Self.water, staff: "agent-0001", itemCode: "NOPE-\(index)", caseReference: "D-\(index)",
+                                                 typeCode: "JMSFZ")
+                #expect(refusal?.code == .permissionDenied)
+                #expect(try await store.denials(unit: nil, limit: 100).count == index + 1)
+            }
+            #expect(await gate.checked(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OK",
+                                       typeCode: "JMSFZ") == nil)
+            for index in 0..<50 {
+                #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C-\(index)",
+                                     typeCode: "JHZ") != nil)
+            }
+            await gate.close()
+            let logged = try await store.denials(unit: nil, limit: 100)   // newest first
+            #expect(logged.count == 55)
+            #expect(logged.prefix(50).reversed().map(\.caseReference) == (0..<50).map { "C-\($0)" })
+            #expect(logged.map(\.sequence) == logged.map(\.sequence).sorted { ($0 ?? 0) > ($1 ?? 0) })
+            // After close a refusal is still answered, only no longer recorded.
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "NOPE", caseReference: "late", typeCode: "JMSFZ") != nil)
         }
     }
 
@@ -79,6 +111,7 @@ struct AccessGateTests {
             #expect(gate.refusal(unitCode: Self.water, staff: "b", itemCode: "SW-KH-001", caseReference: "OTHER-4", typeCode: "JMSFZ") == nil)
             clock.advance(61)
             #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-5", typeCode: "JMSFZ") == nil)
+            await gate.close()
         }
     }
 

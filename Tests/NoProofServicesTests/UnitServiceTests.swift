@@ -87,6 +87,7 @@ struct UnitServiceTests {
             server.beginGracefulShutdown()
             try await group.waitForAll()
         }
+        await gate.close()
         audit.close()
         try store.close()
         try units.close()

@@ -30,10 +30,13 @@ struct CredentialIssueCommand: AsyncParsableCommand {
     @Option(help: "A label, e.g. the departmental system's name.")
     var label: String = ""
 
+    @Option(help: "unit (default): the unit's departmental system; citizen-portal: the citizen portal's app, which may only call who-looked.")
+    var kind: String = "unit"
+
     func run() async throws {
-        let (unitCode, days, label, staff) = (self.unitCode, expiresDays, self.label, self.staff.resolved)
+        let (unitCode, days, label, kind, staff) = (self.unitCode, expiresDays, self.label, self.kind, self.staff.resolved)
         let issued = try await connection.withClient { client in
-            try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, staff: staff)
+            try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, kind: kind, staff: staff)
         }
         guard let credential = issued.credential else { throw ExitCode(13) }
         if connection.json {

@@ -115,7 +115,7 @@ enum ListPrinter {
 
     /// A credential (never its secret, except `secret` right after issue).
     struct CredentialOutput: Encodable {
-        var credentialID, unitCode, label, issuedAt, issuedBy, expiresAt: String
+        var credentialID, unitCode, kind, label, issuedAt, issuedBy, expiresAt: String
         var revokedAt, revokedBy, revocationReason: String?
         var secret: String?
         /// `ID:SECRET`, ready for --credential or NOPROOF_CREDENTIAL.
@@ -124,6 +124,7 @@ enum ListPrinter {
         init(_ credential: CredentialInfo, secret: String? = nil) {
             credentialID = credential.credentialID
             unitCode = credential.unitCode
+            kind = credential.kind.isEmpty ? "unit" : credential.kind
             label = credential.label
             issuedAt = ListPrinter.time(credential.issuedAtMillis) ?? ""
             issuedBy = credential.issuedBy
@@ -197,6 +198,7 @@ enum ListPrinter {
         if let revoked = time(credential.revokedAtMillis) {
             line += "  REVOKED \(revoked) by \(credential.revokedBy): \(credential.revocationReason)"
         }
+        if credential.kind == "citizen-portal" { line += "  [citizen-portal]" }
         if !credential.label.isEmpty { line += "  (\(credential.label))" }
         print(line)
     }

@@ -11,6 +11,7 @@
 #include "units.pb-c.h"
 #include "verification.pb-c.h"
 #include "oversight.pb-c.h"
+#include "supervision.pb-c.h"
 #include "noproof_descriptors.h"
 #include "noproof_codec.h"
 #endif

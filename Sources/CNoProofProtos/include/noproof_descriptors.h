@@ -8,6 +8,7 @@
 #include "reflection.pb-c.h"
 #include "rpc.pb-c.h"
 #include "session.pb-c.h"
+#include "supervision.pb-c.h"
 #include "units.pb-c.h"
 #include "verification.pb-c.h"
 static inline const ProtobufCMessageDescriptor *noproof__v1__add_ledger_entry_request__descriptor_ptr(void) { return &noproof__v1__add_ledger_entry_request__descriptor; }
@@ -116,6 +117,8 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__purpose__descriptor
 static inline const ProtobufCMessageDescriptor *noproof__v1__record_commitment_request__descriptor_ptr(void) { return &noproof__v1__record_commitment_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__refile_verification_request__descriptor_ptr(void) { return &noproof__v1__refile_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__reject_list_request__descriptor_ptr(void) { return &noproof__v1__reject_list_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__report_figure__descriptor_ptr(void) { return &noproof__v1__report_figure__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__report_flag__descriptor_ptr(void) { return &noproof__v1__report_flag__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__return_verification_request__descriptor_ptr(void) { return &noproof__v1__return_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__reverify_mismatch_request__descriptor_ptr(void) { return &noproof__v1__reverify_mismatch_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__revoke_credential_request__descriptor_ptr(void) { return &noproof__v1__revoke_credential_request__descriptor; }
@@ -126,12 +129,18 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__sealed_proof__descr
 static inline const ProtobufCMessageDescriptor *noproof__v1__server_settings__descriptor_ptr(void) { return &noproof__v1__server_settings__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__set_staff_request__descriptor_ptr(void) { return &noproof__v1__set_staff_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__staff_entry__descriptor_ptr(void) { return &noproof__v1__staff_entry__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__supervision_report_request__descriptor_ptr(void) { return &noproof__v1__supervision_report_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__supervision_report_response__descriptor_ptr(void) { return &noproof__v1__supervision_report_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__take_verification_request__descriptor_ptr(void) { return &noproof__v1__take_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__unit_info__descriptor_ptr(void) { return &noproof__v1__unit_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__unit_report__descriptor_ptr(void) { return &noproof__v1__unit_report__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__update_unit_request__descriptor_ptr(void) { return &noproof__v1__update_unit_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__verification_event__descriptor_ptr(void) { return &noproof__v1__verification_event__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__verification_record__descriptor_ptr(void) { return &noproof__v1__verification_record__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__verification_response__descriptor_ptr(void) { return &noproof__v1__verification_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__watch_verification_queue_request__descriptor_ptr(void) { return &noproof__v1__watch_verification_queue_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__watch_verification_request__descriptor_ptr(void) { return &noproof__v1__watch_verification_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__who_looked_entry__descriptor_ptr(void) { return &noproof__v1__who_looked_entry__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__who_looked_request__descriptor_ptr(void) { return &noproof__v1__who_looked_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__who_looked_response__descriptor_ptr(void) { return &noproof__v1__who_looked_response__descriptor; }
 #endif

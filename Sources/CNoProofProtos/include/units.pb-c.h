@@ -135,10 +135,14 @@ struct  Noproof__V1__CredentialInfo
   int64_t revoked_at_millis;
   char *revoked_by;
   char *revocation_reason;
+  /*
+   * "unit" or "citizen-portal".
+   */
+  char *kind;
 };
 #define NOPROOF__V1__CREDENTIAL_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__credential_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -377,10 +381,15 @@ struct  Noproof__V1__IssueCredentialRequest
    * Days until it expires; 0 = 365.
    */
   uint32_t expires_in_days;
+  /*
+   * "" or "unit": a departmental system acting for the unit; "citizen-portal": the citizen
+   * portal's app, which may call only /noproof.v1.Supervision/WhoLooked.
+   */
+  char *kind;
 };
 #define NOPROOF__V1__ISSUE_CREDENTIAL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__issue_credential_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -111,6 +111,10 @@ from .messages import (
     VerificationResponse,
     WatchVerificationQueueRequest,
     WatchVerificationRequest,
+    SupervisionReportRequest,
+    SupervisionReportResponse,
+    WhoLookedRequest,
+    WhoLookedResponse,
 )
 from .protocol import FLAG_END_OK, HEADER_LENGTH, PREFACE, FrameType, decode_header, encode_frame
 
@@ -669,6 +673,23 @@ class Client:
                                    ListVerificationsRequest(include_finished=include_finished, limit=limit),
                                    ListVerificationsResponse, metadata=_staff(staff), timeout=timeout)
         return list(response.requests)
+
+    async def supervision_report(self, from_date: str, to_date: str, *, unit_code: str = "",
+                                 timeout: float | None = None) -> SupervisionReportResponse:
+        """``/noproof.v1.Supervision/Report``: figures and flags per unit for the civil days ``from_date``
+        through ``to_date`` (YYYY-MM-DD, China Standard Time). ``unit_code`` "" = every unit (task force
+        office only); a unit may ask for its own."""
+        return await self.call("/noproof.v1.Supervision/Report",
+                               SupervisionReportRequest(from_date=from_date, to_date=to_date, unit_code=unit_code),
+                               SupervisionReportResponse, timeout=timeout)
+
+    async def who_looked(self, holder_id: str, *, limit: int = 0, page_token: str = "",
+                         timeout: float | None = None) -> WhoLookedResponse:
+        """``/noproof.v1.Supervision/WhoLooked`` (citizen portal credential only): one page, newest first,
+        of the units that obtained the holder's data; pass ``next_page_token`` back for older entries."""
+        return await self.call("/noproof.v1.Supervision/WhoLooked",
+                               WhoLookedRequest(holder_id=holder_id, limit=limit, page_token=page_token),
+                               WhoLookedResponse, timeout=timeout)
 
     async def take_verification(self, request_id: str, *, staff: str | None = None,
                                 timeout: float | None = None) -> VerificationRecord:

@@ -83,6 +83,15 @@ from ._pb.oversight_pb2 import (
     RecordCommitmentRequest,
     ReverifyMismatchRequest,
     RouteComplaintRequest,
+from ._pb.supervision_pb2 import (
+    ReportFigure,
+    ReportFlag,
+    SupervisionReportRequest,
+    SupervisionReportResponse,
+    UnitReport,
+    WhoLookedEntry,
+    WhoLookedRequest,
+    WhoLookedResponse,
 )
 from ._pb.reflection_pb2 import ListMethodsRequest, ListMethodsResponse, MethodInfo
 from ._pb.rpc_pb2 import CallHeader, CallStatus, GoAway, MetadataEntry, ServerSettings
@@ -175,4 +184,12 @@ __all__ = [
     "VerificationResponse",
     "WatchVerificationQueueRequest",
     "WatchVerificationRequest",
+    "ReportFigure",
+    "ReportFlag",
+    "SupervisionReportRequest",
+    "SupervisionReportResponse",
+    "UnitReport",
+    "WhoLookedEntry",
+    "WhoLookedRequest",
+    "WhoLookedResponse",
 ]

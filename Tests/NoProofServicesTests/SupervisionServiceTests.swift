@@ -1,0 +1,488 @@
+import Foundation
+import Logging
+import NoProofClient
+import NoProofCodec
+import NoProofDomain
+import NoProofDomainMessages
+import NoProofLibrary
+import NoProofProtocol
+import NoProofSeals
+import NoProofServer
+import NoProofStore
+import NoProofUnitStore
+import NoProofUnits
+import NoProofVerification
+import NoProofVerificationStore
+import Synchronization
+import Testing
+@testable import NoProofServices
+
+/// Supervision over a real socket: the licence, unit, verification and supervision services on
+/// one audit trail, the demo units with their lists, fixed credentials for the task force office,
+/// units and the citizen portal, and an injected clock.
+@Suite("Supervision service over loopback")
+struct SupervisionServiceTests {
+    final class Clock: Sendable {
+        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
+        var now: Date { value.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    /// A test double of the oversight records: fixed counts per unit, and what it was asked.
+    final class FixedOversight: OversightCountsSource {
+        let counts: [String: OversightFigures]
+        let asked = Mutex<[(CivilDate, CivilDate, String?)]>([])
+        init(_ counts: [String: OversightFigures]) { self.counts = counts }
+        func oversightCounts(from: CivilDate, through: CivilDate, unitCode: String?) async throws -> [String: OversightFigures] {
+            asked.withLock { $0.append((from, through, unitCode)) }
+            return unitCode.map { code in counts.filter { $0.key == code } } ?? counts
+        }
+    }
+
+    static let water = UnitDemoData.water.code.value
+    static let bank = UnitDemoData.bank.code.value
+    static let civil = UnitDemoData.civilAffairs.code.value
+    static let university = UnitDemoData.university.code.value
+    static let taskForce = UnitDemoData.taskForce.code.value
+    static let demo = DemoDataGenerator(licenceCount: 400)
+
+    struct Environment: Sendable {
+        let port: Int
+        let clock: Clock
+        let audit: AuditLog
+        let units: SQLiteUnitStore
+        let verification: VerificationService
+        let gate: AccessGate
+        func client(_ id: String) async throws -> NoProofClient {
+            try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
+        }
+    }
+
+    static func withEnvironment(oversight: (any OversightCountsSource)? = nil, _ body: @Sendable (Environment) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-supervision-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = Clock()
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let store = try SQLiteLicenceStore(directory: directory)
+        try await seedDemo(store: store, count: 400)
+        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
+                                                    logger: quiet)
+        let units = try SQLiteUnitStore(directory: directory)
+        _ = try await UnitDemoSeeding.seed(into: units)
+        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
+        let audit = try AuditLog(directory: directory)
+        let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
+        try await gate.refresh()
+        let verificationStore = try SQLiteVerificationStore(directory: directory)
+        let verification = VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit,
+                                               databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
+        try await verification.start()
+        var registry = RPCRegistry()
+        LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
+        UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
+        verification.register(in: &registry)
+        SupervisionService(audit: audit, units: units, oversight: oversight,
+                           typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
+                           now: { clock.now }, logger: quiet).register(in: &registry)
+        var fixed: [StaticCredentialAuthenticator.Credential] = [
+            ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
+            ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university),
+        ].map { id, unit in
+            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
+                                                                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
+        }
+        fixed.append(.init(id: "portal", secret: "secret", unit: AuthenticatedUnit(
+            unitCode: UnitDemoData.taskForce.code.value, unitName: "市民端", credentialID: "portal", roles: [AuthenticatedUnit.citizenPortalRole])))
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        let server = NoProofServer(configuration: configuration, registry: registry,
+                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningAddress().port!
+            do {
+                try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate))
+            } catch {
+                server.beginGracefulShutdown()
+                throw error
+            }
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        await gate.close()
+        audit.close()
+        try verificationStore.close()
+        try store.close()
+        try units.close()
+    }
+
+    func code(_ body: () async throws -> Void) async -> StatusCode? {
+        do {
+            try await body()
+            return nil
+        } catch let error as RPCError {
+            return error.code
+        } catch {
+            return .unknown
+        }
+    }
+
+    static func figure(_ row: UnitReport?, _ key: String) -> UInt64? {
+        row?.figures.first { $0.key == key && $0.recorded }?.value
+    }
+
+    /// 2026-11-01 00:00 China Standard Time, in Unix milliseconds.
+    static let november1 = Int64(1_793_462_400_000)
+    static let day = Int64(86_400_000)
+
+    static func entry(_ unit: String, _ action: String, _ result: String, day offset: Int64, counterpart: String = "") -> AuditRecord {
+        AuditRecord(atMillis: november1 + offset * day + 3_600_000, unitCode: unit, credentialID: "c", staff: "agent-0001", action: action,
+                    itemCode: "ITEM", caseReference: "CASE", holderID: "370404199306107807", typeCode: "JMSFZ", result: result,
+                    counterpartUnit: counterpart)
+    }
+
+    /// A history written record by record, as the services write them, for November 2026 (and a
+    /// few records just outside it); the figures and flags are counted by hand below.
+    static let history: [AuditRecord] = [
+        // The water company: 4 lookups (2 found, 1 not found, 1 revoked), 1 check that matched,
+        // 2 refused by its list, 1 over the limits, 1 invalid; one list submission with one late change.
+        entry(water, "Lookup", "found", day: 0), entry(water, "Lookup", "found", day: 3), entry(water, "Lookup", "not_found", day: 3),
+        entry(water, "Lookup", "revoked", day: 10), entry(water, "CheckLicence", "match", day: 11),
+        entry(water, "Lookup", "denied", day: 12), entry(water, "GetLicence", "permission_denied", day: 12),
+        entry(water, "Lookup", "rate_limited", day: 13), entry(water, "Lookup", "invalid_argument", day: 14),
+        entry(water, "List.Submit", "submitted_late", day: 20), entry(water, "List.LateChange", "late", day: 20),
+        entry(water, "Lookup", "found", day: -1), entry(water, "Lookup", "found", day: 30),     // 31 October and 1 December: outside
+        // Civil affairs files 3 requests to the university, re-files 1, and is refused once.
+        entry(civil, "Verification.File", "filed", day: 1, counterpart: university),
+        entry(civil, "Verification.File", "filed", day: 2, counterpart: university),
+        entry(civil, "Verification.File", "filed", day: 5, counterpart: university),
+        entry(civil, "Verification.Refile", "filed", day: 6, counterpart: university),
+        entry(civil, "Verification.File", "denied", day: 7),
+        // The university: answers 1 in time, 1 late, returns 1, lets 2 go overdue, 1 of them to a second breach.
+        entry(university, "Verification.Take", "taken", day: 1, counterpart: civil),
+        entry(university, "Verification.Answer", "verified", day: 1, counterpart: civil),
+        entry(university, "Verification.Escalate", "escalated", day: 2, counterpart: civil),
+        entry(university, "Verification.Answer", "not_on_record late", day: 2, counterpart: civil),
+        entry(university, "Verification.Escalate", "escalated", day: 5, counterpart: civil),
+        entry(university, "Verification.SecondBreach", "second_breach", day: 5, counterpart: civil),
+        entry(university, "Verification.Return", "returned", day: 6, counterpart: civil),
+    ]
+
+    @Test func theReportCountsASeededHistoryAndRaisesItsFlags() async throws {
+        try await Self.withEnvironment { env in
+            _ = try env.audit.appendBatch(Self.history)
+            let taskForce = try await env.client("taskforce")
+            let report = try await taskForce.supervisionReport(from: "2026-11-01", to: "2026-11-30")
+            #expect(report.fromDate == "2026-11-01" && report.toDate == "2026-11-30")
+            #expect(report.units.map(\.unitCode) == UnitDemoData.units.map(\.code.value).sorted())
+            let water = report.units.first { $0.unitCode == Self.water }
+            #expect(water?.unitName == UnitDemoData.water.name)
+            let expectedWater: [String: UInt64] = [
+                "lookups": 9, "lookups_found": 3, "lookups_not_found": 1, "lookups_not_in_force": 1, "lookups_denied": 2,
+                "lookups_rate_limited": 1, "lookups_other": 1, "denied_calls": 2, "rate_limited_calls": 1,
+                "list_submissions": 1, "list_changes_late": 1, "verification_sent": 0, "verification_received": 0,
+            ]
+            for (key, value) in expectedWater { #expect(Self.figure(water, key) == value, "water \(key)") }
+            #expect(Set(water?.flags.map(\.code) ?? []) == ["late_list_change", "denied_calls", "rate_limited"])
+            let civil = report.units.first { $0.unitCode == Self.civil }
+            #expect(Self.figure(civil, "verification_sent") == 4)
+            #expect(Self.figure(civil, "denied_calls") == 1)
+            #expect(Self.figure(civil, "verification_received") == 0)
+            #expect(civil?.flags.map(\.code) == ["denied_calls"])
+            let university = report.units.first { $0.unitCode == Self.university }
+            let expectedUniversity: [String: UInt64] = [
+                "verification_received": 4, "verification_answered_in_time": 1, "verification_answered_late": 1,
+                "verification_returned": 1, "verification_overdue": 2, "verification_second_breaches": 1, "verification_sent": 0,
+                "lookups": 0, "denied_calls": 0,
+            ]
+            for (key, value) in expectedUniversity { #expect(Self.figure(university, key) == value, "university \(key)") }
+            #expect(university?.flags.map(\.code) == ["repeated_overdue", "second_breach"])
+            #expect(university?.flags.first?.detail == "verification_overdue = 2")
+            // Without an oversight source those figures are "not recorded", never zero, and raise no flag.
+            let ledger = water?.figures.first { $0.key == "ledger_entries_no_proof_items" }
+            #expect(ledger?.recorded == false)
+            #expect(report.rules.contains { $0.hasPrefix("repeated_overdue: ") && $0.contains(">= 2") })
+            // A bank with nothing in the period has a row of zeros and no flags.
+            let bank = report.units.first { $0.unitCode == Self.bank }
+            #expect(Self.figure(bank, "lookups") == 0 && bank?.flags.isEmpty == true)
+            // One day: 4 November holds two of the water company's lookups.
+            let oneDay = try await taskForce.supervisionReport(from: "2026-11-04", to: "2026-11-04", unitCode: Self.water)
+            #expect(oneDay.units.count == 1 && Self.figure(oneDay.units.first, "lookups") == 2)
+            await taskForce.close()
+        }
+    }
+
+    @Test func oversightFiguresComeFromTheSourceAndRaiseTheirFlags() async throws {
+        let source = FixedOversight([
+            Self.water: OversightFigures(commitmentsRecorded: 5, checksConfirmed: 3, checksFoundFalse: 1, ledgerEntries: 4,
+                                        ledgerEntriesForNoProofItems: 2, complaintsByBreachType: ["fake_requirement": 2, "refused_lookup": 1]),
+        ])
+        try await Self.withEnvironment(oversight: source) { env in
+            let water = try await env.client("water")
+            let report = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.water)
+            let row = try #require(report.units.first)
+            #expect(Self.figure(row, "commitments_recorded") == 5 && Self.figure(row, "commitment_checks_false") == 1)
+            #expect(Self.figure(row, "ledger_entries") == 4 && Self.figure(row, "ledger_entries_no_proof_items") == 2)
+            #expect(Self.figure(row, "complaints") == 3 && Self.figure(row, "complaints.fake_requirement") == 2)
+            #expect(Self.figure(row, "mismatches_opened") == 0)
+            #expect(Set(row.flags.map(\.code)) == ["proofs_collected_for_no_proof_items", "commitments_found_false"])
+            let asked = source.asked.withLock { $0 }
+            #expect(asked.count == 1)
+            #expect(asked.first.map { "\($0.0) \($0.1) \($0.2 ?? "all")" } == "2026-11-01 2026-11-30 \(Self.water)")
+            await water.close()
+        }
+    }
+
+    @Test func aUnitReadsOnlyItsOwnReportAndThePortalOnlyWhoLooked() async throws {
+        try await Self.withEnvironment { env in
+            let water = try await env.client("water")
+            let taskForce = try await env.client("taskforce")
+            let portal = try await env.client("portal")
+            #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.water) } == nil)
+            #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == .permissionDenied)
+            #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30") } == .permissionDenied)
+            #expect(await code { _ = try await taskForce.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == nil)
+            #expect(await code { _ = try await taskForce.supervisionReport(from: "2026-11-30", to: "2026-11-01") } == .invalidArgument)
+            #expect(await code { _ = try await taskForce.supervisionReport(from: "2026-13-01", to: "2026-11-01") } == .invalidArgument)
+            #expect(await code { _ = try await portal.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.taskForce) } == .permissionDenied)
+            // Units and the task force office are refused who-looked; the portal cannot act as a unit.
+            let holder = Self.demo.holder(at: 0).holder.key
+            #expect(await code { _ = try await water.whoLooked(holderID: holder) } == .permissionDenied)
+            #expect(await code { _ = try await taskForce.whoLooked(holderID: holder) } == .permissionDenied)
+            #expect(await code { _ = try await portal.whoLooked(holderID: holder) } == nil)
+            #expect(await code { _ = try await portal.whoLooked(holderID: "370404199306107808") } == .invalidArgument)
+            #expect(await code { _ = try await portal.whoLooked(holderID: holder, pageToken: "x") } == .invalidArgument)
+            #expect(await code {
+                _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+            } == .permissionDenied)
+            #expect(await code { _ = try await portal.denials() } == .permissionDenied)
+            for client in [water, taskForce, portal] { await client.close() }
+        }
+    }
+
+    @Test func whoLookedListsEveryUnitThatObtainedTheHoldersDataInPages() async throws {
+        try await Self.withEnvironment { env in
+            // A holder with a valid resident ID card in the library.
+            let licence = try #require(Self.demo.makeLicences().first {
+                $0.typeCode == "JMSFZ" && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
+            })
+            let water = try await env.client("water")
+            let bank = try await env.client("bank")
+            let civil = try await env.client("civil")
+            let portal = try await env.client("portal")
+            let key = licence.holder.key
+            _ = try await water.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"))
+            env.clock.advance(1)
+            #expect(await code {   // refused: the water company's list does not obtain the marriage certificate
+                _ = try await water.lookup(holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"))
+            } == .permissionDenied)
+            env.clock.advance(1)
+            _ = try? await bank.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"))
+            env.clock.advance(1)
+            _ = try await civil.fileVerification(FileVerificationRequest(
+                requestKey: "k-1", issuingUnitCode: Self.university, proofType: "XWZS", holderID: key, holderName: licence.holderName,
+                declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), staff: "agent-0001")
+            // Another holder's lookup is not listed.
+            let other = try #require(Self.demo.makeLicences().first {
+                $0.typeCode == "JMSFZ" && $0.holder != licence.holder && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
+            })
+            _ = try await water.lookup(holderID: other.holder.key, typeCode: "JMSFZ",
+                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"))
+            let all = try await portal.whoLooked(holderID: key)
+            #expect(all.holderID == key && all.nextPageToken.isEmpty)
+            #expect(all.entries.map(\.action) == ["Verification.File", "Lookup", "Lookup", "Lookup"])
+            #expect(all.entries.map(\.unitCode) == [Self.civil, Self.bank, Self.water, Self.water])
+            #expect(all.entries.map(\.result) == ["filed", "found", "denied", "found"])
+            let first = try #require(all.entries.last)
+            #expect(first.unitName == UnitDemoData.water.name && first.itemCode == "SW-KH-001" && first.itemName == "居民用水新开户")
+            #expect(first.typeCode == "JMSFZ" && first.typeName == "居民身份证")
+            #expect(first.atMillis == Int64((UnitDemoData.effectiveAt.addingTimeInterval(86_400).timeIntervalSince1970 * 1000).rounded(.down)))
+            #expect(all.entries[2].typeCode == "JHZ" && all.entries[2].typeName == "结婚证")
+            #expect(all.entries.first?.typeName == "学位证书")
+            // Two at a time: the pages together are the whole list, in the same order.
+            var token = ""
+            var paged: [WhoLookedEntry] = []
+            repeat {
+                let page = try await portal.whoLooked(holderID: key, limit: 2, pageToken: token)
+                #expect(page.entries.count <= 2)
+                paged += page.entries
+                token = page.nextPageToken
+            } while !token.isEmpty
+            #expect(paged == all.entries)
+            // The portal's reads are audited too (and not listed as someone obtaining the data).
+            let reads = try env.audit.records(aboutHolder: key, actions: ["Supervision.WhoLooked"], limit: 100)
+            #expect(reads.count == 3 && reads.allSatisfy { $0.credentialID == "portal" })
+            // The same calls are in the water company's figures for the day.
+            let taskForce = try await env.client("taskforce")
+            let report = try await taskForce.supervisionReport(from: "2026-01-06", to: "2026-01-06", unitCode: Self.water)
+            #expect(Self.figure(report.units.first, "lookups") == 3)
+            #expect(Self.figure(report.units.first, "lookups_found") == 2 && Self.figure(report.units.first, "lookups_denied") == 1)
+            let universityReport = try await taskForce.supervisionReport(from: "2026-01-06", to: "2026-01-06", unitCode: Self.university)
+            #expect(Self.figure(universityReport.units.first, "verification_received") == 1)
+            for client in [water, bank, civil, portal, taskForce] { await client.close() }
+        }
+    }
+
+    /// Every administrative change is in the audit trail: a list's life cycle (with its late
+    /// change), credentials issued and revoked, a refused verification request; overdue
+    /// requests are escalated and counted.
+    @Test func listCredentialAndVerificationEventsAreAudited() async throws {
+        try await Self.withEnvironment { env in
+            let water = try await env.client("water")
+            let taskForce = try await env.client("taskforce")
+            let civil = try await env.client("civil")
+            let university = try await env.client("university")
+            // A list change whose cause is weeks old: reported late.
+            let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
+            let items = UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
+                + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])]
+            _ = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: items,
+                                          changes: [DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")],
+                                          staff: "agent-0001")
+            _ = try await water.submitList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
+            _ = try await taskForce.approveList(unitCode: Self.water, version: draft.version, effectiveAtMillis: 0, staff: "supervisor-0001")
+            _ = try await water.publishList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
+            let issued = try await taskForce.issueCredential(unitCode: Self.bank, label: "t", expiresInDays: 30, staff: "supervisor-0001")
+            let credentialID = try #require(issued.credential?.credentialID)
+            _ = try await taskForce.revokeCredential(id: credentialID, reason: "test", staff: "supervisor-0001")
+            // A verification request for a proof the item does not list: refused and audited.
+            #expect(await code {
+                _ = try await civil.fileVerification(FileVerificationRequest(
+                    requestKey: "k-2", issuingUnitCode: Self.university, proofType: "WFZJL", holderID: "370404199306107807",
+                    holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-2")), staff: "agent-0001")
+            } == .permissionDenied)
+            // One that goes overdue: escalated by the scheduler when the clock passes its deadline.
+            let filed = try #require(try await civil.fileVerification(FileVerificationRequest(
+                requestKey: "k-3", issuingUnitCode: Self.university, proofType: "XWZS", holderID: "370404199306107807",
+                holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-3")), staff: "agent-0001").request)
+            env.clock.advance(31 * 60)
+            await env.verification.scheduler.fireDue()
+            env.clock.advance(31 * 60)
+            await env.verification.scheduler.fireDue()
+            _ = try await university.takeVerification(id: filed.requestID, staff: "supervisor-0001")
+            _ = try await university.returnVerification(id: filed.requestID, reason: "not ours", suggestedUnit: Self.civil,
+                                                        staff: "supervisor-0001")
+            // Staff and unit changes; a bank list approved for later, published by the server when its time comes.
+            let bankStaff = UnitDemoData.staff(of: UnitDemoData.bank.code).map {
+                StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
+            }
+            _ = try await taskForce.setStaff(of: Self.bank, to: bankStaff, actingStaff: "supervisor-0001")
+            var renamed = UnitInfo(UnitDemoData.hospital)
+            renamed.name = "枣庄市立医院（本部）"
+            _ = try await taskForce.updateUnit(renamed, actingStaff: "supervisor-0001")
+            let bank = try await env.client("bank")
+            let bankDraft = try await bank.createDraft(unitCode: Self.bank, staff: "agent-0001")
+            _ = try await bank.saveDraft(unitCode: Self.bank, version: bankDraft.version,
+                                         items: UnitDemoData.items(of: UnitDemoData.bank.code).map(ListItem.init)
+                                             + [ListItem(code: "YH-XH-003", name: "个人结算账户销户", kind: "immediate",
+                                                         proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])],
+                                         changes: [DeclaredChange(kind: "add", item: "YH-XH-003", cause: "通知", causeDate: "2026-01-06")],
+                                         staff: "agent-0001")
+            _ = try await bank.submitList(unitCode: Self.bank, version: bankDraft.version, staff: "agent-0001")
+            let later = Int64((env.clock.now.addingTimeInterval(3600).timeIntervalSince1970 * 1000).rounded(.down))
+            _ = try await taskForce.approveList(unitCode: Self.bank, version: bankDraft.version, effectiveAtMillis: later, staff: "supervisor-0001")
+            env.clock.advance(3601)
+            try await env.gate.refresh()
+            await bank.close()
+            let records = try env.audit.records(after: 0, limit: 1000)
+            let automatic = try #require(records.first { $0.action == "List.Publish" && $0.staff == "system" })
+            #expect(automatic.unitCode == Self.bank && automatic.result == "published" && automatic.caseReference == "LIST \(Self.bank) v2")
+            #expect(records.contains { $0.action == "Staff.Set" && $0.result == "replaced" && $0.caseReference == Self.bank })
+            #expect(records.contains { $0.action == "Unit.Update" && $0.result == "updated" && $0.caseReference == UnitDemoData.hospital.code.value })
+            let actions = records.map { "\($0.action) \($0.result)" }
+            for expected in ["List.Draft draft", "List.Save draft", "List.Submit submitted_late", "List.LateChange late",
+                             "List.Approve approved", "List.Publish published", "Credential.Issue issued", "Credential.Revoke revoked",
+                             "Verification.File denied", "Verification.File filed", "Verification.Escalate escalated",
+                             "Verification.SecondBreach second_breach", "Verification.Take taken", "Verification.Return returned late"] {
+                #expect(actions.contains(expected), "\(expected) missing from \(actions)")
+            }
+            let late = try #require(records.first { $0.action == "List.LateChange" })
+            #expect(late.unitCode == Self.water && late.itemCode == "SW-XH-003" && late.caseReference == "LIST \(Self.water) v2")
+            let approval = try #require(records.first { $0.action == "List.Approve" })
+            #expect(approval.unitCode == Self.taskForce && approval.staff == "supervisor-0001")
+            let revoke = try #require(records.first { $0.action == "Credential.Revoke" })
+            #expect(revoke.caseReference == credentialID && revoke.unitCode == Self.taskForce)
+            #expect(try env.audit.verifyChain().isIntact)
+            // And counted: the report of the day.
+            let report = try await taskForce.supervisionReport(from: "2026-01-06", to: "2026-01-06")
+            let waterRow = report.units.first { $0.unitCode == Self.water }
+            #expect(Self.figure(waterRow, "list_changes_late") == 1 && Self.figure(waterRow, "list_submissions") == 1)
+            #expect(waterRow?.flags.map(\.code) == ["late_list_change"])
+            let universityRow = report.units.first { $0.unitCode == Self.university }
+            #expect(Self.figure(universityRow, "verification_overdue") == 1 && Self.figure(universityRow, "verification_second_breaches") == 1)
+            #expect(Self.figure(universityRow, "verification_returned") == 1 && Self.figure(universityRow, "verification_received") == 1)
+            let civilRow = report.units.first { $0.unitCode == Self.civil }
+            #expect(Self.figure(civilRow, "verification_sent") == 1 && Self.figure(civilRow, "denied_calls") == 1)
+            for client in [water, taskForce, civil, university] { await client.close() }
+        }
+    }
+
+    /// The task force office issues the citizen portal a credential of its own kind: it reads
+    /// who-looked, is refused everything a unit does, and stops working once revoked.
+    @Test func anIssuedCitizenPortalCredentialOnlyReadsWhoLookedUntilRevoked() async throws {
+        try await Self.withEnvironment { env in
+            let taskForce = try await env.client("taskforce")
+            #expect(await code {
+                _ = try await taskForce.issueCredential(unitCode: Self.taskForce, kind: "citizen", staff: "supervisor-0001")
+            } == .invalidArgument)
+            let issued = try await taskForce.issueCredential(unitCode: Self.taskForce, label: "市民端", expiresInDays: 30,
+                                                             kind: "citizen-portal", staff: "supervisor-0001")
+            let info = try #require(issued.credential)
+            #expect(info.kind == "citizen-portal")
+            #expect(try await taskForce.credentials(of: Self.taskForce).first { $0.credentialID == info.credentialID }?.kind == "citizen-portal")
+            let portal = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
+            let holder = Self.demo.holder(at: 0).holder.key
+            #expect(await code { _ = try await portal.whoLooked(holderID: holder) } == nil)
+            #expect(await code {
+                _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+            } == .permissionDenied)
+            #expect(await code { _ = try await portal.credentials(of: "") } == .permissionDenied)
+            #expect(await code { _ = try await portal.supervisionReport(from: "2026-01-01", to: "2026-01-31") } == .permissionDenied)
+            await portal.close()
+            _ = try await taskForce.revokeCredential(id: info.credentialID, reason: "app retired", staff: "supervisor-0001")
+            #expect(await code {
+                let again = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
+                await again.close()
+            } == .unauthenticated)
+            let records = try env.audit.records(after: 0, limit: 1000)
+            #expect(records.contains { $0.action == "Credential.Issue" && $0.result == "issued citizen-portal" && $0.caseReference == info.credentialID })
+            await taskForce.close()
+        }
+    }
+
+    /// Seal keys: created at the first start, in use at the next, rotated when a key file is replaced.
+    @Test func sealKeyEventsAreAudited() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-sealaudit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seals = directory.appendingPathComponent("seals")
+        let audit = try AuditLog(directory: directory)
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        func start() throws -> [AuditRecord] {
+            let existing = Set(SealKind.allCases.filter {
+                FileManager.default.fileExists(atPath: seals.appendingPathComponent("\($0.rawValue).key.json").path)
+            })
+            let keyring = try SealKeyring.openOrCreate(directory: seals)
+            let before = try audit.count()
+            try SealKeyAudit.record(keyring, existing: existing, audit: audit, logger: quiet)
+            return try audit.records(after: Int64(before), limit: 100)
+        }
+        let first = try start()
+        #expect(first.map(\.action) == Array(repeating: "SealKey.Create", count: SealKind.allCases.count))
+        let second = try start()
+        #expect(second.map(\.action) == Array(repeating: "SealKey.InUse", count: SealKind.allCases.count))
+        #expect(second.map(\.licenceID) == first.map(\.licenceID))
+        let kind = SealKind.allCases[0]
+        try FileManager.default.removeItem(at: seals.appendingPathComponent("\(kind.rawValue).key.json"))
+        _ = try SealKeyring.openOrCreate(directory: seals)     // an operator puts a new key in place
+        let third = try start()
+        let rotated = try #require(third.first { $0.typeCode == kind.rawValue })
+        #expect(rotated.action == "SealKey.Rotate" && rotated.proofSerial == first[0].licenceID && rotated.licenceID != first[0].licenceID)
+        #expect(try audit.verifyChain().isIntact)
+        audit.close()
+    }
+}
