@@ -63,9 +63,11 @@ extension NoProofClient {
     // MARK: Credentials
 
     /// Task force: issues a credential; the answer holds the secret, shown this once.
+    /// With `certificateSHA256` the credential is bound to that client certificate (mutual TLS) and no secret comes back.
     package func issueCredential(unitCode: String, label: String = "", expiresInDays: UInt32 = 0,
-                                 staff: String?) async throws -> IssueCredentialResponse {
-        try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays),
+                                 certificateSHA256: String = "", staff: String?) async throws -> IssueCredentialResponse {
+        try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays,
+                                                                  certificateSha256: certificateSHA256),
                         as: IssueCredentialResponse.self, staff: staff)
     }
 

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import NoProofCodec
 import NoProofProtocol
 
@@ -17,6 +18,9 @@ package final class NoProofClient: Sendable {
         /// Deadline for calls that do not give their own; nil = none.
         package var defaultTimeout: Duration? = .seconds(30)
         package var maxFramePayload: Int = Frame.defaultMaxPayload
+        /// TLS (nil = plain TCP). With a client certificate the connection is authenticated by
+        /// it, and `credential` may stay nil.
+        package var tls: ClientTLSConfiguration?
 
         package init(host: String = "127.0.0.1", port: Int = 7420, credential: (id: String, secret: String)? = nil) {
             self.host = host
@@ -50,6 +54,7 @@ package final class NoProofClient: Sendable {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: ServerSettings.self)
         let maxPayload = configuration.maxFramePayload
+        let tls = configuration.tls
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: eventLoop)
@@ -58,6 +63,11 @@ package final class NoProofClient: Sendable {
                     + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tls.context, serverHostname: tls.hostname(for: configuration.host))
+                            )
+                        }
                         try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(ready: ready, maxPayload: maxPayload))
                     }
                 }

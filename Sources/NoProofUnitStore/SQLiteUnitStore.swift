@@ -109,6 +109,13 @@ package final class SQLiteUnitStore: UnitStore {
                 CREATE INDEX denial_by_unit_time ON denial_log(unit_code, at_millis);
                 """)
         }
+        // Mutual TLS: a client certificate registered on a credential (one credential per certificate).
+        migrator.registerMigration("credential-certificate") { db in
+            try db.execute(sql: """
+                ALTER TABLE credential ADD COLUMN certificate_sha256 TEXT;
+                CREATE UNIQUE INDEX credential_by_certificate ON credential(certificate_sha256) WHERE certificate_sha256 IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
@@ -335,7 +342,8 @@ package final class SQLiteUnitStore: UnitStore {
             return Credential(id: id, unitCode: try UnifiedSocialCreditCode.parse(row["unit_code"], field: "unit_code"),
                               secretHash: try CredentialHash.parse(row["secret_hash"]), label: row["label"],
                               issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
-                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"])
+                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
+                              certificateSHA256: row["certificate_sha256"])
         } catch {
             throw UnitStoreError(.storage, "stored credential \(id) is unreadable: \(error)")
         }
@@ -347,17 +355,30 @@ package final class SQLiteUnitStore: UnitStore {
             if try Row.fetchOne(db, sql: "SELECT 1 FROM credential WHERE id = ?", arguments: [credential.id]) != nil {
                 throw UnitStoreError(.alreadyExists, "credential \(credential.id) already exists")
             }
+            if let fingerprint = credential.certificateSHA256,
+               let holder = try String.fetchOne(db, sql: "SELECT id FROM credential WHERE certificate_sha256 = ?", arguments: [fingerprint]) {
+                throw UnitStoreError(.alreadyExists, "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)")
+            }
             try db.execute(sql: """
-                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by, revocation_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by, revocation_reason,
+                                        certificate_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
                                  Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
-                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason])
+                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
+                                 credential.certificateSHA256])
         }
     }
 
     package func credential(id: String) async throws(UnitStoreError) -> Credential? {
         try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE id = ?", arguments: [id]).map(Self.decodeCredential) }
+    }
+
+    package func credential(certificateSHA256: String) async throws(UnitStoreError) -> Credential? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE certificate_sha256 = ?", arguments: [certificateSHA256])
+                .map(Self.decodeCredential)
+        }
     }
 
     @discardableResult

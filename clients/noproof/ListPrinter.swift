@@ -117,6 +117,8 @@ enum ListPrinter {
     struct CredentialOutput: Encodable {
         var credentialID, unitCode, label, issuedAt, issuedBy, expiresAt: String
         var revokedAt, revokedBy, revocationReason: String?
+        /// SHA-256 of the client certificate registered on it (mutual TLS).
+        var certificateSHA256: String?
         var secret: String?
         /// `ID:SECRET`, ready for --credential or NOPROOF_CREDENTIAL.
         var credential: String?
@@ -131,6 +133,7 @@ enum ListPrinter {
             revokedAt = ListPrinter.time(credential.revokedAtMillis)
             revokedBy = credential.revokedBy.isEmpty ? nil : credential.revokedBy
             revocationReason = credential.revocationReason.isEmpty ? nil : credential.revocationReason
+            certificateSHA256 = credential.certificateSha256.isEmpty ? nil : credential.certificateSha256
             self.secret = secret
             self.credential = secret.map { "\(credential.credentialID):\($0)" }
         }
@@ -198,6 +201,7 @@ enum ListPrinter {
             line += "  REVOKED \(revoked) by \(credential.revokedBy): \(credential.revocationReason)"
         }
         if !credential.label.isEmpty { line += "  (\(credential.label))" }
+        if !credential.certificateSha256.isEmpty { line += "\n    client certificate SHA-256 \(credential.certificateSha256)" }
         print(line)
     }
 }

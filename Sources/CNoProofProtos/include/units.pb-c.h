@@ -135,10 +135,15 @@ struct  Noproof__V1__CredentialInfo
   int64_t revoked_at_millis;
   char *revoked_by;
   char *revocation_reason;
+  /*
+   * SHA-256 fingerprint (64 lowercase hex digits) of the client certificate registered on it for
+   * mutual TLS; "" = a secret credential.
+   */
+  char *certificate_sha256;
 };
 #define NOPROOF__V1__CREDENTIAL_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__credential_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -377,10 +382,15 @@ struct  Noproof__V1__IssueCredentialRequest
    * Days until it expires; 0 = 365.
    */
   uint32_t expires_in_days;
+  /*
+   * For mutual TLS: the SHA-256 fingerprint of the unit's client certificate (hex, ':' allowed).
+   * The credential then authenticates by that certificate only, and no secret is returned.
+   */
+  char *certificate_sha256;
 };
 #define NOPROOF__V1__ISSUE_CREDENTIAL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__issue_credential_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -89,8 +89,9 @@ package struct CredentialInfo: Hashable, Sendable {
     package var revokedAtMillis: Int64
     package var revokedBy: String
     package var revocationReason: String
+    package var certificateSha256: String
 
-    package init(credentialID: String = "", unitCode: String = "", label: String = "", issuedAtMillis: Int64 = 0, issuedBy: String = "", expiresAtMillis: Int64 = 0, revokedAtMillis: Int64 = 0, revokedBy: String = "", revocationReason: String = "") {
+    package init(credentialID: String = "", unitCode: String = "", label: String = "", issuedAtMillis: Int64 = 0, issuedBy: String = "", expiresAtMillis: Int64 = 0, revokedAtMillis: Int64 = 0, revokedBy: String = "", revocationReason: String = "", certificateSha256: String = "") {
         self.credentialID = credentialID
         self.unitCode = unitCode
         self.label = label
@@ -100,6 +101,7 @@ package struct CredentialInfo: Hashable, Sendable {
         self.revokedAtMillis = revokedAtMillis
         self.revokedBy = revokedBy
         self.revocationReason = revocationReason
+        self.certificateSha256 = certificateSha256
     }
 }
 
@@ -117,6 +119,7 @@ extension CredentialInfo: ProtoMessage {
         c.revoked_at_millis = revokedAtMillis
         c.revoked_by = arena.string(revokedBy)
         c.revocation_reason = arena.string(revocationReason)
+        c.certificate_sha256 = arena.string(certificateSha256)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -129,6 +132,7 @@ extension CredentialInfo: ProtoMessage {
         revokedAtMillis = c.revoked_at_millis
         revokedBy = String(protobufC: c.revoked_by)
         revocationReason = String(protobufC: c.revocation_reason)
+        certificateSha256 = String(protobufC: c.certificate_sha256)
     }
 }
 
@@ -551,11 +555,13 @@ package struct IssueCredentialRequest: Hashable, Sendable {
     package var unitCode: String
     package var label: String
     package var expiresInDays: UInt32
+    package var certificateSha256: String
 
-    package init(unitCode: String = "", label: String = "", expiresInDays: UInt32 = 0) {
+    package init(unitCode: String = "", label: String = "", expiresInDays: UInt32 = 0, certificateSha256: String = "") {
         self.unitCode = unitCode
         self.label = label
         self.expiresInDays = expiresInDays
+        self.certificateSha256 = certificateSha256
     }
 }
 
@@ -567,12 +573,14 @@ extension IssueCredentialRequest: ProtoMessage {
         c.unit_code = arena.string(unitCode)
         c.label = arena.string(label)
         c.expires_in_days = expiresInDays
+        c.certificate_sha256 = arena.string(certificateSha256)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
         unitCode = String(protobufC: c.unit_code)
         label = String(protobufC: c.label)
         expiresInDays = c.expires_in_days
+        certificateSha256 = String(protobufC: c.certificate_sha256)
     }
 }
 
