@@ -87,6 +87,8 @@ struct ConnectionOptions: ParsableArguments {
             if error.code == .unauthenticated, credential == nil, environment["NOPROOF_CREDENTIAL"] == nil,
                tlsCert == nil, environment["NOPROOF_TLS_CERT"] == nil {
                 message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
+            } else if error.code == .unauthenticated, tlsCert != nil || environment["NOPROOF_TLS_CERT"] != nil {
+                message += "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
             } else if !error.code.advice.isEmpty {
                 message += "\nhint: \(error.code.advice)"
             }
