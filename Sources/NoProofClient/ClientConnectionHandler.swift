@@ -65,7 +65,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         let failure: RPCError
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            failure = RPCError(.unavailable, "TLS handshake with the server failed: \(error); check --tls-ca, --tls-server-name and the client certificate")
+            failure = RPCError(.unavailable, "TLS handshake with the server failed: \(error)")
         } else {
             failure = RPCError(.unavailable, "connection error: \(error)")
         }

@@ -34,8 +34,10 @@ struct ConnectionOptions: ParsableArguments {
 
     func clientConfiguration(authenticate: Bool) throws -> NoProofClient.Configuration {
         let environment = ProcessInfo.processInfo.environment
-        let caFile = tlsCA ?? environment["NOPROOF_TLS_CA"]
-        let certFile = tlsCert ?? environment["NOPROOF_TLS_CERT"], keyFile = tlsKey ?? environment["NOPROOF_TLS_KEY"]
+        // An empty variable counts as unset (NOPROOF_TLS_CA= noproof ... talks plain TCP).
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let caFile = tlsCA ?? variable("NOPROOF_TLS_CA")
+        let certFile = tlsCert ?? variable("NOPROOF_TLS_CERT"), keyFile = tlsKey ?? variable("NOPROOF_TLS_KEY")
         if caFile == nil, certFile != nil || keyFile != nil {
             throw ValidationError("--tls-cert and --tls-key need --tls-ca (the CA that signed the server's certificate)")
         }
@@ -54,7 +56,7 @@ struct ConnectionOptions: ParsableArguments {
             do {
                 configuration.tls = try ClientTLSConfiguration.load(
                     caFile: caFile, certificateFile: certFile, keyFile: keyFile,
-                    serverName: tlsServerName ?? environment["NOPROOF_TLS_SERVER_NAME"]
+                    serverName: tlsServerName ?? variable("NOPROOF_TLS_SERVER_NAME")
                 )
             } catch {
                 throw ValidationError("\(error)")
@@ -85,9 +87,12 @@ struct ConnectionOptions: ParsableArguments {
             var message = "error: \(error.code.name): \(error.message)"
             let environment = ProcessInfo.processInfo.environment
             if error.code == .unauthenticated, credential == nil, environment["NOPROOF_CREDENTIAL"] == nil,
-               tlsCert == nil, environment["NOPROOF_TLS_CERT"] == nil {
+               tlsCert == nil, (environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
                 message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
-            } else if error.code == .unauthenticated, tlsCert != nil || environment["NOPROOF_TLS_CERT"] != nil {
+            } else if error.code == .unavailable, error.message.contains("TLS handshake") {
+                message += "\nhint: check --tls-ca (the CA that signed the server's certificate) and --tls-server-name; "
+                    + "with mutual TLS the server also needs a client certificate from the CA it trusts (--tls-cert, --tls-key)"
+            } else if error.code == .unauthenticated, tlsCert != nil || !(environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
                 message += "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
             } else if !error.code.advice.isEmpty {
                 message += "\nhint: \(error.code.advice)"
