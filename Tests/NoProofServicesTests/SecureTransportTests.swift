@@ -277,4 +277,36 @@ struct SecureTransportTests {
             await taskForce.close()
         }
     }
+
+    // MARK: Key files
+
+    @Test("noproofd's TLS files: a key others can read is refused naming the chmod; owner-only files load")
+    func tlsKeyFileMustBeOwnerOnly() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-tls-files-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pki = try TestCertificates()
+        let server = try pki.server()
+        let certificate = directory.appendingPathComponent("server.pem").path
+        let key = directory.appendingPathComponent("server.key").path
+        let ca = directory.appendingPathComponent("ca.pem").path
+        try server.pem.write(toFile: certificate, atomically: true, encoding: .utf8)
+        try server.keyPEM.write(toFile: key, atomically: true, encoding: .utf8)
+        try pki.caPEM.write(toFile: ca, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        #expect {
+            _ = try ServerTLSConfiguration.load(certificateFile: certificate, keyFile: key, clientCAFile: ca)
+        } throws: { error in
+            "\(error)".contains("chmod 600 \(key)") && "\(error)".contains("644")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let loaded = try ServerTLSConfiguration.load(certificateFile: certificate, keyFile: key, clientCAFile: ca)
+        #expect(loaded.requiresClientCertificate)
+        // A key that is not the certificate's is refused with the pairing named.
+        try (try pki.client("x")).keyPEM.write(toFile: key, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        #expect(throws: TLSFileError.self) {
+            _ = try ServerTLSConfiguration.load(certificateFile: certificate, keyFile: key, clientCAFile: nil)
+        }
+    }
 }

@@ -14,6 +14,8 @@ struct TestCertificates {
         /// The certificate as PEM (what `noproof credential issue --cert` reads).
         let pem: String
         let der: [UInt8]
+        /// The private key as PKCS#8 PEM (only ever written to temporary files by tests).
+        let keyPEM: String
     }
 
     let caCertificate: NIOSSLCertificate
@@ -71,7 +73,7 @@ struct TestCertificates {
         return Identity(
             certificate: try NIOSSLCertificate(bytes: der, format: .der),
             key: try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem),
-            pem: try certificate.serializeAsPEM().pemString, der: der
+            pem: try certificate.serializeAsPEM().pemString, der: der, keyPEM: key.pemRepresentation
         )
     }
 
