@@ -77,9 +77,18 @@ package final class NoProofClient: Sendable {
             ready.fail(error)
             throw RPCError(.unavailable, "cannot connect to \(configuration.host):\(configuration.port) (\(error)); is noproofd running there?")
         }
-        let handler = try await eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: eventLoop)
-        }.get()
+        let handler: NIOLoopBound<ClientConnectionHandler>
+        do {
+            handler = try await eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: eventLoop)
+            }.get()
+        } catch {
+            // The connection already closed (e.g. a failed TLS handshake tore the pipeline down):
+            // report why, as the handler recorded it.
+            channel.close(promise: nil)
+            do { _ = try await ready.futureResult.get() } catch let reason as RPCError { throw reason } catch {}
+            throw RPCError(.unavailable, "connection to \(configuration.host):\(configuration.port) closed while it was being set up")
+        }
         let settings: ServerSettings
         do {
             settings = try await ready.futureResult.get()
