@@ -64,9 +64,3 @@ package struct ClientTLSConfiguration: Sendable {
         return isIPv4 || host.contains(":") ? nil : host
     }
 }
-
-/// TLS files the client cannot use, with what to do.
-package struct ClientTLSError: Error, CustomStringConvertible {
-    package var description: String
-    package init(_ description: String) { self.description = description }
-}
