@@ -184,6 +184,18 @@ struct SecureTransportTests {
             let denied = await failure { _ = try await client.credentials(of: Self.water) }
             #expect(denied?.code == .permissionDenied)
             await client.close()
+            // One certificate, one credential; a malformed fingerprint names the field.
+            let taskForce = try await env.plain("taskforce")
+            let again = await failure {
+                _ = try await taskForce.issueCredential(unitCode: Self.bank, certificateSHA256: credential.certificateSha256.uppercased(),
+                                                        staff: "supervisor-0001")
+            }
+            #expect(again?.code == .alreadyExists, "\(String(describing: again))")
+            let malformed = await failure {
+                _ = try await taskForce.issueCredential(unitCode: Self.bank, certificateSHA256: "12:34", staff: "supervisor-0001")
+            }
+            #expect(malformed?.code == .invalidArgument && malformed?.message.contains("certificate_sha256") == true)
+            await taskForce.close()
         }
     }
 
