@@ -72,10 +72,16 @@ final class TLSSessionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if case .handshaking = state {
+        switch state {
+        case .handshaking:
             logger.debug("TLS handshake failed", metadata: ["reason": "\(error)"])
+            state = .refused
             context.close(promise: nil)
             return
+        case .refused:
+            return // the connection is already on its way out; its reason was logged
+        case .authenticating, .authenticated, .passing:
+            break
         }
         context.fireErrorCaught(error)
     }
