@@ -16,6 +16,8 @@ echo "== leak check"
 scripts/leak-check.sh
 echo "== smoke test"
 scripts/smoke-test.sh
+echo "== TLS and mutual TLS smoke test"
+scripts/tls-smoke-test.sh
 echo "== Python client interoperability"
 scripts/interop-test.sh -q
 echo "== crash safety (kill -9 under load)"

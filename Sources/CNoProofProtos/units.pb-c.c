@@ -1910,7 +1910,7 @@ const ProtobufCMessageDescriptor noproof__v1__staff_entry__descriptor =
   (ProtobufCMessageInit) noproof__v1__staff_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__credential_info__field_descriptors[10] =
+static const ProtobufCFieldDescriptor noproof__v1__credential_info__field_descriptors[11] =
 {
   {
     "credential_id",
@@ -2032,8 +2032,21 @@ static const ProtobufCFieldDescriptor noproof__v1__credential_info__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "certificate_sha256",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CredentialInfo, certificate_sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__credential_info__field_indices_by_name[] = {
+  10,   /* field[10] = certificate_sha256 */
   0,   /* field[0] = credential_id */
   5,   /* field[5] = expires_at_millis */
   3,   /* field[3] = issued_at_millis */
@@ -2048,7 +2061,7 @@ static const unsigned noproof__v1__credential_info__field_indices_by_name[] = {
 static const ProtobufCIntRange noproof__v1__credential_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor noproof__v1__credential_info__descriptor =
 {
@@ -2058,7 +2071,7 @@ const ProtobufCMessageDescriptor noproof__v1__credential_info__descriptor =
   "Noproof__V1__CredentialInfo",
   "noproof.v1",
   sizeof(Noproof__V1__CredentialInfo),
-  10,
+  11,
   noproof__v1__credential_info__field_descriptors,
   noproof__v1__credential_info__field_indices_by_name,
   1,  noproof__v1__credential_info__number_ranges,
@@ -3047,7 +3060,7 @@ const ProtobufCMessageDescriptor noproof__v1__set_staff_request__descriptor =
   (ProtobufCMessageInit) noproof__v1__set_staff_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__issue_credential_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor noproof__v1__issue_credential_request__field_descriptors[5] =
 {
   {
     "unit_code",
@@ -3097,8 +3110,21 @@ static const ProtobufCFieldDescriptor noproof__v1__issue_credential_request__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "certificate_sha256",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__IssueCredentialRequest, certificate_sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__issue_credential_request__field_indices_by_name[] = {
+  4,   /* field[4] = certificate_sha256 */
   2,   /* field[2] = expires_in_days */
   3,   /* field[3] = kind */
   1,   /* field[1] = label */
@@ -3107,7 +3133,7 @@ static const unsigned noproof__v1__issue_credential_request__field_indices_by_na
 static const ProtobufCIntRange noproof__v1__issue_credential_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor noproof__v1__issue_credential_request__descriptor =
 {
@@ -3117,7 +3143,7 @@ const ProtobufCMessageDescriptor noproof__v1__issue_credential_request__descript
   "Noproof__V1__IssueCredentialRequest",
   "noproof.v1",
   sizeof(Noproof__V1__IssueCredentialRequest),
-  4,
+  5,
   noproof__v1__issue_credential_request__field_descriptors,
   noproof__v1__issue_credential_request__field_indices_by_name,
   1,  noproof__v1__issue_credential_request__number_ranges,

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import NoProofCodec
 import NoProofProtocol
 
@@ -62,7 +63,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        failAll(RPCError(.unavailable, "connection error: \(error)"))
+        let failure: RPCError
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            failure = RPCError(.unavailable, "TLS handshake with the server failed: \(error)")
+        } else {
+            failure = RPCError(.unavailable, "connection error: \(error)")
+        }
+        ready.fail(failure)
+        failAll(failure)
         context.close(promise: nil)
     }
 

@@ -63,10 +63,12 @@ extension NoProofClient {
     // MARK: Credentials
 
     /// Task force: issues a credential; the answer holds the secret, shown this once.
-    /// `kind` "" / "unit", or "citizen-portal" for the citizen portal's app.
+    /// `kind` "" / "unit", or "citizen-portal" for the citizen portal's app. With `certificateSHA256` the
+    /// credential is bound to that client certificate (mutual TLS) and no secret comes back.
     package func issueCredential(unitCode: String, label: String = "", expiresInDays: UInt32 = 0, kind: String = "",
-                                 staff: String?) async throws -> IssueCredentialResponse {
-        try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays, kind: kind),
+                                 certificateSHA256: String = "", staff: String?) async throws -> IssueCredentialResponse {
+        try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays,
+                                                                  kind: kind, certificateSha256: certificateSHA256),
                         as: IssueCredentialResponse.self, staff: staff)
     }
 

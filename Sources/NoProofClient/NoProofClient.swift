@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import NoProofCodec
 import NoProofProtocol
 
@@ -17,6 +18,9 @@ package final class NoProofClient: Sendable {
         /// Deadline for calls that do not give their own; nil = none.
         package var defaultTimeout: Duration? = .seconds(30)
         package var maxFramePayload: Int = Frame.defaultMaxPayload
+        /// TLS (nil = plain TCP). With a client certificate the connection is authenticated by
+        /// it, and `credential` may stay nil.
+        package var tls: ClientTLSConfiguration?
 
         package init(host: String = "127.0.0.1", port: Int = 7420, credential: (id: String, secret: String)? = nil) {
             self.host = host
@@ -50,6 +54,7 @@ package final class NoProofClient: Sendable {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: ServerSettings.self)
         let maxPayload = configuration.maxFramePayload
+        let tls = configuration.tls
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: eventLoop)
@@ -58,6 +63,11 @@ package final class NoProofClient: Sendable {
                     + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tls.context, serverHostname: tls.hostname(for: configuration.host))
+                            )
+                        }
                         try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(ready: ready, maxPayload: maxPayload))
                     }
                 }
@@ -67,9 +77,18 @@ package final class NoProofClient: Sendable {
             ready.fail(error)
             throw RPCError(.unavailable, "cannot connect to \(configuration.host):\(configuration.port) (\(error)); is noproofd running there?")
         }
-        let handler = try await eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: eventLoop)
-        }.get()
+        let handler: NIOLoopBound<ClientConnectionHandler>
+        do {
+            handler = try await eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self), eventLoop: eventLoop)
+            }.get()
+        } catch {
+            // The connection already closed (e.g. a failed TLS handshake tore the pipeline down):
+            // report why, as the handler recorded it.
+            channel.close(promise: nil)
+            do { _ = try await ready.futureResult.get() } catch let reason as RPCError { throw reason } catch {}
+            throw RPCError(.unavailable, "connection to \(configuration.host):\(configuration.port) closed while it was being set up")
+        }
         let settings: ServerSettings
         do {
             settings = try await ready.futureResult.get()

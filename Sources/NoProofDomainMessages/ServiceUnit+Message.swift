@@ -55,7 +55,8 @@ extension CredentialInfo {
         self.init(credentialID: credential.id, unitCode: credential.unitCode.value, label: credential.label,
                   issuedAtMillis: Self.millis(credential.issuedAt), issuedBy: credential.issuedBy,
                   expiresAtMillis: Self.millis(credential.expiresAt), revokedAtMillis: credential.revokedAt.map(Self.millis) ?? 0,
-                  revokedBy: credential.revokedBy ?? "", revocationReason: credential.revocationReason ?? "", kind: credential.kind.rawValue)
+                  revokedBy: credential.revokedBy ?? "", revocationReason: credential.revocationReason ?? "", kind: credential.kind.rawValue,
+                  certificateSha256: credential.certificateSHA256 ?? "")
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }

@@ -52,6 +52,7 @@ package final class SealKeyring: Sendable {
         } catch {
             throw SealError("cannot create the seal key folder \(directory.path): \(error.localizedDescription)")
         }
+        try checkOwnerOnly(directory.path, what: "seal key folder", chmod: "700")
         var keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)] = [:]
         for kind in SealKind.allCases {
             let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
@@ -70,16 +71,24 @@ package final class SealKeyring: Sendable {
         return kind.rawValue + "-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
-    private static func load(_ file: URL, kind: SealKind) throws(SealError) -> (key: Curve25519.Signing.PrivateKey, published: SealPublicKey) {
-        let mode: Int
-        do {
-            mode = (try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
-        } catch {
-            throw SealError("cannot read seal key \(file.path): \(error.localizedDescription)")
+    /// Refuses a key file or folder that its owner does not own alone: group or others may not
+    /// read, write or enter it, and it must belong to the user the server runs as.
+    static func checkOwnerOnly(_ path: String, what: String, chmod: String) throws(SealError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw SealError("cannot read the \(what) \(path): \(String(cString: strerror(errno)))")
         }
+        let mode = Int(info.st_mode) & 0o777
         guard mode & 0o077 == 0 else {
-            throw SealError("seal key \(file.path) is readable by others (mode \(String(mode, radix: 8))); run: chmod 600 \(file.path)")
+            throw SealError("the \(what) \(path) is accessible to group or others (mode \(String(mode, radix: 8))); refusing to start: run chmod \(chmod) \(path)")
         }
+        guard info.st_uid == geteuid() else {
+            throw SealError("the \(what) \(path) belongs to user \(info.st_uid), not to the server's user \(geteuid()); run: chown \(geteuid()) \(path)")
+        }
+    }
+
+    private static func load(_ file: URL, kind: SealKind) throws(SealError) -> (key: Curve25519.Signing.PrivateKey, published: SealPublicKey) {
+        try checkOwnerOnly(file.path, what: "seal key", chmod: "600")
         do {
             let stored = try JSONDecoder().decode(KeyFile.self, from: Data(contentsOf: file))
             guard stored.kind == kind.rawValue, let raw = Data(base64Encoded: stored.privateKey) else {

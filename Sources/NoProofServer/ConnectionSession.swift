@@ -2,7 +2,8 @@ import NIOCore
 import NoProofProtocol
 
 /// A Sendable handle that lets a method implementation change its connection's state
-/// (today: mark it authenticated) from any task, in order with the call's answer.
+/// (mark it authenticated) from any task, in order with the call's answer, and lets a
+/// revocation reach the connection (`LiveSessions`).
 final class ConnectionSession: Sendable {
     private let handler: NIOLoopBound<ServerConnectionHandler>
 
@@ -18,5 +19,11 @@ final class ConnectionSession: Sendable {
         } else {
             handler.eventLoop.execute { handler.value.markAuthenticated(unit) }
         }
+    }
+
+    /// The connection's credential was revoked: GOAWAY with `message`, then close.
+    func revoke(_ message: String) {
+        let handler = self.handler
+        handler.eventLoop.execute { handler.value.credentialRevoked(message) }
     }
 }

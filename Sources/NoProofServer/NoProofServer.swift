@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOExtras
 import NIOPosix
+import NIOSSL
 import NoProofProtocol
 import ServiceLifecycle
 
@@ -13,18 +14,23 @@ package final class NoProofServer: Service, Sendable {
     private let registry: RPCRegistry
     private let group: any EventLoopGroup
     private let logger: Logger
+    private let authenticator: any Authenticator
     private let bound: EventLoopPromise<SocketAddress>
     private let shutdownRequested: EventLoopPromise<Void>
     /// Connection and call counters.
     package let statistics: ServerStatistics
+    /// The authenticated connections by credential (revoking a credential closes its sessions).
+    package let sessions: LiveSessions
 
     /// `registry` holds the domain methods; the built-in ones are added here.
     package init(
         configuration: ServerConfiguration, registry: RPCRegistry, authenticator: any Authenticator,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
-        statistics: ServerStatistics = ServerStatistics()
+        statistics: ServerStatistics = ServerStatistics(), sessions: LiveSessions = LiveSessions()
     ) {
         self.statistics = statistics
+        self.sessions = sessions
+        self.authenticator = authenticator
         var registry = registry
         BuiltinServices.register(in: &registry, configuration: configuration, authenticator: authenticator)
         self.configuration = configuration
@@ -54,6 +60,8 @@ package final class NoProofServer: Service, Sendable {
         let registry = self.registry
         let logger = self.logger
         let statistics = self.statistics
+        let sessions = self.sessions
+        let authenticator = self.authenticator
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
@@ -70,8 +78,16 @@ package final class NoProofServer: Service, Sendable {
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // TLS first: the frame decoder only ever sees decrypted bytes.
+                        if let tls = configuration.tls {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+                            try channel.pipeline.syncOperations.addHandler(
+                                TLSSessionHandler(authenticator: tls.requiresClientCertificate ? authenticator : nil, logger: logger)
+                            )
+                        }
                         let handler = ServerConnectionHandler(
-                            configuration: configuration, registry: registry, logger: logger, statistics: statistics
+                            configuration: configuration, registry: registry, logger: logger, statistics: statistics,
+                            sessions: sessions
                         )
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
@@ -85,7 +101,8 @@ package final class NoProofServer: Service, Sendable {
         }
         let address = channel.localAddress!
         bound.succeed(address)
-        logger.info("listening", metadata: ["address": "\(address)", "methods": "\(registry.methods.all.count)"])
+        let security = configuration.tls.map { $0.requiresClientCertificate ? "mutual TLS" : "TLS" } ?? "plain TCP"
+        logger.info("listening", metadata: ["address": "\(address)", "transport": "\(security)", "methods": "\(registry.methods.all.count)"])
 
         let allClosed = channel.eventLoop.makePromise(of: Void.self)
         let shutdownRequested = self.shutdownRequested

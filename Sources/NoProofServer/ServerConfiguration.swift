@@ -21,6 +21,9 @@ package struct ServerConfiguration: Sendable {
     package var shutdownGracePeriod: TimeAmount = .seconds(10)
     /// Calls other than Health and Session need an authenticated connection.
     package var authenticationRequired: Bool = true
+    /// TLS on this listener (nil = plain TCP). With a client CA, connections authenticate by
+    /// their client certificate.
+    package var tls: ServerTLSConfiguration?
 
     package init() {}
 

@@ -21,6 +21,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private let registry: RPCRegistry
     private var logger: Logger
     private let statistics: ServerStatistics
+    private let sessions: LiveSessions
+    /// The credential this connection is registered under in `sessions`, once authenticated.
+    private var registeredCredential: String?
 
     private var stateMachine: ServerConnectionStateMachine
     private var decoder: FrameDecoder
@@ -43,11 +46,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var tick: RepeatedTask?
     private var graceTimer: Scheduled<Void>?
 
-    init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics) {
+    init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
+         sessions: LiveSessions = LiveSessions()) {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
         self.statistics = statistics
+        self.sessions = sessions
         self.stateMachine = ServerConnectionStateMachine(
             configuration: .init(maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
                                  authenticationRequired: configuration.authenticationRequired),
@@ -94,6 +99,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             call.deadlineTimer?.cancel()
         }
         calls.removeAll()
+        if let registeredCredential, let session { sessions.unregister(session, credentialID: registeredCredential) }
+        registeredCredential = nil
         logger.trace("connection closed")
         context.fireChannelInactive()
     }
@@ -144,6 +151,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                     bound.value.graceExpired()
                 }
             }
+        } else if let event = event as? ClientCertificateAuthenticated {
+            markAuthenticated(event.unit)
         } else if let event = event as? ChannelEvent, event == .inputClosed {
             let truncated = decoder.truncation()
             if let truncated { logger.debug("input closed mid-frame", metadata: ["error": "\(truncated.status)"]) }
@@ -368,9 +377,27 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func markAuthenticated(_ unit: AuthenticatedUnit) {
+        guard !isClosing, let session else { return }
+        if let registeredCredential { sessions.unregister(session, credentialID: registeredCredential) }
+        registeredCredential = nil
+        if let revoked = sessions.register(session, credentialID: unit.credentialID) {
+            credentialRevoked(revoked)
+            return
+        }
+        registeredCredential = unit.credentialID
         stateMachine.authenticated(unit)
         logger[metadataKey: "unit"] = "\(unit.unitCode)"
         logger.debug("connection authenticated", metadata: ["credential": "\(unit.credentialID)"])
+    }
+
+    /// The connection's credential was revoked: its open calls end and the connection closes
+    /// with GOAWAY (UNAUTHENTICATED), so the revocation holds for sessions already open.
+    func credentialRevoked(_ message: String) {
+        guard let context, !isClosing else { return }
+        registeredCredential = nil
+        logger.debug("closing connection: credential revoked")
+        let goAway = GoAway(lastCallID: 0, code: StatusCode.unauthenticated.rawValue, message: message)
+        perform(.failConnection(goAway, openCalls: Array(calls.keys)), context: context)
     }
 
     private func graceExpired() {

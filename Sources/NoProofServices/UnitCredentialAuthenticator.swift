@@ -56,6 +56,35 @@ package final class UnitCredentialAuthenticator: Authenticator {
                 throw RPCError(.unauthenticated, credential.check(secret: secret, at: moment).message)
             }
         }
+        return try await session(for: credential)
+    }
+
+    /// Mutual TLS: the certificate (verified by the handshake against the client CA) must be
+    /// registered on a credential (`noproof credential issue UNIT --cert FILE`) that is neither
+    /// revoked nor expired; its unit must be active.
+    package func authenticate(clientCertificate: ClientCertificate) async throws(RPCError) -> AuthenticatedUnit {
+        let fingerprint = CertificateFingerprint.sha256(der: clientCertificate.der)
+        let credential: Credential?
+        do {
+            credential = try await store.credential(certificateSHA256: fingerprint)
+        } catch {
+            throw RPCError(.unavailable, "cannot read credentials: \(error); retry")
+        }
+        guard let credential else {
+            throw RPCError(.unauthenticated, "the client certificate (SHA-256 \(fingerprint)) is not registered on any credential; "
+                + "ask the task force office (工作专班办公室) to register it: noproof credential issue UNIT --cert FILE")
+        }
+        let moment = now()
+        if let revokedAt = credential.revokedAt, revokedAt <= moment {
+            throw RPCError(.unauthenticated, "the client certificate's credential \(credential.id) was revoked at \(revokedAt); ask the task force office for a new one")
+        }
+        if moment >= credential.expiresAt {
+            throw RPCError(.unauthenticated, "the client certificate's credential \(credential.id) expired at \(credential.expiresAt); ask the task force office for a new one")
+        }
+        return try await session(for: credential)
+    }
+
+    private func session(for credential: Credential) async throws(RPCError) -> AuthenticatedUnit {
         let unit: ServiceUnit?
         do {
             unit = try await store.unit(code: credential.unitCode)

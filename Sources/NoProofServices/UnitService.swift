@@ -36,6 +36,8 @@ package struct UnitService: Sendable {
     let now: @Sendable () -> Date
     let credentialRounds: Int
     let logger: Logger
+    /// Open sessions by credential: a revocation closes them (nil when not wired, e.g. some tests).
+    let sessions: LiveSessions?
 
     /// Longest credential validity accepted, in days.
     static let maxCredentialDays: UInt32 = 3650
@@ -47,7 +49,9 @@ package struct UnitService: Sendable {
     ///     server has no access control.
     ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
     package init(store: any UnitStore, gate: AccessGate?, audit: AuditLog? = nil, credentialRounds: Int = CredentialHash.defaultRounds,
-                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units")) {
+                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
+                 sessions: LiveSessions? = nil) {
+        self.sessions = sessions
         self.store = store
         self.gate = gate
         self.audit = audit
@@ -121,7 +125,15 @@ package struct UnitService: Sendable {
             }
             try await audited(context, action: "Credential.Revoke", staff: staff, subject: revoked.id, result: "revoked",
                               counterpart: revoked.unitCode.value, at: moment)
-            logger.info("credential revoked", metadata: ["credential": "\(revoked.id)", "unit": "\(revoked.unitCode)", "by": "\(staff)"])
+            // Sessions already open with it end now, not just new authentications.
+            let closed = sessions?.revoke(
+                credentialID: revoked.id,
+                message: "credential \(revoked.id) was revoked at \(revoked.revokedAt.map { "\($0)" } ?? "now") (\(revoked.revocationReason ?? "")); "
+                    + "this session is closed — ask the task force office (工作专班办公室) for a new credential"
+            ) ?? 0
+            logger.info("credential revoked", metadata: [
+                "credential": "\(revoked.id)", "unit": "\(revoked.unitCode)", "by": "\(staff)", "sessions_closed": "\(closed)",
+            ])
             return CredentialResponse(credential: CredentialInfo(revoked))
         }
         registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
@@ -404,17 +416,22 @@ package struct UnitService: Sendable {
             throw RPCError(.invalidArgument, "expires_in_days: at most \(Self.maxCredentialDays) days, got \(days)")
         }
         let moment = now()
+        let certificate = request.certificateSha256.isEmpty ? nil : request.certificateSha256
         let (credential, secret) = try Self.validated { () throws(ValidationError) in
             try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
                                  expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: try CredentialKind.parse(request.kind),
-                                 rounds: credentialRounds)
+                                 rounds: credentialRounds, certificateSHA256: certificate)
         }
         try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
         try await audited(context, action: "Credential.Issue", staff: staff, subject: credential.id,
                           result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)",
                           counterpart: target.code.value, at: moment)
-        logger.info("credential issued", metadata: ["credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)"])
-        return IssueCredentialResponse(credential: CredentialInfo(credential), secret: secret)
+        logger.info("credential issued", metadata: [
+            "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
+            "kind": "\(credential.certificateSHA256 == nil ? "secret" : "client certificate")",
+        ])
+        // A certificate credential authenticates by its certificate only: its secret is never shown.
+        return IssueCredentialResponse(credential: CredentialInfo(credential), secret: credential.certificateSHA256 == nil ? secret : "")
     }
 
     // MARK: Checks

@@ -298,7 +298,7 @@ package final class VerificationService: Sendable {
                 throw RPCError(.invalidArgument, "licence.type_code: the request is for \(existing.proofType), not \(licence.typeCode)")
             }
             if !licence.holderID.isEmpty, licence.holderID != existing.holderID {
-                throw RPCError(.invalidArgument, "licence.holder_id: the request is about holder \(existing.holderID)")
+                throw RPCError(.invalidArgument, "licence.holder_id: the record must be the requested holder's (\(PersonalDataMask.residentID(existing.holderID)))")
             }
             licence.typeCode = existing.proofType
             licence.holderID = existing.holderID

@@ -113,6 +113,13 @@ package final class SQLiteUnitStore: UnitStore {
             // "unit" (a departmental system) or "citizen-portal" (the app showing citizens who obtained their data).
             try db.execute(sql: "ALTER TABLE credential ADD COLUMN kind TEXT NOT NULL DEFAULT 'unit'")
         }
+        // Mutual TLS: a client certificate registered on a credential (one credential per certificate).
+        migrator.registerMigration("credential-certificate") { db in
+            try db.execute(sql: """
+                ALTER TABLE credential ADD COLUMN certificate_sha256 TEXT;
+                CREATE UNIQUE INDEX credential_by_certificate ON credential(certificate_sha256) WHERE certificate_sha256 IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
@@ -340,7 +347,8 @@ package final class SQLiteUnitStore: UnitStore {
                               secretHash: try CredentialHash.parse(row["secret_hash"]), label: row["label"],
                               issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
                               revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
-                              kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"))
+                              kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"),
+                              certificateSHA256: row["certificate_sha256"])
         } catch {
             throw UnitStoreError(.storage, "stored credential \(id) is unreadable: \(error)")
         }
@@ -352,19 +360,30 @@ package final class SQLiteUnitStore: UnitStore {
             if try Row.fetchOne(db, sql: "SELECT 1 FROM credential WHERE id = ?", arguments: [credential.id]) != nil {
                 throw UnitStoreError(.alreadyExists, "credential \(credential.id) already exists")
             }
+            if let fingerprint = credential.certificateSHA256,
+               let holder = try String.fetchOne(db, sql: "SELECT id FROM credential WHERE certificate_sha256 = ?", arguments: [fingerprint]) {
+                throw UnitStoreError(.alreadyExists, "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)")
+            }
             try db.execute(sql: """
                 INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
-                                        revocation_reason, kind)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        revocation_reason, kind, certificate_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
                                  Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
                                  credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
-                                 credential.kind.rawValue])
+                                 credential.kind.rawValue, credential.certificateSHA256])
         }
     }
 
     package func credential(id: String) async throws(UnitStoreError) -> Credential? {
         try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE id = ?", arguments: [id]).map(Self.decodeCredential) }
+    }
+
+    package func credential(certificateSHA256: String) async throws(UnitStoreError) -> Credential? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE certificate_sha256 = ?", arguments: [certificateSHA256])
+                .map(Self.decodeCredential)
+        }
     }
 
     @discardableResult

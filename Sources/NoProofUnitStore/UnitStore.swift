@@ -66,6 +66,9 @@ package protocol UnitStore: Sendable {
     /// The credential with `id`, or `nil`.
     func credential(id: String) async throws(UnitStoreError) -> Credential?
 
+    /// The credential a client certificate with this SHA-256 fingerprint is registered on, or `nil`.
+    func credential(certificateSHA256: String) async throws(UnitStoreError) -> Credential?
+
     /// Revokes a credential.
     /// - Throws: `.notFound`; `.conflict` when already revoked; `.invalid` for an empty reason.
     @discardableResult

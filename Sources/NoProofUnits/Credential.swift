@@ -33,11 +33,16 @@ package struct Credential: Hashable, Sendable, Identifiable {
     package var revocationReason: String?
     /// A unit's system (default) or the citizen portal.
     package var kind: CredentialKind
+    /// SHA-256 fingerprint (64 lowercase hex digits) of the client certificate registered on
+    /// this credential for mutual TLS; such a credential authenticates by its certificate only
+    /// (its secret is never shown).
+    package var certificateSHA256: String?
 
     /// Creates a credential from stored parts.
     package init(id: String, unitCode: UnifiedSocialCreditCode, secretHash: CredentialHash, label: String,
                  issuedAt: Date, issuedBy: String, expiresAt: Date, revokedAt: Date? = nil,
-                 revokedBy: String? = nil, revocationReason: String? = nil, kind: CredentialKind = .unit) {
+                 revokedBy: String? = nil, revocationReason: String? = nil, kind: CredentialKind = .unit,
+                 certificateSHA256: String? = nil) {
         self.id = id
         self.unitCode = unitCode
         self.secretHash = secretHash
@@ -49,6 +54,7 @@ package struct Credential: Hashable, Sendable, Identifiable {
         self.revokedBy = revokedBy
         self.revocationReason = revocationReason
         self.kind = kind
+        self.certificateSHA256 = certificateSHA256
     }
 
     /// Issues a credential for `unitCode` with a fresh random identifier and secret.
@@ -56,11 +62,13 @@ package struct Credential: Hashable, Sendable, Identifiable {
     ///   - issuedBy: the task force staff member issuing it.
     ///   - expiresAt: must be after `issuedAt`.
     ///   - rounds: PBKDF2 rounds for the stored hash (lower only in tests).
+    ///   - certificateSHA256: a client certificate's fingerprint for mutual TLS (any case, ':' allowed).
     /// - Returns: the credential to store and the secret to show once; the secret is not kept.
     /// - Throws: `ValidationError` when the expiry is not after the issue time or a text is invalid.
     package static func issue(unitCode: UnifiedSocialCreditCode, label: String = "", issuedBy: String,
                               issuedAt: Date, expiresAt: Date, kind: CredentialKind = .unit,
-                              rounds: Int = CredentialHash.defaultRounds) throws(ValidationError) -> (credential: Credential, secret: String) {
+                              rounds: Int = CredentialHash.defaultRounds,
+                              certificateSHA256: String? = nil) throws(ValidationError) -> (credential: Credential, secret: String) {
         guard expiresAt > issuedAt else {
             throw ValidationError(field: "expires_at", reason: "expiry must be after the issue time \(issuedAt)")
         }
@@ -68,8 +76,10 @@ package struct Credential: Hashable, Sendable, Identifiable {
         if label.count > 100 { throw ValidationError(field: "label", reason: "label must be at most 100 characters") }
         let id = idPrefix + Base64URL.encode(Base64URL.randomBytes(idByteCount))
         let secret = Base64URL.encode(Base64URL.randomBytes(secretByteCount))
+        let fingerprint = try certificateSHA256.map { (text: String) throws(ValidationError) in try CertificateFingerprint.normalised(text) }
         let credential = Credential(id: id, unitCode: unitCode, secretHash: CredentialHash.make(secret: secret, rounds: rounds),
-                                    label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt, kind: kind)
+                                    label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt, kind: kind,
+                                    certificateSHA256: fingerprint)
         return (credential, secret)
     }
 

@@ -7,6 +7,7 @@ import Foundation
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
+///       "tlsCert": "server.pem", "tlsKey": "server.key", "tlsClientCA": "ca.pem", "tlsPort": 7443, "tlsOnly": false,
 ///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "...",
 ///                        "roles": ["citizen-portal"]}]
 ///     }
@@ -34,6 +35,12 @@ struct DaemonConfiguration: Codable {
     /// Anti-harvesting limits (defaults 20 and 60).
     var maxLookupsPerCase: Int?
     var maxLookupsPerStaffPerMinute: Int?
+    /// TLS listener (see `noproofd --help`): PEM files, its port, and whether plain TCP is off.
+    var tlsCert: String?
+    var tlsKey: String?
+    var tlsClientCA: String?
+    var tlsPort: Int?
+    var tlsOnly: Bool?
 
     static func load(path: String) throws -> DaemonConfiguration {
         let data: Data

@@ -59,6 +59,21 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds calls may run after shutdown begins (default 10).")
     var shutdownGrace: Int?
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain of the server: serve TLS on --tls-port.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (must be owner-only, chmod 600).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA certificate for mutual TLS: clients must present a certificate it signed, registered on a credential.")
+    var tlsClientCA: String?
+
+    @Option(name: .customLong("tls-port"), help: "TCP port of the TLS listener (default 7443; 0 picks a free one).")
+    var tlsPort: Int?
+
+    @Flag(name: .customLong("tls-only"), help: "Serve TLS only: no plain TCP listener on --port.")
+    var tlsOnly = false
+
     func run() async throws {
         let file = try config.map(DaemonConfiguration.load) ?? DaemonConfiguration()
         let levelName = logLevel ?? file.logLevel ?? "info"
@@ -68,7 +83,8 @@ struct Noproofd: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            // Resident IDs and names are masked in every log line (data minimisation).
+            return MaskingLogHandler(wrapping: handler)
         }
         let logger = Logger(label: "noproofd")
 
@@ -92,6 +108,31 @@ struct Noproofd: AsyncParsableCommand {
         }
         if demo, !["127.0.0.1", "::1", "localhost"].contains(server.host) {
             throw ValidationError("--demo uses a published credential and listens on loopback only; drop --host or --demo")
+        }
+
+        // TLS: a second listener on --tls-port; plain TCP stays on --port unless --tls-only.
+        let tlsCertFile = tlsCert ?? file.tlsCert, tlsKeyFile = tlsKey ?? file.tlsKey, clientCAFile = tlsClientCA ?? file.tlsClientCA
+        var tlsServer: ServerConfiguration?
+        if tlsCertFile != nil || tlsKeyFile != nil || clientCAFile != nil {
+            guard let tlsCertFile, let tlsKeyFile else {
+                throw ValidationError("TLS needs both --tls-cert FILE and --tls-key FILE (--tls-client-ca adds mutual TLS)")
+            }
+            var configuration = server
+            do {
+                configuration.tls = try ServerTLSConfiguration.load(certificateFile: tlsCertFile, keyFile: tlsKeyFile, clientCAFile: clientCAFile)
+            } catch {
+                throw ConfigurationError("TLS: \(error)")
+            }
+            configuration.port = tlsPort ?? file.tlsPort ?? 7443
+            tlsServer = configuration
+        } else if tlsOnly || file.tlsOnly == true {
+            throw ValidationError("--tls-only needs --tls-cert and --tls-key")
+        }
+        let plainListener = !(tlsOnly || file.tlsOnly == true)
+        if tlsServer != nil, plainListener, !["127.0.0.1", "::1", "localhost"].contains(server.host) {
+            logger.warning("plain TCP is also served on a non-loopback address; add --tls-only to serve TLS only", metadata: [
+                "address": "\(server.host):\(server.port)",
+            ])
         }
 
         let dataDirectory = URL(fileURLWithPath: dataDir ?? file.dataDir ?? "data", isDirectory: true)
@@ -124,7 +165,8 @@ struct Noproofd: AsyncParsableCommand {
         let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, audit: library.audit, logger: logger)
         try await gate.refresh()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
-        UnitService(store: library.units, gate: gate, audit: library.audit, logger: logger).register(in: &registry)
+        let sessions = LiveSessions()
+        UnitService(store: library.units, gate: gate, audit: library.audit, logger: logger, sessions: sessions).register(in: &registry)
         // Supervision (Art. 16, 20): the report and "who looked at my data", with the oversight figures
         // (commitments, ledger, mismatches, complaints) counted from the oversight records.
         SupervisionService(audit: library.audit, units: library.units,
@@ -143,10 +185,16 @@ struct Noproofd: AsyncParsableCommand {
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
                          rule: library.riskRule, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
-        let noproof = NoProofServer(
-            configuration: server, registry: registry,
-            authenticator: UnitCredentialAuthenticator(store: library.units, fixed: credentials), logger: logger, statistics: statistics
-        )
+        let authenticator = UnitCredentialAuthenticator(store: library.units, fixed: credentials)
+        var listeners: [NoProofServer] = []
+        if plainListener {
+            listeners.append(NoProofServer(configuration: server, registry: registry, authenticator: authenticator, logger: logger,
+                                           statistics: statistics, sessions: sessions))
+        }
+        if let tlsServer {
+            listeners.append(NoProofServer(configuration: tlsServer, registry: registry, authenticator: authenticator, logger: logger,
+                                           statistics: statistics, sessions: sessions))
+        }
         if demo {
             logger.info("demo mode: credentials ID:demo-secret", metadata: [
                 "ids": "\(DemoSetup.credentials.map(\.id).joined(separator: ","))", "data_dir": "\(dataDirectory.path)",
@@ -167,7 +215,7 @@ struct Noproofd: AsyncParsableCommand {
         defer { refresher.cancel() }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: noproof)],
+                services: listeners.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -88,6 +88,52 @@ struct SealTests {
             #expect(error.reason.contains("chmod 600"))
         }
     }
+
+    @Test func aGroupReadableKeyFileIsRefusedNamingTheFileAndTheChmod() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try SealKeyring.openOrCreate(directory: directory)
+        let path = directory.appendingPathComponent("verification.key.json").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        #expect {
+            _ = try SealKeyring.openOrCreate(directory: directory)
+        } throws: { error in
+            let reason = (error as? SealError)?.reason ?? ""
+            return reason.contains(path) && reason.contains("chmod 600 \(path)") && reason.contains("640")
+        }
+    }
+
+    @Test func aSealFolderOthersCanEnterIsRefused() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try SealKeyring.openOrCreate(directory: directory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        #expect {
+            _ = try SealKeyring.openOrCreate(directory: directory)
+        } throws: { error in
+            let reason = (error as? SealError)?.reason ?? ""
+            return reason.contains("seal key folder") && reason.contains("chmod 700 \(directory.path)")
+        }
+        // Fixed as the message says, it opens again.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        _ = try SealKeyring.openOrCreate(directory: directory)
+    }
+
+    @Test func publishedKeysNeverCarryThePrivateKey() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyring = try SealKeyring.openOrCreate(directory: directory)
+        for kind in SealKind.allCases {
+            let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
+            let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+            let privateKey = Array(Data(base64Encoded: stored["privateKey"] as! String)!)
+            let published = keyring.publicKey(kind)
+            #expect(published.publicKey != privateKey)
+            let text = "\(published)"
+            #expect(!text.contains(stored["privateKey"] as! String))
+            #expect(published.publicKey.count == 32 && privateKey.count == 32)
+        }
+    }
 }
 
 @Suite("MerkleTree")

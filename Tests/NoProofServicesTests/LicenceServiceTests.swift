@@ -196,6 +196,33 @@ struct LicenceServiceTests {
         }
     }
 
+    @Test func errorsAndAnswersNeverEchoAHoldersRecordedData() async throws {
+        try await Self.withEnvironment { environment in
+            let client = try await environment.client()
+            // Another holder, a type they do not hold: the refusal names the holder only masked.
+            let other = Self.demo.holder(at: 5)
+            let missing = Self.demo.makeLicences().contains { $0.holder == other.holder && $0.typeCode == "JHZ" } ? "LHZ" : "JHZ"
+            do {
+                _ = try await client.lookup(holderID: other.holder.key, typeCode: missing, purpose: Self.purpose)
+                Issue.record("a licence the holder does not hold was served")
+            } catch let error as RPCError {
+                #expect(error.code == .notFound)
+                #expect(error.message.contains(other.holder.masked), "\(error.message)")
+                #expect(!error.message.contains(other.holder.key))
+                #expect(!error.message.contains(other.name))
+            }
+            // A wrong declared name is reported MISMATCH without the recorded name.
+            let licence = Self.validLicence(offset: 2)
+            let answer = try await client.check(
+                holderID: licence.holder.key, typeCode: licence.typeCode,
+                declared: [LicenceField(key: "holder_name", value: "错名")], purpose: Self.purpose
+            )
+            #expect(answer.fields.map(\.result) == [.mismatch])
+            #expect(!"\(answer)".contains(licence.holderName))
+            await client.close()
+        }
+    }
+
     @Test func sealKeysAndLicenceTypesArePublic() async throws {
         try await Self.withEnvironment { environment in
             let anonymous = try await NoProofClient.connect(.init(port: environment.port))

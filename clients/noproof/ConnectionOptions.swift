@@ -8,8 +8,20 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Server host (env NOPROOF_HOST; default 127.0.0.1).")
     var host: String?
 
-    @Option(help: "Server port (env NOPROOF_PORT; default 7420).")
+    @Option(help: "Server port (env NOPROOF_PORT; default 7420, or 7443 with --tls-ca).")
     var port: Int?
+
+    @Option(name: .customLong("tls-ca"), help: "Connect with TLS, trusting the server certificate this PEM CA signed (env NOPROOF_TLS_CA).")
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-cert"), help: "Mutual TLS: the unit's PEM client certificate; it authenticates the connection (env NOPROOF_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert (env NOPROOF_TLS_KEY).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-server-name"), help: "Name the server's certificate must carry (env NOPROOF_TLS_SERVER_NAME; default: the host).")
+    var tlsServerName: String?
 
     @Option(help: "Unit credential as ID:SECRET (env NOPROOF_CREDENTIAL).")
     var credential: String?
@@ -22,6 +34,13 @@ struct ConnectionOptions: ParsableArguments {
 
     func clientConfiguration(authenticate: Bool) throws -> NoProofClient.Configuration {
         let environment = ProcessInfo.processInfo.environment
+        // An empty variable counts as unset (NOPROOF_TLS_CA= noproof ... talks plain TCP).
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let caFile = tlsCA ?? variable("NOPROOF_TLS_CA")
+        let certFile = tlsCert ?? variable("NOPROOF_TLS_CERT"), keyFile = tlsKey ?? variable("NOPROOF_TLS_KEY")
+        if caFile == nil, certFile != nil || keyFile != nil {
+            throw ValidationError("--tls-cert and --tls-key need --tls-ca (the CA that signed the server's certificate)")
+        }
         let resolvedPort: Int
         if let port {
             resolvedPort = port
@@ -29,10 +48,20 @@ struct ConnectionOptions: ParsableArguments {
             guard let value = Int(text) else { throw ValidationError("NOPROOF_PORT is not a number: '\(text)'") }
             resolvedPort = value
         } else {
-            resolvedPort = 7420
+            resolvedPort = caFile == nil ? 7420 : 7443
         }
         var configuration = NoProofClient.Configuration(host: host ?? environment["NOPROOF_HOST"] ?? "127.0.0.1", port: resolvedPort)
         configuration.defaultTimeout = .milliseconds(Int64(timeout * 1000))
+        if let caFile {
+            do {
+                configuration.tls = try ClientTLSConfiguration.load(
+                    caFile: caFile, certificateFile: certFile, keyFile: keyFile,
+                    serverName: tlsServerName ?? variable("NOPROOF_TLS_SERVER_NAME")
+                )
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         if authenticate, let text = credential ?? environment["NOPROOF_CREDENTIAL"] {
             guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
                 throw ValidationError("the credential must be ID:SECRET, e.g. demo-taskforce:demo-secret")
@@ -56,8 +85,15 @@ struct ConnectionOptions: ParsableArguments {
             }
         } catch let error as RPCError {
             var message = "error: \(error.code.name): \(error.message)"
-            if error.code == .unauthenticated, credential == nil, ProcessInfo.processInfo.environment["NOPROOF_CREDENTIAL"] == nil {
-                message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL"
+            let environment = ProcessInfo.processInfo.environment
+            if error.code == .unauthenticated, credential == nil, environment["NOPROOF_CREDENTIAL"] == nil,
+               tlsCert == nil, (environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
+                message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
+            } else if error.code == .unavailable, error.message.contains("TLS handshake") {
+                message += "\nhint: check --tls-ca (the CA that signed the server's certificate) and --tls-server-name; "
+                    + "with mutual TLS the server also needs a client certificate from the CA it trusts (--tls-cert, --tls-key)"
+            } else if error.code == .unauthenticated, tlsCert != nil || !(environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
+                message += "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
             } else if !error.code.advice.isEmpty {
                 message += "\nhint: \(error.code.advice)"
             }

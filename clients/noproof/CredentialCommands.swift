@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofUnits
 
 /// `noproof credential issue|revoke|list`: the task force office's credential administration.
 struct CredentialCommand: AsyncParsableCommand {
@@ -33,18 +34,42 @@ struct CredentialIssueCommand: AsyncParsableCommand {
     @Option(help: "unit (default): the unit's departmental system; citizen-portal: the citizen portal's app, which may only call who-looked.")
     var kind: String = "unit"
 
+    @Option(help: "Mutual TLS: register this PEM client certificate of the unit; the credential then authenticates by it (no secret).")
+    var cert: String?
+
+    @Option(name: .customLong("cert-sha256"), help: "Mutual TLS: the client certificate's SHA-256 fingerprint instead of --cert (hex, ':' allowed).")
+    var certSHA256: String?
+
     func run() async throws {
         let (unitCode, days, label, kind, staff) = (self.unitCode, expiresDays, self.label, self.kind, self.staff.resolved)
+        var fingerprint = ""
+        if let cert {
+            guard certSHA256 == nil else { throw ValidationError("give --cert or --cert-sha256, not both") }
+            let pem: String
+            do { pem = try String(contentsOfFile: cert, encoding: .utf8) } catch {
+                throw ValidationError("cannot read the certificate \(cert): \(error.localizedDescription)")
+            }
+            do { fingerprint = try CertificateFingerprint.sha256(pem: pem) } catch {
+                throw ValidationError("\(cert): \(error.reason)")
+            }
+        } else if let certSHA256 {
+            fingerprint = certSHA256
+        }
         let issued = try await connection.withClient { client in
-            try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, kind: kind, staff: staff)
+            try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, kind: kind,
+                                             certificateSHA256: fingerprint, staff: staff)
         }
         guard let credential = issued.credential else { throw ExitCode(13) }
+        let secret = issued.secret.isEmpty ? nil : issued.secret
         if connection.json {
-            try printJSON(ListPrinter.CredentialOutput(credential, secret: issued.secret))
+            try printJSON(ListPrinter.CredentialOutput(credential, secret: secret))
+        } else if let secret {
+            ListPrinter.printCredential(credential)
+            print("credential  \(credential.credentialID):\(secret)")
+            print("            (use as --credential or NOPROOF_CREDENTIAL; the secret is shown only this once)")
         } else {
             ListPrinter.printCredential(credential)
-            print("credential  \(credential.credentialID):\(issued.secret)")
-            print("            (use as --credential or NOPROOF_CREDENTIAL; the secret is shown only this once)")
+            print("            the unit connects with its client certificate (--tls-cert, --tls-key) over mutual TLS; no secret")
         }
     }
 }

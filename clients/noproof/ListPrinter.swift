@@ -117,6 +117,8 @@ enum ListPrinter {
     struct CredentialOutput: Encodable {
         var credentialID, unitCode, kind, label, issuedAt, issuedBy, expiresAt: String
         var revokedAt, revokedBy, revocationReason: String?
+        /// SHA-256 of the client certificate registered on it (mutual TLS).
+        var certificateSHA256: String?
         var secret: String?
         /// `ID:SECRET`, ready for --credential or NOPROOF_CREDENTIAL.
         var credential: String?
@@ -132,6 +134,7 @@ enum ListPrinter {
             revokedAt = ListPrinter.time(credential.revokedAtMillis)
             revokedBy = credential.revokedBy.isEmpty ? nil : credential.revokedBy
             revocationReason = credential.revocationReason.isEmpty ? nil : credential.revocationReason
+            certificateSHA256 = credential.certificateSha256.isEmpty ? nil : credential.certificateSha256
             self.secret = secret
             self.credential = secret.map { "\(credential.credentialID):\($0)" }
         }
@@ -200,6 +203,7 @@ enum ListPrinter {
         }
         if credential.kind == "citizen-portal" { line += "  [citizen-portal]" }
         if !credential.label.isEmpty { line += "  (\(credential.label))" }
+        if !credential.certificateSha256.isEmpty { line += "\n    client certificate SHA-256 \(credential.certificateSha256)" }
         print(line)
     }
 }

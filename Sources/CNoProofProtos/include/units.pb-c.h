@@ -139,10 +139,15 @@ struct  Noproof__V1__CredentialInfo
    * "unit" or "citizen-portal".
    */
   char *kind;
+  /*
+   * SHA-256 fingerprint (64 lowercase hex digits) of the client certificate registered on it for
+   * mutual TLS; "" = a secret credential.
+   */
+  char *certificate_sha256;
 };
 #define NOPROOF__V1__CREDENTIAL_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__credential_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -386,10 +391,15 @@ struct  Noproof__V1__IssueCredentialRequest
    * portal's app, which may call only /noproof.v1.Supervision/WhoLooked.
    */
   char *kind;
+  /*
+   * For mutual TLS: the SHA-256 fingerprint of the unit's client certificate (hex, ':' allowed).
+   * The credential then authenticates by that certificate only, and no secret is returned.
+   */
+  char *certificate_sha256;
 };
 #define NOPROOF__V1__ISSUE_CREDENTIAL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__issue_credential_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -90,8 +90,9 @@ package struct CredentialInfo: Hashable, Sendable {
     package var revokedBy: String
     package var revocationReason: String
     package var kind: String
+    package var certificateSha256: String
 
-    package init(credentialID: String = "", unitCode: String = "", label: String = "", issuedAtMillis: Int64 = 0, issuedBy: String = "", expiresAtMillis: Int64 = 0, revokedAtMillis: Int64 = 0, revokedBy: String = "", revocationReason: String = "", kind: String = "") {
+    package init(credentialID: String = "", unitCode: String = "", label: String = "", issuedAtMillis: Int64 = 0, issuedBy: String = "", expiresAtMillis: Int64 = 0, revokedAtMillis: Int64 = 0, revokedBy: String = "", revocationReason: String = "", kind: String = "", certificateSha256: String = "") {
         self.credentialID = credentialID
         self.unitCode = unitCode
         self.label = label
@@ -102,6 +103,7 @@ package struct CredentialInfo: Hashable, Sendable {
         self.revokedBy = revokedBy
         self.revocationReason = revocationReason
         self.kind = kind
+        self.certificateSha256 = certificateSha256
     }
 }
 
@@ -120,6 +122,7 @@ extension CredentialInfo: ProtoMessage {
         c.revoked_by = arena.string(revokedBy)
         c.revocation_reason = arena.string(revocationReason)
         c.kind = arena.string(kind)
+        c.certificate_sha256 = arena.string(certificateSha256)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -133,6 +136,7 @@ extension CredentialInfo: ProtoMessage {
         revokedBy = String(protobufC: c.revoked_by)
         revocationReason = String(protobufC: c.revocation_reason)
         kind = String(protobufC: c.kind)
+        certificateSha256 = String(protobufC: c.certificate_sha256)
     }
 }
 
@@ -556,12 +560,14 @@ package struct IssueCredentialRequest: Hashable, Sendable {
     package var label: String
     package var expiresInDays: UInt32
     package var kind: String
+    package var certificateSha256: String
 
-    package init(unitCode: String = "", label: String = "", expiresInDays: UInt32 = 0, kind: String = "") {
+    package init(unitCode: String = "", label: String = "", expiresInDays: UInt32 = 0, kind: String = "", certificateSha256: String = "") {
         self.unitCode = unitCode
         self.label = label
         self.expiresInDays = expiresInDays
         self.kind = kind
+        self.certificateSha256 = certificateSha256
     }
 }
 
@@ -574,6 +580,7 @@ extension IssueCredentialRequest: ProtoMessage {
         c.label = arena.string(label)
         c.expires_in_days = expiresInDays
         c.kind = arena.string(kind)
+        c.certificate_sha256 = arena.string(certificateSha256)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -581,6 +588,7 @@ extension IssueCredentialRequest: ProtoMessage {
         label = String(protobufC: c.label)
         expiresInDays = c.expires_in_days
         kind = String(protobufC: c.kind)
+        certificateSha256 = String(protobufC: c.certificate_sha256)
     }
 }
 

@@ -30,7 +30,8 @@ class CreateUnitRequest(_message.Message):
     def __init__(self, unit: _Optional[_Union[UnitInfo, _Mapping]] = ..., staff: _Optional[_Iterable[_Union[StaffEntry, _Mapping]]] = ...) -> None: ...
 
 class CredentialInfo(_message.Message):
-    __slots__ = ["credential_id", "expires_at_millis", "issued_at_millis", "issued_by", "kind", "label", "revocation_reason", "revoked_at_millis", "revoked_by", "unit_code"]
+    __slots__ = ["certificate_sha256", "credential_id", "expires_at_millis", "issued_at_millis", "issued_by", "kind", "label", "revocation_reason", "revoked_at_millis", "revoked_by", "unit_code"]
+    CERTIFICATE_SHA256_FIELD_NUMBER: _ClassVar[int]
     CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     ISSUED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
@@ -41,6 +42,7 @@ class CredentialInfo(_message.Message):
     REVOKED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     REVOKED_BY_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    certificate_sha256: str
     credential_id: str
     expires_at_millis: int
     issued_at_millis: int
@@ -51,7 +53,7 @@ class CredentialInfo(_message.Message):
     revoked_at_millis: int
     revoked_by: str
     unit_code: str
-    def __init__(self, credential_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., label: _Optional[str] = ..., issued_at_millis: _Optional[int] = ..., issued_by: _Optional[str] = ..., expires_at_millis: _Optional[int] = ..., revoked_at_millis: _Optional[int] = ..., revoked_by: _Optional[str] = ..., revocation_reason: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
+    def __init__(self, credential_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., label: _Optional[str] = ..., issued_at_millis: _Optional[int] = ..., issued_by: _Optional[str] = ..., expires_at_millis: _Optional[int] = ..., revoked_at_millis: _Optional[int] = ..., revoked_by: _Optional[str] = ..., revocation_reason: _Optional[str] = ..., kind: _Optional[str] = ..., certificate_sha256: _Optional[str] = ...) -> None: ...
 
 class CredentialResponse(_message.Message):
     __slots__ = ["credential"]
@@ -134,16 +136,18 @@ class GetUnitResponse(_message.Message):
     def __init__(self, unit: _Optional[_Union[UnitInfo, _Mapping]] = ...) -> None: ...
 
 class IssueCredentialRequest(_message.Message):
-    __slots__ = ["expires_in_days", "kind", "label", "unit_code"]
+    __slots__ = ["certificate_sha256", "expires_in_days", "kind", "label", "unit_code"]
+    CERTIFICATE_SHA256_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_IN_DAYS_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    certificate_sha256: str
     expires_in_days: int
     kind: str
     label: str
     unit_code: str
-    def __init__(self, unit_code: _Optional[str] = ..., label: _Optional[str] = ..., expires_in_days: _Optional[int] = ..., kind: _Optional[str] = ...) -> None: ...
+    def __init__(self, unit_code: _Optional[str] = ..., label: _Optional[str] = ..., expires_in_days: _Optional[int] = ..., kind: _Optional[str] = ..., certificate_sha256: _Optional[str] = ...) -> None: ...
 
 class IssueCredentialResponse(_message.Message):
     __slots__ = ["credential", "secret"]
