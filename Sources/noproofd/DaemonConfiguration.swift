@@ -7,6 +7,8 @@ import Foundation
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
+///       "handshakeTimeoutSeconds": 10, "frameTimeoutSeconds": 30, "maxPendingAnswerBytes": 8388608,
+///       "maxCallsInProgress": 16384, "maxAuditQueueDepth": 4096, "maxAuditQueueAgeMillis": 250,
 ///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "..."}]
 ///     }
 struct DaemonConfiguration: Codable {
@@ -31,6 +33,13 @@ struct DaemonConfiguration: Codable {
     /// Anti-harvesting limits (defaults 20 and 60).
     var maxLookupsPerCase: Int?
     var maxLookupsPerStaffPerMinute: Int?
+    /// Overload and hostile peers (see ReliabilityOptions for the defaults).
+    var handshakeTimeoutSeconds: Int?
+    var frameTimeoutSeconds: Int?
+    var maxPendingAnswerBytes: Int?
+    var maxCallsInProgress: Int?
+    var maxAuditQueueDepth: Int?
+    var maxAuditQueueAgeMillis: Int?
 
     static func load(path: String) throws -> DaemonConfiguration {
         let data: Data

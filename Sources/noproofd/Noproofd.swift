@@ -59,6 +59,9 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds calls may run after shutdown begins (default 10).")
     var shutdownGrace: Int?
 
+    @OptionGroup(title: "Overload and hostile peers (docs/RELIABILITY.md)")
+    var reliability: ReliabilityOptions
+
     func run() async throws {
         let file = try config.map(DaemonConfiguration.load) ?? DaemonConfiguration()
         let levelName = logLevel ?? file.logLevel ?? "info"
@@ -90,6 +93,7 @@ struct Noproofd: AsyncParsableCommand {
         if let seconds = shutdownGrace ?? file.shutdownGraceSeconds {
             server.shutdownGracePeriod = .seconds(Int64(max(0, seconds)))
         }
+        try reliability.apply(to: &server, file: file)
         if demo, !["127.0.0.1", "::1", "localhost"].contains(server.host) {
             throw ValidationError("--demo uses a published credential and listens on loopback only; drop --host or --demo")
         }
@@ -123,7 +127,8 @@ struct Noproofd: AsyncParsableCommand {
         }
         let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, logger: logger)
         try await gate.refresh()
-        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
+        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate,
+                       overload: try reliability.overloadPolicy(file: file), statistics: statistics).register(in: &registry)
         UnitService(store: library.units, gate: gate, logger: logger).register(in: &registry)
         // Department verification: deadlines re-armed from the store, checked once a second.
         let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
