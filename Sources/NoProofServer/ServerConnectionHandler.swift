@@ -462,7 +462,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             perform(stateMachine.frameTimedOut(after: Self.describe(configuration.frameTimeout), have: have, need: need), context: context)
             return
         }
-        checkPendingAnswers(context: context)
+        if !context.channel.isWritable { checkPendingAnswers(context: context) }
         if let pingSentAt {
             if now - pingSentAt >= configuration.keepaliveTimeout {
                 logger.debug("keepalive timed out")
@@ -506,7 +506,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         if needsFlush {
             needsFlush = false
             context.flush()
-            checkPendingAnswers(context: context)
+            // Below the high-water mark (which is under the cap) there is nothing to check.
+            if !context.channel.isWritable { checkPendingAnswers(context: context) }
         }
     }
 
