@@ -18,8 +18,8 @@ package struct OverloadPolicy: Sendable, Equatable {
         self.maxQueueAge = maxQueueAge
     }
 
-    /// noproofd's defaults: a few batches deep, a quarter of a second old.
-    package static let standard = OverloadPolicy(maxQueueDepth: 4096, maxQueueAge: .milliseconds(250))
+    /// noproofd's defaults: two batches deep (a few hundred ms of audit writing here), a quarter of a second old.
+    package static let standard = OverloadPolicy(maxQueueDepth: 1024, maxQueueAge: .milliseconds(250))
     /// Never shed (latency grows with the load instead).
     package static let off = OverloadPolicy(maxQueueDepth: nil, maxQueueAge: nil)
 

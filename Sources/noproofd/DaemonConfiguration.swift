@@ -8,7 +8,7 @@ import Foundation
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
 ///       "handshakeTimeoutSeconds": 10, "frameTimeoutSeconds": 30, "maxPendingAnswerBytes": 8388608,
-///       "maxCallsInProgress": 16384, "maxAuditQueueDepth": 4096, "maxAuditQueueAgeMillis": 250,
+///       "maxCallsInProgress": 16384, "maxAuditQueueDepth": 1024, "maxAuditQueueAgeMillis": 250,
 ///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "..."}]
 ///     }
 struct DaemonConfiguration: Codable {

@@ -21,7 +21,7 @@ struct ReliabilityOptions: ParsableArguments {
     var maxCallsInProgress: Int?
 
     @Option(name: .customLong("max-audit-queue-depth"),
-            help: "Lookups waiting for the audit trail before new ones are shed with UNAVAILABLE (default 4096; 0: no limit).")
+            help: "Lookups waiting for the audit trail before new ones are shed with UNAVAILABLE (default 1024; 0: no limit).")
     var maxAuditQueueDepth: Int?
 
     @Option(name: .customLong("max-audit-queue-age-ms"),

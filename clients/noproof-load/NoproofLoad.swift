@@ -38,7 +38,10 @@ struct NoproofLoad: AsyncParsableCommand {
         let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
             for index in 0..<workers {
                 let client = clients[index % clients.count]
-                group.addTask { await Self.work(client: client, workload: workload, requests: requests, state: state, seed: UInt64(index)) }
+                let shedding = options.allowShedding ? Duration.milliseconds(options.shedBackoffMillis) : nil
+                group.addTask {
+                    await Self.work(client: client, workload: workload, requests: requests, state: state, seed: UInt64(index), shedBackoff: shedding)
+                }
             }
             // Warm-up, then measure.
             try await Task.sleep(for: .milliseconds(Int64(options.warmup * 1000)))
@@ -75,14 +78,16 @@ struct NoproofLoad: AsyncParsableCommand {
         await admin.close()
 
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var served = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var statuses: [String: UInt64] = [:]
         var unexpected: UInt64 = 0
         for result in results.0 {
             histogram.add(result.histogram)
+            served.add(result.served)
             for (status, count) in result.statuses { statuses[status, default: 0] += count }
             unexpected += result.unexpected
         }
-        let report = LoadReport(options: options, seconds: results.1, histogram: histogram, statuses: statuses,
+        let report = LoadReport(options: options, seconds: results.1, histogram: histogram, served: served, statuses: statuses,
                                 unexpected: unexpected, serverCpu: results.3, clientCpu: results.2)
         if options.json {
             let encoder = JSONEncoder()
@@ -120,7 +125,8 @@ struct NoproofLoad: AsyncParsableCommand {
     }
 
     /// One worker: calls back to back on its connection until told to stop.
-    static func work(client: NoProofClient, workload: Workload, requests: RequestPool, state: RunState, seed: UInt64) async -> WorkerResult {
+    static func work(client: NoProofClient, workload: Workload, requests: RequestPool, state: RunState, seed: UInt64,
+                     shedBackoff: Duration? = nil) async -> WorkerResult {
         var result = WorkerResult()
         var random = SplitMix64(seed: seed &+ 0x5EED)
         var calls = 0
@@ -151,11 +157,14 @@ struct NoproofLoad: AsyncParsableCommand {
             } catch {
                 status = "CLIENT_ERROR"
             }
-            guard state.measuring.load(ordering: .relaxed) else { continue }
+            let shed = shedBackoff != nil && (status == "UNAVAILABLE" || status == "RESOURCE_EXHAUSTED")
             let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1000
+            if shed, let shedBackoff { try? await Task.sleep(for: shedBackoff) }
+            guard state.measuring.load(ordering: .relaxed) else { continue }
             _ = result.histogram.record(max(1, micros))
+            if !shed { _ = result.served.record(max(1, micros)) }
             result.statuses[status, default: 0] += 1
-            if !Self.expected(status, for: operation) {
+            if !shed, !Self.expected(status, for: operation) {
                 result.unexpected += 1
                 state.unexpected.add(1, ordering: .relaxed)
             }
@@ -183,6 +192,8 @@ final class RunState: Sendable {
 
 struct WorkerResult: Sendable {
     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    /// Calls that were not shed.
+    var served = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     var statuses: [String: UInt64] = [:]
     var unexpected: UInt64 = 0
 }
