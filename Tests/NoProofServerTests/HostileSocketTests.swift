@@ -16,7 +16,7 @@ struct HostileSocketTests {
     }
 
     /// Waits (polling, no threshold asserted) until `condition` holds, at most `limit` polls.
-    static func eventually(_ limit: Int = 2000, _ condition: () -> Bool) async throws -> Bool {
+    static func eventually(_ limit: Int = 6000, _ condition: () -> Bool) async throws -> Bool {
         for _ in 0..<limit {
             if condition() { return true }
             try await Task.sleep(for: .milliseconds(5))
@@ -31,9 +31,10 @@ struct HostileSocketTests {
             let slow = try await RawConnection(port: port)
             _ = try await slow.handshake()
             let call = RawConnection.call(1, method: "/noproof.v1.Health/Check")
-            // A few bytes of a frame, one at a time, with others served in between.
+            // A few bytes of a frame, one at a time, with others served in between (on a busy
+            // machine the server may cut the dribbler off before all six are sent).
             for byte in call.prefix(6) {
-                try await slow.send([byte])
+                do { try await slow.send([byte]) } catch { break }
                 try await Self.othersAreServed(port)
             }
             // Then the slow client stops mid-frame: it is told why and disconnected.

@@ -66,7 +66,34 @@ struct InvalidFieldTests {
         Case(name: "AmendLicence licence_id", credential: "taskforce", field: "licence_id",
              call: unary("/noproof.v1.Licences/AmendLicence", AmendLicenceRequest(licenceID: badLicenceID, holderName: "x", reason: "r"),
                          LicenceResponse.self)),
+        Case(name: "IssueLicence licence_id", credential: "taskforce", field: "licence_id",
+             call: unary("/noproof.v1.Licences/IssueLicence", IssueLicenceRequest(licence: Licence(
+                 licenceID: badLicenceID, typeCode: "JMSFZ", holderID: holder, holderName: "张三", issueDate: "2020-01-01",
+                 validFrom: "2020-01-01")), LicenceResponse.self)),
+        Case(name: "AmendLicence valid_to", credential: "taskforce", field: "valid_to",
+             call: unary("/noproof.v1.Licences/AmendLicence", AmendLicenceRequest(
+                 licenceID: "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P", validTo: "2026-02-30", reason: "r"),
+                         LicenceResponse.self)),
         // Units
+        Case(name: "SetStaff role", credential: "water", field: "role",
+             call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
+                 StaffEntry(staffID: "agent-0001", name: "x", role: "king", active: true),
+             ]), ListStaffResponse.self, staff: "supervisor-0001")),
+        Case(name: "SetStaff staff_id", credential: "water", field: "staff_id",
+             call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
+                 StaffEntry(staffID: "../root", name: "x", role: "agent", active: true),
+             ]), ListStaffResponse.self, staff: "supervisor-0001")),
+        Case(name: "SaveDraft cause_date", credential: "water", field: "cause_date",
+             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [], changes: [
+                 DeclaredChange(kind: "add", item: "SW-XH-003", cause: "c", causeDate: "2026-02-30"),
+             ]), ItemListResponse.self)),
+        Case(name: "SaveDraft change kind", credential: "water", field: "kind",
+             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [], changes: [
+                 DeclaredChange(kind: "explode", item: "SW-XH-003", cause: "c", causeDate: "2026-11-20"),
+             ]), ItemListResponse.self)),
+        Case(name: "LoadItemLists format", credential: "taskforce", field: "format",
+             call: unary("/noproof.v1.Units/LoadItemLists", LoadItemListsRequest(format: "xml", text: "<lists/>"), LoadItemListsResponse.self,
+                         staff: "supervisor-0001")),
         Case(name: "GetUnit unit_code", credential: "water", field: "unit_code",
              call: unary("/noproof.v1.Units/GetUnit", GetUnitRequest(unitCode: badUnit), GetUnitResponse.self)),
         Case(name: "ListStaff unit_code", credential: "water", field: "unit_code",
