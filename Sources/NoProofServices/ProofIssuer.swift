@@ -29,17 +29,20 @@ final class ProofIssuer: Sendable {
     private let audit: AuditLog
     private let maxBatch: Int
     private let pending = Mutex(Pending())
-    private let worker = DispatchQueue(label: "noproof.proof-issuer")
+    private let worker: DispatchQueue
     private let overload: OverloadPolicy
     private let now: @Sendable () -> ContinuousClock.Instant
 
+    /// `worker`: the serial queue the batches are written on (a test may suspend it).
     init(keyring: SealKeyring, audit: AuditLog, maxBatch: Int = 512, overload: OverloadPolicy = .off,
-         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+         worker: DispatchQueue = DispatchQueue(label: "noproof.proof-issuer")) {
         self.keyring = keyring
         self.audit = audit
         self.maxBatch = maxBatch
         self.overload = overload
         self.now = now
+        self.worker = worker
     }
 
     /// The refusal for a new lookup when the queue is past capacity (`OverloadPolicy`), else nil.
