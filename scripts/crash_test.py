@@ -4,13 +4,18 @@ acknowledged was lost.
 
 Each round starts ``noproofd --demo`` on the same data folder, drives it with mixed load from
 the Python client (lookups that answer with sealed proofs, lookups refused by the item lists,
-licence suspensions and reinstatements by the task force office), kills it with SIGKILL at a
-random moment, and then, with the server down, checks the data folder:
+licence suspensions and reinstatements by the task force office, department verification
+requests filed by the civil affairs bureau and taken and answered by the university, and saves
+of the water company's item-list draft), kills it with SIGKILL at a random moment, and then,
+with the server down, checks the data folder:
 
 * every proof whose answer reached the client has its audit record (by proof serial);
 * every refused lookup that was answered has its audit record (by case reference);
 * every acknowledged status change is in the licence library (or the one still in flight when
   the server died, which may or may not have committed);
+* every acknowledged verification request is stored, and every acknowledged answer left it
+  ``answered``;
+* the item-list draft holds the last acknowledged save (or the one in flight);
 * ``PRAGMA integrity_check`` is ``ok`` for every SQLite file;
 * with the CLI given, the audit trail's hash chain verifies (``noproof audit verify --data-dir``).
 
@@ -34,10 +39,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import noproof
-from noproof.messages import ProofBody
+from noproof._pb.units_pb2 import (
+    CreateDraftRequest, DeclaredChange, GetItemListRequest, GetItemListResponse, ItemListResponse, SaveDraftRequest,
+)
+from noproof.messages import Licence, LicenceField, ProofBody
 
 WATER = ("demo-water", "demo-secret")
 TASKFORCE = ("demo-taskforce", "demo-secret")
+CIVIL_AFFAIRS = ("demo-civil-affairs", "demo-secret")
+UNIVERSITY = ("demo-university", "demo-secret")
+UNIVERSITY_CODE = "12370000495570452X"
+WATER_CODE = "91370400MA3C7WX81E"
+MARRIAGE_ITEM = "MZ-HY-001"  # civil affairs: the degree certificate (XWZS) by verification from the university
+AGENT = "agent-0001"
 ITEM = "SW-KH-001"
 
 
@@ -49,6 +63,13 @@ class Ledger:
     refused_cases: set[str] = field(default_factory=set)
     # licence id -> (last acknowledged status, status of a change in flight or None)
     statuses: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # verification requests acknowledged as filed, and those acknowledged as answered
+    filed: set[str] = field(default_factory=set)
+    answered: set[str] = field(default_factory=set)
+    # the item-list draft: (version, last acknowledged save marker, markers of saves sent since,
+    # whose answers were lost in a kill: any one of them may be what is stored)
+    draft: tuple[int, str | None, list[str]] | None = None
+    list_saves: int = 0
     calls: int = 0
 
 
@@ -122,6 +143,59 @@ async def status_changes(port: int, licences: list[str], ledger: Ledger) -> None
             ledger.calls += 1
 
 
+async def verifications(port: int, holder: tuple[str, str], ledger: Ledger, round_number: int) -> None:
+    """The civil affairs bureau files requests; the university takes and answers them."""
+    holder_id, holder_name = holder
+    async with await noproof.Client.connect("127.0.0.1", port, credential=CIVIL_AFFAIRS) as civil, \
+            await noproof.Client.connect("127.0.0.1", port, credential=UNIVERSITY) as university:
+        n = 0
+        while True:
+            n += 1
+            filed = await civil.file_verification(UNIVERSITY_CODE, "XWZS", holder_id, MARRIAGE_ITEM, f"CRASH-VR-{round_number}-{n}",
+                                                  holder_name=holder_name, declared={"degree": "学士"}, staff=AGENT)
+            ledger.filed.add(filed.request_id)
+            ledger.calls += 1
+            if n % 3 == 0:
+                continue  # some stay filed
+            await university.take_verification(filed.request_id, staff=AGENT)
+            ledger.calls += 1
+            answer = Licence(holder_name=holder_name, fields=[LicenceField(key="degree", value="学士")])
+            await university.answer_verification(filed.request_id, licence=answer, staff=AGENT)
+            ledger.answered.add(filed.request_id)
+            ledger.calls += 1
+
+
+async def list_changes(port: int, ledger: Ledger, round_number: int) -> None:
+    """Saves the water company's item-list draft again and again, each save marked."""
+    async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
+        staff = {"staff": AGENT}
+        lists = await client.call("/noproof.v1.Units/GetItemList", GetItemListRequest(unit_code=WATER_CODE), GetItemListResponse,
+                                  metadata=staff)
+        published = lists.in_force
+        if ledger.draft is None:
+            # A draft created in a round whose answer was lost to the kill is reused.
+            drafts = [v.version for v in lists.versions if v.status == "draft"]
+            if drafts:
+                ledger.draft = (drafts[-1], None, [])
+        if ledger.draft is None:
+            created = await client.call("/noproof.v1.Units/CreateDraft", CreateDraftRequest(unit_code=WATER_CODE), ItemListResponse,
+                                        metadata=staff)
+            ledger.draft = (created.list.version, None, [])
+        n = 0
+        while True:
+            n += 1
+            version, acknowledged, unacknowledged = ledger.draft
+            marker = f"crash-test save {round_number}-{n}"
+            ledger.draft = (version, acknowledged, unacknowledged + [marker])
+            change = DeclaredChange(kind="change", item=ITEM, cause=marker, cause_date=time.strftime("%Y-%m-%d"))
+            await client.call("/noproof.v1.Units/SaveDraft",
+                              SaveDraftRequest(unit_code=WATER_CODE, version=version, items=published.items, changes=[change]),
+                              ItemListResponse, metadata=staff)
+            ledger.draft = (version, marker, [])
+            ledger.list_saves += 1
+            ledger.calls += 1
+
+
 def check(data: Path, ledger: Ledger, cli: str | None = None) -> list[str]:
     """Problems found in the data folder (empty when every acknowledged write survived and, with the
     CLI given, the audit chain verifies)."""
@@ -131,7 +205,7 @@ def check(data: Path, ledger: Ledger, cli: str | None = None) -> list[str]:
         if verify.returncode != 0:
             problems.append(f"the audit chain does not verify (exit {verify.returncode}): "
                             f"{(verify.stdout + verify.stderr).strip()}")
-    for name in ("licences.sqlite", "audit.sqlite", "units.sqlite"):
+    for name in ("licences.sqlite", "audit.sqlite", "units.sqlite", "verification.sqlite"):
         path = data / name
         if not path.exists():
             continue
@@ -154,6 +228,23 @@ def check(data: Path, ledger: Ledger, cli: str | None = None) -> list[str]:
             stored = row[0] if row else None
             if stored != acknowledged and stored != pending:
                 problems.append(f"licence {licence_id}: acknowledged {acknowledged}, stored {stored}")
+    with sqlite3.connect(data / "verification.sqlite") as db:
+        stored_requests = dict(db.execute("SELECT id, status FROM verification_request").fetchall())
+    missing = ledger.filed - stored_requests.keys()
+    if missing:
+        problems.append(f"{len(missing)} acknowledged verification requests are not stored, e.g. {sorted(missing)[:3]}")
+    unanswered = {r for r in ledger.answered if stored_requests.get(r) != "answered"}
+    if unanswered:
+        problems.append(f"{len(unanswered)} acknowledged verification answers are not stored, e.g. {sorted(unanswered)[:3]}")
+    if ledger.draft is not None:
+        version, acknowledged, unacknowledged = ledger.draft
+        with sqlite3.connect(data / "units.sqlite") as db:
+            row = db.execute("SELECT document FROM item_list_version WHERE unit_code = ? AND version = ?",
+                             (WATER_CODE, version)).fetchone()
+        if row is None:
+            problems.append(f"the acknowledged item-list draft version {version} is not stored")
+        elif acknowledged is not None and not any(f'"{m}"' in row[0] for m in [acknowledged, *unacknowledged]):
+            problems.append(f"item-list draft {version}: the acknowledged save '{acknowledged}' is not stored")
     return problems
 
 
@@ -166,8 +257,10 @@ async def run_round(binary: str, data: Path, log: Path, ledger: Ledger, round_nu
         if holders is None:
             rows = (data / "demo-holders.txt").read_text(encoding="utf-8").split("\n")
             holders = [(r.split(" ")[0], r.split(" ")[1]) for r in rows if r.strip() and r.split(" ")[1] == "JMSFZ"]
+            first = rows[0].split(" ")
+            holders.insert(0, (first[0], " ".join(first[2:])))  # the verification requests' holder (id, name)
         # The first holders' licences are suspended and reinstated; the others are looked up.
-        changing, looked_up = holders[:3], holders[3:]
+        verified, changing, looked_up = holders[0], holders[1:4], holders[4:]
         if not ledger.statuses:
             async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
                 for holder, type_code in changing:
@@ -177,6 +270,8 @@ async def run_round(binary: str, data: Path, log: Path, ledger: Ledger, round_nu
                     ledger.statuses[body.licence.licence_id] = ("valid", None)
         tasks = [asyncio.create_task(lookups(port, looked_up, ledger, round_number, w)) for w in range(4)]
         tasks.append(asyncio.create_task(status_changes(port, sorted(ledger.statuses), ledger)))
+        tasks.append(asyncio.create_task(verifications(port, verified, ledger, round_number)))
+        tasks.append(asyncio.create_task(list_changes(port, ledger, round_number)))
         await asyncio.sleep(rng.uniform(0.3, 1.5))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -208,7 +303,8 @@ async def main() -> int:
             problems = check(data, ledger, arguments.noproof)
             print(f"round {round_number:2d}: killed after {ledger.calls} acknowledged calls so far; "
                   f"{len(ledger.proof_serials)} proofs, {len(ledger.refused_cases)} refusals, "
-                  f"{len(ledger.statuses)} licences checked: {'OK' if not problems else 'LOST'}", flush=True)
+                  f"{len(ledger.statuses)} licences, {len(ledger.filed)} verification requests ({len(ledger.answered)} answered), "
+                  f"{ledger.list_saves} list saves checked: {'OK' if not problems else 'LOST'}", flush=True)
             if problems:
                 for problem in problems:
                     print(f"  {problem}", file=sys.stderr)
@@ -217,7 +313,8 @@ async def main() -> int:
                 return 1
         print(f"crash-test: {arguments.rounds} kill -9 rounds, {ledger.calls} acknowledged calls: "
               f"{len(ledger.proof_serials)} proofs and {len(ledger.refused_cases)} refusals all audited, "
-              f"{len(ledger.statuses)} licences' statuses as acknowledged, integrity_check ok"
+              f"{len(ledger.statuses)} licences' statuses as acknowledged, {len(ledger.filed)} verification requests filed and "
+              f"{len(ledger.answered)} answered all stored, {ledger.list_saves} item-list saves (the last one stored), integrity_check ok"
               f"{', the audit chain verifies' if arguments.noproof else ''} (seed {arguments.seed})")
     return 0
 

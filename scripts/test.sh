@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
 # unit and integration tests, the valgrind leak check of the codec, an end-to-end smoke test, the
-# Python client's interoperability tests, the kill -9 crash-safety rounds and a short fuzz pass.
+# Python client's interoperability tests, the kill -9 crash-safety rounds, 10,000 idle connections
+# and a short fuzz pass. (The overload comparison, scripts/overload.sh, needs a release build and
+# is run by hand: docs/RELIABILITY.md.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -22,6 +24,8 @@ echo "== Python client interoperability"
 scripts/interop-test.sh -q
 echo "== crash safety (kill -9 under load)"
 scripts/crash-test.sh --rounds 10
+echo "== idle connections (10,000 held within the memory budget, then shed by the idle timeout)"
+scripts/idle-connections.sh --count 10000 --idle-timeout 15
 echo "== fuzzing (short pass: frame decoder and codec, libFuzzer + ASan)"
 scripts/fuzz.sh
 echo "== all tests passed"

@@ -276,7 +276,7 @@ const ProtobufCMessageDescriptor noproof__v1__cache_stats__descriptor =
   (ProtobufCMessageInit) noproof__v1__cache_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[10] =
+static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[14] =
 {
   {
     "uptime_seconds",
@@ -398,6 +398,54 @@ static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "calls_in_progress",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, calls_in_progress),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calls_shed",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, calls_shed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_pending_answer_bytes",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, max_pending_answer_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "connections_closed_not_reading",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, connections_closed_not_reading),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] = {
   9,   /* field[9] = audit_head_hash */
@@ -405,16 +453,20 @@ static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] =
   7,   /* field[7] = audit_records */
   6,   /* field[6] = cache */
   5,   /* field[5] = calls_failed */
+  10,   /* field[10] = calls_in_progress */
+  11,   /* field[11] = calls_shed */
   4,   /* field[4] = calls_total */
+  13,   /* field[13] = connections_closed_not_reading */
   2,   /* field[2] = connections_open */
   3,   /* field[3] = connections_total */
+  12,   /* field[12] = max_pending_answer_bytes */
   1,   /* field[1] = process_cpu_seconds */
   0,   /* field[0] = uptime_seconds */
 };
 static const ProtobufCIntRange noproof__v1__get_stats_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
 {
@@ -424,7 +476,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
   "Noproof__V1__GetStatsResponse",
   "noproof.v1",
   sizeof(Noproof__V1__GetStatsResponse),
-  10,
+  14,
   noproof__v1__get_stats_response__field_descriptors,
   noproof__v1__get_stats_response__field_indices_by_name,
   1,  noproof__v1__get_stats_response__number_ranges,

@@ -193,6 +193,29 @@ package struct ServerConnectionStateMachine: Sendable {
         }
     }
 
+    /// The client's preface did not arrive within the handshake timeout: our preface, then a
+    /// GOAWAY naming the reason, then close.
+    package mutating func handshakeTimedOut(after description: String, received: Int) -> Action {
+        guard case .awaitingPreface = state else { return .none }
+        state = .closed
+        return .refusePreface(GoAway(
+            lastCallID: 0, code: StatusCode.deadlineExceeded.rawValue,
+            message: "connection preface not received within \(description) (got \(received) of \(Preface.length) bytes); closing the connection"
+        ))
+    }
+
+    /// A frame started arriving but was not complete within the frame timeout (slow-loris).
+    package mutating func frameTimedOut(after description: String, have: Int, need: Int) -> Action {
+        fail(RPCError(.deadlineExceeded,
+                      "frame not completed within \(description) of its first byte (got \(have) of \(need) bytes); a sender this slow is disconnected"))
+    }
+
+    /// The peer does not read its answers: more than `limit` bytes are waiting for it.
+    package mutating func answersNotRead(pending: Int, limit: Int) -> Action {
+        fail(RPCError(.resourceExhausted,
+                      "the client is not reading its answers: \(pending) bytes waiting, over the limit of \(limit); closing the connection"))
+    }
+
     /// The peer stopped answering PINGs.
     package mutating func keepaliveTimedOut() -> Action {
         fail(RPCError(.unavailable, "no answer to keepalive PING; closing the connection"))

@@ -46,7 +46,7 @@ package struct StatusCode: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .unauthenticated: "check the credential (--credential or NOPROOF_CREDENTIAL)"
         case .permissionDenied: "this unit or staff member may not make this call; check the item list and role"
-        case .unavailable: "the server is not reachable or is shutting down; check it is running and retry"
+        case .unavailable: "the server is not reachable, overloaded or shutting down; check it is running and retry after a pause"
         case .deadlineExceeded: "the call took longer than its deadline; retry or raise --timeout"
         case .resourceExhausted: "the server is at a limit; slow down and retry"
         case .invalidArgument: "fix the request as the message says"

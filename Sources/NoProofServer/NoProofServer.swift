@@ -67,6 +67,8 @@ package final class NoProofServer: Service, Sendable {
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Accept in bursts: thousands of clients connecting at once must not overflow the backlog.
+                .serverChannelOption(.maxMessagesPerRead, value: 256)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))

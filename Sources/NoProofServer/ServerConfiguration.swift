@@ -25,11 +25,23 @@ package struct ServerConfiguration: Sendable {
     /// their client certificate.
     package var tls: ServerTLSConfiguration?
 
+    // Hostile peers (docs/RELIABILITY.md).
+    /// The client's 8-byte preface must have arrived within this long of the connection opening.
+    package var handshakeTimeout: TimeAmount = .seconds(10)
+    /// A frame whose first byte has arrived must be complete within this long (slow-loris).
+    package var frameTimeout: TimeAmount = .seconds(30)
+    /// Answer bytes one connection may have waiting for its peer to read; beyond, the connection
+    /// is closed (RESOURCE_EXHAUSTED). Reading stops well before that, at the write high-water mark.
+    package var maxPendingAnswerBytes: Int = 8 * 1024 * 1024
+    /// Calls in progress (unary and callback, not streams) across all connections; past it new
+    /// calls are shed at once with UNAVAILABLE. nil: no limit.
+    package var maxCallsInProgress: Int? = nil
+
     package init() {}
 
-    /// How often each connection checks its idle and keepalive clocks.
+    /// How often each connection checks its idle, keepalive, handshake and frame clocks.
     var tickInterval: TimeAmount {
-        let shortest = min(idleTimeout, keepaliveInterval, keepaliveTimeout)
+        let shortest = min(idleTimeout, keepaliveInterval, keepaliveTimeout, handshakeTimeout, frameTimeout)
         return max(.milliseconds(10), .nanoseconds(shortest.nanoseconds / 4))
     }
 }

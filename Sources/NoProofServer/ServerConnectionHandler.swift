@@ -15,6 +15,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private struct RunningCall {
         var task: Task<Void, Never>?
         var deadlineTimer: Scheduled<Void>?
+        /// Counted in the server-wide calls in progress (`ServerConfiguration.maxCallsInProgress`).
+        var counted = false
     }
 
     private let configuration: ServerConfiguration
@@ -40,6 +42,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var flushScheduled = false
     private var readPending = false
     private var isClosing = false
+    /// The peer half-closed while frames were still waiting (reading paused): handled once they are.
+    private var inputClosedWhilePaused = false
+    private var checkingPending = false
+
+    private var openedAt: NIODeadline = .uptimeNanoseconds(0)
+    /// When the first byte of the frame now partly received arrived (slow-loris deadline).
+    private var frameStartedAt: NIODeadline?
 
     private var lastInbound: NIODeadline = .uptimeNanoseconds(0)
     private var pingSentAt: NIODeadline?
@@ -81,6 +90,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         remoteAddress = context.channel.remoteAddress?.description ?? "?"
         logger[metadataKey: "peer"] = "\(remoteAddress)"
         lastInbound = context.eventLoop.now
+        openedAt = lastInbound
         statistics.connectionOpened()
         let bound = loopBound!
         tick = context.eventLoop.scheduleRepeatedTask(initialDelay: configuration.tickInterval, delay: configuration.tickInterval) { _ in
@@ -94,11 +104,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         tick?.cancel()
         tick = nil
         graceTimer?.cancel()
-        for (_, call) in calls {
-            call.task?.cancel()
-            call.deadlineTimer?.cancel()
+        for callID in Array(calls.keys) {
+            let call = removeCall(callID)
+            call?.task?.cancel()
+            call?.deadlineTimer?.cancel()
         }
-        calls.removeAll()
         if let registeredCredential, let session { sessions.unregister(session, credentialID: registeredCredential) }
         registeredCredential = nil
         logger.trace("connection closed")
@@ -125,14 +135,40 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             guard !isClosing else { return }
         }
         if bytes.readableBytes > 0 { decoder.append(bytes) }
+        processFrames(context: context)
+    }
+
+    /// Acts on the complete frames received, while the peer reads what we write: a peer that
+    /// does not read its answers gets no new calls started (they wait in the decoder, and
+    /// `read` stops taking more from the socket) until the channel is writable again.
+    private func processFrames(context: ChannelHandlerContext) {
+        var decoded = false
         do {
-            while !isClosing, let frame = try decoder.next() {
+            while !isClosing, context.channel.isWritable, let frame = try decoder.next() {
+                decoded = true
                 perform(stateMachine.frameReceived(frame), context: context)
             }
         } catch {
             logger.debug("protocol violation", metadata: ["error": "\(error.status)"])
             perform(stateMachine.protocolViolation(error), context: context)
+            return
         }
+        // The slow-loris clock runs from the first byte of a frame still incomplete.
+        if decoder.bufferedBytes == 0 {
+            frameStartedAt = nil
+        } else if decoded || frameStartedAt == nil {
+            frameStartedAt = context.eventLoop.now
+        }
+        if inputClosedWhilePaused, !isClosing, context.channel.isWritable {
+            inputClosedWhilePaused = false
+            inputClosed(context: context)
+        }
+    }
+
+    private func inputClosed(context: ChannelHandlerContext) {
+        let truncated = decoder.truncation()
+        if let truncated { logger.debug("input closed mid-frame", metadata: ["error": "\(truncated.status)"]) }
+        perform(stateMachine.inputClosed(truncated: truncated), context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -154,9 +190,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         } else if let event = event as? ClientCertificateAuthenticated {
             markAuthenticated(event.unit)
         } else if let event = event as? ChannelEvent, event == .inputClosed {
-            let truncated = decoder.truncation()
-            if let truncated { logger.debug("input closed mid-frame", metadata: ["error": "\(truncated.status)"]) }
-            perform(stateMachine.inputClosed(truncated: truncated), context: context)
+            if context.channel.isWritable || decoder.bufferedBytes == 0 {
+                inputClosed(context: context)
+            } else {
+                inputClosedWhilePaused = true // complete frames may still be waiting
+            }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -178,9 +216,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, readPending {
-            readPending = false
-            context.read()
+        if context.channel.isWritable {
+            // Calls that arrived while the peer was not reading, then more from the socket.
+            processFrames(context: context)
+            flushIfNeeded(context: context)
+            if readPending, !isClosing {
+                readPending = false
+                context.read()
+            }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -217,7 +260,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             logger.debug("call rejected", metadata: ["call": "\(callID)", "status": "\(error.code)", "reason": "\(error.message)"])
             writeStatus(error, callID: callID, context: context)
         case .cancelCall(let callID):
-            if let call = calls.removeValue(forKey: callID) {
+            if let call = removeCall(callID) {
                 call.task?.cancel()
                 call.deadlineTimer?.cancel()
                 statistics.callEnded(ok: false)
@@ -236,7 +279,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .failConnection(let goAway, let openCalls):
             logger.debug("closing connection", metadata: ["status": "\(StatusCode(rawValue: goAway.code))", "reason": "\(goAway.message)"])
             for callID in openCalls {
-                if let call = calls.removeValue(forKey: callID) {
+                if let call = removeCall(callID) {
                     call.task?.cancel()
                     call.deadlineTimer?.cancel()
                 }
@@ -276,18 +319,37 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let callID = start.callID
         let bound = loopBound!
 
+        // Overload shedding: past the server-wide number of calls in progress, refuse at once
+        // rather than queue (streams are long-lived and inline calls never wait: not counted).
+        var counted = false
+        if let limit = configuration.maxCallsInProgress {
+            switch implementation {
+            case .callback, .unary:
+                guard statistics.tryStartCall(limit: limit) else {
+                    statistics.callShed()
+                    writeStatus(RPCError(.unavailable, "server overloaded: \(limit) calls in progress on this server (its limit); retry after 100 ms, with backoff"),
+                                callID: callID, context: context)
+                    perform(stateMachine.callFinished(callID), context: context)
+                    return
+                }
+                counted = true
+            case .inline, .serverStreaming:
+                break
+            }
+        }
+
         switch implementation {
         case .inline(let body):
             let answer: Result<ByteBuffer, Error> = Result { try body(payload, callContext, allocator) }
             finishCall(callID, answer, context: context)
             return
         case .callback(let body):
-            calls[callID] = RunningCall()
+            calls[callID] = RunningCall(counted: counted)
             let deliver = answerDelivery(bound)
             body(payload, callContext, allocator) { answer in deliver(callID, answer) }
             guard calls[callID] != nil else { return } // answered synchronously
         case .unary(let body):
-            var call = RunningCall()
+            var call = RunningCall(counted: counted)
             let deliver = answerDelivery(bound)
             call.task = Task {
                 let answer: Result<ByteBuffer, Error>
@@ -338,7 +400,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     /// A call's work ended (on the event loop); the caller flushes.
     private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) {
-        guard let context, let call = calls.removeValue(forKey: callID) else { return } // cancelled or timed out
+        guard let context, let call = removeCall(callID) else { return } // cancelled or timed out
         call.deadlineTimer?.cancel()
         finishCall(callID, answer, context: context)
     }
@@ -357,7 +419,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func deadlinePassed(_ callID: UInt32) {
-        guard let context, let call = calls.removeValue(forKey: callID) else { return }
+        guard let context, let call = removeCall(callID) else { return }
         call.task?.cancel()
         logger.debug("deadline exceeded", metadata: ["call": "\(callID)"])
         writeStatus(RPCError(.deadlineExceeded, "the call did not finish within its deadline; the server stopped working on it"),
@@ -402,19 +464,36 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     private func graceExpired() {
         guard let context, !isClosing else { return }
-        for (callID, call) in calls {
-            call.task?.cancel()
-            call.deadlineTimer?.cancel()
+        for callID in Array(calls.keys) {
+            let call = removeCall(callID)
+            call?.task?.cancel()
+            call?.deadlineTimer?.cancel()
             writeStatus(RPCError(.unavailable, "server shut down before the call finished; retry on another connection"),
                         callID: callID, context: context)
         }
-        calls.removeAll()
         close(context: context)
     }
 
     private func onTick() {
         guard let context, !isClosing else { return }
         let now = context.eventLoop.now
+        if stateMachine.isAwaitingPreface {
+            if now - openedAt >= configuration.handshakeTimeout {
+                logger.debug("handshake timed out", metadata: ["preface_bytes": "\(prefaceBytes.count)"])
+                perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
+                        context: context)
+            }
+            return
+        }
+        // Slow-loris: a frame that started must finish in time (not counted while we, not the
+        // peer, hold up reading).
+        if let frameStartedAt, context.channel.isWritable, now - frameStartedAt >= configuration.frameTimeout,
+           case .truncatedFrame(let have, let need)? = decoder.truncation() {
+            logger.debug("frame timed out", metadata: ["have": "\(have)", "need": "\(need)"])
+            perform(stateMachine.frameTimedOut(after: Self.describe(configuration.frameTimeout), have: have, need: need), context: context)
+            return
+        }
+        if !context.channel.isWritable { checkPendingAnswers(context: context) }
         if let pingSentAt {
             if now - pingSentAt >= configuration.keepaliveTimeout {
                 logger.debug("keepalive timed out")
@@ -424,7 +503,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         }
         let quiet = now - lastInbound
         if stateMachine.openCallCount == 0 {
-            if quiet >= configuration.idleTimeout || (stateMachine.isAwaitingPreface && quiet >= min(configuration.idleTimeout, .seconds(10))) {
+            if quiet >= configuration.idleTimeout {
                 logger.trace("idle timeout")
                 perform(stateMachine.idleTimeoutReached(after: Self.describe(configuration.idleTimeout)), context: context)
             }
@@ -443,6 +522,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private func write(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(buffer), promise: nil)
         needsFlush = true
+        // Past the high-water mark, each further answer is checked against the cap.
+        if !context.channel.isWritable { checkPendingAnswers(context: context) }
     }
 
     private func writeStatus(_ error: RPCError, callID: UInt32, context: ChannelHandlerContext) {
@@ -456,7 +537,30 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         if needsFlush {
             needsFlush = false
             context.flush()
+            // Below the high-water mark (which is under the cap) there is nothing to check.
+            if !context.channel.isWritable { checkPendingAnswers(context: context) }
         }
+    }
+
+    /// Answer bytes the peer has not taken: recorded for the statistics; past the cap the
+    /// connection is closed (reading stopped long before, so only answers of calls already
+    /// running can get here).
+    private func checkPendingAnswers(context: ChannelHandlerContext) {
+        guard !isClosing, !checkingPending, let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes) else { return }
+        statistics.pendingAnswerBytesSeen(pending)
+        if pending > configuration.maxPendingAnswerBytes {
+            checkingPending = true // the GOAWAY written below must not come back here
+            logger.debug("peer does not read its answers", metadata: ["pending_bytes": "\(pending)"])
+            statistics.connectionClosedForNotReading()
+            perform(stateMachine.answersNotRead(pending: pending, limit: configuration.maxPendingAnswerBytes), context: context)
+        }
+    }
+
+    /// Forgets a call, giving back its place in the server-wide count.
+    private func removeCall(_ callID: UInt32) -> RunningCall? {
+        guard let call = calls.removeValue(forKey: callID) else { return nil }
+        if call.counted { statistics.finishCall() }
+        return call
     }
 
     /// Coalesces the flushes of answers that arrive from tasks within one event-loop tick.

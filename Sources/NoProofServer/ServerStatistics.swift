@@ -7,6 +7,10 @@ package final class ServerStatistics: Sendable {
     private let connectionsTotalCounter = Atomic<UInt64>(0)
     private let callsTotalCounter = Atomic<UInt64>(0)
     private let callsFailedCounter = Atomic<UInt64>(0)
+    private let callsInProgressCounter = Atomic<Int>(0)
+    private let callsShedCounter = Atomic<UInt64>(0)
+    private let pendingAnswerBytesHighWater = Atomic<Int>(0)
+    private let closedForNotReadingCounter = Atomic<UInt64>(0)
 
     package init() {}
 
@@ -14,6 +18,36 @@ package final class ServerStatistics: Sendable {
     package var connectionsTotal: UInt64 { connectionsTotalCounter.load(ordering: .relaxed) }
     package var callsTotal: UInt64 { callsTotalCounter.load(ordering: .relaxed) }
     package var callsFailed: UInt64 { callsFailedCounter.load(ordering: .relaxed) }
+
+    /// Unary and callback calls running now, across all connections.
+    package var callsInProgress: Int { callsInProgressCounter.load(ordering: .relaxed) }
+    /// Calls refused because `maxCallsInProgress` was reached.
+    package var callsShed: UInt64 { callsShedCounter.load(ordering: .relaxed) }
+    /// The most answer bytes any one connection has had waiting for its peer to read.
+    package var maxPendingAnswerBytes: Int { pendingAnswerBytesHighWater.load(ordering: .relaxed) }
+    /// Connections closed because their peer did not read its answers.
+    package var connectionsClosedForNotReading: UInt64 { closedForNotReadingCounter.load(ordering: .relaxed) }
+
+    /// Takes a place among the calls in progress, unless `limit` are already running.
+    func tryStartCall(limit: Int) -> Bool {
+        var current = callsInProgressCounter.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = callsInProgressCounter.compareExchange(
+                expected: current, desired: current + 1, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func finishCall() { callsInProgressCounter.subtract(1, ordering: .relaxed) }
+    package func callShed() { callsShedCounter.add(1, ordering: .relaxed) }
+    func connectionClosedForNotReading() { closedForNotReadingCounter.add(1, ordering: .relaxed) }
+
+    func pendingAnswerBytesSeen(_ bytes: Int) {
+        guard bytes > pendingAnswerBytesHighWater.load(ordering: .relaxed) else { return }
+        _ = pendingAnswerBytesHighWater.max(bytes, ordering: .relaxed)
+    }
 
     func connectionOpened() {
         connectionsOpenCounter.add(1, ordering: .relaxed)

@@ -26,15 +26,20 @@ package struct LicenceService: Sendable {
     let gate: AccessGate?
     private let serials = ProofSerialGenerator()
     private let issuer: ProofIssuer
+    /// Counts lookups shed by the overload policy (GetStats calls_shed).
+    private let statistics: ServerStatistics?
 
+    /// `overload`: when lookups are shed with UNAVAILABLE because the audit writer is behind.
     package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: AccessGate? = nil,
+                 overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
                  now: @escaping @Sendable () -> Date = { Date() }) {
         self.library = library
         self.gate = gate
         self.keyring = keyring
         self.audit = audit
         self.now = now
-        self.issuer = ProofIssuer(keyring: keyring, audit: audit)
+        self.statistics = statistics
+        self.issuer = ProofIssuer(keyring: keyring, audit: audit, overload: overload)
     }
 
     package func register(in registry: inout RPCRegistry) {
@@ -97,6 +102,10 @@ package struct LicenceService: Sendable {
     private func lookup(_ request: LookupRequest, context: CallContext,
                         respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void) throws {
         let unit = try context.requireUnit()
+        if let overloaded = issuer.admission() {
+            statistics?.callShed()
+            throw overloaded
+        }
         let purpose = request.purpose ?? Purpose()
         var record = AuditRecord(
             atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",

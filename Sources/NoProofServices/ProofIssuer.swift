@@ -1,4 +1,5 @@
 import Dispatch
+import NoProofProtocol
 import NoProofSeals
 import NoProofStore
 import Synchronization
@@ -17,19 +18,38 @@ final class ProofIssuer: Sendable {
         var bodies: [[UInt8]?] = []
         var records: [AuditRecord] = []
         var completions: [Completion] = []
+        /// When each waiting record was queued (overload shedding looks at the oldest).
+        var enqueuedAt: [ContinuousClock.Instant] = []
         var draining = false
+        /// Records in the batch being sealed and committed.
+        var writing = 0
     }
 
     private let keyring: SealKeyring
     private let audit: AuditLog
     private let maxBatch: Int
     private let pending = Mutex(Pending())
-    private let worker = DispatchQueue(label: "noproof.proof-issuer")
+    private let worker: DispatchQueue
+    private let overload: OverloadPolicy
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(keyring: SealKeyring, audit: AuditLog, maxBatch: Int = 512) {
+    /// `worker`: the serial queue the batches are written on (a test may suspend it).
+    init(keyring: SealKeyring, audit: AuditLog, maxBatch: Int = 512, overload: OverloadPolicy = .off,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+         worker: DispatchQueue = DispatchQueue(label: "noproof.proof-issuer")) {
         self.keyring = keyring
         self.audit = audit
         self.maxBatch = maxBatch
+        self.overload = overload
+        self.now = now
+        self.worker = worker
+    }
+
+    /// The refusal for a new lookup when the queue is past capacity (`OverloadPolicy`), else nil.
+    func admission() -> RPCError? {
+        if overload == .off { return nil }
+        let (depth, oldest) = pending.withLock { ($0.bodies.count + $0.writing, $0.enqueuedAt.first) }
+        return overload.refusal(depth: depth, oldestWaitingSince: oldest, now: now())
     }
 
     /// Queues a proof body and its audit record; `completion` gets the seal once both are done.
@@ -45,7 +65,9 @@ final class ProofIssuer: Sendable {
     }
 
     private func enqueue(body: [UInt8]?, record: AuditRecord, completion: @escaping Completion) {
+        let queuedAt = overload == .off ? nil : now()
         let start: Bool = pending.withLock { state in
+            if let queuedAt { state.enqueuedAt.append(queuedAt) }
             state.bodies.append(body)
             state.records.append(record)
             state.completions.append(completion)
@@ -59,6 +81,7 @@ final class ProofIssuer: Sendable {
     private func drain() {
         while true {
             let batch: Pending? = pending.withLock { state in
+                state.writing = 0
                 if state.bodies.isEmpty {
                     state.draining = false
                     return nil
@@ -69,6 +92,8 @@ final class ProofIssuer: Sendable {
                 state.bodies.removeFirst(take)
                 state.records.removeFirst(take)
                 state.completions.removeFirst(take)
+                state.enqueuedAt.removeFirst(min(take, state.enqueuedAt.count))
+                state.writing = take
                 return batch
             }
             guard let batch else { return }

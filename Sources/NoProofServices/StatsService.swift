@@ -50,7 +50,10 @@ package struct StatsService: Sendable {
             cache: CacheStats(hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
                               licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
             auditRecords: UInt64(try audit.count()),
-            auditHeadSequence: UInt64(max(0, head.sequence)), auditHeadHash: head.hash
+            auditHeadSequence: UInt64(max(0, head.sequence)), auditHeadHash: head.hash,
+            callsInProgress: UInt64(max(0, statistics.callsInProgress)), callsShed: statistics.callsShed,
+            maxPendingAnswerBytes: UInt64(max(0, statistics.maxPendingAnswerBytes)),
+            connectionsClosedNotReading: statistics.connectionsClosedForNotReading
         )
     }
 }

@@ -126,8 +126,8 @@ package final class VerificationService: Sendable {
             try await answer(request, context: context)
         }
         registry.unary(VerificationMethods.returnRequest, ReturnVerificationRequest.self, VerificationResponse.self) { [self] request, context in
-            let (existing, member) = try await actionable(request.requestID, context: context, to: "return")
             let suggested = try UnitService.unitCode(request.suggestedUnitCode, field: "suggested_unit_code")
+            let (existing, member) = try await actionable(request.requestID, context: context, to: "return")
             guard try await registeredUnit(suggested) != nil else {
                 throw RPCError(.invalidArgument, "suggested_unit_code: \(suggested) is not a registered unit; suggest one that 'noproof units' lists")
             }
@@ -160,6 +160,11 @@ package final class VerificationService: Sendable {
             caseAcceptedAt: request.caseAcceptedAtMillis == 0 ? nil : Self.date(request.caseAcceptedAtMillis), filedBy: staff.id
         )
         try Self.run { () throws(VerificationError) in try VerificationRequest.validate(filing) }
+        do {
+            _ = try Holder.parse(request.holderID, field: "holder_id")
+        } catch {
+            throw RPCError(.invalidArgument, error.description)
+        }
         let issuing = try UnitService.unitCode(request.issuingUnitCode, field: "issuing_unit_code")
         let requester = try UnitService.unitCode(unit.unitCode, field: "unit")
         // The item must list this proof as obtained by department verification from that unit (Art. 5, 10);
@@ -240,6 +245,7 @@ package final class VerificationService: Sendable {
 
     private func refile(_ request: RefileVerificationRequest, context: CallContext) async throws -> VerificationResponse {
         let unit = try context.requireUnit()
+        if !request.issuingUnitCode.isEmpty { _ = try UnitService.unitCode(request.issuingUnitCode, field: "issuing_unit_code") }
         let existing = try await readable(request.requestID, context: context)
         guard existing.requestingUnit == unit.unitCode else {
             throw RPCError(.permissionDenied, "only the requesting unit \(existing.requestingUnitName) (\(existing.requestingUnit)) re-files its request")
@@ -277,13 +283,13 @@ package final class VerificationService: Sendable {
     // MARK: Answers
 
     private func answer(_ request: AnswerVerificationRequest, context: CallContext) async throws -> VerificationResponse {
-        let (existing, member) = try await actionable(request.requestID, context: context, to: "answer")
         let outcome: VerificationOutcome
         switch request.outcome {
         case "verified": outcome = .verified
         case "not_on_record": outcome = .notOnRecord
-        default: throw RPCError(.invalidArgument, "outcome: must be verified or not_on_record, got \"\(request.outcome)\"")
+        default: throw RPCError(.invalidArgument, "outcome: must be verified or not_on_record, got \"\(request.outcome.prefix(40))\"")
         }
+        let (existing, member) = try await actionable(request.requestID, context: context, to: "answer")
         var content = request
         content.requestID = ""
         let fingerprint = Data(ProtoCodec.encode(content)).base64EncodedString()
@@ -388,6 +394,9 @@ package final class VerificationService: Sendable {
     private func readable(_ id: String, context: CallContext) async throws -> VerificationRequest {
         let unit = try context.requireUnit()
         guard !id.isEmpty else { throw RPCError(.invalidArgument, "request_id: required") }
+        guard Self.isRequestID(id) else {
+            throw RPCError(.invalidArgument, "request_id: \"\(id.prefix(40))\" is not a verification request id ('VR-' and 16 hex digits, as File answered)")
+        }
         guard let request = try await Self.run({ () async throws(VerificationError) in try await store.request(id: id) }) else {
             throw RPCError(.notFound, "no verification request \(id)")
         }
@@ -469,6 +478,13 @@ package final class VerificationService: Sendable {
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     static func limit(_ limit: UInt32) -> Int { limit == 0 ? 100 : Int(min(limit, 10_000)) }
+
+    /// Whether `id` has the form `newID()` gives.
+    static func isRequestID(_ id: String) -> Bool {
+        let utf8 = Array(id.utf8)
+        guard utf8.count == 19, utf8.starts(with: Array("VR-".utf8)) else { return false }
+        return utf8.dropFirst(3).allSatisfy { (48...57).contains($0) || (65...70).contains($0) }
+    }
 
     /// "VR-" and 16 random upper-case hex digits.
     static func newID() -> String {

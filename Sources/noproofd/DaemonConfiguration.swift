@@ -8,6 +8,8 @@ import Foundation
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
 ///       "tlsCert": "server.pem", "tlsKey": "server.key", "tlsClientCA": "ca.pem", "tlsPort": 7443, "tlsOnly": false,
+///       "handshakeTimeoutSeconds": 10, "frameTimeoutSeconds": 30, "maxPendingAnswerBytes": 8388608,
+///       "maxCallsInProgress": 16384, "maxAuditQueueDepth": 1024, "maxAuditQueueAgeMillis": 250,
 ///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "...",
 ///                        "roles": ["citizen-portal"]}]
 ///     }
@@ -41,6 +43,13 @@ struct DaemonConfiguration: Codable {
     var tlsClientCA: String?
     var tlsPort: Int?
     var tlsOnly: Bool?
+    /// Overload and hostile peers (see ReliabilityOptions for the defaults).
+    var handshakeTimeoutSeconds: Int?
+    var frameTimeoutSeconds: Int?
+    var maxPendingAnswerBytes: Int?
+    var maxCallsInProgress: Int?
+    var maxAuditQueueDepth: Int?
+    var maxAuditQueueAgeMillis: Int?
 
     static func load(path: String) throws -> DaemonConfiguration {
         let data: Data

@@ -74,6 +74,9 @@ struct Noproofd: AsyncParsableCommand {
     @Flag(name: .customLong("tls-only"), help: "Serve TLS only: no plain TCP listener on --port.")
     var tlsOnly = false
 
+    @OptionGroup(title: "Overload and hostile peers (docs/RELIABILITY.md)")
+    var reliability: ReliabilityOptions
+
     func run() async throws {
         let file = try config.map(DaemonConfiguration.load) ?? DaemonConfiguration()
         let levelName = logLevel ?? file.logLevel ?? "info"
@@ -106,6 +109,7 @@ struct Noproofd: AsyncParsableCommand {
         if let seconds = shutdownGrace ?? file.shutdownGraceSeconds {
             server.shutdownGracePeriod = .seconds(Int64(max(0, seconds)))
         }
+        try reliability.apply(to: &server, file: file)
         if demo, !["127.0.0.1", "::1", "localhost"].contains(server.host) {
             throw ValidationError("--demo uses a published credential and listens on loopback only; drop --host or --demo")
         }
@@ -164,7 +168,8 @@ struct Noproofd: AsyncParsableCommand {
         }
         let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, audit: library.audit, logger: logger)
         try await gate.refresh()
-        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate).register(in: &registry)
+        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate,
+                       overload: try reliability.overloadPolicy(file: file), statistics: statistics).register(in: &registry)
         let sessions = LiveSessions()
         UnitService(store: library.units, gate: gate, audit: library.audit, logger: logger, sessions: sessions).register(in: &registry)
         // Supervision (Art. 16, 20): the report and "who looked at my data", with the oversight figures

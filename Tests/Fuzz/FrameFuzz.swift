@@ -114,7 +114,29 @@ public func fuzzFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     if !closed {
-        if let error = whole.error { _ = machine.protocolViolation(error) } else { _ = machine.inputClosed(truncated: whole.truncation) }
+        // How the connection ends: the stream's own end, or one of the timers and limits of
+        // ServerConnectionHandler firing first (slow-loris, unread answers, handshake).
+        switch (seed >> 1) % 4 {
+        case 1:
+            let action = machine.frameTimedOut(after: "30s", have: whole.leftover, need: whole.leftover + 1)
+            if case .failConnection(let goAway, _) = action {
+                precondition(goAway.code == StatusCode.deadlineExceeded.rawValue, "frame timeout with code \(goAway.code)")
+            } else {
+                preconditionFailure("frame timeout on an open connection did not fail it: \(action)")
+            }
+        case 2:
+            _ = machine.answersNotRead(pending: 9 << 20, limit: 8 << 20)
+        case 3:
+            // The preface was received: a late handshake timer must do nothing.
+            if case .none = machine.handshakeTimedOut(after: "10s", received: Preface.length) {} else {
+                preconditionFailure("handshake timeout after the preface acted")
+            }
+            fallthrough
+        default:
+            if let error = whole.error { _ = machine.protocolViolation(error) } else { _ = machine.inputClosed(truncated: whole.truncation) }
+        }
+        // Whatever happened, a closed connection ignores what comes after.
+        _ = machine.frameTimedOut(after: "30s", have: 1, need: 2)
     }
     return 0
 }

@@ -23,18 +23,20 @@ struct ServerConnectionHandlerTests {
         let channel: NIOAsyncTestingChannel
         var received = ByteBuffer()
 
-        init(configuration: ServerConfiguration = ServerConfiguration()) async throws {
+        init(configuration: ServerConfiguration = ServerConfiguration(), statistics: ServerStatistics = ServerStatistics(),
+             handshake: Bool = true) async throws {
             let channel = NIOAsyncTestingChannel()
             var registry = TestServices.registry()
             BuiltinServices.register(in: &registry, configuration: configuration, authenticator: TestServices.authenticator)
             let frozen = registry
             try await channel.testingEventLoop.executeInContext {
                 try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
-                    configuration: configuration, registry: frozen, logger: TestServices.logger, statistics: ServerStatistics()
+                    configuration: configuration, registry: frozen, logger: TestServices.logger, statistics: statistics
                 ))
             }
             try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9))
             self.channel = channel
+            guard handshake else { return }
             try await channel.writeInbound(ByteBuffer(bytes: Preface.bytes))
             var preface = try await collect()
             #expect(preface.readBytes(length: Preface.length) == Preface.bytes)

@@ -278,7 +278,7 @@ struct VerificationServiceTests {
             let second = try await civil.fileVerification(filing, staff: "agent-0001")
             #expect(!first.replayed && second.replayed && first.request?.requestID == second.request?.requestID)
             var different = filing
-            different.holderID = "370404199001011234"
+            different.holderID = "370404199001011230" // another (valid) resident
             #expect(await code { _ = try await civil.fileVerification(different, staff: "agent-0001") } == .alreadyExists)
             let id = first.request!.requestID
             #expect(try await civil.filedVerifications().count == 1)
@@ -323,7 +323,8 @@ struct VerificationServiceTests {
             #expect(await code {
                 for try await _ in bank.watchVerification(id: id) {}
             } == .permissionDenied)
-            #expect(await code { _ = try await civil.verificationRequest(id: "VR-NOPE") } == .notFound)
+            #expect(await code { _ = try await civil.verificationRequest(id: "VR-0000000000000000") } == .notFound)
+            #expect(await code { _ = try await civil.verificationRequest(id: "VR-NOPE") } == .invalidArgument)
             // Only the issuing unit's staff act on it.
             #expect(await code { _ = try await civil.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
             #expect(await code { _ = try await bank.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)

@@ -51,6 +51,13 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Per-call deadline in seconds.")
     var timeout: Double = 5
 
+    @Flag(name: .customLong("allow-shedding"),
+          help: "Count UNAVAILABLE and RESOURCE_EXHAUSTED answers as shed calls, not failures (runs past capacity).")
+    var allowShedding = false
+
+    @Option(name: .customLong("shed-backoff-ms"), help: "With --allow-shedding: how long a worker waits after a shed call.")
+    var shedBackoffMillis: Int = 100
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 

@@ -53,9 +53,10 @@ struct NoproofLoad: AsyncParsableCommand {
                 let client = clients[index % clients.count]
                 let verifier = verifiers.isEmpty ? nil : verifiers[index % verifiers.count]
                 let pacing = interval.map { Pacing(interval: $0, next: origin + $0 * UInt64(index) / UInt64(workers)) }
+                let shedding = options.allowShedding ? Duration.milliseconds(options.shedBackoffMillis) : nil
                 group.addTask {
                     await Self.work(client: client, verifier: verifier, workload: workload, requests: requests, state: state,
-                                    seed: UInt64(index), pacing: pacing)
+                                    seed: UInt64(index), pacing: pacing, shedBackoff: shedding)
                 }
             }
             // Warm-up, then measure.
@@ -97,14 +98,16 @@ struct NoproofLoad: AsyncParsableCommand {
         await admin.close()
 
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var served = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var statuses: [String: UInt64] = [:]
         var unexpected: UInt64 = 0
         for result in results.0 {
             histogram.add(result.histogram)
+            served.add(result.served)
             for (status, count) in result.statuses { statuses[status, default: 0] += count }
             unexpected += result.unexpected
         }
-        let report = LoadReport(options: options, seconds: results.1, histogram: histogram, statuses: statuses,
+        let report = LoadReport(options: options, seconds: results.1, histogram: histogram, served: served, statuses: statuses,
                                 unexpected: unexpected, serverCpu: results.3, clientCpu: results.2)
         if options.json {
             let encoder = JSONEncoder()
@@ -148,7 +151,7 @@ struct NoproofLoad: AsyncParsableCommand {
     /// One worker: calls back to back on its connection until told to stop; with `pacing`, each
     /// call waits for its due time and its latency counts from then.
     static func work(client: NoProofClient, verifier: VerificationPair?, workload: Workload, requests: RequestPool, state: RunState,
-                     seed: UInt64, pacing: Pacing?) async -> WorkerResult {
+                     seed: UInt64, pacing: Pacing?, shedBackoff: Duration? = nil) async -> WorkerResult {
         var result = WorkerResult()
         var random = SplitMix64(seed: seed &+ 0x5EED)
         var calls = 0
@@ -188,11 +191,14 @@ struct NoproofLoad: AsyncParsableCommand {
             } catch {
                 status = "CLIENT_ERROR"
             }
-            guard state.measuring.load(ordering: .relaxed) else { continue }
+            let shed = shedBackoff != nil && (status == "UNAVAILABLE" || status == "RESOURCE_EXHAUSTED")
             let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1000
+            if shed, let shedBackoff { try? await Task.sleep(for: shedBackoff) }
+            guard state.measuring.load(ordering: .relaxed) else { continue }
             _ = result.histogram.record(max(1, micros))
+            if !shed { _ = result.served.record(max(1, micros)) }
             result.statuses[status, default: 0] += 1
-            if !Self.expected(status, for: operation) {
+            if !shed, !Self.expected(status, for: operation) {
                 result.unexpected += 1
                 state.unexpected.add(1, ordering: .relaxed)
             }
@@ -246,6 +252,8 @@ final class RunState: Sendable {
 
 struct WorkerResult: Sendable {
     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    /// Calls that were not shed.
+    var served = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     var statuses: [String: UInt64] = [:]
     var unexpected: UInt64 = 0
 }

@@ -73,10 +73,28 @@ struct  Noproof__V1__GetStatsResponse
    */
   uint64_t audit_head_sequence;
   ProtobufCBinaryData audit_head_hash;
+  /*
+   * Overload and hostile peers (docs/RELIABILITY.md).
+   * Unary calls running now, across all connections.
+   */
+  uint64_t calls_in_progress;
+  /*
+   * Calls shed with UNAVAILABLE because the server was past capacity (calls in progress, or the
+   * proof issuer's queue too deep or too old).
+   */
+  uint64_t calls_shed;
+  /*
+   * The most answer bytes any one connection has had waiting for its peer to read.
+   */
+  uint64_t max_pending_answer_bytes;
+  /*
+   * Connections closed because their peer did not read its answers.
+   */
+  uint64_t connections_closed_not_reading;
 };
 #define NOPROOF__V1__GET_STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_stats_response__descriptor) \
-    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL} }
+    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL}, 0, 0, 0, 0 }
 
 
 /* Noproof__V1__GetStatsRequest methods */

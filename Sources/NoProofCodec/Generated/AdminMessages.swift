@@ -73,8 +73,12 @@ package struct GetStatsResponse: Hashable, Sendable {
     package var auditRecords: UInt64
     package var auditHeadSequence: UInt64
     package var auditHeadHash: [UInt8]
+    package var callsInProgress: UInt64
+    package var callsShed: UInt64
+    package var maxPendingAnswerBytes: UInt64
+    package var connectionsClosedNotReading: UInt64
 
-    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = []) {
+    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = [], callsInProgress: UInt64 = 0, callsShed: UInt64 = 0, maxPendingAnswerBytes: UInt64 = 0, connectionsClosedNotReading: UInt64 = 0) {
         self.uptimeSeconds = uptimeSeconds
         self.processCpuSeconds = processCpuSeconds
         self.connectionsOpen = connectionsOpen
@@ -85,6 +89,10 @@ package struct GetStatsResponse: Hashable, Sendable {
         self.auditRecords = auditRecords
         self.auditHeadSequence = auditHeadSequence
         self.auditHeadHash = auditHeadHash
+        self.callsInProgress = callsInProgress
+        self.callsShed = callsShed
+        self.maxPendingAnswerBytes = maxPendingAnswerBytes
+        self.connectionsClosedNotReading = connectionsClosedNotReading
     }
 }
 
@@ -103,6 +111,10 @@ extension GetStatsResponse: ProtoMessage {
         c.audit_records = auditRecords
         c.audit_head_sequence = auditHeadSequence
         c.audit_head_hash = arena.bytes(auditHeadHash)
+        c.calls_in_progress = callsInProgress
+        c.calls_shed = callsShed
+        c.max_pending_answer_bytes = maxPendingAnswerBytes
+        c.connections_closed_not_reading = connectionsClosedNotReading
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -116,5 +128,9 @@ extension GetStatsResponse: ProtoMessage {
         auditRecords = c.audit_records
         auditHeadSequence = c.audit_head_sequence
         auditHeadHash = [UInt8](protobufC: c.audit_head_hash)
+        callsInProgress = c.calls_in_progress
+        callsShed = c.calls_shed
+        maxPendingAnswerBytes = c.max_pending_answer_bytes
+        connectionsClosedNotReading = c.connections_closed_not_reading
     }
 }
