@@ -14,7 +14,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     private struct RunningCall {
         var task: Task<Void, Never>?
-        var deadlineTimer: Scheduled<Void>?
+        /// When the client's deadline for it passes (none: no deadline).
+        var deadline: NIODeadline?
         /// Counted in the server-wide calls in progress (`ServerConfiguration.maxCallsInProgress`).
         var counted = false
     }
@@ -54,6 +55,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var pingSentAt: NIODeadline?
     private var tick: RepeatedTask?
     private var graceTimer: Scheduled<Void>?
+    /// One timer per connection for the earliest call deadline, not one per call: scheduling and
+    /// cancelling a timer per call measured ~6% of a lookup's server CPU. When it fires, every call
+    /// past its deadline ends DEADLINE_EXCEEDED and the timer is set for the next earliest.
+    private var deadlineAlarm: Scheduled<Void>?
+    private var deadlineAlarmAt: NIODeadline?
 
     init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
          sessions: LiveSessions = LiveSessions()) {
@@ -104,10 +110,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         tick?.cancel()
         tick = nil
         graceTimer?.cancel()
+        deadlineAlarm?.cancel()
+        deadlineAlarm = nil
         for callID in Array(calls.keys) {
             let call = removeCall(callID)
             call?.task?.cancel()
-            call?.deadlineTimer?.cancel()
         }
         if let registeredCredential, let session { sessions.unregister(session, credentialID: registeredCredential) }
         registeredCredential = nil
@@ -262,7 +269,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .cancelCall(let callID):
             if let call = removeCall(callID) {
                 call.task?.cancel()
-                call.deadlineTimer?.cancel()
                 statistics.callEnded(ok: false)
                 logger.trace("call cancelled by client", metadata: ["call": "\(callID)"])
             }
@@ -281,7 +287,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             for callID in openCalls {
                 if let call = removeCall(callID) {
                     call.task?.cancel()
-                    call.deadlineTimer?.cancel()
                 }
             }
             var buffer = context.channel.allocator.buffer(capacity: 128)
@@ -372,9 +377,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             calls[callID] = call
         }
         if let deadline {
-            calls[callID]?.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
-                bound.value.deadlinePassed(callID)
-            }
+            calls[callID]?.deadline = deadline
+            armDeadlineAlarm(deadline, context: context)
         }
     }
 
@@ -400,8 +404,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     /// A call's work ended (on the event loop); the caller flushes.
     private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) {
-        guard let context, let call = removeCall(callID) else { return } // cancelled or timed out
-        call.deadlineTimer?.cancel()
+        guard let context, removeCall(callID) != nil else { return } // cancelled or timed out
         finishCall(callID, answer, context: context)
     }
 
@@ -416,6 +419,26 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             writeStatus(Self.status(for: error, logger: logger), callID: callID, context: context)
         }
         perform(stateMachine.callFinished(callID), context: context)
+    }
+
+    /// Makes sure the deadline alarm rings no later than `deadline`.
+    private func armDeadlineAlarm(_ deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let at = deadlineAlarmAt, at <= deadline { return }
+        deadlineAlarm?.cancel()
+        deadlineAlarmAt = deadline
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        deadlineAlarm = context.eventLoop.scheduleTask(deadline: deadline) { bound.value.deadlineAlarmRang() }
+    }
+
+    /// Ends every call whose deadline has passed, then sets the alarm for the next earliest one.
+    private func deadlineAlarmRang() {
+        deadlineAlarm = nil
+        deadlineAlarmAt = nil
+        guard let context else { return }
+        let now = context.eventLoop.now
+        let expired = calls.filter { $0.value.deadline.map { $0 <= now } ?? false }.keys.sorted()
+        for callID in expired { deadlinePassed(callID) }
+        if let next = calls.values.compactMap(\.deadline).min() { armDeadlineAlarm(next, context: context) }
     }
 
     private func deadlinePassed(_ callID: UInt32) {
@@ -467,7 +490,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         for callID in Array(calls.keys) {
             let call = removeCall(callID)
             call?.task?.cancel()
-            call?.deadlineTimer?.cancel()
             writeStatus(RPCError(.unavailable, "server shut down before the call finished; retry on another connection"),
                         callID: callID, context: context)
         }
