@@ -31,6 +31,7 @@ struct LiveSessionsTests {
                            _ body: @Sendable (NoProofServer, Int) async throws -> Void) async throws {
         var configuration = TestServices.configuration
         configuration.port = 0
+        configuration.maxCallsInProgress = 1000  // so that `statistics.callsInProgress` counts
         let server = NoProofServer(configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
                                    authenticator: authenticator, logger: TestServices.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -56,9 +57,12 @@ struct LiveSessionsTests {
                 try await revokedClient.unary(.path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "open-call"),
                                               as: HealthCheckResponse.self, timeout: .seconds(60))
             }
-            // The call is running once the server echoes on the same connection after it.
-            _ = try await revokedClient.unary(.path("/noproof.v1.Test/Echo"), request: HealthCheckRequest(service: "x"),
-                                              as: HealthCheckResponse.self)
+            // Wait until the server runs it: the task that sends it is not ordered with this one, so an
+            // echo sent from here could overtake it (seen on a loaded machine: revoked before it was sent).
+            for _ in 0..<1000 where server.statistics.callsInProgress < 1 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(server.statistics.callsInProgress == 1, "the Forever call never started")
             #expect(server.sessions.revoke(credentialID: "cred-a", message: "credential cred-a was revoked: test") == 1)
 
             await #expect(throws: RPCError.self) { _ = try await open.value }
