@@ -83,6 +83,7 @@ from ._pb.oversight_pb2 import (
     RecordCommitmentRequest,
     ReverifyMismatchRequest,
     RouteComplaintRequest,
+)
 from ._pb.supervision_pb2 import (
     ReportFigure,
     ReportFlag,
