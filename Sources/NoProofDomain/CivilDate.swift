@@ -47,8 +47,11 @@ package struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringC
     /// UTC+8, the zone in which Chinese licence dates are written.
     package static let chinaStandardTime = TimeZone(secondsFromGMT: 8 * 3600)!
 
-    /// Today's date in China Standard Time.
-    package static func today() -> CivilDate { CivilDate(Date()) }
+    /// Today's date in China Standard Time (UTC+8 all year: no time-zone lookup needed, which
+    /// kept Foundation's TimeZone off every lookup's path).
+    package static func today() -> CivilDate {
+        CivilDate(daysSinceEpoch: Int(((Date().timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)))
+    }
 
     /// Number of days since 1970-01-01 (Howard Hinnant's days_from_civil).
     package var daysSinceEpoch: Int {

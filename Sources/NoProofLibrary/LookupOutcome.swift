@@ -12,18 +12,21 @@ package enum LookupOutcome: Hashable, Sendable {
     /// Chooses among a holder's current licences: a valid one wins (latest issue date first);
     /// otherwise the latest one, with its effective status (expired when past valid_to).
     package static func choose(from licences: [Licence], typeCode: String, today: CivilDate) -> LookupOutcome {
-        var best: (licence: Licence, status: LicenceStatus)?
-        for licence in licences where licence.typeCode == typeCode {
-            let status = licence.effectiveStatus(asOf: today)
+        // Indices, not copies: a Licence is a large value, and copying the best-so-far on every
+        // candidate showed up as memmove in the lookup's profile.
+        var best: (index: Int, status: LicenceStatus)?
+        for index in licences.indices where licences[index].typeCode == typeCode {
+            let status = licences[index].effectiveStatus(asOf: today)
             guard let current = best else {
-                best = (licence, status)
+                best = (index, status)
                 continue
             }
             let better = (status == .valid && current.status != .valid)
-                || ((status == .valid) == (current.status == .valid) && licence.issueDate > current.licence.issueDate)
-            if better { best = (licence, status) }
+                || ((status == .valid) == (current.status == .valid) && licences[index].issueDate > licences[current.index].issueDate)
+            if better { best = (index, status) }
         }
         guard let best else { return .notFound }
-        return best.status == .valid ? .found(best.licence) : .notInForce(best.licence, status: best.status)
+        let licence = licences[best.index]
+        return best.status == .valid ? .found(licence) : .notInForce(licence, status: best.status)
     }
 }
