@@ -96,14 +96,14 @@ wait_until() { # seconds, description, command...
 
 # --- NoProof -----------------------------------------------------------------------------------
 log "NoProof: starting noproofd --demo on 127.0.0.1:$np_port (seeds $demo_licences demo licences)"
-"$bin/noproofd" --demo --demo-licences "$demo_licences" --data-dir "$tmp/noproof-data" --port "$np_port" \
+"$bin/noproofd" --demo --no-rate-limits --no-overload-shedding --demo-licences "$demo_licences" --data-dir "$tmp/noproof-data" --port "$np_port" \
   --log-level warning >"$tmp/server.log" 2>&1 &
 server_pid=$!
 wait_until 600 "noproofd" "$bin/noproof" health --port "$np_port" --timeout 2
 # One real sealed proof, for Redis to serve.
 read -r holder type _ < "$tmp/noproof-data/demo-holders.txt"
-"$bin/noproof" lookup --port "$np_port" --credential demo-taskforce:demo-secret --holder "$holder" --type "$type" \
-  --item BENCH --case BENCH-1 --out "$tmp/proof.bin" >/dev/null
+"$bin/noproof" lookup --port "$np_port" --credential demo-water:demo-secret --holder "$holder" --type "$type" \
+  --item SW-GH-002 --case BENCH-1 --out "$tmp/proof.bin" >/dev/null
 proof_size=$(stat -c %s "$tmp/proof.bin")
 log "one sealed proof: $proof_size bytes ($holder $type)"
 for m in "${shapes[@]}"; do
