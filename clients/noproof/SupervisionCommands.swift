@@ -80,9 +80,12 @@ struct ReportCommand: AsyncParsableCommand {
                     }
                 }
             }
-            out += pad("", 32) + block.indices.map { leftPad("U\(start + $0 + 1)", 8) }.joined() + "\n"
+            // Wide enough for the longest figure name (e.g. complaints.demanded_no_proof_item), within
+            // 100 columns for a block of 8 units.
+            let keyWidth = min(36, max(32, (keys.map(\.count).max() ?? 0) + 1))
+            out += pad("", keyWidth) + block.indices.map { leftPad("U\(start + $0 + 1)", 8) }.joined() + "\n"
             for key in keys {
-                out += pad(key, 32)
+                out += pad(key, keyWidth)
                 for unit in block {
                     let figure = unit.figures.first { $0.key == key && $0.recorded }
                     out += leftPad(figure.map { String($0.value) } ?? "-", 8)
