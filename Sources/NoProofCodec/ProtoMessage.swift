@@ -18,14 +18,6 @@ package protocol ProtoMessage: Sendable {
 extension ProtoMessage {
     /// Fully qualified protobuf name, e.g. "noproof.v1.CallHeader".
     package static var protoName: String { String(cString: descriptor.pointee.name) }
-
-    /// A C struct set to the message's defaults.
-    package static func makeCMessage() -> CMessage {
-        withUnsafeTemporaryAllocation(of: CMessage.self, capacity: 1) { buffer in
-            protobuf_c_message_init(descriptor, buffer.baseAddress!)
-            return buffer[0]
-        }
-    }
 }
 
 /// Encoding and decoding through protobuf-c. The only place C message memory is managed.

@@ -426,16 +426,8 @@ package final class AuditLog: Sendable {
     /// Records in sequence order after `sequence`.
     package func records(after sequence: Int64 = 0, limit: Int = 1000) throws -> [AuditRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?", arguments: [sequence, limit]).map { row in
-                var record = AuditRecord(
-                    atMillis: row["at_millis"], unitCode: row["unit_code"], credentialID: row["credential_id"], staff: row["staff"],
-                    action: row["action"], itemCode: row["item_code"], caseReference: row["case_reference"],
-                    holderID: row["holder_id"], typeCode: row["type_code"], licenceID: row["licence_id"],
-                    result: row["result"], proofSerial: row["proof_serial"]
-                )
-                record.sequence = row["sequence"]
-                return record
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                             arguments: [sequence, limit]).map(Self.record)
         }
     }
 }

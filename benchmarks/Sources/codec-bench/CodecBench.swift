@@ -39,8 +39,8 @@ struct CodecBench {
         var results: [[String: Any]] = []
         for sample in cases {
             for direction in ["encode", "decode"] {
-                let ours = sample.run(direction == "encode" ? sample.oursEncode : sample.oursDecode)
-                let theirs = sample.run(direction == "encode" ? sample.theirsEncode : sample.theirsDecode)
+                let ours = direction == "encode" ? sample.oursEncode : sample.oursDecode
+                let theirs = direction == "encode" ? sample.theirsEncode : sample.theirsDecode
                 let (a, b) = Measure.alternate(ours, theirs, iterations: iterations, rounds: rounds)
                 let ratio = a.median / b.median
                 print(pad(sample.name, 26) + pad("\(sample.size)", 7) + pad(direction, 10)

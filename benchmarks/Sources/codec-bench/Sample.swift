@@ -13,8 +13,6 @@ struct Sample {
     var theirsEncode: (Int) -> Int
     var theirsDecode: (Int) -> Int
 
-    func run(_ body: @escaping (Int) -> Int) -> (Int) -> Int { body }
-
     struct Mismatch: Error, CustomStringConvertible {
         var description: String
     }
