@@ -27,6 +27,8 @@ package final class AuditLog: Sendable {
     private let pending = Mutex(Pending())
     private let writer = DispatchQueue(label: "noproof.audit-writer")
     private let maxBatch: Int
+    /// Records by holder, in `audit-holders.sqlite` (nil when opened read-only).
+    private let holderIndex: AuditHolderIndex?
 
     /// Opens (creating or migrating) `audit.sqlite` in `directory` for writing.
     package convenience init(directory: URL, maxBatch: Int = 2048) throws {
@@ -58,9 +60,12 @@ package final class AuditLog: Sendable {
         if readOnly {
             let chained = try database.read { db in try db.columns(in: "audit").contains { $0.name == "chain_hash" } }
             guard chained else { throw AuditLogError.notChained }
+            holderIndex = nil
             return
         }
         try Self.migrator.migrate(database)
+        holderIndex = try AuditHolderIndex(directory: directory)
+        holderIndex?.schedule()   // records written before this start, or since the index was deleted
     }
 
     /// The schema's migrations, in order ("v1" is also used by tests to build a pre-chain database).
@@ -132,6 +137,11 @@ package final class AuditLog: Sendable {
             }
             try Self.addTallies(counts, db)
         }
+        migrator.registerMigration("v4: holder index in its own file") { db in
+            // Its random inserts cost a page write per record in every group commit; the index
+            // now lives in audit-holders.sqlite (AuditHolderIndex), built from the records.
+            try db.execute(sql: "DROP INDEX IF EXISTS audit_by_holder")
+        }
         return migrator
     }
 
@@ -190,7 +200,7 @@ package final class AuditLog: Sendable {
     /// so concurrent batches cannot interleave within the chain.
     package func appendBatch(_ records: [AuditRecord]) throws -> [Int64] {
         if records.isEmpty { return [] }
-        return try database.write { db in
+        let sequences = try database.write { db in
             let last = try Row.fetchOne(db, sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1")
             var previous: [UInt8] = AuditChain.genesis
             var sequence: Int64 = 0
@@ -223,6 +233,8 @@ package final class AuditLog: Sendable {
             try Self.addTallies(SupervisionTally.counts(for: records), db)
             return sequences
         }
+        holderIndex?.schedule()
+        return sequences
     }
 
     /// The chain hash of `record` (its `sequence` must be set) following `previous` (32 bytes; 32 zero
@@ -369,18 +381,41 @@ package final class AuditLog: Sendable {
         }
     }
 
-    /// Records about one holder (the `audit_by_holder` index), newest first, with sequence below
-    /// `before` (nil: from the newest) and one of `actions`; at most `limit`.
+    /// Records about one holder, newest first, with sequence below `before` (nil: from the newest)
+    /// and one of `actions`; at most `limit`. The index in `audit-holders.sqlite` gives the records
+    /// it covers; the few after it (it follows the log a moment behind) are read from the log.
     package func records(aboutHolder holderID: String, actions: [String], before: Int64? = nil, limit: Int) throws -> [AuditRecord] {
-        try database.read { db in
+        let before = before ?? Int64.max
+        let limit = max(0, limit)
+        let (through, indexed) = try holderIndex?.sequences(aboutHolder: holderID, actions: actions, before: before, limit: limit) ?? (0, [])
+        return try database.read { db in
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
-            var arguments: StatementArguments = [holderID, before ?? Int64.max]
+            var arguments: StatementArguments = [through, before, holderID]
             arguments += StatementArguments(actions.isEmpty ? [""] : actions)
-            arguments += [max(0, limit)]
-            let sql = "SELECT * FROM audit INDEXED BY audit_by_holder WHERE holder_id = ? AND sequence < ? AND action IN (\(placeholders)) "
-                + "ORDER BY sequence DESC LIMIT ?"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.record)
+            arguments += [limit]
+            // The records after the index's reach: a range of the primary key.
+            var records = try Row.fetchAll(db, sql: """
+                SELECT * FROM audit WHERE sequence > ? AND sequence < ? AND holder_id = ? AND action IN (\(placeholders))
+                ORDER BY sequence DESC LIMIT ?
+                """, arguments: arguments).map(Self.record)
+            let wanted = indexed.prefix(limit - records.count)
+            if !wanted.isEmpty {
+                let list = Array(repeating: "?", count: wanted.count).joined(separator: ", ")
+                records += try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE sequence IN (\(list)) ORDER BY sequence DESC",
+                                            arguments: StatementArguments(Array(wanted))).map(Self.record)
+            }
+            return records
         }
+    }
+
+    /// Brings the holder index up to date now (tests; the log does it by itself a moment after each commit).
+    func catchUpHolderIndex() throws {
+        try holderIndex?.catchUp()
+    }
+
+    /// The last sequence the holder index covers.
+    func holderIndexReach() throws -> Int64 {
+        try holderIndex?.indexedThrough() ?? 0
     }
 
     /// The latest record with one of `actions` and type code `typeCode`, searching back from the end
@@ -412,6 +447,7 @@ package final class AuditLog: Sendable {
         pending.withLock { $0.closed = true }
         writer.sync {}
         while pending.withLock({ $0.draining }) { writer.sync {} }
+        holderIndex?.close()
     }
 
     /// `PRAGMA synchronous` of the log's connection: 2 (FULL) — every commit is fsynced.

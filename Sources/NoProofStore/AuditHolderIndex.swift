@@ -1,0 +1,177 @@
+import Dispatch
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// The audit trail's index by holder ("who looked at me"), kept in its own file
+/// (`audit-holders.sqlite`) and brought up to date off the commit path.
+///
+/// An index on `audit(holder_id)` inside `audit.sqlite` took an insert at a random place per record:
+/// each group commit rewrote one index page per record (4 KiB of WAL per lookup) before its
+/// `fdatasync`, and that more than halved the lookups answered per second. This index is derived
+/// data instead: the records themselves stay in `audit.sqlite`, durable before any answer leaves,
+/// and this file follows them a few hundred milliseconds behind, thousands of records per
+/// transaction, on its own connection and thread. `indexed_through` is written in the same
+/// transaction as the rows it covers, so the index never claims a record it does not hold.
+///
+/// Readers get exact answers at any moment: `AuditLog.records(aboutHolder:)` takes the indexed
+/// part from here and reads the few records after `indexed_through` straight from the log.
+/// The file needs no durability of its own (`synchronous=NORMAL`): after a crash, or if the file is
+/// deleted, the index catches up again from the log.
+final class AuditHolderIndex: Sendable {
+    /// Records indexed per transaction.
+    static let chunk = 8192
+    static let fileName = "audit-holders.sqlite"
+
+    private struct State {
+        var scheduled = false
+        var closed = false
+    }
+
+    private let index: DatabaseQueue
+    /// A second connection to `audit.sqlite`, read only: new records are read from it without
+    /// waiting for the log's writer.
+    private let source: DatabaseQueue
+    private let queue = DispatchQueue(label: "noproof.audit-holder-index")
+    private let state = Mutex(State())
+    /// How long after a commit the index catches up (records committed meanwhile join the same pass).
+    private let delay: DispatchTimeInterval
+    private let logger = Logger(label: "noproof.audit-holder-index")
+
+    init(directory: URL, delay: DispatchTimeInterval = .milliseconds(200)) throws {
+        self.delay = delay
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+        }
+        configuration.label = "NoProofStore.AuditHolderIndex"
+        index = try DatabaseQueue(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
+        try Self.migrator.migrate(index)
+        var sourceConfiguration = Configuration()
+        sourceConfiguration.readonly = true
+        sourceConfiguration.label = "NoProofStore.AuditHolderIndex.source"
+        source = try DatabaseQueue(path: directory.appendingPathComponent("audit.sqlite").path, configuration: sourceConfiguration)
+        try resetIfAheadOfLog()
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: holder index") { db in
+            try db.execute(sql: """
+                CREATE TABLE holder_records (
+                    holder_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    PRIMARY KEY (holder_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE TABLE indexed_through (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    sequence INTEGER NOT NULL
+                );
+                INSERT INTO indexed_through (id, sequence) VALUES (1, 0);
+                """)
+        }
+        return migrator
+    }
+
+    /// The last audit sequence the index covers.
+    func indexedThrough() throws -> Int64 {
+        try index.read { db in try Self.indexedThrough(db) }
+    }
+
+    private static func indexedThrough(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT sequence FROM indexed_through WHERE id = 1") ?? 0
+    }
+
+    /// An index that covers more than the log holds belongs to another log (the audit file was
+    /// replaced, say from a backup): it is emptied and rebuilt.
+    private func resetIfAheadOfLog() throws {
+        let logHead = try source.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit") ?? 0 }
+        try index.write { db in
+            let through = try Self.indexedThrough(db)
+            if through > logHead {
+                logger.warning("the holder index covers records the audit trail does not hold; rebuilding it",
+                               metadata: ["indexed_through": "\(through)", "log_head": "\(logHead)"])
+                try db.execute(sql: "DELETE FROM holder_records")
+                try db.execute(sql: "UPDATE indexed_through SET sequence = 0 WHERE id = 1")
+            }
+        }
+    }
+
+    /// Asks for a catch-up pass after `delay`; calls made while one is pending are folded into it.
+    func schedule() {
+        let start = state.withLock { state -> Bool in
+            if state.scheduled || state.closed { return false }
+            state.scheduled = true
+            return true
+        }
+        guard start else { return }
+        queue.asyncAfter(deadline: .now() + delay) {
+            self.state.withLock { $0.scheduled = false }
+            do {
+                _ = try self.catchUp()
+            } catch {
+                self.logger.error("could not bring the holder index up to date; who-looked queries read the log instead",
+                                  metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Indexes every record after `indexed_through`, `chunk` records per transaction; returns how
+    /// many records it went through.
+    @discardableResult
+    func catchUp() throws -> Int {
+        var total = 0
+        while true {
+            if state.withLock({ $0.closed }) { return total }
+            let through = try indexedThrough()
+            let rows = try source.read { db in
+                try Row.fetchAll(db, sql: "SELECT sequence, holder_id, action FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                                 arguments: [through, Self.chunk])
+            }
+            guard let last = rows.last else { return total }
+            try index.write { db in
+                let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO holder_records (holder_id, sequence, action) VALUES (?, ?, ?)")
+                for row in rows {
+                    let holder: String = row[1]
+                    if holder.isEmpty { continue }
+                    try insert.execute(arguments: [holder, row[0] as Int64, row[2] as String])
+                }
+                try db.execute(sql: "UPDATE indexed_through SET sequence = ? WHERE id = 1", arguments: [last[0] as Int64])
+            }
+            total += rows.count
+            if rows.count < Self.chunk { return total }
+        }
+    }
+
+    /// The indexed records about `holderID` with one of `actions` and a sequence below `before`,
+    /// newest first, at most `limit`; and how far the index reaches (records after it are not in it).
+    func sequences(aboutHolder holderID: String, actions: [String], before: Int64, limit: Int) throws -> (through: Int64, sequences: [Int64]) {
+        try index.read { db in
+            let through = try Self.indexedThrough(db)
+            let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
+            var arguments: StatementArguments = [holderID, before]
+            arguments += StatementArguments(actions.isEmpty ? [""] : actions)
+            arguments += [max(0, limit)]
+            let sequences = try Int64.fetchAll(db, sql: """
+                SELECT sequence FROM holder_records WHERE holder_id = ? AND sequence < ? AND action IN (\(placeholders))
+                ORDER BY sequence DESC LIMIT ?
+                """, arguments: arguments)
+            return (through, sequences)
+        }
+    }
+
+    /// Brings the index up to date a last time (so that the next start has nothing to catch up),
+    /// then stops scheduling passes.
+    func close() {
+        queue.sync {
+            do { try self.catchUp() } catch {
+                self.logger.error("could not bring the holder index up to date at close", metadata: ["error": "\(error)"])
+            }
+            self.state.withLock { $0.closed = true }
+        }
+    }
+}
