@@ -54,7 +54,7 @@ let package = Package(
             name: "NoProofStore",
             dependencies: [
                 "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Units, staff, credentials, item lists and the access policy they define (no I/O).

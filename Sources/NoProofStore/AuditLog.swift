@@ -201,7 +201,7 @@ package final class AuditLog: Sendable {
     package func appendBatch(_ records: [AuditRecord]) throws -> [Int64] {
         if records.isEmpty { return [] }
         let sequences = try database.write { db in
-            let last = try Row.fetchOne(db, sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1")
+            let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1"))
             var previous: [UInt8] = AuditChain.genesis
             var sequence: Int64 = 0
             if let last {
@@ -210,26 +210,15 @@ package final class AuditLog: Sendable {
                 previous = data.map { [UInt8]($0) } ?? AuditChain.genesis
             }
             // AUTOINCREMENT never reuses a sequence, even of deleted rows: follow its counter.
-            let counter = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'") ?? 0
+            let counter = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'")) ?? 0
             sequence = max(sequence, counter)
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
                                    holder_id, type_code, licence_id, result, proof_serial, chain_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            var sequences: [Int64] = []
-            sequences.reserveCapacity(records.count)
-            for var record in records {
-                sequence += 1
-                record.sequence = sequence
-                previous = Self.chainHash(previous: previous, record: record)
-                try statement.execute(arguments: [
-                    sequence, record.atMillis, record.unitCode, record.credentialID, record.staff, record.action, record.itemCode,
-                    record.caseReference, record.holderID, record.typeCode, record.licenceID, record.result, record.proofSerial,
-                    Data(previous),
-                ])
-                sequences.append(sequence)
-            }
+            _ = try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
+            let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
             try Self.addTallies(SupervisionTally.counts(for: records), db)
             return sequences
         }
@@ -251,27 +240,8 @@ package final class AuditLog: Sendable {
     /// unsigned) then its UTF-8 bytes (no terminator, no normalisation). The fixed field order and the
     /// length prefixes make the encoding unambiguous.
     package static func chainHash(previous: [UInt8], record: AuditRecord) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32 + 4 + AuditChain.tag.utf8.count + 16 + 11 * 4 + 256)
-        bytes.append(contentsOf: previous)
-        func field(_ text: String) {
-            let count = UInt32(text.utf8.count)
-            bytes.append(UInt8(truncatingIfNeeded: count >> 24)); bytes.append(UInt8(truncatingIfNeeded: count >> 16))
-            bytes.append(UInt8(truncatingIfNeeded: count >> 8)); bytes.append(UInt8(truncatingIfNeeded: count))
-            bytes.append(contentsOf: text.utf8)
-        }
-        func integer(_ value: Int64) {
-            let bits = UInt64(bitPattern: value)
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        }
-        field(AuditChain.tag)
-        integer(record.sequence)
-        integer(record.atMillis)
-        for text in [record.unitCode, record.credentialID, record.staff, record.action, record.itemCode, record.caseReference,
-                     record.holderID, record.typeCode, record.licenceID, record.result, record.proofSerial] {
-            field(text)
-        }
-        return Array(SHA256.hash(data: bytes))
+        var scratch: [UInt8] = []
+        return chainHash(previous: previous, record: record, sequence: record.sequence, scratch: &scratch)
     }
 
     /// The chain's head: the last record's sequence and chain hash (0 and 32 zero bytes while the log
