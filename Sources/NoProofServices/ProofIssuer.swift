@@ -90,13 +90,26 @@ final class ProofIssuer: Sendable {
                     return nil
                 }
                 let take = min(state.bodies.count, maxBatch)
+                state.writing = take
+                if take == state.bodies.count {
+                    // The usual case: everything waiting forms the batch; hand the arrays over
+                    // instead of copying records (each copy retains a dozen strings).
+                    var batch = Pending()
+                    swap(&batch.bodies, &state.bodies)
+                    swap(&batch.records, &state.records)
+                    swap(&batch.completions, &state.completions)
+                    state.enqueuedAt.removeAll(keepingCapacity: true)
+                    state.bodies.reserveCapacity(take)
+                    state.records.reserveCapacity(take)
+                    state.completions.reserveCapacity(take)
+                    return batch
+                }
                 let batch = Pending(bodies: Array(state.bodies.prefix(take)), records: Array(state.records.prefix(take)),
                                     completions: Array(state.completions.prefix(take)))
                 state.bodies.removeFirst(take)
                 state.records.removeFirst(take)
                 state.completions.removeFirst(take)
                 state.enqueuedAt.removeFirst(min(take, state.enqueuedAt.count))
-                state.writing = take
                 return batch
             }
             guard let batch else { return }
