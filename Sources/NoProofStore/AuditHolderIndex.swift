@@ -29,10 +29,10 @@ final class AuditHolderIndex: Sendable {
         var closed = false
     }
 
+    /// `audit-holders.sqlite`, with `audit.sqlite` attached as `trail` (read only by this
+    /// connection): new records are copied across in one INSERT ... SELECT, without waiting for
+    /// the log's writer and without a Swift value per row.
     private let index: DatabaseQueue
-    /// A second connection to `audit.sqlite`, read only: new records are read from it without
-    /// waiting for the log's writer.
-    private let source: DatabaseQueue
     private let queue = DispatchQueue(label: "noproof.audit-holder-index")
     private let state = Mutex(State())
     /// How long after a commit the index catches up (records committed meanwhile join the same pass).
@@ -50,10 +50,9 @@ final class AuditHolderIndex: Sendable {
         configuration.label = "NoProofStore.AuditHolderIndex"
         index = try DatabaseQueue(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
         try Self.migrator.migrate(index)
-        var sourceConfiguration = Configuration()
-        sourceConfiguration.readonly = true
-        sourceConfiguration.label = "NoProofStore.AuditHolderIndex.source"
-        source = try DatabaseQueue(path: directory.appendingPathComponent("audit.sqlite").path, configuration: sourceConfiguration)
+        try index.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS trail", arguments: [directory.appendingPathComponent("audit.sqlite").path])
+        }
         try resetIfAheadOfLog()
     }
 
@@ -89,8 +88,8 @@ final class AuditHolderIndex: Sendable {
     /// An index that covers more than the log holds belongs to another log (the audit file was
     /// replaced, say from a backup): it is emptied and rebuilt.
     private func resetIfAheadOfLog() throws {
-        let logHead = try source.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit") ?? 0 }
-        try index.write { db in
+        try writeDeferred { db in
+            let logHead = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM trail.audit") ?? 0
             let through = try Self.indexedThrough(db)
             if through > logHead {
                 logger.warning("the holder index covers records the audit trail does not hold; rebuilding it",
@@ -98,6 +97,19 @@ final class AuditHolderIndex: Sendable {
                 try db.execute(sql: "DELETE FROM holder_records")
                 try db.execute(sql: "UPDATE indexed_through SET sequence = 0 WHERE id = 1")
             }
+        }
+    }
+
+    /// A write transaction that locks only this file. `BEGIN IMMEDIATE` (GRDB's default) would
+    /// also take the write lock of the attached trail, which is the audit writer's.
+    private func writeDeferred<T>(_ body: (Database) throws -> T) throws -> T {
+        try index.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
         }
     }
 
@@ -127,23 +139,21 @@ final class AuditHolderIndex: Sendable {
         var total = 0
         while true {
             if state.withLock({ $0.closed }) { return total }
-            let through = try indexedThrough()
-            let rows = try source.read { db in
-                try Row.fetchAll(db, sql: "SELECT sequence, holder_id, action FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
-                                 arguments: [through, Self.chunk])
+            let copied: Int = try writeDeferred { db in
+                let through = try Self.indexedThrough(db)
+                let range = try Row.fetchOne(db, sql: """
+                    SELECT COUNT(*), MAX(sequence) FROM (SELECT sequence FROM trail.audit WHERE sequence > ? ORDER BY sequence LIMIT ?)
+                    """, arguments: [through, Self.chunk])
+                guard let range, let last: Int64 = range[1] else { return 0 }
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO holder_records (holder_id, sequence, action)
+                    SELECT holder_id, sequence, action FROM trail.audit WHERE sequence > ? AND sequence <= ? AND holder_id <> ''
+                    """, arguments: [through, last])
+                try db.execute(sql: "UPDATE indexed_through SET sequence = ? WHERE id = 1", arguments: [last])
+                return range[0]
             }
-            guard let last = rows.last else { return total }
-            try index.write { db in
-                let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO holder_records (holder_id, sequence, action) VALUES (?, ?, ?)")
-                for row in rows {
-                    let holder: String = row[1]
-                    if holder.isEmpty { continue }
-                    try insert.execute(arguments: [holder, row[0] as Int64, row[2] as String])
-                }
-                try db.execute(sql: "UPDATE indexed_through SET sequence = ? WHERE id = 1", arguments: [last[0] as Int64])
-            }
-            total += rows.count
-            if rows.count < Self.chunk { return total }
+            total += copied
+            if copied < Self.chunk { return total }
         }
     }
 
