@@ -39,6 +39,22 @@ final class AuditHolderIndex: Sendable {
     private let delay: DispatchTimeInterval
     private let logger = Logger(label: "noproof.audit-holder-index")
 
+    /// Opens the index in `directory`; one that cannot be opened (a damaged file) is derived data,
+    /// so it is deleted and built again from the trail instead of stopping the server.
+    static func open(directory: URL, delay: DispatchTimeInterval = .milliseconds(200)) throws -> AuditHolderIndex {
+        do {
+            return try AuditHolderIndex(directory: directory, delay: delay)
+        } catch {
+            Logger(label: "noproof.audit-holder-index").warning(
+                "the holder index could not be opened; deleting it and rebuilding it from the audit trail",
+                metadata: ["file": "\(fileName)", "error": "\(error)"])
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(fileName + suffix))
+            }
+            return try AuditHolderIndex(directory: directory, delay: delay)
+        }
+    }
+
     init(directory: URL, delay: DispatchTimeInterval = .milliseconds(200)) throws {
         self.delay = delay
         var configuration = Configuration()

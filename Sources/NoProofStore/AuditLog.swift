@@ -64,7 +64,7 @@ package final class AuditLog: Sendable {
             return
         }
         try Self.migrator.migrate(database)
-        holderIndex = try AuditHolderIndex(directory: directory)
+        holderIndex = try AuditHolderIndex.open(directory: directory)
         holderIndex?.schedule()   // records written before this start, or since the index was deleted
     }
 

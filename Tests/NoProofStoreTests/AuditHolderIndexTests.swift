@@ -106,6 +106,27 @@ struct AuditHolderIndexTests {
         log.close()
     }
 
+    /// A damaged index file does not stop the log from opening: it is deleted and rebuilt.
+    @Test func aDamagedIndexIsRebuilt() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        do {
+            let log = try AuditLog(directory: directory.url)
+            _ = try log.appendBatch((0..<50).map(Self.record))
+            log.close()
+        }
+        for suffix in ["-wal", "-shm"] {
+            try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(AuditHolderIndex.fileName + suffix))
+        }
+        try Data(repeating: 0x5A, count: 8192).write(to: directory.url.appendingPathComponent(AuditHolderIndex.fileName))
+        let log = try AuditLog(directory: directory.url)
+        try Self.checkEveryQuery(log)
+        try log.catchUpHolderIndex()
+        #expect(try log.holderIndexReach() == 50)
+        try Self.checkEveryQuery(log)
+        log.close()
+    }
+
     /// An index that reaches further than the log (the audit file was replaced by an older copy)
     /// is emptied and rebuilt, not trusted.
     @Test func anIndexAheadOfTheLogIsRebuilt() throws {
