@@ -106,10 +106,10 @@ struct NoproofLoad: AsyncParsableCommand {
         }
         let measured = try await measure(admin: admin, state: state)
         state.stop.store(true, ordering: .relaxed)
+        // Every connection stops starting calls at once; then each drains the calls it has out.
+        let stopped = drivers.map { driver in driver.eventLoop.flatSubmit { driver.value.stop() } }
         var workers: [WorkerResult] = []
-        for driver in drivers {
-            workers.append(try await driver.eventLoop.flatSubmit { driver.value.stop() }.get())
-        }
+        for result in stopped { workers.append(try await result.get()) }
         return (workers, measured.seconds, measured.clientCPU, measured.serverCPU)
     }
 
