@@ -112,7 +112,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// a later tick, never from inside this method).
     @discardableResult
     func start(header: CallHeader, pending: Pending, timeout: TimeAmount?) -> UInt32? {
-        guard let context, let callID = open(pending: pending, timeout: timeout) else { return nil }
+        guard let callID = open(pending: pending, timeout: timeout), let context else { return nil }
         var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 64 + header.payload.count)
         buffer.writeFrame(type: .call, callID: callID, message: header)
         send(buffer, context: context)
@@ -123,7 +123,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// is written per call.
     @discardableResult
     func start(encodedHeader: ByteBuffer, pending: Pending, timeout: TimeAmount?) -> UInt32? {
-        guard let context, let callID = open(pending: pending, timeout: timeout) else { return nil }
+        guard let callID = open(pending: pending, timeout: timeout), let context else { return nil }
         var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + encodedHeader.readableBytes)
         buffer.writeFrame(type: .call, callID: callID, payload: encodedHeader)
         send(buffer, context: context)
