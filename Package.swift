@@ -168,6 +168,7 @@ let package = Package(
                 "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "clients/noproof-load"
         ),

@@ -12,6 +12,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     enum Pending {
         case unary(EventLoopPromise<ByteBuffer>)
         case stream(StreamReceiver)
+        /// A call started on the event loop by `NoProofClient.startUnary`: called there with the
+        /// answer's raw bytes or the failure, without a promise or a hop to another thread.
+        case callback(NoProofClient.UnaryCompletion)
     }
 
     private struct Call {
@@ -28,6 +31,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var loopBound: NIOLoopBound<ClientConnectionHandler>?
     private var needsFlush = false
     private var flushScheduled = false
+    /// Inside `channelRead`: calls started from answers' completions are flushed by
+    /// `channelReadComplete`, without a task of their own.
+    private var reading = false
 
     init(ready: EventLoopPromise<ServerSettings>, maxPayload: Int) {
         self.ready = ready
@@ -75,6 +81,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        reading = true
         var bytes = unwrapInboundIn(data)
         if stateMachine.isAwaitingPreface {
             let take = min(Preface.length - prefaceBytes.count, bytes.readableBytes)
@@ -93,6 +100,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
         decoder.compact()
         flush(context: context)
         context.fireChannelReadComplete()
@@ -100,16 +108,37 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     // MARK: Calls (on the event loop)
 
-    /// Starts a call: sends its CALL frame. Returns the call id, or fails `pending` at once.
+    /// Starts a call: sends its CALL frame. Returns the call id, or fails `pending` (a callback on
+    /// a later tick, never from inside this method).
     @discardableResult
     func start(header: CallHeader, pending: Pending, timeout: TimeAmount?) -> UInt32? {
+        guard let callID = open(pending: pending, timeout: timeout), let context else { return nil }
+        var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 64 + header.payload.count)
+        buffer.writeFrame(type: .call, callID: callID, message: header)
+        send(buffer, context: context)
+        return callID
+    }
+
+    /// Starts a call whose CALL payload (an encoded `CallHeader`) is ready: only the frame header
+    /// is written per call.
+    @discardableResult
+    func start(encodedHeader: ByteBuffer, pending: Pending, timeout: TimeAmount?) -> UInt32? {
+        guard let callID = open(pending: pending, timeout: timeout), let context else { return nil }
+        var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + encodedHeader.readableBytes)
+        buffer.writeFrame(type: .call, callID: callID, payload: encodedHeader)
+        send(buffer, context: context)
+        return callID
+    }
+
+    /// Takes a call id and registers the call with its deadline timer, or fails `pending`.
+    private func open(pending: Pending, timeout: TimeAmount?) -> UInt32? {
         guard let context else {
-            fail(pending, RPCError(.unavailable, "connection closed"))
+            failAtStart(pending, RPCError(.unavailable, "connection closed"))
             return nil
         }
         switch stateMachine.startCall() {
         case .failure(let error):
-            fail(pending, error)
+            failAtStart(pending, error)
             return nil
         case .success(let callID):
             var call = Call(pending: pending)
@@ -120,11 +149,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 }
             }
             calls[callID] = call
-            var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 64 + header.payload.count)
-            buffer.writeFrame(type: .call, callID: callID, message: header)
-            context.write(wrapOutboundOut(buffer), promise: nil)
-            scheduleFlush(context: context)
             return callID
+        }
+    }
+
+    private func send(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        scheduleFlush(context: context)
+    }
+
+    /// A callback is failed on the next tick, so that a caller starting its next call from the
+    /// completion does not recurse without bound on a closed connection.
+    private func failAtStart(_ pending: Pending, _ error: RPCError) {
+        if case .callback(let completion) = pending, let loop = loopBound?.eventLoop {
+            loop.assumeIsolated().execute { completion(.failure(error)) }
+        } else {
+            fail(pending, error)
         }
     }
 
@@ -164,6 +204,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             case .unary(let promise):
                 calls.removeValue(forKey: callID)?.deadlineTimer?.cancel()
                 promise.succeed(payload)
+            case .callback(let completion):
+                calls.removeValue(forKey: callID)?.deadlineTimer?.cancel()
+                completion(.success(payload))
             case .stream(let receiver):
                 receiver.yield(payload)
                 if endOK {
@@ -178,8 +221,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             switch (call.pending, code) {
             case (.stream(let receiver), .ok):
                 receiver.finish(nil)
-            case (.unary(let promise), .ok):
-                promise.fail(RPCError(.internal, "the server ended the call without an answer"))
+            case (.unary, .ok), (.callback, .ok):
+                fail(call.pending, RPCError(.internal, "the server ended the call without an answer"))
             default:
                 fail(call.pending, RPCError(code, status.message))
             }
@@ -218,6 +261,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         switch pending {
         case .unary(let promise): promise.fail(error)
         case .stream(let receiver): receiver.finish(error)
+        case .callback(let completion): completion(.failure(error))
         }
     }
 
@@ -231,7 +275,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// One flush for all the calls started within an event-loop tick.
     private func scheduleFlush(context: ChannelHandlerContext) {
         needsFlush = true
-        guard !flushScheduled else { return }
+        guard !flushScheduled, !reading else { return }
         flushScheduled = true
         let bound = loopBound!
         context.eventLoop.execute {

@@ -179,6 +179,52 @@ package final class NoProofClient: Sendable {
         return messages
     }
 
+    // MARK: Calls on the event loop (load generation)
+
+    /// What `startUnary` calls with the answer's raw bytes (not decoded) or the call's failure.
+    package typealias UnaryCompletion = (Result<ByteBuffer, RPCError>) -> Void
+
+    /// The event loop the connection lives on: `startUnary` is called there and completes there.
+    package var eventLoop: any EventLoop { handler.eventLoop }
+
+    /// Starts a unary call from the connection's event loop (it traps elsewhere): the CALL frame
+    /// is written at once, with no hop to another thread, no promise and no task, and `completion`
+    /// runs on the event loop with the answer's bytes or the `RPCError` (a status, a deadline,
+    /// the connection closing). A load generator can start its next call from `completion`.
+    ///
+    /// Unlike `unary`, the configuration's default timeout does not apply: with `timeout` nil the
+    /// call has no deadline and no timer; with one, the server is told and a timer abandons the
+    /// call if no answer comes in time. `completion` is never called before this returns.
+    /// Returns the call id (for `abandonUnary`), or nil if the call could not start.
+    @discardableResult
+    package func startUnary(
+        _ method: MethodAddress, payload: [UInt8], metadata: Metadata = [:], timeout: Duration? = nil,
+        completion: @escaping UnaryCompletion
+    ) -> UInt32? {
+        var header = CallHeader(metadata: metadata, payload: payload)
+        switch method {
+        case .path(let path): header.method = path
+        case .id(let id): header.methodID = id
+        }
+        let timeAmount = timeout.map(Self.timeAmount)
+        if let timeAmount { header.timeoutMicros = UInt64(max(1, timeAmount.nanoseconds / 1000)) }
+        return handler.value.start(header: header, pending: .callback(completion), timeout: timeAmount)
+    }
+
+    /// Starts a call encoded beforehand (`EncodedCall`): as the other `startUnary`, but nothing is
+    /// encoded per call. The server-side deadline is the one encoded in `call`; `timeout` only
+    /// sets a client-side timer (nil: none).
+    @discardableResult
+    package func startUnary(_ call: EncodedCall, timeout: Duration? = nil, completion: @escaping UnaryCompletion) -> UInt32? {
+        handler.value.start(encodedHeader: call.header, pending: .callback(completion), timeout: timeout.map(Self.timeAmount))
+    }
+
+    /// Gives up on a call started with `startUnary` (on the event loop): the server is told to
+    /// cancel it and its completion runs with `error`. Nothing happens if it already completed.
+    package func abandonUnary(_ callID: UInt32, because error: RPCError) {
+        handler.value.abandon(callID, because: error)
+    }
+
     // MARK: Built-in services
 
     package func health(service: String = "", timeout: Duration? = nil) async throws -> HealthCheckResponse {

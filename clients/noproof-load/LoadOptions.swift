@@ -58,6 +58,19 @@ struct LoadOptions: ParsableArguments {
     @Option(name: .customLong("shed-backoff-ms"), help: "With --allow-shedding: how long a worker waits after a shed call.")
     var shedBackoffMillis: Int = 100
 
+    /// How calls are driven.
+    enum Engine: String, ExpressibleByArgument, CaseIterable {
+        /// Per connection, calls started and completed on its event loop (`ConnectionDriver`).
+        case eventLoop = "event-loop"
+        /// A Swift task per call in flight, through the async client: the earlier engine, kept
+        /// for comparison and for the verification workload.
+        case tasks
+    }
+
+    @Option(help: ArgumentHelp(
+        "event-loop: each connection's calls started from its event loop, the next from each completion; tasks: one Swift task per call in flight (the earlier engine). The verification workload always runs on tasks."))
+    var engine: Engine = .eventLoop
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 

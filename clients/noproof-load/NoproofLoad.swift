@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Histogram
+import NIOCore
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
@@ -44,8 +45,81 @@ struct NoproofLoad: AsyncParsableCommand {
         }
 
         let state = RunState()
+        let results: (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?)
+        if options.engine == .eventLoop, workload.runsOnEventLoops {
+            results = try await runOnEventLoops(clients: clients, admin: admin, workload: workload, requests: requests, state: state)
+        } else {
+            results = try await runOnTasks(clients: clients, verifiers: verifiers, admin: admin, workload: workload, requests: requests,
+                                           state: state)
+        }
+        for client in clients { await client.close() }
+        for pair in verifiers {
+            await pair.requester.close()
+            await pair.issuer.close()
+        }
+        await admin.close()
+
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var served = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var statuses: [String: UInt64] = [:]
+        var unexpected: UInt64 = 0
+        for result in results.workers {
+            histogram.add(result.histogram)
+            served.add(result.served)
+            for (status, count) in result.statuses { statuses[status, default: 0] += count }
+            unexpected += result.unexpected
+        }
+        let report = LoadReport(options: options, seconds: results.seconds, histogram: histogram, served: served, statuses: statuses,
+                                unexpected: unexpected, serverCpu: results.serverCPU, clientCpu: results.clientCPU)
+        if options.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            report.printTable()
+        }
+        if unexpected > 0 { throw ExitCode(1) }
+    }
+
+    /// The event-loop engine: one `ConnectionDriver` per connection on that connection's event
+    /// loop, each keeping `--in-flight` calls going (or paced by `--rate`).
+    private func runOnEventLoops(clients: [NoProofClient], admin: NoProofClient, workload: Workload, requests: RequestPool,
+                                 state: RunState) async throws
+        -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?) {
+        let timeout = Duration.milliseconds(Int64(options.timeout * 1000))
+        let encoded = EncodedRequests(requests, workload: workload, deadline: timeout)
+        // With --rate, connection i's calls are due every connections/rate seconds, staggered by i.
+        let interval = options.rate.map { UInt64(Double(clients.count) / $0 * 1e9) }
+        let plan = ConnectionDriver.Plan(
+            workload: workload, requests: encoded, state: state, inFlight: options.inFlight, interval: interval,
+            shedBackoff: options.allowShedding ? .milliseconds(Int64(options.shedBackoffMillis)) : nil,
+            timeout: .nanoseconds(Int64(options.timeout * 1e9)))
+        let origin = DispatchTime.now().uptimeNanoseconds + 1_000_000
+        var drivers: [NIOLoopBound<ConnectionDriver>] = []
+        for (index, client) in clients.enumerated() {
+            let firstDue = origin + (interval ?? 0) * UInt64(index) / UInt64(clients.count)
+            drivers.append(try await client.eventLoop.submit {
+                let driver = ConnectionDriver(client: client, plan: plan, seed: UInt64(index), firstDue: firstDue)
+                driver.begin()
+                return NIOLoopBound(driver, eventLoop: client.eventLoop)
+            }.get())
+        }
+        let measured = try await measure(admin: admin, state: state)
+        state.stop.store(true, ordering: .relaxed)
+        // Every connection stops starting calls at once; then each drains the calls it has out.
+        let stopped = drivers.map { driver in driver.eventLoop.flatSubmit { driver.value.stop() } }
+        var workers: [WorkerResult] = []
+        for result in stopped { workers.append(try await result.get()) }
+        return (workers, measured.seconds, measured.clientCPU, measured.serverCPU)
+    }
+
+    /// The Task engine: `connections x in-flight` tasks, each calling through the async client
+    /// (`--engine tasks`, and the verification workload, whose calls depend on each other).
+    private func runOnTasks(clients: [NoProofClient], verifiers: [VerificationPair], admin: NoProofClient, workload: Workload,
+                            requests: RequestPool, state: RunState) async throws
+        -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?) {
         let workers = options.connections * options.inFlight
-        let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+        return try await withThrowingTaskGroup(of: WorkerResult.self) { group in
             // With --rate, worker i's calls are due every workers/rate seconds, staggered by i.
             let interval = options.rate.map { UInt64(Double(workers) / $0 * 1e9) }
             let origin = DispatchTime.now().uptimeNanoseconds
@@ -59,64 +133,42 @@ struct NoproofLoad: AsyncParsableCommand {
                                     seed: UInt64(index), pacing: pacing, shedBackoff: shedding)
                 }
             }
-            // Warm-up, then measure.
-            try await Task.sleep(for: .milliseconds(Int64(options.warmup * 1000)))
-            let cpuBefore = try? await admin.stats().processCpuSeconds
-            let clientCPUBefore = Self.processCPU()
-            let start = DispatchTime.now()
-            state.measuring.store(true, ordering: .relaxed)
-            let deadline = start.uptimeNanoseconds + UInt64(options.duration * 1e9)
-            var lastCount = 0
-            while DispatchTime.now().uptimeNanoseconds < deadline {
-                if let limit = options.calls, state.measured.load(ordering: .relaxed) >= limit { break }
-                try await Task.sleep(for: .milliseconds(options.json ? 1000 : 500))
-                if !options.json {
-                    let count = state.measured.load(ordering: .relaxed)
-                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                    let line = String(format: "\r%6.1f s  %9d calls  %8.0f calls/s now  %d unexpected   ",
-                                      elapsed, count, Double(count - lastCount) / (options.json ? 1 : 0.5),
-                                      state.unexpected.load(ordering: .relaxed))
-                    FileHandle.standardError.write(Data(line.utf8))
-                    lastCount = count
-                }
-            }
-            state.measuring.store(false, ordering: .relaxed)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let clientCPU = Self.processCPU() - clientCPUBefore
-            let cpuAfter = try? await admin.stats().processCpuSeconds
+            let measured = try await measure(admin: admin, state: state)
             state.stop.store(true, ordering: .relaxed)
             var results: [WorkerResult] = []
             for try await result in group { results.append(result) }
-            if !options.json { FileHandle.standardError.write(Data("\n".utf8)) }
-            return (results, seconds, clientCPU, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
+            return (results, measured.seconds, measured.clientCPU, measured.serverCPU)
         }
-        for client in clients { await client.close() }
-        for pair in verifiers {
-            await pair.requester.close()
-            await pair.issuer.close()
-        }
-        await admin.close()
+    }
 
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        var served = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        var statuses: [String: UInt64] = [:]
-        var unexpected: UInt64 = 0
-        for result in results.0 {
-            histogram.add(result.histogram)
-            served.add(result.served)
-            for (status, count) in result.statuses { statuses[status, default: 0] += count }
-            unexpected += result.unexpected
+    /// Warm-up, then the measured stretch with its progress line; CPU of both sides around it.
+    private func measure(admin: NoProofClient, state: RunState) async throws -> (seconds: Double, clientCPU: Double, serverCPU: Double?) {
+        try await Task.sleep(for: .milliseconds(Int64(options.warmup * 1000)))
+        let cpuBefore = try? await admin.stats().processCpuSeconds
+        let clientCPUBefore = Self.processCPU()
+        let start = DispatchTime.now()
+        state.measuring.store(true, ordering: .relaxed)
+        let deadline = start.uptimeNanoseconds + UInt64(options.duration * 1e9)
+        var lastCount = 0
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            if let limit = options.calls, state.measured.load(ordering: .relaxed) >= limit { break }
+            try await Task.sleep(for: .milliseconds(options.json ? 1000 : 500))
+            if !options.json {
+                let count = state.measured.load(ordering: .relaxed)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                let line = String(format: "\r%6.1f s  %9d calls  %8.0f calls/s now  %d unexpected   ",
+                                  elapsed, count, Double(count - lastCount) / (options.json ? 1 : 0.5),
+                                  state.unexpected.load(ordering: .relaxed))
+                FileHandle.standardError.write(Data(line.utf8))
+                lastCount = count
+            }
         }
-        let report = LoadReport(options: options, seconds: results.1, histogram: histogram, served: served, statuses: statuses,
-                                unexpected: unexpected, serverCpu: results.3, clientCpu: results.2)
-        if options.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            report.printTable()
-        }
-        if unexpected > 0 { throw ExitCode(1) }
+        state.measuring.store(false, ordering: .relaxed)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let clientCPU = Self.processCPU() - clientCPUBefore
+        let cpuAfter = try? await admin.stats().processCpuSeconds
+        if !options.json { FileHandle.standardError.write(Data("\n".utf8)) }
+        return (seconds, clientCPU, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
     }
 
     private func parseCredential() throws -> (id: String, secret: String) {

@@ -18,6 +18,10 @@ struct Workload: Sendable {
         case verification
     }
 
+    /// Whether the event-loop engine can run this workload: single calls only, no verification
+    /// life cycle (several dependent calls, left to the Task engine).
+    var runsOnEventLoops: Bool { !usesVerification }
+
     /// Whether any call of this workload needs the two units of department verification.
     var usesVerification: Bool { weighted.contains { $0.0 == .verification } }
 
@@ -41,11 +45,25 @@ struct Workload: Sendable {
     }
 
     func pick(_ random: UInt64) -> Operation {
+        if weighted.count == 1 { return weighted[0].0 }
         var ticket = Int(random % UInt64(total))
         for (operation, weight) in weighted {
             if ticket < weight { return operation }
             ticket -= weight
         }
         return weighted[0].0
+    }
+}
+
+extension Workload.Operation {
+    /// A dense index, for per-operation arrays.
+    var slot: Int {
+        switch self {
+        case .lookup: 0
+        case .miss: 1
+        case .check: 2
+        case .health: 3
+        case .verification: 4
+        }
     }
 }
