@@ -23,6 +23,9 @@ package struct ClientConnectionStateMachine: Sendable {
         case ready(calls: Set<UInt32>)
         case goingAway(calls: Set<UInt32>, reason: RPCError)
         case closed(RPCError)
+        /// Held only while a call set is changed in place: with the set out of `state`, the
+        /// change does not copy it (copy-on-write would, were `state` still referencing it).
+        case modifying
     }
 
     private var state: State = .awaitingPreface
@@ -52,6 +55,7 @@ package struct ClientConnectionStateMachine: Sendable {
     package mutating func startCall() -> Result<UInt32, RPCError> {
         switch state {
         case .ready(var calls):
+            state = .modifying
             let id = nextCallID
             nextCallID = nextCallID == UInt32.max ? 1 : nextCallID + 1
             calls.insert(id)
@@ -61,6 +65,8 @@ package struct ClientConnectionStateMachine: Sendable {
             return .failure(reason)
         case .awaitingPreface, .awaitingSettings:
             return .failure(RPCError(.unavailable, "the connection is not ready yet"))
+        case .modifying:
+            preconditionFailure("state observed while being modified")
         }
     }
 
@@ -116,6 +122,8 @@ package struct ClientConnectionStateMachine: Sendable {
                 return fail(reason)
             case .closed:
                 return .none
+            case .modifying:
+                preconditionFailure("state observed while being modified")
             }
         case .call, .cancel:
             return fail(RPCError(.internal, "server sent a \(frame.type.name) frame, which only clients send"))
@@ -149,10 +157,12 @@ package struct ClientConnectionStateMachine: Sendable {
     private mutating func remove(_ id: UInt32) -> Bool {
         switch state {
         case .ready(var calls):
+            state = .modifying
             let removed = calls.remove(id) != nil
             state = .ready(calls: calls)
             return removed
         case .goingAway(var calls, let reason):
+            state = .modifying
             let removed = calls.remove(id) != nil
             state = .goingAway(calls: calls, reason: reason)
             return removed
