@@ -53,6 +53,9 @@ package struct ServerConnectionStateMachine: Sendable {
         /// GOAWAY sent or received: no new calls, close when the open ones are done.
         case draining(Open)
         case closed
+        /// Held only while `Open` is changed in place: with it out of `state`, changing its call
+        /// set does not copy the set (copy-on-write would, were `state` still referencing it).
+        case modifying
     }
 
     private var state: State = .awaitingPreface
@@ -68,14 +71,14 @@ package struct ServerConnectionStateMachine: Sendable {
     package var unit: AuthenticatedUnit? {
         switch state {
         case .active(let open), .draining(let open): open.unit
-        case .awaitingPreface, .closed: nil
+        case .awaitingPreface, .closed, .modifying: nil
         }
     }
 
     package var openCallCount: Int {
         switch state {
         case .active(let open), .draining(let open): open.calls.count
-        case .awaitingPreface, .closed: 0
+        case .awaitingPreface, .closed, .modifying: 0
         }
     }
 
@@ -113,14 +116,18 @@ package struct ServerConnectionStateMachine: Sendable {
         case .awaitingPreface, .closed:
             return .none
         case .active(var open):
+            state = .modifying
             let action = handle(frame, open: &open, draining: false)
             // `handle` may have moved to draining (client GOAWAY) or closed: keep that.
-            if case .active = state { state = .active(open) }
+            if case .modifying = state { state = .active(open) }
             return action
         case .draining(var open):
+            state = .modifying
             let action = handle(frame, open: &open, draining: true)
-            if case .draining = state { state = .draining(open) }
+            if case .modifying = state { state = .draining(open) }
             return action
+        case .modifying:
+            preconditionFailure("state observed while being modified")
         }
     }
 
@@ -128,10 +135,12 @@ package struct ServerConnectionStateMachine: Sendable {
     package mutating func callFinished(_ callID: UInt32) -> Action {
         switch state {
         case .active(var open):
+            state = .modifying
             open.calls.remove(callID)
             state = .active(open)
             return .none
         case .draining(var open):
+            state = .modifying
             open.calls.remove(callID)
             if open.calls.isEmpty {
                 state = .closed
@@ -139,7 +148,7 @@ package struct ServerConnectionStateMachine: Sendable {
             }
             state = .draining(open)
             return .none
-        case .awaitingPreface, .closed:
+        case .awaitingPreface, .closed, .modifying:
             return .none
         }
     }
@@ -153,7 +162,7 @@ package struct ServerConnectionStateMachine: Sendable {
         case .draining(var open):
             open.unit = unit
             state = .draining(open)
-        case .awaitingPreface, .closed:
+        case .awaitingPreface, .closed, .modifying:
             break
         }
     }
@@ -175,6 +184,8 @@ package struct ServerConnectionStateMachine: Sendable {
             return .goAway(goAway, closeNow: false)
         case .draining, .closed:
             return .none
+        case .modifying:
+            preconditionFailure("state observed while being modified")
         }
     }
 
@@ -242,6 +253,8 @@ package struct ServerConnectionStateMachine: Sendable {
             return .none
         case .closed:
             return .none
+        case .modifying:
+            preconditionFailure("state observed while being modified")
         }
     }
 
@@ -258,7 +271,16 @@ package struct ServerConnectionStateMachine: Sendable {
             return .failConnection(GoAway(lastCallID: 0, code: error.code.rawValue, message: error.message), openCalls: [])
         case .closed:
             return .none
+        case .modifying:
+            preconditionFailure("state observed while being modified")
         }
+    }
+
+    /// `fail` from inside `handle`, where `state` is `.modifying`: puts the connection's `open`
+    /// back first, so the failure names its open calls.
+    private mutating func failing(_ error: RPCError, open: Open, draining: Bool) -> Action {
+        state = draining ? .draining(open) : .active(open)
+        return fail(error)
     }
 
     private mutating func handle(_ frame: Frame, open: inout Open, draining: Bool) -> Action {
@@ -266,12 +288,12 @@ package struct ServerConnectionStateMachine: Sendable {
         case .call:
             return startCall(frame, open: &open, draining: draining)
         case .cancel:
-            guard frame.callID != 0 else { return fail(RPCError(.invalidArgument, "CANCEL frame with call id 0")) }
+            guard frame.callID != 0 else { return failing(RPCError(.invalidArgument, "CANCEL frame with call id 0"), open: open, draining: draining) }
             // The call stays open until the handler has stopped it and reports callFinished.
             return open.calls.contains(frame.callID) ? .cancelCall(callID: frame.callID) : .none
         case .ping:
             guard frame.payload.readableBytes == 8 else {
-                return fail(RPCError(.invalidArgument, "PING payload must be exactly 8 bytes, got \(frame.payload.readableBytes)"))
+                return failing(RPCError(.invalidArgument, "PING payload must be exactly 8 bytes, got \(frame.payload.readableBytes)"), open: open, draining: draining)
             }
             return .sendPong(frame.payload)
         case .pong:
@@ -285,15 +307,15 @@ package struct ServerConnectionStateMachine: Sendable {
             state = .draining(open)
             return .none
         case .message, .status, .settings:
-            return fail(RPCError(.invalidArgument, "\(frame.type.name) frames are sent by servers only"))
+            return failing(RPCError(.invalidArgument, "\(frame.type.name) frames are sent by servers only"), open: open, draining: draining)
         }
     }
 
     private mutating func startCall(_ frame: Frame, open: inout Open, draining: Bool) -> Action {
         let callID = frame.callID
-        guard callID != 0 else { return fail(RPCError(.invalidArgument, "CALL frame with call id 0; call ids start at 1")) }
+        guard callID != 0 else { return failing(RPCError(.invalidArgument, "CALL frame with call id 0; call ids start at 1"), open: open, draining: draining) }
         if open.calls.contains(callID) {
-            return fail(RPCError(.invalidArgument, "duplicate call id \(callID): that call is still in progress"))
+            return failing(RPCError(.invalidArgument, "duplicate call id \(callID): that call is still in progress"), open: open, draining: draining)
         }
         open.highestCallID = max(open.highestCallID, callID)
         if draining {

@@ -84,6 +84,25 @@ struct ServerConnectionStateMachineTests {
         guard case .none = machine.frameReceived(call(6, methodID: 1)) else { Issue.record("still processing"); return }
     }
 
+    /// A protocol error in a frame ends the connection naming every call still open (the
+    /// handler cancels them) and the highest call id seen, whether the connection was active or draining.
+    @Test func aFailureInsideAFrameNamesTheOpenCalls() {
+        for draining in [false, true] {
+            var machine = machine()
+            _ = machine.frameReceived(call(3, methodID: 1))
+            _ = machine.frameReceived(call(7, methodID: 1))
+            _ = machine.frameReceived(call(9, methodID: 1))
+            _ = machine.callFinished(7)
+            if draining { _ = machine.shutdownRequested() }
+            guard case .failConnection(let goAway, let open) = machine.frameReceived(call(3, methodID: 1)) else {
+                Issue.record("duplicate call id not refused (draining: \(draining))"); continue
+            }
+            #expect(Set(open) == [3, 9], "draining: \(draining)")
+            #expect(goAway.lastCallID == 9)
+            guard case .none = machine.frameReceived(call(11, methodID: 1)) else { Issue.record("still processing"); continue }
+        }
+    }
+
     @Test func callIDZeroIsAProtocolError() {
         var machine = machine()
         #expect(failure(machine.frameReceived(call(0, methodID: 1))) == .invalidArgument)
