@@ -165,35 +165,39 @@ void *noproof_bump_alloc(void *data, size_t size) {
  * NUL (strlen stops short) without walking the wire bytes again. */
 void *noproof_bump_unpack_alloc(void *data, size_t size) {
     noproof_bump *bump = data;
-    if (size + 8 < size) return NULL; /* overflow */
     size_t rounded = (size + 8 + 7) & ~(size_t)7;
-    if (rounded < size) return NULL;
-    uint8_t *block;
-    if (bump->each) {
-        /* Checked mode: its own malloc block, the chunk link at 0, the size at 8, the memory at 16. */
-        if (size + NOPROOF_BUMP_ALIGN < size) return NULL;
-        uint8_t *own = malloc(size + NOPROOF_BUMP_ALIGN);
-        if (!own) return NULL;
-        *(void **)own = bump->chunks;
-        bump->chunks = own;
-        block = own + NOPROOF_BUMP_ALIGN - 8;
-    } else {
-        uint8_t *cursor = (uint8_t *)(((uintptr_t)bump->cursor + 7) & ~(uintptr_t)7);
-        if (cursor > bump->limit || (size_t)(bump->limit - cursor) < rounded) {
-            size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
-            if (chunk < rounded) return NULL;
-            uint8_t *fresh = malloc(chunk);
-            if (!fresh) return NULL;
-            *(void **)fresh = bump->chunks;
-            bump->chunks = fresh;
-            cursor = fresh + NOPROOF_BUMP_ALIGN;
-            bump->limit = fresh + chunk;
-        }
-        block = cursor;
-        bump->cursor = cursor + rounded;
+    if (rounded < size) return NULL; /* overflow */
+    uint8_t *cursor = (uint8_t *)(((uintptr_t)bump->cursor + 7) & ~(uintptr_t)7);
+    if (cursor > bump->limit || (size_t)(bump->limit - cursor) < rounded) {
+        size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
+        if (chunk < rounded) return NULL;
+        uint8_t *fresh = malloc(chunk);
+        if (!fresh) return NULL;
+        *(void **)fresh = bump->chunks;
+        bump->chunks = fresh;
+        cursor = fresh + NOPROOF_BUMP_ALIGN;
+        bump->limit = fresh + chunk;
     }
-    memcpy(block, &size, sizeof size);
-    return block + 8;
+    bump->cursor = cursor + rounded;
+    memcpy(cursor, &size, sizeof size);
+    return cursor + 8;
+}
+
+/* The same in checked mode: its own malloc block, the chunk link at 0, the size at 8, the memory at 16. */
+static void *bump_unpack_alloc_each(void *data, size_t size) {
+    noproof_bump *bump = data;
+    if (size + NOPROOF_BUMP_ALIGN < size) return NULL; /* overflow */
+    uint8_t *own = malloc(size + NOPROOF_BUMP_ALIGN);
+    if (!own) return NULL;
+    *(void **)own = bump->chunks;
+    bump->chunks = own;
+    memcpy(own + NOPROOF_BUMP_ALIGN - 8, &size, sizeof size);
+    return own + NOPROOF_BUMP_ALIGN;
+}
+
+static void set_checked(noproof_bump *bump, int each) {
+    bump->each = each;
+    bump->allocator.alloc = each ? bump_unpack_alloc_each : noproof_bump_unpack_alloc;
 }
 
 void noproof_bump_release(noproof_bump *bump) {
@@ -207,7 +211,7 @@ void noproof_bump_release(noproof_bump *bump) {
     bump->cursor = bump->limit;
 }
 
-#define NOPROOF_BUMP_LOCAL 2048
+#define NOPROOF_BUMP_LOCAL 8192
 
 typedef struct {
     noproof_bump bump;
@@ -248,13 +252,13 @@ noproof_bump *noproof_bump_acquire(void) {
     if (!thread_bump.in_use) {
         thread_bump.in_use = 1;
         noproof_bump_init(&thread_bump.bump, thread_bump.block, sizeof thread_bump.block);
-        thread_bump.bump.each = checked_mode();
+        set_checked(&thread_bump.bump, checked_mode());
         return &thread_bump.bump;
     }
     heap_bump *fresh = malloc(sizeof *fresh);
     if (!fresh) return NULL;
     noproof_bump_init(&fresh->bump, fresh->block, sizeof fresh->block);
-    fresh->bump.each = checked_mode();
+    set_checked(&fresh->bump, checked_mode());
     return &fresh->bump;
 }
 

@@ -6,7 +6,7 @@ import Darwin
 import CNoProofProtos
 
 /// Hands out the C memory used while building a protobuf-c message for packing, from a bump
-/// allocator (`noproof_bump`: the thread's own 2 KiB block first, malloc'd chunks after that).
+/// allocator (`noproof_bump`: the thread's own 8 KiB block first, malloc'd chunks after that).
 /// `CArena.acquire()` / `release()` bracket one use (ProtoCodec does both), and nothing is freed
 /// one by one, so no path can leak and a message's dozens of malloc/free pairs become pointer bumps.
 ///

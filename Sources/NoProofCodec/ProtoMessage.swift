@@ -46,6 +46,15 @@ extension ProtoMessage {
         let c = arena.root(self)
         let bound = max(arena.sizeBound, 1)
         ProtoCodec.checkBound(c, bound)
+        if bound <= ProtoCodec.packInArenaLimit {
+            // Packed into the arena, then copied into an array of the exact size: on Linux an
+            // array made from a buffer takes a specialised allocation path, while
+            // `[UInt8](unsafeUninitializedCapacity:)` looks the storage class's generic metadata
+            // up in the runtime's table on every call — more than the copy costs up to a few KiB.
+            let out = arena.allocate(bound).assumingMemoryBound(to: UInt8.self)
+            let size = noproof_pack(c, out)
+            return [UInt8](UnsafeBufferPointer(start: out, count: size))
+        }
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             count = noproof_pack(c, buffer.baseAddress!)
         }
@@ -129,6 +138,9 @@ package enum ProtoCodec {
     package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: [UInt8]) throws(CodecError) -> M {
         try M.unpacked(from: bytes)
     }
+
+    /// Messages whose packed size bound is at most this are packed into the arena and copied out.
+    static let packInArenaLimit = 4096
 
     /// The packed size bound and the exact packed size of `message` (for tests of the bound).
     static func sizes<M: ProtoMessage>(of message: M) -> (bound: Int, exact: Int) {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The codec's bump arena (CArena, noproof_bump)")
 struct CArenaTests {
-    /// A message far bigger than the thread's 2 KiB block, with one string bigger than a whole
+    /// A message far bigger than the thread's 8 KiB block, with one string bigger than a whole
     /// overflow chunk (8 KiB): every byte must come back.
     @Test func messagesBeyondTheStackBlockAndTheChunkSizeRoundTrip() throws {
         let fields = (0..<300).map { LicenceField(key: "key-\($0)", value: String(repeating: "枣", count: $0 % 40)) }

@@ -74,7 +74,7 @@ void *noproof_bump_unpack_alloc(void *bump, size_t size);
 void noproof_bump_release(noproof_bump *bump);
 
 /*
- * A bump ready for use: the calling thread's own (with a 2 KiB block, no allocation) unless that
+ * A bump ready for use: the calling thread's own (with an 8 KiB block, no allocation) unless that
  * one is already in use further up the stack, else a malloc'd one. Hand it back with
  * noproof_bump_return, which frees what it took and makes it available again. NULL only when
  * malloc fails.
