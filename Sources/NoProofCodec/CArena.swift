@@ -40,6 +40,7 @@ package struct CArena: ~Copyable {
         noproof_bump_return(bump)
     }
 
+    @inline(__always)
     func allocate(_ byteCount: Int) -> UnsafeMutableRawPointer {
         guard let pointer = noproof_bump_alloc_inline(bump, byteCount) else {
             fatalError("out of memory: \(byteCount) bytes for a protobuf-c message")
@@ -64,6 +65,7 @@ package struct CArena: ~Copyable {
         return copy.withUTF8 { cString($0) }
     }
 
+    @inline(__always)
     private func cString(_ utf8: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<CChar> {
         let p = allocate(utf8.count + 1).bindMemory(to: CChar.self, capacity: utf8.count + 1)
         UnsafeMutableRawPointer(p).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
