@@ -74,7 +74,7 @@ def parse(text):
         plain = re.sub(r"\benum\s+\w+\s*\{[^}]*\}", "", body)
         fields = []
         for f in re.finditer(r"(repeated\s+)?([\w.]+)\s+(\w+)\s*=\s*(\d+)\s*;", plain):
-            fields.append({"repeated": bool(f.group(1)), "type": f.group(2), "name": f.group(3)})
+            fields.append({"repeated": bool(f.group(1)), "type": f.group(2), "name": f.group(3), "number": int(f.group(4))})
         messages.append({"name": m.group(1), "enums": enums, "fields": fields})
     return package, messages
 
@@ -94,6 +94,57 @@ def all_message_names():
         if proto.name not in HAND_WRITTEN:
             names |= {m["name"] for m in parse(proto.read_text())[1]}
     return names
+
+
+# Bytes a scalar field's value may take when packed (varints at most 10: a negative int32 or enum
+# is sign-extended to 64 bits on the wire).
+SCALAR_VALUE_BOUND = {"bool": 1, "int32": 10, "int64": 10, "uint32": 5, "uint64": 10, "double": 8, "float": 4}
+
+
+def varint_size(value):
+    size = 1
+    while value >= 0x80:
+        value >>= 7
+        size += 1
+    return size
+
+
+def field_allowance(field, enums):
+    """What a field adds to CArena's packed size bound besides what the arena counts itself
+    (string and bytes contents with their length prefixes, nested messages, repeated elements):
+    its tag, and a scalar's value."""
+    if field["repeated"]:
+        return 0
+    tag = varint_size(field["number"] << 3)
+    t = field["type"]
+    if t in SCALAR_VALUE_BOUND:
+        return tag + SCALAR_VALUE_BOUND[t]
+    if t in enums:
+        return tag + 10
+    return tag  # string, bytes, message
+
+
+MAX_NESTING = 16
+
+
+def check_nesting():
+    """The codec checks strings as it reads them and walks the wire bytes (with a depth limit of
+    32) only in rare cases, so a message type must not nest deeper than that, nor recursively:
+    protobuf-c itself has no depth limit. Fails the generation otherwise."""
+    fields = {}
+    for proto in PROTOS.glob("*.proto"):
+        for m in parse(proto.read_text())[1]:
+            fields[m["name"]] = [f["type"] for f in m["fields"]]
+
+    def depth(name, seen):
+        if name in seen:
+            raise SystemExit(f"message {name} nests recursively: the codec does not support that")
+        inner = [depth(t, seen | {name}) for t in fields[name] if t in fields]
+        return 1 + max(inner, default=0)
+
+    for name in fields:
+        if depth(name, frozenset()) > MAX_NESTING:
+            raise SystemExit(f"message {name} nests more than {MAX_NESTING} deep: the codec does not support that")
 
 
 def generate(path):
@@ -122,7 +173,7 @@ def generate(path):
                 if t == "string":
                     st, default = "[String]", "[]"
                     fills.append(f"        (c.n_{cfield}, c.{cfield}) = arena.strings({swift})")
-                    reads.append(f"        {swift} = readStrings(c.n_{cfield}, c.{cfield})")
+                    reads.append(f"        {swift} = try readStrings(c.n_{cfield}, c.{cfield})")
                 elif t == "bytes":
                     st, default = "[[UInt8]]", "[]"
                     fills.append(f"        (c.n_{cfield}, c.{cfield}) = arena.binaries({swift})")
@@ -137,7 +188,7 @@ def generate(path):
                 st, default = SCALARS[t]
                 if t == "string":
                     fills.append(f"        c.{cfield} = arena.string({swift})")
-                    reads.append(f"        {swift} = String(protobufC: c.{cfield})")
+                    reads.append(f"        {swift} = try String(protobufC: c.{cfield})")
                 elif t == "bytes":
                     fills.append(f"        c.{cfield} = arena.bytes({swift})")
                     reads.append(f"        {swift} = [UInt8](protobufC: c.{cfield})")
@@ -180,6 +231,8 @@ def generate(path):
         lines.append(f"extension {name}: ProtoMessage {{")
         lines.append(f"    package typealias CMessage = {cname}")
         lines.append(f"    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> {{ {c_func_prefix(package)}__{snake(name)}__descriptor_ptr() }}")
+        allowance = sum(field_allowance(f, msg["enums"]) for f in msg["fields"])
+        lines.append(f"    package static var packedFieldAllowance: Int {{ {allowance} }}")
         lines.append("")
         lines.append("    package func fill(_ c: inout CMessage, arena: inout CArena) {")
         lines.extend(fills)
@@ -195,6 +248,7 @@ def generate(path):
 
 def main():
     check = "--check" in sys.argv
+    check_nesting()
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = {}
     for proto in sorted(PROTOS.glob("*.proto")):

@@ -107,14 +107,20 @@ noproof_strings_result noproof_validate_strings(const ProtobufCMessageDescriptor
 #define NOPROOF_BUMP_ALIGN 16
 #define NOPROOF_BUMP_CHUNK 8192
 
-static void bump_free(void *data, void *pointer) { (void)data; (void)pointer; }
+/* protobuf-c's free, during an unpack: nothing is freed one by one, but the bump notes that protobuf-c
+ * dropped something it had unpacked (a repeated singular field, a merged message) or its own scratch,
+ * so that the codec knows the unpacked message no longer holds every string of the wire. */
+static void bump_free(void *data, void *pointer) {
+    (void)pointer;
+    ((noproof_bump *)data)->freed = 1;
+}
 
 static uint8_t *align_up(uint8_t *p) {
     return (uint8_t *)(((uintptr_t)p + (NOPROOF_BUMP_ALIGN - 1)) & ~(uintptr_t)(NOPROOF_BUMP_ALIGN - 1));
 }
 
 void noproof_bump_init(noproof_bump *bump, void *block, size_t capacity) {
-    bump->allocator.alloc = noproof_bump_alloc;
+    bump->allocator.alloc = noproof_bump_unpack_alloc;
     bump->allocator.free = bump_free;
     bump->allocator.allocator_data = bump;
     bump->cursor = align_up((uint8_t *)block);
@@ -122,6 +128,7 @@ void noproof_bump_init(noproof_bump *bump, void *block, size_t capacity) {
     if (bump->cursor > bump->limit) bump->cursor = bump->limit;
     bump->chunks = NULL;
     bump->each = 0;
+    bump->freed = 0;
 }
 
 void *noproof_bump_alloc(void *data, size_t size) {
@@ -137,19 +144,60 @@ void *noproof_bump_alloc(void *data, size_t size) {
         bump->chunks = own;
         return own + NOPROOF_BUMP_ALIGN;
     }
-    if ((size_t)(bump->limit - bump->cursor) < rounded) {
+    uint8_t *cursor = align_up(bump->cursor); /* an unpack allocation may have left it 8-aligned */
+    if (cursor > bump->limit || (size_t)(bump->limit - cursor) < rounded) {
         size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
         if (chunk < rounded) return NULL;
         uint8_t *fresh = malloc(chunk);
         if (!fresh) return NULL;
         *(void **)fresh = bump->chunks;
         bump->chunks = fresh;
-        bump->cursor = fresh + NOPROOF_BUMP_ALIGN;
+        cursor = fresh + NOPROOF_BUMP_ALIGN;
         bump->limit = fresh + chunk;
     }
-    void *result = bump->cursor;
-    bump->cursor += rounded;
-    return result;
+    bump->cursor = cursor + rounded;
+    return cursor;
+}
+
+/* The same memory as noproof_bump_alloc, 8-byte aligned (all protobuf-c needs: pointers, 64-bit
+ * integers, doubles), with the requested size in the 8 bytes just before it. protobuf-c allocates a
+ * string field's copy as its wire length + 1, so noproof_unpacked_string_length can tell an embedded
+ * NUL (strlen stops short) without walking the wire bytes again. */
+void *noproof_bump_unpack_alloc(void *data, size_t size) {
+    noproof_bump *bump = data;
+    size_t rounded = (size + 8 + 7) & ~(size_t)7;
+    if (rounded < size) return NULL; /* overflow */
+    uint8_t *cursor = (uint8_t *)(((uintptr_t)bump->cursor + 7) & ~(uintptr_t)7);
+    if (cursor > bump->limit || (size_t)(bump->limit - cursor) < rounded) {
+        size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
+        if (chunk < rounded) return NULL;
+        uint8_t *fresh = malloc(chunk);
+        if (!fresh) return NULL;
+        *(void **)fresh = bump->chunks;
+        bump->chunks = fresh;
+        cursor = fresh + NOPROOF_BUMP_ALIGN;
+        bump->limit = fresh + chunk;
+    }
+    bump->cursor = cursor + rounded;
+    memcpy(cursor, &size, sizeof size);
+    return cursor + 8;
+}
+
+/* The same in checked mode: its own malloc block, the chunk link at 0, the size at 8, the memory at 16. */
+static void *bump_unpack_alloc_each(void *data, size_t size) {
+    noproof_bump *bump = data;
+    if (size + NOPROOF_BUMP_ALIGN < size) return NULL; /* overflow */
+    uint8_t *own = malloc(size + NOPROOF_BUMP_ALIGN);
+    if (!own) return NULL;
+    *(void **)own = bump->chunks;
+    bump->chunks = own;
+    memcpy(own + NOPROOF_BUMP_ALIGN - 8, &size, sizeof size);
+    return own + NOPROOF_BUMP_ALIGN;
+}
+
+static void set_checked(noproof_bump *bump, int each) {
+    bump->each = each;
+    bump->allocator.alloc = each ? bump_unpack_alloc_each : noproof_bump_unpack_alloc;
 }
 
 void noproof_bump_release(noproof_bump *bump) {
@@ -163,7 +211,7 @@ void noproof_bump_release(noproof_bump *bump) {
     bump->cursor = bump->limit;
 }
 
-#define NOPROOF_BUMP_LOCAL 2048
+#define NOPROOF_BUMP_LOCAL 8192
 
 typedef struct {
     noproof_bump bump;
@@ -204,13 +252,13 @@ noproof_bump *noproof_bump_acquire(void) {
     if (!thread_bump.in_use) {
         thread_bump.in_use = 1;
         noproof_bump_init(&thread_bump.bump, thread_bump.block, sizeof thread_bump.block);
-        thread_bump.bump.each = checked_mode();
+        set_checked(&thread_bump.bump, checked_mode());
         return &thread_bump.bump;
     }
     heap_bump *fresh = malloc(sizeof *fresh);
     if (!fresh) return NULL;
     noproof_bump_init(&fresh->bump, fresh->block, sizeof fresh->block);
-    fresh->bump.each = checked_mode();
+    set_checked(&fresh->bump, checked_mode());
     return &fresh->bump;
 }
 

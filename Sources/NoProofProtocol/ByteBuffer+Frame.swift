@@ -16,15 +16,16 @@ extension ByteBuffer {
         writeImmutableBuffer(payload)
     }
 
-    /// Writes a whole frame whose payload is `message`, packed by protobuf-c straight into this buffer.
+    /// Writes a whole frame whose payload is `message`, packed by protobuf-c straight into this buffer
+    /// in one pass: the header's length is filled in once the packed size is known.
     package mutating func writeFrame<M: ProtoMessage>(type: FrameType, flags: UInt8 = 0, callID: UInt32, message: M) {
-        ProtoCodec.withPacker(message) { size, pack in
-            writeFrameHeader(type: type, flags: flags, callID: callID, length: size)
-            if size > 0 {
-                writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
-                    pack(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                }
+        ProtoCodec.withPacker(message) { bound, pack in
+            let lengthIndex = writerIndex
+            writeFrameHeader(type: type, flags: flags, callID: callID, length: 0)
+            let size = writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { raw in
+                pack(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
+            setInteger(UInt32(size), at: lengthIndex)
         }
     }
 

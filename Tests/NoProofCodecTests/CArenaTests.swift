@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The codec's bump arena (CArena, noproof_bump)")
 struct CArenaTests {
-    /// A message far bigger than the thread's 2 KiB block, with one string bigger than a whole
+    /// A message far bigger than the thread's 8 KiB block, with one string bigger than a whole
     /// overflow chunk (8 KiB): every byte must come back.
     @Test func messagesBeyondTheStackBlockAndTheChunkSizeRoundTrip() throws {
         let fields = (0..<300).map { LicenceField(key: "key-\($0)", value: String(repeating: "枣", count: $0 % 40)) }
@@ -20,11 +20,11 @@ struct CArenaTests {
     @Test func nestedUseTakesASecondArena() throws {
         let outer = LookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C-1"))
         let inner = Purpose(itemCode: "INNER", caseReference: String(repeating: "r", count: 3000))
-        let packed: [UInt8] = ProtoCodec.withPacker(outer) { size, pack in
+        let packed: [UInt8] = ProtoCodec.withPacker(outer) { bound, pack in
             // Mid-encode: the outer C message lives in the thread's arena right now.
             let innerBytes = ProtoCodec.encode(inner)
             #expect((try? ProtoCodec.decode(Purpose.self, from: innerBytes)) == inner)
-            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in count = pack(buffer.baseAddress!) }
+            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in count = pack(buffer.baseAddress!) }
         }
         #expect(try ProtoCodec.decode(LookupRequest.self, from: packed) == outer)
         // And the thread's arena is free again afterwards.

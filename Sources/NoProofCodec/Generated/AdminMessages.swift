@@ -9,6 +9,7 @@ package struct GetStatsRequest: Hashable, Sendable {
 extension GetStatsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetStatsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_stats_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
     }
@@ -40,6 +41,7 @@ package struct CacheStats: Hashable, Sendable {
 extension CacheStats: ProtoMessage {
     package typealias CMessage = Noproof__V1__CacheStats
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__cache_stats__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 75 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.hits = hits
@@ -99,6 +101,7 @@ package struct GetStatsResponse: Hashable, Sendable {
 extension GetStatsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetStatsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_stats_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 132 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.uptime_seconds = uptimeSeconds

@@ -14,6 +14,7 @@ package struct LicenceField: Hashable, Sendable {
 extension LicenceField: ProtoMessage {
     package typealias CMessage = Noproof__V1__LicenceField
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__licence_field__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.key = arena.string(key)
@@ -21,8 +22,8 @@ extension LicenceField: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        key = String(protobufC: c.key)
-        value = String(protobufC: c.value)
+        key = try String(protobufC: c.key)
+        value = try String(protobufC: c.value)
     }
 }
 
@@ -41,6 +42,7 @@ package struct LicenceFieldDescriptor: Hashable, Sendable {
 extension LicenceFieldDescriptor: ProtoMessage {
     package typealias CMessage = Noproof__V1__LicenceFieldDescriptor
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__licence_field_descriptor__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.key = arena.string(key)
@@ -49,9 +51,9 @@ extension LicenceFieldDescriptor: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        key = String(protobufC: c.key)
-        labelZh = String(protobufC: c.label_zh)
-        labelEn = String(protobufC: c.label_en)
+        key = try String(protobufC: c.key)
+        labelZh = try String(protobufC: c.label_zh)
+        labelEn = try String(protobufC: c.label_en)
     }
 }
 
@@ -80,6 +82,7 @@ package struct LicenceType: Hashable, Sendable {
 extension LicenceType: ProtoMessage {
     package typealias CMessage = Noproof__V1__LicenceType
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__licence_type__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.code = arena.string(code)
@@ -93,12 +96,12 @@ extension LicenceType: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        code = String(protobufC: c.code)
-        nameZh = String(protobufC: c.name_zh)
-        nameEn = String(protobufC: c.name_en)
-        issuerCode = String(protobufC: c.issuer_code)
-        issuerName = String(protobufC: c.issuer_name)
-        holderKinds = readStrings(c.n_holder_kinds, c.holder_kinds)
+        code = try String(protobufC: c.code)
+        nameZh = try String(protobufC: c.name_zh)
+        nameEn = try String(protobufC: c.name_en)
+        issuerCode = try String(protobufC: c.issuer_code)
+        issuerName = try String(protobufC: c.issuer_name)
+        holderKinds = try readStrings(c.n_holder_kinds, c.holder_kinds)
         fields = try readRepeated(c.n_fields, c.fields, as: LicenceFieldDescriptor.self)
         connected = c.connected != 0
     }
@@ -137,6 +140,7 @@ package struct Licence: Hashable, Sendable {
 extension Licence: ProtoMessage {
     package typealias CMessage = Noproof__V1__Licence
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__licence__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 16 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence_id = arena.string(licenceID)
@@ -154,16 +158,16 @@ extension Licence: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        licenceID = String(protobufC: c.licence_id)
-        typeCode = String(protobufC: c.type_code)
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
-        issuerCode = String(protobufC: c.issuer_code)
-        issuerName = String(protobufC: c.issuer_name)
-        issueDate = String(protobufC: c.issue_date)
-        validFrom = String(protobufC: c.valid_from)
-        validTo = String(protobufC: c.valid_to)
-        status = String(protobufC: c.status)
+        licenceID = try String(protobufC: c.licence_id)
+        typeCode = try String(protobufC: c.type_code)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
+        issuerCode = try String(protobufC: c.issuer_code)
+        issuerName = try String(protobufC: c.issuer_name)
+        issueDate = try String(protobufC: c.issue_date)
+        validFrom = try String(protobufC: c.valid_from)
+        validTo = try String(protobufC: c.valid_to)
+        status = try String(protobufC: c.status)
         version = c.version
         fields = try readRepeated(c.n_fields, c.fields, as: LicenceField.self)
     }
@@ -182,6 +186,7 @@ package struct Purpose: Hashable, Sendable {
 extension Purpose: ProtoMessage {
     package typealias CMessage = Noproof__V1__Purpose
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__purpose__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.item_code = arena.string(itemCode)
@@ -189,8 +194,8 @@ extension Purpose: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
     }
 }
 
@@ -223,6 +228,7 @@ package struct ProofBody: Hashable, Sendable {
 extension ProofBody: ProtoMessage {
     package typealias CMessage = Noproof__V1__ProofBody
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__proof_body__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 20 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.proof_serial = arena.string(proofSerial)
@@ -238,16 +244,16 @@ extension ProofBody: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        proofSerial = String(protobufC: c.proof_serial)
-        sealKind = String(protobufC: c.seal_kind)
+        proofSerial = try String(protobufC: c.proof_serial)
+        sealKind = try String(protobufC: c.seal_kind)
         licence = try readOptional(c.licence, as: Licence.self)
         purpose = try readOptional(c.purpose, as: Purpose.self)
-        extractingUnitCode = String(protobufC: c.extracting_unit_code)
-        extractingUnitName = String(protobufC: c.extracting_unit_name)
-        producingUnitCode = String(protobufC: c.producing_unit_code)
-        producingUnitName = String(protobufC: c.producing_unit_name)
+        extractingUnitCode = try String(protobufC: c.extracting_unit_code)
+        extractingUnitName = try String(protobufC: c.extracting_unit_name)
+        producingUnitCode = try String(protobufC: c.producing_unit_code)
+        producingUnitName = try String(protobufC: c.producing_unit_name)
         extractedAtMillis = c.extracted_at_millis
-        staff = String(protobufC: c.staff)
+        staff = try String(protobufC: c.staff)
     }
 }
 
@@ -272,6 +278,7 @@ package struct SealedProof: Hashable, Sendable {
 extension SealedProof: ProtoMessage {
     package typealias CMessage = Noproof__V1__SealedProof
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__sealed_proof__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 15 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.body = arena.bytes(body)
@@ -284,7 +291,7 @@ extension SealedProof: ProtoMessage {
 
     package init(c: borrowing CMessage) throws(CodecError) {
         body = [UInt8](protobufC: c.body)
-        keyID = String(protobufC: c.key_id)
+        keyID = try String(protobufC: c.key_id)
         signature = [UInt8](protobufC: c.signature)
         leafIndex = c.leaf_index
         batchSize = c.batch_size
@@ -315,6 +322,7 @@ package struct SealKey: Hashable, Sendable {
 extension SealKey: ProtoMessage {
     package typealias CMessage = Noproof__V1__SealKey
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__seal_key__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 27 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.key_id = arena.string(keyID)
@@ -327,10 +335,10 @@ extension SealKey: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        keyID = String(protobufC: c.key_id)
-        sealKind = String(protobufC: c.seal_kind)
-        nameZh = String(protobufC: c.name_zh)
-        algorithm = String(protobufC: c.algorithm)
+        keyID = try String(protobufC: c.key_id)
+        sealKind = try String(protobufC: c.seal_kind)
+        nameZh = try String(protobufC: c.name_zh)
+        algorithm = try String(protobufC: c.algorithm)
         publicKey = [UInt8](protobufC: c.public_key)
         validFromMillis = c.valid_from_millis
         validToMillis = c.valid_to_millis
@@ -352,6 +360,7 @@ package struct LookupRequest: Hashable, Sendable {
 extension LookupRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__LookupRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__lookup_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.holder_id = arena.string(holderID)
@@ -360,8 +369,8 @@ extension LookupRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        holderID = String(protobufC: c.holder_id)
-        typeCode = String(protobufC: c.type_code)
+        holderID = try String(protobufC: c.holder_id)
+        typeCode = try String(protobufC: c.type_code)
         purpose = try readOptional(c.purpose, as: Purpose.self)
     }
 }
@@ -377,6 +386,7 @@ package struct LookupResponse: Hashable, Sendable {
 extension LookupResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__LookupResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__lookup_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.proof = proof.map { arena.message($0) }
@@ -400,6 +410,7 @@ package struct GetLicenceRequest: Hashable, Sendable {
 extension GetLicenceRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetLicenceRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_licence_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence_id = arena.string(licenceID)
@@ -407,7 +418,7 @@ extension GetLicenceRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        licenceID = String(protobufC: c.licence_id)
+        licenceID = try String(protobufC: c.licence_id)
         purpose = try readOptional(c.purpose, as: Purpose.self)
     }
 }
@@ -423,6 +434,7 @@ package struct GetLicenceResponse: Hashable, Sendable {
 extension GetLicenceResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetLicenceResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_licence_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence = licence.map { arena.message($0) }
@@ -450,6 +462,7 @@ package struct CheckLicenceRequest: Hashable, Sendable {
 extension CheckLicenceRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__CheckLicenceRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__check_licence_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.holder_id = arena.string(holderID)
@@ -459,8 +472,8 @@ extension CheckLicenceRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        holderID = String(protobufC: c.holder_id)
-        typeCode = String(protobufC: c.type_code)
+        holderID = try String(protobufC: c.holder_id)
+        typeCode = try String(protobufC: c.type_code)
         declared = try readRepeated(c.n_declared, c.declared, as: LicenceField.self)
         purpose = try readOptional(c.purpose, as: Purpose.self)
     }
@@ -484,6 +497,7 @@ package struct FieldCheck: Hashable, Sendable {
 extension FieldCheck: ProtoMessage {
     package typealias CMessage = Noproof__V1__FieldCheck
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__field_check__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 12 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.key = arena.string(key)
@@ -491,7 +505,7 @@ extension FieldCheck: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        key = String(protobufC: c.key)
+        key = try String(protobufC: c.key)
         guard let resultValue = Result(rawValue: c.result.rawValue) else {
             throw CodecError(.invalidValue, messageType: Self.protoName, field: "result")
         }
@@ -512,6 +526,7 @@ package struct CheckLicenceResponse: Hashable, Sendable {
 extension CheckLicenceResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__CheckLicenceResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__check_licence_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.status = arena.string(status)
@@ -519,7 +534,7 @@ extension CheckLicenceResponse: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        status = String(protobufC: c.status)
+        status = try String(protobufC: c.status)
         fields = try readRepeated(c.n_fields, c.fields, as: FieldCheck.self)
     }
 }
@@ -532,6 +547,7 @@ package struct GetSealKeysRequest: Hashable, Sendable {
 extension GetSealKeysRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetSealKeysRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_seal_keys_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
     }
@@ -551,6 +567,7 @@ package struct GetSealKeysResponse: Hashable, Sendable {
 extension GetSealKeysResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetSealKeysResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_seal_keys_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_keys, c.keys) = arena.messages(keys)
@@ -569,6 +586,7 @@ package struct ListLicenceTypesRequest: Hashable, Sendable {
 extension ListLicenceTypesRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListLicenceTypesRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_licence_types_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
     }
@@ -588,6 +606,7 @@ package struct ListLicenceTypesResponse: Hashable, Sendable {
 extension ListLicenceTypesResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListLicenceTypesResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_licence_types_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_types, c.types) = arena.messages(types)
@@ -609,6 +628,7 @@ package struct IssueLicenceRequest: Hashable, Sendable {
 extension IssueLicenceRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__IssueLicenceRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__issue_licence_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence = licence.map { arena.message($0) }
@@ -638,6 +658,7 @@ package struct AmendLicenceRequest: Hashable, Sendable {
 extension AmendLicenceRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__AmendLicenceRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__amend_licence_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 4 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence_id = arena.string(licenceID)
@@ -648,11 +669,11 @@ extension AmendLicenceRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        licenceID = String(protobufC: c.licence_id)
+        licenceID = try String(protobufC: c.licence_id)
         fields = try readRepeated(c.n_fields, c.fields, as: LicenceField.self)
-        holderName = String(protobufC: c.holder_name)
-        validTo = String(protobufC: c.valid_to)
-        reason = String(protobufC: c.reason)
+        holderName = try String(protobufC: c.holder_name)
+        validTo = try String(protobufC: c.valid_to)
+        reason = try String(protobufC: c.reason)
     }
 }
 
@@ -669,6 +690,7 @@ package struct ChangeLicenceStatusRequest: Hashable, Sendable {
 extension ChangeLicenceStatusRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ChangeLicenceStatusRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__change_licence_status_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence_id = arena.string(licenceID)
@@ -676,8 +698,8 @@ extension ChangeLicenceStatusRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        licenceID = String(protobufC: c.licence_id)
-        reason = String(protobufC: c.reason)
+        licenceID = try String(protobufC: c.licence_id)
+        reason = try String(protobufC: c.reason)
     }
 }
 
@@ -692,6 +714,7 @@ package struct LicenceResponse: Hashable, Sendable {
 extension LicenceResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__LicenceResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__licence_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence = licence.map { arena.message($0) }
@@ -713,6 +736,7 @@ package struct ImportLicencesRequest: Hashable, Sendable {
 extension ImportLicencesRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ImportLicencesRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_licences_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_licences, c.licences) = arena.messages(licences)
@@ -738,6 +762,7 @@ package struct ImportRejection: Hashable, Sendable {
 extension ImportRejection: ProtoMessage {
     package typealias CMessage = Noproof__V1__ImportRejection
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_rejection__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 8 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.index = index
@@ -747,8 +772,8 @@ extension ImportRejection: ProtoMessage {
 
     package init(c: borrowing CMessage) throws(CodecError) {
         index = c.index
-        field = String(protobufC: c.field)
-        reason = String(protobufC: c.reason)
+        field = try String(protobufC: c.field)
+        reason = try String(protobufC: c.reason)
     }
 }
 
@@ -769,6 +794,7 @@ package struct ImportLicencesResponse: Hashable, Sendable {
 extension ImportLicencesResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ImportLicencesResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_licences_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 18 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.inserted = inserted

@@ -54,6 +54,7 @@ package struct CommitmentRecord: Hashable, Sendable {
 extension CommitmentRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__CommitmentRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__commitment_record__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 61 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.commitment_id = arena.string(commitmentID)
@@ -81,26 +82,26 @@ extension CommitmentRecord: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        commitmentID = String(protobufC: c.commitment_id)
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
-        itemCode = String(protobufC: c.item_code)
-        itemName = String(protobufC: c.item_name)
-        caseReference = String(protobufC: c.case_reference)
-        proofType = String(protobufC: c.proof_type)
-        proofName = String(protobufC: c.proof_name)
-        text = String(protobufC: c.text)
-        channel = String(protobufC: c.channel)
+        commitmentID = try String(protobufC: c.commitment_id)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
+        itemCode = try String(protobufC: c.item_code)
+        itemName = try String(protobufC: c.item_name)
+        caseReference = try String(protobufC: c.case_reference)
+        proofType = try String(protobufC: c.proof_type)
+        proofName = try String(protobufC: c.proof_name)
+        text = try String(protobufC: c.text)
+        channel = try String(protobufC: c.channel)
         recordedAtMillis = c.recorded_at_millis
-        recordedBy = String(protobufC: c.recorded_by)
-        riskLevel = String(protobufC: c.risk_level)
+        recordedBy = try String(protobufC: c.recorded_by)
+        riskLevel = try String(protobufC: c.risk_level)
         checkDueAtMillis = c.check_due_at_millis
-        checkOutcome = String(protobufC: c.check_outcome)
+        checkOutcome = try String(protobufC: c.check_outcome)
         checkedAtMillis = c.checked_at_millis
-        checkedBy = String(protobufC: c.checked_by)
-        evidence = String(protobufC: c.evidence)
+        checkedBy = try String(protobufC: c.checked_by)
+        evidence = try String(protobufC: c.evidence)
         overdue = c.overdue != 0
         checkedLate = c.checked_late != 0
     }
@@ -129,6 +130,7 @@ package struct RecordCommitmentRequest: Hashable, Sendable {
 extension RecordCommitmentRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__RecordCommitmentRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__record_commitment_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.holder_id = arena.string(holderID)
@@ -141,13 +143,13 @@ extension RecordCommitmentRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
-        proofType = String(protobufC: c.proof_type)
-        text = String(protobufC: c.text)
-        channel = String(protobufC: c.channel)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
+        proofType = try String(protobufC: c.proof_type)
+        text = try String(protobufC: c.text)
+        channel = try String(protobufC: c.channel)
     }
 }
 
@@ -164,6 +166,7 @@ package struct CommitmentResponse: Hashable, Sendable {
 extension CommitmentResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__CommitmentResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__commitment_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.commitment = commitment.map { arena.message($0) }
@@ -191,6 +194,7 @@ package struct CheckCommitmentRequest: Hashable, Sendable {
 extension CheckCommitmentRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__CheckCommitmentRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__check_commitment_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.commitment_id = arena.string(commitmentID)
@@ -199,9 +203,9 @@ extension CheckCommitmentRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        commitmentID = String(protobufC: c.commitment_id)
-        outcome = String(protobufC: c.outcome)
-        evidence = String(protobufC: c.evidence)
+        commitmentID = try String(protobufC: c.commitment_id)
+        outcome = try String(protobufC: c.outcome)
+        evidence = try String(protobufC: c.evidence)
     }
 }
 
@@ -216,13 +220,14 @@ package struct GetOversightRecordRequest: Hashable, Sendable {
 extension GetOversightRecordRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetOversightRecordRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_oversight_record_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.id = arena.string(id)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        id = String(protobufC: c.id)
+        id = try String(protobufC: c.id)
     }
 }
 
@@ -241,6 +246,7 @@ package struct ListCommitmentsRequest: Hashable, Sendable {
 extension ListCommitmentsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListCommitmentsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_commitments_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 8 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -249,8 +255,8 @@ extension ListCommitmentsRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
-        filter = String(protobufC: c.filter)
+        unitCode = try String(protobufC: c.unit_code)
+        filter = try String(protobufC: c.filter)
         limit = c.limit
     }
 }
@@ -266,6 +272,7 @@ package struct ListCommitmentsResponse: Hashable, Sendable {
 extension ListCommitmentsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListCommitmentsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_commitments_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_commitments, c.commitments) = arena.messages(commitments)
@@ -315,6 +322,7 @@ package struct LedgerEntryRecord: Hashable, Sendable {
 extension LedgerEntryRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__LedgerEntryRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__ledger_entry_record__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 27 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.entry_id = arena.string(entryID)
@@ -335,21 +343,21 @@ extension LedgerEntryRecord: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        entryID = String(protobufC: c.entry_id)
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
-        proofType = String(protobufC: c.proof_type)
-        proofName = String(protobufC: c.proof_name)
+        entryID = try String(protobufC: c.entry_id)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
+        proofType = try String(protobufC: c.proof_type)
+        proofName = try String(protobufC: c.proof_name)
         recordedAtMillis = c.recorded_at_millis
-        recordedBy = String(protobufC: c.recorded_by)
+        recordedBy = try String(protobufC: c.recorded_by)
         volunteered = c.volunteered != 0
-        listedMethod = String(protobufC: c.listed_method)
+        listedMethod = try String(protobufC: c.listed_method)
         notToBeAskedFor = c.not_to_be_asked_for != 0
-        note = String(protobufC: c.note)
+        note = try String(protobufC: c.note)
     }
 }
 
@@ -376,6 +384,7 @@ package struct AddLedgerEntryRequest: Hashable, Sendable {
 extension AddLedgerEntryRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__AddLedgerEntryRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__add_ledger_entry_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.holder_id = arena.string(holderID)
@@ -388,13 +397,13 @@ extension AddLedgerEntryRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
-        proofType = String(protobufC: c.proof_type)
-        proofName = String(protobufC: c.proof_name)
-        note = String(protobufC: c.note)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
+        proofType = try String(protobufC: c.proof_type)
+        proofName = try String(protobufC: c.proof_name)
+        note = try String(protobufC: c.note)
     }
 }
 
@@ -411,6 +420,7 @@ package struct LedgerEntryResponse: Hashable, Sendable {
 extension LedgerEntryResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__LedgerEntryResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__ledger_entry_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.entry = entry.map { arena.message($0) }
@@ -440,6 +450,7 @@ package struct ListLedgerRequest: Hashable, Sendable {
 extension ListLedgerRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListLedgerRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_ledger_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 29 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -449,7 +460,7 @@ extension ListLedgerRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         fromMillis = c.from_millis
         toMillis = c.to_millis
         limit = c.limit
@@ -467,6 +478,7 @@ package struct ListLedgerResponse: Hashable, Sendable {
 extension ListLedgerResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListLedgerResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_ledger_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_entries, c.entries) = arena.messages(entries)
@@ -494,6 +506,7 @@ package struct MismatchFact: Hashable, Sendable {
 extension MismatchFact: ProtoMessage {
     package typealias CMessage = Noproof__V1__MismatchFact
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__mismatch_fact__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 4 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.key = arena.string(key)
@@ -503,10 +516,10 @@ extension MismatchFact: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        key = String(protobufC: c.key)
-        declared = String(protobufC: c.declared)
-        fetched = String(protobufC: c.fetched)
-        corrected = String(protobufC: c.corrected)
+        key = try String(protobufC: c.key)
+        declared = try String(protobufC: c.declared)
+        fetched = try String(protobufC: c.fetched)
+        corrected = try String(protobufC: c.corrected)
     }
 }
 
@@ -579,6 +592,7 @@ package struct MismatchRecord: Hashable, Sendable {
 extension MismatchRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__MismatchRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__mismatch_record__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 114 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.mismatch_id = arena.string(mismatchID)
@@ -614,35 +628,35 @@ extension MismatchRecord: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        mismatchID = String(protobufC: c.mismatch_id)
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
-        issuingUnitCode = String(protobufC: c.issuing_unit_code)
-        issuingUnitName = String(protobufC: c.issuing_unit_name)
-        holderID = String(protobufC: c.holder_id)
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
-        proofType = String(protobufC: c.proof_type)
-        proofSerial = String(protobufC: c.proof_serial)
+        mismatchID = try String(protobufC: c.mismatch_id)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
+        issuingUnitCode = try String(protobufC: c.issuing_unit_code)
+        issuingUnitName = try String(protobufC: c.issuing_unit_name)
+        holderID = try String(protobufC: c.holder_id)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
+        proofType = try String(protobufC: c.proof_type)
+        proofSerial = try String(protobufC: c.proof_serial)
         auditSequence = c.audit_sequence
-        verificationRequestID = String(protobufC: c.verification_request_id)
+        verificationRequestID = try String(protobufC: c.verification_request_id)
         facts = try readRepeated(c.n_facts, c.facts, as: MismatchFact.self)
         openedAtMillis = c.opened_at_millis
-        openedBy = String(protobufC: c.opened_by)
-        status = String(protobufC: c.status)
-        supplementRequest = String(protobufC: c.supplement_request)
+        openedBy = try String(protobufC: c.opened_by)
+        status = try String(protobufC: c.status)
+        supplementRequest = try String(protobufC: c.supplement_request)
         supplementRequestedAtMillis = c.supplement_requested_at_millis
-        supplement = String(protobufC: c.supplement)
+        supplement = try String(protobufC: c.supplement)
         supplementReceivedAtMillis = c.supplement_received_at_millis
-        finding = String(protobufC: c.finding)
-        findingNote = String(protobufC: c.finding_note)
+        finding = try String(protobufC: c.finding)
+        findingNote = try String(protobufC: c.finding_note)
         reverifiedAtMillis = c.reverified_at_millis
-        reverifiedBy = String(protobufC: c.reverified_by)
-        reverifiedCredential = String(protobufC: c.reverified_credential)
-        appealReference = String(protobufC: c.appeal_reference)
+        reverifiedBy = try String(protobufC: c.reverified_by)
+        reverifiedCredential = try String(protobufC: c.reverified_credential)
+        appealReference = try String(protobufC: c.appeal_reference)
         appealFiledAtMillis = c.appeal_filed_at_millis
-        appealOutcome = String(protobufC: c.appeal_outcome)
-        appealNote = String(protobufC: c.appeal_note)
+        appealOutcome = try String(protobufC: c.appeal_outcome)
+        appealNote = try String(protobufC: c.appeal_note)
         appealDecidedAtMillis = c.appeal_decided_at_millis
     }
 }
@@ -674,6 +688,7 @@ package struct OpenMismatchRequest: Hashable, Sendable {
 extension OpenMismatchRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__OpenMismatchRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__open_mismatch_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 18 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.issuing_unit_code = arena.string(issuingUnitCode)
@@ -688,14 +703,14 @@ extension OpenMismatchRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        issuingUnitCode = String(protobufC: c.issuing_unit_code)
-        holderID = String(protobufC: c.holder_id)
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
-        proofType = String(protobufC: c.proof_type)
-        proofSerial = String(protobufC: c.proof_serial)
+        issuingUnitCode = try String(protobufC: c.issuing_unit_code)
+        holderID = try String(protobufC: c.holder_id)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
+        proofType = try String(protobufC: c.proof_type)
+        proofSerial = try String(protobufC: c.proof_serial)
         auditSequence = c.audit_sequence
-        verificationRequestID = String(protobufC: c.verification_request_id)
+        verificationRequestID = try String(protobufC: c.verification_request_id)
         facts = try readRepeated(c.n_facts, c.facts, as: MismatchFact.self)
     }
 }
@@ -713,6 +728,7 @@ package struct MismatchResponse: Hashable, Sendable {
 extension MismatchResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__MismatchResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__mismatch_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.mismatch = mismatch.map { arena.message($0) }
@@ -738,6 +754,7 @@ package struct MismatchSupplementRequest: Hashable, Sendable {
 extension MismatchSupplementRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__MismatchSupplementRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__mismatch_supplement_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.mismatch_id = arena.string(mismatchID)
@@ -745,8 +762,8 @@ extension MismatchSupplementRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        mismatchID = String(protobufC: c.mismatch_id)
-        text = String(protobufC: c.text)
+        mismatchID = try String(protobufC: c.mismatch_id)
+        text = try String(protobufC: c.text)
     }
 }
 
@@ -767,6 +784,7 @@ package struct ReverifyMismatchRequest: Hashable, Sendable {
 extension ReverifyMismatchRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ReverifyMismatchRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__reverify_mismatch_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.mismatch_id = arena.string(mismatchID)
@@ -776,9 +794,9 @@ extension ReverifyMismatchRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        mismatchID = String(protobufC: c.mismatch_id)
-        finding = String(protobufC: c.finding)
-        note = String(protobufC: c.note)
+        mismatchID = try String(protobufC: c.mismatch_id)
+        finding = try String(protobufC: c.finding)
+        note = try String(protobufC: c.note)
         corrected = try readRepeated(c.n_corrected, c.corrected, as: LicenceField.self)
     }
 }
@@ -800,6 +818,7 @@ package struct AppealMismatchRequest: Hashable, Sendable {
 extension AppealMismatchRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__AppealMismatchRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__appeal_mismatch_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 4 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.mismatch_id = arena.string(mismatchID)
@@ -809,10 +828,10 @@ extension AppealMismatchRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        mismatchID = String(protobufC: c.mismatch_id)
-        reference = String(protobufC: c.reference)
-        outcome = String(protobufC: c.outcome)
-        note = String(protobufC: c.note)
+        mismatchID = try String(protobufC: c.mismatch_id)
+        reference = try String(protobufC: c.reference)
+        outcome = try String(protobufC: c.outcome)
+        note = try String(protobufC: c.note)
     }
 }
 
@@ -827,6 +846,7 @@ package struct ListMismatchesRequest: Hashable, Sendable {
 extension ListMismatchesRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListMismatchesRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_mismatches_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 6 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.limit = limit
@@ -848,6 +868,7 @@ package struct ListMismatchesResponse: Hashable, Sendable {
 extension ListMismatchesResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListMismatchesResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_mismatches_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_mismatches, c.mismatches) = arena.messages(mismatches)
@@ -909,6 +930,7 @@ package struct ComplaintRecord: Hashable, Sendable {
 extension ComplaintRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__ComplaintRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__complaint_record__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 67 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.complaint_id = arena.string(complaintID)
@@ -935,26 +957,26 @@ extension ComplaintRecord: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        complaintID = String(protobufC: c.complaint_id)
-        channel = String(protobufC: c.channel)
-        channelReference = String(protobufC: c.channel_reference)
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
-        breachType = String(protobufC: c.breach_type)
-        summary = String(protobufC: c.summary)
-        complainant = String(protobufC: c.complainant)
-        linkedRecords = readStrings(c.n_linked_records, c.linked_records)
+        complaintID = try String(protobufC: c.complaint_id)
+        channel = try String(protobufC: c.channel)
+        channelReference = try String(protobufC: c.channel_reference)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
+        breachType = try String(protobufC: c.breach_type)
+        summary = try String(protobufC: c.summary)
+        complainant = try String(protobufC: c.complainant)
+        linkedRecords = try readStrings(c.n_linked_records, c.linked_records)
         registeredAtMillis = c.registered_at_millis
-        registeredBy = String(protobufC: c.registered_by)
-        status = String(protobufC: c.status)
-        routedToCode = String(protobufC: c.routed_to_code)
-        routedToName = String(protobufC: c.routed_to_name)
+        registeredBy = try String(protobufC: c.registered_by)
+        status = try String(protobufC: c.status)
+        routedToCode = try String(protobufC: c.routed_to_code)
+        routedToName = try String(protobufC: c.routed_to_name)
         routedAtMillis = c.routed_at_millis
-        answer = String(protobufC: c.answer)
+        answer = try String(protobufC: c.answer)
         answeredAtMillis = c.answered_at_millis
-        answeredBy = String(protobufC: c.answered_by)
+        answeredBy = try String(protobufC: c.answered_by)
         substantiated = c.substantiated != 0
-        closingNote = String(protobufC: c.closing_note)
+        closingNote = try String(protobufC: c.closing_note)
         closedAtMillis = c.closed_at_millis
     }
 }
@@ -982,6 +1004,7 @@ package struct FileComplaintRequest: Hashable, Sendable {
 extension FileComplaintRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__FileComplaintRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__file_complaint_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 6 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.channel = arena.string(channel)
@@ -994,13 +1017,13 @@ extension FileComplaintRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        channel = String(protobufC: c.channel)
-        channelReference = String(protobufC: c.channel_reference)
-        unitCode = String(protobufC: c.unit_code)
-        breachType = String(protobufC: c.breach_type)
-        summary = String(protobufC: c.summary)
-        complainant = String(protobufC: c.complainant)
-        linkedRecords = readStrings(c.n_linked_records, c.linked_records)
+        channel = try String(protobufC: c.channel)
+        channelReference = try String(protobufC: c.channel_reference)
+        unitCode = try String(protobufC: c.unit_code)
+        breachType = try String(protobufC: c.breach_type)
+        summary = try String(protobufC: c.summary)
+        complainant = try String(protobufC: c.complainant)
+        linkedRecords = try readStrings(c.n_linked_records, c.linked_records)
     }
 }
 
@@ -1017,6 +1040,7 @@ package struct ComplaintResponse: Hashable, Sendable {
 extension ComplaintResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ComplaintResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__complaint_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.complaint = complaint.map { arena.message($0) }
@@ -1042,6 +1066,7 @@ package struct RouteComplaintRequest: Hashable, Sendable {
 extension RouteComplaintRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__RouteComplaintRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__route_complaint_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.complaint_id = arena.string(complaintID)
@@ -1049,8 +1074,8 @@ extension RouteComplaintRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        complaintID = String(protobufC: c.complaint_id)
-        unitCode = String(protobufC: c.unit_code)
+        complaintID = try String(protobufC: c.complaint_id)
+        unitCode = try String(protobufC: c.unit_code)
     }
 }
 
@@ -1067,6 +1092,7 @@ package struct AnswerComplaintRequest: Hashable, Sendable {
 extension AnswerComplaintRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__AnswerComplaintRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__answer_complaint_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.complaint_id = arena.string(complaintID)
@@ -1074,8 +1100,8 @@ extension AnswerComplaintRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        complaintID = String(protobufC: c.complaint_id)
-        answer = String(protobufC: c.answer)
+        complaintID = try String(protobufC: c.complaint_id)
+        answer = try String(protobufC: c.answer)
     }
 }
 
@@ -1094,6 +1120,7 @@ package struct CloseComplaintRequest: Hashable, Sendable {
 extension CloseComplaintRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__CloseComplaintRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__close_complaint_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 4 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.complaint_id = arena.string(complaintID)
@@ -1102,9 +1129,9 @@ extension CloseComplaintRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        complaintID = String(protobufC: c.complaint_id)
+        complaintID = try String(protobufC: c.complaint_id)
         substantiated = c.substantiated != 0
-        note = String(protobufC: c.note)
+        note = try String(protobufC: c.note)
     }
 }
 
@@ -1123,6 +1150,7 @@ package struct ListComplaintsRequest: Hashable, Sendable {
 extension ListComplaintsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListComplaintsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_complaints_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 8 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -1131,8 +1159,8 @@ extension ListComplaintsRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
-        status = String(protobufC: c.status)
+        unitCode = try String(protobufC: c.unit_code)
+        status = try String(protobufC: c.status)
         limit = c.limit
     }
 }
@@ -1148,6 +1176,7 @@ package struct ListComplaintsResponse: Hashable, Sendable {
 extension ListComplaintsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListComplaintsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_complaints_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_complaints, c.complaints) = arena.messages(complaints)
@@ -1171,6 +1200,7 @@ package struct BreachCount: Hashable, Sendable {
 extension BreachCount: ProtoMessage {
     package typealias CMessage = Noproof__V1__BreachCount
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__breach_count__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 12 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.breach_type = arena.string(breachType)
@@ -1178,7 +1208,7 @@ extension BreachCount: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        breachType = String(protobufC: c.breach_type)
+        breachType = try String(protobufC: c.breach_type)
         count = c.count
     }
 }
@@ -1200,6 +1230,7 @@ package struct OversightCountsRequest: Hashable, Sendable {
 extension OversightCountsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__OversightCountsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__oversight_counts_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 34 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -1209,7 +1240,7 @@ extension OversightCountsRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         fromMillis = c.from_millis
         toMillis = c.to_millis
         asOfMillis = c.as_of_millis
@@ -1255,6 +1286,7 @@ package struct OversightCountsResponse: Hashable, Sendable {
 extension OversightCountsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__OversightCountsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__oversight_counts_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 144 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -1275,7 +1307,7 @@ extension OversightCountsResponse: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         fromMillis = c.from_millis
         toMillis = c.to_millis
         asOfMillis = c.as_of_millis

@@ -16,6 +16,7 @@ package struct SupervisionReportRequest: Hashable, Sendable {
 extension SupervisionReportRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__SupervisionReportRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__supervision_report_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.from_date = arena.string(fromDate)
@@ -24,9 +25,9 @@ extension SupervisionReportRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        fromDate = String(protobufC: c.from_date)
-        toDate = String(protobufC: c.to_date)
-        unitCode = String(protobufC: c.unit_code)
+        fromDate = try String(protobufC: c.from_date)
+        toDate = try String(protobufC: c.to_date)
+        unitCode = try String(protobufC: c.unit_code)
     }
 }
 
@@ -47,6 +48,7 @@ package struct ReportFigure: Hashable, Sendable {
 extension ReportFigure: ProtoMessage {
     package typealias CMessage = Noproof__V1__ReportFigure
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__report_figure__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 15 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.key = arena.string(key)
@@ -56,8 +58,8 @@ extension ReportFigure: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        key = String(protobufC: c.key)
-        label = String(protobufC: c.label)
+        key = try String(protobufC: c.key)
+        label = try String(protobufC: c.label)
         value = c.value
         recorded = c.recorded != 0
     }
@@ -78,6 +80,7 @@ package struct ReportFlag: Hashable, Sendable {
 extension ReportFlag: ProtoMessage {
     package typealias CMessage = Noproof__V1__ReportFlag
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__report_flag__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.code = arena.string(code)
@@ -86,9 +89,9 @@ extension ReportFlag: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        code = String(protobufC: c.code)
-        rule = String(protobufC: c.rule)
-        detail = String(protobufC: c.detail)
+        code = try String(protobufC: c.code)
+        rule = try String(protobufC: c.rule)
+        detail = try String(protobufC: c.detail)
     }
 }
 
@@ -109,6 +112,7 @@ package struct UnitReport: Hashable, Sendable {
 extension UnitReport: ProtoMessage {
     package typealias CMessage = Noproof__V1__UnitReport
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__unit_report__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -118,8 +122,8 @@ extension UnitReport: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
         figures = try readRepeated(c.n_figures, c.figures, as: ReportFigure.self)
         flags = try readRepeated(c.n_flags, c.flags, as: ReportFlag.self)
     }
@@ -142,6 +146,7 @@ package struct SupervisionReportResponse: Hashable, Sendable {
 extension SupervisionReportResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__SupervisionReportResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__supervision_report_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.from_date = arena.string(fromDate)
@@ -151,10 +156,10 @@ extension SupervisionReportResponse: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        fromDate = String(protobufC: c.from_date)
-        toDate = String(protobufC: c.to_date)
+        fromDate = try String(protobufC: c.from_date)
+        toDate = try String(protobufC: c.to_date)
         units = try readRepeated(c.n_units, c.units, as: UnitReport.self)
-        rules = readStrings(c.n_rules, c.rules)
+        rules = try readStrings(c.n_rules, c.rules)
     }
 }
 
@@ -173,6 +178,7 @@ package struct WhoLookedRequest: Hashable, Sendable {
 extension WhoLookedRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__WhoLookedRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__who_looked_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 8 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.holder_id = arena.string(holderID)
@@ -181,9 +187,9 @@ extension WhoLookedRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        holderID = String(protobufC: c.holder_id)
+        holderID = try String(protobufC: c.holder_id)
         limit = c.limit
-        pageToken = String(protobufC: c.page_token)
+        pageToken = try String(protobufC: c.page_token)
     }
 }
 
@@ -216,6 +222,7 @@ package struct WhoLookedEntry: Hashable, Sendable {
 extension WhoLookedEntry: ProtoMessage {
     package typealias CMessage = Noproof__V1__WhoLookedEntry
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__who_looked_entry__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 30 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.at_millis = atMillis
@@ -232,14 +239,14 @@ extension WhoLookedEntry: ProtoMessage {
 
     package init(c: borrowing CMessage) throws(CodecError) {
         atMillis = c.at_millis
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
-        action = String(protobufC: c.action)
-        itemCode = String(protobufC: c.item_code)
-        itemName = String(protobufC: c.item_name)
-        typeCode = String(protobufC: c.type_code)
-        typeName = String(protobufC: c.type_name)
-        result = String(protobufC: c.result)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
+        action = try String(protobufC: c.action)
+        itemCode = try String(protobufC: c.item_code)
+        itemName = try String(protobufC: c.item_name)
+        typeCode = try String(protobufC: c.type_code)
+        typeName = try String(protobufC: c.type_name)
+        result = try String(protobufC: c.result)
         auditSequence = c.audit_sequence
     }
 }
@@ -259,6 +266,7 @@ package struct WhoLookedResponse: Hashable, Sendable {
 extension WhoLookedResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__WhoLookedResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__who_looked_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.holder_id = arena.string(holderID)
@@ -267,8 +275,8 @@ extension WhoLookedResponse: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        holderID = String(protobufC: c.holder_id)
+        holderID = try String(protobufC: c.holder_id)
         entries = try readRepeated(c.n_entries, c.entries, as: WhoLookedEntry.self)
-        nextPageToken = String(protobufC: c.next_page_token)
+        nextPageToken = try String(protobufC: c.next_page_token)
     }
 }

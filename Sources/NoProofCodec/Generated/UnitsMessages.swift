@@ -24,6 +24,7 @@ package struct UnitInfo: Hashable, Sendable {
 extension UnitInfo: ProtoMessage {
     package typealias CMessage = Noproof__V1__UnitInfo
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__unit_info__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 9 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.code = arena.string(code)
@@ -36,11 +37,11 @@ extension UnitInfo: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        code = String(protobufC: c.code)
-        name = String(protobufC: c.name)
-        kind = String(protobufC: c.kind)
-        sector = String(protobufC: c.sector)
-        district = String(protobufC: c.district)
+        code = try String(protobufC: c.code)
+        name = try String(protobufC: c.name)
+        kind = try String(protobufC: c.kind)
+        sector = try String(protobufC: c.sector)
+        district = try String(protobufC: c.district)
         taskForceOffice = c.task_force_office != 0
         active = c.active != 0
     }
@@ -63,6 +64,7 @@ package struct StaffEntry: Hashable, Sendable {
 extension StaffEntry: ProtoMessage {
     package typealias CMessage = Noproof__V1__StaffEntry
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__staff_entry__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 5 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.staff_id = arena.string(staffID)
@@ -72,9 +74,9 @@ extension StaffEntry: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        staffID = String(protobufC: c.staff_id)
-        name = String(protobufC: c.name)
-        role = String(protobufC: c.role)
+        staffID = try String(protobufC: c.staff_id)
+        name = try String(protobufC: c.name)
+        role = try String(protobufC: c.role)
         active = c.active != 0
     }
 }
@@ -110,6 +112,7 @@ package struct CredentialInfo: Hashable, Sendable {
 extension CredentialInfo: ProtoMessage {
     package typealias CMessage = Noproof__V1__CredentialInfo
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__credential_info__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 41 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.credential_id = arena.string(credentialID)
@@ -126,17 +129,17 @@ extension CredentialInfo: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        credentialID = String(protobufC: c.credential_id)
-        unitCode = String(protobufC: c.unit_code)
-        label = String(protobufC: c.label)
+        credentialID = try String(protobufC: c.credential_id)
+        unitCode = try String(protobufC: c.unit_code)
+        label = try String(protobufC: c.label)
         issuedAtMillis = c.issued_at_millis
-        issuedBy = String(protobufC: c.issued_by)
+        issuedBy = try String(protobufC: c.issued_by)
         expiresAtMillis = c.expires_at_millis
         revokedAtMillis = c.revoked_at_millis
-        revokedBy = String(protobufC: c.revoked_by)
-        revocationReason = String(protobufC: c.revocation_reason)
-        kind = String(protobufC: c.kind)
-        certificateSha256 = String(protobufC: c.certificate_sha256)
+        revokedBy = try String(protobufC: c.revoked_by)
+        revocationReason = try String(protobufC: c.revocation_reason)
+        kind = try String(protobufC: c.kind)
+        certificateSha256 = try String(protobufC: c.certificate_sha256)
     }
 }
 
@@ -163,6 +166,7 @@ package struct ItemProof: Hashable, Sendable {
 extension ItemProof: ProtoMessage {
     package typealias CMessage = Noproof__V1__ItemProof
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__item_proof__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.proof = arena.string(proof)
@@ -175,13 +179,13 @@ extension ItemProof: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        proof = String(protobufC: c.proof)
-        name = String(protobufC: c.name)
-        method = String(protobufC: c.method)
-        issuingUnit = String(protobufC: c.issuing_unit)
-        exclusion = String(protobufC: c.exclusion)
-        exclusionCategory = String(protobufC: c.exclusion_category)
-        exclusionNote = String(protobufC: c.exclusion_note)
+        proof = try String(protobufC: c.proof)
+        name = try String(protobufC: c.name)
+        method = try String(protobufC: c.method)
+        issuingUnit = try String(protobufC: c.issuing_unit)
+        exclusion = try String(protobufC: c.exclusion)
+        exclusionCategory = try String(protobufC: c.exclusion_category)
+        exclusionNote = try String(protobufC: c.exclusion_note)
     }
 }
 
@@ -206,6 +210,7 @@ package struct ListItem: Hashable, Sendable {
 extension ListItem: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListItem
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_item__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 15 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.code = arena.string(code)
@@ -217,9 +222,9 @@ extension ListItem: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        code = String(protobufC: c.code)
-        name = String(protobufC: c.name)
-        kind = String(protobufC: c.kind)
+        code = try String(protobufC: c.code)
+        name = try String(protobufC: c.name)
+        kind = try String(protobufC: c.kind)
         promisedDays = c.promised_days
         promisedHours = c.promised_hours
         proofs = try readRepeated(c.n_proofs, c.proofs, as: ItemProof.self)
@@ -255,6 +260,7 @@ package struct DeclaredChange: Hashable, Sendable {
 extension DeclaredChange: ProtoMessage {
     package typealias CMessage = Noproof__V1__DeclaredChange
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__declared_change__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 17 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.kind = arena.string(kind)
@@ -270,15 +276,15 @@ extension DeclaredChange: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        kind = String(protobufC: c.kind)
-        item = String(protobufC: c.item)
-        proof = String(protobufC: c.proof)
-        cause = String(protobufC: c.cause)
-        causeDate = String(protobufC: c.cause_date)
+        kind = try String(protobufC: c.kind)
+        item = try String(protobufC: c.item)
+        proof = try String(protobufC: c.proof)
+        cause = try String(protobufC: c.cause)
+        causeDate = try String(protobufC: c.cause_date)
         assessed = c.assessed != 0
         late = c.late != 0
-        reportedOn = String(protobufC: c.reported_on)
-        deadline = String(protobufC: c.deadline)
+        reportedOn = try String(protobufC: c.reported_on)
+        deadline = try String(protobufC: c.deadline)
         workingDaysElapsed = c.working_days_elapsed
     }
 }
@@ -302,6 +308,7 @@ package struct ListHistoryEntry: Hashable, Sendable {
 extension ListHistoryEntry: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListHistoryEntry
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_history_entry__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 15 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.action = arena.string(action)
@@ -312,11 +319,11 @@ extension ListHistoryEntry: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        action = String(protobufC: c.action)
+        action = try String(protobufC: c.action)
         atMillis = c.at_millis
-        actor = String(protobufC: c.actor)
-        status = String(protobufC: c.status)
-        note = String(protobufC: c.note)
+        actor = try String(protobufC: c.actor)
+        status = try String(protobufC: c.status)
+        note = try String(protobufC: c.note)
     }
 }
 
@@ -361,6 +368,7 @@ package struct ItemList: Hashable, Sendable {
 extension ItemList: ProtoMessage {
     package typealias CMessage = Noproof__V1__ItemList
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__item_list__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 83 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -382,20 +390,20 @@ extension ItemList: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         version = c.version
         basedOn = c.based_on
-        status = String(protobufC: c.status)
+        status = try String(protobufC: c.status)
         items = try readRepeated(c.n_items, c.items, as: ListItem.self)
         changes = try readRepeated(c.n_changes, c.changes, as: DeclaredChange.self)
         createdAtMillis = c.created_at_millis
         updatedAtMillis = c.updated_at_millis
         submittedAtMillis = c.submitted_at_millis
-        submittedBy = String(protobufC: c.submitted_by)
+        submittedBy = try String(protobufC: c.submitted_by)
         reviewedAtMillis = c.reviewed_at_millis
-        reviewedBy = String(protobufC: c.reviewed_by)
+        reviewedBy = try String(protobufC: c.reviewed_by)
         effectiveAtMillis = c.effective_at_millis
-        rejectionReason = String(protobufC: c.rejection_reason)
+        rejectionReason = try String(protobufC: c.rejection_reason)
         publishedAtMillis = c.published_at_millis
         history = try readRepeated(c.n_history, c.history, as: ListHistoryEntry.self)
     }
@@ -409,6 +417,7 @@ package struct ListUnitsRequest: Hashable, Sendable {
 extension ListUnitsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListUnitsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_units_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
     }
@@ -428,6 +437,7 @@ package struct ListUnitsResponse: Hashable, Sendable {
 extension ListUnitsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListUnitsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_units_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_units, c.units) = arena.messages(units)
@@ -449,13 +459,14 @@ package struct GetUnitRequest: Hashable, Sendable {
 extension GetUnitRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetUnitRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_unit_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
     }
 }
 
@@ -470,6 +481,7 @@ package struct GetUnitResponse: Hashable, Sendable {
 extension GetUnitResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetUnitResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_unit_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit = unit.map { arena.message($0) }
@@ -493,6 +505,7 @@ package struct ListStaffRequest: Hashable, Sendable {
 extension ListStaffRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListStaffRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_staff_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -500,7 +513,7 @@ extension ListStaffRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         includeInactive = c.include_inactive != 0
     }
 }
@@ -518,6 +531,7 @@ package struct ListStaffResponse: Hashable, Sendable {
 extension ListStaffResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListStaffResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_staff_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -525,7 +539,7 @@ extension ListStaffResponse: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         staff = try readRepeated(c.n_staff, c.staff, as: StaffEntry.self)
     }
 }
@@ -543,6 +557,7 @@ package struct SetStaffRequest: Hashable, Sendable {
 extension SetStaffRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__SetStaffRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__set_staff_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -550,7 +565,7 @@ extension SetStaffRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         staff = try readRepeated(c.n_staff, c.staff, as: StaffEntry.self)
     }
 }
@@ -574,6 +589,7 @@ package struct IssueCredentialRequest: Hashable, Sendable {
 extension IssueCredentialRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__IssueCredentialRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__issue_credential_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 10 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -584,11 +600,11 @@ extension IssueCredentialRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
-        label = String(protobufC: c.label)
+        unitCode = try String(protobufC: c.unit_code)
+        label = try String(protobufC: c.label)
         expiresInDays = c.expires_in_days
-        kind = String(protobufC: c.kind)
-        certificateSha256 = String(protobufC: c.certificate_sha256)
+        kind = try String(protobufC: c.kind)
+        certificateSha256 = try String(protobufC: c.certificate_sha256)
     }
 }
 
@@ -605,6 +621,7 @@ package struct IssueCredentialResponse: Hashable, Sendable {
 extension IssueCredentialResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__IssueCredentialResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__issue_credential_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.credential = credential.map { arena.message($0) }
@@ -613,7 +630,7 @@ extension IssueCredentialResponse: ProtoMessage {
 
     package init(c: borrowing CMessage) throws(CodecError) {
         credential = try readOptional(c.credential, as: CredentialInfo.self)
-        secret = String(protobufC: c.secret)
+        secret = try String(protobufC: c.secret)
     }
 }
 
@@ -630,6 +647,7 @@ package struct RevokeCredentialRequest: Hashable, Sendable {
 extension RevokeCredentialRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__RevokeCredentialRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__revoke_credential_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.credential_id = arena.string(credentialID)
@@ -637,8 +655,8 @@ extension RevokeCredentialRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        credentialID = String(protobufC: c.credential_id)
-        reason = String(protobufC: c.reason)
+        credentialID = try String(protobufC: c.credential_id)
+        reason = try String(protobufC: c.reason)
     }
 }
 
@@ -653,6 +671,7 @@ package struct CredentialResponse: Hashable, Sendable {
 extension CredentialResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__CredentialResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__credential_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.credential = credential.map { arena.message($0) }
@@ -674,13 +693,14 @@ package struct ListCredentialsRequest: Hashable, Sendable {
 extension ListCredentialsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListCredentialsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_credentials_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
     }
 }
 
@@ -695,6 +715,7 @@ package struct ListCredentialsResponse: Hashable, Sendable {
 extension ListCredentialsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListCredentialsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_credentials_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_credentials, c.credentials) = arena.messages(credentials)
@@ -716,13 +737,14 @@ package struct GetItemListRequest: Hashable, Sendable {
 extension GetItemListRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetItemListRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_item_list_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
     }
 }
 
@@ -741,6 +763,7 @@ package struct GetItemListResponse: Hashable, Sendable {
 extension GetItemListResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetItemListResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_item_list_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit = unit.map { arena.message($0) }
@@ -766,13 +789,14 @@ package struct CreateDraftRequest: Hashable, Sendable {
 extension CreateDraftRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__CreateDraftRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__create_draft_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
     }
 }
 
@@ -793,6 +817,7 @@ package struct SaveDraftRequest: Hashable, Sendable {
 extension SaveDraftRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__SaveDraftRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__save_draft_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -802,7 +827,7 @@ extension SaveDraftRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         version = c.version
         items = try readRepeated(c.n_items, c.items, as: ListItem.self)
         changes = try readRepeated(c.n_changes, c.changes, as: DeclaredChange.self)
@@ -822,6 +847,7 @@ package struct ListVersionRequest: Hashable, Sendable {
 extension ListVersionRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListVersionRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_version_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -829,7 +855,7 @@ extension ListVersionRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         version = c.version
     }
 }
@@ -849,6 +875,7 @@ package struct ApproveListRequest: Hashable, Sendable {
 extension ApproveListRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ApproveListRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__approve_list_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 18 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -857,7 +884,7 @@ extension ApproveListRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         version = c.version
         effectiveAtMillis = c.effective_at_millis
     }
@@ -878,6 +905,7 @@ package struct RejectListRequest: Hashable, Sendable {
 extension RejectListRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__RejectListRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__reject_list_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 8 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -886,9 +914,9 @@ extension RejectListRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         version = c.version
-        reason = String(protobufC: c.reason)
+        reason = try String(protobufC: c.reason)
     }
 }
 
@@ -903,6 +931,7 @@ package struct ItemListResponse: Hashable, Sendable {
 extension ItemListResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ItemListResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__item_list_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.list = list.map { arena.message($0) }
@@ -926,6 +955,7 @@ package struct LoadItemListsRequest: Hashable, Sendable {
 extension LoadItemListsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__LoadItemListsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__load_item_lists_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.format = arena.string(format)
@@ -933,8 +963,8 @@ extension LoadItemListsRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        format = String(protobufC: c.format)
-        text = String(protobufC: c.text)
+        format = try String(protobufC: c.format)
+        text = try String(protobufC: c.text)
     }
 }
 
@@ -953,6 +983,7 @@ package struct LoadedList: Hashable, Sendable {
 extension LoadedList: ProtoMessage {
     package typealias CMessage = Noproof__V1__LoadedList
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__loaded_list__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 13 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -961,7 +992,7 @@ extension LoadedList: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         version = c.version
         itemCount = c.item_count
     }
@@ -984,6 +1015,7 @@ package struct LoadProblem: Hashable, Sendable {
 extension LoadProblem: ProtoMessage {
     package typealias CMessage = Noproof__V1__LoadProblem
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__load_problem__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 4 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.location = arena.string(location)
@@ -993,10 +1025,10 @@ extension LoadProblem: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        location = String(protobufC: c.location)
-        unit = String(protobufC: c.unit)
-        field = String(protobufC: c.field)
-        message = String(protobufC: c.message)
+        location = try String(protobufC: c.location)
+        unit = try String(protobufC: c.unit)
+        field = try String(protobufC: c.field)
+        message = try String(protobufC: c.message)
     }
 }
 
@@ -1013,6 +1045,7 @@ package struct LoadItemListsResponse: Hashable, Sendable {
 extension LoadItemListsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__LoadItemListsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__load_item_lists_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_loaded, c.loaded) = arena.messages(loaded)
@@ -1038,6 +1071,7 @@ package struct ListDenialsRequest: Hashable, Sendable {
 extension ListDenialsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListDenialsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_denials_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -1045,7 +1079,7 @@ extension ListDenialsRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
+        unitCode = try String(protobufC: c.unit_code)
         limit = c.limit
     }
 }
@@ -1077,6 +1111,7 @@ package struct DenialEntry: Hashable, Sendable {
 extension DenialEntry: ProtoMessage {
     package typealias CMessage = Noproof__V1__DenialEntry
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__denial_entry__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 19 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.at_millis = atMillis
@@ -1092,14 +1127,14 @@ extension DenialEntry: ProtoMessage {
 
     package init(c: borrowing CMessage) throws(CodecError) {
         atMillis = c.at_millis
-        unitCode = String(protobufC: c.unit_code)
-        staffID = String(protobufC: c.staff_id)
-        itemCode = String(protobufC: c.item_code)
-        caseReference = String(protobufC: c.case_reference)
-        typeCode = String(protobufC: c.type_code)
-        kind = String(protobufC: c.kind)
-        reason = String(protobufC: c.reason)
-        message = String(protobufC: c.message)
+        unitCode = try String(protobufC: c.unit_code)
+        staffID = try String(protobufC: c.staff_id)
+        itemCode = try String(protobufC: c.item_code)
+        caseReference = try String(protobufC: c.case_reference)
+        typeCode = try String(protobufC: c.type_code)
+        kind = try String(protobufC: c.kind)
+        reason = try String(protobufC: c.reason)
+        message = try String(protobufC: c.message)
     }
 }
 
@@ -1114,6 +1149,7 @@ package struct ListDenialsResponse: Hashable, Sendable {
 extension ListDenialsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListDenialsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_denials_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_denials, c.denials) = arena.messages(denials)
@@ -1137,6 +1173,7 @@ package struct CreateUnitRequest: Hashable, Sendable {
 extension CreateUnitRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__CreateUnitRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__create_unit_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit = unit.map { arena.message($0) }
@@ -1160,6 +1197,7 @@ package struct UpdateUnitRequest: Hashable, Sendable {
 extension UpdateUnitRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__UpdateUnitRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__update_unit_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit = unit.map { arena.message($0) }

@@ -86,6 +86,7 @@ package struct VerificationRecord: Hashable, Sendable {
 extension VerificationRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__VerificationRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__verification_record__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 179 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
@@ -129,41 +130,41 @@ extension VerificationRecord: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
-        requestKey = String(protobufC: c.request_key)
-        requestingUnitCode = String(protobufC: c.requesting_unit_code)
-        requestingUnitName = String(protobufC: c.requesting_unit_name)
-        issuingUnitCode = String(protobufC: c.issuing_unit_code)
-        issuingUnitName = String(protobufC: c.issuing_unit_name)
-        proofType = String(protobufC: c.proof_type)
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
+        requestID = try String(protobufC: c.request_id)
+        requestKey = try String(protobufC: c.request_key)
+        requestingUnitCode = try String(protobufC: c.requesting_unit_code)
+        requestingUnitName = try String(protobufC: c.requesting_unit_name)
+        issuingUnitCode = try String(protobufC: c.issuing_unit_code)
+        issuingUnitName = try String(protobufC: c.issuing_unit_name)
+        proofType = try String(protobufC: c.proof_type)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
         declared = try readRepeated(c.n_declared, c.declared, as: LicenceField.self)
         purpose = try readOptional(c.purpose, as: Purpose.self)
-        itemKind = String(protobufC: c.item_kind)
+        itemKind = try String(protobufC: c.item_kind)
         promisedCompletionAtMillis = c.promised_completion_at_millis
-        deadlineRule = String(protobufC: c.deadline_rule)
+        deadlineRule = try String(protobufC: c.deadline_rule)
         filedAtMillis = c.filed_at_millis
-        filedBy = String(protobufC: c.filed_by)
+        filedBy = try String(protobufC: c.filed_by)
         answerByMillis = c.answer_by_millis
         returnByMillis = c.return_by_millis
         escalationByMillis = c.escalation_by_millis
-        status = String(protobufC: c.status)
-        takenBy = String(protobufC: c.taken_by)
+        status = try String(protobufC: c.status)
+        takenBy = try String(protobufC: c.taken_by)
         takenAtMillis = c.taken_at_millis
         overdueAtMillis = c.overdue_at_millis
         secondBreachAtMillis = c.second_breach_at_millis
         finishedAtMillis = c.finished_at_millis
-        finishedBy = String(protobufC: c.finished_by)
+        finishedBy = try String(protobufC: c.finished_by)
         finishedLate = c.finished_late != 0
-        outcome = String(protobufC: c.outcome)
+        outcome = try String(protobufC: c.outcome)
         proof = try readOptional(c.proof, as: SealedProof.self)
-        note = String(protobufC: c.note)
+        note = try String(protobufC: c.note)
         checks = try readRepeated(c.n_checks, c.checks, as: FieldCheck.self)
-        returnReason = String(protobufC: c.return_reason)
-        suggestedUnitCode = String(protobufC: c.suggested_unit_code)
-        refiledFrom = String(protobufC: c.refiled_from)
-        refiledAs = String(protobufC: c.refiled_as)
+        returnReason = try String(protobufC: c.return_reason)
+        suggestedUnitCode = try String(protobufC: c.suggested_unit_code)
+        refiledFrom = try String(protobufC: c.refiled_from)
+        refiledAs = try String(protobufC: c.refiled_as)
         verificationMillis = c.verification_millis
         caseAcceptedAtMillis = c.case_accepted_at_millis
         itemProcessingMillis = c.item_processing_millis
@@ -197,6 +198,7 @@ package struct FileVerificationRequest: Hashable, Sendable {
 extension FileVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__FileVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__file_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 28 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_key = arena.string(requestKey)
@@ -211,11 +213,11 @@ extension FileVerificationRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestKey = String(protobufC: c.request_key)
-        issuingUnitCode = String(protobufC: c.issuing_unit_code)
-        proofType = String(protobufC: c.proof_type)
-        holderID = String(protobufC: c.holder_id)
-        holderName = String(protobufC: c.holder_name)
+        requestKey = try String(protobufC: c.request_key)
+        issuingUnitCode = try String(protobufC: c.issuing_unit_code)
+        proofType = try String(protobufC: c.proof_type)
+        holderID = try String(protobufC: c.holder_id)
+        holderName = try String(protobufC: c.holder_name)
         declared = try readRepeated(c.n_declared, c.declared, as: LicenceField.self)
         purpose = try readOptional(c.purpose, as: Purpose.self)
         promisedCompletionAtMillis = c.promised_completion_at_millis
@@ -236,6 +238,7 @@ package struct VerificationResponse: Hashable, Sendable {
 extension VerificationResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__VerificationResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__verification_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request = request.map { arena.message($0) }
@@ -259,13 +262,14 @@ package struct GetVerificationRequest: Hashable, Sendable {
 extension GetVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
+        requestID = try String(protobufC: c.request_id)
     }
 }
 
@@ -282,6 +286,7 @@ package struct ListVerificationsRequest: Hashable, Sendable {
 extension ListVerificationsRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListVerificationsRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_verifications_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 8 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.include_finished = includeFinished ? 1 : 0
@@ -305,6 +310,7 @@ package struct ListVerificationsResponse: Hashable, Sendable {
 extension ListVerificationsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ListVerificationsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_verifications_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         (c.n_requests, c.requests) = arena.messages(requests)
@@ -326,6 +332,7 @@ package struct WatchVerificationQueueRequest: Hashable, Sendable {
 extension WatchVerificationQueueRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__WatchVerificationQueueRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__watch_verification_queue_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.include_open = includeOpen ? 1 : 0
@@ -347,13 +354,14 @@ package struct WatchVerificationRequest: Hashable, Sendable {
 extension WatchVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__WatchVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__watch_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
+        requestID = try String(protobufC: c.request_id)
     }
 }
 
@@ -372,6 +380,7 @@ package struct VerificationEvent: Hashable, Sendable {
 extension VerificationEvent: ProtoMessage {
     package typealias CMessage = Noproof__V1__VerificationEvent
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__verification_event__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 13 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.kind = arena.string(kind)
@@ -380,7 +389,7 @@ extension VerificationEvent: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        kind = String(protobufC: c.kind)
+        kind = try String(protobufC: c.kind)
         atMillis = c.at_millis
         request = try readOptional(c.request, as: VerificationRecord.self)
     }
@@ -397,13 +406,14 @@ package struct TakeVerificationRequest: Hashable, Sendable {
 extension TakeVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__TakeVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__take_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
+        requestID = try String(protobufC: c.request_id)
     }
 }
 
@@ -424,6 +434,7 @@ package struct AnswerVerificationRequest: Hashable, Sendable {
 extension AnswerVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__AnswerVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__answer_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 4 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
@@ -433,10 +444,10 @@ extension AnswerVerificationRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
-        outcome = String(protobufC: c.outcome)
+        requestID = try String(protobufC: c.request_id)
+        outcome = try String(protobufC: c.outcome)
         licence = try readOptional(c.licence, as: Licence.self)
-        note = String(protobufC: c.note)
+        note = try String(protobufC: c.note)
     }
 }
 
@@ -455,6 +466,7 @@ package struct ReturnVerificationRequest: Hashable, Sendable {
 extension ReturnVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__ReturnVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__return_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
@@ -463,9 +475,9 @@ extension ReturnVerificationRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
-        reason = String(protobufC: c.reason)
-        suggestedUnitCode = String(protobufC: c.suggested_unit_code)
+        requestID = try String(protobufC: c.request_id)
+        reason = try String(protobufC: c.reason)
+        suggestedUnitCode = try String(protobufC: c.suggested_unit_code)
     }
 }
 
@@ -482,6 +494,7 @@ package struct RefileVerificationRequest: Hashable, Sendable {
 extension RefileVerificationRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__RefileVerificationRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__refile_verification_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
@@ -489,7 +502,7 @@ extension RefileVerificationRequest: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        requestID = String(protobufC: c.request_id)
-        issuingUnitCode = String(protobufC: c.issuing_unit_code)
+        requestID = try String(protobufC: c.request_id)
+        issuingUnitCode = try String(protobufC: c.issuing_unit_code)
     }
 }

@@ -18,7 +18,7 @@ extension AuthenticateRequest: ProtoMessage {
         c.secret = arena.string(secret)
     }
     package init(c: borrowing CMessage) throws(CodecError) {
-        credentialID = String(protobufC: c.credential_id)
-        secret = String(protobufC: c.secret)
+        credentialID = try String(protobufC: c.credential_id)
+        secret = try String(protobufC: c.secret)
     }
 }

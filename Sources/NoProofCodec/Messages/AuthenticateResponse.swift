@@ -21,8 +21,8 @@ extension AuthenticateResponse: ProtoMessage {
         c.expires_at = expiresAt
     }
     package init(c: borrowing CMessage) throws(CodecError) {
-        unitCode = String(protobufC: c.unit_code)
-        unitName = String(protobufC: c.unit_name)
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
         expiresAt = c.expires_at
     }
 }

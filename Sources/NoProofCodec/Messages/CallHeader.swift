@@ -30,7 +30,7 @@ extension CallHeader: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        method = String(protobufC: c.method)
+        method = try String(protobufC: c.method)
         methodID = c.method_id
         timeoutMicros = c.timeout_micros
         metadata = Metadata(try readRepeated(c.n_metadata, c.metadata, as: Metadata.Entry.self))

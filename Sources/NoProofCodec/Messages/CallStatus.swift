@@ -25,7 +25,7 @@ extension CallStatus: ProtoMessage {
 
     package init(c: borrowing CMessage) throws(CodecError) {
         code = c.code
-        message = String(protobufC: c.message)
+        message = try String(protobufC: c.message)
         metadata = Metadata(try readRepeated(c.n_metadata, c.metadata, as: Metadata.Entry.self))
     }
 }

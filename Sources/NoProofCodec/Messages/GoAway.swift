@@ -26,6 +26,6 @@ extension GoAway: ProtoMessage {
     package init(c: borrowing CMessage) throws(CodecError) {
         lastCallID = c.last_call_id
         code = c.code
-        message = String(protobufC: c.message)
+        message = try String(protobufC: c.message)
     }
 }

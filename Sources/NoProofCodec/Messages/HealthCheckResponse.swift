@@ -46,8 +46,8 @@ extension HealthCheckResponse: ProtoMessage {
     package init(c: borrowing CMessage) throws(CodecError) {
         // proto3 enums are open: a value this build does not know reads as UNKNOWN.
         status = ServingStatus(rawValue: c.status.rawValue) ?? .unknown
-        serverName = String(protobufC: c.server_name)
-        serverVersion = String(protobufC: c.server_version)
+        serverName = try String(protobufC: c.server_name)
+        serverVersion = try String(protobufC: c.server_version)
         uptimeSeconds = c.uptime_seconds
     }
 }

@@ -42,7 +42,7 @@ extension Metadata.Entry: ProtoMessage {
         c.value = arena.string(value)
     }
     package init(c: borrowing CMessage) throws(CodecError) {
-        key = String(protobufC: c.key)
-        value = String(protobufC: c.value)
+        key = try String(protobufC: c.key)
+        value = try String(protobufC: c.value)
     }
 }

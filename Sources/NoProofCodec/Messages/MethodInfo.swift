@@ -47,16 +47,16 @@ extension MethodInfo: ProtoMessage {
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
-        path = String(protobufC: c.path)
+        path = try String(protobufC: c.path)
         id = c.id
         guard let kind = Kind(rawValue: c.kind.rawValue) else {
             throw CodecError(.invalidValue, messageType: Self.protoName, field: "kind")
         }
         self.kind = kind
-        requestType = String(protobufC: c.request_type)
-        responseType = String(protobufC: c.response_type)
+        requestType = try String(protobufC: c.request_type)
+        responseType = try String(protobufC: c.response_type)
         requiresAuthentication = c.requires_authentication != 0
-        requiredRole = String(protobufC: c.required_role)
-        summary = String(protobufC: c.summary)
+        requiredRole = try String(protobufC: c.required_role)
+        summary = try String(protobufC: c.summary)
     }
 }

@@ -40,7 +40,7 @@ extension ServerSettings: ProtoMessage {
         maxFrameSize = c.max_frame_size
         maxConcurrentCalls = c.max_concurrent_calls
         idleTimeoutMillis = c.idle_timeout_millis
-        serverName = String(protobufC: c.server_name)
+        serverName = try String(protobufC: c.server_name)
         authenticationRequired = c.authentication_required != 0
     }
 }
