@@ -131,6 +131,19 @@ void noproof_bump_init(noproof_bump *bump, void *block, size_t capacity) {
     bump->freed = 0;
 }
 
+/* A fresh chunk (chained for noproof_bump_release to free) big enough for `rounded` bytes; its
+ * first usable byte, or NULL when out of memory. */
+static uint8_t *bump_new_chunk(noproof_bump *bump, size_t rounded) {
+    size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
+    if (chunk < rounded) return NULL;
+    uint8_t *fresh = malloc(chunk);
+    if (!fresh) return NULL;
+    *(void **)fresh = bump->chunks;
+    bump->chunks = fresh;
+    bump->limit = fresh + chunk;
+    return fresh + NOPROOF_BUMP_ALIGN;
+}
+
 void *noproof_bump_alloc(void *data, size_t size) {
     noproof_bump *bump = data;
     if (size == 0) size = 1;
@@ -146,14 +159,8 @@ void *noproof_bump_alloc(void *data, size_t size) {
     }
     uint8_t *cursor = align_up(bump->cursor); /* an unpack allocation may have left it 8-aligned */
     if (cursor > bump->limit || (size_t)(bump->limit - cursor) < rounded) {
-        size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
-        if (chunk < rounded) return NULL;
-        uint8_t *fresh = malloc(chunk);
-        if (!fresh) return NULL;
-        *(void **)fresh = bump->chunks;
-        bump->chunks = fresh;
-        cursor = fresh + NOPROOF_BUMP_ALIGN;
-        bump->limit = fresh + chunk;
+        cursor = bump_new_chunk(bump, rounded);
+        if (!cursor) return NULL;
     }
     bump->cursor = cursor + rounded;
     return cursor;
@@ -169,14 +176,8 @@ void *noproof_bump_unpack_alloc(void *data, size_t size) {
     if (rounded < size) return NULL; /* overflow */
     uint8_t *cursor = (uint8_t *)(((uintptr_t)bump->cursor + 7) & ~(uintptr_t)7);
     if (cursor > bump->limit || (size_t)(bump->limit - cursor) < rounded) {
-        size_t chunk = rounded + NOPROOF_BUMP_ALIGN > NOPROOF_BUMP_CHUNK ? rounded + NOPROOF_BUMP_ALIGN : NOPROOF_BUMP_CHUNK;
-        if (chunk < rounded) return NULL;
-        uint8_t *fresh = malloc(chunk);
-        if (!fresh) return NULL;
-        *(void **)fresh = bump->chunks;
-        bump->chunks = fresh;
-        cursor = fresh + NOPROOF_BUMP_ALIGN;
-        bump->limit = fresh + chunk;
+        cursor = bump_new_chunk(bump, rounded);
+        if (!cursor) return NULL;
     }
     bump->cursor = cursor + rounded;
     memcpy(cursor, &size, sizeof size);

@@ -39,6 +39,13 @@ struct AuditHolderIndexTests {
         }
     }
 
+    /// Writes `count` records through a log in `directory` and closes it.
+    static func writeAndClose(_ directory: TestDirectory, _ records: Range<Int>) throws {
+        let log = try AuditLog(directory: directory.url)
+        _ = try log.appendBatch(records.map(Self.record))
+        log.close()
+    }
+
     /// Index covering nothing, part of the log, and all of it: the same answers.
     @Test func answersAreExactWhateverTheIndexCovers() throws {
         let directory = try TestDirectory()
@@ -90,11 +97,7 @@ struct AuditHolderIndexTests {
     @Test func aDeletedIndexIsRebuilt() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
-        do {
-            let log = try AuditLog(directory: directory.url)
-            _ = try log.appendBatch((0..<50).map(Self.record))
-            log.close()
-        }
+        try Self.writeAndClose(directory, 0..<50)
         for suffix in ["", "-wal", "-shm"] {
             try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(AuditHolderIndex.fileName + suffix))
         }
@@ -110,11 +113,7 @@ struct AuditHolderIndexTests {
     @Test func aDamagedIndexIsRebuilt() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
-        do {
-            let log = try AuditLog(directory: directory.url)
-            _ = try log.appendBatch((0..<50).map(Self.record))
-            log.close()
-        }
+        try Self.writeAndClose(directory, 0..<50)
         for suffix in ["-wal", "-shm"] {
             try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(AuditHolderIndex.fileName + suffix))
         }
@@ -132,14 +131,8 @@ struct AuditHolderIndexTests {
     @Test func anIndexAheadOfTheLogIsRebuilt() throws {
         let longer = try TestDirectory(), shorter = try TestDirectory()
         defer { longer.remove(); shorter.remove() }
-        do {
-            let log = try AuditLog(directory: longer.url)
-            _ = try log.appendBatch((0..<80).map(Self.record))
-            log.close()
-            let other = try AuditLog(directory: shorter.url)
-            _ = try other.appendBatch((100..<130).map(Self.record))
-            other.close()
-        }
+        try Self.writeAndClose(longer, 0..<80)
+        try Self.writeAndClose(shorter, 100..<130)
         for suffix in ["", "-wal", "-shm"] {
             let name = AuditHolderIndex.fileName + suffix
             try? FileManager.default.removeItem(at: shorter.url.appendingPathComponent(name))
@@ -166,11 +159,7 @@ struct AuditHolderIndexTests {
             try AuditLog.migrator.migrate(queue, upTo: "v3: supervision tallies")
             #expect(try queue.read { db in try db.indexes(on: "audit").contains { $0.name == "audit_by_holder" } })
         }
-        do {
-            let log = try AuditLog(directory: directory.url)
-            _ = try log.appendBatch((0..<40).map(Self.record))
-            log.close()
-        }
+        try Self.writeAndClose(directory, 0..<40)
         let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
         #expect(try queue.read { db in try db.indexes(on: "audit").contains { $0.name == "audit_by_holder" } } == false)
         let log = try AuditLog(directory: directory.url)
