@@ -28,7 +28,10 @@ let package = Package(
     targets: [
         // Symlinks to the main package's sources (../Sources/...).
         .target(name: "NoProofDomain"),
-        .target(name: "NoProofStore", dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "NoProofStore", dependencies: [
+            "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(
             name: "NoProofLibrary",
             dependencies: ["NoProofDomain", "NoProofStore", .product(name: "Logging", package: "swift-log")]
