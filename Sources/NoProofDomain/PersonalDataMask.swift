@@ -33,7 +33,7 @@ package enum PersonalDataMask {
     }
 
     /// 6-digit region, a 19xx/20xx birth date, 3-digit sequence, check character; not inside a longer token.
-    nonisolated(unsafe) private static let residentIDPattern = try! NSRegularExpression(
+    private static let residentIDPattern = try! NSRegularExpression(
         pattern: "(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
     )
 }

@@ -217,7 +217,7 @@ package final class AuditLog: Sendable {
                                    holder_id, type_code, licence_id, result, proof_serial, chain_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            _ = try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
+            try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
             let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
             try Self.addTallies(SupervisionTally.counts(for: records), db)
             return sequences
