@@ -38,7 +38,13 @@ set -e
 
 # The licence library as the README walks through it: the water company looks up for its
 # "new account" item; the task force office revokes.
-export NOPROOF_CREDENTIAL=demo-water:demo-secret
+# The water company's system names the acting staff member (who must be registered on the unit).
+export NOPROOF_CREDENTIAL=demo-water:demo-secret NOPROOF_STAFF=agent-0001
+set +e
+"$bin/noproof" lookup --holder "$(head -1 "$data/data/demo-holders.txt" | cut -d' ' -f1)" --type JMSFZ --item SW-KH-001 --case CASE-0 \
+  --staff ghost-9999 >/dev/null 2>"$data/err"; rc=$?
+set -e
+[ $rc = 7 ] && grep -q "not an active staff member" "$data/err" || fail "a made-up staff id exited $rc: $(cat "$data/err")"
 holder=$(head -1 "$data/data/demo-holders.txt" | cut -d' ' -f1)
 type=$(head -1 "$data/data/demo-holders.txt" | cut -d' ' -f2)
 item=SW-KH-001
@@ -106,8 +112,12 @@ set +e
 NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list approve "$water" "$version" --staff agent-0001 >/dev/null 2>&1; rc=$?
 set -e
 [ $rc = 7 ] || fail "approval by a task force agent exited $rc, expected 7"
-NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list approve "$water" "$version" --staff supervisor-0001 >/dev/null || fail "list approve"
-NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list publish "$water" "$version" --staff supervisor-0001 >/dev/null || fail "list publish"
+set +e
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" list approve "$water" "$version" --staff supervisor-0001 >/dev/null 2>"$data/err"; rc=$?
+set -e
+[ $rc = 7 ] && grep -q "own staff credential" "$data/err" || fail "approval by a system credential naming the supervisor exited $rc: $(cat "$data/err")"
+NOPROOF_CREDENTIAL=demo-taskforce/supervisor-0001:demo-secret NOPROOF_STAFF= "$bin/noproof" list approve "$water" "$version" >/dev/null || fail "list approve"
+NOPROOF_CREDENTIAL=demo-taskforce/supervisor-0001:demo-secret NOPROOF_STAFF= "$bin/noproof" list publish "$water" "$version" >/dev/null || fail "list publish"
 "$bin/noproof" list show "$water" --history | grep -q "published" || fail "list history"
 NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" lookup --holder "$holder2" --type "$type2" --item SW-XH-003 --case L-2 >/dev/null \
   || fail "a lookup for the newly listed item was refused"
@@ -124,7 +134,12 @@ request=$(echo "$out" | grep -o "VR-[A-Za-z0-9]*" | head -1)
 [ -n "$request" ] || fail "no request id in: $out"
 NOPROOF_CREDENTIAL=demo-university:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request take "$request" >/dev/null \
   || fail "verify-request take"
+set +e
 NOPROOF_CREDENTIAL=demo-university:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request answer "$request" \
+  --holder-name 张三 --field degree=学士 >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "an answer on the university's system credential exited $rc, expected 7 (the agent's own credential is needed)"
+NOPROOF_CREDENTIAL=demo-university/agent-0001:demo-secret NOPROOF_STAFF= "$bin/noproof" verify-request answer "$request" \
   --holder-name 张三 --field degree=学士 >/dev/null || fail "verify-request answer"
 NOPROOF_CREDENTIAL=demo-civil-affairs:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request show "$request" \
   --out "$data/verified.bin" | grep -q "answered" || fail "verify-request show"
@@ -200,6 +215,38 @@ set +e
 set -e
 [ $rc = 14 ] || fail "health against a stopped server exited $rc, expected 14 (UNAVAILABLE)"
 grep -q "stopped" "$log" || fail "no 'stopped' in the log"
+
+# Credentials from a config file: stored hashed, bound to their unit, listed, revocable; the file
+# must be owner-only; without --demo the demo's published credentials do not authenticate.
+tfcode=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT code FROM unit WHERE task_force=1").fetchone()[0])' "$data/data/units.sqlite")
+cat >"$data/noproofd.json" <<JSON
+{"credentials": [
+  {"id": "tf-supervisor", "secret": "config-secret-1", "unitCode": "$tfcode", "staffId": "supervisor-0001"},
+  {"id": "water-system", "secret": "config-secret-2", "unitCode": "$water", "expiresAt": "2030-01-01"}]}
+JSON
+chmod 644 "$data/noproofd.json"
+set +e
+"$bin/noproofd" --config "$data/noproofd.json" --port "$port" --data-dir "$data/data" >"$data/config.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] && grep -q "chmod 600" "$data/config.log" || fail "a group-readable config file with credentials was accepted (exit $rc): $(cat "$data/config.log")"
+chmod 600 "$data/noproofd.json"
+"$bin/noproofd" --config "$data/noproofd.json" --port "$port" --data-dir "$data/data" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+set +e
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" methods >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 16 ] || fail "a demo credential authenticated without --demo (exit $rc)"
+export NOPROOF_CREDENTIAL=tf-supervisor:config-secret-1 NOPROOF_STAFF=
+"$bin/noproof" credential list | grep "water-system" | grep -q "from config" || fail "the config file's credential is not listed"
+NOPROOF_CREDENTIAL=water-system:config-secret-2 "$bin/noproof" methods >/dev/null || fail "the config file's credential did not authenticate"
+"$bin/noproof" credential revoke water-system --reason "smoke test" >/dev/null || fail "revoking a config credential"
+set +e
+NOPROOF_CREDENTIAL=water-system:config-secret-2 "$bin/noproof" methods >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 16 ] || fail "a revoked config credential still authenticated (exit $rc)"
+unset NOPROOF_CREDENTIAL NOPROOF_STAFF
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (config) exited non-zero after SIGTERM"
 # The audit trail verifies; editing one row in the SQLite file makes `audit verify` fail naming it.
 "$bin/noproof" audit verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify on an untouched trail"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit SET result='found' WHERE sequence=7\"); c.commit()" \

@@ -1910,7 +1910,7 @@ const ProtobufCMessageDescriptor noproof__v1__staff_entry__descriptor =
   (ProtobufCMessageInit) noproof__v1__staff_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__credential_info__field_descriptors[11] =
+static const ProtobufCFieldDescriptor noproof__v1__credential_info__field_descriptors[13] =
 {
   {
     "credential_id",
@@ -2044,6 +2044,30 @@ static const ProtobufCFieldDescriptor noproof__v1__credential_info__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "staff_id",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CredentialInfo, staff_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CredentialInfo, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__credential_info__field_indices_by_name[] = {
   10,   /* field[10] = certificate_sha256 */
@@ -2056,12 +2080,14 @@ static const unsigned noproof__v1__credential_info__field_indices_by_name[] = {
   8,   /* field[8] = revocation_reason */
   6,   /* field[6] = revoked_at_millis */
   7,   /* field[7] = revoked_by */
+  12,   /* field[12] = source */
+  11,   /* field[11] = staff_id */
   1,   /* field[1] = unit_code */
 };
 static const ProtobufCIntRange noproof__v1__credential_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor noproof__v1__credential_info__descriptor =
 {
@@ -2071,7 +2097,7 @@ const ProtobufCMessageDescriptor noproof__v1__credential_info__descriptor =
   "Noproof__V1__CredentialInfo",
   "noproof.v1",
   sizeof(Noproof__V1__CredentialInfo),
-  11,
+  13,
   noproof__v1__credential_info__field_descriptors,
   noproof__v1__credential_info__field_indices_by_name,
   1,  noproof__v1__credential_info__number_ranges,
@@ -3060,7 +3086,7 @@ const ProtobufCMessageDescriptor noproof__v1__set_staff_request__descriptor =
   (ProtobufCMessageInit) noproof__v1__set_staff_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__issue_credential_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor noproof__v1__issue_credential_request__field_descriptors[6] =
 {
   {
     "unit_code",
@@ -3122,18 +3148,31 @@ static const ProtobufCFieldDescriptor noproof__v1__issue_credential_request__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "staff_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__IssueCredentialRequest, staff_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__issue_credential_request__field_indices_by_name[] = {
   4,   /* field[4] = certificate_sha256 */
   2,   /* field[2] = expires_in_days */
   3,   /* field[3] = kind */
   1,   /* field[1] = label */
+  5,   /* field[5] = staff_id */
   0,   /* field[0] = unit_code */
 };
 static const ProtobufCIntRange noproof__v1__issue_credential_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor noproof__v1__issue_credential_request__descriptor =
 {
@@ -3143,7 +3182,7 @@ const ProtobufCMessageDescriptor noproof__v1__issue_credential_request__descript
   "Noproof__V1__IssueCredentialRequest",
   "noproof.v1",
   sizeof(Noproof__V1__IssueCredentialRequest),
-  5,
+  6,
   noproof__v1__issue_credential_request__field_descriptors,
   noproof__v1__issue_credential_request__field_indices_by_name,
   1,  noproof__v1__issue_credential_request__number_ranges,

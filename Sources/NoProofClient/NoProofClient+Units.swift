@@ -66,9 +66,9 @@ extension NoProofClient {
     /// `kind` "" / "unit", or "citizen-portal" for the citizen portal's app. With `certificateSHA256` the
     /// credential is bound to that client certificate (mutual TLS) and no secret comes back.
     package func issueCredential(unitCode: String, label: String = "", expiresInDays: UInt32 = 0, kind: String = "",
-                                 certificateSHA256: String = "", staff: String?) async throws -> IssueCredentialResponse {
+                                 certificateSHA256: String = "", staffMember: String = "", staff: String?) async throws -> IssueCredentialResponse {
         try await units("IssueCredential", IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays,
-                                                                  kind: kind, certificateSha256: certificateSHA256),
+                                                                  kind: kind, certificateSha256: certificateSHA256, staffID: staffMember),
                         as: IssueCredentialResponse.self, staff: staff)
     }
 

@@ -56,7 +56,7 @@ extension CredentialInfo {
                   issuedAtMillis: Self.millis(credential.issuedAt), issuedBy: credential.issuedBy,
                   expiresAtMillis: Self.millis(credential.expiresAt), revokedAtMillis: credential.revokedAt.map(Self.millis) ?? 0,
                   revokedBy: credential.revokedBy ?? "", revocationReason: credential.revocationReason ?? "", kind: credential.kind.rawValue,
-                  certificateSha256: credential.certificateSHA256 ?? "")
+                  certificateSha256: credential.certificateSHA256 ?? "", staffID: credential.staffID ?? "", source: credential.source)
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }

@@ -7,15 +7,21 @@ import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 
-/// Purpose-bound access control (Art. 5, 16): a proof request must cite an item of the calling
-/// unit's published list in force that obtains that licence type by data sharing, and stay within
-/// the anti-harvesting limits. Decided in memory on the event loop; the published lists are
+/// Purpose-bound access control (Art. 5, 16): a proof request must be made by an active
+/// registered staff member of the calling unit (the credential's own staff member, or the one a
+/// system credential names), cite an item of the unit's published list in force that obtains
+/// that licence type by data sharing, and stay within the anti-harvesting limits; bursts that
+/// look like harvesting are written to the audit trail (`Harvest.Suspected`) for the report. Decided in memory on the event loop; the published lists are
 /// reloaded from the unit store whenever they change. Every refusal is also written to the unit
 /// store's denial log for supervision, in order, by one writer (`DenialWriter`); callers wait for
 /// the record before answering (`checked`, `recorded`), and `close()` drains the queue.
 package final class AccessGate: Sendable {
     private let store: any UnitStore
     private let lists: Mutex<[String: [ItemListVersion]]>
+    /// Active staff by unit code: who may be named as the acting staff member.
+    private let staff: Mutex<[String: [String: StaffRole]]>
+    /// Nil when there are no anti-harvesting limits, like `limiter`.
+    private let detector: Mutex<HarvestDetector?>
     /// Holds nil when there are no anti-harvesting limits (load tests). (An optional `Mutex`
     /// would be simpler, but optional chaining through a noncopyable `Mutex?` that is nil crashed
     /// at run time with Swift 6.3.)
@@ -26,13 +32,15 @@ package final class AccessGate: Sendable {
     /// Where automatic publications (an approved list reaching its effective time) are audited.
     private let audit: AuditLog?
 
-    package init(store: any UnitStore, limits: RateLimits? = .standard, audit: AuditLog? = nil,
-                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+    package init(store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
+                 audit: AuditLog? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
         self.audit = audit
         self.denials = DenialWriter(store: store, logger: logger)
         self.lists = Mutex([:])
+        self.staff = Mutex([:])
         self.limiter = Mutex(limits.map { RateLimiter(limits: $0) })
+        self.detector = Mutex(limits.map { _ in HarvestDetector(rules: harvestRules) })
         self.now = now
         self.logger = logger
     }
@@ -56,10 +64,17 @@ package final class AccessGate: Sendable {
             }
         }
         var byUnit: [String: [ItemListVersion]] = [:]
+        var staffByUnit: [String: [String: StaffRole]] = [:]
         for unit in try await store.units() {
             byUnit[unit.code.value] = try await store.listHistory(unit: unit.code).filter { $0.status == .published }
+            if unit.active {
+                staffByUnit[unit.code.value] = Dictionary(
+                    try await store.staff(of: unit.code, includeInactive: false).filter(\.active).map { ($0.id, $0.role) },
+                    uniquingKeysWith: { first, _ in first })
+            }
         }
         lists.withLock { $0 = byUnit }
+        staff.withLock { $0 = staffByUnit }
         logger.debug("item lists loaded", metadata: ["units": "\(byUnit.count)"])
     }
 
@@ -73,13 +88,17 @@ package final class AccessGate: Sendable {
     /// Why this request may not proceed, or nil. The denial record is queued for the unit
     /// store's log (in order); callers that must not answer before it is durable use
     /// `checked(...)` or `decide(...)` and `recorded(_:)`.
-    package func refusal(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String) -> RPCError? {
-        decide(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode)?.error
+    package func refusal(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+                         credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> RPCError? {
+        decide(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+               credentialID: credentialID, signedInStaff: signedInStaff, holder: holder)?.error
     }
 
     /// Why this request may not proceed (nil if it may), once the denial record is durable.
-    package func checked(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String) async -> RPCError? {
-        guard let refusal = decide(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode) else {
+    package func checked(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+                         credentialID: String = "", signedInStaff: String? = nil, holder: String = "") async -> RPCError? {
+        guard let refusal = decide(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+                                   credentialID: credentialID, signedInStaff: signedInStaff, holder: holder) else {
             return nil
         }
         await recorded(refusal.ticket)
@@ -87,10 +106,21 @@ package final class AccessGate: Sendable {
     }
 
     /// The decision, with the ticket of the queued denial record when refused.
-    package func decide(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String) -> Refusal? {
+    /// - Parameters:
+    ///   - staff: the acting staff member the call names (the `staff` metadata), or the signed-in one.
+    ///   - credentialID: the connection's credential, for the per-credential limits.
+    ///   - signedInStaff: the staff member of a staff credential; `staff` must then be the same person.
+    ///   - holder: the holder asked about ("" if not known yet), for the harvesting signals.
+    package func decide(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+                        credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> Refusal? {
         let moment = now()
         guard let unit = try? UnifiedSocialCreditCode.parse(unitCode, field: "unit") else {
             return Refusal(error: RPCError(.permissionDenied, "the connection's unit \(unitCode) has no item list"), ticket: 0)
+        }
+        if let problem = staffProblem(unitCode: unitCode, staff: staff, signedInStaff: signedInStaff) {
+            let ticket = record(kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
+                                itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
+            return Refusal(error: problem.error, ticket: ticket)
         }
         let versions = lists.withLock { $0[unitCode] ?? [] }
         switch AccessPolicy.decide(unit: unit, licenceType: typeCode, itemCode: itemCode, at: moment, versions: versions) {
@@ -101,12 +131,70 @@ package final class AccessGate: Sendable {
         case .allowed:
             break
         }
-        if let breach = limiter.withLock({ $0?.admit(unit: unitCode, staffID: staff, caseReference: caseReference, at: moment) }) {
-            let ticket = record(kind: .breach, reason: breach.code, message: breach.message, unitCode: unitCode, staff: staff,
-                                itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
-            return Refusal(error: RPCError(.resourceExhausted, breach.message), ticket: ticket)
+        let outcome = limiter.withLock { limiter -> (RateLimitBreach?, Bool)? in
+            guard limiter != nil else { return nil }
+            let newCase = limiter!.caseCount(unit: unitCode, caseReference: caseReference, at: moment) == 0
+            return (limiter!.admit(unit: unitCode, staffID: staff, caseReference: caseReference, credentialID: credentialID, at: moment), newCase)
+        }
+        if let (breach, newCase) = outcome {
+            if let breach {
+                let ticket = record(kind: .breach, reason: breach.code, message: breach.message, unitCode: unitCode, staff: staff,
+                                    itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
+                return Refusal(error: RPCError(.resourceExhausted, breach.message), ticket: ticket)
+            }
+            let suspicions = detector.withLock {
+                $0?.observe(unit: unitCode, staff: staff, credentialID: credentialID, holder: holder, newCase: newCase, at: moment) ?? []
+            }
+            report(suspicions, at: moment)
         }
         return nil
+    }
+
+    /// Notes a lookup that found nothing (guessing identifiers is harvesting too).
+    package func noteMiss(unitCode: String, staff: String, credentialID: String) {
+        let moment = now()
+        let suspicions = detector.withLock { $0?.observeMiss(unit: unitCode, staff: staff, credentialID: credentialID, at: moment) ?? [] }
+        report(suspicions, at: moment)
+    }
+
+    /// Whether `staff` may act for `unitCode`: an active registered member, and the signed-in
+    /// person when the credential is a staff credential.
+    private func staffProblem(unitCode: String, staff: String, signedInStaff: String?) -> (reason: String, error: RPCError)? {
+        if let signedInStaff, signedInStaff != staff {
+            return ("staff_mismatch", RPCError(.permissionDenied, "this connection is signed in as staff member \(signedInStaff) and cannot act as \(staff.prefix(64)); drop the staff metadata or sign in with that person's own credential"))
+        }
+        if staff.isEmpty {
+            return ("no_staff", RPCError(.invalidArgument, "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF); 'noproof staff list' shows the unit's staff"))
+        }
+        let role = self.staff.withLock { $0[unitCode]?[staff] }
+        guard role != nil else {
+            return ("unknown_staff", RPCError(.permissionDenied, "\(staff.prefix(64)) is not an active staff member of unit \(unitCode); name a registered member ('noproof staff list') or ask the unit's supervisor (督办员) to register them"))
+        }
+        return nil
+    }
+
+    /// Writes each suspicion to the audit trail (where the report counts it) and the log.
+    private func report(_ suspicions: [HarvestDetector.Suspicion], at moment: Date) {
+        guard !suspicions.isEmpty else { return }
+        for suspicion in suspicions {
+            logger.warning("harvesting suspected", metadata: [
+                "unit": "\(suspicion.unit)", "staff": "\(suspicion.staff)", "signal": "\(suspicion.signal.rawValue)", "count": "\(suspicion.count)",
+            ])
+        }
+        guard let audit else { return }
+        let records = suspicions.map {
+            AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unit, credentialID: $0.credentialID,
+                        staff: $0.staff, action: "Harvest.Suspected", itemCode: "", caseReference: $0.summary, holderID: "",
+                        typeCode: "", licenceID: $0.signal.rawValue, result: "suspected")
+        }
+        let logger = self.logger
+        Task {
+            do {
+                for record in records { _ = try await audit.append(record) }
+            } catch {
+                logger.error("harvesting suspicion not audited", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Waits until the denial record with `ticket` (and every one queued before it) is written.

@@ -108,7 +108,7 @@ package struct LicenceService: Sendable {
         }
         let purpose = request.purpose ?? Purpose()
         var record = AuditRecord(
-            atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",
+            atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
             action: "Lookup", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
             holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: ""
         )
@@ -131,7 +131,8 @@ package struct LicenceService: Sendable {
             return
         }
         if let gate, let refusal = gate.decide(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                               caseReference: purpose.caseReference, typeCode: type.code) {
+                                               caseReference: purpose.caseReference, typeCode: type.code,
+                                               credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
             record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
             let refused = record
             let issuer = self.issuer
@@ -196,6 +197,7 @@ package struct LicenceService: Sendable {
             }
         case .notFound:
             record.result = "not_found"
+            gate?.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
             let failure = RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
         case .notInForce(let licence, let status):
@@ -235,7 +237,7 @@ package struct LicenceService: Sendable {
     private func getLicence(_ request: GetLicenceRequest, context: CallContext) async throws -> GetLicenceResponse {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
-        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",
+        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
                                  action: "GetLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
                                  holderID: "", typeCode: "", licenceID: String(request.licenceID.prefix(128)), result: "")
         do {
@@ -245,7 +247,8 @@ package struct LicenceService: Sendable {
             if let gate {
                 try Self.checkPurpose(purpose)
                 if let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                    caseReference: purpose.caseReference, typeCode: licence.typeCode) {
+                                                    caseReference: purpose.caseReference, typeCode: licence.typeCode,
+                                                    credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: licence.holder.key) {
                     throw refusal
                 }
             }
@@ -263,7 +266,7 @@ package struct LicenceService: Sendable {
     private func checkLicence(_ request: CheckLicenceRequest, context: CallContext) async throws -> CheckLicenceResponse {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
-        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: context.staff ?? "",
+        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
                                  action: "CheckLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
                                  holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: "")
         do {
@@ -274,7 +277,8 @@ package struct LicenceService: Sendable {
             guard type.connected else { throw Self.notConnected(type) }
             try Self.checkPurpose(purpose)
             if let gate, let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                          caseReference: purpose.caseReference, typeCode: type.code) {
+                                                          caseReference: purpose.caseReference, typeCode: type.code,
+                                                          credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
                 throw refusal
             }
             let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }
@@ -352,6 +356,14 @@ package struct LicenceService: Sendable {
     // MARK: Helpers
 
     private func millis() -> Int64 { Int64(now().timeIntervalSince1970 * 1000) }
+
+    /// The acting staff member as recorded: the signed-in one of a staff credential, otherwise the
+    /// "staff" metadata (the access gate checks either against the unit's registered staff). Cut
+    /// to 64 characters, the longest staff id, so a hostile value cannot bloat the audit trail.
+    static func actingStaff(_ context: CallContext) -> String {
+        if let signedIn = context.unit?.staffID, context.staff?.isEmpty ?? true { return signedIn }
+        return String((context.staff ?? "").prefix(64))
+    }
 
     static func library<T>(_ body: () async throws(LibraryError) -> T) async throws(RPCError) -> T {
         do { return try await body() } catch { throw RPCError(error) }

@@ -17,9 +17,13 @@ package final class UnitCredentialAuthenticator: Authenticator {
     private let fixedIDs: Set<String>
     private let verified = Mutex<[String: [UInt8]]>([:])
     private let now: @Sendable () -> Date
+    /// Whether stored credentials of source "demo" (published secrets) authenticate: only when
+    /// noproofd runs with --demo, so a demo folder reused for real work does not keep them open.
+    private let acceptsDemoCredentials: Bool
 
-    package init(store: any UnitStore, fixed: [StaticCredentialAuthenticator.Credential] = [],
+    package init(store: any UnitStore, fixed: [StaticCredentialAuthenticator.Credential] = [], acceptsDemoCredentials: Bool = true,
                  now: @escaping @Sendable () -> Date = { Date() }) {
+        self.acceptsDemoCredentials = acceptsDemoCredentials
         self.store = store
         self.fixed = fixed.isEmpty ? nil : StaticCredentialAuthenticator(fixed)
         self.fixedIDs = Set(fixed.map(\.id))
@@ -36,7 +40,7 @@ package final class UnitCredentialAuthenticator: Authenticator {
         } catch {
             throw RPCError(.unavailable, "cannot read credentials: \(error); retry")
         }
-        guard let credential else {
+        guard let credential, acceptsDemoCredentials || credential.source != "demo" else {
             throw RPCError(.unauthenticated, "unknown credential or wrong secret")
         }
         let moment = now()
@@ -94,11 +98,24 @@ package final class UnitCredentialAuthenticator: Authenticator {
         guard let unit, unit.active else {
             throw RPCError(.permissionDenied, "the unit \(credential.unitCode.value) of this credential is not active")
         }
+        if let staffID = credential.staffID {
+            // A staff credential is the person: it stops working when they leave the unit's staff.
+            let member: StaffMember?
+            do {
+                member = try await store.staffMember(staffID, of: unit.code)
+            } catch {
+                throw RPCError(.unavailable, "cannot read staff: \(error); retry")
+            }
+            guard let member, member.active else {
+                throw RPCError(.permissionDenied, "credential \(credential.id) belongs to \(staffID), who is no longer an active staff member of \(unit.name) (\(unit.code)); ask the unit's supervisor to register them ('noproof staff set') or use a current member's credential")
+            }
+        }
         return AuthenticatedUnit(
             unitCode: unit.code.value, unitName: unit.name, credentialID: credential.id,
             expiresAt: Int64(credential.expiresAt.timeIntervalSince1970),
             // A citizen-portal credential carries only that role: it never acts as its unit.
-            roles: credential.kind == .citizenPortal ? [AuthenticatedUnit.citizenPortalRole] : unit.isTaskForceOffice ? ["taskforce"] : []
+            roles: credential.kind == .citizenPortal ? [AuthenticatedUnit.citizenPortalRole] : unit.isTaskForceOffice ? ["taskforce"] : [],
+            staffID: credential.staffID
         )
     }
 }

@@ -79,7 +79,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.createUnit, CreateUnitRequest.self, GetUnitResponse.self) { request, context in
             let unit = try context.requireUnit()
             try Self.requireTaskForce(unit, to: "register units")
-            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            let staff = try await member(Self.requireSignedIn(context, to: "register units"), of: unit, roles: nil)
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
             let created = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
             let members = try Self.validated { () throws(ValidationError) in
@@ -98,7 +98,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.updateUnit, UpdateUnitRequest.self, GetUnitResponse.self) { request, context in
             let unit = try context.requireUnit()
             try Self.requireTaskForce(unit, to: "change units")
-            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            let staff = try await member(Self.requireSignedIn(context, to: "change units"), of: unit, roles: nil)
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
             let changed = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
             let moment = now()
@@ -106,6 +106,7 @@ package struct UnitService: Sendable {
             try await audited(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
                               result: changed.active ? "updated" : "deactivated", counterpart: changed.code.value, at: moment)
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
+            await reloadGate()
             return GetUnitResponse(unit: UnitInfo(changed))
         }
         registry.unary(UnitMethods.setStaff, SetStaffRequest.self, ListStaffResponse.self) { request, context in
@@ -117,7 +118,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.revokeCredential, RevokeCredentialRequest.self, CredentialResponse.self) { request, context in
             let unit = try context.requireUnit()
             try Self.requireTaskForce(unit, to: "revoke credentials")
-            let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+            let staff = try await member(Self.requireSignedIn(context, to: "revoke credentials"), of: unit, roles: nil)
             guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
             let moment = now()
             let revoked = try await Self.store { () async throws(UnitStoreError) in
@@ -336,7 +337,7 @@ package struct UnitService: Sendable {
         let unit = try context.requireUnit()
         try Self.requireTaskForce(unit, to: "\(action) item lists (Art. 5)")
         let code = try Self.unitCode(unitCode)
-        let staff = try await member(Self.requireStaff(context), of: unit, roles: [.supervisor])
+        let staff = try await member(Self.requireSignedIn(context, to: "\(action) item lists"), of: unit, roles: [.supervisor])
         return (code, try Self.version(version), staff)
     }
 
@@ -389,6 +390,9 @@ package struct UnitService: Sendable {
         guard !request.staff.isEmpty else {
             throw RPCError(.invalidArgument, "staff: give the whole new staff set — one supervisor (督办员) and at least one agent (代办员) (Art. 10)")
         }
+        // Who serves a unit is the supervisor's decision (the unit's own, or the task force office's),
+        // made by the person signed in — never by a system credential naming someone.
+        let actor = try await member(Self.requireSignedIn(context, to: "set a unit's staff"), of: unit, roles: [.supervisor])
         // Members listed are the active staff; members left out are deactivated by the store.
         let members = try Self.validated { () throws(ValidationError) in
             try request.staff.enumerated().map { index, entry throws(ValidationError) in
@@ -400,16 +404,17 @@ package struct UnitService: Sendable {
             try await store.replaceStaff(of: code, with: members, at: moment)
             return try await store.staff(of: code, includeInactive: true)
         }
-        try await audited(context, action: "Staff.Set", staff: context.staff ?? "", subject: code.value, result: "replaced",
+        try await audited(context, action: "Staff.Set", staff: actor, subject: code.value, result: "replaced",
                           counterpart: code.value, at: moment)
-        logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)", "members": "\(members.count)"])
+        logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)/\(actor)", "members": "\(members.count)"])
+        await reloadGate()
         return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
     }
 
     private func issueCredential(_ request: IssueCredentialRequest, context: CallContext) async throws(RPCError) -> IssueCredentialResponse {
         let unit = try context.requireUnit()
         try Self.requireTaskForce(unit, to: "issue credentials")
-        let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
+        let staff = try await member(Self.requireSignedIn(context, to: "issue credentials"), of: unit, roles: nil)
         let target = try await existingUnit(try Self.unitCode(request.unitCode))
         let days = request.expiresInDays == 0 ? Self.defaultCredentialDays : request.expiresInDays
         guard days <= Self.maxCredentialDays else {
@@ -418,9 +423,11 @@ package struct UnitService: Sendable {
         let moment = now()
         let certificate = request.certificateSha256.isEmpty ? nil : request.certificateSha256
         let (credential, secret) = try Self.validated { () throws(ValidationError) in
-            try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
-                                 expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: try CredentialKind.parse(request.kind),
-                                 rounds: credentialRounds, certificateSHA256: certificate)
+            let staffID = request.staffID.isEmpty ? nil : request.staffID
+            let kind = request.kind.isEmpty && staffID != nil ? CredentialKind.staff : try CredentialKind.parse(request.kind)
+            return try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
+                                        expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
+                                        rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
         }
         try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
         try await audited(context, action: "Credential.Issue", staff: staff, subject: credential.id,
@@ -459,8 +466,17 @@ package struct UnitService: Sendable {
         return staffID
     }
 
-    /// The acting staff member from the `staff` metadata, or INVALID_ARGUMENT.
+    /// The acting staff member's id (docs/SECURITY.md, "Staff identity"): on a staff credential,
+    /// the person it belongs to — a "staff" metadata entry naming anyone else is PERMISSION_DENIED;
+    /// on a departmental system's credential, the `staff` metadata entry (INVALID_ARGUMENT when
+    /// missing or malformed). Callers still check that the id is an active member of the unit.
     static func requireStaff(_ context: CallContext) throws(RPCError) -> String {
+        if let signedIn = context.unit?.staffID {
+            if let claimed = context.staff, !claimed.isEmpty, claimed != signedIn {
+                throw RPCError(.permissionDenied, "this connection is signed in as staff member \(signedIn) and cannot act as \(claimed); drop the staff metadata or sign in with \(claimed)'s own credential")
+            }
+            return signedIn
+        }
         guard let staff = context.staff, !staff.isEmpty else {
             throw RPCError(.invalidArgument, "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF)")
         }
@@ -468,6 +484,20 @@ package struct UnitService: Sendable {
             try StaffMember.validateID(staff, field: "staff")
             return staff
         }
+    }
+
+    /// The staff member signed in on this connection with their own staff credential, for acts
+    /// that carry a person's authority (approving lists, answering verification, acting as
+    /// supervisor, changing staff and credentials). On a departmental system's credential the
+    /// "staff" metadata is only a name the system typed, so such acts are PERMISSION_DENIED.
+    static func requireSignedIn(_ context: CallContext, to action: String) throws(RPCError) -> String {
+        let unit = try context.requireUnit()
+        guard unit.staffID != nil else {
+            throw RPCError(.permissionDenied, "to \(action) the staff member must sign in with their own staff credential; this connection uses "
+                + "\(unit.unitName)'s system credential \(unit.credentialID), on which the staff metadata is only a name. "
+                + "The task force office issues one: noproof credential issue \(unit.unitCode) --staff-member ID")
+        }
+        return try requireStaff(context)
     }
 
     static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws(RPCError) {

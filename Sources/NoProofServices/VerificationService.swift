@@ -414,7 +414,17 @@ package final class VerificationService: Sendable {
         guard unit.unitCode == request.issuingUnit else {
             throw RPCError(.permissionDenied, "only the issuing unit's agents (代办员) and supervisor (督办员) — \(request.issuingUnitName) (\(request.issuingUnit)) — may \(action) request \(id)")
         }
-        let member = try await member(UnitService.requireStaff(context), of: unit.unitCode, unitName: unit.unitName)
+        // Answering and returning carry the issuing unit's word (Art. 11: it answers for the
+        // truth of the proof), and a supervisor's powers are a person's: both need the staff
+        // member's own credential. Taking a request is routine work a departmental system may do
+        // for a named agent.
+        let staffID = action == "take" ? try UnitService.requireStaff(context)
+                                       : try UnitService.requireSignedIn(context, to: "\(action) a verification request")
+        var member = try await member(staffID, of: unit.unitCode, unitName: unit.unitName)
+        if unit.staffID == nil, member.role == .supervisor {
+            // Named by a system credential: it may act as an agent, never with the supervisor's powers.
+            member.role = .agent
+        }
         return (request, member)
     }
 

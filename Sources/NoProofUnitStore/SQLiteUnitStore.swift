@@ -120,6 +120,14 @@ package final class SQLiteUnitStore: UnitStore {
                 CREATE UNIQUE INDEX credential_by_certificate ON credential(certificate_sha256) WHERE certificate_sha256 IS NOT NULL;
                 """)
         }
+        // Staff credentials (a staff member signing in as themselves) and where a credential came
+        // from ("" issued over RPC, "config" from noproofd's config file, "demo").
+        migrator.registerMigration("credential-staff") { db in
+            try db.execute(sql: """
+                ALTER TABLE credential ADD COLUMN staff_id TEXT;
+                ALTER TABLE credential ADD COLUMN source TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return migrator
     }
 
@@ -348,7 +356,7 @@ package final class SQLiteUnitStore: UnitStore {
                               issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
                               revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
                               kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"),
-                              certificateSHA256: row["certificate_sha256"])
+                              certificateSHA256: row["certificate_sha256"], staffID: row["staff_id"], source: row["source"] ?? "")
         } catch {
             throw UnitStoreError(.storage, "stored credential \(id) is unreadable: \(error)")
         }
@@ -357,6 +365,11 @@ package final class SQLiteUnitStore: UnitStore {
     package func insertCredential(_ credential: Credential) async throws(UnitStoreError) {
         try await write { db in
             _ = try Self.requireUnit(db, credential.unitCode)
+            if let staff = credential.staffID,
+               try Row.fetchOne(db, sql: "SELECT 1 FROM staff WHERE unit_code = ? AND id = ? AND active = 1",
+                                arguments: [credential.unitCode.value, staff]) == nil {
+                throw UnitStoreError.invalid(ValidationError(field: "staff_id", reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
+            }
             if try Row.fetchOne(db, sql: "SELECT 1 FROM credential WHERE id = ?", arguments: [credential.id]) != nil {
                 throw UnitStoreError(.alreadyExists, "credential \(credential.id) already exists")
             }
@@ -366,12 +379,12 @@ package final class SQLiteUnitStore: UnitStore {
             }
             try db.execute(sql: """
                 INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
-                                        revocation_reason, kind, certificate_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        revocation_reason, kind, certificate_sha256, staff_id, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
                                  Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
                                  credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
-                                 credential.kind.rawValue, credential.certificateSHA256])
+                                 credential.kind.rawValue, credential.certificateSHA256, credential.staffID, credential.source])
         }
     }
 

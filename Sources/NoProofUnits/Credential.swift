@@ -37,12 +37,18 @@ package struct Credential: Hashable, Sendable, Identifiable {
     /// this credential for mutual TLS; such a credential authenticates by its certificate only
     /// (its secret is never shown).
     package var certificateSHA256: String?
+    /// The staff member of `unitCode` a `staff` credential belongs to (nil for other kinds): a
+    /// connection authenticated with it acts as that person and no other.
+    package var staffID: String?
+    /// Where it came from: "" when issued over RPC, "config" for one declared in noproofd's config
+    /// file, "demo" for the demo's published ones.
+    package var source: String
 
     /// Creates a credential from stored parts.
     package init(id: String, unitCode: UnifiedSocialCreditCode, secretHash: CredentialHash, label: String,
                  issuedAt: Date, issuedBy: String, expiresAt: Date, revokedAt: Date? = nil,
                  revokedBy: String? = nil, revocationReason: String? = nil, kind: CredentialKind = .unit,
-                 certificateSHA256: String? = nil) {
+                 certificateSHA256: String? = nil, staffID: String? = nil, source: String = "") {
         self.id = id
         self.unitCode = unitCode
         self.secretHash = secretHash
@@ -55,6 +61,8 @@ package struct Credential: Hashable, Sendable, Identifiable {
         self.revocationReason = revocationReason
         self.kind = kind
         self.certificateSHA256 = certificateSHA256
+        self.staffID = staffID
+        self.source = source
     }
 
     /// Issues a credential for `unitCode` with a fresh random identifier and secret.
@@ -68,19 +76,35 @@ package struct Credential: Hashable, Sendable, Identifiable {
     package static func issue(unitCode: UnifiedSocialCreditCode, label: String = "", issuedBy: String,
                               issuedAt: Date, expiresAt: Date, kind: CredentialKind = .unit,
                               rounds: Int = CredentialHash.defaultRounds,
-                              certificateSHA256: String? = nil) throws(ValidationError) -> (credential: Credential, secret: String) {
+                              certificateSHA256: String? = nil, staffID: String? = nil) throws(ValidationError) -> (credential: Credential, secret: String) {
         guard expiresAt > issuedAt else {
             throw ValidationError(field: "expires_at", reason: "expiry must be after the issue time \(issuedAt)")
         }
         try StaffMember.validateID(issuedBy, field: "issued_by")
         if label.count > 100 { throw ValidationError(field: "label", reason: "label must be at most 100 characters") }
+        try checkStaffBinding(kind: kind, staffID: staffID)
         let id = idPrefix + Base64URL.encode(Base64URL.randomBytes(idByteCount))
         let secret = Base64URL.encode(Base64URL.randomBytes(secretByteCount))
         let fingerprint = try certificateSHA256.map { (text: String) throws(ValidationError) in try CertificateFingerprint.normalised(text) }
         let credential = Credential(id: id, unitCode: unitCode, secretHash: CredentialHash.make(secret: secret, rounds: rounds),
                                     label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt, kind: kind,
-                                    certificateSHA256: fingerprint)
+                                    certificateSHA256: fingerprint, staffID: staffID)
         return (credential, secret)
+    }
+
+    /// A `staff` credential names its staff member (a valid staff id); no other kind names one.
+    /// - Throws: `ValidationError` on `staff_id`.
+    package static func checkStaffBinding(kind: CredentialKind, staffID: String?) throws(ValidationError) {
+        switch (kind, staffID) {
+        case (.staff, nil):
+            throw ValidationError(field: "staff_id", reason: "a staff credential belongs to one staff member: name them (noproof credential issue UNIT --staff-member ID)")
+        case (.staff, let id?):
+            try StaffMember.validateID(id, field: "staff_id")
+        case (_, nil):
+            break
+        case (_, .some):
+            throw ValidationError(field: "staff_id", reason: "only a staff credential (kind staff) names a staff member")
+        }
     }
 
     /// Checks a presented `secret` at time `now`. The secret is compared first (in constant

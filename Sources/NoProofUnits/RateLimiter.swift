@@ -5,16 +5,31 @@ import Foundation
 /// behaviour is deterministic in tests. Share one instance behind a lock.
 ///
 /// Only admitted lookups are counted. The per-case count runs from the case's first lookup for
-/// `caseWindowSeconds`; the per-staff count is a sliding 60-second window.
+/// `caseWindowSeconds`; the per-staff-per-minute count is a sliding 60-second window; the other
+/// counts are fixed windows: the clock minute, and the civil day in China Standard Time.
 package struct RateLimiter: Sendable {
     struct StaffKey: Hashable, Sendable { var unit: String; var staff: String }
     struct CaseKey: Hashable, Sendable { var unit: String; var reference: String }
     struct CaseCount: Sendable { var firstAt: Date; var count: Int }
+    /// A fixed-window counter: what it counts and the window's number (minute or day since 1970).
+    struct WindowKey: Hashable, Sendable {
+        enum Scope: Hashable, Sendable {
+            case staffDay(unit: String, staff: String)
+            case newCasesDay(unit: String, staff: String)
+            case credentialMinute(String)
+            case credentialDay(String)
+            case unitMinute(String)
+            case unitDay(String)
+        }
+        var scope: Scope
+        var window: Int
+    }
 
     /// The limits in force.
     package var limits: RateLimits
     var staffWindows: [StaffKey: [Date]] = [:]
     var cases: [CaseKey: CaseCount] = [:]
+    var windows: [WindowKey: Int] = [:]
     var callsSincePrune = 0
 
     /// Creates a limiter.
@@ -22,14 +37,18 @@ package struct RateLimiter: Sendable {
         self.limits = limits
     }
 
-    /// Decides on a lookup by `staffID` of `unit` for `caseReference` at `now`, counting it
-    /// when admitted.
-    /// - Returns: `nil` when admitted, otherwise the breach (the per-case limit is checked first).
-    package mutating func admit(unit: String, staffID: String, caseReference: String, at now: Date) -> RateLimitBreach? {
+    /// Decides on a lookup by `staffID` of `unit` for `caseReference` at `now`, made with
+    /// `credentialID` ("" skips the per-credential limits), counting it when admitted.
+    /// - Returns: `nil` when admitted, otherwise the first limit reached, checked in this order:
+    ///   per case, per staff member (minute, day, new cases), per credential (minute, day), per
+    ///   unit (minute, day).
+    package mutating func admit(unit: String, staffID: String, caseReference: String, credentialID: String = "",
+                                at now: Date) -> RateLimitBreach? {
         callsSincePrune += 1
         if callsSincePrune >= 4096 { prune(now: now) }
         let caseKey = CaseKey(unit: unit, reference: caseReference)
         var caseCount = cases[caseKey] ?? CaseCount(firstAt: now, count: 0)
+        let newCase = caseCount.count == 0 || now.timeIntervalSince(caseCount.firstAt) >= limits.caseWindowSeconds
         if now.timeIntervalSince(caseCount.firstAt) >= limits.caseWindowSeconds {
             caseCount = CaseCount(firstAt: now, count: 0)
         }
@@ -43,12 +62,41 @@ package struct RateLimiter: Sendable {
             staffWindows[staffKey] = window
             return RateLimitBreach(limit: .perStaffPerMinute(staffID: staffID), currentCount: window.count, maximum: limits.maxLookupsPerStaffPerMinute)
         }
+        let minute = Self.minute(now), day = Self.day(now)
+        var counted: [(WindowKey, Int, RateLimitBreach.Limit)] = [
+            (WindowKey(scope: .staffDay(unit: unit, staff: staffID), window: day), limits.maxLookupsPerStaffPerDay, .perStaffPerDay(staffID: staffID)),
+        ]
+        if newCase {
+            counted.append((WindowKey(scope: .newCasesDay(unit: unit, staff: staffID), window: day), limits.maxNewCasesPerStaffPerDay,
+                            .newCasesPerStaffPerDay(staffID: staffID)))
+        }
+        if !credentialID.isEmpty {
+            counted.append((WindowKey(scope: .credentialMinute(credentialID), window: minute), limits.maxLookupsPerCredentialPerMinute,
+                            .perCredentialPerMinute(credentialID: credentialID)))
+            counted.append((WindowKey(scope: .credentialDay(credentialID), window: day), limits.maxLookupsPerCredentialPerDay,
+                            .perCredentialPerDay(credentialID: credentialID)))
+        }
+        counted.append((WindowKey(scope: .unitMinute(unit), window: minute), limits.maxLookupsPerUnitPerMinute, .perUnitPerMinute))
+        counted.append((WindowKey(scope: .unitDay(unit), window: day), limits.maxLookupsPerUnitPerDay, .perUnitPerDay))
+        for (key, maximum, limit) in counted {
+            let count = windows[key] ?? 0
+            if count >= maximum {
+                staffWindows[staffKey] = window
+                return RateLimitBreach(limit: limit, currentCount: count, maximum: maximum)
+            }
+        }
+        for (key, _, _) in counted { windows[key, default: 0] += 1 }
         window.append(now)
         staffWindows[staffKey] = window
         caseCount.count += 1
         cases[caseKey] = caseCount
         return nil
     }
+
+    /// The clock minute of `date`, counted from 1970.
+    static func minute(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
+    /// The civil day of `date` in China Standard Time (UTC+8), counted from 1970-01-01.
+    static func day(_ date: Date) -> Int { Int(((date.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)) }
 
     /// Lookups counted for `caseReference` of `unit` at `now`.
     package func caseCount(unit: String, caseReference: String, at now: Date) -> Int {
@@ -66,6 +114,13 @@ package struct RateLimiter: Sendable {
     package mutating func prune(now: Date) {
         callsSincePrune = 0
         cases = cases.filter { now.timeIntervalSince($0.value.firstAt) < limits.caseWindowSeconds }
+        let minute = Self.minute(now), day = Self.day(now)
+        windows = windows.filter { key, _ in
+            switch key.scope {
+            case .credentialMinute, .unitMinute: key.window >= minute
+            case .staffDay, .newCasesDay, .credentialDay, .unitDay: key.window >= day
+            }
+        }
         staffWindows = staffWindows.compactMapValues { window in
             let kept = window.filter { now.timeIntervalSince($0) < 60 }
             return kept.isEmpty ? nil : kept

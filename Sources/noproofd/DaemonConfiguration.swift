@@ -10,17 +10,30 @@ import Foundation
 ///       "tlsCert": "server.pem", "tlsKey": "server.key", "tlsClientCA": "ca.pem", "tlsPort": 7443, "tlsOnly": false,
 ///       "handshakeTimeoutSeconds": 10, "frameTimeoutSeconds": 30, "maxPendingAnswerBytes": 8388608,
 ///       "maxCallsInProgress": 16384, "maxAuditQueueDepth": 1024, "maxAuditQueueAgeMillis": 250,
-///       "credentials": [{"id": "...", "secret": "...", "unitCode": "...", "unitName": "...",
-///                        "roles": ["citizen-portal"]}]
+///       "credentials": [{"id": "...", "secretHash": "pbkdf2-sha256$...", "unitCode": "...",
+///                        "staffId": "agent-0001", "roles": ["citizen-portal"], "expiresAt": "2027-06-30"}]
 ///     }
+///
+/// Credentials in the file are stored in the unit store at start (`CredentialProvisioning`):
+/// hashed, bound to their registered unit and its real role, listed, expiring and revocable.
+/// The file must then be owner-only (chmod 600).
 struct DaemonConfiguration: Codable {
     struct Credential: Codable {
         var id: String
-        var secret: String
+        /// The secret (at least 12 characters), or instead `secretHash`: the stored form
+        /// `pbkdf2-sha256$ROUNDS$SALT$DIGEST`, so the file need not hold the secret itself.
+        var secret: String?
+        var secretHash: String?
         var unitCode: String
-        var unitName: String
-        /// Roles of the credential, e.g. ["citizen-portal"] for the citizen portal's app.
+        /// Ignored (the registered unit's name is used); accepted for older files.
+        var unitName: String?
+        /// Only ["citizen-portal"] (the citizen portal's app); other roles come from the unit.
         var roles: [String]?
+        /// A staff credential: the registered staff member of the unit it belongs to.
+        var staffId: String?
+        /// A date (2027-06-30) or ISO 8601 time; default one year after it is first stored.
+        var expiresAt: String?
+        var label: String?
     }
 
     var host: String?
@@ -37,6 +50,12 @@ struct DaemonConfiguration: Codable {
     /// Anti-harvesting limits (defaults 20 and 60).
     var maxLookupsPerCase: Int?
     var maxLookupsPerStaffPerMinute: Int?
+    var maxLookupsPerStaffPerDay: Int?
+    var maxNewCasesPerStaffPerDay: Int?
+    var maxLookupsPerCredentialPerMinute: Int?
+    var maxLookupsPerCredentialPerDay: Int?
+    var maxLookupsPerUnitPerMinute: Int?
+    var maxLookupsPerUnitPerDay: Int?
     /// TLS listener (see `noproofd --help`): PEM files, its port, and whether plain TCP is off.
     var tlsCert: String?
     var tlsKey: String?

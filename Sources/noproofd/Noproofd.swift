@@ -35,7 +35,7 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./data).")
     var dataDir: String?
 
-    @Flag(help: "Demo mode: demo data and the demo credential 'demo-taskforce' / 'demo-secret'. Loopback only.")
+    @Flag(help: "Demo mode: demo data and the published demo credentials ('demo-taskforce:demo-secret', staff 'demo-taskforce/supervisor-0001:demo-secret', ...). Loopback only.")
     var demo = false
 
     @Option(name: .customLong("demo-licences"), help: "Demo licences generated into an empty library with --demo (default 50000).")
@@ -147,24 +147,40 @@ struct Noproofd: AsyncParsableCommand {
             throw ConfigurationError("cannot create the data folder \(dataDirectory.path): \(error.localizedDescription)")
         }
 
-        var credentials = (file.credentials ?? []).map {
-            StaticCredentialAuthenticator.Credential(
-                id: $0.id, secret: $0.secret,
-                unit: AuthenticatedUnit(unitCode: $0.unitCode, unitName: $0.unitName, credentialID: $0.id, roles: Set($0.roles ?? []))
-            )
-        }
-        if demo { credentials += DemoSetup.credentials }
-
         let library = try await DaemonStorage.open(
             dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
             cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, logger: logger
         )
         var registry = RPCRegistry()
         let statistics = ServerStatistics()
-        let limits = RateLimits(maxLookupsPerCase: file.maxLookupsPerCase ?? RateLimits.standard.maxLookupsPerCase,
-                                maxLookupsPerStaffPerMinute: file.maxLookupsPerStaffPerMinute ?? RateLimits.standard.maxLookupsPerStaffPerMinute)
-        guard limits.maxLookupsPerCase > 0, limits.maxLookupsPerStaffPerMinute > 0 else {
-            throw ValidationError("maxLookupsPerCase and maxLookupsPerStaffPerMinute must be at least 1 (use --no-rate-limits to turn the limits off)")
+        let standard = RateLimits.standard
+        let limits = RateLimits(
+            maxLookupsPerCase: file.maxLookupsPerCase ?? standard.maxLookupsPerCase,
+            maxLookupsPerStaffPerMinute: file.maxLookupsPerStaffPerMinute ?? standard.maxLookupsPerStaffPerMinute,
+            maxLookupsPerStaffPerDay: file.maxLookupsPerStaffPerDay ?? standard.maxLookupsPerStaffPerDay,
+            maxNewCasesPerStaffPerDay: file.maxNewCasesPerStaffPerDay ?? standard.maxNewCasesPerStaffPerDay,
+            maxLookupsPerCredentialPerMinute: file.maxLookupsPerCredentialPerMinute ?? standard.maxLookupsPerCredentialPerMinute,
+            maxLookupsPerCredentialPerDay: file.maxLookupsPerCredentialPerDay ?? standard.maxLookupsPerCredentialPerDay,
+            maxLookupsPerUnitPerMinute: file.maxLookupsPerUnitPerMinute ?? standard.maxLookupsPerUnitPerMinute,
+            maxLookupsPerUnitPerDay: file.maxLookupsPerUnitPerDay ?? standard.maxLookupsPerUnitPerDay
+        )
+        if let invalid = limits.firstInvalid {
+            throw ValidationError("\(invalid) must be at least 1 (use --no-rate-limits to turn the limits off)")
+        }
+        // Credentials named at start (the config file's, the demo's) become stored credentials.
+        do {
+            let provisioned = try await CredentialProvisioning.provision(file.credentials ?? [], configPath: config, into: library.units,
+                                                                         now: Date(), logger: logger)
+            if !provisioned.added.isEmpty || !provisioned.kept.isEmpty {
+                logger.info("config file credentials", metadata: ["stored_now": "\(provisioned.added)", "already_stored": "\(provisioned.kept)"])
+            }
+            if demo {
+                let added = try await DemoSetup.provisionCredentials(into: library.units, now: Date())
+                if added > 0 { logger.info("demo credentials stored", metadata: ["count": "\(added)"]) }
+            }
+        } catch {
+            library.close(logger: logger)
+            throw error
         }
         let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, audit: library.audit, logger: logger)
         try await gate.refresh()
@@ -190,7 +206,7 @@ struct Noproofd: AsyncParsableCommand {
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
                          rule: library.riskRule, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
-        let authenticator = UnitCredentialAuthenticator(store: library.units, fixed: credentials)
+        let authenticator = UnitCredentialAuthenticator(store: library.units, acceptsDemoCredentials: demo)
         var listeners: [NoProofServer] = []
         if plainListener {
             listeners.append(NoProofServer(configuration: server, registry: registry, authenticator: authenticator, logger: logger,
@@ -201,8 +217,8 @@ struct Noproofd: AsyncParsableCommand {
                                            statistics: statistics, sessions: sessions))
         }
         if demo {
-            logger.info("demo mode: credentials ID:demo-secret", metadata: [
-                "ids": "\(DemoSetup.credentials.map(\.id).joined(separator: ","))", "data_dir": "\(dataDirectory.path)",
+            logger.info("demo mode: credentials ID:demo-secret (systems; staff sign in as demo-UNIT/STAFF-ID)", metadata: [
+                "ids": "\(DemoSetup.systemCredentialIDs.joined(separator: ","))", "data_dir": "\(dataDirectory.path)",
             ])
             let examples = DemoSetup.examples(licences: demoLicences ?? file.demoLicences ?? 50_000)
             let listing = dataDirectory.appendingPathComponent("demo-holders.txt")

@@ -99,18 +99,18 @@ struct AccessGateTests {
                                   now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             for _ in 0..<3 {
-                #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ") == nil)
+                #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ") == nil)
             }
-            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ")?.code
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ")?.code
                 == .resourceExhausted)
-            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-1", typeCode: "JMSFZ") == nil)
-            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-2", typeCode: "JMSFZ") == nil)
-            let perMinute = gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-3", typeCode: "JMSFZ")
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-1", typeCode: "JMSFZ") == nil)
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-2", typeCode: "JMSFZ") == nil)
+            let perMinute = gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-3", typeCode: "JMSFZ")
             #expect(perMinute?.code == .resourceExhausted)
             // Another staff member is not affected; the same one is admitted again a minute later.
-            #expect(gate.refusal(unitCode: Self.water, staff: "b", itemCode: "SW-KH-001", caseReference: "OTHER-4", typeCode: "JMSFZ") == nil)
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0002", itemCode: "SW-KH-001", caseReference: "OTHER-4", typeCode: "JMSFZ") == nil)
             clock.advance(61)
-            #expect(gate.refusal(unitCode: Self.water, staff: "a", itemCode: "SW-KH-001", caseReference: "OTHER-5", typeCode: "JMSFZ") == nil)
+            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-5", typeCode: "JMSFZ") == nil)
             await gate.close()
         }
     }

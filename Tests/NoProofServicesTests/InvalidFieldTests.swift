@@ -75,11 +75,11 @@ struct InvalidFieldTests {
                  licenceID: "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P", validTo: "2026-02-30", reason: "r"),
                          LicenceResponse.self)),
         // Units
-        Case(name: "SetStaff role", credential: "water", field: "role",
+        Case(name: "SetStaff role", credential: "water/supervisor-0001", field: "role",
              call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
                  StaffEntry(staffID: "agent-0001", name: "x", role: "king", active: true),
              ]), ListStaffResponse.self, staff: "supervisor-0001")),
-        Case(name: "SetStaff staff_id", credential: "water", field: "staff_id",
+        Case(name: "SetStaff staff_id", credential: "water/supervisor-0001", field: "staff_id",
              call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
                  StaffEntry(staffID: "../root", name: "x", role: "agent", active: true),
              ]), ListStaffResponse.self, staff: "supervisor-0001")),
@@ -98,7 +98,7 @@ struct InvalidFieldTests {
              call: unary("/noproof.v1.Units/GetUnit", GetUnitRequest(unitCode: badUnit), GetUnitResponse.self)),
         Case(name: "ListStaff unit_code", credential: "water", field: "unit_code",
              call: unary("/noproof.v1.Units/ListStaff", ListStaffRequest(unitCode: "123"), ListStaffResponse.self)),
-        Case(name: "IssueCredential unit_code", credential: "taskforce", field: "unit_code",
+        Case(name: "IssueCredential unit_code", credential: "taskforce/supervisor-0001", field: "unit_code",
              call: unary("/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: badUnit), IssueCredentialResponse.self,
                          staff: "supervisor-0001")),
         Case(name: "GetItemList unit_code", credential: "water", field: "unit_code",
@@ -185,13 +185,10 @@ struct InvalidFieldTests {
                                                databaseBacked: { $0 == "XWZS" }, logger: quiet)
         _ = try await verification.start()
         verification.register(in: &registry)
-        let fixed: [StaticCredentialAuthenticator.Credential] = [
+        let fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("civil", UnitDemoData.civilAffairs),
             ("university", UnitDemoData.university),
-        ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
-                                                                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
-        }
+        ])
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)

@@ -45,7 +45,7 @@ struct SecureTransportTests {
 
         /// The task force (fixed credential over plain loopback) registers `identity` for the water company.
         func register(_ identity: TestCertificates.Identity, unit: String = SecureTransportTests.water) async throws -> CredentialInfo {
-            let taskForce = try await plain("taskforce")
+            let taskForce = try await plain("taskforce/supervisor-0001")
             let issued = try await taskForce.issueCredential(
                 unitCode: unit, label: "mTLS", certificateSHA256: CertificateFingerprint.sha256(der: identity.der), staff: "supervisor-0001"
             )
@@ -55,7 +55,7 @@ struct SecureTransportTests {
         }
 
         func revoke(_ credentialID: String) async throws {
-            let taskForce = try await plain("taskforce")
+            let taskForce = try await plain("taskforce/supervisor-0001")
             _ = try await taskForce.revokeCredential(id: credentialID, reason: "系统下线", staff: "supervisor-0001")
             await taskForce.close()
         }
@@ -74,12 +74,9 @@ struct SecureTransportTests {
         let sessions = LiveSessions()
         var registry = RPCRegistry()
         UnitService(store: units, gate: nil, credentialRounds: 1_000, logger: quiet, sessions: sessions).register(in: &registry)
-        let fixed: [StaticCredentialAuthenticator.Credential] = [
+        let fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
-        ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
-                                                                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
-        }
+        ])
         let authenticator = UnitCredentialAuthenticator(store: units, fixed: fixed)
         var plainConfiguration = ServerConfiguration()
         plainConfiguration.port = 0
@@ -185,7 +182,7 @@ struct SecureTransportTests {
             #expect(denied?.code == .permissionDenied)
             await client.close()
             // One certificate, one credential; a malformed fingerprint names the field.
-            let taskForce = try await env.plain("taskforce")
+            let taskForce = try await env.plain("taskforce/supervisor-0001")
             let again = await failure {
                 _ = try await taskForce.issueCredential(unitCode: Self.bank, certificateSHA256: credential.certificateSha256.uppercased(),
                                                         staff: "supervisor-0001")
@@ -262,7 +259,7 @@ struct SecureTransportTests {
     @Test("revoking a credential ends the sessions already authenticated with it, on the next call")
     func revocationReachesLiveSessions() async throws {
         try await Self.withEnvironment(mutualTLS: false) { env in
-            let taskForce = try await env.plain("taskforce")
+            let taskForce = try await env.plain("taskforce/supervisor-0001")
             let issued = try await taskForce.issueCredential(unitCode: Self.water, label: "营业厅", staff: "supervisor-0001")
             let id = issued.credential!.credentialID
             var configuration = NoProofClient.Configuration(port: env.plainPort, credential: (id, issued.secret))

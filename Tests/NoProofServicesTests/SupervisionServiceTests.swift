@@ -86,13 +86,10 @@ struct SupervisionServiceTests {
         SupervisionService(audit: audit, units: units, oversight: oversight,
                            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
                            now: { clock.now }, logger: quiet).register(in: &registry)
-        var fixed: [StaticCredentialAuthenticator.Credential] = [
+        var fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
             ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university),
-        ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
-                                                                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
-        }
+        ])
         fixed.append(.init(id: "portal", secret: "secret", unit: AuthenticatedUnit(
             unitCode: UnitDemoData.taskForce.code.value, unitName: "市民端", credentialID: "portal", roles: [AuthenticatedUnit.citizenPortalRole])))
         var configuration = ServerConfiguration()
@@ -174,7 +171,7 @@ struct SupervisionServiceTests {
     @Test func theReportCountsASeededHistoryAndRaisesItsFlags() async throws {
         try await Self.withEnvironment { env in
             _ = try env.audit.appendBatch(Self.history)
-            let taskForce = try await env.client("taskforce")
+            let taskForce = try await env.client("taskforce/supervisor-0001")
             let report = try await taskForce.supervisionReport(from: "2026-11-01", to: "2026-11-30")
             #expect(report.fromDate == "2026-11-01" && report.toDate == "2026-11-30")
             #expect(report.units.map(\.unitCode) == UnitDemoData.units.map(\.code.value).sorted())
@@ -239,7 +236,7 @@ struct SupervisionServiceTests {
     @Test func aUnitReadsOnlyItsOwnReportAndThePortalOnlyWhoLooked() async throws {
         try await Self.withEnvironment { env in
             let water = try await env.client("water")
-            let taskForce = try await env.client("taskforce")
+            let taskForce = try await env.client("taskforce/supervisor-0001")
             let portal = try await env.client("portal")
             #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.water) } == nil)
             #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == .permissionDenied)
@@ -274,13 +271,13 @@ struct SupervisionServiceTests {
             let civil = try await env.client("civil")
             let portal = try await env.client("portal")
             let key = licence.holder.key
-            _ = try await water.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"))
+            _ = try await water.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
             env.clock.advance(1)
             #expect(await code {   // refused: the water company's list does not obtain the marriage certificate
-                _ = try await water.lookup(holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"))
+                _ = try await water.lookup(holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
             } == .permissionDenied)
             env.clock.advance(1)
-            _ = try? await bank.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"))
+            _ = try? await bank.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"), metadata: ["staff": "agent-0001"])
             env.clock.advance(1)
             _ = try await civil.fileVerification(FileVerificationRequest(
                 requestKey: "k-1", issuingUnitCode: Self.university, proofType: "XWZS", holderID: key, holderName: licence.holderName,
@@ -290,7 +287,7 @@ struct SupervisionServiceTests {
                 $0.typeCode == "JMSFZ" && $0.holder != licence.holder && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
             })
             _ = try await water.lookup(holderID: other.holder.key, typeCode: "JMSFZ",
-                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"))
+                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"), metadata: ["staff": "agent-0001"])
             let all = try await portal.whoLooked(holderID: key)
             #expect(all.holderID == key && all.nextPageToken.isEmpty)
             #expect(all.entries.map(\.action) == ["Verification.File", "Lookup", "Lookup", "Lookup"])
@@ -316,7 +313,7 @@ struct SupervisionServiceTests {
             let reads = try env.audit.records(aboutHolder: key, actions: ["Supervision.WhoLooked"], limit: 100)
             #expect(reads.count == 3 && reads.allSatisfy { $0.credentialID == "portal" })
             // The same calls are in the water company's figures for the day.
-            let taskForce = try await env.client("taskforce")
+            let taskForce = try await env.client("taskforce/supervisor-0001")
             let report = try await taskForce.supervisionReport(from: "2026-01-06", to: "2026-01-06", unitCode: Self.water)
             #expect(Self.figure(report.units.first, "lookups") == 3)
             #expect(Self.figure(report.units.first, "lookups_found") == 2 && Self.figure(report.units.first, "lookups_denied") == 1)
@@ -332,9 +329,9 @@ struct SupervisionServiceTests {
     @Test func listCredentialAndVerificationEventsAreAudited() async throws {
         try await Self.withEnvironment { env in
             let water = try await env.client("water")
-            let taskForce = try await env.client("taskforce")
+            let taskForce = try await env.client("taskforce/supervisor-0001")
             let civil = try await env.client("civil")
-            let university = try await env.client("university")
+            let university = try await env.client("university/supervisor-0001")
             // A list change whose cause is weeks old: reported late.
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             let items = UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
@@ -424,7 +421,7 @@ struct SupervisionServiceTests {
     /// who-looked, is refused everything a unit does, and stops working once revoked.
     @Test func anIssuedCitizenPortalCredentialOnlyReadsWhoLookedUntilRevoked() async throws {
         try await Self.withEnvironment { env in
-            let taskForce = try await env.client("taskforce")
+            let taskForce = try await env.client("taskforce/supervisor-0001")
             #expect(await code {
                 _ = try await taskForce.issueCredential(unitCode: Self.taskForce, kind: "citizen", staff: "supervisor-0001")
             } == .invalidArgument)

@@ -64,12 +64,9 @@ struct UnitServiceTests {
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
         UnitService(store: units, gate: gate, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
-        let fixed: [StaticCredentialAuthenticator.Credential] = [
+        let fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
-        ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
-                                                                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
-        }
+        ])
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
@@ -176,11 +173,11 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let licence = Self.validConnectedLicence()
             let water = try await environment.client("water")
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             let newItem = Purpose(itemCode: "SW-XH-003", caseReference: "CASE-1")
 
             // Not listed yet: refused.
-            #expect(await code { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem) }
+            #expect(await code { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
                 == .permissionDenied)
 
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
@@ -203,7 +200,7 @@ struct UnitServiceTests {
             #expect(approved.status == "approved")
             #expect(approved.reviewedBy == "\(Self.taskForce)/supervisor-0001")
             // Approved but not yet published: still refused.
-            #expect(await code { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem) }
+            #expect(await code { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
                 == .permissionDenied)
             let published = try await water.publishList(unitCode: Self.water, version: 2, staff: "supervisor-0001")
             #expect(published.status == "published")
@@ -212,11 +209,11 @@ struct UnitServiceTests {
 
             // The gate follows at once: the listed item is served, an unlisted one is not.
             environment.clock.advance(1)
-            let proof = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem)
+            let proof = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"])
             #expect(try ProtoCodec.decode(ProofBody.self, from: proof.body).licence?.licenceID == licence.id.description)
             let refusal = await failure {
                 _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode,
-                                           purpose: Purpose(itemCode: "SW-NOT-LISTED", caseReference: "CASE-2"))
+                                           purpose: Purpose(itemCode: "SW-NOT-LISTED", caseReference: "CASE-2"), metadata: ["staff": "agent-0001"])
             }
             #expect(refusal?.code == .permissionDenied)
             #expect(refusal?.message.contains("SW-NOT-LISTED") == true)
@@ -234,7 +231,7 @@ struct UnitServiceTests {
     @Test func aRejectionNeedsAReasonAndTheUnitCanReopen() async throws {
         try await Self.withEnvironment { environment in
             let water = try await environment.client("water")
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             _ = try await water.saveDraft(unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: "JMSFZ"),
                                           changes: [Self.addItemChange(on: CivilDate(environment.clock.now))], staff: "agent-0001")
@@ -261,7 +258,7 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let water = try await environment.client("water")
             let bank = try await environment.client("bank")
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             #expect(await code { _ = try await water.createDraft(unitCode: Self.water, staff: nil) } == .invalidArgument)
             let missing = await failure { _ = try await water.createDraft(unitCode: Self.water, staff: nil) }
             #expect(missing?.message.contains("staff metadata required") == true)
@@ -278,11 +275,7 @@ struct UnitServiceTests {
             #expect(await code { _ = try await bank.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
             #expect(await code { _ = try await bank.rejectList(unitCode: Self.water, version: 2, reason: "no", staff: "supervisor-0001") }
                 == .permissionDenied)
-            // The task force's agent may not either: approval is the supervisor's.
-            let agent = await failure { _ = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: "agent-0001") }
-            #expect(agent?.code == .permissionDenied)
-            #expect(agent?.message.contains("supervisor") == true)
-            #expect(await code { _ = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: nil) } == .invalidArgument)
+            try await approvalNeedsTheSupervisorSignedIn(environment)
             // An effective time before the approval is refused, naming the field.
             let early = await failure {
                 _ = try await taskForce.approveList(unitCode: Self.water, version: 2,
@@ -296,9 +289,25 @@ struct UnitServiceTests {
         }
     }
 
+    /// The task force's agent may not approve, signed in (approval is the supervisor's), nor may the
+    /// task force office's system credential naming the supervisor (approval is the person's act).
+    func approvalNeedsTheSupervisorSignedIn(_ environment: Environment) async throws {
+        let taskForceAgent = try await environment.client("taskforce/agent-0001")
+        let agent = await failure { _ = try await taskForceAgent.approveList(unitCode: Self.water, version: 2, staff: nil) }
+        #expect(agent?.code == .permissionDenied)
+        #expect(agent?.message.contains("supervisor") == true)
+        await taskForceAgent.close()
+        let taskForceSystem = try await environment.client("taskforce")
+        let named = await failure { _ = try await taskForceSystem.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") }
+        #expect(named?.code == .permissionDenied)
+        #expect(named?.message.contains("own staff credential") == true)
+        #expect(await code { _ = try await taskForceSystem.approveList(unitCode: Self.water, version: 2, staff: nil) } == .permissionDenied)
+        await taskForceSystem.close()
+    }
+
     @Test func theArticle10StaffRuleIsEnforcedWithAReason() async throws {
         try await Self.withEnvironment { environment in
-            let water = try await environment.client("water")
+            let water = try await environment.client("water/supervisor-0001")
             let bank = try await environment.client("bank")
             let twoSupervisors = [StaffEntry(staffID: "supervisor-0001", name: "王志强", role: "supervisor"),
                                   StaffEntry(staffID: "supervisor-0002", name: "赵敏", role: "supervisor"),
@@ -329,7 +338,7 @@ struct UnitServiceTests {
 
     @Test func theTaskForceRegistersAndRetiresUnits() async throws {
         try await Self.withEnvironment { environment in
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
             let gas = UnitInfo(code: "91350100M000100Y43", name: "测试燃气公司", kind: "public_service", sector: "gas",
                                district: "市中区", active: true)
@@ -355,11 +364,13 @@ struct UnitServiceTests {
 
     @Test func anIssuedCredentialAuthenticatesUntilRevoked() async throws {
         try await Self.withEnvironment { environment in
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
             #expect(await code { _ = try await water.issueCredential(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
             #expect(await code { _ = try await water.credentials() } == .permissionDenied)
-            #expect(await code { _ = try await taskForce.issueCredential(unitCode: Self.water, staff: nil) } == .invalidArgument)
+            let system = try await environment.client("taskforce")
+            #expect(await code { _ = try await system.issueCredential(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
+            await system.close()
             #expect(await code { _ = try await taskForce.issueCredential(unitCode: "91350100M000100Y43", staff: "supervisor-0001") } == .notFound)
 
             let issued = try await taskForce.issueCredential(unitCode: Self.water, label: "营业厅系统", expiresInDays: 30, staff: "supervisor-0001")
@@ -382,11 +393,11 @@ struct UnitServiceTests {
 
             #expect(await code { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "", staff: "supervisor-0001") }
                 == .invalidArgument)
-            let revoked = try await taskForce.revokeCredential(id: credential.credentialID, reason: "system retired", staff: "agent-0001")
+            let revoked = try await taskForce.revokeCredential(id: credential.credentialID, reason: "system retired", staff: "supervisor-0001")
             #expect(revoked.revokedAtMillis > 0 && revoked.revocationReason == "system retired")
-            #expect(await code { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "again", staff: "agent-0001") }
+            #expect(await code { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "again", staff: "supervisor-0001") }
                 == .failedPrecondition)
-            #expect(await code { _ = try await taskForce.revokeCredential(id: "cred_nonexistent", reason: "x", staff: "agent-0001") } == .notFound)
+            #expect(await code { _ = try await taskForce.revokeCredential(id: "cred_nonexistent", reason: "x", staff: "supervisor-0001") } == .notFound)
             let after = await failure {
                 _ = try await NoProofClient.connect(.init(port: environment.port, credential: (credential.credentialID, issued.secret)))
             }
@@ -400,7 +411,7 @@ struct UnitServiceTests {
     @Test func bulkLoadingReportsProblemsAndLoadsOnlyOwnOrTaskForceLists() async throws {
         try await Self.withEnvironment { environment in
             let water = try await environment.client("water")
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             let json = """
             {"lists": [
               {"unit": "\(Self.water)", "items": [{"code": "SW-KH-001", "name": "居民用水新开户", "kind": "immediate",
@@ -410,7 +421,7 @@ struct UnitServiceTests {
                 "proofs": [{"proof": "GZZM", "method": "applicant_supplies"}]}]}
             ]}
             """
-            let report = try await taskForce.loadItemLists(text: json, staff: "agent-0001")
+            let report = try await taskForce.loadItemLists(text: json, staff: "supervisor-0001")
             #expect(report.loaded.map(\.unitCode) == [Self.water])
             #expect(report.loaded.first?.version == 2 && report.loaded.first?.itemCount == 1)
             #expect(report.problems.count == 1)
@@ -429,14 +440,14 @@ struct UnitServiceTests {
 
     @Test func theMethodsAreListedWithTheirIdsAndDenialsAreReadable() async throws {
         try await Self.withEnvironment { environment in
-            let taskForce = try await environment.client("taskforce")
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
             let methods = try await taskForce.listMethods().methods.filter { $0.path.hasPrefix("/noproof.v1.Units/") }
             #expect(Set(methods.map(\.id)) == Set(30...48))
             #expect(methods.first { $0.id == 30 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 37 }?.requiresAuthentication == false)
             _ = try? await water.lookup(holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",
-                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C1"))
+                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C1"), metadata: ["staff": "agent-0001"])
             var denials: [DenialEntry] = []
             for _ in 0..<200 {
                 denials = try await taskForce.denials(of: Self.water)

@@ -59,12 +59,10 @@ struct VerificationServiceTests {
         try await service.start()
         var registry = RPCRegistry()
         service.register(in: &registry)
-        let fixed: [StaticCredentialAuthenticator.Credential] = [
+        let fixed = FixedCredentials.make([
             ("civil", UnitDemoData.civilAffairs), ("hospital", UnitDemoData.hospital), ("bank", UnitDemoData.bank),
             ("university", UnitDemoData.university), ("police", UnitDemoData.publicSecurity), ("water", UnitDemoData.water),
-        ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id))
-        }
+        ])
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
@@ -111,7 +109,7 @@ struct VerificationServiceTests {
     func answeredInTime() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
-            let university = try await env.client("university")
+            let university = try await env.client("university/agent-0001")
             var queue = university.watchVerificationQueue(includeOpen: true, staff: "agent-0001").makeAsyncIterator()
             // The watch is registered once the server has subscribed; the first filing is pushed as "new".
             while env.service.events.subscriberCount == 0 { await Task.yield() }
@@ -150,7 +148,7 @@ struct VerificationServiceTests {
     func returnedAndRefiled() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
-            let university = try await env.client("university")
+            let university = try await env.client("university/agent-0001")
             let police = try await env.client("police")
             let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
             var follow = civil.watchVerification(id: filed.requestID).makeAsyncIterator()
@@ -192,7 +190,10 @@ struct VerificationServiceTests {
             #expect(escalation.kind == "escalated" && escalation.request?.status == "escalated")
             #expect(try await agent.next()?.kind == "overdue")
             env.clock.advance(10 * 60)
-            let finished = try #require(try await university.answerVerification(
+            // Answering is the issuing unit's word: the supervisor signs in with their own credential.
+            let universitySupervisor = try await env.client("university/supervisor-0001")
+            defer { Task { await universitySupervisor.close() } }
+            let finished = try #require(try await universitySupervisor.answerVerification(
                 AnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001").request)
             #expect(finished.status == "answered" && finished.finishedLate && finished.secondBreachAtMillis == 0)
             env.clock.advance(60 * 60)
@@ -272,7 +273,7 @@ struct VerificationServiceTests {
     func idempotentRetries() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
-            let university = try await env.client("university")
+            let university = try await env.client("university/agent-0001")
             let filing = Self.filing(key: "retry-1")
             let first = try await civil.fileVerification(filing, staff: "agent-0001")
             let second = try await civil.fileVerification(filing, staff: "agent-0001")
@@ -303,7 +304,7 @@ struct VerificationServiceTests {
     func refusals() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
-            let university = try await env.client("university")
+            let university = try await env.client("university/agent-0001")
             let bank = try await env.client("bank")
             let police = try await env.client("police")
             // Filing: the item must list the proof by department verification from that unit.
@@ -334,6 +335,14 @@ struct VerificationServiceTests {
             #expect(await code { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .permissionDenied)
             #expect(await code { _ = try await university.takeVerification(id: id, staff: "agent-9999") } == .permissionDenied)
+            // Answering and returning need the staff member's own credential, not a name on the system's.
+            let universitySystem = try await env.client("university")
+            defer { Task { await universitySystem.close() } }
+            #expect(await code {
+                _ = try await universitySystem.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+            } == .permissionDenied)
+            #expect(await code { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
+                    == .permissionDenied)
             // Wrong state and invalid arguments.
             #expect(await code {
                 _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")

@@ -31,8 +31,11 @@ struct CredentialIssueCommand: AsyncParsableCommand {
     @Option(help: "A label, e.g. the departmental system's name.")
     var label: String = ""
 
-    @Option(help: "unit (default): the unit's departmental system; citizen-portal: the citizen portal's app, which may only call who-looked.")
-    var kind: String = "unit"
+    @Option(help: "unit (default): the unit's departmental system; staff: one staff member signing in (see --staff-member); citizen-portal: the citizen portal's app, which may only call who-looked.")
+    var kind: String = ""
+
+    @Option(name: .customLong("staff-member"), help: "A staff credential for this registered staff member of the unit: they sign in as themselves, as approving lists, answering verification and setting staff require.")
+    var staffMember: String?
 
     @Option(help: "Mutual TLS: register this PEM client certificate of the unit; the credential then authenticates by it (no secret).")
     var cert: String?
@@ -41,7 +44,7 @@ struct CredentialIssueCommand: AsyncParsableCommand {
     var certSHA256: String?
 
     func run() async throws {
-        let (unitCode, days, label, kind, staff) = (self.unitCode, expiresDays, self.label, self.kind, self.staff.resolved)
+        let (unitCode, days, label, kind, staff, member) = (self.unitCode, expiresDays, self.label, self.kind, self.staff.resolved, staffMember ?? "")
         var fingerprint = ""
         if let cert {
             guard certSHA256 == nil else { throw ValidationError("give --cert or --cert-sha256, not both") }
@@ -57,7 +60,7 @@ struct CredentialIssueCommand: AsyncParsableCommand {
         }
         let issued = try await connection.withClient { client in
             try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, kind: kind,
-                                             certificateSHA256: fingerprint, staff: staff)
+                                             certificateSHA256: fingerprint, staffMember: member, staff: staff)
         }
         guard let credential = issued.credential else { throw ExitCode(13) }
         let secret = issued.secret.isEmpty ? nil : issued.secret
@@ -112,7 +115,7 @@ struct CredentialListCommand: AsyncParsableCommand {
         if connection.json {
             try printJSON(credentials.map { ListPrinter.CredentialOutput($0) })
         } else {
-            if credentials.isEmpty { print("no credentials issued (fixed demo credentials are not listed)") }
+            if credentials.isEmpty { print("no credentials issued") }
             for credential in credentials { ListPrinter.printCredential(credential) }
         }
     }

@@ -119,6 +119,10 @@ enum ListPrinter {
         var revokedAt, revokedBy, revocationReason: String?
         /// SHA-256 of the client certificate registered on it (mutual TLS).
         var certificateSHA256: String?
+        /// The staff member of a staff credential.
+        var staffID: String?
+        /// "" issued over RPC, "config" from noproofd's config file, "demo".
+        var source: String?
         var secret: String?
         /// `ID:SECRET`, ready for --credential or NOPROOF_CREDENTIAL.
         var credential: String?
@@ -127,6 +131,8 @@ enum ListPrinter {
             credentialID = credential.credentialID
             unitCode = credential.unitCode
             kind = credential.kind.isEmpty ? "unit" : credential.kind
+            staffID = credential.staffID.isEmpty ? nil : credential.staffID
+            source = credential.source.isEmpty ? nil : credential.source
             label = credential.label
             issuedAt = ListPrinter.time(credential.issuedAtMillis) ?? ""
             issuedBy = credential.issuedBy
@@ -202,6 +208,8 @@ enum ListPrinter {
             line += "  REVOKED \(revoked) by \(credential.revokedBy): \(credential.revocationReason)"
         }
         if credential.kind == "citizen-portal" { line += "  [citizen-portal]" }
+        if !credential.staffID.isEmpty { line += "  [staff \(credential.staffID)]" }
+        if !credential.source.isEmpty { line += "  [from \(credential.source)]" }
         if !credential.label.isEmpty { line += "  (\(credential.label))" }
         if !credential.certificateSha256.isEmpty { line += "\n    client certificate SHA-256 \(credential.certificateSha256)" }
         print(line)

@@ -136,7 +136,7 @@ struct  Noproof__V1__CredentialInfo
   char *revoked_by;
   char *revocation_reason;
   /*
-   * "unit" or "citizen-portal".
+   * "unit", "staff" or "citizen-portal".
    */
   char *kind;
   /*
@@ -144,10 +144,18 @@ struct  Noproof__V1__CredentialInfo
    * mutual TLS; "" = a secret credential.
    */
   char *certificate_sha256;
+  /*
+   * For a staff credential: the staff member of the unit it belongs to.
+   */
+  char *staff_id;
+  /*
+   * "" issued over RPC, "config" declared in noproofd's config file, "demo" the demo's published ones.
+   */
+  char *source;
 };
 #define NOPROOF__V1__CREDENTIAL_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__credential_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -387,8 +395,8 @@ struct  Noproof__V1__IssueCredentialRequest
    */
   uint32_t expires_in_days;
   /*
-   * "" or "unit": a departmental system acting for the unit; "citizen-portal": the citizen
-   * portal's app, which may call only /noproof.v1.Supervision/WhoLooked.
+   * "" or "unit": a departmental system acting for the unit; "staff": one staff member (staff_id);
+   * "citizen-portal": the citizen portal's app, which may call only /noproof.v1.Supervision/WhoLooked.
    */
   char *kind;
   /*
@@ -396,10 +404,16 @@ struct  Noproof__V1__IssueCredentialRequest
    * The credential then authenticates by that certificate only, and no secret is returned.
    */
   char *certificate_sha256;
+  /*
+   * A staff credential: the active staff member of the unit it belongs to (kind "" or "staff").
+   * A connection authenticated with it acts as that person; acts that carry a staff member's
+   * authority (approving lists, answering verification, setting staff) need one.
+   */
+  char *staff_id;
 };
 #define NOPROOF__V1__ISSUE_CREDENTIAL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__issue_credential_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -93,8 +93,10 @@ package struct CredentialInfo: Hashable, Sendable {
     package var revocationReason: String
     package var kind: String
     package var certificateSha256: String
+    package var staffID: String
+    package var source: String
 
-    package init(credentialID: String = "", unitCode: String = "", label: String = "", issuedAtMillis: Int64 = 0, issuedBy: String = "", expiresAtMillis: Int64 = 0, revokedAtMillis: Int64 = 0, revokedBy: String = "", revocationReason: String = "", kind: String = "", certificateSha256: String = "") {
+    package init(credentialID: String = "", unitCode: String = "", label: String = "", issuedAtMillis: Int64 = 0, issuedBy: String = "", expiresAtMillis: Int64 = 0, revokedAtMillis: Int64 = 0, revokedBy: String = "", revocationReason: String = "", kind: String = "", certificateSha256: String = "", staffID: String = "", source: String = "") {
         self.credentialID = credentialID
         self.unitCode = unitCode
         self.label = label
@@ -106,13 +108,15 @@ package struct CredentialInfo: Hashable, Sendable {
         self.revocationReason = revocationReason
         self.kind = kind
         self.certificateSha256 = certificateSha256
+        self.staffID = staffID
+        self.source = source
     }
 }
 
 extension CredentialInfo: ProtoMessage {
     package typealias CMessage = Noproof__V1__CredentialInfo
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__credential_info__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 41 }
+    package static var packedFieldAllowance: Int { 43 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.credential_id = arena.string(credentialID)
@@ -126,6 +130,8 @@ extension CredentialInfo: ProtoMessage {
         c.revocation_reason = arena.string(revocationReason)
         c.kind = arena.string(kind)
         c.certificate_sha256 = arena.string(certificateSha256)
+        c.staff_id = arena.string(staffID)
+        c.source = arena.string(source)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -140,6 +146,8 @@ extension CredentialInfo: ProtoMessage {
         revocationReason = try String(protobufC: c.revocation_reason)
         kind = try String(protobufC: c.kind)
         certificateSha256 = try String(protobufC: c.certificate_sha256)
+        staffID = try String(protobufC: c.staff_id)
+        source = try String(protobufC: c.source)
     }
 }
 
@@ -576,20 +584,22 @@ package struct IssueCredentialRequest: Hashable, Sendable {
     package var expiresInDays: UInt32
     package var kind: String
     package var certificateSha256: String
+    package var staffID: String
 
-    package init(unitCode: String = "", label: String = "", expiresInDays: UInt32 = 0, kind: String = "", certificateSha256: String = "") {
+    package init(unitCode: String = "", label: String = "", expiresInDays: UInt32 = 0, kind: String = "", certificateSha256: String = "", staffID: String = "") {
         self.unitCode = unitCode
         self.label = label
         self.expiresInDays = expiresInDays
         self.kind = kind
         self.certificateSha256 = certificateSha256
+        self.staffID = staffID
     }
 }
 
 extension IssueCredentialRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__IssueCredentialRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__issue_credential_request__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 10 }
+    package static var packedFieldAllowance: Int { 11 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.unit_code = arena.string(unitCode)
@@ -597,6 +607,7 @@ extension IssueCredentialRequest: ProtoMessage {
         c.expires_in_days = expiresInDays
         c.kind = arena.string(kind)
         c.certificate_sha256 = arena.string(certificateSha256)
+        c.staff_id = arena.string(staffID)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -605,6 +616,7 @@ extension IssueCredentialRequest: ProtoMessage {
         expiresInDays = c.expires_in_days
         kind = try String(protobufC: c.kind)
         certificateSha256 = try String(protobufC: c.certificate_sha256)
+        staffID = try String(protobufC: c.staff_id)
     }
 }
 

@@ -30,7 +30,7 @@ class CreateUnitRequest(_message.Message):
     def __init__(self, unit: _Optional[_Union[UnitInfo, _Mapping]] = ..., staff: _Optional[_Iterable[_Union[StaffEntry, _Mapping]]] = ...) -> None: ...
 
 class CredentialInfo(_message.Message):
-    __slots__ = ["certificate_sha256", "credential_id", "expires_at_millis", "issued_at_millis", "issued_by", "kind", "label", "revocation_reason", "revoked_at_millis", "revoked_by", "unit_code"]
+    __slots__ = ["certificate_sha256", "credential_id", "expires_at_millis", "issued_at_millis", "issued_by", "kind", "label", "revocation_reason", "revoked_at_millis", "revoked_by", "source", "staff_id", "unit_code"]
     CERTIFICATE_SHA256_FIELD_NUMBER: _ClassVar[int]
     CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
@@ -41,6 +41,8 @@ class CredentialInfo(_message.Message):
     REVOCATION_REASON_FIELD_NUMBER: _ClassVar[int]
     REVOKED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     REVOKED_BY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     certificate_sha256: str
     credential_id: str
@@ -52,8 +54,10 @@ class CredentialInfo(_message.Message):
     revocation_reason: str
     revoked_at_millis: int
     revoked_by: str
+    source: str
+    staff_id: str
     unit_code: str
-    def __init__(self, credential_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., label: _Optional[str] = ..., issued_at_millis: _Optional[int] = ..., issued_by: _Optional[str] = ..., expires_at_millis: _Optional[int] = ..., revoked_at_millis: _Optional[int] = ..., revoked_by: _Optional[str] = ..., revocation_reason: _Optional[str] = ..., kind: _Optional[str] = ..., certificate_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, credential_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., label: _Optional[str] = ..., issued_at_millis: _Optional[int] = ..., issued_by: _Optional[str] = ..., expires_at_millis: _Optional[int] = ..., revoked_at_millis: _Optional[int] = ..., revoked_by: _Optional[str] = ..., revocation_reason: _Optional[str] = ..., kind: _Optional[str] = ..., certificate_sha256: _Optional[str] = ..., staff_id: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class CredentialResponse(_message.Message):
     __slots__ = ["credential"]
@@ -136,18 +140,20 @@ class GetUnitResponse(_message.Message):
     def __init__(self, unit: _Optional[_Union[UnitInfo, _Mapping]] = ...) -> None: ...
 
 class IssueCredentialRequest(_message.Message):
-    __slots__ = ["certificate_sha256", "expires_in_days", "kind", "label", "unit_code"]
+    __slots__ = ["certificate_sha256", "expires_in_days", "kind", "label", "staff_id", "unit_code"]
     CERTIFICATE_SHA256_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_IN_DAYS_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
+    STAFF_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     certificate_sha256: str
     expires_in_days: int
     kind: str
     label: str
+    staff_id: str
     unit_code: str
-    def __init__(self, unit_code: _Optional[str] = ..., label: _Optional[str] = ..., expires_in_days: _Optional[int] = ..., kind: _Optional[str] = ..., certificate_sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, unit_code: _Optional[str] = ..., label: _Optional[str] = ..., expires_in_days: _Optional[int] = ..., kind: _Optional[str] = ..., certificate_sha256: _Optional[str] = ..., staff_id: _Optional[str] = ...) -> None: ...
 
 class IssueCredentialResponse(_message.Message):
     __slots__ = ["credential", "secret"]
