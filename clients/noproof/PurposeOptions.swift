@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NoProofCodec
 
 /// Why a unit asks (Art. 5 item lists): the service item and the unit's case reference, and the
@@ -10,13 +11,14 @@ struct PurposeOptions: ParsableArguments {
     @Option(name: .customLong("case"), help: "The unit's case reference.")
     var caseReference: String = ""
 
-    @Option(help: "Acting staff member (sent as 'staff' metadata).")
+    @Option(help: "Acting staff member, registered on the unit (sent as 'staff' metadata; env NOPROOF_STAFF). Not needed with a staff credential.")
     var staff: String?
 
     var purpose: Purpose { Purpose(itemCode: itemCode, caseReference: caseReference) }
     var metadata: Metadata {
         var metadata: Metadata = [:]
-        if let staff { metadata["staff"] = staff }
+        let environment = ProcessInfo.processInfo.environment["NOPROOF_STAFF"]
+        if let staff = staff ?? (environment?.isEmpty == false ? environment : nil) { metadata["staff"] = staff }
         return metadata
     }
 }
