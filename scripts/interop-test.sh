@@ -73,7 +73,7 @@ echo "noproofd pid $pid on 127.0.0.1:$port, data $data"
 echo "== example script"
 # Demo holders are listed with a JMSFZ licence; the water company's item SW-KH-001 lists JMSFZ.
 read -r holder type _ < "$data/demo-holders.txt"
-(cd "$scratch" && NOPROOF_PORT=$port NOPROOF_CREDENTIAL=demo-water:demo-secret "$venv_python" "$root/clients/python/examples/lookup_and_verify.py" \
+(cd "$scratch" && NOPROOF_PORT=$port NOPROOF_CREDENTIAL=demo-water/agent-0001:demo-secret "$venv_python" "$root/clients/python/examples/lookup_and_verify.py" \
   --holder "$holder" --type "$type" --item SW-KH-001 --case CASE-EXAMPLE --out "$scratch/example-proof.bin" >/dev/null) \
   || fail "examples/lookup_and_verify.py"
 NOPROOF_PORT=$port "$bin/noproof" verify "$scratch/example-proof.bin" >/dev/null || fail "noproof verify of the example's proof"

@@ -50,8 +50,12 @@ DEMO_SECRET = "demo-secret"
 WATER = ("demo-water", DEMO_SECRET)
 BANK = ("demo-bank", DEMO_SECRET)
 TASKFORCE = ("demo-taskforce", DEMO_SECRET)
+WATER_AGENT = ("demo-water/agent-0001", DEMO_SECRET)
+"""The water company's agent-0001 signed in with their own staff credential."""
+TASKFORCE_SUPERVISOR = ("demo-taskforce/supervisor-0001", DEMO_SECRET)
+"""The task force office's supervisor signed in: approves lists, issues credentials."""
 CREDENTIAL = WATER
-"""The default credential of the tests: the water company, for lookups, checks and licence reads."""
+"""The default credential of the tests: the water company's system (acting for agent-0001), for lookups, checks and licence reads."""
 ITEM = "SW-KH-001"
 """demo-water's item for new water accounts: lists JMSFZ and BDCQZS, obtained by data sharing."""
 ITEM_TRANSFER = "SW-GH-002"
@@ -79,7 +83,10 @@ class Server:
     holders: list[Holder] = field(default_factory=list)
 
     def connect(self, credential: tuple[str, str] | None = CREDENTIAL, **options: Any) -> Connecting:
-        """``noproof.Client.connect`` to this server (await it or use ``async with``)."""
+        """``noproof.Client.connect`` to this server (await it or use ``async with``). A system
+        credential's calls act for agent-0001 (every demo unit has one) unless they name a staff member."""
+        if credential is not None and "/" not in credential[0]:
+            options.setdefault("staff", "agent-0001")
         return noproof.Client.connect(self.host, self.port, credential=credential, **options)
 
     def cli(self, *args: str, credential: tuple[str, str] | None = CREDENTIAL) -> subprocess.CompletedProcess[str]:
@@ -89,6 +96,9 @@ class Server:
         env["NOPROOF_PORT"] = str(self.port)
         if credential is not None:
             env["NOPROOF_CREDENTIAL"] = f"{credential[0]}:{credential[1]}"
+            if "/" not in credential[0]:
+                # A system credential names the acting staff member; the demo units all have agent-0001.
+                env["NOPROOF_STAFF"] = "agent-0001"
         return subprocess.run([str(self.bin_dir / "noproof"), *args], env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -253,19 +253,19 @@ def _lookups(server: Server, calls: list[tuple[str, str | None]], credential: tu
 
 def test_per_case_limit_is_resource_exhausted_like_the_cli(limited_server: Server) -> None:
     holder = limited_server.holders[0]
-    admitted = _lookups(limited_server, [("CASE-LIMIT", "clerk-case")] * PER_CASE_LIMIT)
+    admitted = _lookups(limited_server, [("CASE-LIMIT", "agent-0001")] * PER_CASE_LIMIT)
     assert all(isinstance(answer, SealedProof) for answer in admitted), admitted
 
-    [refused] = _lookups(limited_server, [("CASE-LIMIT", "clerk-case")])
+    [refused] = _lookups(limited_server, [("CASE-LIMIT", "agent-0001")])
     assert isinstance(refused, noproof.ResourceExhausted), refused
     assert (refused.code, refused.code_name) == (8, "RESOURCE_EXHAUSTED")
     assert refused.message.startswith(f"case CASE-LIMIT has already had {PER_CASE_LIMIT} lookups, "
                                       f"the limit per case is {PER_CASE_LIMIT}"), refused.message
     assert_cli_fails_alike(limited_server, refused, "lookup", "--holder", holder.holder_id, "--type", holder.type_code,
-                           "--item", ITEM, "--case", "CASE-LIMIT", "--staff", "clerk-case", credential=WATER)
+                           "--item", ITEM, "--case", "CASE-LIMIT", "--staff", "agent-0001", credential=WATER)
 
     # The count is per case reference and per unit: another case, or the same reference at another unit, goes on.
-    assert isinstance(_lookups(limited_server, [("CASE-LIMIT-2", "clerk-case")])[0], SealedProof)
+    assert isinstance(_lookups(limited_server, [("CASE-LIMIT-2", "agent-0001")])[0], SealedProof)
     bank = _lookups_of(limited_server, BANK, "YH-KH-001", "CASE-LIMIT")
     assert isinstance(bank, SealedProof), bank
 
@@ -285,17 +285,17 @@ def _lookups_of(server: Server, credential: tuple[str, str], item: str, case: st
 
 def test_per_staff_limit_is_resource_exhausted_like_the_cli(limited_server: Server) -> None:
     holder = limited_server.holders[0]
-    admitted = _lookups(limited_server, [(f"CASE-BUSY-{i}", "clerk-busy") for i in range(PER_STAFF_LIMIT)])
+    admitted = _lookups(limited_server, [(f"CASE-BUSY-{i}", "agent-0002") for i in range(PER_STAFF_LIMIT)])
     assert all(isinstance(answer, SealedProof) for answer in admitted), [a for a in admitted if not isinstance(a, SealedProof)][:3]
 
-    [refused] = _lookups(limited_server, [("CASE-BUSY-NEXT", "clerk-busy")])
+    [refused] = _lookups(limited_server, [("CASE-BUSY-NEXT", "agent-0002")])
     assert isinstance(refused, noproof.ResourceExhausted), refused
-    assert refused.message.startswith(f"staff member clerk-busy made {PER_STAFF_LIMIT} lookups in the last minute, "
+    assert refused.message.startswith(f"staff member agent-0002 made {PER_STAFF_LIMIT} lookups in the last minute, "
                                       f"the limit is {PER_STAFF_LIMIT} per minute"), refused.message
     assert_cli_fails_alike(limited_server, refused, "lookup", "--holder", holder.holder_id, "--type", holder.type_code,
-                           "--item", ITEM, "--case", "CASE-BUSY-NEXT", "--staff", "clerk-busy", credential=WATER)
+                           "--item", ITEM, "--case", "CASE-BUSY-NEXT", "--staff", "agent-0002", credential=WATER)
     # Other staff members of the unit go on.
-    assert isinstance(_lookups(limited_server, [("CASE-BUSY-NEXT", "clerk-calm")])[0], SealedProof)
+    assert isinstance(_lookups(limited_server, [("CASE-BUSY-NEXT", "supervisor-0001")])[0], SealedProof)
 
 
 def test_denied_lookups_do_not_count_against_the_limits(limited_server: Server) -> None:
@@ -303,8 +303,8 @@ def test_denied_lookups_do_not_count_against_the_limits(limited_server: Server) 
 
     async def go() -> list[BaseException | SealedProof]:
         async with limited_server.connect() as client:
-            return await asyncio.gather(*(client.lookup(holder.holder_id, holder.type_code, "NOPE", "CASE-DENIED", staff="clerk-denied")
+            return await asyncio.gather(*(client.lookup(holder.holder_id, holder.type_code, "NOPE", "CASE-DENIED", staff="supervisor-0001")
                                           for _ in range(PER_CASE_LIMIT + 5)), return_exceptions=True)
 
     assert all(isinstance(answer, noproof.PermissionDenied) for answer in run(go()))
-    assert isinstance(_lookups(limited_server, [("CASE-DENIED", "clerk-denied")])[0], SealedProof)
+    assert isinstance(_lookups(limited_server, [("CASE-DENIED", "supervisor-0001")])[0], SealedProof)

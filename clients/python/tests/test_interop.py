@@ -108,7 +108,7 @@ def test_generic_call_by_path_and_by_method_id(server: Server) -> None:
         async with server.connect() as client:
             by_id = await client.call(2, ListMethodsRequest(), ListMethodsResponse)
             by_path = await client.call("/noproof.v1.Reflection/ListMethods", ListMethodsRequest(), ListMethodsResponse,
-                                        metadata={"staff": "agent-0042"}, timeout=5)
+                                        metadata={"staff": "agent-0002"}, timeout=5)
             assert by_id == by_path
             health = await client.call(1, HealthCheckRequest(), HealthCheckResponse)
             assert health.status == HealthCheckResponse.SERVING
@@ -157,13 +157,13 @@ def _lookup(server: Server, holder_index: int, case: str, staff: str | None = No
 
 def test_proof_from_python_verifies_in_python_and_swift(server: Server, tmp_path: Path) -> None:
     holder = server.holders[0]
-    proof, keys = _lookup(server, 0, "CASE-PY-1", staff="agent-0042")
+    proof, keys = _lookup(server, 0, "CASE-PY-1", staff="agent-0002")
     body = noproof.verify_proof(proof, keys)
     assert body.licence.holder_id == holder.holder_id
     assert body.licence.type_code == holder.type_code
     assert body.licence.holder_name == holder.name
     assert body.licence.status == "valid"
-    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == (ITEM, "CASE-PY-1", "agent-0042")
+    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == (ITEM, "CASE-PY-1", "agent-0002")
     assert body.seal_kind == "data-sharing"
 
     noproof.write_proof(proof, tmp_path / "proof.bin")
@@ -182,7 +182,7 @@ def test_proof_from_python_verifies_in_python_and_swift(server: Server, tmp_path
 def test_proof_saved_by_swift_cli_verifies_in_python(server: Server, tmp_path: Path) -> None:
     holder = server.holders[1]
     saved = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", ITEM_TRANSFER,
-                       "--case", "CASE-CLI-1", "--staff", "clerk-7", "--out", str(tmp_path / "cli-proof.bin"))
+                       "--case", "CASE-CLI-1", "--staff", "agent-0002", "--out", str(tmp_path / "cli-proof.bin"))
     assert saved.returncode == 0, saved.stderr
     keys = server.cli("keys", "--out", str(tmp_path / "keys.bin"))
     assert keys.returncode == 0, keys.stderr
@@ -191,7 +191,7 @@ def test_proof_saved_by_swift_cli_verifies_in_python(server: Server, tmp_path: P
     body, key = noproof.verify_proof_key(proof, noproof.read_keys(tmp_path / "keys.bin"))
     assert key.key_id == proof.key_id and key.seal_kind == body.seal_kind
     assert body.licence.holder_id == holder.holder_id
-    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == (ITEM_TRANSFER, "CASE-CLI-1", "clerk-7")
+    assert (body.purpose.item_code, body.purpose.case_reference, body.staff) == (ITEM_TRANSFER, "CASE-CLI-1", "agent-0002")
 
 
 def _flip(data: bytes, index: int) -> bytes:
@@ -230,7 +230,7 @@ def test_get_licence_and_check_licence(server: Server) -> None:
         async with server.connect() as client:
             proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-GET")
             attested = ProofBody.FromString(proof.body).licence
-            licence = await client.get_licence(attested.licence_id, ITEM, "CASE-GET", staff="agent-0042")
+            licence = await client.get_licence(attested.licence_id, ITEM, "CASE-GET", staff="agent-0002")
             assert licence == attested
             check = await client.check_licence(
                 holder.holder_id, holder.type_code,
@@ -262,7 +262,7 @@ def test_issue_amend_and_import(server: Server) -> None:
             with pytest.raises(noproof.AlreadyExists):
                 await taskforce.issue_licence(licence)
             amended = await taskforce.amend_licence(licence.licence_id, "address corrected by test",
-                                                    fields={"address": "测试地址 1号"}, staff="agent-0042")
+                                                    fields={"address": "测试地址 1号"}, staff="agent-0002")
             assert amended.version == licence.version + 1
             assert {f.key: f.value for f in amended.fields}["address"] == "测试地址 1号"
             current = await water.get_licence(licence.licence_id, ITEM, "CASE-AMEND")
@@ -297,7 +297,7 @@ def test_revoked_licence_lookup_fails_like_the_cli(server: Server) -> None:
         async with server.connect() as client, server.connect(credential=TASKFORCE) as taskforce:
             proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-REVOKE")
             licence_id = ProofBody.FromString(proof.body).licence.licence_id
-            revoked = await taskforce.revoke_licence(licence_id, "interop test: obtained by fraud", staff="agent-0042")
+            revoked = await taskforce.revoke_licence(licence_id, "interop test: obtained by fraud", staff="agent-0002")
             assert revoked.status == "revoked"
             with pytest.raises(noproof.FailedPrecondition) as caught:
                 await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-REVOKED")

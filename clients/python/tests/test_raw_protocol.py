@@ -19,6 +19,7 @@ from noproof.messages import (
     HealthCheckResponse,
     ListMethodsResponse,
     LookupRequest,
+    MetadataEntry,
     Purpose,
     ServerSettings,
 )
@@ -224,7 +225,8 @@ def _lookup_header(server: Server, case: str) -> CallHeader:
     holder = server.holders[0]
     request = LookupRequest(holder_id=holder.holder_id, type_code=holder.type_code,
                             purpose=Purpose(item_code=ITEM, case_reference=case))
-    return CallHeader(method_id=10, payload=request.SerializeToString())
+    # The system credential names the acting staff member, who must be registered on the unit.
+    return CallHeader(method_id=10, payload=request.SerializeToString(), metadata=[MetadataEntry(key="staff", value="agent-0001")])
 
 
 def test_client_goaway_with_an_open_call_finishes_it_then_closes(server: Server) -> None:

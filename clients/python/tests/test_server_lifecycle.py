@@ -18,7 +18,8 @@ import noproof
 
 # A credential from the config file, for a unit the demo registry has no published item list for.
 UNLISTED = ("test-unlisted", "unlisted-secret")
-UNLISTED_UNIT = "91370400MA00000000"
+UNLISTED_UNIT = "11370400004315203J"
+"""The demo public security bureau: registered, but with no published item list."""
 
 
 @pytest.fixture
@@ -27,7 +28,8 @@ def small_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]
     at most 2 calls open per connection and the extra credential UNLISTED."""
     config = tmp_path / "noproofd.json"
     config.write_text(json.dumps({"maxConcurrentCallsPerConnection": 2, "credentials": [
-        {"id": UNLISTED[0], "secret": UNLISTED[1], "unitCode": UNLISTED_UNIT, "unitName": "Test unit without an item list"}]}))
+        {"id": UNLISTED[0], "secret": UNLISTED[1], "unitCode": UNLISTED_UNIT}]}))
+    config.chmod(0o600)  # it holds a secret: noproofd refuses a config file others can read
     with small_demo_server(tmp_path, "--config", str(config), "--idle-timeout", "1", "--shutdown-grace", "2") as started:
         yield started
 
@@ -36,7 +38,7 @@ def test_idle_connection_gets_goaway_ok(small_server: tuple[subprocess.Popen[byt
     _, port = small_server
 
     async def go() -> None:
-        client = await noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL)
+        client = await noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL, staff="agent-0001")
         assert client.settings.idle_timeout_millis == 1000
         while not client.is_closed:
             await asyncio.sleep(0.1)
@@ -46,7 +48,7 @@ def test_idle_connection_gets_goaway_ok(small_server: tuple[subprocess.Popen[byt
             await client.health()
         await client.close()
         # Clients reconnect on demand.
-        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL) as again:
+        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL, staff="agent-0001") as again:
             assert (await again.health()).server_name
 
     run(go())
@@ -56,7 +58,7 @@ def test_graceful_shutdown_sends_goaway_ok(small_server: tuple[subprocess.Popen[
     process, port = small_server
 
     async def go() -> None:
-        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL) as client:
+        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL, staff="agent-0001") as client:
             await client.health()
             await client.list_methods()
             process.send_signal(signal.SIGTERM)
@@ -78,8 +80,8 @@ def test_a_unit_that_is_not_the_issuer_may_not_revoke(small_server: tuple[subpro
     holder_id, type_code = (tmp_path / "data" / "demo-holders.txt").read_text(encoding="utf-8").split()[:2]
 
     async def go() -> None:
-        async with noproof.Client.connect("127.0.0.1", port, credential=BANK) as bank, \
-                noproof.Client.connect("127.0.0.1", port, credential=TASKFORCE) as taskforce:
+        async with noproof.Client.connect("127.0.0.1", port, credential=BANK, staff="agent-0001") as bank, \
+                noproof.Client.connect("127.0.0.1", port, credential=TASKFORCE, staff="agent-0001") as taskforce:
             assert bank.session is not None
             proof = await bank.lookup(holder_id, type_code, "YH-KH-001", "CASE-BANK")  # the bank's item for new accounts
             body = noproof.verify_proof(proof, await bank.get_seal_keys())
@@ -104,7 +106,7 @@ def test_a_unit_without_a_published_item_list_may_not_look_up(small_server: tupl
     holder_id, type_code = (tmp_path / "data" / "demo-holders.txt").read_text(encoding="utf-8").split()[:2]
 
     async def go() -> None:
-        async with noproof.Client.connect("127.0.0.1", port, credential=UNLISTED) as unlisted:
+        async with noproof.Client.connect("127.0.0.1", port, credential=UNLISTED, staff="agent-0001") as unlisted:
             assert unlisted.session is not None and unlisted.session.unit_code == UNLISTED_UNIT
             for item in (ITEM, "YH-KH-001", "ANY-ITEM"):  # no other unit's items either
                 with pytest.raises(noproof.PermissionDenied) as caught:
@@ -122,7 +124,7 @@ def test_many_calls_within_max_concurrent_calls(small_server: tuple[subprocess.P
     holder_id, type_code = (tmp_path / "data" / "demo-holders.txt").read_text(encoding="utf-8").split()[:2]
 
     async def go() -> None:
-        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL) as client:
+        async with noproof.Client.connect("127.0.0.1", port, credential=CREDENTIAL, staff="agent-0001") as client:
             assert client.settings.max_concurrent_calls == 2
             proofs = await asyncio.gather(*(client.lookup(holder_id, type_code, ITEM, f"CASE-{i}") for i in range(12)))
             keys = await client.get_seal_keys()

@@ -40,7 +40,7 @@ class TLSServer:
         return context
 
     def taskforce_cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {"NOPROOF_PORT": str(self.port), "NOPROOF_CREDENTIAL": "demo-taskforce:demo-secret",
+        env = {"NOPROOF_PORT": str(self.port), "NOPROOF_CREDENTIAL": "demo-taskforce/supervisor-0001:demo-secret",
                "NOPROOF_STAFF": "supervisor-0001", "PATH": "/usr/bin:/bin"}
         return subprocess.run([str(_bin_dir() / "noproof"), *args], env=env, capture_output=True, text=True, timeout=60)
 
@@ -64,7 +64,7 @@ def test_mutual_tls_authenticates_by_certificate_and_revocation_closes_the_sessi
 
     async def unregistered() -> noproof.RpcError:
         with pytest.raises(noproof.RpcError) as caught:
-            async with noproof.Client.connect("127.0.0.1", tls_server.tls_port, ssl=tls_server.context()) as client:
+            async with noproof.Client.connect("127.0.0.1", tls_server.tls_port, ssl=tls_server.context(), staff="agent-0001") as client:
                 await client.health()
         return caught.value
 
@@ -77,7 +77,7 @@ def test_mutual_tls_authenticates_by_certificate_and_revocation_closes_the_sessi
     credential_id = json.loads(issued.stdout)["credentialID"]
 
     async def session() -> noproof.RpcError:
-        async with noproof.Client.connect("127.0.0.1", tls_server.tls_port, ssl=tls_server.context()) as client:
+        async with noproof.Client.connect("127.0.0.1", tls_server.tls_port, ssl=tls_server.context(), staff="agent-0001") as client:
             proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-PY-TLS")
             assert proof.body
             revoked = tls_server.taskforce_cli("credential", "revoke", credential_id, "--reason", "python tls test")

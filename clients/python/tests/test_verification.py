@@ -14,7 +14,8 @@ from noproof.messages import Licence, LicenceField, VerificationEvent
 from conftest import DEMO_SECRET, Server, cli_error_line, run
 
 CIVIL_AFFAIRS = ("demo-civil-affairs", DEMO_SECRET)
-UNIVERSITY = ("demo-university", DEMO_SECRET)
+UNIVERSITY = ("demo-university/agent-0001", DEMO_SECRET)
+"""The university's agent signed in: answering and returning are the person's acts."""
 WATER = ("demo-water", DEMO_SECRET)
 UNIVERSITY_CODE = "12370000495570452X"
 PUBLIC_SECURITY_CODE = "11370400004315203J"

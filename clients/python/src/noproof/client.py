@@ -187,8 +187,10 @@ class Client:
         default_timeout: float | None,
         max_receive_frame_size: int,
         address: str,
+        staff: str | None = None,
     ) -> None:
         """Use :meth:`Client.connect`; this wraps a connection whose preface exchange is done."""
+        self.staff: str | None = staff
         self._reader = reader
         self._writer = writer
         self.settings: ServerSettings = settings
@@ -204,6 +206,10 @@ class Client:
         self._closed_error: RpcError | None = None
         self._reader_task = asyncio.get_running_loop().create_task(self._read_loop(), name=f"noproof-reader {address}")
 
+    def _staff_metadata(self, staff: str | None) -> list[tuple[str, str]] | None:
+        """The ``staff`` metadata of a call: ``staff``, else the connection's default staff member."""
+        return _staff(staff or self.staff)
+
     # ------------------------------------------------------------------ connecting and closing
 
     @classmethod
@@ -217,6 +223,7 @@ class Client:
         default_timeout: float | None = 30.0,
         ssl: _ssl.SSLContext | None = None,
         max_receive_frame_size: int = _DEFAULT_MAX_RECEIVE,
+        staff: str | None = None,
     ) -> Connecting:
         """Connects to ``noproofd`` and, with a credential, authenticates the connection.
 
@@ -233,6 +240,10 @@ class Client:
             default_timeout: the deadline of calls that give none, in seconds; None = no deadline.
             ssl: a TLS context, for servers configured with TLS (the framing inside is the same).
             max_receive_frame_size: the largest frame payload accepted from the server.
+            staff: on a departmental system's credential, the registered staff member calls act
+                for when they name none (``staff`` metadata); with a staff credential (the person
+                signed in) leave it None. Acts that carry a person's authority — approving lists,
+                answering verification, setting staff — need a staff credential.
 
         Raises:
             noproof.Unavailable: the server cannot be reached or closed the connection.
@@ -241,7 +252,7 @@ class Client:
                 or the credential (``Unauthenticated``).
         """
         return Connecting(
-            cls._open(host, port, credential, timeout, default_timeout, ssl, max_receive_frame_size)
+            cls._open(host, port, credential, timeout, default_timeout, ssl, max_receive_frame_size, staff)
         )
 
     @classmethod
@@ -254,6 +265,7 @@ class Client:
         default_timeout: float | None,
         ssl: _ssl.SSLContext | None,
         max_receive_frame_size: int,
+        staff: str | None = None,
     ) -> Client:
         address = f"{host}:{port}"
         writer: asyncio.StreamWriter | None = None
@@ -269,6 +281,7 @@ class Client:
                 client = cls(
                     reader, writer, settings,
                     default_timeout=default_timeout, max_receive_frame_size=max_receive_frame_size, address=address,
+                    staff=staff,
                 )
                 if credential is not None:
                     credential_id, secret = credential
@@ -510,7 +523,7 @@ class Client:
         request = LookupRequest(holder_id=holder_id, type_code=type_code,
                                 purpose=Purpose(item_code=item_code, case_reference=case_reference))
         response = await self.call("/noproof.v1.Licences/Lookup", request, LookupResponse,
-                                   metadata=_staff(staff), timeout=timeout)
+                                   metadata=self._staff_metadata(staff), timeout=timeout)
         if not response.HasField("proof"):
             raise Internal("the server answered the lookup without a proof")
         return response.proof
@@ -529,7 +542,7 @@ class Client:
         if item_code or case_reference:
             request.purpose.CopyFrom(Purpose(item_code=item_code, case_reference=case_reference))
         response = await self.call("/noproof.v1.Licences/GetLicence", request, GetLicenceResponse,
-                                   metadata=_staff(staff), timeout=timeout)
+                                   metadata=self._staff_metadata(staff), timeout=timeout)
         if not response.HasField("licence"):
             raise Internal("the server answered GetLicence without a licence")
         return response.licence
@@ -557,7 +570,7 @@ class Client:
         if item_code or case_reference:
             request.purpose.CopyFrom(Purpose(item_code=item_code, case_reference=case_reference))
         return await self.call("/noproof.v1.Licences/CheckLicence", request, CheckLicenceResponse,
-                               metadata=_staff(staff), timeout=timeout)
+                               metadata=self._staff_metadata(staff), timeout=timeout)
 
     async def get_seal_keys(self, *, timeout: float | None = None) -> GetSealKeysResponse:
         """``/noproof.v1.Licences/GetSealKeys``: the published seal keys, for :func:`noproof.verify_proof`."""
@@ -588,7 +601,7 @@ class Client:
     async def issue_licence(self, licence: Licence, staff: str | None = None, *, timeout: float | None = None) -> Licence:
         """``/noproof.v1.Licences/IssueLicence`` (issuing unit): adds a licence, ``licence_id`` included."""
         response = await self.call("/noproof.v1.Licences/IssueLicence", IssueLicenceRequest(licence=licence),
-                                   LicenceResponse, metadata=_staff(staff), timeout=timeout)
+                                   LicenceResponse, metadata=self._staff_metadata(staff), timeout=timeout)
         return _licence_of(response, "IssueLicence")
 
     async def amend_licence(
@@ -610,7 +623,7 @@ class Client:
         request = AmendLicenceRequest(licence_id=licence_id, reason=reason, holder_name=holder_name, valid_to=valid_to,
                                       fields=[LicenceField(key=k, value=v) for k, v in (fields or {}).items()])
         response = await self.call("/noproof.v1.Licences/AmendLicence", request, LicenceResponse,
-                                   metadata=_staff(staff), timeout=timeout)
+                                   metadata=self._staff_metadata(staff), timeout=timeout)
         return _licence_of(response, "AmendLicence")
 
     async def import_licences(self, licences: Iterable[Licence], *, timeout: float | None = 120.0) -> ImportLicencesResponse:
@@ -663,7 +676,7 @@ class Client:
         """``/noproof.v1.Verification/ListQueue`` (issuing unit): the requests addressed to this unit."""
         response = await self.call("/noproof.v1.Verification/ListQueue",
                                    ListVerificationsRequest(include_finished=include_finished, limit=limit),
-                                   ListVerificationsResponse, metadata=_staff(staff), timeout=timeout)
+                                   ListVerificationsResponse, metadata=self._staff_metadata(staff), timeout=timeout)
         return list(response.requests)
 
     async def filed_verifications(self, *, include_finished: bool = False, limit: int = 0, staff: str | None = None,
@@ -671,7 +684,7 @@ class Client:
         """``/noproof.v1.Verification/ListFiled`` (requesting unit): the requests this unit filed."""
         response = await self.call("/noproof.v1.Verification/ListFiled",
                                    ListVerificationsRequest(include_finished=include_finished, limit=limit),
-                                   ListVerificationsResponse, metadata=_staff(staff), timeout=timeout)
+                                   ListVerificationsResponse, metadata=self._staff_metadata(staff), timeout=timeout)
         return list(response.requests)
 
     async def supervision_report(self, from_date: str, to_date: str, *, unit_code: str = "",
@@ -724,17 +737,17 @@ class Client:
         """``/noproof.v1.Verification/WatchQueue`` (issuing unit's staff): events as they happen —
         agents get new and overdue requests, the supervisor escalations and second breaches."""
         return self.stream("/noproof.v1.Verification/WatchQueue", WatchVerificationQueueRequest(include_open=include_open),
-                           VerificationEvent, metadata=_staff(staff), timeout=timeout)
+                           VerificationEvent, metadata=self._staff_metadata(staff), timeout=timeout)
 
     def watch_verification(self, request_id: str, *, staff: str | None = None,
                            timeout: float | None = math.inf) -> ServerStream[VerificationEvent]:
         """``/noproof.v1.Verification/WatchRequest``: the request's state, then each change until it ends."""
         return self.stream("/noproof.v1.Verification/WatchRequest", WatchVerificationRequest(request_id=request_id),
-                           VerificationEvent, metadata=_staff(staff), timeout=timeout)
+                           VerificationEvent, metadata=self._staff_metadata(staff), timeout=timeout)
 
     async def _verification(self, method: str, request: Message, staff: str | None, timeout: float | None) -> VerificationRecord:
         response = await self.call(f"/noproof.v1.Verification/{method}", request, VerificationResponse,
-                                   metadata=_staff(staff), timeout=timeout)
+                                   metadata=self._staff_metadata(staff), timeout=timeout)
         if not response.HasField("request"):
             raise Internal(f"the server answered {method} without the request")
         return response.request
@@ -875,14 +888,14 @@ class Client:
 
     async def _oversight(self, method: str, request: Message, response_type: type[ResponseT], staff: str | None,
                          timeout: float | None) -> ResponseT:
-        return await self.call(f"/noproof.v1.Oversight/{method}", request, response_type, metadata=_staff(staff),
+        return await self.call(f"/noproof.v1.Oversight/{method}", request, response_type, metadata=self._staff_metadata(staff),
                                timeout=timeout)
 
     async def _change_status(self, method: str, licence_id: str, reason: str, staff: str | None,
                              timeout: float | None) -> Licence:
         response = await self.call(f"/noproof.v1.Licences/{method}",
                                    ChangeLicenceStatusRequest(licence_id=licence_id, reason=reason),
-                                   LicenceResponse, metadata=_staff(staff), timeout=timeout)
+                                   LicenceResponse, metadata=self._staff_metadata(staff), timeout=timeout)
         return _licence_of(response, method)
 
     # ------------------------------------------------------------------ call machinery
