@@ -47,7 +47,7 @@ from noproof.messages import Licence, LicenceField, ProofBody
 WATER = ("demo-water", "demo-secret")
 TASKFORCE = ("demo-taskforce", "demo-secret")
 CIVIL_AFFAIRS = ("demo-civil-affairs", "demo-secret")
-UNIVERSITY = ("demo-university", "demo-secret")
+UNIVERSITY = ("demo-university/agent-0001", "demo-secret")  # the agent signed in: answering is the person's act
 UNIVERSITY_CODE = "12370000495570452X"
 WATER_CODE = "91370400MA3C7WX81E"
 MARRIAGE_ITEM = "MZ-HY-001"  # civil affairs: the degree certificate (XWZS) by verification from the university
@@ -103,7 +103,7 @@ async def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
 async def lookups(port: int, holders: list[tuple[str, str]], ledger: Ledger, round_number: int, worker: int) -> None:
     """Allowed lookups (proof serials) and refused ones (case references), back to back."""
     rng = random.Random(round_number * 1000 + worker)
-    async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
+    async with await noproof.Client.connect("127.0.0.1", port, credential=WATER, staff=AGENT) as client:
         n = 0
         while True:
             n += 1
@@ -127,7 +127,7 @@ async def lookups(port: int, holders: list[tuple[str, str]], ledger: Ledger, rou
 
 async def status_changes(port: int, licences: list[str], ledger: Ledger) -> None:
     """Suspends and reinstates licences in turn, recording what was acknowledged."""
-    async with await noproof.Client.connect("127.0.0.1", port, credential=TASKFORCE) as client:
+    async with await noproof.Client.connect("127.0.0.1", port, credential=TASKFORCE, staff=AGENT) as client:
         i = 0
         while True:
             licence_id = licences[i % len(licences)]
@@ -146,7 +146,7 @@ async def status_changes(port: int, licences: list[str], ledger: Ledger) -> None
 async def verifications(port: int, holder: tuple[str, str], ledger: Ledger, round_number: int) -> None:
     """The civil affairs bureau files requests; the university takes and answers them."""
     holder_id, holder_name = holder
-    async with await noproof.Client.connect("127.0.0.1", port, credential=CIVIL_AFFAIRS) as civil, \
+    async with await noproof.Client.connect("127.0.0.1", port, credential=CIVIL_AFFAIRS, staff=AGENT) as civil, \
             await noproof.Client.connect("127.0.0.1", port, credential=UNIVERSITY) as university:
         n = 0
         while True:
@@ -167,7 +167,7 @@ async def verifications(port: int, holder: tuple[str, str], ledger: Ledger, roun
 
 async def list_changes(port: int, ledger: Ledger, round_number: int) -> None:
     """Saves the water company's item-list draft again and again, each save marked."""
-    async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
+    async with await noproof.Client.connect("127.0.0.1", port, credential=WATER, staff=AGENT) as client:
         staff = {"staff": AGENT}
         lists = await client.call("/noproof.v1.Units/GetItemList", GetItemListRequest(unit_code=WATER_CODE), GetItemListResponse,
                                   metadata=staff)
@@ -262,7 +262,7 @@ async def run_round(binary: str, data: Path, log: Path, ledger: Ledger, round_nu
         # The first holders' licences are suspended and reinstated; the others are looked up.
         verified, changing, looked_up = holders[0], holders[1:4], holders[4:]
         if not ledger.statuses:
-            async with await noproof.Client.connect("127.0.0.1", port, credential=WATER) as client:
+            async with await noproof.Client.connect("127.0.0.1", port, credential=WATER, staff=AGENT) as client:
                 for holder, type_code in changing:
                     proof = await client.lookup(holder, type_code, ITEM, f"CRASH-SETUP-{holder}")
                     body = ProofBody.FromString(proof.body)

@@ -60,7 +60,7 @@ async def served(port: int, data: Path) -> tuple[bool, float]:
     """A lookup by the demo water company on a fresh connection, and how long it took."""
     holder, type_code = (data / "demo-holders.txt").read_text(encoding="utf-8").split("\n")[0].split(" ")[:2]
     started = time.monotonic()
-    async with await noproof.Client.connect("127.0.0.1", port, credential=("demo-water", "demo-secret"), timeout=10) as client:
+    async with await noproof.Client.connect("127.0.0.1", port, credential=("demo-water", "demo-secret"), timeout=10, staff="agent-0001") as client:
         proof = await client.lookup(holder, type_code, "SW-GH-002", "IDLE-TEST-1")
     return bool(proof.signature), time.monotonic() - started
 

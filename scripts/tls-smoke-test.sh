@@ -24,6 +24,7 @@ trap cleanup EXIT
 fail() { echo "tls-smoke-test: FAILED: $*" >&2; echo "--- noproofd log (tail):" >&2; tail -40 "$log" >&2; exit 1; }
 N="$bin/noproof"
 unset NOPROOF_CREDENTIAL NOPROOF_STAFF NOPROOF_TLS_CA NOPROOF_TLS_CERT NOPROOF_TLS_KEY
+export NOPROOF_STAFF=agent-0001   # the water company's system (its certificate) acts for its agent
 for _ in $(seq 1 300); do "$N" health --port "$port" >/dev/null 2>&1 && break; sleep 0.1; done
 water=(--tls-ca "$certs/ca.pem" --tls-cert "$certs/demo-water.pem" --tls-key "$certs/demo-water.key" --port "$tls_port")
 
@@ -38,7 +39,7 @@ set -e
 [ $rc = 16 ] && grep -q "not registered" "$work/err" || fail "an unregistered certificate exited $rc: $(cat "$work/err")"
 
 # The task force registers the certificate (over the plain loopback port, with its secret).
-cred=$(NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$N" credential issue "$W" --port "$port" --cert "$certs/demo-water.pem" \
+cred=$(NOPROOF_CREDENTIAL=demo-taskforce/supervisor-0001:demo-secret "$N" credential issue "$W" --port "$port" --cert "$certs/demo-water.pem" \
   --label "water mTLS" --staff supervisor-0001 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["credentialID"])') \
   || fail "credential issue --cert"
 
@@ -58,7 +59,7 @@ set -e
 grep -q "TLS handshake failed" "$log" || fail "the handshake failure was not logged at debug"
 
 # Revocation: the certificate stops authenticating at once.
-NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$N" credential revoke "$cred" --port "$port" --reason "tls smoke test" \
+NOPROOF_CREDENTIAL=demo-taskforce/supervisor-0001:demo-secret "$N" credential revoke "$cred" --port "$port" --reason "tls smoke test" \
   --staff supervisor-0001 >/dev/null || fail "revoke"
 set +e
 "$N" lookup --holder "$holder" --type JMSFZ --item SW-KH-001 --case TLS-3 "${water[@]}" >/dev/null 2>"$work/err"; rc=$?
