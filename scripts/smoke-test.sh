@@ -58,7 +58,13 @@ set -e
 [ $rc = 1 ] || fail "a tampered proof verified (exit $rc)"
 licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item $item --case CASE-2 --json \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["licence"]["licenceID"])') || fail "lookup --json"
-"$bin/noproof" get "$licence" --item $item --case CASE-2 >/dev/null || fail "get"
+"$bin/noproof" get "$licence" --holder "$holder" --item $item --case CASE-2 >/dev/null || fail "get"
+# Another holder's licence answers like a miss (NOT_FOUND, exit 5).
+other=$(sed -n 2p "$data/data/demo-holders.txt" | cut -d' ' -f1)
+set +e
+"$bin/noproof" get "$licence" --holder "$other" --item $item --case CASE-2 >/dev/null 2>"$data/err"; rc=$?
+set -e
+[ $rc = 5 ] && grep -q "holds no licence" "$data/err" || fail "get with another holder exited $rc: $(cat "$data/err")"
 set +e
 "$bin/noproof" lookup --holder "$holder" --type "$type" --item NO-SUCH-ITEM --case CASE-2 >/dev/null 2>"$data/err"; rc=$?
 set -e

@@ -2129,7 +2129,7 @@ const ProtobufCMessageDescriptor noproof__v1__lookup_response__descriptor =
   (ProtobufCMessageInit) noproof__v1__lookup_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__get_licence_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor noproof__v1__get_licence_request__field_descriptors[3] =
 {
   {
     "licence_id",
@@ -2155,15 +2155,28 @@ static const ProtobufCFieldDescriptor noproof__v1__get_licence_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "holder_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetLicenceRequest, holder_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__get_licence_request__field_indices_by_name[] = {
+  2,   /* field[2] = holder_id */
   0,   /* field[0] = licence_id */
   1,   /* field[1] = purpose */
 };
 static const ProtobufCIntRange noproof__v1__get_licence_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor noproof__v1__get_licence_request__descriptor =
 {
@@ -2173,7 +2186,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_licence_request__descriptor =
   "Noproof__V1__GetLicenceRequest",
   "noproof.v1",
   sizeof(Noproof__V1__GetLicenceRequest),
-  2,
+  3,
   noproof__v1__get_licence_request__field_descriptors,
   noproof__v1__get_licence_request__field_indices_by_name,
   1,  noproof__v1__get_licence_request__number_ranges,

@@ -592,7 +592,7 @@ void   noproof__v1__refile_verification_request__free_unpacked
   assert(message->base.descriptor == &noproof__v1__refile_verification_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor noproof__v1__verification_record__field_descriptors[38] =
+static const ProtobufCFieldDescriptor noproof__v1__verification_record__field_descriptors[39] =
 {
   {
     "request_id",
@@ -1050,11 +1050,24 @@ static const ProtobufCFieldDescriptor noproof__v1__verification_record__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "deadline_note",
+    39,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__VerificationRecord, deadline_note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__verification_record__field_indices_by_name[] = {
   16,   /* field[16] = answer_by_millis */
   36,   /* field[36] = case_accepted_at_millis */
   30,   /* field[30] = checks */
+  38,   /* field[38] = deadline_note */
   13,   /* field[13] = deadline_rule */
   9,   /* field[9] = declared */
   18,   /* field[18] = escalation_by_millis */
@@ -1094,7 +1107,7 @@ static const unsigned noproof__v1__verification_record__field_indices_by_name[] 
 static const ProtobufCIntRange noproof__v1__verification_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 38 }
+  { 0, 39 }
 };
 const ProtobufCMessageDescriptor noproof__v1__verification_record__descriptor =
 {
@@ -1104,7 +1117,7 @@ const ProtobufCMessageDescriptor noproof__v1__verification_record__descriptor =
   "Noproof__V1__VerificationRecord",
   "noproof.v1",
   sizeof(Noproof__V1__VerificationRecord),
-  38,
+  39,
   noproof__v1__verification_record__field_descriptors,
   noproof__v1__verification_record__field_indices_by_name,
   1,  noproof__v1__verification_record__number_ranges,

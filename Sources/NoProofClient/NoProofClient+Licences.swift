@@ -11,8 +11,10 @@ extension NoProofClient {
         return proof
     }
 
-    package func licence(id: String, purpose: Purpose? = nil, metadata: Metadata = [:]) async throws -> Licence {
-        let response = try await unary(.path("/noproof.v1.Licences/GetLicence"), request: GetLicenceRequest(licenceID: id, purpose: purpose),
+    /// GetLicence: the licence `id` of the holder `holderID` (another holder's licence answers NOT_FOUND, like a miss).
+    package func licence(id: String, holderID: String, purpose: Purpose? = nil, metadata: Metadata = [:]) async throws -> Licence {
+        let response = try await unary(.path("/noproof.v1.Licences/GetLicence"),
+                                       request: GetLicenceRequest(licenceID: id, holderID: holderID, purpose: purpose),
                                        as: GetLicenceResponse.self, metadata: metadata)
         guard let licence = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
         return licence

@@ -234,23 +234,46 @@ package struct LicenceService: Sendable {
 
     // MARK: Reads
 
+    /// GetLicence: the caller names the holder as well as the licence, and the access gate runs
+    /// for the type the identifier names before the library is consulted, so a miss is limited
+    /// and audited like a hit. A licence of another holder answers exactly like a miss.
     private func getLicence(_ request: GetLicenceRequest, context: CallContext) async throws -> GetLicenceResponse {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
         var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
                                  action: "GetLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
-                                 holderID: "", typeCode: "", licenceID: String(request.licenceID.prefix(128)), result: "")
+                                 holderID: String(request.holderID.prefix(64)), typeCode: "",
+                                 licenceID: String(request.licenceID.prefix(128)), result: "")
         do {
-            let licence = try await Self.library { () async throws(LibraryError) in try await library.licence(id: request.licenceID) }
-            record.holderID = licence.holder.key
-            record.typeCode = licence.typeCode
-            if let gate {
-                try Self.checkPurpose(purpose)
-                if let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                    caseReference: purpose.caseReference, typeCode: licence.typeCode,
-                                                    credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: licence.holder.key) {
-                    throw refusal
-                }
+            if request.holderID.isEmpty {
+                throw RPCError(.invalidArgument, "holder_id: required: the holder the case is about (a licence is read only together with its holder's id)")
+            }
+            let id = try Self.validated { () throws(ValidationError) in try LicenceIdentifier.parse(request.licenceID, field: "licence_id") }
+            record.typeCode = id.typeCode
+            let (holder, type) = try Self.library { () throws(LibraryError) in
+                try library.parseQuery(holderID: request.holderID, typeCode: id.typeCode)
+            }
+            record.holderID = holder.key
+            try Self.checkPurpose(purpose)
+            // Before the library is consulted: a guess costs the same as a hit.
+            if let gate, let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                          caseReference: purpose.caseReference, typeCode: type.code,
+                                                          credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
+                throw refusal
+            }
+            let missing = RPCError(.notFound, "holder \(holder.masked) holds no licence \(id) in the licence library")
+            let found: NoProofDomain.Licence?
+            do {
+                found = try await library.licence(id: id.description)
+            } catch {
+                let failure = RPCError(error)
+                guard failure.code == .notFound else { throw failure }
+                found = nil
+            }
+            // Someone else's licence: the same answer as no licence at all.
+            guard let licence = found, licence.holder == holder else {
+                gate?.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
+                throw missing
             }
             record.result = "found"
             _ = try await audit.append(record)
@@ -263,6 +286,9 @@ package struct LicenceService: Sendable {
         }
     }
 
+    /// CheckLicence answers MATCH or MISMATCH per declared field, one value per field, only for
+    /// holder_name and the type's own fields: no guessing several values in one call, and no
+    /// oracle on which fields a record holds.
     private func checkLicence(_ request: CheckLicenceRequest, context: CallContext) async throws -> CheckLicenceResponse {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
@@ -275,6 +301,7 @@ package struct LicenceService: Sendable {
             }
             record.holderID = holder.key
             guard type.connected else { throw Self.notConnected(type) }
+            try Self.checkDeclared(request.declared, of: type)
             try Self.checkPurpose(purpose)
             if let gate, let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
                                                           caseReference: purpose.caseReference, typeCode: type.code,
@@ -292,9 +319,9 @@ package struct LicenceService: Sendable {
             case .notFound:
                 throw RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
             }
+            // A field the type has but this record lacks is a MISMATCH: NOT_ON_RECORD is no longer answered.
             let checks = request.declared.map { declared -> FieldCheck in
                 let recorded = declared.key == "holder_name" ? licence.holderName : licence.fields[declared.key]
-                guard let recorded else { return FieldCheck(key: declared.key, result: .notOnRecord) }
                 return FieldCheck(key: declared.key, result: recorded == declared.value ? .match : .mismatch)
             }
             record.result = checks.contains { $0.result != .match } ? "mismatch" : "match"
@@ -306,6 +333,26 @@ package struct LicenceService: Sendable {
             record.result = failure.code.name.lowercased()
             _ = try? await audit.append(record)
             throw failure
+        }
+    }
+
+    /// The declared fields of a check: each key `holder_name` or a field of the type, each at
+    /// most once (so at most the type's field count + 1 entries); INVALID_ARGUMENT naming
+    /// `declared[i].key` otherwise.
+    static func checkDeclared(_ declared: [LicenceField], of type: NoProofDomain.LicenceType) throws(RPCError) {
+        let allowed = ["holder_name"] + type.fields.map(\.key)
+        if declared.count > allowed.count {
+            throw RPCError(.invalidArgument, "declared: at most \(allowed.count) declared fields for \(type.code) (one per field: \(allowed.joined(separator: ", "))), got \(declared.count)")
+        }
+        var seen: [String: Int] = [:]
+        for (index, field) in declared.enumerated() {
+            guard allowed.contains(field.key) else {
+                throw RPCError(.invalidArgument, "declared[\(index)].key: \"\(field.key.prefix(40))\" is not a field of \(type.code) (\(type.nameEn)); declare one of \(allowed.joined(separator: ", "))")
+            }
+            if let first = seen[field.key] {
+                throw RPCError(.invalidArgument, "declared[\(index)].key: \(field.key) is already declared at declared[\(first)]; declare each field once, with the value the applicant gave")
+            }
+            seen[field.key] = index
         }
     }
 

@@ -188,11 +188,19 @@ package final class VerificationService: Sendable {
         switch item.kind {
         case .immediate:
             filing.itemKind = .immediate
+            if request.promisedCompletionAtMillis != 0 {
+                throw RPCError(.invalidArgument, "promised_completion_at_millis: item \(item.code) (\(item.name)) is an immediate item (即办件) of \(unit.unitName)'s published list and has no promised completion time; omit the field")
+            }
         case .commitment(let promised):
             filing.itemKind = .commitment
-            filing.promisedCompletionAt = request.promisedCompletionAtMillis != 0
-                ? Self.date(request.promisedCompletionAtMillis)
-                : VerificationDeadlines.promisedCompletion(promised, acceptedAt: filing.caseAcceptedAt ?? moment)
+            // The promised completion time is the published item's, counted from the case's start
+            // (never later than now), not the caller's (Art. 10: the issuing unit's limit depends on it).
+            let start = min(filing.caseAcceptedAt ?? moment, moment)
+            let served = VerificationDeadlines.promisedCompletion(promised, acceptedAt: start)
+            if request.promisedCompletionAtMillis != 0, abs(request.promisedCompletionAtMillis - millis(served)) > 60_000 {
+                throw RPCError(.invalidArgument, "promised_completion_at_millis: item \(item.code) (\(item.name)) promises \(promised) in \(unit.unitName)'s published list, so the case accepted \(Self.format(start)) must be finished by \(Self.format(served)) (\(millis(served))); omit the field (0) to let the server compute it from the list, or send that time")
+            }
+            filing.promisedCompletionAt = served
         }
         let id = Self.newID()
         let built = filing
@@ -215,7 +223,7 @@ package final class VerificationService: Sendable {
     /// The item of the requester's list in force that obtains `proofType` by department
     /// verification from `issuing`; PERMISSION_DENIED saying what is wrong otherwise.
     private func listedItem(unit: AuthenticatedUnit, requester: UnifiedSocialCreditCode, purpose: Purpose, proofType: String,
-                            issuing: UnifiedSocialCreditCode, at moment: Date) async throws -> ServiceItem {
+                            issuing: UnifiedSocialCreditCode, at moment: Date, refiling returned: VerificationRequest? = nil) async throws -> ServiceItem {
         let list = try await UnitService.store { () async throws(UnitStoreError) in try await units.versionInForce(unit: requester, at: moment) }
         guard let list else {
             throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
@@ -230,7 +238,16 @@ package final class VerificationService: Sendable {
             throw RPCError(.permissionDenied, "item \(item.code) obtains \(proofType) by \(proof.method.summary), not by department verification")
         }
         guard listed == issuing else {
-            throw RPCError(.permissionDenied, "item \(item.code) lists \(proofType) as verified by \(listed), not \(issuing); address the request to \(listed)")
+            let listedName = (try? await registeredUnit(listed))?.name ?? "the listed unit"
+            var message = "item \(item.code) of \(unit.unitName)'s list in force (version \(list.version)) lists \(proofType) as verified by \(listedName) (\(listed)), not \(issuing); a request may only be addressed to the unit the published list names: address it to \(listed)"
+            if let returned {
+                message += returned.suggestedUnit == issuing.value
+                    ? "; \(returned.issuingUnitName)'s suggestion to send it to \(issuing) does not change the list: if that unit is the right verifier, have the item's list changed (noproof list draft, then the task force office approves) and re-file once it is published"
+                    : " (or have the item's list changed first)"
+            } else {
+                message += " (or have the item's list changed first)"
+            }
+            throw RPCError(.permissionDenied, message)
         }
         return item
     }
@@ -259,10 +276,22 @@ package final class VerificationService: Sendable {
         }
         let targetText = request.issuingUnitCode.isEmpty ? (existing.suggestedUnit ?? "") : request.issuingUnitCode
         let target = try UnitService.unitCode(targetText, field: "issuing_unit_code")
+        let moment = now()
+        // The same rule as filing: the cited item of the requester's list in force must name the
+        // target as the proof's verifier. A return's suggestion does not widen it (Art. 5, 10).
+        let requester = try UnitService.unitCode(unit.unitCode, field: "unit")
+        do {
+            _ = try await listedItem(unit: unit, requester: requester,
+                                     purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
+                                     proofType: existing.proofType, issuing: target, at: moment, refiling: existing)
+        } catch let refusal as RPCError where refusal.code == .permissionDenied {
+            await record(Self.auditRecord(existing, action: "Verification.Refile", unitCode: unit.unitCode, credentialID: unit.credentialID,
+                                          staff: staff.id, result: "denied", at: moment))
+            throw refusal
+        }
         guard let targetUnit = try await registeredUnit(target), targetUnit.active else {
             throw RPCError(.failedPrecondition, "\(target) is not a registered, active unit of the system; it cannot receive requests")
         }
-        let moment = now()
         let id = Self.newID()
         let backed = existing.databaseBacked
         let (new, created) = try await Self.run { () async throws(VerificationError) in
@@ -468,7 +497,8 @@ package final class VerificationService: Sendable {
             returnReason: request.returnReason ?? "", suggestedUnitCode: request.suggestedUnit ?? "", refiledFrom: request.refiledFrom ?? "",
             refiledAs: request.refiledAs ?? "", verificationMillis: Int64((request.verificationTime(at: now) * 1000).rounded(.down)),
             caseAcceptedAtMillis: millis(request.caseAcceptedAt),
-            itemProcessingMillis: Int64((request.itemProcessingTime(at: now) * 1000).rounded(.down))
+            itemProcessingMillis: Int64((request.itemProcessingTime(at: now) * 1000).rounded(.down)),
+            deadlineNote: DeadlineRule.note(rule: request.deadlineRule, promisedCompletionAt: request.promisedCompletionAt)
         )
     }
 
@@ -486,6 +516,13 @@ package final class VerificationService: Sendable {
     private func millis(_ date: Date) -> Int64 { Self.millis(date) }
 
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    /// A moment in China Standard Time, ISO 8601 (as the deadlines are stated).
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        return formatter.string(from: date)
+    }
 
     static func limit(_ limit: UInt32) -> Int { limit == 0 ? 100 : Int(min(limit, 10_000)) }
 

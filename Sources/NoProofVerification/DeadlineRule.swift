@@ -12,6 +12,10 @@ package enum DeadlineRule: String, Codable, Hashable, Sendable, CaseIterable {
     case commitment24h = "commitment_24h"
     /// ...and never later than the item's promised completion time (which came first).
     case commitmentPromisedTime = "commitment_promised_time"
+    /// A commitment case already past (or within 30 minutes of) its promised completion time when
+    /// filed: it may still be verified, within the Art. 10 minimum of 30 minutes from filing, so
+    /// the issuing unit is never given less than that.
+    case commitmentMinimum = "commitment_minimum"
 
     /// 30 minutes: immediate items, unconnected databases, returns, the supervisor's limit.
     package static let shortLimit: TimeInterval = 30 * 60
@@ -24,7 +28,15 @@ package enum DeadlineRule: String, Codable, Hashable, Sendable, CaseIterable {
         case .unconnectedDatabase: "database-backed proof not yet connected: 30 minutes"
         case .commitment24h: "commitment item (承诺件): 24 hours"
         case .commitmentPromisedTime: "commitment item: the item's promised completion time (before 24 hours)"
+        case .commitmentMinimum: "commitment item past (or within 30 minutes of) its promised completion time: the Art. 10 minimum, 30 minutes"
         }
+    }
+
+    /// What the requesting and issuing units are told when the deadline is not the plain limit
+    /// of the item's kind (empty otherwise).
+    package static func note(rule: DeadlineRule, promisedCompletionAt: Date?) -> String {
+        guard rule == .commitmentMinimum, let promisedCompletionAt else { return "" }
+        return "the case's promised completion time \(VerificationRequest.format(promisedCompletionAt)) had passed or was less than 30 minutes away when the request was filed; it may still be verified, within the Art. 10 minimum of 30 minutes from filing"
     }
 }
 
@@ -57,9 +69,10 @@ package struct VerificationDeadlines: Hashable, Sendable {
         guard let promised = promisedCompletionAt else {
             throw .invalid("promised_completion_at_millis", "required for a commitment item (承诺件): when the item must be finished")
         }
-        guard promised > filedAt else {
-            throw .invalid("promised_completion_at_millis",
-                           "the item's promised completion time \(VerificationRequest.format(promised)) has already passed; no verification can be asked within it")
+        // A case already past its promised time (or nearly) may still be verified: the issuing
+        // unit gets the Art. 10 minimum, never less (a requester cannot shorten it).
+        if promised < returnBy {
+            return VerificationDeadlines(rule: .commitmentMinimum, answerBy: returnBy, returnBy: returnBy)
         }
         let cap = filedAt.addingTimeInterval(DeadlineRule.commitmentLimit)
         if promised < cap {

@@ -37,6 +37,7 @@ struct VerificationServiceTests {
         let service: VerificationService
         let audit: AuditLog
         let keyring: SealKeyring
+        let units: SQLiteUnitStore
         func client(_ id: String) async throws -> NoProofClient {
             try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
         }
@@ -72,7 +73,7 @@ struct VerificationServiceTests {
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
             do {
-                try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring))
+                try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring, units: units))
             } catch {
                 server.beginGracefulShutdown()
                 throw error
@@ -144,7 +145,20 @@ struct VerificationServiceTests {
         }
     }
 
-    @Test("returned and re-filed to the suggested unit in one call; the requester's watch sees the return")
+    /// Publishes a new version of `unit`'s list in force, edited by `edit`, through the task
+    /// force office's approval (as `noproof list draft/submit/approve/publish` would).
+    static func republish(_ units: SQLiteUnitStore, unit: UnifiedSocialCreditCode, at now: Date, change: ListChange,
+                          _ edit: (inout [ServiceItem]) -> Void) async throws {
+        let draft = try await units.createDraft(unit: unit, by: "agent-0001", at: now)
+        var items = draft.items
+        edit(&items)
+        _ = try await units.saveDraft(unit: unit, version: draft.version, items: items, changes: [change], by: "agent-0001", at: now)
+        _ = try await units.submitList(unit: unit, version: draft.version, by: "agent-0001", at: now)
+        _ = try await units.approveList(unit: unit, version: draft.version, reviewerStaff: "supervisor-0001", at: now, effectiveAt: now)
+        _ = try await units.publishList(unit: unit, version: draft.version, actor: "system", at: now)
+    }
+
+    @Test("returned with a suggestion: re-filed only to the unit the requester's published list names; once the list names the suggested unit, re-filed in one call")
     func returnedAndRefiled() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
@@ -161,6 +175,23 @@ struct VerificationServiceTests {
             var kinds: [String] = []
             while let event = try await follow.next() { kinds.append(event.kind) }
             #expect(kinds == ["taken", "returned"])
+            // Civil affairs' list names the university as XWZS's verifier: the suggestion does not widen that.
+            do {
+                _ = try await civil.refileVerification(id: filed.requestID, staff: "agent-0002")
+                Issue.record("re-filed to a unit the list does not name")
+            } catch let error as RPCError {
+                #expect(error.code == .permissionDenied)
+                #expect(error.message.contains(Self.university) && error.message.contains("list"), "\(error.message)")
+            }
+            #expect(try await police.verificationQueue().isEmpty)
+            // Now the list is changed (approved and published): XWZS of MZ-HY-001 verified by the police.
+            let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "XWZS", cause: "学位证书改由公安局核验",
+                                    causeDate: CivilDate(env.clock.now))
+            try await Self.republish(env.units, unit: UnitDemoData.civilAffairs.code, at: env.clock.now, change: change) { items in
+                let index = items.firstIndex { $0.code == "MZ-HY-001" }!
+                let proof = items[index].proofs.firstIndex { $0.proofCode == "XWZS" }!
+                items[index].proofs[proof].method = .departmentVerification(issuingUnit: UnitDemoData.publicSecurity.code)
+            }
             let refiled = try #require(try await civil.refileVerification(id: filed.requestID, staff: "agent-0002").request)
             #expect(refiled.issuingUnitCode == Self.police && refiled.refiledFrom == filed.requestID && refiled.status == "filed")
             let again = try await civil.refileVerification(id: filed.requestID, staff: "agent-0002")
@@ -172,6 +203,46 @@ struct VerificationServiceTests {
             await civil.close()
             await university.close()
             await police.close()
+        }
+    }
+
+    @Test("issue 14: file and refile --to a unit the published list does not name are PERMISSION_DENIED naming the listed unit; nothing reaches it and the server goes on serving")
+    func misdirectedFilingAndRefilingAreRefused() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let university = try await env.client("university/agent-0001")
+            let water = try await env.client("water")
+            // Filing straight to the wrong unit.
+            do {
+                _ = try await civil.fileVerification(Self.filing(to: UnitDemoData.water.code.value), staff: "agent-0001")
+                Issue.record("filed to a unit the list does not name")
+            } catch let error as RPCError {
+                #expect(error.code == .permissionDenied && error.message.contains(Self.university), "\(error.message)")
+            }
+            // Re-filing a returned request to any unit but the listed one, by --to or by the suggestion.
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
+            _ = try await university.returnVerification(id: filed.requestID, reason: "not ours", suggestedUnit: UnitDemoData.water.code.value,
+                                                        staff: "agent-0001")
+            for target in ["", UnitDemoData.water.code.value, Self.police] {
+                do {
+                    _ = try await civil.refileVerification(id: filed.requestID, to: target, staff: "agent-0001")
+                    Issue.record("re-filed to \(target.isEmpty ? "the suggested unit" : target)")
+                } catch let error as RPCError {
+                    #expect(error.code == .permissionDenied, "\(target): \(error.code)")
+                    #expect(error.message.contains(Self.university) && error.message.contains("MZ-HY-001"), "\(error.message)")
+                }
+            }
+            // The misdirected units received nothing of the applicant's.
+            #expect(try await water.verificationQueue(includeFinished: true).isEmpty)
+            let refusals = try env.audit.records().filter { $0.action == "Verification.Refile" }
+            #expect(refusals.count == 3 && refusals.allSatisfy { $0.result == "denied" })
+            // The listed unit is still allowed, and the server goes on serving.
+            let refiled = try #require(try await civil.refileVerification(id: filed.requestID, to: Self.university, staff: "agent-0001").request)
+            #expect(refiled.issuingUnitCode == Self.university && refiled.status == "filed")
+            await civil.close()
+            await university.close()
+            await water.close()
         }
     }
 
@@ -225,24 +296,72 @@ struct VerificationServiceTests {
         }
     }
 
-    @Test("deadline rules over RPC: the 24-hour commitment limit, capped by the item's promised time")
+    /// The promised completion time of the hospital's YY-YB-002 (5 working days) for a case accepted at `accepted`.
+    static func hospitalPromised(acceptedAt accepted: Date) -> Date {
+        VerificationDeadlines.promisedCompletion(.workingDays(5), acceptedAt: accepted)
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    @Test("deadline rules over RPC: the 24-hour commitment limit, capped by the item's promised time, never under 30 minutes")
     func commitmentDeadlines() async throws {
         try await Self.withEnvironment { env in
             let hospital = try await env.client("hospital")
-            let now = Int64(env.clock.now.timeIntervalSince1970 * 1000)
+            let now = env.clock.now
             // ZDZM has no database behind it: a commitment item gets 24 hours...
             let long = try #require(try await hospital.fileVerification(Self.filing(proof: "ZDZM", item: "YY-YB-002"), staff: "agent-0001").request)
             #expect(long.itemKind == "commitment" && long.deadlineRule == "commitment_24h" && long.answerByMillis - long.filedAtMillis == 86_400_000)
-            // ...but never later than the item's promised completion time.
-            let capped = try #require(try await hospital.fileVerification(
-                Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: now + 5 * 3_600_000), staff: "agent-0001").request)
-            #expect(capped.deadlineRule == "commitment_promised_time" && capped.answerByMillis == now + 5 * 3_600_000)
+            #expect(long.promisedCompletionAtMillis == Self.millis(Self.hospitalPromised(acceptedAt: now)) && long.deadlineNote.isEmpty)
+            // ...but never later than the item's promised completion time, counted from the case's acceptance.
+            let accepted = try #require((0..<24 * 40).lazy.map { now.addingTimeInterval(-Double($0) * 3600) }.first {
+                (3600...(23 * 3600)).contains(Self.hospitalPromised(acceptedAt: $0).timeIntervalSince(now))
+            })
+            let promised = Self.hospitalPromised(acceptedAt: accepted)
+            var capping = Self.filing(proof: "ZDZM", item: "YY-YB-002")
+            capping.caseAcceptedAtMillis = Self.millis(accepted)
+            let capped = try #require(try await hospital.fileVerification(capping, staff: "agent-0001").request)
+            #expect(capped.deadlineRule == "commitment_promised_time" && capped.answerByMillis == Self.millis(promised), "\(capped.deadlineRule)")
             // A database-backed proof not yet connected: 30 minutes even for a commitment item.
             let database = try #require(try await hospital.fileVerification(Self.filing(item: "YY-YB-002"), staff: "agent-0001").request)
             #expect(database.deadlineRule == "unconnected_database" && database.answerByMillis - database.filedAtMillis == 1_800_000)
-            #expect(await code { _ = try await hospital.fileVerification(Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: now - 1), staff: "agent-0001") }
-                    == .invalidArgument)
             await hospital.close()
+        }
+    }
+
+    @Test("issue 14: the requesting unit cannot set the promised completion time: --promised-by 2 minutes or months ahead is refused naming the published one; a case past it is verified within the 30-minute minimum, and says so")
+    func promisedCompletionComesFromThePublishedItem() async throws {
+        try await Self.withEnvironment { env in
+            let hospital = try await env.client("hospital")
+            let university = try await env.client("university")
+            let now = env.clock.now
+            let served = Self.hospitalPromised(acceptedAt: now)
+            for attempt in [now.addingTimeInterval(120), now.addingTimeInterval(120 * 86_400)] {
+                do {
+                    _ = try await hospital.fileVerification(Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: Self.millis(attempt)), staff: "agent-0001")
+                    Issue.record("a caller's promised time was accepted")
+                } catch let error as RPCError {
+                    #expect(error.code == .invalidArgument && error.message.hasPrefix("promised_completion_at_millis"), "\(error.message)")
+                    #expect(error.message.contains("5 working days") && error.message.contains("\(Self.millis(served))"), "\(error.message)")
+                }
+            }
+            #expect(try await university.verificationQueue().isEmpty)
+            // Sending the published time itself is accepted (the deprecated field agrees).
+            let agreed = try #require(try await hospital.fileVerification(
+                Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: Self.millis(served)), staff: "agent-0001").request)
+            #expect(agreed.promisedCompletionAtMillis == Self.millis(served) && agreed.deadlineRule == "commitment_24h")
+            // A case accepted weeks ago is past its promised time: still verifiable, with the
+            // Art. 10 minimum of 30 minutes, and the record says why.
+            var late = Self.filing(proof: "ZDZM", item: "YY-YB-002")
+            late.caseAcceptedAtMillis = Self.millis(now.addingTimeInterval(-30 * 86_400))
+            let past = try #require(try await hospital.fileVerification(late, staff: "agent-0001").request)
+            #expect(past.deadlineRule == "commitment_minimum" && past.answerByMillis - past.filedAtMillis == 1_800_000)
+            #expect(past.deadlineNote.contains("30 minutes") && past.deadlineNote.contains("promised"), "\(past.deadlineNote)")
+            // The issuing unit is not pushed into OVERDUE before the minimum.
+            env.clock.advance(25 * 60)
+            #expect(await env.service.scheduler.fireDue().isEmpty)
+            #expect(try await university.verificationQueue().map(\.overdueAtMillis) == [0, 0])
+            await hospital.close()
+            await university.close()
         }
     }
 

@@ -25,7 +25,7 @@ struct VerificationTests {
             promisedCompletionAt: promised, databaseBacked: databaseBacked, caseAcceptedAt: nil, filedBy: "agent-0001")
     }
 
-    @Test("immediate items and unconnected databases: 30 minutes; commitment: 24 hours capped by the promised time")
+    @Test("immediate items and unconnected databases: 30 minutes; commitment: 24 hours capped by the promised time, never under 30 minutes")
     func deadlineRules() throws {
         let immediate = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .immediate, databaseBacked: false, promisedCompletionAt: nil)
         #expect(immediate.rule == .immediateItem && immediate.answerBy == Self.t0.addingTimeInterval(1800))
@@ -40,9 +40,16 @@ struct VerificationTests {
         let capped = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false,
                                                        promisedCompletionAt: Self.t0.addingTimeInterval(6 * 3600))
         #expect(capped.rule == .commitmentPromisedTime && capped.answerBy == Self.t0.addingTimeInterval(6 * 3600))
-        #expect(throws: VerificationError.self) {
-            try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false, promisedCompletionAt: Self.t0)
+        // A case already past (or within 30 minutes of) its promised time may still be verified:
+        // the issuing unit gets the Art. 10 minimum of 30 minutes, never less, and the note says so.
+        for promised in [Self.t0.addingTimeInterval(-3 * 86_400), Self.t0, Self.t0.addingTimeInterval(120)] {
+            let minimum = try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false,
+                                                            promisedCompletionAt: promised)
+            #expect(minimum.rule == .commitmentMinimum && minimum.answerBy == Self.t0.addingTimeInterval(1800))
+            #expect(minimum.returnBy == Self.t0.addingTimeInterval(1800))
+            #expect(DeadlineRule.note(rule: minimum.rule, promisedCompletionAt: promised).contains("30 minutes"))
         }
+        #expect(DeadlineRule.note(rule: .commitment24h, promisedCompletionAt: Self.t0).isEmpty)
         #expect(throws: VerificationError.self) {
             try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false, promisedCompletionAt: nil)
         }

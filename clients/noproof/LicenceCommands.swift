@@ -41,7 +41,10 @@ struct LookupCommand: AsyncParsableCommand {
 }
 
 struct GetCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a licence by its identifier.")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Show a licence by its identifier and its holder's id.",
+        discussion: "The holder is required: a licence of another holder answers NOT_FOUND, like a miss, and every attempt counts against the rate limits."
+    )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var purpose: PurposeOptions
@@ -49,10 +52,13 @@ struct GetCommand: AsyncParsableCommand {
     @Argument(help: "Licence identifier, 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>.")
     var licenceID: String
 
+    @Option(name: .customLong("holder"), help: "Resident ID or unified social credit code of the licence's holder (required).")
+    var holderID: String
+
     func run() async throws {
-        let (licenceID, purpose) = (self.licenceID, self.purpose)
+        let (licenceID, holderID, purpose) = (self.licenceID, self.holderID, self.purpose)
         let licence = try await connection.withClient { client in
-            try await client.licence(id: licenceID, purpose: purpose.purpose, metadata: purpose.metadata)
+            try await client.licence(id: licenceID, holderID: holderID, purpose: purpose.purpose, metadata: purpose.metadata)
         }
         if connection.json { try printJSON(ProofPrinter.LicenceOutput(licence)) } else { ProofPrinter.printLicence(licence) }
     }
@@ -73,12 +79,17 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("type"), help: "Licence type code.")
     var typeCode: String
 
-    @Option(name: .customLong("field"), help: "A declared field as KEY=VALUE (repeatable; holder_name is also checkable).")
+    @Option(name: .customLong("field"), help: "A declared field as KEY=VALUE (repeatable, once per key: holder_name or a field of the type, see 'noproof types').")
     var fields: [String] = []
 
     func validate() throws {
         guard !fields.isEmpty else { throw ValidationError("give at least one --field KEY=VALUE") }
         for field in fields where !field.contains("=") { throw ValidationError("--field must be KEY=VALUE, got '\(field)'") }
+        var seen = Set<String>()
+        for field in fields {
+            let key = String(field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            guard seen.insert(key).inserted else { throw ValidationError("--field \(key) is given twice; declare each field once") }
+        }
     }
 
     func run() async throws {

@@ -28,7 +28,7 @@ enum VerificationPrinter {
         var requestID, status, requestingUnit, issuingUnit, proofType, holderID, holderName, itemCode, caseReference, itemKind: String
         var deadlineRule, filedAt, filedBy, answerBy, returnBy: String
         var escalationBy, takenBy, overdueAt, secondBreachAt, finishedAt, finishedBy, outcome, note, returnReason, suggestedUnit: String?
-        var refiledFrom, refiledAs, promisedCompletionAt: String?
+        var refiledFrom, refiledAs, promisedCompletionAt, deadlineNote: String?
         var finishedLate: Bool
         var declared: [String: String]
         var checks: [String: String]
@@ -51,7 +51,7 @@ enum VerificationPrinter {
             secondBreachAt: ListPrinter.time(r.secondBreachAtMillis), finishedAt: ListPrinter.time(r.finishedAtMillis),
             finishedBy: opt(r.finishedBy), outcome: opt(r.outcome), note: opt(r.note), returnReason: opt(r.returnReason),
             suggestedUnit: opt(r.suggestedUnitCode), refiledFrom: opt(r.refiledFrom), refiledAs: opt(r.refiledAs),
-            promisedCompletionAt: ListPrinter.time(r.promisedCompletionAtMillis), finishedLate: r.finishedLate,
+            promisedCompletionAt: ListPrinter.time(r.promisedCompletionAtMillis), deadlineNote: opt(r.deadlineNote), finishedLate: r.finishedLate,
             declared: Dictionary(r.declared.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
             checks: Dictionary(r.checks.map { ($0.key, "\($0.result)") }, uniquingKeysWith: { a, _ in a }),
             verificationSeconds: Double(r.verificationMillis) / 1000, itemProcessingSeconds: Double(r.itemProcessingMillis) / 1000,
@@ -81,6 +81,7 @@ enum VerificationPrinter {
         print("  purpose:     item \(o.itemCode) (\(o.itemKind)), case \(o.caseReference)")
         if !o.declared.isEmpty { print("  declared:    " + o.declared.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
         print("  rule:        \(o.deadlineRule); answer by \(o.answerBy), return by \(o.returnBy)\(o.promisedCompletionAt.map { "; item promised by \($0)" } ?? "")")
+        if let note = o.deadlineNote { print("  NOTE:        \(note)") }
         if let by = o.takenBy { print("  taken by:    \(by)") }
         if let at = o.overdueAt { print("  OVERDUE at \(at): escalated to the supervisor (督办员), finish by \(o.escalationBy ?? "-")") }
         if let at = o.secondBreachAt { print("  SECOND BREACH at \(at): the supervisor's 30 minutes passed too") }
@@ -140,7 +141,7 @@ struct VerifyFileCommand: AsyncParsableCommand {
     @Option(name: .customLong("item"), help: "Service item code (事项) of your list the proof is for.") var itemCode: String
     @Option(name: .customLong("case"), help: "Your case reference.") var caseReference: String
     @Option(name: .customLong("declare"), help: "A fact the applicant declared, KEY=VALUE (repeatable).") var declared: [String] = []
-    @Option(help: "Commitment items: promised completion time, ISO 8601 (default: from the item's promised time).") var promisedBy: String?
+    @Option(help: "Deprecated: the server computes the promised completion time from your published item. If given (ISO 8601), it must agree with that time within a minute, or the filing is refused naming it.") var promisedBy: String?
     @Option(help: "Idempotency key (default: a new UUID; reuse it to retry safely).") var key: String?
 
     func run() async throws {
@@ -152,6 +153,7 @@ struct VerifyFileCommand: AsyncParsableCommand {
         if let promisedBy {
             guard let date = ISO8601DateFormatter().date(from: promisedBy) else { throw ValidationError("--promised-by: ISO 8601 time, e.g. 2026-03-02T17:00:00+08:00") }
             request.promisedCompletionAtMillis = Int64(date.timeIntervalSince1970 * 1000)
+            FileHandle.standardError.write(Data("warning: --promised-by is deprecated: the server computes the promised completion time from the item's published promised time, and refuses a different one\n".utf8))
         }
         let (staffID, filing) = (staff.resolved, request)
         let answer = try await connection.withClient { client in try await client.fileVerification(filing, staff: staffID) }
@@ -273,11 +275,14 @@ struct VerifyReturnCommand: AsyncParsableCommand {
 }
 
 struct VerifyRefileCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "refile", abstract: "The requesting unit: re-file a returned request (default: to the suggested unit).")
+    static let configuration = CommandConfiguration(
+        commandName: "refile", abstract: "The requesting unit: re-file a returned request (default: to the suggested unit).",
+        discussion: "The target must be the unit your published list names as the verifier of the proof for the request's item; a return's suggestion does not change that. If the suggested unit is right, have the list changed first ('noproof list draft', then the task force office approves), then re-file."
+    )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
     @Argument(help: "Request id of the returned request.") var requestID: String
-    @Option(help: "Another unit than the one suggested.") var to: String = ""
+    @Option(help: "Another unit than the one suggested (it must be the one your list names).") var to: String = ""
     func run() async throws {
         let (id, to, staffID) = (requestID, self.to, staff.resolved)
         let answer = try await connection.withClient { client in try await client.refileVerification(id: id, to: to, staff: staffID) }

@@ -47,7 +47,13 @@ typedef struct Noproof__V1__ImportLicencesResponse Noproof__V1__ImportLicencesRe
 
 typedef enum _Noproof__V1__FieldCheck__Result {
   NOPROOF__V1__FIELD_CHECK__RESULT__MATCH = 0,
+  /*
+   * Also a field the type has but this record lacks (no oracle on which fields a record holds).
+   */
   NOPROOF__V1__FIELD_CHECK__RESULT__MISMATCH = 1,
+  /*
+   * Kept for wire compatibility; CheckLicence no longer answers it.
+   */
   NOPROOF__V1__FIELD_CHECK__RESULT__NOT_ON_RECORD = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(NOPROOF__V1__FIELD_CHECK__RESULT)
 } Noproof__V1__FieldCheck__Result;
@@ -251,15 +257,26 @@ struct  Noproof__V1__LookupResponse
     , NULL }
 
 
+/*
+ * A licence by its identifier. The access gate (purpose: an item of the caller's published list
+ * that obtains the licence's type by data sharing, the case reference, the rate limits) runs for
+ * the type the identifier names before the library is consulted, so a miss is limited and audited
+ * like a hit. A licence that exists but belongs to another holder answers exactly like a miss
+ * (NOT_FOUND).
+ */
 struct  Noproof__V1__GetLicenceRequest
 {
   ProtobufCMessage base;
   char *licence_id;
+  /*
+   * Required: the holder the case is about (18-digit resident ID or unified social credit code).
+   */
+  char *holder_id;
   Noproof__V1__Purpose *purpose;
 };
 #define NOPROOF__V1__GET_LICENCE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_licence_request__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
 struct  Noproof__V1__GetLicenceResponse
@@ -278,7 +295,9 @@ struct  Noproof__V1__CheckLicenceRequest
   char *holder_id;
   char *type_code;
   /*
-   * What the applicant declared; each is compared with the record.
+   * What the applicant declared; each is compared with the record. At most one value per key;
+   * each key is holder_name or a field of the licence type (ListLicenceTypes); so at most the
+   * type's field count + 1 entries. Anything else is INVALID_ARGUMENT naming declared[i].key.
    */
   size_t n_declared;
   Noproof__V1__LicenceField **declared;

@@ -126,10 +126,16 @@ struct  Noproof__V1__VerificationRecord
    * The item's own processing time: since the case was accepted, less verification time.
    */
   int64_t item_processing_millis;
+  /*
+   * Set when the deadline is not the plain Art. 10 limit, saying why: for example a commitment
+   * case already past (or within 30 minutes of) its promised completion time, which the issuing
+   * unit may still verify within the Art. 10 minimum of 30 minutes from filing.
+   */
+  char *deadline_note;
 };
 #define NOPROOF__V1__VERIFICATION_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__verification_record__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Noproof__V1__FileVerificationRequest
@@ -147,7 +153,10 @@ struct  Noproof__V1__FileVerificationRequest
   Noproof__V1__LicenceField **declared;
   Noproof__V1__Purpose *purpose;
   /*
-   * Commitment items: when the case must be finished; 0 = computed from the item's promised time.
+   * Deprecated: the server computes the promised completion time from the requesting unit's
+   * published item (its promised working days or hours, from case_accepted_at_millis). 0 = let
+   * the server compute it (recommended); any other value must agree with the computed one within
+   * a minute, else INVALID_ARGUMENT naming the served value.
    */
   int64_t promised_completion_at_millis;
   /*
@@ -298,6 +307,11 @@ struct  Noproof__V1__ReturnVerificationRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Re-files a returned request. The target must be the unit that the cited item of the requesting
+ * unit's list in force names as the verifier of the proof (a return's suggestion does not widen
+ * this: have the list changed first); otherwise PERMISSION_DENIED naming the listed unit.
+ */
 struct  Noproof__V1__RefileVerificationRequest
 {
   ProtobufCMessage base;

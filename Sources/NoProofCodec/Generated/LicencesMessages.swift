@@ -399,10 +399,12 @@ extension LookupResponse: ProtoMessage {
 
 package struct GetLicenceRequest: Hashable, Sendable {
     package var licenceID: String
+    package var holderID: String
     package var purpose: Purpose?
 
-    package init(licenceID: String = "", purpose: Purpose? = nil) {
+    package init(licenceID: String = "", holderID: String = "", purpose: Purpose? = nil) {
         self.licenceID = licenceID
+        self.holderID = holderID
         self.purpose = purpose
     }
 }
@@ -410,15 +412,17 @@ package struct GetLicenceRequest: Hashable, Sendable {
 extension GetLicenceRequest: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetLicenceRequest
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_licence_request__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 2 }
+    package static var packedFieldAllowance: Int { 3 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence_id = arena.string(licenceID)
+        c.holder_id = arena.string(holderID)
         c.purpose = purpose.map { arena.message($0) }
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
         licenceID = try String(protobufC: c.licence_id)
+        holderID = try String(protobufC: c.holder_id)
         purpose = try readOptional(c.purpose, as: Purpose.self)
     }
 }

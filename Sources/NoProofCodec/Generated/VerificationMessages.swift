@@ -40,8 +40,9 @@ package struct VerificationRecord: Hashable, Sendable {
     package var verificationMillis: Int64
     package var caseAcceptedAtMillis: Int64
     package var itemProcessingMillis: Int64
+    package var deadlineNote: String
 
-    package init(requestID: String = "", requestKey: String = "", requestingUnitCode: String = "", requestingUnitName: String = "", issuingUnitCode: String = "", issuingUnitName: String = "", proofType: String = "", holderID: String = "", holderName: String = "", declared: [LicenceField] = [], purpose: Purpose? = nil, itemKind: String = "", promisedCompletionAtMillis: Int64 = 0, deadlineRule: String = "", filedAtMillis: Int64 = 0, filedBy: String = "", answerByMillis: Int64 = 0, returnByMillis: Int64 = 0, escalationByMillis: Int64 = 0, status: String = "", takenBy: String = "", takenAtMillis: Int64 = 0, overdueAtMillis: Int64 = 0, secondBreachAtMillis: Int64 = 0, finishedAtMillis: Int64 = 0, finishedBy: String = "", finishedLate: Bool = false, outcome: String = "", proof: SealedProof? = nil, note: String = "", checks: [FieldCheck] = [], returnReason: String = "", suggestedUnitCode: String = "", refiledFrom: String = "", refiledAs: String = "", verificationMillis: Int64 = 0, caseAcceptedAtMillis: Int64 = 0, itemProcessingMillis: Int64 = 0) {
+    package init(requestID: String = "", requestKey: String = "", requestingUnitCode: String = "", requestingUnitName: String = "", issuingUnitCode: String = "", issuingUnitName: String = "", proofType: String = "", holderID: String = "", holderName: String = "", declared: [LicenceField] = [], purpose: Purpose? = nil, itemKind: String = "", promisedCompletionAtMillis: Int64 = 0, deadlineRule: String = "", filedAtMillis: Int64 = 0, filedBy: String = "", answerByMillis: Int64 = 0, returnByMillis: Int64 = 0, escalationByMillis: Int64 = 0, status: String = "", takenBy: String = "", takenAtMillis: Int64 = 0, overdueAtMillis: Int64 = 0, secondBreachAtMillis: Int64 = 0, finishedAtMillis: Int64 = 0, finishedBy: String = "", finishedLate: Bool = false, outcome: String = "", proof: SealedProof? = nil, note: String = "", checks: [FieldCheck] = [], returnReason: String = "", suggestedUnitCode: String = "", refiledFrom: String = "", refiledAs: String = "", verificationMillis: Int64 = 0, caseAcceptedAtMillis: Int64 = 0, itemProcessingMillis: Int64 = 0, deadlineNote: String = "") {
         self.requestID = requestID
         self.requestKey = requestKey
         self.requestingUnitCode = requestingUnitCode
@@ -80,13 +81,14 @@ package struct VerificationRecord: Hashable, Sendable {
         self.verificationMillis = verificationMillis
         self.caseAcceptedAtMillis = caseAcceptedAtMillis
         self.itemProcessingMillis = itemProcessingMillis
+        self.deadlineNote = deadlineNote
     }
 }
 
 extension VerificationRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__VerificationRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__verification_record__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 179 }
+    package static var packedFieldAllowance: Int { 181 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.request_id = arena.string(requestID)
@@ -127,6 +129,7 @@ extension VerificationRecord: ProtoMessage {
         c.verification_millis = verificationMillis
         c.case_accepted_at_millis = caseAcceptedAtMillis
         c.item_processing_millis = itemProcessingMillis
+        c.deadline_note = arena.string(deadlineNote)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -168,6 +171,7 @@ extension VerificationRecord: ProtoMessage {
         verificationMillis = c.verification_millis
         caseAcceptedAtMillis = c.case_accepted_at_millis
         itemProcessingMillis = c.item_processing_millis
+        deadlineNote = try String(protobufC: c.deadline_note)
     }
 }
 

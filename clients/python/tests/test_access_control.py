@@ -91,7 +91,7 @@ def test_check_and_get_with_an_unlisted_item_are_denied_like_the_cli(server: Ser
                 await client.check_licence(holder.holder_id, holder.type_code, {"holder_name": holder.name},
                                            item_code="NOPE", case_reference="CASE-ACL-READ")
             with pytest.raises(noproof.PermissionDenied) as get:
-                await client.get_licence(licence_id, "NOPE", "CASE-ACL-READ")
+                await client.get_licence(licence_id, "NOPE", "CASE-ACL-READ", holder_id=holder.holder_id)
             return check.value, get.value, licence_id
 
     check, get, licence_id = run(go())
@@ -99,7 +99,8 @@ def test_check_and_get_with_an_unlisted_item_are_denied_like_the_cli(server: Ser
         assert error.message.startswith(f"item NOPE {NOT_IN_LIST}"), error.message
     assert_cli_fails_alike(server, check, "check", "--holder", holder.holder_id, "--type", holder.type_code,
                            "--field", f"holder_name={holder.name}", "--item", "NOPE", "--case", "CASE-ACL-READ", credential=WATER)
-    assert_cli_fails_alike(server, get, "get", licence_id, "--item", "NOPE", "--case", "CASE-ACL-READ", credential=WATER)
+    assert_cli_fails_alike(server, get, "get", licence_id, "--holder", holder.holder_id, "--item", "NOPE", "--case", "CASE-ACL-READ",
+                           credential=WATER)
 
 
 # ---------------------------------------------------------------- the item must list the type, by data sharing
@@ -126,7 +127,7 @@ def test_check_and_get_of_a_type_the_item_does_not_list_are_denied_like_the_cli(
     async def go() -> tuple[noproof.RpcError, noproof.RpcError]:
         async with server.connect() as water:
             with pytest.raises(noproof.PermissionDenied) as get:
-                await water.get_licence(licence_id, ITEM, "CASE-ACL-JHZ")  # GetLicence checks the licence's own type
+                await water.get_licence(licence_id, ITEM, "CASE-ACL-JHZ", holder_id=holder_id)  # GetLicence checks the licence's own type
             with pytest.raises(noproof.PermissionDenied) as check:
                 await water.check_licence(holder_id, "JHZ", {"holder_name": "x"}, item_code=ITEM, case_reference="CASE-ACL-JHZ")
             return get.value, check.value
@@ -134,13 +135,14 @@ def test_check_and_get_of_a_type_the_item_does_not_list_are_denied_like_the_cli(
     get, check = run(go())
     for error in (get, check):
         assert error.message.startswith(f"item {ITEM} does not list JHZ as a proof"), error.message
-    assert_cli_fails_alike(server, get, "get", licence_id, "--item", ITEM, "--case", "CASE-ACL-JHZ", credential=WATER)
+    assert_cli_fails_alike(server, get, "get", licence_id, "--holder", holder_id, "--item", ITEM, "--case", "CASE-ACL-JHZ",
+                           credential=WATER)
     assert_cli_fails_alike(server, check, "check", "--holder", holder_id, "--type", "JHZ", "--field", "holder_name=x",
                            "--item", ITEM, "--case", "CASE-ACL-JHZ", credential=WATER)
 
     async def bank_may() -> None:  # the bank's loan item lists JHZ by data sharing
         async with server.connect(credential=BANK) as bank:
-            licence = await bank.get_licence(licence_id, "YH-DK-002", "CASE-ACL-JHZ")
+            licence = await bank.get_licence(licence_id, "YH-DK-002", "CASE-ACL-JHZ", holder_id=holder_id)
             assert (licence.licence_id, licence.type_code) == (licence_id, "JHZ")
 
     run(bank_may())
@@ -155,7 +157,7 @@ def test_type_obtained_by_department_verification_is_denied_like_the_cli(server:
     async def go() -> tuple[noproof.RpcError, noproof.RpcError]:
         async with server.connect(credential=BANK) as bank:
             with pytest.raises(noproof.PermissionDenied) as get:
-                await bank.get_licence(licence_id, "YH-DK-002", "CASE-ACL-WFZJL")
+                await bank.get_licence(licence_id, "YH-DK-002", "CASE-ACL-WFZJL", holder_id=holder_id)
             with pytest.raises(noproof.FailedPrecondition) as lookup:
                 await bank.lookup(holder_id, "WFZJL", "YH-DK-002", "CASE-ACL-WFZJL")
             return get.value, lookup.value
@@ -165,7 +167,8 @@ def test_type_obtained_by_department_verification_is_denied_like_the_cli(server:
     assert get.message.startswith("item YH-DK-002 obtains WFZJL by department verification"), get.message
     assert "not by data sharing" in get.message
     assert lookup.code == 9 and "not connected" in lookup.message, lookup.message
-    assert_cli_fails_alike(server, get, "get", licence_id, "--item", "YH-DK-002", "--case", "CASE-ACL-WFZJL", credential=BANK)
+    assert_cli_fails_alike(server, get, "get", licence_id, "--holder", holder_id, "--item", "YH-DK-002", "--case", "CASE-ACL-WFZJL",
+                           credential=BANK)
     assert_cli_fails_alike(server, lookup, "lookup", "--holder", holder_id, "--type", "WFZJL", "--item", "YH-DK-002",
                            "--case", "CASE-ACL-WFZJL", credential=BANK)
 

@@ -17,6 +17,7 @@ from noproof.messages import (
     FieldCheck,
     HealthCheckRequest,
     HealthCheckResponse,
+    LicenceField,
     ListMethodsRequest,
     ListMethodsResponse,
     MethodInfo,
@@ -230,18 +231,17 @@ def test_get_licence_and_check_licence(server: Server) -> None:
         async with server.connect() as client:
             proof = await client.lookup(holder.holder_id, holder.type_code, ITEM, "CASE-GET")
             attested = ProofBody.FromString(proof.body).licence
-            licence = await client.get_licence(attested.licence_id, ITEM, "CASE-GET", staff="agent-0002")
+            licence = await client.get_licence(attested.licence_id, ITEM, "CASE-GET", staff="agent-0002", holder_id=holder.holder_id)
             assert licence == attested
             check = await client.check_licence(
                 holder.holder_id, holder.type_code,
-                {"holder_name": holder.name, "gender": "not-a-gender", "no_such_field": "x"},
+                {"holder_name": holder.name, "gender": "not-a-gender"},
                 item_code=ITEM, case_reference="CASE-CHECK",
             )
             assert check.status == "valid"
             assert {f.key: f.result for f in check.fields} == {
                 "holder_name": FieldCheck.MATCH,
                 "gender": FieldCheck.MISMATCH,
-                "no_such_field": FieldCheck.NOT_ON_RECORD,
             }
 
     run(go())
@@ -249,6 +249,64 @@ def test_get_licence_and_check_licence(server: Server) -> None:
                      "--item", ITEM, "--case", "CASE-CHECK", "--json")
     assert cli.returncode == 1, cli.stderr  # the CLI's status when a declared field does not match
     assert json.loads(cli.stdout)["fields"] == {"gender": "MISMATCH"}
+
+
+def test_get_licence_needs_the_holder_and_another_holders_licence_is_a_miss(server: Server) -> None:
+    """Issue 14: GetLicence takes the holder's id too; a licence of someone else answers NOT_FOUND exactly like a
+    licence that does not exist, and the CLI needs --holder."""
+    owner, other = server.holders[2], server.holders[3]
+
+    async def go() -> tuple[noproof.RpcError, noproof.RpcError, noproof.RpcError]:
+        async with server.connect() as client:
+            proof = await client.lookup(owner.holder_id, owner.type_code, ITEM, "CASE-GET-OTHER")
+            licence_id = ProofBody.FromString(proof.body).licence.licence_id
+            with pytest.raises(noproof.InvalidArgument) as missing:
+                await client.get_licence(licence_id, ITEM, "CASE-GET-OTHER", holder_id="")
+            with pytest.raises(noproof.NotFound) as foreign:
+                await client.get_licence(licence_id, ITEM, "CASE-GET-OTHER", holder_id=other.holder_id)
+            guess = licence_id.rsplit(".", 3)[0] + ".99999999.1"
+            with pytest.raises((noproof.NotFound, noproof.InvalidArgument)) as miss:
+                await client.get_licence(guess, ITEM, "CASE-GET-OTHER", holder_id=other.holder_id)
+            assert (await client.get_licence(licence_id, ITEM, "CASE-GET-OTHER", holder_id=owner.holder_id)).licence_id == licence_id
+            return missing.value, foreign.value, miss.value
+
+    missing, foreign, miss = run(go())
+    assert missing.message.startswith("holder_id"), missing.message
+    assert owner.name not in foreign.message and owner.holder_id not in foreign.message
+    assert "holds no licence" in foreign.message
+    cli = server.cli("get", "1.2.156.3005.2.JMSFZ")
+    assert cli.returncode != 0 and "--holder" in cli.stderr
+
+
+def test_check_licence_takes_one_value_per_field_of_the_type(server: Server) -> None:
+    """Issue 14: no guessing several values in one call, no oracle on which fields a record holds."""
+    holder = server.holders[1]
+
+    async def go() -> tuple[noproof.RpcError, noproof.RpcError, noproof.RpcError]:
+        async with server.connect() as client:
+            with pytest.raises(noproof.InvalidArgument) as repeated:
+                await client.check_licence(holder.holder_id, holder.type_code,
+                                           [LicenceField(key="holder_name", value=f"张{i}") for i in range(1000)],
+                                           item_code=ITEM, case_reference="CASE-CHECK-1")
+            with pytest.raises(noproof.InvalidArgument) as twice:
+                await client.check_licence(holder.holder_id, holder.type_code,
+                                           [LicenceField(key="holder_name", value="x"), LicenceField(key="holder_name", value=holder.name)],
+                                           item_code=ITEM, case_reference="CASE-CHECK-1")
+            with pytest.raises(noproof.InvalidArgument) as unknown:
+                await client.check_licence(holder.holder_id, holder.type_code, {"no_such_field": "x"},
+                                           item_code=ITEM, case_reference="CASE-CHECK-1")
+            check = await client.check_licence(holder.holder_id, holder.type_code, {"holder_name": holder.name},
+                                               item_code=ITEM, case_reference="CASE-CHECK-1")
+            assert [f.result for f in check.fields] == [FieldCheck.MATCH]
+            return repeated.value, twice.value, unknown.value
+
+    repeated, twice, unknown = run(go())
+    assert repeated.message.startswith("declared"), repeated.message
+    assert twice.message.startswith("declared[1].key"), twice.message
+    assert unknown.message.startswith("declared[0].key"), unknown.message
+    cli = server.cli("check", "--holder", holder.holder_id, "--type", holder.type_code, "--field", "holder_name=a",
+                     "--field", "holder_name=b", "--item", ITEM, "--case", "CASE-CHECK-1")
+    assert cli.returncode != 0 and "twice" in cli.stderr
 
 
 def test_issue_amend_and_import(server: Server) -> None:
@@ -265,7 +323,7 @@ def test_issue_amend_and_import(server: Server) -> None:
                                                     fields={"address": "测试地址 1号"}, staff="agent-0002")
             assert amended.version == licence.version + 1
             assert {f.key: f.value for f in amended.fields}["address"] == "测试地址 1号"
-            current = await water.get_licence(licence.licence_id, ITEM, "CASE-AMEND")
+            current = await water.get_licence(licence.licence_id, ITEM, "CASE-AMEND", holder_id=holder.holder_id)
             assert current == amended
             imported = await taskforce.import_licences([current])
             assert (imported.inserted, imported.updated, imported.unchanged, list(imported.rejected)) == (0, 0, 1, [])
@@ -408,11 +466,12 @@ def test_bad_licence_id_matches_cli(server: Server) -> None:
     async def go() -> noproof.RpcError:
         async with server.connect() as client:
             with pytest.raises(noproof.InvalidArgument) as caught:
-                await client.get_licence("1.2.156.nonsense")
+                await client.get_licence("1.2.156.nonsense", ITEM, "CASE-BAD-ID", holder_id=server.holders[0].holder_id)
             return caught.value
 
     error = run(go())
-    cli = server.cli("get", "1.2.156.nonsense")
+    assert error.message.startswith("licence_id"), error.message
+    cli = server.cli("get", "1.2.156.nonsense", "--holder", server.holders[0].holder_id, "--item", ITEM, "--case", "CASE-BAD-ID")
     assert cli.returncode == 3
     assert cli_error_line(cli.stderr) == f"error: {error}"
 

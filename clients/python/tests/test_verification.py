@@ -93,19 +93,25 @@ def test_a_retry_with_the_same_key_files_nothing_twice(server: Server) -> None:
     assert first == again
 
 
-def test_a_returned_request_is_refiled_to_the_suggested_unit(server: Server) -> None:
-    async def scenario() -> tuple[str, str]:
+def test_a_returned_request_is_refiled_only_to_the_unit_the_list_names(server: Server) -> None:
+    """Issue 14: a return's suggestion does not widen the published list. Civil affairs' MZ-HY-001 names the
+    university as XWZS's verifier, so re-filing to the suggested public security bureau is PERMISSION_DENIED
+    (naming the listed unit), and re-filing to the university itself is allowed."""
+    async def scenario() -> tuple[str, str, str]:
         async with await server.connect(CIVIL_AFFAIRS) as civil, await server.connect(UNIVERSITY) as university:
             filed = await _file(civil, server, _case())
             await university.take_verification(filed.request_id, staff=AGENT)
             returned = await university.return_verification(filed.request_id, "not our graduate", PUBLIC_SECURITY_CODE,
                                                              staff=AGENT)
             assert returned.status == "returned"
-            refiled = await civil.refile_verification(filed.request_id, staff=AGENT)
-            return refiled.issuing_unit_code, refiled.refiled_from
+            with pytest.raises(noproof.PermissionDenied) as denied:
+                await civil.refile_verification(filed.request_id, staff=AGENT)
+            refiled = await civil.refile_verification(filed.request_id, UNIVERSITY_CODE, staff=AGENT)
+            return str(denied.value.message), refiled.issuing_unit_code, refiled.refiled_from
 
-    issuing, source = run(scenario())
-    assert issuing == PUBLIC_SECURITY_CODE
+    message, issuing, source = run(scenario())
+    assert UNIVERSITY_CODE in message and "list" in message, message
+    assert issuing == UNIVERSITY_CODE
     assert source
 
 

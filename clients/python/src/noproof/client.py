@@ -535,10 +535,17 @@ class Client:
         case_reference: str = "",
         staff: str | None = None,
         *,
+        holder_id: str,
         timeout: float | None = None,
     ) -> Licence:
-        """``/noproof.v1.Licences/GetLicence``: a licence by its identifier (``1.2.156.3005.2....``)."""
-        request = GetLicenceRequest(licence_id=licence_id)
+        """``/noproof.v1.Licences/GetLicence``: a licence by its identifier (``1.2.156.3005.2....``) and its
+        holder's id (required, keyword-only).
+
+        The access gate runs for the identifier's licence type before the library is read, so every
+        attempt counts against the rate limits and is audited; a licence of another holder raises
+        ``NotFound`` exactly like a licence that does not exist.
+        """
+        request = GetLicenceRequest(licence_id=licence_id, holder_id=holder_id)
         if item_code or case_reference:
             request.purpose.CopyFrom(Purpose(item_code=item_code, case_reference=case_reference))
         response = await self.call("/noproof.v1.Licences/GetLicence", request, GetLicenceResponse,
@@ -560,8 +567,10 @@ class Client:
     ) -> CheckLicenceResponse:
         """``/noproof.v1.Licences/CheckLicence``: compares what an applicant declared with the record.
 
-        ``declared`` maps field keys (``holder_name`` too) to the declared values. The answer has
-        the licence status and a ``MATCH``/``MISMATCH``/``NOT_ON_RECORD`` result per field; the
+        ``declared`` maps field keys (``holder_name`` too) to the declared values: one value per key,
+        each ``holder_name`` or a field of the type (``list_licence_types``), else ``InvalidArgument``
+        naming ``declared[i].key``. The answer has the licence status and ``MATCH`` or ``MISMATCH`` per
+        field (a field the record lacks is ``MISMATCH``; ``NOT_ON_RECORD`` is no longer answered); the
         record itself is not disclosed.
         """
         fields = ([LicenceField(key=k, value=v) for k, v in declared.items()] if isinstance(declared, Mapping)
@@ -655,8 +664,12 @@ class Client:
 
         The item must list the proof as obtained by department verification from that unit. The
         server computes the legal deadlines (30 minutes, or 24 hours capped by the item's promised
-        time for commitment items). A retry with the same ``request_key`` files nothing twice; by
-        default a fresh UUID is used, so keep the returned record's ``request_key`` for retries.
+        time for commitment items, never under 30 minutes: a case already past its promised time is
+        verified within 30 minutes and the record's ``deadline_note`` says so). The promised time
+        comes from the published item; ``promised_completion_at_millis`` is deprecated: leave it 0,
+        or it must agree with the server's within a minute (else ``InvalidArgument``). A retry with
+        the same ``request_key`` files nothing twice; by default a fresh UUID is used, so keep the
+        returned record's ``request_key`` for retries.
         """
         request = FileVerificationRequest(
             request_key=request_key or str(uuid.uuid4()), issuing_unit_code=issuing_unit_code, proof_type=proof_type, holder_id=holder_id,
@@ -728,7 +741,9 @@ class Client:
     async def refile_verification(self, request_id: str, issuing_unit_code: str = "", *, staff: str | None = None,
                                   timeout: float | None = None) -> VerificationRecord:
         """``/noproof.v1.Verification/Refile`` (requesting unit): re-files a returned request, by
-        default to the unit the issuing unit suggested."""
+        default to the unit the issuing unit suggested. The target must be the unit the request's item
+        in the requester's published list names as the verifier (``PermissionDenied`` otherwise, naming
+        it): a suggestion does not widen the list."""
         request = RefileVerificationRequest(request_id=request_id, issuing_unit_code=issuing_unit_code)
         return await self._verification("Refile", request, staff, timeout)
 

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19noproof/v1/licences.proto\x12\nnoproof.v1\"*\n\x0cLicenceField\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"I\n\x16LicenceFieldDescriptor\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x10\n\x08label_zh\x18\x02 \x01(\t\x12\x10\n\x08label_en\x18\x03 \x01(\t\"\xc4\x01\n\x0bLicenceType\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x13\n\x0bissuer_code\x18\x04 \x01(\t\x12\x13\n\x0bissuer_name\x18\x05 \x01(\t\x12\x14\n\x0cholder_kinds\x18\x06 \x03(\t\x12\x32\n\x06\x66ields\x18\x07 \x03(\x0b\x32\".noproof.v1.LicenceFieldDescriptor\x12\x11\n\tconnected\x18\x08 \x01(\x08\"\x87\x02\n\x07Licence\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12\x11\n\ttype_code\x18\x02 \x01(\t\x12\x11\n\tholder_id\x18\x03 \x01(\t\x12\x13\n\x0bholder_name\x18\x04 \x01(\t\x12\x13\n\x0bissuer_code\x18\x05 \x01(\t\x12\x13\n\x0bissuer_name\x18\x06 \x01(\t\x12\x12\n\nissue_date\x18\x07 \x01(\t\x12\x12\n\nvalid_from\x18\x08 \x01(\t\x12\x10\n\x08valid_to\x18\t \x01(\t\x12\x0e\n\x06status\x18\n \x01(\t\x12\x0f\n\x07version\x18\x0b \x01(\r\x12(\n\x06\x66ields\x18\x0c \x03(\x0b\x32\x18.noproof.v1.LicenceField\"4\n\x07Purpose\x12\x11\n\titem_code\x18\x01 \x01(\t\x12\x16\n\x0e\x63\x61se_reference\x18\x02 \x01(\t\"\xa2\x02\n\tProofBody\x12\x14\n\x0cproof_serial\x18\x01 \x01(\t\x12\x11\n\tseal_kind\x18\x02 \x01(\t\x12$\n\x07licence\x18\x03 \x01(\x0b\x32\x13.noproof.v1.Licence\x12$\n\x07purpose\x18\x04 \x01(\x0b\x32\x13.noproof.v1.Purpose\x12\x1c\n\x14\x65xtracting_unit_code\x18\x05 \x01(\t\x12\x1c\n\x14\x65xtracting_unit_name\x18\x06 \x01(\t\x12\x1b\n\x13producing_unit_code\x18\x07 \x01(\t\x12\x1b\n\x13producing_unit_name\x18\x08 \x01(\t\x12\x1b\n\x13\x65xtracted_at_millis\x18\t \x01(\x03\x12\r\n\x05staff\x18\n \x01(\t\"t\n\x0bSealedProof\x12\x0c\n\x04\x62ody\x18\x01 \x01(\x0c\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\x0c\x12\x12\n\nleaf_index\x18\x04 \x01(\r\x12\x12\n\nbatch_size\x18\x05 \x01(\r\x12\x0c\n\x04path\x18\x06 \x03(\x0c\"\x98\x01\n\x07SealKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x11\n\tseal_kind\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x11\n\talgorithm\x18\x04 \x01(\t\x12\x12\n\npublic_key\x18\x05 \x01(\x0c\x12\x19\n\x11valid_from_millis\x18\x06 \x01(\x03\x12\x17\n\x0fvalid_to_millis\x18\x07 \x01(\x03\"[\n\rLookupRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\x11\n\ttype_code\x18\x02 \x01(\t\x12$\n\x07purpose\x18\x03 \x01(\x0b\x32\x13.noproof.v1.Purpose\"8\n\x0eLookupResponse\x12&\n\x05proof\x18\x01 \x01(\x0b\x32\x17.noproof.v1.SealedProof\"M\n\x11GetLicenceRequest\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12$\n\x07purpose\x18\x02 \x01(\x0b\x32\x13.noproof.v1.Purpose\":\n\x12GetLicenceResponse\x12$\n\x07licence\x18\x01 \x01(\x0b\x32\x13.noproof.v1.Licence\"\x8d\x01\n\x13\x43heckLicenceRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\x11\n\ttype_code\x18\x02 \x01(\t\x12*\n\x08\x64\x65\x63lared\x18\x03 \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12$\n\x07purpose\x18\x04 \x01(\x0b\x32\x13.noproof.v1.Purpose\"~\n\nFieldCheck\x12\x0b\n\x03key\x18\x01 \x01(\t\x12-\n\x06result\x18\x02 \x01(\x0e\x32\x1d.noproof.v1.FieldCheck.Result\"4\n\x06Result\x12\t\n\x05MATCH\x10\x00\x12\x0c\n\x08MISMATCH\x10\x01\x12\x11\n\rNOT_ON_RECORD\x10\x02\"N\n\x14\x43heckLicenceResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12&\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x16.noproof.v1.FieldCheck\"\x14\n\x12GetSealKeysRequest\"8\n\x13GetSealKeysResponse\x12!\n\x04keys\x18\x01 \x03(\x0b\x32\x13.noproof.v1.SealKey\"\x19\n\x17ListLicenceTypesRequest\"B\n\x18ListLicenceTypesResponse\x12&\n\x05types\x18\x01 \x03(\x0b\x32\x17.noproof.v1.LicenceType\";\n\x13IssueLicenceRequest\x12$\n\x07licence\x18\x01 \x01(\x0b\x32\x13.noproof.v1.Licence\"\x8a\x01\n\x13\x41mendLicenceRequest\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12(\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12\x13\n\x0bholder_name\x18\x03 \x01(\t\x12\x10\n\x08valid_to\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"@\n\x1a\x43hangeLicenceStatusRequest\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"7\n\x0fLicenceResponse\x12$\n\x07licence\x18\x01 \x01(\x0b\x32\x13.noproof.v1.Licence\">\n\x15ImportLicencesRequest\x12%\n\x08licences\x18\x01 \x03(\x0b\x32\x13.noproof.v1.Licence\"?\n\x0fImportRejection\x12\r\n\x05index\x18\x01 \x01(\r\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"}\n\x16ImportLicencesResponse\x12\x10\n\x08inserted\x18\x01 \x01(\r\x12\x0f\n\x07updated\x18\x02 \x01(\r\x12\x11\n\tunchanged\x18\x03 \x01(\r\x12-\n\x08rejected\x18\x04 \x03(\x0b\x32\x1b.noproof.v1.ImportRejectionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19noproof/v1/licences.proto\x12\nnoproof.v1\"*\n\x0cLicenceField\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"I\n\x16LicenceFieldDescriptor\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x10\n\x08label_zh\x18\x02 \x01(\t\x12\x10\n\x08label_en\x18\x03 \x01(\t\"\xc4\x01\n\x0bLicenceType\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07name_zh\x18\x02 \x01(\t\x12\x0f\n\x07name_en\x18\x03 \x01(\t\x12\x13\n\x0bissuer_code\x18\x04 \x01(\t\x12\x13\n\x0bissuer_name\x18\x05 \x01(\t\x12\x14\n\x0cholder_kinds\x18\x06 \x03(\t\x12\x32\n\x06\x66ields\x18\x07 \x03(\x0b\x32\".noproof.v1.LicenceFieldDescriptor\x12\x11\n\tconnected\x18\x08 \x01(\x08\"\x87\x02\n\x07Licence\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12\x11\n\ttype_code\x18\x02 \x01(\t\x12\x11\n\tholder_id\x18\x03 \x01(\t\x12\x13\n\x0bholder_name\x18\x04 \x01(\t\x12\x13\n\x0bissuer_code\x18\x05 \x01(\t\x12\x13\n\x0bissuer_name\x18\x06 \x01(\t\x12\x12\n\nissue_date\x18\x07 \x01(\t\x12\x12\n\nvalid_from\x18\x08 \x01(\t\x12\x10\n\x08valid_to\x18\t \x01(\t\x12\x0e\n\x06status\x18\n \x01(\t\x12\x0f\n\x07version\x18\x0b \x01(\r\x12(\n\x06\x66ields\x18\x0c \x03(\x0b\x32\x18.noproof.v1.LicenceField\"4\n\x07Purpose\x12\x11\n\titem_code\x18\x01 \x01(\t\x12\x16\n\x0e\x63\x61se_reference\x18\x02 \x01(\t\"\xa2\x02\n\tProofBody\x12\x14\n\x0cproof_serial\x18\x01 \x01(\t\x12\x11\n\tseal_kind\x18\x02 \x01(\t\x12$\n\x07licence\x18\x03 \x01(\x0b\x32\x13.noproof.v1.Licence\x12$\n\x07purpose\x18\x04 \x01(\x0b\x32\x13.noproof.v1.Purpose\x12\x1c\n\x14\x65xtracting_unit_code\x18\x05 \x01(\t\x12\x1c\n\x14\x65xtracting_unit_name\x18\x06 \x01(\t\x12\x1b\n\x13producing_unit_code\x18\x07 \x01(\t\x12\x1b\n\x13producing_unit_name\x18\x08 \x01(\t\x12\x1b\n\x13\x65xtracted_at_millis\x18\t \x01(\x03\x12\r\n\x05staff\x18\n \x01(\t\"t\n\x0bSealedProof\x12\x0c\n\x04\x62ody\x18\x01 \x01(\x0c\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\x0c\x12\x12\n\nleaf_index\x18\x04 \x01(\r\x12\x12\n\nbatch_size\x18\x05 \x01(\r\x12\x0c\n\x04path\x18\x06 \x03(\x0c\"\x98\x01\n\x07SealKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x11\n\tseal_kind\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x11\n\talgorithm\x18\x04 \x01(\t\x12\x12\n\npublic_key\x18\x05 \x01(\x0c\x12\x19\n\x11valid_from_millis\x18\x06 \x01(\x03\x12\x17\n\x0fvalid_to_millis\x18\x07 \x01(\x03\"[\n\rLookupRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\x11\n\ttype_code\x18\x02 \x01(\t\x12$\n\x07purpose\x18\x03 \x01(\x0b\x32\x13.noproof.v1.Purpose\"8\n\x0eLookupResponse\x12&\n\x05proof\x18\x01 \x01(\x0b\x32\x17.noproof.v1.SealedProof\"`\n\x11GetLicenceRequest\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12\x11\n\tholder_id\x18\x03 \x01(\t\x12$\n\x07purpose\x18\x02 \x01(\x0b\x32\x13.noproof.v1.Purpose\":\n\x12GetLicenceResponse\x12$\n\x07licence\x18\x01 \x01(\x0b\x32\x13.noproof.v1.Licence\"\x8d\x01\n\x13\x43heckLicenceRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\x11\n\ttype_code\x18\x02 \x01(\t\x12*\n\x08\x64\x65\x63lared\x18\x03 \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12$\n\x07purpose\x18\x04 \x01(\x0b\x32\x13.noproof.v1.Purpose\"~\n\nFieldCheck\x12\x0b\n\x03key\x18\x01 \x01(\t\x12-\n\x06result\x18\x02 \x01(\x0e\x32\x1d.noproof.v1.FieldCheck.Result\"4\n\x06Result\x12\t\n\x05MATCH\x10\x00\x12\x0c\n\x08MISMATCH\x10\x01\x12\x11\n\rNOT_ON_RECORD\x10\x02\"N\n\x14\x43heckLicenceResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12&\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x16.noproof.v1.FieldCheck\"\x14\n\x12GetSealKeysRequest\"8\n\x13GetSealKeysResponse\x12!\n\x04keys\x18\x01 \x03(\x0b\x32\x13.noproof.v1.SealKey\"\x19\n\x17ListLicenceTypesRequest\"B\n\x18ListLicenceTypesResponse\x12&\n\x05types\x18\x01 \x03(\x0b\x32\x17.noproof.v1.LicenceType\";\n\x13IssueLicenceRequest\x12$\n\x07licence\x18\x01 \x01(\x0b\x32\x13.noproof.v1.Licence\"\x8a\x01\n\x13\x41mendLicenceRequest\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12(\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12\x13\n\x0bholder_name\x18\x03 \x01(\t\x12\x10\n\x08valid_to\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"@\n\x1a\x43hangeLicenceStatusRequest\x12\x12\n\nlicence_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"7\n\x0fLicenceResponse\x12$\n\x07licence\x18\x01 \x01(\x0b\x32\x13.noproof.v1.Licence\">\n\x15ImportLicencesRequest\x12%\n\x08licences\x18\x01 \x03(\x0b\x32\x13.noproof.v1.Licence\"?\n\x0fImportRejection\x12\r\n\x05index\x18\x01 \x01(\r\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"}\n\x16ImportLicencesResponse\x12\x10\n\x08inserted\x18\x01 \x01(\r\x12\x0f\n\x07updated\x18\x02 \x01(\r\x12\x11\n\tunchanged\x18\x03 \x01(\r\x12-\n\x08rejected\x18\x04 \x03(\x0b\x32\x1b.noproof.v1.ImportRejectionb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.licences_pb2', globals())
@@ -41,37 +41,37 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LOOKUPRESPONSE._serialized_start=1338
   _LOOKUPRESPONSE._serialized_end=1394
   _GETLICENCEREQUEST._serialized_start=1396
-  _GETLICENCEREQUEST._serialized_end=1473
-  _GETLICENCERESPONSE._serialized_start=1475
-  _GETLICENCERESPONSE._serialized_end=1533
-  _CHECKLICENCEREQUEST._serialized_start=1536
-  _CHECKLICENCEREQUEST._serialized_end=1677
-  _FIELDCHECK._serialized_start=1679
-  _FIELDCHECK._serialized_end=1805
-  _FIELDCHECK_RESULT._serialized_start=1753
-  _FIELDCHECK_RESULT._serialized_end=1805
-  _CHECKLICENCERESPONSE._serialized_start=1807
-  _CHECKLICENCERESPONSE._serialized_end=1885
-  _GETSEALKEYSREQUEST._serialized_start=1887
-  _GETSEALKEYSREQUEST._serialized_end=1907
-  _GETSEALKEYSRESPONSE._serialized_start=1909
-  _GETSEALKEYSRESPONSE._serialized_end=1965
-  _LISTLICENCETYPESREQUEST._serialized_start=1967
-  _LISTLICENCETYPESREQUEST._serialized_end=1992
-  _LISTLICENCETYPESRESPONSE._serialized_start=1994
-  _LISTLICENCETYPESRESPONSE._serialized_end=2060
-  _ISSUELICENCEREQUEST._serialized_start=2062
-  _ISSUELICENCEREQUEST._serialized_end=2121
-  _AMENDLICENCEREQUEST._serialized_start=2124
-  _AMENDLICENCEREQUEST._serialized_end=2262
-  _CHANGELICENCESTATUSREQUEST._serialized_start=2264
-  _CHANGELICENCESTATUSREQUEST._serialized_end=2328
-  _LICENCERESPONSE._serialized_start=2330
-  _LICENCERESPONSE._serialized_end=2385
-  _IMPORTLICENCESREQUEST._serialized_start=2387
-  _IMPORTLICENCESREQUEST._serialized_end=2449
-  _IMPORTREJECTION._serialized_start=2451
-  _IMPORTREJECTION._serialized_end=2514
-  _IMPORTLICENCESRESPONSE._serialized_start=2516
-  _IMPORTLICENCESRESPONSE._serialized_end=2641
+  _GETLICENCEREQUEST._serialized_end=1492
+  _GETLICENCERESPONSE._serialized_start=1494
+  _GETLICENCERESPONSE._serialized_end=1552
+  _CHECKLICENCEREQUEST._serialized_start=1555
+  _CHECKLICENCEREQUEST._serialized_end=1696
+  _FIELDCHECK._serialized_start=1698
+  _FIELDCHECK._serialized_end=1824
+  _FIELDCHECK_RESULT._serialized_start=1772
+  _FIELDCHECK_RESULT._serialized_end=1824
+  _CHECKLICENCERESPONSE._serialized_start=1826
+  _CHECKLICENCERESPONSE._serialized_end=1904
+  _GETSEALKEYSREQUEST._serialized_start=1906
+  _GETSEALKEYSREQUEST._serialized_end=1926
+  _GETSEALKEYSRESPONSE._serialized_start=1928
+  _GETSEALKEYSRESPONSE._serialized_end=1984
+  _LISTLICENCETYPESREQUEST._serialized_start=1986
+  _LISTLICENCETYPESREQUEST._serialized_end=2011
+  _LISTLICENCETYPESRESPONSE._serialized_start=2013
+  _LISTLICENCETYPESRESPONSE._serialized_end=2079
+  _ISSUELICENCEREQUEST._serialized_start=2081
+  _ISSUELICENCEREQUEST._serialized_end=2140
+  _AMENDLICENCEREQUEST._serialized_start=2143
+  _AMENDLICENCEREQUEST._serialized_end=2281
+  _CHANGELICENCESTATUSREQUEST._serialized_start=2283
+  _CHANGELICENCESTATUSREQUEST._serialized_end=2347
+  _LICENCERESPONSE._serialized_start=2349
+  _LICENCERESPONSE._serialized_end=2404
+  _IMPORTLICENCESREQUEST._serialized_start=2406
+  _IMPORTLICENCESREQUEST._serialized_end=2468
+  _IMPORTREJECTION._serialized_start=2470
+  _IMPORTREJECTION._serialized_end=2533
+  _IMPORTLICENCESRESPONSE._serialized_start=2535
+  _IMPORTLICENCESRESPONSE._serialized_end=2660
 # @@protoc_insertion_point(module_scope)

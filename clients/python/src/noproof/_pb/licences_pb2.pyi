@@ -62,12 +62,14 @@ class FieldCheck(_message.Message):
     def __init__(self, key: _Optional[str] = ..., result: _Optional[_Union[FieldCheck.Result, str]] = ...) -> None: ...
 
 class GetLicenceRequest(_message.Message):
-    __slots__ = ["licence_id", "purpose"]
+    __slots__ = ["holder_id", "licence_id", "purpose"]
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     LICENCE_ID_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    holder_id: str
     licence_id: str
     purpose: Purpose
-    def __init__(self, licence_id: _Optional[str] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ...) -> None: ...
+    def __init__(self, licence_id: _Optional[str] = ..., holder_id: _Optional[str] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ...) -> None: ...
 
 class GetLicenceResponse(_message.Message):
     __slots__ = ["licence"]

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from . import licences_pb2 as noproof_dot_v1_dot_licences__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dnoproof/v1/verification.proto\x12\nnoproof.v1\x1a\x19noproof/v1/licences.proto\"\xf5\x07\n\x12VerificationRecord\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0brequest_key\x18\x02 \x01(\t\x12\x1c\n\x14requesting_unit_code\x18\x03 \x01(\t\x12\x1c\n\x14requesting_unit_name\x18\x04 \x01(\t\x12\x19\n\x11issuing_unit_code\x18\x05 \x01(\t\x12\x19\n\x11issuing_unit_name\x18\x06 \x01(\t\x12\x12\n\nproof_type\x18\x07 \x01(\t\x12\x11\n\tholder_id\x18\x08 \x01(\t\x12\x13\n\x0bholder_name\x18\t \x01(\t\x12*\n\x08\x64\x65\x63lared\x18\n \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12$\n\x07purpose\x18\x0b \x01(\x0b\x32\x13.noproof.v1.Purpose\x12\x11\n\titem_kind\x18\x0c \x01(\t\x12%\n\x1dpromised_completion_at_millis\x18\r \x01(\x03\x12\x15\n\rdeadline_rule\x18\x0e \x01(\t\x12\x17\n\x0f\x66iled_at_millis\x18\x0f \x01(\x03\x12\x10\n\x08\x66iled_by\x18\x10 \x01(\t\x12\x18\n\x10\x61nswer_by_millis\x18\x11 \x01(\x03\x12\x18\n\x10return_by_millis\x18\x12 \x01(\x03\x12\x1c\n\x14\x65scalation_by_millis\x18\x13 \x01(\x03\x12\x0e\n\x06status\x18\x14 \x01(\t\x12\x10\n\x08taken_by\x18\x15 \x01(\t\x12\x17\n\x0ftaken_at_millis\x18\x16 \x01(\x03\x12\x19\n\x11overdue_at_millis\x18\x17 \x01(\x03\x12\x1f\n\x17second_breach_at_millis\x18\x18 \x01(\x03\x12\x1a\n\x12\x66inished_at_millis\x18\x19 \x01(\x03\x12\x13\n\x0b\x66inished_by\x18\x1a \x01(\t\x12\x15\n\rfinished_late\x18\x1b \x01(\x08\x12\x0f\n\x07outcome\x18\x1c \x01(\t\x12&\n\x05proof\x18\x1d \x01(\x0b\x32\x17.noproof.v1.SealedProof\x12\x0c\n\x04note\x18\x1e \x01(\t\x12&\n\x06\x63hecks\x18\x1f \x03(\x0b\x32\x16.noproof.v1.FieldCheck\x12\x15\n\rreturn_reason\x18  \x01(\t\x12\x1b\n\x13suggested_unit_code\x18! \x01(\t\x12\x14\n\x0crefiled_from\x18\" \x01(\t\x12\x12\n\nrefiled_as\x18# \x01(\t\x12\x1b\n\x13verification_millis\x18$ \x01(\x03\x12\x1f\n\x17\x63\x61se_accepted_at_millis\x18% \x01(\x03\x12\x1e\n\x16item_processing_millis\x18& \x01(\x03\"\x9f\x02\n\x17\x46ileVerificationRequest\x12\x13\n\x0brequest_key\x18\x01 \x01(\t\x12\x19\n\x11issuing_unit_code\x18\x02 \x01(\t\x12\x12\n\nproof_type\x18\x03 \x01(\t\x12\x11\n\tholder_id\x18\x04 \x01(\t\x12\x13\n\x0bholder_name\x18\x05 \x01(\t\x12*\n\x08\x64\x65\x63lared\x18\x06 \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12$\n\x07purpose\x18\x07 \x01(\x0b\x32\x13.noproof.v1.Purpose\x12%\n\x1dpromised_completion_at_millis\x18\x08 \x01(\x03\x12\x1f\n\x17\x63\x61se_accepted_at_millis\x18\t \x01(\x03\"Y\n\x14VerificationResponse\x12/\n\x07request\x18\x01 \x01(\x0b\x32\x1e.noproof.v1.VerificationRecord\x12\x10\n\x08replayed\x18\x02 \x01(\x08\",\n\x16GetVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"C\n\x18ListVerificationsRequest\x12\x18\n\x10include_finished\x18\x01 \x01(\x08\x12\r\n\x05limit\x18\x02 \x01(\r\"M\n\x19ListVerificationsResponse\x12\x30\n\x08requests\x18\x01 \x03(\x0b\x32\x1e.noproof.v1.VerificationRecord\"5\n\x1dWatchVerificationQueueRequest\x12\x14\n\x0cinclude_open\x18\x01 \x01(\x08\".\n\x18WatchVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"e\n\x11VerificationEvent\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x11\n\tat_millis\x18\x02 \x01(\x03\x12/\n\x07request\x18\x03 \x01(\x0b\x32\x1e.noproof.v1.VerificationRecord\"-\n\x17TakeVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"t\n\x19\x41nswerVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07outcome\x18\x02 \x01(\t\x12$\n\x07licence\x18\x03 \x01(\x0b\x32\x13.noproof.v1.Licence\x12\x0c\n\x04note\x18\x04 \x01(\t\"\\\n\x19ReturnVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x1b\n\x13suggested_unit_code\x18\x03 \x01(\t\"J\n\x19RefileVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x19\n\x11issuing_unit_code\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dnoproof/v1/verification.proto\x12\nnoproof.v1\x1a\x19noproof/v1/licences.proto\"\x8c\x08\n\x12VerificationRecord\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0brequest_key\x18\x02 \x01(\t\x12\x1c\n\x14requesting_unit_code\x18\x03 \x01(\t\x12\x1c\n\x14requesting_unit_name\x18\x04 \x01(\t\x12\x19\n\x11issuing_unit_code\x18\x05 \x01(\t\x12\x19\n\x11issuing_unit_name\x18\x06 \x01(\t\x12\x12\n\nproof_type\x18\x07 \x01(\t\x12\x11\n\tholder_id\x18\x08 \x01(\t\x12\x13\n\x0bholder_name\x18\t \x01(\t\x12*\n\x08\x64\x65\x63lared\x18\n \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12$\n\x07purpose\x18\x0b \x01(\x0b\x32\x13.noproof.v1.Purpose\x12\x11\n\titem_kind\x18\x0c \x01(\t\x12%\n\x1dpromised_completion_at_millis\x18\r \x01(\x03\x12\x15\n\rdeadline_rule\x18\x0e \x01(\t\x12\x17\n\x0f\x66iled_at_millis\x18\x0f \x01(\x03\x12\x10\n\x08\x66iled_by\x18\x10 \x01(\t\x12\x18\n\x10\x61nswer_by_millis\x18\x11 \x01(\x03\x12\x18\n\x10return_by_millis\x18\x12 \x01(\x03\x12\x1c\n\x14\x65scalation_by_millis\x18\x13 \x01(\x03\x12\x0e\n\x06status\x18\x14 \x01(\t\x12\x10\n\x08taken_by\x18\x15 \x01(\t\x12\x17\n\x0ftaken_at_millis\x18\x16 \x01(\x03\x12\x19\n\x11overdue_at_millis\x18\x17 \x01(\x03\x12\x1f\n\x17second_breach_at_millis\x18\x18 \x01(\x03\x12\x1a\n\x12\x66inished_at_millis\x18\x19 \x01(\x03\x12\x13\n\x0b\x66inished_by\x18\x1a \x01(\t\x12\x15\n\rfinished_late\x18\x1b \x01(\x08\x12\x0f\n\x07outcome\x18\x1c \x01(\t\x12&\n\x05proof\x18\x1d \x01(\x0b\x32\x17.noproof.v1.SealedProof\x12\x0c\n\x04note\x18\x1e \x01(\t\x12&\n\x06\x63hecks\x18\x1f \x03(\x0b\x32\x16.noproof.v1.FieldCheck\x12\x15\n\rreturn_reason\x18  \x01(\t\x12\x1b\n\x13suggested_unit_code\x18! \x01(\t\x12\x14\n\x0crefiled_from\x18\" \x01(\t\x12\x12\n\nrefiled_as\x18# \x01(\t\x12\x1b\n\x13verification_millis\x18$ \x01(\x03\x12\x1f\n\x17\x63\x61se_accepted_at_millis\x18% \x01(\x03\x12\x1e\n\x16item_processing_millis\x18& \x01(\x03\x12\x15\n\rdeadline_note\x18\' \x01(\t\"\x9f\x02\n\x17\x46ileVerificationRequest\x12\x13\n\x0brequest_key\x18\x01 \x01(\t\x12\x19\n\x11issuing_unit_code\x18\x02 \x01(\t\x12\x12\n\nproof_type\x18\x03 \x01(\t\x12\x11\n\tholder_id\x18\x04 \x01(\t\x12\x13\n\x0bholder_name\x18\x05 \x01(\t\x12*\n\x08\x64\x65\x63lared\x18\x06 \x03(\x0b\x32\x18.noproof.v1.LicenceField\x12$\n\x07purpose\x18\x07 \x01(\x0b\x32\x13.noproof.v1.Purpose\x12%\n\x1dpromised_completion_at_millis\x18\x08 \x01(\x03\x12\x1f\n\x17\x63\x61se_accepted_at_millis\x18\t \x01(\x03\"Y\n\x14VerificationResponse\x12/\n\x07request\x18\x01 \x01(\x0b\x32\x1e.noproof.v1.VerificationRecord\x12\x10\n\x08replayed\x18\x02 \x01(\x08\",\n\x16GetVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"C\n\x18ListVerificationsRequest\x12\x18\n\x10include_finished\x18\x01 \x01(\x08\x12\r\n\x05limit\x18\x02 \x01(\r\"M\n\x19ListVerificationsResponse\x12\x30\n\x08requests\x18\x01 \x03(\x0b\x32\x1e.noproof.v1.VerificationRecord\"5\n\x1dWatchVerificationQueueRequest\x12\x14\n\x0cinclude_open\x18\x01 \x01(\x08\".\n\x18WatchVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"e\n\x11VerificationEvent\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x11\n\tat_millis\x18\x02 \x01(\x03\x12/\n\x07request\x18\x03 \x01(\x0b\x32\x1e.noproof.v1.VerificationRecord\"-\n\x17TakeVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"t\n\x19\x41nswerVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07outcome\x18\x02 \x01(\t\x12$\n\x07licence\x18\x03 \x01(\x0b\x32\x13.noproof.v1.Licence\x12\x0c\n\x04note\x18\x04 \x01(\t\"\\\n\x19ReturnVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x1b\n\x13suggested_unit_code\x18\x03 \x01(\t\"J\n\x19RefileVerificationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x19\n\x11issuing_unit_code\x18\x02 \x01(\tb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.verification_pb2', globals())
@@ -22,29 +22,29 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _VERIFICATIONRECORD._serialized_start=73
-  _VERIFICATIONRECORD._serialized_end=1086
-  _FILEVERIFICATIONREQUEST._serialized_start=1089
-  _FILEVERIFICATIONREQUEST._serialized_end=1376
-  _VERIFICATIONRESPONSE._serialized_start=1378
-  _VERIFICATIONRESPONSE._serialized_end=1467
-  _GETVERIFICATIONREQUEST._serialized_start=1469
-  _GETVERIFICATIONREQUEST._serialized_end=1513
-  _LISTVERIFICATIONSREQUEST._serialized_start=1515
-  _LISTVERIFICATIONSREQUEST._serialized_end=1582
-  _LISTVERIFICATIONSRESPONSE._serialized_start=1584
-  _LISTVERIFICATIONSRESPONSE._serialized_end=1661
-  _WATCHVERIFICATIONQUEUEREQUEST._serialized_start=1663
-  _WATCHVERIFICATIONQUEUEREQUEST._serialized_end=1716
-  _WATCHVERIFICATIONREQUEST._serialized_start=1718
-  _WATCHVERIFICATIONREQUEST._serialized_end=1764
-  _VERIFICATIONEVENT._serialized_start=1766
-  _VERIFICATIONEVENT._serialized_end=1867
-  _TAKEVERIFICATIONREQUEST._serialized_start=1869
-  _TAKEVERIFICATIONREQUEST._serialized_end=1914
-  _ANSWERVERIFICATIONREQUEST._serialized_start=1916
-  _ANSWERVERIFICATIONREQUEST._serialized_end=2032
-  _RETURNVERIFICATIONREQUEST._serialized_start=2034
-  _RETURNVERIFICATIONREQUEST._serialized_end=2126
-  _REFILEVERIFICATIONREQUEST._serialized_start=2128
-  _REFILEVERIFICATIONREQUEST._serialized_end=2202
+  _VERIFICATIONRECORD._serialized_end=1109
+  _FILEVERIFICATIONREQUEST._serialized_start=1112
+  _FILEVERIFICATIONREQUEST._serialized_end=1399
+  _VERIFICATIONRESPONSE._serialized_start=1401
+  _VERIFICATIONRESPONSE._serialized_end=1490
+  _GETVERIFICATIONREQUEST._serialized_start=1492
+  _GETVERIFICATIONREQUEST._serialized_end=1536
+  _LISTVERIFICATIONSREQUEST._serialized_start=1538
+  _LISTVERIFICATIONSREQUEST._serialized_end=1605
+  _LISTVERIFICATIONSRESPONSE._serialized_start=1607
+  _LISTVERIFICATIONSRESPONSE._serialized_end=1684
+  _WATCHVERIFICATIONQUEUEREQUEST._serialized_start=1686
+  _WATCHVERIFICATIONQUEUEREQUEST._serialized_end=1739
+  _WATCHVERIFICATIONREQUEST._serialized_start=1741
+  _WATCHVERIFICATIONREQUEST._serialized_end=1787
+  _VERIFICATIONEVENT._serialized_start=1789
+  _VERIFICATIONEVENT._serialized_end=1890
+  _TAKEVERIFICATIONREQUEST._serialized_start=1892
+  _TAKEVERIFICATIONREQUEST._serialized_end=1937
+  _ANSWERVERIFICATIONREQUEST._serialized_start=1939
+  _ANSWERVERIFICATIONREQUEST._serialized_end=2055
+  _RETURNVERIFICATIONREQUEST._serialized_start=2057
+  _RETURNVERIFICATIONREQUEST._serialized_end=2149
+  _REFILEVERIFICATIONREQUEST._serialized_start=2151
+  _REFILEVERIFICATIONREQUEST._serialized_end=2225
 # @@protoc_insertion_point(module_scope)

@@ -95,10 +95,11 @@ class VerificationEvent(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., at_millis: _Optional[int] = ..., request: _Optional[_Union[VerificationRecord, _Mapping]] = ...) -> None: ...
 
 class VerificationRecord(_message.Message):
-    __slots__ = ["answer_by_millis", "case_accepted_at_millis", "checks", "deadline_rule", "declared", "escalation_by_millis", "filed_at_millis", "filed_by", "finished_at_millis", "finished_by", "finished_late", "holder_id", "holder_name", "issuing_unit_code", "issuing_unit_name", "item_kind", "item_processing_millis", "note", "outcome", "overdue_at_millis", "promised_completion_at_millis", "proof", "proof_type", "purpose", "refiled_as", "refiled_from", "request_id", "request_key", "requesting_unit_code", "requesting_unit_name", "return_by_millis", "return_reason", "second_breach_at_millis", "status", "suggested_unit_code", "taken_at_millis", "taken_by", "verification_millis"]
+    __slots__ = ["answer_by_millis", "case_accepted_at_millis", "checks", "deadline_note", "deadline_rule", "declared", "escalation_by_millis", "filed_at_millis", "filed_by", "finished_at_millis", "finished_by", "finished_late", "holder_id", "holder_name", "issuing_unit_code", "issuing_unit_name", "item_kind", "item_processing_millis", "note", "outcome", "overdue_at_millis", "promised_completion_at_millis", "proof", "proof_type", "purpose", "refiled_as", "refiled_from", "request_id", "request_key", "requesting_unit_code", "requesting_unit_name", "return_by_millis", "return_reason", "second_breach_at_millis", "status", "suggested_unit_code", "taken_at_millis", "taken_by", "verification_millis"]
     ANSWER_BY_MILLIS_FIELD_NUMBER: _ClassVar[int]
     CASE_ACCEPTED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     CHECKS_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_NOTE_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_RULE_FIELD_NUMBER: _ClassVar[int]
     DECLARED_FIELD_NUMBER: _ClassVar[int]
     ESCALATION_BY_MILLIS_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +138,7 @@ class VerificationRecord(_message.Message):
     answer_by_millis: int
     case_accepted_at_millis: int
     checks: _containers.RepeatedCompositeFieldContainer[_licences_pb2.FieldCheck]
+    deadline_note: str
     deadline_rule: str
     declared: _containers.RepeatedCompositeFieldContainer[_licences_pb2.LicenceField]
     escalation_by_millis: int
@@ -172,7 +174,7 @@ class VerificationRecord(_message.Message):
     taken_at_millis: int
     taken_by: str
     verification_millis: int
-    def __init__(self, request_id: _Optional[str] = ..., request_key: _Optional[str] = ..., requesting_unit_code: _Optional[str] = ..., requesting_unit_name: _Optional[str] = ..., issuing_unit_code: _Optional[str] = ..., issuing_unit_name: _Optional[str] = ..., proof_type: _Optional[str] = ..., holder_id: _Optional[str] = ..., holder_name: _Optional[str] = ..., declared: _Optional[_Iterable[_Union[_licences_pb2.LicenceField, _Mapping]]] = ..., purpose: _Optional[_Union[_licences_pb2.Purpose, _Mapping]] = ..., item_kind: _Optional[str] = ..., promised_completion_at_millis: _Optional[int] = ..., deadline_rule: _Optional[str] = ..., filed_at_millis: _Optional[int] = ..., filed_by: _Optional[str] = ..., answer_by_millis: _Optional[int] = ..., return_by_millis: _Optional[int] = ..., escalation_by_millis: _Optional[int] = ..., status: _Optional[str] = ..., taken_by: _Optional[str] = ..., taken_at_millis: _Optional[int] = ..., overdue_at_millis: _Optional[int] = ..., second_breach_at_millis: _Optional[int] = ..., finished_at_millis: _Optional[int] = ..., finished_by: _Optional[str] = ..., finished_late: bool = ..., outcome: _Optional[str] = ..., proof: _Optional[_Union[_licences_pb2.SealedProof, _Mapping]] = ..., note: _Optional[str] = ..., checks: _Optional[_Iterable[_Union[_licences_pb2.FieldCheck, _Mapping]]] = ..., return_reason: _Optional[str] = ..., suggested_unit_code: _Optional[str] = ..., refiled_from: _Optional[str] = ..., refiled_as: _Optional[str] = ..., verification_millis: _Optional[int] = ..., case_accepted_at_millis: _Optional[int] = ..., item_processing_millis: _Optional[int] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., request_key: _Optional[str] = ..., requesting_unit_code: _Optional[str] = ..., requesting_unit_name: _Optional[str] = ..., issuing_unit_code: _Optional[str] = ..., issuing_unit_name: _Optional[str] = ..., proof_type: _Optional[str] = ..., holder_id: _Optional[str] = ..., holder_name: _Optional[str] = ..., declared: _Optional[_Iterable[_Union[_licences_pb2.LicenceField, _Mapping]]] = ..., purpose: _Optional[_Union[_licences_pb2.Purpose, _Mapping]] = ..., item_kind: _Optional[str] = ..., promised_completion_at_millis: _Optional[int] = ..., deadline_rule: _Optional[str] = ..., filed_at_millis: _Optional[int] = ..., filed_by: _Optional[str] = ..., answer_by_millis: _Optional[int] = ..., return_by_millis: _Optional[int] = ..., escalation_by_millis: _Optional[int] = ..., status: _Optional[str] = ..., taken_by: _Optional[str] = ..., taken_at_millis: _Optional[int] = ..., overdue_at_millis: _Optional[int] = ..., second_breach_at_millis: _Optional[int] = ..., finished_at_millis: _Optional[int] = ..., finished_by: _Optional[str] = ..., finished_late: bool = ..., outcome: _Optional[str] = ..., proof: _Optional[_Union[_licences_pb2.SealedProof, _Mapping]] = ..., note: _Optional[str] = ..., checks: _Optional[_Iterable[_Union[_licences_pb2.FieldCheck, _Mapping]]] = ..., return_reason: _Optional[str] = ..., suggested_unit_code: _Optional[str] = ..., refiled_from: _Optional[str] = ..., refiled_as: _Optional[str] = ..., verification_millis: _Optional[int] = ..., case_accepted_at_millis: _Optional[int] = ..., item_processing_millis: _Optional[int] = ..., deadline_note: _Optional[str] = ...) -> None: ...
 
 class VerificationResponse(_message.Message):
     __slots__ = ["replayed", "request"]
