@@ -22,17 +22,17 @@ package enum UnitMethods {
     package static let setStaff = MethodDescriptor(
         service: service, method: "SetStaff", id: 33,
         requestType: "noproof.v1.SetStaffRequest", responseType: "noproof.v1.ListStaffResponse",
-        summary: "The unit itself or the task force: replace the staff set (Art. 10 rule enforced)"
+        requiredRole: "the unit's or the task force's supervisor, signed in (staff credential)", summary: "The unit itself or the task force: replace the staff set (Art. 10 rule enforced)"
     )
     package static let issueCredential = MethodDescriptor(
         service: service, method: "IssueCredential", id: 34,
         requestType: "noproof.v1.IssueCredentialRequest", responseType: "noproof.v1.IssueCredentialResponse",
-        requiredRole: "taskforce", summary: "Task force: issue a credential; the secret is shown once"
+        requiredRole: "taskforce staff, signed in (staff credential)", summary: "Task force: issue a credential; the secret is shown once"
     )
     package static let revokeCredential = MethodDescriptor(
         service: service, method: "RevokeCredential", id: 35,
         requestType: "noproof.v1.RevokeCredentialRequest", responseType: "noproof.v1.CredentialResponse",
-        requiredRole: "taskforce", summary: "Task force: revoke a credential (it stops authenticating)"
+        requiredRole: "taskforce staff, signed in (staff credential)", summary: "Task force: revoke a credential (it stops authenticating)"
     )
     package static let listCredentials = MethodDescriptor(
         service: service, method: "ListCredentials", id: 36,
@@ -62,12 +62,12 @@ package enum UnitMethods {
     package static let approveList = MethodDescriptor(
         service: service, method: "ApproveList", id: 41,
         requestType: "noproof.v1.ApproveListRequest", responseType: "noproof.v1.ItemListResponse",
-        requiredRole: "taskforce supervisor", summary: "Task force supervisor: approve with an effective time"
+        requiredRole: "taskforce supervisor, signed in (staff credential)", summary: "Task force supervisor: approve with an effective time"
     )
     package static let rejectList = MethodDescriptor(
         service: service, method: "RejectList", id: 42,
         requestType: "noproof.v1.RejectListRequest", responseType: "noproof.v1.ItemListResponse",
-        requiredRole: "taskforce supervisor", summary: "Task force supervisor: reject with a reason"
+        requiredRole: "taskforce supervisor, signed in (staff credential)", summary: "Task force supervisor: reject with a reason"
     )
     package static let reopenList = MethodDescriptor(
         service: service, method: "ReopenList", id: 43,
@@ -92,11 +92,11 @@ package enum UnitMethods {
     package static let createUnit = MethodDescriptor(
         service: service, method: "CreateUnit", id: 47,
         requestType: "noproof.v1.CreateUnitRequest", responseType: "noproof.v1.GetUnitResponse",
-        requiredRole: "taskforce", summary: "Task force: register a unit with its first staff set (Art. 10)"
+        requiredRole: "taskforce staff, signed in (staff credential)", summary: "Task force: register a unit with its first staff set (Art. 10)"
     )
     package static let updateUnit = MethodDescriptor(
         service: service, method: "UpdateUnit", id: 48,
         requestType: "noproof.v1.UpdateUnitRequest", responseType: "noproof.v1.GetUnitResponse",
-        requiredRole: "taskforce", summary: "Task force: change a unit's name, kind, district or active flag"
+        requiredRole: "taskforce staff, signed in (staff credential)", summary: "Task force: change a unit's name, kind, district or active flag"
     )
 }

@@ -39,13 +39,13 @@ package enum VerificationMethods {
     package static let answer = MethodDescriptor(
         service: service, method: "Answer", id: 56,
         requestType: "noproof.v1.AnswerVerificationRequest", responseType: "noproof.v1.VerificationResponse",
-        requiredRole: "issuing unit staff",
+        requiredRole: "issuing unit staff, signed in (staff credential)",
         summary: "The issuing unit answers: the verified record (sealed with the verification seal) or not on record"
     )
     package static let returnRequest = MethodDescriptor(
         service: service, method: "Return", id: 57,
         requestType: "noproof.v1.ReturnVerificationRequest", responseType: "noproof.v1.VerificationResponse",
-        requiredRole: "issuing unit staff", summary: "The issuing unit returns a request that is not its duty, with a reason and a suggested unit"
+        requiredRole: "issuing unit staff, signed in (staff credential)", summary: "The issuing unit returns a request that is not its duty, with a reason and a suggested unit"
     )
     package static let refile = MethodDescriptor(
         service: service, method: "Refile", id: 58,
