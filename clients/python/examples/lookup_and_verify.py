@@ -4,7 +4,7 @@ and keep it with the case file: the starting point of a departmental integration
 
     export NOPROOF_CREDENTIAL=demo-water:demo-secret         # your unit's credential
     python lookup_and_verify.py --holder 370404199306107807 --type JMSFZ \\
-        --item SW-KH-001 --case CASE-2024-0001 --staff clerk-042 --out proof.bin
+        --item SW-KH-001 --case CASE-2024-0001 --staff agent-0001 --out proof.bin
 
 --item must be a service item of your unit's published item list that lists the licence type as
 obtained by data sharing (on the demo server, demo-water's SW-KH-001 lists JMSFZ and BDCQZS).
