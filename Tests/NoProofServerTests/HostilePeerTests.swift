@@ -19,6 +19,9 @@ struct HostilePeerTests {
         configuration.keepaliveTimeout = .seconds(20)
         configuration.handshakeTimeout = .seconds(10)
         configuration.frameTimeout = .seconds(30)
+        // These connections never authenticate; the deadline to authenticate has its own tests
+        // (ConnectionHygieneTests).
+        configuration.authenticationTimeout = .seconds(3600)
         return configuration
     }
 
