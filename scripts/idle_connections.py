@@ -125,7 +125,7 @@ async def main() -> int:
     parser.add_argument("--budget-kib", type=float, default=16.0, help="most server memory per held connection")
     arguments = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = arguments.count + 512  # the server caps connections 128 below its descriptor limit
+    need = arguments.count + 512  # the server caps connections 384 below its descriptor limit
     if soft < need:
         if hard != resource.RLIM_INFINITY and hard < need:
             # A machine with a lower hard limit still runs the check, with as many as it allows.
