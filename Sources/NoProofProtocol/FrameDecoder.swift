@@ -6,7 +6,8 @@ import NIOCore
 /// The length is checked as soon as the 10 header bytes are in, so an oversize frame is refused
 /// before any of its payload is buffered.
 package struct FrameDecoder: Sendable {
-    package let maxPayload: Int
+    /// Largest payload accepted; the server lowers it until the connection has authenticated.
+    package var maxPayload: Int
     private var buffer: ByteBuffer?
 
     package init(maxPayload: Int = Frame.defaultMaxPayload) {
@@ -15,6 +16,16 @@ package struct FrameDecoder: Sendable {
 
     /// Bytes received but not yet part of a complete frame.
     package var bufferedBytes: Int { buffer?.readableBytes ?? 0 }
+
+    /// Memory the frame now partly received will take once complete: the larger of what is
+    /// buffered and the length its header announces (0 with nothing buffered). Known from the
+    /// header's 10 bytes on, so a quota can refuse a frame before its payload is buffered.
+    package var reservedBytes: Int {
+        guard let current = buffer, current.readableBytes > 0 else { return 0 }
+        guard current.readableBytes >= Frame.headerLength else { return current.readableBytes }
+        let announced = Frame.headerLength + Int(current.getInteger(at: current.readerIndex, as: UInt32.self)!)
+        return max(announced, current.readableBytes)
+    }
 
     package mutating func append(_ bytes: ByteBuffer) {
         if buffer == nil || buffer!.readableBytes == 0 {

@@ -7,10 +7,13 @@ package struct ServerConnectionStateMachine: Sendable {
     package struct Configuration: Sendable {
         package var maxConcurrentCalls: Int
         package var authenticationRequired: Bool
+        /// Most bytes of call metadata (keys and values together) a call may carry.
+        package var maxMetadataBytes: Int
 
-        package init(maxConcurrentCalls: Int = 1024, authenticationRequired: Bool = true) {
+        package init(maxConcurrentCalls: Int = 1024, authenticationRequired: Bool = true, maxMetadataBytes: Int = 8192) {
             self.maxConcurrentCalls = maxConcurrentCalls
             self.authenticationRequired = authenticationRequired
+            self.maxMetadataBytes = maxMetadataBytes
         }
     }
 
@@ -227,6 +230,17 @@ package struct ServerConnectionStateMachine: Sendable {
                       "the client is not reading its answers: \(pending) bytes waiting, over the limit of \(limit); closing the connection"))
     }
 
+    /// The connection did not authenticate within the authentication timeout.
+    package mutating func authenticationTimedOut(after description: String) -> Action {
+        fail(RPCError(.unauthenticated,
+                      "authenticate within \(description) of connecting (/noproof.v1.Session/Authenticate, or a registered client certificate); closing the connection"))
+    }
+
+    /// The server has no room for this connection's frame or answers (server-wide memory quota).
+    package mutating func memoryQuotaExceeded(_ message: String) -> Action {
+        fail(RPCError(.resourceExhausted, message))
+    }
+
     /// The peer stopped answering PINGs.
     package mutating func keepaliveTimedOut() -> Action {
         fail(RPCError(.unavailable, "no answer to keepalive PING; closing the connection"))
@@ -326,6 +340,13 @@ package struct ServerConnectionStateMachine: Sendable {
             header = try frame.payload.readableProto(as: CallHeader.self)
         } catch {
             return .rejectCall(callID: callID, RPCError(.invalidArgument, "bad CALL header: \(error)"))
+        }
+        if !header.metadata.entries.isEmpty {
+            var size = 0
+            for entry in header.metadata.entries { size += entry.key.utf8.count + entry.value.utf8.count }
+            if size > configuration.maxMetadataBytes {
+                return .rejectCall(callID: callID, RPCError(.resourceExhausted, "call metadata is \(size) bytes (keys and values), over the limit of \(configuration.maxMetadataBytes) bytes; send less metadata"))
+            }
         }
         guard let method = methods.resolve(path: header.method, id: header.methodID) else {
             let what = header.methodID != 0 ? "method id \(header.methodID)" : "method '\(header.method)'"

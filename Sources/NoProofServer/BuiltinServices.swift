@@ -25,7 +25,7 @@ package enum BuiltinServices {
     /// listing and the health check know them all.
     package static func register(
         in registry: inout RPCRegistry, configuration: ServerConfiguration,
-        authenticator: any Authenticator, startedAt: ContinuousClock.Instant = .now
+        authenticator: any Authenticator, throttle: AuthenticationThrottle? = nil, startedAt: ContinuousClock.Instant = .now
     ) {
         // The listing and the services the health check knows, fixed at registration.
         var all = registry.methods.all + [healthCheck, listMethods, authenticate]
@@ -48,7 +48,20 @@ package enum BuiltinServices {
             guard !request.credentialID.isEmpty else {
                 throw RPCError(.invalidArgument, "credential_id is empty")
             }
-            let unit = try await authenticator.authenticate(credentialID: request.credentialID, secret: request.secret)
+            // Backoff after repeated failures, per source address and per credential id; a
+            // refused attempt checks no secret (so costs no PBKDF2) and is not counted.
+            if let throttle, let refusal = throttle.check(source: context.sourceAddress, credentialID: request.credentialID) {
+                context.logger.debug("authentication throttled", metadata: ["reason": "\(refusal.message)"])
+                throw refusal
+            }
+            let unit: AuthenticatedUnit
+            do throws(RPCError) {
+                unit = try await authenticator.authenticate(credentialID: request.credentialID, secret: request.secret)
+            } catch {
+                if error.code == .unauthenticated { throttle?.failed(source: context.sourceAddress, credentialID: request.credentialID) }
+                throw error
+            }
+            throttle?.succeeded(source: context.sourceAddress, credentialID: request.credentialID)
             context.session.authenticated(unit)
             context.logger.debug("authenticated", metadata: ["unit": "\(unit.unitCode)"])
             return AuthenticateResponse(unitCode: unit.unitCode, unitName: unit.unitName, expiresAt: unit.expiresAt)

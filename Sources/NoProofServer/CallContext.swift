@@ -13,6 +13,8 @@ package struct CallContext: Sendable {
     /// The unit the connection authenticated as (nil before Session/Authenticate).
     package var unit: AuthenticatedUnit?
     package var remoteAddress: String
+    /// The peer's IP address alone (no port): the key of per-source limits.
+    package var sourceAddress: String = "?"
     package var logger: Logger
     let session: ConnectionSession
 

@@ -21,18 +21,23 @@ package final class NoProofServer: Service, Sendable {
     package let statistics: ServerStatistics
     /// The authenticated connections by credential (revoking a credential closes its sessions).
     package let sessions: LiveSessions
+    /// Connection caps, memory quota and authentication throttle (shared by listeners given the same).
+    package let guards: ConnectionGuards
 
     /// `registry` holds the domain methods; the built-in ones are added here.
     package init(
         configuration: ServerConfiguration, registry: RPCRegistry, authenticator: any Authenticator,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger,
-        statistics: ServerStatistics = ServerStatistics(), sessions: LiveSessions = LiveSessions()
+        statistics: ServerStatistics = ServerStatistics(), sessions: LiveSessions = LiveSessions(),
+        guards: ConnectionGuards? = nil
     ) {
         self.statistics = statistics
         self.sessions = sessions
         self.authenticator = authenticator
+        let guards = guards ?? ConnectionGuards(configuration: configuration)
+        self.guards = guards
         var registry = registry
-        BuiltinServices.register(in: &registry, configuration: configuration, authenticator: authenticator)
+        BuiltinServices.register(in: &registry, configuration: configuration, authenticator: authenticator, throttle: guards.throttle)
         self.configuration = configuration
         self.registry = registry
         self.group = group
@@ -62,6 +67,7 @@ package final class NoProofServer: Service, Sendable {
         let statistics = self.statistics
         let sessions = self.sessions
         let authenticator = self.authenticator
+        let guards = self.guards
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
@@ -71,6 +77,15 @@ package final class NoProofServer: Service, Sendable {
                 .serverChannelOption(.maxMessagesPerRead, value: 256)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // Out of file descriptors (EMFILE, ENFILE) or memory, accept fails: say so
+                        // (rate-limited) and back off for a second instead of spinning. The
+                        // future-based bind does not add NIO's AcceptBackoffHandler by itself.
+                        try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
+                            guards.acceptLog.warning(logger, "accept failed: cannot take new connections; backing off 1 s", metadata: [
+                                "error": "\(error)", "hint": "out of file descriptors? raise `ulimit -n` or lower --max-connections",
+                            ])
+                            return .seconds(1)
+                        })
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                     }
                 }
@@ -89,7 +104,7 @@ package final class NoProofServer: Service, Sendable {
                         }
                         let handler = ServerConnectionHandler(
                             configuration: configuration, registry: registry, logger: logger, statistics: statistics,
-                            sessions: sessions
+                            sessions: sessions, guards: guards
                         )
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }

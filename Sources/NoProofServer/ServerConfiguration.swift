@@ -37,11 +37,37 @@ package struct ServerConfiguration: Sendable {
     /// calls are shed at once with UNAVAILABLE. nil: no limit.
     package var maxCallsInProgress: Int? = nil
 
+    // Connection hygiene (docs/RELIABILITY.md, "Unauthenticated exhaustion").
+    /// Open connections on the whole server; past it a new connection gets GOAWAY
+    /// RESOURCE_EXHAUSTED and is closed. Default: the file-descriptor limit less a reserve
+    /// (`FileDescriptorBudget`). nil: no cap.
+    package var maxConnections: Int? = FileDescriptorBudget.defaultMaxConnections()
+    /// Open connections from one source address. nil: no cap.
+    package var maxConnectionsPerSource: Int? = 1024
+    /// With `authenticationRequired`, a connection that has not authenticated this long after
+    /// opening gets GOAWAY UNAUTHENTICATED and is closed; PINGs and health checks do not extend it.
+    package var authenticationTimeout: TimeAmount = .seconds(10)
+    /// Largest frame payload accepted before the connection authenticates (with
+    /// `authenticationRequired`): only Session and Health calls are allowed then.
+    package var maxUnauthenticatedFramePayload: Int = 64 * 1024
+    /// Bytes of unfinished frames and unread answers the whole server may hold. nil: no quota.
+    package var memoryQuotaBytes: Int? = 256 * 1024 * 1024
+    /// Call metadata (keys and values) per call; beyond, the call fails RESOURCE_EXHAUSTED.
+    package var maxMetadataBytes: Int = 8 * 1024
+    /// Backoff after failed authentications per source and per credential id. nil: none.
+    package var authenticationThrottle: AuthenticationThrottle.Policy? = AuthenticationThrottle.Policy()
+
     package init() {}
+
+    /// The frame limit while the connection has not authenticated.
+    var initialMaxFramePayload: Int {
+        authenticationRequired ? min(maxFramePayload, maxUnauthenticatedFramePayload) : maxFramePayload
+    }
 
     /// How often each connection checks its idle, keepalive, handshake and frame clocks.
     var tickInterval: TimeAmount {
-        let shortest = min(idleTimeout, keepaliveInterval, keepaliveTimeout, handshakeTimeout, frameTimeout)
+        var shortest = min(idleTimeout, keepaliveInterval, keepaliveTimeout, handshakeTimeout, frameTimeout)
+        if authenticationRequired { shortest = min(shortest, authenticationTimeout) }
         return max(.milliseconds(10), .nanoseconds(shortest.nanoseconds / 4))
     }
 }

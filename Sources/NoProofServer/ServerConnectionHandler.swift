@@ -25,6 +25,19 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var logger: Logger
     private let statistics: ServerStatistics
     private let sessions: LiveSessions
+    private let guards: ConnectionGuards
+    /// The peer's IP address (the key of the per-source cap), once the connection started.
+    private var source = "?"
+    /// Holds a place in the connection caps (given back when it closes).
+    private var admitted = false
+    private var started = false
+    /// Authenticated, or authentication not required: every byte received counts as activity
+    /// for the idle timeout. Before that PINGs do not (they must not keep a connection alive).
+    private var countsEveryByte: Bool
+    private var authenticated = false
+    /// Bytes reserved in the server-wide memory quota for the partial frame and unread answers.
+    private var frameCharge = 0
+    private var answerCharge = 0
     /// The credential this connection is registered under in `sessions`, once authenticated.
     private var registeredCredential: String?
 
@@ -62,18 +75,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var deadlineAlarmAt: NIODeadline?
 
     init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
-         sessions: LiveSessions = LiveSessions()) {
+         sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil) {
         self.configuration = configuration
+        self.guards = guards ?? ConnectionGuards(configuration: configuration)
+        self.countsEveryByte = !configuration.authenticationRequired
         self.registry = registry
         self.logger = logger
         self.statistics = statistics
         self.sessions = sessions
         self.stateMachine = ServerConnectionStateMachine(
             configuration: .init(maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
-                                 authenticationRequired: configuration.authenticationRequired),
+                                 authenticationRequired: configuration.authenticationRequired,
+                                 maxMetadataBytes: configuration.maxMetadataBytes),
             methods: registry.methods
         )
-        self.decoder = FrameDecoder(maxPayload: configuration.maxFramePayload)
+        self.decoder = FrameDecoder(maxPayload: configuration.initialMaxFramePayload)
     }
 
     // MARK: Life cycle
@@ -92,9 +108,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func connectionStarted(context: ChannelHandlerContext) {
-        guard tick == nil else { return }
+        guard !started else { return }
+        started = true
         remoteAddress = context.channel.remoteAddress?.description ?? "?"
+        source = context.channel.remoteAddress?.ipAddress ?? "?"
         logger[metadataKey: "peer"] = "\(remoteAddress)"
+        if let refusal = guards.admission.admit(source: source) {
+            refuseConnection(refusal, context: context)
+            return
+        }
+        admitted = true
         lastInbound = context.eventLoop.now
         openedAt = lastInbound
         statistics.connectionOpened()
@@ -105,7 +128,29 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         logger.trace("connection opened")
     }
 
+    /// Over a connection cap: our preface, GOAWAY RESOURCE_EXHAUSTED saying what to do, close.
+    /// Logged as a warning at most once per 10 s with the number not logged.
+    private func refuseConnection(_ refusal: ConnectionAdmission.Refusal, context: ChannelHandlerContext) {
+        statistics.connectionRefused()
+        guards.refusedLog.warning(logger, "connection refused: over a connection cap", metadata: [
+            "reason": "\(refusal.message)", "open": "\(guards.admission.openConnections)",
+        ])
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        buffer.writeBytes(Preface.bytes)
+        buffer.writeFrame(type: .goAway, callID: 0,
+                          message: GoAway(lastCallID: 0, code: StatusCode.resourceExhausted.rawValue, message: refusal.message))
+        write(buffer, context: context)
+        close(context: context)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        if admitted {
+            admitted = false
+            guards.admission.release(source: source)
+        }
+        guards.memory?.release(frameCharge + answerCharge)
+        frameCharge = 0
+        answerCharge = 0
         if tick != nil { statistics.connectionClosed() }
         tick?.cancel()
         tick = nil
@@ -131,7 +176,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         guard !isClosing else { return }
-        lastInbound = context.eventLoop.now
+        if countsEveryByte { lastInbound = context.eventLoop.now }
         pingSentAt = nil
 
         if stateMachine.isAwaitingPreface {
@@ -153,13 +198,20 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         do {
             while !isClosing, context.channel.isWritable, let frame = try decoder.next() {
                 decoded = true
+                // Before authenticating, frames other than PING are activity (for the idle timeout).
+                if !countsEveryByte, frame.type != .ping { lastInbound = context.eventLoop.now }
                 perform(stateMachine.frameReceived(frame), context: context)
             }
         } catch {
+            var error = error
+            if case .frameTooLarge(let length, let limit) = error, !authenticated, limit < configuration.maxFramePayload {
+                error = .frameTooLargeBeforeAuthentication(length: length, limit: limit, maxFrameSize: configuration.maxFramePayload)
+            }
             logger.debug("protocol violation", metadata: ["error": "\(error.status)"])
             perform(stateMachine.protocolViolation(error), context: context)
             return
         }
+        if let memory = guards.memory { chargeFrame(memory, context: context) }
         // The slow-loris clock runs from the first byte of a frame still incomplete.
         if decoder.bufferedBytes == 0 {
             frameStartedAt = nil
@@ -170,6 +222,32 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             inputClosedWhilePaused = false
             inputClosed(context: context)
         }
+    }
+
+    /// Reserves in the server-wide quota what the partial frame will need once complete — known
+    /// from its header on, so a frame the quota has no room for is refused before its payload
+    /// is buffered. Once per read (not per frame); small partial frames are not counted.
+    private func chargeFrame(_ memory: MemoryQuota, context: ChannelHandlerContext) {
+        let reserved = decoder.reservedBytes
+        let charge = reserved > MemoryQuota.uncountedBytes ? reserved : 0
+        guard charge != frameCharge, !isClosing else { return }
+        if charge < frameCharge {
+            memory.release(frameCharge - charge)
+            frameCharge = charge
+        } else if memory.tryReserve(charge - frameCharge) {
+            frameCharge = charge
+        } else {
+            memoryQuotaExceeded(memory, what: "a frame of \(charge) bytes", context: context)
+        }
+    }
+
+    private func memoryQuotaExceeded(_ memory: MemoryQuota, what: String, context: ChannelHandlerContext) {
+        statistics.connectionClosedForMemoryQuota()
+        let message = "server memory for unfinished frames and unread answers is at its quota (\(memory.limit) bytes); \(what) does not fit: retry later, with backoff, or send smaller frames"
+        guards.memoryLog.warning(logger, "connection closed: memory quota reached", metadata: [
+            "what": "\(what)", "reserved": "\(memory.reservedBytes)", "quota": "\(memory.limit)",
+        ])
+        perform(stateMachine.memoryQuotaExceeded(message), context: context)
     }
 
     private func inputClosed(context: ChannelHandlerContext) {
@@ -224,6 +302,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            // Below the high-water mark again: unread answers are no longer counted in the quota.
+            if answerCharge > 0 {
+                guards.memory?.release(answerCharge)
+                answerCharge = 0
+            }
             // Calls that arrived while the peer was not reading, then more from the socket.
             processFrames(context: context)
             flushIfNeeded(context: context)
@@ -317,7 +400,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         }
         let callContext = CallContext(
             callID: start.callID, method: start.method, metadata: start.header.metadata, deadline: deadline,
-            unit: stateMachine.unit, remoteAddress: remoteAddress, logger: callLogger, session: session!
+            unit: stateMachine.unit, remoteAddress: remoteAddress, sourceAddress: source, logger: callLogger, session: session!
         )
         let allocator = context.channel.allocator
         let payload = start.header.payload
@@ -411,8 +494,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private func finishCall(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>, context: ChannelHandlerContext) {
         switch answer {
         case .success(let frame) where frame.readableBytes > 0:
-            statistics.callEnded(ok: true)
-            write(frame, context: context)
+            // No frame larger than the max_frame_size the client was told (it would refuse it).
+            if frame.readableBytes - Frame.headerLength > configuration.maxFramePayload {
+                writeStatus(Self.answerTooLarge(frame.readableBytes - Frame.headerLength, limit: configuration.maxFramePayload),
+                            callID: callID, context: context)
+            } else {
+                statistics.callEnded(ok: true)
+                write(frame, context: context)
+            }
         case .success:
             writeStatus(RPCError(.ok, ""), callID: callID, context: context)
         case .failure(let error):
@@ -456,6 +545,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         guard let context, calls[callID] != nil, !isClosing else {
             return loopBound!.eventLoop.makeFailedFuture(CancellationError())
         }
+        if frame.readableBytes - Frame.headerLength > configuration.maxFramePayload {
+            return context.eventLoop.makeFailedFuture(Self.answerTooLarge(frame.readableBytes - Frame.headerLength,
+                                                                          limit: configuration.maxFramePayload))
+        }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(frame), promise: promise)
         return promise.futureResult
@@ -471,6 +564,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         }
         registeredCredential = unit.credentialID
         stateMachine.authenticated(unit)
+        authenticated = true
+        countsEveryByte = true
+        decoder.maxPayload = configuration.maxFramePayload
         logger[metadataKey: "unit"] = "\(unit.unitCode)"
         logger.debug("connection authenticated", metadata: ["credential": "\(unit.credentialID)"])
     }
@@ -505,6 +601,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                 perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
                         context: context)
             }
+            return
+        }
+        // A deadline to authenticate, from the connection's opening: nothing but authenticating
+        // (PINGs, health checks) extends it.
+        if configuration.authenticationRequired, !authenticated, now - openedAt >= configuration.authenticationTimeout {
+            logger.debug("authentication timed out")
+            statistics.connectionClosedUnauthenticated()
+            perform(stateMachine.authenticationTimedOut(after: Self.describe(configuration.authenticationTimeout)), context: context)
             return
         }
         // Slow-loris: a frame that started must finish in time (not counted while we, not the
@@ -575,6 +679,19 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             logger.debug("peer does not read its answers", metadata: ["pending_bytes": "\(pending)"])
             statistics.connectionClosedForNotReading()
             perform(stateMachine.answersNotRead(pending: pending, limit: configuration.maxPendingAnswerBytes), context: context)
+            return
+        }
+        // Past the high-water mark, unread answers count in the server-wide memory quota.
+        if let memory = guards.memory, pending != answerCharge {
+            if pending < answerCharge {
+                memory.release(answerCharge - pending)
+                answerCharge = pending
+            } else if memory.tryReserve(pending - answerCharge) {
+                answerCharge = pending
+            } else {
+                checkingPending = true
+                memoryQuotaExceeded(memory, what: "\(pending) bytes of answers this client has not read", context: context)
+            }
         }
     }
 
@@ -620,6 +737,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             logger.error("method failed with an unexpected error", metadata: ["error": "\(error)"])
             return RPCError(.internal, "internal error; the server log has the details")
         }
+    }
+
+    static func answerTooLarge(_ size: Int, limit: Int) -> RPCError {
+        RPCError(.resourceExhausted, "the answer would be \(size) bytes, over max_frame_size \(limit); ask for less, e.g. page through the results")
     }
 
     static func describe(_ amount: TimeAmount) -> String {

@@ -11,6 +11,9 @@ package final class ServerStatistics: Sendable {
     private let callsShedCounter = Atomic<UInt64>(0)
     private let pendingAnswerBytesHighWater = Atomic<Int>(0)
     private let closedForNotReadingCounter = Atomic<UInt64>(0)
+    private let connectionsRefusedCounter = Atomic<UInt64>(0)
+    private let closedForMemoryQuotaCounter = Atomic<UInt64>(0)
+    private let closedUnauthenticatedCounter = Atomic<UInt64>(0)
 
     package init() {}
 
@@ -27,6 +30,17 @@ package final class ServerStatistics: Sendable {
     package var maxPendingAnswerBytes: Int { pendingAnswerBytesHighWater.load(ordering: .relaxed) }
     /// Connections closed because their peer did not read its answers.
     package var connectionsClosedForNotReading: UInt64 { closedForNotReadingCounter.load(ordering: .relaxed) }
+
+    /// Connections refused at once by the connection caps (server-wide or per source).
+    package var connectionsRefused: UInt64 { connectionsRefusedCounter.load(ordering: .relaxed) }
+    /// Connections closed because the server-wide memory quota had no room for their frame or answers.
+    package var connectionsClosedForMemoryQuota: UInt64 { closedForMemoryQuotaCounter.load(ordering: .relaxed) }
+    /// Connections closed for not authenticating within the authentication timeout.
+    package var connectionsClosedUnauthenticated: UInt64 { closedUnauthenticatedCounter.load(ordering: .relaxed) }
+
+    func connectionRefused() { connectionsRefusedCounter.add(1, ordering: .relaxed) }
+    func connectionClosedForMemoryQuota() { closedForMemoryQuotaCounter.add(1, ordering: .relaxed) }
+    func connectionClosedUnauthenticated() { closedUnauthenticatedCounter.add(1, ordering: .relaxed) }
 
     /// Takes a place among the calls in progress, unless `limit` are already running.
     func tryStartCall(limit: Int) -> Bool {

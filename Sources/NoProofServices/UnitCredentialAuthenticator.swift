@@ -11,6 +11,10 @@ import Synchronization
 /// salted PBKDF2 hashes). A secret verified once is remembered as its SHA-256 for the process's
 /// life, so reconnecting does not pay the slow hash again; revocation and expiry are checked on
 /// every authentication. Credentials of `fixed` (the demo's published ones) are tried first.
+///
+/// The slow hash runs on `verifications` (a few dedicated threads with a bounded queue), never
+/// on the event loops or the cooperative pool, and an unknown id is checked against a dummy
+/// hash of the same rounds, so that it costs (and takes) what a wrong secret does.
 package final class UnitCredentialAuthenticator: Authenticator {
     private let store: any UnitStore
     private let fixed: StaticCredentialAuthenticator?
@@ -20,11 +24,23 @@ package final class UnitCredentialAuthenticator: Authenticator {
     /// Whether stored credentials of source "demo" (published secrets) authenticate: only when
     /// noproofd runs with --demo, so a demo folder reused for real work does not keep them open.
     private let acceptsDemoCredentials: Bool
+    private let verifications: CredentialVerificationPool
+    /// Checked for an unknown id, so that it takes as long as a wrong secret.
+    private let dummy: CredentialHash
 
+    /// - Parameters:
+    ///   - acceptsDemoCredentials: whether the demo's stored credentials (source "demo") authenticate.
+    ///   - verifications: where PBKDF2 runs (default: 2 threads, 32 waiting).
+    ///   - unknownIDRounds: PBKDF2 rounds of the dummy hash for unknown ids: those of the stored credentials.
     package init(store: any UnitStore, fixed: [StaticCredentialAuthenticator.Credential] = [], acceptsDemoCredentials: Bool = true,
-                 now: @escaping @Sendable () -> Date = { Date() }) {
+                 now: @escaping @Sendable () -> Date = { Date() },
+                 verifications: CredentialVerificationPool = CredentialVerificationPool(),
+                 unknownIDRounds: Int = CredentialHash.defaultRounds) {
         self.acceptsDemoCredentials = acceptsDemoCredentials
         self.store = store
+        self.verifications = verifications
+        self.dummy = CredentialHash(rounds: unknownIDRounds, salt: Base64URL.randomBytes(CredentialHash.saltByteCount),
+                                    digest: Base64URL.randomBytes(CredentialHash.digestByteCount))
         self.fixed = fixed.isEmpty ? nil : StaticCredentialAuthenticator(fixed)
         self.fixedIDs = Set(fixed.map(\.id))
         self.now = now
@@ -41,6 +57,9 @@ package final class UnitCredentialAuthenticator: Authenticator {
             throw RPCError(.unavailable, "cannot read credentials: \(error); retry")
         }
         guard let credential, acceptsDemoCredentials || credential.source != "demo" else {
+            // Same work, same wait and same answer as a wrong secret: timing tells no ids.
+            let dummy = self.dummy
+            _ = try await verifications.run { dummy.matches(secret: secret) }
             throw RPCError(.unauthenticated, "unknown credential or wrong secret")
         }
         let moment = now()
@@ -51,7 +70,7 @@ package final class UnitCredentialAuthenticator: Authenticator {
             if let revokedAt = credential.revokedAt { throw RPCError(.unauthenticated, CredentialCheck.revoked(revokedAt).message) }
             if moment >= credential.expiresAt { throw RPCError(.unauthenticated, CredentialCheck.expired(credential.expiresAt).message) }
         } else {
-            switch credential.check(secret: secret, at: moment) {
+            switch try await verifications.run({ credential.check(secret: secret, at: moment) }) {
             case .valid:
                 verified.withLock { $0[credentialID] = digest }
             case .unknown, .wrongSecret:

@@ -10,6 +10,10 @@ import Foundation
 ///       "tlsCert": "server.pem", "tlsKey": "server.key", "tlsClientCA": "ca.pem", "tlsPort": 7443, "tlsOnly": false,
 ///       "handshakeTimeoutSeconds": 10, "frameTimeoutSeconds": 30, "maxPendingAnswerBytes": 8388608,
 ///       "maxCallsInProgress": 16384, "maxAuditQueueDepth": 1024, "maxAuditQueueAgeMillis": 250,
+///       "maxConnections": 65000, "maxConnectionsPerSource": 1024, "authenticationTimeoutSeconds": 10,
+///       "maxUnauthenticatedFrameSize": 65536, "memoryQuotaBytes": 268435456, "maxMetadataBytes": 8192,
+///       "authFailuresBeforeBackoff": 5, "authMaxBackoffSeconds": 60,
+///       "maxConcurrentCredentialChecks": 2, "maxQueuedCredentialChecks": 32,
 ///       "credentials": [{"id": "...", "secretHash": "pbkdf2-sha256$...", "unitCode": "...",
 ///                        "staffId": "agent-0001", "roles": ["citizen-portal"], "expiresAt": "2027-06-30"}]
 ///     }
@@ -69,6 +73,17 @@ struct DaemonConfiguration: Codable {
     var maxCallsInProgress: Int?
     var maxAuditQueueDepth: Int?
     var maxAuditQueueAgeMillis: Int?
+    /// Connection hygiene (see ReliabilityOptions for the defaults).
+    var maxConnections: Int?
+    var maxConnectionsPerSource: Int?
+    var authenticationTimeoutSeconds: Int?
+    var maxUnauthenticatedFrameSize: Int?
+    var memoryQuotaBytes: Int?
+    var maxMetadataBytes: Int?
+    var authFailuresBeforeBackoff: Int?
+    var authMaxBackoffSeconds: Int?
+    var maxConcurrentCredentialChecks: Int?
+    var maxQueuedCredentialChecks: Int?
 
     static func load(path: String) throws -> DaemonConfiguration {
         let data: Data

@@ -206,15 +206,23 @@ struct Noproofd: AsyncParsableCommand {
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
                          rule: library.riskRule, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
-        let authenticator = UnitCredentialAuthenticator(store: library.units, acceptsDemoCredentials: demo)
+        let authenticator = UnitCredentialAuthenticator(store: library.units, acceptsDemoCredentials: demo,
+                                                        verifications: try reliability.credentialChecks(file: file))
+        // One set of connection caps, memory quota and authentication throttle for both listeners.
+        let guards = ConnectionGuards(configuration: server)
+        logger.info("connection limits", metadata: [
+            "max_connections": "\(server.maxConnections.map(String.init) ?? "none")",
+            "max_connections_per_source": "\(server.maxConnectionsPerSource.map(String.init) ?? "none")",
+            "file_descriptor_limit": "\(FileDescriptorBudget.softLimit().map(String.init) ?? "unlimited")",
+        ])
         var listeners: [NoProofServer] = []
         if plainListener {
             listeners.append(NoProofServer(configuration: server, registry: registry, authenticator: authenticator, logger: logger,
-                                           statistics: statistics, sessions: sessions))
+                                           statistics: statistics, sessions: sessions, guards: guards))
         }
         if let tlsServer {
             listeners.append(NoProofServer(configuration: tlsServer, registry: registry, authenticator: authenticator, logger: logger,
-                                           statistics: statistics, sessions: sessions))
+                                           statistics: statistics, sessions: sessions, guards: guards))
         }
         if demo {
             logger.info("demo mode: credentials ID:demo-secret (systems; staff sign in as demo-UNIT/STAFF-ID)", metadata: [

@@ -31,6 +31,44 @@ struct ReliabilityOptions: ParsableArguments {
     @Flag(name: .customLong("no-overload-shedding"), help: "Never shed calls for overload (for comparison runs).")
     var noOverloadShedding = false
 
+    @Option(name: .customLong("max-connections"),
+            help: "Open connections on the whole server; past it new ones get GOAWAY RESOURCE_EXHAUSTED (default: the file-descriptor limit minus \(FileDescriptorBudget.reserve); 0: no cap).")
+    var maxConnections: Int?
+
+    @Option(name: .customLong("max-connections-per-source"),
+            help: "Open connections from one IP address (default 1024; 0: no cap).")
+    var maxConnectionsPerSource: Int?
+
+    @Option(name: .customLong("authentication-timeout"),
+            help: "Seconds a connection has to authenticate before GOAWAY UNAUTHENTICATED; PINGs and health checks do not extend it (default 10).")
+    var authenticationTimeout: Int?
+
+    @Option(name: .customLong("max-unauthenticated-frame-size"),
+            help: "Largest frame payload before the connection authenticates (default 65536).")
+    var maxUnauthenticatedFrameSize: Int?
+
+    @Option(name: .customLong("memory-quota-bytes"),
+            help: "Bytes of unfinished frames and unread answers the whole server may hold; a connection past it is closed (default 268435456; 0: none).")
+    var memoryQuotaBytes: Int?
+
+    @Option(name: .customLong("max-metadata-bytes"), help: "Call metadata bytes (keys and values) per call (default 8192).")
+    var maxMetadataBytes: Int?
+
+    @Option(name: .customLong("auth-failures-before-backoff"),
+            help: "Failed authentications in a row per address and per credential id before each further attempt backs off, doubling (default 5; 0: no throttle).")
+    var authFailuresBeforeBackoff: Int?
+
+    @Option(name: .customLong("auth-max-backoff"), help: "Longest authentication backoff in seconds (default 60).")
+    var authMaxBackoff: Int?
+
+    @Option(name: .customLong("max-concurrent-credential-checks"),
+            help: "PBKDF2 checks running at once, on their own threads (default 2).")
+    var maxConcurrentCredentialChecks: Int?
+
+    @Option(name: .customLong("max-queued-credential-checks"),
+            help: "PBKDF2 checks waiting; beyond, Authenticate answers UNAVAILABLE (default 32).")
+    var maxQueuedCredentialChecks: Int?
+
     func apply(to server: inout ServerConfiguration, file: DaemonConfiguration) throws {
         if let seconds = handshakeTimeout ?? file.handshakeTimeoutSeconds {
             guard seconds >= 1 else { throw ValidationError("--handshake-timeout must be at least 1 second") }
@@ -47,6 +85,49 @@ struct ReliabilityOptions: ParsableArguments {
         let calls = maxCallsInProgress ?? file.maxCallsInProgress ?? 16_384
         guard calls >= 0 else { throw ValidationError("--max-calls-in-progress must not be negative") }
         server.maxCallsInProgress = noOverloadShedding || calls == 0 ? nil : calls
+
+        if let cap = maxConnections ?? file.maxConnections {
+            guard cap >= 0 else { throw ValidationError("--max-connections must not be negative") }
+            server.maxConnections = cap == 0 ? nil : cap
+        }
+        if let cap = maxConnectionsPerSource ?? file.maxConnectionsPerSource {
+            guard cap >= 0 else { throw ValidationError("--max-connections-per-source must not be negative") }
+            server.maxConnectionsPerSource = cap == 0 ? nil : cap
+        }
+        if let seconds = authenticationTimeout ?? file.authenticationTimeoutSeconds {
+            guard seconds >= 1 else { throw ValidationError("--authentication-timeout must be at least 1 second") }
+            server.authenticationTimeout = .seconds(Int64(seconds))
+        }
+        if let bytes = maxUnauthenticatedFrameSize ?? file.maxUnauthenticatedFrameSize {
+            guard bytes >= 1024 else { throw ValidationError("--max-unauthenticated-frame-size must be at least 1024") }
+            server.maxUnauthenticatedFramePayload = bytes
+        }
+        if let bytes = memoryQuotaBytes ?? file.memoryQuotaBytes {
+            guard bytes == 0 || bytes >= 1024 * 1024 else { throw ValidationError("--memory-quota-bytes must be 0 or at least 1048576") }
+            server.memoryQuotaBytes = bytes == 0 ? nil : bytes
+        }
+        if let bytes = maxMetadataBytes ?? file.maxMetadataBytes {
+            guard bytes >= 256 else { throw ValidationError("--max-metadata-bytes must be at least 256") }
+            server.maxMetadataBytes = bytes
+        }
+        if let failures = authFailuresBeforeBackoff ?? file.authFailuresBeforeBackoff {
+            guard failures >= 0 else { throw ValidationError("--auth-failures-before-backoff must not be negative") }
+            if failures == 0 { server.authenticationThrottle = nil } else { server.authenticationThrottle?.freeFailures = failures }
+        }
+        if let seconds = authMaxBackoff ?? file.authMaxBackoffSeconds {
+            guard seconds >= 1 else { throw ValidationError("--auth-max-backoff must be at least 1 second") }
+            server.authenticationThrottle?.maxBackoff = .seconds(Int64(seconds))
+        }
+    }
+
+    /// Where credential secrets are checked (PBKDF2): its own threads and a bounded queue.
+    func credentialChecks(file: DaemonConfiguration) throws -> CredentialVerificationPool {
+        let threads = maxConcurrentCredentialChecks ?? file.maxConcurrentCredentialChecks ?? 2
+        let queued = maxQueuedCredentialChecks ?? file.maxQueuedCredentialChecks ?? 32
+        guard threads >= 1, queued >= 0 else {
+            throw ValidationError("--max-concurrent-credential-checks must be at least 1, --max-queued-credential-checks not negative")
+        }
+        return CredentialVerificationPool(threads: threads, maxQueued: queued)
     }
 
     func overloadPolicy(file: DaemonConfiguration) throws -> OverloadPolicy {

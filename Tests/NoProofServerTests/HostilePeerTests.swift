@@ -19,6 +19,9 @@ struct HostilePeerTests {
         configuration.keepaliveTimeout = .seconds(20)
         configuration.handshakeTimeout = .seconds(10)
         configuration.frameTimeout = .seconds(30)
+        // These connections never authenticate; the deadline to authenticate has its own tests
+        // (ConnectionHygieneTests).
+        configuration.authenticationTimeout = .seconds(3600)
         return configuration
     }
 
@@ -120,6 +123,38 @@ struct HostilePeerTests {
         let frames = try await harness.frames()
         #expect(frames.map(\.callID) == [1])
         #expect(frames.first?.type == .message)
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func theDeadlineToAuthenticateIsNotExtendedByPingsOrHealthChecks() async throws {
+        var configuration = Self.configuration()
+        configuration.authenticationTimeout = .seconds(10)
+        var harness = try await Harness(configuration: configuration)
+        for second in 1...9 {
+            try await harness.send(RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8])
+                                   + RawConnection.call(UInt32(second), method: "/noproof.v1.Health/Check"))
+            await harness.advance(.seconds(1))
+        }
+        #expect(try await harness.frames().map(\.type) == Array(repeating: [FrameType.pong, .message], count: 9).flatMap { $0 })
+        #expect(harness.channel.isActive)
+        await harness.advance(.seconds(2))
+        let frames = try await harness.frames()
+        #expect(frames.map(\.type) == [.goAway])
+        #expect(frames.first?.goAway?.code == StatusCode.unauthenticated.rawValue)
+        #expect(frames.first?.goAway?.message.contains("authenticate within 10s of connecting") == true)
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func pingsAloneDoNotHoldAnUnauthenticatedConnectionPastTheIdleTimeout() async throws {
+        var harness = try await Harness(configuration: Self.configuration()) // idle 120 s, no deadline to authenticate
+        for _ in 0..<12 {
+            try await harness.send(RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8]))
+            await harness.advance(.seconds(10))
+        }
+        await harness.advance(.seconds(2))
+        let frames = try await harness.frames()
+        #expect(frames.last?.type == .goAway)
+        #expect(frames.last?.goAway?.message.contains("closing idle connection after 120s") == true)
         #expect(!harness.channel.isActive)
     }
 

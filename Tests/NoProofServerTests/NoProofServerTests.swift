@@ -47,7 +47,7 @@ struct NoProofServerTests {
             let session = try await client.authenticate(credentialID: "test-unit", secret: "test-secret")
             #expect(session.unitCode == "11370400MB0000001R")
             let listing = try await client.listMethods()
-            #expect(listing.methods.map(\.id) == [1, 2, 3, 100, 101, 102, 103, 104, 105])
+            #expect(listing.methods.map(\.id) == [1, 2, 3, 100, 101, 102, 103, 104, 105, 106])
             #expect(listing.methods.first { $0.id == 102 }?.kind == .serverStreaming)
             await client.close()
         }

@@ -16,9 +16,12 @@ final class RawConnection: Sendable {
         init(_ iterator: AsyncStream<ByteBuffer>.AsyncIterator) { self.iterator = iterator }
     }
 
-    init(port: Int) async throws {
-        channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// `source`: the local address to connect from (another loopback address is another source).
+    init(port: Int, source: String? = nil) async throws {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: true)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        channel = try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -93,8 +96,23 @@ final class RawConnection: Sendable {
         return Array(buffer.readableBytesView)
     }
 
-    static func call(_ callID: UInt32, method: String = "", methodID: UInt32 = 0, payload: [UInt8] = [], timeoutMicros: UInt64 = 0) -> [UInt8] {
-        frame(.call, callID: callID, ProtoCodec.encode(CallHeader(method: method, methodID: methodID, timeoutMicros: timeoutMicros, payload: payload)))
+    static func call(_ callID: UInt32, method: String = "", methodID: UInt32 = 0, payload: [UInt8] = [], timeoutMicros: UInt64 = 0,
+                     metadata: Metadata = Metadata()) -> [UInt8] {
+        frame(.call, callID: callID, ProtoCodec.encode(CallHeader(method: method, methodID: methodID, timeoutMicros: timeoutMicros,
+                                                                  metadata: metadata, payload: payload)))
+    }
+
+    /// A Session/Authenticate call.
+    static func authenticate(_ callID: UInt32, credentialID: String = "test-unit", secret: String = "test-secret") -> [UInt8] {
+        call(callID, method: "/noproof.v1.Session/Authenticate",
+             payload: ProtoCodec.encode(AuthenticateRequest(credentialID: credentialID, secret: secret)))
+    }
+
+    /// Sends the preface, authenticates, and returns the answer's frame (a MESSAGE when it worked).
+    func authenticated(credentialID: String = "test-unit", secret: String = "test-secret") async throws -> Frame? {
+        _ = try await handshake()
+        try await send(Self.authenticate(1, credentialID: credentialID, secret: secret))
+        return await readFrame()
     }
 }
 

@@ -16,6 +16,9 @@ struct ServerConnectionHandlerTests {
         configuration.keepaliveInterval = .seconds(20)
         configuration.keepaliveTimeout = .seconds(10)
         configuration.shutdownGracePeriod = .seconds(5)
+        // These connections never authenticate; the deadline to authenticate has its own tests
+        // (ConnectionHygieneTests).
+        configuration.authenticationTimeout = .seconds(3600)
         return configuration
     }
 

@@ -24,6 +24,11 @@ enum TestServices {
     static let later = MethodDescriptor(service: "noproof.v1.Test", method: "Later", id: 105,
                                         requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
 
+    /// Answers a `service` string of as many bytes as the request asks (for the answer-size cap).
+    static let big = MethodDescriptor(service: "noproof.v1.Test", method: "Big", id: 106,
+                                      requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
+                                      requiresAuthentication: false)
+
     struct Unexpected: Error {}
 
     /// `cancelled` receives the argument of every Forever call whose task was cancelled.
@@ -68,6 +73,9 @@ enum TestServices {
                 DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { respond(.success(answer)) }
             }
         }
+        registry.unary(big, HealthCheckRequest.self, HealthCheckResponse.self) { request, _ in
+            HealthCheckResponse(status: .serving, serverName: String(repeating: "x", count: Int(request.service) ?? 0))
+        }
         return registry
     }
 
@@ -97,13 +105,15 @@ enum TestServices {
 func withTestServer<R: Sendable>(
     configuration: ServerConfiguration = TestServices.configuration,
     cancelled: AsyncStream<String>.Continuation? = nil,
+    authenticator: any Authenticator = TestServices.authenticator,
+    guards: ConnectionGuards? = nil,
     _ body: @Sendable (NoProofServer, Int) async throws -> R
 ) async throws -> R {
     var configuration = configuration
     configuration.host = "127.0.0.1"
     configuration.port = 0
     let server = NoProofServer(configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
-                               authenticator: TestServices.authenticator, logger: TestServices.logger)
+                               authenticator: authenticator, logger: TestServices.logger, guards: guards)
     return try await withThrowingTaskGroup(of: R?.self) { group in
         group.addTask {
             try await server.run()
