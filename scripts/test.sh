@@ -25,7 +25,7 @@ scripts/interop-test.sh -q
 echo "== crash safety (kill -9 under load)"
 scripts/crash-test.sh --rounds 10
 echo "== idle connections (10,000 held within the memory budget, then shed by the idle timeout)"
-scripts/idle-connections.sh --count 10000 --idle-timeout 15
+scripts/idle-connections.sh --count 10000 --idle-timeout 20
 echo "== fuzzing (short pass: frame decoder and codec, libFuzzer + ASan)"
 scripts/fuzz.sh
 echo "== all tests passed"

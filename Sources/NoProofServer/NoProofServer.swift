@@ -60,7 +60,7 @@ package final class NoProofServer: Service, Sendable {
     }
 
     package func run() async throws {
-        let quiesce = ServerQuiescingHelper(group: group)
+        let quiesce = ConnectionQuiescer()
         let configuration = self.configuration
         let registry = self.registry
         let logger = self.logger
@@ -86,7 +86,7 @@ package final class NoProofServer: Service, Sendable {
                             ])
                             return .seconds(1)
                         })
-                        try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                        try channel.pipeline.syncOperations.addHandler(quiesce.makeListenerHandler())
                     }
                 }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -125,7 +125,7 @@ package final class NoProofServer: Service, Sendable {
         let shutdownRequested = self.shutdownRequested
         shutdownRequested.futureResult.whenSuccess {
             logger.info("graceful shutdown: no new connections; draining open ones")
-            quiesce.initiateShutdown(promise: allClosed)
+            quiesce.initiateShutdown(listener: channel, promise: allClosed)
         }
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
