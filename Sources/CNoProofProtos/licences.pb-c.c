@@ -2871,7 +2871,7 @@ const ProtobufCMessageDescriptor noproof__v1__import_rejection__descriptor =
   (ProtobufCMessageInit) noproof__v1__import_rejection__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__import_licences_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor noproof__v1__import_licences_response__field_descriptors[5] =
 {
   {
     "inserted",
@@ -2921,17 +2921,30 @@ static const ProtobufCFieldDescriptor noproof__v1__import_licences_response__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "rejections_omitted",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ImportLicencesResponse, rejections_omitted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__import_licences_response__field_indices_by_name[] = {
   0,   /* field[0] = inserted */
   3,   /* field[3] = rejected */
+  4,   /* field[4] = rejections_omitted */
   2,   /* field[2] = unchanged */
   1,   /* field[1] = updated */
 };
 static const ProtobufCIntRange noproof__v1__import_licences_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor noproof__v1__import_licences_response__descriptor =
 {
@@ -2941,7 +2954,7 @@ const ProtobufCMessageDescriptor noproof__v1__import_licences_response__descript
   "Noproof__V1__ImportLicencesResponse",
   "noproof.v1",
   sizeof(Noproof__V1__ImportLicencesResponse),
-  4,
+  5,
   noproof__v1__import_licences_response__field_descriptors,
   noproof__v1__import_licences_response__field_indices_by_name,
   1,  noproof__v1__import_licences_response__number_ranges,

@@ -31,7 +31,7 @@ package struct RPCRegistry: Sendable {
         _ body: @escaping @Sendable (Request, CallContext) throws -> Response
     ) {
         add(method, .inline { bytes, context, allocator in
-            let answer = try body(try ProtoCodec.decode(Request.self, from: bytes), context)
+            let answer = try body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context)
             return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
         })
     }
@@ -44,7 +44,7 @@ package struct RPCRegistry: Sendable {
     ) {
         add(method, .callback { bytes, context, allocator, complete in
             do {
-                try body(try ProtoCodec.decode(Request.self, from: bytes), context) { result in
+                try body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context) { result in
                     complete(result.map { Self.encodeFinal($0, callID: context.callID, allocator: allocator) })
                 }
             } catch {
@@ -53,13 +53,17 @@ package struct RPCRegistry: Sendable {
         })
     }
 
-    /// A unary method run in its own task (may await storage, other services...).
+    /// A unary method run in its own task (may await storage, other services...). `beforeDecoding`
+    /// sees the encoded request first and may refuse it (who may call, how large) before any of it
+    /// is decoded.
     package mutating func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
+        beforeDecoding: (@Sendable (_ request: [UInt8], CallContext) throws -> Void)? = nil,
         _ body: @escaping @Sendable (Request, CallContext) async throws -> Response
     ) {
         add(method, .unary { bytes, context, allocator in
-            let answer = try await body(try ProtoCodec.decode(Request.self, from: bytes), context)
+            try beforeDecoding?(bytes, context)
+            let answer = try await body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context)
             return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
         })
     }
@@ -71,11 +75,20 @@ package struct RPCRegistry: Sendable {
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not declared server-streaming")
         add(method, .serverStreaming { bytes, context, sink in
-            try await body(try ProtoCodec.decode(Request.self, from: bytes), context, ServerStreamWriter(sink: sink))
+            try await body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context, ServerStreamWriter(sink: sink))
         })
     }
 
     func implementation(for id: UInt32) -> Implementation? { implementations[id] }
+
+    /// The decoded request if its strings are within their documented lengths (`FieldLimits`):
+    /// the `staff` metadata entry and, for a `LengthLimitedRequest`, every capped field. Runs
+    /// before the method, so an oversized value never reaches the audit trail or a store.
+    static func admit<Request>(_ request: Request, _ context: CallContext) throws(RPCError) -> Request {
+        if let staff = context.staff { try FieldLimits.check(staff, "staff", max: FieldLimits.staff) }
+        if let limited = request as? any LengthLimitedRequest { try limited.checkLengths() }
+        return request
+    }
 
     private mutating func add(_ method: MethodDescriptor, _ implementation: Implementation) {
         methods.add(method)

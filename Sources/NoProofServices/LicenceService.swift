@@ -91,7 +91,8 @@ package struct LicenceService: Sendable {
                 return LicenceResponse(licence: LicenceMessage(changed))
             }
         }
-        registry.unary(LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self) { request, context in
+        registry.unary(LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self,
+                       beforeDecoding: { bytes, context in try admitImport(bytes, context: context) }) { request, context in
             let unit = try context.requireUnit()
             return try await importLicences(request, unit: unit)
         }
@@ -382,6 +383,16 @@ package struct LicenceService: Sendable {
         var rejected: [ImportRejection] = []
         for (index, message) in request.licences.enumerated() {
             do {
+                try message.checkLengths("")
+            } catch {
+                // "holder_name: at most 200 characters, got 5000": the field, then the reason.
+                let (field, reason) = error.message.firstRange(of: ": ").map {
+                    (String(error.message[..<$0.lowerBound]), String(error.message[$0.upperBound...]))
+                } ?? ("row", error.message)
+                rejected.append(ImportRejection(index: UInt32(index), field: field, reason: reason))
+                continue
+            }
+            do {
                 parsed.append(try NoProofDomain.Licence(message: message))
                 positions.append(index)
             } catch {
@@ -396,8 +407,62 @@ package struct LicenceService: Sendable {
             ImportRejection(index: UInt32(positions[$0.index]), field: $0.error.field, reason: $0.error.reason)
         }
         rejected.sort { $0.index < $1.index }
+        // The answer must fit in a frame: the first rejections in full, the rest only counted.
+        let omitted = max(0, rejected.count - FieldLimits.listedRejections)
+        if omitted > 0 { rejected.removeLast(omitted) }
         return ImportLicencesResponse(inserted: UInt32(outcome.inserted), updated: UInt32(outcome.updated),
-                                      unchanged: UInt32(outcome.unchanged), rejected: rejected)
+                                      unchanged: UInt32(outcome.unchanged), rejected: rejected, rejectionsOmitted: UInt32(omitted))
+    }
+
+    /// Refuses an import before any of it is decoded: only an issuing unit (the issuer of a
+    /// licence type of the catalogue) or the task force office may import, and one call carries at
+    /// most `FieldLimits.importRows` rows and `FieldLimits.importBytes` bytes.
+    private func admitImport(_ bytes: [UInt8], context: CallContext) throws(RPCError) {
+        let unit = try context.requireUnit()
+        if !unit.isTaskForce, !library.licenceTypes.contains(where: { $0.issuerCode.value == unit.unitCode }) {
+            throw RPCError(.permissionDenied, "only an issuing unit or the task force office (工作专班办公室) may import licences; \(unit.unitName) (\(unit.unitCode)) issues no licence type of the catalogue (ListLicenceTypes): ask the issuing unit to import its licences")
+        }
+        let split = "split the export into batches (noproof import sends at most \(FieldLimits.importRows) rows a call)"
+        if bytes.count > FieldLimits.importBytes {
+            throw RPCError(.resourceExhausted, "ImportLicences takes at most \(FieldLimits.importBytes) bytes (2 MiB) a call, this one has \(bytes.count): \(split)")
+        }
+        if let rows = Self.countRows(bytes), rows > FieldLimits.importRows {
+            throw RPCError(.resourceExhausted, "ImportLicences takes at most \(FieldLimits.importRows) rows a call, this one has \(rows): \(split)")
+        }
+    }
+
+    /// The number of `licences` entries (field 1) of an encoded `ImportLicencesRequest`, counted
+    /// on the wire without decoding; nil if the bytes are malformed (the decoder then says so).
+    static func countRows(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        var rows = 0
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count, shift < 64 {
+                let byte = bytes[i]
+                i += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while i < bytes.count {
+            guard let key = varint() else { return nil }
+            switch key & 7 {
+            case 0: guard varint() != nil else { return nil }
+            case 1: i += 8
+            case 2:
+                guard let length = varint(), length <= UInt64(bytes.count - min(i, bytes.count)) else { return nil }
+                i += Int(length)
+                if key >> 3 == 1 { rows += 1 }
+            case 5: i += 4
+            default: return nil
+            }
+            if i > bytes.count { return nil }
+        }
+        return rows
     }
 
     // MARK: Helpers

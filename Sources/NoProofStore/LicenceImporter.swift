@@ -84,6 +84,9 @@ package struct LicenceImporter: Sendable {
         package var rejectedCount = 0
         /// Refused rows, in file order, at most `LicenceImporter.maxReportedRejections`.
         package var rejections: [Rejection] = []
+        /// Refused rows (counted in `rejectedCount`) that the server counted without listing them:
+        /// it lists at most the first 1,000 rejections of a call.
+        package var rejectionsNotListed = 0
         /// Wall-clock duration in seconds.
         package var seconds: Double = 0
 
@@ -253,6 +256,8 @@ package struct LicenceImporter: Sendable {
         for rejection in outcome.rejected {
             state.reject(row: rows[rejection.index], rejection.error)
         }
+        state.report.rejectedCount += outcome.rejectionsOmitted
+        state.report.rejectionsNotListed += outcome.rejectionsOmitted
         if !outcome.rejected.isEmpty {
             state.report.rejections.sort { $0.row < $1.row }
         }

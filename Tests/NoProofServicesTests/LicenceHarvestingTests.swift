@@ -218,7 +218,9 @@ struct LicenceHarvestingTests {
                                                declared: [LicenceField(key: "holder_name", value: card.holderName)],
                                                purpose: Self.purpose("K-1"), metadata: Self.staff)
             #expect(answer.fields.map(\.result) == [.match])
-            #expect(try env.records("CheckLicence").map(\.result) == ["invalid_argument", "invalid_argument", "invalid_argument", "match"])
+            // The 1,001-entry flood is refused by the request length limits before the method runs (not audited:
+            // nothing was read); the other two reach the method and are audited.
+            #expect(try env.records("CheckLicence").map(\.result) == ["invalid_argument", "invalid_argument", "match"])
             await water.close()
         }
     }

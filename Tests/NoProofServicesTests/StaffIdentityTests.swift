@@ -136,7 +136,8 @@ struct StaffIdentityTests {
             #expect(ghost?.message.contains("not an active staff member") == true)
             #expect(ghost?.message.contains("noproof staff list") == true)
             let huge = await failure { _ = try await Self.lookup(water, staff: String(repeating: "a", count: 1000)) }
-            #expect(huge?.code == .permissionDenied)
+            #expect(huge?.code == .invalidArgument)
+            #expect(huge?.message.hasPrefix("staff: at most 64") == true)
             #expect((huge?.message.count ?? 0) < 400)
             // A member who left the unit is refused too.
             try await env.units.replaceStaff(of: UnitDemoData.water.code, with: UnitDemoData.staff(of: UnitDemoData.water.code).filter { $0.id != "agent-0002" },
@@ -154,7 +155,7 @@ struct StaffIdentityTests {
             #expect(body.staff == "agent-0001")
             // Every refusal is in the denial log with its reason.
             let reasons = try await env.units.denials(unit: UnitDemoData.water.code, limit: 10).map(\.reason)
-            #expect(reasons.filter { $0 == "unknown_staff" }.count == 3)
+            #expect(reasons.filter { $0 == "unknown_staff" }.count == 2)
             #expect(reasons.contains("no_staff"))
         }
     }

@@ -4,6 +4,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
+import NoProofProtocol
 import NoProofStore
 
 struct ImportCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Write every rejected row (row,field,reason) to this CSV file.")
     var report: String?
 
-    @Option(help: "Rows sent per call (or per transaction with --data-dir).")
+    @Option(help: "Rows sent per call, at most 5000 (or per transaction with --data-dir, any).")
     var batch: Int = 5000
 
     @Option(name: .customLong("data-dir"), help: "Load into this data folder directly (noproofd stopped) instead of through the server.")
@@ -51,6 +52,10 @@ struct ImportCommand: AsyncParsableCommand {
         default: throw ValidationError("--format must be csv or jsonl")
         }
         let batch = self.batch
+        guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        if dataDir == nil, batch > FieldLimits.importRows {
+            throw ValidationError("--batch: the server takes at most \(FieldLimits.importRows) rows a call (with --data-dir any size)")
+        }
         let json = connection.json
         let result: LicenceImporter.Report
         if let dataDir {
@@ -75,19 +80,25 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if json {
             struct Output: Encodable {
-                var rowsRead, inserted, updated, unchanged, rejected: Int
+                var rowsRead, inserted, updated, unchanged, rejected, rejectionsNotListed: Int
                 var rowsPerSecond: Int
                 var rejections: [String]
             }
             try printJSON(Output(rowsRead: result.rowsRead, inserted: result.inserted, updated: result.updated,
-                                 unchanged: result.unchanged, rejected: result.rejectedCount, rowsPerSecond: Int(result.rowsPerSecond),
+                                 unchanged: result.unchanged, rejected: result.rejectedCount,
+                                 rejectionsNotListed: result.rejectionsNotListed, rowsPerSecond: Int(result.rowsPerSecond),
                                  rejections: result.rejections.prefix(100).map(\.description)))
         } else {
             print("read \(result.rowsRead) rows in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rowsPerSecond)) rows/s): "
                   + "\(result.inserted) new, \(result.updated) changed, \(result.unchanged) unchanged, \(result.rejectedCount) rejected")
             for rejection in result.rejections.prefix(20) { print("  \(rejection)") }
-            if result.rejectedCount > 20 {
-                print("  ... \(result.rejectedCount - 20) more\(report == nil ? " (use --report FILE for all)" : " in \(report!)")")
+            let listed = result.rejectedCount - result.rejectionsNotListed
+            if listed > 20 {
+                print("  ... \(listed - 20) more\(report == nil ? " (use --report FILE for all)" : " in \(report!)")")
+            }
+            if result.rejectionsNotListed > 0 {
+                print("  ... and \(result.rejectionsNotListed) more rejected rows the server counted but did not list "
+                      + "(it lists the first \(FieldLimits.listedRejections) of each call; use a smaller --batch to see them)")
             }
         }
         if result.rejectedCount > 0 { throw ExitCode(1) }
@@ -144,16 +155,41 @@ struct RemoteImportTarget: LicenceImportTarget {
     }
 
     func importBatch(_ licences: [NoProofDomain.Licence]) async throws(StoreError) -> ImportOutcome {
+        try await send(licences.map(LicenceMessage.init))
+    }
+
+    /// One ImportLicences call, or several when the rows exceed the server's per-call limits
+    /// (`FieldLimits.importRows` rows, `FieldLimits.importBytes` bytes): split in halves until
+    /// each part fits, their outcomes merged with the row indices of the whole batch.
+    private func send(_ rows: [LicenceMessage]) async throws(StoreError) -> ImportOutcome {
+        if rows.count > 1, rows.count > FieldLimits.importRows || Self.encodedSizeBound(rows) > FieldLimits.importBytes {
+            let half = rows.count / 2
+            var outcome = try await send(Array(rows[..<half]))
+            outcome.merge(try await send(Array(rows[half...])), indexOffset: half)
+            return outcome
+        }
         do {
-            let answer = try await client.importLicences(licences.map(LicenceMessage.init))
+            let answer = try await client.importLicences(rows)
             return ImportOutcome(
                 inserted: Int(answer.inserted), updated: Int(answer.updated), unchanged: Int(answer.unchanged),
                 rejected: answer.rejected.map {
                     ImportOutcome.Rejection(index: Int($0.index), error: NoProofDomain.ValidationError(field: $0.field, reason: $0.reason))
-                }
+                },
+                rejectionsOmitted: Int(answer.rejectionsOmitted)
             )
         } catch {
             throw StoreError(.storage, "the server refused the batch: \(error)")
+        }
+    }
+
+    /// At least the encoded size of an ImportLicencesRequest with these rows (each string and
+    /// message costs its bytes plus at most 4 bytes of tag and length).
+    static func encodedSizeBound(_ rows: [LicenceMessage]) -> Int {
+        rows.reduce(0) { total, row in
+            let strings = [row.licenceID, row.typeCode, row.holderID, row.holderName, row.issuerCode, row.issuerName,
+                           row.issueDate, row.validFrom, row.validTo, row.status].reduce(0) { $0 + $1.utf8.count + 4 }
+            let fields = row.fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 12 }
+            return total + strings + fields + 6 + 4
         }
     }
 }

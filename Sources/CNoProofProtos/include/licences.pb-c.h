@@ -429,6 +429,9 @@ struct  Noproof__V1__LicenceResponse
 /*
  * A batch of a department's export (noproof import). Each row is validated; rows that fail are
  * reported, the others are written in one transaction. Re-importing an unchanged row is a no-op.
+ * Only an issuing unit (the issuer of a licence type of the catalogue) or the task force office
+ * may import. At most 5,000 rows and 2 MiB per call (RESOURCE_EXHAUSTED otherwise: split the
+ * export into batches; docs/PROTOCOL.md, "Limits").
  */
 struct  Noproof__V1__ImportLicencesRequest
 {
@@ -462,12 +465,20 @@ struct  Noproof__V1__ImportLicencesResponse
   uint32_t inserted;
   uint32_t updated;
   uint32_t unchanged;
+  /*
+   * The refused rows in row order, at most the first 1,000 of the call, so that the answer always
+   * fits in a frame.
+   */
   size_t n_rejected;
   Noproof__V1__ImportRejection **rejected;
+  /*
+   * Refused rows beyond those listed in `rejected` (0 when every refused row is listed).
+   */
+  uint32_t rejections_omitted;
 };
 #define NOPROOF__V1__IMPORT_LICENCES_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__import_licences_response__descriptor) \
-    , 0, 0, 0, 0,NULL }
+    , 0, 0, 0, 0,NULL, 0 }
 
 
 /* Noproof__V1__LicenceField methods */

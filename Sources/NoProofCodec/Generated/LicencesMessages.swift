@@ -786,25 +786,28 @@ package struct ImportLicencesResponse: Hashable, Sendable {
     package var updated: UInt32
     package var unchanged: UInt32
     package var rejected: [ImportRejection]
+    package var rejectionsOmitted: UInt32
 
-    package init(inserted: UInt32 = 0, updated: UInt32 = 0, unchanged: UInt32 = 0, rejected: [ImportRejection] = []) {
+    package init(inserted: UInt32 = 0, updated: UInt32 = 0, unchanged: UInt32 = 0, rejected: [ImportRejection] = [], rejectionsOmitted: UInt32 = 0) {
         self.inserted = inserted
         self.updated = updated
         self.unchanged = unchanged
         self.rejected = rejected
+        self.rejectionsOmitted = rejectionsOmitted
     }
 }
 
 extension ImportLicencesResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__ImportLicencesResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__import_licences_response__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 18 }
+    package static var packedFieldAllowance: Int { 24 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.inserted = inserted
         c.updated = updated
         c.unchanged = unchanged
         (c.n_rejected, c.rejected) = arena.messages(rejected)
+        c.rejections_omitted = rejectionsOmitted
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -812,5 +815,6 @@ extension ImportLicencesResponse: ProtoMessage {
         updated = c.updated
         unchanged = c.unchanged
         rejected = try readRepeated(c.n_rejected, c.rejected, as: ImportRejection.self)
+        rejectionsOmitted = c.rejections_omitted
     }
 }

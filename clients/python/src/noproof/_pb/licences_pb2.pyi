@@ -94,16 +94,18 @@ class ImportLicencesRequest(_message.Message):
     def __init__(self, licences: _Optional[_Iterable[_Union[Licence, _Mapping]]] = ...) -> None: ...
 
 class ImportLicencesResponse(_message.Message):
-    __slots__ = ["inserted", "rejected", "unchanged", "updated"]
+    __slots__ = ["inserted", "rejected", "rejections_omitted", "unchanged", "updated"]
     INSERTED_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
+    REJECTIONS_OMITTED_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     inserted: int
     rejected: _containers.RepeatedCompositeFieldContainer[ImportRejection]
+    rejections_omitted: int
     unchanged: int
     updated: int
-    def __init__(self, inserted: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[ImportRejection, _Mapping]]] = ...) -> None: ...
+    def __init__(self, inserted: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[ImportRejection, _Mapping]]] = ..., rejections_omitted: _Optional[int] = ...) -> None: ...
 
 class ImportRejection(_message.Message):
     __slots__ = ["field", "index", "reason"]
