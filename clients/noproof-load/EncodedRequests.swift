@@ -11,34 +11,38 @@ struct EncodedRequests: Sendable {
     /// Indexed by `Workload.Operation.slot`; empty for operations the workload does not use.
     let calls: [[EncodedCall]]
 
-    init(_ requests: RequestPool, workload: Workload, deadline: Duration) {
+    /// - Parameter metadata: sent with every call (the acting staff member).
+    init(_ requests: RequestPool, workload: Workload, deadline: Duration, metadata: Metadata = [:]) {
         var calls = [[EncodedCall]](repeating: [], count: Workload.Operation.allCases.count)
         for (operation, _) in workload.weighted where calls[operation.slot].isEmpty {
-            calls[operation.slot] = Self.encode(operation, requests, deadline: deadline)
+            calls[operation.slot] = Self.encode(operation, requests, deadline: deadline, metadata: metadata)
         }
         self.calls = calls
     }
 
-    private static func encode(_ operation: Workload.Operation, _ requests: RequestPool, deadline: Duration) -> [EncodedCall] {
+    private static func encode(_ operation: Workload.Operation, _ requests: RequestPool, deadline: Duration,
+                               metadata: Metadata) -> [EncodedCall] {
         // The demo water company's items: SW-GH-002 lists every type a demo holder is guaranteed to hold.
         func purpose(_ index: Int) -> Purpose { Purpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(index)") }
         switch operation {
         case .lookup:
             return requests.lookups.enumerated().map { index, request in
                 EncodedCall(.path("/noproof.v1.Licences/Lookup"),
-                            request: LookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), deadline: deadline)
+                            request: LookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), metadata: metadata,
+                            deadline: deadline)
             }
         case .miss:
             return requests.misses.enumerated().map { index, holder in
                 EncodedCall(.path("/noproof.v1.Licences/Lookup"),
-                            request: LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), deadline: deadline)
+                            request: LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), metadata: metadata,
+                            deadline: deadline)
             }
         case .check:
             return requests.lookups.enumerated().map { index, request in
                 EncodedCall(.path("/noproof.v1.Licences/CheckLicence"),
                             request: CheckLicenceRequest(holderID: request.0, typeCode: request.1,
                                                          declared: [LicenceField(key: "holder_name", value: "x")], purpose: purpose(index)),
-                            deadline: deadline)
+                            metadata: metadata, deadline: deadline)
             }
         case .health:
             return [EncodedCall(.path("/noproof.v1.Health/Check"), request: HealthCheckRequest(service: ""), deadline: deadline)]

@@ -11,6 +11,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Unit credential ID:SECRET (env NOPROOF_CREDENTIAL).")
     var credential: String?
 
+    @Option(help: "Registered staff member the calls name (env NOPROOF_STAFF; default agent-0001 on a system credential, none on a staff credential).")
+    var staff: String?
+
     @Option(help: "Connections (each its own client).")
     var connections: Int = 64
 
@@ -39,8 +42,8 @@ struct LoadOptions: ParsableArguments {
     var verificationRequester = "demo-civil-affairs:demo-secret"
 
     @Option(name: .customLong("verification-issuer"),
-            help: "Credential ID:SECRET of the issuing unit that takes and answers them (the demo university).")
-    var verificationIssuer = "demo-university:demo-secret"
+            help: "Credential ID:SECRET of the issuing unit's agent who takes and answers them (a staff credential: answering is the person's act).")
+    var verificationIssuer = "demo-university/agent-0001:demo-secret"
 
     @Option(name: .customLong("demo-licences"), help: "The server's --demo-licences (to choose existing holders).")
     var demoLicences: Int = 50_000

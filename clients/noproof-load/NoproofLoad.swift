@@ -87,7 +87,7 @@ struct NoproofLoad: AsyncParsableCommand {
                                  state: RunState) async throws
         -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?) {
         let timeout = Duration.milliseconds(Int64(options.timeout * 1000))
-        let encoded = EncodedRequests(requests, workload: workload, deadline: timeout)
+        let encoded = EncodedRequests(requests, workload: workload, deadline: timeout, metadata: staffMetadata)
         // With --rate, connection i's calls are due every connections/rate seconds, staggered by i.
         let interval = options.rate.map { UInt64(Double(clients.count) / $0 * 1e9) }
         let plan = ConnectionDriver.Plan(
@@ -128,9 +128,10 @@ struct NoproofLoad: AsyncParsableCommand {
                 let verifier = verifiers.isEmpty ? nil : verifiers[index % verifiers.count]
                 let pacing = interval.map { Pacing(interval: $0, next: origin + $0 * UInt64(index) / UInt64(workers)) }
                 let shedding = options.allowShedding ? Duration.milliseconds(options.shedBackoffMillis) : nil
+                let staffMetadata = self.staffMetadata
                 group.addTask {
                     await Self.work(client: client, verifier: verifier, workload: workload, requests: requests, state: state,
-                                    seed: UInt64(index), pacing: pacing, shedBackoff: shedding)
+                                    seed: UInt64(index), pacing: pacing, shedBackoff: shedding, staffMetadata: staffMetadata)
                 }
             }
             let measured = try await measure(admin: admin, state: state)
@@ -171,6 +172,15 @@ struct NoproofLoad: AsyncParsableCommand {
         return (seconds, clientCPU, cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
     }
 
+    /// The "staff" metadata of every call: --staff, else NOPROOF_STAFF, else agent-0001 (every demo
+    /// unit has one) on a system credential and nothing on a staff credential (`UNIT/STAFF-ID`).
+    var staffMetadata: Metadata {
+        let environment = ProcessInfo.processInfo.environment
+        if let staff = options.staff ?? environment["NOPROOF_STAFF"].flatMap({ $0.isEmpty ? nil : $0 }) { return ["staff": staff] }
+        let credential = options.credential ?? environment["NOPROOF_CREDENTIAL"] ?? "demo-water:demo-secret"
+        return credential.prefix { $0 != ":" }.contains("/") ? [:] : ["staff": "agent-0001"]
+    }
+
     private func parseCredential() throws -> (id: String, secret: String) {
         let text = options.credential ?? ProcessInfo.processInfo.environment["NOPROOF_CREDENTIAL"] ?? "demo-water:demo-secret"
         return try Self.parseCredential(text, option: "--credential")
@@ -203,7 +213,7 @@ struct NoproofLoad: AsyncParsableCommand {
     /// One worker: calls back to back on its connection until told to stop; with `pacing`, each
     /// call waits for its due time and its latency counts from then.
     static func work(client: NoProofClient, verifier: VerificationPair?, workload: Workload, requests: RequestPool, state: RunState,
-                     seed: UInt64, pacing: Pacing?, shedBackoff: Duration? = nil) async -> WorkerResult {
+                     seed: UInt64, pacing: Pacing?, shedBackoff: Duration? = nil, staffMetadata: Metadata = [:]) async -> WorkerResult {
         var result = WorkerResult()
         var random = SplitMix64(seed: seed &+ 0x5EED)
         var calls = 0
@@ -226,13 +236,14 @@ struct NoproofLoad: AsyncParsableCommand {
                 switch operation {
                 case .lookup:
                     let (holder, type) = requests.lookups[pick]
-                    _ = try await client.lookup(holderID: holder, typeCode: type, purpose: purpose)
+                    _ = try await client.lookup(holderID: holder, typeCode: type, purpose: purpose, metadata: staffMetadata)
                 case .miss:
-                    _ = try await client.lookup(holderID: requests.misses[pick % requests.misses.count], typeCode: "JMSFZ", purpose: purpose)
+                    _ = try await client.lookup(holderID: requests.misses[pick % requests.misses.count], typeCode: "JMSFZ", purpose: purpose,
+                                                metadata: staffMetadata)
                 case .check:
                     let (holder, type) = requests.lookups[pick]
                     _ = try await client.check(holderID: holder, typeCode: type, declared: [LicenceField(key: "holder_name", value: "x")],
-                                               purpose: purpose)
+                                               purpose: purpose, metadata: staffMetadata)
                 case .health:
                     _ = try await client.health()
                 case .verification:
