@@ -102,7 +102,7 @@ server_pid=$!
 wait_until 600 "noproofd" "$bin/noproof" health --port "$np_port" --timeout 2
 # One real sealed proof, for Redis to serve.
 read -r holder type _ < "$tmp/noproof-data/demo-holders.txt"
-"$bin/noproof" lookup --port "$np_port" --credential demo-water:demo-secret --holder "$holder" --type "$type" \
+"$bin/noproof" lookup --port "$np_port" --credential demo-water:demo-secret --staff agent-0001 --holder "$holder" --type "$type" \
   --item SW-GH-002 --case BENCH-1 --out "$tmp/proof.bin" >/dev/null
 proof_size=$(stat -c %s "$tmp/proof.bin")
 log "one sealed proof: $proof_size bytes ($holder $type)"
