@@ -13,9 +13,6 @@ import NoProofDomain
 package final class SQLiteLicenceStore: LicenceStore {
     /// Name of the database file inside the store's directory.
     package static let fileName = "licences.sqlite"
-    /// Rows per transaction in `importBatch`.
-    package static let importTransactionSize = 5_000
-
     /// The underlying pool (exposed for diagnostics such as reading pragmas).
     package let dbPool: DatabasePool
     /// Path of the database file.
@@ -400,17 +397,12 @@ package final class SQLiteLicenceStore: LicenceStore {
         try await changeStatus(id, to: .revoked, reason: reason, verb: "revoked") { $0 != .revoked }
     }
 
+    /// Imports `licences` in **one** transaction: after a crash either every row of the call is
+    /// written or none (ImportLicences is atomic per call, as `licences.proto` says). Callers bound
+    /// a call's size (the RPC by its frame size, the offline importer by its batch size).
     package func importBatch(_ licences: [Licence]) async throws(StoreError) -> ImportOutcome {
-        var outcome = ImportOutcome()
-        var start = 0
-        while start < licences.count {
-            let end = min(start + SQLiteLicenceStore.importTransactionSize, licences.count)
-            let slice = Array(licences[start..<end])
-            let part = try await write { db in try SQLiteLicenceStore.importRows(db, slice) }
-            outcome.merge(part, indexOffset: start)
-            start = end
-        }
-        return outcome
+        if licences.isEmpty { return ImportOutcome() }
+        return try await write { db in try SQLiteLicenceStore.importRows(db, licences) }
     }
 
     /// Imports rows inside the caller's transaction (see `importBatch`).
