@@ -168,15 +168,16 @@ struct FailClosedAuditTests {
             let amendable = Self.someLicence(offset: 2)
             let fresh = try Self.newLicences(30)
             let recordsBefore = try env.audit.count()
-            let reduced = staffBefore.filter { $0.active }.dropLast().map {
-                StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
+            // A valid new staff set: the same members, one renamed.
+            let renamedStaff = staffBefore.filter { $0.active }.enumerated().map { index, member in
+                StaffEntry(staffID: member.id, name: index == 0 ? member.name + "（改）" : member.name, role: member.role.rawValue, active: true)
             }
 
             let refusals = try await env.withTrailLocked { () async throws -> [(String, RPCError?)] in
                 [
                     ("IssueCredential", await Self.failure { _ = try await taskForce.issueCredential(unitCode: Self.water, label: "locked", staff: nil) }),
                     ("RevokeCredential", await Self.failure { _ = try await taskForce.revokeCredential(id: existingID, reason: "locked", staff: nil) }),
-                    ("SetStaff", await Self.failure { _ = try await supervisor.setStaff(of: Self.water, to: Array(reduced)) }),
+                    ("SetStaff", await Self.failure { _ = try await supervisor.setStaff(of: Self.water, to: renamedStaff) }),
                     ("UpdateUnit", await Self.failure { _ = try await taskForce.updateUnit(renamed, actingStaff: nil) }),
                     ("CreateDraft", await Self.failure { _ = try await waterSystem.createDraft(unitCode: Self.water, staff: "agent-0001") }),
                     ("SuspendLicence", await Self.failure {
@@ -215,6 +216,8 @@ struct FailClosedAuditTests {
             let records = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == "Credential.Issue" && $0.caseReference == id }
             #expect(records.map(\.result) == ["intended", "issued"])
             #expect(records.allSatisfy { $0.staff == "supervisor-0001" && $0.credentialID == "taskforce/supervisor-0001" })
+            _ = try await supervisor.setStaff(of: Self.water, to: renamedStaff)
+            #expect(try env.audit.records(after: 0, limit: 10_000).filter { $0.action == "Staff.Set" }.map(\.result) == ["intended", "replaced"])
             _ = try await taskForce.changeStatus(.suspend, licenceID: suspendable.id.description, reason: "unlocked")
             #expect(try await env.library.licence(id: suspendable.id.description).status == .suspended)
             #expect(try env.audit.verifyChain().isIntact)
