@@ -441,7 +441,11 @@ package struct LicenceService: Sendable {
     private func audited<T>(_ intent: [AuditRecord], _ change: () async throws -> T,
                             outcome: (T) -> [AuditRecord]) async throws(RPCError) -> T {
         do {
-            return try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: change, outcome: outcome)
+            // The library's own history (licence_version, licence_status_change) names the writer too.
+            let actor = intent.first.map { "\($0.unitCode)/\($0.credentialID)/\($0.staff)" } ?? ""
+            return try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: {
+                try await LicenceWriteActor.$current.withValue(actor) { try await change() }
+            }, outcome: outcome)
         } catch {
             throw RPCError(error)
         }

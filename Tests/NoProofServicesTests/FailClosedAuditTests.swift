@@ -31,7 +31,7 @@ struct FailClosedAuditTests {
     static let taskForce = UnitDemoData.taskForce.code.value
     static let demo = DemoDataGenerator(licenceCount: 400)
     /// The trail's busy timeout in these tests (noproofd's is `AuditLog.defaultBusyTimeout`, 5 s).
-    static let busyTimeout: TimeInterval = 0.5
+    static let busyTimeout: TimeInterval = 1
 
     struct Environment: Sendable {
         let port: Int
@@ -39,6 +39,7 @@ struct FailClosedAuditTests {
         let audit: AuditLog
         let units: SQLiteUnitStore
         let library: LicenceLibrary
+        let store: SQLiteLicenceStore
 
         func client(_ id: String) async throws -> NoProofClient {
             try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
@@ -101,7 +102,7 @@ struct FailClosedAuditTests {
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
             do {
-                try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library))
+                try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library, store: store))
             } catch {
                 server.beginGracefulShutdown()
                 throw error
@@ -270,11 +271,17 @@ struct FailClosedAuditTests {
             #expect(records.first { $0.action == "Licence.Amend" }?.proofSerial == "holder_name")
             #expect(records.first { $0.action == "Licence.Suspend" }?.caseReference == "under review")
             let issue = records.filter { $0.action == "Licence.Issue" }
-            #expect(issue.map(\.result) == ["intended", "issued \(issued.status)"] && issue.allSatisfy { $0.licenceID == issued.licenceID })
+            #expect(issue.map(\.result) == ["intended", "issued \(issued.status)"], "\(issue)")
+            #expect(issue.allSatisfy { $0.licenceID == issued.licenceID })
             let imports = records.filter { $0.action == "Licence.Import" }
             #expect(imports.count == 2)
             #expect(imports.allSatisfy { $0.licenceID == "\(rows.count) rows" && $0.proofSerial == LicenceService.importDigest(rows) })
             #expect(imports.last?.result == "imported inserted=\(rows.count) updated=0 unchanged=0 rejected=0")
+            // The library's own history names the writer too.
+            let writer = "\(Self.taskForce)/taskforce/supervisor-0001/supervisor-0001"
+            let changes = try await env.store.statusChanges(of: licence.id)
+            #expect(changes.suffix(3).map(\.changedBy) == [writer, writer, writer], "\(changes)")
+            #expect(try await env.store.versionWriters(of: licence.id)[licence.version] == writer)
             #expect(LicenceService.importDigest(rows).hasPrefix("sha256:") && LicenceService.importDigest(rows) != LicenceService.importDigest(Array(rows.dropLast())))
             #expect(try env.audit.verifyChain().isIntact)
             await taskForce.close()
