@@ -261,4 +261,48 @@ set +e
 out=$("$bin/noproof" audit verify --data-dir "$data/data"); rc=$?
 set -e
 [ $rc = 1 ] && grep -q "BROKEN at sequence 7" <<<"$out" || fail "audit verify after editing record 7 exited $rc: $out"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection)"
+
+# Data at rest: a data folder left 0755 with 0644 files is made owner-only at start, with a warning.
+chmod 755 "$data/data"; chmod 644 "$data/data/"*.sqlite*
+"$bin/noproofd" --port "$port" --data-dir "$data/data" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (permissions) exited non-zero after SIGTERM"
+grep -q "made owner-only" "$log" || fail "no warning naming the files made owner-only"
+[ "$(stat -c %a "$data/data")" = 700 ] || fail "the data folder is $(stat -c %a "$data/data") after a start"
+for f in "$data/data"/*; do
+  [ -f "$f" ] || continue
+  [ "$(stat -c %a "$f")" = 600 ] || fail "$f is $(stat -c %a "$f") after a start"
+done
+# Deleting seals/ while stopped: refused (the trail records proofs sealed with the keys), naming
+# the folder; no new keys are minted.
+mv "$data/data/seals" "$data/seals.saved"
+set +e
+"$bin/noproofd" --port "$port" --data-dir "$data/data" >"$data/seals.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] && grep -q "seals" "$data/seals.log" && grep -q "rotation" "$data/seals.log" \
+  || fail "noproofd started without its seal keys (exit $rc): $(cat "$data/seals.log")"
+[ ! -e "$data/data/seals" ] || fail "noproofd minted new seal keys"
+mv "$data/seals.saved" "$data/data/seals"
+# Deleting audit.sqlite* while stopped: refused, naming what shows the trail existed and the flag;
+# no fresh chain is started.
+mkdir "$data/trail.saved"; mv "$data/data"/audit.sqlite* "$data/trail.saved/"
+set +e
+"$bin/noproofd" --port "$port" --data-dir "$data/data" >"$data/trail.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] && grep -q "is missing" "$data/trail.log" && grep -q -- "--new-audit-epoch" "$data/trail.log" \
+  || fail "noproofd started a fresh audit chain (exit $rc): $(cat "$data/trail.log")"
+[ ! -e "$data/data/audit.sqlite" ] || fail "noproofd created a fresh audit trail"
+# The operator starts a new epoch explicitly: the new chain's first record names the reason and
+# the previous head (from audit-head).
+"$bin/noproofd" --port "$port" --data-dir "$data/data" --new-audit-epoch "smoke test: trail lost" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (new epoch) exited non-zero after SIGTERM"
+"$bin/noproof" audit verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify after a new epoch"
+python3 -c "
+import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute('SELECT action, case_reference, proof_serial FROM audit WHERE sequence = 1').fetchone()
+assert r[0] == 'Audit.NewEpoch' and r[1] == 'smoke test: trail lost' and len(r[2]) == 64 + 1 + len(r[2].split(':')[0]), r" \
+  "$data/data/audit.sqlite" || fail "the new epoch's first record"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch)"

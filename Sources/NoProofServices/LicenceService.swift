@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import NoProofCodec
@@ -28,12 +29,14 @@ package struct LicenceService: Sendable {
     private let issuer: ProofIssuer
     /// Counts lookups shed by the overload policy (GetStats calls_shed).
     private let statistics: ServerStatistics?
+    let logger: Logger
 
     /// `overload`: when lookups are shed with UNAVAILABLE because the audit writer is behind.
     package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: AccessGate? = nil,
                  overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
-                 now: @escaping @Sendable () -> Date = { Date() }) {
+                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.licences")) {
         self.library = library
+        self.logger = logger
         self.gate = gate
         self.keyring = keyring
         self.audit = audit
@@ -65,28 +68,44 @@ package struct LicenceService: Sendable {
             let unit = try context.requireUnit()
             guard let message = request.licence else { throw RPCError(.invalidArgument, "licence: required") }
             let licence = try Self.validated { () throws(ValidationError) in try NoProofDomain.Licence(message: message) }
-            let issued = try await Self.library { () async throws(LibraryError) in
-                try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-            }
+            let intent = licenceRecord(context, unit: unit, action: "Licence.Issue", licenceID: licence.id.description,
+                                       holder: licence.holder.key, typeCode: licence.typeCode)
+            let issued = try await audited([intent], {
+                try await Self.library { () async throws(LibraryError) in
+                    try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                }
+            }, outcome: { issued in [intent.with(result: "issued \(issued.status.rawValue)")] })
             return LicenceResponse(licence: LicenceMessage(issued))
         }
         registry.unary(LicenceMethods.amendLicence, AmendLicenceRequest.self, LicenceResponse.self) { request, context in
             let unit = try context.requireUnit()
             let amendment = try Self.amendment(request)
-            let amended = try await Self.library { () async throws(LibraryError) in
-                try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
-                                        byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-            }
+            let current = try? await library.licence(id: request.licenceID)
+            let intent = licenceRecord(context, unit: unit, action: "Licence.Amend", licenceID: String(request.licenceID.prefix(128)),
+                                       holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason,
+                                       detail: Self.amendedFields(amendment))
+            let amended = try await audited([intent], {
+                try await Self.library { () async throws(LibraryError) in
+                    try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
+                                            byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                }
+            }, outcome: { amended in [intent.with(result: "amended v\(amended.version)")] })
             return LicenceResponse(licence: LicenceMessage(amended))
         }
         for (method, change) in [(LicenceMethods.suspendLicence, LicenceLibrary.StatusChange.suspend),
                                  (LicenceMethods.reinstateLicence, .reinstate), (LicenceMethods.revokeLicence, .revoke)] {
             registry.unary(method, ChangeLicenceStatusRequest.self, LicenceResponse.self) { request, context in
                 let unit = try context.requireUnit()
-                let changed = try await Self.library { () async throws(LibraryError) in
-                    try await library.change(request.licenceID, to: change, reason: request.reason,
-                                             byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-                }
+                let current = try? await library.licence(id: request.licenceID)
+                let action = change == .suspend ? "Licence.Suspend" : change == .reinstate ? "Licence.Reinstate" : "Licence.Revoke"
+                let intent = licenceRecord(context, unit: unit, action: action, licenceID: String(request.licenceID.prefix(128)),
+                                           holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason)
+                let changed = try await audited([intent], {
+                    try await Self.library { () async throws(LibraryError) in
+                        try await library.change(request.licenceID, to: change, reason: request.reason,
+                                                 byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                    }
+                }, outcome: { _ in [intent.with(result: change == .suspend ? "suspended" : change == .reinstate ? "reinstated" : "revoked")] })
                 context.logger.debug("licence status changed", metadata: ["licence": "\(changed.id)", "change": "\(change.rawValue)"])
                 return LicenceResponse(licence: LicenceMessage(changed))
             }
@@ -94,7 +113,13 @@ package struct LicenceService: Sendable {
         registry.unary(LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self,
                        beforeDecoding: { bytes, context in try admitImport(bytes, context: context) }) { request, context in
             let unit = try context.requireUnit()
-            return try await importLicences(request, unit: unit)
+            // One record per call, before and after the batch: the rows' digest and count, then the counts written.
+            let intent = licenceRecord(context, unit: unit, action: "Licence.Import", licenceID: "\(request.licences.count) rows",
+                                       detail: Self.importDigest(request.licences))
+            return try await audited([intent], { try await importLicences(request, unit: unit) }, outcome: { response in
+                [intent.with(result: "imported inserted=\(response.inserted) updated=\(response.updated) "
+                                 + "unchanged=\(response.unchanged) rejected=\(response.rejected.count)")]
+            })
         }
     }
 
@@ -466,6 +491,52 @@ package struct LicenceService: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The audit record of a licence write by the connection's unit and acting staff member:
+    /// the licence in `licence_id` (an import: its row count), its holder and type, the reason in
+    /// `case_reference`, the fields amended or an import's digest in `proof_serial`.
+    private func licenceRecord(_ context: CallContext, unit: AuthenticatedUnit, action: String, licenceID: String,
+                               holder: String = "", typeCode: String = "", reason: String = "", detail: String = "") -> AuditRecord {
+        AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
+                    action: action, itemCode: "", caseReference: String(reason.prefix(200)), holderID: holder, typeCode: typeCode,
+                    licenceID: licenceID, result: "", proofSerial: String(detail.prefix(500)))
+    }
+
+    /// A licence write fails closed (`AuditedChange`): its intent is durable before the library changes.
+    private func audited<T>(_ intent: [AuditRecord], _ change: () async throws -> T,
+                            outcome: (T) -> [AuditRecord]) async throws(RPCError) -> T {
+        do {
+            // The library's own history (licence_version, licence_status_change) names the writer too.
+            let actor = intent.first.map { "\($0.unitCode)/\($0.credentialID)/\($0.staff)" } ?? ""
+            return try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: {
+                try await LicenceWriteActor.$current.withValue(actor) { try await change() }
+            }, outcome: outcome)
+        } catch {
+            throw RPCError(error)
+        }
+    }
+
+    /// The amended fields, named: `holder_name`, `valid_to`, `fields:KEY,...` (values are not copied into the trail).
+    static func amendedFields(_ amendment: LicenceAmendment) -> String {
+        var names: [String] = []
+        if amendment.holderName != nil { names.append("holder_name") }
+        if amendment.validTo != nil { names.append("valid_to") }
+        let keys = (Array(amendment.setFields.keys) + Array(amendment.removeFields)).sorted()
+        if !keys.isEmpty { names.append("fields:" + keys.joined(separator: ",")) }
+        return names.joined(separator: " ")
+    }
+
+    /// `sha256:HEX` over the call's rows as sent: for each row, its protobuf encoding's length as
+    /// 4 bytes big-endian, then the encoding (docs/AUDIT.md).
+    static func importDigest(_ rows: [LicenceMessage]) -> String {
+        var hasher = SHA256()
+        for row in rows {
+            let bytes = ProtoCodec.encode(row)
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
+            hasher.update(data: bytes)
+        }
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
 
     private func millis() -> Int64 { Int64(now().timeIntervalSince1970 * 1000) }
 

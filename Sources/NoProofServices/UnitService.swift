@@ -88,9 +88,11 @@ package struct UnitService: Sendable {
                 }
             }
             let moment = now()
-            try await Self.store { () async throws(UnitStoreError) in try await store.createUnit(created, staff: members, at: moment) }
-            try await audited(context, action: "Unit.Create", staff: staff, subject: created.code.value, result: "created",
-                              counterpart: created.code.value, at: moment)
+            let intent = try auditRecord(context, action: "Unit.Create", staff: staff, subject: created.code.value,
+                                         counterpart: created.code.value, at: moment)
+            try await audited([intent], { () async throws(RPCError) in
+                try await Self.store { () async throws(UnitStoreError) in try await store.createUnit(created, staff: members, at: moment) }
+            }, outcome: { _ in [intent.with(result: "created")] })
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
             try? await gate?.refresh(publishingDue: false)
             return GetUnitResponse(unit: UnitInfo(created))
@@ -102,9 +104,11 @@ package struct UnitService: Sendable {
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
             let changed = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
             let moment = now()
-            try await Self.store { () async throws(UnitStoreError) in try await store.updateUnit(changed, at: moment) }
-            try await audited(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
-                              result: changed.active ? "updated" : "deactivated", counterpart: changed.code.value, at: moment)
+            let intent = try auditRecord(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
+                                         counterpart: changed.code.value, at: moment)
+            try await audited([intent], { () async throws(RPCError) in
+                try await Self.store { () async throws(UnitStoreError) in try await store.updateUnit(changed, at: moment) }
+            }, outcome: { _ in [intent.with(result: changed.active ? "updated" : "deactivated")] })
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
             await reloadGate()
             return GetUnitResponse(unit: UnitInfo(changed))
@@ -121,11 +125,16 @@ package struct UnitService: Sendable {
             let staff = try await member(Self.requireSignedIn(context, to: "revoke credentials"), of: unit, roles: nil)
             guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
             let moment = now()
-            let revoked = try await Self.store { () async throws(UnitStoreError) in
-                try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
+            let target = try await Self.store { () async throws(UnitStoreError) in
+                try await store.credential(id: request.credentialID)
             }
-            try await audited(context, action: "Credential.Revoke", staff: staff, subject: revoked.id, result: "revoked",
-                              counterpart: revoked.unitCode.value, at: moment)
+            let intent = try auditRecord(context, action: "Credential.Revoke", staff: staff, subject: String(request.credentialID.prefix(128)),
+                                         counterpart: target?.unitCode.value ?? "", at: moment)
+            let revoked = try await audited([intent], { () async throws(RPCError) in
+                try await Self.store { () async throws(UnitStoreError) in
+                    try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
+                }
+            }, outcome: { _ in [intent.with(result: "revoked")] })
             // Sessions already open with it end now, not just new authentications.
             let closed = sessions?.revoke(
                 credentialID: revoked.id,
@@ -178,7 +187,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
             let moment = now()
-            return try await listChange("List.Draft", context, staff) { () async throws(UnitStoreError) in try await store.createDraft(unit: code, by: staff, at: moment) }
+            return try await listChange("List.Draft", context, staff, list: code, version: nil) { () async throws(UnitStoreError) in try await store.createDraft(unit: code, by: staff, at: moment) }
         }
         registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
@@ -192,7 +201,7 @@ package struct UnitService: Sendable {
             }
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Save", context, staff) { () async throws(UnitStoreError) in
+            return try await listChange("List.Save", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
                 try await store.saveDraft(unit: code, version: version, items: items, changes: changes, by: staff, at: moment)
             }
         }
@@ -201,7 +210,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "submit")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Submit", context, staff) { () async throws(UnitStoreError) in
+            return try await listChange("List.Submit", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
                 try await store.submitList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -209,7 +218,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "reopen")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Reopen", context, staff) { () async throws(UnitStoreError) in
+            return try await listChange("List.Reopen", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
                 try await store.reopenList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -217,7 +226,7 @@ package struct UnitService: Sendable {
             let (code, version, staff) = try await review(request.unitCode, request.version, context: context, to: "approve")
             let moment = now()
             let effective = request.effectiveAtMillis == 0 ? moment : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
-            return try await listChange("List.Approve", context, staff) { () async throws(UnitStoreError) in
+            return try await listChange("List.Approve", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
                 try await store.approveList(unit: code, version: version, reviewerStaff: staff, at: moment, effectiveAt: effective)
             }
         }
@@ -227,7 +236,7 @@ package struct UnitService: Sendable {
                 throw RPCError(.invalidArgument, "reason: required — a rejection must say why, so the unit knows what to change")
             }
             let moment = now()
-            return try await listChange("List.Reject", context, staff) { () async throws(UnitStoreError) in
+            return try await listChange("List.Reject", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
                 try await store.rejectList(unit: code, version: version, reviewerStaff: staff, at: moment, reason: request.reason)
             }
         }
@@ -245,7 +254,7 @@ package struct UnitService: Sendable {
                 return ItemListResponse(list: ItemList(current))
             }
             let moment = now()
-            return try await listChange("List.Publish", context, staff) { () async throws(UnitStoreError) in
+            return try await listChange("List.Publish", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
                 try await store.publishList(unit: code, version: version, actor: "\(unit.unitCode)/\(staff)", at: moment)
             }
         }
@@ -256,11 +265,25 @@ package struct UnitService: Sendable {
 
     /// Runs a list change, audits it (a submission also audits each change it reports late) and
     /// reloads the access gate's lists so lookups follow at once.
-    private func listChange(_ action: String, _ context: CallContext, _ staff: String,
+    private func listChange(_ action: String, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
                             _ body: () async throws(UnitStoreError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
-        let list = try await Self.store(body)
         let unit = try context.requireUnit()
         let moment = now()
+        // The intent names the version asked for (a new draft's number is the store's to give).
+        let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                                 action: action, itemCode: "", caseReference: version.map { "LIST \(code.value) v\($0)" } ?? "LIST \(code.value) new draft",
+                                 holderID: "", typeCode: "", licenceID: "", result: "",
+                                 counterpartUnit: code.value == unit.unitCode ? "" : code.value)
+        let list = try await audited([intent], { () async throws(RPCError) in try await Self.store(body) }, outcome: { list in
+            listRecords(list, action: action, unit: unit, staff: staff, at: moment)
+        })
+        await reloadGate()
+        return ItemListResponse(list: ItemList(list))
+    }
+
+    /// The outcome records of a list step: the step with the list's new status, and for a
+    /// submission each change it reports late.
+    private func listRecords(_ list: ItemListVersion, action: String, unit: AuthenticatedUnit, staff: String, at moment: Date) -> [AuditRecord] {
         var records = [Self.listAuditRecord(list, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff, at: moment)]
         if action == "List.Submit" {
             records += list.lateChanges.map { change in
@@ -270,9 +293,7 @@ package struct UnitService: Sendable {
                             result: "late", proofSerial: change.timeliness.map { "\($0.workingDaysElapsed) working days" } ?? "")
             }
         }
-        try await audited(records)
-        await reloadGate()
-        return ItemListResponse(list: ItemList(list))
+        return records
     }
 
     /// `LIST <unit> v<version>`: the subject of a list's audit records (in `case_reference`).
@@ -292,23 +313,24 @@ package struct UnitService: Sendable {
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    /// Writes the audit record of an administrative change made by the connection's unit.
-    private func audited(_ context: CallContext, action: String, staff: String, subject: String, result: String,
-                         counterpart: String, at moment: Date) async throws(RPCError) {
+    /// The audit record of an administrative change by the connection's unit (its result is set
+    /// by `audited`: `intended`, then the outcome).
+    private func auditRecord(_ context: CallContext, action: String, staff: String, subject: String,
+                             counterpart: String, at moment: Date) throws(RPCError) -> AuditRecord {
         let unit = try context.requireUnit()
-        try await audited([AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                       action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
-                                       result: result, counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)])
+        return AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                           action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
+                           result: "", counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)
     }
 
-    /// Appends `records` durably; UNAVAILABLE if they cannot be written (the change itself is made).
-    private func audited(_ records: [AuditRecord]) async throws(RPCError) {
-        guard let audit, !records.isEmpty else { return }
+    /// Makes a privileged change fail closed (`AuditedChange`): `intent` is durable before `change`
+    /// runs, else UNAVAILABLE and nothing is changed; then the records `outcome` builds are written.
+    private func audited<T>(_ intent: [AuditRecord], _ change: () async throws(RPCError) -> T,
+                            outcome: (T) -> [AuditRecord]) async throws(RPCError) -> T {
         do {
-            for record in records { _ = try await audit.append(record) }
+            return try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: change, outcome: outcome)
         } catch {
-            logger.error("audit write failed", metadata: ["action": "\(records[0].action)", "error": "\(error)"])
-            throw RPCError(.unavailable, "the change was made but could not be recorded in the audit trail; check the server's data folder and retry")
+            throw RPCError(error)
         }
     }
 
@@ -364,11 +386,20 @@ package struct UnitService: Sendable {
         }
         let moment = now()
         let loading = file
-        let report = try await Self.store { () async throws(UnitStoreError) in try await store.loadLists(loading, by: staff, at: moment) }
-        try await audited(report.loaded.map {
+        // One intent per unit whose list the file loads; the outcome names each version loaded.
+        let intents = Set(loading.entries.map(\.unitCode.value)).sorted().map { code in
             AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                        action: "List.Load", itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
-                        licenceID: "", result: "draft", counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
+                        action: "List.Load", itemCode: "", caseReference: "LIST \(code) load", holderID: "", typeCode: "",
+                        licenceID: "", result: "", counterpartUnit: code == unit.unitCode ? "" : code)
+        }
+        let report = try await audited(intents, { () async throws(RPCError) in
+            try await Self.store { () async throws(UnitStoreError) in try await store.loadLists(loading, by: staff, at: moment) }
+        }, outcome: { report in
+            report.loaded.map {
+                AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                            action: "List.Load", itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
+                            licenceID: "", result: "draft", counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
+            }
         })
         if !report.loaded.isEmpty { await reloadGate() }
         logger.info("item lists loaded", metadata: ["loaded": "\(report.loaded.count)", "problems": "\(report.problems.count)",
@@ -400,12 +431,11 @@ package struct UnitService: Sendable {
             }
         }
         let moment = now()
-        let staff = try await Self.store { () async throws(UnitStoreError) in
-            try await store.replaceStaff(of: code, with: members, at: moment)
-            return try await store.staff(of: code, includeInactive: true)
-        }
-        try await audited(context, action: "Staff.Set", staff: actor, subject: code.value, result: "replaced",
-                          counterpart: code.value, at: moment)
+        let intent = try auditRecord(context, action: "Staff.Set", staff: actor, subject: code.value, counterpart: code.value, at: moment)
+        try await audited([intent], { () async throws(RPCError) in
+            try await Self.store { () async throws(UnitStoreError) in try await store.replaceStaff(of: code, with: members, at: moment) }
+        }, outcome: { _ in [intent.with(result: "replaced")] })
+        let staff = try await Self.store { () async throws(UnitStoreError) in try await store.staff(of: code, includeInactive: true) }
         logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)/\(actor)", "members": "\(members.count)"])
         await reloadGate()
         return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
@@ -429,10 +459,11 @@ package struct UnitService: Sendable {
                                         expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
                                         rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
         }
-        try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
-        try await audited(context, action: "Credential.Issue", staff: staff, subject: credential.id,
-                          result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)",
-                          counterpart: target.code.value, at: moment)
+        let intent = try auditRecord(context, action: "Credential.Issue", staff: staff, subject: credential.id,
+                                     counterpart: target.code.value, at: moment)
+        try await audited([intent], { () async throws(RPCError) in
+            try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
+        }, outcome: { _ in [intent.with(result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)")] })
         logger.info("credential issued", metadata: [
             "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
             "kind": "\(credential.certificateSHA256 == nil ? "secret" : "client certificate")",

@@ -70,6 +70,7 @@ final class AuditHolderIndex: Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
         }
         configuration.label = "NoProofStore.AuditHolderIndex"
+        configuration.busyMode = .timeout(AuditLog.defaultBusyTimeout)
         index = try DatabaseQueue(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
         try Self.migrator.migrate(index)
         try index.writeWithoutTransaction { db in

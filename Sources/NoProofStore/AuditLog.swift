@@ -30,9 +30,14 @@ package final class AuditLog: Sendable {
     /// Records by holder, in `audit-holders.sqlite` (nil when opened read-only).
     private let holderIndex: AuditHolderIndex?
 
+    /// How long a connection to the trail waits for another connection's lock before failing
+    /// (SQLITE_BUSY): a short lock (a backup, an operator's `sqlite3` session) delays records
+    /// rather than failing them; a longer one fails them, and privileged changes are then not made.
+    package static let defaultBusyTimeout: TimeInterval = 5
+
     /// Opens (creating or migrating) `audit.sqlite` in `directory` for writing.
-    package convenience init(directory: URL, maxBatch: Int = 2048) throws {
-        try self.init(directory: directory, maxBatch: maxBatch, readOnly: false)
+    package convenience init(directory: URL, maxBatch: Int = 2048, busyTimeout: TimeInterval = AuditLog.defaultBusyTimeout) throws {
+        try self.init(directory: directory, maxBatch: maxBatch, readOnly: false, busyTimeout: busyTimeout)
     }
 
     /// Opens an existing `audit.sqlite` read-only, for offline verification (`noproof audit verify`):
@@ -40,12 +45,15 @@ package final class AuditLog: Sendable {
     package static func openReadOnly(directory: URL) throws -> AuditLog {
         let path = directory.appendingPathComponent("audit.sqlite").path
         guard FileManager.default.fileExists(atPath: path) else { throw AuditLogError.noDatabase(path) }
-        return try AuditLog(directory: directory, maxBatch: 1, readOnly: true)
+        return try AuditLog(directory: directory, maxBatch: 1, readOnly: true, busyTimeout: defaultBusyTimeout)
     }
 
-    private init(directory: URL, maxBatch: Int, readOnly: Bool) throws {
+    private init(directory: URL, maxBatch: Int, readOnly: Bool, busyTimeout: TimeInterval) throws {
         var configuration = Configuration()
         configuration.readonly = readOnly
+        configuration.busyMode = .timeout(busyTimeout)
+        // GRDB begins writes with BEGIN IMMEDIATE, so a writer waits for another connection's
+        // write lock under this timeout instead of failing at once on a lock upgrade.
         if !readOnly {
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -378,6 +386,15 @@ package final class AuditLog: Sendable {
         }
     }
 
+    /// Deletes the records after `sequence` and winds the AUTOINCREMENT counter back to it, as a
+    /// tamperer who knows the schema would (tests of the start-up check: `verifyChain` alone passes).
+    func deleteForTesting(after sequence: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM audit WHERE sequence > ?", arguments: [sequence])
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", arguments: [sequence])
+        }
+    }
+
     /// Brings the holder index up to date now (tests; the log does it by itself a moment after each commit).
     func catchUpHolderIndex() throws {
         try holderIndex?.catchUp()
@@ -423,6 +440,24 @@ package final class AuditLog: Sendable {
     /// `PRAGMA synchronous` of the log's connection: 2 (FULL) — every commit is fsynced.
     package func synchronousLevel() throws -> Int {
         try database.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The chain hash stored for the record `sequence`, or nil when there is no such record.
+    package func chainHash(at sequence: Int64) throws -> [UInt8]? {
+        try database.read { db in
+            let data = try Data.fetchOne(db, sql: "SELECT chain_hash FROM audit WHERE sequence = ?", arguments: [sequence])
+            return data.map { [UInt8]($0) }
+        }
+    }
+
+    /// Whether the trail records a proof issued: a found lookup or an answered verification request
+    /// (checked at start when a seal key file is missing).
+    package func recordsIssuedProofs() throws -> Bool {
+        try database.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM audit WHERE (action = 'Lookup' AND result = 'found') OR action = 'Verification.Answer')
+                """) ?? false
+        }
     }
 
     package func count() throws -> Int {

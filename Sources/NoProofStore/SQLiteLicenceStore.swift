@@ -10,12 +10,10 @@ import NoProofDomain
 /// Schema (migration `v1`): `licence_type`; `licence` (current versions; unique `id`, index on
 /// `(holder_key, type_code)` serving lookups by holder and by holder + type); `licence_version`
 /// (superseded versions, keyed by `(id, version)`); `licence_status_change` (status history).
+/// Migration `v2: who changed` adds `changed_by` (the writer, `LicenceWriteActor`) to the last two.
 package final class SQLiteLicenceStore: LicenceStore {
     /// Name of the database file inside the store's directory.
     package static let fileName = "licences.sqlite"
-    /// Rows per transaction in `importBatch`.
-    package static let importTransactionSize = 5_000
-
     /// The underlying pool (exposed for diagnostics such as reading pragmas).
     package let dbPool: DatabasePool
     /// Path of the database file.
@@ -103,6 +101,14 @@ package final class SQLiteLicenceStore: LicenceStore {
                     changed_at TEXT NOT NULL
                 );
                 CREATE INDEX licence_status_change_by_licence ON licence_status_change(licence_id);
+                """)
+        }
+        migrator.registerMigration("v2: who changed") { db in
+            // The writer of each superseded version and status change (`LicenceWriteActor`):
+            // `UNIT/CREDENTIAL/STAFF` for writes over RPC, empty for offline imports and rows written before v2.
+            try db.execute(sql: """
+                ALTER TABLE licence_version ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+                ALTER TABLE licence_status_change ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
                 """)
         }
         return migrator
@@ -214,26 +220,26 @@ package final class SQLiteLicenceStore: LicenceStore {
         try statement.execute()
     }
 
-    static func archive(_ db: Database, _ licence: Licence, now: String, reason: String) throws {
+    static func archive(_ db: Database, _ licence: Licence, now: String, reason: String, actor: String) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
-                                         valid_to, status, fields_json, superseded_at, change_reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         valid_to, status, fields_json, superseded_at, change_reason, changed_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         statement.setUncheckedArguments([
             licence.id.description, licence.version, licence.holder.key, licence.holderName, licence.issuerName,
             licence.issueDate.description, licence.validFrom.description, licence.validTo?.description,
-            licence.status.rawValue, licence.canonicalFieldsJSON, now, reason,
+            licence.status.rawValue, licence.canonicalFieldsJSON, now, reason, actor,
         ])
         try statement.execute()
     }
 
     static func recordStatusChange(_ db: Database, _ id: LicenceIdentifier, from: LicenceStatus, to: LicenceStatus,
-                                   reason: String, now: String) throws {
+                                   reason: String, now: String, actor: String) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_at) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        statement.setUncheckedArguments([id.description, from.rawValue, to.rawValue, reason, now])
+        statement.setUncheckedArguments([id.description, from.rawValue, to.rawValue, reason, now, actor])
         try statement.execute()
     }
 
@@ -346,6 +352,7 @@ package final class SQLiteLicenceStore: LicenceStore {
     @discardableResult
     package func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(StoreError) -> Licence {
         let now = Timestamp.now()
+        let actor = LicenceWriteActor.current
         return try await write { db in
             guard let current = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw StoreError.notFound(id) }
             guard current.status != .revoked else {
@@ -361,7 +368,7 @@ package final class SQLiteLicenceStore: LicenceStore {
             } catch let error as ValidationError {
                 throw StoreError.invalid(error)
             }
-            try SQLiteLicenceStore.archive(db, current, now: now, reason: reason)
+            try SQLiteLicenceStore.archive(db, current, now: now, reason: reason, actor: actor)
             try SQLiteLicenceStore.replaceCurrent(db, next, now: now)
             return next
         }
@@ -371,6 +378,7 @@ package final class SQLiteLicenceStore: LicenceStore {
     private func changeStatus(_ id: LicenceIdentifier, to target: LicenceStatus, reason: String, verb: String,
                               allowed: @escaping @Sendable (LicenceStatus) -> Bool) async throws(StoreError) -> Licence {
         let now = Timestamp.now()
+        let actor = LicenceWriteActor.current
         return try await write { db in
             guard var licence = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw StoreError.notFound(id) }
             guard allowed(licence.status) else {
@@ -380,7 +388,7 @@ package final class SQLiteLicenceStore: LicenceStore {
             licence.status = target
             let statement = try db.cachedStatement(sql: "UPDATE licence SET status = ?, updated_at = ? WHERE id = ?")
             try statement.execute(arguments: [target.rawValue, now, id.description])
-            try SQLiteLicenceStore.recordStatusChange(db, id, from: previous, to: target, reason: reason, now: now)
+            try SQLiteLicenceStore.recordStatusChange(db, id, from: previous, to: target, reason: reason, now: now, actor: actor)
             return licence
         }
     }
@@ -400,21 +408,17 @@ package final class SQLiteLicenceStore: LicenceStore {
         try await changeStatus(id, to: .revoked, reason: reason, verb: "revoked") { $0 != .revoked }
     }
 
+    /// Imports `licences` in **one** transaction: after a crash either every row of the call is
+    /// written or none (ImportLicences is atomic per call, as `licences.proto` says). Callers bound
+    /// a call's size (the RPC by its frame size, the offline importer by its batch size).
     package func importBatch(_ licences: [Licence]) async throws(StoreError) -> ImportOutcome {
-        var outcome = ImportOutcome()
-        var start = 0
-        while start < licences.count {
-            let end = min(start + SQLiteLicenceStore.importTransactionSize, licences.count)
-            let slice = Array(licences[start..<end])
-            let part = try await write { db in try SQLiteLicenceStore.importRows(db, slice) }
-            outcome.merge(part, indexOffset: start)
-            start = end
-        }
-        return outcome
+        if licences.isEmpty { return ImportOutcome() }
+        let actor = LicenceWriteActor.current
+        return try await write { db in try SQLiteLicenceStore.importRows(db, licences, actor: actor) }
     }
 
     /// Imports rows inside the caller's transaction (see `importBatch`).
-    static func importRows(_ db: Database, _ rows: [Licence]) throws -> ImportOutcome {
+    static func importRows(_ db: Database, _ rows: [Licence], actor: String = "") throws -> ImportOutcome {
         let types = try fetchTypes(db)
         let now = Timestamp.now()
         var outcome = ImportOutcome()
@@ -444,10 +448,10 @@ package final class SQLiteLicenceStore: LicenceStore {
                 continue
             }
             licence.version = current.version + 1
-            try archive(db, current, now: now, reason: "import")
+            try archive(db, current, now: now, reason: "import", actor: actor)
             try replaceCurrent(db, licence, now: now)
             if licence.status != current.status {
-                try recordStatusChange(db, licence.id, from: current.status, to: licence.status, reason: "import", now: now)
+                try recordStatusChange(db, licence.id, from: current.status, to: licence.status, reason: "import", now: now, actor: actor)
             }
             outcome.updated += 1
         }
@@ -486,15 +490,26 @@ package final class SQLiteLicenceStore: LicenceStore {
         }
     }
 
+    /// Who superseded each archived version of `id` (`licence_version.changed_by`), by version.
+    package func versionWriters(of id: LicenceIdentifier) async throws(StoreError) -> [Int: String] {
+        try await read { db in
+            var writers: [Int: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT version, changed_by FROM licence_version WHERE id = ?", arguments: [id.description]) {
+                writers[row[0]] = row[1]
+            }
+            return writers
+        }
+    }
+
     package func statusChanges(of id: LicenceIdentifier) async throws(StoreError) -> [LicenceStatusChange] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT from_status, to_status, reason, changed_at FROM licence_status_change WHERE licence_id = ? ORDER BY seq
+                SELECT from_status, to_status, reason, changed_at, changed_by FROM licence_status_change WHERE licence_id = ? ORDER BY seq
                 """, arguments: [id.description]).map { row in
                 guard let from = LicenceStatus(rawValue: row[0]), let to = LicenceStatus(rawValue: row[1]) else {
                     throw StoreError(.storage, "stored status change of \(id) has an unknown status")
                 }
-                return LicenceStatusChange(licenceID: id, from: from, to: to, reason: row[2], changedAt: row[3])
+                return LicenceStatusChange(licenceID: id, from: from, to: to, reason: row[2], changedAt: row[3], changedBy: row[4])
             }
         }
     }

@@ -27,14 +27,20 @@ struct DaemonStorage {
     let verification: SQLiteVerificationStore
     let oversight: SQLiteOversightStore
     let riskRule: CheckRiskRule
+    let dataDirectory: URL
 
-    static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, logger: Logger) async throws -> DaemonStorage {
+    /// - Parameter newAuditEpoch: the operator's reason to start a new audit chain when the trail is
+    ///   missing, empty or shorter than its recorded head (`--new-audit-epoch`); nil refuses to start then.
+    static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
+                     logger: Logger) async throws -> DaemonStorage {
         let lock: DataFolderLock
         do {
             lock = try DataFolderLock.acquire(dataDirectory, holder: "noproofd")
         } catch {
             throw ConfigurationError("\(error)")
         }
+        // What the folder held before this start creates or seeds anything (AuditStartCheck).
+        let survey = AuditStartCheck.survey(directory: dataDirectory)
         let store: SQLiteLicenceStore
         do {
             store = try SQLiteLicenceStore(directory: dataDirectory)
@@ -65,24 +71,32 @@ struct DaemonStorage {
             _ = try await UnitDemoSeeding.seed(into: units)
             logger.info("demo units, staff and published item lists ready", metadata: ["units": "\(UnitDemoData.units.count)"])
         }
+        let audit = try openAuditTrail(dataDirectory, survey: survey, newEpoch: newAuditEpoch, logger: logger)
         let keyring: SealKeyring
         let sealDirectory = dataDirectory.appendingPathComponent("seals", isDirectory: true)
         let existingKeys = Set(SealKind.allCases.filter {
             FileManager.default.fileExists(atPath: sealDirectory.appendingPathComponent("\($0.rawValue).key.json").path)
         })
+        // New keys would make every proof sealed so far unverifiable against the published keys.
+        let missingKeys = SealKind.allCases.filter { !existingKeys.contains($0) }
+        if !missingKeys.isEmpty, try audit.recordsIssuedProofs() {
+            audit.close()
+            throw ConfigurationError(
+                "refusing to start: the seal key file\(missingKeys.count == 1 ? "" : "s") "
+                    + "\(missingKeys.map { "\($0.rawValue).key.json" }.joined(separator: ", ")) \(missingKeys.count == 1 ? "is" : "are") "
+                    + "missing from \(sealDirectory.path), but the audit trail records proofs issued (found lookups or answered "
+                    + "verification requests) sealed with the keys; new keys would make those proofs stop verifying. Restore the seal "
+                    + "folder from its backup. Replacing a seal key is an explicit key rotation that keeps the old public keys "
+                    + "published: not built yet")
+        }
         do {
             keyring = try SealKeyring.openOrCreate(directory: sealDirectory)
         } catch {
+            audit.close()
             throw ConfigurationError("seal keys: \(error)")
         }
         for key in keyring.publicKeys {
             logger.info("seal key", metadata: ["id": "\(key.id)", "seal": "\(key.kind.nameZh)"])
-        }
-        let audit: AuditLog
-        do {
-            audit = try AuditLog(directory: dataDirectory)
-        } catch {
-            throw ConfigurationError("cannot open the audit trail in \(dataDirectory.path): \(error)")
         }
         // The chain's head, for an operator to keep and compare with `noproof audit verify --anchor` later.
         if let head = try? audit.head() {
@@ -90,6 +104,7 @@ struct DaemonStorage {
                                                              "anchor": "\(head)"])
         }
         try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
+        Self.recordHead(audit, directory: dataDirectory, logger: logger)
         let verification: SQLiteVerificationStore
         do {
             verification = try SQLiteVerificationStore(directory: dataDirectory)
@@ -111,12 +126,73 @@ struct DaemonStorage {
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
         return DaemonStorage(lock: lock, store: store, units: units, licences: licences, keyring: keyring, audit: audit,
-                             verification: verification, oversight: oversight, riskRule: riskRule)
+                             verification: verification, oversight: oversight, riskRule: riskRule, dataDirectory: dataDirectory)
+    }
+
+    /// Opens the audit trail after checking it (`AuditStartCheck`): a trail missing, empty, shorter
+    /// than the recorded head or rewritten at it refuses the start, naming what is missing and the
+    /// flag; with `newEpoch` the old trail (if any) is moved aside and the new chain's first record
+    /// is `Audit.NewEpoch` with the reason and the previous head.
+    static func openAuditTrail(_ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, logger: Logger) throws -> AuditLog {
+        func open() throws -> AuditLog {
+            do {
+                return try AuditLog(directory: directory)
+            } catch {
+                throw ConfigurationError("cannot open the audit trail in \(directory.path): \(error)")
+            }
+        }
+        var existing: AuditLog?
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("audit.sqlite").path) { existing = try open() }
+        let problem: String?
+        do {
+            problem = try AuditStartCheck.problem(survey, audit: existing, directory: directory)
+        } catch {
+            existing?.close()
+            throw ConfigurationError("cannot read the audit trail in \(directory.path): \(error)")
+        }
+        guard let problem else {
+            if newEpoch != nil {
+                let head = (try? existing?.head())?.description ?? "none"
+                existing?.close()
+                throw ConfigurationError("--new-audit-epoch: the audit trail in \(directory.path) is intact (head \(head)); "
+                                         + "a new epoch is only for a trail that is missing, empty or shorter than its recorded head: drop the flag")
+            }
+            return try existing ?? open()
+        }
+        guard let reason = newEpoch, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            existing?.close()
+            throw ConfigurationError("refusing to start: \(problem). Restore audit.sqlite (with audit.sqlite-wal) from a backup and start again; "
+                                     + "or, to start a new audit chain deliberately, run noproofd --new-audit-epoch \"REASON\" "
+                                     + "(recorded as the new chain's first record, Audit.NewEpoch, with the previous head)")
+        }
+        var previousHead = survey.recordedHead
+        if previousHead == nil, let existing, let head = try? existing.head(), head.sequence > 0 { previousHead = head }
+        existing?.close()
+        existing = nil
+        let now = Date()
+        let moved = try AuditStartCheck.moveTrailAside(directory: directory, at: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
+        let audit = try open()
+        _ = try audit.appendBatch([AuditStartCheck.epochRecord(reason: reason, previousHead: previousHead, previousTrail: moved, at: now)])
+        logger.warning("a new audit epoch was started", metadata: [
+            "reason": "\(reason)", "problem": "\(problem)", "previous_head": "\(previousHead?.description ?? "unknown")",
+            "previous_trail": "\(moved ?? "none")",
+        ])
+        return audit
+    }
+
+    /// Writes the chain's head to `audit-head` (checked at the next start).
+    static func recordHead(_ audit: AuditLog, directory: URL, logger: Logger?) {
+        do {
+            try AuditHeadFile.write(try audit.head(), directory: directory)
+        } catch {
+            logger?.warning("could not record the audit chain head", metadata: ["file": "\(AuditHeadFile.fileName)", "error": "\(error)"])
+        }
     }
 
     /// Drains the audit trail and closes the databases.
     func close(logger: Logger? = nil) {
         audit.close()
+        Self.recordHead(audit, directory: dataDirectory, logger: logger)
         if let logger, let head = try? audit.head() {
             logger.info("audit chain head at stop", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
                                                             "anchor": "\(head)"])

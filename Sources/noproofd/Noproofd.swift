@@ -74,10 +74,18 @@ struct Noproofd: AsyncParsableCommand {
     @Flag(name: .customLong("tls-only"), help: "Serve TLS only: no plain TCP listener on --port.")
     var tlsOnly = false
 
+    @Option(name: .customLong("new-audit-epoch"), help: ArgumentHelp(
+        "Start a new audit chain when the trail is missing, empty or shorter than its recorded head; REASON is recorded as its first record (Audit.NewEpoch).",
+        valueName: "REASON"))
+    var newAuditEpoch: String?
+
     @OptionGroup(title: "Overload and hostile peers (docs/RELIABILITY.md)")
     var reliability: ReliabilityOptions
 
     func run() async throws {
+        // Every file noproofd creates is owner-only (the databases, their -wal and -shm, the lock,
+        // demo-holders.txt, audit-head), whatever the folder's mode.
+        umask(0o077)
         let file = try config.map(DaemonConfiguration.load) ?? DaemonConfiguration()
         let levelName = logLevel ?? file.logLevel ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
@@ -146,10 +154,21 @@ struct Noproofd: AsyncParsableCommand {
         } catch {
             throw ConfigurationError("cannot create the data folder \(dataDirectory.path): \(error.localizedDescription)")
         }
+        // Files left readable by others (a folder that pre-existed with 0755, files copied in) are fixed, loudly.
+        do {
+            let fixed = try DataFolderPermissions.secure(dataDirectory)
+            if !fixed.isEmpty {
+                logger.warning("data folder files were readable by other users; made owner-only", metadata: [
+                    "folder": "\(dataDirectory.path)", "fixed": "\(fixed.joined(separator: ", "))",
+                ])
+            }
+        } catch {
+            throw ConfigurationError("\(error)")
+        }
 
         let library = try await DaemonStorage.open(
             dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
-            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, logger: logger
+            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, newAuditEpoch: newAuditEpoch, logger: logger
         )
         var registry = RPCRegistry()
         let statistics = ServerStatistics()
@@ -242,6 +261,16 @@ struct Noproofd: AsyncParsableCommand {
             }
         }
         defer { refresher.cancel() }
+        // The chain's head outside the trail, checked at the next start (AuditStartCheck).
+        let (trail, dataFolder) = (library.audit, library.dataDirectory)
+        let headRecorder = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(10))
+                if Task.isCancelled { break }
+                DaemonStorage.recordHead(trail, directory: dataFolder, logger: logger)
+            }
+        }
+        defer { headRecorder.cancel() }
         let group = ServiceGroup(
             configuration: .init(
                 services: listeners.map { .init(service: $0) },

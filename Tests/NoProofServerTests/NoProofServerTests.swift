@@ -193,14 +193,14 @@ struct NoProofServerTests {
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
             let client = try await Self.client(port)
-            let before = TestServices.sleepsStarted.load(ordering: .relaxed)
+            let tag = "400-\(UInt64.random(in: 0 ... .max))"
             let slow = Task {
-                try await client.unary(.path("/noproof.v1.Test/Sleep"), request: HealthCheckRequest(service: "400"), as: HealthCheckResponse.self)
+                try await client.unary(.path("/noproof.v1.Test/Sleep"), request: HealthCheckRequest(service: tag), as: HealthCheckResponse.self)
             }
-            // Shut down once the server has started the call (a fixed pause raced it on a loaded machine).
-            while TestServices.sleepsStarted.load(ordering: .relaxed) == before { try await Task.sleep(for: .milliseconds(5)) }
+            // Shut down once the server has started this call (a fixed pause raced it on a loaded machine).
+            while !TestServices.sleepsStarted.withLock({ $0.contains(tag) }) { try await Task.sleep(for: .milliseconds(5)) }
             server.beginGracefulShutdown()
-            #expect(try await slow.value.serverName == "400")
+            #expect(try await slow.value.serverName == tag)
             // The drained connection takes no new calls, and the server is gone.
             #expect(await code { _ = try await client.health() } == .unavailable)
             try await group.waitForAll()

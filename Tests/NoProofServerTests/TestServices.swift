@@ -12,8 +12,9 @@ import NoProofProtocol
 enum TestServices {
     static let echo = MethodDescriptor(service: "noproof.v1.Test", method: "Echo", id: 100,
                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
-    /// Sleep calls the server has started (tests wait for a call to be in progress with it).
-    static let sleepsStarted = Atomic<Int>(0)
+    /// The requests ("MILLISECONDS" or "MILLISECONDS-TAG") of the Sleep calls servers have started:
+    /// a test waits for its own tag to know its call is in progress (tests run in parallel).
+    static let sleepsStarted = Mutex<Set<String>>([])
     static let sleep = MethodDescriptor(service: "noproof.v1.Test", method: "Sleep", id: 101,
                                         requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
     static let count = MethodDescriptor(service: "noproof.v1.Test", method: "Count", id: 102, kind: .serverStreaming,
@@ -41,8 +42,8 @@ enum TestServices {
             HealthCheckResponse(status: .serving, serverName: request.service, serverVersion: context.staff ?? "")
         }
         registry.unary(sleep, HealthCheckRequest.self, HealthCheckResponse.self) { request, _ in
-            sleepsStarted.add(1, ordering: .relaxed)
-            let milliseconds = Int(request.service) ?? 0
+            sleepsStarted.withLock { _ = $0.insert(request.service) }
+            let milliseconds = Int(request.service.prefix { $0 != "-" }) ?? 0
             try await Task.sleep(for: .milliseconds(milliseconds))
             return HealthCheckResponse(status: .serving, serverName: request.service)
         }

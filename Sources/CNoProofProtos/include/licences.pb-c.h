@@ -428,10 +428,13 @@ struct  Noproof__V1__LicenceResponse
 
 /*
  * A batch of a department's export (noproof import). Each row is validated; rows that fail are
- * reported, the others are written in one transaction. Re-importing an unchanged row is a no-op.
- * Only an issuing unit (the issuer of a licence type of the catalogue) or the task force office
- * may import. At most 5,000 rows and 2 MiB per call (RESOURCE_EXHAUSTED otherwise: split the
- * export into batches; docs/PROTOCOL.md, "Limits").
+ * reported, the others are written in one transaction: after a crash either all of this call's
+ * rows are in the library or none (a file sent in several calls commits call by call; re-running
+ * it is safe). Re-importing an unchanged row is a no-op. Audited as one Licence.Import record
+ * with the SHA-256 digest of the rows (docs/AUDIT.md). Only an issuing unit (the issuer of a
+ * licence type of the catalogue) or the task force office may import. At most 5,000 rows and
+ * 2 MiB per call (RESOURCE_EXHAUSTED otherwise: split the export into batches; docs/PROTOCOL.md,
+ * "Limits").
  */
 struct  Noproof__V1__ImportLicencesRequest
 {
