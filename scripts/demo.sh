@@ -8,8 +8,9 @@ scripts/install-deps.sh
 swift build
 echo
 echo "noproofd starts on 127.0.0.1:7420 with demo data. In another terminal (see README.md):"
-echo "  export NOPROOF_CREDENTIAL=demo-taskforce:demo-secret"
+echo "  export NOPROOF_CREDENTIAL=demo-water:demo-secret NOPROOF_STAFF=agent-0001   # the water company's system, for its agent"
 echo "  .build/debug/noproof health"
-echo "  .build/debug/noproof lookup --holder 370404199306107807 --type JMSFZ --item ITEM-001 --case CASE-1"
+echo "  .build/debug/noproof lookup --holder 370404199306107807 --type JMSFZ --item SW-KH-001 --case CASE-1"
+echo "  (staff sign in as themselves with demo-UNIT/STAFF-ID:demo-secret, e.g. demo-taskforce/supervisor-0001)"
 echo
 exec .build/debug/noproofd --demo --data-dir data "$@"
