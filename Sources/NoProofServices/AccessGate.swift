@@ -131,10 +131,11 @@ package final class AccessGate: Sendable {
         case .allowed:
             break
         }
+        // nil without limits; otherwise the breach, if any, and whether the call opened a new case.
         let outcome = limiter.withLock { limiter -> (RateLimitBreach?, Bool)? in
-            guard limiter != nil else { return nil }
-            let newCase = limiter!.caseCount(unit: unitCode, caseReference: caseReference, at: moment) == 0
-            return (limiter!.admit(unit: unitCode, staffID: staff, caseReference: caseReference, credentialID: credentialID, at: moment), newCase)
+            guard let cited = limiter?.caseCount(unit: unitCode, caseReference: caseReference, at: moment) else { return nil }
+            let breach = limiter?.admit(unit: unitCode, staffID: staff, caseReference: caseReference, credentialID: credentialID, at: moment)
+            return (breach ?? nil, cited == 0)
         }
         if let (breach, newCase) = outcome {
             if let breach {

@@ -64,17 +64,7 @@ struct StaffIdentityTests {
         SupervisionService(audit: audit, units: units, oversight: nil,
                            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
                            now: { clock.now }, logger: quiet).register(in: &registry)
-        var fixed: [StaticCredentialAuthenticator.Credential] = []
-        for (id, unit) in [("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank)] {
-            let roles: Set<String> = unit.isTaskForceOffice ? ["taskforce"] : []
-            fixed.append(.init(id: id, secret: "secret",
-                               unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id, roles: roles)))
-            for member in UnitDemoData.staff(of: unit.code) {
-                let staffID = "\(id)/\(member.id)"
-                fixed.append(.init(id: staffID, secret: "secret", unit: AuthenticatedUnit(
-                    unitCode: unit.code.value, unitName: unit.name, credentialID: staffID, roles: roles, staffID: member.id)))
-            }
-        }
+        let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank)])
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
