@@ -60,6 +60,11 @@ struct DaemonConfiguration: Codable {
     var maxLookupsPerCredentialPerDay: Int?
     var maxLookupsPerUnitPerMinute: Int?
     var maxLookupsPerUnitPerDay: Int?
+    /// Harvesting signals (`HarvestDetector.Rules`): per staff member within the window.
+    var harvestWindowSeconds: Int?
+    var harvestNewCases: Int?
+    var harvestDistinctHolders: Int?
+    var harvestMisses: Int?
     /// TLS listener (see `noproofd --help`): PEM files, its port, and whether plain TCP is off.
     var tlsCert: String?
     var tlsKey: String?

@@ -201,7 +201,15 @@ struct Noproofd: AsyncParsableCommand {
             library.close(logger: logger)
             throw error
         }
-        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, audit: library.audit, logger: logger)
+        var harvest = HarvestDetector.Rules()
+        if let seconds = file.harvestWindowSeconds { harvest.windowSeconds = Double(seconds) }
+        if let count = file.harvestNewCases { harvest.newCases = count }
+        if let count = file.harvestDistinctHolders { harvest.distinctHolders = count }
+        if let count = file.harvestMisses { harvest.misses = count }
+        guard harvest.windowSeconds >= 1, harvest.newCases >= 1, harvest.distinctHolders >= 1, harvest.misses >= 1 else {
+            throw ValidationError("harvestWindowSeconds, harvestNewCases, harvestDistinctHolders and harvestMisses must be at least 1")
+        }
+        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, harvestRules: harvest, audit: library.audit, logger: logger)
         try await gate.refresh()
         LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate,
                        overload: try reliability.overloadPolicy(file: file), statistics: statistics).register(in: &registry)
