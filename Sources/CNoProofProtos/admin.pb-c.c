@@ -276,7 +276,7 @@ const ProtobufCMessageDescriptor noproof__v1__cache_stats__descriptor =
   (ProtobufCMessageInit) noproof__v1__cache_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[14] =
+static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[17] =
 {
   {
     "uptime_seconds",
@@ -446,6 +446,42 @@ static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "connections_refused",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, connections_refused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "connections_closed_memory_quota",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, connections_closed_memory_quota),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "connections_closed_unauthenticated",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetStatsResponse, connections_closed_unauthenticated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] = {
   9,   /* field[9] = audit_head_hash */
@@ -456,8 +492,11 @@ static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] =
   10,   /* field[10] = calls_in_progress */
   11,   /* field[11] = calls_shed */
   4,   /* field[4] = calls_total */
+  15,   /* field[15] = connections_closed_memory_quota */
   13,   /* field[13] = connections_closed_not_reading */
+  16,   /* field[16] = connections_closed_unauthenticated */
   2,   /* field[2] = connections_open */
+  14,   /* field[14] = connections_refused */
   3,   /* field[3] = connections_total */
   12,   /* field[12] = max_pending_answer_bytes */
   1,   /* field[1] = process_cpu_seconds */
@@ -466,7 +505,7 @@ static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] =
 static const ProtobufCIntRange noproof__v1__get_stats_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
 {
@@ -476,7 +515,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
   "Noproof__V1__GetStatsResponse",
   "noproof.v1",
   sizeof(Noproof__V1__GetStatsResponse),
-  14,
+  17,
   noproof__v1__get_stats_response__field_descriptors,
   noproof__v1__get_stats_response__field_indices_by_name,
   1,  noproof__v1__get_stats_response__number_ranges,

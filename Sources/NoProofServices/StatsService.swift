@@ -53,7 +53,10 @@ package struct StatsService: Sendable {
             auditHeadSequence: UInt64(max(0, head.sequence)), auditHeadHash: head.hash,
             callsInProgress: UInt64(max(0, statistics.callsInProgress)), callsShed: statistics.callsShed,
             maxPendingAnswerBytes: UInt64(max(0, statistics.maxPendingAnswerBytes)),
-            connectionsClosedNotReading: statistics.connectionsClosedForNotReading
+            connectionsClosedNotReading: statistics.connectionsClosedForNotReading,
+            connectionsRefused: statistics.connectionsRefused,
+            connectionsClosedMemoryQuota: statistics.connectionsClosedForMemoryQuota,
+            connectionsClosedUnauthenticated: statistics.connectionsClosedUnauthenticated
         )
     }
 }

@@ -20,6 +20,8 @@ struct StatsCommand: AsyncParsableCommand {
                 var uptimeSeconds: UInt64; var processCpuSeconds: Double; var connectionsOpen, connectionsTotal, callsTotal, callsFailed: UInt64
                 var cacheHits, cacheMisses: UInt64; var cacheHitRatio: Double; var cacheHolders, cacheLicences, cacheCapacity, cacheEvictions: UInt64
                 var auditRecords: UInt64; var auditHeadSequence: UInt64; var auditHeadHash: String
+                var callsInProgress, callsShed, maxPendingAnswerBytes, connectionsClosedNotReading: UInt64
+                var connectionsRefused, connectionsClosedMemoryQuota, connectionsClosedUnauthenticated: UInt64
             }
             try printJSON(Output(uptimeSeconds: stats.uptimeSeconds, processCpuSeconds: stats.processCpuSeconds,
                                  connectionsOpen: stats.connectionsOpen, connectionsTotal: stats.connectionsTotal,
@@ -27,12 +29,17 @@ struct StatsCommand: AsyncParsableCommand {
                                  cacheMisses: cache.misses, cacheHitRatio: cache.hitRatio, cacheHolders: cache.holders,
                                  cacheLicences: cache.licences, cacheCapacity: cache.capacity, cacheEvictions: cache.evictions,
                                  auditRecords: stats.auditRecords, auditHeadSequence: stats.auditHeadSequence,
-                                 auditHeadHash: hex))
+                                 auditHeadHash: hex, callsInProgress: stats.callsInProgress, callsShed: stats.callsShed,
+                                 maxPendingAnswerBytes: stats.maxPendingAnswerBytes, connectionsClosedNotReading: stats.connectionsClosedNotReading,
+                                 connectionsRefused: stats.connectionsRefused, connectionsClosedMemoryQuota: stats.connectionsClosedMemoryQuota,
+                                 connectionsClosedUnauthenticated: stats.connectionsClosedUnauthenticated))
             return
         }
         print("uptime        \(stats.uptimeSeconds) s, CPU \(String(format: "%.1f", stats.processCpuSeconds)) s")
-        print("connections   \(stats.connectionsOpen) open, \(stats.connectionsTotal) since start")
-        print("calls         \(stats.callsTotal) (\(stats.callsFailed) not OK)")
+        print("connections   \(stats.connectionsOpen) open, \(stats.connectionsTotal) since start; refused by a cap \(stats.connectionsRefused), "
+              + "closed: memory quota \(stats.connectionsClosedMemoryQuota), not authenticating in time \(stats.connectionsClosedUnauthenticated), "
+              + "not reading \(stats.connectionsClosedNotReading)")
+        print("calls         \(stats.callsTotal) (\(stats.callsFailed) not OK), \(stats.callsInProgress) in progress, \(stats.callsShed) shed")
         print("licence cache \(cache.licences) of \(cache.capacity) licences, \(cache.holders) holders; "
               + "hit ratio \(String(format: "%.1f", cache.hitRatio * 100))% (\(cache.hits) hits, \(cache.misses) misses), \(cache.evictions) evictions")
         print("audit records \(stats.auditRecords); chain head \(stats.auditHeadSequence):\(hex)")

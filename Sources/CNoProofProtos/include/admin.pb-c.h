@@ -91,10 +91,18 @@ struct  Noproof__V1__GetStatsResponse
    * Connections closed because their peer did not read its answers.
    */
   uint64_t connections_closed_not_reading;
+  /*
+   * Connection hygiene (docs/RELIABILITY.md): connections refused by the server-wide or
+   * per-source cap, closed for the server-wide memory quota, and closed for not authenticating
+   * within the deadline.
+   */
+  uint64_t connections_refused;
+  uint64_t connections_closed_memory_quota;
+  uint64_t connections_closed_unauthenticated;
 };
 #define NOPROOF__V1__GET_STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_stats_response__descriptor) \
-    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL}, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL}, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /* Noproof__V1__GetStatsRequest methods */

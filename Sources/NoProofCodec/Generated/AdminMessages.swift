@@ -79,8 +79,11 @@ package struct GetStatsResponse: Hashable, Sendable {
     package var callsShed: UInt64
     package var maxPendingAnswerBytes: UInt64
     package var connectionsClosedNotReading: UInt64
+    package var connectionsRefused: UInt64
+    package var connectionsClosedMemoryQuota: UInt64
+    package var connectionsClosedUnauthenticated: UInt64
 
-    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = [], callsInProgress: UInt64 = 0, callsShed: UInt64 = 0, maxPendingAnswerBytes: UInt64 = 0, connectionsClosedNotReading: UInt64 = 0) {
+    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = [], callsInProgress: UInt64 = 0, callsShed: UInt64 = 0, maxPendingAnswerBytes: UInt64 = 0, connectionsClosedNotReading: UInt64 = 0, connectionsRefused: UInt64 = 0, connectionsClosedMemoryQuota: UInt64 = 0, connectionsClosedUnauthenticated: UInt64 = 0) {
         self.uptimeSeconds = uptimeSeconds
         self.processCpuSeconds = processCpuSeconds
         self.connectionsOpen = connectionsOpen
@@ -95,13 +98,16 @@ package struct GetStatsResponse: Hashable, Sendable {
         self.callsShed = callsShed
         self.maxPendingAnswerBytes = maxPendingAnswerBytes
         self.connectionsClosedNotReading = connectionsClosedNotReading
+        self.connectionsRefused = connectionsRefused
+        self.connectionsClosedMemoryQuota = connectionsClosedMemoryQuota
+        self.connectionsClosedUnauthenticated = connectionsClosedUnauthenticated
     }
 }
 
 extension GetStatsResponse: ProtoMessage {
     package typealias CMessage = Noproof__V1__GetStatsResponse
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_stats_response__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 132 }
+    package static var packedFieldAllowance: Int { 167 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.uptime_seconds = uptimeSeconds
@@ -118,6 +124,9 @@ extension GetStatsResponse: ProtoMessage {
         c.calls_shed = callsShed
         c.max_pending_answer_bytes = maxPendingAnswerBytes
         c.connections_closed_not_reading = connectionsClosedNotReading
+        c.connections_refused = connectionsRefused
+        c.connections_closed_memory_quota = connectionsClosedMemoryQuota
+        c.connections_closed_unauthenticated = connectionsClosedUnauthenticated
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -135,5 +144,8 @@ extension GetStatsResponse: ProtoMessage {
         callsShed = c.calls_shed
         maxPendingAnswerBytes = c.max_pending_answer_bytes
         connectionsClosedNotReading = c.connections_closed_not_reading
+        connectionsRefused = c.connections_refused
+        connectionsClosedMemoryQuota = c.connections_closed_memory_quota
+        connectionsClosedUnauthenticated = c.connections_closed_unauthenticated
     }
 }

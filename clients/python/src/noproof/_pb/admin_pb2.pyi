@@ -27,7 +27,7 @@ class GetStatsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatsResponse(_message.Message):
-    __slots__ = ["audit_head_hash", "audit_head_sequence", "audit_records", "cache", "calls_failed", "calls_in_progress", "calls_shed", "calls_total", "connections_closed_not_reading", "connections_open", "connections_total", "max_pending_answer_bytes", "process_cpu_seconds", "uptime_seconds"]
+    __slots__ = ["audit_head_hash", "audit_head_sequence", "audit_records", "cache", "calls_failed", "calls_in_progress", "calls_shed", "calls_total", "connections_closed_memory_quota", "connections_closed_not_reading", "connections_closed_unauthenticated", "connections_open", "connections_refused", "connections_total", "max_pending_answer_bytes", "process_cpu_seconds", "uptime_seconds"]
     AUDIT_HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
     AUDIT_HEAD_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     AUDIT_RECORDS_FIELD_NUMBER: _ClassVar[int]
@@ -36,8 +36,11 @@ class GetStatsResponse(_message.Message):
     CALLS_IN_PROGRESS_FIELD_NUMBER: _ClassVar[int]
     CALLS_SHED_FIELD_NUMBER: _ClassVar[int]
     CALLS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    CONNECTIONS_CLOSED_MEMORY_QUOTA_FIELD_NUMBER: _ClassVar[int]
     CONNECTIONS_CLOSED_NOT_READING_FIELD_NUMBER: _ClassVar[int]
+    CONNECTIONS_CLOSED_UNAUTHENTICATED_FIELD_NUMBER: _ClassVar[int]
     CONNECTIONS_OPEN_FIELD_NUMBER: _ClassVar[int]
+    CONNECTIONS_REFUSED_FIELD_NUMBER: _ClassVar[int]
     CONNECTIONS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     MAX_PENDING_ANSWER_BYTES_FIELD_NUMBER: _ClassVar[int]
     PROCESS_CPU_SECONDS_FIELD_NUMBER: _ClassVar[int]
@@ -50,10 +53,13 @@ class GetStatsResponse(_message.Message):
     calls_in_progress: int
     calls_shed: int
     calls_total: int
+    connections_closed_memory_quota: int
     connections_closed_not_reading: int
+    connections_closed_unauthenticated: int
     connections_open: int
+    connections_refused: int
     connections_total: int
     max_pending_answer_bytes: int
     process_cpu_seconds: float
     uptime_seconds: int
-    def __init__(self, uptime_seconds: _Optional[int] = ..., process_cpu_seconds: _Optional[float] = ..., connections_open: _Optional[int] = ..., connections_total: _Optional[int] = ..., calls_total: _Optional[int] = ..., calls_failed: _Optional[int] = ..., cache: _Optional[_Union[CacheStats, _Mapping]] = ..., audit_records: _Optional[int] = ..., audit_head_sequence: _Optional[int] = ..., audit_head_hash: _Optional[bytes] = ..., calls_in_progress: _Optional[int] = ..., calls_shed: _Optional[int] = ..., max_pending_answer_bytes: _Optional[int] = ..., connections_closed_not_reading: _Optional[int] = ...) -> None: ...
+    def __init__(self, uptime_seconds: _Optional[int] = ..., process_cpu_seconds: _Optional[float] = ..., connections_open: _Optional[int] = ..., connections_total: _Optional[int] = ..., calls_total: _Optional[int] = ..., calls_failed: _Optional[int] = ..., cache: _Optional[_Union[CacheStats, _Mapping]] = ..., audit_records: _Optional[int] = ..., audit_head_sequence: _Optional[int] = ..., audit_head_hash: _Optional[bytes] = ..., calls_in_progress: _Optional[int] = ..., calls_shed: _Optional[int] = ..., max_pending_answer_bytes: _Optional[int] = ..., connections_closed_not_reading: _Optional[int] = ..., connections_refused: _Optional[int] = ..., connections_closed_memory_quota: _Optional[int] = ..., connections_closed_unauthenticated: _Optional[int] = ...) -> None: ...
