@@ -132,10 +132,8 @@ package final class AccessGate: Sendable {
             break
         }
         // nil without limits; otherwise the breach, if any, and whether the call opened a new case.
-        let outcome = limiter.withLock { limiter -> (RateLimitBreach?, Bool)? in
-            guard let cited = limiter?.caseCount(unit: unitCode, caseReference: caseReference, at: moment) else { return nil }
-            let breach = limiter?.admit(unit: unitCode, staffID: staff, caseReference: caseReference, credentialID: credentialID, at: moment)
-            return (breach ?? nil, cited == 0)
+        let outcome = limiter.withLock {
+            $0?.admission(unit: unitCode, staffID: staff, caseReference: caseReference, credentialID: credentialID, at: moment)
         }
         if let (breach, newCase) = outcome {
             if let breach {

@@ -74,8 +74,12 @@ package struct HarvestDetector: Sendable {
         entry.newCases.removeAll { now.timeIntervalSince($0) >= rules.windowSeconds }
         if newCase { entry.newCases.append(now) }
         if !holder.isEmpty {
-            entry.holders = entry.holders.filter { now.timeIntervalSince($0.value) < rules.windowSeconds }
             entry.holders[holder] = now
+            // Expired holders only matter once the count could reach the threshold: drop them then,
+            // not on every call.
+            if entry.holders.count >= rules.distinctHolders {
+                entry.holders = entry.holders.filter { now.timeIntervalSince($0.value) < rules.windowSeconds }
+            }
         }
         var raised: [Suspicion] = []
         raise(.newCases, entry.newCases.count, rules.newCases, &entry, &raised, key, credentialID, now)

@@ -44,6 +44,13 @@ package struct RateLimiter: Sendable {
     ///   unit (minute, day).
     package mutating func admit(unit: String, staffID: String, caseReference: String, credentialID: String = "",
                                 at now: Date) -> RateLimitBreach? {
+        admission(unit: unit, staffID: staffID, caseReference: caseReference, credentialID: credentialID, at: now).breach
+    }
+
+    /// `admit`, also saying whether the lookup cites its case reference for the first time (in
+    /// the case window) — one of the harvesting signals (`HarvestDetector`).
+    package mutating func admission(unit: String, staffID: String, caseReference: String, credentialID: String = "",
+                                    at now: Date) -> (breach: RateLimitBreach?, newCase: Bool) {
         callsSincePrune += 1
         if callsSincePrune >= 4096 { prune(now: now) }
         let caseKey = CaseKey(unit: unit, reference: caseReference)
@@ -53,14 +60,14 @@ package struct RateLimiter: Sendable {
             caseCount = CaseCount(firstAt: now, count: 0)
         }
         if caseCount.count >= limits.maxLookupsPerCase {
-            return RateLimitBreach(limit: .perCase(caseReference: caseReference), currentCount: caseCount.count, maximum: limits.maxLookupsPerCase)
+            return (RateLimitBreach(limit: .perCase(caseReference: caseReference), currentCount: caseCount.count, maximum: limits.maxLookupsPerCase), newCase)
         }
         let staffKey = StaffKey(unit: unit, staff: staffID)
         var window = staffWindows[staffKey] ?? []
         window.removeAll { now.timeIntervalSince($0) >= 60 }
         if window.count >= limits.maxLookupsPerStaffPerMinute {
             staffWindows[staffKey] = window
-            return RateLimitBreach(limit: .perStaffPerMinute(staffID: staffID), currentCount: window.count, maximum: limits.maxLookupsPerStaffPerMinute)
+            return (RateLimitBreach(limit: .perStaffPerMinute(staffID: staffID), currentCount: window.count, maximum: limits.maxLookupsPerStaffPerMinute), newCase)
         }
         let minute = Self.minute(now), day = Self.day(now)
         var counted: [(WindowKey, Int, RateLimitBreach.Limit)] = [
@@ -82,7 +89,7 @@ package struct RateLimiter: Sendable {
             let count = windows[key] ?? 0
             if count >= maximum {
                 staffWindows[staffKey] = window
-                return RateLimitBreach(limit: limit, currentCount: count, maximum: maximum)
+                return (RateLimitBreach(limit: limit, currentCount: count, maximum: maximum), newCase)
             }
         }
         for (key, _, _) in counted { windows[key, default: 0] += 1 }
@@ -90,7 +97,7 @@ package struct RateLimiter: Sendable {
         staffWindows[staffKey] = window
         caseCount.count += 1
         cases[caseKey] = caseCount
-        return nil
+        return (nil, newCase)
     }
 
     /// The clock minute of `date`, counted from 1970.
