@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "NoProofStore",
             dependencies: [
-                "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -179,7 +179,7 @@ let package = Package(
             path: "Tests/CodecLeakCheck"
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
-        .testTarget(name: "NoProofStoreTests", dependencies: ["NoProofStore", "NoProofDomain"]),
+        .testTarget(name: "NoProofStoreTests", dependencies: ["NoProofStore", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofLibrary", "NoProofStore", "NoProofDomain"]),
         .testTarget(
             name: "NoProofServicesTests",

@@ -114,15 +114,25 @@ package final class SealKeyring: Sendable {
         } catch {
             throw SealError("cannot encode seal key: \(error)")
         }
-        // Created owner-only from the first byte (O_EXCL: never overwrite a key), and synced.
-        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw SealError("cannot create seal key \(file.path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else {
-            throw SealError("cannot write seal key \(file.path): \(String(cString: strerror(errno)))")
-        }
+        try writeNewKeyFile(file, data: data)
         return (key, SealPublicKey(id: keyID(key.publicKey, kind: kind), kind: kind,
                                    publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: created))
+    }
+
+    /// Writes a new key file owner-only from the first byte (O_EXCL: never overwrite a key), syncs
+    /// it, then syncs its folder so the new name survives a power cut too.
+    static func writeNewKeyFile(_ file: URL, data: Data) throws(SealError) {
+        let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw SealError("cannot create key file \(file.path): \(String(cString: strerror(errno)))") }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = written == data.count && fsync(fd) == 0
+        let error = errno
+        close(fd)
+        guard synced else { throw SealError("cannot write key file \(file.path): \(String(cString: strerror(error)))") }
+        let folder = open(file.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY)
+        if folder >= 0 {
+            _ = fsync(folder)
+            close(folder)
+        }
     }
 }

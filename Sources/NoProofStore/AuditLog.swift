@@ -23,7 +23,7 @@ package final class AuditLog: Sendable {
         var closed = false
     }
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private let pending = Mutex(Pending())
     private let writer = DispatchQueue(label: "noproof.audit-writer")
     private let maxBatch: Int
@@ -150,6 +150,22 @@ package final class AuditLog: Sendable {
             // now lives in audit-holders.sqlite (AuditHolderIndex), built from the records.
             try db.execute(sql: "DROP INDEX IF EXISTS audit_by_holder")
         }
+        migrator.registerMigration("v5: Merkle tree and signed heads") { db in
+            // The records as an RFC 9162 tree (AuditTree), built from the chain hashes written so far,
+            // and the heads signed with the audit key (AuditHeadPublisher).
+            try db.execute(sql: AuditTree.schema)
+            try db.execute(sql: """
+                CREATE TABLE tree_heads (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    tree_size INTEGER NOT NULL,
+                    timestamp_ms INTEGER NOT NULL,
+                    root BLOB NOT NULL,
+                    key_id TEXT NOT NULL,
+                    signature BLOB NOT NULL
+                )
+                """)
+            try AuditTree.rebuild(db)
+        }
         return migrator
     }
 
@@ -227,6 +243,7 @@ package final class AuditLog: Sendable {
                 """)
             try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
             let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
+            Self.extendTree(db, from: sequence, to: sequence + Int64(records.count))
             try Self.addTallies(SupervisionTally.counts(for: records), db)
             return sequences
         }
