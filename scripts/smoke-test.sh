@@ -14,7 +14,7 @@ trap cleanup EXIT
 fail() { echo "smoke-test: FAILED: $*" >&2; echo "--- noproofd log:" >&2; cat "$log" >&2; exit 1; }
 
 export NOPROOF_PORT=$port
-for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 out=$("$bin/noproof" health) || fail "health"
 grep -q "^SERVING" <<<"$out" || fail "health said: $out"
 "$bin/noproof" health --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["status"]=="SERVING"' || fail "health --json"
@@ -238,7 +238,7 @@ set -e
 chmod 600 "$data/noproofd.json"
 "$bin/noproofd" --config "$data/noproofd.json" --port "$port" --data-dir "$data/data" >"$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 set +e
 NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" methods >/dev/null 2>&1; rc=$?
 set -e
@@ -266,7 +266,7 @@ set -e
 chmod 755 "$data/data"; chmod 644 "$data/data/"*.sqlite*
 "$bin/noproofd" --port "$port" --data-dir "$data/data" >"$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 kill -TERM "$pid"; wait "$pid" || fail "noproofd (permissions) exited non-zero after SIGTERM"
 grep -q "made owner-only" "$log" || fail "no warning naming the files made owner-only"
 [ "$(stat -c %a "$data/data")" = 700 ] || fail "the data folder is $(stat -c %a "$data/data") after a start"
@@ -297,7 +297,7 @@ set -e
 # the previous head (from audit-head).
 "$bin/noproofd" --port "$port" --data-dir "$data/data" --new-audit-epoch "smoke test: trail lost" >"$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 kill -TERM "$pid"; wait "$pid" || fail "noproofd (new epoch) exited non-zero after SIGTERM"
 "$bin/noproof" audit verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify after a new epoch"
 python3 -c "
@@ -305,4 +305,48 @@ import sqlite3, sys
 r = sqlite3.connect(sys.argv[1]).execute('SELECT action, case_reference, proof_serial FROM audit WHERE sequence = 1').fetchone()
 assert r[0] == 'Audit.NewEpoch' and r[1] == 'smoke test: trail lost' and len(r[2]) == 64 + 1 + len(r[2].split(':')[0]), r" \
   "$data/data/audit.sqlite" || fail "the new epoch's first record"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch)"
+# Signed tree heads and a witness outside the data folder (docs/AUDIT.md): a witness inside it is
+# refused; a who-looked entry's record is proved; heads reach the witness; records deleted from the
+# end of the trail while stopped (counter wound back, so the chain alone verifies) refuse the
+# start and fail `audit verify --witness`, naming the records.
+mkdir "$data/witness"
+set +e
+"$bin/noproofd" --demo --demo-licences 2000 --port "$port" --data-dir "$data/w" --audit-witness "$data/w/heads.jsonl" >"$data/w.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] && grep -q "inside the data folder" "$data/w.log" || fail "a witness inside the data folder was accepted (exit $rc): $(cat "$data/w.log")"
+"$bin/noproofd" --demo --demo-licences 2000 --port "$port" --data-dir "$data/w" --audit-witness "$data/witness/heads.jsonl" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+holder=$(head -1 "$data/w/demo-holders.txt" | cut -d' ' -f1)
+for n in 1 2 3; do
+  NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" lookup --holder "$holder" --type JMSFZ --item SW-KH-001 --case "CASE-W-$n" \
+    --staff agent-0001 >/dev/null || fail "lookup $n (witness stage)"
+done
+sleep 2   # a head is signed every second while records arrive
+seq_no=$(NOPROOF_CREDENTIAL=demo-citizen-portal:demo-secret "$bin/noproof" who-looked --holder "$holder" --json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["auditSequence"])') || fail "who-looked (witness stage)"
+NOPROOF_CREDENTIAL=demo-citizen-portal:demo-secret "$bin/noproof" audit prove "$seq_no" --holder "$holder" | grep -q "^VERIFIED" \
+  || fail "audit prove of who-looked record $seq_no"
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" audit head | grep -q "signature verifies" || fail "audit head"
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (witness) exited non-zero after SIGTERM"
+[ "$(wc -l <"$data/witness/heads.jsonl")" -ge 2 ] || fail "the witness holds $(wc -l <"$data/witness/heads.jsonl") heads"
+"$bin/noproof" audit verify --data-dir "$data/w" --witness "$data/witness/heads.jsonl" | grep -q "audit tree verifies" \
+  || fail "audit verify --witness on an untouched trail"
+size=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT MAX(sequence) FROM audit').fetchone()[0])" "$data/w/audit.sqlite")
+cp -a "$data/w" "$data/w.saved"
+python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); cut = int(sys.argv[2]) - 3
+c.execute('DELETE FROM audit WHERE sequence > ?', (cut,)); c.execute('UPDATE sqlite_sequence SET seq = ? WHERE name = \"audit\"', (cut,))
+c.execute('DELETE FROM tree_heads'); c.commit()" "$data/w/audit.sqlite" "$size"
+printf '%s:%s\n' "$((size - 3))" "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT hex(chain_hash) FROM audit ORDER BY sequence DESC LIMIT 1').fetchone()[0].lower())" "$data/w/audit.sqlite")" >"$data/w/audit-head"
+set +e
+out=$("$bin/noproof" audit verify --data-dir "$data/w" --witness "$data/witness/heads.jsonl"); rc=$?
+"$bin/noproofd" --port "$port" --data-dir "$data/w" --audit-witness "$data/witness/heads.jsonl" >"$data/w.log" 2>&1; start_rc=$?
+set -e
+grep -q "audit chain verifies" <<<"$out" || fail "the truncated chain should verify alone: $out"
+[ $rc = 1 ] && grep -q "records $((size - 2))–$size are missing" <<<"$out" || fail "audit verify --witness after truncation exited $rc: $out"
+[ $start_rc != 0 ] && grep -q "audit witness" "$data/w.log" && grep -q "records $((size - 2))–$size are missing" "$data/w.log" \
+  || fail "noproofd started on a trail shorter than its witnessed head (exit $start_rc): $(cat "$data/w.log")"
+rm -rf "$data/w"; mv "$data/w.saved" "$data/w"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness)"

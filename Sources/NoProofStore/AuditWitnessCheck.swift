@@ -8,13 +8,16 @@ import NoProofSeals
 /// after the head was signed fails the check and noproofd refuses to start.
 package enum AuditWitnessCheck {
     /// The first problem found, or nil when every witness's newest head is consistent with the trail.
+    /// Heads signed before the trail's epoch began (its first record is `Audit.NewEpoch`) belong to
+    /// the previous epoch's trail and are not checked.
     package static func problem(log: AuditLog, publicKey: [UInt8], witnesses: [any AuditWitness]) throws -> String? {
         let keyID = AuditSigningKey.keyID(publicKey: publicKey)
         let size = UInt64(max(0, try log.head().sequence))
+        let epochStart = try log.epochStartMillis()
         for witness in witnesses {
             let held: [SignedTreeHead]
             do {
-                held = try witness.heads().heads
+                held = try witness.heads().heads.filter { $0.timestampMillis >= epochStart }
             } catch {
                 return "the audit witness \(witness.name) cannot be read (\(error)); a trail cannot be checked against it"
             }
@@ -40,5 +43,14 @@ package enum AuditWitnessCheck {
             }
         }
         return nil
+    }
+}
+
+extension AuditLog {
+    /// When this trail's epoch began: its first record's time when that is `Audit.NewEpoch`, else
+    /// the beginning of time.
+    package func epochStartMillis() throws -> Int64 {
+        guard let first = try records(after: 0, limit: 1).first, first.action == "Audit.NewEpoch" else { return .min }
+        return first.atMillis
     }
 }

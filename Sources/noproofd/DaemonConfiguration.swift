@@ -51,6 +51,8 @@ struct DaemonConfiguration: Codable {
     var credentials: [Credential]?
     var demoLicences: Int?
     var cacheLicences: Int?
+    /// Append-only files outside the data folder keeping the audit log's signed heads.
+    var auditWitnesses: [String]?
     /// Anti-harvesting limits (defaults 20 and 60).
     var maxLookupsPerCase: Int?
     var maxLookupsPerStaffPerMinute: Int?

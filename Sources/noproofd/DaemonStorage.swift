@@ -28,11 +28,15 @@ struct DaemonStorage {
     let oversight: SQLiteOversightStore
     let riskRule: CheckRiskRule
     let dataDirectory: URL
+    /// Signs the audit tree's heads and hands them to the witnesses (docs/AUDIT.md).
+    let heads: AuditHeadPublisher
 
     /// - Parameter newAuditEpoch: the operator's reason to start a new audit chain when the trail is
     ///   missing, empty or shorter than its recorded head (`--new-audit-epoch`); nil refuses to start then.
+    /// - Parameter witnesses: where the audit log's signed heads are kept outside the data folder;
+    ///   the trail must be consistent with the newest head each holds.
     static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
-                     logger: Logger) async throws -> DaemonStorage {
+                     witnesses: [any AuditWitness] = [], logger: Logger) async throws -> DaemonStorage {
         let lock: DataFolderLock
         do {
             lock = try DataFolderLock.acquire(dataDirectory, holder: "noproofd")
@@ -71,9 +75,19 @@ struct DaemonStorage {
             _ = try await UnitDemoSeeding.seed(into: units)
             logger.info("demo units, staff and published item lists ready", metadata: ["units": "\(UnitDemoData.units.count)"])
         }
-        let audit = try openAuditTrail(dataDirectory, survey: survey, newEpoch: newAuditEpoch, logger: logger)
-        let keyring: SealKeyring
         let sealDirectory = dataDirectory.appendingPathComponent("seals", isDirectory: true)
+        // The audit key signs the tree heads the witnesses hold: the trail is checked against them with it.
+        var auditKey: AuditSigningKey?
+        if AuditSigningKey.fileExists(in: sealDirectory) {
+            do {
+                auditKey = try AuditSigningKey.load(directory: sealDirectory)
+            } catch {
+                throw ConfigurationError("audit key: \(error)")
+            }
+        }
+        let audit = try openAuditTrail(dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey, witnesses: witnesses,
+                                       logger: logger)
+        let keyring: SealKeyring
         let existingKeys = Set(SealKind.allCases.filter {
             FileManager.default.fileExists(atPath: sealDirectory.appendingPathComponent("\($0.rawValue).key.json").path)
         })
@@ -88,6 +102,18 @@ struct DaemonStorage {
                     + "verification requests) sealed with the keys; new keys would make those proofs stop verifying. Restore the seal "
                     + "folder from its backup. Replacing a seal key is an explicit key rotation that keeps the old public keys "
                     + "published: not built yet")
+        }
+        // A missing audit key while heads signed with it exist: a new key would leave them unverifiable.
+        if auditKey == nil {
+            let stored = try? audit.latestStoredHead()
+            let witnessed = witnesses.lazy.compactMap { try? $0.latest() }.first
+            if let head = stored ?? witnessed {
+                audit.close()
+                throw ConfigurationError(
+                    "refusing to start: the audit key \(sealDirectory.appendingPathComponent(AuditSigningKey.fileName).path) is missing, "
+                        + "but heads of the audit log signed with it exist (\(head.keyID), \(head.treeSize) records at \(head.timestampText)); "
+                        + "a new key would leave every head the witnesses hold unverifiable. Restore the seal folder from its backup")
+            }
         }
         do {
             keyring = try SealKeyring.openOrCreate(directory: sealDirectory)
@@ -105,6 +131,19 @@ struct DaemonStorage {
         }
         try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
         Self.recordHead(audit, directory: dataDirectory, logger: logger)
+        let heads: AuditHeadPublisher
+        do {
+            let key = try auditKey ?? AuditSigningKey.openOrCreate(directory: sealDirectory)
+            heads = AuditHeadPublisher(log: audit, key: key, witnesses: witnesses, logger: logger)
+            let head = try heads.publishNow()
+            logger.info("audit tree head signed at start", metadata: [
+                "tree_size": "\(head.treeSize)", "root": "\(head.rootHex)", "audit_key": "\(key.keyID)",
+                "audit_public_key": "\(key.publicKey.hex)", "witnesses": "\(witnesses.map(\.name))",
+            ])
+        } catch {
+            audit.close()
+            throw ConfigurationError("cannot sign the audit tree head: \(error)")
+        }
         let verification: SQLiteVerificationStore
         do {
             verification = try SQLiteVerificationStore(directory: dataDirectory)
@@ -126,14 +165,16 @@ struct DaemonStorage {
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
         return DaemonStorage(lock: lock, store: store, units: units, licences: licences, keyring: keyring, audit: audit,
-                             verification: verification, oversight: oversight, riskRule: riskRule, dataDirectory: dataDirectory)
+                             verification: verification, oversight: oversight, riskRule: riskRule, dataDirectory: dataDirectory,
+                             heads: heads)
     }
 
     /// Opens the audit trail after checking it (`AuditStartCheck`): a trail missing, empty, shorter
     /// than the recorded head or rewritten at it refuses the start, naming what is missing and the
     /// flag; with `newEpoch` the old trail (if any) is moved aside and the new chain's first record
     /// is `Audit.NewEpoch` with the reason and the previous head.
-    static func openAuditTrail(_ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, logger: Logger) throws -> AuditLog {
+    static func openAuditTrail(_ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, auditKey: AuditSigningKey? = nil,
+                               witnesses: [any AuditWitness] = [], logger: Logger) throws -> AuditLog {
         func open() throws -> AuditLog {
             do {
                 return try AuditLog(directory: directory)
@@ -146,6 +187,7 @@ struct DaemonStorage {
         let problem: String?
         do {
             problem = try AuditStartCheck.problem(survey, audit: existing, directory: directory)
+                ?? witnessProblem(existing, auditKey: auditKey, witnesses: witnesses)
         } catch {
             existing?.close()
             throw ConfigurationError("cannot read the audit trail in \(directory.path): \(error)")
@@ -180,6 +222,24 @@ struct DaemonStorage {
         return audit
     }
 
+    /// The trail checked against its witnesses' newest heads (AuditWitnessCheck); a missing audit key
+    /// while heads signed with it exist is a problem too (restore it: a new key would leave every
+    /// head the witnesses hold unverifiable).
+    static func witnessProblem(_ trail: AuditLog?, auditKey: AuditSigningKey?, witnesses: [any AuditWitness]) throws -> String? {
+        guard let trail else {
+            for witness in witnesses {
+                if let head = try? witness.latest(), head.treeSize > 0 {
+                    return "the audit trail is missing but the audit witness \(witness.name) holds a head of \(head.treeSize) records "
+                        + "signed at \(head.timestampText)"
+                }
+            }
+            return nil
+        }
+        // Without the audit key the heads cannot be checked; `missingAuditKeyProblem` refuses that case.
+        guard let auditKey else { return nil }
+        return try AuditWitnessCheck.problem(log: trail, publicKey: auditKey.publicKey, witnesses: witnesses)
+    }
+
     /// Writes the chain's head to `audit-head` (checked at the next start).
     static func recordHead(_ audit: AuditLog, directory: URL, logger: Logger?) {
         do {
@@ -192,6 +252,13 @@ struct DaemonStorage {
     /// Drains the audit trail and closes the databases.
     func close(logger: Logger? = nil) {
         audit.close()
+        // The last head covers every record written before the stop.
+        do {
+            let head = try heads.publishNow()
+            logger?.info("audit tree head signed at stop", metadata: ["tree_size": "\(head.treeSize)", "root": "\(head.rootHex)"])
+        } catch {
+            logger?.warning("could not sign the audit tree head at stop", metadata: ["error": "\(error)"])
+        }
         Self.recordHead(audit, directory: dataDirectory, logger: logger)
         if let logger, let head = try? audit.head() {
             logger.info("audit chain head at stop", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",

@@ -79,6 +79,11 @@ struct Noproofd: AsyncParsableCommand {
         valueName: "REASON"))
     var newAuditEpoch: String?
 
+    @Option(name: .customLong("audit-witness"), help: ArgumentHelp(
+        "An append-only file outside the data folder (another volume, a mount of another machine) that keeps the audit log's signed tree heads; repeatable. The trail must match the newest head each holds at start (docs/AUDIT.md).",
+        valueName: "FILE"))
+    var auditWitness: [String] = []
+
     @OptionGroup(title: "Overload and hostile peers (docs/RELIABILITY.md)")
     var reliability: ReliabilityOptions
 
@@ -166,9 +171,23 @@ struct Noproofd: AsyncParsableCommand {
             throw ConfigurationError("\(error)")
         }
 
+        // Witnesses of the audit log's signed heads, outside the data folder.
+        let witnessPaths = auditWitness.isEmpty ? (file.auditWitnesses ?? []) : auditWitness
+        let dataPath = dataDirectory.standardizedFileURL.resolvingSymlinksInPath().path
+        for path in witnessPaths {
+            let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
+            if resolved == dataPath || resolved.hasPrefix(dataPath + "/") {
+                throw ValidationError("--audit-witness \(path) is inside the data folder \(dataDirectory.path): a witness must be where "
+                                      + "someone who can rewrite the data folder cannot (another volume or machine)")
+            }
+        }
+        if witnessPaths.isEmpty {
+            logger.warning("no audit witness: the audit log's signed heads are kept only in the data folder, so a rewrite of the whole folder is not detectable; add --audit-witness FILE on another volume (docs/AUDIT.md)")
+        }
         let library = try await DaemonStorage.open(
             dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
-            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, newAuditEpoch: newAuditEpoch, logger: logger
+            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, newAuditEpoch: newAuditEpoch,
+            witnesses: witnessPaths.map { FileAuditWitness(path: $0) }, logger: logger
         )
         var registry = RPCRegistry()
         let statistics = ServerStatistics()
@@ -233,6 +252,7 @@ struct Noproofd: AsyncParsableCommand {
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
                          rule: library.riskRule, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
+        AuditService(audit: library.audit, heads: library.heads, logger: logger).register(in: &registry)
         let authenticator = UnitCredentialAuthenticator(store: library.units, acceptsDemoCredentials: demo,
                                                         verifications: try reliability.credentialChecks(file: file))
         // One set of connection caps, memory quota and authentication throttle for both listeners.
@@ -279,6 +299,9 @@ struct Noproofd: AsyncParsableCommand {
             }
         }
         defer { headRecorder.cancel() }
+        // Signed tree heads: every second while records arrive, every minute when idle.
+        let headSigner = Task { [heads = library.heads] in await heads.run() }
+        defer { headSigner.cancel() }
         let group = ServiceGroup(
             configuration: .init(
                 services: listeners.map { .init(service: $0) },

@@ -2,6 +2,7 @@
 #ifndef NOPROOF_DESCRIPTORS_H
 #define NOPROOF_DESCRIPTORS_H
 #include "admin.pb-c.h"
+#include "audit.pb-c.h"
 #include "health.pb-c.h"
 #include "licences.pb-c.h"
 #include "oversight.pb-c.h"
@@ -17,6 +18,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__answer_complaint_re
 static inline const ProtobufCMessageDescriptor *noproof__v1__answer_verification_request__descriptor_ptr(void) { return &noproof__v1__answer_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__appeal_mismatch_request__descriptor_ptr(void) { return &noproof__v1__appeal_mismatch_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__approve_list_request__descriptor_ptr(void) { return &noproof__v1__approve_list_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__audit_record_fields__descriptor_ptr(void) { return &noproof__v1__audit_record_fields__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_request__descriptor_ptr(void) { return &noproof__v1__authenticate_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__authenticate_response__descriptor_ptr(void) { return &noproof__v1__authenticate_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__breach_count__descriptor_ptr(void) { return &noproof__v1__breach_count__descriptor; }
@@ -50,6 +52,8 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__get_seal_keys_reque
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_seal_keys_response__descriptor_ptr(void) { return &noproof__v1__get_seal_keys_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_stats_request__descriptor_ptr(void) { return &noproof__v1__get_stats_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_stats_response__descriptor_ptr(void) { return &noproof__v1__get_stats_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_tree_head_request__descriptor_ptr(void) { return &noproof__v1__get_tree_head_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__get_tree_head_response__descriptor_ptr(void) { return &noproof__v1__get_tree_head_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_unit_request__descriptor_ptr(void) { return &noproof__v1__get_unit_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_unit_response__descriptor_ptr(void) { return &noproof__v1__get_unit_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__get_verification_request__descriptor_ptr(void) { return &noproof__v1__get_verification_request__descriptor; }
@@ -113,6 +117,10 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__open_mismatch_reque
 static inline const ProtobufCMessageDescriptor *noproof__v1__oversight_counts_request__descriptor_ptr(void) { return &noproof__v1__oversight_counts_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__oversight_counts_response__descriptor_ptr(void) { return &noproof__v1__oversight_counts_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__proof_body__descriptor_ptr(void) { return &noproof__v1__proof_body__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__prove_consistency_request__descriptor_ptr(void) { return &noproof__v1__prove_consistency_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__prove_consistency_response__descriptor_ptr(void) { return &noproof__v1__prove_consistency_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__prove_record_request__descriptor_ptr(void) { return &noproof__v1__prove_record_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__prove_record_response__descriptor_ptr(void) { return &noproof__v1__prove_record_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__purpose__descriptor_ptr(void) { return &noproof__v1__purpose__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__record_commitment_request__descriptor_ptr(void) { return &noproof__v1__record_commitment_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__refile_verification_request__descriptor_ptr(void) { return &noproof__v1__refile_verification_request__descriptor; }
@@ -132,6 +140,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__staff_entry__descri
 static inline const ProtobufCMessageDescriptor *noproof__v1__supervision_report_request__descriptor_ptr(void) { return &noproof__v1__supervision_report_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__supervision_report_response__descriptor_ptr(void) { return &noproof__v1__supervision_report_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__take_verification_request__descriptor_ptr(void) { return &noproof__v1__take_verification_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__tree_head__descriptor_ptr(void) { return &noproof__v1__tree_head__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__unit_info__descriptor_ptr(void) { return &noproof__v1__unit_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__unit_report__descriptor_ptr(void) { return &noproof__v1__unit_report__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__update_unit_request__descriptor_ptr(void) { return &noproof__v1__update_unit_request__descriptor; }
