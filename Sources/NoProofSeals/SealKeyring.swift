@@ -10,15 +10,34 @@ package final class SealKeyring: Sendable {
         var privateKey: String
     }
 
-    private let keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)]
-
-    private init(keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)]) {
-        self.keys = keys
+    /// A retired key's public half (`retired/KEY-ID.pub.json`): kept published so that proofs sealed
+    /// before a rotation still verify; its private half is gone.
+    private struct RetiredFile: Codable {
+        var kind: String
+        var id: String
+        var publicKey: String
+        var validFromMillis: Int64
+        var validToMillis: Int64
+        var reason: String
     }
 
-    /// The public half of every key, for GetSealKeys.
-    package var publicKeys: [SealPublicKey] {
+    private let keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)]
+    private let retired: [SealPublicKey]
+
+    private init(keys: [SealKind: (key: Curve25519.Signing.PrivateKey, published: SealPublicKey)], retired: [SealPublicKey] = []) {
+        self.keys = keys
+        self.retired = retired
+    }
+
+    /// The keys sealing now, one per kind.
+    package var currentKeys: [SealPublicKey] {
         SealKind.allCases.compactMap { keys[$0]?.published }
+    }
+
+    /// Every published key, for GetSealKeys and verifiers: the current ones and the retired ones
+    /// (with the end of their validity), so proofs sealed before a rotation still verify.
+    package var publicKeys: [SealPublicKey] {
+        currentKeys + retired
     }
 
     package func publicKey(_ kind: SealKind) -> SealPublicKey { keys[kind]!.published }
@@ -62,7 +81,61 @@ package final class SealKeyring: Sendable {
                 keys[kind] = try create(file, kind: kind, now: now)
             }
         }
-        return SealKeyring(keys: keys)
+        return SealKeyring(keys: keys, retired: try loadRetired(directory.appendingPathComponent("retired", isDirectory: true)))
+    }
+
+    private static func loadRetired(_ folder: URL) throws(SealError) -> [SealPublicKey] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var retired: [SealPublicKey] = []
+        for name in names.sorted() where name.hasSuffix(".pub.json") {
+            let file = folder.appendingPathComponent(name)
+            guard let data = try? Data(contentsOf: file), let stored = try? JSONDecoder().decode(RetiredFile.self, from: data),
+                  let kind = SealKind(rawValue: stored.kind), let raw = Data(base64Encoded: stored.publicKey), raw.count == 32 else {
+                throw SealError("retired seal key \(file.path) is unreadable; restore it from the seal folder's backup")
+            }
+            retired.append(SealPublicKey(id: stored.id, kind: kind, publicKey: Array(raw), validFromMillis: stored.validFromMillis,
+                                         validToMillis: stored.validToMillis))
+        }
+        return retired
+    }
+
+    /// Replaces the `kind` key with a new one (an operator's audited act: `noproofd --rotate-seal-key`).
+    /// The old key's public half is kept in `retired/` with the end of its validity, published with
+    /// the others, so proofs it sealed still verify; its private half is overwritten. Returns the
+    /// old and the new public key.
+    package static func rotate(directory: URL, kind: SealKind, reason: String, now: Date = Date()) throws(SealError)
+        -> (old: SealPublicKey, new: SealPublicKey) {
+        try checkOwnerOnly(directory.path, what: "seal key folder", chmod: "700")
+        let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw SealError("there is no \(kind.rawValue) key to rotate in \(directory.path)")
+        }
+        let old = try load(file, kind: kind).published
+        let retiredFolder = directory.appendingPathComponent("retired", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: retiredFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SealError("cannot create \(retiredFolder.path): \(error.localizedDescription)")
+        }
+        let ended = Int64(now.timeIntervalSince1970 * 1000)
+        let record = RetiredFile(kind: kind.rawValue, id: old.id, publicKey: Data(old.publicKey).base64EncodedString(),
+                                 validFromMillis: old.validFromMillis, validToMillis: ended, reason: reason)
+        guard let data = try? JSONEncoder().encode(record) else { throw SealError("cannot encode the retired key") }
+        let retiredFile = retiredFolder.appendingPathComponent("\(old.id).pub.json")
+        if !FileManager.default.fileExists(atPath: retiredFile.path) { try writeNewKeyFile(retiredFile, data: data) }
+        // The new key goes to a temporary name first, then replaces the old file in one rename.
+        let temporary = directory.appendingPathComponent(".\(kind.rawValue).key.json.new")
+        try? FileManager.default.removeItem(at: temporary)
+        let created = try create(temporary, kind: kind, now: now)
+        guard Foundation.rename(temporary.path, file.path) == 0 else {
+            throw SealError("cannot put the new \(kind.rawValue) key in place: \(String(cString: strerror(errno)))")
+        }
+        let folder = open(directory.path, O_RDONLY | O_DIRECTORY)
+        if folder >= 0 {
+            _ = fsync(folder)
+            close(folder)
+        }
+        return (old, created.published)
     }
 
     /// A key id: the first 16 hex digits of SHA-256 over the public key.

@@ -36,7 +36,8 @@ struct DaemonStorage {
     /// - Parameter witnesses: where the audit log's signed heads are kept outside the data folder;
     ///   the trail must be consistent with the newest head each holds.
     static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
-                     witnesses: [any AuditWitness] = [], logger: Logger) async throws -> DaemonStorage {
+                     witnesses: [any AuditWitness] = [], rotateSealKey: (kind: SealKind, reason: String)? = nil,
+                     logger: Logger) async throws -> DaemonStorage {
         let lock: DataFolderLock
         do {
             lock = try DataFolderLock.acquire(dataDirectory, holder: "noproofd")
@@ -101,7 +102,7 @@ struct DaemonStorage {
                     + "missing from \(sealDirectory.path), but the audit trail records proofs issued (found lookups or answered "
                     + "verification requests) sealed with the keys; new keys would make those proofs stop verifying. Restore the seal "
                     + "folder from its backup. Replacing a seal key is an explicit key rotation that keeps the old public keys "
-                    + "published: not built yet")
+                    + "published: noproofd --rotate-seal-key KIND --rotation-reason REASON, with the key file in place")
         }
         // A missing audit key while heads signed with it exist: a new key would leave them unverifiable.
         if auditKey == nil {
@@ -115,13 +116,21 @@ struct DaemonStorage {
                         + "a new key would leave every head the witnesses hold unverifiable. Restore the seal folder from its backup")
             }
         }
+        if let rotation = rotateSealKey {
+            do {
+                _ = try SealKeyAudit.rotate(rotation.kind, reason: rotation.reason, sealDirectory: sealDirectory, audit: audit, logger: logger)
+            } catch {
+                audit.close()
+                throw ConfigurationError("--rotate-seal-key \(rotation.kind.rawValue): \(error)")
+            }
+        }
         do {
             keyring = try SealKeyring.openOrCreate(directory: sealDirectory)
         } catch {
             audit.close()
             throw ConfigurationError("seal keys: \(error)")
         }
-        for key in keyring.publicKeys {
+        for key in keyring.currentKeys {
             logger.info("seal key", metadata: ["id": "\(key.id)", "seal": "\(key.kind.nameZh)"])
         }
         // The chain's head, for an operator to keep and compare with `noproof audit verify --anchor` later.
@@ -129,7 +138,12 @@ struct DaemonStorage {
             logger.info("audit chain head at start", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
                                                              "anchor": "\(head)"])
         }
-        try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
+        do {
+            try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
+        } catch let replaced as SealKeyReplaced {
+            audit.close()
+            throw ConfigurationError("refusing to start: \(replaced)")
+        }
         Self.recordHead(audit, directory: dataDirectory, logger: logger)
         let heads: AuditHeadPublisher
         do {

@@ -84,6 +84,14 @@ struct Noproofd: AsyncParsableCommand {
         valueName: "FILE"))
     var auditWitness: [String] = []
 
+    @Option(name: .customLong("rotate-seal-key"), help: ArgumentHelp(
+        "Replace the data-sharing or verification seal key before serving (audited as SealKey.Rotate); the old public key stays published so earlier proofs still verify. Needs --rotation-reason.",
+        valueName: "KIND"))
+    var rotateSealKey: String?
+
+    @Option(name: .customLong("rotation-reason"), help: ArgumentHelp("Why the seal key is rotated (recorded in the audit trail).", valueName: "REASON"))
+    var rotationReason: String?
+
     @OptionGroup(title: "Overload and hostile peers (docs/RELIABILITY.md)")
     var reliability: ReliabilityOptions
 
@@ -184,10 +192,22 @@ struct Noproofd: AsyncParsableCommand {
         if witnessPaths.isEmpty {
             logger.warning("no audit witness: the audit log's signed heads are kept only in the data folder, so a rewrite of the whole folder is not detectable; add --audit-witness FILE on another volume (docs/AUDIT.md)")
         }
+        var rotation: (kind: SealKind, reason: String)?
+        if let rotateSealKey {
+            guard let kind = SealKind(rawValue: rotateSealKey) else {
+                throw ValidationError("--rotate-seal-key takes \(SealKind.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            guard let reason = rotationReason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--rotate-seal-key needs --rotation-reason \"REASON\" (recorded in the audit trail)")
+            }
+            rotation = (kind, reason)
+        } else if rotationReason != nil {
+            throw ValidationError("--rotation-reason goes with --rotate-seal-key KIND")
+        }
         let library = try await DaemonStorage.open(
             dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
             cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, newAuditEpoch: newAuditEpoch,
-            witnesses: witnessPaths.map { FileAuditWitness(path: $0) }, logger: logger
+            witnesses: witnessPaths.map { FileAuditWitness(path: $0) }, rotateSealKey: rotation, logger: logger
         )
         var registry = RPCRegistry()
         let statistics = ServerStatistics()

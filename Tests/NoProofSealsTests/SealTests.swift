@@ -13,9 +13,9 @@ struct SealTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let keyring = try SealKeyring.openOrCreate(directory: directory)
         let body = Array("证明 body bytes".utf8)
-        let seal = keyring.seal(body, kind: .dataSharing)
+        let seal = keyring.seal(body, kind: SealKind.dataSharing)
         let verifier = SealVerifier(keys: keyring.publicKeys)
-        #expect(try verifier.verify(body: body, seal: seal, kind: .dataSharing).kind == .dataSharing)
+        #expect(try verifier.verify(body: body, seal: seal, kind: SealKind.dataSharing).kind == .dataSharing)
         for index in body.indices {
             var tampered = body
             tampered[index] ^= 0x01
@@ -32,7 +32,7 @@ struct SealTests {
         let keyring = try SealKeyring.openOrCreate(directory: directory)
         let seal = keyring.seal([1, 2, 3], kind: .verification)
         let verifier = SealVerifier(keys: keyring.publicKeys)
-        #expect(throws: SealError.self) { try verifier.verify(body: [1, 2, 3], seal: seal, kind: .dataSharing) }
+        #expect(throws: SealError.self) { try verifier.verify(body: [1, 2, 3], seal: seal, kind: SealKind.dataSharing) }
         #expect(throws: SealError.self) { try SealVerifier(keys: []).verify(body: [1, 2, 3], seal: seal) }
         #expect(keyring.publicKey(.dataSharing).id != keyring.publicKey(.verification).id)
     }
@@ -43,7 +43,7 @@ struct SealTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let keyring = try SealKeyring.openOrCreate(directory: directory)
         let bodies = (0..<size).map { Array("proof \($0)".utf8) }
-        let seals = keyring.sealBatch(bodies, kind: .dataSharing)
+        let seals = keyring.sealBatch(bodies, kind: SealKind.dataSharing)
         #expect(Set(seals.map(\.signature)).count == 1)
         let verifier = SealVerifier(keys: keyring.publicKeys)
         for (body, seal) in zip(bodies, seals) {
@@ -71,7 +71,7 @@ struct SealTests {
             #expect(mode.intValue & 0o777 == 0o600)
         }
         // A proof sealed before the restart verifies with the keys published after it.
-        let seal = first.seal([9], kind: .dataSharing)
+        let seal = first.seal([9], kind: SealKind.dataSharing)
         try SealVerifier(keys: second.publicKeys).verify(body: [9], seal: seal)
     }
 
@@ -145,5 +145,25 @@ struct MerkleTreeTests {
         for (index, path) in MerkleTree.paths(leaves).enumerated() {
             #expect(MerkleTree.root(leaf: leaves[index], index: UInt32(index), size: UInt32(size), path: path) == root)
         }
+    }
+
+    /// A proof sealed before a rotation verifies afterwards with the published keys (the retired
+    /// key with the end of its validity); the new key seals from then on; the old private key is gone.
+    @Test func aProofSealedBeforeARotationStillVerifies() throws {
+        let directory = SealTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = try SealKeyring.openOrCreate(directory: directory)
+        let body = Array("sealed before the rotation".utf8)
+        let seal = before.seal(body, kind: SealKind.dataSharing)
+        let rotation = try SealKeyring.rotate(directory: directory, kind: SealKind.dataSharing, reason: "test")
+        let after = try SealKeyring.openOrCreate(directory: directory)
+        #expect(after.currentKeys.first { $0.kind == SealKind.dataSharing }?.id == rotation.new.id)
+        #expect(try SealVerifier(keys: after.publicKeys).verify(body: body, seal: seal, kind: SealKind.dataSharing).id == rotation.old.id)
+        let newSeal = after.seal(body, kind: SealKind.dataSharing)
+        #expect(newSeal.keyID == rotation.new.id)
+        #expect(try SealVerifier(keys: after.publicKeys).verify(body: body, seal: newSeal).id == rotation.new.id)
+        // Only the public half of the old key is kept.
+        let retired = try String(contentsOf: directory.appendingPathComponent("retired/\(rotation.old.id).pub.json"), encoding: .utf8)
+        #expect(!retired.contains("privateKey"))
     }
 }

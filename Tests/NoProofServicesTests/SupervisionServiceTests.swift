@@ -450,7 +450,8 @@ struct SupervisionServiceTests {
         }
     }
 
-    /// Seal keys: created at the first start, in use at the next, rotated when a key file is replaced.
+    /// Seal keys: created at the first start, in use at the next; a replaced key file refuses the start; an
+    /// operator's rotation is audited and keeps the old public key published.
     @Test func sealKeyEventsAreAudited() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-sealaudit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -474,11 +475,27 @@ struct SupervisionServiceTests {
         #expect(second.map(\.action) == Array(repeating: "SealKey.InUse", count: SealKind.allCases.count))
         #expect(second.map(\.licenceID) == first.map(\.licenceID))
         let kind = SealKind.allCases[0]
-        try FileManager.default.removeItem(at: seals.appendingPathComponent("\(kind.rawValue).key.json"))
-        _ = try SealKeyring.openOrCreate(directory: seals)     // an operator puts a new key in place
+        // A key file replaced outside noproofd (deleted, a new one minted): the start is refused.
+        let keyFile = seals.appendingPathComponent("\(kind.rawValue).key.json")
+        let saved = try Data(contentsOf: keyFile)
+        try FileManager.default.removeItem(at: keyFile)
+        _ = try SealKeyring.openOrCreate(directory: seals)
+        #expect(throws: SealKeyReplaced.self) { _ = try start() }
+        try FileManager.default.removeItem(at: keyFile)
+        try saved.write(to: keyFile)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
+        // The operator's rotation: audited, and the old public key stays published.
+        let rotation = try SealKeyAudit.rotate(kind, reason: "scheduled rotation", sealDirectory: seals, audit: audit, logger: quiet)
+        #expect(rotation.old.id == first[0].licenceID && rotation.new.id != rotation.old.id)
+        let rotated = try #require(try audit.latestRecord(actions: ["SealKey.Rotate"], typeCode: kind.rawValue))
+        #expect(rotated.proofSerial == rotation.old.id && rotated.licenceID == rotation.new.id && rotated.caseReference == "scheduled rotation")
         let third = try start()
-        let rotated = try #require(third.first { $0.typeCode == kind.rawValue })
-        #expect(rotated.action == "SealKey.Rotate" && rotated.proofSerial == first[0].licenceID && rotated.licenceID != first[0].licenceID)
+        #expect(third.first { $0.typeCode == kind.rawValue }?.action == "SealKey.InUse")
+        let keyring = try SealKeyring.openOrCreate(directory: seals)
+        let published = keyring.publicKeys.filter { $0.kind == kind }
+        #expect(Set(published.map(\.id)) == [rotation.old.id, rotation.new.id])
+        #expect(published.first { $0.id == rotation.old.id }?.validToMillis ?? 0 > 0)
+        #expect(keyring.currentKeys.first { $0.kind == kind }?.id == rotation.new.id)
         #expect(try audit.verifyChain().isIntact)
         audit.close()
     }
