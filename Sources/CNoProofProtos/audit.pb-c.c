@@ -565,7 +565,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_tree_head_response__descriptor
   (ProtobufCMessageInit) noproof__v1__get_tree_head_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__audit_record_fields__field_descriptors[13] =
+static const ProtobufCFieldDescriptor noproof__v1__audit_record_fields__field_descriptors[14] =
 {
   {
     "sequence",
@@ -723,11 +723,24 @@ static const ProtobufCFieldDescriptor noproof__v1__audit_record_fields__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "counterpart_unit",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__AuditRecordFields, counterpart_unit),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__audit_record_fields__field_indices_by_name[] = {
   5,   /* field[5] = action */
   1,   /* field[1] = at_millis */
   7,   /* field[7] = case_reference */
+  13,   /* field[13] = counterpart_unit */
   3,   /* field[3] = credential_id */
   8,   /* field[8] = holder_id */
   6,   /* field[6] = item_code */
@@ -742,7 +755,7 @@ static const unsigned noproof__v1__audit_record_fields__field_indices_by_name[] 
 static const ProtobufCIntRange noproof__v1__audit_record_fields__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor noproof__v1__audit_record_fields__descriptor =
 {
@@ -752,7 +765,7 @@ const ProtobufCMessageDescriptor noproof__v1__audit_record_fields__descriptor =
   "Noproof__V1__AuditRecordFields",
   "noproof.v1",
   sizeof(Noproof__V1__AuditRecordFields),
-  13,
+  14,
   noproof__v1__audit_record_fields__field_descriptors,
   noproof__v1__audit_record_fields__field_indices_by_name,
   1,  noproof__v1__audit_record_fields__number_ranges,

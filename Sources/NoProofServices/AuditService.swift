@@ -104,7 +104,7 @@ package struct AuditService: Sendable {
                                       credentialID: record.credentialID, staff: record.staff, action: record.action,
                                       itemCode: record.itemCode, caseReference: record.caseReference, holderID: record.holderID,
                                       typeCode: record.typeCode, licenceID: record.licenceID, result: record.result,
-                                      proofSerial: record.proofSerial),
+                                      proofSerial: record.proofSerial, counterpartUnit: record.counterpartUnit),
             previousChainHash: proof.previousChainHash, chainHash: proof.chainHash, head: head.message, path: proof.path)
     }
 

@@ -38,6 +38,7 @@ extension AuditLog {
             previous.withUnsafeBytes { bytes in
                 _ = sqlite3_bind_blob(handle, 14, bytes.baseAddress, Int32(bytes.count), transient)
             }
+            bindText(handle, 15, record.counterpartUnit)
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else {
                 let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
@@ -78,6 +79,10 @@ extension AuditLog {
         field(record.unitCode); field(record.credentialID); field(record.staff); field(record.action)
         field(record.itemCode); field(record.caseReference); field(record.holderID); field(record.typeCode)
         field(record.licenceID); field(record.result); field(record.proofSerial)
+        if !record.counterpartUnit.isEmpty {
+            field("counterpart")
+            field(record.counterpartUnit)
+        }
         return Array(SHA256.hash(data: bytes))
     }
 }

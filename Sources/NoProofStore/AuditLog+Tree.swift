@@ -207,3 +207,38 @@ package struct TreeVerification: Sendable {
 
     package var isIntact: Bool { firstMismatch == nil && firstSubtreeMismatch == nil && treeProblem == nil }
 }
+
+extension AuditLog {
+    /// Recomputes every supervision tally from the chained records (a page at a time) and lists
+    /// the counters that differ from `supervision_tally` (`day unit metric: stored N, records give M`),
+    /// at most `limit` of them: the tallies are a materialised view of the trail, so an edited
+    /// counter (a unit's denials lowered, say) is found here.
+    package func verifyTallies(limit: Int = 20) throws -> (checked: Int, differences: [String]) {
+        var counts: [SupervisionTally.Key: Int64] = [:]
+        var after: Int64 = 0
+        while true {
+            let page = try database.read { db in try AuditChain.fetchPage(db, after: after, limit: AuditChain.pageSize) }
+            if page.isEmpty { break }
+            for row in page {
+                if case .record(let record) = row.content {
+                    for key in SupervisionTally.keys(for: record) { counts[key, default: 0] += 1 }
+                }
+            }
+            after = page[page.count - 1].sequence
+        }
+        var stored: [SupervisionTally.Key: Int64] = [:]
+        try database.read { db in
+            for row in try Row.fetchAll(db, sql: "SELECT day, unit_code, metric, count FROM supervision_tally") {
+                stored[SupervisionTally.Key(day: row[0], unitCode: row[1], metric: row[2])] = row[3]
+            }
+        }
+        var differences: [String] = []
+        for key in Set(counts.keys).union(stored.keys).sorted(by: { ($0.day, $0.unitCode, $0.metric) < ($1.day, $1.unitCode, $1.metric) }) {
+            let expected = counts[key] ?? 0, found = stored[key] ?? 0
+            if expected != found, differences.count < limit {
+                differences.append("day \(key.day) unit \(key.unitCode.isEmpty ? "-" : key.unitCode) \(key.metric): stored \(found), records give \(expected)")
+            }
+        }
+        return (max(counts.count, stored.count), differences)
+    }
+}

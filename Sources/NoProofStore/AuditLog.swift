@@ -166,6 +166,12 @@ package final class AuditLog: Sendable {
                 """)
             try AuditTree.rebuild(db)
         }
+        migrator.registerMigration("v6: counterpart unit chained") { db in
+            // The other unit a record concerns, stored and chained (an optional last field of the
+            // encoding, so records written before keep their hashes), so that every supervision
+            // tally can be recomputed from chained records (`verifyTallies`).
+            try db.execute(sql: "ALTER TABLE audit ADD COLUMN counterpart_unit TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 
@@ -238,8 +244,8 @@ package final class AuditLog: Sendable {
             sequence = max(sequence, counter)
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
-                                   holder_id, type_code, licence_id, result, proof_serial, chain_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   holder_id, type_code, licence_id, result, proof_serial, chain_hash, counterpart_unit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
             let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
@@ -259,7 +265,8 @@ package final class AuditLog: Sendable {
     ///                         ‖ sequence  (8 bytes, big-endian two's complement)
     ///                         ‖ at_millis (8 bytes, big-endian two's complement)
     ///                         ‖ unit_code ‖ credential_id ‖ staff ‖ action ‖ item_code ‖ case_reference
-    ///                         ‖ holder_id ‖ type_code ‖ licence_id ‖ result ‖ proof_serial )
+    ///                         ‖ holder_id ‖ type_code ‖ licence_id ‖ result ‖ proof_serial
+    ///                         [‖ "counterpart" ‖ counterpart_unit]   only when counterpart_unit is not empty )
     ///
     /// where the tag and each text field are written as a field: its UTF-8 length (4 bytes, big-endian
     /// unsigned) then its UTF-8 bytes (no terminator, no normalisation). The fixed field order and the
@@ -440,7 +447,8 @@ package final class AuditLog: Sendable {
             atMillis: row["at_millis"], unitCode: row["unit_code"], credentialID: row["credential_id"], staff: row["staff"],
             action: row["action"], itemCode: row["item_code"], caseReference: row["case_reference"],
             holderID: row["holder_id"], typeCode: row["type_code"], licenceID: row["licence_id"],
-            result: row["result"], proofSerial: row["proof_serial"]
+            result: row["result"], proofSerial: row["proof_serial"],
+            counterpartUnit: (row["counterpart_unit"] as String?) ?? ""
         )
         record.sequence = row["sequence"]
         return record
@@ -615,9 +623,11 @@ package enum AuditChain {
     /// Up to `limit` rows after `after`, in sequence order; values are checked for their type rather
     /// than converted, so a tampered row is reported, not crashed on.
     static func fetchPage(_ db: Database, after: Int64, limit: Int) throws -> [PageRow] {
-        let hasHash = try db.columns(in: "audit").contains { $0.name == "chain_hash" }
-        let sql = "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), \(hasHash ? "chain_hash" : "NULL") "
-            + "FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?"
+        let columns = try db.columns(in: "audit").map(\.name)
+        let hasHash = columns.contains("chain_hash")
+        let hasCounterpart = columns.contains("counterpart_unit")
+        let sql = "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), \(hasHash ? "chain_hash" : "NULL"), "
+            + "\(hasCounterpart ? "counterpart_unit" : "''") FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?"
         var rows: [PageRow] = []
         let cursor = try Row.fetchCursor(db, sql: sql, arguments: [after, limit])
         while let row = try cursor.next() {
@@ -641,9 +651,13 @@ package enum AuditChain {
                 rows.append(PageRow(sequence: sequence, content: .malformed(malformed), hash: hash))
                 continue
             }
+            guard case .string(let counterpart) = (row[3 + textColumns.count] as DatabaseValue).storage else {
+                rows.append(PageRow(sequence: sequence, content: .malformed("counterpart_unit"), hash: hash))
+                continue
+            }
             var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: texts[3],
                                      itemCode: texts[4], caseReference: texts[5], holderID: texts[6], typeCode: texts[7],
-                                     licenceID: texts[8], result: texts[9], proofSerial: texts[10])
+                                     licenceID: texts[8], result: texts[9], proofSerial: texts[10], counterpartUnit: counterpart)
             record.sequence = sequence
             rows.append(PageRow(sequence: sequence, content: .record(record), hash: hash))
         }

@@ -18,9 +18,9 @@ package struct AuditRecord: Hashable, Sendable {
     package var result: String
     package var proofSerial: String
     /// The other unit an event concerns (e.g. the issuing unit of a verification request the
-    /// record's unit filed), so the supervision tallies count it for that unit too. Not stored in
-    /// the audit row and not part of the chain hash: it only feeds `supervision_tally` when the
-    /// record is written (see docs/SUPERVISION.md).
+    /// record's unit filed), so the supervision tallies count it for that unit too. Stored and
+    /// chained (since schema v6; an optional last field of the chain encoding), so the tallies can
+    /// be recomputed from chained records (see docs/SUPERVISION.md, docs/AUDIT.md).
     package var counterpartUnit: String = ""
 
     package init(atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: String,

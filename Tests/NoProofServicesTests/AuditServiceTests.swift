@@ -92,7 +92,7 @@ struct AuditServiceTests {
         var record = AuditRecord(atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
                                  action: fields.action, itemCode: fields.itemCode, caseReference: fields.caseReference,
                                  holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
-                                 result: fields.result, proofSerial: fields.proofSerial)
+                                 result: fields.result, proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(fields.sequence)
         let chain = AuditLog.chainHash(previous: answer.previousChainHash, record: record)
         let signed = SignedTreeHead(head)

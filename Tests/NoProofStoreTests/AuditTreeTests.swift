@@ -267,3 +267,39 @@ struct AuditTreeTests {
         #expect(try reopened.verifyTree(against: []).isIntact)
     }
 }
+
+/// The supervision tallies are a view of the chained records: recomputed by `verifyTallies`, an
+/// edited counter is named; the counterpart unit is chained, so its counts are recomputable too.
+@Suite("Supervision tallies checked against the chain")
+struct TallyVerificationTests {
+    @Test func anEditedTallyIsFoundAndCounterpartUnitsAreChained() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let log = try AuditLog(directory: directory.url)
+        var filed = AuditTreeTests.record(1)
+        filed.action = "Verification.File"
+        filed.result = "filed"
+        filed.counterpartUnit = "ISSUER"
+        _ = try log.appendBatch([AuditTreeTests.record(0), filed, AuditTreeTests.record(2)])
+        #expect(try log.verifyTallies().differences.isEmpty)
+        // The counterpart unit is part of the chain: editing it breaks record 2.
+        log.close()
+        let database = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
+        try database.write { db in
+            try db.execute(sql: "UPDATE supervision_tally SET count = count - 1 WHERE metric = 'Lookup|found'")
+        }
+        let reopened = try AuditLog(directory: directory.url)
+        let differences = try reopened.verifyTallies().differences
+        #expect(differences.count == 1)
+        #expect(differences.first?.contains("Lookup|found: stored 1, records give 2") == true, "\(differences)")
+        #expect(try reopened.verifyChain().isIntact)
+        reopened.close()
+        try database.write { db in
+            try db.execute(sql: "UPDATE audit SET counterpart_unit = 'OTHER' WHERE sequence = 2")
+        }
+        try database.close()
+        let edited = try AuditLog(directory: directory.url)
+        defer { edited.close() }
+        #expect(try edited.verifyChain().firstBreak?.sequence == 2)
+    }
+}

@@ -56,6 +56,7 @@ struct AuditVerifyCommand: ParsableCommand {
         let tree: TreeVerification
         var headProblems: [String] = []
         var headsChecked = 0
+        var tallies: (checked: Int, differences: [String]) = (0, [])
         do {
             let log = try AuditLog.openReadOnly(directory: directory)
             result = try log.verifyChain(anchor: parsedAnchor)
@@ -87,6 +88,7 @@ struct AuditVerifyCommand: ParsableCommand {
             }
             headsChecked = heads.count
             tree = try log.verifyTree(against: heads)
+            tallies = try log.verifyTallies()
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -95,6 +97,7 @@ struct AuditVerifyCommand: ParsableCommand {
         }
         var treeBreaks: [String] = headProblems
         if let mismatch = tree.firstMismatch { treeBreaks.append("\(mismatch)") }
+        treeBreaks += tallies.differences.map { "supervision tally differs from the records: \($0)" }
         if let range = tree.firstSubtreeMismatch {
             treeBreaks.append("the stored tree over records \(range.lowerBound)–\(range.upperBound) differs from those records: one of them was rewritten after it was written")
         }
@@ -124,6 +127,7 @@ struct AuditVerifyCommand: ParsableCommand {
             if treeBreaks.isEmpty {
                 print("audit tree verifies: \(tree.treeSize) records, root \(tree.root.hex)")
                 print("signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")")
+                print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
             } else {
                 print("audit tree BROKEN")
                 for line in treeBreaks { print("  \(line)") }
@@ -208,7 +212,7 @@ struct AuditProveCommand: AsyncParsableCommand {
         var record = AuditRecord(atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
                                  action: fields.action, itemCode: fields.itemCode, caseReference: fields.caseReference,
                                  holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
-                                 result: fields.result, proofSerial: fields.proofSerial)
+                                 result: fields.result, proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(clamping: fields.sequence)
         let head = signedHead(answer.head)
         let chain = AuditLog.chainHash(previous: answer.previousChainHash, record: record)

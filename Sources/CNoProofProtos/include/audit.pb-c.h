@@ -97,10 +97,14 @@ struct  Noproof__V1__AuditRecordFields
   char *licence_id;
   char *result;
   char *proof_serial;
+  /*
+   * The other unit the record concerns (chained only when not empty).
+   */
+  char *counterpart_unit;
 };
 #define NOPROOF__V1__AUDIT_RECORD_FIELDS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__audit_record_fields__descriptor) \
-    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Noproof__V1__ProveRecordRequest

@@ -108,8 +108,9 @@ package struct AuditRecordFields: Hashable, Sendable {
     package var licenceID: String
     package var result: String
     package var proofSerial: String
+    package var counterpartUnit: String
 
-    package init(sequence: UInt64 = 0, atMillis: Int64 = 0, unitCode: String = "", credentialID: String = "", staff: String = "", action: String = "", itemCode: String = "", caseReference: String = "", holderID: String = "", typeCode: String = "", licenceID: String = "", result: String = "", proofSerial: String = "") {
+    package init(sequence: UInt64 = 0, atMillis: Int64 = 0, unitCode: String = "", credentialID: String = "", staff: String = "", action: String = "", itemCode: String = "", caseReference: String = "", holderID: String = "", typeCode: String = "", licenceID: String = "", result: String = "", proofSerial: String = "", counterpartUnit: String = "") {
         self.sequence = sequence
         self.atMillis = atMillis
         self.unitCode = unitCode
@@ -123,13 +124,14 @@ package struct AuditRecordFields: Hashable, Sendable {
         self.licenceID = licenceID
         self.result = result
         self.proofSerial = proofSerial
+        self.counterpartUnit = counterpartUnit
     }
 }
 
 extension AuditRecordFields: ProtoMessage {
     package typealias CMessage = Noproof__V1__AuditRecordFields
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__audit_record_fields__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 33 }
+    package static var packedFieldAllowance: Int { 34 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.sequence = sequence
@@ -145,6 +147,7 @@ extension AuditRecordFields: ProtoMessage {
         c.licence_id = arena.string(licenceID)
         c.result = arena.string(result)
         c.proof_serial = arena.string(proofSerial)
+        c.counterpart_unit = arena.string(counterpartUnit)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -161,6 +164,7 @@ extension AuditRecordFields: ProtoMessage {
         licenceID = try String(protobufC: c.licence_id)
         result = try String(protobufC: c.result)
         proofSerial = try String(protobufC: c.proof_serial)
+        counterpartUnit = try String(protobufC: c.counterpart_unit)
     }
 }
 

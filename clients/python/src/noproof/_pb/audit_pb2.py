@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16noproof/v1/audit.proto\x12\nnoproof.v1\"d\n\x08TreeHead\x12\x11\n\ttree_size\x18\x01 \x01(\x04\x12\x14\n\x0ctimestamp_ms\x18\x02 \x01(\x03\x12\x0c\n\x04root\x18\x03 \x01(\x0c\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\x0c\"\x14\n\x12GetTreeHeadRequest\"\x96\x01\n\x13GetTreeHeadResponse\x12\"\n\x04head\x18\x01 \x01(\x0b\x32\x14.noproof.v1.TreeHead\x12\x18\n\x10\x61udit_public_key\x18\x02 \x01(\x0c\x12\x14\n\x0c\x61udit_key_id\x18\x03 \x01(\t\x12\x11\n\twitnesses\x18\x04 \x03(\t\x12\x18\n\x10witness_failures\x18\x05 \x01(\x04\"\x8c\x02\n\x11\x41uditRecordFields\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x11\n\tat_millis\x18\x02 \x01(\x03\x12\x11\n\tunit_code\x18\x03 \x01(\t\x12\x15\n\rcredential_id\x18\x04 \x01(\t\x12\r\n\x05staff\x18\x05 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x11\n\titem_code\x18\x07 \x01(\t\x12\x16\n\x0e\x63\x61se_reference\x18\x08 \x01(\t\x12\x11\n\tholder_id\x18\t \x01(\t\x12\x11\n\ttype_code\x18\n \x01(\t\x12\x12\n\nlicence_id\x18\x0b \x01(\t\x12\x0e\n\x06result\x18\x0c \x01(\t\x12\x14\n\x0cproof_serial\x18\r \x01(\t\"L\n\x12ProveRecordRequest\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x11\n\tholder_id\x18\x02 \x01(\t\x12\x11\n\ttree_size\x18\x03 \x01(\x04\"\xa7\x01\n\x13ProveRecordResponse\x12-\n\x06record\x18\x01 \x01(\x0b\x32\x1d.noproof.v1.AuditRecordFields\x12\x1b\n\x13previous_chain_hash\x18\x02 \x01(\x0c\x12\x12\n\nchain_hash\x18\x03 \x01(\x0c\x12\"\n\x04head\x18\x04 \x01(\x0b\x32\x14.noproof.v1.TreeHead\x12\x0c\n\x04path\x18\x05 \x03(\x0c\"8\n\x17ProveConsistencyRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x04\x12\x0e\n\x06second\x18\x02 \x01(\x04\"a\n\x18ProveConsistencyResponse\x12\"\n\x04head\x18\x01 \x01(\x0b\x32\x14.noproof.v1.TreeHead\x12\x12\n\nfirst_root\x18\x02 \x01(\x0c\x12\r\n\x05proof\x18\x03 \x03(\x0c\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16noproof/v1/audit.proto\x12\nnoproof.v1\"d\n\x08TreeHead\x12\x11\n\ttree_size\x18\x01 \x01(\x04\x12\x14\n\x0ctimestamp_ms\x18\x02 \x01(\x03\x12\x0c\n\x04root\x18\x03 \x01(\x0c\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\x0c\"\x14\n\x12GetTreeHeadRequest\"\x96\x01\n\x13GetTreeHeadResponse\x12\"\n\x04head\x18\x01 \x01(\x0b\x32\x14.noproof.v1.TreeHead\x12\x18\n\x10\x61udit_public_key\x18\x02 \x01(\x0c\x12\x14\n\x0c\x61udit_key_id\x18\x03 \x01(\t\x12\x11\n\twitnesses\x18\x04 \x03(\t\x12\x18\n\x10witness_failures\x18\x05 \x01(\x04\"\xa6\x02\n\x11\x41uditRecordFields\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x11\n\tat_millis\x18\x02 \x01(\x03\x12\x11\n\tunit_code\x18\x03 \x01(\t\x12\x15\n\rcredential_id\x18\x04 \x01(\t\x12\r\n\x05staff\x18\x05 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x11\n\titem_code\x18\x07 \x01(\t\x12\x16\n\x0e\x63\x61se_reference\x18\x08 \x01(\t\x12\x11\n\tholder_id\x18\t \x01(\t\x12\x11\n\ttype_code\x18\n \x01(\t\x12\x12\n\nlicence_id\x18\x0b \x01(\t\x12\x0e\n\x06result\x18\x0c \x01(\t\x12\x14\n\x0cproof_serial\x18\r \x01(\t\x12\x18\n\x10\x63ounterpart_unit\x18\x0e \x01(\t\"L\n\x12ProveRecordRequest\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x11\n\tholder_id\x18\x02 \x01(\t\x12\x11\n\ttree_size\x18\x03 \x01(\x04\"\xa7\x01\n\x13ProveRecordResponse\x12-\n\x06record\x18\x01 \x01(\x0b\x32\x1d.noproof.v1.AuditRecordFields\x12\x1b\n\x13previous_chain_hash\x18\x02 \x01(\x0c\x12\x12\n\nchain_hash\x18\x03 \x01(\x0c\x12\"\n\x04head\x18\x04 \x01(\x0b\x32\x14.noproof.v1.TreeHead\x12\x0c\n\x04path\x18\x05 \x03(\x0c\"8\n\x17ProveConsistencyRequest\x12\r\n\x05\x66irst\x18\x01 \x01(\x04\x12\x0e\n\x06second\x18\x02 \x01(\x04\"a\n\x18ProveConsistencyResponse\x12\"\n\x04head\x18\x01 \x01(\x0b\x32\x14.noproof.v1.TreeHead\x12\x12\n\nfirst_root\x18\x02 \x01(\x0c\x12\r\n\x05proof\x18\x03 \x03(\x0c\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.audit_pb2', globals())
@@ -27,13 +27,13 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _GETTREEHEADRESPONSE._serialized_start=163
   _GETTREEHEADRESPONSE._serialized_end=313
   _AUDITRECORDFIELDS._serialized_start=316
-  _AUDITRECORDFIELDS._serialized_end=584
-  _PROVERECORDREQUEST._serialized_start=586
-  _PROVERECORDREQUEST._serialized_end=662
-  _PROVERECORDRESPONSE._serialized_start=665
-  _PROVERECORDRESPONSE._serialized_end=832
-  _PROVECONSISTENCYREQUEST._serialized_start=834
-  _PROVECONSISTENCYREQUEST._serialized_end=890
-  _PROVECONSISTENCYRESPONSE._serialized_start=892
-  _PROVECONSISTENCYRESPONSE._serialized_end=989
+  _AUDITRECORDFIELDS._serialized_end=610
+  _PROVERECORDREQUEST._serialized_start=612
+  _PROVERECORDREQUEST._serialized_end=688
+  _PROVERECORDRESPONSE._serialized_start=691
+  _PROVERECORDRESPONSE._serialized_end=858
+  _PROVECONSISTENCYREQUEST._serialized_start=860
+  _PROVECONSISTENCYREQUEST._serialized_end=916
+  _PROVECONSISTENCYRESPONSE._serialized_start=918
+  _PROVECONSISTENCYRESPONSE._serialized_end=1015
 # @@protoc_insertion_point(module_scope)

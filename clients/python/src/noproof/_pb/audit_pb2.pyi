@@ -6,10 +6,11 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AuditRecordFields(_message.Message):
-    __slots__ = ["action", "at_millis", "case_reference", "credential_id", "holder_id", "item_code", "licence_id", "proof_serial", "result", "sequence", "staff", "type_code", "unit_code"]
+    __slots__ = ["action", "at_millis", "case_reference", "counterpart_unit", "credential_id", "holder_id", "item_code", "licence_id", "proof_serial", "result", "sequence", "staff", "type_code", "unit_code"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     CASE_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    COUNTERPART_UNIT_FIELD_NUMBER: _ClassVar[int]
     CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
     HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +24,7 @@ class AuditRecordFields(_message.Message):
     action: str
     at_millis: int
     case_reference: str
+    counterpart_unit: str
     credential_id: str
     holder_id: str
     item_code: str
@@ -33,7 +35,7 @@ class AuditRecordFields(_message.Message):
     staff: str
     type_code: str
     unit_code: str
-    def __init__(self, sequence: _Optional[int] = ..., at_millis: _Optional[int] = ..., unit_code: _Optional[str] = ..., credential_id: _Optional[str] = ..., staff: _Optional[str] = ..., action: _Optional[str] = ..., item_code: _Optional[str] = ..., case_reference: _Optional[str] = ..., holder_id: _Optional[str] = ..., type_code: _Optional[str] = ..., licence_id: _Optional[str] = ..., result: _Optional[str] = ..., proof_serial: _Optional[str] = ...) -> None: ...
+    def __init__(self, sequence: _Optional[int] = ..., at_millis: _Optional[int] = ..., unit_code: _Optional[str] = ..., credential_id: _Optional[str] = ..., staff: _Optional[str] = ..., action: _Optional[str] = ..., item_code: _Optional[str] = ..., case_reference: _Optional[str] = ..., holder_id: _Optional[str] = ..., type_code: _Optional[str] = ..., licence_id: _Optional[str] = ..., result: _Optional[str] = ..., proof_serial: _Optional[str] = ..., counterpart_unit: _Optional[str] = ...) -> None: ...
 
 class GetTreeHeadRequest(_message.Message):
     __slots__ = []
