@@ -68,7 +68,8 @@ let package = Package(
         // Their storage behind the UnitStore protocol; SQLite (units.sqlite) is the embedded default.
         .target(
             name: "NoProofUnitStore",
-            dependencies: ["NoProofUnits", "NoProofDomain", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofUnits", "NoProofDomain", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Department verification (部门核验, Art. 10): requests, deadlines, the state machine, the
         // deadline scheduler and watch events. Foundation only.
@@ -156,7 +157,7 @@ let package = Package(
             name: "noproof",
             dependencies: [
                 "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
-                "NoProofDomainMessages", "NoProofStore", "NoProofUnits",
+                "NoProofDomainMessages", "NoProofStore", "NoProofUnits", "NoProofUnitStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"
@@ -194,7 +195,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofUnits", "NoProofDomain"]),
-        .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofUnitStore", "NoProofUnits", "NoProofDomain"]),
+        .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofUnitStore", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofVerificationTests",
             dependencies: ["NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]

@@ -128,6 +128,7 @@ package final class SQLiteUnitStore: UnitStore {
                 ALTER TABLE credential ADD COLUMN source TEXT NOT NULL DEFAULT '';
                 """)
         }
+        migrator.registerMigration("denial-chain") { db in try DenialChain.migrate(db) }
         return migrator
     }
 
@@ -668,7 +669,9 @@ package final class SQLiteUnitStore: UnitStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
                                  record.typeCode, record.kind.rawValue, record.reason, record.message])
-            return db.lastInsertedRowID
+            let sequence = db.lastInsertedRowID
+            _ = try DenialChain.chain(db, sequence: sequence, previous: try DenialChain.lastHash(db, before: sequence))
+            return sequence
         }
     }
 
@@ -681,10 +684,12 @@ package final class SQLiteUnitStore: UnitStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             var sequences: [Int64] = []
+            var previous = try DenialChain.lastHash(db)
             for record in records {
                 try statement.execute(arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
                                                   record.typeCode, record.kind.rawValue, record.reason, record.message])
                 sequences.append(db.lastInsertedRowID)
+                previous = try DenialChain.chain(db, sequence: db.lastInsertedRowID, previous: previous)
             }
             return sequences
         }

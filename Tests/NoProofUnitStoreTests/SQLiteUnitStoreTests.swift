@@ -294,3 +294,32 @@ struct SQLiteUnitStoreTests {
         try store.close()
     }
 }
+
+/// The denial log is hash-chained (issue 15): an entry edited or deleted afterwards is named.
+@Suite("Denial log chain")
+struct DenialChainTests {
+    @Test func anEditedOrDeletedDenialIsNamed() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteUnitStore(directory: directory.url)
+        func denial(_ index: Int) -> DenialRecord {
+            DenialRecord(at: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), unitCode: "91370400MA3C7WX81E", staffID: "agent-0001",
+                         itemCode: "SW-KH-001", caseReference: "CASE-\(index)", typeCode: "JHZ", kind: .denial, reason: "not_listed",
+                         message: "JHZ is not a proof of item SW-KH-001")
+        }
+        try await store.appendDenial(denial(0))
+        try await store.appendDenials((1..<6).map(denial))
+        try store.close()
+        let database = try DatabaseQueue(path: directory.url.appendingPathComponent("units.sqlite").path)
+        #expect(try await database.read { db in try DenialChain.verify(db) } == (6, nil as String?))
+        try await database.write { db in try db.execute(sql: "UPDATE denial_log SET reason = 'rate_limited' WHERE sequence = 3") }
+        #expect(try await database.read { db in try DenialChain.verify(db) }.firstBreak?.contains("entry 3") == true)
+        try await database.write { db in
+            try db.execute(sql: "UPDATE denial_log SET reason = 'not_listed' WHERE sequence = 3")
+            try db.execute(sql: "DELETE FROM denial_log WHERE sequence = 4")
+        }
+        #expect(try await database.read { db in try DenialChain.verify(db) }.firstBreak?.contains("entries 4–4 are missing") == true)
+        try await database.write { db in try db.execute(sql: "DELETE FROM denial_log WHERE sequence >= 4") }
+        #expect(try await database.read { db in try DenialChain.verify(db) }.firstBreak?.contains("deleted from the end") == true)
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 import NoProofCodec
 import NoProofSeals
 import NoProofStore
+import NoProofUnitStore
 
 /// `noproof audit verify|head|prove|consistency`: the audit trail's chain and tree checked offline,
 /// its signed heads and proofs over the socket (docs/AUDIT.md).
@@ -57,6 +58,7 @@ struct AuditVerifyCommand: ParsableCommand {
         var headProblems: [String] = []
         var headsChecked = 0
         var tallies: (checked: Int, differences: [String]) = (0, [])
+        var denials: (checked: Int, firstBreak: String?)?
         do {
             let log = try AuditLog.openReadOnly(directory: directory)
             result = try log.verifyChain(anchor: parsedAnchor)
@@ -89,6 +91,7 @@ struct AuditVerifyCommand: ParsableCommand {
             headsChecked = heads.count
             tree = try log.verifyTree(against: heads)
             tallies = try log.verifyTallies()
+            denials = try DenialChain.verify(directory: directory)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -98,6 +101,7 @@ struct AuditVerifyCommand: ParsableCommand {
         var treeBreaks: [String] = headProblems
         if let mismatch = tree.firstMismatch { treeBreaks.append("\(mismatch)") }
         treeBreaks += tallies.differences.map { "supervision tally differs from the records: \($0)" }
+        if let broken = denials?.firstBreak { treeBreaks.append(broken) }
         if let range = tree.firstSubtreeMismatch {
             treeBreaks.append("the stored tree over records \(range.lowerBound)–\(range.upperBound) differs from those records: one of them was rewritten after it was written")
         }
@@ -128,6 +132,7 @@ struct AuditVerifyCommand: ParsableCommand {
                 print("audit tree verifies: \(tree.treeSize) records, root \(tree.root.hex)")
                 print("signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")")
                 print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
+                if let denials { print("denial log      chain verifies (\(denials.checked) entries)") }
             } else {
                 print("audit tree BROKEN")
                 for line in treeBreaks { print("  \(line)") }
