@@ -32,6 +32,12 @@ from .errors import (
     Unavailable,
 )
 from .messages import (
+    GetTreeHeadRequest,
+    GetTreeHeadResponse,
+    ProveConsistencyRequest,
+    ProveConsistencyResponse,
+    ProveRecordRequest,
+    ProveRecordResponse,
     AddLedgerEntryRequest,
     AnswerComplaintRequest,
     AppealMismatchRequest,
@@ -716,6 +722,25 @@ class Client:
         return await self.call("/noproof.v1.Supervision/WhoLooked",
                                WhoLookedRequest(holder_id=holder_id, limit=limit, page_token=page_token),
                                WhoLookedResponse, timeout=timeout)
+
+    async def audit_tree_head(self, *, timeout: float | None = None) -> GetTreeHeadResponse:
+        """``/noproof.v1.Audit/GetTreeHead``: the audit log's newest signed tree head and the audit public key
+        (check heads and proofs with :mod:`noproof.audit`)."""
+        return await self.call("/noproof.v1.Audit/GetTreeHead", GetTreeHeadRequest(), GetTreeHeadResponse, timeout=timeout)
+
+    async def prove_audit_record(self, sequence: int, *, holder_id: str = "",
+                                 timeout: float | None = None) -> ProveRecordResponse:
+        """``/noproof.v1.Audit/ProveRecord``: an inclusion proof of one audit record (a who-looked entry's
+        ``audit_sequence``) in the newest signed head; the citizen portal names the holder.
+        Check it with :func:`noproof.audit.verify_record_proof`."""
+        return await self.call("/noproof.v1.Audit/ProveRecord", ProveRecordRequest(sequence=sequence, holder_id=holder_id),
+                               ProveRecordResponse, timeout=timeout)
+
+    async def prove_audit_consistency(self, first: int, *, timeout: float | None = None) -> ProveConsistencyResponse:
+        """``/noproof.v1.Audit/ProveConsistency``: the RFC 9162 consistency proof from the tree of ``first``
+        records to the newest signed head (:func:`noproof.audit.verify_consistency`)."""
+        return await self.call("/noproof.v1.Audit/ProveConsistency", ProveConsistencyRequest(first=first, second=0),
+                               ProveConsistencyResponse, timeout=timeout)
 
     async def take_verification(self, request_id: str, *, staff: str | None = None,
                                 timeout: float | None = None) -> VerificationRecord:

@@ -6,6 +6,16 @@ decode with ``Class.FromString(data)``.
 """
 
 from ._pb.admin_pb2 import CacheStats, GetStatsRequest, GetStatsResponse
+from ._pb.audit_pb2 import (
+    AuditRecordFields,
+    GetTreeHeadRequest,
+    GetTreeHeadResponse,
+    ProveConsistencyRequest,
+    ProveConsistencyResponse,
+    ProveRecordRequest,
+    ProveRecordResponse,
+    TreeHead,
+)
 from ._pb.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from ._pb.licences_pb2 import (
     AmendLicenceRequest,
@@ -99,6 +109,14 @@ from ._pb.rpc_pb2 import CallHeader, CallStatus, GoAway, MetadataEntry, ServerSe
 from ._pb.session_pb2 import AuthenticateRequest, AuthenticateResponse
 
 __all__ = [
+    "AuditRecordFields",
+    "GetTreeHeadRequest",
+    "GetTreeHeadResponse",
+    "ProveConsistencyRequest",
+    "ProveConsistencyResponse",
+    "ProveRecordRequest",
+    "ProveRecordResponse",
+    "TreeHead",
     "AddLedgerEntryRequest",
     "AmendLicenceRequest",
     "AnswerComplaintRequest",
