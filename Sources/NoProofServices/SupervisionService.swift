@@ -30,6 +30,8 @@ package struct SupervisionService: Sendable {
     /// Licence-type (and proof) code to its name, for who-looked entries.
     let typeNames: [String: String]
     let thresholds: SupervisionThresholds
+    /// The issuers of the catalogue's licence types: issuing units, not asked for a list of their own unless they have one.
+    let issuers: Set<String>
     /// Where Art. 17 exemptions are kept; nil: none can be recorded (UNAVAILABLE) and none are shown.
     let exemptions: (any OversightStore)?
     let now: @Sendable () -> Date
@@ -45,13 +47,14 @@ package struct SupervisionService: Sendable {
     /// - Parameter thresholds: the flag rules' thresholds (noproofd's `flagThresholds`).
     /// - Parameter exemptions: where Art. 17 exemptions are stored (noproofd: the oversight store).
     package init(audit: AuditLog, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
-                 thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil,
+                 thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil, issuers: Set<String> = [],
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.supervision")) {
         self.audit = audit
         self.units = units
         self.oversight = oversight
         self.typeNames = typeNames
         self.thresholds = thresholds
+        self.issuers = issuers
         self.exemptions = exemptions
         self.now = now
         self.logger = logger
@@ -120,10 +123,17 @@ package struct SupervisionService: Sendable {
         for code in tallies.keys where !code.isEmpty && names[code] == nil && (unitCode == nil || code == unitCode) { names[code] = "(not registered)" }
         // The lists as of the period's end (or now, while it runs), for the Art. 16 (1), (3), (4), (7) figures.
         let asOf = min(OversightStoreFigures.startOfDay(to.adding(days: 1)).addingTimeInterval(-0.001), now())
+        // Every unit's history, for the issuing units the lists name, though the report may be of one unit.
+        let everyUnit = unitCode == nil ? registered : try await UnitService.store { () async throws(UnitStoreError) in try await units.units() }
+        var histories: [String: [ItemListVersion]] = [:]
+        for unit in everyUnit {
+            histories[unit.code.value] = try await UnitService.store { () async throws(UnitStoreError) in try await units.listHistory(unit: unit.code) }
+        }
+        let issuingUnits = issuers.union(UnitListFacts.verificationIssuers(Array(histories.values)))
         var listFacts: [String: UnitListFacts] = [:]
         for unit in registered {
-            let history = try await UnitService.store { () async throws(UnitStoreError) in try await units.listHistory(unit: unit.code) }
-            listFacts[unit.code.value] = UnitListFacts.make(unit: unit, history: history, asOf: asOf, staleDays: thresholds.staleListDays)
+            listFacts[unit.code.value] = UnitListFacts.make(unit: unit, history: histories[unit.code.value] ?? [], asOf: asOf,
+                                                            staleDays: thresholds.staleListDays, issuingUnits: issuingUnits)
         }
         let notes = try await exemptionNotes(from: from, through: to, unitCode: unitCode)
         let periodDays = to.daysSinceEpoch - from.daysSinceEpoch + 1

@@ -5,7 +5,9 @@ import NoProofUnits
 /// What a unit's item lists show as of the end of a report period — the data behind the
 /// Art. 16 (1), (3), (4) and (7) flags. Pure: built from the unit and its list history.
 package struct UnitListFacts: Hashable, Sendable {
-    /// Whether the list rules apply: an active unit that is not the task force office.
+    /// Whether the list rules apply: an active unit that is not the task force office, and not an
+    /// issuing unit only (one that issues licence types or is named by other units' lists for
+    /// department verification and never had a list version of its own).
     package var takesPart: Bool
     /// The version of the published list in force at the period's end, nil without one.
     package var versionInForce: Int?
@@ -29,9 +31,11 @@ package struct UnitListFacts: Hashable, Sendable {
 
     /// The facts of `unit` with `history` (all its versions) as of `end` (the instant the period
     /// ends, or now while it runs); a change is stale when its cause date is before `end`'s civil
-    /// day minus `staleDays`.
-    package static func make(unit: ServiceUnit, history: [ItemListVersion], asOf end: Date, staleDays: Int) -> UnitListFacts {
+    /// day minus `staleDays`. `issuingUnits`: the codes of the issuing units (see `takesPart`).
+    package static func make(unit: ServiceUnit, history: [ItemListVersion], asOf end: Date, staleDays: Int,
+                             issuingUnits: Set<String> = []) -> UnitListFacts {
         let own = history.filter { $0.unitCode == unit.code }
+        let issuingOnly = own.isEmpty && issuingUnits.contains(unit.code.value)
         let inForce = ItemListVersion.inForce(among: own, at: end)
         let items = inForce?.items ?? []
         let usingSystem = items.filter { item in
@@ -49,7 +53,22 @@ package struct UnitListFacts: Hashable, Sendable {
                 stale.insert("\(change.kind.rawValue)|\(change.itemCode)|\(change.proofCode ?? "")")
             }
         }
-        return UnitListFacts(takesPart: unit.active && !unit.isTaskForceOffice, versionInForce: inForce?.version,
+        return UnitListFacts(takesPart: unit.active && !unit.isTaskForceOffice && !issuingOnly, versionInForce: inForce?.version,
                              itemsInForce: items.count, itemsUsingSystem: usingSystem, staleChanges: stale.count)
+    }
+}
+
+extension UnitListFacts {
+    /// The units other units' lists name for department verification, among `histories`' published versions.
+    package static func verificationIssuers(_ histories: [[ItemListVersion]]) -> Set<String> {
+        var codes = Set<String>()
+        for version in histories.joined() where version.status == .published {
+            for item in version.items {
+                for proof in item.proofs {
+                    if case .departmentVerification(let unit) = proof.method { codes.insert(unit.value) }
+                }
+            }
+        }
+        return codes
     }
 }

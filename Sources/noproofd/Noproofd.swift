@@ -227,7 +227,8 @@ struct Noproofd: AsyncParsableCommand {
         SupervisionService(audit: library.audit, units: library.units,
                            oversight: OversightStoreFigures(store: library.oversight, units: library.units),
                            typeNames: Dictionary(library.licences.licenceTypes.map { ($0.code, $0.nameZh) }, uniquingKeysWith: { a, _ in a }),
-                           thresholds: thresholds, exemptions: library.oversight, logger: logger).register(in: &registry)
+                           thresholds: thresholds, exemptions: library.oversight,
+                           issuers: Set(library.licences.licenceTypes.map(\.issuerCode.value)), logger: logger).register(in: &registry)
         // Department verification: deadlines re-armed from the store, checked once a second.
         let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
         let verification = VerificationService(store: library.verification, units: library.units, keyring: library.keyring,

@@ -78,10 +78,10 @@ struct CommitmentTests {
         #expect(kind { _ = try CommitmentFilter.parse("late", now: Fixtures.t0) } == .invalid(field: "filter"))
     }
 
-    @Test("ledger: proofs the list says not to ask for are everything but excluded, including unlisted ones")
+    @Test("ledger: proofs the list says not to ask for are the ones it lists and obtains without the applicant or cancels; not excluded or unlisted ones")
     func ledger() throws {
         #expect(LedgerEntry.notToBeAskedFor(.dataSharing) && LedgerEntry.notToBeAskedFor(.cancelled) && LedgerEntry.notToBeAskedFor(.commitment))
-        #expect(LedgerEntry.notToBeAskedFor(nil))
+        #expect(!LedgerEntry.notToBeAskedFor(nil))   // the item does not list it: the list says nothing about it
         let excluded = UnitDemoDataProbe.excludedMethod()
         #expect(!LedgerEntry.notToBeAskedFor(excluded))
         let entry = try LedgerEntry.make(id: "LG-1", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",

@@ -95,6 +95,14 @@ struct SupervisionFiguresTests {
         #expect(Self.flags(Self.active, list: Self.facts([submitted])) == ["no_item_list"])
         // The task force office compiles no list of its own.
         #expect(Self.flags([:], list: Self.facts([], unit: UnitDemoData.taskForce)).isEmpty)
+        // Nor does an issuing unit only (named for department verification, or a licence type's
+        // issuer) that never had a list; one that had a list and lost it is flagged.
+        let university = UnitDemoData.university
+        let issuers = UnitListFacts.verificationIssuers([[Self.published(UnitDemoData.civilAffairs)]])
+        #expect(issuers.contains(university.code.value))
+        let issuing = UnitListFacts.make(unit: university, history: [], asOf: Self.end, staleDays: 30, issuingUnits: issuers)
+        #expect(!issuing.takesPart && Self.flags(["Verification.Answer|verified": 1], list: issuing).isEmpty)
+        #expect(Self.flags(["Verification.Answer|verified": 1], list: Self.facts([], unit: university)) == ["no_item_list"])
         // Not registered: not known, so not flagged.
         let unknown = SupervisionFigures.figures(tallies: Self.active, oversight: nil, list: nil, periodDays: 30)
         #expect(unknown.first { $0.key == "item_list_missing" }?.recorded == false)

@@ -95,7 +95,7 @@ extension SupervisionServiceTests {
             #expect(estate.proofs.filter(\.applicantBrings).allSatisfy { $0.method == "excluded" })
             // An item the list does not have; a unit with no list.
             #expect(await code { _ = try await water.showItem("SW-NONE-9") } == .notFound)
-            #expect(await code { _ = try await water.showItem("X-1", unitCode: Self.taskForce) } == .failedPrecondition)
+            #expect(await code { _ = try await water.showItem("X-1", unitCode: Self.university) } == .failedPrecondition)
             #expect(await code { _ = try await water.showItem("bad code!") } == .invalidArgument)
             await water.close()
         }

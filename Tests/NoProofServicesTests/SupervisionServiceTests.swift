@@ -90,7 +90,8 @@ struct SupervisionServiceTests {
         verification.register(in: &registry)
         SupervisionService(audit: audit, units: units, oversight: oversight,
                            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
-                           thresholds: thresholds, exemptions: oversightStore, now: { clock.now }, logger: quiet).register(in: &registry)
+                           thresholds: thresholds, exemptions: oversightStore, issuers: Set(library.licenceTypes.map(\.issuerCode.value)),
+                           now: { clock.now }, logger: quiet).register(in: &registry)
         var fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
             ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university), ("estate", UnitDemoData.realEstate),
