@@ -171,7 +171,9 @@ package struct SupervisionService: Sendable {
     }
 
     static func describe(_ e: FlagExemption) -> String {
-        "\(e.id): exempted under Art. 17 (\(e.ground)) for \(e.from)..\(e.through) by \(e.grantedBy) at \(Self.millis(e.grantedAt)) ms: \(e.reason)"
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = CivilDate.chinaStandardTime
+        return "\(e.id): exempted under Art. 17 (\(e.ground)) for \(e.from)..\(e.through) by \(e.grantedBy) at \(formatter.string(from: e.grantedAt)): \(e.reason)"
     }
 
     // MARK: Exemptions (Art. 17)

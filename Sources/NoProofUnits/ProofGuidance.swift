@@ -45,7 +45,7 @@ package struct ProofGuidance: Hashable, Sendable {
     package var refusal: String? {
         switch proof.method {
         case .cancelled:
-            return "\(proofLabel) of item \(itemCode) is cancelled in list version \(listVersion) (取消, no legal basis): it must not be asked for or looked up; \(whatToDo)"
+            return "\(proofLabel) of item \(itemCode) is cancelled in list version \(listVersion): \(whatToDo)"
         case .excluded:
             return "\(proofLabel) of item \(itemCode) is excluded in list version \(listVersion): \(whatToDo)"
         case .dataSharing, .commitment, .departmentVerification:

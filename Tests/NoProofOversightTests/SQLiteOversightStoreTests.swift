@@ -153,7 +153,7 @@ struct SQLiteOversightStoreTests {
             expected.checksFoundFalse = 1
             expected.checksOverdue = 2
             expected.ledgerEntries = 3
-            expected.ledgerEntriesNotToBeAskedFor = 2
+            expected.ledgerEntriesNotToBeAskedFor = 1   // e1 (data sharing); e2 is not listed, e4 excluded
             expected.mismatchesOpened = 2
             expected.mismatchesResolved = 2
             expected.appealsFiled = 1
