@@ -42,6 +42,13 @@ extension SupervisionServiceTests {
                                           purpose: purpose, metadata: Self.staffMetadata)
             }
             #expect(check?.code == .permissionDenied && check?.message.contains("cancelled in list version") == true)
+            // Asking for it by department verification gets the same answer.
+            let filed = await failure {
+                _ = try await water.fileVerification(FileVerificationRequest(
+                    requestKey: "k-wyzm", issuingUnitCode: Self.university, proofType: "WYZM", holderID: Self.holder, holderName: "张三",
+                    declared: [], purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-9")), staff: "agent-0001")
+            }
+            #expect(filed?.code == .permissionDenied && filed?.message.contains("cancelled in list version \(version)") == true, "\(filed?.message ?? "")")
             // A code the item does not list at all is still judged by the catalogue.
             let unlisted = await failure { _ = try await water.lookup(holderID: Self.holder, typeCode: "ABC", purpose: purpose, metadata: Self.staffMetadata) }
             #expect(unlisted?.code == .invalidArgument)
