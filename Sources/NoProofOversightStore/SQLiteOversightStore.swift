@@ -132,6 +132,14 @@ package final class SQLiteOversightStore: OversightStore {
                 CREATE INDEX flag_exemption_unit ON flag_exemption(unit, from_day);
                 """)
         }
+        // A proof the item does not list at all is not one "the list says not to ask for" (the
+        // list says nothing about it): entries recorded before this rule are corrected.
+        migrator.registerMigration("v3: unlisted ledger proofs") { db in
+            try db.execute(sql: """
+                UPDATE ledger_entry SET not_to_ask = 0, document = json_set(document, '$.notToBeAskedFor', json('false'))
+                WHERE not_to_ask = 1 AND json_extract(document, '$.listedMethod') = 'not_listed'
+                """)
+        }
         return migrator
     }
 
