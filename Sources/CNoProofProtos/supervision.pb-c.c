@@ -367,6 +367,231 @@ void   noproof__v1__who_looked_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__who_looked_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__exempt_flag_request__init
+                     (Noproof__V1__ExemptFlagRequest         *message)
+{
+  static const Noproof__V1__ExemptFlagRequest init_value = NOPROOF__V1__EXEMPT_FLAG_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__exempt_flag_request__get_packed_size
+                     (const Noproof__V1__ExemptFlagRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__exempt_flag_request__pack
+                     (const Noproof__V1__ExemptFlagRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__exempt_flag_request__pack_to_buffer
+                     (const Noproof__V1__ExemptFlagRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ExemptFlagRequest *
+       noproof__v1__exempt_flag_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ExemptFlagRequest *)
+     protobuf_c_message_unpack (&noproof__v1__exempt_flag_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__exempt_flag_request__free_unpacked
+                     (Noproof__V1__ExemptFlagRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__flag_exemption_info__init
+                     (Noproof__V1__FlagExemptionInfo         *message)
+{
+  static const Noproof__V1__FlagExemptionInfo init_value = NOPROOF__V1__FLAG_EXEMPTION_INFO__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__flag_exemption_info__get_packed_size
+                     (const Noproof__V1__FlagExemptionInfo *message)
+{
+  assert(message->base.descriptor == &noproof__v1__flag_exemption_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__flag_exemption_info__pack
+                     (const Noproof__V1__FlagExemptionInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__flag_exemption_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__flag_exemption_info__pack_to_buffer
+                     (const Noproof__V1__FlagExemptionInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__flag_exemption_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__FlagExemptionInfo *
+       noproof__v1__flag_exemption_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__FlagExemptionInfo *)
+     protobuf_c_message_unpack (&noproof__v1__flag_exemption_info__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__flag_exemption_info__free_unpacked
+                     (Noproof__V1__FlagExemptionInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__flag_exemption_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__exempt_flag_response__init
+                     (Noproof__V1__ExemptFlagResponse         *message)
+{
+  static const Noproof__V1__ExemptFlagResponse init_value = NOPROOF__V1__EXEMPT_FLAG_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__exempt_flag_response__get_packed_size
+                     (const Noproof__V1__ExemptFlagResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__exempt_flag_response__pack
+                     (const Noproof__V1__ExemptFlagResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__exempt_flag_response__pack_to_buffer
+                     (const Noproof__V1__ExemptFlagResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ExemptFlagResponse *
+       noproof__v1__exempt_flag_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ExemptFlagResponse *)
+     protobuf_c_message_unpack (&noproof__v1__exempt_flag_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__exempt_flag_response__free_unpacked
+                     (Noproof__V1__ExemptFlagResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__exempt_flag_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__list_exemptions_request__init
+                     (Noproof__V1__ListExemptionsRequest         *message)
+{
+  static const Noproof__V1__ListExemptionsRequest init_value = NOPROOF__V1__LIST_EXEMPTIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__list_exemptions_request__get_packed_size
+                     (const Noproof__V1__ListExemptionsRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__list_exemptions_request__pack
+                     (const Noproof__V1__ListExemptionsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__list_exemptions_request__pack_to_buffer
+                     (const Noproof__V1__ListExemptionsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ListExemptionsRequest *
+       noproof__v1__list_exemptions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ListExemptionsRequest *)
+     protobuf_c_message_unpack (&noproof__v1__list_exemptions_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__list_exemptions_request__free_unpacked
+                     (Noproof__V1__ListExemptionsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__list_exemptions_response__init
+                     (Noproof__V1__ListExemptionsResponse         *message)
+{
+  static const Noproof__V1__ListExemptionsResponse init_value = NOPROOF__V1__LIST_EXEMPTIONS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__list_exemptions_response__get_packed_size
+                     (const Noproof__V1__ListExemptionsResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__list_exemptions_response__pack
+                     (const Noproof__V1__ListExemptionsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__list_exemptions_response__pack_to_buffer
+                     (const Noproof__V1__ListExemptionsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ListExemptionsResponse *
+       noproof__v1__list_exemptions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ListExemptionsResponse *)
+     protobuf_c_message_unpack (&noproof__v1__list_exemptions_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__list_exemptions_response__free_unpacked
+                     (Noproof__V1__ListExemptionsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__list_exemptions_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__supervision_report_request__field_descriptors[3] =
 {
   {
@@ -508,7 +733,7 @@ const ProtobufCMessageDescriptor noproof__v1__report_figure__descriptor =
   (ProtobufCMessageInit) noproof__v1__report_figure__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__report_flag__field_descriptors[3] =
+static const ProtobufCFieldDescriptor noproof__v1__report_flag__field_descriptors[5] =
 {
   {
     "code",
@@ -546,16 +771,42 @@ static const ProtobufCFieldDescriptor noproof__v1__report_flag__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "exempted",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ReportFlag, exempted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "exemption",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ReportFlag, exemption),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__report_flag__field_indices_by_name[] = {
   0,   /* field[0] = code */
   2,   /* field[2] = detail */
+  3,   /* field[3] = exempted */
+  4,   /* field[4] = exemption */
   1,   /* field[1] = rule */
 };
 static const ProtobufCIntRange noproof__v1__report_flag__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor noproof__v1__report_flag__descriptor =
 {
@@ -565,7 +816,7 @@ const ProtobufCMessageDescriptor noproof__v1__report_flag__descriptor =
   "Noproof__V1__ReportFlag",
   "noproof.v1",
   sizeof(Noproof__V1__ReportFlag),
-  3,
+  5,
   noproof__v1__report_flag__field_descriptors,
   noproof__v1__report_flag__field_indices_by_name,
   1,  noproof__v1__report_flag__number_ranges,
@@ -1007,5 +1258,403 @@ const ProtobufCMessageDescriptor noproof__v1__who_looked_response__descriptor =
   noproof__v1__who_looked_response__field_indices_by_name,
   1,  noproof__v1__who_looked_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__who_looked_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__exempt_flag_request__field_descriptors[6] =
+{
+  {
+    "unit_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagRequest, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "flag",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagRequest, flag),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_date",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagRequest, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagRequest, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ground",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagRequest, ground),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__exempt_flag_request__field_indices_by_name[] = {
+  1,   /* field[1] = flag */
+  2,   /* field[2] = from_date */
+  4,   /* field[4] = ground */
+  5,   /* field[5] = reason */
+  3,   /* field[3] = to_date */
+  0,   /* field[0] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__exempt_flag_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor noproof__v1__exempt_flag_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ExemptFlagRequest",
+  "ExemptFlagRequest",
+  "Noproof__V1__ExemptFlagRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__ExemptFlagRequest),
+  6,
+  noproof__v1__exempt_flag_request__field_descriptors,
+  noproof__v1__exempt_flag_request__field_indices_by_name,
+  1,  noproof__v1__exempt_flag_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__exempt_flag_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__flag_exemption_info__field_descriptors[9] =
+{
+  {
+    "exemption_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, exemption_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "flag",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, flag),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_date",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ground",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, ground),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "granted_by",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, granted_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "granted_at_millis",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__FlagExemptionInfo, granted_at_millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__flag_exemption_info__field_indices_by_name[] = {
+  0,   /* field[0] = exemption_id */
+  2,   /* field[2] = flag */
+  3,   /* field[3] = from_date */
+  8,   /* field[8] = granted_at_millis */
+  7,   /* field[7] = granted_by */
+  5,   /* field[5] = ground */
+  6,   /* field[6] = reason */
+  4,   /* field[4] = to_date */
+  1,   /* field[1] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__flag_exemption_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor noproof__v1__flag_exemption_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.FlagExemptionInfo",
+  "FlagExemptionInfo",
+  "Noproof__V1__FlagExemptionInfo",
+  "noproof.v1",
+  sizeof(Noproof__V1__FlagExemptionInfo),
+  9,
+  noproof__v1__flag_exemption_info__field_descriptors,
+  noproof__v1__flag_exemption_info__field_indices_by_name,
+  1,  noproof__v1__flag_exemption_info__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__flag_exemption_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__exempt_flag_response__field_descriptors[2] =
+{
+  {
+    "exemption",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagResponse, exemption),
+    &noproof__v1__flag_exemption_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ExemptFlagResponse, created),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__exempt_flag_response__field_indices_by_name[] = {
+  1,   /* field[1] = created */
+  0,   /* field[0] = exemption */
+};
+static const ProtobufCIntRange noproof__v1__exempt_flag_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor noproof__v1__exempt_flag_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ExemptFlagResponse",
+  "ExemptFlagResponse",
+  "Noproof__V1__ExemptFlagResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__ExemptFlagResponse),
+  2,
+  noproof__v1__exempt_flag_response__field_descriptors,
+  noproof__v1__exempt_flag_response__field_indices_by_name,
+  1,  noproof__v1__exempt_flag_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__exempt_flag_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__list_exemptions_request__field_descriptors[3] =
+{
+  {
+    "from_date",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ListExemptionsRequest, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ListExemptionsRequest, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_code",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ListExemptionsRequest, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__list_exemptions_request__field_indices_by_name[] = {
+  0,   /* field[0] = from_date */
+  1,   /* field[1] = to_date */
+  2,   /* field[2] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__list_exemptions_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor noproof__v1__list_exemptions_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ListExemptionsRequest",
+  "ListExemptionsRequest",
+  "Noproof__V1__ListExemptionsRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__ListExemptionsRequest),
+  3,
+  noproof__v1__list_exemptions_request__field_descriptors,
+  noproof__v1__list_exemptions_request__field_indices_by_name,
+  1,  noproof__v1__list_exemptions_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__list_exemptions_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__list_exemptions_response__field_descriptors[1] =
+{
+  {
+    "exemptions",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__ListExemptionsResponse, n_exemptions),
+    offsetof(Noproof__V1__ListExemptionsResponse, exemptions),
+    &noproof__v1__flag_exemption_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__list_exemptions_response__field_indices_by_name[] = {
+  0,   /* field[0] = exemptions */
+};
+static const ProtobufCIntRange noproof__v1__list_exemptions_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__list_exemptions_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ListExemptionsResponse",
+  "ListExemptionsResponse",
+  "Noproof__V1__ListExemptionsResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__ListExemptionsResponse),
+  1,
+  noproof__v1__list_exemptions_response__field_descriptors,
+  noproof__v1__list_exemptions_response__field_indices_by_name,
+  1,  noproof__v1__list_exemptions_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__list_exemptions_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

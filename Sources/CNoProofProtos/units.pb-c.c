@@ -1717,6 +1717,141 @@ void   noproof__v1__update_unit_request__free_unpacked
   assert(message->base.descriptor == &noproof__v1__update_unit_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__show_item_request__init
+                     (Noproof__V1__ShowItemRequest         *message)
+{
+  static const Noproof__V1__ShowItemRequest init_value = NOPROOF__V1__SHOW_ITEM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__show_item_request__get_packed_size
+                     (const Noproof__V1__ShowItemRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__show_item_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__show_item_request__pack
+                     (const Noproof__V1__ShowItemRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__show_item_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__show_item_request__pack_to_buffer
+                     (const Noproof__V1__ShowItemRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__show_item_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ShowItemRequest *
+       noproof__v1__show_item_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ShowItemRequest *)
+     protobuf_c_message_unpack (&noproof__v1__show_item_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__show_item_request__free_unpacked
+                     (Noproof__V1__ShowItemRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__show_item_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__item_proof_guidance__init
+                     (Noproof__V1__ItemProofGuidance         *message)
+{
+  static const Noproof__V1__ItemProofGuidance init_value = NOPROOF__V1__ITEM_PROOF_GUIDANCE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__item_proof_guidance__get_packed_size
+                     (const Noproof__V1__ItemProofGuidance *message)
+{
+  assert(message->base.descriptor == &noproof__v1__item_proof_guidance__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__item_proof_guidance__pack
+                     (const Noproof__V1__ItemProofGuidance *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__item_proof_guidance__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__item_proof_guidance__pack_to_buffer
+                     (const Noproof__V1__ItemProofGuidance *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__item_proof_guidance__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ItemProofGuidance *
+       noproof__v1__item_proof_guidance__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ItemProofGuidance *)
+     protobuf_c_message_unpack (&noproof__v1__item_proof_guidance__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__item_proof_guidance__free_unpacked
+                     (Noproof__V1__ItemProofGuidance *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__item_proof_guidance__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__show_item_response__init
+                     (Noproof__V1__ShowItemResponse         *message)
+{
+  static const Noproof__V1__ShowItemResponse init_value = NOPROOF__V1__SHOW_ITEM_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__show_item_response__get_packed_size
+                     (const Noproof__V1__ShowItemResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__show_item_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__show_item_response__pack
+                     (const Noproof__V1__ShowItemResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__show_item_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__show_item_response__pack_to_buffer
+                     (const Noproof__V1__ShowItemResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__show_item_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ShowItemResponse *
+       noproof__v1__show_item_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ShowItemResponse *)
+     protobuf_c_message_unpack (&noproof__v1__show_item_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__show_item_response__free_unpacked
+                     (Noproof__V1__ShowItemResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__show_item_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__unit_info__field_descriptors[7] =
 {
   {
@@ -4400,5 +4535,288 @@ const ProtobufCMessageDescriptor noproof__v1__update_unit_request__descriptor =
   noproof__v1__update_unit_request__field_indices_by_name,
   1,  noproof__v1__update_unit_request__number_ranges,
   (ProtobufCMessageInit) noproof__v1__update_unit_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__show_item_request__field_descriptors[2] =
+{
+  {
+    "item_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemRequest, item_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemRequest, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__show_item_request__field_indices_by_name[] = {
+  0,   /* field[0] = item_code */
+  1,   /* field[1] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__show_item_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor noproof__v1__show_item_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ShowItemRequest",
+  "ShowItemRequest",
+  "Noproof__V1__ShowItemRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__ShowItemRequest),
+  2,
+  noproof__v1__show_item_request__field_descriptors,
+  noproof__v1__show_item_request__field_indices_by_name,
+  1,  noproof__v1__show_item_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__show_item_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__item_proof_guidance__field_descriptors[6] =
+{
+  {
+    "proof",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ItemProofGuidance, proof),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ItemProofGuidance, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ItemProofGuidance, method),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issuing_unit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ItemProofGuidance, issuing_unit),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applicant_brings",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ItemProofGuidance, applicant_brings),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "what_to_do",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ItemProofGuidance, what_to_do),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__item_proof_guidance__field_indices_by_name[] = {
+  4,   /* field[4] = applicant_brings */
+  3,   /* field[3] = issuing_unit */
+  2,   /* field[2] = method */
+  1,   /* field[1] = name */
+  0,   /* field[0] = proof */
+  5,   /* field[5] = what_to_do */
+};
+static const ProtobufCIntRange noproof__v1__item_proof_guidance__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor noproof__v1__item_proof_guidance__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ItemProofGuidance",
+  "ItemProofGuidance",
+  "Noproof__V1__ItemProofGuidance",
+  "noproof.v1",
+  sizeof(Noproof__V1__ItemProofGuidance),
+  6,
+  noproof__v1__item_proof_guidance__field_descriptors,
+  noproof__v1__item_proof_guidance__field_indices_by_name,
+  1,  noproof__v1__item_proof_guidance__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__item_proof_guidance__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__show_item_response__field_descriptors[8] =
+{
+  {
+    "unit_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, unit_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_version",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, list_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "effective_at_millis",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, effective_at_millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "item_code",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, item_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "item_name",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, item_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "item_kind",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ShowItemResponse, item_kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proofs",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__ShowItemResponse, n_proofs),
+    offsetof(Noproof__V1__ShowItemResponse, proofs),
+    &noproof__v1__item_proof_guidance__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__show_item_response__field_indices_by_name[] = {
+  3,   /* field[3] = effective_at_millis */
+  4,   /* field[4] = item_code */
+  6,   /* field[6] = item_kind */
+  5,   /* field[5] = item_name */
+  2,   /* field[2] = list_version */
+  7,   /* field[7] = proofs */
+  0,   /* field[0] = unit_code */
+  1,   /* field[1] = unit_name */
+};
+static const ProtobufCIntRange noproof__v1__show_item_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor noproof__v1__show_item_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ShowItemResponse",
+  "ShowItemResponse",
+  "Noproof__V1__ShowItemResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__ShowItemResponse),
+  8,
+  noproof__v1__show_item_response__field_descriptors,
+  noproof__v1__show_item_response__field_indices_by_name,
+  1,  noproof__v1__show_item_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__show_item_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

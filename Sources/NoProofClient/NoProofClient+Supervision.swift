@@ -16,4 +16,18 @@ extension NoProofClient {
         try await unary(.path("/noproof.v1.Supervision/WhoLooked"),
                         request: WhoLookedRequest(holderID: holderID, limit: limit, pageToken: pageToken), as: WhoLookedResponse.self)
     }
+
+    /// Records an Art. 17 exemption against one flag of one unit for the civil days `from` through
+    /// `to` (task force staff signed in with their own staff credential).
+    package func exemptFlag(unitCode: String, flag: String, from: String, to: String, ground: String, reason: String) async throws -> ExemptFlagResponse {
+        try await unary(.path("/noproof.v1.Supervision/ExemptFlag"),
+                        request: ExemptFlagRequest(unitCode: unitCode, flag: flag, fromDate: from, toDate: to, ground: ground, reason: reason),
+                        as: ExemptFlagResponse.self)
+    }
+
+    /// The Art. 17 exemptions whose period overlaps `from` through `to`, of one unit or ("" — task force office only) all.
+    package func exemptions(from: String, to: String, unitCode: String = "") async throws -> ListExemptionsResponse {
+        try await unary(.path("/noproof.v1.Supervision/ListExemptions"),
+                        request: ListExemptionsRequest(fromDate: from, toDate: to, unitCode: unitCode), as: ListExemptionsResponse.self)
+    }
 }

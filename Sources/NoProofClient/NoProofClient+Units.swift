@@ -96,6 +96,11 @@ extension NoProofClient {
         try await units("GetItemList", GetItemListRequest(unitCode: unitCode), as: GetItemListResponse.self)
     }
 
+    /// What the applicant must bring for one item of a unit's published list in force ("" = the calling unit).
+    package func showItem(_ itemCode: String, unitCode: String = "") async throws -> ShowItemResponse {
+        try await units("ShowItem", ShowItemRequest(itemCode: itemCode, unitCode: unitCode), as: ShowItemResponse.self)
+    }
+
     package func createDraft(unitCode: String, staff: String?) async throws -> ItemList {
         try await list("CreateDraft", CreateDraftRequest(unitCode: unitCode), staff: staff)
     }

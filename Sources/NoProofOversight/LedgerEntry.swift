@@ -6,9 +6,12 @@ import NoProofUnits
 ///
 /// `listedMethod` is how the unit's published list in force obtains that proof for the item
 /// (`data_sharing`, `commitment`, `department_verification`, `cancelled`, `excluded`), or
-/// `not_listed` when the item does not list it. `notToBeAskedFor` is true for every case but
-/// `excluded`: the list says the applicant must not be asked for it, so a ledger full of such
-/// entries is a sign that the unit still collects them (what supervision flags, Art. 16 (6)).
+/// `not_listed` when the item does not list it. `notToBeAskedFor` is true when the list names the
+/// proof and obtains it without the applicant (data sharing, commitment, department verification)
+/// or cancels it; false when it is `excluded` or not listed at all (the list says nothing about
+/// it). Recording volunteered paper is what Art. 2 requires, so these entries are shown in the
+/// report but raise no flag: supervision flags demands for no-proof items (complaints, lookups of
+/// cancelled proofs), not honest ledger entries (docs/SUPERVISION.md).
 package struct LedgerEntry: Codable, Hashable, Sendable, Identifiable {
     package var id: String
     package var unit: String
@@ -29,10 +32,13 @@ package struct LedgerEntry: Codable, Hashable, Sendable, Identifiable {
 
     package static let notListed = "not_listed"
 
-    /// Whether the list says not to ask for a proof obtained by `method` (nil: the item does not list it).
+    /// Whether the list says not to ask for a proof obtained by `method` (nil: the item does not
+    /// list it, so the list says nothing about it: false).
     package static func notToBeAskedFor(_ method: ObtainingMethod?) -> Bool {
-        if case .excluded = method { return false }
-        return true
+        switch method {
+        case nil, .excluded: false
+        case .dataSharing, .commitment, .departmentVerification, .cancelled: true
+        }
     }
 
     package static func make(id: String, unit: String, unitName: String, holderID: String, holderName: String, itemCode: String,

@@ -1,4 +1,5 @@
 import Foundation
+import NoProofDomain
 
 /// Durable storage of commitments, the voluntary-proof ledger, mismatch cases and complaints.
 /// Every write returns once committed and synced. `unit: nil` in a listing means every unit
@@ -38,4 +39,10 @@ package protocol OversightStore: Sendable {
     /// The unit's figures for `[from, to)`, overdue checks as of `asOf` (see `OversightCounts`).
     /// Each figure is an indexed range count: no full scan, whatever the size of the history.
     func counts(unit: String, from: Date, to: Date, asOf: Date) async throws(OversightError) -> OversightCounts
+
+    /// Stores an Art. 17 exemption unless one for the same unit, flag and period exists: then
+    /// nothing is written and the stored one comes back (`created` false).
+    func insertExemption(_ exemption: FlagExemption) async throws(OversightError) -> (record: FlagExemption, created: Bool)
+    /// The exemptions of the unit (every unit when nil) whose period overlaps `from` through `through`, oldest first.
+    func exemptions(unit: String?, from: CivilDate, through: CivilDate) async throws(OversightError) -> [FlagExemption]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofDomain
 import NoProofOversight
 import NoProofStore
 
@@ -114,6 +115,29 @@ package final class SQLiteOversightStore: OversightStore {
                 CREATE INDEX complaint_routed ON complaint(routed_to, registered_at);
                 CREATE INDEX complaint_status ON complaint(status, registered_at);
                 CREATE INDEX complaint_all ON complaint(registered_at);
+                """)
+        }
+        migrator.registerMigration("v2: flag exemptions") { db in
+            try db.execute(sql: """
+                CREATE TABLE flag_exemption (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    unit TEXT NOT NULL,
+                    flag TEXT NOT NULL,
+                    from_day INTEGER NOT NULL,
+                    through_day INTEGER NOT NULL,
+                    granted_at REAL NOT NULL,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, flag, from_day, through_day)
+                );
+                CREATE INDEX flag_exemption_unit ON flag_exemption(unit, from_day);
+                """)
+        }
+        // A proof the item does not list at all is not one "the list says not to ask for" (the
+        // list says nothing about it): entries recorded before this rule are corrected.
+        migrator.registerMigration("v3: unlisted ledger proofs") { db in
+            try db.execute(sql: """
+                UPDATE ledger_entry SET not_to_ask = 0, document = json_set(document, '$.notToBeAskedFor', json('false'))
+                WHERE not_to_ask = 1 AND json_extract(document, '$.listedMethod') = 'not_listed'
                 """)
         }
         return migrator
@@ -404,6 +428,35 @@ package final class SQLiteOversightStore: OversightStore {
         let sql = "SELECT document FROM complaint \(whereClause) ORDER BY registered_at DESC, id LIMIT ?"
         let bound = StatementArguments(arguments)
         return try await read { db in try String.fetchAll(db, sql: sql, arguments: bound).map { try Self.decode(Complaint.self, $0) } }
+    }
+
+    // MARK: Exemptions (Art. 17)
+
+    package func insertExemption(_ exemption: FlagExemption) async throws(OversightError) -> (record: FlagExemption, created: Bool) {
+        try await write { db in
+            if let existing = try String.fetchOne(db, sql: """
+                SELECT document FROM flag_exemption WHERE unit = ? AND flag = ? AND from_day = ? AND through_day = ?
+                """, arguments: [exemption.unit, exemption.flag, exemption.from.daysSinceEpoch, exemption.through.daysSinceEpoch]) {
+                return (try Self.decode(FlagExemption.self, existing), false)
+            }
+            try db.execute(sql: """
+                INSERT INTO flag_exemption (id, unit, flag, from_day, through_day, granted_at, document) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [exemption.id, exemption.unit, exemption.flag, exemption.from.daysSinceEpoch, exemption.through.daysSinceEpoch,
+                                 exemption.grantedAt.timeIntervalSince1970, try Self.encode(exemption)])
+            return (exemption, true)
+        }
+    }
+
+    package func exemptions(unit: String?, from: CivilDate, through: CivilDate) async throws(OversightError) -> [FlagExemption] {
+        var sql = "SELECT document FROM flag_exemption WHERE from_day <= ? AND through_day >= ?"
+        var arguments: [(any DatabaseValueConvertible)?] = [through.daysSinceEpoch, from.daysSinceEpoch]
+        if let unit {
+            sql += " AND unit = ?"
+            arguments.append(unit)
+        }
+        let query = sql + " ORDER BY granted_at, id LIMIT 10000"
+        let bound = StatementArguments(arguments)
+        return try await read { db in try String.fetchAll(db, sql: query, arguments: bound).map { try Self.decode(FlagExemption.self, $0) } }
     }
 
     // MARK: Counts

@@ -149,6 +149,32 @@ package final class AccessGate: Sendable {
         return nil
     }
 
+    /// The refusal of a request for a proof that the cited item of the unit's list in force lists
+    /// as cancelled or excluded, with the list's guidance — decided from the list alone, before the
+    /// proof code is checked against the licence-type catalogue (a cancelled or excluded proof is
+    /// often not a licence type at all). Nil when the item does not list the proof, or lists
+    /// another method (the normal decision follows). When the acting staff member may not act, the
+    /// refusal is theirs and the guidance nil: the list's answer is for the unit's staff. The
+    /// denial record (reason `cancelled`, `excluded`, or the staff problem) is queued like any refusal.
+    package func listedNoProof(unitCode: String, staff: String, itemCode: String, caseReference: String, proofCode: String,
+                               signedInStaff: String? = nil) -> (refusal: Refusal, guidance: ProofGuidance?)? {
+        let moment = now()
+        guard let unit = try? UnifiedSocialCreditCode.parse(unitCode, field: "unit") else { return nil }
+        let versions = lists.withLock { $0[unitCode] ?? [] }.filter { $0.unitCode == unit }
+        guard let list = ItemListVersion.inForce(among: versions, at: moment), let item = list.item(itemCode),
+              let proof = item.proof(proofCode) else { return nil }
+        let guidance = ProofGuidance(itemCode: itemCode, proof: proof, listVersion: list.version)
+        guard let message = guidance.refusal, let token = guidance.refusalToken else { return nil }
+        if let problem = staffProblem(unitCode: unitCode, staff: staff, signedInStaff: signedInStaff) {
+            let ticket = record(kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
+                                itemCode: itemCode, caseReference: caseReference, typeCode: proofCode, at: moment)
+            return (Refusal(error: problem.error, ticket: ticket), nil)
+        }
+        let ticket = record(kind: .denial, reason: token, message: message, unitCode: unitCode, staff: staff,
+                            itemCode: itemCode, caseReference: caseReference, typeCode: proofCode, at: moment)
+        return (Refusal(error: RPCError(.permissionDenied, message), ticket: ticket), guidance)
+    }
+
     /// Notes a lookup that found nothing (guessing identifiers is harvesting too).
     package func noteMiss(unitCode: String, staff: String, credentialID: String) {
         let moment = now()

@@ -138,6 +138,23 @@ package struct LicenceService: Sendable {
             action: "Lookup", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
             holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: ""
         )
+        // A proof the cited item lists as cancelled or excluded is answered from the list, with its
+        // version and what to do, before the code is checked against the licence-type catalogue.
+        if let gate, !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
+           let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                        caseReference: purpose.caseReference, proofCode: request.typeCode,
+                                                        signedInStaff: unit.staffID) {
+            let (refusal, guidance) = noProof
+            record.result = guidance?.refusalToken ?? (refusal.error.code == .invalidArgument ? "invalid_argument" : "denied")
+            if let holder = try? Holder.parse(request.holderID, field: "holder_id") { record.holderID = holder.key }
+            let refused = record
+            let issuer = self.issuer
+            Task {
+                await gate.recorded(refusal.ticket)
+                issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
+            }
+            return
+        }
         let holder: Holder
         let type: NoProofDomain.LicenceType
         do {
@@ -321,6 +338,18 @@ package struct LicenceService: Sendable {
         var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
                                  action: "CheckLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
                                  holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: "")
+        // A cancelled or excluded proof of the cited item: the list's answer, before the catalogue check.
+        if let gate, !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
+           let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                        caseReference: purpose.caseReference, proofCode: request.typeCode,
+                                                        signedInStaff: unit.staffID) {
+            let (refusal, guidance) = noProof
+            await gate.recorded(refusal.ticket)
+            record.result = guidance?.refusalToken ?? (refusal.error.code == .invalidArgument ? "invalid_argument" : "denied")
+            if let holder = try? Holder.parse(request.holderID, field: "holder_id") { record.holderID = holder.key }
+            do { _ = try await audit.append(record) } catch { throw RPCError(.unavailable, "the check could not be recorded in the audit trail; retry") }
+            throw refusal.error
+        }
         do {
             let (holder, type) = try Self.library { () throws(LibraryError) in
                 try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)

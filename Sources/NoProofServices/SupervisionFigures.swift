@@ -13,36 +13,54 @@ package enum SupervisionFigures {
         package var text: String
     }
 
-    /// Requests going overdue this many times in a period raise `repeated_overdue`.
-    package static let repeatedOverdueThreshold: UInt64 = 2
+    /// The flag rules with `thresholds`, in the order they are reported. A rule's text names its
+    /// article and threshold.
+    package static func rules(_ thresholds: SupervisionThresholds) -> [Rule] {
+        func rule(_ code: String, _ figure: String, _ text: String) -> Rule {
+            let threshold = thresholds.threshold(code)
+            return Rule(code: code, figure: figure, threshold: threshold, text: "\(text) >= \(threshold)")
+        }
+        return [
+            rule("repeated_overdue", "verification_overdue",
+                 "let verification requests go overdue (each escalated to the supervisor, Art. 10)"),
+            rule("second_breach", "verification_second_breaches",
+                 "a verification request stayed unanswered after the supervisor's 30 minutes (second breach, Art. 10)"),
+            rule("late_returns", "verification_returned_late",
+                 "returned verification requests after the 30 minutes Art. 10 allows for a return"),
+            rule("late_list_change", "list_changes_late",
+                 "a list change was reported more than 3 working days after its cause (Art. 5)"),
+            rule("denied_calls", "denied_calls",
+                 "asked for data its published list does not allow (refused lookups or verification requests)"),
+            rule("rate_limited", "rate_limited_calls",
+                 "hit the anti-harvesting limits (per case or per staff member per minute)"),
+            rule("harvesting_suspected", "harvesting_suspected",
+                 "one staff member opened many new case references, asked about many different holders or missed often within 10 minutes (harvesting suspected)"),
+            rule("demanded_no_proof_items", "no_proof_item_demands",
+                 "demanded proofs its published list says not to ask for (Art. 16 (6)): lookups of a proof the item lists as cancelled, plus complaints of type demanded_no_proof_item"),
+            rule("commitments_found_false", "commitment_checks_false",
+                 "post-checks found notification-commitments false"),
+            rule("commitment_checks_overdue", "commitment_checks_overdue",
+                 "commitment post-checks past their due date without an outcome"),
+            rule("no_item_list", "item_list_missing",
+                 "has no published item list in force at the period's end (Art. 16 (1), (3): not taking part, no list)"),
+            rule("stale_item_list", "item_list_stale_changes",
+                 "its list in force is older than changes it declared more than \(thresholds.staleListDays) days before the period's end (Art. 16 (4): list not adjusted)"),
+            rule("system_not_used", "system_unused",
+                 "has items in force that obtain proofs through the system but made no lookup and handled no verification request in a period of at least \(thresholds.systemUnusedMinimumDays) days (Art. 16 (7))"),
+        ]
+    }
 
-    /// The flag rules, in the order they are reported.
-    package static let rules: [Rule] = [
-        Rule(code: "repeated_overdue", figure: "verification_overdue", threshold: repeatedOverdueThreshold,
-             text: "let verification requests go overdue >= \(repeatedOverdueThreshold) times in the period"),
-        Rule(code: "second_breach", figure: "verification_second_breaches", threshold: 1,
-             text: "a verification request stayed unanswered after the supervisor's 30 minutes (second breach) >= 1 time"),
-        Rule(code: "late_list_change", figure: "list_changes_late", threshold: 1,
-             text: "a list change was reported more than 3 working days after its cause (Art. 5) >= 1 time"),
-        Rule(code: "denied_calls", figure: "denied_calls", threshold: 1,
-             text: "asked for data its published list does not allow (refused lookups or verification requests) >= 1 time"),
-        Rule(code: "rate_limited", figure: "rate_limited_calls", threshold: 1,
-             text: "hit the anti-harvesting limits (per case or per staff member per minute) >= 1 time"),
-        Rule(code: "harvesting_suspected", figure: "harvesting_suspected", threshold: 1,
-             text: "one staff member opened many new case references, asked about many different holders or missed often within 10 minutes (harvesting suspected) >= 1 time"),
-        Rule(code: "proofs_collected_for_no_proof_items", figure: "ledger_entries_no_proof_items", threshold: 1,
-             text: "the voluntary-proof ledger shows proofs collected that the published list says not to ask for >= 1 time"),
-        Rule(code: "commitments_found_false", figure: "commitment_checks_false", threshold: 1,
-             text: "post-checks found notification-commitments false >= 1 time"),
-        Rule(code: "commitment_checks_overdue", figure: "commitment_checks_overdue", threshold: 1,
-             text: "commitment post-checks past their due date without an outcome >= 1"),
-    ]
+    /// The flag rules with the default thresholds.
+    package static var rules: [Rule] { rules(.standard) }
 
     static let lookupActions: Set<String> = ["Lookup", "GetLicence", "CheckLicence"]
 
     /// The figures of one unit, in report order. `oversight` nil: the oversight figures are not
     /// recorded by this server (shown as such, never as zero).
-    package static func figures(tallies: [String: Int64], oversight: OversightFigures?) -> [ReportFigure] {
+    /// `list` nil: the list facts are not known (an unregistered unit): those figures are not recorded.
+    /// `periodDays`: the length of the period, for `system_unused`.
+    package static func figures(tallies: [String: Int64], oversight: OversightFigures?, list: UnitListFacts? = nil, periodDays: Int = 1,
+                                thresholds: SupervisionThresholds = .standard) -> [ReportFigure] {
         var own: [String: [String: UInt64]] = [:]          // action -> result -> count, the unit's own records
         var counterpart: [String: [String: UInt64]] = [:]  // the same, for records naming the unit as counterpart
         for (metric, count) in tallies where count > 0 {
@@ -68,7 +86,8 @@ package enum SupervisionFigures {
         let found = count(lookupActions, ["found", "match", "mismatch"])
         let notFound = count(lookupActions, ["not_found"])
         let notInForce = count(lookupActions, ["revoked", "suspended", "expired"])
-        let denied = count(lookupActions, ["denied", "permission_denied"])
+        let denied = count(lookupActions, ["denied", "permission_denied", "cancelled", "excluded"])
+        let cancelledAsked = count(lookupActions, ["cancelled"])
         let limited = count(lookupActions, ["rate_limited", "resource_exhausted"])
         let verificationDenied = count(["Verification.File"], ["denied"])
         var figures: [ReportFigure] = [
@@ -77,6 +96,7 @@ package enum SupervisionFigures {
             ReportFigure(key: "lookups_not_found", label: "of which not found", value: notFound, recorded: true),
             ReportFigure(key: "lookups_not_in_force", label: "of which revoked, suspended or expired", value: notInForce, recorded: true),
             ReportFigure(key: "lookups_denied", label: "of which refused: not allowed by the published list", value: denied, recorded: true),
+            ReportFigure(key: "lookups_cancelled_proofs", label: "of which for a proof the item lists as cancelled", value: cancelledAsked, recorded: true),
             ReportFigure(key: "lookups_rate_limited", label: "of which refused: anti-harvesting limits", value: limited, recorded: true),
             ReportFigure(key: "lookups_other", label: "of which failed otherwise (invalid, not connected, unavailable)",
                          value: lookups - found - notFound - notInForce - denied - limited, recorded: true),
@@ -90,6 +110,8 @@ package enum SupervisionFigures {
                          value: count(["Verification.Answer"], ["verified late", "not_on_record late"]), recorded: true),
             ReportFigure(key: "verification_returned", label: "requests received returned (not the unit's duty)",
                          value: count(["Verification.Return"]), recorded: true),
+            ReportFigure(key: "verification_returned_late", label: "of which returned after the 30 minutes for a return",
+                         value: count(["Verification.Return"], ["returned late"]), recorded: true),
             ReportFigure(key: "verification_overdue", label: "requests received that went overdue (each escalated to the supervisor)",
                          value: count(["Verification.Escalate"], ["escalated"]), recorded: true),
             ReportFigure(key: "verification_second_breaches", label: "second breaches (supervisor's 30 minutes passed too)",
@@ -104,6 +126,24 @@ package enum SupervisionFigures {
             ReportFigure(key: "list_changes_late", label: "list changes reported late (over 3 working days after the cause)",
                          value: count(["List.LateChange"], ["late"]), recorded: true),
         ]
+        let sent = count(["Verification.File", "Verification.Refile"], ["filed"])
+        let handled = count(["Verification.Answer", "Verification.Return"])
+        if let list {
+            let unused = list.takesPart && list.itemsUsingSystem > 0 && periodDays >= thresholds.systemUnusedMinimumDays
+                && lookups == 0 && sent == 0 && handled == 0
+            figures += [
+                ReportFigure(key: "item_list_missing", label: "no published item list in force at the period's end (1 = missing)",
+                             value: list.takesPart && list.versionInForce == nil ? 1 : 0, recorded: true),
+                ReportFigure(key: "item_list_stale_changes", label: "declared list changes older than the stale period, still not in force",
+                             value: list.takesPart ? UInt64(list.staleChanges) : 0, recorded: true),
+                ReportFigure(key: "system_unused", label: "items in force but no lookups and no verification requests in the period (1 = unused)",
+                             value: unused ? 1 : 0, recorded: true),
+            ]
+        } else {
+            for key in ["item_list_missing", "item_list_stale_changes", "system_unused"] {
+                figures.append(ReportFigure(key: key, label: "not known: the unit is not registered", value: 0, recorded: false))
+            }
+        }
         let known = oversight != nil
         let o = oversight ?? OversightFigures()
         func oversightFigure(_ key: String, _ label: String, _ value: Int) -> ReportFigure {
@@ -124,15 +164,42 @@ package enum SupervisionFigures {
         for (type, value) in o.complaintsByBreachType.sorted(by: { $0.key < $1.key }) {
             figures.append(oversightFigure("complaints.\(type)", "complaints: \(type)", value))
         }
+        // Demands for no-proof items: known from the trail, plus the complaints when they are recorded.
+        let complained = known ? UInt64(max(0, o.complaintsByBreachType[demandedNoProofItem] ?? 0)) : 0
+        figures.append(ReportFigure(key: "no_proof_item_demands",
+                                    label: known ? "demands for proofs the list says not to ask for (lookups of cancelled proofs + complaints)"
+                                        : "demands for proofs the list says not to ask for (lookups of cancelled proofs; complaints not recorded by this server)",
+                                    value: cancelledAsked + complained, recorded: true))
         return figures
     }
 
-    /// The flags `figures` raise: every rule whose figure is recorded and at or over its threshold.
-    package static func flags(_ figures: [ReportFigure]) -> [ReportFlag] {
+    /// The complaint breach type of Art. 16 (6).
+    static let demandedNoProofItem = "demanded_no_proof_item"
+
+    /// The flags `figures` raise: every rule whose figure is recorded and at or over its
+    /// threshold. A flag with an Art. 17 exemption among `exemptions` (same flag, covering the
+    /// report's period) is still raised, marked exempted, with who recorded it, the ground and why.
+    package static func flags(_ figures: [ReportFigure], thresholds: SupervisionThresholds = .standard,
+                              exemptions: [ExemptionNote] = []) -> [ReportFlag] {
         let byKey = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        return rules.compactMap { rule in
+        return rules(thresholds).compactMap { rule in
             guard let figure = byKey[rule.figure], figure.recorded, figure.value >= rule.threshold else { return nil }
-            return ReportFlag(code: rule.code, rule: rule.text, detail: "\(rule.figure) = \(figure.value)")
+            var flag = ReportFlag(code: rule.code, rule: rule.text, detail: "\(rule.figure) = \(figure.value)")
+            if let exemption = exemptions.first(where: { $0.flag == rule.code }) {
+                flag.exempted = true
+                flag.exemption = exemption.text
+            }
+            return flag
+        }
+    }
+
+    /// An exemption as the report shows it: the flag it covers and the record in words.
+    package struct ExemptionNote: Hashable, Sendable {
+        package var flag: String
+        package var text: String
+        package init(flag: String, text: String) {
+            self.flag = flag
+            self.text = text
         }
     }
 }

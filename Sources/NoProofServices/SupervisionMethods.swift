@@ -17,5 +17,18 @@ package enum SupervisionMethods {
         summary: "Every unit that obtained (or tried to obtain) one holder's data: when, unit, item, licence type, result (paged)"
     )
 
-    package static let all = [report, whoLooked]
+    package static let exemptFlag = MethodDescriptor(
+        service: service, method: "ExemptFlag", id: 82,
+        requestType: "noproof.v1.ExemptFlagRequest", responseType: "noproof.v1.ExemptFlagResponse",
+        requiredRole: "taskforce staff signed in with their own staff credential",
+        summary: "Records an Art. 17 exemption against one flag of one unit for one period (ground, reason; audited, fail-closed)"
+    )
+    package static let listExemptions = MethodDescriptor(
+        service: service, method: "ListExemptions", id: 83,
+        requestType: "noproof.v1.ListExemptionsRequest", responseType: "noproof.v1.ListExemptionsResponse",
+        requiredRole: "taskforce (all units) or the unit itself",
+        summary: "The Art. 17 exemptions whose period overlaps the given days"
+    )
+
+    package static let all = [report, whoLooked, exemptFlag, listExemptions]
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoProofCodec
 import NoProofDomain
+import NoProofOversight
 import NoProofProtocol
 import NoProofServer
 import NoProofStore
@@ -17,13 +18,22 @@ import NoProofUnits
 /// - `WhoLooked`: for one holder, every unit that obtained (or tried to obtain) their data, from
 ///   the audit trail's holder index, newest first and paged — for the citizen portal only.
 ///
-/// Both calls are audited themselves (`Supervision.Report`, `Supervision.WhoLooked`).
+/// - `ExemptFlag` / `ListExemptions`: Art. 17 exemptions against one flag of one unit for one
+///   period, recorded by the task force office's staff signed in (fail closed, `AuditedChange`);
+///   the report shows a covered flag as exempted with the record.
+///
+/// Every call is audited itself (`Supervision.Report`, `Supervision.WhoLooked`, `Supervision.Exempt`).
 package struct SupervisionService: Sendable {
     let audit: AuditLog
     let units: any UnitStore
     let oversight: (any OversightCountsSource)?
     /// Licence-type (and proof) code to its name, for who-looked entries.
     let typeNames: [String: String]
+    let thresholds: SupervisionThresholds
+    /// The issuers of the catalogue's licence types: issuing units, not asked for a list of their own unless they have one.
+    let issuers: Set<String>
+    /// Where Art. 17 exemptions are kept; nil: none can be recorded (UNAVAILABLE) and none are shown.
+    let exemptions: (any OversightStore)?
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -34,12 +44,18 @@ package struct SupervisionService: Sendable {
 
     /// - Parameter oversight: the commitment / ledger / mismatch / complaint counts; nil shows those
     ///   figures as not recorded.
+    /// - Parameter thresholds: the flag rules' thresholds (noproofd's `flagThresholds`).
+    /// - Parameter exemptions: where Art. 17 exemptions are stored (noproofd: the oversight store).
     package init(audit: AuditLog, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
+                 thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil, issuers: Set<String> = [],
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.supervision")) {
         self.audit = audit
         self.units = units
         self.oversight = oversight
         self.typeNames = typeNames
+        self.thresholds = thresholds
+        self.issuers = issuers
+        self.exemptions = exemptions
         self.now = now
         self.logger = logger
     }
@@ -50,6 +66,12 @@ package struct SupervisionService: Sendable {
         }
         registry.unary(SupervisionMethods.whoLooked, WhoLookedRequest.self, WhoLookedResponse.self) { request, context in
             try await whoLooked(request, context: context)
+        }
+        registry.unary(SupervisionMethods.exemptFlag, ExemptFlagRequest.self, ExemptFlagResponse.self) { request, context in
+            try await exempt(request, context: context)
+        }
+        registry.unary(SupervisionMethods.listExemptions, ListExemptionsRequest.self, ListExemptionsResponse.self) { request, context in
+            try await listExemptions(request, context: context)
         }
     }
 
@@ -99,10 +121,28 @@ package struct SupervisionService: Sendable {
         var names = Dictionary(registered.map { ($0.code.value, $0.name) }, uniquingKeysWith: { first, _ in first })
         // Codes in the trail that are not (or no longer) registered still get their row.
         for code in tallies.keys where !code.isEmpty && names[code] == nil && (unitCode == nil || code == unitCode) { names[code] = "(not registered)" }
+        // The lists as of the period's end (or now, while it runs), for the Art. 16 (1), (3), (4), (7) figures.
+        let asOf = min(OversightStoreFigures.startOfDay(to.adding(days: 1)).addingTimeInterval(-0.001), now())
+        // Every unit's history, for the issuing units the lists name, though the report may be of one unit.
+        let everyUnit = unitCode == nil ? registered : try await UnitService.store { () async throws(UnitStoreError) in try await units.units() }
+        var histories: [String: [ItemListVersion]] = [:]
+        for unit in everyUnit {
+            histories[unit.code.value] = try await UnitService.store { () async throws(UnitStoreError) in try await units.listHistory(unit: unit.code) }
+        }
+        let issuingUnits = issuers.union(UnitListFacts.verificationIssuers(Array(histories.values)))
+        var listFacts: [String: UnitListFacts] = [:]
+        for unit in registered {
+            listFacts[unit.code.value] = UnitListFacts.make(unit: unit, history: histories[unit.code.value] ?? [], asOf: asOf,
+                                                            staleDays: thresholds.staleListDays, issuingUnits: issuingUnits)
+        }
+        let notes = try await exemptionNotes(from: from, through: to, unitCode: unitCode)
+        let periodDays = to.daysSinceEpoch - from.daysSinceEpoch + 1
         let rows = names.keys.sorted().map { code -> UnitReport in
             let figures = SupervisionFigures.figures(tallies: tallies[code] ?? [:],
-                                                     oversight: oversightCounts.map { $0[code] ?? OversightFigures() })
-            return UnitReport(unitCode: code, unitName: names[code] ?? "", figures: figures, flags: SupervisionFigures.flags(figures))
+                                                     oversight: oversightCounts.map { $0[code] ?? OversightFigures() },
+                                                     list: listFacts[code], periodDays: periodDays, thresholds: thresholds)
+            return UnitReport(unitCode: code, unitName: names[code] ?? "", figures: figures,
+                              flags: SupervisionFigures.flags(figures, thresholds: thresholds, exemptions: notes[code] ?? []))
         }
         let moment = now()
         await record(AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID,
@@ -110,7 +150,101 @@ package struct SupervisionService: Sendable {
                                  caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
                                  result: "reported"))
         return SupervisionReportResponse(fromDate: from.description, toDate: to.description, units: rows,
-                                         rules: SupervisionFigures.rules.map { "\($0.code): \($0.text)" })
+                                         rules: SupervisionFigures.rules(thresholds).map { "\($0.code): \($0.text)" })
+    }
+
+    /// The exemptions covering the report's period, per unit, as the report shows them.
+    private func exemptionNotes(from: CivilDate, through: CivilDate, unitCode: String?) async throws(RPCError) -> [String: [SupervisionFigures.ExemptionNote]] {
+        guard let exemptions else { return [:] }
+        let found: [FlagExemption]
+        do {
+            found = try await exemptions.exemptions(unit: unitCode, from: from, through: through)
+        } catch {
+            logger.error("exemptions unreadable", metadata: ["error": "\(error)"])
+            throw RPCError(.unavailable, "the Art. 17 exemptions could not be read; retry")
+        }
+        var notes: [String: [SupervisionFigures.ExemptionNote]] = [:]
+        for exemption in found where exemption.covers(from: from, through: through) {
+            notes[exemption.unit, default: []].append(SupervisionFigures.ExemptionNote(flag: exemption.flag, text: Self.describe(exemption)))
+        }
+        return notes
+    }
+
+    static func describe(_ e: FlagExemption) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = CivilDate.chinaStandardTime
+        return "\(e.id): exempted under Art. 17 (\(e.ground)) for \(e.from)..\(e.through) by \(e.grantedBy) at \(formatter.string(from: e.grantedAt)): \(e.reason)"
+    }
+
+    // MARK: Exemptions (Art. 17)
+
+    package func exempt(_ request: ExemptFlagRequest, context: CallContext) async throws -> ExemptFlagResponse {
+        let caller = try context.requireUnit()
+        try UnitService.requireTaskForce(caller, to: "record Art. 17 exemptions")
+        let staffID = try UnitService.requireSignedIn(context, to: "record Art. 17 exemptions")
+        let taskForce = try UnitService.unitCode(caller.unitCode, field: "connection unit")
+        let member = try await UnitService.store { () async throws(UnitStoreError) in try await units.staffMember(staffID, of: taskForce) }
+        guard let member, member.active else {
+            throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of the task force office (\(caller.unitCode))")
+        }
+        guard let exemptions else {
+            throw RPCError(.unavailable, "this server keeps no exemption records (no oversight store); nothing was recorded")
+        }
+        let unit = try UnitService.unitCode(request.unitCode)
+        guard try await UnitService.store({ () async throws(UnitStoreError) in try await units.unit(code: unit) }) != nil else {
+            throw RPCError(.notFound, "unit \(unit) is not registered; 'noproof units' lists the registered units")
+        }
+        guard SupervisionThresholds.defaults[request.flag] != nil else {
+            throw RPCError(.invalidArgument, "flag: \"\(request.flag.prefix(64))\" is not a flag code; use one of \(SupervisionThresholds.defaults.keys.sorted().joined(separator: ", "))")
+        }
+        let from = try Self.date(request.fromDate, field: "from_date")
+        let to = try Self.date(request.toDate, field: "to_date")
+        let moment = now()
+        let exemption = try OversightService.run { () throws(OversightError) in
+            try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
+                                   ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
+        }
+        let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID, staff: staffID,
+                                 action: "Supervision.Exempt", itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
+                                 typeCode: exemption.ground, licenceID: exemption.id, result: AuditedChange.intended,
+                                 counterpartUnit: unit.value)
+        let stored = try await AuditedChange.run(audit: audit, logger: logger, intent: [intent], change: { () async throws -> (record: FlagExemption, created: Bool) in
+            try await OversightService.run { () async throws(OversightError) in try await exemptions.insertExemption(exemption) }
+        }, outcome: { result in
+            var record = intent.with(result: result.created ? "exempted" : "already exempted")
+            record.licenceID = result.record.id
+            return [record]
+        })
+        logger.info("flag exempted", metadata: ["unit": "\(unit)", "flag": "\(request.flag)", "by": "\(staffID)", "id": "\(stored.record.id)"])
+        return ExemptFlagResponse(exemption: Self.info(stored.record), created: stored.created)
+    }
+
+    package func listExemptions(_ request: ListExemptionsRequest, context: CallContext) async throws -> ListExemptionsResponse {
+        let caller = try context.requireUnit()
+        let from = try Self.date(request.fromDate, field: "from_date")
+        let to = try Self.date(request.toDate, field: "to_date")
+        var unitCode: String?
+        if request.unitCode.isEmpty {
+            guard caller.isTaskForce else {
+                throw RPCError(.permissionDenied, "only the task force office lists every unit's exemptions; give your own unit_code \(caller.unitCode)")
+            }
+        } else {
+            let code = try UnitService.unitCode(request.unitCode)
+            guard caller.isTaskForce || code.value == caller.unitCode else {
+                throw RPCError(.permissionDenied, "a unit lists only its own exemptions (\(caller.unitCode)); the task force office lists any")
+            }
+            unitCode = code.value
+        }
+        guard let exemptions else { return ListExemptionsResponse() }
+        let found = try await OversightService.run { () async throws(OversightError) in
+            try await exemptions.exemptions(unit: unitCode, from: from, through: to)
+        }
+        return ListExemptionsResponse(exemptions: found.map(Self.info))
+    }
+
+    static func info(_ e: FlagExemption) -> FlagExemptionInfo {
+        FlagExemptionInfo(exemptionID: e.id, unitCode: e.unit, flag: e.flag, fromDate: e.from.description, toDate: e.through.description,
+                          ground: e.ground, reason: e.reason, grantedBy: e.grantedBy, grantedAtMillis: millis(e.grantedAt))
     }
 
     // MARK: Who looked

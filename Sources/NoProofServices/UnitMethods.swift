@@ -99,4 +99,10 @@ package enum UnitMethods {
         requestType: "noproof.v1.UpdateUnitRequest", responseType: "noproof.v1.GetUnitResponse",
         requiredRole: "taskforce staff, signed in (staff credential)", summary: "Task force: change a unit's name, kind, district or active flag"
     )
+    package static let showItem = MethodDescriptor(
+        service: service, method: "ShowItem", id: 110,
+        requestType: "noproof.v1.ShowItemRequest", responseType: "noproof.v1.ShowItemResponse",
+        requiresAuthentication: false,
+        summary: "What the applicant must bring for one item: each proof of the published list in force, how it is obtained, what to do (public)"
+    )
 }

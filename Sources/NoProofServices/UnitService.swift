@@ -184,6 +184,9 @@ package struct UnitService: Sendable {
             return GetItemListResponse(unit: UnitInfo(unit), inForce: ItemListVersion.inForce(among: history, at: now()).map(ItemList.init),
                                        versions: visible.map(ItemList.init))
         }
+        registry.unary(UnitMethods.showItem, ShowItemRequest.self, ShowItemResponse.self) { request, context in
+            try await showItem(request, context: context)
+        }
         registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
             let moment = now()
@@ -480,6 +483,35 @@ package struct UnitService: Sendable {
             throw RPCError(.notFound, "unit \(code) is not registered; 'noproof units' lists the registered units")
         }
         return unit
+    }
+
+    /// "What must the applicant bring for item X": from the unit's published list in force, each
+    /// proof with its method and what to do (only an excluded proof is brought by the applicant).
+    func showItem(_ request: ShowItemRequest, context: CallContext) async throws(RPCError) -> ShowItemResponse {
+        let given = request.unitCode.isEmpty ? (context.unit.flatMap { $0.isCitizenPortal ? nil : $0.unitCode } ?? "") : request.unitCode
+        guard !given.isEmpty else {
+            throw RPCError(.invalidArgument, "unit_code: required without a unit's credential — the unit whose list names the item")
+        }
+        let unit = try await existingUnit(try Self.unitCode(given))
+        try Self.validated { () throws(ValidationError) in try ServiceItem.validateCode(request.itemCode, field: "item_code") }
+        let moment = now()
+        let list = try await Self.store { () async throws(UnitStoreError) in try await store.versionInForce(unit: unit.code, at: moment) }
+        guard let list else {
+            throw RPCError(.failedPrecondition, "\(unit.name) (\(unit.code)) has no published item list in force; nothing may be asked of an applicant by list (Art. 5)")
+        }
+        guard let item = list.item(request.itemCode) else {
+            throw RPCError(.notFound, "item \(request.itemCode) is not in \(unit.name)'s published list version \(list.version); 'noproof list show \(unit.code)' lists its items")
+        }
+        let proofs = item.proofs.map { proof -> ItemProofGuidance in
+            let guidance = ProofGuidance(itemCode: item.code, proof: proof, listVersion: list.version)
+            var issuing = ""
+            if case .departmentVerification(let code) = proof.method { issuing = code.value }
+            return ItemProofGuidance(proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: issuing,
+                                     applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo)
+        }
+        return ShowItemResponse(unitCode: unit.code.value, unitName: unit.name, listVersion: UInt32(list.version),
+                                effectiveAtMillis: list.effectiveAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0,
+                                itemCode: item.code, itemName: item.name, itemKind: item.kind.token, proofs: proofs)
     }
 
     /// `staffID` if it is an active member of the connection's unit with one of `roles` (any role

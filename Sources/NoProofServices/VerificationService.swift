@@ -235,6 +235,10 @@ package final class VerificationService: Sendable {
             throw RPCError(.permissionDenied, "item \(item.code) (\(item.name)) does not list proof \(proofType); only proofs the item lists may be asked for")
         }
         guard case .departmentVerification(let listed) = proof.method else {
+            // A cancelled or excluded proof: the list's answer, with its version and what to do.
+            if let refusal = ProofGuidance(itemCode: item.code, proof: proof, listVersion: list.version).refusal {
+                throw RPCError(.permissionDenied, refusal)
+            }
             throw RPCError(.permissionDenied, "item \(item.code) obtains \(proofType) by \(proof.method.summary), not by department verification")
         }
         guard listed == issuing else {

@@ -67,6 +67,10 @@ struct DaemonConfiguration: Codable {
     var harvestNewCases: Int?
     var harvestDistinctHolders: Int?
     var harvestMisses: Int?
+    /// Supervision flag thresholds (`SupervisionThresholds`): flag code → count, and the periods of the list rules.
+    var flagThresholds: [String: UInt64]?
+    var staleListDays: Int?
+    var systemUnusedMinimumDays: Int?
     /// TLS listener (see `noproofd --help`): PEM files, its port, and whether plain TCP is off.
     var tlsCert: String?
     var tlsKey: String?

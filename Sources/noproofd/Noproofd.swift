@@ -256,10 +256,18 @@ struct Noproofd: AsyncParsableCommand {
         UnitService(store: library.units, gate: gate, audit: library.audit, logger: logger, sessions: sessions).register(in: &registry)
         // Supervision (Art. 16, 20): the report and "who looked at my data", with the oversight figures
         // (commitments, ledger, mismatches, complaints) counted from the oversight records.
+        let thresholds: SupervisionThresholds
+        do {
+            thresholds = try SupervisionThresholds(overrides: file.flagThresholds ?? [:], staleListDays: file.staleListDays,
+                                                   systemUnusedMinimumDays: file.systemUnusedMinimumDays)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         SupervisionService(audit: library.audit, units: library.units,
                            oversight: OversightStoreFigures(store: library.oversight, units: library.units),
                            typeNames: Dictionary(library.licences.licenceTypes.map { ($0.code, $0.nameZh) }, uniquingKeysWith: { a, _ in a }),
-                           logger: logger).register(in: &registry)
+                           thresholds: thresholds, exemptions: library.oversight,
+                           issuers: Set(library.licences.licenceTypes.map(\.issuerCode.value)), logger: logger).register(in: &registry)
         // Department verification: deadlines re-armed from the store, checked once a second.
         let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
         let verification = VerificationService(store: library.verification, units: library.units, keyring: library.keyring,

@@ -78,10 +78,10 @@ struct CommitmentTests {
         #expect(kind { _ = try CommitmentFilter.parse("late", now: Fixtures.t0) } == .invalid(field: "filter"))
     }
 
-    @Test("ledger: proofs the list says not to ask for are everything but excluded, including unlisted ones")
+    @Test("ledger: proofs the list says not to ask for are the ones it lists and obtains without the applicant or cancels; not excluded or unlisted ones")
     func ledger() throws {
         #expect(LedgerEntry.notToBeAskedFor(.dataSharing) && LedgerEntry.notToBeAskedFor(.cancelled) && LedgerEntry.notToBeAskedFor(.commitment))
-        #expect(LedgerEntry.notToBeAskedFor(nil))
+        #expect(!LedgerEntry.notToBeAskedFor(nil))   // the item does not list it: the list says nothing about it
         let excluded = UnitDemoDataProbe.excludedMethod()
         #expect(!LedgerEntry.notToBeAskedFor(excluded))
         let entry = try LedgerEntry.make(id: "LG-1", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",
@@ -91,7 +91,7 @@ struct CommitmentTests {
         let unlisted = try LedgerEntry.make(id: "LG-2", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",
                                             itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil,
                                             note: "", by: "agent-0001", at: Fixtures.t0)
-        #expect(unlisted.listedMethod == LedgerEntry.notListed && unlisted.notToBeAskedFor)
+        #expect(unlisted.listedMethod == LedgerEntry.notListed && !unlisted.notToBeAskedFor)   // the list says nothing about it
         #expect(kind { _ = try LedgerEntry.make(id: "LG-3", unit: Fixtures.water, unitName: "", holderID: "123", holderName: "", itemCode: "SW-KH-001",
                                                 caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil, note: "",
                                                 by: "agent-0001", at: Fixtures.t0) } == .invalid(field: "holder_id"))

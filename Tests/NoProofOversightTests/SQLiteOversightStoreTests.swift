@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import NoProofOversight
 import NoProofOversightStore
 import NoProofUnits
@@ -24,6 +25,30 @@ struct SQLiteOversightStoreTests {
             try store.close()
             let reopened = try SQLiteOversightStore(directory: directory)
             #expect(try await reopened.commitment(id: "CM-1") == c)
+            try reopened.close()
+        }
+    }
+
+    @Test("migration v3: ledger entries of unlisted proofs recorded as 'not to be asked for' are corrected")
+    func unlistedLedgerMigration() async throws {
+        try await Self.withStore { store, directory in
+            var old = try LedgerEntry.make(id: "LG-OLD", unit: Fixtures.water, unitName: "", holderID: Fixtures.holder, holderName: "",
+                                           itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil,
+                                           note: "", by: "agent-0001", at: Fixtures.t0)
+            old.notToBeAskedFor = true   // as the rule before v3 recorded it
+            let cancelled = try LedgerEntry.make(id: "LG-CAN", unit: Fixtures.water, unitName: "", holderID: Fixtures.holder, holderName: "",
+                                                 itemCode: "SW-KH-001", caseReference: "SW-2", proofType: "WYZM", proofName: "", listed: .cancelled,
+                                                 note: "", by: "agent-0001", at: Fixtures.t0)
+            _ = try await store.insertLedgerEntry(old)
+            _ = try await store.insertLedgerEntry(cancelled)
+            try await store.dbPool.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: unlisted ledger proofs'") }
+            try store.close()
+            let reopened = try SQLiteOversightStore(directory: directory)
+            let entries = try await reopened.ledgerEntries(unit: Fixtures.water, from: nil, to: nil, limit: 10)
+            #expect(entries.first { $0.id == "LG-OLD" }?.notToBeAskedFor == false)
+            #expect(entries.first { $0.id == "LG-CAN" }?.notToBeAskedFor == true)
+            let counts = try await reopened.counts(unit: Fixtures.water, from: Fixtures.day(-1), to: Fixtures.day(1), asOf: Fixtures.day(1))
+            #expect(counts.ledgerEntries == 2 && counts.ledgerEntriesNotToBeAskedFor == 1)
             try reopened.close()
         }
     }
@@ -153,7 +178,7 @@ struct SQLiteOversightStoreTests {
             expected.checksFoundFalse = 1
             expected.checksOverdue = 2
             expected.ledgerEntries = 3
-            expected.ledgerEntriesNotToBeAskedFor = 2
+            expected.ledgerEntriesNotToBeAskedFor = 1   // e1 (data sharing); e2 is not listed, e4 excluded
             expected.mismatchesOpened = 2
             expected.mismatchesResolved = 2
             expected.appealsFiled = 1

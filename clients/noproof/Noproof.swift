@@ -20,7 +20,7 @@ struct Noproof: AsyncParsableCommand {
             UnitsCommand.self, ListCommand.self, StaffCommand.self, CredentialCommand.self, DenialsCommand.self, VerifyRequestCommand.self,
             AuditCommand.self, CommitmentCommand.self, LedgerCommand.self, MismatchCommand.self, ComplaintCommand.self,
             OversightCountsCommand.self,
-            ReportCommand.self, WhoLookedCommand.self,
+            ReportCommand.self, WhoLookedCommand.self, ExemptionCommand.self, ItemCommand.self,
         ]
     )
 }

@@ -44,13 +44,13 @@ struct ReportCommand: AsyncParsableCommand {
         }
         if connection.json {
             struct Figure: Encodable { var key, label: String; var value: UInt64?; var recorded: Bool }
-            struct Flag: Encodable { var code, rule, detail: String }
+            struct Flag: Encodable { var code, rule, detail: String; var exempted: Bool; var exemption: String }
             struct Row: Encodable { var unitCode, unitName: String; var figures: [Figure]; var flags: [Flag] }
             struct Output: Encodable { var from, to: String; var units: [Row]; var rules: [String] }
             try printJSON(Output(from: report.fromDate, to: report.toDate, units: report.units.map { row in
                 Row(unitCode: row.unitCode, unitName: row.unitName,
                     figures: row.figures.map { Figure(key: $0.key, label: $0.label, value: $0.recorded ? $0.value : nil, recorded: $0.recorded) },
-                    flags: row.flags.map { Flag(code: $0.code, rule: $0.rule, detail: $0.detail) })
+                    flags: row.flags.map { Flag(code: $0.code, rule: $0.rule, detail: $0.detail, exempted: $0.exempted, exemption: $0.exemption) })
             }, rules: report.rules))
             return
         }
@@ -99,7 +99,9 @@ struct ReportCommand: AsyncParsableCommand {
         let flagged = report.units.filter { !$0.flags.isEmpty }
         out += "\nflags" + (flagged.isEmpty ? ": none\n" : "\n")
         for unit in flagged {
-            for flag in unit.flags { out += wrap("  \(unit.unitCode)  \(flag.code)  (\(flag.detail))", indent: "      ") }
+            for flag in unit.flags {
+                out += wrap("  \(unit.unitCode)  \(flag.code)  (\(flag.detail))" + (flag.exempted ? "  EXEMPTED \(flag.exemption)" : ""), indent: "      ")
+            }
         }
         out += "rules\n"
         for rule in report.rules { out += wrap("  \(rule)", indent: "      ") }
@@ -119,7 +121,7 @@ struct ReportCommand: AsyncParsableCommand {
                 let figure = unit.figures.first { $0.key == key }
                 cells.append(figure.map { $0.recorded ? String($0.value) : "" } ?? "")
             }
-            cells.append(unit.flags.map(\.code).joined(separator: ";"))
+            cells.append(unit.flags.map { $0.exempted ? "\($0.code)(exempted)" : $0.code }.joined(separator: ";"))
             lines.append(cells.map(field).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -217,5 +219,124 @@ struct WhoLookedCommand: AsyncParsableCommand {
             print("    \(entry.action)  item \(item)  licence \(type)  → \(entry.result)")
         }
         if !next.isEmpty { print("older entries: noproof who-looked --holder \(holder) --page \(next)") }
+    }
+}
+
+/// `noproof exemption record|list`: Art. 17 exemptions against supervision flags.
+struct ExemptionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exemption",
+        abstract: "Art. 17 exemptions (免于追责) against a supervision flag of one unit for one period.",
+        discussion: """
+        The report still raises an exempted flag and shows it as EXEMPTED with the record. Only the task force \
+        office's staff, signed in with their own staff credential (demo: demo-taskforce/supervisor-0001:demo-secret), \
+        record one; every exemption is audited (Supervision.Exempt) before it is stored.
+        """,
+        subcommands: [ExemptionRecordCommand.self, ExemptionListCommand.self]
+    )
+}
+
+struct ExemptionRecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "record", abstract: "Record an exemption against one flag.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The unit's unified social credit code.") var unit: String
+    @Option(help: "The flag code (noproof report lists the rules), e.g. repeated_overdue.") var flag: String
+    @Option(help: "First day of the period, YYYY-MM-DD.") var from: String
+    @Option(help: "Last day of the period, YYYY-MM-DD (inclusive).") var to: String
+    @Option(help: "The Art. 17 ground: reform_direction, no_prohibition_breached, lawful_decision, harm_remedied, issuer_data_false_remedied, other_lawful_ground.")
+    var ground: String
+    @Option(help: "Why the ground applies: facts, remedy, the decision's reference.") var reason: String
+
+    func run() async throws {
+        let (unit, flag, from, to, ground, reason) = (self.unit, self.flag, self.from, self.to, self.ground, self.reason)
+        let response = try await connection.withClient { client in
+            try await client.exemptFlag(unitCode: unit, flag: flag, from: from, to: to, ground: ground, reason: reason)
+        }
+        let e = response.exemption ?? FlagExemptionInfo()
+        if connection.json {
+            try printJSON(ExemptionListCommand.Output(e))
+            return
+        }
+        print("exemption \(e.exemptionID): \(response.created ? "recorded" : "already recorded") — \(e.unitCode) \(e.flag) \(e.fromDate)..\(e.toDate), Art. 17 \(e.ground), by \(e.grantedBy)")
+    }
+}
+
+struct ExemptionListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Exemptions whose period overlaps the given days.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "First day, YYYY-MM-DD.") var from: String
+    @Option(help: "Last day, YYYY-MM-DD (inclusive).") var to: String
+    @Option(help: "One unit (default: every unit; task force only).") var unit: String?
+
+    struct Output: Encodable {
+        var id, unitCode, flag, from, to, ground, reason, grantedBy, grantedAt: String
+        init(_ e: FlagExemptionInfo) {
+            id = e.exemptionID
+            unitCode = e.unitCode
+            flag = e.flag
+            from = e.fromDate
+            to = e.toDate
+            ground = e.ground
+            reason = e.reason
+            grantedBy = e.grantedBy
+            grantedAt = ListPrinter.time(e.grantedAtMillis) ?? ""
+        }
+    }
+
+    func run() async throws {
+        let (from, to, unit) = (self.from, self.to, self.unit ?? "")
+        let response = try await connection.withClient { client in try await client.exemptions(from: from, to: to, unitCode: unit) }
+        if connection.json {
+            try printJSON(response.exemptions.map(Output.init))
+            return
+        }
+        if response.exemptions.isEmpty { print("no exemptions overlap \(from)..\(to)") }
+        for e in response.exemptions {
+            print("\(e.exemptionID)  \(e.unitCode)  \(e.flag)  \(e.fromDate)..\(e.toDate)  Art. 17 \(e.ground)  by \(e.grantedBy) at \(ListPrinter.time(e.grantedAtMillis) ?? "-")")
+            print("    \(e.reason)")
+        }
+    }
+}
+
+/// `noproof item show CODE [--unit U]`: what the applicant must bring for one item.
+struct ItemCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "item", abstract: "Service items of the published lists.", subcommands: [ItemShowCommand.self]
+    )
+}
+
+struct ItemShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "What the applicant must bring for item CODE, from the published list in force.",
+        discussion: "Each proof with how the unit obtains it and what to do; only an excluded proof is brought by the applicant (Art. 2)."
+    )
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The item code, e.g. SW-KH-001.") var code: String
+    @Option(help: "The unit whose list names the item (default: the calling unit).") var unit: String?
+
+    func run() async throws {
+        let (code, unit) = (self.code, self.unit ?? "")
+        let item = try await connection.withClient { client in try await client.showItem(code, unitCode: unit) }
+        if connection.json {
+            struct Proof: Encodable { var proof, name, method, issuingUnit: String; var applicantBrings: Bool; var whatToDo: String }
+            struct Output: Encodable {
+                var unitCode, unitName: String; var listVersion: UInt32; var effectiveAt, itemCode, itemName, itemKind: String; var proofs: [Proof]
+            }
+            try printJSON(Output(unitCode: item.unitCode, unitName: item.unitName, listVersion: item.listVersion,
+                                 effectiveAt: ListPrinter.time(item.effectiveAtMillis) ?? "", itemCode: item.itemCode, itemName: item.itemName,
+                                 itemKind: item.itemKind, proofs: item.proofs.map {
+                                     Proof(proof: $0.proof, name: $0.name, method: $0.method, issuingUnit: $0.issuingUnit,
+                                           applicantBrings: $0.applicantBrings, whatToDo: $0.whatToDo)
+                                 }))
+            return
+        }
+        print("item \(item.itemCode) \(item.itemName) (\(item.itemKind)) — \(item.unitName) (\(item.unitCode)), list version \(item.listVersion) in force since \(ListPrinter.time(item.effectiveAtMillis) ?? "-")")
+        let brings = item.proofs.filter(\.applicantBrings)
+        print(brings.isEmpty ? "the applicant brings no proof" : "the applicant brings: " + brings.map { $0.name.isEmpty ? $0.proof : "\($0.proof) \($0.name)" }.joined(separator: ", "))
+        for proof in item.proofs {
+            print("  \(proof.proof)\(proof.name.isEmpty ? "" : " " + proof.name)  [\(proof.method)\(proof.issuingUnit.isEmpty ? "" : " by " + proof.issuingUnit)]")
+            print(ReportCommand.wrap("      \(proof.whatToDo)", indent: "      "), terminator: "")
+        }
     }
 }

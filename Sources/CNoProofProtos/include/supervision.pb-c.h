@@ -23,6 +23,11 @@ typedef struct Noproof__V1__SupervisionReportResponse Noproof__V1__SupervisionRe
 typedef struct Noproof__V1__WhoLookedRequest Noproof__V1__WhoLookedRequest;
 typedef struct Noproof__V1__WhoLookedEntry Noproof__V1__WhoLookedEntry;
 typedef struct Noproof__V1__WhoLookedResponse Noproof__V1__WhoLookedResponse;
+typedef struct Noproof__V1__ExemptFlagRequest Noproof__V1__ExemptFlagRequest;
+typedef struct Noproof__V1__FlagExemptionInfo Noproof__V1__FlagExemptionInfo;
+typedef struct Noproof__V1__ExemptFlagResponse Noproof__V1__ExemptFlagResponse;
+typedef struct Noproof__V1__ListExemptionsRequest Noproof__V1__ListExemptionsRequest;
+typedef struct Noproof__V1__ListExemptionsResponse Noproof__V1__ListExemptionsResponse;
 
 
 /* --- enums --- */
@@ -91,10 +96,18 @@ struct  Noproof__V1__ReportFlag
    * The figures that triggered it ("verification_overdue = 3").
    */
   char *detail;
+  /*
+   * An Art. 17 exemption covers this flag for the report's period (the flag is still raised).
+   */
+  protobuf_c_boolean exempted;
+  /*
+   * The exemption in words: its id, who recorded it, when, the ground and the reason.
+   */
+  char *exemption;
 };
 #define NOPROOF__V1__REPORT_FLAG__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__report_flag__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Noproof__V1__UnitReport
@@ -205,6 +218,105 @@ struct  Noproof__V1__WhoLookedResponse
 #define NOPROOF__V1__WHO_LOOKED_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__who_looked_response__descriptor) \
     , (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Records an Art. 17 exemption (免于追责) against one flag of one unit for one period. Only the
+ * task force office's staff, signed in with their own staff credential, may record one.
+ */
+struct  Noproof__V1__ExemptFlagRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The unit's unified social credit code.
+   */
+  char *unit_code;
+  /*
+   * The flag code, e.g. "repeated_overdue" (the report's rules list every code).
+   */
+  char *flag;
+  /*
+   * The period the exemption covers, both days included (YYYY-MM-DD, China Standard Time).
+   */
+  char *from_date;
+  char *to_date;
+  /*
+   * The Art. 17 ground: reform_direction, no_prohibition_breached, lawful_decision,
+   * harm_remedied, issuer_data_false_remedied, other_lawful_ground.
+   */
+  char *ground;
+  /*
+   * Why the ground applies: the facts, the remedy, the decision's reference.
+   */
+  char *reason;
+};
+#define NOPROOF__V1__EXEMPT_FLAG_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__exempt_flag_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Noproof__V1__FlagExemptionInfo
+{
+  ProtobufCMessage base;
+  char *exemption_id;
+  char *unit_code;
+  char *flag;
+  char *from_date;
+  char *to_date;
+  char *ground;
+  char *reason;
+  /*
+   * The task force office's staff member who recorded it.
+   */
+  char *granted_by;
+  int64_t granted_at_millis;
+};
+#define NOPROOF__V1__FLAG_EXEMPTION_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__flag_exemption_info__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Noproof__V1__ExemptFlagResponse
+{
+  ProtobufCMessage base;
+  Noproof__V1__FlagExemptionInfo *exemption;
+  /*
+   * false when the same unit, flag and period already had an exemption (it is returned unchanged).
+   */
+  protobuf_c_boolean created;
+};
+#define NOPROOF__V1__EXEMPT_FLAG_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__exempt_flag_response__descriptor) \
+    , NULL, 0 }
+
+
+struct  Noproof__V1__ListExemptionsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * First and last civil day (YYYY-MM-DD): exemptions whose period overlaps it.
+   */
+  char *from_date;
+  char *to_date;
+  /*
+   * One unit; "" = every unit (task force office only).
+   */
+  char *unit_code;
+};
+#define NOPROOF__V1__LIST_EXEMPTIONS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__list_exemptions_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Noproof__V1__ListExemptionsResponse
+{
+  ProtobufCMessage base;
+  size_t n_exemptions;
+  Noproof__V1__FlagExemptionInfo **exemptions;
+};
+#define NOPROOF__V1__LIST_EXEMPTIONS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__list_exemptions_response__descriptor) \
+    , 0,NULL }
 
 
 /* Noproof__V1__SupervisionReportRequest methods */
@@ -359,6 +471,101 @@ Noproof__V1__WhoLookedResponse *
 void   noproof__v1__who_looked_response__free_unpacked
                      (Noproof__V1__WhoLookedResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__ExemptFlagRequest methods */
+void   noproof__v1__exempt_flag_request__init
+                     (Noproof__V1__ExemptFlagRequest         *message);
+size_t noproof__v1__exempt_flag_request__get_packed_size
+                     (const Noproof__V1__ExemptFlagRequest   *message);
+size_t noproof__v1__exempt_flag_request__pack
+                     (const Noproof__V1__ExemptFlagRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__exempt_flag_request__pack_to_buffer
+                     (const Noproof__V1__ExemptFlagRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ExemptFlagRequest *
+       noproof__v1__exempt_flag_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__exempt_flag_request__free_unpacked
+                     (Noproof__V1__ExemptFlagRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__FlagExemptionInfo methods */
+void   noproof__v1__flag_exemption_info__init
+                     (Noproof__V1__FlagExemptionInfo         *message);
+size_t noproof__v1__flag_exemption_info__get_packed_size
+                     (const Noproof__V1__FlagExemptionInfo   *message);
+size_t noproof__v1__flag_exemption_info__pack
+                     (const Noproof__V1__FlagExemptionInfo   *message,
+                      uint8_t             *out);
+size_t noproof__v1__flag_exemption_info__pack_to_buffer
+                     (const Noproof__V1__FlagExemptionInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__FlagExemptionInfo *
+       noproof__v1__flag_exemption_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__flag_exemption_info__free_unpacked
+                     (Noproof__V1__FlagExemptionInfo *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ExemptFlagResponse methods */
+void   noproof__v1__exempt_flag_response__init
+                     (Noproof__V1__ExemptFlagResponse         *message);
+size_t noproof__v1__exempt_flag_response__get_packed_size
+                     (const Noproof__V1__ExemptFlagResponse   *message);
+size_t noproof__v1__exempt_flag_response__pack
+                     (const Noproof__V1__ExemptFlagResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__exempt_flag_response__pack_to_buffer
+                     (const Noproof__V1__ExemptFlagResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ExemptFlagResponse *
+       noproof__v1__exempt_flag_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__exempt_flag_response__free_unpacked
+                     (Noproof__V1__ExemptFlagResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ListExemptionsRequest methods */
+void   noproof__v1__list_exemptions_request__init
+                     (Noproof__V1__ListExemptionsRequest         *message);
+size_t noproof__v1__list_exemptions_request__get_packed_size
+                     (const Noproof__V1__ListExemptionsRequest   *message);
+size_t noproof__v1__list_exemptions_request__pack
+                     (const Noproof__V1__ListExemptionsRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__list_exemptions_request__pack_to_buffer
+                     (const Noproof__V1__ListExemptionsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ListExemptionsRequest *
+       noproof__v1__list_exemptions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__list_exemptions_request__free_unpacked
+                     (Noproof__V1__ListExemptionsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ListExemptionsResponse methods */
+void   noproof__v1__list_exemptions_response__init
+                     (Noproof__V1__ListExemptionsResponse         *message);
+size_t noproof__v1__list_exemptions_response__get_packed_size
+                     (const Noproof__V1__ListExemptionsResponse   *message);
+size_t noproof__v1__list_exemptions_response__pack
+                     (const Noproof__V1__ListExemptionsResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__list_exemptions_response__pack_to_buffer
+                     (const Noproof__V1__ListExemptionsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ListExemptionsResponse *
+       noproof__v1__list_exemptions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__list_exemptions_response__free_unpacked
+                     (Noproof__V1__ListExemptionsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__SupervisionReportRequest_Closure)
@@ -385,6 +592,21 @@ typedef void (*Noproof__V1__WhoLookedEntry_Closure)
 typedef void (*Noproof__V1__WhoLookedResponse_Closure)
                  (const Noproof__V1__WhoLookedResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__ExemptFlagRequest_Closure)
+                 (const Noproof__V1__ExemptFlagRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__FlagExemptionInfo_Closure)
+                 (const Noproof__V1__FlagExemptionInfo *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ExemptFlagResponse_Closure)
+                 (const Noproof__V1__ExemptFlagResponse *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ListExemptionsRequest_Closure)
+                 (const Noproof__V1__ListExemptionsRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ListExemptionsResponse_Closure)
+                 (const Noproof__V1__ListExemptionsResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -399,6 +621,11 @@ extern const ProtobufCMessageDescriptor noproof__v1__supervision_report_response
 extern const ProtobufCMessageDescriptor noproof__v1__who_looked_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__who_looked_entry__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__who_looked_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__exempt_flag_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__flag_exemption_info__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__exempt_flag_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__list_exemptions_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__list_exemptions_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

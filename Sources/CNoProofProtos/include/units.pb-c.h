@@ -53,6 +53,9 @@ typedef struct Noproof__V1__DenialEntry Noproof__V1__DenialEntry;
 typedef struct Noproof__V1__ListDenialsResponse Noproof__V1__ListDenialsResponse;
 typedef struct Noproof__V1__CreateUnitRequest Noproof__V1__CreateUnitRequest;
 typedef struct Noproof__V1__UpdateUnitRequest Noproof__V1__UpdateUnitRequest;
+typedef struct Noproof__V1__ShowItemRequest Noproof__V1__ShowItemRequest;
+typedef struct Noproof__V1__ItemProofGuidance Noproof__V1__ItemProofGuidance;
+typedef struct Noproof__V1__ShowItemResponse Noproof__V1__ShowItemResponse;
 
 
 /* --- enums --- */
@@ -718,6 +721,77 @@ struct  Noproof__V1__UpdateUnitRequest
 #define NOPROOF__V1__UPDATE_UNIT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__update_unit_request__descriptor) \
     , NULL }
+
+
+/*
+ * "What must the applicant bring for item X?" — from the unit's published list in force.
+ */
+struct  Noproof__V1__ShowItemRequest
+{
+  ProtobufCMessage base;
+  char *item_code;
+  /*
+   * The unit whose list names the item; "" = the calling unit.
+   */
+  char *unit_code;
+};
+#define NOPROOF__V1__SHOW_ITEM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__show_item_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One proof of the item and what the clerk does about it.
+ */
+struct  Noproof__V1__ItemProofGuidance
+{
+  ProtobufCMessage base;
+  char *proof;
+  char *name;
+  /*
+   * "data_sharing", "commitment", "department_verification", "cancelled" or "excluded".
+   */
+  char *method;
+  /*
+   * Department verification: the issuing unit's code.
+   */
+  char *issuing_unit;
+  /*
+   * Only an excluded proof is still brought by the applicant (Art. 2); every other one is not asked for.
+   */
+  protobuf_c_boolean applicant_brings;
+  /*
+   * What to do instead, in words (the lookup, commitment or verification command, or "do not ask").
+   */
+  char *what_to_do;
+};
+#define NOPROOF__V1__ITEM_PROOF_GUIDANCE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__item_proof_guidance__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Noproof__V1__ShowItemResponse
+{
+  ProtobufCMessage base;
+  char *unit_code;
+  char *unit_name;
+  /*
+   * The published list version the answer comes from and when it took effect.
+   */
+  uint32_t list_version;
+  int64_t effective_at_millis;
+  char *item_code;
+  char *item_name;
+  /*
+   * "immediate" or "commitment".
+   */
+  char *item_kind;
+  size_t n_proofs;
+  Noproof__V1__ItemProofGuidance **proofs;
+};
+#define NOPROOF__V1__SHOW_ITEM_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__show_item_response__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /* Noproof__V1__UnitInfo methods */
@@ -1442,6 +1516,63 @@ Noproof__V1__UpdateUnitRequest *
 void   noproof__v1__update_unit_request__free_unpacked
                      (Noproof__V1__UpdateUnitRequest *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__ShowItemRequest methods */
+void   noproof__v1__show_item_request__init
+                     (Noproof__V1__ShowItemRequest         *message);
+size_t noproof__v1__show_item_request__get_packed_size
+                     (const Noproof__V1__ShowItemRequest   *message);
+size_t noproof__v1__show_item_request__pack
+                     (const Noproof__V1__ShowItemRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__show_item_request__pack_to_buffer
+                     (const Noproof__V1__ShowItemRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ShowItemRequest *
+       noproof__v1__show_item_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__show_item_request__free_unpacked
+                     (Noproof__V1__ShowItemRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ItemProofGuidance methods */
+void   noproof__v1__item_proof_guidance__init
+                     (Noproof__V1__ItemProofGuidance         *message);
+size_t noproof__v1__item_proof_guidance__get_packed_size
+                     (const Noproof__V1__ItemProofGuidance   *message);
+size_t noproof__v1__item_proof_guidance__pack
+                     (const Noproof__V1__ItemProofGuidance   *message,
+                      uint8_t             *out);
+size_t noproof__v1__item_proof_guidance__pack_to_buffer
+                     (const Noproof__V1__ItemProofGuidance   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ItemProofGuidance *
+       noproof__v1__item_proof_guidance__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__item_proof_guidance__free_unpacked
+                     (Noproof__V1__ItemProofGuidance *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ShowItemResponse methods */
+void   noproof__v1__show_item_response__init
+                     (Noproof__V1__ShowItemResponse         *message);
+size_t noproof__v1__show_item_response__get_packed_size
+                     (const Noproof__V1__ShowItemResponse   *message);
+size_t noproof__v1__show_item_response__pack
+                     (const Noproof__V1__ShowItemResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__show_item_response__pack_to_buffer
+                     (const Noproof__V1__ShowItemResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ShowItemResponse *
+       noproof__v1__show_item_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__show_item_response__free_unpacked
+                     (Noproof__V1__ShowItemResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__UnitInfo_Closure)
@@ -1558,6 +1689,15 @@ typedef void (*Noproof__V1__CreateUnitRequest_Closure)
 typedef void (*Noproof__V1__UpdateUnitRequest_Closure)
                  (const Noproof__V1__UpdateUnitRequest *message,
                   void *closure_data);
+typedef void (*Noproof__V1__ShowItemRequest_Closure)
+                 (const Noproof__V1__ShowItemRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ItemProofGuidance_Closure)
+                 (const Noproof__V1__ItemProofGuidance *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ShowItemResponse_Closure)
+                 (const Noproof__V1__ShowItemResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1602,6 +1742,9 @@ extern const ProtobufCMessageDescriptor noproof__v1__denial_entry__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__list_denials_response__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__create_unit_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__update_unit_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__show_item_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__item_proof_guidance__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__show_item_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -69,29 +69,37 @@ package struct ReportFlag: Hashable, Sendable {
     package var code: String
     package var rule: String
     package var detail: String
+    package var exempted: Bool
+    package var exemption: String
 
-    package init(code: String = "", rule: String = "", detail: String = "") {
+    package init(code: String = "", rule: String = "", detail: String = "", exempted: Bool = false, exemption: String = "") {
         self.code = code
         self.rule = rule
         self.detail = detail
+        self.exempted = exempted
+        self.exemption = exemption
     }
 }
 
 extension ReportFlag: ProtoMessage {
     package typealias CMessage = Noproof__V1__ReportFlag
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__report_flag__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 3 }
+    package static var packedFieldAllowance: Int { 6 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.code = arena.string(code)
         c.rule = arena.string(rule)
         c.detail = arena.string(detail)
+        c.exempted = exempted ? 1 : 0
+        c.exemption = arena.string(exemption)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
         code = try String(protobufC: c.code)
         rule = try String(protobufC: c.rule)
         detail = try String(protobufC: c.detail)
+        exempted = c.exempted != 0
+        exemption = try String(protobufC: c.exemption)
     }
 }
 
@@ -278,5 +286,179 @@ extension WhoLookedResponse: ProtoMessage {
         holderID = try String(protobufC: c.holder_id)
         entries = try readRepeated(c.n_entries, c.entries, as: WhoLookedEntry.self)
         nextPageToken = try String(protobufC: c.next_page_token)
+    }
+}
+
+package struct ExemptFlagRequest: Hashable, Sendable {
+    package var unitCode: String
+    package var flag: String
+    package var fromDate: String
+    package var toDate: String
+    package var ground: String
+    package var reason: String
+
+    package init(unitCode: String = "", flag: String = "", fromDate: String = "", toDate: String = "", ground: String = "", reason: String = "") {
+        self.unitCode = unitCode
+        self.flag = flag
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.ground = ground
+        self.reason = reason
+    }
+}
+
+extension ExemptFlagRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ExemptFlagRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__exempt_flag_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 6 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.unit_code = arena.string(unitCode)
+        c.flag = arena.string(flag)
+        c.from_date = arena.string(fromDate)
+        c.to_date = arena.string(toDate)
+        c.ground = arena.string(ground)
+        c.reason = arena.string(reason)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        unitCode = try String(protobufC: c.unit_code)
+        flag = try String(protobufC: c.flag)
+        fromDate = try String(protobufC: c.from_date)
+        toDate = try String(protobufC: c.to_date)
+        ground = try String(protobufC: c.ground)
+        reason = try String(protobufC: c.reason)
+    }
+}
+
+package struct FlagExemptionInfo: Hashable, Sendable {
+    package var exemptionID: String
+    package var unitCode: String
+    package var flag: String
+    package var fromDate: String
+    package var toDate: String
+    package var ground: String
+    package var reason: String
+    package var grantedBy: String
+    package var grantedAtMillis: Int64
+
+    package init(exemptionID: String = "", unitCode: String = "", flag: String = "", fromDate: String = "", toDate: String = "", ground: String = "", reason: String = "", grantedBy: String = "", grantedAtMillis: Int64 = 0) {
+        self.exemptionID = exemptionID
+        self.unitCode = unitCode
+        self.flag = flag
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.ground = ground
+        self.reason = reason
+        self.grantedBy = grantedBy
+        self.grantedAtMillis = grantedAtMillis
+    }
+}
+
+extension FlagExemptionInfo: ProtoMessage {
+    package typealias CMessage = Noproof__V1__FlagExemptionInfo
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__flag_exemption_info__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 19 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.exemption_id = arena.string(exemptionID)
+        c.unit_code = arena.string(unitCode)
+        c.flag = arena.string(flag)
+        c.from_date = arena.string(fromDate)
+        c.to_date = arena.string(toDate)
+        c.ground = arena.string(ground)
+        c.reason = arena.string(reason)
+        c.granted_by = arena.string(grantedBy)
+        c.granted_at_millis = grantedAtMillis
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        exemptionID = try String(protobufC: c.exemption_id)
+        unitCode = try String(protobufC: c.unit_code)
+        flag = try String(protobufC: c.flag)
+        fromDate = try String(protobufC: c.from_date)
+        toDate = try String(protobufC: c.to_date)
+        ground = try String(protobufC: c.ground)
+        reason = try String(protobufC: c.reason)
+        grantedBy = try String(protobufC: c.granted_by)
+        grantedAtMillis = c.granted_at_millis
+    }
+}
+
+package struct ExemptFlagResponse: Hashable, Sendable {
+    package var exemption: FlagExemptionInfo?
+    package var created: Bool
+
+    package init(exemption: FlagExemptionInfo? = nil, created: Bool = false) {
+        self.exemption = exemption
+        self.created = created
+    }
+}
+
+extension ExemptFlagResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ExemptFlagResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__exempt_flag_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.exemption = exemption.map { arena.message($0) }
+        c.created = created ? 1 : 0
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        exemption = try readOptional(c.exemption, as: FlagExemptionInfo.self)
+        created = c.created != 0
+    }
+}
+
+package struct ListExemptionsRequest: Hashable, Sendable {
+    package var fromDate: String
+    package var toDate: String
+    package var unitCode: String
+
+    package init(fromDate: String = "", toDate: String = "", unitCode: String = "") {
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.unitCode = unitCode
+    }
+}
+
+extension ListExemptionsRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ListExemptionsRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_exemptions_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 3 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.from_date = arena.string(fromDate)
+        c.to_date = arena.string(toDate)
+        c.unit_code = arena.string(unitCode)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        fromDate = try String(protobufC: c.from_date)
+        toDate = try String(protobufC: c.to_date)
+        unitCode = try String(protobufC: c.unit_code)
+    }
+}
+
+package struct ListExemptionsResponse: Hashable, Sendable {
+    package var exemptions: [FlagExemptionInfo]
+
+    package init(exemptions: [FlagExemptionInfo] = []) {
+        self.exemptions = exemptions
+    }
+}
+
+extension ListExemptionsResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ListExemptionsResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_exemptions_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        (c.n_exemptions, c.exemptions) = arena.messages(exemptions)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        exemptions = try readRepeated(c.n_exemptions, c.exemptions, as: FlagExemptionInfo.self)
     }
 }

@@ -1219,3 +1219,121 @@ extension UpdateUnitRequest: ProtoMessage {
         unit = try readOptional(c.unit, as: UnitInfo.self)
     }
 }
+
+package struct ShowItemRequest: Hashable, Sendable {
+    package var itemCode: String
+    package var unitCode: String
+
+    package init(itemCode: String = "", unitCode: String = "") {
+        self.itemCode = itemCode
+        self.unitCode = unitCode
+    }
+}
+
+extension ShowItemRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ShowItemRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__show_item_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 2 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.item_code = arena.string(itemCode)
+        c.unit_code = arena.string(unitCode)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        itemCode = try String(protobufC: c.item_code)
+        unitCode = try String(protobufC: c.unit_code)
+    }
+}
+
+package struct ItemProofGuidance: Hashable, Sendable {
+    package var proof: String
+    package var name: String
+    package var method: String
+    package var issuingUnit: String
+    package var applicantBrings: Bool
+    package var whatToDo: String
+
+    package init(proof: String = "", name: String = "", method: String = "", issuingUnit: String = "", applicantBrings: Bool = false, whatToDo: String = "") {
+        self.proof = proof
+        self.name = name
+        self.method = method
+        self.issuingUnit = issuingUnit
+        self.applicantBrings = applicantBrings
+        self.whatToDo = whatToDo
+    }
+}
+
+extension ItemProofGuidance: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ItemProofGuidance
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__item_proof_guidance__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.proof = arena.string(proof)
+        c.name = arena.string(name)
+        c.method = arena.string(method)
+        c.issuing_unit = arena.string(issuingUnit)
+        c.applicant_brings = applicantBrings ? 1 : 0
+        c.what_to_do = arena.string(whatToDo)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        proof = try String(protobufC: c.proof)
+        name = try String(protobufC: c.name)
+        method = try String(protobufC: c.method)
+        issuingUnit = try String(protobufC: c.issuing_unit)
+        applicantBrings = c.applicant_brings != 0
+        whatToDo = try String(protobufC: c.what_to_do)
+    }
+}
+
+package struct ShowItemResponse: Hashable, Sendable {
+    package var unitCode: String
+    package var unitName: String
+    package var listVersion: UInt32
+    package var effectiveAtMillis: Int64
+    package var itemCode: String
+    package var itemName: String
+    package var itemKind: String
+    package var proofs: [ItemProofGuidance]
+
+    package init(unitCode: String = "", unitName: String = "", listVersion: UInt32 = 0, effectiveAtMillis: Int64 = 0, itemCode: String = "", itemName: String = "", itemKind: String = "", proofs: [ItemProofGuidance] = []) {
+        self.unitCode = unitCode
+        self.unitName = unitName
+        self.listVersion = listVersion
+        self.effectiveAtMillis = effectiveAtMillis
+        self.itemCode = itemCode
+        self.itemName = itemName
+        self.itemKind = itemKind
+        self.proofs = proofs
+    }
+}
+
+extension ShowItemResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ShowItemResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__show_item_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 22 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.unit_code = arena.string(unitCode)
+        c.unit_name = arena.string(unitName)
+        c.list_version = listVersion
+        c.effective_at_millis = effectiveAtMillis
+        c.item_code = arena.string(itemCode)
+        c.item_name = arena.string(itemName)
+        c.item_kind = arena.string(itemKind)
+        (c.n_proofs, c.proofs) = arena.messages(proofs)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        unitCode = try String(protobufC: c.unit_code)
+        unitName = try String(protobufC: c.unit_name)
+        listVersion = c.list_version
+        effectiveAtMillis = c.effective_at_millis
+        itemCode = try String(protobufC: c.item_code)
+        itemName = try String(protobufC: c.item_name)
+        itemKind = try String(protobufC: c.item_kind)
+        proofs = try readRepeated(c.n_proofs, c.proofs, as: ItemProofGuidance.self)
+    }
+}

@@ -65,3 +65,32 @@ def test_the_report_counts_lookups_and_a_unit_sees_only_its_own(server: Server) 
     assert cli.returncode == 0, cli.stderr
     rows = cli.stdout.strip().splitlines()
     assert rows[0].startswith("unit_code,unit_name,from,to,lookups,") and len(rows) == 9
+
+
+def test_show_item_and_an_art17_exemption(server: Server) -> None:
+    today = _today()
+    supervisor = ("demo-taskforce/supervisor-0001", DEMO_SECRET)
+
+    async def scenario() -> tuple[noproof.messages.ShowItemResponse, noproof.RpcError, noproof.messages.ExemptFlagResponse,
+                                  noproof.messages.ListExemptionsResponse]:
+        async with server.connect(credential=WATER) as water:
+            item = await water.show_item(ITEM)
+        async with server.connect(credential=TASKFORCE) as system:
+            with pytest.raises(noproof.RpcError) as refused:
+                await system.exempt_flag(WATER_CODE, "denied_calls", today, today, "lawful_decision", "system credential")
+        async with server.connect(credential=supervisor) as staff:
+            recorded = await staff.exempt_flag(WATER_CODE, "denied_calls", today, today, "lawful_decision",
+                                               "interop test: decided by the task force office")
+            listed = await staff.list_exemptions(today, today, unit_code=WATER_CODE)
+        return item, refused.value, recorded, listed
+
+    item, refused, recorded, listed = run(scenario())
+    assert item.unit_code == WATER_CODE and item.item_code == ITEM and item.list_version >= 1
+    wyzm = next(p for p in item.proofs if p.proof == "WYZM")
+    assert wyzm.method == "cancelled" and not wyzm.applicant_brings and "do not ask" in wyzm.what_to_do
+    assert refused.code == 7 and "staff credential" in refused.message
+    assert recorded.exemption.granted_by == "supervisor-0001" and recorded.exemption.exemption_id.startswith("EX-")
+    assert recorded.exemption.exemption_id in [e.exemption_id for e in listed.exemptions]
+    cli = server.cli("item", "show", ITEM, "--json", credential=WATER)
+    assert cli.returncode == 0, cli.stderr
+    assert [p["proof"] for p in json.loads(cli.stdout)["proofs"]] == [p.proof for p in item.proofs]

@@ -118,6 +118,12 @@ from .messages import (
     WatchVerificationQueueRequest,
     WatchVerificationRequest,
     SupervisionReportRequest,
+    ExemptFlagRequest,
+    ExemptFlagResponse,
+    ListExemptionsRequest,
+    ListExemptionsResponse,
+    ShowItemRequest,
+    ShowItemResponse,
     SupervisionReportResponse,
     WhoLookedRequest,
     WhoLookedResponse,
@@ -741,6 +747,30 @@ class Client:
         records to the newest signed head (:func:`noproof.audit.verify_consistency`)."""
         return await self.call("/noproof.v1.Audit/ProveConsistency", ProveConsistencyRequest(first=first, second=0),
                                ProveConsistencyResponse, timeout=timeout)
+
+    async def exempt_flag(self, unit_code: str, flag: str, from_date: str, to_date: str, ground: str, reason: str, *,
+                          timeout: float | None = None) -> ExemptFlagResponse:
+        """``/noproof.v1.Supervision/ExemptFlag``: an Art. 17 exemption against one flag of one unit for the civil
+        days ``from_date`` through ``to_date`` (the task force office's staff, signed in with their own staff
+        credential). ``created`` is false when the same unit, flag and period already had one."""
+        return await self.call("/noproof.v1.Supervision/ExemptFlag",
+                               ExemptFlagRequest(unit_code=unit_code, flag=flag, from_date=from_date, to_date=to_date,
+                                                 ground=ground, reason=reason),
+                               ExemptFlagResponse, timeout=timeout)
+
+    async def list_exemptions(self, from_date: str, to_date: str, *, unit_code: str = "",
+                              timeout: float | None = None) -> ListExemptionsResponse:
+        """``/noproof.v1.Supervision/ListExemptions``: the exemptions whose period overlaps the given days, of one
+        unit or ("" — task force office only) every unit."""
+        return await self.call("/noproof.v1.Supervision/ListExemptions",
+                               ListExemptionsRequest(from_date=from_date, to_date=to_date, unit_code=unit_code),
+                               ListExemptionsResponse, timeout=timeout)
+
+    async def show_item(self, item_code: str, *, unit_code: str = "", timeout: float | None = None) -> ShowItemResponse:
+        """``/noproof.v1.Units/ShowItem`` (public): what the applicant must bring for one item of a unit's published
+        list in force ("" = the calling unit), per proof the method and what to do."""
+        return await self.call("/noproof.v1.Units/ShowItem", ShowItemRequest(item_code=item_code, unit_code=unit_code),
+                               ShowItemResponse, timeout=timeout)
 
     async def take_verification(self, request_id: str, *, staff: str | None = None,
                                 timeout: float | None = None) -> VerificationRecord:

@@ -95,6 +95,11 @@ from ._pb.oversight_pb2 import (
     RouteComplaintRequest,
 )
 from ._pb.supervision_pb2 import (
+    ExemptFlagRequest,
+    ExemptFlagResponse,
+    FlagExemptionInfo,
+    ListExemptionsRequest,
+    ListExemptionsResponse,
     ReportFigure,
     ReportFlag,
     SupervisionReportRequest,
@@ -104,6 +109,7 @@ from ._pb.supervision_pb2 import (
     WhoLookedRequest,
     WhoLookedResponse,
 )
+from ._pb.units_pb2 import ItemProofGuidance, ShowItemRequest, ShowItemResponse
 from ._pb.reflection_pb2 import ListMethodsRequest, ListMethodsResponse, MethodInfo
 from ._pb.rpc_pb2 import CallHeader, CallStatus, GoAway, MetadataEntry, ServerSettings
 from ._pb.session_pb2 import AuthenticateRequest, AuthenticateResponse
@@ -209,6 +215,14 @@ __all__ = [
     "SupervisionReportResponse",
     "UnitReport",
     "WhoLookedEntry",
+    "ExemptFlagRequest",
+    "ExemptFlagResponse",
+    "FlagExemptionInfo",
+    "ListExemptionsRequest",
+    "ListExemptionsResponse",
+    "ItemProofGuidance",
+    "ShowItemRequest",
+    "ShowItemResponse",
     "WhoLookedRequest",
     "WhoLookedResponse",
 ]

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cnoproof/v1/supervision.proto\x12\nnoproof.v1\"Q\n\x18SupervisionReportRequest\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\x12\x11\n\tunit_code\x18\x03 \x01(\t\"K\n\x0cReportFigure\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05value\x18\x03 \x01(\x04\x12\x10\n\x08recorded\x18\x04 \x01(\x08\"8\n\nReportFlag\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"\x84\x01\n\nUnitReport\x12\x11\n\tunit_code\x18\x01 \x01(\t\x12\x11\n\tunit_name\x18\x02 \x01(\t\x12)\n\x07\x66igures\x18\x03 \x03(\x0b\x32\x18.noproof.v1.ReportFigure\x12%\n\x05\x66lags\x18\x04 \x03(\x0b\x32\x16.noproof.v1.ReportFlag\"u\n\x19SupervisionReportResponse\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\x12%\n\x05units\x18\x03 \x03(\x0b\x32\x16.noproof.v1.UnitReport\x12\r\n\x05rules\x18\x04 \x03(\t\"H\n\x10WhoLookedRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"\xcd\x01\n\x0eWhoLookedEntry\x12\x11\n\tat_millis\x18\x01 \x01(\x03\x12\x11\n\tunit_code\x18\x02 \x01(\t\x12\x11\n\tunit_name\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x11\n\titem_code\x18\x05 \x01(\t\x12\x11\n\titem_name\x18\x06 \x01(\t\x12\x11\n\ttype_code\x18\x07 \x01(\t\x12\x11\n\ttype_name\x18\x08 \x01(\t\x12\x0e\n\x06result\x18\t \x01(\t\x12\x16\n\x0e\x61udit_sequence\x18\n \x01(\x04\"l\n\x11WhoLookedResponse\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12+\n\x07\x65ntries\x18\x02 \x03(\x0b\x32\x1a.noproof.v1.WhoLookedEntry\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cnoproof/v1/supervision.proto\x12\nnoproof.v1\"Q\n\x18SupervisionReportRequest\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\x12\x11\n\tunit_code\x18\x03 \x01(\t\"K\n\x0cReportFigure\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05value\x18\x03 \x01(\x04\x12\x10\n\x08recorded\x18\x04 \x01(\x08\"]\n\nReportFlag\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\x10\n\x08\x65xempted\x18\x04 \x01(\x08\x12\x11\n\texemption\x18\x05 \x01(\t\"\x84\x01\n\nUnitReport\x12\x11\n\tunit_code\x18\x01 \x01(\t\x12\x11\n\tunit_name\x18\x02 \x01(\t\x12)\n\x07\x66igures\x18\x03 \x03(\x0b\x32\x18.noproof.v1.ReportFigure\x12%\n\x05\x66lags\x18\x04 \x03(\x0b\x32\x16.noproof.v1.ReportFlag\"u\n\x19SupervisionReportResponse\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\x12%\n\x05units\x18\x03 \x03(\x0b\x32\x16.noproof.v1.UnitReport\x12\r\n\x05rules\x18\x04 \x03(\t\"H\n\x10WhoLookedRequest\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"\xcd\x01\n\x0eWhoLookedEntry\x12\x11\n\tat_millis\x18\x01 \x01(\x03\x12\x11\n\tunit_code\x18\x02 \x01(\t\x12\x11\n\tunit_name\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x11\n\titem_code\x18\x05 \x01(\t\x12\x11\n\titem_name\x18\x06 \x01(\t\x12\x11\n\ttype_code\x18\x07 \x01(\t\x12\x11\n\ttype_name\x18\x08 \x01(\t\x12\x0e\n\x06result\x18\t \x01(\t\x12\x16\n\x0e\x61udit_sequence\x18\n \x01(\x04\"l\n\x11WhoLookedResponse\x12\x11\n\tholder_id\x18\x01 \x01(\t\x12+\n\x07\x65ntries\x18\x02 \x03(\x0b\x32\x1a.noproof.v1.WhoLookedEntry\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"x\n\x11\x45xemptFlagRequest\x12\x11\n\tunit_code\x18\x01 \x01(\t\x12\x0c\n\x04\x66lag\x18\x02 \x01(\t\x12\x11\n\tfrom_date\x18\x03 \x01(\t\x12\x0f\n\x07to_date\x18\x04 \x01(\t\x12\x0e\n\x06ground\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\"\xbd\x01\n\x11\x46lagExemptionInfo\x12\x14\n\x0c\x65xemption_id\x18\x01 \x01(\t\x12\x11\n\tunit_code\x18\x02 \x01(\t\x12\x0c\n\x04\x66lag\x18\x03 \x01(\t\x12\x11\n\tfrom_date\x18\x04 \x01(\t\x12\x0f\n\x07to_date\x18\x05 \x01(\t\x12\x0e\n\x06ground\x18\x06 \x01(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x12\n\ngranted_by\x18\x08 \x01(\t\x12\x19\n\x11granted_at_millis\x18\t \x01(\x03\"W\n\x12\x45xemptFlagResponse\x12\x30\n\texemption\x18\x01 \x01(\x0b\x32\x1d.noproof.v1.FlagExemptionInfo\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"N\n\x15ListExemptionsRequest\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\x12\x11\n\tunit_code\x18\x03 \x01(\t\"K\n\x16ListExemptionsResponse\x12\x31\n\nexemptions\x18\x01 \x03(\x0b\x32\x1d.noproof.v1.FlagExemptionInfob\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.supervision_pb2', globals())
@@ -25,15 +25,25 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _REPORTFIGURE._serialized_start=127
   _REPORTFIGURE._serialized_end=202
   _REPORTFLAG._serialized_start=204
-  _REPORTFLAG._serialized_end=260
-  _UNITREPORT._serialized_start=263
-  _UNITREPORT._serialized_end=395
-  _SUPERVISIONREPORTRESPONSE._serialized_start=397
-  _SUPERVISIONREPORTRESPONSE._serialized_end=514
-  _WHOLOOKEDREQUEST._serialized_start=516
-  _WHOLOOKEDREQUEST._serialized_end=588
-  _WHOLOOKEDENTRY._serialized_start=591
-  _WHOLOOKEDENTRY._serialized_end=796
-  _WHOLOOKEDRESPONSE._serialized_start=798
-  _WHOLOOKEDRESPONSE._serialized_end=906
+  _REPORTFLAG._serialized_end=297
+  _UNITREPORT._serialized_start=300
+  _UNITREPORT._serialized_end=432
+  _SUPERVISIONREPORTRESPONSE._serialized_start=434
+  _SUPERVISIONREPORTRESPONSE._serialized_end=551
+  _WHOLOOKEDREQUEST._serialized_start=553
+  _WHOLOOKEDREQUEST._serialized_end=625
+  _WHOLOOKEDENTRY._serialized_start=628
+  _WHOLOOKEDENTRY._serialized_end=833
+  _WHOLOOKEDRESPONSE._serialized_start=835
+  _WHOLOOKEDRESPONSE._serialized_end=943
+  _EXEMPTFLAGREQUEST._serialized_start=945
+  _EXEMPTFLAGREQUEST._serialized_end=1065
+  _FLAGEXEMPTIONINFO._serialized_start=1068
+  _FLAGEXEMPTIONINFO._serialized_end=1257
+  _EXEMPTFLAGRESPONSE._serialized_start=1259
+  _EXEMPTFLAGRESPONSE._serialized_end=1346
+  _LISTEXEMPTIONSREQUEST._serialized_start=1348
+  _LISTEXEMPTIONSREQUEST._serialized_end=1426
+  _LISTEXEMPTIONSRESPONSE._serialized_start=1428
+  _LISTEXEMPTIONSRESPONSE._serialized_end=1503
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,68 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ExemptFlagRequest(_message.Message):
+    __slots__ = ["flag", "from_date", "ground", "reason", "to_date", "unit_code"]
+    FLAG_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    GROUND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    flag: str
+    from_date: str
+    ground: str
+    reason: str
+    to_date: str
+    unit_code: str
+    def __init__(self, unit_code: _Optional[str] = ..., flag: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., ground: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ExemptFlagResponse(_message.Message):
+    __slots__ = ["created", "exemption"]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    EXEMPTION_FIELD_NUMBER: _ClassVar[int]
+    created: bool
+    exemption: FlagExemptionInfo
+    def __init__(self, exemption: _Optional[_Union[FlagExemptionInfo, _Mapping]] = ..., created: bool = ...) -> None: ...
+
+class FlagExemptionInfo(_message.Message):
+    __slots__ = ["exemption_id", "flag", "from_date", "granted_at_millis", "granted_by", "ground", "reason", "to_date", "unit_code"]
+    EXEMPTION_ID_FIELD_NUMBER: _ClassVar[int]
+    FLAG_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_BY_FIELD_NUMBER: _ClassVar[int]
+    GROUND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    exemption_id: str
+    flag: str
+    from_date: str
+    granted_at_millis: int
+    granted_by: str
+    ground: str
+    reason: str
+    to_date: str
+    unit_code: str
+    def __init__(self, exemption_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., flag: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., ground: _Optional[str] = ..., reason: _Optional[str] = ..., granted_by: _Optional[str] = ..., granted_at_millis: _Optional[int] = ...) -> None: ...
+
+class ListExemptionsRequest(_message.Message):
+    __slots__ = ["from_date", "to_date", "unit_code"]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    from_date: str
+    to_date: str
+    unit_code: str
+    def __init__(self, from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., unit_code: _Optional[str] = ...) -> None: ...
+
+class ListExemptionsResponse(_message.Message):
+    __slots__ = ["exemptions"]
+    EXEMPTIONS_FIELD_NUMBER: _ClassVar[int]
+    exemptions: _containers.RepeatedCompositeFieldContainer[FlagExemptionInfo]
+    def __init__(self, exemptions: _Optional[_Iterable[_Union[FlagExemptionInfo, _Mapping]]] = ...) -> None: ...
+
 class ReportFigure(_message.Message):
     __slots__ = ["key", "label", "recorded", "value"]
     KEY_FIELD_NUMBER: _ClassVar[int]
@@ -18,14 +80,18 @@ class ReportFigure(_message.Message):
     def __init__(self, key: _Optional[str] = ..., label: _Optional[str] = ..., value: _Optional[int] = ..., recorded: bool = ...) -> None: ...
 
 class ReportFlag(_message.Message):
-    __slots__ = ["code", "detail", "rule"]
+    __slots__ = ["code", "detail", "exempted", "exemption", "rule"]
     CODE_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
+    EXEMPTED_FIELD_NUMBER: _ClassVar[int]
+    EXEMPTION_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     code: str
     detail: str
+    exempted: bool
+    exemption: str
     rule: str
-    def __init__(self, code: _Optional[str] = ..., rule: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
+    def __init__(self, code: _Optional[str] = ..., rule: _Optional[str] = ..., detail: _Optional[str] = ..., exempted: bool = ..., exemption: _Optional[str] = ...) -> None: ...
 
 class SupervisionReportRequest(_message.Message):
     __slots__ = ["from_date", "to_date", "unit_code"]

@@ -223,6 +223,22 @@ class ItemProof(_message.Message):
     proof: str
     def __init__(self, proof: _Optional[str] = ..., name: _Optional[str] = ..., method: _Optional[str] = ..., issuing_unit: _Optional[str] = ..., exclusion: _Optional[str] = ..., exclusion_category: _Optional[str] = ..., exclusion_note: _Optional[str] = ...) -> None: ...
 
+class ItemProofGuidance(_message.Message):
+    __slots__ = ["applicant_brings", "issuing_unit", "method", "name", "proof", "what_to_do"]
+    APPLICANT_BRINGS_FIELD_NUMBER: _ClassVar[int]
+    ISSUING_UNIT_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
+    WHAT_TO_DO_FIELD_NUMBER: _ClassVar[int]
+    applicant_brings: bool
+    issuing_unit: str
+    method: str
+    name: str
+    proof: str
+    what_to_do: str
+    def __init__(self, proof: _Optional[str] = ..., name: _Optional[str] = ..., method: _Optional[str] = ..., issuing_unit: _Optional[str] = ..., applicant_brings: bool = ..., what_to_do: _Optional[str] = ...) -> None: ...
+
 class ListCredentialsRequest(_message.Message):
     __slots__ = ["unit_code"]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -388,6 +404,34 @@ class SetStaffRequest(_message.Message):
     staff: _containers.RepeatedCompositeFieldContainer[StaffEntry]
     unit_code: str
     def __init__(self, unit_code: _Optional[str] = ..., staff: _Optional[_Iterable[_Union[StaffEntry, _Mapping]]] = ...) -> None: ...
+
+class ShowItemRequest(_message.Message):
+    __slots__ = ["item_code", "unit_code"]
+    ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    item_code: str
+    unit_code: str
+    def __init__(self, item_code: _Optional[str] = ..., unit_code: _Optional[str] = ...) -> None: ...
+
+class ShowItemResponse(_message.Message):
+    __slots__ = ["effective_at_millis", "item_code", "item_kind", "item_name", "list_version", "proofs", "unit_code", "unit_name"]
+    EFFECTIVE_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KIND_FIELD_NUMBER: _ClassVar[int]
+    ITEM_NAME_FIELD_NUMBER: _ClassVar[int]
+    LIST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PROOFS_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    effective_at_millis: int
+    item_code: str
+    item_kind: str
+    item_name: str
+    list_version: int
+    proofs: _containers.RepeatedCompositeFieldContainer[ItemProofGuidance]
+    unit_code: str
+    unit_name: str
+    def __init__(self, unit_code: _Optional[str] = ..., unit_name: _Optional[str] = ..., list_version: _Optional[int] = ..., effective_at_millis: _Optional[int] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., item_kind: _Optional[str] = ..., proofs: _Optional[_Iterable[_Union[ItemProofGuidance, _Mapping]]] = ...) -> None: ...
 
 class StaffEntry(_message.Message):
     __slots__ = ["active", "name", "role", "staff_id"]
