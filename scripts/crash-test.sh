@@ -39,8 +39,7 @@ if [[ $self_test == 1 ]]; then
   run --nosync --rounds 3 ${args[@]+"${args[@]}"} 2>"$scratch/self-test.err"
   code=$?
   set -e
-  grep -v '^  \|server log tail\|^[0-9]\{4\}-' "$scratch/self-test.err" | head -3 >&2 || true
-  grep '^  ' "$scratch/self-test.err" | head -5 >&2 || true
+  { grep '^  ' "$scratch/self-test.err" | head -6; grep -o '^crash-test: FAILED[^;]*' "$scratch/self-test.err"; } | sed 's/^/  self-test: /' || true
   if [[ $code == 1 ]] && grep -q "crash-test: FAILED" "$scratch/self-test.err"; then
     echo "crash-test self-test: OK: with fsync a no-op, the power cut lost acknowledged writes and the checker reported them"
     exit 0

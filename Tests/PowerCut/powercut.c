@@ -27,8 +27,10 @@
  * durable), O_DIRECT, a rename across two directories (recorded in the target's log only), and
  * torn writes inside one page (a write is either undone whole or kept whole).
  *
- * POWERCUT_NOSYNC=1 turns fsync and fdatasync of tracked files into no-ops that return 0 and keep
- * the undo log: the crash test's self-test, which must then see acknowledged writes lost.
+ * POWERCUT_NOSYNC=1 turns fsync and fdatasync of tracked files (and directories) into no-ops that
+ * return 0 and keep the undo log, from the moment the file $POWERCUT_SHADOW/nosync exists (the
+ * crash test creates it once the server has started, so that it can start again after the cut):
+ * the crash test's self-test, which must then see acknowledged writes lost.
  * POWERCUT_LOG=1 prints every intercepted call on a tracked file to stderr.
  *
  * Built by scripts/crash-test.sh: cc -shared -fPIC -O2 -o powercut.so powercut.c -ldl -lpthread
@@ -281,9 +283,12 @@ static int synced(int fd, int (*call)(int), const char *what) {
     int isdir = !f && trackdirs && fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && fdpath(fd, path) == 0 && under(path);
     pthread_mutex_unlock(&mutex);
     if (!f && !isdir) return call(fd);
-    int r = nosync ? 0 : call(fd);
-    LOG("%s fd %d%s%s\n", what, fd, isdir ? " (directory)" : "", nosync ? " (skipped: POWERCUT_NOSYNC)" : "");
-    if (r != 0 || nosync) return r;
+    char trigger[PATH_MAX];
+    snprintf(trigger, sizeof trigger, "%s/nosync", shadow);
+    int skip = nosync && access(trigger, F_OK) == 0;
+    int r = skip ? 0 : call(fd);
+    LOG("%s fd %d%s%s\n", what, fd, isdir ? " (directory)" : "", skip ? " (skipped: POWERCUT_NOSYNC)" : "");
+    if (r != 0 || skip) return r;
     pthread_mutex_lock(&mutex);
     if (isdir) {                              /* its entries are durable now */
         char name[PATH_MAX];
