@@ -720,7 +720,10 @@ async def main() -> int:
                 port = await server.start(shim=not last)
             except StartFailed as error:
                 return fail([str(error)], f"restarting after round {round_number - 1}")
-            problems = await check(port, ledger, rng) if round_number > 1 else []
+            try:
+                problems = await check(port, ledger, rng) if round_number > 1 else []
+            except Exception as error:  # noqa: BLE001 - a read-back that fails is a finding too
+                problems = [f"reading back through noproofd failed: {type(error).__name__}: {error}"]
             if round_number > 1 and arguments.noproof:
                 broken = verify_chain(arguments.noproof, scratch / "after-cut")
                 problems += [broken] if broken else []
