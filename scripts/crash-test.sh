@@ -39,7 +39,8 @@ if [[ $self_test == 1 ]]; then
   run --nosync --rounds 3 ${args[@]+"${args[@]}"} 2>"$scratch/self-test.err"
   code=$?
   set -e
-  { grep '^  ' "$scratch/self-test.err" | head -6; grep -o '^crash-test: FAILED[^;]*' "$scratch/self-test.err"; } | sed 's/^/  self-test: /' || true
+  { grep '^crash-test: [0-9]* problems' "$scratch/self-test.err"; grep '^  ' "$scratch/self-test.err" | head -8
+    grep -o '^crash-test: FAILED[^;]*' "$scratch/self-test.err"; } | sed 's/^/  self-test: /' || true
   if [[ $code == 1 ]] && grep -q "crash-test: FAILED" "$scratch/self-test.err"; then
     echo "crash-test self-test: OK: with fsync a no-op, the power cut lost acknowledged writes and the checker reported them"
     exit 0

@@ -492,8 +492,8 @@ async def check(port: int, ledger: Ledger, rng: random.Random) -> list[str]:
         for ids, acked in ledger.imports:
             present = [stored_licences[i] is not None for i in ids]
             if (acked and not all(present)) or (not acked and any(present) and not all(present)):
-                problems.append(f"ImportLicences batch ({'acknowledged' if acked else 'answer lost'}) is partly stored: "
-                                f"{sum(present)} of {len(ids)} rows")
+                problems.append(f"ImportLicences batch ({'acknowledged' if acked else 'answer lost, so all or none'}): "
+                                f"{sum(present)} of its {len(ids)} rows stored")
         ledger.imports = []
         for licence_id in [i for i, t in ledger.licences.items() if t.states == [None]]:
             del ledger.licences[licence_id]  # never stored: forget it
@@ -706,6 +706,12 @@ async def main() -> int:
         server = Server(arguments, data, shadow, log)
 
         def fail(problems: list[str], where: str) -> int:
+            # One problem of each kind first (lookups, licences, lists, ...), then the rest.
+            kinds: dict[str, str] = {}
+            for problem in problems:
+                kinds.setdefault(problem.split(" ")[0], problem)
+            problems = list(kinds.values()) + [p for p in problems if p not in kinds.values()]
+            print(f"crash-test: {len(problems)} problems", file=sys.stderr)
             for problem in problems[:20]:
                 print(f"  {problem}", file=sys.stderr)
             if len(problems) > 20:
