@@ -27,9 +27,11 @@ in earlier rounds. Then concurrent workers drive it until a SIGKILL at a random 
 An operation whose answer was lost (in flight at the kill) is "unknown": it may or may not have
 happened, so the checker accepts either, but all of it or none of it, and never a state the
 client did not ask for; once observed, its outcome is what later rounds expect. A worker's
-exception other than the connection loss caused by the kill fails the test. After each power cut
-the audit trail's hash chain is verified with ``noproof audit verify`` on a copy of the folder (the
-original is left for noproofd to recover), and once more at the end after a clean stop.
+exception other than the connection loss caused by the kill fails the test. noproofd runs with an
+audit witness file (``--audit-witness``) beside the data folder on the same simulated disk, so the
+power cut hits both and noproofd's start check compares them. After each power cut the audit
+trail's hash chain and tree are verified against the witness with ``noproof audit verify`` on a
+copy (the original is left for noproofd to recover), and once more at the end after a clean stop.
 
 Usage: crash_test.py NOPROOFD [NOPROOF_CLI] --shim powercut.so --restore powercut_restore.py
        [--rounds 10] [--seed N] [--nosync]
@@ -580,8 +582,8 @@ async def check(port: int, ledger: Ledger, rng: random.Random) -> list[str]:
 
 
 class Server:
-    def __init__(self, arguments: argparse.Namespace, data: Path, shadow: Path, log: Path) -> None:
-        self.arguments, self.data, self.shadow, self.log = arguments, data, shadow, log
+    def __init__(self, arguments: argparse.Namespace, disk: Path, data: Path, witness: Path, shadow: Path, log: Path) -> None:
+        self.arguments, self.disk, self.data, self.witness, self.shadow, self.log = arguments, disk, data, witness, shadow, log
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
 
@@ -589,11 +591,11 @@ class Server:
         self.port = free_port()
         env = dict(os.environ)
         if shim:
-            env.update(LD_PRELOAD=self.arguments.shim, POWERCUT_DIR=str(self.data), POWERCUT_SHADOW=str(self.shadow),
+            env.update(LD_PRELOAD=self.arguments.shim, POWERCUT_DIR=str(self.disk), POWERCUT_SHADOW=str(self.shadow),
                        POWERCUT_DIRS="0" if self.arguments.durable_directories else "1", POWERCUT_NOSYNC="1" if self.arguments.nosync else "0")
         self.process = subprocess.Popen(
             [self.arguments.noproofd, "--demo", "--demo-licences", "2000", "--no-rate-limits", "--no-overload-shedding",
-             "--port", str(self.port), "--data-dir", str(self.data)],
+             "--port", str(self.port), "--data-dir", str(self.data), "--audit-witness", str(self.witness)],
             stdout=self.log.open("ab"), stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -619,14 +621,16 @@ class Server:
         return self.process.wait(timeout=60)
 
 
-def power_cut(arguments: argparse.Namespace, data: Path, shadow: Path) -> str:
-    out = subprocess.run([sys.executable, arguments.restore, str(data), str(shadow)], capture_output=True, text=True, check=True)
+def power_cut(arguments: argparse.Namespace, disk: Path, shadow: Path) -> str:
+    out = subprocess.run([sys.executable, arguments.restore, str(disk), str(shadow)], capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
-def verify_chain(cli: str, data: Path) -> str | None:
-    """`noproof audit verify` (offline: on a copy of the folder the power cut left, or after a clean stop)."""
-    verify = subprocess.run([cli, "audit", "verify", "--data-dir", str(data)], capture_output=True, text=True, timeout=300)
+def verify_chain(cli: str, disk: Path) -> str | None:
+    """`noproof audit verify` against the witness (offline: on a copy of the disk the power cut left,
+    or after a clean stop)."""
+    verify = subprocess.run([cli, "audit", "verify", "--data-dir", str(disk / "data"), "--witness", str(disk / "witness" / "audit-heads")],
+                            capture_output=True, text=True, timeout=300)
     if verify.returncode != 0:
         return f"the audit chain does not verify (exit {verify.returncode}): {(verify.stdout + verify.stderr).strip()[-600:]}"
     return None
@@ -699,11 +703,15 @@ async def main() -> int:
     mode = "self-test, POWERCUT_NOSYNC=1" if arguments.nosync else "power cut"
     with tempfile.TemporaryDirectory(prefix="noproof-crash-") as scratch_name:
         scratch = Path(scratch_name)
-        data, shadow, log = scratch / "data", scratch / "shadow", scratch / "noproofd.log"
-        data.mkdir()
+        # The simulated disk holds the data folder and an audit witness file (noproofd refuses one
+        # inside the data folder); the shadow folder with the undo logs is outside it.
+        disk, shadow, log = scratch / "disk", scratch / "shadow", scratch / "noproofd.log"
+        data, witness = disk / "data", disk / "witness" / "audit-heads"
+        data.mkdir(parents=True)
+        witness.parent.mkdir()
         shadow.mkdir()
         ledger = Ledger()
-        server = Server(arguments, data, shadow, log)
+        server = Server(arguments, disk, data, witness, shadow, log)
 
         def fail(problems: list[str], where: str) -> int:
             # One problem of each kind first (lookups, licences, lists, ...), then the rest.
@@ -756,17 +764,17 @@ async def main() -> int:
             await asyncio.gather(*tasks, return_exceptions=True)
             if ledger.errors:
                 return fail(ledger.errors, f"in round {round_number} (a worker failed)")
-            cut = power_cut(arguments, data, shadow)
+            cut = power_cut(arguments, disk, shadow)
             if round_number == 1:
                 print(f"crash-test: {mode}; shim {arguments.shim}; each round: {cut}", flush=True)
             if arguments.noproof:  # verified after the restart's check, on this copy of what the power cut left
                 shutil.rmtree(scratch / "after-cut", ignore_errors=True)
-                shutil.copytree(data, scratch / "after-cut")
+                shutil.copytree(disk, scratch / "after-cut")
         code = server.stop()
         if code != 0:
             return fail([f"noproofd exited with {code} at a clean stop"], "at the end")
         if arguments.noproof:
-            broken = verify_chain(arguments.noproof, data)
+            broken = verify_chain(arguments.noproof, disk)
             if broken:
                 return fail([broken], "at the end")
         races = log.read_text(errors="replace").count("powercut: a write raced")
