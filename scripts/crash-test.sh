@@ -22,6 +22,7 @@ cp "$bin/noproofd" "$scratch/noproofd"
 cli=()
 if [[ -x "$bin/noproof" ]]; then cp "$bin/noproof" "$scratch/noproof"; cli=("$scratch/noproof"); fi
 ${CC:-cc} -shared -fPIC -O2 -Wall -Wno-format-truncation -o "$scratch/powercut.so" Tests/PowerCut/powercut.c -ldl -lpthread
+python3 Tests/PowerCut/shim_check.py "$scratch/powercut.so" scripts/powercut_restore.py
 python=${PYTHON:-python3}
 if ! "$python" -c 'import google.protobuf, cryptography' 2>/dev/null; then
   "$python" -m venv --system-site-packages "$scratch/venv"
