@@ -622,7 +622,9 @@ class Server:
 
 
 def power_cut(arguments: argparse.Namespace, disk: Path, shadow: Path) -> str:
-    out = subprocess.run([sys.executable, arguments.restore, str(disk), str(shadow)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, arguments.restore, str(disk), str(shadow)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"crash-test: the power-cut restorer failed (exit {out.returncode}): {out.stderr.strip()[-2000:]}")
     return out.stdout.strip()
 
 
@@ -765,6 +767,10 @@ async def main() -> int:
             if ledger.errors:
                 return fail(ledger.errors, f"in round {round_number} (a worker failed)")
             cut = power_cut(arguments, disk, shadow)
+            holders_file = data / "demo-holders.txt"
+            if not arguments.nosync and (not holders_file.exists() or holders_file.stat().st_size == 0):
+                # noproofd writes it at every start with DurableFile (fsync, rename, fsync of the folder)
+                return fail(["demo-holders.txt, written durably at the start, was lost at the power cut"], f"after round {round_number}")
             if round_number == 1:
                 print(f"crash-test: {mode}; shim {arguments.shim}; each round: {cut}", flush=True)
             if arguments.noproof:  # verified after the restart's check, on this copy of what the power cut left

@@ -8,7 +8,8 @@ For every undo log the shim left in SHADOW_DIR (``<dev>-<ino>.undo``: the file's
 last fsync, then the old bytes of every range written since), it finds the file by inode under
 DATA_DIR (or among the shadow's kept links), writes the saved ranges back newest first and
 truncates it to its synced size. Then it undoes, newest first, the directory changes made since
-each directory's last fsync (``<dev>-<ino>.dir``: C = created, R = renamed, U = unlinked).
+each directory's last fsync (``<dev>-<ino>.dir``: C = created, R = renamed, U = unlinked; each
+logged before the change, so each is undone only if it took place).
 Finally it empties SHADOW_DIR. Prints one line saying what it undid.
 """
 from __future__ import annotations
@@ -33,7 +34,9 @@ def inodes(*roots: Path) -> dict[tuple[int, int], Path]:
 def undo_log(log: Path) -> tuple[int, list[tuple[int, bytes]]]:
     """(synced size, [(offset, old bytes)] oldest first); a record cut short by the kill is dropped."""
     data = log.read_bytes()
-    if len(data) < 12 or data[:4] != b"PCU1":
+    if len(data) < 12:
+        return -1, []  # the kill came between creating the log and writing its header: nothing written yet
+    if data[:4] != b"PCU1":
         raise SystemExit(f"powercut: {log} is not an undo log")
     synced = struct.unpack_from("<q", data, 4)[0]
     records, at = [], 12
@@ -55,6 +58,8 @@ def restore(data: Path, shadow: Path) -> str:
         if path is None:
             continue  # the file is gone (unlinked, its entry durable)
         synced, records = undo_log(log)
+        if synced < 0:
+            continue
         fd = os.open(path, os.O_RDWR)
         try:
             for offset, old in reversed(records):
@@ -76,12 +81,12 @@ def restore(data: Path, shadow: Path) -> str:
     for _, op, args in sorted(changes, key=lambda c: c[0], reverse=True):
         if op == "C" and os.path.lexists(args[0]):
             os.unlink(args[0])
-        elif op == "R":
+        elif op == "R":  # logged before the rename: undone only if it happened
             source, target, kept = args
-            if os.path.lexists(target):
+            if os.path.lexists(target) and not os.path.lexists(source):
                 os.rename(target, source)
-            if kept != "-" and os.path.lexists(kept):
-                os.rename(kept, target)
+                if kept != "-" and os.path.lexists(kept):
+                    os.rename(kept, target)
         elif op == "U":
             path, kept = args
             if not os.path.lexists(path) and os.path.lexists(kept):

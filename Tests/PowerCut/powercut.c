@@ -153,8 +153,10 @@ static void ensure_log(struct file *f) {
     if (f->log >= 0) return;
     snprintf(name, sizeof name, "%s/%lu-%lu.undo", shadow, (unsigned long)f->dev, (unsigned long)f->ino);
     f->log = real_open(name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    char header[12] = "PCU1";
     int64_t synced = f->synced;
-    if (f->log >= 0) { put(f->log, "PCU1", 4); put(f->log, &synced, 8); }
+    memcpy(header + 4, &synced, 8);
+    if (f->log >= 0) put(f->log, header, 12);   /* a log cut before its header: the file was not yet written */
 }
 /* Before [off, off+len) of fd changes: the bytes of the synced part that it overwrites. */
 static void save(struct file *f, int fd, off_t off, size_t len) {
@@ -220,15 +222,17 @@ static int opened(int dirfd, const char *path, int flags, mode_t mode, int (*cal
             fds[r] = NULL;
         }
     }
+    if (!existed && (flags & O_CREAT) && trackdirs) {   /* logged first: a kill may fall between */
+        char line[PATH_MAX + 64];
+        snprintf(line, sizeof line, "%lu C %s\n", ++sequence, abs);
+        dirlog(abs, line);
+    }
     int fd = call(dirfd, path, flags, mode);
     if (fd >= 0 && fd < MAX_FDS) {
         fds[fd] = NULL;
         if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
             struct file *f = find(&st, 0);
-            if (!existed) {                   /* a new file: nothing of it is durable yet */
-                if (f) { drop_log(f); f->synced = 0; }
-                if (trackdirs) { char line[PATH_MAX + 64]; snprintf(line, sizeof line, "%lu C %s\n", ++sequence, abs); dirlog(abs, line); }
-            }
+            if (!existed && f) { drop_log(f); f->synced = 0; }   /* a new file: nothing of it is durable yet */
             tracked(fd);
             LOG("open %s fd %d%s\n", abs, fd, existed ? "" : " (created)");
         }
@@ -316,13 +320,11 @@ static int renamed(int od, const char *o, int nd, const char *n, unsigned flags)
     pthread_mutex_lock(&mutex);
     ++sequence;
     if (!keep(to, kept)) strcpy(kept, "-");
+    char line[3 * PATH_MAX + 64];                 /* logged first; the restorer checks it happened */
+    snprintf(line, sizeof line, "%lu R %s\t%s\t%s\n", sequence, from, to, kept);
+    dirlog(to, line);
     int r = real_renameat2 ? real_renameat2(od, o, nd, n, flags) : real_renameat(od, o, nd, n);
-    if (r == 0) {
-        char line[3 * PATH_MAX + 64];
-        snprintf(line, sizeof line, "%lu R %s\t%s\t%s\n", sequence, from, to, kept);
-        dirlog(to, line);
-        LOG("rename %s -> %s (replaced file kept as %s)\n", from, to, kept);
-    } else if (strcmp(kept, "-")) real_unlink(kept);
+    LOG("rename %s -> %s (replaced file kept as %s): %d\n", from, to, kept, r);
     pthread_mutex_unlock(&mutex);
     return r;
 }
@@ -338,13 +340,13 @@ static int unlinked(int d, const char *p, int flags) {
     pthread_mutex_lock(&mutex);
     ++sequence;
     int k = keep(abs, kept);
-    int r = real_unlinkat(d, p, flags);
-    if (r == 0 && k) {
+    if (k) {                                      /* logged first; the restorer checks it happened */
         char line[2 * PATH_MAX + 64];
         snprintf(line, sizeof line, "%lu U %s\t%s\n", sequence, abs, kept);
         dirlog(abs, line);
-        LOG("unlink %s (kept as %s)\n", abs, kept);
-    } else if (k) real_unlink(kept);
+    }
+    int r = real_unlinkat(d, p, flags);
+    LOG("unlink %s (kept as %s): %d\n", abs, k ? kept : "-", r);
     pthread_mutex_unlock(&mutex);
     return r;
 }
