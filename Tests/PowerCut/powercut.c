@@ -244,7 +244,7 @@ static int call_openat(int d, const char *p, int f, mode_t m) { return real_open
 static int call_openat64(int d, const char *p, int f, mode_t m) { return real_openat64(d, p, f, m); }
 static int call_open(int d, const char *p, int f, mode_t m) { (void)d; return real_open(p, f, m); }
 static int call_open64(int d, const char *p, int f, mode_t m) { (void)d; return real_open64(p, f, m); }
-#define MODE(flags) mode_t mode = 0; if ((flags) & (O_CREAT | O_TMPFILE)) { va_list a; va_start(a, flags); mode = va_arg(a, mode_t); va_end(a); }
+#define MODE(flags) mode_t mode = 0; if (((flags) & O_CREAT) || ((flags) & O_TMPFILE) == O_TMPFILE) { va_list a; va_start(a, flags); mode = va_arg(a, mode_t); va_end(a); }
 int open(const char *p, int flags, ...) { MODE(flags); return opened(AT_FDCWD, p, flags, mode, call_open); }
 int open64(const char *p, int flags, ...) { MODE(flags); return opened(AT_FDCWD, p, flags, mode, call_open64); }
 int openat(int d, const char *p, int flags, ...) { MODE(flags); return opened(d, p, flags, mode, call_openat); }
