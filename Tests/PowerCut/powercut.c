@@ -32,6 +32,8 @@
  * crash test creates it once the server has started, so that it can start again after the cut):
  * the crash test's self-test, which must then see acknowledged writes lost.
  * POWERCUT_LOG=1 prints every intercepted call on a tracked file to stderr.
+ * POWERCUT_KILL_AT_SYNC=N: the process kills itself (SIGKILL) right after its Nth successful
+ * fsync/fdatasync of a tracked file or directory: a crash at a chosen sync point, for sweeps.
  *
  * Built by scripts/crash-test.sh: cc -shared -fPIC -O2 -o powercut.so powercut.c -ldl -lpthread
  */
@@ -42,6 +44,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +79,7 @@ static char dir[PATH_MAX], shadow[PATH_MAX];
 static size_t dirlen;
 static int enabled, nosync, logging, trackdirs;
 static unsigned long sequence;      /* orders directory changes across directories */
+static long kill_at, syncs;         /* POWERCUT_KILL_AT_SYNC, and the syncs so far */
 
 static void init(void) {
 #define RESOLVE(name) real_##name = dlsym(RTLD_NEXT, #name)
@@ -91,6 +95,7 @@ static void init(void) {
     nosync = getenv("POWERCUT_NOSYNC") && atoi(getenv("POWERCUT_NOSYNC"));
     logging = getenv("POWERCUT_LOG") && atoi(getenv("POWERCUT_LOG"));
     trackdirs = getenv("POWERCUT_DIRS") && atoi(getenv("POWERCUT_DIRS"));
+    kill_at = getenv("POWERCUT_KILL_AT_SYNC") ? atol(getenv("POWERCUT_KILL_AT_SYNC")) : 0;
     enabled = 1;
 }
 #define START() pthread_once(&once, init)
@@ -303,6 +308,10 @@ static int synced(int fd, int (*call)(int), const char *what) {
         if (fstat(fd, &st) == 0) f->synced = st.st_size;
     } else {
         fprintf(stderr, "powercut: a write raced %s of fd %d; its undo log is kept\n", what, fd);
+    }
+    if (kill_at > 0 && ++syncs == kill_at) {
+        fprintf(stderr, "powercut: killed after sync %ld (POWERCUT_KILL_AT_SYNC)\n", syncs);
+        raise(SIGKILL);
     }
     pthread_mutex_unlock(&mutex);
     return r;
