@@ -1,20 +1,52 @@
 #!/usr/bin/env bash
-# Crash safety: kills a loaded noproofd with SIGKILL in several rounds and checks that every
-# acknowledged write survived and that the audit hash chain verifies (scripts/crash_test.py). Needs a build (swift build) and Python 3.11
-# with the protobuf runtime; uses the Python client from clients/python/src.
+# Crash safety under simulated power cuts (docs/RELIABILITY.md): kills a loaded noproofd with
+# SIGKILL in several rounds while it runs under the power-cut shim (Tests/PowerCut/powercut.c),
+# discards every write it had not fsynced (scripts/powercut_restore.py), restarts it and checks
+# through its RPCs that every acknowledged write survived and that the audit hash chain verifies
+# (scripts/crash_test.py). Needs a build (swift build), a C compiler and Python 3.11 with the
+# protobuf runtime; uses the Python client from clients/python/src.
 #   scripts/crash-test.sh [--rounds N] [--seed S]
+#   scripts/crash-test.sh --self-test [--rounds N]   # fsync made a no-op: the test must report loss
+# NOPROOF_BIN=DIR takes noproofd and noproof from DIR instead of .build/debug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+self_test=0
+args=()
+for a in "$@"; do
+  if [[ "$a" == --self-test ]]; then self_test=1; else args+=("$a"); fi
+done
 bin=$(cd "${NOPROOF_BIN:-.build/debug}" && pwd)
 scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
 # A copy, so that a rebuild cannot change the binary between rounds.
 cp "$bin/noproofd" "$scratch/noproofd"
 cli=()
 if [[ -x "$bin/noproof" ]]; then cp "$bin/noproof" "$scratch/noproof"; cli=("$scratch/noproof"); fi
+${CC:-cc} -shared -fPIC -O2 -Wall -Wno-format-truncation -o "$scratch/powercut.so" Tests/PowerCut/powercut.c -ldl -lpthread
+python3 Tests/PowerCut/shim_check.py "$scratch/powercut.so" scripts/powercut_restore.py
 python=${PYTHON:-python3}
 if ! "$python" -c 'import google.protobuf, cryptography' 2>/dev/null; then
   "$python" -m venv --system-site-packages "$scratch/venv"
   python="$scratch/venv/bin/python"
   "$python" -m pip install --quiet --disable-pip-version-check "protobuf>=4.21,<8" cryptography
 fi
-PYTHONPATH="clients/python/src${PYTHONPATH:+:$PYTHONPATH}" "$python" scripts/crash_test.py "$scratch/noproofd" ${cli[@]+"${cli[@]}"} "$@"
+run() {
+  PYTHONPATH="clients/python/src${PYTHONPATH:+:$PYTHONPATH}" "$python" scripts/crash_test.py "$scratch/noproofd" ${cli[@]+"${cli[@]}"} \
+    --shim "$scratch/powercut.so" --restore scripts/powercut_restore.py "$@"
+}
+if [[ $self_test == 1 ]]; then
+  # Like scripts/leak-check.sh's self-test: with fsync turned into a no-op the power cut must
+  # lose acknowledged writes, and the checker must say so (exit 1). If it passes, the test is blind.
+  set +e
+  run --nosync --rounds 3 ${args[@]+"${args[@]}"} 2>"$scratch/self-test.err"
+  code=$?
+  set -e
+  { grep '^crash-test: [0-9]* problems' "$scratch/self-test.err"; grep '^  ' "$scratch/self-test.err" | head -8
+    grep -o '^crash-test: FAILED[^;]*' "$scratch/self-test.err"; } | sed 's/^/  self-test: /' || true
+  if [[ $code == 1 ]] && grep -q "crash-test: FAILED" "$scratch/self-test.err"; then
+    echo "crash-test self-test: OK: with fsync a no-op, the power cut lost acknowledged writes and the checker reported them"
+    exit 0
+  fi
+  echo "crash-test self-test: FAILED: with fsync a no-op the checker did not report lost writes (exit $code); the crash test is not working" >&2
+  exit 1
+fi
+run ${args[@]+"${args[@]}"}

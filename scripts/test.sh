@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
 # unit and integration tests, the valgrind leak check of the codec, an end-to-end smoke test, the
-# Python client's interoperability tests, the kill -9 crash-safety rounds, 10,000 idle connections
+# Python client's interoperability tests, the power-cut crash-safety rounds (and their self-test), 10,000 idle connections
 # and a short fuzz pass. (The overload comparison, scripts/overload.sh, needs a release build and
 # is run by hand: docs/RELIABILITY.md.)
 set -euo pipefail
@@ -22,8 +22,10 @@ echo "== TLS and mutual TLS smoke test"
 scripts/tls-smoke-test.sh
 echo "== Python client interoperability"
 scripts/interop-test.sh -q
-echo "== crash safety (kill -9 under load)"
+echo "== crash safety (kill -9 and a simulated power cut under load)"
 scripts/crash-test.sh --rounds 10
+echo "== crash test self-test (fsync a no-op: the power cut must lose acknowledged writes, and be seen to)"
+scripts/crash-test.sh --self-test
 echo "== idle connections (10,000 held within the memory budget, then shed by the idle timeout)"
 scripts/idle-connections.sh --count 10000 --idle-timeout 20
 echo "== fuzzing (short pass: frame decoder and codec, libFuzzer + ASan)"

@@ -305,8 +305,9 @@ struct Noproofd: AsyncParsableCommand {
             ])
             let examples = DemoSetup.examples(licences: demoLicences ?? file.demoLicences ?? 50_000)
             let listing = dataDirectory.appendingPathComponent("demo-holders.txt")
-            try? examples.map { "\($0.holder.key) \($0.guaranteedTypeCode) \($0.name)" }.joined(separator: "\n")
-                .appending("\n").write(to: listing, atomically: true, encoding: .utf8)
+            // Durably (folder fsynced too), like every file noproofd keeps; the crash test checks it after each power cut.
+            try? DurableFile.write(Data(examples.map { "\($0.holder.key) \($0.guaranteedTypeCode) \($0.name)" }.joined(separator: "\n")
+                .appending("\n").utf8), to: listing)
             logger.info("demo holders to try (holder id, licence type, name)", metadata: ["file": "\(listing.path)"])
         }
         // Approved lists take effect at their time: publish what is due and reload once a minute.
