@@ -37,7 +37,9 @@ package final class SealKeyring: Sendable {
     /// Every published key, for GetSealKeys and verifiers: the current ones and the retired ones
     /// (with the end of their validity), so proofs sealed before a rotation still verify.
     package var publicKeys: [SealPublicKey] {
-        currentKeys + retired
+        let current = currentKeys
+        let ids = Set(current.map(\.id))
+        return current + retired.filter { !ids.contains($0.id) }
     }
 
     package func publicKey(_ kind: SealKind) -> SealPublicKey { keys[kind]!.published }
@@ -99,11 +101,14 @@ package final class SealKeyring: Sendable {
         return retired
     }
 
-    /// Replaces the `kind` key with a new one (an operator's audited act: `noproofd --rotate-seal-key`).
-    /// The old key's public half is kept in `retired/` with the end of its validity, published with
-    /// the others, so proofs it sealed still verify; its private half is overwritten. Returns the
-    /// old and the new public key.
-    package static func rotate(directory: URL, kind: SealKind, reason: String, now: Date = Date()) throws(SealError)
+    /// Replaces the `kind` key with a new one (an operator's audited act: `noproofd --rotate-seal-key`),
+    /// in two steps so that the audit record of the intent can be written between them:
+    /// `prepareRotation` creates the new key under a temporary name (nothing changes for the
+    /// server); `completeRotation` keeps the old key's public half in `retired/` with the end of its
+    /// validity (published with the others, so proofs it sealed still verify) and renames the new
+    /// key over the old file, whose private half is so overwritten. A crash between the two leaves
+    /// the old key in force.
+    package static func prepareRotation(directory: URL, kind: SealKind, now: Date = Date()) throws(SealError)
         -> (old: SealPublicKey, new: SealPublicKey) {
         try checkOwnerOnly(directory.path, what: "seal key folder", chmod: "700")
         let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
@@ -111,6 +116,14 @@ package final class SealKeyring: Sendable {
             throw SealError("there is no \(kind.rawValue) key to rotate in \(directory.path)")
         }
         let old = try load(file, kind: kind).published
+        let temporary = rotationFile(directory, kind)
+        try? FileManager.default.removeItem(at: temporary)
+        let created = try create(temporary, kind: kind, now: now)
+        return (old, created.published)
+    }
+
+    /// The second step of a rotation (see `prepareRotation`).
+    package static func completeRotation(directory: URL, kind: SealKind, old: SealPublicKey, reason: String, now: Date = Date()) throws(SealError) {
         let retiredFolder = directory.appendingPathComponent("retired", isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: retiredFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -123,11 +136,8 @@ package final class SealKeyring: Sendable {
         guard let data = try? JSONEncoder().encode(record) else { throw SealError("cannot encode the retired key") }
         let retiredFile = retiredFolder.appendingPathComponent("\(old.id).pub.json")
         if !FileManager.default.fileExists(atPath: retiredFile.path) { try writeNewKeyFile(retiredFile, data: data) }
-        // The new key goes to a temporary name first, then replaces the old file in one rename.
-        let temporary = directory.appendingPathComponent(".\(kind.rawValue).key.json.new")
-        try? FileManager.default.removeItem(at: temporary)
-        let created = try create(temporary, kind: kind, now: now)
-        guard Foundation.rename(temporary.path, file.path) == 0 else {
+        let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
+        guard Foundation.rename(rotationFile(directory, kind).path, file.path) == 0 else {
             throw SealError("cannot put the new \(kind.rawValue) key in place: \(String(cString: strerror(errno)))")
         }
         let folder = open(directory.path, O_RDONLY | O_DIRECTORY)
@@ -135,7 +145,18 @@ package final class SealKeyring: Sendable {
             _ = fsync(folder)
             close(folder)
         }
-        return (old, created.published)
+    }
+
+    /// Both steps at once (tests, tools without an audit trail).
+    package static func rotate(directory: URL, kind: SealKind, reason: String, now: Date = Date()) throws(SealError)
+        -> (old: SealPublicKey, new: SealPublicKey) {
+        let keys = try prepareRotation(directory: directory, kind: kind, now: now)
+        try completeRotation(directory: directory, kind: kind, old: keys.old, reason: reason, now: now)
+        return keys
+    }
+
+    private static func rotationFile(_ directory: URL, _ kind: SealKind) -> URL {
+        directory.appendingPathComponent(".\(kind.rawValue).key.json.new")
     }
 
     /// A key id: the first 16 hex digits of SHA-256 over the public key.

@@ -17,37 +17,52 @@ package enum SealKeyAudit {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
         var records: [AuditRecord] = []
         for key in keyring.currentKeys {
-            let previous = try audit.latestRecord(actions: actions, typeCode: key.kind.rawValue)?.licenceID
-            let action: String
+            let latest = try audit.latestRecord(actions: actions, typeCode: key.kind.rawValue)
+            var previous = latest?.licenceID
+            var action = "SealKey.InUse"
+            var result = "in_use"
+            if let latest, latest.action == "SealKey.Rotate", latest.result == "intended" {
+                // A rotation stopped between its intent and its outcome: either key may be in place.
+                if key.id == latest.licenceID {
+                    (action, result) = ("SealKey.Rotate", "rotated")
+                } else if key.id == latest.proofSerial {
+                    (action, result) = ("SealKey.Rotate", "not_completed")
+                }
+                previous = key.id
+            }
             if !existing.contains(key.kind) {
-                action = "SealKey.Create"
+                (action, result) = ("SealKey.Create", "created")
             } else if let previous, previous != key.id {
                 throw SealKeyReplaced(kind: key.kind, recorded: previous, found: key.id)
-            } else {
-                action = "SealKey.InUse"
             }
             records.append(AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "system", action: action, itemCode: "",
                                        caseReference: "", holderID: "", typeCode: key.kind.rawValue, licenceID: key.id,
-                                       result: action == "SealKey.Create" ? "created" : "in_use"))
+                                       result: result, proofSerial: action == "SealKey.Rotate" ? latest?.proofSerial ?? "" : ""))
         }
         _ = try audit.appendBatch(records)
     }
 
-    /// Rotates the `kind` key as the operator asked and records `SealKey.Rotate` (old key in
-    /// `proof_serial`, new in `licence_id`, the reason in `case_reference`). Should the record not
-    /// be written after the key was replaced, the next start finds a key the trail does not know
-    /// and refuses (`record`): a rotation is never silent.
+    /// Rotates the `kind` key as the operator asked, intent first: the new key is created under a
+    /// temporary name, `SealKey.Rotate` with result `intended` (new key in `licence_id`, old in
+    /// `proof_serial`, the reason in `case_reference`) is made durable, then the key is replaced
+    /// and `rotated` recorded. Should noproofd stop in between, the next start finds the intent
+    /// and records which key is in place (`record`); without the intent record the key is not
+    /// replaced.
     package static func rotate(_ kind: SealKind, reason: String, sealDirectory: URL, audit: AuditLog, at moment: Date = Date(),
                                logger: Logger) throws -> (old: SealPublicKey, new: SealPublicKey) {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
-        let rotated = try SealKeyring.rotate(directory: sealDirectory, kind: kind, reason: reason, now: moment)
-        _ = try audit.appendBatch([AuditRecord(
-            atMillis: at, unitCode: "", credentialID: "", staff: "operator", action: "SealKey.Rotate", itemCode: "",
-            caseReference: String(reason.prefix(500)), holderID: "", typeCode: kind.rawValue, licenceID: rotated.new.id,
-            result: "rotated", proofSerial: rotated.old.id)])
-        logger.notice("seal key rotated", metadata: ["seal": "\(kind.rawValue)", "previous": "\(rotated.old.id)", "now": "\(rotated.new.id)",
+        let keys = try SealKeyring.prepareRotation(directory: sealDirectory, kind: kind, now: moment)
+        func entry(_ result: String) -> AuditRecord {
+            AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "operator", action: "SealKey.Rotate", itemCode: "",
+                        caseReference: String(reason.prefix(500)), holderID: "", typeCode: kind.rawValue, licenceID: keys.new.id,
+                        result: result, proofSerial: keys.old.id)
+        }
+        _ = try audit.appendBatch([entry("intended")])
+        try SealKeyring.completeRotation(directory: sealDirectory, kind: kind, old: keys.old, reason: reason, now: moment)
+        _ = try audit.appendBatch([entry("rotated")])
+        logger.notice("seal key rotated", metadata: ["seal": "\(kind.rawValue)", "previous": "\(keys.old.id)", "now": "\(keys.new.id)",
                                                      "reason": "\(reason)"])
-        return rotated
+        return keys
     }
 }
 

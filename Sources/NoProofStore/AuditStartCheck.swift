@@ -18,7 +18,7 @@ package enum AuditHeadFile {
     }
 
     package static func write(_ head: AuditHead, directory: URL) throws {
-        try Data("\(head)\n".utf8).write(to: directory.appendingPathComponent(fileName), options: .atomic)
+        try DurableFile.write(Data("\(head)\n".utf8), to: directory.appendingPathComponent(fileName))
     }
 }
 

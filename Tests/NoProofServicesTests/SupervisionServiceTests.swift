@@ -513,6 +513,15 @@ struct SupervisionServiceTests {
         #expect(Set(published.map(\.id)) == [rotation.old.id, rotation.new.id])
         #expect(published.first { $0.id == rotation.old.id }?.validToMillis ?? 0 > 0)
         #expect(keyring.currentKeys.first { $0.kind == kind }?.id == rotation.new.id)
+        // A rotation stopped after its intent was recorded, before the key was replaced (a crash):
+        // the next start records it as not completed and goes on with the key in place.
+        let stopped = try SealKeyring.prepareRotation(directory: seals, kind: kind)
+        _ = try audit.appendBatch([AuditRecord(atMillis: 1, unitCode: "", credentialID: "", staff: "operator", action: "SealKey.Rotate",
+                                               itemCode: "", caseReference: "crash test", holderID: "", typeCode: kind.rawValue,
+                                               licenceID: stopped.new.id, result: "intended", proofSerial: stopped.old.id)])
+        let fourth = try start()
+        #expect(fourth.first { $0.typeCode == kind.rawValue }.map { ($0.action, $0.result) } ?? ("", "") == ("SealKey.Rotate", "not_completed"))
+        #expect(try start().first { $0.typeCode == kind.rawValue }?.action == "SealKey.InUse")
         #expect(try audit.verifyChain().isIntact)
         audit.close()
     }
