@@ -298,7 +298,7 @@ struct VerificationServiceTests {
 
     /// The promised completion time of the hospital's YY-YB-002 (5 working days) for a case accepted at `accepted`.
     static func hospitalPromised(acceptedAt accepted: Date) -> Date {
-        VerificationDeadlines.promisedCompletion(.workingDays(5), acceptedAt: accepted)
+        try! VerificationDeadlines.promisedCompletion(.workingDays(5), acceptedAt: accepted)
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
