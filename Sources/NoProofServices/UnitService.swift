@@ -264,8 +264,10 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.getCalendar, GetCalendarRequest.self, GetCalendarResponse.self) { request, _ in
             let years: [PublishedCalendarYear]
             if request.history {
-                let wanted = request.year != 0 ? [Int(request.year)]
-                    : try await Self.store { () async throws(UnitStoreError) in try await store.calendarYears() }.map(\.data.year)
+                var wanted = [Int(request.year)]
+                if request.year == 0 {
+                    wanted = try await Self.store { () async throws(UnitStoreError) in try await store.calendarYears() }.map(\.data.year)
+                }
                 var all: [PublishedCalendarYear] = []
                 for year in wanted {
                     all += try await Self.store { () async throws(UnitStoreError) in try await store.calendarHistory(year: year) }

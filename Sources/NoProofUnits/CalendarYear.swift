@@ -66,6 +66,15 @@ package struct CalendarYear: Hashable, Sendable, Codable {
         spans.flatMap { month, from, to in (from...to).map { CivilDate(year: year, month: month, day: $0)! } }
     }
 
+    /// 2025, as published by the General Office of the State Council (国务院办公厅关于2025年部分
+    /// 节假日安排的通知, 国办发明电〔2024〕12号, 12 November 2024): causes of list changes
+    /// reported early in 2026 arose in 2025.
+    package static let prc2025 = CalendarYear(
+        year: 2025,
+        holidays: days(2025, [(1, 1, 1), (1, 28, 31), (2, 1, 4), (4, 4, 6), (5, 1, 5), (5, 31, 31), (6, 1, 2), (10, 1, 8)]),
+        workingDays: days(2025, [(1, 26, 26), (2, 8, 8), (4, 27, 27), (9, 28, 28), (10, 11, 11)]),
+        source: "国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号, 12 November 2024)")
+
     /// 2026, as published by the General Office of the State Council (国务院办公厅关于2026年部分
     /// 节假日安排的通知, 4 November 2025).
     package static let prc2026 = CalendarYear(

@@ -39,8 +39,8 @@ package struct HolidayCalendar: Hashable, Sendable {
     /// Weekends only, no holidays, every year (tests).
     package static let weekendsOnly = HolidayCalendar()
 
-    /// The years the demo (and a new data folder) ships: 2026 as published, 2027 provisional.
-    package static let shippedYears: [CalendarYear] = [.prc2026, .provisional2027]
+    /// The years the demo (and a new data folder) ships: 2025 and 2026 as published, 2027 provisional.
+    package static let shippedYears: [CalendarYear] = [.prc2025, .prc2026, .provisional2027]
 
     /// 2026 only.
     package static let prc2026 = HolidayCalendar(years: [.prc2026])

@@ -161,8 +161,8 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let anonymous = try await environment.client()
             let calendar = try await anonymous.calendar()
-            #expect(calendar.years.map(\.year) == [2026, 2027])
-            #expect(calendar.years.map(\.provisional) == [false, true])
+            #expect(calendar.years.map(\.year) == [2025, 2026, 2027])
+            #expect(calendar.years.map(\.provisional) == [false, false, true])
             #expect(calendar.officeHours == "08:30-12:00,13:30-17:30")
             #expect(await code { _ = try await anonymous.calendar(year: 2030) } == .notFound)
 

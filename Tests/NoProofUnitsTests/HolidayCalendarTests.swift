@@ -73,7 +73,9 @@ struct HolidayCalendarTests {
     }
 
     @Test func publishedYearsAreChecked() throws {
+        try CalendarYear.prc2025.validate()
         try CalendarYear.prc2026.validate()
+        #expect(CalendarYear.prc2025.holidays.count == 28 && CalendarYear.prc2025.workingDays.count == 5)
         try CalendarYear.provisional2027.validate()
         #expect(CalendarYear.prc2026.holidays.count == 33 && CalendarYear.prc2026.workingDays.count == 6)
         let weekday = CalendarYear(year: 2027, holidays: [], workingDays: [d("2027-03-03")])
