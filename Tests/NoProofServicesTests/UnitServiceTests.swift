@@ -493,7 +493,8 @@ struct UnitServiceTests {
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
             let methods = try await taskForce.listMethods().methods.filter { $0.path.hasPrefix("/noproof.v1.Units/") }
-            #expect(Set(methods.map(\.id)) == Set(30...48))
+            #expect(Set(methods.map(\.id)) == Set(30...48).union(100...101))
+            #expect(methods.first { $0.id == 100 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 30 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 37 }?.requiresAuthentication == false)
             _ = try? await water.lookup(holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",
