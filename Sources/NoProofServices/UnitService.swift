@@ -332,7 +332,7 @@ package struct UnitService: Sendable {
         var records = [Self.listAuditRecord(list, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff, at: moment)]
         if action == "List.Submit" {
             // Each late change once: a resubmission after a rejection does not count it again.
-            records += list.lateChanges.filter { $0.firstReportedLate(at: list.submittedAt) }.map { change in
+            records += list.newlyLateChanges.map { change in
                 AuditRecord(atMillis: Self.millis(moment), unitCode: list.unitCode.value, credentialID: unit.credentialID, staff: staff,
                             action: "List.LateChange", itemCode: change.itemCode, caseReference: Self.listSubject(list),
                             holderID: "", typeCode: change.proofCode ?? "", licenceID: change.kind.rawValue,

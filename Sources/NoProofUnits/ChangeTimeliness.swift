@@ -15,30 +15,36 @@ package struct ChangeTimeliness: Hashable, Sendable, Codable {
     package var deadline: CivilDate
     /// Whether the change was reported after `deadline`.
     package var late: Bool
-    /// The submission that first reported the change (nil in records made before it was kept).
+    /// When the change was first reported (nil in records made before it was kept).
     package var firstSubmittedAt: Date?
+    /// Which submission of the version first reported it (1 = the first; nil in older records).
+    package var firstSubmission: Int?
 
     enum CodingKeys: String, CodingKey {
         case reportedOn, workingDaysElapsed, deadline, late
         case firstSubmittedAt = "first_submitted_at"
+        case firstSubmission = "first_submission"
     }
 
     /// Creates a record.
-    package init(reportedOn: CivilDate, workingDaysElapsed: Int, deadline: CivilDate, late: Bool, firstSubmittedAt: Date? = nil) {
+    package init(reportedOn: CivilDate, workingDaysElapsed: Int, deadline: CivilDate, late: Bool, firstSubmittedAt: Date? = nil,
+                 firstSubmission: Int? = nil) {
         self.reportedOn = reportedOn
         self.workingDaysElapsed = workingDaysElapsed
         self.deadline = deadline
         self.late = late
         self.firstSubmittedAt = firstSubmittedAt
+        self.firstSubmission = firstSubmission
     }
 
     /// The timeliness of a change caused on `causeDate` and reported on `reportedOn`.
     /// - Throws: `CalendarError` when the window reaches a year with no published calendar.
     package static func assess(causeDate: CivilDate, reportedOn: CivilDate, calendar: HolidayCalendar,
-                               windowWorkingDays: Int = 3, firstSubmittedAt: Date? = nil) throws(CalendarError) -> ChangeTimeliness {
+                               windowWorkingDays: Int = 3, firstSubmittedAt: Date? = nil,
+                               firstSubmission: Int? = nil) throws(CalendarError) -> ChangeTimeliness {
         let elapsed = try calendar.workingDays(after: causeDate, through: reportedOn)
         let deadline = try calendar.workingDay(windowWorkingDays, after: causeDate)
         return ChangeTimeliness(reportedOn: reportedOn, workingDaysElapsed: elapsed, deadline: deadline,
-                                late: elapsed > windowWorkingDays, firstSubmittedAt: firstSubmittedAt)
+                                late: elapsed > windowWorkingDays, firstSubmittedAt: firstSubmittedAt, firstSubmission: firstSubmission)
     }
 }

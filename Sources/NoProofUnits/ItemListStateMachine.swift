@@ -84,7 +84,8 @@ package struct ItemListStateMachine: Sendable {
             }
             do { try validateContent(list.items) } catch { throw .invalid(error) }
             let reportedOn = CivilDate(at, timeZone: timeZone)
-            next.changes = try checkedChanges(list, base: base, reportedOn: reportedOn, submittedAt: at)
+            let submission = list.submissionCount + 1
+            next.changes = try checkedChanges(list, base: base, reportedOn: reportedOn, submittedAt: at, submission: submission)
             next.status = .submitted
             next.submittedAt = at
             next.submittedBy = by
@@ -172,7 +173,7 @@ package struct ItemListStateMachine: Sendable {
     /// A change first reported in an earlier submission of this version keeps that submission's
     /// day (`reportedOn` of its timeliness), re-assessed only if its cause date was corrected.
     func checkedChanges(_ list: ItemListVersion, base: ItemListVersion?, reportedOn: CivilDate,
-                        submittedAt: Date = Date(timeIntervalSince1970: 0)) throws(ItemListTransitionError) -> [ListChange] {
+                        submittedAt: Date = Date(timeIntervalSince1970: 0), submission: Int = 1) throws(ItemListTransitionError) -> [ListChange] {
         guard let basedOn = list.basedOn else {
             if !list.changes.isEmpty {
                 throw ItemListTransitionError(.invalid, field: "changes", "a unit's first list revises nothing; remove the declared changes")
@@ -221,7 +222,8 @@ package struct ItemListStateMachine: Sendable {
             do {
                 checked.timeliness = try ChangeTimeliness.assess(causeDate: change.causeDate, reportedOn: reported, calendar: calendar,
                                                                  windowWorkingDays: reportingWorkingDays,
-                                                                 firstSubmittedAt: first == nil ? submittedAt : first?.firstSubmittedAt)
+                                                                 firstSubmittedAt: first == nil ? submittedAt : first?.firstSubmittedAt,
+                                                                 firstSubmission: first == nil ? submission : first?.firstSubmission)
             } catch {
                 throw ItemListTransitionError(.wrongState, field: "changes[\(index)].cause_date",
                                               "cannot count the Art. 5 window of \(change.summary): \(error.message)")

@@ -69,6 +69,13 @@ package struct ItemListVersion: Hashable, Sendable, Codable {
     /// Declared changes that were reported after the three-working-day window.
     package var lateChanges: [ListChange] { changes.filter(\.isLate) }
 
+    /// How many times this version has been submitted (resubmissions after a rejection count).
+    package var submissionCount: Int { history.filter { $0.action == "submitted" }.count }
+
+    /// The late changes the latest submission reported late for the first time (each late
+    /// change is counted once, not again when the version is resubmitted after a rejection).
+    package var newlyLateChanges: [ListChange] { lateChanges.filter { $0.firstReportedLate(inSubmission: submissionCount) } }
+
     /// Whether this version is published and its effective time has come at `time` (it may still
     /// be superseded by a later published version; see `inForce(among:at:)`).
     package func hasTakenEffect(at time: Date) -> Bool {

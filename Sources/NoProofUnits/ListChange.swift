@@ -46,12 +46,12 @@ package struct ListChange: Hashable, Sendable, Codable {
         kind == other.kind && itemCode == other.itemCode && proofCode == other.proofCode
     }
 
-    /// Whether this change was reported late for the first time by the submission at `submittedAt`
-    /// (a late change is counted once, not again on each resubmission after a rejection).
-    package func firstReportedLate(at submittedAt: Date?) -> Bool {
+    /// Whether this change was reported late for the first time by the version's `submission`-th
+    /// submission (a late change is counted once, not again on each resubmission after a rejection).
+    package func firstReportedLate(inSubmission submission: Int) -> Bool {
         guard let timeliness, timeliness.late else { return false }
-        guard let first = timeliness.firstSubmittedAt, let submittedAt else { return true }
-        return abs(first.timeIntervalSince(submittedAt)) < 0.002
+        guard let first = timeliness.firstSubmission else { return true }
+        return first == submission
     }
 
     /// Checks codes and that the cause is written down.

@@ -150,7 +150,7 @@ struct ItemListStateMachineTests {
         let onTime = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 10, 17)), to: list, base: base)
         #expect(onTime.changes[0].timeliness == ChangeTimeliness(reportedOn: Fixtures.date("2026-03-10"), workingDaysElapsed: 3,
                                                                  deadline: Fixtures.date("2026-03-10"), late: false,
-                                                                 firstSubmittedAt: Fixtures.cst(2026, 3, 10, 17)))
+                                                                 firstSubmittedAt: Fixtures.cst(2026, 3, 10, 17), firstSubmission: 1))
         #expect(onTime.lateChanges.isEmpty)
         let late = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 11, 9)), to: list, base: base)
         #expect(late.changes[0].isLate)
@@ -202,13 +202,14 @@ struct ItemListStateMachineTests {
         let (draft, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
         let first = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 12, 9)), to: draft, base: base)
         #expect(first.lateChanges.count == 1)
-        #expect(first.lateChanges.filter { $0.firstReportedLate(at: first.submittedAt) }.count == 1)
+        #expect(first.newlyLateChanges.count == 1)
         var list = try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 13), reason: "x"), to: first)
         list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 13)), to: list)
         let second = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 16, 9)), to: list, base: base)
         #expect(second.lateChanges.count == 1, "still late: it was reported late")
         #expect(second.lateChanges[0].timeliness?.workingDaysElapsed == 5)
-        #expect(second.lateChanges.filter { $0.firstReportedLate(at: second.submittedAt) }.isEmpty, "not counted again")
+        #expect(second.newlyLateChanges.isEmpty, "not counted again")
+        #expect(second.submissionCount == 2 && second.lateChanges[0].timeliness?.firstSubmission == 1)
     }
 
     /// A change whose window reaches a year with no published calendar is refused, not guessed.
