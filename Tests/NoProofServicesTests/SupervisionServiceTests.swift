@@ -417,6 +417,21 @@ struct SupervisionServiceTests {
         }
     }
 
+    /// Publishing a calendar year is an authority act of the task force office: audited with the
+    /// signed-in staff member, intent before the change, outcome with the version.
+    @Test func publishingACalendarYearIsAudited() async throws {
+        try await Self.withEnvironment { env in
+            let taskForce = try await env.client("taskforce/supervisor-0001")
+            let year = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], provisional: true, source: "test")
+            #expect(try await taskForce.publishCalendarYear(year, actingStaff: nil).version == 1)
+            let records = try env.audit.records(after: 0, limit: 1000).filter { $0.action == "Calendar.Publish" }
+            #expect(records.map(\.result) == ["intended", "v1 provisional"])
+            #expect(records.allSatisfy { $0.unitCode == Self.taskForce && $0.staff == "supervisor-0001" && $0.caseReference == "CALENDAR 2028" })
+            #expect(try env.audit.verifyChain().isIntact)
+            await taskForce.close()
+        }
+    }
+
     /// Issue 16: submit -> reject -> reopen -> submit recorded one late change twice, so the
     /// report counted it twice. It is recorded (and counted) once, by the first submission.
     @Test func aLateChangeResubmittedAfterARejectionIsCountedOnce() async throws {
