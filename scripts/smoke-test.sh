@@ -150,6 +150,25 @@ NOPROOF_CREDENTIAL=demo-university/agent-0001:demo-secret NOPROOF_STAFF= "$bin/n
 NOPROOF_CREDENTIAL=demo-civil-affairs:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request show "$request" \
   --out "$data/verified.bin" | grep -q "answered" || fail "verify-request show"
 "$bin/noproof" verify "$data/verified.bin" | grep -q "verification.*VERIFIED" || fail "the verification-sealed proof did not verify"
+# A watch is not bounded by --timeout (issue 16): still running when `timeout` stops it (124).
+set +e
+NOPROOF_CREDENTIAL=demo-university/supervisor-0001:demo-secret NOPROOF_STAFF= timeout 3 "$bin/noproof" verify-request watch --timeout 1 \
+  >/dev/null 2>"$data/err"; rc=$?
+set -e
+[ $rc = 124 ] || fail "verify-request watch --timeout 1 exited $rc before being stopped: $(cat "$data/err")"
+
+# The working-day calendar (docs/CALENDAR.md): public to read, published by task force staff.
+out=$("$bin/noproof" calendar show) || fail "calendar show"
+grep -q "^2027 v1 PROVISIONAL" <<<"$out" && grep -q "08:30-12:00,13:30-17:30" <<<"$out" || fail "calendar show: $out"
+echo '{"year": 2028, "holidays": ["2028-01-03"], "working_days": [], "provisional": true, "source": "smoke"}' >"$data/y2028.json"
+set +e
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret NOPROOF_STAFF=supervisor-0001 "$bin/noproof" calendar load "$data/y2028.json" >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "calendar load on the task force's system credential exited $rc, expected 7 (a staff credential is needed)"
+NOPROOF_CREDENTIAL=demo-taskforce/supervisor-0001:demo-secret NOPROOF_STAFF= "$bin/noproof" calendar load "$data/y2028.json" \
+  | grep -q "published 2028 v1" || fail "calendar load"
+"$bin/noproof" calendar show --year 2028 --json | python3 -c 'import json,sys; y=json.load(sys.stdin)["years"]; assert [x["version"] for x in y] == [1], y' \
+  || fail "calendar show --year 2028 --json"
 
 # Commitments, the ledger, mismatches and complaints, as the README walks through them.
 civil="--credential demo-civil-affairs:demo-secret"; tf="--credential demo-taskforce:demo-secret"
@@ -305,4 +324,4 @@ import sqlite3, sys
 r = sqlite3.connect(sys.argv[1]).execute('SELECT action, case_reference, proof_serial FROM audit WHERE sequence = 1').fetchone()
 assert r[0] == 'Audit.NewEpoch' and r[1] == 'smoke test: trail lost' and len(r[2]) == 64 + 1 + len(r[2].split(':')[0]), r" \
   "$data/data/audit.sqlite" || fail "the new epoch's first record"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch)"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, watch without a deadline, calendar, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch)"
