@@ -67,9 +67,10 @@ package struct ItemListStateMachine: Sendable {
             next.items = items
             // A change already reported (submitted, then rejected and reopened) keeps the day it
             // was first reported; a new one is assessed when submitted.
+            let reported = list.changes.filter { $0.timeliness != nil } + (list.reportedChanges ?? [])
             next.changes = changes.map { change in
                 var c = change
-                c.timeliness = list.changes.first(where: { $0.sameChange(as: change) })?.timeliness
+                c.timeliness = reported.first(where: { $0.sameChange(as: change) })?.timeliness
                 return c
             }
             next.updatedAt = at
@@ -86,6 +87,9 @@ package struct ItemListStateMachine: Sendable {
             let reportedOn = CivilDate(at, timeZone: timeZone)
             let submission = list.submissionCount + 1
             next.changes = try checkedChanges(list, base: base, reportedOn: reportedOn, submittedAt: at, submission: submission)
+            var reported = list.reportedChanges ?? []
+            for change in next.changes where !reported.contains(where: { $0.sameChange(as: change) }) { reported.append(change) }
+            next.reportedChanges = reported
             next.status = .submitted
             next.submittedAt = at
             next.submittedBy = by

@@ -39,6 +39,10 @@ package struct ItemListVersion: Hashable, Sendable, Codable {
     package var publishedAt: Date?
     /// Every step, oldest first.
     package var history: [ItemListHistoryEntry]
+    /// Every change a submission of this version reported, with the timeliness of its first
+    /// report (nil before the first submission): a change dropped in an edit after a rejection
+    /// and declared again keeps its first report, and is not counted late twice.
+    package var reportedChanges: [ListChange]?
 
     /// Creates a version from stored parts (use `ItemListStateMachine.newDraft` for new ones).
     package init(unitCode: UnifiedSocialCreditCode, version: Int, basedOn: Int?, items: [ServiceItem], changes: [ListChange],

@@ -212,6 +212,22 @@ struct ItemListStateMachineTests {
         #expect(second.submissionCount == 2 && second.lateChanges[0].timeliness?.firstSubmission == 1)
     }
 
+    /// A late change dropped in an edit after the rejection and declared again keeps its first
+    /// report: it is not counted late a second time.
+    @Test func aLateChangeDroppedAndDeclaredAgainKeepsItsFirstReport() throws {
+        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-03-05"))
+        let items = [changedMarriage, Fixtures.subsidyItem]
+        let (draft, base) = try revision(items: items, changes: [change])
+        var list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 12, 9)), to: draft, base: base)
+        list = try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 13), reason: "x"), to: list)
+        list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 13)), to: list)
+        list = try machine.apply(.edit(items: base.items, changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 13)), to: list)
+        list = try machine.apply(.edit(items: items, changes: [change], by: "agent-0001", at: Fixtures.cst(2026, 3, 16)), to: list)
+        let again = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 16, 9)), to: list, base: base)
+        #expect(again.changes[0].timeliness?.reportedOn == Fixtures.date("2026-03-12"))
+        #expect(again.lateChanges.count == 1 && again.newlyLateChanges.isEmpty)
+    }
+
     /// A change whose window reaches a year with no published calendar is refused, not guessed.
     @Test func aWindowOutsideThePublishedYearsIsRefused() throws {
         let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-12-30"))
