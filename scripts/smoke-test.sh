@@ -150,6 +150,25 @@ NOPROOF_CREDENTIAL=demo-university/agent-0001:demo-secret NOPROOF_STAFF= "$bin/n
 NOPROOF_CREDENTIAL=demo-civil-affairs:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" verify-request show "$request" \
   --out "$data/verified.bin" | grep -q "answered" || fail "verify-request show"
 "$bin/noproof" verify "$data/verified.bin" | grep -q "verification.*VERIFIED" || fail "the verification-sealed proof did not verify"
+# A watch is not bounded by --timeout (issue 16): still running when `timeout` stops it (124).
+set +e
+NOPROOF_CREDENTIAL=demo-university/supervisor-0001:demo-secret NOPROOF_STAFF= timeout 3 "$bin/noproof" verify-request watch --timeout 1 \
+  >/dev/null 2>"$data/err"; rc=$?
+set -e
+[ $rc = 124 ] || fail "verify-request watch --timeout 1 exited $rc before being stopped: $(cat "$data/err")"
+
+# The working-day calendar (docs/CALENDAR.md): public to read, published by task force staff.
+out=$("$bin/noproof" calendar show) || fail "calendar show"
+grep -q "^2027 v1 PROVISIONAL" <<<"$out" && grep -q "08:30-12:00,13:30-17:30" <<<"$out" || fail "calendar show: $out"
+echo '{"year": 2028, "holidays": ["2028-01-03"], "working_days": [], "provisional": true, "source": "smoke"}' >"$data/y2028.json"
+set +e
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret NOPROOF_STAFF=supervisor-0001 "$bin/noproof" calendar load "$data/y2028.json" >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 7 ] || fail "calendar load on the task force's system credential exited $rc, expected 7 (a staff credential is needed)"
+NOPROOF_CREDENTIAL=demo-taskforce/supervisor-0001:demo-secret NOPROOF_STAFF= "$bin/noproof" calendar load "$data/y2028.json" \
+  | grep -q "published 2028 v1" || fail "calendar load"
+"$bin/noproof" calendar show --year 2028 --json | python3 -c 'import json,sys; y=json.load(sys.stdin)["years"]; assert [x["version"] for x in y] == [1], y' \
+  || fail "calendar show --year 2028 --json"
 
 # Commitments, the ledger, mismatches and complaints, as the README walks through them.
 civil="--credential demo-civil-affairs:demo-secret"; tf="--credential demo-taskforce:demo-secret"
@@ -349,4 +368,4 @@ grep -q "audit chain verifies" <<<"$out" || fail "the truncated chain should ver
 [ $start_rc != 0 ] && grep -q "audit witness" "$data/w.log" && grep -q "records $((size - 2))–$size are missing" "$data/w.log" \
   || fail "noproofd started on a trail shorter than its witnessed head (exit $start_rc): $(cat "$data/w.log")"
 rm -rf "$data/w"; mv "$data/w.saved" "$data/w"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness)"
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, watch without a deadline, calendar, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness)"

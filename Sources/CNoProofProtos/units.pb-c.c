@@ -1852,6 +1852,231 @@ void   noproof__v1__show_item_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__show_item_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__calendar_year_info__init
+                     (Noproof__V1__CalendarYearInfo         *message)
+{
+  static const Noproof__V1__CalendarYearInfo init_value = NOPROOF__V1__CALENDAR_YEAR_INFO__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__calendar_year_info__get_packed_size
+                     (const Noproof__V1__CalendarYearInfo *message)
+{
+  assert(message->base.descriptor == &noproof__v1__calendar_year_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__calendar_year_info__pack
+                     (const Noproof__V1__CalendarYearInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__calendar_year_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__calendar_year_info__pack_to_buffer
+                     (const Noproof__V1__CalendarYearInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__calendar_year_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__CalendarYearInfo *
+       noproof__v1__calendar_year_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__CalendarYearInfo *)
+     protobuf_c_message_unpack (&noproof__v1__calendar_year_info__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__calendar_year_info__free_unpacked
+                     (Noproof__V1__CalendarYearInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__calendar_year_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__get_calendar_request__init
+                     (Noproof__V1__GetCalendarRequest         *message)
+{
+  static const Noproof__V1__GetCalendarRequest init_value = NOPROOF__V1__GET_CALENDAR_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__get_calendar_request__get_packed_size
+                     (const Noproof__V1__GetCalendarRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__get_calendar_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__get_calendar_request__pack
+                     (const Noproof__V1__GetCalendarRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__get_calendar_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__get_calendar_request__pack_to_buffer
+                     (const Noproof__V1__GetCalendarRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__get_calendar_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__GetCalendarRequest *
+       noproof__v1__get_calendar_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__GetCalendarRequest *)
+     protobuf_c_message_unpack (&noproof__v1__get_calendar_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__get_calendar_request__free_unpacked
+                     (Noproof__V1__GetCalendarRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__get_calendar_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__get_calendar_response__init
+                     (Noproof__V1__GetCalendarResponse         *message)
+{
+  static const Noproof__V1__GetCalendarResponse init_value = NOPROOF__V1__GET_CALENDAR_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__get_calendar_response__get_packed_size
+                     (const Noproof__V1__GetCalendarResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__get_calendar_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__get_calendar_response__pack
+                     (const Noproof__V1__GetCalendarResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__get_calendar_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__get_calendar_response__pack_to_buffer
+                     (const Noproof__V1__GetCalendarResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__get_calendar_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__GetCalendarResponse *
+       noproof__v1__get_calendar_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__GetCalendarResponse *)
+     protobuf_c_message_unpack (&noproof__v1__get_calendar_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__get_calendar_response__free_unpacked
+                     (Noproof__V1__GetCalendarResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__get_calendar_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__publish_calendar_year_request__init
+                     (Noproof__V1__PublishCalendarYearRequest         *message)
+{
+  static const Noproof__V1__PublishCalendarYearRequest init_value = NOPROOF__V1__PUBLISH_CALENDAR_YEAR_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__publish_calendar_year_request__get_packed_size
+                     (const Noproof__V1__PublishCalendarYearRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__publish_calendar_year_request__pack
+                     (const Noproof__V1__PublishCalendarYearRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__publish_calendar_year_request__pack_to_buffer
+                     (const Noproof__V1__PublishCalendarYearRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__PublishCalendarYearRequest *
+       noproof__v1__publish_calendar_year_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__PublishCalendarYearRequest *)
+     protobuf_c_message_unpack (&noproof__v1__publish_calendar_year_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__publish_calendar_year_request__free_unpacked
+                     (Noproof__V1__PublishCalendarYearRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__publish_calendar_year_response__init
+                     (Noproof__V1__PublishCalendarYearResponse         *message)
+{
+  static const Noproof__V1__PublishCalendarYearResponse init_value = NOPROOF__V1__PUBLISH_CALENDAR_YEAR_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__publish_calendar_year_response__get_packed_size
+                     (const Noproof__V1__PublishCalendarYearResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__publish_calendar_year_response__pack
+                     (const Noproof__V1__PublishCalendarYearResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__publish_calendar_year_response__pack_to_buffer
+                     (const Noproof__V1__PublishCalendarYearResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__PublishCalendarYearResponse *
+       noproof__v1__publish_calendar_year_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__PublishCalendarYearResponse *)
+     protobuf_c_message_unpack (&noproof__v1__publish_calendar_year_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__publish_calendar_year_response__free_unpacked
+                     (Noproof__V1__PublishCalendarYearResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__publish_calendar_year_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__unit_info__field_descriptors[7] =
 {
   {
@@ -4818,5 +5043,312 @@ const ProtobufCMessageDescriptor noproof__v1__show_item_response__descriptor =
   noproof__v1__show_item_response__field_indices_by_name,
   1,  noproof__v1__show_item_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__show_item_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__calendar_year_info__field_descriptors[8] =
+{
+  {
+    "year",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CalendarYearInfo, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "holidays",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__CalendarYearInfo, n_holidays),
+    offsetof(Noproof__V1__CalendarYearInfo, holidays),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "working_days",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__CalendarYearInfo, n_working_days),
+    offsetof(Noproof__V1__CalendarYearInfo, working_days),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "provisional",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CalendarYearInfo, provisional),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CalendarYearInfo, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CalendarYearInfo, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_by",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CalendarYearInfo, published_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at_millis",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CalendarYearInfo, published_at_millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__calendar_year_info__field_indices_by_name[] = {
+  1,   /* field[1] = holidays */
+  3,   /* field[3] = provisional */
+  7,   /* field[7] = published_at_millis */
+  6,   /* field[6] = published_by */
+  4,   /* field[4] = source */
+  5,   /* field[5] = version */
+  2,   /* field[2] = working_days */
+  0,   /* field[0] = year */
+};
+static const ProtobufCIntRange noproof__v1__calendar_year_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor noproof__v1__calendar_year_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.CalendarYearInfo",
+  "CalendarYearInfo",
+  "Noproof__V1__CalendarYearInfo",
+  "noproof.v1",
+  sizeof(Noproof__V1__CalendarYearInfo),
+  8,
+  noproof__v1__calendar_year_info__field_descriptors,
+  noproof__v1__calendar_year_info__field_indices_by_name,
+  1,  noproof__v1__calendar_year_info__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__calendar_year_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__get_calendar_request__field_descriptors[2] =
+{
+  {
+    "year",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetCalendarRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "history",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetCalendarRequest, history),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__get_calendar_request__field_indices_by_name[] = {
+  1,   /* field[1] = history */
+  0,   /* field[0] = year */
+};
+static const ProtobufCIntRange noproof__v1__get_calendar_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor noproof__v1__get_calendar_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.GetCalendarRequest",
+  "GetCalendarRequest",
+  "Noproof__V1__GetCalendarRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__GetCalendarRequest),
+  2,
+  noproof__v1__get_calendar_request__field_descriptors,
+  noproof__v1__get_calendar_request__field_indices_by_name,
+  1,  noproof__v1__get_calendar_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__get_calendar_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__get_calendar_response__field_descriptors[2] =
+{
+  {
+    "years",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__GetCalendarResponse, n_years),
+    offsetof(Noproof__V1__GetCalendarResponse, years),
+    &noproof__v1__calendar_year_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "office_hours",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__GetCalendarResponse, office_hours),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__get_calendar_response__field_indices_by_name[] = {
+  1,   /* field[1] = office_hours */
+  0,   /* field[0] = years */
+};
+static const ProtobufCIntRange noproof__v1__get_calendar_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor noproof__v1__get_calendar_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.GetCalendarResponse",
+  "GetCalendarResponse",
+  "Noproof__V1__GetCalendarResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__GetCalendarResponse),
+  2,
+  noproof__v1__get_calendar_response__field_descriptors,
+  noproof__v1__get_calendar_response__field_indices_by_name,
+  1,  noproof__v1__get_calendar_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__get_calendar_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__publish_calendar_year_request__field_descriptors[1] =
+{
+  {
+    "year",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__PublishCalendarYearRequest, year),
+    &noproof__v1__calendar_year_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__publish_calendar_year_request__field_indices_by_name[] = {
+  0,   /* field[0] = year */
+};
+static const ProtobufCIntRange noproof__v1__publish_calendar_year_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__publish_calendar_year_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.PublishCalendarYearRequest",
+  "PublishCalendarYearRequest",
+  "Noproof__V1__PublishCalendarYearRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__PublishCalendarYearRequest),
+  1,
+  noproof__v1__publish_calendar_year_request__field_descriptors,
+  noproof__v1__publish_calendar_year_request__field_indices_by_name,
+  1,  noproof__v1__publish_calendar_year_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__publish_calendar_year_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__publish_calendar_year_response__field_descriptors[1] =
+{
+  {
+    "year",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__PublishCalendarYearResponse, year),
+    &noproof__v1__calendar_year_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__publish_calendar_year_response__field_indices_by_name[] = {
+  0,   /* field[0] = year */
+};
+static const ProtobufCIntRange noproof__v1__publish_calendar_year_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__publish_calendar_year_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.PublishCalendarYearResponse",
+  "PublishCalendarYearResponse",
+  "Noproof__V1__PublishCalendarYearResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__PublishCalendarYearResponse),
+  1,
+  noproof__v1__publish_calendar_year_response__field_descriptors,
+  noproof__v1__publish_calendar_year_response__field_indices_by_name,
+  1,  noproof__v1__publish_calendar_year_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__publish_calendar_year_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

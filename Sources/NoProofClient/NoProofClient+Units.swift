@@ -138,3 +138,23 @@ extension NoProofClient {
                         staff: staff, timeout: timeout)
     }
 }
+
+/// The working-day calendar (noproof.v1.Units, methods 100-101).
+extension NoProofClient {
+    /// The published years in force (or `year` alone; with `history` every version), and the
+    /// office hours. No authentication needed.
+    package func calendar(year: Int = 0, history: Bool = false) async throws -> GetCalendarResponse {
+        try await unary(.path("/noproof.v1.Units/GetCalendar"), request: GetCalendarRequest(year: Int32(clamping: year), history: history),
+                        as: GetCalendarResponse.self)
+    }
+
+    /// Task force: publishes (or corrects) one year; returns it with its new version.
+    package func publishCalendarYear(_ year: CalendarYearInfo, actingStaff: String?) async throws -> CalendarYearInfo {
+        var metadata: Metadata = [:]
+        if let actingStaff, !actingStaff.isEmpty { metadata["staff"] = actingStaff }
+        let response = try await unary(.path("/noproof.v1.Units/PublishCalendarYear"), request: PublishCalendarYearRequest(year: year),
+                                       as: PublishCalendarYearResponse.self, metadata: metadata)
+        guard let published = response.year else { throw RPCError(.internal, "the server answered without the year") }
+        return published
+    }
+}

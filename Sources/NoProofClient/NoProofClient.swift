@@ -147,11 +147,13 @@ package final class NoProofClient: Sendable {
     }
 
     /// A server-streaming call: the messages as they arrive; the stream throws `RPCError` on failure.
+    /// The configuration's default timeout does not apply: a stream (a watch) runs until the
+    /// server ends it, the caller cancels it or the connection closes, unless `timeout` is given.
     package func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: MethodAddress, request: Request, as response: Response.Type,
         metadata: Metadata = [:], timeout: Duration? = nil
     ) -> AsyncThrowingStream<Response, Error> {
-        let header = makeHeader(method, request: request, metadata: metadata, timeout: timeout)
+        let header = makeHeader(method, request: request, metadata: metadata, timeout: timeout, applyingDefault: false)
         let timeAmount = timeout.map(Self.timeAmount)
         let handler = self.handler
         let (messages, continuation) = AsyncThrowingStream<Response, Error>.makeStream()
@@ -245,15 +247,16 @@ package final class NoProofClient: Sendable {
 
     // MARK: Helpers
 
-    private func makeHeader<Request: ProtoMessage>(
-        _ method: MethodAddress, request: Request, metadata: Metadata, timeout: Duration?
+    /// The CALL header; its deadline is `timeout`, else (when `applyingDefault`) the configuration's default.
+    func makeHeader<Request: ProtoMessage>(
+        _ method: MethodAddress, request: Request, metadata: Metadata, timeout: Duration?, applyingDefault: Bool = true
     ) -> CallHeader {
         var header = CallHeader(metadata: metadata, payload: ProtoCodec.encode(request))
         switch method {
         case .path(let path): header.method = path
         case .id(let id): header.methodID = id
         }
-        if let timeout = timeout ?? configuration.defaultTimeout {
+        if let timeout = timeout ?? (applyingDefault ? configuration.defaultTimeout : nil) {
             header.timeoutMicros = UInt64(max(1, Self.timeAmount(timeout).nanoseconds / 1000))
         }
         return header

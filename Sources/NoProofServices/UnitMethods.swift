@@ -1,6 +1,7 @@
 import NoProofProtocol
 
-/// The unit registry's and item lists' RPC methods and their stable ids (30-49).
+/// The unit registry's and item lists' RPC methods and their stable ids (30-49), and the
+/// working-day calendar's (100-109).
 package enum UnitMethods {
     static let service = "noproof.v1.Units"
 
@@ -104,5 +105,15 @@ package enum UnitMethods {
         requestType: "noproof.v1.ShowItemRequest", responseType: "noproof.v1.ShowItemResponse",
         requiresAuthentication: false,
         summary: "What the applicant must bring for one item: each proof of the published list in force, how it is obtained, what to do (public)"
+    )
+    package static let getCalendar = MethodDescriptor(
+        service: service, method: "GetCalendar", id: 100,
+        requestType: "noproof.v1.GetCalendarRequest", responseType: "noproof.v1.GetCalendarResponse",
+        requiresAuthentication: false, summary: "The working-day calendar (holidays, adjusted working days per year) and office hours (public)"
+    )
+    package static let publishCalendarYear = MethodDescriptor(
+        service: service, method: "PublishCalendarYear", id: 101,
+        requestType: "noproof.v1.PublishCalendarYearRequest", responseType: "noproof.v1.PublishCalendarYearResponse",
+        requiredRole: "taskforce staff, signed in (staff credential)", summary: "Task force: publish (or correct) one year of the working-day calendar; in force at once"
     )
 }

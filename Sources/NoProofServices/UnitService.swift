@@ -264,6 +264,51 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.loadItemLists, LoadItemListsRequest.self, LoadItemListsResponse.self) { request, context in
             try await loadItemLists(request, context: context)
         }
+        registry.unary(UnitMethods.getCalendar, GetCalendarRequest.self, GetCalendarResponse.self) { request, _ in
+            let years: [PublishedCalendarYear]
+            if request.history {
+                var wanted = [Int(request.year)]
+                if request.year == 0 {
+                    wanted = try await Self.store { () async throws(UnitStoreError) in try await store.calendarYears() }.map(\.data.year)
+                }
+                var all: [PublishedCalendarYear] = []
+                for year in wanted {
+                    all += try await Self.store { () async throws(UnitStoreError) in try await store.calendarHistory(year: year) }
+                }
+                years = all
+            } else {
+                years = try await Self.store { () async throws(UnitStoreError) in try await store.calendarYears() }
+                    .filter { request.year == 0 || $0.data.year == Int(request.year) }
+            }
+            if request.year != 0, years.isEmpty {
+                throw RPCError(.notFound, "no working-day calendar is published for \(request.year); the task force office publishes it with 'noproof calendar load'")
+            }
+            return GetCalendarResponse(years: years.map(CalendarYearInfo.init), officeHours: store.calendarBook.clock.hours.description)
+        }
+        registry.unary(UnitMethods.publishCalendarYear, PublishCalendarYearRequest.self, PublishCalendarYearResponse.self) { request, context in
+            try await publishCalendarYear(request, context: context)
+        }
+    }
+
+    /// The task force office publishes one year of the working-day calendar (signed in, audited
+    /// fail-closed as `Calendar.Publish`); it is in force for new decisions at once.
+    private func publishCalendarYear(_ request: PublishCalendarYearRequest, context: CallContext) async throws(RPCError) -> PublishCalendarYearResponse {
+        let unit = try context.requireUnit()
+        try Self.requireTaskForce(unit, to: "publish the working-day calendar")
+        let staff = try await member(Self.requireSignedIn(context, to: "publish the working-day calendar"), of: unit, roles: nil)
+        guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
+        let year = try Self.validated { () throws(ValidationError) in try CalendarYear(message: message) }
+        let moment = now()
+        let intent = try auditRecord(context, action: "Calendar.Publish", staff: staff, subject: "CALENDAR \(year.year)",
+                                     counterpart: unit.unitCode, at: moment)
+        let published = try await audited([intent], { () async throws(RPCError) in
+            try await Self.store { () async throws(UnitStoreError) in
+                try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
+            }
+        }, outcome: { published in [intent.with(result: "v\(published.version)\(year.provisional ? " provisional" : "")")] })
+        logger.info("calendar year published", metadata: ["year": "\(year.year)", "version": "\(published.version)", "by": "\(staff)",
+                                                          "holidays": "\(year.holidays.count)", "working_days": "\(year.workingDays.count)"])
+        return PublishCalendarYearResponse(year: CalendarYearInfo(published))
     }
 
     /// Runs a list change, audits it (a submission also audits each change it reports late) and
@@ -289,7 +334,8 @@ package struct UnitService: Sendable {
     private func listRecords(_ list: ItemListVersion, action: String, unit: AuthenticatedUnit, staff: String, at moment: Date) -> [AuditRecord] {
         var records = [Self.listAuditRecord(list, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff, at: moment)]
         if action == "List.Submit" {
-            records += list.lateChanges.map { change in
+            // Each late change once: a resubmission after a rejection does not count it again.
+            records += list.newlyLateChanges.map { change in
                 AuditRecord(atMillis: Self.millis(moment), unitCode: list.unitCode.value, credentialID: unit.credentialID, staff: staff,
                             action: "List.LateChange", itemCode: change.itemCode, caseReference: Self.listSubject(list),
                             holderID: "", typeCode: change.proofCode ?? "", licenceID: change.kind.rawValue,

@@ -31,13 +31,19 @@ package final class VerificationService: Sendable {
     package let events: VerificationEventHub
     let databaseBacked: @Sendable (String) -> Bool
     let now: @Sendable () -> Date
+    /// The working-day calendar and office hours the Art. 10 clocks run on; nil: round the
+    /// clock with the shipped calendar (tests that are not about office hours).
+    let calendarBook: CalendarBook?
     let logger: Logger
 
-    /// - Parameter databaseBacked: whether a proof type is a licence type of a database that is
-    ///   not yet connected (the 30-minute rule applies); free proof codes are not.
+    /// - Parameters:
+    ///   - databaseBacked: whether a proof type is a licence type of a database that is not yet
+    ///     connected (the 30-minute rule applies); free proof codes are not.
+    ///   - calendar: the calendar in force (the server passes the unit store's).
     package init(store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: AuditLog,
                  databaseBacked: @escaping @Sendable (String) -> Bool, now: @escaping @Sendable () -> Date = { Date() },
-                 logger: Logger = Logger(label: "noproof.verification")) {
+                 calendar: CalendarBook? = nil, logger: Logger = Logger(label: "noproof.verification")) {
+        self.calendarBook = calendar
         self.store = store
         self.units = units
         self.keyring = keyring
@@ -46,8 +52,11 @@ package final class VerificationService: Sendable {
         self.now = now
         self.logger = logger
         self.events = VerificationEventHub()
-        self.scheduler = VerificationScheduler(store: store, now: now)
+        self.scheduler = VerificationScheduler(store: store, now: now, clock: { calendar?.clock ?? .roundTheClock })
     }
+
+    /// The office clock of a decision made now.
+    var officeClock: OfficeClock { calendarBook?.clock ?? .roundTheClock }
 
     /// Hooks the scheduler to the audit log and the watch streams and re-arms every pending
     /// deadline from the store. Returns how many deadlines are armed.
@@ -196,15 +205,18 @@ package final class VerificationService: Sendable {
             // The promised completion time is the published item's, counted from the case's start
             // (never later than now), not the caller's (Art. 10: the issuing unit's limit depends on it).
             let start = min(filing.caseAcceptedAt ?? moment, moment)
-            let served = VerificationDeadlines.promisedCompletion(promised, acceptedAt: start)
+            let calendar = calendarBook?.calendar ?? .default
+            let served = try Self.run { () throws(VerificationError) in
+                try VerificationDeadlines.promisedCompletion(promised, acceptedAt: start, calendar: calendar)
+            }
             if request.promisedCompletionAtMillis != 0, abs(request.promisedCompletionAtMillis - millis(served)) > 60_000 {
                 throw RPCError(.invalidArgument, "promised_completion_at_millis: item \(item.code) (\(item.name)) promises \(promised) in \(unit.unitName)'s published list, so the case accepted \(Self.format(start)) must be finished by \(Self.format(served)) (\(millis(served))); omit the field (0) to let the server compute it from the list, or send that time")
             }
             filing.promisedCompletionAt = served
         }
         let id = Self.newID()
-        let built = filing
-        let new = try Self.run { () throws(VerificationError) in try VerificationRequest.file(built, id: id, at: moment) }
+        let built = filing, clock = officeClock
+        let new = try Self.run { () throws(VerificationError) in try VerificationRequest.file(built, id: id, at: moment, clock: clock) }
         let (stored, created) = try await Self.run { () async throws(VerificationError) in try await store.insert(new) }
         if !created {
             guard filing.matches(stored) else {
@@ -297,10 +309,10 @@ package final class VerificationService: Sendable {
             throw RPCError(.failedPrecondition, "\(target) is not a registered, active unit of the system; it cannot receive requests")
         }
         let id = Self.newID()
-        let backed = existing.databaseBacked
+        let backed = existing.databaseBacked, clock = officeClock
         let (new, created) = try await Self.run { () async throws(VerificationError) in
             try await store.refile(id: existing.id) { old throws(VerificationError) in
-                try old.refiling(to: target.value, unitName: targetUnit.name, id: id, by: staff.id, databaseBacked: backed, at: moment)
+                try old.refiling(to: target.value, unitName: targetUnit.name, id: id, by: staff.id, databaseBacked: backed, at: moment, clock: clock)
             }
         }
         guard created else { return VerificationResponse(request: record(new), replayed: true) }

@@ -21,20 +21,37 @@ package final class SQLiteUnitStore: UnitStore {
     package let dbPool: DatabasePool
     /// Path of the database file.
     package let path: String
-    /// The list life-cycle rules applied by this store.
-    package let machine: ItemListStateMachine
+    /// The list rules as configured (licence types, reporting window); the calendar is the book's.
+    private let configuredMachine: ItemListStateMachine
+    /// The working-day calendar in force: the published years of `calendar_year`.
+    package let calendarBook: CalendarBook
+
+    /// The list life-cycle rules applied by this store, with the calendar in force.
+    package var machine: ItemListStateMachine {
+        var machine = configuredMachine
+        machine.calendar = calendarBook.calendar
+        return machine
+    }
 
     /// Opens (creating if needed) `directory/units.sqlite` and migrates it.
-    /// - Parameter machine: list rules (holiday calendar, licence types, reporting window).
+    /// - Parameters:
+    ///   - machine: list rules (licence types, reporting window); its calendar is replaced by the
+    ///     published years stored in the database (a new database starts with the shipped years).
+    ///   - calendarBook: filled with the stored calendar; share it with whatever else counts
+    ///     working days (the verification service).
     /// - Throws: `UnitStoreError` of kind `.storage` when the database cannot be opened.
-    package init(directory: URL, machine: ItemListStateMachine = ItemListStateMachine()) throws(UnitStoreError) {
+    package init(directory: URL, machine: ItemListStateMachine = ItemListStateMachine(),
+                 calendarBook: CalendarBook = CalendarBook()) throws(UnitStoreError) {
         let path = directory.appendingPathComponent(SQLiteUnitStore.fileName).path
         do {
             let pool = try DurableDatabasePool.open(directory: directory, fileName: SQLiteUnitStore.fileName,
                                                     label: "NoProofUnitStore", migrator: SQLiteUnitStore.makeMigrator())
             self.dbPool = pool
             self.path = path
-            self.machine = machine
+            self.configuredMachine = machine
+            self.calendarBook = calendarBook
+            let years = try pool.read { db in try Self.fetchCalendarYears(db) }
+            calendarBook.replace(calendar: HolidayCalendar(years: years.map(\.data)))
         } catch {
             throw UnitStoreError(.storage, "cannot open unit database at \(path): \(error)")
         }
@@ -129,7 +146,77 @@ package final class SQLiteUnitStore: UnitStore {
                 """)
         }
         migrator.registerMigration("denial-chain") { db in try DenialChain.migrate(db) }
+        // The working-day calendar as data (every published version of each year); a new
+        // database starts with the shipped years (2026 published, 2027 provisional).
+        migrator.registerMigration("calendar") { db in
+            try db.execute(sql: """
+                CREATE TABLE calendar_year (
+                    year INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    document TEXT NOT NULL,
+                    provisional INTEGER NOT NULL CHECK (provisional IN (0, 1)),
+                    published_by TEXT NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    PRIMARY KEY (year, version)
+                );
+                """)
+            for year in HolidayCalendar.shippedYears {
+                try Self.insertCalendarYear(db, year, version: 1, by: "shipped", at: 0)
+            }
+        }
         return migrator
+    }
+
+    // MARK: - Working-day calendar
+
+    static func insertCalendarYear(_ db: Database, _ year: CalendarYear, version: Int, by actor: String, at millis: Int64) throws {
+        let document = String(decoding: try encoder.encode(year), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO calendar_year (year, version, document, provisional, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [year.year, version, document, year.provisional, actor, millis])
+    }
+
+    static func decodeCalendarYear(_ row: Row) throws -> PublishedCalendarYear {
+        let document: String = row["document"]
+        let data: CalendarYear
+        do {
+            data = try decoder.decode(CalendarYear.self, from: Data(document.utf8))
+        } catch {
+            throw UnitStoreError(.storage, "stored calendar year \(row["year"] as Int) v\(row["version"] as Int) is unreadable: \(error)")
+        }
+        return PublishedCalendarYear(data: data, version: row["version"], publishedBy: row["published_by"], publishedAt: date(row["published_at"]))
+    }
+
+    /// The latest version of each published year, by year.
+    static func fetchCalendarYears(_ db: Database) throws -> [PublishedCalendarYear] {
+        try Row.fetchAll(db, sql: """
+            SELECT c.* FROM calendar_year c
+            WHERE c.version = (SELECT MAX(version) FROM calendar_year WHERE year = c.year)
+            ORDER BY c.year
+            """).map(decodeCalendarYear)
+    }
+
+    package func calendarYears() async throws(UnitStoreError) -> [PublishedCalendarYear] {
+        try await read { db in try Self.fetchCalendarYears(db) }
+    }
+
+    package func calendarHistory(year: Int) async throws(UnitStoreError) -> [PublishedCalendarYear] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calendar_year WHERE year = ? ORDER BY version", arguments: [year]).map(Self.decodeCalendarYear)
+        }
+    }
+
+    package func publishCalendarYear(_ year: CalendarYear, by actor: String, at time: Date) async throws(UnitStoreError) -> PublishedCalendarYear {
+        do { try year.validate() } catch { throw UnitStoreError.invalid(error) }
+        let now = Self.millis(time)
+        let published = try await write { db in
+            let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM calendar_year WHERE year = ?", arguments: [year.year]) ?? 0) + 1
+            try Self.insertCalendarYear(db, year, version: version, by: actor, at: now)
+            return (PublishedCalendarYear(data: year, version: version, publishedBy: actor, publishedAt: Self.date(now)),
+                    try Self.fetchCalendarYears(db))
+        }
+        calendarBook.replace(calendar: HolidayCalendar(years: published.1.map(\.data)))
+        return published.0
     }
 
     // MARK: - Access helpers

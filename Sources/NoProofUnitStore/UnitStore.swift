@@ -57,6 +57,21 @@ package protocol UnitStore: Sendable {
     /// - Throws: `.notFound`; `.conflict` for the last agent or the only supervisor.
     func deactivateStaff(_ id: String, of unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError)
 
+    // MARK: Working-day calendar
+
+    /// The calendar in force (the published years), shared with whatever counts working days.
+    var calendarBook: CalendarBook { get }
+
+    /// The latest version of each published year, by year.
+    func calendarYears() async throws(UnitStoreError) -> [PublishedCalendarYear]
+
+    /// Every version of `year`, oldest first.
+    func calendarHistory(year: Int) async throws(UnitStoreError) -> [PublishedCalendarYear]
+
+    /// Publishes `year` as its next version and puts it in force at once.
+    /// - Throws: `.invalid` for a year that fails `CalendarYear.validate`.
+    func publishCalendarYear(_ year: CalendarYear, by actor: String, at time: Date) async throws(UnitStoreError) -> PublishedCalendarYear
+
     // MARK: Credentials
 
     /// Stores a newly issued credential (hash only).

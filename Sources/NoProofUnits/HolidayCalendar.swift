@@ -1,47 +1,59 @@
 import Foundation
 import NoProofDomain
 
-/// Which days are working days (工作日): Monday to Friday, less public holidays, plus make-up
+/// Which days are working days (工作日): Monday to Friday, less public holidays, plus adjusted
 /// working days (调休上班) that fall on a weekend. Used for the Art. 5 three-working-day reporting
-/// window of list changes.
+/// window of list changes, items promised in working days, and the office clock of Art. 10.
+///
+/// A calendar built from published years (`init(years:)`) answers only for those years: a date
+/// outside every published year throws `CalendarError` rather than being guessed. A calendar
+/// built from bare day sets (`init(holidays:makeUpWorkingDays:)`, for tests) answers for every year.
 package struct HolidayCalendar: Hashable, Sendable {
     /// Public holidays (days off that would otherwise be working days; weekend days may be listed too).
     package var holidays: Set<CivilDate>
     /// Weekend days that are working days (调休).
     package var makeUpWorkingDays: Set<CivilDate>
+    /// The years published, or `nil` for a calendar that answers for every year.
+    package var publishedYears: Set<Int>?
+    /// Published years whose data is provisional.
+    package var provisionalYears: Set<Int>
 
-    /// Creates a calendar.
+    /// Creates a calendar that answers for every year.
     package init(holidays: Set<CivilDate> = [], makeUpWorkingDays: Set<CivilDate> = []) {
         self.holidays = holidays
         self.makeUpWorkingDays = makeUpWorkingDays
+        self.publishedYears = nil
+        self.provisionalYears = []
     }
 
-    /// Weekends only, no holidays.
+    /// The calendar of the published `years` (a later entry for the same year wins).
+    package init(years: [CalendarYear]) {
+        var byYear: [Int: CalendarYear] = [:]
+        for year in years { byYear[year.year] = year }
+        holidays = Set(byYear.values.flatMap(\.holidays))
+        makeUpWorkingDays = Set(byYear.values.flatMap(\.workingDays))
+        publishedYears = Set(byYear.keys)
+        provisionalYears = Set(byYear.values.filter(\.provisional).map(\.year))
+    }
+
+    /// Weekends only, no holidays, every year (tests).
     package static let weekendsOnly = HolidayCalendar()
 
-    /// The PRC public holidays of 2026 and their make-up working days, as published by the
-    /// General Office of the State Council (国办发明电〔2025〕, 4 November 2025).
-    package static let prc2026: HolidayCalendar = {
-        func d(_ m: Int, _ day: Int) -> CivilDate { CivilDate(year: 2026, month: m, day: day)! }
-        func span(_ m: Int, _ from: Int, _ to: Int) -> [CivilDate] { (from...to).map { d(m, $0) } }
-        let holidays: [CivilDate] =
-            span(1, 1, 3)          // 元旦
-            + span(2, 15, 23)      // 春节
-            + span(4, 4, 6)        // 清明节
-            + span(5, 1, 5)        // 劳动节
-            + span(6, 19, 21)      // 端午节
-            + span(9, 25, 27)      // 中秋节
-            + span(10, 1, 7)       // 国庆节
-        let makeUp = [d(1, 4), d(2, 14), d(2, 28), d(5, 9), d(9, 20), d(10, 10)]
-        return HolidayCalendar(holidays: Set(holidays), makeUpWorkingDays: Set(makeUp))
-    }()
+    /// The years the demo (and a new data folder) ships: 2025 and 2026 as published, 2027 provisional.
+    package static let shippedYears: [CalendarYear] = [.prc2025, .prc2026, .provisional2027]
 
-    /// The default calendar: `prc2026`.
-    package static let `default` = prc2026
+    /// 2026 only.
+    package static let prc2026 = HolidayCalendar(years: [.prc2026])
+
+    /// The default calendar: the shipped years.
+    package static let `default` = HolidayCalendar(years: shippedYears)
 
     /// The union of two calendars (for adding further years).
     package func merging(_ other: HolidayCalendar) -> HolidayCalendar {
-        HolidayCalendar(holidays: holidays.union(other.holidays), makeUpWorkingDays: makeUpWorkingDays.union(other.makeUpWorkingDays))
+        var merged = HolidayCalendar(holidays: holidays.union(other.holidays), makeUpWorkingDays: makeUpWorkingDays.union(other.makeUpWorkingDays))
+        if let mine = publishedYears, let theirs = other.publishedYears { merged.publishedYears = mine.union(theirs) }
+        merged.provisionalYears = provisionalYears.union(other.provisionalYears)
+        return merged
     }
 
     /// Day of the week, 0 = Sunday ... 6 = Saturday.
@@ -51,7 +63,17 @@ package struct HolidayCalendar: Hashable, Sendable {
         return r < 0 ? r + 7 : r
     }
 
-    /// Whether `date` is a working day.
+    /// Whether the calendar answers for `date`'s year.
+    package func covers(_ date: CivilDate) -> Bool {
+        publishedYears.map { $0.contains(date.year) } ?? true
+    }
+
+    /// Throws unless the calendar answers for `date`.
+    package func requireCovered(_ date: CivilDate) throws(CalendarError) {
+        guard covers(date) else { throw CalendarError(date: date, publishedYears: Array(publishedYears ?? [])) }
+    }
+
+    /// Whether `date` is a working day (for a date the calendar covers; see `requireCovered`).
     package func isWorkingDay(_ date: CivilDate) -> Bool {
         if makeUpWorkingDays.contains(date) { return true }
         if holidays.contains(date) { return false }
@@ -59,25 +81,34 @@ package struct HolidayCalendar: Hashable, Sendable {
         return weekday != 0 && weekday != 6
     }
 
+    /// Whether `date` is a working day.
+    /// - Throws: `CalendarError` when no calendar is published for its year.
+    package func checkedIsWorkingDay(_ date: CivilDate) throws(CalendarError) -> Bool {
+        try requireCovered(date)
+        return isWorkingDay(date)
+    }
+
     /// Number of working days after `start` up to and including `end` (0 when `end <= start`).
-    package func workingDays(after start: CivilDate, through end: CivilDate) -> Int {
+    /// - Throws: `CalendarError` when a day counted lies in a year with no published calendar.
+    package func workingDays(after start: CivilDate, through end: CivilDate) throws(CalendarError) -> Int {
         guard end > start else { return 0 }
         var count = 0
         var day = start.adding(days: 1)
         while day <= end {
-            if isWorkingDay(day) { count += 1 }
+            if try checkedIsWorkingDay(day) { count += 1 }
             day = day.adding(days: 1)
         }
         return count
     }
 
     /// The `n`-th working day after `start` (n >= 1): the last on-time day of an n-working-day window.
-    package func workingDay(_ n: Int, after start: CivilDate) -> CivilDate {
+    /// - Throws: `CalendarError` when the count runs into a year with no published calendar.
+    package func workingDay(_ n: Int, after start: CivilDate) throws(CalendarError) -> CivilDate {
         var day = start
         var remaining = max(1, n)
         while remaining > 0 {
             day = day.adding(days: 1)
-            if isWorkingDay(day) { remaining -= 1 }
+            if try checkedIsWorkingDay(day) { remaining -= 1 }
         }
         return day
     }

@@ -65,7 +65,14 @@ package struct ItemListStateMachine: Sendable {
                 throw ItemListTransitionError(.invalid, field: "changes", "a unit's first list revises nothing; declare changes only on a revision of a published list")
             }
             next.items = items
-            next.changes = changes.map { var c = $0; c.timeliness = nil; return c }
+            // A change already reported (submitted, then rejected and reopened) keeps the day it
+            // was first reported; a new one is assessed when submitted.
+            let reported = list.changes.filter { $0.timeliness != nil } + (list.reportedChanges ?? [])
+            next.changes = changes.map { change in
+                var c = change
+                c.timeliness = reported.first(where: { $0.sameChange(as: change) })?.timeliness
+                return c
+            }
             next.updatedAt = at
             next.history.append(ItemListHistoryEntry(action: "edited", at: at, actor: own(by), status: .draft,
                                                      note: "\(items.count) items, \(changes.count) declared changes"))
@@ -78,7 +85,11 @@ package struct ItemListStateMachine: Sendable {
             }
             do { try validateContent(list.items) } catch { throw .invalid(error) }
             let reportedOn = CivilDate(at, timeZone: timeZone)
-            next.changes = try checkedChanges(list, base: base, reportedOn: reportedOn)
+            let submission = list.submissionCount + 1
+            next.changes = try checkedChanges(list, base: base, reportedOn: reportedOn, submittedAt: at, submission: submission)
+            var reported = list.reportedChanges ?? []
+            for change in next.changes where !reported.contains(where: { $0.sameChange(as: change) }) { reported.append(change) }
+            next.reportedChanges = reported
             next.status = .submitted
             next.submittedAt = at
             next.submittedBy = by
@@ -121,7 +132,7 @@ package struct ItemListStateMachine: Sendable {
             next.reviewedAt = nil
             next.reviewedBy = nil
             next.rejectionReason = nil
-            next.changes = list.changes.map { var c = $0; c.timeliness = nil; return c }
+            // The changes keep their timeliness: it was fixed when they were first reported.
             next.updatedAt = at
             next.history.append(ItemListHistoryEntry(action: "reopened", at: at, actor: own(by), status: .draft,
                                                      note: "after rejection: \(list.rejectionReason ?? "")"))
@@ -163,7 +174,10 @@ package struct ItemListStateMachine: Sendable {
 
     /// The declared changes with their timeliness, after checking them against the differences
     /// from the base version.
-    func checkedChanges(_ list: ItemListVersion, base: ItemListVersion?, reportedOn: CivilDate) throws(ItemListTransitionError) -> [ListChange] {
+    /// A change first reported in an earlier submission of this version keeps that submission's
+    /// day (`reportedOn` of its timeliness), re-assessed only if its cause date was corrected.
+    func checkedChanges(_ list: ItemListVersion, base: ItemListVersion?, reportedOn: CivilDate,
+                        submittedAt: Date = Date(timeIntervalSince1970: 0), submission: Int = 1) throws(ItemListTransitionError) -> [ListChange] {
         guard let basedOn = list.basedOn else {
             if !list.changes.isEmpty {
                 throw ItemListTransitionError(.invalid, field: "changes", "a unit's first list revises nothing; remove the declared changes")
@@ -202,13 +216,22 @@ package struct ItemListStateMachine: Sendable {
                 throw ItemListTransitionError(.invalid, field: "changes[\(index)]",
                                               "declared change \"\(change.summary)\" does not match any difference from version \(basedOn); correct its kind, item or proof, or remove it")
             }
-            if change.causeDate > reportedOn {
+            let first = change.timeliness
+            let reported = first?.reportedOn ?? reportedOn
+            if change.causeDate > reported {
                 throw ItemListTransitionError(.invalid, field: "changes[\(index)].cause_date",
-                                              "cause date \(change.causeDate) is after the submission day \(reportedOn); a change is reported after its cause arises")
+                                              "cause date \(change.causeDate) is after the submission day \(reported); a change is reported after its cause arises")
             }
             var checked = change
-            checked.timeliness = ChangeTimeliness.assess(causeDate: change.causeDate, reportedOn: reportedOn,
-                                                         calendar: calendar, windowWorkingDays: reportingWorkingDays)
+            do {
+                checked.timeliness = try ChangeTimeliness.assess(causeDate: change.causeDate, reportedOn: reported, calendar: calendar,
+                                                                 windowWorkingDays: reportingWorkingDays,
+                                                                 firstSubmittedAt: first == nil ? submittedAt : first?.firstSubmittedAt,
+                                                                 firstSubmission: first == nil ? submission : first?.firstSubmission)
+            } catch {
+                throw ItemListTransitionError(.wrongState, field: "changes[\(index)].cause_date",
+                                              "cannot count the Art. 5 window of \(change.summary): \(error.message)")
+            }
             result.append(checked)
         }
         return result

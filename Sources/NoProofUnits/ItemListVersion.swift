@@ -39,6 +39,10 @@ package struct ItemListVersion: Hashable, Sendable, Codable {
     package var publishedAt: Date?
     /// Every step, oldest first.
     package var history: [ItemListHistoryEntry]
+    /// Every change a submission of this version reported, with the timeliness of its first
+    /// report (nil before the first submission): a change dropped in an edit after a rejection
+    /// and declared again keeps its first report, and is not counted late twice.
+    package var reportedChanges: [ListChange]?
 
     /// Creates a version from stored parts (use `ItemListStateMachine.newDraft` for new ones).
     package init(unitCode: UnifiedSocialCreditCode, version: Int, basedOn: Int?, items: [ServiceItem], changes: [ListChange],
@@ -68,6 +72,13 @@ package struct ItemListVersion: Hashable, Sendable, Codable {
 
     /// Declared changes that were reported after the three-working-day window.
     package var lateChanges: [ListChange] { changes.filter(\.isLate) }
+
+    /// How many times this version has been submitted (resubmissions after a rejection count).
+    package var submissionCount: Int { history.filter { $0.action == "submitted" }.count }
+
+    /// The late changes the latest submission reported late for the first time (each late
+    /// change is counted once, not again when the version is resubmitted after a rejection).
+    package var newlyLateChanges: [ListChange] { lateChanges.filter { $0.firstReportedLate(inSubmission: submissionCount) } }
 
     /// Whether this version is published and its effective time has come at `time` (it may still
     /// be superseded by a later published version; see `inForce(among:at:)`).

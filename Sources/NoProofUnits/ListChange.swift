@@ -40,6 +40,20 @@ package struct ListChange: Hashable, Sendable, Codable {
     /// Whether the change was reported late (`false` until submitted).
     package var isLate: Bool { timeliness?.late ?? false }
 
+    /// Whether `other` declares the same change (kind, item and proof), whatever its wording or
+    /// cause date: the change keeps the timeliness of its first report.
+    package func sameChange(as other: ListChange) -> Bool {
+        kind == other.kind && itemCode == other.itemCode && proofCode == other.proofCode
+    }
+
+    /// Whether this change was reported late for the first time by the version's `submission`-th
+    /// submission (a late change is counted once, not again on each resubmission after a rejection).
+    package func firstReportedLate(inSubmission submission: Int) -> Bool {
+        guard let timeliness, timeliness.late else { return false }
+        guard let first = timeliness.firstSubmission else { return true }
+        return first == submission
+    }
+
     /// Checks codes and that the cause is written down.
     /// - Throws: `ValidationError` with fields prefixed by `field`.
     package func validate(field: String) throws(ValidationError) {

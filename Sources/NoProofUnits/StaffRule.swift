@@ -1,20 +1,26 @@
 /// The Art. 10 staffing rule as pure functions: every active unit names exactly one supervisor
 /// (督办员) and at least one agent (代办员). Inactive members do not count.
+///
+/// This is the one place the rule is decided: every path that sets a unit's staff (registering
+/// a unit, changing or re-activating it, replacing, adding or deactivating staff, bulk loads,
+/// demo seeding) asks `violation(in:unitActive:)`. No unit, active or not, ever has two active
+/// supervisors; an inactive unit may lack a supervisor or an agent (it is out of service), and
+/// gets the full check when it is activated.
 package enum StaffRule {
     /// The first violation in `staff`, or `nil` when the set is acceptable. Member data and
-    /// identifier uniqueness are checked first; the role counts are checked only when
-    /// `unitActive` (an inactive unit may have no active staff).
+    /// identifier uniqueness are checked first, then that there is at most one active
+    /// supervisor; the minimums (a supervisor, an agent) only when `unitActive`.
     package static func violation(in staff: [StaffMember], unitActive: Bool = true) -> StaffRuleViolation? {
         var seen = Set<String>()
         for member in staff {
             do { try member.validate() } catch { return .invalidMember(error) }
             if !seen.insert(member.id).inserted { return .duplicateID(member.id) }
         }
-        guard unitActive else { return nil }
         let active = staff.filter(\.active)
         let supervisors = active.filter { $0.role == .supervisor }.map(\.id)
-        if supervisors.isEmpty { return .noSupervisor }
         if supervisors.count > 1 { return .multipleSupervisors(supervisors.sorted()) }
+        guard unitActive else { return nil }
+        if supervisors.isEmpty { return .noSupervisor }
         if !active.contains(where: { $0.role == .agent }) { return .noAgent }
         return nil
     }

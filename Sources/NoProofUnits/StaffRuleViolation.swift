@@ -19,7 +19,7 @@ package enum StaffRuleViolation: Error, Hashable, Sendable, CustomStringConverti
         case .noSupervisor:
             "Art. 10: an active unit must have exactly one supervisor (督办员); this change leaves none — name a new supervisor in the same change"
         case .multipleSupervisors(let ids):
-            "Art. 10: an active unit must have exactly one supervisor (督办员); this change leaves \(ids.count) (\(ids.joined(separator: ", "))) — to hand over, replace the staff set so the old supervisor is deactivated in the same change"
+            "Art. 10: a unit names exactly one supervisor (督办员); this change leaves \(ids.count) (\(ids.joined(separator: ", "))) — to hand over, replace the staff set so the old supervisor is deactivated in the same change"
         case .noAgent:
             "Art. 10: an active unit must have at least one agent (代办员); this change leaves none — add another agent first"
         case .duplicateID(let id):

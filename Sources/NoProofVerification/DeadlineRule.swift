@@ -54,12 +54,17 @@ package struct VerificationDeadlines: Hashable, Sendable {
     /// Return a request that is not the unit's duty by then.
     package var returnBy: Date
 
+    /// The 30-minute and 24-hour limits run on `clock`: in office time (the office hours of
+    /// working days) in the server, round the clock only where a test says so.
     /// - Parameters:
     ///   - databaseBacked: the proof is a licence type of a database that is not yet connected.
     ///   - promisedCompletionAt: commitment items: when the item must be finished (required).
+    ///   - clock: the office clock.
+    /// - Throws: `.invalid` for a missing promised time; `.wrongState` when the limit runs into a
+    ///   year with no published working-day calendar.
     package static func compute(filedAt: Date, itemKind: VerificationItemKind, databaseBacked: Bool,
-                                promisedCompletionAt: Date?) throws(VerificationError) -> VerificationDeadlines {
-        let returnBy = filedAt.addingTimeInterval(DeadlineRule.shortLimit)
+                                promisedCompletionAt: Date?, clock: OfficeClock = .roundTheClock) throws(VerificationError) -> VerificationDeadlines {
+        let returnBy = try office(clock, DeadlineRule.shortLimit, after: filedAt)
         if itemKind == .immediate {
             return VerificationDeadlines(rule: .immediateItem, answerBy: returnBy, returnBy: returnBy)
         }
@@ -74,21 +79,37 @@ package struct VerificationDeadlines: Hashable, Sendable {
         if promised < returnBy {
             return VerificationDeadlines(rule: .commitmentMinimum, answerBy: returnBy, returnBy: returnBy)
         }
-        let cap = filedAt.addingTimeInterval(DeadlineRule.commitmentLimit)
+        let cap = try office(clock, DeadlineRule.commitmentLimit, after: filedAt)
         if promised < cap {
             return VerificationDeadlines(rule: .commitmentPromisedTime, answerBy: promised, returnBy: min(returnBy, promised))
         }
         return VerificationDeadlines(rule: .commitment24h, answerBy: cap, returnBy: returnBy)
     }
 
+    /// `limit` of office time after `start` on `clock`.
+    /// - Throws: `.wrongState` when no calendar is published for a day the count needs.
+    package static func office(_ clock: OfficeClock, _ limit: TimeInterval, after start: Date) throws(VerificationError) -> Date {
+        do {
+            return try clock.adding(limit, to: start)
+        } catch {
+            throw VerificationError(.wrongState, "the Art. 10 time limit cannot be counted: \(error.message)")
+        }
+    }
+
     /// When a commitment item accepted at `acceptedAt` must be finished: after so many hours, or
     /// at the end (24:00 China Standard Time) of the n-th working day after the day of acceptance.
-    package static func promisedCompletion(_ time: PromisedTime, acceptedAt: Date, calendar: HolidayCalendar = .default) -> Date {
+    /// - Throws: `.wrongState` when the working days run into a year with no published calendar.
+    package static func promisedCompletion(_ time: PromisedTime, acceptedAt: Date, calendar: HolidayCalendar = .default) throws(VerificationError) -> Date {
         switch time {
         case .hours(let hours):
             return acceptedAt.addingTimeInterval(TimeInterval(hours) * 3600)
         case .workingDays(let days):
-            let last = calendar.workingDay(days, after: CivilDate(acceptedAt))
+            let last: CivilDate
+            do {
+                last = try calendar.workingDay(days, after: CivilDate(acceptedAt))
+            } catch {
+                throw VerificationError(.wrongState, "the item's promised completion time cannot be counted: \(error.message)")
+            }
             return Date(timeIntervalSince1970: TimeInterval(last.daysSinceEpoch + 1) * 86_400 - 8 * 3600)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NoProofUnits
 
 /// Where a request stands. `escalated` means overdue: the answer deadline passed and the issuing
 /// unit's supervisor (督办员) must see it finished within a further 30 minutes.
@@ -155,11 +156,11 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
-    /// Files a request at `now`: validates it and computes its deadlines.
-    package static func file(_ filing: Filing, id: String, at now: Date) throws(VerificationError) -> VerificationRequest {
+    /// Files a request at `now`: validates it and computes its deadlines on `clock` (office time).
+    package static func file(_ filing: Filing, id: String, at now: Date, clock: OfficeClock = .roundTheClock) throws(VerificationError) -> VerificationRequest {
         try validate(filing)
         let deadlines = try VerificationDeadlines.compute(filedAt: now, itemKind: filing.itemKind, databaseBacked: filing.databaseBacked,
-                                                          promisedCompletionAt: filing.promisedCompletionAt)
+                                                          promisedCompletionAt: filing.promisedCompletionAt, clock: clock)
         return VerificationRequest(
             id: id, requestKey: filing.requestKey, requestingUnit: filing.requestingUnit, requestingUnitName: filing.requestingUnitName,
             issuingUnit: filing.issuingUnit, issuingUnitName: filing.issuingUnitName, proofType: filing.proofType,
@@ -283,11 +284,13 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
 
     /// The answer deadline passed with the request still open: it becomes overdue and goes to the
     /// supervisor, who must see it finished within 30 minutes.
-    package mutating func markOverdue(at now: Date) -> Bool {
+    /// The supervisor's 30 minutes run on `clock` (office time); should the count reach a year
+    /// with no published calendar, they run on the wall clock, so the escalation never stalls.
+    package mutating func markOverdue(at now: Date, clock: OfficeClock = .roundTheClock) -> Bool {
         guard status == .filed || status == .taken, now >= answerBy else { return false }
         status = .escalated
         overdueAt = answerBy
-        escalationBy = answerBy.addingTimeInterval(DeadlineRule.shortLimit)
+        escalationBy = (try? clock.adding(DeadlineRule.shortLimit, to: answerBy)) ?? answerBy.addingTimeInterval(DeadlineRule.shortLimit)
         return true
     }
 
@@ -309,7 +312,7 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
 
     /// A new request with the same facts, addressed to `unit` (by default the suggested one).
     package func refiling(to unit: String, unitName: String, id newID: String, by staff: String, databaseBacked: Bool,
-                          at now: Date) throws(VerificationError) -> VerificationRequest {
+                          at now: Date, clock: OfficeClock = .roundTheClock) throws(VerificationError) -> VerificationRequest {
         guard status == .returned else {
             throw VerificationError(.wrongState, "only a returned request can be re-filed; request \(id) is \(status.rawValue)")
         }
@@ -319,7 +322,7 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
             declared: declared, itemCode: itemCode, caseReference: caseReference, itemKind: itemKind,
             promisedCompletionAt: promisedCompletionAt, databaseBacked: databaseBacked, caseAcceptedAt: caseAcceptedAt, filedBy: staff
         )
-        var next = try VerificationRequest.file(filing, id: newID, at: now)
+        var next = try VerificationRequest.file(filing, id: newID, at: now, clock: clock)
         next.refiledFrom = id
         next.priorVerificationTime = verificationTime(at: now)
         return next

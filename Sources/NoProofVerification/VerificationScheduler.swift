@@ -1,4 +1,5 @@
 import Foundation
+import NoProofUnits
 
 /// Watches the deadlines of open requests: marks a request overdue and escalates it to the
 /// supervisor when its answer deadline passes, and records the second breach when the
@@ -13,12 +14,17 @@ package actor VerificationScheduler {
 
     private let store: any VerificationStore
     private let now: @Sendable () -> Date
+    /// The office clock in force (the supervisor's 30 minutes run in office time).
+    private let clock: @Sendable () -> OfficeClock
     private var observer: Observer?
     private var armed: [String: Date] = [:]
 
-    package init(store: any VerificationStore, now: @escaping @Sendable () -> Date, observer: Observer? = nil) {
+    /// - Parameter clock: the office clock in force at each check (the wall clock unless given).
+    package init(store: any VerificationStore, now: @escaping @Sendable () -> Date, observer: Observer? = nil,
+                 clock: @escaping @Sendable () -> OfficeClock = { .roundTheClock }) {
         self.store = store
         self.now = now
+        self.clock = clock
         self.observer = observer
     }
 
@@ -49,6 +55,7 @@ package actor VerificationScheduler {
     @discardableResult
     package func fireDue() async -> [VerificationRequest] {
         let moment = now()
+        let office = clock()
         let due = armed.filter { $0.value <= moment }.sorted { $0.value < $1.value }.map(\.key)
         var changed: [VerificationRequest] = []
         for id in due {
@@ -58,7 +65,7 @@ package actor VerificationScheduler {
                     continue
                 }
                 let (request, didChange) = try await store.update(id: id) { request throws(VerificationError) in
-                    let overdue = request.markOverdue(at: moment)
+                    let overdue = request.markOverdue(at: moment, clock: office)
                     let breach = request.recordSecondBreach(at: moment)
                     return overdue || breach
                 }

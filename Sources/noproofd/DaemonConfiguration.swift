@@ -71,6 +71,9 @@ struct DaemonConfiguration: Codable {
     var flagThresholds: [String: UInt64]?
     var staleListDays: Int?
     var systemUnusedMinimumDays: Int?
+    /// Office hours of working days during which the Art. 10 clocks run, China Standard Time
+    /// (default "08:30-12:00,13:30-17:30"; "always" for the wall clock). docs/CALENDAR.md.
+    var officeHours: String?
     /// TLS listener (see `noproofd --help`): PEM files, its port, and whether plain TCP is off.
     var tlsCert: String?
     var tlsKey: String?

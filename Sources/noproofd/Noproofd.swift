@@ -268,10 +268,25 @@ struct Noproofd: AsyncParsableCommand {
                            typeNames: Dictionary(library.licences.licenceTypes.map { ($0.code, $0.nameZh) }, uniquingKeysWith: { a, _ in a }),
                            thresholds: thresholds, exemptions: library.oversight,
                            issuers: Set(library.licences.licenceTypes.map(\.issuerCode.value)), logger: logger).register(in: &registry)
-        // Department verification: deadlines re-armed from the store, checked once a second.
+        // Department verification: deadlines re-armed from the store, checked once a second; the
+        // Art. 10 limits run in office time on the published working-day calendar (docs/CALENDAR.md).
+        let hours: OfficeHours
+        do {
+            hours = try OfficeHours.parse(file.officeHours ?? OfficeHours.standard.description, field: "officeHours")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        library.units.calendarBook.replace(hours: hours)
+        let calendar = library.units.calendarBook.calendar
+        logger.info("working-day calendar", metadata: [
+            "years": "\((calendar.publishedYears ?? []).sorted().map(String.init).joined(separator: ","))",
+            "provisional": "\(calendar.provisionalYears.sorted().map(String.init).joined(separator: ","))",
+            "office_hours": "\(hours)",
+        ])
         let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
         let verification = VerificationService(store: library.verification, units: library.units, keyring: library.keyring,
-                                               audit: library.audit, databaseBacked: { notConnected.contains($0) }, logger: logger)
+                                               audit: library.audit, databaseBacked: { notConnected.contains($0) },
+                                               calendar: library.units.calendarBook, logger: logger)
         let armed = try await verification.start()
         logger.info("verification deadlines re-armed", metadata: ["pending": "\(armed)"])
         verification.register(in: &registry)

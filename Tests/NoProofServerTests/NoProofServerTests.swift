@@ -156,6 +156,30 @@ struct NoProofServerTests {
         }
     }
 
+    /// Issue 16: `noproof verify-request watch` died after the CLI's 10-second default timeout.
+    /// A stream carries no deadline unless the call gives one; unary calls keep the default.
+    @Test func streamsCarryNoDefaultDeadline() async throws {
+        try await withTestServer { _, port in
+            var configuration = NoProofClient.Configuration(port: port)
+            configuration.credential = ("test-unit", "test-secret")
+            configuration.defaultTimeout = .seconds(10)
+            let client = try await NoProofClient.connect(configuration)
+            var seen: [String] = []
+            for try await message in client.serverStreaming(.path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "deadline"),
+                                                            as: HealthCheckResponse.self) {
+                seen.append(message.serverName)
+            }
+            #expect(seen == ["none"])
+            seen = []
+            for try await message in client.serverStreaming(.path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "deadline"),
+                                                            as: HealthCheckResponse.self, timeout: .seconds(60)) {
+                seen.append(message.serverName)
+            }
+            #expect(seen == ["set"])
+            await client.close()
+        }
+    }
+
     @Test func callbackMethodsAnswerFromAnyThreadOrAtOnce() async throws {
         try await withTestServer { _, port in
             let client = try await Self.client(port)

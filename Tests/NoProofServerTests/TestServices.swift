@@ -47,7 +47,12 @@ enum TestServices {
             try await Task.sleep(for: .milliseconds(milliseconds))
             return HealthCheckResponse(status: .serving, serverName: request.service)
         }
-        registry.serverStreaming(count, HealthCheckRequest.self, HealthCheckResponse.self) { request, _, writer in
+        registry.serverStreaming(count, HealthCheckRequest.self, HealthCheckResponse.self) { request, context, writer in
+            if request.service == "deadline" {
+                // Whether the caller set a deadline on the stream ("none" or "set").
+                try await writer.send(HealthCheckResponse(status: .serving, serverName: context.deadline == nil ? "none" : "set"))
+                return
+            }
             if request.service == "fail" {
                 try await writer.send(HealthCheckResponse(status: .serving, uptimeSeconds: 1))
                 throw RPCError(.dataLoss, "stream broke after one message")

@@ -194,6 +194,10 @@ struct FailClosedAuditTests {
                         _ = try await taskForce.issue(fresh[0])
                     }),
                     ("ImportLicences", await Self.failure { _ = try await taskForce.importLicences(Array(fresh[1...])) }),
+                    ("PublishCalendarYear", await Self.failure {
+                        _ = try await taskForce.publishCalendarYear(CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: []),
+                                                                    actingStaff: nil)
+                    }),
                 ]
             }
             for (call, error) in refusals { Self.expectNothingChanged(error, call) }
@@ -203,6 +207,8 @@ struct FailClosedAuditTests {
             #expect(try await env.units.staff(of: waterCode, includeInactive: true) == staffBefore)
             #expect(try await env.units.unit(code: UnitDemoData.hospital.code)?.name == UnitDemoData.hospital.name)
             #expect(try await env.units.listHistory(unit: waterCode).count == listsBefore)
+            #expect(try await env.units.calendarYears().map(\.data.year) == [2025, 2026, 2027])
+            #expect(!env.units.calendarBook.calendar.covers(CivilDate(year: 2028, month: 1, day: 3)!))
             #expect(try await env.library.licence(id: suspendable.id.description).status == .valid)
             #expect(try await env.library.licence(id: amendable.id.description).holderName == amendable.holderName)
             for message in fresh {

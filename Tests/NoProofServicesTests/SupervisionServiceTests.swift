@@ -434,6 +434,52 @@ struct SupervisionServiceTests {
         }
     }
 
+    /// Publishing a calendar year is an authority act of the task force office: audited with the
+    /// signed-in staff member, intent before the change, outcome with the version.
+    @Test func publishingACalendarYearIsAudited() async throws {
+        try await Self.withEnvironment { env in
+            let taskForce = try await env.client("taskforce/supervisor-0001")
+            let year = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], provisional: true, source: "test")
+            #expect(try await taskForce.publishCalendarYear(year, actingStaff: nil).version == 1)
+            let records = try env.audit.records(after: 0, limit: 1000).filter { $0.action == "Calendar.Publish" }
+            #expect(records.map(\.result) == ["intended", "v1 provisional"])
+            #expect(records.allSatisfy { $0.unitCode == Self.taskForce && $0.staff == "supervisor-0001" && $0.caseReference == "CALENDAR 2028" })
+            #expect(try env.audit.verifyChain().isIntact)
+            await taskForce.close()
+        }
+    }
+
+    /// Issue 16: submit -> reject -> reopen -> submit recorded one late change twice, so the
+    /// report counted it twice. It is recorded (and counted) once, by the first submission.
+    @Test func aLateChangeResubmittedAfterARejectionIsCountedOnce() async throws {
+        try await Self.withEnvironment { env in
+            let water = try await env.client("water")
+            let taskForce = try await env.client("taskforce/supervisor-0001")
+            let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
+            let items = UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
+                + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])]
+            let change = DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")
+            _ = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: items, changes: [change], staff: "agent-0001")
+            let first = try await water.submitList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
+            #expect(first.changes.first?.late == true)
+            _ = try await taskForce.rejectList(unitCode: Self.water, version: draft.version, reason: "请补充依据", staff: "supervisor-0001")
+            _ = try await water.reopenList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
+            var reworded = change
+            reworded.cause = "通知（补充依据）"
+            _ = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: items, changes: [reworded], staff: "agent-0001")
+            let second = try await water.submitList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
+            #expect(second.changes.first?.late == true, "still reported late: it was")
+            #expect(second.changes.first?.reportedOn == first.changes.first?.reportedOn)
+            let records = try env.audit.records(after: 0, limit: 1000)
+            #expect(records.filter { $0.action == "List.LateChange" && $0.result == "late" }.count == 1)
+            #expect(records.filter { $0.action == "List.Submit" && $0.result == "submitted_late" }.count == 2)
+            let report = try await taskForce.supervisionReport(from: "2026-01-06", to: "2026-01-06")
+            let waterRow = report.units.first { $0.unitCode == Self.water }
+            #expect(Self.figure(waterRow, "list_changes_late") == 1)
+            for client in [water, taskForce] { await client.close() }
+        }
+    }
+
     /// The task force office issues the citizen portal a credential of its own kind: it reads
     /// who-looked, is refused everything a unit does, and stops working once revoked.
     @Test func anIssuedCitizenPortalCredentialOnlyReadsWhoLookedUntilRevoked() async throws {

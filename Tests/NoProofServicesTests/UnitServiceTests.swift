@@ -134,6 +134,56 @@ struct UnitServiceTests {
         DeclaredChange(kind: "add", item: "SW-XH-003", cause: "市政府办公室通知：用水销户纳入一网通办", causeDate: day.description)
     }
 
+    /// Issue 16: CreateUnit accepted a unit with two supervisors (registered inactive) while
+    /// SetStaff refused the same set. One rule on every path: both are refused the same way.
+    @Test func createUnitAndSetStaffApplyTheSameSupervisorRule() async throws {
+        try await Self.withEnvironment { environment in
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
+            let code = try UnifiedSocialCreditCode.make(first17: "91370400MA3D00001", field: "code").value
+            let twoSupervisors = [StaffEntry(staffID: "supervisor-0001", name: "甲", role: "supervisor", active: true),
+                                  StaffEntry(staffID: "supervisor-0002", name: "乙", role: "supervisor", active: true),
+                                  StaffEntry(staffID: "agent-0001", name: "丙", role: "agent", active: true)]
+            for active in [false, true] {
+                let unit = UnitInfo(code: code, name: "枣庄测试燃气有限公司", kind: "public_service", sector: "gas", district: "市中区", active: active)
+                let refused = await failure { _ = try await taskForce.createUnit(unit, staff: twoSupervisors, actingStaff: nil) }
+                #expect(refused?.code == .failedPrecondition, "active \(active): \(String(describing: refused))")
+                #expect(refused?.message.contains("exactly one supervisor") == true)
+            }
+            let setStaff = await failure { _ = try await taskForce.setStaff(of: Self.water, to: twoSupervisors) }
+            #expect(setStaff?.code == .failedPrecondition)
+            #expect(setStaff?.message.contains("exactly one supervisor") == true)
+        }
+    }
+
+    /// The calendar over RPC: public to read; published by signed-in task force staff only, as
+    /// the year's next version, in force at once for list timing.
+    @Test func theCalendarIsPublishedByTheTaskForceAndReadByAnyone() async throws {
+        try await Self.withEnvironment { environment in
+            let anonymous = try await environment.client()
+            let calendar = try await anonymous.calendar()
+            #expect(calendar.years.map(\.year) == [2025, 2026, 2027])
+            #expect(calendar.years.map(\.provisional) == [false, false, true])
+            #expect(calendar.officeHours == "08:30-12:00,13:30-17:30")
+            #expect(await code { _ = try await anonymous.calendar(year: 2030) } == .notFound)
+
+            let year2028 = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], source: "test")
+            let water = try await environment.client("water/supervisor-0001")
+            #expect(await code { _ = try await water.publishCalendarYear(year2028, actingStaff: nil) } == .permissionDenied)
+            let system = try await environment.client("taskforce")
+            #expect(await code { _ = try await system.publishCalendarYear(year2028, actingStaff: "supervisor-0001") } == .permissionDenied)
+            let taskForce = try await environment.client("taskforce/supervisor-0001")
+            let bad = CalendarYearInfo(year: 2028, holidays: ["2028-02-30"], workingDays: [])
+            #expect(await code { _ = try await taskForce.publishCalendarYear(bad, actingStaff: nil) } == .invalidArgument)
+            let published = try await taskForce.publishCalendarYear(year2028, actingStaff: nil)
+            #expect(published.version == 1 && published.publishedBy == "\(Self.taskForce)/supervisor-0001")
+            #expect(environment.units.machine.calendar.covers(CivilDate(year: 2028, month: 1, day: 3)!))
+            #expect(!environment.units.machine.calendar.isWorkingDay(CivilDate(year: 2028, month: 1, day: 3)!))
+            let again = try await taskForce.publishCalendarYear(year2028, actingStaff: nil)
+            #expect(again.version == 2)
+            #expect(try await anonymous.calendar(year: 2028, history: true).years.map(\.version) == [1, 2])
+        }
+    }
+
     @Test func listsAndUnitsAreReadableWithoutCredentials() async throws {
         try await Self.withEnvironment { environment in
             let client = try await environment.client()
@@ -443,7 +493,8 @@ struct UnitServiceTests {
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
             let methods = try await taskForce.listMethods().methods.filter { $0.path.hasPrefix("/noproof.v1.Units/") }
-            #expect(Set(methods.map(\.id)) == Set(30...48).union([110]))   // 110: ShowItem
+            #expect(Set(methods.map(\.id)) == Set(30...48).union([110]).union(100...101))   // 110: ShowItem; 100-101: calendar
+            #expect(methods.first { $0.id == 100 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 30 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 37 }?.requiresAuthentication == false)
             _ = try? await water.lookup(holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",

@@ -43,7 +43,10 @@ struct VerificationServiceTests {
         }
     }
 
-    static func withEnvironment(directory given: URL? = nil, _ body: @Sendable (Environment) async throws -> Void) async throws {
+    /// - Parameter officeHours: run the Art. 10 clocks in office time on the store's calendar
+    ///   (as noproofd does); nil: the wall clock.
+    static func withEnvironment(directory given: URL? = nil, officeHours: OfficeHours? = nil,
+                                _ body: @Sendable (Environment) async throws -> Void) async throws {
         let directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if given == nil { try? FileManager.default.removeItem(at: directory) } }
@@ -55,8 +58,10 @@ struct VerificationServiceTests {
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
         let audit = try AuditLog(directory: directory)
         let store = try SQLiteVerificationStore(directory: directory)
+        if let officeHours { units.calendarBook.replace(hours: officeHours) }
         let service = VerificationService(store: store, units: units, keyring: keyring, audit: audit,
-                                          databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
+                                          databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now },
+                                          calendar: officeHours == nil ? nil : units.calendarBook, logger: quiet)
         try await service.start()
         var registry = RPCRegistry()
         service.register(in: &registry)
@@ -274,6 +279,34 @@ struct VerificationServiceTests {
         }
     }
 
+    /// Issue 16: on the wall clock a request filed on Friday at 17:50 reached second breach at
+    /// 18:50. In office time it is due on Monday at 09:00 and the supervisor's half hour ends at 09:30.
+    /// An instant of January 2026, China Standard Time.
+    @Sendable static func januaryCST(_ day: Int, _ hour: Int, _ minute: Int) -> Date {
+        Date(timeIntervalSince1970: Double(CivilDate(year: 2026, month: 1, day: day)!.daysSinceEpoch * 86_400 + (hour - 8) * 3600 + minute * 60))
+    }
+
+    @Test("office time: filed Friday 17:50, nothing due over the weekend, escalated Monday 09:00, second breach 09:30")
+    func officeTimeOverTheWeekend() async throws {
+        try await Self.withEnvironment(officeHours: .standard) { env in
+            let cst = Self.januaryCST
+            env.clock.value.withLock { $0 = cst(9, 17, 50) }   // Friday 9 January 2026
+            let civil = try await env.client("civil")
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            #expect(filed.answerByMillis == Self.millis(cst(12, 9, 0)) && filed.returnByMillis == Self.millis(cst(12, 9, 0)))
+            env.clock.value.withLock { $0 = cst(9, 18, 50) }
+            #expect(await env.service.scheduler.fireDue().isEmpty)
+            env.clock.value.withLock { $0 = cst(11, 23, 0) }
+            #expect(await env.service.scheduler.fireDue().isEmpty)
+            env.clock.value.withLock { $0 = cst(12, 9, 0) }
+            let escalated = await env.service.scheduler.fireDue()
+            #expect(escalated.first?.escalationBy == cst(12, 9, 30))
+            env.clock.value.withLock { $0 = cst(12, 9, 30) }
+            #expect(await env.service.scheduler.fireDue().first?.secondBreachAt == cst(12, 9, 30))
+            await civil.close()
+        }
+    }
+
     @Test("overdue twice: the supervisor's 30 minutes pass too and the second breach is recorded and pushed")
     func overdueTwice() async throws {
         try await Self.withEnvironment { env in
@@ -298,7 +331,7 @@ struct VerificationServiceTests {
 
     /// The promised completion time of the hospital's YY-YB-002 (5 working days) for a case accepted at `accepted`.
     static func hospitalPromised(acceptedAt accepted: Date) -> Date {
-        VerificationDeadlines.promisedCompletion(.workingDays(5), acceptedAt: accepted)
+        try! VerificationDeadlines.promisedCompletion(.workingDays(5), acceptedAt: accepted)
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }

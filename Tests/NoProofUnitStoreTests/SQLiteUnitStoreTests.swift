@@ -101,6 +101,59 @@ struct SQLiteUnitStoreTests {
         try store.close()
     }
 
+    /// Issue 16: the one supervisor rule holds on every path, for an inactive unit too.
+    @Test func noPathGivesAUnitTwoSupervisors() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteUnitStore(directory: directory.url)
+        var dormant = demo.bank
+        dormant.active = false
+        let twoSupervisors = [StaffMember(id: "supervisor-0001", name: "a", role: .supervisor),
+                              StaffMember(id: "supervisor-0002", name: "b", role: .supervisor),
+                              StaffMember(id: "agent-0001", name: "c", role: .agent)]
+        await expectStoreError(.conflict, containing: "leaves 2") { try await store.createUnit(dormant, staff: twoSupervisors, at: t0) }
+        try await store.createUnit(dormant, staff: [StaffMember(id: "supervisor-0001", name: "a", role: .supervisor)], at: t0)
+        await expectStoreError(.conflict, containing: "leaves 2") { try await store.replaceStaff(of: dormant.code, with: twoSupervisors, at: t0) }
+        await expectStoreError(.conflict, containing: "leaves 2") {
+            try await store.addStaff(StaffMember(id: "supervisor-0002", name: "b", role: .supervisor), to: dormant.code, at: t0)
+        }
+        // Activating it needs the full rule: an agent first.
+        dormant.active = true
+        await expectStoreError(.conflict, containing: "at least one agent") { try await store.updateUnit(dormant, at: t0) }
+        try store.close()
+    }
+
+    /// The working-day calendar is data: a new database has the shipped years, a publication is
+    /// the year's next version, in force at once and after reopening.
+    @Test func calendarYearsArePublishedAsVersionsAndPersist() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        var store = try SQLiteUnitStore(directory: directory.url)
+        let shipped = try await store.calendarYears()
+        #expect(shipped.map(\.data.year) == [2025, 2026, 2027])
+        #expect(shipped.map(\.version) == [1, 1, 1] && shipped.allSatisfy { $0.publishedBy == "shipped" })
+        #expect(store.calendarBook.calendar.provisionalYears == [2027])
+        #expect(!store.machine.calendar.covers(CivilDate(year: 2028, month: 1, day: 3)!))
+        let d = { (text: String) in try! CivilDate.parse(text, field: "date") }
+        let final2027 = CalendarYear(year: 2027, holidays: [d("2027-01-01"), d("2027-02-05"), d("2027-02-08")],
+                                     workingDays: [d("2027-02-20")], source: "test notice")
+        let published = try await store.publishCalendarYear(final2027, by: "11370400MB1234567/supervisor-0001", at: t0)
+        #expect(published.version == 2)
+        #expect(store.calendarBook.calendar.provisionalYears.isEmpty)
+        #expect(store.machine.calendar.isWorkingDay(d("2027-02-20")))
+        let year2028 = CalendarYear(year: 2028, holidays: [d("2028-01-03")], workingDays: [])
+        #expect(try await store.publishCalendarYear(year2028, by: "x/y", at: t0).version == 1)
+        await expectStoreError(containing: "weekday") {
+            _ = try await store.publishCalendarYear(CalendarYear(year: 2028, holidays: [], workingDays: [d("2028-03-01")]), by: "x/y", at: t0)
+        }
+        try store.close()
+        store = try SQLiteUnitStore(directory: directory.url)
+        #expect(try await store.calendarYears().map(\.version) == [1, 1, 2, 1])
+        #expect(try await store.calendarHistory(year: 2027).map(\.data.provisional) == [true, false])
+        #expect(store.machine.calendar.covers(d("2028-01-04")) && !store.machine.calendar.isWorkingDay(d("2028-01-03")))
+        try store.close()
+    }
+
     @Test func credentialsStoreOnlyHashesAndRevocationPersists() async throws {
         let directory = try TestDirectory()
         defer { directory.remove() }

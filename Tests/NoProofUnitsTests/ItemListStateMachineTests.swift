@@ -149,7 +149,8 @@ struct ItemListStateMachineTests {
         // Thursday 5 March -> Tuesday 10 March is the third working day.
         let onTime = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 10, 17)), to: list, base: base)
         #expect(onTime.changes[0].timeliness == ChangeTimeliness(reportedOn: Fixtures.date("2026-03-10"), workingDaysElapsed: 3,
-                                                                 deadline: Fixtures.date("2026-03-10"), late: false))
+                                                                 deadline: Fixtures.date("2026-03-10"), late: false,
+                                                                 firstSubmittedAt: Fixtures.cst(2026, 3, 10, 17), firstSubmission: 1))
         #expect(onTime.lateChanges.isEmpty)
         let late = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 11, 9)), to: list, base: base)
         #expect(late.changes[0].isLate)
@@ -169,6 +170,75 @@ struct ItemListStateMachineTests {
         #expect(lateWithoutHolidays.changes[0].isLate)
         let late = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 4, 9, 9)), to: list, base: base)
         #expect(late.changes[0].isLate)
+    }
+
+    /// Issue 16: the task force's review time is not the unit's delay. A change reported on time
+    /// stays on time after a rejection and a late resubmission; the timing is that of the first
+    /// submission.
+    @Test func timingIsFixedAtTheFirstSubmissionAcrossRejectAndReopen() throws {
+        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "居住证明改由社区核验",
+                                causeDate: Fixtures.date("2026-03-05"))
+        let (draft, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
+        var list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 10, 17)), to: draft, base: base)
+        #expect(list.lateChanges.isEmpty)
+        list = try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 16), reason: "请补充依据"), to: list)
+        list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 17)), to: list)
+        #expect(list.changes[0].timeliness?.reportedOn == Fixtures.date("2026-03-10"))
+        // The unit rewrites the cause text (same change: kind, item, proof) and resubmits a week later.
+        var reworded = change
+        reworded.cause = "居住证明改由社区核验（依据市民政局通知）"
+        list = try machine.apply(.edit(items: [changedMarriage, Fixtures.subsidyItem], changes: [reworded], by: "agent-0001",
+                                       at: Fixtures.cst(2026, 3, 17)), to: list)
+        list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 18, 9)), to: list, base: base)
+        #expect(list.changes[0].isLate == false)
+        #expect(list.changes[0].timeliness?.reportedOn == Fixtures.date("2026-03-10"))
+        #expect(list.changes[0].timeliness?.firstSubmittedAt == Fixtures.cst(2026, 3, 10, 17))
+    }
+
+    /// Issue 16: submit -> reject -> reopen -> submit counted one late change twice. The late
+    /// change is "first reported late" by the first submission only.
+    @Test func aLateChangeIsFirstReportedLateOnce() throws {
+        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-03-05"))
+        let (draft, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
+        let first = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 12, 9)), to: draft, base: base)
+        #expect(first.lateChanges.count == 1)
+        #expect(first.newlyLateChanges.count == 1)
+        var list = try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 13), reason: "x"), to: first)
+        list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 13)), to: list)
+        let second = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 16, 9)), to: list, base: base)
+        #expect(second.lateChanges.count == 1, "still late: it was reported late")
+        #expect(second.lateChanges[0].timeliness?.workingDaysElapsed == 5)
+        #expect(second.newlyLateChanges.isEmpty, "not counted again")
+        #expect(second.submissionCount == 2 && second.lateChanges[0].timeliness?.firstSubmission == 1)
+    }
+
+    /// A late change dropped in an edit after the rejection and declared again keeps its first
+    /// report: it is not counted late a second time.
+    @Test func aLateChangeDroppedAndDeclaredAgainKeepsItsFirstReport() throws {
+        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-03-05"))
+        let items = [changedMarriage, Fixtures.subsidyItem]
+        let (draft, base) = try revision(items: items, changes: [change])
+        var list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 12, 9)), to: draft, base: base)
+        list = try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 13), reason: "x"), to: list)
+        list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 13)), to: list)
+        list = try machine.apply(.edit(items: base.items, changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 13)), to: list)
+        list = try machine.apply(.edit(items: items, changes: [change], by: "agent-0001", at: Fixtures.cst(2026, 3, 16)), to: list)
+        let again = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 16, 9)), to: list, base: base)
+        #expect(again.changes[0].timeliness?.reportedOn == Fixtures.date("2026-03-12"))
+        #expect(again.lateChanges.count == 1 && again.newlyLateChanges.isEmpty)
+    }
+
+    /// A change whose window reaches a year with no published calendar is refused, not guessed.
+    @Test func aWindowOutsideThePublishedYearsIsRefused() throws {
+        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-12-30"))
+        let (draft, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
+        expectRefusal(.wrongState, containing: "no working-day calendar is published for 2027") {
+            try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2027, 1, 4, 9)), to: draft, base: base)
+        }
+        let withBothYears = ItemListStateMachine(calendar: .default)
+        let submitted = try withBothYears.apply(.submit(by: "agent-0001", at: Fixtures.cst(2027, 1, 4, 9)), to: draft, base: base)
+        // Thu 31 Dec, (Fri 1 Jan holiday), Mon 4 Jan: two working days.
+        #expect(submitted.changes[0].timeliness?.workingDaysElapsed == 2)
     }
 
     @Test func submissionInstantsBecomeChinaStandardTimeDays() throws {

@@ -28,6 +28,18 @@ struct StaffRuleTests {
         }
     }
 
+    /// Issue 16: CreateUnit accepted an inactive unit with two supervisors that SetStaff refused.
+    /// One rule: an inactive unit may lack staff, but never has two supervisors.
+    @Test func anInactiveUnitMayLackStaffButNeverHasTwoSupervisors() {
+        let second = StaffMember(id: "supervisor-0002", name: "赵督办", role: .supervisor)
+        #expect(StaffRule.violation(in: [supervisor, second, agent], unitActive: false) == .multipleSupervisors(["supervisor-0001", "supervisor-0002"]))
+        #expect(StaffRule.violation(in: [], unitActive: false) == nil)
+        #expect(StaffRule.violation(in: [agent], unitActive: false) == nil)
+        #expect(throws: StaffRuleViolation.multipleSupervisors(["supervisor-0001", "supervisor-0002"])) {
+            try StaffRule.adding(second, to: [supervisor], unitActive: false)
+        }
+    }
+
     @Test func noAgentsIsRefused() {
         #expect(StaffRule.violation(in: [supervisor]) == .noAgent)
         #expect(StaffRule.violation(in: [supervisor, StaffMember(id: "agent-0001", name: "李", role: .agent, active: false)]) == .noAgent)

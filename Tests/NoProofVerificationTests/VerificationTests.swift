@@ -55,9 +55,9 @@ struct VerificationTests {
         }
         // 2 working days from Friday 2026-01-09 (China time): end of Tuesday 2026-01-13.
         let friday = Date(timeIntervalSince1970: 1_767_920_400) // 2026-01-09 09:00 +08:00
-        let promised = VerificationDeadlines.promisedCompletion(.workingDays(2), acceptedAt: friday)
+        let promised = try VerificationDeadlines.promisedCompletion(.workingDays(2), acceptedAt: friday)
         #expect(promised == Date(timeIntervalSince1970: 1_768_320_000)) // 2026-01-14 00:00 +08:00
-        #expect(VerificationDeadlines.promisedCompletion(.hours(24), acceptedAt: friday) == friday.addingTimeInterval(86_400))
+        #expect(try VerificationDeadlines.promisedCompletion(.hours(24), acceptedAt: friday) == friday.addingTimeInterval(86_400))
     }
 
     @Test("state machine: take, answer, replay; return; overdue, escalation, second breach; refile")
@@ -184,6 +184,45 @@ struct VerificationTests {
         let scheduler = VerificationScheduler(store: store, now: { clock.now }) { _, kinds, _ in seen.withLock { $0 += kinds } }
         try await scheduler.rearm()
         await scheduler.fireDue()
+        #expect(seen.withLock { $0 } == ["escalated", "second_breach"])
+        try store.close()
+    }
+
+    /// Issue 16: deadlines ran on the wall clock, so a request filed on Friday at 17:50 reached
+    /// second breach at 18:50. In office time it is due on Monday at 09:00, escalated then, and
+    /// the supervisor's 30 minutes end at 09:30.
+    @Test("office time: filed Friday 17:50, due Monday 09:00, second breach Monday 09:30")
+    func officeTimeDeadlines() async throws {
+        let office = OfficeClock(calendar: .default, hours: .standard)
+        func cst(_ day: Int, _ hour: Int, _ minute: Int) -> Date {
+            // March 2026, China Standard Time.
+            Date(timeIntervalSince1970: Double(CivilDate(year: 2026, month: 3, day: day)!.daysSinceEpoch * 86_400 + (hour - 8) * 3600 + minute * 60))
+        }
+        let friday = cst(13, 17, 50)
+        let request = try VerificationRequest.file(Self.filing(), id: "VR-1", at: friday, clock: office)
+        #expect(request.answerBy == cst(16, 9, 0) && request.returnBy == cst(16, 9, 0))
+        let commitment = try VerificationDeadlines.compute(filedAt: cst(9, 8, 30), itemKind: .commitment, databaseBacked: false,
+                                                           promisedCompletionAt: cst(31, 0, 0), clock: office)
+        #expect(commitment.rule == .commitment24h && commitment.answerBy == cst(12, 10, 0))
+
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clock = Clock()
+        clock.value.withLock { $0 = cst(13, 18, 50) }
+        let store = try SQLiteVerificationStore(directory: dir)
+        _ = try await store.insert(request)
+        let seen = Mutex<[String]>([])
+        let scheduler = VerificationScheduler(store: store, now: { clock.now }, observer: { _, kinds, _ in seen.withLock { $0 += kinds } },
+                                              clock: { office })
+        try await scheduler.rearm()
+        #expect(await scheduler.fireDue().isEmpty, "nothing is due on Friday evening")
+        clock.value.withLock { $0 = cst(16, 9, 0) }
+        await scheduler.fireDue()
+        #expect(try await store.request(id: "VR-1")?.escalationBy == cst(16, 9, 30))
+        #expect(seen.withLock { $0 } == ["escalated"])
+        clock.value.withLock { $0 = cst(16, 9, 30) }
+        await scheduler.fireDue()
+        #expect(try await store.request(id: "VR-1")?.secondBreachAt == cst(16, 9, 30))
         #expect(seen.withLock { $0 } == ["escalated", "second_breach"])
         try store.close()
     }

@@ -84,22 +84,66 @@ struct ConnectionOptions: ParsableArguments {
                 throw error
             }
         } catch let error as RPCError {
-            var message = "error: \(error.code.name): \(error.message)"
-            let environment = ProcessInfo.processInfo.environment
-            if error.code == .unauthenticated, credential == nil, environment["NOPROOF_CREDENTIAL"] == nil,
-               tlsCert == nil, (environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
-                message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
-            } else if error.code == .unavailable, error.message.contains("TLS handshake") {
-                message += "\nhint: check --tls-ca (the CA that signed the server's certificate) and --tls-server-name; "
-                    + "with mutual TLS the server also needs a client certificate from the CA it trusts (--tls-cert, --tls-key)"
-            } else if error.code == .unauthenticated, tlsCert != nil || !(environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
-                message += "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
-            } else if !error.code.advice.isEmpty {
-                message += "\nhint: \(error.code.advice)"
-            }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            throw ExitCode(Int32(error.code.rawValue == 0 ? 2 : error.code.rawValue))
+            throw report(error)
         }
+    }
+
+    /// Follows a server stream until it ends (`endsOnItsOwn`: `follow` ends when the request is
+    /// finished) or the user interrupts it (Ctrl-C): no deadline applies, and when the connection
+    /// is lost (UNAVAILABLE: the server restarting, GOAWAY, the network) it reconnects after a
+    /// pause (1 s, doubling to 30 s) and opens the stream again. `open` is given the attempt
+    /// number (0 first). Any other failure ends the command with its status.
+    func followStream<Event>(endsOnItsOwn: Bool, _ open: @escaping (NoProofClient, Int) -> AsyncThrowingStream<Event, Error>,
+                             each: (Event) throws -> Void) async throws {
+        var attempt = 0
+        var pause = 1.0
+        var connectedOnce = false
+        while true {
+            let reason: String
+            do {
+                let client = try await NoProofClient.connect(try clientConfiguration(authenticate: true))
+                connectedOnce = true
+                do {
+                    for try await event in open(client, attempt) {
+                        pause = 1
+                        try each(event)
+                    }
+                    await client.close()
+                } catch {
+                    await client.close()
+                    throw error
+                }
+                if endsOnItsOwn { return }
+                reason = "the server ended the stream"
+            } catch let error as RPCError where error.code == .unavailable && connectedOnce && !error.message.contains("TLS handshake") {
+                reason = "\(error.code.name): \(error.message)"
+            } catch let error as RPCError {
+                throw report(error)
+            }
+            FileHandle.standardError.write(Data("connection lost (\(reason)); reconnecting in \(Int(pause)) s\n".utf8))
+            try await Task.sleep(for: .seconds(pause))
+            pause = min(pause * 2, 30)
+            attempt += 1
+        }
+    }
+
+    /// Prints `error` readably on standard error (with a hint) and returns the exit status.
+    func report(_ error: RPCError) -> ExitCode {
+        var message = "error: \(error.code.name): \(error.message)"
+        let environment = ProcessInfo.processInfo.environment
+        if error.code == .unauthenticated, credential == nil, environment["NOPROOF_CREDENTIAL"] == nil,
+           tlsCert == nil, (environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
+            message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
+        } else if error.code == .unavailable, error.message.contains("TLS handshake") {
+            message += "\nhint: check --tls-ca (the CA that signed the server's certificate) and --tls-server-name; "
+                + "with mutual TLS the server also needs a client certificate from the CA it trusts (--tls-cert, --tls-key)"
+        } else if error.code == .unauthenticated, tlsCert != nil || !(environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
+            message += "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
+        } else if !error.code.advice.isEmpty {
+            message += "\nhint: \(error.code.advice)"
+        }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return ExitCode(Int32(error.code.rawValue == 0 ? 2 : error.code.rawValue))
     }
 }
 

@@ -19,7 +19,7 @@ struct Noproof: AsyncParsableCommand {
             CheckCommand.self, KeysCommand.self, VerifyCommand.self, StatusCommand.self, ImportCommand.self, StatsCommand.self,
             UnitsCommand.self, ListCommand.self, StaffCommand.self, CredentialCommand.self, DenialsCommand.self, VerifyRequestCommand.self,
             AuditCommand.self, CommitmentCommand.self, LedgerCommand.self, MismatchCommand.self, ComplaintCommand.self,
-            OversightCountsCommand.self,
+            OversightCountsCommand.self, CalendarCommand.self,
             ReportCommand.self, WhoLookedCommand.self, ExemptionCommand.self, ItemCommand.self,
         ]
     )

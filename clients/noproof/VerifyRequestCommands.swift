@@ -190,30 +190,34 @@ struct VerifyFiledCommand: AsyncParsableCommand {
 struct VerifyWatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch", abstract: "The issuing unit: follow the queue (agents: new and overdue; supervisor: new, escalated, second breach).",
-        discussion: "Prints the open requests first, then one line per event, until interrupted (Ctrl-C). --json prints one JSON object per line."
+        discussion: """
+        Prints the open requests first, then one line per event, until interrupted (Ctrl-C). --json prints one JSON object per line. \
+        No --timeout applies to the watch; when the connection is lost (server restart, GOAWAY) it reconnects and prints the open requests again.
+        """
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
     @Flag(help: "Do not print the open requests first.") var newOnly = false
     func run() async throws {
         let (staffID, includeOpen, json) = (staff.resolved, !newOnly, connection.json)
-        try await connection.withClient { client in
-            for try await event in client.watchVerificationQueue(includeOpen: includeOpen, staff: staffID) {
-                try VerificationPrinter.event(event, json: json)
-            }
-        }
+        // After a reconnection the open requests are listed again: events missed meanwhile show there.
+        try await connection.followStream(endsOnItsOwn: false, { client, attempt in
+            client.watchVerificationQueue(includeOpen: includeOpen || attempt > 0, staff: staffID)
+        }, each: { event in try VerificationPrinter.event(event, json: json) })
     }
 }
 
 struct VerifyFollowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "follow", abstract: "Either unit: follow one request until it is answered or returned.")
+    static let configuration = CommandConfiguration(
+        commandName: "follow", abstract: "Either unit: follow one request until it is answered or returned.",
+        discussion: "No --timeout applies; when the connection is lost (server restart, GOAWAY) it reconnects and follows the request again."
+    )
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Request id (VR-...).") var requestID: String
     func run() async throws {
         let (id, json) = (requestID, connection.json)
-        try await connection.withClient { client in
-            for try await event in client.watchVerification(id: id) { try VerificationPrinter.event(event, json: json) }
-        }
+        try await connection.followStream(endsOnItsOwn: true, { client, _ in client.watchVerification(id: id) },
+                                          each: { event in try VerificationPrinter.event(event, json: json) })
     }
 }
 

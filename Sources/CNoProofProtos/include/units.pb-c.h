@@ -56,6 +56,11 @@ typedef struct Noproof__V1__UpdateUnitRequest Noproof__V1__UpdateUnitRequest;
 typedef struct Noproof__V1__ShowItemRequest Noproof__V1__ShowItemRequest;
 typedef struct Noproof__V1__ItemProofGuidance Noproof__V1__ItemProofGuidance;
 typedef struct Noproof__V1__ShowItemResponse Noproof__V1__ShowItemResponse;
+typedef struct Noproof__V1__CalendarYearInfo Noproof__V1__CalendarYearInfo;
+typedef struct Noproof__V1__GetCalendarRequest Noproof__V1__GetCalendarRequest;
+typedef struct Noproof__V1__GetCalendarResponse Noproof__V1__GetCalendarResponse;
+typedef struct Noproof__V1__PublishCalendarYearRequest Noproof__V1__PublishCalendarYearRequest;
+typedef struct Noproof__V1__PublishCalendarYearResponse Noproof__V1__PublishCalendarYearResponse;
 
 
 /* --- enums --- */
@@ -792,6 +797,102 @@ struct  Noproof__V1__ShowItemResponse
 #define NOPROOF__V1__SHOW_ITEM_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__show_item_response__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * One year of the working-day calendar as the task force office publishes it.
+ */
+struct  Noproof__V1__CalendarYearInfo
+{
+  ProtobufCMessage base;
+  int32_t year;
+  /*
+   * Days off (YYYY-MM-DD): the public holidays of the State Council's arrangement.
+   */
+  size_t n_holidays;
+  char **holidays;
+  /*
+   * Adjusted working days (调休上班, YYYY-MM-DD): weekend days that are worked.
+   */
+  size_t n_working_days;
+  char **working_days;
+  /*
+   * Not yet the published arrangement (for example statutory days only).
+   */
+  protobuf_c_boolean provisional;
+  /*
+   * Where the data comes from.
+   */
+  char *source;
+  /*
+   * Set by the server: 1 for the year's first publication, one more for each correction.
+   */
+  uint32_t version;
+  /*
+   * Set by the server: "unit/staff" of the publisher, or "shipped".
+   */
+  char *published_by;
+  int64_t published_at_millis;
+};
+#define NOPROOF__V1__CALENDAR_YEAR_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__calendar_year_info__descriptor) \
+    , 0, 0,NULL, 0,NULL, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Noproof__V1__GetCalendarRequest
+{
+  ProtobufCMessage base;
+  /*
+   * One year, or 0 for every published year.
+   */
+  int32_t year;
+  /*
+   * Every version of the year(s), oldest first, instead of the one in force.
+   */
+  protobuf_c_boolean history;
+};
+#define NOPROOF__V1__GET_CALENDAR_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_calendar_request__descriptor) \
+    , 0, 0 }
+
+
+struct  Noproof__V1__GetCalendarResponse
+{
+  ProtobufCMessage base;
+  size_t n_years;
+  Noproof__V1__CalendarYearInfo **years;
+  /*
+   * The office hours the Art. 10 clocks run on, e.g. "08:30-12:00,13:30-17:30" (China Standard
+   * Time), or "always".
+   */
+  char *office_hours;
+};
+#define NOPROOF__V1__GET_CALENDAR_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_calendar_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Noproof__V1__PublishCalendarYearRequest
+{
+  ProtobufCMessage base;
+  /*
+   * version, published_by and published_at_millis are ignored.
+   */
+  Noproof__V1__CalendarYearInfo *year;
+};
+#define NOPROOF__V1__PUBLISH_CALENDAR_YEAR_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__publish_calendar_year_request__descriptor) \
+    , NULL }
+
+
+struct  Noproof__V1__PublishCalendarYearResponse
+{
+  ProtobufCMessage base;
+  Noproof__V1__CalendarYearInfo *year;
+};
+#define NOPROOF__V1__PUBLISH_CALENDAR_YEAR_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__publish_calendar_year_response__descriptor) \
+    , NULL }
 
 
 /* Noproof__V1__UnitInfo methods */
@@ -1573,6 +1674,101 @@ Noproof__V1__ShowItemResponse *
 void   noproof__v1__show_item_response__free_unpacked
                      (Noproof__V1__ShowItemResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__CalendarYearInfo methods */
+void   noproof__v1__calendar_year_info__init
+                     (Noproof__V1__CalendarYearInfo         *message);
+size_t noproof__v1__calendar_year_info__get_packed_size
+                     (const Noproof__V1__CalendarYearInfo   *message);
+size_t noproof__v1__calendar_year_info__pack
+                     (const Noproof__V1__CalendarYearInfo   *message,
+                      uint8_t             *out);
+size_t noproof__v1__calendar_year_info__pack_to_buffer
+                     (const Noproof__V1__CalendarYearInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__CalendarYearInfo *
+       noproof__v1__calendar_year_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__calendar_year_info__free_unpacked
+                     (Noproof__V1__CalendarYearInfo *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__GetCalendarRequest methods */
+void   noproof__v1__get_calendar_request__init
+                     (Noproof__V1__GetCalendarRequest         *message);
+size_t noproof__v1__get_calendar_request__get_packed_size
+                     (const Noproof__V1__GetCalendarRequest   *message);
+size_t noproof__v1__get_calendar_request__pack
+                     (const Noproof__V1__GetCalendarRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__get_calendar_request__pack_to_buffer
+                     (const Noproof__V1__GetCalendarRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__GetCalendarRequest *
+       noproof__v1__get_calendar_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__get_calendar_request__free_unpacked
+                     (Noproof__V1__GetCalendarRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__GetCalendarResponse methods */
+void   noproof__v1__get_calendar_response__init
+                     (Noproof__V1__GetCalendarResponse         *message);
+size_t noproof__v1__get_calendar_response__get_packed_size
+                     (const Noproof__V1__GetCalendarResponse   *message);
+size_t noproof__v1__get_calendar_response__pack
+                     (const Noproof__V1__GetCalendarResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__get_calendar_response__pack_to_buffer
+                     (const Noproof__V1__GetCalendarResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__GetCalendarResponse *
+       noproof__v1__get_calendar_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__get_calendar_response__free_unpacked
+                     (Noproof__V1__GetCalendarResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__PublishCalendarYearRequest methods */
+void   noproof__v1__publish_calendar_year_request__init
+                     (Noproof__V1__PublishCalendarYearRequest         *message);
+size_t noproof__v1__publish_calendar_year_request__get_packed_size
+                     (const Noproof__V1__PublishCalendarYearRequest   *message);
+size_t noproof__v1__publish_calendar_year_request__pack
+                     (const Noproof__V1__PublishCalendarYearRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__publish_calendar_year_request__pack_to_buffer
+                     (const Noproof__V1__PublishCalendarYearRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__PublishCalendarYearRequest *
+       noproof__v1__publish_calendar_year_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__publish_calendar_year_request__free_unpacked
+                     (Noproof__V1__PublishCalendarYearRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__PublishCalendarYearResponse methods */
+void   noproof__v1__publish_calendar_year_response__init
+                     (Noproof__V1__PublishCalendarYearResponse         *message);
+size_t noproof__v1__publish_calendar_year_response__get_packed_size
+                     (const Noproof__V1__PublishCalendarYearResponse   *message);
+size_t noproof__v1__publish_calendar_year_response__pack
+                     (const Noproof__V1__PublishCalendarYearResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__publish_calendar_year_response__pack_to_buffer
+                     (const Noproof__V1__PublishCalendarYearResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__PublishCalendarYearResponse *
+       noproof__v1__publish_calendar_year_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__publish_calendar_year_response__free_unpacked
+                     (Noproof__V1__PublishCalendarYearResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__UnitInfo_Closure)
@@ -1698,6 +1894,21 @@ typedef void (*Noproof__V1__ItemProofGuidance_Closure)
 typedef void (*Noproof__V1__ShowItemResponse_Closure)
                  (const Noproof__V1__ShowItemResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__CalendarYearInfo_Closure)
+                 (const Noproof__V1__CalendarYearInfo *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__GetCalendarRequest_Closure)
+                 (const Noproof__V1__GetCalendarRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__GetCalendarResponse_Closure)
+                 (const Noproof__V1__GetCalendarResponse *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__PublishCalendarYearRequest_Closure)
+                 (const Noproof__V1__PublishCalendarYearRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__PublishCalendarYearResponse_Closure)
+                 (const Noproof__V1__PublishCalendarYearResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1745,6 +1956,11 @@ extern const ProtobufCMessageDescriptor noproof__v1__update_unit_request__descri
 extern const ProtobufCMessageDescriptor noproof__v1__show_item_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__item_proof_guidance__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__show_item_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__calendar_year_info__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__get_calendar_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__get_calendar_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__publish_calendar_year_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__publish_calendar_year_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -1337,3 +1337,149 @@ extension ShowItemResponse: ProtoMessage {
         proofs = try readRepeated(c.n_proofs, c.proofs, as: ItemProofGuidance.self)
     }
 }
+
+package struct CalendarYearInfo: Hashable, Sendable {
+    package var year: Int32
+    package var holidays: [String]
+    package var workingDays: [String]
+    package var provisional: Bool
+    package var source: String
+    package var version: UInt32
+    package var publishedBy: String
+    package var publishedAtMillis: Int64
+
+    package init(year: Int32 = 0, holidays: [String] = [], workingDays: [String] = [], provisional: Bool = false, source: String = "", version: UInt32 = 0, publishedBy: String = "", publishedAtMillis: Int64 = 0) {
+        self.year = year
+        self.holidays = holidays
+        self.workingDays = workingDays
+        self.provisional = provisional
+        self.source = source
+        self.version = version
+        self.publishedBy = publishedBy
+        self.publishedAtMillis = publishedAtMillis
+    }
+}
+
+extension CalendarYearInfo: ProtoMessage {
+    package typealias CMessage = Noproof__V1__CalendarYearInfo
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__calendar_year_info__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 32 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.year = year
+        (c.n_holidays, c.holidays) = arena.strings(holidays)
+        (c.n_working_days, c.working_days) = arena.strings(workingDays)
+        c.provisional = provisional ? 1 : 0
+        c.source = arena.string(source)
+        c.version = version
+        c.published_by = arena.string(publishedBy)
+        c.published_at_millis = publishedAtMillis
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        year = c.year
+        holidays = try readStrings(c.n_holidays, c.holidays)
+        workingDays = try readStrings(c.n_working_days, c.working_days)
+        provisional = c.provisional != 0
+        source = try String(protobufC: c.source)
+        version = c.version
+        publishedBy = try String(protobufC: c.published_by)
+        publishedAtMillis = c.published_at_millis
+    }
+}
+
+package struct GetCalendarRequest: Hashable, Sendable {
+    package var year: Int32
+    package var history: Bool
+
+    package init(year: Int32 = 0, history: Bool = false) {
+        self.year = year
+        self.history = history
+    }
+}
+
+extension GetCalendarRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__GetCalendarRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_calendar_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 13 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.year = year
+        c.history = history ? 1 : 0
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        year = c.year
+        history = c.history != 0
+    }
+}
+
+package struct GetCalendarResponse: Hashable, Sendable {
+    package var years: [CalendarYearInfo]
+    package var officeHours: String
+
+    package init(years: [CalendarYearInfo] = [], officeHours: String = "") {
+        self.years = years
+        self.officeHours = officeHours
+    }
+}
+
+extension GetCalendarResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__GetCalendarResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__get_calendar_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        (c.n_years, c.years) = arena.messages(years)
+        c.office_hours = arena.string(officeHours)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        years = try readRepeated(c.n_years, c.years, as: CalendarYearInfo.self)
+        officeHours = try String(protobufC: c.office_hours)
+    }
+}
+
+package struct PublishCalendarYearRequest: Hashable, Sendable {
+    package var year: CalendarYearInfo?
+
+    package init(year: CalendarYearInfo? = nil) {
+        self.year = year
+    }
+}
+
+extension PublishCalendarYearRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__PublishCalendarYearRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__publish_calendar_year_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.year = year.map { arena.message($0) }
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        year = try readOptional(c.year, as: CalendarYearInfo.self)
+    }
+}
+
+package struct PublishCalendarYearResponse: Hashable, Sendable {
+    package var year: CalendarYearInfo?
+
+    package init(year: CalendarYearInfo? = nil) {
+        self.year = year
+    }
+}
+
+extension PublishCalendarYearResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__PublishCalendarYearResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__publish_calendar_year_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.year = year.map { arena.message($0) }
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        year = try readOptional(c.year, as: CalendarYearInfo.self)
+    }
+}

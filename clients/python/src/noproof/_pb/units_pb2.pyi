@@ -15,6 +15,26 @@ class ApproveListRequest(_message.Message):
     version: int
     def __init__(self, unit_code: _Optional[str] = ..., version: _Optional[int] = ..., effective_at_millis: _Optional[int] = ...) -> None: ...
 
+class CalendarYearInfo(_message.Message):
+    __slots__ = ["holidays", "provisional", "published_at_millis", "published_by", "source", "version", "working_days", "year"]
+    HOLIDAYS_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_BY_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    WORKING_DAYS_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    holidays: _containers.RepeatedScalarFieldContainer[str]
+    provisional: bool
+    published_at_millis: int
+    published_by: str
+    source: str
+    version: int
+    working_days: _containers.RepeatedScalarFieldContainer[str]
+    year: int
+    def __init__(self, year: _Optional[int] = ..., holidays: _Optional[_Iterable[str]] = ..., working_days: _Optional[_Iterable[str]] = ..., provisional: bool = ..., source: _Optional[str] = ..., version: _Optional[int] = ..., published_by: _Optional[str] = ..., published_at_millis: _Optional[int] = ...) -> None: ...
+
 class CreateDraftRequest(_message.Message):
     __slots__ = ["unit_code"]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +130,22 @@ class DenialEntry(_message.Message):
     type_code: str
     unit_code: str
     def __init__(self, at_millis: _Optional[int] = ..., unit_code: _Optional[str] = ..., staff_id: _Optional[str] = ..., item_code: _Optional[str] = ..., case_reference: _Optional[str] = ..., type_code: _Optional[str] = ..., kind: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class GetCalendarRequest(_message.Message):
+    __slots__ = ["history", "year"]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    history: bool
+    year: int
+    def __init__(self, year: _Optional[int] = ..., history: bool = ...) -> None: ...
+
+class GetCalendarResponse(_message.Message):
+    __slots__ = ["office_hours", "years"]
+    OFFICE_HOURS_FIELD_NUMBER: _ClassVar[int]
+    YEARS_FIELD_NUMBER: _ClassVar[int]
+    office_hours: str
+    years: _containers.RepeatedCompositeFieldContainer[CalendarYearInfo]
+    def __init__(self, years: _Optional[_Iterable[_Union[CalendarYearInfo, _Mapping]]] = ..., office_hours: _Optional[str] = ...) -> None: ...
 
 class GetItemListRequest(_message.Message):
     __slots__ = ["unit_code"]
@@ -366,6 +402,18 @@ class LoadedList(_message.Message):
     unit_code: str
     version: int
     def __init__(self, unit_code: _Optional[str] = ..., version: _Optional[int] = ..., item_count: _Optional[int] = ...) -> None: ...
+
+class PublishCalendarYearRequest(_message.Message):
+    __slots__ = ["year"]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    year: CalendarYearInfo
+    def __init__(self, year: _Optional[_Union[CalendarYearInfo, _Mapping]] = ...) -> None: ...
+
+class PublishCalendarYearResponse(_message.Message):
+    __slots__ = ["year"]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    year: CalendarYearInfo
+    def __init__(self, year: _Optional[_Union[CalendarYearInfo, _Mapping]] = ...) -> None: ...
 
 class RejectListRequest(_message.Message):
     __slots__ = ["reason", "unit_code", "version"]
