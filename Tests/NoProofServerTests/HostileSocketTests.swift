@@ -9,10 +9,21 @@ import Testing
 /// call flood; each ends in a clear status and the server keeps serving others.
 @Suite("Hostile peers over the socket")
 struct HostileSocketTests {
+    /// A new connection is served. Tests with a 1 s idle timeout can see the new connection itself
+    /// closed as idle when a loaded machine delays the client between connecting and calling: that
+    /// is the server working, so such a close is retried (a few times), never any other failure.
     static func othersAreServed(_ port: Int) async throws {
-        let client = try await NoProofClient.connect(.init(port: port))
-        #expect(try await client.health().status == .serving)
-        await client.close()
+        for attempt in 1...5 {
+            let client = try await NoProofClient.connect(.init(port: port))
+            do {
+                let status = try await client.health().status
+                await client.close()
+                #expect(status == .serving)
+                return
+            } catch let error as RPCError where error.code == .unavailable && error.message.contains("idle") && attempt < 5 {
+                await client.close()
+            }
+        }
     }
 
     /// Waits (polling, no threshold asserted) until `condition` holds, at most `limit` polls.
