@@ -65,29 +65,9 @@ package enum MerkleTree {
     }
 
     /// The root implied by a leaf, its index, the tree size and its path (RFC 9162 §2.1.3.2);
-    /// nil when the path cannot belong to such a tree.
+    /// nil when the path cannot belong to such a tree (a seal batch's 32-bit form).
     package static func root(leaf: [UInt8], index: UInt32, size: UInt32, path: [[UInt8]]) -> [UInt8]? {
-        guard index < size else { return nil }
-        var fn = UInt64(index)
-        var sn = UInt64(size) - 1
-        var result = leaf
-        for sibling in path {
-            guard sibling.count == 32, sn != 0 else { return nil }
-            if fn & 1 == 1 || fn == sn {
-                result = nodeHash(sibling, result)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
-            } else {
-                result = nodeHash(result, sibling)
-            }
-            fn >>= 1
-            sn >>= 1
-        }
-        return sn == 0 ? result : nil
+        root(leaf: leaf, index: UInt64(index), size: UInt64(size), path: path)
     }
 
     static func largestPowerOfTwo(below n: Int) -> Int {
