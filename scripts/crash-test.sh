@@ -21,7 +21,7 @@ scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
 cp "$bin/noproofd" "$scratch/noproofd"
 cli=()
 if [[ -x "$bin/noproof" ]]; then cp "$bin/noproof" "$scratch/noproof"; cli=("$scratch/noproof"); fi
-${CC:-cc} -shared -fPIC -O2 -Wall -Wno-format-truncation -o "$scratch/powercut.so" Tests/PowerCut/powercut.c -ldl -lpthread
+${CC:-$(command -v cc || command -v clang)} -shared -fPIC -O2 -Wall -Wno-format-truncation -o "$scratch/powercut.so" Tests/PowerCut/powercut.c -ldl -lpthread
 python3 Tests/PowerCut/shim_check.py "$scratch/powercut.so" scripts/powercut_restore.py
 python=${PYTHON:-python3}
 if ! "$python" -c 'import google.protobuf, cryptography' 2>/dev/null; then
