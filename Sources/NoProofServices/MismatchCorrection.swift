@@ -36,6 +36,16 @@ struct MismatchCorrection: Sendable {
     let audit: AuditLog
     let logger: Logger
 
+    /// What the change did: the case as stored, whether this call changed it, the new version,
+    /// the corrected proof's serial and the units told.
+    struct Done: Sendable {
+        var record: MismatchCase
+        var changed: Bool
+        var version: Int
+        var serial: String
+        var noticed: [String]
+    }
+
     /// The actions whose `found` records mean "this unit fetched the licence".
     static let fetches = ["Lookup", "GetLicence"]
 
@@ -83,7 +93,7 @@ struct MismatchCorrection: Sendable {
                                          holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: "")
         let actor = "\(unit.unitCode)/\(unit.credentialID)/\(staff)"
         let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
-        let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: {
+        let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: { () async throws -> Done in
             let amended = try await LicenceWriteActor.$current.withValue(actor) {
                 try await LicenceService.library { () async throws(LibraryError) in
                     try await library.amend(licence.id.description, changes: amendment, reason: reason, byUnit: unit.unitCode)
@@ -111,8 +121,8 @@ struct MismatchCorrection: Sendable {
             if changed {
                 try await OversightService.run { () async throws(OversightError) in try await store.insertCorrectionNotices(notices) }
             }
-            return (record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
-        }, outcome: { done in
+            return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
+        }, outcome: { (done: Done) -> [AuditRecord] in
             guard done.changed else { return [] }
             var outcomes = [amendIntent.with(result: "amended v\(done.version)"), reverifyIntent.with(result: MismatchFinding.recordCorrected.rawValue)]
             var issued = reverifyIntent.with(result: "issued")
