@@ -51,6 +51,7 @@ struct MismatchCorrection: Sendable {
 
     func correct(_ existing: MismatchCase, corrected: [String: String], note: String, unit: AuthenticatedUnit, staff: String,
                  at moment: Date) async throws -> MismatchResponse {
+        let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
         // The transition on a copy first: a replay answers replayed, a wrong state or key is refused, nothing is written.
         var trial = existing
         let changes = try OversightService.run { () throws(OversightError) in
@@ -92,7 +93,6 @@ struct MismatchCorrection: Sendable {
                                          action: "Oversight.Reverify", itemCode: existing.itemCode, caseReference: existing.caseReference,
                                          holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: "")
         let actor = "\(unit.unitCode)/\(unit.credentialID)/\(staff)"
-        let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
         let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: { () async throws -> Done in
             let amended = try await LicenceWriteActor.$current.withValue(actor) {
                 try await LicenceService.library { () async throws(LibraryError) in
