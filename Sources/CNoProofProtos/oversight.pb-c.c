@@ -1447,7 +1447,142 @@ void   noproof__v1__oversight_counts_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__oversight_counts_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor noproof__v1__commitment_record__field_descriptors[22] =
+void   noproof__v1__correction_notice_record__init
+                     (Noproof__V1__CorrectionNoticeRecord         *message)
+{
+  static const Noproof__V1__CorrectionNoticeRecord init_value = NOPROOF__V1__CORRECTION_NOTICE_RECORD__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__correction_notice_record__get_packed_size
+                     (const Noproof__V1__CorrectionNoticeRecord *message)
+{
+  assert(message->base.descriptor == &noproof__v1__correction_notice_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__correction_notice_record__pack
+                     (const Noproof__V1__CorrectionNoticeRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__correction_notice_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__correction_notice_record__pack_to_buffer
+                     (const Noproof__V1__CorrectionNoticeRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__correction_notice_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__CorrectionNoticeRecord *
+       noproof__v1__correction_notice_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__CorrectionNoticeRecord *)
+     protobuf_c_message_unpack (&noproof__v1__correction_notice_record__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__correction_notice_record__free_unpacked
+                     (Noproof__V1__CorrectionNoticeRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__correction_notice_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__list_correction_notices_request__init
+                     (Noproof__V1__ListCorrectionNoticesRequest         *message)
+{
+  static const Noproof__V1__ListCorrectionNoticesRequest init_value = NOPROOF__V1__LIST_CORRECTION_NOTICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__list_correction_notices_request__get_packed_size
+                     (const Noproof__V1__ListCorrectionNoticesRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__list_correction_notices_request__pack
+                     (const Noproof__V1__ListCorrectionNoticesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__list_correction_notices_request__pack_to_buffer
+                     (const Noproof__V1__ListCorrectionNoticesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ListCorrectionNoticesRequest *
+       noproof__v1__list_correction_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ListCorrectionNoticesRequest *)
+     protobuf_c_message_unpack (&noproof__v1__list_correction_notices_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__list_correction_notices_request__free_unpacked
+                     (Noproof__V1__ListCorrectionNoticesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__list_correction_notices_response__init
+                     (Noproof__V1__ListCorrectionNoticesResponse         *message)
+{
+  static const Noproof__V1__ListCorrectionNoticesResponse init_value = NOPROOF__V1__LIST_CORRECTION_NOTICES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__list_correction_notices_response__get_packed_size
+                     (const Noproof__V1__ListCorrectionNoticesResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__list_correction_notices_response__pack
+                     (const Noproof__V1__ListCorrectionNoticesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__list_correction_notices_response__pack_to_buffer
+                     (const Noproof__V1__ListCorrectionNoticesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ListCorrectionNoticesResponse *
+       noproof__v1__list_correction_notices_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ListCorrectionNoticesResponse *)
+     protobuf_c_message_unpack (&noproof__v1__list_correction_notices_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__list_correction_notices_response__free_unpacked
+                     (Noproof__V1__ListCorrectionNoticesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__list_correction_notices_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor noproof__v1__commitment_record__field_descriptors[25] =
 {
   {
     "commitment_id",
@@ -1713,6 +1848,42 @@ static const ProtobufCFieldDescriptor noproof__v1__commitment_record__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "earlier_false_commitments",
+    23,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__CommitmentRecord, n_earlier_false_commitments),
+    offsetof(Noproof__V1__CommitmentRecord, earlier_false_commitments),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "warning",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CommitmentRecord, warning),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rule_risk_level",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CommitmentRecord, rule_risk_level),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__commitment_record__field_indices_by_name[] = {
   7,   /* field[7] = case_reference */
@@ -1723,6 +1894,7 @@ static const unsigned noproof__v1__commitment_record__field_indices_by_name[] = 
   18,   /* field[18] = checked_by */
   21,   /* field[21] = checked_late */
   0,   /* field[0] = commitment_id */
+  22,   /* field[22] = earlier_false_commitments */
   19,   /* field[19] = evidence */
   3,   /* field[3] = holder_id */
   4,   /* field[4] = holder_name */
@@ -1734,14 +1906,16 @@ static const unsigned noproof__v1__commitment_record__field_indices_by_name[] = 
   12,   /* field[12] = recorded_at_millis */
   13,   /* field[13] = recorded_by */
   14,   /* field[14] = risk_level */
+  24,   /* field[24] = rule_risk_level */
   10,   /* field[10] = text */
   1,   /* field[1] = unit_code */
   2,   /* field[2] = unit_name */
+  23,   /* field[23] = warning */
 };
 static const ProtobufCIntRange noproof__v1__commitment_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 22 }
+  { 0, 25 }
 };
 const ProtobufCMessageDescriptor noproof__v1__commitment_record__descriptor =
 {
@@ -1751,7 +1925,7 @@ const ProtobufCMessageDescriptor noproof__v1__commitment_record__descriptor =
   "Noproof__V1__CommitmentRecord",
   "noproof.v1",
   sizeof(Noproof__V1__CommitmentRecord),
-  22,
+  25,
   noproof__v1__commitment_record__field_descriptors,
   noproof__v1__commitment_record__field_indices_by_name,
   1,  noproof__v1__commitment_record__number_ranges,
@@ -2708,7 +2882,7 @@ const ProtobufCMessageDescriptor noproof__v1__mismatch_fact__descriptor =
   (ProtobufCMessageInit) noproof__v1__mismatch_fact__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__mismatch_record__field_descriptors[30] =
+static const ProtobufCFieldDescriptor noproof__v1__mismatch_record__field_descriptors[34] =
 {
   {
     "mismatch_id",
@@ -3070,6 +3244,54 @@ static const ProtobufCFieldDescriptor noproof__v1__mismatch_record__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "corrected_licence_id",
+    31,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__MismatchRecord, corrected_licence_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "corrected_licence_version",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__MismatchRecord, corrected_licence_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "corrected_proof_serial",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__MismatchRecord, corrected_proof_serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "noticed_units",
+    34,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__MismatchRecord, n_noticed_units),
+    offsetof(Noproof__V1__MismatchRecord, noticed_units),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__mismatch_record__field_indices_by_name[] = {
   29,   /* field[29] = appeal_decided_at_millis */
@@ -3079,6 +3301,9 @@ static const unsigned noproof__v1__mismatch_record__field_indices_by_name[] = {
   25,   /* field[25] = appeal_reference */
   10,   /* field[10] = audit_sequence */
   7,   /* field[7] = case_reference */
+  30,   /* field[30] = corrected_licence_id */
+  31,   /* field[31] = corrected_licence_version */
+  32,   /* field[32] = corrected_proof_serial */
   12,   /* field[12] = facts */
   20,   /* field[20] = finding */
   21,   /* field[21] = finding_note */
@@ -3087,6 +3312,7 @@ static const unsigned noproof__v1__mismatch_record__field_indices_by_name[] = {
   4,   /* field[4] = issuing_unit_name */
   6,   /* field[6] = item_code */
   0,   /* field[0] = mismatch_id */
+  33,   /* field[33] = noticed_units */
   13,   /* field[13] = opened_at_millis */
   14,   /* field[14] = opened_by */
   9,   /* field[9] = proof_serial */
@@ -3106,7 +3332,7 @@ static const unsigned noproof__v1__mismatch_record__field_indices_by_name[] = {
 static const ProtobufCIntRange noproof__v1__mismatch_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 30 }
+  { 0, 34 }
 };
 const ProtobufCMessageDescriptor noproof__v1__mismatch_record__descriptor =
 {
@@ -3116,7 +3342,7 @@ const ProtobufCMessageDescriptor noproof__v1__mismatch_record__descriptor =
   "Noproof__V1__MismatchRecord",
   "noproof.v1",
   sizeof(Noproof__V1__MismatchRecord),
-  30,
+  34,
   noproof__v1__mismatch_record__field_descriptors,
   noproof__v1__mismatch_record__field_indices_by_name,
   1,  noproof__v1__mismatch_record__number_ranges,
@@ -4676,5 +4902,314 @@ const ProtobufCMessageDescriptor noproof__v1__oversight_counts_response__descrip
   noproof__v1__oversight_counts_response__field_indices_by_name,
   1,  noproof__v1__oversight_counts_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__oversight_counts_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__correction_notice_record__field_descriptors[15] =
+{
+  {
+    "notice_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, notice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mismatch_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, mismatch_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issuing_unit_code",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, issuing_unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issuing_unit_name",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, issuing_unit_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "holder_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, holder_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "type_code",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, type_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "licence_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, licence_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_version",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, new_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "corrected_fields",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__CorrectionNoticeRecord, n_corrected_fields),
+    offsetof(Noproof__V1__CorrectionNoticeRecord, corrected_fields),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fetch_case_references",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__CorrectionNoticeRecord, n_fetch_case_references),
+    offsetof(Noproof__V1__CorrectionNoticeRecord, fetch_case_references),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_fetch_sequence",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, last_fetch_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "noticed_at_millis",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, noticed_at_millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raised_the_case",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, raised_the_case),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "corrected_proof",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__CorrectionNoticeRecord, corrected_proof),
+    &noproof__v1__sealed_proof__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__correction_notice_record__field_indices_by_name[] = {
+  9,   /* field[9] = corrected_fields */
+  14,   /* field[14] = corrected_proof */
+  10,   /* field[10] = fetch_case_references */
+  5,   /* field[5] = holder_id */
+  3,   /* field[3] = issuing_unit_code */
+  4,   /* field[4] = issuing_unit_name */
+  11,   /* field[11] = last_fetch_sequence */
+  7,   /* field[7] = licence_id */
+  2,   /* field[2] = mismatch_id */
+  8,   /* field[8] = new_version */
+  0,   /* field[0] = notice_id */
+  12,   /* field[12] = noticed_at_millis */
+  13,   /* field[13] = raised_the_case */
+  6,   /* field[6] = type_code */
+  1,   /* field[1] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__correction_notice_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor noproof__v1__correction_notice_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.CorrectionNoticeRecord",
+  "CorrectionNoticeRecord",
+  "Noproof__V1__CorrectionNoticeRecord",
+  "noproof.v1",
+  sizeof(Noproof__V1__CorrectionNoticeRecord),
+  15,
+  noproof__v1__correction_notice_record__field_descriptors,
+  noproof__v1__correction_notice_record__field_indices_by_name,
+  1,  noproof__v1__correction_notice_record__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__correction_notice_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__list_correction_notices_request__field_descriptors[2] =
+{
+  {
+    "unit_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ListCorrectionNoticesRequest, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ListCorrectionNoticesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__list_correction_notices_request__field_indices_by_name[] = {
+  1,   /* field[1] = limit */
+  0,   /* field[0] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__list_correction_notices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ListCorrectionNoticesRequest",
+  "ListCorrectionNoticesRequest",
+  "Noproof__V1__ListCorrectionNoticesRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__ListCorrectionNoticesRequest),
+  2,
+  noproof__v1__list_correction_notices_request__field_descriptors,
+  noproof__v1__list_correction_notices_request__field_indices_by_name,
+  1,  noproof__v1__list_correction_notices_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__list_correction_notices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__list_correction_notices_response__field_descriptors[1] =
+{
+  {
+    "notices",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__ListCorrectionNoticesResponse, n_notices),
+    offsetof(Noproof__V1__ListCorrectionNoticesResponse, notices),
+    &noproof__v1__correction_notice_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__list_correction_notices_response__field_indices_by_name[] = {
+  0,   /* field[0] = notices */
+};
+static const ProtobufCIntRange noproof__v1__list_correction_notices_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ListCorrectionNoticesResponse",
+  "ListCorrectionNoticesResponse",
+  "Noproof__V1__ListCorrectionNoticesResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__ListCorrectionNoticesResponse),
+  1,
+  noproof__v1__list_correction_notices_response__field_descriptors,
+  noproof__v1__list_correction_notices_response__field_indices_by_name,
+  1,  noproof__v1__list_correction_notices_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__list_correction_notices_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -51,6 +51,12 @@ extension NoProofClient {
         try await oversight("ListMismatches", ListMismatchesRequest(limit: limit), as: ListMismatchesResponse.self).mismatches
     }
 
+    /// The correction notices told to this unit (the task force office: one unit's or all).
+    package func correctionNotices(unitCode: String = "", limit: UInt32 = 0) async throws -> [CorrectionNoticeRecord] {
+        try await oversight("ListCorrectionNotices", ListCorrectionNoticesRequest(unitCode: unitCode, limit: limit),
+                            as: ListCorrectionNoticesResponse.self).notices
+    }
+
     package func fileComplaint(_ request: FileComplaintRequest, staff: String?) async throws -> ComplaintResponse {
         try await oversight("FileComplaint", request, as: ComplaintResponse.self, staff: staff)
     }

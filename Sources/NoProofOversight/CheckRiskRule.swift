@@ -7,6 +7,10 @@ import Foundation
 /// then the item code in `items`, then the proof code in `proofs`, else `defaultLevel`. The
 /// check is due `days[level]` calendar days after the commitment was recorded.
 ///
+/// Commitments with memory: when the same applicant (holder) has an earlier commitment found
+/// false — at any unit, for any item — a new commitment is raised to `high` whatever its entry
+/// says, so its check is due within `days["high"]` (7 standard) days (`level(item:proof:earlierFalse:)`).
+///
 /// The rule is data: noproofd reads `commitment-risk.json` from its data folder when present
 /// (else `standard`), in this form:
 ///
@@ -55,6 +59,12 @@ package struct CheckRiskRule: Codable, Hashable, Sendable {
     /// The level for `proof` of `item`.
     package func level(item: String, proof: String) -> CheckRiskLevel {
         proofs["\(item)/\(proof)"] ?? items[item] ?? proofs[proof] ?? defaultLevel
+    }
+
+    /// The level for `proof` of `item` when the applicant has `earlierFalse` earlier commitments
+    /// found false: `high` when there is any, else the entry's level.
+    package func level(item: String, proof: String, earlierFalse: Int) -> CheckRiskLevel {
+        earlierFalse > 0 ? .high : level(item: item, proof: proof)
     }
 
     /// Days to check at `level`.

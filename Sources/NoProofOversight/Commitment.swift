@@ -30,6 +30,17 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
     package var checkedAt: Date?
     package var checkedBy: String?
     package var evidence: String
+    /// The same applicant's earlier commitments found false (any unit) when this one was
+    /// recorded; nil or empty when none. Such a commitment is flagged: the clerk is warned and
+    /// its check risk raised to high (`CheckRiskRule.level(item:proof:earlierFalse:)`).
+    package var earlierFalse: [String]? = nil
+    /// The warning given to the clerk when it was recorded.
+    package var warning: String? = nil
+    /// The level the rule gave before it was raised (nil when not raised).
+    package var ruleRisk: CheckRiskLevel? = nil
+
+    /// Whether the commitment was flagged for an earlier false commitment of the applicant.
+    package var flagged: Bool { !(earlierFalse ?? []).isEmpty }
 
     /// What the unit records.
     package struct Filing: Hashable, Sendable {
@@ -81,17 +92,34 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
         try OversightValidation.staff(filing.recordedBy)
     }
 
-    /// Records a commitment at `now`, its check due by `rule`.
-    package static func record(_ filing: Filing, id: String, rule: CheckRiskRule, at now: Date) throws(OversightError) -> Commitment {
+    /// Records a commitment at `now`, its check due by `rule`. `earlierFalse`: the same
+    /// applicant's earlier commitments found false (any unit); when there are any, the clerk is
+    /// warned and the risk is raised to high, so the check is due within `rule`'s high days.
+    package static func record(_ filing: Filing, id: String, rule: CheckRiskRule, earlierFalse: [Commitment] = [],
+                               at now: Date) throws(OversightError) -> Commitment {
         try validate(filing)
-        let level = rule.level(item: filing.itemCode, proof: filing.proofType)
-        return Commitment(
+        let ruleLevel = rule.level(item: filing.itemCode, proof: filing.proofType)
+        let level = rule.level(item: filing.itemCode, proof: filing.proofType, earlierFalse: earlierFalse.count)
+        var commitment = Commitment(
             id: id, unit: filing.unit, unitName: filing.unitName, holderID: filing.holderID, holderName: filing.holderName,
             itemCode: filing.itemCode, itemName: filing.itemName, caseReference: filing.caseReference, proofType: filing.proofType,
             proofName: filing.proofName, text: filing.text, channel: filing.channel, recordedAt: now, recordedBy: filing.recordedBy,
             risk: level, checkDueAt: rule.checkDue(level: level, recordedAt: now), checkOutcome: nil, checkedAt: nil, checkedBy: nil,
             evidence: ""
         )
+        if !earlierFalse.isEmpty {
+            commitment.earlierFalse = earlierFalse.map(\.id)
+            commitment.ruleRisk = ruleLevel
+            let shown = earlierFalse.prefix(3).map { c in
+                "\(c.id) (\(c.unitName.isEmpty ? c.unit : c.unitName), \(c.proofType), found false \(c.checkedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"))"
+            }
+            commitment.warning = "the applicant has \(earlierFalse.count) earlier commitment(s) found false: "
+                + shown.joined(separator: "; ") + (earlierFalse.count > 3 ? "; …" : "")
+                + ". Flagged for a post-check: risk raised to \(level.rawValue)"
+                + (level == ruleLevel ? "" : " (the rule gives \(ruleLevel.rawValue))")
+                + ", check due within \(rule.daysToCheck(level)) days"
+        }
+        return commitment
     }
 
     /// Records the post-check. Found false needs evidence notes.

@@ -50,6 +50,12 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     package var appealNote: String?
     package var appealDecidedAt: Date?
     package var appealDecidedBy: String?
+    /// Record corrected through the licence library (issue 16): the licence amended, its new
+    /// version, the corrected proof's serial and the units told (nil when not propagated).
+    package var correctedLicenceID: String? = nil
+    package var correctedLicenceVersion: Int64? = nil
+    package var correctedProofSerial: String? = nil
+    package var noticedUnits: [String]? = nil
 
     package struct Opening: Hashable, Sendable {
         package var unit: String
@@ -198,6 +204,15 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
         reverifiedCredential = credential
         status = .resolved
         return true
+    }
+
+    /// Records how a record_corrected finding was propagated (issue 16): the licence amended and
+    /// its new version, the corrected proof issued to the opening unit, the units told.
+    package mutating func recordPropagation(licenceID: String, version: Int64, proofSerial: String, noticed: [String]) {
+        correctedLicenceID = licenceID
+        correctedLicenceVersion = version
+        correctedProofSerial = proofSerial
+        noticedUnits = noticed
     }
 
     /// The corrected values recorded at re-verification.

@@ -12,6 +12,8 @@ package protocol OversightStore: Sendable {
     /// Reads, applies `body`, writes back in one transaction when `body` returns true.
     func updateCommitment(id: String, _ body: @Sendable (inout Commitment) throws(OversightError) -> Bool)
         async throws(OversightError) -> (record: Commitment, changed: Bool)
+    /// The holder's commitments found false at any unit, newest check first (commitments with memory).
+    func falseCommitments(holder: String, limit: Int) async throws(OversightError) -> [Commitment]
     /// Newest first.
     func commitments(unit: String?, filter: CommitmentFilter, limit: Int) async throws(OversightError) -> [Commitment]
 
@@ -27,6 +29,11 @@ package protocol OversightStore: Sendable {
         async throws(OversightError) -> (record: MismatchCase, changed: Bool)
     /// Cases the unit opened or must re-verify (all cases when nil), newest first.
     func mismatches(unit: String?, limit: Int) async throws(OversightError) -> [MismatchCase]
+
+    /// Stores correction notices; a notice for a unit and case already stored is kept (a retry).
+    func insertCorrectionNotices(_ notices: [CorrectionNotice]) async throws(OversightError)
+    /// The notices told to the unit (every unit when nil), newest first.
+    func correctionNotices(unit: String?, limit: Int) async throws(OversightError) -> [CorrectionNotice]
 
     /// Stores a complaint unless one with the same channel and channel reference exists.
     func insertComplaint(_ complaint: Complaint) async throws(OversightError) -> (record: Complaint, created: Bool)

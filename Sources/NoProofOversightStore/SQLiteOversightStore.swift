@@ -140,6 +140,22 @@ package final class SQLiteOversightStore: OversightStore {
                 WHERE not_to_ask = 1 AND json_extract(document, '$.listedMethod') = 'not_listed'
                 """)
         }
+        // Commitments with memory and correction notices (issue 16).
+        migrator.registerMigration("v4: false commitments by holder, correction notices") { db in
+            try db.execute(sql: """
+                CREATE INDEX commitment_holder_false ON commitment(holder_id, checked_at) WHERE check_outcome = 'found_false';
+                CREATE TABLE correction_notice (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    unit TEXT NOT NULL,
+                    mismatch_id TEXT NOT NULL,
+                    noticed_at REAL NOT NULL,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, mismatch_id)
+                );
+                CREATE INDEX correction_notice_unit ON correction_notice(unit, noticed_at);
+                CREATE INDEX correction_notice_all ON correction_notice(noticed_at);
+                """)
+        }
         return migrator
     }
 
@@ -221,6 +237,15 @@ package final class SQLiteOversightStore: OversightStore {
             }
         } catch {
             throw Self.wrap(error)
+        }
+    }
+
+    package func falseCommitments(holder: String, limit: Int) async throws(OversightError) -> [Commitment] {
+        let bound = Self.limit(limit)
+        return try await read { db in
+            try String.fetchAll(db, sql: """
+                SELECT document FROM commitment WHERE holder_id = ? AND check_outcome = 'found_false' ORDER BY checked_at DESC, id LIMIT ?
+                """, arguments: [holder, bound]).map { try Self.decode(Commitment.self, $0) }
         }
     }
 
@@ -428,6 +453,37 @@ package final class SQLiteOversightStore: OversightStore {
         let sql = "SELECT document FROM complaint \(whereClause) ORDER BY registered_at DESC, id LIMIT ?"
         let bound = StatementArguments(arguments)
         return try await read { db in try String.fetchAll(db, sql: sql, arguments: bound).map { try Self.decode(Complaint.self, $0) } }
+    }
+
+    // MARK: Correction notices (issue 16)
+
+    package func insertCorrectionNotices(_ notices: [CorrectionNotice]) async throws(OversightError) {
+        let documents = try Self.run { try notices.map { ($0, try Self.encode($0)) } }
+        try await write { db in
+            for (notice, document) in documents {
+                try db.execute(sql: """
+                    INSERT INTO correction_notice (id, unit, mismatch_id, noticed_at, document) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (unit, mismatch_id) DO NOTHING
+                    """, arguments: [notice.id, notice.unit, notice.mismatchID, notice.noticedAt.timeIntervalSince1970, document])
+            }
+        }
+    }
+
+    package func correctionNotices(unit: String?, limit: Int) async throws(OversightError) -> [CorrectionNotice] {
+        var sql = "SELECT document FROM correction_notice"
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let unit {
+            sql += " WHERE unit = ?"
+            arguments.append(unit)
+        }
+        sql += " ORDER BY noticed_at DESC, id LIMIT ?"
+        arguments.append(Self.limit(limit))
+        let (query, bound) = (sql, StatementArguments(arguments))
+        return try await read { db in try String.fetchAll(db, sql: query, arguments: bound).map { try Self.decode(CorrectionNotice.self, $0) } }
+    }
+
+    private static func run<T>(_ body: () throws -> T) throws(OversightError) -> T {
+        do { return try body() } catch { throw wrap(error) }
     }
 
     // MARK: Exemptions (Art. 17)

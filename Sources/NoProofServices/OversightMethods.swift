@@ -2,7 +2,7 @@ import NoProofProtocol
 
 /// The oversight records' RPC methods and their stable ids (60-79): notification-commitments
 /// (Art. 7, 12), the voluntary-proof ledger (Art. 2), mismatch cases and appeals (Art. 11),
-/// complaints (Art. 18).
+/// complaints (Art. 18); correction notices (130, issue 16).
 package enum OversightMethods {
     static let service = "noproof.v1.Oversight"
 
@@ -70,9 +70,13 @@ package enum OversightMethods {
         "GetCounts", 79, "OversightCountsRequest", "OversightCountsResponse",
         "A unit's oversight figures for a period: commitments and checks, ledger, mismatches, appeals, complaints by breach type")
 
+    package static let listCorrectionNotices = unary(
+        "ListCorrectionNotices", 130, "ListCorrectionNoticesRequest", "ListCorrectionNoticesResponse",
+        "Notices of records corrected after a mismatch case, to the units that fetched the old version (own unit; the task force office any or all)")
+
     package static let all = [
         recordCommitment, checkCommitment, getCommitment, listCommitments, addLedgerEntry, listLedger, openMismatch, requestSupplement,
         recordSupplement, reverify, appeal, getMismatch, listMismatches, fileComplaint, routeComplaint, answerComplaint, closeComplaint,
-        getComplaint, listComplaints, counts,
+        getComplaint, listComplaints, counts, listCorrectionNotices,
     ]
 }

@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import NoProofCodec
 import NoProofDomain
+import NoProofLibrary
 import NoProofOversight
 import NoProofProtocol
+import NoProofSeals
 import NoProofServer
 import NoProofStore
 import NoProofUnitStore
@@ -23,6 +25,12 @@ import NoProofVerification
 /// - each unit reads its own records (mismatch cases: both units); the task force office reads
 ///   everything, across units.
 ///
+/// Commitments with memory (issue 16): a commitment by an applicant with an earlier commitment
+/// found false (at any unit) warns the clerk in the answer and is flagged: its risk is raised to
+/// high (`CheckRiskRule.level(item:proof:earlierFalse:)`). With a licence library and keyring, a
+/// mismatch resolved as record corrected amends the licence, issues a corrected proof and tells
+/// the units that fetched the old version (`MismatchCorrection`).
+///
 /// Every record and transition is committed to the store and its audit record to the audit log
 /// before the call is answered; retries (same natural key and content) change nothing.
 package final class OversightService: Sendable {
@@ -31,6 +39,7 @@ package final class OversightService: Sendable {
     let audit: AuditLog
     let verifications: (any VerificationStore)?
     let rule: CheckRiskRule
+    let correction: MismatchCorrection?
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -38,9 +47,18 @@ package final class OversightService: Sendable {
     ///   - verifications: when given, a mismatch case that links a verification request is
     ///     checked against it (the opening unit filed it, to that issuing unit, for that holder).
     ///   - rule: the per-item risk rule that gives commitments their check due dates.
+    ///   - library, keyring: when both are given, a record_corrected finding amends the licence,
+    ///     issues the corrected proof and writes the correction notices (`MismatchCorrection`);
+    ///     without them it changes the case record only.
     package init(store: any OversightStore, units: any UnitStore, audit: AuditLog, verifications: (any VerificationStore)? = nil,
-                 rule: CheckRiskRule = .standard, now: @escaping @Sendable () -> Date = { Date() },
+                 rule: CheckRiskRule = .standard, library: LicenceLibrary? = nil, keyring: SealKeyring? = nil,
+                 now: @escaping @Sendable () -> Date = { Date() },
                  logger: Logger = Logger(label: "noproof.oversight")) {
+        if let library, let keyring {
+            correction = MismatchCorrection(store: store, library: library, keyring: keyring, audit: audit, logger: logger)
+        } else {
+            correction = nil
+        }
         self.store = store
         self.units = units
         self.audit = audit
@@ -106,8 +124,12 @@ package final class OversightService: Sendable {
             guard unit.unitCode == existing.issuingUnit else {
                 throw RPCError(.permissionDenied, "only the issuing unit \(existing.issuingUnitName) (\(existing.issuingUnit)) re-verifies mismatch \(existing.id); its finding prevails (Art. 11)")
             }
-            let staff = try await member(UnitService.requireStaff(context), of: unit)
             let finding = try Self.run { () throws(OversightError) in try MismatchFinding.parse(request.finding) }
+            // A correction changes the licence library: only a staff member signed in with their own credential.
+            if finding == .recordCorrected, correction != nil {
+                _ = try UnitService.requireSignedIn(context, to: "correct the issuing unit's record after a mismatch case")
+            }
+            let staff = try await member(UnitService.requireStaff(context), of: unit)
             var corrected: [String: String] = [:]
             for (index, field) in request.corrected.enumerated() {
                 guard corrected.updateValue(field.value, forKey: field.key) == nil else {
@@ -115,6 +137,9 @@ package final class OversightService: Sendable {
                 }
             }
             let (moment, note, values, credential) = (now(), request.note, corrected, unit.credentialID)
+            if finding == .recordCorrected, let correction {
+                return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff, at: moment)
+            }
             return try await mismatchTransition(existing, context: context, action: "Oversight.Reverify", staff: staff, result: finding.rawValue) {
                 m throws(OversightError) in
                 try m.reverify(finding: finding, note: note, corrected: values, actingUnit: unit.unitCode, credential: credential,
@@ -145,6 +170,13 @@ package final class OversightService: Sendable {
                 try await store.mismatches(unit: unit.isTaskForce ? nil : unit.unitCode, limit: Self.limit(request.limit, default: 100))
             }
             return ListMismatchesResponse(mismatches: found.map(Self.message))
+        }
+        registry.unary(OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest.self, ListCorrectionNoticesResponse.self) { [self] request, context in
+            let scope = try scope(request.unitCode, context: context, what: "correction notices")
+            let found = try await Self.run { () async throws(OversightError) in
+                try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
+            }
+            return ListCorrectionNoticesResponse(notices: found.map(Self.message))
         }
         registry.unary(OversightMethods.fileComplaint, FileComplaintRequest.self, ComplaintResponse.self) { [self] request, context in
             try await fileComplaint(request, context: context)
@@ -227,7 +259,12 @@ package final class OversightService: Sendable {
         filing.itemName = item.name
         filing.proofName = proof.name
         let built = filing
-        let new = try Self.run { () throws(OversightError) in try Commitment.record(built, id: Self.newID("CM"), rule: rule, at: moment) }
+        // Commitments with memory: the applicant's earlier commitments found false, at any unit.
+        let holderID = filing.holderID
+        let earlierFalse = try await Self.run { () async throws(OversightError) in try await store.falseCommitments(holder: holderID, limit: 100) }
+        let new = try Self.run { () throws(OversightError) in
+            try Commitment.record(built, id: Self.newID("CM"), rule: rule, earlierFalse: earlierFalse, at: moment)
+        }
         let (stored, created) = try await Self.run { () async throws(OversightError) in try await store.insertCommitment(new) }
         if !created {
             guard filing.matches(stored) else {
@@ -237,7 +274,13 @@ package final class OversightService: Sendable {
         }
         try await audited(context: context, action: "Oversight.RecordCommitment", staff: staff, item: stored.itemCode,
                           caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
-                          result: "recorded, check due \(ISO8601DateFormatter().string(from: stored.checkDueAt))", at: moment)
+                          result: "recorded, check due \(ISO8601DateFormatter().string(from: stored.checkDueAt))"
+                            + (stored.flagged ? "; flagged: earlier false \((stored.earlierFalse ?? []).prefix(5).joined(separator: ",")), risk \(stored.risk.rawValue)" : ""),
+                          at: moment)
+        if stored.flagged {
+            logger.debug("commitment flagged: the applicant has earlier commitments found false",
+                         metadata: ["commitment": "\(stored.id)", "earlier": "\(stored.earlierFalse?.count ?? 0)"])
+        }
         return CommitmentResponse(commitment: message(stored), replayed: false)
     }
 
@@ -520,7 +563,8 @@ package final class OversightService: Sendable {
             itemName: c.itemName, caseReference: c.caseReference, proofType: c.proofType, proofName: c.proofName, text: c.text,
             channel: c.channel.rawValue, recordedAtMillis: millis(c.recordedAt), recordedBy: c.recordedBy, riskLevel: c.risk.rawValue,
             checkDueAtMillis: millis(c.checkDueAt), checkOutcome: c.checkOutcome?.rawValue ?? "", checkedAtMillis: millis(c.checkedAt),
-            checkedBy: c.checkedBy ?? "", evidence: c.evidence, overdue: c.isOverdue(at: now), checkedLate: c.checkedLate
+            checkedBy: c.checkedBy ?? "", evidence: c.evidence, overdue: c.isOverdue(at: now), checkedLate: c.checkedLate,
+            earlierFalseCommitments: c.earlierFalse ?? [], warning: c.warning ?? "", ruleRiskLevel: c.ruleRisk?.rawValue ?? ""
         )
     }
 
@@ -543,7 +587,18 @@ package final class OversightService: Sendable {
             supplementReceivedAtMillis: millis(m.supplementReceivedAt), finding: m.finding?.rawValue ?? "", findingNote: m.findingNote ?? "",
             reverifiedAtMillis: millis(m.reverifiedAt), reverifiedBy: m.reverifiedBy ?? "", reverifiedCredential: m.reverifiedCredential ?? "",
             appealReference: m.appealReference ?? "", appealFiledAtMillis: millis(m.appealFiledAt), appealOutcome: m.appealOutcome?.rawValue ?? "",
-            appealNote: m.appealNote ?? "", appealDecidedAtMillis: millis(m.appealDecidedAt)
+            appealNote: m.appealNote ?? "", appealDecidedAtMillis: millis(m.appealDecidedAt),
+            correctedLicenceID: m.correctedLicenceID ?? "", correctedLicenceVersion: m.correctedLicenceVersion ?? 0,
+            correctedProofSerial: m.correctedProofSerial ?? "", noticedUnits: m.noticedUnits ?? []
+        )
+    }
+
+    package static func message(_ n: CorrectionNotice) -> CorrectionNoticeRecord {
+        CorrectionNoticeRecord(
+            noticeID: n.id, unitCode: n.unit, mismatchID: n.mismatchID, issuingUnitCode: n.issuingUnit, issuingUnitName: n.issuingUnitName,
+            holderID: n.holderID, typeCode: n.typeCode, licenceID: n.licenceID, newVersion: n.newVersion, correctedFields: n.correctedFields,
+            fetchCaseReferences: n.fetchCaseReferences, lastFetchSequence: n.lastFetchSequence, noticedAtMillis: millis(n.noticedAt),
+            raisedTheCase: n.raisedTheCase, correctedProof: n.correctedProof.isEmpty ? nil : (try? ProtoCodec.decode(SealedProof.self, from: n.correctedProof))
         )
     }
 

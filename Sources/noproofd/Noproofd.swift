@@ -293,7 +293,7 @@ struct Noproofd: AsyncParsableCommand {
         let deadlines = Task { await verification.scheduler.run() }
         defer { deadlines.cancel() }
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
-                         rule: library.riskRule, logger: logger).register(in: &registry)
+                         rule: library.riskRule, library: library.licences, keyring: library.keyring, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         AuditService(audit: library.audit, heads: library.heads, logger: logger).register(in: &registry)
         let authenticator = UnitCredentialAuthenticator(store: library.units, acceptsDemoCredentials: demo,

@@ -20,6 +20,26 @@ struct CommitmentTests {
         #expect(CheckRiskRule.standard.level(item: "MZ-DB-001", proof: "SRZM") == .high)
     }
 
+    @Test("an applicant with an earlier commitment found false: warned, flagged, risk raised to high whatever the rule says")
+    func memory() throws {
+        let rule = CheckRiskRule(defaultLevel: .low, days: ["low": 60, "medium": 20, "high": 5])
+        #expect(rule.level(item: "X", proof: "Y", earlierFalse: 0) == .low)
+        #expect(rule.level(item: "X", proof: "Y", earlierFalse: 2) == .high)
+        var earlier = try Commitment.record(Fixtures.filing(caseReference: "DB-0"), id: "CM-0", rule: rule, at: Fixtures.t0)
+        #expect(!earlier.flagged && earlier.warning == nil && earlier.ruleRisk == nil)
+        _ = try earlier.recordCheck(outcome: .foundFalse, evidence: "不实", by: "agent-0001", at: Fixtures.day(1))
+        let next = try Commitment.record(Fixtures.filing(caseReference: "DB-1"), id: "CM-1", rule: rule, earlierFalse: [earlier], at: Fixtures.day(2))
+        #expect(next.flagged && next.earlierFalse == ["CM-0"] && next.risk == .high && next.ruleRisk == .low)
+        #expect(next.checkDueAt == Fixtures.day(7))
+        #expect(next.warning?.contains("CM-0") == true && next.warning?.contains("within 5 days") == true)
+        // Stored documents from before the memory decode without it.
+        let old = try JSONEncoder().encode(earlier)
+        var object = try #require(try JSONSerialization.jsonObject(with: old) as? [String: Any])
+        object.removeValue(forKey: "earlierFalse")
+        let decoded = try JSONDecoder().decode(Commitment.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.earlierFalse == nil && !decoded.flagged)
+    }
+
     @Test("a rule file is read, and bad day counts or levels are refused")
     func ruleFile() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("risk-\(UUID().uuidString).json")

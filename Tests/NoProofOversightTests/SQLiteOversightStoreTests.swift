@@ -29,6 +29,33 @@ struct SQLiteOversightStoreTests {
         }
     }
 
+    @Test("false commitments by holder (any unit, newest check first); correction notices once per unit and case")
+    func memoryAndNotices() async throws {
+        try await Self.withStore { store, _ in
+            for (index, unit) in [Fixtures.civil, Fixtures.water].enumerated() {
+                let c = try Commitment.record(Fixtures.filing(unit: unit, caseReference: "C-\(index)"), id: "CM-\(index)", rule: .standard, at: Fixtures.t0)
+                _ = try await store.insertCommitment(c)
+                _ = try await store.updateCommitment(id: c.id) { c throws(OversightError) in
+                    try c.recordCheck(outcome: .foundFalse, evidence: "不实", by: "agent-0001", at: Fixtures.day(Double(index + 1)))
+                }
+            }
+            let other = try Commitment.record(Fixtures.filing(holder: "37040219850312123X", caseReference: "C-9"), id: "CM-9", rule: .standard, at: Fixtures.t0)
+            _ = try await store.insertCommitment(other)
+            #expect(try await store.falseCommitments(holder: Fixtures.holder, limit: 10).map(\.id) == ["CM-1", "CM-0"])
+            #expect(try await store.falseCommitments(holder: "37040219850312123X", limit: 10).isEmpty)
+
+            func notice(_ unit: String, at day: Double) -> CorrectionNotice {
+                CorrectionNotice(id: "CN-MM-1-\(unit)", unit: unit, mismatchID: "MM-1", issuingUnit: Fixtures.university, issuingUnitName: "",
+                                 holderID: Fixtures.holder, typeCode: "XWZS", licenceID: "L", newVersion: 2, correctedFields: ["degree"],
+                                 fetchCaseReferences: [], lastFetchSequence: 0, noticedAt: Fixtures.day(day), raisedTheCase: unit == Fixtures.civil)
+            }
+            try await store.insertCorrectionNotices([notice(Fixtures.civil, at: 1), notice(Fixtures.water, at: 2)])
+            try await store.insertCorrectionNotices([notice(Fixtures.civil, at: 3)])   // a retry keeps the first
+            #expect(try await store.correctionNotices(unit: Fixtures.civil, limit: 10) == [notice(Fixtures.civil, at: 1)])
+            #expect(try await store.correctionNotices(unit: nil, limit: 10).map(\.unit) == [Fixtures.water, Fixtures.civil])
+        }
+    }
+
     @Test("migration v3: ledger entries of unlisted proofs recorded as 'not to be asked for' are corrected")
     func unlistedLedgerMigration() async throws {
         try await Self.withStore { store, directory in

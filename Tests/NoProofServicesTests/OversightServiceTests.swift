@@ -152,6 +152,45 @@ struct OversightServiceTests {
         }
     }
 
+    @Test("commitments with memory: after one is found false, the applicant's next commitment warns and is flagged (risk high), at any unit")
+    func commitmentsWithMemory() async throws {
+        try await Self.withEnvironment { env in
+            let civil = try await env.client("civil")
+            let water = try await env.client("water")
+            let first = try #require(try await civil.recordCommitment(Self.commitment(caseReference: "DB-1"), staff: "agent-0001").commitment)
+            #expect(first.warning.isEmpty && first.earlierFalseCommitments.isEmpty && first.ruleRiskLevel.isEmpty)
+            // Recorded but not yet found false: no memory yet.
+            let second = try #require(try await civil.recordCommitment(Self.commitment(caseReference: "DB-2"), staff: "agent-0001").commitment)
+            #expect(second.warning.isEmpty && second.riskLevel == "medium")
+            _ = try await civil.checkCommitment(id: first.commitmentID, outcome: "found_false", evidence: "实地走访：不在该地址居住", staff: "agent-0001")
+
+            // The next one by the same applicant warns the clerk and is flagged: risk raised to high, check due in 7 days.
+            let third = try #require(try await civil.recordCommitment(Self.commitment(caseReference: "DB-3"), staff: "agent-0001").commitment)
+            #expect(third.earlierFalseCommitments == [first.commitmentID])
+            #expect(third.warning.contains(first.commitmentID) && third.warning.contains("found false"))
+            #expect(third.riskLevel == "high" && third.ruleRiskLevel == "medium")
+            #expect(third.checkDueAtMillis - third.recordedAtMillis == 7 * 86_400_000)
+            // The flag is kept with the record: a read shows it too.
+            #expect(try await civil.commitment(id: third.commitmentID).commitment?.warning == third.warning)
+            // At another unit too (the memory is the applicant's): water's tenancy contract is low risk by the rule, high here.
+            var tenancy = Self.commitment(item: "SW-KH-001", proof: "ZLHT", caseReference: "KH-1")
+            tenancy.text = "本人承诺租赁合同真实"
+            let atWater = try #require(try await water.recordCommitment(tenancy, staff: "agent-0001").commitment)
+            #expect(atWater.earlierFalseCommitments == [first.commitmentID] && atWater.riskLevel == "high" && atWater.ruleRiskLevel == "low")
+            #expect(atWater.checkDueAtMillis - atWater.recordedAtMillis == 7 * 86_400_000)
+            // Another applicant: no warning.
+            var someoneElse = Self.commitment(caseReference: "DB-4")
+            someoneElse.holderID = "37040219850312123X"
+            let clean = try #require(try await civil.recordCommitment(someoneElse, staff: "agent-0001").commitment)
+            #expect(clean.warning.isEmpty && clean.riskLevel == "medium")
+            // Audited as other commitment steps: the flag is in the record's result.
+            let recorded = try env.audit.records().filter { $0.action == "Oversight.RecordCommitment" }
+            #expect(recorded.count == 5)
+            #expect(recorded.filter { $0.result.contains("flagged: earlier false \(first.commitmentID)") }.map(\.licenceID)
+                    == [third.commitmentID, atWater.commitmentID])
+        }
+    }
+
     @Test("ledger: records what the list says; own unit only; task force sees all, by period")
     func ledger() async throws {
         try await Self.withEnvironment { env in

@@ -12,7 +12,9 @@ struct CommitmentCommand: AsyncParsableCommand {
         A unit records the applicant's commitment for a proof its published list obtains by commitment; the check \
         is due by the risk rule (high 7 days, medium 30, low 90; data folder file commitment-risk.json). The check \
         outcome is confirmed or found_false; found-false commitments and overdue checks are listed for the unit and \
-        the task force office. Acting commands need --staff (or NOPROOF_STAFF).
+        the task force office. A commitment by an applicant with an earlier commitment found false (at any unit) \
+        prints a WARNING and is flagged: its risk is raised to high (checked within the high days, 7 standard). \
+        Acting commands need --staff (or NOPROOF_STAFF).
         """,
         subcommands: [CommitmentRecordCommand.self, CommitmentCheckCommand.self, CommitmentListCommand.self, CommitmentShowCommand.self]
     )
@@ -38,7 +40,10 @@ struct CommitmentRecordCommand: AsyncParsableCommand {
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in try await client.recordCommitment(request, staff: staffID) }
         if let c = answer.commitment {
-            try OversightPrinter.print("commitment \(c.commitmentID) recorded; check due \(OversightPrinter.t(c.checkDueAtMillis)) (risk \(c.riskLevel))",
+            // Commitments with memory: the warning comes first, so the clerk cannot miss it.
+            if !c.warning.isEmpty && !connection.json { print("WARNING: \(c.warning)") }
+            try OversightPrinter.print("commitment \(c.commitmentID) recorded; check due \(OversightPrinter.t(c.checkDueAtMillis)) (risk \(c.riskLevel))"
+                                       + (c.earlierFalseCommitments.isEmpty ? "" : "  [FLAGGED FOR POST-CHECK: earlier commitment found false]"),
                                        OversightPrinter.fields(c), replayed: answer.replayed, json: connection.json)
         }
     }

@@ -14,9 +14,12 @@ struct MismatchCommand: AsyncParsableCommand {
         administrative review (行政复议) and its outcome. Only the issuing unit re-verifies; its finding prevails.
         States: open → awaiting_supplement → supplement_received → resolved → appealed → appeal_decided \
         (re-verification may also follow 'open' directly).
+        record_corrected (by the issuing unit's staff signed in with their own credential) amends the licence to the \
+        --corrected values, issues the opening unit a corrected proof (verification seal, serial C-<case>-V<version>) \
+        and tells every unit that fetched the old version: 'noproof mismatch notices'.
         """,
         subcommands: [MismatchOpenCommand.self, MismatchSupplementCommand.self, MismatchReverifyCommand.self, MismatchAppealCommand.self,
-                      MismatchShowCommand.self, MismatchListCommand.self]
+                      MismatchShowCommand.self, MismatchListCommand.self, MismatchNoticesCommand.self]
     )
 
     static func show(_ answer: MismatchResponse, json: Bool) throws {
@@ -142,5 +145,20 @@ struct MismatchListCommand: AsyncParsableCommand {
         let limit = self.limit
         let found = try await connection.withClient { client in try await client.mismatches(limit: limit) }
         try OversightPrinter.printList(found, empty: "no mismatch cases", json: connection.json, fields: OversightPrinter.fields, line: OversightPrinter.line)
+    }
+}
+
+struct MismatchNoticesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notices",
+        abstract: "Correction notices: records corrected after a mismatch case that this unit fetched (or whose case it raised), newest first.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The task force office: one unit's notices (default: every unit's).") var unit: String = ""
+    @Option(help: "At most this many (default 100).") var limit: UInt32 = 0
+    func run() async throws {
+        let (unit, limit) = (unit, limit)
+        let found = try await connection.withClient { client in try await client.correctionNotices(unitCode: unit, limit: limit) }
+        try OversightPrinter.printList(found, empty: "no correction notices", json: connection.json, fields: OversightPrinter.fields,
+                                       line: OversightPrinter.line)
     }
 }

@@ -48,7 +48,10 @@ enum OversightPrinter {
          ("recorded", "\(t(c.recordedAtMillis)) by \(c.recordedBy)"), ("risk", c.riskLevel),
          ("check due", t(c.checkDueAtMillis) + (c.overdue ? "  [CHECK OVERDUE]" : "")),
          ("check", c.checkOutcome.isEmpty ? "not yet" : "\(c.checkOutcome == "found_false" ? "FOUND FALSE" : c.checkOutcome) at \(t(c.checkedAtMillis)) by \(c.checkedBy)\(c.checkedLate ? " (late)" : "")"),
-         ("evidence", c.evidence)]
+         ("evidence", c.evidence),
+         ("earlier false", c.earlierFalseCommitments.joined(separator: ", ")),
+         ("rule risk", c.ruleRiskLevel.isEmpty ? "" : "\(c.ruleRiskLevel) (raised to \(c.riskLevel): earlier commitment found false)"),
+         ("warning", c.warning)]
     }
 
     static func line(_ c: CommitmentRecord) -> String {
@@ -56,8 +59,30 @@ enum OversightPrinter {
         if c.overdue { flags.append("CHECK OVERDUE") }
         if c.checkOutcome == "found_false" { flags.append("FOUND FALSE") }
         if c.checkedLate { flags.append("checked late") }
+        if !c.earlierFalseCommitments.isEmpty { flags.append("FLAGGED: earlier false") }
         let check = c.checkOutcome.isEmpty ? "unchecked" : c.checkOutcome
         return "\(c.commitmentID)  \(c.unitCode)  \(c.itemCode)/\(c.proofType)  holder=\(c.holderID)  case=\(c.caseReference)  \(c.channel)  recorded \(t(c.recordedAtMillis))  risk=\(c.riskLevel)  due \(t(c.checkDueAtMillis))  \(check)\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")"
+    }
+
+    // MARK: Correction notices
+
+    static func fields(_ n: CorrectionNoticeRecord) -> Fields {
+        [("notice", n.noticeID), ("unit", n.unitCode), ("mismatch", n.mismatchID),
+         ("corrected by", "\(n.issuingUnitName) (\(n.issuingUnitCode)) at \(t(n.noticedAtMillis))"),
+         ("licence", "\(n.licenceID) (\(n.typeCode)) of holder \(n.holderID): now version \(n.newVersion); earlier versions superseded"),
+         ("fields corrected", n.correctedFields.joined(separator: ", ")),
+         ("your fetches", n.fetchCaseReferences.isEmpty ? "" : "cases \(n.fetchCaseReferences.joined(separator: ", ")) (latest audit #\(n.lastFetchSequence))"),
+         ("raised the case", n.raisedTheCase ? "yes" : "no"),
+         ("corrected proof", n.correctedProof.map { proof in
+             let serial = (try? ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial) ?? "?"
+             return "\(serial), verification seal, key \(proof.keyID)"
+         } ?? "")]
+    }
+
+    static func line(_ n: CorrectionNoticeRecord) -> String {
+        "\(n.noticeID)  \(t(n.noticedAtMillis))  \(n.mismatchID)  licence \(n.licenceID) v\(n.newVersion)  fields=\(n.correctedFields.joined(separator: ","))"
+            + (n.fetchCaseReferences.isEmpty ? "" : "  your cases \(n.fetchCaseReferences.joined(separator: ","))")
+            + (n.raisedTheCase ? "  [CORRECTED PROOF ATTACHED]" : "  [RE-FETCH: the version you used is superseded]")
     }
 
     // MARK: Ledger
@@ -107,6 +132,10 @@ enum OversightPrinter {
         if !m.supplement.isEmpty { fields.append(("supplement", "\(m.supplement) (\(t(m.supplementReceivedAtMillis)))")) }
         if !m.finding.isEmpty {
             fields.append(("finding", "\(m.finding) — \(m.findingNote) (issuing unit, \(t(m.reverifiedAtMillis)) by \(m.reverifiedBy), credential \(m.reverifiedCredential))"))
+        }
+        if !m.correctedLicenceID.isEmpty {
+            fields.append(("corrected", "licence \(m.correctedLicenceID) amended to v\(m.correctedLicenceVersion); corrected proof \(m.correctedProofSerial) to \(m.unitCode)"))
+            fields.append(("units told", m.noticedUnits.joined(separator: ", ")))
         }
         if !m.appealReference.isEmpty { fields.append(("appeal", "\(m.appealReference) filed \(t(m.appealFiledAtMillis))")) }
         if !m.appealOutcome.isEmpty {

@@ -48,6 +48,9 @@ typedef struct Noproof__V1__ListComplaintsResponse Noproof__V1__ListComplaintsRe
 typedef struct Noproof__V1__BreachCount Noproof__V1__BreachCount;
 typedef struct Noproof__V1__OversightCountsRequest Noproof__V1__OversightCountsRequest;
 typedef struct Noproof__V1__OversightCountsResponse Noproof__V1__OversightCountsResponse;
+typedef struct Noproof__V1__CorrectionNoticeRecord Noproof__V1__CorrectionNoticeRecord;
+typedef struct Noproof__V1__ListCorrectionNoticesRequest Noproof__V1__ListCorrectionNoticesRequest;
+typedef struct Noproof__V1__ListCorrectionNoticesResponse Noproof__V1__ListCorrectionNoticesResponse;
 
 
 /* --- enums --- */
@@ -101,10 +104,24 @@ struct  Noproof__V1__CommitmentRecord
    */
   protobuf_c_boolean overdue;
   protobuf_c_boolean checked_late;
+  /*
+   * Commitments with memory (issue 16): the same applicant's earlier commitments found false
+   * (any unit). When any exist the clerk is warned and the check risk is raised to "high".
+   */
+  size_t n_earlier_false_commitments;
+  char **earlier_false_commitments;
+  /*
+   * The warning for the clerk ("" when none).
+   */
+  char *warning;
+  /*
+   * The level the risk rule gave before it was raised ("" when not raised).
+   */
+  char *rule_risk_level;
 };
 #define NOPROOF__V1__COMMITMENT_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__commitment_record__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Noproof__V1__RecordCommitmentRequest
@@ -358,10 +375,19 @@ struct  Noproof__V1__MismatchRecord
   char *appeal_outcome;
   char *appeal_note;
   int64_t appeal_decided_at_millis;
+  /*
+   * record_corrected with a licence library: the licence amended, its new version, the
+   * corrected proof issued to the unit that raised the case, and the units told.
+   */
+  char *corrected_licence_id;
+  int64_t corrected_licence_version;
+  char *corrected_proof_serial;
+  size_t n_noticed_units;
+  char **noticed_units;
 };
 #define NOPROOF__V1__MISMATCH_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__mismatch_record__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Noproof__V1__OpenMismatchRequest
@@ -683,6 +709,82 @@ struct  Noproof__V1__OversightCountsResponse
 #define NOPROOF__V1__OVERSIGHT_COUNTS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__oversight_counts_response__descriptor) \
     , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+
+
+/*
+ * A correction notice (issue 16): the issuing unit corrected a record after a mismatch case, and
+ * this unit fetched the old version (a Lookup or GetLicence found it) or raised the case.
+ */
+struct  Noproof__V1__CorrectionNoticeRecord
+{
+  ProtobufCMessage base;
+  char *notice_id;
+  /*
+   * The unit told.
+   */
+  char *unit_code;
+  char *mismatch_id;
+  char *issuing_unit_code;
+  char *issuing_unit_name;
+  char *holder_id;
+  char *type_code;
+  char *licence_id;
+  /*
+   * The version now in force; every earlier version is superseded.
+   */
+  int64_t new_version;
+  /*
+   * The fields corrected (names only; fetch the licence again for the values).
+   */
+  size_t n_corrected_fields;
+  char **corrected_fields;
+  /*
+   * This unit's fetches of the old version: their case references, and the audit sequence of the latest.
+   */
+  size_t n_fetch_case_references;
+  char **fetch_case_references;
+  int64_t last_fetch_sequence;
+  int64_t noticed_at_millis;
+  /*
+   * True for the unit that raised the case: it also gets the corrected proof.
+   */
+  protobuf_c_boolean raised_the_case;
+  /*
+   * The corrected proof (verification seal, new serial; purpose.case_reference is the mismatch id).
+   */
+  Noproof__V1__SealedProof *corrected_proof;
+};
+#define NOPROOF__V1__CORRECTION_NOTICE_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__correction_notice_record__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0, 0, 0, NULL }
+
+
+struct  Noproof__V1__ListCorrectionNoticesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The task force office: one unit, or "" for all; other units always see their own.
+   */
+  char *unit_code;
+  /*
+   * 0 = 100.
+   */
+  uint32_t limit;
+};
+#define NOPROOF__V1__LIST_CORRECTION_NOTICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__list_correction_notices_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Noproof__V1__ListCorrectionNoticesResponse
+{
+  ProtobufCMessage base;
+  size_t n_notices;
+  Noproof__V1__CorrectionNoticeRecord **notices;
+};
+#define NOPROOF__V1__LIST_CORRECTION_NOTICES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__list_correction_notices_response__descriptor) \
+    , 0,NULL }
 
 
 /* Noproof__V1__CommitmentRecord methods */
@@ -1293,6 +1395,63 @@ Noproof__V1__OversightCountsResponse *
 void   noproof__v1__oversight_counts_response__free_unpacked
                      (Noproof__V1__OversightCountsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__CorrectionNoticeRecord methods */
+void   noproof__v1__correction_notice_record__init
+                     (Noproof__V1__CorrectionNoticeRecord         *message);
+size_t noproof__v1__correction_notice_record__get_packed_size
+                     (const Noproof__V1__CorrectionNoticeRecord   *message);
+size_t noproof__v1__correction_notice_record__pack
+                     (const Noproof__V1__CorrectionNoticeRecord   *message,
+                      uint8_t             *out);
+size_t noproof__v1__correction_notice_record__pack_to_buffer
+                     (const Noproof__V1__CorrectionNoticeRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__CorrectionNoticeRecord *
+       noproof__v1__correction_notice_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__correction_notice_record__free_unpacked
+                     (Noproof__V1__CorrectionNoticeRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ListCorrectionNoticesRequest methods */
+void   noproof__v1__list_correction_notices_request__init
+                     (Noproof__V1__ListCorrectionNoticesRequest         *message);
+size_t noproof__v1__list_correction_notices_request__get_packed_size
+                     (const Noproof__V1__ListCorrectionNoticesRequest   *message);
+size_t noproof__v1__list_correction_notices_request__pack
+                     (const Noproof__V1__ListCorrectionNoticesRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__list_correction_notices_request__pack_to_buffer
+                     (const Noproof__V1__ListCorrectionNoticesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ListCorrectionNoticesRequest *
+       noproof__v1__list_correction_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__list_correction_notices_request__free_unpacked
+                     (Noproof__V1__ListCorrectionNoticesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ListCorrectionNoticesResponse methods */
+void   noproof__v1__list_correction_notices_response__init
+                     (Noproof__V1__ListCorrectionNoticesResponse         *message);
+size_t noproof__v1__list_correction_notices_response__get_packed_size
+                     (const Noproof__V1__ListCorrectionNoticesResponse   *message);
+size_t noproof__v1__list_correction_notices_response__pack
+                     (const Noproof__V1__ListCorrectionNoticesResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__list_correction_notices_response__pack_to_buffer
+                     (const Noproof__V1__ListCorrectionNoticesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ListCorrectionNoticesResponse *
+       noproof__v1__list_correction_notices_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__list_correction_notices_response__free_unpacked
+                     (Noproof__V1__ListCorrectionNoticesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__CommitmentRecord_Closure)
@@ -1391,6 +1550,15 @@ typedef void (*Noproof__V1__OversightCountsRequest_Closure)
 typedef void (*Noproof__V1__OversightCountsResponse_Closure)
                  (const Noproof__V1__OversightCountsResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__CorrectionNoticeRecord_Closure)
+                 (const Noproof__V1__CorrectionNoticeRecord *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ListCorrectionNoticesRequest_Closure)
+                 (const Noproof__V1__ListCorrectionNoticesRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ListCorrectionNoticesResponse_Closure)
+                 (const Noproof__V1__ListCorrectionNoticesResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1429,6 +1597,9 @@ extern const ProtobufCMessageDescriptor noproof__v1__list_complaints_response__d
 extern const ProtobufCMessageDescriptor noproof__v1__breach_count__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__oversight_counts_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__oversight_counts_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__correction_notice_record__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -24,8 +24,11 @@ package struct CommitmentRecord: Hashable, Sendable {
     package var evidence: String
     package var overdue: Bool
     package var checkedLate: Bool
+    package var earlierFalseCommitments: [String]
+    package var warning: String
+    package var ruleRiskLevel: String
 
-    package init(commitmentID: String = "", unitCode: String = "", unitName: String = "", holderID: String = "", holderName: String = "", itemCode: String = "", itemName: String = "", caseReference: String = "", proofType: String = "", proofName: String = "", text: String = "", channel: String = "", recordedAtMillis: Int64 = 0, recordedBy: String = "", riskLevel: String = "", checkDueAtMillis: Int64 = 0, checkOutcome: String = "", checkedAtMillis: Int64 = 0, checkedBy: String = "", evidence: String = "", overdue: Bool = false, checkedLate: Bool = false) {
+    package init(commitmentID: String = "", unitCode: String = "", unitName: String = "", holderID: String = "", holderName: String = "", itemCode: String = "", itemName: String = "", caseReference: String = "", proofType: String = "", proofName: String = "", text: String = "", channel: String = "", recordedAtMillis: Int64 = 0, recordedBy: String = "", riskLevel: String = "", checkDueAtMillis: Int64 = 0, checkOutcome: String = "", checkedAtMillis: Int64 = 0, checkedBy: String = "", evidence: String = "", overdue: Bool = false, checkedLate: Bool = false, earlierFalseCommitments: [String] = [], warning: String = "", ruleRiskLevel: String = "") {
         self.commitmentID = commitmentID
         self.unitCode = unitCode
         self.unitName = unitName
@@ -48,13 +51,16 @@ package struct CommitmentRecord: Hashable, Sendable {
         self.evidence = evidence
         self.overdue = overdue
         self.checkedLate = checkedLate
+        self.earlierFalseCommitments = earlierFalseCommitments
+        self.warning = warning
+        self.ruleRiskLevel = ruleRiskLevel
     }
 }
 
 extension CommitmentRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__CommitmentRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__commitment_record__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 61 }
+    package static var packedFieldAllowance: Int { 65 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.commitment_id = arena.string(commitmentID)
@@ -79,6 +85,9 @@ extension CommitmentRecord: ProtoMessage {
         c.evidence = arena.string(evidence)
         c.overdue = overdue ? 1 : 0
         c.checked_late = checkedLate ? 1 : 0
+        (c.n_earlier_false_commitments, c.earlier_false_commitments) = arena.strings(earlierFalseCommitments)
+        c.warning = arena.string(warning)
+        c.rule_risk_level = arena.string(ruleRiskLevel)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -104,6 +113,9 @@ extension CommitmentRecord: ProtoMessage {
         evidence = try String(protobufC: c.evidence)
         overdue = c.overdue != 0
         checkedLate = c.checked_late != 0
+        earlierFalseCommitments = try readStrings(c.n_earlier_false_commitments, c.earlier_false_commitments)
+        warning = try String(protobufC: c.warning)
+        ruleRiskLevel = try String(protobufC: c.rule_risk_level)
     }
 }
 
@@ -554,8 +566,12 @@ package struct MismatchRecord: Hashable, Sendable {
     package var appealOutcome: String
     package var appealNote: String
     package var appealDecidedAtMillis: Int64
+    package var correctedLicenceID: String
+    package var correctedLicenceVersion: Int64
+    package var correctedProofSerial: String
+    package var noticedUnits: [String]
 
-    package init(mismatchID: String = "", unitCode: String = "", unitName: String = "", issuingUnitCode: String = "", issuingUnitName: String = "", holderID: String = "", itemCode: String = "", caseReference: String = "", proofType: String = "", proofSerial: String = "", auditSequence: Int64 = 0, verificationRequestID: String = "", facts: [MismatchFact] = [], openedAtMillis: Int64 = 0, openedBy: String = "", status: String = "", supplementRequest: String = "", supplementRequestedAtMillis: Int64 = 0, supplement: String = "", supplementReceivedAtMillis: Int64 = 0, finding: String = "", findingNote: String = "", reverifiedAtMillis: Int64 = 0, reverifiedBy: String = "", reverifiedCredential: String = "", appealReference: String = "", appealFiledAtMillis: Int64 = 0, appealOutcome: String = "", appealNote: String = "", appealDecidedAtMillis: Int64 = 0) {
+    package init(mismatchID: String = "", unitCode: String = "", unitName: String = "", issuingUnitCode: String = "", issuingUnitName: String = "", holderID: String = "", itemCode: String = "", caseReference: String = "", proofType: String = "", proofSerial: String = "", auditSequence: Int64 = 0, verificationRequestID: String = "", facts: [MismatchFact] = [], openedAtMillis: Int64 = 0, openedBy: String = "", status: String = "", supplementRequest: String = "", supplementRequestedAtMillis: Int64 = 0, supplement: String = "", supplementReceivedAtMillis: Int64 = 0, finding: String = "", findingNote: String = "", reverifiedAtMillis: Int64 = 0, reverifiedBy: String = "", reverifiedCredential: String = "", appealReference: String = "", appealFiledAtMillis: Int64 = 0, appealOutcome: String = "", appealNote: String = "", appealDecidedAtMillis: Int64 = 0, correctedLicenceID: String = "", correctedLicenceVersion: Int64 = 0, correctedProofSerial: String = "", noticedUnits: [String] = []) {
         self.mismatchID = mismatchID
         self.unitCode = unitCode
         self.unitName = unitName
@@ -586,13 +602,17 @@ package struct MismatchRecord: Hashable, Sendable {
         self.appealOutcome = appealOutcome
         self.appealNote = appealNote
         self.appealDecidedAtMillis = appealDecidedAtMillis
+        self.correctedLicenceID = correctedLicenceID
+        self.correctedLicenceVersion = correctedLicenceVersion
+        self.correctedProofSerial = correctedProofSerial
+        self.noticedUnits = noticedUnits
     }
 }
 
 extension MismatchRecord: ProtoMessage {
     package typealias CMessage = Noproof__V1__MismatchRecord
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__mismatch_record__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 114 }
+    package static var packedFieldAllowance: Int { 130 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.mismatch_id = arena.string(mismatchID)
@@ -625,6 +645,10 @@ extension MismatchRecord: ProtoMessage {
         c.appeal_outcome = arena.string(appealOutcome)
         c.appeal_note = arena.string(appealNote)
         c.appeal_decided_at_millis = appealDecidedAtMillis
+        c.corrected_licence_id = arena.string(correctedLicenceID)
+        c.corrected_licence_version = correctedLicenceVersion
+        c.corrected_proof_serial = arena.string(correctedProofSerial)
+        (c.n_noticed_units, c.noticed_units) = arena.strings(noticedUnits)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -658,6 +682,10 @@ extension MismatchRecord: ProtoMessage {
         appealOutcome = try String(protobufC: c.appeal_outcome)
         appealNote = try String(protobufC: c.appeal_note)
         appealDecidedAtMillis = c.appeal_decided_at_millis
+        correctedLicenceID = try String(protobufC: c.corrected_licence_id)
+        correctedLicenceVersion = c.corrected_licence_version
+        correctedProofSerial = try String(protobufC: c.corrected_proof_serial)
+        noticedUnits = try readStrings(c.n_noticed_units, c.noticed_units)
     }
 }
 
@@ -1322,5 +1350,131 @@ extension OversightCountsResponse: ProtoMessage {
         appealsFiled = c.appeals_filed
         appealsDecided = c.appeals_decided
         complaints = try readRepeated(c.n_complaints, c.complaints, as: BreachCount.self)
+    }
+}
+
+package struct CorrectionNoticeRecord: Hashable, Sendable {
+    package var noticeID: String
+    package var unitCode: String
+    package var mismatchID: String
+    package var issuingUnitCode: String
+    package var issuingUnitName: String
+    package var holderID: String
+    package var typeCode: String
+    package var licenceID: String
+    package var newVersion: Int64
+    package var correctedFields: [String]
+    package var fetchCaseReferences: [String]
+    package var lastFetchSequence: Int64
+    package var noticedAtMillis: Int64
+    package var raisedTheCase: Bool
+    package var correctedProof: SealedProof?
+
+    package init(noticeID: String = "", unitCode: String = "", mismatchID: String = "", issuingUnitCode: String = "", issuingUnitName: String = "", holderID: String = "", typeCode: String = "", licenceID: String = "", newVersion: Int64 = 0, correctedFields: [String] = [], fetchCaseReferences: [String] = [], lastFetchSequence: Int64 = 0, noticedAtMillis: Int64 = 0, raisedTheCase: Bool = false, correctedProof: SealedProof? = nil) {
+        self.noticeID = noticeID
+        self.unitCode = unitCode
+        self.mismatchID = mismatchID
+        self.issuingUnitCode = issuingUnitCode
+        self.issuingUnitName = issuingUnitName
+        self.holderID = holderID
+        self.typeCode = typeCode
+        self.licenceID = licenceID
+        self.newVersion = newVersion
+        self.correctedFields = correctedFields
+        self.fetchCaseReferences = fetchCaseReferences
+        self.lastFetchSequence = lastFetchSequence
+        self.noticedAtMillis = noticedAtMillis
+        self.raisedTheCase = raisedTheCase
+        self.correctedProof = correctedProof
+    }
+}
+
+extension CorrectionNoticeRecord: ProtoMessage {
+    package typealias CMessage = Noproof__V1__CorrectionNoticeRecord
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__correction_notice_record__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 44 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.notice_id = arena.string(noticeID)
+        c.unit_code = arena.string(unitCode)
+        c.mismatch_id = arena.string(mismatchID)
+        c.issuing_unit_code = arena.string(issuingUnitCode)
+        c.issuing_unit_name = arena.string(issuingUnitName)
+        c.holder_id = arena.string(holderID)
+        c.type_code = arena.string(typeCode)
+        c.licence_id = arena.string(licenceID)
+        c.new_version = newVersion
+        (c.n_corrected_fields, c.corrected_fields) = arena.strings(correctedFields)
+        (c.n_fetch_case_references, c.fetch_case_references) = arena.strings(fetchCaseReferences)
+        c.last_fetch_sequence = lastFetchSequence
+        c.noticed_at_millis = noticedAtMillis
+        c.raised_the_case = raisedTheCase ? 1 : 0
+        c.corrected_proof = correctedProof.map { arena.message($0) }
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        noticeID = try String(protobufC: c.notice_id)
+        unitCode = try String(protobufC: c.unit_code)
+        mismatchID = try String(protobufC: c.mismatch_id)
+        issuingUnitCode = try String(protobufC: c.issuing_unit_code)
+        issuingUnitName = try String(protobufC: c.issuing_unit_name)
+        holderID = try String(protobufC: c.holder_id)
+        typeCode = try String(protobufC: c.type_code)
+        licenceID = try String(protobufC: c.licence_id)
+        newVersion = c.new_version
+        correctedFields = try readStrings(c.n_corrected_fields, c.corrected_fields)
+        fetchCaseReferences = try readStrings(c.n_fetch_case_references, c.fetch_case_references)
+        lastFetchSequence = c.last_fetch_sequence
+        noticedAtMillis = c.noticed_at_millis
+        raisedTheCase = c.raised_the_case != 0
+        correctedProof = try readOptional(c.corrected_proof, as: SealedProof.self)
+    }
+}
+
+package struct ListCorrectionNoticesRequest: Hashable, Sendable {
+    package var unitCode: String
+    package var limit: UInt32
+
+    package init(unitCode: String = "", limit: UInt32 = 0) {
+        self.unitCode = unitCode
+        self.limit = limit
+    }
+}
+
+extension ListCorrectionNoticesRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ListCorrectionNoticesRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_correction_notices_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 7 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.unit_code = arena.string(unitCode)
+        c.limit = limit
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        unitCode = try String(protobufC: c.unit_code)
+        limit = c.limit
+    }
+}
+
+package struct ListCorrectionNoticesResponse: Hashable, Sendable {
+    package var notices: [CorrectionNoticeRecord]
+
+    package init(notices: [CorrectionNoticeRecord] = []) {
+        self.notices = notices
+    }
+}
+
+extension ListCorrectionNoticesResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ListCorrectionNoticesResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__list_correction_notices_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 0 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        (c.n_notices, c.notices) = arena.messages(notices)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        notices = try readRepeated(c.n_notices, c.notices, as: CorrectionNoticeRecord.self)
     }
 }

@@ -93,9 +93,12 @@ def test_a_mismatch_goes_through_supplement_reverification_and_appeal(server: Se
             await civil.record_supplement(opened.mismatch_id, "证书复印件", staff=AGENT)
             with pytest.raises(noproof.PermissionDenied, match="issuing unit"):
                 await civil.reverify_mismatch(opened.mismatch_id, "record_stands", "无误", staff=AGENT)
-            resolved = await university.reverify_mismatch(opened.mismatch_id, "record_corrected", "已更正",
-                                                          corrected={"degree": "硕士"}, staff=AGENT)
-            assert resolved.status == "resolved" and resolved.facts[0].corrected == "硕士"
+            # A correction amends the licence library: only staff signed in with their own credential.
+            with pytest.raises(noproof.PermissionDenied, match="own staff credential"):
+                await university.reverify_mismatch(opened.mismatch_id, "record_corrected", "已更正",
+                                                   corrected={"degree": "硕士"}, staff=AGENT)
+            resolved = await university.reverify_mismatch(opened.mismatch_id, "record_stands", "经核查学籍档案，记录无误", staff=AGENT)
+            assert resolved.status == "resolved" and resolved.finding == "record_stands""
             await civil.appeal_mismatch(opened.mismatch_id, reference="复议-PY", staff=AGENT)
             decided = await civil.appeal_mismatch(opened.mismatch_id, outcome="withdrawn", staff=AGENT)
             assert decided.status == "appeal_decided"
@@ -103,7 +106,7 @@ def test_a_mismatch_goes_through_supplement_reverification_and_appeal(server: Se
 
     mismatch_id = run(scenario())
     shown = server.cli("mismatch", "show", mismatch_id, credential=UNIVERSITY)
-    assert shown.returncode == 0 and "appeal_decided" in shown.stdout and "record_corrected" in shown.stdout
+    assert shown.returncode == 0 and "appeal_decided" in shown.stdout and "record_stands" in shown.stdout
 
 
 def test_a_complaint_is_registered_routed_answered_closed_and_counted(server: Server) -> None:

@@ -73,7 +73,7 @@ class CloseComplaintRequest(_message.Message):
     def __init__(self, complaint_id: _Optional[str] = ..., substantiated: bool = ..., note: _Optional[str] = ...) -> None: ...
 
 class CommitmentRecord(_message.Message):
-    __slots__ = ["case_reference", "channel", "check_due_at_millis", "check_outcome", "checked_at_millis", "checked_by", "checked_late", "commitment_id", "evidence", "holder_id", "holder_name", "item_code", "item_name", "overdue", "proof_name", "proof_type", "recorded_at_millis", "recorded_by", "risk_level", "text", "unit_code", "unit_name"]
+    __slots__ = ["case_reference", "channel", "check_due_at_millis", "check_outcome", "checked_at_millis", "checked_by", "checked_late", "commitment_id", "earlier_false_commitments", "evidence", "holder_id", "holder_name", "item_code", "item_name", "overdue", "proof_name", "proof_type", "recorded_at_millis", "recorded_by", "risk_level", "rule_risk_level", "text", "unit_code", "unit_name", "warning"]
     CASE_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     CHECKED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +82,7 @@ class CommitmentRecord(_message.Message):
     CHECK_DUE_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     CHECK_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     COMMITMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    EARLIER_FALSE_COMMITMENTS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     HOLDER_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -93,9 +94,11 @@ class CommitmentRecord(_message.Message):
     RECORDED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
     RISK_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    RULE_RISK_LEVEL_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    WARNING_FIELD_NUMBER: _ClassVar[int]
     case_reference: str
     channel: str
     check_due_at_millis: int
@@ -104,6 +107,7 @@ class CommitmentRecord(_message.Message):
     checked_by: str
     checked_late: bool
     commitment_id: str
+    earlier_false_commitments: _containers.RepeatedScalarFieldContainer[str]
     evidence: str
     holder_id: str
     holder_name: str
@@ -115,10 +119,12 @@ class CommitmentRecord(_message.Message):
     recorded_at_millis: int
     recorded_by: str
     risk_level: str
+    rule_risk_level: str
     text: str
     unit_code: str
     unit_name: str
-    def __init__(self, commitment_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_name: _Optional[str] = ..., holder_id: _Optional[str] = ..., holder_name: _Optional[str] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., case_reference: _Optional[str] = ..., proof_type: _Optional[str] = ..., proof_name: _Optional[str] = ..., text: _Optional[str] = ..., channel: _Optional[str] = ..., recorded_at_millis: _Optional[int] = ..., recorded_by: _Optional[str] = ..., risk_level: _Optional[str] = ..., check_due_at_millis: _Optional[int] = ..., check_outcome: _Optional[str] = ..., checked_at_millis: _Optional[int] = ..., checked_by: _Optional[str] = ..., evidence: _Optional[str] = ..., overdue: bool = ..., checked_late: bool = ...) -> None: ...
+    warning: str
+    def __init__(self, commitment_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_name: _Optional[str] = ..., holder_id: _Optional[str] = ..., holder_name: _Optional[str] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., case_reference: _Optional[str] = ..., proof_type: _Optional[str] = ..., proof_name: _Optional[str] = ..., text: _Optional[str] = ..., channel: _Optional[str] = ..., recorded_at_millis: _Optional[int] = ..., recorded_by: _Optional[str] = ..., risk_level: _Optional[str] = ..., check_due_at_millis: _Optional[int] = ..., check_outcome: _Optional[str] = ..., checked_at_millis: _Optional[int] = ..., checked_by: _Optional[str] = ..., evidence: _Optional[str] = ..., overdue: bool = ..., checked_late: bool = ..., earlier_false_commitments: _Optional[_Iterable[str]] = ..., warning: _Optional[str] = ..., rule_risk_level: _Optional[str] = ...) -> None: ...
 
 class CommitmentResponse(_message.Message):
     __slots__ = ["commitment", "replayed"]
@@ -181,6 +187,40 @@ class ComplaintResponse(_message.Message):
     complaint: ComplaintRecord
     replayed: bool
     def __init__(self, complaint: _Optional[_Union[ComplaintRecord, _Mapping]] = ..., replayed: bool = ...) -> None: ...
+
+class CorrectionNoticeRecord(_message.Message):
+    __slots__ = ["corrected_fields", "corrected_proof", "fetch_case_references", "holder_id", "issuing_unit_code", "issuing_unit_name", "last_fetch_sequence", "licence_id", "mismatch_id", "new_version", "notice_id", "noticed_at_millis", "raised_the_case", "type_code", "unit_code"]
+    CORRECTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    CORRECTED_PROOF_FIELD_NUMBER: _ClassVar[int]
+    FETCH_CASE_REFERENCES_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ISSUING_UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ISSUING_UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_FETCH_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    LICENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    MISMATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    NEW_VERSION_FIELD_NUMBER: _ClassVar[int]
+    NOTICED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_ID_FIELD_NUMBER: _ClassVar[int]
+    RAISED_THE_CASE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_CODE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    corrected_fields: _containers.RepeatedScalarFieldContainer[str]
+    corrected_proof: _licences_pb2.SealedProof
+    fetch_case_references: _containers.RepeatedScalarFieldContainer[str]
+    holder_id: str
+    issuing_unit_code: str
+    issuing_unit_name: str
+    last_fetch_sequence: int
+    licence_id: str
+    mismatch_id: str
+    new_version: int
+    notice_id: str
+    noticed_at_millis: int
+    raised_the_case: bool
+    type_code: str
+    unit_code: str
+    def __init__(self, notice_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., mismatch_id: _Optional[str] = ..., issuing_unit_code: _Optional[str] = ..., issuing_unit_name: _Optional[str] = ..., holder_id: _Optional[str] = ..., type_code: _Optional[str] = ..., licence_id: _Optional[str] = ..., new_version: _Optional[int] = ..., corrected_fields: _Optional[_Iterable[str]] = ..., fetch_case_references: _Optional[_Iterable[str]] = ..., last_fetch_sequence: _Optional[int] = ..., noticed_at_millis: _Optional[int] = ..., raised_the_case: bool = ..., corrected_proof: _Optional[_Union[_licences_pb2.SealedProof, _Mapping]] = ...) -> None: ...
 
 class FileComplaintRequest(_message.Message):
     __slots__ = ["breach_type", "channel", "channel_reference", "complainant", "linked_records", "summary", "unit_code"]
@@ -280,6 +320,20 @@ class ListComplaintsResponse(_message.Message):
     complaints: _containers.RepeatedCompositeFieldContainer[ComplaintRecord]
     def __init__(self, complaints: _Optional[_Iterable[_Union[ComplaintRecord, _Mapping]]] = ...) -> None: ...
 
+class ListCorrectionNoticesRequest(_message.Message):
+    __slots__ = ["limit", "unit_code"]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    unit_code: str
+    def __init__(self, unit_code: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListCorrectionNoticesResponse(_message.Message):
+    __slots__ = ["notices"]
+    NOTICES_FIELD_NUMBER: _ClassVar[int]
+    notices: _containers.RepeatedCompositeFieldContainer[CorrectionNoticeRecord]
+    def __init__(self, notices: _Optional[_Iterable[_Union[CorrectionNoticeRecord, _Mapping]]] = ...) -> None: ...
+
 class ListLedgerRequest(_message.Message):
     __slots__ = ["from_millis", "limit", "to_millis", "unit_code"]
     FROM_MILLIS_FIELD_NUMBER: _ClassVar[int]
@@ -323,7 +377,7 @@ class MismatchFact(_message.Message):
     def __init__(self, key: _Optional[str] = ..., declared: _Optional[str] = ..., fetched: _Optional[str] = ..., corrected: _Optional[str] = ...) -> None: ...
 
 class MismatchRecord(_message.Message):
-    __slots__ = ["appeal_decided_at_millis", "appeal_filed_at_millis", "appeal_note", "appeal_outcome", "appeal_reference", "audit_sequence", "case_reference", "facts", "finding", "finding_note", "holder_id", "issuing_unit_code", "issuing_unit_name", "item_code", "mismatch_id", "opened_at_millis", "opened_by", "proof_serial", "proof_type", "reverified_at_millis", "reverified_by", "reverified_credential", "status", "supplement", "supplement_received_at_millis", "supplement_request", "supplement_requested_at_millis", "unit_code", "unit_name", "verification_request_id"]
+    __slots__ = ["appeal_decided_at_millis", "appeal_filed_at_millis", "appeal_note", "appeal_outcome", "appeal_reference", "audit_sequence", "case_reference", "corrected_licence_id", "corrected_licence_version", "corrected_proof_serial", "facts", "finding", "finding_note", "holder_id", "issuing_unit_code", "issuing_unit_name", "item_code", "mismatch_id", "noticed_units", "opened_at_millis", "opened_by", "proof_serial", "proof_type", "reverified_at_millis", "reverified_by", "reverified_credential", "status", "supplement", "supplement_received_at_millis", "supplement_request", "supplement_requested_at_millis", "unit_code", "unit_name", "verification_request_id"]
     APPEAL_DECIDED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     APPEAL_FILED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     APPEAL_NOTE_FIELD_NUMBER: _ClassVar[int]
@@ -331,6 +385,9 @@ class MismatchRecord(_message.Message):
     APPEAL_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     AUDIT_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     CASE_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    CORRECTED_LICENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    CORRECTED_LICENCE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CORRECTED_PROOF_SERIAL_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
     FINDING_FIELD_NUMBER: _ClassVar[int]
     FINDING_NOTE_FIELD_NUMBER: _ClassVar[int]
@@ -339,6 +396,7 @@ class MismatchRecord(_message.Message):
     ISSUING_UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
     ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
     MISMATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTICED_UNITS_FIELD_NUMBER: _ClassVar[int]
     OPENED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     OPENED_BY_FIELD_NUMBER: _ClassVar[int]
     PROOF_SERIAL_FIELD_NUMBER: _ClassVar[int]
@@ -361,6 +419,9 @@ class MismatchRecord(_message.Message):
     appeal_reference: str
     audit_sequence: int
     case_reference: str
+    corrected_licence_id: str
+    corrected_licence_version: int
+    corrected_proof_serial: str
     facts: _containers.RepeatedCompositeFieldContainer[MismatchFact]
     finding: str
     finding_note: str
@@ -369,6 +430,7 @@ class MismatchRecord(_message.Message):
     issuing_unit_name: str
     item_code: str
     mismatch_id: str
+    noticed_units: _containers.RepeatedScalarFieldContainer[str]
     opened_at_millis: int
     opened_by: str
     proof_serial: str
@@ -384,7 +446,7 @@ class MismatchRecord(_message.Message):
     unit_code: str
     unit_name: str
     verification_request_id: str
-    def __init__(self, mismatch_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_name: _Optional[str] = ..., issuing_unit_code: _Optional[str] = ..., issuing_unit_name: _Optional[str] = ..., holder_id: _Optional[str] = ..., item_code: _Optional[str] = ..., case_reference: _Optional[str] = ..., proof_type: _Optional[str] = ..., proof_serial: _Optional[str] = ..., audit_sequence: _Optional[int] = ..., verification_request_id: _Optional[str] = ..., facts: _Optional[_Iterable[_Union[MismatchFact, _Mapping]]] = ..., opened_at_millis: _Optional[int] = ..., opened_by: _Optional[str] = ..., status: _Optional[str] = ..., supplement_request: _Optional[str] = ..., supplement_requested_at_millis: _Optional[int] = ..., supplement: _Optional[str] = ..., supplement_received_at_millis: _Optional[int] = ..., finding: _Optional[str] = ..., finding_note: _Optional[str] = ..., reverified_at_millis: _Optional[int] = ..., reverified_by: _Optional[str] = ..., reverified_credential: _Optional[str] = ..., appeal_reference: _Optional[str] = ..., appeal_filed_at_millis: _Optional[int] = ..., appeal_outcome: _Optional[str] = ..., appeal_note: _Optional[str] = ..., appeal_decided_at_millis: _Optional[int] = ...) -> None: ...
+    def __init__(self, mismatch_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., unit_name: _Optional[str] = ..., issuing_unit_code: _Optional[str] = ..., issuing_unit_name: _Optional[str] = ..., holder_id: _Optional[str] = ..., item_code: _Optional[str] = ..., case_reference: _Optional[str] = ..., proof_type: _Optional[str] = ..., proof_serial: _Optional[str] = ..., audit_sequence: _Optional[int] = ..., verification_request_id: _Optional[str] = ..., facts: _Optional[_Iterable[_Union[MismatchFact, _Mapping]]] = ..., opened_at_millis: _Optional[int] = ..., opened_by: _Optional[str] = ..., status: _Optional[str] = ..., supplement_request: _Optional[str] = ..., supplement_requested_at_millis: _Optional[int] = ..., supplement: _Optional[str] = ..., supplement_received_at_millis: _Optional[int] = ..., finding: _Optional[str] = ..., finding_note: _Optional[str] = ..., reverified_at_millis: _Optional[int] = ..., reverified_by: _Optional[str] = ..., reverified_credential: _Optional[str] = ..., appeal_reference: _Optional[str] = ..., appeal_filed_at_millis: _Optional[int] = ..., appeal_outcome: _Optional[str] = ..., appeal_note: _Optional[str] = ..., appeal_decided_at_millis: _Optional[int] = ..., corrected_licence_id: _Optional[str] = ..., corrected_licence_version: _Optional[int] = ..., corrected_proof_serial: _Optional[str] = ..., noticed_units: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MismatchResponse(_message.Message):
     __slots__ = ["mismatch", "replayed"]
