@@ -1,9 +1,11 @@
 import Foundation
 import NoProofCodec
 import NoProofDomain
+import NoProofDomainMessages
 import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
+import NoProofServer
 import NoProofStore
 
 /// GetProofStatus (the provincial platforms' verifyCertInfo): the current status of a proof the
