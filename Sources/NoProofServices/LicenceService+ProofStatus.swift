@@ -109,7 +109,7 @@ extension LicenceService {
             }
             return statement
         }
-        statement.currentVersion = current.version
+        statement.currentVersion = UInt32(clamping: current.version)
         let lastChange: LicenceStatusChange?
         do {
             lastChange = try await library.store.statusChanges(of: id).last { $0.to == current.status }
@@ -125,7 +125,7 @@ extension LicenceService {
         default:
             break
         }
-        if current.version > licence.version {
+        if current.version > Int(licence.version) {
             statement.status = "superseded"
             let supersessions: [Int: (at: String, reason: String)]
             do { supersessions = try await library.store.supersessions(of: id) } catch { throw RPCError(LibraryError.store(error)) }

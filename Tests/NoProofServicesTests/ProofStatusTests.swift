@@ -13,7 +13,19 @@ import Testing
 /// online, signed by the server; altered proofs and callers without a unit credential are refused.
 @Suite("Proof status over loopback")
 struct ProofStatusTests {
-    typealias Env = LicenceServiceTests.Environment
+    /// The `n`th licence valid on the reference day, of a type whose database is connected, whose
+    /// holder holds no other licence of its type (so a lookup finds exactly it).
+    static func connectedLicence(_ n: Int) -> NoProofDomain.Licence {
+        let connected = Set(LicenceTypeCatalogue.starter.filter(\.connected).map(\.code))
+        var found: [NoProofDomain.Licence] = []
+        var offset = 0
+        while found.count <= n {
+            let licence = LicenceServiceTests.validLicence(offset: offset)
+            if connected.contains(licence.typeCode) { found.append(licence) }
+            offset += 1
+        }
+        return found[n]
+    }
 
     static func millisNow() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
@@ -44,7 +56,7 @@ struct ProofStatusTests {
         try await LicenceServiceTests.withEnvironment { environment in
             let bank = try await environment.client()
             let taskForce = try await environment.client("tf")
-            let licence = LicenceServiceTests.validLicence(offset: 2)
+            let licence = Self.connectedLicence(0)
             let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode,
                                               purpose: LicenceServiceTests.purpose, metadata: ["staff": "agent-9"])
             let serial = try ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial
@@ -82,7 +94,7 @@ struct ProofStatusTests {
         try await LicenceServiceTests.withEnvironment { environment in
             let bank = try await environment.client()
             let taskForce = try await environment.client("tf")
-            let licence = LicenceServiceTests.validLicence(offset: 3)
+            let licence = Self.connectedLicence(1)
             let id = licence.id.description
             let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: LicenceServiceTests.purpose)
             let keys = environment.keyring.publicKeys
@@ -121,7 +133,7 @@ struct ProofStatusTests {
     @Test func aProofWhoseSealDoesNotHoldIsRefusedAndTheAnswerCannotBeAltered() async throws {
         try await LicenceServiceTests.withEnvironment { environment in
             let bank = try await environment.client()
-            let licence = LicenceServiceTests.validLicence(offset: 4)
+            let licence = Self.connectedLicence(2)
             let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: LicenceServiceTests.purpose)
 
             var tampered = proof
@@ -166,7 +178,7 @@ struct ProofStatusTests {
     @Test func onlyAnAuthenticatedUnitMayAskNotTheCitizenPortal() async throws {
         try await LicenceServiceTests.withEnvironment { environment in
             let bank = try await environment.client()
-            let licence = LicenceServiceTests.validLicence(offset: 5)
+            let licence = Self.connectedLicence(3)
             let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: LicenceServiceTests.purpose)
             let anonymous = try await NoProofClient.connect(.init(port: environment.port))
             #expect(await code { _ = try await anonymous.proofStatus(proof) } == .unauthenticated)
