@@ -1177,6 +1177,96 @@ void   noproof__v1__import_licences_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__import_licences_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__proof_status_request__init
+                     (Noproof__V1__ProofStatusRequest         *message)
+{
+  static const Noproof__V1__ProofStatusRequest init_value = NOPROOF__V1__PROOF_STATUS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__proof_status_request__get_packed_size
+                     (const Noproof__V1__ProofStatusRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__proof_status_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__proof_status_request__pack
+                     (const Noproof__V1__ProofStatusRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__proof_status_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__proof_status_request__pack_to_buffer
+                     (const Noproof__V1__ProofStatusRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__proof_status_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ProofStatusRequest *
+       noproof__v1__proof_status_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ProofStatusRequest *)
+     protobuf_c_message_unpack (&noproof__v1__proof_status_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__proof_status_request__free_unpacked
+                     (Noproof__V1__ProofStatusRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__proof_status_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   noproof__v1__proof_status_response__init
+                     (Noproof__V1__ProofStatusResponse         *message)
+{
+  static const Noproof__V1__ProofStatusResponse init_value = NOPROOF__V1__PROOF_STATUS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__proof_status_response__get_packed_size
+                     (const Noproof__V1__ProofStatusResponse *message)
+{
+  assert(message->base.descriptor == &noproof__v1__proof_status_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__proof_status_response__pack
+                     (const Noproof__V1__ProofStatusResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__proof_status_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__proof_status_response__pack_to_buffer
+                     (const Noproof__V1__ProofStatusResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__proof_status_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__ProofStatusResponse *
+       noproof__v1__proof_status_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__ProofStatusResponse *)
+     protobuf_c_message_unpack (&noproof__v1__proof_status_response__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__proof_status_response__free_unpacked
+                     (Noproof__V1__ProofStatusResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__proof_status_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__licence_field__field_descriptors[2] =
 {
   {
@@ -1653,7 +1743,7 @@ const ProtobufCMessageDescriptor noproof__v1__purpose__descriptor =
   (ProtobufCMessageInit) noproof__v1__purpose__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__proof_body__field_descriptors[10] =
+static const ProtobufCFieldDescriptor noproof__v1__proof_body__field_descriptors[11] =
 {
   {
     "proof_serial",
@@ -1775,6 +1865,18 @@ static const ProtobufCFieldDescriptor noproof__v1__proof_body__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "verifier_staff",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofBody, verifier_staff),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__proof_body__field_indices_by_name[] = {
   8,   /* field[8] = extracted_at_millis */
@@ -1787,11 +1889,12 @@ static const unsigned noproof__v1__proof_body__field_indices_by_name[] = {
   3,   /* field[3] = purpose */
   1,   /* field[1] = seal_kind */
   9,   /* field[9] = staff */
+  10,   /* field[10] = verifier_staff */
 };
 static const ProtobufCIntRange noproof__v1__proof_body__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor noproof__v1__proof_body__descriptor =
 {
@@ -1801,7 +1904,7 @@ const ProtobufCMessageDescriptor noproof__v1__proof_body__descriptor =
   "Noproof__V1__ProofBody",
   "noproof.v1",
   sizeof(Noproof__V1__ProofBody),
-  10,
+  11,
   noproof__v1__proof_body__field_descriptors,
   noproof__v1__proof_body__field_indices_by_name,
   1,  noproof__v1__proof_body__number_ranges,
@@ -2959,5 +3062,211 @@ const ProtobufCMessageDescriptor noproof__v1__import_licences_response__descript
   noproof__v1__import_licences_response__field_indices_by_name,
   1,  noproof__v1__import_licences_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__import_licences_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__proof_status_request__field_descriptors[1] =
+{
+  {
+    "proof",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusRequest, proof),
+    &noproof__v1__sealed_proof__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__proof_status_request__field_indices_by_name[] = {
+  0,   /* field[0] = proof */
+};
+static const ProtobufCIntRange noproof__v1__proof_status_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor noproof__v1__proof_status_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ProofStatusRequest",
+  "ProofStatusRequest",
+  "Noproof__V1__ProofStatusRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__ProofStatusRequest),
+  1,
+  noproof__v1__proof_status_request__field_descriptors,
+  noproof__v1__proof_status_request__field_indices_by_name,
+  1,  noproof__v1__proof_status_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__proof_status_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__proof_status_response__field_descriptors[11] =
+{
+  {
+    "proof_digest",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, proof_digest),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proof_serial",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, proof_serial),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "licence_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, licence_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proof_version",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, proof_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "current_version",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, current_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changed_at_millis",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, changed_at_millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checked_at_millis",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, checked_at_millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key_id",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, key_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "signature",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__ProofStatusResponse, signature),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__proof_status_response__field_indices_by_name[] = {
+  6,   /* field[6] = changed_at_millis */
+  8,   /* field[8] = checked_at_millis */
+  5,   /* field[5] = current_version */
+  9,   /* field[9] = key_id */
+  2,   /* field[2] = licence_id */
+  0,   /* field[0] = proof_digest */
+  1,   /* field[1] = proof_serial */
+  3,   /* field[3] = proof_version */
+  7,   /* field[7] = reason */
+  10,   /* field[10] = signature */
+  4,   /* field[4] = status */
+};
+static const ProtobufCIntRange noproof__v1__proof_status_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor noproof__v1__proof_status_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.ProofStatusResponse",
+  "ProofStatusResponse",
+  "Noproof__V1__ProofStatusResponse",
+  "noproof.v1",
+  sizeof(Noproof__V1__ProofStatusResponse),
+  11,
+  noproof__v1__proof_status_response__field_descriptors,
+  noproof__v1__proof_status_response__field_indices_by_name,
+  1,  noproof__v1__proof_status_response__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__proof_status_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

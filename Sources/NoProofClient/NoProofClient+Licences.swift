@@ -27,6 +27,13 @@ extension NoProofClient {
                         as: CheckLicenceResponse.self, metadata: metadata)
     }
 
+    /// GetProofStatus: the current status of `proof` (a proof this server sealed), signed by the
+    /// server's data-sharing key; check the signature with `ProofStatusStatement` before relying on it.
+    package func proofStatus(_ proof: SealedProof, metadata: Metadata = [:]) async throws -> ProofStatusResponse {
+        try await unary(.path("/noproof.v1.Licences/GetProofStatus"), request: ProofStatusRequest(proof: proof),
+                        as: ProofStatusResponse.self, metadata: metadata)
+    }
+
     package func sealKeys() async throws -> GetSealKeysResponse {
         try await unary(.path("/noproof.v1.Licences/GetSealKeys"), request: GetSealKeysRequest(), as: GetSealKeysResponse.self)
     }

@@ -1,4 +1,6 @@
-/// The two seals of Art. 9. Each has its own key; a key seals nothing else.
+/// The two seals of Art. 9. Each has its own key; a key seals nothing else, except that the
+/// data-sharing key also signs GetProofStatus answers, under their own domain tag
+/// (`ProofStatusStatement`), which no proof body or batch root can be mistaken for.
 package enum SealKind: String, CaseIterable, Sendable, Hashable {
     /// 证照数据共享查询核验专用章: proofs from data sharing (lookups).
     case dataSharing = "data-sharing"

@@ -59,4 +59,9 @@ package enum LicenceMethods {
         requestType: "noproof.v1.ImportLicencesRequest", responseType: "noproof.v1.ImportLicencesResponse",
         summary: "Issuing unit: bulk-load a batch of its export; idempotent"
     )
+    package static let getProofStatus = MethodDescriptor(
+        service: service, method: "GetProofStatus", id: 21,
+        requestType: "noproof.v1.ProofStatusRequest", responseType: "noproof.v1.ProofStatusResponse",
+        summary: "The current status of a sealed proof the caller holds (verifyCertInfo), signed by the server"
+    )
 }

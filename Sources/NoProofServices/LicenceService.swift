@@ -55,6 +55,9 @@ package struct LicenceService: Sendable {
         registry.unary(LicenceMethods.checkLicence, CheckLicenceRequest.self, CheckLicenceResponse.self) { request, context in
             try await checkLicence(request, context: context)
         }
+        registry.unary(LicenceMethods.getProofStatus, ProofStatusRequest.self, ProofStatusResponse.self) { request, context in
+            try await proofStatus(request, context: context)
+        }
         let keys = GetSealKeysResponse(keys: keyring.publicKeys.map {
             SealKey(keyID: $0.id, sealKind: $0.kind.rawValue, nameZh: $0.kind.nameZh, algorithm: "Ed25519",
                     publicKey: $0.publicKey, validFromMillis: $0.validFromMillis, validToMillis: $0.validToMillis)
@@ -567,7 +570,7 @@ package struct LicenceService: Sendable {
         return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    private func millis() -> Int64 { Int64(now().timeIntervalSince1970 * 1000) }
+    func millis() -> Int64 { Int64(now().timeIntervalSince1970 * 1000) }
 
     /// The acting staff member as recorded: the signed-in one of a staff credential, otherwise the
     /// "staff" metadata (the access gate checks either against the unit's registered staff). Cut

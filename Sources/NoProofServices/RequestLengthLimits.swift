@@ -66,6 +66,12 @@ extension LookupRequest: LengthLimitedRequest {
     }
 }
 
+extension ProofStatusRequest: LengthLimitedRequest {
+    package func checkLengths() throws(RPCError) {
+        try limitCode(proof?.keyID ?? "", "proof.key_id")
+    }
+}
+
 extension GetLicenceRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitLicenceID(licenceID, "licence_id")

@@ -38,7 +38,7 @@ package struct SupervisionService: Sendable {
     let logger: Logger
 
     /// The audit actions by which a unit obtains a holder's data (shown by `WhoLooked`).
-    package static let dataActions = ["Lookup", "GetLicence", "CheckLicence", "Verification.File", "Verification.Refile", "Verification.Answer"]
+    package static let dataActions = ["Lookup", "GetLicence", "CheckLicence", "ProofStatus", "Verification.File", "Verification.Refile", "Verification.Answer"]
     /// Longest period of one report, in days.
     static let maxPeriodDays = 3660
 

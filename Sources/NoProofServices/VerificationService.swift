@@ -362,13 +362,15 @@ package final class VerificationService: Sendable {
                 guard let recorded else { return FactComparison(key: fact.key, result: .notOnRecord) }
                 return FactComparison(key: fact.key, result: recorded == fact.value ? .match : .mismatch)
             }
-            // Annotated by the system (Art. 9): extracting unit, producing unit, extraction time.
+            // Annotated by the system (Art. 9): extracting unit (the requesting unit and its staff
+            // member who filed), producing unit (the issuing unit and its verifier), extraction time.
+            // The licence carries only what the answer gave: no version or validity is made up.
             let body = ProofBody(
                 proofSerial: existing.id, sealKind: SealKind.verification.rawValue, licence: licence,
                 purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
                 extractingUnitCode: existing.requestingUnit, extractingUnitName: existing.requestingUnitName,
                 producingUnitCode: existing.issuingUnit, producingUnitName: existing.issuingUnitName,
-                extractedAtMillis: millis(moment), staff: member.id
+                extractedAtMillis: millis(moment), staff: existing.filedBy, verifierStaff: member.id
             )
             let bytes = ProtoCodec.encode(body)
             let seal = keyring.seal(bytes, kind: .verification)

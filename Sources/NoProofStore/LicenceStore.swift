@@ -70,6 +70,10 @@ package protocol LicenceStore: LicenceImportTarget {
     /// Status transitions of the licence, oldest first.
     func statusChanges(of id: LicenceIdentifier) async throws(StoreError) -> [LicenceStatusChange]
 
+    /// When each archived version of the licence was superseded and why, by version (empty for a
+    /// store that does not keep it).
+    func supersessions(of id: LicenceIdentifier) async throws(StoreError) -> [Int: (at: String, reason: String)]
+
     /// Number of licences (current versions).
     func count() async throws(StoreError) -> Int
 
@@ -85,6 +89,8 @@ package protocol LicenceStore: LicenceImportTarget {
 }
 
 extension LicenceStore {
+    package func supersessions(of id: LicenceIdentifier) async throws(StoreError) -> [Int: (at: String, reason: String)] { [:] }
+
     /// Calls `body` with consecutive chunks of all current licences (at most `size` each), in
     /// identifier order, until the store is exhausted.
     package func forEachChunk(size: Int = 10_000, _ body: ([Licence]) async throws -> Void) async throws {

@@ -501,6 +501,19 @@ package final class SQLiteLicenceStore: LicenceStore {
         }
     }
 
+    /// When each archived version of `id` was superseded and why (`licence_version.superseded_at`,
+    /// `change_reason`), by version.
+    package func supersessions(of id: LicenceIdentifier) async throws(StoreError) -> [Int: (at: String, reason: String)] {
+        try await read { db in
+            var found: [Int: (at: String, reason: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT version, superseded_at, change_reason FROM licence_version WHERE id = ?",
+                                        arguments: [id.description]) {
+                found[row[0]] = (row[1], row[2])
+            }
+            return found
+        }
+    }
+
     package func statusChanges(of id: LicenceIdentifier) async throws(StoreError) -> [LicenceStatusChange] {
         try await read { db in
             try Row.fetchAll(db, sql: """

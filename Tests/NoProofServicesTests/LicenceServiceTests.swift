@@ -19,6 +19,8 @@ import Testing
 struct LicenceServiceTests {
     static let taskForce = AuthenticatedUnit(unitCode: "11370400MB0000001R", unitName: "专班", credentialID: "tf", roles: ["taskforce"])
     static let bank = AuthenticatedUnit(unitCode: "91350100M000100Y43", unitName: "Bank", credentialID: "bank")
+    static let portal = AuthenticatedUnit(unitCode: "11370400MB0000001R", unitName: "专班", credentialID: "portal",
+                                          roles: [AuthenticatedUnit.citizenPortalRole])
     static let today = DemoDataGenerator.defaultReferenceDate
     static let demo = DemoDataGenerator(licenceCount: 400)
 
@@ -53,6 +55,7 @@ struct LicenceServiceTests {
             configuration: configuration, registry: registry,
             authenticator: StaticCredentialAuthenticator([
                 .init(id: "tf", secret: "secret", unit: taskForce), .init(id: "bank", secret: "secret", unit: bank),
+                .init(id: "portal", secret: "secret", unit: portal),
             ]),
             logger: quiet
         )

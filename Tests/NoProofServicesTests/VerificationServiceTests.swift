@@ -119,7 +119,7 @@ struct VerificationServiceTests {
             var queue = university.watchVerificationQueue(includeOpen: true, staff: "agent-0001").makeAsyncIterator()
             // The watch is registered once the server has subscribed; the first filing is pushed as "new".
             while env.service.events.subscriberCount == 0 { await Task.yield() }
-            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
+            let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0002").request)
             #expect(filed.status == "filed" && filed.deadlineRule == "immediate_item")
             #expect(filed.answerByMillis - filed.filedAtMillis == 30 * 60 * 1000)
             let pushed = try #require(try await queue.next())
@@ -135,6 +135,11 @@ struct VerificationServiceTests {
             let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
             #expect(body.sealKind == "verification" && body.extractingUnitCode == Self.civil && body.producingUnitCode == Self.university)
             #expect(body.extractedAtMillis == answered.finishedAtMillis && body.licence?.typeCode == "XWZS")
+            // Issue 16: the requesting unit's filer is the extracting unit's staff, the issuing unit's
+            // agent the verifier; the licence carries no version or validity the answer did not give.
+            #expect(body.staff == "agent-0002" && body.verifierStaff == "agent-0001")
+            #expect(body.licence?.version == 0 && body.licence?.validFrom == "" && body.licence?.validTo == "")
+            #expect(body.licence?.holderID == Self.holder && body.licence?.issuerCode == Self.university)
             #expect(got.checks.map(\.result) == [.match])
             let verifier = SealVerifier(keys: env.keyring.publicKeys)
             try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature))

@@ -127,6 +127,11 @@ import NoProofDomain
         #expect(versions[0] == original)
         #expect(versions[1] == v2)
         #expect(versions[2] == v3)
+        // When and why each archived version was superseded (GetProofStatus "superseded").
+        let supersessions = try await store.supersessions(of: original.id)
+        #expect(supersessions.keys.sorted() == [1, 2])
+        #expect(supersessions[1]?.reason == "typo" && supersessions[2]?.reason == "re-issue")
+        #expect(supersessions.values.allSatisfy { Timestamp.millis($0.at) != nil })
         #expect(try await store.licence(byID: original.id) == v3)
         #expect(try await store.count() == 1)
         await #expect(throws: StoreError.invalid(ValidationError(field: "changes", reason: "the amendment changes nothing"))) {

@@ -207,8 +207,14 @@ struct KeysCommand: AsyncParsableCommand {
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a saved proof's seal and print what it attests.",
-        discussion: "With --keys FILE (from 'noproof keys --out FILE') the check is fully offline; otherwise the published keys are fetched from the server."
+        abstract: "Check a saved proof's seal and print what it attests; with --online, also its current status.",
+        discussion: """
+            With --keys FILE (from 'noproof keys --out FILE') the seal check is fully offline; otherwise the published keys are fetched from the server. \
+            --online then asks the server (GetProofStatus, authenticated) whether the proof still holds — the licence may since have been revoked, \
+            suspended, amended or have expired — and checks the answer's signature with the data-sharing key. Exit status: 0 valid; 1 the seal or \
+            the answer's signature does not verify; 20 the proof is no longer valid (licence revoked, suspended, expired, superseded by a newer \
+            version, or no longer in the library); 21 its status cannot be checked online (a department-verification proof of a licence the library does not hold).
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -218,6 +224,11 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(help: "Seal keys saved by 'noproof keys --out'.")
     var keys: String?
+
+    @Flag(help: "Also ask the server for the proof's current status (needs a credential).")
+    var online = false
+
+    @OptionGroup var staff: StaffOption
 
     func run() async throws {
         let proof = try ProoFile.read(proofFile)
@@ -234,12 +245,13 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             published = try await connection.withClient(authenticate: false) { client in try await client.sealKeys() }
         }
-        let verifier = SealVerifier(keys: published.keys.compactMap { key in
+        let publicKeys = published.keys.compactMap { key in
             SealKind(rawValue: key.sealKind).map {
                 SealPublicKey(id: key.keyID, kind: $0, publicKey: key.publicKey, validFromMillis: key.validFromMillis,
                               validToMillis: key.validToMillis)
             }
-        })
+        }
+        let verifier = SealVerifier(keys: publicKeys)
         let seal = Seal(keyID: proof.keyID, signature: proof.signature, leafIndex: proof.leafIndex, batchSize: proof.batchSize, path: proof.path)
         do {
             try verifier.verify(body: proof.body, seal: seal)
@@ -248,8 +260,35 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let body = try ProoFile.body(of: proof)
-        let output = ProofPrinter.output(proof, body, verified: true)
+        var output = ProofPrinter.output(proof, body, verified: true)
+        guard online else {
+            if connection.json { try printJSON(output) } else { ProofPrinter.printProof(output) }
+            return
+        }
+        var metadata: Metadata = [:]
+        if let staffID = staff.resolved { metadata["staff"] = staffID }
+        let answer = try await connection.withClient { [metadata] client in try await client.proofStatus(proof, metadata: metadata) }
+        let statement = ProofStatusStatement(
+            proofDigest: answer.proofDigest, proofSerial: answer.proofSerial, licenceID: answer.licenceID, proofVersion: answer.proofVersion,
+            status: answer.status, currentVersion: answer.currentVersion, changedAtMillis: answer.changedAtMillis, reason: answer.reason,
+            checkedAtMillis: answer.checkedAtMillis
+        )
+        do {
+            try statement.verify(keyID: answer.keyID, signature: answer.signature, keys: publicKeys)
+            guard answer.proofDigest == ProofStatusStatement.digest(ofBody: proof.body), answer.proofSerial == body.proofSerial else {
+                throw SealError("the answer is about another proof")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("STATUS NOT VERIFIED: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        output.online = ProofPrinter.StatusOutput(answer)
         if connection.json { try printJSON(output) } else { ProofPrinter.printProof(output) }
+        switch answer.status {
+        case "valid": return
+        case "not_checkable": throw ExitCode(21)
+        default: throw ExitCode(20)
+        }
     }
 }
 

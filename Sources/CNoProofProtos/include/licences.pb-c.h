@@ -41,6 +41,8 @@ typedef struct Noproof__V1__LicenceResponse Noproof__V1__LicenceResponse;
 typedef struct Noproof__V1__ImportLicencesRequest Noproof__V1__ImportLicencesRequest;
 typedef struct Noproof__V1__ImportRejection Noproof__V1__ImportRejection;
 typedef struct Noproof__V1__ImportLicencesResponse Noproof__V1__ImportLicencesResponse;
+typedef struct Noproof__V1__ProofStatusRequest Noproof__V1__ProofStatusRequest;
+typedef struct Noproof__V1__ProofStatusResponse Noproof__V1__ProofStatusResponse;
 
 
 /* --- enums --- */
@@ -183,11 +185,20 @@ struct  Noproof__V1__ProofBody
   char *producing_unit_code;
   char *producing_unit_name;
   int64_t extracted_at_millis;
+  /*
+   * The extracting unit's staff member who asked (a lookup's acting staff; a department
+   * verification's filer). Verification proofs sealed before verifier_staff existed carry the
+   * verifier here instead (verifier_staff empty).
+   */
   char *staff;
+  /*
+   * A department-verification proof only: the issuing unit's staff member who verified the record.
+   */
+  char *verifier_staff;
 };
 #define NOPROOF__V1__PROOF_BODY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__proof_body__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -482,6 +493,72 @@ struct  Noproof__V1__ImportLicencesResponse
 #define NOPROOF__V1__IMPORT_LICENCES_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__import_licences_response__descriptor) \
     , 0, 0, 0, 0,NULL, 0 }
+
+
+/*
+ * GetProofStatus (verifyCertInfo): the current status of a proof the caller holds. The server
+ * checks the seal with its published keys (current and retired) and reads serial, licence and
+ * version from the body; a proof whose seal does not verify is INVALID_ARGUMENT.
+ */
+struct  Noproof__V1__ProofStatusRequest
+{
+  ProtobufCMessage base;
+  Noproof__V1__SealedProof *proof;
+};
+#define NOPROOF__V1__PROOF_STATUS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__proof_status_request__descriptor) \
+    , NULL }
+
+
+/*
+ * The answer, signed by the server's data-sharing seal key `key_id` (Ed25519) over the statement
+ * encoding of docs/PROTOCOL.md ("GetProofStatus"): the domain tag "noproof.proof-status.v1", a
+ * zero byte, then fields 1-9 in field order (strings and bytes as 4-byte big-endian length +
+ * bytes, uint32 as 4 bytes and int64 as 8 bytes big-endian).
+ */
+struct  Noproof__V1__ProofStatusResponse
+{
+  ProtobufCMessage base;
+  /*
+   * SHA-256 of the proof's body: the answer is about exactly this proof.
+   */
+  ProtobufCBinaryData proof_digest;
+  char *proof_serial;
+  /*
+   * "" for a department-verification proof of a licence that is not in the library.
+   */
+  char *licence_id;
+  /*
+   * The licence version the proof attests (0 when the proof names none).
+   */
+  uint32_t proof_version;
+  /*
+   * "valid", "licence_suspended", "licence_revoked", "licence_expired", "superseded" (a newer
+   * version of the licence is in force), "licence_not_found", or "not_checkable" (a
+   * department-verification proof of a licence the library does not hold: `reason` says what
+   * was and was not checked).
+   */
+  char *status;
+  /*
+   * The licence's current version (0 when not in the library).
+   */
+  uint32_t current_version;
+  /*
+   * When the change that ended the proof's validity was recorded, where the library knows it
+   * (0 otherwise: still valid, expiry by date, or unknown time).
+   */
+  int64_t changed_at_millis;
+  /*
+   * The issuing unit's reason for the change, or an explanation.
+   */
+  char *reason;
+  int64_t checked_at_millis;
+  char *key_id;
+  ProtobufCBinaryData signature;
+};
+#define NOPROOF__V1__PROOF_STATUS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__proof_status_response__descriptor) \
+    , {0,NULL}, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, {0,NULL} }
 
 
 /* Noproof__V1__LicenceField methods */
@@ -978,6 +1055,44 @@ Noproof__V1__ImportLicencesResponse *
 void   noproof__v1__import_licences_response__free_unpacked
                      (Noproof__V1__ImportLicencesResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__ProofStatusRequest methods */
+void   noproof__v1__proof_status_request__init
+                     (Noproof__V1__ProofStatusRequest         *message);
+size_t noproof__v1__proof_status_request__get_packed_size
+                     (const Noproof__V1__ProofStatusRequest   *message);
+size_t noproof__v1__proof_status_request__pack
+                     (const Noproof__V1__ProofStatusRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__proof_status_request__pack_to_buffer
+                     (const Noproof__V1__ProofStatusRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ProofStatusRequest *
+       noproof__v1__proof_status_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__proof_status_request__free_unpacked
+                     (Noproof__V1__ProofStatusRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Noproof__V1__ProofStatusResponse methods */
+void   noproof__v1__proof_status_response__init
+                     (Noproof__V1__ProofStatusResponse         *message);
+size_t noproof__v1__proof_status_response__get_packed_size
+                     (const Noproof__V1__ProofStatusResponse   *message);
+size_t noproof__v1__proof_status_response__pack
+                     (const Noproof__V1__ProofStatusResponse   *message,
+                      uint8_t             *out);
+size_t noproof__v1__proof_status_response__pack_to_buffer
+                     (const Noproof__V1__ProofStatusResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__ProofStatusResponse *
+       noproof__v1__proof_status_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__proof_status_response__free_unpacked
+                     (Noproof__V1__ProofStatusResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__LicenceField_Closure)
@@ -1058,6 +1173,12 @@ typedef void (*Noproof__V1__ImportRejection_Closure)
 typedef void (*Noproof__V1__ImportLicencesResponse_Closure)
                  (const Noproof__V1__ImportLicencesResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__ProofStatusRequest_Closure)
+                 (const Noproof__V1__ProofStatusRequest *message,
+                  void *closure_data);
+typedef void (*Noproof__V1__ProofStatusResponse_Closure)
+                 (const Noproof__V1__ProofStatusResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1091,6 +1212,8 @@ extern const ProtobufCMessageDescriptor noproof__v1__licence_response__descripto
 extern const ProtobufCMessageDescriptor noproof__v1__import_licences_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__import_rejection__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__import_licences_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__proof_status_request__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__proof_status_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -210,8 +210,9 @@ package struct ProofBody: Hashable, Sendable {
     package var producingUnitName: String
     package var extractedAtMillis: Int64
     package var staff: String
+    package var verifierStaff: String
 
-    package init(proofSerial: String = "", sealKind: String = "", licence: Licence? = nil, purpose: Purpose? = nil, extractingUnitCode: String = "", extractingUnitName: String = "", producingUnitCode: String = "", producingUnitName: String = "", extractedAtMillis: Int64 = 0, staff: String = "") {
+    package init(proofSerial: String = "", sealKind: String = "", licence: Licence? = nil, purpose: Purpose? = nil, extractingUnitCode: String = "", extractingUnitName: String = "", producingUnitCode: String = "", producingUnitName: String = "", extractedAtMillis: Int64 = 0, staff: String = "", verifierStaff: String = "") {
         self.proofSerial = proofSerial
         self.sealKind = sealKind
         self.licence = licence
@@ -222,13 +223,14 @@ package struct ProofBody: Hashable, Sendable {
         self.producingUnitName = producingUnitName
         self.extractedAtMillis = extractedAtMillis
         self.staff = staff
+        self.verifierStaff = verifierStaff
     }
 }
 
 extension ProofBody: ProtoMessage {
     package typealias CMessage = Noproof__V1__ProofBody
     package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__proof_body__descriptor_ptr() }
-    package static var packedFieldAllowance: Int { 20 }
+    package static var packedFieldAllowance: Int { 21 }
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.proof_serial = arena.string(proofSerial)
@@ -241,6 +243,7 @@ extension ProofBody: ProtoMessage {
         c.producing_unit_name = arena.string(producingUnitName)
         c.extracted_at_millis = extractedAtMillis
         c.staff = arena.string(staff)
+        c.verifier_staff = arena.string(verifierStaff)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -254,6 +257,7 @@ extension ProofBody: ProtoMessage {
         producingUnitName = try String(protobufC: c.producing_unit_name)
         extractedAtMillis = c.extracted_at_millis
         staff = try String(protobufC: c.staff)
+        verifierStaff = try String(protobufC: c.verifier_staff)
     }
 }
 
@@ -816,5 +820,89 @@ extension ImportLicencesResponse: ProtoMessage {
         unchanged = c.unchanged
         rejected = try readRepeated(c.n_rejected, c.rejected, as: ImportRejection.self)
         rejectionsOmitted = c.rejections_omitted
+    }
+}
+
+package struct ProofStatusRequest: Hashable, Sendable {
+    package var proof: SealedProof?
+
+    package init(proof: SealedProof? = nil) {
+        self.proof = proof
+    }
+}
+
+extension ProofStatusRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ProofStatusRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__proof_status_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 1 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.proof = proof.map { arena.message($0) }
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        proof = try readOptional(c.proof, as: SealedProof.self)
+    }
+}
+
+package struct ProofStatusResponse: Hashable, Sendable {
+    package var proofDigest: [UInt8]
+    package var proofSerial: String
+    package var licenceID: String
+    package var proofVersion: UInt32
+    package var status: String
+    package var currentVersion: UInt32
+    package var changedAtMillis: Int64
+    package var reason: String
+    package var checkedAtMillis: Int64
+    package var keyID: String
+    package var signature: [UInt8]
+
+    package init(proofDigest: [UInt8] = [], proofSerial: String = "", licenceID: String = "", proofVersion: UInt32 = 0, status: String = "", currentVersion: UInt32 = 0, changedAtMillis: Int64 = 0, reason: String = "", checkedAtMillis: Int64 = 0, keyID: String = "", signature: [UInt8] = []) {
+        self.proofDigest = proofDigest
+        self.proofSerial = proofSerial
+        self.licenceID = licenceID
+        self.proofVersion = proofVersion
+        self.status = status
+        self.currentVersion = currentVersion
+        self.changedAtMillis = changedAtMillis
+        self.reason = reason
+        self.checkedAtMillis = checkedAtMillis
+        self.keyID = keyID
+        self.signature = signature
+    }
+}
+
+extension ProofStatusResponse: ProtoMessage {
+    package typealias CMessage = Noproof__V1__ProofStatusResponse
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__proof_status_response__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 41 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.proof_digest = arena.bytes(proofDigest)
+        c.proof_serial = arena.string(proofSerial)
+        c.licence_id = arena.string(licenceID)
+        c.proof_version = proofVersion
+        c.status = arena.string(status)
+        c.current_version = currentVersion
+        c.changed_at_millis = changedAtMillis
+        c.reason = arena.string(reason)
+        c.checked_at_millis = checkedAtMillis
+        c.key_id = arena.string(keyID)
+        c.signature = arena.bytes(signature)
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        proofDigest = [UInt8](protobufC: c.proof_digest)
+        proofSerial = try String(protobufC: c.proof_serial)
+        licenceID = try String(protobufC: c.licence_id)
+        proofVersion = c.proof_version
+        status = try String(protobufC: c.status)
+        currentVersion = c.current_version
+        changedAtMillis = c.changed_at_millis
+        reason = try String(protobufC: c.reason)
+        checkedAtMillis = c.checked_at_millis
+        keyID = try String(protobufC: c.key_id)
+        signature = [UInt8](protobufC: c.signature)
     }
 }

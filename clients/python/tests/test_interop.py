@@ -180,6 +180,26 @@ def test_proof_from_python_verifies_in_python_and_swift(server: Server, tmp_path
     assert "VERIFIED" in online.stdout
 
 
+def test_proof_status_online_in_python_and_swift(server: Server, tmp_path: Path) -> None:
+    proof, keys = _lookup(server, 0, "CASE-STATUS-1", staff="agent-0002")
+    body = noproof.verify_proof(proof, keys)
+
+    async def go() -> noproof.messages.ProofStatusResponse:
+        async with server.connect() as client:
+            return await client.proof_status(proof, staff="agent-0002")
+
+    answer = noproof.verify_proof_status(run(go()), proof, keys)
+    assert (answer.status, answer.proof_serial, answer.licence_id) == ("valid", body.proof_serial, body.licence.licence_id)
+    assert answer.proof_version == body.licence.version == answer.current_version
+
+    noproof.write_proof(proof, tmp_path / "proof.bin")
+    noproof.write_keys(keys, tmp_path / "keys.bin")
+    online = server.cli("verify", str(tmp_path / "proof.bin"), "--keys", str(tmp_path / "keys.bin"), "--online", "--json")
+    assert online.returncode == 0, online.stderr
+    verdict = json.loads(online.stdout)
+    assert verdict["verified"] is True and verdict["online"]["status"] == "valid"
+
+
 def test_proof_saved_by_swift_cli_verifies_in_python(server: Server, tmp_path: Path) -> None:
     holder = server.holders[1]
     saved = server.cli("lookup", "--holder", holder.holder_id, "--type", holder.type_code, "--item", ITEM_TRANSFER,

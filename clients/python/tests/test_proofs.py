@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -214,3 +215,40 @@ def test_batch_size_is_not_covered_by_the_seal(
     proof.batch_size = 8  # leaf 2 has the same audit path in trees of 7 and 8 leaves
     assert noproof.verify_proof(proof, keys)
     assert swift_verifies(swift_cli, proof, keys, tmp_path)
+
+
+# ---------------------------------------------------------------- GetProofStatus answers
+
+
+def _status_answer() -> noproof.messages.ProofStatusResponse:
+    return noproof.messages.ProofStatusResponse(
+        proof_digest=b"\xab" * 32, proof_serial="P1-7", licence_id="1.2.156.3005.2.X", proof_version=2,
+        status="licence_revoked", current_version=2, changed_at_millis=1_750_000_000_123, reason="吊销",
+        checked_at_millis=1_760_000_000_000)
+
+
+def test_proof_status_statement_is_the_documented_encoding() -> None:
+    # The same vector as the Swift ProofStatusStatementTests.
+    expected = (b"noproof.proof-status.v1\x00" + b"\x00\x00\x00\x20" + b"\xab" * 32 + b"\x00\x00\x00\x04P1-7"
+                + b"\x00\x00\x00\x10" + b"1.2.156.3005.2.X" + b"\x00\x00\x00\x02" + b"\x00\x00\x00\x0flicence_revoked"
+                + b"\x00\x00\x00\x02" + bytes.fromhex("000001977420dc7b") + b"\x00\x00\x00\x06" + "吊销".encode()
+                + bytes.fromhex("00000199c82cc000"))
+    assert noproof.proofs.proof_status_statement(_status_answer()) == expected
+
+
+def test_a_signed_status_answer_verifies_and_an_altered_one_does_not(signer: tuple[Ed25519PrivateKey, GetSealKeysResponse]) -> None:
+    private, keys = signer
+    data = b"a proof body"
+    proof = SealedProof(body=data, key_id=KEY_ID)
+    answer = _status_answer()
+    answer.proof_digest = hashlib.sha256(data).digest()
+    answer.key_id = KEY_ID
+    answer.signature = private.sign(noproof.proofs.proof_status_statement(answer))
+    assert noproof.verify_proof_status(answer, proof, keys).status == "licence_revoked"
+    altered = noproof.messages.ProofStatusResponse()
+    altered.CopyFrom(answer)
+    altered.status = "valid"
+    with pytest.raises(noproof.ProofInvalid):
+        noproof.verify_proof_status(altered, proof, keys)
+    with pytest.raises(noproof.ProofInvalid):
+        noproof.verify_proof_status(answer, SealedProof(body=b"another proof", key_id=KEY_ID), keys)

@@ -39,7 +39,7 @@ from .errors import (
     Unimplemented,
     Unknown,
 )
-from .proofs import read_keys, read_proof, verify_proof, verify_proof_key, write_keys, write_proof
+from .proofs import read_keys, read_proof, verify_proof, verify_proof_key, verify_proof_status, write_keys, write_proof
 
 __version__ = "0.1.0"
 
@@ -70,6 +70,7 @@ __all__ = [
     "ProofInvalid",
     "verify_proof",
     "verify_proof_key",
+    "verify_proof_status",
     "read_proof",
     "write_proof",
     "read_keys",

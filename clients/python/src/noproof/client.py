@@ -101,6 +101,8 @@ from .messages import (
     LookupResponse,
     MetadataEntry,
     MethodInfo,
+    ProofStatusRequest,
+    ProofStatusResponse,
     Purpose,
     SealedProof,
     ServerSettings,
@@ -565,6 +567,25 @@ class Client:
         if not response.HasField("licence"):
             raise Internal("the server answered GetLicence without a licence")
         return response.licence
+
+    async def proof_status(
+        self,
+        proof: SealedProof,
+        staff: str | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> ProofStatusResponse:
+        """``/noproof.v1.Licences/GetProofStatus``: the current status of a proof the caller holds.
+
+        ``status`` is ``valid``, ``licence_suspended``, ``licence_revoked``, ``licence_expired``,
+        ``superseded`` (a newer version of the licence is in force), ``licence_not_found`` or
+        ``not_checkable`` (a department-verification proof of a licence the library does not hold);
+        ``changed_at_millis`` is when the change was recorded, where known. Check the answer's
+        signature with :func:`noproof.verify_proof_status`. Raises ``InvalidArgument`` when the
+        proof's seal does not verify with the server's keys.
+        """
+        return await self.call("/noproof.v1.Licences/GetProofStatus", ProofStatusRequest(proof=proof),
+                               ProofStatusResponse, metadata=self._staff_metadata(staff), timeout=timeout)
 
     async def check_licence(
         self,

@@ -10,6 +10,10 @@ The rule (``Protos/licences.proto``, message ``SealedProof``):
   leaves split at the largest power of two below n); ``path`` holds the sibling hashes from the
   leaf up and ``leaf_index`` the leaf's position, 0-based.
 
+The answer of ``GetProofStatus`` (:meth:`noproof.Client.proof_status`) is signed by the
+data-sharing seal key over :func:`proof_status_statement` (docs/PROTOCOL.md, "GetProofStatus");
+:func:`verify_proof_status` checks it.
+
 A proof file is the protobuf encoding of ``SealedProof`` (what ``noproof lookup --out`` writes);
 a key file is the protobuf encoding of ``GetSealKeysResponse`` (what ``noproof keys --out`` writes).
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 from collections.abc import Iterable, Sequence
 
 from cryptography.exceptions import InvalidSignature
@@ -25,10 +30,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from google.protobuf.message import DecodeError
 
 from .errors import ProofInvalid
-from .messages import GetSealKeysResponse, ProofBody, SealedProof, SealKey
+from .messages import GetSealKeysResponse, ProofBody, ProofStatusResponse, SealedProof, SealKey
 
 __all__ = [
     "MERKLE_DOMAIN",
+    "PROOF_STATUS_DOMAIN",
+    "proof_status_statement",
+    "verify_proof_status",
     "verify_proof",
     "verify_proof_key",
     "merkle_leaf_hash",
@@ -44,6 +52,9 @@ __all__ = [
 
 #: Prefix of the message signed for a batch, followed by the 32-byte Merkle root.
 MERKLE_DOMAIN = b"NOPROOF-MERKLE-1"
+
+#: Prefix of a proof-status statement: the domain tag and a zero byte.
+PROOF_STATUS_DOMAIN = b"noproof.proof-status.v1\x00"
 
 Keys = GetSealKeysResponse | Iterable[SealKey]
 
@@ -174,6 +185,46 @@ def verify_proof(proof: SealedProof, keys: Keys) -> ProofBody:
         ProofInvalid: the seal does not hold; ``reason`` says why.
     """
     return verify_proof_key(proof, keys)[0]
+
+
+def proof_status_statement(answer: ProofStatusResponse) -> bytes:
+    """The bytes the server signs for a ``GetProofStatus`` answer.
+
+    ``PROOF_STATUS_DOMAIN``, then proof_digest, proof_serial, licence_id, proof_version, status,
+    current_version, changed_at_millis, reason, checked_at_millis: strings and bytes as a 4-byte
+    big-endian length and the (UTF-8) bytes, uint32 as 4 bytes and int64 as 8 bytes big-endian.
+    """
+    def blob(value: bytes) -> bytes:
+        return struct.pack(">I", len(value)) + value
+
+    return (PROOF_STATUS_DOMAIN
+            + blob(bytes(answer.proof_digest)) + blob(answer.proof_serial.encode()) + blob(answer.licence_id.encode())
+            + struct.pack(">I", answer.proof_version) + blob(answer.status.encode())
+            + struct.pack(">I", answer.current_version) + struct.pack(">q", answer.changed_at_millis)
+            + blob(answer.reason.encode()) + struct.pack(">q", answer.checked_at_millis))
+
+
+def verify_proof_status(answer: ProofStatusResponse, proof: SealedProof, keys: Keys) -> ProofStatusResponse:
+    """Checks that a ``GetProofStatus`` answer is signed by a published data-sharing key and is about ``proof``.
+
+    Returns the answer; ``answer.status == "valid"`` means the proof still holds.
+
+    Raises:
+        ProofInvalid: the signature does not hold, the key is not a data-sharing key, or the
+            answer is about another proof.
+    """
+    key = next((k for k in _key_list(keys) if k.key_id == answer.key_id), None)
+    if key is None:
+        raise ProofInvalid(f"the status answer is signed by unknown key '{answer.key_id}'")
+    if key.seal_kind != "data-sharing":
+        raise ProofInvalid(f"the status answer is signed by the {key.seal_kind} key, not the data-sharing key")
+    try:
+        Ed25519PublicKey.from_public_bytes(key.public_key).verify(bytes(answer.signature), proof_status_statement(answer))
+    except (InvalidSignature, ValueError):
+        raise ProofInvalid(f"the status answer's signature does not hold for key '{key.key_id}'") from None
+    if bytes(answer.proof_digest) != hashlib.sha256(bytes(proof.body)).digest():
+        raise ProofInvalid("the status answer is about another proof")
+    return answer
 
 
 def read_proof(path: str | os.PathLike[str]) -> SealedProof:

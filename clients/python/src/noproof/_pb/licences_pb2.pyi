@@ -222,7 +222,7 @@ class LookupResponse(_message.Message):
     def __init__(self, proof: _Optional[_Union[SealedProof, _Mapping]] = ...) -> None: ...
 
 class ProofBody(_message.Message):
-    __slots__ = ["extracted_at_millis", "extracting_unit_code", "extracting_unit_name", "licence", "producing_unit_code", "producing_unit_name", "proof_serial", "purpose", "seal_kind", "staff"]
+    __slots__ = ["extracted_at_millis", "extracting_unit_code", "extracting_unit_name", "licence", "producing_unit_code", "producing_unit_name", "proof_serial", "purpose", "seal_kind", "staff", "verifier_staff"]
     EXTRACTED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     EXTRACTING_UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     EXTRACTING_UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -233,6 +233,7 @@ class ProofBody(_message.Message):
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     SEAL_KIND_FIELD_NUMBER: _ClassVar[int]
     STAFF_FIELD_NUMBER: _ClassVar[int]
+    VERIFIER_STAFF_FIELD_NUMBER: _ClassVar[int]
     extracted_at_millis: int
     extracting_unit_code: str
     extracting_unit_name: str
@@ -243,7 +244,40 @@ class ProofBody(_message.Message):
     purpose: Purpose
     seal_kind: str
     staff: str
-    def __init__(self, proof_serial: _Optional[str] = ..., seal_kind: _Optional[str] = ..., licence: _Optional[_Union[Licence, _Mapping]] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ..., extracting_unit_code: _Optional[str] = ..., extracting_unit_name: _Optional[str] = ..., producing_unit_code: _Optional[str] = ..., producing_unit_name: _Optional[str] = ..., extracted_at_millis: _Optional[int] = ..., staff: _Optional[str] = ...) -> None: ...
+    verifier_staff: str
+    def __init__(self, proof_serial: _Optional[str] = ..., seal_kind: _Optional[str] = ..., licence: _Optional[_Union[Licence, _Mapping]] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ..., extracting_unit_code: _Optional[str] = ..., extracting_unit_name: _Optional[str] = ..., producing_unit_code: _Optional[str] = ..., producing_unit_name: _Optional[str] = ..., extracted_at_millis: _Optional[int] = ..., staff: _Optional[str] = ..., verifier_staff: _Optional[str] = ...) -> None: ...
+
+class ProofStatusRequest(_message.Message):
+    __slots__ = ["proof"]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
+    proof: SealedProof
+    def __init__(self, proof: _Optional[_Union[SealedProof, _Mapping]] = ...) -> None: ...
+
+class ProofStatusResponse(_message.Message):
+    __slots__ = ["changed_at_millis", "checked_at_millis", "current_version", "key_id", "licence_id", "proof_digest", "proof_serial", "proof_version", "reason", "signature", "status"]
+    CHANGED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    LICENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROOF_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    PROOF_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    PROOF_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    changed_at_millis: int
+    checked_at_millis: int
+    current_version: int
+    key_id: str
+    licence_id: str
+    proof_digest: bytes
+    proof_serial: str
+    proof_version: int
+    reason: str
+    signature: bytes
+    status: str
+    def __init__(self, proof_digest: _Optional[bytes] = ..., proof_serial: _Optional[str] = ..., licence_id: _Optional[str] = ..., proof_version: _Optional[int] = ..., status: _Optional[str] = ..., current_version: _Optional[int] = ..., changed_at_millis: _Optional[int] = ..., reason: _Optional[str] = ..., checked_at_millis: _Optional[int] = ..., key_id: _Optional[str] = ..., signature: _Optional[bytes] = ...) -> None: ...
 
 class Purpose(_message.Message):
     __slots__ = ["case_reference", "item_code"]
