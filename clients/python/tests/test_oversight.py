@@ -98,7 +98,7 @@ def test_a_mismatch_goes_through_supplement_reverification_and_appeal(server: Se
                 await university.reverify_mismatch(opened.mismatch_id, "record_corrected", "已更正",
                                                    corrected={"degree": "硕士"}, staff=AGENT)
             resolved = await university.reverify_mismatch(opened.mismatch_id, "record_stands", "经核查学籍档案，记录无误", staff=AGENT)
-            assert resolved.status == "resolved" and resolved.finding == "record_stands""
+            assert resolved.status == "resolved" and resolved.finding == "record_stands"
             await civil.appeal_mismatch(opened.mismatch_id, reference="复议-PY", staff=AGENT)
             decided = await civil.appeal_mismatch(opened.mismatch_id, outcome="withdrawn", staff=AGENT)
             assert decided.status == "appeal_decided"
