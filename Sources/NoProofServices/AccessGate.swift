@@ -159,10 +159,10 @@ package final class AccessGate: Sendable {
     package func listedNoProof(unitCode: String, staff: String, itemCode: String, caseReference: String, proofCode: String,
                                signedInStaff: String? = nil) -> (refusal: Refusal, guidance: ProofGuidance?)? {
         let moment = now()
-        guard let unit = try? UnifiedSocialCreditCode.parse(unitCode, field: "unit") else { return nil }
-        let versions = lists.withLock { $0[unitCode] ?? [] }.filter { $0.unitCode == unit }
-        guard let list = ItemListVersion.inForce(among: versions, at: moment), let item = list.item(itemCode),
-              let proof = item.proof(proofCode) else { return nil }
+        // On every Lookup and Check: the list in force is found under the lock, without copying the
+        // unit's versions (they are keyed by unit code, so they are all the unit's own).
+        guard let list = lists.withLock({ ItemListVersion.inForce(among: $0[unitCode] ?? [], at: moment) }),
+              let item = list.item(itemCode), let proof = item.proof(proofCode) else { return nil }
         let guidance = ProofGuidance(itemCode: itemCode, proof: proof, listVersion: list.version)
         guard let message = guidance.refusal, let token = guidance.refusalToken else { return nil }
         if let problem = staffProblem(unitCode: unitCode, staff: staff, signedInStaff: signedInStaff) {
