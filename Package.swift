@@ -47,13 +47,30 @@ let package = Package(
             ]
         ),
         // The licence domain: identifiers and their check characters, licence types, licences,
-        // the deterministic demo data. Foundation only.
+        // the store error vocabulary. Foundation only.
         .target(name: "NoProofDomain"),
-        // Storage behind Swift protocols; SQLite (GRDB) is the embedded default. Also the audit log.
+        // Demo data: the deterministic licence generator, its vocabulary and Zipf sampler, seeding a store.
+        .target(name: "NoProofDemoData", dependencies: ["NoProofDomain", "NoProofImport", "NoProofLicenceStore"]),
+        // SQLite support shared by every SQLite store: the durable pool opener, timestamps, the
+        // data-folder lock, durable file writes. GRDB is the wrapper.
         .target(
-            name: "NoProofStore",
+            name: "NoProofSQLite",
+            dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Loading licences from CSV / JSON Lines exports into any LicenceImportTarget (a store, or a
+        // server over RPC), and writing them. Foundation only.
+        .target(name: "NoProofImport", dependencies: ["NoProofDomain"]),
+        // The licence store behind the LicenceStore protocol; SQLite (licences.sqlite) is the embedded default.
+        .target(
+            name: "NoProofLicenceStore",
+            dependencies: ["NoProofDomain", "NoProofImport", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The audit trail: the hash-chained log and its Merkle tree, the holder index, supervision
+        // tallies, witnesses, the head publisher and the start check (SQLite, audit.sqlite).
+        .target(
+            name: "NoProofAudit",
             dependencies: [
-                "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "NoProofDomain", "NoProofSQLite", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,7 +85,7 @@ let package = Package(
         // Their storage behind the UnitStore protocol; SQLite (units.sqlite) is the embedded default.
         .target(
             name: "NoProofUnitStore",
-            dependencies: ["NoProofUnits", "NoProofDomain", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["NoProofUnits", "NoProofDomain", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Department verification (部门核验, Art. 10): requests, deadlines, the state machine, the
@@ -77,7 +94,7 @@ let package = Package(
         // Its storage: SQLite (verification.sqlite).
         .target(
             name: "NoProofVerificationStore",
-            dependencies: ["NoProofVerification", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofVerification", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Oversight records (Art. 2, 7, 11, 12, 18): notification-commitments and their post-checks,
         // the voluntary-proof ledger, mismatch cases and appeals, complaints. Foundation only.
@@ -85,20 +102,20 @@ let package = Package(
         // Their storage: SQLite (oversight.sqlite).
         .target(
             name: "NoProofOversightStore",
-            dependencies: ["NoProofOversight", "NoProofStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofOversight", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The licence library service: the indexed cache in front of the store, lookups, writes.
         .target(
             name: "NoProofLibrary",
-            dependencies: ["NoProofDomain", "NoProofStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["NoProofDomain", "NoProofImport", "NoProofLicenceStore", .product(name: "Logging", package: "swift-log")]
         ),
         // Measures `LicenceImporter` on demo data: swift run -c release import-bench
-        .executableTarget(name: "import-bench", dependencies: ["NoProofDomain", "NoProofStore"]),
+        .executableTarget(name: "import-bench", dependencies: ["NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore"]),
         // Measures how a lookup's cost grows with the library: swift run -c release lookup-bench
         .executableTarget(
             name: "lookup-bench",
             dependencies: [
-                "NoProofDomain", "NoProofStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec", "NoProofDomainMessages",
+                "NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec", "NoProofDomainMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -125,8 +142,8 @@ let package = Package(
         .target(
             name: "NoProofServices",
             dependencies: [
-                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofStore",
-                "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
+                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofSQLite",
+                "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
                 "NoProofOversight", "NoProofOversightStore",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -146,7 +163,8 @@ let package = Package(
         .executableTarget(
             name: "noproofd",
             dependencies: [
-                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofStore", "NoProofDomain", "NoProofSeals", "NoProofUnits",
+                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit",
+                "NoProofDemoData", "NoProofDomain", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -157,7 +175,7 @@ let package = Package(
             name: "noproof",
             dependencies: [
                 "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
-                "NoProofDomainMessages", "NoProofStore", "NoProofUnits", "NoProofUnitStore",
+                "NoProofDomainMessages", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit", "NoProofUnits", "NoProofUnitStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"
@@ -166,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "noproof-load",
             dependencies: [
-                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofDomain",
+                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -180,13 +198,24 @@ let package = Package(
             path: "Tests/CodecLeakCheck"
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
-        .testTarget(name: "NoProofStoreTests", dependencies: ["NoProofStore", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofLibrary", "NoProofStore", "NoProofDomain"]),
+        .testTarget(name: "NoProofDemoDataTests", dependencies: ["NoProofDemoData", "NoProofDomain"]),
+        .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofSQLite", "NoProofDomain"]),
+        .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofAudit", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "NoProofLicenceStoreTests",
+            dependencies: ["NoProofLicenceStore", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "NoProofImportTests",
+            dependencies: ["NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofLibrary", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain"]),
         .testTarget(
             name: "NoProofServicesTests",
             dependencies: [
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
-                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofStore", "NoProofUnits", "NoProofUnitStore",
+                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofDemoData",
+                "NoProofUnits", "NoProofUnitStore",
                 "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                 // TLS tests make their own CA and certificates in-process.

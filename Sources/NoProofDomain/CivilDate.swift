@@ -134,7 +134,7 @@ package struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringC
     }
 
     /// Appends `value` zero-padded to `width` digits.
-    static func appendPadded(_ value: Int, width: Int, to s: inout String) {
+    package static func appendPadded(_ value: Int, width: Int, to s: inout String) {
         let digits = String(value)
         if digits.count < width { s.append(String(repeating: "0", count: width - digits.count)) }
         s.append(digits)

@@ -17,7 +17,7 @@ package struct ResidentID: Hashable, Comparable, Sendable, Codable, CustomString
     package static let birthYears: ClosedRange<Int> = 1900...2100
 
     /// Wraps a string already known to be valid (used by generators that compute the check).
-    init(uncheckedNormalised value: String) { self.value = value }
+    package init(uncheckedNormalised value: String) { self.value = value }
 
     /// Parses and validates `text`.
     ///
@@ -82,7 +82,7 @@ package struct ResidentID: Hashable, Comparable, Sendable, Codable, CustomString
         return try parse(first17 + String(check), field: field)
     }
 
-    static func checkCharacter(digits: ArraySlice<UInt8>) -> Character {
+    package static func checkCharacter(digits: ArraySlice<UInt8>) -> Character {
         var sum = 0
         for (offset, b) in digits.enumerated() { sum += Int(b - 48) * weights[offset] }
         return checkTable[sum % 11]

@@ -22,7 +22,7 @@ package struct UnifiedSocialCreditCode: Hashable, Comparable, Sendable, Codable,
     }()
 
     /// Wraps a string already known to be valid.
-    init(unchecked value: String) { self.value = value }
+    package init(unchecked value: String) { self.value = value }
 
     /// Parses and validates `text`: length 18, every character in the code alphabet, positions
     /// 3-8 digits (region code), check character correct. Lowercase letters are not accepted
@@ -77,7 +77,7 @@ package struct UnifiedSocialCreditCode: Hashable, Comparable, Sendable, Codable,
         return try parse(first17 + String(check), field: field)
     }
 
-    static func checkCharacter(_ bytes: ArraySlice<UInt8>) -> Character {
+    package static func checkCharacter(_ bytes: ArraySlice<UInt8>) -> Character {
         var sum = 0
         for (offset, b) in bytes.enumerated() { sum += Int(valueTable[Int(b)]) * weights[offset] }
         let check = 31 - sum % 31

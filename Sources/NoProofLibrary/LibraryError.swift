@@ -1,5 +1,4 @@
 import NoProofDomain
-import NoProofStore
 
 /// A failure of a library operation, classified so that the RPC layer can give the caller the
 /// right status code; `message` names the field or record concerned.

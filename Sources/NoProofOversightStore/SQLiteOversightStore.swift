@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import NoProofDomain
 import NoProofOversight
-import NoProofStore
+import NoProofSQLite
 
 /// The embedded oversight store: `oversight.sqlite` through a GRDB `DatabasePool` opened with
 /// `DurableDatabasePool.open` (WAL, `synchronous=FULL` on the writer), so every acknowledged

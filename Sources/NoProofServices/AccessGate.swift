@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import NoProofDomain
 import NoProofProtocol
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
+import NoProofAudit
 
 /// Purpose-bound access control (Art. 5, 16): a proof request must be made by an active
 /// registered staff member of the calling unit (the credential's own staff member, or the one a

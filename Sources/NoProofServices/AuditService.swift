@@ -4,7 +4,7 @@ import NoProofCodec
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
+import NoProofAudit
 
 /// `noproof.v1.Audit`: the audit log's signed heads and its proofs (docs/AUDIT.md). Anyone
 /// holding a head can check, with these, that a record is in the log (inclusion) and that the

@@ -6,7 +6,9 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
+import NoProofSQLite
+import NoProofAudit
+import NoProofLicenceStore
 
 /// GetProofStatus (the provincial platforms' verifyCertInfo): the current status of a proof the
 /// caller holds, signed by the data-sharing seal key (`ProofStatusStatement`).

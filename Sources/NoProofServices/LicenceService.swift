@@ -8,10 +8,11 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
+import NoProofAudit
+import NoProofLicenceStore
 
 /// The licence library over RPC: lookups that answer with sealed electronic proofs (Art. 9),
 /// reads, field checks, the seal keys, and the issuing units' writes.

@@ -8,7 +8,8 @@ import NoProofOversight
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
+import NoProofAudit
+import NoProofLicenceStore
 
 /// A mismatch resolved as record corrected propagates (issue 16, Art. 11: the issuing unit's
 /// record prevails and it answers for its truth):

@@ -7,10 +7,10 @@ import NoProofOversight
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
+import NoProofAudit
 
 /// Oversight records over RPC (`noproof.v1.Oversight`, Art. 2, 7, 11, 12, 18).
 ///

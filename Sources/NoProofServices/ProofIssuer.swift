@@ -1,8 +1,8 @@
 import Dispatch
 import NoProofProtocol
 import NoProofSeals
-import NoProofStore
 import Synchronization
+import NoProofAudit
 
 /// Seals proofs and writes lookups' audit records in batches, off the event loops.
 ///

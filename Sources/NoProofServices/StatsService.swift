@@ -3,7 +3,7 @@ import NoProofCodec
 import NoProofLibrary
 import NoProofProtocol
 import NoProofServer
-import NoProofStore
+import NoProofAudit
 
 /// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume.
 package struct StatsService: Sendable {

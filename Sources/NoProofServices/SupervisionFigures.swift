@@ -1,5 +1,4 @@
 import NoProofCodec
-import NoProofStore
 
 /// Turns one unit's supervision tallies (metric `ACTION|RESULT[|counterpart]` → count, summed over
 /// the period; see `SupervisionTally`) and its oversight counts into the report's figures, and

@@ -5,9 +5,9 @@ import NoProofDomain
 import NoProofOversight
 import NoProofProtocol
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
+import NoProofAudit
 
 /// Supervision over RPC (`noproof.v1.Supervision`, Art. 15, 16, 20).
 ///

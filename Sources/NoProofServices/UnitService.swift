@@ -5,9 +5,9 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofProtocol
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
+import NoProofAudit
 
 /// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`).
 ///

@@ -5,10 +5,10 @@ import NoProofDomain
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
+import NoProofAudit
 
 /// Department verification over RPC (`noproof.v1.Verification`, Art. 7, 9, 10, 11).
 ///

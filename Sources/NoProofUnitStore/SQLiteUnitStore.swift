@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import NoProofStore
 import NoProofDomain
 import NoProofUnits
+import NoProofSQLite
 
 /// The embedded unit store: SQLite through a GRDB `DatabasePool` in WAL mode with
 /// `PRAGMA synchronous=FULL` on every connection (set in `prepareDatabase`, and re-applied to the

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import NoProofStore
 import NoProofVerification
+import NoProofSQLite
 
 /// The embedded verification store: `verification.sqlite` through a GRDB `DatabasePool` in WAL
 /// mode with `PRAGMA synchronous=FULL` on every connection (re-applied to the writer after GRDB's

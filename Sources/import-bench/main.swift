@@ -3,7 +3,9 @@
 // import-bench --write FILE ROWS SEED writes a demo export (CSV) for `noproof import` and exits.
 import Foundation
 import NoProofDomain
-import NoProofStore
+import NoProofLicenceStore
+import NoProofDemoData
+import NoProofImport
 
 if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--write",
    let count = Int(CommandLine.arguments[3]), let seed = UInt64(CommandLine.arguments[4]) {

@@ -15,7 +15,8 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
 import NoProofSeals
-import NoProofStore
+import NoProofLicenceStore
+import NoProofDemoData
 
 func argument(_ name: String, default value: Int) -> Int {
     guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count,

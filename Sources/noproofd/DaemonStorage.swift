@@ -6,10 +6,13 @@ import NoProofOversight
 import NoProofOversightStore
 import NoProofSeals
 import NoProofServices
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerificationStore
+import NoProofSQLite
+import NoProofAudit
+import NoProofLicenceStore
+import NoProofDemoData
 
 /// What noproofd keeps in its data folder: the licence library (licences.sqlite), units, staff,
 /// credentials and item lists (units.sqlite), department verification requests

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofDomain
+import NoProofDemoData
 import NoProofProtocol
 import NoProofServer
 import NoProofUnitStore

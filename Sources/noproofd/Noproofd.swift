@@ -8,7 +8,8 @@ import NoProofLibrary
 import NoProofSeals
 import NoProofServer
 import NoProofServices
-import NoProofStore
+import NoProofSQLite
+import NoProofAudit
 import NoProofUnits
 import ServiceLifecycle
 

@@ -1,4 +1,5 @@
 import NoProofDomain
+import NoProofDemoData
 import Testing
 @testable import NoProofLibrary
 

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import NoProofDomain
-import NoProofStore
 import Testing
 @testable import NoProofLibrary
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
+@testable import NoProofImport
 
 @Suite("LicenceLibrary")
 struct LicenceLibraryTests {

@@ -9,12 +9,13 @@ import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerificationStore
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
 
 /// Request amplification (issue 14) over a real socket: one call must not make the server hold
 /// hundreds of megabytes, build an answer larger than a frame, or write megabytes into the audit

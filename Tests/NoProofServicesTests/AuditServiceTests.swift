@@ -5,9 +5,9 @@ import NoProofCodec
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
 
 /// The audit log's heads and proofs over loopback (issue 15): a citizen proves that an access to
 /// their data was recorded, against the signed head and the audit key alone; nobody else reads

@@ -9,12 +9,14 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// Privileged changes fail closed, and every change to personal data or authority is audited
 /// with its actor (issue 15), over a real socket: the demo units, staff and lists, the licence

@@ -7,12 +7,13 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerificationStore
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
 
 /// Invalid identifiers and codes in every request field that carries one, across the licence,
 /// unit and verification services, over a real socket: each call ends INVALID_ARGUMENT with a

@@ -7,12 +7,14 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// Issue 14's harvesting attacks on GetLicence and CheckLicence, over a real socket with the
 /// access gate and its rate limits: each attack is refused, audited, and the server goes on

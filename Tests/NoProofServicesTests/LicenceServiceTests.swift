@@ -9,9 +9,11 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// The licence service over a real socket: a server with a SQLite library, seals and audit log
 /// in a temporary folder, driven by the Swift client.

@@ -10,12 +10,14 @@ import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// A mismatch resolved as record corrected propagates (issue 16), over a real socket: the licence
 /// library, the oversight service with the library and keyring, the demo units and staff.

@@ -2,10 +2,10 @@ import Dispatch
 import Foundation
 import NoProofProtocol
 import NoProofSeals
-import NoProofStore
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
 
 /// The shedding decision, on instants the test chooses (no clock is read).
 @Suite("Overload shedding decision")

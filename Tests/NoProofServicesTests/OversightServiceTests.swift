@@ -7,12 +7,12 @@ import NoProofOversight
 import NoProofOversightStore
 import NoProofProtocol
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
 
 /// Commitments, the ledger, mismatch cases and complaints over a real socket: demo units with
 /// their published lists, an injected clock the tests move.

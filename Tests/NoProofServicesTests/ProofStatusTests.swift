@@ -5,7 +5,6 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofProtocol
 import NoProofSeals
-import NoProofStore
 import Testing
 @testable import NoProofServices
 

@@ -7,12 +7,14 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// Staff are authenticated principals, and the volume limits cannot be rotated away (issue 14),
 /// each attack tried over a real socket: the demo units with their staff and published lists,

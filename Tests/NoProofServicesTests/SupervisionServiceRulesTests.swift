@@ -4,7 +4,6 @@ import NoProofCodec
 import NoProofDomain
 import NoProofOversight
 import NoProofProtocol
-import NoProofStore
 import NoProofUnits
 import Testing
 @testable import NoProofServices

@@ -10,7 +10,6 @@ import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
@@ -18,6 +17,9 @@ import NoProofVerificationStore
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// Supervision over a real socket: the licence, unit, verification and supervision services on
 /// one audit trail, the demo units with their lists, fixed credentials for the task force office,

@@ -8,12 +8,14 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
+@testable import NoProofLicenceStore
+@testable import NoProofDemoData
 
 /// The unit registry and item lists over a real socket: a server with the demo units, staff and
 /// published lists (SQLite unit store), the licence service behind an `AccessGate` over the same

@@ -6,7 +6,6 @@ import NoProofDomain
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
@@ -14,6 +13,7 @@ import NoProofVerificationStore
 import Synchronization
 import Testing
 @testable import NoProofServices
+@testable import NoProofAudit
 
 /// Department verification over a real socket: demo units (civil affairs, hospital, bank, the
 /// university and the public security bureau) with their published lists, an injected clock

@@ -6,6 +6,7 @@ import NIOCore
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
+import NoProofDemoData
 import NoProofProtocol
 import Synchronization
 

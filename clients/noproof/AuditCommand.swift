@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import NoProofCodec
 import NoProofSeals
-import NoProofStore
 import NoProofUnitStore
+import NoProofAudit
 
 /// `noproof audit verify|head|prove|consistency`: the audit trail's chain and tree checked offline,
 /// its signed heads and proofs over the socket (docs/AUDIT.md).

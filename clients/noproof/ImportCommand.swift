@@ -5,7 +5,9 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofProtocol
-import NoProofStore
+import NoProofSQLite
+import NoProofLicenceStore
+import NoProofImport
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import Testing
+@testable import NoProofAudit
+
+@Suite("AuditLog")
+struct AuditLogTests {
+    static func record(_ index: Int) -> AuditRecord {
+        AuditRecord(atMillis: Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s", action: "Lookup",
+                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ",
+                    licenceID: "L\(index)", result: "found", proofSerial: "P-\(index)")
+    }
+
+    @Test func everyRecordIsCommittedInOrderWithItsSequence() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let log = try AuditLog(directory: directory.url, maxBatch: 7)
+        let sequences = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
+            for index in 0..<500 {
+                group.addTask { (index, try await log.append(Self.record(index))) }
+            }
+            var result: [Int: Int64] = [:]
+            for try await (index, sequence) in group { result[index] = sequence }
+            return result
+        }
+        #expect(Set(sequences.values).count == 500)
+        #expect(try log.count() == 500)
+        let stored = try log.records(limit: 1000)
+        #expect(stored.map(\.sequence) == Array(1...500))
+        for record in stored {
+            let index = Int(record.caseReference.dropFirst(5))!
+            var expected = Self.record(index)
+            expected.sequence = sequences[index]!
+            #expect(record == expected)
+        }
+        log.close()
+    }
+
+    @Test func recordsSurviveReopeningAndTheDatabaseIsFullySynchronous() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        do {
+            let log = try AuditLog(directory: directory.url)
+            _ = try await log.append(Self.record(1))
+            log.close()
+        }
+        let reopened = try AuditLog(directory: directory.url)
+        #expect(try reopened.records().map(\.proofSerial) == ["P-1"])
+        #expect(try reopened.synchronousLevel() == 2)
+        reopened.close()
+        let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
+        let mode = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func appendsAfterCloseFailClearly() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let log = try AuditLog(directory: directory.url)
+        log.close()
+        await #expect(throws: AuditLogError.self) { _ = try await log.append(Self.record(1)) }
+    }
+}
