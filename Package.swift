@@ -175,7 +175,7 @@ let package = Package(
             name: "noproof",
             dependencies: [
                 "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
-                "NoProofDomainMessages", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit", "NoProofUnits", "NoProofUnitStore",
+                "NoProofDomainMessages", "NoProofImport", "NoProofAudit", "NoProofUnits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"

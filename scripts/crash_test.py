@@ -30,7 +30,7 @@ client did not ask for; once observed, its outcome is what later rounds expect. 
 exception other than the connection loss caused by the kill fails the test. noproofd runs with an
 audit witness file (``--audit-witness``) beside the data folder on the same simulated disk, so the
 power cut hits both and noproofd's start check compares them. After each power cut the audit
-trail's hash chain and tree are verified against the witness with ``noproof audit verify`` on a
+trail's hash chain and tree are verified against the witness with ``noproofd audit-verify`` on a
 copy (the original is left for noproofd to recover), and once more at the end after a clean stop.
 
 Usage: crash_test.py NOPROOFD [NOPROOF_CLI] --shim powercut.so --restore powercut_restore.py
@@ -628,10 +628,10 @@ def power_cut(arguments: argparse.Namespace, disk: Path, shadow: Path) -> str:
     return out.stdout.strip()
 
 
-def verify_chain(cli: str, disk: Path) -> str | None:
-    """`noproof audit verify` against the witness (offline: on a copy of the disk the power cut left,
+def verify_chain(noproofd: str, disk: Path) -> str | None:
+    """`noproofd audit-verify` against the witness (offline: on a copy of the disk the power cut left,
     or after a clean stop)."""
-    verify = subprocess.run([cli, "audit", "verify", "--data-dir", str(disk / "data"), "--witness", str(disk / "witness" / "audit-heads")],
+    verify = subprocess.run([noproofd, "audit-verify", "--data-dir", str(disk / "data"), "--witness", str(disk / "witness" / "audit-heads")],
                             capture_output=True, text=True, timeout=300)
     if verify.returncode != 0:
         return f"the audit chain does not verify (exit {verify.returncode}): {(verify.stdout + verify.stderr).strip()[-600:]}"
@@ -741,7 +741,7 @@ async def main() -> int:
             except Exception as error:  # noqa: BLE001 - a read-back that fails is a finding too
                 problems = [f"reading back through noproofd failed: {type(error).__name__}: {error}"]
             if round_number > 1 and arguments.noproof:
-                broken = verify_chain(arguments.noproof, scratch / "after-cut")
+                broken = verify_chain(arguments.noproofd, scratch / "after-cut")
                 problems += [broken] if broken else []
             if round_number > 1:
                 print(f"round {round_number - 1:2d}: after the power cut and noproofd's recovery: {ledger.calls} acknowledged calls so far; "
@@ -780,7 +780,7 @@ async def main() -> int:
         if code != 0:
             return fail([f"noproofd exited with {code} at a clean stop"], "at the end")
         if arguments.noproof:
-            broken = verify_chain(arguments.noproof, disk)
+            broken = verify_chain(arguments.noproofd, disk)
             if broken:
                 return fail([broken], "at the end")
         races = log.read_text(errors="replace").count("powercut: a write raced")

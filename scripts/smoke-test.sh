@@ -272,12 +272,12 @@ set -e
 [ $rc = 16 ] || fail "a revoked config credential still authenticated (exit $rc)"
 unset NOPROOF_CREDENTIAL NOPROOF_STAFF
 kill -TERM "$pid"; wait "$pid" || fail "noproofd (config) exited non-zero after SIGTERM"
-# The audit trail verifies; editing one row in the SQLite file makes `audit verify` fail naming it.
-"$bin/noproof" audit verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify on an untouched trail"
+# The audit trail verifies; editing one row in the SQLite file makes `audit-verify` fail naming it.
+"$bin/noproofd" audit-verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify on an untouched trail"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit SET result='found' WHERE sequence=7\"); c.commit()" \
   "$data/data/audit.sqlite"
 set +e
-out=$("$bin/noproof" audit verify --data-dir "$data/data"); rc=$?
+out=$("$bin/noproofd" audit-verify --data-dir "$data/data"); rc=$?
 set -e
 [ $rc = 1 ] && grep -q "BROKEN at sequence 7" <<<"$out" || fail "audit verify after editing record 7 exited $rc: $out"
 
@@ -318,7 +318,7 @@ set -e
 pid=$!
 for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
 kill -TERM "$pid"; wait "$pid" || fail "noproofd (new epoch) exited non-zero after SIGTERM"
-"$bin/noproof" audit verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify after a new epoch"
+"$bin/noproofd" audit-verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify after a new epoch"
 python3 -c "
 import sqlite3, sys
 r = sqlite3.connect(sys.argv[1]).execute('SELECT action, case_reference, proof_serial FROM audit WHERE sequence = 1').fetchone()
@@ -327,7 +327,7 @@ assert r[0] == 'Audit.NewEpoch' and r[1] == 'smoke test: trail lost' and len(r[2
 # Signed tree heads and a witness outside the data folder (docs/AUDIT.md): a witness inside it is
 # refused; a who-looked entry's record is proved; heads reach the witness; records deleted from the
 # end of the trail while stopped (counter wound back, so the chain alone verifies) refuse the
-# start and fail `audit verify --witness`, naming the records.
+# start and fail `audit-verify --witness`, naming the records.
 mkdir "$data/witness"
 set +e
 "$bin/noproofd" --demo --demo-licences 2000 --port "$port" --data-dir "$data/w" --audit-witness "$data/w/heads.jsonl" >"$data/w.log" 2>&1; rc=$?
@@ -349,7 +349,7 @@ NOPROOF_CREDENTIAL=demo-citizen-portal:demo-secret "$bin/noproof" audit prove "$
 NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" audit head | grep -q "signature verifies" || fail "audit head"
 kill -TERM "$pid"; wait "$pid" || fail "noproofd (witness) exited non-zero after SIGTERM"
 [ "$(wc -l <"$data/witness/heads.jsonl")" -ge 2 ] || fail "the witness holds $(wc -l <"$data/witness/heads.jsonl") heads"
-"$bin/noproof" audit verify --data-dir "$data/w" --witness "$data/witness/heads.jsonl" | grep -q "audit tree verifies" \
+"$bin/noproofd" audit-verify --data-dir "$data/w" --witness "$data/witness/heads.jsonl" | grep -q "audit tree verifies" \
   || fail "audit verify --witness on an untouched trail"
 size=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT MAX(sequence) FROM audit').fetchone()[0])" "$data/w/audit.sqlite")
 cp -a "$data/w" "$data/w.saved"
@@ -360,7 +360,7 @@ c.execute('DELETE FROM audit WHERE sequence > ?', (cut,)); c.execute('UPDATE sql
 c.execute('DELETE FROM tree_heads'); c.commit()" "$data/w/audit.sqlite" "$size"
 printf '%s:%s\n' "$((size - 3))" "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT hex(chain_hash) FROM audit ORDER BY sequence DESC LIMIT 1').fetchone()[0].lower())" "$data/w/audit.sqlite")" >"$data/w/audit-head"
 set +e
-out=$("$bin/noproof" audit verify --data-dir "$data/w" --witness "$data/witness/heads.jsonl"); rc=$?
+out=$("$bin/noproofd" audit-verify --data-dir "$data/w" --witness "$data/witness/heads.jsonl"); rc=$?
 "$bin/noproofd" --port "$port" --data-dir "$data/w" --audit-witness "$data/witness/heads.jsonl" >"$data/w.log" 2>&1; start_rc=$?
 set -e
 grep -q "audit chain verifies" <<<"$out" || fail "the truncated chain should verify alone: $out"

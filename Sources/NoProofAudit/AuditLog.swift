@@ -13,7 +13,7 @@ import Synchronization
 /// The records form a hash chain (docs/AUDIT.md): each row's `chain_hash` is SHA-256 of the previous
 /// row's chain hash and the row's own canonical encoding (`chainHash(previous:record:)`), computed in
 /// the transaction that inserts the row, so editing, deleting or reordering rows afterwards is found by
-/// `verifyChain()` (`noproof audit verify`), and `head()` gives an anchor to publish.
+/// `verifyChain()` (`noproofd audit-verify`), and `head()` gives an anchor to publish.
 package final class AuditLog: Sendable {
     package typealias Completion = @Sendable (Result<Int64, Error>) -> Void
 
@@ -40,7 +40,7 @@ package final class AuditLog: Sendable {
         try self.init(directory: directory, maxBatch: maxBatch, readOnly: false, busyTimeout: busyTimeout)
     }
 
-    /// Opens an existing `audit.sqlite` read-only, for offline verification (`noproof audit verify`):
+    /// Opens an existing `audit.sqlite` read-only, for offline verification (`noproofd audit-verify`):
     /// nothing is migrated or written. Appending to it fails.
     package static func openReadOnly(directory: URL) throws -> AuditLog {
         let path = directory.appendingPathComponent("audit.sqlite").path
@@ -523,7 +523,7 @@ package struct AuditHead: Sendable, Hashable, CustomStringConvertible {
         self.hash = hash
     }
     package var hashHex: String { hash.map { String(format: "%02x", $0) }.joined() }
-    /// `SEQUENCE:HEX`, the form `noproof audit verify --anchor` takes.
+    /// `SEQUENCE:HEX`, the form `noproofd audit-verify --anchor` takes.
     package var description: String { "\(sequence):\(hashHex)" }
 
     /// Parses `SEQUENCE:HEX` (64 hex digits).

@@ -1,7 +1,7 @@
 import NoProofSeals
 
 /// Somewhere outside the data folder that keeps the audit log's signed heads (docs/AUDIT.md,
-/// "Witnesses"): the next start, and `noproof audit verify`, check the trail against what a
+/// "Witnesses"): the next start, and `noproofd audit-verify`, check the trail against what a
 /// witness kept, so deleting or rewriting records is found even by someone who can rewrite
 /// every file in the data folder.
 package protocol AuditWitness: Sendable {

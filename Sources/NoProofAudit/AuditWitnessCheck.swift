@@ -39,7 +39,7 @@ package enum AuditWitnessCheck {
             if root != head.root {
                 return "the audit trail's tree of \(head.treeSize) records has another root than the head the audit witness \(witness.name) "
                     + "holds (signed at \(head.timestampText)): records up to \(head.treeSize) were rewritten; "
-                    + "`noproof audit verify --witness \(witness.name)` names the range"
+                    + "`noproofd audit-verify --witness \(witness.name)` names the range"
             }
         }
         return nil

@@ -7,7 +7,7 @@ import Foundation
 import NoProofDomain
 
 /// An exclusive lock on a data folder (`noproofd.lock`, flock): one noproofd, or one offline
-/// `noproof import --data-dir`, uses a data folder at a time. Released when the value is dropped
+/// `noproofd import --data-dir`, uses a data folder at a time. Released when the value is dropped
 /// or the process dies (the kernel drops flock locks of dead processes, so kill -9 leaves none).
 package final class DataFolderLock: Sendable {
     private let descriptor: Int32

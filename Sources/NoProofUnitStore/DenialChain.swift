@@ -94,7 +94,7 @@ package enum DenialChain {
         return (checked, nil)
     }
 
-    /// Opens `units.sqlite` in `directory` read-only and verifies the denial log (offline, `noproof audit verify`).
+    /// Opens `units.sqlite` in `directory` read-only and verifies the denial log (offline, `noproofd audit-verify`).
     package static func verify(directory: URL) throws -> (checked: Int, firstBreak: String?)? {
         let path = directory.appendingPathComponent("units.sqlite").path
         guard FileManager.default.fileExists(atPath: path) else { return nil }

@@ -136,7 +136,7 @@ struct DaemonStorage {
         for key in keyring.currentKeys {
             logger.info("seal key", metadata: ["id": "\(key.id)", "seal": "\(key.kind.nameZh)"])
         }
-        // The chain's head, for an operator to keep and compare with `noproof audit verify --anchor` later.
+        // The chain's head, for an operator to keep and compare with `noproofd audit-verify --anchor` later.
         if let head = try? audit.head() {
             logger.info("audit chain head at start", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
                                                              "anchor": "\(head)"])

@@ -21,7 +21,8 @@ struct Noproofd: AsyncParsableCommand {
         discussion: """
         Stops gracefully on SIGTERM or SIGINT: new calls are refused with GOAWAY, calls in progress \
         finish (up to --shutdown-grace seconds), then the process exits.
-        """
+        """,
+        subcommands: [ImportCommand.self, AuditVerifyCommand.self]
     )
 
     @Option(help: "JSON config file; flags given here override it.")

@@ -2,147 +2,16 @@ import ArgumentParser
 import Foundation
 import NoProofCodec
 import NoProofSeals
-import NoProofUnitStore
 import NoProofAudit
 
-/// `noproof audit verify|head|prove|consistency`: the audit trail's chain and tree checked offline,
-/// its signed heads and proofs over the socket (docs/AUDIT.md).
+/// `noproof audit head|prove|consistency`: the audit trail's signed heads and proofs over the socket
+/// (docs/AUDIT.md). The offline check of the whole trail is `noproofd audit-verify --data-dir DIR`.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "The audit trail: verify its chain and tree (offline) against witnessed heads; signed heads and proofs (online).",
-        subcommands: [AuditVerifyCommand.self, AuditHeadCommand.self, AuditProveCommand.self, AuditConsistencyCommand.self]
+        abstract: "The audit trail's signed heads and proofs (online); the offline check is `noproofd audit-verify`.",
+        subcommands: [AuditHeadCommand.self, AuditProveCommand.self, AuditConsistencyCommand.self]
     )
-}
-
-struct AuditVerifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract: "Recompute the audit trail's hash chain and report the first edited, deleted or reordered record.",
-        discussion: """
-        Opens DIR/audit.sqlite read-only (the server may be running) and recomputes every record's chain hash \
-        (docs/AUDIT.md), then the Merkle tree over them, and compares it with every signed tree head in each \
-        --witness file (and those kept in the trail): a trail shorter than a witnessed head (records deleted) or \
-        with another root at a head's size (records rewritten, even with every later hash recomputed) fails, naming \
-        the records. Heads are checked with the audit public key (--audit-key, as published; else the key in \
-        DIR/seals). Exit status 0 when everything verifies, 1 naming the first break, 2 when the trail cannot be read.
-        """
-    )
-
-    @Option(name: .customLong("data-dir"), help: "The server's data folder (holding audit.sqlite).")
-    var dataDir: String
-
-    @Option(help: "A head published earlier (SEQUENCE:HEX, from the server log or `noproof stats`): the record at that sequence must still carry that hash.")
-    var anchor: String?
-
-    @Option(name: .customLong("witness"), help: "A witness file of signed tree heads (--audit-witness of noproofd); repeatable.")
-    var witnesses: [String] = []
-
-    @Option(name: .customLong("audit-key"), help: "The audit public key as published (64 hex digits, from `noproof audit head`); default: the key in DIR/seals.")
-    var auditKey: String?
-
-    @Flag(help: "Print JSON.")
-    var json = false
-
-    func run() throws {
-        var parsedAnchor: AuditHead?
-        if let anchor {
-            guard let parsed = AuditHead(parsing: anchor) else {
-                throw ValidationError("--anchor takes SEQUENCE:HEX with 64 hex digits, e.g. 1042:9f86d0…")
-            }
-            parsedAnchor = parsed
-        }
-        let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
-        let result: ChainVerification
-        let tree: TreeVerification
-        var headProblems: [String] = []
-        var headsChecked = 0
-        var tallies: (checked: Int, differences: [String]) = (0, [])
-        var denials: (checked: Int, firstBreak: String?)?
-        do {
-            let log = try AuditLog.openReadOnly(directory: directory)
-            result = try log.verifyChain(anchor: parsedAnchor)
-            let publicKey: [UInt8]?
-            if let auditKey {
-                guard let key = [UInt8](hex: auditKey), key.count == 32 else {
-                    throw ValidationError("--audit-key takes the audit public key: 64 hex digits (noproof audit head prints it)")
-                }
-                publicKey = key
-            } else {
-                publicKey = try? AuditSigningKey.load(directory: directory.appendingPathComponent("seals")).publicKey
-            }
-            let epochStart = try log.epochStartMillis()
-            var heads = try log.storedHeads().filter { $0.timestampMillis >= epochStart }
-            for path in witnesses {
-                let (held, unreadable) = try FileAuditWitness(path: path).heads()
-                headProblems += unreadable.map { "\($0): not a signed tree head (edited?)" }
-                heads += held.filter { $0.timestampMillis >= epochStart }
-            }
-            if let publicKey {
-                let keyID = AuditSigningKey.keyID(publicKey: publicKey)
-                for head in heads where head.keyID != keyID || !head.verifies(publicKey: publicKey) {
-                    headProblems.append("the head of \(head.treeSize) records signed at \(head.timestampText) does not verify with audit key \(keyID)")
-                }
-                heads = heads.filter { $0.keyID == keyID && $0.verifies(publicKey: publicKey) }
-            } else if !heads.isEmpty {
-                headProblems.append("no audit public key (no --audit-key and no readable DIR/seals/\(AuditSigningKey.fileName)): heads not checked")
-                heads = []
-            }
-            headsChecked = heads.count
-            tree = try log.verifyTree(against: heads)
-            tallies = try log.verifyTallies()
-            denials = try DenialChain.verify(directory: directory)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("noproof: cannot verify the audit trail: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        var treeBreaks: [String] = headProblems
-        if let mismatch = tree.firstMismatch { treeBreaks.append("\(mismatch)") }
-        treeBreaks += tallies.differences.map { "supervision tally differs from the records: \($0)" }
-        if let broken = denials?.firstBreak { treeBreaks.append(broken) }
-        if let range = tree.firstSubtreeMismatch {
-            treeBreaks.append("the stored tree over records \(range.lowerBound)–\(range.upperBound) differs from those records: one of them was rewritten after it was written")
-        }
-        if json {
-            struct Output: Encodable {
-                var intact: Bool; var recordsChecked: Int; var headSequence: Int64; var headHash: String
-                var firstBrokenSequence: Int64?; var reason: String?
-                var treeSize: UInt64; var treeRoot: String; var signedHeadsChecked: Int; var signedHeadsMatched: Int; var treeBreaks: [String]
-            }
-            let output = Output(intact: result.isIntact && treeBreaks.isEmpty, recordsChecked: result.recordsChecked,
-                                headSequence: result.head.sequence, headHash: result.head.hashHex,
-                                firstBrokenSequence: result.firstBreak?.sequence, reason: result.firstBreak?.description,
-                                treeSize: tree.treeSize, treeRoot: tree.root.hex, signedHeadsChecked: headsChecked,
-                                signedHeadsMatched: tree.headsMatched, treeBreaks: treeBreaks)
-            try printJSON(output)
-        } else if let broken = result.firstBreak {
-            print("audit chain BROKEN at sequence \(broken.sequence)")
-            print("  \(broken)")
-            print("records checked \(result.recordsChecked) (intact up to sequence \(result.head.sequence))")
-            print("last good head  \(result.head)")
-        } else {
-            print("audit chain verifies")
-            print("records checked \(result.recordsChecked)")
-            print("head            \(result.head)")
-        }
-        if !json {
-            if treeBreaks.isEmpty {
-                print("audit tree verifies: \(tree.treeSize) records, root \(tree.root.hex)")
-                print("signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")")
-                print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
-                if let denials { print("denial log      chain verifies (\(denials.checked) entries)") }
-            } else {
-                print("audit tree BROKEN")
-                for line in treeBreaks { print("  \(line)") }
-                if let last = tree.lastMatchingHead {
-                    print("last matching   head of \(last.treeSize) records signed at \(last.timestampText)")
-                }
-            }
-        }
-        if !result.isIntact || !treeBreaks.isEmpty { throw ExitCode(1) }
-    }
 }
 
 /// `noproof audit head`: the newest signed tree head and the audit public key.

@@ -5,8 +5,6 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofProtocol
-import NoProofSQLite
-import NoProofLicenceStore
 import NoProofImport
 
 struct ImportCommand: AsyncParsableCommand {
@@ -20,9 +18,8 @@ struct ImportCommand: AsyncParsableCommand {
         version), holder_id, holder_name, issuer_name, issue_date, valid_from, valid_to, status, and \
         field.<key> per data field; JSON Lines use the same keys with a "fields" object.
 
-        With --data-dir the file is loaded straight into that data folder's licence library, without \
-        a server (an operator's initial load, fastest): noproofd must not be running on the folder, \
-        and rows are not limited to one issuing unit. The server reads the new licences when it starts.
+        To load a data folder directly, without a server (an operator's initial load, fastest, not limited \
+        to one issuing unit), stop noproofd and run `noproofd import --data-dir DIR FILE...`.
         """
     )
 
@@ -37,11 +34,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Write every rejected row (row,field,reason) to this CSV file.")
     var report: String?
 
-    @Option(help: "Rows sent per call, at most 5000 (or per transaction with --data-dir, any).")
+    @Option(help: "Rows sent per call, at most 5000.")
     var batch: Int = 5000
-
-    @Option(name: .customLong("data-dir"), help: "Load into this data folder directly (noproofd stopped) instead of through the server.")
-    var dataDir: String?
 
     func run() async throws {
         let url = URL(fileURLWithPath: file)
@@ -55,23 +49,17 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let batch = self.batch
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
-        if dataDir == nil, batch > FieldLimits.importRows {
-            throw ValidationError("--batch: the server takes at most \(FieldLimits.importRows) rows a call (with --data-dir any size)")
+        if batch > FieldLimits.importRows {
+            throw ValidationError("--batch: the server takes at most \(FieldLimits.importRows) rows a call")
         }
         let json = connection.json
-        let result: LicenceImporter.Report
-        if let dataDir {
-            result = try await Self.importOffline(url, format: chosen, into: URL(fileURLWithPath: dataDir, isDirectory: true),
-                                                  batch: batch, json: json)
-        } else {
-            result = try await connection.withClient { client in
-                // Three batches in flight: the server checks one while it writes another.
-                let importer = LicenceImporter(store: RemoteImportTarget(client: client), batchSize: batch, maxInFlight: 3)
-                let bar = ProgressBar(enabled: !json)
-                let outcome = try await importer.importFile(at: url, format: chosen) { progress in bar.update(progress) }
-                bar.finish()
-                return outcome
-            }
+        let result = try await connection.withClient { client in
+            // Three batches in flight: the server checks one while it writes another.
+            let importer = LicenceImporter(store: RemoteImportTarget(client: client), batchSize: batch, maxInFlight: 3)
+            let bar = ProgressBar(enabled: !json)
+            let outcome = try await importer.importFile(at: url, format: chosen) { progress in bar.update(progress) }
+            bar.finish()
+            return outcome
         }
         if let report {
             var text = "row,field,reason\n"
@@ -104,31 +92,6 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         if result.rejectedCount > 0 { throw ExitCode(1) }
-    }
-
-    /// Loads straight into a data folder's SQLite licence library, holding the folder's lock.
-    static func importOffline(_ url: URL, format: LicenceImporter.Format?, into directory: URL, batch: Int,
-                              json: Bool) async throws -> LicenceImporter.Report {
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("licences.sqlite").path) else {
-            throw ValidationError("\(directory.path) has no licences.sqlite: start noproofd on it once first, or check --data-dir")
-        }
-        let lock: DataFolderLock
-        let store: SQLiteLicenceStore
-        do {
-            lock = try DataFolderLock.acquire(directory, holder: "noproof import")
-            store = try SQLiteLicenceStore(directory: directory)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(9)
-        }
-        defer {
-            try? store.close()
-            withExtendedLifetime(lock) {}
-        }
-        let bar = ProgressBar(enabled: !json)
-        let report = try await LicenceImporter(store: store, batchSize: batch).importFile(at: url, format: format) { bar.update($0) }
-        bar.finish()
-        return report
     }
 
     private func csv(_ text: String) -> String {
