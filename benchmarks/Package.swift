@@ -28,13 +28,20 @@ let package = Package(
     targets: [
         // Symlinks to the main package's sources (../Sources/...).
         .target(name: "NoProofDomain"),
-        .target(name: "NoProofStore", dependencies: [
-            "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        .target(name: "NoProofSQLite", dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "NoProofImport", dependencies: ["NoProofDomain"]),
+        .target(name: "NoProofLicenceStore", dependencies: [
+            "NoProofDomain", "NoProofImport", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "NoProofAudit", dependencies: [
+            "NoProofDomain", "NoProofSQLite", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "NoProofDemoData", dependencies: ["NoProofDomain", "NoProofImport", "NoProofLicenceStore"]),
         .target(
             name: "NoProofLibrary",
-            dependencies: ["NoProofDomain", "NoProofStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["NoProofDomain", "NoProofImport", "NoProofLicenceStore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "NoProofSeals", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The codec layer (symlinks too): protobuf-c, its generated C, and the Swift messages over it.
@@ -55,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "grpc-baseline",
             dependencies: [
-                "LicencesGRPC", "NoProofDomain", "NoProofStore", "NoProofLibrary", "NoProofSeals",
+                "LicencesGRPC", "NoProofDomain", "NoProofDemoData", "NoProofLicenceStore", "NoProofAudit", "NoProofLibrary", "NoProofSeals",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -67,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "grpc-load",
             dependencies: [
-                "LicencesGRPC", "NoProofDomain",
+                "LicencesGRPC", "NoProofDomain", "NoProofDemoData",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

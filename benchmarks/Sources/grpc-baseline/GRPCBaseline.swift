@@ -7,7 +7,9 @@ import Logging
 import NoProofDomain
 import NoProofLibrary
 import NoProofSeals
-import NoProofStore
+import NoProofAudit
+import NoProofDemoData
+import NoProofLicenceStore
 
 @main
 struct GRPCBaseline: AsyncParsableCommand {

@@ -4,7 +4,7 @@ import LicencesGRPC
 import NoProofDomain
 import NoProofLibrary
 import NoProofSeals
-import NoProofStore
+import NoProofAudit
 import Synchronization
 
 /// noproof.v1.Licences/Lookup as a team would write it with grpc-swift-2: an async unary handler

@@ -6,6 +6,7 @@ import GRPCNIOTransportHTTP2
 import Histogram
 import LicencesGRPC
 import NoProofDomain
+import NoProofDemoData
 import Synchronization
 
 /// The load client of the gRPC baseline: noproof-load's knobs and report, over grpc-swift-2.
