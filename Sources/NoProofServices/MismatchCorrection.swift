@@ -35,6 +35,8 @@ struct MismatchCorrection: Sendable {
     let keyring: SealKeyring
     let audit: AuditLog
     let logger: Logger
+    /// Where written notices are pushed to the units' watch streams.
+    let hub: CorrectionNoticeHub
 
     /// What the change did: the case as stored, whether this call changed it, the new version,
     /// the corrected proof's serial and the units told.
@@ -120,6 +122,7 @@ struct MismatchCorrection: Sendable {
             }
             if changed {
                 try await OversightService.run { () async throws(OversightError) in try await store.insertCorrectionNotices(notices) }
+                hub.publish(notices)
             }
             return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
         }, outcome: { (done: Done) -> [AuditRecord] in
