@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Interoperability tests of the Python client (clients/python) against the built server and CLI:
 # checks the generated Python code is fresh, installs the package into a scratch virtualenv with
-# `pip install ./clients/python`, starts a demo noproofd on a free port with a scratch data folder
-# (--no-rate-limits: the suite makes more lookups than the anti-harvesting limits allow; the tests of
+# `pip install ./clients/python`, type-checks it (mypy --strict), starts a demo noproofd on a free
+# port with a scratch data folder (--no-rate-limits: the suite makes more lookups than the anti-harvesting limits allow; the tests of
 # the limits start a small server of their own), waits until it is healthy, runs the pytest suite in
 # clients/python/tests, then installs the package into a fresh virtualenv (no system packages: the
 # official protobuf runtime from PyPI) and runs every example of clients/python/examples against the
@@ -55,6 +55,11 @@ venv_python="$scratch/venv/bin/python"
 # Build leftovers of an in-tree build must not end up in commits.
 rm -rf "$root/clients/python/build" "$root"/clients/python/src/*.egg-info
 (cd "$scratch" && "$venv_python" -c 'import noproof, sys; assert "site-packages" in noproof.__file__, noproof.__file__; print("installed noproof", noproof.__version__, "from", noproof.__file__)')
+
+echo "== mypy --strict clients/python/src"
+# Pinned: a new mypy may find new things; bump these together with the fixes.
+"$venv_python" -m pip install --quiet --disable-pip-version-check "mypy==2.4.1" "types-protobuf==7.35.1.20260906"
+(cd "$root/clients/python" && "$venv_python" -m mypy --cache-dir "$scratch/mypy-cache") || { echo "interop-test: FAILED: mypy --strict" >&2; exit 1; }
 
 echo "== demo noproofd"
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

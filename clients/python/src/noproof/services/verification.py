@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 import math
+import uuid
 from collections.abc import Mapping
 
 from google.protobuf.message import Message
