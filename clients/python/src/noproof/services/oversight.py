@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from google.protobuf.message import Message
@@ -17,6 +18,7 @@ from ..messages import (
     CommitmentResponse,
     ComplaintRecord,
     ComplaintResponse,
+    CorrectionNoticeRecord,
     FileComplaintRequest,
     GetOversightRecordRequest,
     LedgerEntryRecord,
@@ -26,6 +28,8 @@ from ..messages import (
     ListCommitmentsResponse,
     ListComplaintsRequest,
     ListComplaintsResponse,
+    ListCorrectionNoticesRequest,
+    ListCorrectionNoticesResponse,
     ListLedgerRequest,
     ListLedgerResponse,
     ListMismatchesRequest,
@@ -40,7 +44,9 @@ from ..messages import (
     RecordCommitmentRequest,
     ReverifyMismatchRequest,
     RouteComplaintRequest,
+    WatchCorrectionNoticesRequest,
 )
+from .._connection import ServerStream
 from ._base import ResponseT, ServiceCalls, method
 
 
@@ -63,6 +69,8 @@ _ANSWER_COMPLAINT = method("Oversight", "AnswerComplaint")
 _CLOSE_COMPLAINT = method("Oversight", "CloseComplaint")
 _LIST_COMPLAINTS = method("Oversight", "ListComplaints")
 _GET_COUNTS = method("Oversight", "GetCounts")
+_LIST_CORRECTION_NOTICES = method("Oversight", "ListCorrectionNotices")
+_WATCH_CORRECTION_NOTICES = method("Oversight", "WatchCorrectionNotices")
 
 
 class OversightCalls(ServiceCalls):
@@ -159,6 +167,23 @@ class OversightCalls(ServiceCalls):
         response = await self._oversight(_LIST_MISMATCHES, ListMismatchesRequest(limit=limit), ListMismatchesResponse,
                                          None, timeout)
         return list(response.mismatches)
+
+    async def correction_notices(self, *, unit_code: str = "", limit: int = 0,
+                                 timeout: float | None = None) -> list[CorrectionNoticeRecord]:
+        """``/noproof.v1.Oversight/ListCorrectionNotices``: records corrected after a mismatch case that
+        this unit fetched (or whose case it raised), newest first; the task force office: one
+        unit's (``unit_code``) or all."""
+        response = await self._oversight(_LIST_CORRECTION_NOTICES, ListCorrectionNoticesRequest(unit_code=unit_code, limit=limit),
+                                         ListCorrectionNoticesResponse, None, timeout)
+        return list(response.notices)
+
+    def watch_correction_notices(self, *, unit_code: str = "", include_existing: bool = False, limit: int = 0,
+                                 timeout: float | None = math.inf) -> ServerStream[CorrectionNoticeRecord]:
+        """``/noproof.v1.Oversight/WatchCorrectionNotices``: each correction notice as soon as it is
+        stored (with ``include_existing``, the stored ones first, oldest first), until cancelled."""
+        return self.stream(_WATCH_CORRECTION_NOTICES,
+                           WatchCorrectionNoticesRequest(unit_code=unit_code, include_existing=include_existing, limit=limit),
+                           CorrectionNoticeRecord, timeout=timeout)
 
     async def file_complaint(self, channel: str, channel_reference: str, unit_code: str, breach_type: str, summary: str, *,
                              complainant: str = "", linked_records: Sequence[str] = (), staff: str | None = None,
