@@ -140,7 +140,15 @@ package final class OversightService: Sendable {
             }
             let (moment, note, values, credential) = (now(), request.note, corrected, unit.credentialID)
             if finding == .recordCorrected, let correction {
-                return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff, at: moment)
+                // The corrected proof carries what the raising unit's item needs, and the corrected fields.
+                var disclosure = FieldDisclosure.identityOnly
+                if let code = try? UnifiedSocialCreditCode.parse(existing.unit, field: "unit"),
+                   let list = try? await units.versionInForce(unit: code, at: moment),
+                   let listed = list.item(existing.itemCode)?.proof(existing.proofType)?.disclosure {
+                    disclosure = listed
+                }
+                return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff,
+                                                    disclosure: disclosure, at: moment)
             }
             return try await mismatchTransition(existing, context: context, action: "Oversight.Reverify", staff: staff, result: finding.rawValue) {
                 m throws(OversightError) in

@@ -267,6 +267,32 @@ struct MismatchCorrectionTests {
         }
     }
 
+    @Test("record corrected: the corrected proof carries the fields the raising unit's item names and the corrected ones, and names the rest withheld")
+    func correctedProofIsMinimised() async throws {
+        try await Self.withEnvironment { env in
+            let licence = try Self.householdRegister()
+            // The bank's account opening (YH-KH-001) names only the register's address.
+            let bank = try await env.client("bank")
+            let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "KH-9"),
+                                              metadata: ["staff": "agent-0001"])
+            let fetched = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let opened = try #require(try await bank.openMismatch(OpenMismatchRequest(
+                issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "YH-KH-001", caseReference: "KH-9", proofType: "HKB",
+                proofSerial: fetched.proofSerial,
+                facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
+                staff: "agent-0001").mismatch)
+            let signedIn = try await env.client("police/agent-0001")
+            _ = try await signedIn.oversight("Reverify", ReverifyMismatchRequest(
+                mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
+                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: MismatchResponse.self)
+            let notice = try #require(try await bank.correctionNotices().first { $0.raisedTheCase })
+            let body = try ProtoCodec.decode(ProofBody.self, from: try #require(notice.correctedProof).body)
+            #expect(body.licence?.fields.map(\.key) == ["address"])
+            #expect(body.licence?.fields.first?.value == "山东省枣庄市市中区光明路2号")
+            #expect(body.withheldFields == licence.fields.keys.filter { $0 != "address" }.sorted())
+        }
+    }
+
     @Test("record corrected under a locked audit trail: UNAVAILABLE, nothing changed (licence, case, notices)")
     func lockedTrailChangesNothing() async throws {
         try await Self.withEnvironment { env in
