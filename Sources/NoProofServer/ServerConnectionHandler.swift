@@ -31,10 +31,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     /// Holds a place in the connection caps (given back when it closes).
     private var admitted = false
     private var started = false
-    /// Authenticated, or authentication not required: every byte received counts as activity
-    /// for the idle timeout. Before that PINGs do not (they must not keep a connection alive).
-    private var countsEveryByte: Bool
-    private var authenticated = false
+    /// The connection's clocks: handshake and authentication deadlines, slow-loris, keepalive, idle.
+    private var management: ServerConnectionManagementStateMachine
     /// Bytes reserved in the server-wide memory quota for the partial frame and unread answers.
     private var frameCharge = 0
     private var answerCharge = 0
@@ -60,12 +58,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var inputClosedWhilePaused = false
     private var checkingPending = false
 
-    private var openedAt: NIODeadline = .uptimeNanoseconds(0)
-    /// When the first byte of the frame now partly received arrived (slow-loris deadline).
-    private var frameStartedAt: NIODeadline?
-
-    private var lastInbound: NIODeadline = .uptimeNanoseconds(0)
-    private var pingSentAt: NIODeadline?
     private var tick: RepeatedTask?
     private var graceTimer: Scheduled<Void>?
     /// One timer per connection for the earliest call deadline, not one per call: scheduling and
@@ -78,7 +70,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
          sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil) {
         self.configuration = configuration
         self.guards = guards ?? ConnectionGuards(configuration: configuration)
-        self.countsEveryByte = !configuration.authenticationRequired
+        self.management = ServerConnectionManagementStateMachine(configuration: .init(configuration), openedAt: .uptimeNanoseconds(0))
         self.registry = registry
         self.logger = logger
         self.statistics = statistics
@@ -118,8 +110,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             return
         }
         admitted = true
-        lastInbound = context.eventLoop.now
-        openedAt = lastInbound
+        management = ServerConnectionManagementStateMachine(configuration: .init(configuration), openedAt: context.eventLoop.now)
         statistics.connectionOpened()
         let bound = loopBound!
         tick = context.eventLoop.scheduleRepeatedTask(initialDelay: configuration.tickInterval, delay: configuration.tickInterval) { _ in
@@ -176,8 +167,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         guard !isClosing else { return }
-        if countsEveryByte { lastInbound = context.eventLoop.now }
-        pingSentAt = nil
+        management.bytesReceived(at: context.eventLoop.now)
 
         if stateMachine.isAwaitingPreface {
             let take = min(Preface.length - prefaceBytes.count, bytes.readableBytes)
@@ -198,13 +188,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         do {
             while !isClosing, context.channel.isWritable, let frame = try decoder.next() {
                 decoded = true
-                // Before authenticating, frames other than PING are activity (for the idle timeout).
-                if !countsEveryByte, frame.type != .ping { lastInbound = context.eventLoop.now }
+                management.frameReceived(isPing: frame.type == .ping, at: context.eventLoop.now)
                 perform(stateMachine.frameReceived(frame), context: context)
             }
         } catch {
             var error = error
-            if case .frameTooLarge(let length, let limit) = error, !authenticated, limit < configuration.maxFramePayload {
+            if case .frameTooLarge(let length, let limit) = error, !management.isAuthenticated, limit < configuration.maxFramePayload {
                 error = .frameTooLargeBeforeAuthentication(length: length, limit: limit, maxFrameSize: configuration.maxFramePayload)
             }
             logger.debug("protocol violation", metadata: ["error": "\(error.status)"])
@@ -212,12 +201,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             return
         }
         if let memory = guards.memory { chargeFrame(memory, context: context) }
-        // The slow-loris clock runs from the first byte of a frame still incomplete.
-        if decoder.bufferedBytes == 0 {
-            frameStartedAt = nil
-        } else if decoded || frameStartedAt == nil {
-            frameStartedAt = context.eventLoop.now
-        }
+        management.framesTaken(bufferedBytes: decoder.bufferedBytes, decodedAny: decoded, at: context.eventLoop.now)
         if inputClosedWhilePaused, !isClosing, context.channel.isWritable {
             inputClosedWhilePaused = false
             inputClosed(context: context)
@@ -564,8 +548,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         }
         registeredCredential = unit.credentialID
         stateMachine.authenticated(unit)
-        authenticated = true
-        countsEveryByte = true
+        management.authenticated()
         decoder.maxPayload = configuration.maxFramePayload
         logger[metadataKey: "unit"] = "\(unit.unitCode)"
         logger.debug("connection authenticated", metadata: ["credential": "\(unit.credentialID)"])
@@ -595,51 +578,44 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private func onTick() {
         guard let context, !isClosing else { return }
         let now = context.eventLoop.now
-        if stateMachine.isAwaitingPreface {
-            if now - openedAt >= configuration.handshakeTimeout {
-                logger.debug("handshake timed out", metadata: ["preface_bytes": "\(prefaceBytes.count)"])
-                perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
-                        context: context)
-            }
+        let awaitingPreface = stateMachine.isAwaitingPreface
+        switch management.checkDeadlines(now: now, awaitingPreface: awaitingPreface, peerReading: context.channel.isWritable) {
+        case .handshakeTimedOut:
+            logger.debug("handshake timed out", metadata: ["preface_bytes": "\(prefaceBytes.count)"])
+            perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
+                    context: context)
             return
-        }
-        // A deadline to authenticate, from the connection's opening: nothing but authenticating
-        // (PINGs, health checks) extends it.
-        if configuration.authenticationRequired, !authenticated, now - openedAt >= configuration.authenticationTimeout {
+        case .authenticationTimedOut:
             logger.debug("authentication timed out")
             statistics.connectionClosedUnauthenticated()
             perform(stateMachine.authenticationTimedOut(after: Self.describe(configuration.authenticationTimeout)), context: context)
             return
+        case .frameTimedOut:
+            if case .truncatedFrame(let have, let need)? = decoder.truncation() {
+                logger.debug("frame timed out", metadata: ["have": "\(have)", "need": "\(need)"])
+                perform(stateMachine.frameTimedOut(after: Self.describe(configuration.frameTimeout), have: have, need: need), context: context)
+                return
+            }
+        case .none, .keepaliveTimedOut, .idleTimedOut, .sendPing:
+            break
         }
-        // Slow-loris: a frame that started must finish in time (not counted while we, not the
-        // peer, hold up reading).
-        if let frameStartedAt, context.channel.isWritable, now - frameStartedAt >= configuration.frameTimeout,
-           case .truncatedFrame(let have, let need)? = decoder.truncation() {
-            logger.debug("frame timed out", metadata: ["have": "\(have)", "need": "\(need)"])
-            perform(stateMachine.frameTimedOut(after: Self.describe(configuration.frameTimeout), have: have, need: need), context: context)
-            return
-        }
+        if awaitingPreface { return }
         if !context.channel.isWritable { checkPendingAnswers(context: context) }
-        if let pingSentAt {
-            if now - pingSentAt >= configuration.keepaliveTimeout {
-                logger.debug("keepalive timed out")
-                perform(stateMachine.keepaliveTimedOut(), context: context)
-            }
-            return
-        }
-        let quiet = now - lastInbound
-        if stateMachine.openCallCount == 0 {
-            if quiet >= configuration.idleTimeout {
-                logger.trace("idle timeout")
-                perform(stateMachine.idleTimeoutReached(after: Self.describe(configuration.idleTimeout)), context: context)
-            }
-        } else if quiet >= configuration.keepaliveInterval {
+        switch management.checkActivity(now: now, openCalls: stateMachine.openCallCount) {
+        case .keepaliveTimedOut:
+            logger.debug("keepalive timed out")
+            perform(stateMachine.keepaliveTimedOut(), context: context)
+        case .idleTimedOut:
+            logger.trace("idle timeout")
+            perform(stateMachine.idleTimeoutReached(after: Self.describe(configuration.idleTimeout)), context: context)
+        case .sendPing:
             var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 8)
             buffer.writeFrameHeader(type: .ping, callID: 0, length: 8)
             buffer.writeInteger(UInt64(now.uptimeNanoseconds))
-            pingSentAt = now
             write(buffer, context: context)
             scheduleFlush(context: context)
+        case .none, .handshakeTimedOut, .authenticationTimedOut, .frameTimedOut:
+            break
         }
     }
 

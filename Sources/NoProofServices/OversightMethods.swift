@@ -2,7 +2,7 @@ import NoProofProtocol
 
 /// The oversight records' RPC methods and their stable ids (60-79): notification-commitments
 /// (Art. 7, 12), the voluntary-proof ledger (Art. 2), mismatch cases and appeals (Art. 11),
-/// complaints (Art. 18); correction notices (130, issue 16).
+/// complaints (Art. 18); correction notices (130, 131 their watch stream; issue 16).
 package enum OversightMethods {
     static let service = "noproof.v1.Oversight"
 
@@ -74,9 +74,15 @@ package enum OversightMethods {
         "ListCorrectionNotices", 130, "ListCorrectionNoticesRequest", "ListCorrectionNoticesResponse",
         "Notices of records corrected after a mismatch case, to the units that fetched the old version (own unit; the task force office any or all)")
 
+    package static let watchCorrectionNotices = MethodDescriptor(
+        service: service, method: "WatchCorrectionNotices", id: 131, kind: .serverStreaming,
+        requestType: "noproof.v1.WatchCorrectionNoticesRequest", responseType: "noproof.v1.CorrectionNoticeRecord",
+        summary: "Correction notices pushed as they are written (own unit; the task force office any or all), optionally the stored ones first"
+    )
+
     package static let all = [
         recordCommitment, checkCommitment, getCommitment, listCommitments, addLedgerEntry, listLedger, openMismatch, requestSupplement,
         recordSupplement, reverify, appeal, getMismatch, listMismatches, fileComplaint, routeComplaint, answerComplaint, closeComplaint,
-        getComplaint, listComplaints, counts, listCorrectionNotices,
+        getComplaint, listComplaints, counts, listCorrectionNotices, watchCorrectionNotices,
     ]
 }

@@ -292,8 +292,8 @@ struct Noproofd: AsyncParsableCommand {
         let armed = try await verification.start()
         logger.info("verification deadlines re-armed", metadata: ["pending": "\(armed)"])
         verification.register(in: &registry)
-        let deadlines = Task { await verification.scheduler.run() }
-        defer { deadlines.cancel() }
+        var application = NoproofdApplication(listeners: [], logger: logger)
+        application.runInBackground { await verification.scheduler.run() }
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
                          rule: library.riskRule, library: library.licences, keyring: library.keyring, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
@@ -328,35 +328,26 @@ struct Noproofd: AsyncParsableCommand {
             logger.info("demo holders to try (holder id, licence type, name)", metadata: ["file": "\(listing.path)"])
         }
         // Approved lists take effect at their time: publish what is due and reload once a minute.
-        let refresher = Task {
+        application.runInBackground {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(60))
                 do { try await gate.refresh() } catch { logger.warning("item lists not refreshed", metadata: ["error": "\(error)"]) }
             }
         }
-        defer { refresher.cancel() }
         // The chain's head outside the trail, checked at the next start (AuditStartCheck).
         let (trail, dataFolder) = (library.audit, library.dataDirectory)
-        let headRecorder = Task {
+        application.runInBackground {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(10))
                 if Task.isCancelled { break }
                 DaemonStorage.recordHead(trail, directory: dataFolder, logger: logger)
             }
         }
-        defer { headRecorder.cancel() }
         // Signed tree heads: every second while records arrive, every minute when idle.
-        let headSigner = Task { [heads = library.heads] in await heads.run() }
-        defer { headSigner.cancel() }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: listeners.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
+        application.runInBackground { [heads = library.heads] in await heads.run() }
+        application.listeners = listeners
         do {
-            try await group.run()
+            try await application.run()
         } catch {
             await gate.close()
             library.close(logger: logger)

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NoProofClient
 import NoProofCodec
@@ -121,10 +122,13 @@ struct HostileSocketTests {
         let cap = configuration.maxPendingAnswerBytes
         try await withTestServer(configuration: configuration) { server, port in
             let socket = try BlockingSocket(port: port, receiveBuffer: 16 * 1024)
-            // 1,000 calls answered from another thread 300 ms later, 10 KiB each: 10 MiB of
-            // answers from calls already running when the client stops reading.
-            let delay = String(repeating: "0", count: 10_000) + "300"
-            let request = ProtoCodec.encode(HealthCheckRequest(service: delay))
+            // 1,000 calls answered from another thread once all have been sent, 10 KiB each:
+            // 10 MiB of answers from calls already running when the client stops reading.
+            // (Answered after a fixed delay instead, how many calls run when the answers come
+            // depended on how much the client sent in that time: on a loaded machine too few
+            // for the answers to pass the cap, and reading stopped before the rest arrived.)
+            let tag = "held-\(UUID().uuidString)"
+            let request = ProtoCodec.encode(HealthCheckRequest(service: tag + ":" + String(repeating: "0", count: 10_000)))
             var stream = Preface.bytes
             for id in UInt32(1)...1000 { stream += RawConnection.call(id, methodID: TestServices.later.id, payload: request) }
             var sent = 0
@@ -137,6 +141,9 @@ struct HostileSocketTests {
                 stalled = n == 0 ? stalled + 1 : 0
                 if n == 0 { try await Task.sleep(for: .milliseconds(5)) }
             }
+            // Every call running (the server reads while it has nothing to write), then the answers.
+            _ = try await Self.eventually { TestServices.heldCount(tag) == 1000 }
+            TestServices.releaseHeld(tag)
             #expect(try await Self.eventually { server.statistics.connectionsClosedForNotReading == 1 })
             // At most one answer past the cap before the connection was closed.
             #expect(server.statistics.maxPendingAnswerBytes <= cap + 11 * 1024)

@@ -33,6 +33,25 @@ enum TestServices {
                                       requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
                                       requiresAuthentication: false)
 
+    /// Later calls whose `service` is "held-TAG:PADDING" answer (echoing it) from another thread
+    /// only once the test calls `releaseHeld("held-TAG")`: calls surely all running, whatever
+    /// the load, before their answers come. The held calls waiting, by tag; released tags answer at once.
+    private static let heldCalls = Mutex<(waiting: [String: [@Sendable () -> Void]], released: Set<String>)>(([:], []))
+
+    /// Answers every held call of `tag`, those waiting and those still to come, from another thread.
+    static func releaseHeld(_ tag: String) {
+        let waiting = heldCalls.withLock { state in
+            state.released.insert(tag)
+            return state.waiting.removeValue(forKey: tag) ?? []
+        }
+        DispatchQueue.global().async { for respond in waiting { respond() } }
+    }
+
+    /// How many held calls of `tag` are waiting.
+    static func heldCount(_ tag: String) -> Int {
+        heldCalls.withLock { $0.waiting[tag]?.count ?? 0 }
+    }
+
     struct Unexpected: Error {}
 
     /// `cancelled` receives the argument of every Forever call whose task was cancelled.
@@ -75,6 +94,17 @@ enum TestServices {
         }
         // Answers from another thread after the given milliseconds ("0": synchronously, "x": error).
         registry.callback(later, HealthCheckRequest.self, HealthCheckResponse.self) { request, _, respond in
+            if request.service.hasPrefix("held-") {
+                let tag = String(request.service.prefix { $0 != ":" })
+                let answer = HealthCheckResponse(status: .serving, serverName: request.service)
+                let now = heldCalls.withLock { state in
+                    if state.released.contains(tag) { return true }
+                    state.waiting[tag, default: []].append { respond(.success(answer)) }
+                    return false
+                }
+                if now { respond(.success(answer)) }
+                return
+            }
             guard let milliseconds = Int(request.service) else { throw RPCError(.invalidArgument, "not a number") }
             let answer = HealthCheckResponse(status: .serving, serverName: request.service)
             if milliseconds == 0 {
