@@ -4,7 +4,6 @@ import NoProofCodec
 import NoProofDomain
 import NoProofProtocol
 import NoProofSeals
-import NoProofStore
 import Testing
 @testable import NoProofServices
 
