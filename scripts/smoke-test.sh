@@ -284,7 +284,7 @@ unset NOPROOF_CREDENTIAL NOPROOF_STAFF
 kill -TERM "$pid"; wait "$pid" || fail "noproofd (config) exited non-zero after SIGTERM"
 # The audit trail verifies; editing one row in the SQLite file makes `audit-verify` fail naming it.
 "$bin/noproofd" audit-verify --data-dir "$data/data" | grep -q "audit chain verifies" || fail "audit verify on an untouched trail"
-python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit SET result='found' WHERE sequence=7\"); c.commit()" \
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit SET result=result || '-edited' WHERE sequence=7\"); c.commit()" \
   "$data/data/audit.sqlite"
 set +e
 out=$("$bin/noproofd" audit-verify --data-dir "$data/data"); rc=$?
