@@ -52,7 +52,11 @@ struct ContractTests {
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator([]), logger: quiet, statistics: statistics)
+                                   authenticator: StaticCredentialAuthenticator([
+                                       .init(id: "unit", secret: "secret", unit: AuthenticatedUnit(unitCode: "11370400MB28556910", unitName: "专班",
+                                                                                                 credentialID: "unit")),
+                                   ]),
+                                   logger: quiet, statistics: statistics)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             _ = try await server.listeningAddress()
@@ -105,7 +109,7 @@ struct ContractTests {
     func listMethodsAnswersTheContract() async throws {
         try await Self.withServer { server in
             let port = try await server.listeningAddress().port!
-            let client = try await NoProofClient.connect(.init(port: port))
+            let client = try await NoProofClient.connect(.init(port: port, credential: ("unit", "secret")))
             let listing = try await client.listMethods()
             await client.close()
             #expect(listing.methods == ContractMethods.all)
