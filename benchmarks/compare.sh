@@ -122,12 +122,15 @@ for path in sys.argv[1:]:
     try: best = max(best, json.load(open(path))["callsPerSecond"])
     except Exception: pass
 print(int(best))' "$tmp"/noproof-*.json)
+# Three runs, so that one noisy run does not decide: the table reports the median run (by p99).
 if ((peak > 0)); then
   half=$((peak / 2))
-  log "NoProof: $connections x 16 paced at $half calls/s (half of the peak $peak), ${duration}s"
-  timeout "$run_limit" "$bin/noproof-load" --port "$np_port" --connections "$connections" --in-flight 16 --rate "$half" \
-    --duration "$duration" --warmup "$warmup" --workload lookup --demo-licences "$demo_licences" --json \
-    >"$tmp/noproof-half.json" || log "NoProof half-peak run failed (exit $?)"
+  for run in 1 2 3; do
+    log "NoProof: $connections x 16 paced at $half calls/s (half of the peak $peak), ${duration}s, run $run of 3"
+    timeout "$run_limit" "$bin/noproof-load" --port "$np_port" --connections "$connections" --in-flight 16 --rate "$half" \
+      --duration "$duration" --warmup "$warmup" --workload lookup --demo-licences "$demo_licences" --json \
+      >"$tmp/noproof-half-$run.json" || log "NoProof half-peak run $run failed (exit $?)"
+  done
 fi
 stop_server
 
@@ -197,6 +200,7 @@ def load_json(path):
         with open(path) as f:
             r = json.load(f)
         return {"rps": r["callsPerSecond"], "p99_ms": r["latencyMicros"]["p99"] / 1000.0,
+                "p999_ms": r["latencyMicros"].get("p99.9", 0) / 1000.0,
                 "statuses": r["statuses"], "cpu": r.get("serverCpuPercent"),
                 "client_cpu": r.get("clientCpuPercent"), "p50_ms": r["latencyMicros"]["p50"] / 1000.0}
     except Exception:
@@ -246,17 +250,26 @@ for m in shapes:
             statuses = ", ".join(f"{k} {v}" for k, v in sorted(r["statuses"].items()))
             print(f"  {connections} x {m} {name:<8} statuses: {statuses}{cpu_text}")
 print(f"  gRPC baseline's proof verified offline with 'noproof verify': {'yes' if os.path.exists(tmp + '/grpc-verified') else 'NO'}")
-half = load_json(f"{tmp}/noproof-half.json")
-if half:
-    try:
-        target = json.load(open(f"{tmp}/noproof-half.json")).get("targetRate")
-    except Exception:
-        target = None
-    verdict = "meets" if half["p99_ms"] <= 2.0 else "MISSES"
+runs = []
+for run in (1, 2, 3):
+    r = load_json(f"{tmp}/noproof-half-{run}.json")
+    if r:
+        try:
+            r["target"] = json.load(open(f"{tmp}/noproof-half-{run}.json")).get("targetRate")
+        except Exception:
+            r["target"] = None
+        runs.append(r)
+if runs:
+    ordered = sorted(runs, key=lambda r: r["p99_ms"])
+    half = ordered[len(ordered) // 2]
+    target = half.get("target")
+    verdict = "meets" if half["p99_ms"] <= 2.0 and half["p999_ms"] <= 10.0 else "MISSES"
     print()
-    print(f"NoProof at half of peak: paced at {target or 0:,.0f} calls/s ({connections} x 16, open loop), answered "
-          f"{half['rps']:,.0f}/s, p50 {half['p50_ms']:.2f} ms, p99 {half['p99_ms']:.2f} ms — {verdict} the 2 ms target")
-    results["half_peak"] = {"target_rate": target, "noproof": half}
+    print(f"NoProof at half of peak: paced at {target or 0:,.0f} calls/s ({connections} x 16, open loop), median of "
+          f"{len(runs)} runs by p99: answered {half['rps']:,.0f}/s, p50 {half['p50_ms']:.2f} ms, p99 {half['p99_ms']:.2f} ms, "
+          f"p99.9 {half['p999_ms']:.2f} ms — {verdict} the targets (p99 <= 2 ms, p99.9 <= 10 ms)")
+    print("  each run: " + "; ".join(f"p99 {r['p99_ms']:.2f} ms, p99.9 {r['p999_ms']:.2f} ms" for r in runs))
+    results["half_peak"] = {"target_rate": target, "noproof": half, "runs": runs}
 try:
     codec = open(f"{tmp}/codec.txt").read()
     print()

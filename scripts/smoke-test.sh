@@ -59,6 +59,15 @@ set -e
 licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item $item --case CASE-2 --json \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["licence"]["licenceID"])') || fail "lookup --json"
 "$bin/noproof" get "$licence" --holder "$holder" --item $item --case CASE-2 >/dev/null || fail "get"
+# Data minimisation: SW-KH-001 names none of the card's data fields, so the proof carries identity and
+# validity only and names what it withheld.
+if [ "$type" = JMSFZ ]; then
+  "$bin/noproof" lookup --holder "$holder" --type "$type" --item $item --case CASE-2 --json | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+assert not p["licence"]["fields"], p["licence"]["fields"]
+assert "ethnicity" in p["withheldFields"] and "address" in p["withheldFields"], p["withheldFields"]' || fail "the water company received personal details"
+fi
 # Another holder's licence answers like a miss (NOT_FOUND, exit 5).
 other=$(sed -n 2p "$data/data/demo-holders.txt" | cut -d' ' -f1)
 set +e
@@ -100,10 +109,11 @@ cat >"$data/water-v2.json" <<JSON
 {"unit": "$water",
  "items": [
   {"code": "SW-KH-001", "name": "居民用水新开户", "kind": "immediate", "proofs": [
-    {"proof": "JMSFZ", "method": "data_sharing"}, {"proof": "BDCQZS", "method": "data_sharing"},
+    {"proof": "JMSFZ", "method": "data_sharing"}, {"proof": "BDCQZS", "method": "data_sharing", "fields": ["location", "unit_number"]},
     {"proof": "ZLHT", "name": "房屋租赁合同", "method": "commitment"}, {"proof": "WYZM", "name": "物业证明", "method": "cancelled"}]},
   {"code": "SW-GH-002", "name": "用水户名变更（过户）", "kind": "commitment", "promised_days": 2, "proofs": [
-    {"proof": "JMSFZ", "method": "data_sharing"}, {"proof": "BDCQZS", "method": "data_sharing"}, {"proof": "YYZZ", "method": "data_sharing"}]},
+    {"proof": "JMSFZ", "method": "data_sharing"}, {"proof": "BDCQZS", "method": "data_sharing", "fields": ["location", "unit_number"]},
+    {"proof": "YYZZ", "method": "data_sharing", "fields": ["legal_representative"]}]},
   {"code": "SW-XH-003", "name": "居民用水销户", "kind": "immediate", "proofs": [{"proof": "$type2", "method": "data_sharing"}]}],
  "changes": [{"kind": "add", "item": "SW-XH-003", "cause": "smoke test", "cause_date": "$today"}]}
 JSON

@@ -1743,7 +1743,7 @@ const ProtobufCMessageDescriptor noproof__v1__purpose__descriptor =
   (ProtobufCMessageInit) noproof__v1__purpose__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__proof_body__field_descriptors[11] =
+static const ProtobufCFieldDescriptor noproof__v1__proof_body__field_descriptors[12] =
 {
   {
     "proof_serial",
@@ -1877,6 +1877,18 @@ static const ProtobufCFieldDescriptor noproof__v1__proof_body__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "withheld_fields",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__ProofBody, n_withheld_fields),
+    offsetof(Noproof__V1__ProofBody, withheld_fields),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__proof_body__field_indices_by_name[] = {
   8,   /* field[8] = extracted_at_millis */
@@ -1890,11 +1902,12 @@ static const unsigned noproof__v1__proof_body__field_indices_by_name[] = {
   1,   /* field[1] = seal_kind */
   9,   /* field[9] = staff */
   10,   /* field[10] = verifier_staff */
+  11,   /* field[11] = withheld_fields */
 };
 static const ProtobufCIntRange noproof__v1__proof_body__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor noproof__v1__proof_body__descriptor =
 {
@@ -1904,7 +1917,7 @@ const ProtobufCMessageDescriptor noproof__v1__proof_body__descriptor =
   "Noproof__V1__ProofBody",
   "noproof.v1",
   sizeof(Noproof__V1__ProofBody),
-  11,
+  12,
   noproof__v1__proof_body__field_descriptors,
   noproof__v1__proof_body__field_indices_by_name,
   1,  noproof__v1__proof_body__number_ranges,
@@ -2296,7 +2309,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_licence_request__descriptor =
   (ProtobufCMessageInit) noproof__v1__get_licence_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__get_licence_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor noproof__v1__get_licence_response__field_descriptors[2] =
 {
   {
     "licence",
@@ -2310,14 +2323,27 @@ static const ProtobufCFieldDescriptor noproof__v1__get_licence_response__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "withheld_fields",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__GetLicenceResponse, n_withheld_fields),
+    offsetof(Noproof__V1__GetLicenceResponse, withheld_fields),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__get_licence_response__field_indices_by_name[] = {
   0,   /* field[0] = licence */
+  1,   /* field[1] = withheld_fields */
 };
 static const ProtobufCIntRange noproof__v1__get_licence_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor noproof__v1__get_licence_response__descriptor =
 {
@@ -2327,7 +2353,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_licence_response__descriptor =
   "Noproof__V1__GetLicenceResponse",
   "noproof.v1",
   sizeof(Noproof__V1__GetLicenceResponse),
-  1,
+  2,
   noproof__v1__get_licence_response__field_descriptors,
   noproof__v1__get_licence_response__field_indices_by_name,
   1,  noproof__v1__get_licence_response__number_ranges,

@@ -1582,6 +1582,51 @@ void   noproof__v1__list_correction_notices_response__free_unpacked
   assert(message->base.descriptor == &noproof__v1__list_correction_notices_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__watch_correction_notices_request__init
+                     (Noproof__V1__WatchCorrectionNoticesRequest         *message)
+{
+  static const Noproof__V1__WatchCorrectionNoticesRequest init_value = NOPROOF__V1__WATCH_CORRECTION_NOTICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__watch_correction_notices_request__get_packed_size
+                     (const Noproof__V1__WatchCorrectionNoticesRequest *message)
+{
+  assert(message->base.descriptor == &noproof__v1__watch_correction_notices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__watch_correction_notices_request__pack
+                     (const Noproof__V1__WatchCorrectionNoticesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__watch_correction_notices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__watch_correction_notices_request__pack_to_buffer
+                     (const Noproof__V1__WatchCorrectionNoticesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__watch_correction_notices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__WatchCorrectionNoticesRequest *
+       noproof__v1__watch_correction_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__WatchCorrectionNoticesRequest *)
+     protobuf_c_message_unpack (&noproof__v1__watch_correction_notices_request__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__watch_correction_notices_request__free_unpacked
+                     (Noproof__V1__WatchCorrectionNoticesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__watch_correction_notices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor noproof__v1__commitment_record__field_descriptors[25] =
 {
   {
@@ -5211,5 +5256,69 @@ const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_response__
   noproof__v1__list_correction_notices_response__field_indices_by_name,
   1,  noproof__v1__list_correction_notices_response__number_ranges,
   (ProtobufCMessageInit) noproof__v1__list_correction_notices_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__watch_correction_notices_request__field_descriptors[3] =
+{
+  {
+    "unit_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__WatchCorrectionNoticesRequest, unit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "include_existing",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__WatchCorrectionNoticesRequest, include_existing),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__WatchCorrectionNoticesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__watch_correction_notices_request__field_indices_by_name[] = {
+  1,   /* field[1] = include_existing */
+  2,   /* field[2] = limit */
+  0,   /* field[0] = unit_code */
+};
+static const ProtobufCIntRange noproof__v1__watch_correction_notices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor noproof__v1__watch_correction_notices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.WatchCorrectionNoticesRequest",
+  "WatchCorrectionNoticesRequest",
+  "Noproof__V1__WatchCorrectionNoticesRequest",
+  "noproof.v1",
+  sizeof(Noproof__V1__WatchCorrectionNoticesRequest),
+  3,
+  noproof__v1__watch_correction_notices_request__field_descriptors,
+  noproof__v1__watch_correction_notices_request__field_indices_by_name,
+  1,  noproof__v1__watch_correction_notices_request__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__watch_correction_notices_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

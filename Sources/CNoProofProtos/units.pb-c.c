@@ -2464,7 +2464,7 @@ const ProtobufCMessageDescriptor noproof__v1__credential_info__descriptor =
   (ProtobufCMessageInit) noproof__v1__credential_info__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__item_proof__field_descriptors[7] =
+static const ProtobufCFieldDescriptor noproof__v1__item_proof__field_descriptors[8] =
 {
   {
     "proof",
@@ -2550,11 +2550,24 @@ static const ProtobufCFieldDescriptor noproof__v1__item_proof__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "fields",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__ItemProof, n_fields),
+    offsetof(Noproof__V1__ItemProof, fields),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__item_proof__field_indices_by_name[] = {
   4,   /* field[4] = exclusion */
   5,   /* field[5] = exclusion_category */
   6,   /* field[6] = exclusion_note */
+  7,   /* field[7] = fields */
   3,   /* field[3] = issuing_unit */
   2,   /* field[2] = method */
   1,   /* field[1] = name */
@@ -2563,7 +2576,7 @@ static const unsigned noproof__v1__item_proof__field_indices_by_name[] = {
 static const ProtobufCIntRange noproof__v1__item_proof__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor noproof__v1__item_proof__descriptor =
 {
@@ -2573,7 +2586,7 @@ const ProtobufCMessageDescriptor noproof__v1__item_proof__descriptor =
   "Noproof__V1__ItemProof",
   "noproof.v1",
   sizeof(Noproof__V1__ItemProof),
-  7,
+  8,
   noproof__v1__item_proof__field_descriptors,
   noproof__v1__item_proof__field_indices_by_name,
   1,  noproof__v1__item_proof__number_ranges,
@@ -4813,7 +4826,7 @@ const ProtobufCMessageDescriptor noproof__v1__show_item_request__descriptor =
   (ProtobufCMessageInit) noproof__v1__show_item_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__item_proof_guidance__field_descriptors[6] =
+static const ProtobufCFieldDescriptor noproof__v1__item_proof_guidance__field_descriptors[7] =
 {
   {
     "proof",
@@ -4887,9 +4900,22 @@ static const ProtobufCFieldDescriptor noproof__v1__item_proof_guidance__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "fields",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Noproof__V1__ItemProofGuidance, n_fields),
+    offsetof(Noproof__V1__ItemProofGuidance, fields),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__item_proof_guidance__field_indices_by_name[] = {
   4,   /* field[4] = applicant_brings */
+  6,   /* field[6] = fields */
   3,   /* field[3] = issuing_unit */
   2,   /* field[2] = method */
   1,   /* field[1] = name */
@@ -4899,7 +4925,7 @@ static const unsigned noproof__v1__item_proof_guidance__field_indices_by_name[] 
 static const ProtobufCIntRange noproof__v1__item_proof_guidance__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor noproof__v1__item_proof_guidance__descriptor =
 {
@@ -4909,7 +4935,7 @@ const ProtobufCMessageDescriptor noproof__v1__item_proof_guidance__descriptor =
   "Noproof__V1__ItemProofGuidance",
   "noproof.v1",
   sizeof(Noproof__V1__ItemProofGuidance),
-  6,
+  7,
   noproof__v1__item_proof_guidance__field_descriptors,
   noproof__v1__item_proof_guidance__field_indices_by_name,
   1,  noproof__v1__item_proof_guidance__number_ranges,

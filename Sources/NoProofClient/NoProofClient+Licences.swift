@@ -13,11 +13,17 @@ extension NoProofClient {
 
     /// GetLicence: the licence `id` of the holder `holderID` (another holder's licence answers NOT_FOUND, like a miss).
     package func licence(id: String, holderID: String, purpose: Purpose? = nil, metadata: Metadata = [:]) async throws -> Licence {
+        try await licenceAnswer(id: id, holderID: holderID, purpose: purpose, metadata: metadata).licence
+    }
+
+    /// GetLicence with the keys of the data fields withheld (those the cited item does not need).
+    package func licenceAnswer(id: String, holderID: String, purpose: Purpose? = nil,
+                               metadata: Metadata = [:]) async throws -> (licence: Licence, withheld: [String]) {
         let response = try await unary(LicenceMethods.getLicence,
                                        request: GetLicenceRequest(licenceID: id, holderID: holderID, purpose: purpose),
                                        as: GetLicenceResponse.self, metadata: metadata)
         guard let licence = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
-        return licence
+        return (licence, response.withheldFields)
     }
 
     package func check(holderID: String, typeCode: String, declared: [LicenceField], purpose: Purpose? = nil,

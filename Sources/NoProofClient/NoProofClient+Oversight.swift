@@ -57,6 +57,14 @@ extension NoProofClient {
                             as: ListCorrectionNoticesResponse.self).notices
     }
 
+    /// Correction notices pushed as they are written (with `includeExisting`, the stored ones first).
+    package func watchCorrectionNotices(unitCode: String = "", includeExisting: Bool = false,
+                                        limit: UInt32 = 0) -> AsyncThrowingStream<CorrectionNoticeRecord, Error> {
+        serverStreaming(OversightMethods.watchCorrectionNotices,
+                        request: WatchCorrectionNoticesRequest(unitCode: unitCode, includeExisting: includeExisting, limit: limit),
+                        as: CorrectionNoticeRecord.self)
+    }
+
     package func fileComplaint(_ request: FileComplaintRequest, staff: String?) async throws -> ComplaintResponse {
         try await oversight(OversightMethods.fileComplaint, request, as: ComplaintResponse.self, staff: staff)
     }

@@ -10,7 +10,7 @@ extension ItemProof {
         let record = proof.record
         self.init(proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: record.issuingUnit ?? "",
                   exclusion: record.exclusion ?? "", exclusionCategory: record.exclusionCategory ?? "",
-                  exclusionNote: record.exclusionNote ?? "")
+                  exclusionNote: record.exclusionNote ?? "", fields: proof.disclosure.keys)
     }
 
     /// The flat exchange form (empty strings become absent values).
@@ -18,7 +18,8 @@ extension ItemProof {
         func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
         return ProofRequirementRecord(proof: optional(proof), name: optional(name), method: optional(method),
                                       issuingUnit: optional(issuingUnit), exclusion: optional(exclusion),
-                                      exclusionCategory: optional(exclusionCategory), exclusionNote: optional(exclusionNote))
+                                      exclusionCategory: optional(exclusionCategory), exclusionNote: optional(exclusionNote),
+                                      fields: fields.isEmpty ? nil : fields)
     }
 }
 

@@ -85,6 +85,18 @@ package final class AccessGate: Sendable {
         package var ticket: UInt64
     }
 
+    /// A request let through with the data fields its answer may carry, or refused.
+    package enum Admission: Sendable {
+        case allowed(FieldDisclosure)
+        case refused(Refusal)
+
+        /// The refusal, if refused.
+        package var refusal: Refusal? {
+            if case .refused(let refusal) = self { return refusal }
+            return nil
+        }
+    }
+
     /// Why this request may not proceed, or nil. The denial record is queued for the unit
     /// store's log (in order); callers that must not answer before it is durable use
     /// `checked(...)` or `decide(...)` and `recorded(_:)`.
@@ -105,6 +117,19 @@ package final class AccessGate: Sendable {
         return refusal.error
     }
 
+    /// The data fields the answer may carry, or the refusal once its denial record is durable.
+    package func checkedAdmission(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+                                  credentialID: String = "", signedInStaff: String? = nil, holder: String = "") async throws(RPCError) -> FieldDisclosure {
+        switch admission(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+                         credentialID: credentialID, signedInStaff: signedInStaff, holder: holder) {
+        case .allowed(let disclosure):
+            return disclosure
+        case .refused(let refusal):
+            await recorded(refusal.ticket)
+            throw refusal.error
+        }
+    }
+
     /// The decision, with the ticket of the queued denial record when refused.
     /// - Parameters:
     ///   - staff: the acting staff member the call names (the `staff` metadata), or the signed-in one.
@@ -113,23 +138,32 @@ package final class AccessGate: Sendable {
     ///   - holder: the holder asked about ("" if not known yet), for the harvesting signals.
     package func decide(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
                         credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> Refusal? {
+        admission(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+                  credentialID: credentialID, signedInStaff: signedInStaff, holder: holder).refusal
+    }
+
+    /// The decision as `decide(...)` makes it; when allowed, the data fields the item's list entry
+    /// needs (what the answer may carry: data minimisation).
+    package func admission(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+                           credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> Admission {
         let moment = now()
         guard let unit = try? UnifiedSocialCreditCode.parse(unitCode, field: "unit") else {
-            return Refusal(error: RPCError(.permissionDenied, "the connection's unit \(unitCode) has no item list"), ticket: 0)
+            return .refused(Refusal(error: RPCError(.permissionDenied, "the connection's unit \(unitCode) has no item list"), ticket: 0))
         }
         if let problem = staffProblem(unitCode: unitCode, staff: staff, signedInStaff: signedInStaff) {
             let ticket = record(kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
                                 itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
-            return Refusal(error: problem.error, ticket: ticket)
+            return .refused(Refusal(error: problem.error, ticket: ticket))
         }
         let versions = lists.withLock { $0[unitCode] ?? [] }
+        let disclosure: FieldDisclosure
         switch AccessPolicy.decide(unit: unit, licenceType: typeCode, itemCode: itemCode, at: moment, versions: versions) {
         case .denied(let denial):
             let ticket = record(kind: .denial, reason: denial.code, message: denial.message, unitCode: unitCode, staff: staff,
                                 itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
-            return Refusal(error: RPCError(.permissionDenied, denial.message), ticket: ticket)
-        case .allowed:
-            break
+            return .refused(Refusal(error: RPCError(.permissionDenied, denial.message), ticket: ticket))
+        case .allowed(_, let item):
+            disclosure = item.proof(typeCode)?.disclosure ?? .identityOnly
         }
         // nil without limits; otherwise the breach, if any, and whether the call opened a new case.
         let outcome = limiter.withLock {
@@ -139,14 +173,14 @@ package final class AccessGate: Sendable {
             if let breach {
                 let ticket = record(kind: .breach, reason: breach.code, message: breach.message, unitCode: unitCode, staff: staff,
                                     itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
-                return Refusal(error: RPCError(.resourceExhausted, breach.message), ticket: ticket)
+                return .refused(Refusal(error: RPCError(.resourceExhausted, breach.message), ticket: ticket))
             }
             let suspicions = detector.withLock {
                 $0?.observe(unit: unitCode, staff: staff, credentialID: credentialID, holder: holder, newCase: newCase, at: moment) ?? []
             }
             report(suspicions, at: moment)
         }
-        return nil
+        return .allowed(disclosure)
     }
 
     /// The refusal of a request for a proof that the cited item of the unit's list in force lists

@@ -10,6 +10,7 @@ import NoProofSeals
 import NoProofServer
 import NoProofStore
 import NoProofUnitStore
+import NoProofUnits
 import NoProofVerification
 
 /// The licence library over RPC: lookups that answer with sealed electronic proofs (Art. 9),
@@ -176,9 +177,21 @@ package struct LicenceService: Sendable {
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
         }
-        if let gate, let refusal = gate.decide(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                               caseReference: purpose.caseReference, typeCode: type.code,
-                                               credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
+        // The data fields the item's list entry names (data minimisation). Without a gate (tests
+        // of the library alone) nothing is filtered.
+        var disclosure = FieldDisclosure.fullRecord
+        if let gate {
+            switch gate.admission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                  caseReference: purpose.caseReference, typeCode: type.code,
+                                  credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
+            case .allowed(let allowed):
+                disclosure = allowed
+            case .refused(let refusal):
+                refuse(refusal, gate: gate)
+                return
+            }
+        }
+        func refuse(_ refusal: AccessGate.Refusal, gate: AccessGate) {
             record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
             let refused = record
             let issuer = self.issuer
@@ -187,12 +200,12 @@ package struct LicenceService: Sendable {
                 await gate.recorded(refusal.ticket)
                 issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
             }
-            return
         }
         let pending = record
+        let disclosed = disclosure
         let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
             answer(library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
-                   purpose: purpose, context: context, record: pending, respond: respond)
+                   purpose: purpose, disclosure: disclosed, context: context, record: pending, respond: respond)
         }
         if let cached = library.cachedLicences(of: holder) {
             finish(cached)
@@ -213,17 +226,18 @@ package struct LicenceService: Sendable {
 
     private func answer(
         _ outcome: LookupOutcome, holder: Holder, type: NoProofDomain.LicenceType, unit: AuthenticatedUnit, purpose: Purpose,
-        context: CallContext, record: AuditRecord, respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void
+        disclosure: FieldDisclosure, context: CallContext, record: AuditRecord, respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void
     ) {
         var record = record
         switch outcome {
         case .found(let licence):
             let serial = serials.next()
+            let (minimised, withheld) = disclosure.apply(to: licence)
             let body = ProofBody(
-                proofSerial: serial, sealKind: SealKind.dataSharing.rawValue, licence: LicenceMessage(licence), purpose: purpose,
+                proofSerial: serial, sealKind: SealKind.dataSharing.rawValue, licence: LicenceMessage(minimised), purpose: purpose,
                 extractingUnitCode: unit.unitCode, extractingUnitName: unit.unitName,
                 producingUnitCode: licence.issuerCode.value, producingUnitName: licence.issuerName,
-                extractedAtMillis: record.atMillis, staff: record.staff
+                extractedAtMillis: record.atMillis, staff: record.staff, withheldFields: withheld
             )
             let bytes = ProtoCodec.encode(body)
             record.result = "found"
@@ -302,10 +316,11 @@ package struct LicenceService: Sendable {
             record.holderID = holder.key
             try Self.checkPurpose(purpose)
             // Before the library is consulted: a guess costs the same as a hit.
-            if let gate, let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                          caseReference: purpose.caseReference, typeCode: type.code,
-                                                          credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
-                throw refusal
+            var disclosure = FieldDisclosure.fullRecord
+            if let gate {
+                disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                             caseReference: purpose.caseReference, typeCode: type.code,
+                                                             credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
             }
             let missing = RPCError(.notFound, "holder \(holder.masked) holds no licence \(id) in the licence library")
             let found: NoProofDomain.Licence?
@@ -323,7 +338,8 @@ package struct LicenceService: Sendable {
             }
             record.result = "found"
             _ = try await audit.append(record)
-            return GetLicenceResponse(licence: LicenceMessage(licence))
+            let (minimised, withheld) = disclosure.apply(to: licence)
+            return GetLicenceResponse(licence: LicenceMessage(minimised), withheldFields: withheld)
         } catch {
             let failure = RPCError(error)
             record.result = failure.code.name.lowercased()
@@ -361,10 +377,11 @@ package struct LicenceService: Sendable {
             guard type.connected else { throw Self.notConnected(type) }
             try Self.checkDeclared(request.declared, of: type)
             try Self.checkPurpose(purpose)
-            if let gate, let refusal = await gate.checked(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                          caseReference: purpose.caseReference, typeCode: type.code,
-                                                          credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
-                throw refusal
+            if let gate {
+                let disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                                 caseReference: purpose.caseReference, typeCode: type.code,
+                                                                 credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
+                try Self.checkNeeded(request.declared, by: disclosure, item: purpose.itemCode, type: type)
             }
             let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }
             let licence: NoProofDomain.Licence
@@ -411,6 +428,17 @@ package struct LicenceService: Sendable {
                 throw RPCError(.invalidArgument, "declared[\(index)].key: \(field.key) is already declared at declared[\(first)]; declare each field once, with the value the applicant gave")
             }
             seen[field.key] = index
+        }
+    }
+
+    /// A check compares only fields the item needs: a MATCH on a field the list does not name
+    /// would disclose it (ethnicity, say, by trying its values). holder_name is identity and is
+    /// always checkable.
+    static func checkNeeded(_ declared: [LicenceField], by disclosure: FieldDisclosure, item: String,
+                            type: NoProofDomain.LicenceType) throws(RPCError) {
+        for (index, field) in declared.enumerated() where field.key != "holder_name" && !disclosure.discloses(field.key) {
+            throw RPCError(.permissionDenied,
+                           "declared[\(index)].key: item \(item)'s list entry for \(type.code) needs \(disclosure.summary), not \(field.key); a unit checks only the fields its published list names (ask the task force office to add the field to the list if the item needs it)")
         }
     }
 

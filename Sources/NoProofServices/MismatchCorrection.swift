@@ -7,6 +7,7 @@ import NoProofLibrary
 import NoProofOversight
 import NoProofProtocol
 import NoProofSeals
+import NoProofUnits
 import NoProofServer
 import NoProofStore
 
@@ -35,6 +36,8 @@ struct MismatchCorrection: Sendable {
     let keyring: SealKeyring
     let audit: AuditLog
     let logger: Logger
+    /// Where written notices are pushed to the units' watch streams.
+    let hub: CorrectionNoticeHub
 
     /// What the change did: the case as stored, whether this call changed it, the new version,
     /// the corrected proof's serial and the units told.
@@ -49,8 +52,10 @@ struct MismatchCorrection: Sendable {
     /// The actions whose `found` records mean "this unit fetched the licence".
     static let fetches = ["Lookup", "GetLicence"]
 
+    /// - Parameter disclosure: the data fields the raising unit's item needs (its published list);
+    ///   the corrected proof carries those and the corrected fields, and names the rest as withheld.
     func correct(_ existing: MismatchCase, corrected: [String: String], note: String, unit: AuthenticatedUnit, staff: String,
-                 at moment: Date) async throws -> MismatchResponse {
+                 disclosure: FieldDisclosure = .fullRecord, at moment: Date) async throws -> MismatchResponse {
         let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
         // The transition on a copy first: a replay answers replayed, a wrong state or key is refused, nothing is written.
         var trial = existing
@@ -100,11 +105,20 @@ struct MismatchCorrection: Sendable {
                 }
             }
             let serial = "C-\(existing.id)-V\(amended.version)"
+            var shown = disclosure
+            if case .fields(let keys) = disclosure {
+                shown = .fields(keys + corrected.keys.sorted().filter { $0 != "holder_name" && !keys.contains($0) })
+            } else if disclosure == .identityOnly {
+                let keys = corrected.keys.sorted().filter { $0 != "holder_name" }
+                shown = keys.isEmpty ? .identityOnly : .fields(keys)
+            }
+            let (minimised, withheld) = shown.apply(to: amended)
             let body = ProtoCodec.encode(ProofBody(
-                proofSerial: serial, sealKind: SealKind.verification.rawValue, licence: LicenceMessage(amended),
+                proofSerial: serial, sealKind: SealKind.verification.rawValue, licence: LicenceMessage(minimised),
                 purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
                 extractingUnitCode: existing.unit, extractingUnitName: existing.unitName,
-                producingUnitCode: amended.issuerCode.value, producingUnitName: amended.issuerName, extractedAtMillis: millis, staff: staff))
+                producingUnitCode: amended.issuerCode.value, producingUnitName: amended.issuerName, extractedAtMillis: millis, staff: staff,
+                withheldFields: withheld))
             let seal = keyring.seal(body, kind: .verification)
             let proof = SealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
             let notices = try Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
@@ -120,6 +134,7 @@ struct MismatchCorrection: Sendable {
             }
             if changed {
                 try await OversightService.run { () async throws(OversightError) in try await store.insertCorrectionNotices(notices) }
+                hub.publish(notices)
             }
             return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
         }, outcome: { (done: Done) -> [AuditRecord] in

@@ -40,6 +40,8 @@ package final class OversightService: Sendable {
     let verifications: (any VerificationStore)?
     let rule: CheckRiskRule
     let correction: MismatchCorrection?
+    /// Correction notices pushed to `WatchCorrectionNotices` streams as they are written.
+    package let notices = CorrectionNoticeHub()
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -55,7 +57,7 @@ package final class OversightService: Sendable {
                  now: @escaping @Sendable () -> Date = { Date() },
                  logger: Logger = Logger(label: "noproof.oversight")) {
         if let library, let keyring {
-            correction = MismatchCorrection(store: store, library: library, keyring: keyring, audit: audit, logger: logger)
+            correction = MismatchCorrection(store: store, library: library, keyring: keyring, audit: audit, logger: logger, hub: notices)
         } else {
             correction = nil
         }
@@ -138,7 +140,15 @@ package final class OversightService: Sendable {
             }
             let (moment, note, values, credential) = (now(), request.note, corrected, unit.credentialID)
             if finding == .recordCorrected, let correction {
-                return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff, at: moment)
+                // The corrected proof carries what the raising unit's item needs, and the corrected fields.
+                var disclosure = FieldDisclosure.identityOnly
+                if let code = try? UnifiedSocialCreditCode.parse(existing.unit, field: "unit"),
+                   let list = try? await units.versionInForce(unit: code, at: moment),
+                   let listed = list.item(existing.itemCode)?.proof(existing.proofType)?.disclosure {
+                    disclosure = listed
+                }
+                return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff,
+                                                    disclosure: disclosure, at: moment)
             }
             return try await mismatchTransition(existing, context: context, action: "Oversight.Reverify", staff: staff, result: finding.rawValue) {
                 m throws(OversightError) in
@@ -177,6 +187,20 @@ package final class OversightService: Sendable {
                 try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
             }
             return ListCorrectionNoticesResponse(notices: found.map(Self.message))
+        }
+        registry.serverStreaming(OversightMethods.watchCorrectionNotices, WatchCorrectionNoticesRequest.self,
+                                 CorrectionNoticeRecord.self) { [self] request, context, writer in
+            let scope = try scope(request.unitCode, context: context, what: "correction notices")
+            // Subscribed before the stored ones are read, so none written in between is missed
+            // (one may come twice: once stored, once pushed; its notice_id tells).
+            let stream = notices.subscribe(unit: scope)
+            if request.includeExisting {
+                let stored = try await Self.run { () async throws(OversightError) in
+                    try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
+                }
+                for notice in stored.reversed() { try await writer.send(Self.message(notice)) }
+            }
+            for await notice in stream { try await writer.send(Self.message(notice)) }
         }
         registry.unary(OversightMethods.fileComplaint, FileComplaintRequest.self, ComplaintResponse.self) { [self] request, context in
             try await fileComplaint(request, context: context)

@@ -553,7 +553,7 @@ package struct UnitService: Sendable {
             var issuing = ""
             if case .departmentVerification(let code) = proof.method { issuing = code.value }
             return ItemProofGuidance(proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: issuing,
-                                     applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo)
+                                     applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo, fields: proof.disclosure.keys)
         }
         return ShowItemResponse(unitCode: unit.code.value, unitName: unit.name, listVersion: UInt32(list.version),
                                 effectiveAtMillis: list.effectiveAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0,

@@ -9,7 +9,7 @@ import NoProofDomain
 /// ```json
 /// {"lists": [{"unit": "<credit code>",
 ///             "items": [{"code": "SW-001", "name": "...", "kind": "commitment", "promised_days": 3,
-///                        "proofs": [{"proof": "JMSFZ", "method": "data_sharing"},
+///                        "proofs": [{"proof": "JMSFZ", "method": "data_sharing", "fields": ["birth_date"]},
 ///                                   {"proof": "XWZS", "method": "department_verification", "issuing_unit": "<code>"},
 ///                                   {"proof": "WFZJL", "method": "excluded", "exclusion": "high_risk",
 ///                                    "exclusion_category": "public_safety", "exclusion_note": "..."}]}],
@@ -17,7 +17,8 @@ import NoProofDomain
 /// ```
 /// CSV form: a header row naming the columns `unit, item, item_name, item_kind, promised_days,
 /// promised_hours, proof, proof_name, method, issuing_unit, exclusion, exclusion_category,
-/// exclusion_note` (any order; `unit`, `item`, `item_name`, `item_kind` required), then one row
+/// exclusion_note, fields` (any order; `fields` the data fields a data-sharing proof needs,
+/// separated by `;` or spaces, or `*` for the full record; `unit`, `item`, `item_name`, `item_kind` required), then one row
 /// per proof; an item without proofs is one row with an empty `proof`. CSV carries no declared
 /// changes; add them to the draft afterwards.
 package struct ItemListBulkFile: Hashable, Sendable {
@@ -173,7 +174,8 @@ package struct ItemListBulkFile: Hashable, Sendable {
             guard let proofCode = value(row, "proof") else { continue }
             let proofRecord = ProofRequirementRecord(proof: proofCode, name: value(row, "proof_name"), method: value(row, "method"),
                                                      issuingUnit: value(row, "issuing_unit"), exclusion: value(row, "exclusion"),
-                                                     exclusionCategory: value(row, "exclusion_category"), exclusionNote: value(row, "exclusion_note"))
+                                                     exclusionCategory: value(row, "exclusion_category"), exclusionNote: value(row, "exclusion_note"),
+                                                     fields: value(row, "fields").map(Self.fieldList))
             do {
                 _ = try ProofRequirement(record: proofRecord, field: "proof")
                 units[unit]!.items[itemCode]!.record.proofs!.append(proofRecord)
@@ -207,5 +209,10 @@ package struct ItemListBulkFile: Hashable, Sendable {
             result.problems += group.problems
         }
         return result
+    }
+
+    /// A CSV `fields` cell: keys separated by `;`, `,` or spaces.
+    static func fieldList(_ cell: String) -> [String] {
+        cell.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " }).map(String.init)
     }
 }

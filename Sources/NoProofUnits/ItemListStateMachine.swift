@@ -168,6 +168,7 @@ package struct ItemListStateMachine: Sendable {
                     throw ValidationError(field: proofField,
                                           reason: "\(type.code) (\(type.nameZh)) of item \(item.code): its database is not connected, so it must be obtained by department_verification (issuing unit \(type.issuerCode)) or commitment")
                 }
+                try proof.disclosure.validate(against: type, field: "\(field).proofs[\(proofIndex)].fields")
             }
         }
     }

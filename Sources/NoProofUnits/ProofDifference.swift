@@ -1,6 +1,6 @@
 /// One difference between a revision of a list and the version it revises, at the level Art. 5
 /// asks changes to be reported: an item added or removed, a proof added or removed, a proof's
-/// obtaining method changed.
+/// obtaining method changed — or, for data sharing, the data fields it needs (a `change`).
 package struct ProofDifference: Hashable, Sendable, CustomStringConvertible {
     /// The item.
     package var itemCode: String
@@ -12,14 +12,24 @@ package struct ProofDifference: Hashable, Sendable, CustomStringConvertible {
     package var before: ObtainingMethod?
     /// The method after (`nil` when removed).
     package var after: ObtainingMethod?
+    /// When only the data fields a data-sharing proof needs changed: before and after.
+    package var fields: (before: FieldDisclosure, after: FieldDisclosure)? {
+        get { fieldsBefore.flatMap { before in fieldsAfter.map { (before, $0) } } }
+        set { fieldsBefore = newValue?.before; fieldsAfter = newValue?.after }
+    }
+    private var fieldsBefore: FieldDisclosure?
+    private var fieldsAfter: FieldDisclosure?
 
     /// Creates a difference.
-    package init(itemCode: String, proofCode: String?, kind: ListChangeKind, before: ObtainingMethod?, after: ObtainingMethod?) {
+    package init(itemCode: String, proofCode: String?, kind: ListChangeKind, before: ObtainingMethod?, after: ObtainingMethod?,
+                 fields: (before: FieldDisclosure, after: FieldDisclosure)? = nil) {
         self.itemCode = itemCode
         self.proofCode = proofCode
         self.kind = kind
         self.before = before
         self.after = after
+        self.fieldsBefore = fields?.before
+        self.fieldsAfter = fields?.after
     }
 
     /// Whether a declared change may account for this difference: same item, same proof (or a
@@ -49,7 +59,13 @@ package struct ProofDifference: Hashable, Sendable, CustomStringConvertible {
                     result.append(ProofDifference(itemCode: item.code, proofCode: proof.proofCode, kind: .add, before: nil, after: proof.method))
                     continue
                 }
-                guard oldProof.method != proof.method else { continue }
+                guard oldProof.method != proof.method else {
+                    if oldProof.disclosure != proof.disclosure {
+                        result.append(ProofDifference(itemCode: item.code, proofCode: proof.proofCode, kind: .change, before: oldProof.method,
+                                                      after: proof.method, fields: (oldProof.disclosure, proof.disclosure)))
+                    }
+                    continue
+                }
                 let kind: ListChangeKind
                 switch (oldProof.method, proof.method) {
                 case (.cancelled, _): kind = .add
@@ -79,6 +95,7 @@ package struct ProofDifference: Hashable, Sendable, CustomStringConvertible {
             if let after { return "\(subject) changed from \(before?.summary ?? "-") to \(after.summary)" }
             return "\(subject) removed"
         case .change:
+            if let fields { return "\(subject): fields needed changed from \(fields.before.summary) to \(fields.after.summary)" }
             return "\(subject) changed from \(before?.summary ?? "-") to \(after?.summary ?? "-")"
         }
     }

@@ -29,6 +29,7 @@ package struct ProofGuidance: Hashable, Sendable {
         switch proof.method {
         case .dataSharing:
             return "do not ask the applicant: look it up by data sharing (数据共享): noproof lookup --item \(itemCode) --type \(code) --holder ID --case REF"
+                + " (the proof carries \(proof.disclosure.summary))"
         case .commitment:
             return "do not ask for it: the applicant signs a notification-commitment (告知承诺) instead: noproof commitment record --item \(itemCode) --proof \(code) ..."
         case .departmentVerification(let unit):

@@ -9,12 +9,16 @@ package struct ProofRequirement: Hashable, Sendable {
     package var name: String
     /// How the proof is obtained.
     package var method: ObtainingMethod
+    /// For data sharing: the licence's data fields the item needs (identity and validity only
+    /// unless the list names fields or the full record). Always `.identityOnly` for other methods.
+    package var disclosure: FieldDisclosure
 
     /// Creates a requirement.
-    package init(proofCode: String, name: String = "", method: ObtainingMethod) {
+    package init(proofCode: String, name: String = "", method: ObtainingMethod, disclosure: FieldDisclosure = .identityOnly) {
         self.proofCode = proofCode
         self.name = name
         self.method = method
+        self.disclosure = disclosure
     }
 
     /// Checks the code syntax and the exclusion reason.
@@ -24,6 +28,10 @@ package struct ProofRequirement: Hashable, Sendable {
         try ProofRequirement.validateCode(proofCode, field: "\(field).proof")
         if name.count > 100 { throw ValidationError(field: "\(field).name", reason: "proof name must be at most 100 characters") }
         if case .excluded(let reason) = method { try reason.validate(field: "\(field).exclusion_note") }
+        if disclosure != .identityOnly, method != .dataSharing {
+            throw ValidationError(field: "\(field).fields",
+                                  reason: "fields are named only for a proof obtained by data sharing (this one is \(method.token)); remove them")
+        }
     }
 
     /// Checks a proof code: 1-32 characters of `0-9A-Z`.
@@ -39,6 +47,7 @@ package struct ProofRequirement: Hashable, Sendable {
     package var record: ProofRequirementRecord {
         var record = ProofRequirementRecord(proof: proofCode, method: method.token)
         if !name.isEmpty { record.name = name }
+        if disclosure != .identityOnly { record.fields = disclosure.keys }
         switch method {
         case .departmentVerification(let unit): record.issuingUnit = unit.value
         case .excluded(let reason):
@@ -63,7 +72,8 @@ package struct ProofRequirement: Hashable, Sendable {
         let method = try ObtainingMethod.parse(token: token, issuingUnit: record.issuingUnit, exclusionGround: record.exclusion,
                                                exclusionCategory: record.exclusionCategory, exclusionNote: record.exclusionNote,
                                                field: field)
-        self.init(proofCode: code, name: record.name ?? "", method: method)
+        let disclosure = try FieldDisclosure(keys: record.fields ?? [], field: "\(field).fields")
+        self.init(proofCode: code, name: record.name ?? "", method: method, disclosure: disclosure)
         try validate(field: field)
     }
 }

@@ -15,6 +15,8 @@ package struct ProofRequirementRecord: Hashable, Sendable, Codable {
     package var exclusionCategory: String?
     /// Written exclusion reason.
     package var exclusionNote: String?
+    /// Data sharing: the data fields the item needs (`["*"]` the full record; absent: identity only).
+    package var fields: [String]?
 
     enum CodingKeys: String, CodingKey {
         case proof, name, method
@@ -22,11 +24,12 @@ package struct ProofRequirementRecord: Hashable, Sendable, Codable {
         case exclusion
         case exclusionCategory = "exclusion_category"
         case exclusionNote = "exclusion_note"
+        case fields
     }
 
     /// Creates a record.
     package init(proof: String? = nil, name: String? = nil, method: String? = nil, issuingUnit: String? = nil,
-                 exclusion: String? = nil, exclusionCategory: String? = nil, exclusionNote: String? = nil) {
+                 exclusion: String? = nil, exclusionCategory: String? = nil, exclusionNote: String? = nil, fields: [String]? = nil) {
         self.proof = proof
         self.name = name
         self.method = method
@@ -34,5 +37,6 @@ package struct ProofRequirementRecord: Hashable, Sendable, Codable {
         self.exclusion = exclusion
         self.exclusionCategory = exclusionCategory
         self.exclusionNote = exclusionNote
+        self.fields = fields
     }
 }

@@ -228,7 +228,8 @@ struct LicenceHarvestingTests {
     @Test("CheckLicence answers only MATCH or MISMATCH: a field the type has but the record lacks is MISMATCH, never NOT_ON_RECORD")
     func checkHasNoNotOnRecordOracle() async throws {
         try await Self.withEnvironment { env in
-            let water = try await env.client()
+            // The bank's account-opening item names the card's fields it checks (the water company's names none).
+            let water = try await env.client("bank")
             let card = Self.idCards[3]
             let kept = try #require(card.fields.keys.sorted().first { $0 != "address" })
             // The issuing side removes the address from this record.
@@ -238,7 +239,7 @@ struct LicenceHarvestingTests {
                 holderID: card.holder.key, typeCode: "JMSFZ",
                 declared: [LicenceField(key: kept, value: card.fields[kept] ?? ""), LicenceField(key: "address", value: "某地"),
                            LicenceField(key: "holder_name", value: card.holderName + "错")],
-                purpose: Self.purpose("K-2"), metadata: Self.staff
+                purpose: Self.purpose("K-2", item: "YH-KH-001"), metadata: Self.staff
             )
             #expect(answer.fields.map(\.result) == [.match, .mismatch, .mismatch])
             #expect(!answer.fields.contains { $0.result == .notOnRecord })

@@ -37,6 +37,7 @@ struct MismatchCorrectionTests {
         let audit: AuditLog
         let store: SQLiteOversightStore
         let library: LicenceLibrary
+        let oversight: OversightService
 
         func client(_ id: String) async throws -> NoProofClient {
             try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
@@ -77,8 +78,8 @@ struct MismatchCorrectionTests {
         let store = try SQLiteOversightStore(directory: directory)
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, now: { clock.now }, logger: quiet).register(in: &registry)
-        OversightService(store: store, units: units, audit: audit, library: library, keyring: keyring, now: { clock.now }, logger: quiet)
-            .register(in: &registry)
+        let oversight = OversightService(store: store, units: units, audit: audit, library: library, keyring: keyring, now: { clock.now }, logger: quiet)
+        oversight.register(in: &registry)
         let fixed = FixedCredentials.make([("civil", UnitDemoData.civilAffairs), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
                                            ("police", UnitDemoData.publicSecurity), ("taskforce", UnitDemoData.taskForce)])
         var configuration = ServerConfiguration()
@@ -90,7 +91,7 @@ struct MismatchCorrectionTests {
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
             do {
-                try await body(Environment(port: port, directory: directory, audit: audit, store: store, library: library))
+                try await body(Environment(port: port, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
             } catch {
                 server.beginGracefulShutdown()
                 throw error
@@ -215,6 +216,80 @@ struct MismatchCorrectionTests {
             let retry = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
             #expect(retry.replayed)
             #expect(try await env.library.licence(id: licenceID).version == before.version + 1)
+        }
+    }
+
+    @Test("record corrected: the notices are pushed on the watch streams of the units told, the task force sees all, a unit watches only its own")
+    func correctionNoticesArePushedOnTheWatchStream() async throws {
+        try await Self.withEnvironment { env in
+            let licence = try Self.householdRegister()
+            let (opened, licenceID) = try await Self.openCase(env, licence: licence)
+            let water = try await env.client("water")
+            let taskforce = try await env.client("taskforce")
+            let bank = try await env.client("bank")
+            #expect(await Self.failure {
+                for try await _ in bank.watchCorrectionNotices(unitCode: Self.water) { break }
+            }?.code == .permissionDenied)
+            // Watching before the correction: nothing is stored yet, so the streams wait for a push.
+            let watched = water.watchCorrectionNotices(includeExisting: true)
+            let all = taskforce.watchCorrectionNotices()
+            let waterFirst = Task { () throws -> CorrectionNoticeRecord? in
+                for try await notice in watched { return notice }
+                return nil
+            }
+            let taskforceTwo = Task { () throws -> [CorrectionNoticeRecord] in
+                var seen: [CorrectionNoticeRecord] = []
+                for try await notice in all {
+                    seen.append(notice)
+                    if seen.count == 2 { break }
+                }
+                return seen
+            }
+            // The streams are open on the server before the correction is made.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while env.oversight.notices.subscriberCount < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(env.oversight.notices.subscriberCount == 2)
+            let signedIn = try await env.client("police/agent-0001")
+            let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
+                                                   corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+            _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
+            let pushed = try #require(try await waterFirst.value)
+            #expect(pushed.unitCode == Self.water && pushed.licenceID == licenceID && pushed.fetchCaseReferences == ["GH-5"])
+            #expect(pushed.correctedProof == nil && !pushed.raisedTheCase)
+            let seen = try await taskforceTwo.value
+            #expect(seen.map(\.unitCode).sorted() == [Self.civil, Self.water].sorted())
+            #expect(Set(seen.map(\.noticeID)).count == 2)
+            // A watch started later with include_existing first sends what is stored.
+            for try await stored in water.watchCorrectionNotices(includeExisting: true) {
+                #expect(stored.noticeID == pushed.noticeID)
+                break
+            }
+        }
+    }
+
+    @Test("record corrected: the corrected proof carries the fields the raising unit's item names and the corrected ones, and names the rest withheld")
+    func correctedProofIsMinimised() async throws {
+        try await Self.withEnvironment { env in
+            let licence = try Self.householdRegister()
+            // The bank's account opening (YH-KH-001) names only the register's address.
+            let bank = try await env.client("bank")
+            let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "KH-9"),
+                                              metadata: ["staff": "agent-0001"])
+            let fetched = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let opened = try #require(try await bank.openMismatch(OpenMismatchRequest(
+                issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "YH-KH-001", caseReference: "KH-9", proofType: "HKB",
+                proofSerial: fetched.proofSerial,
+                facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
+                staff: "agent-0001").mismatch)
+            let signedIn = try await env.client("police/agent-0001")
+            _ = try await signedIn.oversight(OversightMethods.reverify, ReverifyMismatchRequest(
+                mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
+                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: MismatchResponse.self)
+            let notice = try #require(try await bank.correctionNotices().first { $0.raisedTheCase })
+            let body = try ProtoCodec.decode(ProofBody.self, from: try #require(notice.correctedProof).body)
+            #expect(body.licence?.fields.map(\.key) == ["address"])
+            #expect(body.licence?.fields.first?.value == "山东省枣庄市市中区光明路2号")
+            #expect(body.withheldFields == licence.fields.keys.filter { $0 != "address" }.sorted())
         }
     }
 

@@ -57,10 +57,16 @@ struct GetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (licenceID, holderID, purpose) = (self.licenceID, self.holderID, self.purpose)
-        let licence = try await connection.withClient { client in
-            try await client.licence(id: licenceID, holderID: holderID, purpose: purpose.purpose, metadata: purpose.metadata)
+        let (licence, withheld) = try await connection.withClient { client in
+            try await client.licenceAnswer(id: licenceID, holderID: holderID, purpose: purpose.purpose, metadata: purpose.metadata)
         }
-        if connection.json { try printJSON(ProofPrinter.LicenceOutput(licence)) } else { ProofPrinter.printLicence(licence) }
+        if connection.json {
+            struct Output: Encodable { var licence: ProofPrinter.LicenceOutput; var withheldFields: [String] }
+            try printJSON(Output(licence: ProofPrinter.LicenceOutput(licence), withheldFields: withheld))
+        } else {
+            ProofPrinter.printLicence(licence)
+            if !withheld.isEmpty { print("withheld    \(withheld.joined(separator: ", "))  (not needed for the item: its list entry does not name them)") }
+        }
     }
 }
 

@@ -108,7 +108,8 @@ struct ListDraftCommand: AsyncParsableCommand {
                  promisedDays: UInt32(clamping: record.promisedDays ?? 0), promisedHours: UInt32(clamping: record.promisedHours ?? 0),
                  proofs: (record.proofs ?? []).map {
                      ItemProof(proof: $0.proof ?? "", name: $0.name ?? "", method: $0.method ?? "", issuingUnit: $0.issuingUnit ?? "",
-                               exclusion: $0.exclusion ?? "", exclusionCategory: $0.exclusionCategory ?? "", exclusionNote: $0.exclusionNote ?? "")
+                               exclusion: $0.exclusion ?? "", exclusionCategory: $0.exclusionCategory ?? "", exclusionNote: $0.exclusionNote ?? "",
+                               fields: $0.fields ?? [])
                  })
     }
 

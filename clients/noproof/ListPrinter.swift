@@ -160,6 +160,9 @@ enum ListPrinter {
     static func proofLine(_ proof: ItemProof) -> String {
         var how = proof.method
         switch proof.method {
+        case "data_sharing":
+            how += proof.fields.isEmpty ? " (identity and validity only)"
+                : proof.fields == ["*"] ? " (the full record)" : " (fields: \(proof.fields.joined(separator: ", ")))"
         case "department_verification": how += " by \(proof.issuingUnit)"
         case "excluded":
             how += " (\(proof.exclusion)\(proof.exclusionCategory.isEmpty ? "" : "/\(proof.exclusionCategory)"): \(proof.exclusionNote)"

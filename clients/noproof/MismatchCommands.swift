@@ -152,12 +152,32 @@ struct MismatchListCommand: AsyncParsableCommand {
 struct MismatchNoticesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notices",
-        abstract: "Correction notices: records corrected after a mismatch case that this unit fetched (or whose case it raised), newest first.")
+        abstract: "Correction notices: records corrected after a mismatch case that this unit fetched (or whose case it raised), newest first.",
+        discussion: """
+        With --watch: the stored notices (oldest first), then each new one as it is written, until interrupted (Ctrl-C); \
+        --json prints one JSON object per line. No --timeout applies to the watch; when the connection is lost (server \
+        restart, GOAWAY) it reconnects and prints the stored notices again (the notice id tells a repeat).
+        """)
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The task force office: one unit's notices (default: every unit's).") var unit: String = ""
     @Option(help: "At most this many (default 100).") var limit: UInt32 = 0
+    @Flag(help: "Keep watching: print each new notice as it is written.") var watch = false
     func run() async throws {
-        let (unit, limit) = (unit, limit)
+        let (unit, limit, json) = (unit, limit, connection.json)
+        if watch {
+            try await connection.followStream(endsOnItsOwn: false, { client, _ in
+                client.watchCorrectionNotices(unitCode: unit, includeExisting: true, limit: limit)
+            }, each: { notice in
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: try encoder.encode(OversightPrinter.jsonObject(OversightPrinter.fields(notice))), as: UTF8.self))
+                } else {
+                    print(OversightPrinter.line(notice))
+                }
+            })
+            return
+        }
         let found = try await connection.withClient { client in try await client.correctionNotices(unitCode: unit, limit: limit) }
         try OversightPrinter.printList(found, empty: "no correction notices", json: connection.json, fields: OversightPrinter.fields,
                                        line: OversightPrinter.line)

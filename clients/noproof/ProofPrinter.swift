@@ -31,6 +31,8 @@ enum ProofPrinter {
         /// A department-verification proof: the issuing unit's staff member who verified the record.
         var verifier: String?
         var licence: LicenceOutput?
+        /// Data fields of the record the proof leaves out: the item's list entry does not name them.
+        var withheldFields: [String]
         var verified: Bool?
         /// The current status, with --online.
         var online: StatusOutput?
@@ -68,7 +70,7 @@ enum ProofPrinter {
             itemCode: body.purpose?.itemCode ?? "", caseReference: body.purpose?.caseReference ?? "",
             staff: legacy ? "" : body.staff,
             verifier: isVerification ? (legacy ? body.staff : body.verifierStaff) : nil,
-            licence: body.licence.map(LicenceOutput.init), verified: verified
+            licence: body.licence.map(LicenceOutput.init), withheldFields: body.withheldFields, verified: verified
         )
     }
 
@@ -122,6 +124,9 @@ enum ProofPrinter {
             }
             lines.append("status      \(licence.status.isEmpty ? "not stated" : licence.status)   \(validity)")
             for (key, value) in licence.fields.sorted(by: { $0.key < $1.key }) { lines.append("  \(key): \(value)") }
+        }
+        if !output.withheldFields.isEmpty {
+            lines.append("withheld    \(output.withheldFields.joined(separator: ", "))  (not needed for the item: its list entry does not name them)")
         }
         if let online = output.online {
             let change = online.changedAt.map { " since \($0)" } ?? ""

@@ -319,14 +319,14 @@ struct ItemShowCommand: AsyncParsableCommand {
         let (code, unit) = (self.code, self.unit ?? "")
         let item = try await connection.withClient { client in try await client.showItem(code, unitCode: unit) }
         if connection.json {
-            struct Proof: Encodable { var proof, name, method, issuingUnit: String; var applicantBrings: Bool; var whatToDo: String }
+            struct Proof: Encodable { var proof, name, method, issuingUnit: String; var fields: [String]; var applicantBrings: Bool; var whatToDo: String }
             struct Output: Encodable {
                 var unitCode, unitName: String; var listVersion: UInt32; var effectiveAt, itemCode, itemName, itemKind: String; var proofs: [Proof]
             }
             try printJSON(Output(unitCode: item.unitCode, unitName: item.unitName, listVersion: item.listVersion,
                                  effectiveAt: ListPrinter.time(item.effectiveAtMillis) ?? "", itemCode: item.itemCode, itemName: item.itemName,
                                  itemKind: item.itemKind, proofs: item.proofs.map {
-                                     Proof(proof: $0.proof, name: $0.name, method: $0.method, issuingUnit: $0.issuingUnit,
+                                     Proof(proof: $0.proof, name: $0.name, method: $0.method, issuingUnit: $0.issuingUnit, fields: $0.fields,
                                            applicantBrings: $0.applicantBrings, whatToDo: $0.whatToDo)
                                  }))
             return

@@ -195,10 +195,16 @@ struct  Noproof__V1__ProofBody
    * A department-verification proof only: the issuing unit's staff member who verified the record.
    */
   char *verifier_staff;
+  /*
+   * Data minimisation: the keys of the licence's data fields left out of `licence` because the
+   * item's list entry does not name them (sorted). Empty when nothing was withheld.
+   */
+  size_t n_withheld_fields;
+  char **withheld_fields;
 };
 #define NOPROOF__V1__PROOF_BODY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__proof_body__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /*
@@ -293,11 +299,19 @@ struct  Noproof__V1__GetLicenceRequest
 struct  Noproof__V1__GetLicenceResponse
 {
   ProtobufCMessage base;
+  /*
+   * Only the data fields the cited item's list entry names (as a Lookup's proof).
+   */
   Noproof__V1__Licence *licence;
+  /*
+   * The keys of the data fields withheld (sorted).
+   */
+  size_t n_withheld_fields;
+  char **withheld_fields;
 };
 #define NOPROOF__V1__GET_LICENCE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_licence_response__descriptor) \
-    , NULL }
+    , NULL, 0,NULL }
 
 
 struct  Noproof__V1__CheckLicenceRequest

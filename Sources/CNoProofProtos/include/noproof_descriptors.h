@@ -165,6 +165,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__update_unit_request
 static inline const ProtobufCMessageDescriptor *noproof__v1__verification_event__descriptor_ptr(void) { return &noproof__v1__verification_event__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__verification_record__descriptor_ptr(void) { return &noproof__v1__verification_record__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__verification_response__descriptor_ptr(void) { return &noproof__v1__verification_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__watch_correction_notices_request__descriptor_ptr(void) { return &noproof__v1__watch_correction_notices_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__watch_verification_queue_request__descriptor_ptr(void) { return &noproof__v1__watch_verification_queue_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__watch_verification_request__descriptor_ptr(void) { return &noproof__v1__watch_verification_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__who_looked_entry__descriptor_ptr(void) { return &noproof__v1__who_looked_entry__descriptor; }

@@ -51,6 +51,7 @@ typedef struct Noproof__V1__OversightCountsResponse Noproof__V1__OversightCounts
 typedef struct Noproof__V1__CorrectionNoticeRecord Noproof__V1__CorrectionNoticeRecord;
 typedef struct Noproof__V1__ListCorrectionNoticesRequest Noproof__V1__ListCorrectionNoticesRequest;
 typedef struct Noproof__V1__ListCorrectionNoticesResponse Noproof__V1__ListCorrectionNoticesResponse;
+typedef struct Noproof__V1__WatchCorrectionNoticesRequest Noproof__V1__WatchCorrectionNoticesRequest;
 
 
 /* --- enums --- */
@@ -787,6 +788,28 @@ struct  Noproof__V1__ListCorrectionNoticesResponse
     , 0,NULL }
 
 
+/*
+ * A watch of correction notices: each notice is pushed as a CorrectionNoticeRecord as soon as
+ * it is written; the stream runs until the caller cancels it.
+ */
+struct  Noproof__V1__WatchCorrectionNoticesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The task force office: one unit, or "" for all; other units always watch their own.
+   */
+  char *unit_code;
+  /*
+   * First send the stored notices (oldest first, at most `limit`, 0 = 100).
+   */
+  protobuf_c_boolean include_existing;
+  uint32_t limit;
+};
+#define NOPROOF__V1__WATCH_CORRECTION_NOTICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__watch_correction_notices_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
 /* Noproof__V1__CommitmentRecord methods */
 void   noproof__v1__commitment_record__init
                      (Noproof__V1__CommitmentRecord         *message);
@@ -1452,6 +1475,25 @@ Noproof__V1__ListCorrectionNoticesResponse *
 void   noproof__v1__list_correction_notices_response__free_unpacked
                      (Noproof__V1__ListCorrectionNoticesResponse *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__WatchCorrectionNoticesRequest methods */
+void   noproof__v1__watch_correction_notices_request__init
+                     (Noproof__V1__WatchCorrectionNoticesRequest         *message);
+size_t noproof__v1__watch_correction_notices_request__get_packed_size
+                     (const Noproof__V1__WatchCorrectionNoticesRequest   *message);
+size_t noproof__v1__watch_correction_notices_request__pack
+                     (const Noproof__V1__WatchCorrectionNoticesRequest   *message,
+                      uint8_t             *out);
+size_t noproof__v1__watch_correction_notices_request__pack_to_buffer
+                     (const Noproof__V1__WatchCorrectionNoticesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__WatchCorrectionNoticesRequest *
+       noproof__v1__watch_correction_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__watch_correction_notices_request__free_unpacked
+                     (Noproof__V1__WatchCorrectionNoticesRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Noproof__V1__CommitmentRecord_Closure)
@@ -1559,6 +1601,9 @@ typedef void (*Noproof__V1__ListCorrectionNoticesRequest_Closure)
 typedef void (*Noproof__V1__ListCorrectionNoticesResponse_Closure)
                  (const Noproof__V1__ListCorrectionNoticesResponse *message,
                   void *closure_data);
+typedef void (*Noproof__V1__WatchCorrectionNoticesRequest_Closure)
+                 (const Noproof__V1__WatchCorrectionNoticesRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1600,6 +1645,7 @@ extern const ProtobufCMessageDescriptor noproof__v1__oversight_counts_response__
 extern const ProtobufCMessageDescriptor noproof__v1__correction_notice_record__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__list_correction_notices_response__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__watch_correction_notices_request__descriptor;
 
 PROTOBUF_C__END_DECLS
 

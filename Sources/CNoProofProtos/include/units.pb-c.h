@@ -192,10 +192,18 @@ struct  Noproof__V1__ItemProof
   char *exclusion;
   char *exclusion_category;
   char *exclusion_note;
+  /*
+   * Data sharing: the licence's data fields the item needs (keys of the licence type's fields,
+   * ListLicenceTypes), or the single value "*" for the full record. Empty: identity and validity
+   * only (identifier, holder, holder's name, issuer, dates, status, version). A lookup for the
+   * item returns and seals only these; the proof names the fields it withheld.
+   */
+  size_t n_fields;
+  char **fields;
 };
 #define NOPROOF__V1__ITEM_PROOF__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__item_proof__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /*
@@ -769,10 +777,16 @@ struct  Noproof__V1__ItemProofGuidance
    * What to do instead, in words (the lookup, commitment or verification command, or "do not ask").
    */
   char *what_to_do;
+  /*
+   * Data sharing: the data fields the proof carries (as ItemProof.fields: empty = identity and
+   * validity only, "*" = the full record).
+   */
+  size_t n_fields;
+  char **fields;
 };
 #define NOPROOF__V1__ITEM_PROOF_GUIDANCE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__item_proof_guidance__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Noproof__V1__ShowItemResponse

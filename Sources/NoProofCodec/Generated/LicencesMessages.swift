@@ -211,8 +211,9 @@ package struct ProofBody: Hashable, Sendable {
     package var extractedAtMillis: Int64
     package var staff: String
     package var verifierStaff: String
+    package var withheldFields: [String]
 
-    package init(proofSerial: String = "", sealKind: String = "", licence: Licence? = nil, purpose: Purpose? = nil, extractingUnitCode: String = "", extractingUnitName: String = "", producingUnitCode: String = "", producingUnitName: String = "", extractedAtMillis: Int64 = 0, staff: String = "", verifierStaff: String = "") {
+    package init(proofSerial: String = "", sealKind: String = "", licence: Licence? = nil, purpose: Purpose? = nil, extractingUnitCode: String = "", extractingUnitName: String = "", producingUnitCode: String = "", producingUnitName: String = "", extractedAtMillis: Int64 = 0, staff: String = "", verifierStaff: String = "", withheldFields: [String] = []) {
         self.proofSerial = proofSerial
         self.sealKind = sealKind
         self.licence = licence
@@ -224,6 +225,7 @@ package struct ProofBody: Hashable, Sendable {
         self.extractedAtMillis = extractedAtMillis
         self.staff = staff
         self.verifierStaff = verifierStaff
+        self.withheldFields = withheldFields
     }
 }
 
@@ -244,6 +246,7 @@ extension ProofBody: ProtoMessage {
         c.extracted_at_millis = extractedAtMillis
         c.staff = arena.string(staff)
         c.verifier_staff = arena.string(verifierStaff)
+        (c.n_withheld_fields, c.withheld_fields) = arena.strings(withheldFields)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -258,6 +261,7 @@ extension ProofBody: ProtoMessage {
         extractedAtMillis = c.extracted_at_millis
         staff = try String(protobufC: c.staff)
         verifierStaff = try String(protobufC: c.verifier_staff)
+        withheldFields = try readStrings(c.n_withheld_fields, c.withheld_fields)
     }
 }
 
@@ -433,9 +437,11 @@ extension GetLicenceRequest: ProtoMessage {
 
 package struct GetLicenceResponse: Hashable, Sendable {
     package var licence: Licence?
+    package var withheldFields: [String]
 
-    package init(licence: Licence? = nil) {
+    package init(licence: Licence? = nil, withheldFields: [String] = []) {
         self.licence = licence
+        self.withheldFields = withheldFields
     }
 }
 
@@ -446,10 +452,12 @@ extension GetLicenceResponse: ProtoMessage {
 
     package func fill(_ c: inout CMessage, arena: inout CArena) {
         c.licence = licence.map { arena.message($0) }
+        (c.n_withheld_fields, c.withheld_fields) = arena.strings(withheldFields)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
         licence = try readOptional(c.licence, as: Licence.self)
+        withheldFields = try readStrings(c.n_withheld_fields, c.withheld_fields)
     }
 }
 

@@ -1478,3 +1478,33 @@ extension ListCorrectionNoticesResponse: ProtoMessage {
         notices = try readRepeated(c.n_notices, c.notices, as: CorrectionNoticeRecord.self)
     }
 }
+
+package struct WatchCorrectionNoticesRequest: Hashable, Sendable {
+    package var unitCode: String
+    package var includeExisting: Bool
+    package var limit: UInt32
+
+    package init(unitCode: String = "", includeExisting: Bool = false, limit: UInt32 = 0) {
+        self.unitCode = unitCode
+        self.includeExisting = includeExisting
+        self.limit = limit
+    }
+}
+
+extension WatchCorrectionNoticesRequest: ProtoMessage {
+    package typealias CMessage = Noproof__V1__WatchCorrectionNoticesRequest
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__watch_correction_notices_request__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 9 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.unit_code = arena.string(unitCode)
+        c.include_existing = includeExisting ? 1 : 0
+        c.limit = limit
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        unitCode = try String(protobufC: c.unit_code)
+        includeExisting = c.include_existing != 0
+        limit = c.limit
+    }
+}

@@ -159,8 +159,9 @@ package struct ItemProof: Hashable, Sendable {
     package var exclusion: String
     package var exclusionCategory: String
     package var exclusionNote: String
+    package var fields: [String]
 
-    package init(proof: String = "", name: String = "", method: String = "", issuingUnit: String = "", exclusion: String = "", exclusionCategory: String = "", exclusionNote: String = "") {
+    package init(proof: String = "", name: String = "", method: String = "", issuingUnit: String = "", exclusion: String = "", exclusionCategory: String = "", exclusionNote: String = "", fields: [String] = []) {
         self.proof = proof
         self.name = name
         self.method = method
@@ -168,6 +169,7 @@ package struct ItemProof: Hashable, Sendable {
         self.exclusion = exclusion
         self.exclusionCategory = exclusionCategory
         self.exclusionNote = exclusionNote
+        self.fields = fields
     }
 }
 
@@ -184,6 +186,7 @@ extension ItemProof: ProtoMessage {
         c.exclusion = arena.string(exclusion)
         c.exclusion_category = arena.string(exclusionCategory)
         c.exclusion_note = arena.string(exclusionNote)
+        (c.n_fields, c.fields) = arena.strings(fields)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -194,6 +197,7 @@ extension ItemProof: ProtoMessage {
         exclusion = try String(protobufC: c.exclusion)
         exclusionCategory = try String(protobufC: c.exclusion_category)
         exclusionNote = try String(protobufC: c.exclusion_note)
+        fields = try readStrings(c.n_fields, c.fields)
     }
 }
 
@@ -1253,14 +1257,16 @@ package struct ItemProofGuidance: Hashable, Sendable {
     package var issuingUnit: String
     package var applicantBrings: Bool
     package var whatToDo: String
+    package var fields: [String]
 
-    package init(proof: String = "", name: String = "", method: String = "", issuingUnit: String = "", applicantBrings: Bool = false, whatToDo: String = "") {
+    package init(proof: String = "", name: String = "", method: String = "", issuingUnit: String = "", applicantBrings: Bool = false, whatToDo: String = "", fields: [String] = []) {
         self.proof = proof
         self.name = name
         self.method = method
         self.issuingUnit = issuingUnit
         self.applicantBrings = applicantBrings
         self.whatToDo = whatToDo
+        self.fields = fields
     }
 }
 
@@ -1276,6 +1282,7 @@ extension ItemProofGuidance: ProtoMessage {
         c.issuing_unit = arena.string(issuingUnit)
         c.applicant_brings = applicantBrings ? 1 : 0
         c.what_to_do = arena.string(whatToDo)
+        (c.n_fields, c.fields) = arena.strings(fields)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -1285,6 +1292,7 @@ extension ItemProofGuidance: ProtoMessage {
         issuingUnit = try String(protobufC: c.issuing_unit)
         applicantBrings = c.applicant_brings != 0
         whatToDo = try String(protobufC: c.what_to_do)
+        fields = try readStrings(c.n_fields, c.fields)
     }
 }
 

@@ -80,5 +80,6 @@ package enum ContractMethods {
         AuditMethods.proveRecord.descriptor,
         AuditMethods.proveConsistency.descriptor,
         OversightMethods.listCorrectionNotices.descriptor,
+        OversightMethods.watchCorrectionNotices.descriptor,
     ]
 }

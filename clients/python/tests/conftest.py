@@ -18,7 +18,7 @@ unit's published list that obtains the licence type by data sharing. The demo un
 
 * ``demo-water`` (``CREDENTIAL``, the default): item ``SW-KH-001`` lists JMSFZ and BDCQZS,
   ``SW-GH-002`` lists JMSFZ, BDCQZS and YYZZ;
-* ``demo-bank`` (``BANK``): ``YH-KH-001`` lists JMSFZ and HKB, ``YH-DK-002`` JMSFZ, JHZ, BDCQZS and
+* ``demo-bank`` (``BANK``): ``YH-KH-001`` (``BANK_ITEM``) lists JMSFZ and HKB, ``YH-DK-002`` JMSFZ, JHZ, BDCQZS and
   SBJFJL by data sharing and WFZJL by department verification;
 * ``demo-taskforce`` (``TASKFORCE``): may issue, amend, import, suspend, reinstate and revoke any
   licence, but its only item (``ZB-TS-001``, JMSFZ) is no use for the other lookups.
@@ -58,6 +58,9 @@ CREDENTIAL = WATER
 """The default credential of the tests: the water company's system (acting for agent-0001), for lookups, checks and licence reads."""
 ITEM = "SW-KH-001"
 """demo-water's item for new water accounts: lists JMSFZ and BDCQZS, obtained by data sharing."""
+BANK_ITEM = "YH-KH-001"
+"""demo-bank's item for opening an account: JMSFZ by data sharing with the card's sex, birth date, address and
+issuing authority (not ethnicity), and HKB with the address."""
 ITEM_TRANSFER = "SW-GH-002"
 """demo-water's item for account transfers: lists JMSFZ, BDCQZS and YYZZ, obtained by data sharing."""
 

@@ -17,6 +17,7 @@ The protocol is docs/PROTOCOL.md of the NoProof repository; the messages are in
 """
 
 from . import messages
+from ._connection import Connection
 from .client import DEFAULT_PORT, Client, Metadata, ServerStream
 from .errors import (
     Aborted,
@@ -39,6 +40,7 @@ from .errors import (
     Unimplemented,
     Unknown,
 )
+from .retry import RetryPolicy, Safety
 from .proofs import read_keys, read_proof, verify_proof, verify_proof_key, verify_proof_status, write_keys, write_proof
 
 __version__ = "0.1.0"
@@ -48,6 +50,9 @@ __all__ = [
     "Client",
     "Metadata",
     "ServerStream",
+    "Connection",
+    "RetryPolicy",
+    "Safety",
     "messages",
     "StatusCode",
     "RpcError",

@@ -91,4 +91,5 @@ METHODS: dict[str, Method] = {
     "/noproof.v1.Audit/ProveRecord": Method("noproof.v1.Audit", "ProveRecord", 121, "/noproof.v1.Audit/ProveRecord", "noproof.v1.ProveRecordRequest", "noproof.v1.ProveRecordResponse", False, True),
     "/noproof.v1.Audit/ProveConsistency": Method("noproof.v1.Audit", "ProveConsistency", 122, "/noproof.v1.Audit/ProveConsistency", "noproof.v1.ProveConsistencyRequest", "noproof.v1.ProveConsistencyResponse", False, True),
     "/noproof.v1.Oversight/ListCorrectionNotices": Method("noproof.v1.Oversight", "ListCorrectionNotices", 130, "/noproof.v1.Oversight/ListCorrectionNotices", "noproof.v1.ListCorrectionNoticesRequest", "noproof.v1.ListCorrectionNoticesResponse", False, True),
+    "/noproof.v1.Oversight/WatchCorrectionNotices": Method("noproof.v1.Oversight", "WatchCorrectionNotices", 131, "/noproof.v1.Oversight/WatchCorrectionNotices", "noproof.v1.WatchCorrectionNoticesRequest", "noproof.v1.CorrectionNoticeRecord", True, True),
 }

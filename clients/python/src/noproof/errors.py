@@ -73,6 +73,9 @@ class RpcError(Exception):
         message: what went wrong, as the server (or this client) explained it.
         raw_code: the numeric code exactly as received.
         metadata: the ``CallStatus.metadata`` pairs the server sent with the failure, if any.
+        not_processed: True when the client knows the server did not process the call (it could
+            not connect, the connection was going away, or a GOAWAY's ``last_call_id`` excluded the
+            call): retrying it cannot do anything twice.
 
     :meth:`RpcError.of` builds the exception of the right subclass for a code; the subclasses
     take just the message: ``raise noproof.NotFound("no such licence")``.
@@ -86,6 +89,7 @@ class RpcError(Exception):
             self.code = StatusCode.UNKNOWN
         self.message: str = message
         self.metadata: tuple[tuple[str, str], ...] = tuple(metadata)
+        self.not_processed: bool = False
         super().__init__(str(self))
 
     @property

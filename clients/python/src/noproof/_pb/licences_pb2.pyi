@@ -72,10 +72,12 @@ class GetLicenceRequest(_message.Message):
     def __init__(self, licence_id: _Optional[str] = ..., holder_id: _Optional[str] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ...) -> None: ...
 
 class GetLicenceResponse(_message.Message):
-    __slots__ = ["licence"]
+    __slots__ = ["licence", "withheld_fields"]
     LICENCE_FIELD_NUMBER: _ClassVar[int]
+    WITHHELD_FIELDS_FIELD_NUMBER: _ClassVar[int]
     licence: Licence
-    def __init__(self, licence: _Optional[_Union[Licence, _Mapping]] = ...) -> None: ...
+    withheld_fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, licence: _Optional[_Union[Licence, _Mapping]] = ..., withheld_fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetSealKeysRequest(_message.Message):
     __slots__ = []
@@ -222,7 +224,7 @@ class LookupResponse(_message.Message):
     def __init__(self, proof: _Optional[_Union[SealedProof, _Mapping]] = ...) -> None: ...
 
 class ProofBody(_message.Message):
-    __slots__ = ["extracted_at_millis", "extracting_unit_code", "extracting_unit_name", "licence", "producing_unit_code", "producing_unit_name", "proof_serial", "purpose", "seal_kind", "staff", "verifier_staff"]
+    __slots__ = ["extracted_at_millis", "extracting_unit_code", "extracting_unit_name", "licence", "producing_unit_code", "producing_unit_name", "proof_serial", "purpose", "seal_kind", "staff", "verifier_staff", "withheld_fields"]
     EXTRACTED_AT_MILLIS_FIELD_NUMBER: _ClassVar[int]
     EXTRACTING_UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     EXTRACTING_UNIT_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -234,6 +236,7 @@ class ProofBody(_message.Message):
     SEAL_KIND_FIELD_NUMBER: _ClassVar[int]
     STAFF_FIELD_NUMBER: _ClassVar[int]
     VERIFIER_STAFF_FIELD_NUMBER: _ClassVar[int]
+    WITHHELD_FIELDS_FIELD_NUMBER: _ClassVar[int]
     extracted_at_millis: int
     extracting_unit_code: str
     extracting_unit_name: str
@@ -245,7 +248,8 @@ class ProofBody(_message.Message):
     seal_kind: str
     staff: str
     verifier_staff: str
-    def __init__(self, proof_serial: _Optional[str] = ..., seal_kind: _Optional[str] = ..., licence: _Optional[_Union[Licence, _Mapping]] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ..., extracting_unit_code: _Optional[str] = ..., extracting_unit_name: _Optional[str] = ..., producing_unit_code: _Optional[str] = ..., producing_unit_name: _Optional[str] = ..., extracted_at_millis: _Optional[int] = ..., staff: _Optional[str] = ..., verifier_staff: _Optional[str] = ...) -> None: ...
+    withheld_fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, proof_serial: _Optional[str] = ..., seal_kind: _Optional[str] = ..., licence: _Optional[_Union[Licence, _Mapping]] = ..., purpose: _Optional[_Union[Purpose, _Mapping]] = ..., extracting_unit_code: _Optional[str] = ..., extracting_unit_name: _Optional[str] = ..., producing_unit_code: _Optional[str] = ..., producing_unit_name: _Optional[str] = ..., extracted_at_millis: _Optional[int] = ..., staff: _Optional[str] = ..., verifier_staff: _Optional[str] = ..., withheld_fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ProofStatusRequest(_message.Message):
     __slots__ = ["proof"]

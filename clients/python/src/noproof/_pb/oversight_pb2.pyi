@@ -569,3 +569,13 @@ class RouteComplaintRequest(_message.Message):
     complaint_id: str
     unit_code: str
     def __init__(self, complaint_id: _Optional[str] = ..., unit_code: _Optional[str] = ...) -> None: ...
+
+class WatchCorrectionNoticesRequest(_message.Message):
+    __slots__ = ["include_existing", "limit", "unit_code"]
+    INCLUDE_EXISTING_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    include_existing: bool
+    limit: int
+    unit_code: str
+    def __init__(self, unit_code: _Optional[str] = ..., include_existing: bool = ..., limit: _Optional[int] = ...) -> None: ...

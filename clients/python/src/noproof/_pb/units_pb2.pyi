@@ -242,10 +242,11 @@ class ItemListResponse(_message.Message):
     def __init__(self, list: _Optional[_Union[ItemList, _Mapping]] = ...) -> None: ...
 
 class ItemProof(_message.Message):
-    __slots__ = ["exclusion", "exclusion_category", "exclusion_note", "issuing_unit", "method", "name", "proof"]
+    __slots__ = ["exclusion", "exclusion_category", "exclusion_note", "fields", "issuing_unit", "method", "name", "proof"]
     EXCLUSION_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     EXCLUSION_FIELD_NUMBER: _ClassVar[int]
     EXCLUSION_NOTE_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
     ISSUING_UNIT_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -253,27 +254,30 @@ class ItemProof(_message.Message):
     exclusion: str
     exclusion_category: str
     exclusion_note: str
+    fields: _containers.RepeatedScalarFieldContainer[str]
     issuing_unit: str
     method: str
     name: str
     proof: str
-    def __init__(self, proof: _Optional[str] = ..., name: _Optional[str] = ..., method: _Optional[str] = ..., issuing_unit: _Optional[str] = ..., exclusion: _Optional[str] = ..., exclusion_category: _Optional[str] = ..., exclusion_note: _Optional[str] = ...) -> None: ...
+    def __init__(self, proof: _Optional[str] = ..., name: _Optional[str] = ..., method: _Optional[str] = ..., issuing_unit: _Optional[str] = ..., exclusion: _Optional[str] = ..., exclusion_category: _Optional[str] = ..., exclusion_note: _Optional[str] = ..., fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ItemProofGuidance(_message.Message):
-    __slots__ = ["applicant_brings", "issuing_unit", "method", "name", "proof", "what_to_do"]
+    __slots__ = ["applicant_brings", "fields", "issuing_unit", "method", "name", "proof", "what_to_do"]
     APPLICANT_BRINGS_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
     ISSUING_UNIT_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     PROOF_FIELD_NUMBER: _ClassVar[int]
     WHAT_TO_DO_FIELD_NUMBER: _ClassVar[int]
     applicant_brings: bool
+    fields: _containers.RepeatedScalarFieldContainer[str]
     issuing_unit: str
     method: str
     name: str
     proof: str
     what_to_do: str
-    def __init__(self, proof: _Optional[str] = ..., name: _Optional[str] = ..., method: _Optional[str] = ..., issuing_unit: _Optional[str] = ..., applicant_brings: bool = ..., what_to_do: _Optional[str] = ...) -> None: ...
+    def __init__(self, proof: _Optional[str] = ..., name: _Optional[str] = ..., method: _Optional[str] = ..., issuing_unit: _Optional[str] = ..., applicant_brings: bool = ..., what_to_do: _Optional[str] = ..., fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListCredentialsRequest(_message.Message):
     __slots__ = ["unit_code"]
