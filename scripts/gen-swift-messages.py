@@ -1,15 +1,37 @@
 #!/usr/bin/env python3
-"""Generates Swift value types and their protobuf-c conversions (NoProofCodec) from Protos/.
+"""Generates the Swift and Python code of the RPC contract from Protos/.
 
-The envelope and built-in protos (rpc, health, reflection, session) have hand-written Swift types
-in Sources/NoProofCodec/Messages; every other .proto file gets
-Sources/NoProofCodec/Generated/<File>Messages.swift from this script.
+Messages: the envelope and built-in protos (rpc, health, reflection, session) have hand-written
+Swift types in Sources/NoProofCodec/Messages; every other .proto file gets
+Sources/NoProofCodec/Generated/<File>Messages.swift (value types and protobuf-c conversions).
+
+Methods: every `service` block gets Sources/NoProofProtocol/Generated/<Service>Methods.swift (typed
+method descriptors: `UnaryMethod<Request, Response>` / `ServerStreamingMethod<Request, Response>`,
+which the server registers handlers with and the Swift client calls), all of them
+Sources/NoProofProtocol/Generated/ContractMethods.swift (the whole contract), and the Python
+client's method table clients/python/src/noproof/_methods.py.
 
     scripts/gen-swift-messages.py           regenerate
     scripts/gen-swift-messages.py --check   exit 1 if the committed files are stale
 
 Supported proto3 subset: scalar (string, bytes, bool, int32, int64, uint32, uint64), message and
-nested enum fields, `repeated` of strings, bytes and messages.
+nested enum fields, `repeated` of strings, bytes and messages; `service` blocks of unary and
+server-streaming `rpc`s (no client streaming) whose request and response are messages of the same
+package.
+
+A method's numeric id and access rules are annotations in the comment lines right above its `rpc`
+(custom `MethodOptions` would need google/protobuf/descriptor.proto, whose C code protoc-c does not
+ship: see docs/PROTOCOL.md, "Adding a method"):
+
+    // <summary, the text ListMethods sends; may span several lines>
+    // @id 10                  the stable method id (required, unique, non-zero)
+    // @public                 callable before authenticating (default: authentication required)
+    // @role <text>            the staff role the call needs, as ListMethods tells it (default: none)
+    // @swift <name>           the Swift descriptor's name (default: the method name, lowerCamelCase)
+    rpc Lookup(LookupRequest) returns (LookupResponse);
+
+and above the `service` line, `// @swift <EnumName>` names its Swift enum (default:
+<Service>Methods); the other comment lines there are its documentation.
 """
 import pathlib
 import re
@@ -18,6 +40,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROTOS = ROOT / "Protos"
 OUT = ROOT / "Sources" / "NoProofCodec" / "Generated"
+METHODS_OUT = ROOT / "Sources" / "NoProofProtocol" / "Generated"
+PYTHON_METHODS = ROOT / "clients" / "python" / "src" / "noproof" / "_methods.py"
 HAND_WRITTEN = {"rpc.proto", "health.proto", "reflection.proto", "session.proto"}
 
 SCALARS = {
@@ -246,16 +270,225 @@ def generate(path):
     return "\n".join(lines)
 
 
+def comment_block(lines, end):
+    """The `//` comment lines right above line `end` (stripped of the slashes), top first."""
+    block = []
+    i = end - 1
+    while i >= 0 and lines[i].strip().startswith("//"):
+        block.insert(0, lines[i].strip()[2:].strip())
+        i -= 1
+    return block
+
+
+def annotations(block, where):
+    """Splits a comment block into its text and its `@key value` annotations."""
+    text, notes = [], {}
+    for line in block:
+        m = re.match(r"@(\w+)\s*(.*)$", line)
+        if not m:
+            if line:
+                text.append(line)
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key not in {"id", "public", "role", "swift"}:
+            raise SystemExit(f"{where}: unknown annotation @{key}")
+        if key in notes:
+            raise SystemExit(f"{where}: @{key} given twice")
+        notes[key] = value
+    return " ".join(text), notes
+
+
+def lower_camel(name):
+    return name[:1].lower() + name[1:]
+
+
+def parse_services(path):
+    """The `service` blocks of a .proto file with their methods and annotations."""
+    raw = path.read_text()
+    package = re.search(r"package\s+([\w.]+)\s*;", raw).group(1)
+    lines = raw.split("\n")
+    services = []
+    current = None
+    for n, line in enumerate(lines):
+        code = re.sub(r"//.*", "", line).strip()
+        s = re.match(r"service\s+(\w+)\s*\{$", code)
+        if s:
+            doc, notes = annotations(comment_block(lines, n), f"{path.name}: service {s.group(1)}")
+            if set(notes) - {"swift"}:
+                raise SystemExit(f"{path.name}: service {s.group(1)}: only @swift annotates a service")
+            current = {"name": s.group(1), "full": f"{package}.{s.group(1)}", "doc": doc,
+                       "swift": notes.get("swift") or f"{s.group(1)}Methods", "proto": path.name, "methods": []}
+            services.append(current)
+            continue
+        if current is None:
+            if code.startswith("rpc "):
+                raise SystemExit(f"{path.name}:{n + 1}: rpc outside a service block")
+            continue
+        if code == "}":
+            current = None
+            continue
+        if not code:
+            continue
+        r = re.match(r"rpc\s+(\w+)\s*\(\s*(stream\s+)?([\w.]+)\s*\)\s*returns\s*\(\s*(stream\s+)?([\w.]+)\s*\)\s*;$", code)
+        if not r:
+            raise SystemExit(f"{path.name}:{n + 1}: not supported in a service block (one `rpc A(B) returns (C);` a line): {code}")
+        name = r.group(1)
+        where = f"{path.name}: {current['name']}.{name}"
+        if r.group(2):
+            raise SystemExit(f"{where}: client streaming is not supported")
+        summary, notes = annotations(comment_block(lines, n), where)
+        if not re.fullmatch(r"\d+", notes.get("id", "")):
+            raise SystemExit(f"{where}: needs `// @id <number>` above the rpc")
+        for key in ("public",):
+            if notes.get(key):
+                raise SystemExit(f"{where}: @{key} takes no value")
+        if "role" in notes and not notes["role"]:
+            raise SystemExit(f"{where}: @role needs a value")
+        for t in (r.group(3), r.group(5)):
+            if "." in t:
+                raise SystemExit(f"{where}: {t}: only messages of package {package} are supported")
+        current["methods"].append({
+            "name": name, "id": int(notes["id"]), "request": r.group(3), "response": r.group(5),
+            "streaming": bool(r.group(4)), "public": "public" in notes, "role": notes.get("role", ""),
+            "summary": summary, "swift": notes.get("swift") or lower_camel(name),
+            "path": f"/{current['full']}/{name}", "package": package,
+        })
+    if current is not None:
+        raise SystemExit(f"{path.name}: service {current['name']} is not closed")
+    return services
+
+
+def all_services():
+    services = [s for proto in sorted(PROTOS.glob("*.proto")) for s in parse_services(proto)]
+    messages = set()
+    for proto in PROTOS.glob("*.proto"):
+        messages |= {m["name"] for m in parse(proto.read_text())[1]}
+    ids, paths, enums = {}, set(), set()
+    for s in services:
+        if s["swift"] in enums:
+            raise SystemExit(f"Swift enum {s['swift']} used by two services")
+        enums.add(s["swift"])
+        names = set()
+        for m in s["methods"]:
+            if m["id"] == 0:
+                raise SystemExit(f"{m['path']}: method id 0 is reserved")
+            if m["id"] in ids:
+                raise SystemExit(f"{m['path']}: method id {m['id']} already used by {ids[m['id']]}")
+            ids[m["id"]] = m["path"]
+            if m["swift"] in names:
+                raise SystemExit(f"{m['path']}: Swift name {m['swift']} used twice in {s['name']}")
+            names.add(m["swift"])
+            for t in (m["request"], m["response"]):
+                if t not in messages:
+                    raise SystemExit(f"{m['path']}: unknown message {t}")
+    return services
+
+
+def swift_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def generate_methods(service):
+    lines = [
+        f"// Generated by scripts/gen-swift-messages.py from Protos/{service['proto']}. DO NOT EDIT.",
+        "import NoProofCodec",
+        "",
+    ]
+    if service["doc"]:
+        lines.append(f"/// {service['doc']}")
+    lines.append(f"package enum {service['swift']} {{")
+    lines.append(f"    package static let service = {swift_string(service['full'])}")
+    for m in service["methods"]:
+        kind = "ServerStreamingMethod" if m["streaming"] else "UnaryMethod"
+        lines.append("")
+        lines.append(f"    /// `{m['path']}` (id {m['id']}){': ' + m['summary'] if m['summary'] else ''}")
+        args = [f"service: service, method: {swift_string(m['name'])}, id: {m['id']}"]
+        if m["public"]:
+            args.append("requiresAuthentication: false")
+        if m["role"]:
+            args.append(f"requiredRole: {swift_string(m['role'])}")
+        if m["summary"]:
+            args.append(f"summary: {swift_string(m['summary'])}")
+        lines.append(f"    package static let {m['swift']} = {kind}<{m['request']}, {m['response']}>(")
+        lines.append("        " + ",\n        ".join(args))
+        lines.append("    )")
+    lines.append("")
+    lines.append("    /// Every method of the service, by id.")
+    by_id = sorted(service["methods"], key=lambda m: m["id"])
+    lines.append(f"    package static let all: [MethodDescriptor] = [")
+    for m in by_id:
+        lines.append(f"        {m['swift']}.descriptor,")
+    lines.append("    ]")
+    lines.append("}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def generate_contract(services):
+    lines = [
+        "// Generated by scripts/gen-swift-messages.py from Protos/*.proto. DO NOT EDIT.",
+        "",
+        "/// The whole RPC contract: every method the protos declare.",
+        "package enum ContractMethods {",
+        "    /// Every method of every service (the built-in ones too), by id.",
+        "    package static let all: [MethodDescriptor] = [",
+    ]
+    methods = sorted(((s, m) for s in services for m in s["methods"]), key=lambda sm: sm[1]["id"])
+    for s, m in methods:
+        lines.append(f"        {s['swift']}.{m['swift']}.descriptor,")
+    lines.append("    ]")
+    lines.append("}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def generate_python_methods(services):
+    lines = [
+        "# Generated by scripts/gen-swift-messages.py from Protos/*.proto; do not edit.",
+        "from __future__ import annotations",
+        "from typing import NamedTuple",
+        "",
+        "",
+        "class Method(NamedTuple):",
+        '    service: str           # "noproof.v1.Licences"',
+        '    name: str              # "Lookup"',
+        "    id: int                # 10",
+        '    path: str              # "/noproof.v1.Licences/Lookup"',
+        '    request: str           # "noproof.v1.LookupRequest" (full proto name)',
+        '    response: str          # "noproof.v1.LookupResponse"',
+        "    server_streaming: bool",
+        "    requires_authentication: bool",
+        "",
+        "",
+        "METHODS: dict[str, Method] = {",
+    ]
+    methods = sorted(((s, m) for s in services for m in s["methods"]), key=lambda sm: sm[1]["id"])
+    for s, m in methods:
+        fields = [s["full"], m["name"], m["id"], m["path"], f"{m['package']}.{m['request']}",
+                  f"{m['package']}.{m['response']}", m["streaming"], not m["public"]]
+        rendered = ", ".join(f'"{f}"' if isinstance(f, str) else str(f) for f in fields)
+        lines.append(f'    "{m["path"]}": Method({rendered}),')
+    lines.append("}")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def main():
     check = "--check" in sys.argv
     check_nesting()
+    services = all_services()
     OUT.mkdir(parents=True, exist_ok=True)
+    METHODS_OUT.mkdir(parents=True, exist_ok=True)
     wanted = {}
     for proto in sorted(PROTOS.glob("*.proto")):
         if proto.name in HAND_WRITTEN:
             continue
         stem = "".join(w.capitalize() for w in proto.stem.split("_"))
         wanted[OUT / f"{stem}Messages.swift"] = generate(proto)
+    for service in services:
+        wanted[METHODS_OUT / f"{service['swift']}.swift"] = generate_methods(service)
+    wanted[METHODS_OUT / "ContractMethods.swift"] = generate_contract(services)
+    wanted[PYTHON_METHODS] = generate_python_methods(services)
     stale = False
     for path, text in wanted.items():
         if check:
@@ -264,7 +497,7 @@ def main():
                 stale = True
         else:
             path.write_text(text)
-    for path in OUT.glob("*.swift"):
+    for path in [*OUT.glob("*.swift"), *METHODS_OUT.glob("*.swift")]:
         if path not in wanted:
             if check:
                 print(f"orphan: {path.relative_to(ROOT)}", file=sys.stderr)
@@ -273,9 +506,10 @@ def main():
                 path.unlink()
     if check:
         if stale:
-            print("generated Swift messages are stale: run scripts/gen-swift-messages.py and commit", file=sys.stderr)
+            print("generated Swift messages and methods or the Python method table are stale: "
+                  "run scripts/gen-swift-messages.py and commit", file=sys.stderr)
             sys.exit(1)
-        print("generated Swift messages are up to date")
+        print("generated Swift messages and methods and the Python method table are up to date")
     else:
         print("regenerated: " + " ".join(p.name for p in wanted))
 

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 echo "== generated code"
 scripts/gen-protos.sh --check
-scripts/gen-swift-messages.py --check
+scripts/gen-swift-messages.py --check   # Swift messages and methods, and the Python method table
+clients/python/scripts/gen_protos.sh --check
 echo "== build"
 swift build --build-tests
 echo "== swift test"

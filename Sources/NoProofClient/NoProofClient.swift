@@ -230,17 +230,17 @@ package final class NoProofClient: Sendable {
     // MARK: Built-in services
 
     package func health(service: String = "", timeout: Duration? = nil) async throws -> HealthCheckResponse {
-        try await unary(.path("/noproof.v1.Health/Check"), request: HealthCheckRequest(service: service),
+        try await unary(HealthMethods.check, request: HealthCheckRequest(service: service),
                         as: HealthCheckResponse.self, timeout: timeout)
     }
 
     package func listMethods(timeout: Duration? = nil) async throws -> ListMethodsResponse {
-        try await unary(.path("/noproof.v1.Reflection/ListMethods"), request: ListMethodsRequest(),
+        try await unary(ReflectionMethods.listMethods, request: ListMethodsRequest(),
                         as: ListMethodsResponse.self, timeout: timeout)
     }
 
     package func authenticate(credentialID: String, secret: String) async throws -> AuthenticateResponse {
-        try await unary(.path("/noproof.v1.Session/Authenticate"),
+        try await unary(SessionMethods.authenticate,
                         request: AuthenticateRequest(credentialID: credentialID, secret: secret),
                         as: AuthenticateResponse.self)
     }

@@ -3,23 +3,12 @@ import NoProofCodec
 import NoProofProtocol
 
 /// The methods every NoProof server offers: health checking, the method listing and
-/// authentication. Their ids (1-3) are fixed by docs/PROTOCOL.md.
+/// authentication. Their ids (1-3) are fixed by docs/PROTOCOL.md; their descriptors are generated
+/// from Protos/health.proto, reflection.proto and session.proto.
 package enum BuiltinServices {
-    package static let healthCheck = MethodDescriptor(
-        service: "noproof.v1.Health", method: "Check", id: 1,
-        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
-        requiresAuthentication: false, summary: "Whether the server (or one service) is serving"
-    )
-    package static let listMethods = MethodDescriptor(
-        service: "noproof.v1.Reflection", method: "ListMethods", id: 2,
-        requestType: "noproof.v1.ListMethodsRequest", responseType: "noproof.v1.ListMethodsResponse",
-        summary: "Every method with its numeric id, types and access rules"
-    )
-    package static let authenticate = MethodDescriptor(
-        service: "noproof.v1.Session", method: "Authenticate", id: 3,
-        requestType: "noproof.v1.AuthenticateRequest", responseType: "noproof.v1.AuthenticateResponse",
-        requiresAuthentication: false, summary: "Authenticates the connection as a unit with its credential"
-    )
+    package static let healthCheck = HealthMethods.check
+    package static let listMethods = ReflectionMethods.listMethods
+    package static let authenticate = SessionMethods.authenticate
 
     /// Adds the built-in methods. Call after every other method is registered, so that the
     /// listing and the health check know them all.
@@ -28,7 +17,7 @@ package enum BuiltinServices {
         authenticator: any Authenticator, throttle: AuthenticationThrottle? = nil, startedAt: ContinuousClock.Instant = .now
     ) {
         // The listing and the services the health check knows, fixed at registration.
-        var all = registry.methods.all + [healthCheck, listMethods, authenticate]
+        var all = registry.methods.all + [healthCheck.descriptor, listMethods.descriptor, authenticate.descriptor]
         all.sort { $0.id < $1.id }
         let listing = ListMethodsResponse(methods: all)
         let services = Set(all.map(\.service))

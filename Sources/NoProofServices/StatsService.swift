@@ -7,11 +7,7 @@ import NoProofAudit
 
 /// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume.
 package struct StatsService: Sendable {
-    package static let getStats = MethodDescriptor(
-        service: "noproof.v1.Admin", method: "GetStats", id: 90,
-        requestType: "noproof.v1.GetStatsRequest", responseType: "noproof.v1.GetStatsResponse",
-        summary: "Connections, calls, process CPU, licence cache hit ratio, audit records and chain head"
-    )
+    package static let getStats = AdminMethods.getStats
 
     let statistics: ServerStatistics
     let library: LicenceLibrary

@@ -154,16 +154,16 @@ struct MismatchCorrectionTests {
                                                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             // A system credential's staff name is no authority to change the library; another unit may not re-verify at all.
             let police = try await env.client("police")
-            #expect(await Self.failure { _ = try await police.oversight("Reverify", reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
+            #expect(await Self.failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
                     == .permissionDenied)
             let water = try await env.client("water/agent-0001")
-            #expect(await Self.failure { _ = try await water.oversight("Reverify", reverify, as: MismatchResponse.self) }?.code == .permissionDenied)
+            #expect(await Self.failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }?.code == .permissionDenied)
             // A corrected key that is not one of the case's facts is refused before anything is written.
             let signedIn = try await env.client("police/agent-0001")
             var unknownKey = reverify
             unknownKey.corrected = [LicenceField(key: "householder_name", value: "x")]
-            #expect(await Self.failure { _ = try await signedIn.oversight("Reverify", unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
-            let resolved = try #require(try await signedIn.oversight("Reverify", reverify, as: MismatchResponse.self).mismatch)
+            #expect(await Self.failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
+            let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self).mismatch)
             #expect(resolved.status == "resolved" && resolved.finding == "record_corrected")
             #expect(resolved.correctedLicenceID == licenceID && resolved.correctedLicenceVersion == Int64(before.version + 1))
             #expect(resolved.correctedProofSerial == "C-\(opened.mismatchID)-V\(before.version + 1)")
@@ -215,7 +215,7 @@ struct MismatchCorrectionTests {
             #expect(trail.filter { $0.action == "Oversight.CorrectionNotice" }.map(\.counterpartUnit) == [Self.civil, Self.water].sorted())
 
             // A retry changes nothing more.
-            let retry = try await signedIn.oversight("Reverify", reverify, as: MismatchResponse.self)
+            let retry = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
             #expect(retry.replayed)
             #expect(try await env.library.licence(id: licenceID).version == before.version + 1)
         }
@@ -254,7 +254,7 @@ struct MismatchCorrectionTests {
             let signedIn = try await env.client("police/agent-0001")
             let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
                                                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
-            _ = try await signedIn.oversight("Reverify", reverify, as: MismatchResponse.self)
+            _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
             let pushed = try #require(try await waterFirst.value)
             #expect(pushed.unitCode == Self.water && pushed.licenceID == licenceID && pushed.fetchCaseReferences == ["GH-5"])
             #expect(pushed.correctedProof == nil && !pushed.raisedTheCase)
@@ -284,7 +284,7 @@ struct MismatchCorrectionTests {
                 facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
                 staff: "agent-0001").mismatch)
             let signedIn = try await env.client("police/agent-0001")
-            _ = try await signedIn.oversight("Reverify", ReverifyMismatchRequest(
+            _ = try await signedIn.oversight(OversightMethods.reverify, ReverifyMismatchRequest(
                 mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
                 corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: MismatchResponse.self)
             let notice = try #require(try await bank.correctionNotices().first { $0.raisedTheCase })
@@ -305,14 +305,14 @@ struct MismatchCorrectionTests {
             let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
                                                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             let refused = try await env.withTrailLocked {
-                await Self.failure { _ = try await signedIn.oversight("Reverify", reverify, as: MismatchResponse.self) }
+                await Self.failure { _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }
             }
             #expect(refused?.code == .unavailable && refused?.message.contains("nothing was changed") == true, "\(String(describing: refused))")
             #expect(try await env.library.licence(id: licenceID) == before)
             #expect(try await env.store.mismatch(id: opened.mismatchID)?.status == .open)
             #expect(try await env.store.correctionNotices(unit: nil, limit: 100).isEmpty)
             // Once the trail is free, the same call goes through.
-            let resolved = try #require(try await signedIn.oversight("Reverify", reverify, as: MismatchResponse.self).mismatch)
+            let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self).mismatch)
             #expect(resolved.correctedLicenceVersion == Int64(before.version + 1))
         }
     }

@@ -254,7 +254,8 @@ struct OversightServiceTests {
             #expect(try await water.mismatches().isEmpty)
 
             func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> MismatchRecord {
-                try #require(try await client.oversight(method, request, as: MismatchResponse.self, staff: "agent-0001").mismatch)
+                try #require(try await client.unary(.path("/noproof.v1.Oversight/\(method)"), request: request, as: MismatchResponse.self,
+                                                    metadata: ["staff": "agent-0001"]).mismatch)
             }
             // The issuing unit cannot ask for supplements; the opener cannot re-verify.
             #expect(await code { _ = try await call(university, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .permissionDenied)
@@ -309,7 +310,8 @@ struct OversightServiceTests {
             #expect(try await taskforce.fileComplaint(filing, staff: "agent-0001").replayed)
             let id = filed.complaintID
             func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> ComplaintRecord {
-                try #require(try await client.oversight(method, request, as: ComplaintResponse.self, staff: "agent-0001").complaint)
+                try #require(try await client.unary(.path("/noproof.v1.Oversight/\(method)"), request: request, as: ComplaintResponse.self,
+                                                    metadata: ["staff": "agent-0001"]).complaint)
             }
             // Not yet routed: the unit cannot see or answer it.
             #expect(await code { _ = try await water.complaint(id: id) } == .permissionDenied)

@@ -1,5 +1,6 @@
 import NoProofClient
 import NoProofCodec
+import NoProofProtocol
 
 /// The `RequestPool`'s requests encoded once before the run, CALL payload and all, for the
 /// event-loop engine: a call then costs a frame header and a copy, not an encode.
@@ -27,25 +28,25 @@ struct EncodedRequests: Sendable {
         switch operation {
         case .lookup:
             return requests.lookups.enumerated().map { index, request in
-                EncodedCall(.path("/noproof.v1.Licences/Lookup"),
+                EncodedCall(.method(LicenceMethods.lookup),
                             request: LookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), metadata: metadata,
                             deadline: deadline)
             }
         case .miss:
             return requests.misses.enumerated().map { index, holder in
-                EncodedCall(.path("/noproof.v1.Licences/Lookup"),
+                EncodedCall(.method(LicenceMethods.lookup),
                             request: LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), metadata: metadata,
                             deadline: deadline)
             }
         case .check:
             return requests.lookups.enumerated().map { index, request in
-                EncodedCall(.path("/noproof.v1.Licences/CheckLicence"),
+                EncodedCall(.method(LicenceMethods.checkLicence),
                             request: CheckLicenceRequest(holderID: request.0, typeCode: request.1,
                                                          declared: [LicenceField(key: "holder_name", value: "x")], purpose: purpose(index)),
                             metadata: metadata, deadline: deadline)
             }
         case .health:
-            return [EncodedCall(.path("/noproof.v1.Health/Check"), request: HealthCheckRequest(service: ""), deadline: deadline)]
+            return [EncodedCall(.method(HealthMethods.check), request: HealthCheckRequest(service: ""), deadline: deadline)]
         case .verification:
             // Several dependent calls: the Task engine runs it.
             return []

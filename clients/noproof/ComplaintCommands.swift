@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofProtocol
 
 /// `noproof complaint file|route|answer|close|list|show`: complaints and reports (Art. 18).
 struct ComplaintCommand: AsyncParsableCommand {
@@ -55,7 +56,7 @@ struct ComplaintRouteCommand: AsyncParsableCommand {
     func run() async throws {
         let (request, staffID) = (RouteComplaintRequest(complaintID: id, unitCode: unit), staff.resolved)
         let answer = try await connection.withClient { client in
-            try await client.oversight("RouteComplaint", request, as: ComplaintResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.routeComplaint, request, as: ComplaintResponse.self, staff: staffID)
         }
         try ComplaintCommand.show(answer, json: connection.json)
     }
@@ -70,7 +71,7 @@ struct ComplaintAnswerCommand: AsyncParsableCommand {
     func run() async throws {
         let (request, staffID) = (AnswerComplaintRequest(complaintID: id, answer: answer), staff.resolved)
         let response = try await connection.withClient { client in
-            try await client.oversight("AnswerComplaint", request, as: ComplaintResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.answerComplaint, request, as: ComplaintResponse.self, staff: staffID)
         }
         try ComplaintCommand.show(response, json: connection.json)
     }
@@ -86,7 +87,7 @@ struct ComplaintCloseCommand: AsyncParsableCommand {
     func run() async throws {
         let (request, staffID) = (CloseComplaintRequest(complaintID: id, substantiated: substantiated, note: note), staff.resolved)
         let answer = try await connection.withClient { client in
-            try await client.oversight("CloseComplaint", request, as: ComplaintResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.closeComplaint, request, as: ComplaintResponse.self, staff: staffID)
         }
         try ComplaintCommand.show(answer, json: connection.json)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofProtocol
 
 /// `noproof mismatch open|supplement|reverify|appeal|show|list`: mismatch cases and appeals (Art. 11).
 struct MismatchCommand: AsyncParsableCommand {
@@ -74,7 +75,7 @@ struct MismatchSupplementCommand: AsyncParsableCommand {
     }
     func run() async throws {
         let (id, staffID) = (id, staff.resolved)
-        let method = request != nil ? "RequestSupplement" : "RecordSupplement"
+        let method = request != nil ? OversightMethods.requestSupplement : OversightMethods.recordSupplement
         let text = request ?? received ?? ""
         let answer = try await connection.withClient { client in
             try await client.oversight(method, MismatchSupplementRequest(mismatchID: id, text: text), as: MismatchResponse.self, staff: staffID)
@@ -97,7 +98,7 @@ struct MismatchReverifyCommand: AsyncParsableCommand {
         let request = ReverifyMismatchRequest(mismatchID: id, finding: finding, note: note, corrected: values)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in
-            try await client.oversight("Reverify", request, as: MismatchResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.reverify, request, as: MismatchResponse.self, staff: staffID)
         }
         try MismatchCommand.show(answer, json: connection.json)
     }
@@ -119,7 +120,7 @@ struct MismatchAppealCommand: AsyncParsableCommand {
         let request = AppealMismatchRequest(mismatchID: id, reference: reference, outcome: outcome, note: note)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in
-            try await client.oversight("Appeal", request, as: MismatchResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.appeal, request, as: MismatchResponse.self, staff: staffID)
         }
         try MismatchCommand.show(answer, json: connection.json)
     }
