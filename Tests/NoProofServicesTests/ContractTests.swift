@@ -7,7 +7,8 @@ import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
-import NoProofStore
+import NoProofAudit
+import NoProofLicenceStore
 import NoProofUnitStore
 import NoProofVerificationStore
 import Testing
