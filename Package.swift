@@ -67,10 +67,13 @@ let package = Package(
         ),
         // The audit trail: the hash-chained log and its Merkle tree, the holder index, supervision
         // tallies, witnesses, the head publisher and the start check (SQLite, audit.sqlite).
+        // The audit record and its hash encoding (chain hash, Merkle leaf), without storage: what
+        // verifiers outside the server recompute (the CLI links no SQLite).
+        .target(name: "NoProofAuditChain", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "NoProofAudit",
             dependencies: [
-                "NoProofDomain", "NoProofSQLite", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "NoProofDomain", "NoProofSQLite", "NoProofSeals", "NoProofAuditChain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -143,7 +146,7 @@ let package = Package(
             name: "NoProofServices",
             dependencies: [
                 "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofSQLite",
-                "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
+                "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
                 "NoProofOversight", "NoProofOversightStore",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -163,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "noproofd",
             dependencies: [
-                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit",
+                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain",
                 "NoProofDemoData", "NoProofDomain", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -175,7 +178,7 @@ let package = Package(
             name: "noproof",
             dependencies: [
                 "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
-                "NoProofDomainMessages", "NoProofImport", "NoProofAudit", "NoProofUnits",
+                "NoProofDomainMessages", "NoProofImport", "NoProofAuditChain", "NoProofUnits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "clients/noproof"
@@ -200,7 +203,7 @@ let package = Package(
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
         .testTarget(name: "NoProofDemoDataTests", dependencies: ["NoProofDemoData", "NoProofDomain"]),
         .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofSQLite", "NoProofDomain"]),
-        .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofAudit", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofLicenceStoreTests",
             dependencies: ["NoProofLicenceStore", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
@@ -214,7 +217,7 @@ let package = Package(
             name: "NoProofServicesTests",
             dependencies: [
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
-                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofDemoData",
+                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofDemoData",
                 "NoProofUnits", "NoProofUnitStore",
                 "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),

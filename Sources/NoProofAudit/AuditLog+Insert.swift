@@ -1,6 +1,7 @@
 import Crypto
 import GRDB
 import GRDBSQLite
+import NoProofAuditChain
 
 /// The batch writer's inner loop, close to SQLite: the chain hash through a reused scratch buffer
 /// and the row bound straight to the prepared statement. GRDB's `execute(arguments:)` boxes each of
@@ -63,26 +64,6 @@ extension AuditLog {
     /// `chainHash(previous:record:)` for a record about to get `sequence`, encoded into `scratch`
     /// (emptied first, capacity kept) instead of a new array per record.
     static func chainHash(previous: [UInt8], record: AuditRecord, sequence: Int64, scratch bytes: inout [UInt8]) -> [UInt8] {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: previous)
-        func field(_ text: String) {
-            let count = UInt32(text.utf8.count)
-            withUnsafeBytes(of: count.bigEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: text.utf8)
-        }
-        func integer(_ value: Int64) {
-            withUnsafeBytes(of: UInt64(bitPattern: value).bigEndian) { bytes.append(contentsOf: $0) }
-        }
-        field(AuditChain.tag)
-        integer(sequence)
-        integer(record.atMillis)
-        field(record.unitCode); field(record.credentialID); field(record.staff); field(record.action)
-        field(record.itemCode); field(record.caseReference); field(record.holderID); field(record.typeCode)
-        field(record.licenceID); field(record.result); field(record.proofSerial)
-        if !record.counterpartUnit.isEmpty {
-            field("counterpart")
-            field(record.counterpartUnit)
-        }
-        return Array(SHA256.hash(data: bytes))
+        AuditChainHash.hash(previous: previous, record: record, sequence: sequence, scratch: &bytes)
     }
 }

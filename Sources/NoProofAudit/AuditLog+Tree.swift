@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import NoProofSeals
+import NoProofAuditChain
 
 /// The audit log's Merkle tree (AuditTree): roots, proofs and signed heads.
 extension AuditLog {

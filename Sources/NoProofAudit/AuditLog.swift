@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import GRDB
 import Synchronization
+import NoProofAuditChain
 
 /// The durable audit trail, in its own SQLite file (`audit.sqlite`, WAL, synchronous=FULL).
 ///
@@ -604,9 +605,9 @@ package struct ChainVerification: Sendable, Hashable {
 /// Constants and row reading shared by the backfill, the writer and the verifier.
 package enum AuditChain {
     /// The hash before the first record.
-    package static let genesis = [UInt8](repeating: 0, count: 32)
+    package static let genesis = AuditChainHash.genesis
     /// Domain separation: the first field of every record's encoding.
-    package static let tag = "noproof.audit.v1"
+    package static let tag = AuditChainHash.tag
     package static let pageSize = 4096
 
     static let textColumns = ["unit_code", "credential_id", "staff", "action", "item_code", "case_reference",

@@ -6,6 +6,7 @@ import Darwin
 import Foundation
 import NoProofSQLite
 import NoProofDomain
+import NoProofAuditChain
 
 /// The last chain head noproofd recorded outside the trail: `audit-head` in the data folder,
 /// one line `SEQUENCE:HEX`, rewritten (atomically) after the start-up records, every 10 seconds

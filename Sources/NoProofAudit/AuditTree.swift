@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import NoProofSeals
+import NoProofAuditChain
 
 /// The audit log as an append-only Merkle tree (RFC 9162), in `audit.sqlite` beside the records
 /// (docs/AUDIT.md, "The tree"). Leaf `i` is record `i + 1`'s chain hash:
@@ -30,10 +31,7 @@ package enum AuditTree {
 
     /// The leaf hash of a record's chain hash.
     package static func leaf(chainHash: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(data: chainHash)
-        return Array(hasher.finalize())
+        AuditChainHash.leaf(chainHash: chainHash)
     }
 
     /// Stores the subtrees completed by growing the tree from `oldSize` to `newSize` leaves

@@ -6,6 +6,7 @@ import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 import NoProofAudit
+import NoProofAuditChain
 
 /// Purpose-bound access control (Art. 5, 16): a proof request must be made by an active
 /// registered staff member of the calling unit (the credential's own staff member, or the one a

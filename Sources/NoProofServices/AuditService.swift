@@ -5,6 +5,7 @@ import NoProofProtocol
 import NoProofSeals
 import NoProofServer
 import NoProofAudit
+import NoProofAuditChain
 
 /// `noproof.v1.Audit`: the audit log's signed heads and its proofs (docs/AUDIT.md). Anyone
 /// holding a head can check, with these, that a record is in the log (inclusion) and that the

@@ -8,6 +8,7 @@ import NoProofSeals
 import NoProofServer
 import NoProofSQLite
 import NoProofAudit
+import NoProofAuditChain
 import NoProofLicenceStore
 
 /// GetProofStatus (the provincial platforms' verifyCertInfo): the current status of a proof the

@@ -12,6 +12,7 @@ import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
 import NoProofAudit
+import NoProofAuditChain
 import NoProofLicenceStore
 
 /// The licence library over RPC: lookups that answer with sealed electronic proofs (Art. 9),

@@ -10,6 +10,7 @@ import NoProofSeals
 import NoProofUnits
 import NoProofServer
 import NoProofAudit
+import NoProofAuditChain
 import NoProofLicenceStore
 
 /// A mismatch resolved as record corrected propagates (issue 16, Art. 11: the issuing unit's

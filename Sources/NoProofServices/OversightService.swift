@@ -11,6 +11,7 @@ import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
 import NoProofAudit
+import NoProofAuditChain
 
 /// Oversight records over RPC (`noproof.v1.Oversight`, Art. 2, 7, 11, 12, 18).
 ///

@@ -3,6 +3,7 @@ import NoProofProtocol
 import NoProofSeals
 import Synchronization
 import NoProofAudit
+import NoProofAuditChain
 
 /// Seals proofs and writes lookups' audit records in batches, off the event loops.
 ///

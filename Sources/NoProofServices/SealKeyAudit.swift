@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoProofSeals
 import NoProofAudit
+import NoProofAuditChain
 
 /// Seal-key events in the audit trail (Art. 9 seals; docs/AUDIT.md): what noproofd records at
 /// every start about the keys it seals with, and the operator's key rotations.

@@ -8,6 +8,7 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofAudit
+import NoProofAuditChain
 
 /// Supervision over RPC (`noproof.v1.Supervision`, Art. 15, 16, 20).
 ///

@@ -8,6 +8,7 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofAudit
+import NoProofAuditChain
 
 /// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`).
 ///

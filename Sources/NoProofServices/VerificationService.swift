@@ -9,6 +9,7 @@ import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
 import NoProofAudit
+import NoProofAuditChain
 
 /// Department verification over RPC (`noproof.v1.Verification`, Art. 7, 9, 10, 11).
 ///

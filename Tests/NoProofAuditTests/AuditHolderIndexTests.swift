@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// The holder index lives in its own file and follows the log; "who looked at me" must give the
 /// same exact answer whatever part of the log the index covers at that moment.

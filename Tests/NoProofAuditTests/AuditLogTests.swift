@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import NoProofAudit
+import NoProofAuditChain
 
 @Suite("AuditLog")
 struct AuditLogTests {

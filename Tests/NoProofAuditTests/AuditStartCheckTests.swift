@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// noproofd's start-up checks of the data folder (issue 15): a deleted, emptied, truncated or
 /// rewritten audit trail is not silently replaced by a fresh chain, and the folder's files are

@@ -4,6 +4,7 @@ import NoProofSeals
 import Synchronization
 import Testing
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// The audit log's Merkle tree, signed heads and witnesses (issue 15): the tree matches its
 /// records at every size, proofs verify, and the insider attacks — deleting, truncating,

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import NoProofAudit
+import NoProofAuditChain
 
 @Suite("Supervision tallies in the audit trail")
 struct SupervisionTallyTests {

@@ -8,6 +8,7 @@ import NoProofServer
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// The audit log's heads and proofs over loopback (issue 15): a citizen proves that an access to
 /// their data was recorded, against the signed head and the audit key alone; nobody else reads

@@ -15,6 +15,7 @@ import Testing
 @testable import NoProofAudit
 @testable import NoProofLicenceStore
 @testable import NoProofDemoData
+import NoProofAuditChain
 
 /// Issue 14's harvesting attacks on GetLicence and CheckLicence, over a real socket with the
 /// access gate and its rate limits: each attack is refused, audited, and the server goes on

@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// The shedding decision, on instants the test chooses (no clock is read).
 @Suite("Overload shedding decision")

@@ -15,6 +15,7 @@ import Testing
 @testable import NoProofAudit
 @testable import NoProofLicenceStore
 @testable import NoProofDemoData
+import NoProofAuditChain
 
 /// Staff are authenticated principals, and the volume limits cannot be rotated away (issue 14),
 /// each attack tried over a real socket: the demo units with their staff and published lists,

@@ -20,6 +20,7 @@ import Testing
 @testable import NoProofAudit
 @testable import NoProofLicenceStore
 @testable import NoProofDemoData
+import NoProofAuditChain
 
 /// Supervision over a real socket: the licence, unit, verification and supervision services on
 /// one audit trail, the demo units with their lists, fixed credentials for the task force office,

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofCodec
 import NoProofSeals
-import NoProofAudit
+import NoProofAuditChain
 
 /// `noproof audit head|prove|consistency`: the audit trail's signed heads and proofs over the socket
 /// (docs/AUDIT.md). The offline check of the whole trail is `noproofd audit-verify --data-dir DIR`.
@@ -89,11 +89,11 @@ struct AuditProveCommand: AsyncParsableCommand {
                                  result: fields.result, proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(clamping: fields.sequence)
         let head = signedHead(answer.head)
-        let chain = AuditLog.chainHash(previous: answer.previousChainHash, record: record)
+        let chain = AuditChainHash.hash(previous: answer.previousChainHash, record: record)
         var failures: [String] = []
         if fields.sequence != sequence { failures.append("the server answered record \(fields.sequence), not \(sequence)") }
         if chain != answer.chainHash { failures.append("the record's fields do not give its chain hash") }
-        let root = MerkleTree.root(leaf: AuditTree.leaf(chainHash: chain), index: sequence &- 1, size: head.treeSize, path: answer.path)
+        let root = MerkleTree.root(leaf: AuditChainHash.leaf(chainHash: chain), index: sequence &- 1, size: head.treeSize, path: answer.path)
         if root != head.root { failures.append("the audit path does not lead to the signed head's root") }
         if !head.verifies(publicKey: publicKey) { failures.append("the head's signature does not verify with audit key \(publicKey.hex)") }
         if connection.json {
