@@ -378,4 +378,23 @@ grep -q "audit chain verifies" <<<"$out" || fail "the truncated chain should ver
 [ $start_rc != 0 ] && grep -q "audit witness" "$data/w.log" && grep -q "records $((size - 2))–$size are missing" "$data/w.log" \
   || fail "noproofd started on a trail shorter than its witnessed head (exit $start_rc): $(cat "$data/w.log")"
 rm -rf "$data/w"; mv "$data/w.saved" "$data/w"
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, watch without a deadline, calendar, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness)"
+
+# Metrics and JSON logs: /metrics on its own loopback port (docs/METRICS.md) moves with calls;
+# every log line is one JSON object.
+mport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin/noproofd" --demo --demo-licences 200 --port "$port" --data-dir "$data/m" --metrics-port "$mport" --log-format json >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+"$bin/noproof" health >/dev/null || fail "health (metrics stage)"
+metrics=$(curl -sf "http://127.0.0.1:$mport/metrics") || fail "GET /metrics"
+grep -q '^noproof_calls_total{method="/noproof.v1.Health/Check",status="OK"} [1-9]' <<<"$metrics" || fail "no Health/Check calls in /metrics"
+grep -q '^noproof_connections_opened_total [1-9]' <<<"$metrics" || fail "no connections in /metrics"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mport/")" = 404 ] || fail "GET / on the metrics port is not 404"
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (metrics) exited non-zero after SIGTERM"
+python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert lines and all({"timestamp", "level", "label", "message", "metadata"} <= set(l) for l in lines), lines[:3]
+assert any(l["message"] == "metrics endpoint listening" for l in lines)' "$log" || fail "--log-format json lines"
+
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, watch without a deadline, calendar, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness, metrics endpoint, JSON logs)"

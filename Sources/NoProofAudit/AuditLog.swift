@@ -30,6 +30,8 @@ package final class AuditLog: Sendable {
     private let maxBatch: Int
     /// Records by holder, in `audit-holders.sqlite` (nil when opened read-only).
     private let holderIndex: AuditHolderIndex?
+    /// Told of each committed batch (metrics): its records and the time its write and fsync took.
+    private let batchObserver = Mutex<(@Sendable (_ records: Int, _ duration: Duration) -> Void)?>(nil)
 
     /// How long a connection to the trail waits for another connection's lock before failing
     /// (SQLITE_BUSY): a short lock (a backup, an operator's `sqlite3` session) delays records
@@ -231,6 +233,7 @@ package final class AuditLog: Sendable {
     /// so concurrent batches cannot interleave within the chain.
     package func appendBatch(_ records: [AuditRecord]) throws -> [Int64] {
         if records.isEmpty { return [] }
+        let started = ContinuousClock.now
         let sequences = try database.write { db in
             let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1"))
             var previous: [UInt8] = AuditChain.genesis
@@ -255,7 +258,13 @@ package final class AuditLog: Sendable {
             return sequences
         }
         holderIndex?.schedule()
+        if let observer = batchObserver.withLock({ $0 }) { observer(records.count, ContinuousClock.now - started) }
         return sequences
+    }
+
+    /// Calls `observer` after each committed batch (one call per transaction, not per record).
+    package func observeBatches(_ observer: @escaping @Sendable (_ records: Int, _ duration: Duration) -> Void) {
+        batchObserver.withLock { $0 = observer }
     }
 
     /// The chain hash of `record` (its `sequence` must be set) following `previous` (32 bytes; 32 zero

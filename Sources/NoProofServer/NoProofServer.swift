@@ -38,6 +38,7 @@ package final class NoProofServer: Service, Sendable {
         self.guards = guards
         var registry = registry
         BuiltinServices.register(in: &registry, configuration: configuration, authenticator: authenticator, throttle: guards.throttle)
+        if let observer = configuration.callObserver { registry.observe(with: observer) }
         self.configuration = configuration
         self.registry = registry
         self.group = group

@@ -21,7 +21,7 @@ package struct RPCRegistry: Sendable {
     }
 
     package private(set) var methods = MethodTable()
-    private(set) var implementations: [UInt32: Implementation] = [:]
+    var implementations: [UInt32: Implementation] = [:]
 
     package init() {}
 

@@ -56,6 +56,8 @@ package struct ServerConfiguration: Sendable {
     package var maxMetadataBytes: Int = 8 * 1024
     /// Backoff after failed authentications per source and per credential id. nil: none.
     package var authenticationThrottle: AuthenticationThrottle.Policy? = AuthenticationThrottle.Policy()
+    /// Hears every call's method, status and duration (metrics). nil: calls are not observed.
+    package var callObserver: (any CallObserver)?
 
     package init() {}
 

@@ -32,6 +32,8 @@ package final class AccessGate: Sendable {
     private let denials: DenialWriter
     /// Where automatic publications (an approved list reaching its effective time) are audited.
     private let audit: AuditLog?
+    /// Refusals recorded so far, by kind and reason (metrics read them at scrape time).
+    package let refusals = RefusalCounts()
 
     package init(store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
                  audit: AuditLog? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
@@ -272,6 +274,7 @@ package final class AccessGate: Sendable {
                         itemCode: String, caseReference: String, typeCode: String, at moment: Date) -> UInt64 {
         let entry = DenialRecord(at: moment, unitCode: unitCode, staffID: staff, itemCode: itemCode, caseReference: caseReference,
                                  typeCode: typeCode, kind: kind, reason: reason, message: message)
+        refusals.add(kind: kind.rawValue, reason: reason)
         return denials.enqueue(entry)
     }
 }

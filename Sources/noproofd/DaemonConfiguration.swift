@@ -3,7 +3,8 @@ import Foundation
 /// The config file of noproofd (JSON). Every key is optional; command-line flags win.
 ///
 ///     {
-///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "logLevel": "info",
+///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "logLevel": "info", "logFormat": "text",
+///       "metricsPort": 9420, "metricsHost": "127.0.0.1",
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
@@ -44,6 +45,11 @@ struct DaemonConfiguration: Codable {
     var port: Int?
     var dataDir: String?
     var logLevel: String?
+    /// text or json (`--log-format`).
+    var logFormat: String?
+    /// Prometheus metrics endpoint (`--metrics-port`, `--metrics-host`); port 0 or absent: off.
+    var metricsPort: Int?
+    var metricsHost: String?
     var maxFrameSize: Int?
     var maxConcurrentCallsPerConnection: Int?
     var idleTimeoutSeconds: Int?

@@ -52,6 +52,15 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
+    @Option(name: .customLong("log-format"), help: "text or json (one JSON object per line, for log shippers; default text).")
+    var logFormat: String?
+
+    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at http://HOST:PORT/metrics (docs/METRICS.md; default 0: off).")
+    var metricsPort: Int?
+
+    @Option(name: .customLong("metrics-host"), help: "Address of the metrics endpoint (default 127.0.0.1; another address only when named here).")
+    var metricsHost: String?
+
     @Option(name: .customLong("max-frame-size"), help: "Largest frame payload in bytes (default 4194304).")
     var maxFrameSize: Int?
 
@@ -106,12 +115,10 @@ struct Noproofd: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("unknown log level '\(levelName)'; use trace, debug, info, notice, warning, error or critical")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            // Resident IDs and names are masked in every log line (data minimisation).
-            return MaskingLogHandler(wrapping: handler)
-        }
+        let logFormat = self.logFormat ?? file.logFormat ?? "text"
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("unknown log format '\(logFormat)'; use text or json") }
+        // Resident IDs and names are masked in every log line (data minimisation).
+        LoggingSystem.bootstrap { label in DaemonMetrics.logHandler(label: label, level: level, format: logFormat) }
         let logger = Logger(label: "noproofd")
 
         var server = ServerConfiguration()
@@ -307,6 +314,11 @@ struct Noproofd: AsyncParsableCommand {
             "max_connections_per_source": "\(server.maxConnectionsPerSource.map(String.init) ?? "none")",
             "file_descriptor_limit": "\(FileDescriptorBudget.softLimit().map(String.init) ?? "unlimited")",
         ])
+        // Prometheus metrics on their own (loopback by default) port: docs/METRICS.md.
+        let metrics = try DaemonMetrics(port: metricsPort ?? file.metricsPort, host: metricsHost ?? file.metricsHost,
+                                        statistics: statistics, storage: library, gate: gate, logger: logger)
+        server.callObserver = metrics?.calls
+        tlsServer?.callObserver = metrics?.calls
         var listeners: [NoProofServer] = []
         if plainListener {
             listeners.append(NoProofServer(configuration: server, registry: registry, authenticator: authenticator, logger: logger,
@@ -346,6 +358,7 @@ struct Noproofd: AsyncParsableCommand {
         // Signed tree heads: every second while records arrive, every minute when idle.
         application.runInBackground { [heads = library.heads] in await heads.run() }
         application.listeners = listeners
+        application.endpoints = DaemonMetrics.services(metrics)
         do {
             try await application.run()
         } catch {

@@ -18,6 +18,8 @@ struct NoproofdApplication {
 
     var listeners: [NoProofServer]
     var background: [BackgroundService] = []
+    /// Other services that run as long as the listeners (the metrics endpoint), shut down after them.
+    var endpoints: [ServiceGroupConfiguration.ServiceConfiguration] = []
     let logger: Logger
 
     /// Everything the ServiceGroup runs, in start order (shut down in reverse).
@@ -33,7 +35,7 @@ struct NoproofdApplication {
             configuration: .init(
                 // Background work ending by itself is no reason to stop serving.
                 services: background.map { .init(service: $0, successTerminationBehavior: .ignore) }
-                    + listeners.map { .init(service: $0) },
+                    + endpoints + listeners.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

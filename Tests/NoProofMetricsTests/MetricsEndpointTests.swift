@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import NIOCore
+import NoProofClient
+import NoProofLibrary
+import NoProofMetrics
+import NoProofProtocol
+import NoProofServer
+import NoProofServices
+import NoProofAudit
+import NoProofAuditChain
+import NoProofLicenceStore
+import Testing
+
+@Suite("Metrics endpoint")
+struct MetricsEndpointTests {
+    static let health = "/noproof.v1.Health/Check"
+
+    static var logger: Logger {
+        var logger = Logger(label: "metrics-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["NOPROOF_TEST_LOG"] == nil ? .critical : .trace
+        return logger
+    }
+
+    /// Runs an RPC server (built-in methods only) observed by `metrics` and the metrics endpoint,
+    /// both on free loopback ports, for the duration of `body(rpcPort, metricsPort)`.
+    static func withServers<R: Sendable>(
+        _ metrics: NoProofMetrics, _ body: @Sendable (Int, Int) async throws -> R
+    ) async throws -> R {
+        let statistics = ServerStatistics()
+        metrics.collect(statistics: statistics)
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        configuration.callObserver = CallMetrics(metrics: metrics)
+        let server = NoProofServer(configuration: configuration, registry: RPCRegistry(),
+                                   authenticator: StaticCredentialAuthenticator([]), logger: logger, statistics: statistics)
+        let endpoint = try MetricsEndpoint(configuration: .init(port: 0), metrics: metrics, logger: logger)
+        return try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask { try await server.run(); return nil }
+            let runner = Task { try await endpoint.run() }
+            let rpcPort = try await server.listeningAddress().port!
+            let metricsPort = try await endpoint.listeningAddress().port!
+            defer { runner.cancel() }
+            let result: R
+            do {
+                result = try await body(rpcPort, metricsPort)
+            } catch {
+                server.beginGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+
+    static func scrape(_ port: Int) async throws -> Exposition {
+        let answer = try await Task.detached { try HTTPGet.get(port: port, path: "/metrics") }.value
+        #expect(answer.status == 200)
+        #expect(answer.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        return try Exposition(answer.body)
+    }
+
+    @Test func seriesMoveUnderLoad() async throws {
+        let metrics = NoProofMetrics()
+        try await Self.withServers(metrics) { rpcPort, metricsPort in
+            let before = try await Self.scrape(metricsPort)
+            #expect(before.types["noproof_calls_total"] == "counter")
+            #expect(before.types["noproof_call_duration_seconds"] == "histogram")
+            #expect(before.types["noproof_connections_open"] == "gauge")
+            let okBefore = before.value("noproof_calls_total", ["method": Self.health, "status": "OK"]) ?? 0
+            let countBefore = before.value("noproof_call_duration_seconds_count", ["method": Self.health]) ?? 0
+
+            let clients = [try await NoProofClient.connect(.init(port: rpcPort)), try await NoProofClient.connect(.init(port: rpcPort))]
+            for index in 0..<20 { _ = try await clients[index % 2].health() }
+            for _ in 0..<3 {
+                await #expect(throws: RPCError.self) { _ = try await clients[0].health(service: "no.such.Service") }
+            }
+
+            let during = try await Self.scrape(metricsPort)
+            #expect(during.value("noproof_calls_total", ["method": Self.health, "status": "OK"]) == okBefore + 20)
+            #expect(during.value("noproof_calls_total", ["method": Self.health, "status": "NOT_FOUND"]) == 3)
+            #expect(during.value("noproof_call_duration_seconds_count", ["method": Self.health]) == countBefore + 23)
+            #expect(during.value("noproof_call_duration_seconds_bucket", ["method": Self.health, "le": "+Inf"]) == countBefore + 23)
+            #expect((during.value("noproof_call_duration_seconds_sum", ["method": Self.health]) ?? -1) > 0)
+            // Buckets never decrease with `le`.
+            let buckets = during.samples.filter { $0.name == "noproof_call_duration_seconds_bucket" && $0.labels["method"] == Self.health }
+            #expect(buckets.count == 17)
+            #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0.value <= $1.value })
+            #expect(during.value("noproof_connections_open") == 2)
+            #expect((during.value("noproof_connections_opened_total") ?? 0) >= 2)
+            #expect(during.value("noproof_calls_shed_total") == 0)
+
+            for client in clients { await client.close() }
+            // The server notices the closes shortly after.
+            var open = 2.0
+            for _ in 0..<100 where open != 0 {
+                try await Task.sleep(for: .milliseconds(20))
+                open = try await Self.scrape(metricsPort).value("noproof_connections_open") ?? -1
+            }
+            #expect(open == 0)
+        }
+    }
+
+    @Test func otherPathsAreNotFound() async throws {
+        try await Self.withServers(NoProofMetrics()) { _, metricsPort in
+            let other = try await Task.detached { try HTTPGet.get(port: metricsPort, path: "/") }.value
+            #expect(other.status == 404)
+            let post = try await Task.detached { try HTTPGet.get(port: metricsPort, path: "/metrics", method: "POST") }.value
+            #expect(post.status == 404)
+            let query = try await Task.detached { try HTTPGet.get(port: metricsPort, path: "/metrics?x=1") }.value
+            #expect(query.status == 200)
+        }
+    }
+
+    @Test func onlyLoopbackUnlessNamed() throws {
+        #expect(throws: MetricsEndpoint.NotLoopback.self) {
+            _ = try MetricsEndpoint(configuration: .init(host: "0.0.0.0", port: 0), metrics: NoProofMetrics(), logger: Self.logger)
+        }
+        _ = try MetricsEndpoint(configuration: .init(host: "0.0.0.0", port: 0, allowNonLoopback: true), metrics: NoProofMetrics(), logger: Self.logger)
+        #expect(MetricsEndpoint.isLoopback("127.0.0.1"))
+        #expect(MetricsEndpoint.isLoopback("::1"))
+        #expect(!MetricsEndpoint.isLoopback("10.0.0.1"))
+        #expect(!MetricsEndpoint.isLoopback("127.example.com"))
+    }
+
+    @Test func auditBatchesCacheAndRefusalsAreExposed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-metrics-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = try AuditLog(directory: directory)
+        defer { log.close() }
+        let cache = LicenceCache(capacity: 100)
+        let refusals = RefusalCounts()
+        let metrics = NoProofMetrics()
+        metrics.observe(audit: log)
+        metrics.collect(cache: cache)
+        metrics.collect(refusals: refusals)
+
+        let records = (0..<3).map { index in
+            AuditRecord(atMillis: Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: "Lookup", itemCode: "ITEM",
+                        caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ", result: "found")
+        }
+        _ = try log.appendBatch(records)
+        _ = cache.licences(holder: "370402199001011234")
+        _ = cache.licences(holder: "370402199001011234")
+        refusals.add(kind: "breach", reason: "staff_per_minute")
+        refusals.add(kind: "breach", reason: "staff_per_minute")
+
+        let exposition = try Exposition(String(decoding: await metrics.exposition(), as: UTF8.self))
+        #expect(exposition.value("noproof_audit_batch_records_count") == 1)
+        #expect(exposition.value("noproof_audit_batch_records_sum") == 3)
+        #expect(exposition.value("noproof_audit_commit_duration_seconds_count") == 1)
+        #expect(exposition.value("noproof_licence_cache_misses_total") == 2)
+        #expect(exposition.value("noproof_licence_cache_hits_total") == 0)
+        #expect(exposition.value("noproof_licence_cache_capacity") == 100)
+        #expect(exposition.value("noproof_access_refusals_total", ["kind": "breach", "reason": "staff_per_minute"]) == 2)
+        // Copied counters stay right over several scrapes.
+        let again = try Exposition(String(decoding: await metrics.exposition(), as: UTF8.self))
+        #expect(again.value("noproof_access_refusals_total", ["kind": "breach", "reason": "staff_per_minute"]) == 2)
+        #expect(again.value("noproof_licence_cache_misses_total") == 2)
+    }
+}
