@@ -14,8 +14,8 @@ in earlier rounds. Then concurrent workers drive it until a SIGKILL at a random 
   citizen portal), counted per holder and result; every acknowledged proof still verifies
   against the seal keys the restarted server publishes (GetSealKeys);
 * licence writes by the task force office: suspend/reinstate, IssueLicence, AmendLicence and
-  ImportLicences (the batch is all-or-nothing), read back with GetLicence and compared field by
-  field;
+  ImportLicences (the batch is all-or-nothing), read back with GetLicence (by the bank, whose
+  account opening names the ID card's fields compared: READ_FIELDS) and compared field by field;
 * department verification: requests filed by the civil affairs bureau, taken and answered by the
   university (Verification/Get);
 * the water company's item list through its life cycle: CreateDraft, SaveDraft (each save
@@ -64,6 +64,11 @@ from noproof._pb.units_pb2 import (
 from noproof.messages import Licence, LicenceField, ProofBody
 
 WATER = ("demo-water", "demo-secret")
+# Licences are read back by the bank for its account opening, whose list entry names these fields of
+# the resident ID card (data minimisation: the water company's new account names none of them).
+BANK = ("demo-bank", "demo-secret")
+BANK_ITEM = "YH-KH-001"
+READ_FIELDS = frozenset({"gender", "birth_date", "address", "issuing_authority"})
 TASKFORCE = ("demo-taskforce", "demo-secret")
 TASKFORCE_SUPERVISOR = ("demo-taskforce/supervisor-0001", "demo-secret")  # signed in: approves lists, issues credentials
 CIVIL_AFFAIRS = ("demo-civil-affairs", "demo-secret")
@@ -108,7 +113,7 @@ def licence_check(text: str) -> str:
 def licence_state(licence: Licence) -> tuple:
     """What the checker compares of a licence."""
     return (licence.holder_id, licence.holder_name, licence.status, licence.version, licence.valid_to,
-            tuple(sorted((f.key, f.value) for f in licence.fields)))
+            tuple(sorted((f.key, f.value) for f in licence.fields if f.key in READ_FIELDS)))
 
 
 @dataclass
@@ -445,7 +450,8 @@ async def check(port: int, ledger: Ledger, rng: random.Random) -> list[str]:
     """Reads back through noproofd everything acknowledged so far; returns the problems found."""
     problems: list[str] = []
     async with await connect(port, WATER) as water, await connect(port, PORTAL, staff=None) as portal, \
-            await connect(port, CIVIL_AFFAIRS) as civil, await connect(port, TASKFORCE) as taskforce:
+            await connect(port, CIVIL_AFFAIRS) as civil, await connect(port, TASKFORCE) as taskforce, \
+            await connect(port, BANK) as bank:
         # Lookups: each acknowledged one is in the holder's trail, none the clients never asked for.
         for holder, results in ledger.looks.items():
             stored = {"found": 0, "denied": 0}
@@ -482,7 +488,7 @@ async def check(port: int, ledger: Ledger, rng: random.Random) -> list[str]:
         for licence_id in to_check(ledger.licences, rng):
             track = ledger.licences[licence_id]
             try:
-                licence = await water.get_licence(licence_id, ITEM, "CRASH-CHECK", holder_id=ledger.holders[licence_id])
+                licence = await bank.get_licence(licence_id, BANK_ITEM, "CRASH-CHECK", holder_id=ledger.holders[licence_id])
                 state = licence_state(licence)
             except noproof.NotFound:
                 state = None
@@ -647,7 +653,7 @@ async def workload(port: int, data: Path, ledger: Ledger, rng: random.Random, ro
     verified = (first[0], " ".join(first[2:]))
     jmsfz = [(r.split(" ")[0], r.split(" ")[1]) for r in rows if r.split(" ")[1] == "JMSFZ"]
     if not ledger.status_licences:
-        async with await connect(port, WATER) as client:
+        async with await connect(port, WATER) as client, await connect(port, BANK) as bank:
             valid = []
             for holder, type_code in jmsfz[:60]:  # expired demo licences answer FAILED_PRECONDITION: leave them out
                 checked = await client.check_licence(holder, type_code, {}, ITEM, f"CRASH-SETUP-{holder}")
@@ -657,7 +663,7 @@ async def workload(port: int, data: Path, ledger: Ledger, rng: random.Random, ro
             changing = valid[:3]
             for holder, type_code in changing:
                 body = ProofBody.FromString((await client.lookup(holder, type_code, ITEM, f"CRASH-SETUP-{holder}")).body)
-                licence = await client.get_licence(body.licence.licence_id, ITEM, f"CRASH-SETUP-{holder}", holder_id=holder)
+                licence = await bank.get_licence(body.licence.licence_id, BANK_ITEM, f"CRASH-SETUP-{holder}", holder_id=holder)
                 ledger.status_licences.append(licence.licence_id)
                 ledger.holders[licence.licence_id] = holder
                 ledger.licences[licence.licence_id] = Tracked([licence_state(licence)], 1)
