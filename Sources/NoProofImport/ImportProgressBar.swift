@@ -1,16 +1,16 @@
 import Foundation
-import NoProofImport
 
-/// A one-line import progress bar on standard error (only when it is a terminal).
-final class ImportProgressBar: Sendable {
+/// A one-line import progress bar on standard error (only when it is a terminal); used by
+/// `noproof import` and `noproofd import`.
+package final class ImportProgressBar: Sendable {
     private let enabled: Bool
     private let started = Date()
 
-    init(enabled: Bool) {
+    package init(enabled: Bool) {
         self.enabled = enabled && isatty(STDERR_FILENO) == 1
     }
 
-    func update(_ progress: LicenceImporter.Progress) {
+    package func update(_ progress: LicenceImporter.Progress) {
         guard enabled else { return }
         let seconds = max(0.001, Date().timeIntervalSince(started))
         let rate = Int(Double(progress.rowsProcessed) / seconds)
@@ -24,7 +24,7 @@ final class ImportProgressBar: Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    func finish() {
+    package func finish() {
         if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

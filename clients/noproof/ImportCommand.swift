@@ -56,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
         let result = try await connection.withClient { client in
             // Three batches in flight: the server checks one while it writes another.
             let importer = LicenceImporter(store: RemoteImportTarget(client: client), batchSize: batch, maxInFlight: 3)
-            let bar = ProgressBar(enabled: !json)
+            let bar = ImportProgressBar(enabled: !json)
             let outcome = try await importer.importFile(at: url, format: chosen) { progress in bar.update(progress) }
             bar.finish()
             return outcome
@@ -156,33 +156,5 @@ struct RemoteImportTarget: LicenceImportTarget {
             let fields = row.fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 12 }
             return total + strings + fields + 6 + 4
         }
-    }
-}
-
-/// A one-line progress bar on standard error.
-final class ProgressBar: Sendable {
-    private let enabled: Bool
-    private let started = Date()
-
-    init(enabled: Bool) {
-        self.enabled = enabled && isatty(STDERR_FILENO) == 1
-    }
-
-    func update(_ progress: LicenceImporter.Progress) {
-        guard enabled else { return }
-        let seconds = max(0.001, Date().timeIntervalSince(started))
-        let rate = Int(Double(progress.rowsProcessed) / seconds)
-        var line = "\r"
-        if let fraction = progress.fraction {
-            let filled = Int(fraction * 30)
-            line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] "
-            line += String(format: "%3.0f%% ", fraction * 100)
-        }
-        line += "\(progress.rowsProcessed) rows, \(rate) rows/s"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
