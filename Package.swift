@@ -220,7 +220,7 @@ let package = Package(
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
         .testTarget(name: "NoProofDemoDataTests", dependencies: ["NoProofDemoData", "NoProofDomain"]),
-        .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofSQLite", "NoProofDomain"]),
+        .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofSQLite", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofLicenceStoreTests",

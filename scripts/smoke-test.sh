@@ -397,4 +397,27 @@ lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 assert lines and all({"timestamp", "level", "label", "message", "metadata"} <= set(l) for l in lines), lines[:3]
 assert any(l["message"] == "metrics endpoint listening" for l in lines)' "$log" || fail "--log-format json lines"
 
-echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, watch without a deadline, calendar, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness, metrics endpoint, JSON logs)"
+# Backup while the server runs, then a server started on the backup serves the same data.
+"$bin/noproofd" --demo --demo-licences 200 --port "$port" --data-dir "$data/b" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+bholder=$(head -1 "$data/b/demo-holders.txt" | cut -d' ' -f1)
+btype=$(head -1 "$data/b/demo-holders.txt" | cut -d' ' -f2)
+NOPROOF_CREDENTIAL=demo-water:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" lookup --holder "$bholder" --type "$btype" --item SW-KH-001 --case B-1 >/dev/null \
+  || fail "lookup (backup stage)"
+"$bin/noproofd" backup --data-dir "$data/b" --to "$data/b-copy" --json >"$data/backup.json" || fail "noproofd backup while the server runs"
+python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["verified"] and b["auditRecords"] >= 1, b
+assert "audit.sqlite" in b["files"] and "licences.sqlite" in b["files"] and any(f.startswith("seals/") for f in b["files"]), b' "$data/backup.json" \
+  || fail "backup report: $(cat "$data/backup.json")"
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (backup) exited non-zero after SIGTERM"
+"$bin/noproofd" --demo --demo-licences 200 --port "$port" --data-dir "$data/b-copy" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do "$bin/noproof" health >/dev/null 2>&1 && break; sleep 0.1; done
+NOPROOF_CREDENTIAL=demo-citizen-portal:demo-secret "$bin/noproof" who-looked --holder "$bholder" | grep -q "B-1\|SW-KH-001" \
+  || fail "the restored server does not show the lookup made before the backup"
+kill -TERM "$pid"; wait "$pid" || fail "noproofd (restored) exited non-zero after SIGTERM"
+
+echo "smoke-test: noproofd + noproof CLI OK (health, methods, lookup, keys, verify, tamper, get, revoke, import, list life cycle, department verification, watch without a deadline, calendar, commitments, ledger, mismatch, complaints, who-looked, report, exit codes, SIGTERM, audit tamper detection, owner-only files, missing seals and trail refused, new audit epoch, signed heads with a witness, record proof, truncation against the witness, metrics endpoint, JSON logs, backup while running and restore)"
