@@ -68,6 +68,13 @@ package final class LicenceLibrary: Sendable {
     /// The holder's current licences, from the cache or the store (then cached).
     package func licences(of holder: Holder) async throws(LibraryError) -> [Licence] {
         if let cached = cache.licences(holder: holder.key) { return cached }
+        return try await storedLicences(of: holder)
+    }
+
+    /// The holder's current licences read from the store (then cached), for a caller that has just
+    /// missed the cache with `cachedLicences(of:)`: the cache is not asked again, so the miss is
+    /// counted once.
+    package func storedLicences(of holder: Holder) async throws(LibraryError) -> [Licence] {
         let generation = cache.generation
         do {
             let licences = try await store.licences(holder: holder, typeCode: nil)

@@ -216,7 +216,8 @@ package struct LicenceService: Sendable {
             let issuer = self.issuer
             Task {
                 do {
-                    finish(try await library.licences(of: holder))
+                    // The cache was just missed: straight to the store (the miss is counted once).
+                    finish(try await library.storedLicences(of: holder))
                 } catch {
                     var failed = pending
                     failed.result = "unavailable"

@@ -59,6 +59,22 @@ struct LicenceLibraryTests {
         #expect(cached.first { $0.id == valid.id }?.status == .revoked)
     }
 
+    /// Issue 17: a lookup that missed the cache asked it again before the store read, so every miss
+    /// counted twice and the reported hit ratio was too low.
+    @Test func aMissFollowedByTheStoreReadCountsOneMiss() async throws {
+        let fixture = try await Fixture(count: 300, capacity: 1)
+        defer { fixture.remove() }
+        let holders = Array(Set(fixture.licences.map(\.holder)).sorted { $0.key < $1.key }.prefix(2))
+        let before = fixture.library.cache.statistics
+        for holder in holders where fixture.library.cachedLicences(of: holder) == nil {
+            _ = try await fixture.library.storedLicences(of: holder)
+        }
+        let after = fixture.library.cache.statistics
+        // Capacity 1: the second holder's fill evicted the first, so both were misses — one each.
+        #expect(after.misses - before.misses == UInt64(holders.count))
+        #expect(after.hits == before.hits)
+    }
+
     @Test func onlyTheIssuingUnitOrTheTaskForceMayWrite() async throws {
         let fixture = try await Fixture()
         defer { fixture.remove() }
