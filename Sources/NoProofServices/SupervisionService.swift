@@ -240,6 +240,10 @@ package struct SupervisionService: Sendable {
         let found = try await OversightService.run { () async throws(OversightError) in
             try await exemptions.exemptions(unit: unitCode, from: from, through: to)
         }
+        await record(AuditRecord(atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
+                                 staff: context.staff ?? "", action: "Supervision.ListExemptions", itemCode: "",
+                                 caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
+                                 result: "listed \(found.count)"))
         return ListExemptionsResponse(exemptions: found.map(Self.info))
     }
 

@@ -147,6 +147,9 @@ extension SupervisionServiceTests {
             #expect(audited.map(\.result) == ["intended", "exempted", "intended", "already exempted"])
             #expect(audited.allSatisfy { $0.staff == "supervisor-0001" && $0.itemCode == "repeated_overdue" && $0.unitCode == Self.taskForce })
             #expect(audited.last?.licenceID == info.exemptionID)
+            // Reading the exemptions is audited too (who looked at the accountability record): the unit's read.
+            let reads = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == "Supervision.ListExemptions" }
+            #expect(reads.map(\.result) == ["listed 1"] && reads.first?.unitCode == Self.university && reads.first?.licenceID == Self.university)
             // Fail closed: with the trail unwritable nothing is recorded.
             env.audit.close()
             #expect(await code { _ = try await exempt(staff, flag: "second_breach") } == .unavailable)
