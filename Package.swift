@@ -218,10 +218,10 @@ let package = Package(
             dependencies: ["NoProofCodec"],
             path: "Tests/CodecLeakCheck"
         ),
-        // Shared by the test targets: a settable clock, temporary folders, RPC failure helpers.
+        // Shared by the test targets: a settable clock, temporary folders, RPC failure helpers, running a server.
         .target(
             name: "NoProofTestSupport",
-            dependencies: ["NoProofProtocol"],
+            dependencies: ["NoProofProtocol", "NoProofServer"],
             path: "Tests/NoProofTestSupport"
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofTestSupport", "NoProofDomain"]),

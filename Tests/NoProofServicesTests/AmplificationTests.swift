@@ -317,17 +317,8 @@ struct AmplificationTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, directory: directory))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, directory: directory))
         }
         audit.close()
         try oversightStore.close()

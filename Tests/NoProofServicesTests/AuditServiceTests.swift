@@ -63,17 +63,8 @@ struct AuditServiceTests {
         configuration.authenticationTimeout = .seconds(3600)   // a loaded machine must not cut the test's connections
         let server = NoProofServer(configuration: configuration, registry: registry, authenticator: StaticCredentialAuthenticator(credentials),
                                    logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, heads: heads))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, heads: heads))
         }
         audit.close()
     }

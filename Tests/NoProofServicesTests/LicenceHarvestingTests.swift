@@ -68,17 +68,8 @@ struct LicenceHarvestingTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, units: units, library: library))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, units: units, library: library))
         }
         await gate.close()
         audit.close()

@@ -62,17 +62,8 @@ struct LicenceServiceTests {
             ]),
             logger: quiet
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, keyring: keyring))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, keyring: keyring))
         }
         audit.close()
         try store.close()

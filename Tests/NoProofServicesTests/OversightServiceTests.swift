@@ -59,17 +59,8 @@ struct OversightServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, clock: clock, store: store, audit: audit))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, clock: clock, store: store, audit: audit))
         }
         audit.close()
         try store.close()

@@ -101,18 +101,9 @@ struct SupervisionServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
-                                           oversightStore: oversightStore))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
+                                       oversightStore: oversightStore))
         }
         await gate.close()
         audit.close()

@@ -67,17 +67,8 @@ struct UnitServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, units: units, clock: clock))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, units: units, clock: clock))
         }
         await gate.close()
         audit.close()
