@@ -59,17 +59,8 @@ struct ContractTests {
                                                                                                  credentialID: "unit")),
                                    ]),
                                    logger: quiet, statistics: statistics)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            _ = try await server.listeningAddress()
-            do {
-                try await body(server)
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { _ in
+            try await body(server)
         }
         audit.close()
         try oversightStore.close()
