@@ -102,9 +102,7 @@ struct VerificationTests {
     }
 
     static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verification-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryDirectory(prefix: "noproof-verification").url
     }
 
     @Test("store: synchronous=FULL, idempotent insert, atomic refile, pending deadlines")
