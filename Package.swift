@@ -218,22 +218,29 @@ let package = Package(
             dependencies: ["NoProofCodec"],
             path: "Tests/CodecLeakCheck"
         ),
-        .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofDomain"]),
-        .testTarget(name: "NoProofDemoDataTests", dependencies: ["NoProofDemoData", "NoProofDomain"]),
-        .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofSQLite", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Shared by the test targets: a settable clock, temporary folders, RPC failure helpers, running a server.
+        .target(
+            name: "NoProofTestSupport",
+            dependencies: ["NoProofProtocol", "NoProofServer"],
+            path: "Tests/NoProofTestSupport"
+        ),
+        .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofTestSupport", "NoProofDomain"]),
+        .testTarget(name: "NoProofDemoDataTests", dependencies: ["NoProofTestSupport", "NoProofDemoData", "NoProofDomain"]),
+        .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofTestSupport", "NoProofSQLite", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofTestSupport", "NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofLicenceStoreTests",
-            dependencies: ["NoProofLicenceStore", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofTestSupport", "NoProofLicenceStore", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "NoProofImportTests",
-            dependencies: ["NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofTestSupport", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofLibrary", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain"]),
+        .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofTestSupport", "NoProofLibrary", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain"]),
         .testTarget(
             name: "NoProofServicesTests",
             dependencies: [
+                "NoProofTestSupport",
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
                 "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofDemoData",
                 "NoProofUnits", "NoProofUnitStore",
@@ -247,27 +254,29 @@ let package = Package(
         .testTarget(
             name: "NoProofMetricsTests",
             dependencies: [
+                "NoProofTestSupport",
                 "NoProofMetrics", "NoProofServer", "NoProofServices", "NoProofClient", "NoProofProtocol", "NoProofCodec",
                 "NoProofAudit", "NoProofAuditChain", "NoProofLicenceStore", "NoProofLibrary", "NoProofDomain",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofUnits", "NoProofDomain"]),
-        .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofUnitStore", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofTestSupport", "NoProofUnits", "NoProofDomain"]),
+        .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofTestSupport", "NoProofUnitStore", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofVerificationTests",
-            dependencies: ["NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]
+            dependencies: ["NoProofTestSupport", "NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(
             name: "NoProofOversightTests",
-            dependencies: ["NoProofOversight", "NoProofOversightStore", "NoProofUnits", "NoProofDomain"]
+            dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofUnits", "NoProofDomain"]
         ),
-        .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofSeals"]),
-        .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofCodec", "CNoProofProtos"]),
+        .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofTestSupport", "NoProofSeals"]),
+        .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofTestSupport", "NoProofCodec", "CNoProofProtos"]),
         .testTarget(
             name: "NoProofProtocolTests",
             dependencies: [
+                "NoProofTestSupport",
                 "NoProofProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -276,6 +285,7 @@ let package = Package(
         .testTarget(
             name: "NoProofServerTests",
             dependencies: [
+                "NoProofTestSupport",
                 "NoProofServer",
                 "NoProofClient",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofTestSupport
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -13,8 +14,8 @@ struct AuditChainTests {
     }
 
     /// A log of `count` records written in batches of 10; returns it and its directory.
-    static func filledLog(_ count: Int) throws -> (AuditLog, TestDirectory) {
-        let directory = try TestDirectory()
+    static func filledLog(_ count: Int) throws -> (AuditLog, TemporaryDirectory) {
+        let directory = try TemporaryDirectory()
         let log = try AuditLog(directory: directory.url)
         for start in stride(from: 0, to: count, by: 10) {
             _ = try log.appendBatch((start..<min(count, start + 10)).map(Self.record))
@@ -23,13 +24,13 @@ struct AuditChainTests {
     }
 
     /// Raw SQL on the file, as a tamperer with file access would do it.
-    static func tamper(_ directory: TestDirectory, _ body: (Database) throws -> Void) throws {
+    static func tamper(_ directory: TemporaryDirectory, _ body: (Database) throws -> Void) throws {
         let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
         try queue.write(body)
         try queue.close()
     }
 
-    static func storedHash(_ directory: TestDirectory, _ sequence: Int64) throws -> [UInt8] {
+    static func storedHash(_ directory: TemporaryDirectory, _ sequence: Int64) throws -> [UInt8] {
         let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
         defer { try? queue.close() }
         return try queue.read { db in [UInt8](try Data.fetchOne(db, sql: "SELECT chain_hash FROM audit WHERE sequence = ?", arguments: [sequence])!) }
@@ -58,7 +59,7 @@ struct AuditChainTests {
     }
 
     @Test func anEmptyLogVerifiesWithTheGenesisHead() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         let result = try log.verifyChain()
@@ -69,7 +70,7 @@ struct AuditChainTests {
     }
 
     @Test func theChainVerifiesAfterBatchesFromConcurrentAppenders() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url, maxBatch: 7)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -183,7 +184,7 @@ struct AuditChainTests {
     }
 
     @Test func aVersionOneDatabaseIsBackfilledIntoAVerifyingChain() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("audit.sqlite").path
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofTestSupport
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -41,7 +42,7 @@ struct AuditHolderIndexTests {
     }
 
     /// Writes `count` records through a log in `directory` and closes it.
-    static func writeAndClose(_ directory: TestDirectory, _ records: Range<Int>) throws {
+    static func writeAndClose(_ directory: TemporaryDirectory, _ records: Range<Int>) throws {
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch(records.map(Self.record))
         log.close()
@@ -49,7 +50,7 @@ struct AuditHolderIndexTests {
 
     /// Index covering nothing, part of the log, and all of it: the same answers.
     @Test func answersAreExactWhateverTheIndexCovers() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch((0..<60).map(Self.record))
@@ -66,7 +67,7 @@ struct AuditHolderIndexTests {
 
     /// After a commit the index catches up by itself, a moment later.
     @Test func theIndexFollowsTheLogByItself() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch((0..<30).map(Self.record))
@@ -79,7 +80,7 @@ struct AuditHolderIndexTests {
     /// Catching up reads the trail but never takes its write lock: with the audit writer inside a
     /// transaction, the index still catches up (and so never makes a lookup's commit wait).
     @Test func catchingUpNeverTakesTheTrailsWriteLock() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch((0..<20).map(Self.record))
@@ -96,7 +97,7 @@ struct AuditHolderIndexTests {
 
     /// The index is derived data: deleted, it is rebuilt from the log at the next start.
     @Test func aDeletedIndexIsRebuilt() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try Self.writeAndClose(directory, 0..<50)
         for suffix in ["", "-wal", "-shm"] {
@@ -112,7 +113,7 @@ struct AuditHolderIndexTests {
 
     /// A damaged index file does not stop the log from opening: it is deleted and rebuilt.
     @Test func aDamagedIndexIsRebuilt() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try Self.writeAndClose(directory, 0..<50)
         for suffix in ["-wal", "-shm"] {
@@ -130,7 +131,7 @@ struct AuditHolderIndexTests {
     /// An index that reaches further than the log (the audit file was replaced by an older copy)
     /// is emptied and rebuilt, not trusted.
     @Test func anIndexAheadOfTheLogIsRebuilt() throws {
-        let longer = try TestDirectory(), shorter = try TestDirectory()
+        let longer = try TemporaryDirectory(), shorter = try TemporaryDirectory()
         defer { longer.remove(); shorter.remove() }
         try Self.writeAndClose(longer, 0..<80)
         try Self.writeAndClose(shorter, 100..<130)
@@ -153,7 +154,7 @@ struct AuditHolderIndexTests {
     /// A log written before this change had `audit_by_holder` inside audit.sqlite: the migration
     /// drops it and the records are indexed in the new file.
     @Test func anOlderLogLosesItsInFileIndexAndIsIndexed() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         do {
             let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofTestSupport
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -13,7 +14,7 @@ struct AuditLogTests {
     }
 
     @Test func everyRecordIsCommittedInOrderWithItsSequence() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url, maxBatch: 7)
         let sequences = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
@@ -38,7 +39,7 @@ struct AuditLogTests {
     }
 
     @Test func recordsSurviveReopeningAndTheDatabaseIsFullySynchronous() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         do {
             let log = try AuditLog(directory: directory.url)
@@ -55,7 +56,7 @@ struct AuditLogTests {
     }
 
     @Test func appendsAfterCloseFailClearly() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         log.close()

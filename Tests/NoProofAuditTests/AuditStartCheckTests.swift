@@ -1,4 +1,5 @@
 import Foundation
+import NoProofTestSupport
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -14,8 +15,8 @@ struct AuditStartCheckTests {
     }
 
     /// A folder as noproofd leaves it: a trail of `count` records, its head in audit-head, units.sqlite.
-    static func usedFolder(records count: Int) throws -> TestDirectory {
-        let directory = try TestDirectory()
+    static func usedFolder(records count: Int) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch((0..<count).map { record($0) })
         try AuditHeadFile.write(try log.head(), directory: directory.url)
@@ -24,7 +25,7 @@ struct AuditStartCheckTests {
         return directory
     }
 
-    static func deleteTrail(_ directory: TestDirectory) {
+    static func deleteTrail(_ directory: TemporaryDirectory) {
         for name in AuditStartCheck.trailFiles { try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(name)) }
     }
 
@@ -34,7 +35,7 @@ struct AuditStartCheckTests {
         let log = try AuditLog(directory: used.url)
         #expect(try AuditStartCheck.problem(AuditStartCheck.survey(directory: used.url), audit: log, directory: used.url) == nil)
         log.close()
-        let fresh = try TestDirectory()
+        let fresh = try TemporaryDirectory()
         defer { fresh.remove() }
         #expect(try AuditStartCheck.problem(AuditStartCheck.survey(directory: fresh.url), audit: nil, directory: fresh.url) == nil)
     }
@@ -96,7 +97,7 @@ struct AuditStartCheckTests {
 
     /// Proofs recorded in the trail (the seal-key check at start).
     @Test func theTrailTellsWhetherProofsWereIssued() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch([Self.record(0)])
@@ -108,7 +109,7 @@ struct AuditStartCheckTests {
 
     /// A data folder that pre-existed with 0755 and files of 0644: made 0700 and 0600, each named.
     @Test func dataFolderFilesAreMadeOwnerOnly() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch([Self.record(0)])

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import NoProofSeals
-import Synchronization
+import NoProofTestSupport
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -17,29 +17,22 @@ struct AuditTreeTests {
                     itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: "found")
     }
 
-    /// A test clock (seconds since 1970), moved by hand.
-    final class Clock: Sendable {
-        private let seconds = Mutex<Double>(1_800_000_000)
-        var now: Date { Date(timeIntervalSince1970: seconds.withLock { $0 }) }
-        func advance(_ by: Double) { seconds.withLock { $0 += by } }
-    }
-
     struct Fixture {
-        let directory: TestDirectory
+        let directory: TemporaryDirectory
         let log: AuditLog
         let key: AuditSigningKey
         let witness: FileAuditWitness
-        let witnessFolder: TestDirectory
-        let clock = Clock()
+        let witnessFolder: TemporaryDirectory
+        let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
         let publisher: AuditHeadPublisher
 
         init() throws {
-            directory = try TestDirectory()
+            directory = try TemporaryDirectory()
             log = try AuditLog(directory: directory.url)
             let seals = directory.url.appendingPathComponent("seals")
             try FileManager.default.createDirectory(at: seals, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             key = try AuditSigningKey.openOrCreate(directory: seals)
-            witnessFolder = try TestDirectory()
+            witnessFolder = try TemporaryDirectory()
             witness = FileAuditWitness(path: witnessFolder.url.appendingPathComponent("heads.jsonl").path)
             let clock = self.clock
             publisher = AuditHeadPublisher(log: log, key: key, witnesses: [witness], clock: { clock.now })
@@ -107,14 +100,14 @@ struct AuditTreeTests {
         try fixture.append(3)
         let first = try #require(fixture.publisher.tick())
         #expect(first.treeSize == 3)
-        fixture.clock.advance(1)
+        fixture.clock.advance(by: 1)
         #expect(fixture.publisher.tick() == nil)          // nothing new
         try fixture.append(2, from: 3)
-        fixture.clock.advance(1)
+        fixture.clock.advance(by: 1)
         #expect(fixture.publisher.tick()?.treeSize == 5)
-        fixture.clock.advance(59)
+        fixture.clock.advance(by: 59)
         #expect(fixture.publisher.tick() == nil)
-        fixture.clock.advance(2)
+        fixture.clock.advance(by: 2)
         let idle = try #require(fixture.publisher.tick())  // a minute idle: a fresh head of the same size
         #expect(idle.treeSize == 5)
         let held = try fixture.witness.heads()
@@ -212,7 +205,7 @@ struct AuditTreeTests {
         let tree = try fixture.log.currentTree()
         try fixture.witness.publish(fixture.key.sign(treeSize: tree.size, root: tree.root, timestampMillis: 1_800_000_000_000))
         // The files as a crash leaves them (the log still open: the WAL not checkpointed), minus -shm.
-        let image = try TestDirectory()
+        let image = try TemporaryDirectory()
         defer { image.remove() }
         for name in ["audit.sqlite", "audit.sqlite-wal"] {
             try FileManager.default.copyItem(at: fixture.directory.url.appendingPathComponent(name), to: image.url.appendingPathComponent(name))
@@ -235,7 +228,7 @@ struct AuditTreeTests {
         defer { fixture.remove() }
         try fixture.append(10)
         let head = try fixture.publisher.publishNow()
-        let otherFolder = try TestDirectory()
+        let otherFolder = try TemporaryDirectory()
         defer { otherFolder.remove() }
         let other = try AuditSigningKey.openOrCreate(directory: otherFolder.url)
         let problem = try #require(try AuditWitnessCheck.problem(log: fixture.log, publicKey: other.publicKey, witnesses: [fixture.witness]))
@@ -274,7 +267,7 @@ struct AuditTreeTests {
 @Suite("Supervision tallies checked against the chain")
 struct TallyVerificationTests {
     @Test func anEditedTallyIsFoundAndCounterpartUnitsAreChained() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         var filed = AuditTreeTests.record(1)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofTestSupport
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -28,7 +29,7 @@ struct SupervisionTallyTests {
     /// A history written record by record, whose counts are known by hand: the range read returns
     /// exactly those, split at the CST midnight boundaries of the period.
     @Test func aSeededHistoryIsCountedPerUnitAndDay() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         let start = Self.november1, end = Self.november1 + 30 * Self.day   // 1 December 00:00 CST
@@ -64,7 +65,7 @@ struct SupervisionTallyTests {
     /// The counters agree with the records: recomputed independently with SQL over the audit rows
     /// (own-unit metrics), after concurrent appends of many records over several days and units.
     @Test func theCountersAgreeWithTheRecords() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url, maxBatch: 13)
         let units = ["U1", "U2", "U3"], actions = ["Lookup", "CheckLicence", "List.Submit"], results = ["found", "denied", "not_found", "match"]
@@ -99,7 +100,7 @@ struct SupervisionTallyTests {
     /// A trail written before the tallies existed (here one from before the hash chain, schema v1)
     /// gets them from its records when it is next opened for writing, and keeps counting.
     @Test func aTrailWithoutTalliesIsBackfilled() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("audit.sqlite").path
         do {
@@ -134,7 +135,7 @@ struct SupervisionTallyTests {
 
     /// "Who looked at my data" reads one holder's records through the holder index, newest first, in pages.
     @Test func recordsAboutAHolderComeNewestFirstInPages() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         let holder = "370402199001011234", other = "110101199003076532"

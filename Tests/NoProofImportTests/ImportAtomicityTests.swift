@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NoProofDomain
+import NoProofTestSupport
 import Synchronization
 import Testing
 @testable import NoProofLicenceStore
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func aLargeImportIsOneTransaction() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try SQLiteLicenceStore(directory: dir.url)
         try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)

@@ -1,4 +1,5 @@
 import Foundation
+import NoProofTestSupport
 import Testing
 import NoProofDomain
 @testable import NoProofLicenceStore
@@ -32,14 +33,14 @@ import NoProofDomain
         """
     }
 
-    static func openStore(_ dir: TestDirectory) async throws -> SQLiteLicenceStore {
+    static func openStore(_ dir: TemporaryDirectory) async throws -> SQLiteLicenceStore {
         let store = try SQLiteLicenceStore(directory: dir.url)
         try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
         return store
     }
 
     @Test func csvWithMixedRows() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let file = dir.url.appendingPathComponent("export.csv")
@@ -80,7 +81,7 @@ import NoProofDomain
     }
 
     @Test func jsonLinesWithMixedRows() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let text = """
@@ -120,7 +121,7 @@ import NoProofDomain
     }
 
     @Test func changedRowsBecomeNewVersions() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let header = "licence_id,holder_id,holder_name,issue_date,field.spouse_name\n"
@@ -133,7 +134,7 @@ import NoProofDomain
     }
 
     @Test func badHeadersFailTheWholeFile() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let importer = LicenceImporter(store: store)
@@ -153,7 +154,7 @@ import NoProofDomain
     }
 
     @Test func largeGeneratedFileRoundTrips() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let generator = DemoDataGenerator(seed: 21, licenceCount: 3_000)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NoProofDomain
+import NoProofTestSupport
 import Testing
 @testable import NoProofLibrary
 @testable import NoProofLicenceStore
@@ -16,8 +17,7 @@ struct LicenceLibraryTests {
         let licences: [Licence]
 
         init(count: Int = 300, capacity: Int = 100_000) async throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-library-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            directory = try TemporaryDirectory(prefix: "noproof-library").url
             store = try SQLiteLicenceStore(directory: directory)
             try await seedDemo(store: store, count: count)
             licences = DemoDataGenerator(licenceCount: count).makeLicences()

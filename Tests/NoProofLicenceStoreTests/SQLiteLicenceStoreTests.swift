@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoProofTestSupport
 import Testing
 import NoProofDomain
 @testable import NoProofSQLite
@@ -17,14 +18,14 @@ import NoProofDomain
                        validTo: nil, fields: ["spouse_name": "李娜", "certificate_number": "J370402-2020-000123"])
     }
 
-    static func openStore(_ dir: TestDirectory) async throws -> SQLiteLicenceStore {
+    static func openStore(_ dir: TemporaryDirectory) async throws -> SQLiteLicenceStore {
         let store = try SQLiteLicenceStore(directory: dir.url)
         try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
         return store
     }
 
     @Test func pragmasAreDurable() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try SQLiteLicenceStore(directory: dir.url)
         let writer = try await store.dbPool.write { db in
@@ -39,7 +40,7 @@ import NoProofDomain
     }
 
     @Test func licenceTypesRoundTrip() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let types = try await store.licenceTypes()
@@ -56,7 +57,7 @@ import NoProofDomain
     }
 
     @Test func issueAndGet() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let licence = try Self.marriage()
@@ -72,7 +73,7 @@ import NoProofDomain
     }
 
     @Test func duplicatesAreRejected() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let licence = try Self.marriage()
@@ -87,7 +88,7 @@ import NoProofDomain
     }
 
     @Test func invalidLicencesAreRefusedNamingTheField() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         var licence = try Self.marriage()
@@ -112,7 +113,7 @@ import NoProofDomain
     }
 
     @Test func amendKeepsOldVersions() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let original = try Self.marriage()
@@ -146,7 +147,7 @@ import NoProofDomain
     }
 
     @Test func suspendReinstateRevoke() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let licence = try Self.marriage()
@@ -184,7 +185,7 @@ import NoProofDomain
     }
 
     @Test func importBatchIsIdempotent() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let licences = DemoDataGenerator(seed: 3, licenceCount: 2_500).makeLicences()
@@ -206,7 +207,7 @@ import NoProofDomain
     }
 
     @Test func revokedLicencesAreNotChangedByImport() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try await Self.openStore(dir)
         let licence = try Self.marriage()
@@ -219,7 +220,7 @@ import NoProofDomain
     }
 
     @Test func dataSurvivesReopen() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let licence = try Self.marriage()
         do {
@@ -240,7 +241,7 @@ import NoProofDomain
     }
 
     @Test func chunkedIterationVisitsEveryLicenceOnce() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try SQLiteLicenceStore(directory: dir.url)
         let outcome = try await seedDemo(store: store, count: 1_234, seed: 5, batchSize: 500)
@@ -261,7 +262,7 @@ import NoProofDomain
     }
 
     @Test func holderLookupReturnsAllTypes() async throws {
-        let dir = try TestDirectory()
+        let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try SQLiteLicenceStore(directory: dir.url)
         let generator = DemoDataGenerator(seed: 8, licenceCount: 800)

@@ -10,6 +10,7 @@ import NoProofServices
 import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
+import NoProofTestSupport
 import Testing
 
 @Suite("Metrics endpoint")
@@ -127,9 +128,9 @@ struct MetricsEndpointTests {
     }
 
     @Test func auditBatchesCacheAndRefusalsAreExposed() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-metrics-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-metrics-tests")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let log = try AuditLog(directory: directory)
         defer { log.close() }
         let cache = LicenceCache(capacity: 100)

@@ -2,15 +2,16 @@ import Foundation
 import GRDB
 import NoProofOversight
 import NoProofOversightStore
+import NoProofTestSupport
 import NoProofUnits
 import Testing
 
 @Suite("Oversight store (SQLite)")
 struct SQLiteOversightStoreTests {
     static func withStore(_ body: (SQLiteOversightStore, URL) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-oversight-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-oversight")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let store = try SQLiteOversightStore(directory: directory)
         try await body(store, directory)
         try? store.close()

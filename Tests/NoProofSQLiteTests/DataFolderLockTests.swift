@@ -1,11 +1,12 @@
 import Foundation
+import NoProofTestSupport
 import Testing
 @testable import NoProofSQLite
 
 @Suite("DataFolderLock")
 struct DataFolderLockTests {
     @Test func oneHolderAtATimeAndTheRefusalNamesIt() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var first: DataFolderLock? = try DataFolderLock.acquire(directory.url, holder: "noproofd")
         do {

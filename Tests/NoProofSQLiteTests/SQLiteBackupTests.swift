@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NoProofDomain
+import NoProofTestSupport
 import Synchronization
 import Testing
 @testable import NoProofSQLite
@@ -10,7 +11,7 @@ import Testing
 @Suite("SQLiteBackup")
 struct SQLiteBackupTests {
     @Test func aBackupTakenDuringWritesIsAConsistentCompleteDatabase() throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let source = directory.url.appendingPathComponent("live.sqlite")
         let pool = try DatabasePool(path: source.path)

@@ -2,6 +2,7 @@ import NIOCore
 import NoProofClient
 import NoProofCodec
 import NoProofProtocol
+import NoProofTestSupport
 import Testing
 @testable import NoProofServer
 
@@ -34,15 +35,8 @@ struct LiveSessionsTests {
         configuration.maxCallsInProgress = 1000  // so that `statistics.callsInProgress` counts
         let server = NoProofServer(configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
                                    authenticator: authenticator, logger: TestServices.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do { try await body(server, port) } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(server, port)
         }
     }
 

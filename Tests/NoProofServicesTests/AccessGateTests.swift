@@ -2,24 +2,18 @@ import Foundation
 import Logging
 import NoProofDomain
 import NoProofProtocol
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 
 @Suite("AccessGate and unit credentials")
 struct AccessGateTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static func withStore(_ body: (SQLiteUnitStore) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-gate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-gate")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let store = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: store)
         try await body(store)
@@ -31,7 +25,7 @@ struct AccessGateTests {
 
     @Test func everyDenialReasonIsRefusedWithPermissionDeniedAndLogged() async throws {
         try await Self.withStore { store in
-            let clock = Clock()
+            let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let gate = AccessGate(store: store, now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C1", typeCode: "JMSFZ") == nil)
@@ -66,7 +60,7 @@ struct AccessGateTests {
     /// server stops and the store closes).
     @Test func denialRecordsAreDurableBeforeTheAnswerAndInOrder() async throws {
         try await Self.withStore { store in
-            let clock = Clock()
+            let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 1000, maxLookupsPerStaffPerMinute: 1000),
                                   now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
@@ -94,7 +88,7 @@ struct AccessGateTests {
 
     @Test func antiHarvestingLimitsGiveResourceExhaustedThenRecover() async throws {
         try await Self.withStore { store in
-            let clock = Clock()
+            let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 3, maxLookupsPerStaffPerMinute: 5),
                                   now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
@@ -109,7 +103,7 @@ struct AccessGateTests {
             #expect(perMinute?.code == .resourceExhausted)
             // Another staff member is not affected; the same one is admitted again a minute later.
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0002", itemCode: "SW-KH-001", caseReference: "OTHER-4", typeCode: "JMSFZ") == nil)
-            clock.advance(61)
+            clock.advance(by: 61)
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-5", typeCode: "JMSFZ") == nil)
             await gate.close()
         }
@@ -117,7 +111,7 @@ struct AccessGateTests {
 
     @Test func storedCredentialsAuthenticateUntilRevokedOrExpired() async throws {
         try await Self.withStore { store in
-            let clock = Clock()
+            let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.water.code, label: "test", issuedBy: "supervisor-0001",
                                                             issuedAt: clock.now, expiresAt: clock.now.addingTimeInterval(3600), rounds: 1000)
             try await store.insertCredential(credential)
@@ -128,9 +122,9 @@ struct AccessGateTests {
             await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(credentialID: credential.id, secret: secret + "x") }
             await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(credentialID: "cred_nobody", secret: secret) }
             // Remembered after the first success, yet expiry and revocation still apply.
-            clock.advance(3601)
+            clock.advance(by: 3601)
             await #expect(throws: RPCError.self) { _ = try await authenticator.authenticate(credentialID: credential.id, secret: secret) }
-            clock.advance(-3601)
+            clock.advance(by: -3601)
             _ = try await store.revokeCredential(id: credential.id, by: "supervisor-0001", reason: "leaked", at: clock.now)
             do {
                 _ = try await authenticator.authenticate(credentialID: credential.id, secret: secret)

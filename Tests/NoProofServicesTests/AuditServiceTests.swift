@@ -5,6 +5,7 @@ import NoProofCodec
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -62,30 +63,10 @@ struct AuditServiceTests {
         configuration.authenticationTimeout = .seconds(3600)   // a loaded machine must not cut the test's connections
         let server = NoProofServer(configuration: configuration, registry: registry, authenticator: StaticCredentialAuthenticator(credentials),
                                    logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, heads: heads))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, heads: heads))
         }
         audit.close()
-    }
-
-    static func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
     }
 
     /// What `noproof audit prove` checks: fields → chain hash → leaf → path → signed root → signature.
@@ -119,11 +100,11 @@ struct AuditServiceTests {
                 #expect(!Self.proofHolds(edited, publicKey: published.auditPublicKey))
             }
             // A record about someone else, or none, is NOT_FOUND for the portal, and the holder is required.
-            #expect(await Self.code { _ = try await portal.proveAuditRecord(sequence: 4, holderID: "37040519900101001X") } == nil)
-            #expect(await Self.code { _ = try await portal.proveAuditRecord(sequence: 3, holderID: "37040519900101001X") } == .notFound)
-            #expect(await Self.code { _ = try await portal.proveAuditRecord(sequence: 1) } == .invalidArgument)
-            #expect(await Self.code { _ = try await portal.proveAuditRecord(sequence: 1_000, holderID: Self.holder) } == .notFound)
-            #expect(await Self.code { _ = try await portal.proveAuditRecord(sequence: 0, holderID: Self.holder) } == .invalidArgument)
+            #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 4, holderID: "37040519900101001X") } == nil)
+            #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 3, holderID: "37040519900101001X") } == .notFound)
+            #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 1) } == .invalidArgument)
+            #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 1_000, holderID: Self.holder) } == .notFound)
+            #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 0, holderID: Self.holder) } == .invalidArgument)
             // The portal's reads of proofs are audited.
             #expect(try environment.audit.records(after: 300, limit: 100).contains { $0.action == "Audit.ProveRecord" && $0.holderID == Self.holder })
         }
@@ -133,7 +114,7 @@ struct AuditServiceTests {
         try await Self.withEnvironment { environment in
             let bank = try await environment.client("bank")
             #expect(try await bank.proveAuditRecord(sequence: 1).record?.unitCode == Self.bank)   // record 1: index 0, the bank's
-            #expect(await Self.code { _ = try await bank.proveAuditRecord(sequence: 2) } == .notFound)   // the water company's
+            #expect(await failureCode { _ = try await bank.proveAuditRecord(sequence: 2) } == .notFound)   // the water company's
             let taskForce = try await environment.client("taskforce")
             #expect(try await taskForce.proveAuditRecord(sequence: 2).record?.unitCode == Self.water)
         }

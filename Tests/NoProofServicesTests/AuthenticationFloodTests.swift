@@ -5,6 +5,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofProtocol
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnits
 import NoProofUnitStore
 import Testing
@@ -31,17 +32,8 @@ struct AuthenticationFloodTests {
             if !throttle { configuration.authenticationThrottle = nil }
             let authenticator = UnitCredentialAuthenticator(store: store, verifications: verifications)
             let server = NoProofServer(configuration: configuration, registry: RPCRegistry(), authenticator: authenticator, logger: quiet)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                let port = try await server.listeningAddress().port!
-                do {
-                    try await body(port, (credential.id, secret))
-                } catch {
-                    server.beginGracefulShutdown()
-                    throw error
-                }
-                server.beginGracefulShutdown()
-                try await group.waitForAll()
+            try await withRunningServer(server) { port in
+                try await body(port, (credential.id, secret))
             }
         }
     }

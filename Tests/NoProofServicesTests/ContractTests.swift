@@ -9,6 +9,7 @@ import NoProofSeals
 import NoProofServer
 import NoProofAudit
 import NoProofLicenceStore
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofVerificationStore
 import Testing
@@ -22,9 +23,9 @@ struct ContractTests {
     /// Every domain service registered as noproofd registers them, plus the built-in ones (the
     /// server adds those); the stores live in a temporary folder, no data.
     static func withServer(_ body: @Sendable (NoProofServer) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-contract-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-contract")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let seals = directory.appendingPathComponent("seals")
         try FileManager.default.createDirectory(at: seals, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var quiet = Logger(label: "test")
@@ -58,17 +59,8 @@ struct ContractTests {
                                                                                                  credentialID: "unit")),
                                    ]),
                                    logger: quiet, statistics: statistics)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            _ = try await server.listeningAddress()
-            do {
-                try await body(server)
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { _ in
+            try await body(server)
         }
         audit.close()
         try oversightStore.close()

@@ -9,9 +9,9 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -24,11 +24,6 @@ import Testing
 /// (`BEGIN IMMEDIATE` on audit.sqlite), as an insider or a stuck backup would.
 @Suite("Fail-closed audit over loopback")
 struct FailClosedAuditTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-    }
-
     static let water = UnitDemoData.water.code.value
     static let taskForce = UnitDemoData.taskForce.code.value
     static let demo = DemoDataGenerator(licenceCount: 400)
@@ -75,10 +70,10 @@ struct FailClosedAuditTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-failclosed-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = Clock()
+        let temporary = try TemporaryDirectory(prefix: "noproof-failclosed")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
@@ -100,33 +95,13 @@ struct FailClosedAuditTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library, store: store))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library, store: store))
         }
         await gate.close()
         audit.close()
         try store.close()
         try units.close()
-    }
-
-    static func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
     }
 
     /// Refused because the intent could not be recorded: UNAVAILABLE saying nothing was changed.
@@ -178,25 +153,25 @@ struct FailClosedAuditTests {
 
             let refusals = try await env.withTrailLocked { () async throws -> [(String, RPCError?)] in
                 [
-                    ("IssueCredential", await Self.failure { _ = try await taskForce.issueCredential(unitCode: Self.water, label: "locked", staff: nil) }),
-                    ("RevokeCredential", await Self.failure { _ = try await taskForce.revokeCredential(id: existingID, reason: "locked", staff: nil) }),
-                    ("SetStaff", await Self.failure { _ = try await supervisor.setStaff(of: Self.water, to: renamedStaff) }),
-                    ("UpdateUnit", await Self.failure { _ = try await taskForce.updateUnit(renamed, actingStaff: nil) }),
-                    ("CreateDraft", await Self.failure { _ = try await waterSystem.createDraft(unitCode: Self.water, staff: "agent-0001") }),
-                    ("SuspendLicence", await Self.failure {
+                    ("IssueCredential", await failure { _ = try await taskForce.issueCredential(unitCode: Self.water, label: "locked", staff: nil) }),
+                    ("RevokeCredential", await failure { _ = try await taskForce.revokeCredential(id: existingID, reason: "locked", staff: nil) }),
+                    ("SetStaff", await failure { _ = try await supervisor.setStaff(of: Self.water, to: renamedStaff) }),
+                    ("UpdateUnit", await failure { _ = try await taskForce.updateUnit(renamed, actingStaff: nil) }),
+                    ("CreateDraft", await failure { _ = try await waterSystem.createDraft(unitCode: Self.water, staff: "agent-0001") }),
+                    ("SuspendLicence", await failure {
                         _ = try await taskForce.changeStatus(.suspend, licenceID: suspendable.id.description, reason: "locked")
                     }),
-                    ("AmendLicence", await Self.failure {
+                    ("AmendLicence", await failure {
                         _ = try await taskForce.unary(.path("/noproof.v1.Licences/AmendLicence"),
                                                       request: AmendLicenceRequest(licenceID: amendable.id.description, holderName: "改名",
                                                                                    reason: "locked"),
                                                       as: LicenceResponse.self)
                     }),
-                    ("IssueLicence", await Self.failure {
+                    ("IssueLicence", await failure {
                         _ = try await taskForce.issue(fresh[0])
                     }),
-                    ("ImportLicences", await Self.failure { _ = try await taskForce.importLicences(Array(fresh[1...])) }),
-                    ("PublishCalendarYear", await Self.failure {
+                    ("ImportLicences", await failure { _ = try await taskForce.importLicences(Array(fresh[1...])) }),
+                    ("PublishCalendarYear", await failure {
                         _ = try await taskForce.publishCalendarYear(CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: []),
                                                                     actingStaff: nil)
                     }),
@@ -214,7 +189,7 @@ struct FailClosedAuditTests {
             #expect(try await env.library.licence(id: suspendable.id.description).status == .valid)
             #expect(try await env.library.licence(id: amendable.id.description).holderName == amendable.holderName)
             for message in fresh {
-                #expect(await Self.failure { _ = try await env.library.licence(id: message.licenceID) } != nil, "\(message.licenceID) was written")
+                #expect(await thrownError { _ = try await env.library.licence(id: message.licenceID) } != nil, "\(message.licenceID) was written")
             }
             // ... and nothing was recorded.
             #expect(try env.audit.count() == recordsBefore)

@@ -4,6 +4,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofProtocol
 import NoProofSeals
+import NoProofTestSupport
 import Testing
 @testable import NoProofServices
 
@@ -71,7 +72,7 @@ struct FieldMinimisationTests {
                                                                     purpose: Env.purpose("M-3"), metadata: Env.staff)
             #expect(licence.fields.isEmpty && withheld == card.fields.keys.sorted())
             // Trying ethnicity's values one by one would disclose it: refused, and audited.
-            let guess = await Self.failure {
+            let guess = await failure {
                 _ = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "ethnicity", value: "汉")],
                                           purpose: Env.purpose("M-3"), metadata: Env.staff)
             }
@@ -84,18 +85,6 @@ struct FieldMinimisationTests {
             #expect(name.fields.map(\.result) == [.match])
             #expect(try env.records("CheckLicence").map(\.result) == ["permission_denied", "match"])
             await water.close()
-        }
-    }
-
-    static func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            Issue.record("unexpected error type: \(error)")
-            return nil
         }
     }
 }

@@ -7,6 +7,7 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerificationStore
@@ -173,9 +174,9 @@ struct InvalidFieldTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Int) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-invalid-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-invalid")
+        defer { temporary.remove() }
+        let directory = temporary.url
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
@@ -204,17 +205,8 @@ struct InvalidFieldTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(port)
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(port)
         }
         audit.close()
         try verificationStore.close()

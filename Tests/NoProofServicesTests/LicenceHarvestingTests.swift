@@ -7,9 +7,9 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -22,11 +22,6 @@ import NoProofAuditChain
 /// serving proper calls.
 @Suite("GetLicence and CheckLicence against harvesting")
 struct LicenceHarvestingTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-    }
-
     static let today = DemoDataGenerator.defaultReferenceDate
     static let demo = DemoDataGenerator(licenceCount: 400)
     static let staff: Metadata = ["staff": "agent-0001"]
@@ -48,12 +43,12 @@ struct LicenceHarvestingTests {
 
     static func withEnvironment(limits: RateLimits = RateLimits(maxLookupsPerCase: 5, maxLookupsPerStaffPerMinute: 1000),
                                 _ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-harvest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-harvest")
+        defer { temporary.remove() }
+        let directory = temporary.url
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        let clock = Clock()
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
         let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { today }, logger: quiet)
@@ -73,17 +68,8 @@ struct LicenceHarvestingTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, units: units, library: library))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, units: units, library: library))
         }
         await gate.close()
         audit.close()
@@ -100,17 +86,6 @@ struct LicenceHarvestingTests {
     /// An identifier of the same type and issuer that the library does not hold.
     static func guessed(_ serial: Int, like licence: NoProofDomain.Licence) throws -> String {
         try LicenceIdentifier.make(typeCode: licence.id.typeCode, issuer: licence.id.issuerCode, serial: "9\(900_000 + serial)", version: 1).description
-    }
-
-    func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
     }
 
     @Test("GetLicence without the holder's id is INVALID_ARGUMENT naming holder_id; the server goes on serving")

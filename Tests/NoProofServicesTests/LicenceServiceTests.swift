@@ -9,6 +9,7 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -37,9 +38,9 @@ struct LicenceServiceTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-service-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-service")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
         let logger = Logger(label: "test")
@@ -61,17 +62,8 @@ struct LicenceServiceTests {
             ]),
             logger: quiet
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, audit: audit, keyring: keyring))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, audit: audit, keyring: keyring))
         }
         audit.close()
         try store.close()
@@ -269,9 +261,9 @@ struct LicenceServiceTests {
 @Suite("Stats over loopback")
 struct StatsServiceTests {
     @Test func statsCountCallsCacheAndAudit() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-stats-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-stats")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 100)
         let library = try await LicenceLibrary.open(store: store, cacheCapacity: 1000, logger: Logger(label: "test"))

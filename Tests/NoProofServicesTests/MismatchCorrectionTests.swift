@@ -10,9 +10,9 @@ import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -23,11 +23,6 @@ import Testing
 /// library, the oversight service with the library and keyring, the demo units and staff.
 @Suite("Mismatch corrections over loopback")
 struct MismatchCorrectionTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-    }
-
     static let civil = UnitDemoData.civilAffairs.code.value
     static let water = UnitDemoData.water.code.value
     static let bank = UnitDemoData.bank.code.value
@@ -63,10 +58,10 @@ struct MismatchCorrectionTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-correction-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = Clock()
+        let temporary = try TemporaryDirectory(prefix: "noproof-correction")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let licences = try SQLiteLicenceStore(directory: directory)
@@ -89,33 +84,13 @@ struct MismatchCorrectionTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
         }
         audit.close()
         try store.close()
         try licences.close()
         try units.close()
-    }
-
-    static func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
     }
 
     /// A person's household register (HKB, issued by the public security bureau) valid on the reference day.
@@ -154,15 +129,15 @@ struct MismatchCorrectionTests {
                                                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             // A system credential's staff name is no authority to change the library; another unit may not re-verify at all.
             let police = try await env.client("police")
-            #expect(await Self.failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
+            #expect(await failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
                     == .permissionDenied)
             let water = try await env.client("water/agent-0001")
-            #expect(await Self.failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }?.code == .permissionDenied)
+            #expect(await failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }?.code == .permissionDenied)
             // A corrected key that is not one of the case's facts is refused before anything is written.
             let signedIn = try await env.client("police/agent-0001")
             var unknownKey = reverify
             unknownKey.corrected = [LicenceField(key: "householder_name", value: "x")]
-            #expect(await Self.failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
+            #expect(await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
             let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self).mismatch)
             #expect(resolved.status == "resolved" && resolved.finding == "record_corrected")
             #expect(resolved.correctedLicenceID == licenceID && resolved.correctedLicenceVersion == Int64(before.version + 1))
@@ -200,7 +175,7 @@ struct MismatchCorrectionTests {
             #expect(toldWater.first?.fetchCaseReferences == ["GH-5"])
             let bank = try await env.client("bank")
             #expect(try await bank.correctionNotices().isEmpty)
-            #expect(await Self.failure { _ = try await bank.correctionNotices(unitCode: Self.water) }?.code == .permissionDenied)
+            #expect(await failure { _ = try await bank.correctionNotices(unitCode: Self.water) }?.code == .permissionDenied)
             let taskforce = try await env.client("taskforce")
             #expect(try await taskforce.correctionNotices().count == 2)
 
@@ -229,7 +204,7 @@ struct MismatchCorrectionTests {
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
             let bank = try await env.client("bank")
-            #expect(await Self.failure {
+            #expect(await failure {
                 for try await _ in bank.watchCorrectionNotices(unitCode: Self.water) { break }
             }?.code == .permissionDenied)
             // Watching before the correction: nothing is stored yet, so the streams wait for a push.
@@ -305,7 +280,7 @@ struct MismatchCorrectionTests {
             let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
                                                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             let refused = try await env.withTrailLocked {
-                await Self.failure { _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }
+                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }
             }
             #expect(refused?.code == .unavailable && refused?.message.contains("nothing was changed") == true, "\(String(describing: refused))")
             #expect(try await env.library.licence(id: licenceID) == before)

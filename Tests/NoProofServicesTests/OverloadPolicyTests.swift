@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import NoProofProtocol
 import NoProofSeals
+import NoProofTestSupport
 import Synchronization
 import Testing
 @testable import NoProofServices
@@ -60,9 +61,9 @@ struct ProofIssuerAdmissionTests {
     }
 
     @Test func theQueueIsShedWhenDeepOrOldAndAdmittedAgainOnceDrained() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-issuer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-issuer")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
         let audit = try AuditLog(directory: directory)
         defer { audit.close() }

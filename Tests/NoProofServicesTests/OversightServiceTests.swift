@@ -7,9 +7,9 @@ import NoProofOversight
 import NoProofOversightStore
 import NoProofProtocol
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -18,12 +18,6 @@ import Testing
 /// their published lists, an injected clock the tests move.
 @Suite("Oversight service over loopback")
 struct OversightServiceTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static let civil = UnitDemoData.civilAffairs.code.value
     static let university = UnitDemoData.university.code.value
     static let water = UnitDemoData.water.code.value
@@ -31,7 +25,7 @@ struct OversightServiceTests {
 
     struct Environment: Sendable {
         let port: Int
-        let clock: Clock
+        let clock: TestClock
         let store: SQLiteOversightStore
         let audit: AuditLog
         func client(_ id: String) async throws -> NoProofClient {
@@ -40,10 +34,10 @@ struct OversightServiceTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-oversight-svc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = Clock()
+        let temporary = try TemporaryDirectory(prefix: "noproof-oversight-svc")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let units = try SQLiteUnitStore(directory: directory)
@@ -65,32 +59,12 @@ struct OversightServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, clock: clock, store: store, audit: audit))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, clock: clock, store: store, audit: audit))
         }
         audit.close()
         try store.close()
         try units.close()
-    }
-
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
     }
 
     static func commitment(item: String = "MZ-DB-001", proof: String = "JZZM", caseReference: String = "DB-1") -> RecordCommitmentRequest {
@@ -105,17 +79,17 @@ struct OversightServiceTests {
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
             // JZZM of MZ-DB-001 is obtained by commitment; HKB by data sharing; XWZS is not on MZ-DB-001.
-            #expect(await code { _ = try await civil.recordCommitment(Self.commitment(proof: "HKB"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.recordCommitment(Self.commitment(proof: "XWZS"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.recordCommitment(Self.commitment(item: "SW-KH-001", proof: "ZLHT"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.recordCommitment(Self.commitment(), staff: nil) } == .invalidArgument)
-            #expect(await code { _ = try await civil.recordCommitment(Self.commitment(), staff: "agent-0099") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(proof: "HKB"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(proof: "XWZS"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(item: "SW-KH-001", proof: "ZLHT"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(), staff: nil) } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(), staff: "agent-0099") } == .permissionDenied)
             var bad = Self.commitment()
             bad.channel = "fax"
-            #expect(await code { _ = try await civil.recordCommitment(bad, staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.recordCommitment(bad, staff: "agent-0001") } == .invalidArgument)
             bad = Self.commitment()
             bad.holderID = "370404199306107800"
-            #expect(await code { _ = try await civil.recordCommitment(bad, staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.recordCommitment(bad, staff: "agent-0001") } == .invalidArgument)
 
             let recorded = try #require(try await civil.recordCommitment(Self.commitment(), staff: "agent-0001").commitment)
             #expect(recorded.riskLevel == "medium" && recorded.checkDueAtMillis - recorded.recordedAtMillis == 30 * 86_400_000)
@@ -124,24 +98,24 @@ struct OversightServiceTests {
             #expect(retry.replayed && retry.commitment?.commitmentID == recorded.commitmentID)
             var other = Self.commitment()
             other.text = "另一份承诺"
-            #expect(await code { _ = try await civil.recordCommitment(other, staff: "agent-0001") } == .alreadyExists)
+            #expect(await failureCode { _ = try await civil.recordCommitment(other, staff: "agent-0001") } == .alreadyExists)
 
             // Reading: the unit and the task force office only.
-            #expect(await code { _ = try await water.commitment(id: recorded.commitmentID) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.commitment(id: recorded.commitmentID) } == .permissionDenied)
             #expect(try await taskforce.commitment(id: recorded.commitmentID).commitment?.commitmentID == recorded.commitmentID)
-            #expect(await code { _ = try await water.commitments(unitCode: Self.civil) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.commitments(unitCode: Self.civil) } == .permissionDenied)
             #expect(try await water.commitments().isEmpty)
             // Another unit cannot record the check.
-            #expect(await code { _ = try await water.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") } == .permissionDenied)
 
-            env.clock.advance(31 * 86_400)
+            env.clock.advance(by: 31 * 86_400)
             #expect(try await civil.commitments(filter: "overdue").map(\.commitmentID) == [recorded.commitmentID])
-            #expect(await code { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false", evidence: "", staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false", evidence: "", staff: "agent-0001") } == .invalidArgument)
             let checked = try #require(try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false",
                                                                        evidence: "实际居住地不符", staff: "agent-0001").commitment)
             #expect(checked.checkOutcome == "found_false" && checked.checkedLate && !checked.overdue)
             #expect(try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false", evidence: "实际居住地不符", staff: "agent-0001").replayed)
-            #expect(await code { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") } == .failedPrecondition)
+            #expect(await failureCode { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") } == .failedPrecondition)
             // Flagged for the task force office across units.
             #expect(try await taskforce.commitments(filter: "found_false").map(\.commitmentID) == [recorded.commitmentID])
             #expect(try await taskforce.commitments(unitCode: Self.water, filter: "found_false").isEmpty)
@@ -204,18 +178,18 @@ struct OversightServiceTests {
             #expect(hkb.volunteered && hkb.listedMethod == "data_sharing" && hkb.notToBeAskedFor)
             #expect(try await civil.addLedgerEntry(AddLedgerEntryRequest(
                 holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB"), staff: "agent-0001").replayed)
-            env.clock.advance(3600)
+            env.clock.advance(by: 3600)
             let excluded = try #require(try await bank.addLedgerEntry(AddLedgerEntryRequest(
                 holderID: Self.holder, itemCode: "YH-KH-001", caseReference: "YH-1", proofType: "GZZM"), staff: "agent-0001").entry)
             #expect(excluded.listedMethod == "excluded" && !excluded.notToBeAskedFor && excluded.proofName == "工作证明")
-            #expect(await code { _ = try await water.addLedgerEntry(AddLedgerEntryRequest(
+            #expect(await failureCode { _ = try await water.addLedgerEntry(AddLedgerEntryRequest(
                 holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "X", proofType: "HKB"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await water.addLedgerEntry(AddLedgerEntryRequest(
+            #expect(await failureCode { _ = try await water.addLedgerEntry(AddLedgerEntryRequest(
                 holderID: Self.holder, itemCode: "SW-KH-001", caseReference: "", proofType: "HKB"), staff: "agent-0001") } == .invalidArgument)
 
             #expect(try await civil.ledger(ListLedgerRequest()).map(\.entryID) == [hkb.entryID])
             #expect(try await water.ledger(ListLedgerRequest()).isEmpty)
-            #expect(await code { _ = try await water.ledger(ListLedgerRequest(unitCode: Self.civil)) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.ledger(ListLedgerRequest(unitCode: Self.civil)) } == .permissionDenied)
             #expect(try await taskforce.ledger(ListLedgerRequest()).map(\.entryID) == [hkb.entryID, excluded.entryID])
             let split = OversightService.millis(env.clock.now) - 1000
             #expect(try await taskforce.ledger(ListLedgerRequest(fromMillis: split)).map(\.entryID) == [excluded.entryID])
@@ -223,7 +197,7 @@ struct OversightServiceTests {
 
             let counts = try await taskforce.oversightCounts(OversightCountsRequest(unitCode: Self.civil))
             #expect(counts.ledgerEntries == 1 && counts.ledgerEntriesNotToBeAskedFor == 1)
-            #expect(await code { _ = try await water.oversightCounts(OversightCountsRequest(unitCode: Self.civil)) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.oversightCounts(OversightCountsRequest(unitCode: Self.civil)) } == .permissionDenied)
             #expect(try await civil.oversightCounts(OversightCountsRequest()).ledgerEntries == 1)
         }
     }
@@ -239,16 +213,16 @@ struct OversightServiceTests {
                                            proofType: "XWZS", proofSerial: "P1-1", facts: [MismatchFact(key: "degree", declared: "硕士", fetched: "学士")])
             var noLink = open
             noLink.proofSerial = ""
-            #expect(await code { _ = try await civil.openMismatch(noLink, staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.openMismatch(noLink, staff: "agent-0001") } == .invalidArgument)
             var badAudit = open
             badAudit.auditSequence = 999
-            #expect(await code { _ = try await civil.openMismatch(badAudit, staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.openMismatch(badAudit, staff: "agent-0001") } == .invalidArgument)
             let opened = try #require(try await civil.openMismatch(open, staff: "agent-0001").mismatch)
             #expect(opened.status == "open" && opened.issuingUnitName == UnitDemoData.university.name)
             #expect(try await civil.openMismatch(open, staff: "agent-0001").replayed)
             let id = opened.mismatchID
 
-            #expect(await code { _ = try await water.mismatch(id: id) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.mismatch(id: id) } == .permissionDenied)
             #expect(try await university.mismatch(id: id).mismatch?.mismatchID == id)
             #expect(try await taskforce.mismatches().map(\.mismatchID) == [id])
             #expect(try await water.mismatches().isEmpty)
@@ -258,19 +232,19 @@ struct OversightServiceTests {
                                                     metadata: ["staff": "agent-0001"]).mismatch)
             }
             // The issuing unit cannot ask for supplements; the opener cannot re-verify.
-            #expect(await code { _ = try await call(university, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .permissionDenied)
-            #expect(await code { _ = try await call(civil, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .permissionDenied)
-            #expect(await code { _ = try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await call(university, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .permissionDenied)
+            #expect(await failureCode { _ = try await call(civil, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .permissionDenied)
+            #expect(await failureCode { _ = try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition)
             #expect(try await call(civil, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "学位证书")).status == "awaiting_supplement")
-            #expect(await code { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .failedPrecondition)
             #expect(try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "复印件")).status == "supplement_received")
-            #expect(await code { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "R1")) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "R1")) } == .failedPrecondition)
             let resolved = try await call(university, "Reverify", ReverifyMismatchRequest(
                 mismatchID: id, finding: "record_corrected", note: "档案已更正", corrected: [LicenceField(key: "degree", value: "硕士")]))
             #expect(resolved.status == "resolved" && resolved.facts.first?.corrected == "硕士" && resolved.reverifiedCredential == "university")
-            #expect(await code { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .failedPrecondition)
             #expect(try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "枣政复1号")).status == "appealed")
-            #expect(await code { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "won")) } == .invalidArgument)
+            #expect(await failureCode { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "won")) } == .invalidArgument)
             let decided = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "upheld", note: "维持"))
             #expect(decided.status == "appeal_decided" && decided.appealOutcome == "upheld")
             let actions = try env.audit.records().map(\.action)
@@ -289,7 +263,7 @@ struct OversightServiceTests {
             var foreign = linked
             foreign.caseReference = "HY-9"
             foreign.holderID = "37040219850312123X"
-            #expect(await code { _ = try await civil.openMismatch(foreign, staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.openMismatch(foreign, staff: "agent-0001") } == .invalidArgument)
         }
     }
 
@@ -301,10 +275,10 @@ struct OversightServiceTests {
             let taskforce = try await env.client("taskforce")
             let filing = FileComplaintRequest(channel: "hotline_12345", channelReference: "12345-1", unitCode: Self.water,
                                               breachType: "demanded_no_proof_item", summary: "开户仍要物业证明")
-            #expect(await code { _ = try await water.fileComplaint(filing, staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.fileComplaint(filing, staff: "agent-0001") } == .permissionDenied)
             var bad = filing
             bad.breachType = "rude"
-            #expect(await code { _ = try await taskforce.fileComplaint(bad, staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await taskforce.fileComplaint(bad, staff: "agent-0001") } == .invalidArgument)
             let filed = try #require(try await taskforce.fileComplaint(filing, staff: "agent-0001").complaint)
             #expect(filed.status == "registered")
             #expect(try await taskforce.fileComplaint(filing, staff: "agent-0001").replayed)
@@ -314,16 +288,16 @@ struct OversightServiceTests {
                                                     metadata: ["staff": "agent-0001"]).complaint)
             }
             // Not yet routed: the unit cannot see or answer it.
-            #expect(await code { _ = try await water.complaint(id: id) } == .permissionDenied)
-            #expect(await code { _ = try await call(taskforce, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .failedPrecondition)
-            #expect(await code { _ = try await call(water, "RouteComplaint", RouteComplaintRequest(complaintID: id)) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.complaint(id: id) } == .permissionDenied)
+            #expect(await failureCode { _ = try await call(taskforce, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await call(water, "RouteComplaint", RouteComplaintRequest(complaintID: id)) } == .permissionDenied)
             #expect(try await call(taskforce, "RouteComplaint", RouteComplaintRequest(complaintID: id)).routedToCode == Self.water)
             #expect(try await water.complaints().map(\.complaintID) == [id])
             #expect(try await civil.complaints().isEmpty)
-            #expect(await code { _ = try await civil.complaint(id: id) } == .permissionDenied)
-            #expect(await code { _ = try await call(taskforce, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "x")) } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.complaint(id: id) } == .permissionDenied)
+            #expect(await failureCode { _ = try await call(taskforce, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "x")) } == .permissionDenied)
             #expect(try await call(water, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "已整改")).status == "answered")
-            #expect(await code { _ = try await call(water, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .permissionDenied)
+            #expect(await failureCode { _ = try await call(water, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .permissionDenied)
             let closed = try await call(taskforce, "CloseComplaint", CloseComplaintRequest(complaintID: id, substantiated: true, note: "属实"))
             #expect(closed.status == "closed" && closed.substantiated)
             #expect(try await taskforce.complaints(status: "closed").map(\.complaintID) == [id])

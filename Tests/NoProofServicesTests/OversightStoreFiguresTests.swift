@@ -2,6 +2,7 @@ import Foundation
 import NoProofDomain
 import NoProofOversight
 import NoProofOversightStore
+import NoProofTestSupport
 import NoProofUnits
 import NoProofUnitStore
 import Testing
@@ -22,9 +23,9 @@ struct OversightStoreFiguresTests {
     }
 
     @Test func countsCivilDaysInChinaStandardTimeForOneUnitOrAll() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-figures-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-figures")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let store = try SQLiteOversightStore(directory: directory)
         let units = try SQLiteUnitStore(directory: directory)
         defer {

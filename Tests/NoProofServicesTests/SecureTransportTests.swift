@@ -7,6 +7,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofProtocol
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
 import Testing
@@ -62,9 +63,9 @@ struct SecureTransportTests {
     }
 
     static func withEnvironment(mutualTLS: Bool, _ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-tls")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let pki = try TestCertificates()
         let serverIdentity = try pki.server()
         let units = try SQLiteUnitStore(directory: directory)
@@ -107,17 +108,6 @@ struct SecureTransportTests {
             try await group.waitForAll()
         }
         try units.close()
-    }
-
-    func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
     }
 
     // MARK: TLS
@@ -291,9 +281,9 @@ struct SecureTransportTests {
 
     @Test("noproofd's TLS files: a key others can read is refused naming the chmod; owner-only files load")
     func tlsKeyFileMustBeOwnerOnly() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-tls-files-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-tls-files")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let pki = try TestCertificates()
         let server = try pki.server()
         let certificate = directory.appendingPathComponent("server.pem").path

@@ -7,9 +7,9 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -23,12 +23,6 @@ import NoProofAuditChain
 /// staff credentials (`water/agent-0001`, `taskforce/supervisor-0001`, ...) that are the person.
 @Suite("Staff identity and volume limits over loopback")
 struct StaffIdentityTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static let water = UnitDemoData.water.code.value
     static let bank = UnitDemoData.bank.code.value
     static let taskForce = UnitDemoData.taskForce.code.value
@@ -36,7 +30,7 @@ struct StaffIdentityTests {
 
     struct Environment: Sendable {
         let port: Int
-        let clock: Clock
+        let clock: TestClock
         let audit: AuditLog
         let units: SQLiteUnitStore
         func client(_ id: String) async throws -> NoProofClient {
@@ -45,10 +39,10 @@ struct StaffIdentityTests {
     }
 
     static func withEnvironment(limits: RateLimits = .standard, _ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-staff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = Clock()
+        let temporary = try TemporaryDirectory(prefix: "noproof-staff")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
@@ -73,33 +67,13 @@ struct StaffIdentityTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, clock: clock, audit: audit, units: units))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, clock: clock, audit: audit, units: units))
         }
         await gate.close()
         audit.close()
         try store.close()
         try units.close()
-    }
-
-    func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
     }
 
     /// Holders with a valid resident ID card (JMSFZ), which the water company's SW-KH-001 obtains by data sharing.
@@ -253,7 +227,7 @@ struct StaffIdentityTests {
             _ = try await bank.lookup(holderID: Self.holders[0], typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"),
                                       metadata: ["staff": "agent-0001"])
             // A minute later the water company is served again.
-            env.clock.advance(61)
+            env.clock.advance(by: 61)
             _ = try await Self.lookup(water, caseReference: "ROT-next", staff: "agent-0001")
         }
     }

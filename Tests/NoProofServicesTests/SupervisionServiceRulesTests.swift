@@ -4,6 +4,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofOversight
 import NoProofProtocol
+import NoProofTestSupport
 import NoProofUnits
 import Testing
 @testable import NoProofServices
@@ -12,17 +13,6 @@ import Testing
 /// excluded proofs, "what must the applicant bring", Art. 17 exemptions, demands for no-proof
 /// items in the report.
 extension SupervisionServiceTests {
-    func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
-    }
-
     static let holder = "370404199306107807"
     static let staffMetadata: Metadata = ["staff": "agent-0001"]
 
@@ -100,9 +90,9 @@ extension SupervisionServiceTests {
             #expect(estate.proofs.filter(\.applicantBrings).map(\.proof).contains("ZXBG"))
             #expect(estate.proofs.filter(\.applicantBrings).allSatisfy { $0.method == "excluded" })
             // An item the list does not have; a unit with no list.
-            #expect(await code { _ = try await water.showItem("SW-NONE-9") } == .notFound)
-            #expect(await code { _ = try await water.showItem("X-1", unitCode: Self.university) } == .failedPrecondition)
-            #expect(await code { _ = try await water.showItem("bad code!") } == .invalidArgument)
+            #expect(await failureCode { _ = try await water.showItem("SW-NONE-9") } == .notFound)
+            #expect(await failureCode { _ = try await water.showItem("X-1", unitCode: Self.university) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await water.showItem("bad code!") } == .invalidArgument)
             await water.close()
         }
     }
@@ -118,11 +108,11 @@ extension SupervisionServiceTests {
                 try await client.exemptFlag(unitCode: Self.university, flag: flag, from: "2026-11-01", to: "2026-11-30", ground: ground, reason: reason)
             }
             // A system credential's staff name carries no authority; a unit cannot exempt itself.
-            #expect(await code { _ = try await exempt(system) } == .permissionDenied)
-            #expect(await code { _ = try await exempt(university) } == .permissionDenied)
-            #expect(await code { _ = try await exempt(staff, flag: "no_such_flag") } == .invalidArgument)
-            #expect(await code { _ = try await exempt(staff, ground: "because") } == .invalidArgument)
-            #expect(await code { _ = try await exempt(staff, reason: " ") } == .invalidArgument)
+            #expect(await failureCode { _ = try await exempt(system) } == .permissionDenied)
+            #expect(await failureCode { _ = try await exempt(university) } == .permissionDenied)
+            #expect(await failureCode { _ = try await exempt(staff, flag: "no_such_flag") } == .invalidArgument)
+            #expect(await failureCode { _ = try await exempt(staff, ground: "because") } == .invalidArgument)
+            #expect(await failureCode { _ = try await exempt(staff, reason: " ") } == .invalidArgument)
             let recorded = try await exempt(staff)
             let info = try #require(recorded.exemption)
             #expect(recorded.created && info.grantedBy == "supervisor-0001" && info.unitCode == Self.university && info.exemptionID.hasPrefix("EX-"))
@@ -140,7 +130,7 @@ extension SupervisionServiceTests {
             #expect(longer.units.first?.flags.first?.exempted == false)
             // The unit sees its own exemptions; only the task force office lists every unit's.
             #expect(try await university.exemptions(from: "2026-11-01", to: "2026-11-30", unitCode: Self.university).exemptions.count == 1)
-            #expect(await code { _ = try await university.exemptions(from: "2026-11-01", to: "2026-11-30") } == .permissionDenied)
+            #expect(await failureCode { _ = try await university.exemptions(from: "2026-11-01", to: "2026-11-30") } == .permissionDenied)
             // Audited: intent first, then the outcome, with the actor.
             let audited = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == "Supervision.Exempt" }
             // (The refused attempts above were refused before anything was intended.)
@@ -152,7 +142,7 @@ extension SupervisionServiceTests {
             #expect(reads.map(\.result) == ["listed 1"] && reads.first?.unitCode == Self.university && reads.first?.licenceID == Self.university)
             // Fail closed: with the trail unwritable nothing is recorded.
             env.audit.close()
-            #expect(await code { _ = try await exempt(staff, flag: "second_breach") } == .unavailable)
+            #expect(await failureCode { _ = try await exempt(staff, flag: "second_breach") } == .unavailable)
             let stored = try await env.oversightStore.exemptions(unit: Self.university, from: CivilDate(year: 2026, month: 11, day: 1)!,
                                                                  through: CivilDate(year: 2026, month: 11, day: 30)!)
             #expect(stored.map(\.flag) == ["repeated_overdue"])

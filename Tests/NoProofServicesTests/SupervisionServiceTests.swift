@@ -10,6 +10,7 @@ import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
@@ -27,12 +28,6 @@ import NoProofAuditChain
 /// units and the citizen portal, and an injected clock.
 @Suite("Supervision service over loopback")
 struct SupervisionServiceTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     /// A test double of the oversight records: fixed counts per unit, and what it was asked.
     final class FixedOversight: OversightCountsSource {
         let counts: [String: OversightFigures]
@@ -53,7 +48,7 @@ struct SupervisionServiceTests {
 
     struct Environment: Sendable {
         let port: Int
-        let clock: Clock
+        let clock: TestClock
         let audit: AuditLog
         let units: SQLiteUnitStore
         let verification: VerificationService
@@ -66,10 +61,10 @@ struct SupervisionServiceTests {
 
     static func withEnvironment(oversight: (any OversightCountsSource)? = nil, thresholds: SupervisionThresholds = .standard,
                                 _ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-supervision-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = Clock()
+        let temporary = try TemporaryDirectory(prefix: "noproof-supervision")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
@@ -106,18 +101,9 @@ struct SupervisionServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
-                                           oversightStore: oversightStore))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
+                                       oversightStore: oversightStore))
         }
         await gate.close()
         audit.close()
@@ -125,17 +111,6 @@ struct SupervisionServiceTests {
         try verificationStore.close()
         try store.close()
         try units.close()
-    }
-
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
     }
 
     static func figure(_ row: UnitReport?, _ key: String) -> UInt64? {
@@ -255,24 +230,24 @@ struct SupervisionServiceTests {
             let water = try await env.client("water")
             let taskForce = try await env.client("taskforce/supervisor-0001")
             let portal = try await env.client("portal")
-            #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.water) } == nil)
-            #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == .permissionDenied)
-            #expect(await code { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30") } == .permissionDenied)
-            #expect(await code { _ = try await taskForce.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == nil)
-            #expect(await code { _ = try await taskForce.supervisionReport(from: "2026-11-30", to: "2026-11-01") } == .invalidArgument)
-            #expect(await code { _ = try await taskForce.supervisionReport(from: "2026-13-01", to: "2026-11-01") } == .invalidArgument)
-            #expect(await code { _ = try await portal.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.taskForce) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.water) } == nil)
+            #expect(await failureCode { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.supervisionReport(from: "2026-11-01", to: "2026-11-30") } == .permissionDenied)
+            #expect(await failureCode { _ = try await taskForce.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == nil)
+            #expect(await failureCode { _ = try await taskForce.supervisionReport(from: "2026-11-30", to: "2026-11-01") } == .invalidArgument)
+            #expect(await failureCode { _ = try await taskForce.supervisionReport(from: "2026-13-01", to: "2026-11-01") } == .invalidArgument)
+            #expect(await failureCode { _ = try await portal.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.taskForce) } == .permissionDenied)
             // Units and the task force office are refused who-looked; the portal cannot act as a unit.
             let holder = Self.demo.holder(at: 0).holder.key
-            #expect(await code { _ = try await water.whoLooked(holderID: holder) } == .permissionDenied)
-            #expect(await code { _ = try await taskForce.whoLooked(holderID: holder) } == .permissionDenied)
-            #expect(await code { _ = try await portal.whoLooked(holderID: holder) } == nil)
-            #expect(await code { _ = try await portal.whoLooked(holderID: "370404199306107808") } == .invalidArgument)
-            #expect(await code { _ = try await portal.whoLooked(holderID: holder, pageToken: "x") } == .invalidArgument)
-            #expect(await code {
+            #expect(await failureCode { _ = try await water.whoLooked(holderID: holder) } == .permissionDenied)
+            #expect(await failureCode { _ = try await taskForce.whoLooked(holderID: holder) } == .permissionDenied)
+            #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder) } == nil)
+            #expect(await failureCode { _ = try await portal.whoLooked(holderID: "370404199306107808") } == .invalidArgument)
+            #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder, pageToken: "x") } == .invalidArgument)
+            #expect(await failureCode {
                 _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
             } == .permissionDenied)
-            #expect(await code { _ = try await portal.denials() } == .permissionDenied)
+            #expect(await failureCode { _ = try await portal.denials() } == .permissionDenied)
             for client in [water, taskForce, portal] { await client.close() }
         }
     }
@@ -289,13 +264,13 @@ struct SupervisionServiceTests {
             let portal = try await env.client("portal")
             let key = licence.holder.key
             _ = try await water.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
-            env.clock.advance(1)
-            #expect(await code {   // refused: the water company's list does not obtain the marriage certificate
+            env.clock.advance(by: 1)
+            #expect(await failureCode {   // refused: the water company's list does not obtain the marriage certificate
                 _ = try await water.lookup(holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
             } == .permissionDenied)
-            env.clock.advance(1)
+            env.clock.advance(by: 1)
             _ = try? await bank.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"), metadata: ["staff": "agent-0001"])
-            env.clock.advance(1)
+            env.clock.advance(by: 1)
             _ = try await civil.fileVerification(FileVerificationRequest(
                 requestKey: "k-1", issuingUnitCode: Self.university, proofType: "XWZS", holderID: key, holderName: licence.holderName,
                 declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), staff: "agent-0001")
@@ -363,7 +338,7 @@ struct SupervisionServiceTests {
             let credentialID = try #require(issued.credential?.credentialID)
             _ = try await taskForce.revokeCredential(id: credentialID, reason: "test", staff: "supervisor-0001")
             // A verification request for a proof the item does not list: refused and audited.
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await civil.fileVerification(FileVerificationRequest(
                     requestKey: "k-2", issuingUnitCode: Self.university, proofType: "WFZJL", holderID: "370404199306107807",
                     holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-2")), staff: "agent-0001")
@@ -372,9 +347,9 @@ struct SupervisionServiceTests {
             let filed = try #require(try await civil.fileVerification(FileVerificationRequest(
                 requestKey: "k-3", issuingUnitCode: Self.university, proofType: "XWZS", holderID: "370404199306107807",
                 holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-3")), staff: "agent-0001").request)
-            env.clock.advance(31 * 60)
+            env.clock.advance(by: 31 * 60)
             await env.verification.scheduler.fireDue()
-            env.clock.advance(31 * 60)
+            env.clock.advance(by: 31 * 60)
             await env.verification.scheduler.fireDue()
             _ = try await university.takeVerification(id: filed.requestID, staff: "supervisor-0001")
             _ = try await university.returnVerification(id: filed.requestID, reason: "not ours", suggestedUnit: Self.civil,
@@ -398,7 +373,7 @@ struct SupervisionServiceTests {
             _ = try await bank.submitList(unitCode: Self.bank, version: bankDraft.version, staff: "agent-0001")
             let later = Int64((env.clock.now.addingTimeInterval(3600).timeIntervalSince1970 * 1000).rounded(.down))
             _ = try await taskForce.approveList(unitCode: Self.bank, version: bankDraft.version, effectiveAtMillis: later, staff: "supervisor-0001")
-            env.clock.advance(3601)
+            env.clock.advance(by: 3601)
             try await env.gate.refresh()
             await bank.close()
             let records = try env.audit.records(after: 0, limit: 1000)
@@ -488,7 +463,7 @@ struct SupervisionServiceTests {
     @Test func anIssuedCitizenPortalCredentialOnlyReadsWhoLookedUntilRevoked() async throws {
         try await Self.withEnvironment { env in
             let taskForce = try await env.client("taskforce/supervisor-0001")
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await taskForce.issueCredential(unitCode: Self.taskForce, kind: "citizen", staff: "supervisor-0001")
             } == .invalidArgument)
             let issued = try await taskForce.issueCredential(unitCode: Self.taskForce, label: "市民端", expiresInDays: 30,
@@ -498,15 +473,15 @@ struct SupervisionServiceTests {
             #expect(try await taskForce.credentials(of: Self.taskForce).first { $0.credentialID == info.credentialID }?.kind == "citizen-portal")
             let portal = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
             let holder = Self.demo.holder(at: 0).holder.key
-            #expect(await code { _ = try await portal.whoLooked(holderID: holder) } == nil)
-            #expect(await code {
+            #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder) } == nil)
+            #expect(await failureCode {
                 _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
             } == .permissionDenied)
-            #expect(await code { _ = try await portal.credentials(of: "") } == .permissionDenied)
-            #expect(await code { _ = try await portal.supervisionReport(from: "2026-01-01", to: "2026-01-31") } == .permissionDenied)
+            #expect(await failureCode { _ = try await portal.credentials(of: "") } == .permissionDenied)
+            #expect(await failureCode { _ = try await portal.supervisionReport(from: "2026-01-01", to: "2026-01-31") } == .permissionDenied)
             await portal.close()
             _ = try await taskForce.revokeCredential(id: info.credentialID, reason: "app retired", staff: "supervisor-0001")
-            #expect(await code {
+            #expect(await failureCode {
                 let again = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
                 await again.close()
             } == .unauthenticated)
@@ -519,9 +494,9 @@ struct SupervisionServiceTests {
     /// Seal keys: created at the first start, in use at the next; a replaced key file refuses the start; an
     /// operator's rotation is audited and keeps the old public key published.
     @Test func sealKeyEventsAreAudited() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-sealaudit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-sealaudit")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let seals = directory.appendingPathComponent("seals")
         let audit = try AuditLog(directory: directory)
         var quiet = Logger(label: "test")

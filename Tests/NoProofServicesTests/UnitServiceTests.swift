@@ -8,9 +8,9 @@ import NoProofLibrary
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
-import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
@@ -22,13 +22,6 @@ import Testing
 /// store, and `UnitCredentialAuthenticator` accepting fixed demo credentials and issued ones.
 @Suite("Unit service over loopback")
 struct UnitServiceTests {
-    /// A settable clock shared by the gate, the unit service and the authenticator.
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static let water = UnitDemoData.water.code.value
     static let bank = UnitDemoData.bank.code.value
     static let taskForce = UnitDemoData.taskForce.code.value
@@ -37,7 +30,7 @@ struct UnitServiceTests {
     struct Environment: Sendable {
         let port: Int
         let units: SQLiteUnitStore
-        let clock: Clock
+        let clock: TestClock
 
         /// A client authenticated with the fixed credential `id` (secret "secret"), or none.
         func client(_ id: String? = nil) async throws -> NoProofClient {
@@ -46,10 +39,10 @@ struct UnitServiceTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-units-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = Clock()
+        let temporary = try TemporaryDirectory(prefix: "noproof-units")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         let logger = Logger(label: "test")
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
@@ -74,46 +67,13 @@ struct UnitServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, units: units, clock: clock))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, units: units, clock: clock))
         }
         await gate.close()
         audit.close()
         try store.close()
         try units.close()
-    }
-
-    /// The status code a call fails with, or nil when it succeeds.
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
-    }
-
-    /// The failure of a call (nil when it succeeds).
-    func failure(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
     }
 
     /// A licence valid on the library's reference day, of a connected type (obtainable by data sharing).
@@ -166,16 +126,16 @@ struct UnitServiceTests {
             #expect(calendar.years.map(\.year) == [2025, 2026, 2027])
             #expect(calendar.years.map(\.provisional) == [false, false, true])
             #expect(calendar.officeHours == "08:30-12:00,13:30-17:30")
-            #expect(await code { _ = try await anonymous.calendar(year: 2030) } == .notFound)
+            #expect(await failureCode { _ = try await anonymous.calendar(year: 2030) } == .notFound)
 
             let year2028 = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], source: "test")
             let water = try await environment.client("water/supervisor-0001")
-            #expect(await code { _ = try await water.publishCalendarYear(year2028, actingStaff: nil) } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.publishCalendarYear(year2028, actingStaff: nil) } == .permissionDenied)
             let system = try await environment.client("taskforce")
-            #expect(await code { _ = try await system.publishCalendarYear(year2028, actingStaff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await system.publishCalendarYear(year2028, actingStaff: "supervisor-0001") } == .permissionDenied)
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let bad = CalendarYearInfo(year: 2028, holidays: ["2028-02-30"], workingDays: [])
-            #expect(await code { _ = try await taskForce.publishCalendarYear(bad, actingStaff: nil) } == .invalidArgument)
+            #expect(await failureCode { _ = try await taskForce.publishCalendarYear(bad, actingStaff: nil) } == .invalidArgument)
             let published = try await taskForce.publishCalendarYear(year2028, actingStaff: nil)
             #expect(published.version == 1 && published.publishedBy == "\(Self.taskForce)/supervisor-0001")
             #expect(environment.units.machine.calendar.covers(CivilDate(year: 2028, month: 1, day: 3)!))
@@ -212,11 +172,11 @@ struct UnitServiceTests {
             #expect(excluded.method == "excluded" && excluded.exclusion == "high_risk" && excluded.exclusionCategory == "financial_supervision")
             #expect(!excluded.exclusionNote.isEmpty)
 
-            #expect(await code { _ = try await client.itemList(of: "91370400MA3C7WX8XX") } == .invalidArgument)
-            #expect(await code { _ = try await client.itemList(of: "91350100M000100Y43") } == .notFound)
+            #expect(await failureCode { _ = try await client.itemList(of: "91370400MA3C7WX8XX") } == .invalidArgument)
+            #expect(await failureCode { _ = try await client.itemList(of: "91350100M000100Y43") } == .notFound)
             // Staff and unit details need authentication.
-            #expect(await code { _ = try await client.unit(code: Self.water) } == .unauthenticated)
-            #expect(await code { _ = try await client.staff(of: Self.water) } == .unauthenticated)
+            #expect(await failureCode { _ = try await client.unit(code: Self.water) } == .unauthenticated)
+            #expect(await failureCode { _ = try await client.staff(of: Self.water) } == .unauthenticated)
             await client.close()
         }
     }
@@ -229,12 +189,12 @@ struct UnitServiceTests {
             let newItem = Purpose(itemCode: "SW-XH-003", caseReference: "CASE-1")
 
             // Not listed yet: refused.
-            #expect(await code { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
+            #expect(await failureCode { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
                 == .permissionDenied)
 
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             #expect(draft.version == 2 && draft.basedOn == 1 && draft.status == "draft")
-            #expect(await code { _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001") } == .failedPrecondition)
+            #expect(await failureCode { _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001") } == .failedPrecondition)
             let today = CivilDate(environment.clock.now)
             let saved = try await water.saveDraft(unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: licence.typeCode),
                                                   changes: [Self.addItemChange(on: today)], staff: "agent-0001")
@@ -247,12 +207,12 @@ struct UnitServiceTests {
             #expect(try await anonymous.itemList(of: Self.water).versions.map(\.version) == [1])
             #expect(try await water.itemList(of: Self.water).versions.map(\.version) == [1, 2])
 
-            environment.clock.advance(3600)
+            environment.clock.advance(by: 3600)
             let approved = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001")
             #expect(approved.status == "approved")
             #expect(approved.reviewedBy == "\(Self.taskForce)/supervisor-0001")
             // Approved but not yet published: still refused.
-            #expect(await code { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
+            #expect(await failureCode { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
                 == .permissionDenied)
             let published = try await water.publishList(unitCode: Self.water, version: 2, staff: "supervisor-0001")
             #expect(published.status == "published")
@@ -260,7 +220,7 @@ struct UnitServiceTests {
             #expect(try await taskForce.publishList(unitCode: Self.water, version: 2, staff: "supervisor-0001").status == "published")
 
             // The gate follows at once: the listed item is served, an unlisted one is not.
-            environment.clock.advance(1)
+            environment.clock.advance(by: 1)
             let proof = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"])
             #expect(try ProtoCodec.decode(ProofBody.self, from: proof.body).licence?.licenceID == licence.id.description)
             let refusal = await failure {
@@ -295,9 +255,9 @@ struct UnitServiceTests {
                                                           staff: "supervisor-0001")
             #expect(rejected.status == "rejected" && rejected.rejectionReason == "cause document missing")
             // A rejected list is neither approved nor published; the unit reopens it.
-            #expect(await code { _ = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") }
+            #expect(await failureCode { _ = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") }
                 == .failedPrecondition)
-            #expect(await code { _ = try await water.publishList(unitCode: Self.water, version: 2, staff: "agent-0001") } == .failedPrecondition)
+            #expect(await failureCode { _ = try await water.publishList(unitCode: Self.water, version: 2, staff: "agent-0001") } == .failedPrecondition)
             let reopened = try await water.reopenList(unitCode: Self.water, version: 2, staff: "agent-0001")
             #expect(reopened.status == "draft")
             #expect(reopened.history.map(\.action).suffix(3) == ["submitted", "rejected", "reopened"])
@@ -311,21 +271,21 @@ struct UnitServiceTests {
             let water = try await environment.client("water")
             let bank = try await environment.client("bank")
             let taskForce = try await environment.client("taskforce/supervisor-0001")
-            #expect(await code { _ = try await water.createDraft(unitCode: Self.water, staff: nil) } == .invalidArgument)
+            #expect(await failureCode { _ = try await water.createDraft(unitCode: Self.water, staff: nil) } == .invalidArgument)
             let missing = await failure { _ = try await water.createDraft(unitCode: Self.water, staff: nil) }
             #expect(missing?.message.contains("staff metadata required") == true)
             // A staff id that is not a member of the unit, and another unit's list.
-            #expect(await code { _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0099") } == .permissionDenied)
-            #expect(await code { _ = try await bank.createDraft(unitCode: Self.water, staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0099") } == .permissionDenied)
+            #expect(await failureCode { _ = try await bank.createDraft(unitCode: Self.water, staff: "agent-0001") } == .permissionDenied)
 
             _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             _ = try await water.saveDraft(unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: "JMSFZ"),
                                           changes: [Self.addItemChange(on: CivilDate(environment.clock.now))], staff: "agent-0001")
             _ = try await water.submitList(unitCode: Self.water, version: 2, staff: "supervisor-0001")
             // The unit cannot approve its own list, nor can another unit.
-            #expect(await code { _ = try await water.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
-            #expect(await code { _ = try await bank.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
-            #expect(await code { _ = try await bank.rejectList(unitCode: Self.water, version: 2, reason: "no", staff: "supervisor-0001") }
+            #expect(await failureCode { _ = try await water.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await bank.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await bank.rejectList(unitCode: Self.water, version: 2, reason: "no", staff: "supervisor-0001") }
                 == .permissionDenied)
             try await approvalNeedsTheSupervisorSignedIn(environment)
             // An effective time before the approval is refused, naming the field.
@@ -353,7 +313,7 @@ struct UnitServiceTests {
         let named = await failure { _ = try await taskForceSystem.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") }
         #expect(named?.code == .permissionDenied)
         #expect(named?.message.contains("own staff credential") == true)
-        #expect(await code { _ = try await taskForceSystem.approveList(unitCode: Self.water, version: 2, staff: nil) } == .permissionDenied)
+        #expect(await failureCode { _ = try await taskForceSystem.approveList(unitCode: Self.water, version: 2, staff: nil) } == .permissionDenied)
         await taskForceSystem.close()
     }
 
@@ -370,10 +330,10 @@ struct UnitServiceTests {
             let noAgent = await failure { _ = try await water.setStaff(of: Self.water, to: [twoSupervisors[0]]) }
             #expect(noAgent?.code == .failedPrecondition)
             #expect(noAgent?.message.contains("agent") == true)
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await water.setStaff(of: Self.water, to: [StaffEntry(staffID: "x", name: "X", role: "boss")])
             } == .invalidArgument)
-            #expect(await code { _ = try await bank.setStaff(of: Self.water, to: [twoSupervisors[1], twoSupervisors[2]]) } == .permissionDenied)
+            #expect(await failureCode { _ = try await bank.setStaff(of: Self.water, to: [twoSupervisors[1], twoSupervisors[2]]) } == .permissionDenied)
 
             // A handover in one step: the new supervisor in, the old one (left out) deactivated.
             let handed = try await water.setStaff(of: Self.water, to: [twoSupervisors[1], twoSupervisors[2]])
@@ -382,7 +342,7 @@ struct UnitServiceTests {
             let active = try await water.staff(of: Self.water)
             #expect(Set(active.staff.map(\.staffID)) == ["supervisor-0002", "agent-0001"])
             // The deactivated supervisor can no longer act for the unit.
-            #expect(await code { _ = try await water.createDraft(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.createDraft(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
             await water.close()
             await bank.close()
         }
@@ -395,8 +355,8 @@ struct UnitServiceTests {
             let gas = UnitInfo(code: "91350100M000100Y43", name: "测试燃气公司", kind: "public_service", sector: "gas",
                                district: "市中区", active: true)
             let staff = [StaffEntry(staffID: "s-1", name: "王强", role: "supervisor"), StaffEntry(staffID: "a-1", name: "李娜", role: "agent")]
-            #expect(await code { _ = try await water.createUnit(gas, staff: staff, actingStaff: "supervisor-0001") } == .permissionDenied)
-            #expect(await code { _ = try await taskForce.createUnit(gas, staff: [staff[0]], actingStaff: "supervisor-0001") } == .failedPrecondition)
+            #expect(await failureCode { _ = try await water.createUnit(gas, staff: staff, actingStaff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await taskForce.createUnit(gas, staff: [staff[0]], actingStaff: "supervisor-0001") } == .failedPrecondition)
             var badCode = gas
             badCode.code = "91350100M000100Y44"
             let refusal = await failure { _ = try await taskForce.createUnit(badCode, staff: staff, actingStaff: "supervisor-0001") }
@@ -418,12 +378,12 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
-            #expect(await code { _ = try await water.issueCredential(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
-            #expect(await code { _ = try await water.credentials() } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.issueCredential(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.credentials() } == .permissionDenied)
             let system = try await environment.client("taskforce")
-            #expect(await code { _ = try await system.issueCredential(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await system.issueCredential(unitCode: Self.water, staff: "supervisor-0001") } == .permissionDenied)
             await system.close()
-            #expect(await code { _ = try await taskForce.issueCredential(unitCode: "91350100M000100Y43", staff: "supervisor-0001") } == .notFound)
+            #expect(await failureCode { _ = try await taskForce.issueCredential(unitCode: "91350100M000100Y43", staff: "supervisor-0001") } == .notFound)
 
             let issued = try await taskForce.issueCredential(unitCode: Self.water, label: "营业厅系统", expiresInDays: 30, staff: "supervisor-0001")
             let credential = try #require(issued.credential)
@@ -435,7 +395,7 @@ struct UnitServiceTests {
             #expect(connected.session?.unitCode == Self.water)
             #expect(try await connected.staff(of: "").unitCode == Self.water)
             await connected.close()
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await NoProofClient.connect(.init(port: environment.port, credential: (credential.credentialID, "wrong")))
             } == .unauthenticated)
 
@@ -443,13 +403,13 @@ struct UnitServiceTests {
             let listed = try await taskForce.credentials(of: Self.water)
             #expect(listed.map(\.credentialID) == [credential.credentialID])
 
-            #expect(await code { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "", staff: "supervisor-0001") }
+            #expect(await failureCode { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "", staff: "supervisor-0001") }
                 == .invalidArgument)
             let revoked = try await taskForce.revokeCredential(id: credential.credentialID, reason: "system retired", staff: "supervisor-0001")
             #expect(revoked.revokedAtMillis > 0 && revoked.revocationReason == "system retired")
-            #expect(await code { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "again", staff: "supervisor-0001") }
+            #expect(await failureCode { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "again", staff: "supervisor-0001") }
                 == .failedPrecondition)
-            #expect(await code { _ = try await taskForce.revokeCredential(id: "cred_nonexistent", reason: "x", staff: "supervisor-0001") } == .notFound)
+            #expect(await failureCode { _ = try await taskForce.revokeCredential(id: "cred_nonexistent", reason: "x", staff: "supervisor-0001") } == .notFound)
             let after = await failure {
                 _ = try await NoProofClient.connect(.init(port: environment.port, credential: (credential.credentialID, issued.secret)))
             }
@@ -484,7 +444,7 @@ struct UnitServiceTests {
             let foreign = try await water.loadItemLists(text: csv, format: "csv", staff: "agent-0001")
             #expect(foreign.loaded.isEmpty)
             #expect(foreign.problems.first?.field == "unit")
-            #expect(await code { _ = try await water.loadItemLists(text: csv, format: "xml", staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await water.loadItemLists(text: csv, format: "xml", staff: "agent-0001") } == .invalidArgument)
             await water.close()
             await taskForce.close()
         }
@@ -508,7 +468,7 @@ struct UnitServiceTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(denials.first?.typeCode == "JHZ")
-            #expect(await code { _ = try await water.denials() } == .permissionDenied)
+            #expect(await failureCode { _ = try await water.denials() } == .permissionDenied)
             await taskForce.close()
             await water.close()
         }

@@ -6,6 +6,7 @@ import NoProofDomain
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
+import NoProofTestSupport
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
@@ -20,12 +21,6 @@ import Testing
 /// that the tests move, and the scheduler fired by hand after each move.
 @Suite("Verification service over loopback")
 struct VerificationServiceTests {
-    final class Clock: Sendable {
-        let value = Mutex(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static let civil = UnitDemoData.civilAffairs.code.value
     static let university = UnitDemoData.university.code.value
     static let police = UnitDemoData.publicSecurity.code.value
@@ -33,7 +28,7 @@ struct VerificationServiceTests {
 
     struct Environment: Sendable {
         let port: Int
-        let clock: Clock
+        let clock: TestClock
         let service: VerificationService
         let audit: AuditLog
         let keyring: SealKeyring
@@ -50,7 +45,7 @@ struct VerificationServiceTests {
         let directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if given == nil { try? FileManager.default.removeItem(at: directory) } }
-        let clock = Clock()
+        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let units = try SQLiteUnitStore(directory: directory)
@@ -74,32 +69,12 @@ struct VerificationServiceTests {
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
-            do {
-                try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring, units: units))
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+        try await withRunningServer(server) { port in
+            try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring, units: units))
         }
         audit.close()
         try store.close()
         try units.close()
-    }
-
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
     }
 
     static func filing(key: String = UUID().uuidString, to: String = university, proof: String = "XWZS", item: String = "MZ-HY-001",
@@ -126,7 +101,7 @@ struct VerificationServiceTests {
             #expect(pushed.kind == "new" && pushed.request?.requestID == filed.requestID)
             #expect(try await university.verificationQueue().map(\.requestID) == [filed.requestID])
             _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
-            env.clock.advance(600)
+            env.clock.advance(by: 600)
             let answered = try #require(try await university.answerVerification(
                 AnswerVerificationRequest(requestID: filed.requestID, outcome: "verified", licence: Self.record), staff: "agent-0001").request)
             #expect(answered.status == "answered" && !answered.finishedLate && answered.verificationMillis == 600_000)
@@ -145,7 +120,7 @@ struct VerificationServiceTests {
             try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature))
             #expect(proof.keyID == env.keyring.publicKey(.verification).id)
             // Item processing time excludes verification time.
-            env.clock.advance(300)
+            env.clock.advance(by: 300)
             let later = try #require(try await civil.verificationRequest(id: filed.requestID).request)
             #expect(later.verificationMillis == 600_000 && later.itemProcessingMillis == 300_000)
             let actions = try env.audit.records().map(\.action)
@@ -178,7 +153,7 @@ struct VerificationServiceTests {
             var follow = civil.watchVerification(id: filed.requestID).makeAsyncIterator()
             #expect(try await follow.next()?.kind == "current")
             _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
-            env.clock.advance(120)
+            env.clock.advance(by: 120)
             let returned = try #require(try await university.returnVerification(
                 id: filed.requestID, reason: "degree awarded by another institution", suggestedUnit: Self.police, staff: "agent-0001").request)
             #expect(returned.status == "returned" && returned.suggestedUnitCode == Self.police && !returned.finishedLate)
@@ -208,7 +183,7 @@ struct VerificationServiceTests {
             #expect(again.replayed && again.request?.requestID == refiled.requestID)
             #expect(try await police.verificationQueue().map(\.requestID) == [refiled.requestID])
             #expect(try await civil.verificationRequest(id: filed.requestID).request?.refiledAs == refiled.requestID)
-            env.clock.advance(60)
+            env.clock.advance(by: 60)
             #expect(try await civil.verificationRequest(id: refiled.requestID).request?.verificationMillis == 180_000)
             await civil.close()
             await university.close()
@@ -265,19 +240,19 @@ struct VerificationServiceTests {
             var supervisor = university.watchVerificationQueue(includeOpen: false, staff: "supervisor-0001").makeAsyncIterator()
             var agent = university.watchVerificationQueue(includeOpen: false, staff: "agent-0001").makeAsyncIterator()
             while env.service.events.subscriberCount < 2 { await Task.yield() }
-            env.clock.advance(30 * 60)
+            env.clock.advance(by: 30 * 60)
             #expect(await env.service.scheduler.fireDue().count == 1)
             let escalation = try #require(try await supervisor.next())
             #expect(escalation.kind == "escalated" && escalation.request?.status == "escalated")
             #expect(try await agent.next()?.kind == "overdue")
-            env.clock.advance(10 * 60)
+            env.clock.advance(by: 10 * 60)
             // Answering is the issuing unit's word: the supervisor signs in with their own credential.
             let universitySupervisor = try await env.client("university/supervisor-0001")
             defer { Task { await universitySupervisor.close() } }
             let finished = try #require(try await universitySupervisor.answerVerification(
                 AnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001").request)
             #expect(finished.status == "answered" && finished.finishedLate && finished.secondBreachAtMillis == 0)
-            env.clock.advance(60 * 60)
+            env.clock.advance(by: 60 * 60)
             #expect(await env.service.scheduler.fireDue().isEmpty)
             await civil.close()
             await university.close()
@@ -295,18 +270,18 @@ struct VerificationServiceTests {
     func officeTimeOverTheWeekend() async throws {
         try await Self.withEnvironment(officeHours: .standard) { env in
             let cst = Self.januaryCST
-            env.clock.value.withLock { $0 = cst(9, 17, 50) }   // Friday 9 January 2026
+            env.clock.set(cst(9, 17, 50))   // Friday 9 January 2026
             let civil = try await env.client("civil")
             let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
             #expect(filed.answerByMillis == Self.millis(cst(12, 9, 0)) && filed.returnByMillis == Self.millis(cst(12, 9, 0)))
-            env.clock.value.withLock { $0 = cst(9, 18, 50) }
+            env.clock.set(cst(9, 18, 50))
             #expect(await env.service.scheduler.fireDue().isEmpty)
-            env.clock.value.withLock { $0 = cst(11, 23, 0) }
+            env.clock.set(cst(11, 23, 0))
             #expect(await env.service.scheduler.fireDue().isEmpty)
-            env.clock.value.withLock { $0 = cst(12, 9, 0) }
+            env.clock.set(cst(12, 9, 0))
             let escalated = await env.service.scheduler.fireDue()
             #expect(escalated.first?.escalationBy == cst(12, 9, 30))
-            env.clock.value.withLock { $0 = cst(12, 9, 30) }
+            env.clock.set(cst(12, 9, 30))
             #expect(await env.service.scheduler.fireDue().first?.secondBreachAt == cst(12, 9, 30))
             await civil.close()
         }
@@ -320,10 +295,10 @@ struct VerificationServiceTests {
             let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
             var supervisor = university.watchVerificationQueue(includeOpen: false, staff: "supervisor-0001").makeAsyncIterator()
             while env.service.events.subscriberCount < 1 { await Task.yield() }
-            env.clock.advance(30 * 60)
+            env.clock.advance(by: 30 * 60)
             await env.service.scheduler.fireDue()
             #expect(try await supervisor.next()?.kind == "escalated")
-            env.clock.advance(30 * 60)
+            env.clock.advance(by: 30 * 60)
             await env.service.scheduler.fireDue()
             let breach = try #require(try await supervisor.next())
             #expect(breach.kind == "second_breach" && breach.request?.secondBreachAtMillis == filed.answerByMillis + 30 * 60 * 1000)
@@ -395,7 +370,7 @@ struct VerificationServiceTests {
             #expect(past.deadlineRule == "commitment_minimum" && past.answerByMillis - past.filedAtMillis == 1_800_000)
             #expect(past.deadlineNote.contains("30 minutes") && past.deadlineNote.contains("promised"), "\(past.deadlineNote)")
             // The issuing unit is not pushed into OVERDUE before the minimum.
-            env.clock.advance(25 * 60)
+            env.clock.advance(by: 25 * 60)
             #expect(await env.service.scheduler.fireDue().isEmpty)
             #expect(try await university.verificationQueue().map(\.overdueAtMillis) == [0, 0])
             await hospital.close()
@@ -418,7 +393,7 @@ struct VerificationServiceTests {
         try await Self.withEnvironment(directory: directory) { env in
             let requestID = id.withLock { $0 }
             #expect(await env.service.scheduler.armedDeadlines.keys.contains(requestID))
-            env.clock.advance(30 * 60)
+            env.clock.advance(by: 30 * 60)
             #expect(await env.service.scheduler.fireDue().map(\.id) == [requestID])
             let civil = try await env.client("civil")
             #expect(try await civil.verificationRequest(id: requestID).request?.status == "escalated")
@@ -437,17 +412,17 @@ struct VerificationServiceTests {
             #expect(!first.replayed && second.replayed && first.request?.requestID == second.request?.requestID)
             var different = filing
             different.holderID = "370404199001011230" // another (valid) resident
-            #expect(await code { _ = try await civil.fileVerification(different, staff: "agent-0001") } == .alreadyExists)
+            #expect(await failureCode { _ = try await civil.fileVerification(different, staff: "agent-0001") } == .alreadyExists)
             let id = first.request!.requestID
             #expect(try await civil.filedVerifications().count == 1)
             _ = try await university.takeVerification(id: id, staff: "agent-0001")
             #expect(try await university.takeVerification(id: id, staff: "agent-0001").replayed)
             let answer = AnswerVerificationRequest(requestID: id, outcome: "verified", licence: Self.record)
             let a1 = try await university.answerVerification(answer, staff: "agent-0001")
-            env.clock.advance(5)
+            env.clock.advance(by: 5)
             let a2 = try await university.answerVerification(answer, staff: "agent-0001")
             #expect(!a1.replayed && a2.replayed && a1.request?.proof == a2.request?.proof && a1.request?.finishedAtMillis == a2.request?.finishedAtMillis)
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
             } == .failedPrecondition)
             #expect(try env.audit.records().filter { $0.action == "Verification.Answer" }.count == 1)
@@ -465,60 +440,60 @@ struct VerificationServiceTests {
             let bank = try await env.client("bank")
             let police = try await env.client("police")
             // Filing: the item must list the proof by department verification from that unit.
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(item: "NO-SUCH"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(proof: "WFZJL"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(proof: "HKB"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(to: Self.police), staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(), staff: "nobody") } == .permissionDenied)
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(), staff: nil) } == .invalidArgument)
-            #expect(await code { _ = try await civil.fileVerification(Self.filing(key: ""), staff: "agent-0001") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(item: "NO-SUCH"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(proof: "WFZJL"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(proof: "HKB"), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(to: Self.police), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(), staff: "nobody") } == .permissionDenied)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(), staff: nil) } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.fileVerification(Self.filing(key: ""), staff: "agent-0001") } == .invalidArgument)
             // A unit without a published list cannot file at all.
-            #expect(await code { _ = try await police.fileVerification(Self.filing(), staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await police.fileVerification(Self.filing(), staff: "agent-0001") } == .permissionDenied)
             let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
             let id = filed.requestID
             // Only the two units read it.
-            #expect(await code { _ = try await bank.verificationRequest(id: id) } == .permissionDenied)
-            #expect(await code {
+            #expect(await failureCode { _ = try await bank.verificationRequest(id: id) } == .permissionDenied)
+            #expect(await failureCode {
                 for try await _ in bank.watchVerification(id: id) {}
             } == .permissionDenied)
-            #expect(await code { _ = try await civil.verificationRequest(id: "VR-0000000000000000") } == .notFound)
-            #expect(await code { _ = try await civil.verificationRequest(id: "VR-NOPE") } == .invalidArgument)
+            #expect(await failureCode { _ = try await civil.verificationRequest(id: "VR-0000000000000000") } == .notFound)
+            #expect(await failureCode { _ = try await civil.verificationRequest(id: "VR-NOPE") } == .invalidArgument)
             // Only the issuing unit's staff act on it.
-            #expect(await code { _ = try await civil.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
-            #expect(await code { _ = try await bank.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
-            #expect(await code {
+            #expect(await failureCode { _ = try await civil.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await bank.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode {
                 _ = try await civil.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
             } == .permissionDenied)
-            #expect(await code { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
+            #expect(await failureCode { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .permissionDenied)
-            #expect(await code { _ = try await university.takeVerification(id: id, staff: "agent-9999") } == .permissionDenied)
+            #expect(await failureCode { _ = try await university.takeVerification(id: id, staff: "agent-9999") } == .permissionDenied)
             // Answering and returning need the staff member's own credential, not a name on the system's.
             let universitySystem = try await env.client("university")
             defer { Task { await universitySystem.close() } }
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await universitySystem.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
             } == .permissionDenied)
-            #expect(await code { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
+            #expect(await failureCode { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .permissionDenied)
             // Wrong state and invalid arguments.
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
             } == .failedPrecondition)
             _ = try await university.takeVerification(id: id, staff: "agent-0001")
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "maybe"), staff: "agent-0001")
             } == .invalidArgument)
-            #expect(await code {
+            #expect(await failureCode {
                 _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "verified"), staff: "agent-0001")
             } == .invalidArgument)
-            #expect(await code { _ = try await university.returnVerification(id: id, reason: "", suggestedUnit: Self.police, staff: "agent-0001") }
+            #expect(await failureCode { _ = try await university.returnVerification(id: id, reason: "", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .invalidArgument)
-            #expect(await code { _ = try await civil.refileVerification(id: id, staff: "agent-0001") } == .failedPrecondition)
+            #expect(await failureCode { _ = try await civil.refileVerification(id: id, staff: "agent-0001") } == .failedPrecondition)
             _ = try await university.returnVerification(id: id, reason: "not ours", suggestedUnit: Self.police, staff: "agent-0001")
             // Only the requesting unit re-files.
-            #expect(await code { _ = try await university.refileVerification(id: id, staff: "agent-0001") } == .permissionDenied)
+            #expect(await failureCode { _ = try await university.refileVerification(id: id, staff: "agent-0001") } == .permissionDenied)
             // The queue watch needs a staff member of the unit.
-            #expect(await code { for try await _ in university.watchVerificationQueue(includeOpen: true, staff: "nobody") {} } == .permissionDenied)
+            #expect(await failureCode { for try await _ in university.watchVerificationQueue(includeOpen: true, staff: "nobody") {} } == .permissionDenied)
             #expect(try await bank.verificationQueue().isEmpty)
             for client in [civil, university, bank, police] { await client.close() }
         }

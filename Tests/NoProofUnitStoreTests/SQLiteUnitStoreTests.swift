@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NoProofDomain
+import NoProofTestSupport
 import NoProofUnits
 import Testing
 @testable import NoProofUnitStore
@@ -23,7 +24,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func writerIsFullySynchronousAndWAL() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         let (synchronous, journal) = try await store.dbPool.write { db in
@@ -37,7 +38,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func unitsAndStaffRoundTripAndSurviveReopening() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         do {
             let store = try SQLiteUnitStore(directory: directory.url)
@@ -68,7 +69,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func staffChangesEnforceArticle10Atomically() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         let unit = demo.bank.code
@@ -103,7 +104,7 @@ struct SQLiteUnitStoreTests {
 
     /// Issue 16: the one supervisor rule holds on every path, for an inactive unit too.
     @Test func noPathGivesAUnitTwoSupervisors() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         var dormant = demo.bank
@@ -126,7 +127,7 @@ struct SQLiteUnitStoreTests {
     /// The working-day calendar is data: a new database has the shipped years, a publication is
     /// the year's next version, in force at once and after reopening.
     @Test func calendarYearsArePublishedAsVersionsAndPersist() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var store = try SQLiteUnitStore(directory: directory.url)
         let shipped = try await store.calendarYears()
@@ -155,7 +156,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func credentialsStoreOnlyHashesAndRevocationPersists() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var store = try SQLiteUnitStore(directory: directory.url)
         try await store.createUnit(demo.water, staff: demo.staff(of: demo.water.code), at: t0)
@@ -186,7 +187,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func listLifeCycleThroughTheStore() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let machine = ItemListStateMachine(calendar: .prc2026)
         var store = try SQLiteUnitStore(directory: directory.url, machine: machine)
@@ -246,7 +247,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func demoSeedIsIdempotentAndDrivesTheAccessPolicy() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         let first = try await UnitDemoSeeding.seed(into: store)
@@ -275,7 +276,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func denialLogAppendsDurably() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var store = try SQLiteUnitStore(directory: directory.url)
         let denial = AccessDenial.unknownItem(item: "NOPE")
@@ -295,7 +296,7 @@ struct SQLiteUnitStoreTests {
     }
 
     @Test func bulkLoadFromJSONAndCSVWithAReport() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         try await store.createUnit(demo.water, staff: demo.staff(of: demo.water.code), at: t0)
@@ -352,7 +353,7 @@ struct SQLiteUnitStoreTests {
 @Suite("Denial log chain")
 struct DenialChainTests {
     @Test func anEditedOrDeletedDenialIsNamed() async throws {
-        let directory = try TestDirectory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         func denial(_ index: Int) -> DenialRecord {

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofDomain
+import NoProofTestSupport
 import NoProofUnits
 import NoProofVerification
 import NoProofVerificationStore
@@ -8,12 +9,6 @@ import Testing
 
 @Suite("Department verification: deadlines, state machine, store and scheduler")
 struct VerificationTests {
-    final class Clock: Sendable {
-        let value = Mutex(Date(timeIntervalSince1970: 1_767_600_000))
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static let t0 = Date(timeIntervalSince1970: 1_767_600_000)
 
     static func filing(key: String = "k1", kind: VerificationItemKind = .immediate, databaseBacked: Bool = true,
@@ -107,9 +102,7 @@ struct VerificationTests {
     }
 
     static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verification-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryDirectory(prefix: "noproof-verification").url
     }
 
     @Test("store: synchronous=FULL, idempotent insert, atomic refile, pending deadlines")
@@ -146,7 +139,7 @@ struct VerificationTests {
     func restart() async throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let clock = Clock()
+        let clock = TestClock(Self.t0)
         do {
             let store = try SQLiteVerificationStore(directory: dir)
             let scheduler = VerificationScheduler(store: store, now: { clock.now })
@@ -155,7 +148,7 @@ struct VerificationTests {
             await scheduler.arm(r)
             try store.close()
         }
-        clock.advance(1800)
+        clock.advance(by: 1800)
         let store = try SQLiteVerificationStore(directory: dir)
         let seen = Mutex<[String]>([])
         let scheduler = VerificationScheduler(store: store, now: { clock.now }) { _, kinds, _ in seen.withLock { $0 += kinds } }
@@ -164,7 +157,7 @@ struct VerificationTests {
         #expect(try await store.request(id: "VR-1")?.status == .escalated)
         #expect(seen.withLock { $0 } == ["escalated"])
         #expect(await scheduler.fireDue().isEmpty)
-        clock.advance(1800)
+        clock.advance(by: 1800)
         _ = await scheduler.fireDue()
         #expect(try await store.request(id: "VR-1")?.secondBreachAt != nil)
         #expect(seen.withLock { $0 } == ["escalated", "second_breach"])
@@ -176,10 +169,10 @@ struct VerificationTests {
     func longDowntime() async throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let clock = Clock()
+        let clock = TestClock(Self.t0)
         let store = try SQLiteVerificationStore(directory: dir)
         _ = try await store.insert(try VerificationRequest.file(Self.filing(), id: "VR-1", at: clock.now))
-        clock.advance(7200)
+        clock.advance(by: 7200)
         let seen = Mutex<[String]>([])
         let scheduler = VerificationScheduler(store: store, now: { clock.now }) { _, kinds, _ in seen.withLock { $0 += kinds } }
         try await scheduler.rearm()
@@ -207,8 +200,8 @@ struct VerificationTests {
 
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let clock = Clock()
-        clock.value.withLock { $0 = cst(13, 18, 50) }
+        let clock = TestClock(Self.t0)
+        clock.set(cst(13, 18, 50))
         let store = try SQLiteVerificationStore(directory: dir)
         _ = try await store.insert(request)
         let seen = Mutex<[String]>([])
@@ -216,11 +209,11 @@ struct VerificationTests {
                                               clock: { office })
         try await scheduler.rearm()
         #expect(await scheduler.fireDue().isEmpty, "nothing is due on Friday evening")
-        clock.value.withLock { $0 = cst(16, 9, 0) }
+        clock.set(cst(16, 9, 0))
         await scheduler.fireDue()
         #expect(try await store.request(id: "VR-1")?.escalationBy == cst(16, 9, 30))
         #expect(seen.withLock { $0 } == ["escalated"])
-        clock.value.withLock { $0 = cst(16, 9, 30) }
+        clock.set(cst(16, 9, 30))
         await scheduler.fireDue()
         #expect(try await store.request(id: "VR-1")?.secondBreachAt == cst(16, 9, 30))
         #expect(seen.withLock { $0 } == ["escalated", "second_breach"])
