@@ -317,7 +317,7 @@ def parse_services(path):
             if set(notes) - {"swift"}:
                 raise SystemExit(f"{path.name}: service {s.group(1)}: only @swift annotates a service")
             current = {"name": s.group(1), "full": f"{package}.{s.group(1)}", "doc": doc,
-                       "swift": notes.get("swift") or f"{s.group(1)}Methods", "proto": path.name, "methods": []}
+                       "swift": notes.get("swift") or f"{s.group(1)}Methods", "proto": f"services/{path.name}", "methods": []}
             services.append(current)
             continue
         if current is None:
@@ -359,7 +359,12 @@ def parse_services(path):
 
 
 def all_services():
-    services = [s for proto in sorted(PROTOS.glob("*.proto")) for s in parse_services(proto)]
+    # The contract: the service blocks of Protos/services/*.proto (messages stay in Protos/*.proto,
+    # which protoc-c compiles; a service block there would make it emit C service stubs).
+    services = [s for proto in sorted((PROTOS / "services").glob("*.proto")) for s in parse_services(proto)]
+    for proto in PROTOS.glob("*.proto"):
+        if parse_services(proto):
+            raise SystemExit(f"Protos/{proto.name}: service blocks belong in Protos/services/{proto.name}")
     messages = set()
     for proto in PROTOS.glob("*.proto"):
         messages |= {m["name"] for m in parse(proto.read_text())[1]}

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17noproof/v1/health.proto\x12\nnoproof.v1\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xea\x01\n\x13HealthCheckResponse\x12=\n\x06status\x18\x01 \x01(\x0e\x32-.noproof.v1.HealthCheckResponse.ServingStatus\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x16\n\x0eserver_version\x18\x03 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x04 \x01(\x04\"O\n\rServingStatus\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\x32R\n\x06Health\x12H\n\x05\x43heck\x12\x1e.noproof.v1.HealthCheckRequest\x1a\x1f.noproof.v1.HealthCheckResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17noproof/v1/health.proto\x12\nnoproof.v1\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xea\x01\n\x13HealthCheckResponse\x12=\n\x06status\x18\x01 \x01(\x0e\x32-.noproof.v1.HealthCheckResponse.ServingStatus\x12\x13\n\x0bserver_name\x18\x02 \x01(\t\x12\x16\n\x0eserver_version\x18\x03 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x04 \x01(\x04\"O\n\rServingStatus\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.health_pb2', globals())
@@ -26,6 +26,4 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _HEALTHCHECKRESPONSE._serialized_end=313
   _HEALTHCHECKRESPONSE_SERVINGSTATUS._serialized_start=234
   _HEALTHCHECKRESPONSE_SERVINGSTATUS._serialized_end=313
-  _HEALTH._serialized_start=315
-  _HEALTH._serialized_end=397
 # @@protoc_insertion_point(module_scope)

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bnoproof/v1/reflection.proto\x12\nnoproof.v1\"\x14\n\x12ListMethodsRequest\"\xf0\x01\n\nMethodInfo\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\r\x12)\n\x04kind\x18\x03 \x01(\x0e\x32\x1b.noproof.v1.MethodInfo.Kind\x12\x14\n\x0crequest_type\x18\x04 \x01(\t\x12\x15\n\rresponse_type\x18\x05 \x01(\t\x12\x1f\n\x17requires_authentication\x18\x06 \x01(\x08\x12\x15\n\rrequired_role\x18\x07 \x01(\t\x12\x0f\n\x07summary\x18\x08 \x01(\t\"\'\n\x04Kind\x12\t\n\x05UNARY\x10\x00\x12\x14\n\x10SERVER_STREAMING\x10\x01\">\n\x13ListMethodsResponse\x12\'\n\x07methods\x18\x01 \x03(\x0b\x32\x16.noproof.v1.MethodInfo2\\\n\nReflection\x12N\n\x0bListMethods\x12\x1e.noproof.v1.ListMethodsRequest\x1a\x1f.noproof.v1.ListMethodsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bnoproof/v1/reflection.proto\x12\nnoproof.v1\"\x14\n\x12ListMethodsRequest\"\xf0\x01\n\nMethodInfo\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\r\x12)\n\x04kind\x18\x03 \x01(\x0e\x32\x1b.noproof.v1.MethodInfo.Kind\x12\x14\n\x0crequest_type\x18\x04 \x01(\t\x12\x15\n\rresponse_type\x18\x05 \x01(\t\x12\x1f\n\x17requires_authentication\x18\x06 \x01(\x08\x12\x15\n\rrequired_role\x18\x07 \x01(\t\x12\x0f\n\x07summary\x18\x08 \x01(\t\"\'\n\x04Kind\x12\t\n\x05UNARY\x10\x00\x12\x14\n\x10SERVER_STREAMING\x10\x01\">\n\x13ListMethodsResponse\x12\'\n\x07methods\x18\x01 \x03(\x0b\x32\x16.noproof.v1.MethodInfob\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.reflection_pb2', globals())
@@ -28,6 +28,4 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _METHODINFO_KIND._serialized_end=306
   _LISTMETHODSRESPONSE._serialized_start=308
   _LISTMETHODSRESPONSE._serialized_end=370
-  _REFLECTION._serialized_start=372
-  _REFLECTION._serialized_end=464
 # @@protoc_insertion_point(module_scope)

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18noproof/v1/session.proto\x12\nnoproof.v1\"<\n\x13\x41uthenticateRequest\x12\x15\n\rcredential_id\x18\x01 \x01(\t\x12\x0e\n\x06secret\x18\x02 \x01(\t\"P\n\x14\x41uthenticateResponse\x12\x11\n\tunit_code\x18\x01 \x01(\t\x12\x11\n\tunit_name\x18\x02 \x01(\t\x12\x12\n\nexpires_at\x18\x03 \x01(\x03\x32\\\n\x07Session\x12Q\n\x0c\x41uthenticate\x12\x1f.noproof.v1.AuthenticateRequest\x1a .noproof.v1.AuthenticateResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18noproof/v1/session.proto\x12\nnoproof.v1\"<\n\x13\x41uthenticateRequest\x12\x15\n\rcredential_id\x18\x01 \x01(\t\x12\x0e\n\x06secret\x18\x02 \x01(\t\"P\n\x14\x41uthenticateResponse\x12\x11\n\tunit_code\x18\x01 \x01(\t\x12\x11\n\tunit_name\x18\x02 \x01(\t\x12\x12\n\nexpires_at\x18\x03 \x01(\x03\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'noproof._pb.session_pb2', globals())
@@ -24,6 +24,4 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _AUTHENTICATEREQUEST._serialized_end=100
   _AUTHENTICATERESPONSE._serialized_start=102
   _AUTHENTICATERESPONSE._serialized_end=182
-  _SESSION._serialized_start=184
-  _SESSION._serialized_end=276
 # @@protoc_insertion_point(module_scope)
