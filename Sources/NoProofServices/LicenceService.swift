@@ -189,18 +189,15 @@ package struct LicenceService: Sendable {
             case .allowed(let allowed):
                 disclosure = allowed
             case .refused(let refusal):
-                refuse(refusal, gate: gate)
+                record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
+                let refused = record
+                let issuer = self.issuer
+                // Answered once both the denial log's record and the audit record are durable.
+                Task {
+                    await gate.recorded(refusal.ticket)
+                    issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
+                }
                 return
-            }
-        }
-        func refuse(_ refusal: AccessGate.Refusal, gate: AccessGate) {
-            record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
-            let refused = record
-            let issuer = self.issuer
-            // Answered once both the denial log's record and the audit record are durable.
-            Task {
-                await gate.recorded(refusal.ticket)
-                issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
             }
         }
         let pending = record

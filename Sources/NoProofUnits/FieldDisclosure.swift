@@ -82,8 +82,16 @@ package enum FieldDisclosure: Hashable, Sendable {
 
     /// `licence` with only the disclosed data fields, and the keys of the fields withheld (sorted).
     package func apply(to licence: Licence) -> (licence: Licence, withheld: [String]) {
-        if case .fullRecord = self { return (licence, []) }
         var minimised = licence
+        switch self {
+        case .fullRecord:
+            return (licence, [])
+        case .identityOnly:
+            minimised.fields = [:]
+            return (minimised, licence.fields.keys.sorted())
+        case .fields:
+            break
+        }
         var withheld: [String] = []
         for key in licence.fields.keys where !discloses(key) {
             minimised.fields[key] = nil
