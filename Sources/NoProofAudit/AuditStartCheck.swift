@@ -120,7 +120,7 @@ package enum DataFolderPermissions {
             let current = info.st_mode & 0o7777
             guard current & 0o077 != 0 else { return }
             guard chmod(path, mode) == 0 else {
-                throw StoreError(.storage, "cannot make \(path) owner-only (chmod \(String(mode, radix: 8))): \(String(cString: strerror(errno)))")
+                throw NoProofError(.unavailable, "cannot make \(path) owner-only (chmod \(String(mode, radix: 8))): \(String(cString: strerror(errno)))")
             }
             fixed.append("\(name) \(String(current, radix: 8)) -> \(String(mode, radix: 8))")
         }

@@ -30,7 +30,7 @@ package final class FileAuditWitness: AuditWitness {
             if fd < 0 {
                 let created = !FileManager.default.fileExists(atPath: path)
                 fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw StoreError(.storage, "audit witness \(path): cannot open: \(String(cString: strerror(errno)))") }
+                guard fd >= 0 else { throw NoProofError(.unavailable, "audit witness \(path): cannot open: \(String(cString: strerror(errno)))") }
                 if created { Self.syncFolder(of: path) }
             }
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -38,7 +38,7 @@ package final class FileAuditWitness: AuditWitness {
                 let message = String(cString: strerror(errno))
                 close(fd)
                 fd = -1
-                throw StoreError(.storage, "audit witness \(path): cannot append: \(message)")
+                throw NoProofError(.unavailable, "audit witness \(path): cannot append: \(message)")
             }
         }
     }
@@ -49,7 +49,7 @@ package final class FileAuditWitness: AuditWitness {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw StoreError(.storage, "audit witness \(path): cannot read: \(error.localizedDescription)")
+            throw NoProofError(.unavailable, "audit witness \(path): cannot read: \(error.localizedDescription)")
         }
         var heads: [SignedTreeHead] = []
         var unreadable: [String] = []

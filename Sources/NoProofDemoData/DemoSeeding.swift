@@ -11,7 +11,7 @@ import NoProofImport
 @discardableResult
 package func seedDemo(store: any LicenceStore, count: Int, seed: UInt64 = DemoDataGenerator.defaultSeed,
                       batchSize: Int = 10_000,
-                      progress: (@Sendable (Int) -> Void)? = nil) async throws(StoreError) -> ImportOutcome {
+                      progress: (@Sendable (Int) -> Void)? = nil) async throws(NoProofError) -> ImportOutcome {
     precondition(batchSize > 0, "batchSize must be positive")
     try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
     var outcome = ImportOutcome()

@@ -127,7 +127,7 @@ package struct LicenceImporter: Sendable {
 
     /// Imports the file at `url` (format inferred from the extension unless given).
     /// - Throws: `FileError` when the file cannot be read or its CSV header is unusable;
-    ///   `StoreError` when the store fails. Bad rows never throw.
+    ///   `NoProofError` when the store fails. Bad rows never throw.
     package func importFile(at url: URL, format: Format? = nil,
                             progress: (@Sendable (Progress) -> Void)? = nil) async throws -> Report {
         let handle: FileHandle

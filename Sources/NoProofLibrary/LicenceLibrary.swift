@@ -26,13 +26,9 @@ package final class LicenceLibrary: Sendable {
 
     /// Opens the library over `store`, reading its licence-type catalogue.
     package static func open(store: any LicenceStore, cacheCapacity: Int,
-                             today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) async throws(LibraryError) -> LicenceLibrary {
-        do {
-            let types = try await store.licenceTypes()
-            return LicenceLibrary(store: store, cache: LicenceCache(capacity: cacheCapacity), types: types, today: today, logger: logger)
-        } catch {
-            throw .store(error)
-        }
+                             today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) async throws(NoProofError) -> LicenceLibrary {
+        let types = try await store.licenceTypes()
+        return LicenceLibrary(store: store, cache: LicenceCache(capacity: cacheCapacity), types: types, today: today, logger: logger)
     }
 
     package var licenceTypes: [LicenceType] {
@@ -44,7 +40,7 @@ package final class LicenceLibrary: Sendable {
     // MARK: Reading
 
     /// Validates a lookup's holder and licence type, naming the bad field.
-    package func parseQuery(holderID: String, typeCode: String) throws(LibraryError) -> (Holder, LicenceType) {
+    package func parseQuery(holderID: String, typeCode: String) throws(NoProofError) -> (Holder, LicenceType) {
         let holder: Holder
         do {
             holder = try Holder.parse(holderID, field: "holder_id")
@@ -52,10 +48,10 @@ package final class LicenceLibrary: Sendable {
             throw .invalid(error)
         }
         guard let type = types.withLock({ $0[typeCode] }) else {
-            throw LibraryError(.invalidArgument, "type_code: unknown licence type '\(typeCode)'; list them with ListLicenceTypes")
+            throw NoProofError(.invalid, "type_code: unknown licence type '\(typeCode)'; list them with ListLicenceTypes")
         }
         guard type.accepts(holder) else {
-            throw LibraryError(.invalidArgument, "holder_id: licence type \(type.code) (\(type.nameEn)) is not held by \(holder.kind.rawValue) holders")
+            throw NoProofError(.invalid, "holder_id: licence type \(type.code) (\(type.nameEn)) is not held by \(holder.kind.rawValue) holders")
         }
         return (holder, type)
     }
@@ -66,7 +62,7 @@ package final class LicenceLibrary: Sendable {
     }
 
     /// The holder's current licences, from the cache or the store (then cached).
-    package func licences(of holder: Holder) async throws(LibraryError) -> [Licence] {
+    package func licences(of holder: Holder) async throws(NoProofError) -> [Licence] {
         if let cached = cache.licences(holder: holder.key) { return cached }
         return try await storedLicences(of: holder)
     }
@@ -74,15 +70,11 @@ package final class LicenceLibrary: Sendable {
     /// The holder's current licences read from the store (then cached), for a caller that has just
     /// missed the cache with `cachedLicences(of:)`: the cache is not asked again, so the miss is
     /// counted once.
-    package func storedLicences(of holder: Holder) async throws(LibraryError) -> [Licence] {
+    package func storedLicences(of holder: Holder) async throws(NoProofError) -> [Licence] {
         let generation = cache.generation
-        do {
-            let licences = try await store.licences(holder: holder, typeCode: nil)
-            cache.fill(holder: holder.key, licences: licences, generation: generation)
-            return licences
-        } catch {
-            throw .store(error)
-        }
+        let licences = try await store.licences(holder: holder, typeCode: nil)
+        cache.fill(holder: holder.key, licences: licences, generation: generation)
+        return licences
     }
 
     /// What a lookup finds among `licences`, as of today.
@@ -91,7 +83,7 @@ package final class LicenceLibrary: Sendable {
     }
 
     /// One licence by its identifier (current version).
-    package func licence(id text: String) async throws(LibraryError) -> Licence {
+    package func licence(id text: String) async throws(NoProofError) -> Licence {
         let id: LicenceIdentifier
         do {
             id = try LicenceIdentifier.parse(text, field: "licence_id")
@@ -103,38 +95,30 @@ package final class LicenceLibrary: Sendable {
             return licence
         }
         let stored: Licence?
-        do {
-            stored = try await store.licence(byID: id)
-        } catch {
-            throw .store(error)
-        }
+        stored = try await store.licence(byID: id)
         guard let stored else {
-            throw LibraryError(.notFound, "licence \(id) is not in the licence library")
+            throw NoProofError(.notFound, "licence \(id) is not in the licence library")
         }
         return stored
     }
 
     /// Loads holders into the cache until it is full or the store is exhausted; returns the
     /// number of licences cached.
-    package func warmUp() async throws(LibraryError) -> Int {
+    package func warmUp() async throws(NoProofError) -> Int {
         let generation = cache.generation
         var byHolder: [String: [Licence]] = [:]
         var loaded = 0
         var exhausted = false
-        do {
-            var after: LicenceIdentifier?
-            while loaded < cache.capacity {
-                let page = try await store.licences(after: after, limit: 10_000)
-                if page.isEmpty {
-                    exhausted = true
-                    break
-                }
-                for licence in page { byHolder[licence.holder.key, default: []].append(licence) }
-                loaded += page.count
-                after = page.last?.id
+        var after: LicenceIdentifier?
+        while loaded < cache.capacity {
+            let page = try await store.licences(after: after, limit: 10_000)
+            if page.isEmpty {
+                exhausted = true
+                break
             }
-        } catch {
-            throw .store(error)
+            for licence in page { byHolder[licence.holder.key, default: []].append(licence) }
+            loaded += page.count
+            after = page.last?.id
         }
         for (holder, licences) in byHolder {
             guard cache.statistics.licences < cache.capacity else { break }
@@ -156,10 +140,10 @@ package final class LicenceLibrary: Sendable {
     // MARK: Writing (issuing unit)
 
     /// Issues a licence. `unitCode` must be the licence's issuing unit unless `asTaskForce`.
-    package func issue(_ licence: Licence, byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> Licence {
+    package func issue(_ licence: Licence, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError) -> Licence {
         try authorize(licence.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: "issue")
         guard let type = types.withLock({ $0[licence.typeCode] }) else {
-            throw LibraryError(.invalidArgument, "type_code: unknown licence type '\(licence.typeCode)'")
+            throw NoProofError(.invalid, "type_code: unknown licence type '\(licence.typeCode)'")
         }
         do {
             try licence.validate()
@@ -167,26 +151,26 @@ package final class LicenceLibrary: Sendable {
         } catch {
             throw .invalid(error)
         }
-        return try await write(holder: licence.holder) { (store) async throws(StoreError) -> Licence in try await store.issue(licence) }
+        return try await write(holder: licence.holder) { (store) async throws(NoProofError) -> Licence in try await store.issue(licence) }
     }
 
-    package func amend(_ id: String, changes: LicenceAmendment, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> Licence {
+    package func amend(_ id: String, changes: LicenceAmendment, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError) -> Licence {
         let current = try await licence(id: id)
         try authorize(current.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: "amend")
-        return try await write(holder: current.holder) { (store) async throws(StoreError) -> Licence in try await store.amend(current.id, changes: changes, reason: reason) }
+        return try await write(holder: current.holder) { (store) async throws(NoProofError) -> Licence in try await store.amend(current.id, changes: changes, reason: reason) }
     }
 
     package enum StatusChange: String, Sendable {
         case suspend, reinstate, revoke
     }
 
-    package func change(_ id: String, to change: StatusChange, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> Licence {
+    package func change(_ id: String, to change: StatusChange, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError) -> Licence {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw LibraryError(.invalidArgument, "reason: say why the licence is \(change == .revoke ? "revoked" : change == .suspend ? "suspended" : "reinstated")")
+            throw NoProofError(.invalid, "reason: say why the licence is \(change == .revoke ? "revoked" : change == .suspend ? "suspended" : "reinstated")")
         }
         let current = try await licence(id: id)
         try authorize(current.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: change.rawValue)
-        return try await write(holder: current.holder) { (store) async throws(StoreError) -> Licence in
+        return try await write(holder: current.holder) { (store) async throws(NoProofError) -> Licence in
             switch change {
             case .suspend: try await store.suspend(current.id, reason: reason)
             case .reinstate: try await store.reinstate(current.id, reason: reason)
@@ -197,7 +181,7 @@ package final class LicenceLibrary: Sendable {
 
     /// Imports a batch from an issuing unit's export. Rows of another issuer are rejected
     /// (field issuer_code) unless `asTaskForce`; cached holders touched are refreshed.
-    package func importBatch(_ licences: [Licence], byUnit unitCode: String, asTaskForce: Bool = false) async throws(LibraryError) -> ImportOutcome {
+    package func importBatch(_ licences: [Licence], byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError) -> ImportOutcome {
         var allowed: [Licence] = []
         var originalIndex: [Int] = []
         var outcome = ImportOutcome()
@@ -211,11 +195,7 @@ package final class LicenceLibrary: Sendable {
             }
         }
         let written: ImportOutcome
-        do {
-            written = try await store.importBatch(allowed)
-        } catch {
-            throw .store(error)
-        }
+        written = try await store.importBatch(allowed)
         outcome.inserted = written.inserted
         outcome.updated = written.updated
         outcome.unchanged = written.unchanged
@@ -227,20 +207,16 @@ package final class LicenceLibrary: Sendable {
         return outcome
     }
 
-    private func authorize(_ issuerCode: String, unitCode: String, asTaskForce: Bool, action: String) throws(LibraryError) {
+    private func authorize(_ issuerCode: String, unitCode: String, asTaskForce: Bool, action: String) throws(NoProofError) {
         guard asTaskForce || issuerCode == unitCode else {
-            throw LibraryError(.permissionDenied, "only the issuing unit (\(issuerCode)) may \(action) this licence; this connection acts for \(unitCode)")
+            throw NoProofError(.forbidden, "only the issuing unit (\(issuerCode)) may \(action) this licence; this connection acts for \(unitCode)")
         }
     }
 
     /// Runs a store write, then brings the holder's cached licences up to date before returning.
-    private func write(holder: Holder, _ body: (any LicenceStore) async throws(StoreError) -> Licence) async throws(LibraryError) -> Licence {
+    private func write(holder: Holder, _ body: (any LicenceStore) async throws(NoProofError) -> Licence) async throws(NoProofError) -> Licence {
         let result: Licence
-        do {
-            result = try await body(store)
-        } catch {
-            throw .store(error)
-        }
+        result = try await body(store)
         do {
             cache.update(holder: holder.key, licences: try await store.licences(holder: holder, typeCode: nil))
         } catch {

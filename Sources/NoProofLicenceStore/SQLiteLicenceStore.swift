@@ -22,8 +22,8 @@ package final class SQLiteLicenceStore: LicenceStore {
     package let path: String
 
     /// Opens (creating if needed) `directory/licences.sqlite` and migrates it to the latest schema.
-    /// - Throws: `StoreError` of kind `.storage` when the directory or database cannot be opened.
-    package init(directory: URL) throws(StoreError) {
+    /// - Throws: `NoProofError` `.unavailable` when the directory or database cannot be opened.
+    package init(directory: URL) throws(NoProofError) {
         let path = directory.appendingPathComponent(SQLiteLicenceStore.fileName).path
         do {
             let pool = try DurableDatabasePool.open(
@@ -39,13 +39,13 @@ package final class SQLiteLicenceStore: LicenceStore {
             self.dbPool = pool
             self.path = path
         } catch {
-            throw StoreError(.storage, "cannot open licence database at \(path): \(error)")
+            throw NoProofError(.unavailable, "cannot open licence database at \(path): \(error)")
         }
     }
 
     /// Closes all connections. The store must not be used afterwards.
-    package func close() throws(StoreError) {
-        do { try dbPool.close() } catch { throw StoreError.wrap(error) }
+    package func close() throws(NoProofError) {
+        do { try dbPool.close() } catch { throw NoProofError.licenceStore(error) }
     }
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -118,12 +118,12 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     // MARK: - Access helpers
 
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do { return try await dbPool.write(body) } catch { throw StoreError.wrap(error) }
+    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(NoProofError) -> T {
+        do { return try await dbPool.write(body) } catch { throw NoProofError.licenceStore(error) }
     }
 
-    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do { return try await dbPool.read(body) } catch { throw StoreError.wrap(error) }
+    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(NoProofError) -> T {
+        do { return try await dbPool.read(body) } catch { throw NoProofError.licenceStore(error) }
     }
 
     static let licenceColumns = "id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json"
@@ -149,7 +149,7 @@ package final class SQLiteLicenceStore: LicenceStore {
                            version: row[8],
                            fields: fields)
         } catch {
-            throw StoreError(.storage, "stored licence \(idText) is unreadable: \(error)")
+            throw NoProofError(.unavailable, "stored licence \(idText) is unreadable: \(error)")
         }
     }
 
@@ -272,7 +272,7 @@ package final class SQLiteLicenceStore: LicenceStore {
                                issuerCode: try UnifiedSocialCreditCode.parse(row[4], field: "issuer_code"),
                                holderKinds: kinds, fields: fields, connected: row[7])
         } catch {
-            throw StoreError(.storage, "stored licence type \(code) is unreadable: \(error)")
+            throw NoProofError(.unavailable, "stored licence type \(code) is unreadable: \(error)")
         }
     }
 
@@ -287,9 +287,9 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     // MARK: - Licence types
 
-    package func upsertLicenceTypes(_ types: [LicenceType]) async throws(StoreError) {
+    package func upsertLicenceTypes(_ types: [LicenceType]) async throws(NoProofError) {
         for type in types {
-            do { try type.validate() } catch { throw StoreError.invalid(error) }
+            do { try type.validate() } catch { throw NoProofError.invalid(error) }
         }
         let now = Timestamp.now()
         let encoder = JSONEncoder()
@@ -298,7 +298,7 @@ package final class SQLiteLicenceStore: LicenceStore {
         for type in types {
             do {
                 rows.append((type, String(decoding: try encoder.encode(type.fields), as: UTF8.self)))
-            } catch { throw StoreError.wrap(error) }
+            } catch { throw NoProofError.licenceStore(error) }
         }
         let prepared = rows
         try await write { db in
@@ -317,11 +317,11 @@ package final class SQLiteLicenceStore: LicenceStore {
         }
     }
 
-    package func licenceTypes() async throws(StoreError) -> [LicenceType] {
+    package func licenceTypes() async throws(NoProofError) -> [LicenceType] {
         try await read { db in try SQLiteLicenceStore.fetchTypes(db).values.sorted { $0.code < $1.code } }
     }
 
-    package func licenceType(code: String) async throws(StoreError) -> LicenceType? {
+    package func licenceType(code: String) async throws(NoProofError) -> LicenceType? {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected
@@ -334,7 +334,7 @@ package final class SQLiteLicenceStore: LicenceStore {
     // MARK: - Writes
 
     @discardableResult
-    package func issue(_ licence: Licence) async throws(StoreError) -> Licence {
+    package func issue(_ licence: Licence) async throws(NoProofError) -> Licence {
         var stored = licence
         stored.version = 1
         let now = Timestamp.now()
@@ -343,32 +343,32 @@ package final class SQLiteLicenceStore: LicenceStore {
             do {
                 try SQLiteLicenceStore.validate(record, types: try SQLiteLicenceStore.fetchTypes(db))
             } catch let error as ValidationError {
-                throw StoreError.invalid(error)
+                throw NoProofError.invalid(error)
             }
-            if try SQLiteLicenceStore.fetchCurrent(db, record.id) != nil { throw StoreError.alreadyExists(record.id) }
+            if try SQLiteLicenceStore.fetchCurrent(db, record.id) != nil { throw NoProofError.alreadyExists(record.id) }
             try SQLiteLicenceStore.insertCurrent(db, record, now: now)
             return record
         }
     }
 
     @discardableResult
-    package func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(StoreError) -> Licence {
+    package func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(NoProofError) -> Licence {
         let now = Timestamp.now()
         let actor = LicenceWriteActor.current
         return try await write { db in
-            guard let current = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw StoreError.notFound(id) }
+            guard let current = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw NoProofError.notFound(id) }
             guard current.status != .revoked else {
-                throw StoreError(.conflict, "licence \(id) is revoked and can no longer be amended")
+                throw NoProofError(.conflict, "licence \(id) is revoked and can no longer be amended")
             }
             var next = changes.applied(to: current)
             guard next != current else {
-                throw StoreError.invalid(ValidationError(field: "changes", reason: "the amendment changes nothing"))
+                throw NoProofError.invalid(ValidationError(field: "changes", reason: "the amendment changes nothing"))
             }
             next.version = current.version + 1
             do {
                 try SQLiteLicenceStore.validate(next, types: try SQLiteLicenceStore.fetchTypes(db))
             } catch let error as ValidationError {
-                throw StoreError.invalid(error)
+                throw NoProofError.invalid(error)
             }
             try SQLiteLicenceStore.archive(db, current, now: now, reason: reason, actor: actor)
             try SQLiteLicenceStore.replaceCurrent(db, next, now: now)
@@ -378,13 +378,13 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     /// Moves a licence to `target` when `allowed(current status)`; otherwise a conflict.
     private func changeStatus(_ id: LicenceIdentifier, to target: LicenceStatus, reason: String, verb: String,
-                              allowed: @escaping @Sendable (LicenceStatus) -> Bool) async throws(StoreError) -> Licence {
+                              allowed: @escaping @Sendable (LicenceStatus) -> Bool) async throws(NoProofError) -> Licence {
         let now = Timestamp.now()
         let actor = LicenceWriteActor.current
         return try await write { db in
-            guard var licence = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw StoreError.notFound(id) }
+            guard var licence = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw NoProofError.notFound(id) }
             guard allowed(licence.status) else {
-                throw StoreError(.conflict, "licence \(id) is \(licence.status) and cannot be \(verb)")
+                throw NoProofError(.conflict, "licence \(id) is \(licence.status) and cannot be \(verb)")
             }
             let previous = licence.status
             licence.status = target
@@ -396,24 +396,24 @@ package final class SQLiteLicenceStore: LicenceStore {
     }
 
     @discardableResult
-    package func suspend(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence {
+    package func suspend(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
         try await changeStatus(id, to: .suspended, reason: reason, verb: "suspended") { $0 == .valid || $0 == .expired }
     }
 
     @discardableResult
-    package func reinstate(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence {
+    package func reinstate(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
         try await changeStatus(id, to: .valid, reason: reason, verb: "reinstated") { $0 == .suspended }
     }
 
     @discardableResult
-    package func revoke(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence {
+    package func revoke(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
         try await changeStatus(id, to: .revoked, reason: reason, verb: "revoked") { $0 != .revoked }
     }
 
     /// Imports `licences` in **one** transaction: after a crash either every row of the call is
     /// written or none (ImportLicences is atomic per call, as `licences.proto` says). Callers bound
     /// a call's size (the RPC by its frame size, the offline importer by its batch size).
-    package func importBatch(_ licences: [Licence]) async throws(StoreError) -> ImportOutcome {
+    package func importBatch(_ licences: [Licence]) async throws(NoProofError) -> ImportOutcome {
         if licences.isEmpty { return ImportOutcome() }
         let actor = LicenceWriteActor.current
         return try await write { db in try SQLiteLicenceStore.importRows(db, licences, actor: actor) }
@@ -442,7 +442,7 @@ package final class SQLiteLicenceStore: LicenceStore {
                 continue
             }
             guard let current = try fetchCurrent(db, licence.id) else {
-                throw StoreError(.storage, "licence \(licence.id) vanished during import")
+                throw NoProofError(.unavailable, "licence \(licence.id) vanished during import")
             }
             if current.status == .revoked {
                 outcome.rejected.append(.init(index: index, error: ValidationError(
@@ -462,11 +462,11 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     // MARK: - Reads
 
-    package func licence(byID id: LicenceIdentifier) async throws(StoreError) -> Licence? {
+    package func licence(byID id: LicenceIdentifier) async throws(NoProofError) -> Licence? {
         try await read { db in try SQLiteLicenceStore.fetchCurrent(db, id) }
     }
 
-    package func licences(holder: Holder, typeCode: String?) async throws(StoreError) -> [Licence] {
+    package func licences(holder: Holder, typeCode: String?) async throws(NoProofError) -> [Licence] {
         try await read { db in
             let rows: [Row]
             if let typeCode {
@@ -482,7 +482,7 @@ package final class SQLiteLicenceStore: LicenceStore {
         }
     }
 
-    package func versions(of id: LicenceIdentifier) async throws(StoreError) -> [Licence] {
+    package func versions(of id: LicenceIdentifier) async throws(NoProofError) -> [Licence] {
         try await read { db in
             guard let current = try SQLiteLicenceStore.fetchCurrent(db, id) else { return [] }
             let rows = try Row.fetchAll(db, sql: """
@@ -493,7 +493,7 @@ package final class SQLiteLicenceStore: LicenceStore {
     }
 
     /// Who superseded each archived version of `id` (`licence_version.changed_by`), by version.
-    package func versionWriters(of id: LicenceIdentifier) async throws(StoreError) -> [Int: String] {
+    package func versionWriters(of id: LicenceIdentifier) async throws(NoProofError) -> [Int: String] {
         try await read { db in
             var writers: [Int: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT version, changed_by FROM licence_version WHERE id = ?", arguments: [id.description]) {
@@ -505,7 +505,7 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     /// When each archived version of `id` was superseded and why (`licence_version.superseded_at`,
     /// `change_reason`), by version.
-    package func supersessions(of id: LicenceIdentifier) async throws(StoreError) -> [Int: (at: String, reason: String)] {
+    package func supersessions(of id: LicenceIdentifier) async throws(NoProofError) -> [Int: (at: String, reason: String)] {
         try await read { db in
             var found: [Int: (at: String, reason: String)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT version, superseded_at, change_reason FROM licence_version WHERE id = ?",
@@ -516,24 +516,24 @@ package final class SQLiteLicenceStore: LicenceStore {
         }
     }
 
-    package func statusChanges(of id: LicenceIdentifier) async throws(StoreError) -> [LicenceStatusChange] {
+    package func statusChanges(of id: LicenceIdentifier) async throws(NoProofError) -> [LicenceStatusChange] {
         try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT from_status, to_status, reason, changed_at, changed_by FROM licence_status_change WHERE licence_id = ? ORDER BY seq
                 """, arguments: [id.description]).map { row in
                 guard let from = LicenceStatus(rawValue: row[0]), let to = LicenceStatus(rawValue: row[1]) else {
-                    throw StoreError(.storage, "stored status change of \(id) has an unknown status")
+                    throw NoProofError(.unavailable, "stored status change of \(id) has an unknown status")
                 }
                 return LicenceStatusChange(licenceID: id, from: from, to: to, reason: row[2], changedAt: row[3], changedBy: row[4])
             }
         }
     }
 
-    package func count() async throws(StoreError) -> Int {
+    package func count() async throws(NoProofError) -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM licence") ?? 0 }
     }
 
-    package func licences(after: LicenceIdentifier?, limit: Int) async throws(StoreError) -> [Licence] {
+    package func licences(after: LicenceIdentifier?, limit: Int) async throws(NoProofError) -> [Licence] {
         guard limit > 0 else { return [] }
         return try await read { db in
             let rows: [Row]

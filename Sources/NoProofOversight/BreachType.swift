@@ -1,3 +1,5 @@
+import NoProofDomain
+
 /// The breach a complaint alleges: the violations of Art. 16 the system can help detect.
 package enum BreachType: String, Codable, Hashable, Sendable, CaseIterable, Comparable {
     /// (5) refused to help verify or to send a proof.
@@ -16,7 +18,7 @@ package enum BreachType: String, Codable, Hashable, Sendable, CaseIterable, Comp
     case missingOrStaleList = "missing_or_stale_list"
     case other
 
-    package static func parse(_ text: String, field: String = "breach_type") throws(OversightError) -> BreachType {
+    package static func parse(_ text: String, field: String = "breach_type") throws(NoProofError) -> BreachType {
         guard let type = BreachType(rawValue: text) else {
             throw .invalid(field, "must be one of \(allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NoProofDomain
 
 /// The per-item risk rule that gives each commitment its check due date (Art. 12: commitments
 /// only where the risk is controllable, checked afterwards).
@@ -78,7 +79,7 @@ package struct CheckRiskRule: Codable, Hashable, Sendable {
     }
 
     /// Rejects unknown level names and day counts outside 1-365.
-    package func validate() throws(OversightError) {
+    package func validate() throws(NoProofError) {
         for (name, count) in days {
             guard CheckRiskLevel(rawValue: name) != nil else { throw .invalid("days.\(name)", "levels are low, medium and high") }
             guard (1...365).contains(count) else { throw .invalid("days.\(name)", "days to check must be 1-365, got \(count)") }
@@ -86,7 +87,7 @@ package struct CheckRiskRule: Codable, Hashable, Sendable {
     }
 
     /// Reads and validates a rule file (JSON, see the type's documentation).
-    package static func load(_ url: URL) throws(OversightError) -> CheckRiskRule {
+    package static func load(_ url: URL) throws(NoProofError) -> CheckRiskRule {
         let rule: CheckRiskRule
         do {
             rule = try JSONDecoder().decode(CheckRiskRule.self, from: Data(contentsOf: url))

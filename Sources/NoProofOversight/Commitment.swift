@@ -1,4 +1,5 @@
 import Foundation
+import NoProofDomain
 
 /// A notification-commitment (告知承诺, Art. 7, 12): the applicant signed a commitment instead of
 /// a proof the unit's published list obtains by commitment; the unit checks it afterwards.
@@ -82,7 +83,7 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
-    package static func validate(_ filing: Filing) throws(OversightError) {
+    package static func validate(_ filing: Filing) throws(NoProofError) {
         try OversightValidation.holder(filing.holderID)
         try OversightValidation.item(filing.itemCode)
         try OversightValidation.caseReference(filing.caseReference)
@@ -96,7 +97,7 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
     /// applicant's earlier commitments found false (any unit); when there are any, the clerk is
     /// warned and the risk is raised to high, so the check is due within `rule`'s high days.
     package static func record(_ filing: Filing, id: String, rule: CheckRiskRule, earlierFalse: [Commitment] = [],
-                               at now: Date) throws(OversightError) -> Commitment {
+                               at now: Date) throws(NoProofError) -> Commitment {
         try validate(filing)
         let ruleLevel = rule.level(item: filing.itemCode, proof: filing.proofType)
         let level = rule.level(item: filing.itemCode, proof: filing.proofType, earlierFalse: earlierFalse.count)
@@ -123,10 +124,10 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// Records the post-check. Found false needs evidence notes.
-    package mutating func recordCheck(outcome: CheckOutcome, evidence: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func recordCheck(outcome: CheckOutcome, evidence: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if let checkOutcome {
             if checkOutcome == outcome && self.evidence == evidence { return false }
-            throw .wrongState("commitment \(id) was already checked (\(checkOutcome.rawValue)) by \(checkedBy ?? "?"); a check cannot be changed")
+            throw .conflict("commitment \(id) was already checked (\(checkOutcome.rawValue)) by \(checkedBy ?? "?"); a check cannot be changed")
         }
         if outcome == .foundFalse {
             try OversightValidation.text(evidence, "evidence", "the evidence notes that show the commitment was false")

@@ -1,3 +1,5 @@
+import NoProofDomain
+
 /// Where the applicant signed the commitment (告知承诺书, Art. 7, 12).
 package enum CommitmentChannel: String, Codable, Hashable, Sendable, CaseIterable {
     /// At the counter, identity confirmed by face recognition (Art. 6).
@@ -7,7 +9,7 @@ package enum CommitmentChannel: String, Codable, Hashable, Sendable, CaseIterabl
     /// On the unit's online service hall.
     case online
 
-    package static func parse(_ text: String, field: String = "channel") throws(OversightError) -> CommitmentChannel {
+    package static func parse(_ text: String, field: String = "channel") throws(NoProofError) -> CommitmentChannel {
         guard let channel = CommitmentChannel(rawValue: text) else {
             throw .invalid(field, "must be one of \(allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NoProofDomain
 
 /// Which commitments a listing returns.
 package enum CommitmentFilter: Hashable, Sendable {
@@ -10,7 +11,7 @@ package enum CommitmentFilter: Hashable, Sendable {
     /// Checked and found false (the flag for the unit and the task force).
     case foundFalse
 
-    package static func parse(_ text: String, now: Date) throws(OversightError) -> CommitmentFilter {
+    package static func parse(_ text: String, now: Date) throws(NoProofError) -> CommitmentFilter {
         switch text {
         case "", "all": return .all
         case "unchecked": return .unchecked

@@ -1,4 +1,5 @@
 import Foundation
+import NoProofDomain
 
 /// A complaint or report (Art. 18) and its state machine:
 ///
@@ -67,7 +68,7 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
-    package static func register(_ registration: Registration, id: String, at now: Date) throws(OversightError) -> Complaint {
+    package static func register(_ registration: Registration, id: String, at now: Date) throws(NoProofError) -> Complaint {
         try OversightValidation.text(registration.channelReference, "channel_reference",
                                      "the channel's own reference (12345 ticket, letter number, review id), so a complaint is registered once",
                                      limit: 128)
@@ -88,7 +89,7 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The task force office routes the complaint to `unit` (re-routing while unanswered is allowed).
-    package mutating func route(to unit: String, unitName: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func route(to unit: String, unitName: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         switch status {
         case .registered:
             break
@@ -96,7 +97,7 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
             if routedTo == unit { return false }
         case .answered, .closed:
             if routedTo == unit { return false }
-            throw .wrongState("complaint \(id) is already \(status.rawValue); it can no longer be routed")
+            throw .conflict("complaint \(id) is already \(status.rawValue); it can no longer be routed")
         }
         try OversightValidation.unit(unit, "unit_code")
         routedTo = unit
@@ -108,16 +109,16 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The unit it was routed to answers. `actingUnit` is the unit of the call's credential.
-    package mutating func answer(_ text: String, actingUnit: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func answer(_ text: String, actingUnit: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .registered {
-            throw .wrongState("complaint \(id) has not been routed to a unit yet; the task force office routes it first")
+            throw .conflict("complaint \(id) has not been routed to a unit yet; the task force office routes it first")
         }
         guard actingUnit == routedTo else {
-            throw OversightError(.forbidden, "complaint \(id) was routed to \(routedToName ?? "") (\(routedTo ?? "?")); only that unit answers it")
+            throw NoProofError(.forbidden, "complaint \(id) was routed to \(routedToName ?? "") (\(routedTo ?? "?")); only that unit answers it")
         }
         if status == .answered || status == .closed {
             if answer == text { return false }
-            throw .wrongState("complaint \(id) was already answered by \(answeredBy ?? "?"); an answer cannot be changed")
+            throw .conflict("complaint \(id) was already answered by \(answeredBy ?? "?"); an answer cannot be changed")
         }
         try OversightValidation.text(text, "answer", "the unit's answer to the complaint")
         answer = text
@@ -128,13 +129,13 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The task force office closes an answered complaint, saying whether it was substantiated.
-    package mutating func close(substantiated: Bool, note: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func close(substantiated: Bool, note: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .closed {
             if self.substantiated == substantiated && closingNote == note { return false }
-            throw .wrongState("complaint \(id) is already closed")
+            throw .conflict("complaint \(id) is already closed")
         }
         guard status == .answered else {
-            throw .wrongState("complaint \(id) is \(status.rawValue); it is closed once the unit has answered")
+            throw .conflict("complaint \(id) is \(status.rawValue); it is closed once the unit has answered")
         }
         try OversightValidation.optional(note, "note")
         self.substantiated = substantiated

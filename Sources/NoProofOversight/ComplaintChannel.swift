@@ -1,3 +1,5 @@
+import NoProofDomain
+
 /// Where a complaint or report came in (Art. 18).
 package enum ComplaintChannel: String, Codable, Hashable, Sendable, CaseIterable {
     /// The government complaint platform.
@@ -9,7 +11,7 @@ package enum ComplaintChannel: String, Codable, Hashable, Sendable, CaseIterable
     /// The 12345 government service hotline.
     case hotline12345 = "hotline_12345"
 
-    package static func parse(_ text: String, field: String = "channel") throws(OversightError) -> ComplaintChannel {
+    package static func parse(_ text: String, field: String = "channel") throws(NoProofError) -> ComplaintChannel {
         guard let channel = ComplaintChannel(rawValue: text) else {
             throw .invalid(field, "must be one of \(allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
         }

@@ -36,7 +36,7 @@ package struct FlagExemption: Codable, Hashable, Sendable, Identifiable {
     }
 
     package static func make(id: String, unit: String, flag: String, from: CivilDate, through: CivilDate, ground: String, reason: String,
-                             by staff: String, credentialID: String, at now: Date) throws(OversightError) -> FlagExemption {
+                             by staff: String, credentialID: String, at now: Date) throws(NoProofError) -> FlagExemption {
         try OversightValidation.unit(unit, "unit_code")
         try OversightValidation.staff(staff)
         guard grounds.contains(ground) else { throw .invalid("ground", "must be an Art. 17 ground: \(grounds.joined(separator: ", ")), got \"\(ground)\"") }

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofUnits
+import NoProofDomain
 
 /// One line of the voluntary-proof ledger (台账, Art. 2): the applicant volunteered a paper proof
 /// for an item that no longer needs one, and the unit accepted and recorded it.
@@ -43,7 +44,7 @@ package struct LedgerEntry: Codable, Hashable, Sendable, Identifiable {
 
     package static func make(id: String, unit: String, unitName: String, holderID: String, holderName: String, itemCode: String,
                              caseReference: String, proofType: String, proofName: String, listed: ObtainingMethod?, note: String,
-                             by staff: String, at now: Date) throws(OversightError) -> LedgerEntry {
+                             by staff: String, at now: Date) throws(NoProofError) -> LedgerEntry {
         try OversightValidation.holder(holderID)
         try OversightValidation.item(itemCode)
         try OversightValidation.caseReference(caseReference)

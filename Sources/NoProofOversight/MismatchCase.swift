@@ -1,4 +1,5 @@
 import Foundation
+import NoProofDomain
 
 /// A disagreement between what the applicant declared and what the system fetched (Art. 11),
 /// and its state machine:
@@ -99,7 +100,7 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
-    package static func validate(_ opening: Opening) throws(OversightError) {
+    package static func validate(_ opening: Opening) throws(NoProofError) {
         try OversightValidation.unit(opening.issuingUnit, "issuing_unit_code")
         if opening.issuingUnit == opening.unit {
             throw .invalid("issuing_unit_code", "a unit does not dispute its own record; name the unit whose record was fetched")
@@ -128,7 +129,7 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
         try OversightValidation.staff(opening.openedBy)
     }
 
-    package static func open(_ opening: Opening, id: String, at now: Date) throws(OversightError) -> MismatchCase {
+    package static func open(_ opening: Opening, id: String, at now: Date) throws(NoProofError) -> MismatchCase {
         try validate(opening)
         return MismatchCase(
             id: id, unit: opening.unit, unitName: opening.unitName, issuingUnit: opening.issuingUnit, issuingUnitName: opening.issuingUnitName,
@@ -142,10 +143,10 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     // MARK: Transitions
 
     /// The opening unit asks the applicant for supplementary material.
-    package mutating func requestSupplement(_ what: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func requestSupplement(_ what: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .awaitingSupplement, supplementRequest == what { return false }
         guard status == .open else {
-            throw .wrongState("mismatch \(id) is \(status.rawValue); supplementary material is asked for while the case is open")
+            throw .conflict("mismatch \(id) is \(status.rawValue); supplementary material is asked for while the case is open")
         }
         try OversightValidation.text(what, "request", "what the applicant is asked to supply")
         supplementRequest = what
@@ -156,10 +157,10 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The opening unit records the supplementary material the applicant brought.
-    package mutating func recordSupplement(_ material: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func recordSupplement(_ material: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .supplementReceived, supplement == material { return false }
         guard status == .awaitingSupplement else {
-            throw .wrongState(status == .open
+            throw .conflict(status == .open
                 ? "mismatch \(id) has no supplement request; ask for the material first ('supplement --request')"
                 : "mismatch \(id) is \(status.rawValue); supplementary material can no longer be recorded")
         }
@@ -174,16 +175,16 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     /// The issuing unit re-verifies; its finding prevails. `actingUnit` is the unit of the
     /// credential the call was made with. `corrected` gives the corrected values (record_corrected).
     package mutating func reverify(finding: MismatchFinding, note: String, corrected: [String: String], actingUnit: String,
-                                   credential: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+                                   credential: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         guard actingUnit == issuingUnit else {
-            throw OversightError(.forbidden, "only the issuing unit \(issuingUnitName) (\(issuingUnit)) re-verifies mismatch \(id); its finding prevails (Art. 11)")
+            throw NoProofError(.forbidden, "only the issuing unit \(issuingUnitName) (\(issuingUnit)) re-verifies mismatch \(id); its finding prevails (Art. 11)")
         }
         if status == .resolved || status == .appealed || status == .appealDecided {
             if self.finding == finding, findingNote == note, correctedValues == corrected { return false }
-            throw .wrongState("mismatch \(id) was already re-verified (\(self.finding?.rawValue ?? "?")) by \(reverifiedBy ?? "?"); the issuing unit's finding cannot be changed")
+            throw .conflict("mismatch \(id) was already re-verified (\(self.finding?.rawValue ?? "?")) by \(reverifiedBy ?? "?"); the issuing unit's finding cannot be changed")
         }
         if status == .awaitingSupplement {
-            throw .wrongState("mismatch \(id) is waiting for the applicant's supplementary material; re-verify once it is recorded")
+            throw .conflict("mismatch \(id) is waiting for the applicant's supplementary material; re-verify once it is recorded")
         }
         try OversightValidation.text(note, "note", "what the issuing unit found")
         switch finding {
@@ -221,13 +222,13 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The applicant's administrative review (行政复议) is recorded.
-    package mutating func fileAppeal(reference: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func fileAppeal(reference: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .appealed || status == .appealDecided {
             if appealReference == reference { return false }
-            throw .wrongState("mismatch \(id) already has appeal \(appealReference ?? "?")")
+            throw .conflict("mismatch \(id) already has appeal \(appealReference ?? "?")")
         }
         guard status == .resolved else {
-            throw .wrongState("mismatch \(id) is \(status.rawValue); an appeal is against the decision after the issuing unit re-verified")
+            throw .conflict("mismatch \(id) is \(status.rawValue); an appeal is against the decision after the issuing unit re-verified")
         }
         try OversightValidation.text(reference, "reference", "the administrative review's reference", limit: 128)
         appealReference = reference
@@ -238,13 +239,13 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The outcome of the administrative review.
-    package mutating func decideAppeal(_ outcome: AppealOutcome, note: String, by staff: String, at now: Date) throws(OversightError) -> Bool {
+    package mutating func decideAppeal(_ outcome: AppealOutcome, note: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .appealDecided {
             if appealOutcome == outcome && appealNote == note { return false }
-            throw .wrongState("the appeal of mismatch \(id) was already decided (\(appealOutcome?.rawValue ?? "?"))")
+            throw .conflict("the appeal of mismatch \(id) was already decided (\(appealOutcome?.rawValue ?? "?"))")
         }
         guard status == .appealed else {
-            throw .wrongState("mismatch \(id) is \(status.rawValue); record the appeal before its outcome")
+            throw .conflict("mismatch \(id) is \(status.rawValue); record the appeal before its outcome")
         }
         try OversightValidation.optional(note, "note")
         appealOutcome = outcome

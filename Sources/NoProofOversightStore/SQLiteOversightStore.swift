@@ -18,18 +18,18 @@ package final class SQLiteOversightStore: OversightStore {
     package let dbPool: DatabasePool
     package let path: String
 
-    package init(directory: URL) throws(OversightError) {
+    package init(directory: URL) throws(NoProofError) {
         let path = directory.appendingPathComponent(Self.fileName).path
         do {
             dbPool = try DurableDatabasePool.open(directory: directory, fileName: Self.fileName, label: "NoProofOversightStore",
                                                   migrator: Self.migrator())
             self.path = path
         } catch {
-            throw OversightError(.storage, "cannot open the oversight database at \(path): \(error)")
+            throw NoProofError(.unavailable, "cannot open the oversight database at \(path): \(error)")
         }
     }
 
-    package func close() throws(OversightError) {
+    package func close() throws(NoProofError) {
         do { try dbPool.close() } catch { throw Self.wrap(error) }
     }
 
@@ -174,16 +174,16 @@ package final class SQLiteOversightStore: OversightStore {
 
     private static func time(_ date: Date?) -> Double? { date?.timeIntervalSince1970 }
 
-    static func wrap(_ error: any Error) -> OversightError {
-        if let error = error as? OversightError { return error }
-        return OversightError(.storage, "oversight store failure: \(error)")
+    static func wrap(_ error: any Error) -> NoProofError {
+        if let error = error as? NoProofError { return error }
+        return NoProofError(.unavailable, "the oversight store could not be read or written; retry (oversight store failure: \(error))", cause: error)
     }
 
-    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(OversightError) -> T {
+    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(NoProofError) -> T {
         do { return try await dbPool.write(body) } catch { throw Self.wrap(error) }
     }
 
-    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(OversightError) -> T {
+    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(NoProofError) -> T {
         do { return try await dbPool.read(body) } catch { throw Self.wrap(error) }
     }
 
@@ -205,7 +205,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func insertCommitment(_ commitment: Commitment) async throws(OversightError) -> (record: Commitment, created: Bool) {
+    package func insertCommitment(_ commitment: Commitment) async throws(NoProofError) -> (record: Commitment, created: Bool) {
         try await write { db in
             if let existing = try String.fetchOne(db, sql: """
                 SELECT document FROM commitment WHERE unit = ? AND case_reference = ? AND proof_type = ? AND holder_id = ?
@@ -217,18 +217,18 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func commitment(id: String) async throws(OversightError) -> Commitment? {
+    package func commitment(id: String) async throws(NoProofError) -> Commitment? {
         try await read { db in
             try String.fetchOne(db, sql: "SELECT document FROM commitment WHERE id = ?", arguments: [id]).map { try Self.decode(Commitment.self, $0) }
         }
     }
 
-    package func updateCommitment(id: String, _ body: @Sendable (inout Commitment) throws(OversightError) -> Bool)
-        async throws(OversightError) -> (record: Commitment, changed: Bool) {
+    package func updateCommitment(id: String, _ body: @Sendable (inout Commitment) throws(NoProofError) -> Bool)
+        async throws(NoProofError) -> (record: Commitment, changed: Bool) {
         do {
             return try await dbPool.write { db in
                 guard let text = try String.fetchOne(db, sql: "SELECT document FROM commitment WHERE id = ?", arguments: [id]) else {
-                    throw OversightError(.notFound, "no commitment \(id)")
+                    throw NoProofError(.notFound, "no commitment \(id)")
                 }
                 var record = try Self.decode(Commitment.self, text)
                 let changed = try body(&record)
@@ -240,7 +240,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func falseCommitments(holder: String, limit: Int) async throws(OversightError) -> [Commitment] {
+    package func falseCommitments(holder: String, limit: Int) async throws(NoProofError) -> [Commitment] {
         let bound = Self.limit(limit)
         return try await read { db in
             try String.fetchAll(db, sql: """
@@ -249,7 +249,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func commitments(unit: String?, filter: CommitmentFilter, limit: Int) async throws(OversightError) -> [Commitment] {
+    package func commitments(unit: String?, filter: CommitmentFilter, limit: Int) async throws(NoProofError) -> [Commitment] {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let unit {
@@ -279,7 +279,7 @@ package final class SQLiteOversightStore: OversightStore {
 
     // MARK: Ledger
 
-    package func insertLedgerEntry(_ entry: LedgerEntry) async throws(OversightError) -> (record: LedgerEntry, created: Bool) {
+    package func insertLedgerEntry(_ entry: LedgerEntry) async throws(NoProofError) -> (record: LedgerEntry, created: Bool) {
         try await write { db in
             if let existing = try String.fetchOne(db, sql: """
                 SELECT document FROM ledger_entry WHERE unit = ? AND case_reference = ? AND proof_type = ? AND holder_id = ? AND item_code = ?
@@ -295,7 +295,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func ledgerEntries(unit: String?, from: Date?, to: Date?, limit: Int) async throws(OversightError) -> [LedgerEntry] {
+    package func ledgerEntries(unit: String?, from: Date?, to: Date?, limit: Int) async throws(NoProofError) -> [LedgerEntry] {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let unit {
@@ -335,7 +335,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func insertMismatch(_ mismatch: MismatchCase) async throws(OversightError) -> (record: MismatchCase, created: Bool) {
+    package func insertMismatch(_ mismatch: MismatchCase) async throws(NoProofError) -> (record: MismatchCase, created: Bool) {
         try await write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT document FROM mismatch_case WHERE unit = ? AND case_reference = ? AND proof_type = ?",
                                                   arguments: [mismatch.unit, mismatch.caseReference, mismatch.proofType]) {
@@ -346,18 +346,18 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func mismatch(id: String) async throws(OversightError) -> MismatchCase? {
+    package func mismatch(id: String) async throws(NoProofError) -> MismatchCase? {
         try await read { db in
             try String.fetchOne(db, sql: "SELECT document FROM mismatch_case WHERE id = ?", arguments: [id]).map { try Self.decode(MismatchCase.self, $0) }
         }
     }
 
-    package func updateMismatch(id: String, _ body: @Sendable (inout MismatchCase) throws(OversightError) -> Bool)
-        async throws(OversightError) -> (record: MismatchCase, changed: Bool) {
+    package func updateMismatch(id: String, _ body: @Sendable (inout MismatchCase) throws(NoProofError) -> Bool)
+        async throws(NoProofError) -> (record: MismatchCase, changed: Bool) {
         do {
             return try await dbPool.write { db in
                 guard let text = try String.fetchOne(db, sql: "SELECT document FROM mismatch_case WHERE id = ?", arguments: [id]) else {
-                    throw OversightError(.notFound, "no mismatch case \(id)")
+                    throw NoProofError(.notFound, "no mismatch case \(id)")
                 }
                 var record = try Self.decode(MismatchCase.self, text)
                 let changed = try body(&record)
@@ -369,7 +369,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func mismatches(unit: String?, limit: Int) async throws(OversightError) -> [MismatchCase] {
+    package func mismatches(unit: String?, limit: Int) async throws(NoProofError) -> [MismatchCase] {
         let bounded = Self.limit(limit)
         return try await read { db in
             let texts: [String]
@@ -403,7 +403,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func insertComplaint(_ complaint: Complaint) async throws(OversightError) -> (record: Complaint, created: Bool) {
+    package func insertComplaint(_ complaint: Complaint) async throws(NoProofError) -> (record: Complaint, created: Bool) {
         try await write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT document FROM complaint WHERE channel = ? AND channel_reference = ?",
                                                   arguments: [complaint.channel.rawValue, complaint.channelReference]) {
@@ -414,18 +414,18 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func complaint(id: String) async throws(OversightError) -> Complaint? {
+    package func complaint(id: String) async throws(NoProofError) -> Complaint? {
         try await read { db in
             try String.fetchOne(db, sql: "SELECT document FROM complaint WHERE id = ?", arguments: [id]).map { try Self.decode(Complaint.self, $0) }
         }
     }
 
-    package func updateComplaint(id: String, _ body: @Sendable (inout Complaint) throws(OversightError) -> Bool)
-        async throws(OversightError) -> (record: Complaint, changed: Bool) {
+    package func updateComplaint(id: String, _ body: @Sendable (inout Complaint) throws(NoProofError) -> Bool)
+        async throws(NoProofError) -> (record: Complaint, changed: Bool) {
         do {
             return try await dbPool.write { db in
                 guard let text = try String.fetchOne(db, sql: "SELECT document FROM complaint WHERE id = ?", arguments: [id]) else {
-                    throw OversightError(.notFound, "no complaint \(id)")
+                    throw NoProofError(.notFound, "no complaint \(id)")
                 }
                 var record = try Self.decode(Complaint.self, text)
                 let changed = try body(&record)
@@ -437,7 +437,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func complaints(routedTo unit: String?, status: ComplaintStatus?, limit: Int) async throws(OversightError) -> [Complaint] {
+    package func complaints(routedTo unit: String?, status: ComplaintStatus?, limit: Int) async throws(NoProofError) -> [Complaint] {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let unit {
@@ -457,7 +457,7 @@ package final class SQLiteOversightStore: OversightStore {
 
     // MARK: Correction notices (issue 16)
 
-    package func insertCorrectionNotices(_ notices: [CorrectionNotice]) async throws(OversightError) {
+    package func insertCorrectionNotices(_ notices: [CorrectionNotice]) async throws(NoProofError) {
         let documents = try Self.run { try notices.map { ($0, try Self.encode($0)) } }
         try await write { db in
             for (notice, document) in documents {
@@ -469,7 +469,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func correctionNotices(unit: String?, limit: Int) async throws(OversightError) -> [CorrectionNotice] {
+    package func correctionNotices(unit: String?, limit: Int) async throws(NoProofError) -> [CorrectionNotice] {
         var sql = "SELECT document FROM correction_notice"
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let unit {
@@ -482,13 +482,13 @@ package final class SQLiteOversightStore: OversightStore {
         return try await read { db in try String.fetchAll(db, sql: query, arguments: bound).map { try Self.decode(CorrectionNotice.self, $0) } }
     }
 
-    private static func run<T>(_ body: () throws -> T) throws(OversightError) -> T {
+    private static func run<T>(_ body: () throws -> T) throws(NoProofError) -> T {
         do { return try body() } catch { throw wrap(error) }
     }
 
     // MARK: Exemptions (Art. 17)
 
-    package func insertExemption(_ exemption: FlagExemption) async throws(OversightError) -> (record: FlagExemption, created: Bool) {
+    package func insertExemption(_ exemption: FlagExemption) async throws(NoProofError) -> (record: FlagExemption, created: Bool) {
         try await write { db in
             if let existing = try String.fetchOne(db, sql: """
                 SELECT document FROM flag_exemption WHERE unit = ? AND flag = ? AND from_day = ? AND through_day = ?
@@ -503,7 +503,7 @@ package final class SQLiteOversightStore: OversightStore {
         }
     }
 
-    package func exemptions(unit: String?, from: CivilDate, through: CivilDate) async throws(OversightError) -> [FlagExemption] {
+    package func exemptions(unit: String?, from: CivilDate, through: CivilDate) async throws(NoProofError) -> [FlagExemption] {
         var sql = "SELECT document FROM flag_exemption WHERE from_day <= ? AND through_day >= ?"
         var arguments: [(any DatabaseValueConvertible)?] = [through.daysSinceEpoch, from.daysSinceEpoch]
         if let unit {
@@ -538,7 +538,7 @@ package final class SQLiteOversightStore: OversightStore {
         SELECT breach_type, COUNT(*) FROM complaint WHERE unit = :unit AND registered_at >= :from AND registered_at < :to GROUP BY breach_type
         """
 
-    package func counts(unit: String, from: Date, to: Date, asOf: Date) async throws(OversightError) -> OversightCounts {
+    package func counts(unit: String, from: Date, to: Date, asOf: Date) async throws(NoProofError) -> OversightCounts {
         let arguments: StatementArguments = ["unit": unit, "from": from.timeIntervalSince1970, "to": to.timeIntervalSince1970,
                                              "asOf": asOf.timeIntervalSince1970]
         return try await read { db in

@@ -22,16 +22,16 @@ package final class DataFolderLock: Sendable {
     }
 
     /// Takes the lock or says who holds it. `holder` is recorded in the lock file for that message.
-    package static func acquire(_ directory: URL, holder: String) throws(StoreError) -> DataFolderLock {
+    package static func acquire(_ directory: URL, holder: String) throws(NoProofError) -> DataFolderLock {
         let path = directory.appendingPathComponent("noproofd.lock").path
         let descriptor = open(path, O_RDWR | O_CREAT, 0o600)
         guard descriptor >= 0 else {
-            throw StoreError(.storage, "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw NoProofError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
-            throw StoreError(.conflict, "the data folder \(directory.path) is in use\(owner.isEmpty ? "" : " by \(owner)"); stop it first or use it through the server")
+            throw NoProofError(.conflict, "the data folder \(directory.path) is in use\(owner.isEmpty ? "" : " by \(owner)"); stop it first or use it through the server")
         }
         let text = "\(holder) (pid \(getpid()))\n"
         _ = ftruncate(descriptor, 0)

@@ -7,10 +7,10 @@ import NoProofDomain
 /// may go on writing, and the copy is a complete database file of its own (no WAL to carry).
 package enum SQLiteBackup {
     /// Copies the database at `source` into the new file `destination` (mode 0600), then fsyncs it.
-    /// - Throws: `StoreError(.storage)` naming the file when it cannot be read or written.
-    package static func copy(_ source: URL, to destination: URL) throws(StoreError) {
+    /// - Throws: `NoProofError(.unavailable)` naming the file when it cannot be read or written.
+    package static func copy(_ source: URL, to destination: URL) throws(NoProofError) {
         guard !FileManager.default.fileExists(atPath: destination.path) else {
-            throw StoreError(.alreadyExists, "\(destination.path) exists; back up into a new folder")
+            throw NoProofError(.alreadyExists, "\(destination.path) exists; back up into a new folder")
         }
         do {
             var readOnly = Configuration()
@@ -23,17 +23,17 @@ package enum SQLiteBackup {
             try from.close()
             chmod(destination.path, 0o600)
             try fsyncFile(destination)
-        } catch let error as StoreError {
+        } catch let error as NoProofError {
             throw error
         } catch {
-            throw StoreError(.storage, "cannot back up \(source.lastPathComponent) to \(destination.path): \(error)")
+            throw NoProofError(.unavailable, "cannot back up \(source.lastPathComponent) to \(destination.path): \(error)")
         }
     }
 
-    private static func fsyncFile(_ url: URL) throws(StoreError) {
+    private static func fsyncFile(_ url: URL) throws(NoProofError) {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError(.storage, "cannot open \(url.path) to sync it") }
+        guard fd >= 0 else { throw NoProofError(.unavailable, "cannot open \(url.path) to sync it") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw StoreError(.storage, "cannot sync \(url.path)") }
+        guard fsync(fd) == 0 else { throw NoProofError(.unavailable, "cannot sync \(url.path)") }
     }
 }

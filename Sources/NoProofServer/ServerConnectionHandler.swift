@@ -704,7 +704,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     static func status(for error: Error, logger: Logger) -> RPCError {
         switch error {
         case let error as RPCError:
+            if let cause = error.cause { logger.debug("call failed", metadata: ["status": "\(error)", "cause": "\(cause)"]) }
             return error
+        case let error as any RPCErrorConvertible:
+            return status(for: error.rpcError, logger: logger)
         case let error as CodecError:
             return RPCError(.invalidArgument, "bad request message: \(error)")
         case is CancellationError:

@@ -51,7 +51,7 @@ package final class AccessGate: Sendable {
     /// Publishes approved lists whose effective time has come (unless `publishingDue` is false)
     /// and reloads every unit's published versions. Call at start-up and periodically; after a
     /// list change made over RPC, `refresh(publishingDue: false)` only reloads.
-    package func refresh(publishingDue: Bool = true) async throws(UnitStoreError) {
+    package func refresh(publishingDue: Bool = true) async throws(NoProofError) {
         let moment = now()
         if publishingDue {
             let published = try await store.publishDue(at: moment)

@@ -95,7 +95,7 @@ extension LicenceService {
         let id = try? LicenceIdentifier.parse(licence.licenceID, field: "licence_id")
         let versions: [NoProofDomain.Licence]
         if let id {
-            do { versions = try await library.store.versions(of: id) } catch { throw RPCError(LibraryError.store(error)) }
+            do { versions = try await library.store.versions(of: id) } catch { throw RPCError(error) }
         } else {
             versions = []
         }
@@ -117,7 +117,7 @@ extension LicenceService {
         do {
             lastChange = try await library.store.statusChanges(of: id).last { $0.to == current.status }
         } catch {
-            throw RPCError(LibraryError.store(error))
+            throw RPCError(error)
         }
         switch current.status {
         case .revoked, .suspended, .expired:
@@ -131,7 +131,7 @@ extension LicenceService {
         if current.version > Int(licence.version) {
             statement.status = "superseded"
             let supersessions: [Int: (at: String, reason: String)]
-            do { supersessions = try await library.store.supersessions(of: id) } catch { throw RPCError(LibraryError.store(error)) }
+            do { supersessions = try await library.store.supersessions(of: id) } catch { throw RPCError(error) }
             let ended = supersessions[Int(licence.version)]
             statement.changedAtMillis = ended.flatMap { Timestamp.millis($0.at) } ?? 0
             statement.reason = "version \(current.version) is in force" + (ended.map { $0.reason.isEmpty ? "" : ": \($0.reason)" } ?? "")

@@ -77,7 +77,7 @@ package struct LicenceService: Sendable {
             let intent = licenceRecord(context, unit: unit, action: "Licence.Issue", licenceID: licence.id.description,
                                        holder: licence.holder.key, typeCode: licence.typeCode)
             let issued = try await audited([intent], {
-                try await Self.library { () async throws(LibraryError) in
+                try await Self.library { () async throws(NoProofError) in
                     try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
                 }
             }, outcome: { issued in [intent.with(result: "issued \(issued.status.rawValue)")] })
@@ -91,7 +91,7 @@ package struct LicenceService: Sendable {
                                        holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason,
                                        detail: Self.amendedFields(amendment))
             let amended = try await audited([intent], {
-                try await Self.library { () async throws(LibraryError) in
+                try await Self.library { () async throws(NoProofError) in
                     try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
                                             byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
                 }
@@ -107,7 +107,7 @@ package struct LicenceService: Sendable {
                 let intent = licenceRecord(context, unit: unit, action: action, licenceID: String(request.licenceID.prefix(128)),
                                            holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason)
                 let changed = try await audited([intent], {
-                    try await Self.library { () async throws(LibraryError) in
+                    try await Self.library { () async throws(NoProofError) in
                         try await library.change(request.licenceID, to: change, reason: request.reason,
                                                  byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
                     }
@@ -310,7 +310,7 @@ package struct LicenceService: Sendable {
             }
             let id = try Self.validated { () throws(ValidationError) in try LicenceIdentifier.parse(request.licenceID, field: "licence_id") }
             record.typeCode = id.typeCode
-            let (holder, type) = try Self.library { () throws(LibraryError) in
+            let (holder, type) = try Self.library { () throws(NoProofError) in
                 try library.parseQuery(holderID: request.holderID, typeCode: id.typeCode)
             }
             record.holderID = holder.key
@@ -370,7 +370,7 @@ package struct LicenceService: Sendable {
             throw refusal.error
         }
         do {
-            let (holder, type) = try Self.library { () throws(LibraryError) in
+            let (holder, type) = try Self.library { () throws(NoProofError) in
                 try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
             }
             record.holderID = holder.key
@@ -383,7 +383,7 @@ package struct LicenceService: Sendable {
                                                                  credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
                 try Self.checkNeeded(request.declared, by: disclosure, item: purpose.itemCode, type: type)
             }
-            let licences = try await Self.library { () async throws(LibraryError) in try await library.licences(of: holder) }
+            let licences = try await Self.library { () async throws(NoProofError) in try await library.licences(of: holder) }
             let licence: NoProofDomain.Licence
             let status: LicenceStatus
             switch library.outcome(licences, typeCode: type.code) {
@@ -485,7 +485,7 @@ package struct LicenceService: Sendable {
             }
         }
         let library = self.library
-        let outcome = try await Self.library { () async throws(LibraryError) in
+        let outcome = try await Self.library { () async throws(NoProofError) in
             try await library.importBatch(parsed, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
         }
         rejected += outcome.rejected.map {
@@ -608,30 +608,16 @@ package struct LicenceService: Sendable {
         return String((context.staff ?? "").prefix(64))
     }
 
-    static func library<T>(_ body: () async throws(LibraryError) -> T) async throws(RPCError) -> T {
+    static func library<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
         do { return try await body() } catch { throw RPCError(error) }
     }
 
-    static func library<T>(_ body: () throws(LibraryError) -> T) throws(RPCError) -> T {
+    static func library<T>(_ body: () throws(NoProofError) -> T) throws(RPCError) -> T {
         do { return try body() } catch { throw RPCError(error) }
     }
 
     static func validated<T>(_ body: () throws(ValidationError) -> T) throws(RPCError) -> T {
         do { return try body() } catch { throw RPCError(error) }
-    }
-}
-
-extension RPCError {
-    /// The status for an error met while serving a lookup.
-    init(_ error: any Error) {
-        switch error {
-        case let error as RPCError: self = error
-        case let error as LibraryError: self.init(error)
-        case let error as ValidationError: self.init(error)
-        case let error as UnitStoreError: self.init(error)
-        case let error as VerificationError: self.init(error)
-        default: self.init(.internal, "internal error; the server log has the details")
-        }
     }
 }
 

@@ -98,7 +98,7 @@ package struct SupervisionService: Sendable {
             }
             unitCode = code.value
         }
-        var registered = try await UnitService.store { () async throws(UnitStoreError) in try await units.units() }
+        var registered = try await UnitService.store { () async throws(NoProofError) in try await units.units() }
         if let unitCode {
             registered = registered.filter { $0.code.value == unitCode }
             if registered.isEmpty { throw RPCError(.notFound, "unit \(unitCode) is not registered; 'noproof units' lists the registered units") }
@@ -125,10 +125,10 @@ package struct SupervisionService: Sendable {
         // The lists as of the period's end (or now, while it runs), for the Art. 16 (1), (3), (4), (7) figures.
         let asOf = min(OversightStoreFigures.startOfDay(to.adding(days: 1)).addingTimeInterval(-0.001), now())
         // Every unit's history, for the issuing units the lists name, though the report may be of one unit.
-        let everyUnit = unitCode == nil ? registered : try await UnitService.store { () async throws(UnitStoreError) in try await units.units() }
+        let everyUnit = unitCode == nil ? registered : try await UnitService.store { () async throws(NoProofError) in try await units.units() }
         var histories: [String: [ItemListVersion]] = [:]
         for unit in everyUnit {
-            histories[unit.code.value] = try await UnitService.store { () async throws(UnitStoreError) in try await units.listHistory(unit: unit.code) }
+            histories[unit.code.value] = try await UnitService.store { () async throws(NoProofError) in try await units.listHistory(unit: unit.code) }
         }
         let issuingUnits = issuers.union(UnitListFacts.verificationIssuers(Array(histories.values)))
         var listFacts: [String: UnitListFacts] = [:]
@@ -184,7 +184,7 @@ package struct SupervisionService: Sendable {
         try UnitService.requireTaskForce(caller, to: "record Art. 17 exemptions")
         let staffID = try UnitService.requireSignedIn(context, to: "record Art. 17 exemptions")
         let taskForce = try UnitService.unitCode(caller.unitCode, field: "connection unit")
-        let member = try await UnitService.store { () async throws(UnitStoreError) in try await units.staffMember(staffID, of: taskForce) }
+        let member = try await UnitService.store { () async throws(NoProofError) in try await units.staffMember(staffID, of: taskForce) }
         guard let member, member.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of the task force office (\(caller.unitCode))")
         }
@@ -192,7 +192,7 @@ package struct SupervisionService: Sendable {
             throw RPCError(.unavailable, "this server keeps no exemption records (no oversight store); nothing was recorded")
         }
         let unit = try UnitService.unitCode(request.unitCode)
-        guard try await UnitService.store({ () async throws(UnitStoreError) in try await units.unit(code: unit) }) != nil else {
+        guard try await UnitService.store({ () async throws(NoProofError) in try await units.unit(code: unit) }) != nil else {
             throw RPCError(.notFound, "unit \(unit) is not registered; 'noproof units' lists the registered units")
         }
         guard SupervisionThresholds.defaults[request.flag] != nil else {
@@ -201,7 +201,7 @@ package struct SupervisionService: Sendable {
         let from = try Self.date(request.fromDate, field: "from_date")
         let to = try Self.date(request.toDate, field: "to_date")
         let moment = now()
-        let exemption = try OversightService.run { () throws(OversightError) in
+        let exemption = try OversightService.run { () throws(NoProofError) in
             try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
                                    ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
         }
@@ -210,7 +210,7 @@ package struct SupervisionService: Sendable {
                                  typeCode: exemption.ground, licenceID: exemption.id, result: AuditedChange.intended,
                                  counterpartUnit: unit.value)
         let stored = try await AuditedChange.run(audit: audit, logger: logger, intent: [intent], change: { () async throws -> (record: FlagExemption, created: Bool) in
-            try await OversightService.run { () async throws(OversightError) in try await exemptions.insertExemption(exemption) }
+            try await OversightService.run { () async throws(NoProofError) in try await exemptions.insertExemption(exemption) }
         }, outcome: { result in
             var record = intent.with(result: result.created ? "exempted" : "already exempted")
             record.licenceID = result.record.id
@@ -237,7 +237,7 @@ package struct SupervisionService: Sendable {
             unitCode = code.value
         }
         guard let exemptions else { return ListExemptionsResponse() }
-        let found = try await OversightService.run { () async throws(OversightError) in
+        let found = try await OversightService.run { () async throws(NoProofError) in
             try await exemptions.exemptions(unit: unitCode, from: from, through: to)
         }
         await record(AuditRecord(atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
@@ -274,7 +274,7 @@ package struct SupervisionService: Sendable {
             throw RPCError(.unavailable, "the audit trail could not be read; retry")
         }
         let page = Array(found.prefix(limit))
-        let registered = try await UnitService.store { () async throws(UnitStoreError) in try await units.units() }
+        let registered = try await UnitService.store { () async throws(NoProofError) in try await units.units() }
         let unitNames = Dictionary(registered.map { ($0.code.value, $0.name) }, uniquingKeysWith: { first, _ in first })
         var itemNames: [String: [String: String]] = [:]    // unit -> item code -> name (newest version naming it)
         var proofNames: [String: [String: String]] = [:]   // unit -> proof code -> name as its list writes it

@@ -63,7 +63,7 @@ package struct UnitService: Sendable {
 
     package func register(in registry: inout RPCRegistry) {
         registry.unary(UnitMethods.listUnits, ListUnitsRequest.self, ListUnitsResponse.self) { _, _ in
-            ListUnitsResponse(units: try await Self.store { () async throws(UnitStoreError) in try await store.units() }.map(UnitInfo.init))
+            ListUnitsResponse(units: try await Self.store { () async throws(NoProofError) in try await store.units() }.map(UnitInfo.init))
         }
         registry.unary(UnitMethods.getUnit, GetUnitRequest.self, GetUnitResponse.self) { request, context in
             _ = try context.requireUnit()
@@ -72,7 +72,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.listStaff, ListStaffRequest.self, ListStaffResponse.self) { request, context in
             let unit = try context.requireUnit()
             let code = try Self.unitCode(request.unitCode.isEmpty ? unit.unitCode : request.unitCode)
-            let staff = try await Self.store { () async throws(UnitStoreError) in
+            let staff = try await Self.store { () async throws(NoProofError) in
                 try await store.staff(of: code, includeInactive: request.includeInactive)
             }
             return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
@@ -92,7 +92,7 @@ package struct UnitService: Sendable {
             let intent = try auditRecord(context, action: "Unit.Create", staff: staff, subject: created.code.value,
                                          counterpart: created.code.value, at: moment)
             try await audited([intent], { () async throws(RPCError) in
-                try await Self.store { () async throws(UnitStoreError) in try await store.createUnit(created, staff: members, at: moment) }
+                try await Self.store { () async throws(NoProofError) in try await store.createUnit(created, staff: members, at: moment) }
             }, outcome: { _ in [intent.with(result: "created")] })
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
             try? await gate?.refresh(publishingDue: false)
@@ -108,7 +108,7 @@ package struct UnitService: Sendable {
             let intent = try auditRecord(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
                                          counterpart: changed.code.value, at: moment)
             try await audited([intent], { () async throws(RPCError) in
-                try await Self.store { () async throws(UnitStoreError) in try await store.updateUnit(changed, at: moment) }
+                try await Self.store { () async throws(NoProofError) in try await store.updateUnit(changed, at: moment) }
             }, outcome: { _ in [intent.with(result: changed.active ? "updated" : "deactivated")] })
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
             await reloadGate()
@@ -126,13 +126,13 @@ package struct UnitService: Sendable {
             let staff = try await member(Self.requireSignedIn(context, to: "revoke credentials"), of: unit, roles: nil)
             guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
             let moment = now()
-            let target = try await Self.store { () async throws(UnitStoreError) in
+            let target = try await Self.store { () async throws(NoProofError) in
                 try await store.credential(id: request.credentialID)
             }
             let intent = try auditRecord(context, action: "Credential.Revoke", staff: staff, subject: String(request.credentialID.prefix(128)),
                                          counterpart: target?.unitCode.value ?? "", at: moment)
             let revoked = try await audited([intent], { () async throws(RPCError) in
-                try await Self.store { () async throws(UnitStoreError) in
+                try await Self.store { () async throws(NoProofError) in
                     try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
                 }
             }, outcome: { _ in [intent.with(result: "revoked")] })
@@ -150,11 +150,11 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
             try Self.requireTaskForce(try context.requireUnit(), to: "list credentials")
             let codes = request.unitCode.isEmpty
-                ? try await Self.store { () async throws(UnitStoreError) in try await store.units() }.map(\.code)
+                ? try await Self.store { () async throws(NoProofError) in try await store.units() }.map(\.code)
                 : [try await existingUnit(try Self.unitCode(request.unitCode)).code]
             var credentials: [CredentialInfo] = []
             for code in codes {
-                credentials += try await Self.store { () async throws(UnitStoreError) in try await store.credentials(of: code) }
+                credentials += try await Self.store { () async throws(NoProofError) in try await store.credentials(of: code) }
                     .map(CredentialInfo.init)
             }
             return ListCredentialsResponse(credentials: credentials)
@@ -163,7 +163,7 @@ package struct UnitService: Sendable {
             try Self.requireTaskForce(try context.requireUnit(), to: "read the denial log")
             let code = request.unitCode.isEmpty ? nil : try Self.unitCode(request.unitCode)
             let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
-            let records = try await Self.store { () async throws(UnitStoreError) in try await store.denials(unit: code, limit: limit) }
+            let records = try await Self.store { () async throws(NoProofError) in try await store.denials(unit: code, limit: limit) }
             return ListDenialsResponse(denials: records.map {
                 DenialEntry(atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
                             itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
@@ -178,7 +178,7 @@ package struct UnitService: Sendable {
     private func registerLists(in registry: inout RPCRegistry) {
         registry.unary(UnitMethods.getItemList, GetItemListRequest.self, GetItemListResponse.self) { request, context in
             let unit = try await existingUnit(try Self.unitCode(request.unitCode))
-            let history = try await Self.store { () async throws(UnitStoreError) in try await store.listHistory(unit: unit.code) }
+            let history = try await Self.store { () async throws(NoProofError) in try await store.listHistory(unit: unit.code) }
             // The unit itself and the task force office also see versions still under work.
             let insider = context.unit.map { !$0.isCitizenPortal && ($0.unitCode == unit.code.value || $0.isTaskForce) } ?? false
             let visible = insider ? history : history.filter { $0.status == .published }
@@ -191,7 +191,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
             let moment = now()
-            return try await listChange("List.Draft", context, staff, list: code, version: nil) { () async throws(UnitStoreError) in try await store.createDraft(unit: code, by: staff, at: moment) }
+            return try await listChange("List.Draft", context, staff, list: code, version: nil) { () async throws(NoProofError) in try await store.createDraft(unit: code, by: staff, at: moment) }
         }
         registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
@@ -205,7 +205,7 @@ package struct UnitService: Sendable {
             }
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Save", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
+            return try await listChange("List.Save", context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.saveDraft(unit: code, version: version, items: items, changes: changes, by: staff, at: moment)
             }
         }
@@ -214,7 +214,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "submit")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Submit", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
+            return try await listChange("List.Submit", context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.submitList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -222,7 +222,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "reopen")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Reopen", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
+            return try await listChange("List.Reopen", context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.reopenList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -230,7 +230,7 @@ package struct UnitService: Sendable {
             let (code, version, staff) = try await review(request.unitCode, request.version, context: context, to: "approve")
             let moment = now()
             let effective = request.effectiveAtMillis == 0 ? moment : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
-            return try await listChange("List.Approve", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
+            return try await listChange("List.Approve", context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.approveList(unit: code, version: version, reviewerStaff: staff, at: moment, effectiveAt: effective)
             }
         }
@@ -240,7 +240,7 @@ package struct UnitService: Sendable {
                 throw RPCError(.invalidArgument, "reason: required — a rejection must say why, so the unit knows what to change")
             }
             let moment = now()
-            return try await listChange("List.Reject", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
+            return try await listChange("List.Reject", context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.rejectList(unit: code, version: version, reviewerStaff: staff, at: moment, reason: request.reason)
             }
         }
@@ -252,13 +252,13 @@ package struct UnitService: Sendable {
             }
             let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
             let version = try Self.version(request.version)
-            let current = try await Self.store { () async throws(UnitStoreError) in try await store.listVersion(unit: code, version: version) }
+            let current = try await Self.store { () async throws(NoProofError) in try await store.listVersion(unit: code, version: version) }
             if let current, current.status == .published {
                 // Already published (for example by the server when its effective time came).
                 return ItemListResponse(list: ItemList(current))
             }
             let moment = now()
-            return try await listChange("List.Publish", context, staff, list: code, version: version) { () async throws(UnitStoreError) in
+            return try await listChange("List.Publish", context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.publishList(unit: code, version: version, actor: "\(unit.unitCode)/\(staff)", at: moment)
             }
         }
@@ -270,15 +270,15 @@ package struct UnitService: Sendable {
             if request.history {
                 var wanted = [Int(request.year)]
                 if request.year == 0 {
-                    wanted = try await Self.store { () async throws(UnitStoreError) in try await store.calendarYears() }.map(\.data.year)
+                    wanted = try await Self.store { () async throws(NoProofError) in try await store.calendarYears() }.map(\.data.year)
                 }
                 var all: [PublishedCalendarYear] = []
                 for year in wanted {
-                    all += try await Self.store { () async throws(UnitStoreError) in try await store.calendarHistory(year: year) }
+                    all += try await Self.store { () async throws(NoProofError) in try await store.calendarHistory(year: year) }
                 }
                 years = all
             } else {
-                years = try await Self.store { () async throws(UnitStoreError) in try await store.calendarYears() }
+                years = try await Self.store { () async throws(NoProofError) in try await store.calendarYears() }
                     .filter { request.year == 0 || $0.data.year == Int(request.year) }
             }
             if request.year != 0, years.isEmpty {
@@ -303,7 +303,7 @@ package struct UnitService: Sendable {
         let intent = try auditRecord(context, action: "Calendar.Publish", staff: staff, subject: "CALENDAR \(year.year)",
                                      counterpart: unit.unitCode, at: moment)
         let published = try await audited([intent], { () async throws(RPCError) in
-            try await Self.store { () async throws(UnitStoreError) in
+            try await Self.store { () async throws(NoProofError) in
                 try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
             }
         }, outcome: { published in [intent.with(result: "v\(published.version)\(year.provisional ? " provisional" : "")")] })
@@ -315,7 +315,7 @@ package struct UnitService: Sendable {
     /// Runs a list change, audits it (a submission also audits each change it reports late) and
     /// reloads the access gate's lists so lookups follow at once.
     private func listChange(_ action: String, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
-                            _ body: () async throws(UnitStoreError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
+                            _ body: () async throws(NoProofError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
         let unit = try context.requireUnit()
         let moment = now()
         // The intent names the version asked for (a new draft's number is the store's to give).
@@ -443,7 +443,7 @@ package struct UnitService: Sendable {
                         licenceID: "", result: "", counterpartUnit: code == unit.unitCode ? "" : code)
         }
         let report = try await audited(intents, { () async throws(RPCError) in
-            try await Self.store { () async throws(UnitStoreError) in try await store.loadLists(loading, by: staff, at: moment) }
+            try await Self.store { () async throws(NoProofError) in try await store.loadLists(loading, by: staff, at: moment) }
         }, outcome: { report in
             report.loaded.map {
                 AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
@@ -483,9 +483,9 @@ package struct UnitService: Sendable {
         let moment = now()
         let intent = try auditRecord(context, action: "Staff.Set", staff: actor, subject: code.value, counterpart: code.value, at: moment)
         try await audited([intent], { () async throws(RPCError) in
-            try await Self.store { () async throws(UnitStoreError) in try await store.replaceStaff(of: code, with: members, at: moment) }
+            try await Self.store { () async throws(NoProofError) in try await store.replaceStaff(of: code, with: members, at: moment) }
         }, outcome: { _ in [intent.with(result: "replaced")] })
-        let staff = try await Self.store { () async throws(UnitStoreError) in try await store.staff(of: code, includeInactive: true) }
+        let staff = try await Self.store { () async throws(NoProofError) in try await store.staff(of: code, includeInactive: true) }
         logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)/\(actor)", "members": "\(members.count)"])
         await reloadGate()
         return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
@@ -512,7 +512,7 @@ package struct UnitService: Sendable {
         let intent = try auditRecord(context, action: "Credential.Issue", staff: staff, subject: credential.id,
                                      counterpart: target.code.value, at: moment)
         try await audited([intent], { () async throws(RPCError) in
-            try await Self.store { () async throws(UnitStoreError) in try await store.insertCredential(credential) }
+            try await Self.store { () async throws(NoProofError) in try await store.insertCredential(credential) }
         }, outcome: { _ in [intent.with(result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)")] })
         logger.info("credential issued", metadata: [
             "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
@@ -526,7 +526,7 @@ package struct UnitService: Sendable {
 
     /// The registered unit with `code`, or NOT_FOUND.
     private func existingUnit(_ code: UnifiedSocialCreditCode) async throws(RPCError) -> ServiceUnit {
-        guard let unit = try await Self.store({ () async throws(UnitStoreError) in try await store.unit(code: code) }) else {
+        guard let unit = try await Self.store({ () async throws(NoProofError) in try await store.unit(code: code) }) else {
             throw RPCError(.notFound, "unit \(code) is not registered; 'noproof units' lists the registered units")
         }
         return unit
@@ -542,7 +542,7 @@ package struct UnitService: Sendable {
         let unit = try await existingUnit(try Self.unitCode(given))
         try Self.validated { () throws(ValidationError) in try ServiceItem.validateCode(request.itemCode, field: "item_code") }
         let moment = now()
-        let list = try await Self.store { () async throws(UnitStoreError) in try await store.versionInForce(unit: unit.code, at: moment) }
+        let list = try await Self.store { () async throws(NoProofError) in try await store.versionInForce(unit: unit.code, at: moment) }
         guard let list else {
             throw RPCError(.failedPrecondition, "\(unit.name) (\(unit.code)) has no published item list in force; nothing may be asked of an applicant by list (Art. 5)")
         }
@@ -565,7 +565,7 @@ package struct UnitService: Sendable {
     /// when nil); PERMISSION_DENIED otherwise.
     private func member(_ staffID: String, of unit: AuthenticatedUnit, roles: Set<StaffRole>?) async throws(RPCError) -> String {
         let code = try Self.unitCode(unit.unitCode)
-        let found = try await Self.store { () async throws(UnitStoreError) in try await store.staffMember(staffID, of: code) }
+        let found = try await Self.store { () async throws(NoProofError) in try await store.staffMember(staffID, of: code) }
         guard let found, found.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
         }
@@ -626,7 +626,7 @@ package struct UnitService: Sendable {
         return Int(version)
     }
 
-    static func store<T>(_ body: () async throws(UnitStoreError) -> T) async throws(RPCError) -> T {
+    static func store<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
         do { return try await body() } catch { throw RPCError(error) }
     }
 

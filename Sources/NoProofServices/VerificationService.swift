@@ -62,7 +62,7 @@ package final class VerificationService: Sendable {
     /// Hooks the scheduler to the audit log and the watch streams and re-arms every pending
     /// deadline from the store. Returns how many deadlines are armed.
     @discardableResult
-    package func start() async throws(VerificationError) -> Int {
+    package func start() async throws(NoProofError) -> Int {
         await scheduler.setObserver { [self] request, kinds, moment in
             for kind in kinds {
                 await record(request, action: kind == "escalated" ? "Verification.Escalate" : "Verification.SecondBreach",
@@ -98,14 +98,14 @@ package final class VerificationService: Sendable {
         }
         registry.unary(VerificationMethods.listQueue, ListVerificationsRequest.self, ListVerificationsResponse.self) { [self] request, context in
             let unit = try context.requireUnit()
-            let found = try await Self.run { () async throws(VerificationError) in
+            let found = try await Self.run { () async throws(NoProofError) in
                 try await store.queue(issuingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
             }
             return ListVerificationsResponse(requests: found.map { record($0) })
         }
         registry.unary(VerificationMethods.listFiled, ListVerificationsRequest.self, ListVerificationsResponse.self) { [self] request, context in
             let unit = try context.requireUnit()
-            let found = try await Self.run { () async throws(VerificationError) in
+            let found = try await Self.run { () async throws(NoProofError) in
                 try await store.filed(requestingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
             }
             return ListVerificationsResponse(requests: found.map { record($0) })
@@ -115,7 +115,7 @@ package final class VerificationService: Sendable {
             let member = try await member(UnitService.requireStaff(context), of: unit.unitCode, unitName: unit.unitName)
             let stream = events.subscribe(.queue(unit: unit.unitCode, supervisor: member.role == .supervisor))
             if request.includeOpen {
-                let open = try await Self.run { () async throws(VerificationError) in
+                let open = try await Self.run { () async throws(NoProofError) in
                     try await store.queue(issuingUnit: unit.unitCode, includeFinished: false, limit: 1000)
                 }
                 for pending in open {
@@ -128,7 +128,7 @@ package final class VerificationService: Sendable {
             let (existing, member) = try await actionable(request.requestID, context: context, to: "take")
             let moment = now()
             return try await transition(existing, context: context, action: "Verification.Take", kind: "taken", staff: member.id, at: moment) {
-                request throws(VerificationError) in
+                request throws(NoProofError) in
                 try request.take(by: member.id, isSupervisor: member.role == .supervisor, at: moment)
             }
         }
@@ -144,7 +144,7 @@ package final class VerificationService: Sendable {
             let moment = now()
             let reason = request.reason
             return try await transition(existing, context: context, action: "Verification.Return", kind: "returned", staff: member.id, at: moment) {
-                request throws(VerificationError) in
+                request throws(NoProofError) in
                 try request.returnRequest(by: member.id, isSupervisor: member.role == .supervisor, reason: reason,
                                           suggestedUnit: suggested.value, at: moment)
             }
@@ -169,7 +169,7 @@ package final class VerificationService: Sendable {
             databaseBacked: databaseBacked(request.proofType),
             caseAcceptedAt: request.caseAcceptedAtMillis == 0 ? nil : Self.date(request.caseAcceptedAtMillis), filedBy: staff.id
         )
-        try Self.run { () throws(VerificationError) in try VerificationRequest.validate(filing) }
+        try Self.run { () throws(NoProofError) in try VerificationRequest.validate(filing) }
         do {
             _ = try Holder.parse(request.holderID, field: "holder_id")
         } catch {
@@ -207,7 +207,7 @@ package final class VerificationService: Sendable {
             // (never later than now), not the caller's (Art. 10: the issuing unit's limit depends on it).
             let start = min(filing.caseAcceptedAt ?? moment, moment)
             let calendar = calendarBook?.calendar ?? .default
-            let served = try Self.run { () throws(VerificationError) in
+            let served = try Self.run { () throws(NoProofError) in
                 try VerificationDeadlines.promisedCompletion(promised, acceptedAt: start, calendar: calendar)
             }
             if request.promisedCompletionAtMillis != 0, abs(request.promisedCompletionAtMillis - millis(served)) > 60_000 {
@@ -217,8 +217,8 @@ package final class VerificationService: Sendable {
         }
         let id = Self.newID()
         let built = filing, clock = officeClock
-        let new = try Self.run { () throws(VerificationError) in try VerificationRequest.file(built, id: id, at: moment, clock: clock) }
-        let (stored, created) = try await Self.run { () async throws(VerificationError) in try await store.insert(new) }
+        let new = try Self.run { () throws(NoProofError) in try VerificationRequest.file(built, id: id, at: moment, clock: clock) }
+        let (stored, created) = try await Self.run { () async throws(NoProofError) in try await store.insert(new) }
         if !created {
             guard filing.matches(stored) else {
                 throw RPCError(.alreadyExists, "request_key \(request.requestKey) was already used for request \(stored.id) with different content; use a new key for a new request")
@@ -237,7 +237,7 @@ package final class VerificationService: Sendable {
     /// verification from `issuing`; PERMISSION_DENIED saying what is wrong otherwise.
     private func listedItem(unit: AuthenticatedUnit, requester: UnifiedSocialCreditCode, purpose: Purpose, proofType: String,
                             issuing: UnifiedSocialCreditCode, at moment: Date, refiling returned: VerificationRequest? = nil) async throws -> ServiceItem {
-        let list = try await UnitService.store { () async throws(UnitStoreError) in try await units.versionInForce(unit: requester, at: moment) }
+        let list = try await UnitService.store { () async throws(NoProofError) in try await units.versionInForce(unit: requester, at: moment) }
         guard let list else {
             throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
         }
@@ -285,7 +285,7 @@ package final class VerificationService: Sendable {
             throw RPCError(.permissionDenied, "only the requesting unit \(existing.requestingUnitName) (\(existing.requestingUnit)) re-files its request")
         }
         let staff = try await member(UnitService.requireStaff(context), of: unit.unitCode, unitName: unit.unitName)
-        if let next = existing.refiledAs, let already = try await Self.run({ () async throws(VerificationError) in try await store.request(id: next) }) {
+        if let next = existing.refiledAs, let already = try await Self.run({ () async throws(NoProofError) in try await store.request(id: next) }) {
             return VerificationResponse(request: record(already), replayed: true)
         }
         guard existing.status == .returned else {
@@ -311,8 +311,8 @@ package final class VerificationService: Sendable {
         }
         let id = Self.newID()
         let backed = existing.databaseBacked, clock = officeClock
-        let (new, created) = try await Self.run { () async throws(VerificationError) in
-            try await store.refile(id: existing.id) { old throws(VerificationError) in
+        let (new, created) = try await Self.run { () async throws(NoProofError) in
+            try await store.refile(id: existing.id) { old throws(NoProofError) in
                 try old.refiling(to: target.value, unitName: targetUnit.name, id: id, by: staff.id, databaseBacked: backed, at: moment, clock: clock)
             }
         }
@@ -381,7 +381,7 @@ package final class VerificationService: Sendable {
         let comparisons = checks
         let note = request.note
         return try await transition(existing, context: context, action: "Verification.Answer", kind: "answered", staff: member.id, at: moment) {
-            request throws(VerificationError) in
+            request throws(NoProofError) in
             try request.answer(by: member.id, isSupervisor: member.role == .supervisor, outcome: outcome, proof: proof,
                                checks: comparisons, note: note, content: fingerprint, at: moment)
         }
@@ -390,8 +390,8 @@ package final class VerificationService: Sendable {
     // MARK: Transitions
 
     private func transition(_ existing: VerificationRequest, context: CallContext, action: String, kind: String, staff: String, at moment: Date,
-                            _ body: @escaping @Sendable (inout VerificationRequest) throws(VerificationError) -> Bool) async throws -> VerificationResponse {
-        let (request, changed) = try await Self.run { () async throws(VerificationError) in try await store.update(id: existing.id, body) }
+                            _ body: @escaping @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool) async throws -> VerificationResponse {
+        let (request, changed) = try await Self.run { () async throws(NoProofError) in try await store.update(id: existing.id, body) }
         guard changed else { return VerificationResponse(request: record(request), replayed: true) }
         let result = kind == "answered" ? (request.outcome?.rawValue ?? kind) : kind
         try await audited(request, context: context, action: action, staff: staff, result: request.finishedLate ? "\(result) late" : result, at: moment)
@@ -445,7 +445,7 @@ package final class VerificationService: Sendable {
         guard Self.isRequestID(id) else {
             throw RPCError(.invalidArgument, "request_id: \"\(id.prefix(40))\" is not a verification request id ('VR-' and 16 hex digits, as File answered)")
         }
-        guard let request = try await Self.run({ () async throws(VerificationError) in try await store.request(id: id) }) else {
+        guard let request = try await Self.run({ () async throws(NoProofError) in try await store.request(id: id) }) else {
             throw RPCError(.notFound, "no verification request \(id)")
         }
         guard unit.unitCode == request.requestingUnit || unit.unitCode == request.issuingUnit else {
@@ -478,7 +478,7 @@ package final class VerificationService: Sendable {
 
     private func member(_ staffID: String, of unitCode: String, unitName: String) async throws -> StaffMember {
         let code = try UnitService.unitCode(unitCode, field: "unit")
-        let found = try await UnitService.store { () async throws(UnitStoreError) in try await units.staffMember(staffID, of: code) }
+        let found = try await UnitService.store { () async throws(NoProofError) in try await units.staffMember(staffID, of: code) }
         guard let found, found.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unitName) (\(unitCode)); name one in the staff metadata ('noproof staff list')")
         }
@@ -486,7 +486,7 @@ package final class VerificationService: Sendable {
     }
 
     private func registeredUnit(_ code: UnifiedSocialCreditCode) async throws -> ServiceUnit? {
-        try await UnitService.store { () async throws(UnitStoreError) in try await units.unit(code: code) }
+        try await UnitService.store { () async throws(NoProofError) in try await units.unit(code: code) }
     }
 
     // MARK: Messages
@@ -558,26 +558,11 @@ package final class VerificationService: Sendable {
         return "VR-" + String(format: "%016llX", generator.next() as UInt64)
     }
 
-    static func run<T>(_ body: () async throws(VerificationError) -> T) async throws(RPCError) -> T {
+    static func run<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
         do { return try await body() } catch { throw RPCError(error) }
     }
 
-    static func run<T>(_ body: () throws(VerificationError) -> T) throws(RPCError) -> T {
+    static func run<T>(_ body: () throws(NoProofError) -> T) throws(RPCError) -> T {
         do { return try body() } catch { throw RPCError(error) }
-    }
-}
-
-extension RPCError {
-    /// The status for a verification error: INVALID_ARGUMENT naming the field, NOT_FOUND,
-    /// FAILED_PRECONDITION (wrong state), PERMISSION_DENIED, ALREADY_EXISTS, or UNAVAILABLE.
-    init(_ error: VerificationError) {
-        switch error.kind {
-        case .invalid: self.init(.invalidArgument, error.description)
-        case .notFound: self.init(.notFound, error.message)
-        case .wrongState: self.init(.failedPrecondition, error.message)
-        case .forbidden: self.init(.permissionDenied, error.message)
-        case .alreadyExists: self.init(.alreadyExists, error.message)
-        case .storage: self.init(.unavailable, "the verification store could not be read or written; retry (\(error.message))")
-        }
     }
 }

@@ -39,9 +39,9 @@ package final class SQLiteUnitStore: UnitStore {
     ///     published years stored in the database (a new database starts with the shipped years).
     ///   - calendarBook: filled with the stored calendar; share it with whatever else counts
     ///     working days (the verification service).
-    /// - Throws: `UnitStoreError` of kind `.storage` when the database cannot be opened.
+    /// - Throws: `NoProofError` `.unavailable` when the database cannot be opened.
     package init(directory: URL, machine: ItemListStateMachine = ItemListStateMachine(),
-                 calendarBook: CalendarBook = CalendarBook()) throws(UnitStoreError) {
+                 calendarBook: CalendarBook = CalendarBook()) throws(NoProofError) {
         let path = directory.appendingPathComponent(SQLiteUnitStore.fileName).path
         do {
             let pool = try DurableDatabasePool.open(directory: directory, fileName: SQLiteUnitStore.fileName,
@@ -53,13 +53,13 @@ package final class SQLiteUnitStore: UnitStore {
             let years = try pool.read { db in try Self.fetchCalendarYears(db) }
             calendarBook.replace(calendar: HolidayCalendar(years: years.map(\.data)))
         } catch {
-            throw UnitStoreError(.storage, "cannot open unit database at \(path): \(error)")
+            throw NoProofError(.unavailable, "cannot open unit database at \(path): \(error)")
         }
     }
 
     /// Closes all connections. The store must not be used afterwards.
-    package func close() throws(UnitStoreError) {
-        do { try dbPool.close() } catch { throw UnitStoreError.wrap(error) }
+    package func close() throws(NoProofError) {
+        do { try dbPool.close() } catch { throw NoProofError.unitStore(error) }
     }
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -182,7 +182,7 @@ package final class SQLiteUnitStore: UnitStore {
         do {
             data = try decoder.decode(CalendarYear.self, from: Data(document.utf8))
         } catch {
-            throw UnitStoreError(.storage, "stored calendar year \(row["year"] as Int) v\(row["version"] as Int) is unreadable: \(error)")
+            throw NoProofError.unitStorage("stored calendar year \(row["year"] as Int) v\(row["version"] as Int) is unreadable: \(error)")
         }
         return PublishedCalendarYear(data: data, version: row["version"], publishedBy: row["published_by"], publishedAt: date(row["published_at"]))
     }
@@ -196,18 +196,18 @@ package final class SQLiteUnitStore: UnitStore {
             """).map(decodeCalendarYear)
     }
 
-    package func calendarYears() async throws(UnitStoreError) -> [PublishedCalendarYear] {
+    package func calendarYears() async throws(NoProofError) -> [PublishedCalendarYear] {
         try await read { db in try Self.fetchCalendarYears(db) }
     }
 
-    package func calendarHistory(year: Int) async throws(UnitStoreError) -> [PublishedCalendarYear] {
+    package func calendarHistory(year: Int) async throws(NoProofError) -> [PublishedCalendarYear] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM calendar_year WHERE year = ? ORDER BY version", arguments: [year]).map(Self.decodeCalendarYear)
         }
     }
 
-    package func publishCalendarYear(_ year: CalendarYear, by actor: String, at time: Date) async throws(UnitStoreError) -> PublishedCalendarYear {
-        do { try year.validate() } catch { throw UnitStoreError.invalid(error) }
+    package func publishCalendarYear(_ year: CalendarYear, by actor: String, at time: Date) async throws(NoProofError) -> PublishedCalendarYear {
+        do { try year.validate() } catch { throw NoProofError.invalid(error) }
         let now = Self.millis(time)
         let published = try await write { db in
             let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM calendar_year WHERE year = ?", arguments: [year.year]) ?? 0) + 1
@@ -221,12 +221,12 @@ package final class SQLiteUnitStore: UnitStore {
 
     // MARK: - Access helpers
 
-    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(UnitStoreError) -> T {
-        do { return try await dbPool.write(body) } catch { throw UnitStoreError.wrap(error) }
+    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(NoProofError) -> T {
+        do { return try await dbPool.write(body) } catch { throw NoProofError.unitStore(error) }
     }
 
-    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(UnitStoreError) -> T {
-        do { return try await dbPool.read(body) } catch { throw UnitStoreError.wrap(error) }
+    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(NoProofError) -> T {
+        do { return try await dbPool.read(body) } catch { throw NoProofError.unitStore(error) }
     }
 
     /// Milliseconds since 1970 (times are kept to the millisecond).
@@ -264,7 +264,7 @@ package final class SQLiteUnitStore: UnitStore {
             return ServiceUnit(code: code, name: row["name"], kind: kind, district: row["district"],
                                isTaskForceOffice: row["task_force"], active: row["active"])
         } catch {
-            throw UnitStoreError(.storage, "stored unit \(codeText) is unreadable: \(error)")
+            throw NoProofError.unitStorage("stored unit \(codeText) is unreadable: \(error)")
         }
     }
 
@@ -273,24 +273,24 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     static func requireUnit(_ db: Database, _ code: UnifiedSocialCreditCode) throws -> ServiceUnit {
-        guard let unit = try fetchUnit(db, code) else { throw UnitStoreError.unitNotFound(code) }
+        guard let unit = try fetchUnit(db, code) else { throw NoProofError.unitNotFound(code) }
         return unit
     }
 
-    static func validate(_ unit: ServiceUnit) throws(UnitStoreError) {
-        do { try unit.validate() } catch { throw UnitStoreError.invalid(error) }
+    static func validate(_ unit: ServiceUnit) throws(NoProofError) {
+        do { try unit.validate() } catch { throw NoProofError.invalid(error) }
     }
 
-    package func createUnit(_ unit: ServiceUnit, staff: [StaffMember], at time: Date) async throws(UnitStoreError) {
+    package func createUnit(_ unit: ServiceUnit, staff: [StaffMember], at time: Date) async throws(NoProofError) {
         try Self.validate(unit)
-        if let violation = StaffRule.violation(in: staff, unitActive: unit.active) { throw UnitStoreError.staffRule(violation) }
+        if let violation = StaffRule.violation(in: staff, unitActive: unit.active) { throw NoProofError.staffRule(violation) }
         let now = Self.millis(time)
         try await write { db in
             if try Self.fetchUnit(db, unit.code) != nil {
-                throw UnitStoreError(.alreadyExists, "unit \(unit.code) is already registered; use update to change it")
+                throw NoProofError(.alreadyExists, "unit \(unit.code) is already registered; use update to change it")
             }
             if unit.isTaskForceOffice, let office = try Self.fetchTaskForce(db) {
-                throw UnitStoreError(.alreadyExists, "the task force office is already registered as \(office.name) (\(office.code)); there is only one")
+                throw NoProofError(.alreadyExists, "the task force office is already registered as \(office.name) (\(office.code)); there is only one")
             }
             try db.execute(sql: """
                 INSERT INTO unit (code, name, kind, sector, district, task_force, active, created_at, updated_at)
@@ -301,17 +301,17 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func updateUnit(_ unit: ServiceUnit, at time: Date) async throws(UnitStoreError) {
+    package func updateUnit(_ unit: ServiceUnit, at time: Date) async throws(NoProofError) {
         try Self.validate(unit)
         let now = Self.millis(time)
         try await write { db in
             let old = try Self.requireUnit(db, unit.code)
             if unit.isTaskForceOffice, !old.isTaskForceOffice, let office = try Self.fetchTaskForce(db) {
-                throw UnitStoreError(.alreadyExists, "the task force office is already registered as \(office.name) (\(office.code)); there is only one")
+                throw NoProofError(.alreadyExists, "the task force office is already registered as \(office.name) (\(office.code)); there is only one")
             }
             if unit.active {
                 let staff = try Self.fetchStaff(db, unit.code, includeInactive: true)
-                if let violation = StaffRule.violation(in: staff, unitActive: true) { throw UnitStoreError.staffRule(violation) }
+                if let violation = StaffRule.violation(in: staff, unitActive: true) { throw NoProofError.staffRule(violation) }
             }
             try db.execute(sql: """
                 UPDATE unit SET name = ?, kind = ?, sector = ?, district = ?, task_force = ?, active = ?, updated_at = ?
@@ -321,11 +321,11 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func unit(code: UnifiedSocialCreditCode) async throws(UnitStoreError) -> ServiceUnit? {
+    package func unit(code: UnifiedSocialCreditCode) async throws(NoProofError) -> ServiceUnit? {
         try await read { db in try Self.fetchUnit(db, code) }
     }
 
-    package func units() async throws(UnitStoreError) -> [ServiceUnit] {
+    package func units() async throws(NoProofError) -> [ServiceUnit] {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM unit ORDER BY code").map(Self.decodeUnit) }
     }
 
@@ -333,7 +333,7 @@ package final class SQLiteUnitStore: UnitStore {
         try Row.fetchOne(db, sql: "SELECT * FROM unit WHERE task_force = 1").map(decodeUnit)
     }
 
-    package func taskForceOffice() async throws(UnitStoreError) -> ServiceUnit? {
+    package func taskForceOffice() async throws(NoProofError) -> ServiceUnit? {
         try await read { db in try Self.fetchTaskForce(db) }
     }
 
@@ -342,7 +342,7 @@ package final class SQLiteUnitStore: UnitStore {
     static func decodeStaff(_ row: Row) throws -> StaffMember {
         let roleText: String = row["role"]
         guard let role = StaffRole(rawValue: roleText) else {
-            throw UnitStoreError(.storage, "stored staff member \(row["id"] as String) has unknown role \(roleText)")
+            throw NoProofError.unitStorage("stored staff member \(row["id"] as String) has unknown role \(roleText)")
         }
         return StaffMember(id: row["id"], name: row["name"], role: role, active: row["active"])
     }
@@ -361,24 +361,24 @@ package final class SQLiteUnitStore: UnitStore {
             """, arguments: [unit.value, member.id, member.name, member.role.rawValue, member.active, now])
     }
 
-    package func staff(of unit: UnifiedSocialCreditCode, includeInactive: Bool) async throws(UnitStoreError) -> [StaffMember] {
+    package func staff(of unit: UnifiedSocialCreditCode, includeInactive: Bool) async throws(NoProofError) -> [StaffMember] {
         try await read { db in
             _ = try Self.requireUnit(db, unit)
             return try Self.fetchStaff(db, unit, includeInactive: includeInactive)
         }
     }
 
-    package func staffMember(_ id: String, of unit: UnifiedSocialCreditCode) async throws(UnitStoreError) -> StaffMember? {
+    package func staffMember(_ id: String, of unit: UnifiedSocialCreditCode) async throws(NoProofError) -> StaffMember? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE unit_code = ? AND id = ?", arguments: [unit.value, id]).map(Self.decodeStaff)
         }
     }
 
-    package func replaceStaff(of unit: UnifiedSocialCreditCode, with staff: [StaffMember], at time: Date) async throws(UnitStoreError) {
+    package func replaceStaff(of unit: UnifiedSocialCreditCode, with staff: [StaffMember], at time: Date) async throws(NoProofError) {
         let now = Self.millis(time)
         try await write { db in
             let record = try Self.requireUnit(db, unit)
-            if let violation = StaffRule.violation(in: staff, unitActive: record.active) { throw UnitStoreError.staffRule(violation) }
+            if let violation = StaffRule.violation(in: staff, unitActive: record.active) { throw NoProofError.staffRule(violation) }
             let proposedIDs = Set(staff.map(\.id))
             for old in try Self.fetchStaff(db, unit, includeInactive: false) where !proposedIDs.contains(old.id) {
                 var retired = old
@@ -389,24 +389,24 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func addStaff(_ member: StaffMember, to unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError) {
+    package func addStaff(_ member: StaffMember, to unit: UnifiedSocialCreditCode, at time: Date) async throws(NoProofError) {
         let now = Self.millis(time)
         try await write { db in
             let record = try Self.requireUnit(db, unit)
             let current = try Self.fetchStaff(db, unit, includeInactive: true)
             if current.contains(where: { $0.id == member.id }) {
-                throw UnitStoreError(.alreadyExists, "unit \(unit) already has a staff member \(member.id) (active or not); choose another id")
+                throw NoProofError(.alreadyExists, "unit \(unit) already has a staff member \(member.id) (active or not); choose another id")
             }
             do throws(StaffRuleViolation) {
                 _ = try StaffRule.adding(member, to: current, unitActive: record.active)
             } catch {
-                throw UnitStoreError.staffRule(error)
+                throw NoProofError.staffRule(error)
             }
             try Self.upsertStaff(db, member, unit: unit, now: now)
         }
     }
 
-    package func deactivateStaff(_ id: String, of unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError) {
+    package func deactivateStaff(_ id: String, of unit: UnifiedSocialCreditCode, at time: Date) async throws(NoProofError) {
         let now = Self.millis(time)
         try await write { db in
             let record = try Self.requireUnit(db, unit)
@@ -415,10 +415,10 @@ package final class SQLiteUnitStore: UnitStore {
             do throws(StaffRuleViolation) {
                 proposed = try StaffRule.deactivating(id, in: current, unitActive: record.active)
             } catch {
-                throw UnitStoreError.staffRule(error)
+                throw NoProofError.staffRule(error)
             }
             guard let member = proposed?.first(where: { $0.id == id }) else {
-                throw UnitStoreError(.notFound, "unit \(unit) has no staff member \(id)")
+                throw NoProofError(.notFound, "unit \(unit) has no staff member \(id)")
             }
             try Self.upsertStaff(db, member, unit: unit, now: now)
         }
@@ -428,7 +428,7 @@ package final class SQLiteUnitStore: UnitStore {
     static func requireActiveMember(_ db: Database, _ staffID: String, of unit: ServiceUnit) throws -> StaffMember {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE unit_code = ? AND id = ?", arguments: [unit.code.value, staffID]),
               case let member = try decodeStaff(row), member.active else {
-            throw UnitStoreError(.forbidden, "\(staffID) is not an active staff member of \(unit.name) (\(unit.code))")
+            throw NoProofError(.forbidden, "\(staffID) is not an active staff member of \(unit.name) (\(unit.code))")
         }
         return member
     }
@@ -446,24 +446,24 @@ package final class SQLiteUnitStore: UnitStore {
                               kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"),
                               certificateSHA256: row["certificate_sha256"], staffID: row["staff_id"], source: row["source"] ?? "")
         } catch {
-            throw UnitStoreError(.storage, "stored credential \(id) is unreadable: \(error)")
+            throw NoProofError.unitStorage("stored credential \(id) is unreadable: \(error)")
         }
     }
 
-    package func insertCredential(_ credential: Credential) async throws(UnitStoreError) {
+    package func insertCredential(_ credential: Credential) async throws(NoProofError) {
         try await write { db in
             _ = try Self.requireUnit(db, credential.unitCode)
             if let staff = credential.staffID,
                try Row.fetchOne(db, sql: "SELECT 1 FROM staff WHERE unit_code = ? AND id = ? AND active = 1",
                                 arguments: [credential.unitCode.value, staff]) == nil {
-                throw UnitStoreError.invalid(ValidationError(field: "staff_id", reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
+                throw NoProofError.invalid(ValidationError(field: "staff_id", reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
             }
             if try Row.fetchOne(db, sql: "SELECT 1 FROM credential WHERE id = ?", arguments: [credential.id]) != nil {
-                throw UnitStoreError(.alreadyExists, "credential \(credential.id) already exists")
+                throw NoProofError(.alreadyExists, "credential \(credential.id) already exists")
             }
             if let fingerprint = credential.certificateSHA256,
                let holder = try String.fetchOne(db, sql: "SELECT id FROM credential WHERE certificate_sha256 = ?", arguments: [fingerprint]) {
-                throw UnitStoreError(.alreadyExists, "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)")
+                throw NoProofError(.alreadyExists, "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)")
             }
             try db.execute(sql: """
                 INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
@@ -476,11 +476,11 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func credential(id: String) async throws(UnitStoreError) -> Credential? {
+    package func credential(id: String) async throws(NoProofError) -> Credential? {
         try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE id = ?", arguments: [id]).map(Self.decodeCredential) }
     }
 
-    package func credential(certificateSHA256: String) async throws(UnitStoreError) -> Credential? {
+    package func credential(certificateSHA256: String) async throws(NoProofError) -> Credential? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE certificate_sha256 = ?", arguments: [certificateSHA256])
                 .map(Self.decodeCredential)
@@ -488,18 +488,18 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     @discardableResult
-    package func revokeCredential(id: String, by actor: String, reason: String, at time: Date) async throws(UnitStoreError) -> Credential {
+    package func revokeCredential(id: String, by actor: String, reason: String, at time: Date) async throws(NoProofError) -> Credential {
         let at = Self.truncated(time)
         return try await write { db in
             guard let current = try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE id = ?", arguments: [id]).map(Self.decodeCredential) else {
-                throw UnitStoreError(.notFound, "credential \(id) not found")
+                throw NoProofError(.notFound, "credential \(id) not found")
             }
             let revoked: Credential
             do throws(ValidationError) {
                 revoked = try current.revoked(at: at, by: actor, reason: reason)
             } catch {
-                if error.field == "credential_id" { throw UnitStoreError(.conflict, error.reason) }
-                throw UnitStoreError.invalid(error)
+                if error.field == "credential_id" { throw NoProofError(.conflict, error.reason) }
+                throw NoProofError.invalid(error)
             }
             try db.execute(sql: "UPDATE credential SET revoked_at = ?, revoked_by = ?, revocation_reason = ? WHERE id = ?",
                            arguments: [Self.millis(at), actor, revoked.revocationReason, id])
@@ -507,7 +507,7 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func credentials(of unit: UnifiedSocialCreditCode) async throws(UnitStoreError) -> [Credential] {
+    package func credentials(of unit: UnifiedSocialCreditCode) async throws(NoProofError) -> [Credential] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM credential WHERE unit_code = ? ORDER BY issued_at DESC, id", arguments: [unit.value])
                 .map(Self.decodeCredential)
@@ -520,7 +520,7 @@ package final class SQLiteUnitStore: UnitStore {
         do {
             return try decoder.decode(ItemListVersion.self, from: Data(document.utf8))
         } catch {
-            throw UnitStoreError(.storage, "stored list version is unreadable: \(error)")
+            throw NoProofError.unitStorage("stored list version is unreadable: \(error)")
         }
     }
 
@@ -531,7 +531,7 @@ package final class SQLiteUnitStore: UnitStore {
 
     static func requireVersion(_ db: Database, _ unit: UnifiedSocialCreditCode, _ version: Int) throws -> ItemListVersion {
         guard let list = try fetchVersion(db, unit, version) else {
-            throw UnitStoreError(.notFound, "unit \(unit) has no list version \(version)")
+            throw NoProofError(.notFound, "unit \(unit) has no list version \(version)")
         }
         return list
     }
@@ -573,7 +573,7 @@ package final class SQLiteUnitStore: UnitStore {
     /// Creates the next draft inside a transaction.
     func makeDraft(_ db: Database, unit: ServiceUnit, by staffID: String, at time: Date) throws -> ItemListVersion {
         if let open = try Self.fetchOpenVersion(db, unit.code) {
-            throw UnitStoreError(.conflict, "\(unit.name) already has version \(open.version) open (\(open.status.rawValue)); finish it before starting another")
+            throw NoProofError(.conflict, "\(unit.name) already has version \(open.version) open (\(open.status.rawValue)); finish it before starting another")
         }
         let next = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM item_list_version WHERE unit_code = ?", arguments: [unit.code.value]) ?? 0) + 1
         let base = try Self.fetchLatestPublished(db, unit.code)
@@ -582,7 +582,7 @@ package final class SQLiteUnitStore: UnitStore {
         return draft
     }
 
-    package func createDraft(unit: UnifiedSocialCreditCode, by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion {
+    package func createDraft(unit: UnifiedSocialCreditCode, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await write { db in
             let record = try Self.requireUnit(db, unit)
@@ -594,14 +594,14 @@ package final class SQLiteUnitStore: UnitStore {
     /// Applies `event` to version `version` of `unit` in one transaction. `actor` is checked as an
     /// active member of `actorUnit` (the list's unit when `nil`); no check when `actor` is `nil`.
     private func transition(unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
-                            _ makeEvent: @Sendable @escaping (ServiceUnit?) -> ItemListEvent) async throws(UnitStoreError) -> ItemListVersion {
+                            _ makeEvent: @Sendable @escaping (ServiceUnit?) -> ItemListEvent) async throws(NoProofError) -> ItemListVersion {
         try await write { db in
             let record = try Self.requireUnit(db, unit)
             var reviewingUnit: ServiceUnit?
             if let actor {
                 if reviewer {
                     guard let office = try Self.fetchTaskForce(db) else {
-                        throw UnitStoreError(.conflict, "no task force office is registered; register it before reviewing lists")
+                        throw NoProofError(.conflict, "no task force office is registered; register it before reviewing lists")
                     }
                     _ = try Self.requireActiveMember(db, actor, of: office)
                     reviewingUnit = office
@@ -612,31 +612,27 @@ package final class SQLiteUnitStore: UnitStore {
             let list = try Self.requireVersion(db, unit, version)
             let base = try list.basedOn.flatMap { try Self.fetchVersion(db, unit, $0) }
             let next: ItemListVersion
-            do throws(ItemListTransitionError) {
-                next = try self.machine.apply(makeEvent(reviewingUnit), to: list, base: base)
-            } catch {
-                throw UnitStoreError.transition(error)
-            }
+            next = try self.machine.apply(makeEvent(reviewingUnit), to: list, base: base)
             try Self.saveVersion(db, next, insert: false)
             return next
         }
     }
 
     package func saveDraft(unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
-                           by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion {
+                           by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in
             .edit(items: items, changes: changes, by: staffID, at: at)
         }
     }
 
-    package func submitList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion {
+    package func submitList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .submit(by: staffID, at: at) }
     }
 
     package func approveList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                             effectiveAt: Date) async throws(UnitStoreError) -> ItemListVersion {
+                             effectiveAt: Date) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time), effective = Self.truncated(effectiveAt)
         return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
             .approve(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, effectiveAt: effective)
@@ -644,24 +640,24 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     package func rejectList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                            reason: String) async throws(UnitStoreError) -> ItemListVersion {
+                            reason: String) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
             .reject(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, reason: reason)
         }
     }
 
-    package func reopenList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion {
+    package func reopenList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .reopen(by: staffID, at: at) }
     }
 
-    package func publishList(unit: UnifiedSocialCreditCode, version: Int, actor: String, at time: Date) async throws(UnitStoreError) -> ItemListVersion {
+    package func publishList(unit: UnifiedSocialCreditCode, version: Int, actor: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: nil, reviewer: false) { _ in .publish(by: actor, at: at) }
     }
 
-    package func publishDue(at time: Date) async throws(UnitStoreError) -> [ItemListVersion] {
+    package func publishDue(at time: Date) async throws(NoProofError) -> [ItemListVersion] {
         let at = Self.truncated(time)
         return try await write { db in
             let due = try String.fetchAll(db, sql: "SELECT document FROM item_list_version WHERE status = 'approved' AND effective_at <= ? ORDER BY unit_code, version",
@@ -669,11 +665,7 @@ package final class SQLiteUnitStore: UnitStore {
             var published: [ItemListVersion] = []
             for list in due {
                 let next: ItemListVersion
-                do throws(ItemListTransitionError) {
-                    next = try self.machine.apply(.publish(by: "system", at: at), to: list)
-                } catch {
-                    throw UnitStoreError.transition(error)
-                }
+                next = try self.machine.apply(.publish(by: "system", at: at), to: list)
                 try Self.saveVersion(db, next, insert: false)
                 published.append(next)
             }
@@ -681,23 +673,23 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func listVersion(unit: UnifiedSocialCreditCode, version: Int) async throws(UnitStoreError) -> ItemListVersion? {
+    package func listVersion(unit: UnifiedSocialCreditCode, version: Int) async throws(NoProofError) -> ItemListVersion? {
         try await read { db in try Self.fetchVersion(db, unit, version) }
     }
 
-    package func listHistory(unit: UnifiedSocialCreditCode) async throws(UnitStoreError) -> [ItemListVersion] {
+    package func listHistory(unit: UnifiedSocialCreditCode) async throws(NoProofError) -> [ItemListVersion] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT document FROM item_list_version WHERE unit_code = ? ORDER BY version", arguments: [unit.value])
                 .map(Self.decodeVersion)
         }
     }
 
-    package func versionInForce(unit: UnifiedSocialCreditCode, at time: Date) async throws(UnitStoreError) -> ItemListVersion? {
+    package func versionInForce(unit: UnifiedSocialCreditCode, at time: Date) async throws(NoProofError) -> ItemListVersion? {
         let at = Self.millis(time)
         return try await read { db in try Self.fetchInForce(db, unit, at: at) }
     }
 
-    package func listsInForce(at time: Date) async throws(UnitStoreError) -> [ItemListVersion] {
+    package func listsInForce(at time: Date) async throws(NoProofError) -> [ItemListVersion] {
         let at = Self.millis(time)
         return try await read { db in
             let codes = try String.fetchAll(db, sql: "SELECT DISTINCT unit_code FROM item_list_version WHERE status = 'published' ORDER BY unit_code")
@@ -710,9 +702,9 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func loadLists(_ file: ItemListBulkFile, by staffID: String, at time: Date) async throws(UnitStoreError) -> BulkLoadReport {
+    package func loadLists(_ file: ItemListBulkFile, by staffID: String, at time: Date) async throws(NoProofError) -> BulkLoadReport {
         let at = Self.truncated(time)
-        do { try StaffMember.validateID(staffID, field: "staff_id") } catch { throw UnitStoreError.invalid(error) }
+        do { try StaffMember.validateID(staffID, field: "staff_id") } catch { throw NoProofError.invalid(error) }
         return try await write { db in
             var report = BulkLoadReport(loaded: [], problems: file.problems)
             for entry in file.entries {
@@ -733,10 +725,10 @@ package final class SQLiteUnitStore: UnitStore {
                 } else {
                     draft = try self.makeDraft(db, unit: unit, by: staffID, at: at)
                 }
-                do throws(ItemListTransitionError) {
+                do throws(NoProofError) {
                     draft = try self.machine.apply(.edit(items: entry.items, changes: entry.basedOnChanges(draft), by: staffID, at: at), to: draft)
                 } catch {
-                    problem(error.field, error.message)
+                    problem(error.field ?? "items", error.message)
                     continue
                 }
                 try Self.saveVersion(db, draft, insert: false)
@@ -749,7 +741,7 @@ package final class SQLiteUnitStore: UnitStore {
     // MARK: - Denial log
 
     @discardableResult
-    package func appendDenial(_ record: DenialRecord) async throws(UnitStoreError) -> Int64 {
+    package func appendDenial(_ record: DenialRecord) async throws(NoProofError) -> Int64 {
         try await write { db in
             try db.execute(sql: """
                 INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
@@ -763,7 +755,7 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     @discardableResult
-    package func appendDenials(_ records: [DenialRecord]) async throws(UnitStoreError) -> [Int64] {
+    package func appendDenials(_ records: [DenialRecord]) async throws(NoProofError) -> [Int64] {
         if records.isEmpty { return [] }
         return try await write { db in
             let statement = try db.cachedStatement(sql: """
@@ -782,7 +774,7 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func denials(unit: UnifiedSocialCreditCode?, limit: Int) async throws(UnitStoreError) -> [DenialRecord] {
+    package func denials(unit: UnifiedSocialCreditCode?, limit: Int) async throws(NoProofError) -> [DenialRecord] {
         try await read { db in
             let rows: [Row]
             if let unit {

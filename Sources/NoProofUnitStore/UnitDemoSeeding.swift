@@ -28,7 +28,7 @@ package enum UnitDemoSeeding {
     /// exist and units that already have list versions — running it twice changes nothing.
     /// Lists go through the real life cycle: drafted and submitted by agent-0001, approved by the
     /// task force office's supervisor, published, in force from `UnitDemoData.effectiveAt`.
-    package static func seed(into store: any UnitStore) async throws(UnitStoreError) -> Outcome {
+    package static func seed(into store: any UnitStore) async throws(NoProofError) -> Outcome {
         var outcome = Outcome(unitsCreated: 0, listsPublished: 0)
         let at = UnitDemoData.preparedAt
         for unit in UnitDemoData.units where try await store.unit(code: unit.code) == nil {
@@ -36,7 +36,7 @@ package enum UnitDemoSeeding {
             outcome.unitsCreated += 1
         }
         guard try await store.taskForceOffice() != nil else {
-            throw UnitStoreError(.conflict, "no task force office is registered; the demo lists cannot be approved")
+            throw NoProofError(.conflict, "no task force office is registered; the demo lists cannot be approved")
         }
         let reviewer = UnitDemoData.staff(of: UnitDemoData.taskForce.code).first { $0.role == .supervisor }?.id ?? "supervisor-0001"
         for unit in UnitDemoData.units where try await store.listHistory(unit: unit.code).isEmpty {
@@ -57,7 +57,7 @@ package enum UnitDemoSeeding {
     /// Issues one fresh credential per demo unit (not idempotent: each call adds credentials;
     /// secrets cannot be recovered later), valid for `validFor` seconds from `now`.
     package static func issueCredentials(into store: any UnitStore, now: Date, validFor: TimeInterval = 365 * 86_400,
-                                         rounds: Int = CredentialHash.defaultRounds) async throws(UnitStoreError) -> [IssuedCredential] {
+                                         rounds: Int = CredentialHash.defaultRounds) async throws(NoProofError) -> [IssuedCredential] {
         var issued: [IssuedCredential] = []
         for unit in UnitDemoData.units {
             let result: (credential: Credential, secret: String)
@@ -65,7 +65,7 @@ package enum UnitDemoSeeding {
                 result = try Credential.issue(unitCode: unit.code, label: "demo", issuedBy: "supervisor-0001", issuedAt: now,
                                               expiresAt: now.addingTimeInterval(validFor), rounds: rounds)
             } catch {
-                throw UnitStoreError.invalid(error)
+                throw NoProofError.invalid(error)
             }
             try await store.insertCredential(result.credential)
             issued.append(IssuedCredential(unit: unit, credential: result.credential, secret: result.secret))

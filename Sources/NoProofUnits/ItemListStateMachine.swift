@@ -2,7 +2,7 @@ import Foundation
 import NoProofDomain
 
 /// The item-list life cycle as a plain state machine: an event and the current version in, the
-/// next version or an `ItemListTransitionError` out. No storage, no clock.
+/// next version or an `NoProofError` out. No storage, no clock.
 ///
 /// ```
 /// draft --submit--> submitted --approve--> approved --publish--> published
@@ -48,8 +48,8 @@ package struct ItemListStateMachine: Sendable {
     /// Applies `event` to `list`.
     /// - Parameter base: the published version `list` revises (`list.basedOn`), needed for
     ///   `submit` of a revision; ignored otherwise.
-    /// - Throws: `ItemListTransitionError` saying why the event is refused.
-    package func apply(_ event: ItemListEvent, to list: ItemListVersion, base: ItemListVersion? = nil) throws(ItemListTransitionError) -> ItemListVersion {
+    /// - Throws: `NoProofError` saying why the event is refused.
+    package func apply(_ event: ItemListEvent, to list: ItemListVersion, base: ItemListVersion? = nil) throws(NoProofError) -> ItemListVersion {
         var next = list
         let own = { (staff: String) in "\(list.unitCode)/\(staff)" }
         switch event {
@@ -62,7 +62,7 @@ package struct ItemListStateMachine: Sendable {
                 for (index, change) in changes.enumerated() { try change.validate(field: "changes[\(index)]") }
             } catch { throw .invalid(error) }
             if list.basedOn == nil, !changes.isEmpty {
-                throw ItemListTransitionError(.invalid, field: "changes", "a unit's first list revises nothing; declare changes only on a revision of a published list")
+                throw NoProofError(.invalid, "a unit's first list revises nothing; declare changes only on a revision of a published list", field: "changes")
             }
             next.items = items
             // A change already reported (submitted, then rejected and reopened) keeps the day it
@@ -81,7 +81,7 @@ package struct ItemListStateMachine: Sendable {
                         hint: list.status == .rejected ? "reopen it, make the changes, then submit" : "it has already been submitted")
             try checkActor(by)
             if list.items.isEmpty {
-                throw ItemListTransitionError(.invalid, field: "items", "a list needs at least one service item before it can be submitted")
+                throw NoProofError(.invalid, "a list needs at least one service item before it can be submitted", field: "items")
             }
             do { try validateContent(list.items) } catch { throw .invalid(error) }
             let reportedOn = CivilDate(at, timeZone: timeZone)
@@ -101,7 +101,7 @@ package struct ItemListStateMachine: Sendable {
             try require(list, in: [.submitted], for: event, hint: "only submitted lists can be approved")
             try checkReviewer(reviewer)
             guard effectiveAt >= at else {
-                throw ItemListTransitionError(.invalid, field: "effective_at", "effective time \(effectiveAt) is before the approval time \(at); choose now or later")
+                throw NoProofError(.invalid, "effective time \(effectiveAt) is before the approval time \(at); choose now or later", field: "effective_at")
             }
             next.status = .approved
             next.reviewedAt = at
@@ -115,7 +115,7 @@ package struct ItemListStateMachine: Sendable {
             try checkReviewer(reviewer)
             let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else {
-                throw ItemListTransitionError(.invalid, field: "reason", "a rejection must say why, so the unit knows what to change")
+                throw NoProofError(.invalid, "a rejection must say why, so the unit knows what to change", field: "reason")
             }
             next.status = .rejected
             next.reviewedAt = at
@@ -178,25 +178,25 @@ package struct ItemListStateMachine: Sendable {
     /// A change first reported in an earlier submission of this version keeps that submission's
     /// day (`reportedOn` of its timeliness), re-assessed only if its cause date was corrected.
     func checkedChanges(_ list: ItemListVersion, base: ItemListVersion?, reportedOn: CivilDate,
-                        submittedAt: Date = Date(timeIntervalSince1970: 0), submission: Int = 1) throws(ItemListTransitionError) -> [ListChange] {
+                        submittedAt: Date = Date(timeIntervalSince1970: 0), submission: Int = 1) throws(NoProofError) -> [ListChange] {
         guard let basedOn = list.basedOn else {
             if !list.changes.isEmpty {
-                throw ItemListTransitionError(.invalid, field: "changes", "a unit's first list revises nothing; remove the declared changes")
+                throw NoProofError(.invalid, "a unit's first list revises nothing; remove the declared changes", field: "changes")
             }
             return []
         }
         guard let base, base.version == basedOn, base.unitCode == list.unitCode else {
-            throw ItemListTransitionError(.invalid, field: "based_on", "the revised version \(basedOn) is needed to check the declared changes")
+            throw NoProofError(.invalid, "the revised version \(basedOn) is needed to check the declared changes", field: "based_on")
         }
         let differences = ProofDifference.between(base.items, list.items)
         if differences.isEmpty {
-            throw ItemListTransitionError(.invalid, field: "items", "this revision changes no item or proof of version \(basedOn); edit it or abandon it")
+            throw NoProofError(.invalid, "this revision changes no item or proof of version \(basedOn); edit it or abandon it", field: "items")
         }
         for difference in differences {
             if !list.changes.contains(where: difference.isDeclared(by:)) {
                 let kind = difference.kind == .reduce && difference.after == .cancelled ? "reduce (or change)" : difference.kind.rawValue
-                throw ItemListTransitionError(.invalid, field: "changes",
-                                              "\(difference) is not declared; add a \(kind) change for it with its cause and the date the cause arose (Art. 5)")
+                throw NoProofError(.invalid,
+                                              "\(difference) is not declared; add a \(kind) change for it with its cause and the date the cause arose (Art. 5)", field: "changes")
             }
             if difference.kind == .add {
                 let addedProofs: [ProofRequirement]
@@ -206,22 +206,22 @@ package struct ItemListStateMachine: Sendable {
                     addedProofs = list.item(difference.itemCode)?.proofs ?? []
                 }
                 for proof in addedProofs where proof.method == .cancelled {
-                    throw ItemListTransitionError(.invalid, field: "items",
-                                                  "proof \(proof.proofCode) added to item \(difference.itemCode) must say how the unit will obtain it: data_sharing, department_verification or commitment (Art. 5); an added proof cannot be cancelled")
+                    throw NoProofError(.invalid,
+                                                  "proof \(proof.proofCode) added to item \(difference.itemCode) must say how the unit will obtain it: data_sharing, department_verification or commitment (Art. 5); an added proof cannot be cancelled", field: "items")
                 }
             }
         }
         var result: [ListChange] = []
         for (index, change) in list.changes.enumerated() {
             if !differences.contains(where: { $0.isDeclared(by: change) }) {
-                throw ItemListTransitionError(.invalid, field: "changes[\(index)]",
-                                              "declared change \"\(change.summary)\" does not match any difference from version \(basedOn); correct its kind, item or proof, or remove it")
+                throw NoProofError(.invalid,
+                                              "declared change \"\(change.summary)\" does not match any difference from version \(basedOn); correct its kind, item or proof, or remove it", field: "changes[\(index)]")
             }
             let first = change.timeliness
             let reported = first?.reportedOn ?? reportedOn
             if change.causeDate > reported {
-                throw ItemListTransitionError(.invalid, field: "changes[\(index)].cause_date",
-                                              "cause date \(change.causeDate) is after the submission day \(reported); a change is reported after its cause arises")
+                throw NoProofError(.invalid,
+                                              "cause date \(change.causeDate) is after the submission day \(reported); a change is reported after its cause arises", field: "changes[\(index)].cause_date")
             }
             var checked = change
             do {
@@ -230,29 +230,29 @@ package struct ItemListStateMachine: Sendable {
                                                                  firstSubmittedAt: first == nil ? submittedAt : first?.firstSubmittedAt,
                                                                  firstSubmission: first == nil ? submission : first?.firstSubmission)
             } catch {
-                throw ItemListTransitionError(.wrongState, field: "changes[\(index)].cause_date",
-                                              "cannot count the Art. 5 window of \(change.summary): \(error.message)")
+                throw NoProofError(.conflict,
+                                              "cannot count the Art. 5 window of \(change.summary): \(error.message)", field: "changes[\(index)].cause_date")
             }
             result.append(checked)
         }
         return result
     }
 
-    private func require(_ list: ItemListVersion, in statuses: Set<ItemListStatus>, for event: ItemListEvent, hint: String) throws(ItemListTransitionError) {
+    private func require(_ list: ItemListVersion, in statuses: Set<ItemListStatus>, for event: ItemListEvent, hint: String) throws(NoProofError) {
         guard statuses.contains(list.status) else {
-            throw ItemListTransitionError(.wrongState, field: "status",
-                                          "cannot \(event.name) version \(list.version) of \(list.unitCode)'s list: it is \(list.status.rawValue); \(hint)")
+            throw NoProofError(.conflict,
+                                          "cannot \(event.name) version \(list.version) of \(list.unitCode)'s list: it is \(list.status.rawValue); \(hint)", field: "status")
         }
     }
 
-    private func checkActor(_ staffID: String) throws(ItemListTransitionError) {
+    private func checkActor(_ staffID: String) throws(NoProofError) {
         do { try StaffMember.validateID(staffID, field: "staff_id") } catch { throw .invalid(error) }
     }
 
-    private func checkReviewer(_ reviewer: ListReviewer) throws(ItemListTransitionError) {
+    private func checkReviewer(_ reviewer: ListReviewer) throws(NoProofError) {
         guard reviewer.unit.isTaskForceOffice else {
-            throw ItemListTransitionError(.forbidden, field: "reviewer",
-                                          "only the task force office (工作专班办公室) approves or rejects lists (Art. 5); \(reviewer.unit.name) is not it")
+            throw NoProofError(.forbidden,
+                                          "only the task force office (工作专班办公室) approves or rejects lists (Art. 5); \(reviewer.unit.name) is not it", field: "reviewer")
         }
         try checkActor(reviewer.staffID)
     }

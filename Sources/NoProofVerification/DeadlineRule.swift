@@ -63,7 +63,7 @@ package struct VerificationDeadlines: Hashable, Sendable {
     /// - Throws: `.invalid` for a missing promised time; `.wrongState` when the limit runs into a
     ///   year with no published working-day calendar.
     package static func compute(filedAt: Date, itemKind: VerificationItemKind, databaseBacked: Bool,
-                                promisedCompletionAt: Date?, clock: OfficeClock = .roundTheClock) throws(VerificationError) -> VerificationDeadlines {
+                                promisedCompletionAt: Date?, clock: OfficeClock = .roundTheClock) throws(NoProofError) -> VerificationDeadlines {
         let returnBy = try office(clock, DeadlineRule.shortLimit, after: filedAt)
         if itemKind == .immediate {
             return VerificationDeadlines(rule: .immediateItem, answerBy: returnBy, returnBy: returnBy)
@@ -88,18 +88,18 @@ package struct VerificationDeadlines: Hashable, Sendable {
 
     /// `limit` of office time after `start` on `clock`.
     /// - Throws: `.wrongState` when no calendar is published for a day the count needs.
-    package static func office(_ clock: OfficeClock, _ limit: TimeInterval, after start: Date) throws(VerificationError) -> Date {
+    package static func office(_ clock: OfficeClock, _ limit: TimeInterval, after start: Date) throws(NoProofError) -> Date {
         do {
             return try clock.adding(limit, to: start)
         } catch {
-            throw VerificationError(.wrongState, "the Art. 10 time limit cannot be counted: \(error.message)")
+            throw NoProofError(.conflict, "the Art. 10 time limit cannot be counted: \(error.message)")
         }
     }
 
     /// When a commitment item accepted at `acceptedAt` must be finished: after so many hours, or
     /// at the end (24:00 China Standard Time) of the n-th working day after the day of acceptance.
     /// - Throws: `.wrongState` when the working days run into a year with no published calendar.
-    package static func promisedCompletion(_ time: PromisedTime, acceptedAt: Date, calendar: HolidayCalendar = .default) throws(VerificationError) -> Date {
+    package static func promisedCompletion(_ time: PromisedTime, acceptedAt: Date, calendar: HolidayCalendar = .default) throws(NoProofError) -> Date {
         switch time {
         case .hours(let hours):
             return acceptedAt.addingTimeInterval(TimeInterval(hours) * 3600)
@@ -108,7 +108,7 @@ package struct VerificationDeadlines: Hashable, Sendable {
             do {
                 last = try calendar.workingDay(days, after: CivilDate(acceptedAt))
             } catch {
-                throw VerificationError(.wrongState, "the item's promised completion time cannot be counted: \(error.message)")
+                throw NoProofError(.conflict, "the item's promised completion time cannot be counted: \(error.message)")
             }
             return Date(timeIntervalSince1970: TimeInterval(last.daysSinceEpoch + 1) * 86_400 - 8 * 3600)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofUnits
+import NoProofDomain
 
 /// Where a request stands. `escalated` means overdue: the answer deadline passed and the issuing
 /// unit's supervisor (督办员) must see it finished within a further 30 minutes.
@@ -157,7 +158,7 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// Files a request at `now`: validates it and computes its deadlines on `clock` (office time).
-    package static func file(_ filing: Filing, id: String, at now: Date, clock: OfficeClock = .roundTheClock) throws(VerificationError) -> VerificationRequest {
+    package static func file(_ filing: Filing, id: String, at now: Date, clock: OfficeClock = .roundTheClock) throws(NoProofError) -> VerificationRequest {
         try validate(filing)
         let deadlines = try VerificationDeadlines.compute(filedAt: now, itemKind: filing.itemKind, databaseBacked: filing.databaseBacked,
                                                           promisedCompletionAt: filing.promisedCompletionAt, clock: clock)
@@ -174,8 +175,8 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
         )
     }
 
-    package static func validate(_ filing: Filing) throws(VerificationError) {
-        func required(_ value: String, _ field: String, _ what: String) throws(VerificationError) {
+    package static func validate(_ filing: Filing) throws(NoProofError) {
+        func required(_ value: String, _ field: String, _ what: String) throws(NoProofError) {
             if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .invalid(field, "required: \(what)") }
         }
         try required(filing.requestKey, "request_key", "a key unique to this request (a UUID), so a retry files nothing twice")
@@ -200,17 +201,17 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
 
     /// The issuing unit's staff member takes the request. Taking it again is a no-op; the
     /// supervisor may take over a request another member took.
-    package mutating func take(by staff: String, isSupervisor: Bool, at now: Date) throws(VerificationError) -> Bool {
+    package mutating func take(by staff: String, isSupervisor: Bool, at now: Date) throws(NoProofError) -> Bool {
         switch status {
         case .filed:
             break
         case .taken, .escalated:
             if takenBy == staff { return false }
             if let takenBy, !isSupervisor, status == .taken {
-                throw VerificationError(.wrongState, "request \(id) is taken by \(takenBy); only the supervisor (督办员) may take it over")
+                throw NoProofError(.conflict, "request \(id) is taken by \(takenBy); only the supervisor (督办员) may take it over")
             }
         case .answered, .returned:
-            throw VerificationError(.wrongState, "request \(id) is already \(status.rawValue); nothing to take")
+            throw NoProofError(.conflict, "request \(id) is already \(status.rawValue); nothing to take")
         }
         takenBy = staff
         takenAt = now
@@ -221,10 +222,10 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
     /// The issuing unit answers: the sealed proof (verified) or "not on record". Repeating the
     /// same answer is a no-op; a different answer to an answered request is refused.
     package mutating func answer(by staff: String, isSupervisor: Bool, outcome: VerificationOutcome, proof: SealedAnswer?,
-                                 checks: [FactComparison], note: String, content: String, at now: Date) throws(VerificationError) -> Bool {
+                                 checks: [FactComparison], note: String, content: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .answered {
             if answerContent == content { return false }
-            throw VerificationError(.wrongState, "request \(id) was already answered (\(self.outcome?.rawValue ?? "?")) by \(finishedBy ?? "?"); an answer cannot be changed")
+            throw NoProofError(.conflict, "request \(id) was already answered (\(self.outcome?.rawValue ?? "?")) by \(finishedBy ?? "?"); an answer cannot be changed")
         }
         try mayFinish(by: staff, isSupervisor: isSupervisor, action: "answer")
         if outcome == .verified, proof == nil {
@@ -241,13 +242,13 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
 
     /// Not this unit's duty: return the request with the reason and where to send it instead.
     package mutating func returnRequest(by staff: String, isSupervisor: Bool, reason: String, suggestedUnit: String,
-                                        at now: Date) throws(VerificationError) -> Bool {
+                                        at now: Date) throws(NoProofError) -> Bool {
         if status == .returned {
             if returnReason == reason && self.suggestedUnit == suggestedUnit { return false }
-            throw VerificationError(.wrongState, "request \(id) was already returned by \(finishedBy ?? "?")")
+            throw NoProofError(.conflict, "request \(id) was already returned by \(finishedBy ?? "?")")
         }
         if status == .answered {
-            throw VerificationError(.wrongState, "request \(id) was already answered; it cannot be returned")
+            throw NoProofError(.conflict, "request \(id) was already answered; it cannot be returned")
         }
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw .invalid("reason", "required: why this is not the unit's duty")
@@ -260,18 +261,18 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
         return true
     }
 
-    private func mayFinish(by staff: String, isSupervisor: Bool, action: String) throws(VerificationError) {
+    private func mayFinish(by staff: String, isSupervisor: Bool, action: String) throws(NoProofError) {
         switch status {
         case .filed:
-            throw VerificationError(.wrongState, "request \(id) has not been taken; take it first ('take') so the queue shows who works on it")
+            throw NoProofError(.conflict, "request \(id) has not been taken; take it first ('take') so the queue shows who works on it")
         case .taken:
             if let takenBy, takenBy != staff, !isSupervisor {
-                throw VerificationError(.wrongState, "request \(id) is taken by \(takenBy); only they or the supervisor (督办员) may \(action) it")
+                throw NoProofError(.conflict, "request \(id) is taken by \(takenBy); only they or the supervisor (督办员) may \(action) it")
             }
         case .escalated:
             break
         case .answered, .returned:
-            throw VerificationError(.wrongState, "request \(id) is already \(status.rawValue)")
+            throw NoProofError(.conflict, "request \(id) is already \(status.rawValue)")
         }
     }
 
@@ -312,9 +313,9 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
 
     /// A new request with the same facts, addressed to `unit` (by default the suggested one).
     package func refiling(to unit: String, unitName: String, id newID: String, by staff: String, databaseBacked: Bool,
-                          at now: Date, clock: OfficeClock = .roundTheClock) throws(VerificationError) -> VerificationRequest {
+                          at now: Date, clock: OfficeClock = .roundTheClock) throws(NoProofError) -> VerificationRequest {
         guard status == .returned else {
-            throw VerificationError(.wrongState, "only a returned request can be re-filed; request \(id) is \(status.rawValue)")
+            throw NoProofError(.conflict, "only a returned request can be re-filed; request \(id) is \(status.rawValue)")
         }
         let filing = Filing(
             requestKey: "\(requestKey)/refile", requestingUnit: requestingUnit, requestingUnitName: requestingUnitName,

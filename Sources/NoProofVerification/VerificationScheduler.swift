@@ -1,5 +1,6 @@
 import Foundation
 import NoProofUnits
+import NoProofDomain
 
 /// Watches the deadlines of open requests: marks a request overdue and escalates it to the
 /// supervisor when its answer deadline passes, and records the second breach when the
@@ -34,7 +35,7 @@ package actor VerificationScheduler {
 
     /// Loads every pending deadline from the store (start-up). Returns how many are armed.
     @discardableResult
-    package func rearm() async throws(VerificationError) -> Int {
+    package func rearm() async throws(NoProofError) -> Int {
         armed = [:]
         for request in try await store.pending() { arm(request) }
         return armed.count
@@ -64,7 +65,7 @@ package actor VerificationScheduler {
                     armed[id] = nil
                     continue
                 }
-                let (request, didChange) = try await store.update(id: id) { request throws(VerificationError) in
+                let (request, didChange) = try await store.update(id: id) { request throws(NoProofError) in
                     let overdue = request.markOverdue(at: moment, clock: office)
                     let breach = request.recordSecondBreach(at: moment)
                     return overdue || breach

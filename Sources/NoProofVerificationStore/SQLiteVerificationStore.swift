@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NoProofVerification
 import NoProofSQLite
+import NoProofDomain
 
 /// The embedded verification store: `verification.sqlite` through a GRDB `DatabasePool` in WAL
 /// mode with `PRAGMA synchronous=FULL` on every connection (re-applied to the writer after GRDB's
@@ -15,7 +16,7 @@ package final class SQLiteVerificationStore: VerificationStore {
     package let dbPool: DatabasePool
     package let path: String
 
-    package init(directory: URL) throws(VerificationError) {
+    package init(directory: URL) throws(NoProofError) {
         let path = directory.appendingPathComponent(Self.fileName).path
         do {
             let pool = try DurableDatabasePool.open(directory: directory, fileName: Self.fileName,
@@ -23,11 +24,11 @@ package final class SQLiteVerificationStore: VerificationStore {
             self.dbPool = pool
             self.path = path
         } catch {
-            throw VerificationError(.storage, "cannot open the verification database at \(path): \(error)")
+            throw NoProofError(.unavailable, "cannot open the verification database at \(path): \(error)")
         }
     }
 
-    package func close() throws(VerificationError) {
+    package func close() throws(NoProofError) {
         do { try dbPool.close() } catch { throw Self.wrap(error) }
     }
 
@@ -85,12 +86,12 @@ package final class SQLiteVerificationStore: VerificationStore {
         try String.fetchOne(db, sql: "SELECT document FROM verification_request WHERE id = ?", arguments: [id]).map(decode)
     }
 
-    static func wrap(_ error: any Error) -> VerificationError {
-        if let error = error as? VerificationError { return error }
-        return VerificationError(.storage, "verification store failure: \(error)")
+    static func wrap(_ error: any Error) -> NoProofError {
+        if let error = error as? NoProofError { return error }
+        return NoProofError(.unavailable, "the verification store could not be read or written; retry (verification store failure: \(error))", cause: error)
     }
 
-    package func insert(_ request: VerificationRequest) async throws(VerificationError) -> (request: VerificationRequest, created: Bool) {
+    package func insert(_ request: VerificationRequest) async throws(NoProofError) -> (request: VerificationRequest, created: Bool) {
         do {
             return try await dbPool.write { db in
                 if let existing = try String.fetchOne(
@@ -106,16 +107,16 @@ package final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    package func request(id: String) async throws(VerificationError) -> VerificationRequest? {
+    package func request(id: String) async throws(NoProofError) -> VerificationRequest? {
         do { return try await dbPool.read { db in try Self.fetch(db, id: id) } } catch { throw Self.wrap(error) }
     }
 
-    package func update(id: String, _ body: @Sendable (inout VerificationRequest) throws(VerificationError) -> Bool)
-        async throws(VerificationError) -> (request: VerificationRequest, changed: Bool) {
+    package func update(id: String, _ body: @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool)
+        async throws(NoProofError) -> (request: VerificationRequest, changed: Bool) {
         do {
             return try await dbPool.write { db in
                 guard var request = try Self.fetch(db, id: id) else {
-                    throw VerificationError(.notFound, "no verification request \(id)")
+                    throw NoProofError(.notFound, "no verification request \(id)")
                 }
                 let changed = try body(&request)
                 if changed { try Self.write(request, db, insert: false) }
@@ -126,11 +127,11 @@ package final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    package func refile(id: String, _ build: @Sendable (VerificationRequest) throws(VerificationError) -> VerificationRequest)
-        async throws(VerificationError) -> (request: VerificationRequest, created: Bool) {
+    package func refile(id: String, _ build: @Sendable (VerificationRequest) throws(NoProofError) -> VerificationRequest)
+        async throws(NoProofError) -> (request: VerificationRequest, created: Bool) {
         do {
             return try await dbPool.write { db in
-                guard var old = try Self.fetch(db, id: id) else { throw VerificationError(.notFound, "no verification request \(id)") }
+                guard var old = try Self.fetch(db, id: id) else { throw NoProofError(.notFound, "no verification request \(id)") }
                 if let next = old.refiledAs, let existing = try Self.fetch(db, id: next) { return (existing, false) }
                 let new = try build(old)
                 old.refiledAs = new.id
@@ -143,7 +144,7 @@ package final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    package func queue(issuingUnit: String, includeFinished: Bool, limit: Int) async throws(VerificationError) -> [VerificationRequest] {
+    package func queue(issuingUnit: String, includeFinished: Bool, limit: Int) async throws(NoProofError) -> [VerificationRequest] {
         let filter = includeFinished ? "" : "AND status IN ('filed', 'taken', 'escalated')"
         do {
             return try await dbPool.read { db in
@@ -155,7 +156,7 @@ package final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    package func filed(requestingUnit: String, includeFinished: Bool, limit: Int) async throws(VerificationError) -> [VerificationRequest] {
+    package func filed(requestingUnit: String, includeFinished: Bool, limit: Int) async throws(NoProofError) -> [VerificationRequest] {
         let filter = includeFinished ? "" : "AND status IN ('filed', 'taken', 'escalated')"
         do {
             return try await dbPool.read { db in
@@ -167,7 +168,7 @@ package final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    package func pending() async throws(VerificationError) -> [VerificationRequest] {
+    package func pending() async throws(NoProofError) -> [VerificationRequest] {
         do {
             return try await dbPool.read { db in
                 try String.fetchAll(db, sql: "SELECT document FROM verification_request WHERE next_deadline IS NOT NULL ORDER BY next_deadline")

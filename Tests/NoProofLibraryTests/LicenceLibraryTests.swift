@@ -79,14 +79,14 @@ struct LicenceLibraryTests {
         let fixture = try await Fixture()
         defer { fixture.remove() }
         let licence = fixture.licences[0]
-        await #expect(throws: LibraryError(.permissionDenied,
+        await #expect(throws: NoProofError(.forbidden,
                                            "only the issuing unit (\(licence.issuerCode.value)) may suspend this licence; this connection acts for 11370400MB0000001R")) {
             _ = try await fixture.library.change(licence.id.description, to: .suspend, reason: "x", byUnit: "11370400MB0000001R")
         }
         let suspended = try await fixture.library.change(licence.id.description, to: .suspend, reason: "x",
                                                          byUnit: "11370400MB0000001R", asTaskForce: true)
         #expect(suspended.status == .suspended)
-        await #expect(throws: LibraryError.self) {
+        await #expect(throws: NoProofError.self) {
             _ = try await fixture.library.change(licence.id.description, to: .revoke, reason: " ", byUnit: licence.issuerCode.value)
         }
     }
@@ -94,12 +94,12 @@ struct LicenceLibraryTests {
     @Test func queriesNameTheBadField() throws {
         let library = LicenceLibrary(store: UnusedStore(), cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
                                      logger: Logger(label: "test"))
-        #expect(throws: LibraryError.self) { try library.parseQuery(holderID: "370402199001011235", typeCode: "JMSFZ") }
+        #expect(throws: NoProofError.self) { try library.parseQuery(holderID: "370402199001011235", typeCode: "JMSFZ") }
         do {
             _ = try library.parseQuery(holderID: "37040219900101123", typeCode: "JMSFZ")
         } catch {
-            #expect(error.code == .invalidArgument)
-            #expect(error.message.hasPrefix("holder_id:"))
+            #expect(error.code == .invalid)
+            #expect(error.description.hasPrefix("holder_id:"))
         }
         do {
             _ = try library.parseQuery(holderID: "91350100M000100Y43", typeCode: "NOPE")
@@ -110,26 +110,26 @@ struct LicenceLibraryTests {
             // A business licence is held by organisations, not persons.
             _ = try library.parseQuery(holderID: "11010519491231002X", typeCode: "YYZZ")
         } catch {
-            #expect(error.message.hasPrefix("holder_id:"))
+            #expect(error.description.hasPrefix("holder_id:"))
         }
     }
 }
 
 /// A store for tests that never reach it.
 struct UnusedStore: LicenceStore {
-    func upsertLicenceTypes(_ types: [LicenceType]) async throws(StoreError) { throw StoreError(.storage, "unused") }
-    func licenceTypes() async throws(StoreError) -> [LicenceType] { throw StoreError(.storage, "unused") }
-    func licenceType(code: String) async throws(StoreError) -> LicenceType? { throw StoreError(.storage, "unused") }
-    func issue(_ licence: Licence) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
-    func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
-    func suspend(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
-    func reinstate(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
-    func revoke(_ id: LicenceIdentifier, reason: String) async throws(StoreError) -> Licence { throw StoreError(.storage, "unused") }
-    func importBatch(_ licences: [Licence]) async throws(StoreError) -> ImportOutcome { throw StoreError(.storage, "unused") }
-    func licence(byID id: LicenceIdentifier) async throws(StoreError) -> Licence? { throw StoreError(.storage, "unused") }
-    func licences(holder: Holder, typeCode: String?) async throws(StoreError) -> [Licence] { throw StoreError(.storage, "unused") }
-    func versions(of id: LicenceIdentifier) async throws(StoreError) -> [Licence] { throw StoreError(.storage, "unused") }
-    func statusChanges(of id: LicenceIdentifier) async throws(StoreError) -> [LicenceStatusChange] { throw StoreError(.storage, "unused") }
-    func count() async throws(StoreError) -> Int { throw StoreError(.storage, "unused") }
-    func licences(after: LicenceIdentifier?, limit: Int) async throws(StoreError) -> [Licence] { throw StoreError(.storage, "unused") }
+    func upsertLicenceTypes(_ types: [LicenceType]) async throws(NoProofError) { throw NoProofError(.unavailable, "unused") }
+    func licenceTypes() async throws(NoProofError) -> [LicenceType] { throw NoProofError(.unavailable, "unused") }
+    func licenceType(code: String) async throws(NoProofError) -> LicenceType? { throw NoProofError(.unavailable, "unused") }
+    func issue(_ licence: Licence) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
+    func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
+    func suspend(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
+    func reinstate(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
+    func revoke(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
+    func importBatch(_ licences: [Licence]) async throws(NoProofError) -> ImportOutcome { throw NoProofError(.unavailable, "unused") }
+    func licence(byID id: LicenceIdentifier) async throws(NoProofError) -> Licence? { throw NoProofError(.unavailable, "unused") }
+    func licences(holder: Holder, typeCode: String?) async throws(NoProofError) -> [Licence] { throw NoProofError(.unavailable, "unused") }
+    func versions(of id: LicenceIdentifier) async throws(NoProofError) -> [Licence] { throw NoProofError(.unavailable, "unused") }
+    func statusChanges(of id: LicenceIdentifier) async throws(NoProofError) -> [LicenceStatusChange] { throw NoProofError(.unavailable, "unused") }
+    func count() async throws(NoProofError) -> Int { throw NoProofError(.unavailable, "unused") }
+    func licences(after: LicenceIdentifier?, limit: Int) async throws(NoProofError) -> [Licence] { throw NoProofError(.unavailable, "unused") }
 }

@@ -53,7 +53,7 @@ import NoProofDomain
         #expect(try await store.licenceType(code: "JHZ") == changed)
         var bad = Self.jhz
         bad.code = "jhz"
-        await #expect(throws: StoreError.self) { try await store.upsertLicenceTypes([bad]) }
+        await #expect(throws: NoProofError.self) { try await store.upsertLicenceTypes([bad]) }
     }
 
     @Test func issueAndGet() async throws {
@@ -82,7 +82,7 @@ import NoProofDomain
             try await store.issue(licence)
             Issue.record("duplicate accepted")
         } catch {
-            #expect(error.kind == .alreadyExists)
+            #expect(error.code == .alreadyExists)
             #expect(error.message.contains(licence.id.description))
         }
     }
@@ -93,7 +93,7 @@ import NoProofDomain
         let store = try await Self.openStore(dir)
         var licence = try Self.marriage()
         licence.fields["colour"] = "red"
-        await #expect(throws: StoreError.invalid(ValidationError(field: "field.colour", reason: "not a data field of licence type JHZ"))) {
+        await #expect(throws: NoProofError.invalid(ValidationError(field: "field.colour", reason: "not a data field of licence type JHZ"))) {
             try await store.issue(licence)
         }
         licence = try Self.marriage(holder: "91350100M000100Y43")
@@ -101,13 +101,13 @@ import NoProofDomain
             try await store.issue(licence)
             Issue.record("organisation accepted as marriage holder")
         } catch {
-            guard case .invalid(let v) = error.kind else { Issue.record("wrong kind \(error)"); return }
+            guard let v = error.validation else { Issue.record("wrong kind \(error)"); return }
             #expect(v.field == "holder_id")
         }
         let unknownType = try LicenceIdentifier.make(typeCode: "ZZZ", issuer: Self.jhz.issuerCode, serial: "1")
         let orphan = Licence(id: unknownType, holder: licence.holder, holderName: "x", issuerName: "y",
                              issueDate: licence.issueDate, validFrom: licence.validFrom, validTo: nil)
-        await #expect(throws: StoreError.invalid(ValidationError(field: "type_code", reason: "unknown licence type ZZZ"))) {
+        await #expect(throws: NoProofError.invalid(ValidationError(field: "type_code", reason: "unknown licence type ZZZ"))) {
             try await store.issue(orphan)
         }
     }
@@ -138,11 +138,11 @@ import NoProofDomain
         #expect(supersessions.values.allSatisfy { Timestamp.millis($0.at) != nil })
         #expect(try await store.licence(byID: original.id) == v3)
         #expect(try await store.count() == 1)
-        await #expect(throws: StoreError.invalid(ValidationError(field: "changes", reason: "the amendment changes nothing"))) {
+        await #expect(throws: NoProofError.invalid(ValidationError(field: "changes", reason: "the amendment changes nothing"))) {
             try await store.amend(original.id, changes: LicenceAmendment(), reason: "noop")
         }
         let missing = try LicenceIdentifier.make(typeCode: "JHZ", issuer: Self.jhz.issuerCode, serial: "404")
-        await #expect(throws: StoreError.notFound(missing)) { try await store.amend(missing, changes: LicenceAmendment(holderName: "x"), reason: "r") }
+        await #expect(throws: NoProofError.notFound(missing)) { try await store.amend(missing, changes: LicenceAmendment(holderName: "x"), reason: "r") }
         #expect(try await store.versions(of: missing) == [])
     }
 
@@ -158,11 +158,11 @@ import NoProofDomain
             try await store.suspend(licence.id, reason: "again")
             Issue.record("double suspend accepted")
         } catch {
-            #expect(error.kind == .conflict)
+            #expect(error.code == .conflict)
             #expect(error.message == "licence \(licence.id) is suspended and cannot be suspended")
         }
         #expect(try await store.reinstate(licence.id, reason: "cleared").status == .valid)
-        await #expect(throws: StoreError.self) { try await store.reinstate(licence.id, reason: "not suspended") }
+        await #expect(throws: NoProofError.self) { try await store.reinstate(licence.id, reason: "not suspended") }
         #expect(try await store.revoke(licence.id, reason: "marriage annulled").status == .revoked)
         #expect(try await store.licence(byID: licence.id)?.status == .revoked)
         for attempt in [0, 1, 2] {
@@ -174,7 +174,7 @@ import NoProofDomain
                 }
                 Issue.record("change of revoked licence accepted")
             } catch {
-                #expect(error.kind == .conflict)
+                #expect(error.code == .conflict)
             }
         }
         let changes = try await store.statusChanges(of: licence.id)

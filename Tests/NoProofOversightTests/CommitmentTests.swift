@@ -57,7 +57,7 @@ struct CommitmentTests {
 
     @Test("recording validates the applicant, item, case, proof, text and staff")
     func validation() {
-        func refused(_ change: (inout Commitment.Filing) -> Void) -> OversightError.Kind? {
+        func refused(_ change: (inout Commitment.Filing) -> Void) -> Refusal? {
             var filing = Fixtures.filing()
             change(&filing)
             return kind { _ = try Commitment.record(filing, id: "CM", rule: .standard, at: Fixtures.t0) }

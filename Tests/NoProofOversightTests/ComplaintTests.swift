@@ -8,7 +8,7 @@ struct ComplaintTests {
 
     @Test("registration needs the channel reference, a valid unit and a summary")
     func registration() throws {
-        func refused(_ change: (inout Complaint.Registration) -> Void) -> OversightError.Kind? {
+        func refused(_ change: (inout Complaint.Registration) -> Void) -> Refusal? {
             var registration = Fixtures.registration()
             change(&registration)
             return kind { _ = try Complaint.register(registration, id: "CP", at: Fixtures.t0) }

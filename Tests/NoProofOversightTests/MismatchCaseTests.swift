@@ -10,7 +10,7 @@ struct MismatchCaseTests {
 
     @Test("opening needs a link, differing facts, another issuing unit")
     func opening() throws {
-        func refused(_ change: (inout MismatchCase.Opening) -> Void) -> OversightError.Kind? {
+        func refused(_ change: (inout MismatchCase.Opening) -> Void) -> Refusal? {
             var opening = Fixtures.opening()
             change(&opening)
             return kind { _ = try MismatchCase.open(opening, id: "MM", at: Fixtures.t0) }

@@ -1,6 +1,7 @@
 import Foundation
 import NoProofOversight
 import NoProofUnits
+import NoProofDomain
 
 /// Shared values of the oversight tests.
 enum Fixtures {
@@ -31,13 +32,35 @@ enum Fixtures {
     }
 }
 
-/// The kind of the `OversightError` `body` throws, or nil (another error type counts as `.storage`).
-func kind(_ body: () throws -> Void) -> OversightError.Kind? {
+/// A refusal as the oversight tests compare it: the error's code, with the field of an invalid
+/// argument.
+enum Refusal: Equatable {
+    case invalid(field: String)
+    case notFound
+    case wrongState
+    case forbidden
+    case alreadyExists
+    case storage
+
+    init(_ error: NoProofError) {
+        switch error.code {
+        case .invalid: self = .invalid(field: error.field ?? "")
+        case .notFound: self = .notFound
+        case .conflict: self = .wrongState
+        case .forbidden: self = .forbidden
+        case .alreadyExists: self = .alreadyExists
+        default: self = .storage
+        }
+    }
+}
+
+/// The refusal of the `NoProofError` `body` throws, or nil (another error type counts as `.storage`).
+func kind(_ body: () throws -> Void) -> Refusal? {
     do {
         try body()
         return nil
-    } catch let error as OversightError {
-        return error.kind
+    } catch let error as NoProofError {
+        return Refusal(error)
     } catch {
         return .storage
     }

@@ -5,6 +5,7 @@ import NoProofOversightStore
 import NoProofTestSupport
 import NoProofUnits
 import Testing
+import NoProofDomain
 
 @Suite("Oversight store (SQLite)")
 struct SQLiteOversightStoreTests {
@@ -36,7 +37,7 @@ struct SQLiteOversightStoreTests {
             for (index, unit) in [Fixtures.civil, Fixtures.water].enumerated() {
                 let c = try Commitment.record(Fixtures.filing(unit: unit, caseReference: "C-\(index)"), id: "CM-\(index)", rule: .standard, at: Fixtures.t0)
                 _ = try await store.insertCommitment(c)
-                _ = try await store.updateCommitment(id: c.id) { c throws(OversightError) in
+                _ = try await store.updateCommitment(id: c.id) { c throws(NoProofError) in
                     try c.recordCheck(outcome: .foundFalse, evidence: "不实", by: "agent-0001", at: Fixtures.day(Double(index + 1)))
                 }
             }
@@ -88,21 +89,21 @@ struct SQLiteOversightStoreTests {
             #expect(try await store.insertCommitment(c) == (c, true))
             let again = try Commitment.record(Fixtures.filing(), id: "CM-2", rule: .standard, at: Fixtures.day(1))
             #expect(try await store.insertCommitment(again) == (c, false))
-            let (checked, changed) = try await store.updateCommitment(id: "CM-1") { c throws(OversightError) in
+            let (checked, changed) = try await store.updateCommitment(id: "CM-1") { c throws(NoProofError) in
                 try c.recordCheck(outcome: .foundFalse, evidence: "假", by: "agent-0001", at: Fixtures.day(2))
             }
             #expect(changed && checked.checkOutcome == .foundFalse)
             #expect(try await store.commitment(id: "CM-1") == checked)
             #expect(try await store.commitments(unit: nil, filter: .foundFalse, limit: 10).map(\.id) == ["CM-1"])
             #expect(try await store.commitments(unit: Fixtures.water, filter: .all, limit: 10).isEmpty)
-            await #expect(throws: OversightError.self) {
-                _ = try await store.updateCommitment(id: "CM-404") { _ throws(OversightError) in true }
+            await #expect(throws: NoProofError.self) {
+                _ = try await store.updateCommitment(id: "CM-404") { _ throws(NoProofError) in true }
             }
 
             let open = try MismatchCase.open(Fixtures.opening(), id: "MM-1", at: Fixtures.t0)
             #expect(try await store.insertMismatch(open).created)
             #expect(try await !store.insertMismatch(try MismatchCase.open(Fixtures.opening(), id: "MM-2", at: Fixtures.t0)).created)
-            _ = try await store.updateMismatch(id: "MM-1") { m throws(OversightError) in
+            _ = try await store.updateMismatch(id: "MM-1") { m throws(NoProofError) in
                 try m.reverify(finding: .recordStands, note: "无误", corrected: [:], actingUnit: Fixtures.university, credential: "u",
                                by: "agent-0001", at: Fixtures.day(1))
             }
@@ -116,7 +117,7 @@ struct SQLiteOversightStoreTests {
             #expect(try await store.insertComplaint(complaint).created)
             #expect(try await store.insertComplaint(try Complaint.register(Fixtures.registration(), id: "CP-2", at: Fixtures.t0)) == (complaint, false))
             #expect(try await store.complaints(routedTo: Fixtures.water, status: nil, limit: 10).isEmpty)
-            _ = try await store.updateComplaint(id: "CP-1") { c throws(OversightError) in
+            _ = try await store.updateComplaint(id: "CP-1") { c throws(NoProofError) in
                 try c.route(to: Fixtures.water, unitName: "水务", by: "agent-0001", at: Fixtures.day(1))
             }
             #expect(try await store.complaints(routedTo: Fixtures.water, status: .routed, limit: 10).map(\.id) == ["CP-1"])
@@ -139,7 +140,7 @@ struct SQLiteOversightStoreTests {
             let filing = Fixtures.filing(unit: unit, caseReference: id, proof: proof)
             _ = try await store.insertCommitment(try Commitment.record(filing, id: id, rule: .standard, at: Fixtures.day(recorded)))
             if let (outcome, at) = check {
-                _ = try await store.updateCommitment(id: id) { c throws(OversightError) in
+                _ = try await store.updateCommitment(id: id) { c throws(NoProofError) in
                     try c.recordCheck(outcome: outcome, evidence: "证据", by: "agent-0001", at: Fixtures.day(at))
                 }
             }
@@ -169,7 +170,7 @@ struct SQLiteOversightStoreTests {
         func mismatch(_ id: String, unit: String = Fixtures.civil, opened: Double, resolved: Double? = nil, appealed: Double? = nil,
                       decided: Double? = nil) async throws {
             _ = try await store.insertMismatch(try MismatchCase.open(Fixtures.opening(unit: unit, caseReference: id), id: id, at: Fixtures.day(opened)))
-            _ = try await store.updateMismatch(id: id) { m throws(OversightError) in
+            _ = try await store.updateMismatch(id: id) { m throws(NoProofError) in
                 if let resolved {
                     _ = try m.reverify(finding: .recordStands, note: "无误", corrected: [:], actingUnit: Fixtures.university, credential: "u",
                                        by: "agent-0001", at: Fixtures.day(resolved))

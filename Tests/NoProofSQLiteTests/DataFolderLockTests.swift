@@ -13,7 +13,7 @@ struct DataFolderLockTests {
             _ = try DataFolderLock.acquire(directory.url, holder: "noproof import")
             Issue.record("a second holder got the lock")
         } catch {
-            #expect(error.kind == .conflict)
+            #expect(error.code == .conflict)
             #expect(error.message.contains("in use by noproofd"))
         }
         #expect(first != nil)

@@ -47,6 +47,6 @@ struct SQLiteBackupTests {
         let mode = try FileManager.default.attributesOfItem(atPath: copy.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         // Never over an existing file.
-        #expect(throws: StoreError.self) { try SQLiteBackup.copy(source, to: copy) }
+        #expect(throws: NoProofError.self) { try SQLiteBackup.copy(source, to: copy) }
     }
 }

@@ -11,13 +11,13 @@ struct SQLiteUnitStoreTests {
     let t0 = UnitDemoData.effectiveAt
     let demo = UnitDemoData.self
 
-    func expectStoreError(_ kind: UnitStoreError.Kind? = nil, containing text: String, _ body: () async throws -> Void) async {
+    func expectStoreError(_ code: NoProofError.Code? = nil, containing text: String, _ body: () async throws -> Void) async {
         do {
             try await body()
             Issue.record("expected an error containing \"\(text)\"")
-        } catch let error as UnitStoreError {
-            if let kind { #expect(error.kind == kind, "\(error)") }
-            #expect(error.message.contains(text), "message: \(error.message)")
+        } catch let error as NoProofError {
+            if let code { #expect(error.code == code, "\(error)") }
+            #expect(error.description.contains(text), "message: \(error)")
         } catch {
             Issue.record("unexpected error \(error)")
         }

@@ -54,7 +54,7 @@ struct FieldDisclosureTests {
         let list = Fixtures.machine.newDraft(unitCode: Fixtures.civilAffairsCode, version: 1, basedOn: nil, by: "agent-0001", at: Fixtures.cst(2026, 3, 2))
         let unknownField = ServiceItem(code: "A", name: "a", kind: .immediate,
                                        proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing, disclosure: .fields(["blood_type"]))])
-        #expect(throws: ItemListTransitionError.self) {
+        #expect(throws: NoProofError.self) {
             try Fixtures.machine.apply(.edit(items: [unknownField], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
         }
         let commitment = ProofRequirementRecord(proof: "JZZM", method: "commitment", fields: ["address"])

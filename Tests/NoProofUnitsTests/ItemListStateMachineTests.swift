@@ -13,13 +13,13 @@ struct ItemListStateMachineTests {
         return try machine.apply(.edit(items: items, changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
     }
 
-    func expectRefusal(_ kind: ItemListTransitionError.Kind, containing text: String,
+    func expectRefusal(_ code: NoProofError.Code, containing text: String,
                        _ body: () throws -> ItemListVersion) {
         do {
             _ = try body()
             Issue.record("expected a refusal containing \"\(text)\"")
-        } catch let error as ItemListTransitionError {
-            #expect(error.kind == kind)
+        } catch let error as NoProofError {
+            #expect(error.code == code)
             #expect(error.message.contains(text), "message: \(error.message)")
         } catch {
             Issue.record("unexpected error \(error)")
@@ -50,10 +50,10 @@ struct ItemListStateMachineTests {
         list = try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 4), reason: "缺少低保事项"), to: list)
         #expect(list.status == .rejected && list.rejectionReason == "缺少低保事项")
         let rejected = list
-        expectRefusal(.wrongState, containing: "reopen it first") {
+        expectRefusal(.conflict, containing: "reopen it first") {
             try machine.apply(.edit(items: [], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: rejected)
         }
-        expectRefusal(.wrongState, containing: "it is rejected") {
+        expectRefusal(.conflict, containing: "it is rejected") {
             try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: rejected)
         }
         list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: list)
@@ -68,22 +68,22 @@ struct ItemListStateMachineTests {
 
     @Test func refusedTransitions() throws {
         let draftList = try draft()
-        expectRefusal(.wrongState, containing: "cannot approve") {
+        expectRefusal(.conflict, containing: "cannot approve") {
             try machine.apply(.approve(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 4), effectiveAt: Fixtures.cst(2026, 3, 5)), to: draftList)
         }
-        expectRefusal(.wrongState, containing: "cannot publish") { try machine.apply(.publish(by: "system", at: Fixtures.cst(2026, 3, 4)), to: draftList) }
-        expectRefusal(.wrongState, containing: "cannot reject") {
+        expectRefusal(.conflict, containing: "cannot publish") { try machine.apply(.publish(by: "system", at: Fixtures.cst(2026, 3, 4)), to: draftList) }
+        expectRefusal(.conflict, containing: "cannot reject") {
             try machine.apply(.reject(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 4), reason: "x"), to: draftList)
         }
-        expectRefusal(.wrongState, containing: "cannot reopen") { try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 4)), to: draftList) }
+        expectRefusal(.conflict, containing: "cannot reopen") { try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 4)), to: draftList) }
         let empty = machine.newDraft(unitCode: unit, version: 1, basedOn: nil, by: "agent-0001", at: Fixtures.cst(2026, 3, 2))
         expectRefusal(.invalid, containing: "at least one service item") { try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: empty) }
 
         let submitted = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 3)), to: draftList)
-        expectRefusal(.wrongState, containing: "cannot edit") {
+        expectRefusal(.conflict, containing: "cannot edit") {
             try machine.apply(.edit(items: [], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 3)), to: submitted)
         }
-        expectRefusal(.wrongState, containing: "cannot submit") { try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 3)), to: submitted) }
+        expectRefusal(.conflict, containing: "cannot submit") { try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 3)), to: submitted) }
         let outsider = ListReviewer(unit: Fixtures.water, staffID: "supervisor-0001")
         expectRefusal(.forbidden, containing: "only the task force office") {
             try machine.apply(.approve(reviewer: outsider, at: Fixtures.cst(2026, 3, 4), effectiveAt: Fixtures.cst(2026, 3, 5)), to: submitted)
@@ -95,8 +95,8 @@ struct ItemListStateMachineTests {
             try machine.apply(.approve(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 4), effectiveAt: Fixtures.cst(2026, 3, 3)), to: submitted)
         }
         let published = try Fixtures.publishedFirstList()
-        expectRefusal(.wrongState, containing: "it is published") { try machine.apply(.publish(by: "system", at: Fixtures.cst(2026, 3, 4)), to: published) }
-        expectRefusal(.wrongState, containing: "start a new revision") {
+        expectRefusal(.conflict, containing: "it is published") { try machine.apply(.publish(by: "system", at: Fixtures.cst(2026, 3, 4)), to: published) }
+        expectRefusal(.conflict, containing: "start a new revision") {
             try machine.apply(.edit(items: [], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 4)), to: published)
         }
     }
@@ -232,7 +232,7 @@ struct ItemListStateMachineTests {
     @Test func aWindowOutsideThePublishedYearsIsRefused() throws {
         let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-12-30"))
         let (draft, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
-        expectRefusal(.wrongState, containing: "no working-day calendar is published for 2027") {
+        expectRefusal(.conflict, containing: "no working-day calendar is published for 2027") {
             try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2027, 1, 4, 9)), to: draft, base: base)
         }
         let withBothYears = ItemListStateMachine(calendar: .default)

@@ -45,7 +45,7 @@ struct VerificationTests {
             #expect(DeadlineRule.note(rule: minimum.rule, promisedCompletionAt: promised).contains("30 minutes"))
         }
         #expect(DeadlineRule.note(rule: .commitment24h, promisedCompletionAt: Self.t0).isEmpty)
-        #expect(throws: VerificationError.self) {
+        #expect(throws: NoProofError.self) {
             try VerificationDeadlines.compute(filedAt: Self.t0, itemKind: .commitment, databaseBacked: false, promisedCompletionAt: nil)
         }
         // 2 working days from Friday 2026-01-09 (China time): end of Tuesday 2026-01-13.
@@ -59,17 +59,17 @@ struct VerificationTests {
     func stateMachine() throws {
         var r = try VerificationRequest.file(Self.filing(), id: "VR-1", at: Self.t0)
         #expect(r.status == .filed && r.nextDeadline == r.answerBy)
-        #expect(throws: VerificationError.self) {
+        #expect(throws: NoProofError.self) {
             _ = try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "", content: "x", at: Self.t0)
         }
         #expect(try r.take(by: "agent-0001", isSupervisor: false, at: Self.t0))
         #expect(try !r.take(by: "agent-0001", isSupervisor: false, at: Self.t0))
-        #expect(throws: VerificationError.self) { _ = try r.take(by: "agent-0002", isSupervisor: false, at: Self.t0) }
+        #expect(throws: NoProofError.self) { _ = try r.take(by: "agent-0002", isSupervisor: false, at: Self.t0) }
         #expect(try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "",
                              content: "a", at: Self.t0.addingTimeInterval(600)))
         #expect(try !r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "",
                               content: "a", at: Self.t0.addingTimeInterval(700)))
-        #expect(throws: VerificationError.self) {
+        #expect(throws: NoProofError.self) {
             _ = try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "other", content: "b", at: Self.t0)
         }
         #expect(r.verificationTime(at: Self.t0.addingTimeInterval(9999)) == 600 && !r.finishedLate && r.nextDeadline == nil)
@@ -89,7 +89,7 @@ struct VerificationTests {
 
         var returned = try VerificationRequest.file(Self.filing(), id: "VR-3", at: Self.t0)
         _ = try returned.take(by: "agent-0001", isSupervisor: false, at: Self.t0)
-        #expect(throws: VerificationError.self) {
+        #expect(throws: NoProofError.self) {
             _ = try returned.returnRequest(by: "agent-0001", isSupervisor: false, reason: " ", suggestedUnit: "X", at: Self.t0)
         }
         #expect(try returned.returnRequest(by: "agent-0001", isSupervisor: false, reason: "not ours", suggestedUnit: "11370400004315203J",
@@ -118,15 +118,15 @@ struct VerificationTests {
         let replay = try await store.insert(again)
         #expect(!replay.created && replay.request.id == "VR-1")
         #expect(try await store.pending().map(\.id) == ["VR-1"])
-        _ = try await store.update(id: "VR-1") { r throws(VerificationError) in
+        _ = try await store.update(id: "VR-1") { r throws(NoProofError) in
             _ = try r.take(by: "agent-0001", isSupervisor: false, at: Self.t0)
             return try r.returnRequest(by: "agent-0001", isSupervisor: false, reason: "not ours", suggestedUnit: "11370400004315203J", at: Self.t0)
         }
         #expect(try await store.pending().isEmpty)
-        let first = try await store.refile(id: "VR-1") { old throws(VerificationError) in
+        let first = try await store.refile(id: "VR-1") { old throws(NoProofError) in
             try old.refiling(to: "11370400004315203J", unitName: "公安局", id: "VR-2", by: "agent-0001", databaseBacked: true, at: Self.t0)
         }
-        let second = try await store.refile(id: "VR-1") { old throws(VerificationError) in
+        let second = try await store.refile(id: "VR-1") { old throws(NoProofError) in
             try old.refiling(to: "11370400004315203J", unitName: "公安局", id: "VR-3", by: "agent-0001", databaseBacked: true, at: Self.t0)
         }
         #expect(first.created && !second.created && second.request.id == "VR-2")

@@ -103,7 +103,7 @@ struct ImportCommand: AsyncParsableCommand {
 struct RemoteImportTarget: LicenceImportTarget {
     let client: NoProofClient
 
-    func licenceTypes() async throws(StoreError) -> [NoProofDomain.LicenceType] {
+    func licenceTypes() async throws(NoProofError) -> [NoProofDomain.LicenceType] {
         do {
             return try await client.licenceTypes().compactMap { message in
                 guard let issuer = try? UnifiedSocialCreditCode.parse(message.issuerCode, field: "issuer_code") else { return nil }
@@ -115,18 +115,18 @@ struct RemoteImportTarget: LicenceImportTarget {
                 )
             }
         } catch {
-            throw StoreError(.storage, "cannot read the licence types from the server: \(error)")
+            throw NoProofError(.unavailable, "cannot read the licence types from the server: \(error)")
         }
     }
 
-    func importBatch(_ licences: [NoProofDomain.Licence]) async throws(StoreError) -> ImportOutcome {
+    func importBatch(_ licences: [NoProofDomain.Licence]) async throws(NoProofError) -> ImportOutcome {
         try await send(licences.map(LicenceMessage.init))
     }
 
     /// One ImportLicences call, or several when the rows exceed the server's per-call limits
     /// (`FieldLimits.importRows` rows, `FieldLimits.importBytes` bytes): split in halves until
     /// each part fits, their outcomes merged with the row indices of the whole batch.
-    private func send(_ rows: [LicenceMessage]) async throws(StoreError) -> ImportOutcome {
+    private func send(_ rows: [LicenceMessage]) async throws(NoProofError) -> ImportOutcome {
         if rows.count > 1, rows.count > FieldLimits.importRows || Self.encodedSizeBound(rows) > FieldLimits.importBytes {
             let half = rows.count / 2
             var outcome = try await send(Array(rows[..<half]))
@@ -143,7 +143,7 @@ struct RemoteImportTarget: LicenceImportTarget {
                 rejectionsOmitted: Int(answer.rejectionsOmitted)
             )
         } catch {
-            throw StoreError(.storage, "the server refused the batch: \(error)")
+            throw NoProofError(.unavailable, "the server refused the batch: \(error)")
         }
     }
 
