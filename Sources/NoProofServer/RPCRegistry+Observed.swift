@@ -77,6 +77,7 @@ extension RPCRegistry {
     private static func statusCode(of error: Error) -> StatusCode {
         switch error {
         case let error as RPCError: error.code
+        case let error as any RPCErrorConvertible: error.rpcError.code
         case is CodecError: .invalidArgument
         case is CancellationError: .cancelled
         default: .internal

@@ -73,13 +73,11 @@ package struct LicenceService: Sendable {
         registry.unary(LicenceMethods.issueLicence, IssueLicenceRequest.self, LicenceResponse.self) { request, context in
             let unit = try context.requireUnit()
             guard let message = request.licence else { throw RPCError(.invalidArgument, "licence: required") }
-            let licence = try Self.validated { () throws(ValidationError) in try NoProofDomain.Licence(message: message) }
+            let licence = try NoProofDomain.Licence(message: message)
             let intent = licenceRecord(context, unit: unit, action: "Licence.Issue", licenceID: licence.id.description,
                                        holder: licence.holder.key, typeCode: licence.typeCode)
             let issued = try await audited([intent], {
-                try await Self.library { () async throws(NoProofError) in
-                    try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-                }
+                try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
             }, outcome: { issued in [intent.with(result: "issued \(issued.status.rawValue)")] })
             return LicenceResponse(licence: LicenceMessage(issued))
         }
@@ -91,10 +89,8 @@ package struct LicenceService: Sendable {
                                        holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason,
                                        detail: Self.amendedFields(amendment))
             let amended = try await audited([intent], {
-                try await Self.library { () async throws(NoProofError) in
-                    try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
-                                            byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-                }
+                try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
+                                        byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
             }, outcome: { amended in [intent.with(result: "amended v\(amended.version)")] })
             return LicenceResponse(licence: LicenceMessage(amended))
         }
@@ -107,10 +103,8 @@ package struct LicenceService: Sendable {
                 let intent = licenceRecord(context, unit: unit, action: action, licenceID: String(request.licenceID.prefix(128)),
                                            holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason)
                 let changed = try await audited([intent], {
-                    try await Self.library { () async throws(NoProofError) in
-                        try await library.change(request.licenceID, to: change, reason: request.reason,
-                                                 byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-                    }
+                    try await library.change(request.licenceID, to: change, reason: request.reason,
+                                             byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
                 }, outcome: { _ in [intent.with(result: change == .suspend ? "suspended" : change == .reinstate ? "reinstated" : "revoked")] })
                 context.logger.debug("licence status changed", metadata: ["licence": "\(changed.id)", "change": "\(change.rawValue)"])
                 return LicenceResponse(licence: LicenceMessage(changed))
@@ -308,11 +302,9 @@ package struct LicenceService: Sendable {
             if request.holderID.isEmpty {
                 throw RPCError(.invalidArgument, "holder_id: required: the holder the case is about (a licence is read only together with its holder's id)")
             }
-            let id = try Self.validated { () throws(ValidationError) in try LicenceIdentifier.parse(request.licenceID, field: "licence_id") }
+            let id = try LicenceIdentifier.parse(request.licenceID, field: "licence_id")
             record.typeCode = id.typeCode
-            let (holder, type) = try Self.library { () throws(NoProofError) in
-                try library.parseQuery(holderID: request.holderID, typeCode: id.typeCode)
-            }
+            let (holder, type) = try library.parseQuery(holderID: request.holderID, typeCode: id.typeCode)
             record.holderID = holder.key
             try Self.checkPurpose(purpose)
             // Before the library is consulted: a guess costs the same as a hit.
@@ -370,9 +362,7 @@ package struct LicenceService: Sendable {
             throw refusal.error
         }
         do {
-            let (holder, type) = try Self.library { () throws(NoProofError) in
-                try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
-            }
+            let (holder, type) = try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
             record.holderID = holder.key
             guard type.connected else { throw Self.notConnected(type) }
             try Self.checkDeclared(request.declared, of: type)
@@ -383,7 +373,7 @@ package struct LicenceService: Sendable {
                                                                  credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
                 try Self.checkNeeded(request.declared, by: disclosure, item: purpose.itemCode, type: type)
             }
-            let licences = try await Self.library { () async throws(NoProofError) in try await library.licences(of: holder) }
+            let licences = try await library.licences(of: holder)
             let licence: NoProofDomain.Licence
             let status: LicenceStatus
             switch library.outcome(licences, typeCode: type.code) {
@@ -444,14 +434,14 @@ package struct LicenceService: Sendable {
 
     // MARK: Writes
 
-    static func amendment(_ request: AmendLicenceRequest) throws(RPCError) -> LicenceAmendment {
+    static func amendment(_ request: AmendLicenceRequest) throws -> LicenceAmendment {
         var amendment = LicenceAmendment()
         if !request.holderName.isEmpty { amendment.holderName = request.holderName }
         switch request.validTo {
         case "": break
         case "indefinite": amendment.validTo = .some(nil)
         default:
-            amendment.validTo = .some(try validated { () throws(ValidationError) in try CivilDate.parse(request.validTo, field: "valid_to") })
+            amendment.validTo = .some(try CivilDate.parse(request.validTo, field: "valid_to"))
         }
         for field in request.fields {
             if field.value.isEmpty { amendment.removeFields.insert(field.key) } else { amendment.setFields[field.key] = field.value }
@@ -485,9 +475,7 @@ package struct LicenceService: Sendable {
             }
         }
         let library = self.library
-        let outcome = try await Self.library { () async throws(NoProofError) in
-            try await library.importBatch(parsed, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-        }
+        let outcome = try await library.importBatch(parsed, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
         rejected += outcome.rejected.map {
             ImportRejection(index: UInt32(positions[$0.index]), field: $0.error.field, reason: $0.error.reason)
         }
@@ -608,17 +596,6 @@ package struct LicenceService: Sendable {
         return String((context.staff ?? "").prefix(64))
     }
 
-    static func library<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
-        do { return try await body() } catch { throw RPCError(error) }
-    }
-
-    static func library<T>(_ body: () throws(NoProofError) -> T) throws(RPCError) -> T {
-        do { return try body() } catch { throw RPCError(error) }
-    }
-
-    static func validated<T>(_ body: () throws(ValidationError) -> T) throws(RPCError) -> T {
-        do { return try body() } catch { throw RPCError(error) }
-    }
 }
 
 extension AuthenticatedUnit {

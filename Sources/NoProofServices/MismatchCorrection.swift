@@ -61,15 +61,11 @@ struct MismatchCorrection: Sendable {
         let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
         // The transition on a copy first: a replay answers replayed, a wrong state or key is refused, nothing is written.
         var trial = existing
-        let changes = try OversightService.run { () throws(NoProofError) in
-            try trial.reverify(finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
-                               credential: unit.credentialID, by: staff, at: moment)
-        }
+        let changes = try trial.reverify(finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
+                           credential: unit.credentialID, by: staff, at: moment)
         guard changes else { return MismatchResponse(mismatch: OversightService.message(existing), replayed: true) }
-        let (holder, type) = try LicenceService.library { () throws(NoProofError) in
-            try library.parseQuery(holderID: existing.holderID, typeCode: existing.proofType)
-        }
-        let licences = try await LicenceService.library { () async throws(NoProofError) in try await library.licences(of: holder) }
+        let (holder, type) = try library.parseQuery(holderID: existing.holderID, typeCode: existing.proofType)
+        let licences = try await library.licences(of: holder)
         let licence: NoProofDomain.Licence
         switch library.outcome(licences, typeCode: type.code) {
         case .found(let found), .notInForce(let found, _): licence = found
@@ -102,9 +98,7 @@ struct MismatchCorrection: Sendable {
         let actor = "\(unit.unitCode)/\(unit.credentialID)/\(staff)"
         let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: { () async throws -> Done in
             let amended = try await LicenceWriteActor.$current.withValue(actor) {
-                try await LicenceService.library { () async throws(NoProofError) in
-                    try await library.amend(licence.id.description, changes: amendment, reason: reason, byUnit: unit.unitCode)
-                }
+                try await library.amend(licence.id.description, changes: amendment, reason: reason, byUnit: unit.unitCode)
             }
             let serial = "C-\(existing.id)-V\(amended.version)"
             var shown = disclosure
@@ -126,16 +120,14 @@ struct MismatchCorrection: Sendable {
             let notices = try Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
                                            proof: ProtoCodec.encode(proof), audit: audit, at: moment)
             let noticed = notices.map(\.unit)
-            let (record, changed) = try await OversightService.run { () async throws(NoProofError) in
-                try await store.updateMismatch(id: existing.id) { m throws(NoProofError) in
-                    let changed = try m.reverify(finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
-                                                 credential: unit.credentialID, by: staff, at: moment)
-                    if changed { m.recordPropagation(licenceID: licence.id.description, version: Int64(amended.version), proofSerial: serial, noticed: noticed) }
-                    return changed
-                }
+            let (record, changed) = try await store.updateMismatch(id: existing.id) { m throws(NoProofError) in
+                let changed = try m.reverify(finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
+                                             credential: unit.credentialID, by: staff, at: moment)
+                if changed { m.recordPropagation(licenceID: licence.id.description, version: Int64(amended.version), proofSerial: serial, noticed: noticed) }
+                return changed
             }
             if changed {
-                try await OversightService.run { () async throws(NoProofError) in try await store.insertCorrectionNotices(notices) }
+                try await store.insertCorrectionNotices(notices)
                 hub.publish(notices)
             }
             return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)

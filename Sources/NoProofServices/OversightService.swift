@@ -84,10 +84,8 @@ package final class OversightService: Sendable {
         registry.unary(OversightMethods.listCommitments, ListCommitmentsRequest.self, ListCommitmentsResponse.self) { [self] request, context in
             let scope = try scope(request.unitCode, context: context, what: "commitments")
             let moment = now()
-            let filter = try Self.run { () throws(NoProofError) in try CommitmentFilter.parse(request.filter, now: moment) }
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.commitments(unit: scope, filter: filter, limit: Self.limit(request.limit, default: 100))
-            }
+            let filter = try CommitmentFilter.parse(request.filter, now: moment)
+            let found = try await store.commitments(unit: scope, filter: filter, limit: Self.limit(request.limit, default: 100))
             return ListCommitmentsResponse(commitments: found.map { message($0) })
         }
         registry.unary(OversightMethods.addLedgerEntry, AddLedgerEntryRequest.self, LedgerEntryResponse.self) { [self] request, context in
@@ -95,11 +93,9 @@ package final class OversightService: Sendable {
         }
         registry.unary(OversightMethods.listLedger, ListLedgerRequest.self, ListLedgerResponse.self) { [self] request, context in
             let scope = try scope(request.unitCode, context: context, what: "ledger entries")
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.ledgerEntries(unit: scope, from: request.fromMillis == 0 ? nil : Self.date(request.fromMillis),
-                                              to: request.toMillis == 0 ? nil : Self.date(request.toMillis),
-                                              limit: Self.limit(request.limit, default: 1000))
-            }
+            let found = try await store.ledgerEntries(unit: scope, from: request.fromMillis == 0 ? nil : Self.date(request.fromMillis),
+                                          to: request.toMillis == 0 ? nil : Self.date(request.toMillis),
+                                          limit: Self.limit(request.limit, default: 1000))
             return ListLedgerResponse(entries: found.map(Self.message))
         }
         registry.unary(OversightMethods.openMismatch, OpenMismatchRequest.self, MismatchResponse.self) { [self] request, context in
@@ -127,7 +123,7 @@ package final class OversightService: Sendable {
             guard unit.unitCode == existing.issuingUnit else {
                 throw RPCError(.permissionDenied, "only the issuing unit \(existing.issuingUnitName) (\(existing.issuingUnit)) re-verifies mismatch \(existing.id); its finding prevails (Art. 11)")
             }
-            let finding = try Self.run { () throws(NoProofError) in try MismatchFinding.parse(request.finding) }
+            let finding = try MismatchFinding.parse(request.finding)
             // A correction changes the licence library: only a staff member signed in with their own credential.
             if finding == .recordCorrected, correction != nil {
                 _ = try UnitService.requireSignedIn(context, to: "correct the issuing unit's record after a mismatch case")
@@ -166,7 +162,7 @@ package final class OversightService: Sendable {
                     m throws(NoProofError) in try m.fileAppeal(reference: reference, by: staff, at: moment)
                 }
             }
-            let outcome = try Self.run { () throws(NoProofError) in try AppealOutcome.parse(request.outcome) }
+            let outcome = try AppealOutcome.parse(request.outcome)
             let note = request.note
             return try await mismatchTransition(existing, context: context, action: "Oversight.AppealDecided", staff: staff, result: outcome.rawValue) {
                 m throws(NoProofError) in try m.decideAppeal(outcome, note: note, by: staff, at: moment)
@@ -177,16 +173,12 @@ package final class OversightService: Sendable {
         }
         registry.unary(OversightMethods.listMismatches, ListMismatchesRequest.self, ListMismatchesResponse.self) { [self] request, context in
             let unit = try context.requireUnit()
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.mismatches(unit: unit.isTaskForce ? nil : unit.unitCode, limit: Self.limit(request.limit, default: 100))
-            }
+            let found = try await store.mismatches(unit: unit.isTaskForce ? nil : unit.unitCode, limit: Self.limit(request.limit, default: 100))
             return ListMismatchesResponse(mismatches: found.map(Self.message))
         }
         registry.unary(OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest.self, ListCorrectionNoticesResponse.self) { [self] request, context in
             let scope = try scope(request.unitCode, context: context, what: "correction notices")
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
-            }
+            let found = try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
             return ListCorrectionNoticesResponse(notices: found.map(Self.message))
         }
         registry.serverStreaming(OversightMethods.watchCorrectionNotices, WatchCorrectionNoticesRequest.self,
@@ -196,9 +188,7 @@ package final class OversightService: Sendable {
             // (one may come twice: once stored, once pushed; its notice_id tells).
             let stream = notices.subscribe(unit: scope)
             if request.includeExisting {
-                let stored = try await Self.run { () async throws(NoProofError) in
-                    try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
-                }
+                let stored = try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
                 for notice in stored.reversed() { try await writer.send(Self.message(notice)) }
             }
             for await notice in stream { try await writer.send(Self.message(notice)) }
@@ -236,10 +226,8 @@ package final class OversightService: Sendable {
         }
         registry.unary(OversightMethods.listComplaints, ListComplaintsRequest.self, ListComplaintsResponse.self) { [self] request, context in
             let scope = try scope(request.unitCode, context: context, what: "complaints")
-            let status = try request.status.isEmpty ? nil : Self.run { () throws(NoProofError) in try ComplaintStatus.parse(request.status) }
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.complaints(routedTo: scope, status: status, limit: Self.limit(request.limit, default: 100))
-            }
+            let status = request.status.isEmpty ? nil : try ComplaintStatus.parse(request.status)
+            let found = try await store.complaints(routedTo: scope, status: status, limit: Self.limit(request.limit, default: 100))
             return ListComplaintsResponse(complaints: found.map(Self.message))
         }
         registry.unary(OversightMethods.counts, OversightCountsRequest.self, OversightCountsResponse.self) { [self] request, context in
@@ -254,9 +242,7 @@ package final class OversightService: Sendable {
             let from = request.fromMillis == 0 ? to.addingTimeInterval(-30 * 86_400) : Self.date(request.fromMillis)
             guard from < to else { throw RPCError(.invalidArgument, "from_millis: the period must start before it ends") }
             let asOf = request.asOfMillis == 0 ? moment : Self.date(request.asOfMillis)
-            let counts = try await Self.run { () async throws(NoProofError) in
-                try await store.counts(unit: code, from: from, to: to, asOf: asOf)
-            }
+            let counts = try await store.counts(unit: code, from: from, to: to, asOf: asOf)
             return Self.message(counts, unit: code, from: from, to: to, asOf: asOf)
         }
     }
@@ -266,13 +252,13 @@ package final class OversightService: Sendable {
     private func recordCommitment(_ request: RecordCommitmentRequest, context: CallContext) async throws -> CommitmentResponse {
         let unit = try context.requireUnit()
         let staff = try await member(UnitService.requireStaff(context), of: unit)
-        let channel = try Self.run { () throws(NoProofError) in try CommitmentChannel.parse(request.channel) }
+        let channel = try CommitmentChannel.parse(request.channel)
         var filing = Commitment.Filing(
             unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID, holderName: request.holderName,
             itemCode: request.itemCode, caseReference: request.caseReference, proofType: request.proofType, text: request.text,
             channel: channel, recordedBy: staff
         )
-        try Self.run { () throws(NoProofError) in try Commitment.validate(filing) }
+        try Commitment.validate(filing)
         let moment = now()
         let item = try await listedItem(request.itemCode, unit: unit, at: moment, purpose: "a commitment")
         guard let proof = item.proof(request.proofType) else {
@@ -286,11 +272,9 @@ package final class OversightService: Sendable {
         let built = filing
         // Commitments with memory: the applicant's earlier commitments found false, at any unit.
         let holderID = filing.holderID
-        let earlierFalse = try await Self.run { () async throws(NoProofError) in try await store.falseCommitments(holder: holderID, limit: 100) }
-        let new = try Self.run { () throws(NoProofError) in
-            try Commitment.record(built, id: Self.newID("CM"), rule: rule, earlierFalse: earlierFalse, at: moment)
-        }
-        let (stored, created) = try await Self.run { () async throws(NoProofError) in try await store.insertCommitment(new) }
+        let earlierFalse = try await store.falseCommitments(holder: holderID, limit: 100)
+        let new = try Commitment.record(built, id: Self.newID("CM"), rule: rule, earlierFalse: earlierFalse, at: moment)
+        let (stored, created) = try await store.insertCommitment(new)
         if !created {
             guard filing.matches(stored) else {
                 throw RPCError(.alreadyExists, "commitment \(stored.id) was already recorded for holder \(stored.holderID), case \(stored.caseReference) and proof \(stored.proofType) with a different text or channel; a case has one commitment per proof")
@@ -316,12 +300,10 @@ package final class OversightService: Sendable {
             throw RPCError(.permissionDenied, "only \(existing.unitName) (\(existing.unit)), which recorded commitment \(existing.id), records its check")
         }
         let staff = try await member(UnitService.requireStaff(context), of: unit)
-        let outcome = try Self.run { () throws(NoProofError) in try CheckOutcome.parse(request.outcome) }
+        let outcome = try CheckOutcome.parse(request.outcome)
         let (moment, evidence) = (now(), request.evidence)
-        let (record, changed) = try await Self.run { () async throws(NoProofError) in
-            try await store.updateCommitment(id: existing.id) { c throws(NoProofError) in
-                try c.recordCheck(outcome: outcome, evidence: evidence, by: staff, at: moment)
-            }
+        let (record, changed) = try await store.updateCommitment(id: existing.id) { c throws(NoProofError) in
+            try c.recordCheck(outcome: outcome, evidence: evidence, by: staff, at: moment)
         }
         guard changed else { return CommitmentResponse(commitment: message(record), replayed: true) }
         try await audited(context: context, action: "Oversight.CheckCommitment", staff: staff, item: record.itemCode,
@@ -341,21 +323,17 @@ package final class OversightService: Sendable {
         let staff = try await member(UnitService.requireStaff(context), of: unit)
         let moment = now()
         // Validate the fields before looking at the list, so a typo gets the field-level message.
-        _ = try Self.run { () throws(NoProofError) in
-            try LedgerEntry.make(id: "check", unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
-                                 holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
-                                 proofType: request.proofType, proofName: request.proofName, listed: nil, note: request.note,
-                                 by: staff, at: moment)
-        }
+        _ = try LedgerEntry.make(id: "check", unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
+                             holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
+                             proofType: request.proofType, proofName: request.proofName, listed: nil, note: request.note,
+                             by: staff, at: moment)
         let item = try await listedItem(request.itemCode, unit: unit, at: moment, purpose: "a ledger entry")
         let listed = item.proof(request.proofType)
-        let entry = try Self.run { () throws(NoProofError) in
-            try LedgerEntry.make(id: Self.newID("LG"), unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
-                                 holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
-                                 proofType: request.proofType, proofName: request.proofName.isEmpty ? (listed?.name ?? "") : request.proofName,
-                                 listed: listed?.method, note: request.note, by: staff, at: moment)
-        }
-        let (stored, created) = try await Self.run { () async throws(NoProofError) in try await store.insertLedgerEntry(entry) }
+        let entry = try LedgerEntry.make(id: Self.newID("LG"), unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
+                             holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
+                             proofType: request.proofType, proofName: request.proofName.isEmpty ? (listed?.name ?? "") : request.proofName,
+                             listed: listed?.method, note: request.note, by: staff, at: moment)
+        let (stored, created) = try await store.insertLedgerEntry(entry)
         guard created else { return LedgerEntryResponse(entry: Self.message(stored), replayed: true) }
         try await audited(context: context, action: "Oversight.AddLedgerEntry", staff: staff, item: stored.itemCode,
                           caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
@@ -374,14 +352,14 @@ package final class OversightService: Sendable {
             proofSerial: request.proofSerial, auditSequence: request.auditSequence, verificationRequestID: request.verificationRequestID,
             facts: request.facts.map { MismatchedFact(key: $0.key, declared: $0.declared, fetched: $0.fetched) }, openedBy: staff
         )
-        try Self.run { () throws(NoProofError) in try MismatchCase.validate(opening) }
+        try MismatchCase.validate(opening)
         let issuing = try await activeUnit(request.issuingUnitCode, field: "issuing_unit_code")
         opening.issuingUnitName = issuing.name
         try await checkLinks(request, unit: unit)
         let moment = now()
         let built = opening
-        let new = try Self.run { () throws(NoProofError) in try MismatchCase.open(built, id: Self.newID("MM"), at: moment) }
-        let (stored, created) = try await Self.run { () async throws(NoProofError) in try await store.insertMismatch(new) }
+        let new = try MismatchCase.open(built, id: Self.newID("MM"), at: moment)
+        let (stored, created) = try await store.insertMismatch(new)
         if !created {
             guard opening.matches(stored) else {
                 throw RPCError(.alreadyExists, "mismatch \(stored.id) is already open for case \(stored.caseReference) and proof \(stored.proofType) with other facts; work on that case")
@@ -405,9 +383,7 @@ package final class OversightService: Sendable {
             }
         }
         if !request.verificationRequestID.isEmpty, let verifications {
-            let found = try await VerificationService.run { () async throws(NoProofError) in
-                try await verifications.request(id: request.verificationRequestID)
-            }
+            let found = try await verifications.request(id: request.verificationRequestID)
             guard let found else {
                 throw RPCError(.invalidArgument, "verification_request_id: no verification request \(request.verificationRequestID)")
             }
@@ -420,7 +396,7 @@ package final class OversightService: Sendable {
     private func mismatchTransition(_ existing: MismatchCase, context: CallContext, action: String, staff: String, result: String? = nil,
                                     _ body: @escaping @Sendable (inout MismatchCase) throws(NoProofError) -> Bool) async throws -> MismatchResponse {
         let moment = now()
-        let (record, changed) = try await Self.run { () async throws(NoProofError) in try await store.updateMismatch(id: existing.id, body) }
+        let (record, changed) = try await store.updateMismatch(id: existing.id, body)
         guard changed else { return MismatchResponse(mismatch: Self.message(record), replayed: true) }
         try await audited(context: context, action: action, staff: staff, item: record.itemCode, caseReference: record.caseReference,
                           holder: record.holderID, type: record.proofType, id: record.id, result: result ?? record.status.rawValue, at: moment)
@@ -433,16 +409,16 @@ package final class OversightService: Sendable {
         let unit = try context.requireUnit()
         try UnitService.requireTaskForce(unit, to: "register complaints (Art. 18)")
         let staff = try await member(UnitService.requireStaff(context), of: unit)
-        let channel = try Self.run { () throws(NoProofError) in try ComplaintChannel.parse(request.channel) }
-        let breach = try Self.run { () throws(NoProofError) in try BreachType.parse(request.breachType) }
+        let channel = try ComplaintChannel.parse(request.channel)
+        let breach = try BreachType.parse(request.breachType)
         let about = try await activeUnit(request.unitCode, field: "unit_code", requireActive: false)
         let registration = Complaint.Registration(
             channel: channel, channelReference: request.channelReference, unit: about.code.value, unitName: about.name, breachType: breach,
             summary: request.summary, complainant: request.complainant, linkedRecords: request.linkedRecords, registeredBy: staff
         )
         let moment = now()
-        let new = try Self.run { () throws(NoProofError) in try Complaint.register(registration, id: Self.newID("CP"), at: moment) }
-        let (stored, created) = try await Self.run { () async throws(NoProofError) in try await store.insertComplaint(new) }
+        let new = try Complaint.register(registration, id: Self.newID("CP"), at: moment)
+        let (stored, created) = try await store.insertComplaint(new)
         if !created {
             guard registration.matches(stored) else {
                 throw RPCError(.alreadyExists, "\(stored.channel.rawValue) reference \(stored.channelReference) is already complaint \(stored.id) with other content; use the channel's reference of this complaint")
@@ -457,7 +433,7 @@ package final class OversightService: Sendable {
     private func complaintTransition(_ existing: Complaint, context: CallContext, action: String, staff: String, result: String? = nil,
                                      _ body: @escaping @Sendable (inout Complaint) throws(NoProofError) -> Bool) async throws -> ComplaintResponse {
         let moment = now()
-        let (record, changed) = try await Self.run { () async throws(NoProofError) in try await store.updateComplaint(id: existing.id, body) }
+        let (record, changed) = try await store.updateComplaint(id: existing.id, body)
         guard changed else { return ComplaintResponse(complaint: Self.message(record), replayed: true) }
         try await audited(context: context, action: action, staff: staff, item: "", caseReference: record.channelReference, holder: "",
                           type: "", id: record.id, result: result ?? record.status.rawValue, at: moment)
@@ -487,7 +463,7 @@ package final class OversightService: Sendable {
     private func readableCommitment(_ id: String, context: CallContext) async throws -> Commitment {
         let unit = try context.requireUnit()
         guard !id.isEmpty else { throw RPCError(.invalidArgument, "id: required — the commitment id (CM-...)") }
-        guard let found = try await Self.run({ () async throws(NoProofError) in try await store.commitment(id: id) }) else {
+        guard let found = try await store.commitment(id: id) else {
             throw RPCError(.notFound, "no commitment \(id)")
         }
         guard found.unit == unit.unitCode || unit.isTaskForce else {
@@ -499,7 +475,7 @@ package final class OversightService: Sendable {
     private func readableMismatch(_ id: String, context: CallContext) async throws -> MismatchCase {
         let unit = try context.requireUnit()
         guard !id.isEmpty else { throw RPCError(.invalidArgument, "mismatch_id: required — the mismatch case id (MM-...)") }
-        guard let found = try await Self.run({ () async throws(NoProofError) in try await store.mismatch(id: id) }) else {
+        guard let found = try await store.mismatch(id: id) else {
             throw RPCError(.notFound, "no mismatch case \(id)")
         }
         guard found.unit == unit.unitCode || found.issuingUnit == unit.unitCode || unit.isTaskForce else {
@@ -520,7 +496,7 @@ package final class OversightService: Sendable {
     private func readableComplaint(_ id: String, context: CallContext) async throws -> Complaint {
         let unit = try context.requireUnit()
         guard !id.isEmpty else { throw RPCError(.invalidArgument, "complaint_id: required — the complaint id (CP-...)") }
-        guard let found = try await Self.run({ () async throws(NoProofError) in try await store.complaint(id: id) }) else {
+        guard let found = try await store.complaint(id: id) else {
             throw RPCError(.notFound, "no complaint \(id)")
         }
         guard found.routedTo == unit.unitCode || unit.isTaskForce else {
@@ -532,7 +508,7 @@ package final class OversightService: Sendable {
     /// The item of the unit's published list in force, or PERMISSION_DENIED saying why not.
     private func listedItem(_ code: String, unit: AuthenticatedUnit, at moment: Date, purpose: String) async throws -> ServiceItem {
         let unitCode = try UnitService.unitCode(unit.unitCode, field: "unit")
-        let list = try await UnitService.store { () async throws(NoProofError) in try await units.versionInForce(unit: unitCode, at: moment) }
+        let list = try await units.versionInForce(unit: unitCode, at: moment)
         guard let list else {
             throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; \(purpose) must cite an item of it")
         }
@@ -544,7 +520,7 @@ package final class OversightService: Sendable {
 
     private func member(_ staffID: String, of unit: AuthenticatedUnit) async throws -> String {
         let code = try UnitService.unitCode(unit.unitCode, field: "unit")
-        let found = try await UnitService.store { () async throws(NoProofError) in try await units.staffMember(staffID, of: code) }
+        let found = try await units.staffMember(staffID, of: code)
         guard let found, found.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
         }
@@ -553,7 +529,7 @@ package final class OversightService: Sendable {
 
     private func activeUnit(_ text: String, field: String, requireActive: Bool = true) async throws -> ServiceUnit {
         let code = try UnitService.unitCode(text, field: field)
-        let found = try await UnitService.store { () async throws(NoProofError) in try await units.unit(code: code) }
+        let found = try await units.unit(code: code)
         guard let found, found.active || !requireActive else {
             throw RPCError(.invalidArgument, "\(field): \(code.value) is not a registered, active unit; use one that 'noproof units' lists")
         }
@@ -666,11 +642,4 @@ package final class OversightService: Sendable {
         return prefix + "-" + String(format: "%016llX", generator.next() as UInt64)
     }
 
-    static func run<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
-        do { return try await body() } catch { throw RPCError(error) }
-    }
-
-    static func run<T>(_ body: () throws(NoProofError) -> T) throws(RPCError) -> T {
-        do { return try body() } catch { throw RPCError(error) }
-    }
 }

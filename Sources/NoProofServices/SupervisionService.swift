@@ -98,7 +98,7 @@ package struct SupervisionService: Sendable {
             }
             unitCode = code.value
         }
-        var registered = try await UnitService.store { () async throws(NoProofError) in try await units.units() }
+        var registered = try await units.units()
         if let unitCode {
             registered = registered.filter { $0.code.value == unitCode }
             if registered.isEmpty { throw RPCError(.notFound, "unit \(unitCode) is not registered; 'noproof units' lists the registered units") }
@@ -125,10 +125,10 @@ package struct SupervisionService: Sendable {
         // The lists as of the period's end (or now, while it runs), for the Art. 16 (1), (3), (4), (7) figures.
         let asOf = min(OversightStoreFigures.startOfDay(to.adding(days: 1)).addingTimeInterval(-0.001), now())
         // Every unit's history, for the issuing units the lists name, though the report may be of one unit.
-        let everyUnit = unitCode == nil ? registered : try await UnitService.store { () async throws(NoProofError) in try await units.units() }
+        let everyUnit = unitCode == nil ? registered : try await units.units()
         var histories: [String: [ItemListVersion]] = [:]
         for unit in everyUnit {
-            histories[unit.code.value] = try await UnitService.store { () async throws(NoProofError) in try await units.listHistory(unit: unit.code) }
+            histories[unit.code.value] = try await units.listHistory(unit: unit.code)
         }
         let issuingUnits = issuers.union(UnitListFacts.verificationIssuers(Array(histories.values)))
         var listFacts: [String: UnitListFacts] = [:]
@@ -184,7 +184,7 @@ package struct SupervisionService: Sendable {
         try UnitService.requireTaskForce(caller, to: "record Art. 17 exemptions")
         let staffID = try UnitService.requireSignedIn(context, to: "record Art. 17 exemptions")
         let taskForce = try UnitService.unitCode(caller.unitCode, field: "connection unit")
-        let member = try await UnitService.store { () async throws(NoProofError) in try await units.staffMember(staffID, of: taskForce) }
+        let member = try await units.staffMember(staffID, of: taskForce)
         guard let member, member.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of the task force office (\(caller.unitCode))")
         }
@@ -192,7 +192,7 @@ package struct SupervisionService: Sendable {
             throw RPCError(.unavailable, "this server keeps no exemption records (no oversight store); nothing was recorded")
         }
         let unit = try UnitService.unitCode(request.unitCode)
-        guard try await UnitService.store({ () async throws(NoProofError) in try await units.unit(code: unit) }) != nil else {
+        guard try await units.unit(code: unit) != nil else {
             throw RPCError(.notFound, "unit \(unit) is not registered; 'noproof units' lists the registered units")
         }
         guard SupervisionThresholds.defaults[request.flag] != nil else {
@@ -201,16 +201,14 @@ package struct SupervisionService: Sendable {
         let from = try Self.date(request.fromDate, field: "from_date")
         let to = try Self.date(request.toDate, field: "to_date")
         let moment = now()
-        let exemption = try OversightService.run { () throws(NoProofError) in
-            try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
-                                   ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
-        }
+        let exemption = try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
+                               ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
         let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID, staff: staffID,
                                  action: "Supervision.Exempt", itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
                                  typeCode: exemption.ground, licenceID: exemption.id, result: AuditedChange.intended,
                                  counterpartUnit: unit.value)
         let stored = try await AuditedChange.run(audit: audit, logger: logger, intent: [intent], change: { () async throws -> (record: FlagExemption, created: Bool) in
-            try await OversightService.run { () async throws(NoProofError) in try await exemptions.insertExemption(exemption) }
+            try await exemptions.insertExemption(exemption)
         }, outcome: { result in
             var record = intent.with(result: result.created ? "exempted" : "already exempted")
             record.licenceID = result.record.id
@@ -237,9 +235,7 @@ package struct SupervisionService: Sendable {
             unitCode = code.value
         }
         guard let exemptions else { return ListExemptionsResponse() }
-        let found = try await OversightService.run { () async throws(NoProofError) in
-            try await exemptions.exemptions(unit: unitCode, from: from, through: to)
-        }
+        let found = try await exemptions.exemptions(unit: unitCode, from: from, through: to)
         await record(AuditRecord(atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
                                  staff: context.staff ?? "", action: "Supervision.ListExemptions", itemCode: "",
                                  caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
@@ -256,7 +252,7 @@ package struct SupervisionService: Sendable {
 
     package func whoLooked(_ request: WhoLookedRequest, context: CallContext) async throws -> WhoLookedResponse {
         let portal = try context.requireCitizenPortal()
-        let holder = try UnitService.validated { () throws(ValidationError) in try Holder.parse(request.holderID, field: "holder_id") }
+        let holder = try Holder.parse(request.holderID, field: "holder_id")
         var before: Int64?
         if !request.pageToken.isEmpty {
             guard let token = Int64(request.pageToken), token > 0 else {
@@ -274,7 +270,7 @@ package struct SupervisionService: Sendable {
             throw RPCError(.unavailable, "the audit trail could not be read; retry")
         }
         let page = Array(found.prefix(limit))
-        let registered = try await UnitService.store { () async throws(NoProofError) in try await units.units() }
+        let registered = try await units.units()
         let unitNames = Dictionary(registered.map { ($0.code.value, $0.name) }, uniquingKeysWith: { first, _ in first })
         var itemNames: [String: [String: String]] = [:]    // unit -> item code -> name (newest version naming it)
         var proofNames: [String: [String: String]] = [:]   // unit -> proof code -> name as its list writes it
@@ -313,9 +309,9 @@ package struct SupervisionService: Sendable {
         }
     }
 
-    static func date(_ text: String, field: String) throws(RPCError) -> CivilDate {
+    static func date(_ text: String, field: String) throws -> CivilDate {
         guard !text.isEmpty else { throw RPCError(.invalidArgument, "\(field): required — a civil date YYYY-MM-DD (China Standard Time)") }
-        return try UnitService.validated { () throws(ValidationError) in try CivilDate.parse(text, field: field) }
+        return try CivilDate.parse(text, field: field)
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }

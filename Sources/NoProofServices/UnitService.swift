@@ -63,7 +63,7 @@ package struct UnitService: Sendable {
 
     package func register(in registry: inout RPCRegistry) {
         registry.unary(UnitMethods.listUnits, ListUnitsRequest.self, ListUnitsResponse.self) { _, _ in
-            ListUnitsResponse(units: try await Self.store { () async throws(NoProofError) in try await store.units() }.map(UnitInfo.init))
+            ListUnitsResponse(units: try await store.units().map(UnitInfo.init))
         }
         registry.unary(UnitMethods.getUnit, GetUnitRequest.self, GetUnitResponse.self) { request, context in
             _ = try context.requireUnit()
@@ -72,9 +72,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.listStaff, ListStaffRequest.self, ListStaffResponse.self) { request, context in
             let unit = try context.requireUnit()
             let code = try Self.unitCode(request.unitCode.isEmpty ? unit.unitCode : request.unitCode)
-            let staff = try await Self.store { () async throws(NoProofError) in
-                try await store.staff(of: code, includeInactive: request.includeInactive)
-            }
+            let staff = try await store.staff(of: code, includeInactive: request.includeInactive)
             return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
         }
         registry.unary(UnitMethods.createUnit, CreateUnitRequest.self, GetUnitResponse.self) { request, context in
@@ -82,17 +80,15 @@ package struct UnitService: Sendable {
             try Self.requireTaskForce(unit, to: "register units")
             let staff = try await member(Self.requireSignedIn(context, to: "register units"), of: unit, roles: nil)
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
-            let created = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
-            let members = try Self.validated { () throws(ValidationError) in
-                try request.staff.enumerated().map { index, entry throws(ValidationError) in
-                    try StaffMember(message: entry, active: true, field: "staff[\(index)]")
-                }
+            let created = try ServiceUnit(message: message)
+            let members = try request.staff.enumerated().map { index, entry throws(ValidationError) in
+                try StaffMember(message: entry, active: true, field: "staff[\(index)]")
             }
             let moment = now()
             let intent = try auditRecord(context, action: "Unit.Create", staff: staff, subject: created.code.value,
                                          counterpart: created.code.value, at: moment)
-            try await audited([intent], { () async throws(RPCError) in
-                try await Self.store { () async throws(NoProofError) in try await store.createUnit(created, staff: members, at: moment) }
+            try await audited([intent], { () async throws in
+                try await store.createUnit(created, staff: members, at: moment)
             }, outcome: { _ in [intent.with(result: "created")] })
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
             try? await gate?.refresh(publishingDue: false)
@@ -103,12 +99,12 @@ package struct UnitService: Sendable {
             try Self.requireTaskForce(unit, to: "change units")
             let staff = try await member(Self.requireSignedIn(context, to: "change units"), of: unit, roles: nil)
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
-            let changed = try Self.validated { () throws(ValidationError) in try ServiceUnit(message: message) }
+            let changed = try ServiceUnit(message: message)
             let moment = now()
             let intent = try auditRecord(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
                                          counterpart: changed.code.value, at: moment)
-            try await audited([intent], { () async throws(RPCError) in
-                try await Self.store { () async throws(NoProofError) in try await store.updateUnit(changed, at: moment) }
+            try await audited([intent], { () async throws in
+                try await store.updateUnit(changed, at: moment)
             }, outcome: { _ in [intent.with(result: changed.active ? "updated" : "deactivated")] })
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
             await reloadGate()
@@ -126,15 +122,11 @@ package struct UnitService: Sendable {
             let staff = try await member(Self.requireSignedIn(context, to: "revoke credentials"), of: unit, roles: nil)
             guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
             let moment = now()
-            let target = try await Self.store { () async throws(NoProofError) in
-                try await store.credential(id: request.credentialID)
-            }
+            let target = try await store.credential(id: request.credentialID)
             let intent = try auditRecord(context, action: "Credential.Revoke", staff: staff, subject: String(request.credentialID.prefix(128)),
                                          counterpart: target?.unitCode.value ?? "", at: moment)
-            let revoked = try await audited([intent], { () async throws(RPCError) in
-                try await Self.store { () async throws(NoProofError) in
-                    try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
-                }
+            let revoked = try await audited([intent], { () async throws in
+                try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
             }, outcome: { _ in [intent.with(result: "revoked")] })
             // Sessions already open with it end now, not just new authentications.
             let closed = sessions?.revoke(
@@ -150,11 +142,11 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
             try Self.requireTaskForce(try context.requireUnit(), to: "list credentials")
             let codes = request.unitCode.isEmpty
-                ? try await Self.store { () async throws(NoProofError) in try await store.units() }.map(\.code)
+                ? try await store.units().map(\.code)
                 : [try await existingUnit(try Self.unitCode(request.unitCode)).code]
             var credentials: [CredentialInfo] = []
             for code in codes {
-                credentials += try await Self.store { () async throws(NoProofError) in try await store.credentials(of: code) }
+                credentials += try await store.credentials(of: code)
                     .map(CredentialInfo.init)
             }
             return ListCredentialsResponse(credentials: credentials)
@@ -163,7 +155,7 @@ package struct UnitService: Sendable {
             try Self.requireTaskForce(try context.requireUnit(), to: "read the denial log")
             let code = request.unitCode.isEmpty ? nil : try Self.unitCode(request.unitCode)
             let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
-            let records = try await Self.store { () async throws(NoProofError) in try await store.denials(unit: code, limit: limit) }
+            let records = try await store.denials(unit: code, limit: limit)
             return ListDenialsResponse(denials: records.map {
                 DenialEntry(atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
                             itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
@@ -178,7 +170,7 @@ package struct UnitService: Sendable {
     private func registerLists(in registry: inout RPCRegistry) {
         registry.unary(UnitMethods.getItemList, GetItemListRequest.self, GetItemListResponse.self) { request, context in
             let unit = try await existingUnit(try Self.unitCode(request.unitCode))
-            let history = try await Self.store { () async throws(NoProofError) in try await store.listHistory(unit: unit.code) }
+            let history = try await store.listHistory(unit: unit.code)
             // The unit itself and the task force office also see versions still under work.
             let insider = context.unit.map { !$0.isCitizenPortal && ($0.unitCode == unit.code.value || $0.isTaskForce) } ?? false
             let visible = insider ? history : history.filter { $0.status == .published }
@@ -195,13 +187,9 @@ package struct UnitService: Sendable {
         }
         registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
-            let items = try Self.validated { () throws(ValidationError) in
-                try request.items.enumerated().map { index, item throws(ValidationError) in try ServiceItem(message: item, field: "items[\(index)]") }
-            }
-            let changes = try Self.validated { () throws(ValidationError) in
-                try request.changes.enumerated().map { index, change throws(ValidationError) in
-                    try ListChange(message: change, field: "changes[\(index)]")
-                }
+            let items = try request.items.enumerated().map { index, item throws(ValidationError) in try ServiceItem(message: item, field: "items[\(index)]") }
+            let changes = try request.changes.enumerated().map { index, change throws(ValidationError) in
+                try ListChange(message: change, field: "changes[\(index)]")
             }
             let version = try Self.version(request.version)
             let moment = now()
@@ -252,7 +240,7 @@ package struct UnitService: Sendable {
             }
             let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
             let version = try Self.version(request.version)
-            let current = try await Self.store { () async throws(NoProofError) in try await store.listVersion(unit: code, version: version) }
+            let current = try await store.listVersion(unit: code, version: version)
             if let current, current.status == .published {
                 // Already published (for example by the server when its effective time came).
                 return ItemListResponse(list: ItemList(current))
@@ -270,15 +258,15 @@ package struct UnitService: Sendable {
             if request.history {
                 var wanted = [Int(request.year)]
                 if request.year == 0 {
-                    wanted = try await Self.store { () async throws(NoProofError) in try await store.calendarYears() }.map(\.data.year)
+                    wanted = try await store.calendarYears().map(\.data.year)
                 }
                 var all: [PublishedCalendarYear] = []
                 for year in wanted {
-                    all += try await Self.store { () async throws(NoProofError) in try await store.calendarHistory(year: year) }
+                    all += try await store.calendarHistory(year: year)
                 }
                 years = all
             } else {
-                years = try await Self.store { () async throws(NoProofError) in try await store.calendarYears() }
+                years = try await store.calendarYears()
                     .filter { request.year == 0 || $0.data.year == Int(request.year) }
             }
             if request.year != 0, years.isEmpty {
@@ -293,19 +281,17 @@ package struct UnitService: Sendable {
 
     /// The task force office publishes one year of the working-day calendar (signed in, audited
     /// fail-closed as `Calendar.Publish`); it is in force for new decisions at once.
-    private func publishCalendarYear(_ request: PublishCalendarYearRequest, context: CallContext) async throws(RPCError) -> PublishCalendarYearResponse {
+    private func publishCalendarYear(_ request: PublishCalendarYearRequest, context: CallContext) async throws -> PublishCalendarYearResponse {
         let unit = try context.requireUnit()
         try Self.requireTaskForce(unit, to: "publish the working-day calendar")
         let staff = try await member(Self.requireSignedIn(context, to: "publish the working-day calendar"), of: unit, roles: nil)
         guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
-        let year = try Self.validated { () throws(ValidationError) in try CalendarYear(message: message) }
+        let year = try CalendarYear(message: message)
         let moment = now()
         let intent = try auditRecord(context, action: "Calendar.Publish", staff: staff, subject: "CALENDAR \(year.year)",
                                      counterpart: unit.unitCode, at: moment)
-        let published = try await audited([intent], { () async throws(RPCError) in
-            try await Self.store { () async throws(NoProofError) in
-                try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
-            }
+        let published = try await audited([intent], { () async throws in
+            try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
         }, outcome: { published in [intent.with(result: "v\(published.version)\(year.provisional ? " provisional" : "")")] })
         logger.info("calendar year published", metadata: ["year": "\(year.year)", "version": "\(published.version)", "by": "\(staff)",
                                                           "holidays": "\(year.holidays.count)", "working_days": "\(year.workingDays.count)"])
@@ -315,7 +301,7 @@ package struct UnitService: Sendable {
     /// Runs a list change, audits it (a submission also audits each change it reports late) and
     /// reloads the access gate's lists so lookups follow at once.
     private func listChange(_ action: String, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
-                            _ body: () async throws(NoProofError) -> ItemListVersion) async throws(RPCError) -> ItemListResponse {
+                            _ body: () async throws(NoProofError) -> ItemListVersion) async throws -> ItemListResponse {
         let unit = try context.requireUnit()
         let moment = now()
         // The intent names the version asked for (a new draft's number is the store's to give).
@@ -323,7 +309,7 @@ package struct UnitService: Sendable {
                                  action: action, itemCode: "", caseReference: version.map { "LIST \(code.value) v\($0)" } ?? "LIST \(code.value) new draft",
                                  holderID: "", typeCode: "", licenceID: "", result: "",
                                  counterpartUnit: code.value == unit.unitCode ? "" : code.value)
-        let list = try await audited([intent], { () async throws(RPCError) in try await Self.store(body) }, outcome: { list in
+        let list = try await audited([intent], { () async throws in try await body() }, outcome: { list in
             listRecords(list, action: action, unit: unit, staff: staff, at: moment)
         })
         await reloadGate()
@@ -366,7 +352,7 @@ package struct UnitService: Sendable {
     /// The audit record of an administrative change by the connection's unit (its result is set
     /// by `audited`: `intended`, then the outcome).
     private func auditRecord(_ context: CallContext, action: String, staff: String, subject: String,
-                             counterpart: String, at moment: Date) throws(RPCError) -> AuditRecord {
+                             counterpart: String, at moment: Date) throws -> AuditRecord {
         let unit = try context.requireUnit()
         return AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
                            action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
@@ -375,13 +361,9 @@ package struct UnitService: Sendable {
 
     /// Makes a privileged change fail closed (`AuditedChange`): `intent` is durable before `change`
     /// runs, else UNAVAILABLE and nothing is changed; then the records `outcome` builds are written.
-    private func audited<T>(_ intent: [AuditRecord], _ change: () async throws(RPCError) -> T,
-                            outcome: (T) -> [AuditRecord]) async throws(RPCError) -> T {
-        do {
-            return try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: change, outcome: outcome)
-        } catch {
-            throw RPCError(error)
-        }
+    private func audited<T>(_ intent: [AuditRecord], _ change: () async throws -> T,
+                            outcome: (T) -> [AuditRecord]) async throws -> T {
+        try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: change, outcome: outcome)
     }
 
     private func reloadGate() async {
@@ -394,7 +376,7 @@ package struct UnitService: Sendable {
     }
 
     /// The unit and acting staff member of a change the unit makes to its own list.
-    private func ownList(_ unitCode: String, context: CallContext, to action: String) throws(RPCError) -> (UnifiedSocialCreditCode, String) {
+    private func ownList(_ unitCode: String, context: CallContext, to action: String) throws -> (UnifiedSocialCreditCode, String) {
         let unit = try context.requireUnit()
         let code = try Self.unitCode(unitCode.isEmpty ? unit.unitCode : unitCode)
         guard unit.unitCode == code.value else {
@@ -405,7 +387,7 @@ package struct UnitService: Sendable {
 
     /// The list and the reviewing staff member: the task force office's supervisor (督办员).
     private func review(_ unitCode: String, _ version: UInt32, context: CallContext,
-                        to action: String) async throws(RPCError) -> (UnifiedSocialCreditCode, Int, String) {
+                        to action: String) async throws -> (UnifiedSocialCreditCode, Int, String) {
         let unit = try context.requireUnit()
         try Self.requireTaskForce(unit, to: "\(action) item lists (Art. 5)")
         let code = try Self.unitCode(unitCode)
@@ -413,7 +395,7 @@ package struct UnitService: Sendable {
         return (code, try Self.version(version), staff)
     }
 
-    private func loadItemLists(_ request: LoadItemListsRequest, context: CallContext) async throws(RPCError) -> LoadItemListsResponse {
+    private func loadItemLists(_ request: LoadItemListsRequest, context: CallContext) async throws -> LoadItemListsResponse {
         let unit = try context.requireUnit()
         let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
         let format = request.format.isEmpty
@@ -442,8 +424,8 @@ package struct UnitService: Sendable {
                         action: "List.Load", itemCode: "", caseReference: "LIST \(code) load", holderID: "", typeCode: "",
                         licenceID: "", result: "", counterpartUnit: code == unit.unitCode ? "" : code)
         }
-        let report = try await audited(intents, { () async throws(RPCError) in
-            try await Self.store { () async throws(NoProofError) in try await store.loadLists(loading, by: staff, at: moment) }
+        let report = try await audited(intents, { () async throws in
+            try await store.loadLists(loading, by: staff, at: moment)
         }, outcome: { report in
             report.loaded.map {
                 AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
@@ -462,7 +444,7 @@ package struct UnitService: Sendable {
 
     // MARK: Staff and credentials
 
-    private func setStaff(_ request: SetStaffRequest, context: CallContext) async throws(RPCError) -> ListStaffResponse {
+    private func setStaff(_ request: SetStaffRequest, context: CallContext) async throws -> ListStaffResponse {
         let unit = try context.requireUnit()
         let code = try Self.unitCode(request.unitCode.isEmpty ? unit.unitCode : request.unitCode)
         guard unit.unitCode == code.value || unit.isTaskForce else {
@@ -475,23 +457,21 @@ package struct UnitService: Sendable {
         // made by the person signed in — never by a system credential naming someone.
         let actor = try await member(Self.requireSignedIn(context, to: "set a unit's staff"), of: unit, roles: [.supervisor])
         // Members listed are the active staff; members left out are deactivated by the store.
-        let members = try Self.validated { () throws(ValidationError) in
-            try request.staff.enumerated().map { index, entry throws(ValidationError) in
-                try StaffMember(message: entry, active: true, field: "staff[\(index)]")
-            }
+        let members = try request.staff.enumerated().map { index, entry throws(ValidationError) in
+            try StaffMember(message: entry, active: true, field: "staff[\(index)]")
         }
         let moment = now()
         let intent = try auditRecord(context, action: "Staff.Set", staff: actor, subject: code.value, counterpart: code.value, at: moment)
-        try await audited([intent], { () async throws(RPCError) in
-            try await Self.store { () async throws(NoProofError) in try await store.replaceStaff(of: code, with: members, at: moment) }
+        try await audited([intent], { () async throws in
+            try await store.replaceStaff(of: code, with: members, at: moment)
         }, outcome: { _ in [intent.with(result: "replaced")] })
-        let staff = try await Self.store { () async throws(NoProofError) in try await store.staff(of: code, includeInactive: true) }
+        let staff = try await store.staff(of: code, includeInactive: true)
         logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)/\(actor)", "members": "\(members.count)"])
         await reloadGate()
         return ListStaffResponse(unitCode: code.value, staff: staff.map(StaffEntry.init))
     }
 
-    private func issueCredential(_ request: IssueCredentialRequest, context: CallContext) async throws(RPCError) -> IssueCredentialResponse {
+    private func issueCredential(_ request: IssueCredentialRequest, context: CallContext) async throws -> IssueCredentialResponse {
         let unit = try context.requireUnit()
         try Self.requireTaskForce(unit, to: "issue credentials")
         let staff = try await member(Self.requireSignedIn(context, to: "issue credentials"), of: unit, roles: nil)
@@ -502,17 +482,15 @@ package struct UnitService: Sendable {
         }
         let moment = now()
         let certificate = request.certificateSha256.isEmpty ? nil : request.certificateSha256
-        let (credential, secret) = try Self.validated { () throws(ValidationError) in
-            let staffID = request.staffID.isEmpty ? nil : request.staffID
-            let kind = request.kind.isEmpty && staffID != nil ? CredentialKind.staff : try CredentialKind.parse(request.kind)
-            return try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
-                                        expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
-                                        rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
-        }
+        let staffID = request.staffID.isEmpty ? nil : request.staffID
+        let kind = request.kind.isEmpty && staffID != nil ? CredentialKind.staff : try CredentialKind.parse(request.kind)
+        let (credential, secret) = try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
+                                                        expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
+                                                        rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
         let intent = try auditRecord(context, action: "Credential.Issue", staff: staff, subject: credential.id,
                                      counterpart: target.code.value, at: moment)
-        try await audited([intent], { () async throws(RPCError) in
-            try await Self.store { () async throws(NoProofError) in try await store.insertCredential(credential) }
+        try await audited([intent], { () async throws in
+            try await store.insertCredential(credential)
         }, outcome: { _ in [intent.with(result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)")] })
         logger.info("credential issued", metadata: [
             "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
@@ -525,8 +503,8 @@ package struct UnitService: Sendable {
     // MARK: Checks
 
     /// The registered unit with `code`, or NOT_FOUND.
-    private func existingUnit(_ code: UnifiedSocialCreditCode) async throws(RPCError) -> ServiceUnit {
-        guard let unit = try await Self.store({ () async throws(NoProofError) in try await store.unit(code: code) }) else {
+    private func existingUnit(_ code: UnifiedSocialCreditCode) async throws -> ServiceUnit {
+        guard let unit = try await store.unit(code: code) else {
             throw RPCError(.notFound, "unit \(code) is not registered; 'noproof units' lists the registered units")
         }
         return unit
@@ -534,15 +512,15 @@ package struct UnitService: Sendable {
 
     /// "What must the applicant bring for item X": from the unit's published list in force, each
     /// proof with its method and what to do (only an excluded proof is brought by the applicant).
-    func showItem(_ request: ShowItemRequest, context: CallContext) async throws(RPCError) -> ShowItemResponse {
+    func showItem(_ request: ShowItemRequest, context: CallContext) async throws -> ShowItemResponse {
         let given = request.unitCode.isEmpty ? (context.unit.flatMap { $0.isCitizenPortal ? nil : $0.unitCode } ?? "") : request.unitCode
         guard !given.isEmpty else {
             throw RPCError(.invalidArgument, "unit_code: required without a unit's credential — the unit whose list names the item")
         }
         let unit = try await existingUnit(try Self.unitCode(given))
-        try Self.validated { () throws(ValidationError) in try ServiceItem.validateCode(request.itemCode, field: "item_code") }
+        try ServiceItem.validateCode(request.itemCode, field: "item_code")
         let moment = now()
-        let list = try await Self.store { () async throws(NoProofError) in try await store.versionInForce(unit: unit.code, at: moment) }
+        let list = try await store.versionInForce(unit: unit.code, at: moment)
         guard let list else {
             throw RPCError(.failedPrecondition, "\(unit.name) (\(unit.code)) has no published item list in force; nothing may be asked of an applicant by list (Art. 5)")
         }
@@ -563,9 +541,9 @@ package struct UnitService: Sendable {
 
     /// `staffID` if it is an active member of the connection's unit with one of `roles` (any role
     /// when nil); PERMISSION_DENIED otherwise.
-    private func member(_ staffID: String, of unit: AuthenticatedUnit, roles: Set<StaffRole>?) async throws(RPCError) -> String {
+    private func member(_ staffID: String, of unit: AuthenticatedUnit, roles: Set<StaffRole>?) async throws -> String {
         let code = try Self.unitCode(unit.unitCode)
-        let found = try await Self.store { () async throws(NoProofError) in try await store.staffMember(staffID, of: code) }
+        let found = try await store.staffMember(staffID, of: code)
         guard let found, found.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
         }
@@ -580,7 +558,7 @@ package struct UnitService: Sendable {
     /// the person it belongs to — a "staff" metadata entry naming anyone else is PERMISSION_DENIED;
     /// on a departmental system's credential, the `staff` metadata entry (INVALID_ARGUMENT when
     /// missing or malformed). Callers still check that the id is an active member of the unit.
-    static func requireStaff(_ context: CallContext) throws(RPCError) -> String {
+    static func requireStaff(_ context: CallContext) throws -> String {
         if let signedIn = context.unit?.staffID {
             if let claimed = context.staff, !claimed.isEmpty, claimed != signedIn {
                 throw RPCError(.permissionDenied, "this connection is signed in as staff member \(signedIn) and cannot act as \(claimed); drop the staff metadata or sign in with \(claimed)'s own credential")
@@ -590,17 +568,15 @@ package struct UnitService: Sendable {
         guard let staff = context.staff, !staff.isEmpty else {
             throw RPCError(.invalidArgument, "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF)")
         }
-        return try validated { () throws(ValidationError) in
-            try StaffMember.validateID(staff, field: "staff")
-            return staff
-        }
+        try StaffMember.validateID(staff, field: "staff")
+        return staff
     }
 
     /// The staff member signed in on this connection with their own staff credential, for acts
     /// that carry a person's authority (approving lists, answering verification, acting as
     /// supervisor, changing staff and credentials). On a departmental system's credential the
     /// "staff" metadata is only a name the system typed, so such acts are PERMISSION_DENIED.
-    static func requireSignedIn(_ context: CallContext, to action: String) throws(RPCError) -> String {
+    static func requireSignedIn(_ context: CallContext, to action: String) throws -> String {
         let unit = try context.requireUnit()
         guard unit.staffID != nil else {
             throw RPCError(.permissionDenied, "to \(action) the staff member must sign in with their own staff credential; this connection uses "
@@ -610,27 +586,20 @@ package struct UnitService: Sendable {
         return try requireStaff(context)
     }
 
-    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws(RPCError) {
+    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws {
         guard unit.isTaskForce else {
             throw RPCError(.permissionDenied, "only the task force office (工作专班办公室) may \(action); this connection acts for \(unit.unitName) (\(unit.unitCode))")
         }
     }
 
-    static func unitCode(_ text: String, field: String = "unit_code") throws(RPCError) -> UnifiedSocialCreditCode {
+    static func unitCode(_ text: String, field: String = "unit_code") throws -> UnifiedSocialCreditCode {
         guard !text.isEmpty else { throw RPCError(.invalidArgument, "\(field): required — the unit's unified social credit code") }
-        return try validated { () throws(ValidationError) in try UnifiedSocialCreditCode.parse(text, field: field) }
+        return try UnifiedSocialCreditCode.parse(text, field: field)
     }
 
-    static func version(_ version: UInt32) throws(RPCError) -> Int {
+    static func version(_ version: UInt32) throws -> Int {
         guard version > 0 else { throw RPCError(.invalidArgument, "version: required — the list version number (from 1)") }
         return Int(version)
     }
 
-    static func store<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
-        do { return try await body() } catch { throw RPCError(error) }
-    }
-
-    static func validated<T>(_ body: () throws(ValidationError) -> T) throws(RPCError) -> T {
-        do { return try body() } catch { throw RPCError(error) }
-    }
 }

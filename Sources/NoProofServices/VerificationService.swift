@@ -98,16 +98,12 @@ package final class VerificationService: Sendable {
         }
         registry.unary(VerificationMethods.listQueue, ListVerificationsRequest.self, ListVerificationsResponse.self) { [self] request, context in
             let unit = try context.requireUnit()
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.queue(issuingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
-            }
+            let found = try await store.queue(issuingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
             return ListVerificationsResponse(requests: found.map { record($0) })
         }
         registry.unary(VerificationMethods.listFiled, ListVerificationsRequest.self, ListVerificationsResponse.self) { [self] request, context in
             let unit = try context.requireUnit()
-            let found = try await Self.run { () async throws(NoProofError) in
-                try await store.filed(requestingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
-            }
+            let found = try await store.filed(requestingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
             return ListVerificationsResponse(requests: found.map { record($0) })
         }
         registry.serverStreaming(VerificationMethods.watchQueue, WatchVerificationQueueRequest.self, VerificationEvent.self) { [self] request, context, writer in
@@ -115,9 +111,7 @@ package final class VerificationService: Sendable {
             let member = try await member(UnitService.requireStaff(context), of: unit.unitCode, unitName: unit.unitName)
             let stream = events.subscribe(.queue(unit: unit.unitCode, supervisor: member.role == .supervisor))
             if request.includeOpen {
-                let open = try await Self.run { () async throws(NoProofError) in
-                    try await store.queue(issuingUnit: unit.unitCode, includeFinished: false, limit: 1000)
-                }
+                let open = try await store.queue(issuingUnit: unit.unitCode, includeFinished: false, limit: 1000)
                 for pending in open {
                     try await writer.send(NoProofCodec.VerificationEvent(kind: "queued", atMillis: millis(now()), request: record(pending)))
                 }
@@ -169,7 +163,7 @@ package final class VerificationService: Sendable {
             databaseBacked: databaseBacked(request.proofType),
             caseAcceptedAt: request.caseAcceptedAtMillis == 0 ? nil : Self.date(request.caseAcceptedAtMillis), filedBy: staff.id
         )
-        try Self.run { () throws(NoProofError) in try VerificationRequest.validate(filing) }
+        try VerificationRequest.validate(filing)
         do {
             _ = try Holder.parse(request.holderID, field: "holder_id")
         } catch {
@@ -207,9 +201,7 @@ package final class VerificationService: Sendable {
             // (never later than now), not the caller's (Art. 10: the issuing unit's limit depends on it).
             let start = min(filing.caseAcceptedAt ?? moment, moment)
             let calendar = calendarBook?.calendar ?? .default
-            let served = try Self.run { () throws(NoProofError) in
-                try VerificationDeadlines.promisedCompletion(promised, acceptedAt: start, calendar: calendar)
-            }
+            let served = try VerificationDeadlines.promisedCompletion(promised, acceptedAt: start, calendar: calendar)
             if request.promisedCompletionAtMillis != 0, abs(request.promisedCompletionAtMillis - millis(served)) > 60_000 {
                 throw RPCError(.invalidArgument, "promised_completion_at_millis: item \(item.code) (\(item.name)) promises \(promised) in \(unit.unitName)'s published list, so the case accepted \(Self.format(start)) must be finished by \(Self.format(served)) (\(millis(served))); omit the field (0) to let the server compute it from the list, or send that time")
             }
@@ -217,8 +209,8 @@ package final class VerificationService: Sendable {
         }
         let id = Self.newID()
         let built = filing, clock = officeClock
-        let new = try Self.run { () throws(NoProofError) in try VerificationRequest.file(built, id: id, at: moment, clock: clock) }
-        let (stored, created) = try await Self.run { () async throws(NoProofError) in try await store.insert(new) }
+        let new = try VerificationRequest.file(built, id: id, at: moment, clock: clock)
+        let (stored, created) = try await store.insert(new)
         if !created {
             guard filing.matches(stored) else {
                 throw RPCError(.alreadyExists, "request_key \(request.requestKey) was already used for request \(stored.id) with different content; use a new key for a new request")
@@ -237,7 +229,7 @@ package final class VerificationService: Sendable {
     /// verification from `issuing`; PERMISSION_DENIED saying what is wrong otherwise.
     private func listedItem(unit: AuthenticatedUnit, requester: UnifiedSocialCreditCode, purpose: Purpose, proofType: String,
                             issuing: UnifiedSocialCreditCode, at moment: Date, refiling returned: VerificationRequest? = nil) async throws -> ServiceItem {
-        let list = try await UnitService.store { () async throws(NoProofError) in try await units.versionInForce(unit: requester, at: moment) }
+        let list = try await units.versionInForce(unit: requester, at: moment)
         guard let list else {
             throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
         }
@@ -285,7 +277,7 @@ package final class VerificationService: Sendable {
             throw RPCError(.permissionDenied, "only the requesting unit \(existing.requestingUnitName) (\(existing.requestingUnit)) re-files its request")
         }
         let staff = try await member(UnitService.requireStaff(context), of: unit.unitCode, unitName: unit.unitName)
-        if let next = existing.refiledAs, let already = try await Self.run({ () async throws(NoProofError) in try await store.request(id: next) }) {
+        if let next = existing.refiledAs, let already = try await store.request(id: next) {
             return VerificationResponse(request: record(already), replayed: true)
         }
         guard existing.status == .returned else {
@@ -311,10 +303,8 @@ package final class VerificationService: Sendable {
         }
         let id = Self.newID()
         let backed = existing.databaseBacked, clock = officeClock
-        let (new, created) = try await Self.run { () async throws(NoProofError) in
-            try await store.refile(id: existing.id) { old throws(NoProofError) in
-                try old.refiling(to: target.value, unitName: targetUnit.name, id: id, by: staff.id, databaseBacked: backed, at: moment, clock: clock)
-            }
+        let (new, created) = try await store.refile(id: existing.id) { old throws(NoProofError) in
+            try old.refiling(to: target.value, unitName: targetUnit.name, id: id, by: staff.id, databaseBacked: backed, at: moment, clock: clock)
         }
         guard created else { return VerificationResponse(request: record(new), replayed: true) }
         try await audited(new, context: context, action: "Verification.Refile", staff: staff.id, result: "filed", at: moment)
@@ -391,7 +381,7 @@ package final class VerificationService: Sendable {
 
     private func transition(_ existing: VerificationRequest, context: CallContext, action: String, kind: String, staff: String, at moment: Date,
                             _ body: @escaping @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool) async throws -> VerificationResponse {
-        let (request, changed) = try await Self.run { () async throws(NoProofError) in try await store.update(id: existing.id, body) }
+        let (request, changed) = try await store.update(id: existing.id, body)
         guard changed else { return VerificationResponse(request: record(request), replayed: true) }
         let result = kind == "answered" ? (request.outcome?.rawValue ?? kind) : kind
         try await audited(request, context: context, action: action, staff: staff, result: request.finishedLate ? "\(result) late" : result, at: moment)
@@ -445,7 +435,7 @@ package final class VerificationService: Sendable {
         guard Self.isRequestID(id) else {
             throw RPCError(.invalidArgument, "request_id: \"\(id.prefix(40))\" is not a verification request id ('VR-' and 16 hex digits, as File answered)")
         }
-        guard let request = try await Self.run({ () async throws(NoProofError) in try await store.request(id: id) }) else {
+        guard let request = try await store.request(id: id) else {
             throw RPCError(.notFound, "no verification request \(id)")
         }
         guard unit.unitCode == request.requestingUnit || unit.unitCode == request.issuingUnit else {
@@ -478,7 +468,7 @@ package final class VerificationService: Sendable {
 
     private func member(_ staffID: String, of unitCode: String, unitName: String) async throws -> StaffMember {
         let code = try UnitService.unitCode(unitCode, field: "unit")
-        let found = try await UnitService.store { () async throws(NoProofError) in try await units.staffMember(staffID, of: code) }
+        let found = try await units.staffMember(staffID, of: code)
         guard let found, found.active else {
             throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unitName) (\(unitCode)); name one in the staff metadata ('noproof staff list')")
         }
@@ -486,7 +476,7 @@ package final class VerificationService: Sendable {
     }
 
     private func registeredUnit(_ code: UnifiedSocialCreditCode) async throws -> ServiceUnit? {
-        try await UnitService.store { () async throws(NoProofError) in try await units.unit(code: code) }
+        try await units.unit(code: code)
     }
 
     // MARK: Messages
@@ -558,11 +548,4 @@ package final class VerificationService: Sendable {
         return "VR-" + String(format: "%016llX", generator.next() as UInt64)
     }
 
-    static func run<T>(_ body: () async throws(NoProofError) -> T) async throws(RPCError) -> T {
-        do { return try await body() } catch { throw RPCError(error) }
-    }
-
-    static func run<T>(_ body: () throws(NoProofError) -> T) throws(RPCError) -> T {
-        do { return try body() } catch { throw RPCError(error) }
-    }
 }
