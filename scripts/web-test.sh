@@ -38,10 +38,15 @@ grep -q 'name="credential"' "$data/login.html" && grep -q 'type="password"' "$da
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' --data 'csrf=x&credential=a&secret=b' "http://127.0.0.1:$web/login")
 [ "$code" = 403 ] || fail "a cross-site sign-in post answered $code, expected 403"
 
-# A submitted list version for the approvals inbox: the water company's next version.
+# A submitted list version for the approvals inbox: the water company's next version, which
+# withdraws its last item (declared today).
 water=$("$bin/noproof" units --json | python3 -c 'import json,sys; print([u["code"] for u in json.load(sys.stdin) if u.get("sector")=="water"][0])')
-NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" list show "$water" --json \
-  | python3 -c 'import json,sys; l=json.load(sys.stdin)["inForce"]; print(json.dumps({"unit": sys.argv[1], "items": l["items"], "changes": []}))' "$water" \
+today=$(TZ=Asia/Shanghai date +%F)
+NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" list show "$water" --json | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["inForce"]["items"]
+print(json.dumps({"unit": sys.argv[1], "items": items[:-1],
+                  "changes": [{"kind": "reduce", "item": items[-1]["code"], "cause": "web test", "cause_date": sys.argv[2]}]}))' "$water" "$today" \
   >"$data/water-v2.json" || fail "list show"
 version=$(NOPROOF_CREDENTIAL=demo-water:demo-secret "$bin/noproof" list draft --file "$data/water-v2.json" --staff agent-0001 --json \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])') || fail "list draft"
@@ -56,6 +61,12 @@ for n in 1 2 3; do
   sleep 1
 done
 
+# Three lookups the water company's published list does not allow: this month's denials.
+for n in 1 2 3; do
+  NOPROOF_CREDENTIAL=demo-water:demo-secret NOPROOF_STAFF=agent-0001 "$bin/noproof" lookup --holder "$holder" --type JMSFZ \
+    --item SW-XX-999 --case "D-$n" >/dev/null 2>&1 && fail "a lookup for an unlisted item was answered"
+done
+
 # The supervision period: this month and the two before it (China Standard Time).
 period=$(python3 -c '
 import datetime
@@ -67,7 +78,7 @@ names=()
 while IFS= read -r name; do names+=(--expect-unit "$name"); done < <("$bin/noproof" units --json | python3 -c 'import json,sys; [print(u["name"]) for u in json.load(sys.stdin)]')
 python3 scripts/web_test.py "http://127.0.0.1:$web" --chromium "$chromium" \
   --credential demo-taskforce/supervisor-0001 --secret demo-secret "${names[@]}" \
-  --period "$period" --months 3 --approval "$water:$version" \
+  --period "$period" --months 3 --denials 3 --approval "$water:$version" \
   --queue-credential demo-university/agent-0001 --queue-size 3 --screenshot "$screenshot" || fail "headless Chromium"
 [ -s "$screenshot" ] || fail "no screenshot"
 echo "web-test: passed (screenshot: $screenshot)"

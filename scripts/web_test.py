@@ -162,6 +162,7 @@ def main():
     parser.add_argument("--approval", required=True, help="UNIT_CODE:VERSION expected in the approvals inbox")
     parser.add_argument("--period", default="", help="FROM:TO of the supervision page")
     parser.add_argument("--months", type=int, required=True, help="months in --period (bars per chart)")
+    parser.add_argument("--denials", type=int, default=0, help="at least this many denials in the last month's bar")
     parser.add_argument("--queue-credential", required=True)
     parser.add_argument("--queue-size", type=int, required=True)
     parser.add_argument("--screenshot")
@@ -176,7 +177,7 @@ def main():
             fail(f"signed out, /supervision went to {browser.url()}")
         # A wrong secret is refused and opens nothing.
         sign_in(browser, base, args.credential, args.secret + "-wrong")
-        if "sign-in refused" not in browser.html():
+        if "登录失败 sign-in refused" not in browser.html():
             fail("a wrong secret was not refused")
         browser.open(f"{base}/")
         if not browser.url().endswith("/login"):
@@ -185,7 +186,7 @@ def main():
         sign_in(browser, base, args.credential, args.secret)
         home = browser.html()
         if args.credential not in home or "/supervision" not in home:
-            fail(f"home page after sign-in ({browser.url()}) does not show who is signed in")
+            fail(f"home page after sign-in ({browser.url()}) does not show who is signed in: {re.sub('<style>.*</style>', '', home, flags=re.S)[:1500]}")
         cookies = browser.call("Storage.getCookies")["cookies"]
         session = [c for c in cookies if c["name"] == "np_session"]
         if not session or not session[0]["httpOnly"] or session[0].get("sameSite") != "Strict":
@@ -207,6 +208,10 @@ def main():
         charts = json.loads(charts)
         if len(charts) != 5 or any(bars != args.months for bars in charts):
             fail(f"expected 5 charts of {args.months} bars, found {charts}")
+        denials = json.loads(browser.evaluate("JSON.stringify([...document.querySelectorAll('figure[data-figure=denied_calls] rect.bar')]"
+                                              ".map(r => Number(r.dataset.value)))"))
+        if denials[-1] < args.denials:
+            fail(f"the denials chart shows {denials}, expected at least {args.denials} this month")
         if browser.evaluate("document.scripts.length") != 0:
             fail("the page carries a script")
         if args.screenshot:

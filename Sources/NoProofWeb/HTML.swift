@@ -43,7 +43,8 @@ enum HTML {
     tr.overdue td{background:#fde2e2} .mark{color:#b00;font-weight:bold}
     .charts{display:flex;flex-wrap:wrap;gap:1em} figure{margin:0;background:#fff;border:1px solid #ddd;padding:.5em}
     figcaption{font-size:.9em;margin-bottom:.3em} .error{color:#b00;border:1px solid #b00;padding:.5em;background:#fff0f0}
-    form.inline{display:inline} label{display:block;margin:.4em 0} .hint{color:#666;font-size:.9em}
+    form.inline{display:inline} label{display:block;margin:.4em 0} form.filter label{display:inline-block;margin-right:1em}
+    .hint{color:#666;font-size:.9em}
     """
 
     /// A whole page: the header with the pages' links (and the signed-in person with a logout

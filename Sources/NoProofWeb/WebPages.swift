@@ -60,7 +60,7 @@ enum WebPages {
     /// one bar chart per charted figure with a bar per month (summed over the rows shown).
     static func supervision(_ viewer: WebViewer, units: [UnitInfo], selected: String, period: CivilPeriod,
                             report: SupervisionReportResponse, monthly: [(label: String, report: SupervisionReportResponse)]) -> String {
-        var body = "<form method=\"get\" action=\"/supervision\"><label>单位 Unit <select name=\"unit\">"
+        var body = "<form class=\"filter\" method=\"get\" action=\"/supervision\"><label>单位 Unit <select name=\"unit\">"
         body += "<option value=\"\"\(selected.isEmpty ? " selected" : "")>全部单位 All units (task force office)</option>"
         for unit in units {
             body += "<option value=\"\(HTML.escape(unit.code))\"\(unit.code == selected ? " selected" : "")>\(HTML.escape(unit.name))</option>"

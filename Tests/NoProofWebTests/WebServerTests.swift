@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NoProofAudit
 import NoProofClient
+import NoProofCodec
 import NoProofProtocol
 import NoProofServer
 import NoProofServices
@@ -240,7 +241,13 @@ struct WebServerTests {
                 #expect(empty.status == .ok)
                 #expect(!empty.body.contains("data-unit=\"\(Self.water)\""))
                 let water = try await NoProofClient.connect(.init(port: port, credential: ("water/agent-0001", "secret")))
-                let draft = try await water.createDraft(unitCode: Self.water, staff: nil)
+                var draft = try await water.createDraft(unitCode: Self.water, staff: nil)
+                // A revision must change something: the last item is withdrawn, declared today.
+                let today = try CivilPeriod.parse(from: nil, to: nil, today: Date()).to
+                let withdrawn = try #require(draft.items.last)
+                draft = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: Array(draft.items.dropLast()),
+                                                  changes: [DeclaredChange(kind: "reduce", item: withdrawn.code, cause: "web test", causeDate: today)],
+                                                  staff: nil)
                 let submitted = try await water.submitList(unitCode: Self.water, version: draft.version, staff: nil)
                 await water.close()
                 let inbox = try await browser.request("/approvals")
