@@ -19,7 +19,7 @@ screenshot="$data/web-supervision.png"
 [ "${1:-}" = "--screenshot" ] && screenshot=docs/images/web-supervision.png
 "$bin/noproofd" --demo --demo-licences 2000 --port "$port" --web-port "$web" --data-dir "$data/data" >"$log" 2>&1 &
 pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
+cleanup() { kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 fail() { echo "web-test: FAILED: $*" >&2; echo "--- noproofd log:" >&2; tail -50 "$log" >&2; exit 1; }
 
@@ -81,4 +81,9 @@ python3 scripts/web_test.py "http://127.0.0.1:$web" --chromium "$chromium" \
   --period "$period" --months 3 --denials 3 --approval "$water:$version" \
   --queue-credential demo-university/agent-0001 --queue-size 3 --screenshot "$screenshot" || fail "headless Chromium"
 [ -s "$screenshot" ] || fail "no screenshot"
+# A graceful stop ends the web page too (its sessions' RPC connections closed first).
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+[ $rc = 0 ] || fail "noproofd exited $rc on SIGTERM"
+grep -q "web page stopped" "$log" || fail "the web page did not stop gracefully"
 echo "web-test: passed (screenshot: $screenshot)"

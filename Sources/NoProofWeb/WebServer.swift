@@ -120,9 +120,11 @@ package final class WebServer: Service, Sendable {
             case .notFound: status = .notFound
             case .resourceExhausted: status = .tooManyRequests
             case .unauthenticated, .unavailable:
-                // The connection closed (the credential was revoked, the server restarted): sign in again.
+                // The connection closed (idle past the RPC idle timeout, the credential revoked, the
+                // server restarting): the session ends, and the person signs in again.
                 sessions.end(session.token)
-                status = .serviceUnavailable
+                logger.debug("web session ended: its RPC connection failed", metadata: ["status": "\(error.code.name)"])
+                return Self.redirect(to: "/login")
             default: status = .internalServerError
             }
             logger.debug("web page call refused", metadata: ["path": "\(request.uri.path)", "status": "\(error.code.name)"])

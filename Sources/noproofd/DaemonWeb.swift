@@ -27,10 +27,12 @@ struct DaemonWeb {
         }
         // A listener on every address is reached on loopback.
         let rpcHost = ["0.0.0.0", "::", ""].contains(rpc.host) ? "127.0.0.1" : rpc.host
+        var configuration = WebConfiguration(host: webHost, port: port, allowNonLoopback: host != nil, rpcHost: rpcHost, rpcPort: rpc.port)
+        // An RPC connection idle past --idle-timeout is closed by the server: a session lasts no longer unused.
+        let idleSeconds = Double(rpc.idleTimeout.nanoseconds) / 1_000_000_000
+        configuration.sessionIdleLifetime = min(configuration.sessionIdleLifetime, max(1, idleSeconds - 1))
         do {
-            server = try WebServer(
-                configuration: .init(host: webHost, port: port, allowNonLoopback: host != nil, rpcHost: rpcHost, rpcPort: rpc.port),
-                logger: logger)
+            server = try WebServer(configuration: configuration, logger: logger)
         } catch {
             throw ValidationError("\(error)")
         }
