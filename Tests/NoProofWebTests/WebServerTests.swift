@@ -13,6 +13,7 @@ import NoProofServices
 import NoProofTestSupport
 import NoProofUnits
 import NoProofUnitStore
+import Synchronization
 import Testing
 @testable import NoProofWeb
 
@@ -45,7 +46,8 @@ struct WebServerTests {
     }
 
     /// Runs the RPC server and calls `body` with a web server reading through it, on `clock`.
-    static func withWeb(clock: TestClock, _ body: @Sendable (WebServer, Int) async throws -> Void) async throws {
+    static func withWeb(clock: TestClock, _ body: @Sendable (WebServer, Int) async throws -> Void,
+                        afterTheServerStopped: @Sendable (WebServer) async throws -> Void = { _ in }) async throws {
         let temporary = try TemporaryDirectory(prefix: "noproof-web")
         defer { temporary.remove() }
         let units = try SQLiteUnitStore(directory: temporary.url)
@@ -62,11 +64,15 @@ struct WebServerTests {
         let fixed = credentials([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water)])
         let server = NoProofServer(configuration: configuration, registry: registry,
                                    authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed), logger: quiet)
+        let web = Mutex<WebServer?>(nil)
         try await withRunningServer(server) { port in
-            let web = try WebServer(configuration: .init(port: 0, rpcPort: port), logger: quiet, now: { clock.now })
-            try await body(web, port)
-            await web.sessions.endAll()
+            let started = try WebServer(configuration: .init(port: 0, rpcPort: port), logger: quiet, now: { clock.now })
+            web.withLock { $0 = started }
+            try await body(started, port)
         }
+        let stopped = try #require(web.withLock { $0 })
+        try await afterTheServerStopped(stopped)
+        await stopped.sessions.endAll()
         await gate.close()
         audit.close()
         try units.close()
@@ -197,6 +203,28 @@ struct WebServerTests {
                 }
                 clock.advance(by: web.configuration.sessionIdleLifetime / 2)
                 #expect(try await browser.request("/").status == .seeOther)
+            }
+        }
+    }
+
+    @Test func aSessionEndsWhenItsRPCConnectionFails() async throws {
+        let cookies = Mutex<[String: String]>([:])
+        try await Self.withWeb(clock: TestClock(Date())) { web, _ in
+            try await web.application().test(.router) { client in
+                let browser = Browser(client)
+                _ = try await browser.signIn("water/agent-0001")
+                #expect(try await browser.request("/").status == .ok)
+                cookies.withLock { $0 = browser.cookies }
+            }
+        } afterTheServerStopped: { web in
+            // noproofd went away (its graceful stop closed every connection): the next page asks to sign in again.
+            try await web.application().test(.router) { client in
+                let browser = Browser(client)
+                browser.cookies = cookies.withLock { $0 }
+                #expect(web.sessions.count == 1)
+                let page = try await browser.request("/approvals")
+                #expect(page.status == .seeOther && page.headers[.location] == "/login")
+                #expect(web.sessions.count == 0)
             }
         }
     }
