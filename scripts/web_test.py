@@ -21,7 +21,7 @@ import time
 class Chromium:
     """One headless Chromium and one page in it, spoken to over the DevTools pipe (fds 3 and 4)."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, sandbox=True):
         self.profile = tempfile.mkdtemp(prefix="noproof-web-chromium-")
         to_chrome_r, self.to_chrome = os.pipe()
         self.from_chrome, from_chrome_w = os.pipe()
@@ -37,7 +37,7 @@ class Chromium:
         args = [binary, "--headless=new", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync", "--mute-audio",
                 "--hide-scrollbars", f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"]
-        if os.geteuid() == 0:
+        if os.geteuid() == 0 or not sandbox:
             args.insert(1, "--no-sandbox")
         self.process = subprocess.Popen(args, preexec_fn=child, close_fds=False,
                                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.profile, "chromium.log"), "w"))
@@ -169,7 +169,12 @@ def main():
     args = parser.parse_args()
     base = args.base.rstrip("/")
 
-    browser = Chromium(args.chromium)
+    try:
+        browser = Chromium(args.chromium)
+    except (OSError, RuntimeError, TimeoutError) as error:
+        # A container without user namespaces cannot start Chromium's sandbox.
+        print(f"web-test: Chromium did not start with its sandbox ({error}); retrying with --no-sandbox", file=sys.stderr)
+        browser = Chromium(args.chromium, sandbox=False)
     try:
         # Signed out, every page sends you to the sign-in form.
         browser.open(f"{base}/supervision")
