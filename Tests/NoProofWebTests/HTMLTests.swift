@@ -8,8 +8,4 @@ struct HTMLTests {
         #expect(HTML.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(HTML.escape("枣庄水务集团有限公司") == "枣庄水务集团有限公司")
     }
-
-    @Test func queryValuesArePercentEncoded() {
-        #expect(HTML.queryValue("a b&c=枣") == "a%20b%26c%3D%E6%9E%A3")
-    }
 }

@@ -93,7 +93,7 @@ struct WebServerTests {
             var body: ByteBuffer?
             if let form {
                 headers[.contentType] = "application/x-www-form-urlencoded"
-                body = ByteBuffer(string: form.map { "\($0.0)=\(HTML.queryValue($0.1))" }.joined(separator: "&"))
+                body = ByteBuffer(string: form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&"))
             }
             let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
             for line in response.headers[values: .setCookie] {
