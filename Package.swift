@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // protobuf-c, the C library, as a system library (Debian: libprotobuf-c-dev).
@@ -180,13 +182,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The read-only supervision and queue web page (docs/WEB.md): a Hummingbird adapter that talks
+        // to noproofd's RPC port as an ordinary client with the logged-in person's staff credential.
+        .target(
+            name: "NoProofWeb",
+            dependencies: [
+                "NoProofClient", "NoProofProtocol", "NoProofCodec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "noproofd",
             dependencies: [
                 "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain",
                 "NoProofDemoData", "NoProofDomain", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
-                "NoProofMetrics",
+                "NoProofMetrics", "NoProofWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -258,6 +273,19 @@ let package = Package(
                 "NoProofMetrics", "NoProofServer", "NoProofServices", "NoProofClient", "NoProofProtocol", "NoProofCodec",
                 "NoProofAudit", "NoProofAuditChain", "NoProofLicenceStore", "NoProofLibrary", "NoProofDomain",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "NoProofWebTests",
+            dependencies: [
+                "NoProofTestSupport",
+                "NoProofWeb", "NoProofServer", "NoProofServices", "NoProofClient", "NoProofProtocol", "NoProofCodec",
+                "NoProofAudit", "NoProofDomain", "NoProofUnits", "NoProofUnitStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

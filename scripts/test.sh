@@ -19,6 +19,8 @@ echo "== leak check"
 scripts/leak-check.sh
 echo "== smoke test"
 scripts/smoke-test.sh
+echo "== web page (headless Chromium)"
+scripts/web-test.sh
 echo "== TLS and mutual TLS smoke test"
 scripts/tls-smoke-test.sh
 echo "== Python client interoperability"

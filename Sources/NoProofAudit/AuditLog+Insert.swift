@@ -12,9 +12,10 @@ extension AuditLog {
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     /// Inserts `records` as rows `first`, `first + 1`, ... chained from `previous` (inside the
-    /// caller's write transaction).
+    /// caller's write transaction). Returns the last record's chain hash.
+    @discardableResult
     static func insertChained(_ records: [AuditRecord], firstSequence first: Int64, previous: [UInt8],
-                              into statement: Statement, _ db: Database) throws {
+                              into statement: Statement, _ db: Database) throws -> [UInt8] {
         let handle = statement.sqliteStatement
         var previous = previous
         var scratch: [UInt8] = []
@@ -50,6 +51,7 @@ extension AuditLog {
         }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        return previous
     }
 
     private static func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {

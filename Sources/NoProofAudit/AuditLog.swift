@@ -18,16 +18,15 @@ import NoProofAuditChain
 package final class AuditLog: Sendable {
     package typealias Completion = @Sendable (Result<Int64, Error>) -> Void
 
-    private struct Pending {
-        var records: [(AuditRecord, Completion)] = []
-        var draining = false
-        var closed = false
-    }
-
     let database: DatabaseQueue
-    private let pending = Mutex(Pending())
-    private let writer = DispatchQueue(label: "noproof.audit-writer")
-    private let maxBatch: Int
+    /// The append queue: group commit on the trail's own writer queue.
+    private let appends: BatchingWriter<AuditRecord, Int64>
+    /// The log the append queue writes to (set once, at the end of `init`).
+    private let target = AppendTarget()
+    /// The chain's head after the last commit of this process (sequence, chain hash, and the
+    /// table's AUTOINCREMENT counter), so a batch does not read it back from the table; nil until
+    /// the first batch, and again after a failed one (read afresh).
+    private let cachedHead = Mutex<(sequence: Int64, hash: [UInt8])?>(nil)
     /// Records by holder, in `audit-holders.sqlite` (nil when opened read-only).
     private let holderIndex: AuditHolderIndex?
     /// Told of each committed batch (metrics): its records and the time its write and fsync took.
@@ -67,15 +66,22 @@ package final class AuditLog: Sendable {
             }
         }
         database = try DatabaseQueue(path: directory.appendingPathComponent("audit.sqlite").path, configuration: configuration)
-        self.maxBatch = maxBatch
+        let target = self.target
+        appends = BatchingWriter(label: "noproof.audit-writer", maxBatch: max(1, maxBatch), closedError: AuditLogError.closed,
+                                 write: .blocking { records in
+                                     guard let log = target.log else { throw AuditLogError.closed }
+                                     return try log.appendBatch(records)
+                                 })
         if readOnly {
             let chained = try database.read { db in try db.columns(in: "audit").contains { $0.name == "chain_hash" } }
             guard chained else { throw AuditLogError.notChained }
             holderIndex = nil
+            target.log = self
             return
         }
         try Self.migrator.migrate(database)
         holderIndex = try AuditHolderIndex.open(directory: directory)
+        target.log = self
         holderIndex?.schedule()   // records written before this start, or since the index was deleted
     }
 
@@ -180,47 +186,12 @@ package final class AuditLog: Sendable {
 
     /// Queues `record`; `completion` runs (on the writer's queue) once it is durable, with its sequence.
     package func append(_ record: AuditRecord, completion: @escaping Completion) {
-        let startDrain: Bool = pending.withLock { state in
-            if state.closed { return false }
-            state.records.append((record, completion))
-            if state.draining { return false }
-            state.draining = true
-            return true
-        }
-        if startDrain {
-            writer.async { self.drain() }
-        } else if pending.withLock({ $0.closed }) {
-            completion(.failure(AuditLogError.closed))
-        }
+        appends.enqueueOrFail(record, completion: completion)
     }
 
     /// Appends and waits until the record is durable.
     package func append(_ record: AuditRecord) async throws -> Int64 {
-        try await withCheckedThrowingContinuation { continuation in
-            append(record) { continuation.resume(with: $0) }
-        }
-    }
-
-    private func drain() {
-        while true {
-            let batch: [(AuditRecord, Completion)] = pending.withLock { state in
-                if state.records.isEmpty {
-                    state.draining = false
-                    return []
-                }
-                let take = min(state.records.count, maxBatch)
-                let batch = Array(state.records.prefix(take))
-                state.records.removeFirst(take)
-                return batch
-            }
-            if batch.isEmpty { return }
-            do {
-                let sequences = try appendBatch(batch.map(\.0))
-                for ((_, completion), sequence) in zip(batch, sequences) { completion(.success(sequence)) }
-            } catch {
-                for (_, completion) in batch { completion(.failure(error)) }
-            }
-        }
+        try await appends.write(record)
     }
 
     /// Writes `records` in one transaction on the calling thread and returns their sequences once
@@ -234,32 +205,52 @@ package final class AuditLog: Sendable {
     package func appendBatch(_ records: [AuditRecord]) throws -> [Int64] {
         if records.isEmpty { return [] }
         let started = ContinuousClock.now
-        let sequences = try database.write { db in
-            let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1"))
-            var previous: [UInt8] = AuditChain.genesis
-            var sequence: Int64 = 0
-            if let last {
-                sequence = last[0]
-                let data: Data? = last[1]
-                previous = data.map { [UInt8]($0) } ?? AuditChain.genesis
+        let sequences: [Int64]
+        do {
+            sequences = try database.write { db in
+                // Read inside the transaction: writes are serialised by the database, so the head
+                // cannot move between this read and the commit.
+                let (sequence, previous) = try cachedHead.withLock { $0 } ?? Self.storedHead(db)
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
+                                       holder_id, type_code, licence_id, result, proof_serial, chain_hash, counterpart_unit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let last = try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
+                let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
+                Self.extendTree(db, from: sequence, to: sequence + Int64(records.count))
+                try Self.addTallies(SupervisionTally.counts(for: records), db)
+                let head = (sequence: sequence + Int64(records.count), hash: last)
+                // Kept only once the transaction commits (below the write, on success); a
+                // rolled-back batch leaves the head to be read afresh.
+                db.afterNextTransaction { _ in
+                    self.cachedHead.withLock { $0 = head }
+                } onRollback: { _ in
+                    self.cachedHead.withLock { $0 = nil }
+                }
+                return sequences
             }
-            // AUTOINCREMENT never reuses a sequence, even of deleted rows: follow its counter.
-            let counter = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'")) ?? 0
-            sequence = max(sequence, counter)
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
-                                   holder_id, type_code, licence_id, result, proof_serial, chain_hash, counterpart_unit)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
-            let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
-            Self.extendTree(db, from: sequence, to: sequence + Int64(records.count))
-            try Self.addTallies(SupervisionTally.counts(for: records), db)
-            return sequences
+        } catch {
+            cachedHead.withLock { $0 = nil }
+            throw error
         }
         holderIndex?.schedule()
         if let observer = batchObserver.withLock({ $0 }) { observer(records.count, ContinuousClock.now - started) }
         return sequences
+    }
+
+    /// The head as stored: the last row's sequence and chain hash, but the sequence no lower than
+    /// the table's AUTOINCREMENT counter (which never reuses a sequence, even of deleted rows).
+    private static func storedHead(_ db: Database) throws -> (sequence: Int64, hash: [UInt8]) {
+        var sequence: Int64 = 0
+        var previous = AuditChain.genesis
+        if let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, chain_hash FROM audit ORDER BY sequence DESC LIMIT 1")) {
+            sequence = last[0]
+            let data: Data? = last[1]
+            previous = data.map { [UInt8]($0) } ?? AuditChain.genesis
+        }
+        let counter = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'")) ?? 0
+        return (max(sequence, counter), previous)
     }
 
     /// Calls `observer` after each committed batch (one call per transaction, not per record).
@@ -427,6 +418,7 @@ package final class AuditLog: Sendable {
             try db.execute(sql: "DELETE FROM audit WHERE sequence > ?", arguments: [sequence])
             try db.execute(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", arguments: [sequence])
         }
+        cachedHead.withLock { $0 = nil }
     }
 
     /// Brings the holder index up to date now (tests; the log does it by itself a moment after each commit).
@@ -466,9 +458,7 @@ package final class AuditLog: Sendable {
 
     /// Stops taking records; waits for those queued to be written.
     package func close() {
-        pending.withLock { $0.closed = true }
-        writer.sync {}
-        while pending.withLock({ $0.draining }) { writer.sync {} }
+        appends.closeAndWait()
         holderIndex?.close()
     }
 
@@ -506,6 +496,13 @@ package final class AuditLog: Sendable {
                              arguments: [sequence, limit]).map(Self.record)
         }
     }
+}
+
+/// The log the append queue writes to: the queue is made in the log's `init`, before `self` may be
+/// captured, so it reaches the log through this box, set once at the end of `init` and before any
+/// record can be queued (weak: the queue does not keep the log alive).
+private final class AppendTarget: @unchecked Sendable {
+    weak var log: AuditLog?
 }
 
 package enum AuditLogError: Error, CustomStringConvertible {

@@ -20,6 +20,8 @@ package final class SQLiteLicenceStore: LicenceStore {
     package let dbPool: DatabasePool
     /// Path of the database file.
     package let path: String
+    /// The miss path's own read-only connections and prepared statements.
+    private let reader: SQLiteLicenceReader
 
     /// Opens (creating if needed) `directory/licences.sqlite` and migrates it to the latest schema.
     /// - Throws: `NoProofError` `.unavailable` when the directory or database cannot be opened.
@@ -41,10 +43,17 @@ package final class SQLiteLicenceStore: LicenceStore {
         } catch {
             throw NoProofError(.unavailable, "cannot open licence database at \(path): \(error)")
         }
+        do throws(NoProofError) {
+            reader = try SQLiteLicenceReader(path: path)
+        } catch {
+            try? dbPool.close()
+            throw error
+        }
     }
 
     /// Closes all connections. The store must not be used afterwards.
     package func close() throws(NoProofError) {
+        reader.close()
         do { try dbPool.close() } catch { throw NoProofError.licenceStore(error) }
     }
 
@@ -130,23 +139,27 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     /// Decodes a row selected with `licenceColumns` (same order in `licence_version`).
     static func decodeLicence(_ row: Row) throws -> Licence {
-        let idText: String = row[0]
+        try decodeLicence(text: { row[$0] }, integer: { row[$0] })
+    }
+
+    /// Decodes a row selected with `licenceColumns`, read column by column through `text` (nil for
+    /// NULL) and `integer`: shared by GRDB rows and the raw statements of `SQLiteLicenceReader`.
+    static func decodeLicence(text: (Int) -> String?, integer: (Int) -> Int) throws(NoProofError) -> Licence {
+        let idText = text(0) ?? ""
         do {
             let id = try LicenceIdentifier.parse(idText)
-            let validToText: String? = row[6]
-            let fieldsText: String = row[9]
-            guard let fields = CanonicalJSON.parseObject(fieldsText) else {
+            guard let fields = CanonicalJSON.parseObject(text(9) ?? "") else {
                 throw ValidationError(field: "fields_json", reason: "not a JSON object of strings")
             }
             return Licence(id: id,
-                           holder: try Holder.parse(row[1]),
-                           holderName: row[2],
-                           issuerName: row[3],
-                           issueDate: try CivilDate.parse(row[4], field: "issue_date"),
-                           validFrom: try CivilDate.parse(row[5], field: "valid_from"),
-                           validTo: try validToText.map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
-                           status: try LicenceStatus.parse(row[7]),
-                           version: row[8],
+                           holder: try Holder.parse(text(1) ?? ""),
+                           holderName: text(2) ?? "",
+                           issuerName: text(3) ?? "",
+                           issueDate: try CivilDate.parse(text(4) ?? "", field: "issue_date"),
+                           validFrom: try CivilDate.parse(text(5) ?? "", field: "valid_from"),
+                           validTo: try text(6).map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
+                           status: try LicenceStatus.parse(text(7) ?? ""),
+                           version: integer(8),
                            fields: fields)
         } catch {
             throw NoProofError(.unavailable, "stored licence \(idText) is unreadable: \(error)")
@@ -463,10 +476,17 @@ package final class SQLiteLicenceStore: LicenceStore {
     // MARK: - Reads
 
     package func licence(byID id: LicenceIdentifier) async throws(NoProofError) -> Licence? {
-        try await read { db in try SQLiteLicenceStore.fetchCurrent(db, id) }
+        try reader.licence(id: id.description)
     }
 
+    /// Read on the calling thread through the fast reader (the cache-miss path; `SQLiteLicenceReader`).
     package func licences(holder: Holder, typeCode: String?) async throws(NoProofError) -> [Licence] {
+        try reader.licences(holderKey: holder.key, typeCode: typeCode)
+    }
+
+    /// The same query through GRDB's asynchronous pool read — the miss path before
+    /// `SQLiteLicenceReader`, kept so that `lookup-bench` times both in one run.
+    package func licencesThroughPool(holder: Holder, typeCode: String?) async throws(NoProofError) -> [Licence] {
         try await read { db in
             let rows: [Row]
             if let typeCode {

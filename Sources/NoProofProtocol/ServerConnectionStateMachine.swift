@@ -21,7 +21,10 @@ package struct ServerConnectionStateMachine: Sendable {
     package struct StartCall: Sendable {
         package var callID: UInt32
         package var method: MethodDescriptor
+        /// Method, deadline and metadata; its `payload` is empty: the request is `request`.
         package var header: CallHeader
+        /// The encoded request: a slice of the CALL frame's buffer (`CallFrame`), not a copy.
+        package var request: ByteBuffer
     }
 
     package enum Action: Sendable {
@@ -335,12 +338,13 @@ package struct ServerConnectionStateMachine: Sendable {
         if draining {
             return .rejectCall(callID: callID, RPCError(.unavailable, "this connection takes no new calls (it is closing after a GOAWAY); reconnect and retry the call"))
         }
-        let header: CallHeader
+        let call: CallFrame
         do {
-            header = try frame.payload.readableProto(as: CallHeader.self)
+            call = try CallFrame(decoding: frame.payload)
         } catch {
             return .rejectCall(callID: callID, RPCError(.invalidArgument, "bad CALL header: \(error)"))
         }
+        let header = call.header
         if !header.metadata.entries.isEmpty {
             var size = 0
             for entry in header.metadata.entries { size += entry.key.utf8.count + entry.value.utf8.count }
@@ -359,6 +363,6 @@ package struct ServerConnectionStateMachine: Sendable {
             return .rejectCall(callID: callID, RPCError(.resourceExhausted, "too many calls in progress on this connection (limit \(configuration.maxConcurrentCalls)); wait for answers or open another connection"))
         }
         open.calls.insert(callID)
-        return .startCall(StartCall(callID: callID, method: method, header: header))
+        return .startCall(StartCall(callID: callID, method: method, header: header, request: call.request))
     }
 }

@@ -103,11 +103,10 @@ package final class NoProofServer: Service, Sendable {
                                 TLSSessionHandler(authenticator: tls.requiresClientCertificate ? authenticator : nil, logger: logger)
                             )
                         }
-                        let handler = ServerConnectionHandler(
-                            configuration: configuration, registry: registry, logger: logger, statistics: statistics,
-                            sessions: sessions, guards: guards
+                        try ServerConnectionHandler.addConnectionHandlers(
+                            to: channel.pipeline.syncOperations, configuration: configuration, registry: registry, logger: logger,
+                            statistics: statistics, sessions: sessions, guards: guards
                         )
-                        try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)

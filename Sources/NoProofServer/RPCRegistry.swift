@@ -3,21 +3,23 @@ import NoProofCodec
 import NoProofProtocol
 
 /// The methods a server offers and their implementations, type-erased to bytes in, frames out.
+/// The request bytes an implementation gets are a slice of the CALL frame's buffer (`CallFrame`):
+/// decoded once, as the method's request type, never copied on the way.
 package struct RPCRegistry: Sendable {
     /// A finished answer: the bytes of the MESSAGE frame(s) to write for the call.
     typealias Answer = ByteBuffer
 
     enum Implementation: Sendable {
         /// Runs on the event loop, for work that never blocks (cache lookups, listings).
-        case inline(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator) throws -> Answer)
+        case inline(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator) throws -> Answer)
         /// Starts on the event loop and answers later, from any thread, through the completion
         /// (e.g. after a batched durable write), without a task per call.
-        case callback(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator,
+        case callback(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator,
                                  _ complete: @escaping @Sendable (Result<Answer, Error>) -> Void) -> Void)
         /// Runs in a task.
-        case unary(@Sendable (_ request: [UInt8], _ context: CallContext, _ allocator: ByteBufferAllocator) async throws -> Answer)
+        case unary(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator) async throws -> Answer)
         /// Runs in a task and sends any number of messages before its STATUS.
-        case serverStreaming(@Sendable (_ request: [UInt8], _ context: CallContext, _ sink: StreamSink) async throws -> Void)
+        case serverStreaming(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ sink: StreamSink) async throws -> Void)
     }
 
     package private(set) var methods = MethodTable()
@@ -31,7 +33,7 @@ package struct RPCRegistry: Sendable {
         _ body: @escaping @Sendable (Request, CallContext) throws -> Response
     ) {
         add(method, .inline { bytes, context, allocator in
-            let answer = try body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context)
+            let answer = try body(try Self.admit(Self.decode(Request.self, from: bytes), context), context)
             return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
         })
     }
@@ -44,7 +46,7 @@ package struct RPCRegistry: Sendable {
     ) {
         add(method, .callback { bytes, context, allocator, complete in
             do {
-                try body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context) { result in
+                try body(try Self.admit(Self.decode(Request.self, from: bytes), context), context) { result in
                     complete(result.map { Self.encodeFinal($0, callID: context.callID, allocator: allocator) })
                 }
             } catch {
@@ -62,8 +64,9 @@ package struct RPCRegistry: Sendable {
         _ body: @escaping @Sendable (Request, CallContext) async throws -> Response
     ) {
         add(method, .unary { bytes, context, allocator in
-            try beforeDecoding?(bytes, context)
-            let answer = try await body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context)
+            // The only copy of a request, for the few methods that look at the bytes first (imports).
+            if let beforeDecoding { try beforeDecoding(Array(bytes.readableBytesView), context) }
+            let answer = try await body(try Self.admit(Self.decode(Request.self, from: bytes), context), context)
             return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
         })
     }
@@ -75,7 +78,7 @@ package struct RPCRegistry: Sendable {
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not declared server-streaming")
         add(method, .serverStreaming { bytes, context, sink in
-            try await body(try Self.admit(ProtoCodec.decode(Request.self, from: bytes), context), context, ServerStreamWriter(sink: sink))
+            try await body(try Self.admit(Self.decode(Request.self, from: bytes), context), context, ServerStreamWriter(sink: sink))
         })
     }
 
@@ -93,6 +96,11 @@ package struct RPCRegistry: Sendable {
     private mutating func add(_ method: MethodDescriptor, _ implementation: Implementation) {
         methods.add(method)
         implementations[method.id] = implementation
+    }
+
+    /// Decodes the request bytes (a slice of the CALL frame) in place.
+    static func decode<Request: ProtoMessage>(_ type: Request.Type, from bytes: ByteBuffer) throws -> Request {
+        try bytes.withUnsafeReadableBytes { raw in try Request.unpacked(from: raw) }
     }
 
     static func encodeFinal<M: ProtoMessage>(_ message: M, callID: UInt32, allocator: ByteBufferAllocator) -> ByteBuffer {

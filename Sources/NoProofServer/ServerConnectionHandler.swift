@@ -1,13 +1,18 @@
 import Logging
 import NIOCore
-import NIOExtras
 import NoProofCodec
 import NoProofProtocol
 
-/// One connection's channel handler: decodes frames, drives `ServerConnectionStateMachine`
-/// and performs its actions. Inline methods are answered right here on the event loop; other
-/// calls run in tasks and hop back to write their answer. Writes are flushed once per read burst.
-final class ServerConnectionHandler: ChannelDuplexHandler {
+/// One connection's call handler: decodes frames (the decoder is inside it: no handler hop per
+/// frame), drives `ServerConnectionStateMachine` and performs its actions — calls dispatched to
+/// the `RPCRegistry`, deadlines, backpressure, flush coalescing, the pending-answer cap, the
+/// connection caps and memory quota, per-connection statistics. Inline methods are answered
+/// right here on the event loop; other calls run in tasks and hop back to write their answer.
+/// Writes are flushed once per read burst. The connection's clocks (handshake, authentication,
+/// slow-loris, keepalive, idle, shutdown grace) are `ServerConnectionManagementHandler`'s, next
+/// in the pipeline: this handler tells it of bytes and frames by direct calls and it answers
+/// through `ManagedConnection` (below). Build the pair with `addConnectionHandlers`.
+final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -31,8 +36,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     /// Holds a place in the connection caps (given back when it closes).
     private var admitted = false
     private var started = false
-    /// The connection's clocks: handshake and authentication deadlines, slow-loris, keepalive, idle.
-    private var management: ServerConnectionManagementStateMachine
+    /// The connection's clocks: handshake and authentication deadlines, slow-loris, keepalive,
+    /// idle, shutdown grace. Told of every read and frame by direct calls.
+    private let management: ServerConnectionManagementHandler
     /// Bytes reserved in the server-wide memory quota for the partial frame and unread answers.
     private var frameCharge = 0
     private var answerCharge = 0
@@ -53,13 +59,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var needsFlush = false
     private var flushScheduled = false
     private var readPending = false
-    private var isClosing = false
+    private(set) var isClosing = false
     /// The peer half-closed while frames were still waiting (reading paused): handled once they are.
     private var inputClosedWhilePaused = false
     private var checkingPending = false
 
-    private var tick: RepeatedTask?
-    private var graceTimer: Scheduled<Void>?
     /// One timer per connection for the earliest call deadline, not one per call: scheduling and
     /// cancelling a timer per call measured ~6% of a lookup's server CPU. When it fires, every call
     /// past its deadline ends DEADLINE_EXCEEDED and the timer is set for the next earliest.
@@ -67,10 +71,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var deadlineAlarmAt: NIODeadline?
 
     init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
-         sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil) {
+         sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil,
+         management: ServerConnectionManagementHandler) {
         self.configuration = configuration
         self.guards = guards ?? ConnectionGuards(configuration: configuration)
-        self.management = ServerConnectionManagementStateMachine(configuration: .init(configuration), openedAt: .uptimeNanoseconds(0))
+        self.management = management
         self.registry = registry
         self.logger = logger
         self.statistics = statistics
@@ -82,6 +87,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             methods: registry.methods
         )
         self.decoder = FrameDecoder(maxPayload: configuration.initialMaxFramePayload)
+        management.connection = self
     }
 
     // MARK: Life cycle
@@ -110,12 +116,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             return
         }
         admitted = true
-        management = ServerConnectionManagementStateMachine(configuration: .init(configuration), openedAt: context.eventLoop.now)
         statistics.connectionOpened()
-        let bound = loopBound!
-        tick = context.eventLoop.scheduleRepeatedTask(initialDelay: configuration.tickInterval, delay: configuration.tickInterval) { _ in
-            bound.value.onTick()
-        }
         logger.trace("connection opened")
     }
 
@@ -138,14 +139,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         if admitted {
             admitted = false
             guards.admission.release(source: source)
+            statistics.connectionClosed()
         }
         guards.memory?.release(frameCharge + answerCharge)
         frameCharge = 0
         answerCharge = 0
-        if tick != nil { statistics.connectionClosed() }
-        tick?.cancel()
-        tick = nil
-        graceTimer?.cancel()
         deadlineAlarm?.cancel()
         deadlineAlarm = nil
         for callID in Array(calls.keys) {
@@ -247,16 +245,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
-            logger.debug("graceful shutdown: draining connection", metadata: ["open_calls": "\(calls.count)"])
-            perform(stateMachine.shutdownRequested(), context: context)
-            if !isClosing {
-                let bound = loopBound!
-                graceTimer = context.eventLoop.scheduleTask(in: configuration.shutdownGracePeriod) {
-                    bound.value.graceExpired()
-                }
-            }
-        } else if let event = event as? ClientCertificateAuthenticated {
+        // ChannelShouldQuiesceEvent goes on to the management handler (it owns the grace timer).
+        if let event = event as? ClientCertificateAuthenticated {
             markAuthenticated(event.unit)
         } else if let event = event as? ChannelEvent, event == .inputClosed {
             if context.channel.isWritable || decoder.bufferedBytes == 0 {
@@ -387,7 +377,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             unit: stateMachine.unit, remoteAddress: remoteAddress, sourceAddress: source, logger: callLogger, session: session!
         )
         let allocator = context.channel.allocator
-        let payload = start.header.payload
+        let payload = start.request
         let callID = start.callID
         let bound = loopBound!
 
@@ -564,7 +554,51 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         perform(.failConnection(goAway, openCalls: Array(calls.keys)), context: context)
     }
 
-    private func graceExpired() {
+    // MARK: ManagedConnection: what the management handler asks and tells
+
+    var isAwaitingPreface: Bool { stateMachine.isAwaitingPreface }
+
+    var openCallCount: Int { stateMachine.openCallCount }
+
+    func clockRanOut(_ timeout: ServerConnectionManagementStateMachine.Action) -> Bool {
+        guard let context, !isClosing else { return false }
+        switch timeout {
+        case .handshakeTimedOut:
+            logger.debug("handshake timed out", metadata: ["preface_bytes": "\(prefaceBytes.count)"])
+            perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
+                    context: context)
+        case .authenticationTimedOut:
+            logger.debug("authentication timed out")
+            statistics.connectionClosedUnauthenticated()
+            perform(stateMachine.authenticationTimedOut(after: Self.describe(configuration.authenticationTimeout)), context: context)
+        case .frameTimedOut:
+            guard case .truncatedFrame(let have, let need)? = decoder.truncation() else { return false }
+            logger.debug("frame timed out", metadata: ["have": "\(have)", "need": "\(need)"])
+            perform(stateMachine.frameTimedOut(after: Self.describe(configuration.frameTimeout), have: have, need: need), context: context)
+        case .keepaliveTimedOut:
+            logger.debug("keepalive timed out")
+            perform(stateMachine.keepaliveTimedOut(), context: context)
+        case .idleTimedOut:
+            logger.trace("idle timeout")
+            perform(stateMachine.idleTimeoutReached(after: Self.describe(configuration.idleTimeout)), context: context)
+        case .none, .sendPing:
+            return false
+        }
+        return true
+    }
+
+    func ticked() {
+        guard let context, !isClosing else { return }
+        if !context.channel.isWritable { checkPendingAnswers(context: context) }
+    }
+
+    func drain() -> Bool {
+        guard let context, !isClosing else { return false }
+        perform(stateMachine.shutdownRequested(), context: context)
+        return !isClosing
+    }
+
+    func graceExpired() {
         guard let context, !isClosing else { return }
         for callID in Array(calls.keys) {
             let call = removeCall(callID)
@@ -573,50 +607,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                         callID: callID, context: context)
         }
         close(context: context)
-    }
-
-    private func onTick() {
-        guard let context, !isClosing else { return }
-        let now = context.eventLoop.now
-        let awaitingPreface = stateMachine.isAwaitingPreface
-        switch management.checkDeadlines(now: now, awaitingPreface: awaitingPreface, peerReading: context.channel.isWritable) {
-        case .handshakeTimedOut:
-            logger.debug("handshake timed out", metadata: ["preface_bytes": "\(prefaceBytes.count)"])
-            perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
-                    context: context)
-            return
-        case .authenticationTimedOut:
-            logger.debug("authentication timed out")
-            statistics.connectionClosedUnauthenticated()
-            perform(stateMachine.authenticationTimedOut(after: Self.describe(configuration.authenticationTimeout)), context: context)
-            return
-        case .frameTimedOut:
-            if case .truncatedFrame(let have, let need)? = decoder.truncation() {
-                logger.debug("frame timed out", metadata: ["have": "\(have)", "need": "\(need)"])
-                perform(stateMachine.frameTimedOut(after: Self.describe(configuration.frameTimeout), have: have, need: need), context: context)
-                return
-            }
-        case .none, .keepaliveTimedOut, .idleTimedOut, .sendPing:
-            break
-        }
-        if awaitingPreface { return }
-        if !context.channel.isWritable { checkPendingAnswers(context: context) }
-        switch management.checkActivity(now: now, openCalls: stateMachine.openCallCount) {
-        case .keepaliveTimedOut:
-            logger.debug("keepalive timed out")
-            perform(stateMachine.keepaliveTimedOut(), context: context)
-        case .idleTimedOut:
-            logger.trace("idle timeout")
-            perform(stateMachine.idleTimeoutReached(after: Self.describe(configuration.idleTimeout)), context: context)
-        case .sendPing:
-            var buffer = context.channel.allocator.buffer(capacity: Frame.headerLength + 8)
-            buffer.writeFrameHeader(type: .ping, callID: 0, length: 8)
-            buffer.writeInteger(UInt64(now.uptimeNanoseconds))
-            write(buffer, context: context)
-            scheduleFlush(context: context)
-        case .none, .handshakeTimedOut, .authenticationTimedOut, .frameTimedOut:
-            break
-        }
     }
 
     // MARK: Writing

@@ -3,9 +3,9 @@ import NIOCore
 /// The clocks of one server connection, as a plain state machine: the handshake and
 /// authentication deadlines, the slow-loris frame timeout, keepalive PINGs and the idle timeout.
 /// Events come in with the time they happened (the event loop's clock, which tests move), a
-/// periodic tick asks what is due, and the answer is an `Action`; no I/O, no timers. The handler
-/// owns the tick timer and performs the actions (modelled on grpc-swift-nio-transport's
-/// `ServerConnectionManagementHandler.StateMachine`).
+/// periodic tick asks what is due, and the answer is an `Action`; no I/O, no timers.
+/// `ServerConnectionManagementHandler` owns the tick timer and performs the actions (modelled on
+/// grpc-swift-nio-transport's `ServerConnectionManagementHandler.StateMachine`).
 package struct ServerConnectionManagementStateMachine: Sendable {
     package struct Configuration: Sendable {
         package var handshakeTimeout: TimeAmount

@@ -4,7 +4,7 @@ import Foundation
 ///
 ///     {
 ///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "logLevel": "info", "logFormat": "text",
-///       "metricsPort": 9420, "metricsHost": "127.0.0.1",
+///       "metricsPort": 9420, "metricsHost": "127.0.0.1", "webPort": 7480, "webHost": "127.0.0.1",
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
 ///       "maxLookupsPerCase": 20, "maxLookupsPerStaffPerMinute": 60,
@@ -50,6 +50,9 @@ struct DaemonConfiguration: Codable {
     /// Prometheus metrics endpoint (`--metrics-port`, `--metrics-host`); port 0 or absent: off.
     var metricsPort: Int?
     var metricsHost: String?
+    /// The supervision and queue web page (`--web-port`, `--web-host`; docs/WEB.md); port 0 or absent: off.
+    var webPort: Int?
+    var webHost: String?
     var maxFrameSize: Int?
     var maxConcurrentCallsPerConnection: Int?
     var idleTimeoutSeconds: Int?

@@ -61,6 +61,12 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("metrics-host"), help: "Address of the metrics endpoint (default 127.0.0.1; another address only when named here).")
     var metricsHost: String?
 
+    @Option(name: .customLong("web-port"), help: "Serve the read-only supervision and queue web page at http://HOST:PORT/ (docs/WEB.md; default 0: off).")
+    var webPort: Int?
+
+    @Option(name: .customLong("web-host"), help: "Address of the web page (default 127.0.0.1; another address only when named here, and it is plain HTTP).")
+    var webHost: String?
+
     @Option(name: .customLong("max-frame-size"), help: "Largest frame payload in bytes (default 4194304).")
     var maxFrameSize: Int?
 
@@ -319,6 +325,8 @@ struct Noproofd: AsyncParsableCommand {
                                         statistics: statistics, storage: library, gate: gate, logger: logger)
         server.callObserver = metrics?.calls
         tlsServer?.callObserver = metrics?.calls
+        // The supervision and queue web page on its own (loopback by default) port: docs/WEB.md.
+        let web = try DaemonWeb(port: webPort ?? file.webPort, host: webHost ?? file.webHost, rpc: server, plainListener: plainListener, logger: logger)
         var listeners: [NoProofServer] = []
         if plainListener {
             listeners.append(NoProofServer(configuration: server, registry: registry, authenticator: authenticator, logger: logger,
@@ -359,6 +367,7 @@ struct Noproofd: AsyncParsableCommand {
         application.runInBackground { [heads = library.heads] in await heads.run() }
         application.listeners = listeners
         application.endpoints = DaemonMetrics.services(metrics)
+        application.clients = DaemonWeb.services(web)
         do {
             try await application.run()
         } catch {

@@ -20,6 +20,8 @@ struct NoproofdApplication {
     var background: [BackgroundService] = []
     /// Other services that run as long as the listeners (the metrics endpoint), shut down after them.
     var endpoints: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    /// Services that call the listeners (the web page): started after them, shut down first.
+    var clients: [ServiceGroupConfiguration.ServiceConfiguration] = []
     let logger: Logger
 
     /// Everything the ServiceGroup runs, in start order (shut down in reverse).
@@ -35,7 +37,7 @@ struct NoproofdApplication {
             configuration: .init(
                 // Background work ending by itself is no reason to stop serving.
                 services: background.map { .init(service: $0, successTerminationBehavior: .ignore) }
-                    + endpoints + listeners.map { .init(service: $0) },
+                    + endpoints + listeners.map { .init(service: $0) } + clients,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -13,6 +13,38 @@ struct AuditLogTests {
                     licenceID: "L\(index)", result: "found", proofSerial: "P-\(index)")
     }
 
+    /// The chain's head is kept in memory between batches; a batch that fails — before it starts
+    /// (another connection holds the write lock past the busy timeout) or half-way (a row refused
+    /// after others were inserted, so the transaction rolls back) — must not move it: the next
+    /// batch chains from the last committed record.
+    @Test func aFailedBatchLeavesTheChainHeadAtTheLastCommittedRecord() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try AuditLog(directory: directory.url, busyTimeout: 0.05)
+        #expect(try log.appendBatch([Self.record(1), Self.record(2)]) == [1, 2])
+        let other = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
+        try other.inTransaction(.immediate) { _ in
+            #expect(throws: (any Error).self) { try log.appendBatch([Self.record(3)]) }
+            return .rollback
+        }
+        try other.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_case_4 BEFORE INSERT ON audit WHEN NEW.case_reference = 'CASE-4'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        #expect(throws: (any Error).self) { try log.appendBatch([Self.record(3), Self.record(4)]) }
+        try other.write { db in try db.execute(sql: "DROP TRIGGER refuse_case_4") }
+        try other.close()
+        #expect(try log.appendBatch([Self.record(5), Self.record(6)]) == [3, 4])
+        let head = try log.head()
+        #expect(head.sequence == 4)
+        #expect(try log.records(limit: 10).map(\.caseReference).sorted() == ["CASE-1", "CASE-2", "CASE-5", "CASE-6"])
+        let verification = try log.verifyChain()
+        #expect(verification.isIntact)
+        #expect(verification.head == head)
+    }
+
     @Test func everyRecordIsCommittedInOrderWithItsSequence() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -62,6 +62,18 @@ struct ServerConnectionStateMachineTests {
         #expect(machine.openCallCount == 2)
     }
 
+    @Test func aStartedCallCarriesItsRequestBytesApartFromItsHeader() {
+        var machine = machine()
+        var payload = ByteBuffer()
+        payload.writeBytes(ProtoCodec.encode(CallHeader(method: "/noproof.v1.Health/Check", timeoutMicros: 5, payload: [1, 2, 3])))
+        guard case .startCall(let start) = machine.frameReceived(Frame(type: .call, callID: 1, payload: payload)) else {
+            Issue.record("not started"); return
+        }
+        #expect(Array(start.request.readableBytesView) == [1, 2, 3])
+        #expect(start.header.payload.isEmpty)
+        #expect(start.header.timeoutMicros == 5)
+    }
+
     @Test func unknownMethodIsUnimplemented() {
         var machine = machine()
         #expect(rejection(machine.frameReceived(call(1, path: "/nope.V1/X")))! == (1, .unimplemented))

@@ -33,9 +33,10 @@ struct ServerConnectionHandlerTests {
             BuiltinServices.register(in: &registry, configuration: configuration, authenticator: TestServices.authenticator)
             let frozen = registry
             try await channel.testingEventLoop.executeInContext {
-                try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
-                    configuration: configuration, registry: frozen, logger: TestServices.logger, statistics: statistics
-                ))
+                try ServerConnectionHandler.addConnectionHandlers(
+                    to: channel.pipeline.syncOperations, configuration: configuration, registry: frozen,
+                    logger: TestServices.logger, statistics: statistics
+                )
             }
             try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9))
             self.channel = channel
