@@ -216,6 +216,99 @@ package final class PostgresLicenceStore: LicenceStore {
             """, logger: logger)
     }
 
+    /// `licence` in stored form (a `LicenceRow`).
+    static func row(of licence: Licence) -> LicenceRow {
+        (licence.id.description, licence.holder.key, licence.holderName, licence.issuerName, licence.issueDate.description,
+         licence.validFrom.description, licence.validTo?.description, licence.status.rawValue, licence.version,
+         licence.canonicalFieldsJSON)
+    }
+
+    /// The current rows of `ids` (sorted), locked in that order until the end of the transaction.
+    static func lockCurrentRows(_ connection: PostgresConnection, _ ids: [String], logger: Logger) async throws -> [LicenceRow] {
+        var rows: [LicenceRow] = []
+        for try await row in try await connection.query("""
+            SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+            FROM licence WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE
+            """, logger: logger).decode(LicenceRow.self) {
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Inserts the licences (distinct identifiers, version 1) whose identifiers are absent, in
+    /// identifier order; returns the identifiers inserted.
+    static func insertIfAbsent(_ connection: PostgresConnection, _ licences: [Licence], logger: Logger) async throws -> Set<String> {
+        if licences.isEmpty { return [] }
+        var inserted = Set<String>()
+        for try await id in try await connection.query("""
+            INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
+                                 valid_from, valid_to, status, version, fields_json)
+            SELECT u.id, u.type_code, u.holder_key, u.holder_name, u.issuer_name, u.issuer_code, u.issue_date,
+                   u.valid_from, NULLIF(u.valid_to, ''), u.status, 1, u.fields_json
+            FROM unnest(\(licences.map(\.id.description))::text[], \(licences.map(\.typeCode))::text[],
+                        \(licences.map(\.holder.key))::text[], \(licences.map(\.holderName))::text[],
+                        \(licences.map(\.issuerName))::text[], \(licences.map(\.issuerCode.value))::text[],
+                        \(licences.map(\.issueDate.description))::text[], \(licences.map(\.validFrom.description))::text[],
+                        \(licences.map { $0.validTo?.description ?? "" })::text[], \(licences.map(\.status.rawValue))::text[],
+                        \(licences.map(\.canonicalFieldsJSON))::text[])
+                 AS u(id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date, valid_from, valid_to, status, fields_json)
+            ORDER BY u.id
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id
+            """, logger: logger).decode(String.self) {
+            inserted.insert(id)
+        }
+        return inserted
+    }
+
+    /// Archives the versions (superseded now, for `reason`), in one statement.
+    static func archive(_ connection: PostgresConnection, _ licences: [Licence], reason: String, actor: String,
+                        logger: Logger) async throws {
+        if licences.isEmpty { return }
+        try await connection.query("""
+            INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
+                                         valid_to, status, fields_json, change_reason, changed_by)
+            SELECT u.id, u.version, u.holder_key, u.holder_name, u.issuer_name, u.issue_date, u.valid_from,
+                   NULLIF(u.valid_to, ''), u.status, u.fields_json, \(reason), \(actor)
+            FROM unnest(\(licences.map(\.id.description))::text[], \(licences.map(\.version))::int8[],
+                        \(licences.map(\.holder.key))::text[], \(licences.map(\.holderName))::text[],
+                        \(licences.map(\.issuerName))::text[], \(licences.map(\.issueDate.description))::text[],
+                        \(licences.map(\.validFrom.description))::text[], \(licences.map { $0.validTo?.description ?? "" })::text[],
+                        \(licences.map(\.status.rawValue))::text[], \(licences.map(\.canonicalFieldsJSON))::text[])
+                 AS u(id, version, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, fields_json)
+            """, logger: logger)
+    }
+
+    /// Replaces the current rows of the licences (distinct identifiers, rows already locked), in one statement.
+    static func replaceCurrent(_ connection: PostgresConnection, _ licences: [Licence], logger: Logger) async throws {
+        if licences.isEmpty { return }
+        try await connection.query("""
+            UPDATE licence SET holder_key = u.holder_key, holder_name = u.holder_name, issuer_name = u.issuer_name,
+                issue_date = u.issue_date, valid_from = u.valid_from, valid_to = NULLIF(u.valid_to, ''),
+                status = u.status, version = u.version, fields_json = u.fields_json, updated_at = now()
+            FROM unnest(\(licences.map(\.id.description))::text[], \(licences.map(\.holder.key))::text[],
+                        \(licences.map(\.holderName))::text[], \(licences.map(\.issuerName))::text[],
+                        \(licences.map(\.issueDate.description))::text[], \(licences.map(\.validFrom.description))::text[],
+                        \(licences.map { $0.validTo?.description ?? "" })::text[], \(licences.map(\.status.rawValue))::text[],
+                        \(licences.map(\.version))::int8[], \(licences.map(\.canonicalFieldsJSON))::text[])
+                 AS u(id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json)
+            WHERE licence.id = u.id
+            """, logger: logger)
+    }
+
+    /// Records the status changes, in their order, in one statement.
+    static func recordStatusChanges(_ connection: PostgresConnection, _ changes: [(id: String, from: LicenceStatus, to: LicenceStatus)],
+                                    reason: String, actor: String, logger: Logger) async throws {
+        if changes.isEmpty { return }
+        try await connection.query("""
+            INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_by)
+            SELECT u.id, u.from_status, u.to_status, \(reason), \(actor)
+            FROM unnest(\(changes.map(\.id))::text[], \(changes.map(\.from.rawValue))::text[], \(changes.map(\.to.rawValue))::text[])
+                 WITH ORDINALITY AS u(id, from_status, to_status, n)
+            ORDER BY u.n
+            """, logger: logger)
+    }
+
     typealias TypeRow = (String, String, String, String, String, String, String, Bool)
 
     static func fetchTypes(_ connection: PostgresConnection, logger: Logger) async throws -> [String: LicenceType] {
@@ -391,23 +484,25 @@ package final class PostgresLicenceStore: LicenceStore {
         try await changeStatus(id, to: .revoked, reason: reason, verb: "revoked") { $0 != .revoked }
     }
 
-    /// Imports `licences` in **one** transaction (all of the call or nothing, as in SQLite). Rows are
-    /// written in identifier order (rows of one identifier in their given order), so concurrent
-    /// batches take their row locks in the same order; a row whose licence another batch is writing
-    /// waits for that batch to commit and is then compared with what it wrote.
+    /// Imports `licences` in **one** transaction (all of the call or nothing, as in SQLite), in a
+    /// handful of statements whatever the batch size: lock the batch's existing rows
+    /// (`SELECT … FOR UPDATE`, in identifier order), insert the new identifiers in one statement
+    /// (`ON CONFLICT DO NOTHING`: an identifier another batch inserted meanwhile is then locked and
+    /// compared like an existing one), decide each row in input order as SQLite does, then write the
+    /// archived versions, the new current rows and the status changes, one statement each.
+    /// Concurrent batches of the same rows therefore serialise on the row locks: the later one finds
+    /// the earlier one's rows and reports them unchanged. A deadlock between two batches (PostgreSQL
+    /// detects it and aborts one) is retried.
     package func importBatch(_ licences: [Licence]) async throws(StoreError) -> ImportOutcome {
         if licences.isEmpty { return ImportOutcome() }
         let actor = LicenceWriteActor.current
         let logger = self.logger
-        let order = licences.indices.sorted { a, b in
-            let left = licences[a].id.description, right = licences[b].id.description
-            return left == right ? a < b : left < right
-        }
-        var outcome = try await database.transaction { connection -> ImportOutcome in
+        return try await database.transaction(retryingDeadlocks: true) { connection -> ImportOutcome in
             let types = try await Self.fetchTypes(connection, logger: logger)
             var outcome = ImportOutcome()
-            for index in order {
-                var licence = licences[index]
+            var valid: [(index: Int, licence: Licence)] = []
+            for (index, row) in licences.enumerated() {
+                var licence = row
                 do throws(ValidationError) {
                     try Self.validate(licence, types: types)
                 } catch {
@@ -415,36 +510,63 @@ package final class PostgresLicenceStore: LicenceStore {
                     continue
                 }
                 licence.version = 1
-                if try await Self.insertCurrentIfAbsent(connection, licence, logger: logger) {
+                valid.append((index, licence))
+            }
+            if valid.isEmpty { return outcome }
+            // The rows that exist, locked.
+            let ids = Set(valid.map { $0.licence.id.description }).sorted()
+            var state: [String: LicenceRow] = [:]
+            for row in try await Self.lockCurrentRows(connection, ids, logger: logger) { state[row.0] = row }
+            // The new identifiers: their first row is inserted (version 1).
+            var firstNew: [String: Int] = [:]
+            for (position, item) in valid.enumerated() {
+                let id = item.licence.id.description
+                if state[id] == nil && firstNew[id] == nil { firstNew[id] = position }
+            }
+            let candidates = firstNew.values.sorted().map { valid[$0].licence }
+            let inserted = try await Self.insertIfAbsent(connection, candidates, logger: logger)
+            let raced = Set(firstNew.keys).subtracting(inserted).sorted()
+            if !raced.isEmpty {
+                for row in try await Self.lockCurrentRows(connection, raced, logger: logger) { state[row.0] = row }
+            }
+            for licence in candidates where inserted.contains(licence.id.description) {
+                state[licence.id.description] = Self.row(of: licence)
+            }
+            // Each row in input order, against the state so far.
+            var archived: [Licence] = []
+            var statusChanges: [(id: String, from: LicenceStatus, to: LicenceStatus)] = []
+            var replaced: [String: Licence] = [:]
+            for (position, item) in valid.enumerated() {
+                var licence = item.licence
+                let id = licence.id.description
+                if firstNew[id] == position && inserted.contains(id) {
                     outcome.inserted += 1
                     continue
                 }
-                guard let row = try await Self.fetchCurrentRow(connection, licence.id, forUpdate: true, logger: logger) else {
-                    throw StoreError(.storage, "licence \(licence.id) vanished during import")
-                }
+                guard let row = state[id] else { throw StoreError(.storage, "licence \(licence.id) vanished during import") }
                 if Self.isUnchanged(row, licence) {
                     outcome.unchanged += 1
                     continue
                 }
                 let current = try Self.decodeLicence(row)
                 if current.status == .revoked {
-                    outcome.rejected.append(.init(index: index, error: ValidationError(
+                    outcome.rejected.append(.init(index: item.index, error: ValidationError(
                         field: "status", reason: "licence \(licence.id) is revoked in the library and cannot be changed by import")))
                     continue
                 }
                 licence.version = current.version + 1
-                try await Self.archive(connection, current, reason: "import", actor: actor, logger: logger)
-                try await Self.replaceCurrent(connection, licence, logger: logger)
-                if licence.status != current.status {
-                    try await Self.recordStatusChange(connection, licence.id, from: current.status, to: licence.status,
-                                                      reason: "import", actor: actor, logger: logger)
-                }
+                archived.append(current)
+                if licence.status != current.status { statusChanges.append((id, current.status, licence.status)) }
+                state[id] = Self.row(of: licence)
+                replaced[id] = licence
                 outcome.updated += 1
             }
+            try await Self.archive(connection, archived, reason: "import", actor: actor, logger: logger)
+            try await Self.replaceCurrent(connection, replaced.keys.sorted().map { replaced[$0]! }, logger: logger)
+            try await Self.recordStatusChanges(connection, statusChanges, reason: "import", actor: actor, logger: logger)
+            outcome.rejected.sort { $0.index < $1.index }
             return outcome
         }
-        outcome.rejected.sort { $0.index < $1.index }
-        return outcome
     }
 
     // MARK: - Reads

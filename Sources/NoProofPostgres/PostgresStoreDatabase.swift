@@ -89,12 +89,23 @@ package final class PostgresStoreDatabase: Sendable {
 
     // MARK: - Access helpers
 
-    /// Runs `body` in one transaction (`BEGIN` … `COMMIT`, rolled back when `body` throws).
-    package func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch {
-            throw Self.storeError(error)
+    /// Runs `body` in one transaction (`BEGIN` … `COMMIT`, rolled back when `body` throws). With
+    /// `retryingDeadlocks`, a transaction PostgreSQL aborted as a deadlock victim or a serialisation
+    /// failure (SQLSTATE 40P01, 40001) is run again, up to 3 times in all.
+    package func transaction<T: Sendable>(retryingDeadlocks: Bool = false,
+                                          _ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch {
+                if retryingDeadlocks, attempt < 3, let state = Self.sqlState(of: error), state == "40P01" || state == "40001" {
+                    logger.debug("postgres transaction retried", metadata: ["sqlstate": "\(state)", "attempt": "\(attempt)"])
+                    attempt += 1
+                    continue
+                }
+                throw Self.storeError(error)
+            }
         }
     }
 
