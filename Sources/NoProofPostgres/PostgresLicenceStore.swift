@@ -148,8 +148,8 @@ package final class PostgresLicenceStore: LicenceStore {
         let query: PostgresQuery = forUpdate
             ? "SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json FROM licence WHERE id = \(id.description) FOR UPDATE"
             : "SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json FROM licence WHERE id = \(id.description)"
-        for try await row in try await connection.query(query, logger: logger).decode(LicenceRow.self) {
-            return row
+        for try await row in try await connection.query(query, logger: logger) {
+            return try licenceRow(row)
         }
         return nil
     }
@@ -162,8 +162,8 @@ package final class PostgresLicenceStore: LicenceStore {
 
     static func decodeLicences(_ rows: PostgresRowSequence) async throws -> [Licence] {
         var result: [Licence] = []
-        for try await row in rows.decode(LicenceRow.self) {
-            result.append(try decodeLicence(row))
+        for try await row in rows {
+            result.append(try licence(row))
         }
         return result
     }
@@ -216,6 +216,15 @@ package final class PostgresLicenceStore: LicenceStore {
             """, logger: logger)
     }
 
+    /// A row selected with `licenceColumns` (synchronous: decoding stays out of the async loops).
+    static func licenceRow(_ row: PostgresRow) throws -> LicenceRow { try row.decode(LicenceRow.self) }
+
+    /// A licence from a row selected with `licenceColumns`.
+    static func licence(_ row: PostgresRow) throws -> Licence { try decodeLicence(licenceRow(row)) }
+
+    /// A licence type row.
+    static func typeRow(_ row: PostgresRow) throws -> TypeRow { try row.decode(TypeRow.self) }
+
     /// `licence` in stored form (a `LicenceRow`).
     static func row(of licence: Licence) -> LicenceRow {
         (licence.id.description, licence.holder.key, licence.holderName, licence.issuerName, licence.issueDate.description,
@@ -229,8 +238,8 @@ package final class PostgresLicenceStore: LicenceStore {
         for try await row in try await connection.query("""
             SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
             FROM licence WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE
-            """, logger: logger).decode(LicenceRow.self) {
-            rows.append(row)
+            """, logger: logger) {
+            rows.append(try licenceRow(row))
         }
         return rows
     }
@@ -316,8 +325,8 @@ package final class PostgresLicenceStore: LicenceStore {
         let rows = try await connection.query(
             "SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected FROM licence_type",
             logger: logger)
-        for try await row in rows.decode(TypeRow.self) {
-            let type = try decodeType(row)
+        for try await row in rows {
+            let type = try decodeType(typeRow(row))
             result[type.code] = type
         }
         return result
@@ -395,7 +404,7 @@ package final class PostgresLicenceStore: LicenceStore {
                 SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected
                 FROM licence_type WHERE code = \(code)
                 """, logger: logger)
-            for try await row in rows.decode(TypeRow.self) { return try Self.decodeType(row) }
+            for try await row in rows { return try Self.decodeType(Self.typeRow(row)) }
             return nil
         }
     }
@@ -497,76 +506,36 @@ package final class PostgresLicenceStore: LicenceStore {
         if licences.isEmpty { return ImportOutcome() }
         let actor = LicenceWriteActor.current
         let logger = self.logger
-        return try await database.transaction(retryingDeadlocks: true) { connection -> ImportOutcome in
-            let types = try await Self.fetchTypes(connection, logger: logger)
-            var outcome = ImportOutcome()
-            var valid: [(index: Int, licence: Licence)] = []
-            for (index, row) in licences.enumerated() {
-                var licence = row
-                do throws(ValidationError) {
-                    try Self.validate(licence, types: types)
-                } catch {
-                    outcome.rejected.append(.init(index: index, error: error))
-                    continue
-                }
-                licence.version = 1
-                valid.append((index, licence))
-            }
-            if valid.isEmpty { return outcome }
-            // The rows that exist, locked.
-            let ids = Set(valid.map { $0.licence.id.description }).sorted()
-            var state: [String: LicenceRow] = [:]
-            for row in try await Self.lockCurrentRows(connection, ids, logger: logger) { state[row.0] = row }
-            // The new identifiers: their first row is inserted (version 1).
-            var firstNew: [String: Int] = [:]
-            for (position, item) in valid.enumerated() {
-                let id = item.licence.id.description
-                if state[id] == nil && firstNew[id] == nil { firstNew[id] = position }
-            }
-            let candidates = firstNew.values.sorted().map { valid[$0].licence }
-            let inserted = try await Self.insertIfAbsent(connection, candidates, logger: logger)
-            let raced = Set(firstNew.keys).subtracting(inserted).sorted()
-            if !raced.isEmpty {
-                for row in try await Self.lockCurrentRows(connection, raced, logger: logger) { state[row.0] = row }
-            }
-            for licence in candidates where inserted.contains(licence.id.description) {
-                state[licence.id.description] = Self.row(of: licence)
-            }
-            // Each row in input order, against the state so far.
-            var archived: [Licence] = []
-            var statusChanges: [(id: String, from: LicenceStatus, to: LicenceStatus)] = []
-            var replaced: [String: Licence] = [:]
-            for (position, item) in valid.enumerated() {
-                var licence = item.licence
-                let id = licence.id.description
-                if firstNew[id] == position && inserted.contains(id) {
-                    outcome.inserted += 1
-                    continue
-                }
-                guard let row = state[id] else { throw StoreError(.storage, "licence \(licence.id) vanished during import") }
-                if Self.isUnchanged(row, licence) {
-                    outcome.unchanged += 1
-                    continue
-                }
-                let current = try Self.decodeLicence(row)
-                if current.status == .revoked {
-                    outcome.rejected.append(.init(index: item.index, error: ValidationError(
-                        field: "status", reason: "licence \(licence.id) is revoked in the library and cannot be changed by import")))
-                    continue
-                }
-                licence.version = current.version + 1
-                archived.append(current)
-                if licence.status != current.status { statusChanges.append((id, current.status, licence.status)) }
-                state[id] = Self.row(of: licence)
-                replaced[id] = licence
-                outcome.updated += 1
-            }
-            try await Self.archive(connection, archived, reason: "import", actor: actor, logger: logger)
-            try await Self.replaceCurrent(connection, replaced.keys.sorted().map { replaced[$0]! }, logger: logger)
-            try await Self.recordStatusChanges(connection, statusChanges, reason: "import", actor: actor, logger: logger)
-            outcome.rejected.sort { $0.index < $1.index }
-            return outcome
+        return try await database.transaction(retryingDeadlocks: true) { connection in
+            try await Self.importRows(connection, licences, actor: actor, logger: logger)
         }
+    }
+
+    /// The validation error of `licence` against `types`, or nil when it is valid.
+    static func validationError(_ licence: Licence, types: [String: LicenceType]) -> ValidationError? {
+        do { try validate(licence, types: types) } catch { return error }
+        return nil
+    }
+
+    /// `importBatch`'s work inside its transaction: the queries; the decisions are `ImportPlan`'s.
+    static func importRows(_ connection: PostgresConnection, _ licences: [Licence], actor: String,
+                           logger: Logger) async throws -> ImportOutcome {
+        let types = try await fetchTypes(connection, logger: logger)
+        var plan = ImportPlan(licences, types: types)
+        if plan.ids.isEmpty { return plan.outcome }
+        // The rows that exist, locked; then the new identifiers' first rows inserted.
+        plan.found(try await lockCurrentRows(connection, plan.ids, logger: logger))
+        let candidates = plan.insertionCandidates()
+        let inserted = try await insertIfAbsent(connection, candidates, logger: logger)
+        let raced = plan.inserted(inserted, of: candidates)
+        if !raced.isEmpty {
+            plan.found(try await lockCurrentRows(connection, raced, logger: logger))
+        }
+        try plan.decide()
+        try await archive(connection, plan.archived, reason: "import", actor: actor, logger: logger)
+        try await replaceCurrent(connection, plan.replacements, logger: logger)
+        try await recordStatusChanges(connection, plan.statusChanges, reason: "import", actor: actor, logger: logger)
+        return plan.outcome
     }
 
     // MARK: - Reads
