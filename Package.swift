@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // protobuf-c, the C library, as a system library (Debian: libprotobuf-c-dev).
@@ -81,6 +82,16 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The PostgreSQL backend of the stores (issue 18): PostgresLicenceStore so far, through
+        // postgres-nio's PostgresClient pool. No SQLite.
+        .target(
+            name: "NoProofPostgres",
+            dependencies: [
+                "NoProofDomain", "NoProofImport", "NoProofLicenceStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Units, staff, credentials, item lists and the access policy they define (no I/O).
         .target(
             name: "NoProofUnits",
@@ -125,6 +136,12 @@ let package = Package(
                 "NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec", "NoProofDomainMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Times the library's miss path, LicenceStore.licence(byID:), on SQLite or PostgreSQL:
+        // swift run -c release store-read-bench --backend sqlite|postgres [--url postgres://…]
+        .executableTarget(
+            name: "store-read-bench",
+            dependencies: ["NoProofDomain", "NoProofDemoData", "NoProofLicenceStore", "NoProofPostgres"]
         ),
         // Electronic seals (Ed25519, Art. 9): key files, sealing one proof or a batch, verification.
         .target(name: "NoProofSeals", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -245,7 +262,12 @@ let package = Package(
         .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofTestSupport", "NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofLicenceStoreTests",
-            dependencies: ["NoProofTestSupport", "NoProofLicenceStore", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoProofTestSupport", "NoProofLicenceStore", "NoProofPostgres", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "NoProofPostgresTests",
+            dependencies: ["NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofImport", "NoProofDemoData", "NoProofDomain",
+                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "NoProofImportTests",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
-# unit and integration tests, the valgrind leak check of the codec, an end-to-end smoke test, the
+# unit and integration tests (the PostgreSQL store tests against a throwaway cluster,
+# scripts/postgres-test-server.sh), the valgrind leak check of the codec, an end-to-end smoke test, the
 # Python client's interoperability tests, the power-cut crash-safety rounds (and their self-test), 10,000 idle connections
 # and a short fuzz pass. (The overload comparison, scripts/overload.sh, needs a release build and
 # is run by hand: docs/RELIABILITY.md.)
@@ -13,7 +14,11 @@ scripts/gen-swift-messages.py --check   # Swift messages and methods, and the Py
 clients/python/scripts/gen_protos.sh --check
 echo "== build"
 swift build --build-tests
-echo "== swift test"
+echo "== swift test (with a throwaway PostgreSQL for the PostgreSQL store tests)"
+pgdir=$(mktemp -d -t noproof-pg.XXXXXX)
+trap 'scripts/postgres-test-server.sh stop "$pgdir"' EXIT
+NOPROOF_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$pgdir")
+export NOPROOF_TEST_POSTGRES_URL
 swift test --skip-build
 echo "== leak check"
 scripts/leak-check.sh

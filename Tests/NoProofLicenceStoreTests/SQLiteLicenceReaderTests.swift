@@ -8,11 +8,17 @@ import NoProofDomain
 /// The cache-miss read path: the store's own read-only connections with prepared statements.
 @Suite("SQLite licence reader (the miss path)")
 struct SQLiteLicenceReaderTests {
+    static func openStore(_ dir: TemporaryDirectory) async throws -> SQLiteLicenceStore {
+        let store = try SQLiteLicenceStore(directory: dir.url)
+        try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
+        return store
+    }
+
     @Test func aRevokeCommittedOnTheWriterIsReadAtOnce() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try await SQLiteLicenceStoreTests.openStore(dir)
-        let licence = try SQLiteLicenceStoreTests.marriage()
+        let store = try await Self.openStore(dir)
+        let licence = try LicenceStoreBehaviour.marriage()
         try await store.issue(licence)
         #expect(try await store.licences(holder: licence.holder, typeCode: "JHZ").map(\.status) == [.valid])
         try await store.revoke(licence.id, reason: "issued in error")
@@ -26,10 +32,10 @@ struct SQLiteLicenceReaderTests {
     @Test func holderQueriesAreOrderedByTypeThenIdentifierAndFilterByType() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try await SQLiteLicenceStoreTests.openStore(dir)
-        let second = try SQLiteLicenceStoreTests.marriage(serial: "2020000009")
-        let first = try SQLiteLicenceStoreTests.marriage(serial: "2020000002")
-        let other = try SQLiteLicenceStoreTests.marriage(serial: "2020000003", holder: try ResidentID.make(first17: "11010119800101001").value)
+        let store = try await Self.openStore(dir)
+        let second = try LicenceStoreBehaviour.marriage(serial: "2020000009")
+        let first = try LicenceStoreBehaviour.marriage(serial: "2020000002")
+        let other = try LicenceStoreBehaviour.marriage(serial: "2020000003", holder: try ResidentID.make(first17: "11010119800101001").value)
         for licence in [second, first, other] { try await store.issue(licence) }
         #expect(try await store.licences(holder: first.holder, typeCode: nil).map(\.id) == [first.id, second.id])
         #expect(try await store.licences(holder: first.holder, typeCode: "JHZ").map(\.id) == [first.id, second.id])
@@ -37,15 +43,15 @@ struct SQLiteLicenceReaderTests {
         let read = try #require(try await store.licence(byID: first.id))
         #expect(read == first)
         #expect(read.holderName == "张伟" && read.fields["spouse_name"] == "李娜", "UTF-8 text read back exactly")
-        #expect(try await store.licence(byID: LicenceIdentifier.make(typeCode: "JHZ", issuer: SQLiteLicenceStoreTests.jhz.issuerCode, serial: "2099999999")) == nil)
+        #expect(try await store.licence(byID: LicenceIdentifier.make(typeCode: "JHZ", issuer: LicenceStoreBehaviour.jhz.issuerCode, serial: "2099999999")) == nil)
         try store.close()
     }
 
     @Test func aDamagedStoredRowIsAStorageErrorNamingTheLicence() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try await SQLiteLicenceStoreTests.openStore(dir)
-        let licence = try SQLiteLicenceStoreTests.marriage()
+        let store = try await Self.openStore(dir)
+        let licence = try LicenceStoreBehaviour.marriage()
         try await store.issue(licence)
         try await store.dbPool.write { db in
             try db.execute(sql: "UPDATE licence SET fields_json = 'not json' WHERE id = ?", arguments: [licence.id.description])
@@ -59,8 +65,8 @@ struct SQLiteLicenceReaderTests {
     @Test func readsAfterCloseFailWithAStorageError() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try await SQLiteLicenceStoreTests.openStore(dir)
-        let licence = try SQLiteLicenceStoreTests.marriage()
+        let store = try await Self.openStore(dir)
+        let licence = try LicenceStoreBehaviour.marriage()
         try await store.issue(licence)
         try store.close()
         let error = await #expect(throws: NoProofError.self) { try await store.licence(byID: licence.id) }
@@ -70,11 +76,11 @@ struct SQLiteLicenceReaderTests {
     @Test func manyConcurrentReadersGetTheirOwnAnswers() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try await SQLiteLicenceStoreTests.openStore(dir)
+        let store = try await Self.openStore(dir)
         var licences: [Licence] = []
         for index in 0..<40 {
             let holder = try ResidentID.make(first17: "11010119800101" + String(format: "%03d", index)).value
-            let licence = try SQLiteLicenceStoreTests.marriage(serial: String(2020000100 + index), holder: holder)
+            let licence = try LicenceStoreBehaviour.marriage(serial: String(2020000100 + index), holder: holder)
             try await store.issue(licence)
             licences.append(licence)
         }

@@ -5,25 +5,10 @@ import Testing
 import NoProofDomain
 @testable import NoProofSQLite
 @testable import NoProofLicenceStore
-@testable import NoProofDemoData
-@testable import NoProofImport
 
+/// The licence store behaviour (`LicenceStoreBehaviour`) on the embedded SQLite backend, and what
+/// only SQLite has (its durability pragmas).
 @Suite struct SQLiteLicenceStoreTests {
-    static let jhz = LicenceTypeCatalogue.type(code: "JHZ")!
-
-    static func marriage(serial: String = "2020000001", holder: String = "37040219850312123X") throws -> Licence {
-        let id = try LicenceIdentifier.make(typeCode: "JHZ", issuer: jhz.issuerCode, serial: serial)
-        return Licence(id: id, holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
-                       issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
-                       validTo: nil, fields: ["spouse_name": "李娜", "certificate_number": "J370402-2020-000123"])
-    }
-
-    static func openStore(_ dir: TemporaryDirectory) async throws -> SQLiteLicenceStore {
-        let store = try SQLiteLicenceStore(directory: dir.url)
-        try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
-        return store
-    }
-
     @Test func pragmasAreDurable() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -39,239 +24,16 @@ import NoProofDomain
         try store.close()
     }
 
-    @Test func licenceTypesRoundTrip() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let types = try await store.licenceTypes()
-        #expect(types == LicenceTypeCatalogue.starter.sorted { $0.code < $1.code })
-        #expect(try await store.licenceType(code: "XWZS")?.connected == false)
-        #expect(try await store.licenceType(code: "NOPE") == nil)
-        var changed = Self.jhz
-        changed.connected = false
-        try await store.upsertLicenceTypes([changed])
-        #expect(try await store.licenceType(code: "JHZ") == changed)
-        var bad = Self.jhz
-        bad.code = "jhz"
-        await #expect(throws: NoProofError.self) { try await store.upsertLicenceTypes([bad]) }
-    }
-
-    @Test func issueAndGet() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let licence = try Self.marriage()
-        let stored = try await store.issue(licence)
-        #expect(stored == licence)
-        #expect(try await store.licence(byID: licence.id) == licence)
-        #expect(try await store.licences(holder: licence.holder, typeCode: "JHZ") == [licence])
-        #expect(try await store.licences(holder: licence.holder, typeCode: "HKB") == [])
-        #expect(try await store.licences(holder: licence.holder) == [licence])
-        #expect(try await store.count() == 1)
-        let other = try LicenceIdentifier.make(typeCode: "JHZ", issuer: Self.jhz.issuerCode, serial: "404")
-        #expect(try await store.licence(byID: other) == nil)
-    }
-
-    @Test func duplicatesAreRejected() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let licence = try Self.marriage()
-        try await store.issue(licence)
-        do {
-            try await store.issue(licence)
-            Issue.record("duplicate accepted")
-        } catch {
-            #expect(error.code == .alreadyExists)
-            #expect(error.message.contains(licence.id.description))
-        }
-    }
-
-    @Test func invalidLicencesAreRefusedNamingTheField() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        var licence = try Self.marriage()
-        licence.fields["colour"] = "red"
-        await #expect(throws: NoProofError.invalid(ValidationError(field: "field.colour", reason: "not a data field of licence type JHZ"))) {
-            try await store.issue(licence)
-        }
-        licence = try Self.marriage(holder: "91350100M000100Y43")
-        do {
-            try await store.issue(licence)
-            Issue.record("organisation accepted as marriage holder")
-        } catch {
-            guard let v = error.validation else { Issue.record("wrong kind \(error)"); return }
-            #expect(v.field == "holder_id")
-        }
-        let unknownType = try LicenceIdentifier.make(typeCode: "ZZZ", issuer: Self.jhz.issuerCode, serial: "1")
-        let orphan = Licence(id: unknownType, holder: licence.holder, holderName: "x", issuerName: "y",
-                             issueDate: licence.issueDate, validFrom: licence.validFrom, validTo: nil)
-        await #expect(throws: NoProofError.invalid(ValidationError(field: "type_code", reason: "unknown licence type ZZZ"))) {
-            try await store.issue(orphan)
-        }
-    }
-
-    @Test func amendKeepsOldVersions() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let original = try Self.marriage()
-        try await store.issue(original)
-        let v2 = try await store.amend(original.id, changes: LicenceAmendment(setFields: ["spouse_name": "李娜娜"]), reason: "typo")
-        #expect(v2.version == 2)
-        #expect(v2.fields["spouse_name"] == "李娜娜")
-        let v3 = try await store.amend(original.id, changes: LicenceAmendment(validTo: .some(CivilDate(year: 2040, month: 1, day: 1)!),
-                                                                                removeFields: ["certificate_number"]), reason: "re-issue")
-        #expect(v3.version == 3)
-        #expect(v3.validTo == CivilDate(year: 2040, month: 1, day: 1))
-        #expect(v3.fields["certificate_number"] == nil)
-        let versions = try await store.versions(of: original.id)
-        #expect(versions.map(\.version) == [1, 2, 3])
-        #expect(versions[0] == original)
-        #expect(versions[1] == v2)
-        #expect(versions[2] == v3)
-        // When and why each archived version was superseded (GetProofStatus "superseded").
-        let supersessions = try await store.supersessions(of: original.id)
-        #expect(supersessions.keys.sorted() == [1, 2])
-        #expect(supersessions[1]?.reason == "typo" && supersessions[2]?.reason == "re-issue")
-        #expect(supersessions.values.allSatisfy { Timestamp.millis($0.at) != nil })
-        #expect(try await store.licence(byID: original.id) == v3)
-        #expect(try await store.count() == 1)
-        await #expect(throws: NoProofError.invalid(ValidationError(field: "changes", reason: "the amendment changes nothing"))) {
-            try await store.amend(original.id, changes: LicenceAmendment(), reason: "noop")
-        }
-        let missing = try LicenceIdentifier.make(typeCode: "JHZ", issuer: Self.jhz.issuerCode, serial: "404")
-        await #expect(throws: NoProofError.notFound(missing)) { try await store.amend(missing, changes: LicenceAmendment(holderName: "x"), reason: "r") }
-        #expect(try await store.versions(of: missing) == [])
-    }
-
-    @Test func suspendReinstateRevoke() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let licence = try Self.marriage()
-        try await store.issue(licence)
-        #expect(try await store.suspend(licence.id, reason: "under investigation").status == .suspended)
-        #expect(try await store.licence(byID: licence.id)?.status == .suspended)
-        do {
-            try await store.suspend(licence.id, reason: "again")
-            Issue.record("double suspend accepted")
-        } catch {
-            #expect(error.code == .conflict)
-            #expect(error.message == "licence \(licence.id) is suspended and cannot be suspended")
-        }
-        #expect(try await store.reinstate(licence.id, reason: "cleared").status == .valid)
-        await #expect(throws: NoProofError.self) { try await store.reinstate(licence.id, reason: "not suspended") }
-        #expect(try await store.revoke(licence.id, reason: "marriage annulled").status == .revoked)
-        #expect(try await store.licence(byID: licence.id)?.status == .revoked)
-        for attempt in [0, 1, 2] {
-            do {
-                switch attempt {
-                case 0: try await store.revoke(licence.id, reason: "again")
-                case 1: try await store.suspend(licence.id, reason: "x")
-                default: try await store.amend(licence.id, changes: LicenceAmendment(holderName: "y"), reason: "z")
-                }
-                Issue.record("change of revoked licence accepted")
-            } catch {
-                #expect(error.code == .conflict)
-            }
-        }
-        let changes = try await store.statusChanges(of: licence.id)
-        #expect(changes.map(\.to) == [.suspended, .valid, .revoked])
-        #expect(changes.map(\.reason) == ["under investigation", "cleared", "marriage annulled"])
-        // status changes do not create versions
-        #expect(try await store.versions(of: licence.id).count == 1)
-    }
-
-    @Test func importBatchIsIdempotent() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let licences = DemoDataGenerator(seed: 3, licenceCount: 2_500).makeLicences()
-        let first = try await store.importBatch(licences)
-        #expect(first == ImportOutcome(inserted: 2_500, updated: 0, unchanged: 0))
-        let second = try await store.importBatch(licences)
-        #expect(second == ImportOutcome(inserted: 0, updated: 0, unchanged: 2_500))
-        var changed = licences
-        changed[1_500].holderName = "改名"
-        var bad = changed[10]
-        bad.fields["nonsense"] = "1"
-        changed.append(bad)
-        let third = try await store.importBatch(changed)
-        #expect(third.inserted == 0 && third.updated == 1 && third.unchanged == 2_499)
-        #expect(third.rejected == [ImportOutcome.Rejection(index: 2_500, error: ValidationError(field: "field.nonsense",
-                                                                                                  reason: "not a data field of licence type \(bad.typeCode)"))])
-        #expect(try await store.versions(of: licences[1_500].id).count == 2)
-        #expect(try await store.count() == 2_500)
-    }
-
-    @Test func revokedLicencesAreNotChangedByImport() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try await Self.openStore(dir)
-        let licence = try Self.marriage()
-        try await store.issue(licence)
-        try await store.revoke(licence.id, reason: "annulled")
-        let outcome = try await store.importBatch([licence])
-        #expect(outcome.rejected.count == 1)
-        #expect(outcome.rejected.first?.error.field == "status")
-        #expect(try await store.licence(byID: licence.id)?.status == .revoked)
-    }
-
-    @Test func dataSurvivesReopen() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let licence = try Self.marriage()
-        do {
-            let store = try await Self.openStore(dir)
-            try await store.issue(licence)
-            try await store.amend(licence.id, changes: LicenceAmendment(holderName: "张伟伟"), reason: "name change")
-            try await store.suspend(licence.id, reason: "check")
-            try store.close()
-        }
-        let reopened = try SQLiteLicenceStore(directory: dir.url)
-        let current = try #require(try await reopened.licence(byID: licence.id))
-        #expect(current.holderName == "张伟伟")
-        #expect(current.status == .suspended)
-        #expect(current.version == 2)
-        #expect(try await reopened.versions(of: licence.id).first == licence)
-        #expect(try await reopened.licenceTypes().count == LicenceTypeCatalogue.starter.count)
-        try reopened.close()
-    }
-
-    @Test func chunkedIterationVisitsEveryLicenceOnce() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try SQLiteLicenceStore(directory: dir.url)
-        let outcome = try await seedDemo(store: store, count: 1_234, seed: 5, batchSize: 500)
-        #expect(outcome.inserted == 1_234)
-        var seen: [String] = []
-        try await store.forEachChunk(size: 100) { chunk in
-            #expect(chunk.count <= 100)
-            seen += chunk.map(\.id.description)
-        }
-        #expect(seen.count == 1_234)
-        #expect(Set(seen).count == 1_234)
-        #expect(seen == seen.sorted())
-        let expected = Set(DemoDataGenerator(seed: 5, licenceCount: 1_234).licences().map(\.id.description))
-        #expect(Set(seen) == expected)
-        // seeding again changes nothing
-        let again = try await seedDemo(store: store, count: 1_234, seed: 5)
-        #expect(again.unchanged == 1_234)
-    }
-
-    @Test func holderLookupReturnsAllTypes() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let store = try SQLiteLicenceStore(directory: dir.url)
-        let generator = DemoDataGenerator(seed: 8, licenceCount: 800)
-        try await seedDemo(store: store, count: 800, seed: 8)
-        let top = generator.holder(at: 0)
-        let all = try await store.licences(holder: top.holder)
-        #expect(all.count == top.licenceCount)
-        #expect(all.allSatisfy { $0.holderName == top.name })
-        let guaranteed = try await store.licences(holder: top.holder, typeCode: top.guaranteedTypeCode)
-        #expect(guaranteed.count == 1)
-    }
+    // The shared behaviour, as on PostgreSQL (PostgresLicenceStoreBehaviourTests).
+    @Test func licenceTypesRoundTrip() async throws { try await LicenceStoreBehaviour.licenceTypesRoundTrip(.sqlite) }
+    @Test func issueAndGet() async throws { try await LicenceStoreBehaviour.issueAndGet(.sqlite) }
+    @Test func duplicatesAreRejected() async throws { try await LicenceStoreBehaviour.duplicatesAreRejected(.sqlite) }
+    @Test func invalidLicencesAreRefusedNamingTheField() async throws { try await LicenceStoreBehaviour.invalidLicencesAreRefusedNamingTheField(.sqlite) }
+    @Test func amendKeepsOldVersions() async throws { try await LicenceStoreBehaviour.amendKeepsOldVersions(.sqlite) }
+    @Test func suspendReinstateRevoke() async throws { try await LicenceStoreBehaviour.suspendReinstateRevoke(.sqlite) }
+    @Test func importBatchIsIdempotent() async throws { try await LicenceStoreBehaviour.importBatchIsIdempotent(.sqlite) }
+    @Test func revokedLicencesAreNotChangedByImport() async throws { try await LicenceStoreBehaviour.revokedLicencesAreNotChangedByImport(.sqlite) }
+    @Test func dataSurvivesReopen() async throws { try await LicenceStoreBehaviour.dataSurvivesReopen(.sqlite) }
+    @Test func chunkedIterationVisitsEveryLicenceOnce() async throws { try await LicenceStoreBehaviour.chunkedIterationVisitsEveryLicenceOnce(.sqlite) }
+    @Test func holderLookupReturnsAllTypes() async throws { try await LicenceStoreBehaviour.holderLookupReturnsAllTypes(.sqlite) }
 }
