@@ -16,7 +16,7 @@ import NoProofAuditChain
 /// reloaded from the unit store whenever they change. Every refusal is also written to the unit
 /// store's denial log for supervision, in order, by one writer (`DenialWriter`); callers wait for
 /// the record before answering (`checked`, `recorded`), and `close()` drains the queue.
-package final class AccessGate: Sendable {
+package final class AccessGate: LookupAccess {
     private let store: any UnitStore
     private let lists: Mutex<[String: [ItemListVersion]]>
     /// Active staff by unit code: who may be named as the acting staff member.
@@ -31,12 +31,12 @@ package final class AccessGate: Sendable {
     private let logger: Logger
     private let denials: DenialWriter
     /// Where automatic publications (an approved list reaching its effective time) are audited.
-    private let audit: AuditLog?
+    private let audit: AuditLog
     /// Refusals recorded so far, by kind and reason (metrics read them at scrape time).
     package let refusals = RefusalCounts()
 
     package init(store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
-                 audit: AuditLog? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                 audit: AuditLog, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
         self.audit = audit
         self.denials = DenialWriter(store: store, logger: logger)
@@ -55,7 +55,7 @@ package final class AccessGate: Sendable {
         let moment = now()
         if publishingDue {
             let published = try await store.publishDue(at: moment)
-            if let audit, !published.isEmpty {
+            if !published.isEmpty {
                 let records = published.map {
                     UnitService.listAuditRecord($0, action: "List.Publish", unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
                 }
@@ -118,19 +118,6 @@ package final class AccessGate: Sendable {
         }
         await recorded(refusal.ticket)
         return refusal.error
-    }
-
-    /// The data fields the answer may carry, or the refusal once its denial record is durable.
-    package func checkedAdmission(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                                  credentialID: String = "", signedInStaff: String? = nil, holder: String = "") async throws(RPCError) -> FieldDisclosure {
-        switch admission(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
-                         credentialID: credentialID, signedInStaff: signedInStaff, holder: holder) {
-        case .allowed(let disclosure):
-            return disclosure
-        case .refused(let refusal):
-            await recorded(refusal.ticket)
-            throw refusal.error
-        }
     }
 
     /// The decision, with the ticket of the queued denial record when refused.
@@ -243,7 +230,6 @@ package final class AccessGate: Sendable {
                 "unit": "\(suspicion.unit)", "staff": "\(suspicion.staff)", "signal": "\(suspicion.signal.rawValue)", "count": "\(suspicion.count)",
             ])
         }
-        guard let audit else { return }
         let records = suspicions.map {
             AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unit, credentialID: $0.credentialID,
                         staff: $0.staff, action: "Harvest.Suspected", itemCode: "", caseReference: $0.summary, holderID: "",

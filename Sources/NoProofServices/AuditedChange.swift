@@ -31,12 +31,12 @@ package enum AuditedChange {
     }
 
     /// Records `intent` (each with result `intended`), runs `change`, then records `outcome(result)`.
-    /// With no audit log (tests of a service alone) only the change runs.
+    /// With no intent records there is nothing to make fail closed: only the change runs.
     package static func run<T>(
-        audit: AuditLog?, logger: Logger, intent: [AuditRecord],
+        audit: AuditLog, logger: Logger, intent: [AuditRecord],
         change: () async throws -> T, outcome: (T) -> [AuditRecord]
     ) async throws -> T {
-        guard let audit, !intent.isEmpty else { return try await change() }
+        guard !intent.isEmpty else { return try await change() }
         let intents = intent.map { record -> AuditRecord in
             var record = record
             record.result = intended

@@ -27,7 +27,7 @@ package struct LicenceService: Sendable {
     let now: @Sendable () -> Date
     /// Purpose-bound access control from the item lists; nil serves every authenticated unit
     /// (a library without units, as in tests of the library alone).
-    let gate: AccessGate?
+    let gate: any LookupAccess
     private let serials = ProofSerialGenerator()
     private let issuer: ProofIssuer
     /// Counts lookups shed by the overload policy (GetStats calls_shed).
@@ -35,7 +35,7 @@ package struct LicenceService: Sendable {
     let logger: Logger
 
     /// `overload`: when lookups are shed with UNAVAILABLE because the audit writer is behind.
-    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: AccessGate? = nil,
+    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: any LookupAccess,
                  overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.licences")) {
         self.library = library
@@ -140,7 +140,7 @@ package struct LicenceService: Sendable {
         )
         // A proof the cited item lists as cancelled or excluded is answered from the list, with its
         // version and what to do, before the code is checked against the licence-type catalogue.
-        if let gate, !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
+        if !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
            let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
                                                         caseReference: purpose.caseReference, proofCode: request.typeCode,
                                                         signedInStaff: unit.staffID) {
@@ -173,26 +173,24 @@ package struct LicenceService: Sendable {
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
         }
-        // The data fields the item's list entry names (data minimisation). Without a gate (tests
-        // of the library alone) nothing is filtered.
-        var disclosure = FieldDisclosure.fullRecord
-        if let gate {
-            switch gate.admission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                  caseReference: purpose.caseReference, typeCode: type.code,
-                                  credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
-            case .allowed(let allowed):
-                disclosure = allowed
-            case .refused(let refusal):
-                record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
-                let refused = record
-                let issuer = self.issuer
-                // Answered once both the denial log's record and the audit record are durable.
-                Task {
-                    await gate.recorded(refusal.ticket)
-                    issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
-                }
-                return
+        // The data fields the item's list entry names (data minimisation).
+        let disclosure: FieldDisclosure
+        switch gate.admission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                              caseReference: purpose.caseReference, typeCode: type.code,
+                              credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
+        case .allowed(let allowed):
+            disclosure = allowed
+        case .refused(let refusal):
+            record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
+            let refused = record
+            let issuer = self.issuer
+            let gate = self.gate
+            // Answered once both the denial log's record and the audit record are durable.
+            Task {
+                await gate.recorded(refusal.ticket)
+                issuer.record(refused) { respond(.failure(Self.afterAudit($0, refusal.error))) }
             }
+            return
         }
         let pending = record
         let disclosed = disclosure
@@ -251,7 +249,7 @@ package struct LicenceService: Sendable {
             }
         case .notFound:
             record.result = "not_found"
-            gate?.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
+            gate.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
             let failure = RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
         case .notInForce(let licence, let status):
@@ -308,12 +306,9 @@ package struct LicenceService: Sendable {
             record.holderID = holder.key
             try Self.checkPurpose(purpose)
             // Before the library is consulted: a guess costs the same as a hit.
-            var disclosure = FieldDisclosure.fullRecord
-            if let gate {
-                disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+            let disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
                                                              caseReference: purpose.caseReference, typeCode: type.code,
                                                              credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
-            }
             let missing = RPCError(.notFound, "holder \(holder.masked) holds no licence \(id) in the licence library")
             let found: NoProofDomain.Licence?
             do {
@@ -325,7 +320,7 @@ package struct LicenceService: Sendable {
             }
             // Someone else's licence: the same answer as no licence at all.
             guard let licence = found, licence.holder == holder else {
-                gate?.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
+                gate.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
                 throw missing
             }
             record.result = "found"
@@ -350,7 +345,7 @@ package struct LicenceService: Sendable {
                                  action: "CheckLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
                                  holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: "")
         // A cancelled or excluded proof of the cited item: the list's answer, before the catalogue check.
-        if let gate, !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
+        if !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
            let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
                                                         caseReference: purpose.caseReference, proofCode: request.typeCode,
                                                         signedInStaff: unit.staffID) {
@@ -367,12 +362,10 @@ package struct LicenceService: Sendable {
             guard type.connected else { throw Self.notConnected(type) }
             try Self.checkDeclared(request.declared, of: type)
             try Self.checkPurpose(purpose)
-            if let gate {
-                let disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                                 caseReference: purpose.caseReference, typeCode: type.code,
-                                                                 credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
-                try Self.checkNeeded(request.declared, by: disclosure, item: purpose.itemCode, type: type)
-            }
+            let disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                                                             caseReference: purpose.caseReference, typeCode: type.code,
+                                                             credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
+            try Self.checkNeeded(request.declared, by: disclosure, item: purpose.itemCode, type: type)
             let licences = try await library.licences(of: holder)
             let licence: NoProofDomain.Licence
             let status: LicenceStatus

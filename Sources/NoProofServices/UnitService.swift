@@ -31,9 +31,9 @@ import NoProofAuditChain
 /// answered (docs/AUDIT.md lists the actions).
 package struct UnitService: Sendable {
     let store: any UnitStore
-    let gate: AccessGate?
+    let gate: AccessGate
     /// The audit trail; nil only in tests of the unit service alone.
-    let audit: AuditLog?
+    let audit: AuditLog
     let now: @Sendable () -> Date
     let credentialRounds: Int
     let logger: Logger
@@ -49,7 +49,7 @@ package struct UnitService: Sendable {
     ///   - gate: reloaded after list changes so lookups see new published lists; nil when the
     ///     server has no access control.
     ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
-    package init(store: any UnitStore, gate: AccessGate?, audit: AuditLog? = nil, credentialRounds: Int = CredentialHash.defaultRounds,
+    package init(store: any UnitStore, gate: AccessGate, audit: AuditLog, credentialRounds: Int = CredentialHash.defaultRounds,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
                  sessions: LiveSessions? = nil) {
         self.sessions = sessions
@@ -91,7 +91,7 @@ package struct UnitService: Sendable {
                 try await store.createUnit(created, staff: members, at: moment)
             }, outcome: { _ in [intent.with(result: "created")] })
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
-            try? await gate?.refresh(publishingDue: false)
+            try? await gate.refresh(publishingDue: false)
             return GetUnitResponse(unit: UnitInfo(created))
         }
         registry.unary(UnitMethods.updateUnit, UpdateUnitRequest.self, GetUnitResponse.self) { request, context in
@@ -367,7 +367,6 @@ package struct UnitService: Sendable {
     }
 
     private func reloadGate() async {
-        guard let gate else { return }
         do {
             try await gate.refresh(publishingDue: false)
         } catch {

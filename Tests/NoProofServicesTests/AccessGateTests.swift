@@ -1,3 +1,4 @@
+import NoProofAudit
 import Foundation
 import Logging
 import NoProofDomain
@@ -10,13 +11,15 @@ import Testing
 
 @Suite("AccessGate and unit credentials")
 struct AccessGateTests {
-    static func withStore(_ body: (SQLiteUnitStore) async throws -> Void) async throws {
+    static func withStore(_ body: (SQLiteUnitStore, AuditLog) async throws -> Void) async throws {
         let temporary = try TemporaryDirectory(prefix: "noproof-gate")
         defer { temporary.remove() }
         let directory = temporary.url
         let store = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: store)
-        try await body(store)
+        let audit = try AuditLog(directory: directory)
+        try await body(store, audit)
+        audit.close()
         try store.close()
     }
 
@@ -24,9 +27,9 @@ struct AccessGateTests {
     static let bank = UnitDemoData.bank.code.value
 
     @Test func everyDenialReasonIsRefusedWithPermissionDeniedAndLogged() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-            let gate = AccessGate(store: store, now: { clock.now }, logger: Logger(label: "test"))
+            let gate = AccessGate(store: store, audit: audit, now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C1", typeCode: "JMSFZ") == nil)
             let cases: [(String, String, String, String)] = [
@@ -59,10 +62,10 @@ struct AccessGateTests {
     /// in the store, and `close()` drains every refusal queued before it (none is lost when the
     /// server stops and the store closes).
     @Test func denialRecordsAreDurableBeforeTheAnswerAndInOrder() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 1000, maxLookupsPerStaffPerMinute: 1000),
-                                  now: { clock.now }, logger: Logger(label: "test"))
+                                  audit: audit, now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             for index in 0..<5 {
                 let refusal = await gate.checked(unitCode: Self.water, staff: "agent-0001", itemCode: "NOPE-\(index)", caseReference: "D-\(index)",
@@ -87,10 +90,10 @@ struct AccessGateTests {
     }
 
     @Test func antiHarvestingLimitsGiveResourceExhaustedThenRecover() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 3, maxLookupsPerStaffPerMinute: 5),
-                                  now: { clock.now }, logger: Logger(label: "test"))
+                                  audit: audit, now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             for _ in 0..<3 {
                 #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ") == nil)
@@ -110,7 +113,7 @@ struct AccessGateTests {
     }
 
     @Test func storedCredentialsAuthenticateUntilRevokedOrExpired() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
             let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.water.code, label: "test", issuedBy: "supervisor-0001",
                                                             issuedAt: clock.now, expiresAt: clock.now.addingTimeInterval(3600), rounds: 1000)
@@ -137,7 +140,7 @@ struct AccessGateTests {
     }
 
     @Test func theTaskForceOfficeCredentialCarriesItsRole() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, audit in
             let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.taskForce.code, label: "tf", issuedBy: "supervisor-0001",
                                                             issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600), rounds: 1000)
             try await store.insertCredential(credential)

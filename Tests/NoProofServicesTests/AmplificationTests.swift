@@ -295,11 +295,11 @@ struct AmplificationTests {
         let audit = try AuditLog(directory: directory)
         let verificationStore = try SQLiteVerificationStore(directory: directory)
         let oversightStore = try SQLiteOversightStore(directory: directory)
-        let gate = AccessGate(store: units, limits: nil, logger: quiet)
+        let gate = AccessGate(store: units, limits: nil, audit: audit, logger: quiet)
         try await gate.refresh()
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
-        UnitService(store: units, gate: gate, logger: quiet).register(in: &registry)
+        UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
         let verification = VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit,
                                                databaseBacked: { $0 == "XWZS" }, logger: quiet)
         _ = try await verification.start()

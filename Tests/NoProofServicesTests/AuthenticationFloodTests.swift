@@ -20,7 +20,7 @@ struct AuthenticationFloodTests {
         verifications: CredentialVerificationPool, throttle: Bool,
         _ body: @Sendable (_ port: Int, _ credential: (id: String, secret: String)) async throws -> Void
     ) async throws {
-        try await AccessGateTests.withStore { store in
+        try await AccessGateTests.withStore { store, _ in
             let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.water.code, label: "flood", issuedBy: "supervisor-0001",
                                                             issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600))
             try await store.insertCredential(credential)

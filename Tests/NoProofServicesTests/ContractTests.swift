@@ -40,8 +40,9 @@ struct ContractTests {
         let heads = AuditHeadPublisher(log: audit, key: try AuditSigningKey.openOrCreate(directory: seals), witnesses: [], logger: quiet)
         let statistics = ServerStatistics()
         var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit).register(in: &registry)
-        UnitService(store: units, gate: nil, logger: quiet).register(in: &registry)
+        let gate = AccessGate(store: units, limits: nil, audit: audit, logger: quiet)
+        LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
+        UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
         SupervisionService(audit: audit, units: units, oversight: nil, typeNames: [:], thresholds: .standard, exemptions: oversightStore,
                            issuers: [], logger: quiet).register(in: &registry)
         VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit, databaseBacked: { _ in false },

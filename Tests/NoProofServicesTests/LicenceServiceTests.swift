@@ -48,7 +48,7 @@ struct LicenceServiceTests {
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
         let audit = try AuditLog(directory: directory)
         var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit).register(in: &registry)
+        LicenceService(library: library, keyring: keyring, audit: audit, gate: EveryUnitAllowed()).register(in: &registry)
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
@@ -272,7 +272,7 @@ struct StatsServiceTests {
         let statistics = ServerStatistics()
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
-                       audit: audit).register(in: &registry)
+                       audit: audit, gate: EveryUnitAllowed()).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
         var configuration = ServerConfiguration()
         configuration.port = 0

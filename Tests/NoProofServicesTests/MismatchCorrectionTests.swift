@@ -74,7 +74,7 @@ struct MismatchCorrectionTests {
         let audit = try AuditLog(directory: directory, busyTimeout: 1)
         let store = try SQLiteOversightStore(directory: directory)
         var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit, now: { clock.now }, logger: quiet).register(in: &registry)
+        LicenceService(library: library, keyring: keyring, audit: audit, gate: EveryUnitAllowed(), now: { clock.now }, logger: quiet).register(in: &registry)
         let oversight = OversightService(store: store, units: units, audit: audit, library: library, keyring: keyring, now: { clock.now }, logger: quiet)
         oversight.register(in: &registry)
         let fixed = FixedCredentials.make([("civil", UnitDemoData.civilAffairs), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),

@@ -1,3 +1,4 @@
+import NoProofAudit
 import Foundation
 import Logging
 import NIOCore
@@ -74,7 +75,9 @@ struct SecureTransportTests {
         quiet.logLevel = .critical
         let sessions = LiveSessions()
         var registry = RPCRegistry()
-        UnitService(store: units, gate: nil, credentialRounds: 1_000, logger: quiet, sessions: sessions).register(in: &registry)
+        let audit = try AuditLog(directory: directory)
+        let gate = AccessGate(store: units, limits: nil, audit: audit, logger: quiet)
+        UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, logger: quiet, sessions: sessions).register(in: &registry)
         let fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
         ])

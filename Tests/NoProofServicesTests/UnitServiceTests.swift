@@ -54,11 +54,11 @@ struct UnitServiceTests {
         let audit = try AuditLog(directory: directory)
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        let gate = AccessGate(store: units, limits: nil, now: { clock.now }, logger: quiet)
+        let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
         try await gate.refresh()
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
-        UnitService(store: units, gate: gate, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
+        UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
         let fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
         ])
