@@ -69,7 +69,7 @@ struct  Noproof__V1__GetStatsResponse
   uint64_t audit_records;
   /*
    * The audit trail's hash-chain head (docs/AUDIT.md): the last record's sequence and chain hash
-   * (0 and 32 zero bytes while the trail is empty). Compare with `noproof audit verify` later.
+   * (0 and 32 zero bytes while the trail is empty). Compare with `noproofd audit-verify` later.
    */
   uint64_t audit_head_sequence;
   ProtobufCBinaryData audit_head_hash;
