@@ -350,8 +350,14 @@ struct Noproofd: AsyncParsableCommand {
         // Approved lists take effect at their time: publish what is due and reload once a minute.
         application.runInBackground {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(60))
-                do { try await gate.refresh() } catch { logger.warning("item lists not refreshed", metadata: ["error": "\(error)"]) }
+                do { try await Task.sleep(for: .seconds(60)) } catch { break }   // cancelled: the server is stopping
+                do {
+                    try await gate.refresh()
+                } catch where !Task.isCancelled {
+                    logger.warning("item lists not refreshed", metadata: ["error": "\(error)"])
+                } catch {
+                    break
+                }
             }
         }
         // The chain's head outside the trail, checked at the next start (AuditStartCheck).
