@@ -390,14 +390,14 @@ package final class SQLiteLicenceStore: LicenceStore {
     }
 
     /// Moves a licence to `target` when `allowed(current status)`; otherwise a conflict.
-    private func changeStatus(_ id: LicenceIdentifier, to target: LicenceStatus, reason: String, verb: String,
-                              allowed: @escaping @Sendable (LicenceStatus) -> Bool) async throws(NoProofError) -> Licence {
+    private func changeStatus(_ id: LicenceIdentifier, _ transition: LicenceStatusTransition, reason: String) async throws(NoProofError) -> Licence {
+        let target = transition.target
         let now = Timestamp.now()
         let actor = LicenceWriteActor.current
         return try await write { db in
             guard var licence = try SQLiteLicenceStore.fetchCurrent(db, id) else { throw NoProofError.notFound(id) }
-            guard allowed(licence.status) else {
-                throw NoProofError(.conflict, "licence \(id) is \(licence.status) and cannot be \(verb)")
+            guard transition.isAllowed(from: licence.status) else {
+                throw transition.refusal(id, from: licence.status)
             }
             let previous = licence.status
             licence.status = target
@@ -410,17 +410,17 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     @discardableResult
     package func suspend(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
-        try await changeStatus(id, to: .suspended, reason: reason, verb: "suspended") { $0 == .valid || $0 == .expired }
+        try await changeStatus(id, .suspend, reason: reason)
     }
 
     @discardableResult
     package func reinstate(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
-        try await changeStatus(id, to: .valid, reason: reason, verb: "reinstated") { $0 == .suspended }
+        try await changeStatus(id, .reinstate, reason: reason)
     }
 
     @discardableResult
     package func revoke(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
-        try await changeStatus(id, to: .revoked, reason: reason, verb: "revoked") { $0 != .revoked }
+        try await changeStatus(id, .revoke, reason: reason)
     }
 
     /// Imports `licences` in **one** transaction: after a crash either every row of the call is

@@ -458,16 +458,16 @@ package final class PostgresLicenceStore: LicenceStore {
     }
 
     /// Moves a licence to `target` when `allowed(current status)`; otherwise a conflict.
-    private func changeStatus(_ id: LicenceIdentifier, to target: LicenceStatus, reason: String, verb: String,
-                              allowed: @escaping @Sendable (LicenceStatus) -> Bool) async throws(NoProofError) -> Licence {
+    private func changeStatus(_ id: LicenceIdentifier, _ transition: LicenceStatusTransition, reason: String) async throws(NoProofError) -> Licence {
+        let target = transition.target
         let actor = LicenceWriteActor.current
         let logger = self.logger
         return try await database.transaction { connection in
             guard var licence = try await Self.fetchCurrent(connection, id, forUpdate: true, logger: logger) else {
                 throw NoProofError.notFound(id)
             }
-            guard allowed(licence.status) else {
-                throw NoProofError(.conflict, "licence \(id) is \(licence.status) and cannot be \(verb)")
+            guard transition.isAllowed(from: licence.status) else {
+                throw transition.refusal(id, from: licence.status)
             }
             let previous = licence.status
             licence.status = target
@@ -480,17 +480,17 @@ package final class PostgresLicenceStore: LicenceStore {
 
     @discardableResult
     package func suspend(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
-        try await changeStatus(id, to: .suspended, reason: reason, verb: "suspended") { $0 == .valid || $0 == .expired }
+        try await changeStatus(id, .suspend, reason: reason)
     }
 
     @discardableResult
     package func reinstate(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
-        try await changeStatus(id, to: .valid, reason: reason, verb: "reinstated") { $0 == .suspended }
+        try await changeStatus(id, .reinstate, reason: reason)
     }
 
     @discardableResult
     package func revoke(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence {
-        try await changeStatus(id, to: .revoked, reason: reason, verb: "revoked") { $0 != .revoked }
+        try await changeStatus(id, .revoke, reason: reason)
     }
 
     /// Imports `licences` in **one** transaction (all of the call or nothing, as in SQLite), in a
