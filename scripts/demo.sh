@@ -5,7 +5,7 @@
 # Extra arguments go to noproofd (e.g. --port 7500 or --log-level debug). Ctrl-C stops it gracefully.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --build
 swift build
 echo
 echo "noproofd starts on 127.0.0.1:7420 with demo data. In another terminal (see README.md):"

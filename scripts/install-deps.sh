@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages NoProof needs to build and test, if any are missing.
+#   scripts/install-deps.sh           what the whole test suite needs (scripts/test.sh, CI)
+#   scripts/install-deps.sh --build   only what building and running noproofd needs (scripts/demo.sh):
+#                                     no Chromium, no PostgreSQL server, no valgrind
 # Swift 6.x itself must already be on PATH (https://www.swift.org/install/).
 set -euo pipefail
-packages=(libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev pkg-config valgrind binutils python3 python3-venv python3-pip protobuf-compiler openssl gcc libc6-dev curl chromium fonts-noto-cjk postgresql)
+build=(libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev pkg-config gcc libc6-dev openssl)
+if [ "${1:-}" = "--build" ]; then
+  packages=("${build[@]}")
+else
+  packages=("${build[@]}" valgrind binutils python3 python3-venv python3-pip protobuf-compiler curl chromium fonts-noto-cjk postgresql)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
