@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import NoProofProtocol
 
 /// The metrics listener as a `Service`: a tiny HTTP/1.1 server answering `GET /metrics` with the
 /// Prometheus text exposition (`text/plain; version=0.0.4`) and 404 to anything else; each
@@ -40,7 +41,7 @@ package final class MetricsEndpoint: Service, Sendable {
     /// Throws `NotLoopback` for a non-loopback host not explicitly allowed.
     package init(configuration: Configuration, metrics: NoProofMetrics,
                  group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger) throws {
-        guard configuration.allowNonLoopback || Self.isLoopback(configuration.host) else {
+        guard configuration.allowNonLoopback || LoopbackHost.contains(configuration.host) else {
             throw NotLoopback(host: configuration.host)
         }
         self.configuration = configuration
@@ -55,12 +56,6 @@ package final class MetricsEndpoint: Service, Sendable {
         bound.fail(CancellationError())
     }
 
-    /// 127.0.0.0/8, ::1 and `localhost`.
-    package static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
 
     /// The address listened on, once it is (the real port when 0 was asked).
     package func listeningAddress() async throws -> SocketAddress {

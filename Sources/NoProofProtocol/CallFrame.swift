@@ -42,50 +42,16 @@ package struct CallFrame: Sendable {
     /// field: `headerEnd` is the offset of its tag. Nil when absent, repeated, not last, or when
     /// the walk meets anything it does not follow (protobuf-c then decides).
     static func locateRequest(in bytes: UnsafeRawBufferPointer) -> (headerEnd: Int, requestStart: Int, requestLength: Int)? {
-        var index = 0
         var found: (headerEnd: Int, requestStart: Int, requestLength: Int)?
-        while index < bytes.count {
-            let fieldStart = index
-            guard let tag = readVarint(bytes, &index), tag <= UInt64(UInt32.max) else { return nil }
-            switch (tag >> 3, tag & 7) {
-            case (0, _):
-                return nil
-            case (5, 2):
-                guard found == nil, let length = readVarint(bytes, &index), length <= UInt64(bytes.count - index) else { return nil }
-                found = (fieldStart, index, Int(length))
-                index += Int(length)
-            case (5, _):
-                return nil
-            case (_, 0):
-                guard readVarint(bytes, &index) != nil else { return nil }
-            case (_, 1):
-                guard bytes.count - index >= 8 else { return nil }
-                index += 8
-            case (_, 2):
-                guard let length = readVarint(bytes, &index), length <= UInt64(bytes.count - index) else { return nil }
-                index += Int(length)
-            case (_, 5):
-                guard bytes.count - index >= 4 else { return nil }
-                index += 4
-            default:
-                return nil // groups, invalid wire types
-            }
+        let walked = ProtoWire.walk(bytes) { field in
             // A field after the request: not the layout this path takes.
-            if let found, fieldStart != found.headerEnd { return nil }
+            if found != nil { return false }
+            if field.number == 5 {
+                guard field.wireType == 2 else { return false }
+                found = (field.start, field.value.lowerBound, field.value.count)
+            }
+            return true
         }
-        return found
-    }
-
-    private static func readVarint(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
+        return walked ? found : nil
     }
 }

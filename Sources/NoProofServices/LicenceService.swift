@@ -500,35 +500,12 @@ package struct LicenceService: Sendable {
     /// The number of `licences` entries (field 1) of an encoded `ImportLicencesRequest`, counted
     /// on the wire without decoding; nil if the bytes are malformed (the decoder then says so).
     static func countRows(_ bytes: [UInt8]) -> Int? {
-        var i = 0
         var rows = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < bytes.count, shift < 64 {
-                let byte = bytes[i]
-                i += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
+        let walked = ProtoWire.walk(bytes) { field in
+            if field.number == 1, field.wireType == 2 { rows += 1 }
+            return true
         }
-        while i < bytes.count {
-            guard let key = varint() else { return nil }
-            switch key & 7 {
-            case 0: guard varint() != nil else { return nil }
-            case 1: i += 8
-            case 2:
-                guard let length = varint(), length <= UInt64(bytes.count - min(i, bytes.count)) else { return nil }
-                i += Int(length)
-                if key >> 3 == 1 { rows += 1 }
-            case 5: i += 4
-            default: return nil
-            }
-            if i > bytes.count { return nil }
-        }
-        return rows
+        return walked ? rows : nil
     }
 
     // MARK: Helpers

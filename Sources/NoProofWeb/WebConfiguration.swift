@@ -28,11 +28,4 @@ package struct WebConfiguration: Sendable {
             "refusing to serve the web page on \(host), which is not a loopback address; name it with --web-host to do so (plain HTTP)"
         }
     }
-
-    /// 127.0.0.0/8, ::1 and `localhost`.
-    package static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
 }

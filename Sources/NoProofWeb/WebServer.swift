@@ -31,7 +31,7 @@ package final class WebServer: Service, Sendable {
 
     /// Throws `WebConfiguration.NotLoopback` for a non-loopback host not explicitly allowed.
     package init(configuration: WebConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
-        guard configuration.allowNonLoopback || WebConfiguration.isLoopback(configuration.host) else {
+        guard configuration.allowNonLoopback || LoopbackHost.contains(configuration.host) else {
             throw WebConfiguration.NotLoopback(host: configuration.host)
         }
         self.configuration = configuration

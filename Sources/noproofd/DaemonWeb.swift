@@ -3,6 +3,7 @@ import Logging
 import NoProofServer
 import NoProofWeb
 import ServiceLifecycle
+import NoProofProtocol
 
 /// The supervision and queue web page of one noproofd (`--web-port`, `--web-host`; docs/WEB.md):
 /// served from its own (loopback by default) port, reading through noproofd's plain RPC listener
@@ -20,7 +21,7 @@ struct DaemonWeb {
         }
         guard rpc.port != 0 else { throw ValidationError("--web-port needs a fixed --port (not 0) to read through") }
         let webHost = host ?? "127.0.0.1"
-        if host != nil, !WebConfiguration.isLoopback(webHost) {
+        if host != nil, !LoopbackHost.contains(webHost) {
             logger.warning("the web page is served on a non-loopback address over plain HTTP: sign-in secrets and session cookies cross the network unencrypted; put a TLS proxy in front of it", metadata: [
                 "address": "\(webHost):\(port)",
             ])

@@ -121,10 +121,10 @@ struct MetricsEndpointTests {
             _ = try MetricsEndpoint(configuration: .init(host: "0.0.0.0", port: 0), metrics: NoProofMetrics(), logger: Self.logger)
         }
         _ = try MetricsEndpoint(configuration: .init(host: "0.0.0.0", port: 0, allowNonLoopback: true), metrics: NoProofMetrics(), logger: Self.logger)
-        #expect(MetricsEndpoint.isLoopback("127.0.0.1"))
-        #expect(MetricsEndpoint.isLoopback("::1"))
-        #expect(!MetricsEndpoint.isLoopback("10.0.0.1"))
-        #expect(!MetricsEndpoint.isLoopback("127.example.com"))
+        #expect(LoopbackHost.contains("127.0.0.1"))
+        #expect(LoopbackHost.contains("::1"))
+        #expect(!LoopbackHost.contains("10.0.0.1"))
+        #expect(!LoopbackHost.contains("127.example.com"))
     }
 
     @Test func auditBatchesCacheAndRefusalsAreExposed() async throws {
