@@ -11,7 +11,7 @@
 #                                   codec and 45 for frame); review the diff before committing
 #
 # Builds (only what changed; REBUILD=1 forces it) with swiftc/clang directly, not `swift build`,
-# into $FUZZ_DIR (default /tmp/noproof-fuzz): Sources/CNoProofProtos with clang -fsanitize=fuzzer-no-link,address, Sources/NoProofCodec and
+# into $FUZZ_DIR (default .build/fuzz, inside this checkout): Sources/CNoProofProtos with clang -fsanitize=fuzzer-no-link,address, Sources/NoProofCodec and
 # Sources/NoProofProtocol with swiftc -sanitize=fuzzer,address. SwiftNIO's NIOCore (and what it
 # needs) is compiled from .build/checkouts with -sanitize=address, so the package must have been
 # resolved once (`swift package resolve`); set SKIP_FRAME=1 to build only the codec target.
@@ -22,7 +22,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-FUZZ_DIR="${FUZZ_DIR:-/tmp/noproof-fuzz}"
+FUZZ_DIR="${FUZZ_DIR:-$ROOT/.build/fuzz}"
 SWIFT_BIN="${SWIFT_BIN:-$(dirname "$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)")}"
 SWIFTC="$SWIFT_BIN/swiftc"
 CLANG="$SWIFT_BIN/clang"
@@ -111,9 +111,20 @@ swift_module() {
         "$@" -c "${sources[@]}" -o "$NIO/$name.o"
 }
 
+# What the cached NIOCore was built from: the checkouts' path (the module maps name it) and each
+# checkout's revision. A cache built from another checkout, or another version, is rebuilt.
+nio_stamp() {
+    local d
+    echo "$CHECKOUTS"
+    for d in swift-nio swift-collections swift-atomics; do
+        printf '%s %s\n' "$d" "$(git -C "$CHECKOUTS/$d" rev-parse HEAD 2>/dev/null || echo unknown)"
+    done
+}
+
 build_nio() {
-    [[ -f "$NIO/NIOCore.swiftmodule" && -f "$NIO/.done" ]] && return 0
     [[ -d "$CHECKOUTS/swift-nio" ]] || { echo "no $CHECKOUTS/swift-nio: run 'swift package resolve' first" >&2; return 1; }
+    local stamp; stamp="$(nio_stamp)"
+    [[ -f "$NIO/NIOCore.swiftmodule" && -f "$NIO/.done" && "$(cat "$NIO/.done")" == "$stamp" ]] && return 0
     echo "== building NIOCore (once; cached in $NIO)"
     rm -rf "$NIO"; mkdir -p "$NIO/maps"
     local nio="$CHECKOUTS/swift-nio/Sources" col="$CHECKOUTS/swift-collections/Sources" at="$CHECKOUTS/swift-atomics/Sources"
@@ -137,7 +148,7 @@ build_nio() {
     swift_module _NIODataStructures "$nio/_NIODataStructures" "${nioflags[@]}"
     swift_module _NIOBase64 "$nio/_NIOBase64" "${nioflags[@]}"
     swift_module NIOCore "$nio/NIOCore" "${nioflags[@]}"
-    touch "$NIO/.done"
+    printf '%s\n' "$stamp" > "$NIO/.done"
 }
 
 build_frame_target() {
