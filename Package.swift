@@ -218,7 +218,7 @@ let package = Package(
                 "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain",
                 "NoProofDemoData", "NoProofDomain", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
-                "NoProofMetrics", "NoProofWeb",
+                "NoProofMetrics", "NoProofWeb", "NoProofPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

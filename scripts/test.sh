@@ -20,6 +20,8 @@ trap 'scripts/postgres-test-server.sh stop "$pgdir"' EXIT
 NOPROOF_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$pgdir")
 export NOPROOF_TEST_POSTGRES_URL
 swift test --skip-build
+echo "== noproofd on PostgreSQL (--database)"
+scripts/postgres-smoke-test.sh
 echo "== leak check"
 scripts/leak-check.sh
 echo "== smoke test"

@@ -24,13 +24,15 @@ package final class PostgresStoreDatabase: Sendable {
     /// The schema used when none is given.
     package static let defaultSchema = "noproof"
 
-    /// Starts a client pool for `url`, its connections working in `schema` (created by the first
-    /// store's migration if missing). Nothing is connected until the first query.
+    /// Starts a client pool for `url`, its connections working in `schema` (or the URL's
+    /// `?schema=`, else `noproof`; created by the first store's migration if missing). Nothing is
+    /// connected until the first query.
     /// - Throws: `.invalid` for a malformed URL or schema name.
-    package static func connect(url: String, schema: String = defaultSchema, maximumConnections: Int = 20,
+    package static func connect(url: String, schema: String? = nil, maximumConnections: Int = 20,
                                 logger: Logger = Logger(label: "noproof.postgres")) throws(NoProofError) -> PostgresStoreDatabase {
         let parsed: PostgresDatabaseURL
         do { parsed = try PostgresDatabaseURL(parsing: url) } catch { throw NoProofError.invalid(error) }
+        let schema = schema ?? parsed.schema ?? defaultSchema
         try validateSchemaName(schema)
         return PostgresStoreDatabase(url: parsed, schema: schema, maximumConnections: maximumConnections, logger: logger)
     }

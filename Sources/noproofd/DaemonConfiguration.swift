@@ -3,7 +3,7 @@ import Foundation
 /// The config file of noproofd (JSON). Every key is optional; command-line flags win.
 ///
 ///     {
-///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "logLevel": "info", "logFormat": "text",
+///       "host": "127.0.0.1", "port": 7420, "dataDir": "data", "database": "sqlite", "logLevel": "info", "logFormat": "text",
 ///       "metricsPort": 9420, "metricsHost": "127.0.0.1", "webPort": 7480, "webHost": "127.0.0.1",
 ///       "maxFrameSize": 4194304, "maxConcurrentCallsPerConnection": 1024,
 ///       "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
@@ -44,6 +44,8 @@ struct DaemonConfiguration: Codable {
     var host: String?
     var port: Int?
     var dataDir: String?
+    /// `--database`: sqlite (the default) or a PostgreSQL URL.
+    var database: String?
     var logLevel: String?
     /// text or json (`--log-format`).
     var logFormat: String?

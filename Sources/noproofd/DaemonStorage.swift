@@ -3,32 +3,33 @@ import Logging
 import NoProofDomain
 import NoProofLibrary
 import NoProofOversight
-import NoProofOversightStore
 import NoProofSeals
 import NoProofServices
 import NoProofUnitStore
+import NoProofVerification
 import NoProofUnits
-import NoProofVerificationStore
 import NoProofSQLite
 import NoProofAudit
 import NoProofLicenceStore
 import NoProofDemoData
 
-/// What noproofd keeps in its data folder: the licence library (licences.sqlite), units, staff,
+/// What noproofd keeps, opened at start-up: the record stores (`DaemonStores`, in the data folder
+/// or in PostgreSQL by `--database`): the licence library (licences.sqlite), units, staff,
 /// credentials and item lists (units.sqlite), department verification requests
 /// (verification.sqlite), commitments, the voluntary-proof ledger, mismatch cases and complaints
-/// (oversight.sqlite, with the commitment risk rule from commitment-risk.json), the audit trail (audit.sqlite) and the seal keys
-/// (seals/), opened at start-up.
+/// (oversight.sqlite); and always in the data folder: the commitment risk rule
+/// (commitment-risk.json), the audit trail (audit.sqlite) and the seal keys (seals/).
 struct DaemonStorage {
     /// Held while the server runs: no second server and no offline import on the same folder.
     let lock: DataFolderLock
-    let store: SQLiteLicenceStore
-    let units: SQLiteUnitStore
+    let stores: DaemonStores
     let licences: LicenceLibrary
     let keyring: SealKeyring
     let audit: AuditLog
-    let verification: SQLiteVerificationStore
-    let oversight: SQLiteOversightStore
+    var store: any LicenceStore { stores.licences }
+    var units: any UnitStore { stores.units }
+    var verification: any VerificationStore { stores.verification }
+    var oversight: any OversightStore { stores.oversight }
     let riskRule: CheckRiskRule
     let dataDirectory: URL
     /// Signs the audit tree's heads and hands them to the witnesses (docs/AUDIT.md).
@@ -38,7 +39,7 @@ struct DaemonStorage {
     ///   missing, empty or shorter than its recorded head (`--new-audit-epoch`); nil refuses to start then.
     /// - Parameter witnesses: where the audit log's signed heads are kept outside the data folder;
     ///   the trail must be consistent with the newest head each holds.
-    static func open(dataDirectory: URL, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
+    static func open(dataDirectory: URL, database: DaemonDatabase = .embedded, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
                      witnesses: [any AuditWitness] = [], rotateSealKey: (kind: SealKind, reason: String)? = nil,
                      logger: Logger) async throws -> DaemonStorage {
         let lock: DataFolderLock
@@ -49,12 +50,21 @@ struct DaemonStorage {
         }
         // What the folder held before this start creates or seeds anything (AuditStartCheck).
         let survey = AuditStartCheck.survey(directory: dataDirectory)
-        let store: SQLiteLicenceStore
+        let stores = try await DaemonStores.open(database, dataDirectory: dataDirectory, logger: logger)
         do {
-            store = try SQLiteLicenceStore(directory: dataDirectory)
+            return try await open(dataDirectory: dataDirectory, lock: lock, stores: stores, survey: survey, demoLicences: demoLicences,
+                                  cacheLicences: cacheLicences, newAuditEpoch: newAuditEpoch, witnesses: witnesses,
+                                  rotateSealKey: rotateSealKey, logger: logger)
         } catch {
-            throw ConfigurationError("cannot open the licence library in \(dataDirectory.path): \(error)")
+            await stores.close()
+            throw error
         }
+    }
+
+    private static func open(dataDirectory: URL, lock: DataFolderLock, stores: DaemonStores, survey: AuditStartCheck.Survey,
+                             demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String?, witnesses: [any AuditWitness],
+                             rotateSealKey: (kind: SealKind, reason: String)?, logger: Logger) async throws -> DaemonStorage {
+        let store = stores.licences
         if try await store.licenceTypes().isEmpty {
             try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
             logger.info("installed the starter licence-type catalogue", metadata: ["types": "\(LicenceTypeCatalogue.starter.count)"])
@@ -69,12 +79,7 @@ struct DaemonStorage {
             }
             logger.info("demo licences ready", metadata: ["inserted": "\(outcome.inserted)", "rejected": "\(outcome.rejected.count)"])
         }
-        let units: SQLiteUnitStore
-        do {
-            units = try SQLiteUnitStore(directory: dataDirectory)
-        } catch {
-            throw ConfigurationError("cannot open the unit registry in \(dataDirectory.path): \(error)")
-        }
+        let units = stores.units
         if demoLicences != nil {
             _ = try await UnitDemoSeeding.seed(into: units)
             logger.info("demo units, staff and published item lists ready", metadata: ["units": "\(UnitDemoData.units.count)"])
@@ -161,29 +166,22 @@ struct DaemonStorage {
             audit.close()
             throw ConfigurationError("cannot sign the audit tree head: \(error)")
         }
-        let verification: SQLiteVerificationStore
-        do {
-            verification = try SQLiteVerificationStore(directory: dataDirectory)
-        } catch {
-            throw ConfigurationError("cannot open the verification requests in \(dataDirectory.path): \(error)")
-        }
-        let oversight: SQLiteOversightStore
+        let oversight = stores.oversight
         let riskRule: CheckRiskRule
         do {
-            oversight = try SQLiteOversightStore(directory: dataDirectory)
             let ruleFile = dataDirectory.appendingPathComponent("commitment-risk.json")
             riskRule = FileManager.default.fileExists(atPath: ruleFile.path) ? try CheckRiskRule.load(ruleFile) : .standard
         } catch {
-            throw ConfigurationError("cannot open the oversight records in \(dataDirectory.path): \(error)")
+            audit.close()
+            throw ConfigurationError("cannot read the commitment risk rule in \(dataDirectory.path): \(error)")
         }
         if demoLicences != nil, try await OversightDemoHistory.seed(into: oversight, rule: riskRule, at: Date()) {
             logger.info("demo oversight history ready (commitments, ledger, mismatches, complaints)")
         }
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
-        return DaemonStorage(lock: lock, store: store, units: units, licences: licences, keyring: keyring, audit: audit,
-                             verification: verification, oversight: oversight, riskRule: riskRule, dataDirectory: dataDirectory,
-                             heads: heads)
+        return DaemonStorage(lock: lock, stores: stores, licences: licences, keyring: keyring, audit: audit,
+                             riskRule: riskRule, dataDirectory: dataDirectory, heads: heads)
     }
 
     /// Opens the audit trail after checking it (`AuditStartCheck`): a trail missing, empty, shorter
@@ -267,7 +265,7 @@ struct DaemonStorage {
     }
 
     /// Drains the audit trail and closes the databases.
-    func close(logger: Logger? = nil) {
+    func close(logger: Logger? = nil) async {
         audit.close()
         // The last head covers every record written before the stop.
         do {
@@ -281,9 +279,6 @@ struct DaemonStorage {
             logger.info("audit chain head at stop", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
                                                             "anchor": "\(head)"])
         }
-        try? store.close()
-        try? units.close()
-        try? verification.close()
-        try? oversight.close()
+        await stores.close()
     }
 }

@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import NoProofImport
 import NoProofLicenceStore
+import NoProofPostgres
 import NoProofSQLite
 
-/// `noproofd import --data-dir DIR FILE...`: licences loaded straight into a data folder's licence
-/// library, without a server (an operator's initial load, fastest). The online form, through a
+/// `noproofd import --data-dir DIR FILE...` (or `--database postgres://…`): licences loaded straight
+/// into a data folder's licence library, or a PostgreSQL one, without a server (an operator's
+/// initial load, fastest). The online form, through a
 /// running server and limited to the caller's issuing unit, is `noproof import FILE`.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,14 +18,18 @@ struct ImportCommand: AsyncParsableCommand {
         with row, field and reason and do not stop the import. Re-running the same file changes nothing. \
         CSV columns: licence_id (or type_code, issuer_code, serial, version), holder_id, holder_name, \
         issuer_name, issue_date, valid_from, valid_to, status, and field.<key> per data field; JSON Lines use \
-        the same keys with a "fields" object. noproofd must not be running on the folder (its lock is \
-        taken: exit status 9 when it is held); rows are not limited to one issuing unit. The server reads \
+        the same keys with a "fields" object. With --database postgres://… the rows go into that \
+        PostgreSQL database instead. noproofd must not be running on the folder or the database (its lock \
+        is taken: exit status 9 when it is held; 14 when PostgreSQL cannot be reached); rows are not limited to one issuing unit. The server reads \
         the new licences when it starts. Exit status 0 when every row loaded, 1 when some were rejected.
         """
     )
 
-    @Option(name: .customLong("data-dir"), help: "The data folder to load into (holding licences.sqlite). Required.")
+    @Option(name: .customLong("data-dir"), help: "The data folder to load into (holding licences.sqlite). Required unless --database names PostgreSQL.")
     var dataDir: String?
+
+    @Option(help: ArgumentHelp("Load into this PostgreSQL database instead (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database); noproofd must not be serving on it.", valueName: "URL"))
+    var database: String?
 
     /// `--data-dir`, wherever ArgumentParser put it (`SubcommandDataFolder`).
     private func dataFolder() throws -> String {
@@ -63,6 +69,43 @@ struct ImportCommand: AsyncParsableCommand {
         for (file, url) in zip(files, urls) where !FileManager.default.isReadableFile(atPath: url.path) {
             throw ValidationError("cannot read \(file)")
         }
+        let target = try await openTarget()
+        let results: [(file: String, report: LicenceImporter.Report)]
+        do {
+            results = try await load(urls, format: chosen, into: target.store)
+        } catch {
+            await target.close()
+            throw error
+        }
+        await target.close()
+        try printResults(results)
+    }
+
+    /// The licence store to load into, with its lock taken (the data folder's, or PostgreSQL's
+    /// instance lock): exit status 9 when noproofd holds it.
+    private func openTarget() async throws -> (store: any LicenceStore, close: () async -> Void) {
+        let backend = try DaemonDatabase(parsing: SubcommandDataFolder.resolve(database, option: "--database"))
+        if case .postgres(let url) = backend {
+            let database: PostgresStoreDatabase
+            do { database = try PostgresStoreDatabase.connect(url: url) } catch { throw ValidationError("--database: \(error.message)") }
+            let lock: PostgresInstanceLock
+            do {
+                lock = try await PostgresInstanceLock.acquire(database, holder: "noproofd import")
+            } catch {
+                await database.shutdown()
+                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+                throw ExitCode(error.code == .conflict ? 9 : 14)
+            }
+            do {
+                let store = try await PostgresLicenceStore.open(database)
+                return (store, { await lock.release(); await database.shutdown() })
+            } catch {
+                await lock.release()
+                await database.shutdown()
+                FileHandle.standardError.write(Data("error: cannot open the licence library in PostgreSQL: \(error.message)\n".utf8))
+                throw ExitCode(14)
+            }
+        }
         let directory = URL(fileURLWithPath: try dataFolder(), isDirectory: true)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(SQLiteLicenceStore.fileName).path) else {
             throw ValidationError("\(directory.path) has no \(SQLiteLicenceStore.fileName): start noproofd on it once first, or check --data-dir")
@@ -76,10 +119,14 @@ struct ImportCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(9)
         }
-        defer {
+        return (store, {
             try? store.close()
             withExtendedLifetime(lock) {}
-        }
+        })
+    }
+
+    private func load(_ urls: [URL], format chosen: LicenceImporter.Format?,
+                      into store: any LicenceStore) async throws -> [(file: String, report: LicenceImporter.Report)] {
         var results: [(file: String, report: LicenceImporter.Report)] = []
         for (file, url) in zip(files, urls) {
             let bar = ImportProgressBar(enabled: !json)
@@ -87,6 +134,10 @@ struct ImportCommand: AsyncParsableCommand {
             bar.finish()
             results.append((file, result))
         }
+        return results
+    }
+
+    private func printResults(_ results: [(file: String, report: LicenceImporter.Report)]) throws {
         if let report { try writeReport(results, to: report) }
         if json {
             struct Output: Encodable {

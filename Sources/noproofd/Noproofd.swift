@@ -37,6 +37,11 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./data).")
     var dataDir: String?
 
+    @Option(help: ArgumentHelp(
+        "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (the licence library so far; the audit trail and seal keys stay in --data-dir; one noproofd per database: docs/DEPLOYMENT.md).",
+        valueName: "sqlite|URL"))
+    var database: String?
+
     @Flag(help: "Demo mode: demo data and the published demo credentials ('demo-taskforce:demo-secret', staff 'demo-taskforce/supervisor-0001:demo-secret', ...). Loopback only.")
     var demo = false
 
@@ -219,8 +224,9 @@ struct Noproofd: AsyncParsableCommand {
         } else if rotationReason != nil {
             throw ValidationError("--rotation-reason goes with --rotate-seal-key KIND")
         }
+        let backend = try DaemonDatabase(parsing: database ?? file.database)
         let library = try await DaemonStorage.open(
-            dataDirectory: dataDirectory, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
+            dataDirectory: dataDirectory, database: backend, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
             cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, newAuditEpoch: newAuditEpoch,
             witnesses: witnessPaths.map { FileAuditWitness(path: $0) }, rotateSealKey: rotation, logger: logger
         )
@@ -252,7 +258,7 @@ struct Noproofd: AsyncParsableCommand {
                 if added > 0 { logger.info("demo credentials stored", metadata: ["count": "\(added)"]) }
             }
         } catch {
-            library.close(logger: logger)
+            await library.close(logger: logger)
             throw error
         }
         var harvest = HarvestDetector.Rules()
@@ -371,6 +377,11 @@ struct Noproofd: AsyncParsableCommand {
         }
         // Signed tree heads: every second while records arrive, every minute when idle.
         application.runInBackground { [heads = library.heads] in await heads.run() }
+        // On PostgreSQL: the instance lock lost (the server restarted, the network failed) means
+        // another instance may start on the database; this one stops serving, gracefully.
+        if let postgres = library.stores.postgres {
+            application.watch(postgres.lock, logger: logger)
+        }
         application.listeners = listeners
         application.endpoints = DaemonMetrics.services(metrics)
         application.clients = DaemonWeb.services(web)
@@ -378,11 +389,11 @@ struct Noproofd: AsyncParsableCommand {
             try await application.run()
         } catch {
             await gate.close()
-            library.close(logger: logger)
+            await library.close(logger: logger)
             throw error
         }
         // Denial records still queued are written before the unit store closes.
         await gate.close()
-        library.close(logger: logger)
+        await library.close(logger: logger)
     }
 }

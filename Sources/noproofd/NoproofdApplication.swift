@@ -1,4 +1,5 @@
 import Logging
+import NoProofPostgres
 import NoProofServer
 import ServiceLifecycle
 
@@ -24,6 +25,8 @@ struct NoproofdApplication {
     var clients: [ServiceGroupConfiguration.ServiceConfiguration] = []
     let logger: Logger
 
+    /// Services whose failure ends the application gracefully (the PostgreSQL instance lock's watch).
+    var watches: [ServiceGroupConfiguration.ServiceConfiguration] = []
     /// Everything the ServiceGroup runs, in start order (shut down in reverse).
     var services: [any Service] { background + listeners }
 
@@ -32,12 +35,17 @@ struct NoproofdApplication {
         background.append(BackgroundService(body: body))
     }
 
+    /// Ends the application gracefully, with an error, if `lock` is lost while it runs.
+    mutating func watch(_ lock: PostgresInstanceLock, logger: Logger) {
+        watches.append(.init(service: InstanceLockWatch(lock: lock, logger: logger), failureTerminationBehavior: .gracefullyShutdownGroup))
+    }
+
     func run() async throws {
         let group = ServiceGroup(
             configuration: .init(
                 // Background work ending by itself is no reason to stop serving.
                 services: background.map { .init(service: $0, successTerminationBehavior: .ignore) }
-                    + endpoints + listeners.map { .init(service: $0) } + clients,
+                    + watches + endpoints + listeners.map { .init(service: $0) } + clients,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

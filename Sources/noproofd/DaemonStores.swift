@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import NoProofDomain
+import NoProofLicenceStore
+import NoProofOversight
+import NoProofOversightStore
+import NoProofPostgres
+import NoProofUnitStore
+import NoProofVerification
+import NoProofVerificationStore
+
+/// The record stores noproofd serves from, on the backend `--database` chose: behind their
+/// protocols, so nothing past start-up knows which. On PostgreSQL the instance lock is held from
+/// here until `close()`.
+struct DaemonStores {
+    let licences: any LicenceStore
+    let units: any UnitStore
+    let verification: any VerificationStore
+    let oversight: any OversightStore
+    /// The PostgreSQL database and the instance lock, when `--database` names one.
+    let postgres: (database: PostgresStoreDatabase, lock: PostgresInstanceLock)?
+    private let closeEmbedded: @Sendable () -> Void
+
+    /// Where each store is, for the start-up log line.
+    let placement: [String: String]
+
+    static func open(_ database: DaemonDatabase, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
+        switch database {
+        case .embedded:
+            return try openEmbedded(dataDirectory)
+        case .postgres(let url):
+            return try await openPostgres(url: url, dataDirectory: dataDirectory, logger: logger)
+        }
+    }
+
+    /// Every store in the data folder (licences.sqlite, units.sqlite, verification.sqlite, oversight.sqlite).
+    static func openEmbedded(_ directory: URL) throws -> DaemonStores {
+        let licences: SQLiteLicenceStore
+        do {
+            licences = try SQLiteLicenceStore(directory: directory)
+        } catch {
+            throw ConfigurationError("cannot open the licence library in \(directory.path): \(error)")
+        }
+        let (units, verification, oversight) = try openEmbeddedRecords(directory)
+        return DaemonStores(licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil,
+                            closeEmbedded: {
+                                try? licences.close()
+                                try? units.close()
+                                try? verification.close()
+                                try? oversight.close()
+                            },
+                            placement: ["licences": "sqlite", "units": "sqlite", "verification": "sqlite", "oversight": "sqlite"])
+    }
+
+    /// The unit registry, verification requests and oversight records in the data folder.
+    private static func openEmbeddedRecords(_ directory: URL) throws -> (SQLiteUnitStore, SQLiteVerificationStore, SQLiteOversightStore) {
+        let units: SQLiteUnitStore
+        do {
+            units = try SQLiteUnitStore(directory: directory)
+        } catch {
+            throw ConfigurationError("cannot open the unit registry in \(directory.path): \(error)")
+        }
+        let verification: SQLiteVerificationStore
+        do {
+            verification = try SQLiteVerificationStore(directory: directory)
+        } catch {
+            try? units.close()
+            throw ConfigurationError("cannot open the verification requests in \(directory.path): \(error)")
+        }
+        let oversight: SQLiteOversightStore
+        do {
+            oversight = try SQLiteOversightStore(directory: directory)
+        } catch {
+            try? units.close()
+            try? verification.close()
+            throw ConfigurationError("cannot open the oversight records in \(directory.path): \(error)")
+        }
+        return (units, verification, oversight)
+    }
+
+    /// The stores PostgreSQL has (the licence library so far), the rest in the data folder; the
+    /// instance lock first, so a second noproofd on the same database is refused before it reads.
+    static func openPostgres(url: String, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
+        let database: PostgresStoreDatabase
+        do {
+            database = try PostgresStoreDatabase.connect(url: url, logger: logger)
+        } catch {
+            throw ConfigurationError("--database: \(error.message)")
+        }
+        let lock: PostgresInstanceLock
+        do {
+            lock = try await PostgresInstanceLock.acquire(database)
+        } catch {
+            await database.shutdown()
+            throw ConfigurationError("refusing to start: \(error.message)")
+        }
+        func fail(_ message: String) async -> ConfigurationError {
+            await lock.release()
+            await database.shutdown()
+            return ConfigurationError(message)
+        }
+        let licences: PostgresLicenceStore
+        do {
+            licences = try await PostgresLicenceStore.open(database)
+        } catch {
+            throw await fail("cannot open the licence library in PostgreSQL (\(database.url), schema \(database.schema)): \(error.message)")
+        }
+        let records: (SQLiteUnitStore, SQLiteVerificationStore, SQLiteOversightStore)
+        do {
+            records = try openEmbeddedRecords(dataDirectory)
+        } catch {
+            throw await fail("\(error)")
+        }
+        let (units, verification, oversight) = records
+        logger.info("records in PostgreSQL", metadata: ["database": "\(database.url)", "schema": "\(database.schema)"])
+        return DaemonStores(licences: licences, units: units, verification: verification, oversight: oversight,
+                            postgres: (database, lock),
+                            closeEmbedded: {
+                                try? units.close()
+                                try? verification.close()
+                                try? oversight.close()
+                            },
+                            placement: ["licences": "postgresql", "units": "sqlite", "verification": "sqlite", "oversight": "sqlite"])
+    }
+
+    /// Closes every store; on PostgreSQL releases the instance lock and closes the pool.
+    func close() async {
+        closeEmbedded()
+        if let postgres {
+            await postgres.lock.release()
+            await postgres.database.shutdown()
+        }
+    }
+}

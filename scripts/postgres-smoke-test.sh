@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# noproofd on PostgreSQL (`--database`), as an operator would run it: the demo on a fresh schema,
+# a lookup and a revoke, a second noproofd on the same database refused (one instance per database
+# until issue 18's cluster features land), the licences outliving the data folder, and the instance
+# lock released by PostgreSQL when its holder is killed with -9.
+#
+#   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
+#
+# scripts/test.sh runs it with the throwaway cluster of scripts/postgres-test-server.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.build/debug
+url=${NOPROOF_TEST_POSTGRES_URL:?set NOPROOF_TEST_POSTGRES_URL (scripts/postgres-test-server.sh start DIR prints one)}
+schema="smoke_$(python3 -c 'import secrets; print(secrets.token_hex(6))')"
+case "$url" in *\?*) database="$url&schema=$schema" ;; *) database="$url?schema=$schema" ;; esac
+work=$(mktemp -d)
+pids=()
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "postgres-smoke-test: FAILED: $*" >&2; for f in "$work"/*.log; do echo "--- $f:" >&2; tail -30 "$f" >&2; done; exit 1; }
+
+# start NAME: noproofd --demo on the database with data folder $work/NAME; sets $port and $pid.
+start() {
+  port=$(free_port)
+  "$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$port" --data-dir "$work/$1" >"$work/$1.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  for _ in $(seq 1 600); do
+    NOPROOF_PORT=$port "$bin/noproof" health >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || fail "noproofd $1 exited at start"
+    sleep 0.1
+  done
+  fail "noproofd $1 did not answer health"
+}
+
+start a
+grep -q "records in PostgreSQL" "$work/a.log" || fail "noproofd did not say it keeps its records in PostgreSQL"
+export NOPROOF_PORT=$port NOPROOF_CREDENTIAL=demo-water:demo-secret NOPROOF_STAFF=agent-0001
+holder=$(head -1 "$work/a/demo-holders.txt" | cut -d' ' -f1)
+type=$(head -1 "$work/a/demo-holders.txt" | cut -d' ' -f2)
+licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case PG-1 --json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["licence"]["licenceID"])') || fail "lookup on PostgreSQL"
+NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" status revoke "$licence" --reason "postgres smoke test" >/dev/null \
+  || fail "revoke on PostgreSQL"
+
+# A second instance on the same database is refused, saying why; the first keeps serving.
+set +e
+"$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$(free_port)" --data-dir "$work/b" >"$work/b.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] || fail "a second noproofd started on the same database"
+grep -q "another noproofd is serving the PostgreSQL database" "$work/b.log" || fail "the second noproofd's refusal does not say why"
+"$bin/noproof" health >/dev/null || fail "the first noproofd stopped serving"
+# So is an offline import into the database it serves (exit 9, as for a data folder in use).
+.build/debug/import-bench --write "$work/export.csv" 300 7 >/dev/null
+set +e
+"$bin/noproofd" import --database "$database" "$work/export.csv" >"$work/import-refused.log" 2>&1; rc=$?
+set -e
+[ $rc = 9 ] && grep -q "another noproofd" "$work/import-refused.log" || fail "an offline import while noproofd serves exited $rc"
+
+# Killed with -9: PostgreSQL releases the lock with the connection; a new instance with a new data
+# folder serves the same licences, the revocation included.
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+start c
+export NOPROOF_PORT=$port
+set +e
+"$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case PG-2 >/dev/null 2>"$work/err"; rc=$?
+set -e
+[ $rc = 9 ] && grep -q "revoked" "$work/err" || fail "after kill -9 and a new data folder the revoked licence answered $rc: $(cat "$work/err")"
+kill -TERM "$pid"; wait "$pid" || fail "noproofd did not stop cleanly on SIGTERM"
+grep -q "audit tree head signed at stop" "$work/c.log" || fail "no graceful stop"
+# Stopped: the offline import loads into PostgreSQL, and a re-run changes nothing.
+"$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import.json" || fail "offline import into PostgreSQL"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"] == 0 and r["inserted"] > 0 and r["inserted"] + r["updated"] + r["unchanged"] == 300, r' "$work/import.json" \
+  || fail "offline import: $(cat "$work/import.json")"
+"$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import2.json" || fail "offline import re-run"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["inserted"] == 0 and r["updated"] == 0 and r["unchanged"] == 300, r' "$work/import2.json" \
+  || fail "offline import re-run: $(cat "$work/import2.json")"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, licences outlive the data folder, offline import refused while serving and idempotent after)"
