@@ -266,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NoProofPostgresTests",
-            dependencies: ["NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofImport", "NoProofDemoData", "NoProofDomain",
+            dependencies: ["NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofLibrary", "NoProofImport", "NoProofDemoData", "NoProofDomain",
                            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(

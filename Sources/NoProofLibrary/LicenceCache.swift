@@ -105,6 +105,14 @@ package final class LicenceCache: Sendable {
         }
     }
 
+    /// Drops every holder (when changes made elsewhere can no longer be told one by one).
+    package func invalidateAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            for holder in Array(state.holders.keys) { Self.remove(holder, from: &state) }
+        }
+    }
+
     private static func insert(_ holder: String, _ licences: [Licence], into state: inout State, capacity: Int) {
         guard licences.count <= capacity else { return }
         while state.statistics.licences + licences.count > capacity, state.statistics.holders > 0 {

@@ -7,28 +7,48 @@ import NoProofImport
 
 /// The electronic licence library (电子证照库): the store with the indexed cache in front of it.
 /// Reads come from the cache when they can; every write goes to the store first and reaches the
-/// cache before it is acknowledged (write-through), so a revoked licence is never served.
+/// cache before it is acknowledged (write-through), so a revoked licence is never served. On a
+/// store several instances share (`LicenceChangeFeed`), `freshness` drops what the others changed
+/// before the cache answers.
 package final class LicenceLibrary: Sendable {
     package let store: any LicenceStore
     package let cache: LicenceCache
+    /// Set when the store is shared (PostgreSQL): answers from the cache wait for its check.
+    package let freshness: LicenceFreshness?
     private let types: Mutex<[String: LicenceType]>
     private let today: @Sendable () -> CivilDate
     private let logger: Logger
 
-    package init(store: any LicenceStore, cache: LicenceCache, types: [LicenceType],
+    package init(store: any LicenceStore, cache: LicenceCache, types: [LicenceType], freshness: LicenceFreshness? = nil,
                  today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) {
         self.store = store
         self.cache = cache
+        self.freshness = freshness
         self.types = Mutex(Dictionary(types.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last }))
         self.today = today
         self.logger = logger
     }
 
-    /// Opens the library over `store`, reading its licence-type catalogue.
+    /// Opens the library over `store`, reading its licence-type catalogue; over a shared store
+    /// (`LicenceChangeFeed`) with a freshness check starting from the store's newest change.
     package static func open(store: any LicenceStore, cacheCapacity: Int,
                              today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) async throws(NoProofError) -> LicenceLibrary {
+        let cache = LicenceCache(capacity: cacheCapacity)
+        var freshness: LicenceFreshness?
+        if let feed = store as? any LicenceChangeFeed {
+            freshness = try await LicenceFreshness.start(feed: feed, cache: cache)
+            logger.debug("licence cache checks the shared store's changes before answering", metadata: ["from": "\(freshness!.watermark)"])
+        }
         let types = try await store.licenceTypes()
-        return LicenceLibrary(store: store, cache: LicenceCache(capacity: cacheCapacity), types: types, today: today, logger: logger)
+        return LicenceLibrary(store: store, cache: cache, types: types, freshness: freshness, today: today, logger: logger)
+    }
+
+    /// Calls `body` when the cache may answer: at once (on this thread) for a store only this
+    /// process writes; over a shared store once the freshness check that started after this call
+    /// has run, or with its error (then the cache must not be used).
+    package func whenFresh(_ body: @escaping @Sendable (NoProofError?) -> Void) {
+        guard let freshness else { return body(nil) }
+        freshness.whenFresh(body)
     }
 
     package var licenceTypes: [LicenceType] {
@@ -56,13 +76,15 @@ package final class LicenceLibrary: Sendable {
         return (holder, type)
     }
 
-    /// The holder's current licences if the cache has them (no waiting), else nil.
+    /// The holder's current licences if the cache has them (no waiting), else nil. Over a shared
+    /// store only inside `whenFresh`.
     package func cachedLicences(of holder: Holder) -> [Licence]? {
         cache.licences(holder: holder.key)
     }
 
     /// The holder's current licences, from the cache or the store (then cached).
     package func licences(of holder: Holder) async throws(NoProofError) -> [Licence] {
+        try await freshness?.ensureFresh()
         if let cached = cache.licences(holder: holder.key) { return cached }
         return try await storedLicences(of: holder)
     }
@@ -90,6 +112,7 @@ package final class LicenceLibrary: Sendable {
         } catch {
             throw .invalid(error)
         }
+        try await freshness?.ensureFresh()
         if let holder = cache.holder(ofLicence: id.description),
            let licence = cache.licences(holder: holder)?.first(where: { $0.id == id }) {
             return licence

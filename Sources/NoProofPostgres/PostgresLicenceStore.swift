@@ -89,6 +89,7 @@ package final class PostgresLicenceStore: LicenceStore {
             """,
             "CREATE INDEX licence_status_change_by_licence ON licence_status_change (licence_id)",
         ]),
+        changeFeedMigration,
     ])
 
     private init(database: PostgresStoreDatabase) {
@@ -426,6 +427,7 @@ package final class PostgresLicenceStore: LicenceStore {
             guard try await Self.insertCurrentIfAbsent(connection, record, logger: logger) else {
                 throw NoProofError.alreadyExists(record.id)
             }
+            try await Self.recordChange(connection, holders: [record.holder.key], logger: logger)
             return record
         }
     }
@@ -453,6 +455,7 @@ package final class PostgresLicenceStore: LicenceStore {
             }
             try await Self.archive(connection, current, reason: reason, actor: actor, logger: logger)
             try await Self.replaceCurrent(connection, next, logger: logger)
+            try await Self.recordChange(connection, holders: [current.holder.key, next.holder.key], logger: logger)
             return next
         }
     }
@@ -474,6 +477,7 @@ package final class PostgresLicenceStore: LicenceStore {
             try await connection.query(
                 "UPDATE licence SET status = \(target.rawValue), updated_at = now() WHERE id = \(id.description)", logger: logger)
             try await Self.recordStatusChange(connection, id, from: previous, to: target, reason: reason, actor: actor, logger: logger)
+            try await Self.recordChange(connection, holders: [licence.holder.key], logger: logger)
             return licence
         }
     }
@@ -535,6 +539,11 @@ package final class PostgresLicenceStore: LicenceStore {
         try await archive(connection, plan.archived, reason: "import", actor: actor, logger: logger)
         try await replaceCurrent(connection, plan.replacements, logger: logger)
         try await recordStatusChanges(connection, plan.statusChanges, reason: "import", actor: actor, logger: logger)
+        // Every holder whose licences the batch inserted or changed (an amendment may move a licence between holders).
+        var holders = Set(candidates.lazy.filter { inserted.contains($0.id.description) }.map(\.holder.key))
+        holders.formUnion(plan.archived.lazy.map(\.holder.key))
+        holders.formUnion(plan.replacements.lazy.map(\.holder.key))
+        try await recordChange(connection, holders: holders, logger: logger)
         return plan.outcome
     }
 

@@ -194,23 +194,31 @@ package struct LicenceService: Sendable {
         }
         let pending = record
         let disclosed = disclosure
+        let library = self.library
+        let issuer = self.issuer
         let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
             answer(library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
                    purpose: purpose, disclosure: disclosed, context: context, record: pending, respond: respond)
         }
-        if let cached = library.cachedLicences(of: holder) {
-            finish(cached)
-        } else {
-            let library = self.library
-            let issuer = self.issuer
-            Task {
-                do {
-                    // The cache was just missed: straight to the store (the miss is counted once).
-                    finish(try await library.storedLicences(of: holder))
-                } catch {
-                    var failed = pending
-                    failed.result = "unavailable"
-                    issuer.record(failed) { respond(.failure(Self.afterAudit($0, RPCError(error)))) }
+        let failed: @Sendable (NoProofError) -> Void = { error in
+            var failed = pending
+            failed.result = "unavailable"
+            issuer.record(failed) { respond(.failure(Self.afterAudit($0, RPCError(error)))) }
+        }
+        // At once for the embedded store; over a shared one after the cache has caught up with
+        // the other instances' changes (LicenceFreshness).
+        library.whenFresh { stale in
+            if let stale { return failed(stale) }
+            if let cached = library.cachedLicences(of: holder) {
+                finish(cached)
+            } else {
+                Task {
+                    do throws(NoProofError) {
+                        // The cache was just missed: straight to the store (the miss is counted once).
+                        finish(try await library.storedLicences(of: holder))
+                    } catch {
+                        failed(error)
+                    }
                 }
             }
         }
