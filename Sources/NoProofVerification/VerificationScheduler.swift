@@ -1,6 +1,7 @@
 import Foundation
 import NoProofUnits
 import NoProofDomain
+import Synchronization
 
 /// Watches the deadlines of open requests: marks a request overdue and escalates it to the
 /// supervisor when its answer deadline passes, and records the second breach when the
@@ -61,22 +62,27 @@ package actor VerificationScheduler {
         var changed: [VerificationRequest] = []
         for id in due {
             do {
-                guard let before = try await store.request(id: id) else {
-                    armed[id] = nil
-                    continue
-                }
+                // What changed is judged on the row as the update read it (locked, in its
+                // transaction), not on an earlier read: when several schedulers watch one shared
+                // store, only the one whose update made a change reports it, and only what it made.
+                let kinds = Mutex<[String]>([])
                 let (request, didChange) = try await store.update(id: id) { request throws(NoProofError) in
+                    let wasEscalated = request.status == .escalated
                     let overdue = request.markOverdue(at: moment, clock: office)
                     let breach = request.recordSecondBreach(at: moment)
+                    kinds.withLock { made in
+                        made = []
+                        if !wasEscalated, request.status == .escalated { made.append("escalated") }
+                        if breach { made.append("second_breach") }
+                    }
                     return overdue || breach
                 }
                 arm(request)
                 guard didChange else { continue }
-                var kinds: [String] = []
-                if before.status != .escalated, request.status == .escalated { kinds.append("escalated") }
-                if before.secondBreachAt == nil, request.secondBreachAt != nil { kinds.append("second_breach") }
                 changed.append(request)
-                await observer?(request, kinds, moment)
+                await observer?(request, kinds.withLock { $0 }, moment)
+            } catch let error where error.code == .notFound {
+                armed[id] = nil
             } catch {
                 // Left armed: the next tick tries again.
                 continue
