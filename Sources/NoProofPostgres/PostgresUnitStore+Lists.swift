@@ -87,7 +87,7 @@ extension PostgresUnitStore {
         do {
             try await Self.saveVersion(connection, draft, insert: true, logger: logger)
         } catch let error where Self.isUniqueViolation(error) {
-            // Not reached while every writer locks the unit's row first; the unique index says the same.
+            // Not reached while every writer locks the unit's row first; the key and the unique index say the same.
             throw NoProofError(.conflict, "\(unit.name) already has a version open; finish it before starting another")
         }
         return draft

@@ -27,7 +27,9 @@ struct PostgresUnitStoreBehaviourTests {
     @Test func bulkLoadFromJSONAndCSVWithAReport() async throws { try await UnitStoreBehaviour.bulkLoadFromJSONAndCSVWithAReport(.postgres) }
 
     /// Two instances racing to open the next list version of one unit: exactly one opens it, every
-    /// other attempt is refused as a conflict, and the unit has one version.
+    /// other attempt is refused as a conflict naming the open version (found under the unit's row
+    /// lock; without the lock the version's primary key refuses the loser with another message),
+    /// and the unit has one version.
     @Test func twoInstancesRacingToOpenAListVersionOpenOne() async throws {
         try await UnitStoreFixture.with(.postgres) { fixture in
             let first = try await fixture.open(), second = try await fixture.open()
@@ -54,7 +56,7 @@ struct PostgresUnitStoreBehaviourTests {
                 if case .failure(let error) = outcome { return error } else { return nil }
             }
             #expect(refusals.count == stores.count - 1)
-            #expect(refusals.allSatisfy { $0.code == .conflict && $0.message.contains("already has") }, "\(refusals)")
+            #expect(refusals.allSatisfy { $0.code == .conflict && $0.message.contains("already has version 1 open") }, "\(refusals)")
             #expect(try await second.listHistory(unit: unit).map(\.version) == [1])
             try await fixture.closeAll()
         }
