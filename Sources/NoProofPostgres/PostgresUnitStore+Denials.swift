@@ -74,6 +74,10 @@ extension PostgresUnitStore {
     package func verifyDenialChain() async throws(NoProofError) -> (checked: Int, firstBreak: String?) {
         let logger = self.logger
         return try await read { connection in
+            // The head's counter first: entries appended while the pages are read are then checked
+            // too, and never mistaken for entries deleted from the end.
+            let counter = try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head", logger: logger)
+                .first.map { try Self.decodeHead($0).0 } ?? 0
             var previous = DenialChain.genesis
             var expected: Int64 = 1
             var checked = 0
@@ -90,9 +94,10 @@ extension PostgresUnitStore {
                     if sequence != expected {
                         return (checked, "denial log entries \(expected)–\(sequence - 1) are missing (deleted)")
                     }
-                    let stored = try row.makeRandomAccess()["chain_hex"].decode(String.self)
-                    let computed = DenialChain.hash(previous: previous, sequence: sequence, atMillis: Self.millis(record.at),
-                                                    texts: Self.texts(of: record))
+                    // The stored integer, not the Date made from it (which need not convert back exactly).
+                    let cells = row.makeRandomAccess()
+                    let stored = try cells["chain_hex"].decode(String.self), atMillis = try cells["at_millis"].decode(Int64.self)
+                    let computed = DenialChain.hash(previous: previous, sequence: sequence, atMillis: atMillis, texts: Self.texts(of: record))
                     guard Self.hex(computed) == stored else {
                         return (checked, "denial log entry \(sequence): stored chain hash does not match — the entry (or the one before, with its hash) was edited")
                     }
@@ -101,8 +106,6 @@ extension PostgresUnitStore {
                     checked += 1
                 }
             }
-            let counter = try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head", logger: logger)
-                .first.map { try Self.decodeHead($0).0 } ?? 0
             if counter >= expected {
                 return (checked, "denial log entries \(expected)–\(counter) are missing (deleted from the end)")
             }
