@@ -82,12 +82,13 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The PostgreSQL backend of the stores (issue 18): PostgresLicenceStore so far, through
-        // postgres-nio's PostgresClient pool. No SQLite.
+        // The PostgreSQL backend of the stores (issue 18): PostgresLicenceStore and PostgresUnitStore
+        // so far, through postgres-nio's PostgresClient pool. It runs no SQLite (NoProofUnitStore, for its
+        // protocol and shared coding, links GRDB).
         .target(
             name: "NoProofPostgres",
             dependencies: [
-                "NoProofDomain", "NoProofImport", "NoProofLicenceStore",
+                "NoProofDomain", "NoProofImport", "NoProofLicenceStore", "NoProofUnits", "NoProofUnitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -312,7 +313,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofTestSupport", "NoProofUnits", "NoProofDomain"]),
-        .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofTestSupport", "NoProofUnitStore", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "NoProofUnitStoreTests",
+            dependencies: ["NoProofTestSupport", "NoProofUnitStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "NoProofVerificationTests",
             dependencies: ["NoProofTestSupport", "NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]

@@ -8,14 +8,18 @@ import PostgresNIO
 /// database at once apply each migration exactly once. Ids carry the store's name
 /// (`licences v1`), the stores sharing the table.
 package struct PostgresMigrator: Sendable {
-    /// One migration: its id and its statements (DDL, no values), run in order.
+    /// One migration: its id and its statements (DDL, no values), run in order, then `seed` (rows
+    /// the new tables start with, written with parameters), all in the migration's transaction.
     package struct Migration: Sendable {
         package var id: String
         package var statements: [String]
+        package var seed: (@Sendable (PostgresConnection, Logger) async throws -> Void)?
 
-        package init(_ id: String, _ statements: [String]) {
+        package init(_ id: String, _ statements: [String],
+                     seed: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil) {
             self.id = id
             self.statements = statements
+            self.seed = seed
         }
     }
 
@@ -51,6 +55,7 @@ package struct PostgresMigrator: Sendable {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                try await migration.seed?(connection, logger)
                 try await connection.query("INSERT INTO schema_migrations (id) VALUES (\(migration.id))", logger: logger)
                 appliedNow.append(migration.id)
             }

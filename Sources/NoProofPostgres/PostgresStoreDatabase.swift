@@ -18,7 +18,7 @@ package final class PostgresStoreDatabase: Sendable {
     package let schema: String
     /// Where the database is (without the password, for messages).
     package let url: PostgresDatabaseURL
-    let logger: Logger
+    package let logger: Logger
     private let runner: Task<Void, Never>
 
     /// The schema used when none is given.

@@ -11,6 +11,13 @@ package struct BulkLoadReport: Hashable, Sendable {
         package var version: Int
         /// Number of items written.
         package var itemCount: Int
+
+        /// Creates a unit's result.
+        package init(unitCode: String, version: Int, itemCount: Int) {
+            self.unitCode = unitCode
+            self.version = version
+            self.itemCount = itemCount
+        }
     }
 
     /// Units whose lists were written as drafts.

@@ -13,10 +13,10 @@ import GRDB
 ///
 /// with each text as its UTF-8 length (4 bytes BE) and bytes.
 package enum DenialChain {
-    static let genesis = [UInt8](repeating: 0, count: 32)
+    package static let genesis = [UInt8](repeating: 0, count: 32)
     static let textColumns = ["unit_code", "staff_id", "item_code", "case_reference", "type_code", "kind", "reason", "message"]
 
-    static func hash(previous: [UInt8], sequence: Int64, atMillis: Int64, texts: [String]) -> [UInt8] {
+    package static func hash(previous: [UInt8], sequence: Int64, atMillis: Int64, texts: [String]) -> [UInt8] {
         var bytes = previous
         func field(_ text: String) {
             withUnsafeBytes(of: UInt32(text.utf8.count).bigEndian) { bytes.append(contentsOf: $0) }

@@ -230,29 +230,14 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     /// Milliseconds since 1970 (times are kept to the millisecond).
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func millis(_ date: Date) -> Int64 { UnitStoreCoding.millis(date) }
     /// The instant `millis` milliseconds after 1970.
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+    static func date(_ millis: Int64) -> Date { UnitStoreCoding.date(millis) }
     /// `date` truncated to the millisecond.
-    static func truncated(_ date: Date) -> Date { self.date(millis(date)) }
+    static func truncated(_ date: Date) -> Date { UnitStoreCoding.truncated(date) }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(SQLiteUnitStore.millis(date))
-        }
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            SQLiteUnitStore.date(try decoder.singleValueContainer().decode(Int64.self))
-        }
-        return decoder
-    }()
+    static var encoder: JSONEncoder { UnitStoreCoding.encoder }
+    static var decoder: JSONDecoder { UnitStoreCoding.decoder }
 
     // MARK: - Units
 
@@ -793,7 +778,7 @@ package final class SQLiteUnitStore: UnitStore {
 
 extension ItemListBulkEntry {
     /// The entry's declared changes, dropped for a first list (which revises nothing).
-    func basedOnChanges(_ draft: ItemListVersion) -> [ListChange] {
+    package func basedOnChanges(_ draft: ItemListVersion) -> [ListChange] {
         draft.basedOn == nil ? [] : changes
     }
 }

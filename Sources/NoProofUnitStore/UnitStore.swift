@@ -3,7 +3,8 @@ import NoProofDomain
 import NoProofUnits
 
 /// Persistent storage of units, staff, credentials, item list versions and the denial log.
-/// `SQLiteUnitStore` is the embedded implementation; a PostgreSQL one is planned.
+/// `SQLiteUnitStore` is the embedded implementation; `PostgresUnitStore` (NoProofPostgres) the
+/// one for several instances on one database.
 ///
 /// Rules enforced by every implementation, atomically with the write:
 /// - the Art. 10 staff rule for active units (`StaffRule`);
