@@ -16,7 +16,7 @@ struct InstanceLockWatch: Service {
             signal.finish()
         }
         // Ends with false when the application shuts down first (cancelled).
-        let wasLost = try await cancelWhenGracefulShutdown {
+        let wasLost = await cancelWhenGracefulShutdown {
             for await _ in lost { return true }
             return false
         }
