@@ -82,12 +82,12 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The PostgreSQL backend of the stores (issue 18): PostgresLicenceStore so far, through
-        // postgres-nio's PostgresClient pool. No SQLite.
+        // The PostgreSQL backend of the stores (issue 18): the licence, verification and oversight
+        // stores so far, through postgres-nio's PostgresClient pool. No SQLite.
         .target(
             name: "NoProofPostgres",
             dependencies: [
-                "NoProofDomain", "NoProofImport", "NoProofLicenceStore",
+                "NoProofDomain", "NoProofImport", "NoProofLicenceStore", "NoProofVerification", "NoProofOversight",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -315,11 +315,11 @@ let package = Package(
         .testTarget(name: "NoProofUnitStoreTests", dependencies: ["NoProofTestSupport", "NoProofUnitStore", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "NoProofVerificationTests",
-            dependencies: ["NoProofTestSupport", "NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]
+            dependencies: ["NoProofTestSupport", "NoProofVerification", "NoProofVerificationStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(
             name: "NoProofOversightTests",
-            dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofUnits", "NoProofDomain"]
+            dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofTestSupport", "NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofTestSupport", "NoProofCodec", "CNoProofProtos"]),
