@@ -82,13 +82,14 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The PostgreSQL backend of the stores (issue 18): PostgresLicenceStore and PostgresUnitStore
-        // so far, through postgres-nio's PostgresClient pool. It runs no SQLite (NoProofUnitStore, for its
-        // protocol and shared coding, links GRDB).
+        // The PostgreSQL backend of the stores (issue 18): the licence, unit, verification and oversight
+        // stores so far, through postgres-nio's PostgresClient pool. It runs no SQLite (NoProofUnitStore,
+        // for its protocol and shared coding, links GRDB).
         .target(
             name: "NoProofPostgres",
             dependencies: [
                 "NoProofDomain", "NoProofImport", "NoProofLicenceStore", "NoProofUnits", "NoProofUnitStore",
+                "NoProofVerification", "NoProofOversight",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -320,11 +321,11 @@ let package = Package(
         ),
         .testTarget(
             name: "NoProofVerificationTests",
-            dependencies: ["NoProofTestSupport", "NoProofVerification", "NoProofVerificationStore", "NoProofUnits", "NoProofDomain"]
+            dependencies: ["NoProofTestSupport", "NoProofVerification", "NoProofVerificationStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(
             name: "NoProofOversightTests",
-            dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofUnits", "NoProofDomain"]
+            dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofTestSupport", "NoProofSeals"]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofTestSupport", "NoProofCodec", "CNoProofProtos"]),
