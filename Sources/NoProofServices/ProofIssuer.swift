@@ -50,7 +50,7 @@ final class ProofIssuer: Sendable {
                 let sealed = CallStamps.now()
                 _ = try audit.appendBatch(entries.map(\.record))
                 let committed = CallStamps.now()
-                // Three plain stores per call and one lock per batch: the stages of a batch.
+                // Three relaxed atomic stores per call and one lock per batch: the stages of a batch.
                 for entry in entries {
                     guard let stamps = entry.stamps else { continue }
                     stamps.mark(.batchStarted, at: started)
