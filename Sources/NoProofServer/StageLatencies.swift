@@ -17,7 +17,8 @@ package final class StageLatencies: Sendable {
         /// Decoded → admitted (authentication, the proof issuer's overload check, the cited item,
         /// the holder id, the access gate and its rate limits).
         case admit
-        /// Admitted → licences in hand (the cache, or the store on a miss).
+        /// Admitted → licences in hand (on a shared store after the freshness check; the cache, or
+        /// the store on a miss).
         case lookup
         /// Looked up → queued in the proof issuer (minimising and encoding the proof body).
         case enqueue
