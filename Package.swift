@@ -160,6 +160,8 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The per-stage latency breakdown of lookups (StageLatencies).
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // Mapping between domain values and their protobuf messages (server and CLI).

@@ -97,6 +97,51 @@ void   noproof__v1__cache_stats__free_unpacked
   assert(message->base.descriptor == &noproof__v1__cache_stats__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   noproof__v1__stage_latency__init
+                     (Noproof__V1__StageLatency         *message)
+{
+  static const Noproof__V1__StageLatency init_value = NOPROOF__V1__STAGE_LATENCY__INIT;
+  *message = init_value;
+}
+size_t noproof__v1__stage_latency__get_packed_size
+                     (const Noproof__V1__StageLatency *message)
+{
+  assert(message->base.descriptor == &noproof__v1__stage_latency__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t noproof__v1__stage_latency__pack
+                     (const Noproof__V1__StageLatency *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &noproof__v1__stage_latency__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t noproof__v1__stage_latency__pack_to_buffer
+                     (const Noproof__V1__StageLatency *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &noproof__v1__stage_latency__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Noproof__V1__StageLatency *
+       noproof__v1__stage_latency__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Noproof__V1__StageLatency *)
+     protobuf_c_message_unpack (&noproof__v1__stage_latency__descriptor,
+                                allocator, len, data);
+}
+void   noproof__v1__stage_latency__free_unpacked
+                     (Noproof__V1__StageLatency *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &noproof__v1__stage_latency__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   noproof__v1__get_stats_response__init
                      (Noproof__V1__GetStatsResponse         *message)
 {
@@ -276,7 +321,136 @@ const ProtobufCMessageDescriptor noproof__v1__cache_stats__descriptor =
   (ProtobufCMessageInit) noproof__v1__cache_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[17] =
+static const ProtobufCFieldDescriptor noproof__v1__stage_latency__field_descriptors[8] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p50_micros",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, p50_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p90_micros",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, p90_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p99_micros",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, p99_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p999_micros",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, p999_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_micros",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, max_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "per_batch",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Noproof__V1__StageLatency, per_batch),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned noproof__v1__stage_latency__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  6,   /* field[6] = max_micros */
+  0,   /* field[0] = name */
+  2,   /* field[2] = p50_micros */
+  3,   /* field[3] = p90_micros */
+  5,   /* field[5] = p999_micros */
+  4,   /* field[4] = p99_micros */
+  7,   /* field[7] = per_batch */
+};
+static const ProtobufCIntRange noproof__v1__stage_latency__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor noproof__v1__stage_latency__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "noproof.v1.StageLatency",
+  "StageLatency",
+  "Noproof__V1__StageLatency",
+  "noproof.v1",
+  sizeof(Noproof__V1__StageLatency),
+  8,
+  noproof__v1__stage_latency__field_descriptors,
+  noproof__v1__stage_latency__field_indices_by_name,
+  1,  noproof__v1__stage_latency__number_ranges,
+  (ProtobufCMessageInit) noproof__v1__stage_latency__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_descriptors[18] =
 {
   {
     "uptime_seconds",
@@ -482,6 +656,18 @@ static const ProtobufCFieldDescriptor noproof__v1__get_stats_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "stages",
+    18,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Noproof__V1__GetStatsResponse, n_stages),
+    offsetof(Noproof__V1__GetStatsResponse, stages),
+    &noproof__v1__stage_latency__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] = {
   9,   /* field[9] = audit_head_hash */
@@ -500,12 +686,13 @@ static const unsigned noproof__v1__get_stats_response__field_indices_by_name[] =
   3,   /* field[3] = connections_total */
   12,   /* field[12] = max_pending_answer_bytes */
   1,   /* field[1] = process_cpu_seconds */
+  17,   /* field[17] = stages */
   0,   /* field[0] = uptime_seconds */
 };
 static const ProtobufCIntRange noproof__v1__get_stats_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
 {
@@ -515,7 +702,7 @@ const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor =
   "Noproof__V1__GetStatsResponse",
   "noproof.v1",
   sizeof(Noproof__V1__GetStatsResponse),
-  17,
+  18,
   noproof__v1__get_stats_response__field_descriptors,
   noproof__v1__get_stats_response__field_indices_by_name,
   1,  noproof__v1__get_stats_response__number_ranges,

@@ -8,7 +8,9 @@ import Prometheus
 
 extension NoProofMetrics {
     /// Connections and calls from the server statistics, copied at scrape time (no hot-path cost).
+    /// With them, the per-stage latency breakdown (`collect(stages:)`).
     package func collect(statistics: ServerStatistics) {
+        collect(stages: statistics.stages)
         let open = gauge("noproof_connections_open", "Connections open now.")
         let total = counter("noproof_connections_opened_total", "Connections accepted since start.")
         let refused = counter("noproof_connections_refused_total", "Connections refused at once by the connection caps.")
@@ -30,6 +32,32 @@ extension NoProofMetrics {
             Self.set(shed, to: statistics.callsShed)
             pending.set(Double(statistics.maxPendingAnswerBytes))
         }
+    }
+
+    /// The per-stage latency breakdown of lookups, `noproof_call_stage_duration_seconds{stage}`: a
+    /// histogram with the buckets of `noproof_call_duration_seconds`, written at scrape time from
+    /// the server's HdrHistograms (`StageLatencies`): no cost on the call path beyond theirs.
+    package func collect(stages: StageLatencies) {
+        let bounds = Self.durationBuckets.map { UInt64($0.components.seconds) * 1_000_000 + UInt64($0.components.attoseconds / 1_000_000_000_000) }
+        addTextCollector { Self.stageExposition(stages.cumulativeCounts(atOrBelow: bounds), bounds: bounds) }
+    }
+
+    static let stageName = "noproof_call_stage_duration_seconds"
+
+    /// The histogram family's exposition lines, one series per stage in pipeline order.
+    static func stageExposition(_ stages: [(summary: StageLatencies.Summary, counts: [UInt64])], bounds: [UInt64]) -> String {
+        var text = "# HELP \(stageName) Time lookups spent in each stage of the pipeline (seal and fsync: per proof-issuer batch).\n"
+        text += "# TYPE \(stageName) histogram\n"
+        for (summary, counts) in stages {
+            let stage = summary.stage.name
+            for (bound, count) in zip(bounds, counts) {
+                text += "\(stageName)_bucket{stage=\"\(stage)\",le=\"\(Double(bound) / 1_000_000)\"} \(count)\n"
+            }
+            text += "\(stageName)_bucket{stage=\"\(stage)\",le=\"+Inf\"} \(summary.count)\n"
+            text += "\(stageName)_sum{stage=\"\(stage)\"} \(Double(summary.sum) / 1_000_000)\n"
+            text += "\(stageName)_count{stage=\"\(stage)\"} \(summary.count)\n"
+        }
+        return text
     }
 
     /// The licence cache's size and hits, copied at scrape time.

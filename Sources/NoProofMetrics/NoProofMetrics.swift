@@ -14,6 +14,9 @@ package final class NoProofMetrics: Sendable {
     }
 
     private let collectors = Mutex<[Collector]>([])
+    /// Families written by hand after the registry's (series kept outside it, such as the stage
+    /// histograms read from `StageLatencies` at scrape time).
+    private let texts = Mutex<[@Sendable () -> String]>([])
     /// One scrape at a time applies the counters it copies (reset, then the current value).
     private let scrapeLock = Mutex(())
 
@@ -30,14 +33,23 @@ package final class NoProofMetrics: Sendable {
         collectors.withLock { $0.append(.async(update)) }
     }
 
+    /// Appends `family` (complete exposition lines: HELP, TYPE, samples) to each exposition, after
+    /// the registry's series; its name must not be one of the registry's.
+    package func addTextCollector(_ family: @escaping @Sendable () -> String) {
+        texts.withLock { $0.append(family) }
+    }
+
     /// The text exposition (format 0.0.4) of every series, their scrape-time values refreshed.
     package func exposition() async -> [UInt8] {
         let all = collectors.withLock { $0 }
+        let families = texts.withLock { $0 }
         for case .async(let update) in all { await update() }
-        return scrapeLock.withLock { _ in
+        var buffer = scrapeLock.withLock { _ in
             for case .sync(let update) in all { update() }
             return registry.emitToBuffer()
         }
+        for family in families { buffer.append(contentsOf: family().utf8) }
+        return buffer
     }
 
     // MARK: Instruments

@@ -34,8 +34,9 @@ package struct ServerConnectionStateMachine: Sendable {
         /// Send our preface, then the GOAWAY, then close.
         case refusePreface(GoAway)
         case startCall(StartCall)
-        /// Answer the call with a STATUS frame; it was never started.
-        case rejectCall(callID: UInt32, RPCError)
+        /// Answer the call with a STATUS frame; it was never started. `method`: the method it named,
+        /// when the refusal came after resolving it (nil: unknown method, bad header, ...).
+        case rejectCall(callID: UInt32, RPCError, method: MethodDescriptor? = nil)
         /// Stop the call's work; send nothing for it.
         case cancelCall(callID: UInt32)
         case sendPong(ByteBuffer)
@@ -357,10 +358,10 @@ package struct ServerConnectionStateMachine: Sendable {
             return .rejectCall(callID: callID, RPCError(.unimplemented, "unknown \(what); list methods with /noproof.v1.Reflection/ListMethods"))
         }
         if method.requiresAuthentication, configuration.authenticationRequired, open.unit == nil {
-            return .rejectCall(callID: callID, RPCError(.unauthenticated, "\(method.path) needs an authenticated connection: call /noproof.v1.Session/Authenticate with the unit's credential first"))
+            return .rejectCall(callID: callID, RPCError(.unauthenticated, "\(method.path) needs an authenticated connection: call /noproof.v1.Session/Authenticate with the unit's credential first"), method: method)
         }
         if open.calls.count >= configuration.maxConcurrentCalls {
-            return .rejectCall(callID: callID, RPCError(.resourceExhausted, "too many calls in progress on this connection (limit \(configuration.maxConcurrentCalls)); wait for answers or open another connection"))
+            return .rejectCall(callID: callID, RPCError(.resourceExhausted, "too many calls in progress on this connection (limit \(configuration.maxConcurrentCalls)); wait for answers or open another connection"), method: method)
         }
         open.calls.insert(callID)
         return .startCall(StartCall(callID: callID, method: method, header: header, request: call.request))

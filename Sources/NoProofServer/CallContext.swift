@@ -17,6 +17,9 @@ package struct CallContext: Sendable {
     package var sourceAddress: String = "?"
     package var logger: Logger
     let session: ConnectionSession
+    /// The call's hand-off times, for a method registered with `stages: true` (the per-stage
+    /// latency breakdown, `StageLatencies`); nil for every other method.
+    package var stamps: CallStamps? = nil
 
     /// The acting staff member named in the "staff" metadata entry, if any.
     package var staff: String? { metadata["staff"] }

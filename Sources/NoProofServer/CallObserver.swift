@@ -13,9 +13,16 @@ package protocol CallObserver: Sendable {
     /// calls `callEnded(methodPath:status:duration:)`; an observer may resolve the method's
     /// instruments here once instead of by path on every call.
     func recorder(forMethod path: String) -> @Sendable (_ status: StatusCode, _ duration: Duration) -> Void
+
+    /// A call refused before its method implementation ran: an unknown method or a malformed CALL
+    /// header (`methodPath` nil), not authenticated, over the connection's concurrent calls, or
+    /// shed by `maxCallsInProgress`. Called on the connection's event loop. The default does nothing.
+    func callRefused(methodPath: String?, status: StatusCode)
 }
 
 extension CallObserver {
+    package func callRefused(methodPath: String?, status: StatusCode) {}
+
     package func recorder(forMethod path: String) -> @Sendable (_ status: StatusCode, _ duration: Duration) -> Void {
         { status, duration in self.callEnded(methodPath: path, status: status, duration: duration) }
     }

@@ -14,12 +14,13 @@ extension RPCRegistry {
     }
 
     /// A unary method that starts on the event loop and answers through `respond` (see the
-    /// descriptor-taking `callback`).
+    /// descriptor-taking `callback`, also for `stages`).
     package mutating func callback<Request, Response>(
         _ method: UnaryMethod<Request, Response>, _ request: Request.Type = Request.self, _ response: Response.Type = Response.self,
+        stages: Bool = false,
         _ body: @escaping @Sendable (Request, CallContext, _ respond: @escaping @Sendable (Result<Response, Error>) -> Void) throws -> Void
     ) {
-        callback(method.descriptor, request, response, body)
+        callback(method.descriptor, request, response, stages: stages, body)
     }
 
     /// A unary method run in its own task (see the descriptor-taking `unary`).

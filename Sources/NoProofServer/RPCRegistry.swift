@@ -24,6 +24,8 @@ package struct RPCRegistry: Sendable {
 
     package private(set) var methods = MethodTable()
     var implementations: [UInt32: Implementation] = [:]
+    /// The methods whose calls carry `CallStamps` (the per-stage latency breakdown, `StageLatencies`).
+    package private(set) var staged: Set<UInt32> = []
 
     package init() {}
 
@@ -40,13 +42,18 @@ package struct RPCRegistry: Sendable {
 
     /// A unary method that starts on the event loop and answers through `respond`, which may be
     /// called from any thread, exactly once. `body` must not block. A thrown error answers at once.
+    /// `stages`: its calls carry `CallStamps` (`context.stamps`), marked here once the request is
+    /// decoded, by the method at its own hand-offs and by the server once the answer is written.
     package mutating func callback<Request: ProtoMessage, Response: ProtoMessage>(
-        _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
+        _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type, stages: Bool = false,
         _ body: @escaping @Sendable (Request, CallContext, _ respond: @escaping @Sendable (Result<Response, Error>) -> Void) throws -> Void
     ) {
+        if stages { staged.insert(method.id) }
         add(method, .callback { bytes, context, allocator, complete in
             do {
-                try body(try Self.admit(Self.decode(Request.self, from: bytes), context), context) { result in
+                let decoded = try Self.decode(Request.self, from: bytes)
+                context.stamps?.mark(.decoded)
+                try body(try Self.admit(decoded, context), context) { result in
                     complete(result.map { Self.encodeFinal($0, callID: context.callID, allocator: allocator) })
                 }
             } catch {

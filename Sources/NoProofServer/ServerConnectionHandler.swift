@@ -23,6 +23,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         var deadline: NIODeadline?
         /// Counted in the server-wide calls in progress (`ServerConfiguration.maxCallsInProgress`).
         var counted = false
+        /// Its hand-off times, for a method whose stages are recorded (`RPCRegistry.staged`).
+        var stamps: CallStamps?
     }
 
     private let configuration: ServerConfiguration
@@ -69,6 +71,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     /// past its deadline ends DEADLINE_EXCEEDED and the timer is set for the next earliest.
     private var deadlineAlarm: Scheduled<Void>?
     private var deadlineAlarmAt: NIODeadline?
+    /// When the last socket read arrived (uptime nanoseconds): a CALL frame's "received" stamp.
+    private var lastReadNanos: UInt64 = 0
 
     init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
          sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil,
@@ -165,7 +169,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         guard !isClosing else { return }
-        management.bytesReceived(at: context.eventLoop.now)
+        let now = context.eventLoop.now
+        lastReadNanos = now.uptimeNanoseconds
+        management.bytesReceived(at: now)
 
         if stateMachine.isAwaitingPreface {
             let take = min(Preface.length - prefaceBytes.count, bytes.readableBytes)
@@ -320,8 +326,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             close(context: context)
         case .startCall(let start):
             startCall(start, context: context)
-        case .rejectCall(let callID, let error):
+        case .rejectCall(let callID, let error, let method):
             logger.debug("call rejected", metadata: ["call": "\(callID)", "status": "\(error.code)", "reason": "\(error.message)"])
+            configuration.callObserver?.callRefused(methodPath: method?.path, status: error.code)
             writeStatus(error, callID: callID, context: context)
         case .cancelCall(let callID):
             if let call = removeCall(callID) {
@@ -358,6 +365,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     private func startCall(_ start: ServerConnectionStateMachine.StartCall, context: ChannelHandlerContext) {
         guard let implementation = registry.implementation(for: start.method.id) else {
             // The method table and implementations come from the same registry, so this is a bug.
+            configuration.callObserver?.callRefused(methodPath: start.method.path, status: .internal)
             writeStatus(RPCError(.internal, "no implementation for \(start.method.path)"), callID: start.callID, context: context)
             perform(stateMachine.callFinished(start.callID), context: context)
             return
@@ -372,9 +380,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             callLogger[metadataKey: "call"] = "\(start.callID)"
             callLogger[metadataKey: "method"] = "\(start.method.path)"
         }
+        let stamps = registry.staged.contains(start.method.id) ? CallStamps(received: lastReadNanos) : nil
         let callContext = CallContext(
             callID: start.callID, method: start.method, metadata: start.header.metadata, deadline: deadline,
-            unit: stateMachine.unit, remoteAddress: remoteAddress, sourceAddress: source, logger: callLogger, session: session!
+            unit: stateMachine.unit, remoteAddress: remoteAddress, sourceAddress: source, logger: callLogger, session: session!,
+            stamps: stamps
         )
         let allocator = context.channel.allocator
         let payload = start.request
@@ -389,6 +399,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             case .callback, .unary:
                 guard statistics.tryStartCall(limit: limit) else {
                     statistics.callShed()
+                    configuration.callObserver?.callRefused(methodPath: start.method.path, status: .unavailable)
                     writeStatus(RPCError(.unavailable, "server overloaded: \(limit) calls in progress on this server (its limit); retry after 100 ms, with backoff"),
                                 callID: callID, context: context)
                     perform(stateMachine.callFinished(callID), context: context)
@@ -406,7 +417,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             finishCall(callID, answer, context: context)
             return
         case .callback(let body):
-            calls[callID] = RunningCall(counted: counted)
+            calls[callID] = RunningCall(counted: counted, stamps: stamps)
             let deliver = answerDelivery(bound)
             body(payload, callContext, allocator) { answer in deliver(callID, answer) }
             guard calls[callID] != nil else { return } // answered synchronously
@@ -445,7 +456,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         let mailbox = self.mailbox
         return { callID, answer in
             if bound.eventLoop.inEventLoop {
-                bound.value.taskFinished(callID, answer)
+                if let stamps = bound.value.taskFinished(callID, answer) { bound.value.statistics.stages.record(calls: [stamps]) }
                 if let context = bound.value.context { bound.value.scheduleFlush(context: context) }
             } else if mailbox.post((callID, answer)) {
                 bound.eventLoop.execute { bound.value.collectAnswers() }
@@ -453,16 +464,25 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         }
     }
 
-    /// Writes every answer waiting in the mailbox, then flushes once.
+    /// Writes every answer waiting in the mailbox, then flushes once. The stage times of the
+    /// answers written are recorded together, under one lock per wake-up.
     private func collectAnswers() {
-        for (callID, answer) in mailbox.collect() { taskFinished(callID, answer) }
+        var staged: [CallStamps] = []
+        for (callID, answer) in mailbox.collect() {
+            if let stamps = taskFinished(callID, answer) { staged.append(stamps) }
+        }
+        if !staged.isEmpty { statistics.stages.record(calls: staged) }
         if let context { flushIfNeeded(context: context) }
     }
 
-    /// A call's work ended (on the event loop); the caller flushes.
-    private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) {
-        guard let context, removeCall(callID) != nil else { return } // cancelled or timed out
+    /// A call's work ended (on the event loop); the caller flushes. Returns the call's stamps, its
+    /// answer's write marked, when its stages are recorded.
+    private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) -> CallStamps? {
+        guard let context, let call = removeCall(callID) else { return nil } // cancelled or timed out
         finishCall(callID, answer, context: context)
+        guard let stamps = call.stamps else { return nil }
+        stamps.mark(.answered)
+        return stamps
     }
 
     private func finishCall(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>, context: ChannelHandlerContext) {

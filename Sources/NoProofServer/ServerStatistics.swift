@@ -14,6 +14,8 @@ package final class ServerStatistics: Sendable {
     private let connectionsRefusedCounter = Atomic<UInt64>(0)
     private let closedForMemoryQuotaCounter = Atomic<UInt64>(0)
     private let closedUnauthenticatedCounter = Atomic<UInt64>(0)
+    /// The per-stage latency breakdown of lookups (issue 19).
+    package let stages = StageLatencies()
 
     package init() {}
 

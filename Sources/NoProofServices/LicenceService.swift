@@ -45,11 +45,11 @@ package struct LicenceService: Sendable {
         self.audit = audit
         self.now = now
         self.statistics = statistics
-        self.issuer = ProofIssuer(keyring: keyring, audit: audit, overload: overload)
+        self.issuer = ProofIssuer(keyring: keyring, audit: audit, overload: overload, stages: statistics?.stages)
     }
 
     package func register(in registry: inout RPCRegistry) {
-        registry.callback(LicenceMethods.lookup, LookupRequest.self, LookupResponse.self) { request, context, respond in
+        registry.callback(LicenceMethods.lookup, LookupRequest.self, LookupResponse.self, stages: true) { request, context, respond in
             try lookup(request, context: context, respond: respond)
         }
         registry.unary(LicenceMethods.getLicence, GetLicenceRequest.self, GetLicenceResponse.self) { request, context in
@@ -180,6 +180,7 @@ package struct LicenceService: Sendable {
                               credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
         case .allowed(let allowed):
             disclosure = allowed
+            context.stamps?.mark(.admitted)
         case .refused(let refusal):
             record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
             let refused = record
@@ -197,6 +198,7 @@ package struct LicenceService: Sendable {
         let library = self.library
         let issuer = self.issuer
         let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
+            context.stamps?.mark(.lookedUp)
             answer(library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
                    purpose: purpose, disclosure: disclosed, context: context, record: pending, respond: respond)
         }
@@ -243,7 +245,7 @@ package struct LicenceService: Sendable {
             record.result = "found"
             record.licenceID = licence.id.description
             record.proofSerial = serial
-            issuer.issue(body: bytes, record: record) { result in
+            issuer.issue(body: bytes, record: record, stamps: context.stamps) { result in
                 switch result {
                 case .success(let seal):
                     respond(.success(LookupResponse(proof: SealedProof(
@@ -259,13 +261,13 @@ package struct LicenceService: Sendable {
             record.result = "not_found"
             gate.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
             let failure = RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
-            issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
+            issuer.record(record, stamps: context.stamps) { respond(.failure(Self.afterAudit($0, failure))) }
         case .notInForce(let licence, let status):
             record.result = status.rawValue
             record.licenceID = licence.id.description
             let failure = RPCError(.failedPrecondition,
                                    "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued")
-            issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
+            issuer.record(record, stamps: context.stamps) { respond(.failure(Self.afterAudit($0, failure))) }
         }
     }
 

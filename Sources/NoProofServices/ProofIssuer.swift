@@ -1,6 +1,7 @@
 import Dispatch
 import NoProofProtocol
 import NoProofSeals
+import NoProofServer
 import Synchronization
 import NoProofAudit
 import NoProofAuditChain
@@ -19,6 +20,9 @@ final class ProofIssuer: Sendable {
     struct Entry: Sendable {
         var body: [UInt8]?
         var record: AuditRecord
+        /// The call's hand-off times (the per-stage breakdown): the batch's start, seal and commit
+        /// are marked on it once the batch is durable.
+        var stamps: CallStamps?
     }
 
     private let overload: OverloadPolicy
@@ -28,8 +32,10 @@ final class ProofIssuer: Sendable {
     /// `worker`: the serial queue the batches are written on (a test may suspend it). A committed
     /// batch's answers are built and sent on a delivery queue of their own, so that the writer goes
     /// straight on to the next batch (answering a batch on the writer measured as serial time
-    /// between commits).
+    /// between commits). `stages`: where each batch's seal and durable-write times are recorded
+    /// (once per batch), nil for none.
     init(keyring: SealKeyring, audit: AuditLog, maxBatch: Int = 2048, overload: OverloadPolicy = .off,
+         stages: StageLatencies? = nil,
          now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
          worker: DispatchQueue = DispatchQueue(label: "noproof.proof-issuer")) {
         self.overload = overload
@@ -38,9 +44,20 @@ final class ProofIssuer: Sendable {
             label: "noproof.proof-issuer", maxBatch: maxBatch, queue: worker,
             delivery: DispatchQueue(label: "noproof.proof-delivery"), now: overload == .off ? nil : now,
             write: .blocking { entries in
+                let started = CallStamps.now()
                 let bodies = entries.compactMap(\.body)
                 let seals = bodies.isEmpty ? [] : keyring.sealBatch(bodies, kind: .dataSharing)
+                let sealed = CallStamps.now()
                 _ = try audit.appendBatch(entries.map(\.record))
+                let committed = CallStamps.now()
+                // Three relaxed atomic stores per call and one lock per batch: the stages of a batch.
+                for entry in entries {
+                    guard let stamps = entry.stamps else { continue }
+                    stamps.mark(.batchStarted, at: started)
+                    stamps.mark(.sealed, at: sealed)
+                    stamps.mark(.fsynced, at: committed)
+                }
+                stages?.recordBatch(sealNanos: sealed - started, fsyncNanos: committed - sealed)
                 var next = seals.makeIterator()
                 return entries.map { $0.body == nil ? Seal(keyID: "", signature: []) : next.next()! }
             })
@@ -53,13 +70,18 @@ final class ProofIssuer: Sendable {
     }
 
     /// Queues a proof body and its audit record; `completion` gets the seal once both are done.
-    func issue(body: [UInt8], record: AuditRecord, completion: @escaping Completion) {
-        writer.enqueueOrFail(Entry(body: body, record: record), completion: completion)
+    /// `stamps`: the call's hand-off times, its `queued` mark set here.
+    func issue(body: [UInt8], record: AuditRecord, stamps: CallStamps? = nil, completion: @escaping Completion) {
+        stamps?.mark(.queued)
+        writer.enqueueOrFail(Entry(body: body, record: record, stamps: stamps), completion: completion)
     }
 
     /// Queues the audit record of a lookup that issues no proof; `completion` runs once it is
     /// durable. Sharing the proofs' queue keeps one writer and large batches.
-    func record(_ record: AuditRecord, completion: @escaping @Sendable (Result<Void, Error>) -> Void) {
-        writer.enqueueOrFail(Entry(body: nil, record: record)) { result in completion(result.map { _ in () }) }
+    /// `stamps`: the call's hand-off times when it got as far as the library (not found, not in
+    /// force), its `queued` mark set here.
+    func record(_ record: AuditRecord, stamps: CallStamps? = nil, completion: @escaping @Sendable (Result<Void, Error>) -> Void) {
+        stamps?.mark(.queued)
+        writer.enqueueOrFail(Entry(body: nil, record: record, stamps: stamps)) { result in completion(result.map { _ in () }) }
     }
 }

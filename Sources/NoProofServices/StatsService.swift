@@ -5,7 +5,8 @@ import NoProofProtocol
 import NoProofServer
 import NoProofAudit
 
-/// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume.
+/// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume, and where lookups'
+/// time goes (the per-stage breakdown, `StageLatencies`).
 package struct StatsService: Sendable {
     package static let getStats = AdminMethods.getStats
 
@@ -52,7 +53,11 @@ package struct StatsService: Sendable {
             connectionsClosedNotReading: statistics.connectionsClosedForNotReading,
             connectionsRefused: statistics.connectionsRefused,
             connectionsClosedMemoryQuota: statistics.connectionsClosedForMemoryQuota,
-            connectionsClosedUnauthenticated: statistics.connectionsClosedUnauthenticated
+            connectionsClosedUnauthenticated: statistics.connectionsClosedUnauthenticated,
+            stages: statistics.stages.summaries().map {
+                StageLatency(name: $0.stage.name, count: $0.count, p50Micros: $0.p50, p90Micros: $0.p90, p99Micros: $0.p99,
+                             p999Micros: $0.p999, maxMicros: $0.max, perBatch: $0.stage.isPerBatch)
+            }
         )
     }
 }

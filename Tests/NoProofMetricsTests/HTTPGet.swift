@@ -16,6 +16,17 @@ struct HTTPGet {
     var headers: [String: String]
     var body: String
 
+    /// `get` on a thread of its own (a Dispatch worker), not on the cooperative pool: a blocking
+    /// receive there can take one of its few threads (two on a 2-core machine) from the servers
+    /// the test is talking to, so that parallel tests starve the endpoint until the receive times out.
+    static func fetch(port: Int, path: String, method: String = "GET") async throws -> HTTPGet {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try get(port: port, path: path, method: method) })
+            }
+        }
+    }
+
     static func get(port: Int, path: String, method: String = "GET") throws -> HTTPGet {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

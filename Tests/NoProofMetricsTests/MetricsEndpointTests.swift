@@ -1,7 +1,9 @@
 import Foundation
+import Dispatch
 import Logging
 import NIOCore
 import NoProofClient
+import NoProofCodec
 import NoProofLibrary
 import NoProofMetrics
 import NoProofProtocol
@@ -26,7 +28,8 @@ struct MetricsEndpointTests {
     /// Runs an RPC server (built-in methods only) observed by `metrics` and the metrics endpoint,
     /// both on free loopback ports, for the duration of `body(rpcPort, metricsPort)`.
     static func withServers<R: Sendable>(
-        _ metrics: NoProofMetrics, _ body: @Sendable (Int, Int) async throws -> R
+        _ metrics: NoProofMetrics, registry: RPCRegistry = RPCRegistry(), credentials: [StaticCredentialAuthenticator.Credential] = [],
+        _ body: @Sendable (Int, Int) async throws -> R
     ) async throws -> R {
         let statistics = ServerStatistics()
         metrics.collect(statistics: statistics)
@@ -34,8 +37,8 @@ struct MetricsEndpointTests {
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         configuration.callObserver = CallMetrics(metrics: metrics)
-        let server = NoProofServer(configuration: configuration, registry: RPCRegistry(),
-                                   authenticator: StaticCredentialAuthenticator([]), logger: logger, statistics: statistics)
+        let server = NoProofServer(configuration: configuration, registry: registry,
+                                   authenticator: StaticCredentialAuthenticator(credentials), logger: logger, statistics: statistics)
         let endpoint = try MetricsEndpoint(configuration: .init(port: 0), metrics: metrics, logger: logger)
         return try await withThrowingTaskGroup(of: R?.self) { group in
             group.addTask { try await server.run(); return nil }
@@ -58,7 +61,7 @@ struct MetricsEndpointTests {
     }
 
     static func scrape(_ port: Int) async throws -> Exposition {
-        let answer = try await Task.detached { try HTTPGet.get(port: port, path: "/metrics") }.value
+        let answer = try await HTTPGet.fetch(port: port, path: "/metrics")
         #expect(answer.status == 200)
         #expect(answer.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         return try Exposition(answer.body)
@@ -105,13 +108,73 @@ struct MetricsEndpointTests {
         }
     }
 
+    /// A staged callback method standing in for Lookup: it marks the hand-offs a lookup marks
+    /// (admitted, looked up, queued, the batch's start, seal and commit) and answers from another
+    /// thread, as the proof issuer's delivery does; the server marks the rest.
+    static let staged = UnaryMethod<HealthCheckRequest, HealthCheckResponse>(service: "test.v1.Staged", method: "Call", id: 900)
+
+    static var stagedRegistry: RPCRegistry {
+        var registry = RPCRegistry()
+        registry.callback(staged.descriptor, HealthCheckRequest.self, HealthCheckResponse.self, stages: true) { _, context, respond in
+            _ = try context.requireUnit()
+            for mark in [CallStamps.Mark.admitted, .lookedUp, .queued] { context.stamps?.mark(mark) }
+            DispatchQueue.global().async {
+                for mark in [CallStamps.Mark.batchStarted, .sealed, .fsynced] { context.stamps?.mark(mark) }
+                respond(.success(HealthCheckResponse(status: .serving)))
+            }
+        }
+        return registry
+    }
+
+    @Test func stageSeriesAndRefusedCallsMoveUnderLoad() async throws {
+        let metrics = NoProofMetrics()
+        let unit = AuthenticatedUnit(unitCode: "U", unitName: "Unit", credentialID: "u")
+        try await Self.withServers(metrics, registry: Self.stagedRegistry, credentials: [.init(id: "u", secret: "s", unit: unit)]) { rpcPort, metricsPort in
+            let name = "noproof_call_stage_duration_seconds"
+            let before = try await Self.scrape(metricsPort)
+            #expect(before.types[name] == "histogram")
+            #expect(before.value("\(name)_count", ["stage": "total"]) == 0)
+
+            let client = try await NoProofClient.connect(.init(port: rpcPort, credential: ("u", "s")))
+            for _ in 0..<12 { _ = try await client.unary(.path(Self.staged.descriptor.path), request: HealthCheckRequest(), as: HealthCheckResponse.self) }
+            // Refused before any implementation runs: an unknown method, and a call needing an
+            // authenticated connection on one that is not.
+            await #expect(throws: RPCError.self) {
+                _ = try await client.unary(.path("/no.such.Service/Nothing"), request: HealthCheckRequest(), as: HealthCheckResponse.self)
+            }
+            let anonymous = try await NoProofClient.connect(.init(port: rpcPort))
+            for _ in 0..<2 {
+                await #expect(throws: RPCError.self) {
+                    _ = try await anonymous.unary(.path(Self.staged.descriptor.path), request: HealthCheckRequest(), as: HealthCheckResponse.self)
+                }
+            }
+
+            let during = try await Self.scrape(metricsPort)
+            for stage in ["decode", "admit", "lookup", "enqueue", "batch_wait", "answer", "total"] {
+                #expect(during.value("\(name)_count", ["stage": stage]) == 12, "\(stage)")
+                #expect(during.value("\(name)_bucket", ["stage": stage, "le": "+Inf"]) == 12, "\(stage)")
+                let buckets = during.samples.filter { $0.name == "\(name)_bucket" && $0.labels["stage"] == stage }
+                #expect(buckets.count == 17, "\(stage)")
+                #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0.value <= $1.value }, "\(stage)")
+            }
+            #expect((during.value("\(name)_sum", ["stage": "total"]) ?? -1) > 0)
+            // Seal and fsync are the proof issuer's, per batch: no issuer here.
+            #expect(during.value("\(name)_count", ["stage": "fsync"]) == 0)
+            #expect(during.value("noproof_calls_total", ["method": Self.staged.descriptor.path, "status": "OK"]) == 12)
+            #expect(during.value("noproof_calls_total", ["method": "unknown", "status": "UNIMPLEMENTED"]) == 1)
+            #expect(during.value("noproof_calls_total", ["method": Self.staged.descriptor.path, "status": "UNAUTHENTICATED"]) == 2)
+            await client.close()
+            await anonymous.close()
+        }
+    }
+
     @Test func otherPathsAreNotFound() async throws {
         try await Self.withServers(NoProofMetrics()) { _, metricsPort in
-            let other = try await Task.detached { try HTTPGet.get(port: metricsPort, path: "/") }.value
+            let other = try await HTTPGet.fetch(port: metricsPort, path: "/")
             #expect(other.status == 404)
-            let post = try await Task.detached { try HTTPGet.get(port: metricsPort, path: "/metrics", method: "POST") }.value
+            let post = try await HTTPGet.fetch(port: metricsPort, path: "/metrics", method: "POST")
             #expect(post.status == 404)
-            let query = try await Task.detached { try HTTPGet.get(port: metricsPort, path: "/metrics?x=1") }.value
+            let query = try await HTTPGet.fetch(port: metricsPort, path: "/metrics?x=1")
             #expect(query.status == 200)
         }
     }

@@ -26,7 +26,7 @@ struct ServerConnectionStateMachineTests {
     }
 
     func rejection(_ action: ServerConnectionStateMachine.Action) -> (UInt32, StatusCode)? {
-        if case .rejectCall(let id, let error) = action { return (id, error.code) }
+        if case .rejectCall(let id, let error, _) = action { return (id, error.code) }
         return nil
     }
 
@@ -141,7 +141,7 @@ struct ServerConnectionStateMachineTests {
         let bad = Frame(type: .call, callID: 1, payload: ByteBuffer(bytes: [0x0A, 0x09, 0x61]))
         #expect(rejection(machine.frameReceived(bad))! == (1, .invalidArgument))
         let nul = Frame(type: .call, callID: 2, payload: ByteBuffer(bytes: [0x0A, 0x02, 0x61, 0x00]))
-        guard case .rejectCall(_, let error) = machine.frameReceived(nul) else { Issue.record("accepted"); return }
+        guard case .rejectCall(_, let error, _) = machine.frameReceived(nul) else { Issue.record("accepted"); return }
         #expect(error.code == .invalidArgument)
         #expect(error.message.contains("method"))
     }

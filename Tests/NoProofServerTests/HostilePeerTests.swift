@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import NoProofCodec
 import NoProofProtocol
+import Synchronization
 import Testing
 @testable import NoProofServer
 
@@ -183,5 +184,32 @@ struct HostilePeerTests {
         try await harness.channel.close()
         await harness.channel.testingEventLoop.run()
         #expect(statistics.callsInProgress == 0)
+    }
+
+    /// Calls refused before their implementation runs reach the call observer (the metrics'
+    /// `noproof_calls_total`): shed with the method's path, an unknown method and a malformed CALL
+    /// header without one (a client's path is not a label value).
+    @Test func callsRefusedBeforeTheirImplementationAreObserved() async throws {
+        final class Refusals: CallObserver {
+            let seen = Mutex<[(String?, StatusCode)]>([])
+            func callEnded(methodPath: String, status: StatusCode, duration: Duration) {}
+            func callRefused(methodPath: String?, status: StatusCode) { seen.withLock { $0.append((methodPath, status)) } }
+        }
+        let refusals = Refusals()
+        var configuration = Self.configuration()
+        configuration.maxCallsInProgress = 1
+        configuration.callObserver = refusals
+        var harness = try await Harness(configuration: configuration, statistics: ServerStatistics())
+        var calls = RawConnection.call(1, methodID: TestServices.forever.id) + RawConnection.call(2, methodID: TestServices.forever.id)
+        calls += RawConnection.call(3, method: "/no.such.Service/Nothing")
+        calls += RawConnection.frame(.call, callID: 4, [0xFF, 0xFF, 0xFF])
+        try await harness.send(calls)
+        let frames = try await harness.frames()
+        #expect(frames.map(\.callID) == [2, 3, 4])
+        let seen = refusals.seen.withLock { $0 }
+        #expect(seen.map(\.0) == [TestServices.forever.path, nil, nil])
+        #expect(seen.map(\.1) == [.unavailable, .unimplemented, .invalidArgument])
+        try await harness.channel.close()
+        await harness.channel.testingEventLoop.run()
     }
 }

@@ -306,6 +306,73 @@ struct StatsServiceTests {
     }
 }
 
+extension StatsServiceTests {
+    /// After N lookups (found, so sealed and audited), GetStats shows every stage of the breakdown:
+    /// the per-call stages with count N, the per-batch ones with the number of proof-issuer batches
+    /// (N too: each call waits for its answer before the next, so each is a batch of its own).
+    @Test func statsBreakLookupsDownByStage() async throws {
+        let temporary = try TemporaryDirectory(prefix: "noproof-stages")
+        defer { temporary.remove() }
+        let directory = temporary.url
+        let store = try SQLiteLicenceStore(directory: directory)
+        try await seedDemo(store: store, count: 100)
+        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 1000, logger: Logger(label: "test"))
+        let audit = try AuditLog(directory: directory)
+        let statistics = ServerStatistics()
+        var registry = RPCRegistry()
+        LicenceService(library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
+                       audit: audit, gate: EveryUnitAllowed(), statistics: statistics).register(in: &registry)
+        StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let server = NoProofServer(configuration: configuration, registry: registry,
+                                   authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
+                                   logger: quiet, statistics: statistics)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningAddress().port!
+            let client = try await NoProofClient.connect(.init(port: port, credential: ("tf", "s")))
+            let demo = DemoDataGenerator(licenceCount: 100)
+            let lookups = 6
+            // The first lookups of a cold cache read the store, the repeats are hits: both paths.
+            for index in 0..<lookups {
+                let holder = demo.holder(at: index % 3)
+                _ = try await client.lookup(holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
+                                            purpose: Purpose(itemCode: "I", caseReference: "C-\(index)"))
+            }
+            let stats = try await client.stats()
+            #expect(stats.stages.map(\.name) == ["decode", "admit", "lookup", "enqueue", "batch_wait", "seal", "fsync", "answer", "total"])
+            for stage in stats.stages {
+                #expect(stage.count == UInt64(lookups), "\(stage.name)")
+                #expect(stage.perBatch == (stage.name == "seal" || stage.name == "fsync"), "\(stage.name)")
+                #expect(stage.p50Micros <= stage.p90Micros && stage.p90Micros <= stage.p99Micros
+                        && stage.p99Micros <= stage.p999Micros && stage.p999Micros <= stage.maxMicros, "\(stage.name)")
+            }
+            let byName = Dictionary(uniqueKeysWithValues: stats.stages.map { ($0.name, $0) })
+            let total = try #require(byName["total"])
+            // A whole call takes at least as long as any of its stages, and its batch's commit.
+            for stage in stats.stages { #expect(total.maxMicros >= stage.maxMicros, "\(stage.name)") }
+            #expect(total.p50Micros >= (byName["fsync"]?.p50Micros ?? .max))
+            #expect(total.maxMicros > 0)
+
+            // Refused before the library (bad holder id): its audit record is a batch of the issuer,
+            // but the call is not in the per-call stages.
+            _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: Purpose(itemCode: "I", caseReference: "C"))
+            let after = try await client.stats()
+            for stage in after.stages {
+                #expect(stage.count == UInt64(stage.perBatch ? lookups + 1 : lookups), "\(stage.name)")
+            }
+            await client.close()
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        audit.close()
+        try store.close()
+    }
+}
+
 extension LicenceServiceTests {
     @Test func aTypeWhoseDatabaseIsNotConnectedIsNotServedByLookup() async throws {
         try await Self.withEnvironment { environment in

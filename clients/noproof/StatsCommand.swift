@@ -6,7 +6,7 @@ import NoProofCodec
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Server statistics: connections, calls, CPU, licence cache hit ratio, audit records and chain head."
+        abstract: "Server statistics: connections, calls, CPU, licence cache hit ratio, audit records and chain head, and where lookups' time goes (per stage)."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -22,6 +22,10 @@ struct StatsCommand: AsyncParsableCommand {
                 var auditRecords: UInt64; var auditHeadSequence: UInt64; var auditHeadHash: String
                 var callsInProgress, callsShed, maxPendingAnswerBytes, connectionsClosedNotReading: UInt64
                 var connectionsRefused, connectionsClosedMemoryQuota, connectionsClosedUnauthenticated: UInt64
+                var stages: [Stage]
+            }
+            struct Stage: Encodable {
+                var name: String; var perBatch: Bool; var count, p50Micros, p90Micros, p99Micros, p999Micros, maxMicros: UInt64
             }
             try printJSON(Output(uptimeSeconds: stats.uptimeSeconds, processCpuSeconds: stats.processCpuSeconds,
                                  connectionsOpen: stats.connectionsOpen, connectionsTotal: stats.connectionsTotal,
@@ -32,7 +36,11 @@ struct StatsCommand: AsyncParsableCommand {
                                  auditHeadHash: hex, callsInProgress: stats.callsInProgress, callsShed: stats.callsShed,
                                  maxPendingAnswerBytes: stats.maxPendingAnswerBytes, connectionsClosedNotReading: stats.connectionsClosedNotReading,
                                  connectionsRefused: stats.connectionsRefused, connectionsClosedMemoryQuota: stats.connectionsClosedMemoryQuota,
-                                 connectionsClosedUnauthenticated: stats.connectionsClosedUnauthenticated))
+                                 connectionsClosedUnauthenticated: stats.connectionsClosedUnauthenticated,
+                                 stages: stats.stages.map {
+                                     Stage(name: $0.name, perBatch: $0.perBatch, count: $0.count, p50Micros: $0.p50Micros, p90Micros: $0.p90Micros,
+                                           p99Micros: $0.p99Micros, p999Micros: $0.p999Micros, maxMicros: $0.maxMicros)
+                                 }))
             return
         }
         print("uptime        \(stats.uptimeSeconds) s, CPU \(String(format: "%.1f", stats.processCpuSeconds)) s")
@@ -43,5 +51,26 @@ struct StatsCommand: AsyncParsableCommand {
         print("licence cache \(cache.licences) of \(cache.capacity) licences, \(cache.holders) holders; "
               + "hit ratio \(String(format: "%.1f", cache.hitRatio * 100))% (\(cache.hits) hits, \(cache.misses) misses), \(cache.evictions) evictions")
         print("audit records \(stats.auditRecords); chain head \(stats.auditHeadSequence):\(hex)")
+        if !stats.stages.isEmpty { print(Self.stageTable(stats.stages)) }
+    }
+
+    /// Where lookups' time goes: one row per stage, in pipeline order, in microseconds.
+    static func stageTable(_ stages: [StageLatency]) -> String {
+        var lines = ["lookup stages (µs; seal and fsync per batch, the others per call)",
+                     "  " + "stage".padding(toLength: 11, withPad: " ", startingAt: 0)
+                         + ["count", "p50", "p90", "p99", "p99.9", "max"].map { $0.leftPadded(to: 10) }.joined(separator: " ")]
+        for stage in stages {
+            let cells = [stage.count, stage.p50Micros, stage.p90Micros, stage.p99Micros, stage.p999Micros, stage.maxMicros]
+                .map { String($0).leftPadded(to: 10) }
+            lines.append("  " + (stage.name + (stage.perBatch ? "*" : "")).padding(toLength: 11, withPad: " ", startingAt: 0) + cells.joined(separator: " "))
+        }
+        lines.append("  * per batch: count is the number of proof-issuer batches")
+        return lines.joined(separator: "\n")
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

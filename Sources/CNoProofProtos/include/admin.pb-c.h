@@ -17,6 +17,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Noproof__V1__GetStatsRequest Noproof__V1__GetStatsRequest;
 typedef struct Noproof__V1__CacheStats Noproof__V1__CacheStats;
+typedef struct Noproof__V1__StageLatency Noproof__V1__StageLatency;
 typedef struct Noproof__V1__GetStatsResponse Noproof__V1__GetStatsResponse;
 
 
@@ -48,6 +49,35 @@ struct  Noproof__V1__CacheStats
 #define NOPROOF__V1__CACHE_STATS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__cache_stats__descriptor) \
     , 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * One stage of the per-stage latency breakdown of lookups (docs/PERFORMANCE.md, "Where a lookup's
+ * time goes"): how many were recorded and their quantiles, in microseconds (HdrHistogram, three
+ * significant digits). Per-call stages count calls; the per-batch stages (seal, fsync) count
+ * proof-issuer batches.
+ */
+struct  Noproof__V1__StageLatency
+{
+  ProtobufCMessage base;
+  /*
+   * decode, admit, lookup, enqueue, batch_wait, seal, fsync, answer, total.
+   */
+  char *name;
+  uint64_t count;
+  uint64_t p50_micros;
+  uint64_t p90_micros;
+  uint64_t p99_micros;
+  uint64_t p999_micros;
+  uint64_t max_micros;
+  /*
+   * True for a stage recorded once per proof-issuer batch rather than once per call.
+   */
+  protobuf_c_boolean per_batch;
+};
+#define NOPROOF__V1__STAGE_LATENCY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__stage_latency__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Noproof__V1__GetStatsResponse
@@ -99,10 +129,15 @@ struct  Noproof__V1__GetStatsResponse
   uint64_t connections_refused;
   uint64_t connections_closed_memory_quota;
   uint64_t connections_closed_unauthenticated;
+  /*
+   * The latency breakdown of lookups by stage, in pipeline order, since the server started.
+   */
+  size_t n_stages;
+  Noproof__V1__StageLatency **stages;
 };
 #define NOPROOF__V1__GET_STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&noproof__v1__get_stats_response__descriptor) \
-    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL}, 0, 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, NULL, 0, 0, {0,NULL}, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
 
 
 /* Noproof__V1__GetStatsRequest methods */
@@ -143,6 +178,25 @@ Noproof__V1__CacheStats *
 void   noproof__v1__cache_stats__free_unpacked
                      (Noproof__V1__CacheStats *message,
                       ProtobufCAllocator *allocator);
+/* Noproof__V1__StageLatency methods */
+void   noproof__v1__stage_latency__init
+                     (Noproof__V1__StageLatency         *message);
+size_t noproof__v1__stage_latency__get_packed_size
+                     (const Noproof__V1__StageLatency   *message);
+size_t noproof__v1__stage_latency__pack
+                     (const Noproof__V1__StageLatency   *message,
+                      uint8_t             *out);
+size_t noproof__v1__stage_latency__pack_to_buffer
+                     (const Noproof__V1__StageLatency   *message,
+                      ProtobufCBuffer     *buffer);
+Noproof__V1__StageLatency *
+       noproof__v1__stage_latency__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   noproof__v1__stage_latency__free_unpacked
+                     (Noproof__V1__StageLatency *message,
+                      ProtobufCAllocator *allocator);
 /* Noproof__V1__GetStatsResponse methods */
 void   noproof__v1__get_stats_response__init
                      (Noproof__V1__GetStatsResponse         *message);
@@ -170,6 +224,9 @@ typedef void (*Noproof__V1__GetStatsRequest_Closure)
 typedef void (*Noproof__V1__CacheStats_Closure)
                  (const Noproof__V1__CacheStats *message,
                   void *closure_data);
+typedef void (*Noproof__V1__StageLatency_Closure)
+                 (const Noproof__V1__StageLatency *message,
+                  void *closure_data);
 typedef void (*Noproof__V1__GetStatsResponse_Closure)
                  (const Noproof__V1__GetStatsResponse *message,
                   void *closure_data);
@@ -181,6 +238,7 @@ typedef void (*Noproof__V1__GetStatsResponse_Closure)
 
 extern const ProtobufCMessageDescriptor noproof__v1__get_stats_request__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__cache_stats__descriptor;
+extern const ProtobufCMessageDescriptor noproof__v1__stage_latency__descriptor;
 extern const ProtobufCMessageDescriptor noproof__v1__get_stats_response__descriptor;
 
 PROTOBUF_C__END_DECLS

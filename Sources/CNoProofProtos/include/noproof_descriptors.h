@@ -155,6 +155,7 @@ static inline const ProtobufCMessageDescriptor *noproof__v1__set_staff_request__
 static inline const ProtobufCMessageDescriptor *noproof__v1__show_item_request__descriptor_ptr(void) { return &noproof__v1__show_item_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__show_item_response__descriptor_ptr(void) { return &noproof__v1__show_item_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__staff_entry__descriptor_ptr(void) { return &noproof__v1__staff_entry__descriptor; }
+static inline const ProtobufCMessageDescriptor *noproof__v1__stage_latency__descriptor_ptr(void) { return &noproof__v1__stage_latency__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__supervision_report_request__descriptor_ptr(void) { return &noproof__v1__supervision_report_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__supervision_report_response__descriptor_ptr(void) { return &noproof__v1__supervision_report_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *noproof__v1__take_verification_request__descriptor_ptr(void) { return &noproof__v1__take_verification_request__descriptor; }

@@ -64,6 +64,56 @@ extension CacheStats: ProtoMessage {
     }
 }
 
+package struct StageLatency: Hashable, Sendable {
+    package var name: String
+    package var count: UInt64
+    package var p50Micros: UInt64
+    package var p90Micros: UInt64
+    package var p99Micros: UInt64
+    package var p999Micros: UInt64
+    package var maxMicros: UInt64
+    package var perBatch: Bool
+
+    package init(name: String = "", count: UInt64 = 0, p50Micros: UInt64 = 0, p90Micros: UInt64 = 0, p99Micros: UInt64 = 0, p999Micros: UInt64 = 0, maxMicros: UInt64 = 0, perBatch: Bool = false) {
+        self.name = name
+        self.count = count
+        self.p50Micros = p50Micros
+        self.p90Micros = p90Micros
+        self.p99Micros = p99Micros
+        self.p999Micros = p999Micros
+        self.maxMicros = maxMicros
+        self.perBatch = perBatch
+    }
+}
+
+extension StageLatency: ProtoMessage {
+    package typealias CMessage = Noproof__V1__StageLatency
+    package static var descriptor: UnsafePointer<ProtobufCMessageDescriptor> { noproof__v1__stage_latency__descriptor_ptr() }
+    package static var packedFieldAllowance: Int { 69 }
+
+    package func fill(_ c: inout CMessage, arena: inout CArena) {
+        c.name = arena.string(name)
+        c.count = count
+        c.p50_micros = p50Micros
+        c.p90_micros = p90Micros
+        c.p99_micros = p99Micros
+        c.p999_micros = p999Micros
+        c.max_micros = maxMicros
+        c.per_batch = perBatch ? 1 : 0
+    }
+
+    package init(c: borrowing CMessage) throws(CodecError) {
+        name = try String(protobufC: c.name)
+        count = c.count
+        p50Micros = c.p50_micros
+        p90Micros = c.p90_micros
+        p99Micros = c.p99_micros
+        p999Micros = c.p999_micros
+        maxMicros = c.max_micros
+        perBatch = c.per_batch != 0
+    }
+}
+
 package struct GetStatsResponse: Hashable, Sendable {
     package var uptimeSeconds: UInt64
     package var processCpuSeconds: Double
@@ -82,8 +132,9 @@ package struct GetStatsResponse: Hashable, Sendable {
     package var connectionsRefused: UInt64
     package var connectionsClosedMemoryQuota: UInt64
     package var connectionsClosedUnauthenticated: UInt64
+    package var stages: [StageLatency]
 
-    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = [], callsInProgress: UInt64 = 0, callsShed: UInt64 = 0, maxPendingAnswerBytes: UInt64 = 0, connectionsClosedNotReading: UInt64 = 0, connectionsRefused: UInt64 = 0, connectionsClosedMemoryQuota: UInt64 = 0, connectionsClosedUnauthenticated: UInt64 = 0) {
+    package init(uptimeSeconds: UInt64 = 0, processCpuSeconds: Double = 0, connectionsOpen: UInt64 = 0, connectionsTotal: UInt64 = 0, callsTotal: UInt64 = 0, callsFailed: UInt64 = 0, cache: CacheStats? = nil, auditRecords: UInt64 = 0, auditHeadSequence: UInt64 = 0, auditHeadHash: [UInt8] = [], callsInProgress: UInt64 = 0, callsShed: UInt64 = 0, maxPendingAnswerBytes: UInt64 = 0, connectionsClosedNotReading: UInt64 = 0, connectionsRefused: UInt64 = 0, connectionsClosedMemoryQuota: UInt64 = 0, connectionsClosedUnauthenticated: UInt64 = 0, stages: [StageLatency] = []) {
         self.uptimeSeconds = uptimeSeconds
         self.processCpuSeconds = processCpuSeconds
         self.connectionsOpen = connectionsOpen
@@ -101,6 +152,7 @@ package struct GetStatsResponse: Hashable, Sendable {
         self.connectionsRefused = connectionsRefused
         self.connectionsClosedMemoryQuota = connectionsClosedMemoryQuota
         self.connectionsClosedUnauthenticated = connectionsClosedUnauthenticated
+        self.stages = stages
     }
 }
 
@@ -127,6 +179,7 @@ extension GetStatsResponse: ProtoMessage {
         c.connections_refused = connectionsRefused
         c.connections_closed_memory_quota = connectionsClosedMemoryQuota
         c.connections_closed_unauthenticated = connectionsClosedUnauthenticated
+        (c.n_stages, c.stages) = arena.messages(stages)
     }
 
     package init(c: borrowing CMessage) throws(CodecError) {
@@ -147,5 +200,6 @@ extension GetStatsResponse: ProtoMessage {
         connectionsRefused = c.connections_refused
         connectionsClosedMemoryQuota = c.connections_closed_memory_quota
         connectionsClosedUnauthenticated = c.connections_closed_unauthenticated
+        stages = try readRepeated(c.n_stages, c.stages, as: StageLatency.self)
     }
 }

@@ -5,7 +5,7 @@ Every message a NoProof call sends or receives is importable from here, e.g.
 decode with ``Class.FromString(data)``.
 """
 
-from ._pb.admin_pb2 import CacheStats, GetStatsRequest, GetStatsResponse
+from ._pb.admin_pb2 import CacheStats, GetStatsRequest, GetStatsResponse, StageLatency
 from ._pb.audit_pb2 import (
     AuditRecordFields,
     GetTreeHeadRequest,
@@ -159,6 +159,7 @@ __all__ = [
     "GetSealKeysResponse",
     "GetStatsRequest",
     "GetStatsResponse",
+    "StageLatency",
     "GetVerificationRequest",
     "GoAway",
     "HealthCheckRequest",

@@ -52,5 +52,5 @@ class BuiltinCalls(ServiceCalls):
         return response
 
     async def get_stats(self, *, timeout: float | None = None) -> GetStatsResponse:
-        """``/noproof.v1.Admin/GetStats``: connections, calls, process CPU, licence cache and audit volume."""
+        """``/noproof.v1.Admin/GetStats``: connections, calls, process CPU, licence cache, audit volume, lookup stages."""
         return await self.call(_ADMIN_GET_STATS, GetStatsRequest(), GetStatsResponse, timeout=timeout)
