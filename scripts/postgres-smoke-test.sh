@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # noproofd on PostgreSQL (`--database`), as an operator would run it: the demo on a fresh schema,
 # a lookup and a revoke, a second noproofd on the same database refused (one instance per database
-# until issue 18's cluster features land), the licences outliving the data folder, and the instance
-# lock released by PostgreSQL when its holder is killed with -9.
+# until issue 18's cluster features land), the instance lock released by PostgreSQL when its holder
+# is killed with -9, a fresh data folder (a lost audit trail) refused, and the offline import.
 #
 #   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
 #
@@ -57,10 +57,11 @@ set +e
 set -e
 [ $rc = 9 ] && grep -q "another noproofd" "$work/import-refused.log" || fail "an offline import while noproofd serves exited $rc"
 
-# Killed with -9: PostgreSQL releases the lock with the connection; a new instance with a new data
-# folder serves the same licences, the revocation included.
+# Killed with -9: PostgreSQL releases the lock with the connection; noproofd starts again on the
+# same data folder (the audit trail and keys) and serves the same records, the revocation included.
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
-start c
+start a
+mv "$work/a.log" "$work/c.log"
 export NOPROOF_PORT=$port
 set +e
 "$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case PG-2 >/dev/null 2>"$work/err"; rc=$?
@@ -68,6 +69,12 @@ set -e
 [ $rc = 9 ] && grep -q "revoked" "$work/err" || fail "after kill -9 and a new data folder the revoked licence answered $rc: $(cat "$work/err")"
 kill -TERM "$pid"; wait "$pid" || fail "noproofd did not stop cleanly on SIGTERM"
 grep -q "audit tree head signed at stop" "$work/c.log" || fail "no graceful stop"
+# A fresh data folder on a database that holds records: the audit trail of those records is missing,
+# and noproofd says so instead of starting a new chain silently.
+set +e
+"$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$(free_port)" --data-dir "$work/d" >"$work/d.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] && grep -q "the unit registry in PostgreSQL" "$work/d.log" || fail "a fresh data folder on a database with records started (exit $rc)"
 # Stopped: the offline import loads into PostgreSQL, and a re-run changes nothing.
 "$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import.json" || fail "offline import into PostgreSQL"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"] == 0 and r["inserted"] > 0 and r["inserted"] + r["updated"] + r["unchanged"] == 300, r' "$work/import.json" \
@@ -75,4 +82,4 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"
 "$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import2.json" || fail "offline import re-run"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["inserted"] == 0 and r["updated"] == 0 and r["unchanged"] == 300, r' "$work/import2.json" \
   || fail "offline import re-run: $(cat "$work/import2.json")"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, licences outlive the data folder, offline import refused while serving and idempotent after)"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, records kept across the restart, a lost audit trail refused, offline import refused while serving and idempotent after)"

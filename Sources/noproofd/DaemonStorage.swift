@@ -49,9 +49,14 @@ struct DaemonStorage {
             throw ConfigurationError("\(error)")
         }
         // What the folder held before this start creates or seeds anything (AuditStartCheck).
-        let survey = AuditStartCheck.survey(directory: dataDirectory)
+        var survey = AuditStartCheck.survey(directory: dataDirectory)
         let stores = try await DaemonStores.open(database, dataDirectory: dataDirectory, logger: logger)
         do {
+            // On PostgreSQL the records of earlier starts are not files in the folder: a registry
+            // with units in it means the trail cannot be empty either (each start wrote to it).
+            if stores.postgres != nil, !(try await stores.units.units().isEmpty) {
+                survey.evidence.append("the unit registry in PostgreSQL")
+            }
             return try await open(dataDirectory: dataDirectory, lock: lock, stores: stores, survey: survey, demoLicences: demoLicences,
                                   cacheLicences: cacheLicences, newAuditEpoch: newAuditEpoch, witnesses: witnesses,
                                   rotateSealKey: rotateSealKey, logger: logger)

@@ -21,9 +21,6 @@ struct DaemonStores {
     let postgres: (database: PostgresStoreDatabase, lock: PostgresInstanceLock)?
     private let closeEmbedded: @Sendable () -> Void
 
-    /// Where each store is, for the start-up log line.
-    let placement: [String: String]
-
     static func open(_ database: DaemonDatabase, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
         switch database {
         case .embedded:
@@ -48,8 +45,7 @@ struct DaemonStores {
                                 try? units.close()
                                 try? verification.close()
                                 try? oversight.close()
-                            },
-                            placement: ["licences": "sqlite", "units": "sqlite", "verification": "sqlite", "oversight": "sqlite"])
+                            })
     }
 
     /// The unit registry, verification requests and oversight records in the data folder.
@@ -78,8 +74,8 @@ struct DaemonStores {
         return (units, verification, oversight)
     }
 
-    /// The stores PostgreSQL has (the licence library so far), the rest in the data folder; the
-    /// instance lock first, so a second noproofd on the same database is refused before it reads.
+    /// Every record store in PostgreSQL; the instance lock first, so a second noproofd on the same
+    /// database is refused before it reads anything.
     static func openPostgres(url: String, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
         let database: PostgresStoreDatabase
         do {
@@ -94,33 +90,33 @@ struct DaemonStores {
             await database.shutdown()
             throw ConfigurationError("refusing to start: \(error.message)")
         }
-        func fail(_ message: String) async -> ConfigurationError {
+        let place = "PostgreSQL (\(database.url), schema \(database.schema))"
+        do {
+            let licences: PostgresLicenceStore
+            do { licences = try await PostgresLicenceStore.open(database) } catch {
+                throw ConfigurationError("cannot open the licence library in \(place): \(error.message)")
+            }
+            let units: PostgresUnitStore
+            do { units = try await PostgresUnitStore.open(database) } catch {
+                throw ConfigurationError("cannot open the unit registry in \(place): \(error.message)")
+            }
+            let verification: PostgresVerificationStore
+            do { verification = try await PostgresVerificationStore.open(database) } catch {
+                throw ConfigurationError("cannot open the verification requests in \(place): \(error.message)")
+            }
+            let oversight: PostgresOversightStore
+            do { oversight = try await PostgresOversightStore.open(database) } catch {
+                throw ConfigurationError("cannot open the oversight records in \(place): \(error.message)")
+            }
+            logger.info("records in PostgreSQL", metadata: ["database": "\(database.url)", "schema": "\(database.schema)",
+                                                           "in_data_folder": "audit trail, holder index, seal keys"])
+            return DaemonStores(licences: licences, units: units, verification: verification, oversight: oversight,
+                                postgres: (database, lock), closeEmbedded: {})
+        } catch {
             await lock.release()
             await database.shutdown()
-            return ConfigurationError(message)
+            throw error
         }
-        let licences: PostgresLicenceStore
-        do {
-            licences = try await PostgresLicenceStore.open(database)
-        } catch {
-            throw await fail("cannot open the licence library in PostgreSQL (\(database.url), schema \(database.schema)): \(error.message)")
-        }
-        let records: (SQLiteUnitStore, SQLiteVerificationStore, SQLiteOversightStore)
-        do {
-            records = try openEmbeddedRecords(dataDirectory)
-        } catch {
-            throw await fail("\(error)")
-        }
-        let (units, verification, oversight) = records
-        logger.info("records in PostgreSQL", metadata: ["database": "\(database.url)", "schema": "\(database.schema)"])
-        return DaemonStores(licences: licences, units: units, verification: verification, oversight: oversight,
-                            postgres: (database, lock),
-                            closeEmbedded: {
-                                try? units.close()
-                                try? verification.close()
-                                try? oversight.close()
-                            },
-                            placement: ["licences": "postgresql", "units": "sqlite", "verification": "sqlite", "oversight": "sqlite"])
     }
 
     /// Closes every store; on PostgreSQL releases the instance lock and closes the pool.

@@ -38,7 +38,7 @@ struct Noproofd: AsyncParsableCommand {
     var dataDir: String?
 
     @Option(help: ArgumentHelp(
-        "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (the licence library so far; the audit trail and seal keys stay in --data-dir; one noproofd per database: docs/DEPLOYMENT.md).",
+        "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (licences, units, verification and oversight records; the audit trail and seal keys stay in --data-dir; one noproofd per database: docs/DEPLOYMENT.md).",
         valueName: "sqlite|URL"))
     var database: String?
 
