@@ -313,6 +313,23 @@ struct Noproofd: AsyncParsableCommand {
         verification.register(in: &registry)
         var application = NoproofdApplication(listeners: [], logger: logger)
         application.runInBackground { await verification.scheduler.run() }
+        if library.stores.postgres != nil {
+            // A shared store: requests filed through another instance (or one that died) are
+            // watched here too, re-read every 30 s; a deadline is applied and reported once
+            // whichever instance gets there first (the update locks the row).
+            application.runInBackground {
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .seconds(30)) } catch { break }
+                    do {
+                        _ = try await verification.scheduler.rearm()
+                    } catch where !Task.isCancelled {
+                        logger.warning("verification deadlines not re-read from the shared store", metadata: ["error": "\(error)"])
+                    } catch {
+                        break
+                    }
+                }
+            }
+        }
         OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
                          rule: library.riskRule, library: library.licences, keyring: library.keyring, logger: logger).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)

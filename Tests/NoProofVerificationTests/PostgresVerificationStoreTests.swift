@@ -18,4 +18,7 @@ struct PostgresVerificationStoreTests {
     func officeTimeDeadlines() async throws { try await VerificationStoreBehaviour.officeTimeDeadlines(.postgres) }
     @Test("two instances on one database: concurrent updates, filings and refiles of one request lose nothing")
     func twoInstancesDoNotLoseWrites() async throws { try await VerificationStoreBehaviour.twoInstancesDoNotLoseWrites(.postgres) }
+
+    @Test("two schedulers on one store report each deadline once")
+    func twoSchedulersReportEachDeadlineOnce() async throws { try await VerificationStoreBehaviour.twoSchedulersReportEachDeadlineOnce(.postgres) }
 }

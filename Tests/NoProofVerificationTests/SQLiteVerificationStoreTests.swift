@@ -26,4 +26,7 @@ struct SQLiteVerificationStoreTests {
     func longDowntime() async throws { try await VerificationStoreBehaviour.longDowntime(.sqlite) }
     @Test("office time: filed Friday 17:50, due Monday 09:00, second breach Monday 09:30")
     func officeTimeDeadlines() async throws { try await VerificationStoreBehaviour.officeTimeDeadlines(.sqlite) }
+
+    @Test("two schedulers on one store report each deadline once")
+    func twoSchedulersReportEachDeadlineOnce() async throws { try await VerificationStoreBehaviour.twoSchedulersReportEachDeadlineOnce(.sqlite) }
 }

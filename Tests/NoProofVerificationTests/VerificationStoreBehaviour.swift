@@ -125,6 +125,40 @@ enum VerificationStoreBehaviour {
         }
     }
 
+    /// Several instances on one store (issue 18): requests filed through A are learnt by B's
+    /// scheduler from the store (`rearm`, as noproofd does every 30 s on PostgreSQL), both fire at
+    /// once, and each deadline is applied and reported exactly once between them.
+    static func twoSchedulersReportEachDeadlineOnce(_ backend: VerificationStoreBackend) async throws {
+        try await VerificationStoreFixture.with(backend) { fixture in
+            let clock = TestClock(Self.t0)
+            let a = try await fixture.open()
+            let b = try await fixture.open()
+            let seen = Mutex<[String]>([])
+            let observer: VerificationScheduler.Observer = { request, kinds, _ in
+                seen.withLock { $0 += kinds.map { "\(request.id) \($0)" } }
+            }
+            let onA = VerificationScheduler(store: a, now: { clock.now }, observer: observer)
+            let onB = VerificationScheduler(store: b, now: { clock.now }, observer: observer)
+            let ids = (1...6).map { "VR-\($0)" }
+            for id in ids {
+                let request = try VerificationRequest.file(Self.filing(key: "key-\(id)"), id: id, at: clock.now)
+                _ = try await a.insert(request)
+                await onA.arm(request)
+            }
+            #expect(try await onB.rearm() == ids.count)
+            // The answer deadline passes, then the supervisor's: both schedulers fire each time.
+            for step in [1800.0, 1800.0] {
+                clock.advance(by: step)
+                async let first = onA.fireDue()
+                async let second = onB.fireDue()
+                _ = await (first, second)
+            }
+            let expected = ids.flatMap { ["\($0) escalated", "\($0) second_breach"] }.sorted()
+            #expect(seen.withLock { $0 }.sorted() == expected)
+            for id in ids { #expect(try await b.request(id: id)?.secondBreachAt != nil) }
+        }
+    }
+
     /// Issue 16: deadlines ran on the wall clock, so a request filed on Friday at 17:50 reached
     /// second breach at 18:50. In office time it is due on Monday at 09:00, escalated then, and
     /// the supervisor's 30 minutes end at 09:30.
