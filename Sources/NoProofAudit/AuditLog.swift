@@ -387,14 +387,14 @@ package final class AuditLog: Sendable {
     /// Records about one holder, newest first, with sequence below `before` (nil: from the newest)
     /// and one of `actions`; at most `limit`. The index in `audit-holders.sqlite` gives the records
     /// it covers; the few after it (it follows the log a moment behind) are read from the log.
-    package func records(aboutHolder holderID: String, actions: [String], before: Int64? = nil, limit: Int) throws -> [AuditRecord] {
+    package func records(aboutHolder holderID: String, actions: [AuditAction], before: Int64? = nil, limit: Int) throws -> [AuditRecord] {
         let before = before ?? Int64.max
         let limit = max(0, limit)
         let (through, indexed) = try holderIndex?.sequences(aboutHolder: holderID, actions: actions, before: before, limit: limit) ?? (0, [])
         return try database.read { db in
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
             var arguments: StatementArguments = [through, before, holderID]
-            arguments += StatementArguments(actions.isEmpty ? [""] : actions)
+            arguments += StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [limit]
             // The records after the index's reach: a range of the primary key.
             var records = try Row.fetchAll(db, sql: """
@@ -434,10 +434,10 @@ package final class AuditLog: Sendable {
     /// The latest record with one of `actions` and type code `typeCode`, searching back from the end
     /// (used at start-up for the seal keys, which every start records: the search stops at the
     /// previous start's records).
-    package func latestRecord(actions: [String], typeCode: String) throws -> AuditRecord? {
+    package func latestRecord(actions: [AuditAction], typeCode: String) throws -> AuditRecord? {
         try database.read { db in
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
-            var arguments = StatementArguments(actions.isEmpty ? [""] : actions)
+            var arguments = StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [typeCode]
             return try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE action IN (\(placeholders)) AND type_code = ? ORDER BY sequence DESC LIMIT 1",
                                     arguments: arguments).map(Self.record)
@@ -447,9 +447,9 @@ package final class AuditLog: Sendable {
     static func record(_ row: Row) -> AuditRecord {
         var record = AuditRecord(
             atMillis: row["at_millis"], unitCode: row["unit_code"], credentialID: row["credential_id"], staff: row["staff"],
-            action: row["action"], itemCode: row["item_code"], caseReference: row["case_reference"],
+            action: AuditAction(rawValue: row["action"]), itemCode: row["item_code"], caseReference: row["case_reference"],
             holderID: row["holder_id"], typeCode: row["type_code"], licenceID: row["licence_id"],
-            result: row["result"], proofSerial: row["proof_serial"],
+            result: AuditResult(rawValue: row["result"]), proofSerial: row["proof_serial"],
             counterpartUnit: (row["counterpart_unit"] as String?) ?? ""
         )
         record.sequence = row["sequence"]
@@ -480,8 +480,8 @@ package final class AuditLog: Sendable {
     package func recordsIssuedProofs() throws -> Bool {
         try database.read { db in
             try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM audit WHERE (action = 'Lookup' AND result = 'found') OR action = 'Verification.Answer')
-                """) ?? false
+                SELECT EXISTS (SELECT 1 FROM audit WHERE (action = ? AND result = ?) OR action = ?)
+                """, arguments: [AuditAction.lookup.rawValue, AuditResult.found.rawValue, AuditAction.verificationAnswer.rawValue]) ?? false
         }
     }
 
@@ -662,9 +662,9 @@ package enum AuditChain {
                 rows.append(PageRow(sequence: sequence, content: .malformed("counterpart_unit"), hash: hash))
                 continue
             }
-            var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: texts[3],
+            var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: AuditAction(rawValue: texts[3]),
                                      itemCode: texts[4], caseReference: texts[5], holderID: texts[6], typeCode: texts[7],
-                                     licenceID: texts[8], result: texts[9], proofSerial: texts[10], counterpartUnit: counterpart)
+                                     licenceID: texts[8], result: AuditResult(rawValue: texts[9]), proofSerial: texts[10], counterpartUnit: counterpart)
             record.sequence = sequence
             rows.append(PageRow(sequence: sequence, content: .record(record), hash: hash))
         }

@@ -57,7 +57,7 @@ package final class AccessGate: LookupAccess {
             let published = try await store.publishDue(at: moment)
             if !published.isEmpty {
                 let records = published.map {
-                    UnitService.listAuditRecord($0, action: "List.Publish", unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
+                    UnitService.listAuditRecord($0, action: .listPublish, unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
                 }
                 do {
                     for record in records { _ = try await audit.append(record) }
@@ -232,8 +232,8 @@ package final class AccessGate: LookupAccess {
         }
         let records = suspicions.map {
             AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unit, credentialID: $0.credentialID,
-                        staff: $0.staff, action: "Harvest.Suspected", itemCode: "", caseReference: $0.summary, holderID: "",
-                        typeCode: "", licenceID: $0.signal.rawValue, result: "suspected")
+                        staff: $0.staff, action: .harvestSuspected, itemCode: "", caseReference: $0.summary, holderID: "",
+                        typeCode: "", licenceID: $0.signal.rawValue, result: .suspected)
         }
         let logger = self.logger
         Task {

@@ -21,11 +21,8 @@ import NoProofAuditChain
 /// is still given (the change was made and is attributable), and the error is logged. An intent
 /// without an outcome in the trail therefore means "may have been made": the store tells.
 package enum AuditedChange {
-    /// The result of an intent record.
-    package static let intended = "intended"
-
     /// The answer when the intent cannot be recorded.
-    package static func notRecorded(_ action: String) -> RPCError {
+    package static func notRecorded(_ action: AuditAction) -> RPCError {
         RPCError(.unavailable, "the audit trail could not record this change (\(action)), so nothing was changed; retry "
                  + "(if it persists, check the server's data folder and its log)")
     }
@@ -39,7 +36,7 @@ package enum AuditedChange {
         guard !intent.isEmpty else { return try await change() }
         let intents = intent.map { record -> AuditRecord in
             var record = record
-            record.result = intended
+            record.result = .intended
             return record
         }
         do {
@@ -55,7 +52,7 @@ package enum AuditedChange {
             let status = RPCError(error).code.name.lowercased()
             let failed = intent.map { record -> AuditRecord in
                 var record = record
-                record.result = "failed \(status)"
+                record.result = .failed(status: status)
                 return record
             }
             do {
@@ -86,7 +83,7 @@ package enum AuditedChange {
 
 extension AuditRecord {
     /// This record with another result (an intent's outcome).
-    func with(result: String) -> AuditRecord {
+    func with(result: AuditResult) -> AuditRecord {
         var record = self
         record.result = result
         return record

@@ -52,7 +52,7 @@ struct MismatchCorrection: Sendable {
     }
 
     /// The actions whose `found` records mean "this unit fetched the licence".
-    static let fetches = ["Lookup", "GetLicence"]
+    static let fetches: [AuditAction] = [.lookup, .getLicence]
 
     /// - Parameter disclosure: the data fields the raising unit's item needs (its published list);
     ///   the corrected proof carries those and the corrected fields, and names the rest as withheld.
@@ -90,11 +90,11 @@ struct MismatchCorrection: Sendable {
         let millis = OversightService.millis(moment)
         let reason = "record corrected after mismatch case \(existing.id)"
         let amendIntent = AuditRecord(atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                      action: "Licence.Amend", itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
-                                      licenceID: licence.id.description, result: "", proofSerial: LicenceService.amendedFields(amendment))
+                                      action: .licenceAmend, itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
+                                      licenceID: licence.id.description, result: .unset, proofSerial: LicenceService.amendedFields(amendment))
         let reverifyIntent = AuditRecord(atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                         action: "Oversight.Reverify", itemCode: existing.itemCode, caseReference: existing.caseReference,
-                                         holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: "")
+                                         action: .oversightReverify, itemCode: existing.itemCode, caseReference: existing.caseReference,
+                                         holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: .unset)
         let actor = "\(unit.unitCode)/\(unit.credentialID)/\(staff)"
         let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: { () async throws -> Done in
             let amended = try await LicenceWriteActor.$current.withValue(actor) {
@@ -133,16 +133,16 @@ struct MismatchCorrection: Sendable {
             return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
         }, outcome: { (done: Done) -> [AuditRecord] in
             guard done.changed else { return [] }
-            var outcomes = [amendIntent.with(result: "amended v\(done.version)"), reverifyIntent.with(result: MismatchFinding.recordCorrected.rawValue)]
-            var issued = reverifyIntent.with(result: "issued")
-            issued.action = "Oversight.CorrectedProof"
+            var outcomes = [amendIntent.with(result: .amended(version: done.version)), reverifyIntent.with(result: AuditResult(rawValue: MismatchFinding.recordCorrected.rawValue))]
+            var issued = reverifyIntent.with(result: .issued)
+            issued.action = .oversightCorrectedProof
             issued.licenceID = licence.id.description
             issued.proofSerial = done.serial
             issued.counterpartUnit = existing.unit
             outcomes.append(issued)
             for code in done.noticed {
-                var told = reverifyIntent.with(result: "noticed")
-                told.action = "Oversight.CorrectionNotice"
+                var told = reverifyIntent.with(result: .noticed)
+                told.action = .oversightCorrectionNotice
                 told.caseReference = existing.id
                 told.licenceID = licence.id.description
                 told.counterpartUnit = code
@@ -161,7 +161,7 @@ struct MismatchCorrection: Sendable {
                         audit: AuditLog, at moment: Date) throws -> [CorrectionNotice] {
         let records = try audit.records(aboutHolder: holder, actions: fetches, limit: 10_000)
         var byUnit: [String: (references: [String], last: Int64)] = [:]
-        for record in records where record.result == "found" && record.licenceID == licence.id.description
+        for record in records where record.result == .found && record.licenceID == licence.id.description
             && record.unitCode != licence.issuerCode.value {
             var entry = byUnit[record.unitCode] ?? ([], 0)
             if !record.caseReference.isEmpty, !entry.references.contains(record.caseReference) { entry.references.append(record.caseReference) }

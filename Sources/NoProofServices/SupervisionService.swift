@@ -39,7 +39,7 @@ package struct SupervisionService: Sendable {
     let logger: Logger
 
     /// The audit actions by which a unit obtains a holder's data (shown by `WhoLooked`).
-    package static let dataActions = ["Lookup", "GetLicence", "CheckLicence", "ProofStatus", "Verification.File", "Verification.Refile", "Verification.Answer"]
+    package static let dataActions: [AuditAction] = [.lookup, .getLicence, .checkLicence, .proofStatus, .verificationFile, .verificationRefile, .verificationAnswer]
     /// Longest period of one report, in days.
     static let maxPeriodDays = 3660
 
@@ -147,9 +147,9 @@ package struct SupervisionService: Sendable {
         }
         let moment = now()
         await record(AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID,
-                                 staff: context.staff ?? "", action: "Supervision.Report", itemCode: "",
+                                 staff: context.staff ?? "", action: .supervisionReport, itemCode: "",
                                  caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
-                                 result: "reported"))
+                                 result: .reported))
         return SupervisionReportResponse(fromDate: from.description, toDate: to.description, units: rows,
                                          rules: SupervisionFigures.rules(thresholds).map { "\($0.code): \($0.text)" })
     }
@@ -204,13 +204,13 @@ package struct SupervisionService: Sendable {
         let exemption = try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
                                ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
         let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID, staff: staffID,
-                                 action: "Supervision.Exempt", itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
-                                 typeCode: exemption.ground, licenceID: exemption.id, result: AuditedChange.intended,
+                                 action: .supervisionExempt, itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
+                                 typeCode: exemption.ground, licenceID: exemption.id, result: .intended,
                                  counterpartUnit: unit.value)
         let stored = try await AuditedChange.run(audit: audit, logger: logger, intent: [intent], change: { () async throws -> (record: FlagExemption, created: Bool) in
             try await exemptions.insertExemption(exemption)
         }, outcome: { result in
-            var record = intent.with(result: result.created ? "exempted" : "already exempted")
+            var record = intent.with(result: result.created ? .exempted : .alreadyExempted)
             record.licenceID = result.record.id
             return [record]
         })
@@ -237,9 +237,9 @@ package struct SupervisionService: Sendable {
         guard let exemptions else { return ListExemptionsResponse() }
         let found = try await exemptions.exemptions(unit: unitCode, from: from, through: to)
         await record(AuditRecord(atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
-                                 staff: context.staff ?? "", action: "Supervision.ListExemptions", itemCode: "",
+                                 staff: context.staff ?? "", action: .supervisionListExemptions, itemCode: "",
                                  caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
-                                 result: "listed \(found.count)"))
+                                 result: .listed(count: found.count)))
         return ListExemptionsResponse(exemptions: found.map(Self.info))
     }
 
@@ -286,15 +286,15 @@ package struct SupervisionService: Sendable {
         }
         let entries = page.map { record in
             WhoLookedEntry(atMillis: record.atMillis, unitCode: record.unitCode, unitName: unitNames[record.unitCode] ?? "",
-                           action: record.action, itemCode: record.itemCode, itemName: itemNames[record.unitCode]?[record.itemCode] ?? "",
+                           action: record.action.rawValue, itemCode: record.itemCode, itemName: itemNames[record.unitCode]?[record.itemCode] ?? "",
                            typeCode: record.typeCode,
                            typeName: typeNames[record.typeCode] ?? proofNames[record.unitCode]?[record.typeCode] ?? "",
-                           result: record.result, auditSequence: UInt64(max(0, record.sequence)))
+                           result: record.result.rawValue, auditSequence: UInt64(max(0, record.sequence)))
         }
         let next = found.count > limit ? page.last.map { String($0.sequence) } ?? "" : ""
         await record(AuditRecord(atMillis: Self.millis(now()), unitCode: portal.unitCode, credentialID: portal.credentialID,
-                                 staff: context.staff ?? "", action: "Supervision.WhoLooked", itemCode: "", caseReference: request.pageToken,
-                                 holderID: holder.key, typeCode: "", licenceID: "\(entries.count) entries", result: "listed"))
+                                 staff: context.staff ?? "", action: .supervisionWhoLooked, itemCode: "", caseReference: request.pageToken,
+                                 holderID: holder.key, typeCode: "", licenceID: "\(entries.count) entries", result: .listed))
         return WhoLookedResponse(holderID: holder.key, entries: entries, nextPageToken: next)
     }
 
