@@ -5,7 +5,6 @@ import NoProofProtocol
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
-import NoProofAudit
 import NoProofAuditChain
 
 /// Purpose-bound access control (Art. 5, 16): a proof request must be made by an active
@@ -31,12 +30,12 @@ package final class AccessGate: LookupAccess {
     private let logger: Logger
     private let denials: DenialWriter
     /// Where automatic publications (an approved list reaching its effective time) are audited.
-    private let audit: AuditLog
+    private let audit: any AuditTrail
     /// Refusals recorded so far, by kind and reason (metrics read them at scrape time).
     package let refusals = RefusalCounts()
 
     package init(store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
-                 audit: AuditLog, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                 audit: any AuditTrail, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
         self.audit = audit
         self.denials = DenialWriter(store: store, logger: logger)

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NoProofProtocol
-import NoProofAudit
 import NoProofAuditChain
 
 /// Privileged changes fail closed (docs/AUDIT.md, "Privileged changes: intent first"): the audit
@@ -30,7 +29,7 @@ package enum AuditedChange {
     /// Records `intent` (each with result `intended`), runs `change`, then records `outcome(result)`.
     /// With no intent records there is nothing to make fail closed: only the change runs.
     package static func run<T>(
-        audit: AuditLog, logger: Logger, intent: [AuditRecord],
+        audit: any AuditTrail, logger: Logger, intent: [AuditRecord],
         change: () async throws -> T, outcome: (T) -> [AuditRecord]
     ) async throws -> T {
         guard !intent.isEmpty else { return try await change() }
@@ -76,7 +75,7 @@ package enum AuditedChange {
 
     /// Appends through the log's group-committing writer (never blocking a cooperative thread on
     /// the database lock) and waits until every record is durable.
-    static func append(_ records: [AuditRecord], to audit: AuditLog) async throws {
+    static func append(_ records: [AuditRecord], to audit: any AuditTrail) async throws {
         for record in records { _ = try await audit.append(record) }
     }
 }

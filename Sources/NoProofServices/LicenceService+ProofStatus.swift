@@ -7,7 +7,6 @@ import NoProofProtocol
 import NoProofSeals
 import NoProofServer
 import NoProofSQLite
-import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
 

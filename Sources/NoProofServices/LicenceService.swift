@@ -11,7 +11,6 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
-import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
 
@@ -23,7 +22,7 @@ import NoProofLicenceStore
 package struct LicenceService: Sendable {
     let library: LicenceLibrary
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any AuditTrail
     let now: @Sendable () -> Date
     /// Purpose-bound access control from the item lists; nil serves every authenticated unit
     /// (a library without units, as in tests of the library alone).
@@ -35,7 +34,7 @@ package struct LicenceService: Sendable {
     let logger: Logger
 
     /// `overload`: when lookups are shed with UNAVAILABLE because the audit writer is behind.
-    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: any LookupAccess,
+    package init(library: LicenceLibrary, keyring: SealKeyring, audit: any AuditTrail, gate: any LookupAccess,
                  overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.licences")) {
         self.library = library

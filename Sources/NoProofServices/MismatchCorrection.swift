@@ -9,7 +9,6 @@ import NoProofProtocol
 import NoProofSeals
 import NoProofUnits
 import NoProofServer
-import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
 
@@ -36,7 +35,7 @@ struct MismatchCorrection: Sendable {
     let store: any OversightStore
     let library: LicenceLibrary
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any AuditTrail
     let logger: Logger
     /// Where written notices are pushed to the units' watch streams.
     let hub: CorrectionNoticeHub
@@ -117,7 +116,7 @@ struct MismatchCorrection: Sendable {
                 withheldFields: withheld))
             let seal = keyring.seal(body, kind: .verification)
             let proof = SealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
-            let notices = try Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
+            let notices = try await Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
                                            proof: ProtoCodec.encode(proof), audit: audit, at: moment)
             let noticed = notices.map(\.unit)
             let (record, changed) = try await store.updateMismatch(id: existing.id) { m throws(NoProofError) in
@@ -158,8 +157,8 @@ struct MismatchCorrection: Sendable {
     /// One notice per unit that fetched `licence` (any earlier version) before now, other than
     /// its issuing unit, plus the raising unit, which gets the corrected proof.
     static func notices(for mismatch: MismatchCase, licence: NoProofDomain.Licence, holder: String, fields: [String], proof: [UInt8],
-                        audit: AuditLog, at moment: Date) throws -> [CorrectionNotice] {
-        let records = try audit.records(aboutHolder: holder, actions: fetches, limit: 10_000)
+                        audit: any AuditTrail, at moment: Date) async throws -> [CorrectionNotice] {
+        let records = try await audit.records(aboutHolder: holder, actions: fetches, before: nil, limit: 10_000)
         var byUnit: [String: (references: [String], last: Int64)] = [:]
         for record in records where record.result == .found && record.licenceID == licence.id.description
             && record.unitCode != licence.issuerCode.value {

@@ -10,7 +10,6 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
-import NoProofAudit
 import NoProofAuditChain
 
 /// Oversight records over RPC (`noproof.v1.Oversight`, Art. 2, 7, 11, 12, 18).
@@ -37,7 +36,7 @@ import NoProofAuditChain
 package final class OversightService: Sendable {
     let store: any OversightStore
     let units: any UnitStore
-    let audit: AuditLog
+    let audit: any AuditTrail
     let verifications: (any VerificationStore)?
     let rule: CheckRiskRule
     let correction: MismatchCorrection?
@@ -53,7 +52,7 @@ package final class OversightService: Sendable {
     ///   - library, keyring: when both are given, a record_corrected finding amends the licence,
     ///     issues the corrected proof and writes the correction notices (`MismatchCorrection`);
     ///     without them it changes the case record only.
-    package init(store: any OversightStore, units: any UnitStore, audit: AuditLog, verifications: (any VerificationStore)? = nil,
+    package init(store: any OversightStore, units: any UnitStore, audit: any AuditTrail, verifications: (any VerificationStore)? = nil,
                  rule: CheckRiskRule = .standard, library: LicenceLibrary? = nil, keyring: SealKeyring? = nil,
                  now: @escaping @Sendable () -> Date = { Date() },
                  logger: Logger = Logger(label: "noproof.oversight")) {
@@ -374,7 +373,7 @@ package final class OversightService: Sendable {
     /// The linked lookup or verification request must be the opening unit's own and about this holder.
     private func checkLinks(_ request: OpenMismatchRequest, unit: AuthenticatedUnit) async throws {
         if request.auditSequence > 0 {
-            let found = try? audit.records(after: request.auditSequence - 1, limit: 1).first
+            let found = try? await audit.records(after: request.auditSequence - 1, limit: 1).first
             guard let found, found.sequence == request.auditSequence else {
                 throw RPCError(.invalidArgument, "audit_sequence: no audit record \(request.auditSequence)")
             }

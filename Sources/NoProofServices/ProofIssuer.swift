@@ -29,7 +29,7 @@ final class ProofIssuer: Sendable {
     /// batch's answers are built and sent on a delivery queue of their own, so that the writer goes
     /// straight on to the next batch (answering a batch on the writer measured as serial time
     /// between commits).
-    init(keyring: SealKeyring, audit: AuditLog, maxBatch: Int = 2048, overload: OverloadPolicy = .off,
+    init(keyring: SealKeyring, audit: any AuditTrail, maxBatch: Int = 2048, overload: OverloadPolicy = .off,
          now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
          worker: DispatchQueue = DispatchQueue(label: "noproof.proof-issuer")) {
         self.overload = overload

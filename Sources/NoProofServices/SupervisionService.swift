@@ -7,7 +7,6 @@ import NoProofProtocol
 import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
-import NoProofAudit
 import NoProofAuditChain
 
 /// Supervision over RPC (`noproof.v1.Supervision`, Art. 15, 16, 20).
@@ -25,7 +24,7 @@ import NoProofAuditChain
 ///
 /// Every call is audited itself (`Supervision.Report`, `Supervision.WhoLooked`, `Supervision.Exempt`).
 package struct SupervisionService: Sendable {
-    let audit: AuditLog
+    let audit: any AuditTrail
     let units: any UnitStore
     let oversight: (any OversightCountsSource)?
     /// Licence-type (and proof) code to its name, for who-looked entries.
@@ -47,7 +46,7 @@ package struct SupervisionService: Sendable {
     ///   figures as not recorded.
     /// - Parameter thresholds: the flag rules' thresholds (noproofd's `flagThresholds`).
     /// - Parameter exemptions: where Art. 17 exemptions are stored (noproofd: the oversight store).
-    package init(audit: AuditLog, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
+    package init(audit: any AuditTrail, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
                  thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil, issuers: Set<String> = [],
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.supervision")) {
         self.audit = audit
@@ -105,7 +104,7 @@ package struct SupervisionService: Sendable {
         }
         let tallies: [String: [String: Int64]]
         do {
-            tallies = try audit.tallies(fromDay: from.daysSinceEpoch, throughDay: to.daysSinceEpoch, unitCode: unitCode)
+            tallies = try await audit.tallies(fromDay: from.daysSinceEpoch, throughDay: to.daysSinceEpoch, unitCode: unitCode)
         } catch {
             logger.error("supervision tallies unreadable", metadata: ["error": "\(error)"])
             throw RPCError(.unavailable, "the audit trail's tallies could not be read; retry")
@@ -264,7 +263,7 @@ package struct SupervisionService: Sendable {
         let found: [AuditRecord]
         do {
             // One more than asked, to know whether there is a next page.
-            found = try audit.records(aboutHolder: holder.key, actions: Self.dataActions, before: before, limit: limit + 1)
+            found = try await audit.records(aboutHolder: holder.key, actions: Self.dataActions, before: before, limit: limit + 1)
         } catch {
             logger.error("audit trail unreadable", metadata: ["error": "\(error)"])
             throw RPCError(.unavailable, "the audit trail could not be read; retry")

@@ -7,7 +7,6 @@ import NoProofProtocol
 import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
-import NoProofAudit
 import NoProofAuditChain
 
 /// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`).
@@ -33,7 +32,7 @@ package struct UnitService: Sendable {
     let store: any UnitStore
     let gate: AccessGate
     /// The audit trail; nil only in tests of the unit service alone.
-    let audit: AuditLog
+    let audit: any AuditTrail
     let now: @Sendable () -> Date
     let credentialRounds: Int
     let logger: Logger
@@ -49,7 +48,7 @@ package struct UnitService: Sendable {
     ///   - gate: reloaded after list changes so lookups see new published lists; nil when the
     ///     server has no access control.
     ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
-    package init(store: any UnitStore, gate: AccessGate, audit: AuditLog, credentialRounds: Int = CredentialHash.defaultRounds,
+    package init(store: any UnitStore, gate: AccessGate, audit: any AuditTrail, credentialRounds: Int = CredentialHash.defaultRounds,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
                  sessions: LiveSessions? = nil) {
         self.sessions = sessions

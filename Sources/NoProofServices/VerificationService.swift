@@ -8,7 +8,6 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
-import NoProofAudit
 import NoProofAuditChain
 
 /// Department verification over RPC (`noproof.v1.Verification`, Art. 7, 9, 10, 11).
@@ -27,7 +26,7 @@ package final class VerificationService: Sendable {
     let store: any VerificationStore
     let units: any UnitStore
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any AuditTrail
     package let scheduler: VerificationScheduler
     package let events: VerificationEventHub
     let databaseBacked: @Sendable (String) -> Bool
@@ -41,7 +40,7 @@ package final class VerificationService: Sendable {
     ///   - databaseBacked: whether a proof type is a licence type of a database that is not yet
     ///     connected (the 30-minute rule applies); free proof codes are not.
     ///   - calendar: the calendar in force (the server passes the unit store's).
-    package init(store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: AuditLog,
+    package init(store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: any AuditTrail,
                  databaseBacked: @escaping @Sendable (String) -> Bool, now: @escaping @Sendable () -> Date = { Date() },
                  calendar: CalendarBook? = nil, logger: Logger = Logger(label: "noproof.verification")) {
         self.calendarBook = calendar
