@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GRDB
 import Logging
+import NoProofAuditChain
 import Synchronization
 
 /// The audit trail's index by holder ("who looked at me"), kept in its own file
@@ -182,12 +183,12 @@ final class AuditHolderIndex: Sendable {
 
     /// The indexed records about `holderID` with one of `actions` and a sequence below `before`,
     /// newest first, at most `limit`; and how far the index reaches (records after it are not in it).
-    func sequences(aboutHolder holderID: String, actions: [String], before: Int64, limit: Int) throws -> (through: Int64, sequences: [Int64]) {
+    func sequences(aboutHolder holderID: String, actions: [AuditAction], before: Int64, limit: Int) throws -> (through: Int64, sequences: [Int64]) {
         try index.read { db in
             let through = try Self.indexedThrough(db)
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
             var arguments: StatementArguments = [holderID, before]
-            arguments += StatementArguments(actions.isEmpty ? [""] : actions)
+            arguments += StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [max(0, limit)]
             let sequences = try Int64.fetchAll(db, sql: """
                 SELECT sequence FROM holder_records WHERE holder_id = ? AND sequence < ? AND action IN (\(placeholders))

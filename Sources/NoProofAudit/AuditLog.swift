@@ -387,14 +387,14 @@ package final class AuditLog: Sendable {
     /// Records about one holder, newest first, with sequence below `before` (nil: from the newest)
     /// and one of `actions`; at most `limit`. The index in `audit-holders.sqlite` gives the records
     /// it covers; the few after it (it follows the log a moment behind) are read from the log.
-    package func records(aboutHolder holderID: String, actions: [String], before: Int64? = nil, limit: Int) throws -> [AuditRecord] {
+    package func records(aboutHolder holderID: String, actions: [AuditAction], before: Int64? = nil, limit: Int) throws -> [AuditRecord] {
         let before = before ?? Int64.max
         let limit = max(0, limit)
         let (through, indexed) = try holderIndex?.sequences(aboutHolder: holderID, actions: actions, before: before, limit: limit) ?? (0, [])
         return try database.read { db in
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
             var arguments: StatementArguments = [through, before, holderID]
-            arguments += StatementArguments(actions.isEmpty ? [""] : actions)
+            arguments += StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [limit]
             // The records after the index's reach: a range of the primary key.
             var records = try Row.fetchAll(db, sql: """
@@ -434,10 +434,10 @@ package final class AuditLog: Sendable {
     /// The latest record with one of `actions` and type code `typeCode`, searching back from the end
     /// (used at start-up for the seal keys, which every start records: the search stops at the
     /// previous start's records).
-    package func latestRecord(actions: [String], typeCode: String) throws -> AuditRecord? {
+    package func latestRecord(actions: [AuditAction], typeCode: String) throws -> AuditRecord? {
         try database.read { db in
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
-            var arguments = StatementArguments(actions.isEmpty ? [""] : actions)
+            var arguments = StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [typeCode]
             return try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE action IN (\(placeholders)) AND type_code = ? ORDER BY sequence DESC LIMIT 1",
                                     arguments: arguments).map(Self.record)
@@ -447,9 +447,9 @@ package final class AuditLog: Sendable {
     static func record(_ row: Row) -> AuditRecord {
         var record = AuditRecord(
             atMillis: row["at_millis"], unitCode: row["unit_code"], credentialID: row["credential_id"], staff: row["staff"],
-            action: row["action"], itemCode: row["item_code"], caseReference: row["case_reference"],
+            action: AuditAction(rawValue: row["action"]), itemCode: row["item_code"], caseReference: row["case_reference"],
             holderID: row["holder_id"], typeCode: row["type_code"], licenceID: row["licence_id"],
-            result: row["result"], proofSerial: row["proof_serial"],
+            result: AuditResult(rawValue: row["result"]), proofSerial: row["proof_serial"],
             counterpartUnit: (row["counterpart_unit"] as String?) ?? ""
         )
         record.sequence = row["sequence"]
@@ -480,8 +480,8 @@ package final class AuditLog: Sendable {
     package func recordsIssuedProofs() throws -> Bool {
         try database.read { db in
             try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM audit WHERE (action = 'Lookup' AND result = 'found') OR action = 'Verification.Answer')
-                """) ?? false
+                SELECT EXISTS (SELECT 1 FROM audit WHERE (action = ? AND result = ?) OR action = ?)
+                """, arguments: [AuditAction.lookup.rawValue, AuditResult.found.rawValue, AuditAction.verificationAnswer.rawValue]) ?? false
         }
     }
 
@@ -518,94 +518,6 @@ package enum AuditLogError: Error, CustomStringConvertible {
         case .unreadableRow(let sequence): "audit record \(sequence) has a value of the wrong type; cannot build its chain hash"
         }
     }
-}
-
-/// A position in the audit chain: a record's sequence and its chain hash (the anchor an operator
-/// publishes and compares later).
-package struct AuditHead: Sendable, Hashable, CustomStringConvertible {
-    package var sequence: Int64
-    package var hash: [UInt8]
-    package init(sequence: Int64, hash: [UInt8]) {
-        self.sequence = sequence
-        self.hash = hash
-    }
-    package var hashHex: String { hash.map { String(format: "%02x", $0) }.joined() }
-    /// `SEQUENCE:HEX`, the form `noproofd audit-verify --anchor` takes.
-    package var description: String { "\(sequence):\(hashHex)" }
-
-    /// Parses `SEQUENCE:HEX` (64 hex digits).
-    package init?(parsing text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let sequence = Int64(parts[0]), sequence >= 0, parts[1].count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        var index = parts[1].startIndex
-        while index < parts[1].endIndex {
-            let next = parts[1].index(index, offsetBy: 2)
-            guard let byte = UInt8(parts[1][index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(sequence: sequence, hash: bytes)
-    }
-}
-
-/// Where and why the chain first fails to verify: `sequence` is the first record that is wrong or
-/// missing (for deletions, the first deleted sequence).
-package struct ChainBreak: Sendable, Hashable, CustomStringConvertible {
-    package enum Reason: Sendable, Hashable {
-        /// The stored hash is not SHA-256(previous hash ‖ this record): a field of this record was
-        /// edited, its hash replaced, rows swapped, or the previous record rewritten together with its hash.
-        case hashMismatch
-        /// Records from `sequence` up to `resumesAt - 1` are gone (deleted).
-        case sequenceGap(resumesAt: Int64)
-        /// The record has no 32-byte chain hash (inserted or edited outside the log).
-        case missingHash
-        /// A column holds a value of the wrong type (e.g. a number where text belongs).
-        case malformedField(String)
-        /// The table's AUTOINCREMENT counter reached `through` but the last record is earlier: the
-        /// trailing records were deleted.
-        case trailingRowsDeleted(through: Int64)
-        /// The record at the anchor's sequence has a different hash than the anchor published earlier.
-        case anchorMismatch
-        /// The chain ends before the anchor's sequence (records deleted since it was published).
-        case anchorMissing
-    }
-
-    package var sequence: Int64
-    package var reason: Reason
-
-    package init(sequence: Int64, reason: Reason) {
-        self.sequence = sequence
-        self.reason = reason
-    }
-
-    package var description: String {
-        switch reason {
-        case .hashMismatch:
-            "record \(sequence): stored chain hash does not match SHA-256(previous hash ‖ record) — a field of this record "
-                + "was edited or its hash replaced, rows were reordered, or record \(sequence - 1) was rewritten with a recomputed hash"
-        case .sequenceGap(let resumesAt):
-            resumesAt - 1 == sequence ? "record \(sequence) is missing (deleted); the chain resumes at \(resumesAt)"
-                : "records \(sequence)–\(resumesAt - 1) are missing (deleted); the chain resumes at \(resumesAt)"
-        case .missingHash: "record \(sequence): no chain hash (row written outside the audit log)"
-        case .malformedField(let column): "record \(sequence): column \(column) holds a value of the wrong type (edited)"
-        case .trailingRowsDeleted(let through):
-            "records \(sequence)–\(through) are missing (deleted from the end; the table's counter reached \(through))"
-        case .anchorMismatch: "record \(sequence): chain hash differs from the anchor published for it (history rewritten)"
-        case .anchorMissing: "the chain ends before the anchor's record \(sequence) (records deleted since the anchor)"
-        }
-    }
-}
-
-/// The outcome of `AuditLog.verifyChain`.
-package struct ChainVerification: Sendable, Hashable {
-    /// Records whose hash verified (all of them when intact; those before the break otherwise).
-    package var recordsChecked: Int
-    /// The last verified record (the head when intact); sequence 0 and 32 zero bytes when none.
-    package var head: AuditHead
-    /// The first break, or nil when the whole chain verifies.
-    package var firstBreak: ChainBreak?
-    package var isIntact: Bool { firstBreak == nil }
 }
 
 /// Constants and row reading shared by the backfill, the writer and the verifier.
@@ -662,9 +574,9 @@ package enum AuditChain {
                 rows.append(PageRow(sequence: sequence, content: .malformed("counterpart_unit"), hash: hash))
                 continue
             }
-            var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: texts[3],
+            var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: AuditAction(rawValue: texts[3]),
                                      itemCode: texts[4], caseReference: texts[5], holderID: texts[6], typeCode: texts[7],
-                                     licenceID: texts[8], result: texts[9], proofSerial: texts[10], counterpartUnit: counterpart)
+                                     licenceID: texts[8], result: AuditResult(rawValue: texts[9]), proofSerial: texts[10], counterpartUnit: counterpart)
             record.sequence = sequence
             rows.append(PageRow(sequence: sequence, content: .record(record), hash: hash))
         }

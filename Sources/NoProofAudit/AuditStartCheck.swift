@@ -102,8 +102,8 @@ package enum AuditStartCheck {
     /// head (if known) in `proof_serial`, where the previous trail was moved in `licence_id`.
     package static func epochRecord(reason: String, previousHead: AuditHead?, previousTrail: String?, at moment: Date) -> AuditRecord {
         AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: "", credentialID: "",
-                    staff: "operator", action: "Audit.NewEpoch", itemCode: "", caseReference: String(reason.prefix(500)),
-                    holderID: "", typeCode: "", licenceID: previousTrail ?? "", result: "started",
+                    staff: "operator", action: .auditNewEpoch, itemCode: "", caseReference: String(reason.prefix(500)),
+                    holderID: "", typeCode: "", licenceID: previousTrail ?? "", result: .started,
                     proofSerial: previousHead.map { "\($0)" } ?? "unknown")
     }
 }

@@ -50,7 +50,7 @@ extension AuditLog {
     /// When this trail's epoch began: its first record's time when that is `Audit.NewEpoch`, else
     /// the beginning of time.
     package func epochStartMillis() throws -> Int64 {
-        guard let first = try records(after: 0, limit: 1).first, first.action == "Audit.NewEpoch" else { return .min }
+        guard let first = try records(after: 0, limit: 1).first, first.action == .auditNewEpoch else { return .min }
         return first.atMillis
     }
 }

@@ -38,8 +38,8 @@ package enum SupervisionTally {
     }
 
     /// The metric a record counts under for its own unit.
-    package static func metric(action: String, result: String) -> String {
-        String("\(action)|\(result)".prefix(maxMetricLength))
+    package static func metric(action: AuditAction, result: AuditResult) -> String {
+        String("\(action.rawValue)|\(result.rawValue)".prefix(maxMetricLength))
     }
 
     /// The increments one record makes.

@@ -42,9 +42,9 @@ package enum AuditChainHash {
         field(tag)
         integer(sequence)
         integer(record.atMillis)
-        field(record.unitCode); field(record.credentialID); field(record.staff); field(record.action)
+        field(record.unitCode); field(record.credentialID); field(record.staff); field(record.action.rawValue)
         field(record.itemCode); field(record.caseReference); field(record.holderID); field(record.typeCode)
-        field(record.licenceID); field(record.result); field(record.proofSerial)
+        field(record.licenceID); field(record.result.rawValue); field(record.proofSerial)
         if !record.counterpartUnit.isEmpty {
             field("counterpart")
             field(record.counterpartUnit)

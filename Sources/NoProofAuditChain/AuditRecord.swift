@@ -6,16 +6,16 @@ package struct AuditRecord: Hashable, Sendable {
     package var unitCode: String
     package var credentialID: String
     package var staff: String
-    /// The RPC, e.g. "Lookup".
-    package var action: String
+    /// The RPC or event, e.g. `.lookup` (stored and chained as its raw value).
+    package var action: AuditAction
     package var itemCode: String
     package var caseReference: String
     /// The holder asked about (full ID: the audit store is access-controlled; logs mask it).
     package var holderID: String
     package var typeCode: String
     package var licenceID: String
-    /// "found", "not_found", "revoked", "suspended", "expired", "invalid_argument", ...
-    package var result: String
+    /// What it came to, e.g. `.found`, `.notFound`, `.denied` (stored and chained as its raw value).
+    package var result: AuditResult
     package var proofSerial: String
     /// The other unit an event concerns (e.g. the issuing unit of a verification request the
     /// record's unit filed), so the supervision tallies count it for that unit too. Stored and
@@ -23,9 +23,9 @@ package struct AuditRecord: Hashable, Sendable {
     /// be recomputed from chained records (see docs/SUPERVISION.md, docs/AUDIT.md).
     package var counterpartUnit: String = ""
 
-    package init(atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: String,
+    package init(atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: AuditAction,
                  itemCode: String, caseReference: String, holderID: String, typeCode: String,
-                 licenceID: String = "", result: String, proofSerial: String = "", counterpartUnit: String = "") {
+                 licenceID: String = "", result: AuditResult, proofSerial: String = "", counterpartUnit: String = "") {
         self.atMillis = atMillis
         self.unitCode = unitCode
         self.credentialID = credentialID

@@ -5,7 +5,6 @@ import NoProofProtocol
 import NoProofUnitStore
 import NoProofUnits
 import Synchronization
-import NoProofAudit
 import NoProofAuditChain
 
 /// Purpose-bound access control (Art. 5, 16): a proof request must be made by an active
@@ -31,12 +30,12 @@ package final class AccessGate: LookupAccess {
     private let logger: Logger
     private let denials: DenialWriter
     /// Where automatic publications (an approved list reaching its effective time) are audited.
-    private let audit: AuditLog
+    private let audit: any AuditTrail
     /// Refusals recorded so far, by kind and reason (metrics read them at scrape time).
     package let refusals = RefusalCounts()
 
     package init(store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
-                 audit: AuditLog, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                 audit: any AuditTrail, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
         self.audit = audit
         self.denials = DenialWriter(store: store, logger: logger)
@@ -57,7 +56,7 @@ package final class AccessGate: LookupAccess {
             let published = try await store.publishDue(at: moment)
             if !published.isEmpty {
                 let records = published.map {
-                    UnitService.listAuditRecord($0, action: "List.Publish", unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
+                    UnitService.listAuditRecord($0, action: .listPublish, unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
                 }
                 do {
                     for record in records { _ = try await audit.append(record) }
@@ -232,8 +231,8 @@ package final class AccessGate: LookupAccess {
         }
         let records = suspicions.map {
             AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unit, credentialID: $0.credentialID,
-                        staff: $0.staff, action: "Harvest.Suspected", itemCode: "", caseReference: $0.summary, holderID: "",
-                        typeCode: "", licenceID: $0.signal.rawValue, result: "suspected")
+                        staff: $0.staff, action: .harvestSuspected, itemCode: "", caseReference: $0.summary, holderID: "",
+                        typeCode: "", licenceID: $0.signal.rawValue, result: .suspected)
         }
         let logger = self.logger
         Task {

@@ -95,16 +95,16 @@ package struct AuditService: Sendable {
         do {
             _ = try await audit.append(AuditRecord(
                 atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), unitCode: caller.unitCode,
-                credentialID: caller.credentialID, staff: context.staff ?? "", action: "Audit.ProveRecord", itemCode: "",
-                caseReference: "", holderID: record.holderID, typeCode: "", licenceID: "\(record.sequence)", result: "proved"))
+                credentialID: caller.credentialID, staff: context.staff ?? "", action: .auditProveRecord, itemCode: "",
+                caseReference: "", holderID: record.holderID, typeCode: "", licenceID: "\(record.sequence)", result: .proved))
         } catch {
             logger.error("audit write failed", metadata: ["action": "Audit.ProveRecord", "error": "\(error)"])
         }
         return ProveRecordResponse(
             record: AuditRecordFields(sequence: UInt64(record.sequence), atMillis: record.atMillis, unitCode: record.unitCode,
-                                      credentialID: record.credentialID, staff: record.staff, action: record.action,
+                                      credentialID: record.credentialID, staff: record.staff, action: record.action.rawValue,
                                       itemCode: record.itemCode, caseReference: record.caseReference, holderID: record.holderID,
-                                      typeCode: record.typeCode, licenceID: record.licenceID, result: record.result,
+                                      typeCode: record.typeCode, licenceID: record.licenceID, result: record.result.rawValue,
                                       proofSerial: record.proofSerial, counterpartUnit: record.counterpartUnit),
             previousChainHash: proof.previousChainHash, chainHash: proof.chainHash, head: head.message, path: proof.path)
     }

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NoProofProtocol
-import NoProofAudit
 import NoProofAuditChain
 
 /// Privileged changes fail closed (docs/AUDIT.md, "Privileged changes: intent first"): the audit
@@ -21,11 +20,8 @@ import NoProofAuditChain
 /// is still given (the change was made and is attributable), and the error is logged. An intent
 /// without an outcome in the trail therefore means "may have been made": the store tells.
 package enum AuditedChange {
-    /// The result of an intent record.
-    package static let intended = "intended"
-
     /// The answer when the intent cannot be recorded.
-    package static func notRecorded(_ action: String) -> RPCError {
+    package static func notRecorded(_ action: AuditAction) -> RPCError {
         RPCError(.unavailable, "the audit trail could not record this change (\(action)), so nothing was changed; retry "
                  + "(if it persists, check the server's data folder and its log)")
     }
@@ -33,13 +29,13 @@ package enum AuditedChange {
     /// Records `intent` (each with result `intended`), runs `change`, then records `outcome(result)`.
     /// With no intent records there is nothing to make fail closed: only the change runs.
     package static func run<T>(
-        audit: AuditLog, logger: Logger, intent: [AuditRecord],
+        audit: any AuditTrail, logger: Logger, intent: [AuditRecord],
         change: () async throws -> T, outcome: (T) -> [AuditRecord]
     ) async throws -> T {
         guard !intent.isEmpty else { return try await change() }
         let intents = intent.map { record -> AuditRecord in
             var record = record
-            record.result = intended
+            record.result = .intended
             return record
         }
         do {
@@ -55,7 +51,7 @@ package enum AuditedChange {
             let status = RPCError(error).code.name.lowercased()
             let failed = intent.map { record -> AuditRecord in
                 var record = record
-                record.result = "failed \(status)"
+                record.result = .failed(status: status)
                 return record
             }
             do {
@@ -79,14 +75,14 @@ package enum AuditedChange {
 
     /// Appends through the log's group-committing writer (never blocking a cooperative thread on
     /// the database lock) and waits until every record is durable.
-    static func append(_ records: [AuditRecord], to audit: AuditLog) async throws {
+    static func append(_ records: [AuditRecord], to audit: any AuditTrail) async throws {
         for record in records { _ = try await audit.append(record) }
     }
 }
 
 extension AuditRecord {
     /// This record with another result (an intent's outcome).
-    func with(result: String) -> AuditRecord {
+    func with(result: AuditResult) -> AuditRecord {
         var record = self
         record.result = result
         return record

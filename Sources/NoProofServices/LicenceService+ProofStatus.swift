@@ -7,7 +7,6 @@ import NoProofProtocol
 import NoProofSeals
 import NoProofServer
 import NoProofSQLite
-import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
 
@@ -25,8 +24,8 @@ extension LicenceService {
         let unit = try context.requireUnit()
         let checkedAt = millis()
         var record = AuditRecord(atMillis: checkedAt, unitCode: unit.unitCode, credentialID: unit.credentialID,
-                                 staff: Self.actingStaff(context), action: "ProofStatus", itemCode: "", caseReference: "",
-                                 holderID: "", typeCode: "", result: "")
+                                 staff: Self.actingStaff(context), action: .proofStatus, itemCode: "", caseReference: "",
+                                 holderID: "", typeCode: "", result: .unset)
         let statement: ProofStatusStatement
         do {
             let (proof, body) = try verifiedProof(request)
@@ -39,11 +38,11 @@ extension LicenceService {
             statement = try await status(of: body, digest: ProofStatusStatement.digest(ofBody: proof.body), checkedAt: checkedAt)
         } catch {
             let failure = RPCError(error)
-            record.result = failure.code.name.lowercased()
+            record.result = AuditResult(rawValue: failure.code.name.lowercased())
             _ = try? await audit.append(record)
             throw failure
         }
-        record.result = statement.status
+        record.result = AuditResult(rawValue: statement.status)
         do {
             _ = try await audit.append(record)
         } catch {

@@ -11,7 +11,6 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
-import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
 
@@ -23,7 +22,7 @@ import NoProofLicenceStore
 package struct LicenceService: Sendable {
     let library: LicenceLibrary
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any AuditTrail
     let now: @Sendable () -> Date
     /// Purpose-bound access control from the item lists; nil serves every authenticated unit
     /// (a library without units, as in tests of the library alone).
@@ -35,7 +34,7 @@ package struct LicenceService: Sendable {
     let logger: Logger
 
     /// `overload`: when lookups are shed with UNAVAILABLE because the audit writer is behind.
-    package init(library: LicenceLibrary, keyring: SealKeyring, audit: AuditLog, gate: any LookupAccess,
+    package init(library: LicenceLibrary, keyring: SealKeyring, audit: any AuditTrail, gate: any LookupAccess,
                  overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.licences")) {
         self.library = library
@@ -74,24 +73,24 @@ package struct LicenceService: Sendable {
             let unit = try context.requireUnit()
             guard let message = request.licence else { throw RPCError(.invalidArgument, "licence: required") }
             let licence = try NoProofDomain.Licence(message: message)
-            let intent = licenceRecord(context, unit: unit, action: "Licence.Issue", licenceID: licence.id.description,
+            let intent = licenceRecord(context, unit: unit, action: .licenceIssue, licenceID: licence.id.description,
                                        holder: licence.holder.key, typeCode: licence.typeCode)
             let issued = try await audited([intent], {
                 try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-            }, outcome: { issued in [intent.with(result: "issued \(issued.status.rawValue)")] })
+            }, outcome: { issued in [intent.with(result: .issued(status: issued.status.rawValue))] })
             return LicenceResponse(licence: LicenceMessage(issued))
         }
         registry.unary(LicenceMethods.amendLicence, AmendLicenceRequest.self, LicenceResponse.self) { request, context in
             let unit = try context.requireUnit()
             let amendment = try Self.amendment(request)
             let current = try? await library.licence(id: request.licenceID)
-            let intent = licenceRecord(context, unit: unit, action: "Licence.Amend", licenceID: String(request.licenceID.prefix(128)),
+            let intent = licenceRecord(context, unit: unit, action: .licenceAmend, licenceID: String(request.licenceID.prefix(128)),
                                        holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason,
                                        detail: Self.amendedFields(amendment))
             let amended = try await audited([intent], {
                 try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
                                         byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-            }, outcome: { amended in [intent.with(result: "amended v\(amended.version)")] })
+            }, outcome: { amended in [intent.with(result: .amended(version: amended.version))] })
             return LicenceResponse(licence: LicenceMessage(amended))
         }
         for (method, change) in [(LicenceMethods.suspendLicence, LicenceLibrary.StatusChange.suspend),
@@ -99,13 +98,13 @@ package struct LicenceService: Sendable {
             registry.unary(method, ChangeLicenceStatusRequest.self, LicenceResponse.self) { request, context in
                 let unit = try context.requireUnit()
                 let current = try? await library.licence(id: request.licenceID)
-                let action = change == .suspend ? "Licence.Suspend" : change == .reinstate ? "Licence.Reinstate" : "Licence.Revoke"
+                let action: AuditAction = change == .suspend ? .licenceSuspend : change == .reinstate ? .licenceReinstate : .licenceRevoke
                 let intent = licenceRecord(context, unit: unit, action: action, licenceID: String(request.licenceID.prefix(128)),
                                            holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason)
                 let changed = try await audited([intent], {
                     try await library.change(request.licenceID, to: change, reason: request.reason,
                                              byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-                }, outcome: { _ in [intent.with(result: change == .suspend ? "suspended" : change == .reinstate ? "reinstated" : "revoked")] })
+                }, outcome: { _ in [intent.with(result: change == .suspend ? .suspended : change == .reinstate ? .reinstated : .revoked)] })
                 context.logger.debug("licence status changed", metadata: ["licence": "\(changed.id)", "change": "\(change.rawValue)"])
                 return LicenceResponse(licence: LicenceMessage(changed))
             }
@@ -114,11 +113,11 @@ package struct LicenceService: Sendable {
                        beforeDecoding: { bytes, context in try admitImport(bytes, context: context) }) { request, context in
             let unit = try context.requireUnit()
             // One record per call, before and after the batch: the rows' digest and count, then the counts written.
-            let intent = licenceRecord(context, unit: unit, action: "Licence.Import", licenceID: "\(request.licences.count) rows",
+            let intent = licenceRecord(context, unit: unit, action: .licenceImport, licenceID: "\(request.licences.count) rows",
                                        detail: Self.importDigest(request.licences))
             return try await audited([intent], { try await importLicences(request, unit: unit) }, outcome: { response in
-                [intent.with(result: "imported inserted=\(response.inserted) updated=\(response.updated) "
-                                 + "unchanged=\(response.unchanged) rejected=\(response.rejected.count)")]
+                [intent.with(result: .imported(inserted: Int(response.inserted), updated: Int(response.updated),
+                                               unchanged: Int(response.unchanged), rejected: response.rejected.count))]
             })
         }
     }
@@ -135,8 +134,8 @@ package struct LicenceService: Sendable {
         let purpose = request.purpose ?? Purpose()
         var record = AuditRecord(
             atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
-            action: "Lookup", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
-            holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: ""
+            action: .lookup, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+            holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: .unset
         )
         // A proof the cited item lists as cancelled or excluded is answered from the list, with its
         // version and what to do, before the code is checked against the licence-type catalogue.
@@ -145,7 +144,7 @@ package struct LicenceService: Sendable {
                                                         caseReference: purpose.caseReference, proofCode: request.typeCode,
                                                         signedInStaff: unit.staffID) {
             let (refusal, guidance) = noProof
-            record.result = guidance?.refusalToken ?? (refusal.error.code == .invalidArgument ? "invalid_argument" : "denied")
+            record.result = guidance?.refusalToken.map(AuditResult.init(rawValue:)) ?? (refusal.error.code == .invalidArgument ? .invalidArgument : .denied)
             if let holder = try? Holder.parse(request.holderID, field: "holder_id") { record.holderID = holder.key }
             let refused = record
             let issuer = self.issuer
@@ -162,13 +161,13 @@ package struct LicenceService: Sendable {
             (holder, type) = try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
             record.holderID = holder.key    // canonical, so "who looked at my data" finds it by the holder's key
         } catch {
-            record.result = "invalid_argument"
+            record.result = .invalidArgument
             let failure = RPCError(error)
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
         }
         guard type.connected else {
-            record.result = "not_connected"
+            record.result = .notConnected
             let failure = Self.notConnected(type)
             issuer.record(record) { respond(.failure(Self.afterAudit($0, failure))) }
             return
@@ -182,7 +181,7 @@ package struct LicenceService: Sendable {
             disclosure = allowed
             context.stamps?.mark(.admitted)
         case .refused(let refusal):
-            record.result = refusal.error.code == .resourceExhausted ? "rate_limited" : "denied"
+            record.result = refusal.error.code == .resourceExhausted ? .rateLimited : .denied
             let refused = record
             let issuer = self.issuer
             let gate = self.gate
@@ -204,7 +203,7 @@ package struct LicenceService: Sendable {
         }
         let failed: @Sendable (NoProofError) -> Void = { error in
             var failed = pending
-            failed.result = "unavailable"
+            failed.result = .unavailable
             issuer.record(failed) { respond(.failure(Self.afterAudit($0, RPCError(error)))) }
         }
         // At once for the embedded store; over a shared one after the cache has caught up with
@@ -242,7 +241,7 @@ package struct LicenceService: Sendable {
                 extractedAtMillis: record.atMillis, staff: record.staff, withheldFields: withheld
             )
             let bytes = ProtoCodec.encode(body)
-            record.result = "found"
+            record.result = .found
             record.licenceID = licence.id.description
             record.proofSerial = serial
             issuer.issue(body: bytes, record: record, stamps: context.stamps) { result in
@@ -258,12 +257,12 @@ package struct LicenceService: Sendable {
                 }
             }
         case .notFound:
-            record.result = "not_found"
+            record.result = .notFound
             gate.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
             let failure = RPCError(.notFound, "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
             issuer.record(record, stamps: context.stamps) { respond(.failure(Self.afterAudit($0, failure))) }
         case .notInForce(let licence, let status):
-            record.result = status.rawValue
+            record.result = AuditResult(rawValue: status.rawValue)
             record.licenceID = licence.id.description
             let failure = RPCError(.failedPrecondition,
                                    "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued")
@@ -303,9 +302,9 @@ package struct LicenceService: Sendable {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
         var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
-                                 action: "GetLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+                                 action: .getLicence, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
                                  holderID: String(request.holderID.prefix(64)), typeCode: "",
-                                 licenceID: String(request.licenceID.prefix(128)), result: "")
+                                 licenceID: String(request.licenceID.prefix(128)), result: .unset)
         do {
             if request.holderID.isEmpty {
                 throw RPCError(.invalidArgument, "holder_id: required: the holder the case is about (a licence is read only together with its holder's id)")
@@ -333,13 +332,13 @@ package struct LicenceService: Sendable {
                 gate.noteMiss(unitCode: unit.unitCode, staff: record.staff, credentialID: unit.credentialID)
                 throw missing
             }
-            record.result = "found"
+            record.result = .found
             _ = try await audit.append(record)
             let (minimised, withheld) = disclosure.apply(to: licence)
             return GetLicenceResponse(licence: LicenceMessage(minimised), withheldFields: withheld)
         } catch {
             let failure = RPCError(error)
-            record.result = failure.code.name.lowercased()
+            record.result = AuditResult(rawValue: failure.code.name.lowercased())
             _ = try? await audit.append(record)
             throw failure
         }
@@ -352,8 +351,8 @@ package struct LicenceService: Sendable {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
         var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
-                                 action: "CheckLicence", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
-                                 holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: "")
+                                 action: .checkLicence, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+                                 holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: .unset)
         // A cancelled or excluded proof of the cited item: the list's answer, before the catalogue check.
         if !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
            let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
@@ -361,7 +360,7 @@ package struct LicenceService: Sendable {
                                                         signedInStaff: unit.staffID) {
             let (refusal, guidance) = noProof
             await gate.recorded(refusal.ticket)
-            record.result = guidance?.refusalToken ?? (refusal.error.code == .invalidArgument ? "invalid_argument" : "denied")
+            record.result = guidance?.refusalToken.map(AuditResult.init(rawValue:)) ?? (refusal.error.code == .invalidArgument ? .invalidArgument : .denied)
             if let holder = try? Holder.parse(request.holderID, field: "holder_id") { record.holderID = holder.key }
             do { _ = try await audit.append(record) } catch { throw RPCError(.unavailable, "the check could not be recorded in the audit trail; retry") }
             throw refusal.error
@@ -392,13 +391,13 @@ package struct LicenceService: Sendable {
                 let recorded = declared.key == "holder_name" ? licence.holderName : licence.fields[declared.key]
                 return FieldCheck(key: declared.key, result: recorded == declared.value ? .match : .mismatch)
             }
-            record.result = checks.contains { $0.result != .match } ? "mismatch" : "match"
+            record.result = checks.contains { $0.result != .match } ? .mismatch : .match
             record.licenceID = licence.id.description
             _ = try await audit.append(record)
             return CheckLicenceResponse(status: status.rawValue, fields: checks)
         } catch {
             let failure = RPCError(error)
-            record.result = failure.code.name.lowercased()
+            record.result = AuditResult(rawValue: failure.code.name.lowercased())
             _ = try? await audit.append(record)
             throw failure
         }
@@ -523,11 +522,11 @@ package struct LicenceService: Sendable {
     /// The audit record of a licence write by the connection's unit and acting staff member:
     /// the licence in `licence_id` (an import: its row count), its holder and type, the reason in
     /// `case_reference`, the fields amended or an import's digest in `proof_serial`.
-    private func licenceRecord(_ context: CallContext, unit: AuthenticatedUnit, action: String, licenceID: String,
+    private func licenceRecord(_ context: CallContext, unit: AuthenticatedUnit, action: AuditAction, licenceID: String,
                                holder: String = "", typeCode: String = "", reason: String = "", detail: String = "") -> AuditRecord {
         AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
                     action: action, itemCode: "", caseReference: String(reason.prefix(200)), holderID: holder, typeCode: typeCode,
-                    licenceID: licenceID, result: "", proofSerial: String(detail.prefix(500)))
+                    licenceID: licenceID, result: .unset, proofSerial: String(detail.prefix(500)))
     }
 
     /// A licence write fails closed (`AuditedChange`): its intent is durable before the library changes.

@@ -9,7 +9,6 @@ import NoProofProtocol
 import NoProofSeals
 import NoProofUnits
 import NoProofServer
-import NoProofAudit
 import NoProofAuditChain
 import NoProofLicenceStore
 
@@ -36,7 +35,7 @@ struct MismatchCorrection: Sendable {
     let store: any OversightStore
     let library: LicenceLibrary
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any AuditTrail
     let logger: Logger
     /// Where written notices are pushed to the units' watch streams.
     let hub: CorrectionNoticeHub
@@ -52,7 +51,7 @@ struct MismatchCorrection: Sendable {
     }
 
     /// The actions whose `found` records mean "this unit fetched the licence".
-    static let fetches = ["Lookup", "GetLicence"]
+    static let fetches: [AuditAction] = [.lookup, .getLicence]
 
     /// - Parameter disclosure: the data fields the raising unit's item needs (its published list);
     ///   the corrected proof carries those and the corrected fields, and names the rest as withheld.
@@ -90,11 +89,11 @@ struct MismatchCorrection: Sendable {
         let millis = OversightService.millis(moment)
         let reason = "record corrected after mismatch case \(existing.id)"
         let amendIntent = AuditRecord(atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                      action: "Licence.Amend", itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
-                                      licenceID: licence.id.description, result: "", proofSerial: LicenceService.amendedFields(amendment))
+                                      action: .licenceAmend, itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
+                                      licenceID: licence.id.description, result: .unset, proofSerial: LicenceService.amendedFields(amendment))
         let reverifyIntent = AuditRecord(atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                         action: "Oversight.Reverify", itemCode: existing.itemCode, caseReference: existing.caseReference,
-                                         holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: "")
+                                         action: .oversightReverify, itemCode: existing.itemCode, caseReference: existing.caseReference,
+                                         holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: .unset)
         let actor = "\(unit.unitCode)/\(unit.credentialID)/\(staff)"
         let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: { () async throws -> Done in
             let amended = try await LicenceWriteActor.$current.withValue(actor) {
@@ -117,7 +116,7 @@ struct MismatchCorrection: Sendable {
                 withheldFields: withheld))
             let seal = keyring.seal(body, kind: .verification)
             let proof = SealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
-            let notices = try Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
+            let notices = try await Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
                                            proof: ProtoCodec.encode(proof), audit: audit, at: moment)
             let noticed = notices.map(\.unit)
             let (record, changed) = try await store.updateMismatch(id: existing.id) { m throws(NoProofError) in
@@ -133,16 +132,16 @@ struct MismatchCorrection: Sendable {
             return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
         }, outcome: { (done: Done) -> [AuditRecord] in
             guard done.changed else { return [] }
-            var outcomes = [amendIntent.with(result: "amended v\(done.version)"), reverifyIntent.with(result: MismatchFinding.recordCorrected.rawValue)]
-            var issued = reverifyIntent.with(result: "issued")
-            issued.action = "Oversight.CorrectedProof"
+            var outcomes = [amendIntent.with(result: .amended(version: done.version)), reverifyIntent.with(result: AuditResult(rawValue: MismatchFinding.recordCorrected.rawValue))]
+            var issued = reverifyIntent.with(result: .issued)
+            issued.action = .oversightCorrectedProof
             issued.licenceID = licence.id.description
             issued.proofSerial = done.serial
             issued.counterpartUnit = existing.unit
             outcomes.append(issued)
             for code in done.noticed {
-                var told = reverifyIntent.with(result: "noticed")
-                told.action = "Oversight.CorrectionNotice"
+                var told = reverifyIntent.with(result: .noticed)
+                told.action = .oversightCorrectionNotice
                 told.caseReference = existing.id
                 told.licenceID = licence.id.description
                 told.counterpartUnit = code
@@ -158,10 +157,10 @@ struct MismatchCorrection: Sendable {
     /// One notice per unit that fetched `licence` (any earlier version) before now, other than
     /// its issuing unit, plus the raising unit, which gets the corrected proof.
     static func notices(for mismatch: MismatchCase, licence: NoProofDomain.Licence, holder: String, fields: [String], proof: [UInt8],
-                        audit: AuditLog, at moment: Date) throws -> [CorrectionNotice] {
-        let records = try audit.records(aboutHolder: holder, actions: fetches, limit: 10_000)
+                        audit: any AuditTrail, at moment: Date) async throws -> [CorrectionNotice] {
+        let records = try await audit.records(aboutHolder: holder, actions: fetches, before: nil, limit: 10_000)
         var byUnit: [String: (references: [String], last: Int64)] = [:]
-        for record in records where record.result == "found" && record.licenceID == licence.id.description
+        for record in records where record.result == .found && record.licenceID == licence.id.description
             && record.unitCode != licence.issuerCode.value {
             var entry = byUnit[record.unitCode] ?? ([], 0)
             if !record.caseReference.isEmpty, !entry.references.contains(record.caseReference) { entry.references.append(record.caseReference) }

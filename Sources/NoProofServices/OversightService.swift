@@ -10,7 +10,6 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
-import NoProofAudit
 import NoProofAuditChain
 
 /// Oversight records over RPC (`noproof.v1.Oversight`, Art. 2, 7, 11, 12, 18).
@@ -37,7 +36,7 @@ import NoProofAuditChain
 package final class OversightService: Sendable {
     let store: any OversightStore
     let units: any UnitStore
-    let audit: AuditLog
+    let audit: any AuditTrail
     let verifications: (any VerificationStore)?
     let rule: CheckRiskRule
     let correction: MismatchCorrection?
@@ -53,7 +52,7 @@ package final class OversightService: Sendable {
     ///   - library, keyring: when both are given, a record_corrected finding amends the licence,
     ///     issues the corrected proof and writes the correction notices (`MismatchCorrection`);
     ///     without them it changes the case record only.
-    package init(store: any OversightStore, units: any UnitStore, audit: AuditLog, verifications: (any VerificationStore)? = nil,
+    package init(store: any OversightStore, units: any UnitStore, audit: any AuditTrail, verifications: (any VerificationStore)? = nil,
                  rule: CheckRiskRule = .standard, library: LicenceLibrary? = nil, keyring: SealKeyring? = nil,
                  now: @escaping @Sendable () -> Date = { Date() },
                  logger: Logger = Logger(label: "noproof.oversight")) {
@@ -105,7 +104,7 @@ package final class OversightService: Sendable {
             let (existing, staff) = try await openerAction(request.mismatchID, context: context, to: "ask for supplementary material on")
             let moment = now()
             let text = request.text
-            return try await mismatchTransition(existing, context: context, action: "Oversight.RequestSupplement", staff: staff) {
+            return try await mismatchTransition(existing, context: context, action: .oversightRequestSupplement, staff: staff) {
                 m throws(NoProofError) in try m.requestSupplement(text, by: staff, at: moment)
             }
         }
@@ -113,7 +112,7 @@ package final class OversightService: Sendable {
             let (existing, staff) = try await openerAction(request.mismatchID, context: context, to: "record supplementary material on")
             let moment = now()
             let text = request.text
-            return try await mismatchTransition(existing, context: context, action: "Oversight.RecordSupplement", staff: staff) {
+            return try await mismatchTransition(existing, context: context, action: .oversightRecordSupplement, staff: staff) {
                 m throws(NoProofError) in try m.recordSupplement(text, by: staff, at: moment)
             }
         }
@@ -147,7 +146,7 @@ package final class OversightService: Sendable {
                 return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff,
                                                     disclosure: disclosure, at: moment)
             }
-            return try await mismatchTransition(existing, context: context, action: "Oversight.Reverify", staff: staff, result: finding.rawValue) {
+            return try await mismatchTransition(existing, context: context, action: .oversightReverify, staff: staff, result: AuditResult(rawValue: finding.rawValue)) {
                 m throws(NoProofError) in
                 try m.reverify(finding: finding, note: note, corrected: values, actingUnit: unit.unitCode, credential: credential,
                                by: staff, at: moment)
@@ -158,13 +157,13 @@ package final class OversightService: Sendable {
             let moment = now()
             if request.outcome.isEmpty {
                 let reference = request.reference
-                return try await mismatchTransition(existing, context: context, action: "Oversight.AppealFiled", staff: staff) {
+                return try await mismatchTransition(existing, context: context, action: .oversightAppealFiled, staff: staff) {
                     m throws(NoProofError) in try m.fileAppeal(reference: reference, by: staff, at: moment)
                 }
             }
             let outcome = try AppealOutcome.parse(request.outcome)
             let note = request.note
-            return try await mismatchTransition(existing, context: context, action: "Oversight.AppealDecided", staff: staff, result: outcome.rawValue) {
+            return try await mismatchTransition(existing, context: context, action: .oversightAppealDecided, staff: staff, result: AuditResult(rawValue: outcome.rawValue)) {
                 m throws(NoProofError) in try m.decideAppeal(outcome, note: note, by: staff, at: moment)
             }
         }
@@ -200,7 +199,7 @@ package final class OversightService: Sendable {
             let (existing, staff) = try await taskForceAction(request.complaintID, context: context, to: "route complaints")
             let target = try await activeUnit(request.unitCode.isEmpty ? existing.unit : request.unitCode, field: "unit_code")
             let moment = now()
-            return try await complaintTransition(existing, context: context, action: "Oversight.RouteComplaint", staff: staff, result: "routed to \(target.code.value)") {
+            return try await complaintTransition(existing, context: context, action: .oversightRouteComplaint, staff: staff, result: .routed(to: target.code.value)) {
                 c throws(NoProofError) in try c.route(to: target.code.value, unitName: target.name, by: staff, at: moment)
             }
         }
@@ -209,15 +208,15 @@ package final class OversightService: Sendable {
             let existing = try await readableComplaint(request.complaintID, context: context)
             let staff = try await member(UnitService.requireStaff(context), of: unit)
             let (moment, answer) = (now(), request.answer)
-            return try await complaintTransition(existing, context: context, action: "Oversight.AnswerComplaint", staff: staff) {
+            return try await complaintTransition(existing, context: context, action: .oversightAnswerComplaint, staff: staff) {
                 c throws(NoProofError) in try c.answer(answer, actingUnit: unit.unitCode, by: staff, at: moment)
             }
         }
         registry.unary(OversightMethods.closeComplaint, CloseComplaintRequest.self, ComplaintResponse.self) { [self] request, context in
             let (existing, staff) = try await taskForceAction(request.complaintID, context: context, to: "close complaints")
             let (moment, substantiated, note) = (now(), request.substantiated, request.note)
-            return try await complaintTransition(existing, context: context, action: "Oversight.CloseComplaint", staff: staff,
-                                                 result: substantiated ? "substantiated" : "unsubstantiated") {
+            return try await complaintTransition(existing, context: context, action: .oversightCloseComplaint, staff: staff,
+                                                 result: substantiated ? .substantiated : .unsubstantiated) {
                 c throws(NoProofError) in try c.close(substantiated: substantiated, note: note, by: staff, at: moment)
             }
         }
@@ -281,10 +280,10 @@ package final class OversightService: Sendable {
             }
             return CommitmentResponse(commitment: message(stored), replayed: true)
         }
-        try await audited(context: context, action: "Oversight.RecordCommitment", staff: staff, item: stored.itemCode,
+        try await audited(context: context, action: .oversightRecordCommitment, staff: staff, item: stored.itemCode,
                           caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
-                          result: "recorded, check due \(ISO8601DateFormatter().string(from: stored.checkDueAt))"
-                            + (stored.flagged ? "; flagged: earlier false \((stored.earlierFalse ?? []).prefix(5).joined(separator: ",")), risk \(stored.risk.rawValue)" : ""),
+                          result: .recorded(checkDue: ISO8601DateFormatter().string(from: stored.checkDueAt),
+                            detail: stored.flagged ? "; flagged: earlier false \((stored.earlierFalse ?? []).prefix(5).joined(separator: ",")), risk \(stored.risk.rawValue)" : ""),
                           at: moment)
         if stored.flagged {
             logger.debug("commitment flagged: the applicant has earlier commitments found false",
@@ -306,9 +305,9 @@ package final class OversightService: Sendable {
             try c.recordCheck(outcome: outcome, evidence: evidence, by: staff, at: moment)
         }
         guard changed else { return CommitmentResponse(commitment: message(record), replayed: true) }
-        try await audited(context: context, action: "Oversight.CheckCommitment", staff: staff, item: record.itemCode,
+        try await audited(context: context, action: .oversightCheckCommitment, staff: staff, item: record.itemCode,
                           caseReference: record.caseReference, holder: record.holderID, type: record.proofType, id: record.id,
-                          result: outcome.rawValue + (record.checkedLate ? " late" : ""), at: moment)
+                          result: record.checkedLate ? AuditResult(rawValue: outcome.rawValue).late : AuditResult(rawValue: outcome.rawValue), at: moment)
         if outcome == .foundFalse {
             logger.warning("commitment found false: flagged for the unit and the task force office",
                            metadata: ["commitment": "\(record.id)", "unit": "\(record.unit)"])
@@ -335,9 +334,9 @@ package final class OversightService: Sendable {
                              listed: listed?.method, note: request.note, by: staff, at: moment)
         let (stored, created) = try await store.insertLedgerEntry(entry)
         guard created else { return LedgerEntryResponse(entry: Self.message(stored), replayed: true) }
-        try await audited(context: context, action: "Oversight.AddLedgerEntry", staff: staff, item: stored.itemCode,
+        try await audited(context: context, action: .oversightAddLedgerEntry, staff: staff, item: stored.itemCode,
                           caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
-                          result: "volunteered; list: \(stored.listedMethod)\(stored.notToBeAskedFor ? " (not to be asked for)" : "")", at: moment)
+                          result: .volunteered(list: stored.listedMethod, detail: stored.notToBeAskedFor ? " (not to be asked for)" : ""), at: moment)
         return LedgerEntryResponse(entry: Self.message(stored), replayed: false)
     }
 
@@ -366,15 +365,15 @@ package final class OversightService: Sendable {
             }
             return MismatchResponse(mismatch: Self.message(stored), replayed: true)
         }
-        try await audited(context: context, action: "Oversight.OpenMismatch", staff: staff, item: stored.itemCode, caseReference: stored.caseReference,
-                          holder: stored.holderID, type: stored.proofType, id: stored.id, result: "open", at: moment)
+        try await audited(context: context, action: .oversightOpenMismatch, staff: staff, item: stored.itemCode, caseReference: stored.caseReference,
+                          holder: stored.holderID, type: stored.proofType, id: stored.id, result: .open, at: moment)
         return MismatchResponse(mismatch: Self.message(stored), replayed: false)
     }
 
     /// The linked lookup or verification request must be the opening unit's own and about this holder.
     private func checkLinks(_ request: OpenMismatchRequest, unit: AuthenticatedUnit) async throws {
         if request.auditSequence > 0 {
-            let found = try? audit.records(after: request.auditSequence - 1, limit: 1).first
+            let found = try? await audit.records(after: request.auditSequence - 1, limit: 1).first
             guard let found, found.sequence == request.auditSequence else {
                 throw RPCError(.invalidArgument, "audit_sequence: no audit record \(request.auditSequence)")
             }
@@ -393,13 +392,13 @@ package final class OversightService: Sendable {
         }
     }
 
-    private func mismatchTransition(_ existing: MismatchCase, context: CallContext, action: String, staff: String, result: String? = nil,
+    private func mismatchTransition(_ existing: MismatchCase, context: CallContext, action: AuditAction, staff: String, result: AuditResult? = nil,
                                     _ body: @escaping @Sendable (inout MismatchCase) throws(NoProofError) -> Bool) async throws -> MismatchResponse {
         let moment = now()
         let (record, changed) = try await store.updateMismatch(id: existing.id, body)
         guard changed else { return MismatchResponse(mismatch: Self.message(record), replayed: true) }
         try await audited(context: context, action: action, staff: staff, item: record.itemCode, caseReference: record.caseReference,
-                          holder: record.holderID, type: record.proofType, id: record.id, result: result ?? record.status.rawValue, at: moment)
+                          holder: record.holderID, type: record.proofType, id: record.id, result: result ?? AuditResult(rawValue: record.status.rawValue), at: moment)
         return MismatchResponse(mismatch: Self.message(record), replayed: false)
     }
 
@@ -425,18 +424,18 @@ package final class OversightService: Sendable {
             }
             return ComplaintResponse(complaint: Self.message(stored), replayed: true)
         }
-        try await audited(context: context, action: "Oversight.FileComplaint", staff: staff, item: "", caseReference: stored.channelReference,
-                          holder: "", type: "", id: stored.id, result: "registered: \(stored.breachType.rawValue) about \(stored.unit)", at: moment)
+        try await audited(context: context, action: .oversightFileComplaint, staff: staff, item: "", caseReference: stored.channelReference,
+                          holder: "", type: "", id: stored.id, result: .registered(breach: stored.breachType.rawValue, about: stored.unit), at: moment)
         return ComplaintResponse(complaint: Self.message(stored), replayed: false)
     }
 
-    private func complaintTransition(_ existing: Complaint, context: CallContext, action: String, staff: String, result: String? = nil,
+    private func complaintTransition(_ existing: Complaint, context: CallContext, action: AuditAction, staff: String, result: AuditResult? = nil,
                                      _ body: @escaping @Sendable (inout Complaint) throws(NoProofError) -> Bool) async throws -> ComplaintResponse {
         let moment = now()
         let (record, changed) = try await store.updateComplaint(id: existing.id, body)
         guard changed else { return ComplaintResponse(complaint: Self.message(record), replayed: true) }
         try await audited(context: context, action: action, staff: staff, item: "", caseReference: record.channelReference, holder: "",
-                          type: "", id: record.id, result: result ?? record.status.rawValue, at: moment)
+                          type: "", id: record.id, result: result ?? AuditResult(rawValue: record.status.rawValue), at: moment)
         return ComplaintResponse(complaint: Self.message(record), replayed: false)
     }
 
@@ -540,8 +539,8 @@ package final class OversightService: Sendable {
 
     /// Writes the audit record of a change made over RPC; UNAVAILABLE if it cannot be written
     /// (the change is stored, so a retry replays it and succeeds). `licence_id` carries the record id.
-    private func audited(context: CallContext, action: String, staff: String, item: String, caseReference: String, holder: String,
-                         type: String, id: String, result: String, at moment: Date) async throws {
+    private func audited(context: CallContext, action: AuditAction, staff: String, item: String, caseReference: String, holder: String,
+                         type: String, id: String, result: AuditResult, at moment: Date) async throws {
         let unit = try context.requireUnit()
         let entry = AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
                                 action: action, itemCode: item, caseReference: caseReference, holderID: holder, typeCode: type,

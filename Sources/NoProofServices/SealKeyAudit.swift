@@ -7,7 +7,7 @@ import NoProofAuditChain
 /// Seal-key events in the audit trail (Art. 9 seals; docs/AUDIT.md): what noproofd records at
 /// every start about the keys it seals with, and the operator's key rotations.
 package enum SealKeyAudit {
-    static let actions = ["SealKey.Create", "SealKey.Rotate", "SealKey.InUse"]
+    static let actions: [AuditAction] = [.sealKeyCreate, .sealKeyRotate, .sealKeyInUse]
 
     /// Audits the seal keys in use at this start: `SealKey.Create` for a key created now,
     /// `SealKey.InUse` for the key the trail last recorded. A key that differs from the one the
@@ -20,25 +20,25 @@ package enum SealKeyAudit {
         for key in keyring.currentKeys {
             let latest = try audit.latestRecord(actions: actions, typeCode: key.kind.rawValue)
             var previous = latest?.licenceID
-            var action = "SealKey.InUse"
-            var result = "in_use"
-            if let latest, latest.action == "SealKey.Rotate", latest.result == "intended" {
+            var action: AuditAction = .sealKeyInUse
+            var result: AuditResult = .inUse
+            if let latest, latest.action == .sealKeyRotate, latest.result == .intended {
                 // A rotation stopped between its intent and its outcome: either key may be in place.
                 if key.id == latest.licenceID {
-                    (action, result) = ("SealKey.Rotate", "rotated")
+                    (action, result) = (.sealKeyRotate, .rotated)
                 } else if key.id == latest.proofSerial {
-                    (action, result) = ("SealKey.Rotate", "not_completed")
+                    (action, result) = (.sealKeyRotate, .notCompleted)
                 }
                 previous = key.id
             }
             if !existing.contains(key.kind) {
-                (action, result) = ("SealKey.Create", "created")
+                (action, result) = (.sealKeyCreate, .created)
             } else if let previous, previous != key.id {
                 throw SealKeyReplaced(kind: key.kind, recorded: previous, found: key.id)
             }
             records.append(AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "system", action: action, itemCode: "",
                                        caseReference: "", holderID: "", typeCode: key.kind.rawValue, licenceID: key.id,
-                                       result: result, proofSerial: action == "SealKey.Rotate" ? latest?.proofSerial ?? "" : ""))
+                                       result: result, proofSerial: action == .sealKeyRotate ? latest?.proofSerial ?? "" : ""))
         }
         _ = try audit.appendBatch(records)
     }
@@ -53,14 +53,14 @@ package enum SealKeyAudit {
                                logger: Logger) throws -> (old: SealPublicKey, new: SealPublicKey) {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
         let keys = try SealKeyring.prepareRotation(directory: sealDirectory, kind: kind, now: moment)
-        func entry(_ result: String) -> AuditRecord {
-            AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "operator", action: "SealKey.Rotate", itemCode: "",
+        func entry(_ result: AuditResult) -> AuditRecord {
+            AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "operator", action: .sealKeyRotate, itemCode: "",
                         caseReference: String(reason.prefix(500)), holderID: "", typeCode: kind.rawValue, licenceID: keys.new.id,
                         result: result, proofSerial: keys.old.id)
         }
-        _ = try audit.appendBatch([entry("intended")])
+        _ = try audit.appendBatch([entry(.intended)])
         try SealKeyring.completeRotation(directory: sealDirectory, kind: kind, old: keys.old, reason: reason, now: moment)
-        _ = try audit.appendBatch([entry("rotated")])
+        _ = try audit.appendBatch([entry(.rotated)])
         logger.notice("seal key rotated", metadata: ["seal": "\(kind.rawValue)", "previous": "\(keys.old.id)", "now": "\(keys.new.id)",
                                                      "reason": "\(reason)"])
         return keys

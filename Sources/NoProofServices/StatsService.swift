@@ -3,7 +3,7 @@ import NoProofCodec
 import NoProofLibrary
 import NoProofProtocol
 import NoProofServer
-import NoProofAudit
+import NoProofAuditChain
 
 /// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume, and where lookups'
 /// time goes (the per-stage breakdown, `StageLatencies`).
@@ -12,10 +12,10 @@ package struct StatsService: Sendable {
 
     let statistics: ServerStatistics
     let library: LicenceLibrary
-    let audit: AuditLog
+    let audit: any AuditTrail
     let startedAt: Date
 
-    package init(statistics: ServerStatistics, library: LicenceLibrary, audit: AuditLog, startedAt: Date = Date()) {
+    package init(statistics: ServerStatistics, library: LicenceLibrary, audit: any AuditTrail, startedAt: Date = Date()) {
         self.statistics = statistics
         self.library = library
         self.audit = audit
@@ -25,13 +25,13 @@ package struct StatsService: Sendable {
     package func register(in registry: inout RPCRegistry) {
         registry.unary(Self.getStats, GetStatsRequest.self, GetStatsResponse.self) { _, context in
             _ = try context.requireUnit()
-            return try snapshot()
+            return try await snapshot()
         }
     }
 
-    package func snapshot() throws -> GetStatsResponse {
+    package func snapshot() async throws -> GetStatsResponse {
         let cache = library.cache.statistics
-        let head = try audit.head()
+        let head = try await audit.head()
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -46,7 +46,7 @@ package struct StatsService: Sendable {
             callsTotal: statistics.callsTotal, callsFailed: statistics.callsFailed,
             cache: CacheStats(hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
                               licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
-            auditRecords: UInt64(try audit.count()),
+            auditRecords: UInt64(try await audit.count()),
             auditHeadSequence: UInt64(max(0, head.sequence)), auditHeadHash: head.hash,
             callsInProgress: UInt64(max(0, statistics.callsInProgress)), callsShed: statistics.callsShed,
             maxPendingAnswerBytes: UInt64(max(0, statistics.maxPendingAnswerBytes)),

@@ -1,4 +1,5 @@
 import NoProofCodec
+import NoProofAuditChain
 
 /// Turns one unit's supervision tallies (metric `ACTION|RESULT[|counterpart]` → count, summed over
 /// the period; see `SupervisionTally`) and its oversight counts into the report's figures, and
@@ -52,7 +53,7 @@ package enum SupervisionFigures {
     /// The flag rules with the default thresholds.
     package static var rules: [Rule] { rules(.standard) }
 
-    static let lookupActions: Set<String> = ["Lookup", "GetLicence", "CheckLicence"]
+    static let lookupActions: Set<AuditAction> = [.lookup, .getLicence, .checkLicence]
 
     /// The figures of one unit, in report order. `oversight` nil: the oversight figures are not
     /// recorded by this server (shown as such, never as zero).
@@ -60,20 +61,20 @@ package enum SupervisionFigures {
     /// `periodDays`: the length of the period, for `system_unused`.
     package static func figures(tallies: [String: Int64], oversight: OversightFigures?, list: UnitListFacts? = nil, periodDays: Int = 1,
                                 thresholds: SupervisionThresholds = .standard) -> [ReportFigure] {
-        var own: [String: [String: UInt64]] = [:]          // action -> result -> count, the unit's own records
-        var counterpart: [String: [String: UInt64]] = [:]  // the same, for records naming the unit as counterpart
+        var own: [AuditAction: [AuditResult: UInt64]] = [:]          // action -> result -> count, the unit's own records
+        var counterpart: [AuditAction: [AuditResult: UInt64]] = [:]  // the same, for records naming the unit as counterpart
         for (metric, count) in tallies where count > 0 {
             var parts = metric.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 2 else { continue }
             let isCounterpart = parts.count == 3 && parts[2] == "counterpart"
             if parts.count == 3, !isCounterpart { parts[1] += "|" + parts[2] }
             if isCounterpart {
-                counterpart[parts[0], default: [:]][parts[1], default: 0] += UInt64(count)
+                counterpart[AuditAction(rawValue: parts[0]), default: [:]][AuditResult(rawValue: parts[1]), default: 0] += UInt64(count)
             } else {
-                own[parts[0], default: [:]][parts[1], default: 0] += UInt64(count)
+                own[AuditAction(rawValue: parts[0]), default: [:]][AuditResult(rawValue: parts[1]), default: 0] += UInt64(count)
             }
         }
-        func count(_ actions: Set<String>, _ results: Set<String>? = nil, counterpart useCounterpart: Bool = false) -> UInt64 {
+        func count(_ actions: Set<AuditAction>, _ results: Set<AuditResult>? = nil, counterpart useCounterpart: Bool = false) -> UInt64 {
             let source = useCounterpart ? counterpart : own
             var total: UInt64 = 0
             for action in actions {
@@ -82,13 +83,13 @@ package enum SupervisionFigures {
             return total
         }
         let lookups = count(lookupActions)
-        let found = count(lookupActions, ["found", "match", "mismatch"])
-        let notFound = count(lookupActions, ["not_found"])
-        let notInForce = count(lookupActions, ["revoked", "suspended", "expired"])
-        let denied = count(lookupActions, ["denied", "permission_denied", "cancelled", "excluded"])
-        let cancelledAsked = count(lookupActions, ["cancelled"])
-        let limited = count(lookupActions, ["rate_limited", "resource_exhausted"])
-        let verificationDenied = count(["Verification.File"], ["denied"])
+        let found = count(lookupActions, [.found, .match, .mismatch])
+        let notFound = count(lookupActions, [.notFound])
+        let notInForce = count(lookupActions, [.revoked, .suspended, .expired])
+        let denied = count(lookupActions, [.denied, .permissionDenied, .cancelled, .excluded])
+        let cancelledAsked = count(lookupActions, [.cancelled])
+        let limited = count(lookupActions, [.rateLimited, .resourceExhausted])
+        let verificationDenied = count([.verificationFile], [.denied])
         var figures: [ReportFigure] = [
             ReportFigure(key: "lookups", label: "data-sharing calls made (lookups, gets, checks)", value: lookups, recorded: true),
             ReportFigure(key: "lookups_found", label: "of which answered with the record (found, match, mismatch)", value: found, recorded: true),
@@ -100,33 +101,33 @@ package enum SupervisionFigures {
             ReportFigure(key: "lookups_other", label: "of which failed otherwise (invalid, not connected, unavailable)",
                          value: lookups - found - notFound - notInForce - denied - limited, recorded: true),
             ReportFigure(key: "verification_sent", label: "verification requests sent (filed and re-filed)",
-                         value: count(["Verification.File", "Verification.Refile"], ["filed"]), recorded: true),
+                         value: count([.verificationFile, .verificationRefile], [.filed]), recorded: true),
             ReportFigure(key: "verification_received", label: "verification requests received",
-                         value: count(["Verification.File", "Verification.Refile"], ["filed"], counterpart: true), recorded: true),
+                         value: count([.verificationFile, .verificationRefile], [.filed], counterpart: true), recorded: true),
             ReportFigure(key: "verification_answered_in_time", label: "requests received answered in time",
-                         value: count(["Verification.Answer"], ["verified", "not_on_record"]), recorded: true),
+                         value: count([.verificationAnswer], [.verified, .notOnRecord]), recorded: true),
             ReportFigure(key: "verification_answered_late", label: "requests received answered late",
-                         value: count(["Verification.Answer"], ["verified late", "not_on_record late"]), recorded: true),
+                         value: count([.verificationAnswer], [.verified.late, .notOnRecord.late]), recorded: true),
             ReportFigure(key: "verification_returned", label: "requests received returned (not the unit's duty)",
-                         value: count(["Verification.Return"]), recorded: true),
+                         value: count([.verificationReturn]), recorded: true),
             ReportFigure(key: "verification_returned_late", label: "of which returned after the 30 minutes for a return",
-                         value: count(["Verification.Return"], ["returned late"]), recorded: true),
+                         value: count([.verificationReturn], [.returned.late]), recorded: true),
             ReportFigure(key: "verification_overdue", label: "requests received that went overdue (each escalated to the supervisor)",
-                         value: count(["Verification.Escalate"], ["escalated"]), recorded: true),
+                         value: count([.verificationEscalate], [.escalated]), recorded: true),
             ReportFigure(key: "verification_second_breaches", label: "second breaches (supervisor's 30 minutes passed too)",
-                         value: count(["Verification.SecondBreach"], ["second_breach"]), recorded: true),
+                         value: count([.verificationSecondBreach], [.secondBreach]), recorded: true),
             ReportFigure(key: "denied_calls", label: "calls refused: not allowed by the published list (lookups and verification)",
                          value: denied + verificationDenied, recorded: true),
             ReportFigure(key: "rate_limited_calls", label: "calls refused by the anti-harvesting limits", value: limited, recorded: true),
             ReportFigure(key: "harvesting_suspected", label: "bursts that look like harvesting (new cases, holders or misses by one staff member)",
-                         value: count(["Harvest.Suspected"], ["suspected"]), recorded: true),
+                         value: count([.harvestSuspected], [.suspected]), recorded: true),
             ReportFigure(key: "list_submissions", label: "list versions submitted",
-                         value: count(["List.Submit"], ["submitted", "submitted_late"]), recorded: true),
+                         value: count([.listSubmit], [.submitted, .submittedLate]), recorded: true),
             ReportFigure(key: "list_changes_late", label: "list changes reported late (over 3 working days after the cause)",
-                         value: count(["List.LateChange"], ["late"]), recorded: true),
+                         value: count([.listLateChange], [.lateChange]), recorded: true),
         ]
-        let sent = count(["Verification.File", "Verification.Refile"], ["filed"])
-        let handled = count(["Verification.Answer", "Verification.Return"])
+        let sent = count([.verificationFile, .verificationRefile], [.filed])
+        let handled = count([.verificationAnswer, .verificationReturn])
         if let list {
             let unused = list.takesPart && list.itemsUsingSystem > 0 && periodDays >= thresholds.systemUnusedMinimumDays
                 && lookups == 0 && sent == 0 && handled == 0

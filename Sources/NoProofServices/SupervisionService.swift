@@ -7,7 +7,6 @@ import NoProofProtocol
 import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
-import NoProofAudit
 import NoProofAuditChain
 
 /// Supervision over RPC (`noproof.v1.Supervision`, Art. 15, 16, 20).
@@ -25,7 +24,7 @@ import NoProofAuditChain
 ///
 /// Every call is audited itself (`Supervision.Report`, `Supervision.WhoLooked`, `Supervision.Exempt`).
 package struct SupervisionService: Sendable {
-    let audit: AuditLog
+    let audit: any AuditTrail
     let units: any UnitStore
     let oversight: (any OversightCountsSource)?
     /// Licence-type (and proof) code to its name, for who-looked entries.
@@ -39,7 +38,7 @@ package struct SupervisionService: Sendable {
     let logger: Logger
 
     /// The audit actions by which a unit obtains a holder's data (shown by `WhoLooked`).
-    package static let dataActions = ["Lookup", "GetLicence", "CheckLicence", "ProofStatus", "Verification.File", "Verification.Refile", "Verification.Answer"]
+    package static let dataActions: [AuditAction] = [.lookup, .getLicence, .checkLicence, .proofStatus, .verificationFile, .verificationRefile, .verificationAnswer]
     /// Longest period of one report, in days.
     static let maxPeriodDays = 3660
 
@@ -47,7 +46,7 @@ package struct SupervisionService: Sendable {
     ///   figures as not recorded.
     /// - Parameter thresholds: the flag rules' thresholds (noproofd's `flagThresholds`).
     /// - Parameter exemptions: where Art. 17 exemptions are stored (noproofd: the oversight store).
-    package init(audit: AuditLog, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
+    package init(audit: any AuditTrail, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
                  thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil, issuers: Set<String> = [],
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.supervision")) {
         self.audit = audit
@@ -105,7 +104,7 @@ package struct SupervisionService: Sendable {
         }
         let tallies: [String: [String: Int64]]
         do {
-            tallies = try audit.tallies(fromDay: from.daysSinceEpoch, throughDay: to.daysSinceEpoch, unitCode: unitCode)
+            tallies = try await audit.tallies(fromDay: from.daysSinceEpoch, throughDay: to.daysSinceEpoch, unitCode: unitCode)
         } catch {
             logger.error("supervision tallies unreadable", metadata: ["error": "\(error)"])
             throw RPCError(.unavailable, "the audit trail's tallies could not be read; retry")
@@ -147,9 +146,9 @@ package struct SupervisionService: Sendable {
         }
         let moment = now()
         await record(AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID,
-                                 staff: context.staff ?? "", action: "Supervision.Report", itemCode: "",
+                                 staff: context.staff ?? "", action: .supervisionReport, itemCode: "",
                                  caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
-                                 result: "reported"))
+                                 result: .reported))
         return SupervisionReportResponse(fromDate: from.description, toDate: to.description, units: rows,
                                          rules: SupervisionFigures.rules(thresholds).map { "\($0.code): \($0.text)" })
     }
@@ -204,13 +203,13 @@ package struct SupervisionService: Sendable {
         let exemption = try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
                                ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
         let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID, staff: staffID,
-                                 action: "Supervision.Exempt", itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
-                                 typeCode: exemption.ground, licenceID: exemption.id, result: AuditedChange.intended,
+                                 action: .supervisionExempt, itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
+                                 typeCode: exemption.ground, licenceID: exemption.id, result: .intended,
                                  counterpartUnit: unit.value)
         let stored = try await AuditedChange.run(audit: audit, logger: logger, intent: [intent], change: { () async throws -> (record: FlagExemption, created: Bool) in
             try await exemptions.insertExemption(exemption)
         }, outcome: { result in
-            var record = intent.with(result: result.created ? "exempted" : "already exempted")
+            var record = intent.with(result: result.created ? .exempted : .alreadyExempted)
             record.licenceID = result.record.id
             return [record]
         })
@@ -237,9 +236,9 @@ package struct SupervisionService: Sendable {
         guard let exemptions else { return ListExemptionsResponse() }
         let found = try await exemptions.exemptions(unit: unitCode, from: from, through: to)
         await record(AuditRecord(atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
-                                 staff: context.staff ?? "", action: "Supervision.ListExemptions", itemCode: "",
+                                 staff: context.staff ?? "", action: .supervisionListExemptions, itemCode: "",
                                  caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
-                                 result: "listed \(found.count)"))
+                                 result: .listed(count: found.count)))
         return ListExemptionsResponse(exemptions: found.map(Self.info))
     }
 
@@ -264,7 +263,7 @@ package struct SupervisionService: Sendable {
         let found: [AuditRecord]
         do {
             // One more than asked, to know whether there is a next page.
-            found = try audit.records(aboutHolder: holder.key, actions: Self.dataActions, before: before, limit: limit + 1)
+            found = try await audit.records(aboutHolder: holder.key, actions: Self.dataActions, before: before, limit: limit + 1)
         } catch {
             logger.error("audit trail unreadable", metadata: ["error": "\(error)"])
             throw RPCError(.unavailable, "the audit trail could not be read; retry")
@@ -286,15 +285,15 @@ package struct SupervisionService: Sendable {
         }
         let entries = page.map { record in
             WhoLookedEntry(atMillis: record.atMillis, unitCode: record.unitCode, unitName: unitNames[record.unitCode] ?? "",
-                           action: record.action, itemCode: record.itemCode, itemName: itemNames[record.unitCode]?[record.itemCode] ?? "",
+                           action: record.action.rawValue, itemCode: record.itemCode, itemName: itemNames[record.unitCode]?[record.itemCode] ?? "",
                            typeCode: record.typeCode,
                            typeName: typeNames[record.typeCode] ?? proofNames[record.unitCode]?[record.typeCode] ?? "",
-                           result: record.result, auditSequence: UInt64(max(0, record.sequence)))
+                           result: record.result.rawValue, auditSequence: UInt64(max(0, record.sequence)))
         }
         let next = found.count > limit ? page.last.map { String($0.sequence) } ?? "" : ""
         await record(AuditRecord(atMillis: Self.millis(now()), unitCode: portal.unitCode, credentialID: portal.credentialID,
-                                 staff: context.staff ?? "", action: "Supervision.WhoLooked", itemCode: "", caseReference: request.pageToken,
-                                 holderID: holder.key, typeCode: "", licenceID: "\(entries.count) entries", result: "listed"))
+                                 staff: context.staff ?? "", action: .supervisionWhoLooked, itemCode: "", caseReference: request.pageToken,
+                                 holderID: holder.key, typeCode: "", licenceID: "\(entries.count) entries", result: .listed))
         return WhoLookedResponse(holderID: holder.key, entries: entries, nextPageToken: next)
     }
 

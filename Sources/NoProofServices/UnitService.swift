@@ -7,7 +7,6 @@ import NoProofProtocol
 import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
-import NoProofAudit
 import NoProofAuditChain
 
 /// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`).
@@ -33,7 +32,7 @@ package struct UnitService: Sendable {
     let store: any UnitStore
     let gate: AccessGate
     /// The audit trail; nil only in tests of the unit service alone.
-    let audit: AuditLog
+    let audit: any AuditTrail
     let now: @Sendable () -> Date
     let credentialRounds: Int
     let logger: Logger
@@ -49,7 +48,7 @@ package struct UnitService: Sendable {
     ///   - gate: reloaded after list changes so lookups see new published lists; nil when the
     ///     server has no access control.
     ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
-    package init(store: any UnitStore, gate: AccessGate, audit: AuditLog, credentialRounds: Int = CredentialHash.defaultRounds,
+    package init(store: any UnitStore, gate: AccessGate, audit: any AuditTrail, credentialRounds: Int = CredentialHash.defaultRounds,
                  now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
                  sessions: LiveSessions? = nil) {
         self.sessions = sessions
@@ -85,11 +84,11 @@ package struct UnitService: Sendable {
                 try StaffMember(message: entry, active: true, field: "staff[\(index)]")
             }
             let moment = now()
-            let intent = try auditRecord(context, action: "Unit.Create", staff: staff, subject: created.code.value,
+            let intent = try auditRecord(context, action: .unitCreate, staff: staff, subject: created.code.value,
                                          counterpart: created.code.value, at: moment)
             try await audited([intent], { () async throws in
                 try await store.createUnit(created, staff: members, at: moment)
-            }, outcome: { _ in [intent.with(result: "created")] })
+            }, outcome: { _ in [intent.with(result: .created)] })
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
             try? await gate.refresh(publishingDue: false)
             return GetUnitResponse(unit: UnitInfo(created))
@@ -101,11 +100,11 @@ package struct UnitService: Sendable {
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
             let changed = try ServiceUnit(message: message)
             let moment = now()
-            let intent = try auditRecord(context, action: "Unit.Update", staff: staff, subject: changed.code.value,
+            let intent = try auditRecord(context, action: .unitUpdate, staff: staff, subject: changed.code.value,
                                          counterpart: changed.code.value, at: moment)
             try await audited([intent], { () async throws in
                 try await store.updateUnit(changed, at: moment)
-            }, outcome: { _ in [intent.with(result: changed.active ? "updated" : "deactivated")] })
+            }, outcome: { _ in [intent.with(result: changed.active ? .updated : .deactivated)] })
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
             await reloadGate()
             return GetUnitResponse(unit: UnitInfo(changed))
@@ -123,11 +122,11 @@ package struct UnitService: Sendable {
             guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
             let moment = now()
             let target = try await store.credential(id: request.credentialID)
-            let intent = try auditRecord(context, action: "Credential.Revoke", staff: staff, subject: String(request.credentialID.prefix(128)),
+            let intent = try auditRecord(context, action: .credentialRevoke, staff: staff, subject: String(request.credentialID.prefix(128)),
                                          counterpart: target?.unitCode.value ?? "", at: moment)
             let revoked = try await audited([intent], { () async throws in
                 try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
-            }, outcome: { _ in [intent.with(result: "revoked")] })
+            }, outcome: { _ in [intent.with(result: .revoked)] })
             // Sessions already open with it end now, not just new authentications.
             let closed = sessions?.revoke(
                 credentialID: revoked.id,
@@ -183,7 +182,7 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
             let moment = now()
-            return try await listChange("List.Draft", context, staff, list: code, version: nil) { () async throws(NoProofError) in try await store.createDraft(unit: code, by: staff, at: moment) }
+            return try await listChange(.listDraft, context, staff, list: code, version: nil) { () async throws(NoProofError) in try await store.createDraft(unit: code, by: staff, at: moment) }
         }
         registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
@@ -193,7 +192,7 @@ package struct UnitService: Sendable {
             }
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Save", context, staff, list: code, version: version) { () async throws(NoProofError) in
+            return try await listChange(.listSave, context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.saveDraft(unit: code, version: version, items: items, changes: changes, by: staff, at: moment)
             }
         }
@@ -202,7 +201,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "submit")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Submit", context, staff, list: code, version: version) { () async throws(NoProofError) in
+            return try await listChange(.listSubmit, context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.submitList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -210,7 +209,7 @@ package struct UnitService: Sendable {
             let (code, staff) = try ownList(request.unitCode, context: context, to: "reopen")
             let version = try Self.version(request.version)
             let moment = now()
-            return try await listChange("List.Reopen", context, staff, list: code, version: version) { () async throws(NoProofError) in
+            return try await listChange(.listReopen, context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.reopenList(unit: code, version: version, by: staff, at: moment)
             }
         }
@@ -218,7 +217,7 @@ package struct UnitService: Sendable {
             let (code, version, staff) = try await review(request.unitCode, request.version, context: context, to: "approve")
             let moment = now()
             let effective = request.effectiveAtMillis == 0 ? moment : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
-            return try await listChange("List.Approve", context, staff, list: code, version: version) { () async throws(NoProofError) in
+            return try await listChange(.listApprove, context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.approveList(unit: code, version: version, reviewerStaff: staff, at: moment, effectiveAt: effective)
             }
         }
@@ -228,7 +227,7 @@ package struct UnitService: Sendable {
                 throw RPCError(.invalidArgument, "reason: required — a rejection must say why, so the unit knows what to change")
             }
             let moment = now()
-            return try await listChange("List.Reject", context, staff, list: code, version: version) { () async throws(NoProofError) in
+            return try await listChange(.listReject, context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.rejectList(unit: code, version: version, reviewerStaff: staff, at: moment, reason: request.reason)
             }
         }
@@ -246,7 +245,7 @@ package struct UnitService: Sendable {
                 return ItemListResponse(list: ItemList(current))
             }
             let moment = now()
-            return try await listChange("List.Publish", context, staff, list: code, version: version) { () async throws(NoProofError) in
+            return try await listChange(.listPublish, context, staff, list: code, version: version) { () async throws(NoProofError) in
                 try await store.publishList(unit: code, version: version, actor: "\(unit.unitCode)/\(staff)", at: moment)
             }
         }
@@ -288,11 +287,11 @@ package struct UnitService: Sendable {
         guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
         let year = try CalendarYear(message: message)
         let moment = now()
-        let intent = try auditRecord(context, action: "Calendar.Publish", staff: staff, subject: "CALENDAR \(year.year)",
+        let intent = try auditRecord(context, action: .calendarPublish, staff: staff, subject: "CALENDAR \(year.year)",
                                      counterpart: unit.unitCode, at: moment)
         let published = try await audited([intent], { () async throws in
             try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
-        }, outcome: { published in [intent.with(result: "v\(published.version)\(year.provisional ? " provisional" : "")")] })
+        }, outcome: { published in [intent.with(result: .calendar(version: published.version, provisional: year.provisional))] })
         logger.info("calendar year published", metadata: ["year": "\(year.year)", "version": "\(published.version)", "by": "\(staff)",
                                                           "holidays": "\(year.holidays.count)", "working_days": "\(year.workingDays.count)"])
         return PublishCalendarYearResponse(year: CalendarYearInfo(published))
@@ -300,14 +299,14 @@ package struct UnitService: Sendable {
 
     /// Runs a list change, audits it (a submission also audits each change it reports late) and
     /// reloads the access gate's lists so lookups follow at once.
-    private func listChange(_ action: String, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
+    private func listChange(_ action: AuditAction, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
                             _ body: () async throws(NoProofError) -> ItemListVersion) async throws -> ItemListResponse {
         let unit = try context.requireUnit()
         let moment = now()
         // The intent names the version asked for (a new draft's number is the store's to give).
         let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
                                  action: action, itemCode: "", caseReference: version.map { "LIST \(code.value) v\($0)" } ?? "LIST \(code.value) new draft",
-                                 holderID: "", typeCode: "", licenceID: "", result: "",
+                                 holderID: "", typeCode: "", licenceID: "", result: .unset,
                                  counterpartUnit: code.value == unit.unitCode ? "" : code.value)
         let list = try await audited([intent], { () async throws in try await body() }, outcome: { list in
             listRecords(list, action: action, unit: unit, staff: staff, at: moment)
@@ -318,15 +317,15 @@ package struct UnitService: Sendable {
 
     /// The outcome records of a list step: the step with the list's new status, and for a
     /// submission each change it reports late.
-    private func listRecords(_ list: ItemListVersion, action: String, unit: AuthenticatedUnit, staff: String, at moment: Date) -> [AuditRecord] {
+    private func listRecords(_ list: ItemListVersion, action: AuditAction, unit: AuthenticatedUnit, staff: String, at moment: Date) -> [AuditRecord] {
         var records = [Self.listAuditRecord(list, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff, at: moment)]
-        if action == "List.Submit" {
+        if action == .listSubmit {
             // Each late change once: a resubmission after a rejection does not count it again.
             records += list.newlyLateChanges.map { change in
                 AuditRecord(atMillis: Self.millis(moment), unitCode: list.unitCode.value, credentialID: unit.credentialID, staff: staff,
-                            action: "List.LateChange", itemCode: change.itemCode, caseReference: Self.listSubject(list),
+                            action: .listLateChange, itemCode: change.itemCode, caseReference: Self.listSubject(list),
                             holderID: "", typeCode: change.proofCode ?? "", licenceID: change.kind.rawValue,
-                            result: "late", proofSerial: change.timeliness.map { "\($0.workingDaysElapsed) working days" } ?? "")
+                            result: .lateChange, proofSerial: change.timeliness.map { "\($0.workingDaysElapsed) working days" } ?? "")
             }
         }
         return records
@@ -338,12 +337,12 @@ package struct UnitService: Sendable {
     /// The audit record of a step in a list's life cycle: the result is the list's new status
     /// (`submitted_late` for a submission declaring a late change); the list's unit is the
     /// counterpart when another unit (the task force office) acts.
-    static func listAuditRecord(_ list: ItemListVersion, action: String, unitCode: String, credentialID: String, staff: String,
+    static func listAuditRecord(_ list: ItemListVersion, action: AuditAction, unitCode: String, credentialID: String, staff: String,
                                 at moment: Date) -> AuditRecord {
-        let late = action == "List.Submit" && !list.lateChanges.isEmpty
+        let late = action == .listSubmit && !list.lateChanges.isEmpty
         return AuditRecord(atMillis: millis(moment), unitCode: unitCode, credentialID: credentialID, staff: staff, action: action,
                            itemCode: "", caseReference: listSubject(list), holderID: "", typeCode: "", licenceID: "",
-                           result: late ? "submitted_late" : list.status.rawValue,
+                           result: late ? .submittedLate : AuditResult(rawValue: list.status.rawValue),
                            counterpartUnit: list.unitCode.value == unitCode ? "" : list.unitCode.value)
     }
 
@@ -351,12 +350,12 @@ package struct UnitService: Sendable {
 
     /// The audit record of an administrative change by the connection's unit (its result is set
     /// by `audited`: `intended`, then the outcome).
-    private func auditRecord(_ context: CallContext, action: String, staff: String, subject: String,
+    private func auditRecord(_ context: CallContext, action: AuditAction, staff: String, subject: String,
                              counterpart: String, at moment: Date) throws -> AuditRecord {
         let unit = try context.requireUnit()
         return AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
                            action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
-                           result: "", counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)
+                           result: .unset, counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)
     }
 
     /// Makes a privileged change fail closed (`AuditedChange`): `intent` is durable before `change`
@@ -420,16 +419,16 @@ package struct UnitService: Sendable {
         // One intent per unit whose list the file loads; the outcome names each version loaded.
         let intents = Set(loading.entries.map(\.unitCode.value)).sorted().map { code in
             AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                        action: "List.Load", itemCode: "", caseReference: "LIST \(code) load", holderID: "", typeCode: "",
-                        licenceID: "", result: "", counterpartUnit: code == unit.unitCode ? "" : code)
+                        action: .listLoad, itemCode: "", caseReference: "LIST \(code) load", holderID: "", typeCode: "",
+                        licenceID: "", result: .unset, counterpartUnit: code == unit.unitCode ? "" : code)
         }
         let report = try await audited(intents, { () async throws in
             try await store.loadLists(loading, by: staff, at: moment)
         }, outcome: { report in
             report.loaded.map {
                 AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                            action: "List.Load", itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
-                            licenceID: "", result: "draft", counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
+                            action: .listLoad, itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
+                            licenceID: "", result: .draft, counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
             }
         })
         if !report.loaded.isEmpty { await reloadGate() }
@@ -460,10 +459,10 @@ package struct UnitService: Sendable {
             try StaffMember(message: entry, active: true, field: "staff[\(index)]")
         }
         let moment = now()
-        let intent = try auditRecord(context, action: "Staff.Set", staff: actor, subject: code.value, counterpart: code.value, at: moment)
+        let intent = try auditRecord(context, action: .staffSet, staff: actor, subject: code.value, counterpart: code.value, at: moment)
         try await audited([intent], { () async throws in
             try await store.replaceStaff(of: code, with: members, at: moment)
-        }, outcome: { _ in [intent.with(result: "replaced")] })
+        }, outcome: { _ in [intent.with(result: .replaced)] })
         let staff = try await store.staff(of: code, includeInactive: true)
         logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)/\(actor)", "members": "\(members.count)"])
         await reloadGate()
@@ -486,11 +485,11 @@ package struct UnitService: Sendable {
         let (credential, secret) = try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
                                                         expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
                                                         rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
-        let intent = try auditRecord(context, action: "Credential.Issue", staff: staff, subject: credential.id,
+        let intent = try auditRecord(context, action: .credentialIssue, staff: staff, subject: credential.id,
                                      counterpart: target.code.value, at: moment)
         try await audited([intent], { () async throws in
             try await store.insertCredential(credential)
-        }, outcome: { _ in [intent.with(result: credential.kind == .unit ? "issued" : "issued \(credential.kind.rawValue)")] })
+        }, outcome: { _ in [intent.with(result: credential.kind == .unit ? .issued : .issued(kind: credential.kind.rawValue))] })
         logger.info("credential issued", metadata: [
             "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
             "kind": "\(credential.certificateSHA256 == nil ? "secret" : "client certificate")",

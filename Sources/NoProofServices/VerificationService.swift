@@ -8,7 +8,6 @@ import NoProofServer
 import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
-import NoProofAudit
 import NoProofAuditChain
 
 /// Department verification over RPC (`noproof.v1.Verification`, Art. 7, 9, 10, 11).
@@ -27,7 +26,7 @@ package final class VerificationService: Sendable {
     let store: any VerificationStore
     let units: any UnitStore
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any AuditTrail
     package let scheduler: VerificationScheduler
     package let events: VerificationEventHub
     let databaseBacked: @Sendable (String) -> Bool
@@ -41,7 +40,7 @@ package final class VerificationService: Sendable {
     ///   - databaseBacked: whether a proof type is a licence type of a database that is not yet
     ///     connected (the 30-minute rule applies); free proof codes are not.
     ///   - calendar: the calendar in force (the server passes the unit store's).
-    package init(store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: AuditLog,
+    package init(store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: any AuditTrail,
                  databaseBacked: @escaping @Sendable (String) -> Bool, now: @escaping @Sendable () -> Date = { Date() },
                  calendar: CalendarBook? = nil, logger: Logger = Logger(label: "noproof.verification")) {
         self.calendarBook = calendar
@@ -65,8 +64,8 @@ package final class VerificationService: Sendable {
     package func start() async throws(NoProofError) -> Int {
         await scheduler.setObserver { [self] request, kinds, moment in
             for kind in kinds {
-                await record(request, action: kind == "escalated" ? "Verification.Escalate" : "Verification.SecondBreach",
-                             unitCode: request.issuingUnit, credentialID: "", staff: "system", result: kind, at: moment)
+                await record(request, action: kind == "escalated" ? .verificationEscalate : .verificationSecondBreach,
+                             unitCode: request.issuingUnit, credentialID: "", staff: "system", result: AuditResult(rawValue: kind), at: moment)
                 events.publish(VerificationEvent(kind: kind, at: moment, request: request))
                 logger.warning("verification request \(kind == "escalated" ? "overdue: escalated to the supervisor" : "second breach: the supervisor's 30 minutes passed")",
                                metadata: ["request": "\(request.id)", "issuing_unit": "\(request.issuingUnit)"])
@@ -121,7 +120,7 @@ package final class VerificationService: Sendable {
         registry.unary(VerificationMethods.take, TakeVerificationRequest.self, VerificationResponse.self) { [self] request, context in
             let (existing, member) = try await actionable(request.requestID, context: context, to: "take")
             let moment = now()
-            return try await transition(existing, context: context, action: "Verification.Take", kind: "taken", staff: member.id, at: moment) {
+            return try await transition(existing, context: context, action: .verificationTake, kind: "taken", staff: member.id, at: moment) {
                 request throws(NoProofError) in
                 try request.take(by: member.id, isSupervisor: member.role == .supervisor, at: moment)
             }
@@ -137,7 +136,7 @@ package final class VerificationService: Sendable {
             }
             let moment = now()
             let reason = request.reason
-            return try await transition(existing, context: context, action: "Verification.Return", kind: "returned", staff: member.id, at: moment) {
+            return try await transition(existing, context: context, action: .verificationReturn, kind: "returned", staff: member.id, at: moment) {
                 request throws(NoProofError) in
                 try request.returnRequest(by: member.id, isSupervisor: member.role == .supervisor, reason: reason,
                                           suggestedUnit: suggested.value, at: moment)
@@ -179,10 +178,10 @@ package final class VerificationService: Sendable {
                                         issuing: issuing, at: moment)
         } catch let refusal as RPCError where refusal.code == .permissionDenied {
             await record(AuditRecord(atMillis: millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff.id,
-                                     action: "Verification.File", itemCode: String(purpose.itemCode.prefix(64)),
+                                     action: .verificationFile, itemCode: String(purpose.itemCode.prefix(64)),
                                      caseReference: String(purpose.caseReference.prefix(128)),
                                      holderID: (try? Holder.parse(request.holderID))?.key ?? String(request.holderID.prefix(64)),
-                                     typeCode: String(request.proofType.prefix(32)), result: "denied"))
+                                     typeCode: String(request.proofType.prefix(32)), result: .denied))
             throw refusal
         }
         guard let issuingUnit = try await registeredUnit(issuing), issuingUnit.active else {
@@ -217,7 +216,7 @@ package final class VerificationService: Sendable {
             }
             return VerificationResponse(request: record(stored), replayed: true)
         }
-        try await audited(stored, context: context, action: "Verification.File", staff: staff.id, result: "filed", at: moment)
+        try await audited(stored, context: context, action: .verificationFile, staff: staff.id, result: .filed, at: moment)
         await scheduler.arm(stored)
         events.publish(NoProofVerification.VerificationEvent(kind: "new", at: moment, request: stored))
         logger.info("verification request filed", metadata: ["request": "\(stored.id)", "from": "\(stored.requestingUnit)",
@@ -294,8 +293,8 @@ package final class VerificationService: Sendable {
                                      purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
                                      proofType: existing.proofType, issuing: target, at: moment, refiling: existing)
         } catch let refusal as RPCError where refusal.code == .permissionDenied {
-            await record(Self.auditRecord(existing, action: "Verification.Refile", unitCode: unit.unitCode, credentialID: unit.credentialID,
-                                          staff: staff.id, result: "denied", at: moment))
+            await record(Self.auditRecord(existing, action: .verificationRefile, unitCode: unit.unitCode, credentialID: unit.credentialID,
+                                          staff: staff.id, result: .denied, at: moment))
             throw refusal
         }
         guard let targetUnit = try await registeredUnit(target), targetUnit.active else {
@@ -307,7 +306,7 @@ package final class VerificationService: Sendable {
             try old.refiling(to: target.value, unitName: targetUnit.name, id: id, by: staff.id, databaseBacked: backed, at: moment, clock: clock)
         }
         guard created else { return VerificationResponse(request: record(new), replayed: true) }
-        try await audited(new, context: context, action: "Verification.Refile", staff: staff.id, result: "filed", at: moment)
+        try await audited(new, context: context, action: .verificationRefile, staff: staff.id, result: .filed, at: moment)
         await scheduler.arm(new)
         events.publish(NoProofVerification.VerificationEvent(kind: "new", at: moment, request: new))
         if let old = try? await store.request(id: existing.id) {
@@ -370,7 +369,7 @@ package final class VerificationService: Sendable {
         let proof = sealed
         let comparisons = checks
         let note = request.note
-        return try await transition(existing, context: context, action: "Verification.Answer", kind: "answered", staff: member.id, at: moment) {
+        return try await transition(existing, context: context, action: .verificationAnswer, kind: "answered", staff: member.id, at: moment) {
             request throws(NoProofError) in
             try request.answer(by: member.id, isSupervisor: member.role == .supervisor, outcome: outcome, proof: proof,
                                checks: comparisons, note: note, content: fingerprint, at: moment)
@@ -379,12 +378,12 @@ package final class VerificationService: Sendable {
 
     // MARK: Transitions
 
-    private func transition(_ existing: VerificationRequest, context: CallContext, action: String, kind: String, staff: String, at moment: Date,
+    private func transition(_ existing: VerificationRequest, context: CallContext, action: AuditAction, kind: String, staff: String, at moment: Date,
                             _ body: @escaping @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool) async throws -> VerificationResponse {
         let (request, changed) = try await store.update(id: existing.id, body)
         guard changed else { return VerificationResponse(request: record(request), replayed: true) }
-        let result = kind == "answered" ? (request.outcome?.rawValue ?? kind) : kind
-        try await audited(request, context: context, action: action, staff: staff, result: request.finishedLate ? "\(result) late" : result, at: moment)
+        let result = AuditResult(rawValue: kind == "answered" ? (request.outcome?.rawValue ?? kind) : kind)
+        try await audited(request, context: context, action: action, staff: staff, result: request.finishedLate ? result.late : result, at: moment)
         await scheduler.arm(request)
         events.publish(NoProofVerification.VerificationEvent(kind: kind, at: moment, request: request))
         return VerificationResponse(request: record(request), replayed: false)
@@ -392,7 +391,7 @@ package final class VerificationService: Sendable {
 
     /// Writes the audit record of a transition made over RPC; UNAVAILABLE if it cannot be written
     /// (the transition is stored, so a retry replays it and succeeds).
-    private func audited(_ request: VerificationRequest, context: CallContext, action: String, staff: String, result: String, at moment: Date) async throws {
+    private func audited(_ request: VerificationRequest, context: CallContext, action: AuditAction, staff: String, result: AuditResult, at moment: Date) async throws {
         let unit = try context.requireUnit()
         var entry = Self.auditRecord(request, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
                                      result: result, at: moment)
@@ -405,8 +404,8 @@ package final class VerificationService: Sendable {
         }
     }
 
-    private func record(_ request: VerificationRequest, action: String, unitCode: String, credentialID: String, staff: String,
-                        result: String, at moment: Date) async {
+    private func record(_ request: VerificationRequest, action: AuditAction, unitCode: String, credentialID: String, staff: String,
+                        result: AuditResult, at moment: Date) async {
         do {
             _ = try await audit.append(Self.auditRecord(request, action: action, unitCode: unitCode, credentialID: credentialID,
                                                         staff: staff, result: result, at: moment))
@@ -416,8 +415,8 @@ package final class VerificationService: Sendable {
     }
 
     /// The audit record of a transition; `licence_id` carries the request id.
-    static func auditRecord(_ request: VerificationRequest, action: String, unitCode: String, credentialID: String, staff: String,
-                            result: String, at moment: Date) -> AuditRecord {
+    static func auditRecord(_ request: VerificationRequest, action: AuditAction, unitCode: String, credentialID: String, staff: String,
+                            result: AuditResult, at moment: Date) -> AuditRecord {
         AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: unitCode, credentialID: credentialID,
                     staff: staff, action: action, itemCode: request.itemCode, caseReference: request.caseReference,
                     // The holder's canonical key when the id parses, so "who looked at my data" finds it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoProofAuditChain
 import NoProofAudit
 import NoProofSeals
 import NoProofUnitStore

@@ -9,8 +9,8 @@ import NoProofAuditChain
 struct AuditChainTests {
     static func record(_ index: Int) -> AuditRecord {
         AuditRecord(atMillis: 1_700_000_000_000 + Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s\(index % 5)",
-                    action: "Lookup", itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234",
-                    typeCode: "JMSFZ", licenceID: "L\(index)", result: "found", proofSerial: "P-\(index)")
+                    action: .lookup, itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234",
+                    typeCode: "JMSFZ", licenceID: "L\(index)", result: .found, proofSerial: "P-\(index)")
     }
 
     /// A log of `count` records written in batches of 10; returns it and its directory.
@@ -41,13 +41,13 @@ struct AuditChainTests {
     @Test func theEncodingMatchesTheDocumentedVectors() {
         // Computed independently (Python hashlib) from docs/AUDIT.md.
         var first = AuditRecord(atMillis: 1_700_000_000_000, unitCode: "91110000MA01ABCD1X", credentialID: "cred-1", staff: "staff-7",
-                                action: "Lookup", itemCode: "ITEM-01", caseReference: "CASE-1", holderID: "370402199001011234",
-                                typeCode: "JMSFZ", licenceID: "L-1", result: "found", proofSerial: "P-1")
+                                action: .lookup, itemCode: "ITEM-01", caseReference: "CASE-1", holderID: "370402199001011234",
+                                typeCode: "JMSFZ", licenceID: "L-1", result: .found, proofSerial: "P-1")
         first.sequence = 1
         let h1 = AuditLog.chainHash(previous: AuditChain.genesis, record: first)
         #expect(Self.hex(h1) == "dfde4434e7f2d223db461cda99288ff64254fff6c7df28b811ffccde94d70cc9")
-        var second = AuditRecord(atMillis: -5, unitCode: "单位", credentialID: "", staff: "", action: "", itemCode: "", caseReference: "",
-                                 holderID: "", typeCode: "", result: "denied")
+        var second = AuditRecord(atMillis: -5, unitCode: "单位", credentialID: "", staff: "", action: AuditAction(rawValue: ""), itemCode: "", caseReference: "",
+                                 holderID: "", typeCode: "", result: .denied)
         second.sequence = 2
         #expect(Self.hex(AuditLog.chainHash(previous: h1, record: second))
             == "1e0f4d4c82e964176ef5321b3e0b6b31be65e4baa5d8ffeb965b240d7f85a6ea")
@@ -157,7 +157,7 @@ struct AuditChainTests {
         let previous = try Self.storedHash(directory, 24)
         var forged = Self.record(24)
         forged.sequence = 25
-        forged.result = "not_found"
+        forged.result = .notFound
         let forgedHash = AuditLog.chainHash(previous: previous, record: forged)
         try Self.tamper(directory) { db in
             try db.execute(sql: "UPDATE audit SET result = 'not_found', chain_hash = ? WHERE sequence = 25", arguments: [Data(forgedHash)])
@@ -198,8 +198,8 @@ struct AuditChainTests {
                         INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
                                            holder_id, type_code, licence_id, result, proof_serial)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [r.atMillis, r.unitCode, r.credentialID, r.staff, r.action, r.itemCode, r.caseReference,
-                                         r.holderID, r.typeCode, r.licenceID, r.result, r.proofSerial])
+                        """, arguments: [r.atMillis, r.unitCode, r.credentialID, r.staff, r.action.rawValue, r.itemCode, r.caseReference,
+                                         r.holderID, r.typeCode, r.licenceID, r.result.rawValue, r.proofSerial])
                 }
             }
             try queue.close()

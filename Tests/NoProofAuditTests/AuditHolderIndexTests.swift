@@ -10,18 +10,18 @@ import NoProofAuditChain
 @Suite("The audit trail's holder index")
 struct AuditHolderIndexTests {
     static let holders = ["370402199001011234", "110101199003076532", "91350100M000100Y43"]
-    static let actions = ["Lookup", "GetLicence", "Supervision.WhoLooked", "Verification.File"]
+    static let actions: [AuditAction] = [.lookup, .getLicence, .supervisionWhoLooked, .verificationFile]
 
     static func record(_ index: Int) -> AuditRecord {
         // Every seventh record has no holder (a start-up record, say); the rest cycle unevenly.
         let holder = index % 7 == 6 ? "" : holders[(index * index + index / 3) % holders.count]
         return AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s",
                            action: actions[(index / 2) % actions.count], itemCode: "ITEM", caseReference: "CASE",
-                           holderID: holder, typeCode: "JMSFZ", result: "found")
+                           holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     /// The answer worked out from the records themselves.
-    static func expected(_ log: AuditLog, holder: String, actions: [String], before: Int64?, limit: Int) throws -> [Int64] {
+    static func expected(_ log: AuditLog, holder: String, actions: [AuditAction], before: Int64?, limit: Int) throws -> [Int64] {
         let all = try log.records(after: 0, limit: 100_000)
         return Array(all.filter { $0.holderID == holder && actions.contains($0.action) && $0.sequence < (before ?? .max) }
             .map(\.sequence).reversed().prefix(limit))
@@ -29,7 +29,7 @@ struct AuditHolderIndexTests {
 
     static func checkEveryQuery(_ log: AuditLog) throws {
         for holder in holders + ["nobody"] {
-            for actions in [["Lookup"], ["Lookup", "GetLicence"], actions, []] {
+            for actions: [AuditAction] in [[.lookup], [.lookup, .getLicence], actions, []] {
                 for before in [nil, Int64(40), Int64(95), Int64(1)] {
                     for limit in [0, 1, 5, 200] {
                         let got = try log.records(aboutHolder: holder, actions: actions, before: before, limit: limit).map(\.sequence)

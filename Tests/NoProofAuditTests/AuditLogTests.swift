@@ -8,9 +8,9 @@ import NoProofAuditChain
 @Suite("AuditLog")
 struct AuditLogTests {
     static func record(_ index: Int) -> AuditRecord {
-        AuditRecord(atMillis: Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s", action: "Lookup",
+        AuditRecord(atMillis: Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s", action: .lookup,
                     itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ",
-                    licenceID: "L\(index)", result: "found", proofSerial: "P-\(index)")
+                    licenceID: "L\(index)", result: .found, proofSerial: "P-\(index)")
     }
 
     /// The chain's head is kept in memory between batches; a batch that fails — before it starts

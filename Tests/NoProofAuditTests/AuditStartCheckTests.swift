@@ -9,7 +9,7 @@ import NoProofAuditChain
 /// owner-only. `scripts/smoke-test.sh` runs the same attacks against noproofd itself.
 @Suite("Audit start-up check and data-folder permissions")
 struct AuditStartCheckTests {
-    static func record(_ index: Int, action: String = "Lookup", result: String = "not_found") -> AuditRecord {
+    static func record(_ index: Int, action: AuditAction = .lookup, result: AuditResult = .notFound) -> AuditRecord {
         AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
                     itemCode: "ITEM", caseReference: "CASE", holderID: "H", typeCode: "JMSFZ", result: result)
     }
@@ -78,7 +78,7 @@ struct AuditStartCheckTests {
         defer { directory.remove() }
         Self.deleteTrail(directory)
         let log = try AuditLog(directory: directory.url)
-        _ = try log.appendBatch((0..<4).map { Self.record($0, result: "found") })
+        _ = try log.appendBatch((0..<4).map { Self.record($0, result: .found) })
         let problem = try #require(try AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: log, directory: directory.url))
         #expect(problem.contains("rewritten"), "\(problem)")
         log.close()
@@ -92,7 +92,7 @@ struct AuditStartCheckTests {
         #expect(moved == "audit-before-epoch-42.sqlite")
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("audit.sqlite").path))
         let record = AuditStartCheck.epochRecord(reason: "disk replaced", previousHead: head, previousTrail: moved, at: Date())
-        #expect(record.action == "Audit.NewEpoch" && record.caseReference == "disk replaced" && record.proofSerial == head.description)
+        #expect(record.action == .auditNewEpoch && record.caseReference == "disk replaced" && record.proofSerial == head.description)
     }
 
     /// Proofs recorded in the trail (the seal-key check at start).
@@ -102,7 +102,7 @@ struct AuditStartCheckTests {
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch([Self.record(0)])
         #expect(try !log.recordsIssuedProofs())
-        _ = try log.appendBatch([Self.record(1, result: "found")])
+        _ = try log.appendBatch([Self.record(1, result: .found)])
         #expect(try log.recordsIssuedProofs())
         log.close()
     }

@@ -13,8 +13,8 @@ import NoProofAuditChain
 @Suite("Audit tree, signed heads and witnesses")
 struct AuditTreeTests {
     static func record(_ index: Int, holder: String = "H") -> AuditRecord {
-        AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: "Lookup",
-                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: "found")
+        AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: .lookup,
+                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     struct Fixture {
@@ -271,8 +271,8 @@ struct TallyVerificationTests {
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         var filed = AuditTreeTests.record(1)
-        filed.action = "Verification.File"
-        filed.result = "filed"
+        filed.action = .verificationFile
+        filed.result = .filed
         filed.counterpartUnit = "ISSUER"
         _ = try log.appendBatch([AuditTreeTests.record(0), filed, AuditTreeTests.record(2)])
         #expect(try log.verifyTallies().differences.isEmpty)

@@ -12,7 +12,7 @@ struct SupervisionTallyTests {
     static let hour = Int64(3_600_000)
     static let day = 24 * hour
 
-    static func record(_ unit: String, _ action: String, _ result: String, at millis: Int64, counterpart: String = "",
+    static func record(_ unit: String, _ action: AuditAction, _ result: AuditResult, at millis: Int64, counterpart: String = "",
                        holder: String = "370402199001011234") -> AuditRecord {
         AuditRecord(atMillis: millis, unitCode: unit, credentialID: "c", staff: "s", action: action, itemCode: "ITEM",
                     caseReference: "CASE", holderID: holder, typeCode: "JMSFZ", result: result, counterpartUnit: counterpart)
@@ -34,17 +34,17 @@ struct SupervisionTallyTests {
         let log = try AuditLog(directory: directory.url)
         let start = Self.november1, end = Self.november1 + 30 * Self.day   // 1 December 00:00 CST
         let history: [AuditRecord] = [
-            Self.record("W", "Lookup", "found", at: start - 1),                          // 31 October: outside
-            Self.record("W", "Lookup", "found", at: start),                              // first instant: inside
-            Self.record("W", "Lookup", "found", at: start + 5 * Self.day),
-            Self.record("W", "Lookup", "denied", at: start + 5 * Self.day + Self.hour),
-            Self.record("W", "GetLicence", "found", at: start + 6 * Self.day),
-            Self.record("W", "Lookup", "found", at: end - 1),                            // last instant: inside
-            Self.record("W", "Lookup", "found", at: end),                                // 1 December: outside
-            Self.record("B", "Lookup", "rate_limited", at: start + Self.day),
-            Self.record("C", "Verification.File", "filed", at: start + 2 * Self.day, counterpart: "U"),
-            Self.record("C", "Verification.File", "filed", at: start + 3 * Self.day, counterpart: "U"),
-            Self.record("U", "Verification.Escalate", "escalated", at: start + 3 * Self.day + Self.hour, counterpart: "C"),
+            Self.record("W", .lookup, .found, at: start - 1),                          // 31 October: outside
+            Self.record("W", .lookup, .found, at: start),                              // first instant: inside
+            Self.record("W", .lookup, .found, at: start + 5 * Self.day),
+            Self.record("W", .lookup, .denied, at: start + 5 * Self.day + Self.hour),
+            Self.record("W", .getLicence, .found, at: start + 6 * Self.day),
+            Self.record("W", .lookup, .found, at: end - 1),                            // last instant: inside
+            Self.record("W", .lookup, .found, at: end),                                // 1 December: outside
+            Self.record("B", .lookup, .rateLimited, at: start + Self.day),
+            Self.record("C", .verificationFile, .filed, at: start + 2 * Self.day, counterpart: "U"),
+            Self.record("C", .verificationFile, .filed, at: start + 3 * Self.day, counterpart: "U"),
+            Self.record("U", .verificationEscalate, .escalated, at: start + 3 * Self.day + Self.hour, counterpart: "C"),
         ]
         // Some as one batch, some through the group-committing append.
         _ = try log.appendBatch(Array(history.prefix(6)))
@@ -68,7 +68,7 @@ struct SupervisionTallyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url, maxBatch: 13)
-        let units = ["U1", "U2", "U3"], actions = ["Lookup", "CheckLicence", "List.Submit"], results = ["found", "denied", "not_found", "match"]
+        let units = ["U1", "U2", "U3"], actions: [AuditAction] = [.lookup, .checkLicence, .listSubmit], results: [AuditResult] = [.found, .denied, .notFound, .match]
         let counterpartCount = (0..<600).filter { $0 % 10 == 0 }.count
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<600 {
@@ -108,14 +108,14 @@ struct SupervisionTallyTests {
             try AuditLog.migrator.migrate(queue, upTo: "v1: audit records")
             try queue.write { db in
                 for index in 0..<(AuditChain.pageSize + 10) {
-                    let r = Self.record(index % 2 == 0 ? "A" : "B", "Lookup", index % 3 == 0 ? "denied" : "found",
+                    let r = Self.record(index % 2 == 0 ? "A" : "B", .lookup, index % 3 == 0 ? .denied : .found,
                                         at: Self.november1 + Int64(index % 4) * Self.day)
                     try db.execute(sql: """
                         INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
                                            holder_id, type_code, licence_id, result, proof_serial)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [r.atMillis, r.unitCode, r.credentialID, r.staff, r.action, r.itemCode, r.caseReference,
-                                         r.holderID, r.typeCode, r.licenceID, r.result, r.proofSerial])
+                        """, arguments: [r.atMillis, r.unitCode, r.credentialID, r.staff, r.action.rawValue, r.itemCode, r.caseReference,
+                                         r.holderID, r.typeCode, r.licenceID, r.result.rawValue, r.proofSerial])
                 }
             }
             try queue.close()
@@ -127,7 +127,7 @@ struct SupervisionTallyTests {
             expected[index % 2 == 0 ? "A" : "B", default: [:]][index % 3 == 0 ? "Lookup|denied" : "Lookup|found", default: 0] += 1
         }
         #expect(try log.tallies(fromDay: first, throughDay: first + 3) == expected)
-        _ = try log.appendBatch([Self.record("A", "Lookup", "found", at: Self.november1)])
+        _ = try log.appendBatch([Self.record("A", .lookup, .found, at: Self.november1)])
         #expect(try log.tallies(fromDay: first, throughDay: first + 3)["A"]?["Lookup|found"] == (expected["A"]?["Lookup|found"] ?? 0) + 1)
         #expect(try log.verifyChain().isIntact)
         log.close()
@@ -142,15 +142,15 @@ struct SupervisionTallyTests {
         var mine: [Int64] = []
         for index in 0..<25 {
             let about = index % 3 == 0 ? other : holder
-            let action = index % 5 == 0 ? "Supervision.WhoLooked" : "Lookup"
-            let sequence = try log.appendBatch([Self.record("U", action, "found", at: Self.november1 + Int64(index), holder: about)])[0]
-            if about == holder && action == "Lookup" { mine.append(sequence) }
+            let action: AuditAction = index % 5 == 0 ? .supervisionWhoLooked : .lookup
+            let sequence = try log.appendBatch([Self.record("U", action, .found, at: Self.november1 + Int64(index), holder: about)])[0]
+            if about == holder && action == .lookup { mine.append(sequence) }
         }
-        let first = try log.records(aboutHolder: holder, actions: ["Lookup"], limit: 10)
+        let first = try log.records(aboutHolder: holder, actions: [.lookup], limit: 10)
         #expect(first.map(\.sequence) == Array(mine.reversed().prefix(10)))
-        let second = try log.records(aboutHolder: holder, actions: ["Lookup"], before: first.last!.sequence, limit: 10)
+        let second = try log.records(aboutHolder: holder, actions: [.lookup], before: first.last!.sequence, limit: 10)
         #expect(second.map(\.sequence) == Array(mine.reversed().dropFirst(10).prefix(10)))
-        #expect(try log.records(aboutHolder: holder, actions: ["Lookup"], limit: 100).count == mine.count)
+        #expect(try log.records(aboutHolder: holder, actions: [.lookup], limit: 100).count == mine.count)
         #expect(try log.records(aboutHolder: holder, actions: [], limit: 100).isEmpty)
         log.close()
     }

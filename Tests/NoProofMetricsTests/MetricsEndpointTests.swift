@@ -204,8 +204,8 @@ struct MetricsEndpointTests {
         metrics.collect(refusals: refusals)
 
         let records = (0..<3).map { index in
-            AuditRecord(atMillis: Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: "Lookup", itemCode: "ITEM",
-                        caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ", result: "found")
+            AuditRecord(atMillis: Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: .lookup, itemCode: "ITEM",
+                        caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ", result: .found)
         }
         _ = try log.appendBatch(records)
         _ = cache.licences(holder: "370402199001011234")

@@ -30,8 +30,8 @@ struct AuditServiceTests {
     }
 
     static func record(_ index: Int, unit: String, holder: String) -> AuditRecord {
-        AuditRecord(atMillis: 1_800_000_000_000 + Int64(index), unitCode: unit, credentialID: "c", staff: "agent-0001", action: "Lookup",
-                    itemCode: "SW-KH-001", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: "found")
+        AuditRecord(atMillis: 1_800_000_000_000 + Int64(index), unitCode: unit, credentialID: "c", staff: "agent-0001", action: .lookup,
+                    itemCode: "SW-KH-001", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
@@ -73,9 +73,9 @@ struct AuditServiceTests {
     static func proofHolds(_ answer: ProveRecordResponse, publicKey: [UInt8]) -> Bool {
         guard let fields = answer.record, let head = answer.head else { return false }
         var record = AuditRecord(atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
-                                 action: fields.action, itemCode: fields.itemCode, caseReference: fields.caseReference,
+                                 action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
                                  holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
-                                 result: fields.result, proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
+                                 result: AuditResult(rawValue: fields.result), proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(fields.sequence)
         let chain = AuditLog.chainHash(previous: answer.previousChainHash, record: record)
         let signed = SignedTreeHead(head)
@@ -96,7 +96,7 @@ struct AuditServiceTests {
                 #expect(Self.proofHolds(answer, publicKey: published.auditPublicKey), "record \(sequence)")
                 // The same proof with one field changed does not hold.
                 var edited = answer
-                edited.record?.result = "not_found"
+                edited.record?.result = "not_found"  // audit-typing: keep (the wire message's text)
                 #expect(!Self.proofHolds(edited, publicKey: published.auditPublicKey))
             }
             // A record about someone else, or none, is NOT_FOUND for the portal, and the holder is required.
@@ -106,7 +106,7 @@ struct AuditServiceTests {
             #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 1_000, holderID: Self.holder) } == .notFound)
             #expect(await failureCode { _ = try await portal.proveAuditRecord(sequence: 0, holderID: Self.holder) } == .invalidArgument)
             // The portal's reads of proofs are audited.
-            #expect(try environment.audit.records(after: 300, limit: 100).contains { $0.action == "Audit.ProveRecord" && $0.holderID == Self.holder })
+            #expect(try environment.audit.records(after: 300, limit: 100).contains { $0.action == .auditProveRecord && $0.holderID == Self.holder })
         }
     }
 

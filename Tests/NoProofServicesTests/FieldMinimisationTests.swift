@@ -7,6 +7,7 @@ import NoProofSeals
 import NoProofTestSupport
 import Testing
 @testable import NoProofServices
+import NoProofAuditChain
 
 /// Issue 16, "whole records are returned: the water company receives ethnicity, birth date and
 /// address for an account opening". Over a real socket with the demo lists: a lookup returns and
@@ -83,7 +84,7 @@ struct FieldMinimisationTests {
                                              declared: [LicenceField(key: "holder_name", value: card.holderName)],
                                              purpose: Env.purpose("M-3"), metadata: Env.staff)
             #expect(name.fields.map(\.result) == [.match])
-            #expect(try env.records("CheckLicence").map(\.result) == ["permission_denied", "match"])
+            #expect(try env.records(.checkLicence).map(\.result) == [.permissionDenied, .match])
             await water.close()
         }
     }

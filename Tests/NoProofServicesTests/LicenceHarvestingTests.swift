@@ -38,7 +38,7 @@ struct LicenceHarvestingTests {
         func client(_ id: String = "water") async throws -> NoProofClient {
             try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
         }
-        func records(_ action: String) throws -> [AuditRecord] { try audit.records().filter { $0.action == action } }
+        func records(_ action: AuditAction) throws -> [AuditRecord] { try audit.records().filter { $0.action == action } }
     }
 
     static func withEnvironment(limits: RateLimits = RateLimits(maxLookupsPerCase: 5, maxLookupsPerStaffPerMinute: 1000),
@@ -97,7 +97,7 @@ struct LicenceHarvestingTests {
             #expect(refused?.code == .invalidArgument && refused?.message.hasPrefix("holder_id") == true, "\(String(describing: refused))")
             let served = try await water.licence(id: card.id.description, holderID: card.holder.key, purpose: Self.purpose("G-0"), metadata: Self.staff)
             #expect(served.licenceID == card.id.description)
-            #expect(try env.records("GetLicence").map(\.result) == ["invalid_argument", "found"])
+            #expect(try env.records(.getLicence).map(\.result) == [.invalidArgument, .found])
             await water.close()
         }
     }
@@ -122,8 +122,8 @@ struct LicenceHarvestingTests {
             // The owner with the right holder still gets it, on the same connection.
             let served = try await water.licence(id: card.id.description, holderID: card.holder.key, purpose: Self.purpose("G-2"), metadata: Self.staff)
             #expect(served.holderID == card.holder.key)
-            let audited = try env.records("GetLicence")
-            #expect(audited.map(\.result) == ["not_found", "not_found", "found"])
+            let audited = try env.records(.getLicence)
+            #expect(audited.map(\.result) == [.notFound, .notFound, .found])
             #expect(audited[0].holderID == other.holder.key && audited[0].typeCode == "JMSFZ")
             await water.close()
         }
@@ -154,8 +154,8 @@ struct LicenceHarvestingTests {
             }
             #expect(limited?.code == .resourceExhausted, "\(String(describing: limited))")
             // Every attempt is audited; the refusals are in the denial log the task force reads.
-            #expect(try env.records("GetLicence").map(\.result)
-                    == ["permission_denied"] + Array(repeating: "not_found", count: 5) + ["resource_exhausted"])
+            #expect(try env.records(.getLicence).map(\.result)
+                    == [AuditResult.permissionDenied] + Array(repeating: AuditResult.notFound, count: 5) + [.resourceExhausted])
             let denials = try await env.units.denials(unit: nil, limit: 100)
             #expect(denials.contains { $0.kind == .breach && $0.caseReference == "HARVEST" })
             #expect(denials.contains { $0.kind == .denial && $0.itemCode == "SW-XX-999" })
@@ -198,7 +198,7 @@ struct LicenceHarvestingTests {
             #expect(answer.fields.map(\.result) == [.match])
             // The 1,001-entry flood is refused by the request length limits before the method runs (not audited:
             // nothing was read); the other two reach the method and are audited.
-            #expect(try env.records("CheckLicence").map(\.result) == ["invalid_argument", "invalid_argument", "match"])
+            #expect(try env.records(.checkLicence).map(\.result) == [.invalidArgument, .invalidArgument, .match])
             await water.close()
         }
     }

@@ -15,6 +15,7 @@ import Testing
 @testable import NoProofAudit
 @testable import NoProofLicenceStore
 @testable import NoProofDemoData
+import NoProofAuditChain
 
 /// The licence service over a real socket: a server with a SQLite library, seals and audit log
 /// in a temporary folder, driven by the Swift client.
@@ -130,7 +131,7 @@ struct LicenceServiceTests {
             let records = try environment.audit.records()
             let serial = try ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial
             #expect(records.last?.proofSerial == serial)
-            #expect(records.last?.result == "found")
+            #expect(records.last?.result == .found)
             #expect(records.last?.unitCode == Self.bank.unitCode)
             #expect(records.last?.itemCode == "ITEM-001")
 
@@ -144,8 +145,8 @@ struct LicenceServiceTests {
                 == .invalidArgument)
             let results = try environment.audit.records().map(\.result)
             #expect(results.count == 4)
-            #expect(results[0] == "found")
-            #expect(results[2...] == ["invalid_argument", "invalid_argument"])
+            #expect(results[0] == .found)
+            #expect(results[2...] == [.invalidArgument, .invalidArgument])
             await client.close()
         }
     }
@@ -386,7 +387,7 @@ extension LicenceServiceTests {
                 #expect(error.code == .failedPrecondition)
                 #expect(error.message.contains("department verification"))
             }
-            #expect(try environment.audit.records().last?.result == "not_connected")
+            #expect(try environment.audit.records().last?.result == .notConnected)
             await client.close()
         }
     }

@@ -18,6 +18,7 @@ import Testing
 @testable import NoProofAudit
 @testable import NoProofLicenceStore
 @testable import NoProofDemoData
+import NoProofAuditChain
 
 /// A mismatch resolved as record corrected propagates (issue 16), over a real socket: the licence
 /// library, the oversight service with the library and keyring, the demo units and staff.
@@ -187,7 +188,7 @@ struct MismatchCorrectionTests {
                 "Oversight.CorrectionNotice|noticed",
             ])
             #expect(trail.allSatisfy { $0.staff == "agent-0001" && $0.credentialID == "police/agent-0001" })
-            #expect(trail.filter { $0.action == "Oversight.CorrectionNotice" }.map(\.counterpartUnit) == [Self.civil, Self.water].sorted())
+            #expect(trail.filter { $0.action == .oversightCorrectionNotice }.map(\.counterpartUnit) == [Self.civil, Self.water].sorted())
 
             // A retry changes nothing more.
             let retry = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)

@@ -74,8 +74,8 @@ struct ProofIssuerAdmissionTests {
         worker.suspend()
         let done = Mutex(0)
         func record(_ n: Int) -> AuditRecord {
-            AuditRecord(atMillis: 0, unitCode: "u", credentialID: "c", staff: "s", action: "Lookup", itemCode: "i",
-                        caseReference: "CASE-\(n)", holderID: "h", typeCode: "t", result: "not_found")
+            AuditRecord(atMillis: 0, unitCode: "u", credentialID: "c", staff: "s", action: .lookup, itemCode: "i",
+                        caseReference: "CASE-\(n)", holderID: "h", typeCode: "t", result: .notFound)
         }
         #expect(issuer.admission() == nil)
         issuer.record(record(1)) { _ in done.withLock { $0 += 1 } }

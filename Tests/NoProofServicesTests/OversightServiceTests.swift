@@ -13,6 +13,7 @@ import NoProofUnits
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// Commitments, the ledger, mismatch cases and complaints over a real socket: demo units with
 /// their published lists, an injected clock the tests move.
@@ -121,8 +122,8 @@ struct OversightServiceTests {
             #expect(try await taskforce.commitments(unitCode: Self.water, filter: "found_false").isEmpty)
             // Audited: recorded and checked.
             let actions = try env.audit.records().map(\.action)
-            #expect(actions == ["Oversight.RecordCommitment", "Oversight.CheckCommitment"])
-            #expect(try env.audit.records().last?.result == "found_false late")
+            #expect(actions == [.oversightRecordCommitment, .oversightCheckCommitment])
+            #expect(try env.audit.records().last?.result == AuditResult(rawValue: "found_false").late)
         }
     }
 
@@ -158,9 +159,9 @@ struct OversightServiceTests {
             let clean = try #require(try await civil.recordCommitment(someoneElse, staff: "agent-0001").commitment)
             #expect(clean.warning.isEmpty && clean.riskLevel == "medium")
             // Audited as other commitment steps: the flag is in the record's result.
-            let recorded = try env.audit.records().filter { $0.action == "Oversight.RecordCommitment" }
+            let recorded = try env.audit.records().filter { $0.action == .oversightRecordCommitment }
             #expect(recorded.count == 5)
-            #expect(recorded.filter { $0.result.contains("flagged: earlier false \(first.commitmentID)") }.map(\.licenceID)
+            #expect(recorded.filter { $0.result.rawValue.contains("flagged: earlier false \(first.commitmentID)") }.map(\.licenceID)
                     == [third.commitmentID, atWater.commitmentID])
         }
     }
@@ -248,8 +249,8 @@ struct OversightServiceTests {
             let decided = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "upheld", note: "维持"))
             #expect(decided.status == "appeal_decided" && decided.appealOutcome == "upheld")
             let actions = try env.audit.records().map(\.action)
-            #expect(actions == ["Oversight.OpenMismatch", "Oversight.RequestSupplement", "Oversight.RecordSupplement", "Oversight.Reverify",
-                                "Oversight.AppealFiled", "Oversight.AppealDecided"])
+            #expect(actions == [.oversightOpenMismatch, .oversightRequestSupplement, .oversightRecordSupplement, .oversightReverify,
+                                .oversightAppealFiled, .oversightAppealDecided])
             let counts = try await civil.oversightCounts(OversightCountsRequest())
             #expect(counts.mismatchesOpened == 1 && counts.mismatchesResolved == 1 && counts.appealsFiled == 1 && counts.appealsDecided == 1)
 
@@ -303,8 +304,8 @@ struct OversightServiceTests {
             #expect(try await taskforce.complaints(status: "closed").map(\.complaintID) == [id])
             let counts = try await taskforce.oversightCounts(OversightCountsRequest(unitCode: Self.water))
             #expect(counts.complaints.map(\.breachType) == ["demanded_no_proof_item"] && counts.complaints.first?.count == 1)
-            #expect(try env.audit.records().map(\.action) == ["Oversight.FileComplaint", "Oversight.RouteComplaint", "Oversight.AnswerComplaint",
-                                                              "Oversight.CloseComplaint"])
+            #expect(try env.audit.records().map(\.action) == [.oversightFileComplaint, .oversightRouteComplaint, .oversightAnswerComplaint,
+                                                              .oversightCloseComplaint])
         }
     }
 }

@@ -7,6 +7,7 @@ import NoProofProtocol
 import NoProofSeals
 import Testing
 @testable import NoProofServices
+import NoProofAuditChain
 
 /// GetProofStatus over loopback (issue 16): a proof saved before its licence changed says so
 /// online, signed by the server; altered proofs and callers without a unit credential are refused.
@@ -76,14 +77,14 @@ struct ProofStatusTests {
             #expect(after.changedAtMillis >= revokedFrom && after.changedAtMillis <= revokedTo)
 
             // Audited like the other reads: who asked, about whom, which proof, what was answered.
-            let records = try environment.audit.records().filter { $0.action == "ProofStatus" }
-            #expect(records.map(\.result) == ["valid", "licence_revoked"])
+            let records = try environment.audit.records().filter { $0.action == .proofStatus }
+            #expect(records.map(\.result.rawValue) == ["valid", "licence_revoked"])
             #expect(records.allSatisfy {
                 $0.unitCode == LicenceServiceTests.bank.unitCode && $0.holderID == licence.holder.key
                     && $0.licenceID == licence.id.description && $0.proofSerial == serial && $0.typeCode == licence.typeCode
             })
             #expect(records.first?.staff == "agent-9")
-            #expect(SupervisionService.dataActions.contains("ProofStatus"))
+            #expect(SupervisionService.dataActions.contains(.proofStatus))
             await bank.close()
             await taskForce.close()
         }
@@ -156,8 +157,8 @@ struct ProofStatusTests {
             } catch let error as RPCError {
                 #expect(error.message.contains("seal does not verify"))
             }
-            let refused = try environment.audit.records().filter { $0.action == "ProofStatus" }
-            #expect(refused.count == 5 && refused.allSatisfy { $0.result == "invalid_argument" })
+            let refused = try environment.audit.records().filter { $0.action == .proofStatus }
+            #expect(refused.count == 5 && refused.allSatisfy { $0.result == .invalidArgument })
 
             // The answer is bound to its fields and to the data-sharing key.
             let answer = try await bank.proofStatus(proof)

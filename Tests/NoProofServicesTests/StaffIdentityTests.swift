@@ -177,7 +177,7 @@ struct StaffIdentityTests {
             defer { Task { await supervisor.close() } }
             let current = UnitDemoData.staff(of: UnitDemoData.water.code).map { StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true) }
             _ = try await supervisor.setStaff(of: Self.water, to: current)
-            let record = try env.audit.records(after: 0, limit: 10_000).last { $0.action == "Staff.Set" }
+            let record = try env.audit.records(after: 0, limit: 10_000).last { $0.action == .staffSet }
             #expect(record?.staff == "supervisor-0001")
             #expect(record?.credentialID == "water/supervisor-0001")
             // The task force office's supervisor signed in issues a staff credential; it authenticates as that person.
@@ -251,7 +251,7 @@ struct StaffIdentityTests {
                 if !flags.contains("harvesting_suspected") { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(flags.contains("harvesting_suspected"))
-            let record = try env.audit.records(after: 0, limit: 10_000).first { $0.action == "Harvest.Suspected" }
+            let record = try env.audit.records(after: 0, limit: 10_000).first { $0.action == .harvestSuspected }
             #expect(record?.staff == "agent-0001")
             #expect(record?.licenceID == "new_cases")
         }
@@ -272,7 +272,7 @@ struct StaffIdentityTests {
             }
             var found: AuditRecord?
             for _ in 0..<50 where found == nil {
-                found = try env.audit.records(after: 0, limit: 10_000).first { $0.action == "Harvest.Suspected" }
+                found = try env.audit.records(after: 0, limit: 10_000).first { $0.action == .harvestSuspected }
                 if found == nil { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(found?.licenceID == "misses")

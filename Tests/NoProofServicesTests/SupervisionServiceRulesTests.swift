@@ -8,6 +8,7 @@ import NoProofTestSupport
 import NoProofUnits
 import Testing
 @testable import NoProofServices
+import NoProofAuditChain
 
 /// The rules-correctness cases over loopback (issue 16): clerk-facing answers for cancelled and
 /// excluded proofs, "what must the applicant bring", Art. 17 exemptions, demands for no-proof
@@ -132,14 +133,14 @@ extension SupervisionServiceTests {
             #expect(try await university.exemptions(from: "2026-11-01", to: "2026-11-30", unitCode: Self.university).exemptions.count == 1)
             #expect(await failureCode { _ = try await university.exemptions(from: "2026-11-01", to: "2026-11-30") } == .permissionDenied)
             // Audited: intent first, then the outcome, with the actor.
-            let audited = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == "Supervision.Exempt" }
+            let audited = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == .supervisionExempt }
             // (The refused attempts above were refused before anything was intended.)
-            #expect(audited.map(\.result) == ["intended", "exempted", "intended", "already exempted"])
+            #expect(audited.map(\.result) == [.intended, .exempted, .intended, .alreadyExempted])
             #expect(audited.allSatisfy { $0.staff == "supervisor-0001" && $0.itemCode == "repeated_overdue" && $0.unitCode == Self.taskForce })
             #expect(audited.last?.licenceID == info.exemptionID)
             // Reading the exemptions is audited too (who looked at the accountability record): the unit's read.
-            let reads = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == "Supervision.ListExemptions" }
-            #expect(reads.map(\.result) == ["listed 1"] && reads.first?.unitCode == Self.university && reads.first?.licenceID == Self.university)
+            let reads = try env.audit.records(after: 0, limit: 10_000).filter { $0.action == .supervisionListExemptions }
+            #expect(reads.map(\.result) == [.listed(count: 1)] && reads.first?.unitCode == Self.university && reads.first?.licenceID == Self.university)
             // Fail closed: with the trail unwritable nothing is recorded.
             env.audit.close()
             #expect(await failureCode { _ = try await exempt(staff, flag: "second_breach") } == .unavailable)

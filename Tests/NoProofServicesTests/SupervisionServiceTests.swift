@@ -121,7 +121,7 @@ struct SupervisionServiceTests {
     static let november1 = Int64(1_793_462_400_000)
     static let day = Int64(86_400_000)
 
-    static func entry(_ unit: String, _ action: String, _ result: String, day offset: Int64, counterpart: String = "") -> AuditRecord {
+    static func entry(_ unit: String, _ action: AuditAction, _ result: AuditResult, day offset: Int64, counterpart: String = "") -> AuditRecord {
         AuditRecord(atMillis: november1 + offset * day + 3_600_000, unitCode: unit, credentialID: "c", staff: "agent-0001", action: action,
                     itemCode: "ITEM", caseReference: "CASE", holderID: "370404199306107807", typeCode: "JMSFZ", result: result,
                     counterpartUnit: counterpart)
@@ -132,26 +132,26 @@ struct SupervisionServiceTests {
     static let history: [AuditRecord] = [
         // The water company: 4 lookups (2 found, 1 not found, 1 revoked), 1 check that matched,
         // 2 refused by its list, 1 over the limits, 1 invalid; one list submission with one late change.
-        entry(water, "Lookup", "found", day: 0), entry(water, "Lookup", "found", day: 3), entry(water, "Lookup", "not_found", day: 3),
-        entry(water, "Lookup", "revoked", day: 10), entry(water, "CheckLicence", "match", day: 11),
-        entry(water, "Lookup", "denied", day: 12), entry(water, "GetLicence", "permission_denied", day: 12),
-        entry(water, "Lookup", "rate_limited", day: 13), entry(water, "Lookup", "invalid_argument", day: 14),
-        entry(water, "List.Submit", "submitted_late", day: 20), entry(water, "List.LateChange", "late", day: 20),
-        entry(water, "Lookup", "found", day: -1), entry(water, "Lookup", "found", day: 30),     // 31 October and 1 December: outside
+        entry(water, .lookup, .found, day: 0), entry(water, .lookup, .found, day: 3), entry(water, .lookup, .notFound, day: 3),
+        entry(water, .lookup, .revoked, day: 10), entry(water, .checkLicence, .match, day: 11),
+        entry(water, .lookup, .denied, day: 12), entry(water, .getLicence, .permissionDenied, day: 12),
+        entry(water, .lookup, .rateLimited, day: 13), entry(water, .lookup, .invalidArgument, day: 14),
+        entry(water, .listSubmit, .submittedLate, day: 20), entry(water, .listLateChange, .lateChange, day: 20),
+        entry(water, .lookup, .found, day: -1), entry(water, .lookup, .found, day: 30),     // 31 October and 1 December: outside
         // Civil affairs files 3 requests to the university, re-files 1, and is refused once.
-        entry(civil, "Verification.File", "filed", day: 1, counterpart: university),
-        entry(civil, "Verification.File", "filed", day: 2, counterpart: university),
-        entry(civil, "Verification.File", "filed", day: 5, counterpart: university),
-        entry(civil, "Verification.Refile", "filed", day: 6, counterpart: university),
-        entry(civil, "Verification.File", "denied", day: 7),
+        entry(civil, .verificationFile, .filed, day: 1, counterpart: university),
+        entry(civil, .verificationFile, .filed, day: 2, counterpart: university),
+        entry(civil, .verificationFile, .filed, day: 5, counterpart: university),
+        entry(civil, .verificationRefile, .filed, day: 6, counterpart: university),
+        entry(civil, .verificationFile, .denied, day: 7),
         // The university: answers 1 in time, 1 late, returns 1, lets 2 go overdue, 1 of them to a second breach.
-        entry(university, "Verification.Take", "taken", day: 1, counterpart: civil),
-        entry(university, "Verification.Answer", "verified", day: 1, counterpart: civil),
-        entry(university, "Verification.Escalate", "escalated", day: 2, counterpart: civil),
-        entry(university, "Verification.Answer", "not_on_record late", day: 2, counterpart: civil),
-        entry(university, "Verification.Escalate", "escalated", day: 5, counterpart: civil),
-        entry(university, "Verification.SecondBreach", "second_breach", day: 5, counterpart: civil),
-        entry(university, "Verification.Return", "returned", day: 6, counterpart: civil),
+        entry(university, .verificationTake, .taken, day: 1, counterpart: civil),
+        entry(university, .verificationAnswer, .verified, day: 1, counterpart: civil),
+        entry(university, .verificationEscalate, .escalated, day: 2, counterpart: civil),
+        entry(university, .verificationAnswer, .notOnRecord.late, day: 2, counterpart: civil),
+        entry(university, .verificationEscalate, .escalated, day: 5, counterpart: civil),
+        entry(university, .verificationSecondBreach, .secondBreach, day: 5, counterpart: civil),
+        entry(university, .verificationReturn, .returned, day: 6, counterpart: civil),
     ]
 
     @Test func theReportCountsASeededHistoryAndRaisesItsFlags() async throws {
@@ -282,9 +282,9 @@ struct SupervisionServiceTests {
                                         purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"), metadata: ["staff": "agent-0001"])
             let all = try await portal.whoLooked(holderID: key)
             #expect(all.holderID == key && all.nextPageToken.isEmpty)
-            #expect(all.entries.map(\.action) == ["Verification.File", "Lookup", "Lookup", "Lookup"])
+            #expect(all.entries.map(\.action) == [AuditAction.verificationFile, .lookup, .lookup, .lookup].map(\.rawValue))
             #expect(all.entries.map(\.unitCode) == [Self.civil, Self.bank, Self.water, Self.water])
-            #expect(all.entries.map(\.result) == ["filed", "found", "denied", "found"])
+            #expect(all.entries.map(\.result) == [AuditResult.filed, .found, .denied, .found].map(\.rawValue))
             let first = try #require(all.entries.last)
             #expect(first.unitName == UnitDemoData.water.name && first.itemCode == "SW-KH-001" && first.itemName == "居民用水新开户")
             #expect(first.typeCode == "JMSFZ" && first.typeName == "居民身份证")
@@ -302,7 +302,7 @@ struct SupervisionServiceTests {
             } while !token.isEmpty
             #expect(paged == all.entries)
             // The portal's reads are audited too (and not listed as someone obtaining the data).
-            let reads = try env.audit.records(aboutHolder: key, actions: ["Supervision.WhoLooked"], limit: 100)
+            let reads = try env.audit.records(aboutHolder: key, actions: [.supervisionWhoLooked], limit: 100)
             #expect(reads.count == 3 && reads.allSatisfy { $0.credentialID == "portal" })
             // The same calls are in the water company's figures for the day.
             let taskForce = try await env.client("taskforce/supervisor-0001")
@@ -377,10 +377,10 @@ struct SupervisionServiceTests {
             try await env.gate.refresh()
             await bank.close()
             let records = try env.audit.records(after: 0, limit: 1000)
-            let automatic = try #require(records.first { $0.action == "List.Publish" && $0.staff == "system" })
-            #expect(automatic.unitCode == Self.bank && automatic.result == "published" && automatic.caseReference == "LIST \(Self.bank) v2")
-            #expect(records.contains { $0.action == "Staff.Set" && $0.result == "replaced" && $0.caseReference == Self.bank })
-            #expect(records.contains { $0.action == "Unit.Update" && $0.result == "updated" && $0.caseReference == UnitDemoData.hospital.code.value })
+            let automatic = try #require(records.first { $0.action == .listPublish && $0.staff == "system" })
+            #expect(automatic.unitCode == Self.bank && automatic.result == .published && automatic.caseReference == "LIST \(Self.bank) v2")
+            #expect(records.contains { $0.action == .staffSet && $0.result == .replaced && $0.caseReference == Self.bank })
+            #expect(records.contains { $0.action == .unitUpdate && $0.result == .updated && $0.caseReference == UnitDemoData.hospital.code.value })
             let actions = records.map { "\($0.action) \($0.result)" }
             for expected in ["List.Draft draft", "List.Save draft", "List.Submit submitted_late", "List.LateChange late",
                              "List.Approve approved", "List.Publish published", "Credential.Issue issued", "Credential.Revoke revoked",
@@ -388,11 +388,11 @@ struct SupervisionServiceTests {
                              "Verification.SecondBreach second_breach", "Verification.Take taken", "Verification.Return returned late"] {
                 #expect(actions.contains(expected), "\(expected) missing from \(actions)")
             }
-            let late = try #require(records.first { $0.action == "List.LateChange" })
+            let late = try #require(records.first { $0.action == .listLateChange })
             #expect(late.unitCode == Self.water && late.itemCode == "SW-XH-003" && late.caseReference == "LIST \(Self.water) v2")
-            let approval = try #require(records.first { $0.action == "List.Approve" })
+            let approval = try #require(records.first { $0.action == .listApprove })
             #expect(approval.unitCode == Self.taskForce && approval.staff == "supervisor-0001")
-            let revoke = try #require(records.first { $0.action == "Credential.Revoke" })
+            let revoke = try #require(records.first { $0.action == .credentialRevoke })
             #expect(revoke.caseReference == credentialID && revoke.unitCode == Self.taskForce)
             #expect(try env.audit.verifyChain().isIntact)
             // And counted: the report of the day.
@@ -419,8 +419,8 @@ struct SupervisionServiceTests {
             let taskForce = try await env.client("taskforce/supervisor-0001")
             let year = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], provisional: true, source: "test")
             #expect(try await taskForce.publishCalendarYear(year, actingStaff: nil).version == 1)
-            let records = try env.audit.records(after: 0, limit: 1000).filter { $0.action == "Calendar.Publish" }
-            #expect(records.map(\.result) == ["intended", "v1 provisional"])
+            let records = try env.audit.records(after: 0, limit: 1000).filter { $0.action == .calendarPublish }
+            #expect(records.map(\.result) == [.intended, .calendar(version: 1, provisional: true)])
             #expect(records.allSatisfy { $0.unitCode == Self.taskForce && $0.staff == "supervisor-0001" && $0.caseReference == "CALENDAR 2028" })
             #expect(try env.audit.verifyChain().isIntact)
             await taskForce.close()
@@ -449,8 +449,8 @@ struct SupervisionServiceTests {
             #expect(second.changes.first?.late == true, "still reported late: it was")
             #expect(second.changes.first?.reportedOn == first.changes.first?.reportedOn)
             let records = try env.audit.records(after: 0, limit: 1000)
-            #expect(records.filter { $0.action == "List.LateChange" && $0.result == "late" }.count == 1)
-            #expect(records.filter { $0.action == "List.Submit" && $0.result == "submitted_late" }.count == 2)
+            #expect(records.filter { $0.action == .listLateChange && $0.result == .lateChange }.count == 1)
+            #expect(records.filter { $0.action == .listSubmit && $0.result == .submittedLate }.count == 2)
             let report = try await taskForce.supervisionReport(from: "2026-01-06", to: "2026-01-06")
             let waterRow = report.units.first { $0.unitCode == Self.water }
             #expect(Self.figure(waterRow, "list_changes_late") == 1)
@@ -486,7 +486,7 @@ struct SupervisionServiceTests {
                 await again.close()
             } == .unauthenticated)
             let records = try env.audit.records(after: 0, limit: 1000)
-            #expect(records.contains { $0.action == "Credential.Issue" && $0.result == "issued citizen-portal" && $0.caseReference == info.credentialID })
+            #expect(records.contains { $0.action == .credentialIssue && $0.result == .issued(kind: "citizen-portal") && $0.caseReference == info.credentialID })
             await taskForce.close()
         }
     }
@@ -511,9 +511,9 @@ struct SupervisionServiceTests {
             return try audit.records(after: Int64(before), limit: 100)
         }
         let first = try start()
-        #expect(first.map(\.action) == Array(repeating: "SealKey.Create", count: SealKind.allCases.count))
+        #expect(first.map(\.action) == Array(repeating: .sealKeyCreate, count: SealKind.allCases.count))
         let second = try start()
-        #expect(second.map(\.action) == Array(repeating: "SealKey.InUse", count: SealKind.allCases.count))
+        #expect(second.map(\.action) == Array(repeating: .sealKeyInUse, count: SealKind.allCases.count))
         #expect(second.map(\.licenceID) == first.map(\.licenceID))
         let kind = SealKind.allCases[0]
         // A key file replaced outside noproofd (deleted, a new one minted): the start is refused.
@@ -528,10 +528,10 @@ struct SupervisionServiceTests {
         // The operator's rotation: audited, and the old public key stays published.
         let rotation = try SealKeyAudit.rotate(kind, reason: "scheduled rotation", sealDirectory: seals, audit: audit, logger: quiet)
         #expect(rotation.old.id == first[0].licenceID && rotation.new.id != rotation.old.id)
-        let rotated = try #require(try audit.latestRecord(actions: ["SealKey.Rotate"], typeCode: kind.rawValue))
+        let rotated = try #require(try audit.latestRecord(actions: [.sealKeyRotate], typeCode: kind.rawValue))
         #expect(rotated.proofSerial == rotation.old.id && rotated.licenceID == rotation.new.id && rotated.caseReference == "scheduled rotation")
         let third = try start()
-        #expect(third.first { $0.typeCode == kind.rawValue }?.action == "SealKey.InUse")
+        #expect(third.first { $0.typeCode == kind.rawValue }?.action == .sealKeyInUse)
         let keyring = try SealKeyring.openOrCreate(directory: seals)
         let published = keyring.publicKeys.filter { $0.kind == kind }
         #expect(Set(published.map(\.id)) == [rotation.old.id, rotation.new.id])
@@ -540,12 +540,12 @@ struct SupervisionServiceTests {
         // A rotation stopped after its intent was recorded, before the key was replaced (a crash):
         // the next start records it as not completed and goes on with the key in place.
         let stopped = try SealKeyring.prepareRotation(directory: seals, kind: kind)
-        _ = try audit.appendBatch([AuditRecord(atMillis: 1, unitCode: "", credentialID: "", staff: "operator", action: "SealKey.Rotate",
+        _ = try audit.appendBatch([AuditRecord(atMillis: 1, unitCode: "", credentialID: "", staff: "operator", action: .sealKeyRotate,
                                                itemCode: "", caseReference: "crash test", holderID: "", typeCode: kind.rawValue,
-                                               licenceID: stopped.new.id, result: "intended", proofSerial: stopped.old.id)])
+                                               licenceID: stopped.new.id, result: .intended, proofSerial: stopped.old.id)])
         let fourth = try start()
-        #expect(fourth.first { $0.typeCode == kind.rawValue }.map { ($0.action, $0.result) } ?? ("", "") == ("SealKey.Rotate", "not_completed"))
-        #expect(try start().first { $0.typeCode == kind.rawValue }?.action == "SealKey.InUse")
+        #expect(fourth.first { $0.typeCode == kind.rawValue }.map { ($0.action, $0.result) } ?? (AuditAction(rawValue: ""), AuditResult.unset) == (AuditAction.sealKeyRotate, AuditResult.notCompleted))
+        #expect(try start().first { $0.typeCode == kind.rawValue }?.action == .sealKeyInUse)
         #expect(try audit.verifyChain().isIntact)
         audit.close()
     }

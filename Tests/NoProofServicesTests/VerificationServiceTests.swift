@@ -15,6 +15,7 @@ import Synchronization
 import Testing
 @testable import NoProofServices
 @testable import NoProofAudit
+import NoProofAuditChain
 
 /// Department verification over a real socket: demo units (civil affairs, hospital, bank, the
 /// university and the public security bureau) with their published lists, an injected clock
@@ -124,7 +125,7 @@ struct VerificationServiceTests {
             let later = try #require(try await civil.verificationRequest(id: filed.requestID).request)
             #expect(later.verificationMillis == 600_000 && later.itemProcessingMillis == 300_000)
             let actions = try env.audit.records().map(\.action)
-            #expect(actions == ["Verification.File", "Verification.Take", "Verification.Answer"])
+            #expect(actions == [.verificationFile, .verificationTake, .verificationAnswer])
             await civil.close()
             await university.close()
         }
@@ -220,8 +221,8 @@ struct VerificationServiceTests {
             }
             // The misdirected units received nothing of the applicant's.
             #expect(try await water.verificationQueue(includeFinished: true).isEmpty)
-            let refusals = try env.audit.records().filter { $0.action == "Verification.Refile" }
-            #expect(refusals.count == 3 && refusals.allSatisfy { $0.result == "denied" })
+            let refusals = try env.audit.records().filter { $0.action == .verificationRefile }
+            #expect(refusals.count == 3 && refusals.allSatisfy { $0.result == .denied })
             // The listed unit is still allowed, and the server goes on serving.
             let refiled = try #require(try await civil.refileVerification(id: filed.requestID, to: Self.university, staff: "agent-0001").request)
             #expect(refiled.issuingUnitCode == Self.university && refiled.status == "filed")
@@ -303,7 +304,7 @@ struct VerificationServiceTests {
             let breach = try #require(try await supervisor.next())
             #expect(breach.kind == "second_breach" && breach.request?.secondBreachAtMillis == filed.answerByMillis + 30 * 60 * 1000)
             let actions = try env.audit.records().map(\.action)
-            #expect(actions == ["Verification.File", "Verification.Escalate", "Verification.SecondBreach"])
+            #expect(actions == [.verificationFile, .verificationEscalate, .verificationSecondBreach])
             await civil.close()
             await university.close()
         }
@@ -425,8 +426,8 @@ struct VerificationServiceTests {
             #expect(await failureCode {
                 _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
             } == .failedPrecondition)
-            #expect(try env.audit.records().filter { $0.action == "Verification.Answer" }.count == 1)
-            #expect(try env.audit.records().filter { $0.action == "Verification.File" }.count == 1)
+            #expect(try env.audit.records().filter { $0.action == .verificationAnswer }.count == 1)
+            #expect(try env.audit.records().filter { $0.action == .verificationFile }.count == 1)
             await civil.close()
             await university.close()
         }

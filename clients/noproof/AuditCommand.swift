@@ -84,9 +84,9 @@ struct AuditProveCommand: AsyncParsableCommand {
         }
         let fields = answer.record ?? AuditRecordFields()
         var record = AuditRecord(atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
-                                 action: fields.action, itemCode: fields.itemCode, caseReference: fields.caseReference,
+                                 action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
                                  holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
-                                 result: fields.result, proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
+                                 result: AuditResult(rawValue: fields.result), proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(clamping: fields.sequence)
         let head = signedHead(answer.head)
         let chain = AuditChainHash.hash(previous: answer.previousChainHash, record: record)
