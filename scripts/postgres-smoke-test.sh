@@ -2,7 +2,8 @@
 # noproofd on PostgreSQL (`--database`), as an operator would run it: the demo on a fresh schema,
 # a lookup and a revoke, a second noproofd on the same database refused (one instance per database
 # until issue 18's cluster features land), the instance lock released by PostgreSQL when its holder
-# is killed with -9, a fresh data folder (a lost audit trail) refused, and the offline import.
+# is killed with -9, a fresh data folder (a lost audit trail) refused, the offline import, and
+# `audit-verify --database` on the denial log's chain in PostgreSQL (one row edited with psql is named).
 #
 #   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
 #
@@ -67,6 +68,13 @@ set +e
 "$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case PG-2 >/dev/null 2>"$work/err"; rc=$?
 set -e
 [ $rc = 9 ] && grep -q "revoked" "$work/err" || fail "after kill -9 and a new data folder the revoked licence answered $rc: $(cat "$work/err")"
+# Two lookups by someone who is not on the unit's staff: refused, each a denial log entry (in PostgreSQL).
+for ref in PG-D1 PG-D2; do
+  set +e
+  NOPROOF_STAFF=agent-9999 "$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case "$ref" >/dev/null 2>"$work/err"; rc=$?
+  set -e
+  [ $rc = 7 ] || fail "a lookup by an unknown staff member answered $rc: $(cat "$work/err")"
+done
 kill -TERM "$pid"; wait "$pid" || fail "noproofd did not stop cleanly on SIGTERM"
 grep -q "audit tree head signed at stop" "$work/c.log" || fail "no graceful stop"
 # A fresh data folder on a database that holds records: the audit trail of those records is missing,
@@ -82,4 +90,16 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"
 "$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import2.json" || fail "offline import re-run"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["inserted"] == 0 and r["updated"] == 0 and r["unchanged"] == 300, r' "$work/import2.json" \
   || fail "offline import re-run: $(cat "$work/import2.json")"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, records kept across the restart, a lost audit trail refused, offline import refused while serving and idempotent after)"
+# Stopped: audit-verify checks the trail in the data folder and the denial log's chain in PostgreSQL;
+# one denial row edited with psql (its hash left as it was) makes it exit 1 naming that entry.
+out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database") || fail "audit-verify --database on an untouched denial log: $out"
+grep -q "audit chain verifies" <<<"$out" && grep -Eq "denial log +chain verifies \([1-9][0-9]* entries, in PostgreSQL\)" <<<"$out" \
+  || fail "audit-verify --database did not verify the denial log in PostgreSQL: $out"
+psql "$url" -v ON_ERROR_STOP=1 -qc "UPDATE $schema.denial_log SET reason = 'edited' WHERE sequence = 2" >/dev/null \
+  || fail "psql could not edit the denial log"
+set +e
+out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database"); rc=$?
+set -e
+[ $rc = 1 ] && grep -q "denial log entry 2: stored chain hash does not match" <<<"$out" \
+  || fail "audit-verify --database after a denial row was edited exited $rc: $out"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, records kept across the restart, a lost audit trail refused, offline import refused while serving and idempotent after, the denial log's chain verified in PostgreSQL and an edited entry named)"

@@ -164,8 +164,47 @@ extension PostgresUnitStore {
         }
     }
 
+    /// The calendar's version marker (`CalendarMarker`): one small aggregate over `calendar_year`.
+    static func fetchCalendarMarker(_ connection: PostgresConnection, logger: Logger) async throws -> CalendarMarker {
+        guard let row = try await rows(connection, """
+            SELECT count(*) AS versions, coalesce(max(published_at), 0) AS latest FROM calendar_year
+            """, logger: logger).first else {
+            throw NoProofError.unitStorage("the calendar's version marker returned no row")
+        }
+        let cells = row.makeRandomAccess()
+        return CalendarMarker(versions: try cells["versions"].decode(Int64.self), latest: try cells["latest"].decode(Int64.self))
+    }
+
+    /// The marker, then the years it covers (in that order: a year published in between is then
+    /// newer than the marker, loaded again at the next refresh, never missed).
+    static func fetchCalendarState(_ connection: PostgresConnection, logger: Logger) async throws
+        -> (CalendarMarker, [PublishedCalendarYear]) {
+        let marker = try await fetchCalendarMarker(connection, logger: logger)
+        return (marker, try await fetchCalendarYears(connection, logger: logger))
+    }
+
+    /// Brings `calendarBook` up to date with years published through other instances (noproofd runs
+    /// it every 30 s on PostgreSQL): reads the calendar's version marker (one small query) and
+    /// reloads the published years only when it changed since this store last loaded them.
+    /// - Returns: whether the book was reloaded.
+    @discardableResult
+    package func refreshCalendar() async throws(NoProofError) -> Bool {
+        let logger = self.logger
+        let known = calendarState.withLock { $0.marker }
+        let marker = try await read { connection in try await Self.fetchCalendarMarker(connection, logger: logger) }
+        if marker == known { return false }
+        let (fresh, years) = try await read { connection in try await Self.fetchCalendarState(connection, logger: logger) }
+        let loaded = install(calendar: years, marker: fresh)
+        if loaded {
+            logger.debug("working-day calendar reloaded", metadata: [
+                "versions": "\(fresh.versions)", "years": "\(years.map { String($0.data.year) }.joined(separator: ","))",
+            ])
+        }
+        return loaded
+    }
+
     /// Publishes `year` as its next version and puts it in force at once in this store's
-    /// `calendarBook` (another instance's book sees it when it reopens its store).
+    /// `calendarBook` (another instance's book sees it at its next `refreshCalendar()`).
     package func publishCalendarYear(_ year: CalendarYear, by actor: String, at time: Date) async throws(NoProofError) -> PublishedCalendarYear {
         do { try year.validate() } catch { throw NoProofError.invalid(error) }
         let now = Self.millis(time)
@@ -177,9 +216,9 @@ extension PostgresUnitStore {
             let version = (latest ?? 0) + 1
             try await Self.insertCalendarYear(connection, year, version: version, by: actor, at: now, logger: logger)
             return (PublishedCalendarYear(data: year, version: version, publishedBy: actor, publishedAt: Self.date(now)),
-                    try await Self.fetchCalendarYears(connection, logger: logger))
+                    try await Self.fetchCalendarState(connection, logger: logger))
         }
-        calendarBook.replace(calendar: HolidayCalendar(years: years.map(\.data)))
+        install(calendar: years.1, marker: years.0)
         return published
     }
 }

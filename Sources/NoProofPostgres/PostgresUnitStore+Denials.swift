@@ -72,45 +72,62 @@ extension PostgresUnitStore {
     /// does not verify (edited, a gap of deleted entries, deleted from the end past the head's
     /// counter), or nil with the number of entries checked.
     package func verifyDenialChain() async throws(NoProofError) -> (checked: Int, firstBreak: String?) {
-        let logger = self.logger
-        return try await read { connection in
-            // The head's counter first: entries appended while the pages are read are then checked
-            // too, and never mistaken for entries deleted from the end.
-            let counter = try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head", logger: logger)
-                .first.map { try Self.decodeHead($0).0 } ?? 0
-            var previous = DenialChain.genesis
-            var expected: Int64 = 1
-            var checked = 0
-            // Pages in sequence order, so the whole log never sits in memory.
-            while true {
-                let page = try await Self.rows(connection, """
-                    SELECT \(unescaped: Self.denialColumns), encode(chain_hash, 'hex') AS chain_hex FROM denial_log WHERE sequence >= \(expected)
-                    ORDER BY sequence LIMIT 1000
-                    """, logger: logger)
-                if page.isEmpty { break }
-                for row in page {
-                    let record = try Self.decodeDenial(row)
-                    let sequence = record.sequence ?? 0
-                    if sequence != expected {
-                        return (checked, "denial log entries \(expected)–\(sequence - 1) are missing (deleted)")
-                    }
-                    // The stored integer, not the Date made from it (which need not convert back exactly).
-                    let cells = row.makeRandomAccess()
-                    let stored = try cells["chain_hex"].decode(String.self), atMillis = try cells["at_millis"].decode(Int64.self)
-                    let computed = DenialChain.hash(previous: previous, sequence: sequence, atMillis: atMillis, texts: Self.texts(of: record))
-                    guard Self.hex(computed) == stored else {
-                        return (checked, "denial log entry \(sequence): stored chain hash does not match — the entry (or the one before, with its hash) was edited")
-                    }
-                    previous = computed
-                    expected += 1
-                    checked += 1
-                }
+        try await Self.verifyDenialChain(in: database)
+    }
+
+    /// `verifyDenialChain()` on `database`'s schema without opening the store (no migration, nothing
+    /// written): `noproofd audit-verify --database`, while a server may be serving the database. A
+    /// schema without the unit store's tables is an error (`.unavailable`), not an empty log.
+    package static func verifyDenialChain(in database: PostgresStoreDatabase) async throws(NoProofError) -> (checked: Int, firstBreak: String?) {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            do {
+                return try await Self.verifyDenialChain(connection, logger: logger)
+            } catch let error as PSQLError {
+                throw error
+            } catch {
+                throw NoProofError.unitStore(error)
             }
-            if counter >= expected {
-                return (checked, "denial log entries \(expected)–\(counter) are missing (deleted from the end)")
-            }
-            return (checked, nil)
         }
+    }
+
+    static func verifyDenialChain(_ connection: PostgresConnection, logger: Logger) async throws -> (checked: Int, firstBreak: String?) {
+        // The head's counter first: entries appended while the pages are read are then checked
+        // too, and never mistaken for entries deleted from the end.
+        let counter = try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head", logger: logger)
+            .first.map { try Self.decodeHead($0).0 } ?? 0
+        var previous = DenialChain.genesis
+        var expected: Int64 = 1
+        var checked = 0
+        // Pages in sequence order, so the whole log never sits in memory.
+        while true {
+            let page = try await Self.rows(connection, """
+                SELECT \(unescaped: Self.denialColumns), encode(chain_hash, 'hex') AS chain_hex FROM denial_log WHERE sequence >= \(expected)
+                ORDER BY sequence LIMIT 1000
+                """, logger: logger)
+            if page.isEmpty { break }
+            for row in page {
+                let record = try Self.decodeDenial(row)
+                let sequence = record.sequence ?? 0
+                if sequence != expected {
+                    return (checked, "denial log entries \(expected)–\(sequence - 1) are missing (deleted)")
+                }
+                // The stored integer, not the Date made from it (which need not convert back exactly).
+                let cells = row.makeRandomAccess()
+                let stored = try cells["chain_hex"].decode(String.self), atMillis = try cells["at_millis"].decode(Int64.self)
+                let computed = DenialChain.hash(previous: previous, sequence: sequence, atMillis: atMillis, texts: Self.texts(of: record))
+                guard Self.hex(computed) == stored else {
+                    return (checked, "denial log entry \(sequence): stored chain hash does not match — the entry (or the one before, with its hash) was edited")
+                }
+                previous = computed
+                expected += 1
+                checked += 1
+            }
+        }
+        if counter >= expected {
+            return (checked, "denial log entries \(expected)–\(counter) are missing (deleted from the end)")
+        }
+        return (checked, nil)
     }
 
     static let denialColumns = "sequence, at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message"

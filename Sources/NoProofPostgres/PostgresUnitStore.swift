@@ -4,6 +4,7 @@ import NoProofDomain
 import NoProofUnits
 import NoProofUnitStore
 import PostgresNIO
+import Synchronization
 
 /// The unit store on PostgreSQL (issue 18): the same behaviour as `SQLiteUnitStore` — units and
 /// their staff under the Art. 10 rule, credentials (hash only), item list versions and their life
@@ -33,9 +34,11 @@ import PostgresNIO
 /// A transaction PostgreSQL aborts as a deadlock victim (two bulk loads naming units in opposite
 /// orders) is retried.
 ///
-/// The calendar book: `calendarBook` is filled from the database when the store opens and after each
-/// `publishCalendarYear` through this store. A year published through another instance reaches this
-/// one's book only when it reopens the store: cross-instance refresh (LISTEN/NOTIFY) is later work.
+/// The calendar book: `calendarBook` is filled from the database when the store opens, after each
+/// `publishCalendarYear` through this store, and by `refreshCalendar()` when the calendar's version
+/// marker (the number of stored year versions and the latest publication time) changed — a year
+/// published through another instance; noproofd runs the refresh every 30 s, so a year published on
+/// one instance is in force on every other within 30 s.
 package final class PostgresUnitStore: UnitStore {
     /// The database and schema the store lives in.
     package let database: PostgresStoreDatabase
@@ -43,6 +46,19 @@ package final class PostgresUnitStore: UnitStore {
     private let configuredMachine: ItemListStateMachine
     /// The working-day calendar in force: the published years of `calendar_year`.
     package let calendarBook: CalendarBook
+    /// The version marker of the calendar last loaded into `calendarBook`, and how many loads so far.
+    let calendarState = Mutex<(marker: CalendarMarker?, loads: Int)>((nil, 0))
+
+    /// What a change of the published calendar changes: the number of stored year versions (rows
+    /// are only ever added) and the latest publication time.
+    struct CalendarMarker: Equatable, Sendable {
+        var versions: Int64
+        var latest: Int64
+    }
+
+    /// How many times the published years were loaded into `calendarBook` (at open, after a
+    /// publication through this store, by a `refreshCalendar()` that found a change).
+    package var calendarLoads: Int { calendarState.withLock { $0.loads } }
 
     /// The list life-cycle rules applied by this store, with the calendar in force.
     package var machine: ItemListStateMachine {
@@ -175,9 +191,22 @@ package final class PostgresUnitStore: UnitStore {
                              calendarBook: CalendarBook = CalendarBook()) async throws(NoProofError) -> PostgresUnitStore {
         try await migrator.migrate(database)
         let store = PostgresUnitStore(database: database, machine: machine, calendarBook: calendarBook)
-        let years = try await store.calendarYears()
-        calendarBook.replace(calendar: HolidayCalendar(years: years.map(\.data)))
+        let (marker, years) = try await store.read { connection in try await fetchCalendarState(connection, logger: database.logger) }
+        store.install(calendar: years, marker: marker)
         return store
+    }
+
+    /// Puts `years` in force in `calendarBook`, unless a load newer than `marker` is already there
+    /// (a refresh and a publication through this store finishing in the other order).
+    /// - Returns: whether the book was replaced.
+    @discardableResult
+    func install(calendar years: [PublishedCalendarYear], marker: CalendarMarker) -> Bool {
+        calendarState.withLock { state in
+            if let known = state.marker, known.versions > marker.versions { return false }
+            calendarBook.replace(calendar: HolidayCalendar(years: years.map(\.data)))
+            state = (marker, state.loads + 1)
+            return true
+        }
     }
 
     // MARK: - Access helpers

@@ -2,13 +2,15 @@ import ArgumentParser
 import Foundation
 import NoProofAuditChain
 import NoProofAudit
+import NoProofPostgres
 import NoProofSeals
 import NoProofUnitStore
 
-/// `noproofd audit-verify --data-dir DIR`: the audit trail's chain, tree, tallies and denial log
-/// checked offline against witnessed heads (docs/AUDIT.md). The online checks (signed heads,
-/// inclusion and consistency proofs) are `noproof audit head|prove|consistency`.
-struct AuditVerifyCommand: ParsableCommand {
+/// `noproofd audit-verify --data-dir DIR [--database URL]`: the audit trail's chain, tree, tallies
+/// and denial log checked offline against witnessed heads (docs/AUDIT.md); with `--database`
+/// naming PostgreSQL the denial log checked is the one kept there. The online checks (signed
+/// heads, inclusion and consistency proofs) are `noproof audit head|prove|consistency`.
+struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit-verify",
         abstract: "Recompute the audit trail's hash chain and report the first edited, deleted or reordered record.",
@@ -18,7 +20,9 @@ struct AuditVerifyCommand: ParsableCommand {
         --witness file (and those kept in the trail): a trail shorter than a witnessed head (records deleted) or \
         with another root at a head's size (records rewritten, even with every later hash recomputed) fails, naming \
         the records. Heads are checked with the audit public key (--audit-key, as published; else the key in \
-        DIR/seals). Exit status 0 when everything verifies, 1 naming the first break, 2 when the trail cannot be read.
+        DIR/seals). The denial log's chain is checked too: DIR/units.sqlite's, or with --database postgres://… the \
+        one in that PostgreSQL database (read only; the audit trail itself stays in DIR). Exit status 0 when \
+        everything verifies, 1 naming the first break, 2 when the trail or the denial log cannot be read.
         """
     )
 
@@ -30,6 +34,9 @@ struct AuditVerifyCommand: ParsableCommand {
         guard let folder = SubcommandDataFolder.resolve(dataDir) else { throw ValidationError("--data-dir DIR is required") }
         return folder
     }
+
+    @Option(help: ArgumentHelp("Verify the denial log kept in this PostgreSQL database (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database) instead of DIR/units.sqlite's.", valueName: "URL"))
+    var database: String?
 
     @Option(help: "A head published earlier (SEQUENCE:HEX, from the server log or `noproof stats`): the record at that sequence must still carry that hash.")
     var anchor: String?
@@ -43,7 +50,7 @@ struct AuditVerifyCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         var parsedAnchor: AuditHead?
         if let anchor {
             guard let parsed = AuditHead(parsing: anchor) else {
@@ -58,6 +65,7 @@ struct AuditVerifyCommand: ParsableCommand {
         var headsChecked = 0
         var tallies: (checked: Int, differences: [String]) = (0, [])
         var denials: (checked: Int, firstBreak: String?)?
+        var denialsInPostgres = false
         do {
             let log = try AuditLog.openReadOnly(directory: directory)
             result = try log.verifyChain(anchor: parsedAnchor)
@@ -90,7 +98,13 @@ struct AuditVerifyCommand: ParsableCommand {
             headsChecked = heads.count
             tree = try log.verifyTree(against: heads)
             tallies = try log.verifyTallies()
-            denials = try DenialChain.verify(directory: directory)
+            switch try DaemonDatabase(parsing: SubcommandDataFolder.resolve(database, option: "--database")) {
+            case .embedded:
+                denials = try DenialChain.verify(directory: directory)
+            case .postgres(let url):
+                denials = try await Self.verifyPostgresDenials(url: url)
+                denialsInPostgres = true
+            }
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -133,7 +147,7 @@ struct AuditVerifyCommand: ParsableCommand {
                 print("audit tree verifies: \(tree.treeSize) records, root \(tree.root.hex)")
                 print("signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")")
                 print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
-                if let denials { print("denial log      chain verifies (\(denials.checked) entries)") }
+                if let denials { print("denial log      chain verifies (\(denials.checked) entries\(denialsInPostgres ? ", in PostgreSQL" : ""))") }
             } else {
                 print("audit tree BROKEN")
                 for line in treeBreaks { print("  \(line)") }
@@ -143,5 +157,22 @@ struct AuditVerifyCommand: ParsableCommand {
             }
         }
         if !result.isIntact || !treeBreaks.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The denial log's chain in PostgreSQL (`PostgresUnitStore.verifyDenialChain(in:)`): read only,
+    /// no migration, so noproofd may be serving the database meanwhile.
+    private static func verifyPostgresDenials(url: String) async throws -> (checked: Int, firstBreak: String?) {
+        let database: PostgresStoreDatabase
+        do { database = try PostgresStoreDatabase.connect(url: url, maximumConnections: 1) } catch {
+            throw ValidationError("--database: \(error.message)")
+        }
+        do {
+            let result = try await PostgresUnitStore.verifyDenialChain(in: database)
+            await database.shutdown()
+            return result
+        } catch {
+            await database.shutdown()
+            throw ConfigurationError("the denial log in PostgreSQL (\(database.url), schema \(database.schema)): \(error.message)")
+        }
     }
 }

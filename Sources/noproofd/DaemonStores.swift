@@ -6,6 +6,7 @@ import NoProofOversight
 import NoProofOversightStore
 import NoProofPostgres
 import NoProofUnitStore
+import NoProofUnits
 import NoProofVerification
 import NoProofVerificationStore
 
@@ -116,6 +117,33 @@ struct DaemonStores {
             await lock.release()
             await database.shutdown()
             throw error
+        }
+    }
+
+    /// How often an instance on PostgreSQL looks for calendar years published through another
+    /// instance: the bound on a new year reaching every instance (docs/CALENDAR.md).
+    static let calendarRefreshInterval: Duration = .seconds(30)
+
+    /// On PostgreSQL, the background loop keeping the working-day calendar in step with years
+    /// published through other instances (`PostgresUnitStore.refreshCalendar()`, every
+    /// `calendarRefreshInterval`; it stops quietly when cancelled); nil on the embedded default.
+    func calendarRefresh(logger: Logger) -> (@Sendable () async -> Void)? {
+        guard let units = units as? PostgresUnitStore else { return nil }
+        return {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: Self.calendarRefreshInterval) } catch { break }   // cancelled: the server is stopping
+                do throws(NoProofError) {
+                    if try await units.refreshCalendar() {
+                        let calendar = units.calendarBook.calendar
+                        logger.info("working-day calendar reloaded (a year published through another instance)", metadata: [
+                            "years": "\((calendar.publishedYears ?? []).sorted().map(String.init).joined(separator: ","))",
+                        ])
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning("working-day calendar not refreshed", metadata: ["error": "\(error)"])
+                }
+            }
         }
     }
 

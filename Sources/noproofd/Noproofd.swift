@@ -383,6 +383,10 @@ struct Noproofd: AsyncParsableCommand {
                 }
             }
         }
+        // On PostgreSQL: calendar years published through another instance are in force here within 30 s.
+        if let refresh = library.stores.calendarRefresh(logger: logger) {
+            application.runInBackground(refresh)
+        }
         // The chain's head outside the trail, checked at the next start (AuditStartCheck).
         let (trail, dataFolder) = (library.audit, library.dataDirectory)
         application.runInBackground {

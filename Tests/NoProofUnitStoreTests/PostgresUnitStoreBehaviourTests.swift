@@ -121,6 +121,53 @@ struct PostgresUnitStoreBehaviourTests {
         }
     }
 
+    /// A calendar year published through one instance reaches another's book at its next
+    /// `refreshCalendar()` (noproofd runs it every 30 s), not before; a refresh with nothing new
+    /// published reloads nothing.
+    @Test func aCalendarYearPublishedOnOneInstanceReachesAnotherAtItsRefresh() async throws {
+        try await UnitStoreFixture.with(.postgres) { fixture in
+            guard let first = try await fixture.open() as? PostgresUnitStore, let second = try await fixture.open() as? PostgresUnitStore else {
+                Issue.record("not a PostgresUnitStore")
+                return
+            }
+            let d = { (text: String) in try! CivilDate.parse(text, field: "date") }
+            let day = d("2028-01-04")
+            #expect(!second.calendarBook.calendar.covers(day))
+            #expect(second.calendarLoads == 1)
+            // Nothing published since the store opened: the marker is unchanged, nothing reloaded.
+            #expect(try await second.refreshCalendar() == false)
+            #expect(second.calendarLoads == 1)
+
+            let year2028 = CalendarYear(year: 2028, holidays: [d("2028-01-03")], workingDays: [])
+            #expect(try await first.publishCalendarYear(year2028, by: "x/y", at: Self.t0).version == 1)
+            #expect(first.calendarBook.calendar.covers(day))
+            #expect(!second.calendarBook.calendar.covers(day))
+            #expect(!second.machine.calendar.covers(day))
+
+            #expect(try await second.refreshCalendar() == true)
+            #expect(second.calendarLoads == 2)
+            #expect(second.calendarBook.calendar.covers(day) && !second.calendarBook.calendar.isWorkingDay(d("2028-01-03")))
+            #expect(second.machine.calendar.isWorkingDay(day))
+            // Again with nothing new: not reloaded.
+            #expect(try await second.refreshCalendar() == false)
+            #expect(second.calendarLoads == 2)
+            // The publishing instance's own book was loaded by the publication: its refresh finds nothing new.
+            let loads = first.calendarLoads
+            #expect(try await first.refreshCalendar() == false)
+            #expect(first.calendarLoads == loads)
+
+            // A new version of a year already in force (2027 final) reaches the other instance too.
+            let final2027 = CalendarYear(year: 2027, holidays: [d("2027-01-01"), d("2027-02-05"), d("2027-02-08")],
+                                         workingDays: [d("2027-02-20")], source: "test notice")
+            #expect(second.calendarBook.calendar.provisionalYears == [2027])
+            _ = try await second.publishCalendarYear(final2027, by: "x/y", at: Self.t0)
+            #expect(first.calendarBook.calendar.provisionalYears == [2027])
+            #expect(try await first.refreshCalendar() == true)
+            #expect(first.calendarBook.calendar.provisionalYears.isEmpty && first.calendarBook.calendar.isWorkingDay(d("2027-02-20")))
+            try await fixture.closeAll()
+        }
+    }
+
     /// The error `body` threw, or nil when it succeeded.
     static func outcome(_ body: () async throws(NoProofError) -> Void) async -> NoProofError? {
         do throws(NoProofError) {
