@@ -78,7 +78,8 @@ let package = Package(
         .target(
             name: "NoProofAudit",
             dependencies: [
-                "NoProofDomain", "NoProofSQLite", "NoProofSeals", "NoProofAuditChain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "NoProofDomain", "NoProofSQLite", "NoProofSeals", "NoProofAuditChain", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -105,8 +106,10 @@ let package = Package(
         // Their storage behind the UnitStore protocol; SQLite (units.sqlite) is the embedded default.
         .target(
             name: "NoProofUnitStore",
-            dependencies: ["NoProofUnits", "NoProofDomain", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "NoProofUnits", "NoProofDomain", "NoProofSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Department verification (部门核验, Art. 10): requests, deadlines, the state machine, the
         // deadline scheduler and watch events. Foundation only.
@@ -135,7 +138,8 @@ let package = Package(
         .executableTarget(
             name: "lookup-bench",
             dependencies: [
-                "NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec", "NoProofDomainMessages",
+                "NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec",
+                "NoProofDomainMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -171,7 +175,8 @@ let package = Package(
             name: "NoProofServices",
             dependencies: [
                 "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofSQLite",
-                "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofLibrary", "NoProofSeals", "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
+                "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofLibrary", "NoProofSeals", "NoProofUnits",
+                "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
                 "NoProofOversight", "NoProofOversightStore",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -219,7 +224,8 @@ let package = Package(
         .executableTarget(
             name: "noproofd",
             dependencies: [
-                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain",
+                "NoProofServer", "NoProofServices", "NoProofLibrary", "NoProofImport", "NoProofSQLite", "NoProofLicenceStore", "NoProofAudit",
+                "NoProofAuditChain",
                 "NoProofDemoData", "NoProofDomain", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 "NoProofMetrics", "NoProofWeb", "NoProofPostgres",
@@ -262,28 +268,44 @@ let package = Package(
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofTestSupport", "NoProofDomain"]),
         .testTarget(name: "NoProofDemoDataTests", dependencies: ["NoProofTestSupport", "NoProofDemoData", "NoProofDomain"]),
-        .testTarget(name: "NoProofSQLiteTests", dependencies: ["NoProofTestSupport", "NoProofSQLite", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NoProofAuditTests", dependencies: ["NoProofTestSupport", "NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "NoProofSQLiteTests", dependencies: ["NoProofTestSupport", "NoProofSQLite", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "NoProofAuditTests",
+            dependencies: [
+                "NoProofTestSupport", "NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "NoProofLicenceStoreTests",
-            dependencies: ["NoProofTestSupport", "NoProofLicenceStore", "NoProofPostgres", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "NoProofTestSupport", "NoProofLicenceStore", "NoProofPostgres", "NoProofImport", "NoProofSQLite", "NoProofDemoData", "NoProofDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "NoProofPostgresTests",
-            dependencies: ["NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofLibrary", "NoProofImport", "NoProofDemoData", "NoProofDomain",
-                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofLibrary", "NoProofImport", "NoProofDemoData", "NoProofDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "NoProofImportTests",
-            dependencies: ["NoProofTestSupport", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "NoProofTestSupport", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
-        .testTarget(name: "NoProofLibraryTests", dependencies: ["NoProofTestSupport", "NoProofLibrary", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain"]),
+        .testTarget(
+            name: "NoProofLibraryTests",
+            dependencies: ["NoProofTestSupport", "NoProofLibrary", "NoProofImport", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain"]),
         .testTarget(
             name: "NoProofServicesTests",
             dependencies: [
                 "NoProofTestSupport",
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
-                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofDemoData",
+                "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit",
+                "NoProofAuditChain", "NoProofDemoData",
                 "NoProofUnits", "NoProofUnitStore",
                 "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -318,8 +340,10 @@ let package = Package(
         .testTarget(name: "NoProofUnitsTests", dependencies: ["NoProofTestSupport", "NoProofUnits", "NoProofDomain"]),
         .testTarget(
             name: "NoProofUnitStoreTests",
-            dependencies: ["NoProofTestSupport", "NoProofUnitStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "NoProofTestSupport", "NoProofUnitStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "NoProofVerificationTests",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: dependencies, generated-code freshness, one debug build,
+# The whole test suite, as CI runs it: dependencies, formatting, generated-code freshness, one debug build,
 # unit and integration tests (the PostgreSQL store tests against a throwaway cluster,
 # scripts/postgres-test-server.sh), the valgrind leak check of the codec, an end-to-end smoke test, the
 # Python client's interoperability tests, the power-cut crash-safety rounds (and their self-test), 10,000 idle connections
@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+echo "== formatting (swift-format, .swift-format)"
+scripts/format.sh --check
 echo "== generated code"
 scripts/gen-protos.sh --check
 scripts/gen-swift-messages.py --check   # Swift messages and methods, and the Python method table

@@ -32,8 +32,10 @@ package final class AuditHeadPublisher: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
-    package init(log: AuditLog, key: AuditSigningKey, witnesses: [any AuditWitness], schedule: Schedule = Schedule(),
-                 clock: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "noproof.audit-heads")) {
+    package init(
+        log: AuditLog, key: AuditSigningKey, witnesses: [any AuditWitness], schedule: Schedule = Schedule(),
+        clock: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "noproof.audit-heads")
+    ) {
         self.log = log
         self.key = key
         self.witnesses = witnesses
@@ -68,8 +70,9 @@ package final class AuditHeadPublisher: Sendable {
                     $0.witnessFailures += 1
                     $0.lastFailure = "\(witness.name): \(error)"
                 }
-                logger.warning("an audit witness did not take the signed head; it gets the next one",
-                               metadata: ["witness": "\(witness.name)", "tree_size": "\(head.treeSize)", "error": "\(error)"])
+                logger.warning(
+                    "an audit witness did not take the signed head; it gets the next one",
+                    metadata: ["witness": "\(witness.name)", "tree_size": "\(head.treeSize)", "error": "\(error)"])
             }
         }
         logger.trace("audit tree head signed", metadata: ["tree_size": "\(head.treeSize)", "root": "\(head.rootHex)"])

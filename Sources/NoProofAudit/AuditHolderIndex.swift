@@ -83,19 +83,20 @@ final class AuditHolderIndex: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: holder index") { db in
-            try db.execute(sql: """
-                CREATE TABLE holder_records (
-                    holder_id TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    action TEXT NOT NULL,
-                    PRIMARY KEY (holder_id, sequence)
-                ) WITHOUT ROWID;
-                CREATE TABLE indexed_through (
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    sequence INTEGER NOT NULL
-                );
-                INSERT INTO indexed_through (id, sequence) VALUES (1, 0);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE holder_records (
+                        holder_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        action TEXT NOT NULL,
+                        PRIMARY KEY (holder_id, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE indexed_through (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        sequence INTEGER NOT NULL
+                    );
+                    INSERT INTO indexed_through (id, sequence) VALUES (1, 0);
+                    """)
         }
         return migrator
     }
@@ -116,8 +117,9 @@ final class AuditHolderIndex: Sendable {
             let logHead = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM trail.audit") ?? 0
             let through = try Self.indexedThrough(db)
             if through > logHead {
-                logger.warning("the holder index covers records the audit trail does not hold; rebuilding it",
-                               metadata: ["indexed_through": "\(through)", "log_head": "\(logHead)"])
+                logger.warning(
+                    "the holder index covers records the audit trail does not hold; rebuilding it",
+                    metadata: ["indexed_through": "\(through)", "log_head": "\(logHead)"])
                 try db.execute(sql: "DELETE FROM holder_records")
                 try db.execute(sql: "UPDATE indexed_through SET sequence = 0 WHERE id = 1")
             }
@@ -150,8 +152,9 @@ final class AuditHolderIndex: Sendable {
             do {
                 _ = try self.catchUp()
             } catch {
-                self.logger.error("could not bring the holder index up to date; who-looked queries read the log instead",
-                                  metadata: ["error": "\(error)"])
+                self.logger.error(
+                    "could not bring the holder index up to date; who-looked queries read the log instead",
+                    metadata: ["error": "\(error)"])
             }
         }
     }
@@ -165,14 +168,17 @@ final class AuditHolderIndex: Sendable {
             if state.withLock({ $0.closed }) { return total }
             let copied: Int = try writeDeferred { db in
                 let through = try Self.indexedThrough(db)
-                let range = try Row.fetchOne(db, sql: """
-                    SELECT COUNT(*), MAX(sequence) FROM (SELECT sequence FROM trail.audit WHERE sequence > ? ORDER BY sequence LIMIT ?)
-                    """, arguments: [through, Self.chunk])
+                let range = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*), MAX(sequence) FROM (SELECT sequence FROM trail.audit WHERE sequence > ? ORDER BY sequence LIMIT ?)
+                        """, arguments: [through, Self.chunk])
                 guard let range, let last: Int64 = range[1] else { return 0 }
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO holder_records (holder_id, sequence, action)
-                    SELECT holder_id, sequence, action FROM trail.audit WHERE sequence > ? AND sequence <= ? AND holder_id <> ''
-                    """, arguments: [through, last])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO holder_records (holder_id, sequence, action)
+                        SELECT holder_id, sequence, action FROM trail.audit WHERE sequence > ? AND sequence <= ? AND holder_id <> ''
+                        """, arguments: [through, last])
                 try db.execute(sql: "UPDATE indexed_through SET sequence = ? WHERE id = 1", arguments: [last])
                 return range[0]
             }
@@ -190,10 +196,12 @@ final class AuditHolderIndex: Sendable {
             var arguments: StatementArguments = [holderID, before]
             arguments += StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [max(0, limit)]
-            let sequences = try Int64.fetchAll(db, sql: """
-                SELECT sequence FROM holder_records WHERE holder_id = ? AND sequence < ? AND action IN (\(placeholders))
-                ORDER BY sequence DESC LIMIT ?
-                """, arguments: arguments)
+            let sequences = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence FROM holder_records WHERE holder_id = ? AND sequence < ? AND action IN (\(placeholders))
+                    ORDER BY sequence DESC LIMIT ?
+                    """, arguments: arguments)
             return (through, sequences)
         }
     }

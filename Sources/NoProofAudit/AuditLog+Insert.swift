@@ -14,8 +14,10 @@ extension AuditLog {
     /// Inserts `records` as rows `first`, `first + 1`, ... chained from `previous` (inside the
     /// caller's write transaction). Returns the last record's chain hash.
     @discardableResult
-    static func insertChained(_ records: [AuditRecord], firstSequence first: Int64, previous: [UInt8],
-                              into statement: Statement, _ db: Database) throws -> [UInt8] {
+    static func insertChained(
+        _ records: [AuditRecord], firstSequence first: Int64, previous: [UInt8],
+        into statement: Statement, _ db: Database
+    ) throws -> [UInt8] {
         let handle = statement.sqliteStatement
         var previous = previous
         var scratch: [UInt8] = []

@@ -51,16 +51,20 @@ extension AuditLog {
     package func inclusionProof(sequence: Int64, treeSize: UInt64) throws -> InclusionProof? {
         try database.read { db in
             guard sequence >= 1, UInt64(sequence) <= treeSize,
-                  let row = try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE sequence = ?", arguments: [sequence]) else { return nil }
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE sequence = ?", arguments: [sequence])
+            else { return nil }
             let log = UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit") ?? 0))
             guard treeSize <= log else { throw AuditTreeError.sizeBeyondLog(requested: treeSize, log: log) }
             let record = Self.record(row)
             let chain: Data? = row["chain_hash"]
-            let previous = sequence == 1 ? AuditChain.genesis
+            let previous =
+                sequence == 1
+                ? AuditChain.genesis
                 : (try Data.fetchOne(db, sql: "SELECT chain_hash FROM audit WHERE sequence = ?", arguments: [sequence - 1])).map { [UInt8]($0) } ?? []
             let path = try MerkleTree.inclusionPath(index: UInt64(sequence - 1), size: treeSize) { try AuditTree.subtree(db, $0, $1) }
-            return InclusionProof(record: record, previousChainHash: previous, chainHash: chain.map { [UInt8]($0) } ?? [],
-                                  treeSize: treeSize, path: path)
+            return InclusionProof(
+                record: record, previousChainHash: previous, chainHash: chain.map { [UInt8]($0) } ?? [],
+                treeSize: treeSize, path: path)
         }
     }
 
@@ -76,8 +80,9 @@ extension AuditLog {
     /// Keeps a signed head in the trail's file (`tree_heads`), durably.
     package func storeHead(_ head: SignedTreeHead) throws {
         try database.write { db in
-            try db.execute(sql: "INSERT INTO tree_heads (tree_size, timestamp_ms, root, key_id, signature) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Int64(head.treeSize), head.timestampMillis, Data(head.root), head.keyID, Data(head.signature)])
+            try db.execute(
+                sql: "INSERT INTO tree_heads (tree_size, timestamp_ms, root, key_id, signature) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Int64(head.treeSize), head.timestampMillis, Data(head.root), head.keyID, Data(head.signature)])
         }
     }
 
@@ -85,11 +90,15 @@ extension AuditLog {
     package func storedHeads(limit: Int = 100_000) throws -> [SignedTreeHead] {
         try database.read { db in
             guard try db.tableExists("tree_heads") else { return [] }
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM (SELECT * FROM tree_heads ORDER BY id DESC LIMIT ?) ORDER BY id
-                """, arguments: [limit]).map { row in
-                SignedTreeHead(treeSize: UInt64(max(0, row["tree_size"] as Int64)), timestampMillis: row["timestamp_ms"],
-                               root: [UInt8](row["root"] as Data), keyID: row["key_id"], signature: [UInt8](row["signature"] as Data))
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (SELECT * FROM tree_heads ORDER BY id DESC LIMIT ?) ORDER BY id
+                    """, arguments: [limit]
+            ).map { row in
+                SignedTreeHead(
+                    treeSize: UInt64(max(0, row["tree_size"] as Int64)), timestampMillis: row["timestamp_ms"],
+                    root: [UInt8](row["root"] as Data), keyID: row["key_id"], signature: [UInt8](row["signature"] as Data))
             }
         }
     }
@@ -117,7 +126,7 @@ extension AuditLog {
             while next < heads.endIndex, heads[next].treeSize <= frontier.size {
                 let head = heads[next]
                 next += 1
-                if head.treeSize < frontier.size { continue }   // passed already (duplicates)
+                if head.treeSize < frontier.size { continue }  // passed already (duplicates)
                 if frontier.root == head.root {
                     result.lastMatchingHead = head
                     result.headsMatched += 1
@@ -126,12 +135,13 @@ extension AuditLog {
                 }
             }
         }
-        checkHeads()   // heads of size 0
+        checkHeads()  // heads of size 0
         let hasTree = try database.read { db in try db.tableExists("audit_tree") }
         pages: while true {
             let rows = try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT sequence, chain_hash FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
-                                 arguments: [after, AuditChain.pageSize])
+                try Row.fetchAll(
+                    db, sql: "SELECT sequence, chain_hash FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                    arguments: [after, AuditChain.pageSize])
             }
             if rows.isEmpty { break }
             for row in rows {
@@ -152,8 +162,9 @@ extension AuditLog {
                     for leaf in block { blockTree.append(leaf: leaf) }
                     let index = (frontier.size - 1) / AuditTree.blockSize
                     let stored = try database.read { db in
-                        try Data.fetchOne(db, sql: "SELECT hash FROM audit_tree WHERE level = ? AND idx = ?",
-                                          arguments: [AuditTree.storedLevel, Int64(index)])
+                        try Data.fetchOne(
+                            db, sql: "SELECT hash FROM audit_tree WHERE level = ? AND idx = ?",
+                            arguments: [AuditTree.storedLevel, Int64(index)])
                     }
                     if result.firstSubtreeMismatch == nil, stored.map({ [UInt8]($0) }) != blockTree.root {
                         result.firstSubtreeMismatch = (index * AuditTree.blockSize + 1)...((index + 1) * AuditTree.blockSize)

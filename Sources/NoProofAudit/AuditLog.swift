@@ -67,11 +67,12 @@ package final class AuditLog: Sendable {
         }
         database = try DatabaseQueue(path: directory.appendingPathComponent("audit.sqlite").path, configuration: configuration)
         let target = self.target
-        appends = BatchingWriter(label: "noproof.audit-writer", maxBatch: max(1, maxBatch), closedError: AuditLogError.closed,
-                                 write: .blocking { records in
-                                     guard let log = target.log else { throw AuditLogError.closed }
-                                     return try log.appendBatch(records)
-                                 })
+        appends = BatchingWriter(
+            label: "noproof.audit-writer", maxBatch: max(1, maxBatch), closedError: AuditLogError.closed,
+            write: .blocking { records in
+                guard let log = target.log else { throw AuditLogError.closed }
+                return try log.appendBatch(records)
+            })
         if readOnly {
             let chained = try database.read { db in try db.columns(in: "audit").contains { $0.name == "chain_hash" } }
             guard chained else { throw AuditLogError.notChained }
@@ -82,32 +83,33 @@ package final class AuditLog: Sendable {
         try Self.migrator.migrate(database)
         holderIndex = try AuditHolderIndex.open(directory: directory)
         target.log = self
-        holderIndex?.schedule()   // records written before this start, or since the index was deleted
+        holderIndex?.schedule()  // records written before this start, or since the index was deleted
     }
 
     /// The schema's migrations, in order ("v1" is also used by tests to build a pre-chain database).
     package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit records") { db in
-            try db.execute(sql: """
-                CREATE TABLE audit (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at_millis INTEGER NOT NULL,
-                    unit_code TEXT NOT NULL,
-                    credential_id TEXT NOT NULL,
-                    staff TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    item_code TEXT NOT NULL,
-                    case_reference TEXT NOT NULL,
-                    holder_id TEXT NOT NULL,
-                    type_code TEXT NOT NULL,
-                    licence_id TEXT NOT NULL,
-                    result TEXT NOT NULL,
-                    proof_serial TEXT NOT NULL
-                );
-                CREATE INDEX audit_by_unit_time ON audit (unit_code, at_millis);
-                CREATE INDEX audit_by_holder ON audit (holder_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_millis INTEGER NOT NULL,
+                        unit_code TEXT NOT NULL,
+                        credential_id TEXT NOT NULL,
+                        staff TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        item_code TEXT NOT NULL,
+                        case_reference TEXT NOT NULL,
+                        holder_id TEXT NOT NULL,
+                        type_code TEXT NOT NULL,
+                        licence_id TEXT NOT NULL,
+                        result TEXT NOT NULL,
+                        proof_serial TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_by_unit_time ON audit (unit_code, at_millis);
+                    CREATE INDEX audit_by_holder ON audit (holder_id);
+                    """)
         }
         migrator.registerMigration("v2: hash chain") { db in
             try db.execute(sql: "ALTER TABLE audit ADD COLUMN chain_hash BLOB")
@@ -131,15 +133,16 @@ package final class AuditLog: Sendable {
         migrator.registerMigration("v3: supervision tallies") { db in
             // Per-(day, unit, metric) counters for the supervision report (SupervisionTally),
             // incremented with every append from now on; backfilled from the records written before.
-            try db.execute(sql: """
-                CREATE TABLE supervision_tally (
-                    day INTEGER NOT NULL,
-                    unit_code TEXT NOT NULL,
-                    metric TEXT NOT NULL,
-                    count INTEGER NOT NULL,
-                    PRIMARY KEY (day, unit_code, metric)
-                ) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE supervision_tally (
+                        day INTEGER NOT NULL,
+                        unit_code TEXT NOT NULL,
+                        metric TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (day, unit_code, metric)
+                    ) WITHOUT ROWID
+                    """)
             var counts: [SupervisionTally.Key: Int64] = [:]
             var after: Int64 = 0
             while true {
@@ -163,16 +166,17 @@ package final class AuditLog: Sendable {
             // The records as an RFC 9162 tree (AuditTree), built from the chain hashes written so far,
             // and the heads signed with the audit key (AuditHeadPublisher).
             try db.execute(sql: AuditTree.schema)
-            try db.execute(sql: """
-                CREATE TABLE tree_heads (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    tree_size INTEGER NOT NULL,
-                    timestamp_ms INTEGER NOT NULL,
-                    root BLOB NOT NULL,
-                    key_id TEXT NOT NULL,
-                    signature BLOB NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE tree_heads (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tree_size INTEGER NOT NULL,
+                        timestamp_ms INTEGER NOT NULL,
+                        root BLOB NOT NULL,
+                        key_id TEXT NOT NULL,
+                        signature BLOB NOT NULL
+                    )
+                    """)
             try AuditTree.rebuild(db)
         }
         migrator.registerMigration("v6: counterpart unit chained") { db in
@@ -211,11 +215,12 @@ package final class AuditLog: Sendable {
                 // Read inside the transaction: writes are serialised by the database, so the head
                 // cannot move between this read and the commit.
                 let (sequence, previous) = try cachedHead.withLock { $0 } ?? Self.storedHead(db)
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
-                                       holder_id, type_code, licence_id, result, proof_serial, chain_hash, counterpart_unit)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO audit (sequence, at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
+                                           holder_id, type_code, licence_id, result, proof_serial, chain_hash, counterpart_unit)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
                 let last = try Self.insertChained(records, firstSequence: sequence + 1, previous: previous, into: statement, db)
                 let sequences = Array((sequence + 1)...(sequence + Int64(records.count)))
                 Self.extendTree(db, from: sequence, to: sequence + Int64(records.count))
@@ -342,8 +347,9 @@ package final class AuditLog: Sendable {
         if result.firstBreak == nil {
             let counter = try database.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'") ?? 0 }
             if counter > result.head.sequence {
-                result.firstBreak = ChainBreak(sequence: result.head.sequence + 1,
-                                               reason: .trailingRowsDeleted(through: counter))
+                result.firstBreak = ChainBreak(
+                    sequence: result.head.sequence + 1,
+                    reason: .trailingRowsDeleted(through: counter))
             } else if let anchor, anchor.sequence > 0, !anchorSeen {
                 result.firstBreak = ChainBreak(sequence: anchor.sequence, reason: .anchorMissing)
             }
@@ -354,10 +360,11 @@ package final class AuditLog: Sendable {
     /// Adds `counts` to the supervision tallies (inside the caller's write transaction).
     static func addTallies(_ counts: [SupervisionTally.Key: Int64], _ db: Database) throws {
         if counts.isEmpty { return }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO supervision_tally (day, unit_code, metric, count) VALUES (?, ?, ?, ?)
-            ON CONFLICT (day, unit_code, metric) DO UPDATE SET count = count + excluded.count
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO supervision_tally (day, unit_code, metric, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT (day, unit_code, metric) DO UPDATE SET count = count + excluded.count
+                """)
         for (key, count) in counts {
             try statement.execute(arguments: [key.day, key.unitCode, key.metric, count])
         }
@@ -397,15 +404,20 @@ package final class AuditLog: Sendable {
             arguments += StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [limit]
             // The records after the index's reach: a range of the primary key.
-            var records = try Row.fetchAll(db, sql: """
-                SELECT * FROM audit WHERE sequence > ? AND sequence < ? AND holder_id = ? AND action IN (\(placeholders))
-                ORDER BY sequence DESC LIMIT ?
-                """, arguments: arguments).map(Self.record)
+            var records = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM audit WHERE sequence > ? AND sequence < ? AND holder_id = ? AND action IN (\(placeholders))
+                    ORDER BY sequence DESC LIMIT ?
+                    """, arguments: arguments
+            ).map(Self.record)
             let wanted = indexed.prefix(limit - records.count)
             if !wanted.isEmpty {
                 let list = Array(repeating: "?", count: wanted.count).joined(separator: ", ")
-                records += try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE sequence IN (\(list)) ORDER BY sequence DESC",
-                                            arguments: StatementArguments(Array(wanted))).map(Self.record)
+                records += try Row.fetchAll(
+                    db, sql: "SELECT * FROM audit WHERE sequence IN (\(list)) ORDER BY sequence DESC",
+                    arguments: StatementArguments(Array(wanted))
+                ).map(Self.record)
             }
             return records
         }
@@ -439,8 +451,10 @@ package final class AuditLog: Sendable {
             let placeholders = Array(repeating: "?", count: max(1, actions.count)).joined(separator: ", ")
             var arguments = StatementArguments(actions.isEmpty ? [""] : actions.map(\.rawValue))
             arguments += [typeCode]
-            return try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE action IN (\(placeholders)) AND type_code = ? ORDER BY sequence DESC LIMIT 1",
-                                    arguments: arguments).map(Self.record)
+            return try Row.fetchOne(
+                db, sql: "SELECT * FROM audit WHERE action IN (\(placeholders)) AND type_code = ? ORDER BY sequence DESC LIMIT 1",
+                arguments: arguments
+            ).map(Self.record)
         }
     }
 
@@ -479,9 +493,11 @@ package final class AuditLog: Sendable {
     /// (checked at start when a seal key file is missing).
     package func recordsIssuedProofs() throws -> Bool {
         try database.read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM audit WHERE (action = ? AND result = ?) OR action = ?)
-                """, arguments: [AuditAction.lookup.rawValue, AuditResult.found.rawValue, AuditAction.verificationAnswer.rawValue]) ?? false
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM audit WHERE (action = ? AND result = ?) OR action = ?)
+                    """, arguments: [AuditAction.lookup.rawValue, AuditResult.found.rawValue, AuditAction.verificationAnswer.rawValue]) ?? false
         }
     }
 
@@ -492,8 +508,10 @@ package final class AuditLog: Sendable {
     /// Records in sequence order after `sequence`.
     package func records(after sequence: Int64 = 0, limit: Int = 1000) throws -> [AuditRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
-                             arguments: [sequence, limit]).map(Self.record)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                arguments: [sequence, limit]
+            ).map(Self.record)
         }
     }
 }
@@ -528,8 +546,10 @@ package enum AuditChain {
     package static let tag = AuditChainHash.tag
     package static let pageSize = 4096
 
-    static let textColumns = ["unit_code", "credential_id", "staff", "action", "item_code", "case_reference",
-                              "holder_id", "type_code", "licence_id", "result", "proof_serial"]
+    static let textColumns = [
+        "unit_code", "credential_id", "staff", "action", "item_code", "case_reference",
+        "holder_id", "type_code", "licence_id", "result", "proof_serial",
+    ]
 
     enum Content { case record(AuditRecord), malformed(String) }
 
@@ -545,7 +565,8 @@ package enum AuditChain {
         let columns = try db.columns(in: "audit").map(\.name)
         let hasHash = columns.contains("chain_hash")
         let hasCounterpart = columns.contains("counterpart_unit")
-        let sql = "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), \(hasHash ? "chain_hash" : "NULL"), "
+        let sql =
+            "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), \(hasHash ? "chain_hash" : "NULL"), "
             + "\(hasCounterpart ? "counterpart_unit" : "''") FROM audit WHERE sequence > ? ORDER BY sequence LIMIT ?"
         var rows: [PageRow] = []
         let cursor = try Row.fetchCursor(db, sql: sql, arguments: [after, limit])
@@ -574,9 +595,10 @@ package enum AuditChain {
                 rows.append(PageRow(sequence: sequence, content: .malformed("counterpart_unit"), hash: hash))
                 continue
             }
-            var record = AuditRecord(atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: AuditAction(rawValue: texts[3]),
-                                     itemCode: texts[4], caseReference: texts[5], holderID: texts[6], typeCode: texts[7],
-                                     licenceID: texts[8], result: AuditResult(rawValue: texts[9]), proofSerial: texts[10], counterpartUnit: counterpart)
+            var record = AuditRecord(
+                atMillis: atMillis, unitCode: texts[0], credentialID: texts[1], staff: texts[2], action: AuditAction(rawValue: texts[3]),
+                itemCode: texts[4], caseReference: texts[5], holderID: texts[6], typeCode: texts[7],
+                licenceID: texts[8], result: AuditResult(rawValue: texts[9]), proofSerial: texts[10], counterpartUnit: counterpart)
             record.sequence = sequence
             rows.append(PageRow(sequence: sequence, content: .record(record), hash: hash))
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import NoProofSQLite
@@ -48,8 +48,9 @@ package enum AuditStartCheck {
             let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
             return ((attributes?[.size] as? NSNumber)?.intValue ?? 0) > 0
         }
-        return Survey(trailExists: present("audit.sqlite"), evidence: evidenceFiles.filter(present),
-                      recordedHead: AuditHeadFile.read(directory: directory))
+        return Survey(
+            trailExists: present("audit.sqlite"), evidence: evidenceFiles.filter(present),
+            recordedHead: AuditHeadFile.read(directory: directory))
     }
 
     /// What is wrong with the trail (nil when it may be used): missing or empty while other stores
@@ -62,7 +63,9 @@ package enum AuditStartCheck {
         if head.sequence == 0 {
             var reasons: [String] = []
             if !survey.evidence.isEmpty {
-                reasons.append("\(survey.evidence.joined(separator: ", ")) hold\(survey.evidence.count == 1 ? "s" : "") data of earlier starts, each of which wrote audit records")
+                reasons.append(
+                    "\(survey.evidence.joined(separator: ", ")) hold\(survey.evidence.count == 1 ? "s" : "") data of earlier starts, each of which wrote audit records"
+                )
             }
             if let recorded {
                 reasons.append("the last head recorded in \(AuditHeadFile.fileName) is \(recorded)")
@@ -101,10 +104,11 @@ package enum AuditStartCheck {
     /// The first record of a new epoch: the operator's reason in `case_reference`, the previous
     /// head (if known) in `proof_serial`, where the previous trail was moved in `licence_id`.
     package static func epochRecord(reason: String, previousHead: AuditHead?, previousTrail: String?, at moment: Date) -> AuditRecord {
-        AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: "", credentialID: "",
-                    staff: "operator", action: .auditNewEpoch, itemCode: "", caseReference: String(reason.prefix(500)),
-                    holderID: "", typeCode: "", licenceID: previousTrail ?? "", result: .started,
-                    proofSerial: previousHead.map { "\($0)" } ?? "unknown")
+        AuditRecord(
+            atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: "", credentialID: "",
+            staff: "operator", action: .auditNewEpoch, itemCode: "", caseReference: String(reason.prefix(500)),
+            holderID: "", typeCode: "", licenceID: previousTrail ?? "", result: .started,
+            proofSerial: previousHead.map { "\($0)" } ?? "unknown")
     }
 }
 
@@ -129,7 +133,7 @@ package enum DataFolderPermissions {
         for name in names.sorted() {
             let path = directory.appendingPathComponent(name).path
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }   // not symlinks or folders (seals/ is checked by the keyring)
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }  // not symlinks or folders (seals/ is checked by the keyring)
             try fix(path, name, to: 0o600)
         }
         return fixed

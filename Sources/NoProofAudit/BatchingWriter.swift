@@ -63,9 +63,11 @@ package final class BatchingWriter<Item: Sendable, Output: Sendable>: Sendable {
     ///   - now: the clock of `oldestWaitingSince` (overload shedding); the writer keeps no time
     ///     when nil.
     ///   - closedError: what an item queued after `close()` fails with (`Closed` when nil).
-    package init(label: String, maxBatch: Int, queue: DispatchQueue? = nil, delivery: DispatchQueue? = nil,
-                 now: (@Sendable () -> ContinuousClock.Instant)? = nil, closedError: (any Error & Sendable)? = nil,
-                 write: Write) {
+    package init(
+        label: String, maxBatch: Int, queue: DispatchQueue? = nil, delivery: DispatchQueue? = nil,
+        now: (@Sendable () -> ContinuousClock.Instant)? = nil, closedError: (any Error & Sendable)? = nil,
+        write: Write
+    ) {
         precondition(maxBatch > 0, "maxBatch must be positive")
         self.label = label
         self.maxBatch = maxBatch

@@ -23,9 +23,11 @@ package struct AuditRecord: Hashable, Sendable {
     /// be recomputed from chained records (see docs/SUPERVISION.md, docs/AUDIT.md).
     package var counterpartUnit: String = ""
 
-    package init(atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: AuditAction,
-                 itemCode: String, caseReference: String, holderID: String, typeCode: String,
-                 licenceID: String = "", result: AuditResult, proofSerial: String = "", counterpartUnit: String = "") {
+    package init(
+        atMillis: Int64, unitCode: String, credentialID: String, staff: String, action: AuditAction,
+        itemCode: String, caseReference: String, holderID: String, typeCode: String,
+        licenceID: String = "", result: AuditResult, proofSerial: String = "", counterpartUnit: String = ""
+    ) {
         self.atMillis = atMillis
         self.unitCode = unitCode
         self.credentialID = credentialID

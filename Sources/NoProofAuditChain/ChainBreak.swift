@@ -34,7 +34,8 @@ package struct ChainBreak: Sendable, Hashable, CustomStringConvertible {
             "record \(sequence): stored chain hash does not match SHA-256(previous hash ‖ record) — a field of this record "
                 + "was edited or its hash replaced, rows were reordered, or record \(sequence - 1) was rewritten with a recomputed hash"
         case .sequenceGap(let resumesAt):
-            resumesAt - 1 == sequence ? "record \(sequence) is missing (deleted); the chain resumes at \(resumesAt)"
+            resumesAt - 1 == sequence
+                ? "record \(sequence) is missing (deleted); the chain resumes at \(resumesAt)"
                 : "records \(sequence)–\(resumesAt - 1) are missing (deleted); the chain resumes at \(resumesAt)"
         case .missingHash: "record \(sequence): no chain hash (row written outside the audit log)"
         case .malformedField(let column): "record \(sequence): column \(column) holds a value of the wrong type (edited)"

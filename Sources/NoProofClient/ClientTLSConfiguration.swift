@@ -13,8 +13,10 @@ package struct ClientTLSConfiguration: Sendable {
     package let presentsCertificate: Bool
 
     /// From certificates and a key in memory (tests, or after `load`).
-    package init(trustRoots: [NIOSSLCertificate], certificateChain: [NIOSSLCertificate] = [],
-                 privateKey: NIOSSLPrivateKey? = nil, serverName: String? = nil) throws {
+    package init(
+        trustRoots: [NIOSSLCertificate], certificateChain: [NIOSSLCertificate] = [],
+        privateKey: NIOSSLPrivateKey? = nil, serverName: String? = nil
+    ) throws {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.trustRoots = .certificates(trustRoots)
@@ -29,8 +31,10 @@ package struct ClientTLSConfiguration: Sendable {
     }
 
     /// From PEM files, as `noproof --tls-ca [--tls-cert --tls-key] [--tls-server-name]` names them.
-    package static func load(caFile: String, certificateFile: String? = nil, keyFile: String? = nil,
-                             serverName: String? = nil) throws -> ClientTLSConfiguration {
+    package static func load(
+        caFile: String, certificateFile: String? = nil, keyFile: String? = nil,
+        serverName: String? = nil
+    ) throws -> ClientTLSConfiguration {
         guard (certificateFile == nil) == (keyFile == nil) else {
             throw ClientTLSError("give both --tls-cert and --tls-key (a client certificate and its key), or neither")
         }

@@ -10,13 +10,15 @@ extension NoProofClient {
 
     /// An inclusion proof of audit record `sequence` in the newest signed head (the citizen portal names the holder).
     package func proveAuditRecord(sequence: UInt64, holderID: String = "") async throws -> ProveRecordResponse {
-        try await unary(AuditMethods.proveRecord, request: ProveRecordRequest(sequence: sequence, holderID: holderID),
-                        as: ProveRecordResponse.self)
+        try await unary(
+            AuditMethods.proveRecord, request: ProveRecordRequest(sequence: sequence, holderID: holderID),
+            as: ProveRecordResponse.self)
     }
 
     /// A consistency proof from the tree of `first` records to the newest signed head.
     package func proveAuditConsistency(first: UInt64) async throws -> ProveConsistencyResponse {
-        try await unary(AuditMethods.proveConsistency, request: ProveConsistencyRequest(first: first, second: 0),
-                        as: ProveConsistencyResponse.self)
+        try await unary(
+            AuditMethods.proveConsistency, request: ProveConsistencyRequest(first: first, second: 0),
+            as: ProveConsistencyResponse.self)
     }
 }

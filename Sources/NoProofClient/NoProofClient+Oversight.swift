@@ -6,8 +6,10 @@ import NoProofProtocol
 /// with `staff` (the "staff" metadata entry).
 extension NoProofClient {
     /// Calls a method of `OversightMethods`.
-    package func oversight<Request, Response>(_ method: UnaryMethod<Request, Response>, _ request: Request,
-                                              as response: Response.Type = Response.self, staff: String? = nil) async throws -> Response {
+    package func oversight<Request, Response>(
+        _ method: UnaryMethod<Request, Response>, _ request: Request,
+        as response: Response.Type = Response.self, staff: String? = nil
+    ) async throws -> Response {
         var metadata: Metadata = [:]
         if let staff, !staff.isEmpty { metadata["staff"] = staff }
         return try await unary(method, request: request, metadata: metadata)
@@ -18,8 +20,9 @@ extension NoProofClient {
     }
 
     package func checkCommitment(id: String, outcome: String, evidence: String, staff: String?) async throws -> CommitmentResponse {
-        try await oversight(OversightMethods.checkCommitment, CheckCommitmentRequest(commitmentID: id, outcome: outcome, evidence: evidence),
-                            as: CommitmentResponse.self, staff: staff)
+        try await oversight(
+            OversightMethods.checkCommitment, CheckCommitmentRequest(commitmentID: id, outcome: outcome, evidence: evidence),
+            as: CommitmentResponse.self, staff: staff)
     }
 
     package func commitment(id: String) async throws -> CommitmentResponse {
@@ -27,8 +30,10 @@ extension NoProofClient {
     }
 
     package func commitments(unitCode: String = "", filter: String = "", limit: UInt32 = 0) async throws -> [CommitmentRecord] {
-        try await oversight(OversightMethods.listCommitments, ListCommitmentsRequest(unitCode: unitCode, filter: filter, limit: limit),
-                            as: ListCommitmentsResponse.self).commitments
+        try await oversight(
+            OversightMethods.listCommitments, ListCommitmentsRequest(unitCode: unitCode, filter: filter, limit: limit),
+            as: ListCommitmentsResponse.self
+        ).commitments
     }
 
     package func addLedgerEntry(_ request: AddLedgerEntryRequest, staff: String?) async throws -> LedgerEntryResponse {
@@ -53,16 +58,21 @@ extension NoProofClient {
 
     /// The correction notices told to this unit (the task force office: one unit's or all).
     package func correctionNotices(unitCode: String = "", limit: UInt32 = 0) async throws -> [CorrectionNoticeRecord] {
-        try await oversight(OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest(unitCode: unitCode, limit: limit),
-                            as: ListCorrectionNoticesResponse.self).notices
+        try await oversight(
+            OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest(unitCode: unitCode, limit: limit),
+            as: ListCorrectionNoticesResponse.self
+        ).notices
     }
 
     /// Correction notices pushed as they are written (with `includeExisting`, the stored ones first).
-    package func watchCorrectionNotices(unitCode: String = "", includeExisting: Bool = false,
-                                        limit: UInt32 = 0) -> AsyncThrowingStream<CorrectionNoticeRecord, Error> {
-        serverStreaming(OversightMethods.watchCorrectionNotices,
-                        request: WatchCorrectionNoticesRequest(unitCode: unitCode, includeExisting: includeExisting, limit: limit),
-                        as: CorrectionNoticeRecord.self)
+    package func watchCorrectionNotices(
+        unitCode: String = "", includeExisting: Bool = false,
+        limit: UInt32 = 0
+    ) -> AsyncThrowingStream<CorrectionNoticeRecord, Error> {
+        serverStreaming(
+            OversightMethods.watchCorrectionNotices,
+            request: WatchCorrectionNoticesRequest(unitCode: unitCode, includeExisting: includeExisting, limit: limit),
+            as: CorrectionNoticeRecord.self)
     }
 
     package func fileComplaint(_ request: FileComplaintRequest, staff: String?) async throws -> ComplaintResponse {
@@ -74,8 +84,10 @@ extension NoProofClient {
     }
 
     package func complaints(unitCode: String = "", status: String = "", limit: UInt32 = 0) async throws -> [ComplaintRecord] {
-        try await oversight(OversightMethods.listComplaints, ListComplaintsRequest(unitCode: unitCode, status: status, limit: limit),
-                            as: ListComplaintsResponse.self).complaints
+        try await oversight(
+            OversightMethods.listComplaints, ListComplaintsRequest(unitCode: unitCode, status: status, limit: limit),
+            as: ListComplaintsResponse.self
+        ).complaints
     }
 
     package func oversightCounts(_ request: OversightCountsRequest) async throws -> OversightCountsResponse {

@@ -65,16 +65,22 @@ extension NoProofClient {
     /// Task force: issues a credential; the answer holds the secret, shown this once.
     /// `kind` "" / "unit", or "citizen-portal" for the citizen portal's app. With `certificateSHA256` the
     /// credential is bound to that client certificate (mutual TLS) and no secret comes back.
-    package func issueCredential(unitCode: String, label: String = "", expiresInDays: UInt32 = 0, kind: String = "",
-                                 certificateSHA256: String = "", staffMember: String = "", staff: String?) async throws -> IssueCredentialResponse {
-        try await units(UnitMethods.issueCredential, IssueCredentialRequest(unitCode: unitCode, label: label, expiresInDays: expiresInDays,
-                                                                  kind: kind, certificateSha256: certificateSHA256, staffID: staffMember),
-                        as: IssueCredentialResponse.self, staff: staff)
+    package func issueCredential(
+        unitCode: String, label: String = "", expiresInDays: UInt32 = 0, kind: String = "",
+        certificateSHA256: String = "", staffMember: String = "", staff: String?
+    ) async throws -> IssueCredentialResponse {
+        try await units(
+            UnitMethods.issueCredential,
+            IssueCredentialRequest(
+                unitCode: unitCode, label: label, expiresInDays: expiresInDays,
+                kind: kind, certificateSha256: certificateSHA256, staffID: staffMember),
+            as: IssueCredentialResponse.self, staff: staff)
     }
 
     package func revokeCredential(id: String, reason: String, staff: String?) async throws -> CredentialInfo {
-        let response = try await units(UnitMethods.revokeCredential, RevokeCredentialRequest(credentialID: id, reason: reason),
-                                       as: CredentialResponse.self, staff: staff)
+        let response = try await units(
+            UnitMethods.revokeCredential, RevokeCredentialRequest(credentialID: id, reason: reason),
+            as: CredentialResponse.self, staff: staff)
         guard let credential = response.credential else { throw RPCError(.internal, "the server answered without the credential") }
         return credential
     }
@@ -105,8 +111,10 @@ extension NoProofClient {
         try await list(UnitMethods.createDraft, CreateDraftRequest(unitCode: unitCode), staff: staff)
     }
 
-    package func saveDraft(unitCode: String, version: UInt32, items: [ListItem], changes: [DeclaredChange],
-                           staff: String?) async throws -> ItemList {
+    package func saveDraft(
+        unitCode: String, version: UInt32, items: [ListItem], changes: [DeclaredChange],
+        staff: String?
+    ) async throws -> ItemList {
         try await list(UnitMethods.saveDraft, SaveDraftRequest(unitCode: unitCode, version: version, items: items, changes: changes), staff: staff)
     }
 
@@ -132,10 +140,13 @@ extension NoProofClient {
     }
 
     /// Bulk-loads lists from the text of a JSON or CSV file ("" format = guess from the text).
-    package func loadItemLists(text: String, format: String = "", staff: String?,
-                               timeout: Duration? = .seconds(120)) async throws -> LoadItemListsResponse {
-        try await units(UnitMethods.loadItemLists, LoadItemListsRequest(format: format, text: text), as: LoadItemListsResponse.self,
-                        staff: staff, timeout: timeout)
+    package func loadItemLists(
+        text: String, format: String = "", staff: String?,
+        timeout: Duration? = .seconds(120)
+    ) async throws -> LoadItemListsResponse {
+        try await units(
+            UnitMethods.loadItemLists, LoadItemListsRequest(format: format, text: text), as: LoadItemListsResponse.self,
+            staff: staff, timeout: timeout)
     }
 }
 
@@ -144,16 +155,18 @@ extension NoProofClient {
     /// The published years in force (or `year` alone; with `history` every version), and the
     /// office hours. No authentication needed.
     package func calendar(year: Int = 0, history: Bool = false) async throws -> GetCalendarResponse {
-        try await unary(UnitMethods.getCalendar, request: GetCalendarRequest(year: Int32(clamping: year), history: history),
-                        as: GetCalendarResponse.self)
+        try await unary(
+            UnitMethods.getCalendar, request: GetCalendarRequest(year: Int32(clamping: year), history: history),
+            as: GetCalendarResponse.self)
     }
 
     /// Task force: publishes (or corrects) one year; returns it with its new version.
     package func publishCalendarYear(_ year: CalendarYearInfo, actingStaff: String?) async throws -> CalendarYearInfo {
         var metadata: Metadata = [:]
         if let actingStaff, !actingStaff.isEmpty { metadata["staff"] = actingStaff }
-        let response = try await unary(UnitMethods.publishCalendarYear, request: PublishCalendarYearRequest(year: year),
-                                       as: PublishCalendarYearResponse.self, metadata: metadata)
+        let response = try await unary(
+            UnitMethods.publishCalendarYear, request: PublishCalendarYearRequest(year: year),
+            as: PublishCalendarYearResponse.self, metadata: metadata)
         guard let published = response.year else { throw RPCError(.internal, "the server answered without the year") }
         return published
     }

@@ -10,8 +10,10 @@ extension NoProofClient {
         return metadata
     }
 
-    private func verification<Request>(_ method: UnaryMethod<Request, VerificationResponse>, _ request: Request,
-                                       staff: String?) async throws -> VerificationResponse {
+    private func verification<Request>(
+        _ method: UnaryMethod<Request, VerificationResponse>, _ request: Request,
+        staff: String?
+    ) async throws -> VerificationResponse {
         try await unary(method, request: request, metadata: Self.metadata(staff))
     }
 
@@ -33,7 +35,8 @@ extension NoProofClient {
     }
 
     package func returnVerification(id: String, reason: String, suggestedUnit: String, staff: String?) async throws -> VerificationResponse {
-        try await verification(VerificationMethods.returnRequest, ReturnVerificationRequest(requestID: id, reason: reason, suggestedUnitCode: suggestedUnit), staff: staff)
+        try await verification(
+            VerificationMethods.returnRequest, ReturnVerificationRequest(requestID: id, reason: reason, suggestedUnitCode: suggestedUnit), staff: staff)
     }
 
     package func refileVerification(id: String, to unit: String = "", staff: String?) async throws -> VerificationResponse {
@@ -42,19 +45,24 @@ extension NoProofClient {
 
     /// The connection's unit's queue (requests addressed to it).
     package func verificationQueue(includeFinished: Bool = false, limit: UInt32 = 0) async throws -> [VerificationRecord] {
-        try await unary(VerificationMethods.listQueue, request: ListVerificationsRequest(includeFinished: includeFinished, limit: limit),
-                        as: ListVerificationsResponse.self).requests
+        try await unary(
+            VerificationMethods.listQueue, request: ListVerificationsRequest(includeFinished: includeFinished, limit: limit),
+            as: ListVerificationsResponse.self
+        ).requests
     }
 
     /// Requests the connection's unit filed.
     package func filedVerifications(includeFinished: Bool = false, limit: UInt32 = 0) async throws -> [VerificationRecord] {
-        try await unary(VerificationMethods.listFiled, request: ListVerificationsRequest(includeFinished: includeFinished, limit: limit),
-                        as: ListVerificationsResponse.self).requests
+        try await unary(
+            VerificationMethods.listFiled, request: ListVerificationsRequest(includeFinished: includeFinished, limit: limit),
+            as: ListVerificationsResponse.self
+        ).requests
     }
 
     package func watchVerificationQueue(includeOpen: Bool, staff: String?) -> AsyncThrowingStream<VerificationEvent, Error> {
-        serverStreaming(VerificationMethods.watchQueue, request: WatchVerificationQueueRequest(includeOpen: includeOpen),
-                        as: VerificationEvent.self, metadata: Self.metadata(staff))
+        serverStreaming(
+            VerificationMethods.watchQueue, request: WatchVerificationQueueRequest(includeOpen: includeOpen),
+            as: VerificationEvent.self, metadata: Self.metadata(staff))
     }
 
     package func watchVerification(id: String) -> AsyncThrowingStream<VerificationEvent, Error> {

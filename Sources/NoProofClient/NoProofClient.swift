@@ -37,8 +37,10 @@ package final class NoProofClient: Sendable {
     /// The unit the connection authenticated as, when a credential was given.
     package let session: AuthenticateResponse?
 
-    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, configuration: Configuration,
-                 settings: ServerSettings, session: AuthenticateResponse?) {
+    private init(
+        channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, configuration: Configuration,
+        settings: ServerSettings, session: AuthenticateResponse?
+    ) {
         self.channel = channel
         self.handler = handler
         self.configuration = configuration
@@ -59,8 +61,11 @@ package final class NoProofClient: Sendable {
         do {
             channel = try await ClientBootstrap(group: eventLoop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-                    + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+                .connectTimeout(
+                    .nanoseconds(
+                        Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                            + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+                )
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls {
@@ -230,19 +235,22 @@ package final class NoProofClient: Sendable {
     // MARK: Built-in services
 
     package func health(service: String = "", timeout: Duration? = nil) async throws -> HealthCheckResponse {
-        try await unary(HealthMethods.check, request: HealthCheckRequest(service: service),
-                        as: HealthCheckResponse.self, timeout: timeout)
+        try await unary(
+            HealthMethods.check, request: HealthCheckRequest(service: service),
+            as: HealthCheckResponse.self, timeout: timeout)
     }
 
     package func listMethods(timeout: Duration? = nil) async throws -> ListMethodsResponse {
-        try await unary(ReflectionMethods.listMethods, request: ListMethodsRequest(),
-                        as: ListMethodsResponse.self, timeout: timeout)
+        try await unary(
+            ReflectionMethods.listMethods, request: ListMethodsRequest(),
+            as: ListMethodsResponse.self, timeout: timeout)
     }
 
     package func authenticate(credentialID: String, secret: String) async throws -> AuthenticateResponse {
-        try await unary(SessionMethods.authenticate,
-                        request: AuthenticateRequest(credentialID: credentialID, secret: secret),
-                        as: AuthenticateResponse.self)
+        try await unary(
+            SessionMethods.authenticate,
+            request: AuthenticateRequest(credentialID: credentialID, secret: secret),
+            as: AuthenticateResponse.self)
     }
 
     // MARK: Helpers

@@ -37,8 +37,10 @@ package struct DemoDataGenerator: Sendable {
 
     /// Creates a generator. Computing the holder count walks the holder ranks once (a few
     /// milliseconds per million licences).
-    package init(seed: UInt64 = DemoDataGenerator.defaultSeed, licenceCount: Int,
-                 referenceDate: CivilDate = DemoDataGenerator.defaultReferenceDate) {
+    package init(
+        seed: UInt64 = DemoDataGenerator.defaultSeed, licenceCount: Int,
+        referenceDate: CivilDate = DemoDataGenerator.defaultReferenceDate
+    ) {
         precondition(licenceCount >= 0, "licenceCount must not be negative")
         self.seed = seed
         self.licenceCount = licenceCount
@@ -65,15 +67,17 @@ package struct DemoDataGenerator: Sendable {
     /// Number of licences the holder at `rank` receives.
     package func licenceCount(forHolderAt rank: Int) -> Int {
         precondition(rank >= 0 && rank < holderCount, "holder rank \(rank) out of 0..<\(holderCount)")
-        return rank == holderCount - 1 ? lastHolderLicenceCount
+        return rank == holderCount - 1
+            ? lastHolderLicenceCount
             : DemoDataGenerator.baseCount(rank: rank, head: headWeight, seed: seed)
     }
 
     /// The holder at `rank` (0..<holderCount).
     package func holder(at rank: Int) -> DemoHolder {
         let identity = self.identity(rank: rank)
-        return DemoHolder(rank: rank, holder: identity.holder, name: identity.name,
-                          licenceCount: licenceCount(forHolderAt: rank))
+        return DemoHolder(
+            rank: rank, holder: identity.holder, name: identity.name,
+            licenceCount: licenceCount(forHolderAt: rank))
     }
 
     /// All holders in rank order, computed lazily.
@@ -127,8 +131,9 @@ package struct DemoDataGenerator: Sendable {
                     usedTypes.removeAll(keepingCapacity: true)
                     identity = generator.identity(rank: rank)
                 }
-                let licence = generator.makeLicence(index: index, identity: identity!,
-                                                    position: positionInHolder, usedTypes: &usedTypes)
+                let licence = generator.makeLicence(
+                    index: index, identity: identity!,
+                    position: positionInHolder, usedTypes: &usedTypes)
                 index += 1
                 positionInHolder += 1
                 remainingForHolder -= 1
@@ -158,7 +163,7 @@ package struct DemoDataGenerator: Sendable {
     private static let birthEpoch = CivilDate(year: 1945, month: 1, day: 1)!
     private static let birthDays = 21_900
     private static let personSpace: UInt64 = UInt64(personSlots.count) * 500 * UInt64(birthDays)
-    private static let organisationSpace: UInt64 = 27_512_614_111 // 31^7
+    private static let organisationSpace: UInt64 = 27_512_614_111  // 31^7
 
     func identity(rank: Int) -> Identity {
         var rng = SplitMix64.derived(seed: seed, stream: 1, index: rank)
@@ -175,8 +180,9 @@ package struct DemoDataGenerator: Sendable {
         let birth = DemoDataGenerator.birthEpoch.adding(days: day)
         let id = DemoDataGenerator.residentID(region: district.code, birth: birth, sequence: sequence)
         let male = sequence % 2 == 1
-        return Identity(holder: .person(id), name: DemoDataGenerator.personName(male: male, rng: &rng),
-                        district: district, since: birth, isMale: male)
+        return Identity(
+            holder: .person(id), name: DemoDataGenerator.personName(male: male, rng: &rng),
+            district: district, since: birth, isMale: male)
     }
 
     private func organisationIdentity(rank: Int, rng: inout SplitMix64) -> Identity {
@@ -199,8 +205,9 @@ package struct DemoDataGenerator: Sendable {
             let city = district.code == "370481" ? "滕州市" : "枣庄市"
             name = "\(city)\(trade)\(rng.pick(DemoVocabulary.industries))有限公司"
         }
-        let established = DemoDataGenerator.randomDay(from: CivilDate(year: 1995, month: 1, day: 1)!,
-                                                      to: referenceDate.adding(days: -30), rng: &rng)
+        let established = DemoDataGenerator.randomDay(
+            from: CivilDate(year: 1995, month: 1, day: 1)!,
+            to: referenceDate.adding(days: -30), rng: &rng)
         return Identity(holder: .organization(uscc), name: name, district: district, since: established, isMale: false)
     }
 
@@ -237,8 +244,10 @@ package struct DemoDataGenerator: Sendable {
         (C.disabilityCard, 3), (C.subsistenceAllowance, 4),
     ]
     private static let personExtraWeight = personExtras.reduce(0) { $0 + $1.weight }
-    private static let singletons: Set<String> = [C.residentIDCard, C.householdRegister, C.drivingLicence,
-                                                  C.birthMedicalCertificate, C.disabilityCard, C.subsistenceAllowance]
+    private static let singletons: Set<String> = [
+        C.residentIDCard, C.householdRegister, C.drivingLicence,
+        C.birthMedicalCertificate, C.disabilityCard, C.subsistenceAllowance,
+    ]
     private static let repeatables = [C.socialInsuranceRecord, C.realEstateTitle, C.noCriminalRecord]
     private static let types: [String: LicenceType] = Dictionary(uniqueKeysWithValues: LicenceTypeCatalogue.starter.map { ($0.code, $0) })
 
@@ -289,101 +298,129 @@ package struct DemoDataGenerator: Sendable {
         case C.residentIDCard:
             issue = day(max(since.adding(years: 16), ref.adding(years: -20)), ref.adding(days: -1))
             let ageAtIssue = issue.year - since.year
-            validTo = ageAtIssue < 26 ? issue.adding(years: 10).adding(days: -1)
+            validTo =
+                ageAtIssue < 26
+                ? issue.adding(years: 10).adding(days: -1)
                 : ageAtIssue < 46 ? issue.adding(years: 20).adding(days: -1) : nil
-            fields = ["gender": identity.isMale ? "男" : "女",
-                      "ethnicity": rng.chance(95) ? "汉族" : rng.pick(DemoVocabulary.minorities),
-                      "birth_date": since.description, "address": address(), "issuing_authority": district.police]
+            fields = [
+                "gender": identity.isMale ? "男" : "女",
+                "ethnicity": rng.chance(95) ? "汉族" : rng.pick(DemoVocabulary.minorities),
+                "birth_date": since.description, "address": address(), "issuing_authority": district.police,
+            ]
         case C.householdRegister:
             issue = day(max(since, CivilDate(year: 1995, month: 1, day: 1)!), ref.adding(days: -1))
             let head = rng.chance(45)
-            fields = ["household_number": pad(rng.below(1_000_000_000), 9),
-                      "householder_name": head ? identity.name : DemoDataGenerator.personName(male: rng.chance(50), rng: &rng),
-                      "relation": head ? "户主" : rng.pick(DemoVocabulary.relations),
-                      "address": address(), "registration_authority": "\(district.police)\(rng.pick(district.streets))派出所"]
+            fields = [
+                "household_number": pad(rng.below(1_000_000_000), 9),
+                "householder_name": head ? identity.name : DemoDataGenerator.personName(male: rng.chance(50), rng: &rng),
+                "relation": head ? "户主" : rng.pick(DemoVocabulary.relations),
+                "address": address(), "registration_authority": "\(district.police)\(rng.pick(district.streets))派出所",
+            ]
         case C.marriageCertificate:
             issue = day(since.adding(years: 22), min(since.adding(years: 45), ref.adding(days: -1)))
             let spouseBirth = since.adding(days: rng.between(-1500...1500))
             let spouseSeq = rng.below(500) * 2 + (identity.isMale ? 0 : 1)
             let spouseDistrict = DemoVocabulary.districts[rng.below(DemoVocabulary.districts.count)]
-            fields = ["certificate_number": "J\(district.code)-\(issue.year)-\(pad(rng.below(1_000_000), 6))",
-                      "spouse_name": DemoDataGenerator.personName(male: !identity.isMale, rng: &rng),
-                      "spouse_id": DemoDataGenerator.residentID(region: spouseDistrict.code, birth: spouseBirth, sequence: spouseSeq).value,
-                      "registration_date": issue.description, "registration_authority": type.issuerName]
+            fields = [
+                "certificate_number": "J\(district.code)-\(issue.year)-\(pad(rng.below(1_000_000), 6))",
+                "spouse_name": DemoDataGenerator.personName(male: !identity.isMale, rng: &rng),
+                "spouse_id": DemoDataGenerator.residentID(region: spouseDistrict.code, birth: spouseBirth, sequence: spouseSeq).value,
+                "registration_date": issue.description, "registration_authority": type.issuerName,
+            ]
         case C.divorceCertificate:
             issue = day(since.adding(years: 24), ref.adding(days: -1))
-            fields = ["certificate_number": "L\(district.code)-\(issue.year)-\(pad(rng.below(1_000_000), 6))",
-                      "former_spouse_name": DemoDataGenerator.personName(male: !identity.isMale, rng: &rng),
-                      "registration_date": issue.description, "registration_authority": type.issuerName]
+            fields = [
+                "certificate_number": "L\(district.code)-\(issue.year)-\(pad(rng.below(1_000_000), 6))",
+                "former_spouse_name": DemoDataGenerator.personName(male: !identity.isMale, rng: &rng),
+                "registration_date": issue.description, "registration_authority": type.issuerName,
+            ]
         case C.birthMedicalCertificate:
             issue = since.adding(days: rng.between(0...20))
-            fields = ["certificate_number": "\(["N", "O", "P", "Q"][rng.below(4)])\(pad(rng.below(1_000_000_000), 9))",
-                      "gender": identity.isMale ? "男" : "女", "birth_date": since.description,
-                      "birth_place": district.prefix, "mother_name": DemoDataGenerator.personName(male: false, rng: &rng),
-                      "father_name": DemoDataGenerator.personName(male: true, rng: &rng),
-                      "institution": rng.pick(DemoVocabulary.hospitals)]
+            fields = [
+                "certificate_number": "\(["N", "O", "P", "Q"][rng.below(4)])\(pad(rng.below(1_000_000_000), 9))",
+                "gender": identity.isMale ? "男" : "女", "birth_date": since.description,
+                "birth_place": district.prefix, "mother_name": DemoDataGenerator.personName(male: false, rng: &rng),
+                "father_name": DemoDataGenerator.personName(male: true, rng: &rng),
+                "institution": rng.pick(DemoVocabulary.hospitals),
+            ]
         case C.realEstateTitle:
             let isOrganisation = identity.holder.kind == .organization
             issue = day(max(isOrganisation ? since : since.adding(years: 18), CivilDate(year: 2016, month: 1, day: 1)!), ref.adding(days: -1))
             let area = isOrganisation ? rng.between(200...20_000) : rng.between(45...220)
-            fields = ["certificate_number": "鲁（\(issue.year)）枣庄市不动产权第\(pad(rng.below(10_000_000), 7))号",
-                      "unit_number": "\(district.code)\(pad(rng.below(1_000_000), 6))GB\(pad(rng.below(100_000), 5))F\(pad(rng.below(100_000_000), 8))",
-                      "location": address(), "right_type": isOrganisation ? "国有建设用地使用权/房屋所有权" : "国有建设用地使用权/房屋（构筑物）所有权",
-                      "usage": isOrganisation ? rng.pick(["工业用地/厂房", "商服用地/商业", "仓储用地/仓库"]) : "城镇住宅用地/住宅",
-                      "area_m2": "\(area).\(pad(rng.below(100), 2))",
-                      "ownership": isOrganisation ? "单独所有" : rng.pick(["单独所有", "共同共有", "按份共有"])]
+            fields = [
+                "certificate_number": "鲁（\(issue.year)）枣庄市不动产权第\(pad(rng.below(10_000_000), 7))号",
+                "unit_number": "\(district.code)\(pad(rng.below(1_000_000), 6))GB\(pad(rng.below(100_000), 5))F\(pad(rng.below(100_000_000), 8))",
+                "location": address(), "right_type": isOrganisation ? "国有建设用地使用权/房屋所有权" : "国有建设用地使用权/房屋（构筑物）所有权",
+                "usage": isOrganisation ? rng.pick(["工业用地/厂房", "商服用地/商业", "仓储用地/仓库"]) : "城镇住宅用地/住宅",
+                "area_m2": "\(area).\(pad(rng.below(100), 2))",
+                "ownership": isOrganisation ? "单独所有" : rng.pick(["单独所有", "共同共有", "按份共有"]),
+            ]
         case C.businessLicence:
             issue = day(since, ref.adding(days: -1))
             let term = since.adding(years: rng.chance(50) ? 20 : 30).adding(days: -1)
             validTo = rng.chance(70) || term < issue ? nil : term
             let individual = identity.holder.key.hasPrefix("92")
-            fields = ["entity_type": individual ? "个体工商户" : rng.pick(["有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）", "股份有限公司（非上市）"]),
-                      "legal_representative": DemoDataGenerator.personName(male: rng.chance(65), rng: &rng),
-                      "registered_capital": individual ? "" : "\(rng.pick([50, 100, 200, 500, 1000, 3000, 5000]))万元人民币",
-                      "established_on": since.description, "address": address(),
-                      "business_scope": rng.pick(DemoVocabulary.scopes)]
+            fields = [
+                "entity_type": individual ? "个体工商户" : rng.pick(["有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）", "股份有限公司（非上市）"]),
+                "legal_representative": DemoDataGenerator.personName(male: rng.chance(65), rng: &rng),
+                "registered_capital": individual ? "" : "\(rng.pick([50, 100, 200, 500, 1000, 3000, 5000]))万元人民币",
+                "established_on": since.description, "address": address(),
+                "business_scope": rng.pick(DemoVocabulary.scopes),
+            ]
             if individual { fields["registered_capital"] = nil }
         case C.socialInsuranceRecord:
             issue = day(ref.adding(days: -150), ref.adding(days: -1))
             validTo = issue.adding(months: 3).adding(days: -1)
             let lastPaid = issue.adding(months: -1)
-            fields = ["insurance_type": rng.pick(DemoVocabulary.insuranceTypes), "employer": rng.pick(DemoVocabulary.employers),
-                      "contribution_months": String(rng.between(1...max(1, (ref.year - adult.year) * 12))),
-                      "last_paid_month": "\(lastPaid.year)-\(pad(lastPaid.month, 2))",
-                      "insured_status": rng.chance(92) ? "正常参保" : "暂停缴费"]
+            fields = [
+                "insurance_type": rng.pick(DemoVocabulary.insuranceTypes), "employer": rng.pick(DemoVocabulary.employers),
+                "contribution_months": String(rng.between(1...max(1, (ref.year - adult.year) * 12))),
+                "last_paid_month": "\(lastPaid.year)-\(pad(lastPaid.month, 2))",
+                "insured_status": rng.chance(92) ? "正常参保" : "暂停缴费",
+            ]
         case C.degreeCertificate:
             issue = day(since.adding(years: 22), min(since.adding(years: 27), ref.adding(days: -1)))
             let (discipline, major) = rng.pick(DemoVocabulary.majors)
-            fields = ["certificate_number": "1045\(rng.chance(85) ? "6" : "7")\(issue.year)\(pad(rng.below(1_000_000), 6))",
-                      "degree": "\(discipline)\(rng.chance(88) ? "学士" : "硕士")学位", "discipline": discipline, "major": major,
-                      "conferred_on": issue.description]
+            fields = [
+                "certificate_number": "1045\(rng.chance(85) ? "6" : "7")\(issue.year)\(pad(rng.below(1_000_000), 6))",
+                "degree": "\(discipline)\(rng.chance(88) ? "学士" : "硕士")学位", "discipline": discipline, "major": major,
+                "conferred_on": issue.description,
+            ]
         case C.disabilityCard:
             issue = day(max(since, ref.adding(years: -10)), ref.adding(days: -1))
             validTo = issue.adding(years: 10).adding(days: -1)
             let category = rng.below(DemoVocabulary.disabilityCategories.count)
-            fields = ["card_number": "\(identity.holder.key)\(category + 1)\(rng.between(1...4))",
-                      "disability_category": DemoVocabulary.disabilityCategories[category],
-                      "disability_grade": ["一级", "二级", "三级", "四级"][rng.below(4)]]
+            fields = [
+                "card_number": "\(identity.holder.key)\(category + 1)\(rng.between(1...4))",
+                "disability_category": DemoVocabulary.disabilityCategories[category],
+                "disability_grade": ["一级", "二级", "三级", "四级"][rng.below(4)],
+            ]
             if rng.chance(20) { fields["guardian_name"] = DemoDataGenerator.personName(male: rng.chance(50), rng: &rng) }
         case C.subsistenceAllowance:
             issue = day(ref.adding(years: -2), ref.adding(days: -1))
             validTo = issue.adding(years: 1).adding(days: -1)
             let persons = rng.between(1...5)
-            fields = ["certificate_number": "枣民低\(issue.year)\(pad(rng.below(100_000), 5))",
-                      "category": rng.pick(["城市低保", "农村低保", "特困供养"]),
-                      "household_size": String(persons), "monthly_amount_cny": String(persons * rng.between(600...860))]
+            fields = [
+                "certificate_number": "枣民低\(issue.year)\(pad(rng.below(100_000), 5))",
+                "category": rng.pick(["城市低保", "农村低保", "特困供养"]),
+                "household_size": String(persons), "monthly_amount_cny": String(persons * rng.between(600...860)),
+            ]
         case C.drivingLicence:
             let first = day(adult, min(since.adding(years: 45), ref.adding(days: -1)))
             issue = max(first, day(ref.adding(years: -10), ref.adding(days: -1)))
             validTo = rng.chance(10) ? nil : issue.adding(years: issue == first ? 6 : 10).adding(days: -1)
-            fields = ["licence_class": rng.pick(DemoVocabulary.licenceClasses), "first_issued_on": first.description,
-                      "file_number": "3704\(pad(rng.below(100_000_000), 8))", "points": String(rng.chance(80) ? 0 : rng.between(1...11))]
-        default: // no-criminal-record certificate
+            fields = [
+                "licence_class": rng.pick(DemoVocabulary.licenceClasses), "first_issued_on": first.description,
+                "file_number": "3704\(pad(rng.below(100_000_000), 8))", "points": String(rng.chance(80) ? 0 : rng.between(1...11)),
+            ]
+        default:  // no-criminal-record certificate
             issue = day(ref.adding(years: -1), ref.adding(days: -1))
             validTo = issue.adding(months: 3).adding(days: -1)
-            fields = ["certificate_number": "枣公（\(issue.year)）无犯证字第\(pad(rng.below(1_000_000), 6))号",
-                      "purpose": rng.pick(["就业", "出国（境）", "入学", "资格考试", "志愿服务"]),
-                      "result": "未发现有犯罪记录"]
+            fields = [
+                "certificate_number": "枣公（\(issue.year)）无犯证字第\(pad(rng.below(1_000_000), 6))号",
+                "purpose": rng.pick(["就业", "出国（境）", "入学", "资格考试", "志愿服务"]),
+                "result": "未发现有犯罪记录",
+            ]
         }
 
         let statusRoll = rng.below(1000)
@@ -398,7 +435,8 @@ package struct DemoDataGenerator: Sendable {
         } catch {
             preconditionFailure("demo generator built an invalid identifier: \(error)")
         }
-        return Licence(id: id, holder: identity.holder, holderName: identity.name, issuerName: type.issuerName,
-                       issueDate: issue, validFrom: issue, validTo: validTo, status: status, version: 1, fields: fields)
+        return Licence(
+            id: id, holder: identity.holder, holderName: identity.name, issuerName: type.issuerName,
+            issueDate: issue, validFrom: issue, validTo: validTo, status: status, version: 1, fields: fields)
     }
 }

@@ -9,9 +9,11 @@ import NoProofImport
 ///   - progress: called after each batch with the number of licences generated so far.
 /// - Returns: the combined import outcome.
 @discardableResult
-package func seedDemo(store: any LicenceStore, count: Int, seed: UInt64 = DemoDataGenerator.defaultSeed,
-                      batchSize: Int = 10_000,
-                      progress: (@Sendable (Int) -> Void)? = nil) async throws(NoProofError) -> ImportOutcome {
+package func seedDemo(
+    store: any LicenceStore, count: Int, seed: UInt64 = DemoDataGenerator.defaultSeed,
+    batchSize: Int = 10_000,
+    progress: (@Sendable (Int) -> Void)? = nil
+) async throws(NoProofError) -> ImportOutcome {
     precondition(batchSize > 0, "batchSize must be positive")
     try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
     var outcome = ImportOutcome()

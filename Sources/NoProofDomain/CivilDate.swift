@@ -16,7 +16,8 @@ package struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringC
     /// Creates a date if `year`/`month`/`day` name a real calendar day in years 1...9999.
     package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else { return nil }
+            day >= 1, day <= CivilDate.daysInMonth(year: year, month: month)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day

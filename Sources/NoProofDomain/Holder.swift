@@ -15,7 +15,8 @@ package enum Holder: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// - Parameter field: the name reported in errors (default `holder_id`).
     package static func parse(_ text: String, field: String = "holder_id") throws(ValidationError) -> Holder {
         let bytes = Array(text.utf8)
-        let looksLikeResidentID = bytes.count == 18
+        let looksLikeResidentID =
+            bytes.count == 18
             && bytes[0..<17].allSatisfy(ResidentID.isDigit)
             && (ResidentID.isDigit(bytes[17]) || bytes[17] == UInt8(ascii: "X") || bytes[17] == UInt8(ascii: "x"))
         if looksLikeResidentID {
@@ -27,8 +28,9 @@ package enum Holder: Hashable, Comparable, Sendable, Codable, CustomStringConver
             }
         }
         if bytes.count != 18 {
-            throw ValidationError(field: field,
-                                  reason: "holder must be an 18-character resident ID or unified social credit code, got \(text.count) characters")
+            throw ValidationError(
+                field: field,
+                reason: "holder must be an 18-character resident ID or unified social credit code, got \(text.count) characters")
         }
         return .organization(try UnifiedSocialCreditCode.parse(text, field: field))
     }

@@ -32,9 +32,11 @@ package struct Licence: Hashable, Sendable, Codable {
     package var fields: [String: String]
 
     /// Creates a licence; `typeCode` and `issuerCode` are taken from `id`.
-    package init(id: LicenceIdentifier, holder: Holder, holderName: String, issuerName: String,
-                 issueDate: CivilDate, validFrom: CivilDate, validTo: CivilDate?,
-                 status: LicenceStatus = .valid, version: Int = 1, fields: [String: String] = [:]) {
+    package init(
+        id: LicenceIdentifier, holder: Holder, holderName: String, issuerName: String,
+        issueDate: CivilDate, validFrom: CivilDate, validTo: CivilDate?,
+        status: LicenceStatus = .valid, version: Int = 1, fields: [String: String] = [:]
+    ) {
         self.id = id
         self.typeCode = id.typeCode
         self.holder = holder
@@ -97,8 +99,9 @@ package struct Licence: Hashable, Sendable, Codable {
         }
         guard type.accepts(holder) else {
             let kinds = type.holderKinds.map(\.rawValue).joined(separator: " or ")
-            throw ValidationError(field: "holder_id",
-                                  reason: "licence type \(type.code) (\(type.nameEn)) is held by \(kinds) holders, not by \(holder.kind.rawValue) holders")
+            throw ValidationError(
+                field: "holder_id",
+                reason: "licence type \(type.code) (\(type.nameEn)) is held by \(kinds) holders, not by \(holder.kind.rawValue) holders")
         }
         if fields.keys.contains(where: { !type.hasField($0) }) {
             for key in fields.keys.sorted() where !type.hasField(key) {
@@ -127,21 +130,24 @@ package struct Licence: Hashable, Sendable, Codable {
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let id = try c.decode(LicenceIdentifier.self, forKey: .id)
-        self.init(id: id,
-                  holder: try c.decode(Holder.self, forKey: .holder),
-                  holderName: try c.decode(String.self, forKey: .holderName),
-                  issuerName: try c.decode(String.self, forKey: .issuerName),
-                  issueDate: try c.decode(CivilDate.self, forKey: .issueDate),
-                  validFrom: try c.decode(CivilDate.self, forKey: .validFrom),
-                  validTo: try c.decodeIfPresent(CivilDate.self, forKey: .validTo),
-                  status: try c.decode(LicenceStatus.self, forKey: .status),
-                  version: try c.decode(Int.self, forKey: .version),
-                  fields: try c.decodeIfPresent([String: String].self, forKey: .fields) ?? [:])
+        self.init(
+            id: id,
+            holder: try c.decode(Holder.self, forKey: .holder),
+            holderName: try c.decode(String.self, forKey: .holderName),
+            issuerName: try c.decode(String.self, forKey: .issuerName),
+            issueDate: try c.decode(CivilDate.self, forKey: .issueDate),
+            validFrom: try c.decode(CivilDate.self, forKey: .validFrom),
+            validTo: try c.decodeIfPresent(CivilDate.self, forKey: .validTo),
+            status: try c.decode(LicenceStatus.self, forKey: .status),
+            version: try c.decode(Int.self, forKey: .version),
+            fields: try c.decodeIfPresent([String: String].self, forKey: .fields) ?? [:])
         if let typeCode = try c.decodeIfPresent(String.self, forKey: .typeCode), typeCode != id.typeCode {
-            throw DecodingError.dataCorruptedError(forKey: .typeCode, in: c, debugDescription: "type_code \(typeCode) differs from the identifier's \(id.typeCode)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .typeCode, in: c, debugDescription: "type_code \(typeCode) differs from the identifier's \(id.typeCode)")
         }
         if let issuer = try c.decodeIfPresent(UnifiedSocialCreditCode.self, forKey: .issuerCode), issuer != id.issuerCode {
-            throw DecodingError.dataCorruptedError(forKey: .issuerCode, in: c, debugDescription: "issuer_code \(issuer) differs from the identifier's \(id.issuerCode)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .issuerCode, in: c, debugDescription: "issuer_code \(issuer) differs from the identifier's \(id.issuerCode)")
         }
     }
 

@@ -55,8 +55,10 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
     /// Builds an identifier, computing the check character.
     /// - Throws: `ValidationError` (field `licence_id`) when the type code or serial is not 1-32
     ///   characters `0-9A-Z`, or the version is outside 1...999.
-    package static func make(typeCode: String, issuer: UnifiedSocialCreditCode, serial: String,
-                             version: Int = 1) throws(ValidationError) -> LicenceIdentifier {
+    package static func make(
+        typeCode: String, issuer: UnifiedSocialCreditCode, serial: String,
+        version: Int = 1
+    ) throws(ValidationError) -> LicenceIdentifier {
         try validatePart(typeCode, name: "type code")
         try validatePart(serial, name: "serial")
         guard (1...999).contains(version) else {
@@ -74,12 +76,14 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
         dots.reserveCapacity(9)
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: ".") { dots.append(i) }
         guard dots.count == 9 else {
-            throw ValidationError(field: field,
-                                  reason: "expected 10 dot-separated parts \(oidPrefix).<type code>.<issuer code>.<serial>.<version>.<check>, got \(dots.count + 1)")
+            throw ValidationError(
+                field: field,
+                reason: "expected 10 dot-separated parts \(oidPrefix).<type code>.<issuer code>.<serial>.<version>.<check>, got \(dots.count + 1)")
         }
         guard bytes[0..<dots[4]].elementsEqual(oidPrefix.utf8) else {
-            throw ValidationError(field: field,
-                                  reason: "must start with the e-licence OID \(oidPrefix), got \(String(decoding: bytes[0..<dots[4]], as: UTF8.self))")
+            throw ValidationError(
+                field: field,
+                reason: "must start with the e-licence OID \(oidPrefix), got \(String(decoding: bytes[0..<dots[4]], as: UTF8.self))")
         }
         let typeBytes = bytes[(dots[4] + 1)..<dots[5]]
         let issuerBytes = bytes[(dots[5] + 1)..<dots[6]]
@@ -99,13 +103,16 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
             try validatePart(serialBytes, name: "serial")
         } catch { throw error.renamed(to: field) }
         guard versionBytes.count == 3, versionBytes.allSatisfy(ResidentID.isDigit),
-              case let version = versionBytes.reduce(0, { $0 * 10 + Int($1 - 48) }), version >= 1 else {
-            throw ValidationError(field: field,
-                                  reason: "version must be three digits 001-999, got \"\(String(decoding: versionBytes, as: UTF8.self))\"")
+            case let version = versionBytes.reduce(0, { $0 * 10 + Int($1 - 48) }), version >= 1
+        else {
+            throw ValidationError(
+                field: field,
+                reason: "version must be three digits 001-999, got \"\(String(decoding: versionBytes, as: UTF8.self))\"")
         }
         guard checkBytes.count == 1, ISO7064Mod3736.valueTable[Int(checkBytes.first!)] >= 0 else {
-            throw ValidationError(field: field,
-                                  reason: "check must be one character 0-9 or A-Z, got \"\(String(decoding: checkBytes, as: UTF8.self))\"")
+            throw ValidationError(
+                field: field,
+                reason: "check must be one character 0-9 or A-Z, got \"\(String(decoding: checkBytes, as: UTF8.self))\"")
         }
         var p = 36
         for part in [typeBytes, issuerBytes, serialBytes, versionBytes] { p = ISO7064Mod3736.step(p, part) }
@@ -114,13 +121,16 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
         guard given == expected else {
             throw ValidationError(field: field, reason: "check character is \(given), expected \(expected)")
         }
-        return LicenceIdentifier(typeCode: String(decoding: typeBytes, as: UTF8.self), issuerCode: issuer,
-                                 serial: String(decoding: serialBytes, as: UTF8.self), version: version,
-                                 check: given, description: text)
+        return LicenceIdentifier(
+            typeCode: String(decoding: typeBytes, as: UTF8.self), issuerCode: issuer,
+            serial: String(decoding: serialBytes, as: UTF8.self), version: version,
+            check: given, description: text)
     }
 
-    private init(typeCode: String, issuerCode: UnifiedSocialCreditCode, serial: String, version: Int, check: Character,
-                 description: String) {
+    private init(
+        typeCode: String, issuerCode: UnifiedSocialCreditCode, serial: String, version: Int, check: Character,
+        description: String
+    ) {
         self.typeCode = typeCode
         self.issuerCode = issuerCode
         self.serial = serial
@@ -132,7 +142,8 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
     /// Validates a type code or serial given as bytes.
     static func validatePart(_ bytes: ArraySlice<UInt8>, name: String) throws(ValidationError) {
         guard !bytes.isEmpty, bytes.count <= maxPartLength,
-              bytes.allSatisfy({ ISO7064Mod3736.valueTable[Int($0)] >= 0 }) else {
+            bytes.allSatisfy({ ISO7064Mod3736.valueTable[Int($0)] >= 0 })
+        else {
             try validatePart(String(decoding: bytes, as: UTF8.self), name: name)
             return
         }
@@ -150,8 +161,9 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
             throw ValidationError(field: fieldName, reason: "\(name) must be at most \(maxPartLength) characters, got \(part.count)")
         }
         for b in bytes where ISO7064Mod3736.valueTable[Int(b)] < 0 {
-            throw ValidationError(field: fieldName,
-                                  reason: "\(name) \"\(part)\" may contain only digits and uppercase letters A-Z, found \"\(ResidentID.printable(b))\"")
+            throw ValidationError(
+                field: fieldName,
+                reason: "\(name) \"\(part)\" may contain only digits and uppercase letters A-Z, found \"\(ResidentID.printable(b))\"")
         }
     }
 

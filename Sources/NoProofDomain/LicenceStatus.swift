@@ -13,8 +13,9 @@ package enum LicenceStatus: String, Hashable, Sendable, Codable, CaseIterable, C
     /// - Throws: `ValidationError` naming `field` for any other text.
     package static func parse(_ text: String, field: String = "status") throws(ValidationError) -> LicenceStatus {
         guard let status = LicenceStatus(rawValue: text) else {
-            throw ValidationError(field: field,
-                                  reason: "status must be one of valid, suspended, revoked, expired, got \"\(text)\"")
+            throw ValidationError(
+                field: field,
+                reason: "status must be one of valid, suspended, revoked, expired, got \"\(text)\"")
         }
         return status
     }

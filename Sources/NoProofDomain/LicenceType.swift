@@ -23,9 +23,11 @@ package struct LicenceType: Hashable, Sendable, Codable, Identifiable {
     package var id: String { code }
 
     /// Creates a licence type.
-    package init(code: String, nameZh: String, nameEn: String, issuerName: String,
-                 issuerCode: UnifiedSocialCreditCode, holderKinds: [HolderKind],
-                 fields: [LicenceFieldDescriptor], connected: Bool) {
+    package init(
+        code: String, nameZh: String, nameEn: String, issuerName: String,
+        issuerCode: UnifiedSocialCreditCode, holderKinds: [HolderKind],
+        fields: [LicenceFieldDescriptor], connected: Bool
+    ) {
         self.code = code
         self.nameZh = nameZh
         self.nameEn = nameEn

@@ -34,14 +34,16 @@ package struct ResidentID: Hashable, Comparable, Sendable, Codable, CustomString
             throw ValidationError(field: field, reason: "resident ID must be 18 characters, got \(text.count)")
         }
         for i in 0..<17 where !isDigit(bytes[i]) {
-            throw ValidationError(field: field,
-                                  reason: "resident ID character \(i + 1) must be a digit, got \"\(printable(bytes[i]))\"")
+            throw ValidationError(
+                field: field,
+                reason: "resident ID character \(i + 1) must be a digit, got \"\(printable(bytes[i]))\"")
         }
         var last = bytes[17]
         if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
         guard isDigit(last) || last == UInt8(ascii: "X") else {
-            throw ValidationError(field: field,
-                                  reason: "resident ID check character must be a digit or X, got \"\(printable(bytes[17]))\"")
+            throw ValidationError(
+                field: field,
+                reason: "resident ID check character must be a digit or X, got \"\(printable(bytes[17]))\"")
         }
         guard bytes[0] != UInt8(ascii: "0") else {
             throw ValidationError(field: field, reason: "resident ID region code must start with 1-9, got 0")
@@ -49,16 +51,18 @@ package struct ResidentID: Hashable, Comparable, Sendable, Codable, CustomString
         let year = number(bytes, 6..<10), month = number(bytes, 10..<12), day = number(bytes, 12..<14)
         let birth = String(decoding: bytes[6..<14], as: UTF8.self)
         guard birthYears.contains(year) else {
-            throw ValidationError(field: field,
-                                  reason: "resident ID birth date \(birth) has year \(year), outside \(birthYears.lowerBound)-\(birthYears.upperBound)")
+            throw ValidationError(
+                field: field,
+                reason: "resident ID birth date \(birth) has year \(year), outside \(birthYears.lowerBound)-\(birthYears.upperBound)")
         }
         guard CivilDate(year: year, month: month, day: day) != nil else {
             throw ValidationError(field: field, reason: "resident ID birth date \(birth) is not a real calendar date")
         }
         let expected = checkCharacter(digits: bytes[0..<17])
         guard Character(Unicode.Scalar(last)) == expected else {
-            throw ValidationError(field: field,
-                                  reason: "check digit is \(Character(Unicode.Scalar(last))), expected \(expected)")
+            throw ValidationError(
+                field: field,
+                reason: "check digit is \(Character(Unicode.Scalar(last))), expected \(expected)")
         }
         var normalised = bytes
         normalised[17] = last
@@ -94,9 +98,10 @@ package struct ResidentID: Hashable, Comparable, Sendable, Codable, CustomString
     /// The birth date encoded in positions 7-14.
     package var birthDate: CivilDate {
         let bytes = Array(value.utf8)
-        return CivilDate(year: ResidentID.number(bytes, 6..<10),
-                         month: ResidentID.number(bytes, 10..<12),
-                         day: ResidentID.number(bytes, 12..<14))!
+        return CivilDate(
+            year: ResidentID.number(bytes, 6..<10),
+            month: ResidentID.number(bytes, 10..<12),
+            day: ResidentID.number(bytes, 12..<14))!
     }
 
     /// `true` when the sequence code (position 17) is odd, which denotes a man.

@@ -32,7 +32,8 @@ package struct UnifiedSocialCreditCode: Hashable, Comparable, Sendable, Codable,
         let bytes = Array(text.utf8)
         guard bytes.count == 18, text.unicodeScalars.count == 18 else {
             if text.count == 18 {
-                throw ValidationError(field: field, reason: "unified social credit code must contain only 0-9 and uppercase letters other than I, O, Z, S, V, got \"\(text)\"")
+                throw ValidationError(
+                    field: field, reason: "unified social credit code must contain only 0-9 and uppercase letters other than I, O, Z, S, V, got \"\(text)\"")
             }
             throw ValidationError(field: field, reason: "unified social credit code must be 18 characters, got \(text.count)")
         }
@@ -44,12 +45,14 @@ package struct UnifiedSocialCreditCode: Hashable, Comparable, Sendable, Codable,
             case 17: what = "check character (character 18)"
             default: what = "character \(i + 1)"
             }
-            throw ValidationError(field: field,
-                                  reason: "unified social credit code \(what) \"\(ResidentID.printable(b))\" is not in the code alphabet 0-9A-Y without I, O, S, V")
+            throw ValidationError(
+                field: field,
+                reason: "unified social credit code \(what) \"\(ResidentID.printable(b))\" is not in the code alphabet 0-9A-Y without I, O, S, V")
         }
         for i in 2..<8 where !ResidentID.isDigit(bytes[i]) {
-            throw ValidationError(field: field,
-                                  reason: "unified social credit code region code (characters 3-8) must be digits, got \"\(String(decoding: bytes[2..<8], as: UTF8.self))\"")
+            throw ValidationError(
+                field: field,
+                reason: "unified social credit code region code (characters 3-8) must be digits, got \"\(String(decoding: bytes[2..<8], as: UTF8.self))\"")
         }
         let expected = checkCharacter(bytes[0..<17])
         let actual = Character(Unicode.Scalar(bytes[17]))
@@ -71,8 +74,9 @@ package struct UnifiedSocialCreditCode: Hashable, Comparable, Sendable, Codable,
     /// validates the whole code.
     package static func make(first17: String, field: String = "issuer_code") throws(ValidationError) -> UnifiedSocialCreditCode {
         guard let check = makeCheckCharacter(for: first17) else {
-            throw ValidationError(field: field,
-                                  reason: "unified social credit code body must be 17 characters of the code alphabet, got \"\(first17)\"")
+            throw ValidationError(
+                field: field,
+                reason: "unified social credit code body must be 17 characters of the code alphabet, got \"\(first17)\"")
         }
         return try parse(first17 + String(check), field: field)
     }

@@ -6,10 +6,11 @@ import NoProofUnits
 extension CalendarYearInfo {
     /// The message of a published calendar year.
     package init(_ published: PublishedCalendarYear) {
-        self.init(year: Int32(clamping: published.data.year), holidays: published.data.holidays.map(\.description),
-                  workingDays: published.data.workingDays.map(\.description), provisional: published.data.provisional,
-                  source: published.data.source, version: UInt32(clamping: published.version), publishedBy: published.publishedBy,
-                  publishedAtMillis: Int64((published.publishedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+        self.init(
+            year: Int32(clamping: published.data.year), holidays: published.data.holidays.map(\.description),
+            workingDays: published.data.workingDays.map(\.description), provisional: published.data.provisional,
+            source: published.data.source, version: UInt32(clamping: published.version), publishedBy: published.publishedBy,
+            publishedAtMillis: Int64((published.publishedAt.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }
 
@@ -22,8 +23,9 @@ extension CalendarYear {
             for (index, text) in texts.enumerated() { result.append(try CivilDate.parse(text, field: "year.\(field)[\(index)]")) }
             return result
         }
-        self.init(year: Int(message.year), holidays: try dates(message.holidays, "holidays"),
-                  workingDays: try dates(message.workingDays, "working_days"), provisional: message.provisional, source: message.source)
+        self.init(
+            year: Int(message.year), holidays: try dates(message.holidays, "holidays"),
+            workingDays: try dates(message.workingDays, "working_days"), provisional: message.provisional, source: message.source)
         do { try validate() } catch { throw ValidationError(field: "year.\(error.field)", reason: error.reason) }
     }
 }

@@ -8,18 +8,20 @@ extension ItemProof {
     /// verification) or the exclusion ground, category and note.
     package init(_ proof: ProofRequirement) {
         let record = proof.record
-        self.init(proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: record.issuingUnit ?? "",
-                  exclusion: record.exclusion ?? "", exclusionCategory: record.exclusionCategory ?? "",
-                  exclusionNote: record.exclusionNote ?? "", fields: proof.disclosure.keys)
+        self.init(
+            proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: record.issuingUnit ?? "",
+            exclusion: record.exclusion ?? "", exclusionCategory: record.exclusionCategory ?? "",
+            exclusionNote: record.exclusionNote ?? "", fields: proof.disclosure.keys)
     }
 
     /// The flat exchange form (empty strings become absent values).
     package var record: ProofRequirementRecord {
         func optional(_ text: String) -> String? { text.isEmpty ? nil : text }
-        return ProofRequirementRecord(proof: optional(proof), name: optional(name), method: optional(method),
-                                      issuingUnit: optional(issuingUnit), exclusion: optional(exclusion),
-                                      exclusionCategory: optional(exclusionCategory), exclusionNote: optional(exclusionNote),
-                                      fields: fields.isEmpty ? nil : fields)
+        return ProofRequirementRecord(
+            proof: optional(proof), name: optional(name), method: optional(method),
+            issuingUnit: optional(issuingUnit), exclusion: optional(exclusion),
+            exclusionCategory: optional(exclusionCategory), exclusionNote: optional(exclusionNote),
+            fields: fields.isEmpty ? nil : fields)
     }
 }
 
@@ -32,15 +34,17 @@ extension ListItem {
         case .hours(let value): hours = UInt32(clamping: value)
         case nil: break
         }
-        self.init(code: item.code, name: item.name, kind: item.kind.token, promisedDays: days, promisedHours: hours,
-                  proofs: item.proofs.map(ItemProof.init))
+        self.init(
+            code: item.code, name: item.name, kind: item.kind.token, promisedDays: days, promisedHours: hours,
+            proofs: item.proofs.map(ItemProof.init))
     }
 
     /// The flat exchange form (0 promised days or hours = not given).
     package var record: ServiceItemRecord {
-        ServiceItemRecord(code: code.isEmpty ? nil : code, name: name.isEmpty ? nil : name, kind: kind.isEmpty ? nil : kind,
-                          promisedDays: promisedDays == 0 ? nil : Int(promisedDays),
-                          promisedHours: promisedHours == 0 ? nil : Int(promisedHours), proofs: proofs.map(\.record))
+        ServiceItemRecord(
+            code: code.isEmpty ? nil : code, name: name.isEmpty ? nil : name, kind: kind.isEmpty ? nil : kind,
+            promisedDays: promisedDays == 0 ? nil : Int(promisedDays),
+            promisedHours: promisedHours == 0 ? nil : Int(promisedHours), proofs: proofs.map(\.record))
     }
 }
 
@@ -56,10 +60,11 @@ extension ServiceItem {
 extension DeclaredChange {
     /// The message of a declared change, with its timeliness once submitted.
     package init(_ change: ListChange) {
-        self.init(kind: change.kind.rawValue, item: change.itemCode, proof: change.proofCode ?? "", cause: change.cause,
-                  causeDate: change.causeDate.description, assessed: change.timeliness != nil, late: change.isLate,
-                  reportedOn: change.timeliness?.reportedOn.description ?? "", deadline: change.timeliness?.deadline.description ?? "",
-                  workingDaysElapsed: UInt32(clamping: change.timeliness?.workingDaysElapsed ?? 0))
+        self.init(
+            kind: change.kind.rawValue, item: change.itemCode, proof: change.proofCode ?? "", cause: change.cause,
+            causeDate: change.causeDate.description, assessed: change.timeliness != nil, late: change.isLate,
+            reportedOn: change.timeliness?.reportedOn.description ?? "", deadline: change.timeliness?.deadline.description ?? "",
+            workingDaysElapsed: UInt32(clamping: change.timeliness?.workingDaysElapsed ?? 0))
     }
 }
 
@@ -71,8 +76,9 @@ extension ListChange {
     package init(message: DeclaredChange, field: String) throws(ValidationError) {
         let kind = try ListChangeKind.parse(message.kind, field: "\(field).kind")
         let date = try CivilDate.parse(message.causeDate, field: "\(field).cause_date")
-        self.init(kind: kind, itemCode: message.item, proofCode: message.proof.isEmpty ? nil : message.proof,
-                  cause: message.cause, causeDate: date)
+        self.init(
+            kind: kind, itemCode: message.item, proofCode: message.proof.isEmpty ? nil : message.proof,
+            cause: message.cause, causeDate: date)
         try validate(field: field)
     }
 }

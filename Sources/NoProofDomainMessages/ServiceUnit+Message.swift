@@ -6,8 +6,9 @@ import NoProofUnits
 extension UnitInfo {
     /// The message of a unit.
     package init(_ unit: ServiceUnit) {
-        self.init(code: unit.code.value, name: unit.name, kind: unit.kind.kindName, sector: unit.kind.sector?.rawValue ?? "",
-                  district: unit.district, taskForceOffice: unit.isTaskForceOffice, active: unit.active)
+        self.init(
+            code: unit.code.value, name: unit.name, kind: unit.kind.kindName, sector: unit.kind.sector?.rawValue ?? "",
+            district: unit.district, taskForceOffice: unit.isTaskForceOffice, active: unit.active)
     }
 }
 
@@ -21,8 +22,9 @@ extension ServiceUnit {
         } catch {
             throw ValidationError(field: "unit.\(error.field)", reason: error.reason)
         }
-        self.init(code: code, name: message.name, kind: kind, district: message.district,
-                  isTaskForceOffice: message.taskForceOffice, active: message.active)
+        self.init(
+            code: code, name: message.name, kind: kind, district: message.district,
+            isTaskForceOffice: message.taskForceOffice, active: message.active)
         do {
             try validate()
         } catch {
@@ -52,11 +54,12 @@ extension StaffMember {
 extension CredentialInfo {
     /// The message of a credential: identity, validity and revocation; never the secret or its hash.
     package init(_ credential: Credential) {
-        self.init(credentialID: credential.id, unitCode: credential.unitCode.value, label: credential.label,
-                  issuedAtMillis: Self.millis(credential.issuedAt), issuedBy: credential.issuedBy,
-                  expiresAtMillis: Self.millis(credential.expiresAt), revokedAtMillis: credential.revokedAt.map(Self.millis) ?? 0,
-                  revokedBy: credential.revokedBy ?? "", revocationReason: credential.revocationReason ?? "", kind: credential.kind.rawValue,
-                  certificateSha256: credential.certificateSHA256 ?? "", staffID: credential.staffID ?? "", source: credential.source)
+        self.init(
+            credentialID: credential.id, unitCode: credential.unitCode.value, label: credential.label,
+            issuedAtMillis: Self.millis(credential.issuedAt), issuedBy: credential.issuedBy,
+            expiresAtMillis: Self.millis(credential.expiresAt), revokedAtMillis: credential.revokedAt.map(Self.millis) ?? 0,
+            revokedBy: credential.revokedBy ?? "", revocationReason: credential.revocationReason ?? "", kind: credential.kind.rawValue,
+            certificateSha256: credential.certificateSHA256 ?? "", staffID: credential.staffID ?? "", source: credential.source)
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }

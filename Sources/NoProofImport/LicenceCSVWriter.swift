@@ -19,8 +19,10 @@ package enum LicenceCSVWriter {
     /// - Returns: the number of rows written.
     /// - Throws: when a licence has a field no type declares, or the file cannot be written.
     @discardableResult
-    package static func write<S: Sequence>(_ licences: S, to url: URL,
-                                           types: [LicenceType] = LicenceTypeCatalogue.starter) throws -> Int where S.Element == Licence {
+    package static func write<S: Sequence>(
+        _ licences: S, to url: URL,
+        types: [LicenceType] = LicenceTypeCatalogue.starter
+    ) throws -> Int where S.Element == Licence {
         let header = header(types: types)
         let fieldKeys = header.dropFirst(8).map { String($0.dropFirst(6)) }
         let column = Dictionary(uniqueKeysWithValues: fieldKeys.enumerated().map { ($1, $0) })

@@ -122,14 +122,18 @@ package struct LicenceImporter: Sendable {
     }
 
     static let chunkSize = 1 << 20
-    static let knownColumns: Set<String> = ["licence_id", "type_code", "issuer_code", "serial", "version", "holder_id",
-                                            "holder_name", "issuer_name", "issue_date", "valid_from", "valid_to", "status"]
+    static let knownColumns: Set<String> = [
+        "licence_id", "type_code", "issuer_code", "serial", "version", "holder_id",
+        "holder_name", "issuer_name", "issue_date", "valid_from", "valid_to", "status",
+    ]
 
     /// Imports the file at `url` (format inferred from the extension unless given).
     /// - Throws: `FileError` when the file cannot be read or its CSV header is unusable;
     ///   `NoProofError` when the store fails. Bad rows never throw.
-    package func importFile(at url: URL, format: Format? = nil,
-                            progress: (@Sendable (Progress) -> Void)? = nil) async throws -> Report {
+    package func importFile(
+        at url: URL, format: Format? = nil,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws -> Report {
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: url)
@@ -148,8 +152,10 @@ package struct LicenceImporter: Sendable {
     }
 
     /// Imports from in-memory text (tests, small uploads).
-    package func importText(_ text: String, format: Format,
-                            progress: (@Sendable (Progress) -> Void)? = nil) async throws -> Report {
+    package func importText(
+        _ text: String, format: Format,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws -> Report {
         var remaining = Array(text.utf8)[...]
         return try await run(format: format, totalBytes: remaining.count, progress: progress) {
             let chunk = remaining.prefix(LicenceImporter.chunkSize)
@@ -160,8 +166,10 @@ package struct LicenceImporter: Sendable {
 
     // MARK: - Driver
 
-    private func run(format: Format, totalBytes: Int?, progress: (@Sendable (Progress) -> Void)?,
-                     readChunk: () throws -> [UInt8]) async throws -> Report {
+    private func run(
+        format: Format, totalBytes: Int?, progress: (@Sendable (Progress) -> Void)?,
+        readChunk: () throws -> [UInt8]
+    ) async throws -> Report {
         let started = Date()
         let types = Dictionary(uniqueKeysWithValues: try await store.licenceTypes().map { ($0.code, $0) })
         var state = State(report: Report(format: format), types: types, maxRejections: maxReportedRejections)
@@ -293,8 +301,10 @@ package struct LicenceImporter: Sendable {
 
     /// Builds a licence from column values (`value(name)` returns the trimmed cell, `nil` when
     /// absent or empty) and data fields.
-    static func makeLicence(value: (String) -> String?, fields: [String: String],
-                            types: [String: LicenceType]) throws(ValidationError) -> Licence {
+    static func makeLicence(
+        value: (String) -> String?, fields: [String: String],
+        types: [String: LicenceType]
+    ) throws(ValidationError) -> Licence {
         let id: LicenceIdentifier
         if let text = value("licence_id") {
             id = try LicenceIdentifier.parse(text)
@@ -335,16 +345,18 @@ package struct LicenceImporter: Sendable {
         } else if id.issuerCode == type.issuerCode {
             issuerName = type.issuerName
         } else {
-            throw ValidationError(field: "issuer_name",
-                                  reason: "required because issuer \(id.issuerCode) is not the licence type's issuing unit \(type.issuerCode)")
+            throw ValidationError(
+                field: "issuer_name",
+                reason: "required because issuer \(id.issuerCode) is not the licence type's issuing unit \(type.issuerCode)")
         }
         guard let issueText = value("issue_date") else { throw ValidationError(field: "issue_date", reason: "required") }
         let issueDate = try CivilDate.parse(issueText, field: "issue_date")
         let validFrom = try value("valid_from").map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_from") } ?? issueDate
         let validTo = try value("valid_to").map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") }
         let status = try value("status").map { text throws(ValidationError) in try LicenceStatus.parse(text) } ?? .valid
-        let licence = Licence(id: id, holder: holder, holderName: holderName, issuerName: issuerName, issueDate: issueDate,
-                              validFrom: validFrom, validTo: validTo, status: status, version: 1, fields: fields)
+        let licence = Licence(
+            id: id, holder: holder, holderName: holderName, issuerName: issuerName, issueDate: issueDate,
+            validFrom: validFrom, validTo: validTo, status: status, version: 1, fields: fields)
         try licence.validate()
         try licence.validate(against: type)
         return licence

@@ -77,8 +77,9 @@ package final class LicenceFreshness: Sendable {
             do throws(NoProofError) {
                 apply(try await feed.changes(after: after))
             } catch {
-                failure = NoProofError(.unavailable, "the licence cache cannot be confirmed up to date with the shared store: \(error.message)",
-                                       cause: error)
+                failure = NoProofError(
+                    .unavailable, "the licence cache cannot be confirmed up to date with the shared store: \(error.message)",
+                    cause: error)
             }
             for body in batch { body(failure) }
             let again = state.withLock { state -> Bool in

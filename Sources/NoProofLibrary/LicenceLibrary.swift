@@ -19,8 +19,10 @@ package final class LicenceLibrary: Sendable {
     private let today: @Sendable () -> CivilDate
     private let logger: Logger
 
-    package init(store: any LicenceStore, cache: LicenceCache, types: [LicenceType], freshness: LicenceFreshness? = nil,
-                 today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) {
+    package init(
+        store: any LicenceStore, cache: LicenceCache, types: [LicenceType], freshness: LicenceFreshness? = nil,
+        today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger
+    ) {
         self.store = store
         self.cache = cache
         self.freshness = freshness
@@ -31,8 +33,10 @@ package final class LicenceLibrary: Sendable {
 
     /// Opens the library over `store`, reading its licence-type catalogue; over a shared store
     /// (`LicenceChangeFeed`) with a freshness check starting from the store's newest change.
-    package static func open(store: any LicenceStore, cacheCapacity: Int,
-                             today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger) async throws(NoProofError) -> LicenceLibrary {
+    package static func open(
+        store: any LicenceStore, cacheCapacity: Int,
+        today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, logger: Logger
+    ) async throws(NoProofError) -> LicenceLibrary {
         let cache = LicenceCache(capacity: cacheCapacity)
         var freshness: LicenceFreshness?
         if let feed = store as? any LicenceChangeFeed {
@@ -114,7 +118,8 @@ package final class LicenceLibrary: Sendable {
         }
         try await freshness?.ensureFresh()
         if let holder = cache.holder(ofLicence: id.description),
-           let licence = cache.licences(holder: holder)?.first(where: { $0.id == id }) {
+            let licence = cache.licences(holder: holder)?.first(where: { $0.id == id })
+        {
             return licence
         }
         let stored: Licence?
@@ -149,14 +154,19 @@ package final class LicenceLibrary: Sendable {
                 // Every licence was read: each holder's list is complete.
                 cache.fill(holder: holder, licences: licences, generation: generation)
             } else if let parsed = try? Holder.parse(holder),
-                      let complete = try? await store.licences(holder: parsed, typeCode: nil) {
+                let complete = try? await store.licences(holder: parsed, typeCode: nil)
+            {
                 // The store holds more than fits: read the holder whole before caching it.
                 cache.fill(holder: holder, licences: complete, generation: generation)
             }
         }
         let statistics = cache.statistics
-        logger.info("licence cache warmed up", metadata: ["licences": "\(statistics.licences)", "holders": "\(statistics.holders)",
-                                                         "capacity": "\(statistics.capacity)"])
+        logger.info(
+            "licence cache warmed up",
+            metadata: [
+                "licences": "\(statistics.licences)", "holders": "\(statistics.holders)",
+                "capacity": "\(statistics.capacity)",
+            ])
         return statistics.licences
     }
 
@@ -177,17 +187,23 @@ package final class LicenceLibrary: Sendable {
         return try await write(holder: licence.holder) { (store) async throws(NoProofError) -> Licence in try await store.issue(licence) }
     }
 
-    package func amend(_ id: String, changes: LicenceAmendment, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError) -> Licence {
+    package func amend(_ id: String, changes: LicenceAmendment, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError)
+        -> Licence
+    {
         let current = try await licence(id: id)
         try authorize(current.issuerCode.value, unitCode: unitCode, asTaskForce: asTaskForce, action: "amend")
-        return try await write(holder: current.holder) { (store) async throws(NoProofError) -> Licence in try await store.amend(current.id, changes: changes, reason: reason) }
+        return try await write(holder: current.holder) { (store) async throws(NoProofError) -> Licence in
+            try await store.amend(current.id, changes: changes, reason: reason)
+        }
     }
 
     package enum StatusChange: String, Sendable {
         case suspend, reinstate, revoke
     }
 
-    package func change(_ id: String, to change: StatusChange, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError) -> Licence {
+    package func change(_ id: String, to change: StatusChange, reason: String, byUnit unitCode: String, asTaskForce: Bool = false) async throws(NoProofError)
+        -> Licence
+    {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw NoProofError(.invalid, "reason: say why the licence is \(change == .revoke ? "revoked" : change == .suspend ? "suspended" : "reinstated")")
         }
@@ -213,8 +229,12 @@ package final class LicenceLibrary: Sendable {
                 allowed.append(licence)
                 originalIndex.append(index)
             } else {
-                outcome.rejected.append(.init(index: index, error: ValidationError(
-                    field: "issuer_code", reason: "issued by \(licence.issuerCode.value); this connection may import only licences issued by \(unitCode)")))
+                outcome.rejected.append(
+                    .init(
+                        index: index,
+                        error: ValidationError(
+                            field: "issuer_code",
+                            reason: "issued by \(licence.issuerCode.value); this connection may import only licences issued by \(unitCode)")))
             }
         }
         let written: ImportOutcome

@@ -21,7 +21,8 @@ package enum LookupOutcome: Hashable, Sendable {
                 best = (index, status)
                 continue
             }
-            let better = (status == .valid && current.status != .valid)
+            let better =
+                (status == .valid && current.status != .valid)
                 || ((status == .valid) == (current.status == .valid) && licences[index].issueDate > licences[current.index].issueDate)
             if better { best = (index, status) }
         }

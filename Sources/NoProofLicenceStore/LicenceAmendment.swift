@@ -17,8 +17,10 @@ package struct LicenceAmendment: Equatable, Sendable {
     package var removeFields: Set<String>
 
     /// Creates an amendment.
-    package init(holderName: String? = nil, issuerName: String? = nil, validFrom: CivilDate? = nil,
-                 validTo: CivilDate?? = nil, setFields: [String: String] = [:], removeFields: Set<String> = []) {
+    package init(
+        holderName: String? = nil, issuerName: String? = nil, validFrom: CivilDate? = nil,
+        validTo: CivilDate?? = nil, setFields: [String: String] = [:], removeFields: Set<String> = []
+    ) {
         self.holderName = holderName
         self.issuerName = issuerName
         self.validFrom = validFrom

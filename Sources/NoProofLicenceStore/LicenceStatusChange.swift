@@ -17,8 +17,10 @@ package struct LicenceStatusChange: Equatable, Sendable {
     package var changedBy: String
 
     /// Creates a status-change record.
-    package init(licenceID: LicenceIdentifier, from: LicenceStatus, to: LicenceStatus, reason: String, changedAt: String,
-                 changedBy: String = "") {
+    package init(
+        licenceID: LicenceIdentifier, from: LicenceStatus, to: LicenceStatus, reason: String, changedAt: String,
+        changedBy: String = ""
+    ) {
         self.changedBy = changedBy
         self.licenceID = licenceID
         self.from = from

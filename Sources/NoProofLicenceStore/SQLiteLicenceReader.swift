@@ -118,8 +118,9 @@ final class SQLiteLicenceReader: Sendable {
             var argument = argument
             argument.withUTF8 { utf8 in
                 let base = utf8.baseAddress ?? ("" as StaticString).utf8Start
-                _ = sqlite3_bind_text(statement, Int32(index + 1), UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                      Int32(utf8.count), transient)
+                _ = sqlite3_bind_text(
+                    statement, Int32(index + 1), UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                    Int32(utf8.count), transient)
             }
         }
         var licences: [Licence] = []
@@ -129,13 +130,14 @@ final class SQLiteLicenceReader: Sendable {
             guard code == SQLITE_ROW else {
                 throw NoProofError(.unavailable, "licence read failed: \(String(cString: sqlite3_errmsg(handle)))")
             }
-            licences.append(try SQLiteLicenceStore.decodeLicence { column in
-                guard let text = sqlite3_column_text(statement, Int32(column)) else { return nil }
-                let count = Int(sqlite3_column_bytes(statement, Int32(column)))
-                return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
-            } integer: { column in
-                Int(sqlite3_column_int64(statement, Int32(column)))
-            })
+            licences.append(
+                try SQLiteLicenceStore.decodeLicence { column in
+                    guard let text = sqlite3_column_text(statement, Int32(column)) else { return nil }
+                    let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+                    return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+                } integer: { column in
+                    Int(sqlite3_column_int64(statement, Int32(column)))
+                })
         }
     }
 }

@@ -60,67 +60,69 @@ package final class SQLiteLicenceStore: LicenceStore {
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE licence_type (
-                    code TEXT PRIMARY KEY NOT NULL,
-                    name_zh TEXT NOT NULL,
-                    name_en TEXT NOT NULL,
-                    issuer_name TEXT NOT NULL,
-                    issuer_code TEXT NOT NULL,
-                    holder_kinds TEXT NOT NULL,
-                    fields_json TEXT NOT NULL,
-                    connected INTEGER NOT NULL,
-                    updated_at TEXT NOT NULL
-                );
-                CREATE TABLE licence (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    type_code TEXT NOT NULL REFERENCES licence_type(code),
-                    holder_key TEXT NOT NULL,
-                    holder_name TEXT NOT NULL,
-                    issuer_name TEXT NOT NULL,
-                    issuer_code TEXT NOT NULL,
-                    issue_date TEXT NOT NULL,
-                    valid_from TEXT NOT NULL,
-                    valid_to TEXT,
-                    status TEXT NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked', 'expired')),
-                    version INTEGER NOT NULL CHECK (version >= 1),
-                    fields_json TEXT NOT NULL,
-                    updated_at TEXT NOT NULL
-                );
-                CREATE INDEX licence_by_holder_type ON licence(holder_key, type_code);
-                CREATE TABLE licence_version (
-                    id TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    holder_key TEXT NOT NULL,
-                    holder_name TEXT NOT NULL,
-                    issuer_name TEXT NOT NULL,
-                    issue_date TEXT NOT NULL,
-                    valid_from TEXT NOT NULL,
-                    valid_to TEXT,
-                    status TEXT NOT NULL,
-                    fields_json TEXT NOT NULL,
-                    superseded_at TEXT NOT NULL,
-                    change_reason TEXT NOT NULL,
-                    PRIMARY KEY (id, version)
-                );
-                CREATE TABLE licence_status_change (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    licence_id TEXT NOT NULL,
-                    from_status TEXT NOT NULL,
-                    to_status TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    changed_at TEXT NOT NULL
-                );
-                CREATE INDEX licence_status_change_by_licence ON licence_status_change(licence_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE licence_type (
+                        code TEXT PRIMARY KEY NOT NULL,
+                        name_zh TEXT NOT NULL,
+                        name_en TEXT NOT NULL,
+                        issuer_name TEXT NOT NULL,
+                        issuer_code TEXT NOT NULL,
+                        holder_kinds TEXT NOT NULL,
+                        fields_json TEXT NOT NULL,
+                        connected INTEGER NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE TABLE licence (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        type_code TEXT NOT NULL REFERENCES licence_type(code),
+                        holder_key TEXT NOT NULL,
+                        holder_name TEXT NOT NULL,
+                        issuer_name TEXT NOT NULL,
+                        issuer_code TEXT NOT NULL,
+                        issue_date TEXT NOT NULL,
+                        valid_from TEXT NOT NULL,
+                        valid_to TEXT,
+                        status TEXT NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked', 'expired')),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        fields_json TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX licence_by_holder_type ON licence(holder_key, type_code);
+                    CREATE TABLE licence_version (
+                        id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        holder_key TEXT NOT NULL,
+                        holder_name TEXT NOT NULL,
+                        issuer_name TEXT NOT NULL,
+                        issue_date TEXT NOT NULL,
+                        valid_from TEXT NOT NULL,
+                        valid_to TEXT,
+                        status TEXT NOT NULL,
+                        fields_json TEXT NOT NULL,
+                        superseded_at TEXT NOT NULL,
+                        change_reason TEXT NOT NULL,
+                        PRIMARY KEY (id, version)
+                    );
+                    CREATE TABLE licence_status_change (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        licence_id TEXT NOT NULL,
+                        from_status TEXT NOT NULL,
+                        to_status TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        changed_at TEXT NOT NULL
+                    );
+                    CREATE INDEX licence_status_change_by_licence ON licence_status_change(licence_id);
+                    """)
         }
         migrator.registerMigration("v2: who changed") { db in
             // The writer of each superseded version and status change (`LicenceWriteActor`):
             // `UNIT/CREDENTIAL/STAFF` for writes over RPC, empty for offline imports and rows written before v2.
-            try db.execute(sql: """
-                ALTER TABLE licence_version ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
-                ALTER TABLE licence_status_change ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE licence_version ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE licence_status_change ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+                    """)
         }
         return migrator
     }
@@ -151,16 +153,17 @@ package final class SQLiteLicenceStore: LicenceStore {
             guard let fields = CanonicalJSON.parseObject(text(9) ?? "") else {
                 throw ValidationError(field: "fields_json", reason: "not a JSON object of strings")
             }
-            return Licence(id: id,
-                           holder: try Holder.parse(text(1) ?? ""),
-                           holderName: text(2) ?? "",
-                           issuerName: text(3) ?? "",
-                           issueDate: try CivilDate.parse(text(4) ?? "", field: "issue_date"),
-                           validFrom: try CivilDate.parse(text(5) ?? "", field: "valid_from"),
-                           validTo: try text(6).map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
-                           status: try LicenceStatus.parse(text(7) ?? ""),
-                           version: integer(8),
-                           fields: fields)
+            return Licence(
+                id: id,
+                holder: try Holder.parse(text(1) ?? ""),
+                holderName: text(2) ?? "",
+                issuerName: text(3) ?? "",
+                issueDate: try CivilDate.parse(text(4) ?? "", field: "issue_date"),
+                validFrom: try CivilDate.parse(text(5) ?? "", field: "valid_from"),
+                validTo: try text(6).map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
+                status: try LicenceStatus.parse(text(7) ?? ""),
+                version: integer(8),
+                fields: fields)
         } catch {
             throw NoProofError(.unavailable, "stored licence \(idText) is unreadable: \(error)")
         }
@@ -173,11 +176,12 @@ package final class SQLiteLicenceStore: LicenceStore {
     }
 
     static func insertCurrent(_ db: Database, _ licence: Licence, now: String) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
-                                 valid_from, valid_to, status, version, fields_json, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
+                                     valid_from, valid_to, status, version, fields_json, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         statement.setUncheckedArguments([
             licence.id.description, licence.typeCode, licence.holder.key, licence.holderName, licence.issuerName,
             licence.issuerCode.value, licence.issueDate.description, licence.validFrom.description,
@@ -189,10 +193,11 @@ package final class SQLiteLicenceStore: LicenceStore {
     /// Whether the stored current version has exactly `licence`'s content (compared column by
     /// column in stored form, without decoding the row).
     static func isUnchanged(_ db: Database, _ licence: Licence) throws -> Bool {
-        let statement = try db.cachedStatement(sql: """
-            SELECT holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, fields_json
-            FROM licence WHERE id = ?
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, fields_json
+                FROM licence WHERE id = ?
+                """)
         guard let row = try Row.fetchOne(statement, arguments: [licence.id.description]) else { return false }
         return row[0] == licence.holder.key
             && row[1] == licence.holderName
@@ -206,12 +211,13 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     /// Inserts `licence` unless its identifier exists; returns whether a row was inserted.
     static func insertCurrentIfAbsent(_ db: Database, _ licence: Licence, now: String) throws -> Bool {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
-                                 valid_from, valid_to, status, version, fields_json, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO NOTHING
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
+                                     valid_from, valid_to, status, version, fields_json, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO NOTHING
+                """)
         statement.setUncheckedArguments([
             licence.id.description, licence.typeCode, licence.holder.key, licence.holderName, licence.issuerName,
             licence.issuerCode.value, licence.issueDate.description, licence.validFrom.description,
@@ -222,11 +228,12 @@ package final class SQLiteLicenceStore: LicenceStore {
     }
 
     static func replaceCurrent(_ db: Database, _ licence: Licence, now: String) throws {
-        let statement = try db.cachedStatement(sql: """
-            UPDATE licence SET holder_key = ?, holder_name = ?, issuer_name = ?, issue_date = ?, valid_from = ?,
-                               valid_to = ?, status = ?, version = ?, fields_json = ?, updated_at = ?
-            WHERE id = ?
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE licence SET holder_key = ?, holder_name = ?, issuer_name = ?, issue_date = ?, valid_from = ?,
+                                   valid_to = ?, status = ?, version = ?, fields_json = ?, updated_at = ?
+                WHERE id = ?
+                """)
         statement.setUncheckedArguments([
             licence.holder.key, licence.holderName, licence.issuerName, licence.issueDate.description,
             licence.validFrom.description, licence.validTo?.description, licence.status.rawValue, licence.version,
@@ -236,11 +243,12 @@ package final class SQLiteLicenceStore: LicenceStore {
     }
 
     static func archive(_ db: Database, _ licence: Licence, now: String, reason: String, actor: String) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
-                                         valid_to, status, fields_json, superseded_at, change_reason, changed_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
+                                             valid_to, status, fields_json, superseded_at, change_reason, changed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         statement.setUncheckedArguments([
             licence.id.description, licence.version, licence.holder.key, licence.holderName, licence.issuerName,
             licence.issueDate.description, licence.validFrom.description, licence.validTo?.description,
@@ -249,20 +257,26 @@ package final class SQLiteLicenceStore: LicenceStore {
         try statement.execute()
     }
 
-    static func recordStatusChange(_ db: Database, _ id: LicenceIdentifier, from: LicenceStatus, to: LicenceStatus,
-                                   reason: String, now: String, actor: String) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+    static func recordStatusChange(
+        _ db: Database, _ id: LicenceIdentifier, from: LicenceStatus, to: LicenceStatus,
+        reason: String, now: String, actor: String
+    ) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)
+                """)
         statement.setUncheckedArguments([id.description, from.rawValue, to.rawValue, reason, now, actor])
         try statement.execute()
     }
 
     static func fetchTypes(_ db: Database) throws -> [String: LicenceType] {
         var result: [String: LicenceType] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected FROM licence_type
-            """) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected FROM licence_type
+                """)
+        {
             let type = try decodeType(row)
             result[type.code] = type
         }
@@ -281,9 +295,10 @@ package final class SQLiteLicenceStore: LicenceStore {
             }
             let fieldsText: String = row[6]
             let fields = try JSONDecoder().decode([LicenceFieldDescriptor].self, from: Data(fieldsText.utf8))
-            return LicenceType(code: code, nameZh: row[1], nameEn: row[2], issuerName: row[3],
-                               issuerCode: try UnifiedSocialCreditCode.parse(row[4], field: "issuer_code"),
-                               holderKinds: kinds, fields: fields, connected: row[7])
+            return LicenceType(
+                code: code, nameZh: row[1], nameEn: row[2], issuerName: row[3],
+                issuerCode: try UnifiedSocialCreditCode.parse(row[4], field: "issuer_code"),
+                holderKinds: kinds, fields: fields, connected: row[7])
         } catch {
             throw NoProofError(.unavailable, "stored licence type \(code) is unreadable: \(error)")
         }
@@ -315,17 +330,20 @@ package final class SQLiteLicenceStore: LicenceStore {
         }
         let prepared = rows
         try await write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO licence_type (code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,
-                    issuer_name = excluded.issuer_name, issuer_code = excluded.issuer_code, holder_kinds = excluded.holder_kinds,
-                    fields_json = excluded.fields_json, connected = excluded.connected, updated_at = excluded.updated_at
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO licence_type (code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,
+                        issuer_name = excluded.issuer_name, issuer_code = excluded.issuer_code, holder_kinds = excluded.holder_kinds,
+                        fields_json = excluded.fields_json, connected = excluded.connected, updated_at = excluded.updated_at
+                    """)
             for (type, fieldsJSON) in prepared {
-                try statement.execute(arguments: [type.code, type.nameZh, type.nameEn, type.issuerName, type.issuerCode.value,
-                                                  type.holderKinds.map(\.rawValue).joined(separator: ","), fieldsJSON,
-                                                  type.connected, now])
+                try statement.execute(arguments: [
+                    type.code, type.nameZh, type.nameEn, type.issuerName, type.issuerCode.value,
+                    type.holderKinds.map(\.rawValue).joined(separator: ","), fieldsJSON,
+                    type.connected, now,
+                ])
             }
         }
     }
@@ -336,10 +354,14 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     package func licenceType(code: String) async throws(NoProofError) -> LicenceType? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected
-                FROM licence_type WHERE code = ?
-                """, arguments: [code]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected
+                        FROM licence_type WHERE code = ?
+                        """, arguments: [code])
+            else { return nil }
             return try SQLiteLicenceStore.decodeType(row)
         }
     }
@@ -458,8 +480,11 @@ package final class SQLiteLicenceStore: LicenceStore {
                 throw NoProofError(.unavailable, "licence \(licence.id) vanished during import")
             }
             if current.status == .revoked {
-                outcome.rejected.append(.init(index: index, error: ValidationError(
-                    field: "status", reason: "licence \(licence.id) is revoked in the library and cannot be changed by import")))
+                outcome.rejected.append(
+                    .init(
+                        index: index,
+                        error: ValidationError(
+                            field: "status", reason: "licence \(licence.id) is revoked in the library and cannot be changed by import")))
                 continue
             }
             licence.version = current.version + 1
@@ -490,13 +515,17 @@ package final class SQLiteLicenceStore: LicenceStore {
         try await read { db in
             let rows: [Row]
             if let typeCode {
-                rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence WHERE holder_key = ? AND type_code = ? ORDER BY id
-                    """), arguments: [holder.key, typeCode])
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence WHERE holder_key = ? AND type_code = ? ORDER BY id
+                            """), arguments: [holder.key, typeCode])
             } else {
-                rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence WHERE holder_key = ? ORDER BY type_code, id
-                    """), arguments: [holder.key])
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence WHERE holder_key = ? ORDER BY type_code, id
+                            """), arguments: [holder.key])
             }
             return try rows.map(SQLiteLicenceStore.decodeLicence)
         }
@@ -505,9 +534,11 @@ package final class SQLiteLicenceStore: LicenceStore {
     package func versions(of id: LicenceIdentifier) async throws(NoProofError) -> [Licence] {
         try await read { db in
             guard let current = try SQLiteLicenceStore.fetchCurrent(db, id) else { return [] }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence_version WHERE id = ? ORDER BY version
-                """, arguments: [id.description])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence_version WHERE id = ? ORDER BY version
+                    """, arguments: [id.description])
             return try rows.map(SQLiteLicenceStore.decodeLicence) + [current]
         }
     }
@@ -528,8 +559,10 @@ package final class SQLiteLicenceStore: LicenceStore {
     package func supersessions(of id: LicenceIdentifier) async throws(NoProofError) -> [Int: (at: String, reason: String)] {
         try await read { db in
             var found: [Int: (at: String, reason: String)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT version, superseded_at, change_reason FROM licence_version WHERE id = ?",
-                                        arguments: [id.description]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT version, superseded_at, change_reason FROM licence_version WHERE id = ?",
+                arguments: [id.description])
+            {
                 found[row[0]] = (row[1], row[2])
             }
             return found
@@ -538,9 +571,12 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     package func statusChanges(of id: LicenceIdentifier) async throws(NoProofError) -> [LicenceStatusChange] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT from_status, to_status, reason, changed_at, changed_by FROM licence_status_change WHERE licence_id = ? ORDER BY seq
-                """, arguments: [id.description]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT from_status, to_status, reason, changed_at, changed_by FROM licence_status_change WHERE licence_id = ? ORDER BY seq
+                    """, arguments: [id.description]
+            ).map { row in
                 guard let from = LicenceStatus(rawValue: row[0]), let to = LicenceStatus(rawValue: row[1]) else {
                     throw NoProofError(.unavailable, "stored status change of \(id) has an unknown status")
                 }
@@ -558,13 +594,17 @@ package final class SQLiteLicenceStore: LicenceStore {
         return try await read { db in
             let rows: [Row]
             if let after {
-                rows = try Row.fetchAll(db, sql: """
-                    SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence WHERE id > ? ORDER BY id LIMIT ?
-                    """, arguments: [after.description, limit])
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence WHERE id > ? ORDER BY id LIMIT ?
+                        """, arguments: [after.description, limit])
             } else {
-                rows = try Row.fetchAll(db, sql: """
-                    SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence ORDER BY id LIMIT ?
-                    """, arguments: [limit])
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(SQLiteLicenceStore.licenceColumns) FROM licence ORDER BY id LIMIT ?
+                        """, arguments: [limit])
             }
             return try rows.map(SQLiteLicenceStore.decodeLicence)
         }

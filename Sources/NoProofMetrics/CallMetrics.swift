@@ -10,7 +10,8 @@ import Prometheus
 /// server did not resolve one), with no duration.
 package final class CallMetrics: CallObserver {
     static let callsName = "noproof_calls_total"
-    static let callsHelp = "Calls by method path and status code name: those whose method implementation ended and those refused before it ran (method unknown when none was resolved)."
+    static let callsHelp =
+        "Calls by method path and status code name: those whose method implementation ended and those refused before it ran (method unknown when none was resolved)."
     /// The `method` label of a refused call that named no method the server knows (unknown method,
     /// malformed CALL header): a client's arbitrary path would make unbounded label values.
     static let unknownMethod = "unknown"
@@ -46,7 +47,8 @@ package final class CallMetrics: CallObserver {
     }
 
     private func histogram(_ path: String) -> DurationHistogram {
-        metrics.registry.makeDurationHistogram(descriptor: NoProofMetrics.descriptor(Self.durationName, Self.durationHelp),
-                                               labels: [("method", path)], buckets: NoProofMetrics.durationBuckets)
+        metrics.registry.makeDurationHistogram(
+            descriptor: NoProofMetrics.descriptor(Self.durationName, Self.durationHelp),
+            labels: [("method", path)], buckets: NoProofMetrics.durationBuckets)
     }
 }

@@ -39,8 +39,10 @@ package final class MetricsEndpoint: Service, Sendable {
     private let bound: EventLoopPromise<SocketAddress>
 
     /// Throws `NotLoopback` for a non-loopback host not explicitly allowed.
-    package init(configuration: Configuration, metrics: NoProofMetrics,
-                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger) throws {
+    package init(
+        configuration: Configuration, metrics: NoProofMetrics,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+    ) throws {
         guard configuration.allowNonLoopback || LoopbackHost.contains(configuration.host) else {
             throw NotLoopback(host: configuration.host)
         }
@@ -55,7 +57,6 @@ package final class MetricsEndpoint: Service, Sendable {
     deinit {
         bound.fail(CancellationError())
     }
-
 
     /// The address listened on, once it is (the real port when 0 was asked).
     package func listeningAddress() async throws -> SocketAddress {

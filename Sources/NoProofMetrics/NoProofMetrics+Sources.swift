@@ -110,8 +110,9 @@ extension NoProofMetrics {
         let help = "Open department verification requests, by state."
         let states: [VerificationStatus] = VerificationStatus.allCases.filter(\.isOpen)
         let gauges = Dictionary(uniqueKeysWithValues: states.map { ($0, gauge("noproof_verification_requests_open", help, labels: [("state", $0.rawValue)])) })
-        let next = gauge("noproof_verification_next_deadline_seconds",
-                         "Seconds until the nearest deadline of an open request (negative: overdue; 0 when none is open).")
+        let next = gauge(
+            "noproof_verification_next_deadline_seconds",
+            "Seconds until the nearest deadline of an open request (negative: overdue; 0 when none is open).")
         let failures = counter("noproof_verification_scrape_errors_total", "Scrapes whose query of the verification store failed.")
         addAsyncCollector {
             let open: [VerificationRequest]

@@ -59,12 +59,14 @@ package final class NoProofMetrics: Sendable {
     }
 
     func counter(_ name: String, _ help: String, labels: [(String, String)] = []) -> Counter {
-        labels.isEmpty ? registry.makeCounter(descriptor: Self.descriptor(name, help))
+        labels.isEmpty
+            ? registry.makeCounter(descriptor: Self.descriptor(name, help))
             : registry.makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
     }
 
     func gauge(_ name: String, _ help: String, labels: [(String, String)] = []) -> Gauge {
-        labels.isEmpty ? registry.makeGauge(descriptor: Self.descriptor(name, help))
+        labels.isEmpty
+            ? registry.makeGauge(descriptor: Self.descriptor(name, help))
             : registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
     }
 

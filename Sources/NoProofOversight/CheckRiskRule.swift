@@ -30,8 +30,10 @@ package struct CheckRiskRule: Codable, Hashable, Sendable {
         case defaultLevel = "default_level", days, items, proofs
     }
 
-    package init(defaultLevel: CheckRiskLevel = .medium, days: [String: Int] = CheckRiskRule.standardDays,
-                 items: [String: CheckRiskLevel] = [:], proofs: [String: CheckRiskLevel] = [:]) {
+    package init(
+        defaultLevel: CheckRiskLevel = .medium, days: [String: Int] = CheckRiskRule.standardDays,
+        items: [String: CheckRiskLevel] = [:], proofs: [String: CheckRiskLevel] = [:]
+    ) {
         self.defaultLevel = defaultLevel
         self.days = days
         self.items = items

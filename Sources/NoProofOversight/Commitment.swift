@@ -58,9 +58,11 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
         package var channel: CommitmentChannel
         package var recordedBy: String
 
-        package init(unit: String, unitName: String, holderID: String, holderName: String, itemCode: String, itemName: String = "",
-                     caseReference: String, proofType: String, proofName: String = "", text: String, channel: CommitmentChannel,
-                     recordedBy: String) {
+        package init(
+            unit: String, unitName: String, holderID: String, holderName: String, itemCode: String, itemName: String = "",
+            caseReference: String, proofType: String, proofName: String = "", text: String, channel: CommitmentChannel,
+            recordedBy: String
+        ) {
             self.unit = unit
             self.unitName = unitName
             self.holderID = holderID
@@ -96,8 +98,10 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
     /// Records a commitment at `now`, its check due by `rule`. `earlierFalse`: the same
     /// applicant's earlier commitments found false (any unit); when there are any, the clerk is
     /// warned and the risk is raised to high, so the check is due within `rule`'s high days.
-    package static func record(_ filing: Filing, id: String, rule: CheckRiskRule, earlierFalse: [Commitment] = [],
-                               at now: Date) throws(NoProofError) -> Commitment {
+    package static func record(
+        _ filing: Filing, id: String, rule: CheckRiskRule, earlierFalse: [Commitment] = [],
+        at now: Date
+    ) throws(NoProofError) -> Commitment {
         try validate(filing)
         let ruleLevel = rule.level(item: filing.itemCode, proof: filing.proofType)
         let level = rule.level(item: filing.itemCode, proof: filing.proofType, earlierFalse: earlierFalse.count)
@@ -114,7 +118,8 @@ package struct Commitment: Codable, Hashable, Sendable, Identifiable {
             let shown = earlierFalse.prefix(3).map { c in
                 "\(c.id) (\(c.unitName.isEmpty ? c.unit : c.unitName), \(c.proofType), found false \(c.checkedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"))"
             }
-            commitment.warning = "the applicant has \(earlierFalse.count) earlier commitment(s) found false: "
+            commitment.warning =
+                "the applicant has \(earlierFalse.count) earlier commitment(s) found false: "
                 + shown.joined(separator: "; ") + (earlierFalse.count > 3 ? "; …" : "")
                 + ". Flagged for a post-check: risk raised to \(level.rawValue)"
                 + (level == ruleLevel ? "" : " (the rule gives \(ruleLevel.rawValue))")

@@ -49,8 +49,10 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
         package var linkedRecords: [String]
         package var registeredBy: String
 
-        package init(channel: ComplaintChannel, channelReference: String, unit: String, unitName: String, breachType: BreachType,
-                     summary: String, complainant: String = "", linkedRecords: [String] = [], registeredBy: String) {
+        package init(
+            channel: ComplaintChannel, channelReference: String, unit: String, unitName: String, breachType: BreachType,
+            summary: String, complainant: String = "", linkedRecords: [String] = [], registeredBy: String
+        ) {
             self.channel = channel
             self.channelReference = channelReference
             self.unit = unit
@@ -69,9 +71,10 @@ package struct Complaint: Codable, Hashable, Sendable, Identifiable {
     }
 
     package static func register(_ registration: Registration, id: String, at now: Date) throws(NoProofError) -> Complaint {
-        try OversightValidation.text(registration.channelReference, "channel_reference",
-                                     "the channel's own reference (12345 ticket, letter number, review id), so a complaint is registered once",
-                                     limit: 128)
+        try OversightValidation.text(
+            registration.channelReference, "channel_reference",
+            "the channel's own reference (12345 ticket, letter number, review id), so a complaint is registered once",
+            limit: 128)
         try OversightValidation.unit(registration.unit, "unit_code")
         try OversightValidation.text(registration.summary, "summary", "what the complainant reports")
         try OversightValidation.optional(registration.complainant, "complainant", limit: 200)

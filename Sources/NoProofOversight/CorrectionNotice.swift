@@ -28,9 +28,11 @@ package struct CorrectionNotice: Codable, Hashable, Sendable, Identifiable {
     /// The corrected proof's encoded `SealedProof` (raising unit only; empty otherwise).
     package var correctedProof: [UInt8]
 
-    package init(id: String, unit: String, mismatchID: String, issuingUnit: String, issuingUnitName: String, holderID: String,
-                 typeCode: String, licenceID: String, newVersion: Int64, correctedFields: [String], fetchCaseReferences: [String],
-                 lastFetchSequence: Int64, noticedAt: Date, raisedTheCase: Bool, correctedProof: [UInt8] = []) {
+    package init(
+        id: String, unit: String, mismatchID: String, issuingUnit: String, issuingUnitName: String, holderID: String,
+        typeCode: String, licenceID: String, newVersion: Int64, correctedFields: [String], fetchCaseReferences: [String],
+        lastFetchSequence: Int64, noticedAt: Date, raisedTheCase: Bool, correctedProof: [UInt8] = []
+    ) {
         self.id = id
         self.unit = unit
         self.mismatchID = mismatchID

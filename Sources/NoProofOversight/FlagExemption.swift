@@ -22,12 +22,12 @@ package struct FlagExemption: Codable, Hashable, Sendable, Identifiable {
 
     /// Art. 17 (1)-(6), in order.
     package static let grounds = [
-        "reform_direction",            // (1) in line with the reform direction set by the central, provincial and city authorities
-        "no_prohibition_breached",     // (2) no prohibitive or mandatory provision of law was breached
-        "lawful_decision",             // (3) decided lawfully through scientific and democratic decision-making
-        "harm_remedied",               // (4) losses recovered, ill effects removed or harm prevented on the unit's own initiative
+        "reform_direction",  // (1) in line with the reform direction set by the central, provincial and city authorities
+        "no_prohibition_breached",  // (2) no prohibitive or mandatory provision of law was breached
+        "lawful_decision",  // (3) decided lawfully through scientific and democratic decision-making
+        "harm_remedied",  // (4) losses recovered, ill effects removed or harm prevented on the unit's own initiative
         "issuer_data_false_remedied",  // (5) a lawfully obtained electronic licence or proof was false, and the error was remedied promptly
-        "other_lawful_ground",         // (6) other cases where the law exempts
+        "other_lawful_ground",  // (6) other cases where the law exempts
     ]
 
     /// Whether this exemption covers a report of `from` through `through` (its period lies within the exemption's).
@@ -35,14 +35,17 @@ package struct FlagExemption: Codable, Hashable, Sendable, Identifiable {
         from <= reportFrom && reportThrough <= through
     }
 
-    package static func make(id: String, unit: String, flag: String, from: CivilDate, through: CivilDate, ground: String, reason: String,
-                             by staff: String, credentialID: String, at now: Date) throws(NoProofError) -> FlagExemption {
+    package static func make(
+        id: String, unit: String, flag: String, from: CivilDate, through: CivilDate, ground: String, reason: String,
+        by staff: String, credentialID: String, at now: Date
+    ) throws(NoProofError) -> FlagExemption {
         try OversightValidation.unit(unit, "unit_code")
         try OversightValidation.staff(staff)
         guard grounds.contains(ground) else { throw .invalid("ground", "must be an Art. 17 ground: \(grounds.joined(separator: ", ")), got \"\(ground)\"") }
         try OversightValidation.text(reason, "reason", "why the Art. 17 ground applies (the facts, the remedy, the decision's reference)")
         guard from <= through else { throw .invalid("to_date", "\(through) is before from_date \(from)") }
-        return FlagExemption(id: id, unit: unit, flag: flag, from: from, through: through, ground: ground, reason: reason,
-                             grantedBy: staff, credentialID: credentialID, grantedAt: now)
+        return FlagExemption(
+            id: id, unit: unit, flag: flag, from: from, through: through, ground: ground, reason: reason,
+            grantedBy: staff, credentialID: credentialID, grantedAt: now)
     }
 }

@@ -42,9 +42,11 @@ package struct LedgerEntry: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
-    package static func make(id: String, unit: String, unitName: String, holderID: String, holderName: String, itemCode: String,
-                             caseReference: String, proofType: String, proofName: String, listed: ObtainingMethod?, note: String,
-                             by staff: String, at now: Date) throws(NoProofError) -> LedgerEntry {
+    package static func make(
+        id: String, unit: String, unitName: String, holderID: String, holderName: String, itemCode: String,
+        caseReference: String, proofType: String, proofName: String, listed: ObtainingMethod?, note: String,
+        by staff: String, at now: Date
+    ) throws(NoProofError) -> LedgerEntry {
         try OversightValidation.holder(holderID)
         try OversightValidation.item(itemCode)
         try OversightValidation.caseReference(caseReference)
@@ -53,10 +55,11 @@ package struct LedgerEntry: Codable, Hashable, Sendable, Identifiable {
         try OversightValidation.optional(proofName, "proof_name", limit: 100)
         try OversightValidation.optional(note, "note")
         try OversightValidation.staff(staff)
-        return LedgerEntry(id: id, unit: unit, unitName: unitName, holderID: holderID, holderName: holderName, itemCode: itemCode,
-                           caseReference: caseReference, proofType: proofType, proofName: proofName, recordedAt: now, recordedBy: staff,
-                           volunteered: true, listedMethod: listed?.token ?? notListed, notToBeAskedFor: notToBeAskedFor(listed),
-                           note: note)
+        return LedgerEntry(
+            id: id, unit: unit, unitName: unitName, holderID: holderID, holderName: holderName, itemCode: itemCode,
+            caseReference: caseReference, proofType: proofType, proofName: proofName, recordedAt: now, recordedBy: staff,
+            volunteered: true, listedMethod: listed?.token ?? notListed, notToBeAskedFor: notToBeAskedFor(listed),
+            note: note)
     }
 
     /// Whether `other` records the same volunteered proof (a retry).

@@ -73,9 +73,11 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
         package var facts: [MismatchedFact]
         package var openedBy: String
 
-        package init(unit: String, unitName: String, issuingUnit: String, issuingUnitName: String, holderID: String, itemCode: String,
-                     caseReference: String, proofType: String, proofSerial: String = "", auditSequence: Int64 = 0,
-                     verificationRequestID: String = "", facts: [MismatchedFact], openedBy: String) {
+        package init(
+            unit: String, unitName: String, issuingUnit: String, issuingUnitName: String, holderID: String, itemCode: String,
+            caseReference: String, proofType: String, proofSerial: String = "", auditSequence: Int64 = 0,
+            verificationRequestID: String = "", facts: [MismatchedFact], openedBy: String
+        ) {
             self.unit = unit
             self.unitName = unitName
             self.issuingUnit = issuingUnit
@@ -160,9 +162,10 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
     package mutating func recordSupplement(_ material: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
         if status == .supplementReceived, supplement == material { return false }
         guard status == .awaitingSupplement else {
-            throw .conflict(status == .open
-                ? "mismatch \(id) has no supplement request; ask for the material first ('supplement --request')"
-                : "mismatch \(id) is \(status.rawValue); supplementary material can no longer be recorded")
+            throw .conflict(
+                status == .open
+                    ? "mismatch \(id) has no supplement request; ask for the material first ('supplement --request')"
+                    : "mismatch \(id) is \(status.rawValue); supplementary material can no longer be recorded")
         }
         try OversightValidation.text(material, "material", "a description of the supplementary material")
         supplement = material
@@ -174,14 +177,19 @@ package struct MismatchCase: Codable, Hashable, Sendable, Identifiable {
 
     /// The issuing unit re-verifies; its finding prevails. `actingUnit` is the unit of the
     /// credential the call was made with. `corrected` gives the corrected values (record_corrected).
-    package mutating func reverify(finding: MismatchFinding, note: String, corrected: [String: String], actingUnit: String,
-                                   credential: String, by staff: String, at now: Date) throws(NoProofError) -> Bool {
+    package mutating func reverify(
+        finding: MismatchFinding, note: String, corrected: [String: String], actingUnit: String,
+        credential: String, by staff: String, at now: Date
+    ) throws(NoProofError) -> Bool {
         guard actingUnit == issuingUnit else {
-            throw NoProofError(.forbidden, "only the issuing unit \(issuingUnitName) (\(issuingUnit)) re-verifies mismatch \(id); its finding prevails (Art. 11)")
+            throw NoProofError(
+                .forbidden, "only the issuing unit \(issuingUnitName) (\(issuingUnit)) re-verifies mismatch \(id); its finding prevails (Art. 11)")
         }
         if status == .resolved || status == .appealed || status == .appealDecided {
             if self.finding == finding, findingNote == note, correctedValues == corrected { return false }
-            throw .conflict("mismatch \(id) was already re-verified (\(self.finding?.rawValue ?? "?")) by \(reverifiedBy ?? "?"); the issuing unit's finding cannot be changed")
+            throw .conflict(
+                "mismatch \(id) was already re-verified (\(self.finding?.rawValue ?? "?")) by \(reverifiedBy ?? "?"); the issuing unit's finding cannot be changed"
+            )
         }
         if status == .awaitingSupplement {
             throw .conflict("mismatch \(id) is waiting for the applicant's supplementary material; re-verify once it is recorded")

@@ -72,8 +72,11 @@ struct ImportPlan {
             }
             let current = try PostgresLicenceStore.decodeLicence(row)
             if current.status == .revoked {
-                outcome.rejected.append(.init(index: item.index, error: ValidationError(
-                    field: "status", reason: "licence \(licence.id) is revoked in the library and cannot be changed by import")))
+                outcome.rejected.append(
+                    .init(
+                        index: item.index,
+                        error: ValidationError(
+                            field: "status", reason: "licence \(licence.id) is revoked in the library and cannot be changed by import")))
                 continue
             }
             licence.version = current.version + 1

@@ -32,8 +32,10 @@ package final class PostgresInstanceLock: Sendable {
     /// Takes the lock of `database`'s schema, or throws `.conflict` when another process holds it
     /// (and `.unavailable` when PostgreSQL cannot be reached).
     /// - Parameter holder: who takes it (shown as the lock connection's `application_name`).
-    package static func acquire(_ database: PostgresStoreDatabase, holder: String = "noproofd",
-                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(NoProofError) -> PostgresInstanceLock {
+    package static func acquire(
+        _ database: PostgresStoreDatabase, holder: String = "noproofd",
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws(NoProofError) -> PostgresInstanceLock {
         let url = database.url
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
@@ -57,7 +59,8 @@ package final class PostgresInstanceLock: Sendable {
         }
         guard held else {
             try? await connection.close()
-            throw NoProofError(.conflict,
+            throw NoProofError(
+                .conflict,
                 "another noproofd is serving the PostgreSQL database \(url) (schema \(database.schema)): it holds the instance lock. "
                     + "One instance per database until several instances are supported (issue 18): stop the other one first, "
                     + "or give this one a schema of its own (?schema=NAME in the URL)")

@@ -14,17 +14,19 @@ extension PostgresLicenceStore: LicenceChangeFeed {
     static let keptChanges: Int64 = 100_000
 
     /// The migration that adds the feed's tables.
-    static let changeFeedMigration = PostgresMigrator.Migration("licences v2: change feed", [
-        "CREATE TABLE licence_change_counter (id SMALLINT PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL)",
-        "INSERT INTO licence_change_counter (id, seq) VALUES (1, 0)",
-        """
-        CREATE TABLE licence_change (
-            seq BIGINT NOT NULL,
-            holder_key TEXT COLLATE "C" NOT NULL,
-            PRIMARY KEY (seq, holder_key)
-        )
-        """,
-    ])
+    static let changeFeedMigration = PostgresMigrator.Migration(
+        "licences v2: change feed",
+        [
+            "CREATE TABLE licence_change_counter (id SMALLINT PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL)",
+            "INSERT INTO licence_change_counter (id, seq) VALUES (1, 0)",
+            """
+            CREATE TABLE licence_change (
+                seq BIGINT NOT NULL,
+                holder_key TEXT COLLATE "C" NOT NULL,
+                PRIMARY KEY (seq, holder_key)
+            )
+            """,
+        ])
 
     /// Records, as the last statement of a write transaction, that `holders` changed; returns the
     /// change's number. Nothing is recorded for no holders.
@@ -32,13 +34,15 @@ extension PostgresLicenceStore: LicenceChangeFeed {
     static func recordChange(_ connection: PostgresConnection, holders: Set<String>, logger: Logger) async throws -> Int64? {
         if holders.isEmpty { return nil }
         var seq: Int64?
-        for try await row in try await connection.query("""
+        for try await row in try await connection.query(
+            """
             WITH next AS (UPDATE licence_change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq),
                  recorded AS (INSERT INTO licence_change (seq, holder_key)
                               SELECT next.seq, h FROM next, unnest(\(holders.sorted())::text[]) AS h
                               ON CONFLICT DO NOTHING)
             SELECT seq FROM next
-            """, logger: logger) {
+            """, logger: logger)
+        {
             seq = try row.decode(Int64.self)
         }
         if let seq, seq % 1_000 == 0 {
@@ -53,12 +57,14 @@ extension PostgresLicenceStore: LicenceChangeFeed {
         return try await database.withConnection { connection in
             // One statement, so one snapshot: the newest number, the oldest kept, the holders in between.
             var result = LicenceChanges(latest: 0, holders: [])
-            for try await row in try await connection.query("""
+            for try await row in try await connection.query(
+                """
                 SELECT c.seq,
                        (SELECT min(seq) FROM licence_change),
                        ARRAY(SELECT DISTINCT holder_key FROM licence_change WHERE seq > \(sequence) AND seq <= c.seq)
                 FROM licence_change_counter c WHERE c.id = 1
-                """, logger: logger) {
+                """, logger: logger)
+            {
                 result = try Self.changes(row, after: sequence)
             }
             return result

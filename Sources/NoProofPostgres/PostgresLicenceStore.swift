@@ -26,69 +26,71 @@ package final class PostgresLicenceStore: LicenceStore {
 
     /// The schema migrations of this store.
     static let migrator = PostgresMigrator([
-        .init("licences v1", [
-            """
-            CREATE TABLE licence_type (
-                code TEXT COLLATE "C" PRIMARY KEY,
-                name_zh TEXT NOT NULL,
-                name_en TEXT NOT NULL,
-                issuer_name TEXT NOT NULL,
-                issuer_code TEXT NOT NULL,
-                holder_kinds TEXT NOT NULL,
-                fields_json TEXT NOT NULL,
-                connected BOOLEAN NOT NULL,
-                updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """,
-            """
-            CREATE TABLE licence (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                type_code TEXT COLLATE "C" NOT NULL REFERENCES licence_type(code),
-                holder_key TEXT NOT NULL,
-                holder_name TEXT NOT NULL,
-                issuer_name TEXT NOT NULL,
-                issuer_code TEXT NOT NULL,
-                issue_date TEXT NOT NULL,
-                valid_from TEXT NOT NULL,
-                valid_to TEXT,
-                status TEXT NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked', 'expired')),
-                version BIGINT NOT NULL CHECK (version >= 1),
-                fields_json TEXT NOT NULL,
-                updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """,
-            "CREATE INDEX licence_by_holder_type ON licence (holder_key, type_code)",
-            """
-            CREATE TABLE licence_version (
-                id TEXT COLLATE "C" NOT NULL,
-                version BIGINT NOT NULL,
-                holder_key TEXT NOT NULL,
-                holder_name TEXT NOT NULL,
-                issuer_name TEXT NOT NULL,
-                issue_date TEXT NOT NULL,
-                valid_from TEXT NOT NULL,
-                valid_to TEXT,
-                status TEXT NOT NULL,
-                fields_json TEXT NOT NULL,
-                superseded_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                change_reason TEXT NOT NULL,
-                changed_by TEXT NOT NULL DEFAULT '',
-                PRIMARY KEY (id, version)
-            )
-            """,
-            """
-            CREATE TABLE licence_status_change (
-                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                licence_id TEXT COLLATE "C" NOT NULL,
-                from_status TEXT NOT NULL,
-                to_status TEXT NOT NULL,
-                reason TEXT NOT NULL,
-                changed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-                changed_by TEXT NOT NULL DEFAULT ''
-            )
-            """,
-            "CREATE INDEX licence_status_change_by_licence ON licence_status_change (licence_id)",
-        ]),
+        .init(
+            "licences v1",
+            [
+                """
+                CREATE TABLE licence_type (
+                    code TEXT COLLATE "C" PRIMARY KEY,
+                    name_zh TEXT NOT NULL,
+                    name_en TEXT NOT NULL,
+                    issuer_name TEXT NOT NULL,
+                    issuer_code TEXT NOT NULL,
+                    holder_kinds TEXT NOT NULL,
+                    fields_json TEXT NOT NULL,
+                    connected BOOLEAN NOT NULL,
+                    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE licence (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    type_code TEXT COLLATE "C" NOT NULL REFERENCES licence_type(code),
+                    holder_key TEXT NOT NULL,
+                    holder_name TEXT NOT NULL,
+                    issuer_name TEXT NOT NULL,
+                    issuer_code TEXT NOT NULL,
+                    issue_date TEXT NOT NULL,
+                    valid_from TEXT NOT NULL,
+                    valid_to TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('valid', 'suspended', 'revoked', 'expired')),
+                    version BIGINT NOT NULL CHECK (version >= 1),
+                    fields_json TEXT NOT NULL,
+                    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX licence_by_holder_type ON licence (holder_key, type_code)",
+                """
+                CREATE TABLE licence_version (
+                    id TEXT COLLATE "C" NOT NULL,
+                    version BIGINT NOT NULL,
+                    holder_key TEXT NOT NULL,
+                    holder_name TEXT NOT NULL,
+                    issuer_name TEXT NOT NULL,
+                    issue_date TEXT NOT NULL,
+                    valid_from TEXT NOT NULL,
+                    valid_to TEXT,
+                    status TEXT NOT NULL,
+                    fields_json TEXT NOT NULL,
+                    superseded_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                    change_reason TEXT NOT NULL,
+                    changed_by TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (id, version)
+                )
+                """,
+                """
+                CREATE TABLE licence_status_change (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    licence_id TEXT COLLATE "C" NOT NULL,
+                    from_status TEXT NOT NULL,
+                    to_status TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    changed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                    changed_by TEXT NOT NULL DEFAULT ''
+                )
+                """,
+                "CREATE INDEX licence_status_change_by_licence ON licence_status_change (licence_id)",
+            ]),
         changeFeedMigration,
     ])
 
@@ -120,16 +122,17 @@ package final class PostgresLicenceStore: LicenceStore {
             guard let fields = CanonicalJSON.parseObject(row.9) else {
                 throw ValidationError(field: "fields_json", reason: "not a JSON object of strings")
             }
-            return Licence(id: id,
-                           holder: try Holder.parse(row.1),
-                           holderName: row.2,
-                           issuerName: row.3,
-                           issueDate: try CivilDate.parse(row.4, field: "issue_date"),
-                           validFrom: try CivilDate.parse(row.5, field: "valid_from"),
-                           validTo: try row.6.map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
-                           status: try LicenceStatus.parse(row.7),
-                           version: row.8,
-                           fields: fields)
+            return Licence(
+                id: id,
+                holder: try Holder.parse(row.1),
+                holderName: row.2,
+                issuerName: row.3,
+                issueDate: try CivilDate.parse(row.4, field: "issue_date"),
+                validFrom: try CivilDate.parse(row.5, field: "valid_from"),
+                validTo: try row.6.map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
+                status: try LicenceStatus.parse(row.7),
+                version: row.8,
+                fields: fields)
         } catch {
             throw NoProofError(.unavailable, "stored licence \(idText) is unreadable: \(error)")
         }
@@ -144,9 +147,12 @@ package final class PostgresLicenceStore: LicenceStore {
     }
 
     /// The current row of `id`, locked until the end of the transaction when `forUpdate`.
-    static func fetchCurrentRow(_ connection: PostgresConnection, _ id: LicenceIdentifier, forUpdate: Bool,
-                                logger: Logger) async throws -> LicenceRow? {
-        let query: PostgresQuery = forUpdate
+    static func fetchCurrentRow(
+        _ connection: PostgresConnection, _ id: LicenceIdentifier, forUpdate: Bool,
+        logger: Logger
+    ) async throws -> LicenceRow? {
+        let query: PostgresQuery =
+            forUpdate
             ? "SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json FROM licence WHERE id = \(id.description) FOR UPDATE"
             : "SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json FROM licence WHERE id = \(id.description)"
         for try await row in try await connection.query(query, logger: logger) {
@@ -155,8 +161,10 @@ package final class PostgresLicenceStore: LicenceStore {
         return nil
     }
 
-    static func fetchCurrent(_ connection: PostgresConnection, _ id: LicenceIdentifier, forUpdate: Bool,
-                             logger: Logger) async throws -> Licence? {
+    static func fetchCurrent(
+        _ connection: PostgresConnection, _ id: LicenceIdentifier, forUpdate: Bool,
+        logger: Logger
+    ) async throws -> Licence? {
         guard let row = try await fetchCurrentRow(connection, id, forUpdate: forUpdate, logger: logger) else { return nil }
         return try decodeLicence(row)
     }
@@ -171,7 +179,8 @@ package final class PostgresLicenceStore: LicenceStore {
 
     /// Inserts `licence` unless its identifier exists; returns whether a row was inserted.
     static func insertCurrentIfAbsent(_ connection: PostgresConnection, _ licence: Licence, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
                                  valid_from, valid_to, status, version, fields_json)
             VALUES (\(licence.id.description), \(licence.typeCode), \(licence.holder.key), \(licence.holderName),
@@ -187,7 +196,8 @@ package final class PostgresLicenceStore: LicenceStore {
     }
 
     static func replaceCurrent(_ connection: PostgresConnection, _ licence: Licence, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE licence SET holder_key = \(licence.holder.key), holder_name = \(licence.holderName),
                 issuer_name = \(licence.issuerName), issue_date = \(licence.issueDate.description),
                 valid_from = \(licence.validFrom.description), valid_to = \(licence.validTo?.description),
@@ -197,9 +207,12 @@ package final class PostgresLicenceStore: LicenceStore {
             """, logger: logger)
     }
 
-    static func archive(_ connection: PostgresConnection, _ licence: Licence, reason: String, actor: String,
-                        logger: Logger) async throws {
-        try await connection.query("""
+    static func archive(
+        _ connection: PostgresConnection, _ licence: Licence, reason: String, actor: String,
+        logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
                                          valid_to, status, fields_json, change_reason, changed_by)
             VALUES (\(licence.id.description), \(licence.version), \(licence.holder.key), \(licence.holderName),
@@ -209,9 +222,12 @@ package final class PostgresLicenceStore: LicenceStore {
             """, logger: logger)
     }
 
-    static func recordStatusChange(_ connection: PostgresConnection, _ id: LicenceIdentifier, from: LicenceStatus,
-                                   to: LicenceStatus, reason: String, actor: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func recordStatusChange(
+        _ connection: PostgresConnection, _ id: LicenceIdentifier, from: LicenceStatus,
+        to: LicenceStatus, reason: String, actor: String, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_by)
             VALUES (\(id.description), \(from.rawValue), \(to.rawValue), \(reason), \(actor))
             """, logger: logger)
@@ -228,18 +244,22 @@ package final class PostgresLicenceStore: LicenceStore {
 
     /// `licence` in stored form (a `LicenceRow`).
     static func row(of licence: Licence) -> LicenceRow {
-        (licence.id.description, licence.holder.key, licence.holderName, licence.issuerName, licence.issueDate.description,
-         licence.validFrom.description, licence.validTo?.description, licence.status.rawValue, licence.version,
-         licence.canonicalFieldsJSON)
+        (
+            licence.id.description, licence.holder.key, licence.holderName, licence.issuerName, licence.issueDate.description,
+            licence.validFrom.description, licence.validTo?.description, licence.status.rawValue, licence.version,
+            licence.canonicalFieldsJSON
+        )
     }
 
     /// The current rows of `ids` (sorted), locked in that order until the end of the transaction.
     static func lockCurrentRows(_ connection: PostgresConnection, _ ids: [String], logger: Logger) async throws -> [LicenceRow] {
         var rows: [LicenceRow] = []
-        for try await row in try await connection.query("""
+        for try await row in try await connection.query(
+            """
             SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
             FROM licence WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE
-            """, logger: logger) {
+            """, logger: logger)
+        {
             rows.append(try licenceRow(row))
         }
         return rows
@@ -250,7 +270,8 @@ package final class PostgresLicenceStore: LicenceStore {
     static func insertIfAbsent(_ connection: PostgresConnection, _ licences: [Licence], logger: Logger) async throws -> Set<String> {
         if licences.isEmpty { return [] }
         var inserted = Set<String>()
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             INSERT INTO licence (id, type_code, holder_key, holder_name, issuer_name, issuer_code, issue_date,
                                  valid_from, valid_to, status, version, fields_json)
             SELECT u.id, u.type_code, u.holder_key, u.holder_name, u.issuer_name, u.issuer_code, u.issue_date,
@@ -265,17 +286,21 @@ package final class PostgresLicenceStore: LicenceStore {
             ORDER BY u.id
             ON CONFLICT (id) DO NOTHING
             RETURNING id
-            """, logger: logger).decode(String.self) {
+            """, logger: logger
+        ).decode(String.self) {
             inserted.insert(id)
         }
         return inserted
     }
 
     /// Archives the versions (superseded now, for `reason`), in one statement.
-    static func archive(_ connection: PostgresConnection, _ licences: [Licence], reason: String, actor: String,
-                        logger: Logger) async throws {
+    static func archive(
+        _ connection: PostgresConnection, _ licences: [Licence], reason: String, actor: String,
+        logger: Logger
+    ) async throws {
         if licences.isEmpty { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
                                          valid_to, status, fields_json, change_reason, changed_by)
             SELECT u.id, u.version, u.holder_key, u.holder_name, u.issuer_name, u.issue_date, u.valid_from,
@@ -292,7 +317,8 @@ package final class PostgresLicenceStore: LicenceStore {
     /// Replaces the current rows of the licences (distinct identifiers, rows already locked), in one statement.
     static func replaceCurrent(_ connection: PostgresConnection, _ licences: [Licence], logger: Logger) async throws {
         if licences.isEmpty { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE licence SET holder_key = u.holder_key, holder_name = u.holder_name, issuer_name = u.issuer_name,
                 issue_date = u.issue_date, valid_from = u.valid_from, valid_to = NULLIF(u.valid_to, ''),
                 status = u.status, version = u.version, fields_json = u.fields_json, updated_at = now()
@@ -307,10 +333,13 @@ package final class PostgresLicenceStore: LicenceStore {
     }
 
     /// Records the status changes, in their order, in one statement.
-    static func recordStatusChanges(_ connection: PostgresConnection, _ changes: [(id: String, from: LicenceStatus, to: LicenceStatus)],
-                                    reason: String, actor: String, logger: Logger) async throws {
+    static func recordStatusChanges(
+        _ connection: PostgresConnection, _ changes: [(id: String, from: LicenceStatus, to: LicenceStatus)],
+        reason: String, actor: String, logger: Logger
+    ) async throws {
         if changes.isEmpty { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO licence_status_change (licence_id, from_status, to_status, reason, changed_by)
             SELECT u.id, u.from_status, u.to_status, \(reason), \(actor)
             FROM unnest(\(changes.map(\.id))::text[], \(changes.map(\.from.rawValue))::text[], \(changes.map(\.to.rawValue))::text[])
@@ -343,9 +372,10 @@ package final class PostgresLicenceStore: LicenceStore {
                 return kind
             }
             let fields = try JSONDecoder().decode([LicenceFieldDescriptor].self, from: Data(row.6.utf8))
-            return LicenceType(code: code, nameZh: row.1, nameEn: row.2, issuerName: row.3,
-                               issuerCode: try UnifiedSocialCreditCode.parse(row.4, field: "issuer_code"),
-                               holderKinds: kinds, fields: fields, connected: row.7)
+            return LicenceType(
+                code: code, nameZh: row.1, nameEn: row.2, issuerName: row.3,
+                issuerCode: try UnifiedSocialCreditCode.parse(row.4, field: "issuer_code"),
+                holderKinds: kinds, fields: fields, connected: row.7)
         } catch {
             throw NoProofError(.unavailable, "stored licence type \(code) is unreadable: \(error)")
         }
@@ -378,7 +408,8 @@ package final class PostgresLicenceStore: LicenceStore {
         let logger = self.logger
         try await database.transaction { connection in
             for (type, fieldsJSON) in prepared {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO licence_type (code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected)
                     VALUES (\(type.code), \(type.nameZh), \(type.nameEn), \(type.issuerName), \(type.issuerCode.value),
                             \(type.holderKinds.map(\.rawValue).joined(separator: ",")), \(fieldsJSON), \(type.connected))
@@ -401,7 +432,8 @@ package final class PostgresLicenceStore: LicenceStore {
     package func licenceType(code: String) async throws(NoProofError) -> LicenceType? {
         let logger = self.logger
         return try await database.withConnection { connection -> LicenceType? in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT code, name_zh, name_en, issuer_name, issuer_code, holder_kinds, fields_json, connected
                 FROM licence_type WHERE code = \(code)
                 """, logger: logger)
@@ -522,8 +554,10 @@ package final class PostgresLicenceStore: LicenceStore {
     }
 
     /// `importBatch`'s work inside its transaction: the queries; the decisions are `ImportPlan`'s.
-    static func importRows(_ connection: PostgresConnection, _ licences: [Licence], actor: String,
-                           logger: Logger) async throws -> ImportOutcome {
+    static func importRows(
+        _ connection: PostgresConnection, _ licences: [Licence], actor: String,
+        logger: Logger
+    ) async throws -> ImportOutcome {
         let types = try await fetchTypes(connection, logger: logger)
         var plan = ImportPlan(licences, types: types)
         if plan.ids.isEmpty { return plan.outcome }
@@ -564,15 +598,19 @@ package final class PostgresLicenceStore: LicenceStore {
         let logger = self.logger
         return try await database.withConnection { connection in
             if let typeCode {
-                return try await Self.decodeLicences(connection.query("""
-                    SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
-                    FROM licence WHERE holder_key = \(holder.key) AND type_code = \(typeCode) ORDER BY id
-                    """, logger: logger))
+                return try await Self.decodeLicences(
+                    connection.query(
+                        """
+                        SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+                        FROM licence WHERE holder_key = \(holder.key) AND type_code = \(typeCode) ORDER BY id
+                        """, logger: logger))
             }
-            return try await Self.decodeLicences(connection.query("""
-                SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
-                FROM licence WHERE holder_key = \(holder.key) ORDER BY type_code, id
-                """, logger: logger))
+            return try await Self.decodeLicences(
+                connection.query(
+                    """
+                    SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+                    FROM licence WHERE holder_key = \(holder.key) ORDER BY type_code, id
+                    """, logger: logger))
         }
     }
 
@@ -580,14 +618,16 @@ package final class PostgresLicenceStore: LicenceStore {
         let logger = self.logger
         // One statement, one snapshot: the archived versions and the current one.
         return try await database.withConnection { connection in
-            try await Self.decodeLicences(connection.query("""
-                SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
-                FROM licence_version WHERE id = \(id.description) AND EXISTS (SELECT 1 FROM licence WHERE id = \(id.description))
-                UNION ALL
-                SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
-                FROM licence WHERE id = \(id.description)
-                ORDER BY version
-                """, logger: logger))
+            try await Self.decodeLicences(
+                connection.query(
+                    """
+                    SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+                    FROM licence_version WHERE id = \(id.description) AND EXISTS (SELECT 1 FROM licence WHERE id = \(id.description))
+                    UNION ALL
+                    SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+                    FROM licence WHERE id = \(id.description)
+                    ORDER BY version
+                    """, logger: logger))
         }
     }
 
@@ -612,10 +652,12 @@ package final class PostgresLicenceStore: LicenceStore {
         let logger = self.logger
         return try await database.withConnection { connection in
             var found: [Int: (at: String, reason: String)] = [:]
-            for try await (version, at, reason) in try await connection.query("""
+            for try await (version, at, reason) in try await connection.query(
+                """
                 SELECT version, to_char(superseded_at AT TIME ZONE 'UTC', \(Self.timestampFormat)), change_reason
                 FROM licence_version WHERE id = \(id.description)
-                """, logger: logger).decode((Int, String, String).self) {
+                """, logger: logger
+            ).decode((Int, String, String).self) {
                 found[version] = (at, reason)
             }
             return found
@@ -626,10 +668,12 @@ package final class PostgresLicenceStore: LicenceStore {
         let logger = self.logger
         return try await database.withConnection { connection in
             var changes: [LicenceStatusChange] = []
-            for try await (fromText, toText, reason, at, writer) in try await connection.query("""
+            for try await (fromText, toText, reason, at, writer) in try await connection.query(
+                """
                 SELECT from_status, to_status, reason, to_char(changed_at AT TIME ZONE 'UTC', \(Self.timestampFormat)), changed_by
                 FROM licence_status_change WHERE licence_id = \(id.description) ORDER BY seq
-                """, logger: logger).decode((String, String, String, String, String).self) {
+                """, logger: logger
+            ).decode((String, String, String, String, String).self) {
                 guard let from = LicenceStatus(rawValue: fromText), let to = LicenceStatus(rawValue: toText) else {
                     throw NoProofError(.unavailable, "stored status change of \(id) has an unknown status")
                 }
@@ -654,15 +698,19 @@ package final class PostgresLicenceStore: LicenceStore {
         let logger = self.logger
         return try await database.withConnection { connection in
             if let after {
-                return try await Self.decodeLicences(connection.query("""
-                    SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
-                    FROM licence WHERE id > \(after.description) ORDER BY id LIMIT \(limit)
-                    """, logger: logger))
+                return try await Self.decodeLicences(
+                    connection.query(
+                        """
+                        SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+                        FROM licence WHERE id > \(after.description) ORDER BY id LIMIT \(limit)
+                        """, logger: logger))
             }
-            return try await Self.decodeLicences(connection.query("""
-                SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
-                FROM licence ORDER BY id LIMIT \(limit)
-                """, logger: logger))
+            return try await Self.decodeLicences(
+                connection.query(
+                    """
+                    SELECT id, holder_key, holder_name, issuer_name, issue_date, valid_from, valid_to, status, version, fields_json
+                    FROM licence ORDER BY id LIMIT \(limit)
+                    """, logger: logger))
         }
     }
 }

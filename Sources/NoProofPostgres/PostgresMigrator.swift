@@ -15,8 +15,10 @@ package struct PostgresMigrator: Sendable {
         package var statements: [String]
         package var seed: (@Sendable (PostgresConnection, Logger) async throws -> Void)?
 
-        package init(_ id: String, _ statements: [String],
-                     seed: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil) {
+        package init(
+            _ id: String, _ statements: [String],
+            seed: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
+        ) {
             self.id = id
             self.statements = statements
             self.seed = seed
@@ -37,10 +39,12 @@ package struct PostgresMigrator: Sendable {
         let logger = database.logger
         let applied = try await database.transaction { connection -> [String] in
             // The schema name was validated by PostgresStoreDatabase (an identifier, not a value).
-            try await connection.query(PostgresQuery(stringLiteral: "SELECT pg_advisory_xact_lock(hashtext('noproof-migrate:' || current_setting('search_path')))"),
-                                       logger: logger)
+            try await connection.query(
+                PostgresQuery(stringLiteral: "SELECT pg_advisory_xact_lock(hashtext('noproof-migrate:' || current_setting('search_path')))"),
+                logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     id TEXT PRIMARY KEY,
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()

@@ -28,112 +28,114 @@ package final class PostgresOversightStore: OversightStore {
 
     /// The schema migrations of this store (ids distinct from the other stores' in `schema_migrations`).
     static let migrator = PostgresMigrator([
-        .init("oversight-1", [
-            """
-            CREATE TABLE commitment (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                unit TEXT COLLATE "C" NOT NULL,
-                holder_id TEXT COLLATE "C" NOT NULL,
-                case_reference TEXT COLLATE "C" NOT NULL,
-                proof_type TEXT COLLATE "C" NOT NULL,
-                recorded_at DOUBLE PRECISION NOT NULL,
-                check_due_at DOUBLE PRECISION NOT NULL,
-                check_outcome TEXT CHECK (check_outcome IN ('confirmed', 'found_false')),
-                checked_at DOUBLE PRECISION,
-                document TEXT NOT NULL,
-                UNIQUE (unit, case_reference, proof_type, holder_id)
-            )
-            """,
-            "CREATE INDEX commitment_recorded ON commitment (unit, recorded_at)",
-            "CREATE INDEX commitment_due ON commitment (unit, check_due_at)",
-            "CREATE INDEX commitment_checked ON commitment (unit, check_outcome, checked_at)",
-            "CREATE INDEX commitment_all_recorded ON commitment (recorded_at)",
-            "CREATE INDEX commitment_open_due ON commitment (check_due_at) WHERE check_outcome IS NULL",
-            "CREATE INDEX commitment_false ON commitment (checked_at) WHERE check_outcome = 'found_false'",
-            "CREATE INDEX commitment_holder_false ON commitment (holder_id, checked_at) WHERE check_outcome = 'found_false'",
-            """
-            CREATE TABLE ledger_entry (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                unit TEXT COLLATE "C" NOT NULL,
-                holder_id TEXT COLLATE "C" NOT NULL,
-                case_reference TEXT COLLATE "C" NOT NULL,
-                proof_type TEXT COLLATE "C" NOT NULL,
-                item_code TEXT COLLATE "C" NOT NULL,
-                recorded_at DOUBLE PRECISION NOT NULL,
-                not_to_ask BOOLEAN NOT NULL,
-                document TEXT NOT NULL,
-                UNIQUE (unit, case_reference, proof_type, holder_id, item_code)
-            )
-            """,
-            "CREATE INDEX ledger_recorded ON ledger_entry (unit, recorded_at)",
-            "CREATE INDEX ledger_not_to_ask ON ledger_entry (unit, not_to_ask, recorded_at)",
-            "CREATE INDEX ledger_all_recorded ON ledger_entry (recorded_at)",
-            """
-            CREATE TABLE mismatch_case (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                unit TEXT COLLATE "C" NOT NULL,
-                issuing_unit TEXT COLLATE "C" NOT NULL,
-                case_reference TEXT COLLATE "C" NOT NULL,
-                proof_type TEXT COLLATE "C" NOT NULL,
-                status TEXT NOT NULL,
-                opened_at DOUBLE PRECISION NOT NULL,
-                resolved_at DOUBLE PRECISION,
-                appeal_filed_at DOUBLE PRECISION,
-                appeal_decided_at DOUBLE PRECISION,
-                document TEXT NOT NULL,
-                UNIQUE (unit, case_reference, proof_type)
-            )
-            """,
-            "CREATE INDEX mismatch_opened ON mismatch_case (unit, opened_at)",
-            "CREATE INDEX mismatch_issuing ON mismatch_case (issuing_unit, opened_at)",
-            "CREATE INDEX mismatch_resolved ON mismatch_case (unit, resolved_at)",
-            "CREATE INDEX mismatch_appealed ON mismatch_case (unit, appeal_filed_at)",
-            "CREATE INDEX mismatch_appeal_decided ON mismatch_case (unit, appeal_decided_at)",
-            "CREATE INDEX mismatch_all_opened ON mismatch_case (opened_at)",
-            """
-            CREATE TABLE complaint (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                channel TEXT COLLATE "C" NOT NULL,
-                channel_reference TEXT COLLATE "C" NOT NULL,
-                unit TEXT COLLATE "C" NOT NULL,
-                breach_type TEXT NOT NULL,
-                status TEXT NOT NULL,
-                routed_to TEXT COLLATE "C",
-                registered_at DOUBLE PRECISION NOT NULL,
-                document TEXT NOT NULL,
-                UNIQUE (channel, channel_reference)
-            )
-            """,
-            "CREATE INDEX complaint_unit ON complaint (unit, registered_at, breach_type)",
-            "CREATE INDEX complaint_routed ON complaint (routed_to, registered_at)",
-            "CREATE INDEX complaint_status ON complaint (status, registered_at)",
-            "CREATE INDEX complaint_all ON complaint (registered_at)",
-            """
-            CREATE TABLE flag_exemption (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                unit TEXT COLLATE "C" NOT NULL,
-                flag TEXT COLLATE "C" NOT NULL,
-                from_day BIGINT NOT NULL,
-                through_day BIGINT NOT NULL,
-                granted_at DOUBLE PRECISION NOT NULL,
-                document TEXT NOT NULL,
-                UNIQUE (unit, flag, from_day, through_day)
-            )
-            """,
-            "CREATE INDEX flag_exemption_unit ON flag_exemption (unit, from_day)",
-            """
-            CREATE TABLE correction_notice (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                unit TEXT COLLATE "C" NOT NULL,
-                mismatch_id TEXT COLLATE "C" NOT NULL,
-                noticed_at DOUBLE PRECISION NOT NULL,
-                document TEXT NOT NULL,
-                UNIQUE (unit, mismatch_id)
-            )
-            """,
-            "CREATE INDEX correction_notice_unit ON correction_notice (unit, noticed_at)",
-            "CREATE INDEX correction_notice_all ON correction_notice (noticed_at)",
-        ]),
+        .init(
+            "oversight-1",
+            [
+                """
+                CREATE TABLE commitment (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    unit TEXT COLLATE "C" NOT NULL,
+                    holder_id TEXT COLLATE "C" NOT NULL,
+                    case_reference TEXT COLLATE "C" NOT NULL,
+                    proof_type TEXT COLLATE "C" NOT NULL,
+                    recorded_at DOUBLE PRECISION NOT NULL,
+                    check_due_at DOUBLE PRECISION NOT NULL,
+                    check_outcome TEXT CHECK (check_outcome IN ('confirmed', 'found_false')),
+                    checked_at DOUBLE PRECISION,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, case_reference, proof_type, holder_id)
+                )
+                """,
+                "CREATE INDEX commitment_recorded ON commitment (unit, recorded_at)",
+                "CREATE INDEX commitment_due ON commitment (unit, check_due_at)",
+                "CREATE INDEX commitment_checked ON commitment (unit, check_outcome, checked_at)",
+                "CREATE INDEX commitment_all_recorded ON commitment (recorded_at)",
+                "CREATE INDEX commitment_open_due ON commitment (check_due_at) WHERE check_outcome IS NULL",
+                "CREATE INDEX commitment_false ON commitment (checked_at) WHERE check_outcome = 'found_false'",
+                "CREATE INDEX commitment_holder_false ON commitment (holder_id, checked_at) WHERE check_outcome = 'found_false'",
+                """
+                CREATE TABLE ledger_entry (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    unit TEXT COLLATE "C" NOT NULL,
+                    holder_id TEXT COLLATE "C" NOT NULL,
+                    case_reference TEXT COLLATE "C" NOT NULL,
+                    proof_type TEXT COLLATE "C" NOT NULL,
+                    item_code TEXT COLLATE "C" NOT NULL,
+                    recorded_at DOUBLE PRECISION NOT NULL,
+                    not_to_ask BOOLEAN NOT NULL,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, case_reference, proof_type, holder_id, item_code)
+                )
+                """,
+                "CREATE INDEX ledger_recorded ON ledger_entry (unit, recorded_at)",
+                "CREATE INDEX ledger_not_to_ask ON ledger_entry (unit, not_to_ask, recorded_at)",
+                "CREATE INDEX ledger_all_recorded ON ledger_entry (recorded_at)",
+                """
+                CREATE TABLE mismatch_case (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    unit TEXT COLLATE "C" NOT NULL,
+                    issuing_unit TEXT COLLATE "C" NOT NULL,
+                    case_reference TEXT COLLATE "C" NOT NULL,
+                    proof_type TEXT COLLATE "C" NOT NULL,
+                    status TEXT NOT NULL,
+                    opened_at DOUBLE PRECISION NOT NULL,
+                    resolved_at DOUBLE PRECISION,
+                    appeal_filed_at DOUBLE PRECISION,
+                    appeal_decided_at DOUBLE PRECISION,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, case_reference, proof_type)
+                )
+                """,
+                "CREATE INDEX mismatch_opened ON mismatch_case (unit, opened_at)",
+                "CREATE INDEX mismatch_issuing ON mismatch_case (issuing_unit, opened_at)",
+                "CREATE INDEX mismatch_resolved ON mismatch_case (unit, resolved_at)",
+                "CREATE INDEX mismatch_appealed ON mismatch_case (unit, appeal_filed_at)",
+                "CREATE INDEX mismatch_appeal_decided ON mismatch_case (unit, appeal_decided_at)",
+                "CREATE INDEX mismatch_all_opened ON mismatch_case (opened_at)",
+                """
+                CREATE TABLE complaint (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    channel TEXT COLLATE "C" NOT NULL,
+                    channel_reference TEXT COLLATE "C" NOT NULL,
+                    unit TEXT COLLATE "C" NOT NULL,
+                    breach_type TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    routed_to TEXT COLLATE "C",
+                    registered_at DOUBLE PRECISION NOT NULL,
+                    document TEXT NOT NULL,
+                    UNIQUE (channel, channel_reference)
+                )
+                """,
+                "CREATE INDEX complaint_unit ON complaint (unit, registered_at, breach_type)",
+                "CREATE INDEX complaint_routed ON complaint (routed_to, registered_at)",
+                "CREATE INDEX complaint_status ON complaint (status, registered_at)",
+                "CREATE INDEX complaint_all ON complaint (registered_at)",
+                """
+                CREATE TABLE flag_exemption (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    unit TEXT COLLATE "C" NOT NULL,
+                    flag TEXT COLLATE "C" NOT NULL,
+                    from_day BIGINT NOT NULL,
+                    through_day BIGINT NOT NULL,
+                    granted_at DOUBLE PRECISION NOT NULL,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, flag, from_day, through_day)
+                )
+                """,
+                "CREATE INDEX flag_exemption_unit ON flag_exemption (unit, from_day)",
+                """
+                CREATE TABLE correction_notice (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    unit TEXT COLLATE "C" NOT NULL,
+                    mismatch_id TEXT COLLATE "C" NOT NULL,
+                    noticed_at DOUBLE PRECISION NOT NULL,
+                    document TEXT NOT NULL,
+                    UNIQUE (unit, mismatch_id)
+                )
+                """,
+                "CREATE INDEX correction_notice_unit ON correction_notice (unit, noticed_at)",
+                "CREATE INDEX correction_notice_all ON correction_notice (noticed_at)",
+            ])
     ])
 
     private init(database: PostgresStoreDatabase) {
@@ -200,8 +202,10 @@ package final class PostgresOversightStore: OversightStore {
 
     /// Inserts through `insert` (an `INSERT … ON CONFLICT (natural key) DO NOTHING RETURNING id`);
     /// when the natural key was taken, `existing` (a `SELECT document` by that key) gives the stored record.
-    private func insertOnce<T: Decodable & Sendable>(_ record: T, _ type: T.Type, insert: PostgresQuery,
-                                                     existing: PostgresQuery) async throws(NoProofError) -> (record: T, created: Bool) {
+    private func insertOnce<T: Decodable & Sendable>(
+        _ record: T, _ type: T.Type, insert: PostgresQuery,
+        existing: PostgresQuery
+    ) async throws(NoProofError) -> (record: T, created: Bool) {
         try await write { connection, logger in
             if try await Self.returnedRow(connection.query(insert, logger: logger)) { return (record, true) }
             guard let stored = try await Self.documents(type, connection.query(existing, logger: logger)).first else {
@@ -240,16 +244,19 @@ package final class PostgresOversightStore: OversightStore {
     package func insertCommitment(_ commitment: Commitment) async throws(NoProofError) -> (record: Commitment, created: Bool) {
         let c = commitment
         let document = try Self.encode(c)
-        return try await insertOnce(c, Commitment.self, insert: """
-            INSERT INTO commitment (id, unit, holder_id, case_reference, proof_type, recorded_at, check_due_at, check_outcome, checked_at, document)
-            VALUES (\(c.id), \(c.unit), \(c.holderID), \(c.caseReference), \(c.proofType), \(c.recordedAt.timeIntervalSince1970),
-                    \(c.checkDueAt.timeIntervalSince1970), \(c.checkOutcome?.rawValue), \(Self.time(c.checkedAt)), \(document))
-            ON CONFLICT (unit, case_reference, proof_type, holder_id) DO NOTHING
-            RETURNING id
-            """, existing: """
-            SELECT document FROM commitment
-            WHERE unit = \(c.unit) AND case_reference = \(c.caseReference) AND proof_type = \(c.proofType) AND holder_id = \(c.holderID)
-            """)
+        return try await insertOnce(
+            c, Commitment.self,
+            insert: """
+                INSERT INTO commitment (id, unit, holder_id, case_reference, proof_type, recorded_at, check_due_at, check_outcome, checked_at, document)
+                VALUES (\(c.id), \(c.unit), \(c.holderID), \(c.caseReference), \(c.proofType), \(c.recordedAt.timeIntervalSince1970),
+                        \(c.checkDueAt.timeIntervalSince1970), \(c.checkOutcome?.rawValue), \(Self.time(c.checkedAt)), \(document))
+                ON CONFLICT (unit, case_reference, proof_type, holder_id) DO NOTHING
+                RETURNING id
+                """,
+            existing: """
+                SELECT document FROM commitment
+                WHERE unit = \(c.unit) AND case_reference = \(c.caseReference) AND proof_type = \(c.proofType) AND holder_id = \(c.holderID)
+                """)
     }
 
     package func commitment(id: String) async throws(NoProofError) -> Commitment? {
@@ -259,10 +266,12 @@ package final class PostgresOversightStore: OversightStore {
     }
 
     package func updateCommitment(id: String, _ body: @Sendable (inout Commitment) throws(NoProofError) -> Bool)
-        async throws(NoProofError) -> (record: Commitment, changed: Bool) {
+        async throws(NoProofError) -> (record: Commitment, changed: Bool)
+    {
         try await update(Commitment.self, table: "commitment", id: id, missing: "no commitment \(id)", body) { connection, c, logger in
             let document = try Self.encode(c)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE commitment SET check_outcome = \(c.checkOutcome?.rawValue), checked_at = \(Self.time(c.checkedAt)), document = \(document)
                 WHERE id = \(c.id)
                 """, logger: logger)
@@ -272,10 +281,13 @@ package final class PostgresOversightStore: OversightStore {
     package func falseCommitments(holder: String, limit: Int) async throws(NoProofError) -> [Commitment] {
         let bound = Self.limit(limit)
         return try await read { connection, logger in
-            try await Self.documents(Commitment.self, connection.query("""
-                SELECT document FROM commitment WHERE holder_id = \(holder) AND check_outcome = 'found_false'
-                ORDER BY checked_at DESC, id LIMIT \(bound)
-                """, logger: logger))
+            try await Self.documents(
+                Commitment.self,
+                connection.query(
+                    """
+                    SELECT document FROM commitment WHERE holder_id = \(holder) AND check_outcome = 'found_false'
+                    ORDER BY checked_at DESC, id LIMIT \(bound)
+                    """, logger: logger))
         }
     }
 
@@ -308,17 +320,20 @@ package final class PostgresOversightStore: OversightStore {
     package func insertLedgerEntry(_ entry: LedgerEntry) async throws(NoProofError) -> (record: LedgerEntry, created: Bool) {
         let e = entry
         let document = try Self.encode(e)
-        return try await insertOnce(e, LedgerEntry.self, insert: """
-            INSERT INTO ledger_entry (id, unit, holder_id, case_reference, proof_type, item_code, recorded_at, not_to_ask, document)
-            VALUES (\(e.id), \(e.unit), \(e.holderID), \(e.caseReference), \(e.proofType), \(e.itemCode), \(e.recordedAt.timeIntervalSince1970),
-                    \(e.notToBeAskedFor), \(document))
-            ON CONFLICT (unit, case_reference, proof_type, holder_id, item_code) DO NOTHING
-            RETURNING id
-            """, existing: """
-            SELECT document FROM ledger_entry
-            WHERE unit = \(e.unit) AND case_reference = \(e.caseReference) AND proof_type = \(e.proofType) AND holder_id = \(e.holderID)
-              AND item_code = \(e.itemCode)
-            """)
+        return try await insertOnce(
+            e, LedgerEntry.self,
+            insert: """
+                INSERT INTO ledger_entry (id, unit, holder_id, case_reference, proof_type, item_code, recorded_at, not_to_ask, document)
+                VALUES (\(e.id), \(e.unit), \(e.holderID), \(e.caseReference), \(e.proofType), \(e.itemCode), \(e.recordedAt.timeIntervalSince1970),
+                        \(e.notToBeAskedFor), \(document))
+                ON CONFLICT (unit, case_reference, proof_type, holder_id, item_code) DO NOTHING
+                RETURNING id
+                """,
+            existing: """
+                SELECT document FROM ledger_entry
+                WHERE unit = \(e.unit) AND case_reference = \(e.caseReference) AND proof_type = \(e.proofType) AND holder_id = \(e.holderID)
+                  AND item_code = \(e.itemCode)
+                """)
     }
 
     package func ledgerEntries(unit: String?, from: Date?, to: Date?, limit: Int) async throws(NoProofError) -> [LedgerEntry] {
@@ -339,17 +354,20 @@ package final class PostgresOversightStore: OversightStore {
     package func insertMismatch(_ mismatch: MismatchCase) async throws(NoProofError) -> (record: MismatchCase, created: Bool) {
         let m = mismatch
         let document = try Self.encode(m)
-        return try await insertOnce(m, MismatchCase.self, insert: """
-            INSERT INTO mismatch_case (id, unit, issuing_unit, case_reference, proof_type, status, opened_at, resolved_at,
-                                       appeal_filed_at, appeal_decided_at, document)
-            VALUES (\(m.id), \(m.unit), \(m.issuingUnit), \(m.caseReference), \(m.proofType), \(m.status.rawValue),
-                    \(m.openedAt.timeIntervalSince1970), \(Self.time(m.resolvedAt)), \(Self.time(m.appealFiledAt)),
-                    \(Self.time(m.appealDecidedAt)), \(document))
-            ON CONFLICT (unit, case_reference, proof_type) DO NOTHING
-            RETURNING id
-            """, existing: """
-            SELECT document FROM mismatch_case WHERE unit = \(m.unit) AND case_reference = \(m.caseReference) AND proof_type = \(m.proofType)
-            """)
+        return try await insertOnce(
+            m, MismatchCase.self,
+            insert: """
+                INSERT INTO mismatch_case (id, unit, issuing_unit, case_reference, proof_type, status, opened_at, resolved_at,
+                                           appeal_filed_at, appeal_decided_at, document)
+                VALUES (\(m.id), \(m.unit), \(m.issuingUnit), \(m.caseReference), \(m.proofType), \(m.status.rawValue),
+                        \(m.openedAt.timeIntervalSince1970), \(Self.time(m.resolvedAt)), \(Self.time(m.appealFiledAt)),
+                        \(Self.time(m.appealDecidedAt)), \(document))
+                ON CONFLICT (unit, case_reference, proof_type) DO NOTHING
+                RETURNING id
+                """,
+            existing: """
+                SELECT document FROM mismatch_case WHERE unit = \(m.unit) AND case_reference = \(m.caseReference) AND proof_type = \(m.proofType)
+                """)
     }
 
     package func mismatch(id: String) async throws(NoProofError) -> MismatchCase? {
@@ -359,10 +377,12 @@ package final class PostgresOversightStore: OversightStore {
     }
 
     package func updateMismatch(id: String, _ body: @Sendable (inout MismatchCase) throws(NoProofError) -> Bool)
-        async throws(NoProofError) -> (record: MismatchCase, changed: Bool) {
+        async throws(NoProofError) -> (record: MismatchCase, changed: Bool)
+    {
         try await update(MismatchCase.self, table: "mismatch_case", id: id, missing: "no mismatch case \(id)", body) { connection, m, logger in
             let document = try Self.encode(m)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE mismatch_case SET status = \(m.status.rawValue), resolved_at = \(Self.time(m.resolvedAt)),
                     appeal_filed_at = \(Self.time(m.appealFiledAt)), appeal_decided_at = \(Self.time(m.appealDecidedAt)), document = \(document)
                 WHERE id = \(m.id)
@@ -375,15 +395,20 @@ package final class PostgresOversightStore: OversightStore {
         return try await read { connection, logger in
             if let unit {
                 // The cases the unit opened and those it must re-verify, each index searched once.
-                return try await Self.documents(MismatchCase.self, connection.query("""
-                    SELECT document FROM (
-                        SELECT id, opened_at, document FROM mismatch_case WHERE unit = \(unit)
-                        UNION SELECT id, opened_at, document FROM mismatch_case WHERE issuing_unit = \(unit)
-                    ) AS visible ORDER BY opened_at DESC, id LIMIT \(bounded)
-                    """, logger: logger))
+                return try await Self.documents(
+                    MismatchCase.self,
+                    connection.query(
+                        """
+                        SELECT document FROM (
+                            SELECT id, opened_at, document FROM mismatch_case WHERE unit = \(unit)
+                            UNION SELECT id, opened_at, document FROM mismatch_case WHERE issuing_unit = \(unit)
+                        ) AS visible ORDER BY opened_at DESC, id LIMIT \(bounded)
+                        """, logger: logger))
             }
-            return try await Self.documents(MismatchCase.self, connection.query(
-                "SELECT document FROM mismatch_case ORDER BY opened_at DESC, id LIMIT \(bounded)", logger: logger))
+            return try await Self.documents(
+                MismatchCase.self,
+                connection.query(
+                    "SELECT document FROM mismatch_case ORDER BY opened_at DESC, id LIMIT \(bounded)", logger: logger))
         }
     }
 
@@ -392,15 +417,18 @@ package final class PostgresOversightStore: OversightStore {
     package func insertComplaint(_ complaint: Complaint) async throws(NoProofError) -> (record: Complaint, created: Bool) {
         let c = complaint
         let document = try Self.encode(c)
-        return try await insertOnce(c, Complaint.self, insert: """
-            INSERT INTO complaint (id, channel, channel_reference, unit, breach_type, status, routed_to, registered_at, document)
-            VALUES (\(c.id), \(c.channel.rawValue), \(c.channelReference), \(c.unit), \(c.breachType.rawValue), \(c.status.rawValue),
-                    \(c.routedTo), \(c.registeredAt.timeIntervalSince1970), \(document))
-            ON CONFLICT (channel, channel_reference) DO NOTHING
-            RETURNING id
-            """, existing: """
-            SELECT document FROM complaint WHERE channel = \(c.channel.rawValue) AND channel_reference = \(c.channelReference)
-            """)
+        return try await insertOnce(
+            c, Complaint.self,
+            insert: """
+                INSERT INTO complaint (id, channel, channel_reference, unit, breach_type, status, routed_to, registered_at, document)
+                VALUES (\(c.id), \(c.channel.rawValue), \(c.channelReference), \(c.unit), \(c.breachType.rawValue), \(c.status.rawValue),
+                        \(c.routedTo), \(c.registeredAt.timeIntervalSince1970), \(document))
+                ON CONFLICT (channel, channel_reference) DO NOTHING
+                RETURNING id
+                """,
+            existing: """
+                SELECT document FROM complaint WHERE channel = \(c.channel.rawValue) AND channel_reference = \(c.channelReference)
+                """)
     }
 
     package func complaint(id: String) async throws(NoProofError) -> Complaint? {
@@ -410,10 +438,12 @@ package final class PostgresOversightStore: OversightStore {
     }
 
     package func updateComplaint(id: String, _ body: @Sendable (inout Complaint) throws(NoProofError) -> Bool)
-        async throws(NoProofError) -> (record: Complaint, changed: Bool) {
+        async throws(NoProofError) -> (record: Complaint, changed: Bool)
+    {
         try await update(Complaint.self, table: "complaint", id: id, missing: "no complaint \(id)", body) { connection, c, logger in
             let document = try Self.encode(c)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE complaint SET status = \(c.status.rawValue), routed_to = \(c.routedTo), document = \(document) WHERE id = \(c.id)
                 """, logger: logger)
         }
@@ -439,7 +469,8 @@ package final class PostgresOversightStore: OversightStore {
         let prepared = documents
         try await write { connection, logger in
             for (notice, document) in prepared {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO correction_notice (id, unit, mismatch_id, noticed_at, document)
                     VALUES (\(notice.id), \(notice.unit), \(notice.mismatchID), \(notice.noticedAt.timeIntervalSince1970), \(document))
                     ON CONFLICT (unit, mismatch_id) DO NOTHING
@@ -466,14 +497,17 @@ package final class PostgresOversightStore: OversightStore {
         let x = exemption
         let document = try Self.encode(x)
         let fromDay = Int64(x.from.daysSinceEpoch), throughDay = Int64(x.through.daysSinceEpoch)
-        return try await insertOnce(x, FlagExemption.self, insert: """
-            INSERT INTO flag_exemption (id, unit, flag, from_day, through_day, granted_at, document)
-            VALUES (\(x.id), \(x.unit), \(x.flag), \(fromDay), \(throughDay), \(x.grantedAt.timeIntervalSince1970), \(document))
-            ON CONFLICT (unit, flag, from_day, through_day) DO NOTHING
-            RETURNING id
-            """, existing: """
-            SELECT document FROM flag_exemption WHERE unit = \(x.unit) AND flag = \(x.flag) AND from_day = \(fromDay) AND through_day = \(throughDay)
-            """)
+        return try await insertOnce(
+            x, FlagExemption.self,
+            insert: """
+                INSERT INTO flag_exemption (id, unit, flag, from_day, through_day, granted_at, document)
+                VALUES (\(x.id), \(x.unit), \(x.flag), \(fromDay), \(throughDay), \(x.grantedAt.timeIntervalSince1970), \(document))
+                ON CONFLICT (unit, flag, from_day, through_day) DO NOTHING
+                RETURNING id
+                """,
+            existing: """
+                SELECT document FROM flag_exemption WHERE unit = \(x.unit) AND flag = \(x.flag) AND from_day = \(fromDay) AND through_day = \(throughDay)
+                """)
     }
 
     package func exemptions(unit: String?, from: CivilDate, through: CivilDate) async throws(NoProofError) -> [FlagExemption] {
@@ -561,7 +595,8 @@ package final class PostgresOversightStore: OversightStore {
     /// The query plans of the count queries with sequential scans disabled (tests check each searches
     /// an index: a query no index serves would still show a `Seq Scan`).
     package func countPlans() async throws(NoProofError) -> [String] {
-        let queries = Self.countQueries.map { ($0, Self.countBindings(unit: "U", from: 0, to: 1, asOf: 1)) }
+        let queries =
+            Self.countQueries.map { ($0, Self.countBindings(unit: "U", from: 0, to: 1, asOf: 1)) }
             + [(Self.complaintCountQuery, Self.countBindings(unit: "U", from: 0, to: 1, asOf: nil))]
         return try await write { connection, logger in
             try await connection.query("SET LOCAL enable_seqscan = off", logger: logger)

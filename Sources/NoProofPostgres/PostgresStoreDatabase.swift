@@ -28,8 +28,10 @@ package final class PostgresStoreDatabase: Sendable {
     /// `?schema=`, else `noproof`; created by the first store's migration if missing). Nothing is
     /// connected until the first query.
     /// - Throws: `.invalid` for a malformed URL or schema name.
-    package static func connect(url: String, schema: String? = nil, maximumConnections: Int = 20,
-                                logger: Logger = Logger(label: "noproof.postgres")) throws(NoProofError) -> PostgresStoreDatabase {
+    package static func connect(
+        url: String, schema: String? = nil, maximumConnections: Int = 20,
+        logger: Logger = Logger(label: "noproof.postgres")
+    ) throws(NoProofError) -> PostgresStoreDatabase {
         let parsed: PostgresDatabaseURL
         do { parsed = try PostgresDatabaseURL(parsing: url) } catch { throw NoProofError.invalid(error) }
         let schema = schema ?? parsed.schema ?? defaultSchema
@@ -77,12 +79,16 @@ package final class PostgresStoreDatabase: Sendable {
     /// A schema name is an SQL identifier (it is not a value, so it cannot be a parameter): lower-case
     /// letters, digits and `_`, starting with a letter or `_`, at most 63 bytes, not `pg_…`.
     static func validateSchemaName(_ name: String) throws(NoProofError) {
-        let ok = !name.isEmpty && name.utf8.count <= 63 && name.utf8.allSatisfy { byte in
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
-        } && !(name.utf8.first! >= 0x30 && name.utf8.first! <= 0x39)
+        let ok =
+            !name.isEmpty && name.utf8.count <= 63
+            && name.utf8.allSatisfy { byte in
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+            } && !(name.utf8.first! >= 0x30 && name.utf8.first! <= 0x39)
         guard ok else {
-            throw NoProofError.invalid(ValidationError(field: "schema",
-                reason: "\(name) is not a schema name: lower-case letters, digits and _, not starting with a digit, at most 63 bytes"))
+            throw NoProofError.invalid(
+                ValidationError(
+                    field: "schema",
+                    reason: "\(name) is not a schema name: lower-case letters, digits and _, not starting with a digit, at most 63 bytes"))
         }
         guard !name.hasPrefix("pg_") else {
             throw NoProofError.invalid(ValidationError(field: "schema", reason: "\(name) is not a schema name: PostgreSQL reserves the prefix pg_"))
@@ -94,8 +100,10 @@ package final class PostgresStoreDatabase: Sendable {
     /// Runs `body` in one transaction (`BEGIN` … `COMMIT`, rolled back when `body` throws). With
     /// `retryingDeadlocks`, a transaction PostgreSQL aborted as a deadlock victim or a serialisation
     /// failure (SQLSTATE 40P01, 40001) is run again, up to 3 times in all.
-    package func transaction<T: Sendable>(retryingDeadlocks: Bool = false,
-                                          _ body: (PostgresConnection) async throws -> T) async throws(NoProofError) -> T {
+    package func transaction<T: Sendable>(
+        retryingDeadlocks: Bool = false,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws(NoProofError) -> T {
         var attempt = 1
         while true {
             do {

@@ -18,24 +18,26 @@ extension PostgresUnitStore {
         let cells = row.makeRandomAccess()
         let id = (try? cells["id"].decode(String.self)) ?? "?"
         do {
-            return Credential(id: id, unitCode: try UnifiedSocialCreditCode.parse(try cells["unit_code"].decode(String.self), field: "unit_code"),
-                              secretHash: try CredentialHash.parse(try cells["secret_hash"].decode(String.self)),
-                              label: try cells["label"].decode(String.self),
-                              issuedAt: date(try cells["issued_at"].decode(Int64.self)), issuedBy: try cells["issued_by"].decode(String.self),
-                              expiresAt: date(try cells["expires_at"].decode(Int64.self)),
-                              revokedAt: try cells["revoked_at"].decode(Int64?.self).map(date),
-                              revokedBy: try cells["revoked_by"].decode(String?.self),
-                              revocationReason: try cells["revocation_reason"].decode(String?.self),
-                              kind: try CredentialKind.parse(try cells["kind"].decode(String.self), field: "kind"),
-                              certificateSHA256: try cells["certificate_sha256"].decode(String?.self),
-                              staffID: try cells["staff_id"].decode(String?.self), source: try cells["source"].decode(String.self))
+            return Credential(
+                id: id, unitCode: try UnifiedSocialCreditCode.parse(try cells["unit_code"].decode(String.self), field: "unit_code"),
+                secretHash: try CredentialHash.parse(try cells["secret_hash"].decode(String.self)),
+                label: try cells["label"].decode(String.self),
+                issuedAt: date(try cells["issued_at"].decode(Int64.self)), issuedBy: try cells["issued_by"].decode(String.self),
+                expiresAt: date(try cells["expires_at"].decode(Int64.self)),
+                revokedAt: try cells["revoked_at"].decode(Int64?.self).map(date),
+                revokedBy: try cells["revoked_by"].decode(String?.self),
+                revocationReason: try cells["revocation_reason"].decode(String?.self),
+                kind: try CredentialKind.parse(try cells["kind"].decode(String.self), field: "kind"),
+                certificateSHA256: try cells["certificate_sha256"].decode(String?.self),
+                staffID: try cells["staff_id"].decode(String?.self), source: try cells["source"].decode(String.self))
         } catch {
             throw NoProofError.unitStorage("stored credential \(id) is unreadable: \(error)")
         }
     }
 
     static func fetchCredential(_ connection: PostgresConnection, id: String, lock: Bool = false, logger: Logger) async throws -> Credential? {
-        let query: PostgresQuery = lock
+        let query: PostgresQuery =
+            lock
             ? "SELECT \(unescaped: credentialColumns) FROM credential WHERE id = \(id) FOR UPDATE"
             : "SELECT \(unescaped: credentialColumns) FROM credential WHERE id = \(id)"
         return try await rows(connection, query, logger: logger).first.map(decodeCredential)
@@ -47,19 +49,28 @@ extension PostgresUnitStore {
             // The unit's row lock: the staff member cannot be deactivated meanwhile.
             _ = try await Self.requireUnit(connection, credential.unitCode, lock: true, logger: logger)
             if let staff = credential.staffID,
-               try await Self.fetchMember(connection, staff, of: credential.unitCode, logger: logger)?.active != true {
-                throw NoProofError.invalid(ValidationError(field: "staff_id", reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
+                try await Self.fetchMember(connection, staff, of: credential.unitCode, logger: logger)?.active != true
+            {
+                throw NoProofError.invalid(
+                    ValidationError(
+                        field: "staff_id",
+                        reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
             }
             if try await Self.fetchCredential(connection, id: credential.id, logger: logger) != nil {
                 throw NoProofError(.alreadyExists, "credential \(credential.id) already exists")
             }
             if let fingerprint = credential.certificateSHA256,
-               let holder = try await Self.rows(connection, "SELECT id FROM credential WHERE certificate_sha256 = \(fingerprint)", logger: logger)
-                .first.map({ try $0.decode(String.self) }) {
-                throw NoProofError(.alreadyExists, "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)")
+                let holder = try await Self.rows(connection, "SELECT id FROM credential WHERE certificate_sha256 = \(fingerprint)", logger: logger)
+                    .first.map({ try $0.decode(String.self) })
+            {
+                throw NoProofError(
+                    .alreadyExists,
+                    "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)"
+                )
             }
             do {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
                                             revocation_reason, kind, certificate_sha256, staff_id, source)
                     VALUES (\(credential.id), \(credential.unitCode.value), \(credential.secretHash.encoded), \(credential.label),
@@ -82,8 +93,10 @@ extension PostgresUnitStore {
     package func credential(certificateSHA256: String) async throws(NoProofError) -> Credential? {
         let logger = self.logger
         return try await read { connection in
-            try await Self.rows(connection, "SELECT \(unescaped: Self.credentialColumns) FROM credential WHERE certificate_sha256 = \(certificateSHA256)",
-                                logger: logger).first.map(Self.decodeCredential)
+            try await Self.rows(
+                connection, "SELECT \(unescaped: Self.credentialColumns) FROM credential WHERE certificate_sha256 = \(certificateSHA256)",
+                logger: logger
+            ).first.map(Self.decodeCredential)
         }
     }
 
@@ -102,7 +115,8 @@ extension PostgresUnitStore {
                 if error.field == "credential_id" { throw NoProofError(.conflict, error.reason) }
                 throw NoProofError.invalid(error)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE credential SET revoked_at = \(Self.millis(at)), revoked_by = \(actor), revocation_reason = \(revoked.revocationReason)
                 WHERE id = \(id)
                 """, logger: logger)
@@ -113,17 +127,22 @@ extension PostgresUnitStore {
     package func credentials(of unit: UnifiedSocialCreditCode) async throws(NoProofError) -> [Credential] {
         let logger = self.logger
         return try await read { connection in
-            try await Self.rows(connection, "SELECT \(unescaped: Self.credentialColumns) FROM credential WHERE unit_code = \(unit.value) ORDER BY issued_at DESC, id",
-                                logger: logger).map(Self.decodeCredential)
+            try await Self.rows(
+                connection, "SELECT \(unescaped: Self.credentialColumns) FROM credential WHERE unit_code = \(unit.value) ORDER BY issued_at DESC, id",
+                logger: logger
+            ).map(Self.decodeCredential)
         }
     }
 
     // MARK: - Working-day calendar
 
-    static func insertCalendarYear(_ connection: PostgresConnection, _ year: CalendarYear, version: Int, by actor: String, at millis: Int64,
-                                   logger: Logger) async throws {
+    static func insertCalendarYear(
+        _ connection: PostgresConnection, _ year: CalendarYear, version: Int, by actor: String, at millis: Int64,
+        logger: Logger
+    ) async throws {
         let document = String(decoding: try UnitStoreCoding.encoder.encode(year), as: UTF8.self)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO calendar_year (year, version, document, provisional, published_by, published_at)
             VALUES (\(year.year), \(version), \(document), \(year.provisional), \(actor), \(millis))
             """, logger: logger)
@@ -138,16 +157,20 @@ extension PostgresUnitStore {
         } catch {
             throw NoProofError.unitStorage("stored calendar year \(year) v\(version) is unreadable: \(error)")
         }
-        return PublishedCalendarYear(data: data, version: version, publishedBy: try cells["published_by"].decode(String.self),
-                                     publishedAt: date(try cells["published_at"].decode(Int64.self)))
+        return PublishedCalendarYear(
+            data: data, version: version, publishedBy: try cells["published_by"].decode(String.self),
+            publishedAt: date(try cells["published_at"].decode(Int64.self)))
     }
 
     /// The latest version of each published year, by year.
     static func fetchCalendarYears(_ connection: PostgresConnection, logger: Logger) async throws -> [PublishedCalendarYear] {
-        try await rows(connection, """
+        try await rows(
+            connection,
+            """
             SELECT DISTINCT ON (year) year, version, document, published_by, published_at FROM calendar_year
             ORDER BY year, version DESC
-            """, logger: logger).map(decodeCalendarYear)
+            """, logger: logger
+        ).map(decodeCalendarYear)
     }
 
     package func calendarYears() async throws(NoProofError) -> [PublishedCalendarYear] {
@@ -158,17 +181,25 @@ extension PostgresUnitStore {
     package func calendarHistory(year: Int) async throws(NoProofError) -> [PublishedCalendarYear] {
         let logger = self.logger
         return try await read { connection in
-            try await Self.rows(connection, """
+            try await Self.rows(
+                connection,
+                """
                 SELECT year, version, document, published_by, published_at FROM calendar_year WHERE year = \(year) ORDER BY version
-                """, logger: logger).map(Self.decodeCalendarYear)
+                """, logger: logger
+            ).map(Self.decodeCalendarYear)
         }
     }
 
     /// The calendar's version marker (`CalendarMarker`): one small aggregate over `calendar_year`.
     static func fetchCalendarMarker(_ connection: PostgresConnection, logger: Logger) async throws -> CalendarMarker {
-        guard let row = try await rows(connection, """
-            SELECT count(*) AS versions, coalesce(max(published_at), 0) AS latest FROM calendar_year
-            """, logger: logger).first else {
+        guard
+            let row = try await rows(
+                connection,
+                """
+                SELECT count(*) AS versions, coalesce(max(published_at), 0) AS latest FROM calendar_year
+                """, logger: logger
+            ).first
+        else {
             throw NoProofError.unitStorage("the calendar's version marker returned no row")
         }
         let cells = row.makeRandomAccess()
@@ -178,7 +209,8 @@ extension PostgresUnitStore {
     /// The marker, then the years it covers (in that order: a year published in between is then
     /// newer than the marker, loaded again at the next refresh, never missed).
     static func fetchCalendarState(_ connection: PostgresConnection, logger: Logger) async throws
-        -> (CalendarMarker, [PublishedCalendarYear]) {
+        -> (CalendarMarker, [PublishedCalendarYear])
+    {
         let marker = try await fetchCalendarMarker(connection, logger: logger)
         return (marker, try await fetchCalendarYears(connection, logger: logger))
     }
@@ -196,9 +228,11 @@ extension PostgresUnitStore {
         let (fresh, years) = try await read { connection in try await Self.fetchCalendarState(connection, logger: logger) }
         let loaded = install(calendar: years, marker: fresh)
         if loaded {
-            logger.debug("working-day calendar reloaded", metadata: [
-                "versions": "\(fresh.versions)", "years": "\(years.map { String($0.data.year) }.joined(separator: ","))",
-            ])
+            logger.debug(
+                "working-day calendar reloaded",
+                metadata: [
+                    "versions": "\(fresh.versions)", "years": "\(years.map { String($0.data.year) }.joined(separator: ","))",
+                ])
         }
         return loaded
     }
@@ -211,12 +245,15 @@ extension PostgresUnitStore {
         let logger = self.logger
         let (published, years) = try await write { connection in
             try await Self.lock(connection, "noproof-calendar", logger: logger)
-            let latest = try await Self.rows(connection, "SELECT max(version) FROM calendar_year WHERE year = \(year.year)", logger: logger)
+            let latest =
+                try await Self.rows(connection, "SELECT max(version) FROM calendar_year WHERE year = \(year.year)", logger: logger)
                 .first.map { try $0.decode(Int?.self) } ?? nil
             let version = (latest ?? 0) + 1
             try await Self.insertCalendarYear(connection, year, version: version, by: actor, at: now, logger: logger)
-            return (PublishedCalendarYear(data: year, version: version, publishedBy: actor, publishedAt: Self.date(now)),
-                    try await Self.fetchCalendarState(connection, logger: logger))
+            return (
+                PublishedCalendarYear(data: year, version: version, publishedBy: actor, publishedAt: Self.date(now)),
+                try await Self.fetchCalendarState(connection, logger: logger)
+            )
         }
         install(calendar: years.1, marker: years.0)
         return published

@@ -24,7 +24,11 @@ extension PostgresUnitStore {
         if records.isEmpty { return [] }
         let logger = self.logger
         return try await write { connection in
-            guard let head = try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head FOR UPDATE", logger: logger).first else {
+            guard
+                let head = try await Self.rows(
+                    connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head FOR UPDATE", logger: logger
+                ).first
+            else {
                 throw NoProofError.unitStorage("the denial log head row is missing")
             }
             var (sequence, previous) = try Self.decodeHead(head)
@@ -39,7 +43,8 @@ extension PostgresUnitStore {
                 hashes.append(Self.hex(previous))
                 for (index, text) in texts.enumerated() { columns[index].append(text) }
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO denial_log (sequence, at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason,
                                         message, chain_hash)
                 SELECT u.sequence, u.at_millis, u.unit_code, u.staff_id, u.item_code, u.case_reference, u.type_code, u.kind, u.reason,
@@ -59,11 +64,12 @@ extension PostgresUnitStore {
         let logger = self.logger
         let limit = max(0, limit)
         return try await read { connection in
-            let query: PostgresQuery = if let unit {
-                "SELECT \(unescaped: Self.denialColumns) FROM denial_log WHERE unit_code = \(unit.value) ORDER BY sequence DESC LIMIT \(limit)"
-            } else {
-                "SELECT \(unescaped: Self.denialColumns) FROM denial_log ORDER BY sequence DESC LIMIT \(limit)"
-            }
+            let query: PostgresQuery =
+                if let unit {
+                    "SELECT \(unescaped: Self.denialColumns) FROM denial_log WHERE unit_code = \(unit.value) ORDER BY sequence DESC LIMIT \(limit)"
+                } else {
+                    "SELECT \(unescaped: Self.denialColumns) FROM denial_log ORDER BY sequence DESC LIMIT \(limit)"
+                }
             return try await Self.rows(connection, query, logger: logger).map(Self.decodeDenial)
         }
     }
@@ -94,14 +100,17 @@ extension PostgresUnitStore {
     static func verifyDenialChain(_ connection: PostgresConnection, logger: Logger) async throws -> (checked: Int, firstBreak: String?) {
         // The head's counter first: entries appended while the pages are read are then checked
         // too, and never mistaken for entries deleted from the end.
-        let counter = try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head", logger: logger)
+        let counter =
+            try await Self.rows(connection, "SELECT sequence, encode(chain_hash, 'hex') AS chain_hex FROM denial_log_head", logger: logger)
             .first.map { try Self.decodeHead($0).0 } ?? 0
         var previous = DenialChain.genesis
         var expected: Int64 = 1
         var checked = 0
         // Pages in sequence order, so the whole log never sits in memory.
         while true {
-            let page = try await Self.rows(connection, """
+            let page = try await Self.rows(
+                connection,
+                """
                 SELECT \(unescaped: Self.denialColumns), encode(chain_hash, 'hex') AS chain_hex FROM denial_log WHERE sequence >= \(expected)
                 ORDER BY sequence LIMIT 1000
                 """, logger: logger)
@@ -134,18 +143,21 @@ extension PostgresUnitStore {
 
     /// The hashed texts of a record, in `DenialChain.textColumns` order.
     static func texts(of record: DenialRecord) -> [String] {
-        [record.unitCode, record.staffID, record.itemCode, record.caseReference, record.typeCode, record.kind.rawValue,
-         record.reason, record.message]
+        [
+            record.unitCode, record.staffID, record.itemCode, record.caseReference, record.typeCode, record.kind.rawValue,
+            record.reason, record.message,
+        ]
     }
 
     static func decodeDenial(_ row: PostgresRow) throws -> DenialRecord {
         let cells = row.makeRandomAccess()
         let kindText = try cells["kind"].decode(String.self)
-        return DenialRecord(sequence: try cells["sequence"].decode(Int64.self), at: date(try cells["at_millis"].decode(Int64.self)),
-                            unitCode: try cells["unit_code"].decode(String.self), staffID: try cells["staff_id"].decode(String.self),
-                            itemCode: try cells["item_code"].decode(String.self), caseReference: try cells["case_reference"].decode(String.self),
-                            typeCode: try cells["type_code"].decode(String.self), kind: DenialRecord.Kind(rawValue: kindText) ?? .denial,
-                            reason: try cells["reason"].decode(String.self), message: try cells["message"].decode(String.self))
+        return DenialRecord(
+            sequence: try cells["sequence"].decode(Int64.self), at: date(try cells["at_millis"].decode(Int64.self)),
+            unitCode: try cells["unit_code"].decode(String.self), staffID: try cells["staff_id"].decode(String.self),
+            itemCode: try cells["item_code"].decode(String.self), caseReference: try cells["case_reference"].decode(String.self),
+            typeCode: try cells["type_code"].decode(String.self), kind: DenialRecord.Kind(rawValue: kindText) ?? .denial,
+            reason: try cells["reason"].decode(String.self), message: try cells["message"].decode(String.self))
     }
 
     static func decodeHead(_ row: PostgresRow) throws -> (Int64, [UInt8]) {

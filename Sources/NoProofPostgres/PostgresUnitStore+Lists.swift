@@ -17,16 +17,21 @@ extension PostgresUnitStore {
     }
 
     /// One version; its row locked until the end of the transaction when `lock`.
-    static func fetchVersion(_ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, _ version: Int, lock: Bool = false,
-                             logger: Logger) async throws -> ItemListVersion? {
-        let query: PostgresQuery = lock
+    static func fetchVersion(
+        _ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, _ version: Int, lock: Bool = false,
+        logger: Logger
+    ) async throws -> ItemListVersion? {
+        let query: PostgresQuery =
+            lock
             ? "SELECT document FROM item_list_version WHERE unit_code = \(unit.value) AND version = \(version) FOR UPDATE"
             : "SELECT document FROM item_list_version WHERE unit_code = \(unit.value) AND version = \(version)"
         return try await rows(connection, query, logger: logger).first.map(decodeVersion)
     }
 
-    static func requireVersion(_ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, _ version: Int, lock: Bool = false,
-                               logger: Logger) async throws -> ItemListVersion {
+    static func requireVersion(
+        _ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, _ version: Int, lock: Bool = false,
+        logger: Logger
+    ) async throws -> ItemListVersion {
         guard let list = try await fetchVersion(connection, unit, version, lock: lock, logger: logger) else {
             throw NoProofError(.notFound, "unit \(unit) has no list version \(version)")
         }
@@ -37,12 +42,14 @@ extension PostgresUnitStore {
         let document = String(decoding: try UnitStoreCoding.encoder.encode(list), as: UTF8.self)
         let effective = list.effectiveAt.map(millis), updated = millis(list.updatedAt)
         if insert {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO item_list_version (unit_code, version, status, effective_at, document, updated_at)
                 VALUES (\(list.unitCode.value), \(list.version), \(list.status.rawValue), \(effective), \(document), \(updated))
                 """, logger: logger)
         } else {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE item_list_version SET status = \(list.status.rawValue), effective_at = \(effective), document = \(document),
                     updated_at = \(updated)
                 WHERE unit_code = \(list.unitCode.value) AND version = \(list.version)
@@ -50,38 +57,58 @@ extension PostgresUnitStore {
         }
     }
 
-    static func fetchInForce(_ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, at millis: Int64,
-                             logger: Logger) async throws -> ItemListVersion? {
-        try await rows(connection, """
+    static func fetchInForce(
+        _ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, at millis: Int64,
+        logger: Logger
+    ) async throws -> ItemListVersion? {
+        try await rows(
+            connection,
+            """
             SELECT document FROM item_list_version
             WHERE unit_code = \(unit.value) AND status = 'published' AND effective_at <= \(millis)
             ORDER BY effective_at DESC, version DESC LIMIT 1
-            """, logger: logger).first.map(decodeVersion)
+            """, logger: logger
+        ).first.map(decodeVersion)
     }
 
-    static func fetchLatestPublished(_ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode,
-                                     logger: Logger) async throws -> ItemListVersion? {
-        try await rows(connection, """
+    static func fetchLatestPublished(
+        _ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode,
+        logger: Logger
+    ) async throws -> ItemListVersion? {
+        try await rows(
+            connection,
+            """
             SELECT document FROM item_list_version WHERE unit_code = \(unit.value) AND status = 'published'
             ORDER BY version DESC LIMIT 1
-            """, logger: logger).first.map(decodeVersion)
+            """, logger: logger
+        ).first.map(decodeVersion)
     }
 
-    static func fetchOpenVersion(_ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode,
-                                 logger: Logger) async throws -> ItemListVersion? {
-        try await rows(connection, """
+    static func fetchOpenVersion(
+        _ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode,
+        logger: Logger
+    ) async throws -> ItemListVersion? {
+        try await rows(
+            connection,
+            """
             SELECT document FROM item_list_version WHERE unit_code = \(unit.value) AND status <> 'published' ORDER BY version DESC LIMIT 1
-            """, logger: logger).first.map(decodeVersion)
+            """, logger: logger
+        ).first.map(decodeVersion)
     }
 
     /// Creates the next draft inside a transaction that holds `unit`'s row lock.
-    func makeDraft(_ connection: PostgresConnection, unit: ServiceUnit, by staffID: String, at time: Date,
-                   logger: Logger) async throws -> ItemListVersion {
+    func makeDraft(
+        _ connection: PostgresConnection, unit: ServiceUnit, by staffID: String, at time: Date,
+        logger: Logger
+    ) async throws -> ItemListVersion {
         if let open = try await Self.fetchOpenVersion(connection, unit.code, logger: logger) {
             throw NoProofError(.conflict, "\(unit.name) already has version \(open.version) open (\(open.status.rawValue)); finish it before starting another")
         }
-        let latest = try await Self.rows(connection, "SELECT max(version) FROM item_list_version WHERE unit_code = \(unit.code.value)",
-                                         logger: logger).first.map { try $0.decode(Int?.self) } ?? nil
+        let latest =
+            try await Self.rows(
+                connection, "SELECT max(version) FROM item_list_version WHERE unit_code = \(unit.code.value)",
+                logger: logger
+            ).first.map { try $0.decode(Int?.self) } ?? nil
         let base = try await Self.fetchLatestPublished(connection, unit.code, logger: logger)
         let draft = machine.newDraft(unitCode: unit.code, version: (latest ?? 0) + 1, basedOn: base, by: staffID, at: time)
         do {
@@ -106,8 +133,10 @@ extension PostgresUnitStore {
     /// Applies `event` to version `version` of `unit` in one transaction holding the unit's row lock
     /// and the version's. `actor` is checked as an active member of the unit, or of the task force
     /// office (share-locked) when `reviewer`; no check when `actor` is `nil`.
-    private func transition(unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
-                            _ makeEvent: @Sendable (ServiceUnit?) -> ItemListEvent) async throws(NoProofError) -> ItemListVersion {
+    private func transition(
+        unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
+        _ makeEvent: @Sendable (ServiceUnit?) -> ItemListEvent
+    ) async throws(NoProofError) -> ItemListVersion {
         let logger = self.logger
         return try await write { connection in
             let record = try await Self.requireUnit(connection, unit, lock: true, logger: logger)
@@ -132,8 +161,10 @@ extension PostgresUnitStore {
         }
     }
 
-    package func saveDraft(unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
-                           by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
+    package func saveDraft(
+        unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
+        by staffID: String, at time: Date
+    ) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in
             .edit(items: items, changes: changes, by: staffID, at: at)
@@ -145,16 +176,20 @@ extension PostgresUnitStore {
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .submit(by: staffID, at: at) }
     }
 
-    package func approveList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                             effectiveAt: Date) async throws(NoProofError) -> ItemListVersion {
+    package func approveList(
+        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+        effectiveAt: Date
+    ) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time), effective = Self.truncated(effectiveAt)
         return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
             .approve(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, effectiveAt: effective)
         }
     }
 
-    package func rejectList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                            reason: String) async throws(NoProofError) -> ItemListVersion {
+    package func rejectList(
+        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+        reason: String
+    ) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
             .reject(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, reason: reason)
@@ -177,10 +212,13 @@ extension PostgresUnitStore {
         let at = Self.truncated(time)
         let logger = self.logger
         return try await write { connection in
-            let due = try await Self.rows(connection, """
+            let due = try await Self.rows(
+                connection,
+                """
                 SELECT document FROM item_list_version WHERE status = 'approved' AND effective_at <= \(Self.millis(at))
                 ORDER BY unit_code, version FOR UPDATE
-                """, logger: logger).map(Self.decodeVersion)
+                """, logger: logger
+            ).map(Self.decodeVersion)
             var published: [ItemListVersion] = []
             for list in due {
                 let next = try self.machine.apply(.publish(by: "system", at: at), to: list)
@@ -199,8 +237,10 @@ extension PostgresUnitStore {
     package func listHistory(unit: UnifiedSocialCreditCode) async throws(NoProofError) -> [ItemListVersion] {
         let logger = self.logger
         return try await read { connection in
-            try await Self.rows(connection, "SELECT document FROM item_list_version WHERE unit_code = \(unit.value) ORDER BY version",
-                                logger: logger).map(Self.decodeVersion)
+            try await Self.rows(
+                connection, "SELECT document FROM item_list_version WHERE unit_code = \(unit.value) ORDER BY version",
+                logger: logger
+            ).map(Self.decodeVersion)
         }
     }
 
@@ -215,11 +255,14 @@ extension PostgresUnitStore {
         let at = Self.millis(time)
         let logger = self.logger
         return try await read { connection in
-            try await Self.rows(connection, """
+            try await Self.rows(
+                connection,
+                """
                 SELECT DISTINCT ON (unit_code) document FROM item_list_version
                 WHERE status = 'published' AND effective_at <= \(at)
                 ORDER BY unit_code, effective_at DESC, version DESC
-                """, logger: logger).map(Self.decodeVersion)
+                """, logger: logger
+            ).map(Self.decodeVersion)
         }
     }
 

@@ -71,107 +71,110 @@ package final class PostgresUnitStore: UnitStore {
 
     /// The schema migrations of this store.
     static let migrator = PostgresMigrator([
-        .init("units-1", [
-            """
-            CREATE TABLE unit (
-                code TEXT COLLATE "C" PRIMARY KEY,
-                name TEXT NOT NULL,
-                kind TEXT NOT NULL CHECK (kind IN ('government', 'public_service')),
-                sector TEXT,
-                district TEXT NOT NULL,
-                task_force BOOLEAN NOT NULL,
-                active BOOLEAN NOT NULL,
-                created_at BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL
-            )
-            """,
-            "CREATE UNIQUE INDEX unit_one_task_force ON unit (task_force) WHERE task_force",
-            """
-            CREATE TABLE staff (
-                unit_code TEXT COLLATE "C" NOT NULL REFERENCES unit(code),
-                id TEXT COLLATE "C" NOT NULL,
-                name TEXT NOT NULL,
-                role TEXT NOT NULL CHECK (role IN ('supervisor', 'agent')),
-                active BOOLEAN NOT NULL,
-                updated_at BIGINT NOT NULL,
-                PRIMARY KEY (unit_code, id)
-            )
-            """,
-            """
-            CREATE TABLE credential (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                unit_code TEXT COLLATE "C" NOT NULL REFERENCES unit(code),
-                secret_hash TEXT NOT NULL,
-                label TEXT NOT NULL,
-                issued_at BIGINT NOT NULL,
-                issued_by TEXT NOT NULL,
-                expires_at BIGINT NOT NULL,
-                revoked_at BIGINT,
-                revoked_by TEXT,
-                revocation_reason TEXT,
-                kind TEXT NOT NULL DEFAULT 'unit',
-                certificate_sha256 TEXT,
-                staff_id TEXT,
-                source TEXT NOT NULL DEFAULT ''
-            )
-            """,
-            "CREATE INDEX credential_by_unit ON credential (unit_code, issued_at)",
-            "CREATE UNIQUE INDEX credential_by_certificate ON credential (certificate_sha256) WHERE certificate_sha256 IS NOT NULL",
-            """
-            CREATE TABLE item_list_version (
-                unit_code TEXT COLLATE "C" NOT NULL REFERENCES unit(code),
-                version INTEGER NOT NULL CHECK (version >= 1),
-                status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'rejected', 'published')),
-                effective_at BIGINT,
-                document TEXT NOT NULL,
-                updated_at BIGINT NOT NULL,
-                PRIMARY KEY (unit_code, version)
-            )
-            """,
-            "CREATE UNIQUE INDEX item_list_one_open ON item_list_version (unit_code) WHERE status <> 'published'",
-            "CREATE INDEX item_list_in_force ON item_list_version (unit_code, effective_at) WHERE status = 'published'",
-            "CREATE INDEX item_list_due ON item_list_version (effective_at) WHERE status = 'approved'",
-            """
-            CREATE TABLE calendar_year (
-                year INTEGER NOT NULL,
-                version INTEGER NOT NULL,
-                document TEXT NOT NULL,
-                provisional BOOLEAN NOT NULL,
-                published_by TEXT NOT NULL,
-                published_at BIGINT NOT NULL,
-                PRIMARY KEY (year, version)
-            )
-            """,
-            """
-            CREATE TABLE denial_log (
-                sequence BIGINT PRIMARY KEY CHECK (sequence >= 1),
-                at_millis BIGINT NOT NULL,
-                unit_code TEXT NOT NULL,
-                staff_id TEXT NOT NULL,
-                item_code TEXT NOT NULL,
-                case_reference TEXT NOT NULL,
-                type_code TEXT NOT NULL,
-                kind TEXT NOT NULL CHECK (kind IN ('denial', 'breach')),
-                reason TEXT NOT NULL,
-                message TEXT NOT NULL,
-                chain_hash BYTEA NOT NULL
-            )
-            """,
-            "CREATE INDEX denial_by_unit_time ON denial_log (unit_code, at_millis)",
-            """
-            CREATE TABLE denial_log_head (
-                one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
-                sequence BIGINT NOT NULL,
-                chain_hash BYTEA NOT NULL
-            )
-            """,
-            "INSERT INTO denial_log_head (sequence, chain_hash) VALUES (0, decode(repeat('00', 32), 'hex'))",
-        ], seed: { connection, logger in
-            // A new database starts with the shipped years (as SQLite's "calendar" migration).
-            for year in HolidayCalendar.shippedYears {
-                try await PostgresUnitStore.insertCalendarYear(connection, year, version: 1, by: "shipped", at: 0, logger: logger)
-            }
-        }),
+        .init(
+            "units-1",
+            [
+                """
+                CREATE TABLE unit (
+                    code TEXT COLLATE "C" PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('government', 'public_service')),
+                    sector TEXT,
+                    district TEXT NOT NULL,
+                    task_force BOOLEAN NOT NULL,
+                    active BOOLEAN NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX unit_one_task_force ON unit (task_force) WHERE task_force",
+                """
+                CREATE TABLE staff (
+                    unit_code TEXT COLLATE "C" NOT NULL REFERENCES unit(code),
+                    id TEXT COLLATE "C" NOT NULL,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('supervisor', 'agent')),
+                    active BOOLEAN NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (unit_code, id)
+                )
+                """,
+                """
+                CREATE TABLE credential (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    unit_code TEXT COLLATE "C" NOT NULL REFERENCES unit(code),
+                    secret_hash TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    issued_at BIGINT NOT NULL,
+                    issued_by TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    revoked_at BIGINT,
+                    revoked_by TEXT,
+                    revocation_reason TEXT,
+                    kind TEXT NOT NULL DEFAULT 'unit',
+                    certificate_sha256 TEXT,
+                    staff_id TEXT,
+                    source TEXT NOT NULL DEFAULT ''
+                )
+                """,
+                "CREATE INDEX credential_by_unit ON credential (unit_code, issued_at)",
+                "CREATE UNIQUE INDEX credential_by_certificate ON credential (certificate_sha256) WHERE certificate_sha256 IS NOT NULL",
+                """
+                CREATE TABLE item_list_version (
+                    unit_code TEXT COLLATE "C" NOT NULL REFERENCES unit(code),
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'rejected', 'published')),
+                    effective_at BIGINT,
+                    document TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (unit_code, version)
+                )
+                """,
+                "CREATE UNIQUE INDEX item_list_one_open ON item_list_version (unit_code) WHERE status <> 'published'",
+                "CREATE INDEX item_list_in_force ON item_list_version (unit_code, effective_at) WHERE status = 'published'",
+                "CREATE INDEX item_list_due ON item_list_version (effective_at) WHERE status = 'approved'",
+                """
+                CREATE TABLE calendar_year (
+                    year INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    document TEXT NOT NULL,
+                    provisional BOOLEAN NOT NULL,
+                    published_by TEXT NOT NULL,
+                    published_at BIGINT NOT NULL,
+                    PRIMARY KEY (year, version)
+                )
+                """,
+                """
+                CREATE TABLE denial_log (
+                    sequence BIGINT PRIMARY KEY CHECK (sequence >= 1),
+                    at_millis BIGINT NOT NULL,
+                    unit_code TEXT NOT NULL,
+                    staff_id TEXT NOT NULL,
+                    item_code TEXT NOT NULL,
+                    case_reference TEXT NOT NULL,
+                    type_code TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('denial', 'breach')),
+                    reason TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    chain_hash BYTEA NOT NULL
+                )
+                """,
+                "CREATE INDEX denial_by_unit_time ON denial_log (unit_code, at_millis)",
+                """
+                CREATE TABLE denial_log_head (
+                    one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+                    sequence BIGINT NOT NULL,
+                    chain_hash BYTEA NOT NULL
+                )
+                """,
+                "INSERT INTO denial_log_head (sequence, chain_hash) VALUES (0, decode(repeat('00', 32), 'hex'))",
+            ],
+            seed: { connection, logger in
+                // A new database starts with the shipped years (as SQLite's "calendar" migration).
+                for year in HolidayCalendar.shippedYears {
+                    try await PostgresUnitStore.insertCalendarYear(connection, year, version: 1, by: "shipped", at: 0, logger: logger)
+                }
+            })
     ])
 
     private init(database: PostgresStoreDatabase, machine: ItemListStateMachine, calendarBook: CalendarBook) {
@@ -187,8 +190,10 @@ package final class PostgresUnitStore: UnitStore {
     ///   - calendarBook: filled with the stored calendar; share it with whatever else counts
     ///     working days (the verification service).
     /// - Throws: `.unavailable` when PostgreSQL cannot be reached or refuses the migration.
-    package static func open(_ database: PostgresStoreDatabase, machine: ItemListStateMachine = ItemListStateMachine(),
-                             calendarBook: CalendarBook = CalendarBook()) async throws(NoProofError) -> PostgresUnitStore {
+    package static func open(
+        _ database: PostgresStoreDatabase, machine: ItemListStateMachine = ItemListStateMachine(),
+        calendarBook: CalendarBook = CalendarBook()
+    ) async throws(NoProofError) -> PostgresUnitStore {
         try await migrator.migrate(database)
         let store = PostgresUnitStore(database: database, machine: machine, calendarBook: calendarBook)
         let (marker, years) = try await store.read { connection in try await fetchCalendarState(connection, logger: database.logger) }
@@ -268,32 +273,39 @@ package final class PostgresUnitStore: UnitStore {
         do {
             let code = try UnifiedSocialCreditCode.parse(codeText, field: "code")
             let kind = try UnitKind.parse(kind: try cells["kind"].decode(String.self), sector: try cells["sector"].decode(String?.self))
-            return ServiceUnit(code: code, name: try cells["name"].decode(String.self), kind: kind,
-                               district: try cells["district"].decode(String.self),
-                               isTaskForceOffice: try cells["task_force"].decode(Bool.self), active: try cells["active"].decode(Bool.self))
+            return ServiceUnit(
+                code: code, name: try cells["name"].decode(String.self), kind: kind,
+                district: try cells["district"].decode(String.self),
+                isTaskForceOffice: try cells["task_force"].decode(Bool.self), active: try cells["active"].decode(Bool.self))
         } catch {
             throw NoProofError.unitStorage("stored unit \(codeText) is unreadable: \(error)")
         }
     }
 
     /// The unit with `code`; its row locked until the end of the transaction when `lock`.
-    static func fetchUnit(_ connection: PostgresConnection, _ code: UnifiedSocialCreditCode, lock: Bool = false,
-                          logger: Logger) async throws -> ServiceUnit? {
-        let query: PostgresQuery = lock
+    static func fetchUnit(
+        _ connection: PostgresConnection, _ code: UnifiedSocialCreditCode, lock: Bool = false,
+        logger: Logger
+    ) async throws -> ServiceUnit? {
+        let query: PostgresQuery =
+            lock
             ? "SELECT code, name, kind, sector, district, task_force, active FROM unit WHERE code = \(code.value) FOR UPDATE"
             : "SELECT code, name, kind, sector, district, task_force, active FROM unit WHERE code = \(code.value)"
         return try await rows(connection, query, logger: logger).first.map(decodeUnit)
     }
 
-    static func requireUnit(_ connection: PostgresConnection, _ code: UnifiedSocialCreditCode, lock: Bool = false,
-                            logger: Logger) async throws -> ServiceUnit {
+    static func requireUnit(
+        _ connection: PostgresConnection, _ code: UnifiedSocialCreditCode, lock: Bool = false,
+        logger: Logger
+    ) async throws -> ServiceUnit {
         guard let unit = try await fetchUnit(connection, code, lock: lock, logger: logger) else { throw NoProofError.unitNotFound(code) }
         return unit
     }
 
     /// The task force office; its row share-locked until the end of the transaction when `lock`.
     static func fetchTaskForce(_ connection: PostgresConnection, lock: Bool = false, logger: Logger) async throws -> ServiceUnit? {
-        let query: PostgresQuery = lock
+        let query: PostgresQuery =
+            lock
             ? "SELECT code, name, kind, sector, district, task_force, active FROM unit WHERE task_force FOR SHARE"
             : "SELECT code, name, kind, sector, district, task_force, active FROM unit WHERE task_force"
         return try await rows(connection, query, logger: logger).first.map(decodeUnit)
@@ -320,7 +332,8 @@ package final class PostgresUnitStore: UnitStore {
             if unit.isTaskForceOffice, let office = try await Self.fetchTaskForce(connection, logger: logger) {
                 throw Self.taskForceTaken(office)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO unit (code, name, kind, sector, district, task_force, active, created_at, updated_at)
                 VALUES (\(unit.code.value), \(unit.name), \(unit.kind.kindName), \(unit.kind.sector?.rawValue), \(unit.district),
                         \(unit.isTaskForceOffice), \(unit.active), \(now), \(now))
@@ -344,7 +357,8 @@ package final class PostgresUnitStore: UnitStore {
                 let staff = try await Self.fetchStaff(connection, unit.code, includeInactive: true, logger: logger)
                 if let violation = StaffRule.violation(in: staff, unitActive: true) { throw NoProofError.staffRule(violation) }
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE unit SET name = \(unit.name), kind = \(unit.kind.kindName), sector = \(unit.kind.sector?.rawValue),
                     district = \(unit.district), task_force = \(unit.isTaskForceOffice), active = \(unit.active), updated_at = \(now)
                 WHERE code = \(unit.code.value)
@@ -360,8 +374,10 @@ package final class PostgresUnitStore: UnitStore {
     package func units() async throws(NoProofError) -> [ServiceUnit] {
         let logger = self.logger
         return try await read { connection in
-            try await Self.rows(connection, "SELECT code, name, kind, sector, district, task_force, active FROM unit ORDER BY code",
-                                logger: logger).map(Self.decodeUnit)
+            try await Self.rows(
+                connection, "SELECT code, name, kind, sector, district, task_force, active FROM unit ORDER BY code",
+                logger: logger
+            ).map(Self.decodeUnit)
         }
     }
 
@@ -382,23 +398,33 @@ package final class PostgresUnitStore: UnitStore {
         return StaffMember(id: id, name: try cells["name"].decode(String.self), role: role, active: try cells["active"].decode(Bool.self))
     }
 
-    static func fetchStaff(_ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, includeInactive: Bool,
-                           logger: Logger) async throws -> [StaffMember] {
-        let query: PostgresQuery = includeInactive
+    static func fetchStaff(
+        _ connection: PostgresConnection, _ unit: UnifiedSocialCreditCode, includeInactive: Bool,
+        logger: Logger
+    ) async throws -> [StaffMember] {
+        let query: PostgresQuery =
+            includeInactive
             ? "SELECT id, name, role, active FROM staff WHERE unit_code = \(unit.value) ORDER BY id"
             : "SELECT id, name, role, active FROM staff WHERE unit_code = \(unit.value) AND active ORDER BY id"
         return try await rows(connection, query, logger: logger).map(decodeStaff)
     }
 
-    static func fetchMember(_ connection: PostgresConnection, _ id: String, of unit: UnifiedSocialCreditCode,
-                            logger: Logger) async throws -> StaffMember? {
-        try await rows(connection, "SELECT id, name, role, active FROM staff WHERE unit_code = \(unit.value) AND id = \(id)",
-                       logger: logger).first.map(decodeStaff)
+    static func fetchMember(
+        _ connection: PostgresConnection, _ id: String, of unit: UnifiedSocialCreditCode,
+        logger: Logger
+    ) async throws -> StaffMember? {
+        try await rows(
+            connection, "SELECT id, name, role, active FROM staff WHERE unit_code = \(unit.value) AND id = \(id)",
+            logger: logger
+        ).first.map(decodeStaff)
     }
 
-    static func upsertStaff(_ connection: PostgresConnection, _ member: StaffMember, unit: UnifiedSocialCreditCode, now: Int64,
-                            logger: Logger) async throws {
-        try await connection.query("""
+    static func upsertStaff(
+        _ connection: PostgresConnection, _ member: StaffMember, unit: UnifiedSocialCreditCode, now: Int64,
+        logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             INSERT INTO staff (unit_code, id, name, role, active, updated_at)
             VALUES (\(unit.value), \(member.id), \(member.name), \(member.role.rawValue), \(member.active), \(now))
             ON CONFLICT (unit_code, id) DO UPDATE SET name = excluded.name, role = excluded.role,
@@ -473,8 +499,10 @@ package final class PostgresUnitStore: UnitStore {
     }
 
     /// Requires `staffID` to be an active member of `unit` (whose row the caller has locked).
-    static func requireActiveMember(_ connection: PostgresConnection, _ staffID: String, of unit: ServiceUnit,
-                                    logger: Logger) async throws -> StaffMember {
+    static func requireActiveMember(
+        _ connection: PostgresConnection, _ staffID: String, of unit: ServiceUnit,
+        logger: Logger
+    ) async throws -> StaffMember {
         guard let member = try await fetchMember(connection, staffID, of: unit.code, logger: logger), member.active else {
             throw NoProofError(.forbidden, "\(staffID) is not an active staff member of \(unit.name) (\(unit.code))")
         }

@@ -24,24 +24,26 @@ package final class PostgresVerificationStore: VerificationStore {
 
     /// The schema migrations of this store (ids distinct from the other stores' in `schema_migrations`).
     static let migrator = PostgresMigrator([
-        .init("verification-1", [
-            """
-            CREATE TABLE verification_request (
-                id TEXT COLLATE "C" PRIMARY KEY,
-                requesting_unit TEXT COLLATE "C" NOT NULL,
-                request_key TEXT COLLATE "C" NOT NULL,
-                issuing_unit TEXT COLLATE "C" NOT NULL,
-                status TEXT NOT NULL CHECK (status IN ('filed', 'taken', 'escalated', 'answered', 'returned')),
-                filed_at DOUBLE PRECISION NOT NULL,
-                next_deadline DOUBLE PRECISION,
-                document TEXT NOT NULL,
-                UNIQUE (requesting_unit, request_key)
-            )
-            """,
-            "CREATE INDEX verification_queue ON verification_request (issuing_unit, status, filed_at)",
-            "CREATE INDEX verification_filed ON verification_request (requesting_unit, filed_at)",
-            "CREATE INDEX verification_pending ON verification_request (next_deadline) WHERE next_deadline IS NOT NULL",
-        ]),
+        .init(
+            "verification-1",
+            [
+                """
+                CREATE TABLE verification_request (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    requesting_unit TEXT COLLATE "C" NOT NULL,
+                    request_key TEXT COLLATE "C" NOT NULL,
+                    issuing_unit TEXT COLLATE "C" NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('filed', 'taken', 'escalated', 'answered', 'returned')),
+                    filed_at DOUBLE PRECISION NOT NULL,
+                    next_deadline DOUBLE PRECISION,
+                    document TEXT NOT NULL,
+                    UNIQUE (requesting_unit, request_key)
+                )
+                """,
+                "CREATE INDEX verification_queue ON verification_request (issuing_unit, status, filed_at)",
+                "CREATE INDEX verification_filed ON verification_request (requesting_unit, filed_at)",
+                "CREATE INDEX verification_pending ON verification_request (next_deadline) WHERE next_deadline IS NOT NULL",
+            ])
     ])
 
     private init(database: PostgresStoreDatabase) {
@@ -87,7 +89,8 @@ package final class PostgresVerificationStore: VerificationStore {
 
     /// The request `id`, its row locked until the end of the transaction when `forUpdate`.
     static func fetch(_ connection: PostgresConnection, id: String, forUpdate: Bool, logger: Logger) async throws -> VerificationRequest? {
-        let query: PostgresQuery = forUpdate
+        let query: PostgresQuery =
+            forUpdate
             ? "SELECT document FROM verification_request WHERE id = \(id) FOR UPDATE"
             : "SELECT document FROM verification_request WHERE id = \(id)"
         return try await documents(connection.query(query, logger: logger)).first
@@ -96,7 +99,8 @@ package final class PostgresVerificationStore: VerificationStore {
     /// Inserts `request` unless its requesting unit filed its key already; returns whether it did.
     static func insertIfAbsent(_ connection: PostgresConnection, _ request: VerificationRequest, logger: Logger) async throws -> Bool {
         let document = try encode(request)
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO verification_request (id, requesting_unit, request_key, issuing_unit, status, filed_at, next_deadline, document)
             VALUES (\(request.id), \(request.requestingUnit), \(request.requestKey), \(request.issuingUnit), \(request.status.rawValue),
                     \(request.filedAt.timeIntervalSince1970), \(request.nextDeadline?.timeIntervalSince1970), \(document))
@@ -111,7 +115,8 @@ package final class PostgresVerificationStore: VerificationStore {
     /// Writes back what changes in a stored request (its status, deadline and document).
     static func save(_ connection: PostgresConnection, _ request: VerificationRequest, logger: Logger) async throws {
         let document = try encode(request)
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE verification_request SET status = \(request.status.rawValue), next_deadline = \(request.nextDeadline?.timeIntervalSince1970),
                 document = \(document)
             WHERE id = \(request.id)
@@ -131,7 +136,8 @@ package final class PostgresVerificationStore: VerificationStore {
         return try await database.transaction { connection in
             if try await Self.insertIfAbsent(connection, request, logger: logger) { return (request, true) }
             // Filed before (or by another instance just now, committed once the insert returned).
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT document FROM verification_request WHERE requesting_unit = \(request.requestingUnit) AND request_key = \(request.requestKey)
                 """, logger: logger)
             guard let existing = try await Self.documents(rows).first else {
@@ -149,7 +155,8 @@ package final class PostgresVerificationStore: VerificationStore {
     }
 
     package func update(id: String, _ body: @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool)
-        async throws(NoProofError) -> (request: VerificationRequest, changed: Bool) {
+        async throws(NoProofError) -> (request: VerificationRequest, changed: Bool)
+    {
         let logger = self.logger
         return try await database.transaction { connection in
             guard var request = try await Self.fetch(connection, id: id, forUpdate: true, logger: logger) else {
@@ -162,7 +169,8 @@ package final class PostgresVerificationStore: VerificationStore {
     }
 
     package func refile(id: String, _ build: @Sendable (VerificationRequest) throws(NoProofError) -> VerificationRequest)
-        async throws(NoProofError) -> (request: VerificationRequest, created: Bool) {
+        async throws(NoProofError) -> (request: VerificationRequest, created: Bool)
+    {
         let logger = self.logger
         return try await database.transaction { connection in
             guard var old = try await Self.fetch(connection, id: id, forUpdate: true, logger: logger) else {
@@ -186,10 +194,12 @@ package final class PostgresVerificationStore: VerificationStore {
         let bound = Self.limit(limit)
         let logger = self.logger
         return try await database.withConnection { connection in
-            try await Self.documents(connection.query("""
-                SELECT document FROM verification_request WHERE issuing_unit = \(issuingUnit) \(unescaped: filter)
-                ORDER BY filed_at, id LIMIT \(bound)
-                """, logger: logger))
+            try await Self.documents(
+                connection.query(
+                    """
+                    SELECT document FROM verification_request WHERE issuing_unit = \(issuingUnit) \(unescaped: filter)
+                    ORDER BY filed_at, id LIMIT \(bound)
+                    """, logger: logger))
         }
     }
 
@@ -198,18 +208,21 @@ package final class PostgresVerificationStore: VerificationStore {
         let bound = Self.limit(limit)
         let logger = self.logger
         return try await database.withConnection { connection in
-            try await Self.documents(connection.query("""
-                SELECT document FROM verification_request WHERE requesting_unit = \(requestingUnit) \(unescaped: filter)
-                ORDER BY filed_at DESC, id LIMIT \(bound)
-                """, logger: logger))
+            try await Self.documents(
+                connection.query(
+                    """
+                    SELECT document FROM verification_request WHERE requesting_unit = \(requestingUnit) \(unescaped: filter)
+                    ORDER BY filed_at DESC, id LIMIT \(bound)
+                    """, logger: logger))
         }
     }
 
     package func pending() async throws(NoProofError) -> [VerificationRequest] {
         let logger = self.logger
         return try await database.withConnection { connection in
-            try await Self.documents(connection.query(
-                "SELECT document FROM verification_request WHERE next_deadline IS NOT NULL ORDER BY next_deadline, id", logger: logger))
+            try await Self.documents(
+                connection.query(
+                    "SELECT document FROM verification_request WHERE next_deadline IS NOT NULL ORDER BY next_deadline, id", logger: logger))
         }
     }
 }

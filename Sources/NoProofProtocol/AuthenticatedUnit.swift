@@ -21,8 +21,10 @@ package struct AuthenticatedUnit: Hashable, Sendable {
     /// Whether this is the citizen portal's credential.
     package var isCitizenPortal: Bool { roles.contains(Self.citizenPortalRole) }
 
-    package init(unitCode: String, unitName: String, credentialID: String, expiresAt: Int64 = 0, roles: Set<String> = [],
-                 staffID: String? = nil) {
+    package init(
+        unitCode: String, unitName: String, credentialID: String, expiresAt: Int64 = 0, roles: Set<String> = [],
+        staffID: String? = nil
+    ) {
         self.staffID = staffID
         self.unitCode = unitCode
         self.unitName = unitName

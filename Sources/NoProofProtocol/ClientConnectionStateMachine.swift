@@ -90,7 +90,7 @@ package struct ClientConnectionStateMachine: Sendable {
             }
         case .message:
             let end = frame.flags & FrameFlags.endOK != 0
-            guard isOpen(frame.callID) else { return .none } // abandoned call: drop
+            guard isOpen(frame.callID) else { return .none }  // abandoned call: drop
             if end { remove(frame.callID) }
             return .deliverMessage(callID: frame.callID, payload: frame.payload, endOK: end)
         case .status:
@@ -108,7 +108,8 @@ package struct ClientConnectionStateMachine: Sendable {
         case .pong:
             return .none
         case .goAway:
-            let goAway = (try? frame.payload.readableProto(as: GoAway.self))
+            let goAway =
+                (try? frame.payload.readableProto(as: GoAway.self))
                 ?? GoAway(lastCallID: 0, code: StatusCode.unavailable.rawValue, message: "server sent GOAWAY")
             let code = StatusCode(rawValue: goAway.code)
             let reason = RPCError(code == .ok ? .unavailable : code, goAway.message)

@@ -13,9 +13,13 @@ package enum ProtocolError: Error, Hashable, Sendable {
         case let .frameTooLarge(length, limit):
             RPCError(.resourceExhausted, "frame payload of \(length) bytes exceeds the limit of \(limit) bytes; split the request or raise max_frame_size")
         case let .frameTooLargeBeforeAuthentication(length, limit, maxFrameSize):
-            RPCError(.resourceExhausted, "frame payload of \(length) bytes exceeds the limit of \(limit) bytes for a connection that has not authenticated; authenticate with /noproof.v1.Session/Authenticate first (then frames up to max_frame_size \(maxFrameSize) bytes are accepted)")
+            RPCError(
+                .resourceExhausted,
+                "frame payload of \(length) bytes exceeds the limit of \(limit) bytes for a connection that has not authenticated; authenticate with /noproof.v1.Session/Authenticate first (then frames up to max_frame_size \(maxFrameSize) bytes are accepted)"
+            )
         case let .unknownFrameType(type):
-            RPCError(.unimplemented, "unknown frame type 0x\(String(type, radix: 16)); this server speaks protocol version \(Preface.version) (docs/PROTOCOL.md)")
+            RPCError(
+                .unimplemented, "unknown frame type 0x\(String(type, radix: 16)); this server speaks protocol version \(Preface.version) (docs/PROTOCOL.md)")
         case let .truncatedFrame(have, need):
             RPCError(.invalidArgument, "truncated frame: the connection closed after \(have) of \(need) bytes")
         }

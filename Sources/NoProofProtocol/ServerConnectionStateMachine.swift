@@ -105,16 +105,18 @@ package struct ServerConnectionStateMachine: Sendable {
             return .acceptPreface
         case .notNoProof:
             state = .closed
-            return .refusePreface(GoAway(
-                lastCallID: 0, code: StatusCode.invalidArgument.rawValue,
-                message: "not a NoProof client: a connection must start with the 8 bytes 'NOPROOF' 0x0\(Preface.version) (docs/PROTOCOL.md)"
-            ))
+            return .refusePreface(
+                GoAway(
+                    lastCallID: 0, code: StatusCode.invalidArgument.rawValue,
+                    message: "not a NoProof client: a connection must start with the 8 bytes 'NOPROOF' 0x0\(Preface.version) (docs/PROTOCOL.md)"
+                ))
         case .unsupportedVersion(let version):
             state = .closed
-            return .refusePreface(GoAway(
-                lastCallID: 0, code: StatusCode.failedPrecondition.rawValue,
-                message: "protocol version \(version) is not supported; this server speaks version \(Preface.version)"
-            ))
+            return .refusePreface(
+                GoAway(
+                    lastCallID: 0, code: StatusCode.failedPrecondition.rawValue,
+                    message: "protocol version \(version) is not supported; this server speaks version \(Preface.version)"
+                ))
         }
     }
 
@@ -181,8 +183,9 @@ package struct ServerConnectionStateMachine: Sendable {
             state = .closed
             return .close
         case .active(let open):
-            let goAway = GoAway(lastCallID: open.highestCallID, code: StatusCode.ok.rawValue,
-                                message: "server is shutting down; calls in progress will finish, reconnect for new calls")
+            let goAway = GoAway(
+                lastCallID: open.highestCallID, code: StatusCode.ok.rawValue,
+                message: "server is shutting down; calls in progress will finish, reconnect for new calls")
             if open.calls.isEmpty {
                 state = .closed
                 return .goAway(goAway, closeNow: true)
@@ -201,8 +204,10 @@ package struct ServerConnectionStateMachine: Sendable {
         switch state {
         case .active(let open) where open.calls.isEmpty:
             state = .closed
-            return .goAway(GoAway(lastCallID: open.highestCallID, code: StatusCode.ok.rawValue,
-                                  message: "closing idle connection after \(description) without calls"), closeNow: true)
+            return .goAway(
+                GoAway(
+                    lastCallID: open.highestCallID, code: StatusCode.ok.rawValue,
+                    message: "closing idle connection after \(description) without calls"), closeNow: true)
         case .awaitingPreface:
             state = .closed
             return .close
@@ -216,28 +221,36 @@ package struct ServerConnectionStateMachine: Sendable {
     package mutating func handshakeTimedOut(after description: String, received: Int) -> Action {
         guard case .awaitingPreface = state else { return .none }
         state = .closed
-        return .refusePreface(GoAway(
-            lastCallID: 0, code: StatusCode.deadlineExceeded.rawValue,
-            message: "connection preface not received within \(description) (got \(received) of \(Preface.length) bytes); closing the connection"
-        ))
+        return .refusePreface(
+            GoAway(
+                lastCallID: 0, code: StatusCode.deadlineExceeded.rawValue,
+                message: "connection preface not received within \(description) (got \(received) of \(Preface.length) bytes); closing the connection"
+            ))
     }
 
     /// A frame started arriving but was not complete within the frame timeout (slow-loris).
     package mutating func frameTimedOut(after description: String, have: Int, need: Int) -> Action {
-        fail(RPCError(.deadlineExceeded,
-                      "frame not completed within \(description) of its first byte (got \(have) of \(need) bytes); a sender this slow is disconnected"))
+        fail(
+            RPCError(
+                .deadlineExceeded,
+                "frame not completed within \(description) of its first byte (got \(have) of \(need) bytes); a sender this slow is disconnected"))
     }
 
     /// The peer does not read its answers: more than `limit` bytes are waiting for it.
     package mutating func answersNotRead(pending: Int, limit: Int) -> Action {
-        fail(RPCError(.resourceExhausted,
-                      "the client is not reading its answers: \(pending) bytes waiting, over the limit of \(limit); closing the connection"))
+        fail(
+            RPCError(
+                .resourceExhausted,
+                "the client is not reading its answers: \(pending) bytes waiting, over the limit of \(limit); closing the connection"))
     }
 
     /// The connection did not authenticate within the authentication timeout.
     package mutating func authenticationTimedOut(after description: String) -> Action {
-        fail(RPCError(.unauthenticated,
-                      "authenticate within \(description) of connecting (/noproof.v1.Session/Authenticate, or a registered client certificate); closing the connection"))
+        fail(
+            RPCError(
+                .unauthenticated,
+                "authenticate within \(description) of connecting (/noproof.v1.Session/Authenticate, or a registered client certificate); closing the connection"
+            ))
     }
 
     /// The server has no room for this connection's frame or answers (server-wide memory quota).
@@ -282,8 +295,9 @@ package struct ServerConnectionStateMachine: Sendable {
         switch state {
         case .active(let open), .draining(let open):
             state = .closed
-            return .failConnection(GoAway(lastCallID: open.highestCallID, code: error.code.rawValue, message: error.message),
-                                   openCalls: Array(open.calls))
+            return .failConnection(
+                GoAway(lastCallID: open.highestCallID, code: error.code.rawValue, message: error.message),
+                openCalls: Array(open.calls))
         case .awaitingPreface:
             state = .closed
             return .failConnection(GoAway(lastCallID: 0, code: error.code.rawValue, message: error.message), openCalls: [])
@@ -311,7 +325,8 @@ package struct ServerConnectionStateMachine: Sendable {
             return open.calls.contains(frame.callID) ? .cancelCall(callID: frame.callID) : .none
         case .ping:
             guard frame.payload.readableBytes == 8 else {
-                return failing(RPCError(.invalidArgument, "PING payload must be exactly 8 bytes, got \(frame.payload.readableBytes)"), open: open, draining: draining)
+                return failing(
+                    RPCError(.invalidArgument, "PING payload must be exactly 8 bytes, got \(frame.payload.readableBytes)"), open: open, draining: draining)
             }
             return .sendPong(frame.payload)
         case .pong:
@@ -337,7 +352,8 @@ package struct ServerConnectionStateMachine: Sendable {
         }
         open.highestCallID = max(open.highestCallID, callID)
         if draining {
-            return .rejectCall(callID: callID, RPCError(.unavailable, "this connection takes no new calls (it is closing after a GOAWAY); reconnect and retry the call"))
+            return .rejectCall(
+                callID: callID, RPCError(.unavailable, "this connection takes no new calls (it is closing after a GOAWAY); reconnect and retry the call"))
         }
         let call: CallFrame
         do {
@@ -350,7 +366,11 @@ package struct ServerConnectionStateMachine: Sendable {
             var size = 0
             for entry in header.metadata.entries { size += entry.key.utf8.count + entry.value.utf8.count }
             if size > configuration.maxMetadataBytes {
-                return .rejectCall(callID: callID, RPCError(.resourceExhausted, "call metadata is \(size) bytes (keys and values), over the limit of \(configuration.maxMetadataBytes) bytes; send less metadata"))
+                return .rejectCall(
+                    callID: callID,
+                    RPCError(
+                        .resourceExhausted,
+                        "call metadata is \(size) bytes (keys and values), over the limit of \(configuration.maxMetadataBytes) bytes; send less metadata"))
             }
         }
         guard let method = methods.resolve(path: header.method, id: header.methodID) else {
@@ -358,10 +378,19 @@ package struct ServerConnectionStateMachine: Sendable {
             return .rejectCall(callID: callID, RPCError(.unimplemented, "unknown \(what); list methods with /noproof.v1.Reflection/ListMethods"))
         }
         if method.requiresAuthentication, configuration.authenticationRequired, open.unit == nil {
-            return .rejectCall(callID: callID, RPCError(.unauthenticated, "\(method.path) needs an authenticated connection: call /noproof.v1.Session/Authenticate with the unit's credential first"), method: method)
+            return .rejectCall(
+                callID: callID,
+                RPCError(
+                    .unauthenticated, "\(method.path) needs an authenticated connection: call /noproof.v1.Session/Authenticate with the unit's credential first"
+                ), method: method)
         }
         if open.calls.count >= configuration.maxConcurrentCalls {
-            return .rejectCall(callID: callID, RPCError(.resourceExhausted, "too many calls in progress on this connection (limit \(configuration.maxConcurrentCalls)); wait for answers or open another connection"), method: method)
+            return .rejectCall(
+                callID: callID,
+                RPCError(
+                    .resourceExhausted,
+                    "too many calls in progress on this connection (limit \(configuration.maxConcurrentCalls)); wait for answers or open another connection"),
+                method: method)
         }
         open.calls.insert(callID)
         return .startCall(StartCall(callID: callID, method: method, header: header, request: call.request))

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import NoProofDomain
@@ -31,7 +31,8 @@ package final class DataFolderLock: Sendable {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
-            throw NoProofError(.conflict, "the data folder \(directory.path) is in use\(owner.isEmpty ? "" : " by \(owner)"); stop it first or use it through the server")
+            throw NoProofError(
+                .conflict, "the data folder \(directory.path) is in use\(owner.isEmpty ? "" : " by \(owner)"); stop it first or use it through the server")
         }
         let text = "\(holder) (pid \(getpid()))\n"
         _ = ftruncate(descriptor, 0)

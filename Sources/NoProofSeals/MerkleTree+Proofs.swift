@@ -22,8 +22,10 @@ extension MerkleTree {
 
     /// PATH(m, D[0:n]) of RFC 9162 §2.1.3.1: the sibling hashes from leaf `index` up to the root
     /// of the tree of the first `size` leaves. `subtree(start, end)` gives MTH(D[start:end]).
-    package static func inclusionPath(index: UInt64, size: UInt64,
-                                      subtree: (UInt64, UInt64) throws -> [UInt8]) rethrows -> [[UInt8]] {
+    package static func inclusionPath(
+        index: UInt64, size: UInt64,
+        subtree: (UInt64, UInt64) throws -> [UInt8]
+    ) rethrows -> [[UInt8]] {
         precondition(index < size)
         var path: [[UInt8]] = []
         func walk(_ m: UInt64, _ start: UInt64, _ end: UInt64) throws {
@@ -44,8 +46,10 @@ extension MerkleTree {
 
     /// PROOF(m, D[0:n]) of RFC 9162 §2.1.4.1: the consistency proof between the tree of the first
     /// `first` leaves and that of the first `second`. Empty when `first` is 0 or equals `second`.
-    package static func consistencyProof(first: UInt64, second: UInt64,
-                                         subtree: (UInt64, UInt64) throws -> [UInt8]) rethrows -> [[UInt8]] {
+    package static func consistencyProof(
+        first: UInt64, second: UInt64,
+        subtree: (UInt64, UInt64) throws -> [UInt8]
+    ) rethrows -> [[UInt8]] {
         precondition(first <= second)
         if first == 0 || first == second { return [] }
         var proof: [[UInt8]] = []
@@ -98,8 +102,10 @@ extension MerkleTree {
 
     /// Whether `proof` shows the tree of `first` leaves with root `firstRoot` is a prefix of the
     /// tree of `second` leaves with root `secondRoot` (RFC 9162 §2.1.4.2).
-    package static func verifyConsistency(first: UInt64, second: UInt64, firstRoot: [UInt8], secondRoot: [UInt8],
-                                          proof: [[UInt8]]) -> Bool {
+    package static func verifyConsistency(
+        first: UInt64, second: UInt64, firstRoot: [UInt8], secondRoot: [UInt8],
+        proof: [[UInt8]]
+    ) -> Bool {
         if first > second { return false }
         if first == second { return proof.isEmpty && firstRoot == secondRoot }
         if first == 0 { return proof.isEmpty }

@@ -25,8 +25,10 @@ package struct ProofStatusStatement: Hashable, Sendable {
     package var reason: String
     package var checkedAtMillis: Int64
 
-    package init(proofDigest: [UInt8], proofSerial: String, licenceID: String, proofVersion: UInt32, status: String,
-                 currentVersion: UInt32, changedAtMillis: Int64, reason: String, checkedAtMillis: Int64) {
+    package init(
+        proofDigest: [UInt8], proofSerial: String, licenceID: String, proofVersion: UInt32, status: String,
+        currentVersion: UInt32, changedAtMillis: Int64, reason: String, checkedAtMillis: Int64
+    ) {
         self.proofDigest = proofDigest
         self.proofSerial = proofSerial
         self.licenceID = licenceID

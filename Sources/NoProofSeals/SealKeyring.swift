@@ -60,8 +60,9 @@ package final class SealKeyring: Sendable {
         let root = MerkleTree.root(leaves[...])
         let signature = Array(try! entry.key.signature(for: Seal.batchDomain + root))
         return MerkleTree.paths(leaves).enumerated().map { index, path in
-            Seal(keyID: entry.published.id, signature: signature, leafIndex: UInt32(index),
-                 batchSize: UInt32(leaves.count), path: path)
+            Seal(
+                keyID: entry.published.id, signature: signature, leafIndex: UInt32(index),
+                batchSize: UInt32(leaves.count), path: path)
         }
     }
 
@@ -92,11 +93,14 @@ package final class SealKeyring: Sendable {
         for name in names.sorted() where name.hasSuffix(".pub.json") {
             let file = folder.appendingPathComponent(name)
             guard let data = try? Data(contentsOf: file), let stored = try? JSONDecoder().decode(RetiredFile.self, from: data),
-                  let kind = SealKind(rawValue: stored.kind), let raw = Data(base64Encoded: stored.publicKey), raw.count == 32 else {
+                let kind = SealKind(rawValue: stored.kind), let raw = Data(base64Encoded: stored.publicKey), raw.count == 32
+            else {
                 throw SealError("retired seal key \(file.path) is unreadable; restore it from the seal folder's backup")
             }
-            retired.append(SealPublicKey(id: stored.id, kind: kind, publicKey: Array(raw), validFromMillis: stored.validFromMillis,
-                                         validToMillis: stored.validToMillis))
+            retired.append(
+                SealPublicKey(
+                    id: stored.id, kind: kind, publicKey: Array(raw), validFromMillis: stored.validFromMillis,
+                    validToMillis: stored.validToMillis))
         }
         return retired
     }
@@ -109,7 +113,8 @@ package final class SealKeyring: Sendable {
     /// key over the old file, whose private half is so overwritten. A crash between the two leaves
     /// the old key in force.
     package static func prepareRotation(directory: URL, kind: SealKind, now: Date = Date()) throws(SealError)
-        -> (old: SealPublicKey, new: SealPublicKey) {
+        -> (old: SealPublicKey, new: SealPublicKey)
+    {
         try checkOwnerOnly(directory.path, what: "seal key folder", chmod: "700")
         let file = directory.appendingPathComponent("\(kind.rawValue).key.json")
         guard FileManager.default.fileExists(atPath: file.path) else {
@@ -131,8 +136,9 @@ package final class SealKeyring: Sendable {
             throw SealError("cannot create \(retiredFolder.path): \(error.localizedDescription)")
         }
         let ended = Int64(now.timeIntervalSince1970 * 1000)
-        let record = RetiredFile(kind: kind.rawValue, id: old.id, publicKey: Data(old.publicKey).base64EncodedString(),
-                                 validFromMillis: old.validFromMillis, validToMillis: ended, reason: reason)
+        let record = RetiredFile(
+            kind: kind.rawValue, id: old.id, publicKey: Data(old.publicKey).base64EncodedString(),
+            validFromMillis: old.validFromMillis, validToMillis: ended, reason: reason)
         guard let data = try? JSONEncoder().encode(record) else { throw SealError("cannot encode the retired key") }
         let retiredFile = retiredFolder.appendingPathComponent("\(old.id).pub.json")
         if !FileManager.default.fileExists(atPath: retiredFile.path) { try writeNewKeyFile(retiredFile, data: data) }
@@ -149,7 +155,8 @@ package final class SealKeyring: Sendable {
 
     /// Both steps at once (tests, tools without an audit trail).
     package static func rotate(directory: URL, kind: SealKind, reason: String, now: Date = Date()) throws(SealError)
-        -> (old: SealPublicKey, new: SealPublicKey) {
+        -> (old: SealPublicKey, new: SealPublicKey)
+    {
         let keys = try prepareRotation(directory: directory, kind: kind, now: now)
         try completeRotation(directory: directory, kind: kind, old: keys.old, reason: reason, now: now)
         return keys
@@ -174,7 +181,8 @@ package final class SealKeyring: Sendable {
         }
         let mode = Int(info.st_mode) & 0o777
         guard mode & 0o077 == 0 else {
-            throw SealError("the \(what) \(path) is accessible to group or others (mode \(String(mode, radix: 8))); refusing to start: run chmod \(chmod) \(path)")
+            throw SealError(
+                "the \(what) \(path) is accessible to group or others (mode \(String(mode, radix: 8))); refusing to start: run chmod \(chmod) \(path)")
         }
         guard info.st_uid == geteuid() else {
             throw SealError("the \(what) \(path) belongs to user \(info.st_uid), not to the server's user \(geteuid()); run: chown \(geteuid()) \(path)")
@@ -189,8 +197,12 @@ package final class SealKeyring: Sendable {
                 throw SealError("seal key \(file.path) is not a \(kind.rawValue) key file")
             }
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-            return (key, SealPublicKey(id: keyID(key.publicKey, kind: kind), kind: kind,
-                                       publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: stored.createdAtMillis))
+            return (
+                key,
+                SealPublicKey(
+                    id: keyID(key.publicKey, kind: kind), kind: kind,
+                    publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: stored.createdAtMillis)
+            )
         } catch let error as SealError {
             throw error
         } catch {
@@ -209,8 +221,12 @@ package final class SealKeyring: Sendable {
             throw SealError("cannot encode seal key: \(error)")
         }
         try writeNewKeyFile(file, data: data)
-        return (key, SealPublicKey(id: keyID(key.publicKey, kind: kind), kind: kind,
-                                   publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: created))
+        return (
+            key,
+            SealPublicKey(
+                id: keyID(key.publicKey, kind: kind), kind: kind,
+                publicKey: Array(key.publicKey.rawRepresentation), validFromMillis: created)
+        )
     }
 
     /// Writes a new key file owner-only from the first byte (O_EXCL: never overwrite a key), syncs

@@ -27,8 +27,11 @@ package struct SealVerifier: Sendable {
         if seal.path.isEmpty, seal.batchSize <= 1 {
             signed = body
         } else {
-            guard let root = MerkleTree.root(leaf: MerkleTree.leafHash(body), index: seal.leafIndex,
-                                             size: seal.batchSize, path: seal.path) else {
+            guard
+                let root = MerkleTree.root(
+                    leaf: MerkleTree.leafHash(body), index: seal.leafIndex,
+                    size: seal.batchSize, path: seal.path)
+            else {
                 throw SealError("the batch inclusion path is malformed")
             }
             signed = Seal.batchDomain + root

@@ -50,8 +50,9 @@ package final class AuthenticationThrottle: Sendable {
                 guard let entry = entries[key], entry.blockedUntil > moment else { continue }
                 let wait = (entry.blockedUntil - moment).nanoseconds
                 let millis = (wait + 999_999) / 1_000_000
-                return RPCError(.resourceExhausted,
-                                "too many failed authentications \(what) (\(entry.failures) in a row); retry after \(millis) ms (the wait doubles with each failure)")
+                return RPCError(
+                    .resourceExhausted,
+                    "too many failed authentications \(what) (\(entry.failures) in a row); retry after \(millis) ms (the wait doubles with each failure)")
             }
             return nil
         }

@@ -31,7 +31,9 @@ package struct CallContext: Sendable {
             throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
         }
         if unit.isCitizenPortal {
-            throw RPCError(.permissionDenied, "a citizen-portal credential may only call the citizen portal's methods (/noproof.v1.Supervision/WhoLooked), not \(method.path)")
+            throw RPCError(
+                .permissionDenied,
+                "a citizen-portal credential may only call the citizen portal's methods (/noproof.v1.Supervision/WhoLooked), not \(method.path)")
         }
         return unit
     }
@@ -42,7 +44,10 @@ package struct CallContext: Sendable {
             throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
         }
         guard unit.isCitizenPortal else {
-            throw RPCError(.permissionDenied, "only the citizen portal's credential (role \(AuthenticatedUnit.citizenPortalRole)) may call \(method.path); this connection acts for \(unit.unitName) (\(unit.unitCode))")
+            throw RPCError(
+                .permissionDenied,
+                "only the citizen portal's credential (role \(AuthenticatedUnit.citizenPortalRole)) may call \(method.path); this connection acts for \(unit.unitName) (\(unit.unitCode))"
+            )
         }
         return unit
     }

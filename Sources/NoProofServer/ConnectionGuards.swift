@@ -21,8 +21,9 @@ package final class ConnectionGuards: Sendable {
     /// The guards `configuration` asks for.
     package convenience init(configuration: ServerConfiguration, now: @escaping @Sendable () -> NIODeadline = { .now() }) {
         self.init(
-            admission: ConnectionAdmission(maxConnections: configuration.maxConnections,
-                                           maxConnectionsPerSource: configuration.maxConnectionsPerSource),
+            admission: ConnectionAdmission(
+                maxConnections: configuration.maxConnections,
+                maxConnectionsPerSource: configuration.maxConnectionsPerSource),
             memory: configuration.memoryQuotaBytes.map { MemoryQuota(limit: $0) },
             throttle: configuration.authenticationThrottle.map { AuthenticationThrottle(policy: $0, now: now) }
         )

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The default server-wide connection cap, from the process's file-descriptor limit: a
@@ -18,11 +18,11 @@ package enum FileDescriptorBudget {
     /// The soft RLIMIT_NOFILE (nil when unlimited or unknown).
     package static func softLimit() -> Int? {
         #if canImport(Glibc)
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
-        return Int(clamping: limit.rlim_cur)
+            var limit = rlimit()
+            guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+            return Int(clamping: limit.rlim_cur)
         #else
-        return nil
+            return nil
         #endif
     }
 

@@ -81,12 +81,15 @@ package final class NoProofServer: Service, Sendable {
                         // Out of file descriptors (EMFILE, ENFILE) or memory, accept fails: say so
                         // (rate-limited) and back off for a second instead of spinning. The
                         // future-based bind does not add NIO's AcceptBackoffHandler by itself.
-                        try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
-                            guards.acceptLog.warning(logger, "accept failed: cannot take new connections; backing off 1 s", metadata: [
-                                "error": "\(error)", "hint": "out of file descriptors? raise `ulimit -n` or lower --max-connections",
-                            ])
-                            return .seconds(1)
-                        })
+                        try channel.pipeline.syncOperations.addHandler(
+                            AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
+                                guards.acceptLog.warning(
+                                    logger, "accept failed: cannot take new connections; backing off 1 s",
+                                    metadata: [
+                                        "error": "\(error)", "hint": "out of file descriptors? raise `ulimit -n` or lower --max-connections",
+                                    ])
+                                return .seconds(1)
+                            })
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeListenerHandler())
                     }
                 }

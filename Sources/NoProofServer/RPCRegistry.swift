@@ -14,8 +14,11 @@ package struct RPCRegistry: Sendable {
         case inline(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator) throws -> Answer)
         /// Starts on the event loop and answers later, from any thread, through the completion
         /// (e.g. after a batched durable write), without a task per call.
-        case callback(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator,
-                                 _ complete: @escaping @Sendable (Result<Answer, Error>) -> Void) -> Void)
+        case callback(
+            @Sendable (
+                _ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator,
+                _ complete: @escaping @Sendable (Result<Answer, Error>) -> Void
+            ) -> Void)
         /// Runs in a task.
         case unary(@Sendable (_ request: ByteBuffer, _ context: CallContext, _ allocator: ByteBufferAllocator) async throws -> Answer)
         /// Runs in a task and sends any number of messages before its STATUS.
@@ -34,10 +37,12 @@ package struct RPCRegistry: Sendable {
         _ method: MethodDescriptor, _ request: Request.Type, _ response: Response.Type,
         _ body: @escaping @Sendable (Request, CallContext) throws -> Response
     ) {
-        add(method, .inline { bytes, context, allocator in
-            let answer = try body(try Self.admit(Self.decode(Request.self, from: bytes), context), context)
-            return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
-        })
+        add(
+            method,
+            .inline { bytes, context, allocator in
+                let answer = try body(try Self.admit(Self.decode(Request.self, from: bytes), context), context)
+                return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
+            })
     }
 
     /// A unary method that starts on the event loop and answers through `respond`, which may be
@@ -49,17 +54,19 @@ package struct RPCRegistry: Sendable {
         _ body: @escaping @Sendable (Request, CallContext, _ respond: @escaping @Sendable (Result<Response, Error>) -> Void) throws -> Void
     ) {
         if stages { staged.insert(method.id) }
-        add(method, .callback { bytes, context, allocator, complete in
-            do {
-                let decoded = try Self.decode(Request.self, from: bytes)
-                context.stamps?.mark(.decoded)
-                try body(try Self.admit(decoded, context), context) { result in
-                    complete(result.map { Self.encodeFinal($0, callID: context.callID, allocator: allocator) })
+        add(
+            method,
+            .callback { bytes, context, allocator, complete in
+                do {
+                    let decoded = try Self.decode(Request.self, from: bytes)
+                    context.stamps?.mark(.decoded)
+                    try body(try Self.admit(decoded, context), context) { result in
+                        complete(result.map { Self.encodeFinal($0, callID: context.callID, allocator: allocator) })
+                    }
+                } catch {
+                    complete(.failure(error))
                 }
-            } catch {
-                complete(.failure(error))
-            }
-        })
+            })
     }
 
     /// A unary method run in its own task (may await storage, other services...). `beforeDecoding`
@@ -70,12 +77,14 @@ package struct RPCRegistry: Sendable {
         beforeDecoding: (@Sendable (_ request: [UInt8], CallContext) throws -> Void)? = nil,
         _ body: @escaping @Sendable (Request, CallContext) async throws -> Response
     ) {
-        add(method, .unary { bytes, context, allocator in
-            // The only copy of a request, for the few methods that look at the bytes first (imports).
-            if let beforeDecoding { try beforeDecoding(Array(bytes.readableBytesView), context) }
-            let answer = try await body(try Self.admit(Self.decode(Request.self, from: bytes), context), context)
-            return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
-        })
+        add(
+            method,
+            .unary { bytes, context, allocator in
+                // The only copy of a request, for the few methods that look at the bytes first (imports).
+                if let beforeDecoding { try beforeDecoding(Array(bytes.readableBytesView), context) }
+                let answer = try await body(try Self.admit(Self.decode(Request.self, from: bytes), context), context)
+                return Self.encodeFinal(answer, callID: context.callID, allocator: allocator)
+            })
     }
 
     /// A server-streaming method: `body` sends messages through the writer, then returns (OK) or throws.
@@ -84,9 +93,11 @@ package struct RPCRegistry: Sendable {
         _ body: @escaping @Sendable (Request, CallContext, ServerStreamWriter<Response>) async throws -> Void
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not declared server-streaming")
-        add(method, .serverStreaming { bytes, context, sink in
-            try await body(try Self.admit(Self.decode(Request.self, from: bytes), context), context, ServerStreamWriter(sink: sink))
-        })
+        add(
+            method,
+            .serverStreaming { bytes, context, sink in
+                try await body(try Self.admit(Self.decode(Request.self, from: bytes), context), context, ServerStreamWriter(sink: sink))
+            })
     }
 
     func implementation(for id: UInt32) -> Implementation? { implementations[id] }

@@ -9,8 +9,9 @@ extension ServerConnectionHandler {
         logger: Logger, statistics: ServerStatistics, sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil
     ) throws {
         let management = ServerConnectionManagementHandler(configuration: configuration, logger: logger)
-        let handler = ServerConnectionHandler(configuration: configuration, registry: registry, logger: logger, statistics: statistics,
-                                              sessions: sessions, guards: guards, management: management)
+        let handler = ServerConnectionHandler(
+            configuration: configuration, registry: registry, logger: logger, statistics: statistics,
+            sessions: sessions, guards: guards, management: management)
         try pipeline.addHandler(handler)
         try pipeline.addHandler(management)
     }

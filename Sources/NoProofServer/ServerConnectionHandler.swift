@@ -74,9 +74,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     /// When the last socket read arrived (uptime nanoseconds): a CALL frame's "received" stamp.
     private var lastReadNanos: UInt64 = 0
 
-    init(configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
-         sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil,
-         management: ServerConnectionManagementHandler) {
+    init(
+        configuration: ServerConfiguration, registry: RPCRegistry, logger: Logger, statistics: ServerStatistics,
+        sessions: LiveSessions = LiveSessions(), guards: ConnectionGuards? = nil,
+        management: ServerConnectionManagementHandler
+    ) {
         self.configuration = configuration
         self.guards = guards ?? ConnectionGuards(configuration: configuration)
         self.management = management
@@ -85,9 +87,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         self.statistics = statistics
         self.sessions = sessions
         self.stateMachine = ServerConnectionStateMachine(
-            configuration: .init(maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
-                                 authenticationRequired: configuration.authenticationRequired,
-                                 maxMetadataBytes: configuration.maxMetadataBytes),
+            configuration: .init(
+                maxConcurrentCalls: configuration.maxConcurrentCallsPerConnection,
+                authenticationRequired: configuration.authenticationRequired,
+                maxMetadataBytes: configuration.maxMetadataBytes),
             methods: registry.methods
         )
         self.decoder = FrameDecoder(maxPayload: configuration.initialMaxFramePayload)
@@ -128,13 +131,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     /// Logged as a warning at most once per 10 s with the number not logged.
     private func refuseConnection(_ refusal: ConnectionAdmission.Refusal, context: ChannelHandlerContext) {
         statistics.connectionRefused()
-        guards.refusedLog.warning(logger, "connection refused: over a connection cap", metadata: [
-            "reason": "\(refusal.message)", "open": "\(guards.admission.openConnections)",
-        ])
+        guards.refusedLog.warning(
+            logger, "connection refused: over a connection cap",
+            metadata: [
+                "reason": "\(refusal.message)", "open": "\(guards.admission.openConnections)",
+            ])
         var buffer = context.channel.allocator.buffer(capacity: 256)
         buffer.writeBytes(Preface.bytes)
-        buffer.writeFrame(type: .goAway, callID: 0,
-                          message: GoAway(lastCallID: 0, code: StatusCode.resourceExhausted.rawValue, message: refusal.message))
+        buffer.writeFrame(
+            type: .goAway, callID: 0,
+            message: GoAway(lastCallID: 0, code: StatusCode.resourceExhausted.rawValue, message: refusal.message))
         write(buffer, context: context)
         close(context: context)
     }
@@ -231,10 +237,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
 
     private func memoryQuotaExceeded(_ memory: MemoryQuota, what: String, context: ChannelHandlerContext) {
         statistics.connectionClosedForMemoryQuota()
-        let message = "server memory for unfinished frames and unread answers is at its quota (\(memory.limit) bytes); \(what) does not fit: retry later, with backoff, or send smaller frames"
-        guards.memoryLog.warning(logger, "connection closed: memory quota reached", metadata: [
-            "what": "\(what)", "reserved": "\(memory.reservedBytes)", "quota": "\(memory.limit)",
-        ])
+        let message =
+            "server memory for unfinished frames and unread answers is at its quota (\(memory.limit) bytes); \(what) does not fit: retry later, with backoff, or send smaller frames"
+        guards.memoryLog.warning(
+            logger, "connection closed: memory quota reached",
+            metadata: [
+                "what": "\(what)", "reserved": "\(memory.reservedBytes)", "quota": "\(memory.limit)",
+            ])
         perform(stateMachine.memoryQuotaExceeded(message), context: context)
     }
 
@@ -258,7 +267,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             if context.channel.isWritable || decoder.bufferedBytes == 0 {
                 inputClosed(context: context)
             } else {
-                inputClosedWhilePaused = true // complete frames may still be waiting
+                inputClosedWhilePaused = true  // complete frames may still be waiting
             }
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -371,7 +380,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             return
         }
         let now = context.eventLoop.now
-        let deadline = start.header.timeoutMicros > 0
+        let deadline =
+            start.header.timeoutMicros > 0
             ? now + .microseconds(Int64(clamping: start.header.timeoutMicros)) : nil
         // Per-call metadata only when something will read it: setting it copies the metadata
         // dictionary, which measured ~6% of a lookup's server CPU at info level.
@@ -400,8 +410,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
                 guard statistics.tryStartCall(limit: limit) else {
                     statistics.callShed()
                     configuration.callObserver?.callRefused(methodPath: start.method.path, status: .unavailable)
-                    writeStatus(RPCError(.unavailable, "server overloaded: \(limit) calls in progress on this server (its limit); retry after 100 ms, with backoff"),
-                                callID: callID, context: context)
+                    writeStatus(
+                        RPCError(.unavailable, "server overloaded: \(limit) calls in progress on this server (its limit); retry after 100 ms, with backoff"),
+                        callID: callID, context: context)
                     perform(stateMachine.callFinished(callID), context: context)
                     return
                 }
@@ -420,7 +431,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             calls[callID] = RunningCall(counted: counted, stamps: stamps)
             let deliver = answerDelivery(bound)
             body(payload, callContext, allocator) { answer in deliver(callID, answer) }
-            guard calls[callID] != nil else { return } // answered synchronously
+            guard calls[callID] != nil else { return }  // answered synchronously
         case .unary(let body):
             var call = RunningCall(counted: counted)
             let deliver = answerDelivery(bound)
@@ -478,7 +489,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     /// A call's work ended (on the event loop); the caller flushes. Returns the call's stamps, its
     /// answer's write marked, when its stages are recorded.
     private func taskFinished(_ callID: UInt32, _ answer: Result<ByteBuffer, Error>) -> CallStamps? {
-        guard let context, let call = removeCall(callID) else { return nil } // cancelled or timed out
+        guard let context, let call = removeCall(callID) else { return nil }  // cancelled or timed out
         finishCall(callID, answer, context: context)
         guard let stamps = call.stamps else { return nil }
         stamps.mark(.answered)
@@ -490,8 +501,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         case .success(let frame) where frame.readableBytes > 0:
             // No frame larger than the max_frame_size the client was told (it would refuse it).
             if frame.readableBytes - Frame.headerLength > configuration.maxFramePayload {
-                writeStatus(Self.answerTooLarge(frame.readableBytes - Frame.headerLength, limit: configuration.maxFramePayload),
-                            callID: callID, context: context)
+                writeStatus(
+                    Self.answerTooLarge(frame.readableBytes - Frame.headerLength, limit: configuration.maxFramePayload),
+                    callID: callID, context: context)
             } else {
                 statistics.callEnded(ok: true)
                 write(frame, context: context)
@@ -528,8 +540,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         guard let context, let call = removeCall(callID) else { return }
         call.task?.cancel()
         logger.debug("deadline exceeded", metadata: ["call": "\(callID)"])
-        writeStatus(RPCError(.deadlineExceeded, "the call did not finish within its deadline; the server stopped working on it"),
-                    callID: callID, context: context)
+        writeStatus(
+            RPCError(.deadlineExceeded, "the call did not finish within its deadline; the server stopped working on it"),
+            callID: callID, context: context)
         perform(stateMachine.callFinished(callID), context: context)
         scheduleFlush(context: context)
     }
@@ -540,8 +553,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             return loopBound!.eventLoop.makeFailedFuture(CancellationError())
         }
         if frame.readableBytes - Frame.headerLength > configuration.maxFramePayload {
-            return context.eventLoop.makeFailedFuture(Self.answerTooLarge(frame.readableBytes - Frame.headerLength,
-                                                                          limit: configuration.maxFramePayload))
+            return context.eventLoop.makeFailedFuture(
+                Self.answerTooLarge(
+                    frame.readableBytes - Frame.headerLength,
+                    limit: configuration.maxFramePayload))
         }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(frame), promise: promise)
@@ -585,8 +600,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         switch timeout {
         case .handshakeTimedOut:
             logger.debug("handshake timed out", metadata: ["preface_bytes": "\(prefaceBytes.count)"])
-            perform(stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
-                    context: context)
+            perform(
+                stateMachine.handshakeTimedOut(after: Self.describe(configuration.handshakeTimeout), received: prefaceBytes.count),
+                context: context)
         case .authenticationTimedOut:
             logger.debug("authentication timed out")
             statistics.connectionClosedUnauthenticated()
@@ -623,8 +639,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         for callID in Array(calls.keys) {
             let call = removeCall(callID)
             call?.task?.cancel()
-            writeStatus(RPCError(.unavailable, "server shut down before the call finished; retry on another connection"),
-                        callID: callID, context: context)
+            writeStatus(
+                RPCError(.unavailable, "server shut down before the call finished; retry on another connection"),
+                callID: callID, context: context)
         }
         close(context: context)
     }
@@ -661,7 +678,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         guard !isClosing, !checkingPending, let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes) else { return }
         statistics.pendingAnswerBytesSeen(pending)
         if pending > configuration.maxPendingAnswerBytes {
-            checkingPending = true // the GOAWAY written below must not come back here
+            checkingPending = true  // the GOAWAY written below must not come back here
             logger.debug("peer does not read its answers", metadata: ["pending_bytes": "\(pending)"])
             statistics.connectionClosedForNotReading()
             perform(stateMachine.answersNotRead(pending: pending, limit: configuration.maxPendingAnswerBytes), context: context)

@@ -16,8 +16,10 @@ package struct ServerConnectionManagementStateMachine: Sendable {
         package var keepaliveInterval: TimeAmount
         package var keepaliveTimeout: TimeAmount
 
-        package init(handshakeTimeout: TimeAmount, authenticationTimeout: TimeAmount?, frameTimeout: TimeAmount,
-                     idleTimeout: TimeAmount, keepaliveInterval: TimeAmount, keepaliveTimeout: TimeAmount) {
+        package init(
+            handshakeTimeout: TimeAmount, authenticationTimeout: TimeAmount?, frameTimeout: TimeAmount,
+            idleTimeout: TimeAmount, keepaliveInterval: TimeAmount, keepaliveTimeout: TimeAmount
+        ) {
             self.handshakeTimeout = handshakeTimeout
             self.authenticationTimeout = authenticationTimeout
             self.frameTimeout = frameTimeout
@@ -27,10 +29,11 @@ package struct ServerConnectionManagementStateMachine: Sendable {
         }
 
         package init(_ server: ServerConfiguration) {
-            self.init(handshakeTimeout: server.handshakeTimeout,
-                      authenticationTimeout: server.authenticationRequired ? server.authenticationTimeout : nil,
-                      frameTimeout: server.frameTimeout, idleTimeout: server.idleTimeout,
-                      keepaliveInterval: server.keepaliveInterval, keepaliveTimeout: server.keepaliveTimeout)
+            self.init(
+                handshakeTimeout: server.handshakeTimeout,
+                authenticationTimeout: server.authenticationRequired ? server.authenticationTimeout : nil,
+                frameTimeout: server.frameTimeout, idleTimeout: server.idleTimeout,
+                keepaliveInterval: server.keepaliveInterval, keepaliveTimeout: server.keepaliveTimeout)
         }
     }
 

@@ -13,8 +13,10 @@ package struct ServerTLSConfiguration: Sendable {
 
     /// From certificates and a key in memory (tests, or after `load`).
     /// - Parameter clientCA: trust roots for client certificates; nil = server-side TLS only.
-    package init(certificateChain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey,
-                 clientCA: [NIOSSLCertificate]? = nil) throws {
+    package init(
+        certificateChain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey,
+        clientCA: [NIOSSLCertificate]? = nil
+    ) throws {
         var configuration: TLSConfiguration
         if let clientCA {
             configuration = .makeServerConfigurationWithMTLS(
@@ -24,8 +26,9 @@ package struct ServerTLSConfiguration: Sendable {
             // Tell clients which CA to pick a certificate from.
             configuration.sendCANameList = true
         } else {
-            configuration = .makeServerConfiguration(certificateChain: certificateChain.map { .certificate($0) },
-                                                     privateKey: .privateKey(privateKey))
+            configuration = .makeServerConfiguration(
+                certificateChain: certificateChain.map { .certificate($0) },
+                privateKey: .privateKey(privateKey))
         }
         configuration.minimumTLSVersion = .tlsv12
         // A connection the server closes (GOAWAY, refusal) waits at most this long for the

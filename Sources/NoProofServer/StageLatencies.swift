@@ -138,9 +138,10 @@ package final class StageLatencies: Sendable {
 
     private static func summary(_ stage: Stage, _ histogram: Histogram<UInt64>, sum: UInt64) -> Summary {
         guard histogram.totalCount > 0 else { return Summary(stage: stage, count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, sum: 0) }
-        return Summary(stage: stage, count: histogram.totalCount,
-                       p50: histogram.valueAtPercentile(50), p90: histogram.valueAtPercentile(90),
-                       p99: histogram.valueAtPercentile(99), p999: histogram.valueAtPercentile(99.9),
-                       max: histogram.maxRecorded, sum: sum)
+        return Summary(
+            stage: stage, count: histogram.totalCount,
+            p50: histogram.valueAtPercentile(50), p90: histogram.valueAtPercentile(90),
+            p99: histogram.valueAtPercentile(99), p999: histogram.valueAtPercentile(99.9),
+            max: histogram.maxRecorded, sum: sum)
     }
 }

@@ -79,7 +79,7 @@ final class TLSSessionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         case .refused:
-            return // the connection is already on its way out; its reason was logged
+            return  // the connection is already on its way out; its reason was logged
         case .authenticating, .authenticated, .passing:
             break
         }
@@ -99,7 +99,8 @@ final class TLSSessionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         guard let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate(),
-              let der = try? certificate.toDERBytes() else {
+            let der = try? certificate.toDERBytes()
+        else {
             // The handshake requires a verified certificate, so this does not happen; refuse anyway.
             refuse(RPCError(.unauthenticated, "no client certificate was presented"), context: context)
             return

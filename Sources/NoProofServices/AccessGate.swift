@@ -34,8 +34,10 @@ package final class AccessGate: LookupAccess {
     /// Refusals recorded so far, by kind and reason (metrics read them at scrape time).
     package let refusals = RefusalCounts()
 
-    package init(store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
-                 audit: any AuditTrail, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+    package init(
+        store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
+        audit: any AuditTrail, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+    ) {
         self.store = store
         self.audit = audit
         self.denials = DenialWriter(store: store, logger: logger)
@@ -102,17 +104,25 @@ package final class AccessGate: LookupAccess {
     /// Why this request may not proceed, or nil. The denial record is queued for the unit
     /// store's log (in order); callers that must not answer before it is durable use
     /// `checked(...)` or `decide(...)` and `recorded(_:)`.
-    package func refusal(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                         credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> RPCError? {
-        decide(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
-               credentialID: credentialID, signedInStaff: signedInStaff, holder: holder)?.error
+    package func refusal(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+        credentialID: String = "", signedInStaff: String? = nil, holder: String = ""
+    ) -> RPCError? {
+        decide(
+            unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+            credentialID: credentialID, signedInStaff: signedInStaff, holder: holder)?.error
     }
 
     /// Why this request may not proceed (nil if it may), once the denial record is durable.
-    package func checked(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                         credentialID: String = "", signedInStaff: String? = nil, holder: String = "") async -> RPCError? {
-        guard let refusal = decide(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
-                                   credentialID: credentialID, signedInStaff: signedInStaff, holder: holder) else {
+    package func checked(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+        credentialID: String = "", signedInStaff: String? = nil, holder: String = ""
+    ) async -> RPCError? {
+        guard
+            let refusal = decide(
+                unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+                credentialID: credentialID, signedInStaff: signedInStaff, holder: holder)
+        else {
             return nil
         }
         await recorded(refusal.ticket)
@@ -125,31 +135,39 @@ package final class AccessGate: LookupAccess {
     ///   - credentialID: the connection's credential, for the per-credential limits.
     ///   - signedInStaff: the staff member of a staff credential; `staff` must then be the same person.
     ///   - holder: the holder asked about ("" if not known yet), for the harvesting signals.
-    package func decide(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                        credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> Refusal? {
-        admission(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
-                  credentialID: credentialID, signedInStaff: signedInStaff, holder: holder).refusal
+    package func decide(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+        credentialID: String = "", signedInStaff: String? = nil, holder: String = ""
+    ) -> Refusal? {
+        admission(
+            unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+            credentialID: credentialID, signedInStaff: signedInStaff, holder: holder
+        ).refusal
     }
 
     /// The decision as `decide(...)` makes it; when allowed, the data fields the item's list entry
     /// needs (what the answer may carry: data minimisation).
-    package func admission(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                           credentialID: String = "", signedInStaff: String? = nil, holder: String = "") -> Admission {
+    package func admission(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+        credentialID: String = "", signedInStaff: String? = nil, holder: String = ""
+    ) -> Admission {
         let moment = now()
         guard let unit = try? UnifiedSocialCreditCode.parse(unitCode, field: "unit") else {
             return .refused(Refusal(error: RPCError(.permissionDenied, "the connection's unit \(unitCode) has no item list"), ticket: 0))
         }
         if let problem = staffProblem(unitCode: unitCode, staff: staff, signedInStaff: signedInStaff) {
-            let ticket = record(kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
-                                itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
+            let ticket = record(
+                kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
+                itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
             return .refused(Refusal(error: problem.error, ticket: ticket))
         }
         let versions = lists.withLock { $0[unitCode] ?? [] }
         let disclosure: FieldDisclosure
         switch AccessPolicy.decide(unit: unit, licenceType: typeCode, itemCode: itemCode, at: moment, versions: versions) {
         case .denied(let denial):
-            let ticket = record(kind: .denial, reason: denial.code, message: denial.message, unitCode: unitCode, staff: staff,
-                                itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
+            let ticket = record(
+                kind: .denial, reason: denial.code, message: denial.message, unitCode: unitCode, staff: staff,
+                itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
             return .refused(Refusal(error: RPCError(.permissionDenied, denial.message), ticket: ticket))
         case .allowed(_, let item):
             disclosure = item.proof(typeCode)?.disclosure ?? .identityOnly
@@ -160,8 +178,9 @@ package final class AccessGate: LookupAccess {
         }
         if let (breach, newCase) = outcome {
             if let breach {
-                let ticket = record(kind: .breach, reason: breach.code, message: breach.message, unitCode: unitCode, staff: staff,
-                                    itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
+                let ticket = record(
+                    kind: .breach, reason: breach.code, message: breach.message, unitCode: unitCode, staff: staff,
+                    itemCode: itemCode, caseReference: caseReference, typeCode: typeCode, at: moment)
                 return .refused(Refusal(error: RPCError(.resourceExhausted, breach.message), ticket: ticket))
             }
             let suspicions = detector.withLock {
@@ -179,22 +198,27 @@ package final class AccessGate: LookupAccess {
     /// another method (the normal decision follows). When the acting staff member may not act, the
     /// refusal is theirs and the guidance nil: the list's answer is for the unit's staff. The
     /// denial record (reason `cancelled`, `excluded`, or the staff problem) is queued like any refusal.
-    package func listedNoProof(unitCode: String, staff: String, itemCode: String, caseReference: String, proofCode: String,
-                               signedInStaff: String? = nil) -> (refusal: Refusal, guidance: ProofGuidance?)? {
+    package func listedNoProof(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, proofCode: String,
+        signedInStaff: String? = nil
+    ) -> (refusal: Refusal, guidance: ProofGuidance?)? {
         let moment = now()
         // On every Lookup and Check: the list in force is found under the lock, without copying the
         // unit's versions (they are keyed by unit code, so they are all the unit's own).
         guard let list = lists.withLock({ ItemListVersion.inForce(among: $0[unitCode] ?? [], at: moment) }),
-              let item = list.item(itemCode), let proof = item.proof(proofCode) else { return nil }
+            let item = list.item(itemCode), let proof = item.proof(proofCode)
+        else { return nil }
         let guidance = ProofGuidance(itemCode: itemCode, proof: proof, listVersion: list.version)
         guard let message = guidance.refusal, let token = guidance.refusalToken else { return nil }
         if let problem = staffProblem(unitCode: unitCode, staff: staff, signedInStaff: signedInStaff) {
-            let ticket = record(kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
-                                itemCode: itemCode, caseReference: caseReference, typeCode: proofCode, at: moment)
+            let ticket = record(
+                kind: .denial, reason: problem.reason, message: problem.error.message, unitCode: unitCode, staff: staff,
+                itemCode: itemCode, caseReference: caseReference, typeCode: proofCode, at: moment)
             return (Refusal(error: problem.error, ticket: ticket), nil)
         }
-        let ticket = record(kind: .denial, reason: token, message: message, unitCode: unitCode, staff: staff,
-                            itemCode: itemCode, caseReference: caseReference, typeCode: proofCode, at: moment)
+        let ticket = record(
+            kind: .denial, reason: token, message: message, unitCode: unitCode, staff: staff,
+            itemCode: itemCode, caseReference: caseReference, typeCode: proofCode, at: moment)
         return (Refusal(error: RPCError(.permissionDenied, message), ticket: ticket), guidance)
     }
 
@@ -209,14 +233,32 @@ package final class AccessGate: LookupAccess {
     /// person when the credential is a staff credential.
     private func staffProblem(unitCode: String, staff: String, signedInStaff: String?) -> (reason: String, error: RPCError)? {
         if let signedInStaff, signedInStaff != staff {
-            return ("staff_mismatch", RPCError(.permissionDenied, "this connection is signed in as staff member \(signedInStaff) and cannot act as \(staff.prefix(64)); drop the staff metadata or sign in with that person's own credential"))
+            return (
+                "staff_mismatch",
+                RPCError(
+                    .permissionDenied,
+                    "this connection is signed in as staff member \(signedInStaff) and cannot act as \(staff.prefix(64)); drop the staff metadata or sign in with that person's own credential"
+                )
+            )
         }
         if staff.isEmpty {
-            return ("no_staff", RPCError(.invalidArgument, "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF); 'noproof staff list' shows the unit's staff"))
+            return (
+                "no_staff",
+                RPCError(
+                    .invalidArgument,
+                    "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF); 'noproof staff list' shows the unit's staff"
+                )
+            )
         }
         let role = self.staff.withLock { $0[unitCode]?[staff] }
         guard role != nil else {
-            return ("unknown_staff", RPCError(.permissionDenied, "\(staff.prefix(64)) is not an active staff member of unit \(unitCode); name a registered member ('noproof staff list') or ask the unit's supervisor (督办员) to register them"))
+            return (
+                "unknown_staff",
+                RPCError(
+                    .permissionDenied,
+                    "\(staff.prefix(64)) is not an active staff member of unit \(unitCode); name a registered member ('noproof staff list') or ask the unit's supervisor (督办员) to register them"
+                )
+            )
         }
         return nil
     }
@@ -225,14 +267,17 @@ package final class AccessGate: LookupAccess {
     private func report(_ suspicions: [HarvestDetector.Suspicion], at moment: Date) {
         guard !suspicions.isEmpty else { return }
         for suspicion in suspicions {
-            logger.warning("harvesting suspected", metadata: [
-                "unit": "\(suspicion.unit)", "staff": "\(suspicion.staff)", "signal": "\(suspicion.signal.rawValue)", "count": "\(suspicion.count)",
-            ])
+            logger.warning(
+                "harvesting suspected",
+                metadata: [
+                    "unit": "\(suspicion.unit)", "staff": "\(suspicion.staff)", "signal": "\(suspicion.signal.rawValue)", "count": "\(suspicion.count)",
+                ])
         }
         let records = suspicions.map {
-            AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unit, credentialID: $0.credentialID,
-                        staff: $0.staff, action: .harvestSuspected, itemCode: "", caseReference: $0.summary, holderID: "",
-                        typeCode: "", licenceID: $0.signal.rawValue, result: .suspected)
+            AuditRecord(
+                atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unit, credentialID: $0.credentialID,
+                staff: $0.staff, action: .harvestSuspected, itemCode: "", caseReference: $0.summary, holderID: "",
+                typeCode: "", licenceID: $0.signal.rawValue, result: .suspected)
         }
         let logger = self.logger
         Task {
@@ -255,10 +300,13 @@ package final class AccessGate: LookupAccess {
         await denials.close()
     }
 
-    private func record(kind: DenialRecord.Kind, reason: String, message: String, unitCode: String, staff: String,
-                        itemCode: String, caseReference: String, typeCode: String, at moment: Date) -> UInt64 {
-        let entry = DenialRecord(at: moment, unitCode: unitCode, staffID: staff, itemCode: itemCode, caseReference: caseReference,
-                                 typeCode: typeCode, kind: kind, reason: reason, message: message)
+    private func record(
+        kind: DenialRecord.Kind, reason: String, message: String, unitCode: String, staff: String,
+        itemCode: String, caseReference: String, typeCode: String, at moment: Date
+    ) -> UInt64 {
+        let entry = DenialRecord(
+            at: moment, unitCode: unitCode, staffID: staff, itemCode: itemCode, caseReference: caseReference,
+            typeCode: typeCode, kind: kind, reason: reason, message: message)
         refusals.add(kind: kind.rawValue, reason: reason)
         return denials.enqueue(entry)
     }

@@ -26,8 +26,9 @@ package struct AuditService: Sendable {
             guard context.unit != nil else {
                 throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
             }
-            return GetTreeHeadResponse(head: try latestHead().message, auditPublicKey: heads.publicKey, auditKeyID: heads.keyID,
-                                       witnesses: heads.witnesses.map(\.name), witnessFailures: UInt64(heads.witnessFailures.count))
+            return GetTreeHeadResponse(
+                head: try latestHead().message, auditPublicKey: heads.publicKey, auditKeyID: heads.keyID,
+                witnesses: heads.witnesses.map(\.name), witnessFailures: UInt64(heads.witnessFailures.count))
         }
         registry.unary(AuditMethods.proveRecord, ProveRecordRequest.self, ProveRecordResponse.self) { request, context in
             try await proveRecord(request, context: context)
@@ -72,7 +73,9 @@ package struct AuditService: Sendable {
         }
         let head = try head(ofSize: request.treeSize)
         guard request.sequence <= head.treeSize else {
-            throw RPCError(.notFound, "record \(request.sequence) is not in the newest signed head (\(head.treeSize) records); heads are signed every second — retry shortly")
+            throw RPCError(
+                .notFound,
+                "record \(request.sequence) is not in the newest signed head (\(head.treeSize) records); heads are signed every second — retry shortly")
         }
         let proof: AuditLog.InclusionProof?
         do {
@@ -93,19 +96,21 @@ package struct AuditService: Sendable {
         }
         let record = proof.record
         do {
-            _ = try await audit.append(AuditRecord(
-                atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), unitCode: caller.unitCode,
-                credentialID: caller.credentialID, staff: context.staff ?? "", action: .auditProveRecord, itemCode: "",
-                caseReference: "", holderID: record.holderID, typeCode: "", licenceID: "\(record.sequence)", result: .proved))
+            _ = try await audit.append(
+                AuditRecord(
+                    atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), unitCode: caller.unitCode,
+                    credentialID: caller.credentialID, staff: context.staff ?? "", action: .auditProveRecord, itemCode: "",
+                    caseReference: "", holderID: record.holderID, typeCode: "", licenceID: "\(record.sequence)", result: .proved))
         } catch {
             logger.error("audit write failed", metadata: ["action": "Audit.ProveRecord", "error": "\(error)"])
         }
         return ProveRecordResponse(
-            record: AuditRecordFields(sequence: UInt64(record.sequence), atMillis: record.atMillis, unitCode: record.unitCode,
-                                      credentialID: record.credentialID, staff: record.staff, action: record.action.rawValue,
-                                      itemCode: record.itemCode, caseReference: record.caseReference, holderID: record.holderID,
-                                      typeCode: record.typeCode, licenceID: record.licenceID, result: record.result.rawValue,
-                                      proofSerial: record.proofSerial, counterpartUnit: record.counterpartUnit),
+            record: AuditRecordFields(
+                sequence: UInt64(record.sequence), atMillis: record.atMillis, unitCode: record.unitCode,
+                credentialID: record.credentialID, staff: record.staff, action: record.action.rawValue,
+                itemCode: record.itemCode, caseReference: record.caseReference, holderID: record.holderID,
+                typeCode: record.typeCode, licenceID: record.licenceID, result: record.result.rawValue,
+                proofSerial: record.proofSerial, counterpartUnit: record.counterpartUnit),
             previousChainHash: proof.previousChainHash, chainHash: proof.chainHash, head: head.message, path: proof.path)
     }
 
@@ -131,8 +136,9 @@ extension SignedTreeHead {
     }
 
     package init(_ message: TreeHead) {
-        self.init(treeSize: message.treeSize, timestampMillis: message.timestampMs, root: message.root, keyID: message.keyID,
-                  signature: message.signature)
+        self.init(
+            treeSize: message.treeSize, timestampMillis: message.timestampMs, root: message.root, keyID: message.keyID,
+            signature: message.signature)
     }
 }
 

@@ -22,8 +22,10 @@ import NoProofAuditChain
 package enum AuditedChange {
     /// The answer when the intent cannot be recorded.
     package static func notRecorded(_ action: AuditAction) -> RPCError {
-        RPCError(.unavailable, "the audit trail could not record this change (\(action)), so nothing was changed; retry "
-                 + "(if it persists, check the server's data folder and its log)")
+        RPCError(
+            .unavailable,
+            "the audit trail could not record this change (\(action)), so nothing was changed; retry "
+                + "(if it persists, check the server's data folder and its log)")
     }
 
     /// Records `intent` (each with result `intended`), runs `change`, then records `outcome(result)`.
@@ -66,8 +68,9 @@ package enum AuditedChange {
             do {
                 try await append(outcomes, to: audit)
             } catch {
-                logger.error("audit write of a change's outcome failed; the change was made and its intent is recorded",
-                             metadata: ["action": "\(outcomes[0].action)", "error": "\(error)"])
+                logger.error(
+                    "audit write of a change's outcome failed; the change was made and its intent is recorded",
+                    metadata: ["action": "\(outcomes[0].action)", "error": "\(error)"])
             }
         }
         return result

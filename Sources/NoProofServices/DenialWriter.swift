@@ -20,14 +20,16 @@ final class DenialWriter: Sendable {
 
     init(store: any UnitStore, logger: Logger) {
         self.logger = logger
-        writer = BatchingWriter(label: "noproof.denial-writer", maxBatch: Self.maxBatch, write: .async { batch in
-            do {
-                try await store.appendDenials(batch)
-            } catch {
-                logger.error("could not record denials", metadata: ["error": "\(error)", "count": "\(batch.count)"])
-            }
-            return Array(repeating: (), count: batch.count)
-        })
+        writer = BatchingWriter(
+            label: "noproof.denial-writer", maxBatch: Self.maxBatch,
+            write: .async { batch in
+                do {
+                    try await store.appendDenials(batch)
+                } catch {
+                    logger.error("could not record denials", metadata: ["error": "\(error)", "count": "\(batch.count)"])
+                }
+                return Array(repeating: (), count: batch.count)
+            })
     }
 
     /// Queues `record`; returns its ticket (0 when the writer is closed and the record is dropped, logged).

@@ -18,8 +18,10 @@ package struct JSONLogHandler: LogHandler {
     private let write: @Sendable (String) -> Void
 
     /// Lines go to `write` (each with its newline); by default to standard error.
-    package init(label: String, metadataProvider: Logger.MetadataProvider? = nil,
-                 write: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError) {
+    package init(
+        label: String, metadataProvider: Logger.MetadataProvider? = nil,
+        write: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError
+    ) {
         self.label = label
         self.metadataProvider = metadataProvider
         self.write = write

@@ -23,9 +23,10 @@ extension LicenceService {
     func proofStatus(_ request: ProofStatusRequest, context: CallContext) async throws -> ProofStatusResponse {
         let unit = try context.requireUnit()
         let checkedAt = millis()
-        var record = AuditRecord(atMillis: checkedAt, unitCode: unit.unitCode, credentialID: unit.credentialID,
-                                 staff: Self.actingStaff(context), action: .proofStatus, itemCode: "", caseReference: "",
-                                 holderID: "", typeCode: "", result: .unset)
+        var record = AuditRecord(
+            atMillis: checkedAt, unitCode: unit.unitCode, credentialID: unit.credentialID,
+            staff: Self.actingStaff(context), action: .proofStatus, itemCode: "", caseReference: "",
+            holderID: "", typeCode: "", result: .unset)
         let statement: ProofStatusStatement
         do {
             let (proof, body) = try verifiedProof(request)
@@ -65,13 +66,16 @@ extension LicenceService {
         guard let proof = request.proof, !proof.body.isEmpty else {
             throw RPCError(.invalidArgument, "proof: required: the sealed proof as obtained (a file saved by 'noproof lookup --out')")
         }
-        let seal = Seal(keyID: proof.keyID, signature: proof.signature, leafIndex: proof.leafIndex,
-                        batchSize: proof.batchSize, path: proof.path)
+        let seal = Seal(
+            keyID: proof.keyID, signature: proof.signature, leafIndex: proof.leafIndex,
+            batchSize: proof.batchSize, path: proof.path)
         let key: SealPublicKey
         do {
             key = try SealVerifier(keys: keyring.publicKeys).verify(body: proof.body, seal: seal)
         } catch {
-            throw RPCError(.invalidArgument, "proof: the seal does not verify with this server's published keys (\(error.reason)); no status is given for an altered or foreign proof")
+            throw RPCError(
+                .invalidArgument,
+                "proof: the seal does not verify with this server's published keys (\(error.reason)); no status is given for an altered or foreign proof")
         }
         let body: ProofBody
         do {
@@ -88,9 +92,10 @@ extension LicenceService {
     /// What the library knows now about the licence a verified proof attests.
     private func status(of body: ProofBody, digest: [UInt8], checkedAt: Int64) async throws -> ProofStatusStatement {
         let licence = body.licence ?? LicenceMessage()
-        var statement = ProofStatusStatement(proofDigest: digest, proofSerial: body.proofSerial, licenceID: licence.licenceID,
-                                             proofVersion: licence.version, status: "", currentVersion: 0, changedAtMillis: 0,
-                                             reason: "", checkedAtMillis: checkedAt)
+        var statement = ProofStatusStatement(
+            proofDigest: digest, proofSerial: body.proofSerial, licenceID: licence.licenceID,
+            proofVersion: licence.version, status: "", currentVersion: 0, changedAtMillis: 0,
+            reason: "", checkedAtMillis: checkedAt)
         let id = try? LicenceIdentifier.parse(licence.licenceID, field: "licence_id")
         let versions: [NoProofDomain.Licence]
         if let id {
@@ -101,7 +106,8 @@ extension LicenceService {
         guard let id, let current = versions.last else {
             if body.sealKind == SealKind.verification.rawValue {
                 statement.status = "not_checkable"
-                statement.reason = "a department-verification proof: its seal and serial \(body.proofSerial) are this server's, and "
+                statement.reason =
+                    "a department-verification proof: its seal and serial \(body.proofSerial) are this server's, and "
                     + "\(body.producingUnitName) (\(body.producingUnitCode)) verified the record at the time of the proof; "
                     + "the licence is not held in the licence library, so whether it is still valid cannot be checked online: "
                     + "ask \(body.producingUnitName) by a new verification request"

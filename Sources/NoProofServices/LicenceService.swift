@@ -34,9 +34,11 @@ package struct LicenceService: Sendable {
     let logger: Logger
 
     /// `overload`: when lookups are shed with UNAVAILABLE because the audit writer is behind.
-    package init(library: LicenceLibrary, keyring: SealKeyring, audit: any AuditTrail, gate: any LookupAccess,
-                 overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
-                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.licences")) {
+    package init(
+        library: LicenceLibrary, keyring: SealKeyring, audit: any AuditTrail, gate: any LookupAccess,
+        overload: OverloadPolicy = .off, statistics: ServerStatistics? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.licences")
+    ) {
         self.library = library
         self.logger = logger
         self.gate = gate
@@ -60,10 +62,12 @@ package struct LicenceService: Sendable {
         registry.unary(LicenceMethods.getProofStatus, ProofStatusRequest.self, ProofStatusResponse.self) { request, context in
             try await proofStatus(request, context: context)
         }
-        let keys = GetSealKeysResponse(keys: keyring.publicKeys.map {
-            SealKey(keyID: $0.id, sealKind: $0.kind.rawValue, nameZh: $0.kind.nameZh, algorithm: "Ed25519",
+        let keys = GetSealKeysResponse(
+            keys: keyring.publicKeys.map {
+                SealKey(
+                    keyID: $0.id, sealKind: $0.kind.rawValue, nameZh: $0.kind.nameZh, algorithm: "Ed25519",
                     publicKey: $0.publicKey, validFromMillis: $0.validFromMillis, validToMillis: $0.validToMillis)
-        })
+            })
         registry.inline(LicenceMethods.getSealKeys, GetSealKeysRequest.self, GetSealKeysResponse.self) { _, _ in keys }
         let library = self.library
         registry.inline(LicenceMethods.listLicenceTypes, ListLicenceTypesRequest.self, ListLicenceTypesResponse.self) { _, _ in
@@ -73,59 +77,83 @@ package struct LicenceService: Sendable {
             let unit = try context.requireUnit()
             guard let message = request.licence else { throw RPCError(.invalidArgument, "licence: required") }
             let licence = try NoProofDomain.Licence(message: message)
-            let intent = licenceRecord(context, unit: unit, action: .licenceIssue, licenceID: licence.id.description,
-                                       holder: licence.holder.key, typeCode: licence.typeCode)
-            let issued = try await audited([intent], {
-                try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-            }, outcome: { issued in [intent.with(result: .issued(status: issued.status.rawValue))] })
+            let intent = licenceRecord(
+                context, unit: unit, action: .licenceIssue, licenceID: licence.id.description,
+                holder: licence.holder.key, typeCode: licence.typeCode)
+            let issued = try await audited(
+                [intent],
+                {
+                    try await library.issue(licence, byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                }, outcome: { issued in [intent.with(result: .issued(status: issued.status.rawValue))] })
             return LicenceResponse(licence: LicenceMessage(issued))
         }
         registry.unary(LicenceMethods.amendLicence, AmendLicenceRequest.self, LicenceResponse.self) { request, context in
             let unit = try context.requireUnit()
             let amendment = try Self.amendment(request)
             let current = try? await library.licence(id: request.licenceID)
-            let intent = licenceRecord(context, unit: unit, action: .licenceAmend, licenceID: String(request.licenceID.prefix(128)),
-                                       holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason,
-                                       detail: Self.amendedFields(amendment))
-            let amended = try await audited([intent], {
-                try await library.amend(request.licenceID, changes: amendment, reason: request.reason,
-                                        byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-            }, outcome: { amended in [intent.with(result: .amended(version: amended.version))] })
+            let intent = licenceRecord(
+                context, unit: unit, action: .licenceAmend, licenceID: String(request.licenceID.prefix(128)),
+                holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason,
+                detail: Self.amendedFields(amendment))
+            let amended = try await audited(
+                [intent],
+                {
+                    try await library.amend(
+                        request.licenceID, changes: amendment, reason: request.reason,
+                        byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                }, outcome: { amended in [intent.with(result: .amended(version: amended.version))] })
             return LicenceResponse(licence: LicenceMessage(amended))
         }
-        for (method, change) in [(LicenceMethods.suspendLicence, LicenceLibrary.StatusChange.suspend),
-                                 (LicenceMethods.reinstateLicence, .reinstate), (LicenceMethods.revokeLicence, .revoke)] {
+        for (method, change) in [
+            (LicenceMethods.suspendLicence, LicenceLibrary.StatusChange.suspend),
+            (LicenceMethods.reinstateLicence, .reinstate), (LicenceMethods.revokeLicence, .revoke),
+        ] {
             registry.unary(method, ChangeLicenceStatusRequest.self, LicenceResponse.self) { request, context in
                 let unit = try context.requireUnit()
                 let current = try? await library.licence(id: request.licenceID)
                 let action: AuditAction = change == .suspend ? .licenceSuspend : change == .reinstate ? .licenceReinstate : .licenceRevoke
-                let intent = licenceRecord(context, unit: unit, action: action, licenceID: String(request.licenceID.prefix(128)),
-                                           holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason)
-                let changed = try await audited([intent], {
-                    try await library.change(request.licenceID, to: change, reason: request.reason,
-                                             byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
-                }, outcome: { _ in [intent.with(result: change == .suspend ? .suspended : change == .reinstate ? .reinstated : .revoked)] })
+                let intent = licenceRecord(
+                    context, unit: unit, action: action, licenceID: String(request.licenceID.prefix(128)),
+                    holder: current?.holder.key ?? "", typeCode: current?.typeCode ?? "", reason: request.reason)
+                let changed = try await audited(
+                    [intent],
+                    {
+                        try await library.change(
+                            request.licenceID, to: change, reason: request.reason,
+                            byUnit: unit.unitCode, asTaskForce: unit.isTaskForce)
+                    }, outcome: { _ in [intent.with(result: change == .suspend ? .suspended : change == .reinstate ? .reinstated : .revoked)] })
                 context.logger.debug("licence status changed", metadata: ["licence": "\(changed.id)", "change": "\(change.rawValue)"])
                 return LicenceResponse(licence: LicenceMessage(changed))
             }
         }
-        registry.unary(LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self,
-                       beforeDecoding: { bytes, context in try admitImport(bytes, context: context) }) { request, context in
+        registry.unary(
+            LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self,
+            beforeDecoding: { bytes, context in try admitImport(bytes, context: context) }
+        ) { request, context in
             let unit = try context.requireUnit()
             // One record per call, before and after the batch: the rows' digest and count, then the counts written.
-            let intent = licenceRecord(context, unit: unit, action: .licenceImport, licenceID: "\(request.licences.count) rows",
-                                       detail: Self.importDigest(request.licences))
-            return try await audited([intent], { try await importLicences(request, unit: unit) }, outcome: { response in
-                [intent.with(result: .imported(inserted: Int(response.inserted), updated: Int(response.updated),
-                                               unchanged: Int(response.unchanged), rejected: response.rejected.count))]
-            })
+            let intent = licenceRecord(
+                context, unit: unit, action: .licenceImport, licenceID: "\(request.licences.count) rows",
+                detail: Self.importDigest(request.licences))
+            return try await audited(
+                [intent], { try await importLicences(request, unit: unit) },
+                outcome: { response in
+                    [
+                        intent.with(
+                            result: .imported(
+                                inserted: Int(response.inserted), updated: Int(response.updated),
+                                unchanged: Int(response.unchanged), rejected: response.rejected.count))
+                    ]
+                })
         }
     }
 
     // MARK: Lookup
 
-    private func lookup(_ request: LookupRequest, context: CallContext,
-                        respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void) throws {
+    private func lookup(
+        _ request: LookupRequest, context: CallContext,
+        respond: @escaping @Sendable (Result<LookupResponse, Error>) -> Void
+    ) throws {
         let unit = try context.requireUnit()
         if let overloaded = issuer.admission() {
             statistics?.callShed()
@@ -140,9 +168,11 @@ package struct LicenceService: Sendable {
         // A proof the cited item lists as cancelled or excluded is answered from the list, with its
         // version and what to do, before the code is checked against the licence-type catalogue.
         if !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
-           let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                        caseReference: purpose.caseReference, proofCode: request.typeCode,
-                                                        signedInStaff: unit.staffID) {
+            let noProof = gate.listedNoProof(
+                unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                caseReference: purpose.caseReference, proofCode: request.typeCode,
+                signedInStaff: unit.staffID)
+        {
             let (refusal, guidance) = noProof
             record.result = guidance?.refusalToken.map(AuditResult.init(rawValue:)) ?? (refusal.error.code == .invalidArgument ? .invalidArgument : .denied)
             if let holder = try? Holder.parse(request.holderID, field: "holder_id") { record.holderID = holder.key }
@@ -159,7 +189,7 @@ package struct LicenceService: Sendable {
         do {
             try Self.checkPurpose(purpose)
             (holder, type) = try library.parseQuery(holderID: request.holderID, typeCode: request.typeCode)
-            record.holderID = holder.key    // canonical, so "who looked at my data" finds it by the holder's key
+            record.holderID = holder.key  // canonical, so "who looked at my data" finds it by the holder's key
         } catch {
             record.result = .invalidArgument
             let failure = RPCError(error)
@@ -174,9 +204,11 @@ package struct LicenceService: Sendable {
         }
         // The data fields the item's list entry names (data minimisation).
         let disclosure: FieldDisclosure
-        switch gate.admission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                              caseReference: purpose.caseReference, typeCode: type.code,
-                              credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key) {
+        switch gate.admission(
+            unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+            caseReference: purpose.caseReference, typeCode: type.code,
+            credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
+        {
         case .allowed(let allowed):
             disclosure = allowed
             context.stamps?.mark(.admitted)
@@ -198,8 +230,9 @@ package struct LicenceService: Sendable {
         let issuer = self.issuer
         let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
             context.stamps?.mark(.lookedUp)
-            answer(library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
-                   purpose: purpose, disclosure: disclosed, context: context, record: pending, respond: respond)
+            answer(
+                library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
+                purpose: purpose, disclosure: disclosed, context: context, record: pending, respond: respond)
         }
         let failed: @Sendable (NoProofError) -> Void = { error in
             var failed = pending
@@ -247,10 +280,13 @@ package struct LicenceService: Sendable {
             issuer.issue(body: bytes, record: record, stamps: context.stamps) { result in
                 switch result {
                 case .success(let seal):
-                    respond(.success(LookupResponse(proof: SealedProof(
-                        body: bytes, keyID: seal.keyID, signature: seal.signature,
-                        leafIndex: seal.leafIndex, batchSize: seal.batchSize, path: seal.path
-                    ))))
+                    respond(
+                        .success(
+                            LookupResponse(
+                                proof: SealedProof(
+                                    body: bytes, keyID: seal.keyID, signature: seal.signature,
+                                    leafIndex: seal.leafIndex, batchSize: seal.batchSize, path: seal.path
+                                ))))
                 case .failure(let error):
                     context.logger.error("audit write failed; proof withheld", metadata: ["error": "\(error)"])
                     respond(.failure(RPCError(.unavailable, "the lookup could not be recorded in the audit trail, so no proof was issued; retry")))
@@ -264,8 +300,10 @@ package struct LicenceService: Sendable {
         case .notInForce(let licence, let status):
             record.result = AuditResult(rawValue: status.rawValue)
             record.licenceID = licence.id.description
-            let failure = RPCError(.failedPrecondition,
-                                   "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued")
+            let failure = RPCError(
+                .failedPrecondition,
+                "the holder's \(type.nameEn) (\(type.code)) \(licence.id) is \(status.rawValue)\(status == .expired ? " (valid to \(licence.validTo.map { $0.description } ?? "?"))" : ""); no proof can be issued"
+            )
             issuer.record(record, stamps: context.stamps) { respond(.failure(Self.afterAudit($0, failure))) }
         }
     }
@@ -281,7 +319,8 @@ package struct LicenceService: Sendable {
 
     /// A licence type whose source database is not connected cannot be looked up (Art. 10).
     static func notConnected(_ type: NoProofDomain.LicenceType) -> RPCError {
-        RPCError(.failedPrecondition, "licence type \(type.code) (\(type.nameEn)) is not connected to the system: ask \(type.issuerName) by department verification")
+        RPCError(
+            .failedPrecondition, "licence type \(type.code) (\(type.nameEn)) is not connected to the system: ask \(type.issuerName) by department verification")
     }
 
     static func checkPurpose(_ purpose: Purpose) throws(ValidationError) {
@@ -301,10 +340,11 @@ package struct LicenceService: Sendable {
     private func getLicence(_ request: GetLicenceRequest, context: CallContext) async throws -> GetLicenceResponse {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
-        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
-                                 action: .getLicence, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
-                                 holderID: String(request.holderID.prefix(64)), typeCode: "",
-                                 licenceID: String(request.licenceID.prefix(128)), result: .unset)
+        var record = AuditRecord(
+            atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
+            action: .getLicence, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+            holderID: String(request.holderID.prefix(64)), typeCode: "",
+            licenceID: String(request.licenceID.prefix(128)), result: .unset)
         do {
             if request.holderID.isEmpty {
                 throw RPCError(.invalidArgument, "holder_id: required: the holder the case is about (a licence is read only together with its holder's id)")
@@ -315,9 +355,10 @@ package struct LicenceService: Sendable {
             record.holderID = holder.key
             try Self.checkPurpose(purpose)
             // Before the library is consulted: a guess costs the same as a hit.
-            let disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                             caseReference: purpose.caseReference, typeCode: type.code,
-                                                             credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
+            let disclosure = try await gate.checkedAdmission(
+                unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                caseReference: purpose.caseReference, typeCode: type.code,
+                credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
             let missing = RPCError(.notFound, "holder \(holder.masked) holds no licence \(id) in the licence library")
             let found: NoProofDomain.Licence?
             do {
@@ -350,14 +391,17 @@ package struct LicenceService: Sendable {
     private func checkLicence(_ request: CheckLicenceRequest, context: CallContext) async throws -> CheckLicenceResponse {
         let unit = try context.requireUnit()
         let purpose = request.purpose ?? Purpose()
-        var record = AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
-                                 action: .checkLicence, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
-                                 holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: .unset)
+        var record = AuditRecord(
+            atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
+            action: .checkLicence, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+            holderID: String(request.holderID.prefix(64)), typeCode: String(request.typeCode.prefix(32)), result: .unset)
         // A cancelled or excluded proof of the cited item: the list's answer, before the catalogue check.
         if !purpose.itemCode.isEmpty, !purpose.caseReference.isEmpty,
-           let noProof = gate.listedNoProof(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                        caseReference: purpose.caseReference, proofCode: request.typeCode,
-                                                        signedInStaff: unit.staffID) {
+            let noProof = gate.listedNoProof(
+                unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                caseReference: purpose.caseReference, proofCode: request.typeCode,
+                signedInStaff: unit.staffID)
+        {
             let (refusal, guidance) = noProof
             await gate.recorded(refusal.ticket)
             record.result = guidance?.refusalToken.map(AuditResult.init(rawValue:)) ?? (refusal.error.code == .invalidArgument ? .invalidArgument : .denied)
@@ -371,9 +415,10 @@ package struct LicenceService: Sendable {
             guard type.connected else { throw Self.notConnected(type) }
             try Self.checkDeclared(request.declared, of: type)
             try Self.checkPurpose(purpose)
-            let disclosure = try await gate.checkedAdmission(unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
-                                                             caseReference: purpose.caseReference, typeCode: type.code,
-                                                             credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
+            let disclosure = try await gate.checkedAdmission(
+                unitCode: unit.unitCode, staff: record.staff, itemCode: purpose.itemCode,
+                caseReference: purpose.caseReference, typeCode: type.code,
+                credentialID: unit.credentialID, signedInStaff: unit.staffID, holder: holder.key)
             try Self.checkNeeded(request.declared, by: disclosure, item: purpose.itemCode, type: type)
             let licences = try await library.licences(of: holder)
             let licence: NoProofDomain.Licence
@@ -409,15 +454,24 @@ package struct LicenceService: Sendable {
     static func checkDeclared(_ declared: [LicenceField], of type: NoProofDomain.LicenceType) throws(RPCError) {
         let allowed = ["holder_name"] + type.fields.map(\.key)
         if declared.count > allowed.count {
-            throw RPCError(.invalidArgument, "declared: at most \(allowed.count) declared fields for \(type.code) (one per field: \(allowed.joined(separator: ", "))), got \(declared.count)")
+            throw RPCError(
+                .invalidArgument,
+                "declared: at most \(allowed.count) declared fields for \(type.code) (one per field: \(allowed.joined(separator: ", "))), got \(declared.count)"
+            )
         }
         var seen: [String: Int] = [:]
         for (index, field) in declared.enumerated() {
             guard allowed.contains(field.key) else {
-                throw RPCError(.invalidArgument, "declared[\(index)].key: \"\(field.key.prefix(40))\" is not a field of \(type.code) (\(type.nameEn)); declare one of \(allowed.joined(separator: ", "))")
+                throw RPCError(
+                    .invalidArgument,
+                    "declared[\(index)].key: \"\(field.key.prefix(40))\" is not a field of \(type.code) (\(type.nameEn)); declare one of \(allowed.joined(separator: ", "))"
+                )
             }
             if let first = seen[field.key] {
-                throw RPCError(.invalidArgument, "declared[\(index)].key: \(field.key) is already declared at declared[\(first)]; declare each field once, with the value the applicant gave")
+                throw RPCError(
+                    .invalidArgument,
+                    "declared[\(index)].key: \(field.key) is already declared at declared[\(first)]; declare each field once, with the value the applicant gave"
+                )
             }
             seen[field.key] = index
         }
@@ -426,11 +480,15 @@ package struct LicenceService: Sendable {
     /// A check compares only fields the item needs: a MATCH on a field the list does not name
     /// would disclose it (ethnicity, say, by trying its values). holder_name is identity and is
     /// always checkable.
-    static func checkNeeded(_ declared: [LicenceField], by disclosure: FieldDisclosure, item: String,
-                            type: NoProofDomain.LicenceType) throws(RPCError) {
+    static func checkNeeded(
+        _ declared: [LicenceField], by disclosure: FieldDisclosure, item: String,
+        type: NoProofDomain.LicenceType
+    ) throws(RPCError) {
         for (index, field) in declared.enumerated() where field.key != "holder_name" && !disclosure.discloses(field.key) {
-            throw RPCError(.permissionDenied,
-                           "declared[\(index)].key: item \(item)'s list entry for \(type.code) needs \(disclosure.summary), not \(field.key); a unit checks only the fields its published list names (ask the task force office to add the field to the list if the item needs it)")
+            throw RPCError(
+                .permissionDenied,
+                "declared[\(index)].key: item \(item)'s list entry for \(type.code) needs \(disclosure.summary), not \(field.key); a unit checks only the fields its published list names (ask the task force office to add the field to the list if the item needs it)"
+            )
         }
     }
 
@@ -463,9 +521,10 @@ package struct LicenceService: Sendable {
                 try message.checkLengths("")
             } catch {
                 // "holder_name: at most 200 characters, got 5000": the field, then the reason.
-                let (field, reason) = error.message.firstRange(of: ": ").map {
-                    (String(error.message[..<$0.lowerBound]), String(error.message[$0.upperBound...]))
-                } ?? ("row", error.message)
+                let (field, reason) =
+                    error.message.firstRange(of: ": ").map {
+                        (String(error.message[..<$0.lowerBound]), String(error.message[$0.upperBound...]))
+                    } ?? ("row", error.message)
                 rejected.append(ImportRejection(index: UInt32(index), field: field, reason: reason))
                 continue
             }
@@ -485,8 +544,9 @@ package struct LicenceService: Sendable {
         // The answer must fit in a frame: the first rejections in full, the rest only counted.
         let omitted = max(0, rejected.count - FieldLimits.listedRejections)
         if omitted > 0 { rejected.removeLast(omitted) }
-        return ImportLicencesResponse(inserted: UInt32(outcome.inserted), updated: UInt32(outcome.updated),
-                                      unchanged: UInt32(outcome.unchanged), rejected: rejected, rejectionsOmitted: UInt32(omitted))
+        return ImportLicencesResponse(
+            inserted: UInt32(outcome.inserted), updated: UInt32(outcome.updated),
+            unchanged: UInt32(outcome.unchanged), rejected: rejected, rejectionsOmitted: UInt32(omitted))
     }
 
     /// Refuses an import before any of it is decoded: only an issuing unit (the issuer of a
@@ -495,11 +555,15 @@ package struct LicenceService: Sendable {
     private func admitImport(_ bytes: [UInt8], context: CallContext) throws(RPCError) {
         let unit = try context.requireUnit()
         if !unit.isTaskForce, !library.licenceTypes.contains(where: { $0.issuerCode.value == unit.unitCode }) {
-            throw RPCError(.permissionDenied, "only an issuing unit or the task force office (工作专班办公室) may import licences; \(unit.unitName) (\(unit.unitCode)) issues no licence type of the catalogue (ListLicenceTypes): ask the issuing unit to import its licences")
+            throw RPCError(
+                .permissionDenied,
+                "only an issuing unit or the task force office (工作专班办公室) may import licences; \(unit.unitName) (\(unit.unitCode)) issues no licence type of the catalogue (ListLicenceTypes): ask the issuing unit to import its licences"
+            )
         }
         let split = "split the export into batches (noproof import sends at most \(FieldLimits.importRows) rows a call)"
         if bytes.count > FieldLimits.importBytes {
-            throw RPCError(.resourceExhausted, "ImportLicences takes at most \(FieldLimits.importBytes) bytes (2 MiB) a call, this one has \(bytes.count): \(split)")
+            throw RPCError(
+                .resourceExhausted, "ImportLicences takes at most \(FieldLimits.importBytes) bytes (2 MiB) a call, this one has \(bytes.count): \(split)")
         }
         if let rows = Self.countRows(bytes), rows > FieldLimits.importRows {
             throw RPCError(.resourceExhausted, "ImportLicences takes at most \(FieldLimits.importRows) rows a call, this one has \(rows): \(split)")
@@ -522,22 +586,29 @@ package struct LicenceService: Sendable {
     /// The audit record of a licence write by the connection's unit and acting staff member:
     /// the licence in `licence_id` (an import: its row count), its holder and type, the reason in
     /// `case_reference`, the fields amended or an import's digest in `proof_serial`.
-    private func licenceRecord(_ context: CallContext, unit: AuthenticatedUnit, action: AuditAction, licenceID: String,
-                               holder: String = "", typeCode: String = "", reason: String = "", detail: String = "") -> AuditRecord {
-        AuditRecord(atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
-                    action: action, itemCode: "", caseReference: String(reason.prefix(200)), holderID: holder, typeCode: typeCode,
-                    licenceID: licenceID, result: .unset, proofSerial: String(detail.prefix(500)))
+    private func licenceRecord(
+        _ context: CallContext, unit: AuthenticatedUnit, action: AuditAction, licenceID: String,
+        holder: String = "", typeCode: String = "", reason: String = "", detail: String = ""
+    ) -> AuditRecord {
+        AuditRecord(
+            atMillis: millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: Self.actingStaff(context),
+            action: action, itemCode: "", caseReference: String(reason.prefix(200)), holderID: holder, typeCode: typeCode,
+            licenceID: licenceID, result: .unset, proofSerial: String(detail.prefix(500)))
     }
 
     /// A licence write fails closed (`AuditedChange`): its intent is durable before the library changes.
-    private func audited<T>(_ intent: [AuditRecord], _ change: () async throws -> T,
-                            outcome: (T) -> [AuditRecord]) async throws(RPCError) -> T {
+    private func audited<T>(
+        _ intent: [AuditRecord], _ change: () async throws -> T,
+        outcome: (T) -> [AuditRecord]
+    ) async throws(RPCError) -> T {
         do {
             // The library's own history (licence_version, licence_status_change) names the writer too.
             let actor = intent.first.map { "\($0.unitCode)/\($0.credentialID)/\($0.staff)" } ?? ""
-            return try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: {
-                try await LicenceWriteActor.$current.withValue(actor) { try await change() }
-            }, outcome: outcome)
+            return try await AuditedChange.run(
+                audit: audit, logger: logger, intent: intent,
+                change: {
+                    try await LicenceWriteActor.$current.withValue(actor) { try await change() }
+                }, outcome: outcome)
         } catch {
             throw RPCError(error)
         }

@@ -9,12 +9,16 @@ import NoProofUnits
 package protocol LookupAccess: Sendable {
     /// The refusal, with the list's guidance, of a proof that the cited item lists as cancelled or
     /// excluded; nil when the item does not list it so (the normal decision follows).
-    func listedNoProof(unitCode: String, staff: String, itemCode: String, caseReference: String, proofCode: String,
-                       signedInStaff: String?) -> (refusal: AccessGate.Refusal, guidance: ProofGuidance?)?
+    func listedNoProof(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, proofCode: String,
+        signedInStaff: String?
+    ) -> (refusal: AccessGate.Refusal, guidance: ProofGuidance?)?
 
     /// The decision; when allowed, the data fields the answer may carry.
-    func admission(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                   credentialID: String, signedInStaff: String?, holder: String) -> AccessGate.Admission
+    func admission(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+        credentialID: String, signedInStaff: String?, holder: String
+    ) -> AccessGate.Admission
 
     /// Waits until the denial record with `ticket` (and every one queued before it) is durable.
     func recorded(_ ticket: UInt64) async
@@ -25,10 +29,14 @@ package protocol LookupAccess: Sendable {
 
 extension LookupAccess {
     /// The data fields the answer may carry, or the refusal once its denial record is durable.
-    package func checkedAdmission(unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
-                                  credentialID: String = "", signedInStaff: String? = nil, holder: String = "") async throws(RPCError) -> FieldDisclosure {
-        switch admission(unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
-                         credentialID: credentialID, signedInStaff: signedInStaff, holder: holder) {
+    package func checkedAdmission(
+        unitCode: String, staff: String, itemCode: String, caseReference: String, typeCode: String,
+        credentialID: String = "", signedInStaff: String? = nil, holder: String = ""
+    ) async throws(RPCError) -> FieldDisclosure {
+        switch admission(
+            unitCode: unitCode, staff: staff, itemCode: itemCode, caseReference: caseReference, typeCode: typeCode,
+            credentialID: credentialID, signedInStaff: signedInStaff, holder: holder)
+        {
         case .allowed(let disclosure):
             return disclosure
         case .refused(let refusal):

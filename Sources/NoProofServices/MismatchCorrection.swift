@@ -55,13 +55,16 @@ struct MismatchCorrection: Sendable {
 
     /// - Parameter disclosure: the data fields the raising unit's item needs (its published list);
     ///   the corrected proof carries those and the corrected fields, and names the rest as withheld.
-    func correct(_ existing: MismatchCase, corrected: [String: String], note: String, unit: AuthenticatedUnit, staff: String,
-                 disclosure: FieldDisclosure = .fullRecord, at moment: Date) async throws -> MismatchResponse {
+    func correct(
+        _ existing: MismatchCase, corrected: [String: String], note: String, unit: AuthenticatedUnit, staff: String,
+        disclosure: FieldDisclosure = .fullRecord, at moment: Date
+    ) async throws -> MismatchResponse {
         let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
         // The transition on a copy first: a replay answers replayed, a wrong state or key is refused, nothing is written.
         var trial = existing
-        let changes = try trial.reverify(finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
-                           credential: unit.credentialID, by: staff, at: moment)
+        let changes = try trial.reverify(
+            finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
+            credential: unit.credentialID, by: staff, at: moment)
         guard changes else { return MismatchResponse(mismatch: OversightService.message(existing), replayed: true) }
         let (holder, type) = try library.parseQuery(holderID: existing.holderID, typeCode: existing.proofType)
         let licences = try await library.licences(of: holder)
@@ -69,10 +72,13 @@ struct MismatchCorrection: Sendable {
         switch library.outcome(licences, typeCode: type.code) {
         case .found(let found), .notInForce(let found, _): licence = found
         case .notFound:
-            throw RPCError(.failedPrecondition, "holder \(holder.masked) holds no \(type.code) in the licence library; there is no record to correct for mismatch \(existing.id)")
+            throw RPCError(
+                .failedPrecondition,
+                "holder \(holder.masked) holds no \(type.code) in the licence library; there is no record to correct for mismatch \(existing.id)")
         }
         guard licence.issuerCode.value == unit.unitCode else {
-            throw RPCError(.permissionDenied, "licence \(licence.id) was issued by \(licence.issuerName) (\(licence.issuerCode)); only its issuing unit corrects it")
+            throw RPCError(
+                .permissionDenied, "licence \(licence.id) was issued by \(licence.issuerName) (\(licence.issuerCode)); only its issuing unit corrects it")
         }
         var amendment = LicenceAmendment()
         let fieldKeys = Set(type.fields.map(\.key))
@@ -83,85 +89,109 @@ struct MismatchCorrection: Sendable {
             } else if fieldKeys.contains(key) {
                 amendment.setFields[key] = value
             } else {
-                throw RPCError(.invalidArgument, "corrected: \(key) is not a field of \(type.code) (holder_name, \(type.fields.map(\.key).joined(separator: ", "))); the licence cannot be corrected by it")
+                throw RPCError(
+                    .invalidArgument,
+                    "corrected: \(key) is not a field of \(type.code) (holder_name, \(type.fields.map(\.key).joined(separator: ", "))); the licence cannot be corrected by it"
+                )
             }
         }
         let millis = OversightService.millis(moment)
         let reason = "record corrected after mismatch case \(existing.id)"
-        let amendIntent = AuditRecord(atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                      action: .licenceAmend, itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
-                                      licenceID: licence.id.description, result: .unset, proofSerial: LicenceService.amendedFields(amendment))
-        let reverifyIntent = AuditRecord(atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                         action: .oversightReverify, itemCode: existing.itemCode, caseReference: existing.caseReference,
-                                         holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: .unset)
+        let amendIntent = AuditRecord(
+            atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+            action: .licenceAmend, itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
+            licenceID: licence.id.description, result: .unset, proofSerial: LicenceService.amendedFields(amendment))
+        let reverifyIntent = AuditRecord(
+            atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+            action: .oversightReverify, itemCode: existing.itemCode, caseReference: existing.caseReference,
+            holderID: existing.holderID, typeCode: existing.proofType, licenceID: existing.id, result: .unset)
         let actor = "\(unit.unitCode)/\(unit.credentialID)/\(staff)"
-        let done = try await AuditedChange.run(audit: audit, logger: logger, intent: [amendIntent, reverifyIntent], change: { () async throws -> Done in
-            let amended = try await LicenceWriteActor.$current.withValue(actor) {
-                try await library.amend(licence.id.description, changes: amendment, reason: reason, byUnit: unit.unitCode)
-            }
-            let serial = "C-\(existing.id)-V\(amended.version)"
-            var shown = disclosure
-            if case .fields(let keys) = disclosure {
-                shown = .fields(keys + corrected.keys.sorted().filter { $0 != "holder_name" && !keys.contains($0) })
-            } else if disclosure == .identityOnly {
-                let keys = corrected.keys.sorted().filter { $0 != "holder_name" }
-                shown = keys.isEmpty ? .identityOnly : .fields(keys)
-            }
-            let (minimised, withheld) = shown.apply(to: amended)
-            let body = ProtoCodec.encode(ProofBody(
-                proofSerial: serial, sealKind: SealKind.verification.rawValue, licence: LicenceMessage(minimised),
-                purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
-                extractingUnitCode: existing.unit, extractingUnitName: existing.unitName,
-                producingUnitCode: amended.issuerCode.value, producingUnitName: amended.issuerName, extractedAtMillis: millis, staff: staff,
-                withheldFields: withheld))
-            let seal = keyring.seal(body, kind: .verification)
-            let proof = SealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
-            let notices = try await Self.notices(for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
-                                           proof: ProtoCodec.encode(proof), audit: audit, at: moment)
-            let noticed = notices.map(\.unit)
-            let (record, changed) = try await store.updateMismatch(id: existing.id) { m throws(NoProofError) in
-                let changed = try m.reverify(finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
-                                             credential: unit.credentialID, by: staff, at: moment)
-                if changed { m.recordPropagation(licenceID: licence.id.description, version: Int64(amended.version), proofSerial: serial, noticed: noticed) }
-                return changed
-            }
-            if changed {
-                try await store.insertCorrectionNotices(notices)
-                hub.publish(notices)
-            }
-            return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
-        }, outcome: { (done: Done) -> [AuditRecord] in
-            guard done.changed else { return [] }
-            var outcomes = [amendIntent.with(result: .amended(version: done.version)), reverifyIntent.with(result: AuditResult(rawValue: MismatchFinding.recordCorrected.rawValue))]
-            var issued = reverifyIntent.with(result: .issued)
-            issued.action = .oversightCorrectedProof
-            issued.licenceID = licence.id.description
-            issued.proofSerial = done.serial
-            issued.counterpartUnit = existing.unit
-            outcomes.append(issued)
-            for code in done.noticed {
-                var told = reverifyIntent.with(result: .noticed)
-                told.action = .oversightCorrectionNotice
-                told.caseReference = existing.id
-                told.licenceID = licence.id.description
-                told.counterpartUnit = code
-                outcomes.append(told)
-            }
-            return outcomes
-        })
-        logger.debug("mismatch corrected", metadata: ["mismatch": "\(existing.id)", "licence": "\(licence.id)", "version": "\(done.version)",
-                                                      "noticed": "\(done.noticed.count)"])
+        let done = try await AuditedChange.run(
+            audit: audit, logger: logger, intent: [amendIntent, reverifyIntent],
+            change: { () async throws -> Done in
+                let amended = try await LicenceWriteActor.$current.withValue(actor) {
+                    try await library.amend(licence.id.description, changes: amendment, reason: reason, byUnit: unit.unitCode)
+                }
+                let serial = "C-\(existing.id)-V\(amended.version)"
+                var shown = disclosure
+                if case .fields(let keys) = disclosure {
+                    shown = .fields(keys + corrected.keys.sorted().filter { $0 != "holder_name" && !keys.contains($0) })
+                } else if disclosure == .identityOnly {
+                    let keys = corrected.keys.sorted().filter { $0 != "holder_name" }
+                    shown = keys.isEmpty ? .identityOnly : .fields(keys)
+                }
+                let (minimised, withheld) = shown.apply(to: amended)
+                let body = ProtoCodec.encode(
+                    ProofBody(
+                        proofSerial: serial, sealKind: SealKind.verification.rawValue, licence: LicenceMessage(minimised),
+                        purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
+                        extractingUnitCode: existing.unit, extractingUnitName: existing.unitName,
+                        producingUnitCode: amended.issuerCode.value, producingUnitName: amended.issuerName, extractedAtMillis: millis, staff: staff,
+                        withheldFields: withheld))
+                let seal = keyring.seal(body, kind: .verification)
+                let proof = SealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
+                let notices = try await Self.notices(
+                    for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
+                    proof: ProtoCodec.encode(proof), audit: audit, at: moment)
+                let noticed = notices.map(\.unit)
+                let (record, changed) = try await store.updateMismatch(id: existing.id) { m throws(NoProofError) in
+                    let changed = try m.reverify(
+                        finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
+                        credential: unit.credentialID, by: staff, at: moment)
+                    if changed {
+                        m.recordPropagation(licenceID: licence.id.description, version: Int64(amended.version), proofSerial: serial, noticed: noticed)
+                    }
+                    return changed
+                }
+                if changed {
+                    try await store.insertCorrectionNotices(notices)
+                    hub.publish(notices)
+                }
+                return Done(record: record, changed: changed, version: amended.version, serial: serial, noticed: noticed)
+            },
+            outcome: { (done: Done) -> [AuditRecord] in
+                guard done.changed else { return [] }
+                var outcomes = [
+                    amendIntent.with(result: .amended(version: done.version)),
+                    reverifyIntent.with(result: AuditResult(rawValue: MismatchFinding.recordCorrected.rawValue)),
+                ]
+                var issued = reverifyIntent.with(result: .issued)
+                issued.action = .oversightCorrectedProof
+                issued.licenceID = licence.id.description
+                issued.proofSerial = done.serial
+                issued.counterpartUnit = existing.unit
+                outcomes.append(issued)
+                for code in done.noticed {
+                    var told = reverifyIntent.with(result: .noticed)
+                    told.action = .oversightCorrectionNotice
+                    told.caseReference = existing.id
+                    told.licenceID = licence.id.description
+                    told.counterpartUnit = code
+                    outcomes.append(told)
+                }
+                return outcomes
+            })
+        logger.debug(
+            "mismatch corrected",
+            metadata: [
+                "mismatch": "\(existing.id)", "licence": "\(licence.id)", "version": "\(done.version)",
+                "noticed": "\(done.noticed.count)",
+            ])
         return MismatchResponse(mismatch: OversightService.message(done.record), replayed: !done.changed)
     }
 
     /// One notice per unit that fetched `licence` (any earlier version) before now, other than
     /// its issuing unit, plus the raising unit, which gets the corrected proof.
-    static func notices(for mismatch: MismatchCase, licence: NoProofDomain.Licence, holder: String, fields: [String], proof: [UInt8],
-                        audit: any AuditTrail, at moment: Date) async throws -> [CorrectionNotice] {
+    static func notices(
+        for mismatch: MismatchCase, licence: NoProofDomain.Licence, holder: String, fields: [String], proof: [UInt8],
+        audit: any AuditTrail, at moment: Date
+    ) async throws -> [CorrectionNotice] {
         let records = try await audit.records(aboutHolder: holder, actions: fetches, before: nil, limit: 10_000)
         var byUnit: [String: (references: [String], last: Int64)] = [:]
-        for record in records where record.result == .found && record.licenceID == licence.id.description
-            && record.unitCode != licence.issuerCode.value {
+        for record in records
+        where record.result == .found && record.licenceID == licence.id.description
+            && record.unitCode != licence.issuerCode.value
+        {
             var entry = byUnit[record.unitCode] ?? ([], 0)
             if !record.caseReference.isEmpty, !entry.references.contains(record.caseReference) { entry.references.append(record.caseReference) }
             entry.last = max(entry.last, record.sequence)

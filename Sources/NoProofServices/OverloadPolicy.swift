@@ -29,12 +29,16 @@ package struct OverloadPolicy: Sendable, Equatable {
     ///   - oldestWaitingSince: when the oldest record still waiting (not yet in a batch) was queued.
     package func refusal(depth: Int, oldestWaitingSince: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> RPCError? {
         if let maxQueueDepth, depth >= maxQueueDepth {
-            return RPCError(.unavailable, "server overloaded: \(depth) lookups waiting for the audit trail (limit \(maxQueueDepth)); retry after 100 ms, with backoff")
+            return RPCError(
+                .unavailable, "server overloaded: \(depth) lookups waiting for the audit trail (limit \(maxQueueDepth)); retry after 100 ms, with backoff")
         }
         if let maxQueueAge, let oldestWaitingSince, now - oldestWaitingSince > maxQueueAge {
             let waited = (now - oldestWaitingSince).components
             let millis = waited.seconds * 1000 + waited.attoseconds / 1_000_000_000_000_000
-            return RPCError(.unavailable, "server overloaded: lookups are waiting \(millis) ms for the audit trail (limit \(Self.millis(maxQueueAge)) ms); retry after \(max(100, millis)) ms, with backoff")
+            return RPCError(
+                .unavailable,
+                "server overloaded: lookups are waiting \(millis) ms for the audit trail (limit \(Self.millis(maxQueueAge)) ms); retry after \(max(100, millis)) ms, with backoff"
+            )
         }
         return nil
     }

@@ -21,9 +21,11 @@ package struct OversightFigures: Hashable, Sendable {
     /// Complaints about the unit by breach type (the Art. 16 list, e.g. "fake_requirement").
     package var complaintsByBreachType: [String: Int]
 
-    package init(commitmentsRecorded: Int = 0, checksConfirmed: Int = 0, checksFoundFalse: Int = 0, checksOverdue: Int = 0,
-                 ledgerEntries: Int = 0, ledgerEntriesForNoProofItems: Int = 0, mismatchesOpened: Int = 0, mismatchesResolved: Int = 0,
-                 appeals: Int = 0, complaintsByBreachType: [String: Int] = [:]) {
+    package init(
+        commitmentsRecorded: Int = 0, checksConfirmed: Int = 0, checksFoundFalse: Int = 0, checksOverdue: Int = 0,
+        ledgerEntries: Int = 0, ledgerEntriesForNoProofItems: Int = 0, mismatchesOpened: Int = 0, mismatchesResolved: Int = 0,
+        appeals: Int = 0, complaintsByBreachType: [String: Int] = [:]
+    ) {
         self.commitmentsRecorded = commitmentsRecorded
         self.checksConfirmed = checksConfirmed
         self.checksFoundFalse = checksFoundFalse

@@ -52,10 +52,12 @@ package final class OversightService: Sendable {
     ///   - library, keyring: when both are given, a record_corrected finding amends the licence,
     ///     issues the corrected proof and writes the correction notices (`MismatchCorrection`);
     ///     without them it changes the case record only.
-    package init(store: any OversightStore, units: any UnitStore, audit: any AuditTrail, verifications: (any VerificationStore)? = nil,
-                 rule: CheckRiskRule = .standard, library: LicenceLibrary? = nil, keyring: SealKeyring? = nil,
-                 now: @escaping @Sendable () -> Date = { Date() },
-                 logger: Logger = Logger(label: "noproof.oversight")) {
+    package init(
+        store: any OversightStore, units: any UnitStore, audit: any AuditTrail, verifications: (any VerificationStore)? = nil,
+        rule: CheckRiskRule = .standard, library: LicenceLibrary? = nil, keyring: SealKeyring? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "noproof.oversight")
+    ) {
         if let library, let keyring {
             correction = MismatchCorrection(store: store, library: library, keyring: keyring, audit: audit, logger: logger, hub: notices)
         } else {
@@ -92,9 +94,10 @@ package final class OversightService: Sendable {
         }
         registry.unary(OversightMethods.listLedger, ListLedgerRequest.self, ListLedgerResponse.self) { [self] request, context in
             let scope = try scope(request.unitCode, context: context, what: "ledger entries")
-            let found = try await store.ledgerEntries(unit: scope, from: request.fromMillis == 0 ? nil : Self.date(request.fromMillis),
-                                          to: request.toMillis == 0 ? nil : Self.date(request.toMillis),
-                                          limit: Self.limit(request.limit, default: 1000))
+            let found = try await store.ledgerEntries(
+                unit: scope, from: request.fromMillis == 0 ? nil : Self.date(request.fromMillis),
+                to: request.toMillis == 0 ? nil : Self.date(request.toMillis),
+                limit: Self.limit(request.limit, default: 1000))
             return ListLedgerResponse(entries: found.map(Self.message))
         }
         registry.unary(OversightMethods.openMismatch, OpenMismatchRequest.self, MismatchResponse.self) { [self] request, context in
@@ -120,7 +123,10 @@ package final class OversightService: Sendable {
             let unit = try context.requireUnit()
             let existing = try await readableMismatch(request.mismatchID, context: context)
             guard unit.unitCode == existing.issuingUnit else {
-                throw RPCError(.permissionDenied, "only the issuing unit \(existing.issuingUnitName) (\(existing.issuingUnit)) re-verifies mismatch \(existing.id); its finding prevails (Art. 11)")
+                throw RPCError(
+                    .permissionDenied,
+                    "only the issuing unit \(existing.issuingUnitName) (\(existing.issuingUnit)) re-verifies mismatch \(existing.id); its finding prevails (Art. 11)"
+                )
             }
             let finding = try MismatchFinding.parse(request.finding)
             // A correction changes the licence library: only a staff member signed in with their own credential.
@@ -139,17 +145,22 @@ package final class OversightService: Sendable {
                 // The corrected proof carries what the raising unit's item needs, and the corrected fields.
                 var disclosure = FieldDisclosure.identityOnly
                 if let code = try? UnifiedSocialCreditCode.parse(existing.unit, field: "unit"),
-                   let list = try? await units.versionInForce(unit: code, at: moment),
-                   let listed = list.item(existing.itemCode)?.proof(existing.proofType)?.disclosure {
+                    let list = try? await units.versionInForce(unit: code, at: moment),
+                    let listed = list.item(existing.itemCode)?.proof(existing.proofType)?.disclosure
+                {
                     disclosure = listed
                 }
-                return try await correction.correct(existing, corrected: values, note: note, unit: unit, staff: staff,
-                                                    disclosure: disclosure, at: moment)
+                return try await correction.correct(
+                    existing, corrected: values, note: note, unit: unit, staff: staff,
+                    disclosure: disclosure, at: moment)
             }
-            return try await mismatchTransition(existing, context: context, action: .oversightReverify, staff: staff, result: AuditResult(rawValue: finding.rawValue)) {
+            return try await mismatchTransition(
+                existing, context: context, action: .oversightReverify, staff: staff, result: AuditResult(rawValue: finding.rawValue)
+            ) {
                 m throws(NoProofError) in
-                try m.reverify(finding: finding, note: note, corrected: values, actingUnit: unit.unitCode, credential: credential,
-                               by: staff, at: moment)
+                try m.reverify(
+                    finding: finding, note: note, corrected: values, actingUnit: unit.unitCode, credential: credential,
+                    by: staff, at: moment)
             }
         }
         registry.unary(OversightMethods.appeal, AppealMismatchRequest.self, MismatchResponse.self) { [self] request, context in
@@ -163,7 +174,9 @@ package final class OversightService: Sendable {
             }
             let outcome = try AppealOutcome.parse(request.outcome)
             let note = request.note
-            return try await mismatchTransition(existing, context: context, action: .oversightAppealDecided, staff: staff, result: AuditResult(rawValue: outcome.rawValue)) {
+            return try await mismatchTransition(
+                existing, context: context, action: .oversightAppealDecided, staff: staff, result: AuditResult(rawValue: outcome.rawValue)
+            ) {
                 m throws(NoProofError) in try m.decideAppeal(outcome, note: note, by: staff, at: moment)
             }
         }
@@ -175,13 +188,16 @@ package final class OversightService: Sendable {
             let found = try await store.mismatches(unit: unit.isTaskForce ? nil : unit.unitCode, limit: Self.limit(request.limit, default: 100))
             return ListMismatchesResponse(mismatches: found.map(Self.message))
         }
-        registry.unary(OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest.self, ListCorrectionNoticesResponse.self) { [self] request, context in
+        registry.unary(OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest.self, ListCorrectionNoticesResponse.self) {
+            [self] request, context in
             let scope = try scope(request.unitCode, context: context, what: "correction notices")
             let found = try await store.correctionNotices(unit: scope, limit: Self.limit(request.limit, default: 100))
             return ListCorrectionNoticesResponse(notices: found.map(Self.message))
         }
-        registry.serverStreaming(OversightMethods.watchCorrectionNotices, WatchCorrectionNoticesRequest.self,
-                                 CorrectionNoticeRecord.self) { [self] request, context, writer in
+        registry.serverStreaming(
+            OversightMethods.watchCorrectionNotices, WatchCorrectionNoticesRequest.self,
+            CorrectionNoticeRecord.self
+        ) { [self] request, context, writer in
             let scope = try scope(request.unitCode, context: context, what: "correction notices")
             // Subscribed before the stored ones are read, so none written in between is missed
             // (one may come twice: once stored, once pushed; its notice_id tells).
@@ -199,7 +215,9 @@ package final class OversightService: Sendable {
             let (existing, staff) = try await taskForceAction(request.complaintID, context: context, to: "route complaints")
             let target = try await activeUnit(request.unitCode.isEmpty ? existing.unit : request.unitCode, field: "unit_code")
             let moment = now()
-            return try await complaintTransition(existing, context: context, action: .oversightRouteComplaint, staff: staff, result: .routed(to: target.code.value)) {
+            return try await complaintTransition(
+                existing, context: context, action: .oversightRouteComplaint, staff: staff, result: .routed(to: target.code.value)
+            ) {
                 c throws(NoProofError) in try c.route(to: target.code.value, unitName: target.name, by: staff, at: moment)
             }
         }
@@ -215,8 +233,10 @@ package final class OversightService: Sendable {
         registry.unary(OversightMethods.closeComplaint, CloseComplaintRequest.self, ComplaintResponse.self) { [self] request, context in
             let (existing, staff) = try await taskForceAction(request.complaintID, context: context, to: "close complaints")
             let (moment, substantiated, note) = (now(), request.substantiated, request.note)
-            return try await complaintTransition(existing, context: context, action: .oversightCloseComplaint, staff: staff,
-                                                 result: substantiated ? .substantiated : .unsubstantiated) {
+            return try await complaintTransition(
+                existing, context: context, action: .oversightCloseComplaint, staff: staff,
+                result: substantiated ? .substantiated : .unsubstantiated
+            ) {
                 c throws(NoProofError) in try c.close(substantiated: substantiated, note: note, by: staff, at: moment)
             }
         }
@@ -261,10 +281,16 @@ package final class OversightService: Sendable {
         let moment = now()
         let item = try await listedItem(request.itemCode, unit: unit, at: moment, purpose: "a commitment")
         guard let proof = item.proof(request.proofType) else {
-            throw RPCError(.permissionDenied, "item \(item.code) (\(item.name)) does not list proof \(request.proofType); a commitment replaces only a proof the item lists as obtained by commitment")
+            throw RPCError(
+                .permissionDenied,
+                "item \(item.code) (\(item.name)) does not list proof \(request.proofType); a commitment replaces only a proof the item lists as obtained by commitment"
+            )
         }
         guard case .commitment = proof.method else {
-            throw RPCError(.permissionDenied, "item \(item.code) obtains \(request.proofType) by \(proof.method.summary), not by notification-commitment (告知承诺); the list in force does not allow a commitment for it")
+            throw RPCError(
+                .permissionDenied,
+                "item \(item.code) obtains \(request.proofType) by \(proof.method.summary), not by notification-commitment (告知承诺); the list in force does not allow a commitment for it"
+            )
         }
         filing.itemName = item.name
         filing.proofName = proof.name
@@ -276,18 +302,25 @@ package final class OversightService: Sendable {
         let (stored, created) = try await store.insertCommitment(new)
         if !created {
             guard filing.matches(stored) else {
-                throw RPCError(.alreadyExists, "commitment \(stored.id) was already recorded for holder \(stored.holderID), case \(stored.caseReference) and proof \(stored.proofType) with a different text or channel; a case has one commitment per proof")
+                throw RPCError(
+                    .alreadyExists,
+                    "commitment \(stored.id) was already recorded for holder \(stored.holderID), case \(stored.caseReference) and proof \(stored.proofType) with a different text or channel; a case has one commitment per proof"
+                )
             }
             return CommitmentResponse(commitment: message(stored), replayed: true)
         }
-        try await audited(context: context, action: .oversightRecordCommitment, staff: staff, item: stored.itemCode,
-                          caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
-                          result: .recorded(checkDue: ISO8601DateFormatter().string(from: stored.checkDueAt),
-                            detail: stored.flagged ? "; flagged: earlier false \((stored.earlierFalse ?? []).prefix(5).joined(separator: ",")), risk \(stored.risk.rawValue)" : ""),
-                          at: moment)
+        try await audited(
+            context: context, action: .oversightRecordCommitment, staff: staff, item: stored.itemCode,
+            caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
+            result: .recorded(
+                checkDue: ISO8601DateFormatter().string(from: stored.checkDueAt),
+                detail: stored.flagged
+                    ? "; flagged: earlier false \((stored.earlierFalse ?? []).prefix(5).joined(separator: ",")), risk \(stored.risk.rawValue)" : ""),
+            at: moment)
         if stored.flagged {
-            logger.debug("commitment flagged: the applicant has earlier commitments found false",
-                         metadata: ["commitment": "\(stored.id)", "earlier": "\(stored.earlierFalse?.count ?? 0)"])
+            logger.debug(
+                "commitment flagged: the applicant has earlier commitments found false",
+                metadata: ["commitment": "\(stored.id)", "earlier": "\(stored.earlierFalse?.count ?? 0)"])
         }
         return CommitmentResponse(commitment: message(stored), replayed: false)
     }
@@ -305,12 +338,14 @@ package final class OversightService: Sendable {
             try c.recordCheck(outcome: outcome, evidence: evidence, by: staff, at: moment)
         }
         guard changed else { return CommitmentResponse(commitment: message(record), replayed: true) }
-        try await audited(context: context, action: .oversightCheckCommitment, staff: staff, item: record.itemCode,
-                          caseReference: record.caseReference, holder: record.holderID, type: record.proofType, id: record.id,
-                          result: record.checkedLate ? AuditResult(rawValue: outcome.rawValue).late : AuditResult(rawValue: outcome.rawValue), at: moment)
+        try await audited(
+            context: context, action: .oversightCheckCommitment, staff: staff, item: record.itemCode,
+            caseReference: record.caseReference, holder: record.holderID, type: record.proofType, id: record.id,
+            result: record.checkedLate ? AuditResult(rawValue: outcome.rawValue).late : AuditResult(rawValue: outcome.rawValue), at: moment)
         if outcome == .foundFalse {
-            logger.warning("commitment found false: flagged for the unit and the task force office",
-                           metadata: ["commitment": "\(record.id)", "unit": "\(record.unit)"])
+            logger.warning(
+                "commitment found false: flagged for the unit and the task force office",
+                metadata: ["commitment": "\(record.id)", "unit": "\(record.unit)"])
         }
         return CommitmentResponse(commitment: message(record), replayed: false)
     }
@@ -322,21 +357,24 @@ package final class OversightService: Sendable {
         let staff = try await member(UnitService.requireStaff(context), of: unit)
         let moment = now()
         // Validate the fields before looking at the list, so a typo gets the field-level message.
-        _ = try LedgerEntry.make(id: "check", unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
-                             holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
-                             proofType: request.proofType, proofName: request.proofName, listed: nil, note: request.note,
-                             by: staff, at: moment)
+        _ = try LedgerEntry.make(
+            id: "check", unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
+            holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
+            proofType: request.proofType, proofName: request.proofName, listed: nil, note: request.note,
+            by: staff, at: moment)
         let item = try await listedItem(request.itemCode, unit: unit, at: moment, purpose: "a ledger entry")
         let listed = item.proof(request.proofType)
-        let entry = try LedgerEntry.make(id: Self.newID("LG"), unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
-                             holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
-                             proofType: request.proofType, proofName: request.proofName.isEmpty ? (listed?.name ?? "") : request.proofName,
-                             listed: listed?.method, note: request.note, by: staff, at: moment)
+        let entry = try LedgerEntry.make(
+            id: Self.newID("LG"), unit: unit.unitCode, unitName: unit.unitName, holderID: request.holderID,
+            holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
+            proofType: request.proofType, proofName: request.proofName.isEmpty ? (listed?.name ?? "") : request.proofName,
+            listed: listed?.method, note: request.note, by: staff, at: moment)
         let (stored, created) = try await store.insertLedgerEntry(entry)
         guard created else { return LedgerEntryResponse(entry: Self.message(stored), replayed: true) }
-        try await audited(context: context, action: .oversightAddLedgerEntry, staff: staff, item: stored.itemCode,
-                          caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
-                          result: .volunteered(list: stored.listedMethod, detail: stored.notToBeAskedFor ? " (not to be asked for)" : ""), at: moment)
+        try await audited(
+            context: context, action: .oversightAddLedgerEntry, staff: staff, item: stored.itemCode,
+            caseReference: stored.caseReference, holder: stored.holderID, type: stored.proofType, id: stored.id,
+            result: .volunteered(list: stored.listedMethod, detail: stored.notToBeAskedFor ? " (not to be asked for)" : ""), at: moment)
         return LedgerEntryResponse(entry: Self.message(stored), replayed: false)
     }
 
@@ -361,12 +399,15 @@ package final class OversightService: Sendable {
         let (stored, created) = try await store.insertMismatch(new)
         if !created {
             guard opening.matches(stored) else {
-                throw RPCError(.alreadyExists, "mismatch \(stored.id) is already open for case \(stored.caseReference) and proof \(stored.proofType) with other facts; work on that case")
+                throw RPCError(
+                    .alreadyExists,
+                    "mismatch \(stored.id) is already open for case \(stored.caseReference) and proof \(stored.proofType) with other facts; work on that case")
             }
             return MismatchResponse(mismatch: Self.message(stored), replayed: true)
         }
-        try await audited(context: context, action: .oversightOpenMismatch, staff: staff, item: stored.itemCode, caseReference: stored.caseReference,
-                          holder: stored.holderID, type: stored.proofType, id: stored.id, result: .open, at: moment)
+        try await audited(
+            context: context, action: .oversightOpenMismatch, staff: staff, item: stored.itemCode, caseReference: stored.caseReference,
+            holder: stored.holderID, type: stored.proofType, id: stored.id, result: .open, at: moment)
         return MismatchResponse(mismatch: Self.message(stored), replayed: false)
     }
 
@@ -378,7 +419,9 @@ package final class OversightService: Sendable {
                 throw RPCError(.invalidArgument, "audit_sequence: no audit record \(request.auditSequence)")
             }
             guard found.unitCode == unit.unitCode, found.holderID.isEmpty || found.holderID == request.holderID else {
-                throw RPCError(.invalidArgument, "audit_sequence: record \(request.auditSequence) is not a lookup of holder \(request.holderID) by \(unit.unitName); link your own lookup")
+                throw RPCError(
+                    .invalidArgument,
+                    "audit_sequence: record \(request.auditSequence) is not a lookup of holder \(request.holderID) by \(unit.unitName); link your own lookup")
             }
         }
         if !request.verificationRequestID.isEmpty, let verifications {
@@ -387,18 +430,24 @@ package final class OversightService: Sendable {
                 throw RPCError(.invalidArgument, "verification_request_id: no verification request \(request.verificationRequestID)")
             }
             guard found.requestingUnit == unit.unitCode, found.issuingUnit == request.issuingUnitCode, found.holderID == request.holderID else {
-                throw RPCError(.invalidArgument, "verification_request_id: \(found.id) was filed by \(found.requestingUnit) to \(found.issuingUnit) about another holder or unit; link the request this unit filed to \(request.issuingUnitCode) for \(request.holderID)")
+                throw RPCError(
+                    .invalidArgument,
+                    "verification_request_id: \(found.id) was filed by \(found.requestingUnit) to \(found.issuingUnit) about another holder or unit; link the request this unit filed to \(request.issuingUnitCode) for \(request.holderID)"
+                )
             }
         }
     }
 
-    private func mismatchTransition(_ existing: MismatchCase, context: CallContext, action: AuditAction, staff: String, result: AuditResult? = nil,
-                                    _ body: @escaping @Sendable (inout MismatchCase) throws(NoProofError) -> Bool) async throws -> MismatchResponse {
+    private func mismatchTransition(
+        _ existing: MismatchCase, context: CallContext, action: AuditAction, staff: String, result: AuditResult? = nil,
+        _ body: @escaping @Sendable (inout MismatchCase) throws(NoProofError) -> Bool
+    ) async throws -> MismatchResponse {
         let moment = now()
         let (record, changed) = try await store.updateMismatch(id: existing.id, body)
         guard changed else { return MismatchResponse(mismatch: Self.message(record), replayed: true) }
-        try await audited(context: context, action: action, staff: staff, item: record.itemCode, caseReference: record.caseReference,
-                          holder: record.holderID, type: record.proofType, id: record.id, result: result ?? AuditResult(rawValue: record.status.rawValue), at: moment)
+        try await audited(
+            context: context, action: action, staff: staff, item: record.itemCode, caseReference: record.caseReference,
+            holder: record.holderID, type: record.proofType, id: record.id, result: result ?? AuditResult(rawValue: record.status.rawValue), at: moment)
         return MismatchResponse(mismatch: Self.message(record), replayed: false)
     }
 
@@ -420,22 +469,29 @@ package final class OversightService: Sendable {
         let (stored, created) = try await store.insertComplaint(new)
         if !created {
             guard registration.matches(stored) else {
-                throw RPCError(.alreadyExists, "\(stored.channel.rawValue) reference \(stored.channelReference) is already complaint \(stored.id) with other content; use the channel's reference of this complaint")
+                throw RPCError(
+                    .alreadyExists,
+                    "\(stored.channel.rawValue) reference \(stored.channelReference) is already complaint \(stored.id) with other content; use the channel's reference of this complaint"
+                )
             }
             return ComplaintResponse(complaint: Self.message(stored), replayed: true)
         }
-        try await audited(context: context, action: .oversightFileComplaint, staff: staff, item: "", caseReference: stored.channelReference,
-                          holder: "", type: "", id: stored.id, result: .registered(breach: stored.breachType.rawValue, about: stored.unit), at: moment)
+        try await audited(
+            context: context, action: .oversightFileComplaint, staff: staff, item: "", caseReference: stored.channelReference,
+            holder: "", type: "", id: stored.id, result: .registered(breach: stored.breachType.rawValue, about: stored.unit), at: moment)
         return ComplaintResponse(complaint: Self.message(stored), replayed: false)
     }
 
-    private func complaintTransition(_ existing: Complaint, context: CallContext, action: AuditAction, staff: String, result: AuditResult? = nil,
-                                     _ body: @escaping @Sendable (inout Complaint) throws(NoProofError) -> Bool) async throws -> ComplaintResponse {
+    private func complaintTransition(
+        _ existing: Complaint, context: CallContext, action: AuditAction, staff: String, result: AuditResult? = nil,
+        _ body: @escaping @Sendable (inout Complaint) throws(NoProofError) -> Bool
+    ) async throws -> ComplaintResponse {
         let moment = now()
         let (record, changed) = try await store.updateComplaint(id: existing.id, body)
         guard changed else { return ComplaintResponse(complaint: Self.message(record), replayed: true) }
-        try await audited(context: context, action: action, staff: staff, item: "", caseReference: record.channelReference, holder: "",
-                          type: "", id: record.id, result: result ?? AuditResult(rawValue: record.status.rawValue), at: moment)
+        try await audited(
+            context: context, action: action, staff: staff, item: "", caseReference: record.channelReference, holder: "",
+            type: "", id: record.id, result: result ?? AuditResult(rawValue: record.status.rawValue), at: moment)
         return ComplaintResponse(complaint: Self.message(record), replayed: false)
     }
 
@@ -454,7 +510,9 @@ package final class OversightService: Sendable {
         let unit = try context.requireUnit()
         if unit.isTaskForce { return requested.isEmpty ? nil : try UnitService.unitCode(requested).value }
         guard requested.isEmpty || requested == unit.unitCode else {
-            throw RPCError(.permissionDenied, "a unit reads its own \(what) only; the task force office reads every unit's. This connection acts for \(unit.unitName) (\(unit.unitCode))")
+            throw RPCError(
+                .permissionDenied,
+                "a unit reads its own \(what) only; the task force office reads every unit's. This connection acts for \(unit.unitName) (\(unit.unitCode))")
         }
         return unit.unitCode
     }
@@ -478,7 +536,9 @@ package final class OversightService: Sendable {
             throw RPCError(.notFound, "no mismatch case \(id)")
         }
         guard found.unit == unit.unitCode || found.issuingUnit == unit.unitCode || unit.isTaskForce else {
-            throw RPCError(.permissionDenied, "only the two units involved — \(found.unitName) and \(found.issuingUnitName) — and the task force office may read mismatch \(id)")
+            throw RPCError(
+                .permissionDenied,
+                "only the two units involved — \(found.unitName) and \(found.issuingUnitName) — and the task force office may read mismatch \(id)")
         }
         return found
     }
@@ -512,7 +572,8 @@ package final class OversightService: Sendable {
             throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; \(purpose) must cite an item of it")
         }
         guard let item = list.item(code) else {
-            throw RPCError(.permissionDenied, "item \(code) is not on \(unit.unitName)'s list in force (version \(list.version)); \(purpose) must cite an item of it")
+            throw RPCError(
+                .permissionDenied, "item \(code) is not on \(unit.unitName)'s list in force (version \(list.version)); \(purpose) must cite an item of it")
         }
         return item
     }
@@ -521,7 +582,9 @@ package final class OversightService: Sendable {
         let code = try UnitService.unitCode(unit.unitCode, field: "unit")
         let found = try await units.staffMember(staffID, of: code)
         guard let found, found.active else {
-            throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
+            throw RPCError(
+                .permissionDenied,
+                "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
         }
         return found.id
     }
@@ -539,12 +602,15 @@ package final class OversightService: Sendable {
 
     /// Writes the audit record of a change made over RPC; UNAVAILABLE if it cannot be written
     /// (the change is stored, so a retry replays it and succeeds). `licence_id` carries the record id.
-    private func audited(context: CallContext, action: AuditAction, staff: String, item: String, caseReference: String, holder: String,
-                         type: String, id: String, result: AuditResult, at moment: Date) async throws {
+    private func audited(
+        context: CallContext, action: AuditAction, staff: String, item: String, caseReference: String, holder: String,
+        type: String, id: String, result: AuditResult, at moment: Date
+    ) async throws {
         let unit = try context.requireUnit()
-        let entry = AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                action: action, itemCode: item, caseReference: caseReference, holderID: holder, typeCode: type,
-                                licenceID: id, result: result)
+        let entry = AuditRecord(
+            atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+            action: action, itemCode: item, caseReference: caseReference, holderID: holder, typeCode: type,
+            licenceID: id, result: result)
         do {
             _ = try await audit.append(entry)
         } catch {

@@ -34,10 +34,12 @@ final class ProofIssuer: Sendable {
     /// straight on to the next batch (answering a batch on the writer measured as serial time
     /// between commits). `stages`: where each batch's seal and durable-write times are recorded
     /// (once per batch), nil for none.
-    init(keyring: SealKeyring, audit: any AuditTrail, maxBatch: Int = 2048, overload: OverloadPolicy = .off,
-         stages: StageLatencies? = nil,
-         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-         worker: DispatchQueue = DispatchQueue(label: "noproof.proof-issuer")) {
+    init(
+        keyring: SealKeyring, audit: any AuditTrail, maxBatch: Int = 2048, overload: OverloadPolicy = .off,
+        stages: StageLatencies? = nil,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        worker: DispatchQueue = DispatchQueue(label: "noproof.proof-issuer")
+    ) {
         self.overload = overload
         self.now = now
         writer = BatchingWriter(

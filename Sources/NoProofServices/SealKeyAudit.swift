@@ -36,9 +36,11 @@ package enum SealKeyAudit {
             } else if let previous, previous != key.id {
                 throw SealKeyReplaced(kind: key.kind, recorded: previous, found: key.id)
             }
-            records.append(AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "system", action: action, itemCode: "",
-                                       caseReference: "", holderID: "", typeCode: key.kind.rawValue, licenceID: key.id,
-                                       result: result, proofSerial: action == .sealKeyRotate ? latest?.proofSerial ?? "" : ""))
+            records.append(
+                AuditRecord(
+                    atMillis: at, unitCode: "", credentialID: "", staff: "system", action: action, itemCode: "",
+                    caseReference: "", holderID: "", typeCode: key.kind.rawValue, licenceID: key.id,
+                    result: result, proofSerial: action == .sealKeyRotate ? latest?.proofSerial ?? "" : ""))
         }
         _ = try audit.appendBatch(records)
     }
@@ -49,20 +51,27 @@ package enum SealKeyAudit {
     /// and `rotated` recorded. Should noproofd stop in between, the next start finds the intent
     /// and records which key is in place (`record`); without the intent record the key is not
     /// replaced.
-    package static func rotate(_ kind: SealKind, reason: String, sealDirectory: URL, audit: AuditLog, at moment: Date = Date(),
-                               logger: Logger) throws -> (old: SealPublicKey, new: SealPublicKey) {
+    package static func rotate(
+        _ kind: SealKind, reason: String, sealDirectory: URL, audit: AuditLog, at moment: Date = Date(),
+        logger: Logger
+    ) throws -> (old: SealPublicKey, new: SealPublicKey) {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
         let keys = try SealKeyring.prepareRotation(directory: sealDirectory, kind: kind, now: moment)
         func entry(_ result: AuditResult) -> AuditRecord {
-            AuditRecord(atMillis: at, unitCode: "", credentialID: "", staff: "operator", action: .sealKeyRotate, itemCode: "",
-                        caseReference: String(reason.prefix(500)), holderID: "", typeCode: kind.rawValue, licenceID: keys.new.id,
-                        result: result, proofSerial: keys.old.id)
+            AuditRecord(
+                atMillis: at, unitCode: "", credentialID: "", staff: "operator", action: .sealKeyRotate, itemCode: "",
+                caseReference: String(reason.prefix(500)), holderID: "", typeCode: kind.rawValue, licenceID: keys.new.id,
+                result: result, proofSerial: keys.old.id)
         }
         _ = try audit.appendBatch([entry(.intended)])
         try SealKeyring.completeRotation(directory: sealDirectory, kind: kind, old: keys.old, reason: reason, now: moment)
         _ = try audit.appendBatch([entry(.rotated)])
-        logger.notice("seal key rotated", metadata: ["seal": "\(kind.rawValue)", "previous": "\(keys.old.id)", "now": "\(keys.new.id)",
-                                                     "reason": "\(reason)"])
+        logger.notice(
+            "seal key rotated",
+            metadata: [
+                "seal": "\(kind.rawValue)", "previous": "\(keys.old.id)", "now": "\(keys.new.id)",
+                "reason": "\(reason)",
+            ])
         return keys
     }
 }

@@ -34,18 +34,20 @@ package struct StatsService: Sendable {
         let head = try await audit.head()
         var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
         return GetStatsResponse(
             uptimeSeconds: UInt64(max(0, Date().timeIntervalSince(startedAt))), processCpuSeconds: cpu,
             connectionsOpen: UInt64(max(0, statistics.connectionsOpen)), connectionsTotal: statistics.connectionsTotal,
             callsTotal: statistics.callsTotal, callsFailed: statistics.callsFailed,
-            cache: CacheStats(hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
-                              licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
+            cache: CacheStats(
+                hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
+                licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
             auditRecords: UInt64(try await audit.count()),
             auditHeadSequence: UInt64(max(0, head.sequence)), auditHeadHash: head.hash,
             callsInProgress: UInt64(max(0, statistics.callsInProgress)), callsShed: statistics.callsShed,
@@ -55,8 +57,9 @@ package struct StatsService: Sendable {
             connectionsClosedMemoryQuota: statistics.connectionsClosedForMemoryQuota,
             connectionsClosedUnauthenticated: statistics.connectionsClosedUnauthenticated,
             stages: statistics.stages.summaries().map {
-                StageLatency(name: $0.stage.name, count: $0.count, p50Micros: $0.p50, p90Micros: $0.p90, p99Micros: $0.p99,
-                             p999Micros: $0.p999, maxMicros: $0.max, perBatch: $0.stage.isPerBatch)
+                StageLatency(
+                    name: $0.stage.name, count: $0.count, p50Micros: $0.p50, p90Micros: $0.p90, p99Micros: $0.p99,
+                    p999Micros: $0.p999, maxMicros: $0.max, perBatch: $0.stage.isPerBatch)
             }
         )
     }

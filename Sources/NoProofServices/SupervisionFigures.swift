@@ -21,32 +21,48 @@ package enum SupervisionFigures {
             return Rule(code: code, figure: figure, threshold: threshold, text: "\(text) >= \(threshold)")
         }
         return [
-            rule("repeated_overdue", "verification_overdue",
-                 "let verification requests go overdue (each escalated to the supervisor, Art. 10)"),
-            rule("second_breach", "verification_second_breaches",
-                 "a verification request stayed unanswered after the supervisor's 30 minutes (second breach, Art. 10)"),
-            rule("late_returns", "verification_returned_late",
-                 "returned verification requests after the 30 minutes Art. 10 allows for a return"),
-            rule("late_list_change", "list_changes_late",
-                 "a list change was reported more than 3 working days after its cause (Art. 5)"),
-            rule("denied_calls", "denied_calls",
-                 "asked for data its published list does not allow (refused lookups or verification requests)"),
-            rule("rate_limited", "rate_limited_calls",
-                 "hit the anti-harvesting limits (per case or per staff member per minute)"),
-            rule("harvesting_suspected", "harvesting_suspected",
-                 "one staff member opened many new case references, asked about many different holders or missed often within 10 minutes (harvesting suspected)"),
-            rule("demanded_no_proof_items", "no_proof_item_demands",
-                 "demanded proofs its published list says not to ask for (Art. 16 (6)): lookups of a proof the item lists as cancelled, plus complaints of type demanded_no_proof_item"),
-            rule("commitments_found_false", "commitment_checks_false",
-                 "post-checks found notification-commitments false"),
-            rule("commitment_checks_overdue", "commitment_checks_overdue",
-                 "commitment post-checks past their due date without an outcome"),
-            rule("no_item_list", "item_list_missing",
-                 "has no published item list in force at the period's end (Art. 16 (1), (3): not taking part, no list)"),
-            rule("stale_item_list", "item_list_stale_changes",
-                 "its list in force is older than changes it declared more than \(thresholds.staleListDays) days before the period's end (Art. 16 (4): list not adjusted)"),
-            rule("system_not_used", "system_unused",
-                 "has items in force that obtain proofs through the system but made no lookup and handled no verification request in a period of at least \(thresholds.systemUnusedMinimumDays) days (Art. 16 (7))"),
+            rule(
+                "repeated_overdue", "verification_overdue",
+                "let verification requests go overdue (each escalated to the supervisor, Art. 10)"),
+            rule(
+                "second_breach", "verification_second_breaches",
+                "a verification request stayed unanswered after the supervisor's 30 minutes (second breach, Art. 10)"),
+            rule(
+                "late_returns", "verification_returned_late",
+                "returned verification requests after the 30 minutes Art. 10 allows for a return"),
+            rule(
+                "late_list_change", "list_changes_late",
+                "a list change was reported more than 3 working days after its cause (Art. 5)"),
+            rule(
+                "denied_calls", "denied_calls",
+                "asked for data its published list does not allow (refused lookups or verification requests)"),
+            rule(
+                "rate_limited", "rate_limited_calls",
+                "hit the anti-harvesting limits (per case or per staff member per minute)"),
+            rule(
+                "harvesting_suspected", "harvesting_suspected",
+                "one staff member opened many new case references, asked about many different holders or missed often within 10 minutes (harvesting suspected)"),
+            rule(
+                "demanded_no_proof_items", "no_proof_item_demands",
+                "demanded proofs its published list says not to ask for (Art. 16 (6)): lookups of a proof the item lists as cancelled, plus complaints of type demanded_no_proof_item"
+            ),
+            rule(
+                "commitments_found_false", "commitment_checks_false",
+                "post-checks found notification-commitments false"),
+            rule(
+                "commitment_checks_overdue", "commitment_checks_overdue",
+                "commitment post-checks past their due date without an outcome"),
+            rule(
+                "no_item_list", "item_list_missing",
+                "has no published item list in force at the period's end (Art. 16 (1), (3): not taking part, no list)"),
+            rule(
+                "stale_item_list", "item_list_stale_changes",
+                "its list in force is older than changes it declared more than \(thresholds.staleListDays) days before the period's end (Art. 16 (4): list not adjusted)"
+            ),
+            rule(
+                "system_not_used", "system_unused",
+                "has items in force that obtain proofs through the system but made no lookup and handled no verification request in a period of at least \(thresholds.systemUnusedMinimumDays) days (Art. 16 (7))"
+            ),
         ]
     }
 
@@ -59,9 +75,11 @@ package enum SupervisionFigures {
     /// recorded by this server (shown as such, never as zero).
     /// `list` nil: the list facts are not known (an unregistered unit): those figures are not recorded.
     /// `periodDays`: the length of the period, for `system_unused`.
-    package static func figures(tallies: [String: Int64], oversight: OversightFigures?, list: UnitListFacts? = nil, periodDays: Int = 1,
-                                thresholds: SupervisionThresholds = .standard) -> [ReportFigure] {
-        var own: [AuditAction: [AuditResult: UInt64]] = [:]          // action -> result -> count, the unit's own records
+    package static func figures(
+        tallies: [String: Int64], oversight: OversightFigures?, list: UnitListFacts? = nil, periodDays: Int = 1,
+        thresholds: SupervisionThresholds = .standard
+    ) -> [ReportFigure] {
+        var own: [AuditAction: [AuditResult: UInt64]] = [:]  // action -> result -> count, the unit's own records
         var counterpart: [AuditAction: [AuditResult: UInt64]] = [:]  // the same, for records naming the unit as counterpart
         for (metric, count) in tallies where count > 0 {
             var parts = metric.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
@@ -98,46 +116,63 @@ package enum SupervisionFigures {
             ReportFigure(key: "lookups_denied", label: "of which refused: not allowed by the published list", value: denied, recorded: true),
             ReportFigure(key: "lookups_cancelled_proofs", label: "of which for a proof the item lists as cancelled", value: cancelledAsked, recorded: true),
             ReportFigure(key: "lookups_rate_limited", label: "of which refused: anti-harvesting limits", value: limited, recorded: true),
-            ReportFigure(key: "lookups_other", label: "of which failed otherwise (invalid, not connected, unavailable)",
-                         value: lookups - found - notFound - notInForce - denied - limited, recorded: true),
-            ReportFigure(key: "verification_sent", label: "verification requests sent (filed and re-filed)",
-                         value: count([.verificationFile, .verificationRefile], [.filed]), recorded: true),
-            ReportFigure(key: "verification_received", label: "verification requests received",
-                         value: count([.verificationFile, .verificationRefile], [.filed], counterpart: true), recorded: true),
-            ReportFigure(key: "verification_answered_in_time", label: "requests received answered in time",
-                         value: count([.verificationAnswer], [.verified, .notOnRecord]), recorded: true),
-            ReportFigure(key: "verification_answered_late", label: "requests received answered late",
-                         value: count([.verificationAnswer], [.verified.late, .notOnRecord.late]), recorded: true),
-            ReportFigure(key: "verification_returned", label: "requests received returned (not the unit's duty)",
-                         value: count([.verificationReturn]), recorded: true),
-            ReportFigure(key: "verification_returned_late", label: "of which returned after the 30 minutes for a return",
-                         value: count([.verificationReturn], [.returned.late]), recorded: true),
-            ReportFigure(key: "verification_overdue", label: "requests received that went overdue (each escalated to the supervisor)",
-                         value: count([.verificationEscalate], [.escalated]), recorded: true),
-            ReportFigure(key: "verification_second_breaches", label: "second breaches (supervisor's 30 minutes passed too)",
-                         value: count([.verificationSecondBreach], [.secondBreach]), recorded: true),
-            ReportFigure(key: "denied_calls", label: "calls refused: not allowed by the published list (lookups and verification)",
-                         value: denied + verificationDenied, recorded: true),
+            ReportFigure(
+                key: "lookups_other", label: "of which failed otherwise (invalid, not connected, unavailable)",
+                value: lookups - found - notFound - notInForce - denied - limited, recorded: true),
+            ReportFigure(
+                key: "verification_sent", label: "verification requests sent (filed and re-filed)",
+                value: count([.verificationFile, .verificationRefile], [.filed]), recorded: true),
+            ReportFigure(
+                key: "verification_received", label: "verification requests received",
+                value: count([.verificationFile, .verificationRefile], [.filed], counterpart: true), recorded: true),
+            ReportFigure(
+                key: "verification_answered_in_time", label: "requests received answered in time",
+                value: count([.verificationAnswer], [.verified, .notOnRecord]), recorded: true),
+            ReportFigure(
+                key: "verification_answered_late", label: "requests received answered late",
+                value: count([.verificationAnswer], [.verified.late, .notOnRecord.late]), recorded: true),
+            ReportFigure(
+                key: "verification_returned", label: "requests received returned (not the unit's duty)",
+                value: count([.verificationReturn]), recorded: true),
+            ReportFigure(
+                key: "verification_returned_late", label: "of which returned after the 30 minutes for a return",
+                value: count([.verificationReturn], [.returned.late]), recorded: true),
+            ReportFigure(
+                key: "verification_overdue", label: "requests received that went overdue (each escalated to the supervisor)",
+                value: count([.verificationEscalate], [.escalated]), recorded: true),
+            ReportFigure(
+                key: "verification_second_breaches", label: "second breaches (supervisor's 30 minutes passed too)",
+                value: count([.verificationSecondBreach], [.secondBreach]), recorded: true),
+            ReportFigure(
+                key: "denied_calls", label: "calls refused: not allowed by the published list (lookups and verification)",
+                value: denied + verificationDenied, recorded: true),
             ReportFigure(key: "rate_limited_calls", label: "calls refused by the anti-harvesting limits", value: limited, recorded: true),
-            ReportFigure(key: "harvesting_suspected", label: "bursts that look like harvesting (new cases, holders or misses by one staff member)",
-                         value: count([.harvestSuspected], [.suspected]), recorded: true),
-            ReportFigure(key: "list_submissions", label: "list versions submitted",
-                         value: count([.listSubmit], [.submitted, .submittedLate]), recorded: true),
-            ReportFigure(key: "list_changes_late", label: "list changes reported late (over 3 working days after the cause)",
-                         value: count([.listLateChange], [.lateChange]), recorded: true),
+            ReportFigure(
+                key: "harvesting_suspected", label: "bursts that look like harvesting (new cases, holders or misses by one staff member)",
+                value: count([.harvestSuspected], [.suspected]), recorded: true),
+            ReportFigure(
+                key: "list_submissions", label: "list versions submitted",
+                value: count([.listSubmit], [.submitted, .submittedLate]), recorded: true),
+            ReportFigure(
+                key: "list_changes_late", label: "list changes reported late (over 3 working days after the cause)",
+                value: count([.listLateChange], [.lateChange]), recorded: true),
         ]
         let sent = count([.verificationFile, .verificationRefile], [.filed])
         let handled = count([.verificationAnswer, .verificationReturn])
         if let list {
-            let unused = list.takesPart && list.itemsUsingSystem > 0 && periodDays >= thresholds.systemUnusedMinimumDays
+            let unused =
+                list.takesPart && list.itemsUsingSystem > 0 && periodDays >= thresholds.systemUnusedMinimumDays
                 && lookups == 0 && sent == 0 && handled == 0
             figures += [
-                ReportFigure(key: "item_list_missing", label: "no published item list in force at the period's end (1 = missing)",
-                             value: list.takesPart && list.versionInForce == nil ? 1 : 0, recorded: true),
-                ReportFigure(key: "item_list_stale_changes", label: "declared list changes older than the stale period, still not in force",
-                             value: list.takesPart ? UInt64(list.staleChanges) : 0, recorded: true),
-                ReportFigure(key: "system_unused", label: "items in force but no lookups and no verification requests in the period (1 = unused)",
-                             value: unused ? 1 : 0, recorded: true),
+                ReportFigure(
+                    key: "item_list_missing", label: "no published item list in force at the period's end (1 = missing)",
+                    value: list.takesPart && list.versionInForce == nil ? 1 : 0, recorded: true),
+                ReportFigure(
+                    key: "item_list_stale_changes", label: "declared list changes older than the stale period, still not in force",
+                    value: list.takesPart ? UInt64(list.staleChanges) : 0, recorded: true),
+                ReportFigure(
+                    key: "system_unused", label: "items in force but no lookups and no verification requests in the period (1 = unused)",
+                    value: unused ? 1 : 0, recorded: true),
             ]
         } else {
             for key in ["item_list_missing", "item_list_stale_changes", "system_unused"] {
@@ -166,10 +201,13 @@ package enum SupervisionFigures {
         }
         // Demands for no-proof items: known from the trail, plus the complaints when they are recorded.
         let complained = known ? UInt64(max(0, o.complaintsByBreachType[demandedNoProofItem] ?? 0)) : 0
-        figures.append(ReportFigure(key: "no_proof_item_demands",
-                                    label: known ? "demands for proofs the list says not to ask for (lookups of cancelled proofs + complaints)"
-                                        : "demands for proofs the list says not to ask for (lookups of cancelled proofs; complaints not recorded by this server)",
-                                    value: cancelledAsked + complained, recorded: true))
+        figures.append(
+            ReportFigure(
+                key: "no_proof_item_demands",
+                label: known
+                    ? "demands for proofs the list says not to ask for (lookups of cancelled proofs + complaints)"
+                    : "demands for proofs the list says not to ask for (lookups of cancelled proofs; complaints not recorded by this server)",
+                value: cancelledAsked + complained, recorded: true))
         return figures
     }
 
@@ -179,8 +217,10 @@ package enum SupervisionFigures {
     /// The flags `figures` raise: every rule whose figure is recorded and at or over its
     /// threshold. A flag with an Art. 17 exemption among `exemptions` (same flag, covering the
     /// report's period) is still raised, marked exempted, with who recorded it, the ground and why.
-    package static func flags(_ figures: [ReportFigure], thresholds: SupervisionThresholds = .standard,
-                              exemptions: [ExemptionNote] = []) -> [ReportFlag] {
+    package static func flags(
+        _ figures: [ReportFigure], thresholds: SupervisionThresholds = .standard,
+        exemptions: [ExemptionNote] = []
+    ) -> [ReportFlag] {
         let byKey = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         return rules(thresholds).compactMap { rule in
             guard let figure = byKey[rule.figure], figure.recorded, figure.value >= rule.threshold else { return nil }

@@ -38,7 +38,9 @@ package struct SupervisionService: Sendable {
     let logger: Logger
 
     /// The audit actions by which a unit obtains a holder's data (shown by `WhoLooked`).
-    package static let dataActions: [AuditAction] = [.lookup, .getLicence, .checkLicence, .proofStatus, .verificationFile, .verificationRefile, .verificationAnswer]
+    package static let dataActions: [AuditAction] = [
+        .lookup, .getLicence, .checkLicence, .proofStatus, .verificationFile, .verificationRefile, .verificationAnswer,
+    ]
     /// Longest period of one report, in days.
     static let maxPeriodDays = 3660
 
@@ -46,9 +48,11 @@ package struct SupervisionService: Sendable {
     ///   figures as not recorded.
     /// - Parameter thresholds: the flag rules' thresholds (noproofd's `flagThresholds`).
     /// - Parameter exemptions: where Art. 17 exemptions are stored (noproofd: the oversight store).
-    package init(audit: any AuditTrail, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
-                 thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil, issuers: Set<String> = [],
-                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.supervision")) {
+    package init(
+        audit: any AuditTrail, units: any UnitStore, oversight: (any OversightCountsSource)? = nil, typeNames: [String: String] = [:],
+        thresholds: SupervisionThresholds = .standard, exemptions: (any OversightStore)? = nil, issuers: Set<String> = [],
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.supervision")
+    ) {
         self.audit = audit
         self.units = units
         self.oversight = oversight
@@ -88,7 +92,9 @@ package struct SupervisionService: Sendable {
         var unitCode: String?
         if request.unitCode.isEmpty {
             guard caller.isTaskForce else {
-                throw RPCError(.permissionDenied, "only the task force office (工作专班办公室) reads every unit's report; give your own unit_code \(caller.unitCode) (noproof report --unit)")
+                throw RPCError(
+                    .permissionDenied,
+                    "only the task force office (工作专班办公室) reads every unit's report; give your own unit_code \(caller.unitCode) (noproof report --unit)")
             }
         } else {
             let code = try UnitService.unitCode(request.unitCode)
@@ -132,25 +138,31 @@ package struct SupervisionService: Sendable {
         let issuingUnits = issuers.union(UnitListFacts.verificationIssuers(Array(histories.values)))
         var listFacts: [String: UnitListFacts] = [:]
         for unit in registered {
-            listFacts[unit.code.value] = UnitListFacts.make(unit: unit, history: histories[unit.code.value] ?? [], asOf: asOf,
-                                                            staleDays: thresholds.staleListDays, issuingUnits: issuingUnits)
+            listFacts[unit.code.value] = UnitListFacts.make(
+                unit: unit, history: histories[unit.code.value] ?? [], asOf: asOf,
+                staleDays: thresholds.staleListDays, issuingUnits: issuingUnits)
         }
         let notes = try await exemptionNotes(from: from, through: to, unitCode: unitCode)
         let periodDays = to.daysSinceEpoch - from.daysSinceEpoch + 1
         let rows = names.keys.sorted().map { code -> UnitReport in
-            let figures = SupervisionFigures.figures(tallies: tallies[code] ?? [:],
-                                                     oversight: oversightCounts.map { $0[code] ?? OversightFigures() },
-                                                     list: listFacts[code], periodDays: periodDays, thresholds: thresholds)
-            return UnitReport(unitCode: code, unitName: names[code] ?? "", figures: figures,
-                              flags: SupervisionFigures.flags(figures, thresholds: thresholds, exemptions: notes[code] ?? []))
+            let figures = SupervisionFigures.figures(
+                tallies: tallies[code] ?? [:],
+                oversight: oversightCounts.map { $0[code] ?? OversightFigures() },
+                list: listFacts[code], periodDays: periodDays, thresholds: thresholds)
+            return UnitReport(
+                unitCode: code, unitName: names[code] ?? "", figures: figures,
+                flags: SupervisionFigures.flags(figures, thresholds: thresholds, exemptions: notes[code] ?? []))
         }
         let moment = now()
-        await record(AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID,
-                                 staff: context.staff ?? "", action: .supervisionReport, itemCode: "",
-                                 caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
-                                 result: .reported))
-        return SupervisionReportResponse(fromDate: from.description, toDate: to.description, units: rows,
-                                         rules: SupervisionFigures.rules(thresholds).map { "\($0.code): \($0.text)" })
+        await record(
+            AuditRecord(
+                atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID,
+                staff: context.staff ?? "", action: .supervisionReport, itemCode: "",
+                caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
+                result: .reported))
+        return SupervisionReportResponse(
+            fromDate: from.description, toDate: to.description, units: rows,
+            rules: SupervisionFigures.rules(thresholds).map { "\($0.code): \($0.text)" })
     }
 
     /// The exemptions covering the report's period, per unit, as the report shows them.
@@ -173,7 +185,8 @@ package struct SupervisionService: Sendable {
     static func describe(_ e: FlagExemption) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = CivilDate.chinaStandardTime
-        return "\(e.id): exempted under Art. 17 (\(e.ground)) for \(e.from)..\(e.through) by \(e.grantedBy) at \(formatter.string(from: e.grantedAt)): \(e.reason)"
+        return
+            "\(e.id): exempted under Art. 17 (\(e.ground)) for \(e.from)..\(e.through) by \(e.grantedBy) at \(formatter.string(from: e.grantedAt)): \(e.reason)"
     }
 
     // MARK: Exemptions (Art. 17)
@@ -195,24 +208,31 @@ package struct SupervisionService: Sendable {
             throw RPCError(.notFound, "unit \(unit) is not registered; 'noproof units' lists the registered units")
         }
         guard SupervisionThresholds.defaults[request.flag] != nil else {
-            throw RPCError(.invalidArgument, "flag: \"\(request.flag.prefix(64))\" is not a flag code; use one of \(SupervisionThresholds.defaults.keys.sorted().joined(separator: ", "))")
+            throw RPCError(
+                .invalidArgument,
+                "flag: \"\(request.flag.prefix(64))\" is not a flag code; use one of \(SupervisionThresholds.defaults.keys.sorted().joined(separator: ", "))")
         }
         let from = try Self.date(request.fromDate, field: "from_date")
         let to = try Self.date(request.toDate, field: "to_date")
         let moment = now()
-        let exemption = try FlagExemption.make(id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
-                               ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
-        let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID, staff: staffID,
-                                 action: .supervisionExempt, itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
-                                 typeCode: exemption.ground, licenceID: exemption.id, result: .intended,
-                                 counterpartUnit: unit.value)
-        let stored = try await AuditedChange.run(audit: audit, logger: logger, intent: [intent], change: { () async throws -> (record: FlagExemption, created: Bool) in
-            try await exemptions.insertExemption(exemption)
-        }, outcome: { result in
-            var record = intent.with(result: result.created ? .exempted : .alreadyExempted)
-            record.licenceID = result.record.id
-            return [record]
-        })
+        let exemption = try FlagExemption.make(
+            id: OversightService.newID("EX"), unit: unit.value, flag: request.flag, from: from, through: to,
+            ground: request.ground, reason: request.reason, by: staffID, credentialID: caller.credentialID, at: moment)
+        let intent = AuditRecord(
+            atMillis: Self.millis(moment), unitCode: caller.unitCode, credentialID: caller.credentialID, staff: staffID,
+            action: .supervisionExempt, itemCode: request.flag, caseReference: "\(from)..\(to)", holderID: "",
+            typeCode: exemption.ground, licenceID: exemption.id, result: .intended,
+            counterpartUnit: unit.value)
+        let stored = try await AuditedChange.run(
+            audit: audit, logger: logger, intent: [intent],
+            change: { () async throws -> (record: FlagExemption, created: Bool) in
+                try await exemptions.insertExemption(exemption)
+            },
+            outcome: { result in
+                var record = intent.with(result: result.created ? .exempted : .alreadyExempted)
+                record.licenceID = result.record.id
+                return [record]
+            })
         logger.info("flag exempted", metadata: ["unit": "\(unit)", "flag": "\(request.flag)", "by": "\(staffID)", "id": "\(stored.record.id)"])
         return ExemptFlagResponse(exemption: Self.info(stored.record), created: stored.created)
     }
@@ -235,16 +255,19 @@ package struct SupervisionService: Sendable {
         }
         guard let exemptions else { return ListExemptionsResponse() }
         let found = try await exemptions.exemptions(unit: unitCode, from: from, through: to)
-        await record(AuditRecord(atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
-                                 staff: context.staff ?? "", action: .supervisionListExemptions, itemCode: "",
-                                 caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
-                                 result: .listed(count: found.count)))
+        await record(
+            AuditRecord(
+                atMillis: Self.millis(now()), unitCode: caller.unitCode, credentialID: caller.credentialID,
+                staff: context.staff ?? "", action: .supervisionListExemptions, itemCode: "",
+                caseReference: "\(from)..\(to)", holderID: "", typeCode: "", licenceID: unitCode ?? "all units",
+                result: .listed(count: found.count)))
         return ListExemptionsResponse(exemptions: found.map(Self.info))
     }
 
     static func info(_ e: FlagExemption) -> FlagExemptionInfo {
-        FlagExemptionInfo(exemptionID: e.id, unitCode: e.unit, flag: e.flag, fromDate: e.from.description, toDate: e.through.description,
-                          ground: e.ground, reason: e.reason, grantedBy: e.grantedBy, grantedAtMillis: millis(e.grantedAt))
+        FlagExemptionInfo(
+            exemptionID: e.id, unitCode: e.unit, flag: e.flag, fromDate: e.from.description, toDate: e.through.description,
+            ground: e.ground, reason: e.reason, grantedBy: e.grantedBy, grantedAtMillis: millis(e.grantedAt))
     }
 
     // MARK: Who looked
@@ -271,8 +294,8 @@ package struct SupervisionService: Sendable {
         let page = Array(found.prefix(limit))
         let registered = try await units.units()
         let unitNames = Dictionary(registered.map { ($0.code.value, $0.name) }, uniquingKeysWith: { first, _ in first })
-        var itemNames: [String: [String: String]] = [:]    // unit -> item code -> name (newest version naming it)
-        var proofNames: [String: [String: String]] = [:]   // unit -> proof code -> name as its list writes it
+        var itemNames: [String: [String: String]] = [:]  // unit -> item code -> name (newest version naming it)
+        var proofNames: [String: [String: String]] = [:]  // unit -> proof code -> name as its list writes it
         for code in Set(page.map(\.unitCode)) {
             guard let parsed = try? UnifiedSocialCreditCode.parse(code, field: "unit") else { continue }
             let history = (try? await units.listHistory(unit: parsed)) ?? []
@@ -284,16 +307,19 @@ package struct SupervisionService: Sendable {
             }
         }
         let entries = page.map { record in
-            WhoLookedEntry(atMillis: record.atMillis, unitCode: record.unitCode, unitName: unitNames[record.unitCode] ?? "",
-                           action: record.action.rawValue, itemCode: record.itemCode, itemName: itemNames[record.unitCode]?[record.itemCode] ?? "",
-                           typeCode: record.typeCode,
-                           typeName: typeNames[record.typeCode] ?? proofNames[record.unitCode]?[record.typeCode] ?? "",
-                           result: record.result.rawValue, auditSequence: UInt64(max(0, record.sequence)))
+            WhoLookedEntry(
+                atMillis: record.atMillis, unitCode: record.unitCode, unitName: unitNames[record.unitCode] ?? "",
+                action: record.action.rawValue, itemCode: record.itemCode, itemName: itemNames[record.unitCode]?[record.itemCode] ?? "",
+                typeCode: record.typeCode,
+                typeName: typeNames[record.typeCode] ?? proofNames[record.unitCode]?[record.typeCode] ?? "",
+                result: record.result.rawValue, auditSequence: UInt64(max(0, record.sequence)))
         }
         let next = found.count > limit ? page.last.map { String($0.sequence) } ?? "" : ""
-        await record(AuditRecord(atMillis: Self.millis(now()), unitCode: portal.unitCode, credentialID: portal.credentialID,
-                                 staff: context.staff ?? "", action: .supervisionWhoLooked, itemCode: "", caseReference: request.pageToken,
-                                 holderID: holder.key, typeCode: "", licenceID: "\(entries.count) entries", result: .listed))
+        await record(
+            AuditRecord(
+                atMillis: Self.millis(now()), unitCode: portal.unitCode, credentialID: portal.credentialID,
+                staff: context.staff ?? "", action: .supervisionWhoLooked, itemCode: "", caseReference: request.pageToken,
+                holderID: holder.key, typeCode: "", licenceID: "\(entries.count) entries", result: .listed))
         return WhoLookedResponse(holderID: holder.key, entries: entries, nextPageToken: next)
     }
 

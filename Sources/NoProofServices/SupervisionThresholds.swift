@@ -44,8 +44,9 @@ package struct SupervisionThresholds: Hashable, Sendable {
         self.init()
         for (code, value) in overrides.sorted(by: { $0.key < $1.key }) {
             guard Self.defaults[code] != nil else {
-                throw ValidationError(field: "flagThresholds.\(code)",
-                                      reason: "not a flag code; use one of \(Self.defaults.keys.sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    field: "flagThresholds.\(code)",
+                    reason: "not a flag code; use one of \(Self.defaults.keys.sorted().joined(separator: ", "))")
             }
             guard value >= 1 else { throw ValidationError(field: "flagThresholds.\(code)", reason: "a threshold must be at least 1") }
             values[code] = value

@@ -32,15 +32,18 @@ package final class UnitCredentialAuthenticator: Authenticator {
     ///   - acceptsDemoCredentials: whether the demo's stored credentials (source "demo") authenticate.
     ///   - verifications: where PBKDF2 runs (default: 2 threads, 32 waiting).
     ///   - unknownIDRounds: PBKDF2 rounds of the dummy hash for unknown ids: those of the stored credentials.
-    package init(store: any UnitStore, fixed: [StaticCredentialAuthenticator.Credential] = [], acceptsDemoCredentials: Bool = true,
-                 now: @escaping @Sendable () -> Date = { Date() },
-                 verifications: CredentialVerificationPool = CredentialVerificationPool(),
-                 unknownIDRounds: Int = CredentialHash.defaultRounds) {
+    package init(
+        store: any UnitStore, fixed: [StaticCredentialAuthenticator.Credential] = [], acceptsDemoCredentials: Bool = true,
+        now: @escaping @Sendable () -> Date = { Date() },
+        verifications: CredentialVerificationPool = CredentialVerificationPool(),
+        unknownIDRounds: Int = CredentialHash.defaultRounds
+    ) {
         self.acceptsDemoCredentials = acceptsDemoCredentials
         self.store = store
         self.verifications = verifications
-        self.dummy = CredentialHash(rounds: unknownIDRounds, salt: Base64URL.randomBytes(CredentialHash.saltByteCount),
-                                    digest: Base64URL.randomBytes(CredentialHash.digestByteCount))
+        self.dummy = CredentialHash(
+            rounds: unknownIDRounds, salt: Base64URL.randomBytes(CredentialHash.saltByteCount),
+            digest: Base64URL.randomBytes(CredentialHash.digestByteCount))
         self.fixed = fixed.isEmpty ? nil : StaticCredentialAuthenticator(fixed)
         self.fixedIDs = Set(fixed.map(\.id))
         self.now = now
@@ -94,15 +97,20 @@ package final class UnitCredentialAuthenticator: Authenticator {
             throw RPCError(.unavailable, "cannot read credentials: \(error); retry")
         }
         guard let credential else {
-            throw RPCError(.unauthenticated, "the client certificate (SHA-256 \(fingerprint)) is not registered on any credential; "
-                + "ask the task force office (工作专班办公室) to register it: noproof credential issue UNIT --cert FILE")
+            throw RPCError(
+                .unauthenticated,
+                "the client certificate (SHA-256 \(fingerprint)) is not registered on any credential; "
+                    + "ask the task force office (工作专班办公室) to register it: noproof credential issue UNIT --cert FILE")
         }
         let moment = now()
         if let revokedAt = credential.revokedAt, revokedAt <= moment {
-            throw RPCError(.unauthenticated, "the client certificate's credential \(credential.id) was revoked at \(revokedAt); ask the task force office for a new one")
+            throw RPCError(
+                .unauthenticated, "the client certificate's credential \(credential.id) was revoked at \(revokedAt); ask the task force office for a new one")
         }
         if moment >= credential.expiresAt {
-            throw RPCError(.unauthenticated, "the client certificate's credential \(credential.id) expired at \(credential.expiresAt); ask the task force office for a new one")
+            throw RPCError(
+                .unauthenticated,
+                "the client certificate's credential \(credential.id) expired at \(credential.expiresAt); ask the task force office for a new one")
         }
         return try await session(for: credential)
     }
@@ -126,7 +134,10 @@ package final class UnitCredentialAuthenticator: Authenticator {
                 throw RPCError(.unavailable, "cannot read staff: \(error); retry")
             }
             guard let member, member.active else {
-                throw RPCError(.permissionDenied, "credential \(credential.id) belongs to \(staffID), who is no longer an active staff member of \(unit.name) (\(unit.code)); ask the unit's supervisor to register them ('noproof staff set') or use a current member's credential")
+                throw RPCError(
+                    .permissionDenied,
+                    "credential \(credential.id) belongs to \(staffID), who is no longer an active staff member of \(unit.name) (\(unit.code)); ask the unit's supervisor to register them ('noproof staff set') or use a current member's credential"
+                )
             }
         }
         return AuthenticatedUnit(

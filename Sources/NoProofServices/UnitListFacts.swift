@@ -32,8 +32,10 @@ package struct UnitListFacts: Hashable, Sendable {
     /// The facts of `unit` with `history` (all its versions) as of `end` (the instant the period
     /// ends, or now while it runs); a change is stale when its cause date is before `end`'s civil
     /// day minus `staleDays`. `issuingUnits`: the codes of the issuing units (see `takesPart`).
-    package static func make(unit: ServiceUnit, history: [ItemListVersion], asOf end: Date, staleDays: Int,
-                             issuingUnits: Set<String> = []) -> UnitListFacts {
+    package static func make(
+        unit: ServiceUnit, history: [ItemListVersion], asOf end: Date, staleDays: Int,
+        issuingUnits: Set<String> = []
+    ) -> UnitListFacts {
         let own = history.filter { $0.unitCode == unit.code }
         let issuingOnly = own.isEmpty && issuingUnits.contains(unit.code.value)
         let inForce = ItemListVersion.inForce(among: own, at: end)
@@ -53,8 +55,9 @@ package struct UnitListFacts: Hashable, Sendable {
                 stale.insert("\(change.kind.rawValue)|\(change.itemCode)|\(change.proofCode ?? "")")
             }
         }
-        return UnitListFacts(takesPart: unit.active && !unit.isTaskForceOffice && !issuingOnly, versionInForce: inForce?.version,
-                             itemsInForce: items.count, itemsUsingSystem: usingSystem, staleChanges: stale.count)
+        return UnitListFacts(
+            takesPart: unit.active && !unit.isTaskForceOffice && !issuingOnly, versionInForce: inForce?.version,
+            itemsInForce: items.count, itemsUsingSystem: usingSystem, staleChanges: stale.count)
     }
 }
 

@@ -48,9 +48,11 @@ package struct UnitService: Sendable {
     ///   - gate: reloaded after list changes so lookups see new published lists; nil when the
     ///     server has no access control.
     ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
-    package init(store: any UnitStore, gate: AccessGate, audit: any AuditTrail, credentialRounds: Int = CredentialHash.defaultRounds,
-                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
-                 sessions: LiveSessions? = nil) {
+    package init(
+        store: any UnitStore, gate: AccessGate, audit: any AuditTrail, credentialRounds: Int = CredentialHash.defaultRounds,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
+        sessions: LiveSessions? = nil
+    ) {
         self.sessions = sessions
         self.store = store
         self.gate = gate
@@ -84,11 +86,14 @@ package struct UnitService: Sendable {
                 try StaffMember(message: entry, active: true, field: "staff[\(index)]")
             }
             let moment = now()
-            let intent = try auditRecord(context, action: .unitCreate, staff: staff, subject: created.code.value,
-                                         counterpart: created.code.value, at: moment)
-            try await audited([intent], { () async throws in
-                try await store.createUnit(created, staff: members, at: moment)
-            }, outcome: { _ in [intent.with(result: .created)] })
+            let intent = try auditRecord(
+                context, action: .unitCreate, staff: staff, subject: created.code.value,
+                counterpart: created.code.value, at: moment)
+            try await audited(
+                [intent],
+                { () async throws in
+                    try await store.createUnit(created, staff: members, at: moment)
+                }, outcome: { _ in [intent.with(result: .created)] })
             logger.info("unit registered", metadata: ["unit": "\(created.code)", "by": "\(staff)"])
             try? await gate.refresh(publishingDue: false)
             return GetUnitResponse(unit: UnitInfo(created))
@@ -100,11 +105,14 @@ package struct UnitService: Sendable {
             guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
             let changed = try ServiceUnit(message: message)
             let moment = now()
-            let intent = try auditRecord(context, action: .unitUpdate, staff: staff, subject: changed.code.value,
-                                         counterpart: changed.code.value, at: moment)
-            try await audited([intent], { () async throws in
-                try await store.updateUnit(changed, at: moment)
-            }, outcome: { _ in [intent.with(result: changed.active ? .updated : .deactivated)] })
+            let intent = try auditRecord(
+                context, action: .unitUpdate, staff: staff, subject: changed.code.value,
+                counterpart: changed.code.value, at: moment)
+            try await audited(
+                [intent],
+                { () async throws in
+                    try await store.updateUnit(changed, at: moment)
+                }, outcome: { _ in [intent.with(result: changed.active ? .updated : .deactivated)] })
             logger.info("unit changed", metadata: ["unit": "\(changed.code)", "by": "\(staff)", "active": "\(changed.active)"])
             await reloadGate()
             return GetUnitResponse(unit: UnitInfo(changed))
@@ -122,25 +130,32 @@ package struct UnitService: Sendable {
             guard !request.credentialID.isEmpty else { throw RPCError(.invalidArgument, "credential_id: required") }
             let moment = now()
             let target = try await store.credential(id: request.credentialID)
-            let intent = try auditRecord(context, action: .credentialRevoke, staff: staff, subject: String(request.credentialID.prefix(128)),
-                                         counterpart: target?.unitCode.value ?? "", at: moment)
-            let revoked = try await audited([intent], { () async throws in
-                try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
-            }, outcome: { _ in [intent.with(result: .revoked)] })
+            let intent = try auditRecord(
+                context, action: .credentialRevoke, staff: staff, subject: String(request.credentialID.prefix(128)),
+                counterpart: target?.unitCode.value ?? "", at: moment)
+            let revoked = try await audited(
+                [intent],
+                { () async throws in
+                    try await store.revokeCredential(id: request.credentialID, by: staff, reason: request.reason, at: moment)
+                }, outcome: { _ in [intent.with(result: .revoked)] })
             // Sessions already open with it end now, not just new authentications.
-            let closed = sessions?.revoke(
-                credentialID: revoked.id,
-                message: "credential \(revoked.id) was revoked at \(revoked.revokedAt.map { "\($0)" } ?? "now") (\(revoked.revocationReason ?? "")); "
-                    + "this session is closed — ask the task force office (工作专班办公室) for a new credential"
-            ) ?? 0
-            logger.info("credential revoked", metadata: [
-                "credential": "\(revoked.id)", "unit": "\(revoked.unitCode)", "by": "\(staff)", "sessions_closed": "\(closed)",
-            ])
+            let closed =
+                sessions?.revoke(
+                    credentialID: revoked.id,
+                    message: "credential \(revoked.id) was revoked at \(revoked.revokedAt.map { "\($0)" } ?? "now") (\(revoked.revocationReason ?? "")); "
+                        + "this session is closed — ask the task force office (工作专班办公室) for a new credential"
+                ) ?? 0
+            logger.info(
+                "credential revoked",
+                metadata: [
+                    "credential": "\(revoked.id)", "unit": "\(revoked.unitCode)", "by": "\(staff)", "sessions_closed": "\(closed)",
+                ])
             return CredentialResponse(credential: CredentialInfo(revoked))
         }
         registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
             try Self.requireTaskForce(try context.requireUnit(), to: "list credentials")
-            let codes = request.unitCode.isEmpty
+            let codes =
+                request.unitCode.isEmpty
                 ? try await store.units().map(\.code)
                 : [try await existingUnit(try Self.unitCode(request.unitCode)).code]
             var credentials: [CredentialInfo] = []
@@ -155,11 +170,13 @@ package struct UnitService: Sendable {
             let code = request.unitCode.isEmpty ? nil : try Self.unitCode(request.unitCode)
             let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
             let records = try await store.denials(unit: code, limit: limit)
-            return ListDenialsResponse(denials: records.map {
-                DenialEntry(atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
-                            itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
-                            kind: $0.kind == .denial ? "denial" : "breach", reason: $0.reason, message: $0.message)
-            })
+            return ListDenialsResponse(
+                denials: records.map {
+                    DenialEntry(
+                        atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
+                        itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
+                        kind: $0.kind == .denial ? "denial" : "breach", reason: $0.reason, message: $0.message)
+                })
         }
         registerLists(in: &registry)
     }
@@ -173,8 +190,9 @@ package struct UnitService: Sendable {
             // The unit itself and the task force office also see versions still under work.
             let insider = context.unit.map { !$0.isCitizenPortal && ($0.unitCode == unit.code.value || $0.isTaskForce) } ?? false
             let visible = insider ? history : history.filter { $0.status == .published }
-            return GetItemListResponse(unit: UnitInfo(unit), inForce: ItemListVersion.inForce(among: history, at: now()).map(ItemList.init),
-                                       versions: visible.map(ItemList.init))
+            return GetItemListResponse(
+                unit: UnitInfo(unit), inForce: ItemListVersion.inForce(among: history, at: now()).map(ItemList.init),
+                versions: visible.map(ItemList.init))
         }
         registry.unary(UnitMethods.showItem, ShowItemRequest.self, ShowItemResponse.self) { request, context in
             try await showItem(request, context: context)
@@ -182,7 +200,9 @@ package struct UnitService: Sendable {
         registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "start a draft of")
             let moment = now()
-            return try await listChange(.listDraft, context, staff, list: code, version: nil) { () async throws(NoProofError) in try await store.createDraft(unit: code, by: staff, at: moment) }
+            return try await listChange(.listDraft, context, staff, list: code, version: nil) { () async throws(NoProofError) in
+                try await store.createDraft(unit: code, by: staff, at: moment)
+            }
         }
         registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
             let (code, staff) = try ownList(request.unitCode, context: context, to: "edit")
@@ -235,7 +255,9 @@ package struct UnitService: Sendable {
             let unit = try context.requireUnit()
             let code = try Self.unitCode(request.unitCode)
             guard unit.unitCode == code.value || unit.isTaskForce else {
-                throw RPCError(.permissionDenied, "only \(code) itself or the task force office (工作专班办公室) publishes its list; this connection acts for \(unit.unitName) (\(unit.unitCode))")
+                throw RPCError(
+                    .permissionDenied,
+                    "only \(code) itself or the task force office (工作专班办公室) publishes its list; this connection acts for \(unit.unitName) (\(unit.unitCode))")
             }
             let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
             let version = try Self.version(request.version)
@@ -269,7 +291,8 @@ package struct UnitService: Sendable {
                     .filter { request.year == 0 || $0.data.year == Int(request.year) }
             }
             if request.year != 0, years.isEmpty {
-                throw RPCError(.notFound, "no working-day calendar is published for \(request.year); the task force office publishes it with 'noproof calendar load'")
+                throw RPCError(
+                    .notFound, "no working-day calendar is published for \(request.year); the task force office publishes it with 'noproof calendar load'")
             }
             return GetCalendarResponse(years: years.map(CalendarYearInfo.init), officeHours: store.calendarBook.clock.hours.description)
         }
@@ -287,30 +310,42 @@ package struct UnitService: Sendable {
         guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
         let year = try CalendarYear(message: message)
         let moment = now()
-        let intent = try auditRecord(context, action: .calendarPublish, staff: staff, subject: "CALENDAR \(year.year)",
-                                     counterpart: unit.unitCode, at: moment)
-        let published = try await audited([intent], { () async throws in
-            try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
-        }, outcome: { published in [intent.with(result: .calendar(version: published.version, provisional: year.provisional))] })
-        logger.info("calendar year published", metadata: ["year": "\(year.year)", "version": "\(published.version)", "by": "\(staff)",
-                                                          "holidays": "\(year.holidays.count)", "working_days": "\(year.workingDays.count)"])
+        let intent = try auditRecord(
+            context, action: .calendarPublish, staff: staff, subject: "CALENDAR \(year.year)",
+            counterpart: unit.unitCode, at: moment)
+        let published = try await audited(
+            [intent],
+            { () async throws in
+                try await store.publishCalendarYear(year, by: "\(unit.unitCode)/\(staff)", at: moment)
+            }, outcome: { published in [intent.with(result: .calendar(version: published.version, provisional: year.provisional))] })
+        logger.info(
+            "calendar year published",
+            metadata: [
+                "year": "\(year.year)", "version": "\(published.version)", "by": "\(staff)",
+                "holidays": "\(year.holidays.count)", "working_days": "\(year.workingDays.count)",
+            ])
         return PublishCalendarYearResponse(year: CalendarYearInfo(published))
     }
 
     /// Runs a list change, audits it (a submission also audits each change it reports late) and
     /// reloads the access gate's lists so lookups follow at once.
-    private func listChange(_ action: AuditAction, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
-                            _ body: () async throws(NoProofError) -> ItemListVersion) async throws -> ItemListResponse {
+    private func listChange(
+        _ action: AuditAction, _ context: CallContext, _ staff: String, list code: UnifiedSocialCreditCode, version: Int?,
+        _ body: () async throws(NoProofError) -> ItemListVersion
+    ) async throws -> ItemListResponse {
         let unit = try context.requireUnit()
         let moment = now()
         // The intent names the version asked for (a new draft's number is the store's to give).
-        let intent = AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                 action: action, itemCode: "", caseReference: version.map { "LIST \(code.value) v\($0)" } ?? "LIST \(code.value) new draft",
-                                 holderID: "", typeCode: "", licenceID: "", result: .unset,
-                                 counterpartUnit: code.value == unit.unitCode ? "" : code.value)
-        let list = try await audited([intent], { () async throws in try await body() }, outcome: { list in
-            listRecords(list, action: action, unit: unit, staff: staff, at: moment)
-        })
+        let intent = AuditRecord(
+            atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+            action: action, itemCode: "", caseReference: version.map { "LIST \(code.value) v\($0)" } ?? "LIST \(code.value) new draft",
+            holderID: "", typeCode: "", licenceID: "", result: .unset,
+            counterpartUnit: code.value == unit.unitCode ? "" : code.value)
+        let list = try await audited(
+            [intent], { () async throws in try await body() },
+            outcome: { list in
+                listRecords(list, action: action, unit: unit, staff: staff, at: moment)
+            })
         await reloadGate()
         return ItemListResponse(list: ItemList(list))
     }
@@ -322,10 +357,11 @@ package struct UnitService: Sendable {
         if action == .listSubmit {
             // Each late change once: a resubmission after a rejection does not count it again.
             records += list.newlyLateChanges.map { change in
-                AuditRecord(atMillis: Self.millis(moment), unitCode: list.unitCode.value, credentialID: unit.credentialID, staff: staff,
-                            action: .listLateChange, itemCode: change.itemCode, caseReference: Self.listSubject(list),
-                            holderID: "", typeCode: change.proofCode ?? "", licenceID: change.kind.rawValue,
-                            result: .lateChange, proofSerial: change.timeliness.map { "\($0.workingDaysElapsed) working days" } ?? "")
+                AuditRecord(
+                    atMillis: Self.millis(moment), unitCode: list.unitCode.value, credentialID: unit.credentialID, staff: staff,
+                    action: .listLateChange, itemCode: change.itemCode, caseReference: Self.listSubject(list),
+                    holderID: "", typeCode: change.proofCode ?? "", licenceID: change.kind.rawValue,
+                    result: .lateChange, proofSerial: change.timeliness.map { "\($0.workingDaysElapsed) working days" } ?? "")
             }
         }
         return records
@@ -337,31 +373,39 @@ package struct UnitService: Sendable {
     /// The audit record of a step in a list's life cycle: the result is the list's new status
     /// (`submitted_late` for a submission declaring a late change); the list's unit is the
     /// counterpart when another unit (the task force office) acts.
-    static func listAuditRecord(_ list: ItemListVersion, action: AuditAction, unitCode: String, credentialID: String, staff: String,
-                                at moment: Date) -> AuditRecord {
+    static func listAuditRecord(
+        _ list: ItemListVersion, action: AuditAction, unitCode: String, credentialID: String, staff: String,
+        at moment: Date
+    ) -> AuditRecord {
         let late = action == .listSubmit && !list.lateChanges.isEmpty
-        return AuditRecord(atMillis: millis(moment), unitCode: unitCode, credentialID: credentialID, staff: staff, action: action,
-                           itemCode: "", caseReference: listSubject(list), holderID: "", typeCode: "", licenceID: "",
-                           result: late ? .submittedLate : AuditResult(rawValue: list.status.rawValue),
-                           counterpartUnit: list.unitCode.value == unitCode ? "" : list.unitCode.value)
+        return AuditRecord(
+            atMillis: millis(moment), unitCode: unitCode, credentialID: credentialID, staff: staff, action: action,
+            itemCode: "", caseReference: listSubject(list), holderID: "", typeCode: "", licenceID: "",
+            result: late ? .submittedLate : AuditResult(rawValue: list.status.rawValue),
+            counterpartUnit: list.unitCode.value == unitCode ? "" : list.unitCode.value)
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// The audit record of an administrative change by the connection's unit (its result is set
     /// by `audited`: `intended`, then the outcome).
-    private func auditRecord(_ context: CallContext, action: AuditAction, staff: String, subject: String,
-                             counterpart: String, at moment: Date) throws -> AuditRecord {
+    private func auditRecord(
+        _ context: CallContext, action: AuditAction, staff: String, subject: String,
+        counterpart: String, at moment: Date
+    ) throws -> AuditRecord {
         let unit = try context.requireUnit()
-        return AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                           action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
-                           result: .unset, counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)
+        return AuditRecord(
+            atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+            action: action, itemCode: "", caseReference: subject, holderID: "", typeCode: "", licenceID: "",
+            result: .unset, counterpartUnit: counterpart == unit.unitCode ? "" : counterpart)
     }
 
     /// Makes a privileged change fail closed (`AuditedChange`): `intent` is durable before `change`
     /// runs, else UNAVAILABLE and nothing is changed; then the records `outcome` builds are written.
-    private func audited<T>(_ intent: [AuditRecord], _ change: () async throws -> T,
-                            outcome: (T) -> [AuditRecord]) async throws -> T {
+    private func audited<T>(
+        _ intent: [AuditRecord], _ change: () async throws -> T,
+        outcome: (T) -> [AuditRecord]
+    ) async throws -> T {
         try await AuditedChange.run(audit: audit, logger: logger, intent: intent, change: change, outcome: outcome)
     }
 
@@ -384,8 +428,10 @@ package struct UnitService: Sendable {
     }
 
     /// The list and the reviewing staff member: the task force office's supervisor (督办员).
-    private func review(_ unitCode: String, _ version: UInt32, context: CallContext,
-                        to action: String) async throws -> (UnifiedSocialCreditCode, Int, String) {
+    private func review(
+        _ unitCode: String, _ version: UInt32, context: CallContext,
+        to action: String
+    ) async throws -> (UnifiedSocialCreditCode, Int, String) {
         let unit = try context.requireUnit()
         try Self.requireTaskForce(unit, to: "\(action) item lists (Art. 5)")
         let code = try Self.unitCode(unitCode)
@@ -396,7 +442,8 @@ package struct UnitService: Sendable {
     private func loadItemLists(_ request: LoadItemListsRequest, context: CallContext) async throws -> LoadItemListsResponse {
         let unit = try context.requireUnit()
         let staff = try await member(Self.requireStaff(context), of: unit, roles: nil)
-        let format = request.format.isEmpty
+        let format =
+            request.format.isEmpty
             ? (request.text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }.first.map { $0 == "{" || $0 == "[" } == true ? "json" : "csv")
             : request.format.lowercased()
         var file: ItemListBulkFile
@@ -410,30 +457,40 @@ package struct UnitService: Sendable {
             let foreign = file.entries.filter { $0.unitCode.value != unit.unitCode }
             file.entries.removeAll { $0.unitCode.value != unit.unitCode }
             file.problems += foreign.map {
-                BulkLoadProblem(location: $0.location, unit: $0.unitCode.value, field: "unit",
-                                message: "only the unit itself or the task force office loads a unit's list; this connection acts for \(unit.unitCode)")
+                BulkLoadProblem(
+                    location: $0.location, unit: $0.unitCode.value, field: "unit",
+                    message: "only the unit itself or the task force office loads a unit's list; this connection acts for \(unit.unitCode)")
             }
         }
         let moment = now()
         let loading = file
         // One intent per unit whose list the file loads; the outcome names each version loaded.
         let intents = Set(loading.entries.map(\.unitCode.value)).sorted().map { code in
-            AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                        action: .listLoad, itemCode: "", caseReference: "LIST \(code) load", holderID: "", typeCode: "",
-                        licenceID: "", result: .unset, counterpartUnit: code == unit.unitCode ? "" : code)
+            AuditRecord(
+                atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                action: .listLoad, itemCode: "", caseReference: "LIST \(code) load", holderID: "", typeCode: "",
+                licenceID: "", result: .unset, counterpartUnit: code == unit.unitCode ? "" : code)
         }
-        let report = try await audited(intents, { () async throws in
-            try await store.loadLists(loading, by: staff, at: moment)
-        }, outcome: { report in
-            report.loaded.map {
-                AuditRecord(atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                            action: .listLoad, itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
-                            licenceID: "", result: .draft, counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
-            }
-        })
+        let report = try await audited(
+            intents,
+            { () async throws in
+                try await store.loadLists(loading, by: staff, at: moment)
+            },
+            outcome: { report in
+                report.loaded.map {
+                    AuditRecord(
+                        atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+                        action: .listLoad, itemCode: "", caseReference: "LIST \($0.unitCode) v\($0.version)", holderID: "", typeCode: "",
+                        licenceID: "", result: .draft, counterpartUnit: $0.unitCode == unit.unitCode ? "" : $0.unitCode)
+                }
+            })
         if !report.loaded.isEmpty { await reloadGate() }
-        logger.info("item lists loaded", metadata: ["loaded": "\(report.loaded.count)", "problems": "\(report.problems.count)",
-                                                    "by": "\(unit.unitCode)/\(staff)"])
+        logger.info(
+            "item lists loaded",
+            metadata: [
+                "loaded": "\(report.loaded.count)", "problems": "\(report.problems.count)",
+                "by": "\(unit.unitCode)/\(staff)",
+            ])
         return LoadItemListsResponse(
             loaded: report.loaded.map { LoadedList(unitCode: $0.unitCode, version: UInt32(clamping: $0.version), itemCount: UInt32(clamping: $0.itemCount)) },
             problems: report.problems.map { LoadProblem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }
@@ -446,7 +503,9 @@ package struct UnitService: Sendable {
         let unit = try context.requireUnit()
         let code = try Self.unitCode(request.unitCode.isEmpty ? unit.unitCode : request.unitCode)
         guard unit.unitCode == code.value || unit.isTaskForce else {
-            throw RPCError(.permissionDenied, "only \(code) itself or the task force office (工作专班办公室) sets its staff; this connection acts for \(unit.unitName) (\(unit.unitCode))")
+            throw RPCError(
+                .permissionDenied,
+                "only \(code) itself or the task force office (工作专班办公室) sets its staff; this connection acts for \(unit.unitName) (\(unit.unitCode))")
         }
         guard !request.staff.isEmpty else {
             throw RPCError(.invalidArgument, "staff: give the whole new staff set — one supervisor (督办员) and at least one agent (代办员) (Art. 10)")
@@ -460,9 +519,11 @@ package struct UnitService: Sendable {
         }
         let moment = now()
         let intent = try auditRecord(context, action: .staffSet, staff: actor, subject: code.value, counterpart: code.value, at: moment)
-        try await audited([intent], { () async throws in
-            try await store.replaceStaff(of: code, with: members, at: moment)
-        }, outcome: { _ in [intent.with(result: .replaced)] })
+        try await audited(
+            [intent],
+            { () async throws in
+                try await store.replaceStaff(of: code, with: members, at: moment)
+            }, outcome: { _ in [intent.with(result: .replaced)] })
         let staff = try await store.staff(of: code, includeInactive: true)
         logger.info("staff replaced", metadata: ["unit": "\(code)", "by": "\(unit.unitCode)/\(actor)", "members": "\(members.count)"])
         await reloadGate()
@@ -482,18 +543,24 @@ package struct UnitService: Sendable {
         let certificate = request.certificateSha256.isEmpty ? nil : request.certificateSha256
         let staffID = request.staffID.isEmpty ? nil : request.staffID
         let kind = request.kind.isEmpty && staffID != nil ? CredentialKind.staff : try CredentialKind.parse(request.kind)
-        let (credential, secret) = try Credential.issue(unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
-                                                        expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
-                                                        rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
-        let intent = try auditRecord(context, action: .credentialIssue, staff: staff, subject: credential.id,
-                                     counterpart: target.code.value, at: moment)
-        try await audited([intent], { () async throws in
-            try await store.insertCredential(credential)
-        }, outcome: { _ in [intent.with(result: credential.kind == .unit ? .issued : .issued(kind: credential.kind.rawValue))] })
-        logger.info("credential issued", metadata: [
-            "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
-            "kind": "\(credential.certificateSHA256 == nil ? "secret" : "client certificate")",
-        ])
+        let (credential, secret) = try Credential.issue(
+            unitCode: target.code, label: request.label, issuedBy: staff, issuedAt: moment,
+            expiresAt: moment.addingTimeInterval(Double(days) * 86_400), kind: kind,
+            rounds: credentialRounds, certificateSHA256: certificate, staffID: staffID)
+        let intent = try auditRecord(
+            context, action: .credentialIssue, staff: staff, subject: credential.id,
+            counterpart: target.code.value, at: moment)
+        try await audited(
+            [intent],
+            { () async throws in
+                try await store.insertCredential(credential)
+            }, outcome: { _ in [intent.with(result: credential.kind == .unit ? .issued : .issued(kind: credential.kind.rawValue))] })
+        logger.info(
+            "credential issued",
+            metadata: [
+                "credential": "\(credential.id)", "unit": "\(target.code)", "by": "\(staff)",
+                "kind": "\(credential.certificateSHA256 == nil ? "secret" : "client certificate")",
+            ])
         // A certificate credential authenticates by its certificate only: its secret is never shown.
         return IssueCredentialResponse(credential: CredentialInfo(credential), secret: credential.certificateSHA256 == nil ? secret : "")
     }
@@ -520,21 +587,26 @@ package struct UnitService: Sendable {
         let moment = now()
         let list = try await store.versionInForce(unit: unit.code, at: moment)
         guard let list else {
-            throw RPCError(.failedPrecondition, "\(unit.name) (\(unit.code)) has no published item list in force; nothing may be asked of an applicant by list (Art. 5)")
+            throw RPCError(
+                .failedPrecondition, "\(unit.name) (\(unit.code)) has no published item list in force; nothing may be asked of an applicant by list (Art. 5)")
         }
         guard let item = list.item(request.itemCode) else {
-            throw RPCError(.notFound, "item \(request.itemCode) is not in \(unit.name)'s published list version \(list.version); 'noproof list show \(unit.code)' lists its items")
+            throw RPCError(
+                .notFound,
+                "item \(request.itemCode) is not in \(unit.name)'s published list version \(list.version); 'noproof list show \(unit.code)' lists its items")
         }
         let proofs = item.proofs.map { proof -> ItemProofGuidance in
             let guidance = ProofGuidance(itemCode: item.code, proof: proof, listVersion: list.version)
             var issuing = ""
             if case .departmentVerification(let code) = proof.method { issuing = code.value }
-            return ItemProofGuidance(proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: issuing,
-                                     applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo, fields: proof.disclosure.keys)
+            return ItemProofGuidance(
+                proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: issuing,
+                applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo, fields: proof.disclosure.keys)
         }
-        return ShowItemResponse(unitCode: unit.code.value, unitName: unit.name, listVersion: UInt32(list.version),
-                                effectiveAtMillis: list.effectiveAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0,
-                                itemCode: item.code, itemName: item.name, itemKind: item.kind.token, proofs: proofs)
+        return ShowItemResponse(
+            unitCode: unit.code.value, unitName: unit.name, listVersion: UInt32(list.version),
+            effectiveAtMillis: list.effectiveAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0,
+            itemCode: item.code, itemName: item.name, itemKind: item.kind.token, proofs: proofs)
     }
 
     /// `staffID` if it is an active member of the connection's unit with one of `roles` (any role
@@ -543,11 +615,16 @@ package struct UnitService: Sendable {
         let code = try Self.unitCode(unit.unitCode)
         let found = try await store.staffMember(staffID, of: code)
         guard let found, found.active else {
-            throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
+            throw RPCError(
+                .permissionDenied,
+                "\(staffID) is not an active staff member of \(unit.unitName) (\(unit.unitCode)); name one in the staff metadata ('noproof staff list')")
         }
         if let roles, !roles.contains(found.role) {
             let wanted = roles.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue) (\($0.nameZh))" }.joined(separator: " or ")
-            throw RPCError(.permissionDenied, "this needs the \(wanted) of \(unit.unitName); \(staffID) is \(found.role == .agent ? "an" : "a") \(found.role.rawValue) (\(found.role.nameZh))")
+            throw RPCError(
+                .permissionDenied,
+                "this needs the \(wanted) of \(unit.unitName); \(staffID) is \(found.role == .agent ? "an" : "a") \(found.role.rawValue) (\(found.role.nameZh))"
+            )
         }
         return staffID
     }
@@ -559,7 +636,10 @@ package struct UnitService: Sendable {
     static func requireStaff(_ context: CallContext) throws -> String {
         if let signedIn = context.unit?.staffID {
             if let claimed = context.staff, !claimed.isEmpty, claimed != signedIn {
-                throw RPCError(.permissionDenied, "this connection is signed in as staff member \(signedIn) and cannot act as \(claimed); drop the staff metadata or sign in with \(claimed)'s own credential")
+                throw RPCError(
+                    .permissionDenied,
+                    "this connection is signed in as staff member \(signedIn) and cannot act as \(claimed); drop the staff metadata or sign in with \(claimed)'s own credential"
+                )
             }
             return signedIn
         }
@@ -577,16 +657,19 @@ package struct UnitService: Sendable {
     static func requireSignedIn(_ context: CallContext, to action: String) throws -> String {
         let unit = try context.requireUnit()
         guard unit.staffID != nil else {
-            throw RPCError(.permissionDenied, "to \(action) the staff member must sign in with their own staff credential; this connection uses "
-                + "\(unit.unitName)'s system credential \(unit.credentialID), on which the staff metadata is only a name. "
-                + "The task force office issues one: noproof credential issue \(unit.unitCode) --staff-member ID")
+            throw RPCError(
+                .permissionDenied,
+                "to \(action) the staff member must sign in with their own staff credential; this connection uses "
+                    + "\(unit.unitName)'s system credential \(unit.credentialID), on which the staff metadata is only a name. "
+                    + "The task force office issues one: noproof credential issue \(unit.unitCode) --staff-member ID")
         }
         return try requireStaff(context)
     }
 
     static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws {
         guard unit.isTaskForce else {
-            throw RPCError(.permissionDenied, "only the task force office (工作专班办公室) may \(action); this connection acts for \(unit.unitName) (\(unit.unitCode))")
+            throw RPCError(
+                .permissionDenied, "only the task force office (工作专班办公室) may \(action); this connection acts for \(unit.unitName) (\(unit.unitCode))")
         }
     }
 

@@ -40,9 +40,11 @@ package final class VerificationService: Sendable {
     ///   - databaseBacked: whether a proof type is a licence type of a database that is not yet
     ///     connected (the 30-minute rule applies); free proof codes are not.
     ///   - calendar: the calendar in force (the server passes the unit store's).
-    package init(store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: any AuditTrail,
-                 databaseBacked: @escaping @Sendable (String) -> Bool, now: @escaping @Sendable () -> Date = { Date() },
-                 calendar: CalendarBook? = nil, logger: Logger = Logger(label: "noproof.verification")) {
+    package init(
+        store: any VerificationStore, units: any UnitStore, keyring: SealKeyring, audit: any AuditTrail,
+        databaseBacked: @escaping @Sendable (String) -> Bool, now: @escaping @Sendable () -> Date = { Date() },
+        calendar: CalendarBook? = nil, logger: Logger = Logger(label: "noproof.verification")
+    ) {
         self.calendarBook = calendar
         self.store = store
         self.units = units
@@ -64,11 +66,13 @@ package final class VerificationService: Sendable {
     package func start() async throws(NoProofError) -> Int {
         await scheduler.setObserver { [self] request, kinds, moment in
             for kind in kinds {
-                await record(request, action: kind == "escalated" ? .verificationEscalate : .verificationSecondBreach,
-                             unitCode: request.issuingUnit, credentialID: "", staff: "system", result: AuditResult(rawValue: kind), at: moment)
+                await record(
+                    request, action: kind == "escalated" ? .verificationEscalate : .verificationSecondBreach,
+                    unitCode: request.issuingUnit, credentialID: "", staff: "system", result: AuditResult(rawValue: kind), at: moment)
                 events.publish(VerificationEvent(kind: kind, at: moment, request: request))
-                logger.warning("verification request \(kind == "escalated" ? "overdue: escalated to the supervisor" : "second breach: the supervisor's 30 minutes passed")",
-                               metadata: ["request": "\(request.id)", "issuing_unit": "\(request.issuingUnit)"])
+                logger.warning(
+                    "verification request \(kind == "escalated" ? "overdue: escalated to the supervisor" : "second breach: the supervisor's 30 minutes passed")",
+                    metadata: ["request": "\(request.id)", "issuing_unit": "\(request.issuingUnit)"])
             }
         }
         return try await scheduler.rearm()
@@ -105,7 +109,8 @@ package final class VerificationService: Sendable {
             let found = try await store.filed(requestingUnit: unit.unitCode, includeFinished: request.includeFinished, limit: Self.limit(request.limit))
             return ListVerificationsResponse(requests: found.map { record($0) })
         }
-        registry.serverStreaming(VerificationMethods.watchQueue, WatchVerificationQueueRequest.self, VerificationEvent.self) { [self] request, context, writer in
+        registry.serverStreaming(VerificationMethods.watchQueue, WatchVerificationQueueRequest.self, VerificationEvent.self) {
+            [self] request, context, writer in
             let unit = try context.requireUnit()
             let member = try await member(UnitService.requireStaff(context), of: unit.unitCode, unitName: unit.unitName)
             let stream = events.subscribe(.queue(unit: unit.unitCode, supervisor: member.role == .supervisor))
@@ -138,8 +143,9 @@ package final class VerificationService: Sendable {
             let reason = request.reason
             return try await transition(existing, context: context, action: .verificationReturn, kind: "returned", staff: member.id, at: moment) {
                 request throws(NoProofError) in
-                try request.returnRequest(by: member.id, isSupervisor: member.role == .supervisor, reason: reason,
-                                          suggestedUnit: suggested.value, at: moment)
+                try request.returnRequest(
+                    by: member.id, isSupervisor: member.role == .supervisor, reason: reason,
+                    suggestedUnit: suggested.value, at: moment)
             }
         }
         registry.unary(VerificationMethods.refile, RefileVerificationRequest.self, VerificationResponse.self) { [self] request, context in
@@ -174,25 +180,34 @@ package final class VerificationService: Sendable {
         // a refusal is audited (result "denied") like a refused lookup.
         let item: ServiceItem
         do {
-            item = try await listedItem(unit: unit, requester: requester, purpose: purpose, proofType: request.proofType,
-                                        issuing: issuing, at: moment)
+            item = try await listedItem(
+                unit: unit, requester: requester, purpose: purpose, proofType: request.proofType,
+                issuing: issuing, at: moment)
         } catch let refusal as RPCError where refusal.code == .permissionDenied {
-            await record(AuditRecord(atMillis: millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff.id,
-                                     action: .verificationFile, itemCode: String(purpose.itemCode.prefix(64)),
-                                     caseReference: String(purpose.caseReference.prefix(128)),
-                                     holderID: (try? Holder.parse(request.holderID))?.key ?? String(request.holderID.prefix(64)),
-                                     typeCode: String(request.proofType.prefix(32)), result: .denied))
+            await record(
+                AuditRecord(
+                    atMillis: millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff.id,
+                    action: .verificationFile, itemCode: String(purpose.itemCode.prefix(64)),
+                    caseReference: String(purpose.caseReference.prefix(128)),
+                    holderID: (try? Holder.parse(request.holderID))?.key ?? String(request.holderID.prefix(64)),
+                    typeCode: String(request.proofType.prefix(32)), result: .denied))
             throw refusal
         }
         guard let issuingUnit = try await registeredUnit(issuing), issuingUnit.active else {
-            throw RPCError(.failedPrecondition, "the issuing unit \(issuing) is not a registered, active unit of the system, so it cannot receive requests; ask the task force office to register it")
+            throw RPCError(
+                .failedPrecondition,
+                "the issuing unit \(issuing) is not a registered, active unit of the system, so it cannot receive requests; ask the task force office to register it"
+            )
         }
         filing.issuingUnitName = issuingUnit.name
         switch item.kind {
         case .immediate:
             filing.itemKind = .immediate
             if request.promisedCompletionAtMillis != 0 {
-                throw RPCError(.invalidArgument, "promised_completion_at_millis: item \(item.code) (\(item.name)) is an immediate item (即办件) of \(unit.unitName)'s published list and has no promised completion time; omit the field")
+                throw RPCError(
+                    .invalidArgument,
+                    "promised_completion_at_millis: item \(item.code) (\(item.name)) is an immediate item (即办件) of \(unit.unitName)'s published list and has no promised completion time; omit the field"
+                )
             }
         case .commitment(let promised):
             filing.itemKind = .commitment
@@ -202,7 +217,10 @@ package final class VerificationService: Sendable {
             let calendar = calendarBook?.calendar ?? .default
             let served = try VerificationDeadlines.promisedCompletion(promised, acceptedAt: start, calendar: calendar)
             if request.promisedCompletionAtMillis != 0, abs(request.promisedCompletionAtMillis - millis(served)) > 60_000 {
-                throw RPCError(.invalidArgument, "promised_completion_at_millis: item \(item.code) (\(item.name)) promises \(promised) in \(unit.unitName)'s published list, so the case accepted \(Self.format(start)) must be finished by \(Self.format(served)) (\(millis(served))); omit the field (0) to let the server compute it from the list, or send that time")
+                throw RPCError(
+                    .invalidArgument,
+                    "promised_completion_at_millis: item \(item.code) (\(item.name)) promises \(promised) in \(unit.unitName)'s published list, so the case accepted \(Self.format(start)) must be finished by \(Self.format(served)) (\(millis(served))); omit the field (0) to let the server compute it from the list, or send that time"
+                )
             }
             filing.promisedCompletionAt = served
         }
@@ -212,28 +230,39 @@ package final class VerificationService: Sendable {
         let (stored, created) = try await store.insert(new)
         if !created {
             guard filing.matches(stored) else {
-                throw RPCError(.alreadyExists, "request_key \(request.requestKey) was already used for request \(stored.id) with different content; use a new key for a new request")
+                throw RPCError(
+                    .alreadyExists,
+                    "request_key \(request.requestKey) was already used for request \(stored.id) with different content; use a new key for a new request")
             }
             return VerificationResponse(request: record(stored), replayed: true)
         }
         try await audited(stored, context: context, action: .verificationFile, staff: staff.id, result: .filed, at: moment)
         await scheduler.arm(stored)
         events.publish(NoProofVerification.VerificationEvent(kind: "new", at: moment, request: stored))
-        logger.info("verification request filed", metadata: ["request": "\(stored.id)", "from": "\(stored.requestingUnit)",
-                                                             "to": "\(stored.issuingUnit)", "rule": "\(stored.deadlineRule.rawValue)"])
+        logger.info(
+            "verification request filed",
+            metadata: [
+                "request": "\(stored.id)", "from": "\(stored.requestingUnit)",
+                "to": "\(stored.issuingUnit)", "rule": "\(stored.deadlineRule.rawValue)",
+            ])
         return VerificationResponse(request: record(stored), replayed: false)
     }
 
     /// The item of the requester's list in force that obtains `proofType` by department
     /// verification from `issuing`; PERMISSION_DENIED saying what is wrong otherwise.
-    private func listedItem(unit: AuthenticatedUnit, requester: UnifiedSocialCreditCode, purpose: Purpose, proofType: String,
-                            issuing: UnifiedSocialCreditCode, at moment: Date, refiling returned: VerificationRequest? = nil) async throws -> ServiceItem {
+    private func listedItem(
+        unit: AuthenticatedUnit, requester: UnifiedSocialCreditCode, purpose: Purpose, proofType: String,
+        issuing: UnifiedSocialCreditCode, at moment: Date, refiling returned: VerificationRequest? = nil
+    ) async throws -> ServiceItem {
         let list = try await units.versionInForce(unit: requester, at: moment)
         guard let list else {
-            throw RPCError(.permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
+            throw RPCError(
+                .permissionDenied, "\(unit.unitName) (\(unit.unitCode)) has no published item list in force; a verification request must cite an item of it")
         }
         guard let item = list.item(purpose.itemCode) else {
-            throw RPCError(.permissionDenied, "item \(purpose.itemCode) is not on \(unit.unitName)'s list in force (version \(list.version)); a verification request must cite an item of it")
+            throw RPCError(
+                .permissionDenied,
+                "item \(purpose.itemCode) is not on \(unit.unitName)'s list in force (version \(list.version)); a verification request must cite an item of it")
         }
         guard let proof = item.proof(proofType) else {
             throw RPCError(.permissionDenied, "item \(item.code) (\(item.name)) does not list proof \(proofType); only proofs the item lists may be asked for")
@@ -247,9 +276,11 @@ package final class VerificationService: Sendable {
         }
         guard listed == issuing else {
             let listedName = (try? await registeredUnit(listed))?.name ?? "the listed unit"
-            var message = "item \(item.code) of \(unit.unitName)'s list in force (version \(list.version)) lists \(proofType) as verified by \(listedName) (\(listed)), not \(issuing); a request may only be addressed to the unit the published list names: address it to \(listed)"
+            var message =
+                "item \(item.code) of \(unit.unitName)'s list in force (version \(list.version)) lists \(proofType) as verified by \(listedName) (\(listed)), not \(issuing); a request may only be addressed to the unit the published list names: address it to \(listed)"
             if let returned {
-                message += returned.suggestedUnit == issuing.value
+                message +=
+                    returned.suggestedUnit == issuing.value
                     ? "; \(returned.issuingUnitName)'s suggestion to send it to \(issuing) does not change the list: if that unit is the right verifier, have the item's list changed (noproof list draft, then the task force office approves) and re-file once it is published"
                     : " (or have the item's list changed first)"
             } else {
@@ -289,12 +320,15 @@ package final class VerificationService: Sendable {
         // target as the proof's verifier. A return's suggestion does not widen it (Art. 5, 10).
         let requester = try UnitService.unitCode(unit.unitCode, field: "unit")
         do {
-            _ = try await listedItem(unit: unit, requester: requester,
-                                     purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
-                                     proofType: existing.proofType, issuing: target, at: moment, refiling: existing)
+            _ = try await listedItem(
+                unit: unit, requester: requester,
+                purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
+                proofType: existing.proofType, issuing: target, at: moment, refiling: existing)
         } catch let refusal as RPCError where refusal.code == .permissionDenied {
-            await record(Self.auditRecord(existing, action: .verificationRefile, unitCode: unit.unitCode, credentialID: unit.credentialID,
-                                          staff: staff.id, result: .denied, at: moment))
+            await record(
+                Self.auditRecord(
+                    existing, action: .verificationRefile, unitCode: unit.unitCode, credentialID: unit.credentialID,
+                    staff: staff.id, result: .denied, at: moment))
             throw refusal
         }
         guard let targetUnit = try await registeredUnit(target), targetUnit.active else {
@@ -339,7 +373,8 @@ package final class VerificationService: Sendable {
                 throw RPCError(.invalidArgument, "licence.type_code: the request is for \(existing.proofType), not \(licence.typeCode)")
             }
             if !licence.holderID.isEmpty, licence.holderID != existing.holderID {
-                throw RPCError(.invalidArgument, "licence.holder_id: the record must be the requested holder's (\(PersonalDataMask.residentID(existing.holderID)))")
+                throw RPCError(
+                    .invalidArgument, "licence.holder_id: the record must be the requested holder's (\(PersonalDataMask.residentID(existing.holderID)))")
             }
             licence.typeCode = existing.proofType
             licence.holderID = existing.holderID
@@ -371,15 +406,18 @@ package final class VerificationService: Sendable {
         let note = request.note
         return try await transition(existing, context: context, action: .verificationAnswer, kind: "answered", staff: member.id, at: moment) {
             request throws(NoProofError) in
-            try request.answer(by: member.id, isSupervisor: member.role == .supervisor, outcome: outcome, proof: proof,
-                               checks: comparisons, note: note, content: fingerprint, at: moment)
+            try request.answer(
+                by: member.id, isSupervisor: member.role == .supervisor, outcome: outcome, proof: proof,
+                checks: comparisons, note: note, content: fingerprint, at: moment)
         }
     }
 
     // MARK: Transitions
 
-    private func transition(_ existing: VerificationRequest, context: CallContext, action: AuditAction, kind: String, staff: String, at moment: Date,
-                            _ body: @escaping @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool) async throws -> VerificationResponse {
+    private func transition(
+        _ existing: VerificationRequest, context: CallContext, action: AuditAction, kind: String, staff: String, at moment: Date,
+        _ body: @escaping @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool
+    ) async throws -> VerificationResponse {
         let (request, changed) = try await store.update(id: existing.id, body)
         guard changed else { return VerificationResponse(request: record(request), replayed: true) }
         let result = AuditResult(rawValue: kind == "answered" ? (request.outcome?.rawValue ?? kind) : kind)
@@ -391,10 +429,13 @@ package final class VerificationService: Sendable {
 
     /// Writes the audit record of a transition made over RPC; UNAVAILABLE if it cannot be written
     /// (the transition is stored, so a retry replays it and succeeds).
-    private func audited(_ request: VerificationRequest, context: CallContext, action: AuditAction, staff: String, result: AuditResult, at moment: Date) async throws {
+    private func audited(_ request: VerificationRequest, context: CallContext, action: AuditAction, staff: String, result: AuditResult, at moment: Date)
+        async throws
+    {
         let unit = try context.requireUnit()
-        var entry = Self.auditRecord(request, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-                                     result: result, at: moment)
+        var entry = Self.auditRecord(
+            request, action: action, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
+            result: result, at: moment)
         entry.proofSerial = request.proof != nil ? request.id : ""
         do {
             _ = try await audit.append(entry)
@@ -404,25 +445,32 @@ package final class VerificationService: Sendable {
         }
     }
 
-    private func record(_ request: VerificationRequest, action: AuditAction, unitCode: String, credentialID: String, staff: String,
-                        result: AuditResult, at moment: Date) async {
+    private func record(
+        _ request: VerificationRequest, action: AuditAction, unitCode: String, credentialID: String, staff: String,
+        result: AuditResult, at moment: Date
+    ) async {
         do {
-            _ = try await audit.append(Self.auditRecord(request, action: action, unitCode: unitCode, credentialID: credentialID,
-                                                        staff: staff, result: result, at: moment))
+            _ = try await audit.append(
+                Self.auditRecord(
+                    request, action: action, unitCode: unitCode, credentialID: credentialID,
+                    staff: staff, result: result, at: moment))
         } catch {
             logger.error("audit write failed", metadata: ["request": "\(request.id)", "error": "\(error)"])
         }
     }
 
     /// The audit record of a transition; `licence_id` carries the request id.
-    static func auditRecord(_ request: VerificationRequest, action: AuditAction, unitCode: String, credentialID: String, staff: String,
-                            result: AuditResult, at moment: Date) -> AuditRecord {
-        AuditRecord(atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: unitCode, credentialID: credentialID,
-                    staff: staff, action: action, itemCode: request.itemCode, caseReference: request.caseReference,
-                    // The holder's canonical key when the id parses, so "who looked at my data" finds it.
-                    holderID: (try? Holder.parse(request.holderID))?.key ?? request.holderID, typeCode: request.proofType,
-                    licenceID: request.id, result: result,
-                    counterpartUnit: unitCode == request.requestingUnit ? request.issuingUnit : request.requestingUnit)
+    static func auditRecord(
+        _ request: VerificationRequest, action: AuditAction, unitCode: String, credentialID: String, staff: String,
+        result: AuditResult, at moment: Date
+    ) -> AuditRecord {
+        AuditRecord(
+            atMillis: Int64((moment.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: unitCode, credentialID: credentialID,
+            staff: staff, action: action, itemCode: request.itemCode, caseReference: request.caseReference,
+            // The holder's canonical key when the id parses, so "who looked at my data" finds it.
+            holderID: (try? Holder.parse(request.holderID))?.key ?? request.holderID, typeCode: request.proofType,
+            licenceID: request.id, result: result,
+            counterpartUnit: unitCode == request.requestingUnit ? request.issuingUnit : request.requestingUnit)
     }
 
     // MARK: Checks
@@ -438,7 +486,10 @@ package final class VerificationService: Sendable {
             throw RPCError(.notFound, "no verification request \(id)")
         }
         guard unit.unitCode == request.requestingUnit || unit.unitCode == request.issuingUnit else {
-            throw RPCError(.permissionDenied, "only the two units involved — \(request.requestingUnitName) and \(request.issuingUnitName) — may read request \(id); this connection acts for \(unit.unitName) (\(unit.unitCode))")
+            throw RPCError(
+                .permissionDenied,
+                "only the two units involved — \(request.requestingUnitName) and \(request.issuingUnitName) — may read request \(id); this connection acts for \(unit.unitName) (\(unit.unitCode))"
+            )
         }
         return request
     }
@@ -449,14 +500,18 @@ package final class VerificationService: Sendable {
         let unit = try context.requireUnit()
         let request = try await readable(id, context: context)
         guard unit.unitCode == request.issuingUnit else {
-            throw RPCError(.permissionDenied, "only the issuing unit's agents (代办员) and supervisor (督办员) — \(request.issuingUnitName) (\(request.issuingUnit)) — may \(action) request \(id)")
+            throw RPCError(
+                .permissionDenied,
+                "only the issuing unit's agents (代办员) and supervisor (督办员) — \(request.issuingUnitName) (\(request.issuingUnit)) — may \(action) request \(id)")
         }
         // Answering and returning carry the issuing unit's word (Art. 11: it answers for the
         // truth of the proof), and a supervisor's powers are a person's: both need the staff
         // member's own credential. Taking a request is routine work a departmental system may do
         // for a named agent.
-        let staffID = action == "take" ? try UnitService.requireStaff(context)
-                                       : try UnitService.requireSignedIn(context, to: "\(action) a verification request")
+        let staffID =
+            action == "take"
+            ? try UnitService.requireStaff(context)
+            : try UnitService.requireSignedIn(context, to: "\(action) a verification request")
         var member = try await member(staffID, of: unit.unitCode, unitName: unit.unitName)
         if unit.staffID == nil, member.role == .supervisor {
             // Named by a system credential: it may act as an agent, never with the supervisor's powers.
@@ -469,7 +524,9 @@ package final class VerificationService: Sendable {
         let code = try UnitService.unitCode(unitCode, field: "unit")
         let found = try await units.staffMember(staffID, of: code)
         guard let found, found.active else {
-            throw RPCError(.permissionDenied, "\(staffID) is not an active staff member of \(unitName) (\(unitCode)); name one in the staff metadata ('noproof staff list')")
+            throw RPCError(
+                .permissionDenied,
+                "\(staffID) is not an active staff member of \(unitName) (\(unitCode)); name one in the staff metadata ('noproof staff list')")
         }
         return found
     }

@@ -31,14 +31,19 @@ package enum DenialChain {
 
     /// The hash of the last row before `sequence` (genesis when none), inside a write transaction.
     static func lastHash(_ db: Database, before sequence: Int64 = .max) throws -> [UInt8] {
-        try Data.fetchOne(db, sql: "SELECT chain_hash FROM denial_log WHERE sequence < ? ORDER BY sequence DESC LIMIT 1",
-                          arguments: [sequence]).map { [UInt8]($0) } ?? genesis
+        try Data.fetchOne(
+            db, sql: "SELECT chain_hash FROM denial_log WHERE sequence < ? ORDER BY sequence DESC LIMIT 1",
+            arguments: [sequence]
+        ).map { [UInt8]($0) } ?? genesis
     }
 
     /// Chains the row just inserted as `sequence` after `previous`; returns its hash.
     static func chain(_ db: Database, sequence: Int64, previous: [UInt8]) throws -> [UInt8] {
-        guard let row = try Row.fetchOne(db, sql: "SELECT at_millis, \(textColumns.joined(separator: ", ")) FROM denial_log WHERE sequence = ?",
-                                         arguments: [sequence]) else { return previous }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT at_millis, \(textColumns.joined(separator: ", ")) FROM denial_log WHERE sequence = ?",
+                arguments: [sequence])
+        else { return previous }
         let texts = (0..<textColumns.count).map { (row[1 + $0] as String?) ?? "" }
         let hash = hash(previous: previous, sequence: sequence, atMillis: row[0], texts: texts)
         try db.execute(sql: "UPDATE denial_log SET chain_hash = ? WHERE sequence = ?", arguments: [Data(hash), sequence])
@@ -60,7 +65,8 @@ package enum DenialChain {
         var previous = genesis
         var expected: Int64 = 1
         var checked = 0
-        let cursor = try Row.fetchCursor(db, sql: "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), chain_hash FROM denial_log ORDER BY sequence")
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT sequence, at_millis, \(textColumns.joined(separator: ", ")), chain_hash FROM denial_log ORDER BY sequence")
         while let row = try cursor.next() {
             let sequence: Int64 = row[0]
             if sequence != expected {

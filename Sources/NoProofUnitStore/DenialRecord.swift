@@ -32,8 +32,10 @@ package struct DenialRecord: Hashable, Sendable {
     package var message: String
 
     /// Creates a record.
-    package init(sequence: Int64? = nil, at: Date, unitCode: String, staffID: String, itemCode: String, caseReference: String,
-                 typeCode: String, kind: Kind, reason: String, message: String) {
+    package init(
+        sequence: Int64? = nil, at: Date, unitCode: String, staffID: String, itemCode: String, caseReference: String,
+        typeCode: String, kind: Kind, reason: String, message: String
+    ) {
         self.sequence = sequence
         self.at = at
         self.unitCode = unitCode

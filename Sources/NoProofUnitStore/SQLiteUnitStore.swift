@@ -40,12 +40,15 @@ package final class SQLiteUnitStore: UnitStore {
     ///   - calendarBook: filled with the stored calendar; share it with whatever else counts
     ///     working days (the verification service).
     /// - Throws: `NoProofError` `.unavailable` when the database cannot be opened.
-    package init(directory: URL, machine: ItemListStateMachine = ItemListStateMachine(),
-                 calendarBook: CalendarBook = CalendarBook()) throws(NoProofError) {
+    package init(
+        directory: URL, machine: ItemListStateMachine = ItemListStateMachine(),
+        calendarBook: CalendarBook = CalendarBook()
+    ) throws(NoProofError) {
         let path = directory.appendingPathComponent(SQLiteUnitStore.fileName).path
         do {
-            let pool = try DurableDatabasePool.open(directory: directory, fileName: SQLiteUnitStore.fileName,
-                                                    label: "NoProofUnitStore", migrator: SQLiteUnitStore.makeMigrator())
+            let pool = try DurableDatabasePool.open(
+                directory: directory, fileName: SQLiteUnitStore.fileName,
+                label: "NoProofUnitStore", migrator: SQLiteUnitStore.makeMigrator())
             self.dbPool = pool
             self.path = path
             self.configuredMachine = machine
@@ -65,66 +68,67 @@ package final class SQLiteUnitStore: UnitStore {
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE unit (
-                    code TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('government', 'public_service')),
-                    sector TEXT,
-                    district TEXT NOT NULL,
-                    task_force INTEGER NOT NULL CHECK (task_force IN (0, 1)),
-                    active INTEGER NOT NULL CHECK (active IN (0, 1)),
-                    created_at INTEGER NOT NULL,
-                    updated_at INTEGER NOT NULL
-                );
-                CREATE UNIQUE INDEX unit_one_task_force ON unit(task_force) WHERE task_force = 1;
-                CREATE TABLE staff (
-                    unit_code TEXT NOT NULL REFERENCES unit(code),
-                    id TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    role TEXT NOT NULL CHECK (role IN ('supervisor', 'agent')),
-                    active INTEGER NOT NULL CHECK (active IN (0, 1)),
-                    updated_at INTEGER NOT NULL,
-                    PRIMARY KEY (unit_code, id)
-                );
-                CREATE TABLE credential (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    unit_code TEXT NOT NULL REFERENCES unit(code),
-                    secret_hash TEXT NOT NULL,
-                    label TEXT NOT NULL,
-                    issued_at INTEGER NOT NULL,
-                    issued_by TEXT NOT NULL,
-                    expires_at INTEGER NOT NULL,
-                    revoked_at INTEGER,
-                    revoked_by TEXT,
-                    revocation_reason TEXT
-                );
-                CREATE INDEX credential_by_unit ON credential(unit_code, issued_at);
-                CREATE TABLE item_list_version (
-                    unit_code TEXT NOT NULL REFERENCES unit(code),
-                    version INTEGER NOT NULL CHECK (version >= 1),
-                    status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'rejected', 'published')),
-                    effective_at INTEGER,
-                    document TEXT NOT NULL,
-                    updated_at INTEGER NOT NULL,
-                    PRIMARY KEY (unit_code, version)
-                );
-                CREATE INDEX item_list_in_force ON item_list_version(unit_code, effective_at) WHERE status = 'published';
-                CREATE INDEX item_list_due ON item_list_version(effective_at) WHERE status = 'approved';
-                CREATE TABLE denial_log (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at_millis INTEGER NOT NULL,
-                    unit_code TEXT NOT NULL,
-                    staff_id TEXT NOT NULL,
-                    item_code TEXT NOT NULL,
-                    case_reference TEXT NOT NULL,
-                    type_code TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('denial', 'breach')),
-                    reason TEXT NOT NULL,
-                    message TEXT NOT NULL
-                );
-                CREATE INDEX denial_by_unit_time ON denial_log(unit_code, at_millis);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE unit (
+                        code TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('government', 'public_service')),
+                        sector TEXT,
+                        district TEXT NOT NULL,
+                        task_force INTEGER NOT NULL CHECK (task_force IN (0, 1)),
+                        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE UNIQUE INDEX unit_one_task_force ON unit(task_force) WHERE task_force = 1;
+                    CREATE TABLE staff (
+                        unit_code TEXT NOT NULL REFERENCES unit(code),
+                        id TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL CHECK (role IN ('supervisor', 'agent')),
+                        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (unit_code, id)
+                    );
+                    CREATE TABLE credential (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        unit_code TEXT NOT NULL REFERENCES unit(code),
+                        secret_hash TEXT NOT NULL,
+                        label TEXT NOT NULL,
+                        issued_at INTEGER NOT NULL,
+                        issued_by TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        revoked_at INTEGER,
+                        revoked_by TEXT,
+                        revocation_reason TEXT
+                    );
+                    CREATE INDEX credential_by_unit ON credential(unit_code, issued_at);
+                    CREATE TABLE item_list_version (
+                        unit_code TEXT NOT NULL REFERENCES unit(code),
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'rejected', 'published')),
+                        effective_at INTEGER,
+                        document TEXT NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (unit_code, version)
+                    );
+                    CREATE INDEX item_list_in_force ON item_list_version(unit_code, effective_at) WHERE status = 'published';
+                    CREATE INDEX item_list_due ON item_list_version(effective_at) WHERE status = 'approved';
+                    CREATE TABLE denial_log (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_millis INTEGER NOT NULL,
+                        unit_code TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        item_code TEXT NOT NULL,
+                        case_reference TEXT NOT NULL,
+                        type_code TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('denial', 'breach')),
+                        reason TEXT NOT NULL,
+                        message TEXT NOT NULL
+                    );
+                    CREATE INDEX denial_by_unit_time ON denial_log(unit_code, at_millis);
+                    """)
         }
         migrator.registerMigration("v2: credential kind") { db in
             // "unit" (a departmental system) or "citizen-portal" (the app showing citizens who obtained their data).
@@ -132,34 +136,37 @@ package final class SQLiteUnitStore: UnitStore {
         }
         // Mutual TLS: a client certificate registered on a credential (one credential per certificate).
         migrator.registerMigration("credential-certificate") { db in
-            try db.execute(sql: """
-                ALTER TABLE credential ADD COLUMN certificate_sha256 TEXT;
-                CREATE UNIQUE INDEX credential_by_certificate ON credential(certificate_sha256) WHERE certificate_sha256 IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE credential ADD COLUMN certificate_sha256 TEXT;
+                    CREATE UNIQUE INDEX credential_by_certificate ON credential(certificate_sha256) WHERE certificate_sha256 IS NOT NULL;
+                    """)
         }
         // Staff credentials (a staff member signing in as themselves) and where a credential came
         // from ("" issued over RPC, "config" from noproofd's config file, "demo").
         migrator.registerMigration("credential-staff") { db in
-            try db.execute(sql: """
-                ALTER TABLE credential ADD COLUMN staff_id TEXT;
-                ALTER TABLE credential ADD COLUMN source TEXT NOT NULL DEFAULT '';
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE credential ADD COLUMN staff_id TEXT;
+                    ALTER TABLE credential ADD COLUMN source TEXT NOT NULL DEFAULT '';
+                    """)
         }
         migrator.registerMigration("denial-chain") { db in try DenialChain.migrate(db) }
         // The working-day calendar as data (every published version of each year); a new
         // database starts with the shipped years (2026 published, 2027 provisional).
         migrator.registerMigration("calendar") { db in
-            try db.execute(sql: """
-                CREATE TABLE calendar_year (
-                    year INTEGER NOT NULL,
-                    version INTEGER NOT NULL,
-                    document TEXT NOT NULL,
-                    provisional INTEGER NOT NULL CHECK (provisional IN (0, 1)),
-                    published_by TEXT NOT NULL,
-                    published_at INTEGER NOT NULL,
-                    PRIMARY KEY (year, version)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE calendar_year (
+                        year INTEGER NOT NULL,
+                        version INTEGER NOT NULL,
+                        document TEXT NOT NULL,
+                        provisional INTEGER NOT NULL CHECK (provisional IN (0, 1)),
+                        published_by TEXT NOT NULL,
+                        published_at INTEGER NOT NULL,
+                        PRIMARY KEY (year, version)
+                    );
+                    """)
             for year in HolidayCalendar.shippedYears {
                 try Self.insertCalendarYear(db, year, version: 1, by: "shipped", at: 0)
             }
@@ -171,9 +178,10 @@ package final class SQLiteUnitStore: UnitStore {
 
     static func insertCalendarYear(_ db: Database, _ year: CalendarYear, version: Int, by actor: String, at millis: Int64) throws {
         let document = String(decoding: try encoder.encode(year), as: UTF8.self)
-        try db.execute(sql: """
-            INSERT INTO calendar_year (year, version, document, provisional, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [year.year, version, document, year.provisional, actor, millis])
+        try db.execute(
+            sql: """
+                INSERT INTO calendar_year (year, version, document, provisional, published_by, published_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [year.year, version, document, year.provisional, actor, millis])
     }
 
     static func decodeCalendarYear(_ row: Row) throws -> PublishedCalendarYear {
@@ -189,11 +197,14 @@ package final class SQLiteUnitStore: UnitStore {
 
     /// The latest version of each published year, by year.
     static func fetchCalendarYears(_ db: Database) throws -> [PublishedCalendarYear] {
-        try Row.fetchAll(db, sql: """
-            SELECT c.* FROM calendar_year c
-            WHERE c.version = (SELECT MAX(version) FROM calendar_year WHERE year = c.year)
-            ORDER BY c.year
-            """).map(decodeCalendarYear)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.* FROM calendar_year c
+                WHERE c.version = (SELECT MAX(version) FROM calendar_year WHERE year = c.year)
+                ORDER BY c.year
+                """
+        ).map(decodeCalendarYear)
     }
 
     package func calendarYears() async throws(NoProofError) -> [PublishedCalendarYear] {
@@ -212,8 +223,10 @@ package final class SQLiteUnitStore: UnitStore {
         let published = try await write { db in
             let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM calendar_year WHERE year = ?", arguments: [year.year]) ?? 0) + 1
             try Self.insertCalendarYear(db, year, version: version, by: actor, at: now)
-            return (PublishedCalendarYear(data: year, version: version, publishedBy: actor, publishedAt: Self.date(now)),
-                    try Self.fetchCalendarYears(db))
+            return (
+                PublishedCalendarYear(data: year, version: version, publishedBy: actor, publishedAt: Self.date(now)),
+                try Self.fetchCalendarYears(db)
+            )
         }
         calendarBook.replace(calendar: HolidayCalendar(years: published.1.map(\.data)))
         return published.0
@@ -246,8 +259,9 @@ package final class SQLiteUnitStore: UnitStore {
         do {
             let code = try UnifiedSocialCreditCode.parse(codeText, field: "code")
             let kind = try UnitKind.parse(kind: row["kind"], sector: row["sector"])
-            return ServiceUnit(code: code, name: row["name"], kind: kind, district: row["district"],
-                               isTaskForceOffice: row["task_force"], active: row["active"])
+            return ServiceUnit(
+                code: code, name: row["name"], kind: kind, district: row["district"],
+                isTaskForceOffice: row["task_force"], active: row["active"])
         } catch {
             throw NoProofError.unitStorage("stored unit \(codeText) is unreadable: \(error)")
         }
@@ -277,11 +291,15 @@ package final class SQLiteUnitStore: UnitStore {
             if unit.isTaskForceOffice, let office = try Self.fetchTaskForce(db) {
                 throw NoProofError(.alreadyExists, "the task force office is already registered as \(office.name) (\(office.code)); there is only one")
             }
-            try db.execute(sql: """
-                INSERT INTO unit (code, name, kind, sector, district, task_force, active, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [unit.code.value, unit.name, unit.kind.kindName, unit.kind.sector?.rawValue, unit.district,
-                                 unit.isTaskForceOffice, unit.active, now, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO unit (code, name, kind, sector, district, task_force, active, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    unit.code.value, unit.name, unit.kind.kindName, unit.kind.sector?.rawValue, unit.district,
+                    unit.isTaskForceOffice, unit.active, now, now,
+                ])
             for member in staff { try Self.upsertStaff(db, member, unit: unit.code, now: now) }
         }
     }
@@ -298,11 +316,15 @@ package final class SQLiteUnitStore: UnitStore {
                 let staff = try Self.fetchStaff(db, unit.code, includeInactive: true)
                 if let violation = StaffRule.violation(in: staff, unitActive: true) { throw NoProofError.staffRule(violation) }
             }
-            try db.execute(sql: """
-                UPDATE unit SET name = ?, kind = ?, sector = ?, district = ?, task_force = ?, active = ?, updated_at = ?
-                WHERE code = ?
-                """, arguments: [unit.name, unit.kind.kindName, unit.kind.sector?.rawValue, unit.district, unit.isTaskForceOffice,
-                                 unit.active, now, unit.code.value])
+            try db.execute(
+                sql: """
+                    UPDATE unit SET name = ?, kind = ?, sector = ?, district = ?, task_force = ?, active = ?, updated_at = ?
+                    WHERE code = ?
+                    """,
+                arguments: [
+                    unit.name, unit.kind.kindName, unit.kind.sector?.rawValue, unit.district, unit.isTaskForceOffice,
+                    unit.active, now, unit.code.value,
+                ])
         }
     }
 
@@ -333,17 +355,20 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     static func fetchStaff(_ db: Database, _ unit: UnifiedSocialCreditCode, includeInactive: Bool) throws -> [StaffMember] {
-        let sql = includeInactive ? "SELECT * FROM staff WHERE unit_code = ? ORDER BY id"
-                                  : "SELECT * FROM staff WHERE unit_code = ? AND active = 1 ORDER BY id"
+        let sql =
+            includeInactive
+            ? "SELECT * FROM staff WHERE unit_code = ? ORDER BY id"
+            : "SELECT * FROM staff WHERE unit_code = ? AND active = 1 ORDER BY id"
         return try Row.fetchAll(db, sql: sql, arguments: [unit.value]).map(decodeStaff)
     }
 
     static func upsertStaff(_ db: Database, _ member: StaffMember, unit: UnifiedSocialCreditCode, now: Int64) throws {
-        try db.execute(sql: """
-            INSERT INTO staff (unit_code, id, name, role, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (unit_code, id) DO UPDATE SET name = excluded.name, role = excluded.role,
-                active = excluded.active, updated_at = excluded.updated_at
-            """, arguments: [unit.value, member.id, member.name, member.role.rawValue, member.active, now])
+        try db.execute(
+            sql: """
+                INSERT INTO staff (unit_code, id, name, role, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (unit_code, id) DO UPDATE SET name = excluded.name, role = excluded.role,
+                    active = excluded.active, updated_at = excluded.updated_at
+                """, arguments: [unit.value, member.id, member.name, member.role.rawValue, member.active, now])
     }
 
     package func staff(of unit: UnifiedSocialCreditCode, includeInactive: Bool) async throws(NoProofError) -> [StaffMember] {
@@ -412,7 +437,8 @@ package final class SQLiteUnitStore: UnitStore {
     /// Requires `staffID` to be an active member of `unit`.
     static func requireActiveMember(_ db: Database, _ staffID: String, of unit: ServiceUnit) throws -> StaffMember {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE unit_code = ? AND id = ?", arguments: [unit.code.value, staffID]),
-              case let member = try decodeStaff(row), member.active else {
+            case let member = try decodeStaff(row), member.active
+        else {
             throw NoProofError(.forbidden, "\(staffID) is not an active staff member of \(unit.name) (\(unit.code))")
         }
         return member
@@ -424,12 +450,13 @@ package final class SQLiteUnitStore: UnitStore {
         let id: String = row["id"]
         do {
             let revokedAt: Int64? = row["revoked_at"]
-            return Credential(id: id, unitCode: try UnifiedSocialCreditCode.parse(row["unit_code"], field: "unit_code"),
-                              secretHash: try CredentialHash.parse(row["secret_hash"]), label: row["label"],
-                              issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
-                              revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
-                              kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"),
-                              certificateSHA256: row["certificate_sha256"], staffID: row["staff_id"], source: row["source"] ?? "")
+            return Credential(
+                id: id, unitCode: try UnifiedSocialCreditCode.parse(row["unit_code"], field: "unit_code"),
+                secretHash: try CredentialHash.parse(row["secret_hash"]), label: row["label"],
+                issuedAt: date(row["issued_at"]), issuedBy: row["issued_by"], expiresAt: date(row["expires_at"]),
+                revokedAt: revokedAt.map(date), revokedBy: row["revoked_by"], revocationReason: row["revocation_reason"],
+                kind: try CredentialKind.parse(row["kind"] ?? "", field: "kind"),
+                certificateSHA256: row["certificate_sha256"], staffID: row["staff_id"], source: row["source"] ?? "")
         } catch {
             throw NoProofError.unitStorage("stored credential \(id) is unreadable: \(error)")
         }
@@ -439,25 +466,38 @@ package final class SQLiteUnitStore: UnitStore {
         try await write { db in
             _ = try Self.requireUnit(db, credential.unitCode)
             if let staff = credential.staffID,
-               try Row.fetchOne(db, sql: "SELECT 1 FROM staff WHERE unit_code = ? AND id = ? AND active = 1",
-                                arguments: [credential.unitCode.value, staff]) == nil {
-                throw NoProofError.invalid(ValidationError(field: "staff_id", reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
+                try Row.fetchOne(
+                    db, sql: "SELECT 1 FROM staff WHERE unit_code = ? AND id = ? AND active = 1",
+                    arguments: [credential.unitCode.value, staff]) == nil
+            {
+                throw NoProofError.invalid(
+                    ValidationError(
+                        field: "staff_id",
+                        reason: "\(staff) is not an active staff member of \(credential.unitCode); 'noproof staff list \(credential.unitCode)' shows who is"))
             }
             if try Row.fetchOne(db, sql: "SELECT 1 FROM credential WHERE id = ?", arguments: [credential.id]) != nil {
                 throw NoProofError(.alreadyExists, "credential \(credential.id) already exists")
             }
             if let fingerprint = credential.certificateSHA256,
-               let holder = try String.fetchOne(db, sql: "SELECT id FROM credential WHERE certificate_sha256 = ?", arguments: [fingerprint]) {
-                throw NoProofError(.alreadyExists, "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)")
+                let holder = try String.fetchOne(db, sql: "SELECT id FROM credential WHERE certificate_sha256 = ?", arguments: [fingerprint])
+            {
+                throw NoProofError(
+                    .alreadyExists,
+                    "the certificate \(fingerprint) is already registered on credential \(holder); a certificate identifies one credential (issue a new certificate)"
+                )
             }
-            try db.execute(sql: """
-                INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
-                                        revocation_reason, kind, certificate_sha256, staff_id, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
-                                 Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
-                                 credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
-                                 credential.kind.rawValue, credential.certificateSHA256, credential.staffID, credential.source])
+            try db.execute(
+                sql: """
+                    INSERT INTO credential (id, unit_code, secret_hash, label, issued_at, issued_by, expires_at, revoked_at, revoked_by,
+                                            revocation_reason, kind, certificate_sha256, staff_id, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    credential.id, credential.unitCode.value, credential.secretHash.encoded, credential.label,
+                    Self.millis(credential.issuedAt), credential.issuedBy, Self.millis(credential.expiresAt),
+                    credential.revokedAt.map(Self.millis), credential.revokedBy, credential.revocationReason,
+                    credential.kind.rawValue, credential.certificateSHA256, credential.staffID, credential.source,
+                ])
         }
     }
 
@@ -486,8 +526,9 @@ package final class SQLiteUnitStore: UnitStore {
                 if error.field == "credential_id" { throw NoProofError(.conflict, error.reason) }
                 throw NoProofError.invalid(error)
             }
-            try db.execute(sql: "UPDATE credential SET revoked_at = ?, revoked_by = ?, revocation_reason = ? WHERE id = ?",
-                           arguments: [Self.millis(at), actor, revoked.revocationReason, id])
+            try db.execute(
+                sql: "UPDATE credential SET revoked_at = ?, revoked_by = ?, revocation_reason = ? WHERE id = ?",
+                arguments: [Self.millis(at), actor, revoked.revocationReason, id])
             return revoked
         }
     }
@@ -510,8 +551,10 @@ package final class SQLiteUnitStore: UnitStore {
     }
 
     static func fetchVersion(_ db: Database, _ unit: UnifiedSocialCreditCode, _ version: Int) throws -> ItemListVersion? {
-        try String.fetchOne(db, sql: "SELECT document FROM item_list_version WHERE unit_code = ? AND version = ?",
-                            arguments: [unit.value, version]).map(decodeVersion)
+        try String.fetchOne(
+            db, sql: "SELECT document FROM item_list_version WHERE unit_code = ? AND version = ?",
+            arguments: [unit.value, version]
+        ).map(decodeVersion)
     }
 
     static func requireVersion(_ db: Database, _ unit: UnifiedSocialCreditCode, _ version: Int) throws -> ItemListVersion {
@@ -523,36 +566,48 @@ package final class SQLiteUnitStore: UnitStore {
 
     static func saveVersion(_ db: Database, _ list: ItemListVersion, insert: Bool) throws {
         let document = String(decoding: try encoder.encode(list), as: UTF8.self)
-        let arguments: StatementArguments = [list.status.rawValue, list.effectiveAt.map(millis), document, millis(list.updatedAt),
-                                             list.unitCode.value, list.version]
+        let arguments: StatementArguments = [
+            list.status.rawValue, list.effectiveAt.map(millis), document, millis(list.updatedAt),
+            list.unitCode.value, list.version,
+        ]
         if insert {
-            try db.execute(sql: """
-                INSERT INTO item_list_version (status, effective_at, document, updated_at, unit_code, version) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: arguments)
+            try db.execute(
+                sql: """
+                    INSERT INTO item_list_version (status, effective_at, document, updated_at, unit_code, version) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: arguments)
         } else {
-            try db.execute(sql: "UPDATE item_list_version SET status = ?, effective_at = ?, document = ?, updated_at = ? WHERE unit_code = ? AND version = ?",
-                           arguments: arguments)
+            try db.execute(
+                sql: "UPDATE item_list_version SET status = ?, effective_at = ?, document = ?, updated_at = ? WHERE unit_code = ? AND version = ?",
+                arguments: arguments)
         }
     }
 
     static func fetchInForce(_ db: Database, _ unit: UnifiedSocialCreditCode, at millis: Int64) throws -> ItemListVersion? {
-        try String.fetchOne(db, sql: """
-            SELECT document FROM item_list_version
-            WHERE unit_code = ? AND status = 'published' AND effective_at <= ?
-            ORDER BY effective_at DESC, version DESC LIMIT 1
-            """, arguments: [unit.value, millis]).map(decodeVersion)
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT document FROM item_list_version
+                WHERE unit_code = ? AND status = 'published' AND effective_at <= ?
+                ORDER BY effective_at DESC, version DESC LIMIT 1
+                """, arguments: [unit.value, millis]
+        ).map(decodeVersion)
     }
 
     static func fetchLatestPublished(_ db: Database, _ unit: UnifiedSocialCreditCode) throws -> ItemListVersion? {
-        try String.fetchOne(db, sql: """
-            SELECT document FROM item_list_version WHERE unit_code = ? AND status = 'published'
-            ORDER BY version DESC LIMIT 1
-            """, arguments: [unit.value]).map(decodeVersion)
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT document FROM item_list_version WHERE unit_code = ? AND status = 'published'
+                ORDER BY version DESC LIMIT 1
+                """, arguments: [unit.value]
+        ).map(decodeVersion)
     }
 
     static func fetchOpenVersion(_ db: Database, _ unit: UnifiedSocialCreditCode) throws -> ItemListVersion? {
-        try String.fetchOne(db, sql: "SELECT document FROM item_list_version WHERE unit_code = ? AND status != 'published' ORDER BY version DESC LIMIT 1",
-                            arguments: [unit.value]).map(decodeVersion)
+        try String.fetchOne(
+            db, sql: "SELECT document FROM item_list_version WHERE unit_code = ? AND status != 'published' ORDER BY version DESC LIMIT 1",
+            arguments: [unit.value]
+        ).map(decodeVersion)
     }
 
     /// Creates the next draft inside a transaction.
@@ -578,8 +633,10 @@ package final class SQLiteUnitStore: UnitStore {
 
     /// Applies `event` to version `version` of `unit` in one transaction. `actor` is checked as an
     /// active member of `actorUnit` (the list's unit when `nil`); no check when `actor` is `nil`.
-    private func transition(unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
-                            _ makeEvent: @Sendable @escaping (ServiceUnit?) -> ItemListEvent) async throws(NoProofError) -> ItemListVersion {
+    private func transition(
+        unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
+        _ makeEvent: @Sendable @escaping (ServiceUnit?) -> ItemListEvent
+    ) async throws(NoProofError) -> ItemListVersion {
         try await write { db in
             let record = try Self.requireUnit(db, unit)
             var reviewingUnit: ServiceUnit?
@@ -603,8 +660,10 @@ package final class SQLiteUnitStore: UnitStore {
         }
     }
 
-    package func saveDraft(unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
-                           by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
+    package func saveDraft(
+        unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
+        by staffID: String, at time: Date
+    ) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in
             .edit(items: items, changes: changes, by: staffID, at: at)
@@ -616,16 +675,20 @@ package final class SQLiteUnitStore: UnitStore {
         return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .submit(by: staffID, at: at) }
     }
 
-    package func approveList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                             effectiveAt: Date) async throws(NoProofError) -> ItemListVersion {
+    package func approveList(
+        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+        effectiveAt: Date
+    ) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time), effective = Self.truncated(effectiveAt)
         return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
             .approve(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, effectiveAt: effective)
         }
     }
 
-    package func rejectList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                            reason: String) async throws(NoProofError) -> ItemListVersion {
+    package func rejectList(
+        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+        reason: String
+    ) async throws(NoProofError) -> ItemListVersion {
         let at = Self.truncated(time)
         return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
             .reject(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, reason: reason)
@@ -645,8 +708,10 @@ package final class SQLiteUnitStore: UnitStore {
     package func publishDue(at time: Date) async throws(NoProofError) -> [ItemListVersion] {
         let at = Self.truncated(time)
         return try await write { db in
-            let due = try String.fetchAll(db, sql: "SELECT document FROM item_list_version WHERE status = 'approved' AND effective_at <= ? ORDER BY unit_code, version",
-                                          arguments: [Self.millis(at)]).map(Self.decodeVersion)
+            let due = try String.fetchAll(
+                db, sql: "SELECT document FROM item_list_version WHERE status = 'approved' AND effective_at <= ? ORDER BY unit_code, version",
+                arguments: [Self.millis(at)]
+            ).map(Self.decodeVersion)
             var published: [ItemListVersion] = []
             for list in due {
                 let next: ItemListVersion
@@ -728,11 +793,15 @@ package final class SQLiteUnitStore: UnitStore {
     @discardableResult
     package func appendDenial(_ record: DenialRecord) async throws(NoProofError) -> Int64 {
         try await write { db in
-            try db.execute(sql: """
-                INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
-                                 record.typeCode, record.kind.rawValue, record.reason, record.message])
+            try db.execute(
+                sql: """
+                    INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
+                    record.typeCode, record.kind.rawValue, record.reason, record.message,
+                ])
             let sequence = db.lastInsertedRowID
             _ = try DenialChain.chain(db, sequence: sequence, previous: try DenialChain.lastHash(db, before: sequence))
             return sequence
@@ -743,15 +812,18 @@ package final class SQLiteUnitStore: UnitStore {
     package func appendDenials(_ records: [DenialRecord]) async throws(NoProofError) -> [Int64] {
         if records.isEmpty { return [] }
         return try await write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO denial_log (at_millis, unit_code, staff_id, item_code, case_reference, type_code, kind, reason, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             var sequences: [Int64] = []
             var previous = try DenialChain.lastHash(db)
             for record in records {
-                try statement.execute(arguments: [Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
-                                                  record.typeCode, record.kind.rawValue, record.reason, record.message])
+                try statement.execute(arguments: [
+                    Self.millis(record.at), record.unitCode, record.staffID, record.itemCode, record.caseReference,
+                    record.typeCode, record.kind.rawValue, record.reason, record.message,
+                ])
                 sequences.append(db.lastInsertedRowID)
                 previous = try DenialChain.chain(db, sequence: db.lastInsertedRowID, previous: previous)
             }
@@ -763,14 +835,16 @@ package final class SQLiteUnitStore: UnitStore {
         try await read { db in
             let rows: [Row]
             if let unit {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM denial_log WHERE unit_code = ? ORDER BY sequence DESC LIMIT ?", arguments: [unit.value, max(0, limit)])
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM denial_log WHERE unit_code = ? ORDER BY sequence DESC LIMIT ?", arguments: [unit.value, max(0, limit)])
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM denial_log ORDER BY sequence DESC LIMIT ?", arguments: [max(0, limit)])
             }
             return rows.map { row in
-                DenialRecord(sequence: row["sequence"], at: Self.date(row["at_millis"]), unitCode: row["unit_code"], staffID: row["staff_id"],
-                             itemCode: row["item_code"], caseReference: row["case_reference"], typeCode: row["type_code"],
-                             kind: DenialRecord.Kind(rawValue: row["kind"]) ?? .denial, reason: row["reason"], message: row["message"])
+                DenialRecord(
+                    sequence: row["sequence"], at: Self.date(row["at_millis"]), unitCode: row["unit_code"], staffID: row["staff_id"],
+                    itemCode: row["item_code"], caseReference: row["case_reference"], typeCode: row["type_code"],
+                    kind: DenialRecord.Kind(rawValue: row["kind"]) ?? .denial, reason: row["reason"], message: row["message"])
             }
         }
     }

@@ -45,10 +45,12 @@ package enum UnitDemoSeeding {
             let draft = try await store.createDraft(unit: unit.code, by: "agent-0001", at: at)
             _ = try await store.saveDraft(unit: unit.code, version: draft.version, items: items, changes: [], by: "agent-0001", at: at)
             _ = try await store.submitList(unit: unit.code, version: draft.version, by: "agent-0001", at: at.addingTimeInterval(3600))
-            _ = try await store.approveList(unit: unit.code, version: draft.version, reviewerStaff: reviewer,
-                                            at: at.addingTimeInterval(86_400), effectiveAt: UnitDemoData.effectiveAt)
-            _ = try await store.publishList(unit: unit.code, version: draft.version, actor: "\(UnitDemoData.taskForce.code)/\(reviewer)",
-                                            at: at.addingTimeInterval(86_400 + 3600))
+            _ = try await store.approveList(
+                unit: unit.code, version: draft.version, reviewerStaff: reviewer,
+                at: at.addingTimeInterval(86_400), effectiveAt: UnitDemoData.effectiveAt)
+            _ = try await store.publishList(
+                unit: unit.code, version: draft.version, actor: "\(UnitDemoData.taskForce.code)/\(reviewer)",
+                at: at.addingTimeInterval(86_400 + 3600))
             outcome.listsPublished += 1
         }
         return outcome
@@ -56,14 +58,17 @@ package enum UnitDemoSeeding {
 
     /// Issues one fresh credential per demo unit (not idempotent: each call adds credentials;
     /// secrets cannot be recovered later), valid for `validFor` seconds from `now`.
-    package static func issueCredentials(into store: any UnitStore, now: Date, validFor: TimeInterval = 365 * 86_400,
-                                         rounds: Int = CredentialHash.defaultRounds) async throws(NoProofError) -> [IssuedCredential] {
+    package static func issueCredentials(
+        into store: any UnitStore, now: Date, validFor: TimeInterval = 365 * 86_400,
+        rounds: Int = CredentialHash.defaultRounds
+    ) async throws(NoProofError) -> [IssuedCredential] {
         var issued: [IssuedCredential] = []
         for unit in UnitDemoData.units {
             let result: (credential: Credential, secret: String)
             do {
-                result = try Credential.issue(unitCode: unit.code, label: "demo", issuedBy: "supervisor-0001", issuedAt: now,
-                                              expiresAt: now.addingTimeInterval(validFor), rounds: rounds)
+                result = try Credential.issue(
+                    unitCode: unit.code, label: "demo", issuedBy: "supervisor-0001", issuedAt: now,
+                    expiresAt: now.addingTimeInterval(validFor), rounds: rounds)
             } catch {
                 throw NoProofError.invalid(error)
             }

@@ -102,20 +102,26 @@ package protocol UnitStore: Sendable {
     func createDraft(unit: UnifiedSocialCreditCode, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion
 
     /// Replaces a draft's items and declared changes.
-    func saveDraft(unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
-                   by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion
+    func saveDraft(
+        unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
+        by staffID: String, at time: Date
+    ) async throws(NoProofError) -> ItemListVersion
 
     /// Submits a draft to the task force office (late changes are flagged, not refused).
     func submitList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion
 
     /// Approves a submitted version, effective at `effectiveAt`, by staff member
     /// `reviewerStaff` of the task force office.
-    func approveList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                     effectiveAt: Date) async throws(NoProofError) -> ItemListVersion
+    func approveList(
+        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+        effectiveAt: Date
+    ) async throws(NoProofError) -> ItemListVersion
 
     /// Rejects a submitted version with a reason.
-    func rejectList(unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-                    reason: String) async throws(NoProofError) -> ItemListVersion
+    func rejectList(
+        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
+        reason: String
+    ) async throws(NoProofError) -> ItemListVersion
 
     /// Returns a rejected version to draft.
     func reopenList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion

@@ -9,8 +9,10 @@ package enum AccessPolicy {
     /// - Parameter listInForce: the unit's list in force at `time` (for example from
     ///   `UnitStore.versionInForce`); a version of another unit, not published or not yet
     ///   effective counts as none.
-    package static func decide(unit: UnifiedSocialCreditCode, licenceType: String, itemCode: String, at time: Date,
-                               listInForce: ItemListVersion?) -> AccessDecision {
+    package static func decide(
+        unit: UnifiedSocialCreditCode, licenceType: String, itemCode: String, at time: Date,
+        listInForce: ItemListVersion?
+    ) -> AccessDecision {
         guard let list = listInForce, list.unitCode == unit, list.hasTakenEffect(at: time) else {
             return .denied(.noListInForce(unit: unit))
         }
@@ -26,10 +28,13 @@ package enum AccessPolicy {
     }
 
     /// Decides using all of the unit's versions, selecting the one in force at `time`.
-    package static func decide(unit: UnifiedSocialCreditCode, licenceType: String, itemCode: String, at time: Date,
-                               versions: [ItemListVersion]) -> AccessDecision {
+    package static func decide(
+        unit: UnifiedSocialCreditCode, licenceType: String, itemCode: String, at time: Date,
+        versions: [ItemListVersion]
+    ) -> AccessDecision {
         let own = versions.filter { $0.unitCode == unit }
-        return decide(unit: unit, licenceType: licenceType, itemCode: itemCode, at: time,
-                      listInForce: ItemListVersion.inForce(among: own, at: time))
+        return decide(
+            unit: unit, licenceType: licenceType, itemCode: itemCode, at: time,
+            listInForce: ItemListVersion.inForce(among: own, at: time))
     }
 }

@@ -17,7 +17,11 @@ package enum CSVRows {
             let c = scalars[i]
             if inQuotes {
                 if c == "\"" {
-                    if i + 1 < scalars.count, scalars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { inQuotes = false; justClosedQuote = true }
+                    if i + 1 < scalars.count, scalars[i + 1] == "\"" {
+                        field.unicodeScalars.append("\""); i += 1
+                    } else {
+                        inQuotes = false; justClosedQuote = true
+                    }
                 } else {
                     field.unicodeScalars.append(c)
                 }

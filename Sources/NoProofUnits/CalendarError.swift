@@ -16,7 +16,8 @@ package struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible
 
     package var message: String {
         let years = publishedYears.isEmpty ? "none" : publishedYears.map(String.init).joined(separator: ", ")
-        return "no working-day calendar is published for \(date.year) (needed for \(date)); published years: \(years) — the task force office publishes the year's holidays and adjusted working days with 'noproof calendar load'"
+        return
+            "no working-day calendar is published for \(date.year) (needed for \(date)); published years: \(years) — the task force office publishes the year's holidays and adjusted working days with 'noproof calendar load'"
     }
 
     package var description: String { message }

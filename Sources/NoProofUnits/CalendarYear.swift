@@ -53,7 +53,8 @@ package struct CalendarYear: Hashable, Sendable, Codable {
         for (index, date) in workingDays.enumerated() {
             let weekday = HolidayCalendar.weekday(date)
             guard weekday == 0 || weekday == 6 else {
-                throw ValidationError(field: "working_days[\(index)]", reason: "\(date) is a weekday, a working day anyway; list only weekend days worked (调休上班)")
+                throw ValidationError(
+                    field: "working_days[\(index)]", reason: "\(date) is a weekday, a working day anyway; list only weekend days worked (调休上班)")
             }
             if holidays.contains(date) {
                 throw ValidationError(field: "working_days[\(index)]", reason: "\(date) is also listed as a holiday; a day is one or the other")
@@ -90,13 +91,17 @@ package struct CalendarYear: Hashable, Sendable, Codable {
     /// the notice is published.
     package static let provisional2027 = CalendarYear(
         year: 2027,
-        holidays: days(2027, [(1, 1, 1),      // 元旦 (Fri)
-                              (2, 5, 10),     // 春节: 除夕 5 Feb (Fri) to 初三 8 Feb (Mon); 6, 7 made up on 9, 10
-                              (4, 5, 5),      // 清明节 (Mon)
-                              (5, 1, 4),      // 劳动节: 1, 2 May (Sat, Sun), made up on 3, 4
-                              (6, 9, 9),      // 端午节 (Wed)
-                              (9, 15, 15),    // 中秋节 (Wed)
-                              (10, 1, 5)]),   // 国庆节: 1-3 Oct (Fri-Sun), 2 and 3 made up on 4, 5
+        holidays: days(
+            2027,
+            [
+                (1, 1, 1),  // 元旦 (Fri)
+                (2, 5, 10),  // 春节: 除夕 5 Feb (Fri) to 初三 8 Feb (Mon); 6, 7 made up on 9, 10
+                (4, 5, 5),  // 清明节 (Mon)
+                (5, 1, 4),  // 劳动节: 1, 2 May (Sat, Sun), made up on 3, 4
+                (6, 9, 9),  // 端午节 (Wed)
+                (9, 15, 15),  // 中秋节 (Wed)
+                (10, 1, 5),
+            ]),  // 国庆节: 1-3 Oct (Fri-Sun), 2 and 3 made up on 4, 5
         workingDays: [],
         provisional: true,
         source: "provisional: statutory holidays (全国年节及纪念日放假办法, 2024) on their 2027 dates; the State Council's 2027 arrangement was not available")

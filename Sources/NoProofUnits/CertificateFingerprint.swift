@@ -15,8 +15,9 @@ package enum CertificateFingerprint {
     package static func sha256(pem: String) throws(ValidationError) -> String {
         let begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----"
         guard let start = pem.range(of: begin), let stop = pem.range(of: end, range: start.upperBound..<pem.endIndex),
-              let der = Data(base64Encoded: pem[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }),
-              !der.isEmpty else {
+            let der = Data(base64Encoded: pem[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }),
+            !der.isEmpty
+        else {
             throw ValidationError(field: "certificate", reason: "no PEM certificate (-----BEGIN CERTIFICATE-----) found")
         }
         return sha256(der: der)

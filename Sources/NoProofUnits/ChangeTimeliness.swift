@@ -27,8 +27,10 @@ package struct ChangeTimeliness: Hashable, Sendable, Codable {
     }
 
     /// Creates a record.
-    package init(reportedOn: CivilDate, workingDaysElapsed: Int, deadline: CivilDate, late: Bool, firstSubmittedAt: Date? = nil,
-                 firstSubmission: Int? = nil) {
+    package init(
+        reportedOn: CivilDate, workingDaysElapsed: Int, deadline: CivilDate, late: Bool, firstSubmittedAt: Date? = nil,
+        firstSubmission: Int? = nil
+    ) {
         self.reportedOn = reportedOn
         self.workingDaysElapsed = workingDaysElapsed
         self.deadline = deadline
@@ -39,12 +41,15 @@ package struct ChangeTimeliness: Hashable, Sendable, Codable {
 
     /// The timeliness of a change caused on `causeDate` and reported on `reportedOn`.
     /// - Throws: `CalendarError` when the window reaches a year with no published calendar.
-    package static func assess(causeDate: CivilDate, reportedOn: CivilDate, calendar: HolidayCalendar,
-                               windowWorkingDays: Int = 3, firstSubmittedAt: Date? = nil,
-                               firstSubmission: Int? = nil) throws(CalendarError) -> ChangeTimeliness {
+    package static func assess(
+        causeDate: CivilDate, reportedOn: CivilDate, calendar: HolidayCalendar,
+        windowWorkingDays: Int = 3, firstSubmittedAt: Date? = nil,
+        firstSubmission: Int? = nil
+    ) throws(CalendarError) -> ChangeTimeliness {
         let elapsed = try calendar.workingDays(after: causeDate, through: reportedOn)
         let deadline = try calendar.workingDay(windowWorkingDays, after: causeDate)
-        return ChangeTimeliness(reportedOn: reportedOn, workingDaysElapsed: elapsed, deadline: deadline,
-                                late: elapsed > windowWorkingDays, firstSubmittedAt: firstSubmittedAt, firstSubmission: firstSubmission)
+        return ChangeTimeliness(
+            reportedOn: reportedOn, workingDaysElapsed: elapsed, deadline: deadline,
+            late: elapsed > windowWorkingDays, firstSubmittedAt: firstSubmittedAt, firstSubmission: firstSubmission)
     }
 }

@@ -45,10 +45,12 @@ package struct Credential: Hashable, Sendable, Identifiable {
     package var source: String
 
     /// Creates a credential from stored parts.
-    package init(id: String, unitCode: UnifiedSocialCreditCode, secretHash: CredentialHash, label: String,
-                 issuedAt: Date, issuedBy: String, expiresAt: Date, revokedAt: Date? = nil,
-                 revokedBy: String? = nil, revocationReason: String? = nil, kind: CredentialKind = .unit,
-                 certificateSHA256: String? = nil, staffID: String? = nil, source: String = "") {
+    package init(
+        id: String, unitCode: UnifiedSocialCreditCode, secretHash: CredentialHash, label: String,
+        issuedAt: Date, issuedBy: String, expiresAt: Date, revokedAt: Date? = nil,
+        revokedBy: String? = nil, revocationReason: String? = nil, kind: CredentialKind = .unit,
+        certificateSHA256: String? = nil, staffID: String? = nil, source: String = ""
+    ) {
         self.id = id
         self.unitCode = unitCode
         self.secretHash = secretHash
@@ -73,10 +75,12 @@ package struct Credential: Hashable, Sendable, Identifiable {
     ///   - certificateSHA256: a client certificate's fingerprint for mutual TLS (any case, ':' allowed).
     /// - Returns: the credential to store and the secret to show once; the secret is not kept.
     /// - Throws: `ValidationError` when the expiry is not after the issue time or a text is invalid.
-    package static func issue(unitCode: UnifiedSocialCreditCode, label: String = "", issuedBy: String,
-                              issuedAt: Date, expiresAt: Date, kind: CredentialKind = .unit,
-                              rounds: Int = CredentialHash.defaultRounds,
-                              certificateSHA256: String? = nil, staffID: String? = nil) throws(ValidationError) -> (credential: Credential, secret: String) {
+    package static func issue(
+        unitCode: UnifiedSocialCreditCode, label: String = "", issuedBy: String,
+        issuedAt: Date, expiresAt: Date, kind: CredentialKind = .unit,
+        rounds: Int = CredentialHash.defaultRounds,
+        certificateSHA256: String? = nil, staffID: String? = nil
+    ) throws(ValidationError) -> (credential: Credential, secret: String) {
         guard expiresAt > issuedAt else {
             throw ValidationError(field: "expires_at", reason: "expiry must be after the issue time \(issuedAt)")
         }
@@ -86,9 +90,10 @@ package struct Credential: Hashable, Sendable, Identifiable {
         let id = idPrefix + Base64URL.encode(Base64URL.randomBytes(idByteCount))
         let secret = Base64URL.encode(Base64URL.randomBytes(secretByteCount))
         let fingerprint = try certificateSHA256.map { (text: String) throws(ValidationError) in try CertificateFingerprint.normalised(text) }
-        let credential = Credential(id: id, unitCode: unitCode, secretHash: CredentialHash.make(secret: secret, rounds: rounds),
-                                    label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt, kind: kind,
-                                    certificateSHA256: fingerprint, staffID: staffID)
+        let credential = Credential(
+            id: id, unitCode: unitCode, secretHash: CredentialHash.make(secret: secret, rounds: rounds),
+            label: label, issuedAt: issuedAt, issuedBy: issuedBy, expiresAt: expiresAt, kind: kind,
+            certificateSHA256: fingerprint, staffID: staffID)
         return (credential, secret)
     }
 
@@ -97,7 +102,8 @@ package struct Credential: Hashable, Sendable, Identifiable {
     package static func checkStaffBinding(kind: CredentialKind, staffID: String?) throws(ValidationError) {
         switch (kind, staffID) {
         case (.staff, nil):
-            throw ValidationError(field: "staff_id", reason: "a staff credential belongs to one staff member: name them (noproof credential issue UNIT --staff-member ID)")
+            throw ValidationError(
+                field: "staff_id", reason: "a staff credential belongs to one staff member: name them (noproof credential issue UNIT --staff-member ID)")
         case (.staff, let id?):
             try StaffMember.validateID(id, field: "staff_id")
         case (_, nil):
@@ -144,7 +150,8 @@ package struct Credential: Hashable, Sendable, Identifiable {
     package static func parseToken(_ token: String) throws(ValidationError) -> (id: String, secret: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].hasPrefix(idPrefix), !parts[1].isEmpty,
-              parts[0].utf8.allSatisfy(Base64URL.isAlphabet), parts[1].utf8.allSatisfy(Base64URL.isAlphabet) else {
+            parts[0].utf8.allSatisfy(Base64URL.isAlphabet), parts[1].utf8.allSatisfy(Base64URL.isAlphabet)
+        else {
             throw ValidationError(field: "credential", reason: "expected <credential id>.<secret> as printed when the credential was issued")
         }
         return (String(parts[0]), String(parts[1]))

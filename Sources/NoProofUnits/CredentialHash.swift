@@ -40,9 +40,10 @@ package struct CredentialHash: Hashable, Sendable, CustomStringConvertible {
 
     static func derive(secret: String, salt: [UInt8], rounds: Int) -> [UInt8] {
         do {
-            let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(secret.utf8), salt: salt, using: .sha256,
-                                                        outputByteCount: digestByteCount,
-                                                        unsafeUncheckedRounds: max(1, rounds))
+            let key = try KDF.Insecure.PBKDF2.deriveKey(
+                from: Array(secret.utf8), salt: salt, using: .sha256,
+                outputByteCount: digestByteCount,
+                unsafeUncheckedRounds: max(1, rounds))
             return key.withUnsafeBytes { Array($0) }
         } catch {
             // Only invalid parameters make PBKDF2 fail; those are fixed above. An empty result

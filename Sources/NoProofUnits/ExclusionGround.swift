@@ -32,15 +32,17 @@ package enum ExclusionGround: Hashable, Sendable {
         switch text {
         case "high_risk":
             guard let category, !category.isEmpty else {
-                throw ValidationError(field: field + "_category",
-                                      reason: "a high-risk exclusion needs its category: \(HighRiskCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    field: field + "_category",
+                    reason: "a high-risk exclusion needs its category: \(HighRiskCategory.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return .highRisk(try HighRiskCategory.parse(category, field: field + "_category"))
         case "out_of_city": return .outOfCity
         case "provincial_decision": return .provincialDecision
         default:
-            throw ValidationError(field: field,
-                                  reason: "exclusion ground must be high_risk, out_of_city or provincial_decision, got \"\(text)\"")
+            throw ValidationError(
+                field: field,
+                reason: "exclusion ground must be high_risk, out_of_city or provincial_decision, got \"\(text)\"")
         }
     }
 }

@@ -50,8 +50,9 @@ package enum FieldDisclosure: Hashable, Sendable {
         for (index, key) in keys.enumerated() {
             let bytes = Array(key.utf8)
             guard (1...40).contains(bytes.count), bytes.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else {
-                throw ValidationError(field: "\(field)[\(index)]",
-                                      reason: "a field key is 1-40 characters of a-z, 0-9 and _ (like birth_date), got \"\(key.prefix(40))\"")
+                throw ValidationError(
+                    field: "\(field)[\(index)]",
+                    reason: "a field key is 1-40 characters of a-z, 0-9 and _ (like birth_date), got \"\(key.prefix(40))\"")
             }
             guard seen.insert(key).inserted else {
                 throw ValidationError(field: "\(field)[\(index)]", reason: "field \(key) is named twice")
@@ -66,8 +67,11 @@ package enum FieldDisclosure: Hashable, Sendable {
         guard case .fields(let keys) = self else { return }
         let known = Set(type.fields.map(\.key))
         for (index, key) in keys.enumerated() where !known.contains(key) {
-            throw ValidationError(field: "\(field)[\(index)]",
-                                  reason: "\(key) is not a field of \(type.code) (\(type.nameEn)); its fields are \(type.fields.map(\.key).joined(separator: ", ")), or \"*\" for the full record")
+            throw ValidationError(
+                field: "\(field)[\(index)]",
+                reason:
+                    "\(key) is not a field of \(type.code) (\(type.nameEn)); its fields are \(type.fields.map(\.key).joined(separator: ", ")), or \"*\" for the full record"
+            )
         }
     }
 

@@ -38,11 +38,12 @@ package struct HarvestDetector: Sendable {
 
         /// One line for the audit record and the log.
         package var summary: String {
-            let what = switch signal {
-            case .newCases: "new case references opened"
-            case .distinctHolders: "different holders asked about"
-            case .misses: "lookups that found nothing"
-            }
+            let what =
+                switch signal {
+                case .newCases: "new case references opened"
+                case .distinctHolders: "different holders asked about"
+                case .misses: "lookups that found nothing"
+                }
             return "\(count) \(what) by \(staff) within \(Int(windowSeconds / 60)) min"
         }
     }
@@ -65,8 +66,10 @@ package struct HarvestDetector: Sendable {
 
     /// Notes an admitted call by `staff` of `unit` about `holder` ("" if none) and whether it
     /// opened a new case reference; returns the suspicions it completes.
-    package mutating func observe(unit: String, staff: String, credentialID: String, holder: String, newCase: Bool,
-                                  at now: Date) -> [Suspicion] {
+    package mutating func observe(
+        unit: String, staff: String, credentialID: String, holder: String, newCase: Bool,
+        at now: Date
+    ) -> [Suspicion] {
         callsSincePrune += 1
         if callsSincePrune >= 4096 { prune(now: now) }
         let key = Key(unit: unit, staff: staff)
@@ -100,13 +103,17 @@ package struct HarvestDetector: Sendable {
         return raised
     }
 
-    private func raise(_ signal: Suspicion.Signal, _ count: Int, _ threshold: Int, _ entry: inout Activity,
-                       _ raised: inout [Suspicion], _ key: Key, _ credentialID: String, _ now: Date) {
+    private func raise(
+        _ signal: Suspicion.Signal, _ count: Int, _ threshold: Int, _ entry: inout Activity,
+        _ raised: inout [Suspicion], _ key: Key, _ credentialID: String, _ now: Date
+    ) {
         guard count >= threshold else { return }
         if let last = entry.lastRaised[signal], now.timeIntervalSince(last) < rules.quietSeconds { return }
         entry.lastRaised[signal] = now
-        raised.append(Suspicion(unit: key.unit, staff: key.staff, credentialID: credentialID, signal: signal, count: count,
-                                windowSeconds: rules.windowSeconds))
+        raised.append(
+            Suspicion(
+                unit: key.unit, staff: key.staff, credentialID: credentialID, signal: signal, count: count,
+                windowSeconds: rules.windowSeconds))
     }
 
     /// Drops activity that can no longer complete or silence a suspicion.

@@ -36,8 +36,9 @@ package enum HighRiskCategory: String, CaseIterable, Hashable, Sendable, Codable
     /// - Throws: `ValidationError` naming `field` and listing the accepted names.
     package static func parse(_ text: String, field: String) throws(ValidationError) -> HighRiskCategory {
         guard let category = HighRiskCategory(rawValue: text) else {
-            throw ValidationError(field: field,
-                                  reason: "unknown high-risk category \"\(text)\"; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                field: field,
+                reason: "unknown high-risk category \"\(text)\"; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return category
     }

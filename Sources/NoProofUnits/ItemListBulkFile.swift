@@ -58,8 +58,13 @@ package struct ItemListBulkFile: Hashable, Sendable {
                 lists = try JSONDecoder().decode([ListDTO].self, from: data)
             }
         } catch {
-            return ItemListBulkFile(entries: [], problems: [BulkLoadProblem(location: "file", unit: "", field: "lists",
-                message: "not a list file: expected {\"lists\": [{\"unit\": ..., \"items\": [...]}]} (\(error))")])
+            return ItemListBulkFile(
+                entries: [],
+                problems: [
+                    BulkLoadProblem(
+                        location: "file", unit: "", field: "lists",
+                        message: "not a list file: expected {\"lists\": [{\"unit\": ..., \"items\": [...]}]} (\(error))")
+                ])
         }
         var result = ItemListBulkFile(entries: [], problems: [])
         var seenUnits = Set<String>()
@@ -77,7 +82,9 @@ package struct ItemListBulkFile: Hashable, Sendable {
             }
             var items: [ServiceItem] = []
             for (itemIndex, record) in (list.items ?? []).enumerated() {
-                do { items.append(try ServiceItem(record: record, field: "items[\(itemIndex)]")) } catch { report(error, at: "\(location).items[\(itemIndex)]") }
+                do { items.append(try ServiceItem(record: record, field: "items[\(itemIndex)]")) } catch {
+                    report(error, at: "\(location).items[\(itemIndex)]")
+                }
             }
             if (list.items ?? []).isEmpty {
                 report(ValidationError(field: "items", reason: "a list needs at least one item"), at: location)
@@ -110,14 +117,22 @@ package struct ItemListBulkFile: Hashable, Sendable {
     package static func parseCSV(_ text: String) -> ItemListBulkFile {
         var rows = CSVRows.parse(text)
         guard !rows.isEmpty else {
-            return ItemListBulkFile(entries: [], problems: [BulkLoadProblem(location: "file", unit: "", field: "header", message: "the file is empty; the first row must name the columns")])
+            return ItemListBulkFile(
+                entries: [],
+                problems: [BulkLoadProblem(location: "file", unit: "", field: "header", message: "the file is empty; the first row must name the columns")])
         }
         let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let required = ["unit", "item", "item_name", "item_kind"]
         let missing = required.filter { !header.contains($0) }
         if !missing.isEmpty {
-            return ItemListBulkFile(entries: [], problems: [BulkLoadProblem(location: "row 1", unit: "", field: "header",
-                message: "missing column(s) \(missing.joined(separator: ", ")); the header must name unit, item, item_name, item_kind, proof, method, ...")])
+            return ItemListBulkFile(
+                entries: [],
+                problems: [
+                    BulkLoadProblem(
+                        location: "row 1", unit: "", field: "header",
+                        message:
+                            "missing column(s) \(missing.joined(separator: ", ")); the header must name unit, item, item_name, item_kind, proof, method, ...")
+                ])
         }
         let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         func value(_ row: [String], _ name: String) -> String? {
@@ -151,13 +166,17 @@ package struct ItemListBulkFile: Hashable, Sendable {
                 guard let n = Int(text) else { report("promised_hours", "must be a whole number, got \"\(text)\""); continue }
                 hours = n
             }
-            let itemRecord = ServiceItemRecord(code: itemCode, name: value(row, "item_name"), kind: value(row, "item_kind"),
-                                               promisedDays: days, promisedHours: hours, proofs: [])
+            let itemRecord = ServiceItemRecord(
+                code: itemCode, name: value(row, "item_name"), kind: value(row, "item_kind"),
+                promisedDays: days, promisedHours: hours, proofs: [])
             if var group = units[unit]!.items[itemCode] {
                 var existing = group.record
                 existing.proofs = []
                 if existing != itemRecord {
-                    report("item_name", "item \(itemCode) is described differently than on row \(group.firstRow); repeat the same name, kind and promised time on every row of an item")
+                    report(
+                        "item_name",
+                        "item \(itemCode) is described differently than on row \(group.firstRow); repeat the same name, kind and promised time on every row of an item"
+                    )
                     continue
                 }
                 if value(row, "proof") == nil {
@@ -172,10 +191,11 @@ package struct ItemListBulkFile: Hashable, Sendable {
                 if value(row, "proof") != nil { units[unit]!.items[itemCode]!.proofRows.append(rowNumber) }
             }
             guard let proofCode = value(row, "proof") else { continue }
-            let proofRecord = ProofRequirementRecord(proof: proofCode, name: value(row, "proof_name"), method: value(row, "method"),
-                                                     issuingUnit: value(row, "issuing_unit"), exclusion: value(row, "exclusion"),
-                                                     exclusionCategory: value(row, "exclusion_category"), exclusionNote: value(row, "exclusion_note"),
-                                                     fields: value(row, "fields").map(Self.fieldList))
+            let proofRecord = ProofRequirementRecord(
+                proof: proofCode, name: value(row, "proof_name"), method: value(row, "method"),
+                issuingUnit: value(row, "issuing_unit"), exclusion: value(row, "exclusion"),
+                exclusionCategory: value(row, "exclusion_category"), exclusionNote: value(row, "exclusion_note"),
+                fields: value(row, "fields").map(Self.fieldList))
             do {
                 _ = try ProofRequirement(record: proofRecord, field: "proof")
                 units[unit]!.items[itemCode]!.record.proofs!.append(proofRecord)

@@ -27,8 +27,10 @@ package struct ItemListStateMachine: Sendable {
     package var timeZone: TimeZone
 
     /// Creates a machine.
-    package init(calendar: HolidayCalendar = .default, licenceTypes: [LicenceType] = LicenceTypeCatalogue.starter,
-                 reportingWorkingDays: Int = 3, timeZone: TimeZone = CivilDate.chinaStandardTime) {
+    package init(
+        calendar: HolidayCalendar = .default, licenceTypes: [LicenceType] = LicenceTypeCatalogue.starter,
+        reportingWorkingDays: Int = 3, timeZone: TimeZone = CivilDate.chinaStandardTime
+    ) {
         self.calendar = calendar
         self.licenceTypes = Dictionary(licenceTypes.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last })
         self.reportingWorkingDays = reportingWorkingDays
@@ -37,12 +39,15 @@ package struct ItemListStateMachine: Sendable {
 
     /// A new draft: version `version` of `unitCode`'s list, a copy of `base`'s items when it
     /// revises a published version, empty otherwise.
-    package func newDraft(unitCode: UnifiedSocialCreditCode, version: Int, basedOn base: ItemListVersion?,
-                          by actor: String, at time: Date) -> ItemListVersion {
+    package func newDraft(
+        unitCode: UnifiedSocialCreditCode, version: Int, basedOn base: ItemListVersion?,
+        by actor: String, at time: Date
+    ) -> ItemListVersion {
         let note = base.map { "revision of version \($0.version)" } ?? "first list"
-        return ItemListVersion(unitCode: unitCode, version: version, basedOn: base?.version, items: base?.items ?? [],
-                               changes: [], status: .draft, createdAt: time, updatedAt: time,
-                               history: [ItemListHistoryEntry(action: "created", at: time, actor: "\(unitCode)/\(actor)", status: .draft, note: note)])
+        return ItemListVersion(
+            unitCode: unitCode, version: version, basedOn: base?.version, items: base?.items ?? [],
+            changes: [], status: .draft, createdAt: time, updatedAt: time,
+            history: [ItemListHistoryEntry(action: "created", at: time, actor: "\(unitCode)/\(actor)", status: .draft, note: note)])
     }
 
     /// Applies `event` to `list`.
@@ -54,8 +59,9 @@ package struct ItemListStateMachine: Sendable {
         let own = { (staff: String) in "\(list.unitCode)/\(staff)" }
         switch event {
         case .edit(let items, let changes, let by, let at):
-            try require(list, in: [.draft], for: event,
-                        hint: list.status == .rejected ? "reopen it first" : "only drafts can be edited; start a new revision")
+            try require(
+                list, in: [.draft], for: event,
+                hint: list.status == .rejected ? "reopen it first" : "only drafts can be edited; start a new revision")
             try checkActor(by)
             do {
                 try validateContent(items)
@@ -74,11 +80,14 @@ package struct ItemListStateMachine: Sendable {
                 return c
             }
             next.updatedAt = at
-            next.history.append(ItemListHistoryEntry(action: "edited", at: at, actor: own(by), status: .draft,
-                                                     note: "\(items.count) items, \(changes.count) declared changes"))
+            next.history.append(
+                ItemListHistoryEntry(
+                    action: "edited", at: at, actor: own(by), status: .draft,
+                    note: "\(items.count) items, \(changes.count) declared changes"))
         case .submit(let by, let at):
-            try require(list, in: [.draft], for: event,
-                        hint: list.status == .rejected ? "reopen it, make the changes, then submit" : "it has already been submitted")
+            try require(
+                list, in: [.draft], for: event,
+                hint: list.status == .rejected ? "reopen it, make the changes, then submit" : "it has already been submitted")
             try checkActor(by)
             if list.items.isEmpty {
                 throw NoProofError(.invalid, "a list needs at least one service item before it can be submitted", field: "items")
@@ -95,7 +104,8 @@ package struct ItemListStateMachine: Sendable {
             next.submittedBy = by
             next.updatedAt = at
             let late = next.lateChanges
-            let note = late.isEmpty ? "" : "late changes (more than \(reportingWorkingDays) working days after cause): " + late.map(\.summary).joined(separator: "; ")
+            let note =
+                late.isEmpty ? "" : "late changes (more than \(reportingWorkingDays) working days after cause): " + late.map(\.summary).joined(separator: "; ")
             next.history.append(ItemListHistoryEntry(action: "submitted", at: at, actor: own(by), status: .submitted, note: note))
         case .approve(let reviewer, let at, let effectiveAt):
             try require(list, in: [.submitted], for: event, hint: "only submitted lists can be approved")
@@ -108,8 +118,10 @@ package struct ItemListStateMachine: Sendable {
             next.reviewedBy = reviewer.actor
             next.effectiveAt = effectiveAt
             next.updatedAt = at
-            next.history.append(ItemListHistoryEntry(action: "approved", at: at, actor: reviewer.actor, status: .approved,
-                                                     note: "effective \(effectiveAt)"))
+            next.history.append(
+                ItemListHistoryEntry(
+                    action: "approved", at: at, actor: reviewer.actor, status: .approved,
+                    note: "effective \(effectiveAt)"))
         case .reject(let reviewer, let at, let reason):
             try require(list, in: [.submitted], for: event, hint: "only submitted lists can be rejected")
             try checkReviewer(reviewer)
@@ -134,15 +146,19 @@ package struct ItemListStateMachine: Sendable {
             next.rejectionReason = nil
             // The changes keep their timeliness: it was fixed when they were first reported.
             next.updatedAt = at
-            next.history.append(ItemListHistoryEntry(action: "reopened", at: at, actor: own(by), status: .draft,
-                                                     note: "after rejection: \(list.rejectionReason ?? "")"))
+            next.history.append(
+                ItemListHistoryEntry(
+                    action: "reopened", at: at, actor: own(by), status: .draft,
+                    note: "after rejection: \(list.rejectionReason ?? "")"))
         case .publish(let by, let at):
             try require(list, in: [.approved], for: event, hint: "a list is published only after the task force approves it")
             next.status = .published
             next.publishedAt = at
             next.updatedAt = at
-            next.history.append(ItemListHistoryEntry(action: "published", at: at, actor: by, status: .published,
-                                                     note: "in force from \(list.effectiveAt.map { "\($0)" } ?? "-")"))
+            next.history.append(
+                ItemListHistoryEntry(
+                    action: "published", at: at, actor: by, status: .published,
+                    note: "in force from \(list.effectiveAt.map { "\($0)" } ?? "-")"))
         }
         return next
     }
@@ -161,12 +177,18 @@ package struct ItemListStateMachine: Sendable {
             for (proofIndex, proof) in item.proofs.enumerated() where proof.method == .dataSharing {
                 let proofField = "\(field).proofs[\(proofIndex)].method"
                 guard let type = licenceTypes[proof.proofCode] else {
-                    throw ValidationError(field: proofField,
-                                          reason: "\(proof.proofCode) of item \(item.code) is not a licence type in the library, so it cannot be obtained by data sharing; use department_verification or commitment")
+                    throw ValidationError(
+                        field: proofField,
+                        reason:
+                            "\(proof.proofCode) of item \(item.code) is not a licence type in the library, so it cannot be obtained by data sharing; use department_verification or commitment"
+                    )
                 }
                 guard type.connected else {
-                    throw ValidationError(field: proofField,
-                                          reason: "\(type.code) (\(type.nameZh)) of item \(item.code): its database is not connected, so it must be obtained by department_verification (issuing unit \(type.issuerCode)) or commitment")
+                    throw ValidationError(
+                        field: proofField,
+                        reason:
+                            "\(type.code) (\(type.nameZh)) of item \(item.code): its database is not connected, so it must be obtained by department_verification (issuing unit \(type.issuerCode)) or commitment"
+                    )
                 }
                 try proof.disclosure.validate(against: type, field: "\(field).proofs[\(proofIndex)].fields")
             }
@@ -177,8 +199,10 @@ package struct ItemListStateMachine: Sendable {
     /// from the base version.
     /// A change first reported in an earlier submission of this version keeps that submission's
     /// day (`reportedOn` of its timeliness), re-assessed only if its cause date was corrected.
-    func checkedChanges(_ list: ItemListVersion, base: ItemListVersion?, reportedOn: CivilDate,
-                        submittedAt: Date = Date(timeIntervalSince1970: 0), submission: Int = 1) throws(NoProofError) -> [ListChange] {
+    func checkedChanges(
+        _ list: ItemListVersion, base: ItemListVersion?, reportedOn: CivilDate,
+        submittedAt: Date = Date(timeIntervalSince1970: 0), submission: Int = 1
+    ) throws(NoProofError) -> [ListChange] {
         guard let basedOn = list.basedOn else {
             if !list.changes.isEmpty {
                 throw NoProofError(.invalid, "a unit's first list revises nothing; remove the declared changes", field: "changes")
@@ -195,8 +219,9 @@ package struct ItemListStateMachine: Sendable {
         for difference in differences {
             if !list.changes.contains(where: difference.isDeclared(by:)) {
                 let kind = difference.kind == .reduce && difference.after == .cancelled ? "reduce (or change)" : difference.kind.rawValue
-                throw NoProofError(.invalid,
-                                              "\(difference) is not declared; add a \(kind) change for it with its cause and the date the cause arose (Art. 5)", field: "changes")
+                throw NoProofError(
+                    .invalid,
+                    "\(difference) is not declared; add a \(kind) change for it with its cause and the date the cause arose (Art. 5)", field: "changes")
             }
             if difference.kind == .add {
                 let addedProofs: [ProofRequirement]
@@ -206,32 +231,40 @@ package struct ItemListStateMachine: Sendable {
                     addedProofs = list.item(difference.itemCode)?.proofs ?? []
                 }
                 for proof in addedProofs where proof.method == .cancelled {
-                    throw NoProofError(.invalid,
-                                                  "proof \(proof.proofCode) added to item \(difference.itemCode) must say how the unit will obtain it: data_sharing, department_verification or commitment (Art. 5); an added proof cannot be cancelled", field: "items")
+                    throw NoProofError(
+                        .invalid,
+                        "proof \(proof.proofCode) added to item \(difference.itemCode) must say how the unit will obtain it: data_sharing, department_verification or commitment (Art. 5); an added proof cannot be cancelled",
+                        field: "items")
                 }
             }
         }
         var result: [ListChange] = []
         for (index, change) in list.changes.enumerated() {
             if !differences.contains(where: { $0.isDeclared(by: change) }) {
-                throw NoProofError(.invalid,
-                                              "declared change \"\(change.summary)\" does not match any difference from version \(basedOn); correct its kind, item or proof, or remove it", field: "changes[\(index)]")
+                throw NoProofError(
+                    .invalid,
+                    "declared change \"\(change.summary)\" does not match any difference from version \(basedOn); correct its kind, item or proof, or remove it",
+                    field: "changes[\(index)]")
             }
             let first = change.timeliness
             let reported = first?.reportedOn ?? reportedOn
             if change.causeDate > reported {
-                throw NoProofError(.invalid,
-                                              "cause date \(change.causeDate) is after the submission day \(reported); a change is reported after its cause arises", field: "changes[\(index)].cause_date")
+                throw NoProofError(
+                    .invalid,
+                    "cause date \(change.causeDate) is after the submission day \(reported); a change is reported after its cause arises",
+                    field: "changes[\(index)].cause_date")
             }
             var checked = change
             do {
-                checked.timeliness = try ChangeTimeliness.assess(causeDate: change.causeDate, reportedOn: reported, calendar: calendar,
-                                                                 windowWorkingDays: reportingWorkingDays,
-                                                                 firstSubmittedAt: first == nil ? submittedAt : first?.firstSubmittedAt,
-                                                                 firstSubmission: first == nil ? submission : first?.firstSubmission)
+                checked.timeliness = try ChangeTimeliness.assess(
+                    causeDate: change.causeDate, reportedOn: reported, calendar: calendar,
+                    windowWorkingDays: reportingWorkingDays,
+                    firstSubmittedAt: first == nil ? submittedAt : first?.firstSubmittedAt,
+                    firstSubmission: first == nil ? submission : first?.firstSubmission)
             } catch {
-                throw NoProofError(.conflict,
-                                              "cannot count the Art. 5 window of \(change.summary): \(error.message)", field: "changes[\(index)].cause_date")
+                throw NoProofError(
+                    .conflict,
+                    "cannot count the Art. 5 window of \(change.summary): \(error.message)", field: "changes[\(index)].cause_date")
             }
             result.append(checked)
         }
@@ -240,8 +273,9 @@ package struct ItemListStateMachine: Sendable {
 
     private func require(_ list: ItemListVersion, in statuses: Set<ItemListStatus>, for event: ItemListEvent, hint: String) throws(NoProofError) {
         guard statuses.contains(list.status) else {
-            throw NoProofError(.conflict,
-                                          "cannot \(event.name) version \(list.version) of \(list.unitCode)'s list: it is \(list.status.rawValue); \(hint)", field: "status")
+            throw NoProofError(
+                .conflict,
+                "cannot \(event.name) version \(list.version) of \(list.unitCode)'s list: it is \(list.status.rawValue); \(hint)", field: "status")
         }
     }
 
@@ -251,8 +285,9 @@ package struct ItemListStateMachine: Sendable {
 
     private func checkReviewer(_ reviewer: ListReviewer) throws(NoProofError) {
         guard reviewer.unit.isTaskForceOffice else {
-            throw NoProofError(.forbidden,
-                                          "only the task force office (工作专班办公室) approves or rejects lists (Art. 5); \(reviewer.unit.name) is not it", field: "reviewer")
+            throw NoProofError(
+                .forbidden,
+                "only the task force office (工作专班办公室) approves or rejects lists (Art. 5); \(reviewer.unit.name) is not it", field: "reviewer")
         }
         try checkActor(reviewer.staffID)
     }

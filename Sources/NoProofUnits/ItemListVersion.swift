@@ -45,10 +45,12 @@ package struct ItemListVersion: Hashable, Sendable, Codable {
     package var reportedChanges: [ListChange]?
 
     /// Creates a version from stored parts (use `ItemListStateMachine.newDraft` for new ones).
-    package init(unitCode: UnifiedSocialCreditCode, version: Int, basedOn: Int?, items: [ServiceItem], changes: [ListChange],
-                 status: ItemListStatus, createdAt: Date, updatedAt: Date, submittedAt: Date? = nil, submittedBy: String? = nil,
-                 reviewedAt: Date? = nil, reviewedBy: String? = nil, effectiveAt: Date? = nil, rejectionReason: String? = nil,
-                 publishedAt: Date? = nil, history: [ItemListHistoryEntry] = []) {
+    package init(
+        unitCode: UnifiedSocialCreditCode, version: Int, basedOn: Int?, items: [ServiceItem], changes: [ListChange],
+        status: ItemListStatus, createdAt: Date, updatedAt: Date, submittedAt: Date? = nil, submittedBy: String? = nil,
+        reviewedAt: Date? = nil, reviewedBy: String? = nil, effectiveAt: Date? = nil, rejectionReason: String? = nil,
+        publishedAt: Date? = nil, history: [ItemListHistoryEntry] = []
+    ) {
         self.unitCode = unitCode
         self.version = version
         self.basedOn = basedOn

@@ -27,8 +27,10 @@ package struct ListChange: Hashable, Sendable, Codable {
     }
 
     /// Creates a change.
-    package init(kind: ListChangeKind, itemCode: String, proofCode: String? = nil, cause: String, causeDate: CivilDate,
-                 timeliness: ChangeTimeliness? = nil) {
+    package init(
+        kind: ListChangeKind, itemCode: String, proofCode: String? = nil, cause: String, causeDate: CivilDate,
+        timeliness: ChangeTimeliness? = nil
+    ) {
         self.kind = kind
         self.itemCode = itemCode
         self.proofCode = proofCode

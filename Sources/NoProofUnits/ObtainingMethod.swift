@@ -70,8 +70,10 @@ package enum ObtainingMethod: Hashable, Sendable {
     ///   - field: prefix for error fields (for example `items[2].proofs[0]`).
     /// - Throws: `ValidationError` saying which part is missing or wrong; an "applicant supplies"
     ///   token is refused with the alternatives.
-    package static func parse(token: String, issuingUnit: String?, exclusionGround: String?, exclusionCategory: String?,
-                              exclusionNote: String?, field: String) throws(ValidationError) -> ObtainingMethod {
+    package static func parse(
+        token: String, issuingUnit: String?, exclusionGround: String?, exclusionCategory: String?,
+        exclusionNote: String?, field: String
+    ) throws(ValidationError) -> ObtainingMethod {
         func name(_ part: String) -> String { field.isEmpty ? part : "\(field).\(part)" }
         switch token {
         case "data_sharing": return .dataSharing
@@ -79,14 +81,16 @@ package enum ObtainingMethod: Hashable, Sendable {
         case "cancelled": return .cancelled
         case "department_verification":
             guard let issuingUnit, !issuingUnit.isEmpty else {
-                throw ValidationError(field: name("issuing_unit"),
-                                      reason: "department verification must name the issuing unit's unified social credit code")
+                throw ValidationError(
+                    field: name("issuing_unit"),
+                    reason: "department verification must name the issuing unit's unified social credit code")
             }
             return .departmentVerification(issuingUnit: try UnifiedSocialCreditCode.parse(issuingUnit, field: name("issuing_unit")))
         case "excluded":
             guard let exclusionGround, !exclusionGround.isEmpty else {
-                throw ValidationError(field: name("exclusion"),
-                                      reason: "an excluded proof needs its Art. 2 ground: high_risk, out_of_city or provincial_decision")
+                throw ValidationError(
+                    field: name("exclusion"),
+                    reason: "an excluded proof needs its Art. 2 ground: high_risk, out_of_city or provincial_decision")
             }
             let ground = try ExclusionGround.parse(exclusionGround, category: exclusionCategory, field: name("exclusion"))
             let reason = ExclusionReason(ground: ground, note: exclusionNote ?? "")
@@ -94,8 +98,11 @@ package enum ObtainingMethod: Hashable, Sendable {
             return .excluded(reason)
         default:
             if applicantSuppliesTokens.contains(token) {
-                throw ValidationError(field: name("method"),
-                                      reason: "the applicant may not be asked to supply a proof (Art. 5); obtain it by data_sharing, department_verification or commitment, cancel it, or mark it excluded with an Art. 2 reason")
+                throw ValidationError(
+                    field: name("method"),
+                    reason:
+                        "the applicant may not be asked to supply a proof (Art. 5); obtain it by data_sharing, department_verification or commitment, cancel it, or mark it excluded with an Art. 2 reason"
+                )
             }
             throw ValidationError(field: name("method"), reason: "method must be one of \(tokens.joined(separator: ", ")), got \"\(token)\"")
         }

@@ -56,7 +56,8 @@ package struct OfficeHours: Hashable, Sendable, CustomStringConvertible {
         func minutes(_ part: Substring) throws(ValidationError) -> Int {
             let pieces = part.split(separator: ":")
             guard pieces.count == 2, let h = Int(pieces[0]), let m = Int(pieces[1]), (0...24).contains(h), (0..<60).contains(m),
-                  h * 60 + m <= 1440 else {
+                h * 60 + m <= 1440
+            else {
                 throw ValidationError(field: field, reason: "'\(part)' is not a time HH:MM")
             }
             return h * 60 + m

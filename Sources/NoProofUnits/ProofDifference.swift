@@ -21,8 +21,10 @@ package struct ProofDifference: Hashable, Sendable, CustomStringConvertible {
     private var fieldsAfter: FieldDisclosure?
 
     /// Creates a difference.
-    package init(itemCode: String, proofCode: String?, kind: ListChangeKind, before: ObtainingMethod?, after: ObtainingMethod?,
-                 fields: (before: FieldDisclosure, after: FieldDisclosure)? = nil) {
+    package init(
+        itemCode: String, proofCode: String?, kind: ListChangeKind, before: ObtainingMethod?, after: ObtainingMethod?,
+        fields: (before: FieldDisclosure, after: FieldDisclosure)? = nil
+    ) {
         self.itemCode = itemCode
         self.proofCode = proofCode
         self.kind = kind
@@ -61,8 +63,10 @@ package struct ProofDifference: Hashable, Sendable, CustomStringConvertible {
                 }
                 guard oldProof.method != proof.method else {
                     if oldProof.disclosure != proof.disclosure {
-                        result.append(ProofDifference(itemCode: item.code, proofCode: proof.proofCode, kind: .change, before: oldProof.method,
-                                                      after: proof.method, fields: (oldProof.disclosure, proof.disclosure)))
+                        result.append(
+                            ProofDifference(
+                                itemCode: item.code, proofCode: proof.proofCode, kind: .change, before: oldProof.method,
+                                after: proof.method, fields: (oldProof.disclosure, proof.disclosure)))
                     }
                     continue
                 }

@@ -31,11 +31,14 @@ package struct ProofGuidance: Hashable, Sendable {
             return "do not ask the applicant: look it up by data sharing (数据共享): noproof lookup --item \(itemCode) --type \(code) --holder ID --case REF"
                 + " (the proof carries \(proof.disclosure.summary))"
         case .commitment:
-            return "do not ask for it: the applicant signs a notification-commitment (告知承诺) instead: noproof commitment record --item \(itemCode) --proof \(code) ..."
+            return
+                "do not ask for it: the applicant signs a notification-commitment (告知承诺) instead: noproof commitment record --item \(itemCode) --proof \(code) ..."
         case .departmentVerification(let unit):
-            return "do not ask the applicant: ask the issuing unit \(unit) by department verification (部门核验): noproof verify-request file --to \(unit) --item \(itemCode) --proof \(code) ..."
+            return
+                "do not ask the applicant: ask the issuing unit \(unit) by department verification (部门核验): noproof verify-request file --to \(unit) --item \(itemCode) --proof \(code) ..."
         case .cancelled:
-            return "do not ask for it and do not look it up: it is cancelled (取消, no legal basis); handle the application without it (a copy the applicant volunteers is accepted and recorded: noproof ledger add)"
+            return
+                "do not ask for it and do not look it up: it is cancelled (取消, no legal basis); handle the application without it (a copy the applicant volunteers is accepted and recorded: noproof ledger add)"
         case .excluded(let reason):
             return "the applicant brings it: it is excluded from the no-proof rules (\(reason.summary)) and the system does not serve it"
         }

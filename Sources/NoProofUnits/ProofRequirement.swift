@@ -29,8 +29,9 @@ package struct ProofRequirement: Hashable, Sendable {
         if name.count > 100 { throw ValidationError(field: "\(field).name", reason: "proof name must be at most 100 characters") }
         if case .excluded(let reason) = method { try reason.validate(field: "\(field).exclusion_note") }
         if disclosure != .identityOnly, method != .dataSharing {
-            throw ValidationError(field: "\(field).fields",
-                                  reason: "fields are named only for a proof obtained by data sharing (this one is \(method.token)); remove them")
+            throw ValidationError(
+                field: "\(field).fields",
+                reason: "fields are named only for a proof obtained by data sharing (this one is \(method.token)); remove them")
         }
     }
 
@@ -66,12 +67,14 @@ package struct ProofRequirement: Hashable, Sendable {
             throw ValidationError(field: "\(field).proof", reason: "each proof needs its type code (a licence type like JMSFZ or a free proof code)")
         }
         guard let token = record.method, !token.isEmpty else {
-            throw ValidationError(field: "\(field).method",
-                                  reason: "proof \(code) needs its obtaining method: \(ObtainingMethod.tokens.joined(separator: ", "))")
+            throw ValidationError(
+                field: "\(field).method",
+                reason: "proof \(code) needs its obtaining method: \(ObtainingMethod.tokens.joined(separator: ", "))")
         }
-        let method = try ObtainingMethod.parse(token: token, issuingUnit: record.issuingUnit, exclusionGround: record.exclusion,
-                                               exclusionCategory: record.exclusionCategory, exclusionNote: record.exclusionNote,
-                                               field: field)
+        let method = try ObtainingMethod.parse(
+            token: token, issuingUnit: record.issuingUnit, exclusionGround: record.exclusion,
+            exclusionCategory: record.exclusionCategory, exclusionNote: record.exclusionNote,
+            field: field)
         let disclosure = try FieldDisclosure(keys: record.fields ?? [], field: "\(field).fields")
         self.init(proofCode: code, name: record.name ?? "", method: method, disclosure: disclosure)
         try validate(field: field)

@@ -28,8 +28,10 @@ package struct ProofRequirementRecord: Hashable, Sendable, Codable {
     }
 
     /// Creates a record.
-    package init(proof: String? = nil, name: String? = nil, method: String? = nil, issuingUnit: String? = nil,
-                 exclusion: String? = nil, exclusionCategory: String? = nil, exclusionNote: String? = nil, fields: [String]? = nil) {
+    package init(
+        proof: String? = nil, name: String? = nil, method: String? = nil, issuingUnit: String? = nil,
+        exclusion: String? = nil, exclusionCategory: String? = nil, exclusionNote: String? = nil, fields: [String]? = nil
+    ) {
         self.proof = proof
         self.name = name
         self.method = method

@@ -48,7 +48,8 @@ package enum PublicServiceSector: String, CaseIterable, Hashable, Sendable, Coda
     package static func parse(_ text: String, field: String) throws(ValidationError) -> PublicServiceSector {
         if let sector = PublicServiceSector(rawValue: text) { return sector }
         if text == "cableTV" { return .cableTV }
-        throw ValidationError(field: field,
-                              reason: "unknown public service sector \"\(text)\"; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError(
+            field: field,
+            reason: "unknown public service sector \"\(text)\"; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
     }
 }

@@ -42,15 +42,19 @@ package struct RateLimiter: Sendable {
     /// - Returns: `nil` when admitted, otherwise the first limit reached, checked in this order:
     ///   per case, per staff member (minute, day, new cases), per credential (minute, day), per
     ///   unit (minute, day).
-    package mutating func admit(unit: String, staffID: String, caseReference: String, credentialID: String = "",
-                                at now: Date) -> RateLimitBreach? {
+    package mutating func admit(
+        unit: String, staffID: String, caseReference: String, credentialID: String = "",
+        at now: Date
+    ) -> RateLimitBreach? {
         admission(unit: unit, staffID: staffID, caseReference: caseReference, credentialID: credentialID, at: now).breach
     }
 
     /// `admit`, also saying whether the lookup cites its case reference for the first time (in
     /// the case window) — one of the harvesting signals (`HarvestDetector`).
-    package mutating func admission(unit: String, staffID: String, caseReference: String, credentialID: String = "",
-                                    at now: Date) -> (breach: RateLimitBreach?, newCase: Bool) {
+    package mutating func admission(
+        unit: String, staffID: String, caseReference: String, credentialID: String = "",
+        at now: Date
+    ) -> (breach: RateLimitBreach?, newCase: Bool) {
         callsSincePrune += 1
         if callsSincePrune >= 4096 { prune(now: now) }
         let caseKey = CaseKey(unit: unit, reference: caseReference)
@@ -67,21 +71,32 @@ package struct RateLimiter: Sendable {
         window.removeAll { now.timeIntervalSince($0) >= 60 }
         if window.count >= limits.maxLookupsPerStaffPerMinute {
             staffWindows[staffKey] = window
-            return (RateLimitBreach(limit: .perStaffPerMinute(staffID: staffID), currentCount: window.count, maximum: limits.maxLookupsPerStaffPerMinute), newCase)
+            return (
+                RateLimitBreach(limit: .perStaffPerMinute(staffID: staffID), currentCount: window.count, maximum: limits.maxLookupsPerStaffPerMinute), newCase
+            )
         }
         let minute = Self.minute(now), day = Self.day(now)
         var counted: [(WindowKey, Int, RateLimitBreach.Limit)] = [
-            (WindowKey(scope: .staffDay(unit: unit, staff: staffID), window: day), limits.maxLookupsPerStaffPerDay, .perStaffPerDay(staffID: staffID)),
+            (WindowKey(scope: .staffDay(unit: unit, staff: staffID), window: day), limits.maxLookupsPerStaffPerDay, .perStaffPerDay(staffID: staffID))
         ]
         if newCase {
-            counted.append((WindowKey(scope: .newCasesDay(unit: unit, staff: staffID), window: day), limits.maxNewCasesPerStaffPerDay,
-                            .newCasesPerStaffPerDay(staffID: staffID)))
+            counted.append(
+                (
+                    WindowKey(scope: .newCasesDay(unit: unit, staff: staffID), window: day), limits.maxNewCasesPerStaffPerDay,
+                    .newCasesPerStaffPerDay(staffID: staffID)
+                ))
         }
         if !credentialID.isEmpty {
-            counted.append((WindowKey(scope: .credentialMinute(credentialID), window: minute), limits.maxLookupsPerCredentialPerMinute,
-                            .perCredentialPerMinute(credentialID: credentialID)))
-            counted.append((WindowKey(scope: .credentialDay(credentialID), window: day), limits.maxLookupsPerCredentialPerDay,
-                            .perCredentialPerDay(credentialID: credentialID)))
+            counted.append(
+                (
+                    WindowKey(scope: .credentialMinute(credentialID), window: minute), limits.maxLookupsPerCredentialPerMinute,
+                    .perCredentialPerMinute(credentialID: credentialID)
+                ))
+            counted.append(
+                (
+                    WindowKey(scope: .credentialDay(credentialID), window: day), limits.maxLookupsPerCredentialPerDay,
+                    .perCredentialPerDay(credentialID: credentialID)
+                ))
         }
         counted.append((WindowKey(scope: .unitMinute(unit), window: minute), limits.maxLookupsPerUnitPerMinute, .perUnitPerMinute))
         counted.append((WindowKey(scope: .unitDay(unit), window: day), limits.maxLookupsPerUnitPerDay, .perUnitPerDay))
@@ -108,7 +123,8 @@ package struct RateLimiter: Sendable {
     /// Lookups counted for `caseReference` of `unit` at `now`.
     package func caseCount(unit: String, caseReference: String, at now: Date) -> Int {
         guard let count = cases[CaseKey(unit: unit, reference: caseReference)],
-              now.timeIntervalSince(count.firstAt) < limits.caseWindowSeconds else { return 0 }
+            now.timeIntervalSince(count.firstAt) < limits.caseWindowSeconds
+        else { return 0 }
         return count.count
     }
 

@@ -29,10 +29,12 @@ package struct RateLimits: Hashable, Sendable, Codable {
     /// Creates limits. Defaults: 20 per case (over 24 hours); per staff member 60 a minute,
     /// 1,000 a day and 200 new cases a day; per credential 600 a minute and 20,000 a day; per unit
     /// 1,200 a minute and 50,000 a day.
-    package init(maxLookupsPerCase: Int = 20, caseWindowSeconds: Double = 86_400, maxLookupsPerStaffPerMinute: Int = 60,
-                 maxLookupsPerStaffPerDay: Int = 1_000, maxNewCasesPerStaffPerDay: Int = 200,
-                 maxLookupsPerCredentialPerMinute: Int = 600, maxLookupsPerCredentialPerDay: Int = 20_000,
-                 maxLookupsPerUnitPerMinute: Int = 1_200, maxLookupsPerUnitPerDay: Int = 50_000) {
+    package init(
+        maxLookupsPerCase: Int = 20, caseWindowSeconds: Double = 86_400, maxLookupsPerStaffPerMinute: Int = 60,
+        maxLookupsPerStaffPerDay: Int = 1_000, maxNewCasesPerStaffPerDay: Int = 200,
+        maxLookupsPerCredentialPerMinute: Int = 600, maxLookupsPerCredentialPerDay: Int = 20_000,
+        maxLookupsPerUnitPerMinute: Int = 1_200, maxLookupsPerUnitPerDay: Int = 50_000
+    ) {
         self.maxLookupsPerCase = maxLookupsPerCase
         self.caseWindowSeconds = caseWindowSeconds
         self.maxLookupsPerStaffPerMinute = maxLookupsPerStaffPerMinute

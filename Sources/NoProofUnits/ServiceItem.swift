@@ -38,15 +38,17 @@ package struct ServiceItem: Hashable, Sendable, Identifiable {
         }
         if name.count > 200 { throw ValidationError(field: "\(field).name", reason: "item name must be at most 200 characters") }
         if let time = kind.promisedTime, !time.isPlausible {
-            throw ValidationError(field: "\(field).promised",
-                                  reason: "a commitment item's promised time must be 1-365 working days or 1-8760 hours, got \(time)")
+            throw ValidationError(
+                field: "\(field).promised",
+                reason: "a commitment item's promised time must be 1-365 working days or 1-8760 hours, got \(time)")
         }
         var seen = Set<String>()
         for (index, proof) in proofs.enumerated() {
             try proof.validate(field: "\(field).proofs[\(index)]")
             if !seen.insert(proof.proofCode).inserted {
-                throw ValidationError(field: "\(field).proofs[\(index)].proof",
-                                      reason: "item \(code) lists proof \(proof.proofCode) twice; keep one entry per proof")
+                throw ValidationError(
+                    field: "\(field).proofs[\(index)].proof",
+                    reason: "item \(code) lists proof \(proof.proofCode) twice; keep one entry per proof")
             }
         }
     }
@@ -84,7 +86,8 @@ package struct ServiceItem: Hashable, Sendable, Identifiable {
         switch record.kind ?? "" {
         case "immediate":
             if record.promisedDays != nil || record.promisedHours != nil {
-                throw ValidationError(field: "\(field).kind", reason: "item \(code) is immediate but has a promised time; use kind commitment or drop the promised time")
+                throw ValidationError(
+                    field: "\(field).kind", reason: "item \(code) is immediate but has a promised time; use kind commitment or drop the promised time")
             }
             kind = .immediate
         case "commitment":

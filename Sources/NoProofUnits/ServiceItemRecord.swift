@@ -21,8 +21,10 @@ package struct ServiceItemRecord: Hashable, Sendable, Codable {
     }
 
     /// Creates a record.
-    package init(code: String? = nil, name: String? = nil, kind: String? = nil, promisedDays: Int? = nil,
-                 promisedHours: Int? = nil, proofs: [ProofRequirementRecord]? = nil) {
+    package init(
+        code: String? = nil, name: String? = nil, kind: String? = nil, promisedDays: Int? = nil,
+        promisedHours: Int? = nil, proofs: [ProofRequirementRecord]? = nil
+    ) {
         self.code = code
         self.name = name
         self.kind = kind

@@ -22,8 +22,10 @@ package struct ServiceUnit: Hashable, Sendable, Identifiable {
     package var id: UnifiedSocialCreditCode { code }
 
     /// Creates a unit. Call `validate()` before storing it.
-    package init(code: UnifiedSocialCreditCode, name: String, kind: UnitKind, district: String,
-                 isTaskForceOffice: Bool = false, active: Bool = true) {
+    package init(
+        code: UnifiedSocialCreditCode, name: String, kind: UnitKind, district: String,
+        isTaskForceOffice: Bool = false, active: Bool = true
+    ) {
         self.code = code
         self.name = name
         self.kind = kind

@@ -42,8 +42,9 @@ package struct StaffMember: Hashable, Sendable, Codable, Identifiable {
             (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46
         }
         guard bytes.allSatisfy(allowed), bytes[0] != 45, bytes[0] != 95, bytes[0] != 46 else {
-            throw ValidationError(field: field,
-                                  reason: "staff id may use only a-z, 0-9, '-', '_' and '.', starting with a letter or digit, got \"\(id)\"")
+            throw ValidationError(
+                field: field,
+                reason: "staff id may use only a-z, 0-9, '-', '_' and '.', starting with a letter or digit, got \"\(id)\"")
         }
     }
 }

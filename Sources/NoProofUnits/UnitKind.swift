@@ -35,8 +35,9 @@ package enum UnitKind: Hashable, Sendable {
             return .government
         case "public_service", "publicService":
             guard let sector, !sector.isEmpty else {
-                throw ValidationError(field: "sector",
-                                      reason: "a public service unit needs its sector: \(PublicServiceSector.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    field: "sector",
+                    reason: "a public service unit needs its sector: \(PublicServiceSector.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return .publicService(try PublicServiceSector.parse(sector, field: "sector"))
         default:

@@ -36,7 +36,8 @@ package enum DeadlineRule: String, Codable, Hashable, Sendable, CaseIterable {
     /// of the item's kind (empty otherwise).
     package static func note(rule: DeadlineRule, promisedCompletionAt: Date?) -> String {
         guard rule == .commitmentMinimum, let promisedCompletionAt else { return "" }
-        return "the case's promised completion time \(VerificationRequest.format(promisedCompletionAt)) had passed or was less than 30 minutes away when the request was filed; it may still be verified, within the Art. 10 minimum of 30 minutes from filing"
+        return
+            "the case's promised completion time \(VerificationRequest.format(promisedCompletionAt)) had passed or was less than 30 minutes away when the request was filed; it may still be verified, within the Art. 10 minimum of 30 minutes from filing"
     }
 }
 
@@ -62,8 +63,10 @@ package struct VerificationDeadlines: Hashable, Sendable {
     ///   - clock: the office clock.
     /// - Throws: `.invalid` for a missing promised time; `.wrongState` when the limit runs into a
     ///   year with no published working-day calendar.
-    package static func compute(filedAt: Date, itemKind: VerificationItemKind, databaseBacked: Bool,
-                                promisedCompletionAt: Date?, clock: OfficeClock = .roundTheClock) throws(NoProofError) -> VerificationDeadlines {
+    package static func compute(
+        filedAt: Date, itemKind: VerificationItemKind, databaseBacked: Bool,
+        promisedCompletionAt: Date?, clock: OfficeClock = .roundTheClock
+    ) throws(NoProofError) -> VerificationDeadlines {
         let returnBy = try office(clock, DeadlineRule.shortLimit, after: filedAt)
         if itemKind == .immediate {
             return VerificationDeadlines(rule: .immediateItem, answerBy: returnBy, returnBy: returnBy)

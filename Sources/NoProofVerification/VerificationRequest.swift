@@ -127,10 +127,12 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
         package var caseAcceptedAt: Date?
         package var filedBy: String
 
-        package init(requestKey: String, requestingUnit: String, requestingUnitName: String, issuingUnit: String, issuingUnitName: String,
-                     proofType: String, holderID: String, holderName: String, declared: [DeclaredFact], itemCode: String,
-                     caseReference: String, itemKind: VerificationItemKind, promisedCompletionAt: Date?, databaseBacked: Bool,
-                     caseAcceptedAt: Date?, filedBy: String) {
+        package init(
+            requestKey: String, requestingUnit: String, requestingUnitName: String, issuingUnit: String, issuingUnitName: String,
+            proofType: String, holderID: String, holderName: String, declared: [DeclaredFact], itemCode: String,
+            caseReference: String, itemKind: VerificationItemKind, promisedCompletionAt: Date?, databaseBacked: Bool,
+            caseAcceptedAt: Date?, filedBy: String
+        ) {
             self.requestKey = requestKey
             self.requestingUnit = requestingUnit
             self.requestingUnitName = requestingUnitName
@@ -160,8 +162,9 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
     /// Files a request at `now`: validates it and computes its deadlines on `clock` (office time).
     package static func file(_ filing: Filing, id: String, at now: Date, clock: OfficeClock = .roundTheClock) throws(NoProofError) -> VerificationRequest {
         try validate(filing)
-        let deadlines = try VerificationDeadlines.compute(filedAt: now, itemKind: filing.itemKind, databaseBacked: filing.databaseBacked,
-                                                          promisedCompletionAt: filing.promisedCompletionAt, clock: clock)
+        let deadlines = try VerificationDeadlines.compute(
+            filedAt: now, itemKind: filing.itemKind, databaseBacked: filing.databaseBacked,
+            promisedCompletionAt: filing.promisedCompletionAt, clock: clock)
         return VerificationRequest(
             id: id, requestKey: filing.requestKey, requestingUnit: filing.requestingUnit, requestingUnitName: filing.requestingUnitName,
             issuingUnit: filing.issuingUnit, issuingUnitName: filing.issuingUnitName, proofType: filing.proofType,
@@ -221,11 +224,14 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
 
     /// The issuing unit answers: the sealed proof (verified) or "not on record". Repeating the
     /// same answer is a no-op; a different answer to an answered request is refused.
-    package mutating func answer(by staff: String, isSupervisor: Bool, outcome: VerificationOutcome, proof: SealedAnswer?,
-                                 checks: [FactComparison], note: String, content: String, at now: Date) throws(NoProofError) -> Bool {
+    package mutating func answer(
+        by staff: String, isSupervisor: Bool, outcome: VerificationOutcome, proof: SealedAnswer?,
+        checks: [FactComparison], note: String, content: String, at now: Date
+    ) throws(NoProofError) -> Bool {
         if status == .answered {
             if answerContent == content { return false }
-            throw NoProofError(.conflict, "request \(id) was already answered (\(self.outcome?.rawValue ?? "?")) by \(finishedBy ?? "?"); an answer cannot be changed")
+            throw NoProofError(
+                .conflict, "request \(id) was already answered (\(self.outcome?.rawValue ?? "?")) by \(finishedBy ?? "?"); an answer cannot be changed")
         }
         try mayFinish(by: staff, isSupervisor: isSupervisor, action: "answer")
         if outcome == .verified, proof == nil {
@@ -241,8 +247,10 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// Not this unit's duty: return the request with the reason and where to send it instead.
-    package mutating func returnRequest(by staff: String, isSupervisor: Bool, reason: String, suggestedUnit: String,
-                                        at now: Date) throws(NoProofError) -> Bool {
+    package mutating func returnRequest(
+        by staff: String, isSupervisor: Bool, reason: String, suggestedUnit: String,
+        at now: Date
+    ) throws(NoProofError) -> Bool {
         if status == .returned {
             if returnReason == reason && self.suggestedUnit == suggestedUnit { return false }
             throw NoProofError(.conflict, "request \(id) was already returned by \(finishedBy ?? "?")")
@@ -312,8 +320,10 @@ package struct VerificationRequest: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// A new request with the same facts, addressed to `unit` (by default the suggested one).
-    package func refiling(to unit: String, unitName: String, id newID: String, by staff: String, databaseBacked: Bool,
-                          at now: Date, clock: OfficeClock = .roundTheClock) throws(NoProofError) -> VerificationRequest {
+    package func refiling(
+        to unit: String, unitName: String, id newID: String, by staff: String, databaseBacked: Bool,
+        at now: Date, clock: OfficeClock = .roundTheClock
+    ) throws(NoProofError) -> VerificationRequest {
         guard status == .returned else {
             throw NoProofError(.conflict, "only a returned request can be re-filed; request \(id) is \(status.rawValue)")
         }

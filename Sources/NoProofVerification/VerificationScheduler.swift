@@ -22,8 +22,10 @@ package actor VerificationScheduler {
     private var armed: [String: Date] = [:]
 
     /// - Parameter clock: the office clock in force at each check (the wall clock unless given).
-    package init(store: any VerificationStore, now: @escaping @Sendable () -> Date, observer: Observer? = nil,
-                 clock: @escaping @Sendable () -> OfficeClock = { .roundTheClock }) {
+    package init(
+        store: any VerificationStore, now: @escaping @Sendable () -> Date, observer: Observer? = nil,
+        clock: @escaping @Sendable () -> OfficeClock = { .roundTheClock }
+    ) {
         self.store = store
         self.now = now
         self.clock = clock

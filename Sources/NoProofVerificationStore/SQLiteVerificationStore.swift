@@ -19,8 +19,9 @@ package final class SQLiteVerificationStore: VerificationStore {
     package init(directory: URL) throws(NoProofError) {
         let path = directory.appendingPathComponent(Self.fileName).path
         do {
-            let pool = try DurableDatabasePool.open(directory: directory, fileName: Self.fileName,
-                                                    label: "NoProofVerificationStore", migrator: Self.migrator())
+            let pool = try DurableDatabasePool.open(
+                directory: directory, fileName: Self.fileName,
+                label: "NoProofVerificationStore", migrator: Self.migrator())
             self.dbPool = pool
             self.path = path
         } catch {
@@ -40,22 +41,23 @@ package final class SQLiteVerificationStore: VerificationStore {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE verification_request (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    requesting_unit TEXT NOT NULL,
-                    request_key TEXT NOT NULL,
-                    issuing_unit TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN ('filed', 'taken', 'escalated', 'answered', 'returned')),
-                    filed_at REAL NOT NULL,
-                    next_deadline REAL,
-                    document TEXT NOT NULL,
-                    UNIQUE (requesting_unit, request_key)
-                );
-                CREATE INDEX verification_queue ON verification_request(issuing_unit, status, filed_at);
-                CREATE INDEX verification_filed ON verification_request(requesting_unit, filed_at);
-                CREATE INDEX verification_pending ON verification_request(next_deadline) WHERE next_deadline IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE verification_request (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        requesting_unit TEXT NOT NULL,
+                        request_key TEXT NOT NULL,
+                        issuing_unit TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('filed', 'taken', 'escalated', 'answered', 'returned')),
+                        filed_at REAL NOT NULL,
+                        next_deadline REAL,
+                        document TEXT NOT NULL,
+                        UNIQUE (requesting_unit, request_key)
+                    );
+                    CREATE INDEX verification_queue ON verification_request(issuing_unit, status, filed_at);
+                    CREATE INDEX verification_filed ON verification_request(requesting_unit, filed_at);
+                    CREATE INDEX verification_pending ON verification_request(next_deadline) WHERE next_deadline IS NOT NULL;
+                    """)
         }
         return migrator
     }
@@ -71,14 +73,19 @@ package final class SQLiteVerificationStore: VerificationStore {
         let document = String(decoding: try encoder.encode(request), as: UTF8.self)
         let deadline = request.nextDeadline?.timeIntervalSince1970
         if insert {
-            try db.execute(sql: """
-                INSERT INTO verification_request (id, requesting_unit, request_key, issuing_unit, status, filed_at, next_deadline, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [request.id, request.requestingUnit, request.requestKey, request.issuingUnit, request.status.rawValue,
-                                 request.filedAt.timeIntervalSince1970, deadline, document])
+            try db.execute(
+                sql: """
+                    INSERT INTO verification_request (id, requesting_unit, request_key, issuing_unit, status, filed_at, next_deadline, document)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    request.id, request.requestingUnit, request.requestKey, request.issuingUnit, request.status.rawValue,
+                    request.filedAt.timeIntervalSince1970, deadline, document,
+                ])
         } else {
-            try db.execute(sql: "UPDATE verification_request SET status = ?, next_deadline = ?, document = ? WHERE id = ?",
-                           arguments: [request.status.rawValue, deadline, document, request.id])
+            try db.execute(
+                sql: "UPDATE verification_request SET status = ?, next_deadline = ?, document = ? WHERE id = ?",
+                arguments: [request.status.rawValue, deadline, document, request.id])
         }
     }
 
@@ -96,7 +103,8 @@ package final class SQLiteVerificationStore: VerificationStore {
             return try await dbPool.write { db in
                 if let existing = try String.fetchOne(
                     db, sql: "SELECT document FROM verification_request WHERE requesting_unit = ? AND request_key = ?",
-                    arguments: [request.requestingUnit, request.requestKey]) {
+                    arguments: [request.requestingUnit, request.requestKey])
+                {
                     return (try Self.decode(existing), false)
                 }
                 try Self.write(request, db, insert: true)
@@ -112,7 +120,8 @@ package final class SQLiteVerificationStore: VerificationStore {
     }
 
     package func update(id: String, _ body: @Sendable (inout VerificationRequest) throws(NoProofError) -> Bool)
-        async throws(NoProofError) -> (request: VerificationRequest, changed: Bool) {
+        async throws(NoProofError) -> (request: VerificationRequest, changed: Bool)
+    {
         do {
             return try await dbPool.write { db in
                 guard var request = try Self.fetch(db, id: id) else {
@@ -128,7 +137,8 @@ package final class SQLiteVerificationStore: VerificationStore {
     }
 
     package func refile(id: String, _ build: @Sendable (VerificationRequest) throws(NoProofError) -> VerificationRequest)
-        async throws(NoProofError) -> (request: VerificationRequest, created: Bool) {
+        async throws(NoProofError) -> (request: VerificationRequest, created: Bool)
+    {
         do {
             return try await dbPool.write { db in
                 guard var old = try Self.fetch(db, id: id) else { throw NoProofError(.notFound, "no verification request \(id)") }
@@ -148,8 +158,10 @@ package final class SQLiteVerificationStore: VerificationStore {
         let filter = includeFinished ? "" : "AND status IN ('filed', 'taken', 'escalated')"
         do {
             return try await dbPool.read { db in
-                try String.fetchAll(db, sql: "SELECT document FROM verification_request WHERE issuing_unit = ? \(filter) ORDER BY filed_at, id LIMIT ?",
-                                    arguments: [issuingUnit, limit]).map(Self.decode)
+                try String.fetchAll(
+                    db, sql: "SELECT document FROM verification_request WHERE issuing_unit = ? \(filter) ORDER BY filed_at, id LIMIT ?",
+                    arguments: [issuingUnit, limit]
+                ).map(Self.decode)
             }
         } catch {
             throw Self.wrap(error)
@@ -160,8 +172,10 @@ package final class SQLiteVerificationStore: VerificationStore {
         let filter = includeFinished ? "" : "AND status IN ('filed', 'taken', 'escalated')"
         do {
             return try await dbPool.read { db in
-                try String.fetchAll(db, sql: "SELECT document FROM verification_request WHERE requesting_unit = ? \(filter) ORDER BY filed_at DESC, id LIMIT ?",
-                                    arguments: [requestingUnit, limit]).map(Self.decode)
+                try String.fetchAll(
+                    db, sql: "SELECT document FROM verification_request WHERE requesting_unit = ? \(filter) ORDER BY filed_at DESC, id LIMIT ?",
+                    arguments: [requestingUnit, limit]
+                ).map(Self.decode)
             }
         } catch {
             throw Self.wrap(error)

@@ -63,7 +63,8 @@ struct CivilPeriod: Sendable, Equatable {
     private static func components(_ text: String) -> (year: Int, month: Int, day: Int)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), day >= 1 else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), day >= 1
+        else { return nil }
         let date = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
         guard day <= calendar.range(of: .day, in: .month, for: date)!.count else { return nil }
         return (year, month, day)

@@ -13,22 +13,23 @@ enum WebPages {
     ]
 
     /// The figures of the period's table, before the charted ones.
-    static let tableFigures: [(key: String, label: String)] = [("lookups", "共享调用 Lookups"), ("verification_received", "收到核验 Verifications received")]
+    static let tableFigures: [(key: String, label: String)] =
+        [("lookups", "共享调用 Lookups"), ("verification_received", "收到核验 Verifications received")]
         + chartedFigures
 
     static func login(csrf: String, message: String?) -> String {
         var body = ""
         if let message { body += "<p class=\"error\">\(HTML.escape(message))</p>" }
         body += """
-        <form method="post" action="/login">
-        <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-        <label>凭证 Credential ID <input name="credential" autocomplete="username" size="40" required placeholder="UNIT/STAFF-ID"></label>
-        <label>密钥 Secret <input name="secret" type="password" autocomplete="current-password" size="40" required></label>
-        <button type="submit">登录 Sign in</button>
-        </form>
-        <p class="hint">Sign in with your own staff credential (<code>UNIT/STAFF-ID</code>, README “staff credential”). The page reads
-        through noproofd’s RPC port as you: what you may see is what the RPC layer lets you see. Read-only.</p>
-        """
+            <form method="post" action="/login">
+            <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+            <label>凭证 Credential ID <input name="credential" autocomplete="username" size="40" required placeholder="UNIT/STAFF-ID"></label>
+            <label>密钥 Secret <input name="secret" type="password" autocomplete="current-password" size="40" required></label>
+            <button type="submit">登录 Sign in</button>
+            </form>
+            <p class="hint">Sign in with your own staff credential (<code>UNIT/STAFF-ID</code>, README “staff credential”). The page reads
+            through noproofd’s RPC port as you: what you may see is what the RPC layer lets you see. Read-only.</p>
+            """
         return HTML.page(title: "登录 Sign in", viewer: nil, body: body)
     }
 
@@ -38,12 +39,12 @@ enum WebPages {
         if let staff = viewer.staffID { body += "<tr><th>工作人员 Staff</th><td>\(HTML.escape(staff))</td></tr>" }
         body += "<tr><th>登录时间 Signed in</th><td>\(CivilPeriod.time(Int64(viewer.signedInAt.timeIntervalSince1970 * 1000)))</td></tr></table>"
         body += """
-        <ul>
-        <li><a href="/supervision">监督报告 Supervision report</a>: per unit and period, with monthly charts</li>
-        <li><a href="/approvals">待审批清单 Approvals inbox</a>: list versions submitted and waiting for approval</li>
-        <li><a href="/queue">核验队列 Verification queue</a>: your unit's open requests, by time left</li>
-        </ul>
-        """
+            <ul>
+            <li><a href="/supervision">监督报告 Supervision report</a>: per unit and period, with monthly charts</li>
+            <li><a href="/approvals">待审批清单 Approvals inbox</a>: list versions submitted and waiting for approval</li>
+            <li><a href="/queue">核验队列 Verification queue</a>: your unit's open requests, by time left</li>
+            </ul>
+            """
         return HTML.page(title: "无证明城市 NoProof", viewer: viewer, body: body)
     }
 
@@ -58,8 +59,10 @@ enum WebPages {
 
     /// The supervision page: the form, the period's table (one row per unit) with the flags, and
     /// one bar chart per charted figure with a bar per month (summed over the rows shown).
-    static func supervision(_ viewer: WebViewer, units: [UnitInfo], selected: String, period: CivilPeriod,
-                            report: SupervisionReportResponse, monthly: [(label: String, report: SupervisionReportResponse)]) -> String {
+    static func supervision(
+        _ viewer: WebViewer, units: [UnitInfo], selected: String, period: CivilPeriod,
+        report: SupervisionReportResponse, monthly: [(label: String, report: SupervisionReportResponse)]
+    ) -> String {
         var body = "<form class=\"filter\" method=\"get\" action=\"/supervision\"><label>单位 Unit <select name=\"unit\">"
         body += "<option value=\"\"\(selected.isEmpty ? " selected" : "")>全部单位 All units (task force office)</option>"
         for unit in units {
@@ -83,10 +86,12 @@ enum WebPages {
             for (key, _) in tableFigures {
                 body += "<td class=\"num\">\(figure(row, key).map(String.init) ?? "—")</td>"
             }
-            body += "<td>" + row.flags.map { flag in
-                "<span class=\"mark\">\(HTML.escape(flag.code))</span> \(HTML.escape(flag.detail))"
-                    + (flag.exempted ? " <em>(豁免 exempted: \(HTML.escape(flag.exemption)))</em>" : "")
-            }.joined(separator: "<br>") + "</td></tr>"
+            body +=
+                "<td>"
+                + row.flags.map { flag in
+                    "<span class=\"mark\">\(HTML.escape(flag.code))</span> \(HTML.escape(flag.detail))"
+                        + (flag.exempted ? " <em>(豁免 exempted: \(HTML.escape(flag.exemption)))</em>" : "")
+                }.joined(separator: "<br>") + "</td></tr>"
         }
         body += "</table>"
         if !report.rules.isEmpty {
@@ -101,7 +106,8 @@ enum WebPages {
         body += "<table id=\"approvals\"><tr><th>单位 Unit</th><th>版本 Version</th><th>基于 Based on</th><th>提交时间 Submitted</th>"
         body += "<th>提交人 By</th><th>事项 Items</th><th>申报变更 Declared changes</th></tr>"
         for (unit, list) in waiting {
-            body += "<tr data-unit=\"\(HTML.escape(unit.code))\" data-version=\"\(list.version)\"><td>\(HTML.escape(unit.name))<br><small>\(HTML.escape(unit.code))</small></td>"
+            body +=
+                "<tr data-unit=\"\(HTML.escape(unit.code))\" data-version=\"\(list.version)\"><td>\(HTML.escape(unit.name))<br><small>\(HTML.escape(unit.code))</small></td>"
             body += "<td class=\"num\">v\(list.version)</td><td class=\"num\">\(list.basedOn == 0 ? "—" : "v\(list.basedOn)")</td>"
             body += "<td>\(CivilPeriod.time(list.submittedAtMillis))</td><td>\(HTML.escape(list.submittedBy))</td>"
             body += "<td class=\"num\">\(list.items.count)</td><td class=\"num\">\(list.changes.count)</td></tr>"

@@ -88,8 +88,9 @@ package final class WebServer: Service, Sendable {
         router.get("/supervision") { [self] request, _ in
             let query = request.uri.queryParameters
             return try await page(request) { session in
-                try await supervision(session, unit: query["unit"].map(String.init), from: query["from"].map(String.init),
-                                      to: query["to"].map(String.init))
+                try await supervision(
+                    session, unit: query["unit"].map(String.init), from: query["from"].map(String.init),
+                    to: query["to"].map(String.init))
             }
         }
         router.get("/approvals") { [self] request, _ in
@@ -128,11 +129,14 @@ package final class WebServer: Service, Sendable {
             default: status = .internalServerError
             }
             logger.debug("web page call refused", metadata: ["path": "\(request.uri.path)", "status": "\(error.code.name)"])
-            return Self.html(WebPages.failure(session.viewer, title: "无法显示 Cannot show this page", status: error.code.name, message: error.message),
-                             status: status)
+            return Self.html(
+                WebPages.failure(session.viewer, title: "无法显示 Cannot show this page", status: error.code.name, message: error.message),
+                status: status)
         } catch let error as CivilPeriod.Invalid {
-            return Self.html(WebPages.failure(session.viewer, title: "无法显示 Cannot show this page", status: "INVALID_ARGUMENT",
-                                              message: error.description), status: .badRequest)
+            return Self.html(
+                WebPages.failure(
+                    session.viewer, title: "无法显示 Cannot show this page", status: "INVALID_ARGUMENT",
+                    message: error.description), status: .badRequest)
         }
     }
 
@@ -208,8 +212,10 @@ package final class WebServer: Service, Sendable {
         }
         let session = sessions.open(credentialID: credential, client: client)
         var response = Self.redirect(to: "/")
-        response.setCookie(Cookie(name: Self.sessionCookie, value: session.token, maxAge: Int(configuration.sessionMaxLifetime), path: "/",
-                                  httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: Self.sessionCookie, value: session.token, maxAge: Int(configuration.sessionMaxLifetime), path: "/",
+                httpOnly: true, sameSite: .strict))
         response.setCookie(Cookie(name: Self.loginCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }
@@ -239,7 +245,8 @@ package final class WebServer: Service, Sendable {
 
     /// No script, no frames, nothing from elsewhere; never cached.
     static let securityHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        .contentSecurityPolicy:
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         .xContentTypeOptions: "nosniff",
         // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the form posts.
         HTTPField.Name("Referrer-Policy")!: "same-origin",

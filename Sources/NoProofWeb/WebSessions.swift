@@ -27,8 +27,9 @@ final class WebSessions: Sendable {
     /// Opens a session over an authenticated connection.
     func open(credentialID: String, client: NoProofClient) -> WebSession {
         let at = now()
-        let viewer = WebViewer(credentialID: credentialID, unitCode: client.session?.unitCode ?? "", unitName: client.session?.unitName ?? "",
-                               csrfToken: Self.randomToken(), signedInAt: at)
+        let viewer = WebViewer(
+            credentialID: credentialID, unitCode: client.session?.unitCode ?? "", unitName: client.session?.unitName ?? "",
+            csrfToken: Self.randomToken(), signedInAt: at)
         let session = WebSession(token: Self.randomToken(), viewer: viewer, lastSeen: at, client: client)
         let expired = sessions.withLock { all -> [WebSession] in
             all[session.token] = session

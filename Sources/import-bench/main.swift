@@ -8,7 +8,8 @@ import NoProofDemoData
 import NoProofImport
 
 if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--write",
-   let count = Int(CommandLine.arguments[3]), let seed = UInt64(CommandLine.arguments[4]) {
+    let count = Int(CommandLine.arguments[3]), let seed = UInt64(CommandLine.arguments[4])
+{
     let url = URL(fileURLWithPath: CommandLine.arguments[2])
     let written = try LicenceCSVWriter.write(DemoDataGenerator(seed: seed, licenceCount: count).licences(), to: url)
     print("wrote \(written) demo licences (seed \(seed)) to \(url.path)")
@@ -33,13 +34,15 @@ let importer = LicenceImporter(store: store)
 clock = Date()
 let first = try await importer.importFile(at: csv)
 let firstSeconds = Date().timeIntervalSince(clock)
-print("import:    \(first.rowsRead) rows, inserted \(first.inserted), rejected \(first.rejectedCount) in "
-      + "\(String(format: "%.2f", firstSeconds)) s = \(Int(Double(first.rowsRead) / firstSeconds)) rows/s")
+print(
+    "import:    \(first.rowsRead) rows, inserted \(first.inserted), rejected \(first.rejectedCount) in "
+        + "\(String(format: "%.2f", firstSeconds)) s = \(Int(Double(first.rowsRead) / firstSeconds)) rows/s")
 
 clock = Date()
 let second = try await importer.importFile(at: csv)
 let secondSeconds = Date().timeIntervalSince(clock)
-print("re-import: \(second.rowsRead) rows, unchanged \(second.unchanged), inserted \(second.inserted) in "
-      + "\(String(format: "%.2f", secondSeconds)) s = \(Int(Double(second.rowsRead) / secondSeconds)) rows/s")
+print(
+    "re-import: \(second.rowsRead) rows, unchanged \(second.unchanged), inserted \(second.inserted) in "
+        + "\(String(format: "%.2f", secondSeconds)) s = \(Int(Double(second.rowsRead) / secondSeconds)) rows/s")
 print("store count: \(try await store.count())")
 try store.close()

@@ -21,7 +21,8 @@ import NoProofDemoData
 
 func argument(_ name: String, default value: Int) -> Int {
     guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count,
-          let parsed = Int(CommandLine.arguments[index + 1]) else { return value }
+        let parsed = Int(CommandLine.arguments[index + 1])
+    else { return value }
     return parsed
 }
 
@@ -110,8 +111,9 @@ while size <= max(maxMemory, maxSQLite) {
             current!.1.append(licence)
         }
         if let (key, list) = current { cache.fill(holder: key, licences: list, generation: 0) }
-        let library = LicenceLibrary(store: SQLiteOnlyForMisses.unused, cache: cache, types: LicenceTypeCatalogue.starter,
-                                     today: { today }, logger: logger)
+        let library = LicenceLibrary(
+            store: SQLiteOnlyForMisses.unused, cache: cache, types: LicenceTypeCatalogue.starter,
+            today: { today }, logger: logger)
         let (ns, found) = timeIndexLookups(generator: generator, count: 200_000) { holder in
             guard let licences = library.cachedLicences(of: holder.holder) else { return false }
             if case .found = library.outcome(licences, typeCode: holder.guaranteedTypeCode) { return true }
@@ -126,8 +128,9 @@ while size <= max(maxMemory, maxSQLite) {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: size)
-        let library = LicenceLibrary(store: store, cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
-                                     today: { today }, logger: logger)
+        let library = LicenceLibrary(
+            store: store, cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
+            today: { today }, logger: logger)
         miss = try await timeStoreLookups(generator: generator, count: 20_000, library: library)
         poolMiss = try await timePoolLookups(generator: generator, count: 20_000, store: store, library: library)
         try store.close()
@@ -146,10 +149,11 @@ var start = DispatchTime.now()
 var bytes = 0
 for index in 0..<rounds {
     let licence = sample[index % sample.count]
-    let body = ProofBody(proofSerial: "P-\(index)", sealKind: "data-sharing", licence: LicenceMessage(licence),
-                         purpose: Purpose(itemCode: "ITEM", caseReference: "CASE"), extractingUnitCode: "11370400MB0000001R",
-                         extractingUnitName: "unit", producingUnitCode: licence.issuerCode.value, producingUnitName: licence.issuerName,
-                         extractedAtMillis: 1, staff: "s")
+    let body = ProofBody(
+        proofSerial: "P-\(index)", sealKind: "data-sharing", licence: LicenceMessage(licence),
+        purpose: Purpose(itemCode: "ITEM", caseReference: "CASE"), extractingUnitCode: "11370400MB0000001R",
+        extractingUnitName: "unit", producingUnitCode: licence.issuerCode.value, producingUnitName: licence.issuerName,
+        extractedAtMillis: 1, staff: "s")
     bytes += ProtoCodec.encode(body).count
 }
 let encode = nanoseconds(start) / Double(rounds)

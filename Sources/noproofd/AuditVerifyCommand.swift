@@ -15,15 +15,15 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "audit-verify",
         abstract: "Recompute the audit trail's hash chain and report the first edited, deleted or reordered record.",
         discussion: """
-        Opens DIR/audit.sqlite read-only (the server may be running) and recomputes every record's chain hash \
-        (docs/AUDIT.md), then the Merkle tree over them, and compares it with every signed tree head in each \
-        --witness file (and those kept in the trail): a trail shorter than a witnessed head (records deleted) or \
-        with another root at a head's size (records rewritten, even with every later hash recomputed) fails, naming \
-        the records. Heads are checked with the audit public key (--audit-key, as published; else the key in \
-        DIR/seals). The denial log's chain is checked too: DIR/units.sqlite's, or with --database postgres://… the \
-        one in that PostgreSQL database (read only; the audit trail itself stays in DIR). Exit status 0 when \
-        everything verifies, 1 naming the first break, 2 when the trail or the denial log cannot be read.
-        """
+            Opens DIR/audit.sqlite read-only (the server may be running) and recomputes every record's chain hash \
+            (docs/AUDIT.md), then the Merkle tree over them, and compares it with every signed tree head in each \
+            --witness file (and those kept in the trail): a trail shorter than a witnessed head (records deleted) or \
+            with another root at a head's size (records rewritten, even with every later hash recomputed) fails, naming \
+            the records. Heads are checked with the audit public key (--audit-key, as published; else the key in \
+            DIR/seals). The denial log's chain is checked too: DIR/units.sqlite's, or with --database postgres://… the \
+            one in that PostgreSQL database (read only; the audit trail itself stays in DIR). Exit status 0 when \
+            everything verifies, 1 naming the first break, 2 when the trail or the denial log cannot be read.
+            """
     )
 
     @Option(name: .customLong("data-dir"), help: "The server's data folder (holding audit.sqlite). Required.")
@@ -35,7 +35,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         return folder
     }
 
-    @Option(help: ArgumentHelp("Verify the denial log kept in this PostgreSQL database (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database) instead of DIR/units.sqlite's.", valueName: "URL"))
+    @Option(
+        help: ArgumentHelp(
+            "Verify the denial log kept in this PostgreSQL database (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database) instead of DIR/units.sqlite's.",
+            valueName: "URL"))
     var database: String?
 
     @Option(help: "A head published earlier (SEQUENCE:HEX, from the server log or `noproof stats`): the record at that sequence must still carry that hash.")
@@ -44,7 +47,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("witness"), help: "A witness file of signed tree heads (--audit-witness of noproofd); repeatable.")
     var witnesses: [String] = []
 
-    @Option(name: .customLong("audit-key"), help: "The audit public key as published (64 hex digits, from `noproof audit head`); default: the key in DIR/seals.")
+    @Option(
+        name: .customLong("audit-key"), help: "The audit public key as published (64 hex digits, from `noproof audit head`); default: the key in DIR/seals.")
     var auditKey: String?
 
     @Flag(help: "Print JSON.")
@@ -116,7 +120,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         treeBreaks += tallies.differences.map { "supervision tally differs from the records: \($0)" }
         if let broken = denials?.firstBreak { treeBreaks.append(broken) }
         if let range = tree.firstSubtreeMismatch {
-            treeBreaks.append("the stored tree over records \(range.lowerBound)–\(range.upperBound) differs from those records: one of them was rewritten after it was written")
+            treeBreaks.append(
+                "the stored tree over records \(range.lowerBound)–\(range.upperBound) differs from those records: one of them was rewritten after it was written"
+            )
         }
         if json {
             struct Output: Encodable {
@@ -124,11 +130,12 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 var firstBrokenSequence: Int64?; var reason: String?
                 var treeSize: UInt64; var treeRoot: String; var signedHeadsChecked: Int; var signedHeadsMatched: Int; var treeBreaks: [String]
             }
-            let output = Output(intact: result.isIntact && treeBreaks.isEmpty, recordsChecked: result.recordsChecked,
-                                headSequence: result.head.sequence, headHash: result.head.hashHex,
-                                firstBrokenSequence: result.firstBreak?.sequence, reason: result.firstBreak?.description,
-                                treeSize: tree.treeSize, treeRoot: tree.root.hex, signedHeadsChecked: headsChecked,
-                                signedHeadsMatched: tree.headsMatched, treeBreaks: treeBreaks)
+            let output = Output(
+                intact: result.isIntact && treeBreaks.isEmpty, recordsChecked: result.recordsChecked,
+                headSequence: result.head.sequence, headHash: result.head.hashHex,
+                firstBrokenSequence: result.firstBreak?.sequence, reason: result.firstBreak?.description,
+                treeSize: tree.treeSize, treeRoot: tree.root.hex, signedHeadsChecked: headsChecked,
+                signedHeadsMatched: tree.headsMatched, treeBreaks: treeBreaks)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(output), as: UTF8.self))
@@ -145,7 +152,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         if !json {
             if treeBreaks.isEmpty {
                 print("audit tree verifies: \(tree.treeSize) records, root \(tree.root.hex)")
-                print("signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")")
+                print(
+                    "signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")"
+                )
                 print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
                 if let denials { print("denial log      chain verifies (\(denials.checked) entries\(denialsInPostgres ? ", in PostgreSQL" : ""))") }
             } else {

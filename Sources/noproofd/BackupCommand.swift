@@ -10,15 +10,15 @@ struct BackupCommand: ParsableCommand {
         commandName: "backup",
         abstract: "Copy a data folder (databases, seal keys, audit head) into a new folder, while the server may run.",
         discussion: """
-        Each SQLite database (licences, units, verification, oversight, the audit trail and its holder index) is \
-        copied with SQLite's online backup API: a consistent snapshot of that database, whatever the server writes \
-        meanwhile. The seal keys (seals/, with the retired public keys), the audit head and the demo holders file are \
-        copied as files. The copy's audit trail is then verified (its hash chain recomputed) and its head printed: \
-        publish it, or compare it with a witness. To restore, stop noproofd and start it with --data-dir NEW_DIR; a \
-        backup older than the newest head a witness holds is refused at start (records acknowledged after the \
-        backup would be lost) until started with --new-audit-epoch REASON. Exit status 0 on success, 1 when the \
-        copy's audit trail does not verify, 2 when a file cannot be copied.
-        """
+            Each SQLite database (licences, units, verification, oversight, the audit trail and its holder index) is \
+            copied with SQLite's online backup API: a consistent snapshot of that database, whatever the server writes \
+            meanwhile. The seal keys (seals/, with the retired public keys), the audit head and the demo holders file are \
+            copied as files. The copy's audit trail is then verified (its hash chain recomputed) and its head printed: \
+            publish it, or compare it with a witness. To restore, stop noproofd and start it with --data-dir NEW_DIR; a \
+            backup older than the newest head a witness holds is refused at start (records acknowledged after the \
+            backup would be lost) until started with --new-audit-epoch REASON. Exit status 0 on success, 1 when the \
+            copy's audit trail does not verify, 2 when a file cannot be copied.
+            """
     )
 
     @Option(name: .customLong("data-dir"), help: "The server's data folder. Required.")
@@ -61,9 +61,11 @@ struct BackupCommand: ParsableCommand {
             let verification = try log.verifyChain()
             let head = verification.head
             if json {
-                let output: [String: Any] = ["backup": target.path, "files": copied, "auditRecords": verification.recordsChecked,
-                                             "auditHead": "\(head.sequence):\(head.hash.map { String(format: "%02x", $0) }.joined())",
-                                             "verified": verification.firstBreak == nil]
+                let output: [String: Any] = [
+                    "backup": target.path, "files": copied, "auditRecords": verification.recordsChecked,
+                    "auditHead": "\(head.sequence):\(head.hash.map { String(format: "%02x", $0) }.joined())",
+                    "verified": verification.firstBreak == nil,
+                ]
                 let data = try JSONSerialization.data(withJSONObject: output, options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {

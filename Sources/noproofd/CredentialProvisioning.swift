@@ -21,8 +21,10 @@ enum CredentialProvisioning {
 
     /// Stores the config file's credentials that are not stored yet.
     /// - Throws: `ConfigurationError` naming the credential and what to change.
-    static func provision(_ entries: [DaemonConfiguration.Credential], configPath: String?, into store: any UnitStore,
-                          now: Date, logger: Logger) async throws -> Outcome {
+    static func provision(
+        _ entries: [DaemonConfiguration.Credential], configPath: String?, into store: any UnitStore,
+        now: Date, logger: Logger
+    ) async throws -> Outcome {
         guard !entries.isEmpty else { return Outcome() }
         if let configPath {
             // The file holds secrets (or their hashes): owner-only, like the seal keys.
@@ -50,7 +52,9 @@ enum CredentialProvisioning {
             let roles = Set(entry.roles ?? [])
             let unknownRoles = roles.subtracting([AuthenticatedUnit.citizenPortalRole])
             guard unknownRoles.isEmpty else {
-                throw ConfigurationError("\(label): roles \(unknownRoles.sorted()) cannot be given in the config file — a credential has its unit's role (the task force role belongs to the task force office's credentials); only \"citizen-portal\" may be set")
+                throw ConfigurationError(
+                    "\(label): roles \(unknownRoles.sorted()) cannot be given in the config file — a credential has its unit's role (the task force role belongs to the task force office's credentials); only \"citizen-portal\" may be set"
+                )
             }
             let kind: CredentialKind = roles.contains(AuthenticatedUnit.citizenPortalRole) ? .citizenPortal : (entry.staffId != nil ? .staff : .unit)
             let hash: CredentialHash
@@ -67,11 +71,14 @@ enum CredentialProvisioning {
             }
             if let existing = try await store.credential(id: entry.id) {
                 guard existing.source == "config", existing.unitCode == unitCode, existing.kind == kind, existing.staffID == entry.staffId else {
-                    throw ConfigurationError("\(label): a different credential \(entry.id) is already stored (unit \(existing.unitCode), kind \(existing.kind.rawValue)); give this one another id")
+                    throw ConfigurationError(
+                        "\(label): a different credential \(entry.id) is already stored (unit \(existing.unitCode), kind \(existing.kind.rawValue)); give this one another id"
+                    )
                 }
                 if let secret = entry.secret, !existing.secretHash.matches(secret: secret) {
-                    logger.warning("the config file's secret differs from the stored credential's; the stored one stays in force (revoke it and use a new id to rotate)",
-                                   metadata: ["credential": "\(entry.id)"])
+                    logger.warning(
+                        "the config file's secret differs from the stored credential's; the stored one stays in force (revoke it and use a new id to rotate)",
+                        metadata: ["credential": "\(entry.id)"])
                 }
                 outcome.kept.append(entry.id)
                 continue
@@ -88,9 +95,10 @@ enum CredentialProvisioning {
             } catch {
                 throw ConfigurationError("\(label): \(error)")
             }
-            let credential = Credential(id: entry.id, unitCode: unit.code, secretHash: hash, label: entry.label ?? "from the config file",
-                                        issuedAt: now, issuedBy: "config", expiresAt: expiresAt, kind: kind, staffID: entry.staffId,
-                                        source: "config")
+            let credential = Credential(
+                id: entry.id, unitCode: unit.code, secretHash: hash, label: entry.label ?? "from the config file",
+                issuedAt: now, issuedBy: "config", expiresAt: expiresAt, kind: kind, staffID: entry.staffId,
+                source: "config")
             do {
                 try await store.insertCredential(credential)
             } catch {

@@ -15,8 +15,9 @@ enum DaemonDatabase: Equatable, CustomStringConvertible {
             return
         }
         guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
-            throw ValidationError("--database takes sqlite (the data folder, the default) or a PostgreSQL URL "
-                                  + "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; got '\(text)'")
+            throw ValidationError(
+                "--database takes sqlite (the data folder, the default) or a PostgreSQL URL "
+                    + "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; got '\(text)'")
         }
         self = .postgres(url: text)
     }

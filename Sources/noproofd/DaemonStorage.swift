@@ -39,9 +39,11 @@ struct DaemonStorage {
     ///   missing, empty or shorter than its recorded head (`--new-audit-epoch`); nil refuses to start then.
     /// - Parameter witnesses: where the audit log's signed heads are kept outside the data folder;
     ///   the trail must be consistent with the newest head each holds.
-    static func open(dataDirectory: URL, database: DaemonDatabase = .embedded, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
-                     witnesses: [any AuditWitness] = [], rotateSealKey: (kind: SealKind, reason: String)? = nil,
-                     logger: Logger) async throws -> DaemonStorage {
+    static func open(
+        dataDirectory: URL, database: DaemonDatabase = .embedded, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
+        witnesses: [any AuditWitness] = [], rotateSealKey: (kind: SealKind, reason: String)? = nil,
+        logger: Logger
+    ) async throws -> DaemonStorage {
         let lock: DataFolderLock
         do {
             lock = try DataFolderLock.acquire(dataDirectory, holder: "noproofd")
@@ -57,18 +59,21 @@ struct DaemonStorage {
             if stores.postgres != nil, !(try await stores.units.units().isEmpty) {
                 survey.evidence.append("the unit registry in PostgreSQL")
             }
-            return try await open(dataDirectory: dataDirectory, lock: lock, stores: stores, survey: survey, demoLicences: demoLicences,
-                                  cacheLicences: cacheLicences, newAuditEpoch: newAuditEpoch, witnesses: witnesses,
-                                  rotateSealKey: rotateSealKey, logger: logger)
+            return try await open(
+                dataDirectory: dataDirectory, lock: lock, stores: stores, survey: survey, demoLicences: demoLicences,
+                cacheLicences: cacheLicences, newAuditEpoch: newAuditEpoch, witnesses: witnesses,
+                rotateSealKey: rotateSealKey, logger: logger)
         } catch {
             await stores.close()
             throw error
         }
     }
 
-    private static func open(dataDirectory: URL, lock: DataFolderLock, stores: DaemonStores, survey: AuditStartCheck.Survey,
-                             demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String?, witnesses: [any AuditWitness],
-                             rotateSealKey: (kind: SealKind, reason: String)?, logger: Logger) async throws -> DaemonStorage {
+    private static func open(
+        dataDirectory: URL, lock: DataFolderLock, stores: DaemonStores, survey: AuditStartCheck.Survey,
+        demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String?, witnesses: [any AuditWitness],
+        rotateSealKey: (kind: SealKind, reason: String)?, logger: Logger
+    ) async throws -> DaemonStorage {
         let store = stores.licences
         if try await store.licenceTypes().isEmpty {
             try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
@@ -99,12 +104,14 @@ struct DaemonStorage {
                 throw ConfigurationError("audit key: \(error)")
             }
         }
-        let audit = try openAuditTrail(dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey, witnesses: witnesses,
-                                       logger: logger)
+        let audit = try openAuditTrail(
+            dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey, witnesses: witnesses,
+            logger: logger)
         let keyring: SealKeyring
-        let existingKeys = Set(SealKind.allCases.filter {
-            FileManager.default.fileExists(atPath: sealDirectory.appendingPathComponent("\($0.rawValue).key.json").path)
-        })
+        let existingKeys = Set(
+            SealKind.allCases.filter {
+                FileManager.default.fileExists(atPath: sealDirectory.appendingPathComponent("\($0.rawValue).key.json").path)
+            })
         // New keys would make every proof sealed so far unverifiable against the published keys.
         let missingKeys = SealKind.allCases.filter { !existingKeys.contains($0) }
         if !missingKeys.isEmpty, try audit.recordsIssuedProofs() {
@@ -148,8 +155,12 @@ struct DaemonStorage {
         }
         // The chain's head, for an operator to keep and compare with `noproofd audit-verify --anchor` later.
         if let head = try? audit.head() {
-            logger.info("audit chain head at start", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
-                                                             "anchor": "\(head)"])
+            logger.info(
+                "audit chain head at start",
+                metadata: [
+                    "sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
+                    "anchor": "\(head)",
+                ])
         }
         do {
             try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
@@ -163,10 +174,12 @@ struct DaemonStorage {
             let key = try auditKey ?? AuditSigningKey.openOrCreate(directory: sealDirectory)
             heads = AuditHeadPublisher(log: audit, key: key, witnesses: witnesses, logger: logger)
             let head = try heads.publishNow()
-            logger.info("audit tree head signed at start", metadata: [
-                "tree_size": "\(head.treeSize)", "root": "\(head.rootHex)", "audit_key": "\(key.keyID)",
-                "audit_public_key": "\(key.publicKey.hex)", "witnesses": "\(witnesses.map(\.name))",
-            ])
+            logger.info(
+                "audit tree head signed at start",
+                metadata: [
+                    "tree_size": "\(head.treeSize)", "root": "\(head.rootHex)", "audit_key": "\(key.keyID)",
+                    "audit_public_key": "\(key.publicKey.hex)", "witnesses": "\(witnesses.map(\.name))",
+                ])
         } catch {
             audit.close()
             throw ConfigurationError("cannot sign the audit tree head: \(error)")
@@ -185,16 +198,19 @@ struct DaemonStorage {
         }
         let licences = try await LicenceLibrary.open(store: store, cacheCapacity: cacheLicences, logger: logger)
         _ = try await licences.warmUp()
-        return DaemonStorage(lock: lock, stores: stores, licences: licences, keyring: keyring, audit: audit,
-                             riskRule: riskRule, dataDirectory: dataDirectory, heads: heads)
+        return DaemonStorage(
+            lock: lock, stores: stores, licences: licences, keyring: keyring, audit: audit,
+            riskRule: riskRule, dataDirectory: dataDirectory, heads: heads)
     }
 
     /// Opens the audit trail after checking it (`AuditStartCheck`): a trail missing, empty, shorter
     /// than the recorded head or rewritten at it refuses the start, naming what is missing and the
     /// flag; with `newEpoch` the old trail (if any) is moved aside and the new chain's first record
     /// is `Audit.NewEpoch` with the reason and the previous head.
-    static func openAuditTrail(_ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, auditKey: AuditSigningKey? = nil,
-                               witnesses: [any AuditWitness] = [], logger: Logger) throws -> AuditLog {
+    static func openAuditTrail(
+        _ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, auditKey: AuditSigningKey? = nil,
+        witnesses: [any AuditWitness] = [], logger: Logger
+    ) throws -> AuditLog {
         func open() throws -> AuditLog {
             do {
                 return try AuditLog(directory: directory)
@@ -206,7 +222,8 @@ struct DaemonStorage {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent("audit.sqlite").path) { existing = try open() }
         let problem: String?
         do {
-            problem = try AuditStartCheck.problem(survey, audit: existing, directory: directory)
+            problem =
+                try AuditStartCheck.problem(survey, audit: existing, directory: directory)
                 ?? witnessProblem(existing, auditKey: auditKey, witnesses: witnesses)
         } catch {
             existing?.close()
@@ -216,16 +233,18 @@ struct DaemonStorage {
             if newEpoch != nil {
                 let head = (try? existing?.head())?.description ?? "none"
                 existing?.close()
-                throw ConfigurationError("--new-audit-epoch: the audit trail in \(directory.path) is intact (head \(head)); "
-                                         + "a new epoch is only for a trail that is missing, empty or shorter than its recorded head: drop the flag")
+                throw ConfigurationError(
+                    "--new-audit-epoch: the audit trail in \(directory.path) is intact (head \(head)); "
+                        + "a new epoch is only for a trail that is missing, empty or shorter than its recorded head: drop the flag")
             }
             return try existing ?? open()
         }
         guard let reason = newEpoch, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             existing?.close()
-            throw ConfigurationError("refusing to start: \(problem). Restore audit.sqlite (with audit.sqlite-wal) from a backup and start again; "
-                                     + "or, to start a new audit chain deliberately, run noproofd --new-audit-epoch \"REASON\" "
-                                     + "(recorded as the new chain's first record, Audit.NewEpoch, with the previous head)")
+            throw ConfigurationError(
+                "refusing to start: \(problem). Restore audit.sqlite (with audit.sqlite-wal) from a backup and start again; "
+                    + "or, to start a new audit chain deliberately, run noproofd --new-audit-epoch \"REASON\" "
+                    + "(recorded as the new chain's first record, Audit.NewEpoch, with the previous head)")
         }
         var previousHead = survey.recordedHead
         if previousHead == nil, let existing, let head = try? existing.head(), head.sequence > 0 { previousHead = head }
@@ -235,10 +254,12 @@ struct DaemonStorage {
         let moved = try AuditStartCheck.moveTrailAside(directory: directory, at: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
         let audit = try open()
         _ = try audit.appendBatch([AuditStartCheck.epochRecord(reason: reason, previousHead: previousHead, previousTrail: moved, at: now)])
-        logger.warning("a new audit epoch was started", metadata: [
-            "reason": "\(reason)", "problem": "\(problem)", "previous_head": "\(previousHead?.description ?? "unknown")",
-            "previous_trail": "\(moved ?? "none")",
-        ])
+        logger.warning(
+            "a new audit epoch was started",
+            metadata: [
+                "reason": "\(reason)", "problem": "\(problem)", "previous_head": "\(previousHead?.description ?? "unknown")",
+                "previous_trail": "\(moved ?? "none")",
+            ])
         return audit
     }
 
@@ -281,8 +302,12 @@ struct DaemonStorage {
         }
         Self.recordHead(audit, directory: dataDirectory, logger: logger)
         if let logger, let head = try? audit.head() {
-            logger.info("audit chain head at stop", metadata: ["sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
-                                                            "anchor": "\(head)"])
+            logger.info(
+                "audit chain head at stop",
+                metadata: [
+                    "sequence": "\(head.sequence)", "hash": "\(head.hashHex)",
+                    "anchor": "\(head)",
+                ])
         }
         await stores.close()
     }

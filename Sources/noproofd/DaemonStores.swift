@@ -40,13 +40,14 @@ struct DaemonStores {
             throw ConfigurationError("cannot open the licence library in \(directory.path): \(error)")
         }
         let (units, verification, oversight) = try openEmbeddedRecords(directory)
-        return DaemonStores(licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil,
-                            closeEmbedded: {
-                                try? licences.close()
-                                try? units.close()
-                                try? verification.close()
-                                try? oversight.close()
-                            })
+        return DaemonStores(
+            licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil,
+            closeEmbedded: {
+                try? licences.close()
+                try? units.close()
+                try? verification.close()
+                try? oversight.close()
+            })
     }
 
     /// The unit registry, verification requests and oversight records in the data folder.
@@ -109,10 +110,15 @@ struct DaemonStores {
             do { oversight = try await PostgresOversightStore.open(database) } catch {
                 throw ConfigurationError("cannot open the oversight records in \(place): \(error.message)")
             }
-            logger.info("records in PostgreSQL", metadata: ["database": "\(database.url)", "schema": "\(database.schema)",
-                                                           "in_data_folder": "audit trail, holder index, seal keys"])
-            return DaemonStores(licences: licences, units: units, verification: verification, oversight: oversight,
-                                postgres: (database, lock), closeEmbedded: {})
+            logger.info(
+                "records in PostgreSQL",
+                metadata: [
+                    "database": "\(database.url)", "schema": "\(database.schema)",
+                    "in_data_folder": "audit trail, holder index, seal keys",
+                ])
+            return DaemonStores(
+                licences: licences, units: units, verification: verification, oversight: oversight,
+                postgres: (database, lock), closeEmbedded: {})
         } catch {
             await lock.release()
             await database.shutdown()
@@ -131,13 +137,15 @@ struct DaemonStores {
         guard let units = units as? PostgresUnitStore else { return nil }
         return {
             while !Task.isCancelled {
-                do { try await Task.sleep(for: Self.calendarRefreshInterval) } catch { break }   // cancelled: the server is stopping
+                do { try await Task.sleep(for: Self.calendarRefreshInterval) } catch { break }  // cancelled: the server is stopping
                 do throws(NoProofError) {
                     if try await units.refreshCalendar() {
                         let calendar = units.calendarBook.calendar
-                        logger.info("working-day calendar reloaded (a year published through another instance)", metadata: [
-                            "years": "\((calendar.publishedYears ?? []).sorted().map(String.init).joined(separator: ","))",
-                        ])
+                        logger.info(
+                            "working-day calendar reloaded (a year published through another instance)",
+                            metadata: [
+                                "years": "\((calendar.publishedYears ?? []).sorted().map(String.init).joined(separator: ","))"
+                            ])
                     }
                 } catch {
                     if Task.isCancelled { break }

@@ -22,9 +22,11 @@ struct DaemonWeb {
         guard rpc.port != 0 else { throw ValidationError("--web-port needs a fixed --port (not 0) to read through") }
         let webHost = host ?? "127.0.0.1"
         if host != nil, !LoopbackHost.contains(webHost) {
-            logger.warning("the web page is served on a non-loopback address over plain HTTP: sign-in secrets and session cookies cross the network unencrypted; put a TLS proxy in front of it", metadata: [
-                "address": "\(webHost):\(port)",
-            ])
+            logger.warning(
+                "the web page is served on a non-loopback address over plain HTTP: sign-in secrets and session cookies cross the network unencrypted; put a TLS proxy in front of it",
+                metadata: [
+                    "address": "\(webHost):\(port)"
+                ])
         }
         // A listener on every address is reached on loopback.
         let rpcHost = ["0.0.0.0", "::", ""].contains(rpc.host) ? "127.0.0.1" : rpc.host

@@ -14,21 +14,24 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Load licences from CSV or JSON Lines exports straight into a data folder (noproofd stopped).",
         discussion: """
-        Rows are checked (identifiers, check characters, dates, fields of the type); bad rows are reported \
-        with row, field and reason and do not stop the import. Re-running the same file changes nothing. \
-        CSV columns: licence_id (or type_code, issuer_code, serial, version), holder_id, holder_name, \
-        issuer_name, issue_date, valid_from, valid_to, status, and field.<key> per data field; JSON Lines use \
-        the same keys with a "fields" object. With --database postgres://… the rows go into that \
-        PostgreSQL database instead. noproofd must not be running on the folder or the database (its lock \
-        is taken: exit status 9 when it is held; 14 when PostgreSQL cannot be reached); rows are not limited to one issuing unit. The server reads \
-        the new licences when it starts. Exit status 0 when every row loaded, 1 when some were rejected.
-        """
+            Rows are checked (identifiers, check characters, dates, fields of the type); bad rows are reported \
+            with row, field and reason and do not stop the import. Re-running the same file changes nothing. \
+            CSV columns: licence_id (or type_code, issuer_code, serial, version), holder_id, holder_name, \
+            issuer_name, issue_date, valid_from, valid_to, status, and field.<key> per data field; JSON Lines use \
+            the same keys with a "fields" object. With --database postgres://… the rows go into that \
+            PostgreSQL database instead. noproofd must not be running on the folder or the database (its lock \
+            is taken: exit status 9 when it is held; 14 when PostgreSQL cannot be reached); rows are not limited to one issuing unit. The server reads \
+            the new licences when it starts. Exit status 0 when every row loaded, 1 when some were rejected.
+            """
     )
 
     @Option(name: .customLong("data-dir"), help: "The data folder to load into (holding licences.sqlite). Required unless --database names PostgreSQL.")
     var dataDir: String?
 
-    @Option(help: ArgumentHelp("Load into this PostgreSQL database instead (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database); noproofd must not be serving on it.", valueName: "URL"))
+    @Option(
+        help: ArgumentHelp(
+            "Load into this PostgreSQL database instead (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database); noproofd must not be serving on it.",
+            valueName: "URL"))
     var database: String?
 
     /// `--data-dir`, wherever ArgumentParser put it (`SubcommandDataFolder`).
@@ -98,7 +101,12 @@ struct ImportCommand: AsyncParsableCommand {
             }
             do {
                 let store = try await PostgresLicenceStore.open(database)
-                return (store, { await lock.release(); await database.shutdown() })
+                return (
+                    store,
+                    {
+                        await lock.release(); await database.shutdown()
+                    }
+                )
             } catch {
                 await lock.release()
                 await database.shutdown()
@@ -119,14 +127,19 @@ struct ImportCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(9)
         }
-        return (store, {
-            try? store.close()
-            withExtendedLifetime(lock) {}
-        })
+        return (
+            store,
+            {
+                try? store.close()
+                withExtendedLifetime(lock) {}
+            }
+        )
     }
 
-    private func load(_ urls: [URL], format chosen: LicenceImporter.Format?,
-                      into store: any LicenceStore) async throws -> [(file: String, report: LicenceImporter.Report)] {
+    private func load(
+        _ urls: [URL], format chosen: LicenceImporter.Format?,
+        into store: any LicenceStore
+    ) async throws -> [(file: String, report: LicenceImporter.Report)] {
         var results: [(file: String, report: LicenceImporter.Report)] = []
         for (file, url) in zip(files, urls) {
             let bar = ImportProgressBar(enabled: !json)
@@ -147,9 +160,10 @@ struct ImportCommand: AsyncParsableCommand {
                 var rejections: [String]
             }
             let outputs = results.map { file, result in
-                Output(file: file, rowsRead: result.rowsRead, inserted: result.inserted, updated: result.updated,
-                       unchanged: result.unchanged, rejected: result.rejectedCount, rowsPerSecond: Int(result.rowsPerSecond),
-                       rejections: result.rejections.prefix(100).map(\.description))
+                Output(
+                    file: file, rowsRead: result.rowsRead, inserted: result.inserted, updated: result.updated,
+                    unchanged: result.unchanged, rejected: result.rejectedCount, rowsPerSecond: Int(result.rowsPerSecond),
+                    rejections: result.rejections.prefix(100).map(\.description))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -157,9 +171,10 @@ struct ImportCommand: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             for (file, result) in results {
-                print("\(results.count > 1 ? "\(file): " : "")read \(result.rowsRead) rows in \(String(format: "%.1f", result.seconds)) s "
-                      + "(\(Int(result.rowsPerSecond)) rows/s): \(result.inserted) new, \(result.updated) changed, "
-                      + "\(result.unchanged) unchanged, \(result.rejectedCount) rejected")
+                print(
+                    "\(results.count > 1 ? "\(file): " : "")read \(result.rowsRead) rows in \(String(format: "%.1f", result.seconds)) s "
+                        + "(\(Int(result.rowsPerSecond)) rows/s): \(result.inserted) new, \(result.updated) changed, "
+                        + "\(result.unchanged) unchanged, \(result.rejectedCount) rejected")
                 for rejection in result.rejections.prefix(20) { print("  \(rejection)") }
                 if result.rejectedCount > 20 {
                     print("  ... \(result.rejectedCount - 20) more\(report == nil ? " (use --report FILE for all)" : " in \(report!)")")
@@ -174,7 +189,7 @@ struct ImportCommand: AsyncParsableCommand {
         var text = several ? "file,row,field,reason\n" : "row,field,reason\n"
         for (file, result) in results {
             for rejection in result.rejections {
-                text += (several ? "\(csv(file)),": "") + "\(rejection.row),\(csv(rejection.field)),\(csv(rejection.reason))\n"
+                text += (several ? "\(csv(file))," : "") + "\(rejection.row),\(csv(rejection.field)),\(csv(rejection.reason))\n"
             }
         }
         try text.write(toFile: path, atomically: true, encoding: .utf8)

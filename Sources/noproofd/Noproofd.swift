@@ -19,9 +19,9 @@ struct Noproofd: AsyncParsableCommand {
         commandName: "noproofd",
         abstract: "The NoProof server: proofs for departmental systems over the NoProof RPC protocol.",
         discussion: """
-        Stops gracefully on SIGTERM or SIGINT: new calls are refused with GOAWAY, calls in progress \
-        finish (up to --shutdown-grace seconds), then the process exits.
-        """,
+            Stops gracefully on SIGTERM or SIGINT: new calls are refused with GOAWAY, calls in progress \
+            finish (up to --shutdown-grace seconds), then the process exits.
+            """,
         subcommands: [ImportCommand.self, AuditVerifyCommand.self, BackupCommand.self]
     )
 
@@ -37,12 +37,16 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./data).")
     var dataDir: String?
 
-    @Option(help: ArgumentHelp(
-        "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (licences, units, verification and oversight records; the audit trail and seal keys stay in --data-dir; one noproofd per database: docs/DEPLOYMENT.md).",
-        valueName: "sqlite|URL"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (licences, units, verification and oversight records; the audit trail and seal keys stay in --data-dir; one noproofd per database: docs/DEPLOYMENT.md).",
+            valueName: "sqlite|URL"))
     var database: String?
 
-    @Flag(help: "Demo mode: demo data and the published demo credentials ('demo-taskforce:demo-secret', staff 'demo-taskforce/supervisor-0001:demo-secret', ...). Loopback only.")
+    @Flag(
+        help:
+            "Demo mode: demo data and the published demo credentials ('demo-taskforce:demo-secret', staff 'demo-taskforce/supervisor-0001:demo-secret', ...). Loopback only."
+    )
     var demo = false
 
     @Option(name: .customLong("demo-licences"), help: "Demo licences generated into an empty library with --demo (default 50000).")
@@ -87,7 +91,9 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (must be owner-only, chmod 600).")
     var tlsKey: String?
 
-    @Option(name: .customLong("tls-client-ca"), help: "PEM CA certificate for mutual TLS: clients must present a certificate it signed, registered on a credential.")
+    @Option(
+        name: .customLong("tls-client-ca"), help: "PEM CA certificate for mutual TLS: clients must present a certificate it signed, registered on a credential."
+    )
     var tlsClientCA: String?
 
     @Option(name: .customLong("tls-port"), help: "TCP port of the TLS listener (default 7443; 0 picks a free one).")
@@ -96,19 +102,25 @@ struct Noproofd: AsyncParsableCommand {
     @Flag(name: .customLong("tls-only"), help: "Serve TLS only: no plain TCP listener on --port.")
     var tlsOnly = false
 
-    @Option(name: .customLong("new-audit-epoch"), help: ArgumentHelp(
-        "Start a new audit chain when the trail is missing, empty or shorter than its recorded head; REASON is recorded as its first record (Audit.NewEpoch).",
-        valueName: "REASON"))
+    @Option(
+        name: .customLong("new-audit-epoch"),
+        help: ArgumentHelp(
+            "Start a new audit chain when the trail is missing, empty or shorter than its recorded head; REASON is recorded as its first record (Audit.NewEpoch).",
+            valueName: "REASON"))
     var newAuditEpoch: String?
 
-    @Option(name: .customLong("audit-witness"), help: ArgumentHelp(
-        "An append-only file outside the data folder (another volume, a mount of another machine) that keeps the audit log's signed tree heads; repeatable. The trail must match the newest head each holds at start (docs/AUDIT.md).",
-        valueName: "FILE"))
+    @Option(
+        name: .customLong("audit-witness"),
+        help: ArgumentHelp(
+            "An append-only file outside the data folder (another volume, a mount of another machine) that keeps the audit log's signed tree heads; repeatable. The trail must match the newest head each holds at start (docs/AUDIT.md).",
+            valueName: "FILE"))
     var auditWitness: [String] = []
 
-    @Option(name: .customLong("rotate-seal-key"), help: ArgumentHelp(
-        "Replace the data-sharing or verification seal key before serving (audited as SealKey.Rotate); the old public key stays published so earlier proofs still verify. Needs --rotation-reason.",
-        valueName: "KIND"))
+    @Option(
+        name: .customLong("rotate-seal-key"),
+        help: ArgumentHelp(
+            "Replace the data-sharing or verification seal key before serving (audited as SealKey.Rotate); the old public key stays published so earlier proofs still verify. Needs --rotation-reason.",
+            valueName: "KIND"))
     var rotateSealKey: String?
 
     @Option(name: .customLong("rotation-reason"), help: ArgumentHelp("Why the seal key is rotated (recorded in the audit trail).", valueName: "REASON"))
@@ -175,15 +187,18 @@ struct Noproofd: AsyncParsableCommand {
         }
         let plainListener = !(tlsOnly || file.tlsOnly == true)
         if tlsServer != nil, plainListener, !["127.0.0.1", "::1", "localhost"].contains(server.host) {
-            logger.warning("plain TCP is also served on a non-loopback address; add --tls-only to serve TLS only", metadata: [
-                "address": "\(server.host):\(server.port)",
-            ])
+            logger.warning(
+                "plain TCP is also served on a non-loopback address; add --tls-only to serve TLS only",
+                metadata: [
+                    "address": "\(server.host):\(server.port)"
+                ])
         }
 
         let dataDirectory = URL(fileURLWithPath: dataDir ?? file.dataDir ?? "data", isDirectory: true)
         do {
-            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: dataDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw ConfigurationError("cannot create the data folder \(dataDirectory.path): \(error.localizedDescription)")
         }
@@ -191,9 +206,11 @@ struct Noproofd: AsyncParsableCommand {
         do {
             let fixed = try DataFolderPermissions.secure(dataDirectory)
             if !fixed.isEmpty {
-                logger.warning("data folder files were readable by other users; made owner-only", metadata: [
-                    "folder": "\(dataDirectory.path)", "fixed": "\(fixed.joined(separator: ", "))",
-                ])
+                logger.warning(
+                    "data folder files were readable by other users; made owner-only",
+                    metadata: [
+                        "folder": "\(dataDirectory.path)", "fixed": "\(fixed.joined(separator: ", "))",
+                    ])
             }
         } catch {
             throw ConfigurationError("\(error)")
@@ -205,12 +222,15 @@ struct Noproofd: AsyncParsableCommand {
         for path in witnessPaths {
             let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
             if resolved == dataPath || resolved.hasPrefix(dataPath + "/") {
-                throw ValidationError("--audit-witness \(path) is inside the data folder \(dataDirectory.path): a witness must be where "
-                                      + "someone who can rewrite the data folder cannot (another volume or machine)")
+                throw ValidationError(
+                    "--audit-witness \(path) is inside the data folder \(dataDirectory.path): a witness must be where "
+                        + "someone who can rewrite the data folder cannot (another volume or machine)")
             }
         }
         if witnessPaths.isEmpty {
-            logger.warning("no audit witness: the audit log's signed heads are kept only in the data folder, so a rewrite of the whole folder is not detectable; add --audit-witness FILE on another volume (docs/AUDIT.md)")
+            logger.warning(
+                "no audit witness: the audit log's signed heads are kept only in the data folder, so a rewrite of the whole folder is not detectable; add --audit-witness FILE on another volume (docs/AUDIT.md)"
+            )
         }
         var rotation: (kind: SealKind, reason: String)?
         if let rotateSealKey {
@@ -248,8 +268,9 @@ struct Noproofd: AsyncParsableCommand {
         }
         // Credentials named at start (the config file's, the demo's) become stored credentials.
         do {
-            let provisioned = try await CredentialProvisioning.provision(file.credentials ?? [], configPath: config, into: library.units,
-                                                                         now: Date(), logger: logger)
+            let provisioned = try await CredentialProvisioning.provision(
+                file.credentials ?? [], configPath: config, into: library.units,
+                now: Date(), logger: logger)
             if !provisioned.added.isEmpty || !provisioned.kept.isEmpty {
                 logger.info("config file credentials", metadata: ["stored_now": "\(provisioned.added)", "already_stored": "\(provisioned.kept)"])
             }
@@ -271,24 +292,29 @@ struct Noproofd: AsyncParsableCommand {
         }
         let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, harvestRules: harvest, audit: library.audit, logger: logger)
         try await gate.refresh()
-        LicenceService(library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate,
-                       overload: try reliability.overloadPolicy(file: file), statistics: statistics).register(in: &registry)
+        LicenceService(
+            library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate,
+            overload: try reliability.overloadPolicy(file: file), statistics: statistics
+        ).register(in: &registry)
         let sessions = LiveSessions()
         UnitService(store: library.units, gate: gate, audit: library.audit, logger: logger, sessions: sessions).register(in: &registry)
         // Supervision (Art. 16, 20): the report and "who looked at my data", with the oversight figures
         // (commitments, ledger, mismatches, complaints) counted from the oversight records.
         let thresholds: SupervisionThresholds
         do {
-            thresholds = try SupervisionThresholds(overrides: file.flagThresholds ?? [:], staleListDays: file.staleListDays,
-                                                   systemUnusedMinimumDays: file.systemUnusedMinimumDays)
+            thresholds = try SupervisionThresholds(
+                overrides: file.flagThresholds ?? [:], staleListDays: file.staleListDays,
+                systemUnusedMinimumDays: file.systemUnusedMinimumDays)
         } catch {
             throw ValidationError("\(error)")
         }
-        SupervisionService(audit: library.audit, units: library.units,
-                           oversight: OversightStoreFigures(store: library.oversight, units: library.units),
-                           typeNames: Dictionary(library.licences.licenceTypes.map { ($0.code, $0.nameZh) }, uniquingKeysWith: { a, _ in a }),
-                           thresholds: thresholds, exemptions: library.oversight,
-                           issuers: Set(library.licences.licenceTypes.map(\.issuerCode.value)), logger: logger).register(in: &registry)
+        SupervisionService(
+            audit: library.audit, units: library.units,
+            oversight: OversightStoreFigures(store: library.oversight, units: library.units),
+            typeNames: Dictionary(library.licences.licenceTypes.map { ($0.code, $0.nameZh) }, uniquingKeysWith: { a, _ in a }),
+            thresholds: thresholds, exemptions: library.oversight,
+            issuers: Set(library.licences.licenceTypes.map(\.issuerCode.value)), logger: logger
+        ).register(in: &registry)
         // Department verification: deadlines re-armed from the store, checked once a second; the
         // Art. 10 limits run in office time on the published working-day calendar (docs/CALENDAR.md).
         let hours: OfficeHours
@@ -299,15 +325,18 @@ struct Noproofd: AsyncParsableCommand {
         }
         library.units.calendarBook.replace(hours: hours)
         let calendar = library.units.calendarBook.calendar
-        logger.info("working-day calendar", metadata: [
-            "years": "\((calendar.publishedYears ?? []).sorted().map(String.init).joined(separator: ","))",
-            "provisional": "\(calendar.provisionalYears.sorted().map(String.init).joined(separator: ","))",
-            "office_hours": "\(hours)",
-        ])
+        logger.info(
+            "working-day calendar",
+            metadata: [
+                "years": "\((calendar.publishedYears ?? []).sorted().map(String.init).joined(separator: ","))",
+                "provisional": "\(calendar.provisionalYears.sorted().map(String.init).joined(separator: ","))",
+                "office_hours": "\(hours)",
+            ])
         let notConnected = Set(library.licences.licenceTypes.filter { !$0.connected }.map(\.code))
-        let verification = VerificationService(store: library.verification, units: library.units, keyring: library.keyring,
-                                               audit: library.audit, databaseBacked: { notConnected.contains($0) },
-                                               calendar: library.units.calendarBook, logger: logger)
+        let verification = VerificationService(
+            store: library.verification, units: library.units, keyring: library.keyring,
+            audit: library.audit, databaseBacked: { notConnected.contains($0) },
+            calendar: library.units.calendarBook, logger: logger)
         let armed = try await verification.start()
         logger.info("verification deadlines re-armed", metadata: ["pending": "\(armed)"])
         verification.register(in: &registry)
@@ -322,7 +351,7 @@ struct Noproofd: AsyncParsableCommand {
                     do { try await Task.sleep(for: .seconds(30)) } catch { break }
                     do {
                         _ = try await verification.scheduler.rearm()
-                    } catch where !Task.isCancelled {
+                    } catch  where !Task.isCancelled {
                         logger.warning("verification deadlines not re-read from the shared store", metadata: ["error": "\(error)"])
                     } catch {
                         break
@@ -330,53 +359,67 @@ struct Noproofd: AsyncParsableCommand {
                 }
             }
         }
-        OversightService(store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
-                         rule: library.riskRule, library: library.licences, keyring: library.keyring, logger: logger).register(in: &registry)
+        OversightService(
+            store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
+            rule: library.riskRule, library: library.licences, keyring: library.keyring, logger: logger
+        ).register(in: &registry)
         StatsService(statistics: statistics, library: library.licences, audit: library.audit).register(in: &registry)
         AuditService(audit: library.audit, heads: library.heads, logger: logger).register(in: &registry)
-        let authenticator = UnitCredentialAuthenticator(store: library.units, acceptsDemoCredentials: demo,
-                                                        verifications: try reliability.credentialChecks(file: file))
+        let authenticator = UnitCredentialAuthenticator(
+            store: library.units, acceptsDemoCredentials: demo,
+            verifications: try reliability.credentialChecks(file: file))
         // One set of connection caps, memory quota and authentication throttle for both listeners.
         let guards = ConnectionGuards(configuration: server)
-        logger.info("connection limits", metadata: [
-            "max_connections": "\(server.maxConnections.map(String.init) ?? "none")",
-            "max_connections_per_source": "\(server.maxConnectionsPerSource.map(String.init) ?? "none")",
-            "file_descriptor_limit": "\(FileDescriptorBudget.softLimit().map(String.init) ?? "unlimited")",
-        ])
+        logger.info(
+            "connection limits",
+            metadata: [
+                "max_connections": "\(server.maxConnections.map(String.init) ?? "none")",
+                "max_connections_per_source": "\(server.maxConnectionsPerSource.map(String.init) ?? "none")",
+                "file_descriptor_limit": "\(FileDescriptorBudget.softLimit().map(String.init) ?? "unlimited")",
+            ])
         // Prometheus metrics on their own (loopback by default) port: docs/METRICS.md.
-        let metrics = try DaemonMetrics(port: metricsPort ?? file.metricsPort, host: metricsHost ?? file.metricsHost,
-                                        statistics: statistics, storage: library, gate: gate, logger: logger)
+        let metrics = try DaemonMetrics(
+            port: metricsPort ?? file.metricsPort, host: metricsHost ?? file.metricsHost,
+            statistics: statistics, storage: library, gate: gate, logger: logger)
         server.callObserver = metrics?.calls
         tlsServer?.callObserver = metrics?.calls
         // The supervision and queue web page on its own (loopback by default) port: docs/WEB.md.
         let web = try DaemonWeb(port: webPort ?? file.webPort, host: webHost ?? file.webHost, rpc: server, plainListener: plainListener, logger: logger)
         var listeners: [NoProofServer] = []
         if plainListener {
-            listeners.append(NoProofServer(configuration: server, registry: registry, authenticator: authenticator, logger: logger,
-                                           statistics: statistics, sessions: sessions, guards: guards))
+            listeners.append(
+                NoProofServer(
+                    configuration: server, registry: registry, authenticator: authenticator, logger: logger,
+                    statistics: statistics, sessions: sessions, guards: guards))
         }
         if let tlsServer {
-            listeners.append(NoProofServer(configuration: tlsServer, registry: registry, authenticator: authenticator, logger: logger,
-                                           statistics: statistics, sessions: sessions, guards: guards))
+            listeners.append(
+                NoProofServer(
+                    configuration: tlsServer, registry: registry, authenticator: authenticator, logger: logger,
+                    statistics: statistics, sessions: sessions, guards: guards))
         }
         if demo {
-            logger.info("demo mode: credentials ID:demo-secret (systems; staff sign in as demo-UNIT/STAFF-ID)", metadata: [
-                "ids": "\(DemoSetup.systemCredentialIDs.joined(separator: ","))", "data_dir": "\(dataDirectory.path)",
-            ])
+            logger.info(
+                "demo mode: credentials ID:demo-secret (systems; staff sign in as demo-UNIT/STAFF-ID)",
+                metadata: [
+                    "ids": "\(DemoSetup.systemCredentialIDs.joined(separator: ","))", "data_dir": "\(dataDirectory.path)",
+                ])
             let examples = DemoSetup.examples(licences: demoLicences ?? file.demoLicences ?? 50_000)
             let listing = dataDirectory.appendingPathComponent("demo-holders.txt")
             // Durably (folder fsynced too), like every file noproofd keeps; the crash test checks it after each power cut.
-            try? DurableFile.write(Data(examples.map { "\($0.holder.key) \($0.guaranteedTypeCode) \($0.name)" }.joined(separator: "\n")
-                .appending("\n").utf8), to: listing)
+            try? DurableFile.write(
+                Data(
+                    examples.map { "\($0.holder.key) \($0.guaranteedTypeCode) \($0.name)" }.joined(separator: "\n")
+                        .appending("\n").utf8), to: listing)
             logger.info("demo holders to try (holder id, licence type, name)", metadata: ["file": "\(listing.path)"])
         }
         // Approved lists take effect at their time: publish what is due and reload once a minute.
         application.runInBackground {
             while !Task.isCancelled {
-                do { try await Task.sleep(for: .seconds(60)) } catch { break }   // cancelled: the server is stopping
+                do { try await Task.sleep(for: .seconds(60)) } catch { break }  // cancelled: the server is stopping
                 do {
                     try await gate.refresh()
-                } catch where !Task.isCancelled {
+                } catch  where !Task.isCancelled {
                     logger.warning("item lists not refreshed", metadata: ["error": "\(error)"])
                 } catch {
                     break

@@ -12,61 +12,75 @@ struct ReliabilityOptions: ParsableArguments {
     @Option(name: .customLong("frame-timeout"), help: "Seconds a frame may take to arrive once its first byte has (default 30).")
     var frameTimeout: Int?
 
-    @Option(name: .customLong("max-pending-answer-bytes"),
-            help: "Answer bytes a connection may leave unread before it is closed (default 8388608).")
+    @Option(
+        name: .customLong("max-pending-answer-bytes"),
+        help: "Answer bytes a connection may leave unread before it is closed (default 8388608).")
     var maxPendingAnswerBytes: Int?
 
-    @Option(name: .customLong("max-calls-in-progress"),
-            help: "Calls in progress on the whole server before new ones are shed with UNAVAILABLE (default 16384; 0: no limit).")
+    @Option(
+        name: .customLong("max-calls-in-progress"),
+        help: "Calls in progress on the whole server before new ones are shed with UNAVAILABLE (default 16384; 0: no limit).")
     var maxCallsInProgress: Int?
 
-    @Option(name: .customLong("max-audit-queue-depth"),
-            help: "Lookups waiting for the audit trail before new ones are shed with UNAVAILABLE (default 1024; 0: no limit).")
+    @Option(
+        name: .customLong("max-audit-queue-depth"),
+        help: "Lookups waiting for the audit trail before new ones are shed with UNAVAILABLE (default 1024; 0: no limit).")
     var maxAuditQueueDepth: Int?
 
-    @Option(name: .customLong("max-audit-queue-age-ms"),
-            help: "Milliseconds the oldest waiting lookup may have waited before new ones are shed (default 250; 0: no limit).")
+    @Option(
+        name: .customLong("max-audit-queue-age-ms"),
+        help: "Milliseconds the oldest waiting lookup may have waited before new ones are shed (default 250; 0: no limit).")
     var maxAuditQueueAgeMillis: Int?
 
     @Flag(name: .customLong("no-overload-shedding"), help: "Never shed calls for overload (for comparison runs).")
     var noOverloadShedding = false
 
-    @Option(name: .customLong("max-connections"),
-            help: "Open connections on the whole server; past it new ones get GOAWAY RESOURCE_EXHAUSTED (default: the file-descriptor limit minus \(FileDescriptorBudget.reserve); 0: no cap).")
+    @Option(
+        name: .customLong("max-connections"),
+        help:
+            "Open connections on the whole server; past it new ones get GOAWAY RESOURCE_EXHAUSTED (default: the file-descriptor limit minus \(FileDescriptorBudget.reserve); 0: no cap)."
+    )
     var maxConnections: Int?
 
-    @Option(name: .customLong("max-connections-per-source"),
-            help: "Open connections from one IP address (default 1024; 0: no cap).")
+    @Option(
+        name: .customLong("max-connections-per-source"),
+        help: "Open connections from one IP address (default 1024; 0: no cap).")
     var maxConnectionsPerSource: Int?
 
-    @Option(name: .customLong("authentication-timeout"),
-            help: "Seconds a connection has to authenticate before GOAWAY UNAUTHENTICATED; PINGs and health checks do not extend it (default 10).")
+    @Option(
+        name: .customLong("authentication-timeout"),
+        help: "Seconds a connection has to authenticate before GOAWAY UNAUTHENTICATED; PINGs and health checks do not extend it (default 10).")
     var authenticationTimeout: Int?
 
-    @Option(name: .customLong("max-unauthenticated-frame-size"),
-            help: "Largest frame payload before the connection authenticates (default 65536).")
+    @Option(
+        name: .customLong("max-unauthenticated-frame-size"),
+        help: "Largest frame payload before the connection authenticates (default 65536).")
     var maxUnauthenticatedFrameSize: Int?
 
-    @Option(name: .customLong("memory-quota-bytes"),
-            help: "Bytes of unfinished frames and unread answers the whole server may hold; a connection past it is closed (default 268435456; 0: none).")
+    @Option(
+        name: .customLong("memory-quota-bytes"),
+        help: "Bytes of unfinished frames and unread answers the whole server may hold; a connection past it is closed (default 268435456; 0: none).")
     var memoryQuotaBytes: Int?
 
     @Option(name: .customLong("max-metadata-bytes"), help: "Call metadata bytes (keys and values) per call (default 8192).")
     var maxMetadataBytes: Int?
 
-    @Option(name: .customLong("auth-failures-before-backoff"),
-            help: "Failed authentications in a row per address and per credential id before each further attempt backs off, doubling (default 5; 0: no throttle).")
+    @Option(
+        name: .customLong("auth-failures-before-backoff"),
+        help: "Failed authentications in a row per address and per credential id before each further attempt backs off, doubling (default 5; 0: no throttle).")
     var authFailuresBeforeBackoff: Int?
 
     @Option(name: .customLong("auth-max-backoff"), help: "Longest authentication backoff in seconds (default 60).")
     var authMaxBackoff: Int?
 
-    @Option(name: .customLong("max-concurrent-credential-checks"),
-            help: "PBKDF2 checks running at once, on their own threads (default 2).")
+    @Option(
+        name: .customLong("max-concurrent-credential-checks"),
+        help: "PBKDF2 checks running at once, on their own threads (default 2).")
     var maxConcurrentCredentialChecks: Int?
 
-    @Option(name: .customLong("max-queued-credential-checks"),
-            help: "PBKDF2 checks waiting; beyond, Authenticate answers UNAVAILABLE (default 32).")
+    @Option(
+        name: .customLong("max-queued-credential-checks"),
+        help: "PBKDF2 checks waiting; beyond, Authenticate answers UNAVAILABLE (default 32).")
     var maxQueuedCredentialChecks: Int?
 
     func apply(to server: inout ServerConfiguration, file: DaemonConfiguration) throws {

@@ -52,7 +52,9 @@ case "sqlite":
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let sqlite = try SQLiteLicenceStore(directory: folder)
     store = sqlite
-    cleanup = { try? sqlite.close(); try? FileManager.default.removeItem(at: folder) }
+    cleanup = {
+        try? sqlite.close(); try? FileManager.default.removeItem(at: folder)
+    }
 case "postgres":
     guard let url = argument("--url") else { fail("--backend postgres needs --url postgres://USER@HOST:PORT/DATABASE") }
     let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -76,6 +78,8 @@ _ = try await timeReads(store, Array(ids.prefix(1_000)))
 let samples = try await timeReads(store, Array(ids.dropFirst(1_000))).sorted()
 let mean = samples.reduce(0, +) / Double(samples.count)
 print("backend \(backend): \(licenceCount) licences loaded in \(String(format: "%.1f", loadSeconds)) s; \(readCount) reads of licence(byID:)")
-print(String(format: "p50 %.1f µs, p90 %.1f µs, p99 %.1f µs, mean %.1f µs",
-             percentile(samples, 0.50), percentile(samples, 0.90), percentile(samples, 0.99), mean))
+print(
+    String(
+        format: "p50 %.1f µs, p90 %.1f µs, p99 %.1f µs, mean %.1f µs",
+        percentile(samples, 0.50), percentile(samples, 0.90), percentile(samples, 0.99), mean))
 await cleanup()

@@ -2,10 +2,11 @@
 // the C memory the codec manages: run by scripts/leak-check.sh; any leak or invalid access fails.
 import NoProofCodec
 
-let header = CallHeader(method: "/noproof.v1.Health/Check", methodID: 1, timeoutMicros: 5,
-                        metadata: ["staff": "agent-1", "purpose": "核验"], payload: [1, 2, 3])
+let header = CallHeader(
+    method: "/noproof.v1.Health/Check", methodID: 1, timeoutMicros: 5,
+    metadata: ["staff": "agent-1", "purpose": "核验"], payload: [1, 2, 3])
 let listing = ListMethodsResponse(methods: [
-    MethodInfo(path: "/a.B/C", id: 1, kind: .unary, requestType: "x", responseType: "y", requiresAuthentication: true),
+    MethodInfo(path: "/a.B/C", id: 1, kind: .unary, requestType: "x", responseType: "y", requiresAuthentication: true)
 ])
 let malformed: [[UInt8]] = [
     [0x0A, 0x05, 0x61], [0x0B], [0x22, 0x06, 0x0A, 0x01, 0x6B, 0x12, 0x01, 0xFF],

@@ -68,11 +68,13 @@ private func decodeStream(_ bytes: UnsafeRawBufferPointer, maxPayload: Int, chun
 }
 
 private let methods = MethodTable([
-    MethodDescriptor(service: "noproof.v1.Health", method: "Check", id: 1,
-                     requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
-                     requiresAuthentication: false),
-    MethodDescriptor(service: "noproof.v1.Licences", method: "Lookup", id: 2,
-                     requestType: "noproof.v1.LookupRequest", responseType: "noproof.v1.LookupResponse"),
+    MethodDescriptor(
+        service: "noproof.v1.Health", method: "Check", id: 1,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
+        requiresAuthentication: false),
+    MethodDescriptor(
+        service: "noproof.v1.Licences", method: "Lookup", id: 2,
+        requestType: "noproof.v1.LookupRequest", responseType: "noproof.v1.LookupResponse"),
 ])
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -92,8 +94,9 @@ public func fuzzFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(frame.payload.readableBytes <= maxPayload, "frame payload over maxPayload")
         rewritten.writeFrame(type: frame.type, flags: frame.flags, callID: frame.callID, payload: frame.payload)
     }
-    precondition(rewritten.readableBytesView.elementsEqual(stream.prefix(rewritten.readableBytes)),
-                 "re-encoded frames differ from the input")
+    precondition(
+        rewritten.readableBytesView.elementsEqual(stream.prefix(rewritten.readableBytes)),
+        "re-encoded frames differ from the input")
     if whole.error == nil {
         precondition(rewritten.readableBytes + whole.leftover == stream.count, "bytes lost: frames + leftover != input")
     }
@@ -128,7 +131,8 @@ public func fuzzFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             _ = machine.answersNotRead(pending: 9 << 20, limit: 8 << 20)
         case 3:
             // The preface was received: a late handshake timer must do nothing.
-            if case .none = machine.handshakeTimedOut(after: "10s", received: Preface.length) {} else {
+            if case .none = machine.handshakeTimedOut(after: "10s", received: Preface.length) {
+            } else {
                 preconditionFailure("handshake timeout after the preface acted")
             }
             fallthrough

@@ -8,9 +8,10 @@ import NoProofAuditChain
 @Suite("Audit hash chain")
 struct AuditChainTests {
     static func record(_ index: Int) -> AuditRecord {
-        AuditRecord(atMillis: 1_700_000_000_000 + Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s\(index % 5)",
-                    action: .lookup, itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234",
-                    typeCode: "JMSFZ", licenceID: "L\(index)", result: .found, proofSerial: "P-\(index)")
+        AuditRecord(
+            atMillis: 1_700_000_000_000 + Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s\(index % 5)",
+            action: .lookup, itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234",
+            typeCode: "JMSFZ", licenceID: "L\(index)", result: .found, proofSerial: "P-\(index)")
     }
 
     /// A log of `count` records written in batches of 10; returns it and its directory.
@@ -40,17 +41,20 @@ struct AuditChainTests {
 
     @Test func theEncodingMatchesTheDocumentedVectors() {
         // Computed independently (Python hashlib) from docs/AUDIT.md.
-        var first = AuditRecord(atMillis: 1_700_000_000_000, unitCode: "91110000MA01ABCD1X", credentialID: "cred-1", staff: "staff-7",
-                                action: .lookup, itemCode: "ITEM-01", caseReference: "CASE-1", holderID: "370402199001011234",
-                                typeCode: "JMSFZ", licenceID: "L-1", result: .found, proofSerial: "P-1")
+        var first = AuditRecord(
+            atMillis: 1_700_000_000_000, unitCode: "91110000MA01ABCD1X", credentialID: "cred-1", staff: "staff-7",
+            action: .lookup, itemCode: "ITEM-01", caseReference: "CASE-1", holderID: "370402199001011234",
+            typeCode: "JMSFZ", licenceID: "L-1", result: .found, proofSerial: "P-1")
         first.sequence = 1
         let h1 = AuditLog.chainHash(previous: AuditChain.genesis, record: first)
         #expect(Self.hex(h1) == "dfde4434e7f2d223db461cda99288ff64254fff6c7df28b811ffccde94d70cc9")
-        var second = AuditRecord(atMillis: -5, unitCode: "单位", credentialID: "", staff: "", action: AuditAction(rawValue: ""), itemCode: "", caseReference: "",
-                                 holderID: "", typeCode: "", result: .denied)
+        var second = AuditRecord(
+            atMillis: -5, unitCode: "单位", credentialID: "", staff: "", action: AuditAction(rawValue: ""), itemCode: "", caseReference: "",
+            holderID: "", typeCode: "", result: .denied)
         second.sequence = 2
-        #expect(Self.hex(AuditLog.chainHash(previous: h1, record: second))
-            == "1e0f4d4c82e964176ef5321b3e0b6b31be65e4baa5d8ffeb965b240d7f85a6ea")
+        #expect(
+            Self.hex(AuditLog.chainHash(previous: h1, record: second))
+                == "1e0f4d4c82e964176ef5321b3e0b6b31be65e4baa5d8ffeb965b240d7f85a6ea")
         // Length prefixes: moving a character from one field to the next changes the hash.
         var shifted = first
         shifted.unitCode = "91110000MA01ABCD1"
@@ -194,12 +198,16 @@ struct AuditChainTests {
                 #expect(try !db.columns(in: "audit").contains { $0.name == "chain_hash" })
                 for index in 0..<(AuditChain.pageSize + 30) {
                     let r = Self.record(index)
-                    try db.execute(sql: """
-                        INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
-                                           holder_id, type_code, licence_id, result, proof_serial)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [r.atMillis, r.unitCode, r.credentialID, r.staff, r.action.rawValue, r.itemCode, r.caseReference,
-                                         r.holderID, r.typeCode, r.licenceID, r.result.rawValue, r.proofSerial])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
+                                               holder_id, type_code, licence_id, result, proof_serial)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            r.atMillis, r.unitCode, r.credentialID, r.staff, r.action.rawValue, r.itemCode, r.caseReference,
+                            r.holderID, r.typeCode, r.licenceID, r.result.rawValue, r.proofSerial,
+                        ])
                 }
             }
             try queue.close()

@@ -15,16 +15,18 @@ struct AuditHolderIndexTests {
     static func record(_ index: Int) -> AuditRecord {
         // Every seventh record has no holder (a start-up record, say); the rest cycle unevenly.
         let holder = index % 7 == 6 ? "" : holders[(index * index + index / 3) % holders.count]
-        return AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s",
-                           action: actions[(index / 2) % actions.count], itemCode: "ITEM", caseReference: "CASE",
-                           holderID: holder, typeCode: "JMSFZ", result: .found)
+        return AuditRecord(
+            atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s",
+            action: actions[(index / 2) % actions.count], itemCode: "ITEM", caseReference: "CASE",
+            holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     /// The answer worked out from the records themselves.
     static func expected(_ log: AuditLog, holder: String, actions: [AuditAction], before: Int64?, limit: Int) throws -> [Int64] {
         let all = try log.records(after: 0, limit: 100_000)
-        return Array(all.filter { $0.holderID == holder && actions.contains($0.action) && $0.sequence < (before ?? .max) }
-            .map(\.sequence).reversed().prefix(limit))
+        return Array(
+            all.filter { $0.holderID == holder && actions.contains($0.action) && $0.sequence < (before ?? .max) }
+                .map(\.sequence).reversed().prefix(limit))
     }
 
     static func checkEveryQuery(_ log: AuditLog) throws {
@@ -54,14 +56,14 @@ struct AuditHolderIndexTests {
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch((0..<60).map(Self.record))
-        try Self.checkEveryQuery(log)                 // (the index may or may not have caught up yet)
+        try Self.checkEveryQuery(log)  // (the index may or may not have caught up yet)
         try log.catchUpHolderIndex()
         #expect(try log.holderIndexReach() == 60)
         _ = try log.appendBatch((60..<120).map(Self.record))
-        try Self.checkEveryQuery(log)                 // 60 indexed, the rest read from the log
+        try Self.checkEveryQuery(log)  // 60 indexed, the rest read from the log
         try log.catchUpHolderIndex()
         #expect(try log.holderIndexReach() == 120)
-        try Self.checkEveryQuery(log)                 // all indexed
+        try Self.checkEveryQuery(log)  // all indexed
         log.close()
     }
 
@@ -165,7 +167,7 @@ struct AuditHolderIndexTests {
         let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
         #expect(try queue.read { db in try db.indexes(on: "audit").contains { $0.name == "audit_by_holder" } } == false)
         let log = try AuditLog(directory: directory.url)
-        #expect(try log.holderIndexReach() == 40)    // caught up at the previous close
+        #expect(try log.holderIndexReach() == 40)  // caught up at the previous close
         try Self.checkEveryQuery(log)
         log.close()
     }

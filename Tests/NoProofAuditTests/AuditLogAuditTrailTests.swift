@@ -8,8 +8,9 @@ import NoProofAuditChain
 @Suite("AuditLog as an AuditTrail")
 struct AuditLogAuditTrailTests {
     static func record(_ index: Int, holder: String, action: AuditAction) -> AuditRecord {
-        AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
-                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
+        AuditRecord(
+            atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
+            itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     @Test func appendsAndReadsThroughTheProtocol() async throws {

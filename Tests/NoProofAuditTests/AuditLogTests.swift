@@ -8,9 +8,10 @@ import NoProofAuditChain
 @Suite("AuditLog")
 struct AuditLogTests {
     static func record(_ index: Int) -> AuditRecord {
-        AuditRecord(atMillis: Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s", action: .lookup,
-                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ",
-                    licenceID: "L\(index)", result: .found, proofSerial: "P-\(index)")
+        AuditRecord(
+            atMillis: Int64(index), unitCode: "U\(index % 3)", credentialID: "c", staff: "s", action: .lookup,
+            itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ",
+            licenceID: "L\(index)", result: .found, proofSerial: "P-\(index)")
     }
 
     /// The chain's head is kept in memory between batches; a batch that fails — before it starts
@@ -28,10 +29,11 @@ struct AuditLogTests {
             return .rollback
         }
         try other.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER refuse_case_4 BEFORE INSERT ON audit WHEN NEW.case_reference = 'CASE-4'
-                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse_case_4 BEFORE INSERT ON audit WHEN NEW.case_reference = 'CASE-4'
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """)
         }
         #expect(throws: (any Error).self) { try log.appendBatch([Self.record(3), Self.record(4)]) }
         try other.write { db in try db.execute(sql: "DROP TRIGGER refuse_case_4") }

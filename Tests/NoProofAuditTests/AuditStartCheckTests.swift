@@ -10,8 +10,9 @@ import NoProofAuditChain
 @Suite("Audit start-up check and data-folder permissions")
 struct AuditStartCheckTests {
     static func record(_ index: Int, action: AuditAction = .lookup, result: AuditResult = .notFound) -> AuditRecord {
-        AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
-                    itemCode: "ITEM", caseReference: "CASE", holderID: "H", typeCode: "JMSFZ", result: result)
+        AuditRecord(
+            atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
+            itemCode: "ITEM", caseReference: "CASE", holderID: "H", typeCode: "JMSFZ", result: result)
     }
 
     /// A folder as noproofd leaves it: a trail of `count` records, its head in audit-head, units.sqlite.

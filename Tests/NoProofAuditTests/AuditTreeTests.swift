@@ -13,8 +13,9 @@ import NoProofAuditChain
 @Suite("Audit tree, signed heads and witnesses")
 struct AuditTreeTests {
     static func record(_ index: Int, holder: String = "H") -> AuditRecord {
-        AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: .lookup,
-                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
+        AuditRecord(
+            atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: .lookup,
+            itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     struct Fixture {
@@ -64,7 +65,7 @@ struct AuditTreeTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         var total = 0
-        for batch in [1, 7, 300, 255, 1, 1, 500, 3] {   // crosses several 256-record subtrees, and a level-9 node
+        for batch in [1, 7, 300, 255, 1, 1, 500, 3] {  // crosses several 256-record subtrees, and a level-9 node
             try fixture.append(batch, from: total)
             total += batch
             #expect(try fixture.log.treeRoot(size: UInt64(total)) == Self.rootFromChain(fixture.log, size: Int64(total)), "size \(total)")
@@ -88,8 +89,10 @@ struct AuditTreeTests {
         // Consistency: each earlier tree is a prefix of the current one.
         for first in [1, 256, 300, 563, 1000] as [UInt64] where first <= head.treeSize {
             let proof = try fixture.log.consistencyProof(first: first, second: head.treeSize)
-            #expect(MerkleTree.verifyConsistency(first: first, second: head.treeSize, firstRoot: try fixture.log.treeRoot(size: first),
-                                                 secondRoot: head.root, proof: proof))
+            #expect(
+                MerkleTree.verifyConsistency(
+                    first: first, second: head.treeSize, firstRoot: try fixture.log.treeRoot(size: first),
+                    secondRoot: head.root, proof: proof))
         }
         #expect(try fixture.log.verifyTree(against: [head]).isIntact)
     }
@@ -101,7 +104,7 @@ struct AuditTreeTests {
         let first = try #require(fixture.publisher.tick())
         #expect(first.treeSize == 3)
         fixture.clock.advance(by: 1)
-        #expect(fixture.publisher.tick() == nil)          // nothing new
+        #expect(fixture.publisher.tick() == nil)  // nothing new
         try fixture.append(2, from: 3)
         fixture.clock.advance(by: 1)
         #expect(fixture.publisher.tick()?.treeSize == 5)
@@ -133,7 +136,7 @@ struct AuditTreeTests {
         defer { fixture.remove() }
         try fixture.append(40)
         try fixture.publisher.publishNow()
-        try fixture.log.deleteForTesting(after: 31)   // and the counter wound back, so the chain alone verifies
+        try fixture.log.deleteForTesting(after: 31)  // and the counter wound back, so the chain alone verifies
         #expect(try fixture.log.verifyChain().isIntact)
         let problem = try #require(try AuditWitnessCheck.problem(log: fixture.log, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("ends at record 31"))
@@ -150,7 +153,9 @@ struct AuditTreeTests {
             try db.execute(sql: "DELETE FROM audit WHERE sequence = ?", arguments: [sequence])
             try db.execute(sql: "UPDATE audit SET sequence = -(sequence - 1) WHERE sequence > ?", arguments: [sequence])
             try db.execute(sql: "UPDATE audit SET sequence = -sequence WHERE sequence < 0")
-            var previous = sequence == 1 ? AuditChain.genesis : [UInt8](try Data.fetchOne(db, sql: "SELECT chain_hash FROM audit WHERE sequence = ?", arguments: [sequence - 1])!)
+            var previous =
+                sequence == 1
+                ? AuditChain.genesis : [UInt8](try Data.fetchOne(db, sql: "SELECT chain_hash FROM audit WHERE sequence = ?", arguments: [sequence - 1])!)
             for row in try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE sequence >= ? ORDER BY sequence", arguments: [sequence]) {
                 let record = AuditLog.record(row)
                 previous = AuditLog.chainHash(previous: previous, record: record)
@@ -175,14 +180,14 @@ struct AuditTreeTests {
         let log = try AuditLog(directory: fixture.directory.url)
         defer { log.close() }
         _ = try log.appendBatch([Self.record(5000)])
-        #expect(try log.verifyChain().isIntact)      // the chain alone cannot tell
+        #expect(try log.verifyChain().isIntact)  // the chain alone cannot tell
         let problem = try #require(try AuditWitnessCheck.problem(log: log, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("another root"))
         let verification = try log.verifyTree(against: try fixture.witness.heads().heads)
         #expect(verification.lastMatchingHead?.treeSize == 600)
         let mismatch = "\(try #require(verification.firstMismatch))"
         #expect(mismatch.contains("601–900"), "\(mismatch)")
-        #expect(verification.firstSubtreeMismatch == nil)   // the tamperer rebuilt the tree too
+        #expect(verification.firstSubtreeMismatch == nil)  // the tamperer rebuilt the tree too
     }
 
     @Test func aTamperThatLeavesTheStoredTreeNamesTheRecords() throws {
@@ -217,8 +222,8 @@ struct AuditTreeTests {
         try Data(bytes).write(to: wal)
         let recovered = try AuditLog(directory: image.url)
         defer { recovered.close() }
-        #expect(try recovered.head().sequence < 150)          // SQLite dropped the damaged transaction silently
-        #expect(try recovered.verifyChain().isIntact)         // and the chain cannot tell
+        #expect(try recovered.head().sequence < 150)  // SQLite dropped the damaged transaction silently
+        #expect(try recovered.verifyChain().isIntact)  // and the chain cannot tell
         let problem = try #require(try AuditWitnessCheck.problem(log: recovered, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("records \(try recovered.head().sequence + 1)–150 are missing"), "\(problem)")
     }
@@ -237,8 +242,10 @@ struct AuditTreeTests {
         var edited = head
         edited.treeSize = 9
         try Data((edited.jsonLine + "\n").utf8).write(to: URL(fileURLWithPath: fixture.witness.path))
-        let editedProblem = try #require(try AuditWitnessCheck.problem(log: fixture.log, publicKey: fixture.key.publicKey,
-                                                                       witnesses: [FileAuditWitness(path: fixture.witness.path)]))
+        let editedProblem = try #require(
+            try AuditWitnessCheck.problem(
+                log: fixture.log, publicKey: fixture.key.publicKey,
+                witnesses: [FileAuditWitness(path: fixture.witness.path)]))
         #expect(editedProblem.contains("does not carry a valid signature"))
     }
 

@@ -9,9 +9,10 @@ import NoProofAuditChain
 @Suite("AuditVocabulary")
 struct AuditVocabularyTests {
     static func record(_ index: Int, action: AuditAction, result: AuditResult) -> AuditRecord {
-        AuditRecord(atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
-                    itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ",
-                    licenceID: "L\(index)", result: result, proofSerial: "P-\(index)")
+        AuditRecord(
+            atMillis: 1_793_462_400_000 + Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: action,
+            itemCode: "ITEM", caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ",
+            licenceID: "L\(index)", result: result, proofSerial: "P-\(index)")
     }
 
     @Test func everyActionConstantHasItsOwnText() {
@@ -33,8 +34,9 @@ struct AuditVocabularyTests {
         #expect(AuditResult.amended(version: 3).rawValue == "amended v3")
         #expect(AuditResult.issued(status: "valid").rawValue == "issued valid")
         #expect(AuditResult.issued(kind: "citizen-portal").rawValue == "issued citizen-portal")
-        #expect(AuditResult.imported(inserted: 2, updated: 1, unchanged: 0, rejected: 4).rawValue
-            == "imported inserted=2 updated=1 unchanged=0 rejected=4")
+        #expect(
+            AuditResult.imported(inserted: 2, updated: 1, unchanged: 0, rejected: 4).rawValue
+                == "imported inserted=2 updated=1 unchanged=0 rejected=4")
         #expect(AuditResult.listed(count: 7).rawValue == "listed 7")
         #expect(AuditResult.calendar(version: 2, provisional: true).rawValue == "v2 provisional")
         #expect(AuditResult.calendar(version: 2, provisional: false).rawValue == "v2")

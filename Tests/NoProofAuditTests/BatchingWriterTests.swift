@@ -14,10 +14,12 @@ struct BatchingWriterTests {
 
     @Test func aSingleArrivalIsWrittenAtOnceAlone() async throws {
         let batches = Batches()
-        let writer = BatchingWriter<Int, Int>(label: "test", maxBatch: 100, write: .blocking { batch in
-            batches.add(batch)
-            return batch.map { $0 * 10 }
-        })
+        let writer = BatchingWriter<Int, Int>(
+            label: "test", maxBatch: 100,
+            write: .blocking { batch in
+                batches.add(batch)
+                return batch.map { $0 * 10 }
+            })
         #expect(try await writer.write(7) == 70)
         #expect(try await writer.write(8) == 80)
         #expect(batches.all == [[7], [8]])
@@ -26,10 +28,12 @@ struct BatchingWriterTests {
     @Test func itemsQueuedDuringAWriteFormTheNextBatchInOrderUpToMaxBatch() async throws {
         let batches = Batches()
         let queue = DispatchQueue(label: "test.writer")
-        let writer = BatchingWriter<Int, Int>(label: "test", maxBatch: 4, queue: queue, write: .blocking { batch in
-            batches.add(batch)
-            return batch
-        })
+        let writer = BatchingWriter<Int, Int>(
+            label: "test", maxBatch: 4, queue: queue,
+            write: .blocking { batch in
+                batches.add(batch)
+                return batch
+            })
         // Hold the writer's queue: the first item's batch waits behind the block, and so do the rest.
         queue.suspend()
         let results = Mutex<[Int]>([])
@@ -51,10 +55,12 @@ struct BatchingWriterTests {
 
     @Test func aFailedBatchFailsOnlyItsOwnItems() async throws {
         struct Refused: Error {}
-        let writer = BatchingWriter<Int, Int>(label: "test", maxBatch: 10, write: .blocking { batch in
-            if batch.contains(13) { throw Refused() }
-            return batch
-        })
+        let writer = BatchingWriter<Int, Int>(
+            label: "test", maxBatch: 10,
+            write: .blocking { batch in
+                if batch.contains(13) { throw Refused() }
+                return batch
+            })
         await #expect(throws: Refused.self) { try await writer.write(13) }
         #expect(try await writer.write(14) == 14)
     }
@@ -68,10 +74,12 @@ struct BatchingWriterTests {
     @Test func closeWaitsForEveryQueuedItemAndRefusesLaterOnes() async throws {
         let batches = Batches()
         let queue = DispatchQueue(label: "test.writer")
-        let writer = BatchingWriter<Int, Void>(label: "the test writer", maxBatch: 2, queue: queue, write: .blocking { batch in
-            batches.add(batch)
-            return batch.map { _ in () }
-        })
+        let writer = BatchingWriter<Int, Void>(
+            label: "the test writer", maxBatch: 2, queue: queue,
+            write: .blocking { batch in
+                batches.add(batch)
+                return batch.map { _ in () }
+            })
         queue.suspend()
         for item in 1...5 { writer.enqueue(item) { _ in } }
         let closed = Task { await writer.close() }
@@ -91,12 +99,16 @@ struct BatchingWriterTests {
 
     @Test func anAsyncWriteRunsOneBatchAtATime() async throws {
         let inFlight = Mutex((now: 0, most: 0))
-        let writer = BatchingWriter<Int, Int>(label: "test", maxBatch: 3, write: .async { batch in
-            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            try await Task.sleep(for: .milliseconds(2))
-            inFlight.withLock { $0.now -= 1 }
-            return batch.map { $0 + 1 }
-        })
+        let writer = BatchingWriter<Int, Int>(
+            label: "test", maxBatch: 3,
+            write: .async { batch in
+                inFlight.withLock {
+                    $0.now += 1; $0.most = max($0.most, $0.now)
+                }
+                try await Task.sleep(for: .milliseconds(2))
+                inFlight.withLock { $0.now -= 1 }
+                return batch.map { $0 + 1 }
+            })
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for item in 0..<20 { group.addTask { try await writer.write(item) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -112,8 +124,9 @@ struct BatchingWriterTests {
         delivery.setSpecific(key: key, value: "delivery")
         let clock = Mutex(ContinuousClock.now)
         let start = clock.withLock { $0 }
-        let writer = BatchingWriter<Int, Int>(label: "test", maxBatch: 10, queue: queue, delivery: delivery,
-                                              now: { clock.withLock { $0 } }, write: .blocking { $0 })
+        let writer = BatchingWriter<Int, Int>(
+            label: "test", maxBatch: 10, queue: queue, delivery: delivery,
+            now: { clock.withLock { $0 } }, write: .blocking { $0 })
         queue.suspend()
         let onDelivery = Mutex(false)
         let done = DispatchSemaphore(value: 0)

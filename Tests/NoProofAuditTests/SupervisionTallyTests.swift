@@ -12,14 +12,17 @@ struct SupervisionTallyTests {
     static let hour = Int64(3_600_000)
     static let day = 24 * hour
 
-    static func record(_ unit: String, _ action: AuditAction, _ result: AuditResult, at millis: Int64, counterpart: String = "",
-                       holder: String = "370402199001011234") -> AuditRecord {
-        AuditRecord(atMillis: millis, unitCode: unit, credentialID: "c", staff: "s", action: action, itemCode: "ITEM",
-                    caseReference: "CASE", holderID: holder, typeCode: "JMSFZ", result: result, counterpartUnit: counterpart)
+    static func record(
+        _ unit: String, _ action: AuditAction, _ result: AuditResult, at millis: Int64, counterpart: String = "",
+        holder: String = "370402199001011234"
+    ) -> AuditRecord {
+        AuditRecord(
+            atMillis: millis, unitCode: unit, credentialID: "c", staff: "s", action: action, itemCode: "ITEM",
+            caseReference: "CASE", holderID: holder, typeCode: "JMSFZ", result: result, counterpartUnit: counterpart)
     }
 
     @Test func daysAreCivilDaysInChinaStandardTime() {
-        #expect(SupervisionTally.day(ofMillis: Self.november1) == 20_758)      // 2026-11-01 is day 20758 since 1970-01-01
+        #expect(SupervisionTally.day(ofMillis: Self.november1) == 20_758)  // 2026-11-01 is day 20758 since 1970-01-01
         #expect(SupervisionTally.day(ofMillis: Self.november1 - 1) == 20_757)  // 23:59:59.999 on 31 October (CST)
         #expect(SupervisionTally.day(ofMillis: Self.november1 + 24 * Self.hour - 1) == 20_758)  // 2026-11-01 15:59:59.999 UTC: still 1 November in CST
         #expect(SupervisionTally.day(ofMillis: 0) == 0)
@@ -32,15 +35,15 @@ struct SupervisionTallyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
-        let start = Self.november1, end = Self.november1 + 30 * Self.day   // 1 December 00:00 CST
+        let start = Self.november1, end = Self.november1 + 30 * Self.day  // 1 December 00:00 CST
         let history: [AuditRecord] = [
-            Self.record("W", .lookup, .found, at: start - 1),                          // 31 October: outside
-            Self.record("W", .lookup, .found, at: start),                              // first instant: inside
+            Self.record("W", .lookup, .found, at: start - 1),  // 31 October: outside
+            Self.record("W", .lookup, .found, at: start),  // first instant: inside
             Self.record("W", .lookup, .found, at: start + 5 * Self.day),
             Self.record("W", .lookup, .denied, at: start + 5 * Self.day + Self.hour),
             Self.record("W", .getLicence, .found, at: start + 6 * Self.day),
-            Self.record("W", .lookup, .found, at: end - 1),                            // last instant: inside
-            Self.record("W", .lookup, .found, at: end),                                // 1 December: outside
+            Self.record("W", .lookup, .found, at: end - 1),  // last instant: inside
+            Self.record("W", .lookup, .found, at: end),  // 1 December: outside
             Self.record("B", .lookup, .rateLimited, at: start + Self.day),
             Self.record("C", .verificationFile, .filed, at: start + 2 * Self.day, counterpart: "U"),
             Self.record("C", .verificationFile, .filed, at: start + 3 * Self.day, counterpart: "U"),
@@ -68,12 +71,14 @@ struct SupervisionTallyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url, maxBatch: 13)
-        let units = ["U1", "U2", "U3"], actions: [AuditAction] = [.lookup, .checkLicence, .listSubmit], results: [AuditResult] = [.found, .denied, .notFound, .match]
+        let units = ["U1", "U2", "U3"], actions: [AuditAction] = [.lookup, .checkLicence, .listSubmit],
+            results: [AuditResult] = [.found, .denied, .notFound, .match]
         let counterpartCount = (0..<600).filter { $0 % 10 == 0 }.count
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<600 {
-                let record = Self.record(units[index % 3], actions[index % 3 == 0 ? index % 2 : 2 - index % 2], results[index % 4],
-                                         at: Self.november1 + Int64(index) * 37 * 60_000, counterpart: index % 10 == 0 ? "U9" : "")
+                let record = Self.record(
+                    units[index % 3], actions[index % 3 == 0 ? index % 2 : 2 - index % 2], results[index % 4],
+                    at: Self.november1 + Int64(index) * 37 * 60_000, counterpart: index % 10 == 0 ? "U9" : "")
                 group.addTask { _ = try await log.append(record) }
             }
             try await group.waitForAll()
@@ -82,14 +87,20 @@ struct SupervisionTallyTests {
         let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
         defer { try? queue.close() }
         try await queue.read { db in
-            let fromRecords = try Row.fetchAll(db, sql: """
-                SELECT (at_millis + 28800000) / 86400000 AS day, unit_code, action || '|' || result AS metric, COUNT(*) AS n
-                FROM audit GROUP BY day, unit_code, metric ORDER BY day, unit_code, metric
-                """).map { "\($0["day"] as Int) \($0["unit_code"] as String) \($0["metric"] as String) \($0["n"] as Int)" }
-            let counters = try Row.fetchAll(db, sql: """
-                SELECT day, unit_code, metric, count FROM supervision_tally WHERE metric NOT LIKE '%|counterpart'
-                ORDER BY day, unit_code, metric
-                """).map { "\($0["day"] as Int) \($0["unit_code"] as String) \($0["metric"] as String) \($0["count"] as Int)" }
+            let fromRecords = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT (at_millis + 28800000) / 86400000 AS day, unit_code, action || '|' || result AS metric, COUNT(*) AS n
+                    FROM audit GROUP BY day, unit_code, metric ORDER BY day, unit_code, metric
+                    """
+            ).map { "\($0["day"] as Int) \($0["unit_code"] as String) \($0["metric"] as String) \($0["n"] as Int)" }
+            let counters = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT day, unit_code, metric, count FROM supervision_tally WHERE metric NOT LIKE '%|counterpart'
+                    ORDER BY day, unit_code, metric
+                    """
+            ).map { "\($0["day"] as Int) \($0["unit_code"] as String) \($0["metric"] as String) \($0["count"] as Int)" }
             #expect(!fromRecords.isEmpty)
             #expect(counters == fromRecords)
             #expect(try Int.fetchOne(db, sql: "SELECT SUM(count) FROM supervision_tally WHERE unit_code = 'U9'") == counterpartCount)
@@ -108,14 +119,19 @@ struct SupervisionTallyTests {
             try AuditLog.migrator.migrate(queue, upTo: "v1: audit records")
             try queue.write { db in
                 for index in 0..<(AuditChain.pageSize + 10) {
-                    let r = Self.record(index % 2 == 0 ? "A" : "B", .lookup, index % 3 == 0 ? .denied : .found,
-                                        at: Self.november1 + Int64(index % 4) * Self.day)
-                    try db.execute(sql: """
-                        INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
-                                           holder_id, type_code, licence_id, result, proof_serial)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [r.atMillis, r.unitCode, r.credentialID, r.staff, r.action.rawValue, r.itemCode, r.caseReference,
-                                         r.holderID, r.typeCode, r.licenceID, r.result.rawValue, r.proofSerial])
+                    let r = Self.record(
+                        index % 2 == 0 ? "A" : "B", .lookup, index % 3 == 0 ? .denied : .found,
+                        at: Self.november1 + Int64(index % 4) * Self.day)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO audit (at_millis, unit_code, credential_id, staff, action, item_code, case_reference,
+                                               holder_id, type_code, licence_id, result, proof_serial)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            r.atMillis, r.unitCode, r.credentialID, r.staff, r.action.rawValue, r.itemCode, r.caseReference,
+                            r.holderID, r.typeCode, r.licenceID, r.result.rawValue, r.proofSerial,
+                        ])
                 }
             }
             try queue.close()

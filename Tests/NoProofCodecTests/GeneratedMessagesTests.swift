@@ -10,10 +10,12 @@ struct GeneratedMessagesTests {
             issueDate: "2020-01-01", validFrom: "2020-01-01", validTo: "", status: "valid", version: 3,
             fields: [LicenceField(key: "address", value: "薛城区"), LicenceField(key: "relation", value: "户主")]
         )
-        let body = ProofBody(proofSerial: "P1", sealKind: "data-sharing", licence: licence,
-                             purpose: Purpose(itemCode: "ITEM-1", caseReference: "C-9"), extractedAtMillis: -5)
-        let sealed = SealedProof(body: ProtoCodec.encode(body), keyID: "k1", signature: [1, 2, 3], leafIndex: 2, batchSize: 4,
-                                 path: [[0xAA], [], [0x00, 0xFF]])
+        let body = ProofBody(
+            proofSerial: "P1", sealKind: "data-sharing", licence: licence,
+            purpose: Purpose(itemCode: "ITEM-1", caseReference: "C-9"), extractedAtMillis: -5)
+        let sealed = SealedProof(
+            body: ProtoCodec.encode(body), keyID: "k1", signature: [1, 2, 3], leafIndex: 2, batchSize: 4,
+            path: [[0xAA], [], [0x00, 0xFF]])
         let decoded = try ProtoCodec.decode(SealedProof.self, from: ProtoCodec.encode(sealed))
         #expect(decoded == sealed)
         #expect(try ProtoCodec.decode(ProofBody.self, from: decoded.body) == body)

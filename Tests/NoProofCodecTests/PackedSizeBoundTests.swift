@@ -9,25 +9,35 @@ struct PackedSizeBoundTests {
     /// Values at the edges of every scalar kind and of the varint length prefixes.
     @Test func theBoundCoversEveryKindOfField() {
         let long = String(repeating: "枣", count: 6_000)  // 18,000 UTF-8 bytes: a 3-byte length prefix
-        let fields = [LicenceField(key: "", value: ""), LicenceField(key: "k", value: String(repeating: "v", count: 127)),
-                      LicenceField(key: String(repeating: "x", count: 128), value: long)]
+        let fields = [
+            LicenceField(key: "", value: ""), LicenceField(key: "k", value: String(repeating: "v", count: 127)),
+            LicenceField(key: String(repeating: "x", count: 128), value: long),
+        ]
         check(Licence(licenceID: long, typeCode: "T", version: UInt32.max, fields: fields))
         check(ProofBody(proofSerial: "S", licence: Licence(), purpose: Purpose(), extractedAtMillis: Int64.min))
         check(ProofBody(extractedAtMillis: -1))
-        check(SealedProof(body: [UInt8](repeating: 7, count: 300), keyID: "k", signature: [], leafIndex: UInt32.max,
-                          batchSize: 1, path: [[], [1], [UInt8](repeating: 2, count: 200), []]))
+        check(
+            SealedProof(
+                body: [UInt8](repeating: 7, count: 300), keyID: "k", signature: [], leafIndex: UInt32.max,
+                batchSize: 1, path: [[], [1], [UInt8](repeating: 2, count: 200), []]))
         check(LicenceType(code: "C", holderKinds: ["", "person", "", String(repeating: "o", count: 200)], connected: true))
-        check(CallHeader(method: "m", methodID: UInt32.max, timeoutMicros: UInt64.max,
-                         metadata: ["": "", "k": String(repeating: "v", count: 20_000)], payload: [0]))
-        check(ServerSettings(protocolVersion: UInt32.max, maxFrameSize: UInt32.max, maxConcurrentCalls: UInt32.max,
-                             idleTimeoutMillis: UInt32.max, serverName: "n", authenticationRequired: true))
+        check(
+            CallHeader(
+                method: "m", methodID: UInt32.max, timeoutMicros: UInt64.max,
+                metadata: ["": "", "k": String(repeating: "v", count: 20_000)], payload: [0]))
+        check(
+            ServerSettings(
+                protocolVersion: UInt32.max, maxFrameSize: UInt32.max, maxConcurrentCalls: UInt32.max,
+                idleTimeoutMillis: UInt32.max, serverName: "n", authenticationRequired: true))
         check(AuthenticateResponse(unitCode: "u", unitName: "n", expiresAt: Int64.min))
         check(HealthCheckResponse(status: .notServing, serverName: "s", serverVersion: "v", uptimeSeconds: UInt64.max))
-        check(ListMethodsResponse(methods: [
-            MethodInfo(path: "/a", id: UInt32.max, kind: .serverStreaming, requestType: "q", responseType: "r",
-                       requiresAuthentication: true, requiredRole: "x", summary: "s"),
-            MethodInfo(path: "", id: 0, kind: .unary, requestType: "", responseType: "", requiresAuthentication: false),
-        ]))
+        check(
+            ListMethodsResponse(methods: [
+                MethodInfo(
+                    path: "/a", id: UInt32.max, kind: .serverStreaming, requestType: "q", responseType: "r",
+                    requiresAuthentication: true, requiredRole: "x", summary: "s"),
+                MethodInfo(path: "", id: 0, kind: .unary, requestType: "", responseType: "", requiresAuthentication: false),
+            ]))
         check(LookupResponse(proof: SealedProof()))
         check(LookupRequest())
         check(ListMethodsRequest())
@@ -44,19 +54,25 @@ struct PackedSizeBoundTests {
         func bytes() -> [UInt8] { (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
         for _ in 0..<500 {
             let fields = (0..<Int(random.next() % 20)).map { _ in LicenceField(key: text(), value: text()) }
-            let licence = Licence(licenceID: text(), typeCode: text(), holderID: text(), holderName: text(),
-                                  version: UInt32(truncatingIfNeeded: random.next()), fields: fields)
-            check(ProofBody(proofSerial: text(), licence: licence, purpose: Purpose(itemCode: text(), caseReference: text()),
-                            extractedAtMillis: Int64(bitPattern: random.next()), staff: text()))
-            check(SealedProof(body: bytes(), keyID: text(), signature: bytes(), leafIndex: UInt32(truncatingIfNeeded: random.next()),
-                              batchSize: UInt32(truncatingIfNeeded: random.next()), path: (0..<Int(random.next() % 10)).map { _ in bytes() }))
+            let licence = Licence(
+                licenceID: text(), typeCode: text(), holderID: text(), holderName: text(),
+                version: UInt32(truncatingIfNeeded: random.next()), fields: fields)
+            check(
+                ProofBody(
+                    proofSerial: text(), licence: licence, purpose: Purpose(itemCode: text(), caseReference: text()),
+                    extractedAtMillis: Int64(bitPattern: random.next()), staff: text()))
+            check(
+                SealedProof(
+                    body: bytes(), keyID: text(), signature: bytes(), leafIndex: UInt32(truncatingIfNeeded: random.next()),
+                    batchSize: UInt32(truncatingIfNeeded: random.next()), path: (0..<Int(random.next() % 10)).map { _ in bytes() }))
         }
     }
 
     private func check<M: ProtoMessage & Equatable>(_ message: M, sourceLocation: SourceLocation = #_sourceLocation) {
         let sizes = ProtoCodec.sizes(of: message)
-        #expect(sizes.bound >= sizes.exact, "\(M.protoName): bound \(sizes.bound) < packed size \(sizes.exact)",
-                sourceLocation: sourceLocation)
+        #expect(
+            sizes.bound >= sizes.exact, "\(M.protoName): bound \(sizes.bound) < packed size \(sizes.exact)",
+            sourceLocation: sourceLocation)
         let bytes = ProtoCodec.encode(message)
         #expect(bytes.count == sizes.exact, sourceLocation: sourceLocation)
         #expect((try? ProtoCodec.decode(M.self, from: bytes)) == message, sourceLocation: sourceLocation)

@@ -24,14 +24,16 @@ struct ProtoCodecTests {
         #expect(try ProtoCodec.decode(CallStatus.self, from: ProtoCodec.encode(status)) == status)
         let goAway = GoAway(lastCallID: UInt32.max, code: 14, message: "bye")
         #expect(try ProtoCodec.decode(GoAway.self, from: ProtoCodec.encode(goAway)) == goAway)
-        let settings = ServerSettings(protocolVersion: 1, maxFrameSize: 4096, maxConcurrentCalls: 10,
-                                      idleTimeoutMillis: 300_000, serverName: "n", authenticationRequired: true)
+        let settings = ServerSettings(
+            protocolVersion: 1, maxFrameSize: 4096, maxConcurrentCalls: 10,
+            idleTimeoutMillis: 300_000, serverName: "n", authenticationRequired: true)
         #expect(try ProtoCodec.decode(ServerSettings.self, from: ProtoCodec.encode(settings)) == settings)
         let health = HealthCheckResponse(status: .notServing, serverName: "s", serverVersion: "1", uptimeSeconds: 9)
         #expect(try ProtoCodec.decode(HealthCheckResponse.self, from: ProtoCodec.encode(health)) == health)
         let listing = ListMethodsResponse(methods: [
-            MethodInfo(path: "/a.B/C", id: 1, kind: .serverStreaming, requestType: "a.Req", responseType: "a.Res",
-                       requiresAuthentication: true, requiredRole: "agent", summary: "s"),
+            MethodInfo(
+                path: "/a.B/C", id: 1, kind: .serverStreaming, requestType: "a.Req", responseType: "a.Res",
+                requiresAuthentication: true, requiredRole: "agent", summary: "s"),
             MethodInfo(path: "/a.B/D", id: 2, kind: .unary, requestType: "", responseType: "", requiresAuthentication: false),
         ])
         #expect(try ProtoCodec.decode(ListMethodsResponse.self, from: ProtoCodec.encode(listing)) == listing)
@@ -71,13 +73,13 @@ struct ProtoCodecTests {
     }
 
     @Test(arguments: [
-        [0xFF] as [UInt8],                 // never valid
-        [0xC0, 0x80],                      // overlong NUL
-        [0xE0, 0x80, 0x80],                // overlong
-        [0xED, 0xA0, 0x80],                // UTF-16 surrogate
-        [0xF4, 0x90, 0x80, 0x80],          // above U+10FFFF
-        [0xE4, 0xB8],                      // truncated sequence
-        [0x61, 0x80],                      // stray continuation byte
+        [0xFF] as [UInt8],  // never valid
+        [0xC0, 0x80],  // overlong NUL
+        [0xE0, 0x80, 0x80],  // overlong
+        [0xED, 0xA0, 0x80],  // UTF-16 surrogate
+        [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+        [0xE4, 0xB8],  // truncated sequence
+        [0x61, 0x80],  // stray continuation byte
     ])
     func invalidUTF8IsRefusedWithTheFieldName(bad: [UInt8]) {
         let bytes: [UInt8] = [0x0A, UInt8(bad.count)] + bad

@@ -4,12 +4,17 @@ import Testing
 /// The field walk that `CallFrame` and the import row count use instead of decoding.
 @Suite struct ProtoWireTests {
     /// field 1 varint 150; field 2 "hi"; field 3 fixed32; field 4 fixed64; field 5 "abc".
-    static let message: [UInt8] = [0x08, 0x96, 0x01, 0x12, 0x02, 0x68, 0x69, 0x1D, 1, 2, 3, 4,
-                                   0x21, 1, 2, 3, 4, 5, 6, 7, 8, 0x2A, 0x03, 0x61, 0x62, 0x63]
+    static let message: [UInt8] = [
+        0x08, 0x96, 0x01, 0x12, 0x02, 0x68, 0x69, 0x1D, 1, 2, 3, 4,
+        0x21, 1, 2, 3, 4, 5, 6, 7, 8, 0x2A, 0x03, 0x61, 0x62, 0x63,
+    ]
 
     @Test func everyTopLevelFieldWithWhereItsValueLies() {
         var seen: [(UInt64, UInt64, Int, Range<Int>)] = []
-        #expect(ProtoWire.walk(Self.message) { seen.append(($0.number, $0.wireType, $0.start, $0.value)); return true })
+        #expect(
+            ProtoWire.walk(Self.message) {
+                seen.append(($0.number, $0.wireType, $0.start, $0.value)); return true
+            })
         #expect(seen.map(\.0) == [1, 2, 3, 4, 5])
         #expect(seen.map(\.1) == [0, 2, 5, 1, 2])
         #expect(seen.map(\.2) == [0, 3, 7, 12, 21])
@@ -25,7 +30,10 @@ import Testing
         #expect(!ProtoWire.walk([0x0B]) { _ in true }, "a group")
         #expect(!ProtoWire.walk([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]) { _ in true }, "a tag beyond 32 bits")
         var visited = 0
-        #expect(!ProtoWire.walk(Self.message) { _ in visited += 1; return visited < 2 })
+        #expect(
+            !ProtoWire.walk(Self.message) { _ in
+                visited += 1; return visited < 2
+            })
         #expect(visited == 2)
     }
 }

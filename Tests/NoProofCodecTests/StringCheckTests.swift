@@ -11,8 +11,8 @@ struct StringCheckTests {
 
     @Test(arguments: [
         [0x00, 0x61, 0x62] as [UInt8],  // first byte
-        [0x61, 0x62, 0x00],             // last byte
-        [0x00],                         // the whole string
+        [0x61, 0x62, 0x00],  // last byte
+        [0x00],  // the whole string
         [0x61, 0x00, 0x00, 0x62],
     ])
     func aNULAnywhereIsRefused(bad: [UInt8]) {
@@ -83,9 +83,10 @@ struct StringCheckTests {
     /// Every string of a message is read, so every bad one is found: here in each field of a
     /// generated message in turn.
     @Test func everyStringFieldOfALicenceIsChecked() {
-        let good = Licence(licenceID: "a", typeCode: "b", holderID: "c", holderName: "d", issuerCode: "e", issuerName: "f",
-                           issueDate: "g", validFrom: "h", validTo: "i", status: "j", version: 1,
-                           fields: [LicenceField(key: "k", value: "l")])
+        let good = Licence(
+            licenceID: "a", typeCode: "b", holderID: "c", holderName: "d", issuerCode: "e", issuerName: "f",
+            issueDate: "g", validFrom: "h", validTo: "i", status: "j", version: 1,
+            fields: [LicenceField(key: "k", value: "l")])
         let encoded = ProtoCodec.encode(good)
         for letter in UInt8(ascii: "a")...UInt8(ascii: "l") {
             var bytes = encoded

@@ -28,8 +28,11 @@ import Testing
         #expect(throws: ValidationError(field: "holder_id", reason: "check digit is 1, expected X")) {
             try Holder.parse("110105194912310021")
         }
-        #expect(throws: ValidationError(field: "applicant_id",
-                                        reason: "holder must be an 18-character resident ID or unified social credit code, got 5 characters")) {
+        #expect(
+            throws: ValidationError(
+                field: "applicant_id",
+                reason: "holder must be an 18-character resident ID or unified social credit code, got 5 characters")
+        ) {
             try Holder.parse("12345", field: "applicant_id")
         }
         #expect(throws: ValidationError(field: "holder_id", reason: "check character is 4, expected 3")) {

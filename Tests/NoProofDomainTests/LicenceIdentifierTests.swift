@@ -33,15 +33,21 @@ import Testing
 
     @Test func reportsWhichPartIsWrong() {
         let cases: [(String, String)] = [
-            ("1.2.156.3005.2.HJDJ.91350100M000100Y43.SN0001.001",
-             "expected 10 dot-separated parts 1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>, got 9"),
+            (
+                "1.2.156.3005.2.HJDJ.91350100M000100Y43.SN0001.001",
+                "expected 10 dot-separated parts 1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>, got 9"
+            ),
             ("1.2.156.3005.3.HJDJ.91350100M000100Y43.SN0001.001.2", "must start with the e-licence OID 1.2.156.3005.2, got 1.2.156.3005.3"),
-            ("1.2.156.3005.2.hjdj.91350100M000100Y43.SN0001.001.2",
-             "type code \"hjdj\" may contain only digits and uppercase letters A-Z, found \"h\""),
+            (
+                "1.2.156.3005.2.hjdj.91350100M000100Y43.SN0001.001.2",
+                "type code \"hjdj\" may contain only digits and uppercase letters A-Z, found \"h\""
+            ),
             ("1.2.156.3005.2..91350100M000100Y43.SN0001.001.2", "type code is empty"),
             ("1.2.156.3005.2.HJDJ.91350100M000100Y44.SN0001.001.2", "issuer code: check character is 4, expected 3"),
-            ("1.2.156.3005.2.HJDJ.91350100M000100Y43.SN-0001.001.2",
-             "serial \"SN-0001\" may contain only digits and uppercase letters A-Z, found \"-\""),
+            (
+                "1.2.156.3005.2.HJDJ.91350100M000100Y43.SN-0001.001.2",
+                "serial \"SN-0001\" may contain only digits and uppercase letters A-Z, found \"-\""
+            ),
             ("1.2.156.3005.2.HJDJ.91350100M000100Y43.\(String(repeating: "1", count: 33)).001.2", "serial must be at most 32 characters, got 33"),
             ("1.2.156.3005.2.HJDJ.91350100M000100Y43.SN0001.1.2", "version must be three digits 001-999, got \"1\""),
             ("1.2.156.3005.2.HJDJ.91350100M000100Y43.SN0001.000.2", "version must be three digits 001-999, got \"000\""),

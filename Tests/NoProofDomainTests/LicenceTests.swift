@@ -6,9 +6,10 @@ import Testing
     static func sample(validTo: CivilDate? = CivilDate(year: 2030, month: 1, day: 1), status: LicenceStatus = .valid) throws -> Licence {
         let type = LicenceTypeCatalogue.type(code: "JHZ")!
         let id = try LicenceIdentifier.make(typeCode: "JHZ", issuer: type.issuerCode, serial: "2020000001", version: 1)
-        return Licence(id: id, holder: try Holder.parse("37040219850312123X"), holderName: "张伟", issuerName: type.issuerName,
-                       issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
-                       validTo: validTo, status: status, fields: ["spouse_name": "李娜", "certificate_number": "J370402-2020-000123"])
+        return Licence(
+            id: id, holder: try Holder.parse("37040219850312123X"), holderName: "张伟", issuerName: type.issuerName,
+            issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
+            validTo: validTo, status: status, fields: ["spouse_name": "李娜", "certificate_number": "J370402-2020-000123"])
     }
 
     @Test func effectiveStatusReportsExpiry() throws {

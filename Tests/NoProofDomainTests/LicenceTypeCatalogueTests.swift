@@ -18,8 +18,10 @@ import Testing
 
     @Test func containsTheRequiredKinds() {
         let names = Set(LicenceTypeCatalogue.starter.map(\.nameZh))
-        for name in ["户口簿", "居民身份证", "结婚证", "离婚证", "出生医学证明", "不动产权证书", "营业执照",
-                     "社会保险缴费记录", "学位证书", "残疾人证", "最低生活保障证"] {
+        for name in [
+            "户口簿", "居民身份证", "结婚证", "离婚证", "出生医学证明", "不动产权证书", "营业执照",
+            "社会保险缴费记录", "学位证书", "残疾人证", "最低生活保障证",
+        ] {
             #expect(names.contains(name), "\(name)")
         }
     }

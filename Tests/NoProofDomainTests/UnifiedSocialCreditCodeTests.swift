@@ -4,8 +4,10 @@ import Testing
 @Suite struct UnifiedSocialCreditCodeTests {
     /// `91350100M000100Y43` is the example used in GB 32100 explanations; the others were
     /// computed with an independent Python implementation of the check.
-    static let valid = ["91350100M000100Y43", "11370400004315203J", "113704020043171504", "12370400MB1234567B",
-                        "12370000495570452X", "11370400MB0F00012L", "11370402MB0F00030D"]
+    static let valid = [
+        "91350100M000100Y43", "11370400004315203J", "113704020043171504", "12370400MB1234567B",
+        "12370000495570452X", "11370400MB0F00012L", "11370402MB0F00030D",
+    ]
 
     @Test(arguments: valid)
     func acceptsValidCodes(_ text: String) throws {
@@ -73,16 +75,25 @@ import Testing
         #expect(throws: ValidationError(field: "issuer_code", reason: "unified social credit code must be 18 characters, got 17")) {
             try UnifiedSocialCreditCode.parse("91350100M000100Y4", field: "issuer_code")
         }
-        #expect(throws: ValidationError(field: "issuer_code",
-                                        reason: "unified social credit code character 9 \"I\" is not in the code alphabet 0-9A-Y without I, O, S, V")) {
+        #expect(
+            throws: ValidationError(
+                field: "issuer_code",
+                reason: "unified social credit code character 9 \"I\" is not in the code alphabet 0-9A-Y without I, O, S, V")
+        ) {
             try UnifiedSocialCreditCode.parse("91350100I000100Y43", field: "issuer_code")
         }
-        #expect(throws: ValidationError(field: "issuer_code",
-                                        reason: "unified social credit code registration-authority code (character 1) \"Z\" is not in the code alphabet 0-9A-Y without I, O, S, V")) {
+        #expect(
+            throws: ValidationError(
+                field: "issuer_code",
+                reason: "unified social credit code registration-authority code (character 1) \"Z\" is not in the code alphabet 0-9A-Y without I, O, S, V")
+        ) {
             try UnifiedSocialCreditCode.parse("Z1350100M000100Y43", field: "issuer_code")
         }
-        #expect(throws: ValidationError(field: "issuer_code",
-                                        reason: "unified social credit code organisation-kind code (character 2) \"O\" is not in the code alphabet 0-9A-Y without I, O, S, V")) {
+        #expect(
+            throws: ValidationError(
+                field: "issuer_code",
+                reason: "unified social credit code organisation-kind code (character 2) \"O\" is not in the code alphabet 0-9A-Y without I, O, S, V")
+        ) {
             try UnifiedSocialCreditCode.parse("9O350100M000100Y43", field: "issuer_code")
         }
         // lowercase is not part of the alphabet

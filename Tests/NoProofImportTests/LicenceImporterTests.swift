@@ -52,15 +52,16 @@ import NoProofDomain
         #expect(report.inserted == 3)
         #expect(report.rejectedCount == 7)
         let checkA8 = ISO7064Mod3736.checkCharacter(for: "JHZ\(Self.jhz.issuerCode)A8001")!
-        #expect(report.rejections == [
-            .init(row: 5, field: "holder_id", reason: "check digit is 1, expected X"),
-            .init(row: 6, field: "issue_date", reason: "2020-02-30 is not a real calendar date"),
-            .init(row: 7, field: "valid_to", reason: "valid_to 2019-01-01 is before valid_from 2020-02-01"),
-            .init(row: 8, field: "status", reason: "status must be one of valid, suspended, revoked, expired, got \"lost\""),
-            .init(row: 10, field: "holder_id", reason: "licence type JHZ (Marriage certificate) is held by person holders, not by organization holders"),
-            .init(row: 12, field: "licence_id", reason: "check character is Q, expected \(checkA8)"),
-            .init(row: 13, field: "row", reason: "has 15 cells, the header has 14"),
-        ])
+        #expect(
+            report.rejections == [
+                .init(row: 5, field: "holder_id", reason: "check digit is 1, expected X"),
+                .init(row: 6, field: "issue_date", reason: "2020-02-30 is not a real calendar date"),
+                .init(row: 7, field: "valid_to", reason: "valid_to 2019-01-01 is before valid_from 2020-02-01"),
+                .init(row: 8, field: "status", reason: "status must be one of valid, suspended, revoked, expired, got \"lost\""),
+                .init(row: 10, field: "holder_id", reason: "licence type JHZ (Marriage certificate) is held by person holders, not by organization holders"),
+                .init(row: 12, field: "licence_id", reason: "check character is Q, expected \(checkA8)"),
+                .init(row: 13, field: "row", reason: "has 15 cells, the header has 14"),
+            ])
         let hkbLicence = try #require(try await store.licences(holder: try Holder.parse("11010519491231002X"), typeCode: "HKB").first)
         #expect(hkbLicence.holderName == "王, 芳")
         #expect(hkbLicence.fields == ["address": "山东省枣庄市市中区\"光明\"路1号\n二单元"])
@@ -100,12 +101,13 @@ import NoProofDomain
         #expect(report.format == .jsonLines)
         #expect(report.rowsRead == 6)
         #expect(report.inserted == 2)
-        #expect(report.rejections == [
-            .init(row: 3, field: "row", reason: "not valid JSON"),
-            .init(row: 5, field: "field.colour", reason: "not a data field of licence type JHZ"),
-            .init(row: 6, field: "nickname", reason: "unknown key (data fields belong in the fields object)"),
-            .init(row: 7, field: "holder_id", reason: "required"),
-        ])
+        #expect(
+            report.rejections == [
+                .init(row: 3, field: "row", reason: "not valid JSON"),
+                .init(row: 5, field: "field.colour", reason: "not a data field of licence type JHZ"),
+                .init(row: 6, field: "nickname", reason: "unknown key (data fields belong in the fields object)"),
+                .init(row: 7, field: "holder_id", reason: "required"),
+            ])
         let hkb = try #require(try await store.licences(holder: try Holder.parse("11010519491231002X"), typeCode: "HKB").first)
         #expect(hkb.status == .suspended)
         #expect(hkb.fields == ["household_number": "123456789"])

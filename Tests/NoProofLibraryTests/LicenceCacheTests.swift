@@ -50,7 +50,7 @@ struct LicenceCacheTests {
         let hot = holders[0]
         for holder in holders {
             cache.fill(holder: holder, licences: Self.byHolder[holder]!, generation: cache.generation)
-            _ = cache.licences(holder: hot) // keep the hot holder referenced
+            _ = cache.licences(holder: hot)  // keep the hot holder referenced
             #expect(cache.statistics.licences <= 100)
         }
         #expect(cache.statistics.evictions > 0)

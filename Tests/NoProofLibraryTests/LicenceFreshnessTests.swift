@@ -45,10 +45,11 @@ import Testing
 
     static func licence(_ serial: String, holder: String) throws -> Licence {
         let jhz = LicenceTypeCatalogue.type(code: "JHZ")!
-        return Licence(id: try LicenceIdentifier.make(typeCode: "JHZ", issuer: jhz.issuerCode, serial: serial),
-                       holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
-                       issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
-                       validTo: nil, fields: ["spouse_name": "李娜"])
+        return Licence(
+            id: try LicenceIdentifier.make(typeCode: "JHZ", issuer: jhz.issuerCode, serial: serial),
+            holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
+            issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
+            validTo: nil, fields: ["spouse_name": "李娜"])
     }
 
     @Test func callersArrivingDuringACheckWaitForTheNextOneWhichServesThemAll() async throws {
@@ -61,7 +62,7 @@ import Testing
         for _ in 0..<10 { freshness.whenFresh { callbacks.record($0) } }
         #expect(await feed.release(.success(LicenceChanges(latest: 6, holders: []))) == 5)
         await callbacks.waitFor(1)
-        #expect(callbacks.count == 1)    // the ten did not ride on a check that began before they asked
+        #expect(callbacks.count == 1)  // the ten did not ride on a check that began before they asked
         #expect(await feed.release(.success(LicenceChanges(latest: 6, holders: []))) == 6)
         await callbacks.waitFor(11)
         #expect(freshness.checks == 2)

@@ -79,12 +79,16 @@ struct LicenceLibraryTests {
         let fixture = try await Fixture()
         defer { fixture.remove() }
         let licence = fixture.licences[0]
-        await #expect(throws: NoProofError(.forbidden,
-                                           "only the issuing unit (\(licence.issuerCode.value)) may suspend this licence; this connection acts for 11370400MB0000001R")) {
+        await #expect(
+            throws: NoProofError(
+                .forbidden,
+                "only the issuing unit (\(licence.issuerCode.value)) may suspend this licence; this connection acts for 11370400MB0000001R")
+        ) {
             _ = try await fixture.library.change(licence.id.description, to: .suspend, reason: "x", byUnit: "11370400MB0000001R")
         }
-        let suspended = try await fixture.library.change(licence.id.description, to: .suspend, reason: "x",
-                                                         byUnit: "11370400MB0000001R", asTaskForce: true)
+        let suspended = try await fixture.library.change(
+            licence.id.description, to: .suspend, reason: "x",
+            byUnit: "11370400MB0000001R", asTaskForce: true)
         #expect(suspended.status == .suspended)
         await #expect(throws: NoProofError.self) {
             _ = try await fixture.library.change(licence.id.description, to: .revoke, reason: " ", byUnit: licence.issuerCode.value)
@@ -92,8 +96,9 @@ struct LicenceLibraryTests {
     }
 
     @Test func queriesNameTheBadField() throws {
-        let library = LicenceLibrary(store: UnusedStore(), cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
-                                     logger: Logger(label: "test"))
+        let library = LicenceLibrary(
+            store: UnusedStore(), cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
+            logger: Logger(label: "test"))
         #expect(throws: NoProofError.self) { try library.parseQuery(holderID: "370402199001011235", typeCode: "JMSFZ") }
         do {
             _ = try library.parseQuery(holderID: "37040219900101123", typeCode: "JMSFZ")
@@ -121,7 +126,9 @@ struct UnusedStore: LicenceStore {
     func licenceTypes() async throws(NoProofError) -> [LicenceType] { throw NoProofError(.unavailable, "unused") }
     func licenceType(code: String) async throws(NoProofError) -> LicenceType? { throw NoProofError(.unavailable, "unused") }
     func issue(_ licence: Licence) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
-    func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
+    func amend(_ id: LicenceIdentifier, changes: LicenceAmendment, reason: String) async throws(NoProofError) -> Licence {
+        throw NoProofError(.unavailable, "unused")
+    }
     func suspend(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
     func reinstate(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }
     func revoke(_ id: LicenceIdentifier, reason: String) async throws(NoProofError) -> Licence { throw NoProofError(.unavailable, "unused") }

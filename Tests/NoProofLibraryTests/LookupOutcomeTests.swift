@@ -25,13 +25,16 @@ struct LookupOutcomeTests {
     }
 
     @Test func theNewestIsReportedWithItsStatusWhenNoneIsValid() throws {
-        let expired = try Self.licence(serial: "B1", issued: CivilDate(year: 2010, month: 1, day: 1)!,
-                                       validTo: CivilDate(year: 2020, month: 1, day: 1)!, status: .valid)
+        let expired = try Self.licence(
+            serial: "B1", issued: CivilDate(year: 2010, month: 1, day: 1)!,
+            validTo: CivilDate(year: 2020, month: 1, day: 1)!, status: .valid)
         let suspended = try Self.licence(serial: "B2", issued: CivilDate(year: 2021, month: 1, day: 1)!, validTo: nil, status: .suspended)
-        #expect(LookupOutcome.choose(from: [expired, suspended], typeCode: Self.base.typeCode, today: Self.today)
-            == .notInForce(suspended, status: .suspended))
-        #expect(LookupOutcome.choose(from: [expired], typeCode: Self.base.typeCode, today: Self.today)
-            == .notInForce(expired, status: .expired))
+        #expect(
+            LookupOutcome.choose(from: [expired, suspended], typeCode: Self.base.typeCode, today: Self.today)
+                == .notInForce(suspended, status: .suspended))
+        #expect(
+            LookupOutcome.choose(from: [expired], typeCode: Self.base.typeCode, today: Self.today)
+                == .notInForce(expired, status: .expired))
     }
 
     @Test func otherTypesDoNotCount() throws {

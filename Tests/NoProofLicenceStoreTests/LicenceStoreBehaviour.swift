@@ -15,15 +15,18 @@ enum LicenceStoreBehaviour {
 
     static func marriage(serial: String = "2020000001", holder: String = "37040219850312123X") throws -> Licence {
         let id = try LicenceIdentifier.make(typeCode: "JHZ", issuer: jhz.issuerCode, serial: serial)
-        return Licence(id: id, holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
-                       issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
-                       validTo: nil, fields: ["spouse_name": "李娜", "certificate_number": "J370402-2020-000123"])
+        return Licence(
+            id: id, holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
+            issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
+            validTo: nil, fields: ["spouse_name": "李娜", "certificate_number": "J370402-2020-000123"])
     }
 
     /// Runs `body` with a fresh fixture of `backend` and a store opened in it (with the starter
     /// licence types when `withTypes`), closing and removing it afterwards whether `body` throws or not.
-    static func withStore(_ backend: LicenceStoreBackend, withTypes: Bool = true,
-                          _ body: (LicenceStoreFixture, any LicenceStore) async throws -> Void) async throws {
+    static func withStore(
+        _ backend: LicenceStoreBackend, withTypes: Bool = true,
+        _ body: (LicenceStoreFixture, any LicenceStore) async throws -> Void
+    ) async throws {
         let fixture = try await backend.makeFixture()
         do {
             let store = try await fixture.open()
@@ -97,8 +100,9 @@ enum LicenceStoreBehaviour {
                 #expect(v.field == "holder_id")
             }
             let unknownType = try LicenceIdentifier.make(typeCode: "ZZZ", issuer: jhz.issuerCode, serial: "1")
-            let orphan = Licence(id: unknownType, holder: licence.holder, holderName: "x", issuerName: "y",
-                                 issueDate: licence.issueDate, validFrom: licence.validFrom, validTo: nil)
+            let orphan = Licence(
+                id: unknownType, holder: licence.holder, holderName: "x", issuerName: "y",
+                issueDate: licence.issueDate, validFrom: licence.validFrom, validTo: nil)
             await #expect(throws: NoProofError.invalid(ValidationError(field: "type_code", reason: "unknown licence type ZZZ"))) {
                 try await store.issue(orphan)
             }
@@ -112,8 +116,11 @@ enum LicenceStoreBehaviour {
             let v2 = try await store.amend(original.id, changes: LicenceAmendment(setFields: ["spouse_name": "李娜娜"]), reason: "typo")
             #expect(v2.version == 2)
             #expect(v2.fields["spouse_name"] == "李娜娜")
-            let v3 = try await store.amend(original.id, changes: LicenceAmendment(validTo: .some(CivilDate(year: 2040, month: 1, day: 1)!),
-                                                                                    removeFields: ["certificate_number"]), reason: "re-issue")
+            let v3 = try await store.amend(
+                original.id,
+                changes: LicenceAmendment(
+                    validTo: .some(CivilDate(year: 2040, month: 1, day: 1)!),
+                    removeFields: ["certificate_number"]), reason: "re-issue")
             #expect(v3.version == 3)
             #expect(v3.validTo == CivilDate(year: 2040, month: 1, day: 1))
             #expect(v3.fields["certificate_number"] == nil)
@@ -189,8 +196,14 @@ enum LicenceStoreBehaviour {
             changed.append(bad)
             let third = try await store.importBatch(changed)
             #expect(third.inserted == 0 && third.updated == 1 && third.unchanged == 2_499)
-            #expect(third.rejected == [ImportOutcome.Rejection(index: 2_500, error: ValidationError(field: "field.nonsense",
-                                                                                                      reason: "not a data field of licence type \(bad.typeCode)"))])
+            #expect(
+                third.rejected == [
+                    ImportOutcome.Rejection(
+                        index: 2_500,
+                        error: ValidationError(
+                            field: "field.nonsense",
+                            reason: "not a data field of licence type \(bad.typeCode)"))
+                ])
             #expect(try await store.versions(of: licences[1_500].id).count == 2)
             #expect(try await store.count() == 2_500)
         }

@@ -43,7 +43,8 @@ struct SQLiteLicenceReaderTests {
         let read = try #require(try await store.licence(byID: first.id))
         #expect(read == first)
         #expect(read.holderName == "张伟" && read.fields["spouse_name"] == "李娜", "UTF-8 text read back exactly")
-        #expect(try await store.licence(byID: LicenceIdentifier.make(typeCode: "JHZ", issuer: LicenceStoreBehaviour.jhz.issuerCode, serial: "2099999999")) == nil)
+        #expect(
+            try await store.licence(byID: LicenceIdentifier.make(typeCode: "JHZ", issuer: LicenceStoreBehaviour.jhz.issuerCode, serial: "2099999999")) == nil)
         try store.close()
     }
 

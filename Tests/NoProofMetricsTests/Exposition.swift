@@ -61,12 +61,13 @@ struct Exposition {
         }
         guard rest.first == " " else { throw ParseError(line: line) }
         let text = rest.dropFirst().split(separator: " ").first.map(String.init) ?? ""
-        let value: Double? = switch text {
-        case "+Inf": .infinity
-        case "-Inf": -.infinity
-        case "NaN": .nan
-        default: Double(text)
-        }
+        let value: Double? =
+            switch text {
+            case "+Inf": .infinity
+            case "-Inf": -.infinity
+            case "NaN": .nan
+            default: Double(text)
+            }
         guard let value else { throw ParseError(line: line) }
         return Sample(name: name, labels: labels, value: value)
     }

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A one-shot HTTP/1.1 GET over a blocking socket to 127.0.0.1 (the endpoint closes after answering).
@@ -29,9 +29,9 @@ struct HTTPGet {
 
     static func get(port: Int, path: String, method: String = "GET") throws -> HTTPGet {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw Failure(what: "socket", errno: errno) }
         defer { close(fd) }

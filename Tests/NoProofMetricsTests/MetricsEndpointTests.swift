@@ -37,11 +37,14 @@ struct MetricsEndpointTests {
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         configuration.callObserver = CallMetrics(metrics: metrics)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator(credentials), logger: logger, statistics: statistics)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator(credentials), logger: logger, statistics: statistics)
         let endpoint = try MetricsEndpoint(configuration: .init(port: 0), metrics: metrics, logger: logger)
         return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask { try await server.run(); return nil }
+            group.addTask {
+                try await server.run(); return nil
+            }
             let runner = Task { try await endpoint.run() }
             let rpcPort = try await server.listeningAddress().port!
             let metricsPort = try await endpoint.listeningAddress().port!
@@ -204,8 +207,9 @@ struct MetricsEndpointTests {
         metrics.collect(refusals: refusals)
 
         let records = (0..<3).map { index in
-            AuditRecord(atMillis: Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: .lookup, itemCode: "ITEM",
-                        caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ", result: .found)
+            AuditRecord(
+                atMillis: Int64(index), unitCode: "U", credentialID: "c", staff: "s", action: .lookup, itemCode: "ITEM",
+                caseReference: "CASE-\(index)", holderID: "370402199001011234", typeCode: "JMSFZ", result: .found)
         }
         _ = try log.appendBatch(records)
         _ = cache.licences(holder: "370402199001011234")

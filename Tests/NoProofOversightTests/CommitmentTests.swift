@@ -7,8 +7,9 @@ import Testing
 struct CommitmentTests {
     @Test("the check is due by the most specific risk entry: item/proof, item, proof, default")
     func riskRule() throws {
-        let rule = CheckRiskRule(defaultLevel: .low, days: ["low": 60, "medium": 20, "high": 5],
-                                 items: ["MZ-DB-001": .medium], proofs: ["SRZM": .high, "MZ-DB-001/JZZM": .high])
+        let rule = CheckRiskRule(
+            defaultLevel: .low, days: ["low": 60, "medium": 20, "high": 5],
+            items: ["MZ-DB-001": .medium], proofs: ["SRZM": .high, "MZ-DB-001/JZZM": .high])
         #expect(rule.level(item: "MZ-DB-001", proof: "JZZM") == .high)
         #expect(rule.level(item: "MZ-DB-001", proof: "SBJFJL") == .medium)
         #expect(rule.level(item: "OTHER", proof: "SRZM") == .high)
@@ -101,20 +102,26 @@ struct CommitmentTests {
     @Test("ledger: proofs the list says not to ask for are the ones it lists and obtains without the applicant or cancels; not excluded or unlisted ones")
     func ledger() throws {
         #expect(LedgerEntry.notToBeAskedFor(.dataSharing) && LedgerEntry.notToBeAskedFor(.cancelled) && LedgerEntry.notToBeAskedFor(.commitment))
-        #expect(!LedgerEntry.notToBeAskedFor(nil))   // the item does not list it: the list says nothing about it
+        #expect(!LedgerEntry.notToBeAskedFor(nil))  // the item does not list it: the list says nothing about it
         let excluded = UnitDemoDataProbe.excludedMethod()
         #expect(!LedgerEntry.notToBeAskedFor(excluded))
-        let entry = try LedgerEntry.make(id: "LG-1", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",
-                                         itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "WYZM", proofName: "物业证明",
-                                         listed: .cancelled, note: "", by: "agent-0001", at: Fixtures.t0)
+        let entry = try LedgerEntry.make(
+            id: "LG-1", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",
+            itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "WYZM", proofName: "物业证明",
+            listed: .cancelled, note: "", by: "agent-0001", at: Fixtures.t0)
         #expect(entry.volunteered && entry.listedMethod == "cancelled" && entry.notToBeAskedFor)
-        let unlisted = try LedgerEntry.make(id: "LG-2", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",
-                                            itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil,
-                                            note: "", by: "agent-0001", at: Fixtures.t0)
-        #expect(unlisted.listedMethod == LedgerEntry.notListed && !unlisted.notToBeAskedFor)   // the list says nothing about it
-        #expect(kind { _ = try LedgerEntry.make(id: "LG-3", unit: Fixtures.water, unitName: "", holderID: "123", holderName: "", itemCode: "SW-KH-001",
-                                                caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil, note: "",
-                                                by: "agent-0001", at: Fixtures.t0) } == .invalid(field: "holder_id"))
+        let unlisted = try LedgerEntry.make(
+            id: "LG-2", unit: Fixtures.water, unitName: "水务", holderID: Fixtures.holder, holderName: "",
+            itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil,
+            note: "", by: "agent-0001", at: Fixtures.t0)
+        #expect(unlisted.listedMethod == LedgerEntry.notListed && !unlisted.notToBeAskedFor)  // the list says nothing about it
+        #expect(
+            kind {
+                _ = try LedgerEntry.make(
+                    id: "LG-3", unit: Fixtures.water, unitName: "", holderID: "123", holderName: "", itemCode: "SW-KH-001",
+                    caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil, note: "",
+                    by: "agent-0001", at: Fixtures.t0)
+            } == .invalid(field: "holder_id"))
     }
 }
 

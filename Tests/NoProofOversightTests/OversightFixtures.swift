@@ -13,22 +13,28 @@ enum Fixtures {
 
     static func day(_ n: Double) -> Date { t0.addingTimeInterval(n * 86_400) }
 
-    static func filing(unit: String = civil, holder: String = holder, caseReference: String = "DB-1", proof: String = "JZZM",
-                       item: String = "MZ-DB-001") -> Commitment.Filing {
-        Commitment.Filing(unit: unit, unitName: "unit", holderID: holder, holderName: "张三", itemCode: item, caseReference: caseReference,
-                          proofType: proof, text: "本人承诺居住信息真实", channel: .app, recordedBy: "agent-0001")
+    static func filing(
+        unit: String = civil, holder: String = holder, caseReference: String = "DB-1", proof: String = "JZZM",
+        item: String = "MZ-DB-001"
+    ) -> Commitment.Filing {
+        Commitment.Filing(
+            unit: unit, unitName: "unit", holderID: holder, holderName: "张三", itemCode: item, caseReference: caseReference,
+            proofType: proof, text: "本人承诺居住信息真实", channel: .app, recordedBy: "agent-0001")
     }
 
     static func opening(unit: String = civil, caseReference: String = "HY-1") -> MismatchCase.Opening {
-        MismatchCase.Opening(unit: unit, unitName: "民政局", issuingUnit: university, issuingUnitName: "枣庄学院", holderID: holder,
-                             itemCode: "MZ-HY-001", caseReference: caseReference, proofType: "XWZS", proofSerial: "P1-1",
-                             facts: [MismatchedFact(key: "degree", declared: "硕士", fetched: "学士")], openedBy: "agent-0001")
+        MismatchCase.Opening(
+            unit: unit, unitName: "民政局", issuingUnit: university, issuingUnitName: "枣庄学院", holderID: holder,
+            itemCode: "MZ-HY-001", caseReference: caseReference, proofType: "XWZS", proofSerial: "P1-1",
+            facts: [MismatchedFact(key: "degree", declared: "硕士", fetched: "学士")], openedBy: "agent-0001")
     }
 
     static func registration(reference: String = "12345-1", unit: String = water, breach: BreachType = .demandedNoProofItem)
-        -> Complaint.Registration {
-        Complaint.Registration(channel: .hotline12345, channelReference: reference, unit: unit, unitName: "水务", breachType: breach,
-                               summary: "仍要求物业证明", registeredBy: "agent-0001")
+        -> Complaint.Registration
+    {
+        Complaint.Registration(
+            channel: .hotline12345, channelReference: reference, unit: unit, unitName: "水务", breachType: breach,
+            summary: "仍要求物业证明", registeredBy: "agent-0001")
     }
 }
 

@@ -36,12 +36,13 @@ enum OversightStoreBehaviour {
             #expect(try await store.falseCommitments(holder: "37040219850312123X", limit: 10).isEmpty)
 
             func notice(_ unit: String, at day: Double) -> CorrectionNotice {
-                CorrectionNotice(id: "CN-MM-1-\(unit)", unit: unit, mismatchID: "MM-1", issuingUnit: Fixtures.university, issuingUnitName: "",
-                                 holderID: Fixtures.holder, typeCode: "XWZS", licenceID: "L", newVersion: 2, correctedFields: ["degree"],
-                                 fetchCaseReferences: [], lastFetchSequence: 0, noticedAt: Fixtures.day(day), raisedTheCase: unit == Fixtures.civil)
+                CorrectionNotice(
+                    id: "CN-MM-1-\(unit)", unit: unit, mismatchID: "MM-1", issuingUnit: Fixtures.university, issuingUnitName: "",
+                    holderID: Fixtures.holder, typeCode: "XWZS", licenceID: "L", newVersion: 2, correctedFields: ["degree"],
+                    fetchCaseReferences: [], lastFetchSequence: 0, noticedAt: Fixtures.day(day), raisedTheCase: unit == Fixtures.civil)
             }
             try await store.insertCorrectionNotices([notice(Fixtures.civil, at: 1), notice(Fixtures.water, at: 2)])
-            try await store.insertCorrectionNotices([notice(Fixtures.civil, at: 3)])   // a retry keeps the first
+            try await store.insertCorrectionNotices([notice(Fixtures.civil, at: 3)])  // a retry keeps the first
             #expect(try await store.correctionNotices(unit: Fixtures.civil, limit: 10) == [notice(Fixtures.civil, at: 1)])
             #expect(try await store.correctionNotices(unit: nil, limit: 10).map(\.unit) == [Fixtures.water, Fixtures.civil])
         }
@@ -69,8 +70,9 @@ enum OversightStoreBehaviour {
             #expect(try await store.insertMismatch(open).created)
             #expect(try await !store.insertMismatch(try MismatchCase.open(Fixtures.opening(), id: "MM-2", at: Fixtures.t0)).created)
             _ = try await store.updateMismatch(id: "MM-1") { m throws(NoProofError) in
-                try m.reverify(finding: .recordStands, note: "无误", corrected: [:], actingUnit: Fixtures.university, credential: "u",
-                               by: "agent-0001", at: Fixtures.day(1))
+                try m.reverify(
+                    finding: .recordStands, note: "无误", corrected: [:], actingUnit: Fixtures.university, credential: "u",
+                    by: "agent-0001", at: Fixtures.day(1))
             }
             #expect(try await store.mismatch(id: "MM-1")?.status == .resolved)
             // Both units see the case; a third does not.
@@ -88,9 +90,10 @@ enum OversightStoreBehaviour {
             #expect(try await store.complaints(routedTo: Fixtures.water, status: .routed, limit: 10).map(\.id) == ["CP-1"])
             #expect(try await store.complaints(routedTo: nil, status: .closed, limit: 10).isEmpty)
 
-            let entry = try LedgerEntry.make(id: "LG-1", unit: Fixtures.civil, unitName: "民政", holderID: Fixtures.holder, holderName: "",
-                                             itemCode: "MZ-HY-001", caseReference: "HY-1", proofType: "HKB", proofName: "", listed: .dataSharing,
-                                             note: "", by: "agent-0001", at: Fixtures.day(1))
+            let entry = try LedgerEntry.make(
+                id: "LG-1", unit: Fixtures.civil, unitName: "民政", holderID: Fixtures.holder, holderName: "",
+                itemCode: "MZ-HY-001", caseReference: "HY-1", proofType: "HKB", proofName: "", listed: .dataSharing,
+                note: "", by: "agent-0001", at: Fixtures.day(1))
             #expect(try await store.insertLedgerEntry(entry) == (entry, true))
             #expect(try await store.ledgerEntries(unit: Fixtures.civil, from: Fixtures.day(1), to: Fixtures.day(2), limit: 10) == [entry])
             #expect(try await store.ledgerEntries(unit: Fixtures.civil, from: Fixtures.day(2), to: nil, limit: 10).isEmpty)
@@ -100,8 +103,10 @@ enum OversightStoreBehaviour {
 
     /// A history whose figures for civil affairs over [day 0, day 30) as of day 25 are known.
     static func seedHistory(_ store: any OversightStore) async throws {
-        func commitment(_ id: String, unit: String = Fixtures.civil, proof: String, recorded: Double,
-                        check: (CheckOutcome, Double)? = nil) async throws {
+        func commitment(
+            _ id: String, unit: String = Fixtures.civil, proof: String, recorded: Double,
+            check: (CheckOutcome, Double)? = nil
+        ) async throws {
             let filing = Fixtures.filing(unit: unit, caseReference: id, proof: proof)
             _ = try await store.insertCommitment(try Commitment.record(filing, id: id, rule: .standard, at: Fixtures.day(recorded)))
             if let (outcome, at) = check {
@@ -110,20 +115,21 @@ enum OversightStoreBehaviour {
                 }
             }
         }
-        try await commitment("c1", proof: "JZZM", recorded: -10)                        // due 20, unchecked: overdue
+        try await commitment("c1", proof: "JZZM", recorded: -10)  // due 20, unchecked: overdue
         try await commitment("c2", proof: "SRZM", recorded: 1, check: (.foundFalse, 5))  // due 8
         try await commitment("c3", proof: "JZZM", recorded: 2, check: (.confirmed, 10))  // due 32
         try await commitment("c4", proof: "SRZM", recorded: 3, check: (.confirmed, 12))  // due 10, checked late: overdue
-        try await commitment("c5", proof: "JZZM", recorded: 4)                          // due 34
-        try await commitment("c6", proof: "SRZM", recorded: 20)                         // due 27, after as-of
-        try await commitment("c7", proof: "JZZM", recorded: 30)                         // after the period
-        try await commitment("c8", unit: Fixtures.water, proof: "ZLHT", recorded: 1)    // another unit
-        try await commitment("c9", proof: "SRZM", recorded: -30)                        // due -23, before the period
+        try await commitment("c5", proof: "JZZM", recorded: 4)  // due 34
+        try await commitment("c6", proof: "SRZM", recorded: 20)  // due 27, after as-of
+        try await commitment("c7", proof: "JZZM", recorded: 30)  // after the period
+        try await commitment("c8", unit: Fixtures.water, proof: "ZLHT", recorded: 1)  // another unit
+        try await commitment("c9", proof: "SRZM", recorded: -30)  // due -23, before the period
 
         func ledger(_ id: String, unit: String = Fixtures.civil, listed: ObtainingMethod?, at: Double) async throws {
-            _ = try await store.insertLedgerEntry(try LedgerEntry.make(
-                id: id, unit: unit, unitName: "", holderID: Fixtures.holder, holderName: "", itemCode: "MZ-HY-001", caseReference: id,
-                proofType: "HKB", proofName: "", listed: listed, note: "", by: "agent-0001", at: Fixtures.day(at)))
+            _ = try await store.insertLedgerEntry(
+                try LedgerEntry.make(
+                    id: id, unit: unit, unitName: "", holderID: Fixtures.holder, holderName: "", itemCode: "MZ-HY-001", caseReference: id,
+                    proofType: "HKB", proofName: "", listed: listed, note: "", by: "agent-0001", at: Fixtures.day(at)))
         }
         let excluded = ObtainingMethod.excluded(ExclusionReason(ground: .outOfCity, note: "外地出具，无法在线核验"))
         try await ledger("e1", listed: .dataSharing, at: 1)
@@ -132,13 +138,16 @@ enum OversightStoreBehaviour {
         try await ledger("e4", listed: excluded, at: 3)
         try await ledger("e5", unit: Fixtures.water, listed: .cancelled, at: 1)
 
-        func mismatch(_ id: String, unit: String = Fixtures.civil, opened: Double, resolved: Double? = nil, appealed: Double? = nil,
-                      decided: Double? = nil) async throws {
+        func mismatch(
+            _ id: String, unit: String = Fixtures.civil, opened: Double, resolved: Double? = nil, appealed: Double? = nil,
+            decided: Double? = nil
+        ) async throws {
             _ = try await store.insertMismatch(try MismatchCase.open(Fixtures.opening(unit: unit, caseReference: id), id: id, at: Fixtures.day(opened)))
             _ = try await store.updateMismatch(id: id) { m throws(NoProofError) in
                 if let resolved {
-                    _ = try m.reverify(finding: .recordStands, note: "无误", corrected: [:], actingUnit: Fixtures.university, credential: "u",
-                                       by: "agent-0001", at: Fixtures.day(resolved))
+                    _ = try m.reverify(
+                        finding: .recordStands, note: "无误", corrected: [:], actingUnit: Fixtures.university, credential: "u",
+                        by: "agent-0001", at: Fixtures.day(resolved))
                 }
                 if let appealed { _ = try m.fileAppeal(reference: "R-\(id)", by: "agent-0001", at: Fixtures.day(appealed)) }
                 if let decided { _ = try m.decideAppeal(.upheld, note: "", by: "agent-0001", at: Fixtures.day(decided)) }
@@ -151,8 +160,10 @@ enum OversightStoreBehaviour {
         try await mismatch("m4", unit: Fixtures.water, opened: 1, resolved: 2, appealed: 3, decided: 4)
 
         func complaint(_ id: String, unit: String = Fixtures.civil, _ breach: BreachType, at: Double) async throws {
-            _ = try await store.insertComplaint(try Complaint.register(Fixtures.registration(reference: id, unit: unit, breach: breach),
-                                                                       id: id, at: Fixtures.day(at)))
+            _ = try await store.insertComplaint(
+                try Complaint.register(
+                    Fixtures.registration(reference: id, unit: unit, breach: breach),
+                    id: id, at: Fixtures.day(at)))
         }
         try await complaint("k1", .refusedToVerify, at: 1)
         try await complaint("k2", .refusedToVerify, at: 2)
@@ -172,7 +183,7 @@ enum OversightStoreBehaviour {
             expected.checksFoundFalse = 1
             expected.checksOverdue = 2
             expected.ledgerEntries = 3
-            expected.ledgerEntriesNotToBeAskedFor = 1   // e1 (data sharing); e2 is not listed, e4 excluded
+            expected.ledgerEntriesNotToBeAskedFor = 1  // e1 (data sharing); e2 is not listed, e4 excluded
             expected.mismatchesOpened = 2
             expected.mismatchesResolved = 2
             expected.appealsFiled = 1
@@ -183,7 +194,8 @@ enum OversightStoreBehaviour {
             // As of day 30 the check of c6 (due 27) is overdue too.
             #expect(try await store.counts(unit: Fixtures.civil, from: Fixtures.day(0), to: Fixtures.day(30), asOf: Fixtures.day(30)).checksOverdue == 3)
             let water = try await store.counts(unit: Fixtures.water, from: Fixtures.day(0), to: Fixtures.day(30), asOf: Fixtures.day(25))
-            #expect(water.commitmentsRecorded == 1 && water.ledgerEntriesNotToBeAskedFor == 1 && water.appealsDecided == 1
+            #expect(
+                water.commitmentsRecorded == 1 && water.ledgerEntriesNotToBeAskedFor == 1 && water.appealsDecided == 1
                     && water.complaintsByBreach == [.sealMisuse: 1])
             // The listings agree with the flags.
             #expect(try await store.commitments(unit: Fixtures.civil, filter: .overdue(asOf: Fixtures.day(25)), limit: 100).map(\.id) == ["c9", "c1"])
@@ -212,10 +224,13 @@ enum OversightStoreBehaviour {
     static func exemptions(_ backend: OversightStoreBackend) async throws {
         try await OversightStoreFixture.withStore(backend) { store, _ in
             func day(_ n: Int) -> CivilDate { CivilDate(year: 2026, month: 3, day: n)! }
-            func exemption(_ id: String, unit: String = Fixtures.civil, flag: String = "repeated_overdue", _ from: Int, _ through: Int,
-                           at granted: Double) throws -> FlagExemption {
-                try FlagExemption.make(id: id, unit: unit, flag: flag, from: day(from), through: day(through), ground: "harm_remedied",
-                                       reason: "已整改", by: "agent-0001", credentialID: "cred-1", at: Fixtures.day(granted))
+            func exemption(
+                _ id: String, unit: String = Fixtures.civil, flag: String = "repeated_overdue", _ from: Int, _ through: Int,
+                at granted: Double
+            ) throws -> FlagExemption {
+                try FlagExemption.make(
+                    id: id, unit: unit, flag: flag, from: day(from), through: day(through), ground: "harm_remedied",
+                    reason: "已整改", by: "agent-0001", credentialID: "cred-1", at: Fixtures.day(granted))
             }
             let march = try exemption("EX-1", 1, 10, at: 2)
             #expect(try await store.insertExemption(march) == (march, true))
@@ -249,7 +264,9 @@ enum OversightStoreBehaviour {
                         var copy = commitment
                         copy.id += index == 0 ? "" : "-B"
                         let record = copy
-                        group.addTask { let (stored, created) = try await store.insertCommitment(record); return (stored.id, created) }
+                        group.addTask {
+                            let (stored, created) = try await store.insertCommitment(record); return (stored.id, created)
+                        }
                     }
                     var results: [(id: String, created: Bool)] = []
                     for try await result in group { results.append(result) }

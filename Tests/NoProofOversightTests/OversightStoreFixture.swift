@@ -54,8 +54,10 @@ final class OversightStoreFixture: @unchecked Sendable {
 
     /// Runs `body` with a fresh fixture of `backend` and a store opened in it, removing both
     /// afterwards whether `body` throws or not.
-    static func withStore(_ backend: OversightStoreBackend,
-                          _ body: (any OversightStore, OversightStoreFixture) async throws -> Void) async throws {
+    static func withStore(
+        _ backend: OversightStoreBackend,
+        _ body: (any OversightStore, OversightStoreFixture) async throws -> Void
+    ) async throws {
         let fixture = try backend.makeFixture()
         do {
             try await body(try await fixture.open(), fixture)

@@ -31,13 +31,15 @@ struct SQLiteOversightStoreTests {
     @Test("migration v3: ledger entries of unlisted proofs recorded as 'not to be asked for' are corrected")
     func unlistedLedgerMigration() async throws {
         try await Self.withStore { store, directory in
-            var old = try LedgerEntry.make(id: "LG-OLD", unit: Fixtures.water, unitName: "", holderID: Fixtures.holder, holderName: "",
-                                           itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil,
-                                           note: "", by: "agent-0001", at: Fixtures.t0)
-            old.notToBeAskedFor = true   // as the rule before v3 recorded it
-            let cancelled = try LedgerEntry.make(id: "LG-CAN", unit: Fixtures.water, unitName: "", holderID: Fixtures.holder, holderName: "",
-                                                 itemCode: "SW-KH-001", caseReference: "SW-2", proofType: "WYZM", proofName: "", listed: .cancelled,
-                                                 note: "", by: "agent-0001", at: Fixtures.t0)
+            var old = try LedgerEntry.make(
+                id: "LG-OLD", unit: Fixtures.water, unitName: "", holderID: Fixtures.holder, holderName: "",
+                itemCode: "SW-KH-001", caseReference: "SW-1", proofType: "ABC", proofName: "", listed: nil,
+                note: "", by: "agent-0001", at: Fixtures.t0)
+            old.notToBeAskedFor = true  // as the rule before v3 recorded it
+            let cancelled = try LedgerEntry.make(
+                id: "LG-CAN", unit: Fixtures.water, unitName: "", holderID: Fixtures.holder, holderName: "",
+                itemCode: "SW-KH-001", caseReference: "SW-2", proofType: "WYZM", proofName: "", listed: .cancelled,
+                note: "", by: "agent-0001", at: Fixtures.t0)
             _ = try await store.insertLedgerEntry(old)
             _ = try await store.insertLedgerEntry(cancelled)
             try await store.dbPool.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: unlisted ledger proofs'") }

@@ -30,9 +30,11 @@ import Testing
         }
         // The URL's schema is the store database's unless the caller names one; it is validated like one.
         // (Nothing connects until a query: each pool is shut down unused.)
-        for (text, given, expected) in [("postgres://u@127.0.0.1/d?schema=district_a", nil, "district_a"),
-                                        ("postgres://u@127.0.0.1/d?schema=district_a", "other", "other"),
-                                        ("postgres://u@127.0.0.1/d", nil, "noproof")] as [(String, String?, String)] {
+        for (text, given, expected) in [
+            ("postgres://u@127.0.0.1/d?schema=district_a", nil, "district_a"),
+            ("postgres://u@127.0.0.1/d?schema=district_a", "other", "other"),
+            ("postgres://u@127.0.0.1/d", nil, "noproof"),
+        ] as [(String, String?, String)] {
             let database = try PostgresStoreDatabase.connect(url: text, schema: given)
             #expect(database.schema == expected, "\(text), schema \(given ?? "nil")")
             await database.shutdown()

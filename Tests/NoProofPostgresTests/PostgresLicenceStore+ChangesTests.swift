@@ -16,9 +16,10 @@ struct PostgresLicenceChangeFeedTests {
     static func licence(serial: String, holder: String) throws -> Licence {
         let jhz = LicenceTypeCatalogue.type(code: "JHZ")!
         let id = try LicenceIdentifier.make(typeCode: "JHZ", issuer: jhz.issuerCode, serial: serial)
-        return Licence(id: id, holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
-                       issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
-                       validTo: nil, fields: ["spouse_name": "李娜"])
+        return Licence(
+            id: id, holder: try Holder.parse(holder), holderName: "张伟", issuerName: jhz.issuerName,
+            issueDate: CivilDate(year: 2020, month: 5, day: 20)!, validFrom: CivilDate(year: 2020, month: 5, day: 20)!,
+            validTo: nil, fields: ["spouse_name": "李娜"])
     }
 
     @Test func everyWriteRecordsItsHoldersInCommitOrder() async throws {
@@ -31,7 +32,7 @@ struct PostgresLicenceChangeFeedTests {
             try await store.issue(first)
             #expect(try await store.changes(after: 0) == LicenceChanges(latest: 1, holders: [first.holder.key]))
             try await store.revoke(first.id, reason: "test")
-            _ = try await store.importBatch([second, first])    // `first` is revoked: rejected, not a change
+            _ = try await store.importBatch([second, first])  // `first` is revoked: rejected, not a change
             let all = try await store.changes(after: 0)
             #expect(all.latest == 3)
             #expect(Set(all.holders) == [first.holder.key, second.holder.key])
@@ -70,7 +71,7 @@ struct PostgresLicenceChangeFeedTests {
             #expect(a.freshness != nil && b.freshness != nil)
             _ = try await b.warmUp()
             #expect(try await b.licences(of: licence.holder).map(\.status) == [.valid])
-            #expect(b.cache.statistics.licences == 1)    // B answers that holder from its cache
+            #expect(b.cache.statistics.licences == 1)  // B answers that holder from its cache
 
             _ = try await a.change(licence.id.description, to: .revoke, reason: "revoked on A", byUnit: licence.issuerCode.value)
             // At once on B. The lookup service's path: once fresh, the cache no longer has the

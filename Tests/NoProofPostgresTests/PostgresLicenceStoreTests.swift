@@ -131,7 +131,8 @@ struct PostgresLicenceStoreTests {
             let id = licence.id.description
             do throws(NoProofError) {
                 _ = try await databases[0].transaction { connection in
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO licence_version (id, version, holder_key, holder_name, issuer_name, issue_date, valid_from,
                                                      status, fields_json, change_reason)
                         SELECT id, 1, holder_key, holder_name, issuer_name, issue_date, valid_from, status, fields_json, 'again'

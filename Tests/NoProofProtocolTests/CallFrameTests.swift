@@ -6,8 +6,9 @@ import Testing
 /// A CALL frame is decoded once: the header by protobuf-c, the request handed on as a slice.
 @Suite("CallFrame")
 struct CallFrameTests {
-    static let header = CallHeader(method: "/noproof.v1.Licence/Lookup", methodID: 7, timeoutMicros: 250_000,
-                                   metadata: ["staff": "clerk-1", "trace": "abc"], payload: Array(0..<200).map { UInt8($0) })
+    static let header = CallHeader(
+        method: "/noproof.v1.Licence/Lookup", methodID: 7, timeoutMicros: 250_000,
+        metadata: ["staff": "clerk-1", "trace": "abc"], payload: Array(0..<200).map { UInt8($0) })
 
     /// The frame payload with `prefix` bytes before it in the buffer (a frame's own header, say).
     static func buffer(_ bytes: [UInt8], prefix: Int = 10) -> ByteBuffer {
@@ -54,10 +55,10 @@ struct CallFrameTests {
     /// A bad header is refused with protobuf-c's error, wherever the request field is.
     @Test func aBadHeaderFailsWithTheCodecError() throws {
         let cases: [[UInt8]] = [
-            [0x0A, 0x7F, 0x01],                           // method: length past the end
-            [0x0A, 0x02, 0xC3, 0x28, 0x2A, 0x01, 0x00],   // method: invalid UTF-8, then a request
-            [0x0A, 0x02, 0x61, 0x00, 0x2A, 0x01, 0x00],   // method: embedded NUL, then a request
-            [0x2A, 0x05, 0x01],                           // request: length past the end
+            [0x0A, 0x7F, 0x01],  // method: length past the end
+            [0x0A, 0x02, 0xC3, 0x28, 0x2A, 0x01, 0x00],  // method: invalid UTF-8, then a request
+            [0x0A, 0x02, 0x61, 0x00, 0x2A, 0x01, 0x00],  // method: embedded NUL, then a request
+            [0x2A, 0x05, 0x01],  // request: length past the end
         ]
         for bytes in cases {
             let expected = #expect(throws: CodecError.self) { try ProtoCodec.decode(CallHeader.self, from: bytes) }

@@ -9,8 +9,11 @@ struct ClientConnectionStateMachineTests {
         var machine = ClientConnectionStateMachine()
         _ = machine.prefaceReceived(Preface.bytes)
         var payload = ByteBuffer()
-        payload.writeBytes(ProtoCodec.encode(ServerSettings(protocolVersion: 1, maxFrameSize: 1, maxConcurrentCalls: 1,
-                                                            idleTimeoutMillis: 1, serverName: "s", authenticationRequired: true)))
+        payload.writeBytes(
+            ProtoCodec.encode(
+                ServerSettings(
+                    protocolVersion: 1, maxFrameSize: 1, maxConcurrentCalls: 1,
+                    idleTimeoutMillis: 1, serverName: "s", authenticationRequired: true)))
         guard case .ready(let settings) = machine.frameReceived(Frame(type: .settings, callID: 0, payload: payload)) else {
             Issue.record("not ready"); return machine
         }

@@ -5,10 +5,12 @@ import Testing
 
 @Suite("ServerConnectionStateMachine")
 struct ServerConnectionStateMachineTests {
-    static let health = MethodDescriptor(service: "noproof.v1.Health", method: "Check", id: 1,
-                                         requestType: "a", responseType: "b", requiresAuthentication: false)
-    static let secret = MethodDescriptor(service: "noproof.v1.Test", method: "Secret", id: 40,
-                                         requestType: "a", responseType: "b")
+    static let health = MethodDescriptor(
+        service: "noproof.v1.Health", method: "Check", id: 1,
+        requestType: "a", responseType: "b", requiresAuthentication: false)
+    static let secret = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Secret", id: 40,
+        requestType: "a", responseType: "b")
 
     func machine(maxCalls: Int = 4) -> ServerConnectionStateMachine {
         var machine = ServerConnectionStateMachine(

@@ -38,8 +38,10 @@ struct SQLiteBackupTests {
         #expect(!FileManager.default.fileExists(atPath: copy.path + "-wal"))
         let restored = try DatabaseQueue(path: copy.path)
         let (rows, unpaired) = try restored.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t")!,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT pair FROM t GROUP BY pair HAVING COUNT(*) != 2)")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t")!,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT pair FROM t GROUP BY pair HAVING COUNT(*) != 2)")!
+            )
         }
         #expect(rows >= 2000 && rows % 2 == 0)
         #expect(unpaired == 0)

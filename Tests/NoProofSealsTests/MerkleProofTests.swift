@@ -53,13 +53,16 @@ struct MerkleProofTests {
             for first in 1...second {
                 let firstRoot = Self.subtree(all, 0, first)
                 let proof = MerkleTree.consistencyProof(first: first, second: second) { Self.subtree(all, $0, $1) }
-                #expect(MerkleTree.verifyConsistency(first: first, second: second, firstRoot: firstRoot, secondRoot: secondRoot, proof: proof),
-                        "\(first) -> \(second)")
+                #expect(
+                    MerkleTree.verifyConsistency(first: first, second: second, firstRoot: firstRoot, secondRoot: secondRoot, proof: proof),
+                    "\(first) -> \(second)")
                 // A log that rewrote leaf 5 cannot prove it extends a head taken before (or after) the rewrite.
                 if first > 5 {
                     let forged = MerkleTree.consistencyProof(first: first, second: second) { Self.subtree(rewritten, $0, $1) }
-                    #expect(!MerkleTree.verifyConsistency(first: first, second: second, firstRoot: firstRoot,
-                                                          secondRoot: Self.subtree(rewritten, 0, second), proof: forged))
+                    #expect(
+                        !MerkleTree.verifyConsistency(
+                            first: first, second: second, firstRoot: firstRoot,
+                            secondRoot: Self.subtree(rewritten, 0, second), proof: forged))
                 }
             }
         }

@@ -5,9 +5,10 @@ import Testing
 @Suite("Proof status statements")
 struct ProofStatusStatementTests {
     static func statement() -> ProofStatusStatement {
-        ProofStatusStatement(proofDigest: Array(repeating: 0xAB, count: 32), proofSerial: "P1-7", licenceID: "1.2.156.3005.2.X",
-                             proofVersion: 2, status: "licence_revoked", currentVersion: 2, changedAtMillis: 1_750_000_000_123,
-                             reason: "吊销", checkedAtMillis: 1_760_000_000_000)
+        ProofStatusStatement(
+            proofDigest: Array(repeating: 0xAB, count: 32), proofSerial: "P1-7", licenceID: "1.2.156.3005.2.X",
+            proofVersion: 2, status: "licence_revoked", currentVersion: 2, changedAtMillis: 1_750_000_000_123,
+            reason: "吊销", checkedAtMillis: 1_760_000_000_000)
     }
 
     @Test func theEncodingIsTheDocumentedOne() {
@@ -18,9 +19,9 @@ struct ProofStatusStatementTests {
         expected += [0, 0, 0, 2]
         expected += [0, 0, 0, 15] + Array("licence_revoked".utf8)
         expected += [0, 0, 0, 2]
-        expected += [0x00, 0x00, 0x01, 0x97, 0x74, 0x20, 0xDC, 0x7B]    // 1_750_000_000_123
+        expected += [0x00, 0x00, 0x01, 0x97, 0x74, 0x20, 0xDC, 0x7B]  // 1_750_000_000_123
         expected += [0, 0, 0, 6] + Array("吊销".utf8)
-        expected += [0x00, 0x00, 0x01, 0x99, 0xC8, 0x2C, 0xC0, 0x00]    // 1_760_000_000_000
+        expected += [0x00, 0x00, 0x01, 0x99, 0xC8, 0x2C, 0xC0, 0x00]  // 1_760_000_000_000
         #expect(Self.statement().signedBytes == expected)
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A plain blocking TCP socket, for a peer that must not read: unlike `RawConnection` (whose
@@ -13,9 +13,9 @@ final class BlockingSocket {
     /// `receiveBuffer`: SO_RCVBUF, set before connecting so that the window stays small.
     init(port: Int, receiveBuffer: Int32? = nil) throws {
         #if canImport(Glibc)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        fd = socket(AF_INET, SOCK_STREAM, 0)
+            fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw SocketError(what: "socket", errno: errno) }
         if var size = receiveBuffer {

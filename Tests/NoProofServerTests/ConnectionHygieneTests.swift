@@ -110,9 +110,10 @@ struct ConnectionHygieneTests {
     static func pingUntilGoAway(_ raw: RawConnection, rounds: Int = 2000) async throws -> GoAway? {
         for round in 0..<rounds {
             do {
-                try await raw.send(RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8])
-                                   + RawConnection.call(UInt32(round + 1), method: "/noproof.v1.Health/Check"))
-            } catch { return await Self.goAwayBeforeClose(raw) } // closed after its GOAWAY
+                try await raw.send(
+                    RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8])
+                        + RawConnection.call(UInt32(round + 1), method: "/noproof.v1.Health/Check"))
+            } catch { return await Self.goAwayBeforeClose(raw) }  // closed after its GOAWAY
             for _ in 0..<2 {
                 guard let frame = await raw.readFrame() else { return nil }
                 if frame.type == .goAway { return frame.goAway }
@@ -129,7 +130,7 @@ struct ConnectionHygieneTests {
         // the exact deadline is tested in virtual time (HostilePeerTests).
         configuration.authenticationTimeout = .seconds(5)
         try await withTestServer(configuration: configuration) { server, port in
-            let unit = try await NoProofServerTests.client(port) // authenticated at once
+            let unit = try await NoProofServerTests.client(port)  // authenticated at once
             let raw = try await RawConnection(port: port)
             _ = try await raw.handshake()
             let goAway = try await Self.pingUntilGoAway(raw)
@@ -189,8 +190,10 @@ struct ConnectionHygieneTests {
             let unit = try await RawConnection(port: port)
             #expect(try await unit.authenticated()?.type == .message)
             let text = String(repeating: "x", count: 100_000)
-            try await unit.send(RawConnection.call(2, methodID: TestServices.echo.id,
-                                                   payload: ProtoCodec.encode(HealthCheckRequest(service: text))))
+            try await unit.send(
+                RawConnection.call(
+                    2, methodID: TestServices.echo.id,
+                    payload: ProtoCodec.encode(HealthCheckRequest(service: text))))
             #expect(await unit.readFrame()?.type == .message)
             await unit.close()
         }

@@ -30,7 +30,7 @@ struct HostilePeerTests {
         var harness = try await Harness(configuration: Self.configuration(), handshake: false)
         for byte in Preface.bytes.prefix(4) {
             try await harness.send([byte])
-            await harness.advance(.seconds(2)) // each byte "keeps the connection busy"
+            await harness.advance(.seconds(2))  // each byte "keeps the connection busy"
         }
         #expect(harness.channel.isActive)
         await harness.advance(.seconds(3))
@@ -132,8 +132,9 @@ struct HostilePeerTests {
         configuration.authenticationTimeout = .seconds(10)
         var harness = try await Harness(configuration: configuration)
         for second in 1...9 {
-            try await harness.send(RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8])
-                                   + RawConnection.call(UInt32(second), method: "/noproof.v1.Health/Check"))
+            try await harness.send(
+                RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8])
+                    + RawConnection.call(UInt32(second), method: "/noproof.v1.Health/Check"))
             await harness.advance(.seconds(1))
         }
         #expect(try await harness.frames().map(\.type) == Array(repeating: [FrameType.pong, .message], count: 9).flatMap { $0 })
@@ -147,7 +148,7 @@ struct HostilePeerTests {
     }
 
     @Test func pingsAloneDoNotHoldAnUnauthenticatedConnectionPastTheIdleTimeout() async throws {
-        var harness = try await Harness(configuration: Self.configuration()) // idle 120 s, no deadline to authenticate
+        var harness = try await Harness(configuration: Self.configuration())  // idle 120 s, no deadline to authenticate
         for _ in 0..<12 {
             try await harness.send(RawConnection.frame(.ping, callID: 0, [1, 2, 3, 4, 5, 6, 7, 8]))
             await harness.advance(.seconds(10))
@@ -179,7 +180,7 @@ struct HostilePeerTests {
         // A finished call frees its place.
         try await harness.send(RawConnection.frame(.cancel, callID: 1))
         try await harness.send(RawConnection.call(5, methodID: TestServices.forever.id))
-        #expect(try await harness.frames().isEmpty) // call 5 runs
+        #expect(try await harness.frames().isEmpty)  // call 5 runs
         #expect(statistics.callsInProgress == 2)
         try await harness.channel.close()
         await harness.channel.testingEventLoop.run()

@@ -61,7 +61,7 @@ struct HostileSocketTests {
     @Test func aClientThatNeverReadsIsHeldBackNotBuffered() async throws {
         var configuration = TestServices.configuration
         configuration.maxPendingAnswerBytes = 2 * 1024 * 1024
-        configuration.authenticationRequired = false // the raw socket does not authenticate
+        configuration.authenticationRequired = false  // the raw socket does not authenticate
         let cap = configuration.maxPendingAnswerBytes
         try await withTestServer(configuration: configuration) { server, port in
             let socket = try BlockingSocket(port: port, receiveBuffer: 16 * 1024)
@@ -118,7 +118,7 @@ struct HostileSocketTests {
     @Test func answersPilingUpPastTheCapCloseTheConnection() async throws {
         var configuration = TestServices.configuration
         configuration.maxPendingAnswerBytes = 2 * 1024 * 1024
-        configuration.authenticationRequired = false // the raw socket does not authenticate
+        configuration.authenticationRequired = false  // the raw socket does not authenticate
         let cap = configuration.maxPendingAnswerBytes
         try await withTestServer(configuration: configuration) { server, port in
             let socket = try BlockingSocket(port: port, receiveBuffer: 16 * 1024)

@@ -28,13 +28,16 @@ struct LiveSessionsTests {
         }
     }
 
-    static func withServer(_ authenticator: GatedAuthenticator, cancelled: AsyncStream<String>.Continuation? = nil,
-                           _ body: @Sendable (NoProofServer, Int) async throws -> Void) async throws {
+    static func withServer(
+        _ authenticator: GatedAuthenticator, cancelled: AsyncStream<String>.Continuation? = nil,
+        _ body: @Sendable (NoProofServer, Int) async throws -> Void
+    ) async throws {
         var configuration = TestServices.configuration
         configuration.port = 0
         configuration.maxCallsInProgress = 1000  // so that `statistics.callsInProgress` counts
-        let server = NoProofServer(configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
-                                   authenticator: authenticator, logger: TestServices.logger)
+        let server = NoProofServer(
+            configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
+            authenticator: authenticator, logger: TestServices.logger)
         try await withRunningServer(server) { port in
             try await body(server, port)
         }
@@ -48,8 +51,9 @@ struct LiveSessionsTests {
             #expect(server.sessions.count(credentialID: "cred-a") == 1)
             // A call that never ends on its own, open when the revocation lands.
             let open = Task {
-                try await revokedClient.unary(.path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "open-call"),
-                                              as: HealthCheckResponse.self, timeout: .seconds(60))
+                try await revokedClient.unary(
+                    .path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "open-call"),
+                    as: HealthCheckResponse.self, timeout: .seconds(60))
             }
             // Wait until the server runs it: the task that sends it is not ordered with this one, so an
             // echo sent from here could overtake it (seen on a loaded machine: revoked before it was sent).

@@ -56,13 +56,15 @@ struct NoProofServerTests {
     @Test func methodsCanBeAddressedByNumericID() async throws {
         try await withTestServer { _, port in
             let client = try await Self.client(port)
-            let answer = try await client.unary(.id(100), request: HealthCheckRequest(service: "hello"), as: HealthCheckResponse.self,
-                                                metadata: ["staff": "agent-7"])
+            let answer = try await client.unary(
+                .id(100), request: HealthCheckRequest(service: "hello"), as: HealthCheckResponse.self,
+                metadata: ["staff": "agent-7"])
             #expect(answer.serverName == "hello")
             #expect(answer.serverVersion == "agent-7")
-            #expect(await code {
-                _ = try await client.unary(.id(9999), request: HealthCheckRequest(), as: HealthCheckResponse.self)
-            } == .unimplemented)
+            #expect(
+                await code {
+                    _ = try await client.unary(.id(9999), request: HealthCheckRequest(), as: HealthCheckResponse.self)
+                } == .unimplemented)
             await client.close()
         }
     }
@@ -73,8 +75,10 @@ struct NoProofServerTests {
             let order = try await withThrowingTaskGroup(of: String.self) { group in
                 for milliseconds in [300, 10, 150] {
                     group.addTask {
-                        try await client.unary(.path("/noproof.v1.Test/Sleep"), request: HealthCheckRequest(service: "\(milliseconds)"),
-                                               as: HealthCheckResponse.self).serverName
+                        try await client.unary(
+                            .path("/noproof.v1.Test/Sleep"), request: HealthCheckRequest(service: "\(milliseconds)"),
+                            as: HealthCheckResponse.self
+                        ).serverName
                     }
                 }
                 var order: [String] = []
@@ -102,10 +106,12 @@ struct NoProofServerTests {
         let (cancelled, continuation) = AsyncStream<String>.makeStream()
         try await withTestServer(cancelled: continuation) { _, port in
             let client = try await Self.client(port)
-            #expect(await code {
-                _ = try await client.unary(.path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "deadline"),
-                                           as: HealthCheckResponse.self, timeout: .milliseconds(200))
-            } == .deadlineExceeded)
+            #expect(
+                await code {
+                    _ = try await client.unary(
+                        .path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "deadline"),
+                        as: HealthCheckResponse.self, timeout: .milliseconds(200))
+                } == .deadlineExceeded)
             var iterator = cancelled.makeAsyncIterator()
             #expect(await iterator.next() == "deadline")
             // The connection is still good.
@@ -119,8 +125,9 @@ struct NoProofServerTests {
         try await withTestServer(cancelled: continuation) { _, port in
             let client = try await Self.client(port)
             let call = Task {
-                try await client.unary(.path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "cancel-me"),
-                                       as: HealthCheckResponse.self, timeout: .seconds(60))
+                try await client.unary(
+                    .path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "cancel-me"),
+                    as: HealthCheckResponse.self, timeout: .seconds(60))
             }
             try await Task.sleep(for: .milliseconds(100))
             call.cancel()
@@ -137,16 +144,20 @@ struct NoProofServerTests {
         try await withTestServer { _, port in
             let client = try await Self.client(port)
             var received: [UInt64] = []
-            for try await message in client.serverStreaming(.path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "50"),
-                                                            as: HealthCheckResponse.self) {
+            for try await message in client.serverStreaming(
+                .path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "50"),
+                as: HealthCheckResponse.self)
+            {
                 received.append(message.uptimeSeconds)
             }
             #expect(received == Array(0..<50))
 
             var beforeFailure = 0
             let failure = await code {
-                for try await _ in client.serverStreaming(.path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "fail"),
-                                                          as: HealthCheckResponse.self) {
+                for try await _ in client.serverStreaming(
+                    .path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "fail"),
+                    as: HealthCheckResponse.self)
+                {
                     beforeFailure += 1
                 }
             }
@@ -165,14 +176,18 @@ struct NoProofServerTests {
             configuration.defaultTimeout = .seconds(10)
             let client = try await NoProofClient.connect(configuration)
             var seen: [String] = []
-            for try await message in client.serverStreaming(.path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "deadline"),
-                                                            as: HealthCheckResponse.self) {
+            for try await message in client.serverStreaming(
+                .path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "deadline"),
+                as: HealthCheckResponse.self)
+            {
                 seen.append(message.serverName)
             }
             #expect(seen == ["none"])
             seen = []
-            for try await message in client.serverStreaming(.path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "deadline"),
-                                                            as: HealthCheckResponse.self, timeout: .seconds(60)) {
+            for try await message in client.serverStreaming(
+                .path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "deadline"),
+                as: HealthCheckResponse.self, timeout: .seconds(60))
+            {
                 seen.append(message.serverName)
             }
             #expect(seen == ["set"])
@@ -187,9 +202,10 @@ struct NoProofServerTests {
                 let answer = try await client.unary(.id(105), request: HealthCheckRequest(service: argument), as: HealthCheckResponse.self)
                 #expect(answer.serverName == argument)
             }
-            #expect(await code {
-                _ = try await client.unary(.id(105), request: HealthCheckRequest(service: "x"), as: HealthCheckResponse.self)
-            } == .invalidArgument)
+            #expect(
+                await code {
+                    _ = try await client.unary(.id(105), request: HealthCheckRequest(service: "x"), as: HealthCheckResponse.self)
+                } == .invalidArgument)
             await client.close()
         }
     }
@@ -210,7 +226,9 @@ struct NoProofServerTests {
 
     @Test func gracefulShutdownLetsCallsInProgressFinish() async throws {
         let server = NoProofServer(
-            configuration: { var c = ServerConfiguration(); c.port = 0; return c }(),
+            configuration: {
+                var c = ServerConfiguration(); c.port = 0; return c
+            }(),
             registry: TestServices.registry(), authenticator: TestServices.authenticator, logger: TestServices.logger
         )
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -21,7 +21,8 @@ final class RawConnection: Sendable {
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: true)
         if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
-        channel = try await bootstrap
+        channel =
+            try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -96,16 +97,23 @@ final class RawConnection: Sendable {
         return Array(buffer.readableBytesView)
     }
 
-    static func call(_ callID: UInt32, method: String = "", methodID: UInt32 = 0, payload: [UInt8] = [], timeoutMicros: UInt64 = 0,
-                     metadata: Metadata = Metadata()) -> [UInt8] {
-        frame(.call, callID: callID, ProtoCodec.encode(CallHeader(method: method, methodID: methodID, timeoutMicros: timeoutMicros,
-                                                                  metadata: metadata, payload: payload)))
+    static func call(
+        _ callID: UInt32, method: String = "", methodID: UInt32 = 0, payload: [UInt8] = [], timeoutMicros: UInt64 = 0,
+        metadata: Metadata = Metadata()
+    ) -> [UInt8] {
+        frame(
+            .call, callID: callID,
+            ProtoCodec.encode(
+                CallHeader(
+                    method: method, methodID: methodID, timeoutMicros: timeoutMicros,
+                    metadata: metadata, payload: payload)))
     }
 
     /// A Session/Authenticate call.
     static func authenticate(_ callID: UInt32, credentialID: String = "test-unit", secret: String = "test-secret") -> [UInt8] {
-        call(callID, method: "/noproof.v1.Session/Authenticate",
-             payload: ProtoCodec.encode(AuthenticateRequest(credentialID: credentialID, secret: secret)))
+        call(
+            callID, method: "/noproof.v1.Session/Authenticate",
+            payload: ProtoCodec.encode(AuthenticateRequest(credentialID: credentialID, secret: secret)))
     }
 
     /// Sends the preface, authenticates, and returns the answer's frame (a MESSAGE when it worked).

@@ -26,8 +26,10 @@ struct ServerConnectionHandlerTests {
         let channel: NIOAsyncTestingChannel
         var received = ByteBuffer()
 
-        init(configuration: ServerConfiguration = ServerConfiguration(), statistics: ServerStatistics = ServerStatistics(),
-             handshake: Bool = true) async throws {
+        init(
+            configuration: ServerConfiguration = ServerConfiguration(), statistics: ServerStatistics = ServerStatistics(),
+            handshake: Bool = true
+        ) async throws {
             let channel = NIOAsyncTestingChannel()
             var registry = TestServices.registry()
             BuiltinServices.register(in: &registry, configuration: configuration, authenticator: TestServices.authenticator)

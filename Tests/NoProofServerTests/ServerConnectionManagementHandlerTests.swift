@@ -45,7 +45,8 @@ struct ServerConnectionManagementHandlerTests {
 
     /// The management handler alone on a channel, its connection the stand-in.
     static func managed(_ connection: Connection, configuration: ServerConfiguration = ServerConnectionHandlerTests.configuration())
-        async throws -> NIOAsyncTestingChannel {
+        async throws -> NIOAsyncTestingChannel
+    {
         let channel = NIOAsyncTestingChannel()
         try await channel.testingEventLoop.executeInContext {
             let handler = ServerConnectionManagementHandler(configuration: configuration, logger: TestServices.logger)
@@ -81,7 +82,7 @@ struct ServerConnectionManagementHandlerTests {
     @Test func aPingIsSentAfterTheKeepaliveIntervalWithCallsOpen() async throws {
         let connection = Connection()
         connection.openCallCount = 1
-        let channel = try await Self.managed(connection) // keepalive every 20 s
+        let channel = try await Self.managed(connection)  // keepalive every 20 s
         await channel.testingEventLoop.advanceTime(by: .seconds(19))
         #expect(try await channel.readOutbound(as: ByteBuffer.self) == nil)
         await channel.testingEventLoop.advanceTime(by: .seconds(1))
@@ -95,7 +96,7 @@ struct ServerConnectionManagementHandlerTests {
     @Test func callsInFlightAreNotShedByTheIdleTimeout() async throws {
         let connection = Connection()
         connection.openCallCount = 1
-        let channel = try await Self.managed(connection) // idle after 60 s without calls, ticks every 2.5 s
+        let channel = try await Self.managed(connection)  // idle after 60 s without calls, ticks every 2.5 s
         try await channel.testingEventLoop.executeInContext {
             try channel.pipeline.syncOperations.handler(type: ServerConnectionManagementHandler.self).authenticated()
         }
@@ -122,9 +123,9 @@ struct ServerConnectionManagementHandlerTests {
     @Test func quiesceDrainsThenEndsTheCallsAfterTheGrace() async throws {
         let connection = Connection()
         connection.openCallCount = 2
-        let channel = try await Self.managed(connection) // grace 5 s
+        let channel = try await Self.managed(connection)  // grace 5 s
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) // once is enough
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())  // once is enough
         await channel.testingEventLoop.run()
         #expect(connection.drained == 1)
         await channel.testingEventLoop.advanceTime(by: .milliseconds(4999))
@@ -163,7 +164,7 @@ struct ServerConnectionManagementHandlerTests {
     @Test func aConnectionWithACallInFlightOutlivesTheIdleTimeout() async throws {
         var harness = try await Harness(configuration: ServerConnectionHandlerTests.configuration())
         try await harness.send(RawConnection.call(1, methodID: TestServices.forever.id))
-        for _ in 0..<10 { // 200 s: over three idle timeouts
+        for _ in 0..<10 {  // 200 s: over three idle timeouts
             await harness.advance(.seconds(20))
             for frame in try await harness.frames() {
                 #expect(frame.type == .ping)

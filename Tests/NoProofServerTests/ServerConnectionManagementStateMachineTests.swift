@@ -12,9 +12,11 @@ struct ServerConnectionManagementStateMachineTests {
     static func at(_ amount: TimeAmount) -> NIODeadline { opened + amount }
 
     static func machine(authentication: TimeAmount? = .seconds(10)) -> Machine {
-        Machine(configuration: .init(handshakeTimeout: .seconds(5), authenticationTimeout: authentication, frameTimeout: .seconds(30),
-                                     idleTimeout: .seconds(60), keepaliveInterval: .seconds(20), keepaliveTimeout: .seconds(10)),
-                openedAt: opened)
+        Machine(
+            configuration: .init(
+                handshakeTimeout: .seconds(5), authenticationTimeout: authentication, frameTimeout: .seconds(30),
+                idleTimeout: .seconds(60), keepaliveInterval: .seconds(20), keepaliveTimeout: .seconds(10)),
+            openedAt: opened)
     }
 
     @Test func handshakeDeadlineRunsFromOpening() {

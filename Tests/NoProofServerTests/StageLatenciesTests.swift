@@ -48,8 +48,10 @@ struct StageLatenciesTests {
         let stages = StageLatencies()
         // decoded +3, admitted +5, lookedUp +7, queued +11, batchStarted +13, sealed +17, fsynced +19, answered +23 (µs).
         stages.record(calls: [Self.stamps(gaps: [3, 5, 7, 11, 13, 17, 19, 23])])
-        let expected: [Stage: UInt64] = [.decode: 3, .admit: 5, .lookup: 7, .enqueue: 11, .batchWait: 13, .answer: 23,
-                                         .total: 3 + 5 + 7 + 11 + 13 + 17 + 19 + 23]
+        let expected: [Stage: UInt64] = [
+            .decode: 3, .admit: 5, .lookup: 7, .enqueue: 11, .batchWait: 13, .answer: 23,
+            .total: 3 + 5 + 7 + 11 + 13 + 17 + 19 + 23,
+        ]
         for stage in Stage.allCases {
             let summary = Self.summary(stages, stage)
             if let value = expected[stage] {
@@ -67,7 +69,7 @@ struct StageLatenciesTests {
         let stages = StageLatencies()
         let refused = CallStamps(received: 1_000)
         refused.mark(.decoded, at: 2_000)
-        let failedWrite = Self.stamps(gaps: [1, 1, 1, 1, 1, 1]) // never fsynced nor answered
+        let failedWrite = Self.stamps(gaps: [1, 1, 1, 1, 1, 1])  // never fsynced nor answered
         stages.record(calls: [refused, failedWrite, Self.stamps(gaps: [1, 1, 1, 1, 1, 1, 1, 1])])
         #expect(Self.summary(stages, .decode).count == 1)
         #expect(Self.summary(stages, .total).count == 1)
@@ -85,7 +87,7 @@ struct StageLatenciesTests {
         #expect(seal.max == 60)
         #expect(fsync.count == 2)
         #expect(fsync.sum == 6_000)
-        #expect(fsync.max >= 3_996 && fsync.max <= 4_004) // to 3 significant digits
+        #expect(fsync.max >= 3_996 && fsync.max <= 4_004)  // to 3 significant digits
         #expect(Self.summary(stages, .decode).count == 0)
     }
 

@@ -13,13 +13,17 @@ struct StartUnaryTests {
 
     /// Starts one call on the client's event loop and waits for its completion; also checks that
     /// the completion did not run before `startUnary` returned.
-    static func call(_ client: NoProofClient, _ method: MethodAddress, _ argument: String, metadata: Metadata = [:],
-                     timeout: Duration? = nil) async throws -> Outcome {
+    static func call(
+        _ client: NoProofClient, _ method: MethodAddress, _ argument: String, metadata: Metadata = [:],
+        timeout: Duration? = nil
+    ) async throws -> Outcome {
         let promise = client.eventLoop.makePromise(of: Outcome.self)
         client.eventLoop.execute {
             var returned = false
-            client.startUnary(method, payload: ProtoCodec.encode(HealthCheckRequest(service: argument)), metadata: metadata,
-                              timeout: timeout) { outcome in
+            client.startUnary(
+                method, payload: ProtoCodec.encode(HealthCheckRequest(service: argument)), metadata: metadata,
+                timeout: timeout
+            ) { outcome in
                 #expect(returned, "completion ran inside startUnary")
                 #expect(client.eventLoop.inEventLoop)
                 promise.succeed(outcome)

@@ -10,28 +10,35 @@ import NoProofProtocol
 /// Methods used only by tests. Requests and answers reuse the Health messages:
 /// the request's `service` string carries the argument.
 enum TestServices {
-    static let echo = MethodDescriptor(service: "noproof.v1.Test", method: "Echo", id: 100,
-                                       requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let echo = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Echo", id: 100,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
     /// The requests ("MILLISECONDS" or "MILLISECONDS-TAG") of the Sleep calls servers have started:
     /// a test waits for its own tag to know its call is in progress (tests run in parallel).
     static let sleepsStarted = Mutex<Set<String>>([])
-    static let sleep = MethodDescriptor(service: "noproof.v1.Test", method: "Sleep", id: 101,
-                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
-    static let count = MethodDescriptor(service: "noproof.v1.Test", method: "Count", id: 102, kind: .serverStreaming,
-                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
-    static let forever = MethodDescriptor(service: "noproof.v1.Test", method: "Forever", id: 103,
-                                          requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
-                                          requiresAuthentication: false)
-    static let crash = MethodDescriptor(service: "noproof.v1.Test", method: "Crash", id: 104,
-                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let sleep = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Sleep", id: 101,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let count = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Count", id: 102, kind: .serverStreaming,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let forever = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Forever", id: 103,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
+        requiresAuthentication: false)
+    static let crash = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Crash", id: 104,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
 
-    static let later = MethodDescriptor(service: "noproof.v1.Test", method: "Later", id: 105,
-                                        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
+    static let later = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Later", id: 105,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse")
 
     /// Answers a `service` string of as many bytes as the request asks (for the answer-size cap).
-    static let big = MethodDescriptor(service: "noproof.v1.Test", method: "Big", id: 106,
-                                      requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
-                                      requiresAuthentication: false)
+    static let big = MethodDescriptor(
+        service: "noproof.v1.Test", method: "Big", id: 106,
+        requestType: "noproof.v1.HealthCheckRequest", responseType: "noproof.v1.HealthCheckResponse",
+        requiresAuthentication: false)
 
     /// Later calls whose `service` is "held-TAG:PADDING" answer (echoing it) from another thread
     /// only once the test calls `releaseHeld("held-TAG")`: calls surely all running, whatever
@@ -152,8 +159,9 @@ func withTestServer<R: Sendable>(
     var configuration = configuration
     configuration.host = "127.0.0.1"
     configuration.port = 0
-    let server = NoProofServer(configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
-                               authenticator: authenticator, logger: TestServices.logger, guards: guards)
+    let server = NoProofServer(
+        configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
+        authenticator: authenticator, logger: TestServices.logger, guards: guards)
     return try await withThrowingTaskGroup(of: R?.self) { group in
         group.addTask {
             try await server.run()

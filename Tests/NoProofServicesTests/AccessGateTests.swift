@@ -33,13 +33,13 @@ struct AccessGateTests {
             try await gate.refresh()
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C1", typeCode: "JMSFZ") == nil)
             let cases: [(String, String, String, String)] = [
-                (Self.water, "NOPE-1", "JMSFZ", "NOPE-1"),            // unknown item
-                (Self.water, "SW-KH-001", "JHZ", "JHZ"),              // type not listed
-                (Self.water, "SW-KH-001", "ZLHT", "ZLHT"),            // obtained by commitment
-                (Self.water, "SW-KH-001", "WYZM", "WYZM"),            // cancelled
-                (Self.bank, "YH-DK-002", "WFZJL", "WFZJL"),           // department verification
-                (Self.bank, "YH-KH-001", "GZZM", "GZZM"),             // excluded
-                ("91350100M000100Y43", "ANY", "JMSFZ", "list"),       // a unit with no list in force
+                (Self.water, "NOPE-1", "JMSFZ", "NOPE-1"),  // unknown item
+                (Self.water, "SW-KH-001", "JHZ", "JHZ"),  // type not listed
+                (Self.water, "SW-KH-001", "ZLHT", "ZLHT"),  // obtained by commitment
+                (Self.water, "SW-KH-001", "WYZM", "WYZM"),  // cancelled
+                (Self.bank, "YH-DK-002", "WFZJL", "WFZJL"),  // department verification
+                (Self.bank, "YH-KH-001", "GZZM", "GZZM"),  // excluded
+                ("91350100M000100Y43", "ANY", "JMSFZ", "list"),  // a unit with no list in force
             ]
             for (unit, item, type, mentioned) in cases {
                 let refusal = gate.refusal(unitCode: unit, staff: "agent-0001", itemCode: item, caseReference: "C2", typeCode: type)
@@ -64,23 +64,29 @@ struct AccessGateTests {
     @Test func denialRecordsAreDurableBeforeTheAnswerAndInOrder() async throws {
         try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-            let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 1000, maxLookupsPerStaffPerMinute: 1000),
-                                  audit: audit, now: { clock.now }, logger: Logger(label: "test"))
+            let gate = AccessGate(
+                store: store, limits: RateLimits(maxLookupsPerCase: 1000, maxLookupsPerStaffPerMinute: 1000),
+                audit: audit, now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             for index in 0..<5 {
-                let refusal = await gate.checked(unitCode: Self.water, staff: "agent-0001", itemCode: "NOPE-\(index)", caseReference: "D-\(index)",
-                                                 typeCode: "JMSFZ")
+                let refusal = await gate.checked(
+                    unitCode: Self.water, staff: "agent-0001", itemCode: "NOPE-\(index)", caseReference: "D-\(index)",
+                    typeCode: "JMSFZ")
                 #expect(refusal?.code == .permissionDenied)
                 #expect(try await store.denials(unit: nil, limit: 100).count == index + 1)
             }
-            #expect(await gate.checked(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OK",
-                                       typeCode: "JMSFZ") == nil)
+            #expect(
+                await gate.checked(
+                    unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OK",
+                    typeCode: "JMSFZ") == nil)
             for index in 0..<50 {
-                #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C-\(index)",
-                                     typeCode: "JHZ") != nil)
+                #expect(
+                    gate.refusal(
+                        unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "C-\(index)",
+                        typeCode: "JHZ") != nil)
             }
             await gate.close()
-            let logged = try await store.denials(unit: nil, limit: 100)   // newest first
+            let logged = try await store.denials(unit: nil, limit: 100)  // newest first
             #expect(logged.count == 55)
             #expect(logged.prefix(50).reversed().map(\.caseReference) == (0..<50).map { "C-\($0)" })
             #expect(logged.map(\.sequence) == logged.map(\.sequence).sorted { ($0 ?? 0) > ($1 ?? 0) })
@@ -92,14 +98,16 @@ struct AccessGateTests {
     @Test func antiHarvestingLimitsGiveResourceExhaustedThenRecover() async throws {
         try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-            let gate = AccessGate(store: store, limits: RateLimits(maxLookupsPerCase: 3, maxLookupsPerStaffPerMinute: 5),
-                                  audit: audit, now: { clock.now }, logger: Logger(label: "test"))
+            let gate = AccessGate(
+                store: store, limits: RateLimits(maxLookupsPerCase: 3, maxLookupsPerStaffPerMinute: 5),
+                audit: audit, now: { clock.now }, logger: Logger(label: "test"))
             try await gate.refresh()
             for _ in 0..<3 {
                 #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ") == nil)
             }
-            #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ")?.code
-                == .resourceExhausted)
+            #expect(
+                gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "CASE", typeCode: "JMSFZ")?.code
+                    == .resourceExhausted)
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-1", typeCode: "JMSFZ") == nil)
             #expect(gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-2", typeCode: "JMSFZ") == nil)
             let perMinute = gate.refusal(unitCode: Self.water, staff: "agent-0001", itemCode: "SW-KH-001", caseReference: "OTHER-3", typeCode: "JMSFZ")
@@ -115,8 +123,9 @@ struct AccessGateTests {
     @Test func storedCredentialsAuthenticateUntilRevokedOrExpired() async throws {
         try await Self.withStore { store, audit in
             let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-            let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.water.code, label: "test", issuedBy: "supervisor-0001",
-                                                            issuedAt: clock.now, expiresAt: clock.now.addingTimeInterval(3600), rounds: 1000)
+            let (credential, secret) = try Credential.issue(
+                unitCode: UnitDemoData.water.code, label: "test", issuedBy: "supervisor-0001",
+                issuedAt: clock.now, expiresAt: clock.now.addingTimeInterval(3600), rounds: 1000)
             try await store.insertCredential(credential)
             let authenticator = UnitCredentialAuthenticator(store: store, now: { clock.now })
             let unit = try await authenticator.authenticate(credentialID: credential.id, secret: secret)
@@ -141,8 +150,9 @@ struct AccessGateTests {
 
     @Test func theTaskForceOfficeCredentialCarriesItsRole() async throws {
         try await Self.withStore { store, audit in
-            let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.taskForce.code, label: "tf", issuedBy: "supervisor-0001",
-                                                            issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600), rounds: 1000)
+            let (credential, secret) = try Credential.issue(
+                unitCode: UnitDemoData.taskForce.code, label: "tf", issuedBy: "supervisor-0001",
+                issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600), rounds: 1000)
             try await store.insertCredential(credential)
             let unit = try await UnitCredentialAuthenticator(store: store).authenticate(credentialID: credential.id, secret: secret)
             #expect(unit.roles == ["taskforce"])

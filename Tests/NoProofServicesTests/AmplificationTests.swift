@@ -95,8 +95,9 @@ struct AmplificationTests {
             let taskForce = try await environment.client("taskforce")
             // A full batch of bad rows: the first has a name far over its limit, the others no id.
             var rows = Array(repeating: NoProofCodec.Licence(), count: FieldLimits.importRows)
-            rows[0] = NoProofCodec.Licence(licenceID: Self.licenceID, typeCode: "JMSFZ", holderID: Self.holder,
-                                           holderName: String(repeating: "名", count: 5_000), issueDate: "2023-05-31")
+            rows[0] = NoProofCodec.Licence(
+                licenceID: Self.licenceID, typeCode: "JMSFZ", holderID: Self.holder,
+                holderName: String(repeating: "名", count: 5_000), issueDate: "2023-05-31")
             let answer = try await taskForce.importLicences(rows)
             #expect(answer.inserted + answer.updated + answer.unchanged == 0)
             #expect(answer.rejected.count == FieldLimits.listedRejections)
@@ -129,106 +130,179 @@ struct AmplificationTests {
 
     static let civilPurpose = Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")
     static func file(_ change: (inout FileVerificationRequest) -> Void) -> FileVerificationRequest {
-        var request = FileVerificationRequest(requestKey: UUID().uuidString, issuingUnitCode: UnitDemoData.university.code.value,
-                                              proofType: "XWZS", holderID: holder, holderName: "张三", purpose: civilPurpose)
+        var request = FileVerificationRequest(
+            requestKey: UUID().uuidString, issuingUnitCode: UnitDemoData.university.code.value,
+            proofType: "XWZS", holderID: holder, holderName: "张三", purpose: civilPurpose)
         change(&request)
         return request
     }
 
     static let cases: [Case] = [
         // Licences: each of these is audited when refused for any other reason.
-        Case(name: "Lookup purpose.case_reference", credential: "water", field: "purpose.case_reference",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ",
-                                                                          purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), LookupResponse.self)),
-        Case(name: "Lookup purpose.item_code", credential: "water", field: "purpose.item_code",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ",
-                                                                          purpose: Purpose(itemCode: huge, caseReference: "C-1")), LookupResponse.self)),
-        Case(name: "Lookup staff metadata", credential: "water", field: "staff",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose),
-                         // Within the 8 KiB metadata cap (a larger value is RESOURCE_EXHAUSTED by the connection layer).
-                         LookupResponse.self, staff: String(repeating: "s", count: 4000))),
-        Case(name: "Lookup holder_id", credential: "water", field: "holder_id",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: huge, typeCode: "JMSFZ", purpose: purpose), LookupResponse.self)),
-        Case(name: "CheckLicence purpose.case_reference", credential: "water", field: "purpose.case_reference",
-             call: unary("/noproof.v1.Licences/CheckLicence", CheckLicenceRequest(
-                 holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), CheckLicenceResponse.self)),
-        Case(name: "CheckLicence declared value", credential: "water", field: "declared[0].value",
-             call: unary("/noproof.v1.Licences/CheckLicence", CheckLicenceRequest(
-                 holderID: holder, typeCode: "JMSFZ", declared: [LicenceField(key: "holder_name", value: huge)], purpose: purpose),
-                         CheckLicenceResponse.self)),
-        Case(name: "CheckLicence declared count", credential: "water", field: "declared",
-             call: unary("/noproof.v1.Licences/CheckLicence", CheckLicenceRequest(
-                 holderID: holder, typeCode: "JMSFZ", declared: (0..<5_000).map { LicenceField(key: "holder_name", value: "名\($0)") },
-                 purpose: purpose), CheckLicenceResponse.self)),
-        Case(name: "GetLicence purpose.case_reference", credential: "water", field: "purpose.case_reference",
-             call: unary("/noproof.v1.Licences/GetLicence", GetLicenceRequest(
-                 licenceID: licenceID, purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), GetLicenceResponse.self)),
-        Case(name: "GetLicence licence_id", credential: "water", field: "licence_id",
-             call: unary("/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: huge, purpose: purpose), GetLicenceResponse.self)),
-        Case(name: "RevokeLicence reason", credential: "taskforce", field: "reason",
-             call: unary("/noproof.v1.Licences/RevokeLicence", ChangeLicenceStatusRequest(licenceID: licenceID, reason: huge), LicenceResponse.self,
-                         staff: "supervisor-0001")),
+        Case(
+            name: "Lookup purpose.case_reference", credential: "water", field: "purpose.case_reference",
+            call: unary(
+                "/noproof.v1.Licences/Lookup",
+                LookupRequest(
+                    holderID: holder, typeCode: "JMSFZ",
+                    purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), LookupResponse.self)),
+        Case(
+            name: "Lookup purpose.item_code", credential: "water", field: "purpose.item_code",
+            call: unary(
+                "/noproof.v1.Licences/Lookup",
+                LookupRequest(
+                    holderID: holder, typeCode: "JMSFZ",
+                    purpose: Purpose(itemCode: huge, caseReference: "C-1")), LookupResponse.self)),
+        Case(
+            name: "Lookup staff metadata", credential: "water", field: "staff",
+            call: unary(
+                "/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose),
+                // Within the 8 KiB metadata cap (a larger value is RESOURCE_EXHAUSTED by the connection layer).
+                LookupResponse.self, staff: String(repeating: "s", count: 4000))),
+        Case(
+            name: "Lookup holder_id", credential: "water", field: "holder_id",
+            call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: huge, typeCode: "JMSFZ", purpose: purpose), LookupResponse.self)),
+        Case(
+            name: "CheckLicence purpose.case_reference", credential: "water", field: "purpose.case_reference",
+            call: unary(
+                "/noproof.v1.Licences/CheckLicence",
+                CheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), CheckLicenceResponse.self)),
+        Case(
+            name: "CheckLicence declared value", credential: "water", field: "declared[0].value",
+            call: unary(
+                "/noproof.v1.Licences/CheckLicence",
+                CheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ", declared: [LicenceField(key: "holder_name", value: huge)], purpose: purpose),
+                CheckLicenceResponse.self)),
+        Case(
+            name: "CheckLicence declared count", credential: "water", field: "declared",
+            call: unary(
+                "/noproof.v1.Licences/CheckLicence",
+                CheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ", declared: (0..<5_000).map { LicenceField(key: "holder_name", value: "名\($0)") },
+                    purpose: purpose), CheckLicenceResponse.self)),
+        Case(
+            name: "GetLicence purpose.case_reference", credential: "water", field: "purpose.case_reference",
+            call: unary(
+                "/noproof.v1.Licences/GetLicence",
+                GetLicenceRequest(
+                    licenceID: licenceID, purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), GetLicenceResponse.self)),
+        Case(
+            name: "GetLicence licence_id", credential: "water", field: "licence_id",
+            call: unary("/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: huge, purpose: purpose), GetLicenceResponse.self)),
+        Case(
+            name: "RevokeLicence reason", credential: "taskforce", field: "reason",
+            call: unary(
+                "/noproof.v1.Licences/RevokeLicence", ChangeLicenceStatusRequest(licenceID: licenceID, reason: huge), LicenceResponse.self,
+                staff: "supervisor-0001")),
         // Verification
-        Case(name: "File holder_name", credential: "civil", field: "holder_name",
-             call: unary("/noproof.v1.Verification/File", file { $0.holderName = huge }, VerificationResponse.self)),
-        Case(name: "File purpose.case_reference", credential: "civil", field: "purpose.case_reference",
-             call: unary("/noproof.v1.Verification/File", file { $0.purpose = Purpose(itemCode: "MZ-HY-001", caseReference: huge) },
-                         VerificationResponse.self)),
-        Case(name: "File declared value", credential: "civil", field: "declared[0].value",
-             call: unary("/noproof.v1.Verification/File", file { $0.declared = [LicenceField(key: "degree", value: huge)] },
-                         VerificationResponse.self)),
-        Case(name: "File request_key", credential: "civil", field: "request_key",
-             call: unary("/noproof.v1.Verification/File", file { $0.requestKey = huge }, VerificationResponse.self)),
-        Case(name: "Return reason", credential: "university", field: "reason",
-             call: unary("/noproof.v1.Verification/Return", ReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: huge),
-                         VerificationResponse.self)),
-        Case(name: "Answer note", credential: "university", field: "note",
-             call: unary("/noproof.v1.Verification/Answer", AnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "not_on_record", note: huge),
-                         VerificationResponse.self)),
+        Case(
+            name: "File holder_name", credential: "civil", field: "holder_name",
+            call: unary("/noproof.v1.Verification/File", file { $0.holderName = huge }, VerificationResponse.self)),
+        Case(
+            name: "File purpose.case_reference", credential: "civil", field: "purpose.case_reference",
+            call: unary(
+                "/noproof.v1.Verification/File", file { $0.purpose = Purpose(itemCode: "MZ-HY-001", caseReference: huge) },
+                VerificationResponse.self)),
+        Case(
+            name: "File declared value", credential: "civil", field: "declared[0].value",
+            call: unary(
+                "/noproof.v1.Verification/File", file { $0.declared = [LicenceField(key: "degree", value: huge)] },
+                VerificationResponse.self)),
+        Case(
+            name: "File request_key", credential: "civil", field: "request_key",
+            call: unary("/noproof.v1.Verification/File", file { $0.requestKey = huge }, VerificationResponse.self)),
+        Case(
+            name: "Return reason", credential: "university", field: "reason",
+            call: unary(
+                "/noproof.v1.Verification/Return", ReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: huge),
+                VerificationResponse.self)),
+        Case(
+            name: "Answer note", credential: "university", field: "note",
+            call: unary(
+                "/noproof.v1.Verification/Answer", AnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "not_on_record", note: huge),
+                VerificationResponse.self)),
         // Units: list drafts, staff, credentials
-        Case(name: "SaveDraft item name", credential: "water", field: "items[0].name",
-             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [
-                 ListItem(code: "SW-XH-003", name: huge, kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")]),
-             ]), ItemListResponse.self)),
-        Case(name: "SaveDraft change cause", credential: "water", field: "changes[0].cause",
-             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [], changes: [
-                 DeclaredChange(kind: "add", item: "SW-XH-003", cause: huge, causeDate: "2026-11-20"),
-             ]), ItemListResponse.self)),
-        Case(name: "SetStaff name", credential: "water", field: "staff[0].name",
-             call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
-                 StaffEntry(staffID: "supervisor-0001", name: huge, role: "supervisor", active: true),
-             ]), ListStaffResponse.self, staff: "supervisor-0001")),
-        Case(name: "IssueCredential label", credential: "taskforce", field: "label",
-             call: unary("/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: water, label: huge), IssueCredentialResponse.self,
-                         staff: "supervisor-0001")),
-        Case(name: "RevokeCredential reason", credential: "taskforce", field: "reason",
-             call: unary("/noproof.v1.Units/RevokeCredential", RevokeCredentialRequest(credentialID: "cred_x", reason: huge), CredentialResponse.self,
-                         staff: "supervisor-0001")),
-        Case(name: "RejectList reason", credential: "taskforce", field: "reason",
-             call: unary("/noproof.v1.Units/RejectList", RejectListRequest(unitCode: water, version: 2, reason: huge), ItemListResponse.self,
-                         staff: "supervisor-0001")),
+        Case(
+            name: "SaveDraft item name", credential: "water", field: "items[0].name",
+            call: unary(
+                "/noproof.v1.Units/SaveDraft",
+                SaveDraftRequest(
+                    unitCode: water, version: 2,
+                    items: [
+                        ListItem(code: "SW-XH-003", name: huge, kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])
+                    ]), ItemListResponse.self)),
+        Case(
+            name: "SaveDraft change cause", credential: "water", field: "changes[0].cause",
+            call: unary(
+                "/noproof.v1.Units/SaveDraft",
+                SaveDraftRequest(
+                    unitCode: water, version: 2, items: [],
+                    changes: [
+                        DeclaredChange(kind: "add", item: "SW-XH-003", cause: huge, causeDate: "2026-11-20")
+                    ]), ItemListResponse.self)),
+        Case(
+            name: "SetStaff name", credential: "water", field: "staff[0].name",
+            call: unary(
+                "/noproof.v1.Units/SetStaff",
+                SetStaffRequest(
+                    unitCode: water,
+                    staff: [
+                        StaffEntry(staffID: "supervisor-0001", name: huge, role: "supervisor", active: true)
+                    ]), ListStaffResponse.self, staff: "supervisor-0001")),
+        Case(
+            name: "IssueCredential label", credential: "taskforce", field: "label",
+            call: unary(
+                "/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: water, label: huge), IssueCredentialResponse.self,
+                staff: "supervisor-0001")),
+        Case(
+            name: "RevokeCredential reason", credential: "taskforce", field: "reason",
+            call: unary(
+                "/noproof.v1.Units/RevokeCredential", RevokeCredentialRequest(credentialID: "cred_x", reason: huge), CredentialResponse.self,
+                staff: "supervisor-0001")),
+        Case(
+            name: "RejectList reason", credential: "taskforce", field: "reason",
+            call: unary(
+                "/noproof.v1.Units/RejectList", RejectListRequest(unitCode: water, version: 2, reason: huge), ItemListResponse.self,
+                staff: "supervisor-0001")),
         // Oversight records
-        Case(name: "RecordCommitment text", credential: "civil", field: "text",
-             call: unary("/noproof.v1.Oversight/RecordCommitment", RecordCommitmentRequest(
-                 holderID: holder, holderName: "张三", itemCode: "MZ-DB-001", caseReference: "DB-1", proofType: "JZZM", text: huge,
-                 channel: "app"), CommitmentResponse.self)),
-        Case(name: "RecordCommitment case_reference", credential: "civil", field: "case_reference",
-             call: unary("/noproof.v1.Oversight/RecordCommitment", RecordCommitmentRequest(
-                 holderID: holder, holderName: "张三", itemCode: "MZ-DB-001", caseReference: huge, proofType: "JZZM", text: "承诺",
-                 channel: "app"), CommitmentResponse.self)),
-        Case(name: "AddLedgerEntry note", credential: "civil", field: "note",
-             call: unary("/noproof.v1.Oversight/AddLedgerEntry", AddLedgerEntryRequest(
-                 holderID: holder, itemCode: "MZ-HY-001", caseReference: "HY-1", proofType: "HKB", proofName: "户口簿", note: huge),
-                         LedgerEntryResponse.self)),
-        Case(name: "OpenMismatch facts declared", credential: "civil", field: "facts[0].declared",
-             call: unary("/noproof.v1.Oversight/OpenMismatch", OpenMismatchRequest(
-                 issuingUnitCode: UnitDemoData.university.code.value, holderID: holder, itemCode: "MZ-HY-001", caseReference: "HY-1",
-                 proofType: "XWZS", proofSerial: "P-1", facts: [MismatchFact(key: "degree", declared: huge, fetched: "学士")]),
-                         MismatchResponse.self)),
-        Case(name: "FileComplaint summary", credential: "taskforce", field: "summary",
-             call: unary("/noproof.v1.Oversight/FileComplaint", FileComplaintRequest(
-                 channel: "hotline_12345", channelReference: "12345-1", unitCode: water, breachType: "other", summary: huge),
-                         ComplaintResponse.self, staff: "supervisor-0001")),
+        Case(
+            name: "RecordCommitment text", credential: "civil", field: "text",
+            call: unary(
+                "/noproof.v1.Oversight/RecordCommitment",
+                RecordCommitmentRequest(
+                    holderID: holder, holderName: "张三", itemCode: "MZ-DB-001", caseReference: "DB-1", proofType: "JZZM", text: huge,
+                    channel: "app"), CommitmentResponse.self)),
+        Case(
+            name: "RecordCommitment case_reference", credential: "civil", field: "case_reference",
+            call: unary(
+                "/noproof.v1.Oversight/RecordCommitment",
+                RecordCommitmentRequest(
+                    holderID: holder, holderName: "张三", itemCode: "MZ-DB-001", caseReference: huge, proofType: "JZZM", text: "承诺",
+                    channel: "app"), CommitmentResponse.self)),
+        Case(
+            name: "AddLedgerEntry note", credential: "civil", field: "note",
+            call: unary(
+                "/noproof.v1.Oversight/AddLedgerEntry",
+                AddLedgerEntryRequest(
+                    holderID: holder, itemCode: "MZ-HY-001", caseReference: "HY-1", proofType: "HKB", proofName: "户口簿", note: huge),
+                LedgerEntryResponse.self)),
+        Case(
+            name: "OpenMismatch facts declared", credential: "civil", field: "facts[0].declared",
+            call: unary(
+                "/noproof.v1.Oversight/OpenMismatch",
+                OpenMismatchRequest(
+                    issuingUnitCode: UnitDemoData.university.code.value, holderID: holder, itemCode: "MZ-HY-001", caseReference: "HY-1",
+                    proofType: "XWZS", proofSerial: "P-1", facts: [MismatchFact(key: "degree", declared: huge, fetched: "学士")]),
+                MismatchResponse.self)),
+        Case(
+            name: "FileComplaint summary", credential: "taskforce", field: "summary",
+            call: unary(
+                "/noproof.v1.Oversight/FileComplaint",
+                FileComplaintRequest(
+                    channel: "hotline_12345", channelReference: "12345-1", unitCode: water, breachType: "other", summary: huge),
+                ComplaintResponse.self, staff: "supervisor-0001")),
     ]
 
     @Test(arguments: cases)
@@ -249,8 +323,9 @@ struct AmplificationTests {
             let records = try environment.audit.records(after: 0, limit: 10_000)
             #expect(records.allSatisfy { "\($0)".utf8.count < 10_000 }, "\(bad.name): an audit record holds the value")
             let taskForce = try await environment.client("taskforce")
-            let denials = try await taskForce.unary(.path("/noproof.v1.Units/ListDenials"), request: ListDenialsRequest(limit: 1000),
-                                                    as: ListDenialsResponse.self, metadata: ["staff": "supervisor-0001"])
+            let denials = try await taskForce.unary(
+                .path("/noproof.v1.Units/ListDenials"), request: ListDenialsRequest(limit: 1000),
+                as: ListDenialsResponse.self, metadata: ["staff": "supervisor-0001"])
             #expect(denials.denials.allSatisfy { "\($0)".utf8.count < 10_000 }, "\(bad.name): a denial holds the value")
             let grown = environment.storedBytes() - before
             #expect(grown < 256 << 10, "\(bad.name): the data folder grew by \(grown) bytes")
@@ -300,8 +375,9 @@ struct AmplificationTests {
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
         UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
-        let verification = VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit,
-                                               databaseBacked: { $0 == "XWZS" }, logger: quiet)
+        let verification = VerificationService(
+            store: verificationStore, units: units, keyring: keyring, audit: audit,
+            databaseBacked: { $0 == "XWZS" }, logger: quiet)
         _ = try await verification.start()
         verification.register(in: &registry)
         OversightService(store: oversightStore, units: units, audit: audit, logger: quiet).register(in: &registry)
@@ -309,14 +385,18 @@ struct AmplificationTests {
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("civil", UnitDemoData.civilAffairs),
             ("university", UnitDemoData.university),
         ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id,
-                                                                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
+            .init(
+                id: id, secret: "secret",
+                unit: AuthenticatedUnit(
+                    unitCode: unit.code.value, unitName: unit.name, credentialID: id,
+                    roles: unit.isTaskForceOffice ? ["taskforce"] : []))
         }
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, audit: audit, directory: directory))
         }

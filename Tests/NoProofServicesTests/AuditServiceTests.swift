@@ -30,8 +30,9 @@ struct AuditServiceTests {
     }
 
     static func record(_ index: Int, unit: String, holder: String) -> AuditRecord {
-        AuditRecord(atMillis: 1_800_000_000_000 + Int64(index), unitCode: unit, credentialID: "c", staff: "agent-0001", action: .lookup,
-                    itemCode: "SW-KH-001", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
+        AuditRecord(
+            atMillis: 1_800_000_000_000 + Int64(index), unitCode: unit, credentialID: "c", staff: "agent-0001", action: .lookup,
+            itemCode: "SW-KH-001", caseReference: "CASE-\(index)", holderID: holder, typeCode: "JMSFZ", result: .found)
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
@@ -43,26 +44,34 @@ struct AuditServiceTests {
         quiet.logLevel = .critical
         let audit = try AuditLog(directory: directory)
         // 300 records: the water company's lookups about the holder and others, some of the bank's.
-        _ = try audit.appendBatch((0..<300).map { index in
-            record(index, unit: index % 3 == 0 ? bank : water, holder: index % 2 == 0 ? holder : "37040519900101001X")
-        })
+        _ = try audit.appendBatch(
+            (0..<300).map { index in
+                record(index, unit: index % 3 == 0 ? bank : water, holder: index % 2 == 0 ? holder : "37040519900101001X")
+            })
         let heads = AuditHeadPublisher(log: audit, key: try AuditSigningKey.openOrCreate(directory: seals), witnesses: [], logger: quiet)
         var registry = RPCRegistry()
         AuditService(audit: audit, heads: heads, logger: quiet).register(in: &registry)
         let credentials: [StaticCredentialAuthenticator.Credential] = [
             .init(id: "water", secret: "secret", unit: AuthenticatedUnit(unitCode: water, unitName: "水务", credentialID: "water")),
             .init(id: "bank", secret: "secret", unit: AuthenticatedUnit(unitCode: bank, unitName: "银行", credentialID: "bank")),
-            .init(id: "portal", secret: "secret", unit: AuthenticatedUnit(unitCode: "11370400MB28556910", unitName: "市民端", credentialID: "portal",
-                                                                          roles: [AuthenticatedUnit.citizenPortalRole])),
-            .init(id: "taskforce", secret: "secret", unit: AuthenticatedUnit(unitCode: "11370400MB28556910", unitName: "专班",
-                                                                             credentialID: "taskforce", roles: ["taskforce"])),
+            .init(
+                id: "portal", secret: "secret",
+                unit: AuthenticatedUnit(
+                    unitCode: "11370400MB28556910", unitName: "市民端", credentialID: "portal",
+                    roles: [AuthenticatedUnit.citizenPortalRole])),
+            .init(
+                id: "taskforce", secret: "secret",
+                unit: AuthenticatedUnit(
+                    unitCode: "11370400MB28556910", unitName: "专班",
+                    credentialID: "taskforce", roles: ["taskforce"])),
         ]
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        configuration.authenticationTimeout = .seconds(3600)   // a loaded machine must not cut the test's connections
-        let server = NoProofServer(configuration: configuration, registry: registry, authenticator: StaticCredentialAuthenticator(credentials),
-                                   logger: quiet)
+        configuration.authenticationTimeout = .seconds(3600)  // a loaded machine must not cut the test's connections
+        let server = NoProofServer(
+            configuration: configuration, registry: registry, authenticator: StaticCredentialAuthenticator(credentials),
+            logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, audit: audit, heads: heads))
         }
@@ -72,10 +81,11 @@ struct AuditServiceTests {
     /// What `noproof audit prove` checks: fields → chain hash → leaf → path → signed root → signature.
     static func proofHolds(_ answer: ProveRecordResponse, publicKey: [UInt8]) -> Bool {
         guard let fields = answer.record, let head = answer.head else { return false }
-        var record = AuditRecord(atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
-                                 action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
-                                 holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
-                                 result: AuditResult(rawValue: fields.result), proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
+        var record = AuditRecord(
+            atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
+            action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
+            holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
+            result: AuditResult(rawValue: fields.result), proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(fields.sequence)
         let chain = AuditLog.chainHash(previous: answer.previousChainHash, record: record)
         let signed = SignedTreeHead(head)
@@ -90,7 +100,7 @@ struct AuditServiceTests {
             let published = try await portal.auditTreeHead()
             #expect(published.head?.treeSize == 300)
             #expect(SignedTreeHead(try #require(published.head)).verifies(publicKey: published.auditPublicKey))
-            for sequence in [1, 3, 257, 299] as [UInt64] {   // odd sequences (index even) are about the holder
+            for sequence in [1, 3, 257, 299] as [UInt64] {  // odd sequences (index even) are about the holder
                 let answer = try await portal.proveAuditRecord(sequence: sequence, holderID: Self.holder)
                 #expect(answer.record?.holderID == Self.holder)
                 #expect(Self.proofHolds(answer, publicKey: published.auditPublicKey), "record \(sequence)")
@@ -113,8 +123,8 @@ struct AuditServiceTests {
     @Test func aUnitReadsOnlyItsOwnRecordsThroughProofs() async throws {
         try await Self.withEnvironment { environment in
             let bank = try await environment.client("bank")
-            #expect(try await bank.proveAuditRecord(sequence: 1).record?.unitCode == Self.bank)   // record 1: index 0, the bank's
-            #expect(await failureCode { _ = try await bank.proveAuditRecord(sequence: 2) } == .notFound)   // the water company's
+            #expect(try await bank.proveAuditRecord(sequence: 1).record?.unitCode == Self.bank)  // record 1: index 0, the bank's
+            #expect(await failureCode { _ = try await bank.proveAuditRecord(sequence: 2) } == .notFound)  // the water company's
             let taskForce = try await environment.client("taskforce")
             #expect(try await taskForce.proveAuditRecord(sequence: 2).record?.unitCode == Self.water)
         }
@@ -130,12 +140,16 @@ struct AuditServiceTests {
             let head = try #require(answer.head)
             #expect(head.treeSize == 340)
             #expect(answer.firstRoot == kept.root)
-            #expect(MerkleTree.verifyConsistency(first: kept.treeSize, second: head.treeSize, firstRoot: kept.root, secondRoot: head.root,
-                                                 proof: answer.proof))
+            #expect(
+                MerkleTree.verifyConsistency(
+                    first: kept.treeSize, second: head.treeSize, firstRoot: kept.root, secondRoot: head.root,
+                    proof: answer.proof))
             var forged = kept.root
             forged[0] ^= 1
-            #expect(!MerkleTree.verifyConsistency(first: kept.treeSize, second: head.treeSize, firstRoot: forged, secondRoot: head.root,
-                                                  proof: answer.proof))
+            #expect(
+                !MerkleTree.verifyConsistency(
+                    first: kept.treeSize, second: head.treeSize, firstRoot: forged, secondRoot: head.root,
+                    proof: answer.proof))
         }
     }
 }

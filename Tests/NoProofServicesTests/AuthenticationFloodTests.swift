@@ -21,8 +21,9 @@ struct AuthenticationFloodTests {
         _ body: @Sendable (_ port: Int, _ credential: (id: String, secret: String)) async throws -> Void
     ) async throws {
         try await AccessGateTests.withStore { store, _ in
-            let (credential, secret) = try Credential.issue(unitCode: UnitDemoData.water.code, label: "flood", issuedBy: "supervisor-0001",
-                                                            issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600))
+            let (credential, secret) = try Credential.issue(
+                unitCode: UnitDemoData.water.code, label: "flood", issuedBy: "supervisor-0001",
+                issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600))
             try await store.insertCredential(credential)
             var quiet = Logger(label: "test")
             quiet.logLevel = .critical

@@ -43,23 +43,33 @@ struct ContractTests {
         let gate = AccessGate(store: units, limits: nil, audit: audit, logger: quiet)
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
         UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
-        SupervisionService(audit: audit, units: units, oversight: nil, typeNames: [:], thresholds: .standard, exemptions: oversightStore,
-                           issuers: [], logger: quiet).register(in: &registry)
-        VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit, databaseBacked: { _ in false },
-                            logger: quiet).register(in: &registry)
-        OversightService(store: oversightStore, units: units, audit: audit, verifications: verificationStore, library: library, keyring: keyring,
-                         logger: quiet).register(in: &registry)
+        SupervisionService(
+            audit: audit, units: units, oversight: nil, typeNames: [:], thresholds: .standard, exemptions: oversightStore,
+            issuers: [], logger: quiet
+        ).register(in: &registry)
+        VerificationService(
+            store: verificationStore, units: units, keyring: keyring, audit: audit, databaseBacked: { _ in false },
+            logger: quiet
+        ).register(in: &registry)
+        OversightService(
+            store: oversightStore, units: units, audit: audit, verifications: verificationStore, library: library, keyring: keyring,
+            logger: quiet
+        ).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
         AuditService(audit: audit, heads: heads, logger: quiet).register(in: &registry)
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator([
-                                       .init(id: "unit", secret: "secret", unit: AuthenticatedUnit(unitCode: "11370400MB28556910", unitName: "专班",
-                                                                                                 credentialID: "unit")),
-                                   ]),
-                                   logger: quiet, statistics: statistics)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator([
+                .init(
+                    id: "unit", secret: "secret",
+                    unit: AuthenticatedUnit(
+                        unitCode: "11370400MB28556910", unitName: "专班",
+                        credentialID: "unit"))
+            ]),
+            logger: quiet, statistics: statistics)
         try await withRunningServer(server) { _ in
             try await body(server)
         }

@@ -79,8 +79,9 @@ struct FailClosedAuditTests {
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-                                                    logger: quiet)
+        let library = try await LicenceLibrary.open(
+            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
+            logger: quiet)
         let units = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: units)
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
@@ -94,8 +95,9 @@ struct FailClosedAuditTests {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library, store: store))
         }
@@ -121,8 +123,10 @@ struct FailClosedAuditTests {
     static func newLicences(_ count: Int) throws -> [LicenceMessage] {
         try DemoDataGenerator(seed: 99, licenceCount: count).makeLicences().map { licence -> LicenceMessage in
             var message = LicenceMessage(licence)
-            message.licenceID = try LicenceIdentifier.make(typeCode: licence.id.typeCode, issuer: licence.id.issuerCode,
-                                                           serial: licence.id.serial, version: 2).description
+            message.licenceID = try LicenceIdentifier.make(
+                typeCode: licence.id.typeCode, issuer: licence.id.issuerCode,
+                serial: licence.id.serial, version: 2
+            ).description
             return message
         }
     }
@@ -159,23 +163,38 @@ struct FailClosedAuditTests {
                     ("SetStaff", await failure { _ = try await supervisor.setStaff(of: Self.water, to: renamedStaff) }),
                     ("UpdateUnit", await failure { _ = try await taskForce.updateUnit(renamed, actingStaff: nil) }),
                     ("CreateDraft", await failure { _ = try await waterSystem.createDraft(unitCode: Self.water, staff: "agent-0001") }),
-                    ("SuspendLicence", await failure {
-                        _ = try await taskForce.changeStatus(.suspend, licenceID: suspendable.id.description, reason: "locked")
-                    }),
-                    ("AmendLicence", await failure {
-                        _ = try await taskForce.unary(.path("/noproof.v1.Licences/AmendLicence"),
-                                                      request: AmendLicenceRequest(licenceID: amendable.id.description, holderName: "改名",
-                                                                                   reason: "locked"),
-                                                      as: LicenceResponse.self)
-                    }),
-                    ("IssueLicence", await failure {
-                        _ = try await taskForce.issue(fresh[0])
-                    }),
+                    (
+                        "SuspendLicence",
+                        await failure {
+                            _ = try await taskForce.changeStatus(.suspend, licenceID: suspendable.id.description, reason: "locked")
+                        }
+                    ),
+                    (
+                        "AmendLicence",
+                        await failure {
+                            _ = try await taskForce.unary(
+                                .path("/noproof.v1.Licences/AmendLicence"),
+                                request: AmendLicenceRequest(
+                                    licenceID: amendable.id.description, holderName: "改名",
+                                    reason: "locked"),
+                                as: LicenceResponse.self)
+                        }
+                    ),
+                    (
+                        "IssueLicence",
+                        await failure {
+                            _ = try await taskForce.issue(fresh[0])
+                        }
+                    ),
                     ("ImportLicences", await failure { _ = try await taskForce.importLicences(Array(fresh[1...])) }),
-                    ("PublishCalendarYear", await failure {
-                        _ = try await taskForce.publishCalendarYear(CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: []),
-                                                                    actingStaff: nil)
-                    }),
+                    (
+                        "PublishCalendarYear",
+                        await failure {
+                            _ = try await taskForce.publishCalendarYear(
+                                CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: []),
+                                actingStaff: nil)
+                        }
+                    ),
                 ]
             }
             for (call, error) in refusals { Self.expectNothingChanged(error, call) }
@@ -235,9 +254,10 @@ struct FailClosedAuditTests {
             let id = licence.id.description
             _ = try await taskForce.changeStatus(.suspend, licenceID: id, reason: "under review")
             _ = try await taskForce.changeStatus(.reinstate, licenceID: id, reason: "review closed")
-            _ = try await taskForce.unary(.path("/noproof.v1.Licences/AmendLicence"),
-                                          request: AmendLicenceRequest(licenceID: id, holderName: "新名字", reason: "name changed"),
-                                          as: LicenceResponse.self)
+            _ = try await taskForce.unary(
+                .path("/noproof.v1.Licences/AmendLicence"),
+                request: AmendLicenceRequest(licenceID: id, holderName: "新名字", reason: "name changed"),
+                as: LicenceResponse.self)
             _ = try await taskForce.changeStatus(.revoke, licenceID: id, reason: "obtained by fraud")
             let fresh = try Self.newLicences(20)
             let issued = try await taskForce.issue(fresh[0])
@@ -251,9 +271,12 @@ struct FailClosedAuditTests {
             let issue = records.filter { $0.action == .licenceIssue }
             #expect(records.allSatisfy { $0.unitCode == Self.taskForce && $0.credentialID == "taskforce/supervisor-0001" && $0.staff == "supervisor-0001" })
             let about = records.filter { $0.licenceID == id }.map { "\($0.action) \($0.result)" }
-            #expect(about == ["Licence.Suspend intended", "Licence.Suspend suspended", "Licence.Reinstate intended", "Licence.Reinstate reinstated",
-                              "Licence.Amend intended", "Licence.Amend amended v\(licence.version + 1)", "Licence.Revoke intended",
-                              "Licence.Revoke revoked"], "\(about)")
+            #expect(
+                about == [
+                    "Licence.Suspend intended", "Licence.Suspend suspended", "Licence.Reinstate intended", "Licence.Reinstate reinstated",
+                    "Licence.Amend intended", "Licence.Amend amended v\(licence.version + 1)", "Licence.Revoke intended",
+                    "Licence.Revoke revoked",
+                ], "\(about)")
             #expect(records.filter { $0.licenceID == id }.allSatisfy { $0.holderID == licence.holder.key })
             #expect(records.first { $0.action == .licenceAmend }?.proofSerial == "holder_name")
             #expect(records.first { $0.action == .licenceSuspend }?.caseReference == "under review")
@@ -268,7 +291,9 @@ struct FailClosedAuditTests {
             let changes = try await env.store.statusChanges(of: licence.id)
             #expect(changes.suffix(3).map(\.changedBy) == [writer, writer, writer], "\(changes)")
             #expect(try await env.store.versionWriters(of: licence.id)[licence.version] == writer)
-            #expect(LicenceService.importDigest(rows).hasPrefix("sha256:") && LicenceService.importDigest(rows) != LicenceService.importDigest(Array(rows.dropLast())))
+            #expect(
+                LicenceService.importDigest(rows).hasPrefix("sha256:")
+                    && LicenceService.importDigest(rows) != LicenceService.importDigest(Array(rows.dropLast())))
             #expect(try env.audit.verifyChain().isIntact)
             await taskForce.close()
         }

@@ -32,9 +32,10 @@ struct FieldMinimisationTests {
             #expect(body.withheldFields == card.fields.keys.sorted())
             // The withheld list is part of what the seal signs.
             let keys = try await water.sealKeys()
-            let verifier = SealVerifier(keys: keys.keys.map {
-                SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
-            })
+            let verifier = SealVerifier(
+                keys: keys.keys.map {
+                    SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
+                })
             if proof.path.isEmpty {
                 #expect(throws: Never.self) { try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature)) }
                 var edited = body
@@ -52,8 +53,9 @@ struct FieldMinimisationTests {
         try await Env.withEnvironment { env in
             let bank = try await env.client("bank")
             let card = Self.card()
-            let proof = try await bank.lookup(holderID: card.holder.key, typeCode: "JMSFZ", purpose: Env.purpose("M-2", item: "YH-KH-001"),
-                                              metadata: Env.staff)
+            let proof = try await bank.lookup(
+                holderID: card.holder.key, typeCode: "JMSFZ", purpose: Env.purpose("M-2", item: "YH-KH-001"),
+                metadata: Env.staff)
             let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
             let fields = Dictionary(uniqueKeysWithValues: (body.licence?.fields ?? []).map { ($0.key, $0.value) })
             let named = ["address", "birth_date", "gender", "issuing_authority"].filter { card.fields[$0] != nil }
@@ -69,20 +71,23 @@ struct FieldMinimisationTests {
         try await Env.withEnvironment { env in
             let water = try await env.client()
             let card = Self.card()
-            let (licence, withheld) = try await water.licenceAnswer(id: card.id.description, holderID: card.holder.key,
-                                                                    purpose: Env.purpose("M-3"), metadata: Env.staff)
+            let (licence, withheld) = try await water.licenceAnswer(
+                id: card.id.description, holderID: card.holder.key,
+                purpose: Env.purpose("M-3"), metadata: Env.staff)
             #expect(licence.fields.isEmpty && withheld == card.fields.keys.sorted())
             // Trying ethnicity's values one by one would disclose it: refused, and audited.
             let guess = await failure {
-                _ = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "ethnicity", value: "汉")],
-                                          purpose: Env.purpose("M-3"), metadata: Env.staff)
+                _ = try await water.check(
+                    holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "ethnicity", value: "汉")],
+                    purpose: Env.purpose("M-3"), metadata: Env.staff)
             }
             #expect(guess?.code == .permissionDenied, "\(String(describing: guess))")
             #expect(guess?.message.contains("declared[0].key") == true && guess?.message.contains("ethnicity") == true)
             // The holder's name is identity: still checkable.
-            let name = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ",
-                                             declared: [LicenceField(key: "holder_name", value: card.holderName)],
-                                             purpose: Env.purpose("M-3"), metadata: Env.staff)
+            let name = try await water.check(
+                holderID: card.holder.key, typeCode: "JMSFZ",
+                declared: [LicenceField(key: "holder_name", value: card.holderName)],
+                purpose: Env.purpose("M-3"), metadata: Env.staff)
             #expect(name.fields.map(\.result) == [.match])
             #expect(try env.records(.checkLicence).map(\.result) == [.permissionDenied, .match])
             await water.close()

@@ -10,12 +10,17 @@ enum FixedCredentials {
         var all: [StaticCredentialAuthenticator.Credential] = []
         for (id, unit) in units {
             let roles: Set<String> = unit.isTaskForceOffice ? ["taskforce"] : []
-            all.append(.init(id: id, secret: "secret",
-                             unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id, roles: roles)))
+            all.append(
+                .init(
+                    id: id, secret: "secret",
+                    unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id, roles: roles)))
             for member in UnitDemoData.staff(of: unit.code) {
                 let staffID = "\(id)/\(member.id)"
-                all.append(.init(id: staffID, secret: "secret", unit: AuthenticatedUnit(
-                    unitCode: unit.code.value, unitName: unit.name, credentialID: staffID, roles: roles, staffID: member.id)))
+                all.append(
+                    .init(
+                        id: staffID, secret: "secret",
+                        unit: AuthenticatedUnit(
+                            unitCode: unit.code.value, unitName: unit.name, credentialID: staffID, roles: roles, staffID: member.id)))
             }
         }
         return all

@@ -24,8 +24,8 @@ struct InvalidFieldTests {
     static let water = UnitDemoData.water.code.value
     static let university = UnitDemoData.university.code.value
     static let holder = "370404199306107807"
-    static let badHolder = "37040419930610780X" // wrong check character
-    static let badUnit = "91370400MA3C7WX81Z" // wrong check character
+    static let badHolder = "37040419930610780X"  // wrong check character
+    static let badUnit = "91370400MA3C7WX81Z"  // wrong check character
     static let badLicenceID = "1.2.156.3005.2.NOPE"
     static let purpose = Purpose(itemCode: "SW-KH-001", caseReference: "CASE-1")
 
@@ -46,113 +46,198 @@ struct InvalidFieldTests {
 
     static let cases: [Case] = [
         // Licences
-        Case(name: "Lookup holder_id", credential: "water", field: "holder_id",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: badHolder, typeCode: "JMSFZ", purpose: purpose), LookupResponse.self)),
-        Case(name: "Lookup type_code", credential: "water", field: "type_code",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "NO SUCH", purpose: purpose), LookupResponse.self)),
-        Case(name: "Lookup item_code", credential: "water", field: "item_code",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ",
-                                                                          purpose: Purpose(itemCode: "", caseReference: "C-1")), LookupResponse.self)),
-        Case(name: "Lookup case_reference", credential: "water", field: "case_reference",
-             call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ",
-                                                                          purpose: Purpose(itemCode: "SW-KH-001", caseReference: "")), LookupResponse.self)),
-        Case(name: "GetLicence licence_id", credential: "water", field: "licence_id",
-             call: unary("/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: badLicenceID, holderID: holder, purpose: purpose),
-                         GetLicenceResponse.self)),
-        Case(name: "GetLicence holder_id", credential: "water", field: "holder_id",
-             call: unary("/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: badLicenceID, holderID: "", purpose: purpose),
-                         GetLicenceResponse.self)),
-        Case(name: "CheckLicence declared[1].key", credential: "water", field: "declared[1].key",
-             call: unary("/noproof.v1.Licences/CheckLicence",
-                         CheckLicenceRequest(holderID: holder, typeCode: "JMSFZ",
-                                             declared: [LicenceField(key: "address", value: "a"), LicenceField(key: "address", value: "b")],
-                                             purpose: purpose), CheckLicenceResponse.self)),
-        Case(name: "CheckLicence holder_id", credential: "water", field: "holder_id",
-             call: unary("/noproof.v1.Licences/CheckLicence", CheckLicenceRequest(holderID: "abc", typeCode: "JMSFZ", purpose: purpose),
-                         CheckLicenceResponse.self)),
-        Case(name: "SuspendLicence licence_id", credential: "taskforce", field: "licence_id",
-             call: unary("/noproof.v1.Licences/SuspendLicence", ChangeLicenceStatusRequest(licenceID: badLicenceID, reason: "r"), LicenceResponse.self)),
-        Case(name: "RevokeLicence licence_id", credential: "taskforce", field: "licence_id",
-             call: unary("/noproof.v1.Licences/RevokeLicence", ChangeLicenceStatusRequest(licenceID: "", reason: "r"), LicenceResponse.self)),
-        Case(name: "AmendLicence licence_id", credential: "taskforce", field: "licence_id",
-             call: unary("/noproof.v1.Licences/AmendLicence", AmendLicenceRequest(licenceID: badLicenceID, holderName: "x", reason: "r"),
-                         LicenceResponse.self)),
-        Case(name: "IssueLicence licence_id", credential: "taskforce", field: "licence_id",
-             call: unary("/noproof.v1.Licences/IssueLicence", IssueLicenceRequest(licence: Licence(
-                 licenceID: badLicenceID, typeCode: "JMSFZ", holderID: holder, holderName: "张三", issueDate: "2020-01-01",
-                 validFrom: "2020-01-01")), LicenceResponse.self)),
-        Case(name: "AmendLicence valid_to", credential: "taskforce", field: "valid_to",
-             call: unary("/noproof.v1.Licences/AmendLicence", AmendLicenceRequest(
-                 licenceID: "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P", validTo: "2026-02-30", reason: "r"),
-                         LicenceResponse.self)),
+        Case(
+            name: "Lookup holder_id", credential: "water", field: "holder_id",
+            call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: badHolder, typeCode: "JMSFZ", purpose: purpose), LookupResponse.self)),
+        Case(
+            name: "Lookup type_code", credential: "water", field: "type_code",
+            call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "NO SUCH", purpose: purpose), LookupResponse.self)),
+        Case(
+            name: "Lookup item_code", credential: "water", field: "item_code",
+            call: unary(
+                "/noproof.v1.Licences/Lookup",
+                LookupRequest(
+                    holderID: holder, typeCode: "JMSFZ",
+                    purpose: Purpose(itemCode: "", caseReference: "C-1")), LookupResponse.self)),
+        Case(
+            name: "Lookup case_reference", credential: "water", field: "case_reference",
+            call: unary(
+                "/noproof.v1.Licences/Lookup",
+                LookupRequest(
+                    holderID: holder, typeCode: "JMSFZ",
+                    purpose: Purpose(itemCode: "SW-KH-001", caseReference: "")), LookupResponse.self)),
+        Case(
+            name: "GetLicence licence_id", credential: "water", field: "licence_id",
+            call: unary(
+                "/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: badLicenceID, holderID: holder, purpose: purpose),
+                GetLicenceResponse.self)),
+        Case(
+            name: "GetLicence holder_id", credential: "water", field: "holder_id",
+            call: unary(
+                "/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: badLicenceID, holderID: "", purpose: purpose),
+                GetLicenceResponse.self)),
+        Case(
+            name: "CheckLicence declared[1].key", credential: "water", field: "declared[1].key",
+            call: unary(
+                "/noproof.v1.Licences/CheckLicence",
+                CheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ",
+                    declared: [LicenceField(key: "address", value: "a"), LicenceField(key: "address", value: "b")],
+                    purpose: purpose), CheckLicenceResponse.self)),
+        Case(
+            name: "CheckLicence holder_id", credential: "water", field: "holder_id",
+            call: unary(
+                "/noproof.v1.Licences/CheckLicence", CheckLicenceRequest(holderID: "abc", typeCode: "JMSFZ", purpose: purpose),
+                CheckLicenceResponse.self)),
+        Case(
+            name: "SuspendLicence licence_id", credential: "taskforce", field: "licence_id",
+            call: unary("/noproof.v1.Licences/SuspendLicence", ChangeLicenceStatusRequest(licenceID: badLicenceID, reason: "r"), LicenceResponse.self)),
+        Case(
+            name: "RevokeLicence licence_id", credential: "taskforce", field: "licence_id",
+            call: unary("/noproof.v1.Licences/RevokeLicence", ChangeLicenceStatusRequest(licenceID: "", reason: "r"), LicenceResponse.self)),
+        Case(
+            name: "AmendLicence licence_id", credential: "taskforce", field: "licence_id",
+            call: unary(
+                "/noproof.v1.Licences/AmendLicence", AmendLicenceRequest(licenceID: badLicenceID, holderName: "x", reason: "r"),
+                LicenceResponse.self)),
+        Case(
+            name: "IssueLicence licence_id", credential: "taskforce", field: "licence_id",
+            call: unary(
+                "/noproof.v1.Licences/IssueLicence",
+                IssueLicenceRequest(
+                    licence: Licence(
+                        licenceID: badLicenceID, typeCode: "JMSFZ", holderID: holder, holderName: "张三", issueDate: "2020-01-01",
+                        validFrom: "2020-01-01")), LicenceResponse.self)),
+        Case(
+            name: "AmendLicence valid_to", credential: "taskforce", field: "valid_to",
+            call: unary(
+                "/noproof.v1.Licences/AmendLicence",
+                AmendLicenceRequest(
+                    licenceID: "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P", validTo: "2026-02-30", reason: "r"),
+                LicenceResponse.self)),
         // Units
-        Case(name: "SetStaff role", credential: "water/supervisor-0001", field: "role",
-             call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
-                 StaffEntry(staffID: "agent-0001", name: "x", role: "king", active: true),
-             ]), ListStaffResponse.self, staff: "supervisor-0001")),
-        Case(name: "SetStaff staff_id", credential: "water/supervisor-0001", field: "staff_id",
-             call: unary("/noproof.v1.Units/SetStaff", SetStaffRequest(unitCode: water, staff: [
-                 StaffEntry(staffID: "../root", name: "x", role: "agent", active: true),
-             ]), ListStaffResponse.self, staff: "supervisor-0001")),
-        Case(name: "SaveDraft cause_date", credential: "water", field: "cause_date",
-             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [], changes: [
-                 DeclaredChange(kind: "add", item: "SW-XH-003", cause: "c", causeDate: "2026-02-30"),
-             ]), ItemListResponse.self)),
-        Case(name: "SaveDraft change kind", credential: "water", field: "kind",
-             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [], changes: [
-                 DeclaredChange(kind: "explode", item: "SW-XH-003", cause: "c", causeDate: "2026-11-20"),
-             ]), ItemListResponse.self)),
-        Case(name: "LoadItemLists format", credential: "taskforce", field: "format",
-             call: unary("/noproof.v1.Units/LoadItemLists", LoadItemListsRequest(format: "xml", text: "<lists/>"), LoadItemListsResponse.self,
-                         staff: "supervisor-0001")),
-        Case(name: "GetUnit unit_code", credential: "water", field: "unit_code",
-             call: unary("/noproof.v1.Units/GetUnit", GetUnitRequest(unitCode: badUnit), GetUnitResponse.self)),
-        Case(name: "ListStaff unit_code", credential: "water", field: "unit_code",
-             call: unary("/noproof.v1.Units/ListStaff", ListStaffRequest(unitCode: "123"), ListStaffResponse.self)),
-        Case(name: "IssueCredential unit_code", credential: "taskforce/supervisor-0001", field: "unit_code",
-             call: unary("/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: badUnit), IssueCredentialResponse.self,
-                         staff: "supervisor-0001")),
-        Case(name: "GetItemList unit_code", credential: "water", field: "unit_code",
-             call: unary("/noproof.v1.Units/GetItemList", GetItemListRequest(unitCode: badUnit), GetItemListResponse.self)),
-        Case(name: "CreateDraft unit_code", credential: "water", field: "unit_code",
-             call: unary("/noproof.v1.Units/CreateDraft", CreateDraftRequest(unitCode: "not-a-code"), ItemListResponse.self)),
-        Case(name: "SubmitList version", credential: "water", field: "version",
-             call: unary("/noproof.v1.Units/SubmitList", ListVersionRequest(unitCode: water, version: 0), ItemListResponse.self)),
-        Case(name: "SaveDraft item kind", credential: "water", field: "kind",
-             call: unary("/noproof.v1.Units/SaveDraft", SaveDraftRequest(unitCode: water, version: 2, items: [
-                 ListItem(code: "SW-KH-001", name: "x", kind: "someday", proofs: []),
-             ]), ItemListResponse.self)),
-        Case(name: "ListDenials unit_code", credential: "taskforce", field: "unit_code",
-             call: unary("/noproof.v1.Units/ListDenials", ListDenialsRequest(unitCode: badUnit), ListDenialsResponse.self, staff: "supervisor-0001")),
+        Case(
+            name: "SetStaff role", credential: "water/supervisor-0001", field: "role",
+            call: unary(
+                "/noproof.v1.Units/SetStaff",
+                SetStaffRequest(
+                    unitCode: water,
+                    staff: [
+                        StaffEntry(staffID: "agent-0001", name: "x", role: "king", active: true)
+                    ]), ListStaffResponse.self, staff: "supervisor-0001")),
+        Case(
+            name: "SetStaff staff_id", credential: "water/supervisor-0001", field: "staff_id",
+            call: unary(
+                "/noproof.v1.Units/SetStaff",
+                SetStaffRequest(
+                    unitCode: water,
+                    staff: [
+                        StaffEntry(staffID: "../root", name: "x", role: "agent", active: true)
+                    ]), ListStaffResponse.self, staff: "supervisor-0001")),
+        Case(
+            name: "SaveDraft cause_date", credential: "water", field: "cause_date",
+            call: unary(
+                "/noproof.v1.Units/SaveDraft",
+                SaveDraftRequest(
+                    unitCode: water, version: 2, items: [],
+                    changes: [
+                        DeclaredChange(kind: "add", item: "SW-XH-003", cause: "c", causeDate: "2026-02-30")
+                    ]), ItemListResponse.self)),
+        Case(
+            name: "SaveDraft change kind", credential: "water", field: "kind",
+            call: unary(
+                "/noproof.v1.Units/SaveDraft",
+                SaveDraftRequest(
+                    unitCode: water, version: 2, items: [],
+                    changes: [
+                        DeclaredChange(kind: "explode", item: "SW-XH-003", cause: "c", causeDate: "2026-11-20")
+                    ]), ItemListResponse.self)),
+        Case(
+            name: "LoadItemLists format", credential: "taskforce", field: "format",
+            call: unary(
+                "/noproof.v1.Units/LoadItemLists", LoadItemListsRequest(format: "xml", text: "<lists/>"), LoadItemListsResponse.self,
+                staff: "supervisor-0001")),
+        Case(
+            name: "GetUnit unit_code", credential: "water", field: "unit_code",
+            call: unary("/noproof.v1.Units/GetUnit", GetUnitRequest(unitCode: badUnit), GetUnitResponse.self)),
+        Case(
+            name: "ListStaff unit_code", credential: "water", field: "unit_code",
+            call: unary("/noproof.v1.Units/ListStaff", ListStaffRequest(unitCode: "123"), ListStaffResponse.self)),
+        Case(
+            name: "IssueCredential unit_code", credential: "taskforce/supervisor-0001", field: "unit_code",
+            call: unary(
+                "/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: badUnit), IssueCredentialResponse.self,
+                staff: "supervisor-0001")),
+        Case(
+            name: "GetItemList unit_code", credential: "water", field: "unit_code",
+            call: unary("/noproof.v1.Units/GetItemList", GetItemListRequest(unitCode: badUnit), GetItemListResponse.self)),
+        Case(
+            name: "CreateDraft unit_code", credential: "water", field: "unit_code",
+            call: unary("/noproof.v1.Units/CreateDraft", CreateDraftRequest(unitCode: "not-a-code"), ItemListResponse.self)),
+        Case(
+            name: "SubmitList version", credential: "water", field: "version",
+            call: unary("/noproof.v1.Units/SubmitList", ListVersionRequest(unitCode: water, version: 0), ItemListResponse.self)),
+        Case(
+            name: "SaveDraft item kind", credential: "water", field: "kind",
+            call: unary(
+                "/noproof.v1.Units/SaveDraft",
+                SaveDraftRequest(
+                    unitCode: water, version: 2,
+                    items: [
+                        ListItem(code: "SW-KH-001", name: "x", kind: "someday", proofs: [])
+                    ]), ItemListResponse.self)),
+        Case(
+            name: "ListDenials unit_code", credential: "taskforce", field: "unit_code",
+            call: unary("/noproof.v1.Units/ListDenials", ListDenialsRequest(unitCode: badUnit), ListDenialsResponse.self, staff: "supervisor-0001")),
         // Verification
-        Case(name: "File issuing_unit_code", credential: "civil", field: "issuing_unit_code",
-             call: unary("/noproof.v1.Verification/File", FileVerificationRequest(
-                 requestKey: "k1", issuingUnitCode: badUnit, proofType: "XWZS", holderID: holder, holderName: "张三",
-                 purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
-        Case(name: "File holder_id", credential: "civil", field: "holder_id",
-             call: unary("/noproof.v1.Verification/File", FileVerificationRequest(
-                 requestKey: "k2", issuingUnitCode: university, proofType: "XWZS", holderID: badHolder, holderName: "张三",
-                 purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
-        Case(name: "File proof_type", credential: "civil", field: "proof_type",
-             call: unary("/noproof.v1.Verification/File", FileVerificationRequest(
-                 requestKey: "k3", issuingUnitCode: university, proofType: "", holderID: holder, holderName: "张三",
-                 purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
-        Case(name: "File case_reference", credential: "civil", field: "case_reference",
-             call: unary("/noproof.v1.Verification/File", FileVerificationRequest(
-                 requestKey: "k4", issuingUnitCode: university, proofType: "XWZS", holderID: holder, holderName: "张三",
-                 purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "")), VerificationResponse.self)),
-        Case(name: "Get request_id", credential: "civil", field: "request_id",
-             call: unary("/noproof.v1.Verification/Get", GetVerificationRequest(requestID: ""), VerificationResponse.self)),
-        Case(name: "Take request_id", credential: "university", field: "request_id",
-             call: unary("/noproof.v1.Verification/Take", TakeVerificationRequest(requestID: "../../etc"), VerificationResponse.self)),
-        Case(name: "Answer outcome", credential: "university", field: "outcome",
-             call: unary("/noproof.v1.Verification/Answer", AnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "maybe"), VerificationResponse.self)),
-        Case(name: "Return suggested_unit_code", credential: "university", field: "suggested_unit_code",
-             call: unary("/noproof.v1.Verification/Return", ReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: "r", suggestedUnitCode: badUnit),
-                         VerificationResponse.self)),
-        Case(name: "Refile issuing_unit_code", credential: "civil", field: "issuing_unit_code",
-             call: unary("/noproof.v1.Verification/Refile", RefileVerificationRequest(requestID: "VR-00000000000000AB", issuingUnitCode: badUnit),
-                         VerificationResponse.self)),
+        Case(
+            name: "File issuing_unit_code", credential: "civil", field: "issuing_unit_code",
+            call: unary(
+                "/noproof.v1.Verification/File",
+                FileVerificationRequest(
+                    requestKey: "k1", issuingUnitCode: badUnit, proofType: "XWZS", holderID: holder, holderName: "张三",
+                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
+        Case(
+            name: "File holder_id", credential: "civil", field: "holder_id",
+            call: unary(
+                "/noproof.v1.Verification/File",
+                FileVerificationRequest(
+                    requestKey: "k2", issuingUnitCode: university, proofType: "XWZS", holderID: badHolder, holderName: "张三",
+                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
+        Case(
+            name: "File proof_type", credential: "civil", field: "proof_type",
+            call: unary(
+                "/noproof.v1.Verification/File",
+                FileVerificationRequest(
+                    requestKey: "k3", issuingUnitCode: university, proofType: "", holderID: holder, holderName: "张三",
+                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
+        Case(
+            name: "File case_reference", credential: "civil", field: "case_reference",
+            call: unary(
+                "/noproof.v1.Verification/File",
+                FileVerificationRequest(
+                    requestKey: "k4", issuingUnitCode: university, proofType: "XWZS", holderID: holder, holderName: "张三",
+                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "")), VerificationResponse.self)),
+        Case(
+            name: "Get request_id", credential: "civil", field: "request_id",
+            call: unary("/noproof.v1.Verification/Get", GetVerificationRequest(requestID: ""), VerificationResponse.self)),
+        Case(
+            name: "Take request_id", credential: "university", field: "request_id",
+            call: unary("/noproof.v1.Verification/Take", TakeVerificationRequest(requestID: "../../etc"), VerificationResponse.self)),
+        Case(
+            name: "Answer outcome", credential: "university", field: "outcome",
+            call: unary(
+                "/noproof.v1.Verification/Answer", AnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "maybe"), VerificationResponse.self)),
+        Case(
+            name: "Return suggested_unit_code", credential: "university", field: "suggested_unit_code",
+            call: unary(
+                "/noproof.v1.Verification/Return", ReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: "r", suggestedUnitCode: badUnit),
+                VerificationResponse.self)),
+        Case(
+            name: "Refile issuing_unit_code", credential: "civil", field: "issuing_unit_code",
+            call: unary(
+                "/noproof.v1.Verification/Refile", RefileVerificationRequest(requestID: "VR-00000000000000AB", issuingUnitCode: badUnit),
+                VerificationResponse.self)),
     ]
 
     @Test(arguments: cases)
@@ -192,8 +277,9 @@ struct InvalidFieldTests {
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
         UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
-        let verification = VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit,
-                                               databaseBacked: { $0 == "XWZS" }, logger: quiet)
+        let verification = VerificationService(
+            store: verificationStore, units: units, keyring: keyring, audit: audit,
+            databaseBacked: { $0 == "XWZS" }, logger: quiet)
         _ = try await verification.start()
         verification.register(in: &registry)
         let fixed = FixedCredentials.make([
@@ -203,8 +289,9 @@ struct InvalidFieldTests {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(port)
         }

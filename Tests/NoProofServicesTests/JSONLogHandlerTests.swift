@@ -18,9 +18,11 @@ struct JSONLogHandlerTests {
             return MaskingLogHandler(wrapping: handler)
         }
         logger[metadataKey: "connection"] = "7"
-        logger.info("lookup for 370404199306107807 \"quoted\"\nsecond line", metadata: [
-            "holder_name": "张三", "nested": ["ids": ["37040419930610780X"]], "count": "\(3)",
-        ])
+        logger.info(
+            "lookup for 370404199306107807 \"quoted\"\nsecond line",
+            metadata: [
+                "holder_name": "张三", "nested": ["ids": ["37040419930610780X"]], "count": "\(3)",
+            ])
         logger.debug("plain")
         let written = lines.value.withLock { $0 }
         #expect(written.count == 2)

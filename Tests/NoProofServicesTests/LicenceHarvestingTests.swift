@@ -41,8 +41,10 @@ struct LicenceHarvestingTests {
         func records(_ action: AuditAction) throws -> [AuditRecord] { try audit.records().filter { $0.action == action } }
     }
 
-    static func withEnvironment(limits: RateLimits = RateLimits(maxLookupsPerCase: 5, maxLookupsPerStaffPerMinute: 1000),
-                                _ body: @Sendable (Environment) async throws -> Void) async throws {
+    static func withEnvironment(
+        limits: RateLimits = RateLimits(maxLookupsPerCase: 5, maxLookupsPerStaffPerMinute: 1000),
+        _ body: @Sendable (Environment) async throws -> Void
+    ) async throws {
         let temporary = try TemporaryDirectory(prefix: "noproof-harvest")
         defer { temporary.remove() }
         let directory = temporary.url
@@ -66,8 +68,9 @@ struct LicenceHarvestingTests {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, audit: audit, units: units, library: library))
         }
@@ -93,7 +96,9 @@ struct LicenceHarvestingTests {
         try await Self.withEnvironment { env in
             let water = try await env.client()
             let card = Self.idCards[0]
-            let refused = await failure { _ = try await water.licence(id: card.id.description, holderID: "", purpose: Self.purpose("G-0"), metadata: Self.staff) }
+            let refused = await failure {
+                _ = try await water.licence(id: card.id.description, holderID: "", purpose: Self.purpose("G-0"), metadata: Self.staff)
+            }
             #expect(refused?.code == .invalidArgument && refused?.message.hasPrefix("holder_id") == true, "\(String(describing: refused))")
             let served = try await water.licence(id: card.id.description, holderID: card.holder.key, purpose: Self.purpose("G-0"), metadata: Self.staff)
             #expect(served.licenceID == card.id.description)
@@ -114,7 +119,8 @@ struct LicenceHarvestingTests {
             let miss = await failure { _ = try await water.licence(id: missID, holderID: other.holder.key, purpose: Self.purpose("G-1"), metadata: Self.staff) }
             #expect(foreign?.code == .notFound && miss?.code == .notFound)
             // Same message shape: only the identifier asked about differs.
-            #expect(foreign?.message.replacingOccurrences(of: card.id.description, with: "ID")
+            #expect(
+                foreign?.message.replacingOccurrences(of: card.id.description, with: "ID")
                     == miss?.message.replacingOccurrences(of: missID, with: "ID"), "\(String(describing: foreign)) / \(String(describing: miss))")
             for message in [foreign?.message ?? "", miss?.message ?? ""] {
                 #expect(!message.contains(card.holderName) && !message.contains(card.holder.key) && !message.contains(other.holder.key))
@@ -137,15 +143,17 @@ struct LicenceHarvestingTests {
             let holder = Self.idCards[1].holder.key
             // No purpose the list allows: refused before the library is consulted (not NOT_FOUND).
             let unlisted = await failure {
-                _ = try await water.licence(id: try Self.guessed(0, like: card), holderID: holder, purpose: Self.purpose("H-0", item: "SW-XX-999"),
-                                            metadata: Self.staff)
+                _ = try await water.licence(
+                    id: try Self.guessed(0, like: card), holderID: holder, purpose: Self.purpose("H-0", item: "SW-XX-999"),
+                    metadata: Self.staff)
             }
             #expect(unlisted?.code == .permissionDenied, "\(String(describing: unlisted))")
             // Five guesses under one case reference are misses; the sixth is over the per-case limit.
             for serial in 1...5 {
                 let miss = await failure {
-                    _ = try await water.licence(id: try Self.guessed(serial, like: card), holderID: holder, purpose: Self.purpose("HARVEST"),
-                                                metadata: Self.staff)
+                    _ = try await water.licence(
+                        id: try Self.guessed(serial, like: card), holderID: holder, purpose: Self.purpose("HARVEST"),
+                        metadata: Self.staff)
                 }
                 #expect(miss?.code == .notFound, "guess \(serial): \(String(describing: miss))")
             }
@@ -154,7 +162,8 @@ struct LicenceHarvestingTests {
             }
             #expect(limited?.code == .resourceExhausted, "\(String(describing: limited))")
             // Every attempt is audited; the refusals are in the denial log the task force reads.
-            #expect(try env.records(.getLicence).map(\.result)
+            #expect(
+                try env.records(.getLicence).map(\.result)
                     == [AuditResult.permissionDenied] + Array(repeating: AuditResult.notFound, count: 5) + [.resourceExhausted])
             let denials = try await env.units.denials(unit: nil, limit: 100)
             #expect(denials.contains { $0.kind == .breach && $0.caseReference == "HARVEST" })
@@ -180,21 +189,24 @@ struct LicenceHarvestingTests {
             }
             #expect(flood?.code == .invalidArgument && flood?.message.hasPrefix("declared") == true, "\(String(describing: flood))")
             let twice = await failure {
-                _ = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ",
-                                          declared: [LicenceField(key: "holder_name", value: "错名"), LicenceField(key: "holder_name", value: card.holderName)],
-                                          purpose: Self.purpose("K-1"), metadata: Self.staff)
+                _ = try await water.check(
+                    holderID: card.holder.key, typeCode: "JMSFZ",
+                    declared: [LicenceField(key: "holder_name", value: "错名"), LicenceField(key: "holder_name", value: card.holderName)],
+                    purpose: Self.purpose("K-1"), metadata: Self.staff)
             }
             #expect(twice?.code == .invalidArgument && twice?.message.hasPrefix("declared[1].key") == true, "\(String(describing: twice))")
             let unknown = await failure {
-                _ = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "spouse_name", value: "x")],
-                                          purpose: Self.purpose("K-1"), metadata: Self.staff)
+                _ = try await water.check(
+                    holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "spouse_name", value: "x")],
+                    purpose: Self.purpose("K-1"), metadata: Self.staff)
             }
             #expect(unknown?.code == .invalidArgument && unknown?.message.hasPrefix("declared[0].key") == true, "\(String(describing: unknown))")
             for refused in [flood, twice, unknown] { #expect(refused?.message.contains(card.holderName) == false) }
             // The server goes on serving a proper check on the same connection.
-            let answer = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ",
-                                               declared: [LicenceField(key: "holder_name", value: card.holderName)],
-                                               purpose: Self.purpose("K-1"), metadata: Self.staff)
+            let answer = try await water.check(
+                holderID: card.holder.key, typeCode: "JMSFZ",
+                declared: [LicenceField(key: "holder_name", value: card.holderName)],
+                purpose: Self.purpose("K-1"), metadata: Self.staff)
             #expect(answer.fields.map(\.result) == [.match])
             // The 1,001-entry flood is refused by the request length limits before the method runs (not audited:
             // nothing was read); the other two reach the method and are audited.
@@ -211,12 +223,15 @@ struct LicenceHarvestingTests {
             let card = Self.idCards[3]
             let kept = try #require(card.fields.keys.sorted().first { $0 != "address" })
             // The issuing side removes the address from this record.
-            _ = try await env.library.amend(card.id.description, changes: LicenceAmendment(removeFields: ["address"]), reason: "test",
-                                            byUnit: card.issuerCode.value, asTaskForce: true)
+            _ = try await env.library.amend(
+                card.id.description, changes: LicenceAmendment(removeFields: ["address"]), reason: "test",
+                byUnit: card.issuerCode.value, asTaskForce: true)
             let answer = try await water.check(
                 holderID: card.holder.key, typeCode: "JMSFZ",
-                declared: [LicenceField(key: kept, value: card.fields[kept] ?? ""), LicenceField(key: "address", value: "某地"),
-                           LicenceField(key: "holder_name", value: card.holderName + "错")],
+                declared: [
+                    LicenceField(key: kept, value: card.fields[kept] ?? ""), LicenceField(key: "address", value: "某地"),
+                    LicenceField(key: "holder_name", value: card.holderName + "错"),
+                ],
                 purpose: Self.purpose("K-2", item: "YH-KH-001"), metadata: Self.staff
             )
             #expect(answer.fields.map(\.result) == [.match, .mismatch, .mismatch])

@@ -23,8 +23,9 @@ import NoProofAuditChain
 struct LicenceServiceTests {
     static let taskForce = AuthenticatedUnit(unitCode: "11370400MB0000001R", unitName: "专班", credentialID: "tf", roles: ["taskforce"])
     static let bank = AuthenticatedUnit(unitCode: "91350100M000100Y43", unitName: "Bank", credentialID: "bank")
-    static let portal = AuthenticatedUnit(unitCode: "11370400MB0000001R", unitName: "专班", credentialID: "portal",
-                                          roles: [AuthenticatedUnit.citizenPortalRole])
+    static let portal = AuthenticatedUnit(
+        unitCode: "11370400MB0000001R", unitName: "专班", credentialID: "portal",
+        roles: [AuthenticatedUnit.citizenPortalRole])
     static let today = DemoDataGenerator.defaultReferenceDate
     static let demo = DemoDataGenerator(licenceCount: 400)
 
@@ -96,12 +97,14 @@ struct LicenceServiceTests {
         try await Self.withEnvironment { environment in
             let client = try await environment.client()
             let licence = Self.validLicence()
-            let proof = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose,
-                                                metadata: ["staff": "agent-9"])
+            let proof = try await client.lookup(
+                holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose,
+                metadata: ["staff": "agent-9"])
             let keys = try await client.sealKeys()
-            let verifier = SealVerifier(keys: keys.keys.map {
-                SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
-            })
+            let verifier = SealVerifier(
+                keys: keys.keys.map {
+                    SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
+                })
             let seal = Seal(keyID: proof.keyID, signature: proof.signature)
             #expect(try verifier.verify(body: proof.body, seal: seal, kind: .dataSharing).kind == .dataSharing)
             var tampered = proof.body
@@ -139,10 +142,12 @@ struct LicenceServiceTests {
             let missing = Self.demo.makeLicences().contains { $0.holder == other && $0.typeCode == "JHZ" } ? "LHZ" : "JHZ"
             let notFound = await code { _ = try await client.lookup(holderID: other.key, typeCode: missing, purpose: Self.purpose) }
             #expect(notFound == .notFound || notFound == .failedPrecondition)
-            #expect(await code { _ = try await client.lookup(holderID: "370402199001011235", typeCode: "JMSFZ", purpose: Self.purpose) }
-                == .invalidArgument)
-            #expect(await code { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Purpose()) }
-                == .invalidArgument)
+            #expect(
+                await code { _ = try await client.lookup(holderID: "370402199001011235", typeCode: "JMSFZ", purpose: Self.purpose) }
+                    == .invalidArgument)
+            #expect(
+                await code { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Purpose()) }
+                    == .invalidArgument)
             let results = try environment.audit.records().map(\.result)
             #expect(results.count == 4)
             #expect(results[0] == .found)
@@ -180,8 +185,9 @@ struct LicenceServiceTests {
             let licence = Self.validLicence(offset: 1)
             let fetched = try await client.licence(id: licence.id.description, holderID: licence.holder.key, purpose: Self.purpose)
             #expect(fetched.holderID == licence.holder.key)
-            #expect(await code { _ = try await client.licence(id: "1.2.156.3005.2.X", holderID: licence.holder.key, purpose: Self.purpose) }
-                == .invalidArgument)
+            #expect(
+                await code { _ = try await client.licence(id: "1.2.156.3005.2.X", holderID: licence.holder.key, purpose: Self.purpose) }
+                    == .invalidArgument)
             let field = licence.sortedFields[0]
             let answer = try await client.check(
                 holderID: licence.holder.key, typeCode: licence.typeCode,
@@ -239,8 +245,10 @@ struct LicenceServiceTests {
             // A second edition of demo licences: identifiers the library does not hold yet.
             let batch = try DemoDataGenerator(seed: 99, licenceCount: 30).makeLicences().map { licence -> LicenceMessage in
                 var message = LicenceMessage(licence)
-                message.licenceID = try LicenceIdentifier.make(typeCode: licence.id.typeCode, issuer: licence.id.issuerCode,
-                                                               serial: licence.id.serial, version: 2).description
+                message.licenceID = try LicenceIdentifier.make(
+                    typeCode: licence.id.typeCode, issuer: licence.id.issuerCode,
+                    serial: licence.id.serial, version: 2
+                ).description
                 return message
             }
             var bad = batch
@@ -272,27 +280,31 @@ struct StatsServiceTests {
         let audit = try AuditLog(directory: directory)
         let statistics = ServerStatistics()
         var registry = RPCRegistry()
-        LicenceService(library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
-                       audit: audit, gate: EveryUnitAllowed()).register(in: &registry)
+        LicenceService(
+            library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
+            audit: audit, gate: EveryUnitAllowed()
+        ).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
         var configuration = ServerConfiguration()
         configuration.port = 0
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
-                                   logger: quiet, statistics: statistics)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
+            logger: quiet, statistics: statistics)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
             let client = try await NoProofClient.connect(.init(port: port, credential: ("tf", "s")))
             let holder = DemoDataGenerator(licenceCount: 100).holder(at: 0)
-            _ = try await client.lookup(holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
-                                        purpose: Purpose(itemCode: "I", caseReference: "C"))
+            _ = try await client.lookup(
+                holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
+                purpose: Purpose(itemCode: "I", caseReference: "C"))
             _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: Purpose(itemCode: "I", caseReference: "C"))
             let stats = try await client.stats()
             #expect(stats.connectionsOpen == 1)
-            #expect(stats.callsTotal == 3) // Authenticate, two lookups; GetStats itself ends after this snapshot
+            #expect(stats.callsTotal == 3)  // Authenticate, two lookups; GetStats itself ends after this snapshot
             #expect(stats.callsFailed == 1)
             #expect(stats.cache?.hits == 1)
             #expect(stats.cache?.licences == 100)
@@ -321,16 +333,19 @@ extension StatsServiceTests {
         let audit = try AuditLog(directory: directory)
         let statistics = ServerStatistics()
         var registry = RPCRegistry()
-        LicenceService(library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
-                       audit: audit, gate: EveryUnitAllowed(), statistics: statistics).register(in: &registry)
+        LicenceService(
+            library: library, keyring: try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals")),
+            audit: audit, gate: EveryUnitAllowed(), statistics: statistics
+        ).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
         var configuration = ServerConfiguration()
         configuration.port = 0
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
-                                   logger: quiet, statistics: statistics)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
+            logger: quiet, statistics: statistics)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.listeningAddress().port!
@@ -340,15 +355,17 @@ extension StatsServiceTests {
             // The first lookups of a cold cache read the store, the repeats are hits: both paths.
             for index in 0..<lookups {
                 let holder = demo.holder(at: index % 3)
-                _ = try await client.lookup(holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
-                                            purpose: Purpose(itemCode: "I", caseReference: "C-\(index)"))
+                _ = try await client.lookup(
+                    holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
+                    purpose: Purpose(itemCode: "I", caseReference: "C-\(index)"))
             }
             let stats = try await client.stats()
             #expect(stats.stages.map(\.name) == ["decode", "admit", "lookup", "enqueue", "batch_wait", "seal", "fsync", "answer", "total"])
             for stage in stats.stages {
                 #expect(stage.count == UInt64(lookups), "\(stage.name)")
                 #expect(stage.perBatch == (stage.name == "seal" || stage.name == "fsync"), "\(stage.name)")
-                #expect(stage.p50Micros <= stage.p90Micros && stage.p90Micros <= stage.p99Micros
+                #expect(
+                    stage.p50Micros <= stage.p90Micros && stage.p90Micros <= stage.p99Micros
                         && stage.p99Micros <= stage.p999Micros && stage.p999Micros <= stage.maxMicros, "\(stage.name)")
             }
             let byName = Dictionary(uniqueKeysWithValues: stats.stages.map { ($0.name, $0) })

@@ -34,10 +34,12 @@ struct MaskingLogHandlerTests {
         logger.logLevel = .trace
         logger[metadataKey: "holder"] = "370404199306107807"
         struct Failure: Error, CustomStringConvertible { var description: String }
-        logger.debug("lookup failed for 370404199306107807", metadata: [
-            "holder_name": "张三", "error": "\(Failure(description: "no row for 11010519491231002X"))",
-            "nested": ["ids": ["37040419930610780X"]], "unit": "91370400MA3C7WX81E",
-        ])
+        logger.debug(
+            "lookup failed for 370404199306107807",
+            metadata: [
+                "holder_name": "张三", "error": "\(Failure(description: "no row for 11010519491231002X"))",
+                "nested": ["ids": ["37040419930610780X"]], "unit": "91370400MA3C7WX81E",
+            ])
         let line = lines.value.withLock { $0.joined() }
         #expect(!line.contains("370404199306107807"))
         #expect(!line.contains("11010519491231002X"))

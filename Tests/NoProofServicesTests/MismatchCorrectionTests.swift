@@ -67,8 +67,9 @@ struct MismatchCorrectionTests {
         quiet.logLevel = .critical
         let licences = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: licences, count: 400)
-        let library = try await LicenceLibrary.open(store: licences, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-                                                    logger: quiet)
+        let library = try await LicenceLibrary.open(
+            store: licences, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
+            logger: quiet)
         let units = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: units)
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
@@ -78,13 +79,16 @@ struct MismatchCorrectionTests {
         LicenceService(library: library, keyring: keyring, audit: audit, gate: EveryUnitAllowed(), now: { clock.now }, logger: quiet).register(in: &registry)
         let oversight = OversightService(store: store, units: units, audit: audit, library: library, keyring: keyring, now: { clock.now }, logger: quiet)
         oversight.register(in: &registry)
-        let fixed = FixedCredentials.make([("civil", UnitDemoData.civilAffairs), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
-                                           ("police", UnitDemoData.publicSecurity), ("taskforce", UnitDemoData.taskForce)])
+        let fixed = FixedCredentials.make([
+            ("civil", UnitDemoData.civilAffairs), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
+            ("police", UnitDemoData.publicSecurity), ("taskforce", UnitDemoData.taskForce),
+        ])
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
         }
@@ -106,17 +110,22 @@ struct MismatchCorrectionTests {
     static func openCase(_ env: Environment, licence: NoProofDomain.Licence) async throws -> (MismatchRecord, fetched: String) {
         let civil = try await env.client("civil")
         let water = try await env.client("water")
-        let proof = try await civil.lookup(holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-77"),
-                                           metadata: ["staff": "agent-0001"])
+        let proof = try await civil.lookup(
+            holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-77"),
+            metadata: ["staff": "agent-0001"])
         let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
         let fetched = try #require(body.licence)
-        _ = try await water.licence(id: fetched.licenceID, holderID: licence.holder.key, purpose: Purpose(itemCode: "SW-GH-002", caseReference: "GH-5"),
-                                    metadata: ["staff": "agent-0001"])
+        _ = try await water.licence(
+            id: fetched.licenceID, holderID: licence.holder.key, purpose: Purpose(itemCode: "SW-GH-002", caseReference: "GH-5"),
+            metadata: ["staff": "agent-0001"])
         let address = fetched.fields.first { $0.key == "address" }?.value ?? ""
-        let opened = try #require(try await civil.openMismatch(OpenMismatchRequest(
-            issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "MZ-DB-001", caseReference: "DB-77", proofType: "HKB",
-            proofSerial: body.proofSerial, facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路1号", fetched: address)]),
-            staff: "agent-0001").mismatch)
+        let opened = try #require(
+            try await civil.openMismatch(
+                OpenMismatchRequest(
+                    issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "MZ-DB-001", caseReference: "DB-77", proofType: "HKB",
+                    proofSerial: body.proofSerial, facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路1号", fetched: address)]),
+                staff: "agent-0001"
+            ).mismatch)
         return (opened, fetched.licenceID)
     }
 
@@ -126,11 +135,13 @@ struct MismatchCorrectionTests {
             let licence = try Self.householdRegister()
             let (opened, licenceID) = try await Self.openCase(env, licence: licence)
             let before = try await env.library.licence(id: licenceID)
-            let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "户籍档案核实，住址登记有误，已更正",
-                                                   corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+            let reverify = ReverifyMismatchRequest(
+                mismatchID: opened.mismatchID, finding: "record_corrected", note: "户籍档案核实，住址登记有误，已更正",
+                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             // A system credential's staff name is no authority to change the library; another unit may not re-verify at all.
             let police = try await env.client("police")
-            #expect(await failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
+            #expect(
+                await failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
                     == .permissionDenied)
             let water = try await env.client("water/agent-0001")
             #expect(await failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }?.code == .permissionDenied)
@@ -138,7 +149,8 @@ struct MismatchCorrectionTests {
             let signedIn = try await env.client("police/agent-0001")
             var unknownKey = reverify
             unknownKey.corrected = [LicenceField(key: "householder_name", value: "x")]
-            #expect(await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
+            #expect(
+                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
             let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self).mismatch)
             #expect(resolved.status == "resolved" && resolved.finding == "record_corrected")
             #expect(resolved.correctedLicenceID == licenceID && resolved.correctedLicenceVersion == Int64(before.version + 1))
@@ -147,11 +159,13 @@ struct MismatchCorrectionTests {
 
             // The new version is what GetLicence and Lookup answer.
             let civil = try await env.client("civil")
-            let now = try await civil.licence(id: licenceID, holderID: licence.holder.key, purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-78"),
-                                              metadata: ["staff": "agent-0001"])
+            let now = try await civil.licence(
+                id: licenceID, holderID: licence.holder.key, purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-78"),
+                metadata: ["staff": "agent-0001"])
             #expect(now.version == UInt32(before.version + 1) && now.fields.first { $0.key == "address" }?.value == "山东省枣庄市市中区光明路1号")
-            let again = try await civil.lookup(holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-79"),
-                                               metadata: ["staff": "agent-0001"])
+            let again = try await civil.lookup(
+                holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-79"),
+                metadata: ["staff": "agent-0001"])
             #expect(try ProtoCodec.decode(ProofBody.self, from: again.body).licence?.version == UInt32(before.version + 1))
 
             // The raising unit's notice carries the corrected proof; it verifies with the published keys (verification seal).
@@ -161,10 +175,12 @@ struct MismatchCorrectionTests {
             #expect(notice.correctedFields == ["address"] && notice.newVersion == Int64(before.version + 1))
             let proof = try #require(notice.correctedProof)
             let keys = try await civil.sealKeys()
-            let verifier = SealVerifier(keys: keys.keys.map {
-                SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
-            })
-            #expect(try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature), kind: .verification).kind == .verification)
+            let verifier = SealVerifier(
+                keys: keys.keys.map {
+                    SealPublicKey(id: $0.keyID, kind: SealKind(rawValue: $0.sealKind)!, publicKey: $0.publicKey, validFromMillis: $0.validFromMillis)
+                })
+            #expect(
+                try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature), kind: .verification).kind == .verification)
             let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
             #expect(body.proofSerial == resolved.correctedProofSerial && body.proofSerial.contains(opened.mismatchID))
             #expect(body.extractingUnitCode == Self.civil && body.producingUnitCode == Self.police && body.purpose?.caseReference == "DB-77")
@@ -182,11 +198,12 @@ struct MismatchCorrectionTests {
 
             // Audited with the actor: the intents first, then the outcomes.
             let trail = try env.audit.records(limit: 10_000).filter { $0.unitCode == Self.police }
-            #expect(trail.map { "\($0.action)|\($0.result)" } == [
-                "Licence.Amend|intended", "Oversight.Reverify|intended", "Licence.Amend|amended v\(before.version + 1)",
-                "Oversight.Reverify|record_corrected", "Oversight.CorrectedProof|issued", "Oversight.CorrectionNotice|noticed",
-                "Oversight.CorrectionNotice|noticed",
-            ])
+            #expect(
+                trail.map { "\($0.action)|\($0.result)" } == [
+                    "Licence.Amend|intended", "Oversight.Reverify|intended", "Licence.Amend|amended v\(before.version + 1)",
+                    "Oversight.Reverify|record_corrected", "Oversight.CorrectedProof|issued", "Oversight.CorrectionNotice|noticed",
+                    "Oversight.CorrectionNotice|noticed",
+                ])
             #expect(trail.allSatisfy { $0.staff == "agent-0001" && $0.credentialID == "police/agent-0001" })
             #expect(trail.filter { $0.action == .oversightCorrectionNotice }.map(\.counterpartUnit) == [Self.civil, Self.water].sorted())
 
@@ -205,9 +222,10 @@ struct MismatchCorrectionTests {
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
             let bank = try await env.client("bank")
-            #expect(await failure {
-                for try await _ in bank.watchCorrectionNotices(unitCode: Self.water) { break }
-            }?.code == .permissionDenied)
+            #expect(
+                await failure {
+                    for try await _ in bank.watchCorrectionNotices(unitCode: Self.water) { break }
+                }?.code == .permissionDenied)
             // Watching before the correction: nothing is stored yet, so the streams wait for a push.
             let watched = water.watchCorrectionNotices(includeExisting: true)
             let all = taskforce.watchCorrectionNotices()
@@ -228,8 +246,9 @@ struct MismatchCorrectionTests {
             while env.oversight.notices.subscriberCount < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(env.oversight.notices.subscriberCount == 2)
             let signedIn = try await env.client("police/agent-0001")
-            let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
-                                                   corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+            let reverify = ReverifyMismatchRequest(
+                mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
+                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
             let pushed = try #require(try await waterFirst.value)
             #expect(pushed.unitCode == Self.water && pushed.licenceID == licenceID && pushed.fetchCaseReferences == ["GH-5"])
@@ -251,18 +270,24 @@ struct MismatchCorrectionTests {
             let licence = try Self.householdRegister()
             // The bank's account opening (YH-KH-001) names only the register's address.
             let bank = try await env.client("bank")
-            let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "KH-9"),
-                                              metadata: ["staff": "agent-0001"])
+            let proof = try await bank.lookup(
+                holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "KH-9"),
+                metadata: ["staff": "agent-0001"])
             let fetched = try ProtoCodec.decode(ProofBody.self, from: proof.body)
-            let opened = try #require(try await bank.openMismatch(OpenMismatchRequest(
-                issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "YH-KH-001", caseReference: "KH-9", proofType: "HKB",
-                proofSerial: fetched.proofSerial,
-                facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
-                staff: "agent-0001").mismatch)
+            let opened = try #require(
+                try await bank.openMismatch(
+                    OpenMismatchRequest(
+                        issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "YH-KH-001", caseReference: "KH-9", proofType: "HKB",
+                        proofSerial: fetched.proofSerial,
+                        facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
+                    staff: "agent-0001"
+                ).mismatch)
             let signedIn = try await env.client("police/agent-0001")
-            _ = try await signedIn.oversight(OversightMethods.reverify, ReverifyMismatchRequest(
-                mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
-                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: MismatchResponse.self)
+            _ = try await signedIn.oversight(
+                OversightMethods.reverify,
+                ReverifyMismatchRequest(
+                    mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
+                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: MismatchResponse.self)
             let notice = try #require(try await bank.correctionNotices().first { $0.raisedTheCase })
             let body = try ProtoCodec.decode(ProofBody.self, from: try #require(notice.correctedProof).body)
             #expect(body.licence?.fields.map(\.key) == ["address"])
@@ -278,8 +303,9 @@ struct MismatchCorrectionTests {
             let (opened, licenceID) = try await Self.openCase(env, licence: licence)
             let before = try await env.library.licence(id: licenceID)
             let signedIn = try await env.client("police/agent-0001")
-            let reverify = ReverifyMismatchRequest(mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
-                                                   corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+            let reverify = ReverifyMismatchRequest(
+                mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
+                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             let refused = try await env.withTrailLocked {
                 await failure { _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }
             }

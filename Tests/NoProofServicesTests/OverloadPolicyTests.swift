@@ -69,23 +69,25 @@ struct ProofIssuerAdmissionTests {
         defer { audit.close() }
         let clock = ManualClock()
         let worker = DispatchQueue(label: "test.proof-issuer")
-        let issuer = ProofIssuer(keyring: keyring, audit: audit, overload: OverloadPolicy(maxQueueDepth: 3, maxQueueAge: .milliseconds(250)),
-                                 now: { clock.now }, worker: worker)
+        let issuer = ProofIssuer(
+            keyring: keyring, audit: audit, overload: OverloadPolicy(maxQueueDepth: 3, maxQueueAge: .milliseconds(250)),
+            now: { clock.now }, worker: worker)
         worker.suspend()
         let done = Mutex(0)
         func record(_ n: Int) -> AuditRecord {
-            AuditRecord(atMillis: 0, unitCode: "u", credentialID: "c", staff: "s", action: .lookup, itemCode: "i",
-                        caseReference: "CASE-\(n)", holderID: "h", typeCode: "t", result: .notFound)
+            AuditRecord(
+                atMillis: 0, unitCode: "u", credentialID: "c", staff: "s", action: .lookup, itemCode: "i",
+                caseReference: "CASE-\(n)", holderID: "h", typeCode: "t", result: .notFound)
         }
         #expect(issuer.admission() == nil)
         issuer.record(record(1)) { _ in done.withLock { $0 += 1 } }
         clock.advance(.milliseconds(200))
         issuer.record(record(2)) { _ in done.withLock { $0 += 1 } }
-        #expect(issuer.admission() == nil) // 2 waiting, the oldest for 200 ms
+        #expect(issuer.admission() == nil)  // 2 waiting, the oldest for 200 ms
         clock.advance(.milliseconds(51))
-        #expect(issuer.admission()?.message.contains("waiting 251 ms") == true) // too old
+        #expect(issuer.admission()?.message.contains("waiting 251 ms") == true)  // too old
         issuer.record(record(3)) { _ in done.withLock { $0 += 1 } }
-        #expect(issuer.admission()?.message.contains("3 lookups waiting") == true) // too deep
+        #expect(issuer.admission()?.message.contains("3 lookups waiting") == true)  // too deep
         worker.resume()
         while done.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(issuer.admission() == nil)

@@ -48,18 +48,24 @@ struct OversightServiceTests {
         let service = OversightService(store: store, units: units, audit: audit, now: { clock.now }, logger: quiet)
         var registry = RPCRegistry()
         service.register(in: &registry)
-        let fixed: [StaticCredentialAuthenticator.Credential] = [
-            ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university), ("water", UnitDemoData.water),
-            ("bank", UnitDemoData.bank),
-        ].map { id, unit in
-            .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id))
-        } + [.init(id: "taskforce", secret: "secret", unit: AuthenticatedUnit(
-            unitCode: UnitDemoData.taskForce.code.value, unitName: UnitDemoData.taskForce.name, credentialID: "taskforce", roles: ["taskforce"]))]
+        let fixed: [StaticCredentialAuthenticator.Credential] =
+            [
+                ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university), ("water", UnitDemoData.water),
+                ("bank", UnitDemoData.bank),
+            ].map { id, unit in
+                .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id))
+            } + [
+                .init(
+                    id: "taskforce", secret: "secret",
+                    unit: AuthenticatedUnit(
+                        unitCode: UnitDemoData.taskForce.code.value, unitName: UnitDemoData.taskForce.name, credentialID: "taskforce", roles: ["taskforce"]))
+            ]
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, clock: clock, store: store, audit: audit))
         }
@@ -69,8 +75,9 @@ struct OversightServiceTests {
     }
 
     static func commitment(item: String = "MZ-DB-001", proof: String = "JZZM", caseReference: String = "DB-1") -> RecordCommitmentRequest {
-        RecordCommitmentRequest(holderID: holder, holderName: "张三", itemCode: item, caseReference: caseReference, proofType: proof,
-                                text: "本人承诺居住信息真实", channel: "counter_face_check")
+        RecordCommitmentRequest(
+            holderID: holder, holderName: "张三", itemCode: item, caseReference: caseReference, proofType: proof,
+            text: "本人承诺居住信息真实", channel: "counter_face_check")
     }
 
     @Test("commitment: only for a proof the list obtains by commitment; check found false is flagged; others cannot read; task force can")
@@ -82,7 +89,9 @@ struct OversightServiceTests {
             // JZZM of MZ-DB-001 is obtained by commitment; HKB by data sharing; XWZS is not on MZ-DB-001.
             #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(proof: "HKB"), staff: "agent-0001") } == .permissionDenied)
             #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(proof: "XWZS"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(item: "SW-KH-001", proof: "ZLHT"), staff: "agent-0001") } == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await civil.recordCommitment(Self.commitment(item: "SW-KH-001", proof: "ZLHT"), staff: "agent-0001") }
+                    == .permissionDenied)
             #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(), staff: nil) } == .invalidArgument)
             #expect(await failureCode { _ = try await civil.recordCommitment(Self.commitment(), staff: "agent-0099") } == .permissionDenied)
             var bad = Self.commitment()
@@ -107,16 +116,25 @@ struct OversightServiceTests {
             #expect(await failureCode { _ = try await water.commitments(unitCode: Self.civil) } == .permissionDenied)
             #expect(try await water.commitments().isEmpty)
             // Another unit cannot record the check.
-            #expect(await failureCode { _ = try await water.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") } == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await water.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") }
+                    == .permissionDenied)
 
             env.clock.advance(by: 31 * 86_400)
             #expect(try await civil.commitments(filter: "overdue").map(\.commitmentID) == [recorded.commitmentID])
-            #expect(await failureCode { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false", evidence: "", staff: "agent-0001") } == .invalidArgument)
-            let checked = try #require(try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false",
-                                                                       evidence: "实际居住地不符", staff: "agent-0001").commitment)
+            #expect(
+                await failureCode { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false", evidence: "", staff: "agent-0001") }
+                    == .invalidArgument)
+            let checked = try #require(
+                try await civil.checkCommitment(
+                    id: recorded.commitmentID, outcome: "found_false",
+                    evidence: "实际居住地不符", staff: "agent-0001"
+                ).commitment)
             #expect(checked.checkOutcome == "found_false" && checked.checkedLate && !checked.overdue)
             #expect(try await civil.checkCommitment(id: recorded.commitmentID, outcome: "found_false", evidence: "实际居住地不符", staff: "agent-0001").replayed)
-            #expect(await failureCode { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") } == .failedPrecondition)
+            #expect(
+                await failureCode { _ = try await civil.checkCommitment(id: recorded.commitmentID, outcome: "confirmed", evidence: "", staff: "agent-0001") }
+                    == .failedPrecondition)
             // Flagged for the task force office across units.
             #expect(try await taskforce.commitments(filter: "found_false").map(\.commitmentID) == [recorded.commitmentID])
             #expect(try await taskforce.commitments(unitCode: Self.water, filter: "found_false").isEmpty)
@@ -161,7 +179,8 @@ struct OversightServiceTests {
             // Audited as other commitment steps: the flag is in the record's result.
             let recorded = try env.audit.records().filter { $0.action == .oversightRecordCommitment }
             #expect(recorded.count == 5)
-            #expect(recorded.filter { $0.result.rawValue.contains("flagged: earlier false \(first.commitmentID)") }.map(\.licenceID)
+            #expect(
+                recorded.filter { $0.result.rawValue.contains("flagged: earlier false \(first.commitmentID)") }.map(\.licenceID)
                     == [third.commitmentID, atWater.commitmentID])
         }
     }
@@ -173,20 +192,37 @@ struct OversightServiceTests {
             let water = try await env.client("water")
             let bank = try await env.client("bank")
             let taskforce = try await env.client("taskforce")
-            let hkb = try #require(try await civil.addLedgerEntry(AddLedgerEntryRequest(
-                holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB", proofName: "户口簿复印件"),
-                staff: "agent-0001").entry)
+            let hkb = try #require(
+                try await civil.addLedgerEntry(
+                    AddLedgerEntryRequest(
+                        holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB", proofName: "户口簿复印件"),
+                    staff: "agent-0001"
+                ).entry)
             #expect(hkb.volunteered && hkb.listedMethod == "data_sharing" && hkb.notToBeAskedFor)
-            #expect(try await civil.addLedgerEntry(AddLedgerEntryRequest(
-                holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB"), staff: "agent-0001").replayed)
+            #expect(
+                try await civil.addLedgerEntry(
+                    AddLedgerEntryRequest(
+                        holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB"), staff: "agent-0001"
+                ).replayed)
             env.clock.advance(by: 3600)
-            let excluded = try #require(try await bank.addLedgerEntry(AddLedgerEntryRequest(
-                holderID: Self.holder, itemCode: "YH-KH-001", caseReference: "YH-1", proofType: "GZZM"), staff: "agent-0001").entry)
+            let excluded = try #require(
+                try await bank.addLedgerEntry(
+                    AddLedgerEntryRequest(
+                        holderID: Self.holder, itemCode: "YH-KH-001", caseReference: "YH-1", proofType: "GZZM"), staff: "agent-0001"
+                ).entry)
             #expect(excluded.listedMethod == "excluded" && !excluded.notToBeAskedFor && excluded.proofName == "工作证明")
-            #expect(await failureCode { _ = try await water.addLedgerEntry(AddLedgerEntryRequest(
-                holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "X", proofType: "HKB"), staff: "agent-0001") } == .permissionDenied)
-            #expect(await failureCode { _ = try await water.addLedgerEntry(AddLedgerEntryRequest(
-                holderID: Self.holder, itemCode: "SW-KH-001", caseReference: "", proofType: "HKB"), staff: "agent-0001") } == .invalidArgument)
+            #expect(
+                await failureCode {
+                    _ = try await water.addLedgerEntry(
+                        AddLedgerEntryRequest(
+                            holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "X", proofType: "HKB"), staff: "agent-0001")
+                } == .permissionDenied)
+            #expect(
+                await failureCode {
+                    _ = try await water.addLedgerEntry(
+                        AddLedgerEntryRequest(
+                            holderID: Self.holder, itemCode: "SW-KH-001", caseReference: "", proofType: "HKB"), staff: "agent-0001")
+                } == .invalidArgument)
 
             #expect(try await civil.ledger(ListLedgerRequest()).map(\.entryID) == [hkb.entryID])
             #expect(try await water.ledger(ListLedgerRequest()).isEmpty)
@@ -210,8 +246,9 @@ struct OversightServiceTests {
             let university = try await env.client("university")
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
-            let open = OpenMismatchRequest(issuingUnitCode: Self.university, holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-7",
-                                           proofType: "XWZS", proofSerial: "P1-1", facts: [MismatchFact(key: "degree", declared: "硕士", fetched: "学士")])
+            let open = OpenMismatchRequest(
+                issuingUnitCode: Self.university, holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-7",
+                proofType: "XWZS", proofSerial: "P1-1", facts: [MismatchFact(key: "degree", declared: "硕士", fetched: "学士")])
             var noLink = open
             noLink.proofSerial = ""
             #expect(await failureCode { _ = try await civil.openMismatch(noLink, staff: "agent-0001") } == .invalidArgument)
@@ -229,28 +266,46 @@ struct OversightServiceTests {
             #expect(try await water.mismatches().isEmpty)
 
             func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> MismatchRecord {
-                try #require(try await client.unary(.path("/noproof.v1.Oversight/\(method)"), request: request, as: MismatchResponse.self,
-                                                    metadata: ["staff": "agent-0001"]).mismatch)
+                try #require(
+                    try await client.unary(
+                        .path("/noproof.v1.Oversight/\(method)"), request: request, as: MismatchResponse.self,
+                        metadata: ["staff": "agent-0001"]
+                    ).mismatch)
             }
             // The issuing unit cannot ask for supplements; the opener cannot re-verify.
-            #expect(await failureCode { _ = try await call(university, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .permissionDenied)
-            #expect(await failureCode { _ = try await call(civil, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .permissionDenied)
-            #expect(await failureCode { _ = try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition)
+            #expect(
+                await failureCode { _ = try await call(university, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) }
+                    == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await call(civil, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                    == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition
+            )
             #expect(try await call(civil, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "学位证书")).status == "awaiting_supplement")
-            #expect(await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .failedPrecondition)
+            #expect(
+                await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                    == .failedPrecondition)
             #expect(try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "复印件")).status == "supplement_received")
             #expect(await failureCode { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "R1")) } == .failedPrecondition)
-            let resolved = try await call(university, "Reverify", ReverifyMismatchRequest(
-                mismatchID: id, finding: "record_corrected", note: "档案已更正", corrected: [LicenceField(key: "degree", value: "硕士")]))
+            let resolved = try await call(
+                university, "Reverify",
+                ReverifyMismatchRequest(
+                    mismatchID: id, finding: "record_corrected", note: "档案已更正", corrected: [LicenceField(key: "degree", value: "硕士")]))
             #expect(resolved.status == "resolved" && resolved.facts.first?.corrected == "硕士" && resolved.reverifiedCredential == "university")
-            #expect(await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) } == .failedPrecondition)
+            #expect(
+                await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                    == .failedPrecondition)
             #expect(try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "枣政复1号")).status == "appealed")
             #expect(await failureCode { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "won")) } == .invalidArgument)
             let decided = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "upheld", note: "维持"))
             #expect(decided.status == "appeal_decided" && decided.appealOutcome == "upheld")
             let actions = try env.audit.records().map(\.action)
-            #expect(actions == [.oversightOpenMismatch, .oversightRequestSupplement, .oversightRecordSupplement, .oversightReverify,
-                                .oversightAppealFiled, .oversightAppealDecided])
+            #expect(
+                actions == [
+                    .oversightOpenMismatch, .oversightRequestSupplement, .oversightRecordSupplement, .oversightReverify,
+                    .oversightAppealFiled, .oversightAppealDecided,
+                ])
             let counts = try await civil.oversightCounts(OversightCountsRequest())
             #expect(counts.mismatchesOpened == 1 && counts.mismatchesResolved == 1 && counts.appealsFiled == 1 && counts.appealsDecided == 1)
 
@@ -274,8 +329,9 @@ struct OversightServiceTests {
             let civil = try await env.client("civil")
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
-            let filing = FileComplaintRequest(channel: "hotline_12345", channelReference: "12345-1", unitCode: Self.water,
-                                              breachType: "demanded_no_proof_item", summary: "开户仍要物业证明")
+            let filing = FileComplaintRequest(
+                channel: "hotline_12345", channelReference: "12345-1", unitCode: Self.water,
+                breachType: "demanded_no_proof_item", summary: "开户仍要物业证明")
             #expect(await failureCode { _ = try await water.fileComplaint(filing, staff: "agent-0001") } == .permissionDenied)
             var bad = filing
             bad.breachType = "rude"
@@ -285,8 +341,11 @@ struct OversightServiceTests {
             #expect(try await taskforce.fileComplaint(filing, staff: "agent-0001").replayed)
             let id = filed.complaintID
             func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> ComplaintRecord {
-                try #require(try await client.unary(.path("/noproof.v1.Oversight/\(method)"), request: request, as: ComplaintResponse.self,
-                                                    metadata: ["staff": "agent-0001"]).complaint)
+                try #require(
+                    try await client.unary(
+                        .path("/noproof.v1.Oversight/\(method)"), request: request, as: ComplaintResponse.self,
+                        metadata: ["staff": "agent-0001"]
+                    ).complaint)
             }
             // Not yet routed: the unit cannot see or answer it.
             #expect(await failureCode { _ = try await water.complaint(id: id) } == .permissionDenied)
@@ -296,7 +355,9 @@ struct OversightServiceTests {
             #expect(try await water.complaints().map(\.complaintID) == [id])
             #expect(try await civil.complaints().isEmpty)
             #expect(await failureCode { _ = try await civil.complaint(id: id) } == .permissionDenied)
-            #expect(await failureCode { _ = try await call(taskforce, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "x")) } == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await call(taskforce, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "x")) }
+                    == .permissionDenied)
             #expect(try await call(water, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "已整改")).status == "answered")
             #expect(await failureCode { _ = try await call(water, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .permissionDenied)
             let closed = try await call(taskforce, "CloseComplaint", CloseComplaintRequest(complaintID: id, substantiated: true, note: "属实"))
@@ -304,8 +365,11 @@ struct OversightServiceTests {
             #expect(try await taskforce.complaints(status: "closed").map(\.complaintID) == [id])
             let counts = try await taskforce.oversightCounts(OversightCountsRequest(unitCode: Self.water))
             #expect(counts.complaints.map(\.breachType) == ["demanded_no_proof_item"] && counts.complaints.first?.count == 1)
-            #expect(try env.audit.records().map(\.action) == [.oversightFileComplaint, .oversightRouteComplaint, .oversightAnswerComplaint,
-                                                              .oversightCloseComplaint])
+            #expect(
+                try env.audit.records().map(\.action) == [
+                    .oversightFileComplaint, .oversightRouteComplaint, .oversightAnswerComplaint,
+                    .oversightCloseComplaint,
+                ])
         }
     }
 }

@@ -35,15 +35,16 @@ struct OversightStoreFiguresTests {
         _ = try await UnitDemoSeeding.seed(into: units)
 
         func ledger(_ id: String, unit: String = Self.civil, listed: ObtainingMethod?, at: Date) async throws {
-            _ = try await store.insertLedgerEntry(try LedgerEntry.make(
-                id: id, unit: unit, unitName: "", holderID: Self.holder, holderName: "", itemCode: "MZ-HY-001", caseReference: id,
-                proofType: "HKB", proofName: "", listed: listed, note: "", by: "agent-0001", at: at))
+            _ = try await store.insertLedgerEntry(
+                try LedgerEntry.make(
+                    id: id, unit: unit, unitName: "", holderID: Self.holder, holderName: "", itemCode: "MZ-HY-001", caseReference: id,
+                    proofType: "HKB", proofName: "", listed: listed, note: "", by: "agent-0001", at: at))
         }
         // 1 November CST runs from 31 October 16:00 UTC to 1 November 16:00 UTC.
         try await ledger("L-before", listed: .dataSharing, at: Self.cst(2026, 10, 31, 23, 59))  // the day before
-        try await ledger("L-first", listed: .dataSharing, at: Self.cst(2026, 11, 1, 0, 1))      // not to be asked for
-        try await ledger("L-late", listed: nil, at: Self.cst(2026, 11, 1, 23, 59))              // not listed: the list says nothing about it
-        try await ledger("L-next", listed: .dataSharing, at: Self.cst(2026, 11, 2, 0, 0))       // the day after
+        try await ledger("L-first", listed: .dataSharing, at: Self.cst(2026, 11, 1, 0, 1))  // not to be asked for
+        try await ledger("L-late", listed: nil, at: Self.cst(2026, 11, 1, 23, 59))  // not listed: the list says nothing about it
+        try await ledger("L-next", listed: .dataSharing, at: Self.cst(2026, 11, 2, 0, 0))  // the day after
         try await ledger("L-water", unit: Self.water, listed: .dataSharing, at: Self.cst(2026, 11, 1, 12))
 
         let figures = OversightStoreFigures(store: store, units: units, now: { Self.cst(2026, 11, 30, 12) })
@@ -82,9 +83,11 @@ struct OversightStoreFiguresTests {
         counts.appealsFiled = 9
         counts.complaintsByBreach = [.refusedToVerify: 10, .sealMisuse: 11]
         let figures = OversightStoreFigures.figures(counts)
-        #expect(figures == OversightFigures(
-            commitmentsRecorded: 1, checksConfirmed: 2, checksFoundFalse: 3, checksOverdue: 4, ledgerEntries: 5,
-            ledgerEntriesForNoProofItems: 6, mismatchesOpened: 7, mismatchesResolved: 8, appeals: 9,
-            complaintsByBreachType: ["refused_to_verify": 10, "seal_misuse": 11]))
+        #expect(
+            figures
+                == OversightFigures(
+                    commitmentsRecorded: 1, checksConfirmed: 2, checksFoundFalse: 3, checksOverdue: 4, ledgerEntries: 5,
+                    ledgerEntriesForNoProofItems: 6, mismatchesOpened: 7, mismatchesResolved: 8, appeals: 9,
+                    complaintsByBreachType: ["refused_to_verify": 10, "seal_misuse": 11]))
     }
 }

@@ -57,8 +57,9 @@ struct ProofStatusTests {
             let bank = try await environment.client()
             let taskForce = try await environment.client("tf")
             let licence = Self.connectedLicence(0)
-            let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode,
-                                              purpose: LicenceServiceTests.purpose, metadata: ["staff": "agent-9"])
+            let proof = try await bank.lookup(
+                holderID: licence.holder.key, typeCode: licence.typeCode,
+                purpose: LicenceServiceTests.purpose, metadata: ["staff": "agent-9"])
             let serial = try ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial
 
             let before = try await bank.proofStatus(proof, metadata: ["staff": "agent-9"])
@@ -79,10 +80,11 @@ struct ProofStatusTests {
             // Audited like the other reads: who asked, about whom, which proof, what was answered.
             let records = try environment.audit.records().filter { $0.action == .proofStatus }
             #expect(records.map(\.result.rawValue) == ["valid", "licence_revoked"])
-            #expect(records.allSatisfy {
-                $0.unitCode == LicenceServiceTests.bank.unitCode && $0.holderID == licence.holder.key
-                    && $0.licenceID == licence.id.description && $0.proofSerial == serial && $0.typeCode == licence.typeCode
-            })
+            #expect(
+                records.allSatisfy {
+                    $0.unitCode == LicenceServiceTests.bank.unitCode && $0.holderID == licence.holder.key
+                        && $0.licenceID == licence.id.description && $0.proofSerial == serial && $0.typeCode == licence.typeCode
+                })
             #expect(records.first?.staff == "agent-9")
             #expect(SupervisionService.dataActions.contains(.proofStatus))
             await bank.close()
@@ -148,9 +150,10 @@ struct ProofStatusTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let foreign = try SealKeyring.openOrCreate(directory: directory)
             let forged = foreign.seal(proof.body, kind: .dataSharing)
-            #expect(await code {
-                _ = try await bank.proofStatus(SealedProof(body: proof.body, keyID: forged.keyID, signature: forged.signature))
-            } == .invalidArgument)
+            #expect(
+                await code {
+                    _ = try await bank.proofStatus(SealedProof(body: proof.body, keyID: forged.keyID, signature: forged.signature))
+                } == .invalidArgument)
             do {
                 _ = try await bank.proofStatus(tampered)
                 Issue.record("an altered proof was given a status")
@@ -219,9 +222,10 @@ struct ProofStatusTests {
             mislabelled.sealKind = SealKind.dataSharing.rawValue
             let mislabelledBytes = ProtoCodec.encode(mislabelled)
             let mislabelledSeal = environment.keyring.seal(mislabelledBytes, kind: .verification)
-            #expect(await code {
-                _ = try await bank.proofStatus(SealedProof(body: mislabelledBytes, keyID: mislabelledSeal.keyID, signature: mislabelledSeal.signature))
-            } == .invalidArgument)
+            #expect(
+                await code {
+                    _ = try await bank.proofStatus(SealedProof(body: mislabelledBytes, keyID: mislabelledSeal.keyID, signature: mislabelledSeal.signature))
+                } == .invalidArgument)
             await bank.close()
         }
     }

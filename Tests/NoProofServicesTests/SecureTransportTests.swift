@@ -35,8 +35,10 @@ struct SecureTransportTests {
         }
 
         /// A TLS client trusting `trust` (default: the test CA), presenting `identity` if given.
-        func tls(trust: TestCertificates? = nil, identity: TestCertificates.Identity? = nil,
-                 credential: (String, String)? = nil, serverName: String? = nil) async throws -> NoProofClient {
+        func tls(
+            trust: TestCertificates? = nil, identity: TestCertificates.Identity? = nil,
+            credential: (String, String)? = nil, serverName: String? = nil
+        ) async throws -> NoProofClient {
             var configuration = NoProofClient.Configuration(port: tlsPort, credential: credential)
             configuration.tls = try ClientTLSConfiguration(
                 trustRoots: [(trust ?? pki).caCertificate], certificateChain: identity.map { [$0.certificate] } ?? [],
@@ -90,15 +92,18 @@ struct SecureTransportTests {
             certificateChain: [serverIdentity.certificate], privateKey: serverIdentity.key,
             clientCA: mutualTLS ? [pki.caCertificate] : nil
         )
-        let plain = NoProofServer(configuration: plainConfiguration, registry: registry, authenticator: authenticator,
-                                  logger: quiet, sessions: sessions)
-        let secure = NoProofServer(configuration: tlsConfiguration, registry: registry, authenticator: authenticator,
-                                   logger: quiet, sessions: sessions)
+        let plain = NoProofServer(
+            configuration: plainConfiguration, registry: registry, authenticator: authenticator,
+            logger: quiet, sessions: sessions)
+        let secure = NoProofServer(
+            configuration: tlsConfiguration, registry: registry, authenticator: authenticator,
+            logger: quiet, sessions: sessions)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await plain.run() }
             group.addTask { try await secure.run() }
-            let environment = Environment(plainPort: try await plain.listeningAddress().port!,
-                                          tlsPort: try await secure.listeningAddress().port!, pki: pki, sessions: sessions)
+            let environment = Environment(
+                plainPort: try await plain.listeningAddress().port!,
+                tlsPort: try await secure.listeningAddress().port!, pki: pki, sessions: sessions)
             do {
                 try await body(environment)
             } catch {
@@ -177,8 +182,9 @@ struct SecureTransportTests {
             // One certificate, one credential; a malformed fingerprint names the field.
             let taskForce = try await env.plain("taskforce/supervisor-0001")
             let again = await failure {
-                _ = try await taskForce.issueCredential(unitCode: Self.bank, certificateSHA256: credential.certificateSha256.uppercased(),
-                                                        staff: "supervisor-0001")
+                _ = try await taskForce.issueCredential(
+                    unitCode: Self.bank, certificateSHA256: credential.certificateSha256.uppercased(),
+                    staff: "supervisor-0001")
             }
             #expect(again?.code == .alreadyExists, "\(String(describing: again))")
             let malformed = await failure {

@@ -47,8 +47,9 @@ struct StaffIdentityTests {
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-                                                    logger: quiet)
+        let library = try await LicenceLibrary.open(
+            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
+            logger: quiet)
         let units = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: units)
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
@@ -58,15 +59,18 @@ struct StaffIdentityTests {
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
         UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
-        SupervisionService(audit: audit, units: units, oversight: nil,
-                           typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
-                           now: { clock.now }, logger: quiet).register(in: &registry)
+        SupervisionService(
+            audit: audit, units: units, oversight: nil,
+            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
+            now: { clock.now }, logger: quiet
+        ).register(in: &registry)
         let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank)])
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, clock: clock, audit: audit, units: units))
         }
@@ -84,10 +88,13 @@ struct StaffIdentityTests {
             .map(\.holder.key).filter { seen.insert($0).inserted }
     }()
 
-    static func lookup(_ client: NoProofClient, holder: String = holders[0], caseReference: String = "SW-2026-1",
-                       staff: String?) async throws -> SealedProof {
-        try await client.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: caseReference),
-                                metadata: staff.map { ["staff": $0] } ?? [:])
+    static func lookup(
+        _ client: NoProofClient, holder: String = holders[0], caseReference: String = "SW-2026-1",
+        staff: String?
+    ) async throws -> SealedProof {
+        try await client.lookup(
+            holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: caseReference),
+            metadata: staff.map { ["staff": $0] } ?? [:])
     }
 
     @Test("a lookup's staff must be an active registered member of the unit; empty, made-up and huge ids are refused")
@@ -107,13 +114,16 @@ struct StaffIdentityTests {
             #expect(huge?.message.hasPrefix("staff: at most 64") == true)
             #expect((huge?.message.count ?? 0) < 400)
             // A member who left the unit is refused too.
-            try await env.units.replaceStaff(of: UnitDemoData.water.code, with: UnitDemoData.staff(of: UnitDemoData.water.code).filter { $0.id != "agent-0002" },
-                                             at: env.clock.now)
+            try await env.units.replaceStaff(
+                of: UnitDemoData.water.code, with: UnitDemoData.staff(of: UnitDemoData.water.code).filter { $0.id != "agent-0002" },
+                at: env.clock.now)
             let taskForce = try await env.client("taskforce/supervisor-0001")
             defer { Task { await taskForce.close() } }
             // Any staff change reloads the gate; the task force office's supervisor sets the same staff again.
-            _ = try await taskForce.setStaff(of: Self.water, to: UnitDemoData.staff(of: UnitDemoData.water.code)
-                .filter { $0.id != "agent-0002" }.map { StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true) })
+            _ = try await taskForce.setStaff(
+                of: Self.water,
+                to: UnitDemoData.staff(of: UnitDemoData.water.code)
+                    .filter { $0.id != "agent-0002" }.map { StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true) })
             let former = await failure { _ = try await Self.lookup(water, staff: "agent-0002") }
             #expect(former?.code == .permissionDenied)
             // The connection and the server keep serving a registered member.
@@ -138,8 +148,9 @@ struct StaffIdentityTests {
             #expect(colleague?.code == .permissionDenied)
             #expect(colleague?.message.contains("signed in as staff member agent-0001") == true)
             let staffChange = await failure {
-                _ = try await agent.setStaff(of: Self.water, to: [StaffEntry(staffID: "agent-0001", name: "x", role: "supervisor", active: true)],
-                                             actingStaff: "supervisor-0001")
+                _ = try await agent.setStaff(
+                    of: Self.water, to: [StaffEntry(staffID: "agent-0001", name: "x", role: "supervisor", active: true)],
+                    actingStaff: "supervisor-0001")
             }
             #expect(staffChange?.code == .permissionDenied)
         }
@@ -158,8 +169,10 @@ struct StaffIdentityTests {
             #expect(issue?.code == .permissionDenied)
             let water = try await env.client("water")
             defer { Task { await water.close() } }
-            let newStaff = [StaffEntry(staffID: "supervisor-0009", name: "冒名", role: "supervisor", active: true),
-                            StaffEntry(staffID: "agent-0001", name: "x", role: "agent", active: true)]
+            let newStaff = [
+                StaffEntry(staffID: "supervisor-0009", name: "冒名", role: "supervisor", active: true),
+                StaffEntry(staffID: "agent-0001", name: "x", role: "agent", active: true),
+            ]
             let replaced = await failure { _ = try await water.setStaff(of: Self.water, to: newStaff) }
             #expect(replaced?.code == .permissionDenied)
             let named = await failure { _ = try await water.setStaff(of: Self.water, to: newStaff, actingStaff: "supervisor-0001") }
@@ -170,12 +183,15 @@ struct StaffIdentityTests {
             let byAgent = await failure { _ = try await agent.setStaff(of: Self.water, to: newStaff) }
             #expect(byAgent?.code == .permissionDenied)
             #expect(byAgent?.message.contains("supervisor") == true)
-            #expect(try await env.units.staff(of: UnitDemoData.water.code, includeInactive: false).map(\.id).sorted()
+            #expect(
+                try await env.units.staff(of: UnitDemoData.water.code, includeInactive: false).map(\.id).sorted()
                     == UnitDemoData.staff(of: UnitDemoData.water.code).map(\.id).sorted())
             // The supervisor signed in may; the audit row names them.
             let supervisor = try await env.client("water/supervisor-0001")
             defer { Task { await supervisor.close() } }
-            let current = UnitDemoData.staff(of: UnitDemoData.water.code).map { StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true) }
+            let current = UnitDemoData.staff(of: UnitDemoData.water.code).map {
+                StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
+            }
             _ = try await supervisor.setStaff(of: Self.water, to: current)
             let record = try env.audit.records(after: 0, limit: 10_000).last { $0.action == .staffSet }
             #expect(record?.staff == "supervisor-0001")
@@ -201,8 +217,9 @@ struct StaffIdentityTests {
 
     @Test("rotating staff ids and case references does not reset the limits; other units are still served")
     func rotationDoesNotResetTheLimits() async throws {
-        let limits = RateLimits(maxLookupsPerCase: 20, maxLookupsPerStaffPerMinute: 60, maxNewCasesPerStaffPerDay: 1_000,
-                                maxLookupsPerUnitPerMinute: 100)
+        let limits = RateLimits(
+            maxLookupsPerCase: 20, maxLookupsPerStaffPerMinute: 60, maxNewCasesPerStaffPerDay: 1_000,
+            maxLookupsPerUnitPerMinute: 100)
         try await Self.withEnvironment(limits: limits) { env in
             let water = try await env.client("water")
             defer { Task { await water.close() } }
@@ -210,7 +227,8 @@ struct StaffIdentityTests {
             var answered = 0, denied = 0, exhausted = 0
             for attempt in 0..<300 {
                 let holder = Self.holders[attempt % Self.holders.count]
-                switch await failure({ _ = try await Self.lookup(water, holder: holder, caseReference: "ROT-\(attempt)", staff: staff[attempt % staff.count]) })?.code {
+                switch await failure({ _ = try await Self.lookup(water, holder: holder, caseReference: "ROT-\(attempt)", staff: staff[attempt % staff.count]) }
+                )?.code {
                 case nil: answered += 1
                 case .permissionDenied?: denied += 1
                 case .resourceExhausted?: exhausted += 1
@@ -224,8 +242,9 @@ struct StaffIdentityTests {
             // Another unit is served.
             let bank = try await env.client("bank")
             defer { Task { await bank.close() } }
-            _ = try await bank.lookup(holderID: Self.holders[0], typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"),
-                                      metadata: ["staff": "agent-0001"])
+            _ = try await bank.lookup(
+                holderID: Self.holders[0], typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"),
+                metadata: ["staff": "agent-0001"])
             // A minute later the water company is served again.
             env.clock.advance(by: 61)
             _ = try await Self.lookup(water, caseReference: "ROT-next", staff: "agent-0001")

@@ -13,20 +13,24 @@ struct SupervisionFiguresTests {
     static let end = UnitDemoData.effectiveAt.addingTimeInterval(86_400 * 60)
 
     static func published(_ unit: ServiceUnit = water, version: Int = 1) -> ItemListVersion {
-        ItemListVersion(unitCode: unit.code, version: version, basedOn: nil, items: UnitDemoData.items(of: unit.code), changes: [],
-                        status: .published, createdAt: UnitDemoData.preparedAt, updatedAt: UnitDemoData.preparedAt,
-                        effectiveAt: UnitDemoData.effectiveAt, publishedAt: UnitDemoData.effectiveAt)
+        ItemListVersion(
+            unitCode: unit.code, version: version, basedOn: nil, items: UnitDemoData.items(of: unit.code), changes: [],
+            status: .published, createdAt: UnitDemoData.preparedAt, updatedAt: UnitDemoData.preparedAt,
+            effectiveAt: UnitDemoData.effectiveAt, publishedAt: UnitDemoData.effectiveAt)
     }
 
     static func facts(_ history: [ItemListVersion], unit: ServiceUnit = water, staleDays: Int = 30) -> UnitListFacts {
         UnitListFacts.make(unit: unit, history: history, asOf: end, staleDays: staleDays)
     }
 
-    static func flags(_ tallies: [String: Int64], oversight: OversightFigures? = OversightFigures(), list: UnitListFacts? = nil,
-                      days: Int = 30, thresholds: SupervisionThresholds = .standard,
-                      exemptions: [SupervisionFigures.ExemptionNote] = []) -> [String] {
-        let figures = SupervisionFigures.figures(tallies: tallies, oversight: oversight, list: list ?? facts([published()]),
-                                                 periodDays: days, thresholds: thresholds)
+    static func flags(
+        _ tallies: [String: Int64], oversight: OversightFigures? = OversightFigures(), list: UnitListFacts? = nil,
+        days: Int = 30, thresholds: SupervisionThresholds = .standard,
+        exemptions: [SupervisionFigures.ExemptionNote] = []
+    ) -> [String] {
+        let figures = SupervisionFigures.figures(
+            tallies: tallies, oversight: oversight, list: list ?? facts([published()]),
+            periodDays: days, thresholds: thresholds)
         return SupervisionFigures.flags(figures, thresholds: thresholds, exemptions: exemptions).map(\.code)
     }
 
@@ -120,7 +124,7 @@ struct SupervisionFiguresTests {
             ListChange(kind: .reduce, itemCode: "SW-GH-002", proofCode: "YYZZ", cause: "新规", causeDate: endDay.adding(days: -3)),
         ]
         let facts = Self.facts([Self.published(), revision])
-        #expect(facts.staleChanges == 1)      // only the change whose cause is more than 30 days old
+        #expect(facts.staleChanges == 1)  // only the change whose cause is more than 30 days old
         #expect(Self.flags(Self.active, list: facts) == ["stale_item_list"])
         #expect(Self.flags(Self.active, list: Self.facts([Self.published(), revision], staleDays: 60)).isEmpty)
         // Once the revision is published and in force, the list is current.
@@ -132,14 +136,17 @@ struct SupervisionFiguresTests {
 
     @Test func aUnitWithItemsThatNeverUsesTheSystemIsFlaggedOverALongEnoughPeriod() {
         #expect(Self.flags([:]) == ["system_not_used"])
-        #expect(Self.flags([:], days: 6).isEmpty)                         // shorter than 7 days: not judged
-        #expect(Self.flags(["Verification.File|filed": 1]).isEmpty)       // verification is using it
+        #expect(Self.flags([:], days: 6).isEmpty)  // shorter than 7 days: not judged
+        #expect(Self.flags(["Verification.File|filed": 1]).isEmpty)  // verification is using it
         #expect(Self.flags(["Verification.Answer|verified": 1]).isEmpty)  // so is answering requests
         #expect(Self.flags(["Lookup|not_found": 1]).isEmpty)
         // A list whose items need nothing from the system (all cancelled or by commitment) is not flagged.
         var noSystem = Self.published()
-        noSystem.items = [ServiceItem(code: "X-1", name: "x", kind: .immediate,
-                                      proofs: [ProofRequirement(proofCode: "WYZM", method: .cancelled)])]
+        noSystem.items = [
+            ServiceItem(
+                code: "X-1", name: "x", kind: .immediate,
+                proofs: [ProofRequirement(proofCode: "WYZM", method: .cancelled)])
+        ]
         #expect(Self.flags([:], list: Self.facts([noSystem])).isEmpty)
         let relaxed = try! SupervisionThresholds(overrides: [:], systemUnusedMinimumDays: 31)
         #expect(Self.flags([:], thresholds: relaxed).isEmpty)
@@ -147,8 +154,9 @@ struct SupervisionFiguresTests {
 
     @Test func anExemptedFlagIsStillRaisedAndMarked() {
         let note = SupervisionFigures.ExemptionNote(flag: "repeated_overdue", text: "EX-1: exempted under Art. 17 (harm_remedied)")
-        let figures = SupervisionFigures.figures(tallies: ["Lookup|found": 1, "Verification.Escalate|escalated": 2, "Verification.SecondBreach|second_breach": 1],
-                                                 oversight: nil, list: Self.facts([Self.published()]), periodDays: 30)
+        let figures = SupervisionFigures.figures(
+            tallies: ["Lookup|found": 1, "Verification.Escalate|escalated": 2, "Verification.SecondBreach|second_breach": 1],
+            oversight: nil, list: Self.facts([Self.published()]), periodDays: 30)
         let flags = SupervisionFigures.flags(figures, exemptions: [note])
         #expect(flags.map(\.code) == ["repeated_overdue", "second_breach"])
         #expect(flags[0].exempted && flags[0].exemption == note.text)

@@ -28,15 +28,17 @@ extension SupervisionServiceTests {
             #expect(lookup?.message.contains("WYZM (物业证明) of item SW-KH-001 is cancelled in list version \(version)") == true, "\(lookup?.message ?? "")")
             #expect(lookup?.message.contains("do not ask for it") == true)
             let check = await failure {
-                _ = try await water.check(holderID: Self.holder, typeCode: "WYZM", declared: [LicenceField(key: "holder_name", value: "张三")],
-                                          purpose: purpose, metadata: Self.staffMetadata)
+                _ = try await water.check(
+                    holderID: Self.holder, typeCode: "WYZM", declared: [LicenceField(key: "holder_name", value: "张三")],
+                    purpose: purpose, metadata: Self.staffMetadata)
             }
             #expect(check?.code == .permissionDenied && check?.message.contains("cancelled in list version") == true)
             // Asking for it by department verification gets the same answer.
             let filed = await failure {
-                _ = try await water.fileVerification(FileVerificationRequest(
-                    requestKey: "k-wyzm", issuingUnitCode: Self.university, proofType: "WYZM", holderID: Self.holder, holderName: "张三",
-                    declared: [], purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-9")), staff: "agent-0001")
+                _ = try await water.fileVerification(
+                    FileVerificationRequest(
+                        requestKey: "k-wyzm", issuingUnitCode: Self.university, proofType: "WYZM", holderID: Self.holder, holderName: "张三",
+                        declared: [], purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-9")), staff: "agent-0001")
             }
             #expect(filed?.code == .permissionDenied && filed?.message.contains("cancelled in list version \(version)") == true, "\(filed?.message ?? "")")
             // A code the item does not list at all is still judged by the catalogue.
@@ -46,17 +48,23 @@ extension SupervisionServiceTests {
             let estate = try await env.client("estate")
             let excludedItem = try #require(UnitDemoData.items(of: UnitDemoData.realEstate.code).first { $0.proof("ZXBG") != nil })
             let excluded = await failure {
-                _ = try await estate.lookup(holderID: Self.holder, typeCode: "ZXBG", purpose: Purpose(itemCode: excludedItem.code, caseReference: "E-1"),
-                                            metadata: Self.staffMetadata)
+                _ = try await estate.lookup(
+                    holderID: Self.holder, typeCode: "ZXBG", purpose: Purpose(itemCode: excludedItem.code, caseReference: "E-1"),
+                    metadata: Self.staffMetadata)
             }
             #expect(excluded?.code == .permissionDenied && excluded?.message.contains("excluded in list version") == true)
             #expect(excluded?.message.contains("the applicant brings it") == true)
             // An unknown staff member is refused as before, without the list's answer.
-            let stranger = await failure { _ = try await water.lookup(holderID: Self.holder, typeCode: "WYZM", purpose: purpose, metadata: ["staff": "ghost-9999"]) }
+            let stranger = await failure {
+                _ = try await water.lookup(holderID: Self.holder, typeCode: "WYZM", purpose: purpose, metadata: ["staff": "ghost-9999"])
+            }
             #expect(stranger?.code == .permissionDenied && stranger?.message.contains("not an active staff member") == true)
             // Audited with their own results, and in the denial log.
             let records = try env.audit.records(after: 0, limit: 10_000).filter { $0.typeCode == "WYZM" || $0.typeCode == "ZXBG" }
-            #expect(records.map { "\($0.action) \($0.result)" }.filter { !$0.contains("denied") } == ["Lookup cancelled", "CheckLicence cancelled", "Lookup excluded"])
+            #expect(
+                records.map { "\($0.action) \($0.result)" }.filter { !$0.contains("denied") } == [
+                    "Lookup cancelled", "CheckLicence cancelled", "Lookup excluded",
+                ])
             #expect(records.first?.holderID == Self.holder)
             let denials = try await env.units.denials(unit: UnitDemoData.water.code, limit: 10)
             #expect(denials.contains { $0.reason == "cancelled" && $0.typeCode == "WYZM" })
@@ -100,12 +108,14 @@ extension SupervisionServiceTests {
 
     @Test func anArt17ExemptionIsRecordedBySignedInTaskForceStaffAuditedAndShown() async throws {
         try await Self.withEnvironment { env in
-            _ = try env.audit.appendBatch(Self.history)   // the university: repeated_overdue and second_breach in November
+            _ = try env.audit.appendBatch(Self.history)  // the university: repeated_overdue and second_breach in November
             let staff = try await env.client("taskforce/supervisor-0001")
             let system = try await env.client("taskforce")
             let university = try await env.client("university")
-            func exempt(_ client: NoProofClient, flag: String = "repeated_overdue", ground: String = "issuer_data_false_remedied",
-                        reason: String = "申请人学籍数据由省平台错误推送，已及时更正并补发") async throws -> ExemptFlagResponse {
+            func exempt(
+                _ client: NoProofClient, flag: String = "repeated_overdue", ground: String = "issuer_data_false_remedied",
+                reason: String = "申请人学籍数据由省平台错误推送，已及时更正并补发"
+            ) async throws -> ExemptFlagResponse {
                 try await client.exemptFlag(unitCode: Self.university, flag: flag, from: "2026-11-01", to: "2026-11-30", ground: ground, reason: reason)
             }
             // A system credential's staff name carries no authority; a unit cannot exempt itself.
@@ -144,8 +154,9 @@ extension SupervisionServiceTests {
             // Fail closed: with the trail unwritable nothing is recorded.
             env.audit.close()
             #expect(await failureCode { _ = try await exempt(staff, flag: "second_breach") } == .unavailable)
-            let stored = try await env.oversightStore.exemptions(unit: Self.university, from: CivilDate(year: 2026, month: 11, day: 1)!,
-                                                                 through: CivilDate(year: 2026, month: 11, day: 30)!)
+            let stored = try await env.oversightStore.exemptions(
+                unit: Self.university, from: CivilDate(year: 2026, month: 11, day: 1)!,
+                through: CivilDate(year: 2026, month: 11, day: 30)!)
             #expect(stored.map(\.flag) == ["repeated_overdue"])
             for client in [staff, system, university] { await client.close() }
         }

@@ -59,8 +59,10 @@ struct SupervisionServiceTests {
         }
     }
 
-    static func withEnvironment(oversight: (any OversightCountsSource)? = nil, thresholds: SupervisionThresholds = .standard,
-                                _ body: @Sendable (Environment) async throws -> Void) async throws {
+    static func withEnvironment(
+        oversight: (any OversightCountsSource)? = nil, thresholds: SupervisionThresholds = .standard,
+        _ body: @Sendable (Environment) async throws -> Void
+    ) async throws {
         let temporary = try TemporaryDirectory(prefix: "noproof-supervision")
         defer { temporary.remove() }
         let directory = temporary.url
@@ -69,8 +71,9 @@ struct SupervisionServiceTests {
         quiet.logLevel = .critical
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-                                                    logger: quiet)
+        let library = try await LicenceLibrary.open(
+            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
+            logger: quiet)
         let units = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: units)
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
@@ -79,31 +82,40 @@ struct SupervisionServiceTests {
         let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
         try await gate.refresh()
         let verificationStore = try SQLiteVerificationStore(directory: directory)
-        let verification = VerificationService(store: verificationStore, units: units, keyring: keyring, audit: audit,
-                                               databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
+        let verification = VerificationService(
+            store: verificationStore, units: units, keyring: keyring, audit: audit,
+            databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
         try await verification.start()
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
         UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
         verification.register(in: &registry)
-        SupervisionService(audit: audit, units: units, oversight: oversight,
-                           typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
-                           thresholds: thresholds, exemptions: oversightStore, issuers: Set(library.licenceTypes.map(\.issuerCode.value)),
-                           now: { clock.now }, logger: quiet).register(in: &registry)
+        SupervisionService(
+            audit: audit, units: units, oversight: oversight,
+            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
+            thresholds: thresholds, exemptions: oversightStore, issuers: Set(library.licenceTypes.map(\.issuerCode.value)),
+            now: { clock.now }, logger: quiet
+        ).register(in: &registry)
         var fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
             ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university), ("estate", UnitDemoData.realEstate),
         ])
-        fixed.append(.init(id: "portal", secret: "secret", unit: AuthenticatedUnit(
-            unitCode: UnitDemoData.taskForce.code.value, unitName: "市民端", credentialID: "portal", roles: [AuthenticatedUnit.citizenPortalRole])))
+        fixed.append(
+            .init(
+                id: "portal", secret: "secret",
+                unit: AuthenticatedUnit(
+                    unitCode: UnitDemoData.taskForce.code.value, unitName: "市民端", credentialID: "portal", roles: [AuthenticatedUnit.citizenPortalRole])))
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
-            try await body(Environment(port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
-                                       oversightStore: oversightStore))
+            try await body(
+                Environment(
+                    port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
+                    oversightStore: oversightStore))
         }
         await gate.close()
         audit.close()
@@ -122,9 +134,10 @@ struct SupervisionServiceTests {
     static let day = Int64(86_400_000)
 
     static func entry(_ unit: String, _ action: AuditAction, _ result: AuditResult, day offset: Int64, counterpart: String = "") -> AuditRecord {
-        AuditRecord(atMillis: november1 + offset * day + 3_600_000, unitCode: unit, credentialID: "c", staff: "agent-0001", action: action,
-                    itemCode: "ITEM", caseReference: "CASE", holderID: "370404199306107807", typeCode: "JMSFZ", result: result,
-                    counterpartUnit: counterpart)
+        AuditRecord(
+            atMillis: november1 + offset * day + 3_600_000, unitCode: unit, credentialID: "c", staff: "agent-0001", action: action,
+            itemCode: "ITEM", caseReference: "CASE", holderID: "370404199306107807", typeCode: "JMSFZ", result: result,
+            counterpartUnit: counterpart)
     }
 
     /// A history written record by record, as the services write them, for November 2026 (and a
@@ -137,7 +150,7 @@ struct SupervisionServiceTests {
         entry(water, .lookup, .denied, day: 12), entry(water, .getLicence, .permissionDenied, day: 12),
         entry(water, .lookup, .rateLimited, day: 13), entry(water, .lookup, .invalidArgument, day: 14),
         entry(water, .listSubmit, .submittedLate, day: 20), entry(water, .listLateChange, .lateChange, day: 20),
-        entry(water, .lookup, .found, day: -1), entry(water, .lookup, .found, day: 30),     // 31 October and 1 December: outside
+        entry(water, .lookup, .found, day: -1), entry(water, .lookup, .found, day: 30),  // 31 October and 1 December: outside
         // Civil affairs files 3 requests to the university, re-files 1, and is refused once.
         entry(civil, .verificationFile, .filed, day: 1, counterpart: university),
         entry(civil, .verificationFile, .filed, day: 2, counterpart: university),
@@ -204,8 +217,9 @@ struct SupervisionServiceTests {
 
     @Test func oversightFiguresComeFromTheSourceAndRaiseTheirFlags() async throws {
         let source = FixedOversight([
-            Self.water: OversightFigures(commitmentsRecorded: 5, checksConfirmed: 3, checksFoundFalse: 1, ledgerEntries: 4,
-                                        ledgerEntriesForNoProofItems: 2, complaintsByBreachType: ["fake_requirement": 2, "refused_lookup": 1]),
+            Self.water: OversightFigures(
+                commitmentsRecorded: 5, checksConfirmed: 3, checksFoundFalse: 1, ledgerEntries: 4,
+                ledgerEntriesForNoProofItems: 2, complaintsByBreachType: ["fake_requirement": 2, "refused_lookup": 1])
         ])
         try await Self.withEnvironment(oversight: source) { env in
             let water = try await env.client("water")
@@ -236,7 +250,9 @@ struct SupervisionServiceTests {
             #expect(await failureCode { _ = try await taskForce.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.bank) } == nil)
             #expect(await failureCode { _ = try await taskForce.supervisionReport(from: "2026-11-30", to: "2026-11-01") } == .invalidArgument)
             #expect(await failureCode { _ = try await taskForce.supervisionReport(from: "2026-13-01", to: "2026-11-01") } == .invalidArgument)
-            #expect(await failureCode { _ = try await portal.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.taskForce) } == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await portal.supervisionReport(from: "2026-11-01", to: "2026-11-30", unitCode: Self.taskForce) }
+                    == .permissionDenied)
             // Units and the task force office are refused who-looked; the portal cannot act as a unit.
             let holder = Self.demo.holder(at: 0).holder.key
             #expect(await failureCode { _ = try await water.whoLooked(holderID: holder) } == .permissionDenied)
@@ -244,9 +260,10 @@ struct SupervisionServiceTests {
             #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder) } == nil)
             #expect(await failureCode { _ = try await portal.whoLooked(holderID: "370404199306107808") } == .invalidArgument)
             #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder, pageToken: "x") } == .invalidArgument)
-            #expect(await failureCode {
-                _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
-            } == .permissionDenied)
+            #expect(
+                await failureCode {
+                    _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+                } == .permissionDenied)
             #expect(await failureCode { _ = try await portal.denials() } == .permissionDenied)
             for client in [water, taskForce, portal] { await client.close() }
         }
@@ -255,31 +272,39 @@ struct SupervisionServiceTests {
     @Test func whoLookedListsEveryUnitThatObtainedTheHoldersDataInPages() async throws {
         try await Self.withEnvironment { env in
             // A holder with a valid resident ID card in the library.
-            let licence = try #require(Self.demo.makeLicences().first {
-                $0.typeCode == "JMSFZ" && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
-            })
+            let licence = try #require(
+                Self.demo.makeLicences().first {
+                    $0.typeCode == "JMSFZ" && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
+                })
             let water = try await env.client("water")
             let bank = try await env.client("bank")
             let civil = try await env.client("civil")
             let portal = try await env.client("portal")
             let key = licence.holder.key
-            _ = try await water.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
+            _ = try await water.lookup(
+                holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
             env.clock.advance(by: 1)
-            #expect(await failureCode {   // refused: the water company's list does not obtain the marriage certificate
-                _ = try await water.lookup(holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
-            } == .permissionDenied)
+            #expect(
+                await failureCode {  // refused: the water company's list does not obtain the marriage certificate
+                    _ = try await water.lookup(
+                        holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
+                } == .permissionDenied)
             env.clock.advance(by: 1)
-            _ = try? await bank.lookup(holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"), metadata: ["staff": "agent-0001"])
+            _ = try? await bank.lookup(
+                holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"), metadata: ["staff": "agent-0001"])
             env.clock.advance(by: 1)
-            _ = try await civil.fileVerification(FileVerificationRequest(
-                requestKey: "k-1", issuingUnitCode: Self.university, proofType: "XWZS", holderID: key, holderName: licence.holderName,
-                declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), staff: "agent-0001")
+            _ = try await civil.fileVerification(
+                FileVerificationRequest(
+                    requestKey: "k-1", issuingUnitCode: Self.university, proofType: "XWZS", holderID: key, holderName: licence.holderName,
+                    declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), staff: "agent-0001")
             // Another holder's lookup is not listed.
-            let other = try #require(Self.demo.makeLicences().first {
-                $0.typeCode == "JMSFZ" && $0.holder != licence.holder && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
-            })
-            _ = try await water.lookup(holderID: other.holder.key, typeCode: "JMSFZ",
-                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"), metadata: ["staff": "agent-0001"])
+            let other = try #require(
+                Self.demo.makeLicences().first {
+                    $0.typeCode == "JMSFZ" && $0.holder != licence.holder && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
+                })
+            _ = try await water.lookup(
+                holderID: other.holder.key, typeCode: "JMSFZ",
+                purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"), metadata: ["staff": "agent-0001"])
             let all = try await portal.whoLooked(holderID: key)
             #expect(all.holderID == key && all.nextPageToken.isEmpty)
             #expect(all.entries.map(\.action) == [AuditAction.verificationFile, .lookup, .lookup, .lookup].map(\.rawValue))
@@ -326,11 +351,13 @@ struct SupervisionServiceTests {
             let university = try await env.client("university/supervisor-0001")
             // A list change whose cause is weeks old: reported late.
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
-            let items = UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
+            let items =
+                UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
                 + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])]
-            _ = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: items,
-                                          changes: [DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")],
-                                          staff: "agent-0001")
+            _ = try await water.saveDraft(
+                unitCode: Self.water, version: draft.version, items: items,
+                changes: [DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")],
+                staff: "agent-0001")
             _ = try await water.submitList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
             _ = try await taskForce.approveList(unitCode: Self.water, version: draft.version, effectiveAtMillis: 0, staff: "supervisor-0001")
             _ = try await water.publishList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
@@ -338,22 +365,28 @@ struct SupervisionServiceTests {
             let credentialID = try #require(issued.credential?.credentialID)
             _ = try await taskForce.revokeCredential(id: credentialID, reason: "test", staff: "supervisor-0001")
             // A verification request for a proof the item does not list: refused and audited.
-            #expect(await failureCode {
-                _ = try await civil.fileVerification(FileVerificationRequest(
-                    requestKey: "k-2", issuingUnitCode: Self.university, proofType: "WFZJL", holderID: "370404199306107807",
-                    holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-2")), staff: "agent-0001")
-            } == .permissionDenied)
+            #expect(
+                await failureCode {
+                    _ = try await civil.fileVerification(
+                        FileVerificationRequest(
+                            requestKey: "k-2", issuingUnitCode: Self.university, proofType: "WFZJL", holderID: "370404199306107807",
+                            holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-2")), staff: "agent-0001")
+                } == .permissionDenied)
             // One that goes overdue: escalated by the scheduler when the clock passes its deadline.
-            let filed = try #require(try await civil.fileVerification(FileVerificationRequest(
-                requestKey: "k-3", issuingUnitCode: Self.university, proofType: "XWZS", holderID: "370404199306107807",
-                holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-3")), staff: "agent-0001").request)
+            let filed = try #require(
+                try await civil.fileVerification(
+                    FileVerificationRequest(
+                        requestKey: "k-3", issuingUnitCode: Self.university, proofType: "XWZS", holderID: "370404199306107807",
+                        holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-3")), staff: "agent-0001"
+                ).request)
             env.clock.advance(by: 31 * 60)
             await env.verification.scheduler.fireDue()
             env.clock.advance(by: 31 * 60)
             await env.verification.scheduler.fireDue()
             _ = try await university.takeVerification(id: filed.requestID, staff: "supervisor-0001")
-            _ = try await university.returnVerification(id: filed.requestID, reason: "not ours", suggestedUnit: Self.civil,
-                                                        staff: "supervisor-0001")
+            _ = try await university.returnVerification(
+                id: filed.requestID, reason: "not ours", suggestedUnit: Self.civil,
+                staff: "supervisor-0001")
             // Staff and unit changes; a bank list approved for later, published by the server when its time comes.
             let bankStaff = UnitDemoData.staff(of: UnitDemoData.bank.code).map {
                 StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
@@ -364,12 +397,16 @@ struct SupervisionServiceTests {
             _ = try await taskForce.updateUnit(renamed, actingStaff: "supervisor-0001")
             let bank = try await env.client("bank")
             let bankDraft = try await bank.createDraft(unitCode: Self.bank, staff: "agent-0001")
-            _ = try await bank.saveDraft(unitCode: Self.bank, version: bankDraft.version,
-                                         items: UnitDemoData.items(of: UnitDemoData.bank.code).map(ListItem.init)
-                                             + [ListItem(code: "YH-XH-003", name: "个人结算账户销户", kind: "immediate",
-                                                         proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])],
-                                         changes: [DeclaredChange(kind: "add", item: "YH-XH-003", cause: "通知", causeDate: "2026-01-06")],
-                                         staff: "agent-0001")
+            _ = try await bank.saveDraft(
+                unitCode: Self.bank, version: bankDraft.version,
+                items: UnitDemoData.items(of: UnitDemoData.bank.code).map(ListItem.init)
+                    + [
+                        ListItem(
+                            code: "YH-XH-003", name: "个人结算账户销户", kind: "immediate",
+                            proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])
+                    ],
+                changes: [DeclaredChange(kind: "add", item: "YH-XH-003", cause: "通知", causeDate: "2026-01-06")],
+                staff: "agent-0001")
             _ = try await bank.submitList(unitCode: Self.bank, version: bankDraft.version, staff: "agent-0001")
             let later = Int64((env.clock.now.addingTimeInterval(3600).timeIntervalSince1970 * 1000).rounded(.down))
             _ = try await taskForce.approveList(unitCode: Self.bank, version: bankDraft.version, effectiveAtMillis: later, staff: "supervisor-0001")
@@ -382,10 +419,12 @@ struct SupervisionServiceTests {
             #expect(records.contains { $0.action == .staffSet && $0.result == .replaced && $0.caseReference == Self.bank })
             #expect(records.contains { $0.action == .unitUpdate && $0.result == .updated && $0.caseReference == UnitDemoData.hospital.code.value })
             let actions = records.map { "\($0.action) \($0.result)" }
-            for expected in ["List.Draft draft", "List.Save draft", "List.Submit submitted_late", "List.LateChange late",
-                             "List.Approve approved", "List.Publish published", "Credential.Issue issued", "Credential.Revoke revoked",
-                             "Verification.File denied", "Verification.File filed", "Verification.Escalate escalated",
-                             "Verification.SecondBreach second_breach", "Verification.Take taken", "Verification.Return returned late"] {
+            for expected in [
+                "List.Draft draft", "List.Save draft", "List.Submit submitted_late", "List.LateChange late",
+                "List.Approve approved", "List.Publish published", "Credential.Issue issued", "Credential.Revoke revoked",
+                "Verification.File denied", "Verification.File filed", "Verification.Escalate escalated",
+                "Verification.SecondBreach second_breach", "Verification.Take taken", "Verification.Return returned late",
+            ] {
                 #expect(actions.contains(expected), "\(expected) missing from \(actions)")
             }
             let late = try #require(records.first { $0.action == .listLateChange })
@@ -434,7 +473,8 @@ struct SupervisionServiceTests {
             let water = try await env.client("water")
             let taskForce = try await env.client("taskforce/supervisor-0001")
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
-            let items = UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
+            let items =
+                UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
                 + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])]
             let change = DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")
             _ = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: items, changes: [change], staff: "agent-0001")
@@ -463,28 +503,32 @@ struct SupervisionServiceTests {
     @Test func anIssuedCitizenPortalCredentialOnlyReadsWhoLookedUntilRevoked() async throws {
         try await Self.withEnvironment { env in
             let taskForce = try await env.client("taskforce/supervisor-0001")
-            #expect(await failureCode {
-                _ = try await taskForce.issueCredential(unitCode: Self.taskForce, kind: "citizen", staff: "supervisor-0001")
-            } == .invalidArgument)
-            let issued = try await taskForce.issueCredential(unitCode: Self.taskForce, label: "市民端", expiresInDays: 30,
-                                                             kind: "citizen-portal", staff: "supervisor-0001")
+            #expect(
+                await failureCode {
+                    _ = try await taskForce.issueCredential(unitCode: Self.taskForce, kind: "citizen", staff: "supervisor-0001")
+                } == .invalidArgument)
+            let issued = try await taskForce.issueCredential(
+                unitCode: Self.taskForce, label: "市民端", expiresInDays: 30,
+                kind: "citizen-portal", staff: "supervisor-0001")
             let info = try #require(issued.credential)
             #expect(info.kind == "citizen-portal")
             #expect(try await taskForce.credentials(of: Self.taskForce).first { $0.credentialID == info.credentialID }?.kind == "citizen-portal")
             let portal = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
             let holder = Self.demo.holder(at: 0).holder.key
             #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder) } == nil)
-            #expect(await failureCode {
-                _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
-            } == .permissionDenied)
+            #expect(
+                await failureCode {
+                    _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+                } == .permissionDenied)
             #expect(await failureCode { _ = try await portal.credentials(of: "") } == .permissionDenied)
             #expect(await failureCode { _ = try await portal.supervisionReport(from: "2026-01-01", to: "2026-01-31") } == .permissionDenied)
             await portal.close()
             _ = try await taskForce.revokeCredential(id: info.credentialID, reason: "app retired", staff: "supervisor-0001")
-            #expect(await failureCode {
-                let again = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
-                await again.close()
-            } == .unauthenticated)
+            #expect(
+                await failureCode {
+                    let again = try await NoProofClient.connect(.init(port: env.port, credential: (info.credentialID, issued.secret)))
+                    await again.close()
+                } == .unauthenticated)
             let records = try env.audit.records(after: 0, limit: 1000)
             #expect(records.contains { $0.action == .credentialIssue && $0.result == .issued(kind: "citizen-portal") && $0.caseReference == info.credentialID })
             await taskForce.close()
@@ -502,9 +546,10 @@ struct SupervisionServiceTests {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         func start() throws -> [AuditRecord] {
-            let existing = Set(SealKind.allCases.filter {
-                FileManager.default.fileExists(atPath: seals.appendingPathComponent("\($0.rawValue).key.json").path)
-            })
+            let existing = Set(
+                SealKind.allCases.filter {
+                    FileManager.default.fileExists(atPath: seals.appendingPathComponent("\($0.rawValue).key.json").path)
+                })
             let keyring = try SealKeyring.openOrCreate(directory: seals)
             let before = try audit.count()
             try SealKeyAudit.record(keyring, existing: existing, audit: audit, logger: quiet)
@@ -540,11 +585,17 @@ struct SupervisionServiceTests {
         // A rotation stopped after its intent was recorded, before the key was replaced (a crash):
         // the next start records it as not completed and goes on with the key in place.
         let stopped = try SealKeyring.prepareRotation(directory: seals, kind: kind)
-        _ = try audit.appendBatch([AuditRecord(atMillis: 1, unitCode: "", credentialID: "", staff: "operator", action: .sealKeyRotate,
-                                               itemCode: "", caseReference: "crash test", holderID: "", typeCode: kind.rawValue,
-                                               licenceID: stopped.new.id, result: .intended, proofSerial: stopped.old.id)])
+        _ = try audit.appendBatch([
+            AuditRecord(
+                atMillis: 1, unitCode: "", credentialID: "", staff: "operator", action: .sealKeyRotate,
+                itemCode: "", caseReference: "crash test", holderID: "", typeCode: kind.rawValue,
+                licenceID: stopped.new.id, result: .intended, proofSerial: stopped.old.id)
+        ])
         let fourth = try start()
-        #expect(fourth.first { $0.typeCode == kind.rawValue }.map { ($0.action, $0.result) } ?? (AuditAction(rawValue: ""), AuditResult.unset) == (AuditAction.sealKeyRotate, AuditResult.notCompleted))
+        #expect(
+            fourth.first { $0.typeCode == kind.rawValue }.map { ($0.action, $0.result) } ?? (AuditAction(rawValue: ""), AuditResult.unset) == (
+                AuditAction.sealKeyRotate, AuditResult.notCompleted
+            ))
         #expect(try start().first { $0.typeCode == kind.rawValue }?.action == .sealKeyInUse)
         #expect(try audit.verifyChain().isIntact)
         audit.close()

@@ -45,8 +45,9 @@ struct TestCertificates {
 
     /// A server certificate valid for 127.0.0.1 and localhost.
     func server() throws -> Identity {
-        try issue(commonName: "noproofd", usage: .serverAuth,
-                  names: [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+        try issue(
+            commonName: "noproofd", usage: .serverAuth,
+            names: [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
     }
 
     /// A unit's client certificate.

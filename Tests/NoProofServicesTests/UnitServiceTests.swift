@@ -46,8 +46,9 @@ struct UnitServiceTests {
         let logger = Logger(label: "test")
         let store = try SQLiteLicenceStore(directory: directory)
         try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-                                                    logger: logger)
+        let library = try await LicenceLibrary.open(
+            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
+            logger: logger)
         let units = try SQLiteUnitStore(directory: directory)
         _ = try await UnitDemoSeeding.seed(into: units)
         let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
@@ -65,8 +66,9 @@ struct UnitServiceTests {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, units: units, clock: clock))
         }
@@ -102,9 +104,11 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let code = try UnifiedSocialCreditCode.make(first17: "91370400MA3D00001", field: "code").value
-            let twoSupervisors = [StaffEntry(staffID: "supervisor-0001", name: "甲", role: "supervisor", active: true),
-                                  StaffEntry(staffID: "supervisor-0002", name: "乙", role: "supervisor", active: true),
-                                  StaffEntry(staffID: "agent-0001", name: "丙", role: "agent", active: true)]
+            let twoSupervisors = [
+                StaffEntry(staffID: "supervisor-0001", name: "甲", role: "supervisor", active: true),
+                StaffEntry(staffID: "supervisor-0002", name: "乙", role: "supervisor", active: true),
+                StaffEntry(staffID: "agent-0001", name: "丙", role: "agent", active: true),
+            ]
             for active in [false, true] {
                 let unit = UnitInfo(code: code, name: "枣庄测试燃气有限公司", kind: "public_service", sector: "gas", district: "市中区", active: active)
                 let refused = await failure { _ = try await taskForce.createUnit(unit, staff: twoSupervisors, actingStaff: nil) }
@@ -189,15 +193,19 @@ struct UnitServiceTests {
             let newItem = Purpose(itemCode: "SW-XH-003", caseReference: "CASE-1")
 
             // Not listed yet: refused.
-            #expect(await failureCode { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
-                == .permissionDenied)
+            #expect(
+                await failureCode {
+                    _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"])
+                }
+                    == .permissionDenied)
 
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             #expect(draft.version == 2 && draft.basedOn == 1 && draft.status == "draft")
             #expect(await failureCode { _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001") } == .failedPrecondition)
             let today = CivilDate(environment.clock.now)
-            let saved = try await water.saveDraft(unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: licence.typeCode),
-                                                  changes: [Self.addItemChange(on: today)], staff: "agent-0001")
+            let saved = try await water.saveDraft(
+                unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: licence.typeCode),
+                changes: [Self.addItemChange(on: today)], staff: "agent-0001")
             #expect(saved.items.count == 3)
             let submitted = try await water.submitList(unitCode: Self.water, version: 2, staff: "agent-0002")
             #expect(submitted.status == "submitted")
@@ -212,8 +220,11 @@ struct UnitServiceTests {
             #expect(approved.status == "approved")
             #expect(approved.reviewedBy == "\(Self.taskForce)/supervisor-0001")
             // Approved but not yet published: still refused.
-            #expect(await failureCode { _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"]) }
-                == .permissionDenied)
+            #expect(
+                await failureCode {
+                    _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"])
+                }
+                    == .permissionDenied)
             let published = try await water.publishList(unitCode: Self.water, version: 2, staff: "supervisor-0001")
             #expect(published.status == "published")
             // Publishing again answers the published version.
@@ -224,8 +235,9 @@ struct UnitServiceTests {
             let proof = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"])
             #expect(try ProtoCodec.decode(ProofBody.self, from: proof.body).licence?.licenceID == licence.id.description)
             let refusal = await failure {
-                _ = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode,
-                                           purpose: Purpose(itemCode: "SW-NOT-LISTED", caseReference: "CASE-2"), metadata: ["staff": "agent-0001"])
+                _ = try await water.lookup(
+                    holderID: licence.holder.key, typeCode: licence.typeCode,
+                    purpose: Purpose(itemCode: "SW-NOT-LISTED", caseReference: "CASE-2"), metadata: ["staff": "agent-0001"])
             }
             #expect(refusal?.code == .permissionDenied)
             #expect(refusal?.message.contains("SW-NOT-LISTED") == true)
@@ -245,18 +257,21 @@ struct UnitServiceTests {
             let water = try await environment.client("water")
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
-            _ = try await water.saveDraft(unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: "JMSFZ"),
-                                          changes: [Self.addItemChange(on: CivilDate(environment.clock.now))], staff: "agent-0001")
+            _ = try await water.saveDraft(
+                unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: "JMSFZ"),
+                changes: [Self.addItemChange(on: CivilDate(environment.clock.now))], staff: "agent-0001")
             _ = try await water.submitList(unitCode: Self.water, version: 2, staff: "agent-0001")
             let noReason = await failure { _ = try await taskForce.rejectList(unitCode: Self.water, version: 2, reason: " ", staff: "supervisor-0001") }
             #expect(noReason?.code == .invalidArgument)
             #expect(noReason?.message.hasPrefix("reason") == true)
-            let rejected = try await taskForce.rejectList(unitCode: Self.water, version: 2, reason: "cause document missing",
-                                                          staff: "supervisor-0001")
+            let rejected = try await taskForce.rejectList(
+                unitCode: Self.water, version: 2, reason: "cause document missing",
+                staff: "supervisor-0001")
             #expect(rejected.status == "rejected" && rejected.rejectionReason == "cause document missing")
             // A rejected list is neither approved nor published; the unit reopens it.
-            #expect(await failureCode { _ = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") }
-                == .failedPrecondition)
+            #expect(
+                await failureCode { _ = try await taskForce.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") }
+                    == .failedPrecondition)
             #expect(await failureCode { _ = try await water.publishList(unitCode: Self.water, version: 2, staff: "agent-0001") } == .failedPrecondition)
             let reopened = try await water.reopenList(unitCode: Self.water, version: 2, staff: "agent-0001")
             #expect(reopened.status == "draft")
@@ -279,20 +294,23 @@ struct UnitServiceTests {
             #expect(await failureCode { _ = try await bank.createDraft(unitCode: Self.water, staff: "agent-0001") } == .permissionDenied)
 
             _ = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
-            _ = try await water.saveDraft(unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: "JMSFZ"),
-                                          changes: [Self.addItemChange(on: CivilDate(environment.clock.now))], staff: "agent-0001")
+            _ = try await water.saveDraft(
+                unitCode: Self.water, version: 2, items: Self.revisedWaterItems(typeCode: "JMSFZ"),
+                changes: [Self.addItemChange(on: CivilDate(environment.clock.now))], staff: "agent-0001")
             _ = try await water.submitList(unitCode: Self.water, version: 2, staff: "supervisor-0001")
             // The unit cannot approve its own list, nor can another unit.
             #expect(await failureCode { _ = try await water.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
             #expect(await failureCode { _ = try await bank.approveList(unitCode: Self.water, version: 2, staff: "supervisor-0001") } == .permissionDenied)
-            #expect(await failureCode { _ = try await bank.rejectList(unitCode: Self.water, version: 2, reason: "no", staff: "supervisor-0001") }
-                == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await bank.rejectList(unitCode: Self.water, version: 2, reason: "no", staff: "supervisor-0001") }
+                    == .permissionDenied)
             try await approvalNeedsTheSupervisorSignedIn(environment)
             // An effective time before the approval is refused, naming the field.
             let early = await failure {
-                _ = try await taskForce.approveList(unitCode: Self.water, version: 2,
-                                                    effectiveAtMillis: Int64(environment.clock.now.timeIntervalSince1970 * 1000) - 86_400_000,
-                                                    staff: "supervisor-0001")
+                _ = try await taskForce.approveList(
+                    unitCode: Self.water, version: 2,
+                    effectiveAtMillis: Int64(environment.clock.now.timeIntervalSince1970 * 1000) - 86_400_000,
+                    staff: "supervisor-0001")
             }
             #expect(early?.code == .invalidArgument)
             #expect(early?.message.hasPrefix("effective_at") == true)
@@ -321,18 +339,21 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let water = try await environment.client("water/supervisor-0001")
             let bank = try await environment.client("bank")
-            let twoSupervisors = [StaffEntry(staffID: "supervisor-0001", name: "王志强", role: "supervisor"),
-                                  StaffEntry(staffID: "supervisor-0002", name: "赵敏", role: "supervisor"),
-                                  StaffEntry(staffID: "agent-0001", name: "李娜", role: "agent")]
+            let twoSupervisors = [
+                StaffEntry(staffID: "supervisor-0001", name: "王志强", role: "supervisor"),
+                StaffEntry(staffID: "supervisor-0002", name: "赵敏", role: "supervisor"),
+                StaffEntry(staffID: "agent-0001", name: "李娜", role: "agent"),
+            ]
             let refusal = await failure { _ = try await water.setStaff(of: Self.water, to: twoSupervisors) }
             #expect(refusal?.code == .failedPrecondition)
             #expect(refusal?.message.contains("Art. 10") == true)
             let noAgent = await failure { _ = try await water.setStaff(of: Self.water, to: [twoSupervisors[0]]) }
             #expect(noAgent?.code == .failedPrecondition)
             #expect(noAgent?.message.contains("agent") == true)
-            #expect(await failureCode {
-                _ = try await water.setStaff(of: Self.water, to: [StaffEntry(staffID: "x", name: "X", role: "boss")])
-            } == .invalidArgument)
+            #expect(
+                await failureCode {
+                    _ = try await water.setStaff(of: Self.water, to: [StaffEntry(staffID: "x", name: "X", role: "boss")])
+                } == .invalidArgument)
             #expect(await failureCode { _ = try await bank.setStaff(of: Self.water, to: [twoSupervisors[1], twoSupervisors[2]]) } == .permissionDenied)
 
             // A handover in one step: the new supervisor in, the old one (left out) deactivated.
@@ -352,8 +373,9 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
-            let gas = UnitInfo(code: "91350100M000100Y43", name: "测试燃气公司", kind: "public_service", sector: "gas",
-                               district: "市中区", active: true)
+            let gas = UnitInfo(
+                code: "91350100M000100Y43", name: "测试燃气公司", kind: "public_service", sector: "gas",
+                district: "市中区", active: true)
             let staff = [StaffEntry(staffID: "s-1", name: "王强", role: "supervisor"), StaffEntry(staffID: "a-1", name: "李娜", role: "agent")]
             #expect(await failureCode { _ = try await water.createUnit(gas, staff: staff, actingStaff: "supervisor-0001") } == .permissionDenied)
             #expect(await failureCode { _ = try await taskForce.createUnit(gas, staff: [staff[0]], actingStaff: "supervisor-0001") } == .failedPrecondition)
@@ -395,20 +417,23 @@ struct UnitServiceTests {
             #expect(connected.session?.unitCode == Self.water)
             #expect(try await connected.staff(of: "").unitCode == Self.water)
             await connected.close()
-            #expect(await failureCode {
-                _ = try await NoProofClient.connect(.init(port: environment.port, credential: (credential.credentialID, "wrong")))
-            } == .unauthenticated)
+            #expect(
+                await failureCode {
+                    _ = try await NoProofClient.connect(.init(port: environment.port, credential: (credential.credentialID, "wrong")))
+                } == .unauthenticated)
 
             // Listing never shows a secret.
             let listed = try await taskForce.credentials(of: Self.water)
             #expect(listed.map(\.credentialID) == [credential.credentialID])
 
-            #expect(await failureCode { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "", staff: "supervisor-0001") }
-                == .invalidArgument)
+            #expect(
+                await failureCode { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "", staff: "supervisor-0001") }
+                    == .invalidArgument)
             let revoked = try await taskForce.revokeCredential(id: credential.credentialID, reason: "system retired", staff: "supervisor-0001")
             #expect(revoked.revokedAtMillis > 0 && revoked.revocationReason == "system retired")
-            #expect(await failureCode { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "again", staff: "supervisor-0001") }
-                == .failedPrecondition)
+            #expect(
+                await failureCode { _ = try await taskForce.revokeCredential(id: credential.credentialID, reason: "again", staff: "supervisor-0001") }
+                    == .failedPrecondition)
             #expect(await failureCode { _ = try await taskForce.revokeCredential(id: "cred_nonexistent", reason: "x", staff: "supervisor-0001") } == .notFound)
             let after = await failure {
                 _ = try await NoProofClient.connect(.init(port: environment.port, credential: (credential.credentialID, issued.secret)))
@@ -425,14 +450,14 @@ struct UnitServiceTests {
             let water = try await environment.client("water")
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let json = """
-            {"lists": [
-              {"unit": "\(Self.water)", "items": [{"code": "SW-KH-001", "name": "居民用水新开户", "kind": "immediate",
-                "proofs": [{"proof": "JMSFZ", "method": "data_sharing"}]}],
-               "changes": []},
-              {"unit": "\(Self.bank)", "items": [{"code": "YH-KH-001", "name": "开户", "kind": "immediate",
-                "proofs": [{"proof": "GZZM", "method": "applicant_supplies"}]}]}
-            ]}
-            """
+                {"lists": [
+                  {"unit": "\(Self.water)", "items": [{"code": "SW-KH-001", "name": "居民用水新开户", "kind": "immediate",
+                    "proofs": [{"proof": "JMSFZ", "method": "data_sharing"}]}],
+                   "changes": []},
+                  {"unit": "\(Self.bank)", "items": [{"code": "YH-KH-001", "name": "开户", "kind": "immediate",
+                    "proofs": [{"proof": "GZZM", "method": "applicant_supplies"}]}]}
+                ]}
+                """
             let report = try await taskForce.loadItemLists(text: json, staff: "supervisor-0001")
             #expect(report.loaded.map(\.unitCode) == [Self.water])
             #expect(report.loaded.first?.version == 2 && report.loaded.first?.itemCount == 1)
@@ -455,12 +480,13 @@ struct UnitServiceTests {
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
             let methods = try await taskForce.listMethods().methods.filter { $0.path.hasPrefix("/noproof.v1.Units/") }
-            #expect(Set(methods.map(\.id)) == Set(30...48).union([110]).union(100...101))   // 110: ShowItem; 100-101: calendar
+            #expect(Set(methods.map(\.id)) == Set(30...48).union([110]).union(100...101))  // 110: ShowItem; 100-101: calendar
             #expect(methods.first { $0.id == 100 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 30 }?.requiresAuthentication == false)
             #expect(methods.first { $0.id == 37 }?.requiresAuthentication == false)
-            _ = try? await water.lookup(holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",
-                                        purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C1"), metadata: ["staff": "agent-0001"])
+            _ = try? await water.lookup(
+                holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",
+                purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C1"), metadata: ["staff": "agent-0001"])
             var denials: [DenialEntry] = []
             for _ in 0..<200 {
                 denials = try await taskForce.denials(of: Self.water)

@@ -41,8 +41,10 @@ struct VerificationServiceTests {
 
     /// - Parameter officeHours: run the Art. 10 clocks in office time on the store's calendar
     ///   (as noproofd does); nil: the wall clock.
-    static func withEnvironment(directory given: URL? = nil, officeHours: OfficeHours? = nil,
-                                _ body: @Sendable (Environment) async throws -> Void) async throws {
+    static func withEnvironment(
+        directory given: URL? = nil, officeHours: OfficeHours? = nil,
+        _ body: @Sendable (Environment) async throws -> Void
+    ) async throws {
         let directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { if given == nil { try? FileManager.default.removeItem(at: directory) } }
@@ -55,9 +57,10 @@ struct VerificationServiceTests {
         let audit = try AuditLog(directory: directory)
         let store = try SQLiteVerificationStore(directory: directory)
         if let officeHours { units.calendarBook.replace(hours: officeHours) }
-        let service = VerificationService(store: store, units: units, keyring: keyring, audit: audit,
-                                          databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now },
-                                          calendar: officeHours == nil ? nil : units.calendarBook, logger: quiet)
+        let service = VerificationService(
+            store: store, units: units, keyring: keyring, audit: audit,
+            databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now },
+            calendar: officeHours == nil ? nil : units.calendarBook, logger: quiet)
         try await service.start()
         var registry = RPCRegistry()
         service.register(in: &registry)
@@ -68,8 +71,9 @@ struct VerificationServiceTests {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
         try await withRunningServer(server) { port in
             try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring, units: units))
         }
@@ -78,11 +82,14 @@ struct VerificationServiceTests {
         try units.close()
     }
 
-    static func filing(key: String = UUID().uuidString, to: String = university, proof: String = "XWZS", item: String = "MZ-HY-001",
-                       promised: Int64 = 0) -> FileVerificationRequest {
-        FileVerificationRequest(requestKey: key, issuingUnitCode: to, proofType: proof, holderID: holder, holderName: "张三",
-                                declared: [LicenceField(key: "degree", value: "学士")],
-                                purpose: Purpose(itemCode: item, caseReference: "HY-1"), promisedCompletionAtMillis: promised)
+    static func filing(
+        key: String = UUID().uuidString, to: String = university, proof: String = "XWZS", item: String = "MZ-HY-001",
+        promised: Int64 = 0
+    ) -> FileVerificationRequest {
+        FileVerificationRequest(
+            requestKey: key, issuingUnitCode: to, proofType: proof, holderID: holder, holderName: "张三",
+            declared: [LicenceField(key: "degree", value: "学士")],
+            purpose: Purpose(itemCode: item, caseReference: "HY-1"), promisedCompletionAtMillis: promised)
     }
 
     static let record = Licence(licenceID: "1045312026000123", holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])
@@ -103,8 +110,10 @@ struct VerificationServiceTests {
             #expect(try await university.verificationQueue().map(\.requestID) == [filed.requestID])
             _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
             env.clock.advance(by: 600)
-            let answered = try #require(try await university.answerVerification(
-                AnswerVerificationRequest(requestID: filed.requestID, outcome: "verified", licence: Self.record), staff: "agent-0001").request)
+            let answered = try #require(
+                try await university.answerVerification(
+                    AnswerVerificationRequest(requestID: filed.requestID, outcome: "verified", licence: Self.record), staff: "agent-0001"
+                ).request)
             #expect(answered.status == "answered" && !answered.finishedLate && answered.verificationMillis == 600_000)
             let got = try #require(try await civil.verificationRequest(id: filed.requestID).request)
             let proof = try #require(got.proof)
@@ -133,8 +142,10 @@ struct VerificationServiceTests {
 
     /// Publishes a new version of `unit`'s list in force, edited by `edit`, through the task
     /// force office's approval (as `noproof list draft/submit/approve/publish` would).
-    static func republish(_ units: SQLiteUnitStore, unit: UnifiedSocialCreditCode, at now: Date, change: ListChange,
-                          _ edit: (inout [ServiceItem]) -> Void) async throws {
+    static func republish(
+        _ units: SQLiteUnitStore, unit: UnifiedSocialCreditCode, at now: Date, change: ListChange,
+        _ edit: (inout [ServiceItem]) -> Void
+    ) async throws {
         let draft = try await units.createDraft(unit: unit, by: "agent-0001", at: now)
         var items = draft.items
         edit(&items)
@@ -144,7 +155,9 @@ struct VerificationServiceTests {
         _ = try await units.publishList(unit: unit, version: draft.version, actor: "system", at: now)
     }
 
-    @Test("returned with a suggestion: re-filed only to the unit the requester's published list names; once the list names the suggested unit, re-filed in one call")
+    @Test(
+        "returned with a suggestion: re-filed only to the unit the requester's published list names; once the list names the suggested unit, re-filed in one call"
+    )
     func returnedAndRefiled() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
@@ -155,8 +168,10 @@ struct VerificationServiceTests {
             #expect(try await follow.next()?.kind == "current")
             _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
             env.clock.advance(by: 120)
-            let returned = try #require(try await university.returnVerification(
-                id: filed.requestID, reason: "degree awarded by another institution", suggestedUnit: Self.police, staff: "agent-0001").request)
+            let returned = try #require(
+                try await university.returnVerification(
+                    id: filed.requestID, reason: "degree awarded by another institution", suggestedUnit: Self.police, staff: "agent-0001"
+                ).request)
             #expect(returned.status == "returned" && returned.suggestedUnitCode == Self.police && !returned.finishedLate)
             var kinds: [String] = []
             while let event = try await follow.next() { kinds.append(event.kind) }
@@ -171,8 +186,9 @@ struct VerificationServiceTests {
             }
             #expect(try await police.verificationQueue().isEmpty)
             // Now the list is changed (approved and published): XWZS of MZ-HY-001 verified by the police.
-            let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "XWZS", cause: "学位证书改由公安局核验",
-                                    causeDate: CivilDate(env.clock.now))
+            let change = ListChange(
+                kind: .change, itemCode: "MZ-HY-001", proofCode: "XWZS", cause: "学位证书改由公安局核验",
+                causeDate: CivilDate(env.clock.now))
             try await Self.republish(env.units, unit: UnitDemoData.civilAffairs.code, at: env.clock.now, change: change) { items in
                 let index = items.firstIndex { $0.code == "MZ-HY-001" }!
                 let proof = items[index].proofs.firstIndex { $0.proofCode == "XWZS" }!
@@ -192,7 +208,9 @@ struct VerificationServiceTests {
         }
     }
 
-    @Test("issue 14: file and refile --to a unit the published list does not name are PERMISSION_DENIED naming the listed unit; nothing reaches it and the server goes on serving")
+    @Test(
+        "issue 14: file and refile --to a unit the published list does not name are PERMISSION_DENIED naming the listed unit; nothing reaches it and the server goes on serving"
+    )
     func misdirectedFilingAndRefilingAreRefused() async throws {
         try await Self.withEnvironment { env in
             let civil = try await env.client("civil")
@@ -208,8 +226,9 @@ struct VerificationServiceTests {
             // Re-filing a returned request to any unit but the listed one, by --to or by the suggestion.
             let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
             _ = try await university.takeVerification(id: filed.requestID, staff: "agent-0001")
-            _ = try await university.returnVerification(id: filed.requestID, reason: "not ours", suggestedUnit: UnitDemoData.water.code.value,
-                                                        staff: "agent-0001")
+            _ = try await university.returnVerification(
+                id: filed.requestID, reason: "not ours", suggestedUnit: UnitDemoData.water.code.value,
+                staff: "agent-0001")
             for target in ["", UnitDemoData.water.code.value, Self.police] {
                 do {
                     _ = try await civil.refileVerification(id: filed.requestID, to: target, staff: "agent-0001")
@@ -250,8 +269,10 @@ struct VerificationServiceTests {
             // Answering is the issuing unit's word: the supervisor signs in with their own credential.
             let universitySupervisor = try await env.client("university/supervisor-0001")
             defer { Task { await universitySupervisor.close() } }
-            let finished = try #require(try await universitySupervisor.answerVerification(
-                AnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001").request)
+            let finished = try #require(
+                try await universitySupervisor.answerVerification(
+                    AnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001"
+                ).request)
             #expect(finished.status == "answered" && finished.finishedLate && finished.secondBreachAtMillis == 0)
             env.clock.advance(by: 60 * 60)
             #expect(await env.service.scheduler.fireDue().isEmpty)
@@ -271,7 +292,7 @@ struct VerificationServiceTests {
     func officeTimeOverTheWeekend() async throws {
         try await Self.withEnvironment(officeHours: .standard) { env in
             let cst = Self.januaryCST
-            env.clock.set(cst(9, 17, 50))   // Friday 9 January 2026
+            env.clock.set(cst(9, 17, 50))  // Friday 9 January 2026
             let civil = try await env.client("civil")
             let filed = try #require(try await civil.fileVerification(Self.filing(), staff: "agent-0001").request)
             #expect(filed.answerByMillis == Self.millis(cst(12, 9, 0)) && filed.returnByMillis == Self.millis(cst(12, 9, 0)))
@@ -327,9 +348,10 @@ struct VerificationServiceTests {
             #expect(long.itemKind == "commitment" && long.deadlineRule == "commitment_24h" && long.answerByMillis - long.filedAtMillis == 86_400_000)
             #expect(long.promisedCompletionAtMillis == Self.millis(Self.hospitalPromised(acceptedAt: now)) && long.deadlineNote.isEmpty)
             // ...but never later than the item's promised completion time, counted from the case's acceptance.
-            let accepted = try #require((0..<24 * 40).lazy.map { now.addingTimeInterval(-Double($0) * 3600) }.first {
-                (3600...(23 * 3600)).contains(Self.hospitalPromised(acceptedAt: $0).timeIntervalSince(now))
-            })
+            let accepted = try #require(
+                (0..<24 * 40).lazy.map { now.addingTimeInterval(-Double($0) * 3600) }.first {
+                    (3600...(23 * 3600)).contains(Self.hospitalPromised(acceptedAt: $0).timeIntervalSince(now))
+                })
             let promised = Self.hospitalPromised(acceptedAt: accepted)
             var capping = Self.filing(proof: "ZDZM", item: "YY-YB-002")
             capping.caseAcceptedAtMillis = Self.millis(accepted)
@@ -342,7 +364,9 @@ struct VerificationServiceTests {
         }
     }
 
-    @Test("issue 14: the requesting unit cannot set the promised completion time: --promised-by 2 minutes or months ahead is refused naming the published one; a case past it is verified within the 30-minute minimum, and says so")
+    @Test(
+        "issue 14: the requesting unit cannot set the promised completion time: --promised-by 2 minutes or months ahead is refused naming the published one; a case past it is verified within the 30-minute minimum, and says so"
+    )
     func promisedCompletionComesFromThePublishedItem() async throws {
         try await Self.withEnvironment { env in
             let hospital = try await env.client("hospital")
@@ -360,8 +384,10 @@ struct VerificationServiceTests {
             }
             #expect(try await university.verificationQueue().isEmpty)
             // Sending the published time itself is accepted (the deprecated field agrees).
-            let agreed = try #require(try await hospital.fileVerification(
-                Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: Self.millis(served)), staff: "agent-0001").request)
+            let agreed = try #require(
+                try await hospital.fileVerification(
+                    Self.filing(proof: "ZDZM", item: "YY-YB-002", promised: Self.millis(served)), staff: "agent-0001"
+                ).request)
             #expect(agreed.promisedCompletionAtMillis == Self.millis(served) && agreed.deadlineRule == "commitment_24h")
             // A case accepted weeks ago is past its promised time: still verifiable, with the
             // Art. 10 minimum of 30 minutes, and the record says why.
@@ -412,7 +438,7 @@ struct VerificationServiceTests {
             let second = try await civil.fileVerification(filing, staff: "agent-0001")
             #expect(!first.replayed && second.replayed && first.request?.requestID == second.request?.requestID)
             var different = filing
-            different.holderID = "370404199001011230" // another (valid) resident
+            different.holderID = "370404199001011230"  // another (valid) resident
             #expect(await failureCode { _ = try await civil.fileVerification(different, staff: "agent-0001") } == .alreadyExists)
             let id = first.request!.requestID
             #expect(try await civil.filedVerifications().count == 1)
@@ -423,9 +449,10 @@ struct VerificationServiceTests {
             env.clock.advance(by: 5)
             let a2 = try await university.answerVerification(answer, staff: "agent-0001")
             #expect(!a1.replayed && a2.replayed && a1.request?.proof == a2.request?.proof && a1.request?.finishedAtMillis == a2.request?.finishedAtMillis)
-            #expect(await failureCode {
-                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
-            } == .failedPrecondition)
+            #expect(
+                await failureCode {
+                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                } == .failedPrecondition)
             #expect(try env.audit.records().filter { $0.action == .verificationAnswer }.count == 1)
             #expect(try env.audit.records().filter { $0.action == .verificationFile }.count == 1)
             await civil.close()
@@ -454,40 +481,49 @@ struct VerificationServiceTests {
             let id = filed.requestID
             // Only the two units read it.
             #expect(await failureCode { _ = try await bank.verificationRequest(id: id) } == .permissionDenied)
-            #expect(await failureCode {
-                for try await _ in bank.watchVerification(id: id) {}
-            } == .permissionDenied)
+            #expect(
+                await failureCode {
+                    for try await _ in bank.watchVerification(id: id) {}
+                } == .permissionDenied)
             #expect(await failureCode { _ = try await civil.verificationRequest(id: "VR-0000000000000000") } == .notFound)
             #expect(await failureCode { _ = try await civil.verificationRequest(id: "VR-NOPE") } == .invalidArgument)
             // Only the issuing unit's staff act on it.
             #expect(await failureCode { _ = try await civil.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
             #expect(await failureCode { _ = try await bank.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
-            #expect(await failureCode {
-                _ = try await civil.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
-            } == .permissionDenied)
-            #expect(await failureCode { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
+            #expect(
+                await failureCode {
+                    _ = try await civil.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                } == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .permissionDenied)
             #expect(await failureCode { _ = try await university.takeVerification(id: id, staff: "agent-9999") } == .permissionDenied)
             // Answering and returning need the staff member's own credential, not a name on the system's.
             let universitySystem = try await env.client("university")
             defer { Task { await universitySystem.close() } }
-            #expect(await failureCode {
-                _ = try await universitySystem.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
-            } == .permissionDenied)
-            #expect(await failureCode { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
+            #expect(
+                await failureCode {
+                    _ = try await universitySystem.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                } == .permissionDenied)
+            #expect(
+                await failureCode { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .permissionDenied)
             // Wrong state and invalid arguments.
-            #expect(await failureCode {
-                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
-            } == .failedPrecondition)
+            #expect(
+                await failureCode {
+                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                } == .failedPrecondition)
             _ = try await university.takeVerification(id: id, staff: "agent-0001")
-            #expect(await failureCode {
-                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "maybe"), staff: "agent-0001")
-            } == .invalidArgument)
-            #expect(await failureCode {
-                _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "verified"), staff: "agent-0001")
-            } == .invalidArgument)
-            #expect(await failureCode { _ = try await university.returnVerification(id: id, reason: "", suggestedUnit: Self.police, staff: "agent-0001") }
+            #expect(
+                await failureCode {
+                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "maybe"), staff: "agent-0001")
+                } == .invalidArgument)
+            #expect(
+                await failureCode {
+                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "verified"), staff: "agent-0001")
+                } == .invalidArgument)
+            #expect(
+                await failureCode { _ = try await university.returnVerification(id: id, reason: "", suggestedUnit: Self.police, staff: "agent-0001") }
                     == .invalidArgument)
             #expect(await failureCode { _ = try await civil.refileVerification(id: id, staff: "agent-0001") } == .failedPrecondition)
             _ = try await university.returnVerification(id: id, reason: "not ours", suggestedUnit: Self.police, staff: "agent-0001")

@@ -19,10 +19,16 @@ struct PostgresUnitStoreBehaviourTests {
     @Test func unitsAndStaffRoundTripAndSurviveReopening() async throws { try await UnitStoreBehaviour.unitsAndStaffRoundTripAndSurviveReopening(.postgres) }
     @Test func staffChangesEnforceArticle10Atomically() async throws { try await UnitStoreBehaviour.staffChangesEnforceArticle10Atomically(.postgres) }
     @Test func noPathGivesAUnitTwoSupervisors() async throws { try await UnitStoreBehaviour.noPathGivesAUnitTwoSupervisors(.postgres) }
-    @Test func calendarYearsArePublishedAsVersionsAndPersist() async throws { try await UnitStoreBehaviour.calendarYearsArePublishedAsVersionsAndPersist(.postgres) }
-    @Test func credentialsStoreOnlyHashesAndRevocationPersists() async throws { try await UnitStoreBehaviour.credentialsStoreOnlyHashesAndRevocationPersists(.postgres) }
+    @Test func calendarYearsArePublishedAsVersionsAndPersist() async throws {
+        try await UnitStoreBehaviour.calendarYearsArePublishedAsVersionsAndPersist(.postgres)
+    }
+    @Test func credentialsStoreOnlyHashesAndRevocationPersists() async throws {
+        try await UnitStoreBehaviour.credentialsStoreOnlyHashesAndRevocationPersists(.postgres)
+    }
     @Test func listLifeCycleThroughTheStore() async throws { try await UnitStoreBehaviour.listLifeCycleThroughTheStore(.postgres) }
-    @Test func demoSeedIsIdempotentAndDrivesTheAccessPolicy() async throws { try await UnitStoreBehaviour.demoSeedIsIdempotentAndDrivesTheAccessPolicy(.postgres) }
+    @Test func demoSeedIsIdempotentAndDrivesTheAccessPolicy() async throws {
+        try await UnitStoreBehaviour.demoSeedIsIdempotentAndDrivesTheAccessPolicy(.postgres)
+    }
     @Test func denialLogAppendsDurably() async throws { try await UnitStoreBehaviour.denialLogAppendsDurably(.postgres) }
     @Test func bulkLoadFromJSONAndCSVWithAReport() async throws { try await UnitStoreBehaviour.bulkLoadFromJSONAndCSVWithAReport(.postgres) }
 
@@ -72,8 +78,12 @@ struct PostgresUnitStoreBehaviourTests {
             try await first.createUnit(Self.demo.water, staff: staff, at: Self.t0)
             for _ in 0..<5 {
                 try await first.replaceStaff(of: unit, with: staff, at: Self.t0)
-                async let a: NoProofError? = Self.outcome { () async throws(NoProofError) in try await first.deactivateStaff("agent-0001", of: unit, at: Self.t0) }
-                async let b: NoProofError? = Self.outcome { () async throws(NoProofError) in try await second.deactivateStaff("agent-0002", of: unit, at: Self.t0) }
+                async let a: NoProofError? = Self.outcome { () async throws(NoProofError) in
+                    try await first.deactivateStaff("agent-0001", of: unit, at: Self.t0)
+                }
+                async let b: NoProofError? = Self.outcome { () async throws(NoProofError) in
+                    try await second.deactivateStaff("agent-0002", of: unit, at: Self.t0)
+                }
                 let refusals = [await a, await b].compactMap { $0 }
                 #expect(refusals.count == 1)
                 #expect(refusals.first?.code == .conflict && refusals.first?.message.contains("at least one agent") == true, "\(refusals)")
@@ -90,9 +100,10 @@ struct PostgresUnitStoreBehaviourTests {
         try await UnitStoreFixture.with(.postgres) { fixture in
             let first = try await fixture.open(), second = try await fixture.open()
             func denial(_ index: Int) -> DenialRecord {
-                DenialRecord(at: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), unitCode: "91370400MA3C7WX81E", staffID: "agent-0001",
-                             itemCode: "SW-KH-001", caseReference: "CASE-\(index)", typeCode: "JHZ", kind: .denial, reason: "not_listed",
-                             message: "JHZ is not a proof of item SW-KH-001")
+                DenialRecord(
+                    at: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), unitCode: "91370400MA3C7WX81E", staffID: "agent-0001",
+                    itemCode: "SW-KH-001", caseReference: "CASE-\(index)", typeCode: "JHZ", kind: .denial, reason: "not_listed",
+                    message: "JHZ is not a proof of item SW-KH-001")
             }
             async let a = first.appendDenials((0..<10).map(denial))
             async let b = second.appendDenials((10..<20).map(denial))
@@ -157,8 +168,9 @@ struct PostgresUnitStoreBehaviourTests {
             #expect(first.calendarLoads == loads)
 
             // A new version of a year already in force (2027 final) reaches the other instance too.
-            let final2027 = CalendarYear(year: 2027, holidays: [d("2027-01-01"), d("2027-02-05"), d("2027-02-08")],
-                                         workingDays: [d("2027-02-20")], source: "test notice")
+            let final2027 = CalendarYear(
+                year: 2027, holidays: [d("2027-01-01"), d("2027-02-05"), d("2027-02-08")],
+                workingDays: [d("2027-02-20")], source: "test notice")
             #expect(second.calendarBook.calendar.provisionalYears == [2027])
             _ = try await second.publishCalendarYear(final2027, by: "x/y", at: Self.t0)
             #expect(first.calendarBook.calendar.provisionalYears == [2027])

@@ -28,10 +28,16 @@ struct SQLiteUnitStoreTests {
     @Test func unitsAndStaffRoundTripAndSurviveReopening() async throws { try await UnitStoreBehaviour.unitsAndStaffRoundTripAndSurviveReopening(.sqlite) }
     @Test func staffChangesEnforceArticle10Atomically() async throws { try await UnitStoreBehaviour.staffChangesEnforceArticle10Atomically(.sqlite) }
     @Test func noPathGivesAUnitTwoSupervisors() async throws { try await UnitStoreBehaviour.noPathGivesAUnitTwoSupervisors(.sqlite) }
-    @Test func calendarYearsArePublishedAsVersionsAndPersist() async throws { try await UnitStoreBehaviour.calendarYearsArePublishedAsVersionsAndPersist(.sqlite) }
-    @Test func credentialsStoreOnlyHashesAndRevocationPersists() async throws { try await UnitStoreBehaviour.credentialsStoreOnlyHashesAndRevocationPersists(.sqlite) }
+    @Test func calendarYearsArePublishedAsVersionsAndPersist() async throws {
+        try await UnitStoreBehaviour.calendarYearsArePublishedAsVersionsAndPersist(.sqlite)
+    }
+    @Test func credentialsStoreOnlyHashesAndRevocationPersists() async throws {
+        try await UnitStoreBehaviour.credentialsStoreOnlyHashesAndRevocationPersists(.sqlite)
+    }
     @Test func listLifeCycleThroughTheStore() async throws { try await UnitStoreBehaviour.listLifeCycleThroughTheStore(.sqlite) }
-    @Test func demoSeedIsIdempotentAndDrivesTheAccessPolicy() async throws { try await UnitStoreBehaviour.demoSeedIsIdempotentAndDrivesTheAccessPolicy(.sqlite) }
+    @Test func demoSeedIsIdempotentAndDrivesTheAccessPolicy() async throws {
+        try await UnitStoreBehaviour.demoSeedIsIdempotentAndDrivesTheAccessPolicy(.sqlite)
+    }
     @Test func denialLogAppendsDurably() async throws { try await UnitStoreBehaviour.denialLogAppendsDurably(.sqlite) }
     @Test func bulkLoadFromJSONAndCSVWithAReport() async throws { try await UnitStoreBehaviour.bulkLoadFromJSONAndCSVWithAReport(.sqlite) }
 }
@@ -44,9 +50,10 @@ struct DenialChainTests {
         defer { directory.remove() }
         let store = try SQLiteUnitStore(directory: directory.url)
         func denial(_ index: Int) -> DenialRecord {
-            DenialRecord(at: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), unitCode: "91370400MA3C7WX81E", staffID: "agent-0001",
-                         itemCode: "SW-KH-001", caseReference: "CASE-\(index)", typeCode: "JHZ", kind: .denial, reason: "not_listed",
-                         message: "JHZ is not a proof of item SW-KH-001")
+            DenialRecord(
+                at: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), unitCode: "91370400MA3C7WX81E", staffID: "agent-0001",
+                itemCode: "SW-KH-001", caseReference: "CASE-\(index)", typeCode: "JHZ", kind: .denial, reason: "not_listed",
+                message: "JHZ is not a proof of item SW-KH-001")
         }
         try await store.appendDenial(denial(0))
         try await store.appendDenials((1..<6).map(denial))

@@ -36,7 +36,8 @@ enum UnitStoreBehaviour {
             return try await store.database.withConnection { connection in
                 var texts: [String] = []
                 for try await text in try await connection.query("SELECT secret_hash || label || id FROM credential", logger: store.database.logger)
-                    .decode(String.self) {
+                    .decode(String.self)
+                {
                     texts.append(text)
                 }
                 return texts
@@ -66,7 +67,8 @@ enum UnitStoreBehaviour {
             await expectStoreError(.alreadyExists, containing: "already registered") {
                 try await store.createUnit(demo.water, staff: demo.staff(of: demo.water.code), at: t0)
             }
-            var secondOffice = ServiceUnit(code: try UnifiedSocialCreditCode.make(first17: "11370400MB1P26018"), name: "另一个专班", kind: .government, district: "市直", isTaskForceOffice: true)
+            var secondOffice = ServiceUnit(
+                code: try UnifiedSocialCreditCode.make(first17: "11370400MB1P26018"), name: "另一个专班", kind: .government, district: "市直", isTaskForceOffice: true)
             await expectStoreError(.alreadyExists, containing: "only one") {
                 try await store.createUnit(secondOffice, staff: demo.staff(of: demo.taskForce.code), at: t0)
             }
@@ -95,15 +97,23 @@ enum UnitStoreBehaviour {
             try await store.deactivateStaff("agent-0001", of: unit, at: t0)
             #expect(try await store.staff(of: unit, includeInactive: false).map(\.id) == ["agent-0002", "supervisor-0001"])
             // Hand over the supervisor role in one replace.
-            try await store.replaceStaff(of: unit, with: [StaffMember(id: "supervisor-0002", name: "新督办", role: .supervisor),
-                                                          StaffMember(id: "agent-0002", name: "新代办", role: .agent)], at: t0)
+            try await store.replaceStaff(
+                of: unit,
+                with: [
+                    StaffMember(id: "supervisor-0002", name: "新督办", role: .supervisor),
+                    StaffMember(id: "agent-0002", name: "新代办", role: .agent),
+                ], at: t0)
             let all = try await store.staff(of: unit, includeInactive: true)
             #expect(all.map(\.id) == ["agent-0001", "agent-0002", "supervisor-0001", "supervisor-0002"])
             #expect(all.filter(\.active).map(\.id) == ["agent-0002", "supervisor-0002"])
             await expectStoreError(.conflict, containing: "leaves 2") {
-                try await store.replaceStaff(of: unit, with: [StaffMember(id: "supervisor-0002", name: "a", role: .supervisor),
-                                                              StaffMember(id: "supervisor-0003", name: "b", role: .supervisor),
-                                                              StaffMember(id: "agent-0002", name: "c", role: .agent)], at: t0)
+                try await store.replaceStaff(
+                    of: unit,
+                    with: [
+                        StaffMember(id: "supervisor-0002", name: "a", role: .supervisor),
+                        StaffMember(id: "supervisor-0003", name: "b", role: .supervisor),
+                        StaffMember(id: "agent-0002", name: "c", role: .agent),
+                    ], at: t0)
             }
             #expect(try await store.staff(of: unit, includeInactive: false).map(\.id) == ["agent-0002", "supervisor-0002"])
             await expectStoreError(.notFound, containing: "no staff member") { try await store.deactivateStaff("ghost", of: unit, at: t0) }
@@ -118,9 +128,11 @@ enum UnitStoreBehaviour {
             let store = try await fixture.open()
             var dormant = demo.bank
             dormant.active = false
-            let twoSupervisors = [StaffMember(id: "supervisor-0001", name: "a", role: .supervisor),
-                                  StaffMember(id: "supervisor-0002", name: "b", role: .supervisor),
-                                  StaffMember(id: "agent-0001", name: "c", role: .agent)]
+            let twoSupervisors = [
+                StaffMember(id: "supervisor-0001", name: "a", role: .supervisor),
+                StaffMember(id: "supervisor-0002", name: "b", role: .supervisor),
+                StaffMember(id: "agent-0001", name: "c", role: .agent),
+            ]
             await expectStoreError(.conflict, containing: "leaves 2") { try await store.createUnit(dormant, staff: twoSupervisors, at: t0) }
             try await store.createUnit(dormant, staff: [StaffMember(id: "supervisor-0001", name: "a", role: .supervisor)], at: t0)
             await expectStoreError(.conflict, containing: "leaves 2") { try await store.replaceStaff(of: dormant.code, with: twoSupervisors, at: t0) }
@@ -145,8 +157,9 @@ enum UnitStoreBehaviour {
             #expect(store.calendarBook.calendar.provisionalYears == [2027])
             #expect(!store.machine.calendar.covers(CivilDate(year: 2028, month: 1, day: 3)!))
             let d = { (text: String) in try! CivilDate.parse(text, field: "date") }
-            let final2027 = CalendarYear(year: 2027, holidays: [d("2027-01-01"), d("2027-02-05"), d("2027-02-08")],
-                                         workingDays: [d("2027-02-20")], source: "test notice")
+            let final2027 = CalendarYear(
+                year: 2027, holidays: [d("2027-01-01"), d("2027-02-05"), d("2027-02-08")],
+                workingDays: [d("2027-02-20")], source: "test notice")
             let published = try await store.publishCalendarYear(final2027, by: "11370400MB1234567/supervisor-0001", at: t0)
             #expect(published.version == 2)
             #expect(store.calendarBook.calendar.provisionalYears.isEmpty)
@@ -169,8 +182,9 @@ enum UnitStoreBehaviour {
         try await UnitStoreFixture.with(backend) { fixture in
             var store = try await fixture.open()
             try await store.createUnit(demo.water, staff: demo.staff(of: demo.water.code), at: t0)
-            let (credential, secret) = try Credential.issue(unitCode: demo.water.code, label: "营业厅", issuedBy: "supervisor-0001",
-                                                            issuedAt: t0, expiresAt: t0.addingTimeInterval(86_400 * 30), rounds: 1_000)
+            let (credential, secret) = try Credential.issue(
+                unitCode: demo.water.code, label: "营业厅", issuedBy: "supervisor-0001",
+                issuedAt: t0, expiresAt: t0.addingTimeInterval(86_400 * 30), rounds: 1_000)
             try await store.insertCredential(credential)
             await expectStoreError(.alreadyExists, containing: "already exists") { try await store.insertCredential(credential) }
             let raw = try await rawCredentialTexts(store)
@@ -207,7 +221,9 @@ enum UnitStoreBehaviour {
             await expectStoreError(.forbidden, containing: "not an active staff member") { _ = try await store.createDraft(unit: unit, by: "ghost", at: start) }
             let draft = try await store.createDraft(unit: unit, by: "agent-0001", at: start)
             #expect(draft.version == 1 && draft.basedOn == nil)
-            await expectStoreError(.conflict, containing: "already has version 1 open") { _ = try await store.createDraft(unit: unit, by: "agent-0001", at: start) }
+            await expectStoreError(.conflict, containing: "already has version 1 open") {
+                _ = try await store.createDraft(unit: unit, by: "agent-0001", at: start)
+            }
             _ = try await store.saveDraft(unit: unit, version: 1, items: demo.items(of: unit), changes: [], by: "agent-0001", at: start)
             _ = try await store.submitList(unit: unit, version: 1, by: "agent-0001", at: start)
             await expectStoreError(.forbidden, containing: "not an active staff member") {
@@ -232,13 +248,15 @@ enum UnitStoreBehaviour {
             #expect(revision.version == 2 && revision.basedOn == 1 && revision.items == demo.items(of: unit))
             var items = revision.items
             items[0].proofs[2].method = .departmentVerification(issuingUnit: demo.realEstate.code)
-            let change = ListChange(kind: .change, itemCode: "SW-KH-001", proofCode: "ZLHT", cause: "租赁合同改由不动产中心核验",
-                                    causeDate: try CivilDate.parse("2026-03-05", field: "d"))
+            let change = ListChange(
+                kind: .change, itemCode: "SW-KH-001", proofCode: "ZLHT", cause: "租赁合同改由不动产中心核验",
+                causeDate: try CivilDate.parse("2026-03-05", field: "d"))
             _ = try await store.saveDraft(unit: unit, version: 2, items: items, changes: [change], by: "agent-0001", at: start.addingTimeInterval(86_400 * 3))
             let lateSubmit = start.addingTimeInterval(86_400 * 9)  // Wednesday 11 March: 4th working day
             let submitted = try await store.submitList(unit: unit, version: 2, by: "agent-0001", at: lateSubmit)
             #expect(submitted.changes[0].isLate)
-            _ = try await store.approveList(unit: unit, version: 2, reviewerStaff: "supervisor-0001", at: lateSubmit, effectiveAt: lateSubmit.addingTimeInterval(3600))
+            _ = try await store.approveList(
+                unit: unit, version: 2, reviewerStaff: "supervisor-0001", at: lateSubmit, effectiveAt: lateSubmit.addingTimeInterval(3600))
             _ = try await store.publishList(unit: unit, version: 2, actor: "system", at: lateSubmit)
             try await fixture.closeAll()
 
@@ -268,11 +286,13 @@ enum UnitStoreBehaviour {
             #expect(try await store.listsInForce(at: now).count == 6)
             let water = try await store.versionInForce(unit: demo.water.code, at: now)
             #expect(AccessPolicy.decide(unit: demo.water.code, licenceType: "BDCQZS", itemCode: "SW-KH-001", at: now, listInForce: water).isAllowed)
-            #expect(AccessPolicy.decide(unit: demo.water.code, licenceType: "JHZ", itemCode: "SW-KH-001", at: now, listInForce: water).denial
+            #expect(
+                AccessPolicy.decide(unit: demo.water.code, licenceType: "JHZ", itemCode: "SW-KH-001", at: now, listInForce: water).denial
                     == .typeNotListed(type: "JHZ", item: "SW-KH-001"))
             let civil = try await store.versionInForce(unit: demo.civilAffairs.code, at: now)
             #expect(AccessPolicy.decide(unit: demo.civilAffairs.code, licenceType: "HKB", itemCode: "MZ-HY-001", at: now, listInForce: civil).isAllowed)
-            #expect(AccessPolicy.decide(unit: demo.civilAffairs.code, licenceType: "XWZS", itemCode: "MZ-HY-001", at: now, listInForce: civil).denial?.code
+            #expect(
+                AccessPolicy.decide(unit: demo.civilAffairs.code, licenceType: "XWZS", itemCode: "MZ-HY-001", at: now, listInForce: civil).denial?.code
                     == "method_not_data_sharing")
             // Every obtaining method appears in the demo lists.
             let methods = Set(try await store.listsInForce(at: now).flatMap(\.items).flatMap(\.proofs).map(\.method.token))
@@ -289,11 +309,15 @@ enum UnitStoreBehaviour {
         try await UnitStoreFixture.with(backend) { fixture in
             var store = try await fixture.open()
             let denial = AccessDenial.unknownItem(item: "NOPE")
-            let first = try await store.appendDenial(DenialRecord(at: t0, unitCode: demo.water.code.value, staffID: "agent-0001", itemCode: "NOPE",
-                                                                  caseReference: "CASE-1", typeCode: "JMSFZ", kind: .denial, reason: denial.code, message: denial.message))
+            let first = try await store.appendDenial(
+                DenialRecord(
+                    at: t0, unitCode: demo.water.code.value, staffID: "agent-0001", itemCode: "NOPE",
+                    caseReference: "CASE-1", typeCode: "JMSFZ", kind: .denial, reason: denial.code, message: denial.message))
             let breach = RateLimitBreach(limit: .perCase(caseReference: "CASE-1"), currentCount: 20, maximum: 20)
-            let second = try await store.appendDenial(DenialRecord(at: t0.addingTimeInterval(1), unitCode: demo.bank.code.value, staffID: "agent-0001", itemCode: "YH-KH-001",
-                                                                   caseReference: "CASE-1", typeCode: "JMSFZ", kind: .breach, reason: breach.code, message: breach.message))
+            let second = try await store.appendDenial(
+                DenialRecord(
+                    at: t0.addingTimeInterval(1), unitCode: demo.bank.code.value, staffID: "agent-0001", itemCode: "YH-KH-001",
+                    caseReference: "CASE-1", typeCode: "JMSFZ", kind: .breach, reason: breach.code, message: breach.message))
             #expect(second == first + 1)
             try await fixture.closeAll()
             store = try await fixture.open()

@@ -52,8 +52,11 @@ struct AccessPolicyTests {
     @Test func methodNotDataSharing() throws {
         let list = try Fixtures.publishedFirstList()
         let verification = decide("XWZS", "MZ-HY-001", list: list).denial
-        #expect(verification == .methodNotDataSharing(type: "XWZS", item: "MZ-HY-001",
-                                                      actual: .departmentVerification(issuingUnit: Fixtures.universityCode)))
+        #expect(
+            verification
+                == .methodNotDataSharing(
+                    type: "XWZS", item: "MZ-HY-001",
+                    actual: .departmentVerification(issuingUnit: Fixtures.universityCode)))
         #expect(verification?.message.contains("department verification") == true)
         let commitment = decide("JZZM", "MZ-HY-001", list: list).denial
         #expect(commitment == .methodNotDataSharing(type: "JZZM", item: "MZ-HY-001", actual: .commitment))
@@ -80,7 +83,8 @@ struct AccessPolicyTests {
         draft.status = .draft
         draft.items = []
         #expect(AccessPolicy.decide(unit: unit, licenceType: "HKB", itemCode: "MZ-HY-001", at: during, versions: [v1, draft]).isAllowed)
-        #expect(AccessPolicy.decide(unit: Fixtures.waterCode, licenceType: "HKB", itemCode: "MZ-HY-001", at: during, versions: [v1]).denial
+        #expect(
+            AccessPolicy.decide(unit: Fixtures.waterCode, licenceType: "HKB", itemCode: "MZ-HY-001", at: during, versions: [v1]).denial
                 == .noListInForce(unit: Fixtures.waterCode))
     }
 }

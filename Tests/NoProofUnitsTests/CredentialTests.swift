@@ -10,8 +10,9 @@ struct CredentialTests {
     let expires = Fixtures.cst(2027, 3, 1)
 
     func issue() throws -> (credential: Credential, secret: String) {
-        try Credential.issue(unitCode: Fixtures.waterCode, label: "营业厅系统", issuedBy: "supervisor-0001",
-                             issuedAt: issued, expiresAt: expires, rounds: Self.rounds)
+        try Credential.issue(
+            unitCode: Fixtures.waterCode, label: "营业厅系统", issuedBy: "supervisor-0001",
+            issuedAt: issued, expiresAt: expires, rounds: Self.rounds)
     }
 
     @Test func issuedSecretVerifiesAndIsNotStored() throws {

@@ -10,9 +10,10 @@ struct FieldDisclosureTests {
 
     static func licence() throws -> Licence {
         let id = try LicenceIdentifier.make(typeCode: "JMSFZ", issuer: LicenceTypeCatalogue.publicSecurityBureau.code, serial: "000001")
-        return Licence(id: id, holder: try Holder.parse("370402199001011238", field: "holder"), holderName: "张三", issuerName: "枣庄市公安局",
-                       issueDate: Fixtures.date("2020-01-01"), validFrom: Fixtures.date("2020-01-01"), validTo: nil,
-                       fields: ["gender": "男", "ethnicity": "汉", "birth_date": "1990-01-01", "address": "枣庄市市中区", "issuing_authority": "枣庄市公安局"])
+        return Licence(
+            id: id, holder: try Holder.parse("370402199001011238", field: "holder"), holderName: "张三", issuerName: "枣庄市公安局",
+            issueDate: Fixtures.date("2020-01-01"), validFrom: Fixtures.date("2020-01-01"), validTo: nil,
+            fields: ["gender": "男", "ethnicity": "汉", "birth_date": "1990-01-01", "address": "枣庄市市中区", "issuing_authority": "枣庄市公安局"])
     }
 
     @Test func identityOnlyWithholdsEveryDataFieldAndNamesThem() throws {
@@ -52,15 +53,17 @@ struct FieldDisclosureTests {
 
     @Test func fieldsOnlyForDataSharingAndOnlyFieldsOfTheType() throws {
         let list = Fixtures.machine.newDraft(unitCode: Fixtures.civilAffairsCode, version: 1, basedOn: nil, by: "agent-0001", at: Fixtures.cst(2026, 3, 2))
-        let unknownField = ServiceItem(code: "A", name: "a", kind: .immediate,
-                                       proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing, disclosure: .fields(["blood_type"]))])
+        let unknownField = ServiceItem(
+            code: "A", name: "a", kind: .immediate,
+            proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing, disclosure: .fields(["blood_type"]))])
         #expect(throws: NoProofError.self) {
             try Fixtures.machine.apply(.edit(items: [unknownField], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
         }
         let commitment = ProofRequirementRecord(proof: "JZZM", method: "commitment", fields: ["address"])
         #expect(throws: ValidationError.self) { try ProofRequirement(record: commitment, field: "proofs[0]") }
-        let named = ServiceItem(code: "A", name: "a", kind: .immediate,
-                                proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing, disclosure: .fields(["birth_date"]))])
+        let named = ServiceItem(
+            code: "A", name: "a", kind: .immediate,
+            proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing, disclosure: .fields(["birth_date"]))])
         let edited = try Fixtures.machine.apply(.edit(items: [named], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
         #expect(edited.items[0].proofs[0].disclosure == .fields(["birth_date"]))
         // The flat form keeps the fields.
@@ -87,10 +90,10 @@ struct FieldDisclosureTests {
 
     @Test func bulkCSVCarriesTheFields() throws {
         let csv = """
-        unit,item,item_name,item_kind,proof,method,fields
-        \(Fixtures.civilAffairsCode),A,a,immediate,JMSFZ,data_sharing,gender;birth_date
-        \(Fixtures.civilAffairsCode),A,a,immediate,HKB,data_sharing,*
-        """
+            unit,item,item_name,item_kind,proof,method,fields
+            \(Fixtures.civilAffairsCode),A,a,immediate,JMSFZ,data_sharing,gender;birth_date
+            \(Fixtures.civilAffairsCode),A,a,immediate,HKB,data_sharing,*
+            """
         let file = ItemListBulkFile.parseCSV(csv)
         #expect(file.problems.isEmpty)
         let proofs = try #require(file.entries.first?.items.first?.proofs)

@@ -9,8 +9,9 @@ enum Fixtures {
     static let taskForceCode = try! UnifiedSocialCreditCode.make(first17: "11370400MB1234567", field: "code")
     static let waterCode = try! UnifiedSocialCreditCode.make(first17: "91370400MA3C12345", field: "code")
 
-    static let taskForce = ServiceUnit(code: taskForceCode, name: "枣庄市“无证明城市”建设工作专班办公室", kind: .government,
-                                       district: "市直", isTaskForceOffice: true)
+    static let taskForce = ServiceUnit(
+        code: taskForceCode, name: "枣庄市“无证明城市”建设工作专班办公室", kind: .government,
+        district: "市直", isTaskForceOffice: true)
     static let civilAffairs = ServiceUnit(code: civilAffairsCode, name: "枣庄市民政局", kind: .government, district: "市直")
     static let water = ServiceUnit(code: waterCode, name: "枣庄水务集团有限公司", kind: .publicService(.water), district: "市中区")
 
@@ -28,19 +29,23 @@ enum Fixtures {
 
     /// The civil affairs marriage item: HKB by data sharing, XWZS by department verification,
     /// WFZJL excluded, a cancelled proof and a commitment proof.
-    static let marriageItem = ServiceItem(code: "MZ-HY-001", name: "内地居民婚姻登记", kind: .immediate, proofs: [
-        ProofRequirement(proofCode: "HKB", method: .dataSharing),
-        ProofRequirement(proofCode: "JMSFZ", method: .dataSharing),
-        ProofRequirement(proofCode: "XWZS", method: .departmentVerification(issuingUnit: universityCode)),
-        ProofRequirement(proofCode: "WFZJL", method: .excluded(exclusion)),
-        ProofRequirement(proofCode: "DSZM", name: "单身证明", method: .cancelled),
-        ProofRequirement(proofCode: "JZZM", name: "居住证明", method: .commitment),
-    ])
+    static let marriageItem = ServiceItem(
+        code: "MZ-HY-001", name: "内地居民婚姻登记", kind: .immediate,
+        proofs: [
+            ProofRequirement(proofCode: "HKB", method: .dataSharing),
+            ProofRequirement(proofCode: "JMSFZ", method: .dataSharing),
+            ProofRequirement(proofCode: "XWZS", method: .departmentVerification(issuingUnit: universityCode)),
+            ProofRequirement(proofCode: "WFZJL", method: .excluded(exclusion)),
+            ProofRequirement(proofCode: "DSZM", name: "单身证明", method: .cancelled),
+            ProofRequirement(proofCode: "JZZM", name: "居住证明", method: .commitment),
+        ])
 
-    static let subsidyItem = ServiceItem(code: "MZ-DB-002", name: "最低生活保障审核确认", kind: .commitment(.workingDays(10)), proofs: [
-        ProofRequirement(proofCode: "HKB", method: .dataSharing),
-        ProofRequirement(proofCode: "SBJFJL", method: .dataSharing),
-    ])
+    static let subsidyItem = ServiceItem(
+        code: "MZ-DB-002", name: "最低生活保障审核确认", kind: .commitment(.workingDays(10)),
+        proofs: [
+            ProofRequirement(proofCode: "HKB", method: .dataSharing),
+            ProofRequirement(proofCode: "SBJFJL", method: .dataSharing),
+        ])
 
     static let machine = ItemListStateMachine(calendar: .prc2026)
 

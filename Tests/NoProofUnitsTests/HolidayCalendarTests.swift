@@ -65,7 +65,7 @@ struct HolidayCalendarTests {
         let shipped = HolidayCalendar.default
         #expect(shipped.provisionalYears == [2027])
         #expect(try !shipped.checkedIsWorkingDay(d("2027-01-01")))
-        #expect(try !shipped.checkedIsWorkingDay(d("2027-02-09")))   // Spring Festival, made up for 7 Feb
+        #expect(try !shipped.checkedIsWorkingDay(d("2027-02-09")))  // Spring Festival, made up for 7 Feb
         #expect(try shipped.checkedIsWorkingDay(d("2027-02-11")))
         #expect(throws: CalendarError.self) { try shipped.checkedIsWorkingDay(d("2028-01-03")) }
         // Bare day sets (tests) answer for every year.

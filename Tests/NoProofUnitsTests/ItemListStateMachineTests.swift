@@ -13,8 +13,10 @@ struct ItemListStateMachineTests {
         return try machine.apply(.edit(items: items, changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
     }
 
-    func expectRefusal(_ code: NoProofError.Code, containing text: String,
-                       _ body: () throws -> ItemListVersion) {
+    func expectRefusal(
+        _ code: NoProofError.Code, containing text: String,
+        _ body: () throws -> ItemListVersion
+    ) {
         do {
             _ = try body()
             Issue.record("expected a refusal containing \"\(text)\"")
@@ -58,8 +60,10 @@ struct ItemListStateMachineTests {
         }
         list = try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: list)
         #expect(list.status == .draft && list.rejectionReason == nil && list.submittedAt == nil)
-        list = try machine.apply(.edit(items: [Fixtures.marriageItem, Fixtures.subsidyItem], changes: [], by: "agent-0001",
-                                       at: Fixtures.cst(2026, 3, 5)), to: list)
+        list = try machine.apply(
+            .edit(
+                items: [Fixtures.marriageItem, Fixtures.subsidyItem], changes: [], by: "agent-0001",
+                at: Fixtures.cst(2026, 3, 5)), to: list)
         list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: list)
         list = try machine.apply(.approve(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 6), effectiveAt: Fixtures.cst(2026, 3, 6)), to: list)
         #expect(list.history.map(\.action) == ["created", "edited", "submitted", "rejected", "reopened", "edited", "submitted", "approved"])
@@ -77,7 +81,9 @@ struct ItemListStateMachineTests {
         }
         expectRefusal(.conflict, containing: "cannot reopen") { try machine.apply(.reopen(by: "agent-0001", at: Fixtures.cst(2026, 3, 4)), to: draftList) }
         let empty = machine.newDraft(unitCode: unit, version: 1, basedOn: nil, by: "agent-0001", at: Fixtures.cst(2026, 3, 2))
-        expectRefusal(.invalid, containing: "at least one service item") { try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: empty) }
+        expectRefusal(.invalid, containing: "at least one service item") {
+            try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: empty)
+        }
 
         let submitted = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 3)), to: draftList)
         expectRefusal(.conflict, containing: "cannot edit") {
@@ -112,10 +118,12 @@ struct ItemListStateMachineTests {
             try machine.apply(.edit(items: [freeCode], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
         }
         expectRefusal(.invalid, containing: "appears twice") {
-            try machine.apply(.edit(items: [Fixtures.marriageItem, Fixtures.marriageItem], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
+            try machine.apply(
+                .edit(items: [Fixtures.marriageItem, Fixtures.marriageItem], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
         }
-        let noReason = ServiceItem(code: "A", name: "a", kind: .immediate,
-                                   proofs: [ProofRequirement(proofCode: "WFZJL", method: .excluded(ExclusionReason(ground: .outOfCity, note: "")))])
+        let noReason = ServiceItem(
+            code: "A", name: "a", kind: .immediate,
+            proofs: [ProofRequirement(proofCode: "WFZJL", method: .excluded(ExclusionReason(ground: .outOfCity, note: "")))])
         expectRefusal(.invalid, containing: "written reason") {
             try machine.apply(.edit(items: [noReason], changes: [], by: "agent-0001", at: Fixtures.cst(2026, 3, 2)), to: list)
         }
@@ -143,14 +151,18 @@ struct ItemListStateMachineTests {
     }
 
     @Test func changesReportedWithinThreeWorkingDaysAcrossAWeekendAreOnTime() throws {
-        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "居住证明改由社区核验",
-                                causeDate: Fixtures.date("2026-03-05"))
+        let change = ListChange(
+            kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "居住证明改由社区核验",
+            causeDate: Fixtures.date("2026-03-05"))
         let (list, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
         // Thursday 5 March -> Tuesday 10 March is the third working day.
         let onTime = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 10, 17)), to: list, base: base)
-        #expect(onTime.changes[0].timeliness == ChangeTimeliness(reportedOn: Fixtures.date("2026-03-10"), workingDaysElapsed: 3,
-                                                                 deadline: Fixtures.date("2026-03-10"), late: false,
-                                                                 firstSubmittedAt: Fixtures.cst(2026, 3, 10, 17), firstSubmission: 1))
+        #expect(
+            onTime.changes[0].timeliness
+                == ChangeTimeliness(
+                    reportedOn: Fixtures.date("2026-03-10"), workingDaysElapsed: 3,
+                    deadline: Fixtures.date("2026-03-10"), late: false,
+                    firstSubmittedAt: Fixtures.cst(2026, 3, 10, 17), firstSubmission: 1))
         #expect(onTime.lateChanges.isEmpty)
         let late = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 11, 9)), to: list, base: base)
         #expect(late.changes[0].isLate)
@@ -176,8 +188,9 @@ struct ItemListStateMachineTests {
     /// stays on time after a rejection and a late resubmission; the timing is that of the first
     /// submission.
     @Test func timingIsFixedAtTheFirstSubmissionAcrossRejectAndReopen() throws {
-        let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "居住证明改由社区核验",
-                                causeDate: Fixtures.date("2026-03-05"))
+        let change = ListChange(
+            kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "居住证明改由社区核验",
+            causeDate: Fixtures.date("2026-03-05"))
         let (draft, base) = try revision(items: [changedMarriage, Fixtures.subsidyItem], changes: [change])
         var list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 10, 17)), to: draft, base: base)
         #expect(list.lateChanges.isEmpty)
@@ -187,8 +200,10 @@ struct ItemListStateMachineTests {
         // The unit rewrites the cause text (same change: kind, item, proof) and resubmits a week later.
         var reworded = change
         reworded.cause = "居住证明改由社区核验（依据市民政局通知）"
-        list = try machine.apply(.edit(items: [changedMarriage, Fixtures.subsidyItem], changes: [reworded], by: "agent-0001",
-                                       at: Fixtures.cst(2026, 3, 17)), to: list)
+        list = try machine.apply(
+            .edit(
+                items: [changedMarriage, Fixtures.subsidyItem], changes: [reworded], by: "agent-0001",
+                at: Fixtures.cst(2026, 3, 17)), to: list)
         list = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 18, 9)), to: list, base: base)
         #expect(list.changes[0].isLate == false)
         #expect(list.changes[0].timeliness?.reportedOn == Fixtures.date("2026-03-10"))
@@ -293,8 +308,9 @@ struct ItemListStateMachineTests {
     }
 
     @Test func reducingAndAddingWholeItems() throws {
-        let newItem = ServiceItem(code: "MZ-YL-003", name: "养老服务补贴申请", kind: .commitment(.hours(48)),
-                                  proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing)])
+        let newItem = ServiceItem(
+            code: "MZ-YL-003", name: "养老服务补贴申请", kind: .commitment(.hours(48)),
+            proofs: [ProofRequirement(proofCode: "JMSFZ", method: .dataSharing)])
         let changes = [
             ListChange(kind: .reduce, itemCode: "MZ-DB-002", cause: "事项划转", causeDate: Fixtures.date("2026-03-05")),
             ListChange(kind: .add, itemCode: "MZ-YL-003", cause: "新增事项", causeDate: Fixtures.date("2026-03-05")),
@@ -320,7 +336,8 @@ struct ItemListStateMachineTests {
         let v1 = try Fixtures.publishedFirstList()
         var v2 = machine.newDraft(unitCode: unit, version: 2, basedOn: v1, by: "agent-0001", at: Fixtures.cst(2026, 3, 5))
         let change = ListChange(kind: .change, itemCode: "MZ-HY-001", proofCode: "JZZM", cause: "c", causeDate: Fixtures.date("2026-03-05"))
-        v2 = try machine.apply(.edit(items: [changedMarriage, Fixtures.subsidyItem], changes: [change], by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: v2)
+        v2 = try machine.apply(
+            .edit(items: [changedMarriage, Fixtures.subsidyItem], changes: [change], by: "agent-0001", at: Fixtures.cst(2026, 3, 5)), to: v2)
         v2 = try machine.apply(.submit(by: "agent-0001", at: Fixtures.cst(2026, 3, 6)), to: v2, base: v1)
         v2 = try machine.apply(.approve(reviewer: Fixtures.reviewer, at: Fixtures.cst(2026, 3, 9), effectiveAt: Fixtures.cst(2026, 4, 1)), to: v2)
         #expect(ItemListVersion.inForce(among: [v1, v2], at: Fixtures.cst(2026, 4, 2))?.version == 1)  // approved, not published

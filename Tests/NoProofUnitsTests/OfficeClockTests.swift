@@ -13,7 +13,7 @@ struct OfficeClockTests {
     /// Issue 16: a request filed on Friday at 17:50 reached second breach at 18:50. In office
     /// time its 30 minutes end on Monday at 09:00 and the supervisor's at 09:30.
     @Test func fridayEveningRunsToMondayMorning() throws {
-        let filed = at(2026, 3, 13, 17, 50)   // Friday
+        let filed = at(2026, 3, 13, 17, 50)  // Friday
         let answerBy = try clock.adding(30 * 60, to: filed)
         #expect(answerBy == at(2026, 3, 16, 9, 0))
         #expect(try clock.adding(30 * 60, to: answerBy) == at(2026, 3, 16, 9, 30))
@@ -29,7 +29,7 @@ struct OfficeClockTests {
 
     /// 24 hours of office time are three working days (7.5 h each) and an hour and a half.
     @Test func twentyFourHoursAreCountedInOfficeTime() throws {
-        let filed = at(2026, 3, 9, 8, 30)   // Monday
+        let filed = at(2026, 3, 9, 8, 30)  // Monday
         #expect(try clock.adding(24 * 3600, to: filed) == at(2026, 3, 12, 10, 0))
     }
 

@@ -33,9 +33,10 @@ struct ProofGuidanceTests {
         #expect(shared.whatToDo.contains("noproof lookup --item SW-KH-001 --type JMSFZ"))
         let commitment = try Self.guidance("ZLHT")
         #expect(commitment.refusal == nil && commitment.whatToDo.contains("noproof commitment record --item SW-KH-001 --proof ZLHT"))
-        let verified = ProofGuidance(itemCode: "MZ-HY-001",
-                                     proof: ProofRequirement(proofCode: "XWZS", method: .departmentVerification(issuingUnit: UnitDemoData.university.code)),
-                                     listVersion: 1)
+        let verified = ProofGuidance(
+            itemCode: "MZ-HY-001",
+            proof: ProofRequirement(proofCode: "XWZS", method: .departmentVerification(issuingUnit: UnitDemoData.university.code)),
+            listVersion: 1)
         #expect(verified.whatToDo.contains("noproof verify-request file --to \(UnitDemoData.university.code)"))
     }
 }

@@ -45,8 +45,10 @@ struct ServiceItemTests {
         #expect(throws: ValidationError.self) {
             try proof(ProofRequirementRecord(proof: "WFZJL", method: "excluded", exclusion: "high_risk", exclusionNote: "x"))
         }
-        let ok = try proof(ProofRequirementRecord(proof: "WFZJL", method: "excluded", exclusion: "high_risk",
-                                                  exclusionCategory: "public_safety", exclusionNote: "涉及公共安全"))
+        let ok = try proof(
+            ProofRequirementRecord(
+                proof: "WFZJL", method: "excluded", exclusion: "high_risk",
+                exclusionCategory: "public_safety", exclusionNote: "涉及公共安全"))
         #expect(ok.method == .excluded(ExclusionReason(ground: .highRisk(.publicSafety), note: "涉及公共安全")))
     }
 
@@ -55,13 +57,21 @@ struct ServiceItemTests {
         #expect(throws: ValidationError.self) {
             try ServiceItem(record: ServiceItemRecord(code: "A", name: "a", kind: "commitment", promisedDays: 1, promisedHours: 2), field: "i")
         }
-        #expect(throws: ValidationError.self) { try ServiceItem(record: ServiceItemRecord(code: "A", name: "a", kind: "immediate", promisedDays: 3), field: "i") }
-        #expect(throws: ValidationError.self) { try ServiceItem(record: ServiceItemRecord(code: "A B", name: "a", kind: "immediate"), field: "i") }
-        #expect(throws: ValidationError.self) { try ServiceItem(record: ServiceItemRecord(code: "A", name: "a", kind: "commitment", promisedDays: 0), field: "i") }
         #expect(throws: ValidationError.self) {
-            try ServiceItem(record: ServiceItemRecord(code: "A", name: "a", kind: "immediate",
-                                                      proofs: [ProofRequirementRecord(proof: "HKB", method: "data_sharing"),
-                                                               ProofRequirementRecord(proof: "HKB", method: "commitment")]), field: "i")
+            try ServiceItem(record: ServiceItemRecord(code: "A", name: "a", kind: "immediate", promisedDays: 3), field: "i")
+        }
+        #expect(throws: ValidationError.self) { try ServiceItem(record: ServiceItemRecord(code: "A B", name: "a", kind: "immediate"), field: "i") }
+        #expect(throws: ValidationError.self) {
+            try ServiceItem(record: ServiceItemRecord(code: "A", name: "a", kind: "commitment", promisedDays: 0), field: "i")
+        }
+        #expect(throws: ValidationError.self) {
+            try ServiceItem(
+                record: ServiceItemRecord(
+                    code: "A", name: "a", kind: "immediate",
+                    proofs: [
+                        ProofRequirementRecord(proof: "HKB", method: "data_sharing"),
+                        ProofRequirementRecord(proof: "HKB", method: "commitment"),
+                    ]), field: "i")
         }
         #expect(throws: ValidationError.self) { try proof(ProofRequirementRecord(proof: "hkb", method: "data_sharing")) }
     }

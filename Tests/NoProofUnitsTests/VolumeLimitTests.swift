@@ -10,8 +10,10 @@ struct VolumeLimitTests {
     let midnight = Date(timeIntervalSince1970: 1_780_243_200)
 
     @Test func theUnitsAllowanceIsSharedByAllItsStaffAndCredentials() {
-        var limiter = RateLimiter(limits: RateLimits(maxLookupsPerStaffPerMinute: 1000, maxNewCasesPerStaffPerDay: 1000,
-                                                     maxLookupsPerUnitPerMinute: 4))
+        var limiter = RateLimiter(
+            limits: RateLimits(
+                maxLookupsPerStaffPerMinute: 1000, maxNewCasesPerStaffPerDay: 1000,
+                maxLookupsPerUnitPerMinute: 4))
         let at = midnight.addingTimeInterval(3600)
         for (i, staff) in ["a", "b", "c", "d"].enumerated() {
             #expect(limiter.admit(unit: "U", staffID: staff, caseReference: "C-\(i)", credentialID: "cred-\(i)", at: at) == nil)
@@ -35,7 +37,7 @@ struct VolumeLimitTests {
 
     @Test func freshCaseReferencesCountAsNewCasesAndTheDayEndsAtMidnightChinaTime() {
         var limiter = RateLimiter(limits: RateLimits(maxLookupsPerStaffPerMinute: 1000, maxNewCasesPerStaffPerDay: 2))
-        let evening = midnight.addingTimeInterval(86_400 - 120)   // 23:58 CST
+        let evening = midnight.addingTimeInterval(86_400 - 120)  // 23:58 CST
         #expect(limiter.admit(unit: "U", staffID: "a", caseReference: "C-1", at: evening) == nil)
         #expect(limiter.admit(unit: "U", staffID: "a", caseReference: "C-2", at: evening) == nil)
         // Citing an opened case again is not a new case.

@@ -68,8 +68,9 @@ enum VerificationStoreBehaviour {
             #expect(!unchanged.changed && unchanged.request.status == .filed)
             _ = try await store.update(id: "VR-C") { r throws(NoProofError) in
                 _ = try r.take(by: "agent-0001", isSupervisor: false, at: Self.t0.addingTimeInterval(30))
-                return try r.answer(by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "",
-                                    content: "a", at: Self.t0.addingTimeInterval(60))
+                return try r.answer(
+                    by: "agent-0001", isSupervisor: false, outcome: .notOnRecord, proof: nil, checks: [], note: "",
+                    content: "a", at: Self.t0.addingTimeInterval(60))
             }
             let issuing = Self.filing().issuingUnit, requesting = Self.filing().requestingUnit
             #expect(try await store.queue(issuingUnit: issuing, includeFinished: false, limit: 10).map(\.id) == ["VR-A", "VR-B"])
@@ -171,8 +172,9 @@ enum VerificationStoreBehaviour {
         let friday = cst(13, 17, 50)
         let request = try VerificationRequest.file(Self.filing(), id: "VR-1", at: friday, clock: office)
         #expect(request.answerBy == cst(16, 9, 0) && request.returnBy == cst(16, 9, 0))
-        let commitment = try VerificationDeadlines.compute(filedAt: cst(9, 8, 30), itemKind: .commitment, databaseBacked: false,
-                                                           promisedCompletionAt: cst(31, 0, 0), clock: office)
+        let commitment = try VerificationDeadlines.compute(
+            filedAt: cst(9, 8, 30), itemKind: .commitment, databaseBacked: false,
+            promisedCompletionAt: cst(31, 0, 0), clock: office)
         #expect(commitment.rule == .commitment24h && commitment.answerBy == cst(12, 10, 0))
 
         try await VerificationStoreFixture.with(backend) { fixture in
@@ -181,8 +183,9 @@ enum VerificationStoreBehaviour {
             let store = try await fixture.open()
             _ = try await store.insert(request)
             let seen = Mutex<[String]>([])
-            let scheduler = VerificationScheduler(store: store, now: { clock.now }, observer: { _, kinds, _ in seen.withLock { $0 += kinds } },
-                                                  clock: { office })
+            let scheduler = VerificationScheduler(
+                store: store, now: { clock.now }, observer: { _, kinds, _ in seen.withLock { $0 += kinds } },
+                clock: { office })
             try await scheduler.rearm()
             #expect(await scheduler.fireDue().isEmpty, "nothing is due on Friday evening")
             clock.set(cst(16, 9, 0))
@@ -212,7 +215,9 @@ enum VerificationStoreBehaviour {
                     var copy = request
                     copy.id = "VR-1" + (name == "a" ? "" : "-B")
                     let filing = copy
-                    group.addTask { let (stored, created) = try await store.insert(filing); return (stored.id, created) }
+                    group.addTask {
+                        let (stored, created) = try await store.insert(filing); return (stored.id, created)
+                    }
                 }
                 var results: [(id: String, created: Bool)] = []
                 for try await result in group { results.append(result) }
@@ -255,8 +260,9 @@ enum VerificationStoreBehaviour {
                 for (name, store) in stores {
                     group.addTask {
                         let (new, created) = try await store.refile(id: filedID) { old throws(NoProofError) in
-                            try old.refiling(to: "11370400004315203J", unitName: "公安局", id: "VR-R-\(name)", by: "agent-0001",
-                                             databaseBacked: true, at: Self.t0)
+                            try old.refiling(
+                                to: "11370400004315203J", unitName: "公安局", id: "VR-R-\(name)", by: "agent-0001",
+                                databaseBacked: true, at: Self.t0)
                         }
                         return (new.id, created)
                     }

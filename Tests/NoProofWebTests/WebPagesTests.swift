@@ -12,20 +12,25 @@ struct WebPagesTests {
     static let hostile = "<script>alert('x')</script>水务"
 
     static func report(_ name: String, overdue: UInt64) -> SupervisionReportResponse {
-        SupervisionReportResponse(fromDate: "2026-09-01", toDate: "2026-11-15", units: [
-            UnitReport(unitCode: "91370400MA3C7WX81E", unitName: name, figures: [
-                ReportFigure(key: "verification_overdue", label: "overdue", value: overdue, recorded: true),
-                ReportFigure(key: "denied_calls", label: "denied", value: 2, recorded: true),
-            ], flags: [ReportFlag(code: "repeated_overdue", rule: "r", detail: "<b>3</b>")]),
-        ])
+        SupervisionReportResponse(
+            fromDate: "2026-09-01", toDate: "2026-11-15",
+            units: [
+                UnitReport(
+                    unitCode: "91370400MA3C7WX81E", unitName: name,
+                    figures: [
+                        ReportFigure(key: "verification_overdue", label: "overdue", value: overdue, recorded: true),
+                        ReportFigure(key: "denied_calls", label: "denied", value: 2, recorded: true),
+                    ], flags: [ReportFlag(code: "repeated_overdue", rule: "r", detail: "<b>3</b>")])
+            ])
     }
 
     @Test func aScriptInAUnitNameIsRenderedInert() throws {
         let period = try CivilPeriod.parse(from: "2026-09-01", to: "2026-11-15", today: Date())
         let units = [UnitInfo(code: "91370400MA3C7WX81E", name: Self.hostile)]
-        let html = WebPages.supervision(Self.viewer(Self.hostile), units: units, selected: "91370400MA3C7WX81E", period: period,
-                                        report: Self.report(Self.hostile, overdue: 3),
-                                        monthly: period.months.map { (label: $0.label, report: Self.report(Self.hostile, overdue: 1)) })
+        let html = WebPages.supervision(
+            Self.viewer(Self.hostile), units: units, selected: "91370400MA3C7WX81E", period: period,
+            report: Self.report(Self.hostile, overdue: 3),
+            monthly: period.months.map { (label: $0.label, report: Self.report(Self.hostile, overdue: 1)) })
         #expect(!html.contains("<script"))
         #expect(!html.contains("<b>3</b>"))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;水务"))
@@ -39,8 +44,9 @@ struct WebPagesTests {
         let monthly = period.months.enumerated().map { index, month in
             (label: month.label, report: Self.report("水务", overdue: UInt64(index + 1)))
         }
-        let html = WebPages.supervision(Self.viewer("水务"), units: [], selected: "", period: period,
-                                        report: Self.report("水务", overdue: 6), monthly: monthly)
+        let html = WebPages.supervision(
+            Self.viewer("水务"), units: [], selected: "", period: period,
+            report: Self.report("水务", overdue: 6), monthly: monthly)
         #expect(html.components(separatedBy: "<svg").count - 1 == WebPages.chartedFigures.count)
         #expect(html.components(separatedBy: "<rect class=\"bar\"").count - 1 == 3 * WebPages.chartedFigures.count)
         #expect(html.contains("data-label=\"2026-09\" data-value=\"1\""))
@@ -51,8 +57,9 @@ struct WebPagesTests {
         let now: Int64 = 1_800_000_000_000
         let requests = [
             VerificationRecord(requestID: "V-later", holderID: "370404199306107807", answerByMillis: now + 20 * 60_000, status: "filed"),
-            VerificationRecord(requestID: "V-overdue", answerByMillis: now - 40 * 60_000, escalationByMillis: now - 10 * 60_000,
-                               status: "escalated", overdueAtMillis: now - 40 * 60_000),
+            VerificationRecord(
+                requestID: "V-overdue", answerByMillis: now - 40 * 60_000, escalationByMillis: now - 10 * 60_000,
+                status: "escalated", overdueAtMillis: now - 40 * 60_000),
             VerificationRecord(requestID: "V-soon", answerByMillis: now + 5 * 60_000, status: "taken", takenBy: "agent-0001"),
         ]
         #expect(WebPages.sortedQueue(requests).map(\.requestID) == ["V-overdue", "V-soon", "V-later"])
@@ -75,7 +82,7 @@ struct WebPagesTests {
         #expect(throws: CivilPeriod.Invalid.self) { try CivilPeriod.parse(from: "2026-05-01", to: "2026-04-01", today: Date()) }
         #expect(throws: CivilPeriod.Invalid.self) { try CivilPeriod.parse(from: "2020-01-01", to: "2026-04-01", today: Date()) }
         // No dates: this month and the five before it, to today (China Standard Time).
-        let defaults = try CivilPeriod.parse(from: nil, to: nil, today: Date(timeIntervalSince1970: 1_796_000_000)) // 2026-11-30 08:53 CST
+        let defaults = try CivilPeriod.parse(from: nil, to: nil, today: Date(timeIntervalSince1970: 1_796_000_000))  // 2026-11-30 08:53 CST
         #expect(defaults == CivilPeriod(from: "2026-06-01", to: "2026-11-30"))
     }
 }

@@ -38,16 +38,21 @@ struct WebServerTests {
             all.append(.init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id, roles: roles)))
             for member in UnitDemoData.staff(of: unit.code) {
                 let staffID = "\(id)/\(member.id)"
-                all.append(.init(id: staffID, secret: "secret", unit: AuthenticatedUnit(
-                    unitCode: unit.code.value, unitName: unit.name, credentialID: staffID, roles: roles, staffID: member.id)))
+                all.append(
+                    .init(
+                        id: staffID, secret: "secret",
+                        unit: AuthenticatedUnit(
+                            unitCode: unit.code.value, unitName: unit.name, credentialID: staffID, roles: roles, staffID: member.id)))
             }
         }
         return all
     }
 
     /// Runs the RPC server and calls `body` with a web server reading through it, on `clock`.
-    static func withWeb(clock: TestClock, _ body: @Sendable (WebServer, Int) async throws -> Void,
-                        afterTheServerStopped: @Sendable (WebServer) async throws -> Void = { _ in }) async throws {
+    static func withWeb(
+        clock: TestClock, _ body: @Sendable (WebServer, Int) async throws -> Void,
+        afterTheServerStopped: @Sendable (WebServer) async throws -> Void = { _ in }
+    ) async throws {
         let temporary = try TemporaryDirectory(prefix: "noproof-web")
         defer { temporary.remove() }
         let units = try SQLiteUnitStore(directory: temporary.url)
@@ -62,8 +67,9 @@ struct WebServerTests {
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         let fixed = credentials([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water)])
-        let server = NoProofServer(configuration: configuration, registry: registry,
-                                   authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed), logger: quiet)
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed), logger: quiet)
         let web = Mutex<WebServer?>(nil)
         try await withRunningServer(server) { port in
             let started = try WebServer(configuration: .init(port: 0, rpcPort: port), logger: quiet, now: { clock.now })
@@ -273,9 +279,10 @@ struct WebServerTests {
                 // A revision must change something: the last item is withdrawn, declared today.
                 let today = try CivilPeriod.parse(from: nil, to: nil, today: Date()).to
                 let withdrawn = try #require(draft.items.last)
-                draft = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: Array(draft.items.dropLast()),
-                                                  changes: [DeclaredChange(kind: "reduce", item: withdrawn.code, cause: "web test", causeDate: today)],
-                                                  staff: nil)
+                draft = try await water.saveDraft(
+                    unitCode: Self.water, version: draft.version, items: Array(draft.items.dropLast()),
+                    changes: [DeclaredChange(kind: "reduce", item: withdrawn.code, cause: "web test", causeDate: today)],
+                    staff: nil)
                 let submitted = try await water.submitList(unitCode: Self.water, version: draft.version, staff: nil)
                 await water.close()
                 let inbox = try await browser.request("/approvals")
