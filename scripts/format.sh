@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # swift-format (the toolchain's `swift format`, configuration in .swift-format) over the
-# hand-written Swift of Sources/, Tests/ and Package.swift; generated code (*/Generated/) stays
+# hand-written Swift of Sources/, Tests/, the CLI and load harness (clients/noproof*) and Package.swift; generated code (*/Generated/) stays
 # as its generator writes it.
 #
 #   scripts/format.sh           rewrite the files in place
 #   scripts/format.sh --check   change nothing; exit 1 listing each finding (CI runs this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find Sources Tests -name '*.swift' -not -path '*/Generated/*' | sort)
+mapfile -t files < <(find Sources Tests clients/noproof clients/noproof-load -name '*.swift' -not -path '*/Generated/*' | sort)
 files+=(Package.swift)
 if [[ "${1:-}" == "--check" ]]; then
     out=$(swift format lint --strict --parallel --configuration .swift-format "${files[@]}" 2>&1) || true

@@ -21,29 +21,35 @@ struct EncodedRequests: Sendable {
         self.calls = calls
     }
 
-    private static func encode(_ operation: Workload.Operation, _ requests: RequestPool, deadline: Duration,
-                               metadata: Metadata) -> [EncodedCall] {
+    private static func encode(
+        _ operation: Workload.Operation, _ requests: RequestPool, deadline: Duration,
+        metadata: Metadata
+    ) -> [EncodedCall] {
         // The demo water company's items: SW-GH-002 lists every type a demo holder is guaranteed to hold.
         func purpose(_ index: Int) -> Purpose { Purpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(index)") }
         switch operation {
         case .lookup:
             return requests.lookups.enumerated().map { index, request in
-                EncodedCall(.method(LicenceMethods.lookup),
-                            request: LookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), metadata: metadata,
-                            deadline: deadline)
+                EncodedCall(
+                    .method(LicenceMethods.lookup),
+                    request: LookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), metadata: metadata,
+                    deadline: deadline)
             }
         case .miss:
             return requests.misses.enumerated().map { index, holder in
-                EncodedCall(.method(LicenceMethods.lookup),
-                            request: LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), metadata: metadata,
-                            deadline: deadline)
+                EncodedCall(
+                    .method(LicenceMethods.lookup),
+                    request: LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), metadata: metadata,
+                    deadline: deadline)
             }
         case .check:
             return requests.lookups.enumerated().map { index, request in
-                EncodedCall(.method(LicenceMethods.checkLicence),
-                            request: CheckLicenceRequest(holderID: request.0, typeCode: request.1,
-                                                         declared: [LicenceField(key: "holder_name", value: "x")], purpose: purpose(index)),
-                            metadata: metadata, deadline: deadline)
+                EncodedCall(
+                    .method(LicenceMethods.checkLicence),
+                    request: CheckLicenceRequest(
+                        holderID: request.0, typeCode: request.1,
+                        declared: [LicenceField(key: "holder_name", value: "x")], purpose: purpose(index)),
+                    metadata: metadata, deadline: deadline)
             }
         case .health:
             return [EncodedCall(.method(HealthMethods.check), request: HealthCheckRequest(service: ""), deadline: deadline)]

@@ -32,17 +32,20 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "lookup, miss, check, health, verification, or a mix such as lookup=8,miss=1,check=1.")
     var workload: String = "lookup"
 
-    @Option(help: ArgumentHelp(
-        "Target calls/s over all workers (open loop): each call is due at a fixed time and its latency is counted from then, so a slow server is not hidden by fewer calls (no coordinated omission). Default: as fast as the server answers.",
-        valueName: "calls/s"))
+    @Option(
+        help: ArgumentHelp(
+            "Target calls/s over all workers (open loop): each call is due at a fixed time and its latency is counted from then, so a slow server is not hidden by fewer calls (no coordinated omission). Default: as fast as the server answers.",
+            valueName: "calls/s"))
     var rate: Double?
 
-    @Option(name: .customLong("verification-requester"),
-            help: "Credential ID:SECRET of the unit that files department-verification requests (item MZ-HY-001).")
+    @Option(
+        name: .customLong("verification-requester"),
+        help: "Credential ID:SECRET of the unit that files department-verification requests (item MZ-HY-001).")
     var verificationRequester = "demo-civil-affairs:demo-secret"
 
-    @Option(name: .customLong("verification-issuer"),
-            help: "Credential ID:SECRET of the issuing unit's agent who takes and answers them (a staff credential: answering is the person's act).")
+    @Option(
+        name: .customLong("verification-issuer"),
+        help: "Credential ID:SECRET of the issuing unit's agent who takes and answers them (a staff credential: answering is the person's act).")
     var verificationIssuer = "demo-university/agent-0001:demo-secret"
 
     @Option(name: .customLong("demo-licences"), help: "The server's --demo-licences (to choose existing holders).")
@@ -54,8 +57,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Per-call deadline in seconds.")
     var timeout: Double = 5
 
-    @Flag(name: .customLong("allow-shedding"),
-          help: "Count UNAVAILABLE and RESOURCE_EXHAUSTED answers as shed calls, not failures (runs past capacity).")
+    @Flag(
+        name: .customLong("allow-shedding"),
+        help: "Count UNAVAILABLE and RESOURCE_EXHAUSTED answers as shed calls, not failures (runs past capacity).")
     var allowShedding = false
 
     @Option(name: .customLong("shed-backoff-ms"), help: "With --allow-shedding: how long a worker waits after a shed call.")
@@ -70,8 +74,10 @@ struct LoadOptions: ParsableArguments {
         case tasks
     }
 
-    @Option(help: ArgumentHelp(
-        "event-loop: each connection's calls started from its event loop, the next from each completion; tasks: one Swift task per call in flight (the earlier engine). The verification workload always runs on tasks."))
+    @Option(
+        help: ArgumentHelp(
+            "event-loop: each connection's calls started from its event loop, the next from each completion; tasks: one Swift task per call in flight (the earlier engine). The verification workload always runs on tasks."
+        ))
     var engine: Engine = .eventLoop
 
     @Flag(help: "Print the result as JSON.")

@@ -23,9 +23,11 @@ struct LoadReport: Encodable {
     var serverCpuPercent: Double?
     var clientCpuPercent: Double
 
-    init(options: LoadOptions, seconds: Double, histogram: Histogram<UInt64>, served: Histogram<UInt64>, statuses: [String: UInt64],
-         unexpected: UInt64,
-         serverCpu: Double?, clientCpu: Double) {
+    init(
+        options: LoadOptions, seconds: Double, histogram: Histogram<UInt64>, served: Histogram<UInt64>, statuses: [String: UInt64],
+        unexpected: UInt64,
+        serverCpu: Double?, clientCpu: Double
+    ) {
         workload = options.workload
         connections = options.connections
         inFlight = options.inFlight
@@ -58,7 +60,9 @@ struct LoadReport: Encodable {
         print("latency (µs)  p50 \(l["p50"]!)  p90 \(l["p90"]!)  p99 \(l["p99"]!)  p99.9 \(l["p99.9"]!)  max \(l["max"]!)")
         if shed > 0 {
             let s = servedLatencyMicros
-            print("shed          \(shed) calls (\(String(format: "%.1f", Double(shed) / Double(max(1, calls)) * 100))%); served \(Int(servedPerSecond)) calls/s, latency (µs) p50 \(s["p50"]!)  p99 \(s["p99"]!)  max \(s["max"]!)")
+            print(
+                "shed          \(shed) calls (\(String(format: "%.1f", Double(shed) / Double(max(1, calls)) * 100))%); served \(Int(servedPerSecond)) calls/s, latency (µs) p50 \(s["p50"]!)  p99 \(s["p99"]!)  max \(s["max"]!)"
+            )
         }
         print("statuses      " + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         if let serverCpuPercent {

@@ -16,11 +16,11 @@ struct NoproofLoad: AsyncParsableCommand {
         commandName: "noproof-load",
         abstract: "Load-tests a running noproofd on loopback: N connections x M calls in flight.",
         discussion: """
-        Start the server first, e.g. `noproofd --demo --no-rate-limits` (the anti-harvesting limits would \
-        refuse a load test with RESOURCE_EXHAUSTED); calls act for the demo water company by default. Reports throughput, latency percentiles (HdrHistogram), \
-        statuses, and server CPU (from GetStats). Exits 1 if any call failed unexpectedly (lookups of demo \
-        holders may end OK or FAILED_PRECONDITION for expired or revoked licences; misses NOT_FOUND).
-        """
+            Start the server first, e.g. `noproofd --demo --no-rate-limits` (the anti-harvesting limits would \
+            refuse a load test with RESOURCE_EXHAUSTED); calls act for the demo water company by default. Reports throughput, latency percentiles (HdrHistogram), \
+            statuses, and server CPU (from GetStats). Exits 1 if any call failed unexpectedly (lookups of demo \
+            holders may end OK or FAILED_PRECONDITION for expired or revoked licences; misses NOT_FOUND).
+            """
     )
 
     @OptionGroup var options: LoadOptions
@@ -50,8 +50,9 @@ struct NoproofLoad: AsyncParsableCommand {
         if options.engine == .eventLoop, workload.runsOnEventLoops {
             results = try await runOnEventLoops(clients: clients, admin: admin, workload: workload, requests: requests, state: state)
         } else {
-            results = try await runOnTasks(clients: clients, verifiers: verifiers, admin: admin, workload: workload, requests: requests,
-                                           state: state)
+            results = try await runOnTasks(
+                clients: clients, verifiers: verifiers, admin: admin, workload: workload, requests: requests,
+                state: state)
         }
         for client in clients { await client.close() }
         for pair in verifiers {
@@ -70,8 +71,9 @@ struct NoproofLoad: AsyncParsableCommand {
             for (status, count) in result.statuses { statuses[status, default: 0] += count }
             unexpected += result.unexpected
         }
-        let report = LoadReport(options: options, seconds: results.seconds, histogram: histogram, served: served, statuses: statuses,
-                                unexpected: unexpected, serverCpu: results.serverCPU, clientCpu: results.clientCPU)
+        let report = LoadReport(
+            options: options, seconds: results.seconds, histogram: histogram, served: served, statuses: statuses,
+            unexpected: unexpected, serverCpu: results.serverCPU, clientCpu: results.clientCPU)
         if options.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -84,9 +86,12 @@ struct NoproofLoad: AsyncParsableCommand {
 
     /// The event-loop engine: one `ConnectionDriver` per connection on that connection's event
     /// loop, each keeping `--in-flight` calls going (or paced by `--rate`).
-    private func runOnEventLoops(clients: [NoProofClient], admin: NoProofClient, workload: Workload, requests: RequestPool,
-                                 state: RunState) async throws
-        -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?) {
+    private func runOnEventLoops(
+        clients: [NoProofClient], admin: NoProofClient, workload: Workload, requests: RequestPool,
+        state: RunState
+    ) async throws
+        -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?)
+    {
         let timeout = Duration.milliseconds(Int64(options.timeout * 1000))
         let encoded = EncodedRequests(requests, workload: workload, deadline: timeout, metadata: staffMetadata)
         // With --rate, connection i's calls are due every connections/rate seconds, staggered by i.
@@ -99,11 +104,12 @@ struct NoproofLoad: AsyncParsableCommand {
         var drivers: [NIOLoopBound<ConnectionDriver>] = []
         for (index, client) in clients.enumerated() {
             let firstDue = origin + (interval ?? 0) * UInt64(index) / UInt64(clients.count)
-            drivers.append(try await client.eventLoop.submit {
-                let driver = ConnectionDriver(client: client, plan: plan, seed: UInt64(index), firstDue: firstDue)
-                driver.begin()
-                return NIOLoopBound(driver, eventLoop: client.eventLoop)
-            }.get())
+            drivers.append(
+                try await client.eventLoop.submit {
+                    let driver = ConnectionDriver(client: client, plan: plan, seed: UInt64(index), firstDue: firstDue)
+                    driver.begin()
+                    return NIOLoopBound(driver, eventLoop: client.eventLoop)
+                }.get())
         }
         let measured = try await measure(admin: admin, state: state)
         state.stop.store(true, ordering: .relaxed)
@@ -116,9 +122,12 @@ struct NoproofLoad: AsyncParsableCommand {
 
     /// The Task engine: `connections x in-flight` tasks, each calling through the async client
     /// (`--engine tasks`, and the verification workload, whose calls depend on each other).
-    private func runOnTasks(clients: [NoProofClient], verifiers: [VerificationPair], admin: NoProofClient, workload: Workload,
-                            requests: RequestPool, state: RunState) async throws
-        -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?) {
+    private func runOnTasks(
+        clients: [NoProofClient], verifiers: [VerificationPair], admin: NoProofClient, workload: Workload,
+        requests: RequestPool, state: RunState
+    ) async throws
+        -> (workers: [WorkerResult], seconds: Double, clientCPU: Double, serverCPU: Double?)
+    {
         let workers = options.connections * options.inFlight
         return try await withThrowingTaskGroup(of: WorkerResult.self) { group in
             // With --rate, worker i's calls are due every workers/rate seconds, staggered by i.
@@ -131,8 +140,9 @@ struct NoproofLoad: AsyncParsableCommand {
                 let shedding = options.allowShedding ? Duration.milliseconds(options.shedBackoffMillis) : nil
                 let staffMetadata = self.staffMetadata
                 group.addTask {
-                    await Self.work(client: client, verifier: verifier, workload: workload, requests: requests, state: state,
-                                    seed: UInt64(index), pacing: pacing, shedBackoff: shedding, staffMetadata: staffMetadata)
+                    await Self.work(
+                        client: client, verifier: verifier, workload: workload, requests: requests, state: state,
+                        seed: UInt64(index), pacing: pacing, shedBackoff: shedding, staffMetadata: staffMetadata)
                 }
             }
             let measured = try await measure(admin: admin, state: state)
@@ -158,9 +168,10 @@ struct NoproofLoad: AsyncParsableCommand {
             if !options.json {
                 let count = state.measured.load(ordering: .relaxed)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                let line = String(format: "\r%6.1f s  %9d calls  %8.0f calls/s now  %d unexpected   ",
-                                  elapsed, count, Double(count - lastCount) / (options.json ? 1 : 0.5),
-                                  state.unexpected.load(ordering: .relaxed))
+                let line = String(
+                    format: "\r%6.1f s  %9d calls  %8.0f calls/s now  %d unexpected   ",
+                    elapsed, count, Double(count - lastCount) / (options.json ? 1 : 0.5),
+                    state.unexpected.load(ordering: .relaxed))
                 FileHandle.standardError.write(Data(line.utf8))
                 lastCount = count
             }
@@ -204,17 +215,19 @@ struct NoproofLoad: AsyncParsableCommand {
     static func processCPU() -> Double {
         var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// One worker: calls back to back on its connection until told to stop; with `pacing`, each
     /// call waits for its due time and its latency counts from then.
-    static func work(client: NoProofClient, verifier: VerificationPair?, workload: Workload, requests: RequestPool, state: RunState,
-                     seed: UInt64, pacing: Pacing?, shedBackoff: Duration? = nil, staffMetadata: Metadata = [:]) async -> WorkerResult {
+    static func work(
+        client: NoProofClient, verifier: VerificationPair?, workload: Workload, requests: RequestPool, state: RunState,
+        seed: UInt64, pacing: Pacing?, shedBackoff: Duration? = nil, staffMetadata: Metadata = [:]
+    ) async -> WorkerResult {
         var result = WorkerResult()
         var random = SplitMix64(seed: seed &+ 0x5EED)
         var calls = 0
@@ -239,12 +252,14 @@ struct NoproofLoad: AsyncParsableCommand {
                     let (holder, type) = requests.lookups[pick]
                     _ = try await client.lookup(holderID: holder, typeCode: type, purpose: purpose, metadata: staffMetadata)
                 case .miss:
-                    _ = try await client.lookup(holderID: requests.misses[pick % requests.misses.count], typeCode: "JMSFZ", purpose: purpose,
-                                                metadata: staffMetadata)
+                    _ = try await client.lookup(
+                        holderID: requests.misses[pick % requests.misses.count], typeCode: "JMSFZ", purpose: purpose,
+                        metadata: staffMetadata)
                 case .check:
                     let (holder, type) = requests.lookups[pick]
-                    _ = try await client.check(holderID: holder, typeCode: type, declared: [LicenceField(key: "holder_name", value: "x")],
-                                               purpose: purpose, metadata: staffMetadata)
+                    _ = try await client.check(
+                        holderID: holder, typeCode: type, declared: [LicenceField(key: "holder_name", value: "x")],
+                        purpose: purpose, metadata: staffMetadata)
                 case .health:
                     _ = try await client.health()
                 case .verification:
@@ -282,14 +297,16 @@ struct NoproofLoad: AsyncParsableCommand {
     /// File (requesting unit), take and answer (issuing unit): one department-verification request
     /// from start to a verification-sealed proof.
     static func verificationLifeCycle(_ pair: VerificationPair, holder: String, seed: UInt64, call: Int) async throws {
-        let filed = try await pair.requester.fileVerification(FileVerificationRequest(
-            requestKey: "load-\(seed)-\(call)-\(DispatchTime.now().uptimeNanoseconds)", issuingUnitCode: "12370000495570452X",
-            proofType: "XWZS", holderID: holder, holderName: "张三", declared: [LicenceField(key: "degree", value: "学士")],
-            purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "LOAD-VR-\(seed)-\(call)")), staff: "agent-0001")
+        let filed = try await pair.requester.fileVerification(
+            FileVerificationRequest(
+                requestKey: "load-\(seed)-\(call)-\(DispatchTime.now().uptimeNanoseconds)", issuingUnitCode: "12370000495570452X",
+                proofType: "XWZS", holderID: holder, holderName: "张三", declared: [LicenceField(key: "degree", value: "学士")],
+                purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "LOAD-VR-\(seed)-\(call)")), staff: "agent-0001")
         guard let id = filed.request?.requestID else { throw RPCError(.internal, "File answered without a request") }
         _ = try await pair.issuer.takeVerification(id: id, staff: "agent-0001")
-        _ = try await pair.issuer.answerVerification(AnswerVerificationRequest(
-            requestID: id, outcome: "verified", licence: Licence(holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])),
+        _ = try await pair.issuer.answerVerification(
+            AnswerVerificationRequest(
+                requestID: id, outcome: "verified", licence: Licence(holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])),
             staff: "agent-0001")
     }
 }

@@ -33,17 +33,20 @@ struct AuditHeadCommand: AsyncParsableCommand {
                 var treeSize: UInt64; var timestampMs: Int64; var root: String; var keyID: String; var signature: String
                 var signatureVerifies: Bool; var auditPublicKey: String; var witnesses: [String]; var witnessFailures: UInt64
             }
-            try printJSON(Output(treeSize: head.treeSize, timestampMs: head.timestampMillis, root: head.rootHex, keyID: head.keyID,
-                                 signature: head.signature.hex, signatureVerifies: verified, auditPublicKey: answer.auditPublicKey.hex,
-                                 witnesses: answer.witnesses, witnessFailures: answer.witnessFailures))
+            try printJSON(
+                Output(
+                    treeSize: head.treeSize, timestampMs: head.timestampMillis, root: head.rootHex, keyID: head.keyID,
+                    signature: head.signature.hex, signatureVerifies: verified, auditPublicKey: answer.auditPublicKey.hex,
+                    witnesses: answer.witnesses, witnessFailures: answer.witnessFailures))
             return
         }
         print("tree size       \(head.treeSize) records")
         print("root            \(head.rootHex)")
         print("signed at       \(head.timestampText) by \(head.keyID) (\(verified ? "signature verifies" : "SIGNATURE DOES NOT VERIFY"))")
         print("audit key       \(answer.auditPublicKey.hex)")
-        print("witnesses       \(answer.witnesses.isEmpty ? "none (heads kept only in the data folder)" : answer.witnesses.joined(separator: ", "))"
-              + (answer.witnessFailures > 0 ? "; \(answer.witnessFailures) head(s) not taken by a witness since start" : ""))
+        print(
+            "witnesses       \(answer.witnesses.isEmpty ? "none (heads kept only in the data folder)" : answer.witnesses.joined(separator: ", "))"
+                + (answer.witnessFailures > 0 ? "; \(answer.witnessFailures) head(s) not taken by a witness since start" : ""))
         if !verified { throw ExitCode(1) }
     }
 }
@@ -54,11 +57,11 @@ struct AuditProveCommand: AsyncParsableCommand {
         commandName: "prove",
         abstract: "Prove that an audit record (e.g. a who-looked entry's audit sequence) is in the signed audit log.",
         discussion: """
-        Fetches the record, its predecessor's chain hash and the audit path, and checks here: the record's fields give \
-        its chain hash, the chain hash gives the leaf, the path leads to the signed head's root, and the head's \
-        signature verifies with the audit key (--audit-key as published; else the key the server names). The citizen \
-        portal passes --holder. Exit 0 when the proof holds, 1 when it does not.
-        """
+            Fetches the record, its predecessor's chain hash and the audit path, and checks here: the record's fields give \
+            its chain hash, the chain hash gives the leaf, the path leads to the signed head's root, and the head's \
+            signature verifies with the audit key (--audit-key as published; else the key the server names). The citizen \
+            portal passes --holder. Exit 0 when the proof holds, 1 when it does not.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -83,10 +86,11 @@ struct AuditProveCommand: AsyncParsableCommand {
             publicKey = key
         }
         let fields = answer.record ?? AuditRecordFields()
-        var record = AuditRecord(atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
-                                 action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
-                                 holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
-                                 result: AuditResult(rawValue: fields.result), proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
+        var record = AuditRecord(
+            atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
+            action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
+            holderID: fields.holderID, typeCode: fields.typeCode, licenceID: fields.licenceID,
+            result: AuditResult(rawValue: fields.result), proofSerial: fields.proofSerial, counterpartUnit: fields.counterpartUnit)
         record.sequence = Int64(clamping: fields.sequence)
         let head = signedHead(answer.head)
         let chain = AuditChainHash.hash(previous: answer.previousChainHash, record: record)
@@ -101,9 +105,11 @@ struct AuditProveCommand: AsyncParsableCommand {
                 var verified: Bool; var sequence: UInt64; var at: String; var unitCode: String; var action: String; var result: String
                 var treeSize: UInt64; var root: String; var signedAt: String; var keyID: String; var failures: [String]
             }
-            try printJSON(Output(verified: failures.isEmpty, sequence: fields.sequence, at: ListPrinter.time(fields.atMillis) ?? "",
-                                 unitCode: fields.unitCode, action: fields.action, result: fields.result, treeSize: head.treeSize,
-                                 root: head.rootHex, signedAt: head.timestampText, keyID: head.keyID, failures: failures))
+            try printJSON(
+                Output(
+                    verified: failures.isEmpty, sequence: fields.sequence, at: ListPrinter.time(fields.atMillis) ?? "",
+                    unitCode: fields.unitCode, action: fields.action, result: fields.result, treeSize: head.treeSize,
+                    root: head.rootHex, signedAt: head.timestampText, keyID: head.keyID, failures: failures))
         } else if failures.isEmpty {
             print("VERIFIED: audit record \(sequence) is in the audit log's signed head of \(head.treeSize) records")
             print("  \(ListPrinter.time(fields.atMillis) ?? "-")  unit \(fields.unitCode)  \(fields.action) → \(fields.result)")
@@ -147,8 +153,9 @@ struct AuditConsistencyCommand: AsyncParsableCommand {
             publicKey = key
         }
         let head = signedHead(answer.head)
-        let consistent = MerkleTree.verifyConsistency(first: size, second: head.treeSize, firstRoot: kept, secondRoot: head.root,
-                                                      proof: answer.proof)
+        let consistent = MerkleTree.verifyConsistency(
+            first: size, second: head.treeSize, firstRoot: kept, secondRoot: head.root,
+            proof: answer.proof)
         let signed = head.verifies(publicKey: publicKey)
         if connection.json {
             struct Output: Encodable { var consistent: Bool; var signatureVerifies: Bool; var keptSize: UInt64; var treeSize: UInt64; var root: String }
@@ -156,7 +163,9 @@ struct AuditConsistencyCommand: AsyncParsableCommand {
         } else if consistent && signed {
             print("CONSISTENT: the signed head of \(head.treeSize) records (\(head.timestampText)) extends the kept head of \(size) records")
         } else {
-            print("NOT CONSISTENT: \(consistent ? "" : "the log is not an extension of the kept head (rewritten or cut); ")\(signed ? "" : "the head's signature does not verify")")
+            print(
+                "NOT CONSISTENT: \(consistent ? "" : "the log is not an extension of the kept head (rewritten or cut); ")\(signed ? "" : "the head's signature does not verify")"
+            )
         }
         if !(consistent && signed) { throw ExitCode(1) }
     }
@@ -165,6 +174,7 @@ struct AuditConsistencyCommand: AsyncParsableCommand {
 /// A head as the server sent it (an absent head is an empty one, which verifies nothing).
 private func signedHead(_ message: TreeHead?) -> SignedTreeHead {
     let message = message ?? TreeHead()
-    return SignedTreeHead(treeSize: message.treeSize, timestampMillis: message.timestampMs, root: message.root, keyID: message.keyID,
-                          signature: message.signature)
+    return SignedTreeHead(
+        treeSize: message.treeSize, timestampMillis: message.timestampMs, root: message.root, keyID: message.keyID,
+        signature: message.signature)
 }

@@ -11,10 +11,10 @@ struct CalendarCommand: AsyncParsableCommand {
         commandName: "calendar",
         abstract: "The working-day calendar: public holidays and adjusted working days per year, and the office hours.",
         discussion: """
-        Working days count the Art. 5 three-day window of list changes and items promised in working days; \
-        the Art. 10 limits (30 minutes, 24 hours) run only in the office hours of working days. A date in a year \
-        with no published calendar is refused, not guessed (docs/CALENDAR.md).
-        """,
+            Working days count the Art. 5 three-day window of list changes and items promised in working days; \
+            the Art. 10 limits (30 minutes, 24 hours) run only in the office hours of working days. A date in a year \
+            with no published calendar is refused, not guessed (docs/CALENDAR.md).
+            """,
         subcommands: [CalendarShowCommand.self, CalendarLoadCommand.self]
     )
 }
@@ -50,8 +50,9 @@ struct CalendarYearJSON: Codable {
     }
 
     var info: CalendarYearInfo {
-        CalendarYearInfo(year: Int32(clamping: year), holidays: holidays, workingDays: workingDays, provisional: provisional ?? false,
-                         source: source ?? "")
+        CalendarYearInfo(
+            year: Int32(clamping: year), holidays: holidays, workingDays: workingDays, provisional: provisional ?? false,
+            source: source ?? "")
     }
 }
 
@@ -80,7 +81,9 @@ struct CalendarShowCommand: AsyncParsableCommand {
         print("office hours (China Standard Time, working days): \(response.officeHours)")
         for y in response.years {
             let by = y.publishedBy == "shipped" ? "shipped with the system" : "published by \(y.publishedBy) \(ListPrinter.time(y.publishedAtMillis) ?? "")"
-            print("\(y.year) v\(y.version)\(y.provisional ? " PROVISIONAL" : ""): \(y.holidays.count) holidays, \(y.workingDays.count) adjusted working days; \(by)")
+            print(
+                "\(y.year) v\(y.version)\(y.provisional ? " PROVISIONAL" : ""): \(y.holidays.count) holidays, \(y.workingDays.count) adjusted working days; \(by)"
+            )
             if !y.source.isEmpty { print("  source:       \(y.source)") }
             print("  holidays:     \(y.holidays.joined(separator: " "))")
             print("  working days: \(y.workingDays.isEmpty ? "-" : y.workingDays.joined(separator: " "))")
@@ -93,10 +96,10 @@ struct CalendarLoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Task force: publish one or more years from a JSON file (a year object or an array of them).",
         discussion: """
-        {"year": 2027, "holidays": ["2027-01-01", ...], "working_days": ["2027-02-20", ...], "provisional": false, \
-        "source": "国务院办公厅关于2027年部分节假日安排的通知"}. Each year becomes its next version, in force at once for \
-        new decisions (deadlines already computed keep theirs). Signed in as task force staff; audited as Calendar.Publish.
-        """
+            {"year": 2027, "holidays": ["2027-01-01", ...], "working_days": ["2027-02-20", ...], "provisional": false, \
+            "source": "国务院办公厅关于2027年部分节假日安排的通知"}. Each year becomes its next version, in force at once for \
+            new decisions (deadlines already computed keep theirs). Signed in as task force staff; audited as Calendar.Publish.
+            """
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var acting: StaffOption
@@ -123,7 +126,9 @@ struct CalendarLoadCommand: AsyncParsableCommand {
         }
         if connection.json { try printJSON(published.map(CalendarYearJSON.init)); return }
         for y in published {
-            print("published \(y.year) v\(y.version)\(y.provisional ? " (provisional)" : ""): \(y.holidays.count) holidays, \(y.workingDays.count) adjusted working days")
+            print(
+                "published \(y.year) v\(y.version)\(y.provisional ? " (provisional)" : ""): \(y.holidays.count) holidays, \(y.workingDays.count) adjusted working days"
+            )
         }
     }
 }

@@ -9,13 +9,13 @@ struct CommitmentCommand: AsyncParsableCommand {
         commandName: "commitment",
         abstract: "Notification-commitments (告知承诺): record them and their post-checks (Art. 7, 12).",
         discussion: """
-        A unit records the applicant's commitment for a proof its published list obtains by commitment; the check \
-        is due by the risk rule (high 7 days, medium 30, low 90; data folder file commitment-risk.json). The check \
-        outcome is confirmed or found_false; found-false commitments and overdue checks are listed for the unit and \
-        the task force office. A commitment by an applicant with an earlier commitment found false (at any unit) \
-        prints a WARNING and is flagged: its risk is raised to high (checked within the high days, 7 standard). \
-        Acting commands need --staff (or NOPROOF_STAFF).
-        """,
+            A unit records the applicant's commitment for a proof its published list obtains by commitment; the check \
+            is due by the risk rule (high 7 days, medium 30, low 90; data folder file commitment-risk.json). The check \
+            outcome is confirmed or found_false; found-false commitments and overdue checks are listed for the unit and \
+            the task force office. A commitment by an applicant with an earlier commitment found false (at any unit) \
+            prints a WARNING and is flagged: its risk is raised to high (checked within the high days, 7 standard). \
+            Acting commands need --staff (or NOPROOF_STAFF).
+            """,
         subcommands: [CommitmentRecordCommand.self, CommitmentCheckCommand.self, CommitmentListCommand.self, CommitmentShowCommand.self]
     )
 }
@@ -23,7 +23,8 @@ struct CommitmentCommand: AsyncParsableCommand {
 struct CommitmentRecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record", abstract: "Record the applicant's commitment instead of a proof.",
-        discussion: "Example (civil affairs, subsistence allowance, residence proof by commitment):\n  noproof commitment record --holder 370404199306107807 --item MZ-DB-001 --case DB-1 --proof JZZM --channel app --text '本人承诺…' --staff agent-0001"
+        discussion:
+            "Example (civil affairs, subsistence allowance, residence proof by commitment):\n  noproof commitment record --holder 370404199306107807 --item MZ-DB-001 --case DB-1 --proof JZZM --channel app --text '本人承诺…' --staff agent-0001"
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
@@ -35,16 +36,18 @@ struct CommitmentRecordCommand: AsyncParsableCommand {
     @Option(help: "The commitment text shown to the applicant.") var text: String
     @Option(help: "counter_face_check, app or online.") var channel: String
     func run() async throws {
-        let request = RecordCommitmentRequest(holderID: holder, holderName: holderName, itemCode: itemCode, caseReference: caseReference,
-                                              proofType: proof, text: text, channel: channel)
+        let request = RecordCommitmentRequest(
+            holderID: holder, holderName: holderName, itemCode: itemCode, caseReference: caseReference,
+            proofType: proof, text: text, channel: channel)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in try await client.recordCommitment(request, staff: staffID) }
         if let c = answer.commitment {
             // Commitments with memory: the warning comes first, so the clerk cannot miss it.
             if !c.warning.isEmpty && !connection.json { print("WARNING: \(c.warning)") }
-            try OversightPrinter.print("commitment \(c.commitmentID) recorded; check due \(OversightPrinter.t(c.checkDueAtMillis)) (risk \(c.riskLevel))"
-                                       + (c.earlierFalseCommitments.isEmpty ? "" : "  [FLAGGED FOR POST-CHECK: earlier commitment found false]"),
-                                       OversightPrinter.fields(c), replayed: answer.replayed, json: connection.json)
+            try OversightPrinter.print(
+                "commitment \(c.commitmentID) recorded; check due \(OversightPrinter.t(c.checkDueAtMillis)) (risk \(c.riskLevel))"
+                    + (c.earlierFalseCommitments.isEmpty ? "" : "  [FLAGGED FOR POST-CHECK: earlier commitment found false]"),
+                OversightPrinter.fields(c), replayed: answer.replayed, json: connection.json)
         }
     }
 }
@@ -62,7 +65,8 @@ struct CommitmentCheckCommand: AsyncParsableCommand {
             try await client.checkCommitment(id: id, outcome: outcome, evidence: evidence, staff: staffID)
         }
         if let c = answer.commitment {
-            let title = c.checkOutcome == "found_false"
+            let title =
+                c.checkOutcome == "found_false"
                 ? "commitment \(c.commitmentID) FOUND FALSE: flagged for the unit and the task force office"
                 : "commitment \(c.commitmentID) \(c.checkOutcome)"
             try OversightPrinter.print(title, OversightPrinter.fields(c), replayed: answer.replayed, json: connection.json)

@@ -10,12 +10,14 @@ struct ComplaintCommand: AsyncParsableCommand {
         commandName: "complaint",
         abstract: "Complaints (Art. 18): the task force office registers, routes and closes; the unit answers.",
         discussion: """
-        Channels: complaint_platform, review (好差评), letter, email, hotline_12345. Breach types (Art. 16): \
-        refused_to_verify, demanded_no_proof_item, did_not_use_system, false_proof_content, seal_misuse, \
-        no_legal_basis, missing_or_stale_list, other. States: registered → routed → answered → closed.
-        """,
-        subcommands: [ComplaintFileCommand.self, ComplaintRouteCommand.self, ComplaintAnswerCommand.self, ComplaintCloseCommand.self,
-                      ComplaintListCommand.self, ComplaintShowCommand.self]
+            Channels: complaint_platform, review (好差评), letter, email, hotline_12345. Breach types (Art. 16): \
+            refused_to_verify, demanded_no_proof_item, did_not_use_system, false_proof_content, seal_misuse, \
+            no_legal_basis, missing_or_stale_list, other. States: registered → routed → answered → closed.
+            """,
+        subcommands: [
+            ComplaintFileCommand.self, ComplaintRouteCommand.self, ComplaintAnswerCommand.self, ComplaintCloseCommand.self,
+            ComplaintListCommand.self, ComplaintShowCommand.self,
+        ]
     )
 
     static func show(_ answer: ComplaintResponse, json: Bool) throws {
@@ -27,7 +29,8 @@ struct ComplaintCommand: AsyncParsableCommand {
 struct ComplaintFileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file", abstract: "The task force office registers a complaint.",
-        discussion: "Example:\n  noproof complaint file --channel hotline_12345 --reference 12345-0001 --unit 91370400MA3C7WX81 --breach demanded_no_proof_item --summary '…' --staff agent-0001"
+        discussion:
+            "Example:\n  noproof complaint file --channel hotline_12345 --reference 12345-0001 --unit 91370400MA3C7WX81 --breach demanded_no_proof_item --summary '…' --staff agent-0001"
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
@@ -39,8 +42,9 @@ struct ComplaintFileCommand: AsyncParsableCommand {
     @Option(help: "Who complained and how to reach them.") var complainant: String = ""
     @Option(help: "A related record id (repeatable).") var link: [String] = []
     func run() async throws {
-        let request = FileComplaintRequest(channel: channel, channelReference: reference, unitCode: unit, breachType: breach, summary: summary,
-                                           complainant: complainant, linkedRecords: link)
+        let request = FileComplaintRequest(
+            channel: channel, channelReference: reference, unitCode: unit, breachType: breach, summary: summary,
+            complainant: complainant, linkedRecords: link)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in try await client.fileComplaint(request, staff: staffID) }
         try ComplaintCommand.show(answer, json: connection.json)
@@ -129,20 +133,22 @@ struct OversightCountsCommand: AsyncParsableCommand {
     @Option(help: "Period end, exclusive (default: now).") var to: String?
     @Option(help: "Count overdue checks as of this time (default: now).") var asOf: String?
     func run() async throws {
-        let request = OversightCountsRequest(unitCode: unit, fromMillis: try OversightPrinter.millis(from, option: "--from"),
-                                             toMillis: try OversightPrinter.millis(to, option: "--to"),
-                                             asOfMillis: try OversightPrinter.millis(asOf, option: "--as-of"))
+        let request = OversightCountsRequest(
+            unitCode: unit, fromMillis: try OversightPrinter.millis(from, option: "--from"),
+            toMillis: try OversightPrinter.millis(to, option: "--to"),
+            asOfMillis: try OversightPrinter.millis(asOf, option: "--as-of"))
         let c = try await connection.withClient { client in try await client.oversightCounts(request) }
-        let fields: OversightPrinter.Fields = [
-            ("unit", c.unitCode), ("period", "\(OversightPrinter.t(c.fromMillis)) to \(OversightPrinter.t(c.toMillis))"),
-            ("as of", OversightPrinter.t(c.asOfMillis)),
-            ("commitments recorded", "\(c.commitmentsRecorded)"), ("checks confirmed", "\(c.checksConfirmed)"),
-            ("checks found false", "\(c.checksFoundFalse)"), ("checks overdue", "\(c.checksOverdue)"),
-            ("ledger entries", "\(c.ledgerEntries)"), ("  not to be asked for", "\(c.ledgerEntriesNotToBeAskedFor)"),
-            ("mismatches opened", "\(c.mismatchesOpened)"), ("mismatches resolved", "\(c.mismatchesResolved)"),
-            ("appeals filed", "\(c.appealsFiled)"), ("appeals decided", "\(c.appealsDecided)"),
-            ("complaints", "\(c.complaints.reduce(0) { $0 + $1.count })"),
-        ] + c.complaints.map { ("  \($0.breachType)", "\($0.count)") }
+        let fields: OversightPrinter.Fields =
+            [
+                ("unit", c.unitCode), ("period", "\(OversightPrinter.t(c.fromMillis)) to \(OversightPrinter.t(c.toMillis))"),
+                ("as of", OversightPrinter.t(c.asOfMillis)),
+                ("commitments recorded", "\(c.commitmentsRecorded)"), ("checks confirmed", "\(c.checksConfirmed)"),
+                ("checks found false", "\(c.checksFoundFalse)"), ("checks overdue", "\(c.checksOverdue)"),
+                ("ledger entries", "\(c.ledgerEntries)"), ("  not to be asked for", "\(c.ledgerEntriesNotToBeAskedFor)"),
+                ("mismatches opened", "\(c.mismatchesOpened)"), ("mismatches resolved", "\(c.mismatchesResolved)"),
+                ("appeals filed", "\(c.appealsFiled)"), ("appeals decided", "\(c.appealsDecided)"),
+                ("complaints", "\(c.complaints.reduce(0) { $0 + $1.count })"),
+            ] + c.complaints.map { ("  \($0.breachType)", "\($0.count)") }
         try OversightPrinter.print("oversight figures", fields, replayed: false, json: connection.json)
     }
 }

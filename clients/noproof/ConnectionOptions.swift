@@ -93,8 +93,10 @@ struct ConnectionOptions: ParsableArguments {
     /// is lost (UNAVAILABLE: the server restarting, GOAWAY, the network) it reconnects after a
     /// pause (1 s, doubling to 30 s) and opens the stream again. `open` is given the attempt
     /// number (0 first). Any other failure ends the command with its status.
-    func followStream<Event>(endsOnItsOwn: Bool, _ open: @escaping (NoProofClient, Int) -> AsyncThrowingStream<Event, Error>,
-                             each: (Event) throws -> Void) async throws {
+    func followStream<Event>(
+        endsOnItsOwn: Bool, _ open: @escaping (NoProofClient, Int) -> AsyncThrowingStream<Event, Error>,
+        each: (Event) throws -> Void
+    ) async throws {
         var attempt = 0
         var pause = 1.0
         var connectedOnce = false
@@ -132,13 +134,17 @@ struct ConnectionOptions: ParsableArguments {
         var message = "error: \(error.code.name): \(error.message)"
         let environment = ProcessInfo.processInfo.environment
         if error.code == .unauthenticated, credential == nil, environment["NOPROOF_CREDENTIAL"] == nil,
-           tlsCert == nil, (environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
-            message += "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
+            tlsCert == nil, (environment["NOPROOF_TLS_CERT"] ?? "").isEmpty
+        {
+            message +=
+                "\nhint: no credential given; pass --credential ID:SECRET or set NOPROOF_CREDENTIAL (or connect with a registered client certificate: --tls-cert, --tls-key)"
         } else if error.code == .unavailable, error.message.contains("TLS handshake") {
-            message += "\nhint: check --tls-ca (the CA that signed the server's certificate) and --tls-server-name; "
+            message +=
+                "\nhint: check --tls-ca (the CA that signed the server's certificate) and --tls-server-name; "
                 + "with mutual TLS the server also needs a client certificate from the CA it trusts (--tls-cert, --tls-key)"
         } else if error.code == .unauthenticated, tlsCert != nil || !(environment["NOPROOF_TLS_CERT"] ?? "").isEmpty {
-            message += "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
+            message +=
+                "\nhint: the client certificate must be registered on a valid credential of the unit (noproof credential issue UNIT --cert FILE, by the task force office)"
         } else if !error.code.advice.isEmpty {
             message += "\nhint: \(error.code.advice)"
         }

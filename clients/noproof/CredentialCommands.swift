@@ -31,10 +31,17 @@ struct CredentialIssueCommand: AsyncParsableCommand {
     @Option(help: "A label, e.g. the departmental system's name.")
     var label: String = ""
 
-    @Option(help: "unit (default): the unit's departmental system; staff: one staff member signing in (see --staff-member); citizen-portal: the citizen portal's app, which may only call who-looked.")
+    @Option(
+        help:
+            "unit (default): the unit's departmental system; staff: one staff member signing in (see --staff-member); citizen-portal: the citizen portal's app, which may only call who-looked."
+    )
     var kind: String = ""
 
-    @Option(name: .customLong("staff-member"), help: "A staff credential for this registered staff member of the unit: they sign in as themselves, as approving lists, answering verification and setting staff require.")
+    @Option(
+        name: .customLong("staff-member"),
+        help:
+            "A staff credential for this registered staff member of the unit: they sign in as themselves, as approving lists, answering verification and setting staff require."
+    )
     var staffMember: String?
 
     @Option(help: "Mutual TLS: register this PEM client certificate of the unit; the credential then authenticates by it (no secret).")
@@ -59,8 +66,9 @@ struct CredentialIssueCommand: AsyncParsableCommand {
             fingerprint = certSHA256
         }
         let issued = try await connection.withClient { client in
-            try await client.issueCredential(unitCode: unitCode, label: label, expiresInDays: days, kind: kind,
-                                             certificateSHA256: fingerprint, staffMember: member, staff: staff)
+            try await client.issueCredential(
+                unitCode: unitCode, label: label, expiresInDays: days, kind: kind,
+                certificateSHA256: fingerprint, staffMember: member, staff: staff)
         }
         guard let credential = issued.credential else { throw ExitCode(13) }
         let secret = issued.secret.isEmpty ? nil : issued.secret

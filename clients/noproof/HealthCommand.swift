@@ -26,8 +26,9 @@ struct HealthCommand: AsyncParsableCommand {
         let (answer, address) = try await connection.withClient(authenticate: false) { client in
             (try await client.health(service: service), try connection.clientConfiguration(authenticate: false))
         }
-        let output = Output(status: answer.status.name, server: answer.serverName, version: answer.serverVersion,
-                            uptimeSeconds: answer.uptimeSeconds, address: "\(address.host):\(address.port)")
+        let output = Output(
+            status: answer.status.name, server: answer.serverName, version: answer.serverVersion,
+            uptimeSeconds: answer.uptimeSeconds, address: "\(address.host):\(address.port)")
         if connection.json {
             try printJSON(output)
         } else {

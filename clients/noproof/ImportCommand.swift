@@ -12,15 +12,15 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Issuing unit: bulk-load licences from a CSV or JSON Lines export.",
         discussion: """
-        Rows are checked here (identifiers, check characters, dates, fields of the type) and again by the \
-        server; bad rows are reported with row, field and reason and do not stop the import. Re-running \
-        the same file changes nothing. CSV columns: licence_id (or type_code, issuer_code, serial, \
-        version), holder_id, holder_name, issuer_name, issue_date, valid_from, valid_to, status, and \
-        field.<key> per data field; JSON Lines use the same keys with a "fields" object.
+            Rows are checked here (identifiers, check characters, dates, fields of the type) and again by the \
+            server; bad rows are reported with row, field and reason and do not stop the import. Re-running \
+            the same file changes nothing. CSV columns: licence_id (or type_code, issuer_code, serial, \
+            version), holder_id, holder_name, issuer_name, issue_date, valid_from, valid_to, status, and \
+            field.<key> per data field; JSON Lines use the same keys with a "fields" object.
 
-        To load a data folder directly, without a server (an operator's initial load, fastest, not limited \
-        to one issuing unit), stop noproofd and run `noproofd import --data-dir DIR FILE...`.
-        """
+            To load a data folder directly, without a server (an operator's initial load, fastest, not limited \
+            to one issuing unit), stop noproofd and run `noproofd import --data-dir DIR FILE...`.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -74,21 +74,25 @@ struct ImportCommand: AsyncParsableCommand {
                 var rowsPerSecond: Int
                 var rejections: [String]
             }
-            try printJSON(Output(rowsRead: result.rowsRead, inserted: result.inserted, updated: result.updated,
-                                 unchanged: result.unchanged, rejected: result.rejectedCount,
-                                 rejectionsNotListed: result.rejectionsNotListed, rowsPerSecond: Int(result.rowsPerSecond),
-                                 rejections: result.rejections.prefix(100).map(\.description)))
+            try printJSON(
+                Output(
+                    rowsRead: result.rowsRead, inserted: result.inserted, updated: result.updated,
+                    unchanged: result.unchanged, rejected: result.rejectedCount,
+                    rejectionsNotListed: result.rejectionsNotListed, rowsPerSecond: Int(result.rowsPerSecond),
+                    rejections: result.rejections.prefix(100).map(\.description)))
         } else {
-            print("read \(result.rowsRead) rows in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rowsPerSecond)) rows/s): "
-                  + "\(result.inserted) new, \(result.updated) changed, \(result.unchanged) unchanged, \(result.rejectedCount) rejected")
+            print(
+                "read \(result.rowsRead) rows in \(String(format: "%.1f", result.seconds)) s (\(Int(result.rowsPerSecond)) rows/s): "
+                    + "\(result.inserted) new, \(result.updated) changed, \(result.unchanged) unchanged, \(result.rejectedCount) rejected")
             for rejection in result.rejections.prefix(20) { print("  \(rejection)") }
             let listed = result.rejectedCount - result.rejectionsNotListed
             if listed > 20 {
                 print("  ... \(listed - 20) more\(report == nil ? " (use --report FILE for all)" : " in \(report!)")")
             }
             if result.rejectionsNotListed > 0 {
-                print("  ... and \(result.rejectionsNotListed) more rejected rows the server counted but did not list "
-                      + "(it lists the first \(FieldLimits.listedRejections) of each call; use a smaller --batch to see them)")
+                print(
+                    "  ... and \(result.rejectionsNotListed) more rejected rows the server counted but did not list "
+                        + "(it lists the first \(FieldLimits.listedRejections) of each call; use a smaller --batch to see them)")
             }
         }
         if result.rejectedCount > 0 { throw ExitCode(1) }
@@ -151,8 +155,10 @@ struct RemoteImportTarget: LicenceImportTarget {
     /// message costs its bytes plus at most 4 bytes of tag and length).
     static func encodedSizeBound(_ rows: [LicenceMessage]) -> Int {
         rows.reduce(0) { total, row in
-            let strings = [row.licenceID, row.typeCode, row.holderID, row.holderName, row.issuerCode, row.issuerName,
-                           row.issueDate, row.validFrom, row.validTo, row.status].reduce(0) { $0 + $1.utf8.count + 4 }
+            let strings = [
+                row.licenceID, row.typeCode, row.holderID, row.holderName, row.issuerCode, row.issuerName,
+                row.issueDate, row.validFrom, row.validTo, row.status,
+            ].reduce(0) { $0 + $1.utf8.count + 4 }
             let fields = row.fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 12 }
             return total + strings + fields + 6 + 4
         }

@@ -9,10 +9,10 @@ struct LedgerCommand: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "The voluntary-proof ledger (台账): paper proofs applicants volunteered (Art. 2).",
         discussion: """
-        Each entry records what the unit's published list says of that proof for the item; entries for proofs the \
-        list says NOT to ask for (anything but excluded) are what supervision flags. A unit sees its own ledger; the \
-        task force office every unit's (--unit to pick one).
-        """,
+            Each entry records what the unit's published list says of that proof for the item; entries for proofs the \
+            list says NOT to ask for (anything but excluded) are what supervision flags. A unit sees its own ledger; the \
+            task force office every unit's (--unit to pick one).
+            """,
         subcommands: [LedgerAddCommand.self, LedgerListCommand.self, LedgerExportCommand.self]
     )
 }
@@ -25,8 +25,9 @@ struct LedgerPeriodOptions: ParsableArguments {
     @Option(help: "At most this many (default 1000).") var limit: UInt32 = 0
 
     func request() throws -> ListLedgerRequest {
-        ListLedgerRequest(unitCode: unit, fromMillis: try OversightPrinter.millis(from, option: "--from"),
-                          toMillis: try OversightPrinter.millis(to, option: "--to"), limit: limit)
+        ListLedgerRequest(
+            unitCode: unit, fromMillis: try OversightPrinter.millis(from, option: "--from"),
+            toMillis: try OversightPrinter.millis(to, option: "--to"), limit: limit)
     }
 }
 
@@ -45,8 +46,9 @@ struct LedgerAddCommand: AsyncParsableCommand {
     @Option(help: "What it is (default: the list's name for it).") var proofName: String = ""
     @Option(help: "Note.") var note: String = ""
     func run() async throws {
-        let request = AddLedgerEntryRequest(holderID: holder, holderName: holderName, itemCode: itemCode, caseReference: caseReference,
-                                            proofType: proof, proofName: proofName, note: note)
+        let request = AddLedgerEntryRequest(
+            holderID: holder, holderName: holderName, itemCode: itemCode, caseReference: caseReference,
+            proofType: proof, proofName: proofName, note: note)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in try await client.addLedgerEntry(request, staff: staffID) }
         if let e = answer.entry {

@@ -33,7 +33,9 @@ struct LookupCommand: AsyncParsableCommand {
             try ProoFile.write(proof, to: out)
         }
         let output = ProofPrinter.output(proof, body)
-        if connection.json { try printJSON(output) } else {
+        if connection.json {
+            try printJSON(output)
+        } else {
             ProofPrinter.printProof(output)
             if let out { print("saved       \(out)") }
         }
@@ -85,7 +87,8 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("type"), help: "Licence type code.")
     var typeCode: String
 
-    @Option(name: .customLong("field"), help: "A declared field as KEY=VALUE (repeatable, once per key: holder_name or a field of the type, see 'noproof types').")
+    @Option(
+        name: .customLong("field"), help: "A declared field as KEY=VALUE (repeatable, once per key: holder_name or a field of the type, see 'noproof types').")
     var fields: [String] = []
 
     func validate() throws {
@@ -105,14 +108,17 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let (holderID, typeCode, purpose) = (self.holderID, self.typeCode, self.purpose)
         let answer = try await connection.withClient { client in
-            try await client.check(holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose.purpose,
-                                   metadata: purpose.metadata)
+            try await client.check(
+                holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose.purpose,
+                metadata: purpose.metadata)
         }
         let names: [FieldCheck.Result: String] = [.match: "MATCH", .mismatch: "MISMATCH", .notOnRecord: "NOT_ON_RECORD"]
         if connection.json {
             struct Output: Encodable { var status: String; var fields: [String: String] }
-            try printJSON(Output(status: answer.status,
-                                 fields: Dictionary(answer.fields.map { ($0.key, names[$0.result]!) }, uniquingKeysWith: { a, _ in a })))
+            try printJSON(
+                Output(
+                    status: answer.status,
+                    fields: Dictionary(answer.fields.map { ($0.key, names[$0.result]!) }, uniquingKeysWith: { a, _ in a })))
         } else {
             print("licence status: \(answer.status)")
             for field in answer.fields { print("  \(field.key): \(names[field.result]!)") }
@@ -135,9 +141,13 @@ struct TypesCommand: AsyncParsableCommand {
                 var fields: [String]
                 var connected: Bool
             }
-            try printJSON(types.map { Output(code: $0.code, nameZh: $0.nameZh, nameEn: $0.nameEn, issuerCode: $0.issuerCode,
-                                             issuerName: $0.issuerName, holderKinds: $0.holderKinds, fields: $0.fields.map(\.key),
-                                             connected: $0.connected) })
+            try printJSON(
+                types.map {
+                    Output(
+                        code: $0.code, nameZh: $0.nameZh, nameEn: $0.nameEn, issuerCode: $0.issuerCode,
+                        issuerName: $0.issuerName, holderKinds: $0.holderKinds, fields: $0.fields.map(\.key),
+                        connected: $0.connected)
+                })
             return
         }
         for type in types {
@@ -167,9 +177,11 @@ struct StatusCommand: AsyncParsableCommand {
     var reason: String
 
     func run() async throws {
-        guard let change = [
-            "suspend": NoProofClient.StatusChange.suspend, "reinstate": .reinstate, "revoke": .revoke,
-        ][change] else {
+        guard
+            let change = [
+                "suspend": NoProofClient.StatusChange.suspend, "reinstate": .reinstate, "revoke": .revoke,
+            ][change]
+        else {
             throw ValidationError("the change must be suspend, reinstate or revoke, not '\(change)'")
         }
         let (licenceID, reason) = (self.licenceID, self.reason)
@@ -198,9 +210,13 @@ struct KeysCommand: AsyncParsableCommand {
         }
         if connection.json {
             struct Output: Encodable { var keyID, seal, name, algorithm, publicKeyHex: String; var validFromMillis: Int64 }
-            try printJSON(keys.keys.map { Output(keyID: $0.keyID, seal: $0.sealKind, name: $0.nameZh, algorithm: $0.algorithm,
-                                                 publicKeyHex: $0.publicKey.map { String(format: "%02x", $0) }.joined(),
-                                                 validFromMillis: $0.validFromMillis) })
+            try printJSON(
+                keys.keys.map {
+                    Output(
+                        keyID: $0.keyID, seal: $0.sealKind, name: $0.nameZh, algorithm: $0.algorithm,
+                        publicKeyHex: $0.publicKey.map { String(format: "%02x", $0) }.joined(),
+                        validFromMillis: $0.validFromMillis)
+                })
         } else {
             for key in keys.keys {
                 print("\(key.keyID)  \(key.nameZh)  \(key.algorithm)  \(key.publicKey.map { String(format: "%02x", $0) }.joined())")
@@ -253,8 +269,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let publicKeys = published.keys.compactMap { key in
             SealKind(rawValue: key.sealKind).map {
-                SealPublicKey(id: key.keyID, kind: $0, publicKey: key.publicKey, validFromMillis: key.validFromMillis,
-                              validToMillis: key.validToMillis)
+                SealPublicKey(
+                    id: key.keyID, kind: $0, publicKey: key.publicKey, validFromMillis: key.validFromMillis,
+                    validToMillis: key.validToMillis)
             }
         }
         let verifier = SealVerifier(keys: publicKeys)

@@ -11,11 +11,11 @@ struct ListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "The item lists (清单): show, draft, submit, approve or reject, publish, bulk-load.",
         discussion: """
-        Life cycle: the unit drafts (list draft) and submits; the task force office's supervisor \
-        approves with an effective time or rejects with a reason; the unit or the task force office \
-        publishes. A rejected version is reopened by the unit (list reopen), edited and submitted again. \
-        List actions name the acting staff member with --staff (or NOPROOF_STAFF).
-        """,
+            Life cycle: the unit drafts (list draft) and submits; the task force office's supervisor \
+            approves with an effective time or rejects with a reason; the unit or the task force office \
+            publishes. A rejected version is reopened by the unit (list reopen), edited and submitted again. \
+            List actions name the acting staff member with --staff (or NOPROOF_STAFF).
+            """,
         subcommands: [
             ListShowCommand.self, ListDraftCommand.self, ListSubmitCommand.self, ListApproveCommand.self, ListRejectCommand.self,
             ListReopenCommand.self, ListPublishCommand.self, ListLoadCommand.self,
@@ -47,8 +47,10 @@ struct ListShowCommand: AsyncParsableCommand {
         let unitCode = self.unitCode
         let answer = try await connection.withClient { client in try await client.itemList(of: unitCode) }
         if connection.json {
-            try printJSON(ListPrinter.ListOutput(unit: answer.unit.map(ListPrinter.Unit.init), inForce: answer.inForce.map(ListPrinter.Version.init),
-                                                 versions: history ? answer.versions.map(ListPrinter.Version.init) : []))
+            try printJSON(
+                ListPrinter.ListOutput(
+                    unit: answer.unit.map(ListPrinter.Unit.init), inForce: answer.inForce.map(ListPrinter.Version.init),
+                    versions: history ? answer.versions.map(ListPrinter.Version.init) : []))
             return
         }
         if let unit = answer.unit { print(ListPrinter.unitLine(unit)) }
@@ -74,14 +76,14 @@ struct ListDraftCommand: AsyncParsableCommand {
         commandName: "draft",
         abstract: "Start the next version of your unit's list (or edit an open draft) from a JSON file.",
         discussion: """
-        The file is one list: {"unit": "<credit code>", "items": [...], "changes": [...]} — items as in \
-        the bulk file ({"code", "name", "kind": "immediate"|"commitment", "promised_days"|"promised_hours", \
-        "proofs": [{"proof", "name", "method", "issuing_unit", "exclusion", "exclusion_category", \
-        "exclusion_note"}]}), changes as {"kind": "add"|"reduce"|"change", "item", "proof", "cause", \
-        "cause_date": "YYYY-MM-DD"}. A revision holds the whole new list, and every difference from the \
-        published version must be declared as a change. 'noproof list show UNIT --json' prints the list in \
-        force in this shape (take .inForce.items). Without --version a new draft is created.
-        """
+            The file is one list: {"unit": "<credit code>", "items": [...], "changes": [...]} — items as in \
+            the bulk file ({"code", "name", "kind": "immediate"|"commitment", "promised_days"|"promised_hours", \
+            "proofs": [{"proof", "name", "method", "issuing_unit", "exclusion", "exclusion_category", \
+            "exclusion_note"}]}), changes as {"kind": "add"|"reduce"|"change", "item", "proof", "cause", \
+            "cause_date": "YYYY-MM-DD"}. A revision holds the whole new list, and every difference from the \
+            published version must be declared as a change. 'noproof list show UNIT --json' prints the list in \
+            force in this shape (take .inForce.items). Without --version a new draft is created.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -104,13 +106,15 @@ struct ListDraftCommand: AsyncParsableCommand {
     }
 
     static func item(_ record: ServiceItemRecord) -> ListItem {
-        ListItem(code: record.code ?? "", name: record.name ?? "", kind: record.kind ?? "",
-                 promisedDays: UInt32(clamping: record.promisedDays ?? 0), promisedHours: UInt32(clamping: record.promisedHours ?? 0),
-                 proofs: (record.proofs ?? []).map {
-                     ItemProof(proof: $0.proof ?? "", name: $0.name ?? "", method: $0.method ?? "", issuingUnit: $0.issuingUnit ?? "",
-                               exclusion: $0.exclusion ?? "", exclusionCategory: $0.exclusionCategory ?? "", exclusionNote: $0.exclusionNote ?? "",
-                               fields: $0.fields ?? [])
-                 })
+        ListItem(
+            code: record.code ?? "", name: record.name ?? "", kind: record.kind ?? "",
+            promisedDays: UInt32(clamping: record.promisedDays ?? 0), promisedHours: UInt32(clamping: record.promisedHours ?? 0),
+            proofs: (record.proofs ?? []).map {
+                ItemProof(
+                    proof: $0.proof ?? "", name: $0.name ?? "", method: $0.method ?? "", issuingUnit: $0.issuingUnit ?? "",
+                    exclusion: $0.exclusion ?? "", exclusionCategory: $0.exclusionCategory ?? "", exclusionNote: $0.exclusionNote ?? "",
+                    fields: $0.fields ?? [])
+            })
     }
 
     func run() async throws {
@@ -253,11 +257,11 @@ struct ListLoadCommand: AsyncParsableCommand {
         commandName: "load",
         abstract: "Bulk-load lists from a JSON or CSV file as drafts, with a validation report.",
         discussion: """
-        JSON: {"lists": [{"unit", "items", "changes"}, ...]} (items and changes as in 'list draft'). CSV: a \
-        header naming unit, item, item_name, item_kind (required) and promised_days, promised_hours, proof, \
-        proof_name, method, issuing_unit, exclusion, exclusion_category, exclusion_note; one row per proof. \
-        A unit with any problem is left untouched. Exit status 1 when there were problems.
-        """
+            JSON: {"lists": [{"unit", "items", "changes"}, ...]} (items and changes as in 'list draft'). CSV: a \
+            header naming unit, item, item_name, item_kind (required) and promised_days, promised_hours, proof, \
+            proof_name, method, issuing_unit, exclusion, exclusion_category, exclusion_note; one row per proof. \
+            A unit with any problem is left untouched. Exit status 1 when there were problems.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -271,7 +275,9 @@ struct ListLoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw ValidationError("cannot read \(file) as UTF-8: \(error.localizedDescription)") }
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw ValidationError("cannot read \(file) as UTF-8: \(error.localizedDescription)")
+        }
         let format = self.format ?? (file.lowercased().hasSuffix(".csv") ? "csv" : file.lowercased().hasSuffix(".json") ? "json" : "")
         let staff = self.staff.resolved
         let answer = try await connection.withClient { client in try await client.loadItemLists(text: text, format: format, staff: staff) }
@@ -279,8 +285,10 @@ struct ListLoadCommand: AsyncParsableCommand {
             struct Loaded: Encodable { var unit: String; var version: UInt32; var items: UInt32 }
             struct Problem: Encodable { var location, unit, field, message: String }
             struct Output: Encodable { var loaded: [Loaded]; var problems: [Problem] }
-            try printJSON(Output(loaded: answer.loaded.map { Loaded(unit: $0.unitCode, version: $0.version, items: $0.itemCount) },
-                                 problems: answer.problems.map { Problem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }))
+            try printJSON(
+                Output(
+                    loaded: answer.loaded.map { Loaded(unit: $0.unitCode, version: $0.version, items: $0.itemCount) },
+                    problems: answer.problems.map { Problem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }))
         } else {
             for loaded in answer.loaded { print("loaded   \(loaded.unitCode)  version \(loaded.version) (draft), \(loaded.itemCount) items") }
             for problem in answer.problems {

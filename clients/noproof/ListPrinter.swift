@@ -161,7 +161,9 @@ enum ListPrinter {
         var how = proof.method
         switch proof.method {
         case "data_sharing":
-            how += proof.fields.isEmpty ? " (identity and validity only)"
+            how +=
+                proof.fields.isEmpty
+                ? " (identity and validity only)"
                 : proof.fields == ["*"] ? " (the full record)" : " (fields: \(proof.fields.joined(separator: ", ")))"
         case "department_verification": how += " by \(proof.issuingUnit)"
         case "excluded":
@@ -199,7 +201,9 @@ enum ListPrinter {
         if history {
             print("  history:")
             for step in list.history {
-                print("    \(time(step.atMillis) ?? "-")  \(step.action.padding(toLength: 9, withPad: " ", startingAt: 0)) \(step.actor)\(step.note.isEmpty ? "" : "  — \(step.note)")")
+                print(
+                    "    \(time(step.atMillis) ?? "-")  \(step.action.padding(toLength: 9, withPad: " ", startingAt: 0)) \(step.actor)\(step.note.isEmpty ? "" : "  — \(step.note)")"
+                )
             }
         }
     }

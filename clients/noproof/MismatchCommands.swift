@@ -10,17 +10,19 @@ struct MismatchCommand: AsyncParsableCommand {
         commandName: "mismatch",
         abstract: "Mismatch cases (Art. 11): declared vs fetched facts, supplementary material, re-verification, appeals.",
         discussion: """
-        The unit that fetched the facts opens the case (linking the proof serial or audit sequence of its lookup, \
-        or its verification request), asks for and records supplementary material, and records the applicant's \
-        administrative review (行政复议) and its outcome. Only the issuing unit re-verifies; its finding prevails.
-        States: open → awaiting_supplement → supplement_received → resolved → appealed → appeal_decided \
-        (re-verification may also follow 'open' directly).
-        record_corrected (by the issuing unit's staff signed in with their own credential) amends the licence to the \
-        --corrected values, issues the opening unit a corrected proof (verification seal, serial C-<case>-V<version>) \
-        and tells every unit that fetched the old version: 'noproof mismatch notices'.
-        """,
-        subcommands: [MismatchOpenCommand.self, MismatchSupplementCommand.self, MismatchReverifyCommand.self, MismatchAppealCommand.self,
-                      MismatchShowCommand.self, MismatchListCommand.self, MismatchNoticesCommand.self]
+            The unit that fetched the facts opens the case (linking the proof serial or audit sequence of its lookup, \
+            or its verification request), asks for and records supplementary material, and records the applicant's \
+            administrative review (行政复议) and its outcome. Only the issuing unit re-verifies; its finding prevails.
+            States: open → awaiting_supplement → supplement_received → resolved → appealed → appeal_decided \
+            (re-verification may also follow 'open' directly).
+            record_corrected (by the issuing unit's staff signed in with their own credential) amends the licence to the \
+            --corrected values, issues the opening unit a corrected proof (verification seal, serial C-<case>-V<version>) \
+            and tells every unit that fetched the old version: 'noproof mismatch notices'.
+            """,
+        subcommands: [
+            MismatchOpenCommand.self, MismatchSupplementCommand.self, MismatchReverifyCommand.self, MismatchAppealCommand.self,
+            MismatchShowCommand.self, MismatchListCommand.self, MismatchNoticesCommand.self,
+        ]
     )
 
     static func show(_ answer: MismatchResponse, json: Bool) throws {
@@ -32,7 +34,8 @@ struct MismatchCommand: AsyncParsableCommand {
 struct MismatchOpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open", abstract: "Open a case: fetched facts differ from what the applicant declared.",
-        discussion: "Example:\n  noproof mismatch open --issuing-unit 12370000495570452X --holder 370404199306107807 --item MZ-HY-001 --case HY-7 --proof XWZS --proof-serial P...-1 --declared degree=硕士 --fetched degree=学士 --staff agent-0001"
+        discussion:
+            "Example:\n  noproof mismatch open --issuing-unit 12370000495570452X --holder 370404199306107807 --item MZ-HY-001 --case HY-7 --proof XWZS --proof-serial P...-1 --declared degree=硕士 --fetched degree=学士 --staff agent-0001"
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
@@ -53,9 +56,10 @@ struct MismatchOpenCommand: AsyncParsableCommand {
             guard let got = fetchedValues[key] else { throw ValidationError("--fetched: give the fetched value of \(key) (--fetched \(key)=...)") }
             return MismatchFact(key: key, declared: value, fetched: got)
         }
-        let request = OpenMismatchRequest(issuingUnitCode: issuingUnit, holderID: holder, itemCode: itemCode, caseReference: caseReference,
-                                          proofType: proof, proofSerial: proofSerial, auditSequence: auditSequence,
-                                          verificationRequestID: verificationRequest, facts: facts)
+        let request = OpenMismatchRequest(
+            issuingUnitCode: issuingUnit, holderID: holder, itemCode: itemCode, caseReference: caseReference,
+            proofType: proof, proofSerial: proofSerial, auditSequence: auditSequence,
+            verificationRequestID: verificationRequest, facts: facts)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in try await client.openMismatch(request, staff: staffID) }
         try MismatchCommand.show(answer, json: connection.json)
@@ -154,10 +158,10 @@ struct MismatchNoticesCommand: AsyncParsableCommand {
         commandName: "notices",
         abstract: "Correction notices: records corrected after a mismatch case that this unit fetched (or whose case it raised), newest first.",
         discussion: """
-        With --watch: the stored notices (oldest first), then each new one as it is written, until interrupted (Ctrl-C); \
-        --json prints one JSON object per line. No --timeout applies to the watch; when the connection is lost (server \
-        restart, GOAWAY) it reconnects and prints the stored notices again (the notice id tells a repeat).
-        """)
+            With --watch: the stored notices (oldest first), then each new one as it is written, until interrupted (Ctrl-C); \
+            --json prints one JSON object per line. No --timeout applies to the watch; when the connection is lost (server \
+            restart, GOAWAY) it reconnects and prints the stored notices again (the notice id tells a repeat).
+            """)
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The task force office: one unit's notices (default: every unit's).") var unit: String = ""
     @Option(help: "At most this many (default 100).") var limit: UInt32 = 0
@@ -165,21 +169,25 @@ struct MismatchNoticesCommand: AsyncParsableCommand {
     func run() async throws {
         let (unit, limit, json) = (unit, limit, connection.json)
         if watch {
-            try await connection.followStream(endsOnItsOwn: false, { client, _ in
-                client.watchCorrectionNotices(unitCode: unit, includeExisting: true, limit: limit)
-            }, each: { notice in
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(OversightPrinter.jsonObject(OversightPrinter.fields(notice))), as: UTF8.self))
-                } else {
-                    print(OversightPrinter.line(notice))
-                }
-            })
+            try await connection.followStream(
+                endsOnItsOwn: false,
+                { client, _ in
+                    client.watchCorrectionNotices(unitCode: unit, includeExisting: true, limit: limit)
+                },
+                each: { notice in
+                    if json {
+                        let encoder = JSONEncoder()
+                        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                        print(String(decoding: try encoder.encode(OversightPrinter.jsonObject(OversightPrinter.fields(notice))), as: UTF8.self))
+                    } else {
+                        print(OversightPrinter.line(notice))
+                    }
+                })
             return
         }
         let found = try await connection.withClient { client in try await client.correctionNotices(unitCode: unit, limit: limit) }
-        try OversightPrinter.printList(found, empty: "no correction notices", json: connection.json, fields: OversightPrinter.fields,
-                                       line: OversightPrinter.line)
+        try OversightPrinter.printList(
+            found, empty: "no correction notices", json: connection.json, fields: OversightPrinter.fields,
+            line: OversightPrinter.line)
     }
 }

@@ -25,8 +25,9 @@ enum OversightPrinter {
 
     /// The non-empty fields with snake_case keys ("check due" → "check_due").
     static func jsonObject(_ fields: Fields) -> [String: String] {
-        Dictionary(fields.filter { !$0.1.isEmpty }.map { ($0.0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_"), $0.1) },
-                   uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            fields.filter { !$0.1.isEmpty }.map { ($0.0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_"), $0.1) },
+            uniquingKeysWith: { a, _ in a })
     }
 
     static func printList<T>(_ items: [T], empty: String, json: Bool, fields: (T) -> Fields, line: (T) -> String) throws {
@@ -41,17 +42,24 @@ enum OversightPrinter {
     // MARK: Commitments
 
     static func fields(_ c: CommitmentRecord) -> Fields {
-        [("commitment", c.commitmentID), ("unit", "\(c.unitName) (\(c.unitCode))"),
-         ("applicant", c.holderID + (c.holderName.isEmpty ? "" : " (\(c.holderName))")),
-         ("item", c.itemCode + (c.itemName.isEmpty ? "" : " \(c.itemName)")), ("case", c.caseReference),
-         ("replaces", c.proofType + (c.proofName.isEmpty ? "" : " \(c.proofName)")), ("text", c.text), ("channel", c.channel),
-         ("recorded", "\(t(c.recordedAtMillis)) by \(c.recordedBy)"), ("risk", c.riskLevel),
-         ("check due", t(c.checkDueAtMillis) + (c.overdue ? "  [CHECK OVERDUE]" : "")),
-         ("check", c.checkOutcome.isEmpty ? "not yet" : "\(c.checkOutcome == "found_false" ? "FOUND FALSE" : c.checkOutcome) at \(t(c.checkedAtMillis)) by \(c.checkedBy)\(c.checkedLate ? " (late)" : "")"),
-         ("evidence", c.evidence),
-         ("earlier false", c.earlierFalseCommitments.joined(separator: ", ")),
-         ("rule risk", c.ruleRiskLevel.isEmpty ? "" : "\(c.ruleRiskLevel) (raised to \(c.riskLevel): earlier commitment found false)"),
-         ("warning", c.warning)]
+        [
+            ("commitment", c.commitmentID), ("unit", "\(c.unitName) (\(c.unitCode))"),
+            ("applicant", c.holderID + (c.holderName.isEmpty ? "" : " (\(c.holderName))")),
+            ("item", c.itemCode + (c.itemName.isEmpty ? "" : " \(c.itemName)")), ("case", c.caseReference),
+            ("replaces", c.proofType + (c.proofName.isEmpty ? "" : " \(c.proofName)")), ("text", c.text), ("channel", c.channel),
+            ("recorded", "\(t(c.recordedAtMillis)) by \(c.recordedBy)"), ("risk", c.riskLevel),
+            ("check due", t(c.checkDueAtMillis) + (c.overdue ? "  [CHECK OVERDUE]" : "")),
+            (
+                "check",
+                c.checkOutcome.isEmpty
+                    ? "not yet"
+                    : "\(c.checkOutcome == "found_false" ? "FOUND FALSE" : c.checkOutcome) at \(t(c.checkedAtMillis)) by \(c.checkedBy)\(c.checkedLate ? " (late)" : "")"
+            ),
+            ("evidence", c.evidence),
+            ("earlier false", c.earlierFalseCommitments.joined(separator: ", ")),
+            ("rule risk", c.ruleRiskLevel.isEmpty ? "" : "\(c.ruleRiskLevel) (raised to \(c.riskLevel): earlier commitment found false)"),
+            ("warning", c.warning),
+        ]
     }
 
     static func line(_ c: CommitmentRecord) -> String {
@@ -61,22 +69,31 @@ enum OversightPrinter {
         if c.checkedLate { flags.append("checked late") }
         if !c.earlierFalseCommitments.isEmpty { flags.append("FLAGGED: earlier false") }
         let check = c.checkOutcome.isEmpty ? "unchecked" : c.checkOutcome
-        return "\(c.commitmentID)  \(c.unitCode)  \(c.itemCode)/\(c.proofType)  holder=\(c.holderID)  case=\(c.caseReference)  \(c.channel)  recorded \(t(c.recordedAtMillis))  risk=\(c.riskLevel)  due \(t(c.checkDueAtMillis))  \(check)\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")"
+        return
+            "\(c.commitmentID)  \(c.unitCode)  \(c.itemCode)/\(c.proofType)  holder=\(c.holderID)  case=\(c.caseReference)  \(c.channel)  recorded \(t(c.recordedAtMillis))  risk=\(c.riskLevel)  due \(t(c.checkDueAtMillis))  \(check)\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")"
     }
 
     // MARK: Correction notices
 
     static func fields(_ n: CorrectionNoticeRecord) -> Fields {
-        [("notice", n.noticeID), ("unit", n.unitCode), ("mismatch", n.mismatchID),
-         ("corrected by", "\(n.issuingUnitName) (\(n.issuingUnitCode)) at \(t(n.noticedAtMillis))"),
-         ("licence", "\(n.licenceID) (\(n.typeCode)) of holder \(n.holderID): now version \(n.newVersion); earlier versions superseded"),
-         ("fields corrected", n.correctedFields.joined(separator: ", ")),
-         ("your fetches", n.fetchCaseReferences.isEmpty ? "" : "cases \(n.fetchCaseReferences.joined(separator: ", ")) (latest audit #\(n.lastFetchSequence))"),
-         ("raised the case", n.raisedTheCase ? "yes" : "no"),
-         ("corrected proof", n.correctedProof.map { proof in
-             let serial = (try? ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial) ?? "?"
-             return "\(serial), verification seal, key \(proof.keyID)"
-         } ?? "")]
+        [
+            ("notice", n.noticeID), ("unit", n.unitCode), ("mismatch", n.mismatchID),
+            ("corrected by", "\(n.issuingUnitName) (\(n.issuingUnitCode)) at \(t(n.noticedAtMillis))"),
+            ("licence", "\(n.licenceID) (\(n.typeCode)) of holder \(n.holderID): now version \(n.newVersion); earlier versions superseded"),
+            ("fields corrected", n.correctedFields.joined(separator: ", ")),
+            (
+                "your fetches",
+                n.fetchCaseReferences.isEmpty ? "" : "cases \(n.fetchCaseReferences.joined(separator: ", ")) (latest audit #\(n.lastFetchSequence))"
+            ),
+            ("raised the case", n.raisedTheCase ? "yes" : "no"),
+            (
+                "corrected proof",
+                n.correctedProof.map { proof in
+                    let serial = (try? ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial) ?? "?"
+                    return "\(serial), verification seal, key \(proof.keyID)"
+                } ?? ""
+            ),
+        ]
     }
 
     static func line(_ n: CorrectionNoticeRecord) -> String {
@@ -88,23 +105,28 @@ enum OversightPrinter {
     // MARK: Ledger
 
     static func fields(_ e: LedgerEntryRecord) -> Fields {
-        [("entry", e.entryID), ("unit", "\(e.unitName) (\(e.unitCode))"),
-         ("applicant", e.holderID + (e.holderName.isEmpty ? "" : " (\(e.holderName))")), ("item", e.itemCode), ("case", e.caseReference),
-         ("proof", e.proofType + (e.proofName.isEmpty ? "" : " \(e.proofName)")), ("volunteered", e.volunteered ? "yes" : "no"),
-         ("list says", e.listedMethod + (e.notToBeAskedFor ? " — NOT to be asked for" : " — may be supplied")),
-         ("recorded", "\(t(e.recordedAtMillis)) by \(e.recordedBy)"), ("note", e.note)]
+        [
+            ("entry", e.entryID), ("unit", "\(e.unitName) (\(e.unitCode))"),
+            ("applicant", e.holderID + (e.holderName.isEmpty ? "" : " (\(e.holderName))")), ("item", e.itemCode), ("case", e.caseReference),
+            ("proof", e.proofType + (e.proofName.isEmpty ? "" : " \(e.proofName)")), ("volunteered", e.volunteered ? "yes" : "no"),
+            ("list says", e.listedMethod + (e.notToBeAskedFor ? " — NOT to be asked for" : " — may be supplied")),
+            ("recorded", "\(t(e.recordedAtMillis)) by \(e.recordedBy)"), ("note", e.note),
+        ]
     }
 
     static func line(_ e: LedgerEntryRecord) -> String {
         "\(e.entryID)  \(t(e.recordedAtMillis))  \(e.unitCode)  \(e.itemCode)/\(e.proofType)\(e.proofName.isEmpty ? "" : " \(e.proofName)")  holder=\(e.holderID)  case=\(e.caseReference)  list: \(e.listedMethod)\(e.notToBeAskedFor ? "  [NOT TO BE ASKED FOR]" : "")"
     }
 
-    static let csvHeader = "entry_id,unit_code,unit_name,recorded_at,recorded_by,holder_id,holder_name,item_code,case_reference,proof_type,proof_name,volunteered,listed_method,not_to_be_asked_for,note"
+    static let csvHeader =
+        "entry_id,unit_code,unit_name,recorded_at,recorded_by,holder_id,holder_name,item_code,case_reference,proof_type,proof_name,volunteered,listed_method,not_to_be_asked_for,note"
 
     static func csv(_ e: LedgerEntryRecord) -> String {
-        [e.entryID, e.unitCode, e.unitName, t(e.recordedAtMillis), e.recordedBy, e.holderID, e.holderName, e.itemCode, e.caseReference,
-         e.proofType, e.proofName, e.volunteered ? "true" : "false", e.listedMethod, e.notToBeAskedFor ? "true" : "false", e.note]
-            .map(csvField).joined(separator: ",")
+        [
+            e.entryID, e.unitCode, e.unitName, t(e.recordedAtMillis), e.recordedBy, e.holderID, e.holderName, e.itemCode, e.caseReference,
+            e.proofType, e.proofName, e.volunteered ? "true" : "false", e.listedMethod, e.notToBeAskedFor ? "true" : "false", e.note,
+        ]
+        .map(csvField).joined(separator: ",")
     }
 
     static func csvField(_ value: String) -> String {
@@ -126,15 +148,24 @@ enum OversightPrinter {
             ("opened", "\(t(m.openedAtMillis)) by \(m.openedBy)"),
         ]
         for fact in m.facts {
-            fields.append(("fact \(fact.key)", "declared \(fact.declared) / fetched \(fact.fetched)\(fact.corrected.isEmpty ? "" : " / corrected \(fact.corrected)")"))
+            fields.append(
+                ("fact \(fact.key)", "declared \(fact.declared) / fetched \(fact.fetched)\(fact.corrected.isEmpty ? "" : " / corrected \(fact.corrected)")"))
         }
         if !m.supplementRequest.isEmpty { fields.append(("asked for", "\(m.supplementRequest) (\(t(m.supplementRequestedAtMillis)))")) }
         if !m.supplement.isEmpty { fields.append(("supplement", "\(m.supplement) (\(t(m.supplementReceivedAtMillis)))")) }
         if !m.finding.isEmpty {
-            fields.append(("finding", "\(m.finding) — \(m.findingNote) (issuing unit, \(t(m.reverifiedAtMillis)) by \(m.reverifiedBy), credential \(m.reverifiedCredential))"))
+            fields.append(
+                (
+                    "finding",
+                    "\(m.finding) — \(m.findingNote) (issuing unit, \(t(m.reverifiedAtMillis)) by \(m.reverifiedBy), credential \(m.reverifiedCredential))"
+                ))
         }
         if !m.correctedLicenceID.isEmpty {
-            fields.append(("corrected", "licence \(m.correctedLicenceID) amended to v\(m.correctedLicenceVersion); corrected proof \(m.correctedProofSerial) to \(m.unitCode)"))
+            fields.append(
+                (
+                    "corrected",
+                    "licence \(m.correctedLicenceID) amended to v\(m.correctedLicenceVersion); corrected proof \(m.correctedProofSerial) to \(m.unitCode)"
+                ))
             fields.append(("units told", m.noticedUnits.joined(separator: ", ")))
         }
         if !m.appealReference.isEmpty { fields.append(("appeal", "\(m.appealReference) filed \(t(m.appealFiledAtMillis))")) }
@@ -151,12 +182,19 @@ enum OversightPrinter {
     // MARK: Complaints
 
     static func fields(_ c: ComplaintRecord) -> Fields {
-        [("complaint", c.complaintID), ("status", c.status), ("channel", "\(c.channel) \(c.channelReference)"),
-         ("about", "\(c.unitName) (\(c.unitCode))"), ("breach", c.breachType), ("summary", c.summary), ("complainant", c.complainant),
-         ("linked", c.linkedRecords.joined(separator: ", ")), ("registered", "\(t(c.registeredAtMillis)) by \(c.registeredBy)"),
-         ("routed to", c.routedToCode.isEmpty ? "" : "\(c.routedToName) (\(c.routedToCode)) at \(t(c.routedAtMillis))"),
-         ("answer", c.answer.isEmpty ? "" : "\(c.answer) (\(t(c.answeredAtMillis)) by \(c.answeredBy))"),
-         ("closed", c.closedAtMillis == 0 ? "" : "\(t(c.closedAtMillis)), \(c.substantiated ? "substantiated" : "not substantiated")\(c.closingNote.isEmpty ? "" : " — \(c.closingNote)")")]
+        [
+            ("complaint", c.complaintID), ("status", c.status), ("channel", "\(c.channel) \(c.channelReference)"),
+            ("about", "\(c.unitName) (\(c.unitCode))"), ("breach", c.breachType), ("summary", c.summary), ("complainant", c.complainant),
+            ("linked", c.linkedRecords.joined(separator: ", ")), ("registered", "\(t(c.registeredAtMillis)) by \(c.registeredBy)"),
+            ("routed to", c.routedToCode.isEmpty ? "" : "\(c.routedToName) (\(c.routedToCode)) at \(t(c.routedAtMillis))"),
+            ("answer", c.answer.isEmpty ? "" : "\(c.answer) (\(t(c.answeredAtMillis)) by \(c.answeredBy))"),
+            (
+                "closed",
+                c.closedAtMillis == 0
+                    ? ""
+                    : "\(t(c.closedAtMillis)), \(c.substantiated ? "substantiated" : "not substantiated")\(c.closingNote.isEmpty ? "" : " — \(c.closingNote)")"
+            ),
+        ]
     }
 
     static func line(_ c: ComplaintRecord) -> String {

@@ -36,7 +36,9 @@ struct StaffListCommand: AsyncParsableCommand {
         }
         print("staff of \(answer.unitCode)")
         for member in answer.staff {
-            print("  \(member.staffID.padding(toLength: 18, withPad: " ", startingAt: 0)) \(member.role.padding(toLength: 11, withPad: " ", startingAt: 0)) \(member.name)\(member.active ? "" : "  (inactive)")")
+            print(
+                "  \(member.staffID.padding(toLength: 18, withPad: " ", startingAt: 0)) \(member.role.padding(toLength: 11, withPad: " ", startingAt: 0)) \(member.name)\(member.active ? "" : "  (inactive)")"
+            )
         }
     }
 }
@@ -46,10 +48,10 @@ struct StaffSetCommand: AsyncParsableCommand {
         commandName: "set",
         abstract: "Replace a unit's whole staff set; members left out are deactivated.",
         discussion: """
-        The unit itself or the task force office. The new set must have exactly one supervisor and at \
-        least one agent, or the server refuses and says why. Hand over the supervisor role in one step:
-          noproof staff set 91370400MA3C7WX81E --supervisor supervisor-0002:赵敏 --agent agent-0001:李娜 --agent agent-0002:张伟
-        """
+            The unit itself or the task force office. The new set must have exactly one supervisor and at \
+            least one agent, or the server refuses and says why. Hand over the supervisor role in one step:
+              noproof staff set 91370400MA3C7WX81E --supervisor supervisor-0002:赵敏 --agent agent-0001:李娜 --agent agent-0002:张伟
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions

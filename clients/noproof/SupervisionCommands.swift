@@ -9,12 +9,12 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Supervision report per unit and period (task force: every unit; a unit: its own).",
         discussion: """
-        Figures per unit for the civil days FROM through TO (China Standard Time): data-sharing calls by result, \
-        verification requests sent and received, answered in time or late, returned, overdue (escalated), second \
-        breaches, denied and rate-limited calls, late list changes, and the oversight figures (commitments, ledger, \
-        mismatches, complaints) when the server records them — with the flags the figures raise and each flag's rule. \
-        Printed as a table (figures down, units across, at most 8 units per block); --csv writes one row per unit.
-        """
+            Figures per unit for the civil days FROM through TO (China Standard Time): data-sharing calls by result, \
+            verification requests sent and received, answered in time or late, returned, overdue (escalated), second \
+            breaches, denied and rate-limited calls, late list changes, and the oversight figures (commitments, ledger, \
+            mismatches, complaints) when the server records them — with the flags the figures raise and each flag's rule. \
+            Printed as a table (figures down, units across, at most 8 units per block); --csv writes one row per unit.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -47,11 +47,15 @@ struct ReportCommand: AsyncParsableCommand {
             struct Flag: Encodable { var code, rule, detail: String; var exempted: Bool; var exemption: String }
             struct Row: Encodable { var unitCode, unitName: String; var figures: [Figure]; var flags: [Flag] }
             struct Output: Encodable { var from, to: String; var units: [Row]; var rules: [String] }
-            try printJSON(Output(from: report.fromDate, to: report.toDate, units: report.units.map { row in
-                Row(unitCode: row.unitCode, unitName: row.unitName,
-                    figures: row.figures.map { Figure(key: $0.key, label: $0.label, value: $0.recorded ? $0.value : nil, recorded: $0.recorded) },
-                    flags: row.flags.map { Flag(code: $0.code, rule: $0.rule, detail: $0.detail, exempted: $0.exempted, exemption: $0.exemption) })
-            }, rules: report.rules))
+            try printJSON(
+                Output(
+                    from: report.fromDate, to: report.toDate,
+                    units: report.units.map { row in
+                        Row(
+                            unitCode: row.unitCode, unitName: row.unitName,
+                            figures: row.figures.map { Figure(key: $0.key, label: $0.label, value: $0.recorded ? $0.value : nil, recorded: $0.recorded) },
+                            flags: row.flags.map { Flag(code: $0.code, rule: $0.rule, detail: $0.detail, exempted: $0.exempted, exemption: $0.exemption) })
+                    }, rules: report.rules))
             return
         }
         print(Self.table(report), terminator: "")
@@ -204,14 +208,20 @@ struct WhoLookedCommand: AsyncParsableCommand {
                 var auditSequence: UInt64
             }
             struct Output: Encodable { var holderID: String; var entries: [Entry]; var nextPageToken: String }
-            try printJSON(Output(holderID: pages.first?.holderID ?? holder, entries: entries.map {
-                Entry(at: ListPrinter.time($0.atMillis) ?? "", unitCode: $0.unitCode, unitName: $0.unitName, action: $0.action,
-                      itemCode: $0.itemCode, itemName: $0.itemName, typeCode: $0.typeCode, typeName: $0.typeName, result: $0.result,
-                      auditSequence: $0.auditSequence)
-            }, nextPageToken: next))
+            try printJSON(
+                Output(
+                    holderID: pages.first?.holderID ?? holder,
+                    entries: entries.map {
+                        Entry(
+                            at: ListPrinter.time($0.atMillis) ?? "", unitCode: $0.unitCode, unitName: $0.unitName, action: $0.action,
+                            itemCode: $0.itemCode, itemName: $0.itemName, typeCode: $0.typeCode, typeName: $0.typeName, result: $0.result,
+                            auditSequence: $0.auditSequence)
+                    }, nextPageToken: next))
             return
         }
-        print("who obtained the data of \(pages.first?.holderID ?? holder): \(entries.count) entr\(entries.count == 1 ? "y" : "ies")\(next.isEmpty ? "" : " (more)")")
+        print(
+            "who obtained the data of \(pages.first?.holderID ?? holder): \(entries.count) entr\(entries.count == 1 ? "y" : "ies")\(next.isEmpty ? "" : " (more)")"
+        )
         for entry in entries {
             print("\(ListPrinter.time(entry.atMillis) ?? "-")  \(entry.unitName.isEmpty ? entry.unitCode : entry.unitName) (\(entry.unitCode))")
             let item = entry.itemName.isEmpty ? entry.itemCode : "\(entry.itemCode) \(entry.itemName)"
@@ -228,10 +238,10 @@ struct ExemptionCommand: AsyncParsableCommand {
         commandName: "exemption",
         abstract: "Art. 17 exemptions (免于追责) against a supervision flag of one unit for one period.",
         discussion: """
-        The report still raises an exempted flag and shows it as EXEMPTED with the record. Only the task force \
-        office's staff, signed in with their own staff credential (demo: demo-taskforce/supervisor-0001:demo-secret), \
-        record one; every exemption is audited (Supervision.Exempt) before it is stored.
-        """,
+            The report still raises an exempted flag and shows it as EXEMPTED with the record. Only the task force \
+            office's staff, signed in with their own staff credential (demo: demo-taskforce/supervisor-0001:demo-secret), \
+            record one; every exemption is audited (Supervision.Exempt) before it is stored.
+            """,
         subcommands: [ExemptionRecordCommand.self, ExemptionListCommand.self]
     )
 }
@@ -243,7 +253,8 @@ struct ExemptionRecordCommand: AsyncParsableCommand {
     @Option(help: "The flag code (noproof report lists the rules), e.g. repeated_overdue.") var flag: String
     @Option(help: "First day of the period, YYYY-MM-DD.") var from: String
     @Option(help: "Last day of the period, YYYY-MM-DD (inclusive).") var to: String
-    @Option(help: "The Art. 17 ground: reform_direction, no_prohibition_breached, lawful_decision, harm_remedied, issuer_data_false_remedied, other_lawful_ground.")
+    @Option(
+        help: "The Art. 17 ground: reform_direction, no_prohibition_breached, lawful_decision, harm_remedied, issuer_data_false_remedied, other_lawful_ground.")
     var ground: String
     @Option(help: "Why the ground applies: facts, remedy, the decision's reference.") var reason: String
 
@@ -257,7 +268,9 @@ struct ExemptionRecordCommand: AsyncParsableCommand {
             try printJSON(ExemptionListCommand.Output(e))
             return
         }
-        print("exemption \(e.exemptionID): \(response.created ? "recorded" : "already recorded") — \(e.unitCode) \(e.flag) \(e.fromDate)..\(e.toDate), Art. 17 \(e.ground), by \(e.grantedBy)")
+        print(
+            "exemption \(e.exemptionID): \(response.created ? "recorded" : "already recorded") — \(e.unitCode) \(e.flag) \(e.fromDate)..\(e.toDate), Art. 17 \(e.ground), by \(e.grantedBy)"
+        )
     }
 }
 
@@ -292,7 +305,9 @@ struct ExemptionListCommand: AsyncParsableCommand {
         }
         if response.exemptions.isEmpty { print("no exemptions overlap \(from)..\(to)") }
         for e in response.exemptions {
-            print("\(e.exemptionID)  \(e.unitCode)  \(e.flag)  \(e.fromDate)..\(e.toDate)  Art. 17 \(e.ground)  by \(e.grantedBy) at \(ListPrinter.time(e.grantedAtMillis) ?? "-")")
+            print(
+                "\(e.exemptionID)  \(e.unitCode)  \(e.flag)  \(e.fromDate)..\(e.toDate)  Art. 17 \(e.ground)  by \(e.grantedBy) at \(ListPrinter.time(e.grantedAtMillis) ?? "-")"
+            )
             print("    \(e.reason)")
         }
     }
@@ -323,19 +338,30 @@ struct ItemShowCommand: AsyncParsableCommand {
             struct Output: Encodable {
                 var unitCode, unitName: String; var listVersion: UInt32; var effectiveAt, itemCode, itemName, itemKind: String; var proofs: [Proof]
             }
-            try printJSON(Output(unitCode: item.unitCode, unitName: item.unitName, listVersion: item.listVersion,
-                                 effectiveAt: ListPrinter.time(item.effectiveAtMillis) ?? "", itemCode: item.itemCode, itemName: item.itemName,
-                                 itemKind: item.itemKind, proofs: item.proofs.map {
-                                     Proof(proof: $0.proof, name: $0.name, method: $0.method, issuingUnit: $0.issuingUnit, fields: $0.fields,
-                                           applicantBrings: $0.applicantBrings, whatToDo: $0.whatToDo)
-                                 }))
+            try printJSON(
+                Output(
+                    unitCode: item.unitCode, unitName: item.unitName, listVersion: item.listVersion,
+                    effectiveAt: ListPrinter.time(item.effectiveAtMillis) ?? "", itemCode: item.itemCode, itemName: item.itemName,
+                    itemKind: item.itemKind,
+                    proofs: item.proofs.map {
+                        Proof(
+                            proof: $0.proof, name: $0.name, method: $0.method, issuingUnit: $0.issuingUnit, fields: $0.fields,
+                            applicantBrings: $0.applicantBrings, whatToDo: $0.whatToDo)
+                    }))
             return
         }
-        print("item \(item.itemCode) \(item.itemName) (\(item.itemKind)) — \(item.unitName) (\(item.unitCode)), list version \(item.listVersion) in force since \(ListPrinter.time(item.effectiveAtMillis) ?? "-")")
+        print(
+            "item \(item.itemCode) \(item.itemName) (\(item.itemKind)) — \(item.unitName) (\(item.unitCode)), list version \(item.listVersion) in force since \(ListPrinter.time(item.effectiveAtMillis) ?? "-")"
+        )
         let brings = item.proofs.filter(\.applicantBrings)
-        print(brings.isEmpty ? "the applicant brings no proof" : "the applicant brings: " + brings.map { $0.name.isEmpty ? $0.proof : "\($0.proof) \($0.name)" }.joined(separator: ", "))
+        print(
+            brings.isEmpty
+                ? "the applicant brings no proof"
+                : "the applicant brings: " + brings.map { $0.name.isEmpty ? $0.proof : "\($0.proof) \($0.name)" }.joined(separator: ", "))
         for proof in item.proofs {
-            print("  \(proof.proof)\(proof.name.isEmpty ? "" : " " + proof.name)  [\(proof.method)\(proof.issuingUnit.isEmpty ? "" : " by " + proof.issuingUnit)]")
+            print(
+                "  \(proof.proof)\(proof.name.isEmpty ? "" : " " + proof.name)  [\(proof.method)\(proof.issuingUnit.isEmpty ? "" : " by " + proof.issuingUnit)]"
+            )
             print(ReportCommand.wrap("      \(proof.whatToDo)", indent: "      "), terminator: "")
         }
     }

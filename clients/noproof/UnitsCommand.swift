@@ -33,9 +33,12 @@ struct UnitsShowCommand: AsyncParsableCommand {
             }
             if connection.json {
                 struct Output: Encodable { var unit: ListPrinter.Unit; var staff: [ListPrinter.Member] }
-                try printJSON(Output(unit: ListPrinter.Unit(unit), staff: staff.staff.map {
-                    ListPrinter.Member(staffID: $0.staffID, name: $0.name, role: $0.role, active: $0.active)
-                }))
+                try printJSON(
+                    Output(
+                        unit: ListPrinter.Unit(unit),
+                        staff: staff.staff.map {
+                            ListPrinter.Member(staffID: $0.staffID, name: $0.name, role: $0.role, active: $0.active)
+                        }))
             } else {
                 print(ListPrinter.unitLine(unit))
                 for member in staff.staff { print("  \(member.staffID)  \(member.role)  \(member.name)") }
@@ -70,7 +73,8 @@ struct UnitsCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Task force: register a unit with its supervisor (督办员) and agents (代办员).",
-        discussion: "Example: noproof units create 91370400MA3C7WX81E --name 枣庄水务 --kind public_service --sector water --district 市中区 --supervisor s1:王强 --agent a1:李娜 --staff supervisor-0001"
+        discussion:
+            "Example: noproof units create 91370400MA3C7WX81E --name 枣庄水务 --kind public_service --sector water --district 市中区 --supervisor s1:王强 --agent a1:李娜 --staff supervisor-0001"
     )
 
     @OptionGroup var connection: ConnectionOptions

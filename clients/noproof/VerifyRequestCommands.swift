@@ -10,11 +10,11 @@ struct VerifyRequestCommand: AsyncParsableCommand {
         commandName: "verify-request",
         abstract: "Department verification (部门核验): file, work and follow requests between units (Art. 10).",
         discussion: """
-        The requesting unit files (the item of its list must obtain the proof by department verification \
-        from that unit), shows or follows its request, and re-files a returned one. The issuing unit's agents \
-        (代办员) and supervisor (督办员) list or watch their queue, take, answer and return. Acting commands \
-        need --staff (or NOPROOF_STAFF).
-        """,
+            The requesting unit files (the item of its list must obtain the proof by department verification \
+            from that unit), shows or follows its request, and re-files a returned one. The issuing unit's agents \
+            (代办员) and supervisor (督办员) list or watch their queue, take, answer and return. Acting commands \
+            need --staff (or NOPROOF_STAFF).
+            """,
         subcommands: [
             VerifyFileCommand.self, VerifyListCommand.self, VerifyFiledCommand.self, VerifyWatchCommand.self, VerifyTakeCommand.self,
             VerifyAnswerCommand.self, VerifyReturnCommand.self, VerifyRefileCommand.self, VerifyShowCommand.self, VerifyFollowCommand.self,
@@ -64,8 +64,11 @@ enum VerificationPrinter {
         if r.overdueAtMillis != 0 { flags.append("OVERDUE") }
         if r.secondBreachAtMillis != 0 { flags.append("SECOND BREACH") }
         if r.finishedLate { flags.append("late") }
-        let by = r.status == "escalated" ? "supervisor by \(ListPrinter.time(r.escalationByMillis) ?? "-")" : "answer by \(ListPrinter.time(r.answerByMillis) ?? "-")"
-        return "\(r.requestID)  \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  \(r.proofType)  holder=\(r.holderID)  item=\(r.purpose?.itemCode ?? "")  case=\(r.purpose?.caseReference ?? "")  from=\(r.requestingUnitCode)  to=\(r.issuingUnitCode)  \(by)\(r.takenBy.isEmpty ? "" : "  taken by \(r.takenBy)")\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")"
+        let by =
+            r.status == "escalated"
+            ? "supervisor by \(ListPrinter.time(r.escalationByMillis) ?? "-")" : "answer by \(ListPrinter.time(r.answerByMillis) ?? "-")"
+        return
+            "\(r.requestID)  \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  \(r.proofType)  holder=\(r.holderID)  item=\(r.purpose?.itemCode ?? "")  case=\(r.purpose?.caseReference ?? "")  from=\(r.requestingUnitCode)  to=\(r.issuingUnitCode)  \(by)\(r.takenBy.isEmpty ? "" : "  taken by \(r.takenBy)")\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")"
     }
 
     static func show(_ r: VerificationRecord, replayed: Bool = false, json: Bool) throws {
@@ -80,7 +83,9 @@ enum VerificationPrinter {
         print("  proof:       \(o.proofType) of \(o.holderID)\(o.holderName.isEmpty ? "" : " (\(o.holderName))")")
         print("  purpose:     item \(o.itemCode) (\(o.itemKind)), case \(o.caseReference)")
         if !o.declared.isEmpty { print("  declared:    " + o.declared.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
-        print("  rule:        \(o.deadlineRule); answer by \(o.answerBy), return by \(o.returnBy)\(o.promisedCompletionAt.map { "; item promised by \($0)" } ?? "")")
+        print(
+            "  rule:        \(o.deadlineRule); answer by \(o.answerBy), return by \(o.returnBy)\(o.promisedCompletionAt.map { "; item promised by \($0)" } ?? "")"
+        )
         if let note = o.deadlineNote { print("  NOTE:        \(note)") }
         if let by = o.takenBy { print("  taken by:    \(by)") }
         if let at = o.overdueAt { print("  OVERDUE at \(at): escalated to the supervisor (督办员), finish by \(o.escalationBy ?? "-")") }
@@ -93,7 +98,9 @@ enum VerificationPrinter {
         if let to = o.refiledAs { print("  re-filed as \(to)") }
         print("  time:        verification \(duration(o.verificationSeconds)); item processing (excluding verification) \(duration(o.itemProcessingSeconds))")
         if let proof = o.proof {
-            print("  sealed proof (\(proof.seal), key \(proof.keyID)): extracted by \(proof.extractingUnit), produced by \(proof.producingUnit), at \(proof.extractedAt)")
+            print(
+                "  sealed proof (\(proof.seal), key \(proof.keyID)): extracted by \(proof.extractingUnit), produced by \(proof.producingUnit), at \(proof.extractedAt)"
+            )
             if let licence = proof.licence {
                 print("    " + licence.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
             }
@@ -130,7 +137,8 @@ enum VerificationPrinter {
 struct VerifyFileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file", abstract: "The requesting unit: ask the issuing unit to verify a proof.",
-        discussion: "Example (civil affairs asks Zaozhuang University about a degree for marriage registration):\n  noproof verify-request file --to 12370000495570452X --proof XWZS --holder <ID> --item MZ-HY-001 --case HY-1 --declare degree=学士 --staff agent-0001"
+        discussion:
+            "Example (civil affairs asks Zaozhuang University about a degree for marriage registration):\n  noproof verify-request file --to 12370000495570452X --proof XWZS --holder <ID> --item MZ-HY-001 --case HY-1 --declare degree=学士 --staff agent-0001"
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
@@ -141,7 +149,10 @@ struct VerifyFileCommand: AsyncParsableCommand {
     @Option(name: .customLong("item"), help: "Service item code (事项) of your list the proof is for.") var itemCode: String
     @Option(name: .customLong("case"), help: "Your case reference.") var caseReference: String
     @Option(name: .customLong("declare"), help: "A fact the applicant declared, KEY=VALUE (repeatable).") var declared: [String] = []
-    @Option(help: "Deprecated: the server computes the promised completion time from your published item. If given (ISO 8601), it must agree with that time within a minute, or the filing is refused naming it.") var promisedBy: String?
+    @Option(
+        help:
+            "Deprecated: the server computes the promised completion time from your published item. If given (ISO 8601), it must agree with that time within a minute, or the filing is refused naming it."
+    ) var promisedBy: String?
     @Option(help: "Idempotency key (default: a new UUID; reuse it to retry safely).") var key: String?
 
     func run() async throws {
@@ -151,9 +162,14 @@ struct VerifyFileCommand: AsyncParsableCommand {
             purpose: Purpose(itemCode: itemCode, caseReference: caseReference)
         )
         if let promisedBy {
-            guard let date = ISO8601DateFormatter().date(from: promisedBy) else { throw ValidationError("--promised-by: ISO 8601 time, e.g. 2026-03-02T17:00:00+08:00") }
+            guard let date = ISO8601DateFormatter().date(from: promisedBy) else {
+                throw ValidationError("--promised-by: ISO 8601 time, e.g. 2026-03-02T17:00:00+08:00")
+            }
             request.promisedCompletionAtMillis = Int64(date.timeIntervalSince1970 * 1000)
-            FileHandle.standardError.write(Data("warning: --promised-by is deprecated: the server computes the promised completion time from the item's published promised time, and refuses a different one\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "warning: --promised-by is deprecated: the server computes the promised completion time from the item's published promised time, and refuses a different one\n"
+                        .utf8))
         }
         let (staffID, filing) = (staff.resolved, request)
         let answer = try await connection.withClient { client in try await client.fileVerification(filing, staff: staffID) }
@@ -191,9 +207,9 @@ struct VerifyWatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch", abstract: "The issuing unit: follow the queue (agents: new and overdue; supervisor: new, escalated, second breach).",
         discussion: """
-        Prints the open requests first, then one line per event, until interrupted (Ctrl-C). --json prints one JSON object per line. \
-        No --timeout applies to the watch; when the connection is lost (server restart, GOAWAY) it reconnects and prints the open requests again.
-        """
+            Prints the open requests first, then one line per event, until interrupted (Ctrl-C). --json prints one JSON object per line. \
+            No --timeout applies to the watch; when the connection is lost (server restart, GOAWAY) it reconnects and prints the open requests again.
+            """
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
@@ -201,9 +217,11 @@ struct VerifyWatchCommand: AsyncParsableCommand {
     func run() async throws {
         let (staffID, includeOpen, json) = (staff.resolved, !newOnly, connection.json)
         // After a reconnection the open requests are listed again: events missed meanwhile show there.
-        try await connection.followStream(endsOnItsOwn: false, { client, attempt in
-            client.watchVerificationQueue(includeOpen: includeOpen || attempt > 0, staff: staffID)
-        }, each: { event in try VerificationPrinter.event(event, json: json) })
+        try await connection.followStream(
+            endsOnItsOwn: false,
+            { client, attempt in
+                client.watchVerificationQueue(includeOpen: includeOpen || attempt > 0, staff: staffID)
+            }, each: { event in try VerificationPrinter.event(event, json: json) })
     }
 }
 
@@ -216,8 +234,9 @@ struct VerifyFollowCommand: AsyncParsableCommand {
     @Argument(help: "Request id (VR-...).") var requestID: String
     func run() async throws {
         let (id, json) = (requestID, connection.json)
-        try await connection.followStream(endsOnItsOwn: true, { client, _ in client.watchVerification(id: id) },
-                                          each: { event in try VerificationPrinter.event(event, json: json) })
+        try await connection.followStream(
+            endsOnItsOwn: true, { client, _ in client.watchVerification(id: id) },
+            each: { event in try VerificationPrinter.event(event, json: json) })
     }
 }
 
@@ -252,8 +271,9 @@ struct VerifyAnswerCommand: AsyncParsableCommand {
     func run() async throws {
         var request = AnswerVerificationRequest(requestID: requestID, outcome: notOnRecord ? "not_on_record" : "verified", note: note)
         if !notOnRecord {
-            request.licence = Licence(licenceID: licenceID, holderName: holderName, issueDate: issueDate,
-                                      fields: try VerificationPrinter.fields(fields, option: "--field"))
+            request.licence = Licence(
+                licenceID: licenceID, holderName: holderName, issueDate: issueDate,
+                fields: try VerificationPrinter.fields(fields, option: "--field"))
         }
         let (answering, staffID) = (request, staff.resolved)
         let answer = try await connection.withClient { client in try await client.answerVerification(answering, staff: staffID) }
@@ -263,7 +283,8 @@ struct VerifyAnswerCommand: AsyncParsableCommand {
 }
 
 struct VerifyReturnCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "return", abstract: "The issuing unit: return a request that is not its duty (within 30 minutes).")
+    static let configuration = CommandConfiguration(
+        commandName: "return", abstract: "The issuing unit: return a request that is not its duty (within 30 minutes).")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
     @Argument(help: "Request id (VR-...).") var requestID: String
@@ -281,7 +302,8 @@ struct VerifyReturnCommand: AsyncParsableCommand {
 struct VerifyRefileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refile", abstract: "The requesting unit: re-file a returned request (default: to the suggested unit).",
-        discussion: "The target must be the unit your published list names as the verifier of the proof for the request's item; a return's suggestion does not change that. If the suggested unit is right, have the list changed first ('noproof list draft', then the task force office approves), then re-file."
+        discussion:
+            "The target must be the unit your published list names as the verifier of the proof for the request's item; a return's suggestion does not change that. If the suggested unit is right, have the list changed first ('noproof list draft', then the task force office approves), then re-file."
     )
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var staff: StaffOption
