@@ -133,9 +133,9 @@ extension PostgresUnitStore {
     /// Applies `event` to version `version` of `unit` in one transaction holding the unit's row lock
     /// and the version's. `actor` is checked as an active member of the unit, or of the task force
     /// office (share-locked) when `reviewer`; no check when `actor` is `nil`.
-    private func transition(
+    package func applyListEvent(
         unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
-        _ makeEvent: @Sendable (ServiceUnit?) -> ItemListEvent
+        _ makeEvent: @Sendable @escaping (ServiceUnit?) -> ItemListEvent
     ) async throws(NoProofError) -> ItemListVersion {
         let logger = self.logger
         return try await write { connection in
@@ -159,51 +159,6 @@ extension PostgresUnitStore {
             try await Self.saveVersion(connection, next, insert: false, logger: logger)
             return next
         }
-    }
-
-    package func saveDraft(
-        unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
-        by staffID: String, at time: Date
-    ) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in
-            .edit(items: items, changes: changes, by: staffID, at: at)
-        }
-    }
-
-    package func submitList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .submit(by: staffID, at: at) }
-    }
-
-    package func approveList(
-        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-        effectiveAt: Date
-    ) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time), effective = Self.truncated(effectiveAt)
-        return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
-            .approve(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, effectiveAt: effective)
-        }
-    }
-
-    package func rejectList(
-        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-        reason: String
-    ) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
-            .reject(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, reason: reason)
-        }
-    }
-
-    package func reopenList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .reopen(by: staffID, at: at) }
-    }
-
-    package func publishList(unit: UnifiedSocialCreditCode, version: Int, actor: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: nil, reviewer: false) { _ in .publish(by: actor, at: at) }
     }
 
     /// Publishes the due versions, locked in (unit, version) order: of two instances calling it at

@@ -39,7 +39,7 @@ import Synchronization
 /// marker (the number of stored year versions and the latest publication time) changed — a year
 /// published through another instance; noproofd runs the refresh every 30 s, so a year published on
 /// one instance is in force on every other within 30 s.
-package final class PostgresUnitStore: UnitStore {
+package final class PostgresUnitStore: UnitStore, ItemListSteps {
     /// The database and schema the store lives in.
     package let database: PostgresStoreDatabase
     /// The list rules as configured (licence types, reporting window); the calendar is the book's.

@@ -13,7 +13,7 @@ import NoProofSQLite
 /// `(unit_code, id)`, `credential` (hash only), `item_list_version` keyed by
 /// `(unit_code, version)` with the whole version as a JSON document plus the columns queries use,
 /// `denial_log`.
-package final class SQLiteUnitStore: UnitStore {
+package final class SQLiteUnitStore: UnitStore, ItemListSteps {
     /// Name of the database file inside the store's directory.
     package static let fileName = "units.sqlite"
 
@@ -633,7 +633,7 @@ package final class SQLiteUnitStore: UnitStore {
 
     /// Applies `event` to version `version` of `unit` in one transaction. `actor` is checked as an
     /// active member of `actorUnit` (the list's unit when `nil`); no check when `actor` is `nil`.
-    private func transition(
+    package func applyListEvent(
         unit: UnifiedSocialCreditCode, version: Int, actor: String?, reviewer: Bool,
         _ makeEvent: @Sendable @escaping (ServiceUnit?) -> ItemListEvent
     ) async throws(NoProofError) -> ItemListVersion {
@@ -658,51 +658,6 @@ package final class SQLiteUnitStore: UnitStore {
             try Self.saveVersion(db, next, insert: false)
             return next
         }
-    }
-
-    package func saveDraft(
-        unit: UnifiedSocialCreditCode, version: Int, items: [ServiceItem], changes: [ListChange],
-        by staffID: String, at time: Date
-    ) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in
-            .edit(items: items, changes: changes, by: staffID, at: at)
-        }
-    }
-
-    package func submitList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .submit(by: staffID, at: at) }
-    }
-
-    package func approveList(
-        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-        effectiveAt: Date
-    ) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time), effective = Self.truncated(effectiveAt)
-        return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
-            .approve(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, effectiveAt: effective)
-        }
-    }
-
-    package func rejectList(
-        unit: UnifiedSocialCreditCode, version: Int, reviewerStaff: String, at time: Date,
-        reason: String
-    ) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: reviewerStaff, reviewer: true) { office in
-            .reject(reviewer: ListReviewer(unit: office!, staffID: reviewerStaff), at: at, reason: reason)
-        }
-    }
-
-    package func reopenList(unit: UnifiedSocialCreditCode, version: Int, by staffID: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: staffID, reviewer: false) { _ in .reopen(by: staffID, at: at) }
-    }
-
-    package func publishList(unit: UnifiedSocialCreditCode, version: Int, actor: String, at time: Date) async throws(NoProofError) -> ItemListVersion {
-        let at = Self.truncated(time)
-        return try await transition(unit: unit, version: version, actor: nil, reviewer: false) { _ in .publish(by: actor, at: at) }
     }
 
     package func publishDue(at time: Date) async throws(NoProofError) -> [ItemListVersion] {
