@@ -12,6 +12,9 @@ extension NoProofMetrics {
     package func collect(statistics: ServerStatistics) {
         collect(stages: statistics.stages)
         let open = gauge("noproof_connections_open", "Connections open now.")
+        let stateHelp = "Connections open now, by state: authenticated, or not (yet)."
+        let authenticated = gauge("noproof_connections_by_state", stateHelp, labels: [("state", "authenticated")])
+        let notAuthenticated = gauge("noproof_connections_by_state", stateHelp, labels: [("state", "unauthenticated")])
         let total = counter("noproof_connections_opened_total", "Connections accepted since start.")
         let refused = counter("noproof_connections_refused_total", "Connections refused at once by the connection caps.")
         let closedHelp = "Connections the server closed on a limit, by reason."
@@ -22,7 +25,10 @@ extension NoProofMetrics {
         let shed = counter("noproof_calls_shed_total", "Calls refused with UNAVAILABLE because maxCallsInProgress was reached.")
         let pending = gauge("noproof_pending_answer_bytes_max", "The most answer bytes any one connection has had waiting for its peer to read.")
         addCollector {
-            open.set(Double(statistics.connectionsOpen))
+            let (all, signedIn) = (statistics.connectionsOpen, statistics.connectionsAuthenticated)
+            open.set(Double(all))
+            authenticated.set(Double(signedIn))
+            notAuthenticated.set(Double(max(0, all - signedIn)))
             Self.set(total, to: statistics.connectionsTotal)
             Self.set(refused, to: statistics.connectionsRefused)
             Self.set(notReading, to: statistics.connectionsClosedForNotReading)

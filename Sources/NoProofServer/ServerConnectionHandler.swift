@@ -37,6 +37,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
     private var source = "?"
     /// Holds a place in the connection caps (given back when it closes).
     private var admitted = false
+    /// Counted among the authenticated connections (`ServerStatistics.connectionsAuthenticated`).
+    private var countedAuthenticated = false
     private var started = false
     /// The connection's clocks: handshake and authentication deadlines, slow-loris, keepalive,
     /// idle, shutdown grace. Told of every read and frame by direct calls.
@@ -150,6 +152,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
             admitted = false
             guards.admission.release(source: source)
             statistics.connectionClosed()
+        }
+        if countedAuthenticated {
+            countedAuthenticated = false
+            statistics.authenticatedConnectionClosed()
         }
         guards.memory?.release(frameCharge + answerCharge)
         frameCharge = 0
@@ -574,6 +580,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ManagedConnection {
         registeredCredential = unit.credentialID
         stateMachine.authenticated(unit)
         management.authenticated()
+        if admitted, !countedAuthenticated {
+            countedAuthenticated = true
+            statistics.connectionAuthenticated()
+        }
         decoder.maxPayload = configuration.maxFramePayload
         logger[metadataKey: "unit"] = "\(unit.unitCode)"
         logger.debug("connection authenticated", metadata: ["credential": "\(unit.credentialID)"])

@@ -14,12 +14,15 @@ package final class ServerStatistics: Sendable {
     private let connectionsRefusedCounter = Atomic<UInt64>(0)
     private let closedForMemoryQuotaCounter = Atomic<UInt64>(0)
     private let closedUnauthenticatedCounter = Atomic<UInt64>(0)
+    private let authenticatedOpenCounter = Atomic<Int>(0)
     /// The per-stage latency breakdown of lookups (issue 19).
     package let stages = StageLatencies()
 
     package init() {}
 
     package var connectionsOpen: Int { connectionsOpenCounter.load(ordering: .relaxed) }
+    /// Open connections that have authenticated (the rest of `connectionsOpen` have not, yet).
+    package var connectionsAuthenticated: Int { authenticatedOpenCounter.load(ordering: .relaxed) }
     package var connectionsTotal: UInt64 { connectionsTotalCounter.load(ordering: .relaxed) }
     package var callsTotal: UInt64 { callsTotalCounter.load(ordering: .relaxed) }
     package var callsFailed: UInt64 { callsFailedCounter.load(ordering: .relaxed) }
@@ -71,6 +74,8 @@ package final class ServerStatistics: Sendable {
     }
 
     func connectionClosed() { connectionsOpenCounter.subtract(1, ordering: .relaxed) }
+    func connectionAuthenticated() { authenticatedOpenCounter.add(1, ordering: .relaxed) }
+    func authenticatedConnectionClosed() { authenticatedOpenCounter.subtract(1, ordering: .relaxed) }
     func callEnded(ok: Bool) {
         callsTotalCounter.add(1, ordering: .relaxed)
         if !ok { callsFailedCounter.add(1, ordering: .relaxed) }

@@ -97,6 +97,9 @@ struct MetricsEndpointTests {
             #expect(buckets.count == 17)
             #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0.value <= $1.value })
             #expect(during.value("noproof_connections_open") == 2)
+            #expect(during.types["noproof_connections_by_state"] == "gauge")
+            #expect(during.value("noproof_connections_by_state", ["state": "unauthenticated"]) == 2)
+            #expect(during.value("noproof_connections_by_state", ["state": "authenticated"]) == 0)
             #expect((during.value("noproof_connections_opened_total") ?? 0) >= 2)
             #expect(during.value("noproof_calls_shed_total") == 0)
 
@@ -108,6 +111,27 @@ struct MetricsEndpointTests {
                 open = try await Self.scrape(metricsPort).value("noproof_connections_open") ?? -1
             }
             #expect(open == 0)
+        }
+    }
+
+    @Test func connectionsAreCountedByState() async throws {
+        let metrics = NoProofMetrics()
+        let unit = AuthenticatedUnit(unitCode: "U", unitName: "Unit", credentialID: "u")
+        try await Self.withServers(metrics, credentials: [.init(id: "u", secret: "s", unit: unit)]) { rpcPort, metricsPort in
+            let signedIn = try await NoProofClient.connect(.init(port: rpcPort, credential: ("u", "s")))
+            let anonymous = try await NoProofClient.connect(.init(port: rpcPort))
+            let both = try await Self.scrape(metricsPort)
+            #expect(both.value("noproof_connections_by_state", ["state": "authenticated"]) == 1)
+            #expect(both.value("noproof_connections_by_state", ["state": "unauthenticated"]) == 1)
+            await signedIn.close()
+            var authenticated = 1.0
+            for _ in 0..<100 where authenticated != 0 {
+                try await Task.sleep(for: .milliseconds(20))
+                authenticated = try await Self.scrape(metricsPort).value("noproof_connections_by_state", ["state": "authenticated"]) ?? -1
+            }
+            #expect(authenticated == 0)
+            #expect(try await Self.scrape(metricsPort).value("noproof_connections_by_state", ["state": "unauthenticated"]) == 1)
+            await anonymous.close()
         }
     }
 
