@@ -260,10 +260,10 @@ let package = Package(
             dependencies: ["NoProofCodec"],
             path: "Tests/CodecLeakCheck"
         ),
-        // Shared by the test targets: a settable clock, temporary folders, RPC failure helpers, running a server.
+        // Shared by the test targets: a settable clock, temporary folders, store fixtures on both backends, RPC failure helpers, running a server.
         .target(
             name: "NoProofTestSupport",
-            dependencies: ["NoProofProtocol", "NoProofServer"],
+            dependencies: ["NoProofProtocol", "NoProofServer", "NoProofDomain", "NoProofPostgres"],
             path: "Tests/NoProofTestSupport"
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofTestSupport", "NoProofDomain"]),
