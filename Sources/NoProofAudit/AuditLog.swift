@@ -2,8 +2,9 @@ import Crypto
 import Dispatch
 import Foundation
 import GRDB
-import Synchronization
 import NoProofAuditChain
+import NoProofSQLite
+import Synchronization
 
 /// The durable audit trail, in its own SQLite file (`audit.sqlite`, WAL, synchronous=FULL).
 ///
@@ -29,6 +30,9 @@ package final class AuditLog: Sendable {
     private let cachedHead = Mutex<(sequence: Int64, hash: [UInt8])?>(nil)
     /// Records by holder, in `audit-holders.sqlite` (nil when opened read-only).
     private let holderIndex: AuditHolderIndex?
+    /// Copies the WAL into `audit.sqlite` every second, off the writer's commit path (nil when
+    /// opened read-only).
+    private let checkpointer: WALCheckpointer?
     /// Told of each committed batch (metrics): its records and the time its write and fsync took.
     private let batchObserver = Mutex<(@Sendable (_ records: Int, _ duration: Duration) -> Void)?>(nil)
 
@@ -63,6 +67,10 @@ package final class AuditLog: Sendable {
                 // 64 MiB of page cache (default 2 MiB): the holder index takes inserts at random
                 // places, and re-reading its pages showed as pread time in the batch writer.
                 try db.execute(sql: "PRAGMA cache_size = -65536")
+                // No automatic checkpoint inside a commit: `checkpointer` does it on its own
+                // connection (issue 19). After a checkpoint the WAL file is cut back to 64 MiB.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             }
         }
         database = try DatabaseQueue(path: directory.appendingPathComponent("audit.sqlite").path, configuration: configuration)
@@ -77,10 +85,14 @@ package final class AuditLog: Sendable {
             let chained = try database.read { db in try db.columns(in: "audit").contains { $0.name == "chain_hash" } }
             guard chained else { throw AuditLogError.notChained }
             holderIndex = nil
+            checkpointer = nil
             target.log = self
             return
         }
         try Self.migrator.migrate(database)
+        checkpointer = try WALCheckpointer(
+            path: directory.appendingPathComponent("audit.sqlite").path, label: "noproof.audit-checkpoint", busyTimeout: busyTimeout)
+        checkpointer?.start()
         holderIndex = try AuditHolderIndex.open(directory: directory)
         target.log = self
         holderIndex?.schedule()  // records written before this start, or since the index was deleted
@@ -473,7 +485,19 @@ package final class AuditLog: Sendable {
     /// Stops taking records; waits for those queued to be written.
     package func close() {
         appends.closeAndWait()
+        checkpointer?.stop()
         holderIndex?.close()
+    }
+
+    /// Tells `observer` of each background checkpoint of `audit.sqlite` (metrics): its frames and
+    /// duration, or the error that failed it.
+    package func observeCheckpoints(_ observer: @escaping @Sendable (Result<WALCheckpointer.Checkpoint, any Error>) -> Void) {
+        checkpointer?.observe(observer)
+    }
+
+    /// `PRAGMA wal_autocheckpoint` of the log's writer connection: 0 — no checkpoint in a commit.
+    package func autoCheckpointPages() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
     }
 
     /// `PRAGMA synchronous` of the log's connection: 2 (FULL) — every commit is fsynced.

@@ -99,6 +99,24 @@ extension NoProofMetrics {
             size.record(Double(records))
             commit.record(duration)
         }
+        let checkpoint = registry.makeDurationHistogram(
+            descriptor: Self.descriptor(
+                "noproof_audit_checkpoint_duration_seconds", "Time of one background WAL checkpoint of the audit trail (off the commit path)."),
+            buckets: Self.durationBuckets)
+        let frames = registry.makeValueHistogram(
+            descriptor: Self.descriptor("noproof_audit_checkpoint_frames", "WAL frames (pages) copied by one background checkpoint of the audit trail."),
+            buckets: [0, 16, 64, 256, 1024, 4096, 16384, 65536])
+        let failed = counter("noproof_audit_checkpoint_failures_total", "Background checkpoints of the audit trail that failed or could not copy every frame.")
+        audit.observeCheckpoints { outcome in
+            switch outcome {
+            case .success(let done):
+                checkpoint.record(done.duration)
+                frames.record(Double(done.checkpointed))
+                if !done.complete { failed.increment() }
+            case .failure:
+                failed.increment()
+            }
+        }
     }
 
     /// The access gate's refusals by kind and reason, copied at scrape time.

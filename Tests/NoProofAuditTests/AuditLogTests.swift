@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import NoProofSQLite
 import NoProofTestSupport
+import Synchronization
 import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
@@ -87,6 +89,25 @@ struct AuditLogTests {
         let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("audit.sqlite").path)
         let mode = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    /// Issue 19: no commit of the trail runs a checkpoint; the background checkpointer copies the WAL.
+    @Test func theWriterNeverCheckpointsInACommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try AuditLog(directory: directory.url)
+        defer { log.close() }
+        #expect(try log.autoCheckpointPages() == 0)
+        let checkpoints = Mutex<[WALCheckpointer.Checkpoint]>([])
+        log.observeCheckpoints { outcome in
+            if case .success(let checkpoint) = outcome { checkpoints.withLock { $0.append(checkpoint) } }
+        }
+        for round in 0..<100 {
+            _ = try await log.append(Self.record(round))
+            if checkpoints.withLock({ $0.contains { $0.walFrames > 0 && $0.complete } }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(checkpoints.withLock { $0.contains { $0.walFrames > 0 && $0.complete } })
     }
 
     @Test func appendsAfterCloseFailClearly() async throws {
