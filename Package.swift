@@ -287,6 +287,7 @@ let package = Package(
             name: "NoProofPostgresTests",
             dependencies: [
                 "NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofLibrary", "NoProofImport", "NoProofDemoData", "NoProofDomain",
+                "NoProofUnits", "NoProofUnitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -306,7 +307,7 @@ let package = Package(
                 "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
                 "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit",
                 "NoProofAuditChain", "NoProofDemoData",
-                "NoProofUnits", "NoProofUnitStore",
+                "NoProofUnits", "NoProofUnitStore", "NoProofPostgres",
                 "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                 // TLS tests make their own CA and certificates in-process.

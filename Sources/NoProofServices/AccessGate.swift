@@ -36,14 +36,16 @@ package final class AccessGate: LookupAccess {
 
     package init(
         store: any UnitStore, limits: RateLimits? = .standard, harvestRules: HarvestDetector.Rules = .init(),
-        audit: any AuditTrail, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        audit: any AuditTrail, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
+        sharedCounts: (any SharedRateCounts)? = nil
     ) {
         self.store = store
         self.audit = audit
         self.denials = DenialWriter(store: store, logger: logger)
         self.lists = Mutex([:])
         self.staff = Mutex([:])
-        self.limiter = Mutex(limits.map { RateLimiter(limits: $0) })
+        // With `sharedCounts` (several instances), the other instances' counts count too.
+        self.limiter = Mutex(limits.map { RateLimiter(limits: $0, shared: sharedCounts) })
         self.detector = Mutex(limits.map { _ in HarvestDetector(rules: harvestRules) })
         self.now = now
         self.logger = logger

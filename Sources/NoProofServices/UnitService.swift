@@ -140,11 +140,7 @@ package struct UnitService: Sendable {
                 }, outcome: { _ in [intent.with(result: .revoked)] })
             // Sessions already open with it end now, not just new authentications.
             let closed =
-                sessions?.revoke(
-                    credentialID: revoked.id,
-                    message: "credential \(revoked.id) was revoked at \(revoked.revokedAt.map { "\($0)" } ?? "now") (\(revoked.revocationReason ?? "")); "
-                        + "this session is closed — ask the task force office (工作专班办公室) for a new credential"
-                ) ?? 0
+                sessions?.revoke(credentialID: revoked.id, message: revoked.sessionEndMessage) ?? 0
             logger.info(
                 "credential revoked",
                 metadata: [

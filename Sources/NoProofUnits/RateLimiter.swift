@@ -7,13 +7,18 @@ import Foundation
 /// Only admitted lookups are counted. The per-case count runs from the case's first lookup for
 /// `caseWindowSeconds`; the per-staff-per-minute count is a sliding 60-second window; the other
 /// counts are fixed windows: the clock minute, and the civil day in China Standard Time.
+///
+/// Several instances (PostgreSQL): given `shared`, the fixed-window counts add what the other
+/// instances reported (`SharedRateCounts`), so a unit's allowance is counted cluster-wide, late by
+/// at most the exchange's reporting lag. The per-case and per-staff sliding-minute counts stay
+/// this instance's own.
 package struct RateLimiter: Sendable {
     struct StaffKey: Hashable, Sendable { var unit: String; var staff: String }
     struct CaseKey: Hashable, Sendable { var unit: String; var reference: String }
     struct CaseCount: Sendable { var firstAt: Date; var count: Int }
     /// A fixed-window counter: what it counts and the window's number (minute or day since 1970).
-    struct WindowKey: Hashable, Sendable {
-        enum Scope: Hashable, Sendable {
+    package struct WindowKey: Hashable, Sendable {
+        package enum Scope: Hashable, Sendable {
             case staffDay(unit: String, staff: String)
             case newCasesDay(unit: String, staff: String)
             case credentialMinute(String)
@@ -21,8 +26,13 @@ package struct RateLimiter: Sendable {
             case unitMinute(String)
             case unitDay(String)
         }
-        var scope: Scope
-        var window: Int
+        package var scope: Scope
+        package var window: Int
+
+        package init(scope: Scope, window: Int) {
+            self.scope = scope
+            self.window = window
+        }
     }
 
     /// The limits in force.
@@ -31,10 +41,13 @@ package struct RateLimiter: Sendable {
     var cases: [CaseKey: CaseCount] = [:]
     var windows: [WindowKey: Int] = [:]
     var callsSincePrune = 0
+    /// The other instances' counts of the fixed windows (nil on a single instance).
+    let shared: (any SharedRateCounts)?
 
-    /// Creates a limiter.
-    package init(limits: RateLimits = .standard) {
+    /// Creates a limiter; `shared` brings in the counts of the other instances of a cluster.
+    package init(limits: RateLimits = .standard, shared: (any SharedRateCounts)? = nil) {
         self.limits = limits
+        self.shared = shared
     }
 
     /// Decides on a lookup by `staffID` of `unit` for `caseReference` at `now`, made with
@@ -101,13 +114,14 @@ package struct RateLimiter: Sendable {
         counted.append((WindowKey(scope: .unitMinute(unit), window: minute), limits.maxLookupsPerUnitPerMinute, .perUnitPerMinute))
         counted.append((WindowKey(scope: .unitDay(unit), window: day), limits.maxLookupsPerUnitPerDay, .perUnitPerDay))
         for (key, maximum, limit) in counted {
-            let count = windows[key] ?? 0
+            let count = (windows[key] ?? 0) + (shared?.othersCount(key) ?? 0)
             if count >= maximum {
                 staffWindows[staffKey] = window
                 return (RateLimitBreach(limit: limit, currentCount: count, maximum: maximum), newCase)
             }
         }
         for (key, _, _) in counted { windows[key, default: 0] += 1 }
+        shared?.counted(counted.map(\.0))
         window.append(now)
         staffWindows[staffKey] = window
         caseCount.count += 1
@@ -116,9 +130,9 @@ package struct RateLimiter: Sendable {
     }
 
     /// The clock minute of `date`, counted from 1970.
-    static func minute(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
+    package static func minute(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
     /// The civil day of `date` in China Standard Time (UTC+8), counted from 1970-01-01.
-    static func day(_ date: Date) -> Int { Int(((date.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)) }
+    package static func day(_ date: Date) -> Int { Int(((date.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)) }
 
     /// Lookups counted for `caseReference` of `unit` at `now`.
     package func caseCount(unit: String, caseReference: String, at now: Date) -> Int {

@@ -78,6 +78,9 @@ struct DaemonConfiguration: Codable {
     var harvestNewCases: Int?
     var harvestDistinctHolders: Int?
     var harvestMisses: Int?
+    /// On PostgreSQL: how often each instance exchanges its rate counts with the others and looks
+    /// for sessions to end (revocations, deactivations made through any instance); default 1000.
+    var clusterSyncMillis: Int?
     /// Supervision flag thresholds (`SupervisionThresholds`): flag code → count, and the periods of the list rules.
     var flagThresholds: [String: UInt64]?
     var staleListDays: Int?

@@ -20,6 +20,9 @@ struct DaemonStores {
     let oversight: any OversightStore
     /// The PostgreSQL database and the instance lock, when `--database` names one.
     let postgres: (database: PostgresStoreDatabase, lock: PostgresInstanceLock)?
+    /// On PostgreSQL, what several instances share beyond the stores: the rate counts and the
+    /// feed of changes that end sessions (issue 18).
+    let cluster: (rateCounts: PostgresRateCounts, sessionFeed: PostgresSessionFeed)?
     private let closeEmbedded: @Sendable () -> Void
 
     static func open(_ database: DaemonDatabase, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
@@ -41,7 +44,7 @@ struct DaemonStores {
         }
         let (units, verification, oversight) = try openEmbeddedRecords(directory)
         return DaemonStores(
-            licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil,
+            licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil, cluster: nil,
             closeEmbedded: {
                 try? licences.close()
                 try? units.close()
@@ -110,6 +113,10 @@ struct DaemonStores {
             do { oversight = try await PostgresOversightStore.open(database) } catch {
                 throw ConfigurationError("cannot open the oversight records in \(place): \(error.message)")
             }
+            let cluster: (rateCounts: PostgresRateCounts, sessionFeed: PostgresSessionFeed)
+            do { cluster = (try await PostgresRateCounts.open(database), try await PostgresSessionFeed.open(database)) } catch {
+                throw ConfigurationError("cannot open the shared rate counts and session feed in \(place): \(error.message)")
+            }
             logger.info(
                 "records in PostgreSQL",
                 metadata: [
@@ -118,7 +125,7 @@ struct DaemonStores {
                 ])
             return DaemonStores(
                 licences: licences, units: units, verification: verification, oversight: oversight,
-                postgres: (database, lock), closeEmbedded: {})
+                postgres: (database, lock), cluster: cluster, closeEmbedded: {})
         } catch {
             await lock.release()
             await database.shutdown()

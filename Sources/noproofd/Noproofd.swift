@@ -290,7 +290,12 @@ struct Noproofd: AsyncParsableCommand {
         guard harvest.windowSeconds >= 1, harvest.newCases >= 1, harvest.distinctHolders >= 1, harvest.misses >= 1 else {
             throw ValidationError("harvestWindowSeconds, harvestNewCases, harvestDistinctHolders and harvestMisses must be at least 1")
         }
-        let gate = AccessGate(store: library.units, limits: noRateLimits ? nil : limits, harvestRules: harvest, audit: library.audit, logger: logger)
+        let clusterSync = Duration.milliseconds(file.clusterSyncMillis ?? 1_000)
+        guard (file.clusterSyncMillis ?? 1_000) >= 10 else { throw ValidationError("clusterSyncMillis must be at least 10") }
+        // On PostgreSQL the limits count every instance's lookups (PostgresRateCounts, every clusterSync).
+        let gate = AccessGate(
+            store: library.units, limits: noRateLimits ? nil : limits, harvestRules: harvest, audit: library.audit, logger: logger,
+            sharedCounts: library.stores.cluster?.rateCounts)
         try await gate.refresh()
         LicenceService(
             library: library.licences, keyring: library.keyring, audit: library.audit, gate: gate,
@@ -425,6 +430,15 @@ struct Noproofd: AsyncParsableCommand {
                     break
                 }
             }
+        }
+        // On PostgreSQL: rate counts exchanged with the other instances, and sessions ended here for
+        // credentials revoked, staff or units deactivated through any instance, every clusterSync.
+        if let cluster = library.stores.cluster {
+            if !noRateLimits {
+                application.runInBackground { await cluster.rateCounts.run(every: clusterSync) }
+            }
+            let watch = ClusterSessionWatch(feed: cluster.sessionFeed, store: library.units, sessions: sessions, gate: gate, logger: logger)
+            application.runInBackground { await watch.run(every: clusterSync) }
         }
         // On PostgreSQL: calendar years published through another instance are in force here within 30 s.
         if let refresh = library.stores.calendarRefresh(logger: logger) {
