@@ -629,58 +629,18 @@ package struct UnitService: Sendable {
         return staffID
     }
 
-    /// The acting staff member's id (docs/SECURITY.md, "Staff identity"): on a staff credential,
-    /// the person it belongs to — a "staff" metadata entry naming anyone else is PERMISSION_DENIED;
-    /// on a departmental system's credential, the `staff` metadata entry (INVALID_ARGUMENT when
-    /// missing or malformed). Callers still check that the id is an active member of the unit.
-    static func requireStaff(_ context: CallContext) throws -> String {
-        if let signedIn = context.unit?.staffID {
-            if let claimed = context.staff, !claimed.isEmpty, claimed != signedIn {
-                throw RPCError(
-                    .permissionDenied,
-                    "this connection is signed in as staff member \(signedIn) and cannot act as \(claimed); drop the staff metadata or sign in with \(claimed)'s own credential"
-                )
-            }
-            return signedIn
-        }
-        guard let staff = context.staff, !staff.isEmpty else {
-            throw RPCError(.invalidArgument, "staff metadata required: name the acting staff member (metadata \"staff\"; CLI --staff or NOPROOF_STAFF)")
-        }
-        try StaffMember.validateID(staff, field: "staff")
-        return staff
-    }
+    /// `Caller.staff()` of the call (kept for the services not yet on their use cases).
+    static func requireStaff(_ context: CallContext) throws -> String { try Caller(context).staff() }
 
-    /// The staff member signed in on this connection with their own staff credential, for acts
-    /// that carry a person's authority (approving lists, answering verification, acting as
-    /// supervisor, changing staff and credentials). On a departmental system's credential the
-    /// "staff" metadata is only a name the system typed, so such acts are PERMISSION_DENIED.
-    static func requireSignedIn(_ context: CallContext, to action: String) throws -> String {
-        let unit = try context.requireUnit()
-        guard unit.staffID != nil else {
-            throw RPCError(
-                .permissionDenied,
-                "to \(action) the staff member must sign in with their own staff credential; this connection uses "
-                    + "\(unit.unitName)'s system credential \(unit.credentialID), on which the staff metadata is only a name. "
-                    + "The task force office issues one: noproof credential issue \(unit.unitCode) --staff-member ID")
-        }
-        return try requireStaff(context)
-    }
+    /// `Caller.signedInStaff(to:)` of the call (kept for the services not yet on their use cases).
+    static func requireSignedIn(_ context: CallContext, to action: String) throws -> String { try Caller(context).signedInStaff(to: action) }
 
-    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws {
-        guard unit.isTaskForce else {
-            throw RPCError(
-                .permissionDenied, "only the task force office (工作专班办公室) may \(action); this connection acts for \(unit.unitName) (\(unit.unitCode))")
-        }
-    }
+    /// `Caller.requireTaskForce(to:)` for `unit` (kept for the services not yet on their use cases).
+    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws { try Caller(unit: unit).requireTaskForce(to: action) }
 
-    static func unitCode(_ text: String, field: String = "unit_code") throws -> UnifiedSocialCreditCode {
-        guard !text.isEmpty else { throw RPCError(.invalidArgument, "\(field): required — the unit's unified social credit code") }
-        return try UnifiedSocialCreditCode.parse(text, field: field)
-    }
+    /// `RequestFields.unitCode`.
+    static func unitCode(_ text: String, field: String = "unit_code") throws -> UnifiedSocialCreditCode { try RequestFields.unitCode(text, field: field) }
 
-    static func version(_ version: UInt32) throws -> Int {
-        guard version > 0 else { throw RPCError(.invalidArgument, "version: required — the list version number (from 1)") }
-        return Int(version)
-    }
-
+    /// `RequestFields.version`.
+    static func version(_ version: UInt32) throws -> Int { try RequestFields.version(version) }
 }
