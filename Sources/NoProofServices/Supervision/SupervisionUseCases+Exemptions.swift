@@ -53,7 +53,7 @@ extension SupervisionUseCases {
         let to = try RequestFields.civilDate(input.toDate, field: "to_date")
         let moment = now()
         let exemption = try FlagExemption.make(
-            id: OversightService.newID("EX"), unit: exempted.value, flag: input.flag, from: from, through: to,
+            id: OversightUseCases.newID("EX"), unit: exempted.value, flag: input.flag, from: from, through: to,
             ground: input.ground, reason: input.reason, by: staffID, credentialID: unit.credentialID, at: moment)
         let intent = AuditRecord(
             atMillis: Self.millis(moment), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staffID,
