@@ -60,7 +60,7 @@ package final class AccessGate: LookupAccess {
             let published = try await store.publishDue(at: moment)
             if !published.isEmpty {
                 let records = published.map {
-                    UnitService.listAuditRecord($0, action: .listPublish, unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
+                    UnitUseCases.listAuditRecord($0, action: .listPublish, unitCode: $0.unitCode.value, credentialID: "", staff: "system", at: moment)
                 }
                 do {
                     for record in records { _ = try await audit.append(record) }

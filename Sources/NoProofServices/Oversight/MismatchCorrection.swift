@@ -30,7 +30,8 @@ import NoProofLicenceStore
 /// `Oversight.Reverify|intended` are durable before anything changes; then the outcomes
 /// `Licence.Amend|amended vN`, `Oversight.Reverify|record_corrected`,
 /// `Oversight.CorrectedProof|issued` (serial, the raising unit as counterpart) and one
-/// `Oversight.CorrectionNotice|noticed` per unit told (that unit as counterpart).
+/// `Oversight.CorrectionNotice|noticed` per unit told (that unit as counterpart). Part of the
+/// oversight use cases (`OversightUseCases.reverify`); throws `NoProofError`.
 struct MismatchCorrection: Sendable {
     let store: any OversightStore
     let library: LicenceLibrary
@@ -58,44 +59,44 @@ struct MismatchCorrection: Sendable {
     func correct(
         _ existing: MismatchCase, corrected: [String: String], note: String, unit: AuthenticatedUnit, staff: String,
         disclosure: FieldDisclosure = .fullRecord, at moment: Date
-    ) async throws -> MismatchResponse {
+    ) async throws -> (record: MismatchCase, replayed: Bool) {
         let (library, keyring, store, audit) = (self.library, self.keyring, self.store, self.audit)
         // The transition on a copy first: a replay answers replayed, a wrong state or key is refused, nothing is written.
         var trial = existing
         let changes = try trial.reverify(
             finding: .recordCorrected, note: note, corrected: corrected, actingUnit: unit.unitCode,
             credential: unit.credentialID, by: staff, at: moment)
-        guard changes else { return MismatchResponse(mismatch: OversightService.message(existing), replayed: true) }
+        guard changes else { return (existing, true) }
         let (holder, type) = try library.parseQuery(holderID: existing.holderID, typeCode: existing.proofType)
         let licences = try await library.licences(of: holder)
         let licence: NoProofDomain.Licence
         switch library.outcome(licences, typeCode: type.code) {
         case .found(let found), .notInForce(let found, _): licence = found
         case .notFound:
-            throw RPCError(
-                .failedPrecondition,
+            throw NoProofError(
+                .conflict,
                 "holder \(holder.masked) holds no \(type.code) in the licence library; there is no record to correct for mismatch \(existing.id)")
         }
         guard licence.issuerCode.value == unit.unitCode else {
-            throw RPCError(
-                .permissionDenied, "licence \(licence.id) was issued by \(licence.issuerName) (\(licence.issuerCode)); only its issuing unit corrects it")
+            throw NoProofError(
+                .forbidden, "licence \(licence.id) was issued by \(licence.issuerName) (\(licence.issuerCode)); only its issuing unit corrects it")
         }
         var amendment = LicenceAmendment()
         let fieldKeys = Set(type.fields.map(\.key))
         for (key, value) in corrected.sorted(by: { $0.key < $1.key }) {
-            guard !value.isEmpty else { throw RPCError(.invalidArgument, "corrected: the corrected value of \(key) is empty") }
+            guard !value.isEmpty else { throw NoProofError.invalid("corrected", "the corrected value of \(key) is empty") }
             if key == "holder_name" {
                 amendment.holderName = value
             } else if fieldKeys.contains(key) {
                 amendment.setFields[key] = value
             } else {
-                throw RPCError(
-                    .invalidArgument,
-                    "corrected: \(key) is not a field of \(type.code) (holder_name, \(type.fields.map(\.key).joined(separator: ", "))); the licence cannot be corrected by it"
+                throw NoProofError.invalid(
+                    "corrected",
+                    "\(key) is not a field of \(type.code) (holder_name, \(type.fields.map(\.key).joined(separator: ", "))); the licence cannot be corrected by it"
                 )
             }
         }
-        let millis = OversightService.millis(moment)
+        let millis = OversightUseCases.millis(moment)
         let reason = "record corrected after mismatch case \(existing.id)"
         let amendIntent = AuditRecord(
             atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
@@ -177,7 +178,7 @@ struct MismatchCorrection: Sendable {
                 "mismatch": "\(existing.id)", "licence": "\(licence.id)", "version": "\(done.version)",
                 "noticed": "\(done.noticed.count)",
             ])
-        return MismatchResponse(mismatch: OversightService.message(done.record), replayed: !done.changed)
+        return (done.record, !done.changed)
     }
 
     /// One notice per unit that fetched `licence` (any earlier version) before now, other than

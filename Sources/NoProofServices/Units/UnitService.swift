@@ -1,0 +1,233 @@
+import Foundation
+import Logging
+import NoProofCodec
+import NoProofDomain
+import NoProofDomainMessages
+import NoProofProtocol
+import NoProofServer
+import NoProofUnitStore
+import NoProofUnits
+import NoProofAuditChain
+
+/// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`): the adapter of
+/// `UnitUseCases`, which holds the policy and the audit.
+///
+/// Who may do what:
+/// - anyone, without authentication, reads the unit registry and the published lists with their
+///   version history (Art. 5: lists are public); the unit itself and the task force office also
+///   see its open (unpublished) versions;
+/// - an authenticated unit reads units and staff; a unit or the task force office replaces the
+///   unit's staff set (the Art. 10 rule is enforced by the store);
+/// - only the task force office issues, revokes and lists credentials and reads the denial log;
+/// - the unit drafts, edits, submits and reopens its own list; the task force office's supervisor
+///   (督办员) approves or rejects it; the unit or the task force office publishes it.
+///
+/// List actions name the acting staff member in the `staff` metadata; the store checks that the
+/// member belongs to the acting unit. After a list is published the `AccessGate` reloads, so
+/// lookups follow the new list at once.
+///
+/// Every change — units, staff, credentials issued and revoked, each step of a list's life cycle
+/// (and each change it declares late) — is written to the audit trail before the call is
+/// answered (docs/AUDIT.md lists the actions).
+package struct UnitService: Sendable {
+    let useCases: UnitUseCases
+
+    /// - Parameters:
+    ///   - gate: reloaded after list changes so lookups see new published lists.
+    ///   - credentialRounds: PBKDF2 rounds of issued credentials (lower only in tests).
+    package init(
+        store: any UnitStore, gate: AccessGate, audit: any AuditTrail, credentialRounds: Int = CredentialHash.defaultRounds,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "noproof.units"),
+        sessions: LiveSessions? = nil
+    ) {
+        useCases = UnitUseCases(
+            store: store, gate: gate, audit: audit, credentialRounds: credentialRounds, now: now, logger: logger, sessions: sessions)
+    }
+
+    package func register(in registry: inout RPCRegistry) {
+        let useCases = self.useCases
+        registry.unary(UnitMethods.listUnits, ListUnitsRequest.self, ListUnitsResponse.self) { _, _ in
+            ListUnitsResponse(units: try await useCases.units().map(UnitInfo.init))
+        }
+        registry.unary(UnitMethods.getUnit, GetUnitRequest.self, GetUnitResponse.self) { request, context in
+            let caller = try Caller(context)
+            return GetUnitResponse(unit: UnitInfo(try await useCases.unit(RequestFields.unitCode(request.unitCode), caller: caller)))
+        }
+        registry.unary(UnitMethods.listStaff, ListStaffRequest.self, ListStaffResponse.self) { request, context in
+            let found = try await useCases.staff(of: request.unitCode, includeInactive: request.includeInactive, caller: Caller(context))
+            return ListStaffResponse(unitCode: found.unit.value, staff: found.staff.map(StaffEntry.init))
+        }
+        registry.unary(UnitMethods.createUnit, CreateUnitRequest.self, GetUnitResponse.self) { request, context in
+            let caller = try Caller(context)
+            let unit = Self.converted { () throws -> (ServiceUnit, [StaffMember]) in
+                guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
+                let created = try ServiceUnit(message: message)
+                let members = try request.staff.enumerated().map { index, entry throws(ValidationError) in
+                    try StaffMember(message: entry, active: true, field: "staff[\(index)]")
+                }
+                return (created, members)
+            }
+            return GetUnitResponse(unit: UnitInfo(try await useCases.createUnit(unit, caller: caller)))
+        }
+        registry.unary(UnitMethods.updateUnit, UpdateUnitRequest.self, GetUnitResponse.self) { request, context in
+            let caller = try Caller(context)
+            let unit = Self.converted { () throws -> ServiceUnit in
+                guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
+                return try ServiceUnit(message: message)
+            }
+            return GetUnitResponse(unit: UnitInfo(try await useCases.updateUnit(unit, caller: caller)))
+        }
+        registry.unary(UnitMethods.setStaff, SetStaffRequest.self, ListStaffResponse.self) { request, context in
+            let caller = try Caller(context)
+            let members = Self.converted { () throws -> [StaffMember] in
+                try request.staff.enumerated().map { index, entry throws(ValidationError) in
+                    try StaffMember(message: entry, active: true, field: "staff[\(index)]")
+                }
+            }
+            let set = try await useCases.setStaff(of: request.unitCode, to: members, caller: caller)
+            return ListStaffResponse(unitCode: set.unit.value, staff: set.staff.map(StaffEntry.init))
+        }
+        registry.unary(UnitMethods.issueCredential, IssueCredentialRequest.self, IssueCredentialResponse.self) { request, context in
+            let input = UnitUseCases.CredentialInput(
+                unitCode: request.unitCode, label: request.label, expiresInDays: request.expiresInDays, certificateSHA256: request.certificateSha256,
+                staffID: request.staffID, kind: request.kind)
+            let issued = try await useCases.issueCredential(input, caller: Caller(context))
+            return IssueCredentialResponse(credential: CredentialInfo(issued.credential), secret: issued.secret)
+        }
+        registry.unary(UnitMethods.revokeCredential, RevokeCredentialRequest.self, CredentialResponse.self) { request, context in
+            let revoked = try await useCases.revokeCredential(request.credentialID, reason: request.reason, caller: Caller(context))
+            return CredentialResponse(credential: CredentialInfo(revoked))
+        }
+        registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
+            let found = try await useCases.credentials(of: request.unitCode, caller: Caller(context))
+            return ListCredentialsResponse(credentials: found.map(CredentialInfo.init))
+        }
+        registry.unary(UnitMethods.listDenials, ListDenialsRequest.self, ListDenialsResponse.self) { request, context in
+            let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
+            let records = try await useCases.denials(of: request.unitCode, limit: limit, caller: Caller(context))
+            return ListDenialsResponse(
+                denials: records.map {
+                    DenialEntry(
+                        atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
+                        itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
+                        kind: $0.kind == .denial ? "denial" : "breach", reason: $0.reason, message: $0.message)
+                })
+        }
+        registerLists(in: &registry)
+    }
+
+    // MARK: Item lists
+
+    private func registerLists(in registry: inout RPCRegistry) {
+        let useCases = self.useCases
+        registry.unary(UnitMethods.getItemList, GetItemListRequest.self, GetItemListResponse.self) { request, context in
+            let found = try await useCases.itemList(of: RequestFields.unitCode(request.unitCode), caller: Self.optionalCaller(context))
+            return GetItemListResponse(unit: UnitInfo(found.unit), inForce: found.inForce.map(ItemList.init), versions: found.versions.map(ItemList.init))
+        }
+        registry.unary(UnitMethods.showItem, ShowItemRequest.self, ShowItemResponse.self) { request, context in
+            try await showItem(request, context: context)
+        }
+        registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
+            ItemListResponse(list: ItemList(try await useCases.createDraft(of: request.unitCode, caller: Caller(context))))
+        }
+        registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
+            let caller = try Caller(context)
+            let content = Self.converted { () throws -> (items: [ServiceItem], changes: [ListChange]) in
+                let items = try request.items.enumerated().map { index, item throws(ValidationError) in
+                    try ServiceItem(message: item, field: "items[\(index)]")
+                }
+                let changes = try request.changes.enumerated().map { index, change throws(ValidationError) in
+                    try ListChange(message: change, field: "changes[\(index)]")
+                }
+                return (items, changes)
+            }
+            return ItemListResponse(
+                list: ItemList(try await useCases.saveDraft(of: request.unitCode, version: request.version, content: content, caller: caller)))
+        }
+        registry.unary(UnitMethods.submitList, ListVersionRequest.self, ItemListResponse.self) { request, context in
+            ItemListResponse(list: ItemList(try await useCases.submitList(of: request.unitCode, version: request.version, caller: Caller(context))))
+        }
+        registry.unary(UnitMethods.reopenList, ListVersionRequest.self, ItemListResponse.self) { request, context in
+            ItemListResponse(list: ItemList(try await useCases.reopenList(of: request.unitCode, version: request.version, caller: Caller(context))))
+        }
+        registry.unary(UnitMethods.approveList, ApproveListRequest.self, ItemListResponse.self) { request, context in
+            let effective = request.effectiveAtMillis == 0 ? nil : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
+            let list = try await useCases.approveList(of: request.unitCode, version: request.version, effectiveAt: effective, caller: Caller(context))
+            return ItemListResponse(list: ItemList(list))
+        }
+        registry.unary(UnitMethods.rejectList, RejectListRequest.self, ItemListResponse.self) { request, context in
+            let list = try await useCases.rejectList(of: request.unitCode, version: request.version, reason: request.reason, caller: Caller(context))
+            return ItemListResponse(list: ItemList(list))
+        }
+        registry.unary(UnitMethods.publishList, ListVersionRequest.self, ItemListResponse.self) { request, context in
+            ItemListResponse(list: ItemList(try await useCases.publishList(of: request.unitCode, version: request.version, caller: Caller(context))))
+        }
+        registry.unary(UnitMethods.loadItemLists, LoadItemListsRequest.self, LoadItemListsResponse.self) { request, context in
+            let report = try await useCases.loadItemLists(format: request.format, text: request.text, caller: Caller(context))
+            return LoadItemListsResponse(
+                loaded: report.loaded.map {
+                    LoadedList(unitCode: $0.unitCode, version: UInt32(clamping: $0.version), itemCount: UInt32(clamping: $0.itemCount))
+                },
+                problems: report.problems.map { LoadProblem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }
+            )
+        }
+        registry.unary(UnitMethods.getCalendar, GetCalendarRequest.self, GetCalendarResponse.self) { request, _ in
+            let found = try await useCases.calendar(year: Int(request.year), history: request.history)
+            return GetCalendarResponse(years: found.years.map(CalendarYearInfo.init), officeHours: found.officeHours)
+        }
+        registry.unary(UnitMethods.publishCalendarYear, PublishCalendarYearRequest.self, PublishCalendarYearResponse.self) { request, context in
+            let caller = try Caller(context)
+            let year = Self.converted { () throws -> CalendarYear in
+                guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
+                return try CalendarYear(message: message)
+            }
+            return PublishCalendarYearResponse(year: CalendarYearInfo(try await useCases.publishCalendarYear(year, caller: caller)))
+        }
+    }
+
+    /// "What must the applicant bring for item X": from the unit's published list in force, each
+    /// proof with its method and what to do (only an excluded proof is brought by the applicant).
+    func showItem(_ request: ShowItemRequest, context: CallContext) async throws -> ShowItemResponse {
+        let (unit, list, item) = try await useCases.showItem(request.itemCode, of: request.unitCode, caller: Self.optionalCaller(context))
+        let proofs = item.proofs.map { proof -> ItemProofGuidance in
+            let guidance = ProofGuidance(itemCode: item.code, proof: proof, listVersion: list.version)
+            var issuing = ""
+            if case .departmentVerification(let code) = proof.method { issuing = code.value }
+            return ItemProofGuidance(
+                proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: issuing,
+                applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo, fields: proof.disclosure.keys)
+        }
+        return ShowItemResponse(
+            unitCode: unit.code.value, unitName: unit.name, listVersion: UInt32(list.version),
+            effectiveAtMillis: list.effectiveAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0,
+            itemCode: item.code, itemName: item.name, itemKind: item.kind.token, proofs: proofs)
+    }
+
+    /// The caller of a method open without authentication: nil before authentication.
+    static func optionalCaller(_ context: CallContext) -> Caller? {
+        context.unit.map { Caller(unit: $0, claimedStaff: context.staff) }
+    }
+
+    /// What `body` converts from a request message, or the error it throws, for the use case to
+    /// unwrap after its checks of the caller.
+    static func converted<T>(_ body: () throws -> T) -> Result<T, any Error> {
+        Result { try body() }
+    }
+
+    // MARK: Shared helpers (the other services call these until they are on their use cases)
+
+    /// `Caller.staff()` of the call (kept for the services not yet on their use cases).
+    static func requireStaff(_ context: CallContext) throws -> String { try Caller(context).staff() }
+
+    /// `Caller.signedInStaff(to:)` of the call (kept for the services not yet on their use cases).
+    static func requireSignedIn(_ context: CallContext, to action: String) throws -> String { try Caller(context).signedInStaff(to: action) }
+
+    /// `Caller.requireTaskForce(to:)` for `unit` (kept for the services not yet on their use cases).
+    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws { try Caller(unit: unit).requireTaskForce(to: action) }
+
+    /// `RequestFields.unitCode`.
+    static func unitCode(_ text: String, field: String = "unit_code") throws -> UnifiedSocialCreditCode { try RequestFields.unitCode(text, field: field) }
+
+    /// `RequestFields.version`.
+    static func version(_ version: UInt32) throws -> Int { try RequestFields.version(version) }
+}
