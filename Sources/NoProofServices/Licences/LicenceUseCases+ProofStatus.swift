@@ -1,13 +1,11 @@
 import Foundation
+import NoProofAuditChain
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
-import NoProofProtocol
-import NoProofSeals
-import NoProofServer
 import NoProofSQLite
-import NoProofAuditChain
+import NoProofSeals
 import NoProofLicenceStore
 
 /// GetProofStatus (the provincial platforms' verifyCertInfo): the current status of a proof the
@@ -16,20 +14,36 @@ import NoProofLicenceStore
 /// The caller sends the sealed proof itself; the server checks the seal with every published key
 /// (current and retired) and reads serial, licence and version from the body, so it states
 /// nothing about a proof it did not seal. Any authenticated unit may ask (holding the proof is
-/// the purpose); the citizen portal may not (`requireUnit`). Every call is audited as
+/// the purpose); the citizen portal may not (`Caller`). Every call is audited as
 /// `ProofStatus` with the holder, licence, serial and the status answered, and the answer leaves
-/// only once that record is durable.
-extension LicenceService {
-    func proofStatus(_ request: ProofStatusRequest, context: CallContext) async throws -> ProofStatusResponse {
-        let unit = try context.requireUnit()
+/// only once that record is durable. The body is read as the `ProofBody` message the seal covers.
+extension LicenceUseCases {
+    /// A proof as its holder sends it: the sealed body and its seal.
+    package struct HeldProof: Sendable {
+        package var body: [UInt8]
+        package var seal: Seal
+
+        package init(body: [UInt8], seal: Seal) {
+            self.body = body
+            self.seal = seal
+        }
+    }
+
+    /// The status statement and its data-sharing seal.
+    package struct SignedStatus: Sendable {
+        package var statement: ProofStatusStatement
+        package var seal: Seal
+    }
+
+    package func proofStatus(_ proof: HeldProof?, caller: Caller) async throws -> SignedStatus {
         let checkedAt = millis()
         var record = AuditRecord(
-            atMillis: checkedAt, unitCode: unit.unitCode, credentialID: unit.credentialID,
-            staff: Self.actingStaff(context), action: .proofStatus, itemCode: "", caseReference: "",
+            atMillis: checkedAt, unitCode: caller.unit.unitCode, credentialID: caller.unit.credentialID,
+            staff: Self.actingStaff(caller), action: .proofStatus, itemCode: "", caseReference: "",
             holderID: "", typeCode: "", result: .unset)
         let statement: ProofStatusStatement
         do {
-            let (proof, body) = try verifiedProof(request)
+            let (proof, body) = try verifiedProof(proof)
             record.proofSerial = String(body.proofSerial.prefix(64))
             if let licence = body.licence {
                 record.licenceID = String(licence.licenceID.prefix(128))
@@ -38,59 +52,49 @@ extension LicenceService {
             }
             statement = try await status(of: body, digest: ProofStatusStatement.digest(ofBody: proof.body), checkedAt: checkedAt)
         } catch {
-            let failure = RPCError(error)
-            record.result = AuditResult(rawValue: failure.code.name.lowercased())
+            record.result = Self.failureResult(error)
             _ = try? await audit.append(record)
-            throw failure
+            throw error
         }
         record.result = AuditResult(rawValue: statement.status)
         do {
             _ = try await audit.append(record)
         } catch {
             logger.error("audit write failed; proof status withheld", metadata: ["error": "\(error)"])
-            throw RPCError(.unavailable, "the status check could not be recorded in the audit trail; retry")
+            throw NoProofError(.unavailable, "the status check could not be recorded in the audit trail; retry")
         }
         let seal = statement.sign(with: keyring)
         logger.debug("proof status", metadata: ["serial": "\(statement.proofSerial)", "status": "\(statement.status)"])
-        return ProofStatusResponse(
-            proofDigest: statement.proofDigest, proofSerial: statement.proofSerial, licenceID: statement.licenceID,
-            proofVersion: statement.proofVersion, status: statement.status, currentVersion: statement.currentVersion,
-            changedAtMillis: statement.changedAtMillis, reason: statement.reason, checkedAtMillis: statement.checkedAtMillis,
-            keyID: seal.keyID, signature: seal.signature
-        )
+        return SignedStatus(statement: statement, seal: seal)
     }
 
     /// The proof and its body if its seal verifies with a published key and the body names that
-    /// key's seal; INVALID_ARGUMENT otherwise.
-    private func verifiedProof(_ request: ProofStatusRequest) throws(RPCError) -> (SealedProof, ProofBody) {
-        guard let proof = request.proof, !proof.body.isEmpty else {
-            throw RPCError(.invalidArgument, "proof: required: the sealed proof as obtained (a file saved by 'noproof lookup --out')")
+    /// key's seal; `invalid` otherwise.
+    private func verifiedProof(_ proof: HeldProof?) throws(NoProofError) -> (HeldProof, ProofBody) {
+        guard let proof, !proof.body.isEmpty else {
+            throw .invalid("proof", "required: the sealed proof as obtained (a file saved by 'noproof lookup --out')")
         }
-        let seal = Seal(
-            keyID: proof.keyID, signature: proof.signature, leafIndex: proof.leafIndex,
-            batchSize: proof.batchSize, path: proof.path)
         let key: SealPublicKey
         do {
-            key = try SealVerifier(keys: keyring.publicKeys).verify(body: proof.body, seal: seal)
+            key = try SealVerifier(keys: keyring.publicKeys).verify(body: proof.body, seal: proof.seal)
         } catch {
-            throw RPCError(
-                .invalidArgument,
-                "proof: the seal does not verify with this server's published keys (\(error.reason)); no status is given for an altered or foreign proof")
+            throw .invalid(
+                "proof", "the seal does not verify with this server's published keys (\(error.reason)); no status is given for an altered or foreign proof")
         }
         let body: ProofBody
         do {
             body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
         } catch {
-            throw RPCError(.invalidArgument, "proof: the sealed body is not a proof body")
+            throw .invalid("proof", "the sealed body is not a proof body")
         }
         guard body.sealKind == key.kind.rawValue else {
-            throw RPCError(.invalidArgument, "proof: the body says seal \(body.sealKind.prefix(40)) but it was sealed with the \(key.kind.rawValue) key")
+            throw .invalid("proof", "the body says seal \(body.sealKind.prefix(40)) but it was sealed with the \(key.kind.rawValue) key")
         }
         return (proof, body)
     }
 
     /// What the library knows now about the licence a verified proof attests.
-    private func status(of body: ProofBody, digest: [UInt8], checkedAt: Int64) async throws -> ProofStatusStatement {
+    private func status(of body: ProofBody, digest: [UInt8], checkedAt: Int64) async throws(NoProofError) -> ProofStatusStatement {
         let licence = body.licence ?? LicenceMessage()
         var statement = ProofStatusStatement(
             proofDigest: digest, proofSerial: body.proofSerial, licenceID: licence.licenceID,
@@ -99,7 +103,7 @@ extension LicenceService {
         let id = try? LicenceIdentifier.parse(licence.licenceID, field: "licence_id")
         let versions: [NoProofDomain.Licence]
         if let id {
-            do { versions = try await library.store.versions(of: id) } catch { throw RPCError(error) }
+            versions = try await library.store.versions(of: id)
         } else {
             versions = []
         }
@@ -119,11 +123,7 @@ extension LicenceService {
         }
         statement.currentVersion = UInt32(clamping: current.version)
         let lastChange: LicenceStatusChange?
-        do {
-            lastChange = try await library.store.statusChanges(of: id).last { $0.to == current.status }
-        } catch {
-            throw RPCError(error)
-        }
+        lastChange = try await library.store.statusChanges(of: id).last { $0.to == current.status }
         switch current.status {
         case .revoked, .suspended, .expired:
             statement.status = "licence_" + current.status.rawValue
@@ -136,7 +136,7 @@ extension LicenceService {
         if current.version > Int(licence.version) {
             statement.status = "superseded"
             let supersessions: [Int: (at: String, reason: String)]
-            do { supersessions = try await library.store.supersessions(of: id) } catch { throw RPCError(error) }
+            supersessions = try await library.store.supersessions(of: id)
             let ended = supersessions[Int(licence.version)]
             statement.changedAtMillis = ended.flatMap { Timestamp.millis($0.at) } ?? 0
             statement.reason = "version \(current.version) is in force" + (ended.map { $0.reason.isEmpty ? "" : ": \($0.reason)" } ?? "")
