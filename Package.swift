@@ -90,7 +90,7 @@ let package = Package(
             name: "NoProofPostgres",
             dependencies: [
                 "NoProofDomain", "NoProofImport", "NoProofLicenceStore", "NoProofUnits", "NoProofUnitStore",
-                "NoProofVerification", "NoProofOversight",
+                "NoProofVerification", "NoProofOversight", "NoProofAudit", "NoProofAuditChain", "NoProofSeals",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -274,7 +274,7 @@ let package = Package(
             name: "NoProofAuditTests",
             dependencies: [
                 "NoProofTestSupport", "NoProofAudit", "NoProofAuditChain", "NoProofSQLite", "NoProofDomain", "NoProofSeals",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "NoProofPostgres", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(
             name: "NoProofLicenceStoreTests",

@@ -37,18 +37,8 @@ extension AuditLog {
         }
     }
 
-    /// What a citizen (or anyone) needs to check that record `sequence` is in the tree of
-    /// `treeSize` records: the record, its predecessor's chain hash (to recompute its chain hash
-    /// from its fields) and the audit path.
-    package struct InclusionProof: Sendable {
-        package var record: AuditRecord
-        package var previousChainHash: [UInt8]
-        package var chainHash: [UInt8]
-        package var treeSize: UInt64
-        package var path: [[UInt8]]
-    }
-
-    package func inclusionProof(sequence: Int64, treeSize: UInt64) throws -> InclusionProof? {
+    /// The inclusion proof of record `sequence` in the tree of `treeSize` records (`AuditInclusionProof`).
+    package func inclusionProof(sequence: Int64, treeSize: UInt64) throws -> AuditInclusionProof? {
         try database.read { db in
             guard sequence >= 1, UInt64(sequence) <= treeSize,
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM audit WHERE sequence = ?", arguments: [sequence])
@@ -62,7 +52,7 @@ extension AuditLog {
                 ? AuditChain.genesis
                 : (try Data.fetchOne(db, sql: "SELECT chain_hash FROM audit WHERE sequence = ?", arguments: [sequence - 1])).map { [UInt8]($0) } ?? []
             let path = try MerkleTree.inclusionPath(index: UInt64(sequence - 1), size: treeSize) { try AuditTree.subtree(db, $0, $1) }
-            return InclusionProof(
+            return AuditInclusionProof(
                 record: record, previousChainHash: previous, chainHash: chain.map { [UInt8]($0) } ?? [],
                 treeSize: treeSize, path: path)
         }

@@ -1,6 +1,6 @@
 /// The audit trail as its users see it: the seam a storage backend implements (issue 17, part 4).
-/// `AuditLog` (NoProofAudit, SQLite `audit.sqlite`) is the embedded one; a PostgreSQL trail will
-/// be another. No storage type appears here.
+/// `AuditLog` (NoProofAudit, SQLite `audit.sqlite`) is the embedded one; `PostgresAuditTrail`
+/// (NoProofPostgres) is the one shared by several instances. No storage type appears here.
 ///
 /// What a trail promises (docs/AUDIT.md): records are appended in one order, each gets the next
 /// sequence and its chain hash from its predecessor, an append's completion (or return) comes only
@@ -24,6 +24,11 @@ package protocol AuditTrail: AnyObject, Sendable {
     /// on its own serial queue (the proof issuer seals and audits a batch together; the seal-key
     /// records at start), never from an event loop or the cooperative pool.
     func appendBatch(_ records: [AuditRecord]) throws -> [Int64]
+
+    /// `appendBatch` for async code (noproofd's start recording its seal keys, tests): writes
+    /// `records` together, in order, and returns their sequences once all are durable, without
+    /// blocking a thread of the cooperative pool.
+    func writeBatch(_ records: [AuditRecord]) async throws -> [Int64]
 
     // MARK: Reading
 
@@ -50,4 +55,20 @@ package protocol AuditTrail: AnyObject, Sendable {
     /// Recomputes the chain and reports its first break; with `anchor`, the record at its
     /// sequence must carry its hash.
     func verifyChain(anchor: AuditHead?) async throws -> ChainVerification
+
+    // MARK: The Merkle tree (RFC 9162; leaf i is record i + 1's chain hash)
+
+    /// The root of the tree of the first `size` records (`MerkleTree.emptyRoot` for 0).
+    /// - Throws: when `size` is beyond the trail, or a record or stored subtree is missing.
+    func treeRoot(size: UInt64) async throws -> [UInt8]
+
+    /// The inclusion proof of record `sequence` in the tree of the first `treeSize` records;
+    /// nil when there is no such record or it lies beyond `treeSize`.
+    /// - Throws: when `treeSize` is beyond the trail.
+    func inclusionProof(sequence: Int64, treeSize: UInt64) async throws -> AuditInclusionProof?
+
+    /// The RFC 9162 consistency proof from the tree of `first` records to that of `second`
+    /// (`first` above `second` is taken as `second`; empty for 0 or equal sizes).
+    /// - Throws: when `second` is beyond the trail.
+    func consistencyProof(first: UInt64, second: UInt64) async throws -> [[UInt8]]
 }

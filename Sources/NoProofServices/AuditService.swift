@@ -11,11 +11,11 @@ import NoProofAuditChain
 /// holding a head can check, with these, that a record is in the log (inclusion) and that the
 /// log only grew since (consistency), against the published audit public key alone.
 package struct AuditService: Sendable {
-    let audit: AuditLog
+    let audit: any AuditTrail
     let heads: AuditHeadPublisher
     let logger: Logger
 
-    package init(audit: AuditLog, heads: AuditHeadPublisher, logger: Logger) {
+    package init(audit: any AuditTrail, heads: AuditHeadPublisher, logger: Logger) {
         self.audit = audit
         self.heads = heads
         self.logger = logger
@@ -37,7 +37,7 @@ package struct AuditService: Sendable {
             guard context.unit != nil else {
                 throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
             }
-            return try proveConsistency(request)
+            return try await proveConsistency(request)
         }
     }
 
@@ -77,9 +77,9 @@ package struct AuditService: Sendable {
                 .notFound,
                 "record \(request.sequence) is not in the newest signed head (\(head.treeSize) records); heads are signed every second — retry shortly")
         }
-        let proof: AuditLog.InclusionProof?
+        let proof: AuditInclusionProof?
         do {
-            proof = try audit.inclusionProof(sequence: Int64(request.sequence), treeSize: head.treeSize)
+            proof = try await audit.inclusionProof(sequence: Int64(request.sequence), treeSize: head.treeSize)
         } catch {
             logger.error("audit inclusion proof failed", metadata: ["sequence": "\(request.sequence)", "error": "\(error)"])
             throw RPCError(.unavailable, "the audit log could not give the proof: \(error)")
@@ -114,14 +114,14 @@ package struct AuditService: Sendable {
             previousChainHash: proof.previousChainHash, chainHash: proof.chainHash, head: head.message, path: proof.path)
     }
 
-    func proveConsistency(_ request: ProveConsistencyRequest) throws -> ProveConsistencyResponse {
+    func proveConsistency(_ request: ProveConsistencyRequest) async throws -> ProveConsistencyResponse {
         let head = try head(ofSize: request.second)
         guard request.first <= head.treeSize else {
             throw RPCError(.invalidArgument, "first \(request.first) is beyond the newest signed head (\(head.treeSize) records)")
         }
         do {
-            let proof = try audit.consistencyProof(first: request.first, second: head.treeSize)
-            let firstRoot = try audit.treeRoot(size: request.first)
+            let proof = try await audit.consistencyProof(first: request.first, second: head.treeSize)
+            let firstRoot = try await audit.treeRoot(size: request.first)
             return ProveConsistencyResponse(head: head.message, firstRoot: firstRoot, proof: proof)
         } catch {
             logger.error("audit consistency proof failed", metadata: ["first": "\(request.first)", "error": "\(error)"])

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NoProofSeals
-import NoProofAudit
 import NoProofAuditChain
 
 /// Seal-key events in the audit trail (Art. 9 seals; docs/AUDIT.md): what noproofd records at
@@ -13,12 +12,15 @@ package enum SealKeyAudit {
     /// `SealKey.InUse` for the key the trail last recorded. A key that differs from the one the
     /// trail last recorded for its kind, without a rotation (`noproofd --rotate-seal-key`), means
     /// the key file was replaced behind the server's back: the start is refused. The key id is in
-    /// `licence_id`, the seal kind in `type_code`.
-    package static func record(_ keyring: SealKeyring, existing: Set<SealKind>, audit: AuditLog, at moment: Date = Date(), logger: Logger) throws {
+    /// `licence_id`, the seal kind in `type_code`. The records are written together, in one batch
+    /// (`appendBatch`, off the cooperative pool).
+    package static func record(
+        _ keyring: SealKeyring, existing: Set<SealKind>, audit: any AuditTrail, at moment: Date = Date(), logger: Logger
+    ) async throws {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
         var records: [AuditRecord] = []
         for key in keyring.currentKeys {
-            let latest = try audit.latestRecord(actions: actions, typeCode: key.kind.rawValue)
+            let latest = try await audit.latestRecord(actions: actions, typeCode: key.kind.rawValue)
             var previous = latest?.licenceID
             var action: AuditAction = .sealKeyInUse
             var result: AuditResult = .inUse
@@ -42,7 +44,7 @@ package enum SealKeyAudit {
                     caseReference: "", holderID: "", typeCode: key.kind.rawValue, licenceID: key.id,
                     result: result, proofSerial: action == .sealKeyRotate ? latest?.proofSerial ?? "" : ""))
         }
-        _ = try audit.appendBatch(records)
+        _ = try await audit.writeBatch(records)
     }
 
     /// Rotates the `kind` key as the operator asked, intent first: the new key is created under a
@@ -50,9 +52,10 @@ package enum SealKeyAudit {
     /// `proof_serial`, the reason in `case_reference`) is made durable, then the key is replaced
     /// and `rotated` recorded. Should noproofd stop in between, the next start finds the intent
     /// and records which key is in place (`record`); without the intent record the key is not
-    /// replaced.
+    /// replaced. Synchronous, as the key files it replaces: it blocks its caller (noproofd's start)
+    /// on each `appendBatch`.
     package static func rotate(
-        _ kind: SealKind, reason: String, sealDirectory: URL, audit: AuditLog, at moment: Date = Date(),
+        _ kind: SealKind, reason: String, sealDirectory: URL, audit: any AuditTrail, at moment: Date = Date(),
         logger: Logger
     ) throws -> (old: SealPublicKey, new: SealPublicKey) {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))

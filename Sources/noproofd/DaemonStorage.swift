@@ -163,7 +163,7 @@ struct DaemonStorage {
                 ])
         }
         do {
-            try SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
+            try await SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
         } catch let replaced as SealKeyReplaced {
             audit.close()
             throw ConfigurationError("refusing to start: \(replaced)")

@@ -545,19 +545,19 @@ struct SupervisionServiceTests {
         let audit = try AuditLog(directory: directory)
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        func start() throws -> [AuditRecord] {
+        func start() async throws -> [AuditRecord] {
             let existing = Set(
                 SealKind.allCases.filter {
                     FileManager.default.fileExists(atPath: seals.appendingPathComponent("\($0.rawValue).key.json").path)
                 })
             let keyring = try SealKeyring.openOrCreate(directory: seals)
             let before = try audit.count()
-            try SealKeyAudit.record(keyring, existing: existing, audit: audit, logger: quiet)
+            try await SealKeyAudit.record(keyring, existing: existing, audit: audit, logger: quiet)
             return try audit.records(after: Int64(before), limit: 100)
         }
-        let first = try start()
+        let first = try await start()
         #expect(first.map(\.action) == Array(repeating: .sealKeyCreate, count: SealKind.allCases.count))
-        let second = try start()
+        let second = try await start()
         #expect(second.map(\.action) == Array(repeating: .sealKeyInUse, count: SealKind.allCases.count))
         #expect(second.map(\.licenceID) == first.map(\.licenceID))
         let kind = SealKind.allCases[0]
@@ -566,7 +566,7 @@ struct SupervisionServiceTests {
         let saved = try Data(contentsOf: keyFile)
         try FileManager.default.removeItem(at: keyFile)
         _ = try SealKeyring.openOrCreate(directory: seals)
-        #expect(throws: SealKeyReplaced.self) { _ = try start() }
+        await #expect(throws: SealKeyReplaced.self) { _ = try await start() }
         try FileManager.default.removeItem(at: keyFile)
         try saved.write(to: keyFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
@@ -575,7 +575,7 @@ struct SupervisionServiceTests {
         #expect(rotation.old.id == first[0].licenceID && rotation.new.id != rotation.old.id)
         let rotated = try #require(try audit.latestRecord(actions: [.sealKeyRotate], typeCode: kind.rawValue))
         #expect(rotated.proofSerial == rotation.old.id && rotated.licenceID == rotation.new.id && rotated.caseReference == "scheduled rotation")
-        let third = try start()
+        let third = try await start()
         #expect(third.first { $0.typeCode == kind.rawValue }?.action == .sealKeyInUse)
         let keyring = try SealKeyring.openOrCreate(directory: seals)
         let published = keyring.publicKeys.filter { $0.kind == kind }
@@ -591,12 +591,12 @@ struct SupervisionServiceTests {
                 itemCode: "", caseReference: "crash test", holderID: "", typeCode: kind.rawValue,
                 licenceID: stopped.new.id, result: .intended, proofSerial: stopped.old.id)
         ])
-        let fourth = try start()
+        let fourth = try await start()
         #expect(
             fourth.first { $0.typeCode == kind.rawValue }.map { ($0.action, $0.result) } ?? (AuditAction(rawValue: ""), AuditResult.unset) == (
                 AuditAction.sealKeyRotate, AuditResult.notCompleted
             ))
-        #expect(try start().first { $0.typeCode == kind.rawValue }?.action == .sealKeyInUse)
+        #expect(try await start().first { $0.typeCode == kind.rawValue }?.action == .sealKeyInUse)
         #expect(try audit.verifyChain().isIntact)
         audit.close()
     }
