@@ -33,12 +33,12 @@ package final class PostgresAuditTrail: AuditTrail {
     package let database: PostgresStoreDatabase
     private let appends: BatchingWriter<AuditRecord, Int64>
     /// Where a synchronous `appendBatch` finds its transaction's outcome (written before the semaphore
-/// is signalled, read after the wait returns).
-private final class BatchOutcome: @unchecked Sendable {
-    var result: Result<[Int64], any Error>?
-}
+    /// is signalled, read after the wait returns).
+    private final class BatchOutcome: @unchecked Sendable {
+        var result: Result<[Int64], any Error>?
+    }
 
-/// The trail the append queue writes to (set once, at the end of `init`).
+    /// The trail the append queue writes to (set once, at the end of `init`).
     private let target = Target()
     /// Told of each committed batch (metrics): its records and the time its transaction took.
     private let batchObserver = Mutex<(@Sendable (_ records: Int, _ duration: Duration) -> Void)?>(nil)

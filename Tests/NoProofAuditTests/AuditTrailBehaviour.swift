@@ -32,7 +32,10 @@ enum AuditTrailBehaviour {
             #expect(try await trail.records(after: 0, limit: 10).map(\.caseReference) == ["CASE-1", "CASE-2", "CASE-3", "CASE-4"])
             #expect(try await trail.records(aboutHolder: "A", actions: [.lookup, .getLicence], before: nil, limit: 10).map(\.sequence) == [3, 1])
             #expect(try await trail.records(aboutHolder: "A", actions: [.lookup, .getLicence], before: 3, limit: 10).map(\.sequence) == [1])
-            #expect(try await trail.records(aboutHolder: "A", actions: [.lookup, .getLicence, .supervisionWhoLooked], before: nil, limit: 2).map(\.sequence) == [4, 3])
+            #expect(
+                try await trail.records(aboutHolder: "A", actions: [.lookup, .getLicence, .supervisionWhoLooked], before: nil, limit: 2).map(\.sequence) == [
+                    4, 3,
+                ])
             #expect(try await trail.records(aboutHolder: "C", actions: [.lookup], before: nil, limit: 10).isEmpty)
             #expect(try await trail.latestRecord(actions: [.lookup], typeCode: "JMSFZ")?.sequence == 2)
             #expect(try await trail.latestRecord(actions: [.lookup], typeCode: "OTHER") == nil)
@@ -41,7 +44,8 @@ enum AuditTrailBehaviour {
             #expect(try await trail.tallies(fromDay: day + 1, throughDay: day + 2, unitCode: nil).isEmpty)
             let head = try await trail.head()
             #expect(head.sequence == 4)
-            #expect(head.hash == (try await trail.records(after: 0, limit: 10)).reduce(AuditChainHash.genesis) { AuditChainHash.hash(previous: $0, record: $1) })
+            #expect(
+                head.hash == (try await trail.records(after: 0, limit: 10)).reduce(AuditChainHash.genesis) { AuditChainHash.hash(previous: $0, record: $1) })
             #expect(try await trail.verifyChain(anchor: head).isIntact)
             // An anchor the chain does not carry is a break, through the seam as directly.
             let forged = AuditHead(sequence: 2, hash: [UInt8](repeating: 7, count: 32))
@@ -92,10 +96,11 @@ enum AuditTrailBehaviour {
             // Batches of uneven sizes, so blocks complete in the middle of a batch and across batches.
             var index = 0
             for size in [1, 200, 57, 300, 2, 1, 200] {
-                _ = try await trail.writeBatch((0..<size).map { _ in
-                    index += 1
-                    return record(index, holder: "H", action: .lookup)
-                })
+                _ = try await trail.writeBatch(
+                    (0..<size).map { _ in
+                        index += 1
+                        return record(index, holder: "H", action: .lookup)
+                    })
             }
             #expect(index == 761)
             let records = try await trail.records(after: 0, limit: 1000)
