@@ -41,7 +41,8 @@ let package = Package(
             dependencies: ["CProtobufC"],
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
-        // Swift message types and the only code that touches protobuf-c memory.
+        // The codec runtime (the only code that touches protobuf-c memory) and the envelope messages
+        // (CallHeader, CallStatus, GoAway, ServerSettings, Metadata, Authenticate, Health, ListMethods).
         .target(name: "NoProofCodec", dependencies: ["CNoProofProtos"]),
         // Framing, status codes and the connection state machines (no I/O).
         .target(
@@ -51,6 +52,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The API messages, generated from Protos/ (scripts/gen-swift-messages.py): value types with
+        // the prefix `API` (APILookupRequest...) and their protobuf-c conversions, the API services'
+        // typed method descriptors (LicenceMethods...) and the whole contract (ContractMethods).
+        .target(name: "NoProofMessages", dependencies: ["NoProofCodec", "NoProofProtocol", "CNoProofProtos"]),
         // The licence domain: identifiers and their check characters, licence types, licences,
         // the store error vocabulary. Foundation only.
         .target(name: "NoProofDomain"),
@@ -138,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "lookup-bench",
             dependencies: [
-                "NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec",
+                "NoProofDomain", "NoProofDemoData", "NoProofImport", "NoProofLicenceStore", "NoProofLibrary", "NoProofSeals", "NoProofCodec", "NoProofMessages",
                 "NoProofDomainMessages",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -169,12 +174,12 @@ let package = Package(
             ]
         ),
         // Mapping between domain values and their protobuf messages (server and CLI).
-        .target(name: "NoProofDomainMessages", dependencies: ["NoProofDomain", "NoProofCodec", "NoProofUnits"]),
+        .target(name: "NoProofDomainMessages", dependencies: ["NoProofDomain", "NoProofCodec", "NoProofMessages", "NoProofUnits"]),
         // The domain services over RPC (licence library, ...): registration and message mapping.
         .target(
             name: "NoProofServices",
             dependencies: [
-                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages", "NoProofSQLite",
+                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofMessages", "NoProofDomain", "NoProofDomainMessages", "NoProofSQLite",
                 "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofLibrary", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
                 "NoProofOversight", "NoProofOversightStore",
@@ -201,7 +206,7 @@ let package = Package(
             name: "NoProofClient",
             dependencies: [
                 "NoProofProtocol",
-                "NoProofCodec",
+                "NoProofCodec", "NoProofMessages",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -213,7 +218,7 @@ let package = Package(
         .target(
             name: "NoProofWeb",
             dependencies: [
-                "NoProofClient", "NoProofProtocol", "NoProofCodec",
+                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofMessages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -237,7 +242,7 @@ let package = Package(
         .executableTarget(
             name: "noproof",
             dependencies: [
-                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofSeals", "NoProofDomain",
+                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofMessages", "NoProofSeals", "NoProofDomain",
                 "NoProofDomainMessages", "NoProofImport", "NoProofAuditChain", "NoProofUnits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -247,7 +252,7 @@ let package = Package(
         .executableTarget(
             name: "noproof-load",
             dependencies: [
-                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofDomain", "NoProofDemoData",
+                "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofMessages", "NoProofDomain", "NoProofDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -304,7 +309,7 @@ let package = Package(
             name: "NoProofServicesTests",
             dependencies: [
                 "NoProofTestSupport",
-                "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofDomain", "NoProofDomainMessages",
+                "NoProofServices", "NoProofServer", "NoProofClient", "NoProofCodec", "NoProofMessages", "NoProofDomain", "NoProofDomainMessages",
                 "NoProofLibrary", "NoProofProtocol", "NoProofSeals", "NoProofSQLite", "NoProofImport", "NoProofLicenceStore", "NoProofAudit",
                 "NoProofAuditChain", "NoProofDemoData",
                 "NoProofUnits", "NoProofUnitStore", "NoProofPostgres",
@@ -329,7 +334,7 @@ let package = Package(
             name: "NoProofWebTests",
             dependencies: [
                 "NoProofTestSupport",
-                "NoProofWeb", "NoProofServer", "NoProofServices", "NoProofClient", "NoProofProtocol", "NoProofCodec",
+                "NoProofWeb", "NoProofServer", "NoProofServices", "NoProofClient", "NoProofProtocol", "NoProofCodec", "NoProofMessages",
                 "NoProofAudit", "NoProofDomain", "NoProofUnits", "NoProofUnitStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -355,7 +360,7 @@ let package = Package(
             dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofTestSupport", "NoProofSeals"]),
-        .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofTestSupport", "NoProofCodec", "CNoProofProtos"]),
+        .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofTestSupport", "NoProofCodec", "NoProofMessages", "CNoProofProtos"]),
         .testTarget(
             name: "NoProofProtocolTests",
             dependencies: [

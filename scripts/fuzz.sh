@@ -11,7 +11,7 @@
 #                                   codec and 45 for frame); review the diff before committing
 #
 # Builds (only what changed; REBUILD=1 forces it) with swiftc/clang directly, not `swift build`,
-# into $FUZZ_DIR (default .build/fuzz, inside this checkout): Sources/CNoProofProtos with clang -fsanitize=fuzzer-no-link,address, Sources/NoProofCodec and
+# into $FUZZ_DIR (default .build/fuzz, inside this checkout): Sources/CNoProofProtos with clang -fsanitize=fuzzer-no-link,address, Sources/NoProofCodec (with the API messages of Sources/NoProofMessages/Generated for the codec target) and
 # Sources/NoProofProtocol with swiftc -sanitize=fuzzer,address. SwiftNIO's NIOCore (and what it
 # needs) is compiled from .build/checkouts with -sanitize=address, so the package must have been
 # resolved once (`swift package resolve`); set SKIP_FRAME=1 to build only the codec target.
@@ -74,7 +74,7 @@ build_codec_target() {
     echo "== building codec-fuzz"
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g "${LD[@]}" \
         -module-name NoProofCodec -package-name NoProof "${CODEC_IMPORTS[@]}" \
-        $(find Sources/NoProofCodec -name '*.swift' | sort) Tests/Fuzz/CodecFuzz.swift \
+        $(find Sources/NoProofCodec -name '*.swift' | sort) Sources/NoProofMessages/Generated/*Messages.swift Tests/Fuzz/CodecFuzz.swift \
         "$FUZZ_DIR"/obj/*.o -lprotobuf-c -o "$FUZZ_DIR/codec-fuzz"
 }
 
@@ -171,7 +171,7 @@ stale() {
     [[ ! -x "$bin" || "${REBUILD:-0}" == 1 ]] && return 0
     [[ -n "$(find "$@" "$ROOT/scripts/fuzz.sh" -newer "$bin" -print -quit 2>/dev/null)" ]]
 }
-CODEC_SOURCES=(Sources/CNoProofProtos Sources/NoProofCodec Tests/Fuzz/CodecFuzz.swift)
+CODEC_SOURCES=(Sources/CNoProofProtos Sources/NoProofCodec Sources/NoProofMessages Tests/Fuzz/CodecFuzz.swift)
 FRAME_SOURCES=("${CODEC_SOURCES[@]}" Sources/NoProofProtocol Tests/Fuzz/FrameFuzz.swift)
 
 build_codec_c
