@@ -1,61 +1,62 @@
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 
 /// Typed calls of the licence library (noproof.v1.Licences).
 extension NoProofClient {
-    package func lookup(holderID: String, typeCode: String, purpose: Purpose, metadata: Metadata = [:]) async throws -> SealedProof {
+    package func lookup(holderID: String, typeCode: String, purpose: APIPurpose, metadata: Metadata = [:]) async throws -> APISealedProof {
         let response = try await unary(
             LicenceMethods.lookup,
-            request: LookupRequest(holderID: holderID, typeCode: typeCode, purpose: purpose),
-            as: LookupResponse.self, metadata: metadata)
+            request: APILookupRequest(holderID: holderID, typeCode: typeCode, purpose: purpose),
+            as: APILookupResponse.self, metadata: metadata)
         guard let proof = response.proof else { throw RPCError(.internal, "the server answered without a proof") }
         return proof
     }
 
     /// GetLicence: the licence `id` of the holder `holderID` (another holder's licence answers NOT_FOUND, like a miss).
-    package func licence(id: String, holderID: String, purpose: Purpose? = nil, metadata: Metadata = [:]) async throws -> Licence {
+    package func licence(id: String, holderID: String, purpose: APIPurpose? = nil, metadata: Metadata = [:]) async throws -> APILicence {
         try await licenceAnswer(id: id, holderID: holderID, purpose: purpose, metadata: metadata).licence
     }
 
     /// GetLicence with the keys of the data fields withheld (those the cited item does not need).
     package func licenceAnswer(
-        id: String, holderID: String, purpose: Purpose? = nil,
+        id: String, holderID: String, purpose: APIPurpose? = nil,
         metadata: Metadata = [:]
-    ) async throws -> (licence: Licence, withheld: [String]) {
+    ) async throws -> (licence: APILicence, withheld: [String]) {
         let response = try await unary(
             LicenceMethods.getLicence,
-            request: GetLicenceRequest(licenceID: id, holderID: holderID, purpose: purpose),
-            as: GetLicenceResponse.self, metadata: metadata)
+            request: APIGetLicenceRequest(licenceID: id, holderID: holderID, purpose: purpose),
+            as: APIGetLicenceResponse.self, metadata: metadata)
         guard let licence = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
         return (licence, response.withheldFields)
     }
 
     package func check(
-        holderID: String, typeCode: String, declared: [LicenceField], purpose: Purpose? = nil,
+        holderID: String, typeCode: String, declared: [APILicenceField], purpose: APIPurpose? = nil,
         metadata: Metadata = [:]
-    ) async throws -> CheckLicenceResponse {
+    ) async throws -> APICheckLicenceResponse {
         try await unary(
             LicenceMethods.checkLicence,
-            request: CheckLicenceRequest(holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose),
-            as: CheckLicenceResponse.self, metadata: metadata)
+            request: APICheckLicenceRequest(holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose),
+            as: APICheckLicenceResponse.self, metadata: metadata)
     }
 
     /// GetProofStatus: the current status of `proof` (a proof this server sealed), signed by the
     /// server's data-sharing key; check the signature with `ProofStatusStatement` before relying on it.
-    package func proofStatus(_ proof: SealedProof, metadata: Metadata = [:]) async throws -> ProofStatusResponse {
+    package func proofStatus(_ proof: APISealedProof, metadata: Metadata = [:]) async throws -> APIProofStatusResponse {
         try await unary(
-            LicenceMethods.getProofStatus, request: ProofStatusRequest(proof: proof),
-            as: ProofStatusResponse.self, metadata: metadata)
+            LicenceMethods.getProofStatus, request: APIProofStatusRequest(proof: proof),
+            as: APIProofStatusResponse.self, metadata: metadata)
     }
 
-    package func sealKeys() async throws -> GetSealKeysResponse {
-        try await unary(LicenceMethods.getSealKeys, request: GetSealKeysRequest(), as: GetSealKeysResponse.self)
+    package func sealKeys() async throws -> APIGetSealKeysResponse {
+        try await unary(LicenceMethods.getSealKeys, request: APIGetSealKeysRequest(), as: APIGetSealKeysResponse.self)
     }
 
-    package func licenceTypes() async throws -> [LicenceType] {
+    package func licenceTypes() async throws -> [APILicenceType] {
         try await unary(
-            LicenceMethods.listLicenceTypes, request: ListLicenceTypesRequest(),
-            as: ListLicenceTypesResponse.self
+            LicenceMethods.listLicenceTypes, request: APIListLicenceTypesRequest(),
+            as: APIListLicenceTypesResponse.self
         ).types
     }
 
@@ -65,7 +66,7 @@ extension NoProofClient {
         case revoke = "RevokeLicence"
 
         /// The contract method of the change.
-        package var method: UnaryMethod<ChangeLicenceStatusRequest, LicenceResponse> {
+        package var method: UnaryMethod<APIChangeLicenceStatusRequest, APILicenceResponse> {
             switch self {
             case .suspend: LicenceMethods.suspendLicence
             case .reinstate: LicenceMethods.reinstateLicence
@@ -74,33 +75,33 @@ extension NoProofClient {
         }
     }
 
-    package func changeStatus(_ change: StatusChange, licenceID: String, reason: String, metadata: Metadata = [:]) async throws -> Licence {
+    package func changeStatus(_ change: StatusChange, licenceID: String, reason: String, metadata: Metadata = [:]) async throws -> APILicence {
         let response = try await unary(
             change.method,
-            request: ChangeLicenceStatusRequest(licenceID: licenceID, reason: reason),
-            as: LicenceResponse.self, metadata: metadata)
+            request: APIChangeLicenceStatusRequest(licenceID: licenceID, reason: reason),
+            as: APILicenceResponse.self, metadata: metadata)
         guard let licence = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
         return licence
     }
 
-    package func issue(_ licence: Licence, metadata: Metadata = [:]) async throws -> Licence {
+    package func issue(_ licence: APILicence, metadata: Metadata = [:]) async throws -> APILicence {
         let response = try await unary(
-            LicenceMethods.issueLicence, request: IssueLicenceRequest(licence: licence),
-            as: LicenceResponse.self, metadata: metadata)
+            LicenceMethods.issueLicence, request: APIIssueLicenceRequest(licence: licence),
+            as: APILicenceResponse.self, metadata: metadata)
         guard let issued = response.licence else { throw RPCError(.internal, "the server answered without a licence") }
         return issued
     }
 
-    package func importLicences(_ licences: [Licence], timeout: Duration? = .seconds(120)) async throws -> ImportLicencesResponse {
+    package func importLicences(_ licences: [APILicence], timeout: Duration? = .seconds(120)) async throws -> APIImportLicencesResponse {
         try await unary(
-            LicenceMethods.importLicences, request: ImportLicencesRequest(licences: licences),
-            as: ImportLicencesResponse.self, timeout: timeout)
+            LicenceMethods.importLicences, request: APIImportLicencesRequest(licences: licences),
+            as: APIImportLicencesResponse.self, timeout: timeout)
     }
 }
 
 /// Operations calls (noproof.v1.Admin).
 extension NoProofClient {
-    package func stats() async throws -> GetStatsResponse {
-        try await unary(AdminMethods.getStats, request: GetStatsRequest(), as: GetStatsResponse.self)
+    package func stats() async throws -> APIGetStatsResponse {
+        try await unary(AdminMethods.getStats, request: APIGetStatsRequest(), as: APIGetStatsResponse.self)
     }
 }

@@ -1,4 +1,5 @@
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 
 /// Typed calls of the oversight records (noproof.v1.Oversight): commitments, the voluntary-proof
@@ -15,52 +16,52 @@ extension NoProofClient {
         return try await unary(method, request: request, metadata: metadata)
     }
 
-    package func recordCommitment(_ request: RecordCommitmentRequest, staff: String?) async throws -> CommitmentResponse {
-        try await oversight(OversightMethods.recordCommitment, request, as: CommitmentResponse.self, staff: staff)
+    package func recordCommitment(_ request: APIRecordCommitmentRequest, staff: String?) async throws -> APICommitmentResponse {
+        try await oversight(OversightMethods.recordCommitment, request, as: APICommitmentResponse.self, staff: staff)
     }
 
-    package func checkCommitment(id: String, outcome: String, evidence: String, staff: String?) async throws -> CommitmentResponse {
+    package func checkCommitment(id: String, outcome: String, evidence: String, staff: String?) async throws -> APICommitmentResponse {
         try await oversight(
-            OversightMethods.checkCommitment, CheckCommitmentRequest(commitmentID: id, outcome: outcome, evidence: evidence),
-            as: CommitmentResponse.self, staff: staff)
+            OversightMethods.checkCommitment, APICheckCommitmentRequest(commitmentID: id, outcome: outcome, evidence: evidence),
+            as: APICommitmentResponse.self, staff: staff)
     }
 
-    package func commitment(id: String) async throws -> CommitmentResponse {
-        try await oversight(OversightMethods.getCommitment, GetOversightRecordRequest(id: id), as: CommitmentResponse.self)
+    package func commitment(id: String) async throws -> APICommitmentResponse {
+        try await oversight(OversightMethods.getCommitment, APIGetOversightRecordRequest(id: id), as: APICommitmentResponse.self)
     }
 
-    package func commitments(unitCode: String = "", filter: String = "", limit: UInt32 = 0) async throws -> [CommitmentRecord] {
+    package func commitments(unitCode: String = "", filter: String = "", limit: UInt32 = 0) async throws -> [APICommitmentRecord] {
         try await oversight(
-            OversightMethods.listCommitments, ListCommitmentsRequest(unitCode: unitCode, filter: filter, limit: limit),
-            as: ListCommitmentsResponse.self
+            OversightMethods.listCommitments, APIListCommitmentsRequest(unitCode: unitCode, filter: filter, limit: limit),
+            as: APIListCommitmentsResponse.self
         ).commitments
     }
 
-    package func addLedgerEntry(_ request: AddLedgerEntryRequest, staff: String?) async throws -> LedgerEntryResponse {
-        try await oversight(OversightMethods.addLedgerEntry, request, as: LedgerEntryResponse.self, staff: staff)
+    package func addLedgerEntry(_ request: APIAddLedgerEntryRequest, staff: String?) async throws -> APILedgerEntryResponse {
+        try await oversight(OversightMethods.addLedgerEntry, request, as: APILedgerEntryResponse.self, staff: staff)
     }
 
-    package func ledger(_ request: ListLedgerRequest) async throws -> [LedgerEntryRecord] {
-        try await oversight(OversightMethods.listLedger, request, as: ListLedgerResponse.self).entries
+    package func ledger(_ request: APIListLedgerRequest) async throws -> [APILedgerEntryRecord] {
+        try await oversight(OversightMethods.listLedger, request, as: APIListLedgerResponse.self).entries
     }
 
-    package func openMismatch(_ request: OpenMismatchRequest, staff: String?) async throws -> MismatchResponse {
-        try await oversight(OversightMethods.openMismatch, request, as: MismatchResponse.self, staff: staff)
+    package func openMismatch(_ request: APIOpenMismatchRequest, staff: String?) async throws -> APIMismatchResponse {
+        try await oversight(OversightMethods.openMismatch, request, as: APIMismatchResponse.self, staff: staff)
     }
 
-    package func mismatch(id: String) async throws -> MismatchResponse {
-        try await oversight(OversightMethods.getMismatch, GetOversightRecordRequest(id: id), as: MismatchResponse.self)
+    package func mismatch(id: String) async throws -> APIMismatchResponse {
+        try await oversight(OversightMethods.getMismatch, APIGetOversightRecordRequest(id: id), as: APIMismatchResponse.self)
     }
 
-    package func mismatches(limit: UInt32 = 0) async throws -> [MismatchRecord] {
-        try await oversight(OversightMethods.listMismatches, ListMismatchesRequest(limit: limit), as: ListMismatchesResponse.self).mismatches
+    package func mismatches(limit: UInt32 = 0) async throws -> [APIMismatchRecord] {
+        try await oversight(OversightMethods.listMismatches, APIListMismatchesRequest(limit: limit), as: APIListMismatchesResponse.self).mismatches
     }
 
     /// The correction notices told to this unit (the task force office: one unit's or all).
-    package func correctionNotices(unitCode: String = "", limit: UInt32 = 0) async throws -> [CorrectionNoticeRecord] {
+    package func correctionNotices(unitCode: String = "", limit: UInt32 = 0) async throws -> [APICorrectionNoticeRecord] {
         try await oversight(
-            OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest(unitCode: unitCode, limit: limit),
-            as: ListCorrectionNoticesResponse.self
+            OversightMethods.listCorrectionNotices, APIListCorrectionNoticesRequest(unitCode: unitCode, limit: limit),
+            as: APIListCorrectionNoticesResponse.self
         ).notices
     }
 
@@ -68,29 +69,29 @@ extension NoProofClient {
     package func watchCorrectionNotices(
         unitCode: String = "", includeExisting: Bool = false,
         limit: UInt32 = 0
-    ) -> AsyncThrowingStream<CorrectionNoticeRecord, Error> {
+    ) -> AsyncThrowingStream<APICorrectionNoticeRecord, Error> {
         serverStreaming(
             OversightMethods.watchCorrectionNotices,
-            request: WatchCorrectionNoticesRequest(unitCode: unitCode, includeExisting: includeExisting, limit: limit),
-            as: CorrectionNoticeRecord.self)
+            request: APIWatchCorrectionNoticesRequest(unitCode: unitCode, includeExisting: includeExisting, limit: limit),
+            as: APICorrectionNoticeRecord.self)
     }
 
-    package func fileComplaint(_ request: FileComplaintRequest, staff: String?) async throws -> ComplaintResponse {
-        try await oversight(OversightMethods.fileComplaint, request, as: ComplaintResponse.self, staff: staff)
+    package func fileComplaint(_ request: APIFileComplaintRequest, staff: String?) async throws -> APIComplaintResponse {
+        try await oversight(OversightMethods.fileComplaint, request, as: APIComplaintResponse.self, staff: staff)
     }
 
-    package func complaint(id: String) async throws -> ComplaintResponse {
-        try await oversight(OversightMethods.getComplaint, GetOversightRecordRequest(id: id), as: ComplaintResponse.self)
+    package func complaint(id: String) async throws -> APIComplaintResponse {
+        try await oversight(OversightMethods.getComplaint, APIGetOversightRecordRequest(id: id), as: APIComplaintResponse.self)
     }
 
-    package func complaints(unitCode: String = "", status: String = "", limit: UInt32 = 0) async throws -> [ComplaintRecord] {
+    package func complaints(unitCode: String = "", status: String = "", limit: UInt32 = 0) async throws -> [APIComplaintRecord] {
         try await oversight(
-            OversightMethods.listComplaints, ListComplaintsRequest(unitCode: unitCode, status: status, limit: limit),
-            as: ListComplaintsResponse.self
+            OversightMethods.listComplaints, APIListComplaintsRequest(unitCode: unitCode, status: status, limit: limit),
+            as: APIListComplaintsResponse.self
         ).complaints
     }
 
-    package func oversightCounts(_ request: OversightCountsRequest) async throws -> OversightCountsResponse {
-        try await oversight(OversightMethods.counts, request, as: OversightCountsResponse.self)
+    package func oversightCounts(_ request: APIOversightCountsRequest) async throws -> APIOversightCountsResponse {
+        try await oversight(OversightMethods.counts, request, as: APIOversightCountsResponse.self)
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofUnits
 
-extension CalendarYearInfo {
+extension APICalendarYearInfo {
     /// The message of a published calendar year.
     package init(_ published: PublishedCalendarYear) {
         self.init(
@@ -17,7 +18,7 @@ extension CalendarYearInfo {
 extension CalendarYear {
     /// A calendar year from its message (version and publisher are the server's, ignored).
     /// - Throws: `ValidationError` naming `year.<field>` for a bad date or a year that fails `validate`.
-    package init(message: CalendarYearInfo) throws(ValidationError) {
+    package init(message: APICalendarYearInfo) throws(ValidationError) {
         func dates(_ texts: [String], _ field: String) throws(ValidationError) -> [CivilDate] {
             var result: [CivilDate] = []
             for (index, text) in texts.enumerated() { result.append(try CivilDate.parse(text, field: "year.\(field)[\(index)]")) }

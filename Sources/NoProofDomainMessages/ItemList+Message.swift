@@ -1,9 +1,10 @@
 import Foundation
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofUnits
 
-extension ItemProof {
+extension APIItemProof {
     /// The message of a proof requirement: its obtaining method with the issuing unit (department
     /// verification) or the exclusion ground, category and note.
     package init(_ proof: ProofRequirement) {
@@ -25,7 +26,7 @@ extension ItemProof {
     }
 }
 
-extension ListItem {
+extension APIListItem {
     /// The message of a service item.
     package init(_ item: ServiceItem) {
         var days: UInt32 = 0, hours: UInt32 = 0
@@ -36,7 +37,7 @@ extension ListItem {
         }
         self.init(
             code: item.code, name: item.name, kind: item.kind.token, promisedDays: days, promisedHours: hours,
-            proofs: item.proofs.map(ItemProof.init))
+            proofs: item.proofs.map(APIItemProof.init))
     }
 
     /// The flat exchange form (0 promised days or hours = not given).
@@ -52,12 +53,12 @@ extension ServiceItem {
     /// A service item from a request, validated.
     /// - Parameter field: prefix for error fields (for example `items[2]`).
     /// - Throws: `ValidationError` naming the field.
-    package init(message: ListItem, field: String) throws(ValidationError) {
+    package init(message: APIListItem, field: String) throws(ValidationError) {
         try self.init(record: message.record, field: field)
     }
 }
 
-extension DeclaredChange {
+extension APIDeclaredChange {
     /// The message of a declared change, with its timeliness once submitted.
     package init(_ change: ListChange) {
         self.init(
@@ -73,7 +74,7 @@ extension ListChange {
     /// from the request).
     /// - Parameter field: prefix for error fields (for example `changes[0]`).
     /// - Throws: `ValidationError` naming the field.
-    package init(message: DeclaredChange, field: String) throws(ValidationError) {
+    package init(message: APIDeclaredChange, field: String) throws(ValidationError) {
         let kind = try ListChangeKind.parse(message.kind, field: "\(field).kind")
         let date = try CivilDate.parse(message.causeDate, field: "\(field).cause_date")
         self.init(
@@ -83,20 +84,20 @@ extension ListChange {
     }
 }
 
-extension ItemList {
+extension APIItemList {
     /// The message of a list version with its items, declared changes and full history.
     package init(_ list: ItemListVersion) {
         func millis(_ date: Date?) -> Int64 { date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0 }
         self.init(
             unitCode: list.unitCode.value, version: UInt32(clamping: list.version), basedOn: UInt32(clamping: list.basedOn ?? 0),
-            status: list.status.rawValue, items: list.items.map(ListItem.init), changes: list.changes.map(DeclaredChange.init),
+            status: list.status.rawValue, items: list.items.map(APIListItem.init), changes: list.changes.map(APIDeclaredChange.init),
             createdAtMillis: millis(list.createdAt), updatedAtMillis: millis(list.updatedAt),
             submittedAtMillis: millis(list.submittedAt), submittedBy: list.submittedBy ?? "",
             reviewedAtMillis: millis(list.reviewedAt), reviewedBy: list.reviewedBy ?? "",
             effectiveAtMillis: millis(list.effectiveAt), rejectionReason: list.rejectionReason ?? "",
             publishedAtMillis: millis(list.publishedAt),
             history: list.history.map {
-                ListHistoryEntry(action: $0.action, atMillis: millis($0.at), actor: $0.actor, status: $0.status.rawValue, note: $0.note)
+                APIListHistoryEntry(action: $0.action, atMillis: millis($0.at), actor: $0.actor, status: $0.status.rawValue, note: $0.note)
             }
         )
     }

@@ -1,23 +1,24 @@
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 
 /// The protobuf message of a licence (the domain has its own `Licence`).
-package typealias LicenceMessage = NoProofCodec.Licence
-package typealias LicenceTypeMessage = NoProofCodec.LicenceType
+package typealias LicenceMessage = APILicence
+package typealias LicenceTypeMessage = APILicenceType
 
-extension NoProofCodec.Licence {
-    package init(_ licence: NoProofDomain.Licence) {
+extension APILicence {
+    package init(_ licence: Licence) {
         self.init(
             licenceID: licence.id.description, typeCode: licence.typeCode, holderID: licence.holder.key,
             holderName: licence.holderName, issuerCode: licence.issuerCode.value, issuerName: licence.issuerName,
             issueDate: licence.issueDate.description, validFrom: licence.validFrom.description,
             validTo: licence.validTo?.description ?? "", status: licence.status.rawValue, version: UInt32(clamping: licence.version),
-            fields: licence.sortedFields.map { LicenceField(key: $0.key, value: $0.value) }
+            fields: licence.sortedFields.map { APILicenceField(key: $0.key, value: $0.value) }
         )
     }
 }
 
-extension NoProofDomain.Licence {
+extension Licence {
     /// A licence from a request, every field parsed and its check characters verified; errors name the field.
     package init(message: LicenceMessage) throws(ValidationError) {
         guard !message.licenceID.isEmpty else { throw ValidationError(field: "licence_id", reason: "required") }
@@ -47,12 +48,12 @@ extension NoProofDomain.Licence {
     }
 }
 
-extension NoProofCodec.LicenceType {
-    package init(_ type: NoProofDomain.LicenceType) {
+extension APILicenceType {
+    package init(_ type: LicenceType) {
         self.init(
             code: type.code, nameZh: type.nameZh, nameEn: type.nameEn, issuerCode: type.issuerCode.value,
             issuerName: type.issuerName, holderKinds: type.holderKinds.map(\.rawValue),
-            fields: type.fields.map { NoProofCodec.LicenceFieldDescriptor(key: $0.key, labelZh: $0.labelZh, labelEn: $0.labelEn) },
+            fields: type.fields.map { APILicenceFieldDescriptor(key: $0.key, labelZh: $0.labelZh, labelEn: $0.labelEn) },
             connected: type.connected
         )
     }

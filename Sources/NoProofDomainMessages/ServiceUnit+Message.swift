@@ -1,9 +1,10 @@
 import Foundation
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofUnits
 
-extension UnitInfo {
+extension APIUnitInfo {
     /// The message of a unit.
     package init(_ unit: ServiceUnit) {
         self.init(
@@ -14,7 +15,7 @@ extension UnitInfo {
 
 extension ServiceUnit {
     /// A unit from a request; errors name the field (`unit.code`, `unit.kind`, ...).
-    package init(message: UnitInfo) throws(ValidationError) {
+    package init(message: APIUnitInfo) throws(ValidationError) {
         let code = try UnifiedSocialCreditCode.parse(message.code, field: "unit.code")
         let kind: UnitKind
         do {
@@ -33,7 +34,7 @@ extension ServiceUnit {
     }
 }
 
-extension StaffEntry {
+extension APIStaffEntry {
     /// The message of a staff member.
     package init(_ member: StaffMember) {
         self.init(staffID: member.id, name: member.name, role: member.role.rawValue, active: member.active)
@@ -44,14 +45,14 @@ extension StaffMember {
     /// A staff member from a request; `active` is taken as given by the caller.
     /// - Parameter field: prefix for error fields (for example `staff[1]`).
     /// - Throws: `ValidationError` naming the field.
-    package init(message: StaffEntry, active: Bool, field: String) throws(ValidationError) {
+    package init(message: APIStaffEntry, active: Bool, field: String) throws(ValidationError) {
         let role = try StaffRole.parse(message.role, field: "\(field).role")
         self.init(id: message.staffID, name: message.name, role: role, active: active)
         do { try validate() } catch { throw ValidationError(field: "\(field).\(error.field)", reason: error.reason) }
     }
 }
 
-extension CredentialInfo {
+extension APICredentialInfo {
     /// The message of a credential: identity, validity and revocation; never the secret or its hash.
     package init(_ credential: Credential) {
         self.init(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -22,18 +23,18 @@ package struct AuditService: Sendable {
     }
 
     package func register(in registry: inout RPCRegistry) {
-        registry.unary(AuditMethods.getTreeHead, GetTreeHeadRequest.self, GetTreeHeadResponse.self) { _, context in
+        registry.unary(AuditMethods.getTreeHead, APIGetTreeHeadRequest.self, APIGetTreeHeadResponse.self) { _, context in
             guard context.unit != nil else {
                 throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
             }
-            return GetTreeHeadResponse(
+            return APIGetTreeHeadResponse(
                 head: try latestHead().message, auditPublicKey: heads.publicKey, auditKeyID: heads.keyID,
                 witnesses: heads.witnesses.map(\.name), witnessFailures: UInt64(heads.witnessFailures.count))
         }
-        registry.unary(AuditMethods.proveRecord, ProveRecordRequest.self, ProveRecordResponse.self) { request, context in
+        registry.unary(AuditMethods.proveRecord, APIProveRecordRequest.self, APIProveRecordResponse.self) { request, context in
             try await proveRecord(request, context: context)
         }
-        registry.unary(AuditMethods.proveConsistency, ProveConsistencyRequest.self, ProveConsistencyResponse.self) { request, context in
+        registry.unary(AuditMethods.proveConsistency, APIProveConsistencyRequest.self, APIProveConsistencyResponse.self) { request, context in
             guard context.unit != nil else {
                 throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
             }
@@ -61,7 +62,7 @@ package struct AuditService: Sendable {
     }
 
     /// The proof; the read is audited (`Audit.ProveRecord`, the record's sequence in `licence_id`), as who-looked is.
-    func proveRecord(_ request: ProveRecordRequest, context: CallContext) async throws -> ProveRecordResponse {
+    func proveRecord(_ request: APIProveRecordRequest, context: CallContext) async throws -> APIProveRecordResponse {
         guard let caller = context.unit else {
             throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
         }
@@ -104,8 +105,8 @@ package struct AuditService: Sendable {
         } catch {
             logger.error("audit write failed", metadata: ["action": "Audit.ProveRecord", "error": "\(error)"])
         }
-        return ProveRecordResponse(
-            record: AuditRecordFields(
+        return APIProveRecordResponse(
+            record: APIAuditRecordFields(
                 sequence: UInt64(record.sequence), atMillis: record.atMillis, unitCode: record.unitCode,
                 credentialID: record.credentialID, staff: record.staff, action: record.action.rawValue,
                 itemCode: record.itemCode, caseReference: record.caseReference, holderID: record.holderID,
@@ -114,7 +115,7 @@ package struct AuditService: Sendable {
             previousChainHash: proof.previousChainHash, chainHash: proof.chainHash, head: head.message, path: proof.path)
     }
 
-    func proveConsistency(_ request: ProveConsistencyRequest) async throws -> ProveConsistencyResponse {
+    func proveConsistency(_ request: APIProveConsistencyRequest) async throws -> APIProveConsistencyResponse {
         let head = try head(ofSize: request.second)
         guard request.first <= head.treeSize else {
             throw RPCError(.invalidArgument, "first \(request.first) is beyond the newest signed head (\(head.treeSize) records)")
@@ -122,7 +123,7 @@ package struct AuditService: Sendable {
         do {
             let proof = try await audit.consistencyProof(first: request.first, second: head.treeSize)
             let firstRoot = try await audit.treeRoot(size: request.first)
-            return ProveConsistencyResponse(head: head.message, firstRoot: firstRoot, proof: proof)
+            return APIProveConsistencyResponse(head: head.message, firstRoot: firstRoot, proof: proof)
         } catch {
             logger.error("audit consistency proof failed", metadata: ["first": "\(request.first)", "error": "\(error)"])
             throw RPCError(.unavailable, "the audit log could not give the proof: \(error)")
@@ -131,18 +132,18 @@ package struct AuditService: Sendable {
 }
 
 extension SignedTreeHead {
-    package var message: TreeHead {
-        TreeHead(treeSize: treeSize, timestampMs: timestampMillis, root: root, keyID: keyID, signature: signature)
+    package var message: APITreeHead {
+        APITreeHead(treeSize: treeSize, timestampMs: timestampMillis, root: root, keyID: keyID, signature: signature)
     }
 
-    package init(_ message: TreeHead) {
+    package init(_ message: APITreeHead) {
         self.init(
             treeSize: message.treeSize, timestampMillis: message.timestampMs, root: message.root, keyID: message.keyID,
             signature: message.signature)
     }
 }
 
-extension ProveRecordRequest: LengthLimitedRequest {
+extension APIProveRecordRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try FieldLimits.check(holderID, "holder_id", max: FieldLimits.code)
     }

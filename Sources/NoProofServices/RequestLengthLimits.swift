@@ -1,4 +1,5 @@
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 
 // The documented maximum length of every string field of every request that can reach storage
@@ -18,28 +19,28 @@ private func limitEntries(_ count: Int, _ field: @autoclosure () -> String) thro
 
 private func dotted(_ prefix: String, _ field: String) -> String { prefix.isEmpty ? field : "\(prefix).\(field)" }
 
-extension Purpose {
+extension APIPurpose {
     func checkLengths(_ prefix: String = "purpose") throws(RPCError) {
         try limitCode(itemCode, dotted(prefix, "item_code"))
         try limitCode(caseReference, dotted(prefix, "case_reference"))
     }
 }
 
-extension LicenceField {
+extension APILicenceField {
     func checkLengths(_ prefix: String) throws(RPCError) {
         try limitCode(key, "\(prefix).key")
         try limitReason(value, "\(prefix).value")
     }
 }
 
-extension [LicenceField] {
+extension [APILicenceField] {
     func checkLengths(_ field: String) throws(RPCError) {
         try limitEntries(count, field)
         for (i, entry) in enumerated() { try entry.checkLengths("\(field)[\(i)]") }
     }
 }
 
-extension NoProofCodec.Licence {
+extension APILicence {
     /// Also used row by row by ImportLicences, where a row over a limit is a rejection of that row.
     func checkLengths(_ prefix: String = "licence") throws(RPCError) {
         try limitLicenceID(licenceID, dotted(prefix, "licence_id"))
@@ -58,7 +59,7 @@ extension NoProofCodec.Licence {
 
 // MARK: Licences
 
-extension LookupRequest: LengthLimitedRequest {
+extension APILookupRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(holderID, "holder_id")
         try limitCode(typeCode, "type_code")
@@ -66,20 +67,20 @@ extension LookupRequest: LengthLimitedRequest {
     }
 }
 
-extension ProofStatusRequest: LengthLimitedRequest {
+extension APIProofStatusRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(proof?.keyID ?? "", "proof.key_id")
     }
 }
 
-extension GetLicenceRequest: LengthLimitedRequest {
+extension APIGetLicenceRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitLicenceID(licenceID, "licence_id")
         try purpose?.checkLengths()
     }
 }
 
-extension CheckLicenceRequest: LengthLimitedRequest {
+extension APICheckLicenceRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(holderID, "holder_id")
         try limitCode(typeCode, "type_code")
@@ -88,11 +89,11 @@ extension CheckLicenceRequest: LengthLimitedRequest {
     }
 }
 
-extension IssueLicenceRequest: LengthLimitedRequest {
+extension APIIssueLicenceRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try licence?.checkLengths() }
 }
 
-extension AmendLicenceRequest: LengthLimitedRequest {
+extension APIAmendLicenceRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitLicenceID(licenceID, "licence_id")
         try fields.checkLengths("fields")
@@ -102,7 +103,7 @@ extension AmendLicenceRequest: LengthLimitedRequest {
     }
 }
 
-extension ChangeLicenceStatusRequest: LengthLimitedRequest {
+extension APIChangeLicenceStatusRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitLicenceID(licenceID, "licence_id")
         try limitReason(reason, "reason")
@@ -114,7 +115,7 @@ extension ChangeLicenceStatusRequest: LengthLimitedRequest {
 
 // MARK: Units
 
-extension UnitInfo {
+extension APIUnitInfo {
     func checkLengths(_ prefix: String) throws(RPCError) {
         try limitCode(code, "\(prefix).code")
         try limitName(name, "\(prefix).name")
@@ -124,7 +125,7 @@ extension UnitInfo {
     }
 }
 
-extension [StaffEntry] {
+extension [APIStaffEntry] {
     func checkLengths(_ field: String) throws(RPCError) {
         try limitEntries(count, field)
         for (i, member) in enumerated() {
@@ -135,33 +136,33 @@ extension [StaffEntry] {
     }
 }
 
-extension GetUnitRequest: LengthLimitedRequest {
+extension APIGetUnitRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension ListStaffRequest: LengthLimitedRequest {
+extension APIListStaffRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension SetStaffRequest: LengthLimitedRequest {
+extension APISetStaffRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(unitCode, "unit_code")
         try staff.checkLengths("staff")
     }
 }
 
-extension CreateUnitRequest: LengthLimitedRequest {
+extension APICreateUnitRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try unit?.checkLengths("unit")
         try staff.checkLengths("staff")
     }
 }
 
-extension UpdateUnitRequest: LengthLimitedRequest {
+extension APIUpdateUnitRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try unit?.checkLengths("unit") }
 }
 
-extension IssueCredentialRequest: LengthLimitedRequest {
+extension APIIssueCredentialRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(unitCode, "unit_code")
         try limitName(label, "label")
@@ -171,26 +172,26 @@ extension IssueCredentialRequest: LengthLimitedRequest {
     }
 }
 
-extension RevokeCredentialRequest: LengthLimitedRequest {
+extension APIRevokeCredentialRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(credentialID, "credential_id")
         try limitReason(reason, "reason")
     }
 }
 
-extension ListCredentialsRequest: LengthLimitedRequest {
+extension APIListCredentialsRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension GetItemListRequest: LengthLimitedRequest {
+extension APIGetItemListRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension CreateDraftRequest: LengthLimitedRequest {
+extension APICreateDraftRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension SaveDraftRequest: LengthLimitedRequest {
+extension APISaveDraftRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(unitCode, "unit_code")
         try limitEntries(items.count, "items")
@@ -223,35 +224,35 @@ extension SaveDraftRequest: LengthLimitedRequest {
     }
 }
 
-extension ListVersionRequest: LengthLimitedRequest {
+extension APIListVersionRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension ApproveListRequest: LengthLimitedRequest {
+extension APIApproveListRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension RejectListRequest: LengthLimitedRequest {
+extension APIRejectListRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(unitCode, "unit_code")
         try limitReason(reason, "reason")
     }
 }
 
-extension LoadItemListsRequest: LengthLimitedRequest {
+extension APILoadItemListsRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(format, "format")
         try L.check(text, "text", max: L.bulkText)
     }
 }
 
-extension ListDenialsRequest: LengthLimitedRequest {
+extension APIListDenialsRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
 // MARK: Verification
 
-extension FileVerificationRequest: LengthLimitedRequest {
+extension APIFileVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(requestKey, "request_key")
         try limitCode(issuingUnitCode, "issuing_unit_code")
@@ -263,19 +264,19 @@ extension FileVerificationRequest: LengthLimitedRequest {
     }
 }
 
-extension GetVerificationRequest: LengthLimitedRequest {
+extension APIGetVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(requestID, "request_id") }
 }
 
-extension WatchVerificationRequest: LengthLimitedRequest {
+extension APIWatchVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(requestID, "request_id") }
 }
 
-extension TakeVerificationRequest: LengthLimitedRequest {
+extension APITakeVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(requestID, "request_id") }
 }
 
-extension AnswerVerificationRequest: LengthLimitedRequest {
+extension APIAnswerVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(requestID, "request_id")
         try limitCode(outcome, "outcome")
@@ -284,7 +285,7 @@ extension AnswerVerificationRequest: LengthLimitedRequest {
     }
 }
 
-extension ReturnVerificationRequest: LengthLimitedRequest {
+extension APIReturnVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(requestID, "request_id")
         try limitReason(reason, "reason")
@@ -292,7 +293,7 @@ extension ReturnVerificationRequest: LengthLimitedRequest {
     }
 }
 
-extension RefileVerificationRequest: LengthLimitedRequest {
+extension APIRefileVerificationRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(requestID, "request_id")
         try limitCode(issuingUnitCode, "issuing_unit_code")
@@ -301,7 +302,7 @@ extension RefileVerificationRequest: LengthLimitedRequest {
 
 // MARK: Oversight
 
-extension RecordCommitmentRequest: LengthLimitedRequest {
+extension APIRecordCommitmentRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(holderID, "holder_id")
         try limitName(holderName, "holder_name")
@@ -313,7 +314,7 @@ extension RecordCommitmentRequest: LengthLimitedRequest {
     }
 }
 
-extension CheckCommitmentRequest: LengthLimitedRequest {
+extension APICheckCommitmentRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(commitmentID, "commitment_id")
         try limitCode(outcome, "outcome")
@@ -321,18 +322,18 @@ extension CheckCommitmentRequest: LengthLimitedRequest {
     }
 }
 
-extension GetOversightRecordRequest: LengthLimitedRequest {
+extension APIGetOversightRecordRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(id, "id") }
 }
 
-extension ListCommitmentsRequest: LengthLimitedRequest {
+extension APIListCommitmentsRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(unitCode, "unit_code")
         try limitCode(filter, "filter")
     }
 }
 
-extension AddLedgerEntryRequest: LengthLimitedRequest {
+extension APIAddLedgerEntryRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(holderID, "holder_id")
         try limitName(holderName, "holder_name")
@@ -344,11 +345,11 @@ extension AddLedgerEntryRequest: LengthLimitedRequest {
     }
 }
 
-extension ListLedgerRequest: LengthLimitedRequest {
+extension APIListLedgerRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
-extension OpenMismatchRequest: LengthLimitedRequest {
+extension APIOpenMismatchRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(issuingUnitCode, "issuing_unit_code")
         try limitCode(holderID, "holder_id")
@@ -367,14 +368,14 @@ extension OpenMismatchRequest: LengthLimitedRequest {
     }
 }
 
-extension MismatchSupplementRequest: LengthLimitedRequest {
+extension APIMismatchSupplementRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(mismatchID, "mismatch_id")
         try limitText(text, "text")
     }
 }
 
-extension ReverifyMismatchRequest: LengthLimitedRequest {
+extension APIReverifyMismatchRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(mismatchID, "mismatch_id")
         try limitCode(finding, "finding")
@@ -383,7 +384,7 @@ extension ReverifyMismatchRequest: LengthLimitedRequest {
     }
 }
 
-extension AppealMismatchRequest: LengthLimitedRequest {
+extension APIAppealMismatchRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(mismatchID, "mismatch_id")
         try limitReason(reference, "reference")
@@ -392,7 +393,7 @@ extension AppealMismatchRequest: LengthLimitedRequest {
     }
 }
 
-extension FileComplaintRequest: LengthLimitedRequest {
+extension APIFileComplaintRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(channel, "channel")
         try limitCode(channelReference, "channel_reference")
@@ -405,41 +406,41 @@ extension FileComplaintRequest: LengthLimitedRequest {
     }
 }
 
-extension RouteComplaintRequest: LengthLimitedRequest {
+extension APIRouteComplaintRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(complaintID, "complaint_id")
         try limitCode(unitCode, "unit_code")
     }
 }
 
-extension AnswerComplaintRequest: LengthLimitedRequest {
+extension APIAnswerComplaintRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(complaintID, "complaint_id")
         try limitText(answer, "answer")
     }
 }
 
-extension CloseComplaintRequest: LengthLimitedRequest {
+extension APICloseComplaintRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(complaintID, "complaint_id")
         try limitText(note, "note")
     }
 }
 
-extension ListComplaintsRequest: LengthLimitedRequest {
+extension APIListComplaintsRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(unitCode, "unit_code")
         try limitCode(status, "status")
     }
 }
 
-extension OversightCountsRequest: LengthLimitedRequest {
+extension APIOversightCountsRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) { try limitCode(unitCode, "unit_code") }
 }
 
 // MARK: Supervision
 
-extension SupervisionReportRequest: LengthLimitedRequest {
+extension APISupervisionReportRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(fromDate, "from_date")
         try limitCode(toDate, "to_date")
@@ -447,7 +448,7 @@ extension SupervisionReportRequest: LengthLimitedRequest {
     }
 }
 
-extension WhoLookedRequest: LengthLimitedRequest {
+extension APIWhoLookedRequest: LengthLimitedRequest {
     package func checkLengths() throws(RPCError) {
         try limitCode(holderID, "holder_id")
         try L.check(pageToken, "page_token", max: L.pageToken)

@@ -1,6 +1,7 @@
 import Foundation
 import NoProofCodec
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofServer
 import NoProofAuditChain
@@ -23,13 +24,13 @@ package struct StatsService: Sendable {
     }
 
     package func register(in registry: inout RPCRegistry) {
-        registry.unary(Self.getStats, GetStatsRequest.self, GetStatsResponse.self) { _, context in
+        registry.unary(Self.getStats, APIGetStatsRequest.self, APIGetStatsResponse.self) { _, context in
             _ = try context.requireUnit()
             return try await snapshot()
         }
     }
 
-    package func snapshot() async throws -> GetStatsResponse {
+    package func snapshot() async throws -> APIGetStatsResponse {
         let cache = library.cache.statistics
         let head = try await audit.head()
         var usage = rusage()
@@ -41,11 +42,11 @@ package struct StatsService: Sendable {
         let cpu =
             Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
-        return GetStatsResponse(
+        return APIGetStatsResponse(
             uptimeSeconds: UInt64(max(0, Date().timeIntervalSince(startedAt))), processCpuSeconds: cpu,
             connectionsOpen: UInt64(max(0, statistics.connectionsOpen)), connectionsTotal: statistics.connectionsTotal,
             callsTotal: statistics.callsTotal, callsFailed: statistics.callsFailed,
-            cache: CacheStats(
+            cache: APICacheStats(
                 hits: cache.hits, misses: cache.misses, hitRatio: cache.hitRatio, holders: UInt64(cache.holders),
                 licences: UInt64(cache.licences), capacity: UInt64(cache.capacity), evictions: cache.evictions),
             auditRecords: UInt64(try await audit.count()),
@@ -57,7 +58,7 @@ package struct StatsService: Sendable {
             connectionsClosedMemoryQuota: statistics.connectionsClosedForMemoryQuota,
             connectionsClosedUnauthenticated: statistics.connectionsClosedUnauthenticated,
             stages: statistics.stages.summaries().map {
-                StageLatency(
+                APIStageLatency(
                     name: $0.stage.name, count: $0.count, p50Micros: $0.p50, p90Micros: $0.p90, p99Micros: $0.p99,
                     p999Micros: $0.p999, maxMicros: $0.max, perBatch: $0.stage.isPerBatch)
             }

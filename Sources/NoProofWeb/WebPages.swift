@@ -1,5 +1,6 @@
 import Foundation
 import NoProofCodec
+import NoProofMessages
 
 /// The pages as HTML, from the RPC answers (no I/O here). Every value is escaped.
 enum WebPages {
@@ -53,15 +54,15 @@ enum WebPages {
         HTML.page(title: title, viewer: viewer, body: "<p class=\"error\"><strong>\(HTML.escape(status))</strong>: \(HTML.escape(message))</p>")
     }
 
-    static func figure(_ row: UnitReport, _ key: String) -> UInt64? {
+    static func figure(_ row: APIUnitReport, _ key: String) -> UInt64? {
         row.figures.first { $0.key == key && $0.recorded }?.value
     }
 
     /// The supervision page: the form, the period's table (one row per unit) with the flags, and
     /// one bar chart per charted figure with a bar per month (summed over the rows shown).
     static func supervision(
-        _ viewer: WebViewer, units: [UnitInfo], selected: String, period: CivilPeriod,
-        report: SupervisionReportResponse, monthly: [(label: String, report: SupervisionReportResponse)]
+        _ viewer: WebViewer, units: [APIUnitInfo], selected: String, period: CivilPeriod,
+        report: APISupervisionReportResponse, monthly: [(label: String, report: APISupervisionReportResponse)]
     ) -> String {
         var body = "<form class=\"filter\" method=\"get\" action=\"/supervision\"><label>单位 Unit <select name=\"unit\">"
         body += "<option value=\"\"\(selected.isEmpty ? " selected" : "")>全部单位 All units (task force office)</option>"
@@ -101,7 +102,7 @@ enum WebPages {
     }
 
     /// The approvals inbox: every list version with status "submitted" the session may see.
-    static func approvals(_ viewer: WebViewer, waiting: [(unit: UnitInfo, list: ItemList)]) -> String {
+    static func approvals(_ viewer: WebViewer, waiting: [(unit: APIUnitInfo, list: APIItemList)]) -> String {
         var body = "<p>\(waiting.count) 个清单版本待审批 list version(s) waiting for approval.</p>"
         body += "<table id=\"approvals\"><tr><th>单位 Unit</th><th>版本 Version</th><th>基于 Based on</th><th>提交时间 Submitted</th>"
         body += "<th>提交人 By</th><th>事项 Items</th><th>申报变更 Declared changes</th></tr>"
@@ -117,12 +118,12 @@ enum WebPages {
     }
 
     /// The deadline a request must be answered by now: the supervisor's once escalated, else the answer limit.
-    static func deadline(_ request: VerificationRecord) -> Int64 {
+    static func deadline(_ request: APIVerificationRecord) -> Int64 {
         request.status == "escalated" && request.escalationByMillis != 0 ? request.escalationByMillis : request.answerByMillis
     }
 
     /// The open requests of the queue, least time left first (overdue ones first of all).
-    static func sortedQueue(_ requests: [VerificationRecord]) -> [VerificationRecord] {
+    static func sortedQueue(_ requests: [APIVerificationRecord]) -> [APIVerificationRecord] {
         requests.sorted { (deadline($0), $0.requestID) < (deadline($1), $1.requestID) }
     }
 
@@ -137,7 +138,7 @@ enum WebPages {
         return minutes >= 120 ? "\(minutes / 60) 小时 h \(minutes % 60) 分 min" : "\(minutes) 分钟 min"
     }
 
-    static func queue(_ viewer: WebViewer, requests: [VerificationRecord], nowMillis: Int64) -> String {
+    static func queue(_ viewer: WebViewer, requests: [APIVerificationRecord], nowMillis: Int64) -> String {
         let sorted = sortedQueue(requests)
         let overdue = sorted.filter { nowMillis > deadline($0) || $0.overdueAtMillis != 0 }.count
         var body = "<p>\(HTML.escape(viewer.unitName)): \(sorted.count) 个待办核验 open request(s), \(overdue) 个逾期 overdue.</p>"

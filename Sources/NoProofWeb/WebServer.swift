@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 import ServiceLifecycle
 import Synchronization
@@ -148,7 +149,7 @@ package final class WebServer: Service, Sendable {
         let selected = unit ?? (own?.taskForceOffice == true ? "" : session.viewer.unitCode)
         let period = try CivilPeriod.parse(from: from, to: to, today: now())
         let report = try await session.client.supervisionReport(from: period.from, to: period.to, unitCode: selected)
-        var monthly: [(label: String, report: SupervisionReportResponse)] = []
+        var monthly: [(label: String, report: APISupervisionReportResponse)] = []
         for month in period.months {
             monthly.append((month.label, try await session.client.supervisionReport(from: month.from, to: month.to, unitCode: selected)))
         }
@@ -156,7 +157,7 @@ package final class WebServer: Service, Sendable {
     }
 
     private func approvals(_ session: WebSession) async throws -> Response {
-        var waiting: [(unit: UnitInfo, list: ItemList)] = []
+        var waiting: [(unit: APIUnitInfo, list: APIItemList)] = []
         for unit in try await session.client.listUnits() {
             let lists = try await session.client.itemList(of: unit.code)
             for version in lists.versions where version.status == "submitted" { waiting.append((unit, version)) }

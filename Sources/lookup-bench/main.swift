@@ -15,6 +15,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofSeals
 import NoProofLicenceStore
 import NoProofDemoData
@@ -101,7 +102,7 @@ while size <= max(maxMemory, maxSQLite) {
     var foundText = "-"
     if size <= maxMemory {
         let cache = LicenceCache(capacity: size)
-        var current: (String, [NoProofDomain.Licence])?
+        var current: (String, [Licence])?
         for licence in generator.licences() {
             if let (key, list) = current, key != licence.holder.key {
                 cache.fill(holder: key, licences: list, generation: 0)
@@ -149,15 +150,15 @@ var start = DispatchTime.now()
 var bytes = 0
 for index in 0..<rounds {
     let licence = sample[index % sample.count]
-    let body = ProofBody(
+    let body = APIProofBody(
         proofSerial: "P-\(index)", sealKind: "data-sharing", licence: LicenceMessage(licence),
-        purpose: Purpose(itemCode: "ITEM", caseReference: "CASE"), extractingUnitCode: "11370400MB0000001R",
+        purpose: APIPurpose(itemCode: "ITEM", caseReference: "CASE"), extractingUnitCode: "11370400MB0000001R",
         extractingUnitName: "unit", producingUnitCode: licence.issuerCode.value, producingUnitName: licence.issuerName,
         extractedAtMillis: 1, staff: "s")
     bytes += ProtoCodec.encode(body).count
 }
 let encode = nanoseconds(start) / Double(rounds)
-let body = ProtoCodec.encode(ProofBody(proofSerial: "P", licence: LicenceMessage(sample[0])))
+let body = ProtoCodec.encode(APIProofBody(proofSerial: "P", licence: LicenceMessage(sample[0])))
 start = DispatchTime.now()
 for _ in 0..<rounds { _ = keyring.seal(body, kind: .dataSharing) }
 let seal = nanoseconds(start) / Double(rounds)

@@ -1,4 +1,5 @@
 import CNoProofProtos
+import NoProofMessages
 import Testing
 @testable import NoProofCodec
 
@@ -7,37 +8,37 @@ struct CArenaTests {
     /// A message far bigger than the thread's 8 KiB block, with one string bigger than a whole
     /// overflow chunk (8 KiB): every byte must come back.
     @Test func messagesBeyondTheStackBlockAndTheChunkSizeRoundTrip() throws {
-        let fields = (0..<300).map { LicenceField(key: "key-\($0)", value: String(repeating: "枣", count: $0 % 40)) }
+        let fields = (0..<300).map { APILicenceField(key: "key-\($0)", value: String(repeating: "枣", count: $0 % 40)) }
         let huge = String(repeating: "x", count: 20_000)
-        let licence = Licence(licenceID: huge, typeCode: "JMSFZ", holderName: "王秀英", fields: fields)
+        let licence = APILicence(licenceID: huge, typeCode: "JMSFZ", holderName: "王秀英", fields: fields)
         let bytes = ProtoCodec.encode(licence)
         #expect(bytes.count > 20_000)
-        #expect(try ProtoCodec.decode(Licence.self, from: bytes) == licence)
+        #expect(try ProtoCodec.decode(APILicence.self, from: bytes) == licence)
     }
 
     /// Encoding or decoding inside another encode's packing callback takes a second arena
     /// (the thread's own is in use) and leaves the outer message intact.
     @Test func nestedUseTakesASecondArena() throws {
-        let outer = LookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C-1"))
-        let inner = Purpose(itemCode: "INNER", caseReference: String(repeating: "r", count: 3000))
+        let outer = APILookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "C-1"))
+        let inner = APIPurpose(itemCode: "INNER", caseReference: String(repeating: "r", count: 3000))
         let packed: [UInt8] = ProtoCodec.withPacker(outer) { bound, pack in
             // Mid-encode: the outer C message lives in the thread's arena right now.
             let innerBytes = ProtoCodec.encode(inner)
-            #expect((try? ProtoCodec.decode(Purpose.self, from: innerBytes)) == inner)
+            #expect((try? ProtoCodec.decode(APIPurpose.self, from: innerBytes)) == inner)
             return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in count = pack(buffer.baseAddress!) }
         }
-        #expect(try ProtoCodec.decode(LookupRequest.self, from: packed) == outer)
+        #expect(try ProtoCodec.decode(APILookupRequest.self, from: packed) == outer)
         // And the thread's arena is free again afterwards.
-        #expect(try ProtoCodec.decode(LookupRequest.self, from: ProtoCodec.encode(outer)) == outer)
+        #expect(try ProtoCodec.decode(APILookupRequest.self, from: ProtoCodec.encode(outer)) == outer)
     }
 
     /// A refused decode hands its arena back too: the next decode on this thread works.
     @Test func aRefusedDecodeReleasesItsArena() throws {
         for _ in 0..<3 {
-            #expect(throws: CodecError.self) { try ProtoCodec.decode(LookupRequest.self, from: [0x0A, 0x05, 0x41]) }
+            #expect(throws: CodecError.self) { try ProtoCodec.decode(APILookupRequest.self, from: [0x0A, 0x05, 0x41]) }
         }
-        let request = LookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ")
-        #expect(try ProtoCodec.decode(LookupRequest.self, from: ProtoCodec.encode(request)) == request)
+        let request = APILookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ")
+        #expect(try ProtoCodec.decode(APILookupRequest.self, from: ProtoCodec.encode(request)) == request)
     }
 
     /// The C allocator: 16-byte aligned, contiguous bumps inside the block, chunks beyond it.

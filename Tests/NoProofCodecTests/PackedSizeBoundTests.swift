@@ -1,3 +1,4 @@
+import NoProofMessages
 import Testing
 @testable import NoProofCodec
 
@@ -10,17 +11,17 @@ struct PackedSizeBoundTests {
     @Test func theBoundCoversEveryKindOfField() {
         let long = String(repeating: "枣", count: 6_000)  // 18,000 UTF-8 bytes: a 3-byte length prefix
         let fields = [
-            LicenceField(key: "", value: ""), LicenceField(key: "k", value: String(repeating: "v", count: 127)),
-            LicenceField(key: String(repeating: "x", count: 128), value: long),
+            APILicenceField(key: "", value: ""), APILicenceField(key: "k", value: String(repeating: "v", count: 127)),
+            APILicenceField(key: String(repeating: "x", count: 128), value: long),
         ]
-        check(Licence(licenceID: long, typeCode: "T", version: UInt32.max, fields: fields))
-        check(ProofBody(proofSerial: "S", licence: Licence(), purpose: Purpose(), extractedAtMillis: Int64.min))
-        check(ProofBody(extractedAtMillis: -1))
+        check(APILicence(licenceID: long, typeCode: "T", version: UInt32.max, fields: fields))
+        check(APIProofBody(proofSerial: "S", licence: APILicence(), purpose: APIPurpose(), extractedAtMillis: Int64.min))
+        check(APIProofBody(extractedAtMillis: -1))
         check(
-            SealedProof(
+            APISealedProof(
                 body: [UInt8](repeating: 7, count: 300), keyID: "k", signature: [], leafIndex: UInt32.max,
                 batchSize: 1, path: [[], [1], [UInt8](repeating: 2, count: 200), []]))
-        check(LicenceType(code: "C", holderKinds: ["", "person", "", String(repeating: "o", count: 200)], connected: true))
+        check(APILicenceType(code: "C", holderKinds: ["", "person", "", String(repeating: "o", count: 200)], connected: true))
         check(
             CallHeader(
                 method: "m", methodID: UInt32.max, timeoutMicros: UInt64.max,
@@ -38,8 +39,8 @@ struct PackedSizeBoundTests {
                     requiresAuthentication: true, requiredRole: "x", summary: "s"),
                 MethodInfo(path: "", id: 0, kind: .unary, requestType: "", responseType: "", requiresAuthentication: false),
             ]))
-        check(LookupResponse(proof: SealedProof()))
-        check(LookupRequest())
+        check(APILookupResponse(proof: APISealedProof()))
+        check(APILookupRequest())
         check(ListMethodsRequest())
     }
 
@@ -53,16 +54,16 @@ struct PackedSizeBoundTests {
         }
         func bytes() -> [UInt8] { (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
         for _ in 0..<500 {
-            let fields = (0..<Int(random.next() % 20)).map { _ in LicenceField(key: text(), value: text()) }
-            let licence = Licence(
+            let fields = (0..<Int(random.next() % 20)).map { _ in APILicenceField(key: text(), value: text()) }
+            let licence = APILicence(
                 licenceID: text(), typeCode: text(), holderID: text(), holderName: text(),
                 version: UInt32(truncatingIfNeeded: random.next()), fields: fields)
             check(
-                ProofBody(
-                    proofSerial: text(), licence: licence, purpose: Purpose(itemCode: text(), caseReference: text()),
+                APIProofBody(
+                    proofSerial: text(), licence: licence, purpose: APIPurpose(itemCode: text(), caseReference: text()),
                     extractedAtMillis: Int64(bitPattern: random.next()), staff: text()))
             check(
-                SealedProof(
+                APISealedProof(
                     body: bytes(), keyID: text(), signature: bytes(), leafIndex: UInt32(truncatingIfNeeded: random.next()),
                     batchSize: UInt32(truncatingIfNeeded: random.next()), path: (0..<Int(random.next() % 10)).map { _ in bytes() }))
         }

@@ -1,3 +1,4 @@
+import NoProofMessages
 import Testing
 @testable import NoProofCodec
 
@@ -47,23 +48,23 @@ struct StringCheckTests {
             return [0x1A, UInt8(inner.count)] + inner  // LookupRequest.purpose = field 3
         }
         #expect(throws: CodecError(.invalidUTF8, messageType: "noproof.v1.LookupRequest", field: "purpose.item_code")) {
-            try ProtoCodec.decode(LookupRequest.self, from: purpose([0xC0, 0x80]) + purpose([0x41]))
+            try ProtoCodec.decode(APILookupRequest.self, from: purpose([0xC0, 0x80]) + purpose([0x41]))
         }
-        let merged = try ProtoCodec.decode(LookupRequest.self, from: purpose([0x41]) + purpose([0x42]))
-        #expect(merged.purpose == Purpose(itemCode: "B"))
+        let merged = try ProtoCodec.decode(APILookupRequest.self, from: purpose([0x41]) + purpose([0x42]))
+        #expect(merged.purpose == APIPurpose(itemCode: "B"))
     }
 
     /// More than 16 fields in one message: protobuf-c frees its own scratch, and the codec walks the
     /// wire bytes; a good message still decodes and a bad one is still refused with its path.
     @Test func messagesOfManyFieldsAreCheckedToo() throws {
-        let fields = (0..<40).map { LicenceField(key: "k\($0)", value: "值\($0)") }
-        let licence = Licence(licenceID: "L", fields: fields)
-        #expect(try ProtoCodec.decode(Licence.self, from: ProtoCodec.encode(licence)) == licence)
-        var bytes = ProtoCodec.encode(Licence(licenceID: "L", fields: fields))
+        let fields = (0..<40).map { APILicenceField(key: "k\($0)", value: "值\($0)") }
+        let licence = APILicence(licenceID: "L", fields: fields)
+        #expect(try ProtoCodec.decode(APILicence.self, from: ProtoCodec.encode(licence)) == licence)
+        var bytes = ProtoCodec.encode(APILicence(licenceID: "L", fields: fields))
         // The last field's value "值39" ends the encoding: make its last byte a stray 0xFF.
         bytes[bytes.count - 1] = 0xFF
         #expect(throws: CodecError(.invalidUTF8, messageType: "noproof.v1.Licence", field: "fields.value")) {
-            try ProtoCodec.decode(Licence.self, from: bytes)
+            try ProtoCodec.decode(APILicence.self, from: bytes)
         }
     }
 
@@ -83,16 +84,16 @@ struct StringCheckTests {
     /// Every string of a message is read, so every bad one is found: here in each field of a
     /// generated message in turn.
     @Test func everyStringFieldOfALicenceIsChecked() {
-        let good = Licence(
+        let good = APILicence(
             licenceID: "a", typeCode: "b", holderID: "c", holderName: "d", issuerCode: "e", issuerName: "f",
             issueDate: "g", validFrom: "h", validTo: "i", status: "j", version: 1,
-            fields: [LicenceField(key: "k", value: "l")])
+            fields: [APILicenceField(key: "k", value: "l")])
         let encoded = ProtoCodec.encode(good)
         for letter in UInt8(ascii: "a")...UInt8(ascii: "l") {
             var bytes = encoded
             bytes[bytes.firstIndex(of: letter)!] = 0x80
             #expect(throws: CodecError.self, "a stray continuation byte in place of '\(Character(Unicode.Scalar(letter)))'") {
-                try ProtoCodec.decode(Licence.self, from: bytes)
+                try ProtoCodec.decode(APILicence.self, from: bytes)
             }
         }
     }

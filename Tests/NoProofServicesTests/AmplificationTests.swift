@@ -5,6 +5,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofLibrary
+import NoProofMessages
 import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
@@ -28,7 +29,7 @@ struct AmplificationTests {
     static let licenceID = "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P"
     /// 1 Mi characters: far over every limit, well within a 4 MiB frame.
     static let huge = String(repeating: "x", count: 1 << 20)
-    static let purpose = Purpose(itemCode: "SW-KH-001", caseReference: "CASE-1")
+    static let purpose = APIPurpose(itemCode: "SW-KH-001", caseReference: "CASE-1")
 
     // MARK: ImportLicences
 
@@ -52,7 +53,7 @@ struct AmplificationTests {
 
     static func expectStillServing(_ client: NoProofClient) async throws {
         #expect(try await client.health().status == .serving)
-        _ = try await client.unary(.path("/noproof.v1.Units/GetUnit"), request: GetUnitRequest(unitCode: water), as: GetUnitResponse.self)
+        _ = try await client.unary(.path("/noproof.v1.Units/GetUnit"), request: APIGetUnitRequest(unitCode: water), as: APIGetUnitResponse.self)
     }
 
     @Test func twoMillionEmptyRowsFromAUnitThatIssuesNothingArePermissionDenied() async throws {
@@ -94,8 +95,8 @@ struct AmplificationTests {
         try await Self.withEnvironment { environment in
             let taskForce = try await environment.client("taskforce")
             // A full batch of bad rows: the first has a name far over its limit, the others no id.
-            var rows = Array(repeating: NoProofCodec.Licence(), count: FieldLimits.importRows)
-            rows[0] = NoProofCodec.Licence(
+            var rows = Array(repeating: APILicence(), count: FieldLimits.importRows)
+            rows[0] = APILicence(
                 licenceID: Self.licenceID, typeCode: "JMSFZ", holderID: Self.holder,
                 holderName: String(repeating: "名", count: 5_000), issueDate: "2023-05-31")
             let answer = try await taskForce.importLicences(rows)
@@ -128,9 +129,9 @@ struct AmplificationTests {
         { client in _ = try await client.unary(.path(path), request: request, as: response, metadata: ["staff": staff]) }
     }
 
-    static let civilPurpose = Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")
-    static func file(_ change: (inout FileVerificationRequest) -> Void) -> FileVerificationRequest {
-        var request = FileVerificationRequest(
+    static let civilPurpose = APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-1")
+    static func file(_ change: (inout APIFileVerificationRequest) -> Void) -> APIFileVerificationRequest {
+        var request = APIFileVerificationRequest(
             requestKey: UUID().uuidString, issuingUnitCode: UnitDemoData.university.code.value,
             proofType: "XWZS", holderID: holder, holderName: "张三", purpose: civilPurpose)
         change(&request)
@@ -143,166 +144,166 @@ struct AmplificationTests {
             name: "Lookup purpose.case_reference", credential: "water", field: "purpose.case_reference",
             call: unary(
                 "/noproof.v1.Licences/Lookup",
-                LookupRequest(
+                APILookupRequest(
                     holderID: holder, typeCode: "JMSFZ",
-                    purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), LookupResponse.self)),
+                    purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: huge)), APILookupResponse.self)),
         Case(
             name: "Lookup purpose.item_code", credential: "water", field: "purpose.item_code",
             call: unary(
                 "/noproof.v1.Licences/Lookup",
-                LookupRequest(
+                APILookupRequest(
                     holderID: holder, typeCode: "JMSFZ",
-                    purpose: Purpose(itemCode: huge, caseReference: "C-1")), LookupResponse.self)),
+                    purpose: APIPurpose(itemCode: huge, caseReference: "C-1")), APILookupResponse.self)),
         Case(
             name: "Lookup staff metadata", credential: "water", field: "staff",
             call: unary(
-                "/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose),
+                "/noproof.v1.Licences/Lookup", APILookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose),
                 // Within the 8 KiB metadata cap (a larger value is RESOURCE_EXHAUSTED by the connection layer).
-                LookupResponse.self, staff: String(repeating: "s", count: 4000))),
+                APILookupResponse.self, staff: String(repeating: "s", count: 4000))),
         Case(
             name: "Lookup holder_id", credential: "water", field: "holder_id",
-            call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: huge, typeCode: "JMSFZ", purpose: purpose), LookupResponse.self)),
+            call: unary("/noproof.v1.Licences/Lookup", APILookupRequest(holderID: huge, typeCode: "JMSFZ", purpose: purpose), APILookupResponse.self)),
         Case(
             name: "CheckLicence purpose.case_reference", credential: "water", field: "purpose.case_reference",
             call: unary(
                 "/noproof.v1.Licences/CheckLicence",
-                CheckLicenceRequest(
-                    holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), CheckLicenceResponse.self)),
+                APICheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: huge)), APICheckLicenceResponse.self)),
         Case(
             name: "CheckLicence declared value", credential: "water", field: "declared[0].value",
             call: unary(
                 "/noproof.v1.Licences/CheckLicence",
-                CheckLicenceRequest(
-                    holderID: holder, typeCode: "JMSFZ", declared: [LicenceField(key: "holder_name", value: huge)], purpose: purpose),
-                CheckLicenceResponse.self)),
+                APICheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ", declared: [APILicenceField(key: "holder_name", value: huge)], purpose: purpose),
+                APICheckLicenceResponse.self)),
         Case(
             name: "CheckLicence declared count", credential: "water", field: "declared",
             call: unary(
                 "/noproof.v1.Licences/CheckLicence",
-                CheckLicenceRequest(
-                    holderID: holder, typeCode: "JMSFZ", declared: (0..<5_000).map { LicenceField(key: "holder_name", value: "名\($0)") },
-                    purpose: purpose), CheckLicenceResponse.self)),
+                APICheckLicenceRequest(
+                    holderID: holder, typeCode: "JMSFZ", declared: (0..<5_000).map { APILicenceField(key: "holder_name", value: "名\($0)") },
+                    purpose: purpose), APICheckLicenceResponse.self)),
         Case(
             name: "GetLicence purpose.case_reference", credential: "water", field: "purpose.case_reference",
             call: unary(
                 "/noproof.v1.Licences/GetLicence",
-                GetLicenceRequest(
-                    licenceID: licenceID, purpose: Purpose(itemCode: "SW-KH-001", caseReference: huge)), GetLicenceResponse.self)),
+                APIGetLicenceRequest(
+                    licenceID: licenceID, purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: huge)), APIGetLicenceResponse.self)),
         Case(
             name: "GetLicence licence_id", credential: "water", field: "licence_id",
-            call: unary("/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: huge, purpose: purpose), GetLicenceResponse.self)),
+            call: unary("/noproof.v1.Licences/GetLicence", APIGetLicenceRequest(licenceID: huge, purpose: purpose), APIGetLicenceResponse.self)),
         Case(
             name: "RevokeLicence reason", credential: "taskforce", field: "reason",
             call: unary(
-                "/noproof.v1.Licences/RevokeLicence", ChangeLicenceStatusRequest(licenceID: licenceID, reason: huge), LicenceResponse.self,
+                "/noproof.v1.Licences/RevokeLicence", APIChangeLicenceStatusRequest(licenceID: licenceID, reason: huge), APILicenceResponse.self,
                 staff: "supervisor-0001")),
         // Verification
         Case(
             name: "File holder_name", credential: "civil", field: "holder_name",
-            call: unary("/noproof.v1.Verification/File", file { $0.holderName = huge }, VerificationResponse.self)),
+            call: unary("/noproof.v1.Verification/File", file { $0.holderName = huge }, APIVerificationResponse.self)),
         Case(
             name: "File purpose.case_reference", credential: "civil", field: "purpose.case_reference",
             call: unary(
-                "/noproof.v1.Verification/File", file { $0.purpose = Purpose(itemCode: "MZ-HY-001", caseReference: huge) },
-                VerificationResponse.self)),
+                "/noproof.v1.Verification/File", file { $0.purpose = APIPurpose(itemCode: "MZ-HY-001", caseReference: huge) },
+                APIVerificationResponse.self)),
         Case(
             name: "File declared value", credential: "civil", field: "declared[0].value",
             call: unary(
-                "/noproof.v1.Verification/File", file { $0.declared = [LicenceField(key: "degree", value: huge)] },
-                VerificationResponse.self)),
+                "/noproof.v1.Verification/File", file { $0.declared = [APILicenceField(key: "degree", value: huge)] },
+                APIVerificationResponse.self)),
         Case(
             name: "File request_key", credential: "civil", field: "request_key",
-            call: unary("/noproof.v1.Verification/File", file { $0.requestKey = huge }, VerificationResponse.self)),
+            call: unary("/noproof.v1.Verification/File", file { $0.requestKey = huge }, APIVerificationResponse.self)),
         Case(
             name: "Return reason", credential: "university", field: "reason",
             call: unary(
-                "/noproof.v1.Verification/Return", ReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: huge),
-                VerificationResponse.self)),
+                "/noproof.v1.Verification/Return", APIReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: huge),
+                APIVerificationResponse.self)),
         Case(
             name: "Answer note", credential: "university", field: "note",
             call: unary(
-                "/noproof.v1.Verification/Answer", AnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "not_on_record", note: huge),
-                VerificationResponse.self)),
+                "/noproof.v1.Verification/Answer", APIAnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "not_on_record", note: huge),
+                APIVerificationResponse.self)),
         // Units: list drafts, staff, credentials
         Case(
             name: "SaveDraft item name", credential: "water", field: "items[0].name",
             call: unary(
                 "/noproof.v1.Units/SaveDraft",
-                SaveDraftRequest(
+                APISaveDraftRequest(
                     unitCode: water, version: 2,
                     items: [
-                        ListItem(code: "SW-XH-003", name: huge, kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])
-                    ]), ItemListResponse.self)),
+                        APIListItem(code: "SW-XH-003", name: huge, kind: "immediate", proofs: [APIItemProof(proof: "JMSFZ", method: "data_sharing")])
+                    ]), APIItemListResponse.self)),
         Case(
             name: "SaveDraft change cause", credential: "water", field: "changes[0].cause",
             call: unary(
                 "/noproof.v1.Units/SaveDraft",
-                SaveDraftRequest(
+                APISaveDraftRequest(
                     unitCode: water, version: 2, items: [],
                     changes: [
-                        DeclaredChange(kind: "add", item: "SW-XH-003", cause: huge, causeDate: "2026-11-20")
-                    ]), ItemListResponse.self)),
+                        APIDeclaredChange(kind: "add", item: "SW-XH-003", cause: huge, causeDate: "2026-11-20")
+                    ]), APIItemListResponse.self)),
         Case(
             name: "SetStaff name", credential: "water", field: "staff[0].name",
             call: unary(
                 "/noproof.v1.Units/SetStaff",
-                SetStaffRequest(
+                APISetStaffRequest(
                     unitCode: water,
                     staff: [
-                        StaffEntry(staffID: "supervisor-0001", name: huge, role: "supervisor", active: true)
-                    ]), ListStaffResponse.self, staff: "supervisor-0001")),
+                        APIStaffEntry(staffID: "supervisor-0001", name: huge, role: "supervisor", active: true)
+                    ]), APIListStaffResponse.self, staff: "supervisor-0001")),
         Case(
             name: "IssueCredential label", credential: "taskforce", field: "label",
             call: unary(
-                "/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: water, label: huge), IssueCredentialResponse.self,
+                "/noproof.v1.Units/IssueCredential", APIIssueCredentialRequest(unitCode: water, label: huge), APIIssueCredentialResponse.self,
                 staff: "supervisor-0001")),
         Case(
             name: "RevokeCredential reason", credential: "taskforce", field: "reason",
             call: unary(
-                "/noproof.v1.Units/RevokeCredential", RevokeCredentialRequest(credentialID: "cred_x", reason: huge), CredentialResponse.self,
+                "/noproof.v1.Units/RevokeCredential", APIRevokeCredentialRequest(credentialID: "cred_x", reason: huge), APICredentialResponse.self,
                 staff: "supervisor-0001")),
         Case(
             name: "RejectList reason", credential: "taskforce", field: "reason",
             call: unary(
-                "/noproof.v1.Units/RejectList", RejectListRequest(unitCode: water, version: 2, reason: huge), ItemListResponse.self,
+                "/noproof.v1.Units/RejectList", APIRejectListRequest(unitCode: water, version: 2, reason: huge), APIItemListResponse.self,
                 staff: "supervisor-0001")),
         // Oversight records
         Case(
             name: "RecordCommitment text", credential: "civil", field: "text",
             call: unary(
                 "/noproof.v1.Oversight/RecordCommitment",
-                RecordCommitmentRequest(
+                APIRecordCommitmentRequest(
                     holderID: holder, holderName: "张三", itemCode: "MZ-DB-001", caseReference: "DB-1", proofType: "JZZM", text: huge,
-                    channel: "app"), CommitmentResponse.self)),
+                    channel: "app"), APICommitmentResponse.self)),
         Case(
             name: "RecordCommitment case_reference", credential: "civil", field: "case_reference",
             call: unary(
                 "/noproof.v1.Oversight/RecordCommitment",
-                RecordCommitmentRequest(
+                APIRecordCommitmentRequest(
                     holderID: holder, holderName: "张三", itemCode: "MZ-DB-001", caseReference: huge, proofType: "JZZM", text: "承诺",
-                    channel: "app"), CommitmentResponse.self)),
+                    channel: "app"), APICommitmentResponse.self)),
         Case(
             name: "AddLedgerEntry note", credential: "civil", field: "note",
             call: unary(
                 "/noproof.v1.Oversight/AddLedgerEntry",
-                AddLedgerEntryRequest(
+                APIAddLedgerEntryRequest(
                     holderID: holder, itemCode: "MZ-HY-001", caseReference: "HY-1", proofType: "HKB", proofName: "户口簿", note: huge),
-                LedgerEntryResponse.self)),
+                APILedgerEntryResponse.self)),
         Case(
             name: "OpenMismatch facts declared", credential: "civil", field: "facts[0].declared",
             call: unary(
                 "/noproof.v1.Oversight/OpenMismatch",
-                OpenMismatchRequest(
+                APIOpenMismatchRequest(
                     issuingUnitCode: UnitDemoData.university.code.value, holderID: holder, itemCode: "MZ-HY-001", caseReference: "HY-1",
-                    proofType: "XWZS", proofSerial: "P-1", facts: [MismatchFact(key: "degree", declared: huge, fetched: "学士")]),
-                MismatchResponse.self)),
+                    proofType: "XWZS", proofSerial: "P-1", facts: [APIMismatchFact(key: "degree", declared: huge, fetched: "学士")]),
+                APIMismatchResponse.self)),
         Case(
             name: "FileComplaint summary", credential: "taskforce", field: "summary",
             call: unary(
                 "/noproof.v1.Oversight/FileComplaint",
-                FileComplaintRequest(
+                APIFileComplaintRequest(
                     channel: "hotline_12345", channelReference: "12345-1", unitCode: water, breachType: "other", summary: huge),
-                ComplaintResponse.self, staff: "supervisor-0001")),
+                APIComplaintResponse.self, staff: "supervisor-0001")),
     ]
 
     @Test(arguments: cases)
@@ -324,8 +325,8 @@ struct AmplificationTests {
             #expect(records.allSatisfy { "\($0)".utf8.count < 10_000 }, "\(bad.name): an audit record holds the value")
             let taskForce = try await environment.client("taskforce")
             let denials = try await taskForce.unary(
-                .path("/noproof.v1.Units/ListDenials"), request: ListDenialsRequest(limit: 1000),
-                as: ListDenialsResponse.self, metadata: ["staff": "supervisor-0001"])
+                .path("/noproof.v1.Units/ListDenials"), request: APIListDenialsRequest(limit: 1000),
+                as: APIListDenialsResponse.self, metadata: ["staff": "supervisor-0001"])
             #expect(denials.denials.allSatisfy { "\($0)".utf8.count < 10_000 }, "\(bad.name): a denial holds the value")
             let grown = environment.storedBytes() - before
             #expect(grown < 256 << 10, "\(bad.name): the data folder grew by \(grown) bytes")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -79,7 +80,7 @@ struct AuditServiceTests {
     }
 
     /// What `noproof audit prove` checks: fields → chain hash → leaf → path → signed root → signature.
-    static func proofHolds(_ answer: ProveRecordResponse, publicKey: [UInt8]) -> Bool {
+    static func proofHolds(_ answer: APIProveRecordResponse, publicKey: [UInt8]) -> Bool {
         guard let fields = answer.record, let head = answer.head else { return false }
         var record = AuditRecord(
             atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,

@@ -3,6 +3,7 @@ import Logging
 import NoProofClient
 import NoProofCodec
 import NoProofLibrary
+import NoProofMessages
 import NoProofOversightStore
 import NoProofProtocol
 import NoProofSeals
@@ -87,10 +88,10 @@ struct ContractTests {
         #expect(Set(all.map(\.path)).count == all.count)
         #expect(all.map(\.id) == all.map(\.id).sorted())
         #expect(all.allSatisfy { $0.id != 0 && $0.path == "/\($0.service)/\($0.path.split(separator: "/").last!)" })
-        #expect(LicenceMethods.lookup.descriptor.requestType == LookupRequest.protoName)
+        #expect(LicenceMethods.lookup.descriptor.requestType == APILookupRequest.protoName)
         #expect(LicenceMethods.lookup.descriptor.requestType == "noproof.v1.LookupRequest")
         #expect(VerificationMethods.watchQueue.kind == .serverStreaming)
-        #expect(VerificationMethods.watchQueue.descriptor.responseType == VerificationEvent.protoName)
+        #expect(VerificationMethods.watchQueue.descriptor.responseType == APIVerificationEvent.protoName)
         // The ids docs/PROTOCOL.md fixes for the built-in methods.
         #expect(HealthMethods.check.path == "/noproof.v1.Health/Check" && HealthMethods.check.id == 1 && !HealthMethods.check.requiresAuthentication)
         #expect(ReflectionMethods.listMethods.id == 2 && SessionMethods.authenticate.id == 3)

@@ -6,6 +6,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -114,7 +115,7 @@ struct FailClosedAuditTests {
     }
 
     /// A licence valid on the reference day, issued by the demo data (the task force may change any).
-    static func someLicence(offset: Int) -> NoProofDomain.Licence {
+    static func someLicence(offset: Int) -> Licence {
         let all = demo.makeLicences()
         return all.filter { $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid }[offset]
     }
@@ -145,7 +146,7 @@ struct FailClosedAuditTests {
             let credentialsBefore = try await env.units.credentials(of: waterCode).count
             let staffBefore = try await env.units.staff(of: waterCode, includeInactive: true)
             let listsBefore = try await env.units.listHistory(unit: waterCode).count
-            var renamed = UnitInfo(UnitDemoData.hospital)
+            var renamed = APIUnitInfo(UnitDemoData.hospital)
             renamed.name = "改名的医院"
             let suspendable = Self.someLicence(offset: 1)
             let amendable = Self.someLicence(offset: 2)
@@ -153,7 +154,7 @@ struct FailClosedAuditTests {
             let recordsBefore = try env.audit.count()
             // A valid new staff set: the same members, one renamed.
             let renamedStaff = staffBefore.filter { $0.active }.enumerated().map { index, member in
-                StaffEntry(staffID: member.id, name: index == 0 ? member.name + "（改）" : member.name, role: member.role.rawValue, active: true)
+                APIStaffEntry(staffID: member.id, name: index == 0 ? member.name + "（改）" : member.name, role: member.role.rawValue, active: true)
             }
 
             let refusals = try await env.withTrailLocked { () async throws -> [(String, RPCError?)] in
@@ -174,10 +175,10 @@ struct FailClosedAuditTests {
                         await failure {
                             _ = try await taskForce.unary(
                                 .path("/noproof.v1.Licences/AmendLicence"),
-                                request: AmendLicenceRequest(
+                                request: APIAmendLicenceRequest(
                                     licenceID: amendable.id.description, holderName: "改名",
                                     reason: "locked"),
-                                as: LicenceResponse.self)
+                                as: APILicenceResponse.self)
                         }
                     ),
                     (
@@ -191,7 +192,7 @@ struct FailClosedAuditTests {
                         "PublishCalendarYear",
                         await failure {
                             _ = try await taskForce.publishCalendarYear(
-                                CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: []),
+                                APICalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: []),
                                 actingStaff: nil)
                         }
                     ),
@@ -256,8 +257,8 @@ struct FailClosedAuditTests {
             _ = try await taskForce.changeStatus(.reinstate, licenceID: id, reason: "review closed")
             _ = try await taskForce.unary(
                 .path("/noproof.v1.Licences/AmendLicence"),
-                request: AmendLicenceRequest(licenceID: id, holderName: "新名字", reason: "name changed"),
-                as: LicenceResponse.self)
+                request: APIAmendLicenceRequest(licenceID: id, holderName: "新名字", reason: "name changed"),
+                as: APILicenceResponse.self)
             _ = try await taskForce.changeStatus(.revoke, licenceID: id, reason: "obtained by fraud")
             let fresh = try Self.newLicences(20)
             let issued = try await taskForce.issue(fresh[0])

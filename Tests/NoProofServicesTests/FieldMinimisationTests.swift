@@ -2,6 +2,7 @@ import Foundation
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofTestSupport
@@ -16,7 +17,7 @@ import NoProofAuditChain
 struct FieldMinimisationTests {
     typealias Env = LicenceHarvestingTests
 
-    static func card() -> NoProofDomain.Licence { Env.idCards[5] }
+    static func card() -> Licence { Env.idCards[5] }
 
     @Test("The water company's account opening gets the card's identity and validity, no personal details")
     func waterAccountGetsNoPersonalDetails() async throws {
@@ -25,7 +26,7 @@ struct FieldMinimisationTests {
             let card = Self.card()
             #expect(card.fields["ethnicity"] != nil && card.fields["birth_date"] != nil && card.fields["address"] != nil)
             let proof = try await water.lookup(holderID: card.holder.key, typeCode: "JMSFZ", purpose: Env.purpose("M-1"), metadata: Env.staff)
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             let licence = try #require(body.licence)
             #expect(licence.fields.isEmpty, "\(licence.fields)")
             #expect(licence.licenceID == card.id.description && licence.holderName == card.holderName && licence.status == "valid")
@@ -56,7 +57,7 @@ struct FieldMinimisationTests {
             let proof = try await bank.lookup(
                 holderID: card.holder.key, typeCode: "JMSFZ", purpose: Env.purpose("M-2", item: "YH-KH-001"),
                 metadata: Env.staff)
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             let fields = Dictionary(uniqueKeysWithValues: (body.licence?.fields ?? []).map { ($0.key, $0.value) })
             let named = ["address", "birth_date", "gender", "issuing_authority"].filter { card.fields[$0] != nil }
             #expect(fields.keys.sorted() == named)
@@ -78,7 +79,7 @@ struct FieldMinimisationTests {
             // Trying ethnicity's values one by one would disclose it: refused, and audited.
             let guess = await failure {
                 _ = try await water.check(
-                    holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "ethnicity", value: "汉")],
+                    holderID: card.holder.key, typeCode: "JMSFZ", declared: [APILicenceField(key: "ethnicity", value: "汉")],
                     purpose: Env.purpose("M-3"), metadata: Env.staff)
             }
             #expect(guess?.code == .permissionDenied, "\(String(describing: guess))")
@@ -86,7 +87,7 @@ struct FieldMinimisationTests {
             // The holder's name is identity: still checkable.
             let name = try await water.check(
                 holderID: card.holder.key, typeCode: "JMSFZ",
-                declared: [LicenceField(key: "holder_name", value: card.holderName)],
+                declared: [APILicenceField(key: "holder_name", value: card.holderName)],
                 purpose: Env.purpose("M-3"), metadata: Env.staff)
             #expect(name.fields.map(\.result) == [.match])
             #expect(try env.records(.checkLicence).map(\.result) == [.permissionDenied, .match])

@@ -4,6 +4,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -27,7 +28,7 @@ struct InvalidFieldTests {
     static let badHolder = "37040419930610780X"  // wrong check character
     static let badUnit = "91370400MA3C7WX81Z"  // wrong check character
     static let badLicenceID = "1.2.156.3005.2.NOPE"
-    static let purpose = Purpose(itemCode: "SW-KH-001", caseReference: "CASE-1")
+    static let purpose = APIPurpose(itemCode: "SW-KH-001", caseReference: "CASE-1")
 
     /// One bad call: which credential makes it, and the field its message must name.
     struct Case: Sendable, CustomTestStringConvertible {
@@ -48,196 +49,196 @@ struct InvalidFieldTests {
         // Licences
         Case(
             name: "Lookup holder_id", credential: "water", field: "holder_id",
-            call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: badHolder, typeCode: "JMSFZ", purpose: purpose), LookupResponse.self)),
+            call: unary("/noproof.v1.Licences/Lookup", APILookupRequest(holderID: badHolder, typeCode: "JMSFZ", purpose: purpose), APILookupResponse.self)),
         Case(
             name: "Lookup type_code", credential: "water", field: "type_code",
-            call: unary("/noproof.v1.Licences/Lookup", LookupRequest(holderID: holder, typeCode: "NO SUCH", purpose: purpose), LookupResponse.self)),
+            call: unary("/noproof.v1.Licences/Lookup", APILookupRequest(holderID: holder, typeCode: "NO SUCH", purpose: purpose), APILookupResponse.self)),
         Case(
             name: "Lookup item_code", credential: "water", field: "item_code",
             call: unary(
                 "/noproof.v1.Licences/Lookup",
-                LookupRequest(
+                APILookupRequest(
                     holderID: holder, typeCode: "JMSFZ",
-                    purpose: Purpose(itemCode: "", caseReference: "C-1")), LookupResponse.self)),
+                    purpose: APIPurpose(itemCode: "", caseReference: "C-1")), APILookupResponse.self)),
         Case(
             name: "Lookup case_reference", credential: "water", field: "case_reference",
             call: unary(
                 "/noproof.v1.Licences/Lookup",
-                LookupRequest(
+                APILookupRequest(
                     holderID: holder, typeCode: "JMSFZ",
-                    purpose: Purpose(itemCode: "SW-KH-001", caseReference: "")), LookupResponse.self)),
+                    purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "")), APILookupResponse.self)),
         Case(
             name: "GetLicence licence_id", credential: "water", field: "licence_id",
             call: unary(
-                "/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: badLicenceID, holderID: holder, purpose: purpose),
-                GetLicenceResponse.self)),
+                "/noproof.v1.Licences/GetLicence", APIGetLicenceRequest(licenceID: badLicenceID, holderID: holder, purpose: purpose),
+                APIGetLicenceResponse.self)),
         Case(
             name: "GetLicence holder_id", credential: "water", field: "holder_id",
             call: unary(
-                "/noproof.v1.Licences/GetLicence", GetLicenceRequest(licenceID: badLicenceID, holderID: "", purpose: purpose),
-                GetLicenceResponse.self)),
+                "/noproof.v1.Licences/GetLicence", APIGetLicenceRequest(licenceID: badLicenceID, holderID: "", purpose: purpose),
+                APIGetLicenceResponse.self)),
         Case(
             name: "CheckLicence declared[1].key", credential: "water", field: "declared[1].key",
             call: unary(
                 "/noproof.v1.Licences/CheckLicence",
-                CheckLicenceRequest(
+                APICheckLicenceRequest(
                     holderID: holder, typeCode: "JMSFZ",
-                    declared: [LicenceField(key: "address", value: "a"), LicenceField(key: "address", value: "b")],
-                    purpose: purpose), CheckLicenceResponse.self)),
+                    declared: [APILicenceField(key: "address", value: "a"), APILicenceField(key: "address", value: "b")],
+                    purpose: purpose), APICheckLicenceResponse.self)),
         Case(
             name: "CheckLicence holder_id", credential: "water", field: "holder_id",
             call: unary(
-                "/noproof.v1.Licences/CheckLicence", CheckLicenceRequest(holderID: "abc", typeCode: "JMSFZ", purpose: purpose),
-                CheckLicenceResponse.self)),
+                "/noproof.v1.Licences/CheckLicence", APICheckLicenceRequest(holderID: "abc", typeCode: "JMSFZ", purpose: purpose),
+                APICheckLicenceResponse.self)),
         Case(
             name: "SuspendLicence licence_id", credential: "taskforce", field: "licence_id",
-            call: unary("/noproof.v1.Licences/SuspendLicence", ChangeLicenceStatusRequest(licenceID: badLicenceID, reason: "r"), LicenceResponse.self)),
+            call: unary("/noproof.v1.Licences/SuspendLicence", APIChangeLicenceStatusRequest(licenceID: badLicenceID, reason: "r"), APILicenceResponse.self)),
         Case(
             name: "RevokeLicence licence_id", credential: "taskforce", field: "licence_id",
-            call: unary("/noproof.v1.Licences/RevokeLicence", ChangeLicenceStatusRequest(licenceID: "", reason: "r"), LicenceResponse.self)),
+            call: unary("/noproof.v1.Licences/RevokeLicence", APIChangeLicenceStatusRequest(licenceID: "", reason: "r"), APILicenceResponse.self)),
         Case(
             name: "AmendLicence licence_id", credential: "taskforce", field: "licence_id",
             call: unary(
-                "/noproof.v1.Licences/AmendLicence", AmendLicenceRequest(licenceID: badLicenceID, holderName: "x", reason: "r"),
-                LicenceResponse.self)),
+                "/noproof.v1.Licences/AmendLicence", APIAmendLicenceRequest(licenceID: badLicenceID, holderName: "x", reason: "r"),
+                APILicenceResponse.self)),
         Case(
             name: "IssueLicence licence_id", credential: "taskforce", field: "licence_id",
             call: unary(
                 "/noproof.v1.Licences/IssueLicence",
-                IssueLicenceRequest(
+                APIIssueLicenceRequest(
                     licence: Licence(
                         licenceID: badLicenceID, typeCode: "JMSFZ", holderID: holder, holderName: "张三", issueDate: "2020-01-01",
-                        validFrom: "2020-01-01")), LicenceResponse.self)),
+                        validFrom: "2020-01-01")), APILicenceResponse.self)),
         Case(
             name: "AmendLicence valid_to", credential: "taskforce", field: "valid_to",
             call: unary(
                 "/noproof.v1.Licences/AmendLicence",
-                AmendLicenceRequest(
+                APIAmendLicenceRequest(
                     licenceID: "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P", validTo: "2026-02-30", reason: "r"),
-                LicenceResponse.self)),
+                APILicenceResponse.self)),
         // Units
         Case(
             name: "SetStaff role", credential: "water/supervisor-0001", field: "role",
             call: unary(
                 "/noproof.v1.Units/SetStaff",
-                SetStaffRequest(
+                APISetStaffRequest(
                     unitCode: water,
                     staff: [
-                        StaffEntry(staffID: "agent-0001", name: "x", role: "king", active: true)
-                    ]), ListStaffResponse.self, staff: "supervisor-0001")),
+                        APIStaffEntry(staffID: "agent-0001", name: "x", role: "king", active: true)
+                    ]), APIListStaffResponse.self, staff: "supervisor-0001")),
         Case(
             name: "SetStaff staff_id", credential: "water/supervisor-0001", field: "staff_id",
             call: unary(
                 "/noproof.v1.Units/SetStaff",
-                SetStaffRequest(
+                APISetStaffRequest(
                     unitCode: water,
                     staff: [
-                        StaffEntry(staffID: "../root", name: "x", role: "agent", active: true)
-                    ]), ListStaffResponse.self, staff: "supervisor-0001")),
+                        APIStaffEntry(staffID: "../root", name: "x", role: "agent", active: true)
+                    ]), APIListStaffResponse.self, staff: "supervisor-0001")),
         Case(
             name: "SaveDraft cause_date", credential: "water", field: "cause_date",
             call: unary(
                 "/noproof.v1.Units/SaveDraft",
-                SaveDraftRequest(
+                APISaveDraftRequest(
                     unitCode: water, version: 2, items: [],
                     changes: [
-                        DeclaredChange(kind: "add", item: "SW-XH-003", cause: "c", causeDate: "2026-02-30")
-                    ]), ItemListResponse.self)),
+                        APIDeclaredChange(kind: "add", item: "SW-XH-003", cause: "c", causeDate: "2026-02-30")
+                    ]), APIItemListResponse.self)),
         Case(
             name: "SaveDraft change kind", credential: "water", field: "kind",
             call: unary(
                 "/noproof.v1.Units/SaveDraft",
-                SaveDraftRequest(
+                APISaveDraftRequest(
                     unitCode: water, version: 2, items: [],
                     changes: [
-                        DeclaredChange(kind: "explode", item: "SW-XH-003", cause: "c", causeDate: "2026-11-20")
-                    ]), ItemListResponse.self)),
+                        APIDeclaredChange(kind: "explode", item: "SW-XH-003", cause: "c", causeDate: "2026-11-20")
+                    ]), APIItemListResponse.self)),
         Case(
             name: "LoadItemLists format", credential: "taskforce", field: "format",
             call: unary(
-                "/noproof.v1.Units/LoadItemLists", LoadItemListsRequest(format: "xml", text: "<lists/>"), LoadItemListsResponse.self,
+                "/noproof.v1.Units/LoadItemLists", APILoadItemListsRequest(format: "xml", text: "<lists/>"), APILoadItemListsResponse.self,
                 staff: "supervisor-0001")),
         Case(
             name: "GetUnit unit_code", credential: "water", field: "unit_code",
-            call: unary("/noproof.v1.Units/GetUnit", GetUnitRequest(unitCode: badUnit), GetUnitResponse.self)),
+            call: unary("/noproof.v1.Units/GetUnit", APIGetUnitRequest(unitCode: badUnit), APIGetUnitResponse.self)),
         Case(
             name: "ListStaff unit_code", credential: "water", field: "unit_code",
-            call: unary("/noproof.v1.Units/ListStaff", ListStaffRequest(unitCode: "123"), ListStaffResponse.self)),
+            call: unary("/noproof.v1.Units/ListStaff", APIListStaffRequest(unitCode: "123"), APIListStaffResponse.self)),
         Case(
             name: "IssueCredential unit_code", credential: "taskforce/supervisor-0001", field: "unit_code",
             call: unary(
-                "/noproof.v1.Units/IssueCredential", IssueCredentialRequest(unitCode: badUnit), IssueCredentialResponse.self,
+                "/noproof.v1.Units/IssueCredential", APIIssueCredentialRequest(unitCode: badUnit), APIIssueCredentialResponse.self,
                 staff: "supervisor-0001")),
         Case(
             name: "GetItemList unit_code", credential: "water", field: "unit_code",
-            call: unary("/noproof.v1.Units/GetItemList", GetItemListRequest(unitCode: badUnit), GetItemListResponse.self)),
+            call: unary("/noproof.v1.Units/GetItemList", APIGetItemListRequest(unitCode: badUnit), APIGetItemListResponse.self)),
         Case(
             name: "CreateDraft unit_code", credential: "water", field: "unit_code",
-            call: unary("/noproof.v1.Units/CreateDraft", CreateDraftRequest(unitCode: "not-a-code"), ItemListResponse.self)),
+            call: unary("/noproof.v1.Units/CreateDraft", APICreateDraftRequest(unitCode: "not-a-code"), APIItemListResponse.self)),
         Case(
             name: "SubmitList version", credential: "water", field: "version",
-            call: unary("/noproof.v1.Units/SubmitList", ListVersionRequest(unitCode: water, version: 0), ItemListResponse.self)),
+            call: unary("/noproof.v1.Units/SubmitList", APIListVersionRequest(unitCode: water, version: 0), APIItemListResponse.self)),
         Case(
             name: "SaveDraft item kind", credential: "water", field: "kind",
             call: unary(
                 "/noproof.v1.Units/SaveDraft",
-                SaveDraftRequest(
+                APISaveDraftRequest(
                     unitCode: water, version: 2,
                     items: [
-                        ListItem(code: "SW-KH-001", name: "x", kind: "someday", proofs: [])
-                    ]), ItemListResponse.self)),
+                        APIListItem(code: "SW-KH-001", name: "x", kind: "someday", proofs: [])
+                    ]), APIItemListResponse.self)),
         Case(
             name: "ListDenials unit_code", credential: "taskforce", field: "unit_code",
-            call: unary("/noproof.v1.Units/ListDenials", ListDenialsRequest(unitCode: badUnit), ListDenialsResponse.self, staff: "supervisor-0001")),
+            call: unary("/noproof.v1.Units/ListDenials", APIListDenialsRequest(unitCode: badUnit), APIListDenialsResponse.self, staff: "supervisor-0001")),
         // Verification
         Case(
             name: "File issuing_unit_code", credential: "civil", field: "issuing_unit_code",
             call: unary(
                 "/noproof.v1.Verification/File",
-                FileVerificationRequest(
+                APIFileVerificationRequest(
                     requestKey: "k1", issuingUnitCode: badUnit, proofType: "XWZS", holderID: holder, holderName: "张三",
-                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
+                    purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), APIVerificationResponse.self)),
         Case(
             name: "File holder_id", credential: "civil", field: "holder_id",
             call: unary(
                 "/noproof.v1.Verification/File",
-                FileVerificationRequest(
+                APIFileVerificationRequest(
                     requestKey: "k2", issuingUnitCode: university, proofType: "XWZS", holderID: badHolder, holderName: "张三",
-                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
+                    purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), APIVerificationResponse.self)),
         Case(
             name: "File proof_type", credential: "civil", field: "proof_type",
             call: unary(
                 "/noproof.v1.Verification/File",
-                FileVerificationRequest(
+                APIFileVerificationRequest(
                     requestKey: "k3", issuingUnitCode: university, proofType: "", holderID: holder, holderName: "张三",
-                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), VerificationResponse.self)),
+                    purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), APIVerificationResponse.self)),
         Case(
             name: "File case_reference", credential: "civil", field: "case_reference",
             call: unary(
                 "/noproof.v1.Verification/File",
-                FileVerificationRequest(
+                APIFileVerificationRequest(
                     requestKey: "k4", issuingUnitCode: university, proofType: "XWZS", holderID: holder, holderName: "张三",
-                    purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "")), VerificationResponse.self)),
+                    purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "")), APIVerificationResponse.self)),
         Case(
             name: "Get request_id", credential: "civil", field: "request_id",
-            call: unary("/noproof.v1.Verification/Get", GetVerificationRequest(requestID: ""), VerificationResponse.self)),
+            call: unary("/noproof.v1.Verification/Get", APIGetVerificationRequest(requestID: ""), APIVerificationResponse.self)),
         Case(
             name: "Take request_id", credential: "university", field: "request_id",
-            call: unary("/noproof.v1.Verification/Take", TakeVerificationRequest(requestID: "../../etc"), VerificationResponse.self)),
+            call: unary("/noproof.v1.Verification/Take", APITakeVerificationRequest(requestID: "../../etc"), APIVerificationResponse.self)),
         Case(
             name: "Answer outcome", credential: "university", field: "outcome",
             call: unary(
-                "/noproof.v1.Verification/Answer", AnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "maybe"), VerificationResponse.self)),
+                "/noproof.v1.Verification/Answer", APIAnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "maybe"), APIVerificationResponse.self)),
         Case(
             name: "Return suggested_unit_code", credential: "university", field: "suggested_unit_code",
             call: unary(
-                "/noproof.v1.Verification/Return", ReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: "r", suggestedUnitCode: badUnit),
-                VerificationResponse.self)),
+                "/noproof.v1.Verification/Return", APIReturnVerificationRequest(requestID: "VR-00000000000000AB", reason: "r", suggestedUnitCode: badUnit),
+                APIVerificationResponse.self)),
         Case(
             name: "Refile issuing_unit_code", credential: "civil", field: "issuing_unit_code",
             call: unary(
-                "/noproof.v1.Verification/Refile", RefileVerificationRequest(requestID: "VR-00000000000000AB", issuingUnitCode: badUnit),
-                VerificationResponse.self)),
+                "/noproof.v1.Verification/Refile", APIRefileVerificationRequest(requestID: "VR-00000000000000AB", issuingUnitCode: badUnit),
+                APIVerificationResponse.self)),
     ]
 
     @Test(arguments: cases)
@@ -253,7 +254,7 @@ struct InvalidFieldTests {
             }
             // The server, and this connection, go on serving.
             #expect(try await client.health().status == .serving)
-            _ = try await client.unary(.path("/noproof.v1.Units/GetUnit"), request: GetUnitRequest(unitCode: Self.water), as: GetUnitResponse.self)
+            _ = try await client.unary(.path("/noproof.v1.Units/GetUnit"), request: APIGetUnitRequest(unitCode: Self.water), as: APIGetUnitResponse.self)
             await client.close()
         }
     }

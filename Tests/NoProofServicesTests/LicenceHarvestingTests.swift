@@ -4,6 +4,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -26,8 +27,8 @@ struct LicenceHarvestingTests {
     static let demo = DemoDataGenerator(licenceCount: 400)
     static let staff: Metadata = ["staff": "agent-0001"]
     /// The water company's new-account item lists JMSFZ and BDCQZS by data sharing.
-    static func purpose(_ caseReference: String, item: String = "SW-KH-001") -> Purpose {
-        Purpose(itemCode: item, caseReference: caseReference)
+    static func purpose(_ caseReference: String, item: String = "SW-KH-001") -> APIPurpose {
+        APIPurpose(itemCode: item, caseReference: caseReference)
     }
 
     struct Environment: Sendable {
@@ -81,13 +82,13 @@ struct LicenceHarvestingTests {
     }
 
     /// Resident ID cards of the demo library, each of a different holder.
-    static let idCards: [NoProofDomain.Licence] = {
+    static let idCards: [Licence] = {
         let cards = demo.makeLicences().filter { $0.typeCode == "JMSFZ" }
         return cards.filter { card in cards.filter { $0.holder == card.holder }.count == 1 }
     }()
 
     /// An identifier of the same type and issuer that the library does not hold.
-    static func guessed(_ serial: Int, like licence: NoProofDomain.Licence) throws -> String {
+    static func guessed(_ serial: Int, like licence: Licence) throws -> String {
         try LicenceIdentifier.make(typeCode: licence.id.typeCode, issuer: licence.id.issuerCode, serial: "9\(900_000 + serial)", version: 1).description
     }
 
@@ -183,7 +184,7 @@ struct LicenceHarvestingTests {
         try await Self.withEnvironment { env in
             let water = try await env.client()
             let card = Self.idCards[2]
-            let guesses = (0..<1000).map { LicenceField(key: "holder_name", value: "张\($0)") } + [LicenceField(key: "holder_name", value: card.holderName)]
+            let guesses = (0..<1000).map { APILicenceField(key: "holder_name", value: "张\($0)") } + [APILicenceField(key: "holder_name", value: card.holderName)]
             let flood = await failure {
                 _ = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ", declared: guesses, purpose: Self.purpose("K-1"), metadata: Self.staff)
             }
@@ -191,13 +192,13 @@ struct LicenceHarvestingTests {
             let twice = await failure {
                 _ = try await water.check(
                     holderID: card.holder.key, typeCode: "JMSFZ",
-                    declared: [LicenceField(key: "holder_name", value: "错名"), LicenceField(key: "holder_name", value: card.holderName)],
+                    declared: [APILicenceField(key: "holder_name", value: "错名"), APILicenceField(key: "holder_name", value: card.holderName)],
                     purpose: Self.purpose("K-1"), metadata: Self.staff)
             }
             #expect(twice?.code == .invalidArgument && twice?.message.hasPrefix("declared[1].key") == true, "\(String(describing: twice))")
             let unknown = await failure {
                 _ = try await water.check(
-                    holderID: card.holder.key, typeCode: "JMSFZ", declared: [LicenceField(key: "spouse_name", value: "x")],
+                    holderID: card.holder.key, typeCode: "JMSFZ", declared: [APILicenceField(key: "spouse_name", value: "x")],
                     purpose: Self.purpose("K-1"), metadata: Self.staff)
             }
             #expect(unknown?.code == .invalidArgument && unknown?.message.hasPrefix("declared[0].key") == true, "\(String(describing: unknown))")
@@ -205,7 +206,7 @@ struct LicenceHarvestingTests {
             // The server goes on serving a proper check on the same connection.
             let answer = try await water.check(
                 holderID: card.holder.key, typeCode: "JMSFZ",
-                declared: [LicenceField(key: "holder_name", value: card.holderName)],
+                declared: [APILicenceField(key: "holder_name", value: card.holderName)],
                 purpose: Self.purpose("K-1"), metadata: Self.staff)
             #expect(answer.fields.map(\.result) == [.match])
             // The 1,001-entry flood is refused by the request length limits before the method runs (not audited:
@@ -229,8 +230,8 @@ struct LicenceHarvestingTests {
             let answer = try await water.check(
                 holderID: card.holder.key, typeCode: "JMSFZ",
                 declared: [
-                    LicenceField(key: kept, value: card.fields[kept] ?? ""), LicenceField(key: "address", value: "某地"),
-                    LicenceField(key: "holder_name", value: card.holderName + "错"),
+                    APILicenceField(key: kept, value: card.fields[kept] ?? ""), APILicenceField(key: "address", value: "某地"),
+                    APILicenceField(key: "holder_name", value: card.holderName + "错"),
                 ],
                 purpose: Self.purpose("K-2", item: "YH-KH-001"), metadata: Self.staff
             )

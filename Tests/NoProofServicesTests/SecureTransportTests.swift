@@ -6,6 +6,7 @@ import NIOPosix
 import NIOSSL
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 import NoProofServer
 import NoProofTestSupport
@@ -48,7 +49,7 @@ struct SecureTransportTests {
         }
 
         /// The task force (fixed credential over plain loopback) registers `identity` for the water company.
-        func register(_ identity: TestCertificates.Identity, unit: String = SecureTransportTests.water) async throws -> CredentialInfo {
+        func register(_ identity: TestCertificates.Identity, unit: String = SecureTransportTests.water) async throws -> APICredentialInfo {
             let taskForce = try await plain("taskforce/supervisor-0001")
             let issued = try await taskForce.issueCredential(
                 unitCode: unit, label: "mTLS", certificateSHA256: CertificateFingerprint.sha256(der: identity.der), staff: "supervisor-0001"

@@ -4,6 +4,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -91,9 +92,9 @@ struct StaffIdentityTests {
     static func lookup(
         _ client: NoProofClient, holder: String = holders[0], caseReference: String = "SW-2026-1",
         staff: String?
-    ) async throws -> SealedProof {
+    ) async throws -> APISealedProof {
         try await client.lookup(
-            holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: caseReference),
+            holderID: holder, typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: caseReference),
             metadata: staff.map { ["staff": $0] } ?? [:])
     }
 
@@ -123,12 +124,12 @@ struct StaffIdentityTests {
             _ = try await taskForce.setStaff(
                 of: Self.water,
                 to: UnitDemoData.staff(of: UnitDemoData.water.code)
-                    .filter { $0.id != "agent-0002" }.map { StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true) })
+                    .filter { $0.id != "agent-0002" }.map { APIStaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true) })
             let former = await failure { _ = try await Self.lookup(water, staff: "agent-0002") }
             #expect(former?.code == .permissionDenied)
             // The connection and the server keep serving a registered member.
             let proof = try await Self.lookup(water, staff: "agent-0001")
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             #expect(body.staff == "agent-0001")
             // Every refusal is in the denial log with its reason.
             let reasons = try await env.units.denials(unit: UnitDemoData.water.code, limit: 10).map(\.reason)
@@ -143,13 +144,13 @@ struct StaffIdentityTests {
             let agent = try await env.client("water/agent-0001")
             defer { Task { await agent.close() } }
             let proof = try await Self.lookup(agent, staff: nil)
-            #expect(try ProtoCodec.decode(ProofBody.self, from: proof.body).staff == "agent-0001")
+            #expect(try ProtoCodec.decode(APIProofBody.self, from: proof.body).staff == "agent-0001")
             let colleague = await failure { _ = try await Self.lookup(agent, staff: "supervisor-0001") }
             #expect(colleague?.code == .permissionDenied)
             #expect(colleague?.message.contains("signed in as staff member agent-0001") == true)
             let staffChange = await failure {
                 _ = try await agent.setStaff(
-                    of: Self.water, to: [StaffEntry(staffID: "agent-0001", name: "x", role: "supervisor", active: true)],
+                    of: Self.water, to: [APIStaffEntry(staffID: "agent-0001", name: "x", role: "supervisor", active: true)],
                     actingStaff: "supervisor-0001")
             }
             #expect(staffChange?.code == .permissionDenied)
@@ -170,8 +171,8 @@ struct StaffIdentityTests {
             let water = try await env.client("water")
             defer { Task { await water.close() } }
             let newStaff = [
-                StaffEntry(staffID: "supervisor-0009", name: "冒名", role: "supervisor", active: true),
-                StaffEntry(staffID: "agent-0001", name: "x", role: "agent", active: true),
+                APIStaffEntry(staffID: "supervisor-0009", name: "冒名", role: "supervisor", active: true),
+                APIStaffEntry(staffID: "agent-0001", name: "x", role: "agent", active: true),
             ]
             let replaced = await failure { _ = try await water.setStaff(of: Self.water, to: newStaff) }
             #expect(replaced?.code == .permissionDenied)
@@ -190,7 +191,7 @@ struct StaffIdentityTests {
             let supervisor = try await env.client("water/supervisor-0001")
             defer { Task { await supervisor.close() } }
             let current = UnitDemoData.staff(of: UnitDemoData.water.code).map {
-                StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
+                APIStaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
             }
             _ = try await supervisor.setStaff(of: Self.water, to: current)
             let record = try env.audit.records(after: 0, limit: 10_000).last { $0.action == .staffSet }
@@ -207,7 +208,7 @@ struct StaffIdentityTests {
             let person = try await NoProofClient.connect(.init(port: env.port, credential: (issued.credential!.credentialID, issued.secret)))
             defer { Task { await person.close() } }
             let proof = try await Self.lookup(person, staff: nil)
-            #expect(try ProtoCodec.decode(ProofBody.self, from: proof.body).staff == "agent-0001")
+            #expect(try ProtoCodec.decode(APIProofBody.self, from: proof.body).staff == "agent-0001")
             // Approving still needs the task force office's supervisor signed in: it passes the identity checks and
             // stops at the list's state (version 1 is already published).
             let approved = await failure { _ = try await taskForce.approveList(unitCode: Self.water, version: 1, staff: nil) }
@@ -243,7 +244,7 @@ struct StaffIdentityTests {
             let bank = try await env.client("bank")
             defer { Task { await bank.close() } }
             _ = try await bank.lookup(
-                holderID: Self.holders[0], typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"),
+                holderID: Self.holders[0], typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "YH-KH-001", caseReference: "B-1"),
                 metadata: ["staff": "agent-0001"])
             // A minute later the water company is served again.
             env.clock.advance(by: 61)

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofCodec
+import NoProofMessages
 import Testing
 @testable import NoProofWeb
 
@@ -11,22 +12,22 @@ struct WebPagesTests {
 
     static let hostile = "<script>alert('x')</script>水务"
 
-    static func report(_ name: String, overdue: UInt64) -> SupervisionReportResponse {
-        SupervisionReportResponse(
+    static func report(_ name: String, overdue: UInt64) -> APISupervisionReportResponse {
+        APISupervisionReportResponse(
             fromDate: "2026-09-01", toDate: "2026-11-15",
             units: [
-                UnitReport(
+                APIUnitReport(
                     unitCode: "91370400MA3C7WX81E", unitName: name,
                     figures: [
-                        ReportFigure(key: "verification_overdue", label: "overdue", value: overdue, recorded: true),
-                        ReportFigure(key: "denied_calls", label: "denied", value: 2, recorded: true),
-                    ], flags: [ReportFlag(code: "repeated_overdue", rule: "r", detail: "<b>3</b>")])
+                        APIReportFigure(key: "verification_overdue", label: "overdue", value: overdue, recorded: true),
+                        APIReportFigure(key: "denied_calls", label: "denied", value: 2, recorded: true),
+                    ], flags: [APIReportFlag(code: "repeated_overdue", rule: "r", detail: "<b>3</b>")])
             ])
     }
 
     @Test func aScriptInAUnitNameIsRenderedInert() throws {
         let period = try CivilPeriod.parse(from: "2026-09-01", to: "2026-11-15", today: Date())
-        let units = [UnitInfo(code: "91370400MA3C7WX81E", name: Self.hostile)]
+        let units = [APIUnitInfo(code: "91370400MA3C7WX81E", name: Self.hostile)]
         let html = WebPages.supervision(
             Self.viewer(Self.hostile), units: units, selected: "91370400MA3C7WX81E", period: period,
             report: Self.report(Self.hostile, overdue: 3),
@@ -56,11 +57,11 @@ struct WebPagesTests {
     @Test func theQueueIsOrderedByTimeLeftWithOverdueFirstAndMarked() {
         let now: Int64 = 1_800_000_000_000
         let requests = [
-            VerificationRecord(requestID: "V-later", holderID: "370404199306107807", answerByMillis: now + 20 * 60_000, status: "filed"),
-            VerificationRecord(
+            APIVerificationRecord(requestID: "V-later", holderID: "370404199306107807", answerByMillis: now + 20 * 60_000, status: "filed"),
+            APIVerificationRecord(
                 requestID: "V-overdue", answerByMillis: now - 40 * 60_000, escalationByMillis: now - 10 * 60_000,
                 status: "escalated", overdueAtMillis: now - 40 * 60_000),
-            VerificationRecord(requestID: "V-soon", answerByMillis: now + 5 * 60_000, status: "taken", takenBy: "agent-0001"),
+            APIVerificationRecord(requestID: "V-soon", answerByMillis: now + 5 * 60_000, status: "taken", takenBy: "agent-0001"),
         ]
         #expect(WebPages.sortedQueue(requests).map(\.requestID) == ["V-overdue", "V-soon", "V-later"])
         let html = WebPages.queue(Self.viewer("民政局"), requests: requests, nowMillis: now)

@@ -7,6 +7,7 @@ import NIOCore
 import NoProofAudit
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 import NoProofServer
 import NoProofServices
@@ -281,7 +282,7 @@ struct WebServerTests {
                 let withdrawn = try #require(draft.items.last)
                 draft = try await water.saveDraft(
                     unitCode: Self.water, version: draft.version, items: Array(draft.items.dropLast()),
-                    changes: [DeclaredChange(kind: "reduce", item: withdrawn.code, cause: "web test", causeDate: today)],
+                    changes: [APIDeclaredChange(kind: "reduce", item: withdrawn.code, cause: "web test", causeDate: today)],
                     staff: nil)
                 let submitted = try await water.submitList(unitCode: Self.water, version: draft.version, staff: nil)
                 await water.close()

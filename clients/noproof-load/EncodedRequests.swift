@@ -1,5 +1,6 @@
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 
 /// The `RequestPool`'s requests encoded once before the run, CALL payload and all, for the
@@ -26,29 +27,29 @@ struct EncodedRequests: Sendable {
         metadata: Metadata
     ) -> [EncodedCall] {
         // The demo water company's items: SW-GH-002 lists every type a demo holder is guaranteed to hold.
-        func purpose(_ index: Int) -> Purpose { Purpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(index)") }
+        func purpose(_ index: Int) -> APIPurpose { APIPurpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(index)") }
         switch operation {
         case .lookup:
             return requests.lookups.enumerated().map { index, request in
                 EncodedCall(
                     .method(LicenceMethods.lookup),
-                    request: LookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), metadata: metadata,
+                    request: APILookupRequest(holderID: request.0, typeCode: request.1, purpose: purpose(index)), metadata: metadata,
                     deadline: deadline)
             }
         case .miss:
             return requests.misses.enumerated().map { index, holder in
                 EncodedCall(
                     .method(LicenceMethods.lookup),
-                    request: LookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), metadata: metadata,
+                    request: APILookupRequest(holderID: holder, typeCode: "JMSFZ", purpose: purpose(index)), metadata: metadata,
                     deadline: deadline)
             }
         case .check:
             return requests.lookups.enumerated().map { index, request in
                 EncodedCall(
                     .method(LicenceMethods.checkLicence),
-                    request: CheckLicenceRequest(
+                    request: APICheckLicenceRequest(
                         holderID: request.0, typeCode: request.1,
-                        declared: [LicenceField(key: "holder_name", value: "x")], purpose: purpose(index)),
+                        declared: [APILicenceField(key: "holder_name", value: "x")], purpose: purpose(index)),
                     metadata: metadata, deadline: deadline)
             }
         case .health:

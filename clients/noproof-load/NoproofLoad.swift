@@ -7,6 +7,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofDemoData
+import NoProofMessages
 import NoProofProtocol
 import Synchronization
 
@@ -237,7 +238,7 @@ struct NoproofLoad: AsyncParsableCommand {
             let pick = Int(random.next() % UInt64(requests.lookups.count))
             calls += 1
             // The demo water company's items: SW-GH-002 lists every type a demo holder is guaranteed to hold.
-            let purpose = Purpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(seed)-\(calls)")
+            let purpose = APIPurpose(itemCode: "SW-GH-002", caseReference: "LOAD-\(seed)-\(calls)")
             var started = DispatchTime.now().uptimeNanoseconds
             if let due = pacing?.next {
                 if due > started { try? await Task.sleep(for: .nanoseconds(Int64(due - started))) }
@@ -258,7 +259,7 @@ struct NoproofLoad: AsyncParsableCommand {
                 case .check:
                     let (holder, type) = requests.lookups[pick]
                     _ = try await client.check(
-                        holderID: holder, typeCode: type, declared: [LicenceField(key: "holder_name", value: "x")],
+                        holderID: holder, typeCode: type, declared: [APILicenceField(key: "holder_name", value: "x")],
                         purpose: purpose, metadata: staffMetadata)
                 case .health:
                     _ = try await client.health()
@@ -298,15 +299,15 @@ struct NoproofLoad: AsyncParsableCommand {
     /// from start to a verification-sealed proof.
     static func verificationLifeCycle(_ pair: VerificationPair, holder: String, seed: UInt64, call: Int) async throws {
         let filed = try await pair.requester.fileVerification(
-            FileVerificationRequest(
+            APIFileVerificationRequest(
                 requestKey: "load-\(seed)-\(call)-\(DispatchTime.now().uptimeNanoseconds)", issuingUnitCode: "12370000495570452X",
-                proofType: "XWZS", holderID: holder, holderName: "张三", declared: [LicenceField(key: "degree", value: "学士")],
-                purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "LOAD-VR-\(seed)-\(call)")), staff: "agent-0001")
+                proofType: "XWZS", holderID: holder, holderName: "张三", declared: [APILicenceField(key: "degree", value: "学士")],
+                purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "LOAD-VR-\(seed)-\(call)")), staff: "agent-0001")
         guard let id = filed.request?.requestID else { throw RPCError(.internal, "File answered without a request") }
         _ = try await pair.issuer.takeVerification(id: id, staff: "agent-0001")
         _ = try await pair.issuer.answerVerification(
-            AnswerVerificationRequest(
-                requestID: id, outcome: "verified", licence: Licence(holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])),
+            APIAnswerVerificationRequest(
+                requestID: id, outcome: "verified", licence: Licence(holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])),
             staff: "agent-0001")
     }
 }

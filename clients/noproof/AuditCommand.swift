@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoProofCodec
+import NoProofMessages
 import NoProofSeals
 import NoProofAuditChain
 
@@ -85,7 +86,7 @@ struct AuditProveCommand: AsyncParsableCommand {
             guard let key = [UInt8](hex: auditKey), key.count == 32 else { throw ValidationError("--audit-key takes 64 hex digits") }
             publicKey = key
         }
-        let fields = answer.record ?? AuditRecordFields()
+        let fields = answer.record ?? APIAuditRecordFields()
         var record = AuditRecord(
             atMillis: fields.atMillis, unitCode: fields.unitCode, credentialID: fields.credentialID, staff: fields.staff,
             action: AuditAction(rawValue: fields.action), itemCode: fields.itemCode, caseReference: fields.caseReference,
@@ -172,8 +173,8 @@ struct AuditConsistencyCommand: AsyncParsableCommand {
 }
 
 /// A head as the server sent it (an absent head is an empty one, which verifies nothing).
-private func signedHead(_ message: TreeHead?) -> SignedTreeHead {
-    let message = message ?? TreeHead()
+private func signedHead(_ message: APITreeHead?) -> SignedTreeHead {
+    let message = message ?? APITreeHead()
     return SignedTreeHead(
         treeSize: message.treeSize, timestampMillis: message.timestampMs, root: message.root, keyID: message.keyID,
         signature: message.signature)

@@ -3,6 +3,7 @@ import Foundation
 import NoProofClient
 import NoProofCodec
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofUnits
 
 /// `noproof calendar show|load`: the working-day calendar the task force office publishes.
@@ -38,7 +39,7 @@ struct CalendarYearJSON: Codable {
         case publishedAt = "published_at"
     }
 
-    init(_ info: CalendarYearInfo) {
+    init(_ info: APICalendarYearInfo) {
         year = Int(info.year)
         holidays = info.holidays
         workingDays = info.workingDays
@@ -49,8 +50,8 @@ struct CalendarYearJSON: Codable {
         publishedAt = ListPrinter.time(info.publishedAtMillis)
     }
 
-    var info: CalendarYearInfo {
-        CalendarYearInfo(
+    var info: APICalendarYearInfo {
+        APICalendarYearInfo(
             year: Int32(clamping: year), holidays: holidays, workingDays: workingDays, provisional: provisional ?? false,
             source: source ?? "")
     }
@@ -120,7 +121,7 @@ struct CalendarLoadCommand: AsyncParsableCommand {
         }
         let staff = acting.resolved
         let published = try await connection.withClient { client in
-            var done: [CalendarYearInfo] = []
+            var done: [APICalendarYearInfo] = []
             for year in years { done.append(try await client.publishCalendarYear(year.info, actingStaff: staff)) }
             return done
         }

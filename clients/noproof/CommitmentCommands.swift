@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 /// `noproof commitment record|check|list|show`: notification-commitments (告知承诺, Art. 7, 12).
 struct CommitmentCommand: AsyncParsableCommand {
@@ -36,7 +37,7 @@ struct CommitmentRecordCommand: AsyncParsableCommand {
     @Option(help: "The commitment text shown to the applicant.") var text: String
     @Option(help: "counter_face_check, app or online.") var channel: String
     func run() async throws {
-        let request = RecordCommitmentRequest(
+        let request = APIRecordCommitmentRequest(
             holderID: holder, holderName: holderName, itemCode: itemCode, caseReference: caseReference,
             proofType: proof, text: text, channel: channel)
         let staffID = staff.resolved

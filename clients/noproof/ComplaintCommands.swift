@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 
 /// `noproof complaint file|route|answer|close|list|show`: complaints and reports (Art. 18).
@@ -20,7 +21,7 @@ struct ComplaintCommand: AsyncParsableCommand {
         ]
     )
 
-    static func show(_ answer: ComplaintResponse, json: Bool) throws {
+    static func show(_ answer: APIComplaintResponse, json: Bool) throws {
         guard let c = answer.complaint else { return }
         try OversightPrinter.print("complaint \(c.complaintID): \(c.status)", OversightPrinter.fields(c), replayed: answer.replayed, json: json)
     }
@@ -42,7 +43,7 @@ struct ComplaintFileCommand: AsyncParsableCommand {
     @Option(help: "Who complained and how to reach them.") var complainant: String = ""
     @Option(help: "A related record id (repeatable).") var link: [String] = []
     func run() async throws {
-        let request = FileComplaintRequest(
+        let request = APIFileComplaintRequest(
             channel: channel, channelReference: reference, unitCode: unit, breachType: breach, summary: summary,
             complainant: complainant, linkedRecords: link)
         let staffID = staff.resolved
@@ -58,9 +59,9 @@ struct ComplaintRouteCommand: AsyncParsableCommand {
     @Argument(help: "Complaint id (CP-...).") var id: String
     @Option(help: "The unit that must answer (default: the unit complained about).") var unit: String = ""
     func run() async throws {
-        let (request, staffID) = (RouteComplaintRequest(complaintID: id, unitCode: unit), staff.resolved)
+        let (request, staffID) = (APIRouteComplaintRequest(complaintID: id, unitCode: unit), staff.resolved)
         let answer = try await connection.withClient { client in
-            try await client.oversight(OversightMethods.routeComplaint, request, as: ComplaintResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.routeComplaint, request, as: APIComplaintResponse.self, staff: staffID)
         }
         try ComplaintCommand.show(answer, json: connection.json)
     }
@@ -73,9 +74,9 @@ struct ComplaintAnswerCommand: AsyncParsableCommand {
     @Argument(help: "Complaint id (CP-...).") var id: String
     @Option(help: "The answer.") var answer: String
     func run() async throws {
-        let (request, staffID) = (AnswerComplaintRequest(complaintID: id, answer: answer), staff.resolved)
+        let (request, staffID) = (APIAnswerComplaintRequest(complaintID: id, answer: answer), staff.resolved)
         let response = try await connection.withClient { client in
-            try await client.oversight(OversightMethods.answerComplaint, request, as: ComplaintResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.answerComplaint, request, as: APIComplaintResponse.self, staff: staffID)
         }
         try ComplaintCommand.show(response, json: connection.json)
     }
@@ -89,9 +90,9 @@ struct ComplaintCloseCommand: AsyncParsableCommand {
     @Flag(help: "The complaint was substantiated (default: not).") var substantiated = false
     @Option(help: "Closing note.") var note: String = ""
     func run() async throws {
-        let (request, staffID) = (CloseComplaintRequest(complaintID: id, substantiated: substantiated, note: note), staff.resolved)
+        let (request, staffID) = (APICloseComplaintRequest(complaintID: id, substantiated: substantiated, note: note), staff.resolved)
         let answer = try await connection.withClient { client in
-            try await client.oversight(OversightMethods.closeComplaint, request, as: ComplaintResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.closeComplaint, request, as: APIComplaintResponse.self, staff: staffID)
         }
         try ComplaintCommand.show(answer, json: connection.json)
     }
@@ -133,7 +134,7 @@ struct OversightCountsCommand: AsyncParsableCommand {
     @Option(help: "Period end, exclusive (default: now).") var to: String?
     @Option(help: "Count overdue checks as of this time (default: now).") var asOf: String?
     func run() async throws {
-        let request = OversightCountsRequest(
+        let request = APIOversightCountsRequest(
             unitCode: unit, fromMillis: try OversightPrinter.millis(from, option: "--from"),
             toMillis: try OversightPrinter.millis(to, option: "--to"),
             asOfMillis: try OversightPrinter.millis(asOf, option: "--as-of"))

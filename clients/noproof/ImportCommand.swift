@@ -107,11 +107,11 @@ struct ImportCommand: AsyncParsableCommand {
 struct RemoteImportTarget: LicenceImportTarget {
     let client: NoProofClient
 
-    func licenceTypes() async throws(NoProofError) -> [NoProofDomain.LicenceType] {
+    func licenceTypes() async throws(NoProofError) -> [LicenceType] {
         do {
             return try await client.licenceTypes().compactMap { message in
                 guard let issuer = try? UnifiedSocialCreditCode.parse(message.issuerCode, field: "issuer_code") else { return nil }
-                return NoProofDomain.LicenceType(
+                return LicenceType(
                     code: message.code, nameZh: message.nameZh, nameEn: message.nameEn, issuerName: message.issuerName,
                     issuerCode: issuer, holderKinds: message.holderKinds.compactMap(HolderKind.init(rawValue:)),
                     fields: message.fields.map { LicenceFieldDescriptor(key: $0.key, labelZh: $0.labelZh, labelEn: $0.labelEn) },
@@ -123,7 +123,7 @@ struct RemoteImportTarget: LicenceImportTarget {
         }
     }
 
-    func importBatch(_ licences: [NoProofDomain.Licence]) async throws(NoProofError) -> ImportOutcome {
+    func importBatch(_ licences: [Licence]) async throws(NoProofError) -> ImportOutcome {
         try await send(licences.map(LicenceMessage.init))
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 /// `noproof ledger add|list|export`: the voluntary-proof ledger (台账, Art. 2).
 struct LedgerCommand: AsyncParsableCommand {
@@ -24,8 +25,8 @@ struct LedgerPeriodOptions: ParsableArguments {
     @Option(help: "Period end (exclusive).") var to: String?
     @Option(help: "At most this many (default 1000).") var limit: UInt32 = 0
 
-    func request() throws -> ListLedgerRequest {
-        ListLedgerRequest(
+    func request() throws -> APIListLedgerRequest {
+        APIListLedgerRequest(
             unitCode: unit, fromMillis: try OversightPrinter.millis(from, option: "--from"),
             toMillis: try OversightPrinter.millis(to, option: "--to"), limit: limit)
     }
@@ -46,7 +47,7 @@ struct LedgerAddCommand: AsyncParsableCommand {
     @Option(help: "What it is (default: the list's name for it).") var proofName: String = ""
     @Option(help: "Note.") var note: String = ""
     func run() async throws {
-        let request = AddLedgerEntryRequest(
+        let request = APIAddLedgerEntryRequest(
             holderID: holder, holderName: holderName, itemCode: itemCode, caseReference: caseReference,
             proofType: proof, proofName: proofName, note: note)
         let staffID = staff.resolved
@@ -83,7 +84,7 @@ struct LedgerExportCommand: AsyncParsableCommand {
         if let output { FileHandle.standardError.write(Data("wrote \(entries.count) entries to \(output)\n".utf8)) }
     }
 
-    static func write(_ entries: [LedgerEntryRecord], to path: String?) throws {
+    static func write(_ entries: [APILedgerEntryRecord], to path: String?) throws {
         let text = ([OversightPrinter.csvHeader] + entries.map(OversightPrinter.csv)).joined(separator: "\n") + "\n"
         if let path {
             do {

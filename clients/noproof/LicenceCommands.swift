@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 
@@ -102,9 +103,9 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let declared = fields.map { field -> LicenceField in
+        let declared = fields.map { field -> APILicenceField in
             let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return LicenceField(key: String(parts[0]), value: String(parts[1]))
+            return APILicenceField(key: String(parts[0]), value: String(parts[1]))
         }
         let (holderID, typeCode, purpose) = (self.holderID, self.typeCode, self.purpose)
         let answer = try await connection.withClient { client in
@@ -112,7 +113,7 @@ struct CheckCommand: AsyncParsableCommand {
                 holderID: holderID, typeCode: typeCode, declared: declared, purpose: purpose.purpose,
                 metadata: purpose.metadata)
         }
-        let names: [FieldCheck.Result: String] = [.match: "MATCH", .mismatch: "MISMATCH", .notOnRecord: "NOT_ON_RECORD"]
+        let names: [APIFieldCheck.Result: String] = [.match: "MATCH", .mismatch: "MISMATCH", .notOnRecord: "NOT_ON_RECORD"]
         if connection.json {
             struct Output: Encodable { var status: String; var fields: [String: String] }
             try printJSON(
@@ -254,13 +255,13 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let proof = try ProoFile.read(proofFile)
-        let published: GetSealKeysResponse
+        let published: APIGetSealKeysResponse
         if let keys {
             guard let data = FileManager.default.contents(atPath: keys) else {
                 throw ValidationError("cannot read the key file \(keys)")
             }
             do {
-                published = try ProtoCodec.decode(GetSealKeysResponse.self, from: [UInt8](data))
+                published = try ProtoCodec.decode(APIGetSealKeysResponse.self, from: [UInt8](data))
             } catch {
                 throw ValidationError("\(keys) is not a key file saved by 'noproof keys --out': \(error)")
             }
@@ -317,7 +318,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
 /// Reading and writing proof files: the protobuf encoding of `SealedProof`.
 enum ProoFile {
-    static func write(_ proof: SealedProof, to path: String) throws {
+    static func write(_ proof: APISealedProof, to path: String) throws {
         do {
             try Data(ProtoCodec.encode(proof)).write(to: URL(fileURLWithPath: path))
         } catch {
@@ -325,19 +326,19 @@ enum ProoFile {
         }
     }
 
-    static func read(_ path: String) throws -> SealedProof {
+    static func read(_ path: String) throws -> APISealedProof {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         do {
-            return try ProtoCodec.decode(SealedProof.self, from: [UInt8](data))
+            return try ProtoCodec.decode(APISealedProof.self, from: [UInt8](data))
         } catch {
             FileHandle.standardError.write(Data("NOT VERIFIED: \(path) is not a NoProof proof file (\(error))\n".utf8))
             throw ExitCode(1)
         }
     }
 
-    static func body(of proof: SealedProof) throws -> ProofBody {
+    static func body(of proof: APISealedProof) throws -> APIProofBody {
         do {
-            return try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            return try ProtoCodec.decode(APIProofBody.self, from: proof.body)
         } catch {
             FileHandle.standardError.write(Data("NOT VERIFIED: the proof body is unreadable (\(error))\n".utf8))
             throw ExitCode(1)

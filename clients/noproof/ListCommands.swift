@@ -3,6 +3,7 @@ import Foundation
 import NoProofClient
 import NoProofCodec
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofUnits
 
 /// `noproof list ...`: the no-proof item lists (清单) and their life cycle.
@@ -24,7 +25,7 @@ struct ListCommand: AsyncParsableCommand {
 }
 
 /// Prints a changed list version as text or JSON.
-private func report(_ list: ItemList, json: Bool) throws {
+private func report(_ list: APIItemList, json: Bool) throws {
     if json { try printJSON(ListPrinter.Version(list)) } else { ListPrinter.printVersion(list, history: true) }
 }
 
@@ -105,12 +106,12 @@ struct ListDraftCommand: AsyncParsableCommand {
         var changes: [ListPrinter.Change]?
     }
 
-    static func item(_ record: ServiceItemRecord) -> ListItem {
-        ListItem(
+    static func item(_ record: ServiceItemRecord) -> APIListItem {
+        APIListItem(
             code: record.code ?? "", name: record.name ?? "", kind: record.kind ?? "",
             promisedDays: UInt32(clamping: record.promisedDays ?? 0), promisedHours: UInt32(clamping: record.promisedHours ?? 0),
             proofs: (record.proofs ?? []).map {
-                ItemProof(
+                APIItemProof(
                     proof: $0.proof ?? "", name: $0.name ?? "", method: $0.method ?? "", issuingUnit: $0.issuingUnit ?? "",
                     exclusion: $0.exclusion ?? "", exclusionCategory: $0.exclusionCategory ?? "", exclusionNote: $0.exclusionNote ?? "",
                     fields: $0.fields ?? [])

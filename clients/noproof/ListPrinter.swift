@@ -1,6 +1,7 @@
 import Foundation
 import NoProofCodec
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofUnits
 
 /// Readable and JSON forms of units, staff, credentials and item lists. Items and declared
@@ -26,7 +27,7 @@ enum ListPrinter {
             case workingDaysElapsed = "working_days_elapsed"
         }
 
-        init(_ change: DeclaredChange) {
+        init(_ change: APIDeclaredChange) {
             kind = change.kind
             item = change.item
             proof = change.proof.isEmpty ? nil : change.proof
@@ -41,8 +42,8 @@ enum ListPrinter {
         }
 
         /// The request form (an assessment in the file is ignored: the server makes its own).
-        var message: DeclaredChange {
-            DeclaredChange(kind: kind, item: item, proof: proof ?? "", cause: cause, causeDate: causeDate)
+        var message: APIDeclaredChange {
+            APIDeclaredChange(kind: kind, item: item, proof: proof ?? "", cause: cause, causeDate: causeDate)
         }
     }
 
@@ -62,7 +63,7 @@ enum ListPrinter {
         var changes: [Change]
         var history: [Step]
 
-        init(_ list: ItemList) {
+        init(_ list: APIItemList) {
             func text(_ value: String) -> String? { value.isEmpty ? nil : value }
             unit = list.unitCode
             version = list.version
@@ -89,7 +90,7 @@ enum ListPrinter {
         var sector: String?
         var taskForceOffice, active: Bool
 
-        init(_ unit: UnitInfo) {
+        init(_ unit: APIUnitInfo) {
             code = unit.code
             name = unit.name
             kind = unit.kind
@@ -127,7 +128,7 @@ enum ListPrinter {
         /// `ID:SECRET`, ready for --credential or NOPROOF_CREDENTIAL.
         var credential: String?
 
-        init(_ credential: CredentialInfo, secret: String? = nil) {
+        init(_ credential: APICredentialInfo, secret: String? = nil) {
             credentialID = credential.credentialID
             unitCode = credential.unitCode
             kind = credential.kind.isEmpty ? "unit" : credential.kind
@@ -151,13 +152,13 @@ enum ListPrinter {
         millis == 0 ? nil : ProofPrinter.timestamp(millis)
     }
 
-    static func unitLine(_ unit: UnitInfo) -> String {
+    static func unitLine(_ unit: APIUnitInfo) -> String {
         let kind = unit.taskForceOffice ? "task force office" : (unit.sector.isEmpty ? unit.kind : "\(unit.kind)/\(unit.sector)")
         return "\(unit.code)  \(unit.name)  [\(kind), \(unit.district)\(unit.active ? "" : ", inactive")]"
     }
 
     /// One line per proof: code, name, how it is obtained.
-    static func proofLine(_ proof: ItemProof) -> String {
+    static func proofLine(_ proof: APIItemProof) -> String {
         var how = proof.method
         switch proof.method {
         case "data_sharing":
@@ -174,7 +175,7 @@ enum ListPrinter {
     }
 
     /// Prints a version: its status line, items and proofs, declared changes and (optionally) history.
-    static func printVersion(_ list: ItemList, history: Bool) {
+    static func printVersion(_ list: APIItemList, history: Bool) {
         var line = "version \(list.version)  \(list.status)"
         if list.basedOn != 0 { line += "  (revises version \(list.basedOn))" }
         if let effective = time(list.effectiveAtMillis) { line += "  effective \(effective)" }
@@ -208,7 +209,7 @@ enum ListPrinter {
         }
     }
 
-    static func printCredential(_ credential: CredentialInfo) {
+    static func printCredential(_ credential: APICredentialInfo) {
         var line = "\(credential.credentialID)  \(credential.unitCode)  issued \(time(credential.issuedAtMillis) ?? "-") by \(credential.issuedBy)"
         line += "  expires \(time(credential.expiresAtMillis) ?? "-")"
         if let revoked = time(credential.revokedAtMillis) {

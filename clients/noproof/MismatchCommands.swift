@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 import NoProofProtocol
 
 /// `noproof mismatch open|supplement|reverify|appeal|show|list`: mismatch cases and appeals (Art. 11).
@@ -25,7 +26,7 @@ struct MismatchCommand: AsyncParsableCommand {
         ]
     )
 
-    static func show(_ answer: MismatchResponse, json: Bool) throws {
+    static func show(_ answer: APIMismatchResponse, json: Bool) throws {
         guard let m = answer.mismatch else { return }
         try OversightPrinter.print("mismatch \(m.mismatchID): \(m.status)", OversightPrinter.fields(m), replayed: answer.replayed, json: json)
     }
@@ -54,9 +55,9 @@ struct MismatchOpenCommand: AsyncParsableCommand {
         let fetchedValues = Dictionary(try OversightPrinter.pairs(fetched, option: "--fetched"), uniquingKeysWith: { a, _ in a })
         let facts = try declaredPairs.map { key, value in
             guard let got = fetchedValues[key] else { throw ValidationError("--fetched: give the fetched value of \(key) (--fetched \(key)=...)") }
-            return MismatchFact(key: key, declared: value, fetched: got)
+            return APIMismatchFact(key: key, declared: value, fetched: got)
         }
-        let request = OpenMismatchRequest(
+        let request = APIOpenMismatchRequest(
             issuingUnitCode: issuingUnit, holderID: holder, itemCode: itemCode, caseReference: caseReference,
             proofType: proof, proofSerial: proofSerial, auditSequence: auditSequence,
             verificationRequestID: verificationRequest, facts: facts)
@@ -82,7 +83,7 @@ struct MismatchSupplementCommand: AsyncParsableCommand {
         let method = request != nil ? OversightMethods.requestSupplement : OversightMethods.recordSupplement
         let text = request ?? received ?? ""
         let answer = try await connection.withClient { client in
-            try await client.oversight(method, MismatchSupplementRequest(mismatchID: id, text: text), as: MismatchResponse.self, staff: staffID)
+            try await client.oversight(method, APIMismatchSupplementRequest(mismatchID: id, text: text), as: APIMismatchResponse.self, staff: staffID)
         }
         try MismatchCommand.show(answer, json: connection.json)
     }
@@ -98,11 +99,11 @@ struct MismatchReverifyCommand: AsyncParsableCommand {
     @Option(help: "What the issuing unit found.") var note: String
     @Option(help: "record_corrected: the corrected value, KEY=VALUE (repeatable).") var corrected: [String] = []
     func run() async throws {
-        let values = try OversightPrinter.pairs(corrected, option: "--corrected").map { LicenceField(key: $0.0, value: $0.1) }
-        let request = ReverifyMismatchRequest(mismatchID: id, finding: finding, note: note, corrected: values)
+        let values = try OversightPrinter.pairs(corrected, option: "--corrected").map { APILicenceField(key: $0.0, value: $0.1) }
+        let request = APIReverifyMismatchRequest(mismatchID: id, finding: finding, note: note, corrected: values)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in
-            try await client.oversight(OversightMethods.reverify, request, as: MismatchResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.reverify, request, as: APIMismatchResponse.self, staff: staffID)
         }
         try MismatchCommand.show(answer, json: connection.json)
     }
@@ -121,10 +122,10 @@ struct MismatchAppealCommand: AsyncParsableCommand {
         guard reference.isEmpty != outcome.isEmpty else { throw ValidationError("give either --reference (the appeal) or --outcome (its decision)") }
     }
     func run() async throws {
-        let request = AppealMismatchRequest(mismatchID: id, reference: reference, outcome: outcome, note: note)
+        let request = APIAppealMismatchRequest(mismatchID: id, reference: reference, outcome: outcome, note: note)
         let staffID = staff.resolved
         let answer = try await connection.withClient { client in
-            try await client.oversight(OversightMethods.appeal, request, as: MismatchResponse.self, staff: staffID)
+            try await client.oversight(OversightMethods.appeal, request, as: APIMismatchResponse.self, staff: staffID)
         }
         try MismatchCommand.show(answer, json: connection.json)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoProofCodec
+import NoProofMessages
 
 /// Readable, JSON and CSV forms of commitments, ledger entries, mismatch cases and complaints.
 /// Each record is printed as labelled lines; `--json` prints the same fields as an object.
@@ -41,7 +42,7 @@ enum OversightPrinter {
 
     // MARK: Commitments
 
-    static func fields(_ c: CommitmentRecord) -> Fields {
+    static func fields(_ c: APICommitmentRecord) -> Fields {
         [
             ("commitment", c.commitmentID), ("unit", "\(c.unitName) (\(c.unitCode))"),
             ("applicant", c.holderID + (c.holderName.isEmpty ? "" : " (\(c.holderName))")),
@@ -62,7 +63,7 @@ enum OversightPrinter {
         ]
     }
 
-    static func line(_ c: CommitmentRecord) -> String {
+    static func line(_ c: APICommitmentRecord) -> String {
         var flags: [String] = []
         if c.overdue { flags.append("CHECK OVERDUE") }
         if c.checkOutcome == "found_false" { flags.append("FOUND FALSE") }
@@ -75,7 +76,7 @@ enum OversightPrinter {
 
     // MARK: Correction notices
 
-    static func fields(_ n: CorrectionNoticeRecord) -> Fields {
+    static func fields(_ n: APICorrectionNoticeRecord) -> Fields {
         [
             ("notice", n.noticeID), ("unit", n.unitCode), ("mismatch", n.mismatchID),
             ("corrected by", "\(n.issuingUnitName) (\(n.issuingUnitCode)) at \(t(n.noticedAtMillis))"),
@@ -89,14 +90,14 @@ enum OversightPrinter {
             (
                 "corrected proof",
                 n.correctedProof.map { proof in
-                    let serial = (try? ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial) ?? "?"
+                    let serial = (try? ProtoCodec.decode(APIProofBody.self, from: proof.body).proofSerial) ?? "?"
                     return "\(serial), verification seal, key \(proof.keyID)"
                 } ?? ""
             ),
         ]
     }
 
-    static func line(_ n: CorrectionNoticeRecord) -> String {
+    static func line(_ n: APICorrectionNoticeRecord) -> String {
         "\(n.noticeID)  \(t(n.noticedAtMillis))  \(n.mismatchID)  licence \(n.licenceID) v\(n.newVersion)  fields=\(n.correctedFields.joined(separator: ","))"
             + (n.fetchCaseReferences.isEmpty ? "" : "  your cases \(n.fetchCaseReferences.joined(separator: ","))")
             + (n.raisedTheCase ? "  [CORRECTED PROOF ATTACHED]" : "  [RE-FETCH: the version you used is superseded]")
@@ -104,7 +105,7 @@ enum OversightPrinter {
 
     // MARK: Ledger
 
-    static func fields(_ e: LedgerEntryRecord) -> Fields {
+    static func fields(_ e: APILedgerEntryRecord) -> Fields {
         [
             ("entry", e.entryID), ("unit", "\(e.unitName) (\(e.unitCode))"),
             ("applicant", e.holderID + (e.holderName.isEmpty ? "" : " (\(e.holderName))")), ("item", e.itemCode), ("case", e.caseReference),
@@ -114,14 +115,14 @@ enum OversightPrinter {
         ]
     }
 
-    static func line(_ e: LedgerEntryRecord) -> String {
+    static func line(_ e: APILedgerEntryRecord) -> String {
         "\(e.entryID)  \(t(e.recordedAtMillis))  \(e.unitCode)  \(e.itemCode)/\(e.proofType)\(e.proofName.isEmpty ? "" : " \(e.proofName)")  holder=\(e.holderID)  case=\(e.caseReference)  list: \(e.listedMethod)\(e.notToBeAskedFor ? "  [NOT TO BE ASKED FOR]" : "")"
     }
 
     static let csvHeader =
         "entry_id,unit_code,unit_name,recorded_at,recorded_by,holder_id,holder_name,item_code,case_reference,proof_type,proof_name,volunteered,listed_method,not_to_be_asked_for,note"
 
-    static func csv(_ e: LedgerEntryRecord) -> String {
+    static func csv(_ e: APILedgerEntryRecord) -> String {
         [
             e.entryID, e.unitCode, e.unitName, t(e.recordedAtMillis), e.recordedBy, e.holderID, e.holderName, e.itemCode, e.caseReference,
             e.proofType, e.proofName, e.volunteered ? "true" : "false", e.listedMethod, e.notToBeAskedFor ? "true" : "false", e.note,
@@ -136,7 +137,7 @@ enum OversightPrinter {
 
     // MARK: Mismatches
 
-    static func fields(_ m: MismatchRecord) -> Fields {
+    static func fields(_ m: APIMismatchRecord) -> Fields {
         var links: [String] = []
         if !m.proofSerial.isEmpty { links.append("proof \(m.proofSerial)") }
         if m.auditSequence > 0 { links.append("audit #\(m.auditSequence)") }
@@ -175,13 +176,13 @@ enum OversightPrinter {
         return fields
     }
 
-    static func line(_ m: MismatchRecord) -> String {
+    static func line(_ m: APIMismatchRecord) -> String {
         "\(m.mismatchID)  \(m.status.padding(toLength: 19, withPad: " ", startingAt: 0))  \(m.unitCode) → \(m.issuingUnitCode)  \(m.itemCode)/\(m.proofType)  holder=\(m.holderID)  case=\(m.caseReference)  opened \(t(m.openedAtMillis))\(m.finding.isEmpty ? "" : "  finding=\(m.finding)")\(m.appealOutcome.isEmpty ? "" : "  appeal=\(m.appealOutcome)")"
     }
 
     // MARK: Complaints
 
-    static func fields(_ c: ComplaintRecord) -> Fields {
+    static func fields(_ c: APIComplaintRecord) -> Fields {
         [
             ("complaint", c.complaintID), ("status", c.status), ("channel", "\(c.channel) \(c.channelReference)"),
             ("about", "\(c.unitName) (\(c.unitCode))"), ("breach", c.breachType), ("summary", c.summary), ("complainant", c.complainant),
@@ -197,7 +198,7 @@ enum OversightPrinter {
         ]
     }
 
-    static func line(_ c: ComplaintRecord) -> String {
+    static func line(_ c: APIComplaintRecord) -> String {
         "\(c.complaintID)  \(c.status.padding(toLength: 10, withPad: " ", startingAt: 0))  \(c.channel) \(c.channelReference)  about \(c.unitCode)  \(c.breachType)  registered \(t(c.registeredAtMillis))\(c.routedToCode.isEmpty ? "" : "  routed to \(c.routedToCode)")"
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofCodec
+import NoProofMessages
 
 /// Readable and JSON forms of licences and proofs.
 enum ProofPrinter {
@@ -8,7 +9,7 @@ enum ProofPrinter {
         var version: UInt32
         var fields: [String: String]
 
-        init(_ licence: Licence) {
+        init(_ licence: APILicence) {
             licenceID = licence.licenceID
             typeCode = licence.typeCode
             holderID = licence.holderID
@@ -44,7 +45,7 @@ enum ProofPrinter {
         var proofVersion, currentVersion: UInt32
         var changedAt: String?
 
-        init(_ answer: ProofStatusResponse) {
+        init(_ answer: APIProofStatusResponse) {
             status = answer.status
             licenceID = answer.licenceID
             reason = answer.reason
@@ -59,7 +60,7 @@ enum ProofPrinter {
     /// A data-sharing proof's `staff` is the extracting unit's. A verification proof names the
     /// requesting unit's filer in `staff` and the issuing unit's verifier in `verifier_staff`; one
     /// sealed before `verifier_staff` existed carries the verifier in `staff`.
-    static func output(_ proof: SealedProof, _ body: ProofBody, verified: Bool? = nil) -> ProofOutput {
+    static func output(_ proof: APISealedProof, _ body: APIProofBody, verified: Bool? = nil) -> ProofOutput {
         let isVerification = body.sealKind == "verification"
         let legacy = isVerification && body.verifierStaff.isEmpty
         return ProofOutput(
@@ -80,7 +81,7 @@ enum ProofPrinter {
         return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 
-    static func printLicence(_ licence: Licence) {
+    static func printLicence(_ licence: APILicence) {
         print("licence     \(licence.licenceID)  (version \(licence.version))")
         print("type        \(licence.typeCode)")
         print("holder      \(licence.holderName)  \(licence.holderID)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoProofCodec
+import NoProofMessages
 
 /// Why a unit asks (Art. 5 item lists): the service item and the unit's case reference, and the
 /// acting staff member.
@@ -14,7 +15,7 @@ struct PurposeOptions: ParsableArguments {
     @Option(help: "Acting staff member, registered on the unit (sent as 'staff' metadata; env NOPROOF_STAFF). Not needed with a staff credential.")
     var staff: String?
 
-    var purpose: Purpose { Purpose(itemCode: itemCode, caseReference: caseReference) }
+    var purpose: APIPurpose { APIPurpose(itemCode: itemCode, caseReference: caseReference) }
     var metadata: Metadata {
         var metadata: Metadata = [:]
         let environment = ProcessInfo.processInfo.environment["NOPROOF_STAFF"]

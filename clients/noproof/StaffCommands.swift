@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 /// `noproof staff list|set`: a unit's staff and the Art. 10 rule (one supervisor, agents).
 struct StaffCommand: AsyncParsableCommand {
@@ -29,7 +30,7 @@ struct StaffListCommand: AsyncParsableCommand {
         StaffListCommand.show(answer, json: connection.json)
     }
 
-    static func show(_ answer: ListStaffResponse, json: Bool) {
+    static func show(_ answer: APIListStaffResponse, json: Bool) {
         if json {
             try? printJSON(answer.staff.map { ListPrinter.Member(staffID: $0.staffID, name: $0.name, role: $0.role, active: $0.active) })
             return
@@ -65,12 +66,12 @@ struct StaffSetCommand: AsyncParsableCommand {
     @Option(help: "An agent as ID:NAME (repeatable).")
     var agent: [String] = []
 
-    func members() throws -> [StaffEntry] {
-        func parse(_ text: String, role: String) throws -> StaffEntry {
+    func members() throws -> [APIStaffEntry] {
+        func parse(_ text: String, role: String) throws -> APIStaffEntry {
             guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
                 throw ValidationError("--\(role) must be ID:NAME, e.g. agent-0003:李明; got '\(text)'")
             }
-            return StaffEntry(staffID: String(text[..<colon]), name: String(text[text.index(after: colon)...]), role: role, active: true)
+            return APIStaffEntry(staffID: String(text[..<colon]), name: String(text[text.index(after: colon)...]), role: role, active: true)
         }
         return try supervisor.map { try parse($0, role: "supervisor") } + agent.map { try parse($0, role: "agent") }
     }

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let stats = try await connection.withClient { client in try await client.stats() }
-        let cache = stats.cache ?? CacheStats()
+        let cache = stats.cache ?? APICacheStats()
         let hex = stats.auditHeadHash.map { String(format: "%02x", $0) }.joined()
         if connection.json {
             struct Output: Encodable {
@@ -60,7 +61,7 @@ struct StatsCommand: AsyncParsableCommand {
     }
 
     /// Where lookups' time goes: one row per stage, in pipeline order, in microseconds.
-    static func stageTable(_ stages: [StageLatency]) -> String {
+    static func stageTable(_ stages: [APIStageLatency]) -> String {
         var lines = [
             "lookup stages (µs; seal and fsync per batch, the others per call)",
             "  " + "stage".padding(toLength: 11, withPad: " ", startingAt: 0)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 /// `noproof report --from D --to D [--unit CODE] [--csv FILE|-]`: the supervision report.
 struct ReportCommand: AsyncParsableCommand {
@@ -65,7 +66,7 @@ struct ReportCommand: AsyncParsableCommand {
     /// Figures down, units across (8 per block, so the table stays within 100 columns), a legend
     /// naming the units, the oversight figures as "not recorded" when the server has none, and
     /// the flags with their rules.
-    static func table(_ report: SupervisionReportResponse) -> String {
+    static func table(_ report: APISupervisionReportResponse) -> String {
         var out = "supervision report \(report.fromDate) .. \(report.toDate)  (\(report.units.count) unit\(report.units.count == 1 ? "" : "s"))\n"
         if report.units.isEmpty { return out + "no units\n" }
         let perBlock = 8
@@ -113,7 +114,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     /// One row per unit: unit_code, unit_name, from, to, every recorded figure, flags.
-    static func csv(_ report: SupervisionReportResponse) -> String {
+    static func csv(_ report: APISupervisionReportResponse) -> String {
         var keys: [String] = []
         for unit in report.units {
             for figure in unit.figures where !keys.contains(figure.key) { keys.append(figure.key) }
@@ -192,7 +193,7 @@ struct WhoLookedCommand: AsyncParsableCommand {
         let (holder, limit, all) = (self.holder, self.limit, self.all)
         var token = page ?? ""
         let pages = try await connection.withClient { client in
-            var pages: [WhoLookedResponse] = []
+            var pages: [APIWhoLookedResponse] = []
             repeat {
                 let page = try await client.whoLooked(holderID: holder, limit: limit, pageToken: token)
                 pages.append(page)
@@ -263,7 +264,7 @@ struct ExemptionRecordCommand: AsyncParsableCommand {
         let response = try await connection.withClient { client in
             try await client.exemptFlag(unitCode: unit, flag: flag, from: from, to: to, ground: ground, reason: reason)
         }
-        let e = response.exemption ?? FlagExemptionInfo()
+        let e = response.exemption ?? APIFlagExemptionInfo()
         if connection.json {
             try printJSON(ExemptionListCommand.Output(e))
             return
@@ -283,7 +284,7 @@ struct ExemptionListCommand: AsyncParsableCommand {
 
     struct Output: Encodable {
         var id, unitCode, flag, from, to, ground, reason, grantedBy, grantedAt: String
-        init(_ e: FlagExemptionInfo) {
+        init(_ e: APIFlagExemptionInfo) {
             id = e.exemptionID
             unitCode = e.unitCode
             flag = e.flag

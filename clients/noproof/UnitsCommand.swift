@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 /// `noproof units [UNIT_CODE]`: the unit registry (public), or one unit with its staff;
 /// `noproof units create|update`: the task force office's registry changes.
@@ -95,7 +96,7 @@ struct UnitsCreateCommand: AsyncParsableCommand {
             throw ValidationError("give --name, --kind and --district")
         }
         let staff = try [member(supervisor, role: "supervisor")] + agent.map { try member($0, role: "agent") }
-        let unit = UnitInfo(code: unitCode, name: name, kind: kind, sector: fields.sector ?? "", district: district, active: true)
+        let unit = APIUnitInfo(code: unitCode, name: name, kind: kind, sector: fields.sector ?? "", district: district, active: true)
         let actingStaff = acting.resolved
         let created = try await connection.withClient { client in
             try await client.createUnit(unit, staff: staff, actingStaff: actingStaff)
@@ -103,11 +104,11 @@ struct UnitsCreateCommand: AsyncParsableCommand {
         if connection.json { try printJSON(ListPrinter.Unit(created)) } else { print(ListPrinter.unitLine(created)) }
     }
 
-    private func member(_ text: String, role: String) throws -> StaffEntry {
+    private func member(_ text: String, role: String) throws -> APIStaffEntry {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
             throw ValidationError("staff must be ID:NAME, got '\(text)'")
         }
-        return StaffEntry(staffID: String(text[..<colon]), name: String(text[text.index(after: colon)...]), role: role, active: true)
+        return APIStaffEntry(staffID: String(text[..<colon]), name: String(text[text.index(after: colon)...]), role: role, active: true)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoProofClient
 import NoProofCodec
+import NoProofMessages
 
 /// `noproof verify-request file|list|filed|watch|take|answer|return|refile|show|follow`:
 /// department verification (部门核验, Art. 10) from both units' terminals.
@@ -36,10 +37,10 @@ enum VerificationPrinter {
         var proof: ProofPrinter.ProofOutput?
     }
 
-    static func output(_ r: VerificationRecord) -> Output {
+    static func output(_ r: APIVerificationRecord) -> Output {
         func opt(_ s: String) -> String? { s.isEmpty ? nil : s }
         let proof: ProofPrinter.ProofOutput? = r.proof.flatMap { sealed in
-            (try? ProtoCodec.decode(ProofBody.self, from: sealed.body)).map { ProofPrinter.output(sealed, $0) }
+            (try? ProtoCodec.decode(APIProofBody.self, from: sealed.body)).map { ProofPrinter.output(sealed, $0) }
         }
         return Output(
             requestID: r.requestID, status: r.status, requestingUnit: "\(r.requestingUnitName) (\(r.requestingUnitCode))",
@@ -59,7 +60,7 @@ enum VerificationPrinter {
         )
     }
 
-    static func line(_ r: VerificationRecord) -> String {
+    static func line(_ r: APIVerificationRecord) -> String {
         var flags: [String] = []
         if r.overdueAtMillis != 0 { flags.append("OVERDUE") }
         if r.secondBreachAtMillis != 0 { flags.append("SECOND BREACH") }
@@ -71,7 +72,7 @@ enum VerificationPrinter {
             "\(r.requestID)  \(r.status.padding(toLength: 9, withPad: " ", startingAt: 0))  \(r.proofType)  holder=\(r.holderID)  item=\(r.purpose?.itemCode ?? "")  case=\(r.purpose?.caseReference ?? "")  from=\(r.requestingUnitCode)  to=\(r.issuingUnitCode)  \(by)\(r.takenBy.isEmpty ? "" : "  taken by \(r.takenBy)")\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")"
     }
 
-    static func show(_ r: VerificationRecord, replayed: Bool = false, json: Bool) throws {
+    static func show(_ r: APIVerificationRecord, replayed: Bool = false, json: Bool) throws {
         if json {
             try printJSON(output(r))
             return
@@ -112,7 +113,7 @@ enum VerificationPrinter {
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
     }
 
-    static func event(_ e: VerificationEvent, json: Bool) throws {
+    static func event(_ e: APIVerificationEvent, json: Bool) throws {
         guard let r = e.request else { return }
         if json {
             struct Event: Encodable { var kind, at: String; var request: Output }
@@ -126,10 +127,10 @@ enum VerificationPrinter {
     }
 
     /// NAME=VALUE pairs.
-    static func fields(_ pairs: [String], option: String) throws -> [LicenceField] {
+    static func fields(_ pairs: [String], option: String) throws -> [APILicenceField] {
         try pairs.map { pair in
             guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { throw ValidationError("\(option) takes KEY=VALUE, got '\(pair)'") }
-            return LicenceField(key: String(pair[..<eq]), value: String(pair[pair.index(after: eq)...]))
+            return APILicenceField(key: String(pair[..<eq]), value: String(pair[pair.index(after: eq)...]))
         }
     }
 }
@@ -156,10 +157,10 @@ struct VerifyFileCommand: AsyncParsableCommand {
     @Option(help: "Idempotency key (default: a new UUID; reuse it to retry safely).") var key: String?
 
     func run() async throws {
-        var request = FileVerificationRequest(
+        var request = APIFileVerificationRequest(
             requestKey: key ?? UUID().uuidString, issuingUnitCode: to, proofType: proof, holderID: holder, holderName: holderName,
             declared: try VerificationPrinter.fields(declared, option: "--declare"),
-            purpose: Purpose(itemCode: itemCode, caseReference: caseReference)
+            purpose: APIPurpose(itemCode: itemCode, caseReference: caseReference)
         )
         if let promisedBy {
             guard let date = ISO8601DateFormatter().date(from: promisedBy) else {
@@ -269,9 +270,9 @@ struct VerifyAnswerCommand: AsyncParsableCommand {
     @Option(help: "Save the sealed proof to this file (for 'noproof verify').") var out: String?
 
     func run() async throws {
-        var request = AnswerVerificationRequest(requestID: requestID, outcome: notOnRecord ? "not_on_record" : "verified", note: note)
+        var request = APIAnswerVerificationRequest(requestID: requestID, outcome: notOnRecord ? "not_on_record" : "verified", note: note)
         if !notOnRecord {
-            request.licence = Licence(
+            request.licence = APILicence(
                 licenceID: licenceID, holderName: holderName, issueDate: issueDate,
                 fields: try VerificationPrinter.fields(fields, option: "--field"))
         }

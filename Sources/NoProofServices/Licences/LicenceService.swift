@@ -7,6 +7,7 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
 import NoProofLicenceStore
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -35,36 +36,36 @@ package struct LicenceService: Sendable {
 
     package func register(in registry: inout RPCRegistry) {
         let useCases = self.useCases
-        registry.callback(LicenceMethods.lookup, LookupRequest.self, LookupResponse.self, stages: true) { request, context, respond in
+        registry.callback(LicenceMethods.lookup, APILookupRequest.self, APILookupResponse.self, stages: true) { request, context, respond in
             let caller = try Caller(context)
-            let purpose = request.purpose ?? Purpose()
+            let purpose = request.purpose ?? APIPurpose()
             let input = LicenceUseCases.LookupInput(
                 holderID: request.holderID, typeCode: request.typeCode, purpose: Self.purpose(purpose))
             try useCases.lookup(input, caller: caller, stamps: context.stamps) { result in
                 respond(
                     result.map { issued in
-                        LookupResponse(
-                            proof: SealedProof(
+                        APILookupResponse(
+                            proof: APISealedProof(
                                 body: issued.body, keyID: issued.seal.keyID, signature: issued.seal.signature,
                                 leafIndex: issued.seal.leafIndex, batchSize: issued.seal.batchSize, path: issued.seal.path))
                     })
             }
         }
-        registry.unary(LicenceMethods.getLicence, GetLicenceRequest.self, GetLicenceResponse.self) { request, context in
+        registry.unary(LicenceMethods.getLicence, APIGetLicenceRequest.self, APIGetLicenceResponse.self) { request, context in
             let found = try await useCases.licence(
-                request.licenceID, holderID: request.holderID, purpose: Self.purpose(request.purpose ?? Purpose()),
+                request.licenceID, holderID: request.holderID, purpose: Self.purpose(request.purpose ?? APIPurpose()),
                 caller: Caller(context))
-            return GetLicenceResponse(licence: LicenceMessage(found.licence), withheldFields: found.withheldFields)
+            return APIGetLicenceResponse(licence: LicenceMessage(found.licence), withheldFields: found.withheldFields)
         }
-        registry.unary(LicenceMethods.checkLicence, CheckLicenceRequest.self, CheckLicenceResponse.self) { request, context in
+        registry.unary(LicenceMethods.checkLicence, APICheckLicenceRequest.self, APICheckLicenceResponse.self) { request, context in
             let checked = try await useCases.check(
                 holderID: request.holderID, typeCode: request.typeCode,
                 declared: request.declared.map { LicenceUseCases.DeclaredField(key: $0.key, value: $0.value) },
-                purpose: Self.purpose(request.purpose ?? Purpose()), caller: Caller(context))
-            return CheckLicenceResponse(
-                status: checked.status.rawValue, fields: checked.matches.map { FieldCheck(key: $0.key, result: $0.matches ? .match : .mismatch) })
+                purpose: Self.purpose(request.purpose ?? APIPurpose()), caller: Caller(context))
+            return APICheckLicenceResponse(
+                status: checked.status.rawValue, fields: checked.matches.map { APIFieldCheck(key: $0.key, result: $0.matches ? .match : .mismatch) })
         }
-        registry.unary(LicenceMethods.getProofStatus, ProofStatusRequest.self, ProofStatusResponse.self) { request, context in
+        registry.unary(LicenceMethods.getProofStatus, APIProofStatusRequest.self, APIProofStatusResponse.self) { request, context in
             let caller = try Caller(context)
             let held = request.proof.map {
                 LicenceUseCases.HeldProof(
@@ -73,66 +74,66 @@ package struct LicenceService: Sendable {
             }
             let signed = try await useCases.proofStatus(held, caller: caller)
             let statement = signed.statement
-            return ProofStatusResponse(
+            return APIProofStatusResponse(
                 proofDigest: statement.proofDigest, proofSerial: statement.proofSerial, licenceID: statement.licenceID,
                 proofVersion: statement.proofVersion, status: statement.status, currentVersion: statement.currentVersion,
                 changedAtMillis: statement.changedAtMillis, reason: statement.reason, checkedAtMillis: statement.checkedAtMillis,
                 keyID: signed.seal.keyID, signature: signed.seal.signature
             )
         }
-        let keys = GetSealKeysResponse(
+        let keys = APIGetSealKeysResponse(
             keys: useCases.sealKeys.map {
-                SealKey(
+                APISealKey(
                     keyID: $0.id, sealKind: $0.kind.rawValue, nameZh: $0.kind.nameZh, algorithm: "Ed25519",
                     publicKey: $0.publicKey, validFromMillis: $0.validFromMillis, validToMillis: $0.validToMillis)
             })
-        registry.inline(LicenceMethods.getSealKeys, GetSealKeysRequest.self, GetSealKeysResponse.self) { _, _ in keys }
-        registry.inline(LicenceMethods.listLicenceTypes, ListLicenceTypesRequest.self, ListLicenceTypesResponse.self) { _, _ in
-            ListLicenceTypesResponse(types: useCases.licenceTypes.map(LicenceTypeMessage.init))
+        registry.inline(LicenceMethods.getSealKeys, APIGetSealKeysRequest.self, APIGetSealKeysResponse.self) { _, _ in keys }
+        registry.inline(LicenceMethods.listLicenceTypes, APIListLicenceTypesRequest.self, APIListLicenceTypesResponse.self) { _, _ in
+            APIListLicenceTypesResponse(types: useCases.licenceTypes.map(LicenceTypeMessage.init))
         }
-        registry.unary(LicenceMethods.issueLicence, IssueLicenceRequest.self, LicenceResponse.self) { request, context in
+        registry.unary(LicenceMethods.issueLicence, APIIssueLicenceRequest.self, APILicenceResponse.self) { request, context in
             let caller = try Caller(context)
             guard let message = request.licence else { throw RPCError(.invalidArgument, "licence: required") }
-            let licence = try NoProofDomain.Licence(message: message)
-            return LicenceResponse(licence: LicenceMessage(try await useCases.issue(licence, caller: caller)))
+            let licence = try Licence(message: message)
+            return APILicenceResponse(licence: LicenceMessage(try await useCases.issue(licence, caller: caller)))
         }
-        registry.unary(LicenceMethods.amendLicence, AmendLicenceRequest.self, LicenceResponse.self) { request, context in
+        registry.unary(LicenceMethods.amendLicence, APIAmendLicenceRequest.self, APILicenceResponse.self) { request, context in
             let caller = try Caller(context)
             let amendment = try Self.amendment(request)
             let amended = try await useCases.amend(request.licenceID, changes: amendment, reason: request.reason, caller: caller)
-            return LicenceResponse(licence: LicenceMessage(amended))
+            return APILicenceResponse(licence: LicenceMessage(amended))
         }
         for (method, change) in [
             (LicenceMethods.suspendLicence, LicenceLibrary.StatusChange.suspend),
             (LicenceMethods.reinstateLicence, .reinstate), (LicenceMethods.revokeLicence, .revoke),
         ] {
-            registry.unary(method, ChangeLicenceStatusRequest.self, LicenceResponse.self) { request, context in
+            registry.unary(method, APIChangeLicenceStatusRequest.self, APILicenceResponse.self) { request, context in
                 let changed = try await useCases.changeStatus(request.licenceID, to: change, reason: request.reason, caller: Caller(context))
-                return LicenceResponse(licence: LicenceMessage(changed))
+                return APILicenceResponse(licence: LicenceMessage(changed))
             }
         }
         registry.unary(
-            LicenceMethods.importLicences, ImportLicencesRequest.self, ImportLicencesResponse.self,
+            LicenceMethods.importLicences, APIImportLicencesRequest.self, APIImportLicencesResponse.self,
             beforeDecoding: { bytes, context in try Self.admitImport(bytes, caller: Caller(context), useCases: useCases) }
         ) { request, context in
             let caller = try Caller(context)
             let imported = try await useCases.importLicences(
                 Self.rows(request.licences), digest: Self.importDigest(request.licences), listing: FieldLimits.listedRejections,
                 caller: caller)
-            return ImportLicencesResponse(
+            return APIImportLicencesResponse(
                 inserted: UInt32(imported.inserted), updated: UInt32(imported.updated), unchanged: UInt32(imported.unchanged),
-                rejected: imported.rejected.map { ImportRejection(index: UInt32($0.index), field: $0.field, reason: $0.reason) },
+                rejected: imported.rejected.map { APIImportRejection(index: UInt32($0.index), field: $0.field, reason: $0.reason) },
                 rejectionsOmitted: UInt32(imported.rejectionsOmitted))
         }
     }
 
-    static func purpose(_ purpose: Purpose) -> LicenceUseCases.CasePurpose {
+    static func purpose(_ purpose: APIPurpose) -> LicenceUseCases.CasePurpose {
         LicenceUseCases.CasePurpose(itemCode: purpose.itemCode, caseReference: purpose.caseReference)
     }
 
     // MARK: Writes
 
-    static func amendment(_ request: AmendLicenceRequest) throws -> LicenceAmendment {
+    static func amendment(_ request: APIAmendLicenceRequest) throws -> LicenceAmendment {
         var amendment = LicenceAmendment()
         if !request.holderName.isEmpty { amendment.holderName = request.holderName }
         switch request.validTo {
@@ -155,7 +156,7 @@ package struct LicenceService: Sendable {
 
     /// Each row of an import parsed, or its rejection (a field over its length limit, a field
     /// that does not parse).
-    static func rows(_ messages: [LicenceMessage]) -> [Result<NoProofDomain.Licence, LicenceUseCases.ImportRejection>] {
+    static func rows(_ messages: [LicenceMessage]) -> [Result<Licence, LicenceUseCases.ImportRejection>] {
         messages.enumerated().map { index, message in
             do throws(RPCError) {
                 try message.checkLengths("")
@@ -168,7 +169,7 @@ package struct LicenceService: Sendable {
                 return .failure(LicenceUseCases.ImportRejection(index: index, field: field, reason: reason))
             }
             do throws(ValidationError) {
-                return .success(try NoProofDomain.Licence(message: message))
+                return .success(try Licence(message: message))
             } catch {
                 return .failure(LicenceUseCases.ImportRejection(index: index, field: error.field, reason: error.reason))
             }

@@ -4,6 +4,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -70,7 +71,7 @@ extension LicenceUseCases {
             return
         }
         let holder: Holder
-        let type: NoProofDomain.LicenceType
+        let type: LicenceType
         do throws(NoProofError) {
             try Self.checkPurpose(purpose)
             (holder, type) = try library.parseQuery(holderID: input.holderID, typeCode: input.typeCode)
@@ -112,7 +113,7 @@ extension LicenceUseCases {
         let disclosed = disclosure
         let library = self.library
         let issuer = self.issuer
-        let finish: @Sendable ([NoProofDomain.Licence]) -> Void = { licences in
+        let finish: @Sendable ([Licence]) -> Void = { licences in
             stamps?.mark(.lookedUp)
             answer(
                 library.outcome(licences, typeCode: type.code), holder: holder, type: type, unit: unit,
@@ -143,7 +144,7 @@ extension LicenceUseCases {
     }
 
     private func answer(
-        _ outcome: LookupOutcome, holder: Holder, type: NoProofDomain.LicenceType, unit: AuthenticatedUnit, purpose: CasePurpose,
+        _ outcome: LookupOutcome, holder: Holder, type: LicenceType, unit: AuthenticatedUnit, purpose: CasePurpose,
         disclosure: FieldDisclosure, stamps: CallStamps?, record: AuditRecord, completion: @escaping LookupCompletion
     ) {
         var record = record
@@ -152,9 +153,9 @@ extension LicenceUseCases {
             let serial = serials.next()
             let (minimised, withheld) = disclosure.apply(to: licence)
             // The seal covers the encoded proof body, so the body is the message as the caller receives it.
-            let body = ProofBody(
+            let body = APIProofBody(
                 proofSerial: serial, sealKind: SealKind.dataSharing.rawValue, licence: LicenceMessage(minimised),
-                purpose: NoProofCodec.Purpose(itemCode: purpose.itemCode, caseReference: purpose.caseReference),
+                purpose: APIPurpose(itemCode: purpose.itemCode, caseReference: purpose.caseReference),
                 extractingUnitCode: unit.unitCode, extractingUnitName: unit.unitName,
                 producingUnitCode: licence.issuerCode.value, producingUnitName: licence.issuerName,
                 extractedAtMillis: record.atMillis, staff: record.staff, withheldFields: withheld

@@ -4,6 +4,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofSQLite
 import NoProofSeals
 import NoProofLicenceStore
@@ -70,7 +71,7 @@ extension LicenceUseCases {
 
     /// The proof and its body if its seal verifies with a published key and the body names that
     /// key's seal; `invalid` otherwise.
-    private func verifiedProof(_ proof: HeldProof?) throws(NoProofError) -> (HeldProof, ProofBody) {
+    private func verifiedProof(_ proof: HeldProof?) throws(NoProofError) -> (HeldProof, APIProofBody) {
         guard let proof, !proof.body.isEmpty else {
             throw .invalid("proof", "required: the sealed proof as obtained (a file saved by 'noproof lookup --out')")
         }
@@ -81,9 +82,9 @@ extension LicenceUseCases {
             throw .invalid(
                 "proof", "the seal does not verify with this server's published keys (\(error.reason)); no status is given for an altered or foreign proof")
         }
-        let body: ProofBody
+        let body: APIProofBody
         do {
-            body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
         } catch {
             throw .invalid("proof", "the sealed body is not a proof body")
         }
@@ -94,14 +95,14 @@ extension LicenceUseCases {
     }
 
     /// What the library knows now about the licence a verified proof attests.
-    private func status(of body: ProofBody, digest: [UInt8], checkedAt: Int64) async throws(NoProofError) -> ProofStatusStatement {
+    private func status(of body: APIProofBody, digest: [UInt8], checkedAt: Int64) async throws(NoProofError) -> ProofStatusStatement {
         let licence = body.licence ?? LicenceMessage()
         var statement = ProofStatusStatement(
             proofDigest: digest, proofSerial: body.proofSerial, licenceID: licence.licenceID,
             proofVersion: licence.version, status: "", currentVersion: 0, changedAtMillis: 0,
             reason: "", checkedAtMillis: checkedAt)
         let id = try? LicenceIdentifier.parse(licence.licenceID, field: "licence_id")
-        let versions: [NoProofDomain.Licence]
+        let versions: [Licence]
         if let id {
             versions = try await library.store.versions(of: id)
         } else {

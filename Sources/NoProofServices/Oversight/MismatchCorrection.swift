@@ -4,6 +4,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofOversight
 import NoProofProtocol
 import NoProofSeals
@@ -69,7 +70,7 @@ struct MismatchCorrection: Sendable {
         guard changes else { return (existing, true) }
         let (holder, type) = try library.parseQuery(holderID: existing.holderID, typeCode: existing.proofType)
         let licences = try await library.licences(of: holder)
-        let licence: NoProofDomain.Licence
+        let licence: Licence
         switch library.outcome(licences, typeCode: type.code) {
         case .found(let found), .notInForce(let found, _): licence = found
         case .notFound:
@@ -123,14 +124,14 @@ struct MismatchCorrection: Sendable {
                 }
                 let (minimised, withheld) = shown.apply(to: amended)
                 let body = ProtoCodec.encode(
-                    ProofBody(
+                    APIProofBody(
                         proofSerial: serial, sealKind: SealKind.verification.rawValue, licence: LicenceMessage(minimised),
-                        purpose: Purpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
+                        purpose: APIPurpose(itemCode: existing.itemCode, caseReference: existing.caseReference),
                         extractingUnitCode: existing.unit, extractingUnitName: existing.unitName,
                         producingUnitCode: amended.issuerCode.value, producingUnitName: amended.issuerName, extractedAtMillis: millis, staff: staff,
                         withheldFields: withheld))
                 let seal = keyring.seal(body, kind: .verification)
-                let proof = SealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
+                let proof = APISealedProof(body: body, keyID: seal.keyID, signature: seal.signature)
                 let notices = try await Self.notices(
                     for: existing, licence: amended, holder: holder.key, fields: corrected.keys.sorted(),
                     proof: ProtoCodec.encode(proof), audit: audit, at: moment)
@@ -184,7 +185,7 @@ struct MismatchCorrection: Sendable {
     /// One notice per unit that fetched `licence` (any earlier version) before now, other than
     /// its issuing unit, plus the raising unit, which gets the corrected proof.
     static func notices(
-        for mismatch: MismatchCase, licence: NoProofDomain.Licence, holder: String, fields: [String], proof: [UInt8],
+        for mismatch: MismatchCase, licence: Licence, holder: String, fields: [String], proof: [UInt8],
         audit: any AuditTrail, at moment: Date
     ) async throws -> [CorrectionNotice] {
         let records = try await audit.records(aboutHolder: holder, actions: fetches, before: nil, limit: 10_000)

@@ -3,6 +3,7 @@ import Logging
 import NoProofCodec
 import NoProofDomain
 import NoProofLibrary
+import NoProofMessages
 import NoProofOversight
 import NoProofProtocol
 import NoProofSeals
@@ -67,40 +68,40 @@ package final class OversightService: Sendable {
 
     package func register(in registry: inout RPCRegistry) {
         let useCases = self.useCases
-        registry.unary(OversightMethods.recordCommitment, RecordCommitmentRequest.self, CommitmentResponse.self) { [self] request, context in
+        registry.unary(OversightMethods.recordCommitment, APIRecordCommitmentRequest.self, APICommitmentResponse.self) { [self] request, context in
             let input = OversightUseCases.CommitmentInput(
                 holderID: request.holderID, holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
                 proofType: request.proofType, text: request.text, channel: request.channel)
             let stored = try await useCases.recordCommitment(input, caller: Caller(context))
-            return CommitmentResponse(commitment: message(stored.record), replayed: stored.replayed)
+            return APICommitmentResponse(commitment: message(stored.record), replayed: stored.replayed)
         }
-        registry.unary(OversightMethods.checkCommitment, CheckCommitmentRequest.self, CommitmentResponse.self) { [self] request, context in
+        registry.unary(OversightMethods.checkCommitment, APICheckCommitmentRequest.self, APICommitmentResponse.self) { [self] request, context in
             let stored = try await useCases.checkCommitment(
                 request.commitmentID, outcome: request.outcome, evidence: request.evidence, caller: Caller(context))
-            return CommitmentResponse(commitment: message(stored.record), replayed: stored.replayed)
+            return APICommitmentResponse(commitment: message(stored.record), replayed: stored.replayed)
         }
-        registry.unary(OversightMethods.getCommitment, GetOversightRecordRequest.self, CommitmentResponse.self) { [self] request, context in
-            CommitmentResponse(commitment: message(try await useCases.commitment(request.id, caller: Caller(context))), replayed: false)
+        registry.unary(OversightMethods.getCommitment, APIGetOversightRecordRequest.self, APICommitmentResponse.self) { [self] request, context in
+            APICommitmentResponse(commitment: message(try await useCases.commitment(request.id, caller: Caller(context))), replayed: false)
         }
-        registry.unary(OversightMethods.listCommitments, ListCommitmentsRequest.self, ListCommitmentsResponse.self) { [self] request, context in
+        registry.unary(OversightMethods.listCommitments, APIListCommitmentsRequest.self, APIListCommitmentsResponse.self) { [self] request, context in
             let found = try await useCases.commitments(
                 unitCode: request.unitCode, filter: request.filter, limit: Self.limit(request.limit, default: 100), caller: Caller(context))
-            return ListCommitmentsResponse(commitments: found.map { message($0) })
+            return APIListCommitmentsResponse(commitments: found.map { message($0) })
         }
-        registry.unary(OversightMethods.addLedgerEntry, AddLedgerEntryRequest.self, LedgerEntryResponse.self) { request, context in
+        registry.unary(OversightMethods.addLedgerEntry, APIAddLedgerEntryRequest.self, APILedgerEntryResponse.self) { request, context in
             let input = OversightUseCases.LedgerInput(
                 holderID: request.holderID, holderName: request.holderName, itemCode: request.itemCode, caseReference: request.caseReference,
                 proofType: request.proofType, proofName: request.proofName, note: request.note)
             let stored = try await useCases.addLedgerEntry(input, caller: Caller(context))
-            return LedgerEntryResponse(entry: Self.message(stored.record), replayed: stored.replayed)
+            return APILedgerEntryResponse(entry: Self.message(stored.record), replayed: stored.replayed)
         }
-        registry.unary(OversightMethods.listLedger, ListLedgerRequest.self, ListLedgerResponse.self) { request, context in
+        registry.unary(OversightMethods.listLedger, APIListLedgerRequest.self, APIListLedgerResponse.self) { request, context in
             let found = try await useCases.ledger(
                 unitCode: request.unitCode, from: request.fromMillis == 0 ? nil : Self.date(request.fromMillis),
                 to: request.toMillis == 0 ? nil : Self.date(request.toMillis), limit: Self.limit(request.limit, default: 1000), caller: Caller(context))
-            return ListLedgerResponse(entries: found.map(Self.message))
+            return APIListLedgerResponse(entries: found.map(Self.message))
         }
-        registry.unary(OversightMethods.openMismatch, OpenMismatchRequest.self, MismatchResponse.self) { request, context in
+        registry.unary(OversightMethods.openMismatch, APIOpenMismatchRequest.self, APIMismatchResponse.self) { request, context in
             let input = OversightUseCases.MismatchInput(
                 issuingUnitCode: request.issuingUnitCode, holderID: request.holderID, itemCode: request.itemCode,
                 caseReference: request.caseReference, proofType: request.proofType, proofSerial: request.proofSerial,
@@ -108,39 +109,39 @@ package final class OversightService: Sendable {
                 facts: request.facts.map { MismatchedFact(key: $0.key, declared: $0.declared, fetched: $0.fetched) })
             return Self.response(try await useCases.openMismatch(input, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.requestSupplement, MismatchSupplementRequest.self, MismatchResponse.self) { request, context in
+        registry.unary(OversightMethods.requestSupplement, APIMismatchSupplementRequest.self, APIMismatchResponse.self) { request, context in
             Self.response(try await useCases.requestSupplement(request.mismatchID, text: request.text, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.recordSupplement, MismatchSupplementRequest.self, MismatchResponse.self) { request, context in
+        registry.unary(OversightMethods.recordSupplement, APIMismatchSupplementRequest.self, APIMismatchResponse.self) { request, context in
             Self.response(try await useCases.recordSupplement(request.mismatchID, text: request.text, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.reverify, ReverifyMismatchRequest.self, MismatchResponse.self) { request, context in
+        registry.unary(OversightMethods.reverify, APIReverifyMismatchRequest.self, APIMismatchResponse.self) { request, context in
             Self.response(
                 try await useCases.reverify(
                     request.mismatchID, finding: request.finding, note: request.note, corrected: request.corrected.map { (key: $0.key, value: $0.value) },
                     caller: Caller(context)))
         }
-        registry.unary(OversightMethods.appeal, AppealMismatchRequest.self, MismatchResponse.self) { request, context in
+        registry.unary(OversightMethods.appeal, APIAppealMismatchRequest.self, APIMismatchResponse.self) { request, context in
             Self.response(
                 try await useCases.appeal(
                     request.mismatchID, reference: request.reference, outcome: request.outcome, note: request.note, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.getMismatch, GetOversightRecordRequest.self, MismatchResponse.self) { request, context in
-            MismatchResponse(mismatch: Self.message(try await useCases.mismatch(request.id, caller: Caller(context))), replayed: false)
+        registry.unary(OversightMethods.getMismatch, APIGetOversightRecordRequest.self, APIMismatchResponse.self) { request, context in
+            APIMismatchResponse(mismatch: Self.message(try await useCases.mismatch(request.id, caller: Caller(context))), replayed: false)
         }
-        registry.unary(OversightMethods.listMismatches, ListMismatchesRequest.self, ListMismatchesResponse.self) { request, context in
+        registry.unary(OversightMethods.listMismatches, APIListMismatchesRequest.self, APIListMismatchesResponse.self) { request, context in
             let found = try await useCases.mismatches(limit: Self.limit(request.limit, default: 100), caller: Caller(context))
-            return ListMismatchesResponse(mismatches: found.map(Self.message))
+            return APIListMismatchesResponse(mismatches: found.map(Self.message))
         }
-        registry.unary(OversightMethods.listCorrectionNotices, ListCorrectionNoticesRequest.self, ListCorrectionNoticesResponse.self) {
+        registry.unary(OversightMethods.listCorrectionNotices, APIListCorrectionNoticesRequest.self, APIListCorrectionNoticesResponse.self) {
             request, context in
             let found = try await useCases.correctionNotices(
                 unitCode: request.unitCode, limit: Self.limit(request.limit, default: 100), caller: Caller(context))
-            return ListCorrectionNoticesResponse(notices: found.map(Self.message))
+            return APIListCorrectionNoticesResponse(notices: found.map(Self.message))
         }
         registry.serverStreaming(
-            OversightMethods.watchCorrectionNotices, WatchCorrectionNoticesRequest.self,
-            CorrectionNoticeRecord.self
+            OversightMethods.watchCorrectionNotices, APIWatchCorrectionNoticesRequest.self,
+            APICorrectionNoticeRecord.self
         ) { request, context, writer in
             let (stored, stream) = try await useCases.watchCorrectionNotices(
                 unitCode: request.unitCode, includeExisting: request.includeExisting, limit: Self.limit(request.limit, default: 100),
@@ -148,31 +149,31 @@ package final class OversightService: Sendable {
             for notice in stored { try await writer.send(Self.message(notice)) }
             for await notice in stream { try await writer.send(Self.message(notice)) }
         }
-        registry.unary(OversightMethods.fileComplaint, FileComplaintRequest.self, ComplaintResponse.self) { request, context in
+        registry.unary(OversightMethods.fileComplaint, APIFileComplaintRequest.self, APIComplaintResponse.self) { request, context in
             let input = OversightUseCases.ComplaintInput(
                 channel: request.channel, channelReference: request.channelReference, unitCode: request.unitCode, breachType: request.breachType,
                 summary: request.summary, complainant: request.complainant, linkedRecords: request.linkedRecords)
             return Self.response(try await useCases.fileComplaint(input, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.routeComplaint, RouteComplaintRequest.self, ComplaintResponse.self) { request, context in
+        registry.unary(OversightMethods.routeComplaint, APIRouteComplaintRequest.self, APIComplaintResponse.self) { request, context in
             Self.response(try await useCases.routeComplaint(request.complaintID, to: request.unitCode, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.answerComplaint, AnswerComplaintRequest.self, ComplaintResponse.self) { request, context in
+        registry.unary(OversightMethods.answerComplaint, APIAnswerComplaintRequest.self, APIComplaintResponse.self) { request, context in
             Self.response(try await useCases.answerComplaint(request.complaintID, answer: request.answer, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.closeComplaint, CloseComplaintRequest.self, ComplaintResponse.self) { request, context in
+        registry.unary(OversightMethods.closeComplaint, APICloseComplaintRequest.self, APIComplaintResponse.self) { request, context in
             Self.response(
                 try await useCases.closeComplaint(request.complaintID, substantiated: request.substantiated, note: request.note, caller: Caller(context)))
         }
-        registry.unary(OversightMethods.getComplaint, GetOversightRecordRequest.self, ComplaintResponse.self) { request, context in
-            ComplaintResponse(complaint: Self.message(try await useCases.complaint(request.id, caller: Caller(context))), replayed: false)
+        registry.unary(OversightMethods.getComplaint, APIGetOversightRecordRequest.self, APIComplaintResponse.self) { request, context in
+            APIComplaintResponse(complaint: Self.message(try await useCases.complaint(request.id, caller: Caller(context))), replayed: false)
         }
-        registry.unary(OversightMethods.listComplaints, ListComplaintsRequest.self, ListComplaintsResponse.self) { request, context in
+        registry.unary(OversightMethods.listComplaints, APIListComplaintsRequest.self, APIListComplaintsResponse.self) { request, context in
             let found = try await useCases.complaints(
                 unitCode: request.unitCode, status: request.status, limit: Self.limit(request.limit, default: 100), caller: Caller(context))
-            return ListComplaintsResponse(complaints: found.map(Self.message))
+            return APIListComplaintsResponse(complaints: found.map(Self.message))
         }
-        registry.unary(OversightMethods.counts, OversightCountsRequest.self, OversightCountsResponse.self) { request, context in
+        registry.unary(OversightMethods.counts, APIOversightCountsRequest.self, APIOversightCountsResponse.self) { request, context in
             let counts = try await useCases.counts(
                 unitCode: request.unitCode, from: request.fromMillis == 0 ? nil : Self.date(request.fromMillis),
                 to: request.toMillis == 0 ? nil : Self.date(request.toMillis), asOf: request.asOfMillis == 0 ? nil : Self.date(request.asOfMillis),
@@ -181,20 +182,20 @@ package final class OversightService: Sendable {
         }
     }
 
-    static func response(_ stored: OversightUseCases.Stored<MismatchCase>) -> MismatchResponse {
-        MismatchResponse(mismatch: message(stored.record), replayed: stored.replayed)
+    static func response(_ stored: OversightUseCases.Stored<MismatchCase>) -> APIMismatchResponse {
+        APIMismatchResponse(mismatch: message(stored.record), replayed: stored.replayed)
     }
 
-    static func response(_ stored: OversightUseCases.Stored<Complaint>) -> ComplaintResponse {
-        ComplaintResponse(complaint: message(stored.record), replayed: stored.replayed)
+    static func response(_ stored: OversightUseCases.Stored<Complaint>) -> APIComplaintResponse {
+        APIComplaintResponse(complaint: message(stored.record), replayed: stored.replayed)
     }
 
     // MARK: Messages
 
-    package func message(_ c: Commitment) -> CommitmentRecord { Self.message(c, now: now()) }
+    package func message(_ c: Commitment) -> APICommitmentRecord { Self.message(c, now: now()) }
 
-    package static func message(_ c: Commitment, now: Date) -> CommitmentRecord {
-        CommitmentRecord(
+    package static func message(_ c: Commitment, now: Date) -> APICommitmentRecord {
+        APICommitmentRecord(
             commitmentID: c.id, unitCode: c.unit, unitName: c.unitName, holderID: c.holderID, holderName: c.holderName, itemCode: c.itemCode,
             itemName: c.itemName, caseReference: c.caseReference, proofType: c.proofType, proofName: c.proofName, text: c.text,
             channel: c.channel.rawValue, recordedAtMillis: millis(c.recordedAt), recordedBy: c.recordedBy, riskLevel: c.risk.rawValue,
@@ -204,20 +205,20 @@ package final class OversightService: Sendable {
         )
     }
 
-    package static func message(_ e: LedgerEntry) -> LedgerEntryRecord {
-        LedgerEntryRecord(
+    package static func message(_ e: LedgerEntry) -> APILedgerEntryRecord {
+        APILedgerEntryRecord(
             entryID: e.id, unitCode: e.unit, unitName: e.unitName, holderID: e.holderID, holderName: e.holderName, itemCode: e.itemCode,
             caseReference: e.caseReference, proofType: e.proofType, proofName: e.proofName, recordedAtMillis: millis(e.recordedAt),
             recordedBy: e.recordedBy, volunteered: e.volunteered, listedMethod: e.listedMethod, notToBeAskedFor: e.notToBeAskedFor, note: e.note
         )
     }
 
-    package static func message(_ m: MismatchCase) -> MismatchRecord {
-        MismatchRecord(
+    package static func message(_ m: MismatchCase) -> APIMismatchRecord {
+        APIMismatchRecord(
             mismatchID: m.id, unitCode: m.unit, unitName: m.unitName, issuingUnitCode: m.issuingUnit, issuingUnitName: m.issuingUnitName,
             holderID: m.holderID, itemCode: m.itemCode, caseReference: m.caseReference, proofType: m.proofType, proofSerial: m.proofSerial,
             auditSequence: m.auditSequence, verificationRequestID: m.verificationRequestID,
-            facts: m.facts.map { MismatchFact(key: $0.key, declared: $0.declared, fetched: $0.fetched, corrected: $0.corrected ?? "") },
+            facts: m.facts.map { APIMismatchFact(key: $0.key, declared: $0.declared, fetched: $0.fetched, corrected: $0.corrected ?? "") },
             openedAtMillis: millis(m.openedAt), openedBy: m.openedBy, status: m.status.rawValue, supplementRequest: m.supplementRequest ?? "",
             supplementRequestedAtMillis: millis(m.supplementRequestedAt), supplement: m.supplement ?? "",
             supplementReceivedAtMillis: millis(m.supplementReceivedAt), finding: m.finding?.rawValue ?? "", findingNote: m.findingNote ?? "",
@@ -229,17 +230,17 @@ package final class OversightService: Sendable {
         )
     }
 
-    package static func message(_ n: CorrectionNotice) -> CorrectionNoticeRecord {
-        CorrectionNoticeRecord(
+    package static func message(_ n: CorrectionNotice) -> APICorrectionNoticeRecord {
+        APICorrectionNoticeRecord(
             noticeID: n.id, unitCode: n.unit, mismatchID: n.mismatchID, issuingUnitCode: n.issuingUnit, issuingUnitName: n.issuingUnitName,
             holderID: n.holderID, typeCode: n.typeCode, licenceID: n.licenceID, newVersion: n.newVersion, correctedFields: n.correctedFields,
             fetchCaseReferences: n.fetchCaseReferences, lastFetchSequence: n.lastFetchSequence, noticedAtMillis: millis(n.noticedAt),
-            raisedTheCase: n.raisedTheCase, correctedProof: n.correctedProof.isEmpty ? nil : (try? ProtoCodec.decode(SealedProof.self, from: n.correctedProof))
+            raisedTheCase: n.raisedTheCase, correctedProof: n.correctedProof.isEmpty ? nil : (try? ProtoCodec.decode(APISealedProof.self, from: n.correctedProof))
         )
     }
 
-    package static func message(_ c: Complaint) -> ComplaintRecord {
-        ComplaintRecord(
+    package static func message(_ c: Complaint) -> APIComplaintRecord {
+        APIComplaintRecord(
             complaintID: c.id, channel: c.channel.rawValue, channelReference: c.channelReference, unitCode: c.unit, unitName: c.unitName,
             breachType: c.breachType.rawValue, summary: c.summary, complainant: c.complainant, linkedRecords: c.linkedRecords,
             registeredAtMillis: millis(c.registeredAt), registeredBy: c.registeredBy, status: c.status.rawValue, routedToCode: c.routedTo ?? "",
@@ -249,14 +250,14 @@ package final class OversightService: Sendable {
         )
     }
 
-    package static func message(_ c: OversightCounts, unit: String, from: Date, to: Date, asOf: Date) -> OversightCountsResponse {
-        OversightCountsResponse(
+    package static func message(_ c: OversightCounts, unit: String, from: Date, to: Date, asOf: Date) -> APIOversightCountsResponse {
+        APIOversightCountsResponse(
             unitCode: unit, fromMillis: millis(from), toMillis: millis(to), asOfMillis: millis(asOf),
             commitmentsRecorded: UInt64(c.commitmentsRecorded), checksConfirmed: UInt64(c.checksConfirmed),
             checksFoundFalse: UInt64(c.checksFoundFalse), checksOverdue: UInt64(c.checksOverdue), ledgerEntries: UInt64(c.ledgerEntries),
             ledgerEntriesNotToBeAskedFor: UInt64(c.ledgerEntriesNotToBeAskedFor), mismatchesOpened: UInt64(c.mismatchesOpened),
             mismatchesResolved: UInt64(c.mismatchesResolved), appealsFiled: UInt64(c.appealsFiled), appealsDecided: UInt64(c.appealsDecided),
-            complaints: c.complaintsByBreach.sorted { $0.key < $1.key }.map { BreachCount(breachType: $0.key.rawValue, count: UInt64($0.value)) }
+            complaints: c.complaintsByBreach.sorted { $0.key < $1.key }.map { APIBreachCount(breachType: $0.key.rawValue, count: UInt64($0.value)) }
         )
     }
 

@@ -1,5 +1,6 @@
 import NoProofCodec
 import NoProofAuditChain
+import NoProofMessages
 
 /// Turns one unit's supervision tallies (metric `ACTION|RESULT[|counterpart]` → count, summed over
 /// the period; see `SupervisionTally`) and its oversight counts into the report's figures, and
@@ -78,7 +79,7 @@ package enum SupervisionFigures {
     package static func figures(
         tallies: [String: Int64], oversight: OversightFigures?, list: UnitListFacts? = nil, periodDays: Int = 1,
         thresholds: SupervisionThresholds = .standard
-    ) -> [ReportFigure] {
+    ) -> [APIReportFigure] {
         var own: [AuditAction: [AuditResult: UInt64]] = [:]  // action -> result -> count, the unit's own records
         var counterpart: [AuditAction: [AuditResult: UInt64]] = [:]  // the same, for records naming the unit as counterpart
         for (metric, count) in tallies where count > 0 {
@@ -108,52 +109,52 @@ package enum SupervisionFigures {
         let cancelledAsked = count(lookupActions, [.cancelled])
         let limited = count(lookupActions, [.rateLimited, .resourceExhausted])
         let verificationDenied = count([.verificationFile], [.denied])
-        var figures: [ReportFigure] = [
-            ReportFigure(key: "lookups", label: "data-sharing calls made (lookups, gets, checks)", value: lookups, recorded: true),
-            ReportFigure(key: "lookups_found", label: "of which answered with the record (found, match, mismatch)", value: found, recorded: true),
-            ReportFigure(key: "lookups_not_found", label: "of which not found", value: notFound, recorded: true),
-            ReportFigure(key: "lookups_not_in_force", label: "of which revoked, suspended or expired", value: notInForce, recorded: true),
-            ReportFigure(key: "lookups_denied", label: "of which refused: not allowed by the published list", value: denied, recorded: true),
-            ReportFigure(key: "lookups_cancelled_proofs", label: "of which for a proof the item lists as cancelled", value: cancelledAsked, recorded: true),
-            ReportFigure(key: "lookups_rate_limited", label: "of which refused: anti-harvesting limits", value: limited, recorded: true),
-            ReportFigure(
+        var figures: [APIReportFigure] = [
+            APIReportFigure(key: "lookups", label: "data-sharing calls made (lookups, gets, checks)", value: lookups, recorded: true),
+            APIReportFigure(key: "lookups_found", label: "of which answered with the record (found, match, mismatch)", value: found, recorded: true),
+            APIReportFigure(key: "lookups_not_found", label: "of which not found", value: notFound, recorded: true),
+            APIReportFigure(key: "lookups_not_in_force", label: "of which revoked, suspended or expired", value: notInForce, recorded: true),
+            APIReportFigure(key: "lookups_denied", label: "of which refused: not allowed by the published list", value: denied, recorded: true),
+            APIReportFigure(key: "lookups_cancelled_proofs", label: "of which for a proof the item lists as cancelled", value: cancelledAsked, recorded: true),
+            APIReportFigure(key: "lookups_rate_limited", label: "of which refused: anti-harvesting limits", value: limited, recorded: true),
+            APIReportFigure(
                 key: "lookups_other", label: "of which failed otherwise (invalid, not connected, unavailable)",
                 value: lookups - found - notFound - notInForce - denied - limited, recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_sent", label: "verification requests sent (filed and re-filed)",
                 value: count([.verificationFile, .verificationRefile], [.filed]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_received", label: "verification requests received",
                 value: count([.verificationFile, .verificationRefile], [.filed], counterpart: true), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_answered_in_time", label: "requests received answered in time",
                 value: count([.verificationAnswer], [.verified, .notOnRecord]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_answered_late", label: "requests received answered late",
                 value: count([.verificationAnswer], [.verified.late, .notOnRecord.late]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_returned", label: "requests received returned (not the unit's duty)",
                 value: count([.verificationReturn]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_returned_late", label: "of which returned after the 30 minutes for a return",
                 value: count([.verificationReturn], [.returned.late]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_overdue", label: "requests received that went overdue (each escalated to the supervisor)",
                 value: count([.verificationEscalate], [.escalated]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "verification_second_breaches", label: "second breaches (supervisor's 30 minutes passed too)",
                 value: count([.verificationSecondBreach], [.secondBreach]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "denied_calls", label: "calls refused: not allowed by the published list (lookups and verification)",
                 value: denied + verificationDenied, recorded: true),
-            ReportFigure(key: "rate_limited_calls", label: "calls refused by the anti-harvesting limits", value: limited, recorded: true),
-            ReportFigure(
+            APIReportFigure(key: "rate_limited_calls", label: "calls refused by the anti-harvesting limits", value: limited, recorded: true),
+            APIReportFigure(
                 key: "harvesting_suspected", label: "bursts that look like harvesting (new cases, holders or misses by one staff member)",
                 value: count([.harvestSuspected], [.suspected]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "list_submissions", label: "list versions submitted",
                 value: count([.listSubmit], [.submitted, .submittedLate]), recorded: true),
-            ReportFigure(
+            APIReportFigure(
                 key: "list_changes_late", label: "list changes reported late (over 3 working days after the cause)",
                 value: count([.listLateChange], [.lateChange]), recorded: true),
         ]
@@ -164,25 +165,25 @@ package enum SupervisionFigures {
                 list.takesPart && list.itemsUsingSystem > 0 && periodDays >= thresholds.systemUnusedMinimumDays
                 && lookups == 0 && sent == 0 && handled == 0
             figures += [
-                ReportFigure(
+                APIReportFigure(
                     key: "item_list_missing", label: "no published item list in force at the period's end (1 = missing)",
                     value: list.takesPart && list.versionInForce == nil ? 1 : 0, recorded: true),
-                ReportFigure(
+                APIReportFigure(
                     key: "item_list_stale_changes", label: "declared list changes older than the stale period, still not in force",
                     value: list.takesPart ? UInt64(list.staleChanges) : 0, recorded: true),
-                ReportFigure(
+                APIReportFigure(
                     key: "system_unused", label: "items in force but no lookups and no verification requests in the period (1 = unused)",
                     value: unused ? 1 : 0, recorded: true),
             ]
         } else {
             for key in ["item_list_missing", "item_list_stale_changes", "system_unused"] {
-                figures.append(ReportFigure(key: key, label: "not known: the unit is not registered", value: 0, recorded: false))
+                figures.append(APIReportFigure(key: key, label: "not known: the unit is not registered", value: 0, recorded: false))
             }
         }
         let known = oversight != nil
         let o = oversight ?? OversightFigures()
-        func oversightFigure(_ key: String, _ label: String, _ value: Int) -> ReportFigure {
-            ReportFigure(key: key, label: label, value: UInt64(max(0, value)), recorded: known)
+        func oversightFigure(_ key: String, _ label: String, _ value: Int) -> APIReportFigure {
+            APIReportFigure(key: key, label: label, value: UInt64(max(0, value)), recorded: known)
         }
         figures += [
             oversightFigure("commitments_recorded", "notification-commitments recorded", o.commitmentsRecorded),
@@ -202,7 +203,7 @@ package enum SupervisionFigures {
         // Demands for no-proof items: known from the trail, plus the complaints when they are recorded.
         let complained = known ? UInt64(max(0, o.complaintsByBreachType[demandedNoProofItem] ?? 0)) : 0
         figures.append(
-            ReportFigure(
+            APIReportFigure(
                 key: "no_proof_item_demands",
                 label: known
                     ? "demands for proofs the list says not to ask for (lookups of cancelled proofs + complaints)"
@@ -218,13 +219,13 @@ package enum SupervisionFigures {
     /// threshold. A flag with an Art. 17 exemption among `exemptions` (same flag, covering the
     /// report's period) is still raised, marked exempted, with who recorded it, the ground and why.
     package static func flags(
-        _ figures: [ReportFigure], thresholds: SupervisionThresholds = .standard,
+        _ figures: [APIReportFigure], thresholds: SupervisionThresholds = .standard,
         exemptions: [ExemptionNote] = []
-    ) -> [ReportFlag] {
+    ) -> [APIReportFlag] {
         let byKey = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         return rules(thresholds).compactMap { rule in
             guard let figure = byKey[rule.figure], figure.recorded, figure.value >= rule.threshold else { return nil }
-            var flag = ReportFlag(code: rule.code, rule: rule.text, detail: "\(rule.figure) = \(figure.value)")
+            var flag = APIReportFlag(code: rule.code, rule: rule.text, detail: "\(rule.figure) = \(figure.value)")
             if let exemption = exemptions.first(where: { $0.flag == rule.code }) {
                 flag.exempted = true
                 flag.exemption = exemption.text

@@ -3,6 +3,7 @@ import Logging
 import NoProofAuditChain
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofOversight
 import NoProofProtocol
 import NoProofServer
@@ -47,23 +48,23 @@ package struct SupervisionService: Sendable {
     }
 
     package func register(in registry: inout RPCRegistry) {
-        registry.unary(SupervisionMethods.report, SupervisionReportRequest.self, SupervisionReportResponse.self) { request, context in
+        registry.unary(SupervisionMethods.report, APISupervisionReportRequest.self, APISupervisionReportResponse.self) { request, context in
             try await report(request, context: context)
         }
-        registry.unary(SupervisionMethods.whoLooked, WhoLookedRequest.self, WhoLookedResponse.self) { request, context in
+        registry.unary(SupervisionMethods.whoLooked, APIWhoLookedRequest.self, APIWhoLookedResponse.self) { request, context in
             try await whoLooked(request, context: context)
         }
-        registry.unary(SupervisionMethods.exemptFlag, ExemptFlagRequest.self, ExemptFlagResponse.self) { request, context in
+        registry.unary(SupervisionMethods.exemptFlag, APIExemptFlagRequest.self, APIExemptFlagResponse.self) { request, context in
             try await exempt(request, context: context)
         }
-        registry.unary(SupervisionMethods.listExemptions, ListExemptionsRequest.self, ListExemptionsResponse.self) { request, context in
+        registry.unary(SupervisionMethods.listExemptions, APIListExemptionsRequest.self, APIListExemptionsResponse.self) { request, context in
             try await listExemptions(request, context: context)
         }
     }
 
     // MARK: Report
 
-    package func report(_ request: SupervisionReportRequest, context: CallContext) async throws -> SupervisionReportResponse {
+    package func report(_ request: APISupervisionReportRequest, context: CallContext) async throws -> APISupervisionReportResponse {
         let caller = try Caller(context)
         let from = try RequestFields.civilDate(request.fromDate, field: "from_date")
         let to = try RequestFields.civilDate(request.toDate, field: "to_date")
@@ -73,46 +74,46 @@ package struct SupervisionService: Sendable {
         }
         let unitCode = try request.unitCode.isEmpty ? nil : RequestFields.unitCode(request.unitCode)
         let report = try await useCases.report(from: from, to: to, unitCode: unitCode, caller: caller)
-        let rows = report.rows.map { row -> UnitReport in
+        let rows = report.rows.map { row -> APIUnitReport in
             let figures = SupervisionFigures.figures(
                 tallies: row.tallies, oversight: row.oversight, list: row.list, periodDays: report.periodDays, thresholds: report.thresholds)
-            return UnitReport(
+            return APIUnitReport(
                 unitCode: row.unitCode, unitName: row.unitName, figures: figures,
                 flags: SupervisionFigures.flags(figures, thresholds: report.thresholds, exemptions: row.exemptions))
         }
-        return SupervisionReportResponse(
+        return APISupervisionReportResponse(
             fromDate: report.from.description, toDate: report.to.description, units: rows,
             rules: SupervisionFigures.rules(report.thresholds).map { "\($0.code): \($0.text)" })
     }
 
     // MARK: Exemptions (Art. 17)
 
-    package func exempt(_ request: ExemptFlagRequest, context: CallContext) async throws -> ExemptFlagResponse {
+    package func exempt(_ request: APIExemptFlagRequest, context: CallContext) async throws -> APIExemptFlagResponse {
         let input = SupervisionUseCases.ExemptionInput(
             unitCode: request.unitCode, flag: request.flag, fromDate: request.fromDate, toDate: request.toDate, ground: request.ground,
             reason: request.reason)
         let stored = try await useCases.exempt(input, caller: Caller(context))
-        return ExemptFlagResponse(exemption: Self.info(stored.exemption), created: stored.created)
+        return APIExemptFlagResponse(exemption: Self.info(stored.exemption), created: stored.created)
     }
 
-    package func listExemptions(_ request: ListExemptionsRequest, context: CallContext) async throws -> ListExemptionsResponse {
+    package func listExemptions(_ request: APIListExemptionsRequest, context: CallContext) async throws -> APIListExemptionsResponse {
         let caller = try Caller(context)
         let from = try RequestFields.civilDate(request.fromDate, field: "from_date")
         let to = try RequestFields.civilDate(request.toDate, field: "to_date")
         let unitCode = try request.unitCode.isEmpty ? nil : RequestFields.unitCode(request.unitCode)
         let found = try await useCases.exemptions(from: from, to: to, unitCode: unitCode, caller: caller)
-        return ListExemptionsResponse(exemptions: found.map(Self.info))
+        return APIListExemptionsResponse(exemptions: found.map(Self.info))
     }
 
-    static func info(_ e: FlagExemption) -> FlagExemptionInfo {
-        FlagExemptionInfo(
+    static func info(_ e: FlagExemption) -> APIFlagExemptionInfo {
+        APIFlagExemptionInfo(
             exemptionID: e.id, unitCode: e.unit, flag: e.flag, fromDate: e.from.description, toDate: e.through.description,
             ground: e.ground, reason: e.reason, grantedBy: e.grantedBy, grantedAtMillis: SupervisionUseCases.millis(e.grantedAt))
     }
 
     // MARK: Who looked
 
-    package func whoLooked(_ request: WhoLookedRequest, context: CallContext) async throws -> WhoLookedResponse {
+    package func whoLooked(_ request: APIWhoLookedRequest, context: CallContext) async throws -> APIWhoLookedResponse {
         let portal = try context.requireCitizenPortal()
         let holder = try Holder.parse(request.holderID, field: "holder_id")
         var before: Int64?
@@ -127,11 +128,11 @@ package struct SupervisionService: Sendable {
             SupervisionUseCases.WhoLookedInput(holder: holder, before: before, limit: limit, pageToken: request.pageToken),
             caller: Caller(unit: portal, claimedStaff: context.staff))
         let entries = page.entries.map { entry in
-            WhoLookedEntry(
+            APIWhoLookedEntry(
                 atMillis: entry.atMillis, unitCode: entry.unitCode, unitName: entry.unitName, action: entry.action.rawValue, itemCode: entry.itemCode,
                 itemName: entry.itemName, typeCode: entry.typeCode, typeName: entry.typeName, result: entry.result.rawValue,
                 auditSequence: UInt64(max(0, entry.auditSequence)))
         }
-        return WhoLookedResponse(holderID: page.holderID, entries: entries, nextPageToken: page.nextPageToken)
+        return APIWhoLookedResponse(holderID: page.holderID, entries: entries, nextPageToken: page.nextPageToken)
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofProtocol
 import NoProofServer
 import NoProofUnitStore
@@ -46,18 +47,18 @@ package struct UnitService: Sendable {
 
     package func register(in registry: inout RPCRegistry) {
         let useCases = self.useCases
-        registry.unary(UnitMethods.listUnits, ListUnitsRequest.self, ListUnitsResponse.self) { _, _ in
-            ListUnitsResponse(units: try await useCases.units().map(UnitInfo.init))
+        registry.unary(UnitMethods.listUnits, APIListUnitsRequest.self, APIListUnitsResponse.self) { _, _ in
+            APIListUnitsResponse(units: try await useCases.units().map(APIUnitInfo.init))
         }
-        registry.unary(UnitMethods.getUnit, GetUnitRequest.self, GetUnitResponse.self) { request, context in
+        registry.unary(UnitMethods.getUnit, APIGetUnitRequest.self, APIGetUnitResponse.self) { request, context in
             let caller = try Caller(context)
-            return GetUnitResponse(unit: UnitInfo(try await useCases.unit(RequestFields.unitCode(request.unitCode), caller: caller)))
+            return APIGetUnitResponse(unit: APIUnitInfo(try await useCases.unit(RequestFields.unitCode(request.unitCode), caller: caller)))
         }
-        registry.unary(UnitMethods.listStaff, ListStaffRequest.self, ListStaffResponse.self) { request, context in
+        registry.unary(UnitMethods.listStaff, APIListStaffRequest.self, APIListStaffResponse.self) { request, context in
             let found = try await useCases.staff(of: request.unitCode, includeInactive: request.includeInactive, caller: Caller(context))
-            return ListStaffResponse(unitCode: found.unit.value, staff: found.staff.map(StaffEntry.init))
+            return APIListStaffResponse(unitCode: found.unit.value, staff: found.staff.map(APIStaffEntry.init))
         }
-        registry.unary(UnitMethods.createUnit, CreateUnitRequest.self, GetUnitResponse.self) { request, context in
+        registry.unary(UnitMethods.createUnit, APICreateUnitRequest.self, APIGetUnitResponse.self) { request, context in
             let caller = try Caller(context)
             let unit = Self.converted { () throws -> (ServiceUnit, [StaffMember]) in
                 guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
@@ -67,17 +68,17 @@ package struct UnitService: Sendable {
                 }
                 return (created, members)
             }
-            return GetUnitResponse(unit: UnitInfo(try await useCases.createUnit(unit, caller: caller)))
+            return APIGetUnitResponse(unit: APIUnitInfo(try await useCases.createUnit(unit, caller: caller)))
         }
-        registry.unary(UnitMethods.updateUnit, UpdateUnitRequest.self, GetUnitResponse.self) { request, context in
+        registry.unary(UnitMethods.updateUnit, APIUpdateUnitRequest.self, APIGetUnitResponse.self) { request, context in
             let caller = try Caller(context)
             let unit = Self.converted { () throws -> ServiceUnit in
                 guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
                 return try ServiceUnit(message: message)
             }
-            return GetUnitResponse(unit: UnitInfo(try await useCases.updateUnit(unit, caller: caller)))
+            return APIGetUnitResponse(unit: APIUnitInfo(try await useCases.updateUnit(unit, caller: caller)))
         }
-        registry.unary(UnitMethods.setStaff, SetStaffRequest.self, ListStaffResponse.self) { request, context in
+        registry.unary(UnitMethods.setStaff, APISetStaffRequest.self, APIListStaffResponse.self) { request, context in
             let caller = try Caller(context)
             let members = Self.converted { () throws -> [StaffMember] in
                 try request.staff.enumerated().map { index, entry throws(ValidationError) in
@@ -85,29 +86,29 @@ package struct UnitService: Sendable {
                 }
             }
             let set = try await useCases.setStaff(of: request.unitCode, to: members, caller: caller)
-            return ListStaffResponse(unitCode: set.unit.value, staff: set.staff.map(StaffEntry.init))
+            return APIListStaffResponse(unitCode: set.unit.value, staff: set.staff.map(APIStaffEntry.init))
         }
-        registry.unary(UnitMethods.issueCredential, IssueCredentialRequest.self, IssueCredentialResponse.self) { request, context in
+        registry.unary(UnitMethods.issueCredential, APIIssueCredentialRequest.self, APIIssueCredentialResponse.self) { request, context in
             let input = UnitUseCases.CredentialInput(
                 unitCode: request.unitCode, label: request.label, expiresInDays: request.expiresInDays, certificateSHA256: request.certificateSha256,
                 staffID: request.staffID, kind: request.kind)
             let issued = try await useCases.issueCredential(input, caller: Caller(context))
-            return IssueCredentialResponse(credential: CredentialInfo(issued.credential), secret: issued.secret)
+            return APIIssueCredentialResponse(credential: APICredentialInfo(issued.credential), secret: issued.secret)
         }
-        registry.unary(UnitMethods.revokeCredential, RevokeCredentialRequest.self, CredentialResponse.self) { request, context in
+        registry.unary(UnitMethods.revokeCredential, APIRevokeCredentialRequest.self, APICredentialResponse.self) { request, context in
             let revoked = try await useCases.revokeCredential(request.credentialID, reason: request.reason, caller: Caller(context))
-            return CredentialResponse(credential: CredentialInfo(revoked))
+            return APICredentialResponse(credential: APICredentialInfo(revoked))
         }
-        registry.unary(UnitMethods.listCredentials, ListCredentialsRequest.self, ListCredentialsResponse.self) { request, context in
+        registry.unary(UnitMethods.listCredentials, APIListCredentialsRequest.self, APIListCredentialsResponse.self) { request, context in
             let found = try await useCases.credentials(of: request.unitCode, caller: Caller(context))
-            return ListCredentialsResponse(credentials: found.map(CredentialInfo.init))
+            return APIListCredentialsResponse(credentials: found.map(APICredentialInfo.init))
         }
-        registry.unary(UnitMethods.listDenials, ListDenialsRequest.self, ListDenialsResponse.self) { request, context in
+        registry.unary(UnitMethods.listDenials, APIListDenialsRequest.self, APIListDenialsResponse.self) { request, context in
             let limit = request.limit == 0 ? 100 : Int(min(request.limit, 10_000))
             let records = try await useCases.denials(of: request.unitCode, limit: limit, caller: Caller(context))
-            return ListDenialsResponse(
+            return APIListDenialsResponse(
                 denials: records.map {
-                    DenialEntry(
+                    APIDenialEntry(
                         atMillis: Int64(($0.at.timeIntervalSince1970 * 1000).rounded(.down)), unitCode: $0.unitCode, staffID: $0.staffID,
                         itemCode: $0.itemCode, caseReference: $0.caseReference, typeCode: $0.typeCode,
                         kind: $0.kind == .denial ? "denial" : "breach", reason: $0.reason, message: $0.message)
@@ -120,17 +121,17 @@ package struct UnitService: Sendable {
 
     private func registerLists(in registry: inout RPCRegistry) {
         let useCases = self.useCases
-        registry.unary(UnitMethods.getItemList, GetItemListRequest.self, GetItemListResponse.self) { request, context in
+        registry.unary(UnitMethods.getItemList, APIGetItemListRequest.self, APIGetItemListResponse.self) { request, context in
             let found = try await useCases.itemList(of: RequestFields.unitCode(request.unitCode), caller: Self.optionalCaller(context))
-            return GetItemListResponse(unit: UnitInfo(found.unit), inForce: found.inForce.map(ItemList.init), versions: found.versions.map(ItemList.init))
+            return APIGetItemListResponse(unit: APIUnitInfo(found.unit), inForce: found.inForce.map(APIItemList.init), versions: found.versions.map(APIItemList.init))
         }
-        registry.unary(UnitMethods.showItem, ShowItemRequest.self, ShowItemResponse.self) { request, context in
+        registry.unary(UnitMethods.showItem, APIShowItemRequest.self, APIShowItemResponse.self) { request, context in
             try await showItem(request, context: context)
         }
-        registry.unary(UnitMethods.createDraft, CreateDraftRequest.self, ItemListResponse.self) { request, context in
-            ItemListResponse(list: ItemList(try await useCases.createDraft(of: request.unitCode, caller: Caller(context))))
+        registry.unary(UnitMethods.createDraft, APICreateDraftRequest.self, APIItemListResponse.self) { request, context in
+            APIItemListResponse(list: APIItemList(try await useCases.createDraft(of: request.unitCode, caller: Caller(context))))
         }
-        registry.unary(UnitMethods.saveDraft, SaveDraftRequest.self, ItemListResponse.self) { request, context in
+        registry.unary(UnitMethods.saveDraft, APISaveDraftRequest.self, APIItemListResponse.self) { request, context in
             let caller = try Caller(context)
             let content = Self.converted { () throws -> (items: [ServiceItem], changes: [ListChange]) in
                 let items = try request.items.enumerated().map { index, item throws(ValidationError) in
@@ -141,63 +142,63 @@ package struct UnitService: Sendable {
                 }
                 return (items, changes)
             }
-            return ItemListResponse(
-                list: ItemList(try await useCases.saveDraft(of: request.unitCode, version: request.version, content: content, caller: caller)))
+            return APIItemListResponse(
+                list: APIItemList(try await useCases.saveDraft(of: request.unitCode, version: request.version, content: content, caller: caller)))
         }
-        registry.unary(UnitMethods.submitList, ListVersionRequest.self, ItemListResponse.self) { request, context in
-            ItemListResponse(list: ItemList(try await useCases.submitList(of: request.unitCode, version: request.version, caller: Caller(context))))
+        registry.unary(UnitMethods.submitList, APIListVersionRequest.self, APIItemListResponse.self) { request, context in
+            APIItemListResponse(list: APIItemList(try await useCases.submitList(of: request.unitCode, version: request.version, caller: Caller(context))))
         }
-        registry.unary(UnitMethods.reopenList, ListVersionRequest.self, ItemListResponse.self) { request, context in
-            ItemListResponse(list: ItemList(try await useCases.reopenList(of: request.unitCode, version: request.version, caller: Caller(context))))
+        registry.unary(UnitMethods.reopenList, APIListVersionRequest.self, APIItemListResponse.self) { request, context in
+            APIItemListResponse(list: APIItemList(try await useCases.reopenList(of: request.unitCode, version: request.version, caller: Caller(context))))
         }
-        registry.unary(UnitMethods.approveList, ApproveListRequest.self, ItemListResponse.self) { request, context in
+        registry.unary(UnitMethods.approveList, APIApproveListRequest.self, APIItemListResponse.self) { request, context in
             let effective = request.effectiveAtMillis == 0 ? nil : Date(timeIntervalSince1970: Double(request.effectiveAtMillis) / 1000)
             let list = try await useCases.approveList(of: request.unitCode, version: request.version, effectiveAt: effective, caller: Caller(context))
-            return ItemListResponse(list: ItemList(list))
+            return APIItemListResponse(list: APIItemList(list))
         }
-        registry.unary(UnitMethods.rejectList, RejectListRequest.self, ItemListResponse.self) { request, context in
+        registry.unary(UnitMethods.rejectList, APIRejectListRequest.self, APIItemListResponse.self) { request, context in
             let list = try await useCases.rejectList(of: request.unitCode, version: request.version, reason: request.reason, caller: Caller(context))
-            return ItemListResponse(list: ItemList(list))
+            return APIItemListResponse(list: APIItemList(list))
         }
-        registry.unary(UnitMethods.publishList, ListVersionRequest.self, ItemListResponse.self) { request, context in
-            ItemListResponse(list: ItemList(try await useCases.publishList(of: request.unitCode, version: request.version, caller: Caller(context))))
+        registry.unary(UnitMethods.publishList, APIListVersionRequest.self, APIItemListResponse.self) { request, context in
+            APIItemListResponse(list: APIItemList(try await useCases.publishList(of: request.unitCode, version: request.version, caller: Caller(context))))
         }
-        registry.unary(UnitMethods.loadItemLists, LoadItemListsRequest.self, LoadItemListsResponse.self) { request, context in
+        registry.unary(UnitMethods.loadItemLists, APILoadItemListsRequest.self, APILoadItemListsResponse.self) { request, context in
             let report = try await useCases.loadItemLists(format: request.format, text: request.text, caller: Caller(context))
-            return LoadItemListsResponse(
+            return APILoadItemListsResponse(
                 loaded: report.loaded.map {
-                    LoadedList(unitCode: $0.unitCode, version: UInt32(clamping: $0.version), itemCount: UInt32(clamping: $0.itemCount))
+                    APILoadedList(unitCode: $0.unitCode, version: UInt32(clamping: $0.version), itemCount: UInt32(clamping: $0.itemCount))
                 },
-                problems: report.problems.map { LoadProblem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }
+                problems: report.problems.map { APILoadProblem(location: $0.location, unit: $0.unit, field: $0.field, message: $0.message) }
             )
         }
-        registry.unary(UnitMethods.getCalendar, GetCalendarRequest.self, GetCalendarResponse.self) { request, _ in
+        registry.unary(UnitMethods.getCalendar, APIGetCalendarRequest.self, APIGetCalendarResponse.self) { request, _ in
             let found = try await useCases.calendar(year: Int(request.year), history: request.history)
-            return GetCalendarResponse(years: found.years.map(CalendarYearInfo.init), officeHours: found.officeHours)
+            return APIGetCalendarResponse(years: found.years.map(APICalendarYearInfo.init), officeHours: found.officeHours)
         }
-        registry.unary(UnitMethods.publishCalendarYear, PublishCalendarYearRequest.self, PublishCalendarYearResponse.self) { request, context in
+        registry.unary(UnitMethods.publishCalendarYear, APIPublishCalendarYearRequest.self, APIPublishCalendarYearResponse.self) { request, context in
             let caller = try Caller(context)
             let year = Self.converted { () throws -> CalendarYear in
                 guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
                 return try CalendarYear(message: message)
             }
-            return PublishCalendarYearResponse(year: CalendarYearInfo(try await useCases.publishCalendarYear(year, caller: caller)))
+            return APIPublishCalendarYearResponse(year: APICalendarYearInfo(try await useCases.publishCalendarYear(year, caller: caller)))
         }
     }
 
     /// "What must the applicant bring for item X": from the unit's published list in force, each
     /// proof with its method and what to do (only an excluded proof is brought by the applicant).
-    func showItem(_ request: ShowItemRequest, context: CallContext) async throws -> ShowItemResponse {
+    func showItem(_ request: APIShowItemRequest, context: CallContext) async throws -> APIShowItemResponse {
         let (unit, list, item) = try await useCases.showItem(request.itemCode, of: request.unitCode, caller: Self.optionalCaller(context))
-        let proofs = item.proofs.map { proof -> ItemProofGuidance in
+        let proofs = item.proofs.map { proof -> APIItemProofGuidance in
             let guidance = ProofGuidance(itemCode: item.code, proof: proof, listVersion: list.version)
             var issuing = ""
             if case .departmentVerification(let code) = proof.method { issuing = code.value }
-            return ItemProofGuidance(
+            return APIItemProofGuidance(
                 proof: proof.proofCode, name: proof.name, method: proof.method.token, issuingUnit: issuing,
                 applicantBrings: guidance.applicantBrings, whatToDo: guidance.whatToDo, fields: proof.disclosure.keys)
         }
-        return ShowItemResponse(
+        return APIShowItemResponse(
             unitCode: unit.code.value, unitName: unit.name, listVersion: UInt32(list.version),
             effectiveAtMillis: list.effectiveAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? 0,
             itemCode: item.code, itemName: item.name, itemKind: item.kind.token, proofs: proofs)

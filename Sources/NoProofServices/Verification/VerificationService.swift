@@ -3,6 +3,7 @@ import Logging
 import NoProofAuditChain
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -44,8 +45,8 @@ package final class VerificationService: Sendable {
     }
 
     package func register(in registry: inout RPCRegistry) {
-        registry.unary(VerificationMethods.file, FileVerificationRequest.self, VerificationResponse.self) { [self] request, context in
-            let purpose = request.purpose ?? Purpose()
+        registry.unary(VerificationMethods.file, APIFileVerificationRequest.self, APIVerificationResponse.self) { [self] request, context in
+            let purpose = request.purpose ?? APIPurpose()
             let input = VerificationUseCases.FileInput(
                 requestKey: request.requestKey, issuingUnitCode: request.issuingUnitCode, proofType: request.proofType,
                 holderID: request.holderID, holderName: request.holderName,
@@ -55,13 +56,13 @@ package final class VerificationService: Sendable {
                 caseAcceptedAt: request.caseAcceptedAtMillis == 0 ? nil : Self.date(request.caseAcceptedAtMillis))
             return try await response(useCases.file(input, caller: Caller(context)))
         }
-        registry.unary(VerificationMethods.get, GetVerificationRequest.self, VerificationResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.get, APIGetVerificationRequest.self, APIVerificationResponse.self) { [self] request, context in
             let found = try await useCases.request(request.requestID, caller: Caller(context))
-            return VerificationResponse(request: record(found), replayed: false)
+            return APIVerificationResponse(request: record(found), replayed: false)
         }
-        registry.serverStreaming(VerificationMethods.watchRequest, WatchVerificationRequest.self, VerificationEvent.self) { [self] request, context, writer in
+        registry.serverStreaming(VerificationMethods.watchRequest, APIWatchVerificationRequest.self, VerificationEvent.self) { [self] request, context, writer in
             let (current, stream) = try await useCases.watch(request.requestID, caller: Caller(context))
-            try await writer.send(NoProofCodec.VerificationEvent(kind: "current", atMillis: Self.millis(now()), request: record(current)))
+            try await writer.send(APIVerificationEvent(kind: "current", atMillis: Self.millis(now()), request: record(current)))
             // A watch ends once the request is finished (answered or returned).
             if !current.status.isOpen { return }
             for await event in stream {
@@ -69,30 +70,30 @@ package final class VerificationService: Sendable {
                 if event.kind == "answered" || event.kind == "returned" { return }
             }
         }
-        registry.unary(VerificationMethods.listQueue, ListVerificationsRequest.self, ListVerificationsResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.listQueue, APIListVerificationsRequest.self, APIListVerificationsResponse.self) { [self] request, context in
             let found = try await useCases.queue(caller: Caller(context), includeFinished: request.includeFinished, limit: Self.limit(request.limit))
-            return ListVerificationsResponse(requests: found.map { record($0) })
+            return APIListVerificationsResponse(requests: found.map { record($0) })
         }
-        registry.unary(VerificationMethods.listFiled, ListVerificationsRequest.self, ListVerificationsResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.listFiled, APIListVerificationsRequest.self, APIListVerificationsResponse.self) { [self] request, context in
             let found = try await useCases.filed(caller: Caller(context), includeFinished: request.includeFinished, limit: Self.limit(request.limit))
-            return ListVerificationsResponse(requests: found.map { record($0) })
+            return APIListVerificationsResponse(requests: found.map { record($0) })
         }
-        registry.serverStreaming(VerificationMethods.watchQueue, WatchVerificationQueueRequest.self, VerificationEvent.self) {
+        registry.serverStreaming(VerificationMethods.watchQueue, APIWatchVerificationQueueRequest.self, VerificationEvent.self) {
             [self] request, context, writer in
             let caller = try Caller(context)
             let stream = try await useCases.watchQueue(caller: caller)
             if request.includeOpen {
                 let open = try await useCases.queue(caller: caller, includeFinished: false, limit: 1000)
                 for pending in open {
-                    try await writer.send(NoProofCodec.VerificationEvent(kind: "queued", atMillis: Self.millis(now()), request: record(pending)))
+                    try await writer.send(APIVerificationEvent(kind: "queued", atMillis: Self.millis(now()), request: record(pending)))
                 }
             }
             for await event in stream { try await writer.send(message(event)) }
         }
-        registry.unary(VerificationMethods.take, TakeVerificationRequest.self, VerificationResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.take, APITakeVerificationRequest.self, APIVerificationResponse.self) { [self] request, context in
             try await response(useCases.take(request.requestID, caller: Caller(context)))
         }
-        registry.unary(VerificationMethods.answer, AnswerVerificationRequest.self, VerificationResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.answer, APIAnswerVerificationRequest.self, APIVerificationResponse.self) { [self] request, context in
             let outcome: VerificationOutcome
             switch request.outcome {
             case "verified": outcome = .verified
@@ -106,45 +107,45 @@ package final class VerificationService: Sendable {
                 content: Data(ProtoCodec.encode(content)).base64EncodedString())
             return try await response(useCases.answer(input, caller: Caller(context)))
         }
-        registry.unary(VerificationMethods.returnRequest, ReturnVerificationRequest.self, VerificationResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.returnRequest, APIReturnVerificationRequest.self, APIVerificationResponse.self) { [self] request, context in
             let suggested = try VerificationUseCases.unitCode(request.suggestedUnitCode, field: "suggested_unit_code")
             return try await response(
                 useCases.returnRequest(request.requestID, reason: request.reason, suggested: suggested, caller: Caller(context)))
         }
-        registry.unary(VerificationMethods.refile, RefileVerificationRequest.self, VerificationResponse.self) { [self] request, context in
+        registry.unary(VerificationMethods.refile, APIRefileVerificationRequest.self, APIVerificationResponse.self) { [self] request, context in
             let caller = try Caller(context)
             if !request.issuingUnitCode.isEmpty { _ = try VerificationUseCases.unitCode(request.issuingUnitCode, field: "issuing_unit_code") }
             return try await response(useCases.refile(request.requestID, issuingUnitCode: request.issuingUnitCode, caller: caller))
         }
     }
 
-    private func response(_ handled: VerificationUseCases.Handled) -> VerificationResponse {
-        VerificationResponse(request: record(handled.request), replayed: handled.replayed)
+    private func response(_ handled: VerificationUseCases.Handled) -> APIVerificationResponse {
+        APIVerificationResponse(request: record(handled.request), replayed: handled.replayed)
     }
 
     // MARK: Messages
 
-    package func record(_ request: VerificationRequest) -> VerificationRecord {
+    package func record(_ request: VerificationRequest) -> APIVerificationRecord {
         Self.record(request, now: now())
     }
 
-    package static func record(_ request: VerificationRequest, now: Date) -> VerificationRecord {
-        VerificationRecord(
+    package static func record(_ request: VerificationRequest, now: Date) -> APIVerificationRecord {
+        APIVerificationRecord(
             requestID: request.id, requestKey: request.requestKey, requestingUnitCode: request.requestingUnit,
             requestingUnitName: request.requestingUnitName, issuingUnitCode: request.issuingUnit, issuingUnitName: request.issuingUnitName,
             proofType: request.proofType, holderID: request.holderID, holderName: request.holderName,
-            declared: request.declared.map { LicenceField(key: $0.key, value: $0.value) },
-            purpose: Purpose(itemCode: request.itemCode, caseReference: request.caseReference), itemKind: request.itemKind.rawValue,
+            declared: request.declared.map { APILicenceField(key: $0.key, value: $0.value) },
+            purpose: APIPurpose(itemCode: request.itemCode, caseReference: request.caseReference), itemKind: request.itemKind.rawValue,
             promisedCompletionAtMillis: millis(request.promisedCompletionAt), deadlineRule: request.deadlineRule.rawValue,
             filedAtMillis: millis(request.filedAt), filedBy: request.filedBy, answerByMillis: millis(request.answerBy),
             returnByMillis: millis(request.returnBy), escalationByMillis: millis(request.escalationBy), status: request.status.rawValue,
             takenBy: request.takenBy ?? "", takenAtMillis: millis(request.takenAt), overdueAtMillis: millis(request.overdueAt),
             secondBreachAtMillis: millis(request.secondBreachAt), finishedAtMillis: millis(request.finishedAt),
             finishedBy: request.finishedBy ?? "", finishedLate: request.finishedLate, outcome: request.outcome?.rawValue ?? "",
-            proof: request.proof.map { SealedProof(body: [UInt8]($0.body), keyID: $0.keyID, signature: [UInt8]($0.signature)) },
+            proof: request.proof.map { APISealedProof(body: [UInt8]($0.body), keyID: $0.keyID, signature: [UInt8]($0.signature)) },
             note: request.note,
             checks: request.checks.map {
-                FieldCheck(key: $0.key, result: $0.result == .match ? .match : $0.result == .mismatch ? .mismatch : .notOnRecord)
+                APIFieldCheck(key: $0.key, result: $0.result == .match ? .match : $0.result == .mismatch ? .mismatch : .notOnRecord)
             },
             returnReason: request.returnReason ?? "", suggestedUnitCode: request.suggestedUnit ?? "", refiledFrom: request.refiledFrom ?? "",
             refiledAs: request.refiledAs ?? "", verificationMillis: Int64((request.verificationTime(at: now) * 1000).rounded(.down)),
@@ -154,8 +155,8 @@ package final class VerificationService: Sendable {
         )
     }
 
-    private func message(_ event: NoProofVerification.VerificationEvent) -> NoProofCodec.VerificationEvent {
-        NoProofCodec.VerificationEvent(kind: event.kind, atMillis: Self.millis(event.at), request: record(event.request))
+    private func message(_ event: VerificationEvent) -> APIVerificationEvent {
+        APIVerificationEvent(kind: event.kind, atMillis: Self.millis(event.at), request: record(event.request))
     }
 
     // MARK: Helpers

@@ -2,6 +2,7 @@ import Foundation
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofSeals
 import NoProofVerification
 
@@ -76,9 +77,9 @@ extension VerificationUseCases {
     /// issuing unit and its verifier), extraction time. The licence carries only what the answer
     /// gave: no version or validity is made up.
     private func seal(_ licence: LicenceMessage, answering request: VerificationRequest, verifier: String, at moment: Date) -> SealedAnswer {
-        let body = ProofBody(
+        let body = APIProofBody(
             proofSerial: request.id, sealKind: SealKind.verification.rawValue, licence: licence,
-            purpose: Purpose(itemCode: request.itemCode, caseReference: request.caseReference),
+            purpose: APIPurpose(itemCode: request.itemCode, caseReference: request.caseReference),
             extractingUnitCode: request.requestingUnit, extractingUnitName: request.requestingUnitName,
             producingUnitCode: request.issuingUnit, producingUnitName: request.issuingUnitName,
             extractedAtMillis: Self.millis(moment), staff: request.filedBy, verifierStaff: verifier

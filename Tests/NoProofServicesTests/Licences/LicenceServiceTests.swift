@@ -6,6 +6,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -72,7 +73,7 @@ struct LicenceServiceTests {
     }
 
     /// A licence valid on the reference day whose holder holds no other licence of its type.
-    static func validLicence(offset: Int = 0) -> NoProofDomain.Licence {
+    static func validLicence(offset: Int = 0) -> Licence {
         let all = demo.makeLicences()
         return all.filter { licence in
             licence.effectiveStatus(asOf: today) == .valid
@@ -80,7 +81,7 @@ struct LicenceServiceTests {
         }[offset]
     }
 
-    static let purpose = Purpose(itemCode: "ITEM-001", caseReference: "CASE-1")
+    static let purpose = APIPurpose(itemCode: "ITEM-001", caseReference: "CASE-1")
 
     func code(_ body: () async throws -> Void) async -> StatusCode? {
         do {
@@ -111,7 +112,7 @@ struct LicenceServiceTests {
             tampered[tampered.count / 2] ^= 0x01
             #expect(throws: SealError.self) { try verifier.verify(body: tampered, seal: seal) }
 
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             #expect(body.sealKind == "data-sharing")
             #expect(body.licence?.licenceID == licence.id.description)
             #expect(body.extractingUnitCode == Self.bank.unitCode)
@@ -132,7 +133,7 @@ struct LicenceServiceTests {
             let proof = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose)
             // The record is already durable when the answer arrives: no waiting here.
             let records = try environment.audit.records()
-            let serial = try ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial
+            let serial = try ProtoCodec.decode(APIProofBody.self, from: proof.body).proofSerial
             #expect(records.last?.proofSerial == serial)
             #expect(records.last?.result == .found)
             #expect(records.last?.unitCode == Self.bank.unitCode)
@@ -146,7 +147,7 @@ struct LicenceServiceTests {
                 await code { _ = try await client.lookup(holderID: "370402199001011235", typeCode: "JMSFZ", purpose: Self.purpose) }
                     == .invalidArgument)
             #expect(
-                await code { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Purpose()) }
+                await code { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: APIPurpose()) }
                     == .invalidArgument)
             let results = try environment.audit.records().map(\.result)
             #expect(results.count == 4)
@@ -168,7 +169,7 @@ struct LicenceServiceTests {
             #expect(revoked.status == "revoked")
             do {
                 let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose)
-                let served = try ProtoCodec.decode(ProofBody.self, from: proof.body).licence?.licenceID
+                let served = try ProtoCodec.decode(APIProofBody.self, from: proof.body).licence?.licenceID
                 #expect(served != licence.id.description, "a revoked licence was served")
             } catch let error as RPCError {
                 #expect(error.code == .failedPrecondition)
@@ -191,7 +192,7 @@ struct LicenceServiceTests {
             let field = licence.sortedFields[0]
             let answer = try await client.check(
                 holderID: licence.holder.key, typeCode: licence.typeCode,
-                declared: [LicenceField(key: field.key, value: field.value), LicenceField(key: "holder_name", value: licence.holderName + "错")],
+                declared: [APILicenceField(key: field.key, value: field.value), APILicenceField(key: "holder_name", value: licence.holderName + "错")],
                 purpose: Self.purpose
             )
             #expect(answer.status == "valid")
@@ -219,7 +220,7 @@ struct LicenceServiceTests {
             let licence = Self.validLicence(offset: 2)
             let answer = try await client.check(
                 holderID: licence.holder.key, typeCode: licence.typeCode,
-                declared: [LicenceField(key: "holder_name", value: "错名")], purpose: Self.purpose
+                declared: [APILicenceField(key: "holder_name", value: "错名")], purpose: Self.purpose
             )
             #expect(answer.fields.map(\.result) == [.mismatch])
             #expect(!"\(answer)".contains(licence.holderName))
@@ -300,8 +301,8 @@ struct StatsServiceTests {
             let holder = DemoDataGenerator(licenceCount: 100).holder(at: 0)
             _ = try await client.lookup(
                 holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
-                purpose: Purpose(itemCode: "I", caseReference: "C"))
-            _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: Purpose(itemCode: "I", caseReference: "C"))
+                purpose: APIPurpose(itemCode: "I", caseReference: "C"))
+            _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "I", caseReference: "C"))
             let stats = try await client.stats()
             #expect(stats.connectionsOpen == 1)
             #expect(stats.callsTotal == 3)  // Authenticate, two lookups; GetStats itself ends after this snapshot
@@ -357,7 +358,7 @@ extension StatsServiceTests {
                 let holder = demo.holder(at: index % 3)
                 _ = try await client.lookup(
                     holderID: holder.holder.key, typeCode: holder.guaranteedTypeCode,
-                    purpose: Purpose(itemCode: "I", caseReference: "C-\(index)"))
+                    purpose: APIPurpose(itemCode: "I", caseReference: "C-\(index)"))
             }
             let stats = try await client.stats()
             #expect(stats.stages.map(\.name) == ["decode", "admit", "lookup", "enqueue", "batch_wait", "seal", "fsync", "answer", "total"])
@@ -377,7 +378,7 @@ extension StatsServiceTests {
 
             // Refused before the library (bad holder id): its audit record is a batch of the issuer,
             // but the call is not in the per-call stages.
-            _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: Purpose(itemCode: "I", caseReference: "C"))
+            _ = try? await client.lookup(holderID: "bad", typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "I", caseReference: "C"))
             let after = try await client.stats()
             for stage in after.stages {
                 #expect(stage.count == UInt64(stage.perBatch ? lookups + 1 : lookups), "\(stage.name)")

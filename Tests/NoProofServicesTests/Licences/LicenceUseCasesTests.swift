@@ -7,6 +7,7 @@ import NoProofDemoData
 import NoProofDomain
 import NoProofLibrary
 import NoProofLicenceStore
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofTestSupport
@@ -48,7 +49,7 @@ struct LicenceUseCasesTests {
     }
 
     /// A licence valid on the reference day whose holder holds no other licence of its type.
-    static func validLicence() -> NoProofDomain.Licence {
+    static func validLicence() -> Licence {
         let all = demo.makeLicences()
         return all.first { licence in
             licence.effectiveStatus(asOf: today) == .valid
@@ -82,7 +83,7 @@ struct LicenceUseCasesTests {
                 env.useCases, .init(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose), caller: caller)
             let key = try SealVerifier(keys: env.keyring.publicKeys).verify(body: proof.body, seal: proof.seal)
             #expect(key.kind == .dataSharing)
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             #expect(body.licence?.licenceID == licence.id.description && body.staff == "agent-9")
             let record = try #require(try env.audit.records().last)
             #expect(record.action == .lookup && record.result == .found)

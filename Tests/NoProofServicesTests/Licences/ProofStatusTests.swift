@@ -3,6 +3,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import Testing
@@ -15,9 +16,9 @@ import NoProofAuditChain
 struct ProofStatusTests {
     /// The `n`th licence valid on the reference day, of a type whose database is connected, whose
     /// holder holds no other licence of its type (so a lookup finds exactly it).
-    static func connectedLicence(_ n: Int) -> NoProofDomain.Licence {
+    static func connectedLicence(_ n: Int) -> Licence {
         let connected = Set(LicenceTypeCatalogue.starter.filter(\.connected).map(\.code))
-        var found: [NoProofDomain.Licence] = []
+        var found: [Licence] = []
         var offset = 0
         while found.count <= n {
             let licence = LicenceServiceTests.validLicence(offset: offset)
@@ -30,7 +31,7 @@ struct ProofStatusTests {
     static func millisNow() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// Checks the answer's signature with the server's published keys and that it is about `proof`.
-    static func verified(_ answer: ProofStatusResponse, for proof: SealedProof, keys: [SealPublicKey]) throws -> ProofStatusStatement {
+    static func verified(_ answer: APIProofStatusResponse, for proof: APISealedProof, keys: [SealPublicKey]) throws -> ProofStatusStatement {
         let statement = ProofStatusStatement(
             proofDigest: answer.proofDigest, proofSerial: answer.proofSerial, licenceID: answer.licenceID,
             proofVersion: answer.proofVersion, status: answer.status, currentVersion: answer.currentVersion,
@@ -60,7 +61,7 @@ struct ProofStatusTests {
             let proof = try await bank.lookup(
                 holderID: licence.holder.key, typeCode: licence.typeCode,
                 purpose: LicenceServiceTests.purpose, metadata: ["staff": "agent-9"])
-            let serial = try ProtoCodec.decode(ProofBody.self, from: proof.body).proofSerial
+            let serial = try ProtoCodec.decode(APIProofBody.self, from: proof.body).proofSerial
 
             let before = try await bank.proofStatus(proof, metadata: ["staff": "agent-9"])
             _ = try Self.verified(before, for: proof, keys: environment.keyring.publicKeys)
@@ -113,8 +114,8 @@ struct ProofStatusTests {
             let amendedFrom = Self.millisNow()
             let amended = try await taskForce.unary(
                 .path("/noproof.v1.Licences/AmendLicence"),
-                request: AmendLicenceRequest(licenceID: id, holderName: licence.holderName + "改", reason: "name corrected"),
-                as: LicenceResponse.self)
+                request: APIAmendLicenceRequest(licenceID: id, holderName: licence.holderName + "改", reason: "name corrected"),
+                as: APILicenceResponse.self)
             let amendedTo = Self.millisNow()
             let newVersion = try #require(amended.licence).version
             let superseded = try Self.verified(try await bank.proofStatus(proof), for: proof, keys: keys)
@@ -144,7 +145,7 @@ struct ProofStatusTests {
             var badSignature = proof
             badSignature.signature[0] ^= 0x80
             #expect(await code { _ = try await bank.proofStatus(badSignature) } == .invalidArgument)
-            #expect(await code { _ = try await bank.proofStatus(SealedProof()) } == .invalidArgument)
+            #expect(await code { _ = try await bank.proofStatus(APISealedProof()) } == .invalidArgument)
             // Sealed by someone else's key (a forged seal with a key id the server does not publish).
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-foreign-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -152,7 +153,7 @@ struct ProofStatusTests {
             let forged = foreign.seal(proof.body, kind: .dataSharing)
             #expect(
                 await code {
-                    _ = try await bank.proofStatus(SealedProof(body: proof.body, keyID: forged.keyID, signature: forged.signature))
+                    _ = try await bank.proofStatus(APISealedProof(body: proof.body, keyID: forged.keyID, signature: forged.signature))
                 } == .invalidArgument)
             do {
                 _ = try await bank.proofStatus(tampered)
@@ -201,17 +202,17 @@ struct ProofStatusTests {
         try await LicenceServiceTests.withEnvironment { environment in
             let bank = try await environment.client()
             // As VerificationService seals an answer: no licence id, version or validity.
-            let body = ProofBody(
+            let body = APIProofBody(
                 proofSerial: "VR-1", sealKind: SealKind.verification.rawValue,
                 licence: LicenceMessage(typeCode: "XWZS", holderID: "370404199306107807", holderName: "张三", status: "valid"),
-                purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1"),
+                purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-1"),
                 extractingUnitCode: LicenceServiceTests.bank.unitCode, extractingUnitName: "Bank",
                 producingUnitCode: "12370000495570452X", producingUnitName: "University", extractedAtMillis: 1, staff: "agent-0002",
                 verifierStaff: "agent-0001"
             )
             let bytes = ProtoCodec.encode(body)
             let seal = environment.keyring.seal(bytes, kind: .verification)
-            let proof = SealedProof(body: bytes, keyID: seal.keyID, signature: seal.signature)
+            let proof = APISealedProof(body: bytes, keyID: seal.keyID, signature: seal.signature)
             let answer = try await bank.proofStatus(proof)
             _ = try Self.verified(answer, for: proof, keys: environment.keyring.publicKeys)
             #expect(answer.status == "not_checkable" && answer.proofSerial == "VR-1" && answer.licenceID == "")
@@ -224,7 +225,7 @@ struct ProofStatusTests {
             let mislabelledSeal = environment.keyring.seal(mislabelledBytes, kind: .verification)
             #expect(
                 await code {
-                    _ = try await bank.proofStatus(SealedProof(body: mislabelledBytes, keyID: mislabelledSeal.keyID, signature: mislabelledSeal.signature))
+                    _ = try await bank.proofStatus(APISealedProof(body: mislabelledBytes, keyID: mislabelledSeal.keyID, signature: mislabelledSeal.signature))
                 } == .invalidArgument)
             await bank.close()
         }

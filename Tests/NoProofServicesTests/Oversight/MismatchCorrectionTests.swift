@@ -5,6 +5,7 @@ import NoProofClient
 import NoProofCodec
 import NoProofDomain
 import NoProofLibrary
+import NoProofMessages
 import NoProofOversight
 import NoProofOversightStore
 import NoProofProtocol
@@ -99,7 +100,7 @@ struct MismatchCorrectionTests {
     }
 
     /// A person's household register (HKB, issued by the public security bureau) valid on the reference day.
-    static func householdRegister() throws -> NoProofDomain.Licence {
+    static func householdRegister() throws -> Licence {
         let valid = DemoDataGenerator(licenceCount: 400).makeLicences().filter {
             $0.typeCode == "HKB" && $0.effectiveStatus(asOf: DemoDataGenerator.defaultReferenceDate) == .valid
         }
@@ -107,23 +108,23 @@ struct MismatchCorrectionTests {
     }
 
     /// Civil affairs and water fetch the licence (a lookup, a GetLicence); civil affairs opens the case; the bank never fetched it.
-    static func openCase(_ env: Environment, licence: NoProofDomain.Licence) async throws -> (MismatchRecord, fetched: String) {
+    static func openCase(_ env: Environment, licence: Licence) async throws -> (APIMismatchRecord, fetched: String) {
         let civil = try await env.client("civil")
         let water = try await env.client("water")
         let proof = try await civil.lookup(
-            holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-77"),
+            holderID: licence.holder.key, typeCode: "HKB", purpose: APIPurpose(itemCode: "MZ-DB-001", caseReference: "DB-77"),
             metadata: ["staff": "agent-0001"])
-        let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+        let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
         let fetched = try #require(body.licence)
         _ = try await water.licence(
-            id: fetched.licenceID, holderID: licence.holder.key, purpose: Purpose(itemCode: "SW-GH-002", caseReference: "GH-5"),
+            id: fetched.licenceID, holderID: licence.holder.key, purpose: APIPurpose(itemCode: "SW-GH-002", caseReference: "GH-5"),
             metadata: ["staff": "agent-0001"])
         let address = fetched.fields.first { $0.key == "address" }?.value ?? ""
         let opened = try #require(
             try await civil.openMismatch(
-                OpenMismatchRequest(
+                APIOpenMismatchRequest(
                     issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "MZ-DB-001", caseReference: "DB-77", proofType: "HKB",
-                    proofSerial: body.proofSerial, facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路1号", fetched: address)]),
+                    proofSerial: body.proofSerial, facts: [APIMismatchFact(key: "address", declared: "山东省枣庄市市中区光明路1号", fetched: address)]),
                 staff: "agent-0001"
             ).mismatch)
         return (opened, fetched.licenceID)
@@ -135,23 +136,23 @@ struct MismatchCorrectionTests {
             let licence = try Self.householdRegister()
             let (opened, licenceID) = try await Self.openCase(env, licence: licence)
             let before = try await env.library.licence(id: licenceID)
-            let reverify = ReverifyMismatchRequest(
+            let reverify = APIReverifyMismatchRequest(
                 mismatchID: opened.mismatchID, finding: "record_corrected", note: "户籍档案核实，住址登记有误，已更正",
-                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+                corrected: [APILicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             // A system credential's staff name is no authority to change the library; another unit may not re-verify at all.
             let police = try await env.client("police")
             #expect(
-                await failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self, staff: "agent-0001") }?.code
+                await failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self, staff: "agent-0001") }?.code
                     == .permissionDenied)
             let water = try await env.client("water/agent-0001")
-            #expect(await failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }?.code == .permissionDenied)
+            #expect(await failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self) }?.code == .permissionDenied)
             // A corrected key that is not one of the case's facts is refused before anything is written.
             let signedIn = try await env.client("police/agent-0001")
             var unknownKey = reverify
-            unknownKey.corrected = [LicenceField(key: "householder_name", value: "x")]
+            unknownKey.corrected = [APILicenceField(key: "householder_name", value: "x")]
             #expect(
-                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: MismatchResponse.self) }?.code == .invalidArgument)
-            let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self).mismatch)
+                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: APIMismatchResponse.self) }?.code == .invalidArgument)
+            let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self).mismatch)
             #expect(resolved.status == "resolved" && resolved.finding == "record_corrected")
             #expect(resolved.correctedLicenceID == licenceID && resolved.correctedLicenceVersion == Int64(before.version + 1))
             #expect(resolved.correctedProofSerial == "C-\(opened.mismatchID)-V\(before.version + 1)")
@@ -160,13 +161,13 @@ struct MismatchCorrectionTests {
             // The new version is what GetLicence and Lookup answer.
             let civil = try await env.client("civil")
             let now = try await civil.licence(
-                id: licenceID, holderID: licence.holder.key, purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-78"),
+                id: licenceID, holderID: licence.holder.key, purpose: APIPurpose(itemCode: "MZ-DB-001", caseReference: "DB-78"),
                 metadata: ["staff": "agent-0001"])
             #expect(now.version == UInt32(before.version + 1) && now.fields.first { $0.key == "address" }?.value == "山东省枣庄市市中区光明路1号")
             let again = try await civil.lookup(
-                holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "MZ-DB-001", caseReference: "DB-79"),
+                holderID: licence.holder.key, typeCode: "HKB", purpose: APIPurpose(itemCode: "MZ-DB-001", caseReference: "DB-79"),
                 metadata: ["staff": "agent-0001"])
-            #expect(try ProtoCodec.decode(ProofBody.self, from: again.body).licence?.version == UInt32(before.version + 1))
+            #expect(try ProtoCodec.decode(APIProofBody.self, from: again.body).licence?.version == UInt32(before.version + 1))
 
             // The raising unit's notice carries the corrected proof; it verifies with the published keys (verification seal).
             let notices = try await civil.correctionNotices()
@@ -181,7 +182,7 @@ struct MismatchCorrectionTests {
                 })
             #expect(
                 try verifier.verify(body: proof.body, seal: Seal(keyID: proof.keyID, signature: proof.signature), kind: .verification).kind == .verification)
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             #expect(body.proofSerial == resolved.correctedProofSerial && body.proofSerial.contains(opened.mismatchID))
             #expect(body.extractingUnitCode == Self.civil && body.producingUnitCode == Self.police && body.purpose?.caseReference == "DB-77")
             #expect(body.licence?.fields.first { $0.key == "address" }?.value == "山东省枣庄市市中区光明路1号")
@@ -208,7 +209,7 @@ struct MismatchCorrectionTests {
             #expect(trail.filter { $0.action == .oversightCorrectionNotice }.map(\.counterpartUnit) == [Self.civil, Self.water].sorted())
 
             // A retry changes nothing more.
-            let retry = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
+            let retry = try await signedIn.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self)
             #expect(retry.replayed)
             #expect(try await env.library.licence(id: licenceID).version == before.version + 1)
         }
@@ -229,12 +230,12 @@ struct MismatchCorrectionTests {
             // Watching before the correction: nothing is stored yet, so the streams wait for a push.
             let watched = water.watchCorrectionNotices(includeExisting: true)
             let all = taskforce.watchCorrectionNotices()
-            let waterFirst = Task { () throws -> CorrectionNoticeRecord? in
+            let waterFirst = Task { () throws -> APICorrectionNoticeRecord? in
                 for try await notice in watched { return notice }
                 return nil
             }
-            let taskforceTwo = Task { () throws -> [CorrectionNoticeRecord] in
-                var seen: [CorrectionNoticeRecord] = []
+            let taskforceTwo = Task { () throws -> [APICorrectionNoticeRecord] in
+                var seen: [APICorrectionNoticeRecord] = []
                 for try await notice in all {
                     seen.append(notice)
                     if seen.count == 2 { break }
@@ -246,10 +247,10 @@ struct MismatchCorrectionTests {
             while env.oversight.notices.subscriberCount < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(env.oversight.notices.subscriberCount == 2)
             let signedIn = try await env.client("police/agent-0001")
-            let reverify = ReverifyMismatchRequest(
+            let reverify = APIReverifyMismatchRequest(
                 mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
-                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
-            _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self)
+                corrected: [APILicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+            _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self)
             let pushed = try #require(try await waterFirst.value)
             #expect(pushed.unitCode == Self.water && pushed.licenceID == licenceID && pushed.fetchCaseReferences == ["GH-5"])
             #expect(pushed.correctedProof == nil && !pushed.raisedTheCase)
@@ -271,25 +272,25 @@ struct MismatchCorrectionTests {
             // The bank's account opening (YH-KH-001) names only the register's address.
             let bank = try await env.client("bank")
             let proof = try await bank.lookup(
-                holderID: licence.holder.key, typeCode: "HKB", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "KH-9"),
+                holderID: licence.holder.key, typeCode: "HKB", purpose: APIPurpose(itemCode: "YH-KH-001", caseReference: "KH-9"),
                 metadata: ["staff": "agent-0001"])
-            let fetched = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let fetched = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             let opened = try #require(
                 try await bank.openMismatch(
-                    OpenMismatchRequest(
+                    APIOpenMismatchRequest(
                         issuingUnitCode: Self.police, holderID: licence.holder.key, itemCode: "YH-KH-001", caseReference: "KH-9", proofType: "HKB",
                         proofSerial: fetched.proofSerial,
-                        facts: [MismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
+                        facts: [APIMismatchFact(key: "address", declared: "山东省枣庄市市中区光明路2号", fetched: licence.fields["address"] ?? "")]),
                     staff: "agent-0001"
                 ).mismatch)
             let signedIn = try await env.client("police/agent-0001")
             _ = try await signedIn.oversight(
                 OversightMethods.reverify,
-                ReverifyMismatchRequest(
+                APIReverifyMismatchRequest(
                     mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
-                    corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: MismatchResponse.self)
+                    corrected: [APILicenceField(key: "address", value: "山东省枣庄市市中区光明路2号")]), as: APIMismatchResponse.self)
             let notice = try #require(try await bank.correctionNotices().first { $0.raisedTheCase })
-            let body = try ProtoCodec.decode(ProofBody.self, from: try #require(notice.correctedProof).body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: try #require(notice.correctedProof).body)
             #expect(body.licence?.fields.map(\.key) == ["address"])
             #expect(body.licence?.fields.first?.value == "山东省枣庄市市中区光明路2号")
             #expect(body.withheldFields == licence.fields.keys.filter { $0 != "address" }.sorted())
@@ -303,18 +304,18 @@ struct MismatchCorrectionTests {
             let (opened, licenceID) = try await Self.openCase(env, licence: licence)
             let before = try await env.library.licence(id: licenceID)
             let signedIn = try await env.client("police/agent-0001")
-            let reverify = ReverifyMismatchRequest(
+            let reverify = APIReverifyMismatchRequest(
                 mismatchID: opened.mismatchID, finding: "record_corrected", note: "住址更正",
-                corrected: [LicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
+                corrected: [APILicenceField(key: "address", value: "山东省枣庄市市中区光明路1号")])
             let refused = try await env.withTrailLocked {
-                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self) }
+                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self) }
             }
             #expect(refused?.code == .unavailable && refused?.message.contains("nothing was changed") == true, "\(String(describing: refused))")
             #expect(try await env.library.licence(id: licenceID) == before)
             #expect(try await env.store.mismatch(id: opened.mismatchID)?.status == .open)
             #expect(try await env.store.correctionNotices(unit: nil, limit: 100).isEmpty)
             // Once the trail is free, the same call goes through.
-            let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: MismatchResponse.self).mismatch)
+            let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self).mismatch)
             #expect(resolved.correctedLicenceVersion == Int64(before.version + 1))
         }
     }

@@ -3,6 +3,7 @@ import Logging
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofOversight
 import NoProofOversightStore
 import NoProofProtocol
@@ -74,8 +75,8 @@ struct OversightServiceTests {
         try units.close()
     }
 
-    static func commitment(item: String = "MZ-DB-001", proof: String = "JZZM", caseReference: String = "DB-1") -> RecordCommitmentRequest {
-        RecordCommitmentRequest(
+    static func commitment(item: String = "MZ-DB-001", proof: String = "JZZM", caseReference: String = "DB-1") -> APIRecordCommitmentRequest {
+        APIRecordCommitmentRequest(
             holderID: holder, holderName: "张三", itemCode: item, caseReference: caseReference, proofType: proof,
             text: "本人承诺居住信息真实", channel: "counter_face_check")
     }
@@ -194,48 +195,48 @@ struct OversightServiceTests {
             let taskforce = try await env.client("taskforce")
             let hkb = try #require(
                 try await civil.addLedgerEntry(
-                    AddLedgerEntryRequest(
+                    APIAddLedgerEntryRequest(
                         holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB", proofName: "户口簿复印件"),
                     staff: "agent-0001"
                 ).entry)
             #expect(hkb.volunteered && hkb.listedMethod == "data_sharing" && hkb.notToBeAskedFor)
             #expect(
                 try await civil.addLedgerEntry(
-                    AddLedgerEntryRequest(
+                    APIAddLedgerEntryRequest(
                         holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-9", proofType: "HKB"), staff: "agent-0001"
                 ).replayed)
             env.clock.advance(by: 3600)
             let excluded = try #require(
                 try await bank.addLedgerEntry(
-                    AddLedgerEntryRequest(
+                    APIAddLedgerEntryRequest(
                         holderID: Self.holder, itemCode: "YH-KH-001", caseReference: "YH-1", proofType: "GZZM"), staff: "agent-0001"
                 ).entry)
             #expect(excluded.listedMethod == "excluded" && !excluded.notToBeAskedFor && excluded.proofName == "工作证明")
             #expect(
                 await failureCode {
                     _ = try await water.addLedgerEntry(
-                        AddLedgerEntryRequest(
+                        APIAddLedgerEntryRequest(
                             holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "X", proofType: "HKB"), staff: "agent-0001")
                 } == .permissionDenied)
             #expect(
                 await failureCode {
                     _ = try await water.addLedgerEntry(
-                        AddLedgerEntryRequest(
+                        APIAddLedgerEntryRequest(
                             holderID: Self.holder, itemCode: "SW-KH-001", caseReference: "", proofType: "HKB"), staff: "agent-0001")
                 } == .invalidArgument)
 
-            #expect(try await civil.ledger(ListLedgerRequest()).map(\.entryID) == [hkb.entryID])
-            #expect(try await water.ledger(ListLedgerRequest()).isEmpty)
-            #expect(await failureCode { _ = try await water.ledger(ListLedgerRequest(unitCode: Self.civil)) } == .permissionDenied)
-            #expect(try await taskforce.ledger(ListLedgerRequest()).map(\.entryID) == [hkb.entryID, excluded.entryID])
+            #expect(try await civil.ledger(APIListLedgerRequest()).map(\.entryID) == [hkb.entryID])
+            #expect(try await water.ledger(APIListLedgerRequest()).isEmpty)
+            #expect(await failureCode { _ = try await water.ledger(APIListLedgerRequest(unitCode: Self.civil)) } == .permissionDenied)
+            #expect(try await taskforce.ledger(APIListLedgerRequest()).map(\.entryID) == [hkb.entryID, excluded.entryID])
             let split = OversightService.millis(env.clock.now) - 1000
-            #expect(try await taskforce.ledger(ListLedgerRequest(fromMillis: split)).map(\.entryID) == [excluded.entryID])
-            #expect(try await taskforce.ledger(ListLedgerRequest(unitCode: Self.civil, toMillis: split)).map(\.entryID) == [hkb.entryID])
+            #expect(try await taskforce.ledger(APIListLedgerRequest(fromMillis: split)).map(\.entryID) == [excluded.entryID])
+            #expect(try await taskforce.ledger(APIListLedgerRequest(unitCode: Self.civil, toMillis: split)).map(\.entryID) == [hkb.entryID])
 
-            let counts = try await taskforce.oversightCounts(OversightCountsRequest(unitCode: Self.civil))
+            let counts = try await taskforce.oversightCounts(APIOversightCountsRequest(unitCode: Self.civil))
             #expect(counts.ledgerEntries == 1 && counts.ledgerEntriesNotToBeAskedFor == 1)
-            #expect(await failureCode { _ = try await water.oversightCounts(OversightCountsRequest(unitCode: Self.civil)) } == .permissionDenied)
-            #expect(try await civil.oversightCounts(OversightCountsRequest()).ledgerEntries == 1)
+            #expect(await failureCode { _ = try await water.oversightCounts(APIOversightCountsRequest(unitCode: Self.civil)) } == .permissionDenied)
+            #expect(try await civil.oversightCounts(APIOversightCountsRequest()).ledgerEntries == 1)
         }
     }
 
@@ -246,9 +247,9 @@ struct OversightServiceTests {
             let university = try await env.client("university")
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
-            let open = OpenMismatchRequest(
+            let open = APIOpenMismatchRequest(
                 issuingUnitCode: Self.university, holderID: Self.holder, itemCode: "MZ-HY-001", caseReference: "HY-7",
-                proofType: "XWZS", proofSerial: "P1-1", facts: [MismatchFact(key: "degree", declared: "硕士", fetched: "学士")])
+                proofType: "XWZS", proofSerial: "P1-1", facts: [APIMismatchFact(key: "degree", declared: "硕士", fetched: "学士")])
             var noLink = open
             noLink.proofSerial = ""
             #expect(await failureCode { _ = try await civil.openMismatch(noLink, staff: "agent-0001") } == .invalidArgument)
@@ -265,40 +266,40 @@ struct OversightServiceTests {
             #expect(try await taskforce.mismatches().map(\.mismatchID) == [id])
             #expect(try await water.mismatches().isEmpty)
 
-            func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> MismatchRecord {
+            func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> APIMismatchRecord {
                 try #require(
                     try await client.unary(
-                        .path("/noproof.v1.Oversight/\(method)"), request: request, as: MismatchResponse.self,
+                        .path("/noproof.v1.Oversight/\(method)"), request: request, as: APIMismatchResponse.self,
                         metadata: ["staff": "agent-0001"]
                     ).mismatch)
             }
             // The issuing unit cannot ask for supplements; the opener cannot re-verify.
             #expect(
-                await failureCode { _ = try await call(university, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) }
+                await failureCode { _ = try await call(university, "RequestSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "x")) }
                     == .permissionDenied)
             #expect(
-                await failureCode { _ = try await call(civil, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                await failureCode { _ = try await call(civil, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
                     == .permissionDenied)
             #expect(
-                await failureCode { _ = try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition
+                await failureCode { _ = try await call(civil, "RecordSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition
             )
-            #expect(try await call(civil, "RequestSupplement", MismatchSupplementRequest(mismatchID: id, text: "学位证书")).status == "awaiting_supplement")
+            #expect(try await call(civil, "RequestSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "学位证书")).status == "awaiting_supplement")
             #expect(
-                await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                await failureCode { _ = try await call(university, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
                     == .failedPrecondition)
-            #expect(try await call(civil, "RecordSupplement", MismatchSupplementRequest(mismatchID: id, text: "复印件")).status == "supplement_received")
-            #expect(await failureCode { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "R1")) } == .failedPrecondition)
+            #expect(try await call(civil, "RecordSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "复印件")).status == "supplement_received")
+            #expect(await failureCode { _ = try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, reference: "R1")) } == .failedPrecondition)
             let resolved = try await call(
                 university, "Reverify",
-                ReverifyMismatchRequest(
-                    mismatchID: id, finding: "record_corrected", note: "档案已更正", corrected: [LicenceField(key: "degree", value: "硕士")]))
+                APIReverifyMismatchRequest(
+                    mismatchID: id, finding: "record_corrected", note: "档案已更正", corrected: [APILicenceField(key: "degree", value: "硕士")]))
             #expect(resolved.status == "resolved" && resolved.facts.first?.corrected == "硕士" && resolved.reverifiedCredential == "university")
             #expect(
-                await failureCode { _ = try await call(university, "Reverify", ReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                await failureCode { _ = try await call(university, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
                     == .failedPrecondition)
-            #expect(try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, reference: "枣政复1号")).status == "appealed")
-            #expect(await failureCode { _ = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "won")) } == .invalidArgument)
-            let decided = try await call(civil, "Appeal", AppealMismatchRequest(mismatchID: id, outcome: "upheld", note: "维持"))
+            #expect(try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, reference: "枣政复1号")).status == "appealed")
+            #expect(await failureCode { _ = try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, outcome: "won")) } == .invalidArgument)
+            let decided = try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, outcome: "upheld", note: "维持"))
             #expect(decided.status == "appeal_decided" && decided.appealOutcome == "upheld")
             let actions = try env.audit.records().map(\.action)
             #expect(
@@ -306,7 +307,7 @@ struct OversightServiceTests {
                     .oversightOpenMismatch, .oversightRequestSupplement, .oversightRecordSupplement, .oversightReverify,
                     .oversightAppealFiled, .oversightAppealDecided,
                 ])
-            let counts = try await civil.oversightCounts(OversightCountsRequest())
+            let counts = try await civil.oversightCounts(APIOversightCountsRequest())
             #expect(counts.mismatchesOpened == 1 && counts.mismatchesResolved == 1 && counts.appealsFiled == 1 && counts.appealsDecided == 1)
 
             // The audit sequence link must be this unit's own lookup of this holder.
@@ -329,7 +330,7 @@ struct OversightServiceTests {
             let civil = try await env.client("civil")
             let water = try await env.client("water")
             let taskforce = try await env.client("taskforce")
-            let filing = FileComplaintRequest(
+            let filing = APIFileComplaintRequest(
                 channel: "hotline_12345", channelReference: "12345-1", unitCode: Self.water,
                 breachType: "demanded_no_proof_item", summary: "开户仍要物业证明")
             #expect(await failureCode { _ = try await water.fileComplaint(filing, staff: "agent-0001") } == .permissionDenied)
@@ -340,30 +341,30 @@ struct OversightServiceTests {
             #expect(filed.status == "registered")
             #expect(try await taskforce.fileComplaint(filing, staff: "agent-0001").replayed)
             let id = filed.complaintID
-            func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> ComplaintRecord {
+            func call(_ client: NoProofClient, _ method: String, _ request: some ProtoMessage) async throws -> APIComplaintRecord {
                 try #require(
                     try await client.unary(
-                        .path("/noproof.v1.Oversight/\(method)"), request: request, as: ComplaintResponse.self,
+                        .path("/noproof.v1.Oversight/\(method)"), request: request, as: APIComplaintResponse.self,
                         metadata: ["staff": "agent-0001"]
                     ).complaint)
             }
             // Not yet routed: the unit cannot see or answer it.
             #expect(await failureCode { _ = try await water.complaint(id: id) } == .permissionDenied)
-            #expect(await failureCode { _ = try await call(taskforce, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .failedPrecondition)
-            #expect(await failureCode { _ = try await call(water, "RouteComplaint", RouteComplaintRequest(complaintID: id)) } == .permissionDenied)
-            #expect(try await call(taskforce, "RouteComplaint", RouteComplaintRequest(complaintID: id)).routedToCode == Self.water)
+            #expect(await failureCode { _ = try await call(taskforce, "CloseComplaint", APICloseComplaintRequest(complaintID: id)) } == .failedPrecondition)
+            #expect(await failureCode { _ = try await call(water, "RouteComplaint", APIRouteComplaintRequest(complaintID: id)) } == .permissionDenied)
+            #expect(try await call(taskforce, "RouteComplaint", APIRouteComplaintRequest(complaintID: id)).routedToCode == Self.water)
             #expect(try await water.complaints().map(\.complaintID) == [id])
             #expect(try await civil.complaints().isEmpty)
             #expect(await failureCode { _ = try await civil.complaint(id: id) } == .permissionDenied)
             #expect(
-                await failureCode { _ = try await call(taskforce, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "x")) }
+                await failureCode { _ = try await call(taskforce, "AnswerComplaint", APIAnswerComplaintRequest(complaintID: id, answer: "x")) }
                     == .permissionDenied)
-            #expect(try await call(water, "AnswerComplaint", AnswerComplaintRequest(complaintID: id, answer: "已整改")).status == "answered")
-            #expect(await failureCode { _ = try await call(water, "CloseComplaint", CloseComplaintRequest(complaintID: id)) } == .permissionDenied)
-            let closed = try await call(taskforce, "CloseComplaint", CloseComplaintRequest(complaintID: id, substantiated: true, note: "属实"))
+            #expect(try await call(water, "AnswerComplaint", APIAnswerComplaintRequest(complaintID: id, answer: "已整改")).status == "answered")
+            #expect(await failureCode { _ = try await call(water, "CloseComplaint", APICloseComplaintRequest(complaintID: id)) } == .permissionDenied)
+            let closed = try await call(taskforce, "CloseComplaint", APICloseComplaintRequest(complaintID: id, substantiated: true, note: "属实"))
             #expect(closed.status == "closed" && closed.substantiated)
             #expect(try await taskforce.complaints(status: "closed").map(\.complaintID) == [id])
-            let counts = try await taskforce.oversightCounts(OversightCountsRequest(unitCode: Self.water))
+            let counts = try await taskforce.oversightCounts(APIOversightCountsRequest(unitCode: Self.water))
             #expect(counts.complaints.map(\.breachType) == ["demanded_no_proof_item"] && counts.complaints.first?.count == 1)
             #expect(
                 try env.audit.records().map(\.action) == [

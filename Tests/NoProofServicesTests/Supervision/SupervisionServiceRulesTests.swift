@@ -2,6 +2,7 @@ import Foundation
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofOversight
 import NoProofProtocol
 import NoProofTestSupport
@@ -22,23 +23,23 @@ extension SupervisionServiceTests {
             let version = try #require(try await env.units.versionInForce(unit: UnitDemoData.water.code, at: env.clock.now)).version
             let water = try await env.client("water")
             // WYZM (物业证明) is no licence type; the water company's SW-KH-001 lists it as cancelled.
-            let purpose = Purpose(itemCode: "SW-KH-001", caseReference: "W-9")
+            let purpose = APIPurpose(itemCode: "SW-KH-001", caseReference: "W-9")
             let lookup = await failure { _ = try await water.lookup(holderID: Self.holder, typeCode: "WYZM", purpose: purpose, metadata: Self.staffMetadata) }
             #expect(lookup?.code == .permissionDenied)
             #expect(lookup?.message.contains("WYZM (物业证明) of item SW-KH-001 is cancelled in list version \(version)") == true, "\(lookup?.message ?? "")")
             #expect(lookup?.message.contains("do not ask for it") == true)
             let check = await failure {
                 _ = try await water.check(
-                    holderID: Self.holder, typeCode: "WYZM", declared: [LicenceField(key: "holder_name", value: "张三")],
+                    holderID: Self.holder, typeCode: "WYZM", declared: [APILicenceField(key: "holder_name", value: "张三")],
                     purpose: purpose, metadata: Self.staffMetadata)
             }
             #expect(check?.code == .permissionDenied && check?.message.contains("cancelled in list version") == true)
             // Asking for it by department verification gets the same answer.
             let filed = await failure {
                 _ = try await water.fileVerification(
-                    FileVerificationRequest(
+                    APIFileVerificationRequest(
                         requestKey: "k-wyzm", issuingUnitCode: Self.university, proofType: "WYZM", holderID: Self.holder, holderName: "张三",
-                        declared: [], purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-9")), staff: "agent-0001")
+                        declared: [], purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "W-9")), staff: "agent-0001")
             }
             #expect(filed?.code == .permissionDenied && filed?.message.contains("cancelled in list version \(version)") == true, "\(filed?.message ?? "")")
             // A code the item does not list at all is still judged by the catalogue.
@@ -49,7 +50,7 @@ extension SupervisionServiceTests {
             let excludedItem = try #require(UnitDemoData.items(of: UnitDemoData.realEstate.code).first { $0.proof("ZXBG") != nil })
             let excluded = await failure {
                 _ = try await estate.lookup(
-                    holderID: Self.holder, typeCode: "ZXBG", purpose: Purpose(itemCode: excludedItem.code, caseReference: "E-1"),
+                    holderID: Self.holder, typeCode: "ZXBG", purpose: APIPurpose(itemCode: excludedItem.code, caseReference: "E-1"),
                     metadata: Self.staffMetadata)
             }
             #expect(excluded?.code == .permissionDenied && excluded?.message.contains("excluded in list version") == true)
@@ -115,7 +116,7 @@ extension SupervisionServiceTests {
             func exempt(
                 _ client: NoProofClient, flag: String = "repeated_overdue", ground: String = "issuer_data_false_remedied",
                 reason: String = "申请人学籍数据由省平台错误推送，已及时更正并补发"
-            ) async throws -> ExemptFlagResponse {
+            ) async throws -> APIExemptFlagResponse {
                 try await client.exemptFlag(unitCode: Self.university, flag: flag, from: "2026-11-01", to: "2026-11-30", ground: ground, reason: reason)
             }
             // A system credential's staff name carries no authority; a unit cannot exempt itself.

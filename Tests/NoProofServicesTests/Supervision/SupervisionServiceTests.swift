@@ -5,6 +5,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofOversight
 import NoProofOversightStore
 import NoProofProtocol
@@ -125,7 +126,7 @@ struct SupervisionServiceTests {
         try units.close()
     }
 
-    static func figure(_ row: UnitReport?, _ key: String) -> UInt64? {
+    static func figure(_ row: APIUnitReport?, _ key: String) -> UInt64? {
         row?.figures.first { $0.key == key && $0.recorded }?.value
     }
 
@@ -262,7 +263,7 @@ struct SupervisionServiceTests {
             #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder, pageToken: "x") } == .invalidArgument)
             #expect(
                 await failureCode {
-                    _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+                    _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "ZB-TS-001", caseReference: "C"))
                 } == .permissionDenied)
             #expect(await failureCode { _ = try await portal.denials() } == .permissionDenied)
             for client in [water, taskForce, portal] { await client.close() }
@@ -282,21 +283,21 @@ struct SupervisionServiceTests {
             let portal = try await env.client("portal")
             let key = licence.holder.key
             _ = try await water.lookup(
-                holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
+                holderID: key, typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
             env.clock.advance(by: 1)
             #expect(
                 await failureCode {  // refused: the water company's list does not obtain the marriage certificate
                     _ = try await water.lookup(
-                        holderID: key, typeCode: "JHZ", purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
+                        holderID: key, typeCode: "JHZ", purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "W-1"), metadata: ["staff": "agent-0001"])
                 } == .permissionDenied)
             env.clock.advance(by: 1)
             _ = try? await bank.lookup(
-                holderID: key, typeCode: "JMSFZ", purpose: Purpose(itemCode: "YH-KH-001", caseReference: "B-1"), metadata: ["staff": "agent-0001"])
+                holderID: key, typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "YH-KH-001", caseReference: "B-1"), metadata: ["staff": "agent-0001"])
             env.clock.advance(by: 1)
             _ = try await civil.fileVerification(
-                FileVerificationRequest(
+                APIFileVerificationRequest(
                     requestKey: "k-1", issuingUnitCode: Self.university, proofType: "XWZS", holderID: key, holderName: licence.holderName,
-                    declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), staff: "agent-0001")
+                    declared: [], purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-1")), staff: "agent-0001")
             // Another holder's lookup is not listed.
             let other = try #require(
                 Self.demo.makeLicences().first {
@@ -304,7 +305,7 @@ struct SupervisionServiceTests {
                 })
             _ = try await water.lookup(
                 holderID: other.holder.key, typeCode: "JMSFZ",
-                purpose: Purpose(itemCode: "SW-KH-001", caseReference: "W-2"), metadata: ["staff": "agent-0001"])
+                purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "W-2"), metadata: ["staff": "agent-0001"])
             let all = try await portal.whoLooked(holderID: key)
             #expect(all.holderID == key && all.nextPageToken.isEmpty)
             #expect(all.entries.map(\.action) == [AuditAction.verificationFile, .lookup, .lookup, .lookup].map(\.rawValue))
@@ -318,7 +319,7 @@ struct SupervisionServiceTests {
             #expect(all.entries.first?.typeName == "学位证书")
             // Two at a time: the pages together are the whole list, in the same order.
             var token = ""
-            var paged: [WhoLookedEntry] = []
+            var paged: [APIWhoLookedEntry] = []
             repeat {
                 let page = try await portal.whoLooked(holderID: key, limit: 2, pageToken: token)
                 #expect(page.entries.count <= 2)
@@ -352,11 +353,11 @@ struct SupervisionServiceTests {
             // A list change whose cause is weeks old: reported late.
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             let items =
-                UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
-                + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])]
+                UnitDemoData.items(of: UnitDemoData.water.code).map(APIListItem.init)
+                + [APIListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [APIItemProof(proof: "JMSFZ", method: "data_sharing")])]
             _ = try await water.saveDraft(
                 unitCode: Self.water, version: draft.version, items: items,
-                changes: [DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")],
+                changes: [APIDeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")],
                 staff: "agent-0001")
             _ = try await water.submitList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
             _ = try await taskForce.approveList(unitCode: Self.water, version: draft.version, effectiveAtMillis: 0, staff: "supervisor-0001")
@@ -368,16 +369,16 @@ struct SupervisionServiceTests {
             #expect(
                 await failureCode {
                     _ = try await civil.fileVerification(
-                        FileVerificationRequest(
+                        APIFileVerificationRequest(
                             requestKey: "k-2", issuingUnitCode: Self.university, proofType: "WFZJL", holderID: "370404199306107807",
-                            holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-2")), staff: "agent-0001")
+                            holderName: "张三", declared: [], purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-2")), staff: "agent-0001")
                 } == .permissionDenied)
             // One that goes overdue: escalated by the scheduler when the clock passes its deadline.
             let filed = try #require(
                 try await civil.fileVerification(
-                    FileVerificationRequest(
+                    APIFileVerificationRequest(
                         requestKey: "k-3", issuingUnitCode: Self.university, proofType: "XWZS", holderID: "370404199306107807",
-                        holderName: "张三", declared: [], purpose: Purpose(itemCode: "MZ-HY-001", caseReference: "HY-3")), staff: "agent-0001"
+                        holderName: "张三", declared: [], purpose: APIPurpose(itemCode: "MZ-HY-001", caseReference: "HY-3")), staff: "agent-0001"
                 ).request)
             env.clock.advance(by: 31 * 60)
             await env.verification.scheduler.fireDue()
@@ -389,23 +390,23 @@ struct SupervisionServiceTests {
                 staff: "supervisor-0001")
             // Staff and unit changes; a bank list approved for later, published by the server when its time comes.
             let bankStaff = UnitDemoData.staff(of: UnitDemoData.bank.code).map {
-                StaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
+                APIStaffEntry(staffID: $0.id, name: $0.name, role: $0.role.rawValue, active: true)
             }
             _ = try await taskForce.setStaff(of: Self.bank, to: bankStaff, actingStaff: "supervisor-0001")
-            var renamed = UnitInfo(UnitDemoData.hospital)
+            var renamed = APIUnitInfo(UnitDemoData.hospital)
             renamed.name = "枣庄市立医院（本部）"
             _ = try await taskForce.updateUnit(renamed, actingStaff: "supervisor-0001")
             let bank = try await env.client("bank")
             let bankDraft = try await bank.createDraft(unitCode: Self.bank, staff: "agent-0001")
             _ = try await bank.saveDraft(
                 unitCode: Self.bank, version: bankDraft.version,
-                items: UnitDemoData.items(of: UnitDemoData.bank.code).map(ListItem.init)
+                items: UnitDemoData.items(of: UnitDemoData.bank.code).map(APIListItem.init)
                     + [
-                        ListItem(
+                        APIListItem(
                             code: "YH-XH-003", name: "个人结算账户销户", kind: "immediate",
-                            proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])
+                            proofs: [APIItemProof(proof: "JMSFZ", method: "data_sharing")])
                     ],
-                changes: [DeclaredChange(kind: "add", item: "YH-XH-003", cause: "通知", causeDate: "2026-01-06")],
+                changes: [APIDeclaredChange(kind: "add", item: "YH-XH-003", cause: "通知", causeDate: "2026-01-06")],
                 staff: "agent-0001")
             _ = try await bank.submitList(unitCode: Self.bank, version: bankDraft.version, staff: "agent-0001")
             let later = Int64((env.clock.now.addingTimeInterval(3600).timeIntervalSince1970 * 1000).rounded(.down))
@@ -456,7 +457,7 @@ struct SupervisionServiceTests {
     @Test func publishingACalendarYearIsAudited() async throws {
         try await Self.withEnvironment { env in
             let taskForce = try await env.client("taskforce/supervisor-0001")
-            let year = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], provisional: true, source: "test")
+            let year = APICalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], provisional: true, source: "test")
             #expect(try await taskForce.publishCalendarYear(year, actingStaff: nil).version == 1)
             let records = try env.audit.records(after: 0, limit: 1000).filter { $0.action == .calendarPublish }
             #expect(records.map(\.result) == [.intended, .calendar(version: 1, provisional: true)])
@@ -474,9 +475,9 @@ struct SupervisionServiceTests {
             let taskForce = try await env.client("taskforce/supervisor-0001")
             let draft = try await water.createDraft(unitCode: Self.water, staff: "agent-0001")
             let items =
-                UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
-                + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: "JMSFZ", method: "data_sharing")])]
-            let change = DeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")
+                UnitDemoData.items(of: UnitDemoData.water.code).map(APIListItem.init)
+                + [APIListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [APIItemProof(proof: "JMSFZ", method: "data_sharing")])]
+            let change = APIDeclaredChange(kind: "add", item: "SW-XH-003", cause: "通知", causeDate: "2025-12-01")
             _ = try await water.saveDraft(unitCode: Self.water, version: draft.version, items: items, changes: [change], staff: "agent-0001")
             let first = try await water.submitList(unitCode: Self.water, version: draft.version, staff: "agent-0001")
             #expect(first.changes.first?.late == true)
@@ -518,7 +519,7 @@ struct SupervisionServiceTests {
             #expect(await failureCode { _ = try await portal.whoLooked(holderID: holder) } == nil)
             #expect(
                 await failureCode {
-                    _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: Purpose(itemCode: "ZB-TS-001", caseReference: "C"))
+                    _ = try await portal.lookup(holderID: holder, typeCode: "JMSFZ", purpose: APIPurpose(itemCode: "ZB-TS-001", caseReference: "C"))
                 } == .permissionDenied)
             #expect(await failureCode { _ = try await portal.credentials(of: "") } == .permissionDenied)
             #expect(await failureCode { _ = try await portal.supervisionReport(from: "2026-01-01", to: "2026-01-31") } == .permissionDenied)

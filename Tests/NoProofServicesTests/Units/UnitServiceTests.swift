@@ -5,6 +5,7 @@ import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -79,7 +80,7 @@ struct UnitServiceTests {
     }
 
     /// A licence valid on the library's reference day, of a connected type (obtainable by data sharing).
-    static func validConnectedLicence() -> NoProofDomain.Licence {
+    static func validConnectedLicence() -> Licence {
         let connected = Set(LicenceTypeCatalogue.starter.filter(\.connected).map(\.code))
         let all = demo.makeLicences()
         return all.first { licence in
@@ -89,13 +90,13 @@ struct UnitServiceTests {
     }
 
     /// The water company's published items plus `SW-XH-003` needing `typeCode` by data sharing.
-    static func revisedWaterItems(typeCode: String) -> [ListItem] {
-        UnitDemoData.items(of: UnitDemoData.water.code).map(ListItem.init)
-            + [ListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [ItemProof(proof: typeCode, method: "data_sharing")])]
+    static func revisedWaterItems(typeCode: String) -> [APIListItem] {
+        UnitDemoData.items(of: UnitDemoData.water.code).map(APIListItem.init)
+            + [APIListItem(code: "SW-XH-003", name: "居民用水销户", kind: "immediate", proofs: [APIItemProof(proof: typeCode, method: "data_sharing")])]
     }
 
-    static func addItemChange(on day: CivilDate) -> DeclaredChange {
-        DeclaredChange(kind: "add", item: "SW-XH-003", cause: "市政府办公室通知：用水销户纳入一网通办", causeDate: day.description)
+    static func addItemChange(on day: CivilDate) -> APIDeclaredChange {
+        APIDeclaredChange(kind: "add", item: "SW-XH-003", cause: "市政府办公室通知：用水销户纳入一网通办", causeDate: day.description)
     }
 
     /// Issue 16: CreateUnit accepted a unit with two supervisors (registered inactive) while
@@ -105,12 +106,12 @@ struct UnitServiceTests {
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let code = try UnifiedSocialCreditCode.make(first17: "91370400MA3D00001", field: "code").value
             let twoSupervisors = [
-                StaffEntry(staffID: "supervisor-0001", name: "甲", role: "supervisor", active: true),
-                StaffEntry(staffID: "supervisor-0002", name: "乙", role: "supervisor", active: true),
-                StaffEntry(staffID: "agent-0001", name: "丙", role: "agent", active: true),
+                APIStaffEntry(staffID: "supervisor-0001", name: "甲", role: "supervisor", active: true),
+                APIStaffEntry(staffID: "supervisor-0002", name: "乙", role: "supervisor", active: true),
+                APIStaffEntry(staffID: "agent-0001", name: "丙", role: "agent", active: true),
             ]
             for active in [false, true] {
-                let unit = UnitInfo(code: code, name: "枣庄测试燃气有限公司", kind: "public_service", sector: "gas", district: "市中区", active: active)
+                let unit = APIUnitInfo(code: code, name: "枣庄测试燃气有限公司", kind: "public_service", sector: "gas", district: "市中区", active: active)
                 let refused = await failure { _ = try await taskForce.createUnit(unit, staff: twoSupervisors, actingStaff: nil) }
                 #expect(refused?.code == .failedPrecondition, "active \(active): \(String(describing: refused))")
                 #expect(refused?.message.contains("exactly one supervisor") == true)
@@ -132,13 +133,13 @@ struct UnitServiceTests {
             #expect(calendar.officeHours == "08:30-12:00,13:30-17:30")
             #expect(await failureCode { _ = try await anonymous.calendar(year: 2030) } == .notFound)
 
-            let year2028 = CalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], source: "test")
+            let year2028 = APICalendarYearInfo(year: 2028, holidays: ["2028-01-03"], workingDays: [], source: "test")
             let water = try await environment.client("water/supervisor-0001")
             #expect(await failureCode { _ = try await water.publishCalendarYear(year2028, actingStaff: nil) } == .permissionDenied)
             let system = try await environment.client("taskforce")
             #expect(await failureCode { _ = try await system.publishCalendarYear(year2028, actingStaff: "supervisor-0001") } == .permissionDenied)
             let taskForce = try await environment.client("taskforce/supervisor-0001")
-            let bad = CalendarYearInfo(year: 2028, holidays: ["2028-02-30"], workingDays: [])
+            let bad = APICalendarYearInfo(year: 2028, holidays: ["2028-02-30"], workingDays: [])
             #expect(await failureCode { _ = try await taskForce.publishCalendarYear(bad, actingStaff: nil) } == .invalidArgument)
             let published = try await taskForce.publishCalendarYear(year2028, actingStaff: nil)
             #expect(published.version == 1 && published.publishedBy == "\(Self.taskForce)/supervisor-0001")
@@ -190,7 +191,7 @@ struct UnitServiceTests {
             let licence = Self.validConnectedLicence()
             let water = try await environment.client("water")
             let taskForce = try await environment.client("taskforce/supervisor-0001")
-            let newItem = Purpose(itemCode: "SW-XH-003", caseReference: "CASE-1")
+            let newItem = APIPurpose(itemCode: "SW-XH-003", caseReference: "CASE-1")
 
             // Not listed yet: refused.
             #expect(
@@ -233,11 +234,11 @@ struct UnitServiceTests {
             // The gate follows at once: the listed item is served, an unlisted one is not.
             environment.clock.advance(by: 1)
             let proof = try await water.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: newItem, metadata: ["staff": "agent-0001"])
-            #expect(try ProtoCodec.decode(ProofBody.self, from: proof.body).licence?.licenceID == licence.id.description)
+            #expect(try ProtoCodec.decode(APIProofBody.self, from: proof.body).licence?.licenceID == licence.id.description)
             let refusal = await failure {
                 _ = try await water.lookup(
                     holderID: licence.holder.key, typeCode: licence.typeCode,
-                    purpose: Purpose(itemCode: "SW-NOT-LISTED", caseReference: "CASE-2"), metadata: ["staff": "agent-0001"])
+                    purpose: APIPurpose(itemCode: "SW-NOT-LISTED", caseReference: "CASE-2"), metadata: ["staff": "agent-0001"])
             }
             #expect(refusal?.code == .permissionDenied)
             #expect(refusal?.message.contains("SW-NOT-LISTED") == true)
@@ -340,9 +341,9 @@ struct UnitServiceTests {
             let water = try await environment.client("water/supervisor-0001")
             let bank = try await environment.client("bank")
             let twoSupervisors = [
-                StaffEntry(staffID: "supervisor-0001", name: "王志强", role: "supervisor"),
-                StaffEntry(staffID: "supervisor-0002", name: "赵敏", role: "supervisor"),
-                StaffEntry(staffID: "agent-0001", name: "李娜", role: "agent"),
+                APIStaffEntry(staffID: "supervisor-0001", name: "王志强", role: "supervisor"),
+                APIStaffEntry(staffID: "supervisor-0002", name: "赵敏", role: "supervisor"),
+                APIStaffEntry(staffID: "agent-0001", name: "李娜", role: "agent"),
             ]
             let refusal = await failure { _ = try await water.setStaff(of: Self.water, to: twoSupervisors) }
             #expect(refusal?.code == .failedPrecondition)
@@ -352,7 +353,7 @@ struct UnitServiceTests {
             #expect(noAgent?.message.contains("agent") == true)
             #expect(
                 await failureCode {
-                    _ = try await water.setStaff(of: Self.water, to: [StaffEntry(staffID: "x", name: "X", role: "boss")])
+                    _ = try await water.setStaff(of: Self.water, to: [APIStaffEntry(staffID: "x", name: "X", role: "boss")])
                 } == .invalidArgument)
             #expect(await failureCode { _ = try await bank.setStaff(of: Self.water, to: [twoSupervisors[1], twoSupervisors[2]]) } == .permissionDenied)
 
@@ -373,10 +374,10 @@ struct UnitServiceTests {
         try await Self.withEnvironment { environment in
             let taskForce = try await environment.client("taskforce/supervisor-0001")
             let water = try await environment.client("water")
-            let gas = UnitInfo(
+            let gas = APIUnitInfo(
                 code: "91350100M000100Y43", name: "测试燃气公司", kind: "public_service", sector: "gas",
                 district: "市中区", active: true)
-            let staff = [StaffEntry(staffID: "s-1", name: "王强", role: "supervisor"), StaffEntry(staffID: "a-1", name: "李娜", role: "agent")]
+            let staff = [APIStaffEntry(staffID: "s-1", name: "王强", role: "supervisor"), APIStaffEntry(staffID: "a-1", name: "李娜", role: "agent")]
             #expect(await failureCode { _ = try await water.createUnit(gas, staff: staff, actingStaff: "supervisor-0001") } == .permissionDenied)
             #expect(await failureCode { _ = try await taskForce.createUnit(gas, staff: [staff[0]], actingStaff: "supervisor-0001") } == .failedPrecondition)
             var badCode = gas
@@ -486,8 +487,8 @@ struct UnitServiceTests {
             #expect(methods.first { $0.id == 37 }?.requiresAuthentication == false)
             _ = try? await water.lookup(
                 holderID: Self.demo.holder(at: 0).holder.key, typeCode: "JHZ",
-                purpose: Purpose(itemCode: "SW-KH-001", caseReference: "C1"), metadata: ["staff": "agent-0001"])
-            var denials: [DenialEntry] = []
+                purpose: APIPurpose(itemCode: "SW-KH-001", caseReference: "C1"), metadata: ["staff": "agent-0001"])
+            var denials: [APIDenialEntry] = []
             for _ in 0..<200 {
                 denials = try await taskForce.denials(of: Self.water)
                 if !denials.isEmpty { break }

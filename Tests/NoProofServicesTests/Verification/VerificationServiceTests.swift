@@ -3,6 +3,7 @@ import Logging
 import NoProofClient
 import NoProofCodec
 import NoProofDomain
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofServer
@@ -85,14 +86,14 @@ struct VerificationServiceTests {
     static func filing(
         key: String = UUID().uuidString, to: String = university, proof: String = "XWZS", item: String = "MZ-HY-001",
         promised: Int64 = 0
-    ) -> FileVerificationRequest {
-        FileVerificationRequest(
+    ) -> APIFileVerificationRequest {
+        APIFileVerificationRequest(
             requestKey: key, issuingUnitCode: to, proofType: proof, holderID: holder, holderName: "张三",
-            declared: [LicenceField(key: "degree", value: "学士")],
-            purpose: Purpose(itemCode: item, caseReference: "HY-1"), promisedCompletionAtMillis: promised)
+            declared: [APILicenceField(key: "degree", value: "学士")],
+            purpose: APIPurpose(itemCode: item, caseReference: "HY-1"), promisedCompletionAtMillis: promised)
     }
 
-    static let record = Licence(licenceID: "1045312026000123", holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])
+    static let record = Licence(licenceID: "1045312026000123", holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])
 
     @Test("answered in time: filed, seen by the watching agent, taken, answered with a verification-sealed proof; audited")
     func answeredInTime() async throws {
@@ -112,12 +113,12 @@ struct VerificationServiceTests {
             env.clock.advance(by: 600)
             let answered = try #require(
                 try await university.answerVerification(
-                    AnswerVerificationRequest(requestID: filed.requestID, outcome: "verified", licence: Self.record), staff: "agent-0001"
+                    APIAnswerVerificationRequest(requestID: filed.requestID, outcome: "verified", licence: Self.record), staff: "agent-0001"
                 ).request)
             #expect(answered.status == "answered" && !answered.finishedLate && answered.verificationMillis == 600_000)
             let got = try #require(try await civil.verificationRequest(id: filed.requestID).request)
             let proof = try #require(got.proof)
-            let body = try ProtoCodec.decode(ProofBody.self, from: proof.body)
+            let body = try ProtoCodec.decode(APIProofBody.self, from: proof.body)
             #expect(body.sealKind == "verification" && body.extractingUnitCode == Self.civil && body.producingUnitCode == Self.university)
             #expect(body.extractedAtMillis == answered.finishedAtMillis && body.licence?.typeCode == "XWZS")
             // Issue 16: the requesting unit's filer is the extracting unit's staff, the issuing unit's
@@ -271,7 +272,7 @@ struct VerificationServiceTests {
             defer { Task { await universitySupervisor.close() } }
             let finished = try #require(
                 try await universitySupervisor.answerVerification(
-                    AnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001"
+                    APIAnswerVerificationRequest(requestID: filed.requestID, outcome: "not_on_record", note: "no such degree"), staff: "supervisor-0001"
                 ).request)
             #expect(finished.status == "answered" && finished.finishedLate && finished.secondBreachAtMillis == 0)
             env.clock.advance(by: 60 * 60)
@@ -444,14 +445,14 @@ struct VerificationServiceTests {
             #expect(try await civil.filedVerifications().count == 1)
             _ = try await university.takeVerification(id: id, staff: "agent-0001")
             #expect(try await university.takeVerification(id: id, staff: "agent-0001").replayed)
-            let answer = AnswerVerificationRequest(requestID: id, outcome: "verified", licence: Self.record)
+            let answer = APIAnswerVerificationRequest(requestID: id, outcome: "verified", licence: Self.record)
             let a1 = try await university.answerVerification(answer, staff: "agent-0001")
             env.clock.advance(by: 5)
             let a2 = try await university.answerVerification(answer, staff: "agent-0001")
             #expect(!a1.replayed && a2.replayed && a1.request?.proof == a2.request?.proof && a1.request?.finishedAtMillis == a2.request?.finishedAtMillis)
             #expect(
                 await failureCode {
-                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                    _ = try await university.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
                 } == .failedPrecondition)
             #expect(try env.audit.records().filter { $0.action == .verificationAnswer }.count == 1)
             #expect(try env.audit.records().filter { $0.action == .verificationFile }.count == 1)
@@ -492,7 +493,7 @@ struct VerificationServiceTests {
             #expect(await failureCode { _ = try await bank.takeVerification(id: id, staff: "agent-0001") } == .permissionDenied)
             #expect(
                 await failureCode {
-                    _ = try await civil.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                    _ = try await civil.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
                 } == .permissionDenied)
             #expect(
                 await failureCode { _ = try await civil.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
@@ -503,7 +504,7 @@ struct VerificationServiceTests {
             defer { Task { await universitySystem.close() } }
             #expect(
                 await failureCode {
-                    _ = try await universitySystem.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                    _ = try await universitySystem.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
                 } == .permissionDenied)
             #expect(
                 await failureCode { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
@@ -511,16 +512,16 @@ struct VerificationServiceTests {
             // Wrong state and invalid arguments.
             #expect(
                 await failureCode {
-                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                    _ = try await university.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
                 } == .failedPrecondition)
             _ = try await university.takeVerification(id: id, staff: "agent-0001")
             #expect(
                 await failureCode {
-                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "maybe"), staff: "agent-0001")
+                    _ = try await university.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "maybe"), staff: "agent-0001")
                 } == .invalidArgument)
             #expect(
                 await failureCode {
-                    _ = try await university.answerVerification(AnswerVerificationRequest(requestID: id, outcome: "verified"), staff: "agent-0001")
+                    _ = try await university.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "verified"), staff: "agent-0001")
                 } == .invalidArgument)
             #expect(
                 await failureCode { _ = try await university.returnVerification(id: id, reason: "", suggestedUnit: Self.police, staff: "agent-0001") }

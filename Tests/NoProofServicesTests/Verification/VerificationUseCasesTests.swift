@@ -5,6 +5,7 @@ import NoProofAuditChain
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
+import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
 import NoProofTestSupport
@@ -140,7 +141,7 @@ struct VerificationUseCasesTests {
         try await Self.withEnvironment { env in
             let filed = try await env.useCases.file(Self.filing(), caller: Self.system(Self.civil, staff: "agent-0002"))
             _ = try await env.useCases.take(filed.request.id, caller: Self.system(Self.university, staff: "agent-0001"))
-            let record = LicenceMessage(holderName: "张三", fields: [LicenceField(key: "degree", value: "学士")])
+            let record = LicenceMessage(holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])
             let input = VerificationUseCases.AnswerInput(
                 requestID: filed.request.id, outcome: .verified, record: record, note: "", content: "answer-1")
             let refused = await Self.error {
@@ -153,7 +154,7 @@ struct VerificationUseCasesTests {
             #expect(!answered.replayed && answered.request.status == .answered && answered.request.outcome == .verified)
             #expect(answered.request.checks.map(\.result) == [.match])
             let proof = try #require(answered.request.proof)
-            let body = try ProtoCodec.decode(ProofBody.self, from: [UInt8](proof.body))
+            let body = try ProtoCodec.decode(APIProofBody.self, from: [UInt8](proof.body))
             #expect(body.sealKind == "verification" && body.staff == "agent-0002" && body.verifierStaff == "agent-0001")
             #expect(body.licence?.typeCode == "XWZS" && body.licence?.issuerCode == Self.university.code.value)
             let entry = try #require(try env.audit.records().last)
