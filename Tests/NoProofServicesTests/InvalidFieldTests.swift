@@ -106,7 +106,7 @@ struct InvalidFieldTests {
             call: unary(
                 "/noproof.v1.Licences/IssueLicence",
                 APIIssueLicenceRequest(
-                    licence: Licence(
+                    licence: APILicence(
                         licenceID: badLicenceID, typeCode: "JMSFZ", holderID: holder, holderName: "张三", issueDate: "2020-01-01",
                         validFrom: "2020-01-01")), APILicenceResponse.self)),
         Case(

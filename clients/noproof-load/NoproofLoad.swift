@@ -307,7 +307,7 @@ struct NoproofLoad: AsyncParsableCommand {
         _ = try await pair.issuer.takeVerification(id: id, staff: "agent-0001")
         _ = try await pair.issuer.answerVerification(
             APIAnswerVerificationRequest(
-                requestID: id, outcome: "verified", licence: Licence(holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])),
+                requestID: id, outcome: "verified", licence: APILicence(holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])),
             staff: "agent-0001")
     }
 }

@@ -60,7 +60,7 @@ package final class VerificationService: Sendable {
             let found = try await useCases.request(request.requestID, caller: Caller(context))
             return APIVerificationResponse(request: record(found), replayed: false)
         }
-        registry.serverStreaming(VerificationMethods.watchRequest, APIWatchVerificationRequest.self, VerificationEvent.self) { [self] request, context, writer in
+        registry.serverStreaming(VerificationMethods.watchRequest, APIWatchVerificationRequest.self, APIVerificationEvent.self) { [self] request, context, writer in
             let (current, stream) = try await useCases.watch(request.requestID, caller: Caller(context))
             try await writer.send(APIVerificationEvent(kind: "current", atMillis: Self.millis(now()), request: record(current)))
             // A watch ends once the request is finished (answered or returned).
@@ -78,7 +78,7 @@ package final class VerificationService: Sendable {
             let found = try await useCases.filed(caller: Caller(context), includeFinished: request.includeFinished, limit: Self.limit(request.limit))
             return APIListVerificationsResponse(requests: found.map { record($0) })
         }
-        registry.serverStreaming(VerificationMethods.watchQueue, APIWatchVerificationQueueRequest.self, VerificationEvent.self) {
+        registry.serverStreaming(VerificationMethods.watchQueue, APIWatchVerificationQueueRequest.self, APIVerificationEvent.self) {
             [self] request, context, writer in
             let caller = try Caller(context)
             let stream = try await useCases.watchQueue(caller: caller)

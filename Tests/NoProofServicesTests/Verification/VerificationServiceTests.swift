@@ -93,7 +93,7 @@ struct VerificationServiceTests {
             purpose: APIPurpose(itemCode: item, caseReference: "HY-1"), promisedCompletionAtMillis: promised)
     }
 
-    static let record = Licence(licenceID: "1045312026000123", holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])
+    static let record = APILicence(licenceID: "1045312026000123", holderName: "张三", fields: [APILicenceField(key: "degree", value: "学士")])
 
     @Test("answered in time: filed, seen by the watching agent, taken, answered with a verification-sealed proof; audited")
     func answeredInTime() async throws {
