@@ -228,7 +228,8 @@ struct InvalidFieldTests {
         Case(
             name: "Answer outcome", credential: "university", field: "outcome",
             call: unary(
-                "/noproof.v1.Verification/Answer", APIAnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "maybe"), APIVerificationResponse.self)),
+                "/noproof.v1.Verification/Answer", APIAnswerVerificationRequest(requestID: "VR-00000000000000AB", outcome: "maybe"),
+                APIVerificationResponse.self)),
         Case(
             name: "Return suggested_unit_code", credential: "university", field: "suggested_unit_code",
             call: unary(

@@ -184,7 +184,8 @@ struct LicenceHarvestingTests {
         try await Self.withEnvironment { env in
             let water = try await env.client()
             let card = Self.idCards[2]
-            let guesses = (0..<1000).map { APILicenceField(key: "holder_name", value: "张\($0)") } + [APILicenceField(key: "holder_name", value: card.holderName)]
+            let guesses =
+                (0..<1000).map { APILicenceField(key: "holder_name", value: "张\($0)") } + [APILicenceField(key: "holder_name", value: card.holderName)]
             let flood = await failure {
                 _ = try await water.check(holderID: card.holder.key, typeCode: "JMSFZ", declared: guesses, purpose: Self.purpose("K-1"), metadata: Self.staff)
             }

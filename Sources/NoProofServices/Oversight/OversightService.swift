@@ -235,7 +235,8 @@ package final class OversightService: Sendable {
             noticeID: n.id, unitCode: n.unit, mismatchID: n.mismatchID, issuingUnitCode: n.issuingUnit, issuingUnitName: n.issuingUnitName,
             holderID: n.holderID, typeCode: n.typeCode, licenceID: n.licenceID, newVersion: n.newVersion, correctedFields: n.correctedFields,
             fetchCaseReferences: n.fetchCaseReferences, lastFetchSequence: n.lastFetchSequence, noticedAtMillis: millis(n.noticedAt),
-            raisedTheCase: n.raisedTheCase, correctedProof: n.correctedProof.isEmpty ? nil : (try? ProtoCodec.decode(APISealedProof.self, from: n.correctedProof))
+            raisedTheCase: n.raisedTheCase,
+            correctedProof: n.correctedProof.isEmpty ? nil : (try? ProtoCodec.decode(APISealedProof.self, from: n.correctedProof))
         )
     }
 

@@ -123,7 +123,8 @@ package struct UnitService: Sendable {
         let useCases = self.useCases
         registry.unary(UnitMethods.getItemList, APIGetItemListRequest.self, APIGetItemListResponse.self) { request, context in
             let found = try await useCases.itemList(of: RequestFields.unitCode(request.unitCode), caller: Self.optionalCaller(context))
-            return APIGetItemListResponse(unit: APIUnitInfo(found.unit), inForce: found.inForce.map(APIItemList.init), versions: found.versions.map(APIItemList.init))
+            return APIGetItemListResponse(
+                unit: APIUnitInfo(found.unit), inForce: found.inForce.map(APIItemList.init), versions: found.versions.map(APIItemList.init))
         }
         registry.unary(UnitMethods.showItem, APIShowItemRequest.self, APIShowItemResponse.self) { request, context in
             try await showItem(request, context: context)

@@ -60,7 +60,8 @@ package final class VerificationService: Sendable {
             let found = try await useCases.request(request.requestID, caller: Caller(context))
             return APIVerificationResponse(request: record(found), replayed: false)
         }
-        registry.serverStreaming(VerificationMethods.watchRequest, APIWatchVerificationRequest.self, APIVerificationEvent.self) { [self] request, context, writer in
+        registry.serverStreaming(VerificationMethods.watchRequest, APIWatchVerificationRequest.self, APIVerificationEvent.self) {
+            [self] request, context, writer in
             let (current, stream) = try await useCases.watch(request.requestID, caller: Caller(context))
             try await writer.send(APIVerificationEvent(kind: "current", atMillis: Self.millis(now()), request: record(current)))
             // A watch ends once the request is finished (answered or returned).

@@ -145,13 +145,15 @@ struct MismatchCorrectionTests {
                 await failure { _ = try await police.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self, staff: "agent-0001") }?.code
                     == .permissionDenied)
             let water = try await env.client("water/agent-0001")
-            #expect(await failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self) }?.code == .permissionDenied)
+            #expect(
+                await failure { _ = try await water.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self) }?.code == .permissionDenied)
             // A corrected key that is not one of the case's facts is refused before anything is written.
             let signedIn = try await env.client("police/agent-0001")
             var unknownKey = reverify
             unknownKey.corrected = [APILicenceField(key: "householder_name", value: "x")]
             #expect(
-                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: APIMismatchResponse.self) }?.code == .invalidArgument)
+                await failure { _ = try await signedIn.oversight(OversightMethods.reverify, unknownKey, as: APIMismatchResponse.self) }?.code
+                    == .invalidArgument)
             let resolved = try #require(try await signedIn.oversight(OversightMethods.reverify, reverify, as: APIMismatchResponse.self).mismatch)
             #expect(resolved.status == "resolved" && resolved.finding == "record_corrected")
             #expect(resolved.correctedLicenceID == licenceID && resolved.correctedLicenceVersion == Int64(before.version + 1))

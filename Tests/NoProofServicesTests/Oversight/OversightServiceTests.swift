@@ -281,11 +281,14 @@ struct OversightServiceTests {
                 await failureCode { _ = try await call(civil, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
                     == .permissionDenied)
             #expect(
-                await failureCode { _ = try await call(civil, "RecordSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "x")) } == .failedPrecondition
+                await failureCode { _ = try await call(civil, "RecordSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "x")) }
+                    == .failedPrecondition
             )
             #expect(try await call(civil, "RequestSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "学位证书")).status == "awaiting_supplement")
             #expect(
-                await failureCode { _ = try await call(university, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                await failureCode {
+                    _ = try await call(university, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n"))
+                }
                     == .failedPrecondition)
             #expect(try await call(civil, "RecordSupplement", APIMismatchSupplementRequest(mismatchID: id, text: "复印件")).status == "supplement_received")
             #expect(await failureCode { _ = try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, reference: "R1")) } == .failedPrecondition)
@@ -295,7 +298,9 @@ struct OversightServiceTests {
                     mismatchID: id, finding: "record_corrected", note: "档案已更正", corrected: [APILicenceField(key: "degree", value: "硕士")]))
             #expect(resolved.status == "resolved" && resolved.facts.first?.corrected == "硕士" && resolved.reverifiedCredential == "university")
             #expect(
-                await failureCode { _ = try await call(university, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n")) }
+                await failureCode {
+                    _ = try await call(university, "Reverify", APIReverifyMismatchRequest(mismatchID: id, finding: "record_stands", note: "n"))
+                }
                     == .failedPrecondition)
             #expect(try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, reference: "枣政复1号")).status == "appealed")
             #expect(await failureCode { _ = try await call(civil, "Appeal", APIAppealMismatchRequest(mismatchID: id, outcome: "won")) } == .invalidArgument)

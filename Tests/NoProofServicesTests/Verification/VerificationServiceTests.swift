@@ -504,7 +504,8 @@ struct VerificationServiceTests {
             defer { Task { await universitySystem.close() } }
             #expect(
                 await failureCode {
-                    _ = try await universitySystem.answerVerification(APIAnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
+                    _ = try await universitySystem.answerVerification(
+                        APIAnswerVerificationRequest(requestID: id, outcome: "not_on_record"), staff: "agent-0001")
                 } == .permissionDenied)
             #expect(
                 await failureCode { _ = try await universitySystem.returnVerification(id: id, reason: "x", suggestedUnit: Self.police, staff: "agent-0001") }
