@@ -1,6 +1,6 @@
 /// The one error the domain modules, their stores and the library throw (licences, units and
 /// lists, verification, oversight). `code` classifies it so the server can answer with the right
-/// status (the mapping is in `NoProofServices/NoProofError+RPCError.swift`, nowhere else);
+/// status (the mapping is in `NoProofServices/Shared/NoProofError+RPCError.swift`, nowhere else);
 /// `message` says what is wrong and what to do; `field` names the offending request field
 /// (`declared[2].key`) where there is one; `cause` keeps the underlying error (a database
 /// failure, a validation error) for the log — it is never sent to a caller.

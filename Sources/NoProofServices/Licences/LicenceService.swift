@@ -151,9 +151,6 @@ package struct LicenceService: Sendable {
         return amendment
     }
 
-    /// The amended fields, named (`LicenceUseCases.amendedFields`; the audit of a correction uses it too).
-    static func amendedFields(_ amendment: LicenceAmendment) -> String { LicenceUseCases.amendedFields(amendment) }
-
     /// Each row of an import parsed, or its rejection (a field over its length limit, a field
     /// that does not parse).
     static func rows(_ messages: [LicenceMessage]) -> [Result<Licence, LicenceUseCases.ImportRejection>] {

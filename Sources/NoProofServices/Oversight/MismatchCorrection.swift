@@ -102,7 +102,7 @@ struct MismatchCorrection: Sendable {
         let amendIntent = AuditRecord(
             atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
             action: .licenceAmend, itemCode: "", caseReference: reason, holderID: holder.key, typeCode: type.code,
-            licenceID: licence.id.description, result: .unset, proofSerial: LicenceService.amendedFields(amendment))
+            licenceID: licence.id.description, result: .unset, proofSerial: LicenceUseCases.amendedFields(amendment))
         let reverifyIntent = AuditRecord(
             atMillis: millis, unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
             action: .oversightReverify, itemCode: existing.itemCode, caseReference: existing.caseReference,

@@ -215,21 +215,4 @@ package struct UnitService: Sendable {
     static func converted<T>(_ body: () throws -> T) -> Result<T, any Error> {
         Result { try body() }
     }
-
-    // MARK: Shared helpers (the other services call these until they are on their use cases)
-
-    /// `Caller.staff()` of the call (kept for the services not yet on their use cases).
-    static func requireStaff(_ context: CallContext) throws -> String { try Caller(context).staff() }
-
-    /// `Caller.signedInStaff(to:)` of the call (kept for the services not yet on their use cases).
-    static func requireSignedIn(_ context: CallContext, to action: String) throws -> String { try Caller(context).signedInStaff(to: action) }
-
-    /// `Caller.requireTaskForce(to:)` for `unit` (kept for the services not yet on their use cases).
-    static func requireTaskForce(_ unit: AuthenticatedUnit, to action: String) throws { try Caller(unit: unit).requireTaskForce(to: action) }
-
-    /// `RequestFields.unitCode`.
-    static func unitCode(_ text: String, field: String = "unit_code") throws -> UnifiedSocialCreditCode { try RequestFields.unitCode(text, field: field) }
-
-    /// `RequestFields.version`.
-    static func version(_ version: UInt32) throws -> Int { try RequestFields.version(version) }
 }
