@@ -23,28 +23,20 @@ struct OversightUseCasesTests {
     static let holder = "370404199306107807"
 
     struct Environment {
-        let audit: AuditLog
+        let world: UseCaseWorld
         let useCases: OversightUseCases
+        var audit: AuditLog { world.audit }
 
         /// The records of `action` in the trail, in order.
-        func audited(_ action: AuditAction) throws -> [AuditRecord] {
-            try audit.records(after: 0, limit: 10_000).filter { $0.action == action }
-        }
+        func audited(_ action: AuditAction) throws -> [AuditRecord] { try world.audited(action) }
     }
 
     static func withEnvironment(_ body: (Environment) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-oversight-usecases")
-        defer { temporary.remove() }
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let units = try SQLiteUnitStore(directory: temporary.url)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let audit = try AuditLog(directory: temporary.url)
-        defer { audit.close() }
-        let store = try SQLiteOversightStore(directory: temporary.url)
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        let useCases = OversightService(store: store, units: units, audit: audit, now: { clock.now }, logger: quiet).useCases
-        try await body(Environment(audit: audit, useCases: useCases))
+        try await UseCaseWorld.with(prefix: "noproof-oversight-usecases") { world in
+            let store = try SQLiteOversightStore(directory: world.directory)
+            let useCases = OversightService(store: store, units: world.units, audit: world.audit, now: world.now, logger: world.logger).useCases
+            try await body(Environment(world: world, useCases: useCases))
+        }
     }
 
     static func caller(_ unit: ServiceUnit, roles: Set<String> = [], staff: String? = "agent-0001") -> Caller {

@@ -22,29 +22,21 @@ struct SupervisionUseCasesTests {
     static let holder = "370404199306107807"
 
     struct Environment {
-        let audit: AuditLog
+        let world: UseCaseWorld
         let useCases: SupervisionUseCases
         let exemptions: SQLiteOversightStore
+        var audit: AuditLog { world.audit }
 
         /// The records of `action` in the trail, in order.
-        func audited(_ action: AuditAction) throws -> [AuditRecord] {
-            try audit.records(after: 0, limit: 10_000).filter { $0.action == action }
-        }
+        func audited(_ action: AuditAction) throws -> [AuditRecord] { try world.audited(action) }
     }
 
     static func withEnvironment(_ body: (Environment) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-supervision-usecases")
-        defer { temporary.remove() }
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let units = try SQLiteUnitStore(directory: temporary.url)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let audit = try AuditLog(directory: temporary.url)
-        defer { audit.close() }
-        let exemptions = try SQLiteOversightStore(directory: temporary.url)
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        let useCases = SupervisionUseCases(audit: audit, units: units, exemptions: exemptions, now: { clock.now }, logger: quiet)
-        try await body(Environment(audit: audit, useCases: useCases, exemptions: exemptions))
+        try await UseCaseWorld.with(prefix: "noproof-supervision-usecases") { world in
+            let exemptions = try SQLiteOversightStore(directory: world.directory)
+            let useCases = SupervisionUseCases(audit: world.audit, units: world.units, exemptions: exemptions, now: world.now, logger: world.logger)
+            try await body(Environment(world: world, useCases: useCases, exemptions: exemptions))
+        }
     }
 
     static func caller(_ code: String, name: String, roles: Set<String> = [], staffID: String? = nil, claimedStaff: String? = nil) -> Caller {

@@ -19,30 +19,22 @@ struct UnitUseCasesTests {
     static let taskForce = UnitDemoData.taskForce.code.value
 
     struct Environment {
-        let audit: AuditLog
-        let units: SQLiteUnitStore
+        let world: UseCaseWorld
         let useCases: UnitUseCases
+        var audit: AuditLog { world.audit }
+        var units: SQLiteUnitStore { world.units }
 
         /// The records of `action` in the trail, in order.
-        func audited(_ action: AuditAction) throws -> [AuditRecord] {
-            try audit.records(after: 0, limit: 10_000).filter { $0.action == action }
-        }
+        func audited(_ action: AuditAction) throws -> [AuditRecord] { try world.audited(action) }
     }
 
     static func withEnvironment(_ body: (Environment) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-unit-usecases")
-        defer { temporary.remove() }
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let units = try SQLiteUnitStore(directory: temporary.url)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let audit = try AuditLog(directory: temporary.url)
-        defer { audit.close() }
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
-        try await gate.refresh()
-        let useCases = UnitUseCases(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet)
-        try await body(Environment(audit: audit, units: units, useCases: useCases))
+        try await UseCaseWorld.with(prefix: "noproof-unit-usecases") { world in
+            let gate = AccessGate(store: world.units, limits: nil, audit: world.audit, now: world.now, logger: world.logger)
+            try await gate.refresh()
+            let useCases = UnitUseCases(store: world.units, gate: gate, audit: world.audit, credentialRounds: 1_000, now: world.now, logger: world.logger)
+            try await body(Environment(world: world, useCases: useCases))
+        }
     }
 
     static func caller(_ unit: ServiceUnit, roles: Set<String> = [], signedIn: String? = nil, claimed: String? = nil) -> Caller {
