@@ -32,6 +32,20 @@ package final class LiveSessions: Sendable {
         return sessions.count
     }
 
+    /// Ends every open session (GOAWAY with `message`) without refusing their credentials later:
+    /// each reconnects and authenticates afresh against the store. For when this process can no
+    /// longer tell which sessions a change elsewhere ended (`ClusterSessionWatch` after a gap in its
+    /// feed); returns how many were told to close.
+    @discardableResult
+    package func endAll(message: String) -> Int {
+        let sessions = state.withLock { state -> [ConnectionSession] in
+            defer { state.sessions.removeAll() }
+            return state.sessions.values.flatMap { Array($0.values) }
+        }
+        for session in sessions { session.revoke(message) }
+        return sessions.count
+    }
+
     /// Records an authenticated session; the revocation message if its credential was revoked meanwhile.
     func register(_ session: ConnectionSession, credentialID: String) -> String? {
         state.withLock { state in

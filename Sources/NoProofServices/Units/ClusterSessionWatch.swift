@@ -13,7 +13,9 @@ import NoProofUnits
 /// `SessionChange.deactivationMessage` — then reloads the access gate after a staff or unit change,
 /// so the member or unit is refused here too. It watches from the newest change when it starts:
 /// sessions authenticated later were checked against the store. So a session ends on every
-/// instance at most about one `interval` (plus a query) after the change commits.
+/// instance at most about one `interval` (plus a query) after the change commits. If the feed was
+/// trimmed past what this instance read (it fell more than the feed's length behind), it closes
+/// every open session instead, since it cannot tell which ones the missed changes ended.
 package final class ClusterSessionWatch: Sendable {
     private let feed: any SessionChangeFeed
     private let store: any UnitStore
@@ -29,6 +31,10 @@ package final class ClusterSessionWatch: Sendable {
         self.logger = logger
     }
 
+    /// What sessions closed after a gap in the feed are told.
+    package static let gapMessage =
+        "this server instance missed changes to credentials, staff or units made on another instance, so every session on it was closed; reconnect and authenticate again"
+
     /// The newest change number: where to start watching.
     package func start() async throws(NoProofError) -> Int64 {
         try await feed.sessionChanges(after: nil).latest
@@ -38,12 +44,16 @@ package final class ClusterSessionWatch: Sendable {
     /// how many sessions were closed.
     package func poll(after sequence: Int64) async throws(NoProofError) -> (next: Int64, closed: Int) {
         let found = try await feed.sessionChanges(after: sequence)
-        if !found.complete {
-            logger.error(
-                "session changes were trimmed before this instance read them: sessions of credentials revoked meanwhile may stay open until they reconnect",
-                metadata: ["after": "\(sequence)", "latest": "\(found.latest)"])
-        }
         var closed = 0
+        if !found.complete {
+            // Changes this instance never read were trimmed: it cannot tell whose sessions they
+            // ended, so it ends them all (fail closed); each reconnects and authenticates afresh,
+            // and a revoked or deactivated credential is refused then.
+            closed += sessions.endAll(message: Self.gapMessage)
+            logger.error(
+                "session changes were trimmed before this instance read them: every open session was closed to re-authenticate",
+                metadata: ["after": "\(sequence)", "latest": "\(found.latest)", "sessions_closed": "\(closed)"])
+        }
         var reload = false
         for change in found.changes {
             for id in change.credentialIDs {
