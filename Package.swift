@@ -384,3 +384,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Upcoming features (issue 17) where they fit: an `import` is internal unless it says otherwise
+// (`package import` where a module's package API shows the imported types), and members are
+// visible only from modules a file imports itself.
+let strictImports: Set<String> = ["NoProofDomain", "NoProofAuditChain", "NoProofSeals", "NoProofUnits", "NoProofVerification", "NoProofOversight"]
+for target in package.targets where strictImports.contains(target.name) {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("MemberImportVisibility"),
+        ]
+}

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A calendar day (proleptic Gregorian) without time or time zone, written `YYYY-MM-DD`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// One electronic licence (电子证照) in the library, at one version.
 ///

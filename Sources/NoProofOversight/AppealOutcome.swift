@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// How the administrative review (行政复议) of a mismatch decision ended.
 package enum AppealOutcome: String, Codable, Hashable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// The breach a complaint alleges: the violations of Art. 16 the system can help detect.
 package enum BreachType: String, Codable, Hashable, Sendable, CaseIterable, Comparable {

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// What the post-check (事中事后核查) of a commitment found.
 package enum CheckOutcome: String, Codable, Hashable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// How risky it is to accept a commitment instead of the proof; decides how soon it is checked.
 package enum CheckRiskLevel: String, Codable, Hashable, Sendable, CaseIterable {

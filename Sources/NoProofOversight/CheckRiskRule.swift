@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// The per-item risk rule that gives each commitment its check due date (Art. 12: commitments
 /// only where the risk is controllable, checked afterwards).

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// A notification-commitment (告知承诺, Art. 7, 12): the applicant signed a commitment instead of
 /// a proof the unit's published list obtains by commitment; the unit checks it afterwards.

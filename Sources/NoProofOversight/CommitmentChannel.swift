@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Where the applicant signed the commitment (告知承诺书, Art. 7, 12).
 package enum CommitmentChannel: String, Codable, Hashable, Sendable, CaseIterable {

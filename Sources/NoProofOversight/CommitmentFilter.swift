@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Which commitments a listing returns.
 package enum CommitmentFilter: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Where a complaint or report came in (Art. 18).
 package enum ComplaintChannel: String, Codable, Hashable, Sendable, CaseIterable {

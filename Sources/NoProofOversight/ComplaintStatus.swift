@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Where a complaint stands.
 package enum ComplaintStatus: String, Codable, Hashable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A correction notice (issue 16, Art. 11): the issuing unit resolved a mismatch case as record
 /// corrected and amended the licence; every unit that fetched the old version (a `Lookup` or

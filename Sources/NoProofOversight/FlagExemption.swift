@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// An Art. 17 exemption (免于追责) the task force office recorded against one supervision flag of
 /// one unit for one period: who decided it, on which ground and why. The report still raises the

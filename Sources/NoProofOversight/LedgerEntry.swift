@@ -1,6 +1,6 @@
-import Foundation
-import NoProofUnits
-import NoProofDomain
+package import Foundation
+package import NoProofUnits
+package import NoProofDomain
 
 /// One line of the voluntary-proof ledger (台账, Art. 2): the applicant volunteered a paper proof
 /// for an item that no longer needs one, and the unit accepted and recorded it.

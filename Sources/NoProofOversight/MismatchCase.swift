@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// A disagreement between what the applicant declared and what the system fetched (Art. 11),
 /// and its state machine:

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// The issuing unit's finding after re-verification (Art. 11: its record prevails).
 package enum MismatchFinding: String, Codable, Hashable, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
-import Foundation
+package import Foundation
 import NoProofUnits
-import NoProofDomain
+package import NoProofDomain
 
 /// A small deterministic history for the demo server (`noproofd --demo`), relative to the time
 /// it is seeded: four commitments (one found false, one with its check overdue, one confirmed,

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Durable storage of commitments, the voluntary-proof ledger, mismatch cases and complaints.
 /// Every write returns once committed and synced. `unit: nil` in a listing means every unit

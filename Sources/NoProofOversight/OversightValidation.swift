@@ -1,5 +1,5 @@
 import Foundation
-import NoProofDomain
+package import NoProofDomain
 import NoProofUnits
 
 /// Field checks shared by the oversight records.

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+package import Foundation
 
 /// The audit key: an Ed25519 key that signs the audit log's tree heads and nothing else (a seal
 /// key never signs a head, so a head cannot be passed off as a proof or the reverse). Kept as

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+package import Foundation
 
 /// The server's seal keys, one per seal kind, kept in the data folder as owner-only files.
 /// Keys are created at first start; a key file readable by anyone else is refused.

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Why `AccessPolicy` refused a lookup. Each case names the rule that failed; `message` says it
 /// in words for the `PERMISSION_DENIED` status, `code` is a stable token for the denial log.

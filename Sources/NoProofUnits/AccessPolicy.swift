@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Purpose-bound access control from the published lists (Art. 5, 7): a unit may look up a
 /// licence type for a service item only when that item is in the unit's published list in force

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// A date the working-day calendar cannot answer for: no calendar is published for its year.
 /// The system refuses rather than guess (a year without its holidays would count every public

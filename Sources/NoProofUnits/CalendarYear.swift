@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// One year's working-day calendar as the task force office publishes it: the public holidays
 /// (放假, days off that would otherwise be working days) and the adjusted working days (调休上班,

@@ -1,6 +1,6 @@
-import Crypto
-import Foundation
-import NoProofDomain
+package import Crypto
+package import Foundation
+package import NoProofDomain
 
 /// The SHA-256 fingerprint of an X.509 certificate (over its DER bytes), as 64 lowercase hex
 /// digits: how a unit's client certificate is registered on a credential for mutual TLS.

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Whether a list change was reported to the task force within the Art. 5 window of three
 /// working days after its cause arose. Computed when the list is first submitted with the

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// A credential with which a unit's departmental system connects (Art. 8). Issued by the task
 /// force office; the secret is shown once at issue and only its salted slow hash is kept.

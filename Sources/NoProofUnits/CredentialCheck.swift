@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// The outcome of presenting a credential secret.
 package enum CredentialCheck: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// What a credential is for: a unit's departmental system (the default), one staff member of the
 /// unit signing in as themselves (`staff`: the only way to carry a staff member's authority —

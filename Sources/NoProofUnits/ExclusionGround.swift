@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// The grounds on which Art. 2 excludes a proof from the no-proof rules.
 package enum ExclusionGround: Hashable, Sendable {
     /// A high-risk matter of the given category.

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Which of a licence's data fields a service item needs (data minimisation): what a lookup for
 /// the item returns and seals. The identity and validity of the record — identifier, type, holder

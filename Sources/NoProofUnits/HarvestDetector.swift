@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Notices the shape of harvesting in the calls the limits admit (docs/SECURITY.md): one staff
 /// member of a unit opening many new case references, asking about many different holders, or

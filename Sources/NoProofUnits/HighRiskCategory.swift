@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// The high-risk matters of Art. 2 whose proofs are excluded from the no-proof rules.
 package enum HighRiskCategory: String, CaseIterable, Hashable, Sendable, Codable {
     /// 国家安全.

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Which days are working days (工作日): Monday to Friday, less public holidays, plus adjusted
 /// working days (调休上班) that fall on a weekend. Used for the Art. 5 three-working-day reporting

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// One unit's list content read from a bulk file, fully validated.
 package struct ItemListBulkEntry: Hashable, Sendable {

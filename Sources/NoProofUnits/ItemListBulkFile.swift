@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import NoProofDomain
 
 /// A bulk file of item lists, parsed and validated entry by entry: the units whose content is

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// An event applied to a list version by `ItemListStateMachine`. `by` is the acting staff
 /// member of the list's own unit.

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// One step in a list version's life (kept in full, oldest first).
 package struct ItemListHistoryEntry: Hashable, Sendable, Codable {

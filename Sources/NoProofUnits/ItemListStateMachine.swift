@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// The item-list life cycle as a plain state machine: an event and the current version in, the
 /// next version or an `NoProofError` out. No storage, no clock.

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// One version of a unit's item list (清单) with its life-cycle data and full history.
 ///

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// A declared change to a published list (Art. 5): what changes, why, and when the cause arose.
 /// Every difference between a revision and the version it revises must be declared by one.

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// The kinds of list change Art. 5 names: reducing, changing or adding a proof (or an item).
 package enum ListChangeKind: String, CaseIterable, Hashable, Sendable, Codable {
     /// A proof (or item) is added, or a cancelled proof is required again.

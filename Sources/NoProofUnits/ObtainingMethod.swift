@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// How a unit obtains a proof without asking the applicant for it (Art. 2, 7), or why it does not
 /// need it at all. There is deliberately no "the applicant supplies it" case: a proof the

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import NoProofDomain
 
 /// Deadline arithmetic in office time: a limit of Art. 10 ("within 30 minutes", "within 24

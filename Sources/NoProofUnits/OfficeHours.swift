@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// The office hours of working days during which the Art. 10 clocks run (default 08:30–12:00
 /// and 13:30–17:30 China Standard Time). `roundTheClock` counts every second of every day (the

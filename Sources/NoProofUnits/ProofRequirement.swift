@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// One proof a service item needs and how the unit obtains it.
 package struct ProofRequirement: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// The sector of a public service unit (公共服务单位, Art. 3): the utilities and institutions that
 /// handle applications alongside government service units.
 package enum PublicServiceSector: String, CaseIterable, Hashable, Sendable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A year of the working-day calendar as stored: the data, its version (1 for the first
 /// publication of the year, one more for each correction), who published it and when.

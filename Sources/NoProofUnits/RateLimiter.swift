@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Counts lookups per case reference and per staff member per minute and refuses those that
 /// exceed `RateLimits`. A value type with no clock of its own: every call passes the time, so the

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// A unit that handles applications (办事单位, Art. 3), identified by its unified social credit
 /// code. The task force office (工作专班办公室) is a unit too, flagged by `isTaskForceOffice`: it

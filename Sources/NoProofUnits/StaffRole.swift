@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// The role of a staff member in the service system (Art. 10).
 package enum StaffRole: String, CaseIterable, Hashable, Sendable, Codable {
     /// 督办员 — exactly one per unit; sees overdue requests finished within half an hour.

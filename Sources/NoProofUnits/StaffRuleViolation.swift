@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// Why a unit's staff set breaks the Art. 10 rule (one supervisor, at least one agent) or is
 /// otherwise inconsistent. `message` says it in words, including what to do.
 package enum StaffRuleViolation: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Deterministic demo units of Zaozhuang with their staff and item lists, exercising every
 /// obtaining method with the starter licence types: data sharing, department verification (for

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 /// What kind of unit handles applications (Art. 3): a government service unit, or a public
 /// service unit in one sector.
 package enum UnitKind: Hashable, Sendable {

@@ -1,6 +1,6 @@
-import Foundation
-import NoProofDomain
-import NoProofUnits
+package import Foundation
+package import NoProofDomain
+package import NoProofUnits
 
 /// The Art. 10 time limit that applies to a request, decided when it is filed.
 package enum DeadlineRule: String, Codable, Hashable, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
-import Foundation
-import NoProofUnits
-import NoProofDomain
+package import Foundation
+package import NoProofUnits
+package import NoProofDomain
 
 /// Where a request stands. `escalated` means overdue: the answer deadline passed and the issuing
 /// unit's supervisor (督办员) must see it finished within a further 30 minutes.

@@ -1,6 +1,6 @@
-import Foundation
-import NoProofUnits
-import NoProofDomain
+package import Foundation
+package import NoProofUnits
+package import NoProofDomain
 import Synchronization
 
 /// Watches the deadlines of open requests: marks a request overdue and escalates it to the

@@ -1,5 +1,5 @@
 import Foundation
-import NoProofDomain
+package import NoProofDomain
 
 /// Durable storage of verification requests. Every method returns only once its write is
 /// committed and synced, so a transition acknowledged to a client survives a crash.
