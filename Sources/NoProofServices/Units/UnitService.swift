@@ -60,7 +60,7 @@ package struct UnitService: Sendable {
         }
         registry.unary(UnitMethods.createUnit, APICreateUnitRequest.self, APIGetUnitResponse.self) { request, context in
             let caller = try Caller(context)
-            let unit = Self.converted { () throws -> (ServiceUnit, [StaffMember]) in
+            let unit = Result { () throws -> (ServiceUnit, [StaffMember]) in
                 guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
                 let created = try ServiceUnit(message: message)
                 let members = try request.staff.enumerated().map { index, entry throws(ValidationError) in
@@ -72,7 +72,7 @@ package struct UnitService: Sendable {
         }
         registry.unary(UnitMethods.updateUnit, APIUpdateUnitRequest.self, APIGetUnitResponse.self) { request, context in
             let caller = try Caller(context)
-            let unit = Self.converted { () throws -> ServiceUnit in
+            let unit = Result { () throws -> ServiceUnit in
                 guard let message = request.unit else { throw RPCError(.invalidArgument, "unit: required") }
                 return try ServiceUnit(message: message)
             }
@@ -80,7 +80,7 @@ package struct UnitService: Sendable {
         }
         registry.unary(UnitMethods.setStaff, APISetStaffRequest.self, APIListStaffResponse.self) { request, context in
             let caller = try Caller(context)
-            let members = Self.converted { () throws -> [StaffMember] in
+            let members = Result { () throws -> [StaffMember] in
                 try request.staff.enumerated().map { index, entry throws(ValidationError) in
                     try StaffMember(message: entry, active: true, field: "staff[\(index)]")
                 }
@@ -134,7 +134,7 @@ package struct UnitService: Sendable {
         }
         registry.unary(UnitMethods.saveDraft, APISaveDraftRequest.self, APIItemListResponse.self) { request, context in
             let caller = try Caller(context)
-            let content = Self.converted { () throws -> (items: [ServiceItem], changes: [ListChange]) in
+            let content = Result { () throws -> (items: [ServiceItem], changes: [ListChange]) in
                 let items = try request.items.enumerated().map { index, item throws(ValidationError) in
                     try ServiceItem(message: item, field: "items[\(index)]")
                 }
@@ -179,7 +179,7 @@ package struct UnitService: Sendable {
         }
         registry.unary(UnitMethods.publishCalendarYear, APIPublishCalendarYearRequest.self, APIPublishCalendarYearResponse.self) { request, context in
             let caller = try Caller(context)
-            let year = Self.converted { () throws -> CalendarYear in
+            let year = Result { () throws -> CalendarYear in
                 guard let message = request.year else { throw RPCError(.invalidArgument, "year: required") }
                 return try CalendarYear(message: message)
             }
@@ -210,9 +210,4 @@ package struct UnitService: Sendable {
         context.unit.map { Caller(unit: $0, claimedStaff: context.staff) }
     }
 
-    /// What `body` converts from a request message, or the error it throws, for the use case to
-    /// unwrap after its checks of the caller.
-    static func converted<T>(_ body: () throws -> T) -> Result<T, any Error> {
-        Result { try body() }
-    }
 }
