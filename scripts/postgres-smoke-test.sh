@@ -2,8 +2,10 @@
 # noproofd on PostgreSQL (`--database`), as an operator would run it: the demo on a fresh schema,
 # a lookup and a revoke, a second noproofd on the same database refused (one instance per database
 # until issue 18's cluster features land), the instance lock released by PostgreSQL when its holder
-# is killed with -9, a fresh data folder (a lost audit trail) refused, the offline import, and
-# `audit-verify --database` on the denial log's chain in PostgreSQL (one row edited with psql is named).
+# is killed with -9, the audit trail in PostgreSQL (the lookup's record queried there, no audit.sqlite
+# in the data folder), a fresh data folder (without the seal keys) refused, the offline import,
+# `audit-verify --database` on the trail and the denial log's chain in PostgreSQL (one row edited
+# with psql is named), and a trail cut short in the database refused at start.
 #
 #   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
 #
@@ -43,6 +45,11 @@ licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-0
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["licence"]["licenceID"])') || fail "lookup on PostgreSQL"
 NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" status revoke "$licence" --reason "postgres smoke test" >/dev/null \
   || fail "revoke on PostgreSQL"
+# The lookup's audit record is in PostgreSQL (issue 18), not in the data folder.
+found=$(psql "$url" -v ON_ERROR_STOP=1 -Atqc "SELECT count(*) FROM $schema.audit_record WHERE action = 'Lookup' AND case_reference = 'PG-1'") \
+  || fail "psql could not read the audit trail"
+[ "$found" = 1 ] || fail "the lookup's audit record is not in PostgreSQL ($found rows)"
+[ ! -e "$work/a/audit.sqlite" ] || fail "noproofd on PostgreSQL kept an audit.sqlite in the data folder"
 
 # A second instance on the same database is refused, saying why; the first keeps serving.
 set +e
@@ -77,12 +84,14 @@ for ref in PG-D1 PG-D2; do
 done
 kill -TERM "$pid"; wait "$pid" || fail "noproofd did not stop cleanly on SIGTERM"
 grep -q "audit tree head signed at stop" "$work/c.log" || fail "no graceful stop"
-# A fresh data folder on a database that holds records: the audit trail of those records is missing,
-# and noproofd says so instead of starting a new chain silently.
+# A fresh data folder on a database that holds records: the shared trail records proofs sealed with
+# keys this folder does not hold (seals/ must be copied to every instance), and noproofd says so
+# instead of making new keys.
 set +e
 "$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$(free_port)" --data-dir "$work/d" >"$work/d.log" 2>&1; rc=$?
 set -e
-[ $rc != 0 ] && grep -q "the unit registry in PostgreSQL" "$work/d.log" || fail "a fresh data folder on a database with records started (exit $rc)"
+[ $rc != 0 ] && grep -q "missing from $work/d/seals, but the audit trail records proofs issued" "$work/d.log" \
+  || fail "a fresh data folder on a database with records started (exit $rc)"
 # Stopped: the offline import loads into PostgreSQL, and a re-run changes nothing.
 "$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import.json" || fail "offline import into PostgreSQL"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"] == 0 and r["inserted"] > 0 and r["inserted"] + r["updated"] + r["unchanged"] == 300, r' "$work/import.json" \
@@ -90,10 +99,13 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"
 "$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import2.json" || fail "offline import re-run"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["inserted"] == 0 and r["updated"] == 0 and r["unchanged"] == 300, r' "$work/import2.json" \
   || fail "offline import re-run: $(cat "$work/import2.json")"
-# Stopped: audit-verify checks the trail in the data folder and the denial log's chain in PostgreSQL;
-# one denial row edited with psql (its hash left as it was) makes it exit 1 naming that entry.
-out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database") || fail "audit-verify --database on an untouched denial log: $out"
-grep -q "audit chain verifies" <<<"$out" && grep -Eq "denial log +chain verifies \([1-9][0-9]* entries, in PostgreSQL\)" <<<"$out" \
+# Stopped: audit-verify checks the trail (chain, tree against the signed heads) and the denial log's
+# chain in PostgreSQL; one denial row edited with psql (its hash left as it was) makes it exit 1 naming that entry.
+out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database") || fail "audit-verify --database on an untouched trail and denial log: $out"
+grep -q "audit chain verifies (PostgreSQL" <<<"$out" && grep -Eq "audit tree verifies: [1-9][0-9]* records" <<<"$out" \
+  && grep -Eq "signed heads +[1-9][0-9]* checked" <<<"$out" \
+  || fail "audit-verify --database did not verify the audit trail in PostgreSQL: $out"
+grep -Eq "denial log +chain verifies \([1-9][0-9]* entries, in PostgreSQL\)" <<<"$out" \
   || fail "audit-verify --database did not verify the denial log in PostgreSQL: $out"
 psql "$url" -v ON_ERROR_STOP=1 -qc "UPDATE $schema.denial_log SET reason = 'edited' WHERE sequence = 2" >/dev/null \
   || fail "psql could not edit the denial log"
@@ -102,4 +114,17 @@ out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database");
 set -e
 [ $rc = 1 ] && grep -q "denial log entry 2: stored chain hash does not match" <<<"$out" \
   || fail "audit-verify --database after a denial row was edited exited $rc: $out"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, records kept across the restart, a lost audit trail refused, offline import refused while serving and idempotent after, the denial log's chain verified in PostgreSQL and an edited entry named)"
+# The trail cut short in the database (its last records deleted with psql): audit-verify names the
+# missing records against the signed heads, and noproofd refuses to start, naming the way out.
+psql "$url" -v ON_ERROR_STOP=1 -qc "DELETE FROM $schema.audit_record WHERE sequence > (SELECT MAX(sequence) - 3 FROM $schema.audit_record)" >/dev/null \
+  || fail "psql could not delete audit records"
+set +e
+out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database"); rc=$?
+set -e
+[ $rc = 1 ] && grep -q "audit chain BROKEN" <<<"$out" || fail "audit-verify --database after records were deleted exited $rc: $out"
+set +e
+"$bin/noproofd" --database "$database" --port "$(free_port)" --data-dir "$work/a" >"$work/e.log" 2>&1; rc=$?
+set -e
+[ $rc != 0 ] && grep -q "are missing" "$work/e.log" && grep -q "Restore the PostgreSQL database from its backup" "$work/e.log" \
+  || fail "noproofd started on a trail cut short in PostgreSQL (exit $rc)"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, second instance refused, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail and the denial log's chain verified in PostgreSQL, an edited entry named, a trail cut short refused)"

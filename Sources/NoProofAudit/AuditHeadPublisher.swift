@@ -6,8 +6,10 @@ import Synchronization
 /// Signs the audit tree's head on a schedule and hands it to the witnesses (docs/AUDIT.md,
 /// "Signed tree heads"): a new head every `busyInterval` while records arrive (1 s by default),
 /// and at least every `idleInterval` (60 s) when none do, so a witness also learns the log is
-/// alive and has not grown. Each head is kept in the trail's file (`tree_heads`) and appended to
-/// every witness; a witness that fails is logged and retried with the next head.
+/// alive and has not grown. Each head is kept beside the trail's records (`tree_heads` in
+/// audit.sqlite, `audit_signed_head` in PostgreSQL) and appended to every witness; a witness that
+/// fails is logged and retried with the next head. Works over any `SignedAuditTrail`; every read
+/// and write is awaited, none blocks a thread.
 package final class AuditHeadPublisher: Sendable {
     package struct Schedule: Sendable {
         package var busyInterval: Duration = .seconds(1)
@@ -20,11 +22,13 @@ package final class AuditHeadPublisher: Sendable {
 
     private struct State {
         var last: SignedTreeHead?
+        /// Whether `last` was read from the trail's kept heads (once, before the first tick or head).
+        var loaded = false
         var witnessFailures: Int = 0
         var lastFailure: String?
     }
 
-    private let log: AuditLog
+    private let log: any SignedAuditTrail
     private let key: AuditSigningKey
     package let witnesses: [any AuditWitness]
     private let schedule: Schedule
@@ -33,7 +37,7 @@ package final class AuditHeadPublisher: Sendable {
     private let state = Mutex(State())
 
     package init(
-        log: AuditLog, key: AuditSigningKey, witnesses: [any AuditWitness], schedule: Schedule = Schedule(),
+        log: any SignedAuditTrail, key: AuditSigningKey, witnesses: [any AuditWitness], schedule: Schedule = Schedule(),
         clock: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "noproof.audit-heads")
     ) {
         self.log = log
@@ -42,7 +46,17 @@ package final class AuditHeadPublisher: Sendable {
         self.schedule = schedule
         self.clock = clock
         self.logger = logger
-        state.withLock { $0.last = try? log.latestStoredHead() }
+    }
+
+    /// Reads the newest head kept beside the trail into `latest`, unless a head is known already
+    /// (called by `tick` and `publishNow`; at start, before `latest` is read).
+    package func loadLatest() async {
+        if state.withLock({ $0.loaded }) { return }
+        let kept = try? await log.latestStoredHead()
+        state.withLock {
+            if !$0.loaded, $0.last == nil { $0.last = kept }
+            $0.loaded = true
+        }
     }
 
     package var publicKey: [UInt8] { key.publicKey }
@@ -56,15 +70,18 @@ package final class AuditHeadPublisher: Sendable {
 
     /// Signs and publishes a head now (at start, at stop, and from `tick`).
     @discardableResult
-    package func publishNow() throws -> SignedTreeHead {
-        let tree = try log.currentTree()
+    package func publishNow() async throws -> SignedTreeHead {
+        let tree = try await log.currentTree()
         let millis = Int64((clock().timeIntervalSince1970 * 1000).rounded(.down))
         let head = key.sign(treeSize: tree.size, root: tree.root, timestampMillis: millis)
-        try log.storeHead(head)
-        state.withLock { $0.last = head }
+        try await log.storeHead(head)
+        state.withLock {
+            $0.last = head
+            $0.loaded = true
+        }
         for witness in witnesses {
             do {
-                try witness.publish(head)
+                try await witness.publish(head)
             } catch {
                 state.withLock {
                     $0.witnessFailures += 1
@@ -82,12 +99,13 @@ package final class AuditHeadPublisher: Sendable {
     /// Publishes a head when one is due: the log grew since the last head, or `idleInterval`
     /// passed. Returns the head published, if any.
     @discardableResult
-    package func tick() -> SignedTreeHead? {
+    package func tick() async -> SignedTreeHead? {
+        await loadLatest()
         let last = state.withLock { $0.last }
         let now = clock()
         let size: UInt64
         do {
-            size = UInt64(max(0, try log.head().sequence))
+            size = UInt64(max(0, try await log.head().sequence))
         } catch {
             logger.error("cannot read the audit head", metadata: ["error": "\(error)"])
             return nil
@@ -98,7 +116,7 @@ package final class AuditHeadPublisher: Sendable {
             if size == last.treeSize, age < idle { return nil }
         }
         do {
-            return try publishNow()
+            return try await publishNow()
         } catch {
             logger.error("the audit tree head could not be signed", metadata: ["error": "\(error)"])
             return nil
@@ -110,7 +128,7 @@ package final class AuditHeadPublisher: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: schedule.busyInterval)
             if Task.isCancelled { break }
-            tick()
+            await tick()
         }
     }
 }

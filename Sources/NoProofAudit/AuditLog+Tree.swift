@@ -93,11 +93,6 @@ extension AuditLog {
         }
     }
 
-    /// The newest head kept in the trail's file.
-    package func latestStoredHead() throws -> SignedTreeHead? {
-        try storedHeads(limit: 1).last
-    }
-
     /// Recomputes the tree from the stored chain hashes in one pass (a page of rows per read) and
     /// compares it with every head in `heads` (signed heads kept by witnesses) and with the stored
     /// 256-record subtrees. Reports the first head the trail no longer matches: records deleted
@@ -208,6 +203,8 @@ package struct TreeVerification: Sendable {
     package var treeProblem: String?
 
     package var isIntact: Bool { firstMismatch == nil && firstSubtreeMismatch == nil && treeProblem == nil }
+
+    package init() {}
 }
 
 extension AuditLog {

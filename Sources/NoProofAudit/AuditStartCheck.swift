@@ -55,10 +55,13 @@ package enum AuditStartCheck {
 
     /// What is wrong with the trail (nil when it may be used): missing or empty while other stores
     /// hold data or a head was recorded, shorter than the recorded head, or carrying another hash
-    /// at the recorded head's sequence. `audit` is the opened trail (nil when its file is missing).
-    package static func problem(_ survey: Survey, audit: AuditLog?, directory: URL) throws -> String? {
-        let path = directory.appendingPathComponent("audit.sqlite").path
-        let head = try audit?.head() ?? AuditHead(sequence: 0, hash: AuditChain.genesis)
+    /// at the recorded head's sequence. `audit` is the opened trail (nil when its file is missing);
+    /// `trailName` names it in the problem (default: the path of `audit.sqlite` in `directory`).
+    package static func problem(
+        _ survey: Survey, audit: (any SignedAuditTrail)?, directory: URL, trailName: String? = nil
+    ) async throws -> String? {
+        let path = trailName ?? directory.appendingPathComponent("audit.sqlite").path
+        let head = try await audit?.head() ?? AuditHead(sequence: 0, hash: AuditChain.genesis)
         let recorded = survey.recordedHead.flatMap { $0.sequence > 0 ? $0 : nil }
         if head.sequence == 0 {
             var reasons: [String] = []
@@ -79,7 +82,7 @@ package enum AuditStartCheck {
             return "the audit trail \(path) ends at record \(head.sequence) but the head recorded in \(AuditHeadFile.fileName) is \(recorded): "
                 + "records \(head.sequence + 1)–\(recorded.sequence) are missing (deleted)"
         }
-        if let stored = try audit?.chainHash(at: recorded.sequence), stored != recorded.hash {
+        if let stored = try await audit?.chainHash(at: recorded.sequence), stored != recorded.hash {
             return "the audit trail \(path) has another chain hash at record \(recorded.sequence) than the head recorded in "
                 + "\(AuditHeadFile.fileName) (\(recorded)): the trail was rewritten"
         }

@@ -10,14 +10,14 @@ package enum AuditWitnessCheck {
     /// The first problem found, or nil when every witness's newest head is consistent with the trail.
     /// Heads signed before the trail's epoch began (its first record is `Audit.NewEpoch`) belong to
     /// the previous epoch's trail and are not checked.
-    package static func problem(log: AuditLog, publicKey: [UInt8], witnesses: [any AuditWitness]) throws -> String? {
+    package static func problem(log: any SignedAuditTrail, publicKey: [UInt8], witnesses: [any AuditWitness]) async throws -> String? {
         let keyID = AuditSigningKey.keyID(publicKey: publicKey)
-        let size = UInt64(max(0, try log.head().sequence))
-        let epochStart = try log.epochStartMillis()
+        let size = UInt64(max(0, try await log.head().sequence))
+        let epochStart = try await log.epochStartMillis()
         for witness in witnesses {
             let held: [SignedTreeHead]
             do {
-                held = try witness.heads().heads.filter { $0.timestampMillis >= epochStart }
+                held = try await witness.heads().heads.filter { $0.timestampMillis >= epochStart }
             } catch {
                 return "the audit witness \(witness.name) cannot be read (\(error)); a trail cannot be checked against it"
             }
@@ -35,7 +35,7 @@ package enum AuditWitnessCheck {
                     + "signed at \(head.timestampText): records \(size + 1)–\(head.treeSize) are missing (deleted, or lost with a damaged "
                     + "audit.sqlite-wal)"
             }
-            let root = try log.treeRoot(size: head.treeSize)
+            let root = try await log.treeRoot(size: head.treeSize)
             if root != head.root {
                 return "the audit trail's tree of \(head.treeSize) records has another root than the head the audit witness \(witness.name) "
                     + "holds (signed at \(head.timestampText)): records up to \(head.treeSize) were rewritten; "
@@ -43,14 +43,5 @@ package enum AuditWitnessCheck {
             }
         }
         return nil
-    }
-}
-
-extension AuditLog {
-    /// When this trail's epoch began: its first record's time when that is `Audit.NewEpoch`, else
-    /// the beginning of time.
-    package func epochStartMillis() throws -> Int64 {
-        guard let first = try records(after: 0, limit: 1).first, first.action == .auditNewEpoch else { return .min }
-        return first.atMillis
     }
 }

@@ -4,6 +4,9 @@ import Dispatch
 private let batchCallers = DispatchQueue(label: "noproof.audit-batch-caller", attributes: .concurrent)
 
 extension AuditTrail {
+    /// A trail's batches block on their own I/O unless it says otherwise.
+    package var writesAsynchronously: Bool { false }
+
     /// `writeBatch` for a trail whose `appendBatch` blocks on its own I/O (SQLite's fsync): the
     /// blocking call runs on a Dispatch thread, not on the cooperative pool. A trail whose write is
     /// itself async work (PostgreSQL) implements `writeBatch` directly instead: on Linux Dispatch's

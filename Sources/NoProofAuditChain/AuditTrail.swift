@@ -30,6 +30,10 @@ package protocol AuditTrail: AnyObject, Sendable {
     /// blocking a thread of the cooperative pool.
     func writeBatch(_ records: [AuditRecord]) async throws -> [Int64]
 
+    /// Whether a batch's write is async work (PostgreSQL): a caller batching on its own (the proof
+    /// issuer) then awaits `writeBatch` instead of blocking a queue's thread in `appendBatch`.
+    var writesAsynchronously: Bool { get }
+
     // MARK: Reading
 
     /// The last record's sequence and chain hash (0 and 32 zero bytes while the trail is empty).

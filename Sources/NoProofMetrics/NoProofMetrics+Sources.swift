@@ -87,18 +87,30 @@ extension NoProofMetrics {
         }
     }
 
-    /// Each committed audit batch: its size and its write-and-fsync time (observed per batch).
+    /// Each committed audit batch of audit.sqlite: its size and its write-and-fsync time (observed
+    /// per batch), and its background WAL checkpoints.
     package func observe(audit: AuditLog) {
+        observeAuditBatches(audit.observeBatches)
+        observeCheckpoints(of: audit)
+    }
+
+    /// Each committed audit batch of any trail that reports them (`observe` registers the
+    /// observer: `AuditLog.observeBatches`, `PostgresAuditTrail.observeBatches`): its size and the
+    /// time its transaction took to be durable.
+    package func observeAuditBatches(_ observe: (@escaping @Sendable (_ records: Int, _ duration: Duration) -> Void) -> Void) {
         let size = registry.makeValueHistogram(
             descriptor: Self.descriptor("noproof_audit_batch_records", "Records per committed audit transaction."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096])
         let commit = registry.makeDurationHistogram(
             descriptor: Self.descriptor("noproof_audit_commit_duration_seconds", "Time to write and fsync one audit transaction."),
             buckets: Self.durationBuckets)
-        audit.observeBatches { records, duration in
+        observe { records, duration in
             size.record(Double(records))
             commit.record(duration)
         }
+    }
+
+    private func observeCheckpoints(of audit: AuditLog) {
         let checkpoint = registry.makeDurationHistogram(
             descriptor: Self.descriptor(
                 "noproof_audit_checkpoint_duration_seconds", "Time of one background WAL checkpoint of the audit trail (off the commit path)."),

@@ -1,6 +1,7 @@
 import NIOCore
 import NoProofAudit
 import NoProofAuditChain
+import NoProofSeals
 import PostgresNIO
 
 /// `verifyChain` over `audit_record`, as `AuditLog.verifyChain` over audit.sqlite.
@@ -75,6 +76,77 @@ extension PostgresAuditTrail {
             } else if let anchor, anchor.sequence > 0, !anchorSeen {
                 result.firstBreak = ChainBreak(sequence: anchor.sequence, reason: .anchorMissing)
             }
+        }
+        return result
+    }
+}
+
+/// `verifyTree(against:)` over `audit_record`, as `AuditLog.verifyTree` over audit.sqlite.
+extension PostgresAuditTrail {
+    /// Recomputes the tree from the stored chain hashes (a page of rows per query) and compares it
+    /// with every head in `heads` (the heads kept in `audit_signed_head` and any witness's): the first
+    /// head the trail no longer matches — records deleted (the trail is shorter) or rewritten
+    /// (another root at its size) — and, at the end, whether the stored subtrees (`audit_tree`) give
+    /// the same root as the records (a tamperer who recomputed the chain but not the tree).
+    package func verifyTree(against heads: [SignedTreeHead]) async throws -> TreeVerification {
+        let heads = heads.sorted { ($0.treeSize, $0.timestampMillis) < ($1.treeSize, $1.timestampMillis) }
+        let logger = self.logger
+        var result = TreeVerification()
+        var frontier = MerkleFrontier()
+        var next = heads.startIndex
+        var after: Int64 = 0
+        func checkHeads() {
+            while next < heads.endIndex, heads[next].treeSize <= frontier.size {
+                let head = heads[next]
+                next += 1
+                if head.treeSize < frontier.size { continue }  // passed already (duplicates)
+                if frontier.root == head.root {
+                    result.lastMatchingHead = head
+                    result.headsMatched += 1
+                } else if result.firstMismatch == nil {
+                    result.firstMismatch = .rewritten(head: head, lastMatching: result.lastMatchingHead)
+                }
+            }
+        }
+        checkHeads()  // heads of size 0
+        pages: while true {
+            let from = after
+            let page = try await database.withConnection { connection in
+                var rows: [(Int64, [UInt8])] = []
+                for try await (sequence, hash) in try await connection.query(
+                    """
+                    SELECT sequence, chain_hash FROM audit_record WHERE sequence > \(from)
+                    ORDER BY sequence LIMIT \(Self.verificationPageSize)
+                    """, logger: logger
+                ).decode((Int64, ByteBuffer).self) {
+                    rows.append((sequence, [UInt8](hash.readableBytesView)))
+                }
+                return rows
+            }
+            if page.isEmpty { break }
+            for (sequence, hash) in page {
+                guard sequence == Int64(frontier.size) + 1 else {
+                    result.treeProblem = result.treeProblem ?? "record \(frontier.size + 1) is missing: the tree stops there"
+                    break pages
+                }
+                guard hash.count == 32 else {
+                    result.treeProblem = result.treeProblem ?? "record \(sequence) has no chain hash: the tree stops there"
+                    break pages
+                }
+                frontier.append(leaf: AuditTree.leaf(chainHash: hash))
+                checkHeads()
+                after = sequence
+            }
+        }
+        result.treeSize = frontier.size
+        result.root = frontier.root
+        if result.firstMismatch == nil, next < heads.endIndex {
+            let head = heads[heads.index(before: heads.endIndex)]
+            result.firstMismatch = .missing(head: head, trailSize: frontier.size)
+        }
+        if result.treeProblem == nil, frontier.size > 0, let stored = try? await treeRoot(size: frontier.size), stored != frontier.root {
+            result.treeProblem = "the stored subtrees (audit_tree) give another root for \(frontier.size) records than the records' chain hashes: "
+                + "a record was rewritten after it was written"
         }
         return result
     }

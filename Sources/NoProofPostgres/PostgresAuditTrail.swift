@@ -14,7 +14,9 @@ import Synchronization
 ///
 /// Schema (migration `audit-1`): `audit_record` (the records, with their chain hashes),
 /// `audit_head` (one row: the last sequence handed out and its chain hash), `audit_tree` (the
-/// perfect subtrees of 256 leaves and up, as `audit_tree` in audit.sqlite) and `supervision_tally`.
+/// perfect subtrees of 256 leaves and up, as `audit_tree` in audit.sqlite) and `supervision_tally`;
+/// (migration `audit-2`) `audit_signed_head`, the signed tree heads of every instance
+/// (`PostgresAuditTrail+Heads`, `PostgresAuditWitness`).
 ///
 /// Appending: one transaction per batch. It first locks the head row (`SELECT … FOR UPDATE`), so
 /// the sequence and the chain hash a batch continues from are the database's head, whatever the
@@ -28,7 +30,7 @@ import Synchronization
 ///
 /// Group commit per instance: `append` queues records on a `BatchingWriter` in its async mode —
 /// whatever arrives while a batch's transaction is in flight forms the next one.
-package final class PostgresAuditTrail: AuditTrail {
+package final class PostgresAuditTrail: SignedAuditTrail {
     /// The database and schema the trail lives in.
     package let database: PostgresStoreDatabase
     private let appends: BatchingWriter<AuditRecord, Int64>
@@ -102,7 +104,8 @@ package final class PostgresAuditTrail: AuditTrail {
                 try await connection.query(
                     "INSERT INTO audit_head (id, sequence, chain_hash) VALUES (1, 0, \(ByteBuffer(bytes: AuditChainHash.genesis)))",
                     logger: logger)
-            })
+            }),
+        .init("audit-2", [PostgresAuditTrail.signedHeadTable]),
     ])
 
     private init(database: PostgresStoreDatabase, maxBatch: Int) {
@@ -123,6 +126,12 @@ package final class PostgresAuditTrail: AuditTrail {
     package static func open(_ database: PostgresStoreDatabase, maxBatch: Int = 2048) async throws(NoProofError) -> PostgresAuditTrail {
         try await migrator.migrate(database)
         return PostgresAuditTrail(database: database, maxBatch: maxBatch)
+    }
+
+    /// The trail in `database`'s schema as it is, without creating or migrating anything (the
+    /// offline `noproofd audit-verify --database`, which only reads).
+    package static func reader(_ database: PostgresStoreDatabase) -> PostgresAuditTrail {
+        PostgresAuditTrail(database: database, maxBatch: 1)
     }
 
     /// Stops taking records and waits for those queued to be written (the database stays open).
@@ -165,6 +174,10 @@ package final class PostgresAuditTrail: AuditTrail {
         done.wait()
         return try outcome.result!.get()
     }
+
+    /// A batch is a transaction awaited on postgres-nio's event loops: the proof issuer awaits
+    /// `writeBatch` rather than block a queue's thread in `appendBatch`.
+    package var writesAsynchronously: Bool { true }
 
     /// `appendBatch` for async code: the same transaction, awaited, no thread blocked.
     package func writeBatch(_ records: [AuditRecord]) async throws -> [Int64] {

@@ -8,7 +8,8 @@ import NoProofUnitStore
 
 /// `noproofd audit-verify --data-dir DIR [--database URL]`: the audit trail's chain, tree, tallies
 /// and denial log checked offline against witnessed heads (docs/AUDIT.md); with `--database`
-/// naming PostgreSQL the denial log checked is the one kept there. The online checks (signed
+/// naming PostgreSQL the trail (chain and tree, against the heads kept in the database) and the
+/// denial log checked are the ones kept there. The online checks (signed
 /// heads, inclusion and consistency proofs) are `noproof audit head|prove|consistency`.
 struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,8 +21,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             --witness file (and those kept in the trail): a trail shorter than a witnessed head (records deleted) or \
             with another root at a head's size (records rewritten, even with every later hash recomputed) fails, naming \
             the records. Heads are checked with the audit public key (--audit-key, as published; else the key in \
-            DIR/seals). The denial log's chain is checked too: DIR/units.sqlite's, or with --database postgres://… the \
-            one in that PostgreSQL database (read only; the audit trail itself stays in DIR). Exit status 0 when \
+            DIR/seals). The denial log's chain is checked too: DIR/units.sqlite's. With --database postgres://… the audit \
+            trail, its signed heads and the denial log verified are those in that PostgreSQL database (read only; the \
+            supervision tallies are not recomputed there). Exit status 0 when \
             everything verifies, 1 naming the first break, 2 when the trail or the denial log cannot be read.
             """
     )
@@ -37,7 +39,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Verify the denial log kept in this PostgreSQL database (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database) instead of DIR/units.sqlite's.",
+            "Verify the audit trail and the denial log kept in this PostgreSQL database (postgres://USER@HOST/DATABASE[?schema=NAME], as noproofd --database) instead of DIR's.",
             valueName: "URL"))
     var database: String?
 
@@ -70,9 +72,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         var tallies: (checked: Int, differences: [String]) = (0, [])
         var denials: (checked: Int, firstBreak: String?)?
         var denialsInPostgres = false
+        /// Where the trail verified is, when in PostgreSQL (for the report).
+        var trailInPostgres: String?
         do {
-            let log = try AuditLog.openReadOnly(directory: directory)
-            result = try log.verifyChain(anchor: parsedAnchor)
             let publicKey: [UInt8]?
             if let auditKey {
                 guard let key = [UInt8](hex: auditKey), key.count == 32 else {
@@ -82,30 +84,39 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             } else {
                 publicKey = try? AuditSigningKey.load(directory: directory.appendingPathComponent("seals")).publicKey
             }
-            let epochStart = try log.epochStartMillis()
-            var heads = try log.storedHeads().filter { $0.timestampMillis >= epochStart }
-            for path in witnesses {
-                let (held, unreadable) = try FileAuditWitness(path: path).heads()
-                headProblems += unreadable.map { "\($0): not a signed tree head (edited?)" }
-                heads += held.filter { $0.timestampMillis >= epochStart }
-            }
-            if let publicKey {
-                let keyID = AuditSigningKey.keyID(publicKey: publicKey)
-                for head in heads where head.keyID != keyID || !head.verifies(publicKey: publicKey) {
-                    headProblems.append("the head of \(head.treeSize) records signed at \(head.timestampText) does not verify with audit key \(keyID)")
+            /// The heads to check the tree against: those kept beside the trail and the witnesses'.
+            func signedHeads(kept: [SignedTreeHead], epochStart: Int64) throws -> [SignedTreeHead] {
+                var heads = kept.filter { $0.timestampMillis >= epochStart }
+                for path in witnesses {
+                    let (held, unreadable) = try FileAuditWitness(path: path).heads()
+                    headProblems += unreadable.map { "\($0): not a signed tree head (edited?)" }
+                    heads += held.filter { $0.timestampMillis >= epochStart }
                 }
-                heads = heads.filter { $0.keyID == keyID && $0.verifies(publicKey: publicKey) }
-            } else if !heads.isEmpty {
-                headProblems.append("no audit public key (no --audit-key and no readable DIR/seals/\(AuditSigningKey.fileName)): heads not checked")
-                heads = []
+                if let publicKey {
+                    let keyID = AuditSigningKey.keyID(publicKey: publicKey)
+                    for head in heads where head.keyID != keyID || !head.verifies(publicKey: publicKey) {
+                        headProblems.append("the head of \(head.treeSize) records signed at \(head.timestampText) does not verify with audit key \(keyID)")
+                    }
+                    heads = heads.filter { $0.keyID == keyID && $0.verifies(publicKey: publicKey) }
+                } else if !heads.isEmpty {
+                    headProblems.append("no audit public key (no --audit-key and no readable DIR/seals/\(AuditSigningKey.fileName)): heads not checked")
+                    heads = []
+                }
+                headsChecked = heads.count
+                return heads
             }
-            headsChecked = heads.count
-            tree = try log.verifyTree(against: heads)
-            tallies = try log.verifyTallies()
             switch try DaemonDatabase(parsing: SubcommandDataFolder.resolve(database, option: "--database")) {
             case .embedded:
+                let log = try AuditLog.openReadOnly(directory: directory)
+                result = try log.verifyChain(anchor: parsedAnchor)
+                let heads = try signedHeads(kept: try log.storedHeads(), epochStart: try await log.epochStartMillis())
+                tree = try log.verifyTree(against: heads)
+                tallies = try log.verifyTallies()
                 denials = try DenialChain.verify(directory: directory)
             case .postgres(let url):
+                (result, tree, trailInPostgres) = try await Self.verifyPostgresTrail(url: url, anchor: parsedAnchor) { kept, epochStart in
+                    try signedHeads(kept: kept, epochStart: epochStart)
+                }
                 denials = try await Self.verifyPostgresDenials(url: url)
                 denialsInPostgres = true
             }
@@ -117,6 +128,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         var treeBreaks: [String] = headProblems
         if let mismatch = tree.firstMismatch { treeBreaks.append("\(mismatch)") }
+        if trailInPostgres != nil, let problem = tree.treeProblem { treeBreaks.append(problem) }
         treeBreaks += tallies.differences.map { "supervision tally differs from the records: \($0)" }
         if let broken = denials?.firstBreak { treeBreaks.append(broken) }
         if let range = tree.firstSubtreeMismatch {
@@ -145,7 +157,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             print("records checked \(result.recordsChecked) (intact up to sequence \(result.head.sequence))")
             print("last good head  \(result.head)")
         } else {
-            print("audit chain verifies")
+            print("audit chain verifies\(trailInPostgres.map { " (\($0))" } ?? "")")
             print("records checked \(result.recordsChecked)")
             print("head            \(result.head)")
         }
@@ -155,7 +167,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 print(
                     "signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")"
                 )
-                print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
+                if trailInPostgres == nil {
+                    print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
+                } else {
+                    print("tallies         not recomputed for a trail in PostgreSQL")
+                }
                 if let denials { print("denial log      chain verifies (\(denials.checked) entries\(denialsInPostgres ? ", in PostgreSQL" : ""))") }
             } else {
                 print("audit tree BROKEN")
@@ -166,6 +182,33 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             }
         }
         if !result.isIntact || !treeBreaks.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The audit trail in PostgreSQL (`PostgresAuditTrail`): its chain and its tree against the
+    /// heads kept in `audit_signed_head` (with the witnesses', `heads`). Read only, no migration, so
+    /// noproofd may be serving the database meanwhile.
+    private static func verifyPostgresTrail(
+        url: String, anchor: AuditHead?, heads: ([SignedTreeHead], Int64) throws -> [SignedTreeHead]
+    ) async throws -> (ChainVerification, TreeVerification, String) {
+        let database: PostgresStoreDatabase
+        do { database = try PostgresStoreDatabase.connect(url: url, maximumConnections: 1) } catch {
+            throw ValidationError("--database: \(error.message)")
+        }
+        let place = "PostgreSQL \(database.url), schema \(database.schema)"
+        do {
+            let trail = PostgresAuditTrail.reader(database)
+            let chain = try await trail.verifyChain(anchor: anchor)
+            let checked = try heads(try await trail.storedHeads(limit: 100_000), try await trail.epochStartMillis())
+            let tree = try await trail.verifyTree(against: checked)
+            await database.shutdown()
+            return (chain, tree, place)
+        } catch let error as ValidationError {
+            await database.shutdown()
+            throw error
+        } catch {
+            await database.shutdown()
+            throw ConfigurationError("the audit trail in \(place): \(error)")
+        }
     }
 
     /// The denial log's chain in PostgreSQL (`PostgresUnitStore.verifyDenialChain(in:)`): read only,

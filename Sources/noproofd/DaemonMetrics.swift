@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
+import NoProofAudit
 import NoProofMetrics
+import NoProofPostgres
 import NoProofServer
 import NoProofServices
 import ServiceLifecycle
@@ -22,7 +24,11 @@ struct DaemonMetrics {
         calls = CallMetrics(metrics: metrics)
         metrics.collect(statistics: statistics)
         metrics.collect(cache: storage.licences.cache)
-        metrics.observe(audit: storage.audit)
+        if let log = storage.audit as? AuditLog {
+            metrics.observe(audit: log)
+        } else if let trail = storage.audit as? PostgresAuditTrail {
+            metrics.observeAuditBatches(trail.observeBatches)
+        }
         metrics.collect(refusals: gate.refusals)
         metrics.collect(verifications: storage.verification)
         do {

@@ -12,20 +12,22 @@ import NoProofSQLite
 import NoProofAudit
 import NoProofLicenceStore
 import NoProofDemoData
+import NoProofPostgres
 
 /// What noproofd keeps, opened at start-up: the record stores (`DaemonStores`, in the data folder
 /// or in PostgreSQL by `--database`): the licence library (licences.sqlite), units, staff,
 /// credentials and item lists (units.sqlite), department verification requests
 /// (verification.sqlite), commitments, the voluntary-proof ledger, mismatch cases and complaints
-/// (oversight.sqlite); and always in the data folder: the commitment risk rule
-/// (commitment-risk.json), the audit trail (audit.sqlite) and the seal keys (seals/).
+/// (oversight.sqlite); the audit trail (audit.sqlite, or in PostgreSQL beside the stores, with its
+/// signed heads witnessed there too); and always in the data folder: the commitment risk rule
+/// (commitment-risk.json), the seal keys (seals/) and the instance's `audit-head` note.
 struct DaemonStorage {
     /// Held while the server runs: no second server and no offline import on the same folder.
     let lock: DataFolderLock
     let stores: DaemonStores
     let licences: LicenceLibrary
     let keyring: SealKeyring
-    let audit: AuditLog
+    let audit: any SignedAuditTrail
     var store: any LicenceStore { stores.licences }
     var units: any UnitStore { stores.units }
     var verification: any VerificationStore { stores.verification }
@@ -56,8 +58,9 @@ struct DaemonStorage {
         do {
             // On PostgreSQL the records of earlier starts are not files in the folder: a registry
             // with units in it means the trail cannot be empty either (each start wrote to it).
-            if stores.postgres != nil, !(try await stores.units.units().isEmpty) {
-                survey.evidence.append("the unit registry in PostgreSQL")
+            if stores.postgres != nil {
+                survey.trailExists = true  // the trail's tables are created with the stores'
+                if !(try await stores.units.units().isEmpty) { survey.evidence.append("the unit registry in PostgreSQL") }
             }
             return try await open(
                 dataDirectory: dataDirectory, lock: lock, stores: stores, survey: survey, demoLicences: demoLicences,
@@ -104,9 +107,19 @@ struct DaemonStorage {
                 throw ConfigurationError("audit key: \(error)")
             }
         }
-        let audit = try openAuditTrail(
-            dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey, witnesses: witnesses,
-            logger: logger)
+        var witnesses = witnesses
+        let audit: any SignedAuditTrail
+        if let postgres = stores.postgres {
+            // The signed heads of every instance, witnessed in the database beside the trail.
+            witnesses.append(PostgresAuditWitness(postgres.database))
+            audit = try await openPostgresAuditTrail(
+                postgres.database, dataDirectory: dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey,
+                witnesses: witnesses)
+        } else {
+            audit = try await openAuditTrail(
+                dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey, witnesses: witnesses,
+                logger: logger)
+        }
         let keyring: SealKeyring
         let existingKeys = Set(
             SealKind.allCases.filter {
@@ -114,8 +127,8 @@ struct DaemonStorage {
             })
         // New keys would make every proof sealed so far unverifiable against the published keys.
         let missingKeys = SealKind.allCases.filter { !existingKeys.contains($0) }
-        if !missingKeys.isEmpty, try audit.recordsIssuedProofs() {
-            audit.close()
+        if !missingKeys.isEmpty, try await audit.recordsIssuedProofs() {
+            await audit.close()
             throw ConfigurationError(
                 "refusing to start: the seal key file\(missingKeys.count == 1 ? "" : "s") "
                     + "\(missingKeys.map { "\($0.rawValue).key.json" }.joined(separator: ", ")) \(missingKeys.count == 1 ? "is" : "are") "
@@ -126,10 +139,10 @@ struct DaemonStorage {
         }
         // A missing audit key while heads signed with it exist: a new key would leave them unverifiable.
         if auditKey == nil {
-            let stored = try? audit.latestStoredHead()
-            let witnessed = witnesses.lazy.compactMap { try? $0.latest() }.first
-            if let head = stored ?? witnessed {
-                audit.close()
+            var found = try? await audit.latestStoredHead()
+            for witness in witnesses where found == nil { found = try? await witness.latest() }
+            if let head = found {
+                await audit.close()
                 throw ConfigurationError(
                     "refusing to start: the audit key \(sealDirectory.appendingPathComponent(AuditSigningKey.fileName).path) is missing, "
                         + "but heads of the audit log signed with it exist (\(head.keyID), \(head.treeSize) records at \(head.timestampText)); "
@@ -140,21 +153,21 @@ struct DaemonStorage {
             do {
                 _ = try SealKeyAudit.rotate(rotation.kind, reason: rotation.reason, sealDirectory: sealDirectory, audit: audit, logger: logger)
             } catch {
-                audit.close()
+                await audit.close()
                 throw ConfigurationError("--rotate-seal-key \(rotation.kind.rawValue): \(error)")
             }
         }
         do {
             keyring = try SealKeyring.openOrCreate(directory: sealDirectory)
         } catch {
-            audit.close()
+            await audit.close()
             throw ConfigurationError("seal keys: \(error)")
         }
         for key in keyring.currentKeys {
             logger.info("seal key", metadata: ["id": "\(key.id)", "seal": "\(key.kind.nameZh)"])
         }
         // The chain's head, for an operator to keep and compare with `noproofd audit-verify --anchor` later.
-        if let head = try? audit.head() {
+        if let head = try? await audit.head() {
             logger.info(
                 "audit chain head at start",
                 metadata: [
@@ -165,15 +178,15 @@ struct DaemonStorage {
         do {
             try await SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
         } catch let replaced as SealKeyReplaced {
-            audit.close()
+            await audit.close()
             throw ConfigurationError("refusing to start: \(replaced)")
         }
-        Self.recordHead(audit, directory: dataDirectory, logger: logger)
+        await Self.recordHead(audit, directory: dataDirectory, logger: logger)
         let heads: AuditHeadPublisher
         do {
             let key = try auditKey ?? AuditSigningKey.openOrCreate(directory: sealDirectory)
             heads = AuditHeadPublisher(log: audit, key: key, witnesses: witnesses, logger: logger)
-            let head = try heads.publishNow()
+            let head = try await heads.publishNow()
             logger.info(
                 "audit tree head signed at start",
                 metadata: [
@@ -181,7 +194,7 @@ struct DaemonStorage {
                     "audit_public_key": "\(key.publicKey.hex)", "witnesses": "\(witnesses.map(\.name))",
                 ])
         } catch {
-            audit.close()
+            await audit.close()
             throw ConfigurationError("cannot sign the audit tree head: \(error)")
         }
         let oversight = stores.oversight
@@ -190,7 +203,7 @@ struct DaemonStorage {
             let ruleFile = dataDirectory.appendingPathComponent("commitment-risk.json")
             riskRule = FileManager.default.fileExists(atPath: ruleFile.path) ? try CheckRiskRule.load(ruleFile) : .standard
         } catch {
-            audit.close()
+            await audit.close()
             throw ConfigurationError("cannot read the commitment risk rule in \(dataDirectory.path): \(error)")
         }
         if demoLicences != nil, try await OversightDemoHistory.seed(into: oversight, rule: riskRule, at: Date()) {
@@ -210,7 +223,7 @@ struct DaemonStorage {
     static func openAuditTrail(
         _ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, auditKey: AuditSigningKey? = nil,
         witnesses: [any AuditWitness] = [], logger: Logger
-    ) throws -> AuditLog {
+    ) async throws -> AuditLog {
         func open() throws -> AuditLog {
             do {
                 return try AuditLog(directory: directory)
@@ -222,9 +235,11 @@ struct DaemonStorage {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent("audit.sqlite").path) { existing = try open() }
         let problem: String?
         do {
-            problem =
-                try AuditStartCheck.problem(survey, audit: existing, directory: directory)
-                ?? witnessProblem(existing, auditKey: auditKey, witnesses: witnesses)
+            if let found = try await AuditStartCheck.problem(survey, audit: existing, directory: directory) {
+                problem = found
+            } else {
+                problem = try await witnessProblem(existing, auditKey: auditKey, witnesses: witnesses)
+            }
         } catch {
             existing?.close()
             throw ConfigurationError("cannot read the audit trail in \(directory.path): \(error)")
@@ -263,13 +278,59 @@ struct DaemonStorage {
         return audit
     }
 
+    /// Opens the audit trail in PostgreSQL (`PostgresAuditTrail`, in the stores' database and
+    /// schema) after the same checks as `openAuditTrail`: against this instance's `audit-head` note,
+    /// the unit registry's evidence of earlier starts, and the witnesses — `PostgresAuditWitness`
+    /// (the heads every instance signed) among them. A trail cut short or rewritten in the database
+    /// refuses the start; the way out is the database's backup (pg_dump or point-in-time recovery):
+    /// `--new-audit-epoch` is for the data folder's trail only.
+    static func openPostgresAuditTrail(
+        _ database: PostgresStoreDatabase, dataDirectory: URL, survey: AuditStartCheck.Survey, newEpoch: String?,
+        auditKey: AuditSigningKey?, witnesses: [any AuditWitness]
+    ) async throws -> PostgresAuditTrail {
+        let place = "the audit trail in PostgreSQL (\(database.url), schema \(database.schema))"
+        let trail: PostgresAuditTrail
+        do {
+            trail = try await PostgresAuditTrail.open(database)
+        } catch {
+            throw ConfigurationError("cannot open \(place): \(error.message)")
+        }
+        let problem: String?
+        do {
+            if let found = try await AuditStartCheck.problem(survey, audit: trail, directory: dataDirectory, trailName: place) {
+                problem = found
+            } else {
+                problem = try await witnessProblem(trail, auditKey: auditKey, witnesses: witnesses)
+            }
+        } catch {
+            await trail.close()
+            throw ConfigurationError("cannot read \(place): \(error)")
+        }
+        if let problem {
+            await trail.close()
+            throw ConfigurationError(
+                "refusing to start: \(problem). Restore the PostgreSQL database from its backup (pg_restore of a pg_dump, or "
+                    + "point-in-time recovery) and start again\(newEpoch == nil ? "" : "; --new-audit-epoch applies to the data folder's trail (audit.sqlite) only, not to one in PostgreSQL")")
+        }
+        if newEpoch != nil {
+            let head = (try? await trail.head())?.description ?? "none"
+            await trail.close()
+            throw ConfigurationError(
+                "--new-audit-epoch: \(place) is intact (head \(head)); a new epoch is only for a trail that is missing, empty or "
+                    + "shorter than its recorded head: drop the flag")
+        }
+        return trail
+    }
+
     /// The trail checked against its witnesses' newest heads (AuditWitnessCheck); a missing audit key
     /// while heads signed with it exist is a problem too (restore it: a new key would leave every
     /// head the witnesses hold unverifiable).
-    static func witnessProblem(_ trail: AuditLog?, auditKey: AuditSigningKey?, witnesses: [any AuditWitness]) throws -> String? {
+    static func witnessProblem(
+        _ trail: (any SignedAuditTrail)?, auditKey: AuditSigningKey?, witnesses: [any AuditWitness]
+    ) async throws -> String? {
         guard let trail else {
             for witness in witnesses {
-                if let head = try? witness.latest(), head.treeSize > 0 {
+                if let head = try? await witness.latest(), head.treeSize > 0 {
                     return "the audit trail is missing but the audit witness \(witness.name) holds a head of \(head.treeSize) records "
                         + "signed at \(head.timestampText)"
                 }
@@ -278,13 +339,13 @@ struct DaemonStorage {
         }
         // Without the audit key the heads cannot be checked; `missingAuditKeyProblem` refuses that case.
         guard let auditKey else { return nil }
-        return try AuditWitnessCheck.problem(log: trail, publicKey: auditKey.publicKey, witnesses: witnesses)
+        return try await AuditWitnessCheck.problem(log: trail, publicKey: auditKey.publicKey, witnesses: witnesses)
     }
 
     /// Writes the chain's head to `audit-head` (checked at the next start).
-    static func recordHead(_ audit: AuditLog, directory: URL, logger: Logger?) {
+    static func recordHead(_ audit: any SignedAuditTrail, directory: URL, logger: Logger?) async {
         do {
-            try AuditHeadFile.write(try audit.head(), directory: directory)
+            try AuditHeadFile.write(try await audit.head(), directory: directory)
         } catch {
             logger?.warning("could not record the audit chain head", metadata: ["file": "\(AuditHeadFile.fileName)", "error": "\(error)"])
         }
@@ -292,16 +353,16 @@ struct DaemonStorage {
 
     /// Drains the audit trail and closes the databases.
     func close(logger: Logger? = nil) async {
-        audit.close()
+        await audit.close()
         // The last head covers every record written before the stop.
         do {
-            let head = try heads.publishNow()
+            let head = try await heads.publishNow()
             logger?.info("audit tree head signed at stop", metadata: ["tree_size": "\(head.treeSize)", "root": "\(head.rootHex)"])
         } catch {
             logger?.warning("could not sign the audit tree head at stop", metadata: ["error": "\(error)"])
         }
-        Self.recordHead(audit, directory: dataDirectory, logger: logger)
-        if let logger, let head = try? audit.head() {
+        await Self.recordHead(audit, directory: dataDirectory, logger: logger)
+        if let logger, let head = try? await audit.head() {
             logger.info(
                 "audit chain head at stop",
                 metadata: [

@@ -121,7 +121,7 @@ struct DaemonStores {
                 "records in PostgreSQL",
                 metadata: [
                     "database": "\(database.url)", "schema": "\(database.schema)",
-                    "in_data_folder": "audit trail, holder index, seal keys",
+                    "in_data_folder": "seal keys, audit-head note (the audit trail is in PostgreSQL too)",
                 ])
             return DaemonStores(
                 licences: licences, units: units, verification: verification, oversight: oversight,

@@ -450,7 +450,7 @@ struct Noproofd: AsyncParsableCommand {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(10))
                 if Task.isCancelled { break }
-                DaemonStorage.recordHead(trail, directory: dataFolder, logger: logger)
+                await DaemonStorage.recordHead(trail, directory: dataFolder, logger: logger)
             }
         }
         // Signed tree heads: every second while records arrive, every minute when idle.

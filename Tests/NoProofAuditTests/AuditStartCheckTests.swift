@@ -30,57 +30,57 @@ struct AuditStartCheckTests {
         for name in AuditStartCheck.trailFiles { try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(name)) }
     }
 
-    @Test func anIntactTrailAndAFreshFolderPass() throws {
+    @Test func anIntactTrailAndAFreshFolderPass() async throws {
         let used = try Self.usedFolder(records: 5)
         defer { used.remove() }
         let log = try AuditLog(directory: used.url)
-        #expect(try AuditStartCheck.problem(AuditStartCheck.survey(directory: used.url), audit: log, directory: used.url) == nil)
+        #expect(try await AuditStartCheck.problem(AuditStartCheck.survey(directory: used.url), audit: log, directory: used.url) == nil)
         log.close()
         let fresh = try TemporaryDirectory()
         defer { fresh.remove() }
-        #expect(try AuditStartCheck.problem(AuditStartCheck.survey(directory: fresh.url), audit: nil, directory: fresh.url) == nil)
+        #expect(try await AuditStartCheck.problem(AuditStartCheck.survey(directory: fresh.url), audit: nil, directory: fresh.url) == nil)
     }
 
     /// Deleting audit.sqlite* while the server is stopped: refused, naming what shows the trail existed.
-    @Test func aDeletedTrailIsRefused() throws {
+    @Test func aDeletedTrailIsRefused() async throws {
         let directory = try Self.usedFolder(records: 5)
         defer { directory.remove() }
         Self.deleteTrail(directory)
         let survey = AuditStartCheck.survey(directory: directory.url)
         #expect(!survey.trailExists && survey.evidence == ["units.sqlite"] && survey.recordedHead?.sequence == 5)
-        let problem = try #require(try AuditStartCheck.problem(survey, audit: nil, directory: directory.url))
+        let problem = try #require(try await AuditStartCheck.problem(survey, audit: nil, directory: directory.url))
         #expect(problem.contains("missing") && problem.contains("units.sqlite") && problem.contains("audit-head"), "\(problem)")
         // Without the head file, the other stores alone show it.
         try FileManager.default.removeItem(at: directory.url.appendingPathComponent(AuditHeadFile.fileName))
-        #expect(try AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: nil, directory: directory.url) != nil)
+        #expect(try await AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: nil, directory: directory.url) != nil)
         // An emptied trail (recreated file, no records) likewise.
         let empty = try AuditLog(directory: directory.url)
-        let again = try #require(try AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: empty, directory: directory.url))
+        let again = try #require(try await AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: empty, directory: directory.url))
         #expect(again.contains("empty"), "\(again)")
         empty.close()
     }
 
     /// Records deleted from the end (with the counter reset, so `verify` alone would pass): the
     /// trail is shorter than the head recorded at the last stop.
-    @Test func aTruncatedTrailIsRefused() throws {
+    @Test func aTruncatedTrailIsRefused() async throws {
         let directory = try Self.usedFolder(records: 8)
         defer { directory.remove() }
         let log = try AuditLog(directory: directory.url)
         try log.deleteForTesting(after: 5)
         #expect(try log.verifyChain().isIntact)
-        let problem = try #require(try AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: log, directory: directory.url))
+        let problem = try #require(try await AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: log, directory: directory.url))
         #expect(problem.contains("records 6–8 are missing"), "\(problem)")
         log.close()
     }
 
     /// A trail rebuilt from scratch to the same length: another hash at the recorded head.
-    @Test func aRewrittenTrailIsRefused() throws {
+    @Test func aRewrittenTrailIsRefused() async throws {
         let directory = try Self.usedFolder(records: 4)
         defer { directory.remove() }
         Self.deleteTrail(directory)
         let log = try AuditLog(directory: directory.url)
         _ = try log.appendBatch((0..<4).map { Self.record($0, result: .found) })
-        let problem = try #require(try AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: log, directory: directory.url))
+        let problem = try #require(try await AuditStartCheck.problem(AuditStartCheck.survey(directory: directory.url), audit: log, directory: directory.url))
         #expect(problem.contains("rewritten"), "\(problem)")
         log.close()
     }

@@ -61,7 +61,7 @@ struct AuditTreeTests {
         return frontier.root
     }
 
-    @Test func theTreeMatchesItsRecordsAcrossStoredSubtreesAndProofsVerify() throws {
+    @Test func theTreeMatchesItsRecordsAcrossStoredSubtreesAndProofsVerify() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         var total = 0
@@ -73,7 +73,7 @@ struct AuditTreeTests {
         for size in [1, 255, 256, 257, 511, 512, 513, 1000] where size <= total {
             #expect(try fixture.log.treeRoot(size: UInt64(size)) == Self.rootFromChain(fixture.log, size: Int64(size)), "size \(size)")
         }
-        let head = try fixture.publisher.publishNow()
+        let head = try await fixture.publisher.publishNow()
         #expect(head.treeSize == UInt64(total))
         #expect(head.verifies(publicKey: fixture.key.publicKey))
         // Inclusion: the record's fields give its chain hash, its leaf and the signed root.
@@ -97,21 +97,21 @@ struct AuditTreeTests {
         #expect(try fixture.log.verifyTree(against: [head]).isIntact)
     }
 
-    @Test func headsAreSignedWhenTheLogGrowsAndOnceAMinuteWhenIdle() throws {
+    @Test func headsAreSignedWhenTheLogGrowsAndOnceAMinuteWhenIdle() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.append(3)
-        let first = try #require(fixture.publisher.tick())
+        let first = try #require(await fixture.publisher.tick())
         #expect(first.treeSize == 3)
         fixture.clock.advance(by: 1)
-        #expect(fixture.publisher.tick() == nil)  // nothing new
+        #expect(await fixture.publisher.tick() == nil)  // nothing new
         try fixture.append(2, from: 3)
         fixture.clock.advance(by: 1)
-        #expect(fixture.publisher.tick()?.treeSize == 5)
+        #expect(await fixture.publisher.tick()?.treeSize == 5)
         fixture.clock.advance(by: 59)
-        #expect(fixture.publisher.tick() == nil)
+        #expect(await fixture.publisher.tick() == nil)
         fixture.clock.advance(by: 2)
-        let idle = try #require(fixture.publisher.tick())  // a minute idle: a fresh head of the same size
+        let idle = try #require(await fixture.publisher.tick())  // a minute idle: a fresh head of the same size
         #expect(idle.treeSize == 5)
         let held = try fixture.witness.heads()
         #expect(held.heads.map(\.treeSize) == [3, 5, 5])
@@ -119,26 +119,26 @@ struct AuditTreeTests {
         #expect(try fixture.log.storedHeads().map(\.treeSize) == [3, 5, 5])
     }
 
-    @Test func aFailingWitnessIsCountedAndTheOthersStillGetTheHead() throws {
+    @Test func aFailingWitnessIsCountedAndTheOthersStillGetTheHead() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         let broken = FileAuditWitness(path: "/nonexistent-folder-\(UUID().uuidString)/heads.jsonl")
         let publisher = AuditHeadPublisher(log: fixture.log, key: fixture.key, witnesses: [broken, fixture.witness])
         try fixture.append(4)
-        let head = try publisher.publishNow()
+        let head = try await publisher.publishNow()
         #expect(publisher.witnessFailures.count == 1)
         #expect(publisher.witnessFailures.last?.contains("nonexistent-folder") == true)
-        #expect(try fixture.witness.latest() == head)
+        #expect(try await fixture.witness.latest() == head)
     }
 
-    @Test func deletedTrailingRecordsAreFoundAgainstTheWitness() throws {
+    @Test func deletedTrailingRecordsAreFoundAgainstTheWitness() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.append(40)
-        try fixture.publisher.publishNow()
+        try await fixture.publisher.publishNow()
         try fixture.log.deleteForTesting(after: 31)  // and the counter wound back, so the chain alone verifies
         #expect(try fixture.log.verifyChain().isIntact)
-        let problem = try #require(try AuditWitnessCheck.problem(log: fixture.log, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
+        let problem = try #require(try await AuditWitnessCheck.problem(log: fixture.log, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("ends at record 31"))
         #expect(problem.contains("records 32–40 are missing"))
         let verification = try fixture.log.verifyTree(against: try fixture.witness.heads().heads)
@@ -166,14 +166,14 @@ struct AuditTreeTests {
         }
     }
 
-    @Test func aRewriteAfterTheLastWitnessedHeadIsFoundAndItsRangeNamed() throws {
+    @Test func aRewriteAfterTheLastWitnessedHeadIsFoundAndItsRangeNamed() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         // Heads at 300, 600 and 900 records, then record 700 deleted and everything after recomputed,
         // and one filler record appended so that the trail is as long as before.
         for step in 0..<3 {
             try fixture.append(300, from: step * 300)
-            try fixture.publisher.publishNow()
+            try await fixture.publisher.publishNow()
         }
         fixture.log.close()
         try Self.deleteAndRecompute(fixture.directory.url, sequence: 700, tree: true)
@@ -181,7 +181,7 @@ struct AuditTreeTests {
         defer { log.close() }
         _ = try log.appendBatch([Self.record(5000)])
         #expect(try log.verifyChain().isIntact)  // the chain alone cannot tell
-        let problem = try #require(try AuditWitnessCheck.problem(log: log, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
+        let problem = try #require(try await AuditWitnessCheck.problem(log: log, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("another root"))
         let verification = try log.verifyTree(against: try fixture.witness.heads().heads)
         #expect(verification.lastMatchingHead?.treeSize == 600)
@@ -202,7 +202,7 @@ struct AuditTreeTests {
         #expect(verification.firstSubtreeMismatch == 257...512)
     }
 
-    @Test func aFlippedByteInTheWALThatLosesWitnessedRecordsRefusesTheTrail() throws {
+    @Test func aFlippedByteInTheWALThatLosesWitnessedRecordsRefusesTheTrail() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         for step in 0..<3 { try fixture.append(50, from: step * 50) }
@@ -224,26 +224,26 @@ struct AuditTreeTests {
         defer { recovered.close() }
         #expect(try recovered.head().sequence < 150)  // SQLite dropped the damaged transaction silently
         #expect(try recovered.verifyChain().isIntact)  // and the chain cannot tell
-        let problem = try #require(try AuditWitnessCheck.problem(log: recovered, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
+        let problem = try #require(try await AuditWitnessCheck.problem(log: recovered, publicKey: fixture.key.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("records \(try recovered.head().sequence + 1)–150 are missing"), "\(problem)")
     }
 
-    @Test func aHeadFromAnotherKeyOrAnEditedWitnessIsRefused() throws {
+    @Test func aHeadFromAnotherKeyOrAnEditedWitnessIsRefused() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.append(10)
-        let head = try fixture.publisher.publishNow()
+        let head = try await fixture.publisher.publishNow()
         let otherFolder = try TemporaryDirectory()
         defer { otherFolder.remove() }
         let other = try AuditSigningKey.openOrCreate(directory: otherFolder.url)
-        let problem = try #require(try AuditWitnessCheck.problem(log: fixture.log, publicKey: other.publicKey, witnesses: [fixture.witness]))
+        let problem = try #require(try await AuditWitnessCheck.problem(log: fixture.log, publicKey: other.publicKey, witnesses: [fixture.witness]))
         #expect(problem.contains("signed by audit key \(fixture.key.keyID)"))
         // A head edited in the witness file (smaller size, same signature) is refused.
         var edited = head
         edited.treeSize = 9
         try Data((edited.jsonLine + "\n").utf8).write(to: URL(fileURLWithPath: fixture.witness.path))
         let editedProblem = try #require(
-            try AuditWitnessCheck.problem(
+            try await AuditWitnessCheck.problem(
                 log: fixture.log, publicKey: fixture.key.publicKey,
                 witnesses: [FileAuditWitness(path: fixture.witness.path)]))
         #expect(editedProblem.contains("does not carry a valid signature"))

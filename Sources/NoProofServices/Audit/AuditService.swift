@@ -28,7 +28,7 @@ package struct AuditService: Sendable {
                 throw RPCError(.unauthenticated, "authenticate the connection with /noproof.v1.Session/Authenticate first")
             }
             return APIGetTreeHeadResponse(
-                head: try latestHead().message, auditPublicKey: heads.publicKey, auditKeyID: heads.keyID,
+                head: try await latestHead().message, auditPublicKey: heads.publicKey, auditKeyID: heads.keyID,
                 witnesses: heads.witnesses.map(\.name), witnessFailures: UInt64(heads.witnessFailures.count))
         }
         registry.unary(AuditMethods.proveRecord, APIProveRecordRequest.self, APIProveRecordResponse.self) { request, context in
@@ -43,10 +43,10 @@ package struct AuditService: Sendable {
     }
 
     /// The newest signed head; one is signed now when none exists yet.
-    private func latestHead() throws -> SignedTreeHead {
+    private func latestHead() async throws -> SignedTreeHead {
         if let head = heads.latest { return head }
         do {
-            return try heads.publishNow()
+            return try await heads.publishNow()
         } catch {
             logger.error("no audit tree head could be signed", metadata: ["error": "\(error)"])
             throw RPCError(.unavailable, "the audit log's tree head could not be signed; retry")
@@ -55,8 +55,8 @@ package struct AuditService: Sendable {
 
     /// A head of `size` records: the newest when it has that size, else one signed now
     /// (the tree of any size up to the log's is computable; signing is cheap).
-    private func head(ofSize size: UInt64) throws -> SignedTreeHead {
-        let newest = try latestHead()
+    private func head(ofSize size: UInt64) async throws -> SignedTreeHead {
+        let newest = try await latestHead()
         if size == 0 || size == newest.treeSize { return newest }
         throw RPCError(.invalidArgument, "tree_size \(size): proofs are given against the newest signed head (\(newest.treeSize) records); pass 0")
     }
@@ -72,7 +72,7 @@ package struct AuditService: Sendable {
         if caller.isCitizenPortal, request.holderID.isEmpty {
             throw RPCError(.invalidArgument, "holder_id: the citizen portal names the holder the record is about")
         }
-        let head = try head(ofSize: request.treeSize)
+        let head = try await head(ofSize: request.treeSize)
         guard request.sequence <= head.treeSize else {
             throw RPCError(
                 .notFound,
@@ -116,7 +116,7 @@ package struct AuditService: Sendable {
     }
 
     func proveConsistency(_ request: APIProveConsistencyRequest) async throws -> APIProveConsistencyResponse {
-        let head = try head(ofSize: request.second)
+        let head = try await head(ofSize: request.second)
         guard request.first <= head.treeSize else {
             throw RPCError(.invalidArgument, "first \(request.first) is beyond the newest signed head (\(head.treeSize) records)")
         }

@@ -45,24 +45,44 @@ final class ProofIssuer: Sendable {
         writer = BatchingWriter(
             label: "noproof.proof-issuer", maxBatch: maxBatch, queue: worker,
             delivery: DispatchQueue(label: "noproof.proof-delivery"), now: overload == .off ? nil : now,
-            write: .blocking { entries in
-                let started = CallStamps.now()
-                let bodies = entries.compactMap(\.body)
-                let seals = bodies.isEmpty ? [] : keyring.sealBatch(bodies, kind: .dataSharing)
-                let sealed = CallStamps.now()
-                _ = try audit.appendBatch(entries.map(\.record))
-                let committed = CallStamps.now()
-                // Three relaxed atomic stores per call and one lock per batch: the stages of a batch.
-                for entry in entries {
-                    guard let stamps = entry.stamps else { continue }
-                    stamps.mark(.batchStarted, at: started)
-                    stamps.mark(.sealed, at: sealed)
-                    stamps.mark(.fsynced, at: committed)
+            write: audit.writesAsynchronously
+                ? .async { entries in
+                    // PostgreSQL: the batch's transaction is awaited, no queue thread parked on it
+                    // (on Linux that starves the cooperative pool its async work needs).
+                    let started = CallStamps.now()
+                    let seals = Self.seal(entries, keyring: keyring)
+                    let sealed = CallStamps.now()
+                    _ = try await audit.writeBatch(entries.map(\.record))
+                    return Self.finish(entries, seals: seals, started: started, sealed: sealed, stages: stages)
                 }
-                stages?.recordBatch(sealNanos: sealed - started, fsyncNanos: committed - sealed)
-                var next = seals.makeIterator()
-                return entries.map { $0.body == nil ? Seal(keyID: "", signature: []) : next.next()! }
-            })
+                : .blocking { entries in
+                    let started = CallStamps.now()
+                    let seals = Self.seal(entries, keyring: keyring)
+                    let sealed = CallStamps.now()
+                    _ = try audit.appendBatch(entries.map(\.record))
+                    return Self.finish(entries, seals: seals, started: started, sealed: sealed, stages: stages)
+                })
+    }
+
+    /// The batch's proof bodies sealed together (one signature over their Merkle root).
+    private static func seal(_ entries: [Entry], keyring: SealKeyring) -> [Seal] {
+        let bodies = entries.compactMap(\.body)
+        return bodies.isEmpty ? [] : keyring.sealBatch(bodies, kind: .dataSharing)
+    }
+
+    /// Marks the batch's stages once its records are durable and hands out each entry's seal.
+    private static func finish(_ entries: [Entry], seals: [Seal], started: UInt64, sealed: UInt64, stages: StageLatencies?) -> [Seal] {
+        let committed = CallStamps.now()
+        // Three relaxed atomic stores per call and one lock per batch: the stages of a batch.
+        for entry in entries {
+            guard let stamps = entry.stamps else { continue }
+            stamps.mark(.batchStarted, at: started)
+            stamps.mark(.sealed, at: sealed)
+            stamps.mark(.fsynced, at: committed)
+        }
+        stages?.recordBatch(sealNanos: sealed - started, fsyncNanos: committed - sealed)
+        var next = seals.makeIterator()
+        return entries.map { $0.body == nil ? Seal(keyID: "", signature: []) : next.next()! }
     }
 
     /// The refusal for a new lookup when the queue is past capacity (`OverloadPolicy`), else nil.

@@ -136,7 +136,7 @@ struct AuditServiceTests {
             let water = try await environment.client("water")
             let kept = try #require(try await water.auditTreeHead().head)
             _ = try environment.audit.appendBatch((300..<340).map { Self.record($0, unit: Self.water, holder: Self.holder) })
-            try environment.heads.publishNow()
+            try await environment.heads.publishNow()
             let answer = try await water.proveAuditConsistency(first: kept.treeSize)
             let head = try #require(answer.head)
             #expect(head.treeSize == 340)
