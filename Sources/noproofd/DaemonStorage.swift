@@ -98,6 +98,12 @@ struct DaemonStorage {
             logger.info("demo units, staff and published item lists ready", metadata: ["units": "\(UnitDemoData.units.count)"])
         }
         let sealDirectory = dataDirectory.appendingPathComponent("seals", isDirectory: true)
+        // On PostgreSQL the trail is shared: every instance seals and signs with the same keys.
+        let sharedKeys =
+            stores.postgres == nil
+            ? ""
+            : ". Every noproofd on one PostgreSQL database seals and signs with the same keys: copy the seals folder of an "
+                + "instance already serving the database to \(sealDirectory.path) (as a TLS key)"
         // The audit key signs the tree heads the witnesses hold: the trail is checked against them with it.
         var auditKey: AuditSigningKey?
         if AuditSigningKey.fileExists(in: sealDirectory) {
@@ -135,7 +141,7 @@ struct DaemonStorage {
                     + "missing from \(sealDirectory.path), but the audit trail records proofs issued (found lookups or answered "
                     + "verification requests) sealed with the keys; new keys would make those proofs stop verifying. Restore the seal "
                     + "folder from its backup. Replacing a seal key is an explicit key rotation that keeps the old public keys "
-                    + "published: noproofd --rotate-seal-key KIND --rotation-reason REASON, with the key file in place")
+                    + "published: noproofd --rotate-seal-key KIND --rotation-reason REASON, with the key file in place" + sharedKeys)
         }
         // A missing audit key while heads signed with it exist: a new key would leave them unverifiable.
         if auditKey == nil {
@@ -146,7 +152,7 @@ struct DaemonStorage {
                 throw ConfigurationError(
                     "refusing to start: the audit key \(sealDirectory.appendingPathComponent(AuditSigningKey.fileName).path) is missing, "
                         + "but heads of the audit log signed with it exist (\(head.keyID), \(head.treeSize) records at \(head.timestampText)); "
-                        + "a new key would leave every head the witnesses hold unverifiable. Restore the seal folder from its backup")
+                        + "a new key would leave every head the witnesses hold unverifiable. Restore the seal folder from its backup" + sharedKeys)
             }
         }
         if let rotation = rotateSealKey {
@@ -179,7 +185,7 @@ struct DaemonStorage {
             try await SealKeyAudit.record(keyring, existing: existingKeys, audit: audit, logger: logger)
         } catch let replaced as SealKeyReplaced {
             await audit.close()
-            throw ConfigurationError("refusing to start: \(replaced)")
+            throw ConfigurationError("refusing to start: \(replaced)\(sharedKeys)")
         }
         await Self.recordHead(audit, directory: dataDirectory, logger: logger)
         let heads: AuditHeadPublisher
