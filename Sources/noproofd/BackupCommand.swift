@@ -17,7 +17,10 @@ struct BackupCommand: ParsableCommand {
             publish it, or compare it with a witness. To restore, stop noproofd and start it with --data-dir NEW_DIR; a \
             backup older than the newest head a witness holds is refused at start (records acknowledged after the \
             backup would be lost) until started with --new-audit-epoch REASON. Exit status 0 on success, 1 when the \
-            copy's audit trail does not verify, 2 when a file cannot be copied.
+            copy's audit trail does not verify, 2 when a file cannot be copied. On PostgreSQL (noproofd --database) the \
+            records and the audit trail are in the database: back it up with pg_dump (or PostgreSQL's point-in-time \
+            recovery) and keep a copy of each instance's seals/ folder; this command is for the embedded data folder \
+            (docs/DEPLOYMENT.md, "PostgreSQL").
             """
     )
 
@@ -36,7 +39,9 @@ struct BackupCommand: ParsableCommand {
         let target = URL(fileURLWithPath: to, isDirectory: true)
         let files = FileManager.default
         guard files.fileExists(atPath: source.appendingPathComponent("audit.sqlite").path) else {
-            throw ValidationError("\(folder) holds no audit.sqlite: is it noproofd's data folder?")
+            throw ValidationError(
+                "\(folder) holds no audit.sqlite: is it noproofd's data folder? (A data folder of noproofd on PostgreSQL holds "
+                    + "only the seal keys and the audit-head note: back the database up with pg_dump and copy seals/)")
         }
         if files.fileExists(atPath: target.path) {
             guard (try? files.contentsOfDirectory(atPath: target.path))?.isEmpty == true else {
