@@ -33,8 +33,16 @@ power cut hits both and noproofd's start check compares them. After each power c
 trail's hash chain and tree are verified against the witness with ``noproofd audit-verify`` on a
 copy (the original is left for noproofd to recover), and once more at the end after a clean stop.
 
+With ``--database postgres://…`` noproofd keeps its records in that PostgreSQL database
+(``noproofd --database``) and the rounds are plain kill -9 rounds, without the shim and without a
+power cut: PostgreSQL's durability (synchronous_commit=on, its own WAL and fsync) is not simulated
+here (docs/RELIABILITY.md). What is checked is noproofd's: every write it acknowledged was committed
+in PostgreSQL, nothing half-done is visible, and it starts again on the database and the data folder
+(the audit trail) it was killed on.
+
 Usage: crash_test.py NOPROOFD [NOPROOF_CLI] --shim powercut.so --restore powercut_restore.py
        [--rounds 10] [--seed N] [--nosync]
+       crash_test.py NOPROOFD [NOPROOF_CLI] --database postgres://... [--rounds 10] [--seed N]
 --nosync runs the shim with POWERCUT_NOSYNC=1 (fsync does nothing): the self-test, which must
 report lost writes. Exits 1 on any loss, corruption or worker error.
 """
@@ -596,12 +604,13 @@ class Server:
     async def start(self, shim: bool = True) -> int:
         self.port = free_port()
         env = dict(os.environ)
-        if shim:
+        database = ["--database", self.arguments.database] if self.arguments.database else []
+        if shim and not self.arguments.database:
             env.update(LD_PRELOAD=self.arguments.shim, POWERCUT_DIR=str(self.disk), POWERCUT_SHADOW=str(self.shadow),
                        POWERCUT_DIRS="0" if self.arguments.durable_directories else "1", POWERCUT_NOSYNC="1" if self.arguments.nosync else "0")
         self.process = subprocess.Popen(
             [self.arguments.noproofd, "--demo", "--demo-licences", "2000", "--no-rate-limits", "--no-overload-shedding",
-             "--port", str(self.port), "--data-dir", str(self.data), "--audit-witness", str(self.witness)],
+             "--port", str(self.port), "--data-dir", str(self.data), "--audit-witness", str(self.witness), *database],
             stdout=self.log.open("ab"), stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -627,6 +636,13 @@ class Server:
         return self.process.wait(timeout=60)
 
 
+def redacted(url: str) -> str:
+    """The database URL without its password, for the report."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':')[0]}{at}{place}" if at else url
+
+
 def power_cut(arguments: argparse.Namespace, disk: Path, shadow: Path) -> str:
     out = subprocess.run([sys.executable, arguments.restore, str(disk), str(shadow)], capture_output=True, text=True)
     if out.returncode != 0:
@@ -634,10 +650,11 @@ def power_cut(arguments: argparse.Namespace, disk: Path, shadow: Path) -> str:
     return out.stdout.strip()
 
 
-def verify_chain(noproofd: str, disk: Path) -> str | None:
+def verify_chain(noproofd: str, disk: Path, database: str | None = None) -> str | None:
     """`noproofd audit-verify` against the witness (offline: on a copy of the disk the power cut left,
-    or after a clean stop)."""
-    verify = subprocess.run([noproofd, "audit-verify", "--data-dir", str(disk / "data"), "--witness", str(disk / "witness" / "audit-heads")],
+    or after a clean stop); with `database`, the denial log's chain in PostgreSQL too."""
+    verify = subprocess.run([noproofd, "audit-verify", "--data-dir", str(disk / "data"), "--witness", str(disk / "witness" / "audit-heads"),
+                             *(["--database", database] if database else [])],
                             capture_output=True, text=True, timeout=300)
     if verify.returncode != 0:
         return f"the audit chain does not verify (exit {verify.returncode}): {(verify.stdout + verify.stderr).strip()[-600:]}"
@@ -698,17 +715,23 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("noproofd")
     parser.add_argument("noproof", nargs="?", default=None, help="the noproof CLI: also verify the audit hash chain")
-    parser.add_argument("--shim", required=True, help="powercut.so")
-    parser.add_argument("--restore", required=True, help="powercut_restore.py")
+    parser.add_argument("--shim", help="powercut.so (required without --database)")
+    parser.add_argument("--restore", help="powercut_restore.py (required without --database)")
+    parser.add_argument("--database", help="postgres://...: noproofd keeps its records there; kill -9 rounds, no power cut")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--durable-directories", action="store_true",
                         help="treat directory entries as durable at once (no directory fsync needed)")
     parser.add_argument("--nosync", action="store_true", help="self-test: fsync does nothing, so writes must be lost")
     arguments = parser.parse_args()
+    if arguments.database and arguments.nosync:
+        parser.error("--nosync is the power-cut self-test: not with --database")
+    if not arguments.database and not (arguments.shim and arguments.restore):
+        parser.error("--shim and --restore are required without --database")
     rng = random.Random(arguments.seed)
     started = time.monotonic()
-    mode = "self-test, POWERCUT_NOSYNC=1" if arguments.nosync else "power cut"
+    mode = "self-test, POWERCUT_NOSYNC=1" if arguments.nosync else "kill -9, records in PostgreSQL" if arguments.database else "power cut"
+    event = "kill -9" if arguments.database else "power cut"
     with tempfile.TemporaryDirectory(prefix="noproof-crash-") as scratch_name:
         scratch = Path(scratch_name)
         # The simulated disk holds the data folder and an audit witness file (noproofd refuses one
@@ -747,10 +770,10 @@ async def main() -> int:
             except Exception as error:  # noqa: BLE001 - a read-back that fails is a finding too
                 problems = [f"reading back through noproofd failed: {type(error).__name__}: {error}"]
             if round_number > 1 and arguments.noproof:
-                broken = verify_chain(arguments.noproofd, scratch / "after-cut")
+                broken = verify_chain(arguments.noproofd, scratch / "after-cut", arguments.database)
                 problems += [broken] if broken else []
             if round_number > 1:
-                print(f"round {round_number - 1:2d}: after the power cut and noproofd's recovery: {ledger.calls} acknowledged calls so far; "
+                print(f"round {round_number - 1:2d}: after the {event} and noproofd's recovery: {ledger.calls} acknowledged calls so far; "
                       f"{sum(r['found'][0] for r in ledger.looks.values())} lookups and "
                       f"{sum(r['denied'][0] for r in ledger.looks.values())} refusals in the trail, {ledger.proofs_checked} proof seals checked, "
                       f"{len(ledger.licences)} licences ({ledger.imported_rows} imported), {len(ledger.requests)} verification requests, "
@@ -772,13 +795,14 @@ async def main() -> int:
             await asyncio.gather(*tasks, return_exceptions=True)
             if ledger.errors:
                 return fail(ledger.errors, f"in round {round_number} (a worker failed)")
-            cut = power_cut(arguments, disk, shadow)
+            cut = "SIGKILL, nothing restored (PostgreSQL keeps what it committed)" if arguments.database else power_cut(arguments, disk, shadow)
             holders_file = data / "demo-holders.txt"
             if not arguments.nosync and (not holders_file.exists() or holders_file.stat().st_size == 0):
                 # noproofd writes it at every start with DurableFile (fsync, rename, fsync of the folder)
                 return fail(["demo-holders.txt, written durably at the start, was lost at the power cut"], f"after round {round_number}")
             if round_number == 1:
-                print(f"crash-test: {mode}; shim {arguments.shim}; each round: {cut}", flush=True)
+                print(f"crash-test: {mode}; {'database ' + redacted(arguments.database) if arguments.database else 'shim ' + arguments.shim}; "
+                      f"each round: {cut}", flush=True)
             if arguments.noproof:  # verified after the restart's check, on this copy of what the power cut left
                 shutil.rmtree(scratch / "after-cut", ignore_errors=True)
                 shutil.copytree(disk, scratch / "after-cut")
@@ -786,15 +810,15 @@ async def main() -> int:
         if code != 0:
             return fail([f"noproofd exited with {code} at a clean stop"], "at the end")
         if arguments.noproof:
-            broken = verify_chain(arguments.noproofd, disk)
+            broken = verify_chain(arguments.noproofd, disk, arguments.database)
             if broken:
                 return fail([broken], "at the end")
         races = log.read_text(errors="replace").count("powercut: a write raced")
         if races:
             print(f"crash-test: note: {races} writes raced an fsync of the same file; the shim kept their undo logs (harsher than a disk)")
-        print(f"crash-test: {arguments.rounds} power-cut rounds in {time.monotonic() - started:.0f} s, {ledger.calls} acknowledged calls, "
+        print(f"crash-test: {arguments.rounds} {'kill -9' if arguments.database else 'power-cut'} rounds in {time.monotonic() - started:.0f} s, {ledger.calls} acknowledged calls, "
               f"nothing acknowledged lost"
-              f"{', the audit chain verifies after every power cut' if arguments.noproof else ''} ({mode}, seed {arguments.seed})")
+              f"{f', the audit chain verifies after every {event}' if arguments.noproof else ''} ({mode}, seed {arguments.seed})")
     return 0
 
 

@@ -2,7 +2,7 @@
 # The whole test suite, as CI runs it: dependencies, formatting, generated-code freshness, one debug build,
 # unit and integration tests (the PostgreSQL store tests against a throwaway cluster,
 # scripts/postgres-test-server.sh), the valgrind leak check of the codec, an end-to-end smoke test, the
-# Python client's interoperability tests, the power-cut crash-safety rounds (and their self-test), 10,000 idle connections
+# Python client's interoperability tests, the power-cut crash-safety rounds (and their self-test), kill -9 rounds on PostgreSQL, 10,000 idle connections
 # and a short fuzz pass. (The overload comparison, scripts/overload.sh, needs a release build and
 # is run by hand: docs/RELIABILITY.md.)
 set -euo pipefail
@@ -36,6 +36,8 @@ echo "== Python client interoperability"
 scripts/interop-test.sh -q
 echo "== crash safety (kill -9 and a simulated power cut under load)"
 scripts/crash-test.sh --rounds 10
+echo "== crash safety on PostgreSQL (kill -9 under load, records in the throwaway cluster; no power cut: docs/RELIABILITY.md)"
+scripts/crash-test.sh --database "$NOPROOF_TEST_POSTGRES_URL" --rounds 3
 echo "== crash test self-test (fsync a no-op: the power cut must lose acknowledged writes, and be seen to)"
 scripts/crash-test.sh --self-test
 echo "== idle connections (10,000 held within the memory budget, then shed by the idle timeout)"
