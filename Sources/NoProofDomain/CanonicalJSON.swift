@@ -45,15 +45,21 @@ package enum CanonicalJSON {
     /// `object(_:)` or any other JSON writer. Returns `nil` for anything else (nested values,
     /// numbers, malformed text).
     package static func parseObject(_ text: String) -> [String: String]? {
-        var parser = Parser(bytes: Array(text.utf8))
+        var text = text
+        return text.withUTF8 { parseObject(utf8: $0) }
+    }
+
+    /// `parseObject(_:)` over UTF-8 bytes (e.g. a database column), without copying them first.
+    package static func parseObject(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [String: String]? {
+        var parser = Parser(bytes: bytes)
         return parser.object()
     }
 
     private struct Parser {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         mutating func skipSpace() {
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
@@ -117,7 +123,7 @@ package enum CanonicalJSON {
             guard i < bytes.count else { return nil }
             if bytes[i] == UInt8(ascii: "\"") {
                 defer { i += 1 }
-                return String(decoding: bytes[start..<i], as: UTF8.self)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
             }
             var out = Array(bytes[start..<i])
             while i < bytes.count {

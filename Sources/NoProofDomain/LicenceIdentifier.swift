@@ -127,6 +127,51 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
             check: given, description: text)
     }
 
+    /// Rebuilds an identifier from text the licence store wrote: every identifier is validated by
+    /// `parse` or `make` on its way in (requests, imports, the demo data), so a read back from the
+    /// store splits the dotted form without re-validating the issuer code or recomputing the check
+    /// character — a cache miss decodes every licence of the holder. Text without the
+    /// identifier's shape (ten parts, an 18-character issuer code, a three-digit version, one check
+    /// character) is parsed in full, and so rejected with `parse`'s error. Never use it on input.
+    package static func fromStore(_ text: String) throws(ValidationError) -> LicenceIdentifier {
+        var copy = text
+        let split: (type: Range<Int>, issuer: Range<Int>, serial: Range<Int>, version: Int, check: UInt8)? = copy.withUTF8 { bytes in
+            var dots = 0
+            var d4 = 0, d5 = 0, d6 = 0, d7 = 0, d8 = 0
+            for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+                switch dots {
+                case 4: d4 = index
+                case 5: d5 = index
+                case 6: d6 = index
+                case 7: d7 = index
+                case 8: d8 = index
+                default: break
+                }
+                dots += 1
+            }
+            guard dots == 9, d4 == oidPrefix.utf8.count, d5 > d4 + 1, d6 - d5 == 19, d7 > d6 + 1, d8 - d7 == 4,
+                bytes.count - d8 == 2
+            else { return nil }
+            var version = 0
+            for index in (d7 + 1)..<d8 {
+                guard ResidentID.isDigit(bytes[index]) else { return nil }
+                version = version * 10 + Int(bytes[index] - 48)
+            }
+            guard version >= 1 else { return nil }
+            return ((d4 + 1)..<d5, (d5 + 1)..<d6, (d6 + 1)..<d7, version, bytes[d8 + 1])
+        }
+        guard let split else { return try parse(text) }
+        let utf8 = text.utf8
+        func part(_ range: Range<Int>) -> String {
+            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            return String(text[start..<utf8.index(start, offsetBy: range.count)])
+        }
+        return LicenceIdentifier(
+            typeCode: part(split.type), issuerCode: UnifiedSocialCreditCode(unchecked: part(split.issuer)),
+            serial: part(split.serial), version: split.version, check: Character(Unicode.Scalar(split.check)),
+            description: text)
+    }
+
     private init(
         typeCode: String, issuerCode: UnifiedSocialCreditCode, serial: String, version: Int, check: Character,
         description: String

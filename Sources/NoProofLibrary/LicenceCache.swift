@@ -8,6 +8,11 @@ import Synchronization
 /// A holder is cached whole or not at all, so "not in the cached list" means "does not hold it".
 /// Writers update it after the store commits (write-through); a fill from a read that raced with
 /// a write is dropped, so a revoked licence is never served from the cache.
+///
+/// Memory: beside the licences themselves (held in the holder's array, shared with the caller's),
+/// a holder costs one dictionary entry (its key, shared with its slot) and one slot; a licence costs
+/// one 8-byte entry in `LicenceIdentifierTable` (a hash of the identifier and the slot, checked
+/// against the slot's licences on lookup), not a second String-keyed map.
 package final class LicenceCache: Sendable {
     package struct Statistics: Sendable, Equatable {
         package var hits: UInt64 = 0
@@ -22,28 +27,37 @@ package final class LicenceCache: Sendable {
         }
     }
 
-    private struct Entry {
+    /// A cached holder; slots are the CLOCK ring. A free slot has `holder == nil`.
+    private struct Slot {
+        var holder: String?
         var licences: [Licence]
-        var slot: Int
         var referenced: Bool
     }
 
     private struct State {
-        var holders: [String: Entry] = [:]
-        var holderOfLicence: [String: String] = [:]
-        var ring: [String?] = []
-        var freeSlots: [Int] = []
+        var slotOfHolder: [String: Int32] = [:]
+        var slots: [Slot] = []
+        var freeSlots: [Int32] = []
+        var byIdentifier = LicenceIdentifierTable()
         var hand = 0
         var generation: UInt64 = 0
         var statistics = Statistics()
     }
 
     private let state: Mutex<State>
+    private let identifierHash: @Sendable (String) -> UInt32
     /// Most licences held in memory.
     package let capacity: Int
 
-    package init(capacity: Int) {
+    package convenience init(capacity: Int) {
+        self.init(capacity: capacity, identifierHash: LicenceIdentifierTable.defaultHash)
+    }
+
+    /// - Parameter identifierHash: the hash of a licence identifier's dotted form used by the
+    ///   identifier table (tests pass a colliding one; the default is the standard library's).
+    package init(capacity: Int, identifierHash: @escaping @Sendable (String) -> UInt32) {
         self.capacity = max(1, capacity)
+        self.identifierHash = identifierHash
         var initial = State()
         initial.statistics.capacity = self.capacity
         state = Mutex(initial)
@@ -58,41 +72,48 @@ package final class LicenceCache: Sendable {
     /// The holder's current licences if the holder is cached (counted as a hit), else nil (a miss).
     package func licences(holder: String) -> [Licence]? {
         state.withLock { state in
-            guard var entry = state.holders[holder] else {
+            guard let slot = state.slotOfHolder[holder].map(Int.init) else {
                 state.statistics.misses += 1
                 return nil
             }
             state.statistics.hits += 1
-            if !entry.referenced {
-                entry.referenced = true
-                let licences = entry.licences
-                state.holders[holder] = entry
-                return licences
-            }
-            return entry.licences
+            state.slots[slot].referenced = true
+            return state.slots[slot].licences
         }
     }
 
     /// The holder a licence belongs to, if that holder is cached.
     package func holder(ofLicence id: String) -> String? {
-        state.withLock { $0.holderOfLicence[id] }
+        let hash = identifierHash(id)
+        return state.withLock { state in
+            var found: String?
+            state.byIdentifier.forEachSlot(hash: hash) { slot in
+                let candidate = state.slots[Int(slot)]
+                guard candidate.licences.contains(where: { $0.id.description == id }) else { return false }
+                found = candidate.holder
+                return true
+            }
+            return found
+        }
     }
 
     /// Caches what the store said about a holder, unless a write happened since `generation`.
     package func fill(holder: String, licences: [Licence], generation: UInt64) {
+        let hashes = licences.map { identifierHash($0.id.description) }
         state.withLock { state in
-            guard state.generation == generation, state.holders[holder] == nil else { return }
-            Self.insert(holder, licences, into: &state, capacity: capacity)
+            guard state.generation == generation, state.slotOfHolder[holder] == nil else { return }
+            insert(holder, licences, hashes, into: &state)
         }
     }
 
     /// Write-through after a committed write: the holder's licences as they now are.
     package func update(holder: String, licences: [Licence]) {
+        let hashes = licences.map { identifierHash($0.id.description) }
         state.withLock { state in
             state.generation &+= 1
-            if state.holders[holder] != nil {
-                Self.remove(holder, from: &state)
-                Self.insert(holder, licences, into: &state, capacity: capacity)
+            if state.slotOfHolder[holder] != nil {
+                remove(holder, from: &state)
+                insert(holder, licences, hashes, into: &state)
             }
         }
     }
@@ -101,58 +122,68 @@ package final class LicenceCache: Sendable {
     package func invalidate(holder: String) {
         state.withLock { state in
             state.generation &+= 1
-            Self.remove(holder, from: &state)
+            remove(holder, from: &state)
         }
     }
 
     /// Drops every holder (when changes made elsewhere can no longer be told one by one).
     package func invalidateAll() {
         state.withLock { state in
-            state.generation &+= 1
-            for holder in Array(state.holders.keys) { Self.remove(holder, from: &state) }
+            var emptied = State()
+            emptied.generation = state.generation &+ 1
+            emptied.statistics = state.statistics
+            state = emptied
+            state.statistics.holders = 0
+            state.statistics.licences = 0
         }
     }
 
-    private static func insert(_ holder: String, _ licences: [Licence], into state: inout State, capacity: Int) {
+    private func insert(_ holder: String, _ licences: [Licence], _ hashes: [UInt32], into state: inout State) {
         guard licences.count <= capacity else { return }
         while state.statistics.licences + licences.count > capacity, state.statistics.holders > 0 {
             evictOne(from: &state)
         }
-        let slot: Int
+        let slot: Int32
         if let free = state.freeSlots.popLast() {
             slot = free
-            state.ring[slot] = holder
+            state.slots[Int(slot)] = Slot(holder: holder, licences: licences, referenced: false)
         } else {
-            slot = state.ring.count
-            state.ring.append(holder)
+            slot = Int32(state.slots.count)
+            state.slots.append(Slot(holder: holder, licences: licences, referenced: false))
         }
-        state.holders[holder] = Entry(licences: licences, slot: slot, referenced: false)
-        for licence in licences { state.holderOfLicence[licence.id.description] = holder }
+        state.slotOfHolder[holder] = slot
+        for hash in hashes { state.byIdentifier.insert(hash: hash, slot: UInt32(slot)) }
         state.statistics.holders += 1
         state.statistics.licences += licences.count
     }
 
-    private static func remove(_ holder: String, from state: inout State) {
-        guard let entry = state.holders.removeValue(forKey: holder) else { return }
-        for licence in entry.licences { state.holderOfLicence.removeValue(forKey: licence.id.description) }
-        state.ring[entry.slot] = nil
-        state.freeSlots.append(entry.slot)
+    private func remove(_ holder: String, from state: inout State) {
+        guard let slot = state.slotOfHolder.removeValue(forKey: holder) else { return }
+        free(Int(slot), in: &state)
+    }
+
+    private func free(_ slot: Int, in state: inout State) {
+        let licences = state.slots[slot].licences
+        for licence in licences { state.byIdentifier.remove(hash: identifierHash(licence.id.description), slot: UInt32(slot)) }
+        state.slots[slot] = Slot(holder: nil, licences: [], referenced: false)
+        state.freeSlots.append(Int32(slot))
         state.statistics.holders -= 1
-        state.statistics.licences -= entry.licences.count
+        state.statistics.licences -= licences.count
     }
 
     /// CLOCK: skip (and clear) recently used holders, evict the first one not used since.
-    private static func evictOne(from state: inout State) {
+    private func evictOne(from state: inout State) {
         while true {
-            if state.hand >= state.ring.count { state.hand = 0 }
-            defer { state.hand += 1 }
-            guard let holder = state.ring[state.hand], var entry = state.holders[holder] else { continue }
-            if entry.referenced {
-                entry.referenced = false
-                state.holders[holder] = entry
+            if state.hand >= state.slots.count { state.hand = 0 }
+            let slot = state.hand
+            state.hand += 1
+            guard let holder = state.slots[slot].holder else { continue }
+            if state.slots[slot].referenced {
+                state.slots[slot].referenced = false
                 continue
             }
-            remove(holder, from: &state)
+            state.slotOfHolder.removeValue(forKey: holder)
+            free(slot, in: &state)
             state.statistics.evictions += 1
             return
         }

@@ -137,6 +137,12 @@ final class SQLiteLicenceReader: Sendable {
                     return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
                 } integer: { column in
                     Int(sqlite3_column_int64(statement, Int32(column)))
+                } fields: { column in
+                    let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+                    guard let text = sqlite3_column_text(statement, Int32(column)) else {
+                        return CanonicalJSON.parseObject("")
+                    }
+                    return CanonicalJSON.parseObject(utf8: UnsafeBufferPointer(start: text, count: count))
                 })
         }
     }

@@ -146,11 +146,15 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     /// Decodes a row selected with `licenceColumns`, read column by column through `text` (nil for
     /// NULL) and `integer`: shared by GRDB rows and the raw statements of `SQLiteLicenceReader`.
-    static func decodeLicence(text: (Int) -> String?, integer: (Int) -> Int) throws(NoProofError) -> Licence {
+    /// Identifiers are rebuilt with `LicenceIdentifier.fromStore` (validated when written, not
+    /// re-validated on every miss); `fields`, when given, parses column 9 from the row's bytes.
+    static func decodeLicence(
+        text: (Int) -> String?, integer: (Int) -> Int, fields parseFields: ((Int) -> [String: String]?)? = nil
+    ) throws(NoProofError) -> Licence {
         let idText = text(0) ?? ""
         do {
-            let id = try LicenceIdentifier.parse(idText)
-            guard let fields = CanonicalJSON.parseObject(text(9) ?? "") else {
+            let id = try LicenceIdentifier.fromStore(idText)
+            guard let fields = parseFields?(9) ?? CanonicalJSON.parseObject(text(9) ?? "") else {
                 throw ValidationError(field: "fields_json", reason: "not a JSON object of strings")
             }
             return Licence(

@@ -118,7 +118,8 @@ package final class PostgresLicenceStore: LicenceStore {
     static func decodeLicence(_ row: LicenceRow) throws(NoProofError) -> Licence {
         let idText = row.0
         do {
-            let id = try LicenceIdentifier.parse(idText)
+            // Validated when written; not re-validated on every read (see `LicenceIdentifier.fromStore`).
+            let id = try LicenceIdentifier.fromStore(idText)
             guard let fields = CanonicalJSON.parseObject(row.9) else {
                 throw ValidationError(field: "fields_json", reason: "not a JSON object of strings")
             }

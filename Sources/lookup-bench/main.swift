@@ -1,10 +1,12 @@
 // lookup-bench: how the cost of a lookup grows with the size of the licence library.
 //
-//   swift run -c release lookup-bench [--max N] [--sqlite-max N]
+//   swift run -c release lookup-bench [--max N] [--sqlite-max N] [--cache-licences N]
 //
-// For N = 10^4, 10^5, ... up to --max (default 10^6; 10^7 needs ~8 GiB of memory) it fills the
-// in-memory index with N demo licences and times lookups of Zipf-distributed holders (a hit:
-// index probe + choosing the valid licence). Up to --sqlite-max (default 10^6) it also loads N
+// For N = 10^4, 10^5, ... up to --max (default 10^6) it streams N demo licences through the
+// in-memory index, capped at --cache-licences (default N: everything cached), and times lookups
+// of Zipf-distributed holders (a hit: index probe + choosing the valid licence; the hit ratio is
+// shown). It measures the index's memory per licence (RSS growth while indexing licences
+// already allocated, so the licence data is not counted; that is shown beside it). Up to --sqlite-max (default 10^6) it also loads N
 // licences into a SQLite store and times the same lookups with the index bypassed (a miss:
 // an indexed query through the store's own reader), and, side by side, the same query through
 // GRDB's asynchronous pool read (the miss path before that reader). It then times what every found lookup adds: encoding the proof
@@ -91,8 +93,23 @@ func timePoolLookups(generator: DemoDataGenerator, count: Int, store: SQLiteLice
     }
 }
 
-print("| licences | index (hit) ns/lookup | SQLite (miss) ns/lookup, wall (process CPU) | SQLite miss via GRDB pool read, wall (CPU) | found |")
-print("|---:|---:|---:|---:|---:|")
+/// The process's resident set in bytes (/proc/self/statm; Swift's Glibc module has no
+/// `mallinfo2`): the index's memory is the growth while filling it with licences that are already
+/// allocated (the cache shares the holders' arrays with the caller), so the licence data itself is
+/// not counted. Page-grained and blind to freed memory reused, so meaningful from ~10^5 licences.
+func allocatedBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+let cacheCap = argument("--cache-licences", default: Int.max)
+
+print("Cache capped at \(cacheCap == Int.max ? "the library size" : String(cacheCap)) licences.")
+print("")
+print("| licences | cached | index lookup ns (hit ratio) | index bytes/licence | licence data bytes/licence | SQLite (miss) ns/lookup, wall (process CPU) | SQLite miss via GRDB pool read, wall (CPU) | found |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|")
 var size = 10_000
 while size <= max(maxMemory, maxSQLite) {
     let generator = DemoDataGenerator(licenceCount: size)
@@ -100,27 +117,55 @@ while size <= max(maxMemory, maxSQLite) {
     var miss = "-"
     var poolMiss = "-"
     var foundText = "-"
+    var cachedText = "-"
+    var indexBytes = "-"
+    var dataBytes = "-"
     if size <= maxMemory {
-        let cache = LicenceCache(capacity: size)
-        var current: (String, [Licence])?
-        for licence in generator.licences() {
-            if let (key, list) = current, key != licence.holder.key {
-                cache.fill(holder: key, licences: list, generation: 0)
-                current = nil
+        let capacity = min(size, cacheCap)
+        let cache = LicenceCache(capacity: capacity)
+        var licences = generator.licences().makeIterator()
+        var pending = licences.next()
+        /// The next holder's licences from the generator (which yields them grouped by holder).
+        func nextHolder() -> (String, [Licence])? {
+            guard let first = pending else { return nil }
+            var list = [first]
+            pending = licences.next()
+            while let licence = pending, licence.holder.key == first.holder.key {
+                list.append(licence)
+                pending = licences.next()
             }
-            if current == nil { current = (licence.holder.key, []) }
-            current!.1.append(licence)
+            return (first.holder.key, list)
         }
-        if let (key, list) = current { cache.fill(holder: key, licences: list, generation: 0) }
+        // Memory: the first `capacity` licences, allocated first, then indexed.
+        let beforeData = allocatedBytes()
+        var held: [(String, [Licence])] = []
+        var heldCount = 0
+        while heldCount < capacity, let (key, list) = nextHolder() {
+            held.append((key, list))
+            heldCount += list.count
+        }
+        let beforeIndex = allocatedBytes()
+        for (key, list) in held { cache.fill(holder: key, licences: list, generation: 0) }
+        let afterIndex = allocatedBytes()
+        let indexed = cache.statistics.licences
+        indexBytes = String(format: "%.0f", Double(afterIndex - beforeIndex) / Double(max(1, indexed)))
+        dataBytes = String(format: "%.0f", Double(beforeIndex - beforeData) / Double(max(1, heldCount)))
+        held = []
+        // The rest of the library streams through the capped cache (evicting).
+        while let (key, list) = nextHolder() { cache.fill(holder: key, licences: list, generation: 0) }
+        cachedText = "\(cache.statistics.licences)"
         let library = LicenceLibrary(
             store: SQLiteOnlyForMisses.unused, cache: cache, types: LicenceTypeCatalogue.starter,
             today: { today }, logger: logger)
+        let before = cache.statistics
         let (ns, found) = timeIndexLookups(generator: generator, count: 200_000) { holder in
             guard let licences = library.cachedLicences(of: holder.holder) else { return false }
             if case .found = library.outcome(licences, typeCode: holder.guaranteedTypeCode) { return true }
             return false
         }
-        hit = String(format: "%.0f", ns)
+        let after = cache.statistics
+        let ratio = Double(after.hits - before.hits) / Double(max(1, after.hits + after.misses - before.hits - before.misses))
+        hit = String(format: "%.0f (%.0f%%)", ns, ratio * 100)
         foundText = "\(found * 100 / 200_000)%"
     }
     if size <= maxSQLite {
@@ -136,7 +181,7 @@ while size <= max(maxMemory, maxSQLite) {
         poolMiss = try await timePoolLookups(generator: generator, count: 20_000, store: store, library: library)
         try store.close()
     }
-    print("| \(size) | \(hit) | \(miss) | \(poolMiss) | \(foundText) |")
+    print("| \(size) | \(cachedText) | \(hit) | \(indexBytes) | \(dataBytes) | \(miss) | \(poolMiss) | \(foundText) |")
     size *= 10
 }
 
