@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # noproofd on PostgreSQL (`--database`), as an operator would run it: the demo on a fresh schema,
-# a lookup and a revoke, a second noproofd on the same database refused (one instance per database
-# until issue 18's cluster features land), the instance lock released by PostgreSQL when its holder
-# is killed with -9, a fresh data folder (a lost audit trail) refused, the offline import, and
+# a lookup and a revoke, a second noproofd on the same database serving beside it (its own data
+# folder and audit chain) and refusing the revoked licence at once, the offline import refused while
+# instances serve (the serving lock, shared by instances, exclusive for the import), the lock
+# released by PostgreSQL when its holder is killed with -9, a fresh data folder (a lost audit
+# trail) refused, the offline import, and
 # `audit-verify --database` on the denial log's chain in PostgreSQL (one row edited with psql is named).
 #
 #   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
@@ -44,19 +46,33 @@ licence=$("$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-0
 NOPROOF_CREDENTIAL=demo-taskforce:demo-secret "$bin/noproof" status revoke "$licence" --reason "postgres smoke test" >/dev/null \
   || fail "revoke on PostgreSQL"
 
-# A second instance on the same database is refused, saying why; the first keeps serving.
+# A second instance on the same database serves beside the first (several instances, issue 18):
+# with a data folder of its own, whose audit chain starts with an epoch record while each instance
+# keeps its trail in its folder (a fresh folder without the flag is refused: below); it refuses the licence revoked through the first at once.
+a_pid=$pid a_port=$port
+mkdir -p "$work/b" && cp -R "$work/a/seals" "$work/b/"
+port=$(free_port)
+"$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$port" --data-dir "$work/b" \
+  --new-audit-epoch "second instance of the smoke test" >"$work/b.log" 2>&1 &
+b_pid=$!; pids+=("$b_pid")
+for _ in $(seq 1 600); do
+  NOPROOF_PORT=$port "$bin/noproof" health >/dev/null 2>&1 && break
+  kill -0 "$b_pid" 2>/dev/null || fail "the second noproofd exited at start"
+  sleep 0.1
+done
 set +e
-"$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$(free_port)" --data-dir "$work/b" >"$work/b.log" 2>&1; rc=$?
+NOPROOF_PORT=$port "$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case PG-B1 >/dev/null 2>"$work/err"; rc=$?
 set -e
-[ $rc != 0 ] || fail "a second noproofd started on the same database"
-grep -q "another noproofd is serving the PostgreSQL database" "$work/b.log" || fail "the second noproofd's refusal does not say why"
-"$bin/noproof" health >/dev/null || fail "the first noproofd stopped serving"
-# So is an offline import into the database it serves (exit 9, as for a data folder in use).
+[ $rc = 9 ] && grep -q "revoked" "$work/err" || fail "the second instance answered the licence revoked through the first with $rc: $(cat "$work/err")"
+NOPROOF_PORT=$a_port "$bin/noproof" health >/dev/null || fail "the first noproofd stopped serving"
+# An offline import into the database they serve is refused (exit 9, as for a data folder in use).
 .build/debug/import-bench --write "$work/export.csv" 300 7 >/dev/null
 set +e
 "$bin/noproofd" import --database "$database" "$work/export.csv" >"$work/import-refused.log" 2>&1; rc=$?
 set -e
-[ $rc = 9 ] && grep -q "another noproofd" "$work/import-refused.log" || fail "an offline import while noproofd serves exited $rc"
+[ $rc = 9 ] && grep -q "noproofd is serving the PostgreSQL database" "$work/import-refused.log" || fail "an offline import while noproofd serves exited $rc"
+kill -TERM "$b_pid"; wait "$b_pid" || fail "the second noproofd did not stop cleanly on SIGTERM"
+pid=$a_pid port=$a_port
 
 # Killed with -9: PostgreSQL releases the lock with the connection; noproofd starts again on the
 # same data folder (the audit trail and keys) and serves the same records, the revocation included.
@@ -102,4 +118,4 @@ out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database");
 set -e
 [ $rc = 1 ] && grep -q "denial log entry 2: stored chain hash does not match" <<<"$out" \
   || fail "audit-verify --database after a denial row was edited exited $rc: $out"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, second instance refused, lock released after kill -9, records kept across the restart, a lost audit trail refused, offline import refused while serving and idempotent after, the denial log's chain verified in PostgreSQL and an edited entry named)"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, a second instance serving beside the first and refusing the revoked licence, lock released after kill -9, records kept across the restart, a lost audit trail refused, offline import refused while serving and idempotent after, the denial log's chain verified in PostgreSQL and an edited entry named)"
