@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # noproofd on PostgreSQL (`--database`), as an operator would run it: the demo on a fresh schema,
-# a lookup and a revoke, a second noproofd on the same database refused (one instance per database
-# until issue 18's cluster features land), the instance lock released by PostgreSQL when its holder
-# is killed with -9, the audit trail in PostgreSQL (the lookup's record queried there, no audit.sqlite
-# in the data folder), a fresh data folder (without the seal keys) refused, the offline import,
-# `audit-verify --database` on the trail and the denial log's chain in PostgreSQL (one row edited
-# with psql is named), and a trail cut short in the database refused at start.
+# a lookup and a revoke, its audit record in PostgreSQL (no audit.sqlite in the data folder), a
+# second noproofd on the same database serving beside the first (its own data folder with a copy of
+# the seal keys, the one shared audit trail) and refusing the revoked licence at once, the offline
+# import refused while instances serve (the serving lock, shared by instances, exclusive for the
+# import), the lock released by PostgreSQL when its holder is killed with -9, a fresh data folder
+# (without the seal keys) refused, the offline import, `audit-verify --database` on the trail and the
+# denial log's chain in PostgreSQL (one row edited with psql is named), and a trail cut short in the
+# database refused at start.
 #
 #   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
 #
@@ -51,19 +53,33 @@ found=$(psql "$url" -v ON_ERROR_STOP=1 -Atqc "SELECT count(*) FROM $schema.audit
 [ "$found" = 1 ] || fail "the lookup's audit record is not in PostgreSQL ($found rows)"
 [ ! -e "$work/a/audit.sqlite" ] || fail "noproofd on PostgreSQL kept an audit.sqlite in the data folder"
 
-# A second instance on the same database is refused, saying why; the first keeps serving.
+# A second instance on the same database serves beside the first (several instances, issue 18):
+# with a data folder of its own holding a copy of the seal keys, on the one audit trail in
+# PostgreSQL; it refuses the licence revoked through the first at once.
+a_pid=$pid a_port=$port
+mkdir -p "$work/b" && cp -R "$work/a/seals" "$work/b/"
+port=$(free_port)
+"$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$port" --data-dir "$work/b" \
+  >"$work/b.log" 2>&1 &
+b_pid=$!; pids+=("$b_pid")
+for _ in $(seq 1 600); do
+  NOPROOF_PORT=$port "$bin/noproof" health >/dev/null 2>&1 && break
+  kill -0 "$b_pid" 2>/dev/null || fail "the second noproofd exited at start"
+  sleep 0.1
+done
 set +e
-"$bin/noproofd" --demo --demo-licences 2000 --database "$database" --port "$(free_port)" --data-dir "$work/b" >"$work/b.log" 2>&1; rc=$?
+NOPROOF_PORT=$port "$bin/noproof" lookup --holder "$holder" --type "$type" --item SW-KH-001 --case PG-B1 >/dev/null 2>"$work/err"; rc=$?
 set -e
-[ $rc != 0 ] || fail "a second noproofd started on the same database"
-grep -q "another noproofd is serving the PostgreSQL database" "$work/b.log" || fail "the second noproofd's refusal does not say why"
-"$bin/noproof" health >/dev/null || fail "the first noproofd stopped serving"
-# So is an offline import into the database it serves (exit 9, as for a data folder in use).
+[ $rc = 9 ] && grep -q "revoked" "$work/err" || fail "the second instance answered the licence revoked through the first with $rc: $(cat "$work/err")"
+NOPROOF_PORT=$a_port "$bin/noproof" health >/dev/null || fail "the first noproofd stopped serving"
+# An offline import into the database they serve is refused (exit 9, as for a data folder in use).
 .build/debug/import-bench --write "$work/export.csv" 300 7 >/dev/null
 set +e
 "$bin/noproofd" import --database "$database" "$work/export.csv" >"$work/import-refused.log" 2>&1; rc=$?
 set -e
-[ $rc = 9 ] && grep -q "another noproofd" "$work/import-refused.log" || fail "an offline import while noproofd serves exited $rc"
+[ $rc = 9 ] && grep -q "noproofd is serving the PostgreSQL database" "$work/import-refused.log" || fail "an offline import while noproofd serves exited $rc"
+kill -TERM "$b_pid"; wait "$b_pid" || fail "the second noproofd did not stop cleanly on SIGTERM"
+pid=$a_pid port=$a_port
 
 # Killed with -9: PostgreSQL releases the lock with the connection; noproofd starts again on the
 # same data folder (the audit trail and keys) and serves the same records, the revocation included.
@@ -127,4 +143,4 @@ set +e
 set -e
 [ $rc != 0 ] && grep -q "are missing" "$work/e.log" && grep -q "Restore the PostgreSQL database from its backup" "$work/e.log" \
   || fail "noproofd started on a trail cut short in PostgreSQL (exit $rc)"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, second instance refused, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail and the denial log's chain verified in PostgreSQL, an edited entry named, a trail cut short refused)"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, a second instance serving beside the first and refusing the revoked licence, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail and the denial log's chain verified in PostgreSQL, an edited entry named, a trail cut short refused)"

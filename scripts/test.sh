@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: dependencies, formatting, generated-code freshness, one debug build,
 # unit and integration tests (the PostgreSQL store tests against a throwaway cluster,
-# scripts/postgres-test-server.sh), the valgrind leak check of the codec, an end-to-end smoke test, the
+# scripts/postgres-test-server.sh), two instances on one PostgreSQL with one killed under load, the valgrind leak check of the codec, an end-to-end smoke test, the
 # Python client's interoperability tests, the power-cut crash-safety rounds (and their self-test), kill -9 rounds on PostgreSQL, 10,000 idle connections
 # and a short fuzz pass. (The overload comparison, scripts/overload.sh, needs a release build and
 # is run by hand: docs/RELIABILITY.md.)
@@ -24,6 +24,8 @@ export NOPROOF_TEST_POSTGRES_URL
 swift test --skip-build
 echo "== noproofd on PostgreSQL (--database)"
 scripts/postgres-smoke-test.sh
+echo "== fail-over: two noproofd on one PostgreSQL, one killed with -9 under load"
+scripts/failover-test.sh
 echo "== leak check"
 scripts/leak-check.sh
 echo "== smoke test"

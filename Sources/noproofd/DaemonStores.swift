@@ -9,20 +9,26 @@ import NoProofUnitStore
 import NoProofUnits
 import NoProofVerification
 import NoProofVerificationStore
+import Synchronization
 
 /// The record stores noproofd serves from, on the backend `--database` chose: behind their
-/// protocols, so nothing past start-up knows which. On PostgreSQL the instance lock is held from
-/// here until `close()`.
+/// protocols, so nothing past start-up knows which. On PostgreSQL the schema's serving lock is
+/// held (shared with the other instances) from here until `close()`, and the start-up lock (this
+/// instance alone) until `startupDone()`.
 struct DaemonStores {
     let licences: any LicenceStore
     let units: any UnitStore
     let verification: any VerificationStore
     let oversight: any OversightStore
-    /// The PostgreSQL database and the instance lock, when `--database` names one.
-    let postgres: (database: PostgresStoreDatabase, lock: PostgresInstanceLock)?
+    /// The PostgreSQL database and this instance's share of the serving lock, when `--database` names one.
+    let postgres: (database: PostgresStoreDatabase, lock: PostgresSessionLock)?
     /// On PostgreSQL, what several instances share beyond the stores: the rate counts and the
     /// feed of changes that end sessions (issue 18).
     let cluster: (rateCounts: PostgresRateCounts, sessionFeed: PostgresSessionFeed)?
+    /// On PostgreSQL, the start-up lock: held while this instance seeds the schema (starter
+    /// catalogue, `--demo` data, credentials named at start), so that instances starting together
+    /// seed one after the other; released by `startupDone()` (or `close()`).
+    private let startup: StartupLock
     private let closeEmbedded: @Sendable () -> Void
 
     static func open(_ database: DaemonDatabase, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
@@ -44,7 +50,7 @@ struct DaemonStores {
         }
         let (units, verification, oversight) = try openEmbeddedRecords(directory)
         return DaemonStores(
-            licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil, cluster: nil,
+            licences: licences, units: units, verification: verification, oversight: oversight, postgres: nil, cluster: nil, startup: StartupLock(nil),
             closeEmbedded: {
                 try? licences.close()
                 try? units.close()
@@ -79,8 +85,8 @@ struct DaemonStores {
         return (units, verification, oversight)
     }
 
-    /// Every record store in PostgreSQL; the instance lock first, so a second noproofd on the same
-    /// database is refused before it reads anything.
+    /// Every record store in PostgreSQL; the serving lock first (shared: refused only while an
+    /// offline import holds it), then the start-up lock (waited for while another instance starts).
     static func openPostgres(url: String, dataDirectory: URL, logger: Logger) async throws -> DaemonStores {
         let database: PostgresStoreDatabase
         do {
@@ -88,12 +94,20 @@ struct DaemonStores {
         } catch {
             throw ConfigurationError("--database: \(error.message)")
         }
-        let lock: PostgresInstanceLock
+        let lock: PostgresSessionLock
         do {
-            lock = try await PostgresInstanceLock.acquire(database)
+            lock = try await PostgresSchemaLock.serving(database)
         } catch {
             await database.shutdown()
             throw ConfigurationError("refusing to start: \(error.message)")
+        }
+        let startup: PostgresSessionLock
+        do {
+            startup = try await PostgresSchemaLock.startup(database)
+        } catch {
+            await lock.release()
+            await database.shutdown()
+            throw ConfigurationError("cannot take the start-up lock in PostgreSQL: \(error.message)")
         }
         let place = "PostgreSQL (\(database.url), schema \(database.schema))"
         do {
@@ -125,8 +139,9 @@ struct DaemonStores {
                 ])
             return DaemonStores(
                 licences: licences, units: units, verification: verification, oversight: oversight,
-                postgres: (database, lock), cluster: cluster, closeEmbedded: {})
+                postgres: (database, lock), cluster: cluster, startup: StartupLock(startup), closeEmbedded: {})
         } catch {
+            await startup.release()
             await lock.release()
             await database.shutdown()
             throw error
@@ -162,12 +177,40 @@ struct DaemonStores {
         }
     }
 
-    /// Closes every store; on PostgreSQL releases the instance lock and closes the pool.
+    /// On PostgreSQL, the lease under which the verification deadline scheduler runs: on one
+    /// instance of the cluster at a time (nil on the embedded default, where the data folder's
+    /// lock makes this the only instance).
+    func schedulerLease(logger: Logger) -> PostgresLease? {
+        postgres.map { PostgresLease.verificationScheduler($0.database, logger: logger) }
+    }
+
+    /// Ends this instance's start-up seeding: another instance starting on the schema may go on.
+    func startupDone() async {
+        await startup.release()
+    }
+
+    /// Closes every store; on PostgreSQL releases the locks and closes the pool.
     func close() async {
         closeEmbedded()
+        await startup.release()
         if let postgres {
             await postgres.lock.release()
             await postgres.database.shutdown()
         }
+    }
+}
+
+/// The start-up lock, released once (by `startupDone()` or `close()`, whichever comes first).
+private final class StartupLock: Sendable {
+    private let lock: Mutex<PostgresSessionLock?>
+
+    init(_ lock: PostgresSessionLock?) { self.lock = Mutex(lock) }
+
+    func release() async {
+        let held = lock.withLock { held in
+            defer { held = nil }
+            return held
+        }
+        await held?.release()
     }
 }

@@ -85,15 +85,15 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     /// The licence store to load into, with its lock taken (the data folder's, or PostgreSQL's
-    /// instance lock): exit status 9 when noproofd holds it.
+    /// serving lock, exclusive): exit status 9 when noproofd holds it (on PostgreSQL: any instance).
     private func openTarget() async throws -> (store: any LicenceStore, close: () async -> Void) {
         let backend = try DaemonDatabase(parsing: SubcommandDataFolder.resolve(database, option: "--database"))
         if case .postgres(let url) = backend {
             let database: PostgresStoreDatabase
             do { database = try PostgresStoreDatabase.connect(url: url) } catch { throw ValidationError("--database: \(error.message)") }
-            let lock: PostgresInstanceLock
+            let lock: PostgresSessionLock
             do {
-                lock = try await PostgresInstanceLock.acquire(database, holder: "noproofd import")
+                lock = try await PostgresSchemaLock.offline(database, holder: "noproofd import")
             } catch {
                 await database.shutdown()
                 FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))

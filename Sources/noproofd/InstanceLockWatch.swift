@@ -2,11 +2,12 @@ import Logging
 import NoProofPostgres
 import ServiceLifecycle
 
-/// Runs as long as noproofd serves on PostgreSQL; throws when the instance lock is lost, so the
-/// service group shuts down gracefully (and noproofd exits non-zero, for its supervisor to restart
-/// it once the database is back).
+/// Runs as long as noproofd serves on PostgreSQL; throws when the instance's share of the schema's
+/// serving lock (`PostgresSchemaLock.serving`) is lost, so the service group shuts down gracefully
+/// (and noproofd exits non-zero, for its supervisor to restart it once the database is back): an
+/// instance without it could serve while an offline import rewrites the library.
 struct InstanceLockWatch: Service {
-    let lock: PostgresInstanceLock
+    let lock: PostgresSessionLock
     let logger: Logger
 
     func run() async throws {
@@ -21,7 +22,7 @@ struct InstanceLockWatch: Service {
             return false
         }
         guard wasLost else { return }
-        logger.critical("the PostgreSQL instance lock was lost (its connection closed): stopping, since another noproofd may now start on the database")
-        throw ConfigurationError("lost the PostgreSQL instance lock on schema \(lock.schema): the database connection closed")
+        logger.critical("the PostgreSQL serving lock was lost (its connection closed): stopping, since an offline import may now start on the database")
+        throw ConfigurationError("lost the PostgreSQL serving lock \(lock.name): the database connection closed")
     }
 }

@@ -39,7 +39,7 @@ struct Noproofd: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (licences, units, verification and oversight records; the audit trail and seal keys stay in --data-dir; one noproofd per database: docs/DEPLOYMENT.md).",
+            "Where the records are kept: sqlite (files in --data-dir, the default) or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require][&schema=NAME] (licences, units, verification and oversight records; the audit trail and seal keys stay in --data-dir; several noproofd may serve one database: docs/DEPLOYMENT.md).",
             valueName: "sqlite|URL"))
     var database: String?
 
@@ -282,6 +282,8 @@ struct Noproofd: AsyncParsableCommand {
             await library.close(logger: logger)
             throw error
         }
+        // The schema is seeded: another instance starting on it may go on (PostgreSQL's start-up lock).
+        await library.stores.startupDone()
         var harvest = HarvestDetector.Rules()
         if let seconds = file.harvestWindowSeconds { harvest.windowSeconds = Double(seconds) }
         if let count = file.harvestNewCases { harvest.newCases = count }
@@ -346,23 +348,34 @@ struct Noproofd: AsyncParsableCommand {
         logger.info("verification deadlines re-armed", metadata: ["pending": "\(armed)"])
         verification.register(in: &registry)
         var application = NoproofdApplication(listeners: [], logger: logger)
-        application.runInBackground { await verification.scheduler.run() }
-        if library.stores.postgres != nil {
-            // A shared store: requests filed through another instance (or one that died) are
-            // watched here too, re-read every 30 s; a deadline is applied and reported once
-            // whichever instance gets there first (the update locks the row).
+        if let lease = library.stores.schedulerLease(logger: logger) {
+            // A shared store: the deadlines are applied by one instance of the cluster at a time,
+            // the lease's holder (PostgresLease; the others take over within its retry when the
+            // holder dies). It re-reads the pending requests when it takes the lease and every
+            // 30 s (requests filed through the other instances); each transition is still judged
+            // on the locked row, so it is reported once even if two schedulers ever overlapped.
             application.runInBackground {
-                while !Task.isCancelled {
-                    do { try await Task.sleep(for: .seconds(30)) } catch { break }
-                    do {
-                        _ = try await verification.scheduler.rearm()
-                    } catch  where !Task.isCancelled {
-                        logger.warning("verification deadlines not re-read from the shared store", metadata: ["error": "\(error)"])
-                    } catch {
-                        break
+                await lease.run(body: { [scheduler = verification.scheduler] in
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { await scheduler.run() }
+                        group.addTask {
+                            repeat {
+                                do {
+                                    let armed = try await scheduler.rearm()
+                                    logger.debug("verification deadlines re-read from the shared store", metadata: ["pending": "\(armed)"])
+                                } catch  where !Task.isCancelled {
+                                    logger.warning("verification deadlines not re-read from the shared store", metadata: ["error": "\(error)"])
+                                } catch {
+                                    break
+                                }
+                                do { try await Task.sleep(for: .seconds(30)) } catch { break }
+                            } while !Task.isCancelled
+                        }
                     }
-                }
+                })
             }
+        } else {
+            application.runInBackground { await verification.scheduler.run() }
         }
         OversightService(
             store: library.oversight, units: library.units, audit: library.audit, verifications: library.verification,
@@ -455,8 +468,8 @@ struct Noproofd: AsyncParsableCommand {
         }
         // Signed tree heads: every second while records arrive, every minute when idle.
         application.runInBackground { [heads = library.heads] in await heads.run() }
-        // On PostgreSQL: the instance lock lost (the server restarted, the network failed) means
-        // another instance may start on the database; this one stops serving, gracefully.
+        // On PostgreSQL: the serving lock lost (the server restarted, the network failed) means an
+        // offline import may start on the database; this one stops serving, gracefully.
         if let postgres = library.stores.postgres {
             application.watch(postgres.lock, logger: logger)
         }

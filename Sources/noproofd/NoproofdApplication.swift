@@ -25,7 +25,7 @@ struct NoproofdApplication {
     var clients: [ServiceGroupConfiguration.ServiceConfiguration] = []
     let logger: Logger
 
-    /// Services whose failure ends the application gracefully (the PostgreSQL instance lock's watch).
+    /// Services whose failure ends the application gracefully (the PostgreSQL serving lock's watch).
     var watches: [ServiceGroupConfiguration.ServiceConfiguration] = []
     /// Everything the ServiceGroup runs, in start order (shut down in reverse).
     var services: [any Service] { background + listeners }
@@ -36,7 +36,7 @@ struct NoproofdApplication {
     }
 
     /// Ends the application gracefully, with an error, if `lock` is lost while it runs.
-    mutating func watch(_ lock: PostgresInstanceLock, logger: Logger) {
+    mutating func watch(_ lock: PostgresSessionLock, logger: Logger) {
         watches.append(.init(service: InstanceLockWatch(lock: lock, logger: logger), failureTerminationBehavior: .gracefullyShutdownGroup))
     }
 
