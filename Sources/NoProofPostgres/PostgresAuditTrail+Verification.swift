@@ -145,7 +145,8 @@ extension PostgresAuditTrail {
             result.firstMismatch = .missing(head: head, trailSize: frontier.size)
         }
         if result.treeProblem == nil, frontier.size > 0, let stored = try? await treeRoot(size: frontier.size), stored != frontier.root {
-            result.treeProblem = "the stored subtrees (audit_tree) give another root for \(frontier.size) records than the records' chain hashes: "
+            result.treeProblem =
+                "the stored subtrees (audit_tree) give another root for \(frontier.size) records than the records' chain hashes: "
                 + "a record was rewritten after it was written"
         }
         return result

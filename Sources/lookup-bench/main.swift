@@ -108,7 +108,9 @@ let cacheCap = argument("--cache-licences", default: Int.max)
 
 print("Cache capped at \(cacheCap == Int.max ? "the library size" : String(cacheCap)) licences.")
 print("")
-print("| licences | cached | index lookup ns (hit ratio) | index bytes/licence | licence data bytes/licence | SQLite (miss) ns/lookup, wall (process CPU) | SQLite miss via GRDB pool read, wall (CPU) | found |")
+print(
+    "| licences | cached | index lookup ns (hit ratio) | index bytes/licence | licence data bytes/licence | SQLite (miss) ns/lookup, wall (process CPU) | SQLite miss via GRDB pool read, wall (CPU) | found |"
+)
 print("|---:|---:|---:|---:|---:|---:|---:|---:|")
 var size = 10_000
 while size <= max(maxMemory, maxSQLite) {

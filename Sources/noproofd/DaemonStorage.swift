@@ -316,7 +316,8 @@ struct DaemonStorage {
             await trail.close()
             throw ConfigurationError(
                 "refusing to start: \(problem). Restore the PostgreSQL database from its backup (pg_restore of a pg_dump, or "
-                    + "point-in-time recovery) and start again\(newEpoch == nil ? "" : "; --new-audit-epoch applies to the data folder's trail (audit.sqlite) only, not to one in PostgreSQL")")
+                    + "point-in-time recovery) and start again\(newEpoch == nil ? "" : "; --new-audit-epoch applies to the data folder's trail (audit.sqlite) only, not to one in PostgreSQL")"
+            )
         }
         if newEpoch != nil {
             let head = (try? await trail.head())?.description ?? "none"
