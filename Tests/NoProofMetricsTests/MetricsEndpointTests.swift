@@ -36,6 +36,7 @@ struct MetricsEndpointTests {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
+        configuration.authenticationTimeout = .seconds(120)  // a loaded machine may take seconds to authenticate
         configuration.callObserver = CallMetrics(metrics: metrics)
         let server = NoProofServer(
             configuration: configuration, registry: registry,

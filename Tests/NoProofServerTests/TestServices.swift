@@ -137,6 +137,9 @@ enum TestServices {
     static var configuration: ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.shutdownGracePeriod = .milliseconds(300)
+        // A loaded machine (parallel tests, builds) may take seconds to authenticate; the
+        // authentication deadline itself is tested with a short one (ConnectionHygieneTests).
+        configuration.authenticationTimeout = .seconds(120)
         return configuration
     }
 

@@ -30,6 +30,7 @@ struct AuthenticationFloodTests {
             var configuration = ServerConfiguration()
             configuration.port = 0
             configuration.shutdownGracePeriod = .milliseconds(300)
+            configuration.authenticationTimeout = .seconds(120)  // a loaded machine may take seconds per check
             if !throttle { configuration.authenticationThrottle = nil }
             let authenticator = UnitCredentialAuthenticator(store: store, verifications: verifications)
             let server = NoProofServer(configuration: configuration, registry: RPCRegistry(), authenticator: authenticator, logger: quiet)
