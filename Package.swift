@@ -100,6 +100,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `noproofd migrate` (issue 18): a data folder's SQLite stores copied verbatim into a PostgreSQL
+        // schema, the audit chain and the denial log verified on both sides, a completion marker.
+        .target(
+            name: "NoProofMigration",
+            dependencies: [
+                "NoProofDomain", "NoProofSQLite", "NoProofAudit", "NoProofAuditChain", "NoProofSeals", "NoProofUnitStore", "NoProofPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Units, staff, credentials, item lists and the access policy they define (no I/O).
         .target(
             name: "NoProofUnits",
@@ -233,7 +243,7 @@ let package = Package(
                 "NoProofAuditChain",
                 "NoProofDemoData", "NoProofDomain", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
-                "NoProofMetrics", "NoProofWeb", "NoProofPostgres",
+                "NoProofMetrics", "NoProofWeb", "NoProofPostgres", "NoProofMigration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -294,6 +304,15 @@ let package = Package(
                 "NoProofTestSupport", "NoProofPostgres", "NoProofLicenceStore", "NoProofLibrary", "NoProofImport", "NoProofDemoData", "NoProofDomain",
                 "NoProofUnits", "NoProofUnitStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "NoProofMigrationTests",
+            dependencies: [
+                "NoProofTestSupport", "NoProofMigration", "NoProofPostgres", "NoProofSQLite", "NoProofLicenceStore", "NoProofDemoData", "NoProofDomain",
+                "NoProofUnits", "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore",
+                "NoProofAudit", "NoProofAuditChain", "NoProofSeals",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -7,7 +7,8 @@
 # import), the lock released by PostgreSQL when its holder is killed with -9, a fresh data folder
 # (without the seal keys) refused, the offline import, `audit-verify --database` on the trail and the
 # denial log's chain in PostgreSQL (one row edited with psql is named), and a trail cut short in the
-# database refused at start.
+# database refused at start; a SQLite demo folder moved to PostgreSQL with `noproofd migrate` and
+# served from there.
 #
 #   NOPROOF_TEST_POSTGRES_URL=postgres://... scripts/postgres-smoke-test.sh
 #
@@ -143,4 +144,60 @@ set +e
 set -e
 [ $rc != 0 ] && grep -q "are missing" "$work/e.log" && grep -q "Restore the PostgreSQL database from its backup" "$work/e.log" \
   || fail "noproofd started on a trail cut short in PostgreSQL (exit $rc)"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, a second instance serving beside the first and refusing the revoked licence, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail and the denial log's chain verified in PostgreSQL, an edited entry named, a trail cut short refused)"
+
+# Moving from SQLite to PostgreSQL (`noproofd migrate`, issue 18): the demo on an embedded data
+# folder, a lookup (its proof kept) and a denial; migrate refused while noproofd serves the folder;
+# stopped, migrated into a new schema (the audit chain verified on both sides); noproofd on that
+# schema (same data folder, for seals/) serves the same holder, the proof made on SQLite verifies
+# online, audit-verify --database passes, and a second migrate into the schema is refused.
+mschema="${schema}_migrated"
+case "$url" in *\?*) mdatabase="$url&schema=$mschema" ;; *) mdatabase="$url?schema=$mschema" ;; esac
+port=$(free_port)
+"$bin/noproofd" --demo --demo-licences 2000 --port "$port" --data-dir "$work/s" >"$work/s.log" 2>&1 &
+s_pid=$!; pids+=("$s_pid")
+for _ in $(seq 1 600); do
+  NOPROOF_PORT=$port "$bin/noproof" health >/dev/null 2>&1 && break
+  kill -0 "$s_pid" 2>/dev/null || fail "noproofd on SQLite exited at start"
+  sleep 0.1
+done
+export NOPROOF_PORT=$port NOPROOF_CREDENTIAL=demo-water:demo-secret NOPROOF_STAFF=agent-0001
+mholder=$(head -1 "$work/s/demo-holders.txt" | cut -d' ' -f1)
+mtype=$(head -1 "$work/s/demo-holders.txt" | cut -d' ' -f2)
+"$bin/noproof" lookup --holder "$mholder" --type "$mtype" --item SW-KH-001 --case MIG-1 --out "$work/proof.bin" >/dev/null \
+  || fail "lookup on SQLite before the migration"
+set +e
+NOPROOF_STAFF=agent-9999 "$bin/noproof" lookup --holder "$mholder" --type "$mtype" --item SW-KH-001 --case MIG-D >/dev/null 2>&1
+"$bin/noproofd" migrate --from "sqlite:$work/s" --to "$mdatabase" >"$work/migrate-refused.log" 2>&1; rc=$?
+set -e
+[ $rc = 9 ] && grep -q "is in use" "$work/migrate-refused.log" || fail "migrate while noproofd serves the folder exited $rc"
+kill -TERM "$s_pid"; wait "$s_pid" || fail "noproofd on SQLite did not stop cleanly on SIGTERM"
+"$bin/noproofd" migrate --from "sqlite:$work/s" --to "$mdatabase" >"$work/migrate.log" 2>&1 || fail "noproofd migrate"
+grep -q "migration complete" "$work/migrate.log" && grep -Eq "audit_record +[1-9][0-9]* -> [1-9][0-9]*" "$work/migrate.log" \
+  && grep -Eq "licence +2000 -> 2000" "$work/migrate.log" && grep -q "audit PostgreSQL : chain verifies" "$work/migrate.log" \
+  || fail "noproofd migrate did not report the copy: $(cat "$work/migrate.log")"
+port=$(free_port)
+# --demo again: the folder's demo credentials (copied as stored) are accepted in demo mode only.
+"$bin/noproofd" --demo --demo-licences 2000 --database "$mdatabase" --port "$port" --data-dir "$work/s" >"$work/m.log" 2>&1 &
+m_pid=$!; pids+=("$m_pid")
+for _ in $(seq 1 600); do
+  NOPROOF_PORT=$port "$bin/noproof" health >/dev/null 2>&1 && break
+  kill -0 "$m_pid" 2>/dev/null || fail "noproofd on the migrated schema exited at start"
+  sleep 0.1
+done
+export NOPROOF_PORT=$port
+"$bin/noproof" lookup --holder "$mholder" --type "$mtype" --item SW-KH-001 --case MIG-2 >/dev/null 2>"$work/err" \
+  || fail "lookup on the migrated schema: $(cat "$work/err")"
+"$bin/noproof" verify "$work/proof.bin" --online >/dev/null 2>"$work/err" \
+  || fail "the proof made on SQLite does not verify online on the migrated schema: $(cat "$work/err")"
+found=$(psql "$url" -v ON_ERROR_STOP=1 -Atqc "SELECT count(*) FROM $mschema.audit_record WHERE case_reference IN ('MIG-1', 'MIG-2')") \
+  || fail "psql could not read the migrated audit trail"
+[ "$found" = 2 ] || fail "the migrated trail does not hold the lookups before and after the migration ($found rows)"
+kill -TERM "$m_pid"; wait "$m_pid" || fail "noproofd on the migrated schema did not stop cleanly on SIGTERM"
+out=$("$bin/noproofd" audit-verify --data-dir "$work/s" --database "$mdatabase") || fail "audit-verify --database on the migrated schema: $out"
+grep -q "audit chain verifies (PostgreSQL" <<<"$out" && grep -Eq "denial log +chain verifies \([1-9][0-9]* entries, in PostgreSQL\)" <<<"$out" \
+  || fail "audit-verify --database on the migrated schema: $out"
+set +e
+"$bin/noproofd" migrate --from "sqlite:$work/s" --to "$mdatabase" >"$work/migrate-again.log" 2>&1; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "already holds the migration" "$work/migrate-again.log" || fail "a second migrate into the schema exited $rc: $(cat "$work/migrate-again.log")"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, a second instance serving beside the first and refusing the revoked licence, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail and the denial log's chain verified in PostgreSQL, an edited entry named, a trail cut short refused; a SQLite data folder migrated into schema $mschema and served from there)"

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoProofDomain
 import NoProofLicenceStore
+import NoProofMigration
 import NoProofOversight
 import NoProofOversightStore
 import NoProofPostgres
@@ -111,6 +112,8 @@ struct DaemonStores {
         }
         let place = "PostgreSQL (\(database.url), schema \(database.schema))"
         do {
+            // A schema an interrupted or failed `noproofd migrate` left holds a partial copy.
+            do { try await MigrationMarker.refuseIfPartial(database) } catch { throw ConfigurationError("refusing to start: \(error.message)") }
             let licences: PostgresLicenceStore
             do { licences = try await PostgresLicenceStore.open(database) } catch {
                 throw ConfigurationError("cannot open the licence library in \(place): \(error.message)")

@@ -22,7 +22,7 @@ struct Noproofd: AsyncParsableCommand {
             Stops gracefully on SIGTERM or SIGINT: new calls are refused with GOAWAY, calls in progress \
             finish (up to --shutdown-grace seconds), then the process exits.
             """,
-        subcommands: [ImportCommand.self, AuditVerifyCommand.self, BackupCommand.self]
+        subcommands: [ImportCommand.self, AuditVerifyCommand.self, BackupCommand.self, MigrateCommand.self]
     )
 
     @Option(help: "JSON config file; flags given here override it.")
