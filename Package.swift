@@ -61,8 +61,8 @@ let package = Package(
         .target(name: "NoProofDomain"),
         // Demo data: the deterministic licence generator, its vocabulary and Zipf sampler, seeding a store.
         .target(name: "NoProofDemoData", dependencies: ["NoProofDomain", "NoProofImport", "NoProofLicenceStore"]),
-        // SQLite support shared by every SQLite store: the durable pool opener, timestamps, the
-        // data-folder lock, durable file writes. GRDB is the wrapper.
+        // SQLite support shared by every SQLite store: the durable pool opener, the WAL checkpointer, the
+        // data-folder lock, durable file writes, backups. GRDB is the wrapper.
         .target(
             name: "NoProofSQLite",
             dependencies: ["NoProofDomain", .product(name: "GRDB", package: "GRDB.swift")]
@@ -189,7 +189,7 @@ let package = Package(
         .target(
             name: "NoProofServices",
             dependencies: [
-                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofMessages", "NoProofDomain", "NoProofDomainMessages", "NoProofSQLite",
+                "NoProofServer", "NoProofProtocol", "NoProofCodec", "NoProofMessages", "NoProofDomain", "NoProofDomainMessages",
                 "NoProofImport", "NoProofLicenceStore", "NoProofAudit", "NoProofAuditChain", "NoProofLibrary", "NoProofSeals", "NoProofUnits",
                 "NoProofUnitStore", "NoProofVerification", "NoProofVerificationStore",
                 "NoProofOversight", "NoProofOversightStore",
@@ -201,7 +201,7 @@ let package = Package(
         .target(
             name: "NoProofMetrics",
             dependencies: [
-                "NoProofServer", "NoProofProtocol", "NoProofServices", "NoProofLibrary", "NoProofAudit", "NoProofVerification",
+                "NoProofServer", "NoProofProtocol", "NoProofServices", "NoProofLibrary", "NoProofAudit", "NoProofVerification", "NoProofSQLite",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -275,10 +275,14 @@ let package = Package(
             dependencies: ["NoProofCodec"],
             path: "Tests/CodecLeakCheck"
         ),
-        // Shared by the test targets: a settable clock, temporary folders, store fixtures on both backends, RPC failure helpers, running a server.
+        // Shared by the test targets: a settable clock, temporary folders, store fixtures on both backends, RPC failure helpers, running a server,
+        // the in-process transport (a socket pair between a server's pipeline and a client).
         .target(
             name: "NoProofTestSupport",
-            dependencies: ["NoProofProtocol", "NoProofServer", "NoProofDomain", "NoProofPostgres"],
+            dependencies: [
+                "NoProofProtocol", "NoProofServer", "NoProofClient", "NoProofDomain", "NoProofPostgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Tests/NoProofTestSupport"
         ),
         .testTarget(name: "NoProofDomainTests", dependencies: ["NoProofTestSupport", "NoProofDomain"]),
@@ -407,7 +411,12 @@ let package = Package(
 // Upcoming features (issue 17) where they fit: an `import` is internal unless it says otherwise
 // (`package import` where a module's package API shows the imported types), and members are
 // visible only from modules a file imports itself.
-let strictImports: Set<String> = ["NoProofDomain", "NoProofAuditChain", "NoProofSeals", "NoProofUnits", "NoProofVerification", "NoProofOversight"]
+let strictImports: Set<String> = [
+    "NoProofCodec", "NoProofProtocol", "NoProofMessages", "NoProofDomain", "NoProofDemoData", "NoProofSQLite", "NoProofImport",
+    "NoProofLicenceStore", "NoProofAuditChain", "NoProofAudit", "NoProofPostgres", "NoProofUnits", "NoProofUnitStore", "NoProofVerification",
+    "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore", "NoProofLibrary", "NoProofSeals", "NoProofServer",
+    "NoProofDomainMessages", "NoProofServices", "NoProofMetrics", "NoProofClient", "NoProofWeb", "NoProofTestSupport",
+]
 for target in package.targets where strictImports.contains(target.name) {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [

@@ -1,7 +1,8 @@
-import Foundation
-import Logging
-import NoProofSeals
+package import Foundation
+package import Logging
+package import NoProofSeals
 import Synchronization
+import NoProofAuditChain
 
 /// Signs the audit tree's head on a schedule and hands it to the witnesses (docs/AUDIT.md,
 /// "Signed tree heads"): a new head every `busyInterval` while records arrive (1 s by default),

@@ -1,4 +1,4 @@
-import NoProofAuditChain
+package import NoProofAuditChain
 
 /// The SQLite audit trail is the embedded `AuditTrail`. Its synchronous methods witness the
 /// protocol's async reads: they read `audit.sqlite` on the caller's thread, as the services did

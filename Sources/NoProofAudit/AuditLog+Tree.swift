@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import Logging
-import NoProofSeals
-import NoProofAuditChain
+package import NoProofSeals
+package import NoProofAuditChain
 
 /// The audit log's Merkle tree (AuditTree): roots, proofs and signed heads.
 extension AuditLog {

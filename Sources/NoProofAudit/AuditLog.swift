@@ -1,9 +1,9 @@
 import Crypto
 import Dispatch
-import Foundation
-import GRDB
-import NoProofAuditChain
-import NoProofSQLite
+package import Foundation
+package import GRDB
+package import NoProofAuditChain
+package import NoProofSQLite
 import Synchronization
 
 /// The durable audit trail, in its own SQLite file (`audit.sqlite`, WAL, synchronous=FULL).

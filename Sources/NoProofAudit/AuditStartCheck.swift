@@ -3,10 +3,10 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
+package import Foundation
 import NoProofSQLite
 import NoProofDomain
-import NoProofAuditChain
+package import NoProofAuditChain
 
 /// The last chain head noproofd recorded outside the trail: `audit-head` in the data folder,
 /// one line `SEQUENCE:HEX`, rewritten (atomically) after the start-up records, every 10 seconds

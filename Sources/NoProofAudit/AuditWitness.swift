@@ -1,4 +1,4 @@
-import NoProofSeals
+package import NoProofSeals
 
 /// Somewhere outside the data folder that keeps the audit log's signed heads (docs/AUDIT.md,
 /// "Witnesses"): the next start, and `noproofd audit-verify`, check the trail against what a

@@ -1,5 +1,6 @@
 import Foundation
 import NoProofSeals
+import NoProofAuditChain
 
 /// noproofd's start-up check of the trail against its witnesses (docs/AUDIT.md, "Witnesses"):
 /// the newest head each witness holds must be signed by this server's audit key and be a

@@ -1,4 +1,4 @@
-import Dispatch
+package import Dispatch
 import Synchronization
 
 /// Group commit for one durable writer: items are written in batches, one batch at a time, in the

@@ -4,7 +4,7 @@
     import Darwin
 #endif
 import Foundation
-import NoProofSeals
+package import NoProofSeals
 import Synchronization
 import NoProofDomain
 

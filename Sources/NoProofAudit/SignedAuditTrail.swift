@@ -1,5 +1,5 @@
-import NoProofAuditChain
-import NoProofSeals
+package import NoProofAuditChain
+package import NoProofSeals
 
 /// What noproofd needs of an audit trail beyond the seam `AuditTrail` (issue 18): the tree's
 /// current head to sign, the signed heads kept beside the records, a record's chain hash (the

@@ -1,5 +1,5 @@
 import Foundation
-import NoProofAuditChain
+package import NoProofAuditChain
 
 /// The per-(unit, day, metric) counters the supervision report reads (Art. 16, 20), kept in the
 /// audit trail's file (`supervision_tally`) and incremented in the same transaction that appends

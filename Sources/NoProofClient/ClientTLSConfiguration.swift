@@ -1,4 +1,4 @@
-import NIOSSL
+package import NIOSSL
 
 /// TLS towards the server: the CA that signed the server's certificate and, for mutual TLS,
 /// the unit's client certificate and key (the certificate then authenticates the connection;

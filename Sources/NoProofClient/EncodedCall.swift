@@ -1,5 +1,5 @@
-import NIOCore
-import NoProofCodec
+package import NIOCore
+package import NoProofCodec
 import NoProofProtocol
 
 /// A unary call encoded once — method, metadata, server-side deadline and request, as the

@@ -1,5 +1,5 @@
 import NoProofCodec
-import NoProofMessages
+package import NoProofMessages
 import NoProofProtocol
 
 /// Typed calls of the audit log's heads and proofs (noproof.v1.Audit).

@@ -1,5 +1,5 @@
-import NoProofCodec
-import NoProofProtocol
+package import NoProofCodec
+package import NoProofProtocol
 
 /// Calls by the generated contract (`LicenceMethods.lookup`...): the request and answer types are
 /// the method's, and the path is the one the protos declare.

@@ -1,6 +1,6 @@
-import NoProofCodec
-import NoProofMessages
-import NoProofProtocol
+package import NoProofCodec
+package import NoProofMessages
+package import NoProofProtocol
 
 /// Typed calls of the licence library (noproof.v1.Licences).
 extension NoProofClient {

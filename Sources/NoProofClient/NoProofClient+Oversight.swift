@@ -1,6 +1,6 @@
 import NoProofCodec
-import NoProofMessages
-import NoProofProtocol
+package import NoProofMessages
+package import NoProofProtocol
 
 /// Typed calls of the oversight records (noproof.v1.Oversight): commitments, the voluntary-proof
 /// ledger, mismatch cases, complaints, and a unit's figures. Calls that act name the staff member

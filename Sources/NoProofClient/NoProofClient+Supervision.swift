@@ -1,5 +1,5 @@
 import NoProofCodec
-import NoProofMessages
+package import NoProofMessages
 import NoProofProtocol
 
 /// Typed calls of supervision (noproof.v1.Supervision).

@@ -1,5 +1,5 @@
 import NoProofCodec
-import NoProofMessages
+package import NoProofMessages
 import NoProofProtocol
 
 /// Typed calls of the unit registry and the item lists (noproof.v1.Units). List actions, staff

@@ -1,5 +1,5 @@
 import NoProofCodec
-import NoProofMessages
+package import NoProofMessages
 import NoProofProtocol
 
 /// Typed calls of department verification (noproof.v1.Verification). Calls that act name the

@@ -1,9 +1,9 @@
 import Logging
-import NIOCore
+package import NIOCore
 import NIOPosix
 import NIOSSL
-import NoProofCodec
-import NoProofProtocol
+package import NoProofCodec
+package import NoProofProtocol
 
 /// A connection to a NoProof server with an async/await API. Many calls may be in flight at
 /// once on one client (they are multiplexed by call id); every call can carry a deadline and
@@ -55,8 +55,6 @@ package final class NoProofClient: Sendable {
     ) async throws -> NoProofClient {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: ServerSettings.self)
-        let maxPayload = configuration.maxFramePayload
-        let tls = configuration.tls
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: eventLoop)
@@ -68,12 +66,7 @@ package final class NoProofClient: Sendable {
                 )
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let tls {
-                            try channel.pipeline.syncOperations.addHandler(
-                                NIOSSLClientHandler(context: tls.context, serverHostname: tls.hostname(for: configuration.host))
-                            )
-                        }
-                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(ready: ready, maxPayload: maxPayload))
+                        try addHandlers(to: channel, configuration: configuration, ready: ready)
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port)
@@ -82,6 +75,23 @@ package final class NoProofClient: Sendable {
             ready.fail(error)
             throw RPCError(.unavailable, "cannot connect to \(configuration.host):\(configuration.port) (\(error)); is noproofd running there?")
         }
+        return try await start(on: channel, eventLoop: eventLoop, ready: ready, configuration: configuration)
+    }
+
+    /// The connection's handlers: TLS when configured, then the client handler.
+    static func addHandlers(to channel: any Channel, configuration: Configuration, ready: EventLoopPromise<ServerSettings>) throws {
+        if let tls = configuration.tls {
+            try channel.pipeline.syncOperations.addHandler(
+                NIOSSLClientHandler(context: tls.context, serverHostname: tls.hostname(for: configuration.host))
+            )
+        }
+        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(ready: ready, maxPayload: configuration.maxFramePayload))
+    }
+
+    /// Once connected: waits for the server's SETTINGS and authenticates if a credential is configured.
+    static func start(
+        on channel: any Channel, eventLoop: any EventLoop, ready: EventLoopPromise<ServerSettings>, configuration: Configuration
+    ) async throws -> NoProofClient {
         let handler: NIOLoopBound<ClientConnectionHandler>
         do {
             handler = try await eventLoop.submit {

@@ -3,7 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Hands out the C memory used while building a protobuf-c message for packing, from a bump
 /// allocator (`noproof_bump`: the thread's own 8 KiB block first, malloc'd chunks after that).

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// A Swift value type mirroring one protobuf-c generated C message.
 ///

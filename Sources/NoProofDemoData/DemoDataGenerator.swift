@@ -1,5 +1,5 @@
 import Foundation
-import NoProofDomain
+package import NoProofDomain
 
 /// Deterministic demo data for the electronic licence library: `licenceCount` licences over the
 /// starter catalogue, held by persons (resident IDs) and organisations (credit codes).

@@ -1,5 +1,5 @@
 import Foundation
-import NoProofDomain
+package import NoProofDomain
 
 /// A holder produced by `DemoDataGenerator`, with its popularity rank and how many licences the
 /// generator gives it.

@@ -1,6 +1,6 @@
-import NoProofDomain
-import NoProofLicenceStore
-import NoProofImport
+package import NoProofDomain
+package import NoProofLicenceStore
+package import NoProofImport
 
 /// Fills `store` with the starter catalogue and `count` deterministic demo licences
 /// (`DemoDataGenerator` with `seed`), in batches through `importBatch` — so seeding an already

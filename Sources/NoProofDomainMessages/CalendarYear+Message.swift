@@ -1,8 +1,8 @@
 import Foundation
 import NoProofCodec
-import NoProofDomain
-import NoProofMessages
-import NoProofUnits
+package import NoProofDomain
+package import NoProofMessages
+package import NoProofUnits
 
 extension APICalendarYearInfo {
     /// The message of a published calendar year.

@@ -1,6 +1,6 @@
 import NoProofCodec
-import NoProofDomain
-import NoProofMessages
+package import NoProofDomain
+package import NoProofMessages
 
 /// The protobuf message of a licence (the domain has its own `Licence`).
 package typealias LicenceMessage = APILicence

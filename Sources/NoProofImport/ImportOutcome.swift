@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// What `LicenceStore.importBatch` did with each row of a batch.
 package struct ImportOutcome: Equatable, Sendable {

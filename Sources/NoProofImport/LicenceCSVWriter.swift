@@ -1,5 +1,5 @@
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// Writes licences as CSV in the layout `LicenceImporter` reads: `licence_id`, `holder_id`,
 /// `holder_name`, `issuer_name`, `issue_date`, `valid_from`, `valid_to`, `status`, then one

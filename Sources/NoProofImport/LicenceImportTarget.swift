@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Where `LicenceImporter` sends rows: a store, or a server over RPC (the CLI).
 package protocol LicenceImportTarget: Sendable {

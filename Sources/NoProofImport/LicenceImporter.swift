@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import NoProofDomain
 
 /// Bulk-loads licences from a department's export into a `LicenceImportTarget` (a store, or a server over RPC).

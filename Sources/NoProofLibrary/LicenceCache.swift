@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 import Synchronization
 
 /// The in-memory index in front of the licence store: every current licence of a cached holder,

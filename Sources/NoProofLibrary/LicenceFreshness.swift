@@ -1,5 +1,5 @@
-import NoProofDomain
-import NoProofLicenceStore
+package import NoProofDomain
+package import NoProofLicenceStore
 import Synchronization
 
 /// Keeps a cache in front of a shared store (`LicenceChangeFeed`, PostgreSQL with several

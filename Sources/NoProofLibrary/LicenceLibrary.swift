@@ -1,9 +1,9 @@
 import Foundation
-import Logging
-import NoProofDomain
+package import Logging
+package import NoProofDomain
 import Synchronization
-import NoProofLicenceStore
-import NoProofImport
+package import NoProofLicenceStore
+package import NoProofImport
 
 /// The electronic licence library (电子证照库): the store with the indexed cache in front of it.
 /// Reads come from the cache when they can; every write goes to the store first and reaches the

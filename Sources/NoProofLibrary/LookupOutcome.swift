@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// What the library knows about "does this holder hold a valid licence of this type".
 package enum LookupOutcome: Hashable, Sendable {

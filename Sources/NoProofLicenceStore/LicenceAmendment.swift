@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Changes to a licence's content, applied by `LicenceStore.amend` as a new version. `nil`
 /// properties are left unchanged.

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// A licence store several noproofd instances share (PostgreSQL): every write also records which
 /// holders it changed under one store-wide change sequence, so an instance can bring its cache up

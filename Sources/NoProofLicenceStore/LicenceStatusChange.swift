@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// One recorded status transition of a licence (suspend, reinstate, revoke, or a status change
 /// arriving by import).

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// The status changes a licence store makes (`LicenceStore.suspend`, `reinstate`, `revoke`): the
 /// status each leads to and the statuses it may start from — one rule for every backend.

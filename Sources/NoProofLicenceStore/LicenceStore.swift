@@ -1,5 +1,5 @@
-import NoProofDomain
-import NoProofImport
+package import NoProofDomain
+package import NoProofImport
 
 /// The electronic licence library's persistent store (电子证照库).
 ///

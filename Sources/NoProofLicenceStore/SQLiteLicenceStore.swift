@@ -1,8 +1,8 @@
-import Foundation
-import GRDB
-import NoProofDomain
+package import Foundation
+package import GRDB
+package import NoProofDomain
 import NoProofSQLite
-import NoProofImport
+package import NoProofImport
 
 /// The embedded licence store: SQLite through a GRDB `DatabasePool` in WAL mode, with
 /// `PRAGMA synchronous=FULL` on every connection (set in `prepareDatabase`, and re-applied to the

@@ -1,4 +1,4 @@
-import NoProofProtocol
+package import NoProofProtocol
 import NoProofServer
 import Prometheus
 

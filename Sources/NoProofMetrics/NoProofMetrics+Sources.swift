@@ -1,10 +1,11 @@
-import Foundation
-import NoProofLibrary
-import NoProofServer
-import NoProofServices
-import NoProofAudit
-import NoProofVerification
+package import Foundation
+package import NoProofLibrary
+package import NoProofServer
+package import NoProofServices
+package import NoProofAudit
+package import NoProofVerification
 import Prometheus
+import NoProofSQLite
 
 extension NoProofMetrics {
     /// Connections and calls from the server statistics, copied at scrape time (no hot-path cost).

@@ -1,4 +1,4 @@
-import Prometheus
+package import Prometheus
 import Synchronization
 
 /// The server's Prometheus series (docs/METRICS.md): one collector registry, the instruments the

@@ -1,7 +1,7 @@
-import Foundation
-import GRDB
-import NoProofDomain
-import NoProofOversight
+package import Foundation
+package import GRDB
+package import NoProofDomain
+package import NoProofOversight
 import NoProofSQLite
 
 /// The embedded oversight store: `oversight.sqlite` through a GRDB `DatabasePool` opened with

@@ -1,7 +1,7 @@
 import NIOCore
 import NoProofAudit
 import NoProofDomain
-import NoProofSeals
+package import NoProofSeals
 import PostgresNIO
 
 /// The signed tree heads in PostgreSQL (`audit_signed_head`, migration `audit-2`) and the other

@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NoProofAudit
-import NoProofAuditChain
+package import NoProofAuditChain
 import NoProofSeals
 import PostgresNIO
 

@@ -1,7 +1,7 @@
 import NIOCore
-import NoProofAudit
-import NoProofAuditChain
-import NoProofSeals
+package import NoProofAudit
+package import NoProofAuditChain
+package import NoProofSeals
 import PostgresNIO
 
 /// `verifyChain` over `audit_record`, as `AuditLog.verifyChain` over audit.sqlite.

@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import NoProofAudit
-import NoProofAuditChain
-import NoProofDomain
+package import NoProofAuditChain
+package import NoProofDomain
 import PostgresNIO
 import Synchronization
 

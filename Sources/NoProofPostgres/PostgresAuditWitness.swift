@@ -1,5 +1,5 @@
 import NoProofAudit
-import NoProofSeals
+package import NoProofSeals
 
 /// The audit witness in PostgreSQL (issue 18): the table of signed tree heads (`audit_signed_head`)
 /// in the trail's database and schema, which every instance appends its heads to. noproofd on

@@ -1,5 +1,5 @@
 import Foundation
-import NoProofDomain
+package import NoProofDomain
 
 /// Where a PostgreSQL database is: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require][&schema=NAME]`
 /// (`postgresql://` too). The password and user may be percent-encoded; the port defaults to 5432

@@ -1,4 +1,4 @@
-import Logging
+package import Logging
 import NoProofDomain
 
 /// Work that runs on exactly one instance of a cluster at a time (the verification deadline

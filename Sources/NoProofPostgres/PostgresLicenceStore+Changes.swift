@@ -1,6 +1,6 @@
 import Logging
-import NoProofDomain
-import NoProofLicenceStore
+package import NoProofDomain
+package import NoProofLicenceStore
 import PostgresNIO
 
 /// The change feed of the shared licence store (`LicenceChangeFeed`): every write transaction ends

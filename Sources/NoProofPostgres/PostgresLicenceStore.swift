@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import NoProofDomain
-import NoProofImport
-import NoProofLicenceStore
+package import NoProofDomain
+package import NoProofImport
+package import NoProofLicenceStore
 import PostgresNIO
 
 /// The licence store on PostgreSQL (issue 18): the same semantics as `SQLiteLicenceStore` — versions

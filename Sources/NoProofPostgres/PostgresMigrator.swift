@@ -1,6 +1,6 @@
-import Logging
-import NoProofDomain
-import PostgresNIO
+package import Logging
+package import NoProofDomain
+package import PostgresNIO
 
 /// Versioned schema migrations of a PostgreSQL store, recorded in the schema's `schema_migrations`
 /// table (`id`, `applied_at`). `migrate` applies the ones not yet recorded, in order, in one

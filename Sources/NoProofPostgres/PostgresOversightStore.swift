@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 import Logging
-import NoProofDomain
-import NoProofOversight
+package import NoProofDomain
+package import NoProofOversight
 import PostgresNIO
 
 /// The oversight store on PostgreSQL (issue 18): the same behaviour as `SQLiteOversightStore` —

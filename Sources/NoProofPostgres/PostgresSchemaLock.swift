@@ -1,4 +1,5 @@
-import NoProofDomain
+package import NoProofDomain
+import Logging
 
 /// The advisory locks that order noproofd processes on one store schema (issue 18), each a
 /// `PostgresSessionLock` on a connection of its own, released by PostgreSQL when its holder dies:

@@ -1,6 +1,6 @@
 import Logging
-import NoProofDomain
-import NoProofUnitStore
+package import NoProofDomain
+package import NoProofUnitStore
 import PostgresNIO
 
 /// The session change feed of the shared unit store (`SessionChangeFeed`, issue 18): triggers on

@@ -1,8 +1,8 @@
 import Logging
 import NIOConcurrencyHelpers
-import NIOCore
+package import NIOCore
 import NIOPosix
-import NoProofDomain
+package import NoProofDomain
 import NIOSSL
 import PostgresNIO
 

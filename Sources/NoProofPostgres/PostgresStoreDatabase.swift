@@ -1,7 +1,7 @@
-import Logging
+package import Logging
 import NIOSSL
-import NoProofDomain
-import PostgresNIO
+package import NoProofDomain
+package import PostgresNIO
 
 /// One PostgreSQL database and schema, shared by the PostgreSQL stores: owns a postgres-nio
 /// `PostgresClient` pool, runs it in a task of its own from `connect` until `shutdown()`.

@@ -1,9 +1,10 @@
-import Foundation
+package import Foundation
 import Logging
-import NoProofDomain
-import NoProofUnits
+package import NoProofDomain
+package import NoProofUnits
 import NoProofUnitStore
 import PostgresNIO
+import Synchronization
 
 /// Credentials (hash only) and the working-day calendar.
 extension PostgresUnitStore {

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import NoProofDomain
+package import NoProofDomain
 import NoProofUnits
-import NoProofUnitStore
+package import NoProofUnitStore
 import PostgresNIO
 
 /// The denial log and its hash chain (`DenialChain`: the same hash of the same fields as in SQLite).

@@ -1,8 +1,8 @@
-import Foundation
+package import Foundation
 import Logging
-import NoProofDomain
-import NoProofUnits
-import NoProofUnitStore
+package import NoProofDomain
+package import NoProofUnits
+package import NoProofUnitStore
 import PostgresNIO
 
 /// Item list versions and their life cycle.

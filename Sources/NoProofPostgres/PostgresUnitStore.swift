@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 import Logging
-import NoProofDomain
-import NoProofUnits
+package import NoProofDomain
+package import NoProofUnits
 import NoProofUnitStore
 import PostgresNIO
 import Synchronization

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import NoProofDomain
-import NoProofVerification
+package import NoProofDomain
+package import NoProofVerification
 import PostgresNIO
 
 /// The verification store on PostgreSQL (issue 18): the same behaviour as `SQLiteVerificationStore`

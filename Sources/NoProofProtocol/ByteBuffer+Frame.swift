@@ -1,5 +1,5 @@
-import NIOCore
-import NoProofCodec
+package import NIOCore
+package import NoProofCodec
 
 extension ByteBuffer {
     /// Writes a frame header; `length` is the payload length that follows.

@@ -1,5 +1,5 @@
-import NIOCore
-import NoProofCodec
+package import NIOCore
+package import NoProofCodec
 
 /// A CALL frame's payload decoded once: the `CallHeader` (method, deadline, metadata; its
 /// `payload` left empty) and the request bytes as a slice of the frame's buffer, not a copy.

@@ -1,5 +1,5 @@
-import NIOCore
-import NoProofCodec
+package import NIOCore
+package import NoProofCodec
 
 /// The client side of one connection, as a plain state machine: it checks what the server
 /// sends, hands out call ids and tracks the open calls. No I/O.

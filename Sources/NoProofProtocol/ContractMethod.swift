@@ -1,4 +1,4 @@
-import NoProofCodec
+package import NoProofCodec
 
 /// A method of the RPC contract with its request and response message types: what
 /// scripts/gen-swift-messages.py generates from the `service` blocks in Protos/ (the enums in

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// One protocol frame: a 10-byte header (length u32, type u8, flags u8, call id u32, all
 /// big-endian) followed by `length` payload bytes.

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// Cuts frames out of a byte stream. Plain value type, no I/O: the channel handler appends what
 /// it reads and pulls frames out.

@@ -1,4 +1,4 @@
-import NoProofCodec
+package import NoProofCodec
 
 /// What the protocol needs to know of a method: its address, kind and who may call it.
 /// The same value is what the method listing sends.

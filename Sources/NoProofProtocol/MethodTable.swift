@@ -1,3 +1,4 @@
+import NoProofCodec
 /// The methods a server offers, addressable by path or numeric id.
 package struct MethodTable: Sendable {
     package private(set) var byPath: [String: MethodDescriptor] = [:]

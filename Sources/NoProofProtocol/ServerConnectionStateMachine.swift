@@ -1,5 +1,5 @@
-import NIOCore
-import NoProofCodec
+package import NIOCore
+package import NoProofCodec
 
 /// The server side of one connection, as a plain state machine: events in, actions out, no I/O.
 /// `ServerConnectionHandler` feeds it what the socket delivers and performs what it returns.

@@ -1,4 +1,4 @@
-import NoProofCodec
+package import NoProofCodec
 
 /// A server-streaming method of the contract: one `Request`, any number of `Response`s before
 /// the status (generated, see `ContractMethod`).

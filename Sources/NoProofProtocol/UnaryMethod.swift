@@ -1,4 +1,4 @@
-import NoProofCodec
+package import NoProofCodec
 
 /// A unary method of the contract: one `Request`, one `Response` (generated, see `ContractMethod`).
 package struct UnaryMethod<Request: ProtoMessage, Response: ProtoMessage>: ContractMethod {

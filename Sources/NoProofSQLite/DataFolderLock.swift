@@ -3,8 +3,8 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
-import NoProofDomain
+package import Foundation
+package import NoProofDomain
 
 /// An exclusive lock on a data folder (`noproofd.lock`, flock): one noproofd, or one offline
 /// `noproofd import --data-dir`, uses a data folder at a time. Released when the value is dropped

@@ -1,5 +1,5 @@
-import Foundation
-import GRDB
+package import Foundation
+package import GRDB
 
 /// Opening a SQLite database for records that must survive a power cut: WAL with
 /// `synchronous=FULL` on every connection, writer included. Shared by every SQLite store.

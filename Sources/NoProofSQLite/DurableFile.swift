@@ -3,7 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
+package import Foundation
 
 /// Small files outside SQLite that must survive a power cut. Foundation's `Data.write(options: .atomic)`
 /// fsyncs its temporary file on Linux but not the folder after the rename, so the new name can be

@@ -1,6 +1,6 @@
-import Foundation
+package import Foundation
 import GRDB
-import NoProofDomain
+package import NoProofDomain
 
 /// Copies a data folder's SQLite databases with SQLite's online backup API (`sqlite3_backup_*`,
 /// through GRDB): each copy is one consistent snapshot of its database, taken while the server

@@ -1,5 +1,5 @@
-import NIOCore
-import NoProofProtocol
+package import NIOCore
+package import NoProofProtocol
 import Synchronization
 
 /// Exponential backoff for `Session/Authenticate`, per source address and per credential id:

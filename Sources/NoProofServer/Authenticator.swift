@@ -1,4 +1,4 @@
-import NoProofProtocol
+package import NoProofProtocol
 
 /// Checks a unit's credential. Pluggable: the units issue brings a store-backed one.
 package protocol Authenticator: Sendable {

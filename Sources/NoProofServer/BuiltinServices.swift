@@ -1,6 +1,7 @@
 import NIOCore
-import NoProofCodec
-import NoProofProtocol
+package import NoProofCodec
+package import NoProofProtocol
+import Logging
 
 /// The methods every NoProof server offers: health checking, the method listing and
 /// authentication. Their ids (1-3) are fixed by docs/PROTOCOL.md; their descriptors are generated

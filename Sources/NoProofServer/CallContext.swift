@@ -1,7 +1,7 @@
-import Logging
-import NIOCore
-import NoProofCodec
-import NoProofProtocol
+package import Logging
+package import NIOCore
+package import NoProofCodec
+package import NoProofProtocol
 
 /// What a method implementation knows about the call it is serving.
 package struct CallContext: Sendable {

@@ -1,4 +1,4 @@
-import NoProofProtocol
+package import NoProofProtocol
 
 /// Told of every call a method implementation ended (metrics): its method, the status it ended
 /// with and how long it ran. Called on the thread that finished the call (an event loop, a task,

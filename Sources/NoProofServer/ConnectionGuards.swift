@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// What the connections of a server share to defend it as a whole: the connection caps, the
 /// memory quota, the authentication throttle and the rate limits of their warnings. One per

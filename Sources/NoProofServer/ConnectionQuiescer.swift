@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 import Synchronization
 
 /// The accepted connections of one listener, for a graceful shutdown: on `initiateShutdown` the

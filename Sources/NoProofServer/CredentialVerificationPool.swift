@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import NoProofProtocol
+package import NoProofProtocol
 import Synchronization
 
 /// Runs slow credential checks (PBKDF2) on a few dedicated threads, off the event loops and

@@ -1,20 +1,20 @@
-import Logging
-import NIOCore
+package import Logging
+package import NIOCore
 import NIOExtras
 import NIOPosix
 import NIOSSL
-import NoProofProtocol
+package import NoProofProtocol
 import ServiceLifecycle
 
 /// The RPC server as a `Service`: `run()` listens until graceful shutdown (SIGTERM/SIGINT via a
 /// ServiceGroup, or `beginGracefulShutdown()`), then sends GOAWAY on every connection, lets
 /// calls in progress finish within the grace period, and returns once all connections closed.
 package final class NoProofServer: Service, Sendable {
-    private let configuration: ServerConfiguration
-    private let registry: RPCRegistry
-    private let group: any EventLoopGroup
-    private let logger: Logger
-    private let authenticator: any Authenticator
+    let configuration: ServerConfiguration
+    let registry: RPCRegistry
+    let group: any EventLoopGroup
+    let logger: Logger
+    let authenticator: any Authenticator
     private let bound: EventLoopPromise<SocketAddress>
     private let shutdownRequested: EventLoopPromise<Void>
     /// Connection and call counters.
@@ -45,6 +45,13 @@ package final class NoProofServer: Service, Sendable {
         self.logger = logger
         self.bound = group.next().makePromise(of: SocketAddress.self)
         self.shutdownRequested = group.next().makePromise(of: Void.self)
+    }
+
+    deinit {
+        // A server that never ran (one that only served connected sockets) completes its promises
+        // here, or NIO reports them leaked; after `run()` these are no-ops.
+        bound.fail(RPCError(.unavailable, "the server was never started"))
+        shutdownRequested.succeed(())
     }
 
     /// The methods this server answers.
@@ -99,17 +106,9 @@ package final class NoProofServer: Service, Sendable {
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        // TLS first: the frame decoder only ever sees decrypted bytes.
-                        if let tls = configuration.tls {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
-                            try channel.pipeline.syncOperations.addHandler(
-                                TLSSessionHandler(authenticator: tls.requiresClientCertificate ? authenticator : nil, logger: logger)
-                            )
-                        }
-                        try ServerConnectionHandler.addConnectionHandlers(
-                            to: channel.pipeline.syncOperations, configuration: configuration, registry: registry, logger: logger,
-                            statistics: statistics, sessions: sessions, guards: guards
-                        )
+                        try Self.addConnectionHandlers(
+                            to: channel, configuration: configuration, registry: registry, authenticator: authenticator, logger: logger,
+                            statistics: statistics, sessions: sessions, guards: guards)
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
@@ -141,5 +140,24 @@ package final class NoProofServer: Service, Sendable {
             shutdownRequested.succeed(())
         }
         logger.info("stopped")
+    }
+
+    /// Sets up one connection's pipeline, an accepted one or a connected socket's: TLS when
+    /// configured, then the call handler and its management handler.
+    static func addConnectionHandlers(
+        to channel: any Channel, configuration: ServerConfiguration, registry: RPCRegistry, authenticator: any Authenticator,
+        logger: Logger, statistics: ServerStatistics, sessions: LiveSessions, guards: ConnectionGuards
+    ) throws {
+        // TLS first: the frame decoder only ever sees decrypted bytes.
+        if let tls = configuration.tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+            try channel.pipeline.syncOperations.addHandler(
+                TLSSessionHandler(authenticator: tls.requiresClientCertificate ? authenticator : nil, logger: logger)
+            )
+        }
+        try ServerConnectionHandler.addConnectionHandlers(
+            to: channel.pipeline.syncOperations, configuration: configuration, registry: registry, logger: logger,
+            statistics: statistics, sessions: sessions, guards: guards
+        )
     }
 }

@@ -1,5 +1,5 @@
 import NoProofCodec
-import NoProofProtocol
+package import NoProofProtocol
 
 /// Registration with the generated contract (`LicenceMethods.lookup`...): the handler's message
 /// types are the method's, so a handler of other types does not compile, and a streaming

@@ -1,6 +1,6 @@
 import NIOCore
-import NoProofCodec
-import NoProofProtocol
+package import NoProofCodec
+package import NoProofProtocol
 
 /// The methods a server offers and their implementations, type-erased to bytes in, frames out.
 /// The request bytes an implementation gets are a slice of the CALL frame's buffer (`CallFrame`):

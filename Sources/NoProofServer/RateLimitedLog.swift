@@ -1,5 +1,5 @@
-import Logging
-import NIOCore
+package import Logging
+package import NIOCore
 import Synchronization
 
 /// Logs a recurring warning (connections shed, accept failing) at most once per interval,

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// The clocks of one server connection, as a plain state machine: the handshake and
 /// authentication deadlines, the slow-loris frame timeout, keepalive PINGs and the idle timeout.

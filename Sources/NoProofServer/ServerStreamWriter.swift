@@ -1,5 +1,5 @@
 import NIOCore
-import NoProofCodec
+package import NoProofCodec
 import NoProofProtocol
 
 /// Sends the messages of a server-streaming call. `send` waits until the message is written,

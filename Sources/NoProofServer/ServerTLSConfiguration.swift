@@ -1,5 +1,6 @@
 import Foundation
-import NIOSSL
+package import NIOSSL
+import NIOCore
 
 /// TLS on a listener: the server's certificate chain and key, and — for mutual TLS — the CA
 /// whose certificates clients must present. With a client CA the handshake requires a client

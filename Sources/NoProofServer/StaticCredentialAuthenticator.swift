@@ -1,4 +1,4 @@
-import NoProofProtocol
+package import NoProofProtocol
 
 /// A fixed set of credentials, for the demo server and tests.
 package struct StaticCredentialAuthenticator: Authenticator {

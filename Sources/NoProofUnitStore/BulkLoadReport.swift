@@ -1,4 +1,4 @@
-import NoProofUnits
+package import NoProofUnits
 
 /// The outcome of `UnitStore.loadLists`: per unit, the draft version written; and every problem
 /// (from parsing and from loading), so a file can be corrected and loaded again.

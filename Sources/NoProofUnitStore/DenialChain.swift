@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
-import GRDB
+package import Foundation
+package import GRDB
 
 /// The denial log's hash chain (docs/AUDIT.md, "The denial log"): like the audit trail, each
 /// `denial_log` row carries SHA-256 of the previous row's hash and its own fields, computed in the

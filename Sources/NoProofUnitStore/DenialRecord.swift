@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// One refused lookup or rate-limit breach, kept for supervision (Art. 16, 20).
 package struct DenialRecord: Hashable, Sendable {

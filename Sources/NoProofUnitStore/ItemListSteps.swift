@@ -1,6 +1,6 @@
-import Foundation
-import NoProofDomain
-import NoProofUnits
+package import Foundation
+package import NoProofDomain
+package import NoProofUnits
 
 /// The item-list steps of `UnitStore` — save, submit, approve, reject, reopen, publish — written
 /// once over a backend's one transactional primitive, `applyListEvent`: each step is the same

@@ -1,5 +1,5 @@
-import NoProofDomain
-import NoProofUnits
+package import NoProofDomain
+package import NoProofUnits
 
 extension NoProofError {
     /// The unit registry failed (I/O, corruption, an unreadable row): UNAVAILABLE, asking to retry.

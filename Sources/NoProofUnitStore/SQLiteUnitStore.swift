@@ -1,7 +1,7 @@
-import Foundation
-import GRDB
-import NoProofDomain
-import NoProofUnits
+package import Foundation
+package import GRDB
+package import NoProofDomain
+package import NoProofUnits
 import NoProofSQLite
 
 /// The embedded unit store: SQLite through a GRDB `DatabasePool` in WAL mode with

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// A unit store several noproofd instances share (PostgreSQL): every change that must end open
 /// sessions — a credential revoked, a staff member or a unit deactivated — is numbered in commit

@@ -1,6 +1,6 @@
-import Foundation
-import NoProofDomain
-import NoProofUnits
+package import Foundation
+package import NoProofDomain
+package import NoProofUnits
 
 /// Seeds a `UnitStore` with `UnitDemoData`, and issues demo credentials.
 package enum UnitDemoSeeding {

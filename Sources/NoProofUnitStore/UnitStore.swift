@@ -1,6 +1,6 @@
-import Foundation
-import NoProofDomain
-import NoProofUnits
+package import Foundation
+package import NoProofDomain
+package import NoProofUnits
 
 /// Persistent storage of units, staff, credentials, item list versions and the denial log.
 /// `SQLiteUnitStore` is the embedded implementation; `PostgresUnitStore` (NoProofPostgres) the

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// How every unit store backend keeps times and list documents, so that the SQLite and PostgreSQL
 /// stores hold the same values: times as milliseconds since 1970 (truncated), list versions and

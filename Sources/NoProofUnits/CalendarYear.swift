@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import NoProofDomain
 
 /// One year's working-day calendar as the task force office publishes it: the public holidays

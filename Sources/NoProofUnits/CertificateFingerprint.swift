@@ -1,5 +1,5 @@
-package import Crypto
-package import Foundation
+import Crypto
+import Foundation
 package import NoProofDomain
 
 /// The SHA-256 fingerprint of an X.509 certificate (over its DER bytes), as 64 lowercase hex

@@ -1,5 +1,5 @@
 package import NoProofDomain
-package import Crypto
+import Crypto
 import _CryptoExtras
 
 /// A salted slow hash of a credential secret: PBKDF2-HMAC-SHA256 with a per-credential random

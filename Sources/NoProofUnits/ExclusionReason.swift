@@ -1,5 +1,5 @@
 package import NoProofDomain
-package import Foundation
+import Foundation
 
 /// Why a proof is excluded from the no-proof rules: an Art. 2 ground plus a free-text
 /// explanation, which is required.

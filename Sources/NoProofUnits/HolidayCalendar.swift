@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import NoProofDomain
 
 /// Which days are working days (工作日): Monday to Friday, less public holidays, plus adjusted

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import NoProofDomain
 
 /// A declared change to a published list (Art. 5): what changes, why, and when the cause arose.

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import NoProofDomain
 
 /// The office hours of working days during which the Art. 10 clocks run (default 08:30–12:00

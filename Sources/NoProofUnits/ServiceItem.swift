@@ -1,5 +1,5 @@
 package import NoProofDomain
-package import Foundation
+import Foundation
 
 /// A service item (事项) of a unit's list: what it is, how fast it is handled and which proofs
 /// it needs with how each is obtained.

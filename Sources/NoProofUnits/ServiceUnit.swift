@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import NoProofDomain
 
 /// A unit that handles applications (办事单位, Art. 3), identified by its unified social credit

@@ -1,5 +1,5 @@
 package import NoProofDomain
-package import Foundation
+import Foundation
 /// A person who operates the service system for one unit. Identifiers are scoped to the unit
 /// (`agent-0001` may exist in several units).
 package struct StaffMember: Hashable, Sendable, Codable, Identifiable {

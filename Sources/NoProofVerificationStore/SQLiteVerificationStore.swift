@@ -1,8 +1,8 @@
-import Foundation
-import GRDB
-import NoProofVerification
+package import Foundation
+package import GRDB
+package import NoProofVerification
 import NoProofSQLite
-import NoProofDomain
+package import NoProofDomain
 
 /// The embedded verification store: `verification.sqlite` through a GRDB `DatabasePool` in WAL
 /// mode with `PRAGMA synchronous=FULL` on every connection (re-applied to the writer after GRDB's

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Where the web page listens, the noproofd RPC port it reads through, and how long sessions last.
 package struct WebConfiguration: Sendable {

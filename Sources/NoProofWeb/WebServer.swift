@@ -1,8 +1,8 @@
-import Foundation
+package import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
-import NIOCore
+package import Hummingbird
+package import Logging
+package import NIOCore
 import NoProofClient
 import NoProofCodec
 import NoProofMessages

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoProofClient
 import Synchronization
+import NoProofCodec
 
 /// The sessions of the web page, in memory only (a restart signs everyone out). A session ends
 /// when it was not used for `idleLifetime`, at the latest `maxLifetime` after sign-in, at logout,

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// Who a page is shown to, as the pages print it: the signed-in credential and its unit, and the
 /// token the page's forms (logout) carry.

@@ -42,25 +42,11 @@ struct MetricsEndpointTests {
             configuration: configuration, registry: registry,
             authenticator: StaticCredentialAuthenticator(credentials), logger: logger, statistics: statistics)
         let endpoint = try MetricsEndpoint(configuration: .init(port: 0), metrics: metrics, logger: logger)
-        return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await server.run(); return nil
-            }
+        return try await withRunningServer(server) { rpcPort in
             let runner = Task { try await endpoint.run() }
-            let rpcPort = try await server.listeningAddress().port!
-            let metricsPort = try await endpoint.listeningAddress().port!
             defer { runner.cancel() }
-            let result: R
-            do {
-                result = try await body(rpcPort, metricsPort)
-            } catch {
-                server.beginGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-            return result
+            let metricsPort = try await endpoint.listeningAddress().port!
+            return try await body(rpcPort, metricsPort)
         }
     }
 

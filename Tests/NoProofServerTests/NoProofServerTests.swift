@@ -2,6 +2,7 @@ import NIOCore
 import NoProofClient
 import NoProofCodec
 import NoProofProtocol
+import NoProofTestSupport
 import Testing
 @testable import NoProofServer
 
@@ -13,26 +14,14 @@ struct NoProofServerTests {
         return try await NoProofClient.connect(configuration)
     }
 
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            Issue.record("not an RPCError: \(error)")
-            return nil
-        }
-    }
-
     @Test func healthNeedsNoCredentialButTheListingDoes() async throws {
         try await withTestServer { _, port in
             let client = try await Self.client(port, authenticated: false)
             #expect(client.settings.protocolVersion == 1)
             #expect(client.settings.authenticationRequired)
             #expect(try await client.health().status == .serving)
-            #expect(await code { _ = try await client.listMethods() } == .unauthenticated)
-            #expect(await code { _ = try await client.health(service: "no.such.Service") } == .notFound)
+            #expect(await failureCode { _ = try await client.listMethods() } == .unauthenticated)
+            #expect(await failureCode { _ = try await client.health(service: "no.such.Service") } == .notFound)
             #expect(try await client.health(service: "noproof.v1.Test").status == .serving)
             await client.close()
         }
@@ -41,9 +30,9 @@ struct NoProofServerTests {
     @Test func authenticationAcceptsTheRightSecretOnly() async throws {
         try await withTestServer { _, port in
             let client = try await Self.client(port, authenticated: false)
-            #expect(await code { _ = try await client.authenticate(credentialID: "test-unit", secret: "wrong") } == .unauthenticated)
-            #expect(await code { _ = try await client.authenticate(credentialID: "nobody", secret: "test-secret") } == .unauthenticated)
-            #expect(await code { _ = try await client.authenticate(credentialID: "", secret: "") } == .invalidArgument)
+            #expect(await failureCode { _ = try await client.authenticate(credentialID: "test-unit", secret: "wrong") } == .unauthenticated)
+            #expect(await failureCode { _ = try await client.authenticate(credentialID: "nobody", secret: "test-secret") } == .unauthenticated)
+            #expect(await failureCode { _ = try await client.authenticate(credentialID: "", secret: "") } == .invalidArgument)
             let session = try await client.authenticate(credentialID: "test-unit", secret: "test-secret")
             #expect(session.unitCode == "11370400MB0000001R")
             let listing = try await client.listMethods()
@@ -62,7 +51,7 @@ struct NoProofServerTests {
             #expect(answer.serverName == "hello")
             #expect(answer.serverVersion == "agent-7")
             #expect(
-                await code {
+                await failureCode {
                     _ = try await client.unary(.id(9999), request: HealthCheckRequest(), as: HealthCheckResponse.self)
                 } == .unimplemented)
             await client.close()
@@ -107,7 +96,7 @@ struct NoProofServerTests {
         try await withTestServer(cancelled: continuation) { _, port in
             let client = try await Self.client(port)
             #expect(
-                await code {
+                await failureCode {
                     _ = try await client.unary(
                         .path("/noproof.v1.Test/Forever"), request: HealthCheckRequest(service: "deadline"),
                         as: HealthCheckResponse.self, timeout: .milliseconds(200))
@@ -153,7 +142,7 @@ struct NoProofServerTests {
             #expect(received == Array(0..<50))
 
             var beforeFailure = 0
-            let failure = await code {
+            let failure = await failureCode {
                 for try await _ in client.serverStreaming(
                     .path("/noproof.v1.Test/Count"), request: HealthCheckRequest(service: "fail"),
                     as: HealthCheckResponse.self)
@@ -203,7 +192,7 @@ struct NoProofServerTests {
                 #expect(answer.serverName == argument)
             }
             #expect(
-                await code {
+                await failureCode {
                     _ = try await client.unary(.id(105), request: HealthCheckRequest(service: "x"), as: HealthCheckResponse.self)
                 } == .invalidArgument)
             await client.close()
@@ -244,9 +233,9 @@ struct NoProofServerTests {
             server.beginGracefulShutdown()
             #expect(try await slow.value.serverName == tag)
             // The drained connection takes no new calls, and the server is gone.
-            #expect(await code { _ = try await client.health() } == .unavailable)
+            #expect(await failureCode { _ = try await client.health() } == .unavailable)
             try await group.waitForAll()
-            #expect(await code { _ = try await Self.client(port, authenticated: false) } == .unavailable)
+            #expect(await failureCode { _ = try await Self.client(port, authenticated: false) } == .unavailable)
         }
     }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import NoProofCodec
 import NoProofProtocol
+import NoProofTestSupport
 @testable import NoProofServer
 
 /// Methods used only by tests. Requests and answers reuse the Health messages:
@@ -165,22 +166,5 @@ func withTestServer<R: Sendable>(
     let server = NoProofServer(
         configuration: configuration, registry: TestServices.registry(cancelled: cancelled),
         authenticator: authenticator, logger: TestServices.logger, guards: guards)
-    return try await withThrowingTaskGroup(of: R?.self) { group in
-        group.addTask {
-            try await server.run()
-            return nil
-        }
-        let port = try await server.listeningAddress().port!
-        let result: R
-        do {
-            result = try await body(server, port)
-        } catch {
-            server.beginGracefulShutdown()
-            try? await group.waitForAll()
-            throw error
-        }
-        server.beginGracefulShutdown()
-        try await group.waitForAll()
-        return result
-    }
+    return try await withRunningServer(server) { port in try await body(server, port) }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+package import Testing
 
 /// The PostgreSQL the PostgreSQL store tests run against: `NOPROOF_TEST_POSTGRES_URL`, set by
 /// scripts/test.sh (and so CI) to a throwaway cluster from scripts/postgres-test-server.sh. When it

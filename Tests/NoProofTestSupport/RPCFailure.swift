@@ -1,5 +1,5 @@
-import NoProofProtocol
-import Testing
+package import NoProofProtocol
+package import Testing
 
 /// The `RPCError` a call fails with, or nil when it succeeds. Any other error type is not what an
 /// RPC call should throw: it is recorded as an Issue (and returned as `UNKNOWN`, so assertions on

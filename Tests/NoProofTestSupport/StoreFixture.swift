@@ -1,5 +1,5 @@
 import NoProofDomain
-import NoProofPostgres
+package import NoProofPostgres
 
 /// Where one store behaviour test's data lives — a temporary folder for the SQLite backend, a
 /// fresh schema of `NOPROOF_TEST_POSTGRES_URL` for PostgreSQL — so that a store can be opened

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A fresh, uniquely named folder under the system temporary directory, removed by `remove()`.
 package struct TemporaryDirectory: Sendable {

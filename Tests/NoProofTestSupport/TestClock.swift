@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// A clock for tests: it stands still until a test sets or advances it. Pass `{ clock.now }`

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Session/Authenticate request: the unit's credential.
 package struct AuthenticateRequest: Hashable, Sendable {

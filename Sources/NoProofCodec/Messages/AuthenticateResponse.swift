@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Session/Authenticate response: the unit the connection now acts for.
 package struct AuthenticateResponse: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Payload of a CALL frame: which method, deadline, metadata and the request bytes.
 package struct CallHeader: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Payload of a STATUS frame: how a call ended.
 package struct CallStatus: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Payload of a GOAWAY frame: the sender takes no new calls, and why.
 package struct GoAway: Hashable, Sendable {

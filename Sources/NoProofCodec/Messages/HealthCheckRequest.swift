@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Health/Check request: "" for the whole server or a service name.
 package struct HealthCheckRequest: Hashable, Sendable {

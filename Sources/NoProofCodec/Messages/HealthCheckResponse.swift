@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Health/Check response.
 package struct HealthCheckResponse: Hashable, Sendable {

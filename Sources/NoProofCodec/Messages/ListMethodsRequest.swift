@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Reflection/ListMethods request (no fields).
 package struct ListMethodsRequest: Hashable, Sendable {

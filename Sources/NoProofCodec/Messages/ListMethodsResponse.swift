@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Reflection/ListMethods response.
 package struct ListMethodsResponse: Hashable, Sendable {

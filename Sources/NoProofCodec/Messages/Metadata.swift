@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Per-call key/value metadata, in order. Keys are lower-case ASCII by convention.
 package struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequence {

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// One entry of the method listing.
 package struct MethodInfo: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import CNoProofProtos
+package import CNoProofProtos
 
 /// Payload of the SETTINGS frame the server sends after its preface.
 package struct ServerSettings: Hashable, Sendable {

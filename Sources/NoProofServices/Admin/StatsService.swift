@@ -1,10 +1,10 @@
-import Foundation
+package import Foundation
 import NoProofCodec
-import NoProofLibrary
-import NoProofMessages
-import NoProofProtocol
-import NoProofServer
-import NoProofAuditChain
+package import NoProofLibrary
+package import NoProofMessages
+package import NoProofProtocol
+package import NoProofServer
+package import NoProofAuditChain
 
 /// `/noproof.v1.Admin/GetStats`: traffic, CPU, cache hit ratio, audit volume, and where lookups'
 /// time goes (the per-stage breakdown, `StageLatencies`).

@@ -1,12 +1,12 @@
 import Foundation
-import Logging
+package import Logging
 import NoProofCodec
-import NoProofMessages
-import NoProofProtocol
-import NoProofSeals
-import NoProofServer
-import NoProofAudit
-import NoProofAuditChain
+package import NoProofMessages
+package import NoProofProtocol
+package import NoProofSeals
+package import NoProofServer
+package import NoProofAudit
+package import NoProofAuditChain
 
 /// `noproof.v1.Audit`: the audit log's signed heads and its proofs (docs/AUDIT.md). Anyone
 /// holding a head can check, with these, that a record is in the log (inclusion) and that the

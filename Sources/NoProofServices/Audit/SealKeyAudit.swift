@@ -1,7 +1,7 @@
-import Foundation
-import Logging
-import NoProofSeals
-import NoProofAuditChain
+package import Foundation
+package import Logging
+package import NoProofSeals
+package import NoProofAuditChain
 
 /// Seal-key events in the audit trail (Art. 9 seals; docs/AUDIT.md): what noproofd records at
 /// every start about the keys it seals with, and the operator's key rotations.

@@ -1,16 +1,16 @@
 import Crypto
-import Foundation
-import Logging
-import NoProofAuditChain
+package import Foundation
+package import Logging
+package import NoProofAuditChain
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
-import NoProofLibrary
+package import NoProofLibrary
 import NoProofLicenceStore
 import NoProofMessages
 import NoProofProtocol
-import NoProofSeals
-import NoProofServer
+package import NoProofSeals
+package import NoProofServer
 import NoProofUnits
 
 /// The licence library over RPC (`noproof.v1.Licences`): the adapter of `LicenceUseCases`, which

@@ -5,10 +5,11 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
 import NoProofMessages
-import NoProofProtocol
-import NoProofSeals
-import NoProofServer
+package import NoProofProtocol
+package import NoProofSeals
+package import NoProofServer
 import NoProofUnits
+import Logging
 
 extension LicenceUseCases {
     /// A lookup: the holder, the licence type, and the item and case it is for.

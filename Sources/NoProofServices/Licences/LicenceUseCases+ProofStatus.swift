@@ -5,9 +5,10 @@ import NoProofDomain
 import NoProofDomainMessages
 import NoProofLibrary
 import NoProofMessages
-import NoProofSQLite
-import NoProofSeals
+package import NoProofSeals
 import NoProofLicenceStore
+import Logging
+import NoProofProtocol
 
 /// GetProofStatus (the provincial platforms' verifyCertInfo): the current status of a proof the
 /// caller holds, signed by the data-sharing seal key (`ProofStatusStatement`).

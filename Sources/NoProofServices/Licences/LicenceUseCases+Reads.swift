@@ -1,8 +1,9 @@
 import Foundation
 import NoProofAuditChain
-import NoProofDomain
+package import NoProofDomain
 import NoProofLibrary
 import NoProofUnits
+import NoProofProtocol
 
 extension LicenceUseCases {
     /// A licence as a read answers it: minimised to the fields the item's list entry names, with

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import NoProofAuditChain
-import NoProofDomain
-import NoProofLibrary
-import NoProofLicenceStore
+package import NoProofDomain
+package import NoProofLibrary
+package import NoProofLicenceStore
+import NoProofImport
+import NoProofProtocol
 
 extension LicenceUseCases {
     /// One rejected row of an import: its position in the call, the field and the reason.

@@ -1,11 +1,11 @@
-import Foundation
-import Logging
-import NoProofAuditChain
-import NoProofDomain
-import NoProofLibrary
+package import Foundation
+package import Logging
+package import NoProofAuditChain
+package import NoProofDomain
+package import NoProofLibrary
 import NoProofProtocol
-import NoProofSeals
-import NoProofServer
+package import NoProofSeals
+package import NoProofServer
 import NoProofUnits
 
 /// The licence library's policy, apart from the RPC adapter (`LicenceService`): lookups that

@@ -1,5 +1,5 @@
-import NoProofProtocol
-import NoProofUnits
+package import NoProofProtocol
+package import NoProofUnits
 
 /// What the licence service asks before it serves a unit's lookup, get or check: the access gate
 /// (`AccessGate`: the unit's item list in force, staff identity, rate and volume limits, the

@@ -1,4 +1,4 @@
-import NoProofProtocol
+package import NoProofProtocol
 
 /// When the proof issuer's queue says the server is past capacity, and what a shed lookup is told.
 ///

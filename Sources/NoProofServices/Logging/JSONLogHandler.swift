@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+package import Logging
 
 /// A log handler writing one JSON object per line (`noproofd --log-format json`), for log
 /// shippers:

@@ -1,4 +1,4 @@
-import Logging
+package import Logging
 import NoProofDomain
 
 /// A log handler that masks personal data before anything is written (data minimisation):

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// Where the supervision report gets the oversight figures — notification-commitments and their
 /// post-checks, the voluntary-proof ledger, mismatches and appeals, complaints (Art. 2, 7, 11, 12,

@@ -1,17 +1,17 @@
-import Foundation
-import Logging
+package import Foundation
+package import Logging
 import NoProofCodec
 import NoProofDomain
-import NoProofLibrary
-import NoProofMessages
-import NoProofOversight
+package import NoProofLibrary
+package import NoProofMessages
+package import NoProofOversight
 import NoProofProtocol
-import NoProofSeals
-import NoProofServer
-import NoProofUnitStore
+package import NoProofSeals
+package import NoProofServer
+package import NoProofUnitStore
 import NoProofUnits
-import NoProofVerification
-import NoProofAuditChain
+package import NoProofVerification
+package import NoProofAuditChain
 
 /// Oversight records over RPC (`noproof.v1.Oversight`, Art. 2, 7, 11, 12, 18): the adapter of
 /// `OversightUseCases`, which holds the policy and the audit.

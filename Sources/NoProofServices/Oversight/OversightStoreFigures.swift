@@ -1,7 +1,7 @@
-import Foundation
-import NoProofDomain
-import NoProofOversight
-import NoProofUnitStore
+package import Foundation
+package import NoProofDomain
+package import NoProofOversight
+package import NoProofUnitStore
 
 /// The supervision report's oversight figures read from the oversight records themselves
 /// (`OversightStore.counts`: indexed range counts per unit, no scans).

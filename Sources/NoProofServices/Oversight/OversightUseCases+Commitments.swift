@@ -1,7 +1,10 @@
 import Foundation
 import NoProofAuditChain
 import NoProofDomain
-import NoProofOversight
+package import NoProofOversight
+import Logging
+import NoProofProtocol
+import NoProofUnits
 
 extension OversightUseCases {
     /// A notification-commitment (告知承诺) to record, as the request gives it.

@@ -1,7 +1,9 @@
-import Foundation
+package import Foundation
 import NoProofAuditChain
 import NoProofDomain
-import NoProofOversight
+package import NoProofOversight
+import NoProofProtocol
+import NoProofUnits
 
 extension OversightUseCases {
     /// A complaint to register (Art. 18), as the request gives it.

@@ -1,8 +1,11 @@
 import Foundation
 import NoProofAuditChain
 import NoProofDomain
-import NoProofOversight
+package import NoProofOversight
 import NoProofUnits
+import NoProofProtocol
+import NoProofUnitStore
+import NoProofVerification
 
 extension OversightUseCases {
     /// A mismatch case to open (Art. 11: what the applicant declared differs from what the

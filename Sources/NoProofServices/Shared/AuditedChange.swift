@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import NoProofProtocol
-import NoProofAuditChain
+package import Logging
+package import NoProofProtocol
+package import NoProofAuditChain
 
 /// Privileged changes fail closed (docs/AUDIT.md, "Privileged changes: intent first"): the audit
 /// record of the intent is made durable *before* the change, so a change whose record cannot be

@@ -1,6 +1,6 @@
-import NoProofDomain
-import NoProofProtocol
-import NoProofServer
+package import NoProofDomain
+package import NoProofProtocol
+package import NoProofServer
 import NoProofUnits
 
 /// Who is calling, as the use cases see it: the connection's authenticated unit and the "staff"

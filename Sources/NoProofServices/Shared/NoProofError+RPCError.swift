@@ -1,5 +1,5 @@
-import NoProofDomain
-import NoProofProtocol
+package import NoProofDomain
+package import NoProofProtocol
 
 /// The one place a domain error's code becomes a wire status. A new `NoProofError.Code` gets its
 /// status here; until then it answers INTERNAL.

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// The request fields several services parse the same way, each refusal naming the field
 /// (`invalid`, INVALID_ARGUMENT on the wire): a unit's code, a list version, a civil date.

@@ -1,6 +1,6 @@
 import NoProofCodec
-import NoProofMessages
-import NoProofProtocol
+package import NoProofMessages
+package import NoProofProtocol
 
 // The documented maximum length of every string field of every request that can reach storage
 // (the audit trail, the denial log, a store) — the table in docs/PROTOCOL.md, "Limits". The

@@ -1,6 +1,6 @@
 import NoProofCodec
 import NoProofAuditChain
-import NoProofMessages
+package import NoProofMessages
 
 /// Turns one unit's supervision tallies (metric `ACTION|RESULT[|counterpart]` → count, summed over
 /// the period; see `SupervisionTally`) and its oversight counts into the report's figures, and

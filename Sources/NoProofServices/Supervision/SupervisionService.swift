@@ -1,13 +1,13 @@
-import Foundation
-import Logging
-import NoProofAuditChain
+package import Foundation
+package import Logging
+package import NoProofAuditChain
 import NoProofCodec
 import NoProofDomain
-import NoProofMessages
-import NoProofOversight
+package import NoProofMessages
+package import NoProofOversight
 import NoProofProtocol
-import NoProofServer
-import NoProofUnitStore
+package import NoProofServer
+package import NoProofUnitStore
 
 /// Supervision over RPC (`noproof.v1.Supervision`, Art. 15, 16, 20): the adapter of
 /// `SupervisionUseCases`, which holds the policy and the audit.

@@ -1,4 +1,4 @@
-import NoProofDomain
+package import NoProofDomain
 
 /// The thresholds of the report's flag rules, per flag code, and the two periods the list rules
 /// use. Defaults are `SupervisionThresholds.defaults`; noproofd's config key `flagThresholds`

@@ -1,8 +1,11 @@
 import Foundation
 import NoProofAuditChain
-import NoProofDomain
-import NoProofOversight
+package import NoProofDomain
+package import NoProofOversight
 import NoProofProtocol
+import Logging
+import NoProofUnitStore
+import NoProofUnits
 
 extension SupervisionUseCases {
     /// An Art. 17 exemption to record, as the request gives it (each field is checked after the

@@ -1,9 +1,11 @@
 import Foundation
 import NoProofAuditChain
-import NoProofDomain
+package import NoProofDomain
 import NoProofOversight
 import NoProofProtocol
 import NoProofUnits
+import Logging
+import NoProofUnitStore
 
 extension SupervisionUseCases {
     /// The inputs of one unit's row of a report: its tallies, oversight figures, list facts and

@@ -1,7 +1,10 @@
 import Foundation
-import NoProofAuditChain
-import NoProofDomain
+package import NoProofAuditChain
+package import NoProofDomain
 import NoProofProtocol
+import Logging
+import NoProofUnitStore
+import NoProofUnits
 
 extension SupervisionUseCases {
     /// One page of who looked: `limit` entries for `holder`, older than audit sequence `before`

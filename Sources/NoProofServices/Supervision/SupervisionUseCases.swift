@@ -1,10 +1,10 @@
-import Foundation
-import Logging
-import NoProofAuditChain
+package import Foundation
+package import Logging
+package import NoProofAuditChain
 import NoProofDomain
-import NoProofOversight
+package import NoProofOversight
 import NoProofProtocol
-import NoProofUnitStore
+package import NoProofUnitStore
 import NoProofUnits
 
 /// Supervision's policy (Art. 15, 16, 17, 20), apart from the RPC adapter `SupervisionService`:

@@ -1,11 +1,11 @@
-import Foundation
-import Logging
-import NoProofDomain
-import NoProofProtocol
-import NoProofUnitStore
-import NoProofUnits
+package import Foundation
+package import Logging
+package import NoProofDomain
+package import NoProofProtocol
+package import NoProofUnitStore
+package import NoProofUnits
 import Synchronization
-import NoProofAuditChain
+package import NoProofAuditChain
 
 /// Purpose-bound access control (Art. 5, 16): a proof request must be made by an active
 /// registered staff member of the calling unit (the credential's own staff member, or the one a

@@ -1,8 +1,8 @@
 import Foundation
-import Logging
-import NoProofDomain
-import NoProofServer
-import NoProofUnitStore
+package import Logging
+package import NoProofDomain
+package import NoProofServer
+package import NoProofUnitStore
 import NoProofUnits
 
 /// Ends, on this instance, the open sessions that a change made through any instance of a cluster

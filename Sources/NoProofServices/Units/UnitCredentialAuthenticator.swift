@@ -1,9 +1,9 @@
 import Crypto
-import Foundation
+package import Foundation
 import NoProofDomain
-import NoProofProtocol
-import NoProofServer
-import NoProofUnitStore
+package import NoProofProtocol
+package import NoProofServer
+package import NoProofUnitStore
 import NoProofUnits
 import Synchronization
 

@@ -1,6 +1,6 @@
-import Foundation
+package import Foundation
 import NoProofDomain
-import NoProofUnits
+package import NoProofUnits
 
 /// What a unit's item lists show as of the end of a report period — the data behind the
 /// Art. 16 (1), (3), (4) and (7) flags. Pure: built from the unit and its list history.

@@ -1,14 +1,14 @@
-import Foundation
-import Logging
+package import Foundation
+package import Logging
 import NoProofCodec
 import NoProofDomain
 import NoProofDomainMessages
 import NoProofMessages
 import NoProofProtocol
-import NoProofServer
-import NoProofUnitStore
+package import NoProofServer
+package import NoProofUnitStore
 import NoProofUnits
-import NoProofAuditChain
+package import NoProofAuditChain
 
 /// Units, staff, credentials and the item lists over RPC (`noproof.v1.Units`): the adapter of
 /// `UnitUseCases`, which holds the policy and the audit.

@@ -2,7 +2,9 @@ import Foundation
 import NoProofAuditChain
 import NoProofDomain
 import NoProofUnitStore
-import NoProofUnits
+package import NoProofUnits
+import Logging
+import NoProofProtocol
 
 extension UnitUseCases {
     /// The published working-day calendar (public): `year` (0: every year), each year's version in

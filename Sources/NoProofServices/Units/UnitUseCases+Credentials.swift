@@ -1,8 +1,10 @@
 import Foundation
 import NoProofAuditChain
 import NoProofDomain
-import NoProofUnitStore
-import NoProofUnits
+package import NoProofUnitStore
+package import NoProofUnits
+import Logging
+import NoProofServer
 
 extension UnitUseCases {
     /// A credential to issue, as the request gives it.

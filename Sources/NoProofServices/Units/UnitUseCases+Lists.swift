@@ -1,8 +1,10 @@
-import Foundation
+package import Foundation
 import NoProofAuditChain
-import NoProofDomain
-import NoProofUnitStore
-import NoProofUnits
+package import NoProofDomain
+package import NoProofUnitStore
+package import NoProofUnits
+import Logging
+import NoProofProtocol
 
 extension UnitUseCases {
     /// A unit's item list: its registration, the version in force now and the versions the

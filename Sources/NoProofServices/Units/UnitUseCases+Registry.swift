@@ -1,8 +1,10 @@
 import Foundation
 import NoProofAuditChain
-import NoProofDomain
+package import NoProofDomain
 import NoProofUnitStore
-import NoProofUnits
+package import NoProofUnits
+import Logging
+import NoProofProtocol
 
 extension UnitUseCases {
     /// Every registered unit (public: Art. 5).

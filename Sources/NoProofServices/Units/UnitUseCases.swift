@@ -1,10 +1,10 @@
-import Foundation
-import Logging
-import NoProofAuditChain
+package import Foundation
+package import Logging
+package import NoProofAuditChain
 import NoProofDomain
 import NoProofProtocol
-import NoProofServer
-import NoProofUnitStore
+package import NoProofServer
+package import NoProofUnitStore
 import NoProofUnits
 
 /// The policy of units, staff, credentials, the item lists and the working-day calendar, apart

@@ -1,15 +1,15 @@
-import Foundation
-import Logging
-import NoProofAuditChain
+package import Foundation
+package import Logging
+package import NoProofAuditChain
 import NoProofCodec
-import NoProofDomain
-import NoProofMessages
+package import NoProofDomain
+package import NoProofMessages
 import NoProofProtocol
-import NoProofSeals
-import NoProofServer
-import NoProofUnitStore
-import NoProofUnits
-import NoProofVerification
+package import NoProofSeals
+package import NoProofServer
+package import NoProofUnitStore
+package import NoProofUnits
+package import NoProofVerification
 
 /// Department verification over RPC (`noproof.v1.Verification`, Art. 7, 9, 10, 11): the adapter
 /// of `VerificationUseCases`, which holds who may do what and the audit. Here: the method

@@ -1,10 +1,12 @@
 import Foundation
 import NoProofCodec
-import NoProofDomain
-import NoProofDomainMessages
+package import NoProofDomain
+package import NoProofDomainMessages
 import NoProofMessages
 import NoProofSeals
-import NoProofVerification
+package import NoProofVerification
+import NoProofAuditChain
+import NoProofUnits
 
 extension VerificationUseCases {
     /// The issuing unit's answer to a request.

@@ -1,9 +1,11 @@
-import Foundation
+package import Foundation
 import NoProofAuditChain
-import NoProofDomain
+package import NoProofDomain
 import NoProofProtocol
 import NoProofUnits
-import NoProofVerification
+package import NoProofVerification
+import Logging
+import NoProofUnitStore
 
 extension VerificationUseCases {
     /// What the requesting unit files: the proof asked for, the holder, the facts declared, the

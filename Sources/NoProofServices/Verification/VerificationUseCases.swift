@@ -1,11 +1,12 @@
-import Foundation
-import Logging
-import NoProofAuditChain
-import NoProofDomain
-import NoProofSeals
-import NoProofUnitStore
-import NoProofUnits
-import NoProofVerification
+package import Foundation
+package import Logging
+package import NoProofAuditChain
+package import NoProofDomain
+package import NoProofSeals
+package import NoProofUnitStore
+package import NoProofUnits
+package import NoProofVerification
+import NoProofProtocol
 
 /// Department verification's policy (Art. 7, 9, 10, 11), apart from the RPC adapter
 /// (`VerificationService`): who may file, read, take, answer, return and re-file a request, the

@@ -37,10 +37,11 @@ struct AuditServiceTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-audit-service-\(UUID().uuidString)")
+        let temporary = try TemporaryDirectory(prefix: "noproof-audit-service")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let seals = directory.appendingPathComponent("seals")
         try FileManager.default.createDirectory(at: seals, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let audit = try AuditLog(directory: directory)

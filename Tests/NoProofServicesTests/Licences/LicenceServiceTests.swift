@@ -83,17 +83,6 @@ struct LicenceServiceTests {
 
     static let purpose = APIPurpose(itemCode: "ITEM-001", caseReference: "CASE-1")
 
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return nil
-        }
-    }
-
     @Test func lookupReturnsASealedProofThatVerifiesAndCarriesTheArticle9Annotations() async throws {
         try await Self.withEnvironment { environment in
             let client = try await environment.client()
@@ -141,13 +130,13 @@ struct LicenceServiceTests {
 
             let other = Self.demo.holder(at: 5).holder
             let missing = Self.demo.makeLicences().contains { $0.holder == other && $0.typeCode == "JHZ" } ? "LHZ" : "JHZ"
-            let notFound = await code { _ = try await client.lookup(holderID: other.key, typeCode: missing, purpose: Self.purpose) }
+            let notFound = await failureCode { _ = try await client.lookup(holderID: other.key, typeCode: missing, purpose: Self.purpose) }
             #expect(notFound == .notFound || notFound == .failedPrecondition)
             #expect(
-                await code { _ = try await client.lookup(holderID: "370402199001011235", typeCode: "JMSFZ", purpose: Self.purpose) }
+                await failureCode { _ = try await client.lookup(holderID: "370402199001011235", typeCode: "JMSFZ", purpose: Self.purpose) }
                     == .invalidArgument)
             #expect(
-                await code { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: APIPurpose()) }
+                await failureCode { _ = try await client.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: APIPurpose()) }
                     == .invalidArgument)
             let results = try environment.audit.records().map(\.result)
             #expect(results.count == 4)
@@ -164,7 +153,7 @@ struct LicenceServiceTests {
             let licence = Self.validLicence(offset: 3)
             _ = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: Self.purpose)
             // A unit that did not issue the licence may not revoke it.
-            #expect(await code { _ = try await bank.changeStatus(.revoke, licenceID: licence.id.description, reason: "x") } == .permissionDenied)
+            #expect(await failureCode { _ = try await bank.changeStatus(.revoke, licenceID: licence.id.description, reason: "x") } == .permissionDenied)
             let revoked = try await taskForce.changeStatus(.revoke, licenceID: licence.id.description, reason: "obtained by fraud")
             #expect(revoked.status == "revoked")
             do {
@@ -187,7 +176,7 @@ struct LicenceServiceTests {
             let fetched = try await client.licence(id: licence.id.description, holderID: licence.holder.key, purpose: Self.purpose)
             #expect(fetched.holderID == licence.holder.key)
             #expect(
-                await code { _ = try await client.licence(id: "1.2.156.3005.2.X", holderID: licence.holder.key, purpose: Self.purpose) }
+                await failureCode { _ = try await client.licence(id: "1.2.156.3005.2.X", holderID: licence.holder.key, purpose: Self.purpose) }
                     == .invalidArgument)
             let field = licence.sortedFields[0]
             let answer = try await client.check(
@@ -235,7 +224,7 @@ struct LicenceServiceTests {
             #expect(Set(keys.keys.map(\.sealKind)) == ["data-sharing", "verification"])
             #expect(keys.keys.allSatisfy { $0.publicKey.count == 32 && $0.algorithm == "Ed25519" })
             #expect(try await anonymous.licenceTypes().count == LicenceTypeCatalogue.starter.count)
-            #expect(await code { _ = try await anonymous.lookup(holderID: "x", typeCode: "y", purpose: Self.purpose) } == .unauthenticated)
+            #expect(await failureCode { _ = try await anonymous.lookup(holderID: "x", typeCode: "y", purpose: Self.purpose) } == .unauthenticated)
             await anonymous.close()
         }
     }

@@ -6,6 +6,7 @@ import NoProofDomainMessages
 import NoProofMessages
 import NoProofProtocol
 import NoProofSeals
+import NoProofTestSupport
 import Testing
 @testable import NoProofServices
 import NoProofAuditChain
@@ -40,17 +41,6 @@ struct ProofStatusTests {
         try statement.verify(keyID: answer.keyID, signature: answer.signature, keys: keys)
         #expect(answer.proofDigest == ProofStatusStatement.digest(ofBody: proof.body))
         return statement
-    }
-
-    func code(_ body: () async throws -> Void) async -> StatusCode? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return nil
-        }
     }
 
     @Test func aProofObtainedBeforeItsLicenceWasRevokedSaysSoWithTheTimeAndReason() async throws {
@@ -141,18 +131,18 @@ struct ProofStatusTests {
 
             var tampered = proof
             tampered.body[tampered.body.count / 2] ^= 0x01
-            #expect(await code { _ = try await bank.proofStatus(tampered) } == .invalidArgument)
+            #expect(await failureCode { _ = try await bank.proofStatus(tampered) } == .invalidArgument)
             var badSignature = proof
             badSignature.signature[0] ^= 0x80
-            #expect(await code { _ = try await bank.proofStatus(badSignature) } == .invalidArgument)
-            #expect(await code { _ = try await bank.proofStatus(APISealedProof()) } == .invalidArgument)
+            #expect(await failureCode { _ = try await bank.proofStatus(badSignature) } == .invalidArgument)
+            #expect(await failureCode { _ = try await bank.proofStatus(APISealedProof()) } == .invalidArgument)
             // Sealed by someone else's key (a forged seal with a key id the server does not publish).
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-foreign-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let foreign = try SealKeyring.openOrCreate(directory: directory)
+            let temporary = try TemporaryDirectory(prefix: "noproof-foreign")
+            defer { temporary.remove() }
+            let foreign = try SealKeyring.openOrCreate(directory: temporary.url.appendingPathComponent("seals"))
             let forged = foreign.seal(proof.body, kind: .dataSharing)
             #expect(
-                await code {
+                await failureCode {
                     _ = try await bank.proofStatus(APISealedProof(body: proof.body, keyID: forged.keyID, signature: forged.signature))
                 } == .invalidArgument)
             do {
@@ -185,9 +175,9 @@ struct ProofStatusTests {
             let licence = Self.connectedLicence(3)
             let proof = try await bank.lookup(holderID: licence.holder.key, typeCode: licence.typeCode, purpose: LicenceServiceTests.purpose)
             let anonymous = try await NoProofClient.connect(.init(port: environment.port))
-            #expect(await code { _ = try await anonymous.proofStatus(proof) } == .unauthenticated)
+            #expect(await failureCode { _ = try await anonymous.proofStatus(proof) } == .unauthenticated)
             let portal = try await environment.client("portal")
-            #expect(await code { _ = try await portal.proofStatus(proof) } == .permissionDenied)
+            #expect(await failureCode { _ = try await portal.proofStatus(proof) } == .permissionDenied)
             // Another unit than the one that obtained the proof may check it: holding it is the purpose.
             let taskForce = try await environment.client("tf")
             #expect(try await taskForce.proofStatus(proof).status == "valid")
@@ -224,7 +214,7 @@ struct ProofStatusTests {
             let mislabelledBytes = ProtoCodec.encode(mislabelled)
             let mislabelledSeal = environment.keyring.seal(mislabelledBytes, kind: .verification)
             #expect(
-                await code {
+                await failureCode {
                     _ = try await bank.proofStatus(APISealedProof(body: mislabelledBytes, keyID: mislabelledSeal.keyID, signature: mislabelledSeal.signature))
                 } == .invalidArgument)
             await bank.close()

@@ -21,9 +21,10 @@ import Testing
 @testable import NoProofDemoData
 import NoProofAuditChain
 
-/// A mismatch resolved as record corrected propagates (issue 16), over a real socket: the licence
-/// library, the oversight service with the library and keyring, the demo units and staff.
-@Suite("Mismatch corrections over loopback")
+/// A mismatch resolved as record corrected propagates (issue 16), over the in-process
+/// transport: the licence library, the oversight service with the library and keyring, the demo
+/// units and staff.
+@Suite("Mismatch corrections in process")
 struct MismatchCorrectionTests {
     static let civil = UnitDemoData.civilAffairs.code.value
     static let water = UnitDemoData.water.code.value
@@ -31,7 +32,7 @@ struct MismatchCorrectionTests {
     static let police = UnitDemoData.publicSecurity.code.value
 
     struct Environment: Sendable {
-        let port: Int
+        let transport: InProcessTransport
         let directory: URL
         let audit: AuditLog
         let store: SQLiteOversightStore
@@ -39,7 +40,7 @@ struct MismatchCorrectionTests {
         let oversight: OversightService
 
         func client(_ id: String) async throws -> NoProofClient {
-            try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
+            try await transport.connect(.init(credential: (id, "secret")))
         }
 
         /// Runs `body` while another connection holds audit.sqlite's write lock (`BEGIN IMMEDIATE`).
@@ -85,13 +86,12 @@ struct MismatchCorrectionTests {
             ("police", UnitDemoData.publicSecurity), ("taskforce", UnitDemoData.taskForce),
         ])
         var configuration = ServerConfiguration()
-        configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(
             configuration: configuration, registry: registry,
             authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(Environment(port: port, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
+        try await withInProcessServer(server) { transport in
+            try await body(Environment(transport: transport, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
         }
         audit.close()
         try store.close()

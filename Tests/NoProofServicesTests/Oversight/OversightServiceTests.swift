@@ -16,9 +16,10 @@ import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
 
-/// Commitments, the ledger, mismatch cases and complaints over a real socket: demo units with
-/// their published lists, an injected clock the tests move.
-@Suite("Oversight service over loopback")
+/// Commitments, the ledger, mismatch cases and complaints over the in-process transport (the
+/// server's real pipeline, no port): demo units with their published lists, an injected clock
+/// the tests move.
+@Suite("Oversight service in process")
 struct OversightServiceTests {
     static let civil = UnitDemoData.civilAffairs.code.value
     static let university = UnitDemoData.university.code.value
@@ -26,12 +27,12 @@ struct OversightServiceTests {
     static let holder = "370404199306107807"
 
     struct Environment: Sendable {
-        let port: Int
+        let transport: InProcessTransport
         let clock: TestClock
         let store: SQLiteOversightStore
         let audit: AuditLog
         func client(_ id: String) async throws -> NoProofClient {
-            try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
+            try await transport.connect(.init(credential: (id, "secret")))
         }
     }
 
@@ -62,13 +63,12 @@ struct OversightServiceTests {
                         unitCode: UnitDemoData.taskForce.code.value, unitName: UnitDemoData.taskForce.name, credentialID: "taskforce", roles: ["taskforce"]))
             ]
         var configuration = ServerConfiguration()
-        configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(
             configuration: configuration, registry: registry,
             authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(Environment(port: port, clock: clock, store: store, audit: audit))
+        try await withInProcessServer(server) { transport in
+            try await body(Environment(transport: transport, clock: clock, store: store, audit: audit))
         }
         audit.close()
         try store.close()

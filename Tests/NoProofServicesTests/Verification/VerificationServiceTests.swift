@@ -18,10 +18,11 @@ import Testing
 @testable import NoProofAudit
 import NoProofAuditChain
 
-/// Department verification over a real socket: demo units (civil affairs, hospital, bank, the
-/// university and the public security bureau) with their published lists, an injected clock
-/// that the tests move, and the scheduler fired by hand after each move.
-@Suite("Verification service over loopback")
+/// Department verification over the in-process transport (the server's real pipeline, no
+/// port): demo units (civil affairs, hospital, bank, the university and the public security
+/// bureau) with their published lists, an injected clock that the tests move, and the scheduler
+/// fired by hand after each move.
+@Suite("Verification service in process")
 struct VerificationServiceTests {
     static let civil = UnitDemoData.civilAffairs.code.value
     static let university = UnitDemoData.university.code.value
@@ -29,14 +30,14 @@ struct VerificationServiceTests {
     static let holder = "370404199306107807"
 
     struct Environment: Sendable {
-        let port: Int
+        let transport: InProcessTransport
         let clock: TestClock
         let service: VerificationService
         let audit: AuditLog
         let keyring: SealKeyring
         let units: SQLiteUnitStore
         func client(_ id: String) async throws -> NoProofClient {
-            try await NoProofClient.connect(.init(port: port, credential: (id, "secret")))
+            try await transport.connect(.init(credential: (id, "secret")))
         }
     }
 
@@ -46,9 +47,10 @@ struct VerificationServiceTests {
         directory given: URL? = nil, officeHours: OfficeHours? = nil,
         _ body: @Sendable (Environment) async throws -> Void
     ) async throws {
-        let directory = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-\(UUID().uuidString)")
+        let temporary = try given == nil ? TemporaryDirectory(prefix: "noproof-verify") : nil
+        defer { temporary?.remove() }
+        let directory = given ?? temporary!.url
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { if given == nil { try? FileManager.default.removeItem(at: directory) } }
         let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
@@ -70,13 +72,12 @@ struct VerificationServiceTests {
             ("university", UnitDemoData.university), ("police", UnitDemoData.publicSecurity), ("water", UnitDemoData.water),
         ])
         var configuration = ServerConfiguration()
-        configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(300)
         let server = NoProofServer(
             configuration: configuration, registry: registry,
             authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(Environment(port: port, clock: clock, service: service, audit: audit, keyring: keyring, units: units))
+        try await withInProcessServer(server) { transport in
+            try await body(Environment(transport: transport, clock: clock, service: service, audit: audit, keyring: keyring, units: units))
         }
         audit.close()
         try store.close()
@@ -408,8 +409,9 @@ struct VerificationServiceTests {
 
     @Test("restart with a pending deadline: the reopened server re-arms it and it still fires")
     func restart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noproof-verify-restart-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory(prefix: "noproof-verify-restart")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let id = Mutex("")
         try await Self.withEnvironment(directory: directory) { env in
             let civil = try await env.client("civil")

@@ -1,7 +1,8 @@
-import Foundation
-import NoProofDomain
+package import Foundation
 
-/// ISO 8601 UTC timestamps with milliseconds (`2025-06-30T08:15:00.123Z`) for audit columns.
+/// ISO 8601 UTC timestamps with milliseconds (`2025-06-30T08:15:00.123Z`): the stores' time
+/// columns (audit records, licence status changes and supersessions) and the times the store
+/// protocols return, whatever the backend.
 package enum Timestamp {
     /// The current time.
     package static func now() -> String { format(Date()) }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NoProofSQLite
+@testable import NoProofDomain
 
 @Suite("Timestamps")
 struct TimestampTests {
