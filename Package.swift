@@ -415,7 +415,7 @@ let strictImports: Set<String> = [
     "NoProofCodec", "NoProofProtocol", "NoProofMessages", "NoProofDomain", "NoProofDemoData", "NoProofSQLite", "NoProofImport",
     "NoProofLicenceStore", "NoProofAuditChain", "NoProofAudit", "NoProofPostgres", "NoProofUnits", "NoProofUnitStore", "NoProofVerification",
     "NoProofVerificationStore", "NoProofOversight", "NoProofOversightStore", "NoProofLibrary", "NoProofSeals", "NoProofServer",
-    "NoProofDomainMessages", "NoProofServices", "NoProofMetrics", "NoProofClient", "NoProofWeb", "NoProofTestSupport",
+    "NoProofDomainMessages", "NoProofServices", "NoProofMetrics", "NoProofClient", "NoProofWeb", "NoProofTestSupport", "NoProofMigration",
 ]
 for target in package.targets where strictImports.contains(target.name) {
     target.swiftSettings =

@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 import Logging
-import NoProofDomain
-import NoProofPostgres
+package import NoProofDomain
+package import NoProofPostgres
 import NoProofSQLite
 import NoProofSeals
 import PostgresNIO

@@ -1,6 +1,6 @@
 import Logging
-import NoProofDomain
-import NoProofPostgres
+package import NoProofDomain
+package import NoProofPostgres
 import PostgresNIO
 
 /// The row that says a PostgreSQL schema holds a data folder's migration, and whether it finished

@@ -1,4 +1,4 @@
-import NoProofAuditChain
+package import NoProofAuditChain
 
 /// What `noproofd migrate` copied and verified: rows per table on both sides, and the audit
 /// evidence on both sides (the chain's head, the Merkle tree's size and root, the signed heads
