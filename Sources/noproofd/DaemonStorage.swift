@@ -157,7 +157,7 @@ struct DaemonStorage {
         }
         if let rotation = rotateSealKey {
             do {
-                _ = try SealKeyAudit.rotate(rotation.kind, reason: rotation.reason, sealDirectory: sealDirectory, audit: audit, logger: logger)
+                _ = try await SealKeyAudit.rotate(rotation.kind, reason: rotation.reason, sealDirectory: sealDirectory, audit: audit, logger: logger)
             } catch {
                 await audit.close()
                 throw ConfigurationError("--rotate-seal-key \(rotation.kind.rawValue): \(error)")

@@ -52,12 +52,12 @@ package enum SealKeyAudit {
     /// `proof_serial`, the reason in `case_reference`) is made durable, then the key is replaced
     /// and `rotated` recorded. Should noproofd stop in between, the next start finds the intent
     /// and records which key is in place (`record`); without the intent record the key is not
-    /// replaced. Synchronous, as the key files it replaces: it blocks its caller (noproofd's start)
-    /// on each `appendBatch`.
+    /// replaced. Each record is written with `writeBatch`, so that a trail whose writes are async
+    /// work (PostgreSQL) is not waited for on a blocked thread.
     package static func rotate(
         _ kind: SealKind, reason: String, sealDirectory: URL, audit: any AuditTrail, at moment: Date = Date(),
         logger: Logger
-    ) throws -> (old: SealPublicKey, new: SealPublicKey) {
+    ) async throws -> (old: SealPublicKey, new: SealPublicKey) {
         let at = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
         let keys = try SealKeyring.prepareRotation(directory: sealDirectory, kind: kind, now: moment)
         func entry(_ result: AuditResult) -> AuditRecord {
@@ -66,9 +66,9 @@ package enum SealKeyAudit {
                 caseReference: String(reason.prefix(500)), holderID: "", typeCode: kind.rawValue, licenceID: keys.new.id,
                 result: result, proofSerial: keys.old.id)
         }
-        _ = try audit.appendBatch([entry(.intended)])
+        _ = try await audit.writeBatch([entry(.intended)])
         try SealKeyring.completeRotation(directory: sealDirectory, kind: kind, old: keys.old, reason: reason, now: moment)
-        _ = try audit.appendBatch([entry(.rotated)])
+        _ = try await audit.writeBatch([entry(.rotated)])
         logger.notice(
             "seal key rotated",
             metadata: [

@@ -572,7 +572,7 @@ struct SupervisionServiceTests {
         try saved.write(to: keyFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
         // The operator's rotation: audited, and the old public key stays published.
-        let rotation = try SealKeyAudit.rotate(kind, reason: "scheduled rotation", sealDirectory: seals, audit: audit, logger: quiet)
+        let rotation = try await SealKeyAudit.rotate(kind, reason: "scheduled rotation", sealDirectory: seals, audit: audit, logger: quiet)
         #expect(rotation.old.id == first[0].licenceID && rotation.new.id != rotation.old.id)
         let rotated = try #require(try audit.latestRecord(actions: [.sealKeyRotate], typeCode: kind.rawValue))
         #expect(rotated.proofSerial == rotation.old.id && rotated.licenceID == rotation.new.id && rotated.caseReference == "scheduled rotation")
