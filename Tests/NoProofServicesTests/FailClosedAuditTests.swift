@@ -72,40 +72,29 @@ struct FailClosedAuditTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-failclosed")
-        defer { temporary.remove() }
-        let directory = temporary.url
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let store = try SQLiteLicenceStore(directory: directory)
-        try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(
-            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-            logger: quiet)
-        let units = try SQLiteUnitStore(directory: directory)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
-        let audit = try AuditLog(directory: directory, busyTimeout: busyTimeout)
-        let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
-        try await gate.refresh()
-        var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }, logger: quiet).register(in: &registry)
-        UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
-        let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water)])
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library, store: store))
+        try await DemoServiceStores.with(prefix: "noproof-failclosed") { stores in
+            let (directory, clock, quiet, store, library, units, keyring) = (
+                stores.directory, stores.clock, stores.quiet, stores.licences, stores.library, stores.units, stores.keyring
+            )
+            let audit = try AuditLog(directory: directory, busyTimeout: busyTimeout)
+            let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
+            try await gate.refresh()
+            var registry = RPCRegistry()
+            LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }, logger: quiet).register(in: &registry)
+            UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
+            let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water)])
+            var configuration = ServerConfiguration()
+            configuration.port = 0
+            configuration.shutdownGracePeriod = .milliseconds(300)
+            let server = NoProofServer(
+                configuration: configuration, registry: registry,
+                authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+            try await withRunningServer(server) { port in
+                try await body(Environment(port: port, directory: directory, audit: audit, units: units, library: library, store: store))
+            }
+            await gate.close()
+            audit.close()
         }
-        await gate.close()
-        audit.close()
-        try store.close()
-        try units.close()
     }
 
     /// Refused because the intent could not be recorded: UNAVAILABLE saying nothing was changed.

@@ -40,45 +40,34 @@ struct StaffIdentityTests {
     }
 
     static func withEnvironment(limits: RateLimits = .standard, _ body: @Sendable (Environment) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-staff")
-        defer { temporary.remove() }
-        let directory = temporary.url
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let store = try SQLiteLicenceStore(directory: directory)
-        try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(
-            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-            logger: quiet)
-        let units = try SQLiteUnitStore(directory: directory)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
-        let audit = try AuditLog(directory: directory)
-        let gate = AccessGate(store: units, limits: limits, audit: audit, now: { clock.now }, logger: quiet)
-        try await gate.refresh()
-        var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
-        UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
-        SupervisionService(
-            audit: audit, units: units, oversight: nil,
-            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
-            now: { clock.now }, logger: quiet
-        ).register(in: &registry)
-        let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank)])
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(Environment(port: port, clock: clock, audit: audit, units: units))
+        try await DemoServiceStores.with(prefix: "noproof-staff") { stores in
+            let (directory, clock, quiet, _, library, units, keyring) = (
+                stores.directory, stores.clock, stores.quiet, stores.licences, stores.library, stores.units, stores.keyring
+            )
+            let audit = try AuditLog(directory: directory)
+            let gate = AccessGate(store: units, limits: limits, audit: audit, now: { clock.now }, logger: quiet)
+            try await gate.refresh()
+            var registry = RPCRegistry()
+            LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
+            UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
+            SupervisionService(
+                audit: audit, units: units, oversight: nil,
+                typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
+                now: { clock.now }, logger: quiet
+            ).register(in: &registry)
+            let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank)])
+            var configuration = ServerConfiguration()
+            configuration.port = 0
+            configuration.shutdownGracePeriod = .milliseconds(300)
+            let server = NoProofServer(
+                configuration: configuration, registry: registry,
+                authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+            try await withRunningServer(server) { port in
+                try await body(Environment(port: port, clock: clock, audit: audit, units: units))
+            }
+            await gate.close()
+            audit.close()
         }
-        await gate.close()
-        audit.close()
-        try store.close()
-        try units.close()
     }
 
     /// Holders with a valid resident ID card (JMSFZ), which the water company's SW-KH-001 obtains by data sharing.

@@ -61,42 +61,32 @@ struct MismatchCorrectionTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Environment) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-correction")
-        defer { temporary.remove() }
-        let directory = temporary.url
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let licences = try SQLiteLicenceStore(directory: directory)
-        try await seedDemo(store: licences, count: 400)
-        let library = try await LicenceLibrary.open(
-            store: licences, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-            logger: quiet)
-        let units = try SQLiteUnitStore(directory: directory)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
-        let audit = try AuditLog(directory: directory, busyTimeout: 1)
-        let store = try SQLiteOversightStore(directory: directory)
-        var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit, gate: EveryUnitAllowed(), now: { clock.now }, logger: quiet).register(in: &registry)
-        let oversight = OversightService(store: store, units: units, audit: audit, library: library, keyring: keyring, now: { clock.now }, logger: quiet)
-        oversight.register(in: &registry)
-        let fixed = FixedCredentials.make([
-            ("civil", UnitDemoData.civilAffairs), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
-            ("police", UnitDemoData.publicSecurity), ("taskforce", UnitDemoData.taskForce),
-        ])
-        var configuration = ServerConfiguration()
-        configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withInProcessServer(server) { transport in
-            try await body(Environment(transport: transport, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
+        try await DemoServiceStores.with(prefix: "noproof-correction") { stores in
+            let (directory, clock, quiet, _, library, units, keyring) = (
+                stores.directory, stores.clock, stores.quiet, stores.licences, stores.library, stores.units, stores.keyring
+            )
+            let audit = try AuditLog(directory: directory, busyTimeout: 1)
+            let store = try SQLiteOversightStore(directory: directory)
+            var registry = RPCRegistry()
+            LicenceService(library: library, keyring: keyring, audit: audit, gate: EveryUnitAllowed(), now: { clock.now }, logger: quiet).register(
+                in: &registry)
+            let oversight = OversightService(store: store, units: units, audit: audit, library: library, keyring: keyring, now: { clock.now }, logger: quiet)
+            oversight.register(in: &registry)
+            let fixed = FixedCredentials.make([
+                ("civil", UnitDemoData.civilAffairs), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
+                ("police", UnitDemoData.publicSecurity), ("taskforce", UnitDemoData.taskForce),
+            ])
+            var configuration = ServerConfiguration()
+            configuration.shutdownGracePeriod = .milliseconds(300)
+            let server = NoProofServer(
+                configuration: configuration, registry: registry,
+                authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+            try await withInProcessServer(server) { transport in
+                try await body(Environment(transport: transport, directory: directory, audit: audit, store: store, library: library, oversight: oversight))
+            }
+            audit.close()
+            try store.close()
         }
-        audit.close()
-        try store.close()
-        try licences.close()
-        try units.close()
     }
 
     /// A person's household register (HKB, issued by the public security bureau) valid on the reference day.

@@ -64,66 +64,55 @@ struct SupervisionServiceTests {
         oversight: (any OversightCountsSource)? = nil, thresholds: SupervisionThresholds = .standard,
         _ body: @Sendable (Environment) async throws -> Void
     ) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-supervision")
-        defer { temporary.remove() }
-        let directory = temporary.url
-        let clock = TestClock(UnitDemoData.effectiveAt.addingTimeInterval(86_400))
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let store = try SQLiteLicenceStore(directory: directory)
-        try await seedDemo(store: store, count: 400)
-        let library = try await LicenceLibrary.open(
-            store: store, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate },
-            logger: quiet)
-        let units = try SQLiteUnitStore(directory: directory)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
-        let audit = try AuditLog(directory: directory)
-        let oversightStore = try SQLiteOversightStore(directory: directory)
-        let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
-        try await gate.refresh()
-        let verificationStore = try SQLiteVerificationStore(directory: directory)
-        let verification = VerificationService(
-            store: verificationStore, units: units, keyring: keyring, audit: audit,
-            databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
-        try await verification.start()
-        var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
-        UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
-        verification.register(in: &registry)
-        SupervisionService(
-            audit: audit, units: units, oversight: oversight,
-            typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
-            thresholds: thresholds, exemptions: oversightStore, issuers: Set(library.licenceTypes.map(\.issuerCode.value)),
-            now: { clock.now }, logger: quiet
-        ).register(in: &registry)
-        var fixed = FixedCredentials.make([
-            ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
-            ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university), ("estate", UnitDemoData.realEstate),
-        ])
-        fixed.append(
-            .init(
-                id: "portal", secret: "secret",
-                unit: AuthenticatedUnit(
-                    unitCode: UnitDemoData.taskForce.code.value, unitName: "市民端", credentialID: "portal", roles: [AuthenticatedUnit.citizenPortalRole])))
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(
-                Environment(
-                    port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
-                    oversightStore: oversightStore))
+        try await DemoServiceStores.with(prefix: "noproof-supervision") { stores in
+            let (directory, clock, quiet, _, library, units, keyring) = (
+                stores.directory, stores.clock, stores.quiet, stores.licences, stores.library, stores.units, stores.keyring
+            )
+            let audit = try AuditLog(directory: directory)
+            let oversightStore = try SQLiteOversightStore(directory: directory)
+            let gate = AccessGate(store: units, limits: nil, audit: audit, now: { clock.now }, logger: quiet)
+            try await gate.refresh()
+            let verificationStore = try SQLiteVerificationStore(directory: directory)
+            let verification = VerificationService(
+                store: verificationStore, units: units, keyring: keyring, audit: audit,
+                databaseBacked: { ["XWZS", "WFZJL"].contains($0) }, now: { clock.now }, logger: quiet)
+            try await verification.start()
+            var registry = RPCRegistry()
+            LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }).register(in: &registry)
+            UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
+            verification.register(in: &registry)
+            SupervisionService(
+                audit: audit, units: units, oversight: oversight,
+                typeNames: Dictionary(uniqueKeysWithValues: library.licenceTypes.map { ($0.code, $0.nameZh) }),
+                thresholds: thresholds, exemptions: oversightStore, issuers: Set(library.licenceTypes.map(\.issuerCode.value)),
+                now: { clock.now }, logger: quiet
+            ).register(in: &registry)
+            var fixed = FixedCredentials.make([
+                ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
+                ("civil", UnitDemoData.civilAffairs), ("university", UnitDemoData.university), ("estate", UnitDemoData.realEstate),
+            ])
+            fixed.append(
+                .init(
+                    id: "portal", secret: "secret",
+                    unit: AuthenticatedUnit(
+                        unitCode: UnitDemoData.taskForce.code.value, unitName: "市民端", credentialID: "portal", roles: [AuthenticatedUnit.citizenPortalRole])))
+            var configuration = ServerConfiguration()
+            configuration.port = 0
+            configuration.shutdownGracePeriod = .milliseconds(300)
+            let server = NoProofServer(
+                configuration: configuration, registry: registry,
+                authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
+            try await withRunningServer(server) { port in
+                try await body(
+                    Environment(
+                        port: port, clock: clock, audit: audit, units: units, verification: verification, gate: gate,
+                        oversightStore: oversightStore))
+            }
+            await gate.close()
+            audit.close()
+            try oversightStore.close()
+            try verificationStore.close()
         }
-        await gate.close()
-        audit.close()
-        try oversightStore.close()
-        try verificationStore.close()
-        try store.close()
-        try units.close()
     }
 
     static func figure(_ row: APIUnitReport?, _ key: String) -> UInt64? {
