@@ -259,6 +259,20 @@ struct LicenceServiceTests {
 
 @Suite("Stats over loopback")
 struct StatsServiceTests {
+    /// A server on a free loopback port with `registry`, counting into `statistics`, for the task
+    /// force credential `tf`/`s`; stopped gracefully after `body`.
+    static func withServer(registry: RPCRegistry, statistics: ServerStatistics, _ body: (Int) async throws -> Void) async throws {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let server = NoProofServer(
+            configuration: configuration, registry: registry,
+            authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
+            logger: quiet, statistics: statistics)
+        try await withRunningServer(server, body)
+    }
+
     @Test func statsCountCallsCacheAndAudit() async throws {
         let temporary = try TemporaryDirectory(prefix: "noproof-stats")
         defer { temporary.remove() }
@@ -275,17 +289,7 @@ struct StatsServiceTests {
             audit: audit, gate: EveryUnitAllowed()
         ).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
-            logger: quiet, statistics: statistics)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
+        try await Self.withServer(registry: registry, statistics: statistics) { port in
             let client = try await NoProofClient.connect(.init(port: port, credential: ("tf", "s")))
             let holder = DemoDataGenerator(licenceCount: 100).holder(at: 0)
             _ = try await client.lookup(
@@ -301,8 +305,6 @@ struct StatsServiceTests {
             #expect(stats.auditRecords == 2)
             #expect(stats.processCpuSeconds > 0)
             await client.close()
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
         }
         audit.close()
         try store.close()
@@ -328,17 +330,7 @@ extension StatsServiceTests {
             audit: audit, gate: EveryUnitAllowed(), statistics: statistics
         ).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: StaticCredentialAuthenticator([.init(id: "tf", secret: "s", unit: LicenceServiceTests.taskForce)]),
-            logger: quiet, statistics: statistics)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port!
+        try await Self.withServer(registry: registry, statistics: statistics) { port in
             let client = try await NoProofClient.connect(.init(port: port, credential: ("tf", "s")))
             let demo = DemoDataGenerator(licenceCount: 100)
             let lookups = 6
@@ -373,8 +365,6 @@ extension StatsServiceTests {
                 #expect(stage.count == UInt64(stage.perBatch ? lookups + 1 : lookups), "\(stage.name)")
             }
             await client.close()
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
         }
         audit.close()
         try store.close()
