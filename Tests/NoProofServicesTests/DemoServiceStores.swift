@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NoProofDemoData
+import NoProofDomain
 import NoProofLibrary
 import NoProofLicenceStore
 import NoProofSeals
@@ -9,7 +10,7 @@ import NoProofUnitStore
 import NoProofUnits
 
 /// What most service tests over a real server start from: a temporary data folder with 400 demo
-/// licences in the licence library (cached), the demo units with their staff and published lists,
+/// licences in the licence library (cached; `demoLicences: 0` for the starter catalogue alone), the demo units with their staff and published lists,
 /// seal keys, a test clock a day after the demo lists take effect and a quiet logger. `with` closes
 /// the stores and removes the folder afterwards, also when `body` throws; each test wires its own
 /// audit log, access gate, services and server on top.
@@ -22,7 +23,7 @@ struct DemoServiceStores {
     let units: SQLiteUnitStore
     let keyring: SealKeyring
 
-    static func with<T>(prefix: String, _ body: (DemoServiceStores) async throws -> T) async throws -> T {
+    static func with<T>(prefix: String, demoLicences: Int = 400, _ body: (DemoServiceStores) async throws -> T) async throws -> T {
         let temporary = try TemporaryDirectory(prefix: prefix)
         defer { temporary.remove() }
         let directory = temporary.url
@@ -30,9 +31,15 @@ struct DemoServiceStores {
         quiet.logLevel = .critical
         let licences = try SQLiteLicenceStore(directory: directory)
         defer { try? licences.close() }
-        try await seedDemo(store: licences, count: 400)
-        let library = try await LicenceLibrary.open(
-            store: licences, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate }, logger: quiet)
+        let library: LicenceLibrary
+        if demoLicences > 0 {
+            try await seedDemo(store: licences, count: demoLicences)
+            library = try await LicenceLibrary.open(
+                store: licences, cacheCapacity: 10_000, today: { DemoDataGenerator.defaultReferenceDate }, logger: quiet)
+        } else {
+            try await licences.upsertLicenceTypes(LicenceTypeCatalogue.starter)
+            library = try await LicenceLibrary.open(store: licences, cacheCapacity: 1000, logger: quiet)
+        }
         let units = try SQLiteUnitStore(directory: directory)
         defer { try? units.close() }
         _ = try await UnitDemoSeeding.seed(into: units)

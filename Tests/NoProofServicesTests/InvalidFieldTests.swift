@@ -261,45 +261,35 @@ struct InvalidFieldTests {
     }
 
     static func withEnvironment(_ body: @Sendable (Int) async throws -> Void) async throws {
-        let temporary = try TemporaryDirectory(prefix: "noproof-invalid")
-        defer { temporary.remove() }
-        let directory = temporary.url
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let store = try SQLiteLicenceStore(directory: directory)
-        try await store.upsertLicenceTypes(LicenceTypeCatalogue.starter)
-        let library = try await LicenceLibrary.open(store: store, cacheCapacity: 1000, logger: quiet)
-        let units = try SQLiteUnitStore(directory: directory)
-        _ = try await UnitDemoSeeding.seed(into: units)
-        let keyring = try SealKeyring.openOrCreate(directory: directory.appendingPathComponent("seals"))
-        let audit = try AuditLog(directory: directory)
-        let verificationStore = try SQLiteVerificationStore(directory: directory)
-        let gate = AccessGate(store: units, limits: nil, audit: audit, logger: quiet)
-        try await gate.refresh()
-        var registry = RPCRegistry()
-        LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
-        UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
-        let verification = VerificationService(
-            store: verificationStore, units: units, keyring: keyring, audit: audit,
-            databaseBacked: { $0 == "XWZS" }, logger: quiet)
-        _ = try await verification.start()
-        verification.register(in: &registry)
-        let fixed = FixedCredentials.make([
-            ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("civil", UnitDemoData.civilAffairs),
-            ("university", UnitDemoData.university),
-        ])
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
-        let server = NoProofServer(
-            configuration: configuration, registry: registry,
-            authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
-        try await withRunningServer(server) { port in
-            try await body(port)
+        try await DemoServiceStores.with(prefix: "noproof-invalid", demoLicences: 0) { stores in
+            let (directory, quiet, library, units, keyring) = (stores.directory, stores.quiet, stores.library, stores.units, stores.keyring)
+            let audit = try AuditLog(directory: directory)
+            let verificationStore = try SQLiteVerificationStore(directory: directory)
+            let gate = AccessGate(store: units, limits: nil, audit: audit, logger: quiet)
+            try await gate.refresh()
+            var registry = RPCRegistry()
+            LicenceService(library: library, keyring: keyring, audit: audit, gate: gate).register(in: &registry)
+            UnitService(store: units, gate: gate, audit: audit, logger: quiet).register(in: &registry)
+            let verification = VerificationService(
+                store: verificationStore, units: units, keyring: keyring, audit: audit,
+                databaseBacked: { $0 == "XWZS" }, logger: quiet)
+            _ = try await verification.start()
+            verification.register(in: &registry)
+            let fixed = FixedCredentials.make([
+                ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("civil", UnitDemoData.civilAffairs),
+                ("university", UnitDemoData.university),
+            ])
+            var configuration = ServerConfiguration()
+            configuration.port = 0
+            configuration.shutdownGracePeriod = .milliseconds(300)
+            let server = NoProofServer(
+                configuration: configuration, registry: registry,
+                authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)
+            try await withRunningServer(server) { port in
+                try await body(port)
+            }
+            audit.close()
+            try verificationStore.close()
         }
-        audit.close()
-        try verificationStore.close()
-        try units.close()
-        try store.close()
     }
 }
