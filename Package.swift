@@ -383,6 +383,7 @@ let package = Package(
             dependencies: ["NoProofTestSupport", "NoProofOversight", "NoProofOversightStore", "NoProofPostgres", "NoProofUnits", "NoProofDomain"]
         ),
         .testTarget(name: "NoProofSealsTests", dependencies: ["NoProofTestSupport", "NoProofSeals"]),
+        .testTarget(name: "NoProofDomainMessagesTests", dependencies: ["NoProofDomainMessages", "NoProofDomain", "NoProofMessages", "NoProofDemoData"]),
         .testTarget(name: "NoProofAuditChainTests", dependencies: ["NoProofAuditChain", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "NoProofCodecTests", dependencies: ["NoProofTestSupport", "NoProofCodec", "NoProofMessages", "CNoProofProtos"]),
         .testTarget(
