@@ -52,10 +52,7 @@ import Testing
                 configuration: configuration, registry: registry,
                 authenticator: UnitCredentialAuthenticator(store: units, unknownIDRounds: 1_000), logger: quiet, sessions: sessions)
             let watch = ClusterSessionWatch(feed: TrimmedFeed(), store: units, sessions: sessions, gate: gate, logger: quiet)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                defer { server.beginGracefulShutdown() }
-                let port = try await server.listeningAddress().port!
+            try await withRunningServer(server) { port in
                 var clients: [NoProofClient] = []
                 for credential in credentials { clients.append(try await NoProofClient.connect(.init(port: port, credential: credential))) }
                 for client in clients { #expect(try await client.unit(code: water.code.value).code == water.code.value) }

@@ -59,16 +59,8 @@ struct ClusterSessionWatchTests {
                 configuration: configuration, registry: registry,
                 authenticator: UnitCredentialAuthenticator(store: unitsB, unknownIDRounds: 1_000), logger: quiet, sessions: sessions)
             let watch = ClusterSessionWatch(feed: feedB, store: unitsB, sessions: sessions, gate: gate, logger: quiet)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                do {
-                    try await Self.scenario(port: try await server.listeningAddress().port!, a: unitsA, sessions: sessions, watch: watch)
-                } catch {
-                    server.beginGracefulShutdown()
-                    throw error
-                }
-                server.beginGracefulShutdown()
-                try await group.waitForAll()
+            try await withRunningServer(server) { port in
+                try await Self.scenario(port: port, a: unitsA, sessions: sessions, watch: watch)
             }
         } catch {
             failure = error
