@@ -33,10 +33,7 @@ struct MetricsEndpointTests {
     ) async throws -> R {
         let statistics = ServerStatistics()
         metrics.collect(statistics: statistics)
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
-        configuration.authenticationTimeout = .seconds(120)  // a loaded machine may take seconds to authenticate
+        var configuration = ServerConfiguration.forTests
         configuration.callObserver = CallMetrics(metrics: metrics)
         let server = NoProofServer(
             configuration: configuration, registry: registry,

@@ -383,9 +383,7 @@ struct AmplificationTests {
                         unitCode: unit.code.value, unitName: unit.name, credentialID: id,
                         roles: unit.isTaskForceOffice ? ["taskforce"] : []))
             }
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.shutdownGracePeriod = .milliseconds(300)
+            let configuration = ServerConfiguration.forTests
             let server = NoProofServer(
                 configuration: configuration, registry: registry,
                 authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)

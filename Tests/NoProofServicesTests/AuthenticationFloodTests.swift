@@ -27,10 +27,7 @@ struct AuthenticationFloodTests {
             try await store.insertCredential(credential)
             var quiet = Logger(label: "test")
             quiet.logLevel = .critical
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.shutdownGracePeriod = .milliseconds(300)
-            configuration.authenticationTimeout = .seconds(120)  // a loaded machine may take seconds per check
+            var configuration = ServerConfiguration.forTests
             if !throttle { configuration.authenticationThrottle = nil }
             let authenticator = UnitCredentialAuthenticator(store: store, verifications: verifications)
             let server = NoProofServer(configuration: configuration, registry: RPCRegistry(), authenticator: authenticator, logger: quiet)

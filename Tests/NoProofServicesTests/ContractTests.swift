@@ -58,9 +58,7 @@ struct ContractTests {
         ).register(in: &registry)
         StatsService(statistics: statistics, library: library, audit: audit).register(in: &registry)
         AuditService(audit: audit, heads: heads, logger: quiet).register(in: &registry)
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
+        let configuration = ServerConfiguration.forTests
         let server = NoProofServer(
             configuration: configuration, registry: registry,
             authenticator: StaticCredentialAuthenticator([

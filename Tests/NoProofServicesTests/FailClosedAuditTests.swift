@@ -83,9 +83,7 @@ struct FailClosedAuditTests {
             LicenceService(library: library, keyring: keyring, audit: audit, gate: gate, now: { clock.now }, logger: quiet).register(in: &registry)
             UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, now: { clock.now }, logger: quiet).register(in: &registry)
             let fixed = FixedCredentials.make([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water)])
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.shutdownGracePeriod = .milliseconds(300)
+            let configuration = ServerConfiguration.forTests
             let server = NoProofServer(
                 configuration: configuration, registry: registry,
                 authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)

@@ -279,9 +279,7 @@ struct InvalidFieldTests {
                 ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("civil", UnitDemoData.civilAffairs),
                 ("university", UnitDemoData.university),
             ])
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.shutdownGracePeriod = .milliseconds(300)
+            let configuration = ServerConfiguration.forTests
             let server = NoProofServer(
                 configuration: configuration, registry: registry,
                 authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)

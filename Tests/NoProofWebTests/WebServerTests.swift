@@ -64,9 +64,7 @@ struct WebServerTests {
         var registry = RPCRegistry()
         UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, logger: quiet).register(in: &registry)
         SupervisionService(audit: audit, units: units, logger: quiet).register(in: &registry)
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
+        let configuration = ServerConfiguration.forTests
         let fixed = credentials([("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water)])
         let server = NoProofServer(
             configuration: configuration, registry: registry,

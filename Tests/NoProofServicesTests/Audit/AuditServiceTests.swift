@@ -67,9 +67,7 @@ struct AuditServiceTests {
                     unitCode: "11370400MB28556910", unitName: "专班",
                     credentialID: "taskforce", roles: ["taskforce"])),
         ]
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
+        var configuration = ServerConfiguration.forTests
         configuration.authenticationTimeout = .seconds(3600)  // a loaded machine must not cut the test's connections
         let server = NoProofServer(
             configuration: configuration, registry: registry, authenticator: StaticCredentialAuthenticator(credentials),

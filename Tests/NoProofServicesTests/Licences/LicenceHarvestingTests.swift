@@ -66,9 +66,7 @@ struct LicenceHarvestingTests {
         let fixed: [StaticCredentialAuthenticator.Credential] = [("water", UnitDemoData.water), ("bank", UnitDemoData.bank)].map { id, unit in
             .init(id: id, secret: "secret", unit: AuthenticatedUnit(unitCode: unit.code.value, unitName: unit.name, credentialID: id))
         }
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
+        let configuration = ServerConfiguration.forTests
         let server = NoProofServer(
             configuration: configuration, registry: registry,
             authenticator: StaticCredentialAuthenticator(fixed), logger: quiet)

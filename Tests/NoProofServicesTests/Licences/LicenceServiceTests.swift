@@ -52,9 +52,7 @@ struct LicenceServiceTests {
         let audit = try AuditLog(directory: directory)
         var registry = RPCRegistry()
         LicenceService(library: library, keyring: keyring, audit: audit, gate: EveryUnitAllowed()).register(in: &registry)
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
+        let configuration = ServerConfiguration.forTests
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let server = NoProofServer(

@@ -45,9 +45,7 @@ import Testing
             try await gate.refresh(publishingDue: false)
             var registry = RPCRegistry()
             UnitService(store: units, gate: gate, audit: audit, credentialRounds: 1_000, logger: quiet, sessions: sessions).register(in: &registry)
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.shutdownGracePeriod = .milliseconds(300)
+            let configuration = ServerConfiguration.forTests
             let server = NoProofServer(
                 configuration: configuration, registry: registry,
                 authenticator: UnitCredentialAuthenticator(store: units, unknownIDRounds: 1_000), logger: quiet, sessions: sessions)

@@ -52,9 +52,7 @@ struct ClusterSessionWatchTests {
             try await gate.refresh(publishingDue: false)
             var registry = RPCRegistry()
             UnitService(store: unitsB, gate: gate, audit: audit, credentialRounds: 1_000, logger: quiet, sessions: sessions).register(in: &registry)
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.shutdownGracePeriod = .milliseconds(300)
+            let configuration = ServerConfiguration.forTests
             let server = NoProofServer(
                 configuration: configuration, registry: registry,
                 authenticator: UnitCredentialAuthenticator(store: unitsB, unknownIDRounds: 1_000), logger: quiet, sessions: sessions)

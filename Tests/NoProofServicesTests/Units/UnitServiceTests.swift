@@ -64,9 +64,7 @@ struct UnitServiceTests {
         let fixed = FixedCredentials.make([
             ("taskforce", UnitDemoData.taskForce), ("water", UnitDemoData.water), ("bank", UnitDemoData.bank),
         ])
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(300)
+        let configuration = ServerConfiguration.forTests
         let server = NoProofServer(
             configuration: configuration, registry: registry,
             authenticator: UnitCredentialAuthenticator(store: units, fixed: fixed, now: { clock.now }), logger: quiet)
