@@ -69,11 +69,14 @@ EOF
 }
 
 CODEC_IMPORTS=(-I "$FUZZ_DIR/modules/CNoProofProtos" -I Sources/CProtobufC)
+# The import rules Package.swift gives NoProof's library targets (strictImports): without them a
+# module whose files mix `package import` and plain `import` of one module does not compile.
+STRICT=(-enable-upcoming-feature InternalImportsByDefault -enable-upcoming-feature MemberImportVisibility)
 
 build_codec_target() {
     echo "== building codec-fuzz"
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g "${LD[@]}" \
-        -module-name NoProofCodec -package-name NoProof "${CODEC_IMPORTS[@]}" \
+        -module-name NoProofCodec -package-name NoProof "${STRICT[@]}" "${CODEC_IMPORTS[@]}" \
         $(find Sources/NoProofCodec -name '*.swift' | sort) Sources/NoProofMessages/Generated/*Messages.swift Tests/Fuzz/CodecFuzz.swift \
         "$FUZZ_DIR"/obj/*.o -lprotobuf-c -o "$FUZZ_DIR/codec-fuzz"
 }
@@ -155,11 +158,11 @@ build_frame_target() {
     build_nio
     echo "== building frame-fuzz"
     local mods="$FUZZ_DIR/swiftmods"; mkdir -p "$mods"
-    "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g -module-name NoProofCodec -package-name NoProof \
+    "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g -module-name NoProofCodec -package-name NoProof "${STRICT[@]}" \
         "${CODEC_IMPORTS[@]}" -emit-module -emit-module-path "$mods/NoProofCodec.swiftmodule" -wmo \
         -c $(find Sources/NoProofCodec -name '*.swift' | sort) -o "$mods/NoProofCodec.o"
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g "${LD[@]}" \
-        -module-name NoProofProtocol -package-name NoProof "${CODEC_IMPORTS[@]}" -I "$mods" -I "$NIO" \
+        -module-name NoProofProtocol -package-name NoProof "${STRICT[@]}" "${CODEC_IMPORTS[@]}" -I "$mods" -I "$NIO" \
         $(for m in "$NIO"/maps/*/; do printf -- '-Xcc -fmodule-map-file=%smodule.modulemap ' "$m"; done) \
         $(find Sources/NoProofProtocol -name '*.swift' | sort) Tests/Fuzz/FrameFuzz.swift \
         "$mods/NoProofCodec.o" "$NIO"/*.o "$FUZZ_DIR"/obj/*.o -lprotobuf-c -o "$FUZZ_DIR/frame-fuzz"
