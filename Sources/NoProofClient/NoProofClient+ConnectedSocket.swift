@@ -13,22 +13,8 @@ extension NoProofClient {
         connectedSocket socket: NIOBSDSocket.Handle, _ configuration: Configuration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> NoProofClient {
-        let eventLoop = group.next()
-        let ready = eventLoop.makePromise(of: ServerSettings.self)
-        let channel: any Channel
-        do {
-            channel = try await ClientBootstrap(group: eventLoop)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try addHandlers(to: channel, configuration: configuration, ready: ready)
-                    }
-                }
-                .withConnectedSocket(socket)
-                .get()
-        } catch {
-            ready.fail(error)
-            throw RPCError(.unavailable, "cannot use the connected socket to the server (\(error))")
+        try await open(configuration, group: group, failure: "cannot use the connected socket to the server") {
+            $0.withConnectedSocket(socket)
         }
-        return try await start(on: channel, eventLoop: eventLoop, ready: ready, configuration: configuration)
     }
 }

@@ -53,27 +53,39 @@ package final class NoProofClient: Sendable {
     package static func connect(
         _ configuration: Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> NoProofClient {
-        let eventLoop = group.next()
-        let ready = eventLoop.makePromise(of: ServerSettings.self)
-        let channel: any Channel
-        do {
-            channel = try await ClientBootstrap(group: eventLoop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        try await open(
+            configuration, group: group, failure: "cannot connect to \(configuration.host):\(configuration.port)", hint: "; is noproofd running there?"
+        ) {
+            $0.channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(
                     .nanoseconds(
                         Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
                             + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
                 )
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try addHandlers(to: channel, configuration: configuration, ready: ready)
-                    }
-                }
                 .connect(host: configuration.host, port: configuration.port)
-                .get()
+        }
+    }
+
+    /// Opens a channel with `connect` on a bootstrap that installs the connection's handlers, then
+    /// exchanges prefaces, waits for the server's SETTINGS and authenticates (`start`). A channel
+    /// that cannot be opened is UNAVAILABLE: "`failure` (error)`hint`".
+    static func open(
+        _ configuration: Configuration, group: any EventLoopGroup, failure: String, hint: String = "",
+        _ connect: (ClientBootstrap) -> EventLoopFuture<any Channel>
+    ) async throws -> NoProofClient {
+        let eventLoop = group.next()
+        let ready = eventLoop.makePromise(of: ServerSettings.self)
+        let channel: any Channel
+        do {
+            let bootstrap = ClientBootstrap(group: eventLoop).channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try addHandlers(to: channel, configuration: configuration, ready: ready)
+                }
+            }
+            channel = try await connect(bootstrap).get()
         } catch {
             ready.fail(error)
-            throw RPCError(.unavailable, "cannot connect to \(configuration.host):\(configuration.port) (\(error)); is noproofd running there?")
+            throw RPCError(.unavailable, "\(failure) (\(error))\(hint)")
         }
         return try await start(on: channel, eventLoop: eventLoop, ready: ready, configuration: configuration)
     }

@@ -3,6 +3,11 @@ import NIOPosix
 import Logging
 
 extension NoProofServer {
+    /// Reads per event-loop wake-up on a connection, accepted or connected.
+    static let maxMessagesPerRead: UInt = 16
+    /// A connection's write buffer: writability turns off above 1 MiB queued, on again below 256 KiB.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1024, high: 1024 * 1024)
+
     /// Serves one already-connected stream socket — one end of a `socketpair(AF_UNIX, SOCK_STREAM)`,
     /// the tests' in-process transport — with the pipeline of an accepted TCP connection (TLS when
     /// configured, the call handler, its management handler), without a listener and without
@@ -21,8 +26,8 @@ extension NoProofServer {
         // The options of an accepted connection but TCP_NODELAY, which a Unix socket does not have.
         return try await ClientBootstrap(group: group)
             .channelOption(.allowRemoteHalfClosure, value: true)
-            .channelOption(.maxMessagesPerRead, value: 16)
-            .channelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+            .channelOption(.maxMessagesPerRead, value: Self.maxMessagesPerRead)
+            .channelOption(.writeBufferWaterMark, value: Self.writeBufferWaterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Self.addConnectionHandlers(
