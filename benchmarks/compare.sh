@@ -123,14 +123,22 @@ for path in sys.argv[1:]:
     except Exception: pass
 print(int(best))' "$tmp"/noproof-*.json)
 # Three runs, so that one noisy run does not decide: the table reports the median run (by p99).
+# The server is restarted on its data folder first, so that its stage breakdown (noproof stats,
+# since start) covers the three half-peak runs alone; it is printed after the table.
 if ((peak > 0)); then
   half=$((peak / 2))
+  stop_server
+  "$bin/noproofd" --demo --no-rate-limits --no-overload-shedding --demo-licences "$demo_licences" --data-dir "$tmp/noproof-data" --port "$np_port" \
+    --log-level warning >"$tmp/server.log" 2>&1 &
+  server_pid=$!
+  wait_until 600 "noproofd (restarted for the half-peak runs)" "$bin/noproof" health --port "$np_port" --timeout 2
   for run in 1 2 3; do
     log "NoProof: $connections x 16 paced at $half calls/s (half of the peak $peak), ${duration}s, run $run of 3"
     timeout "$run_limit" "$bin/noproof-load" --port "$np_port" --connections "$connections" --in-flight 16 --rate "$half" \
       --duration "$duration" --warmup "$warmup" --workload lookup --demo-licences "$demo_licences" --json \
       >"$tmp/noproof-half-$run.json" || log "NoProof half-peak run $run failed (exit $?)"
   done
+  "$bin/noproof" stats --port "$np_port" >"$tmp/half-stats.txt" 2>&1 || log "noproof stats failed (exit $?)"
 fi
 stop_server
 
@@ -270,6 +278,15 @@ if runs:
           f"p99.9 {half['p999_ms']:.2f} ms — {verdict} the targets (p99 <= 2 ms, p99.9 <= 10 ms)")
     print("  each run: " + "; ".join(f"p99 {r['p99_ms']:.2f} ms, p99.9 {r['p999_ms']:.2f} ms" for r in runs))
     results["half_peak"] = {"target_rate": target, "noproof": half, "runs": runs}
+try:
+    stats = open(f"{tmp}/half-stats.txt").read()
+    start = stats.find("lookup stages")
+    if start >= 0:
+        print()
+        print("Where the half-peak runs' time went, in the server (noproof stats after the three runs):")
+        print(stats[start:], end="" if stats.endswith("\n") else "\n")
+except Exception:
+    pass
 try:
     codec = open(f"{tmp}/codec.txt").read()
     print()

@@ -1,6 +1,6 @@
 // lookup-bench: how the cost of a lookup grows with the size of the licence library.
 //
-//   swift run -c release lookup-bench [--max N] [--sqlite-max N] [--cache-licences N]
+//   swift run -c release lookup-bench [--max N] [--sqlite-max N] [--cache-licences N] [--misses N] [--pool-misses N]
 //
 // For N = 10^4, 10^5, ... up to --max (default 10^6) it streams N demo licences through the
 // in-memory index, capped at --cache-licences (default N: everything cached), and times lookups
@@ -105,6 +105,10 @@ func allocatedBytes() -> Int {
 }
 
 let cacheCap = argument("--cache-licences", default: Int.max)
+/// Misses timed per size on each SQLite path (`--misses`, default 20,000; more for a profile).
+let misses = argument("--misses", default: 20_000)
+/// The same through GRDB's pool read (`--pool-misses`, default `--misses`; 0 skips that column).
+let poolMisses = argument("--pool-misses", default: misses)
 
 print("Cache capped at \(cacheCap == Int.max ? "the library size" : String(cacheCap)) licences.")
 print("")
@@ -179,8 +183,10 @@ while size <= max(maxMemory, maxSQLite) {
         let library = LicenceLibrary(
             store: store, cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
             today: { today }, logger: logger)
-        miss = try await timeStoreLookups(generator: generator, count: 20_000, library: library)
-        poolMiss = try await timePoolLookups(generator: generator, count: 20_000, store: store, library: library)
+        miss = try await timeStoreLookups(generator: generator, count: misses, library: library)
+        if poolMisses > 0 {
+            poolMiss = try await timePoolLookups(generator: generator, count: poolMisses, store: store, library: library)
+        }
         try store.close()
     }
     print("| \(size) | \(cachedText) | \(hit) | \(indexBytes) | \(dataBytes) | \(miss) | \(poolMiss) | \(foundText) |")

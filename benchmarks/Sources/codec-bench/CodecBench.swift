@@ -10,6 +10,7 @@
 import Foundation
 import LicencesGRPC
 import NoProofCodec
+import NoProofMessages
 import SwiftProtobuf
 
 @main

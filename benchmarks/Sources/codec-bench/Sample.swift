@@ -1,6 +1,7 @@
 import Foundation
 import LicencesGRPC
 import NoProofCodec
+import NoProofMessages
 import SwiftProtobuf
 
 /// One message in both representations, with the four timed operations.
@@ -22,22 +23,22 @@ struct Sample {
     static func cases() throws -> [Sample] {
         let fields = [("gender", "女"), ("ethnicity", "回族"), ("birth_date", "1993-06-10"),
                       ("address", "山东省枣庄市市中区光明路街道建设路88号"), ("issuing_authority", "枣庄市公安局市中分局")]
-        let licence = Licence(
+        let licence = APILicence(
             licenceID: "1.2.156.3005.2.JMSFZ.11370400004315203J.20230000000000.001.P", typeCode: "JMSFZ",
             holderID: "370404199306107807", holderName: "王秀英", issuerCode: "11370400004315203J", issuerName: "枣庄市公安局",
             issueDate: "2023-03-01", validFrom: "2023-03-01", validTo: "2043-03-01", status: "valid", version: 1,
-            fields: fields.map { LicenceField(key: $0.0, value: $0.1) })
-        let purpose = Purpose(itemCode: "SW-KH-001", caseReference: "CASE-2026-000123")
-        let body = ProofBody(
+            fields: fields.map { APILicenceField(key: $0.0, value: $0.1) })
+        let purpose = APIPurpose(itemCode: "SW-KH-001", caseReference: "CASE-2026-000123")
+        let body = APIProofBody(
             proofSerial: "DS-20261127-000000001234", sealKind: "data-sharing", licence: licence, purpose: purpose,
             extractingUnitCode: "91370400MA3C5XXXX1", extractingUnitName: "枣庄市自来水有限公司",
             producingUnitCode: "11370400004315203J", producingUnitName: "枣庄市公安局",
             extractedAtMillis: 1_795_000_000_123, staff: "agent-0001")
         let bodyBytes = ProtoCodec.encode(body)
-        let sealed = SealedProof(body: bodyBytes, keyID: "ds-2026-01", signature: [UInt8](repeating: 0xA5, count: 64),
+        let sealed = APISealedProof(body: bodyBytes, keyID: "ds-2026-01", signature: [UInt8](repeating: 0xA5, count: 64),
                                  leafIndex: 37, batchSize: 64, path: (0..<6).map { [UInt8](repeating: UInt8($0), count: 32) })
-        let response = LookupResponse(proof: sealed)
-        let request = LookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ", purpose: purpose)
+        let response = APILookupResponse(proof: sealed)
+        let request = APILookupRequest(holderID: "370404199306107807", typeCode: "JMSFZ", purpose: purpose)
 
         var pLicence = Noproof_V1_Licence()
         pLicence.licenceID = licence.licenceID

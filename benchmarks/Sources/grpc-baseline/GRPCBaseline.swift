@@ -8,6 +8,7 @@ import NoProofDomain
 import NoProofLibrary
 import NoProofSeals
 import NoProofAudit
+import NoProofAuditChain
 import NoProofDemoData
 import NoProofLicenceStore
 

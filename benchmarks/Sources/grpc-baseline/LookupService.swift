@@ -5,6 +5,7 @@ import NoProofDomain
 import NoProofLibrary
 import NoProofSeals
 import NoProofAudit
+import NoProofAuditChain
 import Synchronization
 
 /// noproof.v1.Licences/Lookup as a team would write it with grpc-swift-2: an async unary handler
@@ -37,8 +38,8 @@ struct LookupService: Noproof_V1_Licences.ServiceProtocol {
         let purpose = message.purpose
         var record = AuditRecord(
             atMillis: Self.millis(), unitCode: unit.unitCode, credentialID: unit.credentialID, staff: staff,
-            action: "Lookup", itemCode: purpose.itemCode, caseReference: purpose.caseReference,
-            holderID: String(message.holderID.prefix(64)), typeCode: String(message.typeCode.prefix(32)), result: ""
+            action: .lookup, itemCode: purpose.itemCode, caseReference: purpose.caseReference,
+            holderID: String(message.holderID.prefix(64)), typeCode: String(message.typeCode.prefix(32)), result: .unset
         )
 
         let holder: Holder
@@ -47,12 +48,12 @@ struct LookupService: Noproof_V1_Licences.ServiceProtocol {
             try Self.checkPurpose(purpose)
             (holder, type) = try library.parseQuery(holderID: message.holderID, typeCode: message.typeCode)
         } catch {
-            record.result = "invalid_argument"
+            record.result = .invalidArgument
             try await audited(record)
             throw RPCError(code: .invalidArgument, message: "\(error)")
         }
         guard type.connected else {
-            record.result = "not_connected"
+            record.result = .notConnected
             try await audited(record)
             throw RPCError(code: .failedPrecondition,
                            message: "licence type \(type.code) (\(type.nameEn)) is not connected to the system: ask \(type.issuerName) by department verification")
@@ -61,7 +62,7 @@ struct LookupService: Noproof_V1_Licences.ServiceProtocol {
         do {
             licences = try await library.licences(of: holder)
         } catch {
-            record.result = "unavailable"
+            record.result = .unavailable
             try await audited(record)
             throw RPCError(code: .unavailable, message: error.description)
         }
@@ -83,7 +84,7 @@ struct LookupService: Noproof_V1_Licences.ServiceProtocol {
             }
             let bytes: [UInt8] = try body.serializedBytes()
             let seal = keyring.seal(bytes, kind: .dataSharing)
-            record.result = "found"
+            record.result = .found
             record.licenceID = licence.id.description
             record.proofSerial = serial
             try await audited(record, proofWithheld: true)
@@ -95,12 +96,12 @@ struct LookupService: Noproof_V1_Licences.ServiceProtocol {
                 }
             })
         case .notFound:
-            record.result = "not_found"
+            record.result = .notFound
             try await audited(record)
             throw RPCError(code: .notFound,
                            message: "holder \(holder.masked) holds no \(type.nameEn) (\(type.code)) in the licence library")
         case .notInForce(let licence, let status):
-            record.result = status.rawValue
+            record.result = AuditResult(rawValue: status.rawValue)
             record.licenceID = licence.id.description
             try await audited(record)
             throw RPCError(code: .failedPrecondition,
