@@ -138,7 +138,7 @@ if ((peak > 0)); then
       --duration "$duration" --warmup "$warmup" --workload lookup --demo-licences "$demo_licences" --json \
       >"$tmp/noproof-half-$run.json" || log "NoProof half-peak run $run failed (exit $?)"
   done
-  "$bin/noproof" stats --port "$np_port" >"$tmp/half-stats.txt" 2>&1 || log "noproof stats failed (exit $?)"
+  "$bin/noproof" stats --port "$np_port" --credential demo-water:demo-secret >"$tmp/half-stats.txt" 2>&1 || log "noproof stats failed (exit $?)"
 fi
 stop_server
 

@@ -3,7 +3,9 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-package import CNoProofProtos
+// Public: the codec's `@inlinable` builders and readers (specialised in the generated messages'
+// module) use the C types and functions.
+public import CNoProofProtos
 
 /// Hands out the C memory used while building a protobuf-c message for packing, from a bump
 /// allocator (`noproof_bump`: the thread's own 8 KiB block first, malloc'd chunks after that).
@@ -13,20 +15,20 @@ package import CNoProofProtos
 /// While a message is built, the arena also adds up `sizeBound`, an upper bound of its packed size
 /// (see `sizeBound`), so that the codec can pack in one pass instead of asking protobuf-c for the
 /// exact size first (`protobuf_c_message_get_packed_size` walks the whole message once more).
-package struct CArena: ~Copyable {
-    let bump: UnsafeMutablePointer<noproof_bump>
+@usableFromInline package struct CArena: ~Copyable {
+    @usableFromInline let bump: UnsafeMutablePointer<noproof_bump>
 
     /// An upper bound of the packed size of what has been built so far: each message adds its
     /// fields' tags and fixed-size values (`ProtoMessage.packedFieldAllowance`), each string or
     /// bytes value its length and length prefix, each repeated element a tag and a length prefix,
     /// each nested message its length prefix. Unknown fields never occur in a message built here.
-    package private(set) var sizeBound = 0
+    @usableFromInline package var sizeBound = 0
 
     /// The most a tag (field numbers up to 2^29) plus a varint length prefix or value take.
-    static let maxFieldHeader = 15
+    @usableFromInline static let maxFieldHeader = 15
 
     /// A fresh arena; `release()` must follow (`ProtoCodec` pairs them with `defer`).
-    static func acquire() -> CArena {
+    @usableFromInline static func acquire() -> CArena {
         guard let bump = noproof_bump_acquire() else { fatalError("out of memory: no arena for a protobuf-c message") }
         return CArena(bump: bump)
     }
@@ -36,11 +38,11 @@ package struct CArena: ~Copyable {
     }
 
     /// Frees everything the arena handed out.
-    func release() {
+    @usableFromInline func release() {
         noproof_bump_return(bump)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func allocate(_ byteCount: Int) -> UnsafeMutableRawPointer {
         guard let pointer = noproof_bump_alloc_inline(bump, byteCount) else {
             fatalError("out of memory: \(byteCount) bytes for a protobuf-c message")
@@ -49,13 +51,13 @@ package struct CArena: ~Copyable {
     }
 
     /// Bytes a varint takes for `value`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func varintSize(_ value: Int) -> Int {
         value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x20_0000 ? 3 : value < 0x1000_0000 ? 4 : 10
     }
 
     /// A NUL-terminated copy of `string`, or nil for "" (protobuf-c treats nil as the empty string).
-    package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar>? {
+    @inlinable package mutating func string(_ string: String) -> UnsafeMutablePointer<CChar>? {
         if string.isEmpty { return nil }
         let count = string.utf8.count
         sizeBound &+= count &+ Self.varintSize(count)
@@ -65,8 +67,8 @@ package struct CArena: ~Copyable {
         return copy.withUTF8 { cString($0) }
     }
 
-    @inline(__always)
-    private func cString(_ utf8: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<CChar> {
+    @inlinable @inline(__always)
+    func cString(_ utf8: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<CChar> {
         let p = allocate(utf8.count + 1).bindMemory(to: CChar.self, capacity: utf8.count + 1)
         UnsafeMutableRawPointer(p).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
         p[utf8.count] = 0
@@ -74,7 +76,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A `bytes` field pointing at a copy of `bytes`.
-    package mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
+    @inlinable package mutating func bytes(_ bytes: [UInt8]) -> ProtobufCBinaryData {
         if bytes.isEmpty { return ProtobufCBinaryData(len: 0, data: nil) }
         sizeBound &+= bytes.count &+ Self.varintSize(bytes.count)
         let p = allocate(bytes.count)
@@ -83,7 +85,7 @@ package struct CArena: ~Copyable {
     }
 
     /// The C struct of a top-level message, ready for `protobuf_c_message_pack`.
-    package mutating func root<M: ProtoMessage>(_ message: M) -> UnsafeMutablePointer<M.CMessage> {
+    @inlinable package mutating func root<M: ProtoMessage>(_ message: M) -> UnsafeMutablePointer<M.CMessage> {
         let descriptor = M.descriptor
         let p = allocate(descriptor.pointee.sizeof_message).bindMemory(to: M.CMessage.self, capacity: 1)
         protobuf_c_message_init(descriptor, p)
@@ -93,7 +95,7 @@ package struct CArena: ~Copyable {
     }
 
     /// A C struct for a nested message.
-    package mutating func message<M: ProtoMessage>(_ message: M) -> UnsafeMutablePointer<M.CMessage> {
+    @inlinable package mutating func message<M: ProtoMessage>(_ message: M) -> UnsafeMutablePointer<M.CMessage> {
         let before = sizeBound
         let p = root(message)
         sizeBound &+= Self.varintSize(sizeBound &- before)  // its length prefix
@@ -101,7 +103,7 @@ package struct CArena: ~Copyable {
     }
 
     /// The `n_field` / `field` pair for a repeated message field.
-    package mutating func messages<M: ProtoMessage>(_ messages: [M]) -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<M.CMessage>?>?) {
+    @inlinable package mutating func messages<M: ProtoMessage>(_ messages: [M]) -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<M.CMessage>?>?) {
         if messages.isEmpty { return (0, nil) }
         let size = MemoryLayout<UnsafeMutablePointer<M.CMessage>?>.stride * messages.count
         let array = allocate(size).bindMemory(to: UnsafeMutablePointer<M.CMessage>?.self, capacity: messages.count)
@@ -113,7 +115,7 @@ package struct CArena: ~Copyable {
     }
 
     /// The `n_field` / `field` pair for a repeated string field.
-    package mutating func strings(_ strings: [String]) -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) {
+    @inlinable package mutating func strings(_ strings: [String]) -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) {
         if strings.isEmpty { return (0, nil) }
         let array = allocate(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * strings.count)
             .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count)
@@ -126,7 +128,7 @@ package struct CArena: ~Copyable {
     }
 
     /// The `n_field` / `field` pair for a repeated bytes field.
-    package mutating func binaries(_ values: [[UInt8]]) -> (Int, UnsafeMutablePointer<ProtobufCBinaryData>?) {
+    @inlinable package mutating func binaries(_ values: [[UInt8]]) -> (Int, UnsafeMutablePointer<ProtobufCBinaryData>?) {
         if values.isEmpty { return (0, nil) }
         let array = allocate(MemoryLayout<ProtobufCBinaryData>.stride * values.count)
             .bindMemory(to: ProtobufCBinaryData.self, capacity: values.count)
@@ -137,7 +139,7 @@ package struct CArena: ~Copyable {
         return (values.count, array)
     }
 
-    mutating func emptyString() -> UnsafeMutablePointer<CChar> {
+    @inlinable mutating func emptyString() -> UnsafeMutablePointer<CChar> {
         let p = allocate(1).bindMemory(to: CChar.self, capacity: 1)
         p[0] = 0
         return p

@@ -1,6 +1,6 @@
 /// Why bytes could not be turned into a message. Never a crash: every malformed input ends here.
-package struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
-    package enum Kind: Hashable, Sendable {
+@usableFromInline package struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
+    @usableFromInline package enum Kind: Hashable, Sendable {
         /// protobuf-c refused the bytes (truncated varint, bad wire type, length past the end...).
         case malformed
         /// A string field is not valid UTF-8.
@@ -13,19 +13,19 @@ package struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidValue
     }
 
-    package var kind: Kind
+    @usableFromInline package var kind: Kind
     /// Fully qualified protobuf message name, e.g. "noproof.v1.CallHeader".
-    package var messageType: String
+    @usableFromInline package var messageType: String
     /// Dotted field path within the message, when known.
     package var field: String?
 
-    package init(_ kind: Kind, messageType: String, field: String? = nil) {
+    @usableFromInline package init(_ kind: Kind, messageType: String, field: String? = nil) {
         self.kind = kind
         self.messageType = messageType
         self.field = field
     }
 
-    package var description: String {
+    @usableFromInline package var description: String {
         let at = field.map { " field '\($0)'" } ?? ""
         switch kind {
         case .malformed: return "\(messageType): bytes are not a valid protobuf encoding of this message"

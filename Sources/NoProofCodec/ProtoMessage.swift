@@ -1,4 +1,6 @@
-package import CNoProofProtos
+// Public: the codec's `@inlinable` builders and readers (specialised in the generated messages'
+// module) use the C types and functions.
+public import CNoProofProtos
 
 /// A Swift value type mirroring one protobuf-c generated C message.
 ///
@@ -6,10 +8,14 @@ package import CNoProofProtos
 /// that protobuf-c unpacked; `ProtoCodec` does the packing, unpacking, validation and freeing.
 ///
 /// `packedBytes()`, `unpacked(from:)` and `withPackable(_:)` have default implementations that every
-/// conformance uses: as protocol requirements they are specialised for each message type inside
-/// this module, so a caller in another module that runs `ProtoCodec.encode/decode` unspecialised
-/// (generic over the message type) pays one witness call instead of generic code on every step.
-package protocol ProtoMessage: Sendable {
+/// conformance uses: as protocol requirements they are specialised for each message type where
+/// it conforms, so a caller that runs `ProtoCodec.encode/decode` unspecialised (generic over the
+/// message type) pays one witness call instead of generic code on every step. The generated
+/// messages live in another module (NoProofMessages), so the defaults, `CArena`'s builders and the
+/// readers are `@inlinable`: without that their conformances ran the generic code itself, with a
+/// runtime metadata lookup per nested message (codec-bench measured ProofBody's encode 2.8x slower
+/// after the generated messages moved out of this module, docs/PERFORMANCE.md).
+@usableFromInline package protocol ProtoMessage: Sendable {
     /// The protobuf-c generated C struct.
     associatedtype CMessage
     /// The generated descriptor (via the `__descriptor_ptr()` accessors of noproof_descriptors.h).
@@ -36,11 +42,11 @@ package protocol ProtoMessage: Sendable {
 
 extension ProtoMessage {
     /// Fully qualified protobuf name, e.g. "noproof.v1.CallHeader".
-    package static var protoName: String { String(cString: descriptor.pointee.name) }
+    @usableFromInline package static var protoName: String { String(cString: descriptor.pointee.name) }
 
-    package static var packedFieldAllowance: Int { CArena.maxFieldHeader * Int(descriptor.pointee.n_fields) }
+    @inlinable package static var packedFieldAllowance: Int { CArena.maxFieldHeader * Int(descriptor.pointee.n_fields) }
 
-    package func packedBytes() -> [UInt8] {
+    @inlinable package func packedBytes() -> [UInt8] {
         var arena = CArena.acquire()
         defer { arena.release() }
         let c = arena.root(self)
@@ -60,14 +66,14 @@ extension ProtoMessage {
         }
     }
 
-    package func withPackable(in arena: inout CArena, _ body: (UnsafeRawPointer, Int) -> Void) {
+    @inlinable package func withPackable(in arena: inout CArena, _ body: (UnsafeRawPointer, Int) -> Void) {
         let c = arena.root(self)
         let bound = max(arena.sizeBound, 1)
         ProtoCodec.checkBound(c, bound)
         body(c, bound)
     }
 
-    package static func unpacked(from bytes: [UInt8]) throws(CodecError) -> Self {
+    @inlinable package static func unpacked(from bytes: [UInt8]) throws(CodecError) -> Self {
         do {
             return try bytes.withUnsafeBytes { raw throws(CodecError) in try unpacked(from: raw) }
         } catch let error as CodecError {
@@ -77,7 +83,7 @@ extension ProtoMessage {
         }
     }
 
-    package static func unpacked(from bytes: UnsafeRawBufferPointer) throws(CodecError) -> Self {
+    @inlinable package static func unpacked(from bytes: UnsafeRawBufferPointer) throws(CodecError) -> Self {
         let count = bytes.count
         let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(ProtoCodec.emptyData)
         // Unpacked into the arena: protobuf-c's allocations become pointer bumps, freed at once.
@@ -101,7 +107,7 @@ extension ProtoMessage {
 }
 
 /// Encoding and decoding through protobuf-c. The only place C message memory is managed.
-package enum ProtoCodec {
+@usableFromInline package enum ProtoCodec {
     /// Calls `body` with an upper bound of the packed size of `message` and a function that packs
     /// it into a buffer of at least that many bytes, returning the packed size. The C memory lives
     /// only for the duration of the call.
@@ -109,7 +115,7 @@ package enum ProtoCodec {
     /// No closure or generic container is built on this path (nor in `decode`) beyond the
     /// non-escaping ones here: callers in other modules run it unspecialised, where each would
     /// cost a generic-metadata lookup per call.
-    package static func withPacker<M: ProtoMessage, R>(
+    @inlinable package static func withPacker<M: ProtoMessage, R>(
         _ message: M,
         _ body: (_ bound: Int, _ pack: (UnsafeMutablePointer<UInt8>) -> Int) throws -> R
     ) rethrows -> R {
@@ -126,21 +132,21 @@ package enum ProtoCodec {
     }
 
     /// The protobuf encoding of `message`.
-    package static func encode<M: ProtoMessage>(_ message: M) -> [UInt8] {
+    @inlinable package static func encode<M: ProtoMessage>(_ message: M) -> [UInt8] {
         message.packedBytes()
     }
 
     /// Decodes `bytes` as `M`, refusing malformed encodings, invalid UTF-8 and embedded NULs.
-    package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: UnsafeRawBufferPointer) throws(CodecError) -> M {
+    @inlinable package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: UnsafeRawBufferPointer) throws(CodecError) -> M {
         try M.unpacked(from: bytes)
     }
 
-    package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: [UInt8]) throws(CodecError) -> M {
+    @inlinable package static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: [UInt8]) throws(CodecError) -> M {
         try M.unpacked(from: bytes)
     }
 
     /// Messages whose packed size bound is at most this are packed into the arena and copied out.
-    static let packInArenaLimit = 4096
+    @usableFromInline static let packInArenaLimit = 4096
 
     /// The packed size bound and the exact packed size of `message` (for tests of the bound).
     static func sizes<M: ProtoMessage>(of message: M) -> (bound: Int, exact: Int) {
@@ -151,13 +157,13 @@ package enum ProtoCodec {
     }
 
     /// In debug builds (every test run), checks before packing that the bound holds.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func checkBound(_ c: UnsafeRawPointer, _ bound: Int) {
         assert(noproof_packed_size(c) <= bound, "packed size bound too small: \(noproof_packed_size(c)) > \(bound)")
     }
 
     /// A valid pointer for empty inputs (protobuf-c is given a non-NULL data pointer always).
-    nonisolated(unsafe) static let emptyData: UnsafeMutablePointer<UInt8> = {
+    @usableFromInline nonisolated(unsafe) static let emptyData: UnsafeMutablePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         p.initialize(to: 0)
         return p
@@ -165,7 +171,7 @@ package enum ProtoCodec {
 
     /// Checks every string field's UTF-8 and NULs on the wire bytes (protobuf-c 1.4 does neither).
     /// The field's path is only worked out (by a second walk) when something is wrong.
-    static func validateStrings(
+    @usableFromInline static func validateStrings(
         descriptor: UnsafePointer<ProtobufCMessageDescriptor>, data: UnsafePointer<UInt8>, count: Int
     ) throws(CodecError) {
         if noproof_validate_strings(descriptor, data, count, nil, 0) == NOPROOF_STRINGS_OK { return }
@@ -193,7 +199,7 @@ package enum ProtoCodec {
     /// of the wire bytes with its field path, as when every message's wire bytes were checked
     /// before reading it (so a bad string wins over a bad enum value, wherever each is); else the
     /// reader's own error, with the message type filled in for a string check's.
-    static func refine(
+    @usableFromInline static func refine(
         _ error: CodecError, descriptor: UnsafePointer<ProtobufCMessageDescriptor>, data: UnsafePointer<UInt8>, count: Int
     ) -> CodecError {
         if let wire = wireError(descriptor: descriptor, data: data, count: count) { return wire }
@@ -209,7 +215,7 @@ extension String {
     /// U+10FFFF) runs while the String is built anyway; the NUL check compares the length up to
     /// the first NUL with the wire length the arena kept. Errors name no type or field: the codec
     /// works those out from the wire bytes (`ProtoCodec.refine`).
-    @inline(__always)
+    @inlinable @inline(__always)
     package init(protobufC pointer: UnsafePointer<CChar>?) throws(CodecError) {
         guard let pointer, pointer.pointee != 0 || noproof_unpacked_string_length(pointer) != 0 else {
             self = ""
@@ -227,13 +233,13 @@ extension String {
 
 extension Array where Element == UInt8 {
     /// Reads a `bytes` field of an unpacked message.
-    package init(protobufC data: ProtobufCBinaryData) {
+    @inlinable package init(protobufC data: ProtobufCBinaryData) {
         if data.len == 0 || data.data == nil { self = [] } else { self = Array(UnsafeBufferPointer(start: data.data, count: data.len)) }
     }
 }
 
 /// Reads a repeated message field of an unpacked message.
-package func readRepeated<M: ProtoMessage>(
+@inlinable package func readRepeated<M: ProtoMessage>(
     _ count: Int, _ items: UnsafeMutablePointer<UnsafeMutablePointer<M.CMessage>?>?, as type: M.Type
 ) throws(CodecError) -> [M] {
     guard count > 0, let items else { return [] }
@@ -247,13 +253,13 @@ package func readRepeated<M: ProtoMessage>(
 }
 
 /// Reads an optional (singular) message field of an unpacked message.
-package func readOptional<M: ProtoMessage>(_ pointer: UnsafeMutablePointer<M.CMessage>?, as type: M.Type) throws(CodecError) -> M? {
+@inlinable package func readOptional<M: ProtoMessage>(_ pointer: UnsafeMutablePointer<M.CMessage>?, as type: M.Type) throws(CodecError) -> M? {
     guard let pointer else { return nil }
     return try M(c: pointer.pointee)
 }
 
 /// Reads a repeated string field of an unpacked message.
-package func readStrings(_ count: Int, _ items: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CodecError) -> [String] {
+@inlinable package func readStrings(_ count: Int, _ items: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CodecError) -> [String] {
     guard count > 0, let items else { return [] }
     var result: [String] = []
     result.reserveCapacity(count)
@@ -264,7 +270,7 @@ package func readStrings(_ count: Int, _ items: UnsafeMutablePointer<UnsafeMutab
 }
 
 /// Reads a repeated bytes field of an unpacked message.
-package func readBinaries(_ count: Int, _ items: UnsafeMutablePointer<ProtobufCBinaryData>?) -> [[UInt8]] {
+@inlinable package func readBinaries(_ count: Int, _ items: UnsafeMutablePointer<ProtobufCBinaryData>?) -> [[UInt8]] {
     guard count > 0, let items else { return [] }
     var result: [[UInt8]] = []
     result.reserveCapacity(count)
