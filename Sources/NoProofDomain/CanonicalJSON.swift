@@ -74,7 +74,11 @@ package enum CanonicalJSON {
 
         mutating func object() -> [String: String]? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var result: [String: String] = [:]
+            // Sized once: each "key":"value" pair has four quotes (escaped ones only make the
+            // estimate larger), so the dictionary is not grown and rehashed field by field.
+            var quotes = 0
+            for index in i..<bytes.count where bytes[index] == UInt8(ascii: "\"") { quotes &+= 1 }
+            var result = [String: String](minimumCapacity: quotes / 4)
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
                 i += 1

@@ -100,10 +100,29 @@ package struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringC
     /// Parses `YYYY-MM-DD` (exactly 10 characters, zero-padded).
     /// - Throws: `ValidationError` naming `field` when the text is malformed or not a real day.
     package static func parse(_ text: String, field: String) throws(ValidationError) -> CivilDate {
+        var text = text
+        if let date = text.withUTF8({ parsed(utf8: $0) }) { return date }
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
             throw ValidationError(field: field, reason: "date must be written YYYY-MM-DD, got \"\(text)\"")
         }
+        guard bytes.indices.allSatisfy({ $0 == 4 || $0 == 7 || (bytes[$0] >= 48 && bytes[$0] <= 57) }) else {
+            throw ValidationError(field: field, reason: "date must be written YYYY-MM-DD with digits, got \"\(text)\"")
+        }
+        throw ValidationError(field: field, reason: "\(text) is not a real calendar date")
+    }
+
+    /// `parse(_:field:)` over UTF-8 bytes (e.g. a database column), without making a String of
+    /// them first; the error names `field` and quotes the bytes as the String version does.
+    package static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, field: String) throws(ValidationError) -> CivilDate {
+        if let date = parsed(utf8: bytes) { return date }
+        return try parse(String(decoding: bytes, as: UTF8.self), field: field)
+    }
+
+    /// The day `bytes` write as `YYYY-MM-DD`, or nil when they are malformed or not a real day.
+    @inline(__always)
+    static func parsed(utf8 bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for i in range {
@@ -113,13 +132,8 @@ package struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringC
             }
             return value
         }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else {
-            throw ValidationError(field: field, reason: "date must be written YYYY-MM-DD with digits, got \"\(text)\"")
-        }
-        guard let date = CivilDate(year: y, month: m, day: d) else {
-            throw ValidationError(field: field, reason: "\(text) is not a real calendar date")
-        }
-        return date
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        return CivilDate(year: y, month: m, day: d)
     }
 
     /// `YYYY-MM-DD`.

@@ -161,10 +161,10 @@ package struct LicenceIdentifier: Hashable, Comparable, Sendable, Codable, Custo
             return ((d4 + 1)..<d5, (d5 + 1)..<d6, (d6 + 1)..<d7, version, bytes[d8 + 1])
         }
         guard let split else { return try parse(text) }
-        let utf8 = text.utf8
+        // The parts straight from the bytes (ASCII: the check above saw only the dots' places, and
+        // a stored identifier was validated when written).
         func part(_ range: Range<Int>) -> String {
-            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
-            return String(text[start..<utf8.index(start, offsetBy: range.count)])
+            copy.withUTF8 { bytes in String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         }
         return LicenceIdentifier(
             typeCode: part(split.type), issuerCode: UnifiedSocialCreditCode(unchecked: part(split.issuer)),

@@ -53,8 +53,10 @@ final class SQLiteLicenceReader: Sendable {
                 throw NoProofError(.unavailable, "cannot open a licence reader on \(path): \(message)")
             }
             sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-            connection.byHolder = try Self.prepare(handle, "SELECT \(Self.columns) FROM licence WHERE holder_key = ? ORDER BY type_code, id")
-            connection.byHolderAndType = try Self.prepare(handle, "SELECT \(Self.columns) FROM licence WHERE holder_key = ? AND type_code = ? ORDER BY id")
+            // No ORDER BY: the index (holder_key, type_code) does not hold `id`, so SQLite would
+            // build a temporary B-tree per query to sort a handful of rows; they are sorted here.
+            connection.byHolder = try Self.prepare(handle, "SELECT \(Self.columns) FROM licence WHERE holder_key = ?")
+            connection.byHolderAndType = try Self.prepare(handle, "SELECT \(Self.columns) FROM licence WHERE holder_key = ? AND type_code = ?")
             connection.byID = try Self.prepare(handle, "SELECT \(Self.columns) FROM licence WHERE id = ?")
         }
         connections = opened
@@ -66,13 +68,22 @@ final class SQLiteLicenceReader: Sendable {
     }
 
     /// Current versions of the holder's licences, optionally of one type, ordered as
-    /// `LicenceStore.licences(holder:typeCode:)` says (type code then identifier).
-    func licences(holderKey: String, typeCode: String?) throws(NoProofError) -> [Licence] {
-        try withConnection { connection throws(NoProofError) in
-            if let typeCode {
-                return try Self.run(connection.byHolderAndType, connection.handle, [holderKey, typeCode])
+    /// `LicenceStore.licences(holder:typeCode:)` says (type code then identifier). Rows carry
+    /// `holder` itself (its key is what was asked for): the number is not parsed again per row.
+    func licences(holder: Holder, typeCode: String?) throws(NoProofError) -> [Licence] {
+        let holderKey = holder.key
+        return try withConnection { connection throws(NoProofError) in
+            var licences =
+                if let typeCode {
+                    try Self.run(connection.byHolderAndType, connection.handle, [holderKey, typeCode], holder: holder)
+                } else {
+                    try Self.run(connection.byHolder, connection.handle, [holderKey], holder: holder)
+                }
+            // ORDER BY type_code, id (BINARY collation: the identifiers are ASCII, so String's order is the same).
+            if licences.count > 1 {
+                licences.sort { $0.typeCode != $1.typeCode ? $0.typeCode < $1.typeCode : $0.id.description < $1.id.description }
             }
-            return try Self.run(connection.byHolder, connection.handle, [holderKey])
+            return licences
         }
     }
 
@@ -108,7 +119,9 @@ final class SQLiteLicenceReader: Sendable {
     /// SQLite copies bound text (the Swift buffers do not outlive the bind call).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    private static func run(_ statement: OpaquePointer?, _ handle: OpaquePointer?, _ arguments: [String]) throws(NoProofError) -> [Licence] {
+    private static func run(
+        _ statement: OpaquePointer?, _ handle: OpaquePointer?, _ arguments: [String], holder: Holder? = nil
+    ) throws(NoProofError) -> [Licence] {
         guard let statement, let handle else { throw NoProofError(.unavailable, "the licence reader is closed") }
         defer {
             sqlite3_reset(statement)
@@ -124,6 +137,12 @@ final class SQLiteLicenceReader: Sendable {
             }
         }
         var licences: [Licence] = []
+        let holderKey = holder.map { Array($0.key.utf8) }
+        /// The column's bytes (SQLite's own, valid until the next step), nil for NULL.
+        func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
+            guard let text = sqlite3_column_text(statement, Int32(column)) else { return nil }
+            return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column))))
+        }
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { return licences }
@@ -143,6 +162,12 @@ final class SQLiteLicenceReader: Sendable {
                         return CanonicalJSON.parseObject("")
                     }
                     return CanonicalJSON.parseObject(utf8: UnsafeBufferPointer(start: text, count: count))
+                } date: { column, field throws(ValidationError) in
+                    try bytes(column).map { utf8 throws(ValidationError) in try CivilDate.parse(utf8: utf8, field: field) }
+                } holder: { column throws(ValidationError) in
+                    let stored = bytes(column) ?? UnsafeBufferPointer(start: nil, count: 0)
+                    if let holder, let holderKey, stored.elementsEqual(holderKey) { return holder }
+                    return try Holder.parse(String(decoding: stored, as: UTF8.self))
                 })
         }
     }

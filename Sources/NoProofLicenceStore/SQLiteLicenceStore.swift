@@ -147,11 +147,23 @@ package final class SQLiteLicenceStore: LicenceStore {
     /// Decodes a row selected with `licenceColumns`, read column by column through `text` (nil for
     /// NULL) and `integer`: shared by GRDB rows and the raw statements of `SQLiteLicenceReader`.
     /// Identifiers are rebuilt with `LicenceIdentifier.fromStore` (validated when written, not
-    /// re-validated on every miss); `fields`, when given, parses column 9 from the row's bytes.
+    /// re-validated on every miss). The reader passes the rest from the column bytes: `fields`
+    /// parses column 9, `date` columns 4–6 (nil for NULL), `holder` column 1 (the holder a query
+    /// asked for, when the row's key is its key, without parsing the number again).
     static func decodeLicence(
-        text: (Int) -> String?, integer: (Int) -> Int, fields parseFields: ((Int) -> [String: String]?)? = nil
+        text: (Int) -> String?, integer: (Int) -> Int, fields parseFields: ((Int) -> [String: String]?)? = nil,
+        date parseDate: ((Int, String) throws(ValidationError) -> CivilDate?)? = nil,
+        holder parseHolder: ((Int) throws(ValidationError) -> Holder)? = nil
     ) throws(NoProofError) -> Licence {
         let idText = text(0) ?? ""
+        func date(_ column: Int, _ field: String) throws(ValidationError) -> CivilDate? {
+            if let parseDate { return try parseDate(column, field) }
+            return try text(column).map { text throws(ValidationError) in try CivilDate.parse(text, field: field) }
+        }
+        func required(_ column: Int, _ field: String) throws(ValidationError) -> CivilDate {
+            guard let day = try date(column, field) else { return try CivilDate.parse("", field: field) }
+            return day
+        }
         do {
             let id = try LicenceIdentifier.fromStore(idText)
             guard let fields = parseFields?(9) ?? CanonicalJSON.parseObject(text(9) ?? "") else {
@@ -159,12 +171,12 @@ package final class SQLiteLicenceStore: LicenceStore {
             }
             return Licence(
                 id: id,
-                holder: try Holder.parse(text(1) ?? ""),
+                holder: try parseHolder?(1) ?? Holder.parse(text(1) ?? ""),
                 holderName: text(2) ?? "",
                 issuerName: text(3) ?? "",
-                issueDate: try CivilDate.parse(text(4) ?? "", field: "issue_date"),
-                validFrom: try CivilDate.parse(text(5) ?? "", field: "valid_from"),
-                validTo: try text(6).map { text throws(ValidationError) in try CivilDate.parse(text, field: "valid_to") },
+                issueDate: try required(4, "issue_date"),
+                validFrom: try required(5, "valid_from"),
+                validTo: try date(6, "valid_to"),
                 status: try LicenceStatus.parse(text(7) ?? ""),
                 version: integer(8),
                 fields: fields)
@@ -510,7 +522,7 @@ package final class SQLiteLicenceStore: LicenceStore {
 
     /// Read on the calling thread through the fast reader (the cache-miss path; `SQLiteLicenceReader`).
     package func licences(holder: Holder, typeCode: String?) async throws(NoProofError) -> [Licence] {
-        try reader.licences(holderKey: holder.key, typeCode: typeCode)
+        try reader.licences(holder: holder, typeCode: typeCode)
     }
 
     /// The same query through GRDB's asynchronous pool read — the miss path before

@@ -69,16 +69,26 @@ func timeIndexLookups(generator: DemoDataGenerator, count: Int, _ lookup: (DemoH
     return (nanoseconds(start) / Double(count), found)
 }
 
-/// Times lookups that go to the store, from one non-isolated task (no main-actor hops).
+/// Holders drawn uniformly (a typical holder: the Zipf draw favours the first ranks, which the
+/// demo generator gives the most licences).
+func uniformHolders(_ generator: DemoDataGenerator, count: Int) -> [DemoHolder] {
+    var random = SplitMix64(seed: 7)
+    return (0..<count).map { _ in generator.holder(at: Int(random.next() % UInt64(generator.holderCount))) }
+}
+
+/// Times lookups that go to the store, from one non-isolated task (no main-actor hops); the
+/// holders are Zipf-drawn unless `uniform`. Returns "wall (CPU)" ns per miss and the mean number
+/// of licences a missed holder has (each miss reads and decodes all of them).
 @concurrent
-func timeStoreLookups(generator: DemoDataGenerator, count: Int, library: LicenceLibrary) async throws -> String {
-    let holders = sampleHolders(generator, count: count)
+func timeStoreLookups(generator: DemoDataGenerator, count: Int, library: LicenceLibrary, uniform: Bool = false) async throws -> String {
+    let holders = uniform ? uniformHolders(generator, count: count) : sampleHolders(generator, count: count)
+    let perHolder = Double(holders.reduce(0) { $0 + $1.licenceCount }) / Double(max(1, holders.count))
     return try await perOperation(count) {
         for holder in holders {
             library.cache.invalidate(holder: holder.holder.key)
             _ = library.outcome(try await library.licences(of: holder.holder), typeCode: holder.guaranteedTypeCode)
         }
-    }
+    } + String(format: ", %.1f licences", perHolder)
 }
 
 /// The same misses through GRDB's asynchronous pool read (the miss path before the store's own
@@ -113,14 +123,15 @@ let poolMisses = argument("--pool-misses", default: misses)
 print("Cache capped at \(cacheCap == Int.max ? "the library size" : String(cacheCap)) licences.")
 print("")
 print(
-    "| licences | cached | index lookup ns (hit ratio) | index bytes/licence | licence data bytes/licence | SQLite (miss) ns/lookup, wall (process CPU) | SQLite miss via GRDB pool read, wall (CPU) | found |"
+    "| licences | cached | index lookup ns (hit ratio) | index bytes/licence | licence data bytes/licence | SQLite (miss) ns/lookup, wall (process CPU), licences of the holder | the same, holders drawn uniformly | SQLite miss via GRDB pool read, wall (CPU) | found |"
 )
-print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 var size = 10_000
 while size <= max(maxMemory, maxSQLite) {
     let generator = DemoDataGenerator(licenceCount: size)
     var hit = "-"
     var miss = "-"
+    var uniformMiss = "-"
     var poolMiss = "-"
     var foundText = "-"
     var cachedText = "-"
@@ -184,12 +195,13 @@ while size <= max(maxMemory, maxSQLite) {
             store: store, cache: LicenceCache(capacity: 1), types: LicenceTypeCatalogue.starter,
             today: { today }, logger: logger)
         miss = try await timeStoreLookups(generator: generator, count: misses, library: library)
+        uniformMiss = try await timeStoreLookups(generator: generator, count: misses, library: library, uniform: true)
         if poolMisses > 0 {
             poolMiss = try await timePoolLookups(generator: generator, count: poolMisses, store: store, library: library)
         }
         try store.close()
     }
-    print("| \(size) | \(cachedText) | \(hit) | \(indexBytes) | \(dataBytes) | \(miss) | \(poolMiss) | \(foundText) |")
+    print("| \(size) | \(cachedText) | \(hit) | \(indexBytes) | \(dataBytes) | \(miss) | \(uniformMiss) | \(poolMiss) | \(foundText) |")
     size *= 10
 }
 
