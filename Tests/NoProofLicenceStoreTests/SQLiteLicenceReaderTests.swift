@@ -36,10 +36,18 @@ struct SQLiteLicenceReaderTests {
         let second = try LicenceStoreBehaviour.marriage(serial: "2020000009")
         let first = try LicenceStoreBehaviour.marriage(serial: "2020000002")
         let other = try LicenceStoreBehaviour.marriage(serial: "2020000003", holder: try ResidentID.make(first17: "11010119800101001").value)
-        for licence in [second, first, other] { try await store.issue(licence) }
-        #expect(try await store.licences(holder: first.holder, typeCode: nil).map(\.id) == [first.id, second.id])
+        // A licence of a type that sorts after JHZ, issued first: the order is the type's, then the identifier's, not the insertion's.
+        let idCardType = try #require(LicenceTypeCatalogue.type(code: "JMSFZ"))
+        let idCard = Licence(
+            id: try LicenceIdentifier.make(typeCode: "JMSFZ", issuer: idCardType.issuerCode, serial: "2020000001"), holder: first.holder,
+            holderName: first.holderName, issuerName: idCardType.issuerName, issueDate: first.issueDate, validFrom: first.validFrom,
+            validTo: nil, fields: [:])
+        for licence in [idCard, second, first, other] { try await store.issue(licence) }
+        #expect(try await store.licences(holder: first.holder, typeCode: nil).map(\.id) == [first.id, second.id, idCard.id])
+        #expect(try await store.licences(holder: first.holder, typeCode: nil) == store.licencesThroughPool(holder: first.holder, typeCode: nil))
         #expect(try await store.licences(holder: first.holder, typeCode: "JHZ").map(\.id) == [first.id, second.id])
-        #expect(try await store.licences(holder: first.holder, typeCode: "JMSFZ").isEmpty)
+        #expect(try await store.licences(holder: first.holder, typeCode: "JMSFZ").map(\.id) == [idCard.id])
+        #expect(try await store.licences(holder: other.holder, typeCode: "JMSFZ").isEmpty)
         let read = try #require(try await store.licence(byID: first.id))
         #expect(read == first)
         #expect(read.holderName == "张伟" && read.fields["spouse_name"] == "李娜", "UTF-8 text read back exactly")
