@@ -116,14 +116,26 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["rejected"
 "$bin/noproofd" import --database "$database" --json "$work/export.csv" >"$work/import2.json" || fail "offline import re-run"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["inserted"] == 0 and r["updated"] == 0 and r["unchanged"] == 300, r' "$work/import2.json" \
   || fail "offline import re-run: $(cat "$work/import2.json")"
-# Stopped: audit-verify checks the trail (chain, tree against the signed heads) and the denial log's
-# chain in PostgreSQL; one denial row edited with psql (its hash left as it was) makes it exit 1 naming that entry.
+# Stopped: audit-verify checks the trail (chain, tree against the signed heads, supervision tallies)
+# and the denial log's chain in PostgreSQL; a supervision counter raised with psql is named; one denial row edited with psql (its hash left as it was) makes it exit 1 naming that entry.
 out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database") || fail "audit-verify --database on an untouched trail and denial log: $out"
 grep -q "audit chain verifies (PostgreSQL" <<<"$out" && grep -Eq "audit tree verifies: [1-9][0-9]* records" <<<"$out" \
   && grep -Eq "signed heads +[1-9][0-9]* checked" <<<"$out" \
   || fail "audit-verify --database did not verify the audit trail in PostgreSQL: $out"
 grep -Eq "denial log +chain verifies \([1-9][0-9]* entries, in PostgreSQL\)" <<<"$out" \
   || fail "audit-verify --database did not verify the denial log in PostgreSQL: $out"
+grep -Eq "tallies +[1-9][0-9]* supervision counters recomputed from the records: all match" <<<"$out" \
+  || fail "audit-verify --database did not recompute the supervision tallies in PostgreSQL: $out"
+# One supervision counter raised with psql: audit-verify exits 1 naming it; put back afterwards.
+psql "$url" -v ON_ERROR_STOP=1 -qc "UPDATE $schema.supervision_tally SET count = count + 1 WHERE (day, unit_code, metric) = (SELECT day, unit_code, metric FROM $schema.supervision_tally ORDER BY day, unit_code, metric LIMIT 1)" >/dev/null \
+  || fail "psql could not edit a supervision tally"
+set +e
+out=$("$bin/noproofd" audit-verify --data-dir "$work/a" --database "$database"); rc=$?
+set -e
+[ $rc = 1 ] && grep -q "supervision tally differs from the records: day" <<<"$out" \
+  || fail "audit-verify --database after a supervision tally was edited exited $rc: $out"
+psql "$url" -v ON_ERROR_STOP=1 -qc "UPDATE $schema.supervision_tally SET count = count - 1 WHERE (day, unit_code, metric) = (SELECT day, unit_code, metric FROM $schema.supervision_tally ORDER BY day, unit_code, metric LIMIT 1)" >/dev/null \
+  || fail "psql could not put the supervision tally back"
 psql "$url" -v ON_ERROR_STOP=1 -qc "UPDATE $schema.denial_log SET reason = 'edited' WHERE sequence = 2" >/dev/null \
   || fail "psql could not edit the denial log"
 set +e
@@ -200,4 +212,4 @@ set +e
 "$bin/noproofd" migrate --from "sqlite:$work/s" --to "$mdatabase" >"$work/migrate-again.log" 2>&1; rc=$?
 set -e
 [ $rc = 1 ] && grep -q "already holds the migration" "$work/migrate-again.log" || fail "a second migrate into the schema exited $rc: $(cat "$work/migrate-again.log")"
-echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, a second instance serving beside the first and refusing the revoked licence, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail and the denial log's chain verified in PostgreSQL, an edited entry named, a trail cut short refused; a SQLite data folder migrated into schema $mschema and served from there)"
+echo "postgres-smoke-test: ok (demo on PostgreSQL schema $schema: lookup, revoke, its audit record in PostgreSQL, a second instance serving beside the first and refusing the revoked licence, lock released after kill -9, records kept across the restart, a folder without the seal keys refused, offline import refused while serving and idempotent after, the audit trail, its supervision tallies and the denial log's chain verified in PostgreSQL, an edited tally and an edited entry named, a trail cut short refused; a SQLite data folder migrated into schema $mschema and served from there)"

@@ -231,13 +231,6 @@ extension AuditLog {
                 stored[SupervisionTally.Key(day: row[0], unitCode: row[1], metric: row[2])] = row[3]
             }
         }
-        var differences: [String] = []
-        for key in Set(counts.keys).union(stored.keys).sorted(by: { ($0.day, $0.unitCode, $0.metric) < ($1.day, $1.unitCode, $1.metric) }) {
-            let expected = counts[key] ?? 0, found = stored[key] ?? 0
-            if expected != found, differences.count < limit {
-                differences.append("day \(key.day) unit \(key.unitCode.isEmpty ? "-" : key.unitCode) \(key.metric): stored \(found), records give \(expected)")
-            }
-        }
-        return (max(counts.count, stored.count), differences)
+        return SupervisionTally.differences(expected: counts, stored: stored, limit: limit)
     }
 }

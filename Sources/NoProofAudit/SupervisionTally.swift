@@ -61,4 +61,20 @@ package enum SupervisionTally {
         }
         return counts
     }
+
+    /// `expected` (recomputed from the records) against `stored` (the counters kept beside them),
+    /// for `audit-verify` on either backend: how many counters were compared, and the first `limit`
+    /// differences, in day, unit and metric order, each saying both values.
+    package static func differences(
+        expected: [Key: Int64], stored: [Key: Int64], limit: Int = 20
+    ) -> (checked: Int, differences: [String]) {
+        var differences: [String] = []
+        for key in Set(expected.keys).union(stored.keys).sorted(by: { ($0.day, $0.unitCode, $0.metric) < ($1.day, $1.unitCode, $1.metric) }) {
+            let wanted = expected[key] ?? 0, found = stored[key] ?? 0
+            if wanted != found, differences.count < limit {
+                differences.append("day \(key.day) unit \(key.unitCode.isEmpty ? "-" : key.unitCode) \(key.metric): stored \(found), records give \(wanted)")
+            }
+        }
+        return (max(expected.count, stored.count), differences)
+    }
 }

@@ -9,6 +9,48 @@ extension PostgresAuditTrail {
     /// Rows read per page.
     static let verificationPageSize = 4096
 
+    /// Recomputes the supervision tallies from the records and compares them with
+    /// `supervision_tally`, as `AuditLog.verifyTallies` does for audit.sqlite. The counters and the
+    /// last sequence are read in one snapshot (a live trail adds records and their counts in one
+    /// transaction), then the records up to that sequence — which no later write changes — are
+    /// counted a page per query.
+    package func verifyTallies(limit: Int = 20) async throws -> (checked: Int, differences: [String]) {
+        let logger = self.logger
+        let (through, stored) = try await database.withConnection { connection in
+            _ = try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                var through: Int64 = 0
+                for try await last in try await connection.query("SELECT COALESCE(MAX(sequence), 0)::BIGINT FROM audit_record", logger: logger)
+                    .decode(Int64.self)
+                {
+                    through = last
+                }
+                var stored: [SupervisionTally.Key: Int64] = [:]
+                for try await (day, unit, metric, count) in try await connection.query(
+                    "SELECT day, unit_code, metric, count FROM supervision_tally", logger: logger
+                ).decode((Int32, String, String, Int64).self) {
+                    stored[SupervisionTally.Key(day: Int(day), unitCode: unit, metric: metric)] = count
+                }
+                _ = try await connection.query("COMMIT", logger: logger)
+                return (through, stored)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+        var expected: [SupervisionTally.Key: Int64] = [:]
+        var after: Int64 = 0
+        while after < through {
+            let page = try await records(after: after, limit: Int(min(Int64(Self.verificationPageSize), through - after)))
+            if page.isEmpty { break }
+            for record in page where record.sequence <= through {
+                for key in SupervisionTally.keys(for: record) { expected[key, default: 0] += 1 }
+            }
+            after = page[page.count - 1].sequence
+        }
+        return SupervisionTally.differences(expected: expected, stored: stored, limit: limit)
+    }
+
     /// Recomputes the whole chain a page of rows per query (a live trail keeps taking writes between
     /// pages) and reports the first break: a record whose stored hash does not follow from the
     /// previous hash and its fields, a gap in the sequences (deleted rows), a hash that is not 32

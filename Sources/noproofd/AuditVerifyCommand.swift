@@ -22,8 +22,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             with another root at a head's size (records rewritten, even with every later hash recomputed) fails, naming \
             the records. Heads are checked with the audit public key (--audit-key, as published; else the key in \
             DIR/seals). The denial log's chain is checked too: DIR/units.sqlite's. With --database postgres://… the audit \
-            trail, its signed heads and the denial log verified are those in that PostgreSQL database (read only; the \
-            supervision tallies are not recomputed there). Exit status 0 when \
+            trail, its signed heads, its supervision tallies and the denial log verified are those in that PostgreSQL \
+            database (read only). Exit status 0 when \
             everything verifies, 1 naming the first break, 2 when the trail or the denial log cannot be read.
             """
     )
@@ -114,7 +114,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 tallies = try log.verifyTallies()
                 denials = try DenialChain.verify(directory: directory)
             case .postgres(let url):
-                (result, tree, trailInPostgres) = try await Self.verifyPostgresTrail(url: url, anchor: parsedAnchor) { kept, epochStart in
+                (result, tree, tallies, trailInPostgres) = try await Self.verifyPostgresTrail(url: url, anchor: parsedAnchor) { kept, epochStart in
                     try signedHeads(kept: kept, epochStart: epochStart)
                 }
                 denials = try await Self.verifyPostgresDenials(url: url)
@@ -167,11 +167,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 print(
                     "signed heads    \(headsChecked) checked, \(tree.headsMatched) matched\(witnesses.isEmpty ? " (no --witness given: only the heads kept in the trail)" : "")"
                 )
-                if trailInPostgres == nil {
-                    print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
-                } else {
-                    print("tallies         not recomputed for a trail in PostgreSQL")
-                }
+                print("tallies         \(tallies.checked) supervision counters recomputed from the records: all match")
                 if let denials { print("denial log      chain verifies (\(denials.checked) entries\(denialsInPostgres ? ", in PostgreSQL" : ""))") }
             } else {
                 print("audit tree BROKEN")
@@ -189,7 +185,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     /// noproofd may be serving the database meanwhile.
     private static func verifyPostgresTrail(
         url: String, anchor: AuditHead?, heads: ([SignedTreeHead], Int64) throws -> [SignedTreeHead]
-    ) async throws -> (ChainVerification, TreeVerification, String) {
+    ) async throws -> (ChainVerification, TreeVerification, (checked: Int, differences: [String]), String) {
         let database: PostgresStoreDatabase
         do { database = try PostgresStoreDatabase.connect(url: url, maximumConnections: 1) } catch {
             throw ValidationError("--database: \(error.message)")
@@ -200,8 +196,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let chain = try await trail.verifyChain(anchor: anchor)
             let checked = try heads(try await trail.storedHeads(limit: 100_000), try await trail.epochStartMillis())
             let tree = try await trail.verifyTree(against: checked)
+            let tallies = try await trail.verifyTallies()
             await database.shutdown()
-            return (chain, tree, place)
+            return (chain, tree, tallies, place)
         } catch let error as ValidationError {
             await database.shutdown()
             throw error

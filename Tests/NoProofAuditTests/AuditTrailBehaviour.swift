@@ -73,6 +73,34 @@ enum AuditTrailBehaviour {
         }
     }
 
+    /// `audit-verify`'s tally check: the counters recomputed from the records match the stored
+    /// ones; a counter edited behind the trail's back, and one deleted, are each named with both values.
+    static func talliesVerifyAndAnEditedCounterIsNamed(_ backend: AuditTrailBackend) async throws {
+        try await AuditTrailFixture.withTrail(backend) { trail, fixture in
+            _ = try await trail.writeBatch([
+                record(1, holder: "A", action: .verificationFile, unit: "REQ", counterpart: "ISS"),
+                record(2, holder: "A", action: .lookup, unit: "REQ"),
+            ])
+            _ = try await trail.append(record(3, holder: "B", action: .lookup, unit: "REQ"))
+            let intact = try await fixture.verifyTallies(trail)
+            #expect(intact.checked == 3)
+            #expect(intact.differences.isEmpty)
+            let day = SupervisionTally.day(ofMillis: 1_793_462_400_000)
+            try await fixture.tamper(
+                sqlite: "UPDATE supervision_tally SET count = 5 WHERE unit_code = 'REQ' AND metric = 'Lookup|found'",
+                postgres: "UPDATE supervision_tally SET count = 5 WHERE unit_code = 'REQ' AND metric = 'Lookup|found'")
+            try await fixture.tamper(
+                sqlite: "DELETE FROM supervision_tally WHERE unit_code = 'ISS'", postgres: "DELETE FROM supervision_tally WHERE unit_code = 'ISS'")
+            let edited = try await fixture.verifyTallies(trail)
+            let filed = SupervisionTally.metric(action: .verificationFile, result: .found) + SupervisionTally.counterpartSuffix
+            #expect(
+                edited.differences == [
+                    "day \(day) unit ISS \(filed): stored 0, records give 1",
+                    "day \(day) unit REQ Lookup|found: stored 5, records give 2",
+                ])
+        }
+    }
+
     /// Records and their tree survive closing and reopening the trail; the chain goes on.
     static func survivesReopening(_ backend: AuditTrailBackend) async throws {
         try await AuditTrailFixture.using(try backend.makeFixture()) { fixture in

@@ -44,4 +44,14 @@ extension StoreFixture where Backend == AuditTrailBackend {
             }
         }
     }
+
+    /// `audit-verify`'s tally check of `trail` on this backend (`AuditLog.verifyTallies`,
+    /// `PostgresAuditTrail.verifyTallies`).
+    func verifyTallies(_ trail: any AuditTrail) async throws -> (checked: Int, differences: [String]) {
+        if let log = trail as? AuditLog { return try log.verifyTallies() }
+        if let postgres = trail as? PostgresAuditTrail { return try await postgres.verifyTallies() }
+        throw UnknownTrail(description: "\(type(of: trail)) is not a trail of the \(backend) backend")
+    }
+
+    struct UnknownTrail: Error, CustomStringConvertible { var description: String }
 }

@@ -14,6 +14,8 @@ struct PostgresAuditTrailTests {
     func appendsAndReads() async throws { try await AuditTrailBehaviour.appendsAndReads(.postgres) }
     @Test("a record with a counterpart unit counts for both units")
     func talliesCountBothUnits() async throws { try await AuditTrailBehaviour.talliesCountBothUnits(.postgres) }
+    @Test("the tallies recomputed from the records match; an edited and a deleted counter are named")
+    func talliesVerify() async throws { try await AuditTrailBehaviour.talliesVerifyAndAnEditedCounterIsNamed(.postgres) }
     @Test("records and the tree survive reopening; the chain goes on")
     func survivesReopening() async throws { try await AuditTrailBehaviour.survivesReopening(.postgres) }
     @Test("roots, inclusion and consistency proofs verify against the chain hashes alone")

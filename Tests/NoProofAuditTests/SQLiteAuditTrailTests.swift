@@ -8,6 +8,8 @@ struct SQLiteAuditTrailTests {
     func appendsAndReads() async throws { try await AuditTrailBehaviour.appendsAndReads(.sqlite) }
     @Test("a record with a counterpart unit counts for both units")
     func talliesCountBothUnits() async throws { try await AuditTrailBehaviour.talliesCountBothUnits(.sqlite) }
+    @Test("the tallies recomputed from the records match; an edited and a deleted counter are named")
+    func talliesVerify() async throws { try await AuditTrailBehaviour.talliesVerifyAndAnEditedCounterIsNamed(.sqlite) }
     @Test("records and the tree survive reopening; the chain goes on")
     func survivesReopening() async throws { try await AuditTrailBehaviour.survivesReopening(.sqlite) }
     @Test("roots, inclusion and consistency proofs verify against the chain hashes alone")
