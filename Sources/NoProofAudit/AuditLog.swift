@@ -42,8 +42,13 @@ package final class AuditLog: Sendable {
     package static let defaultBusyTimeout: TimeInterval = 5
 
     /// Opens (creating or migrating) `audit.sqlite` in `directory` for writing.
-    package convenience init(directory: URL, maxBatch: Int = 2048, busyTimeout: TimeInterval = AuditLog.defaultBusyTimeout) throws {
-        try self.init(directory: directory, maxBatch: maxBatch, readOnly: false, busyTimeout: busyTimeout)
+    /// `walRestartPages`: from this many pages of WAL the writer finishes a background checkpoint
+    /// between two batches so the WAL starts over (`WALCheckpointer`; 0: never).
+    package convenience init(
+        directory: URL, maxBatch: Int = 2048, busyTimeout: TimeInterval = AuditLog.defaultBusyTimeout,
+        walRestartPages: Int = WALCheckpointer.defaultRestartPages
+    ) throws {
+        try self.init(directory: directory, maxBatch: maxBatch, readOnly: false, busyTimeout: busyTimeout, walRestartPages: walRestartPages)
     }
 
     /// Opens an existing `audit.sqlite` read-only, for offline verification (`noproofd audit-verify`):
@@ -51,10 +56,10 @@ package final class AuditLog: Sendable {
     package static func openReadOnly(directory: URL) throws -> AuditLog {
         let path = directory.appendingPathComponent("audit.sqlite").path
         guard FileManager.default.fileExists(atPath: path) else { throw AuditLogError.noDatabase(path) }
-        return try AuditLog(directory: directory, maxBatch: 1, readOnly: true, busyTimeout: defaultBusyTimeout)
+        return try AuditLog(directory: directory, maxBatch: 1, readOnly: true, busyTimeout: defaultBusyTimeout, walRestartPages: 0)
     }
 
-    private init(directory: URL, maxBatch: Int, readOnly: Bool, busyTimeout: TimeInterval) throws {
+    private init(directory: URL, maxBatch: Int, readOnly: Bool, busyTimeout: TimeInterval, walRestartPages: Int) throws {
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(busyTimeout)
@@ -91,7 +96,8 @@ package final class AuditLog: Sendable {
         }
         try Self.migrator.migrate(database)
         checkpointer = try WALCheckpointer(
-            path: directory.appendingPathComponent("audit.sqlite").path, label: "noproof.audit-checkpoint", busyTimeout: busyTimeout)
+            path: directory.appendingPathComponent("audit.sqlite").path, label: "noproof.audit-checkpoint", busyTimeout: busyTimeout,
+            restartPages: walRestartPages)
         checkpointer?.start()
         holderIndex = try AuditHolderIndex.open(directory: directory)
         target.log = self
@@ -251,8 +257,11 @@ package final class AuditLog: Sendable {
             cachedHead.withLock { $0 = nil }
             throw error
         }
-        holderIndex?.schedule()
         if let observer = batchObserver.withLock({ $0 }) { observer(records.count, ContinuousClock.now - started) }
+        // Between two transactions: when the background checkpointer asks, finish its checkpoint
+        // here so that the next batch starts the WAL over (issue 19; a no-op otherwise).
+        checkpointer?.writerCommitted(database)
+        holderIndex?.schedule()
         return sequences
     }
 

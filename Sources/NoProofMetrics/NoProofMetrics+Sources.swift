@@ -120,12 +120,22 @@ extension NoProofMetrics {
             descriptor: Self.descriptor("noproof_audit_checkpoint_frames", "WAL frames (pages) copied by one background checkpoint of the audit trail."),
             buckets: [0, 16, 64, 256, 1024, 4096, 16384, 65536])
         let failed = counter("noproof_audit_checkpoint_failures_total", "Background checkpoints of the audit trail that failed or could not copy every frame.")
+        let finish = registry.makeDurationHistogram(
+            descriptor: Self.descriptor(
+                "noproof_audit_checkpoint_finish_duration_seconds",
+                "Time of one checkpoint the audit writer finished between two batches so the WAL starts over (on the commit path)."),
+            buckets: Self.durationBuckets)
+        let restarts = counter(
+            "noproof_audit_wal_restarts_total", "Times the audit trail's WAL was seen starting over from its beginning (a lower bound).")
         audit.observeCheckpoints { outcome in
             switch outcome {
+            case .success(let done) where done.trigger == .writer:
+                finish.record(done.duration)
             case .success(let done):
                 checkpoint.record(done.duration)
                 frames.record(Double(done.checkpointed))
                 if !done.complete { failed.increment() }
+                if done.walStartedOver { restarts.increment() }
             case .failure:
                 failed.increment()
             }

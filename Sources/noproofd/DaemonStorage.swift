@@ -42,7 +42,8 @@ struct DaemonStorage {
     /// - Parameter witnesses: where the audit log's signed heads are kept outside the data folder;
     ///   the trail must be consistent with the newest head each holds.
     static func open(
-        dataDirectory: URL, database: DaemonDatabase = .embedded, demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String? = nil,
+        dataDirectory: URL, database: DaemonDatabase = .embedded, demoLicences: Int?, cacheLicences: Int,
+        auditWALRestartPages: Int = WALCheckpointer.defaultRestartPages, newAuditEpoch: String? = nil,
         witnesses: [any AuditWitness] = [], rotateSealKey: (kind: SealKind, reason: String)? = nil,
         logger: Logger
     ) async throws -> DaemonStorage {
@@ -64,7 +65,7 @@ struct DaemonStorage {
             }
             return try await open(
                 dataDirectory: dataDirectory, lock: lock, stores: stores, survey: survey, demoLicences: demoLicences,
-                cacheLicences: cacheLicences, newAuditEpoch: newAuditEpoch, witnesses: witnesses,
+                cacheLicences: cacheLicences, auditWALRestartPages: auditWALRestartPages, newAuditEpoch: newAuditEpoch, witnesses: witnesses,
                 rotateSealKey: rotateSealKey, logger: logger)
         } catch {
             await stores.close()
@@ -74,7 +75,7 @@ struct DaemonStorage {
 
     private static func open(
         dataDirectory: URL, lock: DataFolderLock, stores: DaemonStores, survey: AuditStartCheck.Survey,
-        demoLicences: Int?, cacheLicences: Int, newAuditEpoch: String?, witnesses: [any AuditWitness],
+        demoLicences: Int?, cacheLicences: Int, auditWALRestartPages: Int, newAuditEpoch: String?, witnesses: [any AuditWitness],
         rotateSealKey: (kind: SealKind, reason: String)?, logger: Logger
     ) async throws -> DaemonStorage {
         let store = stores.licences
@@ -124,7 +125,7 @@ struct DaemonStorage {
         } else {
             audit = try await openAuditTrail(
                 dataDirectory, survey: survey, newEpoch: newAuditEpoch, auditKey: auditKey, witnesses: witnesses,
-                logger: logger)
+                walRestartPages: auditWALRestartPages, logger: logger)
         }
         let keyring: SealKeyring
         let existingKeys = Set(
@@ -228,11 +229,11 @@ struct DaemonStorage {
     /// is `Audit.NewEpoch` with the reason and the previous head.
     static func openAuditTrail(
         _ directory: URL, survey: AuditStartCheck.Survey, newEpoch: String?, auditKey: AuditSigningKey? = nil,
-        witnesses: [any AuditWitness] = [], logger: Logger
+        witnesses: [any AuditWitness] = [], walRestartPages: Int = WALCheckpointer.defaultRestartPages, logger: Logger
     ) async throws -> AuditLog {
         func open() throws -> AuditLog {
             do {
-                return try AuditLog(directory: directory)
+                return try AuditLog(directory: directory, walRestartPages: walRestartPages)
             } catch {
                 throw ConfigurationError("cannot open the audit trail in \(directory.path): \(error)")
             }

@@ -55,6 +55,13 @@ struct Noproofd: AsyncParsableCommand {
     @Option(name: .customLong("cache-licences"), help: "Most licences kept in the in-memory index (default 2000000).")
     var cacheLicences: Int?
 
+    @Option(
+        name: .customLong("audit-wal-restart-pages"),
+        help: ArgumentHelp(
+            "WAL pages of the SQLite audit trail from which its writer finishes a background checkpoint so the WAL starts over (default 4096; 0: never).",
+            visibility: .hidden))
+    var auditWALRestartPages: Int?
+
     @Flag(name: .customLong("no-rate-limits"), help: "Turn off the per-case and per-staff lookup limits (for load tests).")
     var noRateLimits = false
 
@@ -247,7 +254,8 @@ struct Noproofd: AsyncParsableCommand {
         let backend = try DaemonDatabase(parsing: database ?? file.database)
         let library = try await DaemonStorage.open(
             dataDirectory: dataDirectory, database: backend, demoLicences: demo ? (demoLicences ?? file.demoLicences ?? 50_000) : nil,
-            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000, newAuditEpoch: newAuditEpoch,
+            cacheLicences: cacheLicences ?? file.cacheLicences ?? 2_000_000,
+            auditWALRestartPages: auditWALRestartPages ?? WALCheckpointer.defaultRestartPages, newAuditEpoch: newAuditEpoch,
             witnesses: witnessPaths.map { FileAuditWitness(path: $0) }, rotateSealKey: rotation, logger: logger
         )
         var registry = RPCRegistry()
