@@ -125,15 +125,21 @@ package final class WALCheckpointer: Sendable {
     /// One PASSIVE checkpoint now, on the calling thread (the timer calls it on its queue).
     @discardableResult
     package func checkpointNow() throws -> Checkpoint {
+        try Self.passiveCheckpoint(on: connection, trigger: .timer)
+    }
+
+    /// Runs `PRAGMA wal_checkpoint(PASSIVE)` on `database`'s connection, outside any transaction.
+    private static func passiveCheckpoint(on database: some DatabaseWriter, trigger: Trigger) throws -> Checkpoint {
         let clock = ContinuousClock()
         let started = clock.now
-        let row = try connection.writeWithoutTransaction { db in
+        let row = try database.writeWithoutTransaction { db in
             try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
         }
         // (busy, log, checkpointed); log and checkpointed are -1 when the database is not in WAL mode.
         let frames: Int = row?[1] ?? -1
         let copied: Int = row?[2] ?? -1
-        return Checkpoint(walFrames: max(frames, 0), checkpointed: max(copied, 0), duration: clock.now - started)
+        return Checkpoint(
+            walFrames: max(frames, 0), checkpointed: max(copied, 0), duration: clock.now - started, trigger: trigger)
     }
 
     /// Notes a timer checkpoint: counts a WAL that started over, and asks the writer to finish a
@@ -171,16 +177,7 @@ package final class WALCheckpointer: Sendable {
             return progress.finishRequested
         }
         guard asked else { return nil }
-        let outcome = Result { () throws -> Checkpoint in
-            let clock = ContinuousClock()
-            let started = clock.now
-            let row = try database.writeWithoutTransaction { db in
-                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
-            }
-            let frames: Int = row?[1] ?? -1
-            let copied: Int = row?[2] ?? -1
-            return Checkpoint(walFrames: max(frames, 0), checkpointed: max(copied, 0), duration: clock.now - started, trigger: .writer)
-        }
+        let outcome = Result { try Self.passiveCheckpoint(on: database, trigger: .writer) }
         observer.withLock { $0 }?(outcome)
         return try? outcome.get()
     }

